@@ -1,0 +1,55 @@
+"""GET /healthz: can this process reach its database and its Celery broker?"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def check_database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "not healthy"; the reason goes to the log, not to the caller
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def check_broker() -> bool:
+    if settings.REDIS_URL:
+        try:
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        except Exception:
+            logger.exception("health check: Redis unreachable")
+            return False
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    folders = [options["data_folder_in"], options["data_folder_out"], options["control_folder"]]
+    healthy = all(os.path.isdir(f) and os.access(f, os.R_OK | os.W_OK) for f in folders)
+    if not healthy:
+        logger.error("health check: broker folders missing or not writable: %s", folders)
+    return healthy
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    parts = {
+        "database": "ok" if check_database() else "unreachable",
+        "broker": "ok" if check_broker() else "unreachable",
+    }
+    status = 200 if all(v == "ok" for v in parts.values()) else 503
+    return JsonResponse(parts, status=status)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from programmes import views as programme_views
+
+from .health import healthz
+
+admin.site.site_header = "Tandem administration"
+admin.site.site_title = "Tandem administration"
+admin.site.index_title = "Installation"
+
+urlpatterns = [
+    path("", programme_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("programmes/", include("programmes.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("reports/", include("evaluation.urls")),
+    # Before admin.site.urls, whose catch-all would otherwise answer this path.
+    path("admin/send-test-email/", programme_views.send_test_email, name="send_test_email"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,157 @@
+"""The fixed cast every test can use, and the rule that CI runs every test.
+
+The cast: one running programme; its ``coordinator``; a ``mentor`` and a ``mentee`` in an active ``pairing``;
+the mentee's ``line_manager`` (a line manager only: no programme role); a ``committee_member``; an
+``outsider`` who holds no role anywhere; an ``administrator`` (staff).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from mentoring.tests.factories import PairingFactory
+from programmes.models import Role
+from programmes.tests.factories import (
+    PASSWORD,
+    DepartmentFactory,
+    MembershipFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    ProgrammeFactory,
+)
+
+REQUIRE_SERVICES = os.environ.get("TANDEM_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes", "on"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose service or browser is missing; in CI (TANDEM_REQUIRE_SERVICES) fail it instead."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Belt and braces: whatever skipped a test (a marker, a plugin), CI must not pass with it unrun.
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped while TANDEM_REQUIRE_SERVICES=1: {report.longrepr}"
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Operations")
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="Growing Together")
+
+
+@pytest.fixture
+def coordinator(programme):
+    person = PersonFactory(email="coordinator@example.org", display_name="Cora Coordinator")
+    MembershipFactory(programme=programme, person=person, role=Role.COORDINATOR)
+    return person
+
+
+@pytest.fixture
+def line_manager(department):
+    team = OrgUnitFactory(name="Support", parent=department)
+    return PersonFactory(email="manager@example.org", display_name="Lena Manager", org_unit=team, grade=7)
+
+
+@pytest.fixture
+def mentee(programme, line_manager):
+    person = PersonFactory(
+        email="mentee@example.org",
+        display_name="Mina Mentee",
+        line_manager=line_manager,
+        org_unit=line_manager.org_unit,
+        grade=2,
+    )
+    MembershipFactory(programme=programme, person=person, role=Role.MENTEE)
+    return person
+
+
+@pytest.fixture
+def mentor(programme):
+    team = OrgUnitFactory(name="Platform", parent=DepartmentFactory(name="Engineering"))
+    person = PersonFactory(email="mentor@example.org", display_name="Max Mentor", org_unit=team, grade=6)
+    MembershipFactory(programme=programme, person=person, role=Role.MENTOR)
+    return person
+
+
+@pytest.fixture
+def committee_member(programme):
+    person = PersonFactory(email="committee@example.org", display_name="Cleo Committee")
+    MembershipFactory(programme=programme, person=person, role=Role.COMMITTEE)
+    return person
+
+
+@pytest.fixture
+def outsider(db):
+    return PersonFactory(email="outsider@example.org", display_name="Otto Outsider")
+
+
+@pytest.fixture
+def administrator(db):
+    return PersonFactory(email="admin@example.org", display_name="Ada Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def pairing(programme, mentor, mentee):
+    return PairingFactory(programme=programme, mentor=mentor, mentee=mentee)
+
+
+@pytest.fixture
+def cast(coordinator, mentor, mentee, line_manager, committee_member, outsider, administrator, pairing):
+    """Everyone at once, by role name, for tests that walk every role."""
+    return {
+        "coordinator": coordinator,
+        "mentor": mentor,
+        "mentee": mentee,
+        "line_manager": line_manager,
+        "committee_member": committee_member,
+        "outsider": outsider,
+        "administrator": administrator,
+        "pairing": pairing,
+    }
+
+
+@pytest.fixture
+def login(client):
+    """Log a person in on the test client (with their real password, through the real backend)."""
+
+    def _login(person):
+        assert client.login(username=person.email, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium; `playwright install` cannot download a browser here."""
+    require(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

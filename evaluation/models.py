@@ -1,0 +1,1 @@
+"""Oversight models (surveys, alerts, interventions, reports) arrive with the evaluation issue."""

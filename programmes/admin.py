@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from .models import Membership, OrgUnit, Person, Programme
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "parent__name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+class PersonCreationForm(UserCreationForm):
+    class Meta:
+        model = Person
+        fields = ["email", "display_name"]
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    ordering = ["display_name"]
+    list_display = ["display_name", "email", "job_title", "grade", "org_unit", "line_manager", "is_active"]
+    list_filter = ["is_active", "is_staff", "org_unit"]
+    list_select_related = ["org_unit__parent", "line_manager"]
+    search_fields = ["display_name", "email", "job_title"]
+    autocomplete_fields = ["org_unit", "line_manager"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "job_title", "grade", "org_unit", "line_manager"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "starts_on", "ends_on"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "programme", "created_at"]
+    list_filter = ["role", "programme"]
+    search_fields = ["person__display_name", "person__email", "programme__name"]
+    list_select_related = ["person", "programme"]
+    autocomplete_fields = ["person", "programme"]

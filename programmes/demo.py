@@ -1,0 +1,267 @@
+"""Demo organisation: 4 departments, 8 teams, 60 people with line managers, two programmes.
+
+Deterministic and idempotent: running it again leaves the same data (rows are found by natural keys).
+Later issues extend it so that the demo always shows every feature.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import Membership, OrgUnit, Person, Programme, Role
+
+DEMO_PASSWORD = "tandem-demo"
+DEMO_DOMAIN = "example.com"
+
+DEPARTMENTS = {
+    "Engineering": ["Platform", "Product Development"],
+    "Operations": ["Logistics", "Customer Support"],
+    "Finance": ["Accounting", "Procurement"],
+    "People and Culture": ["Learning and Development", "Recruitment"],
+}
+FIRST = [
+    "Aino",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elif",
+    "Femi",
+    "Greta",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemi",
+    "Lars",
+    "Maya",
+    "Nils",
+    "Olga",
+    "Pavel",
+    "Rosa",
+    "Sami",
+    "Tuuli",
+    "Umar",
+    "Vera",
+    "Wim",
+    "Xenia",
+    "Yusuf",
+    "Zofia",
+]
+LAST = [
+    "Aalto",
+    "Brennan",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jansen",
+    "Kowalski",
+    "Laine",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+]
+JUNIOR_TITLES = ["Analyst", "Specialist", "Associate", "Coordinator", "Officer", "Advisor"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    name: str
+    what: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("Coordinator", f"coordinator@{DEMO_DOMAIN}", "Claire Osei", "runs both programmes"),
+    DemoLogin("Mentor", f"mentor@{DEMO_DOMAIN}", "Marcus Lindqvist", "mentors Mia in Growing Together"),
+    DemoLogin("Mentee", f"mentee@{DEMO_DOMAIN}", "Mia Torres", "mentored by Marcus"),
+    DemoLogin("Line manager", f"manager@{DEMO_DOMAIN}", "Leo Hartmann", "manages Mia and the Customer Support team"),
+    DemoLogin("Committee member", f"committee@{DEMO_DOMAIN}", "Priya Natarajan", "sits on both committees"),
+    DemoLogin("Administrator", f"admin@{DEMO_DOMAIN}", "Ada Admin", "runs the installation (Django admin)"),
+]
+
+
+def _person(email: str, name: str, *, title: str, grade: int, unit: OrgUnit, manager: Person | None) -> Person:
+    person, created = Person.objects.get_or_create(email=email, defaults={"display_name": name})
+    person.display_name = name
+    person.job_title = title
+    person.grade = grade
+    person.org_unit = unit
+    person.line_manager = manager
+    person.is_active = True
+    if created or not person.check_password(DEMO_PASSWORD):
+        person.set_password(DEMO_PASSWORD)
+    person.save()
+    return person
+
+
+def _generated_name(index: int) -> tuple[str, str]:
+    first = FIRST[index % len(FIRST)]
+    last = LAST[(index * 7) % len(LAST)]
+    return f"{first} {last}", f"{first}.{last}@{DEMO_DOMAIN}".lower()
+
+
+@transaction.atomic
+def seed_organisation() -> dict[str, object]:
+    """Create or refresh the demo organisation and programmes; returns the named demo people and programmes."""
+    units: dict[str, OrgUnit] = {}
+    for department, teams in DEPARTMENTS.items():
+        dept, _ = OrgUnit.objects.get_or_create(
+            name=department, parent=None, defaults={"kind": OrgUnit.Kind.DEPARTMENT}
+        )
+        units[department] = dept
+        for team in teams:
+            units[team], _ = OrgUnit.objects.get_or_create(name=team, parent=dept, defaults={"kind": OrgUnit.Kind.TEAM})
+
+    people: list[Person] = []
+    named: dict[str, Person] = {}
+    index = 0
+    for department, teams in DEPARTMENTS.items():
+        name, email = _generated_name(index)
+        index += 1
+        director = _person(
+            email, name, title=f"Director of {department}", grade=9, unit=units[department], manager=None
+        )
+        people.append(director)
+        for team in teams:
+            if team == "Customer Support":
+                head = _person(
+                    f"manager@{DEMO_DOMAIN}",
+                    "Leo Hartmann",
+                    title="Head of Customer Support",
+                    grade=7,
+                    unit=units[team],
+                    manager=director,
+                )
+                named["manager"] = head
+            else:
+                name, email = _generated_name(index)
+                index += 1
+                head = _person(email, name, title=f"Head of {team}", grade=7, unit=units[team], manager=director)
+            people.append(head)
+            for slot in range(6):
+                grade = 2 + (slot % 4)
+                title = ("Senior " if grade >= 5 else "") + JUNIOR_TITLES[slot % len(JUNIOR_TITLES)]
+                if team == "Platform" and slot == 0:
+                    person = _person(
+                        f"mentor@{DEMO_DOMAIN}",
+                        "Marcus Lindqvist",
+                        title="Principal Engineer",
+                        grade=6,
+                        unit=units[team],
+                        manager=head,
+                    )
+                    named["mentor"] = person
+                elif team == "Customer Support" and slot == 0:
+                    person = _person(
+                        f"mentee@{DEMO_DOMAIN}",
+                        "Mia Torres",
+                        title="Support Associate",
+                        grade=2,
+                        unit=units[team],
+                        manager=head,
+                    )
+                    named["mentee"] = person
+                elif team == "Learning and Development" and slot == 0:
+                    person = _person(
+                        f"coordinator@{DEMO_DOMAIN}",
+                        "Claire Osei",
+                        title="Mentoring Programme Lead",
+                        grade=6,
+                        unit=units[team],
+                        manager=head,
+                    )
+                    named["coordinator"] = person
+                elif team == "Accounting" and slot == 0:
+                    person = _person(
+                        f"committee@{DEMO_DOMAIN}",
+                        "Priya Natarajan",
+                        title="Head of Internal Audit",
+                        grade=8,
+                        unit=units[team],
+                        manager=head,
+                    )
+                    named["committee"] = person
+                else:
+                    name, email = _generated_name(index)
+                    index += 1
+                    person = _person(email, name, title=title, grade=grade, unit=units[team], manager=head)
+                people.append(person)
+
+    admin, created = Person.objects.get_or_create(email=f"admin@{DEMO_DOMAIN}", defaults={"display_name": "Ada Admin"})
+    admin.is_staff = admin.is_superuser = True
+    admin.job_title = "Tandem administrator"
+    if created or not admin.check_password(DEMO_PASSWORD):
+        admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    named["admin"] = admin
+
+    running, _ = Programme.objects.update_or_create(
+        name="Growing Together 2026",
+        defaults={
+            "status": Programme.Status.RUNNING,
+            "starts_on": datetime.date(2026, 3, 1),
+            "ends_on": datetime.date(2027, 2, 28),
+            "description": (
+                "Our year-long mentoring programme. Mentors from another department meet their mentee every two "
+                "weeks, with protected time agreed by line managers. Goals: broaden networks across departments, "
+                "build confidence in new roles, and share expertise."
+            ),
+        },
+    )
+    recruiting, _ = Programme.objects.update_or_create(
+        name="New Leaders 2027",
+        defaults={
+            "status": Programme.Status.RECRUITING,
+            "starts_on": datetime.date(2027, 1, 18),
+            "ends_on": datetime.date(2027, 12, 17),
+            "description": (
+                "For people stepping into their first leadership role. Applications are open until mid-December; "
+                "mentors are experienced managers from a different department."
+            ),
+        },
+    )
+
+    senior = [p for p in people if p.grade and 5 <= p.grade <= 7 and p.pk != named["manager"].pk]
+    junior = [p for p in people if p.grade and p.grade <= 4]
+    reserved = {named[key].pk for key in ("coordinator", "committee", "mentor", "mentee")}
+    running_mentors = [named["mentor"]] + [p for p in senior if p.pk not in reserved][:11]
+    running_mentees = [named["mentee"]] + [p for p in junior if p.pk not in reserved][:14]
+    plan = {
+        running: {
+            Role.COORDINATOR: [named["coordinator"]],
+            Role.COMMITTEE: [named["committee"], people[0]],
+            Role.MENTOR: running_mentors,
+            Role.MENTEE: running_mentees,
+        },
+        recruiting: {
+            Role.COORDINATOR: [named["coordinator"]],
+            Role.COMMITTEE: [named["committee"]],
+            Role.MENTOR: [p for p in senior if p not in running_mentors and p.pk not in reserved][:3],
+            Role.MENTEE: [p for p in junior if p not in running_mentees and p.pk not in reserved][:4],
+        },
+    }
+    for programme, roles in plan.items():
+        for role, members in roles.items():
+            for person in members:
+                Membership.objects.get_or_create(programme=programme, person=person, role=role)
+
+    return {
+        "people": people,
+        "named": named,
+        "running": running,
+        "recruiting": recruiting,
+        "running_mentors": running_mentors,
+        "running_mentees": running_mentees,
+    }

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Role
+
+
+class TestEmailForm(forms.Form):
+    to = forms.EmailField(label="Send the test to", help_text="Any address; your own is filled in.")
+
+
+class MemberFilterForm(forms.Form):
+    role = forms.ChoiceField(choices=[("", "All roles"), *Role.choices], required=False)
+    q = forms.CharField(label="Name or email", required=False, max_length=100)

@@ -1,0 +1,239 @@
+"""The organisation's side: people, teams, programmes and who holds which role in them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class OrgUnit(models.Model):
+    """A department or a team; teams sit inside departments (a tree of any depth is allowed)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        TEAM = "team", "Team"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "org unit"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(parent__isnull=True), name="orgunit_unique_top_level_name"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="orgunit_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        # Callers that list units select_related("parent") so this costs no query.
+        if self.parent_id:
+            return f"{self.parent.name} › {self.name}"
+        return self.name
+
+    def clean(self) -> None:
+        seen = {self.pk} if self.pk else set()
+        unit = self.parent
+        while unit is not None:
+            if unit.pk in seen:
+                raise ValidationError({"parent": "A unit cannot sit inside itself or one of its own teams."})
+            seen.add(unit.pk)
+            unit = unit.parent
+
+
+class PersonQuerySet(models.QuerySet):
+    def reports_of(self, manager: Person) -> PersonQuerySet:
+        return self.filter(line_manager=manager, is_active=True)
+
+
+class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> Person:
+        if not email:
+            raise ValueError("A person needs an email address to log in with.")
+        person = self.model(email=self.normalize_email(email).lower(), **extra)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> Person:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> Person:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> Person:
+        # People type their address in any case; it is stored lower-case.
+        return self.get(email__iexact=username)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Anyone who logs in: participants, coordinators, line managers, committee members, administrators."""
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Grade or level, higher is more senior (used for the experience gap)."
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name="team"
+    )
+    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "administrator", default=False, help_text="Administrators run the installation in the Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(condition=~Q(line_manager=F("pk")), name="person_not_own_line_manager"),
+            models.CheckConstraint(condition=Q(grade__lte=30), name="person_grade_at_most_30"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name.split(" ")[0] if self.display_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        if self.line_manager_id and self.pk:
+            if self.line_manager_id == self.pk:
+                raise ValidationError({"line_manager": "A person cannot be their own line manager."})
+            # Walk up the chain: a cycle would make "anyone above in the management chain" undefined.
+            seen = {self.pk}
+            boss = self.line_manager
+            while boss is not None:
+                if boss.pk in seen:
+                    raise ValidationError(
+                        {"line_manager": f"{self.line_manager} already reports to {self}, directly or not."}
+                    )
+                seen.add(boss.pk)
+                boss = boss.line_manager
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+    COMMITTEE = "committee", "Committee member"
+
+
+PARTICIPANT_ROLES = (Role.MENTOR, Role.MENTEE)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, person: Person) -> ProgrammeQuerySet:
+        """Programmes the person holds any role in. Nobody else learns that a programme exists."""
+        if not person.is_authenticated:
+            return self.none()
+        return self.filter(Exists(Membership.objects.filter(programme=OuterRef("pk"), person=person)))
+
+    def with_role(self, person: Person, *roles: str) -> ProgrammeQuerySet:
+        return self.filter(Exists(Membership.objects.filter(programme=OuterRef("pk"), person=person, role__in=roles)))
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RECRUITING = "recruiting", "Recruiting"
+        MATCHING = "matching", "Matching"
+        RUNNING = "running", "Running"
+        CLOSING = "closing", "Closing"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap colour that goes with the status."""
+        return {
+            self.Status.DRAFT: "secondary",
+            self.Status.RECRUITING: "info",
+            self.Status.MATCHING: "warning",
+            self.Status.RUNNING: "success",
+            self.Status.CLOSING: "primary",
+            self.Status.CLOSED: "dark",
+        }[self.status]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def participants(self) -> MembershipQuerySet:
+        return self.filter(role__in=PARTICIPANT_ROLES)
+
+
+class Membership(models.Model):
+    """One role one person holds in one programme. Line managers are not members: that comes from Person."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "person", "role"], name="membership_unique_role"),
+            # Mentor and mentee in the same programme at once would let a person be matched with themselves.
+            models.UniqueConstraint(
+                fields=["programme", "person"],
+                condition=Q(role__in=["mentor", "mentee"]),
+                name="membership_one_participant_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} in {self.programme}"

@@ -1,0 +1,68 @@
+"""Changes on the organisation side. Keyword-only, typed, ``<entity>_<verb>``."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection, send_mail
+from django.core.validators import validate_email
+
+from .email import payload_to_message
+from .models import Person
+
+logger = logging.getLogger(__name__)
+
+
+def email_deliver(*, payload: dict[str, Any]) -> None:
+    """Hand one queued message to the configured real backend (runs in the worker)."""
+    connection = get_connection(settings.TANDEM_EMAIL_BACKEND, fail_silently=False)
+    payload_to_message(payload, connection=connection).send()
+
+
+def email_settings_summary() -> list[tuple[str, str]]:
+    """What an administrator needs to see to judge the email settings; never the password."""
+    rows = [("Backend", settings.TANDEM_EMAIL_BACKEND.rsplit(".", 2)[-2]), ("From", settings.DEFAULT_FROM_EMAIL)]
+    if settings.TANDEM_EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        security = "TLS" if settings.EMAIL_USE_TLS else "SSL" if settings.EMAIL_USE_SSL else "none"
+        rows += [
+            ("Server", f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"),
+            ("User", settings.EMAIL_HOST_USER or "(none)"),
+            ("Encryption", security),
+        ]
+    elif settings.TANDEM_EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        rows.append(("Folder", str(settings.EMAIL_FILE_PATH)))
+    return rows
+
+
+def email_send_test(*, to: str, by: Person) -> None:
+    """Check that the real backend opens a connection, then send a test message through Celery.
+
+    Raises ValidationError with the reason when the settings do not work, so the administrator sees it on
+    the page instead of finding a failed task in the worker's log.
+    """
+    validate_email(to)
+    try:
+        connection = get_connection(settings.TANDEM_EMAIL_BACKEND, fail_silently=False)
+        connection.open()
+        connection.close()
+    except Exception as exc:  # any backend error is a configuration problem to report, not a crash
+        logger.warning("email settings check failed: %s", exc)
+        raise ValidationError(f"The email settings do not work: {exc.__class__.__name__}: {exc}") from exc
+    send_mail(
+        subject="Tandem test email",
+        message=(
+            f"Hello,\n\n{by} sent this test from Tandem's administration to check the email settings.\n"
+            "If you can read it, email from Tandem reaches people.\n"
+        ),
+        from_email=None,
+        recipient_list=[to],
+    )
+
+
+def sessions_clear_expired() -> None:
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

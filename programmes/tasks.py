@@ -1,0 +1,20 @@
+"""Celery tasks of the organisation side. Thin: take plain values, call a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
+def send_email_message(payload: dict[str, Any]) -> None:
+    # Retries cover a mail server that is briefly down; OSError includes SMTP connection failures.
+    services.email_deliver(payload=payload)
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    services.sessions_clear_expired()

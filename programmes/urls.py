@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("team/", views.team, name="team"),
+    path("<int:pk>/", views.programme_detail, name="detail"),
+    path("<int:pk>/members/", views.programme_members, name="members"),
+]

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from . import services
+from .forms import MemberFilterForm, TestEmailForm
+from .models import Membership, Person, Programme, Role
+from .permissions import Area, area_required, areas_for, get_programme_for
+
+AREA_HOME = {
+    Area.MENTORING: "mentoring:home",
+    Area.COORDINATING: "programmes:list",
+    Area.TEAM: "programmes:team",
+    Area.COMMITTEE: "evaluation:reports",
+}
+PAGE_SIZE = 25
+
+
+def _role_counts() -> dict[str, Count]:
+    return {f"{role.value}_count": Count("memberships", filter=Q(memberships__role=role.value)) for role in Role}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    areas = areas_for(request.user)
+    if len(areas) == 1:
+        return redirect(AREA_HOME[next(iter(areas))])
+    return render(request, "programmes/home.html", {"areas": [a for a in Area if a in areas]})
+
+
+@area_required(Area.COORDINATING)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    # Queries: the count for the paginator, then one page of programmes with their role counts.
+    programmes = Programme.objects.with_role(request.user, Role.COORDINATOR).annotate(**_role_counts()).order_by("name")
+    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/programme_list.html", {"page": page})
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk)
+    coordinators = Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR).order_by(
+        "display_name"
+    )
+    counts = None
+    if Role.COORDINATOR in programme.my_roles:
+        counts = Programme.objects.filter(pk=programme.pk).aggregate(**_role_counts())
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "coordinators": coordinators, "counts": counts},
+    )
+
+
+@login_required
+def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = MemberFilterForm(request.GET or None)
+    memberships = (
+        Membership.objects.filter(programme=programme)
+        .select_related("person__org_unit__parent", "person__line_manager")
+        .order_by("person__display_name", "role")
+    )
+    if form.is_bound and form.is_valid():
+        if role := form.cleaned_data["role"]:
+            memberships = memberships.filter(role=role)
+        if q := form.cleaned_data["q"]:
+            memberships = memberships.filter(Q(person__display_name__icontains=q) | Q(person__email__icontains=q))
+    elif form.is_bound:
+        messages.warning(request, "That filter was not understood, so all members are shown.")
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/programme_members.html", {"programme": programme, "form": form, "page": page})
+
+
+@area_required(Area.TEAM)
+def team(request: HttpRequest) -> HttpResponse:
+    # Queries: paginator count, one page of reports with their teams, their memberships with programmes.
+    reports = (
+        Person.objects.reports_of(request.user)
+        .select_related("org_unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.participants().select_related("programme").order_by("programme__name"),
+            )
+        )
+        .order_by("display_name")
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/team.html", {"page": page})
+
+
+@staff_member_required
+def send_test_email(request: HttpRequest) -> HttpResponse:
+    """An administrator checks the email settings by sending a message through the real path (Celery)."""
+    form = TestEmailForm(request.POST or None, initial={"to": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_send_test(to=form.cleaned_data["to"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"The test email to {form.cleaned_data['to']} is queued; the worker sends it in a moment."
+            )
+            return redirect("send_test_email")
+    return render(
+        request,
+        "admin/send_test_email.html",
+        {
+            **admin.site.each_context(request),
+            "form": form,
+            "settings_rows": services.email_settings_summary(),
+            "title": "Send a test email",
+        },
+    )
