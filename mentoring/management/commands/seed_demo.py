@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mentoring.demo import seed_pairings
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
+from programmes.models import Person
 
 
 class Command(BaseCommand):
@@ -12,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never on a real installation)."
         )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Only seed a database that has nobody in it yet (make run)."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -19,15 +23,17 @@ class Command(BaseCommand):
                 "seed_demo adds demo people with a published password, so it refuses to run with DEBUG off. "
                 "Use --force only on a throw-away installation."
             )
-        org = seed_organisation()
-        pairings = seed_pairings(
-            programme=org["running"], mentors=org["running_mentors"], mentees=org["running_mentees"]
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {len(org['people']) + 1} people, 2 programmes, {len(pairings)} pairings."
+        if options["if_empty"] and Person.objects.exists():
+            self.stdout.write("The database already has people in it, so the demo data was left as it is.")
+        else:
+            org = seed_organisation()
+            pairings = seed_pairings(
+                programme=org["running"], mentors=org["running_mentors"], mentees=org["running_mentees"]
             )
-        )
+            people = Person.objects.count()
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data ready: {people} people, 2 programmes, {len(pairings)} pairings.")
+            )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<17} {login.email:<26} {login.name}: {login.what}")

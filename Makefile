@@ -1,0 +1,48 @@
+# Tandem: `make run` to try it, `make test` to test it. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# `make run` is for trying Tandem on your own machine: DEBUG on, SQLite and the embedded broker by default.
+RUN_ENV := DEBUG=$${DEBUG:-1} PORT=$(PORT)
+
+.PHONY: run test lint check clean venv
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Tandem needs Python 3.11 or newer; $(PYTHON) is older. Try: make PYTHON=python3.12 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.dev
+
+run: $(VENV)/.runtime
+	@mkdir -p var
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  Tandem is starting on http://127.0.0.1:$(PORT)  (web, Celery worker and beat; Ctrl-C stops all three)"
+	@echo ""
+	$(RUN_ENV) $(BIN)/honcho start -f Procfile 2>&1 || true
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.dev
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/celery var/staticfiles var/mail .pytest_cache

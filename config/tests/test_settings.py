@@ -1,0 +1,106 @@
+"""Settings come from the environment; a bad value stops start-up with a message that names the variable."""
+
+from __future__ import annotations
+
+import os
+import runpy
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
+BASE = {"SECRET_KEY": "x" * 50}
+# Set for the test run by pytest.ini; each case here starts from a clean production-like environment.
+CLEARED = (
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "TIME_ZONE",
+    "ALLOWED_HOSTS",
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+    "TANDEM_TESTING",
+    "CELERY_TASK_ALWAYS_EAGER",
+)
+
+
+def load(monkeypatch, tmp_path, **env: str) -> dict:
+    for name in CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**BASE, "TANDEM_VAR_DIR": str(tmp_path), **env}.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS))
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be one of"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"DATABASE_URL": "mongodb://db/tandem"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://127.0.0.1:5432/"}, "DATABASE_URL must name a database"),
+        ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL must be a URL starting with redis://"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE 'Mars/Olympus' is not a known time zone"),
+        ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND must be one of"),
+        ({"EMAIL_BACKEND": "smtp"}, "EMAIL_BACKEND=smtp needs EMAIL_HOST"),
+        ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
+        ({"CSRF_TRUSTED_ORIGINS": "tandem.example.org"}, "CSRF_TRUSTED_ORIGINS entries must start with http"),
+        ({"CELERY_TASK_TIME_LIMIT": "10", "CELERY_TASK_SOFT_TIME_LIMIT": "20"}, "CELERY_TASK_TIME_LIMIT must be above"),
+        ({"TANDEM_MIN_GROUP_SIZE": "2"}, "TANDEM_MIN_GROUP_SIZE must be at least 5"),
+    ],
+)
+def test_a_bad_value_names_the_variable(monkeypatch, tmp_path, env, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load(monkeypatch, tmp_path, **env)
+
+
+def test_default_is_sqlite_in_wal_mode_with_immediate_transactions(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path)
+    db = settings["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(db["NAME"]) == tmp_path / "tandem.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["timeout"] >= 5
+
+
+def test_database_url_selects_postgresql(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/tandem")
+    db = settings["DATABASES"]["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["NAME"] == "tandem"
+
+
+def test_without_redis_celery_uses_the_filesystem_broker_under_var(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path)
+    assert settings["CELERY_BROKER_URL"] == "filesystem://"
+    options = settings["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        assert os.path.isabs(options[key]) and options[key].startswith(str(tmp_path))
+        assert os.path.isdir(options[key])
+
+
+def test_with_redis_the_visibility_timeout_is_well_above_the_hard_time_limit(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert settings["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/0"
+    assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] >= 2 * settings["CELERY_TASK_TIME_LIMIT"]
+    assert settings["CELERY_TASK_ACKS_LATE"] is True
+
+
+def test_email_defaults_to_a_file_backend_and_smtp_when_a_host_is_given(monkeypatch, tmp_path):
+    assert load(monkeypatch, tmp_path)["TANDEM_EMAIL_BACKEND"].endswith("filebased.EmailBackend")
+    assert load(monkeypatch, tmp_path, DEBUG="1")["TANDEM_EMAIL_BACKEND"].endswith("console.EmailBackend")
+    smtp = load(monkeypatch, tmp_path, EMAIL_HOST="mail.example.org")
+    assert smtp["TANDEM_EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert smtp["EMAIL_BACKEND"] == "programmes.email.CeleryEmailBackend"
+
+
+def test_debug_is_off_unless_set_and_production_is_secure_by_default(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path)
+    assert settings["DEBUG"] is False
+    assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"] and settings["SECURE_SSL_REDIRECT"]
+    assert settings["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
+    assert settings["USE_TZ"] is True

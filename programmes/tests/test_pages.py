@@ -1,0 +1,167 @@
+"""The organisation's pages: role-aware home, My programmes, members, My team. Shallow; rules live in services."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mentoring.tests.factories import PairingFactory
+from programmes.models import Role
+from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "landing", "heading"),
+    [
+        ("mentee", "mentoring:home", "My mentoring"),
+        ("mentor", "mentoring:home", "My mentoring"),
+        ("coordinator", "programmes:list", "My programmes"),
+        ("line_manager", "programmes:team", "My team"),
+        ("committee_member", "evaluation:reports", "Reports"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_page(client, cast, role, landing, heading):
+    client.force_login(cast[role])
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(landing)
+    assert re.search(rf"<h1[^>]*>{heading}</h1>", response.content.decode())
+
+
+def test_login_with_email_lands_on_the_home_page_made_for_the_role(client, coordinator):
+    response = client.post(
+        reverse("login"), {"username": "coordinator@example.org", "password": "correct-horse-battery"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("programmes:list")
+    assert b"Growing Together" in response.content
+
+
+def test_a_wrong_password_says_so_on_the_page(client, coordinator):
+    response = client.post(reverse("login"), {"username": "coordinator@example.org", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct email address and password" in response.content
+
+
+def test_someone_with_several_roles_chooses_where_to_go(client, cast):
+    person = cast["mentor"]
+    MembershipFactory(person=person, programme=ProgrammeFactory(), role=Role.COMMITTEE)
+    client.force_login(person)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert reverse("mentoring:home") in content and reverse("evaluation:reports") in content
+    assert reverse("programmes:list") not in content
+
+
+def test_someone_without_a_role_sees_a_helpful_empty_state(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("home"))
+    assert "don't have a role in any mentoring programme yet" in response.content.decode()
+
+
+def test_navigation_shows_only_what_the_roles_allow(client, cast):
+    client.force_login(cast["line_manager"])
+    content = client.get(reverse("programmes:team")).content.decode()
+    assert "My team" in content
+    assert "My programmes" not in content and "My mentoring" not in content and "Reports" not in content
+
+
+def test_my_programmes_lists_the_coordinated_programmes_with_role_counts(client, cast):
+    ProgrammeFactory(name="Someone else's programme")
+    client.force_login(cast["coordinator"])
+    response = client.get(reverse("programmes:list"))
+    content = response.content.decode()
+    assert "Growing Together" in content and "Someone else" not in content
+    programme = response.context["page"].object_list[0]
+    assert (programme.mentor_count, programme.mentee_count, programme.committee_count) == (1, 1, 1)
+
+
+def test_members_can_be_filtered_by_role_and_name(client, cast):
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[cast["pairing"].programme_id])
+    mentors = client.get(url, {"role": "mentor"}).context["page"].object_list
+    assert [m.person for m in mentors] == [cast["mentor"]]
+    found = client.get(url, {"q": "mina"}).context["page"].object_list
+    assert [m.person for m in found] == [cast["mentee"]]
+
+
+def test_a_bad_member_filter_says_so_and_shows_everyone(client, cast):
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[cast["pairing"].programme_id])
+    response = client.get(url, {"role": "emperor", "page": "many"})
+    assert response.status_code == 200
+    assert b"That filter was not understood" in response.content
+    assert len(response.context["page"].object_list) == 4
+
+
+def test_my_team_shows_reports_and_their_programme_roles_only(client, cast):
+    client.force_login(cast["line_manager"])
+    content = client.get(reverse("programmes:team")).content.decode()
+    assert "Mina Mentee" in content and "Mentee · Growing Together" in content
+    assert "Max Mentor" not in content  # not one of this manager's reports
+
+
+# --- Query budgets: the same number of queries with a little and with a lot of data -----------------------
+
+
+def grow_programme(programme, n: int) -> None:
+    for i in range(n):
+        MembershipFactory(programme=programme, role=Role.MENTOR if i % 2 else Role.MENTEE)
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_my_programmes_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        programme = ProgrammeFactory()
+        MembershipFactory(programme=programme, person=cast["coordinator"], role=Role.COORDINATOR)
+        grow_programme(programme, 2)
+    client.force_login(cast["coordinator"])
+    # session, user, the person's areas, the paginator's count, one page of programmes with role counts
+    with django_assert_num_queries(5):
+        assert client.get(reverse("programmes:list")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_members_query_budget(client, cast, django_assert_num_queries, extra):
+    grow_programme(cast["pairing"].programme, extra)
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[cast["pairing"].programme_id])
+    # session, user, the programme, my roles in it, the paginator's count, one page of members with their
+    # teams and line managers, the areas for the navigation bar
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_programme_detail_query_budget(client, cast, django_assert_num_queries, extra):
+    grow_programme(cast["pairing"].programme, extra)
+    client.force_login(cast["coordinator"])
+    # session, user, the programme, my roles, its coordinators, its role counts, the navigation's areas
+    with django_assert_num_queries(7):
+        assert client.get(reverse("programmes:detail", args=[cast["pairing"].programme_id])).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
+    for i in range(extra):
+        person = PersonFactory(line_manager=cast["line_manager"])
+        MembershipFactory(person=person, role=Role.MENTEE if i % 2 else Role.MENTOR)
+    client.force_login(cast["line_manager"])
+    # session, user, areas, the paginator's count, one page of reports, their memberships with programmes
+    with django_assert_num_queries(6):
+        assert client.get(reverse("programmes:team")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_my_mentoring_query_budget(client, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        programme = ProgrammeFactory()
+        MembershipFactory(programme=programme, person=cast["mentor"], role=Role.MENTOR)
+        PairingFactory(programme=programme, mentor=cast["mentor"])
+    client.force_login(cast["mentor"])
+    # session, user, areas, the person's memberships with programmes, their pairings with both people
+    with django_assert_num_queries(5):
+        assert client.get(reverse("mentoring:home")).status_code == 200
