@@ -288,6 +288,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _secure_default)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Joining the browsers' HSTS preload list is a decision about the organisation's whole domain, not Tandem's
+# to take; most installations sit on an intranet host name that cannot be preloaded at all.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is polled over plain HTTP by load balancers and process managers.
@@ -316,4 +319,3 @@ if env_bool("TANDEM_TESTING", False):
 # --- Tandem -----------------------------------------------------------------------------------------------
 # Committee figures never show a group smaller than this (the privacy rule).
 TANDEM_MIN_GROUP_SIZE = env_int("TANDEM_MIN_GROUP_SIZE", 5, minimum=5)
-TANDEM_SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000")
