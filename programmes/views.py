@@ -76,7 +76,10 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so all members are shown.")
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "programmes/programme_members.html", {"programme": programme, "form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)  # the pagination links add their own
+    context = {"programme": programme, "form": form, "page": page, "query": query.urlencode()}
+    return render(request, "programmes/programme_members.html", context)
 
 
 @area_required(Area.TEAM)

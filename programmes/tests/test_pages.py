@@ -165,3 +165,16 @@ def test_my_mentoring_query_budget(client, cast, django_assert_num_queries, extr
     # session, user, areas, the person's memberships with programmes, their pairings with both people
     with django_assert_num_queries(5):
         assert client.get(reverse("mentoring:home")).status_code == 200
+
+
+def test_member_pages_keep_the_filter_and_never_pile_up_page_numbers(client, cast):
+    programme = cast["pairing"].programme
+    for _ in range(30):
+        MembershipFactory(programme=programme, role=Role.MENTOR)
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[programme.pk])
+    content = client.get(url, {"role": "mentor", "page": "1"}).content.decode()
+    assert 'href="?role=mentor&amp;q=&amp;page=2"' in content or 'href="?role=mentor&amp;page=2"' in content
+    second = client.get(url, {"role": "mentor", "page": "2"})
+    assert len(second.context["page"].object_list) == 6  # 31 mentors, 25 a page
+    assert "page=2&amp;page" not in second.content.decode()
