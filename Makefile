@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# `make run` is for trying Tandem on your own machine: DEBUG on, SQLite and the embedded broker by default.
-RUN_ENV := DEBUG=$${DEBUG:-1} PORT=$(PORT)
+# `make run` is for trying Tandem on your own machine: DEBUG on (from .env unless you set it), SQLite and the
+# embedded broker unless DATABASE_URL and REDIS_URL say otherwise.
+RUN_ENV := PORT=$(PORT)
 
 .PHONY: run test lint check clean venv
 
@@ -14,9 +15,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt | $(BIN)/python .env
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $@
+
+# A developer's own settings, so `python manage.py ...` works without exporting anything. Never committed;
+# real environment variables win over it. Production sets its variables instead (see README).
+.env: | $(BIN)/python
+	@printf '# Written by make for this machine only (git-ignored). Real environment variables win.\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=1 and a random SECRET_KEY) for development on this machine."
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -42,7 +50,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 check: $(VENV)/.dev
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf var/celery var/staticfiles var/mail .pytest_cache

@@ -69,6 +69,26 @@ def env_url(name: str, *, schemes: set[str]) -> str:
     return raw
 
 
+def load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines from a git-ignored file on a developer's machine; the real environment wins.
+
+    `make` writes `.env` (DEBUG=1 and a random SECRET_KEY) on first use, so that `python manage.py ...`
+    works on a laptop without exporting anything. Production sets real environment variables instead.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}.")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+load_env_file(Path(os.environ.get("TANDEM_ENV_FILE", BASE_DIR / ".env")))
+
 # --- Core -------------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")

@@ -30,6 +30,8 @@ CLEARED = (
 def load(monkeypatch, tmp_path, **env: str) -> dict:
     for name in CLEARED:
         monkeypatch.delenv(name, raising=False)
+    # The developer's own .env must not colour these cases.
+    env = {"TANDEM_ENV_FILE": str(tmp_path / "no.env"), **env}
     for name, value in {**BASE, "TANDEM_VAR_DIR": str(tmp_path), **env}.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(SETTINGS))
@@ -104,3 +106,18 @@ def test_debug_is_off_unless_set_and_production_is_secure_by_default(monkeypatch
     assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"] and settings["SECURE_SSL_REDIRECT"]
     assert settings["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
     assert settings["USE_TZ"] is True
+
+
+def test_a_dot_env_file_fills_in_what_the_environment_does_not_set(monkeypatch, tmp_path):
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("# written by make\nDEBUG=1\nTIME_ZONE='Europe/Helsinki'\n")
+    settings = load(monkeypatch, tmp_path, TANDEM_ENV_FILE=str(env_file), TIME_ZONE="Europe/Paris")
+    assert settings["DEBUG"] is True  # from the file
+    assert settings["TIME_ZONE"] == "Europe/Paris"  # the real environment wins
+
+
+def test_a_garbled_dot_env_line_is_reported_with_its_line_number(monkeypatch, tmp_path):
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("DEBUG=1\nthis is not a setting\n")
+    with pytest.raises(ImproperlyConfigured, match="line 2: expected KEY=VALUE"):
+        load(monkeypatch, tmp_path, TANDEM_ENV_FILE=str(env_file))
