@@ -76,6 +76,16 @@ LAST = [
 JUNIOR_TITLES = ["Analyst", "Specialist", "Associate", "Coordinator", "Officer", "Advisor"]
 
 
+# Where the demo logins sit in the organisation: (team, slot) -> (login, name, job title, grade).
+DEMO_PLACES = {
+    ("Customer Support", "head"): ("manager", "Leo Hartmann", "Head of Customer Support", 7),
+    ("Customer Support", 0): ("mentee", "Mia Torres", "Support Associate", 2),
+    ("Platform", 0): ("mentor", "Marcus Lindqvist", "Principal Engineer", 6),
+    ("Learning and Development", 0): ("coordinator", "Claire Osei", "Mentoring Programme Lead", 6),
+    ("Accounting", 0): ("committee", "Priya Natarajan", "Head of Internal Audit", 8),
+}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     role: str
@@ -135,77 +145,31 @@ def seed_organisation() -> dict[str, object]:
     people: list[Person] = []
     named: dict[str, Person] = {}
     index = 0
+
+    def place(team: str, slot: str | int, *, title: str, grade: int, unit: OrgUnit, manager: Person | None) -> Person:
+        """A demo login where the plan has one, else the next generated person."""
+        nonlocal index
+        if (team, slot) in DEMO_PLACES:
+            key, name, title, grade = DEMO_PLACES[(team, slot)]
+            person = _person(f"{key}@{DEMO_DOMAIN}", name, title=title, grade=grade, unit=unit, manager=manager)
+            named[key] = person
+        else:
+            name, email = _generated_name(index)
+            index += 1
+            person = _person(email, name, title=title, grade=grade, unit=unit, manager=manager)
+        people.append(person)
+        return person
+
     for department, teams in DEPARTMENTS.items():
-        name, email = _generated_name(index)
-        index += 1
-        director = _person(
-            email, name, title=f"Director of {department}", grade=9, unit=units[department], manager=None
+        director = place(
+            department, "head", title=f"Director of {department}", grade=9, unit=units[department], manager=None
         )
-        people.append(director)
         for team in teams:
-            if team == "Customer Support":
-                head = _person(
-                    f"manager@{DEMO_DOMAIN}",
-                    "Leo Hartmann",
-                    title="Head of Customer Support",
-                    grade=7,
-                    unit=units[team],
-                    manager=director,
-                )
-                named["manager"] = head
-            else:
-                name, email = _generated_name(index)
-                index += 1
-                head = _person(email, name, title=f"Head of {team}", grade=7, unit=units[team], manager=director)
-            people.append(head)
+            head = place(team, "head", title=f"Head of {team}", grade=7, unit=units[team], manager=director)
             for slot in range(6):
                 grade = 2 + (slot % 4)
                 title = ("Senior " if grade >= 5 else "") + JUNIOR_TITLES[slot % len(JUNIOR_TITLES)]
-                if team == "Platform" and slot == 0:
-                    person = _person(
-                        f"mentor@{DEMO_DOMAIN}",
-                        "Marcus Lindqvist",
-                        title="Principal Engineer",
-                        grade=6,
-                        unit=units[team],
-                        manager=head,
-                    )
-                    named["mentor"] = person
-                elif team == "Customer Support" and slot == 0:
-                    person = _person(
-                        f"mentee@{DEMO_DOMAIN}",
-                        "Mia Torres",
-                        title="Support Associate",
-                        grade=2,
-                        unit=units[team],
-                        manager=head,
-                    )
-                    named["mentee"] = person
-                elif team == "Learning and Development" and slot == 0:
-                    person = _person(
-                        f"coordinator@{DEMO_DOMAIN}",
-                        "Claire Osei",
-                        title="Mentoring Programme Lead",
-                        grade=6,
-                        unit=units[team],
-                        manager=head,
-                    )
-                    named["coordinator"] = person
-                elif team == "Accounting" and slot == 0:
-                    person = _person(
-                        f"committee@{DEMO_DOMAIN}",
-                        "Priya Natarajan",
-                        title="Head of Internal Audit",
-                        grade=8,
-                        unit=units[team],
-                        manager=head,
-                    )
-                    named["committee"] = person
-                else:
-                    name, email = _generated_name(index)
-                    index += 1
-                    person = _person(email, name, title=title, grade=grade, unit=units[team], manager=head)
-                people.append(person)
+                place(team, slot, title=title, grade=grade, unit=units[team], manager=head)
 
     admin, created = Person.objects.get_or_create(email=f"admin@{DEMO_DOMAIN}", defaults={"display_name": "Ada Admin"})
     admin.is_staff = admin.is_superuser = True
