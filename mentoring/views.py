@@ -25,8 +25,9 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
         .select_related("programme", "mentor__org_unit", "mentee__org_unit")
         .order_by("-started_on", "-created_at")
     )
-    current = [p for p in pairings if p.is_current or p.status == Pairing.Status.PROPOSED]
-    past = [p for p in pairings if p not in current]
+    current, past = [], []
+    for pairing in pairings:
+        (current if pairing.is_current or pairing.status == Pairing.Status.PROPOSED else past).append(pairing)
     return render(
         request,
         "mentoring/home.html",

@@ -13,6 +13,10 @@ class OrgUnitAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
 
+    def get_queryset(self, request):
+        # Each unit prints as "Department › Team"; the autocomplete lists would otherwise query per row.
+        return super().get_queryset(request).select_related("parent")
+
 
 class PersonCreationForm(UserCreationForm):
     class Meta:
