@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from programmes import views as programme_views
+from programmes.views import core as programme_views
 
 from .health import healthz
 

@@ -33,12 +33,12 @@ def test_500_page_renders_without_a_request():
 
 
 def test_an_unexpected_error_shows_the_500_page(settings, monkeypatch):
-    import programmes.views
+    import programmes.views.core
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(programmes.views, "areas_for", explode)
+    monkeypatch.setattr(programmes.views.core, "areas_for", explode)
     client = Client(raise_request_exception=False)
     from programmes.tests.factories import PersonFactory
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 
-from .email import payload_to_message
-from .models import Person
+from ..email import payload_to_message
+from ..models import Person
 
 logger = logging.getLogger(__name__)
 

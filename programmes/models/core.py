@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
@@ -93,6 +96,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
         OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name="team"
     )
     line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    start_date = models.DateField(null=True, blank=True, help_text="When the person started, from the HR export.")
+    missing_from_hr_since = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a people import no longer lists this person (never deleted)."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "administrator", default=False, help_text="Administrators run the installation in the Django admin."
@@ -173,10 +180,47 @@ class Programme(models.Model):
 
     name = models.CharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
+    goals = models.TextField(blank=True, help_text="What the programme wants to achieve, in a few lines.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Check-ins (used by the relationship side).
+    checkin_cadence_days = models.PositiveSmallIntegerField(
+        "check-in every (days)", default=14, validators=[MinValueValidator(7), MaxValueValidator(90)]
+    )
+    intensive_checkins = models.PositiveSmallIntegerField(
+        "check-ins in the intensive start", default=2, validators=[MaxValueValidator(10)]
+    )
+    intensive_days = models.PositiveSmallIntegerField(
+        "length of the intensive start (days)", default=30, validators=[MaxValueValidator(120)]
+    )
+    escalation_grace_days = models.PositiveSmallIntegerField(
+        "grace days before a missed check-in is escalated", default=7, validators=[MaxValueValidator(60)]
+    )
+    # Time and capacity.
+    mentor_hours_per_month = models.DecimalField(
+        "protected hours a month for mentors",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+    )
+    mentee_hours_per_month = models.DecimalField(
+        "protected hours a month for mentees",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("3.0"),
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+    )
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        "mentees per mentor (default)", default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    endorsement_reminder_days = models.PositiveSmallIntegerField(
+        "remind the coordinator when a line manager has not answered after (days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -186,6 +230,10 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_cadence_days__gte=7) & Q(default_mentor_capacity__gte=1),
+                name="programme_sane_cadence_and_capacity",
             ),
         ]
 

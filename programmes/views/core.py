@@ -9,10 +9,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import services
-from .forms import MemberFilterForm, TestEmailForm
-from .models import Membership, Person, Programme, Role
-from .permissions import Area, area_required, areas_for, get_programme_for
+from .. import services
+from ..forms.core import MemberFilterForm, TestEmailForm
+from ..models import Membership, Person, Programme, Role
+from ..permissions import Area, area_required, areas_for, get_programme_for
 
 AREA_HOME = {
     Area.MENTORING: "mentoring:home",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Role
+from ..models import Role
 
 
 class TestEmailForm(forms.Form):

@@ -1,0 +1,56 @@
+"""The organisation's models, one module per part; import them from here."""
+
+from .budget import BudgetLine, Spend
+from .core import (
+    PARTICIPANT_ROLES,
+    Membership,
+    MembershipQuerySet,
+    OrgUnit,
+    Person,
+    PersonManager,
+    PersonQuerySet,
+    Programme,
+    ProgrammeQuerySet,
+    Role,
+)
+from .enrolment import (
+    Application,
+    ApplicationAnswer,
+    ApplicationSkill,
+    EnrolmentQuestion,
+    MeetingMode,
+    Notification,
+    Skill,
+)
+from .people_import import PeopleImport
+from .time import TimeAllocation
+from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
+
+__all__ = [
+    "PARTICIPANT_ROLES",
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationSkill",
+    "BudgetLine",
+    "Course",
+    "EnrolmentQuestion",
+    "MeetingMode",
+    "Membership",
+    "MembershipQuerySet",
+    "Notification",
+    "OrgUnit",
+    "PeopleImport",
+    "Person",
+    "PersonManager",
+    "PersonQuerySet",
+    "Programme",
+    "ProgrammeQuerySet",
+    "ProgrammeRequirement",
+    "ReadinessOverride",
+    "Role",
+    "Skill",
+    "Spend",
+    "TimeAllocation",
+    "TrainingExpiryWarning",
+    "TrainingRecord",
+]

@@ -1,0 +1,216 @@
+"""Enrolment: the skills vocabulary, applications with line-manager endorsement, and in-app notifications."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .core import Person, Programme, Role
+
+
+class SkillQuerySet(models.QuerySet):
+    def canonical(self) -> SkillQuerySet:
+        """Skills people can pick; a merged synonym points at its canonical skill instead."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Skill(models.Model):
+    """One entry of the managed vocabulary of skills and topics.
+
+    Merging a synonym into another skill re-points every use to the target and keeps the synonym as a row
+    with ``merged_into`` set, so that typing the old name still finds the right skill.
+    """
+
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="synonyms")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skill_unique_name"),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="skill_not_merged_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrolmentQuestion(models.Model):
+    """A question the programme asks every applicant, besides the standard form."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=300)
+    required = models.BooleanField(default=False)
+    for_role = models.CharField(
+        max_length=20,
+        choices=[("", "Everyone"), (Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")],
+        blank=True,
+        help_text="Leave empty to ask both mentors and mentees.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    EITHER = "either", "Either"
+
+
+WEEKDAYS = [("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"), ("fri", "Friday")]
+DAY_PARTS = [("am", "morning"), ("pm", "afternoon")]
+# "mon-am", "mon-pm", ... : the slots a person can meet in.
+AVAILABILITY_SLOTS = [(f"{d}-{p}", f"{day} {part}") for d, day in WEEKDAYS for p, part in DAY_PARTS]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.OPEN)
+
+    def awaiting_endorsement_by(self, manager: Person) -> ApplicationQuerySet:
+        return self.filter(
+            status__in=Application.OPEN,
+            endorsement=Application.Endorsement.PENDING,
+            person__line_manager=manager,
+        )
+
+
+class Application(models.Model):
+    """A person's application to join a programme as a mentor or a mentee; when approved, also their profile."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        WAITLISTED = "waitlisted", "Wait-listed"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Endorsement(models.TextChoices):
+        PENDING = "pending", "Waiting for the line manager"
+        ENDORSED = "endorsed", "Endorsed by the line manager"
+        DECLINED = "declined", "Not endorsed by the line manager"
+        NOT_NEEDED = "not_needed", "No line manager on record"
+
+    OPEN = (Status.APPLIED, Status.WAITLISTED, Status.APPROVED)
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="applications")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="applications")
+    role = models.CharField(max_length=20, choices=[(Role.MENTOR, "Mentor"), (Role.MENTEE, "Mentee")])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    goals = models.TextField("goals in your own words", blank=True)
+    meeting_mode = models.CharField(max_length=20, choices=MeetingMode.choices, default=MeetingMode.EITHER)
+    availability = models.JSONField(default=list, blank=True, help_text="Slots such as 'mon-am'.")
+    languages = models.JSONField(default=list, blank=True, help_text="Languages the person can mentor in.")
+    capacity = models.PositiveSmallIntegerField(
+        "mentees you can take on", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The coordinator's decision; the reason is shown to the applicant.
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    # The line manager's endorsement; silence is never consent.
+    endorsement = models.CharField(max_length=20, choices=Endorsement.choices, default=Endorsement.PENDING)
+    endorsed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    endorsement_reason = models.TextField(blank=True)
+    endorsement_decided_at = models.DateTimeField(null=True, blank=True)
+    # Set when the coordinator was reminded of a silent line manager: the idempotency key of that reminder.
+    endorsement_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "person"],
+                condition=Q(status__in=["applied", "waitlisted", "approved"]),
+                name="application_one_open_per_programme",
+            ),
+            models.CheckConstraint(condition=Q(role__in=["mentor", "mentee"]), name="application_participant_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.get_role_display().lower()} in {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:application_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ApplicationSkill(models.Model):
+    """A skill a mentor offers or a mentee wants (the role of the application says which), with a level."""
+
+    class Level(models.IntegerChoices):
+        BASIC = 1, "Basic"
+        WORKING = 2, "Working"
+        ADVANCED = 3, "Advanced"
+        EXPERT = 4, "Expert"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="application_skills")
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.WORKING)
+
+    class Meta:
+        ordering = ["skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "skill"], name="applicationskill_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_level_display()})"
+
+
+class ApplicationAnswer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(EnrolmentQuestion, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], name="applicationanswer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.text[:40]}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in the app, beside the email that usually carries the same news."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "read_at"], name="notification_person_unread")]
+
+    def __str__(self) -> str:
+        return self.text

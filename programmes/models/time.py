@@ -1,0 +1,46 @@
+"""Protected time: hours a month each participant may spend on the programme, approved by the line manager."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .core import Person, Programme
+
+
+class TimeAllocationQuerySet(models.QuerySet):
+    def awaiting_approval_by(self, manager: Person) -> TimeAllocationQuerySet:
+        return self.filter(status=TimeAllocation.Status.PENDING, person__line_manager=manager)
+
+
+class TimeAllocation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the line manager"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="time_allocations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="time_allocations")
+    month = models.DateField(help_text="The first day of the month.")
+    hours = models.DecimalField(
+        max_digits=4, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(80)]
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TimeAllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "person__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "person", "month"], name="allocation_unique_month"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="allocation_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h for {self.person} in {self.month:%B %Y}"
