@@ -1,0 +1,26 @@
+"""Telling people about changes: a notification in the app and, usually, the same news by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.mail import send_mail
+
+from ..models import Notification, Person
+
+
+def notification_send(
+    *, people: Iterable[Person], text: str, url: str = "", email_subject: str = "", email_body: str = ""
+) -> list[Notification]:
+    """Create one in-app notification per person and, when ``email_subject`` is given, email them too.
+
+    Emails go through Celery after the surrounding transaction commits (see programmes.email), so a change
+    that rolls back tells nobody. Never put private relationship content in ``text`` or the email.
+    """
+    recipients = [p for p in dict.fromkeys(people) if p is not None and p.is_active]
+    notes = Notification.objects.bulk_create([Notification(person=p, text=text[:300], url=url) for p in recipients])
+    if email_subject:
+        body = email_body or text
+        for person in recipients:
+            send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
+    return notes

@@ -1,0 +1,22 @@
+import pytest
+from django.core import mail
+
+from programmes.models import Notification
+from programmes.services import notification_send
+from programmes.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_person_gets_one_notification_and_one_email():
+    alice, bob = PersonFactory(display_name="Alice Ames"), PersonFactory()
+    notification_send(people=[alice, bob, alice], text="You were approved", url="/x/", email_subject="Approved")
+    assert Notification.objects.filter(person=alice).count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
+    assert "Hello Alice" in next(m.body for m in mail.outbox if m.to == [alice.email])
+
+
+def test_inactive_people_are_not_notified():
+    gone = PersonFactory(is_active=False)
+    notification_send(people=[gone], text="x", email_subject="x")
+    assert not Notification.objects.exists() and mail.outbox == []
