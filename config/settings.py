@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
     },
+    "remind-coordinators-of-silent-managers": {
+        "task": "programmes.tasks.remind_coordinators_of_silent_managers",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Person, Programme, Role
+from .models import Application, Membership, Notification, Person, Programme, Role
 
 
 class Area(enum.StrEnum):
@@ -41,6 +41,12 @@ def areas_for(person: Any) -> frozenset[Area]:
     def holds(*roles: str) -> Exists:
         return Exists(Membership.objects.filter(person=OuterRef("pk"), role__in=roles))
 
+    unread = (
+        Notification.objects.filter(person=OuterRef("pk"), read_at__isnull=True)
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     row = (
         Person.objects.filter(pk=person.pk)
         .values_list(
@@ -48,16 +54,24 @@ def areas_for(person: Any) -> frozenset[Area]:
             holds(Role.COORDINATOR),
             Exists(Person.objects.filter(line_manager=OuterRef("pk"), is_active=True)),
             holds(Role.COMMITTEE),
+            Subquery(unread[:1]),
         )
         .first()
-    ) or (False, False, False, False)
+    ) or (False, False, False, False, 0)
     areas = frozenset(
         area
-        for area, held in zip((Area.MENTORING, Area.COORDINATING, Area.TEAM, Area.COMMITTEE), row, strict=True)
+        for area, held in zip((Area.MENTORING, Area.COORDINATING, Area.TEAM, Area.COMMITTEE), row[:4], strict=True)
         if held
     )
     person._tandem_areas = areas
+    # The navigation's unread badge rides on the same query.
+    person._tandem_unread = row[4] or 0
     return areas
+
+
+def unread_notifications(person: Any) -> int:
+    areas_for(person)
+    return getattr(person, "_tandem_unread", 0)
 
 
 def area_required(*areas: Area) -> Callable:
@@ -91,3 +105,44 @@ def get_programme_for(person: Person, pk: int, *, manage: bool = False) -> Progr
     if manage and Role.COORDINATOR not in programme.my_roles:
         raise PermissionDenied("Only the programme's coordinators can do this.")
     return programme
+
+
+# --- Enrolment ---------------------------------------------------------------------------------------------
+
+
+def get_application_for(person: Person, pk: int, *, as_: str | None = None) -> Application:
+    """An application the person may see (applicant, their line manager, a coordinator), else 404.
+
+    ``application.viewer`` says in which capacities they see it; ``as_`` ("applicant", "manager" or
+    "coordinator") requires one of them, else 403.
+    """
+    application = get_object_or_404(
+        Application.objects.visible_to(person).select_related("programme", "person__line_manager", "person__org_unit"),
+        pk=pk,
+    )
+    viewer = set()
+    if application.person_id == person.pk:
+        viewer.add("applicant")
+    if application.person.line_manager_id == person.pk:
+        viewer.add("manager")
+    if Role.COORDINATOR in roles_in(person, application.programme):
+        viewer.add("coordinator")
+    application.viewer = viewer
+    if as_ and as_ not in viewer:
+        raise PermissionDenied("You cannot do this with this application.")
+    return application
+
+
+def get_open_programme_for(person: Person, pk: int) -> Programme:
+    """A programme taking applications: anyone logged in may read about it and apply."""
+    return get_object_or_404(Programme.objects.open_for_enrolment(), pk=pk)
+
+
+def can_manage_vocabulary(person: Person) -> bool:
+    """Skills and people data belong to the organisation: coordinators of any programme and administrators."""
+    return person.is_staff or Area.COORDINATING in areas_for(person)
+
+
+def require_vocabulary_manager(person: Person) -> None:
+    if not can_manage_vocabulary(person):
+        raise PermissionDenied("Only coordinators and administrators manage this.")

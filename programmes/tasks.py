@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from . import services
+from .services import enrolment
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
@@ -18,3 +19,11 @@ def send_email_message(payload: dict[str, Any]) -> None:
 @shared_task
 def clear_expired_sessions() -> None:
     services.sessions_clear_expired()
+
+
+# --- Enrolment ---
+
+
+@shared_task
+def remind_coordinators_of_silent_managers() -> int:
+    return enrolment.applications_remind_silent_managers()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import core as views
+from .views import enrolment, programme
 
 app_name = "programmes"
 urlpatterns = [
@@ -8,4 +9,25 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/members/", views.programme_members, name="members"),
+    # --- Set-up and lifecycle ---
+    path("new/", programme.programme_create, name="create"),
+    path("<int:pk>/settings/", programme.programme_settings, name="settings"),
+    path("<int:pk>/status/", programme.programme_transition, name="transition"),
+    path("<int:pk>/people/add/", programme.programme_member_add, name="member_add"),
+    path("<int:pk>/people/<int:membership_pk>/remove/", programme.programme_member_remove, name="member_remove"),
+    path("<int:pk>/questions/add/", programme.programme_question_add, name="question_add"),
+    path("<int:pk>/questions/<int:question_pk>/remove/", programme.programme_question_remove, name="question_remove"),
+    # --- Enrolment ---
+    path("open/", enrolment.open_programmes, name="open"),
+    path("<int:pk>/apply/", enrolment.application_create, name="apply"),
+    path("<int:pk>/applications/", enrolment.application_list, name="applications"),
+    path("applications/<int:pk>/", enrolment.application_detail, name="application_detail"),
+    path("applications/<int:pk>/endorse/", enrolment.application_endorse, name="application_endorse"),
+    path("applications/<int:pk>/decide/", enrolment.application_decide, name="application_decide"),
+    path("applications/<int:pk>/withdraw/", enrolment.application_withdraw, name="application_withdraw"),
+    path("notifications/", enrolment.notification_list, name="notifications"),
+    path("notifications/read/", enrolment.notifications_mark_read, name="notifications_read"),
+    path("skills/", enrolment.skill_list, name="skills"),
+    path("skills/merge/", enrolment.skill_merge, name="skill_merge"),
+    path("skills/<int:pk>/rename/", enrolment.skill_rename, name="skill_rename"),
 ]

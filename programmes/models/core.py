@@ -165,6 +165,10 @@ class ProgrammeQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Exists(Membership.objects.filter(programme=OuterRef("pk"), person=person)))
 
+    def open_for_enrolment(self) -> ProgrammeQuerySet:
+        """Recruiting programmes: anyone in the organisation may read about them and apply."""
+        return self.filter(status=Programme.Status.RECRUITING)
+
     def with_role(self, person: Person, *roles: str) -> ProgrammeQuerySet:
         return self.filter(Exists(Membership.objects.filter(programme=OuterRef("pk"), person=person, role__in=roles)))
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from .core import Person, Programme, Role
+from .core import Membership, Person, Programme, Role
 
 
 class SkillQuerySet(models.QuerySet):
@@ -77,6 +77,15 @@ AVAILABILITY_SLOTS = [(f"{d}-{p}", f"{day} {part}") for d, day in WEEKDAYS for p
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, person: Person) -> ApplicationQuerySet:
+        """The applicant, their line manager, and the programme's coordinators; nobody else."""
+        if not person.is_authenticated:
+            return self.none()
+        coordinates = models.Exists(
+            Membership.objects.filter(programme=models.OuterRef("programme"), person=person, role=Role.COORDINATOR)
+        )
+        return self.filter(Q(person=person) | Q(person__line_manager=person) | coordinates)
+
     def open(self) -> ApplicationQuerySet:
         return self.filter(status__in=Application.OPEN)
 

@@ -1,6 +1,6 @@
 import factory
 
-from programmes.models import Membership, OrgUnit, Person, Programme, Role
+from programmes.models import Application, EnrolmentQuestion, Membership, OrgUnit, Person, Programme, Role, Skill
 
 PASSWORD = "correct-horse-battery"
 
@@ -51,3 +51,34 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     person = factory.SubFactory(PersonFactory)
     role = Role.MENTEE
+
+
+# --- Enrolment ---
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+
+
+class EnrolmentQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnrolmentQuestion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    programme = factory.SubFactory(ProgrammeFactory, status=Programme.Status.RECRUITING)
+    person = factory.SubFactory(PersonFactory)
+    role = Role.MENTEE
+    goals = "Grow in my role."
+    availability = ["mon-am", "wed-pm"]
+    languages = ["English"]
+    endorsement = Application.Endorsement.PENDING

@@ -13,6 +13,7 @@ from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
 from ..models import Membership, Person, Programme, Role
 from ..permissions import Area, area_required, areas_for, get_programme_for
+from ..services.programme import next_steps
 
 AREA_HOME = {
     Area.MENTORING: "mentoring:home",
@@ -49,13 +50,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coordinators = Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR).order_by(
         "display_name"
     )
-    counts = None
+    counts, steps = None, []
     if Role.COORDINATOR in programme.my_roles:
         counts = Programme.objects.filter(pk=programme.pk).aggregate(**_role_counts())
+        steps = next_steps(programme)
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "coordinators": coordinators, "counts": counts},
+        {"programme": programme, "coordinators": coordinators, "counts": counts, "steps": steps},
     )
 
 

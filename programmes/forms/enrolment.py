@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..models import Application, Person, Programme, Role, Skill
+from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
+from ..services.enrolment import MAX_SKILLS, SkillChoice
+
+SKILL_ROWS = 5
+
+
+class ApplicationForm(forms.Form):
+    role = forms.ChoiceField(
+        label="I want to take part as",
+        choices=[
+            (Role.MENTEE, "A mentee: I want to learn from someone"),
+            (Role.MENTOR, "A mentor: I want to support someone"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    goals = forms.CharField(
+        label="Your goals, in your own words",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="Mentees: what you want to learn. Mentors: what you hope to share.",
+    )
+    meeting_mode = forms.ChoiceField(
+        label="How you prefer to meet", choices=MeetingMode.choices, widget=forms.RadioSelect
+    )
+    availability = forms.MultipleChoiceField(
+        label="When you could meet", choices=AVAILABILITY_SLOTS, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.CharField(
+        label="Languages you can meet in", max_length=200, help_text="Separate them with commas, e.g. English, Finnish."
+    )
+    capacity = forms.IntegerField(
+        label="Mentees you could take on (mentors only)", min_value=1, max_value=10, required=False
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["capacity"].initial = programme.default_mentor_capacity
+        skills = Skill.objects.canonical().order_by("name")
+        for i in range(SKILL_ROWS):
+            self.fields[f"skill_{i}"] = forms.ModelChoiceField(
+                queryset=skills,
+                required=False,
+                label=f"Skill {i + 1}",
+                empty_label="Choose a skill",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"level_{i}"] = forms.TypedChoiceField(
+                choices=ApplicationSkill.Level.choices,
+                coerce=int,
+                required=False,
+                empty_value=ApplicationSkill.Level.WORKING,
+                initial=ApplicationSkill.Level.WORKING,
+                label=f"Level {i + 1}",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+        self.questions = list(programme.questions.all())
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=question.text,
+                required=False,  # required-ness depends on the role chosen: checked in clean()
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                help_text=("Required" if question.required else "Optional")
+                + (f" · for {question.get_for_role_display().lower()}" if question.for_role else ""),
+            )
+
+    def skill_rows(self):
+        return [(self[f"skill_{i}"], self[f"level_{i}"]) for i in range(SKILL_ROWS)]
+
+    def question_fields(self):
+        return [self[f"question_{q.pk}"] for q in self.questions]
+
+    def clean_languages(self) -> list[str]:
+        names = [" ".join(n.split()).capitalize() for n in self.cleaned_data["languages"].split(",") if n.strip()]
+        if not names:
+            raise ValidationError("Name at least one language.")
+        if len(names) > 6 or any(len(n) > 40 for n in names):
+            raise ValidationError("At most six languages, each a short name.")
+        return list(dict.fromkeys(names))
+
+    def clean(self):
+        data = super().clean()
+        choices = []
+        for i in range(SKILL_ROWS):
+            if skill := data.get(f"skill_{i}"):
+                choices.append(SkillChoice(skill=skill, level=data.get(f"level_{i}") or ApplicationSkill.Level.WORKING))
+        data["skills"] = choices
+        role = data.get("role")
+        data["answers"] = {}
+        for question in self.questions:
+            answer = (data.get(f"question_{question.pk}") or "").strip()
+            if question.for_role and question.for_role != role:
+                continue
+            if question.required and not answer:
+                self.add_error(f"question_{question.pk}", "Please answer this question.")
+            data["answers"][question.pk] = answer
+        if role == Role.MENTOR and not data.get("capacity"):
+            self.add_error("capacity", "Say how many mentees you could take on.")
+        if len(choices) > MAX_SKILLS:
+            raise ValidationError(f"Choose at most {MAX_SKILLS} skills.")
+        return data
+
+
+class EndorsementForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("endorse", "Endorse"), ("decline", "Do not endorse")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you do not endorse it: the applicant and the coordinators see it.",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("waitlist", "Wait-list"), ("decline", "Decline")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you decline: the applicant sees it.",
+    )
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Application.Status.choices], required=False)
+    role = forms.ChoiceField(
+        choices=[("", "Mentors and mentees"), (Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")], required=False
+    )
+    endorsement = forms.ChoiceField(choices=[("", "Any endorsement"), *Application.Endorsement.choices], required=False)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "goals",
+            "starts_on",
+            "ends_on",
+            "checkin_cadence_days",
+            "intensive_checkins",
+            "intensive_days",
+            "escalation_grace_days",
+            "mentor_hours_per_month",
+            "mentee_hours_per_month",
+            "default_mentor_capacity",
+            "endorsement_reminder_days",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The programme cannot end before it starts.")
+        return data
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label="Their email address")
+    role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
+
+    def clean_email(self) -> Person:
+        person = Person.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
+        if person is None:
+            raise ValidationError("Nobody with that email address has an account in Tandem.")
+        return person
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300)
+    for_role = forms.ChoiceField(
+        label="Ask",
+        choices=[("", "Everyone"), (Role.MENTOR, "Mentors only"), (Role.MENTEE, "Mentees only")],
+        required=False,
+    )
+    required = forms.BooleanField(required=False, label="An answer is required")
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(max_length=200, required=False)
+
+
+class SkillMergeForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="Merge this synonym")
+    target = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="into this skill")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("target"):
+            raise ValidationError("Choose two different skills.")
+        return data

@@ -1,0 +1,359 @@
+"""Enrolment: apply, endorse (the line manager), decide (the coordinator), withdraw; and the skills vocabulary."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import (
+    Application,
+    ApplicationAnswer,
+    ApplicationSkill,
+    Membership,
+    Person,
+    Programme,
+    Role,
+    Skill,
+)
+from ..models.enrolment import AVAILABILITY_SLOTS
+from .notifications import notification_send
+
+VALID_SLOTS = {slot for slot, _ in AVAILABILITY_SLOTS}
+MAX_SKILLS = 8
+
+
+@dataclass(frozen=True)
+class SkillChoice:
+    skill: Skill
+    level: int
+
+
+def _coordinators(programme: Programme) -> list[Person]:
+    return list(Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR))
+
+
+def _clean_profile(
+    *, role: str, skills: list[SkillChoice], availability: list[str], languages: list[str], capacity: int | None
+) -> None:
+    errors: dict[str, str] = {}
+    if not skills:
+        errors["skills"] = (
+            "Add at least one skill you can offer."
+            if role == Role.MENTOR
+            else "Add at least one skill you want to grow."
+        )
+    elif len(skills) > MAX_SKILLS:
+        errors["skills"] = f"Choose at most {MAX_SKILLS} skills: the ones that matter most."
+    elif len({c.skill.pk for c in skills}) != len(skills):
+        errors["skills"] = "Each skill only once, please."
+    elif any(c.skill.merged_into_id for c in skills):
+        errors["skills"] = "One of the skills was merged into another; choose the current name."
+    if not availability:
+        errors["availability"] = "Tick at least one time when you could meet."
+    elif not set(availability) <= VALID_SLOTS:
+        errors["availability"] = "Unknown time slot."
+    if not languages:
+        errors["languages"] = "Name at least one language you can meet in."
+    if role == Role.MENTOR and not capacity:
+        errors["capacity"] = "Say how many mentees you could take on."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    programme: Programme,
+    person: Person,
+    role: str,
+    goals: str,
+    meeting_mode: str,
+    availability: list[str],
+    languages: list[str],
+    skills: list[SkillChoice],
+    capacity: int | None = None,
+    answers: dict[int, str] | None = None,
+) -> Application:
+    """A person applies to a recruiting programme. Their line manager is asked to endorse it."""
+    if programme.status != Programme.Status.RECRUITING:
+        raise ValidationError(f"{programme.name} is not taking applications at the moment.")
+    if role not in (Role.MENTOR, Role.MENTEE):
+        raise ValidationError("Apply as a mentor or as a mentee.")
+    if Application.objects.filter(programme=programme, person=person, status__in=Application.OPEN).exists():
+        raise ValidationError(f"You already have an application for {programme.name}.")
+    if Membership.objects.filter(programme=programme, person=person, role__in=(Role.MENTOR, Role.MENTEE)).exists():
+        raise ValidationError(f"You already take part in {programme.name}.")
+    _clean_profile(role=role, skills=skills, availability=availability, languages=languages, capacity=capacity)
+    questions = list(programme.questions.filter(for_role__in=("", role)))
+    answers = answers or {}
+    missing = [q.text for q in questions if q.required and not answers.get(q.pk, "").strip()]
+    if missing:
+        raise ValidationError({"answers": f"Please answer: {'; '.join(missing)}"})
+
+    manager = person.line_manager if person.line_manager_id and person.line_manager.is_active else None
+    application = Application(
+        programme=programme,
+        person=person,
+        role=role,
+        goals=goals.strip(),
+        meeting_mode=meeting_mode,
+        availability=sorted(set(availability)),
+        languages=languages,
+        capacity=capacity if role == Role.MENTOR else None,
+        endorsement=Application.Endorsement.PENDING if manager else Application.Endorsement.NOT_NEEDED,
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(f"You already have an application for {programme.name}.") from None
+    ApplicationSkill.objects.bulk_create(
+        ApplicationSkill(application=application, skill=c.skill, level=c.level) for c in skills
+    )
+    ApplicationAnswer.objects.bulk_create(
+        ApplicationAnswer(application=application, question=q, text=answers.get(q.pk, "").strip()) for q in questions
+    )
+
+    url = application.get_absolute_url()
+    what = f"{person} applied to {programme.name} as a {application.get_role_display().lower()}"
+    notification_send(
+        people=[person],
+        text=f"Your application to {programme.name} is in. "
+        + ("Your line manager has been asked to endorse it." if manager else "The coordinators will look at it."),
+        url=url,
+        email_subject=f"Your application to {programme.name}",
+    )
+    if manager:
+        hours = programme.mentor_hours_per_month if role == Role.MENTOR else programme.mentee_hours_per_month
+        notification_send(
+            people=[manager],
+            text=f"{what}. Please endorse it or say why not.",
+            url=url,
+            email_subject=f"{person} asks for your endorsement",
+            email_body=(
+                f"{what}. Taking part means about {hours} hours a month of protected time.\n"
+                f"Please endorse the application, or decline it with a reason, here: {url}\n"
+                "(Not answering is not taken as a yes.)"
+            ),
+        )
+    notification_send(people=_coordinators(programme), text=f"New application: {what}.", url=url)
+    return application
+
+
+@transaction.atomic
+def application_endorse(*, application: Application, by: Person, endorse: bool, reason: str = "") -> Application:
+    """The applicant's line manager endorses the application, or declines with a reason."""
+    application = Application.objects.select_for_update().select_related("person", "programme").get(pk=application.pk)
+    if application.person.line_manager_id != by.pk:
+        raise ValidationError("Only the applicant's line manager can endorse this application.")
+    if not application.is_open or application.status == Application.Status.APPROVED:
+        raise ValidationError("This application has already been decided.")
+    if application.endorsement != Application.Endorsement.PENDING:
+        raise ValidationError("You have already answered this application.")
+    if not endorse and not reason.strip():
+        raise ValidationError({"reason": "Say why you do not endorse it: the applicant and the coordinators see it."})
+    application.endorsement = Application.Endorsement.ENDORSED if endorse else Application.Endorsement.DECLINED
+    application.endorsed_by = by
+    application.endorsement_reason = reason.strip()
+    application.endorsement_decided_at = timezone.now()
+    application.updated_at = timezone.now()
+    application.save()
+    verdict = "endorsed" if endorse else f"did not endorse ({reason.strip()})"
+    programme = application.programme
+    notification_send(
+        people=[application.person],
+        text=f"{by} {verdict} your application to {programme.name}.",
+        url=application.get_absolute_url(),
+        email_subject=f"Your line manager answered your application to {programme.name}",
+    )
+    notification_send(
+        people=_coordinators(programme),
+        text=f"{by} {verdict} {application.person}'s application.",
+        url=application.get_absolute_url(),
+    )
+    return application
+
+
+DECISIONS = {
+    "approve": Application.Status.APPROVED,
+    "decline": Application.Status.DECLINED,
+    "waitlist": Application.Status.WAITLISTED,
+}
+
+
+@transaction.atomic
+def application_decide(*, application: Application, by: Person, decision: str, reason: str = "") -> Application:
+    """A coordinator approves, declines (with a reason the applicant sees) or wait-lists an application."""
+    application = Application.objects.select_for_update().select_related("person", "programme").get(pk=application.pk)
+    programme = application.programme
+    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
+        raise ValidationError("Only the programme's coordinators decide on applications.")
+    if decision not in DECISIONS:
+        raise ValidationError("Approve, decline or wait-list.")
+    status = DECISIONS[decision]
+    if application.status not in (Application.Status.APPLIED, Application.Status.WAITLISTED):
+        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+    if application.status == status:
+        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+    if programme.status not in (Programme.Status.RECRUITING, Programme.Status.MATCHING, Programme.Status.RUNNING):
+        raise ValidationError(f"{programme.name} is {programme.get_status_display().lower()}: no decisions now.")
+    if status == Application.Status.DECLINED and not reason.strip():
+        raise ValidationError({"reason": "Give the applicant a reason: they will see it."})
+    if status == Application.Status.APPROVED:
+        if application.endorsement == Application.Endorsement.PENDING:
+            raise ValidationError(
+                f"{application.person}'s line manager has not answered yet. Silence is not consent: "
+                "wait for the endorsement, or remind them."
+            )
+        if application.endorsement == Application.Endorsement.DECLINED:
+            raise ValidationError(
+                f"The line manager did not endorse this application ({application.endorsement_reason}). "
+                "Talk to them first, or decline or wait-list it."
+            )
+        try:
+            with transaction.atomic():
+                Membership.objects.create(programme=programme, person=application.person, role=application.role)
+        except IntegrityError:
+            raise ValidationError(f"{application.person} already takes part in {programme.name}.") from None
+    application.status = status
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.updated_at = timezone.now()
+    application.decision_reason = reason.strip()
+    application.save()
+
+    label = {"approve": "approved", "decline": "declined", "waitlist": "put on the waiting list"}[decision]
+    text = f"Your application to {programme.name} was {label}."
+    if reason.strip():
+        text += f" {reason.strip()}"
+    notification_send(
+        people=[application.person],
+        text=text,
+        url=application.get_absolute_url(),
+        email_subject=f"Your application to {programme.name} was {label}",
+    )
+    if status == Application.Status.APPROVED and application.person.line_manager_id:
+        notification_send(
+            people=[application.person.line_manager],
+            text=f"{application.person} joins {programme.name} as a {application.get_role_display().lower()}.",
+            url=reverse("programmes:team"),
+        )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by: Person) -> Application:
+    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    if application.person_id != by.pk:
+        raise ValidationError("Only the applicant can withdraw an application.")
+    if application.status == Application.Status.APPROVED:
+        raise ValidationError(
+            "You are already in the programme. To leave it, talk to its coordinators so they can close your pairing."
+        )
+    if application.status not in Application.OPEN:
+        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+    application.status = Application.Status.WITHDRAWN
+    application.updated_at = timezone.now()
+    application.save()
+    notification_send(
+        people=_coordinators(application.programme),
+        text=f"{by} withdrew their application to {application.programme.name}.",
+        url=application.get_absolute_url(),
+    )
+    return application
+
+
+def applications_remind_silent_managers(*, now: datetime.datetime | None = None) -> int:
+    """Tell coordinators about endorsements that have waited longer than their programme allows.
+
+    Idempotent: each application's reminder is claimed with a conditional UPDATE of its timestamp before
+    anyone is told, so running the sweep twice, or after days of downtime, reminds once per application.
+    """
+    now = now or timezone.now()
+    sent = 0
+    candidates = Application.objects.filter(
+        status__in=(Application.Status.APPLIED, Application.Status.WAITLISTED),
+        endorsement=Application.Endorsement.PENDING,
+        endorsement_reminder_sent_at__isnull=True,
+    ).select_related("programme", "person__line_manager")
+    for application in candidates:
+        due = application.created_at + datetime.timedelta(days=application.programme.endorsement_reminder_days)
+        if due > now:
+            continue
+        with transaction.atomic():
+            claimed = Application.objects.filter(pk=application.pk, endorsement_reminder_sent_at__isnull=True).update(
+                endorsement_reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            days = (now - application.created_at).days
+            manager = application.person.line_manager
+            notification_send(
+                people=_coordinators(application.programme),
+                text=(
+                    f"{manager} has not answered {application.person}'s application for {days} days. "
+                    "Silence is not consent: you may want to remind them."
+                ),
+                url=application.get_absolute_url(),
+                email_subject=f"An endorsement for {application.programme.name} is waiting",
+            )
+            sent += 1
+    return sent
+
+
+# --- Skills vocabulary ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def skill_create(*, name: str, description: str = "", by: Person) -> Skill:
+    name = " ".join(name.split())
+    existing = Skill.objects.filter(name__iexact=name).select_related("merged_into").first()
+    if existing:
+        target = existing.merged_into or existing
+        raise ValidationError({"name": f"“{name}” already exists as “{target}”."})
+    skill = Skill(name=name, description=description.strip())
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
+@transaction.atomic
+def skill_rename(*, skill: Skill, name: str, by: Person) -> Skill:
+    name = " ".join(name.split())
+    if Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk).exists():
+        raise ValidationError({"name": f"“{name}” is already in the vocabulary: merge the two instead."})
+    skill.name = name
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
+@transaction.atomic
+def skill_merge(*, source: Skill, target: Skill, by: Person) -> Skill:
+    """Merge a synonym into a skill: every use moves to the target, and the synonym's name stays findable."""
+    if source.pk == target.pk:
+        raise ValidationError("Choose two different skills.")
+    if source.merged_into_id:
+        raise ValidationError(f"“{source}” is already merged into another skill.")
+    if target.merged_into_id:
+        raise ValidationError(f"“{target}” is itself a synonym; merge into “{target.merged_into}” instead.")
+    # Where an application already has both, keep the higher level on the target and drop the duplicate.
+    both = ApplicationSkill.objects.filter(skill=source, application__skills__skill=target)
+    for row in both.select_related("application"):
+        target_row = ApplicationSkill.objects.get(application=row.application, skill=target)
+        if row.level > target_row.level:
+            target_row.level = row.level
+            target_row.save(update_fields=["level"])
+        row.delete()
+    ApplicationSkill.objects.filter(skill=source).update(skill=target)
+    # The synonym's own synonyms now point at the target as well.
+    Skill.objects.filter(merged_into=source).update(merged_into=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    return target

@@ -1,0 +1,187 @@
+"""Programme set-up and lifecycle: each status change is a rule-checked service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from ..models import Application, EnrolmentQuestion, Membership, Person, Programme, Role
+from .notifications import notification_send
+
+Status = Programme.Status
+
+# Which status may follow which. Going back is allowed where it undoes nothing: reopening enrolment
+# after a look at the applicants, or returning an unannounced programme to draft.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.RECRUITING,),
+    Status.RECRUITING: (Status.MATCHING, Status.DRAFT),
+    Status.MATCHING: (Status.RUNNING, Status.RECRUITING),
+    Status.RUNNING: (Status.CLOSING,),
+    Status.CLOSING: (Status.CLOSED, Status.RUNNING),
+    Status.CLOSED: (),
+}
+ACTION_LABELS = {
+    (Status.DRAFT, Status.RECRUITING): "Open enrolment",
+    (Status.RECRUITING, Status.MATCHING): "Close enrolment and start matching",
+    (Status.RECRUITING, Status.DRAFT): "Back to draft",
+    (Status.MATCHING, Status.RUNNING): "Start the programme",
+    (Status.MATCHING, Status.RECRUITING): "Reopen enrolment",
+    (Status.RUNNING, Status.CLOSING): "Start closing",
+    (Status.CLOSING, Status.CLOSED): "Close the programme",
+    (Status.CLOSING, Status.RUNNING): "Back to running",
+}
+
+# The relationship side registers here how many pairings are still active in a programme, so that this
+# module can refuse to close a programme without importing `mentoring` (imports point one way).
+ActivePairingCounter = Callable[[Programme], int]
+_active_pairing_counters: list[ActivePairingCounter] = []
+
+
+def register_active_pairing_counter(counter: ActivePairingCounter) -> None:
+    if counter not in _active_pairing_counters:
+        _active_pairing_counters.append(counter)
+
+
+def active_pairings(programme: Programme) -> int:
+    return sum(counter(programme) for counter in _active_pairing_counters)
+
+
+def next_steps(programme: Programme) -> list[tuple[str, str]]:
+    """(status, button label) for each status the programme may move to now."""
+    return [(to, ACTION_LABELS[(programme.status, to)]) for to in TRANSITIONS[programme.status]]
+
+
+def _coordinators(programme: Programme) -> list[Person]:
+    return list(Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR))
+
+
+@transaction.atomic
+def programme_create(*, by: Person, name: str, description: str = "", **settings: object) -> Programme:
+    """A new programme in draft, with its creator as its first coordinator."""
+    programme = Programme(name=name.strip(), description=description, status=Status.DRAFT, **settings)
+    programme.full_clean()
+    programme.save()
+    Membership.objects.create(programme=programme, person=by, role=Role.COORDINATOR)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, by: Person, **fields: object) -> Programme:
+    if programme.status == Status.CLOSED:
+        raise ValidationError("A closed programme can no longer be changed.")
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
+    if to not in TRANSITIONS[programme.status]:
+        raise ValidationError(
+            f"A programme that is {programme.get_status_display().lower()} cannot become {Status(to).label.lower()}."
+        )
+    if to == Status.RECRUITING and programme.status == Status.DRAFT:
+        missing = [
+            label
+            for label, ok in (("a start date", programme.starts_on), ("a description", programme.description.strip()))
+            if not ok
+        ]
+        if missing:
+            raise ValidationError(f"Before opening enrolment, give the programme {' and '.join(missing)}.")
+    if to == Status.DRAFT and programme.applications.exists():
+        raise ValidationError("People have already applied, so the programme cannot go back to draft.")
+    if to == Status.MATCHING:
+        waiting = programme.applications.filter(status=Application.Status.APPLIED).count()
+        if waiting:
+            raise ValidationError(
+                f"{waiting} application{'s' if waiting != 1 else ''} still wait{'s' if waiting == 1 else ''} "
+                "for your decision: approve, decline or wait-list them before matching starts."
+            )
+        roles = set(programme.memberships.participants().values_list("role", flat=True))
+        if roles != {Role.MENTOR, Role.MENTEE}:
+            raise ValidationError("Matching needs at least one approved mentor and one approved mentee.")
+    if to in (Status.CLOSING, Status.CLOSED) and not confirm:
+        active = active_pairings(programme)
+        if active:
+            raise ValidationError(
+                f"{active} pairing{'s are' if active != 1 else ' is'} still active. Confirm to go ahead anyway; "
+                "the pairs can still finish their last sessions."
+            )
+
+
+@transaction.atomic
+def programme_transition(*, programme: Programme, to: str, by: Person, confirm: bool = False) -> Programme:
+    """Move a programme to its next status, or raise ValidationError saying why it cannot move yet."""
+    # Lock the row so two coordinators clicking at once cannot skip a check.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _check_transition(programme, to, confirm=confirm)
+    before = programme.get_status_display()
+    programme.status = to
+    programme.save(update_fields=["status"])
+    people = _coordinators(programme) + list(
+        Person.objects.filter(memberships__programme=programme, memberships__role=Role.COMMITTEE)
+    )
+    notification_send(
+        people=[p for p in people if p.pk != by.pk],
+        text=f"{programme.name} moved from {before.lower()} to {programme.get_status_display().lower()} ({by}).",
+        url=programme.get_absolute_url(),
+    )
+    return programme
+
+
+@transaction.atomic
+def membership_add(*, programme: Programme, person: Person, role: str, by: Person) -> Membership:
+    """Add a coordinator or committee member (participants join through an application)."""
+    if role not in (Role.COORDINATOR, Role.COMMITTEE):
+        raise ValidationError("Mentors and mentees join by applying; add coordinators or committee members here.")
+    if not person.is_active:
+        raise ValidationError(f"{person} no longer has an active account.")
+    if Membership.objects.filter(programme=programme, person=person, role=role).exists():
+        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(programme=programme, person=person, role=role)
+    except IntegrityError:
+        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.") from None
+    notification_send(
+        people=[person],
+        text=f"{by} added you as a {Role(role).label.lower()} of {programme.name}.",
+        url=programme.get_absolute_url(),
+        email_subject=f"You are now a {Role(role).label.lower()} of {programme.name}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: Person) -> None:
+    if membership.role not in (Role.COORDINATOR, Role.COMMITTEE):
+        raise ValidationError("Participants leave through their application, not from here.")
+    if (
+        membership.role == Role.COORDINATOR
+        and Membership.objects.filter(programme=membership.programme_id, role=Role.COORDINATOR).count() == 1
+    ):
+        raise ValidationError("A programme needs at least one coordinator: add another before removing this one.")
+    membership.delete()
+
+
+@transaction.atomic
+def question_add(*, programme: Programme, text: str, required: bool, for_role: str, by: Person) -> EnrolmentQuestion:
+    if programme.status not in (Status.DRAFT, Status.RECRUITING):
+        raise ValidationError("Questions can change only before matching starts.")
+    last = programme.questions.order_by("-position").values_list("position", flat=True).first() or 0
+    question = EnrolmentQuestion(
+        programme=programme, text=text.strip(), required=required, for_role=for_role, position=last + 1
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_remove(*, question: EnrolmentQuestion, by: Person) -> None:
+    if question.answers.exists():
+        raise ValidationError("People have already answered this question, so it stays; you can reword it.")
+    question.delete()

@@ -1,0 +1,282 @@
+"""Enrolment pages: open programmes, the application form, endorsement, decisions, notifications, skills."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..forms.enrolment import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    DecisionForm,
+    EndorsementForm,
+    SkillForm,
+    SkillMergeForm,
+)
+from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
+from ..permissions import get_application_for, get_open_programme_for, get_programme_for, require_vocabulary_manager
+from ..services import enrolment as services
+
+PAGE_SIZE = 25
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the service named one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def open_programmes(request: HttpRequest) -> HttpResponse:
+    # Queries: recruiting programmes with the person's own open application (if any) as a subquery.
+    mine = Application.objects.filter(programme=OuterRef("pk"), person=request.user).order_by("-created_at")
+    programmes = (
+        Programme.objects.open_for_enrolment()
+        .annotate(my_application=Subquery(mine.values("pk")[:1]), my_status=Subquery(mine.values("status")[:1]))
+        .order_by("starts_on", "name")
+    )
+    return render(request, "programmes/open_programmes.html", {"programmes": programmes})
+
+
+@login_required
+def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_open_programme_for(request.user, pk)
+    initial = {"role": request.GET.get("role")} if request.GET.get("role") in ("mentor", "mentee") else {}
+    form = ApplicationForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_submit(
+                programme=programme,
+                person=request.user,
+                role=data["role"],
+                goals=data["goals"],
+                meeting_mode=data["meeting_mode"],
+                availability=data["availability"],
+                languages=data["languages"],
+                skills=data["skills"],
+                capacity=data.get("capacity"),
+                answers=data["answers"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Your application to {programme.name} is in.")
+            return redirect(application)
+    return render(request, "programmes/application_form.html", {"programme": programme, "form": form})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for(request.user, pk)
+    # A line manager who is only the manager sees the commitment, not the applicant's goals or answers.
+    full = bool(application.viewer & {"applicant", "coordinator"})
+    skills = ApplicationSkill.objects.filter(application=application).select_related("skill") if full else []
+    answers = ApplicationAnswer.objects.filter(application=application).select_related("question") if full else []
+    return render(
+        request,
+        "programmes/application_detail.html",
+        {
+            "application": application,
+            "full": full,
+            "skills": skills,
+            "answers": answers,
+            "endorsement_form": EndorsementForm() if "manager" in application.viewer else None,
+            "decision_form": DecisionForm() if "coordinator" in application.viewer else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for(request.user, pk, as_="manager")
+    form = EndorsementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_endorse(
+                application=application,
+                by=request.user,
+                endorse=form.cleaned_data["decision"] == "endorse",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Thank you: the applicant and the coordinators have your answer.")
+    else:
+        messages.error(request, "Choose whether you endorse the application.")
+    # Line managers also answer in place on "My team"; send them back where they were.
+    return redirect("programmes:team") if request.POST.get("next") == "team" else redirect(application)
+
+
+@require_POST
+@login_required
+def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for(request.user, pk, as_="coordinator")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_decide(
+                application=application,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"{application.person}'s application is now {application.get_status_display().lower()}."
+            )
+    else:
+        messages.error(request, "Choose approve, wait-list or decline.")
+    return redirect(application)
+
+
+@login_required
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST withdraws."""
+    application = get_application_for(request.user, pk, as_="applicant")
+    if request.method == "POST":
+        try:
+            services.application_withdraw(application=application, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"You withdrew your application to {application.programme.name}.")
+        return redirect(application)
+    return render(request, "programmes/application_withdraw.html", {"application": application})
+
+
+@login_required
+def application_list(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = ApplicationFilterForm(request.GET or None)
+    applications = (
+        Application.objects.filter(programme=programme)
+        .select_related("person__org_unit__parent", "person__line_manager")
+        .annotate(skill_count=Count("skills"))
+        .order_by("status", "-created_at")
+    )
+    if form.is_bound and form.is_valid():
+        for field in ("status", "role", "endorsement"):
+            if value := form.cleaned_data[field]:
+                applications = applications.filter(**{field: value})
+    elif form.is_bound:
+        messages.warning(request, "That filter was not understood, so all applications are shown.")
+    counts = Application.objects.filter(programme=programme).aggregate(
+        applied=Count("pk", filter=Q(status=Application.Status.APPLIED)),
+        waiting_endorsement=Count(
+            "pk", filter=Q(status__in=Application.OPEN, endorsement=Application.Endorsement.PENDING)
+        ),
+        approved=Count("pk", filter=Q(status=Application.Status.APPROVED)),
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/application_list.html",
+        {"programme": programme, "form": form, "page": page, "counts": counts, "query": query.urlencode()},
+    )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = Notification.objects.filter(person=request.user)
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/notification_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(person=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, "All caught up.")
+    return redirect("programmes:notifications")
+
+
+@login_required
+def skill_list(request: HttpRequest) -> HttpResponse:
+    require_vocabulary_manager(request.user)
+    create_form = SkillForm(request.POST or None, prefix="new")
+    if request.method == "POST" and create_form.is_valid():
+        try:
+            skill = services.skill_create(by=request.user, **create_form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(create_form, exc)
+        else:
+            messages.success(request, f"“{skill}” added to the vocabulary.")
+            return redirect("programmes:skills")
+    # Queries: paginator count; one page of canonical skills with usage counts; their synonyms.
+    skills = (
+        Skill.objects.canonical()
+        .annotate(uses=Count("application_skills"))
+        .prefetch_related(Prefetch("synonyms", queryset=Skill.objects.order_by("name")))
+        .order_by("name")
+    )
+    if q := request.GET.get("q", "").strip()[:80]:
+        skills = skills.filter(Q(name__icontains=q) | Q(synonyms__name__icontains=q)).distinct()
+    page = Paginator(skills, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/skill_list.html",
+        {
+            "page": page,
+            "create_form": create_form,
+            "merge_form": SkillMergeForm(),
+            "q": q,
+            "query": f"q={q}" if q else "",
+        },
+    )
+
+
+@login_required
+def skill_merge(request: HttpRequest) -> HttpResponse:
+    """GET shows what will happen and asks for confirmation; POST with confirm merges."""
+    require_vocabulary_manager(request.user)
+    form = SkillMergeForm(request.POST or request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        if form.is_bound:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("programmes:skills")
+    source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.skill_merge(source=source, target=target, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"“{source}” is now a synonym of “{target}”.")
+        return redirect("programmes:skills")
+    uses = ApplicationSkill.objects.filter(skill=source).count()
+    return render(request, "programmes/skill_merge.html", {"source": source, "target": target, "uses": uses})
+
+
+@require_POST
+@login_required
+def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    require_vocabulary_manager(request.user)
+    skill = get_object_or_404(Skill.objects.canonical(), pk=pk)
+    form = SkillForm(request.POST)
+    if form.is_valid():
+        try:
+            services.skill_rename(skill=skill, name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Renamed to “{skill}”.")
+    else:
+        messages.error(request, "Give the skill a name.")
+    return redirect("programmes:skills")

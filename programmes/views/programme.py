@@ -1,0 +1,153 @@
+"""Programme set-up for coordinators: create, settings, people, questions, lifecycle."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms.enrolment import MemberAddForm, ProgrammeForm, QuestionForm
+from ..models import EnrolmentQuestion, Membership, Programme, Role
+from ..permissions import can_manage_vocabulary, get_programme_for
+from ..services import programme as services
+from .enrolment import _form_errors
+
+SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    # Coordinators of any programme and administrators may start a new one; they become its coordinator.
+    if not can_manage_vocabulary(request.user):
+        raise PermissionDenied("Only coordinators and administrators start programmes.")
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            programme = services.programme_create(by=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{programme.name} is ready as a draft. Open enrolment when you are ready.")
+            return redirect("programmes:settings", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
+
+
+@login_required
+def programme_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                programme=programme, by=request.user, **{f: form.cleaned_data[f] for f in SETUP_FIELDS}
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("programmes:settings", programme.pk)
+    people = (
+        Membership.objects.filter(programme=programme, role__in=(Role.COORDINATOR, Role.COMMITTEE))
+        .select_related("person")
+        .order_by("role", "person__display_name")
+    )
+    return render(
+        request,
+        "programmes/programme_settings.html",
+        {
+            "programme": programme,
+            "form": form,
+            "people": people,
+            "member_form": MemberAddForm(),
+            "question_form": QuestionForm(),
+            "questions": programme.questions.all(),
+            "steps": services.next_steps(programme),
+        },
+    )
+
+
+@require_POST
+@login_required
+def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    to = request.POST.get("to", "")
+    if to not in Programme.Status.values:
+        messages.error(request, "Unknown status.")
+        return redirect(programme)
+    try:
+        programme = services.programme_transition(
+            programme=programme, to=to, by=request.user, confirm=request.POST.get("confirm") == "yes"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{programme.name} is now {programme.get_status_display().lower()}.")
+    return redirect(programme)
+
+
+@require_POST
+@login_required
+def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_add(
+                programme=programme, person=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{form.cleaned_data['email']} added.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("programmes:settings", programme.pk)
+
+
+@require_POST
+@login_required
+def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    membership = get_object_or_404(Membership.objects.filter(programme=programme), pk=membership_pk)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.person} is no longer a {membership.get_role_display().lower()}.")
+    return redirect("programmes:settings", programme.pk)
+
+
+@require_POST
+@login_required
+def programme_question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_add(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Question added to the application form.")
+    else:
+        messages.error(request, "Write the question (at most 300 characters).")
+    return redirect("programmes:settings", programme.pk)
+
+
+@require_POST
+@login_required
+def programme_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    question = get_object_or_404(EnrolmentQuestion.objects.filter(programme=programme), pk=question_pk)
+    try:
+        services.question_remove(question=question, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Question removed.")
+    return redirect("programmes:settings", programme.pk)
