@@ -12,8 +12,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Membership, OrgUnit, Person, Programme, Role
+from .models import (
+    Application,
+    ApplicationSkill,
+    EnrolmentQuestion,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    Role,
+    Skill,
+)
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_DOMAIN = "example.com"
@@ -102,6 +113,131 @@ DEMO_LOGINS = [
     DemoLogin("Committee member", f"committee@{DEMO_DOMAIN}", "Priya Natarajan", "sits on both committees"),
     DemoLogin("Administrator", f"admin@{DEMO_DOMAIN}", "Ada Admin", "runs the installation (Django admin)"),
 ]
+
+
+SKILLS = [
+    "Negotiation",
+    "Budgeting",
+    "Public speaking",
+    "Leading a team",
+    "Giving feedback",
+    "Project planning",
+    "Data analysis",
+    "Python",
+    "Customer empathy",
+    "Stakeholder management",
+    "Coaching",
+    "Writing for the web",
+    "Procurement law",
+    "Financial reporting",
+    "Change management",
+    "Time management",
+    "Conflict resolution",
+    "Career planning",
+    "Presenting to executives",
+    "Hiring well",
+]
+# Synonyms coordinators have already merged: typing the old name still finds the skill.
+SYNONYMS = {
+    "Negotiating": "Negotiation",
+    "Public presentation": "Public speaking",
+    "People leadership": "Leading a team",
+}
+SLOTS = ["mon-am", "mon-pm", "tue-am", "tue-pm", "wed-am", "wed-pm", "thu-am", "thu-pm", "fri-am", "fri-pm"]
+
+
+def _seed_skills() -> list[Skill]:
+    skills = [Skill.objects.get_or_create(name=name)[0] for name in SKILLS]
+    by_name = {s.name: s for s in skills}
+    for synonym, target in SYNONYMS.items():
+        Skill.objects.update_or_create(name=synonym, defaults={"merged_into": by_name[target]})
+    return skills
+
+
+def _application(
+    programme: Programme,
+    person: Person,
+    role: str,
+    skills: list[Skill],
+    i: int,
+    *,
+    status: str,
+    decided_by: Person | None = None,
+    endorsement: str | None = None,
+    reason: str = "",
+) -> Application:
+    """One demo application with a deterministic profile (skills, slots, languages) for later matching."""
+    manager = person.line_manager
+    application, created = Application.objects.get_or_create(
+        programme=programme,
+        person=person,
+        defaults={
+            "role": role,
+            "status": status,
+            "goals": (
+                "Share what I have learnt about leading people and planning work."
+                if role == Role.MENTOR
+                else "Grow my confidence and understand how other departments work."
+            ),
+            "meeting_mode": ["either", "video", "in_person"][i % 3],
+            "availability": [SLOTS[(i + k) % len(SLOTS)] for k in (0, 3, 6)],
+            "languages": ["English", "Finnish"] if i % 3 == 0 else ["English"],
+            "capacity": 2 if role == Role.MENTOR else None,
+            "endorsement": endorsement
+            or (Application.Endorsement.ENDORSED if manager else Application.Endorsement.NOT_NEEDED),
+            "endorsed_by": manager if endorsement in (None, Application.Endorsement.ENDORSED) else None,
+            "decided_by": decided_by,
+            "decided_at": timezone.now() if decided_by else None,
+            "decision_reason": reason,
+        },
+    )
+    if created:
+        picked = [skills[(i * 3 + k) % len(skills)] for k in range(3)]
+        ApplicationSkill.objects.bulk_create(
+            ApplicationSkill(application=application, skill=skill, level=3 if role == Role.MENTOR else 1 + k % 2)
+            for k, skill in enumerate(picked)
+        )
+    return application
+
+
+def _seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, skills: list[Skill], named: dict) -> None:
+    """Open applications in the recruiting programme: some wait for a line manager, one is wait-listed."""
+    EnrolmentQuestion.objects.get_or_create(
+        programme=recruiting,
+        text="What would a good first year as a leader look like for you?",
+        defaults={"required": True, "for_role": Role.MENTEE, "position": 1},
+    )
+    EnrolmentQuestion.objects.get_or_create(
+        programme=recruiting,
+        text="Anything the coordinators should know (access needs, part-time hours)?",
+        defaults={"required": False, "position": 2},
+    )
+    taken = {p.pk for members in plan[recruiting].values() for p in members} | {named["mentee"].pk}
+    support = [p for p in people if p.line_manager_id == named["manager"].pk and p.pk not in taken]
+    for i, person in enumerate(support[:2]):  # Leo has two endorsements to give
+        _application(
+            recruiting,
+            person,
+            Role.MENTEE,
+            skills,
+            40 + i,
+            status=Application.Status.APPLIED,
+            endorsement=Application.Endorsement.PENDING,
+        )
+    others = [
+        p for p in people if p.pk not in taken and p.line_manager_id != named["manager"].pk and (p.grade or 0) <= 4
+    ]
+    _application(recruiting, others[0], Role.MENTEE, skills, 50, status=Application.Status.APPLIED)
+    _application(
+        recruiting,
+        others[1],
+        Role.MENTEE,
+        skills,
+        51,
+        status=Application.Status.WAITLISTED,
+        decided_by=named["coordinator"],
+        reason="We start with the first 20; you are next in line.",
+    )
 
 
 @functools.cache
@@ -228,6 +364,21 @@ def seed_organisation() -> dict[str, object]:
         for role, members in roles.items():
             for person in members:
                 Membership.objects.get_or_create(programme=programme, person=person, role=role)
+
+    skills = _seed_skills()
+    for programme, roles in plan.items():
+        for role in (Role.MENTOR, Role.MENTEE):
+            for i, person in enumerate(roles[role]):
+                _application(
+                    programme,
+                    person,
+                    role,
+                    skills,
+                    i,
+                    status=Application.Status.APPROVED,
+                    decided_by=named["coordinator"],
+                )
+    _seed_recruiting(recruiting, people, plan, skills, named)
 
     return {
         "people": people,

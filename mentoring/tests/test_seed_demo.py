@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mentoring.models import Pairing
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
-from programmes.models import Membership, OrgUnit, Person, Programme
+from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,8 @@ def snapshot() -> tuple:
         Programme.objects.count(),
         Membership.objects.count(),
         Pairing.objects.count(),
+        Application.objects.count(),
+        Skill.objects.count(),
     )
 
 
@@ -40,13 +42,17 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     settings.DEBUG = True
     output = seed()
     first = snapshot()
-    people, units, programmes, _, pairings = first
+    people, units, programmes, _, pairings, applications, _ = first
     assert 55 <= people <= 70 and units == 12 and programmes == 2 and pairings >= 10
     assert OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).count() == 8
     assert set(Programme.objects.values_list("status", flat=True)) == {"running", "recruiting"}
     assert Person.objects.filter(line_manager__isnull=False).count() >= people - 6
     for login in DEMO_LOGINS:
         assert login.email in output
+    # Every participant has an approved application (their profile); Leo has endorsements to give.
+    assert applications >= Membership.objects.filter(role__in=["mentor", "mentee"]).count() + 3
+    assert Application.objects.awaiting_endorsement_by(Person.objects.get(email="manager@example.com")).count() == 2
+    assert Skill.objects.filter(merged_into__isnull=False).exists()
     seed("--force")
     assert snapshot() == first
 
