@@ -357,7 +357,12 @@ def seed_organisation() -> dict[str, object]:
             Role.COORDINATOR: [named["coordinator"]],
             Role.COMMITTEE: [named["committee"]],
             Role.MENTOR: [p for p in senior if p not in running_mentors and p.pk not in reserved][:3],
-            Role.MENTEE: [p for p in junior if p not in running_mentees and p.pk not in reserved][:4],
+            # Leo's team is left free: two of them have applied and wait for his endorsement.
+            Role.MENTEE: [
+                p
+                for p in junior
+                if p not in running_mentees and p.pk not in reserved and p.line_manager_id != named["manager"].pk
+            ][:4],
         },
     }
     for programme, roles in plan.items():
