@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import Role
+from ..models import OrgUnit, Role
 
 
 class TestEmailForm(forms.Form):
@@ -11,4 +11,10 @@ class TestEmailForm(forms.Form):
 
 class MemberFilterForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "All roles"), *Role.choices], required=False)
+    team = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.select_related("parent").order_by("parent__name", "name"),
+        required=False,
+        empty_label="All teams",
+        label="Team or department",
+    )
     q = forms.CharField(label="Name or email", required=False, max_length=100)

@@ -130,8 +130,8 @@ def test_members_query_budget(client, cast, django_assert_num_queries, extra):
     client.force_login(cast["coordinator"])
     url = reverse("programmes:members", args=[cast["pairing"].programme_id])
     # session, user, the programme, my roles in it, the paginator's count, one page of members with their
-    # teams and line managers, the areas for the navigation bar
-    with django_assert_num_queries(7):
+    # teams and line managers, the teams for the filter, the areas for the navigation bar
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
@@ -178,3 +178,11 @@ def test_member_pages_keep_the_filter_and_never_pile_up_page_numbers(client, cas
     second = client.get(url, {"role": "mentor", "page": "2"})
     assert len(second.context["page"].object_list) == 6  # 31 mentors, 25 a page
     assert "page=2&amp;page" not in second.content.decode()
+
+
+def test_members_can_be_filtered_by_department(client, cast):
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[cast["pairing"].programme_id])
+    engineering = cast["mentor"].org_unit.parent
+    found = client.get(url, {"team": engineering.pk}).context["page"].object_list
+    assert [m.person for m in found] == [cast["mentor"]]

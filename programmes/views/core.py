@@ -73,6 +73,8 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         if role := form.cleaned_data["role"]:
             memberships = memberships.filter(role=role)
+        if team := form.cleaned_data["team"]:
+            memberships = memberships.filter(Q(person__org_unit=team) | Q(person__org_unit__parent=team))
         if q := form.cleaned_data["q"]:
             memberships = memberships.filter(Q(person__display_name__icontains=q) | Q(person__email__icontains=q))
     elif form.is_bound:
