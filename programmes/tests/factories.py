@@ -1,6 +1,10 @@
-import factory
+import datetime
+from decimal import Decimal
 
-from programmes.models import Membership, OrgUnit, Person, Programme, Role
+import factory
+from django.utils import timezone
+
+from programmes.models import BudgetLine, Membership, OrgUnit, Person, Programme, Role, Spend
 
 PASSWORD = "correct-horse-battery"
 
@@ -51,3 +55,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     person = factory.SubFactory(PersonFactory)
     role = Role.MENTEE
+
+
+# --- Resource budgets ------------------------------------------------------------------------------------
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    category = BudgetLine.Category.TRAINING
+    description = factory.Sequence(lambda n: f"Line {n}")
+    planned_amount = Decimal("1000.00")
+    currency = "EUR"
+
+
+class SpendFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Spend
+
+    line = factory.SubFactory(BudgetLineFactory)
+    spent_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    amount = Decimal("100.00")
+    description = factory.Sequence(lambda n: f"Spend {n}")
+    created_by = factory.SubFactory(PersonFactory)
