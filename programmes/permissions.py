@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Application, Membership, Notification, Person, Programme, Role
+from .models import Application, BudgetLine, Membership, Notification, Person, Programme, Role, Spend
 
 
 class Area(enum.StrEnum):
@@ -146,3 +146,27 @@ def can_manage_vocabulary(person: Person) -> bool:
 def require_vocabulary_manager(person: Person) -> None:
     if not can_manage_vocabulary(person):
         raise PermissionDenied("Only coordinators and administrators manage this.")
+
+
+# --- Resource budgets: coordinators of the programme only -------------------------------------------------
+
+
+def get_budget_line_for(person: Person, programme_pk: int, line_pk: int) -> BudgetLine:
+    """A budget line of a programme the person coordinates (else 403/404 as for the programme).
+
+    A line of another programme is a 404, even for a coordinator of both: the URL names the programme.
+    """
+    programme = get_programme_for(person, programme_pk, manage=True)
+    line = get_object_or_404(BudgetLine.objects.filter(programme=programme), pk=line_pk)
+    line.programme = programme  # keeps my_roles, and saves a query
+    return line
+
+
+def get_spend_for(person: Person, programme_pk: int, spend_pk: int) -> Spend:
+    """A spend recorded against a line of a programme the person coordinates (else 403/404)."""
+    programme = get_programme_for(person, programme_pk, manage=True)
+    spend = get_object_or_404(
+        Spend.objects.filter(line__programme=programme).select_related("line", "course", "person"), pk=spend_pk
+    )
+    spend.line.programme = programme
+    return spend

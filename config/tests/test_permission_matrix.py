@@ -16,6 +16,9 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from programmes.models import BudgetLine, Spend
+from programmes.tests.factories import BudgetLineFactory, SpendFactory
+
 ROLES = [
     "anonymous",
     "outsider",
@@ -74,6 +77,23 @@ def vocabulary(expected: Any) -> dict[str, Any]:
 
 PAIRING = lambda cast: {"pk": cast["pairing"].pk}  # noqa: E731
 
+
+def budget_line_kwargs(cast: dict) -> dict:
+    programme = cast["pairing"].programme
+    line = BudgetLine.objects.filter(programme=programme).first() or BudgetLineFactory(programme=programme)
+    return {"pk": programme.pk, "line_pk": line.pk}
+
+
+def spend_kwargs(cast: dict) -> dict:
+    programme = cast["pairing"].programme
+    spend = Spend.objects.filter(line__programme=programme).first() or SpendFactory(
+        line__programme=programme, created_by=cast["coordinator"]
+    )
+    return {"pk": programme.pk, "spend_pk": spend.pk}
+
+
+COORDINATORS_ONLY = members_only(coordinator=200, mentor=403, mentee=403, committee_member=403)
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -103,6 +123,16 @@ MATRIX: dict[str, Entry] = {
     "programmes:members": Entry(
         members_only(coordinator=200, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
     ),
+    # Resource budgets (issue 3, item 8): the programme's coordinators only.
+    "programmes:budget": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:budget_line_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:budget_line_edit": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs),
+    "programmes:budget_line_delete": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs),
+    "programmes:spend_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:spend_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:spend_delete": Entry(COORDINATORS_ONLY, kwargs=spend_kwargs),
+    "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200)),
     "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING),
     "evaluation:reports": Entry(area_page(committee_member=200)),

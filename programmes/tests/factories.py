@@ -1,6 +1,21 @@
-import factory
+import datetime
+from decimal import Decimal
 
-from programmes.models import Application, EnrolmentQuestion, Membership, OrgUnit, Person, Programme, Role, Skill
+import factory
+from django.utils import timezone
+
+from programmes.models import (
+    Application,
+    BudgetLine,
+    EnrolmentQuestion,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    Role,
+    Skill,
+    Spend,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -82,3 +97,28 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     availability = ["mon-am", "wed-pm"]
     languages = ["English"]
     endorsement = Application.Endorsement.PENDING
+
+
+# --- Resource budgets ------------------------------------------------------------------------------------
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    category = BudgetLine.Category.TRAINING
+    description = factory.Sequence(lambda n: f"Line {n}")
+    planned_amount = Decimal("1000.00")
+    currency = "EUR"
+
+
+class SpendFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Spend
+
+    line = factory.SubFactory(BudgetLineFactory)
+    spent_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    amount = Decimal("100.00")
+    description = factory.Sequence(lambda n: f"Spend {n}")
+    created_by = factory.SubFactory(PersonFactory)
