@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 from .models import (
     Application,
     ApplicationSkill,
+    BudgetLine,
     EnrolmentQuestion,
     Membership,
     OrgUnit,
@@ -24,6 +26,7 @@ from .models import (
     Programme,
     Role,
     Skill,
+    Spend,
 )
 
 DEMO_PASSWORD = "tandem-demo"
@@ -240,6 +243,41 @@ def _seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, sk
     )
 
 
+BUDGET = [
+    # category, description, planned, [(date, amount, description)]
+    (
+        "training",
+        "Mentor training days",
+        "4000.00",
+        [
+            ("2026-02-20", "2400.00", "Mentor training, spring cohort"),
+            ("2026-06-12", "1950.00", "Mentor training, summer cohort"),
+        ],
+    ),
+    ("materials", "Workbooks and printing", "800.00", [("2026-03-02", "310.00", "Mentoring workbooks")]),
+    ("venue", "Kick-off and closing events", "1500.00", [("2026-03-05", "640.00", "Kick-off venue and lunch")]),
+    ("travel", "Travel between sites", "1200.00", [("2026-05-14", "185.40", "Train tickets, Tampere visits")]),
+]
+
+
+def _seed_budget(programme: Programme, coordinator: Person) -> None:
+    """A budget where the training line is overspent, so the warning shows."""
+    for category, description, planned, spends in BUDGET:
+        line, _ = BudgetLine.objects.get_or_create(
+            programme=programme,
+            category=category,
+            description=description,
+            defaults={"planned_amount": Decimal(planned), "currency": "EUR"},
+        )
+        for day, amount, what in spends:
+            Spend.objects.get_or_create(
+                line=line,
+                spent_on=datetime.date.fromisoformat(day),
+                description=what,
+                defaults={"amount": Decimal(amount), "created_by": coordinator},
+            )
+
+
 @functools.cache
 def _demo_password_hash() -> str:
     # Hashing is slow on purpose (about a third of a second); 61 demo people share one hash of the one password.
@@ -384,6 +422,7 @@ def seed_organisation() -> dict[str, object]:
                     decided_by=named["coordinator"],
                 )
     _seed_recruiting(recruiting, people, plan, skills, named)
+    _seed_budget(running, named["coordinator"])
 
     return {
         "people": people,
