@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from . import services
+from .services import time as time_services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
@@ -18,3 +19,12 @@ def send_email_message(payload: dict[str, Any]) -> None:
 @shared_task
 def clear_expired_sessions() -> None:
     services.sessions_clear_expired()
+
+
+# --- Protected time ----------------------------------------------------------------------------------------
+
+
+@shared_task
+def ensure_monthly_time_allocations() -> None:
+    # Runs daily: the service creates only what is missing and announces only what it created.
+    time_services.allocations_ensure_running()

@@ -6,15 +6,19 @@ added without an entry fails ``test_matrix_covers_every_url_pattern``.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from programmes.models import TimeAllocation
 
 ROLES = [
     "anonymous",
@@ -56,6 +60,18 @@ def area_page(**allowed: Any) -> dict[str, Any]:
 PROGRAMME = lambda cast: {"pk": cast["pairing"].programme_id}  # noqa: E731
 PAIRING = lambda cast: {"pk": cast["pairing"].pk}  # noqa: E731
 
+
+def mentee_allocation(cast: dict) -> dict:
+    """The mentee's pending time allocation (created on first use; the line manager is the mentee's)."""
+    allocation, _ = TimeAllocation.objects.get_or_create(
+        programme=cast["pairing"].programme,
+        person=cast["mentee"],
+        month=datetime.date(2026, 11, 1),
+        defaults={"hours": Decimal("3.0")},
+    )
+    return {"pk": allocation.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -92,6 +108,22 @@ MATRIX: dict[str, Entry] = {
         members_only(committee_member=200, coordinator=403, mentor=403, mentee=403), kwargs=PROGRAMME
     ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200)),
+    # Protected time. The POSTs carry no data: a coordinator or the line manager is sent back with a message.
+    "programmes:time": Entry(
+        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+    ),
+    "programmes:allocations_create": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME, method="post"
+    ),
+    "programmes:allocation_adjust": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403),
+        kwargs=mentee_allocation,
+        method="post",
+    ),
+    # Only the person's own line manager; everyone else without reports is the wrong role (the mentee too).
+    "programmes:allocation_decide": Entry(
+        area_page(line_manager=("redirect", "programmes:team")), kwargs=mentee_allocation, method="post"
+    ),
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

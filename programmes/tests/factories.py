@@ -1,6 +1,9 @@
+import datetime
+from decimal import Decimal
+
 import factory
 
-from programmes.models import Membership, OrgUnit, Person, Programme, Role
+from programmes.models import Membership, OrgUnit, Person, Programme, Role, TimeAllocation
 
 PASSWORD = "correct-horse-battery"
 
@@ -51,3 +54,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     person = factory.SubFactory(PersonFactory)
     role = Role.MENTEE
+
+
+class TimeAllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeAllocation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    person = factory.SubFactory(PersonFactory)
+    month = datetime.date(2026, 11, 1)
+    hours = Decimal("3.0")
