@@ -134,8 +134,9 @@ def _allocations_create_missing(*, programme: Programme, month: datetime.date) -
     return AllocationRun(programme=programme, month=month, created=created)
 
 
-def _allocations_announce(created: list[TimeAllocation]) -> None:
-    """Ask each line manager once for all their new allocations; tell coordinators who has no manager."""
+def _allocations_announce(created: list[TimeAllocation], *, by: Person | None = None) -> None:
+    """Ask each line manager once for all their new allocations; tell coordinators who has no manager
+    (except ``by``, the coordinator who pressed the button and sees it on the page)."""
     by_manager: dict[Person, list[TimeAllocation]] = defaultdict(list)
     unmanaged: dict[Programme, list[TimeAllocation]] = defaultdict(list)
     for allocation in created:
@@ -164,7 +165,7 @@ def _allocations_announce(created: list[TimeAllocation]) -> None:
         month = allocations[0].month
         names = ", ".join(str(a.person) for a in allocations)
         notification_send(
-            people=_coordinators(programme),
+            people=[c for c in _coordinators(programme) if c != by],
             text=(
                 f"No line manager on record for {names} in {programme}: nobody can approve their protected "
                 f"time for {month_label(month)} until one is recorded."
@@ -184,7 +185,7 @@ def allocations_ensure_month(*, programme: Programme, month: datetime.date, by: 
         _require_coordinator(programme, by)
     _check_month_fits(programme, month)
     run = _allocations_create_missing(programme=programme, month=month)
-    _allocations_announce(run.created)
+    _allocations_announce(run.created, by=by)
     return run
 
 

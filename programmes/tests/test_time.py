@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from programmes.models import Course, Notification, Programme, Role, TimeAllocation, TrainingRecord
 from programmes.selectors.time import (
@@ -29,7 +30,13 @@ from programmes.services.time import (
     allocations_ensure_running,
 )
 from programmes.tasks import ensure_monthly_time_allocations
-from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory, TimeAllocationFactory
+from programmes.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    TimeAllocationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +128,14 @@ def test_without_a_line_manager_the_time_stays_pending_and_coordinators_hear_of_
     assert mentor_time.status == TimeAllocation.Status.PENDING
     assert run.without_line_manager == [cast["mentor"]]
     assert any("No line manager on record for Max Mentor" in text for text in notes(cast["coordinator"]))
+
+
+def test_the_coordinator_who_asked_sees_it_on_the_page_and_the_others_get_a_notification(cast, programme):
+    second = PersonFactory()
+    MembershipFactory(programme=programme, person=second, role=Role.COORDINATOR)
+    allocations_ensure_month(programme=programme, month=NOV, by=cast["coordinator"])
+    assert notes(cast["coordinator"]) == []
+    assert len(notes(second)) == 1
 
 
 def test_an_inactive_line_manager_counts_as_none(cast, programme):
@@ -642,3 +657,30 @@ def test_my_team_query_budget_with_time(cast, programme, login, django_assert_nu
             response = client.get(reverse("programmes:team"))
     assert response.status_code == 200
     assert len(response.context["pending"]) == len(range(0, extra, 2))  # every other one waits
+
+
+# --- In a real browser ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_creates_the_month_and_the_line_manager_approves_in_place(page, live_server, cast):
+    def log_in(email: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+    programme = cast["pairing"].programme
+    log_in("coordinator@example.org")
+    page.goto(f"{live_server.url}{reverse('programmes:time', args=[programme.pk])}")
+    page.get_by_role("button", name="Create this month's allocations").click()
+    expect(page.get_by_text("Created 2 allocations")).to_be_visible()
+
+    log_in("manager@example.org")
+    expect(page.get_by_role("heading", name="Protected time waiting for your approval")).to_be_visible()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("You approved 3.0 h for Mina Mentee")).to_be_visible()
+    expect(page.get_by_text("Nothing waits for your approval.")).to_be_visible()
+    expect(page.get_by_text("This month: 0.0 of 3.0 h")).to_be_visible()
