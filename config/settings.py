@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -295,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-coordinators-of-silent-managers": {
         "task": "programmes.tasks.remind_coordinators_of_silent_managers",
         "schedule": 60 * 60,
+    },
+    # Daily, though allocations are monthly: a missed day catches up, a repeated one creates and sends nothing.
+    "ensure-monthly-time-allocations": {
+        "task": "programmes.tasks.ensure_monthly_time_allocations",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Application, BudgetLine, Membership, Notification, Person, Programme, Role, Spend
+from .models import Application, BudgetLine, Membership, Notification, Person, Programme, Role, Spend, TimeAllocation
 
 
 class Area(enum.StrEnum):
@@ -170,3 +170,30 @@ def get_spend_for(person: Person, programme_pk: int, spend_pk: int) -> Spend:
     )
     spend.line.programme = programme
     return spend
+
+
+# --- Protected time ----------------------------------------------------------------------------------------
+
+
+def get_allocation_for_coordinator(person: Person, pk: int) -> TimeAllocation:
+    """An allocation in a programme the person belongs to (else 404), which they coordinate (else 403)."""
+    allocation = get_object_or_404(
+        TimeAllocation.objects.filter(programme__in=Programme.objects.visible_to(person)).select_related(
+            "programme", "person__line_manager"
+        ),
+        pk=pk,
+    )
+    if Role.COORDINATOR not in roles_in(person, allocation.programme):
+        raise PermissionDenied("Only the programme's coordinators can change protected time.")
+    return allocation
+
+
+def get_allocation_for_line_manager(person: Person, pk: int) -> TimeAllocation:
+    """An allocation of someone who reports to the person; anyone else's is a 404, even for the person it is
+    about (their manager decides, and a report learns nothing from probing other ids)."""
+    return get_object_or_404(
+        TimeAllocation.objects.filter(person__in=Person.objects.reports_of(person)).select_related(
+            "programme", "person__line_manager"
+        ),
+        pk=pk,
+    )

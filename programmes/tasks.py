@@ -8,6 +8,7 @@ from celery import shared_task
 
 from . import services
 from .services import enrolment
+from .services import time as time_services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
@@ -27,3 +28,12 @@ def clear_expired_sessions() -> None:
 @shared_task
 def remind_coordinators_of_silent_managers() -> int:
     return enrolment.applications_remind_silent_managers()
+
+
+# --- Protected time ----------------------------------------------------------------------------------------
+
+
+@shared_task
+def ensure_monthly_time_allocations() -> None:
+    # Runs daily: the service creates only what is missing and announces only what it created.
+    time_services.allocations_ensure_running()

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
+from .views import time as time_views
 
 app_name = "programmes"
 urlpatterns = [
@@ -41,4 +42,9 @@ urlpatterns = [
     path("<int:pk>/budget/spends/<int:spend_pk>/delete/", budget_views.spend_delete, name="spend_delete"),
     path("<int:pk>/budget/export/spends.csv", budget_views.budget_export, name="budget_export"),
     path("<int:pk>/budget/export/lines.csv", budget_views.budget_lines_export, name="budget_lines_export"),
+    # Protected time
+    path("<int:pk>/time/", time_views.programme_time, name="time"),
+    path("<int:pk>/time/allocations/", time_views.allocations_create, name="allocations_create"),
+    path("allocations/<int:pk>/adjust/", time_views.allocation_adjust, name="allocation_adjust"),
+    path("allocations/<int:pk>/decide/", time_views.allocation_decide, name="allocation_decide"),
 ]

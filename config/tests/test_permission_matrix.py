@@ -6,9 +6,11 @@ added without an entry fails ``test_matrix_covers_every_url_pattern``.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from programmes.models import BudgetLine, Spend
+from programmes.models import BudgetLine, Spend, TimeAllocation
 from programmes.tests.factories import BudgetLineFactory, SpendFactory
 
 ROLES = [
@@ -93,6 +95,18 @@ def spend_kwargs(cast: dict) -> dict:
 
 
 COORDINATORS_ONLY = members_only(coordinator=200, mentor=403, mentee=403, committee_member=403)
+
+
+def mentee_allocation(cast: dict) -> dict:
+    """The mentee's pending time allocation (created on first use; the line manager is the mentee's)."""
+    allocation, _ = TimeAllocation.objects.get_or_create(
+        programme=cast["pairing"].programme,
+        person=cast["mentee"],
+        month=datetime.date(2026, 11, 1),
+        defaults={"hours": Decimal("3.0")},
+    )
+    return {"pk": allocation.pk}
+
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(
@@ -178,6 +192,22 @@ MATRIX: dict[str, Entry] = {
     "programmes:skills": Entry(vocabulary(200)),
     "programmes:skill_merge": Entry(vocabulary(REDIRECT)),
     "programmes:skill_rename": Entry(vocabulary(REDIRECT), kwargs=lambda cast: {"pk": cast["skill"].pk}, method="post"),
+    # Protected time. The POSTs carry no data: a coordinator or the line manager is sent back with a message.
+    "programmes:time": Entry(
+        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+    ),
+    "programmes:allocations_create": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME, method="post"
+    ),
+    "programmes:allocation_adjust": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403),
+        kwargs=mentee_allocation,
+        method="post",
+    ),
+    # Only the person's own line manager; everyone else without reports is the wrong role (the mentee too).
+    "programmes:allocation_decide": Entry(
+        area_page(line_manager=("redirect", "programmes:team")), kwargs=mentee_allocation, method="post"
+    ),
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

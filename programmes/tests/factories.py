@@ -15,6 +15,7 @@ from programmes.models import (
     Role,
     Skill,
     Spend,
+    TimeAllocation,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -122,3 +123,13 @@ class SpendFactory(factory.django.DjangoModelFactory):
     amount = Decimal("100.00")
     description = factory.Sequence(lambda n: f"Spend {n}")
     created_by = factory.SubFactory(PersonFactory)
+
+
+class TimeAllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeAllocation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    person = factory.SubFactory(PersonFactory)
+    month = datetime.date(2026, 11, 1)
+    hours = Decimal("3.0")

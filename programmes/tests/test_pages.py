@@ -150,8 +150,9 @@ def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
         person = PersonFactory(line_manager=cast["line_manager"])
         MembershipFactory(person=person, role=Role.MENTEE if i % 2 else Role.MENTOR)
     client.force_login(cast["line_manager"])
-    # session, user, areas, the paginator's count, one page of reports, their memberships with programmes
-    with django_assert_num_queries(6):
+    # session, user, areas, the paginator's count, one page of reports, their memberships with programmes and
+    # time, the time allocations waiting for the manager's decision
+    with django_assert_num_queries(7):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 

@@ -8,12 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
-from ..models import Membership, Person, Programme, Role
+from ..models import Membership, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for
+from ..selectors.time import attach_time_use, with_time
 from ..services.programme import next_steps
+from ..services.time import month_start
 
 AREA_HOME = {
     Area.MENTORING: "mentoring:home",
@@ -88,20 +91,28 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_required(Area.TEAM)
 def team(request: HttpRequest) -> HttpResponse:
-    # Queries: paginator count, one page of reports with their teams, their memberships with programmes.
+    month = month_start(timezone.localdate())
+    participations = with_time(
+        Membership.objects.participants().select_related("programme").order_by("programme__name"), month=month
+    )
+    # Queries: paginator count, one page of reports with their teams, their participations with programmes
+    # and this month's time (summed in the database), the allocations waiting for my decision.
     reports = (
         Person.objects.reports_of(request.user)
         .select_related("org_unit__parent")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.participants().select_related("programme").order_by("programme__name"),
-            )
-        )
+        .prefetch_related(Prefetch("memberships", queryset=participations))
         .order_by("display_name")
     )
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "programmes/team.html", {"page": page})
+    for person in page.object_list:
+        attach_time_use(person.memberships.all())
+    pending = (
+        TimeAllocation.objects.awaiting_approval_by(request.user)
+        .filter(person__is_active=True)
+        .select_related("person", "programme")
+        .order_by("month", "person__display_name", "programme__name")
+    )
+    return render(request, "programmes/team.html", {"page": page, "month": month, "pending": pending})
 
 
 @staff_member_required

@@ -1,0 +1,261 @@
+"""Protected time allocated and used: per participant for one month, and over the programme so far.
+
+Read-only, computed in the database: annotations on a Membership queryset (one row per participant and
+programme), so a page of 3 or of 300 people costs the same queries. Hours are summed in whole tenths of an
+hour, because SQLite does decimal arithmetic in floating point and "exactly 120 %" must not become
+over-used because 1.2 * 100 came out as 120.00000000000001.
+
+Used hours = confirmed session hours (the session log belongs to the relationship side, which registers
+its figure through ``session_hours_register``; until then sessions count 0) + hours of training completed
+in the period (the record's own hours, else the course's).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
+
+from ..models import Membership, TimeAllocation, TrainingRecord
+from ..services.time import month_after, month_start
+
+TENTH = Decimal("0.1")
+UNDER_USED_BELOW = 50  # per cent of the allocation, once the month has (almost) ended
+OVER_USED_ABOVE = 120  # per cent of the allocation
+LATE_IN_MONTH_DAYS = 7  # "under-used" starts to count when fewer days than this are left
+
+# Flag key -> (label, Bootstrap colour). The keys are also the values of the page's flag filter.
+FLAGS: dict[str, tuple[str, str]] = {
+    "missing": ("No allocation yet", "secondary"),
+    "pending": ("Not yet approved", "warning"),
+    "declined": ("Declined", "danger"),
+    "under": ("Under-used", "info"),
+    "over": ("Over-used", "danger"),
+    "no_manager": ("No line manager on record", "dark"),
+}
+
+# --- The one place where session hours plug in -----------------------------------------------------------
+
+SessionHours = Callable[[Any, Any], Expression]
+_session_hours: SessionHours | None = None
+
+
+def session_hours_register(source: SessionHours | None) -> None:
+    """Let the relationship side count confirmed session hours in utilisation (``None`` unplugs it).
+
+    ``programmes`` may not import ``mentoring`` (dependencies point one way), so ``mentoring`` calls this
+    from its ``AppConfig.ready()``. ``source(start, end)`` gets the first day counted and the first day no
+    longer counted (dates or expressions) and returns an expression, evaluated on a Membership row, of the
+    confirmed session hours of ``OuterRef("person")`` in ``OuterRef("programme")`` in that period, as a
+    decimal number of hours (``None``/NULL counts as 0). Only the hours: never session content.
+    """
+    global _session_hours
+    _session_hours = source
+
+
+def _session_tenths(start: Any, end: Any) -> Expression:
+    if _session_hours is None:
+        return Value(0, output_field=IntegerField())
+    return Coalesce(Cast(Round(_session_hours(start, end) * 10), IntegerField()), 0)
+
+
+# --- Annotations -----------------------------------------------------------------------------------------
+
+
+def _tenths(expression: Any) -> Expression:
+    return Cast(Round(expression * 10), IntegerField())
+
+
+def _training_tenths(start: Any, end: Any) -> Expression:
+    records = (
+        TrainingRecord.objects.filter(
+            person=OuterRef("person"),
+            status=TrainingRecord.Status.COMPLETED,
+            completed_on__gte=start,
+            completed_on__lt=end,
+        )
+        .order_by()
+        .values("person")
+        .annotate(tenths=Sum(_tenths(Coalesce("hours", "course__hours"))))
+        .values("tenths")
+    )
+    return Coalesce(Subquery(records, output_field=IntegerField()), 0)
+
+
+def with_time(
+    memberships: QuerySet[Membership], *, month: datetime.date, today: datetime.date | None = None
+) -> QuerySet[Membership]:
+    """Annotate participant memberships with their protected time for ``month`` and the programme so far.
+
+    Adds ``time_allocation_pk``, ``time_status``, ``time_allocated_tenths`` and ``time_used_tenths`` (this
+    month), ``time_so_far_allocated_tenths`` and ``time_so_far_used_tenths`` (from the person's first
+    allocation in the programme to the end of ``month``; declined months grant no hours), and one boolean
+    ``time_flag_<key>`` per key of ``FLAGS``. ``time_use(membership)`` turns them into figures to show.
+    """
+    month = month_start(month)
+    end = month_after(month)
+    today = today or timezone.localdate()
+    allocations = TimeAllocation.objects.filter(programme=OuterRef("programme"), person=OuterRef("person")).order_by()
+    this_month = allocations.filter(month=month)
+    until_now = allocations.filter(month__lte=month)
+    annotated = memberships.annotate(
+        time_allocation_pk=Subquery(this_month.values("pk")[:1]),
+        time_status=Subquery(this_month.values("status")[:1]),
+        time_allocated_tenths=Subquery(this_month.values(tenths=_tenths(F("hours")))[:1]),
+        time_first_month=Coalesce(
+            Subquery(until_now.order_by("month").values("month")[:1]), Value(month), output_field=DateField()
+        ),
+        time_so_far_allocated_tenths=Coalesce(
+            Subquery(
+                until_now.exclude(status=TimeAllocation.Status.DECLINED)
+                .order_by()
+                .values("person")
+                .annotate(tenths=Sum(_tenths(F("hours"))))
+                .values("tenths"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    ).annotate(
+        time_used_tenths=_training_tenths(month, end) + _session_tenths(month, end),
+        time_so_far_used_tenths=(
+            _training_tenths(OuterRef("time_first_month"), end) + _session_tenths(OuterRef("time_first_month"), end)
+        ),
+    )
+    granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
+    used, allocated = F("time_used_tenths"), F("time_allocated_tenths")
+    # used / allocated < 50 %  <=>  2 * used < allocated;  used / allocated > 120 %  <=>  5 * used > 6 * allocated
+    late = (end - today).days < LATE_IN_MONTH_DAYS
+    flags: dict[str, Q | Value] = {
+        "missing": Q(time_allocation_pk__isnull=True),
+        "pending": Q(time_status=TimeAllocation.Status.PENDING),
+        "declined": Q(time_status=TimeAllocation.Status.DECLINED),
+        "under": (granted & Q(LessThan(used * 2, allocated))) if late else Value(False),
+        "over": granted & Q(GreaterThan(used * 5, allocated * 6)),
+        "no_manager": Q(person__line_manager__isnull=True) | Q(person__line_manager__is_active=False),
+    }
+    return annotated.annotate(
+        **{f"time_flag_{key}": ExpressionWrapper(flag, output_field=BooleanField()) for key, flag in flags.items()}
+    )
+
+
+def programme_participants_time(
+    programme_pk: int, *, month: datetime.date, today: datetime.date | None = None
+) -> QuerySet:
+    """The participants of one programme with their time (see ``with_time``), by name."""
+    participants = (
+        Membership.objects.participants()
+        .filter(programme_id=programme_pk)
+        .select_related("person__line_manager", "person__org_unit__parent")
+        .order_by("person__display_name", "pk")
+    )
+    return with_time(participants, month=month, today=today)
+
+
+def time_totals(annotated: QuerySet[Membership]) -> dict[str, Any]:
+    """One query: how many participants carry each flag, and the hours allocated and used in the month."""
+    row = annotated.order_by().aggregate(
+        people=Count("pk"),
+        allocated_tenths=Sum("time_allocated_tenths"),
+        used_tenths=Sum("time_used_tenths"),
+        **{f"flag_{key}": Count("pk", filter=Q(**{f"time_flag_{key}": True})) for key in FLAGS},
+    )
+    return {
+        "people": row["people"],
+        "hours": Hours.from_tenths(row["allocated_tenths"] or 0, row["used_tenths"] or 0),
+        "flags": {key: row[f"flag_{key}"] for key in FLAGS},
+    }
+
+
+# --- Figures to show --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hours:
+    allocated: Decimal | None
+    used: Decimal
+
+    @classmethod
+    def from_tenths(cls, allocated: int | None, used: int | None) -> Hours:
+        return cls(
+            allocated=None if allocated is None else (Decimal(allocated) / 10).quantize(TENTH),
+            used=(Decimal(used or 0) / 10).quantize(TENTH),
+        )
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Used as a share of allocated, rounded down to a tenth so it never crosses a threshold it did not."""
+        if not self.allocated:
+            return None
+        return (self.used * 100 / self.allocated).quantize(TENTH, rounding=ROUND_DOWN)
+
+    @property
+    def bar(self) -> int:
+        """The width of a progress bar, 0 to 100."""
+        return 0 if self.percent is None else int(min(self.percent, Decimal(100)))
+
+
+@dataclass(frozen=True)
+class Flag:
+    key: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class TimeUse:
+    allocation_pk: int | None
+    status: str | None
+    month: Hours
+    so_far: Hours
+    flags: tuple[Flag, ...]
+
+    @property
+    def flag_keys(self) -> frozenset[str]:
+        return frozenset(flag.key for flag in self.flags)
+
+    @property
+    def status_label(self) -> str:
+        return TimeAllocation.Status(self.status).label if self.status else "No allocation yet"
+
+
+def time_use(membership: Membership) -> TimeUse:
+    """The figures of a membership annotated by ``with_time``; reads attributes only, no query."""
+    return TimeUse(
+        allocation_pk=membership.time_allocation_pk,
+        status=membership.time_status,
+        month=Hours.from_tenths(membership.time_allocated_tenths, membership.time_used_tenths),
+        so_far=Hours.from_tenths(membership.time_so_far_allocated_tenths, membership.time_so_far_used_tenths),
+        flags=tuple(
+            Flag(key, label, colour)
+            for key, (label, colour) in FLAGS.items()
+            if getattr(membership, f"time_flag_{key}")
+        ),
+    )
+
+
+def attach_time_use(memberships: Iterable[Membership]) -> None:
+    """Set ``.time`` on each annotated membership, for templates (which cannot do arithmetic)."""
+    for membership in memberships:
+        membership.time = time_use(membership)

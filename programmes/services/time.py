@@ -1,0 +1,310 @@
+"""Protected time: each participant's hours a month for the programme, approved by their line manager.
+
+Silence is never consent: an allocation stays pending until the person's own line manager decides. A
+participant without a line manager on record stays pending too; the coordinator's time page flags it and
+the coordinators are told, so that someone records a manager instead of the time being waved through.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Membership, Person, Programme, Role, TimeAllocation
+from .notifications import notification_send
+
+MAX_HOURS = Decimal("80")
+TENTH = Decimal("0.1")
+
+
+# --- Months ------------------------------------------------------------------------------------------------
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    """The first day of the month ``day`` falls in (a datetime is read in the local time zone)."""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return day.replace(day=1)
+
+
+def month_after(month: datetime.date) -> datetime.date:
+    return (month_start(month) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{month:%B %Y}"
+
+
+def default_hours(programme: Programme, role: str) -> Decimal:
+    return programme.mentor_hours_per_month if role == Role.MENTOR else programme.mentee_hours_per_month
+
+
+def active_line_manager(person: Person) -> Person | None:
+    """The person's line manager, if one is on record and still active (callers select_related it)."""
+    manager = person.line_manager
+    return manager if manager is not None and manager.is_active else None
+
+
+def _coordinators(programme: Programme) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            is_active=True, memberships__programme=programme, memberships__role=Role.COORDINATOR
+        ).distinct()
+    )
+
+
+def _require_coordinator(programme: Programme, by: Person) -> None:
+    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
+        raise ValidationError(f"Only the coordinators of {programme} can change its protected time.")
+
+
+def _time_page(programme: Programme, month: datetime.date) -> str:
+    return f"{reverse('programmes:time', args=[programme.pk])}?month={month:%Y-%m}"
+
+
+# --- Creating a month's allocations -------------------------------------------------------------------------
+
+
+@dataclass
+class AllocationRun:
+    """What one pass over a programme and month did: the allocations it created, and who has no manager."""
+
+    programme: Programme
+    month: datetime.date
+    created: list[TimeAllocation] = field(default_factory=list)
+
+    @property
+    def without_line_manager(self) -> list[Person]:
+        return [a.person for a in self.created if active_line_manager(a.person) is None]
+
+
+def _check_month_fits(programme: Programme, month: datetime.date) -> None:
+    if programme.status != Programme.Status.RUNNING:
+        raise ValidationError(
+            f"Protected time is allocated while a programme is running; {programme} is "
+            f"{programme.get_status_display().lower()}."
+        )
+    if programme.starts_on and month_after(month) <= programme.starts_on:
+        raise ValidationError(f"{month_label(month)} is before {programme} starts ({programme.starts_on:%-d %B %Y}).")
+    if programme.ends_on and month > programme.ends_on:
+        raise ValidationError(f"{month_label(month)} is after {programme} ends ({programme.ends_on:%-d %B %Y}).")
+
+
+def _allocations_create_missing(*, programme: Programme, month: datetime.date) -> AllocationRun:
+    """Create the month's missing allocations at the programme's defaults; existing rows stay as they are."""
+    existing = TimeAllocation.objects.filter(programme=programme, month=month).values("person_id")
+    memberships = (
+        Membership.objects.participants()
+        .filter(programme=programme, person__is_active=True)
+        .exclude(person_id__in=existing)
+        .only("person_id", "role")
+    )
+    # One stamp for the whole batch: with ignore_conflicts the database keeps whichever insert came first
+    # when two runs race, and the stamp tells which rows this run actually created (and must announce).
+    stamp = timezone.now()
+    rows = [
+        TimeAllocation(
+            programme=programme,
+            person_id=m.person_id,
+            month=month,
+            hours=default_hours(programme, m.role),
+            created_at=stamp,
+        )
+        for m in memberships
+    ]
+    for row in rows:
+        # The keys come from rows just read; checking them again would cost a query per participant.
+        row.full_clean(exclude=["programme", "person"], validate_unique=False, validate_constraints=False)
+    if not rows:
+        return AllocationRun(programme=programme, month=month)
+    TimeAllocation.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        TimeAllocation.objects.filter(programme=programme, month=month, created_at=stamp)
+        .select_related("programme", "person__line_manager")
+        .order_by("person__display_name")
+    )
+    return AllocationRun(programme=programme, month=month, created=created)
+
+
+def _allocations_announce(created: list[TimeAllocation], *, by: Person | None = None) -> None:
+    """Ask each line manager once for all their new allocations; tell coordinators who has no manager
+    (except ``by``, the coordinator who pressed the button and sees it on the page)."""
+    by_manager: dict[Person, list[TimeAllocation]] = defaultdict(list)
+    unmanaged: dict[Programme, list[TimeAllocation]] = defaultdict(list)
+    for allocation in created:
+        manager = active_line_manager(allocation.person)
+        if manager is None:
+            unmanaged[allocation.programme].append(allocation)
+        else:
+            by_manager[manager].append(allocation)
+    for manager, allocations in by_manager.items():
+        months = ", ".join(sorted({month_label(a.month) for a in allocations}))
+        lines = "\n".join(
+            f"- {a.person}: {a.hours} h a month in {a.programme} ({month_label(a.month)})" for a in allocations
+        )
+        count = len(allocations)
+        notification_send(
+            people=[manager],
+            text=f"Protected time for {count} of your reports waits for your approval ({months}).",
+            url=reverse("programmes:team"),
+            email_subject="Protected mentoring time waits for your approval",
+            email_body=(
+                f"The mentoring programme asks you to approve protected time for your reports:\n\n{lines}\n\n"
+                "Approve or decline it on your My team page. Until you decide, the time is not approved."
+            ),
+        )
+    for programme, allocations in unmanaged.items():
+        month = allocations[0].month
+        names = ", ".join(str(a.person) for a in allocations)
+        notification_send(
+            people=[c for c in _coordinators(programme) if c != by],
+            text=(
+                f"No line manager on record for {names} in {programme}: nobody can approve their protected "
+                f"time for {month_label(month)} until one is recorded."
+            ),
+            url=_time_page(programme, month),
+        )
+
+
+@transaction.atomic
+def allocations_ensure_month(*, programme: Programme, month: datetime.date, by: Person | None = None) -> AllocationRun:
+    """Give every current participant of a running programme an allocation for ``month`` (idempotent).
+
+    ``by`` is the coordinator who asked; ``None`` when the monthly task runs it.
+    """
+    month = month_start(month)
+    if by is not None:
+        _require_coordinator(programme, by)
+    _check_month_fits(programme, month)
+    run = _allocations_create_missing(programme=programme, month=month)
+    _allocations_announce(run.created, by=by)
+    return run
+
+
+@transaction.atomic
+def allocations_ensure_running(*, today: datetime.date | None = None) -> list[AllocationRun]:
+    """The monthly sweep: this month's allocations for every running programme whose dates cover it.
+
+    Safe to run every day: only allocations this run creates are announced, so each line manager hears once
+    about a month's time (and again only when someone joins later in the month).
+    """
+    month = month_start(today or timezone.localdate())
+    programmes = Programme.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lt=month_after(month)),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=month),
+        status=Programme.Status.RUNNING,
+    ).order_by("pk")
+    runs = [_allocations_create_missing(programme=programme, month=month) for programme in programmes]
+    _allocations_announce([allocation for run in runs for allocation in run.created])
+    return runs
+
+
+# --- Changing one allocation ---------------------------------------------------------------------------------
+
+
+def _clean_hours(hours: Decimal | int | str) -> Decimal:
+    try:
+        value = Decimal(str(hours).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError("Enter the hours as a number, e.g. 2.5.") from None
+    if not value.is_finite() or value < 0 or value > MAX_HOURS:
+        raise ValidationError(f"Protected time is between 0 and {MAX_HOURS} hours a month.")
+    if value != value.quantize(TENTH):
+        raise ValidationError("Use at most one decimal for the hours, e.g. 2.5.")
+    return value.quantize(TENTH)
+
+
+def _lock(allocation: TimeAllocation) -> TimeAllocation:
+    return (
+        TimeAllocation.objects.select_for_update()
+        .select_related("programme", "person__line_manager")
+        .get(pk=allocation.pk)
+    )
+
+
+@transaction.atomic
+def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str, by: Person) -> TimeAllocation:
+    """A coordinator changes a person's hours for one month.
+
+    A decided allocation whose hours change goes back to the line manager: approving 2 hours is not
+    approving 6. The manager is told; an allocation that was already waiting needs no second message.
+    """
+    allocation = _lock(allocation)
+    _require_coordinator(allocation.programme, by)
+    hours = _clean_hours(hours)
+    if hours == allocation.hours:
+        return allocation
+    previous = allocation.hours
+    reopened = allocation.status != TimeAllocation.Status.PENDING
+    allocation.hours = hours
+    if reopened:
+        allocation.status = TimeAllocation.Status.PENDING
+        allocation.decided_by = None
+        allocation.decided_at = None
+        allocation.decline_reason = ""
+    allocation.full_clean()
+    allocation.save()
+    manager = active_line_manager(allocation.person)
+    if reopened and manager is not None:
+        notification_send(
+            people=[manager],
+            text=(
+                f"{allocation.person}'s protected time in {allocation.programme} for "
+                f"{month_label(allocation.month)} changed from {previous} h to {hours} h and waits for your "
+                "approval again."
+            ),
+            url=reverse("programmes:team"),
+            email_subject="Changed protected time waits for your approval",
+        )
+    return allocation
+
+
+@transaction.atomic
+def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, reason: str = "") -> TimeAllocation:
+    """The person's own line manager approves or declines a pending allocation; a decline says why."""
+    allocation = _lock(allocation)
+    person = allocation.person
+    if person.line_manager_id != by.pk or not by.is_active:
+        raise ValidationError(f"Only {person}'s line manager can approve or decline their protected time.")
+    if allocation.status != TimeAllocation.Status.PENDING:
+        raise ValidationError(
+            f"{person}'s time for {month_label(allocation.month)} is already "
+            f"{allocation.get_status_display().lower()}. If it needs another look, the coordinator can change "
+            "the hours, which asks you again."
+        )
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError(f"Say why you decline, so that {person} and the coordinator know what would work.")
+    allocation.status = TimeAllocation.Status.APPROVED if approve else TimeAllocation.Status.DECLINED
+    allocation.decided_by = by
+    allocation.decided_at = timezone.now()
+    allocation.decline_reason = "" if approve else reason
+    allocation.full_clean()
+    allocation.save()
+    what = f"{allocation.hours} h of protected time in {allocation.programme} for {month_label(allocation.month)}"
+    if approve:
+        text = f"{by} approved {person}'s {what}."
+        body = text
+    else:
+        text = f"{by} declined {person}'s {what}."
+        body = f"{text}\n\nTheir reason: {reason}"
+    subject = f"Protected time {'approved' if approve else 'declined'}"
+    notification_send(
+        people=[person], text=text, url=allocation.programme.get_absolute_url(), email_subject=subject, email_body=body
+    )
+    notification_send(
+        people=[c for c in _coordinators(allocation.programme) if c != person],
+        text=text,
+        url=_time_page(allocation.programme, allocation.month),
+        email_subject=subject,
+        email_body=body,
+    )
+    return allocation

@@ -1,0 +1,148 @@
+"""Protected time: the coordinator's month view of a programme, and the changes coordinators and line
+managers make to allocations (the line manager's side of the page is "My team", in views/core.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..forms.time import AllocationAdjustForm, AllocationDecideForm, AllocationsCreateForm, TimeFilterForm
+from ..models import Programme
+from ..permissions import (
+    Area,
+    area_required,
+    get_allocation_for_coordinator,
+    get_allocation_for_line_manager,
+    get_programme_for,
+)
+from ..selectors.time import FLAGS, attach_time_use, programme_participants_time, time_totals
+from ..services import time as time_services
+from ..services.time import month_after, month_label, month_start
+
+PAGE_SIZE = 25
+
+
+def _to_time_page(programme_pk: int, month: datetime.date) -> HttpResponseRedirect:
+    return redirect(f"{reverse('programmes:time', args=[programme_pk])}?month={month:%Y-%m}")
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+@login_required
+def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = TimeFilterForm(request.GET or None)
+    month, flag = month_start(timezone.localdate()), ""
+    if form.is_bound and not form.is_valid():
+        if "month" in form.errors:
+            messages.warning(request, f"{form.errors['month'][0]} This month is shown instead.")
+        if "flag" in form.errors:
+            messages.warning(request, "That filter was not understood, so everyone is shown.")
+    if form.is_bound:
+        month = form.cleaned_data.get("month") or month
+        flag = form.cleaned_data.get("flag") or ""
+    participants = programme_participants_time(programme.pk, month=month)
+    totals = time_totals(participants)
+    if flag:
+        participants = participants.filter(**{f"time_flag_{flag}": True})
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_time_use(page.object_list)
+    context = {
+        "programme": programme,
+        "form": form,
+        "page": page,
+        "totals": totals,
+        "month": month,
+        "flag": flag,
+        "flags": [(key, label, totals["flags"][key]) for key, (label, _) in FLAGS.items()],
+        "previous_month": month_start(month - datetime.timedelta(days=1)),
+        "next_month": month_after(month),
+        "query": f"month={month:%Y-%m}" + (f"&flag={flag}" if flag else ""),
+        "is_running": programme.status == Programme.Status.RUNNING,
+    }
+    return render(request, "programmes/programme_time.html", context)
+
+
+@login_required
+@require_POST
+def allocations_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = AllocationsCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"No allocations were created: {_first_error(form)}")
+        return redirect("programmes:time", pk=programme.pk)
+    month = form.cleaned_data["month"]
+    try:
+        run = time_services.allocations_ensure_month(programme=programme, month=month, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"No allocations were created: {' '.join(exc.messages)}")
+        return _to_time_page(programme.pk, month)
+    if not run.created:
+        messages.info(request, f"Everyone already has an allocation for {month_label(month)}; nothing changed.")
+        return _to_time_page(programme.pk, month)
+    text = f"Created {len(run.created)} allocation{'s' if len(run.created) != 1 else ''} for {month_label(month)}."
+    messages.success(request, f"{text} Line managers are asked to approve them.")
+    if missing := run.without_line_manager:
+        names = ", ".join(str(person) for person in missing)
+        messages.warning(request, f"No line manager on record for {names}: their time stays unapproved until one is.")
+    return _to_time_page(programme.pk, month)
+
+
+@login_required
+@require_POST
+def allocation_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_allocation_for_coordinator(request.user, pk)
+    form = AllocationAdjustForm(request.POST)
+    person = allocation.person
+    if not form.is_valid():
+        messages.error(request, f"{person}'s hours were not changed: {_first_error(form)}")
+        return _to_time_page(allocation.programme_id, allocation.month)
+    was_pending = allocation.status == allocation.Status.PENDING
+    try:
+        changed = time_services.allocation_adjust(
+            allocation=allocation, hours=form.cleaned_data["hours"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{person}'s hours were not changed: {' '.join(exc.messages)}")
+    else:
+        text = f"{person} has {changed.hours} h for {month_label(changed.month)}."
+        if not was_pending and changed.status == changed.Status.PENDING:
+            text += " Their line manager is asked to approve the new hours."
+        messages.success(request, text)
+    return _to_time_page(allocation.programme_id, allocation.month)
+
+
+@area_required(Area.TEAM)
+@require_POST
+def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_allocation_for_line_manager(request.user, pk)
+    form = AllocationDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to approve or decline the time; nothing was changed.")
+        return redirect("programmes:team")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decided = time_services.allocation_decide(
+            allocation=allocation, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "approved" if approve else "declined"
+        messages.success(
+            request,
+            f"You {verb} {decided.hours} h for {decided.person} in {decided.programme} "
+            f"({month_label(decided.month)}). They and the coordinators are told.",
+        )
+    return redirect("programmes:team")
