@@ -56,6 +56,14 @@ def area_page(**allowed: Any) -> dict[str, Any]:
 PROGRAMME = lambda cast: {"pk": cast["pairing"].programme_id}  # noqa: E731
 PAIRING = lambda cast: {"pk": cast["pairing"].pk}  # noqa: E731
 
+
+def PEOPLE_IMPORT(cast: dict) -> dict:  # noqa: N802 (named like the other kwargs helpers)
+    """A fresh preview for each request: applying or discarding one uses it up."""
+    from programmes.tests.factories import PeopleImportFactory
+
+    return {"pk": PeopleImportFactory(uploaded_by=cast["coordinator"]).pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -92,6 +100,16 @@ MATRIX: dict[str, Entry] = {
         members_only(committee_member=200, coordinator=403, mentor=403, mentee=403), kwargs=PROGRAMME
     ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200)),
+    # People import (issue 3, part 4): coordinators of any programme and administrators; previews are shared
+    # among them. Apply and discard answer with a redirect to the preview or the upload page.
+    "programmes:people_import": Entry(area_page(coordinator=200, administrator=200)),
+    "programmes:people_import_preview": Entry(area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT),
+    "programmes:people_import_apply": Entry(
+        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
+    ),
+    "programmes:people_import_discard": Entry(
+        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
+    ),
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
