@@ -226,6 +226,8 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
     email = values["email"].lower()
     if not email:
         errors.append("The email is missing.")
+    elif len(email) > 254:
+        errors.append("The email is longer than 254 characters.")
     else:
         try:
             validate_email(email)

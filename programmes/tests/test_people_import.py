@@ -185,6 +185,7 @@ def test_common_heading_spellings_a_bom_and_semicolons_are_understood(support, a
     [
         ("not-an-email,Nia Null,,,,,", "is not a valid email address"),
         (",Nia Null,,,,,", "The email is missing"),
+        ("n" * 64 + "@" + "example." * 30 + "org,Nia Null,,,,,", "The email is longer than 254 characters"),
         ("nia@example.org,,,,,,", "The name is missing"),
         ("nia@example.org,Nia Null,,,,nobody@example.org,", "Unknown manager “nobody@example.org”"),
         ("nia@example.org,Nia Null,,,,not a manager,", "line manager's email “not a manager” is not a valid"),
