@@ -14,11 +14,22 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Application, BudgetLine, Membership, Notification, Person, Programme, Role, Spend, TimeAllocation
+from .models import (
+    Application,
+    BudgetLine,
+    Membership,
+    Notification,
+    PeopleImport,
+    Person,
+    Programme,
+    Role,
+    Spend,
+    TimeAllocation,
+)
 
 
 class Area(enum.StrEnum):
@@ -197,3 +208,38 @@ def get_allocation_for_line_manager(person: Person, pk: int) -> TimeAllocation:
         ),
         pk=pk,
     )
+
+
+# --- People import ----------------------------------------------------------------------------------------
+# Importing people is organisation-wide work: any coordinator (of any programme) and any administrator may
+# upload a file, and may open, apply or discard any import, including one another coordinator uploaded.
+# The rows are organisation data every one of them can already import; sharing previews lets a colleague
+# finish or discard an import someone else started. Everybody else gets 403.
+
+
+def can_import_people(person: Any) -> bool:
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return person.is_staff or Area.COORDINATING in areas_for(person)
+
+
+def people_import_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page-level check for the import pages: logged in (else the login page), coordinator or staff (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_import_people(request.user):
+            raise PermissionDenied("Only coordinators and administrators can import people.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def people_imports_visible_to(person: Any) -> QuerySet[PeopleImport]:
+    return PeopleImport.objects.all() if can_import_people(person) else PeopleImport.objects.none()
+
+
+def get_people_import_for(person: Any, pk: int) -> PeopleImport:
+    """An import the person may see (else 404), with its uploader, for the preview and its actions."""
+    return get_object_or_404(people_imports_visible_to(person).select_related("uploaded_by"), pk=pk)

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
+from .views import people_import as people_import_views
 from .views import time as time_views
 
 app_name = "programmes"
@@ -47,4 +48,9 @@ urlpatterns = [
     path("<int:pk>/time/allocations/", time_views.allocations_create, name="allocations_create"),
     path("allocations/<int:pk>/adjust/", time_views.allocation_adjust, name="allocation_adjust"),
     path("allocations/<int:pk>/decide/", time_views.allocation_decide, name="allocation_decide"),
+    # People import (issue 3, part 4)
+    path("people/import/", people_import_views.people_import, name="people_import"),
+    path("people/import/<int:pk>/", people_import_views.people_import_preview, name="people_import_preview"),
+    path("people/import/<int:pk>/apply/", people_import_views.people_import_apply, name="people_import_apply"),
+    path("people/import/<int:pk>/discard/", people_import_views.people_import_discard, name="people_import_discard"),
 ]

@@ -108,6 +108,13 @@ def mentee_allocation(cast: dict) -> dict:
     return {"pk": allocation.pk}
 
 
+def PEOPLE_IMPORT(cast: dict) -> dict:  # noqa: N802 (named like the other kwargs helpers)
+    """A fresh preview for each request: applying or discarding one uses it up."""
+    from programmes.tests.factories import PeopleImportFactory
+
+    return {"pk": PeopleImportFactory(uploaded_by=cast["coordinator"]).pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -207,6 +214,16 @@ MATRIX: dict[str, Entry] = {
     # Only the person's own line manager; everyone else without reports is the wrong role (the mentee too).
     "programmes:allocation_decide": Entry(
         area_page(line_manager=("redirect", "programmes:team")), kwargs=mentee_allocation, method="post"
+    ),
+    # People import (issue 3, part 4): coordinators of any programme and administrators; previews are shared
+    # among them. Apply and discard answer with a redirect to the preview or the upload page.
+    "programmes:people_import": Entry(area_page(coordinator=200, administrator=200)),
+    "programmes:people_import_preview": Entry(area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT),
+    "programmes:people_import_apply": Entry(
+        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
+    ),
+    "programmes:people_import_discard": Entry(
+        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
     ),
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the

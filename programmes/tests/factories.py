@@ -10,6 +10,7 @@ from programmes.models import (
     EnrolmentQuestion,
     Membership,
     OrgUnit,
+    PeopleImport,
     Person,
     Programme,
     Role,
@@ -133,3 +134,41 @@ class TimeAllocationFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     month = datetime.date(2026, 11, 1)
     hours = Decimal("3.0")
+
+
+# --- People import ------------------------------------------------------------------------------------------
+
+
+def people_import_row(line: int, email: str, outcome: str = "unchanged", **values: str) -> dict:
+    """One parsed row as PeopleImport.rows stores it."""
+    return {
+        "line": line,
+        "values": {"email": email, "name": values.pop("name", email.split("@")[0].title()), **values},
+        "outcome": outcome,
+        "errors": [],
+        "changes": [],
+    }
+
+
+class PeopleImportFactory(factory.django.DjangoModelFactory):
+    """A stored preview. Its rows are made up: applying one re-checks them and refuses when they don't fit."""
+
+    class Meta:
+        model = PeopleImport
+
+    uploaded_by = factory.SubFactory(PersonFactory)
+    filename = "people.csv"
+    rows = factory.LazyFunction(lambda: [people_import_row(2, "someone@example.org")])
+    summary = factory.LazyAttribute(
+        lambda o: {
+            "create": 0,
+            "update": 0,
+            "unchanged": len(o.rows),
+            "error": 0,
+            "flag": 0,
+            "flag_sample": [],
+            "rows": len(o.rows),
+            "columns": ["email", "name"],
+            "ignored_columns": [],
+        }
+    )
