@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -210,8 +211,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, sh
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
+# who asks, then streams the file. Tests keep uploads in memory so they leave nothing on disk.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage"
+        if env_bool("TANDEM_TESTING", False)
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not env_bool("TANDEM_TESTING", False)
@@ -291,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "programmes.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
+    },
+    "warn-expiring-training": {
+        "task": "programmes.tasks.warn_expiring_training",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from . import services
+from .services.training import training_warn_expiring
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
@@ -18,3 +19,12 @@ def send_email_message(payload: dict[str, Any]) -> None:
 @shared_task
 def clear_expired_sessions() -> None:
     services.sessions_clear_expired()
+
+
+# --- Training records (training part) --------------------------------------------------------------------
+
+
+@shared_task
+def warn_expiring_training() -> dict[str, int]:
+    # Daily; the sweep catches up on missed days and claims one warning row per record and expiry date.
+    return training_warn_expiring()
