@@ -77,6 +77,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 def _course_form_page(request: HttpRequest, course: Course | None) -> HttpResponse:
+    heading = course.title if course else ""  # the form writes the posted values onto the instance
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +90,7 @@ def _course_form_page(request: HttpRequest, course: Course | None) -> HttpRespon
         else:
             messages.success(request, f"“{course}” is saved in the catalogue.")
             return redirect("programmes:course_list")
-    return render(request, "programmes/course_form.html", {"form": form, "course": course})
+    return render(request, "programmes/course_form.html", {"form": form, "course": course, "heading": heading})
 
 
 @catalogue_required
