@@ -211,8 +211,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, sh
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
+# who asks, then streams the file. Tests keep uploads in memory so they leave nothing on disk.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage"
+        if env_bool("TANDEM_TESTING", False)
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not env_bool("TANDEM_TESTING", False)
@@ -300,6 +307,10 @@ CELERY_BEAT_SCHEDULE = {
     # Daily, though allocations are monthly: a missed day catches up, a repeated one creates and sends nothing.
     "ensure-monthly-time-allocations": {
         "task": "programmes.tasks.ensure_monthly_time_allocations",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "warn-expiring-training": {
+        "task": "programmes.tasks.warn_expiring_training",
         "schedule": crontab(hour=6, minute=30),
     },
 }

@@ -14,21 +14,25 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from .models import (
     Application,
     BudgetLine,
+    Course,
     Membership,
     Notification,
     PeopleImport,
     Person,
     Programme,
+    ProgrammeRequirement,
+    ReadinessOverride,
     Role,
     Spend,
     TimeAllocation,
+    TrainingRecord,
 )
 
 
@@ -243,3 +247,70 @@ def people_imports_visible_to(person: Any) -> QuerySet[PeopleImport]:
 def get_people_import_for(person: Any, pk: int) -> PeopleImport:
     """An import the person may see (else 404), with its uploader, for the preview and its actions."""
     return get_object_or_404(people_imports_visible_to(person).select_related("uploaded_by"), pk=pk)
+
+
+# --- Training records (training part) --------------------------------------------------------------------
+# The course catalogue is shared by every programme: anyone coordinating a programme keeps it, and so do
+# administrators. A person's training records are theirs; coordinators see and change the records of the
+# mentors and mentees of the programmes they coordinate.
+
+
+def can_manage_catalogue(person: Any) -> bool:
+    return bool(getattr(person, "is_staff", False)) or Area.COORDINATING in areas_for(person)
+
+
+def catalogue_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Course catalogue pages: logged in (else the login page), a coordinator or administrator (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_catalogue(request.user):
+            raise PermissionDenied("Only coordinators and administrators keep the course catalogue.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_course_for(person: Person, pk: int) -> Course:
+    """A course of the catalogue, for someone who keeps it (else 403); 404 when there is no such course."""
+    if not can_manage_catalogue(person):
+        raise PermissionDenied("Only coordinators and administrators keep the course catalogue.")
+    return get_object_or_404(Course.objects.all(), pk=pk)
+
+
+def get_participant_for(programme: Programme, person_pk: int) -> Membership:
+    """A mentor or mentee membership of ``programme`` (already checked with ``get_programme_for(manage=True)``)."""
+    return get_object_or_404(
+        Membership.objects.participants().filter(programme=programme).select_related("person", "programme"),
+        person_id=person_pk,
+    )
+
+
+def get_requirement_for(programme: Programme, pk: int) -> ProgrammeRequirement:
+    return get_object_or_404(ProgrammeRequirement.objects.filter(programme=programme).select_related("course"), pk=pk)
+
+
+def get_training_record_for(programme: Programme, pk: int) -> TrainingRecord:
+    """A record of one of the programme's mentors or mentees (the programme checked with ``manage=True``)."""
+    participants = Membership.objects.participants().filter(programme=programme).values("person")
+    return get_object_or_404(
+        TrainingRecord.objects.filter(person__in=participants).select_related("course", "person"), pk=pk
+    )
+
+
+def get_evidence_record_for(person: Person, pk: int) -> TrainingRecord:
+    """A record whose evidence the person may download: their own, or one of a mentor or mentee of a programme
+    they coordinate. Anything else is a 404, so nobody learns whose records exist."""
+    coordinated = Membership.objects.filter(person=person, role=Role.COORDINATOR).values("programme")
+    participants = Membership.objects.participants().filter(programme__in=coordinated).values("person")
+    return get_object_or_404(
+        TrainingRecord.objects.filter(Q(person=person) | Q(person__in=participants)).select_related("course"), pk=pk
+    )
+
+
+def get_override_for(programme: Programme, person_pk: int) -> ReadinessOverride:
+    return get_object_or_404(
+        ReadinessOverride.objects.filter(programme=programme).select_related("person", "created_by"),
+        person_id=person_pk,
+    )

@@ -9,6 +9,7 @@ from celery import shared_task
 from . import services
 from .services import enrolment
 from .services import time as time_services
+from .services.training import training_warn_expiring
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
@@ -37,3 +38,12 @@ def remind_coordinators_of_silent_managers() -> int:
 def ensure_monthly_time_allocations() -> None:
     # Runs daily: the service creates only what is missing and announces only what it created.
     time_services.allocations_ensure_running()
+
+
+# --- Training records (training part) --------------------------------------------------------------------
+
+
+@shared_task
+def warn_expiring_training() -> dict[str, int]:
+    # Daily; the sweep catches up on missed days and claims one warning row per record and expiry date.
+    return training_warn_expiring()

@@ -115,6 +115,49 @@ def PEOPLE_IMPORT(cast: dict) -> dict:  # noqa: N802 (named like the other kwarg
     return {"pk": PeopleImportFactory(uploaded_by=cast["coordinator"]).pk}
 
 
+# --- Training records (training part): objects the training URLs need, made on first use ---------------
+
+
+def _training_record(cast: dict):
+    from django.core.files.base import ContentFile
+
+    from programmes.models import Course, TrainingRecord
+
+    course, _ = Course.objects.get_or_create(title="Matrix course", defaults={"kind": Course.Kind.MENTOR_TRAINING})
+    record = TrainingRecord.objects.filter(person=cast["mentee"], course=course).first()
+    if record is None:
+        record = TrainingRecord(person=cast["mentee"], course=course, status="completed", completed_on="2026-01-05")
+        record.evidence_file.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"), save=True)
+    return record
+
+
+def _requirement(cast: dict):
+    from programmes.models import ProgrammeRequirement
+
+    course = _training_record(cast).course
+    return ProgrammeRequirement.objects.get_or_create(
+        programme=cast["pairing"].programme, role="mentee", course=course
+    )[0]
+
+
+def _override(cast: dict):
+    from programmes.models import ReadinessOverride
+
+    return ReadinessOverride.objects.get_or_create(
+        programme=cast["pairing"].programme,
+        person=cast["mentee"],
+        defaults={"reason": "Starts the course next week.", "created_by": cast["coordinator"]},
+    )[0]
+
+
+COORDINATORS_ONLY = members_only(coordinator=200, mentor=403, mentee=403, committee_member=403)
+COURSE = lambda cast: {"course_pk": _training_record(cast).course_id}  # noqa: E731
+EVIDENCE = lambda cast: {"record_pk": _training_record(cast).pk}  # noqa: E731
+RECORD = lambda cast: {"pk": cast["pairing"].programme_id, "record_pk": _training_record(cast).pk}  # noqa: E731
+REQUIREMENT = lambda cast: {"pk": cast["pairing"].programme_id, "requirement_pk": _requirement(cast).pk}  # noqa: E731
+MENTEE_IN_PROGRAMME = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": cast["mentee"].pk}  # noqa: E731
+OVERRIDE = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": _override(cast).person_id}  # noqa: E731
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -225,6 +268,29 @@ MATRIX: dict[str, Entry] = {
     "programmes:people_import_discard": Entry(
         area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
     ),
+    # --- Training records (training part) ---
+    "programmes:course_list": Entry(area_page(coordinator=200, administrator=200)),
+    "programmes:course_create": Entry(area_page(coordinator=200, administrator=200)),
+    "programmes:course_edit": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
+    "programmes:course_deactivate": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
+    "programmes:course_reactivate": Entry(area_page(coordinator=302, administrator=302), kwargs=COURSE, method="post"),
+    "programmes:course_delete": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
+    "programmes:my_training": Entry(roles(200, anonymous=LOGIN)),
+    # The mentee's own evidence: the mentee and the coordinators of their programme; nobody else learns it exists.
+    "programmes:training_evidence": Entry(roles(404, anonymous=LOGIN, mentee=200, coordinator=200), kwargs=EVIDENCE),
+    "programmes:training_matrix": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:training_requirements": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:training_requirement_remove": Entry(COORDINATORS_ONLY, kwargs=REQUIREMENT),
+    "programmes:training_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "programmes:training_person": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
+    "programmes:training_record_create": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
+    "programmes:training_record_edit": Entry(COORDINATORS_ONLY, kwargs=RECORD),
+    "programmes:training_record_verify": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403), kwargs=RECORD, method="post"
+    ),
+    "programmes:readiness_override": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
+    "programmes:readiness_override_withdraw": Entry(COORDINATORS_ONLY, kwargs=OVERRIDE),
+    # --- end of training records ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

@@ -53,7 +53,7 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     assert applications >= Membership.objects.filter(role__in=["mentor", "mentee"]).count() + 3
     assert Application.objects.awaiting_endorsement_by(Person.objects.get(email="manager@example.com")).count() == 2
     assert Skill.objects.filter(merged_into__isnull=False).exists()
-    from programmes.selectors_budget import budget_lines_with_figures
+    from programmes.selectors.budget import budget_lines_with_figures
 
     lines = budget_lines_with_figures(programme=Programme.objects.get(status="running"))
     assert any(line.figures.is_overspent for line in lines)

@@ -7,17 +7,21 @@ from django.utils import timezone
 from programmes.models import (
     Application,
     BudgetLine,
+    Course,
     EnrolmentQuestion,
     Membership,
     OrgUnit,
     PeopleImport,
     Person,
     Programme,
+    ProgrammeRequirement,
     Role,
     Skill,
     Spend,
     TimeAllocation,
+    TrainingRecord,
 )
+from programmes.services.training import months_after
 
 PASSWORD = "correct-horse-battery"
 
@@ -171,4 +175,47 @@ class PeopleImportFactory(factory.django.DjangoModelFactory):
             "columns": ["email", "name"],
             "ignored_columns": [],
         }
+    )
+
+
+# --- Training records (training part) --------------------------------------------------------------------
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    kind = Course.Kind.MENTOR_TRAINING
+    provider = "Learning and Development"
+    hours = Decimal("6.0")
+    validity_months = 24
+
+
+class ProgrammeRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeRequirement
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    role = Role.MENTOR
+    course = factory.SubFactory(CourseFactory)
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """A completed record; its expiry follows the course's validity like the service computes it."""
+
+    class Meta:
+        model = TrainingRecord
+
+    person = factory.SubFactory(PersonFactory)
+    course = factory.SubFactory(CourseFactory)
+    status = TrainingRecord.Status.COMPLETED
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    hours = factory.LazyAttribute(lambda o: o.course.hours)
+    expires_on = factory.LazyAttribute(
+        lambda o: (
+            months_after(o.completed_on, o.course.validity_months)
+            if o.completed_on and o.course.validity_months
+            else None
+        )
     )

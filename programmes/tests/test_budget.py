@@ -12,8 +12,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from programmes import selectors_budget as selectors
 from programmes.models import BudgetLine, Role, Spend
+from programmes.selectors import budget as selectors
 from programmes.services import budget as services
 from programmes.tests.factories import (
     BudgetLineFactory,

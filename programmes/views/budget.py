@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import selectors_budget as selectors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import BudgetLine, Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
+from ..selectors import budget as selectors
 from ..services import budget as services
 
 PAGE_SIZE = 25

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import BudgetLine, Programme, Spend
+from ..models import BudgetLine, Programme, Spend
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")

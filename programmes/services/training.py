@@ -1,0 +1,403 @@
+"""Training: the course catalogue, programme requirements, training records, readiness overrides, expiry warnings.
+
+Keyword-only, typed, ``<entity>_<verb>``. Every rule a coordinator can break raises a ValidationError whose
+message they understand; keys of a message dict are the names of the form fields that show it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+
+from ..models import (
+    Course,
+    Membership,
+    Person,
+    Programme,
+    ProgrammeRequirement,
+    ReadinessOverride,
+    Role,
+    TrainingExpiryWarning,
+    TrainingRecord,
+)
+from .notifications import notification_send
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_WARNING_DAYS = 30
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Checked against the first bytes of the file: a name or a browser's content type can say anything.
+EVIDENCE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+)
+COURSE_FIELDS = ("title", "kind", "provider", "is_external", "hours", "validity_months", "qualification", "description")
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus whole calendar months; a day missing from the target month becomes its last day.
+
+    31 January + 1 month = 28 (or 29) February; 29 February + 12 months = 28 February.
+    """
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- Course catalogue -------------------------------------------------------------------------------------
+
+
+def _course_apply(course: Course, data: Mapping[str, Any]) -> Course:
+    for name in COURSE_FIELDS:
+        if name in data:
+            setattr(course, name, data[name])
+    course.title = course.title.strip()
+    clash = Course.objects.filter(title__iexact=course.title).exclude(pk=course.pk).first()
+    if clash is not None:
+        raise ValidationError({"title": f"The catalogue already has a course called “{clash.title}”."})
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def course_create(*, data: Mapping[str, Any]) -> Course:
+    """Add a course to the catalogue. ``data`` holds any of COURSE_FIELDS (a course form's cleaned data)."""
+    return _course_apply(Course(), data)
+
+
+@transaction.atomic
+def course_update(*, course: Course, data: Mapping[str, Any]) -> Course:
+    """Change a course. Records completed earlier keep the expiry date they were given at the time."""
+    return _course_apply(course, data)
+
+
+@transaction.atomic
+def course_set_active(*, course: Course, active: bool) -> Course:
+    """Take a course out of the catalogue (or back): inactive courses cannot be newly required or recorded."""
+    course.is_active = active
+    course.save(update_fields=["is_active"])
+    return course
+
+
+@transaction.atomic
+def course_delete(*, course: Course) -> None:
+    """Delete a course nobody has used; once it has records or is required, it can only be deactivated."""
+    if course.records.exists() or course.requirements.exists():
+        raise ValidationError(
+            f"“{course}” has training records or is required by a programme, so it cannot be deleted. "
+            "Deactivate it instead: the records stay and nobody can choose it again."
+        )
+    course.delete()
+
+
+# --- Programme requirements -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def requirement_add(*, programme: Programme, role: str, course: Course) -> ProgrammeRequirement:
+    """Require ``course`` of the programme's mentors or mentees before they can be matched."""
+    if role not in (Role.MENTOR, Role.MENTEE):
+        raise ValidationError({"role": "Training can be required of mentors or of mentees."})
+    if not course.is_active:
+        raise ValidationError({"course": f"“{course}” is no longer offered, so it cannot be required."})
+    if ProgrammeRequirement.objects.filter(programme=programme, role=role, course=course).exists():
+        raise ValidationError({"course": f"{Role(role).label}s already need “{course}”."})
+    requirement = ProgrammeRequirement(programme=programme, role=role, course=course)
+    requirement.full_clean()
+    requirement.save()
+    return requirement
+
+
+@transaction.atomic
+def requirement_remove(*, requirement: ProgrammeRequirement) -> None:
+    requirement.delete()
+
+
+# --- Training records -------------------------------------------------------------------------------------
+
+
+def evidence_file_check(file: UploadedFile) -> str:
+    """The file's kind by its content ("pdf", "png" or "jpg"); a ValidationError when too big or another kind."""
+    if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
+        size = Decimal(file.size) / (1024 * 1024)
+        raise ValidationError(
+            {"evidence_file": f"The evidence file is {size:.1f} MB; the limit is 5 MB. Scan it at a lower resolution."}
+        )
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for signature, kind in EVIDENCE_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    raise ValidationError(
+        {"evidence_file": "Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these."}
+    )
+
+
+# A change to any of these makes an earlier verification meaningless: the coordinator checked something else.
+_VERIFIED_FIELDS = ("course_id", "status", "completed_on", "hours")
+
+
+def _record_apply(
+    record: TrainingRecord,
+    *,
+    course: Course,
+    status: str,
+    completed_on: datetime.date | None,
+    hours: Decimal | None,
+    evidence_note: str,
+    evidence_file: UploadedFile | None | bool,
+) -> TrainingRecord:
+    today = timezone.localdate()
+    before = {name: getattr(record, name) for name in _VERIFIED_FIELDS} if record.pk else None
+    if course.pk != record.course_id and not course.is_active:
+        raise ValidationError({"course": f"“{course}” is no longer offered; choose a course from the catalogue."})
+    if status not in TrainingRecord.Status.values:
+        raise ValidationError({"status": "Choose planned, booked, completed or expired."})
+    done = status in (TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED)
+    if done and completed_on is None:
+        raise ValidationError({"completed_on": "Give the date the course was completed."})
+    if not done and completed_on is not None:
+        message = "A planned or booked course has no completion date yet: clear it or mark the course completed."
+        raise ValidationError({"completed_on": message})
+    if completed_on is not None and completed_on > today:
+        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+
+    record.course = course
+    record.status = status
+    record.completed_on = completed_on
+    record.hours = course.hours if hours is None else hours
+    record.evidence_note = evidence_note.strip()
+    record.expires_on = (
+        months_after(completed_on, course.validity_months) if completed_on and course.validity_months else None
+    )
+    if status == TrainingRecord.Status.COMPLETED and record.expires_on and record.expires_on <= today:
+        # Completed long ago: it already lapsed, and saying so now beats waiting for tonight's sweep.
+        record.status = TrainingRecord.Status.EXPIRED
+
+    old_file = record.evidence_file.name if record.evidence_file else ""
+    if evidence_file is False:
+        record.evidence_file = None
+    elif evidence_file:
+        kind = evidence_file_check(evidence_file)
+        evidence_file.name = f"{slugify(course.title)[:50] or 'evidence'}.{kind}"
+        record.evidence_file = evidence_file
+    file_changed = evidence_file is False or bool(evidence_file)
+
+    if before is not None and (file_changed or any(getattr(record, k) != v for k, v in before.items())):
+        record.verified_by, record.verified_at = None, None
+    record.full_clean()
+    record.save()
+    if old_file and file_changed:
+        storage = record.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return record
+
+
+@transaction.atomic
+def training_record_create(
+    *,
+    person: Person,
+    course: Course,
+    status: str,
+    completed_on: datetime.date | None = None,
+    hours: Decimal | None = None,
+    evidence_note: str = "",
+    evidence_file: UploadedFile | None = None,
+) -> TrainingRecord:
+    """Record a course for a person. Hours default to the course's; a completed course gets its expiry date.
+
+    A completion so long ago that it already lapsed is saved as expired.
+    """
+    return _record_apply(
+        TrainingRecord(person=person),
+        course=course,
+        status=status,
+        completed_on=completed_on,
+        hours=hours,
+        evidence_note=evidence_note,
+        evidence_file=evidence_file,
+    )
+
+
+@transaction.atomic
+def training_record_update(
+    *,
+    record: TrainingRecord,
+    course: Course,
+    status: str,
+    completed_on: datetime.date | None = None,
+    hours: Decimal | None = None,
+    evidence_note: str = "",
+    evidence_file: UploadedFile | None | bool = None,
+) -> TrainingRecord:
+    """Change a record. ``evidence_file``: None keeps the file, False removes it, a file replaces it.
+
+    Changing what was verified (course, status, dates, hours, the file) clears the verification.
+    """
+    return _record_apply(
+        record,
+        course=course,
+        status=status,
+        completed_on=completed_on,
+        hours=hours,
+        evidence_note=evidence_note,
+        evidence_file=evidence_file,
+    )
+
+
+@transaction.atomic
+def training_record_verify(*, record: TrainingRecord, by: Person) -> TrainingRecord:
+    """A coordinator confirms they checked the evidence of a completed course."""
+    if record.completed_on is None:
+        raise ValidationError("Only a completed course can be verified; record its completion date first.")
+    record.verified_by = by
+    record.verified_at = timezone.now()
+    record.save(update_fields=["verified_by", "verified_at"])
+    return record
+
+
+# --- Readiness overrides ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def readiness_override_record(*, programme: Programme, person: Person, reason: str, by: Person) -> ReadinessOverride:
+    """Let a participant who lacks required training be matched anyway, with the coordinator's reason.
+
+    One override per programme and person: recording again replaces the reason (and who and when).
+    Raises PermissionDenied unless ``by`` coordinates the programme, ValidationError without a reason or
+    when ``person`` is not a mentor or mentee of the programme. Matching reads it through
+    ``programmes.selectors.is_matchable`` / ``training_readiness``.
+    """
+    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
+        raise PermissionDenied("Only the programme's coordinators can override readiness.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this person may be matched without the required training."})
+    if not Membership.objects.participants().filter(programme=programme, person=person).exists():
+        raise ValidationError(f"{person} is not a mentor or mentee of {programme}.")
+    override = ReadinessOverride.objects.filter(programme=programme, person=person).first() or ReadinessOverride(
+        programme=programme, person=person
+    )
+    override.reason, override.created_by, override.created_at = reason, by, timezone.now()
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def readiness_override_withdraw(*, override: ReadinessOverride) -> None:
+    override.delete()
+
+
+# --- Expiry sweep (daily) ---------------------------------------------------------------------------------
+
+
+def _participant_programmes(person_ids: set[int]) -> tuple[dict[int, list[Programme]], dict[int, list[Person]]]:
+    """For each person the programmes they take part in, and for each such programme its coordinators."""
+    programmes_of: dict[int, list[Programme]] = defaultdict(list)
+    for membership in (
+        Membership.objects.participants()
+        .filter(person_id__in=person_ids)
+        .select_related("programme")
+        .order_by("programme__name")
+    ):
+        programmes_of[membership.person_id].append(membership.programme)
+    programme_ids = {p.pk for programmes in programmes_of.values() for p in programmes}
+    coordinators_of: dict[int, list[Person]] = defaultdict(list)
+    for membership in Membership.objects.filter(programme_id__in=programme_ids, role=Role.COORDINATOR).select_related(
+        "person"
+    ):
+        coordinators_of[membership.programme_id].append(membership.person)
+    return programmes_of, coordinators_of
+
+
+def _warn(record: TrainingRecord, programmes: list[Programme], coordinators_of: dict[int, list[Person]]) -> None:
+    when = date_format(record.expires_on, "j F Y")
+    notification_send(
+        people=[record.person],
+        text=f"Your training “{record.course}” expires on {when}. Ask your coordinator about a refresher.",
+        url=reverse("programmes:my_training"),
+        email_subject=f"Your training expires on {when}: {record.course}",
+        email_body=(
+            f"Your training “{record.course}” expires on {when}.\n"
+            "Programmes that require it will count it as missing from then on, so please book a refresher "
+            "with your coordinator."
+        ),
+    )
+    told: set[int] = {record.person_id}
+    for programme in programmes:
+        coordinators = [c for c in coordinators_of.get(programme.pk, []) if c.pk not in told]
+        if not coordinators:
+            continue
+        told.update(c.pk for c in coordinators)
+        text = f"{record.person}'s training “{record.course}” expires on {when} ({programme})."
+        notification_send(
+            people=coordinators,
+            text=text,
+            url=reverse("programmes:training_person", args=[programme.pk, record.person_id]),
+            email_subject=f"Training expiring on {when}: {record.person}",
+            email_body=text,
+        )
+
+
+def training_warn_expiring(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The daily sweep: mark lapsed records expired, then warn of completed training expiring within 30 days.
+
+    Each record and expiry date is warned once: a TrainingExpiryWarning row is claimed first (its unique
+    constraint is the idempotency key) and the notifications go in the same transaction, so a failed
+    notification leaves no claim and tomorrow's sweep tries again. Missed days catch up, because the
+    sweep takes everything not yet warned in the window. A record already replaced by a newer completion of
+    the same course that lasts longer is not warned about.
+    Returns counts: {"expired": n, "warned": n, "failed": n}.
+    """
+    today = today or timezone.localdate()
+    expired = TrainingRecord.objects.filter(status=TrainingRecord.Status.COMPLETED, expires_on__lte=today).update(
+        status=TrainingRecord.Status.EXPIRED
+    )
+    renewed = TrainingRecord.objects.valid_on(today).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=OuterRef("expires_on")),
+        person=OuterRef("person"),
+        course=OuterRef("course"),
+    )
+    warned = TrainingExpiryWarning.objects.filter(record=OuterRef("pk"), expires_on=OuterRef("expires_on"))
+    due = list(
+        TrainingRecord.objects.expiring_between(today, today + datetime.timedelta(days=EXPIRY_WARNING_DAYS))
+        .filter(~Exists(warned), ~Exists(renewed), person__is_active=True)
+        .select_related("person", "course")
+        .order_by("expires_on", "pk")
+    )
+    programmes_of, coordinators_of = _participant_programmes({r.person_id for r in due})
+    sent = failed = 0
+    for record in due:
+        try:
+            with transaction.atomic():
+                TrainingExpiryWarning.objects.create(record=record, expires_on=record.expires_on)
+                _warn(record, programmes_of.get(record.person_id, []), coordinators_of)
+        except IntegrityError:
+            continue  # another sweep claimed it a moment ago
+        except Exception:
+            # One bad record must not stop the others; its claim rolled back, so tomorrow retries it.
+            logger.exception("training expiry warning for record %s failed", record.pk)
+            failed += 1
+            continue
+        sent += 1
+    if expired or sent or failed:
+        logger.info("training expiry sweep: %s marked expired, %s warned, %s failed", expired, sent, failed)
+    return {"expired": expired, "warned": sent, "failed": failed}

@@ -1,0 +1,373 @@
+"""Training pages: the course catalogue, a programme's requirements and training matrix, people's records."""
+
+from __future__ import annotations
+
+import csv
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..forms.training import (
+    CourseFilterForm,
+    CourseForm,
+    MatrixFilterForm,
+    OverrideForm,
+    RequirementForm,
+    TrainingRecordForm,
+)
+from ..models import Course, Role, TrainingRecord
+from ..permissions import (
+    catalogue_required,
+    get_course_for,
+    get_evidence_record_for,
+    get_override_for,
+    get_participant_for,
+    get_programme_for,
+    get_requirement_for,
+    get_training_record_for,
+)
+from ..services import training as services
+
+PAGE_SIZE = 25
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _active_courses() -> list[Course]:
+    return list(Course.objects.filter(is_active=True).order_by("title"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)  # the pagination links add their own
+    return query.urlencode()
+
+
+# --- Course catalogue -------------------------------------------------------------------------------------
+
+
+@catalogue_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    form = CourseFilterForm(request.GET or None)
+    # Queries: the paginator's count, then one page of courses with their record and requirement counts.
+    courses = Course.objects.annotate(
+        record_count=Count("records", distinct=True), requirement_count=Count("requirements", distinct=True)
+    ).order_by("title")
+    if form.is_bound and form.is_valid():
+        if kind := form.cleaned_data["kind"]:
+            courses = courses.filter(kind=kind)
+        if active := form.cleaned_data["active"]:
+            courses = courses.filter(is_active=active == "yes")
+    elif form.is_bound:
+        messages.warning(request, "That filter was not understood, so all courses are shown.")
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "programmes/course_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
+    )
+
+
+def _course_form_page(request: HttpRequest, course: Course | None) -> HttpResponse:
+    heading = course.title if course else ""  # the form writes the posted values onto the instance
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if course is None:
+                course = services.course_create(data=form.cleaned_data)
+            else:
+                course = services.course_update(course=course, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"“{course}” is saved in the catalogue.")
+            return redirect("programmes:course_list")
+    return render(request, "programmes/course_form.html", {"form": form, "course": course, "heading": heading})
+
+
+@catalogue_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    return _course_form_page(request, None)
+
+
+@catalogue_required
+def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
+    return _course_form_page(request, get_course_for(request.user, course_pk))
+
+
+@catalogue_required
+def course_deactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_course_for(request.user, course_pk)
+    if request.method == "POST":
+        services.course_set_active(course=course, active=False)
+        messages.success(request, f"“{course}” is deactivated: its records stay, and nobody can choose it again.")
+        return redirect("programmes:course_list")
+    return render(request, "programmes/course_confirm.html", {"course": course, "action": "deactivate"})
+
+
+@catalogue_required
+@require_POST
+def course_reactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_course_for(request.user, course_pk)
+    services.course_set_active(course=course, active=True)
+    messages.success(request, f"“{course}” is back in the catalogue.")
+    return redirect("programmes:course_list")
+
+
+@catalogue_required
+def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = get_course_for(request.user, course_pk)
+    if request.method == "POST":
+        try:
+            services.course_delete(course=course)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"“{course}” is deleted.")
+        return redirect("programmes:course_list")
+    in_use = course.records.exists() or course.requirements.exists()
+    return render(request, "programmes/course_confirm.html", {"course": course, "action": "delete", "in_use": in_use})
+
+
+# --- A programme's requirements and training matrix -------------------------------------------------------
+
+
+@login_required
+def training_requirements(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = RequirementForm(request.POST or None, courses=_active_courses())
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement = services.requirement_add(programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{requirement.get_role_display()} now need “{requirement.course}”.")
+            return redirect("programmes:training_requirements", pk=programme.pk)
+    requirements = selectors.programme_requirements(programme)
+    by_role = [
+        (label, [r for r in requirements if r.role == role])
+        for role, label in ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+    ]
+    return render(
+        request, "programmes/training_requirements.html", {"programme": programme, "form": form, "by_role": by_role}
+    )
+
+
+@login_required
+def training_requirement_remove(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    requirement = get_requirement_for(programme, requirement_pk)
+    if request.method == "POST":
+        services.requirement_remove(requirement=requirement)
+        messages.success(request, f"{requirement.get_role_display()} no longer need “{requirement.course}”.")
+        return redirect("programmes:training_requirements", pk=programme.pk)
+    return render(
+        request, "programmes/training_requirement_remove.html", {"programme": programme, "requirement": requirement}
+    )
+
+
+@login_required
+def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    today = timezone.localdate()
+    requirements = selectors.programme_requirements(programme)
+    form = MatrixFilterForm(request.GET or None)
+    memberships = (
+        selectors.participants_with_readiness(programme=programme, on=today)
+        .select_related("person", "programme")
+        .order_by("person__display_name", "person__email")
+    )
+    role = ""
+    if form.is_bound and form.is_valid():
+        if role := form.cleaned_data["role"]:
+            memberships = memberships.filter(role=role)
+        if readiness := form.cleaned_data["readiness"]:
+            memberships = memberships.filter(is_ready=readiness == "ready")
+    elif form.is_bound:
+        messages.warning(request, "That filter was not understood, so everyone is shown.")
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = list({r.course.pk: r.course for r in requirements if not role or r.role == role}.values())
+    columns.sort(key=lambda c: c.title)
+    roles_of = {
+        c.pk: sorted({r.get_role_display().lower() for r in requirements if r.course_id == c.pk}) for c in columns
+    }
+    rows = [
+        (readiness, [readiness.status_for(c.pk) for c in columns])
+        for readiness in selectors.readiness_for_memberships(
+            memberships=page.object_list, on=today, requirements=requirements
+        )
+    ]
+    context = {
+        "programme": programme,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "columns": [(c, roles_of[c.pk]) for c in columns],
+        "has_requirements": bool(requirements),
+        "query": _query_without_page(request),
+    }
+    return render(request, "programmes/training_matrix.html", context)
+
+
+def _csv_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+@login_required
+def training_export(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    filename = f"training-{slugify(programme.name) or programme.pk}-{timezone.localdate().isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["Person", "Email", "Role", "Course", "Status", "Completed on", "Expires on", "Hours", "Verified"])
+    for row in selectors.training_export_rows(programme=programme):
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return response
+
+
+# --- One participant's records, readiness and override ----------------------------------------------------
+
+
+@login_required
+def training_person(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    membership = get_participant_for(programme, person_pk)
+    # Queries: the paginator's count, then one page of the person's records with courses and verifiers.
+    records = TrainingRecord.objects.filter(person=membership.person).select_related("course", "verified_by")
+    page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    [readiness] = selectors.readiness_for_memberships(memberships=[membership])
+    context = {"programme": programme, "membership": membership, "page": page, "readiness": readiness}
+    return render(request, "programmes/training_person.html", context)
+
+
+def _record_form_page(request: HttpRequest, programme, membership, record: TrainingRecord | None) -> HttpResponse:
+    person = membership.person
+    initial = {}
+    if record is not None:
+        initial = {
+            "course": record.course_id,
+            "status": record.status,
+            "completed_on": record.completed_on,
+            "hours": record.hours,
+            "evidence_note": record.evidence_note,
+        }
+    form = TrainingRecordForm(
+        request.POST or None, request.FILES or None, courses=_active_courses(), record=record, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if record is None:
+                record = services.training_record_create(person=person, **form.service_kwargs())
+            else:
+                record = services.training_record_update(record=record, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            lapsed = form.cleaned_data["status"] == TrainingRecord.Status.COMPLETED != record.status
+            note = " Its validity had already run out, so it is saved as expired." if lapsed else ""
+            messages.success(request, f"{person}'s record of “{record.course}” is saved.{note}")
+            return redirect("programmes:training_person", pk=programme.pk, person_pk=person.pk)
+    context = {"programme": programme, "membership": membership, "form": form, "record": record}
+    return render(request, "programmes/training_record_form.html", context)
+
+
+@login_required
+def training_record_create(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    return _record_form_page(request, programme, get_participant_for(programme, person_pk), None)
+
+
+@login_required
+def training_record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    record = get_training_record_for(programme, record_pk)
+    return _record_form_page(request, programme, get_participant_for(programme, record.person_id), record)
+
+
+@login_required
+@require_POST
+def training_record_verify(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    record = get_training_record_for(programme, record_pk)
+    try:
+        services.training_record_verify(record=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{record.person}'s “{record.course}” is verified.")
+    return redirect("programmes:training_person", pk=programme.pk, person_pk=record.person_id)
+
+
+@login_required
+def training_evidence(request: HttpRequest, record_pk: int) -> FileResponse:
+    """Evidence is served only here, after the access check; the media folder has no public URL."""
+    record = get_evidence_record_for(request.user, record_pk)
+    if not record.evidence_file:
+        raise Http404("This record has no evidence file.")
+    try:
+        file = record.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing from storage.") from None
+    return FileResponse(file, as_attachment=True, filename=os.path.basename(record.evidence_file.name))
+
+
+@login_required
+def readiness_override(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    membership = get_participant_for(programme, person_pk)
+    [readiness] = selectors.readiness_for_memberships(memberships=[membership])
+    initial = {"reason": readiness.override.reason} if readiness.override else {}
+    form = OverrideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.readiness_override_record(
+                programme=programme, person=membership.person, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{membership.person} may now be matched; your reason is recorded.")
+            return redirect("programmes:training_person", pk=programme.pk, person_pk=person_pk)
+    context = {"programme": programme, "membership": membership, "readiness": readiness, "form": form}
+    return render(request, "programmes/readiness_override.html", context)
+
+
+@login_required
+def readiness_override_withdraw(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    override = get_override_for(programme, person_pk)
+    if request.method == "POST":
+        services.readiness_override_withdraw(override=override)
+        messages.success(request, f"The override for {override.person} is withdrawn.")
+        return redirect("programmes:training_person", pk=programme.pk, person_pk=person_pk)
+    return render(
+        request, "programmes/readiness_override_withdraw.html", {"programme": programme, "override": override}
+    )
+
+
+# --- The person's own page --------------------------------------------------------------------------------
+
+
+@login_required
+def my_training(request: HttpRequest) -> HttpResponse:
+    # Queries: the paginator's count, one page of my records with courses; then my readiness (memberships,
+    # requirements, records for them, overrides).
+    records = (
+        TrainingRecord.objects.filter(person=request.user)
+        .select_related("course", "verified_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    readiness = selectors.person_readiness(person=request.user)
+    return render(request, "programmes/my_training.html", {"page": page, "readiness_list": readiness})
