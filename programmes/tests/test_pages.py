@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Role
-from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+from programmes.tests.factories import ApplicationFactory, MembershipFactory, PersonFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,11 +148,12 @@ def test_programme_detail_query_budget(client, cast, django_assert_num_queries, 
 def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
     for i in range(extra):
         person = PersonFactory(line_manager=cast["line_manager"])
+        ApplicationFactory(person=person)  # waiting for the manager's endorsement
         MembershipFactory(person=person, role=Role.MENTEE if i % 2 else Role.MENTOR)
     client.force_login(cast["line_manager"])
     # session, user, areas, the paginator's count, one page of reports, their memberships with programmes and
-    # time, the time allocations waiting for the manager's decision
-    with django_assert_num_queries(7):
+    # time, the time allocations waiting for the manager's decision, the applications waiting for endorsement
+    with django_assert_num_queries(8):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 
@@ -187,3 +188,18 @@ def test_members_can_be_filtered_by_department(client, cast):
     engineering = cast["mentor"].org_unit.parent
     found = client.get(url, {"team": engineering.pk}).context["page"].object_list
     assert [m.person for m in found] == [cast["mentor"]]
+
+
+
+def test_a_line_manager_endorses_in_place_on_my_team(client, cast):
+    application = ApplicationFactory(person=cast["mentee"])
+    client.force_login(cast["line_manager"])
+    page = client.get(reverse("programmes:team")).content.decode()
+    assert "Applications waiting for your endorsement" in page and application.programme.name in page
+    response = client.post(
+        reverse("programmes:application_endorse", args=[application.pk]), {"decision": "endorse", "next": "team"}
+    )
+    assert response.url == reverse("programmes:team")
+    application.refresh_from_db()
+    assert application.endorsement == "endorsed"
+    assert "No application waits for you" in client.get(reverse("programmes:team")).content.decode()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
-from ..models import Membership, Person, Programme, Role, TimeAllocation
+from ..models import Application, Membership, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for
 from ..selectors.time import attach_time_use, with_time
 from ..services.programme import next_steps
@@ -96,7 +96,8 @@ def team(request: HttpRequest) -> HttpResponse:
         Membership.objects.participants().select_related("programme").order_by("programme__name"), month=month
     )
     # Queries: paginator count, one page of reports with their teams, their participations with programmes
-    # and this month's time (summed in the database), the allocations waiting for my decision.
+    # and this month's time (summed in the database), the allocations waiting for my decision, the
+    # applications waiting for my endorsement.
     reports = (
         Person.objects.reports_of(request.user)
         .select_related("org_unit__parent")
@@ -112,7 +113,17 @@ def team(request: HttpRequest) -> HttpResponse:
         .select_related("person", "programme")
         .order_by("month", "person__display_name", "programme__name")
     )
-    return render(request, "programmes/team.html", {"page": page, "month": month, "pending": pending})
+    endorsements = (
+        Application.objects.awaiting_endorsement_by(request.user)
+        .filter(person__is_active=True)
+        .select_related("person", "programme")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "programmes/team.html",
+        {"page": page, "month": month, "pending": pending, "endorsements": endorsements},
+    )
 
 
 @staff_member_required
