@@ -17,4 +17,9 @@ class MemberFilterForm(forms.Form):
         empty_label="All teams",
         label="Team or department",
     )
+    readiness = forms.ChoiceField(
+        choices=[("", "Any training"), ("ready", "Training complete"), ("not_ready", "Training missing")],
+        required=False,
+        label="Training",
+    )
     q = forms.CharField(label="Name or email", required=False, max_length=100)

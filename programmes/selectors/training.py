@@ -196,15 +196,20 @@ def person_readiness(*, person: Person, on: datetime.date | None = None) -> list
     return readiness_for_memberships(memberships=list(memberships), on=on)
 
 
+def readiness_annotated(*, programme: Programme, on: datetime.date | None = None) -> QuerySet[Membership]:
+    """All the programme's memberships annotated with ``is_ready`` (roles without requirements are ready)."""
+    on = on or timezone.localdate()
+    valid = TrainingRecord.objects.valid_on(on).filter(person=OuterRef(OuterRef("person")), course=OuterRef("course"))
+    missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
+    return Membership.objects.filter(programme=programme).annotate(is_ready=~Exists(missing))
+
+
 def participants_with_readiness(*, programme: Programme, on: datetime.date | None = None) -> QuerySet[Membership]:
     """The programme's mentor and mentee memberships annotated with ``is_ready``, computed in the database.
 
     Lets a page filter ready / not ready before it paginates; overrides do not count as ready here.
     """
-    on = on or timezone.localdate()
-    valid = TrainingRecord.objects.valid_on(on).filter(person=OuterRef(OuterRef("person")), course=OuterRef("course"))
-    missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
-    return Membership.objects.participants().filter(programme=programme).annotate(is_ready=~Exists(missing))
+    return readiness_annotated(programme=programme, on=on).filter(role__in=(Role.MENTOR, Role.MENTEE))
 
 
 def programme_requirements(programme: Programme) -> list[ProgrammeRequirement]:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Role
@@ -139,8 +140,9 @@ def test_members_query_budget(client, cast, django_assert_num_queries, extra):
 def test_programme_detail_query_budget(client, cast, django_assert_num_queries, extra):
     grow_programme(cast["pairing"].programme, extra)
     client.force_login(cast["coordinator"])
-    # session, user, the programme, my roles, its coordinators, its role counts, the navigation's areas
-    with django_assert_num_queries(7):
+    # session, user, the programme, my roles, its coordinators, its role counts, at a glance: applications,
+    # training readiness, this month's time, budget lines; the navigation's areas
+    with django_assert_num_queries(11):
         assert client.get(reverse("programmes:detail", args=[cast["pairing"].programme_id])).status_code == 200
 
 
@@ -190,7 +192,6 @@ def test_members_can_be_filtered_by_department(client, cast):
     assert [m.person for m in found] == [cast["mentor"]]
 
 
-
 def test_a_line_manager_endorses_in_place_on_my_team(client, cast):
     application = ApplicationFactory(person=cast["mentee"])
     client.force_login(cast["line_manager"])
@@ -203,3 +204,28 @@ def test_a_line_manager_endorses_in_place_on_my_team(client, cast):
     application.refresh_from_db()
     assert application.endorsement == "endorsed"
     assert "No application waits for you" in client.get(reverse("programmes:team")).content.decode()
+
+
+def test_members_can_be_filtered_by_training_readiness(client, cast):
+    from programmes.tests.factories import CourseFactory, ProgrammeRequirementFactory, TrainingRecordFactory
+
+    programme = cast["pairing"].programme
+    course = CourseFactory(title="Mentor basics")
+    ProgrammeRequirementFactory(programme=programme, role="mentor", course=course)
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[programme.pk])
+    not_ready = client.get(url, {"readiness": "not_ready"}).context["page"].object_list
+    assert [m.person for m in not_ready] == [cast["mentor"]]
+    TrainingRecordFactory(person=cast["mentor"], course=course, status="completed", completed_on=timezone.localdate())
+    ready = client.get(url, {"readiness": "ready"}).context["page"].object_list
+    assert {m.person for m in ready} == {cast["mentor"], cast["mentee"]}  # mentees need nothing here
+
+
+def test_the_coordinator_overview_shows_what_waits(client, cast):
+    programme = cast["pairing"].programme
+    ApplicationFactory(programme=programme, status="applied")
+    client.force_login(cast["coordinator"])
+    glance = client.get(reverse("programmes:detail", args=[programme.pk])).context["glance"]
+    assert (glance.awaiting_decision, glance.awaiting_endorsement, glance.participants) == (1, 1, 2)
+    client.force_login(cast["mentor"])
+    assert client.get(reverse("programmes:detail", args=[programme.pk])).context["glance"] is None

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
-from ..models import Application, Membership, Person, Programme, Role, TimeAllocation
+from ..models import PARTICIPANT_ROLES, Application, Membership, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for
+from ..selectors.overview import programme_glance
 from ..selectors.time import attach_time_use, with_time
+from ..selectors.training import readiness_annotated
 from ..services.programme import next_steps
 from ..services.time import month_start
 
@@ -53,14 +55,15 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coordinators = Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR).order_by(
         "display_name"
     )
-    counts, steps = None, []
+    counts, steps, glance = None, [], None
     if Role.COORDINATOR in programme.my_roles:
         counts = Programme.objects.filter(pk=programme.pk).aggregate(**_role_counts())
         steps = next_steps(programme)
+        glance = programme_glance(programme)
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "coordinators": coordinators, "counts": counts, "steps": steps},
+        {"programme": programme, "coordinators": coordinators, "counts": counts, "steps": steps, "glance": glance},
     )
 
 
@@ -69,7 +72,7 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = MemberFilterForm(request.GET or None)
     memberships = (
-        Membership.objects.filter(programme=programme)
+        readiness_annotated(programme=programme)
         .select_related("person__org_unit__parent", "person__line_manager")
         .order_by("person__display_name", "role")
     )
@@ -78,6 +81,8 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
             memberships = memberships.filter(role=role)
         if team := form.cleaned_data["team"]:
             memberships = memberships.filter(Q(person__org_unit=team) | Q(person__org_unit__parent=team))
+        if readiness := form.cleaned_data["readiness"]:
+            memberships = memberships.filter(role__in=PARTICIPANT_ROLES, is_ready=readiness == "ready")
         if q := form.cleaned_data["q"]:
             memberships = memberships.filter(Q(person__display_name__icontains=q) | Q(person__email__icontains=q))
     elif form.is_bound:
