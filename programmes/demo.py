@@ -19,15 +19,20 @@ from .models import (
     Application,
     ApplicationSkill,
     BudgetLine,
+    Course,
     EnrolmentQuestion,
     Membership,
     OrgUnit,
     Person,
     Programme,
+    ProgrammeRequirement,
     Role,
     Skill,
     Spend,
+    TimeAllocation,
+    TrainingRecord,
 )
+from .services.training import months_after
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_DOMAIN = "example.com"
@@ -278,6 +283,126 @@ def _seed_budget(programme: Programme, coordinator: Person) -> None:
             )
 
 
+COURSES = [
+    # title, kind, provider, external, hours, validity in months, qualification
+    ("Mentor essentials", "mentor_training", "Learning and Development", False, "6.0", 24, ""),
+    ("Safeguarding basics", "course", "Learning and Development", False, "1.5", 12, ""),
+    ("Mentee orientation", "mentee_orientation", "Learning and Development", False, "2.0", None, ""),
+    (
+        "Coaching certificate",
+        "qualification",
+        "Institute of Leadership",
+        True,
+        "40.0",
+        None,
+        "Level 5 Certificate in Coaching and Mentoring",
+    ),
+]
+
+
+def _record(
+    person: Person,
+    course: Course,
+    *,
+    completed_on: datetime.date | None,
+    status: str = "completed",
+    verified_by: Person | None = None,
+) -> None:
+    expires = months_after(completed_on, course.validity_months) if completed_on and course.validity_months else None
+    TrainingRecord.objects.get_or_create(
+        person=person,
+        course=course,
+        defaults={
+            "status": status,
+            "completed_on": completed_on,
+            "expires_on": expires,
+            "hours": course.hours,
+            "verified_by": verified_by,
+            "verified_at": timezone.now() if verified_by else None,
+        },
+    )
+
+
+def _seed_training(running: Programme, recruiting: Programme, plan: dict, named: dict) -> None:
+    """A catalogue, requirements, and records: most complete, some expiring within 30 days, some missing."""
+    courses = {}
+    for title, kind, provider, external, hours, validity, qualification in COURSES:
+        courses[title], _ = Course.objects.get_or_create(
+            title=title,
+            defaults={
+                "kind": kind,
+                "provider": provider,
+                "is_external": external,
+                "hours": Decimal(hours),
+                "validity_months": validity,
+                "qualification": qualification,
+            },
+        )
+    for programme, role, title in [
+        (running, Role.MENTOR, "Mentor essentials"),
+        (running, Role.MENTOR, "Safeguarding basics"),
+        (running, Role.MENTEE, "Mentee orientation"),
+        (recruiting, Role.MENTOR, "Mentor essentials"),
+        (recruiting, Role.MENTEE, "Mentee orientation"),
+    ]:
+        ProgrammeRequirement.objects.get_or_create(programme=programme, role=role, course=courses[title])
+    today = timezone.localdate()
+    coordinator = named["coordinator"]
+    # Dates are relative to today so that "expiring soon" stays true whenever the demo is seeded.
+    for i, mentor in enumerate(plan[running][Role.MENTOR]):
+        _record(
+            mentor,
+            courses["Mentor essentials"],
+            completed_on=today - datetime.timedelta(days=200 + 10 * i),
+            verified_by=coordinator,
+        )
+        if i in (9, 10):
+            continue  # two mentors still lack safeguarding: not ready until a coordinator overrides
+        lapse = 15 if i in (0, 3) else 120 + 5 * i  # Marcus (the demo mentor) and one more expire within 30 days
+        _record(
+            mentor,
+            courses["Safeguarding basics"],
+            completed_on=months_after(today, -12) + datetime.timedelta(days=lapse),
+        )
+    for i, mentee in enumerate(plan[running][Role.MENTEE]):
+        if i in (12, 13, 14):
+            continue  # three mentees have not done the orientation yet
+        _record(mentee, courses["Mentee orientation"], completed_on=today - datetime.timedelta(days=230 - i))
+    for i, mentee in enumerate(plan[recruiting][Role.MENTEE]):
+        _record(mentee, courses["Mentee orientation"], completed_on=None, status="booked" if i % 2 else "planned")
+    _record(
+        plan[running][Role.MENTOR][1],
+        courses["Coaching certificate"],
+        completed_on=today - datetime.timedelta(days=400),
+    )
+
+
+def _seed_time(running: Programme, plan: dict, named: dict) -> None:
+    """Protected time for this month and the two before: mostly approved, Leo's reports still waiting."""
+    this_month = timezone.localdate().replace(day=1)
+    months = [months_after(this_month, -2), months_after(this_month, -1), this_month]
+    for month in months:
+        if running.starts_on and month < running.starts_on.replace(day=1):
+            continue
+        for role, hours in (
+            (Role.MENTOR, running.mentor_hours_per_month),
+            (Role.MENTEE, running.mentee_hours_per_month),
+        ):
+            for person in plan[role]:
+                waiting = month == this_month and person.line_manager_id == named["manager"].pk
+                TimeAllocation.objects.get_or_create(
+                    programme=running,
+                    person=person,
+                    month=month,
+                    defaults={
+                        "hours": hours,
+                        "status": TimeAllocation.Status.PENDING if waiting else TimeAllocation.Status.APPROVED,
+                        "decided_by": None if waiting else person.line_manager,
+                        "decided_at": None if waiting else timezone.now(),
+                    },
+                )
+
+
 @functools.cache
 def _demo_password_hash() -> str:
     # Hashing is slow on purpose (about a third of a second); 61 demo people share one hash of the one password.
@@ -423,6 +548,8 @@ def seed_organisation() -> dict[str, object]:
                 )
     _seed_recruiting(recruiting, people, plan, skills, named)
     _seed_budget(running, named["coordinator"])
+    _seed_training(running, recruiting, plan, named)
+    _seed_time(running, plan[running], named)
 
     return {
         "people": people,

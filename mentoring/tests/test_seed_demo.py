@@ -57,6 +57,16 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
 
     lines = budget_lines_with_figures(programme=Programme.objects.get(status="running"))
     assert any(line.figures.is_overspent for line in lines)
+    # Training: some participants not ready, someone expiring soon; time: Leo has allocations to approve.
+    from programmes.models import TimeAllocation
+    from programmes.selectors import training_readiness
+
+    running = Programme.objects.get(status="running")
+    readiness = training_readiness(programme=running)
+    assert any(not r.ready for r in readiness.values()) and any(r.expiring for r in readiness.values())
+    leo = Person.objects.get(email="manager@example.com")
+    assert TimeAllocation.objects.awaiting_approval_by(leo).exists()
+    assert TimeAllocation.objects.filter(status="approved").count() > 20
     seed("--force")
     assert snapshot() == first
 
