@@ -29,7 +29,9 @@ class ApplicationForm(forms.Form):
         label="How you prefer to meet", choices=MeetingMode.choices, widget=forms.RadioSelect
     )
     availability = forms.MultipleChoiceField(
-        label="When you could meet", choices=AVAILABILITY_SLOTS, widget=forms.CheckboxSelectMultiple
+        label="When you could meet",
+        choices=AVAILABILITY_SLOTS,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     languages = forms.CharField(
         label="Languages you can meet in", max_length=200, help_text="Separate them with commas, e.g. English, Finnish."

@@ -87,10 +87,12 @@ class AllocationRun:
 
 
 def _check_month_fits(programme: Programme, month: datetime.date) -> None:
-    if programme.status != Programme.Status.RUNNING:
+    # Approved participants need time before pairs meet too (orientation, training), and pairs still meet
+    # while a programme closes; a draft has nobody in it and a closed programme is over.
+    if programme.status in (Programme.Status.DRAFT, Programme.Status.CLOSED):
         raise ValidationError(
-            f"Protected time is allocated while a programme is running; {programme} is "
-            f"{programme.get_status_display().lower()}."
+            f"Protected time is allocated from the moment enrolment opens until a programme closes; {programme} "
+            f"is {programme.get_status_display().lower()}."
         )
     if programme.starts_on and month_after(month) <= programme.starts_on:
         raise ValidationError(f"{month_label(month)} is before {programme} starts ({programme.starts_on:%-d %B %Y}).")

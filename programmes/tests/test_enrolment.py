@@ -304,3 +304,13 @@ def test_open_programmes_query_budget(client, applicant, django_assert_num_queri
     # session, user, recruiting programmes with my application, the navigation's areas
     with django_assert_num_queries(4):
         assert client.get(reverse("programmes:open")).status_code == 200
+
+
+def test_the_decision_message_names_the_new_status(client, recruiting, applicant, coordinator, line_manager):
+    application = apply(recruiting, applicant)
+    services.application_endorse(application=application, by=line_manager, endorse=True)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("programmes:application_decide", args=[application.pk]), {"decision": "approve"}, follow=True
+    )
+    assert "Ana Applicant&#x27;s application is now approved." in response.content.decode()

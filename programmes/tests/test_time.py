@@ -163,11 +163,11 @@ def test_people_who_left_get_no_allocation(cast, programme):
     assert list(TimeAllocation.objects.values_list("person", flat=True)) == [cast["mentee"].pk]
 
 
-@pytest.mark.parametrize("status", [Programme.Status.RECRUITING, Programme.Status.MATCHING, Programme.Status.CLOSED])
-def test_only_a_running_programme_gets_allocations(cast, programme, status):
+@pytest.mark.parametrize("status", [Programme.Status.DRAFT, Programme.Status.CLOSED])
+def test_a_draft_or_closed_programme_gets_no_allocations(cast, programme, status):
     programme.status = status
     programme.save()
-    with pytest.raises(ValidationError, match="while a programme is running"):
+    with pytest.raises(ValidationError, match="from the moment enrolment opens until a programme closes"):
         allocations_ensure_month(programme=programme, month=NOV)
     assert not TimeAllocation.objects.exists()
 
@@ -519,12 +519,12 @@ def test_the_coordinator_creates_the_month_from_the_page(cast, programme, login)
     assert "Everyone already has an allocation for November 2026" in again.content.decode()
 
 
-def test_creating_for_a_programme_that_is_not_running_says_why(cast, programme, login):
-    programme.status = Programme.Status.CLOSING
+def test_creating_for_a_closed_programme_says_why(cast, programme, login):
+    programme.status = Programme.Status.CLOSED
     programme.save()
     url = reverse("programmes:allocations_create", args=[programme.pk])
     response = login(cast["coordinator"]).post(url, {"month": "2026-11"}, follow=True)
-    assert "No allocations were created: Protected time is allocated while a programme is running" in (
+    assert "No allocations were created: Protected time is allocated from the moment enrolment opens" in (
         response.content.decode()
     )
     assert not TimeAllocation.objects.exists()
@@ -652,8 +652,8 @@ def test_my_team_query_budget_with_time(cast, programme, login, django_assert_nu
     with time_machine.travel(at(2026, 11, 10, 12, 0), tick=False):
         client = login(cast["line_manager"])
         # session, user, areas, the paginator's count, one page of reports with teams, their participations
-        # with programmes and time, the allocations waiting for my decision
-        with django_assert_num_queries(7):
+        # with programmes and time, the allocations waiting for my decision, the applications to endorse
+        with django_assert_num_queries(8):
             response = client.get(reverse("programmes:team"))
     assert response.status_code == 200
     assert len(response.context["pending"]) == len(range(0, extra, 2))  # every other one waits

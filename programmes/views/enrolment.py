@@ -127,7 +127,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.application_decide(
+            application = services.application_decide(
                 application=application,
                 by=request.user,
                 decision=form.cleaned_data["decision"],

@@ -69,7 +69,7 @@ def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_month": month_start(month - datetime.timedelta(days=1)),
         "next_month": month_after(month),
         "query": f"month={month:%Y-%m}" + (f"&flag={flag}" if flag else ""),
-        "is_running": programme.status == Programme.Status.RUNNING,
+        "can_allocate": programme.status not in (Programme.Status.DRAFT, Programme.Status.CLOSED),
     }
     return render(request, "programmes/programme_time.html", context)
 
