@@ -149,7 +149,9 @@ def application_submit(
 @transaction.atomic
 def application_endorse(*, application: Application, by: Person, endorse: bool, reason: str = "") -> Application:
     """The applicant's line manager endorses the application, or declines with a reason."""
-    application = Application.objects.select_for_update().select_related("person", "programme").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("person", "programme").get(pk=application.pk)
+    )
     if application.person.line_manager_id != by.pk:
         raise ValidationError("Only the applicant's line manager can endorse this application.")
     if not application.is_open or application.status == Application.Status.APPROVED:
@@ -190,7 +192,9 @@ DECISIONS = {
 @transaction.atomic
 def application_decide(*, application: Application, by: Person, decision: str, reason: str = "") -> Application:
     """A coordinator approves, declines (with a reason the applicant sees) or wait-lists an application."""
-    application = Application.objects.select_for_update().select_related("person", "programme").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("person", "programme").get(pk=application.pk)
+    )
     programme = application.programme
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
         raise ValidationError("Only the programme's coordinators decide on applications.")
@@ -249,7 +253,7 @@ def application_decide(*, application: Application, by: Person, decision: str, r
 
 @transaction.atomic
 def application_withdraw(*, application: Application, by: Person) -> Application:
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     if application.person_id != by.pk:
         raise ValidationError("Only the applicant can withdraw an application.")
     if application.status == Application.Status.APPROVED:

@@ -226,7 +226,7 @@ def _clean_hours(hours: Decimal | int | str) -> Decimal:
 
 def _lock(allocation: TimeAllocation) -> TimeAllocation:
     return (
-        TimeAllocation.objects.select_for_update()
+        TimeAllocation.objects.select_for_update(of=("self",))
         .select_related("programme", "person__line_manager")
         .get(pk=allocation.pk)
     )
