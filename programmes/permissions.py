@@ -153,14 +153,25 @@ def get_open_programme_for(person: Person, pk: int) -> Programme:
     return get_object_or_404(Programme.objects.open_for_enrolment(), pk=pk)
 
 
-def can_manage_vocabulary(person: Person) -> bool:
-    """Skills and people data belong to the organisation: coordinators of any programme and administrators."""
+def manages_organisation_data(person: Any) -> bool:
+    """Organisation-wide data (people, skills, the course catalogue, new programmes) is kept by the
+    coordinators of any programme and by administrators."""
+    if not getattr(person, "is_authenticated", False):
+        return False
     return person.is_staff or Area.COORDINATING in areas_for(person)
 
 
-def require_vocabulary_manager(person: Person) -> None:
-    if not can_manage_vocabulary(person):
-        raise PermissionDenied("Only coordinators and administrators manage this.")
+def organisation_data_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page-level check: logged in (else the login page), a coordinator or an administrator (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not manages_organisation_data(request.user):
+            raise PermissionDenied("Only coordinators and administrators manage this.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 # --- Resource budgets: coordinators of the programme only -------------------------------------------------
@@ -221,27 +232,8 @@ def get_allocation_for_line_manager(person: Person, pk: int) -> TimeAllocation:
 # finish or discard an import someone else started. Everybody else gets 403.
 
 
-def can_import_people(person: Any) -> bool:
-    if not getattr(person, "is_authenticated", False):
-        return False
-    return person.is_staff or Area.COORDINATING in areas_for(person)
-
-
-def people_import_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Page-level check for the import pages: logged in (else the login page), coordinator or staff (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_import_people(request.user):
-            raise PermissionDenied("Only coordinators and administrators can import people.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def people_imports_visible_to(person: Any) -> QuerySet[PeopleImport]:
-    return PeopleImport.objects.all() if can_import_people(person) else PeopleImport.objects.none()
+    return PeopleImport.objects.all() if manages_organisation_data(person) else PeopleImport.objects.none()
 
 
 def get_people_import_for(person: Any, pk: int) -> PeopleImport:
@@ -255,26 +247,9 @@ def get_people_import_for(person: Any, pk: int) -> PeopleImport:
 # mentors and mentees of the programmes they coordinate.
 
 
-def can_manage_catalogue(person: Any) -> bool:
-    return bool(getattr(person, "is_staff", False)) or Area.COORDINATING in areas_for(person)
-
-
-def catalogue_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Course catalogue pages: logged in (else the login page), a coordinator or administrator (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_catalogue(request.user):
-            raise PermissionDenied("Only coordinators and administrators keep the course catalogue.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def get_course_for(person: Person, pk: int) -> Course:
     """A course of the catalogue, for someone who keeps it (else 403); 404 when there is no such course."""
-    if not can_manage_catalogue(person):
+    if not manages_organisation_data(person):
         raise PermissionDenied("Only coordinators and administrators keep the course catalogue.")
     return get_object_or_404(Course.objects.all(), pk=pk)
 

@@ -21,7 +21,7 @@ from ..forms.enrolment import (
     SkillMergeForm,
 )
 from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
-from ..permissions import get_application_for, get_open_programme_for, get_programme_for, require_vocabulary_manager
+from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
 from ..services import enrolment as services
 
 PAGE_SIZE = 25
@@ -207,9 +207,8 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     return redirect("programmes:notifications")
 
 
-@login_required
+@organisation_data_required
 def skill_list(request: HttpRequest) -> HttpResponse:
-    require_vocabulary_manager(request.user)
     create_form = SkillForm(request.POST or None, prefix="new")
     if request.method == "POST" and create_form.is_valid():
         try:
@@ -242,10 +241,9 @@ def skill_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@organisation_data_required
 def skill_merge(request: HttpRequest) -> HttpResponse:
     """GET shows what will happen and asks for confirmation; POST with confirm merges."""
-    require_vocabulary_manager(request.user)
     form = SkillMergeForm(request.POST or request.GET or None)
     if not form.is_bound or not form.is_valid():
         if form.is_bound:
@@ -265,9 +263,8 @@ def skill_merge(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@organisation_data_required
 def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    require_vocabulary_manager(request.user)
     skill = get_object_or_404(Skill.objects.canonical(), pk=pk)
     form = SkillForm(request.POST)
     if form.is_valid():

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms.people_import import PeopleImportForm
-from ..permissions import get_people_import_for, people_import_required, people_imports_visible_to
+from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
 from ..services import people_import as service
 
 PAGE_SIZE = 25
@@ -18,7 +18,7 @@ ROWS_PAGE_SIZE = 100
 OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "unchanged": "Unchanged"}
 
 
-@people_import_required
+@organisation_data_required
 def people_import(request: HttpRequest) -> HttpResponse:
     form = PeopleImportForm(request.POST, request.FILES) if request.method == "POST" else PeopleImportForm()
     if request.method == "POST" and form.is_valid():
@@ -36,7 +36,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/people_import_upload.html", context)
 
 
-@people_import_required
+@organisation_data_required
 def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     people_import = get_people_import_for(request.user, pk)
     show = request.GET.get("show", "")
@@ -63,7 +63,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@people_import_required
+@organisation_data_required
 def people_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     people_import = get_people_import_for(request.user, pk)
     try:
@@ -81,7 +81,7 @@ def people_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@people_import_required
+@organisation_data_required
 def people_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     people_import = get_people_import_for(request.user, pk)
     try:

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
-from ..permissions import can_manage_vocabulary, get_programme_for
+from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
 from .enrolment import _form_errors
 
 SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
 
 
-@login_required
+@organisation_data_required
 def programme_create(request: HttpRequest) -> HttpResponse:
     # Coordinators of any programme and administrators may start a new one; they become its coordinator.
-    if not can_manage_vocabulary(request.user):
-        raise PermissionDenied("Only coordinators and administrators start programmes.")
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

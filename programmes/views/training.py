@@ -27,7 +27,6 @@ from ..forms.training import (
 )
 from ..models import Course, Role, TrainingRecord
 from ..permissions import (
-    catalogue_required,
     get_course_for,
     get_evidence_record_for,
     get_override_for,
@@ -35,6 +34,7 @@ from ..permissions import (
     get_programme_for,
     get_requirement_for,
     get_training_record_for,
+    organisation_data_required,
 )
 from ..services import training as services
 
@@ -56,7 +56,7 @@ def _query_without_page(request: HttpRequest) -> str:
 # --- Course catalogue -------------------------------------------------------------------------------------
 
 
-@catalogue_required
+@organisation_data_required
 def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     # Queries: the paginator's count, then one page of courses with their record and requirement counts.
@@ -93,17 +93,17 @@ def _course_form_page(request: HttpRequest, course: Course | None) -> HttpRespon
     return render(request, "programmes/course_form.html", {"form": form, "course": course, "heading": heading})
 
 
-@catalogue_required
+@organisation_data_required
 def course_create(request: HttpRequest) -> HttpResponse:
     return _course_form_page(request, None)
 
 
-@catalogue_required
+@organisation_data_required
 def course_edit(request: HttpRequest, course_pk: int) -> HttpResponse:
     return _course_form_page(request, get_course_for(request.user, course_pk))
 
 
-@catalogue_required
+@organisation_data_required
 def course_deactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_course_for(request.user, course_pk)
     if request.method == "POST":
@@ -113,7 +113,7 @@ def course_deactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     return render(request, "programmes/course_confirm.html", {"course": course, "action": "deactivate"})
 
 
-@catalogue_required
+@organisation_data_required
 @require_POST
 def course_reactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_course_for(request.user, course_pk)
@@ -122,7 +122,7 @@ def course_reactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     return redirect("programmes:course_list")
 
 
-@catalogue_required
+@organisation_data_required
 def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_course_for(request.user, course_pk)
     if request.method == "POST":
