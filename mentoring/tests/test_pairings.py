@@ -23,7 +23,7 @@ def test_a_mentee_has_one_current_pairing_per_programme(pairing):
     with pytest.raises(IntegrityError), transaction.atomic():
         PairingFactory(programme=pairing.programme, mentee=pairing.mentee, status=Pairing.Status.PAUSED)
     # An ended pairing does not count: the mentee may be re-matched.
-    pairing.status = Pairing.Status.ENDED_EARLY
+    pairing.status, pairing.end_reason = Pairing.Status.ENDED_EARLY, Pairing.EndReason.MISMATCH
     pairing.save()
     PairingFactory(programme=pairing.programme, mentee=pairing.mentee)
 
