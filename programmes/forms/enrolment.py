@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from ..models import Application, Person, Programme, Role, Skill
 from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
-from ..services.enrolment import MAX_SKILLS, SkillChoice
+from ..services.enrolment import SkillChoice
 
 SKILL_ROWS = 5
 
@@ -44,13 +44,16 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["capacity"].initial = programme.default_mentor_capacity
-        skills = Skill.objects.canonical().order_by("name")
+        # One query for the five drop-downs: each would otherwise run its own.
+        self.skills = {skill.pk: skill for skill in Skill.objects.canonical().order_by("name")}
+        choices = [("", "Choose a skill"), *((pk, skill.name) for pk, skill in self.skills.items())]
         for i in range(SKILL_ROWS):
-            self.fields[f"skill_{i}"] = forms.ModelChoiceField(
-                queryset=skills,
+            self.fields[f"skill_{i}"] = forms.TypedChoiceField(
+                choices=choices,
+                coerce=int,
                 required=False,
+                empty_value=None,
                 label=f"Skill {i + 1}",
-                empty_label="Choose a skill",
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"level_{i}"] = forms.TypedChoiceField(
@@ -91,8 +94,9 @@ class ApplicationForm(forms.Form):
         data = super().clean()
         choices = []
         for i in range(SKILL_ROWS):
-            if skill := data.get(f"skill_{i}"):
-                choices.append(SkillChoice(skill=skill, level=data.get(f"level_{i}") or ApplicationSkill.Level.WORKING))
+            if skill_pk := data.get(f"skill_{i}"):
+                level = data.get(f"level_{i}") or ApplicationSkill.Level.WORKING
+                choices.append(SkillChoice(skill=self.skills[skill_pk], level=level))
         data["skills"] = choices
         role = data.get("role")
         data["answers"] = {}
@@ -105,8 +109,6 @@ class ApplicationForm(forms.Form):
             data["answers"][question.pk] = answer
         if role == Role.MENTOR and not data.get("capacity"):
             self.add_error("capacity", "Say how many mentees you could take on.")
-        if len(choices) > MAX_SKILLS:
-            raise ValidationError(f"Choose at most {MAX_SKILLS} skills.")
         return data
 
 

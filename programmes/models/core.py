@@ -15,6 +15,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class OrgUnitQuerySet(models.QuerySet):
+    def subtree_ids(self, root: OrgUnit) -> set[int]:
+        """The unit and every unit below it, however deep; one query (org trees are small)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in self.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        found, todo = set(), [root.pk]
+        while todo:
+            unit = todo.pop()
+            if unit not in found:
+                found.add(unit)
+                todo.extend(children.get(unit, []))
+        return found
+
+
 class OrgUnit(models.Model):
     """A department or a team; teams sit inside departments (a tree of any depth is allowed)."""
 
@@ -25,6 +40,8 @@ class OrgUnit(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

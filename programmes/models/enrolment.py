@@ -86,9 +86,6 @@ class ApplicationQuerySet(models.QuerySet):
         )
         return self.filter(Q(person=person) | Q(person__line_manager=person) | coordinates)
 
-    def open(self) -> ApplicationQuerySet:
-        return self.filter(status__in=Application.OPEN)
-
     def awaiting_endorsement_by(self, manager: Person) -> ApplicationQuerySet:
         return self.filter(
             status__in=Application.OPEN,
@@ -201,11 +198,6 @@ class ApplicationAnswer(models.Model):
         return f"{self.question}: {self.text[:40]}"
 
 
-class NotificationQuerySet(models.QuerySet):
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-
 class Notification(models.Model):
     """A message in the app, beside the email that usually carries the same news."""
 
@@ -214,8 +206,6 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

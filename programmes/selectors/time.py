@@ -91,7 +91,8 @@ def _training_tenths(start: Any, end: Any) -> Expression:
     records = (
         TrainingRecord.objects.filter(
             person=OuterRef("person"),
-            status=TrainingRecord.Status.COMPLETED,
+            # Hours spent count in the month they were spent, even after the course's validity lapsed.
+            status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
             completed_on__gte=start,
             completed_on__lt=end,
         )

@@ -21,7 +21,7 @@ from ..models import (
     Skill,
 )
 from ..models.enrolment import AVAILABILITY_SLOTS
-from .notifications import notification_send
+from .notifications import coordinators_of, notification_send
 
 VALID_SLOTS = {slot for slot, _ in AVAILABILITY_SLOTS}
 MAX_SKILLS = 8
@@ -31,10 +31,6 @@ MAX_SKILLS = 8
 class SkillChoice:
     skill: Skill
     level: int
-
-
-def _coordinators(programme: Programme) -> list[Person]:
-    return list(Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR))
 
 
 def _clean_profile(
@@ -142,7 +138,7 @@ def application_submit(
                 "(Not answering is not taken as a yes.)"
             ),
         )
-    notification_send(people=_coordinators(programme), text=f"New application: {what}.", url=url)
+    notification_send(people=coordinators_of(programme), text=f"New application: {what}.", url=url)
     return application
 
 
@@ -175,7 +171,7 @@ def application_endorse(*, application: Application, by: Person, endorse: bool, 
         email_subject=f"Your line manager answered your application to {programme.name}",
     )
     notification_send(
-        people=_coordinators(programme),
+        people=coordinators_of(programme),
         text=f"{by} {verdict} {application.person}'s application.",
         url=application.get_absolute_url(),
     )
@@ -266,7 +262,7 @@ def application_withdraw(*, application: Application, by: Person) -> Application
     application.updated_at = timezone.now()
     application.save()
     notification_send(
-        people=_coordinators(application.programme),
+        people=coordinators_of(application.programme),
         text=f"{by} withdrew their application to {application.programme.name}.",
         url=application.get_absolute_url(),
     )
@@ -285,7 +281,11 @@ def applications_remind_silent_managers(*, now: datetime.datetime | None = None)
         status__in=(Application.Status.APPLIED, Application.Status.WAITLISTED),
         endorsement=Application.Endorsement.PENDING,
         endorsement_reminder_sent_at__isnull=True,
+        programme__status__in=(Programme.Status.RECRUITING, Programme.Status.MATCHING, Programme.Status.RUNNING),
+        person__is_active=True,
+        person__line_manager__isnull=False,
     ).select_related("programme", "person__line_manager")
+    coordinators: dict[int, list[Person]] = {}
     for application in candidates:
         due = application.created_at + datetime.timedelta(days=application.programme.endorsement_reminder_days)
         if due > now:
@@ -298,8 +298,10 @@ def applications_remind_silent_managers(*, now: datetime.datetime | None = None)
                 continue
             days = (now - application.created_at).days
             manager = application.person.line_manager
+            if application.programme_id not in coordinators:
+                coordinators[application.programme_id] = coordinators_of(application.programme)
             notification_send(
-                people=_coordinators(application.programme),
+                people=coordinators[application.programme_id],
                 text=(
                     f"{manager} has not answered {application.person}'s application for {days} days. "
                     "Silence is not consent: you may want to remind them."

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.mail import send_mail
 
-from ..models import Notification, Person
+from ..models import Notification, Person, Programme, Role
 
 
 def notification_send(
@@ -24,3 +24,12 @@ def notification_send(
         for person in recipients:
             send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
     return notes
+
+
+def coordinators_of(programme: Programme | int) -> list[Person]:
+    """The programme's active coordinators: the people told about what happens in it."""
+    return list(
+        Person.objects.filter(
+            is_active=True, memberships__programme=programme, memberships__role=Role.COORDINATOR
+        ).distinct()
+    )

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -343,7 +343,28 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
     return changes
 
 
-def _evaluate(columns: list[str], rows: list[dict[str, Any]], org: _Organisation) -> tuple[list, dict, _Plan]:
+def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by: Person) -> list[str]:
+    """What a coordinator who is not an administrator may not do through an import.
+
+    Being someone's line manager opens their applications, endorsements and protected time, so nobody may
+    make themselves a line manager by uploading a file; and administrators' own records are theirs to keep.
+    """
+    if by.is_staff:
+        return []
+    errors = []
+    person = org.people.get(email)
+    if person and (person["is_staff"] or person["is_superuser"]):
+        errors.append("Only an administrator can change an administrator's record through an import.")
+    manager = (values.get("manager_email") or "").lower()
+    current = org.email_of.get(person["line_manager_id"]) if person and person["line_manager_id"] else None
+    if manager and manager == by.email.lower() and manager != current:
+        errors.append("You cannot make yourself someone's line manager through an import: ask an administrator.")
+    return errors
+
+
+def _evaluate(
+    columns: list[str], rows: list[dict[str, Any]], org: _Organisation, by: Person
+) -> tuple[list, dict, _Plan]:
     """Each row's outcome and reasons, the summary, and (when every row is valid) the plan to apply."""
     counts = Counter(row["values"]["email"].lower() for row in rows if row["values"]["email"])
     lines_of: dict[str, list[int]] = {}
@@ -364,6 +385,7 @@ def _evaluate(columns: list[str], rows: list[dict[str, Any]], org: _Organisation
         if has_managers and email and counts[email] == 1:
             manager = values["manager_email"].lower() or None
             managers[email] = manager if manager != email else None  # a self-manager is already reported
+        errors += _uploader_limits(email, values, org, by)
         checked.append((row, email, errors, resolved))
 
     # In file order, so each cycle is described the same way at the preview and when applying.
@@ -433,7 +455,7 @@ def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
     if len(data) > MAX_BYTES:
         raise ValidationError(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB, the limit.")
     columns, ignored, raw_rows = _read_table(_decode(data))
-    rows, summary, _ = _evaluate(columns, raw_rows, _Organisation.load())
+    rows, summary, _ = _evaluate(columns, raw_rows, _Organisation.load(), by)
     people_import = PeopleImport(
         uploaded_by=by,
         filename=os.path.basename(upload.name or "people.csv")[:255] or "people.csv",
@@ -467,7 +489,7 @@ def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImp
     if not raw_rows:
         raise ValidationError("This import has no people in it.")
     org = _Organisation.load()
-    rows, summary, plan = _evaluate(columns, raw_rows, org)
+    rows, summary, plan = _evaluate(columns, raw_rows, org, by)
     if locked.summary.get("error"):
         raise ValidationError(
             f"{locked.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file and "
@@ -488,11 +510,13 @@ def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImp
     # Each object's fields are checked, but not Person.clean(): it walks one person's management chain in the
     # database, which is half-written during a batch. The whole chain was checked above, file and database.
     new_people = []
+    batch_password = make_password(secrets.token_urlsafe(32)) if plan.creates else ""
     for values in plan.creates:
         person = Person(**values)
-        # No usable password: they set one through "Forgot your password?"; nobody is emailed now. This is what
-        # set_unusable_password() stores, with the same randomness, minus its per-character cost on 10,000 rows.
-        person.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+        # A random password nobody knows: they set their own through "Forgot your password?" (Django's reset
+        # form skips accounts whose password is unusable, so it must be a real one). Hashed once for the whole
+        # batch: hashing is slow on purpose, and 10,000 hashes would take an hour.
+        person.password = batch_password
         person.clean_fields(exclude=["line_manager"])
         new_people.append(person)
     Person.objects.bulk_create(new_people, batch_size=BATCH)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from ..models import Application, EnrolmentQuestion, Membership, Person, Programme, Role
-from .notifications import notification_send
+from ..models import Application, EnrolmentQuestion, Membership, Person, Programme, Role, TimeAllocation
+from .notifications import coordinators_of, notification_send
 
 Status = Programme.Status
 
@@ -51,10 +52,6 @@ def active_pairings(programme: Programme) -> int:
 def next_steps(programme: Programme) -> list[tuple[str, str]]:
     """(status, button label) for each status the programme may move to now."""
     return [(to, ACTION_LABELS[(programme.status, to)]) for to in TRANSITIONS[programme.status]]
-
-
-def _coordinators(programme: Programme) -> list[Person]:
-    return list(Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR))
 
 
 @transaction.atomic
@@ -121,7 +118,9 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     before = programme.get_status_display()
     programme.status = to
     programme.save(update_fields=["status"])
-    people = _coordinators(programme) + list(
+    if to == Status.CLOSED:
+        _close_loose_ends(programme, by)
+    people = coordinators_of(programme) + list(
         Person.objects.filter(memberships__programme=programme, memberships__role=Role.COMMITTEE)
     )
     notification_send(
@@ -130,6 +129,29 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
         url=programme.get_absolute_url(),
     )
     return programme
+
+
+def _close_loose_ends(programme: Programme, by: Person) -> None:
+    """A closed programme leaves nobody waiting: open applications are declined, unapproved time withdrawn."""
+    waiting = list(
+        programme.applications.filter(
+            status__in=(Application.Status.APPLIED, Application.Status.WAITLISTED)
+        ).select_related("person")
+    )
+    programme.applications.filter(pk__in=[a.pk for a in waiting]).update(
+        status=Application.Status.DECLINED,
+        decision_reason="The programme has closed.",
+        decided_by=by,
+        decided_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    notification_send(
+        people=[a.person for a in waiting],
+        text=f"{programme.name} has closed, so your application could not go ahead.",
+        url=programme.get_absolute_url(),
+        email_subject=f"{programme.name} has closed",
+    )
+    TimeAllocation.objects.filter(programme=programme, status=TimeAllocation.Status.PENDING).delete()
 
 
 @transaction.atomic
@@ -159,6 +181,8 @@ def membership_add(*, programme: Programme, person: Person, role: str, by: Perso
 def membership_remove(*, membership: Membership, by: Person) -> None:
     if membership.role not in (Role.COORDINATOR, Role.COMMITTEE):
         raise ValidationError("Participants leave through their application, not from here.")
+    # Lock the programme so two coordinators removing each other at once cannot leave it with none.
+    Programme.objects.select_for_update().get(pk=membership.programme_id)
     if (
         membership.role == Role.COORDINATOR
         and Membership.objects.filter(programme=membership.programme_id, role=Role.COORDINATOR).count() == 1

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Membership, Person, Programme, Role, TimeAllocation
-from .notifications import notification_send
+from .notifications import coordinators_of, notification_send
 
 MAX_HOURS = Decimal("80")
 TENTH = Decimal("0.1")
@@ -51,14 +51,6 @@ def active_line_manager(person: Person) -> Person | None:
     """The person's line manager, if one is on record and still active (callers select_related it)."""
     manager = person.line_manager
     return manager if manager is not None and manager.is_active else None
-
-
-def _coordinators(programme: Programme) -> list[Person]:
-    return list(
-        Person.objects.filter(
-            is_active=True, memberships__programme=programme, memberships__role=Role.COORDINATOR
-        ).distinct()
-    )
 
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
@@ -167,7 +159,7 @@ def _allocations_announce(created: list[TimeAllocation], *, by: Person | None = 
         month = allocations[0].month
         names = ", ".join(str(a.person) for a in allocations)
         notification_send(
-            people=[c for c in _coordinators(programme) if c != by],
+            people=[c for c in coordinators_of(programme) if c != by],
             text=(
                 f"No line manager on record for {names} in {programme}: nobody can approve their protected "
                 f"time for {month_label(month)} until one is recorded."
@@ -303,7 +295,7 @@ def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, 
         people=[person], text=text, url=allocation.programme.get_absolute_url(), email_subject=subject, email_body=body
     )
     notification_send(
-        people=[c for c in _coordinators(allocation.programme) if c != person],
+        people=[c for c in coordinators_of(allocation.programme) if c != person],
         text=text,
         url=_time_page(allocation.programme, allocation.month),
         email_subject=subject,

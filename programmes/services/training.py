@@ -179,14 +179,18 @@ def _record_apply(
     if completed_on is not None and completed_on > today:
         raise ValidationError({"completed_on": "The completion date cannot be in the future."})
 
+    # The expiry follows the course's validity when the record is made or its course or date changes; a later
+    # change to the course's validity does not move the expiry of records already kept (see course_update).
+    recompute = record.pk is None or record.course_id != course.pk or record.completed_on != completed_on
     record.course = course
     record.status = status
     record.completed_on = completed_on
     record.hours = course.hours if hours is None else hours
     record.evidence_note = evidence_note.strip()
-    record.expires_on = (
-        months_after(completed_on, course.validity_months) if completed_on and course.validity_months else None
-    )
+    if recompute or not completed_on:
+        record.expires_on = (
+            months_after(completed_on, course.validity_months) if completed_on and course.validity_months else None
+        )
     if status == TrainingRecord.Status.COMPLETED and record.expires_on and record.expires_on <= today:
         # Completed long ago: it already lapsed, and saying so now beats waiting for tonight's sweep.
         record.status = TrainingRecord.Status.EXPIRED

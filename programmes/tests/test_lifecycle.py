@@ -148,3 +148,33 @@ def test_status_buttons_move_the_programme_and_explain_refusals(client, coordina
     assert "Before opening enrolment" in response.content.decode()
     response = client.post(reverse("programmes:transition", args=[programme.pk]), {"to": "bogus"}, follow=True)
     assert "Unknown status" in response.content.decode()
+
+
+def test_closing_a_programme_leaves_nobody_waiting(coordinator):
+    from programmes.models import Application, TimeAllocation
+    from programmes.tests.factories import TimeAllocationFactory
+
+    programme = ProgrammeFactory(status=S.CLOSING)
+    MembershipFactory(programme=programme, person=coordinator, role=Role.COORDINATOR)
+    waiting = ApplicationFactory(programme=programme, status="waitlisted")
+    TimeAllocationFactory(programme=programme, status="pending")
+    services.programme_transition(programme=programme, to=S.CLOSED, by=coordinator)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.decision_reason) == (Application.Status.DECLINED, "The programme has closed.")
+    assert Notification.objects.filter(person=waiting.person, text__contains="has closed").exists()
+    assert not TimeAllocation.objects.filter(programme=programme, status="pending").exists()
+
+
+def test_the_line_manager_does_not_see_the_coordinators_reason(client, coordinator, line_manager):
+    programme = ProgrammeFactory(status=S.RECRUITING)
+    application = ApplicationFactory(
+        programme=programme,
+        person=PersonFactory(line_manager=line_manager),
+        status="waitlisted",
+        decision_reason="Concerns about performance",
+        endorsement="endorsed",
+    )
+    client.force_login(line_manager)
+    assert "Concerns about performance" not in client.get(application.get_absolute_url()).content.decode()
+    client.force_login(application.person)
+    assert "Concerns about performance" in client.get(application.get_absolute_url()).content.decode()

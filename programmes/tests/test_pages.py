@@ -229,3 +229,16 @@ def test_the_coordinator_overview_shows_what_waits(client, cast):
     assert (glance.awaiting_decision, glance.awaiting_endorsement, glance.participants) == (1, 1, 2)
     client.force_login(cast["mentor"])
     assert client.get(reverse("programmes:detail", args=[programme.pk])).context["glance"] is None
+
+
+def test_the_team_filter_reaches_teams_nested_deeper(client, cast):
+    from programmes.tests.factories import OrgUnitFactory
+
+    engineering = cast["mentor"].org_unit.parent
+    deep = OrgUnitFactory(name="Kernel", parent=OrgUnitFactory(name="Systems", parent=engineering))
+    cast["mentee"].org_unit = deep
+    cast["mentee"].save()
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:members", args=[cast["pairing"].programme_id])
+    found = client.get(url, {"team": engineering.pk}).context["page"].object_list
+    assert {m.person for m in found} == {cast["mentor"], cast["mentee"]}

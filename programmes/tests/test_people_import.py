@@ -125,7 +125,7 @@ def test_preview_then_apply_creates_updates_leaves_alone_and_flags(support, ann,
     cat = Person.objects.get(email="cat@example.org")
     assert (cat.display_name, cat.org_unit, cat.job_title, cat.grade) == ("Cat Cole", support, "Trainee", 1)
     assert cat.line_manager == ann and cat.start_date == datetime.date(2026, 10, 1)
-    assert not cat.has_usable_password()
+    assert cat.has_usable_password()  # a random one nobody knows: the reset email is how they get in
     ann.refresh_from_db()
     assert (ann.job_title, ann.grade) == ("Senior Analyst", 4)
     gone.refresh_from_db()
@@ -361,7 +361,7 @@ def test_coordinator_uploads_previews_and_applies_through_the_pages(client, cast
     client.force_login(cast["coordinator"])
     upload = csv_upload(
         "coordinator@example.org,Cora Coordinator,,Programme Lead,6,,",
-        "new@example.org,Nel New,Operations > Customer Support,Agent,2,coordinator@example.org,",
+        "new@example.org,Nel New,Operations > Customer Support,Agent,2,manager@example.org,",
     )
     response = client.post(reverse("programmes:people_import"), {"file": upload}, follow=True)
     preview = PeopleImport.objects.get()
@@ -371,7 +371,7 @@ def test_coordinator_uploads_previews_and_applies_through_the_pages(client, cast
     assert "Apply this import" in content
     response = client.post(reverse("programmes:people_import_apply", args=[preview.pk]), follow=True)
     assert "Imported: 1 created, 1 updated" in response.content.decode()
-    assert Person.objects.get(email="new@example.org").line_manager == cast["coordinator"]
+    assert Person.objects.get(email="new@example.org").line_manager == cast["line_manager"]
     cast["mentor"].refresh_from_db()
     assert cast["mentor"].missing_from_hr_since is not None
     cast["administrator"].refresh_from_db()
@@ -503,3 +503,28 @@ def test_the_sample_file_fits_the_demo_organisation(admin_person):
     assert preview.summary["error"] == 0, [row["errors"] for row in preview.rows if row["errors"]]
     assert preview.summary["create"] == 3 and 8 <= preview.summary["rows"] <= 12
     assert preview.summary["update"] >= 1 and preview.summary["unchanged"] >= 1
+
+
+def test_an_imported_person_can_set_a_password_by_email(client, support, ann, admin_person, mailoutbox):
+    preview = people_import_parse(upload=csv_upload("dan@example.org,Dan Dale,,,,,"), by=admin_person)
+    people_import_apply(people_import=preview, by=admin_person)
+    client.post(reverse("password_reset"), {"email": "dan@example.org"})
+    assert [m.to for m in mailoutbox] == [["dan@example.org"]]
+    assert "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def test_a_coordinator_cannot_make_themselves_a_line_manager_by_import(support, ann, coordinator, admin_person):
+    upload = csv_upload(f"{ann.email},Ann,,,,{coordinator.email},")
+    preview = people_import_parse(upload=upload, by=coordinator)
+    (row,) = preview.rows
+    assert row["outcome"] == "error"
+    assert any("cannot make yourself someone's line manager" in e for e in row["errors"])
+    # An administrator may; the same row is fine for them.
+    assert people_import_parse(upload=csv_upload(f"{ann.email},Ann,,,,{coordinator.email},"), by=admin_person).rows[0][
+        "outcome"
+    ] in ("update", "unchanged")
+
+
+def test_a_coordinator_cannot_change_an_administrators_record_by_import(support, coordinator, admin_person):
+    preview = people_import_parse(upload=csv_upload(f"{admin_person.email},Someone Else,,,,,"), by=coordinator)
+    assert any("Only an administrator" in e for e in preview.rows[0]["errors"])

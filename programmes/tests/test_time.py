@@ -15,7 +15,7 @@ from django.db.models import Value
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from programmes.models import Course, Notification, Programme, Role, TimeAllocation, TrainingRecord
+from programmes.models import Course, Membership, Notification, Programme, Role, TimeAllocation, TrainingRecord
 from programmes.selectors.time import (
     attach_time_use,
     programme_participants_time,
@@ -684,3 +684,16 @@ def test_coordinator_creates_the_month_and_the_line_manager_approves_in_place(pa
     expect(page.get_by_text("You approved 3.0 h for Mina Mentee")).to_be_visible()
     expect(page.get_by_text("Nothing waits for your approval.")).to_be_visible()
     expect(page.get_by_text("This month: 0.0 of 3.0 h")).to_be_visible()
+
+
+def test_training_hours_still_count_after_the_record_expired(cast, programme):
+    from programmes.selectors.time import with_time
+    from programmes.tests.factories import CourseFactory, TrainingRecordFactory
+
+    course = CourseFactory(hours=Decimal("5.0"), validity_months=1)
+    TrainingRecordFactory(
+        person=cast["mentee"], course=course, completed_on=datetime.date(2026, 11, 3), status="expired"
+    )
+    TimeAllocationFactory(programme=programme, person=cast["mentee"], month=NOV, status="approved")
+    row = with_time(Membership.objects.filter(programme=programme, person=cast["mentee"]), month=NOV).get()
+    assert row.time_used_tenths == 50

@@ -445,3 +445,19 @@ def test_export_rows_list_every_participant_and_record(today, programme, coordin
     mentor_row = ["Max Mentor", "mentor@example.org", "Mentor", "Mentor training", "Completed"]
     mentor_row += ["2026-01-05", "2027-01-05", "6.0", "2026-03-10 by Cora Coordinator"]
     assert rows == [mentor_row, ["Mina Mentee", "mentee@example.org", "Mentee", "", "", "", "", "", ""]]
+
+
+def test_editing_a_record_keeps_its_expiry_when_the_course_validity_changed_since(db):
+    from programmes.services.training import training_record_update
+    from programmes.tests.factories import CourseFactory, PersonFactory, TrainingRecordFactory
+
+    course = CourseFactory(validity_months=36)
+    record = TrainingRecordFactory(person=PersonFactory(), course=course)
+    kept = record.expires_on
+    course.validity_months = 12
+    course.save()
+    training_record_update(
+        record=record, course=course, status=record.status, completed_on=record.completed_on, evidence_note="note"
+    )
+    record.refresh_from_db()
+    assert record.expires_on == kept and record.status == "completed"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..exports import csv_cell
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import BudgetLine, Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
@@ -25,7 +26,6 @@ from ..services import budget as services
 
 PAGE_SIZE = 25
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _show_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -174,12 +174,6 @@ def spend_delete(request: HttpRequest, pk: int, spend_pk: int) -> HttpResponse:
 
 
 # --- CSV exports ---------------------------------------------------------------------------------------------
-
-
-def csv_cell(value: Any) -> str:
-    """Text a person typed, made safe to open in a spreadsheet."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_response(programme: Programme, what: str, header: list[str], rows: Iterable[list[str]]) -> HttpResponse:

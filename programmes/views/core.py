@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
-from ..models import PARTICIPANT_ROLES, Application, Membership, Person, Programme, Role, TimeAllocation
+from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for
 from ..selectors.overview import programme_glance
 from ..selectors.time import attach_time_use, with_time
@@ -80,7 +80,7 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
         if role := form.cleaned_data["role"]:
             memberships = memberships.filter(role=role)
         if team := form.cleaned_data["team"]:
-            memberships = memberships.filter(Q(person__org_unit=team) | Q(person__org_unit__parent=team))
+            memberships = memberships.filter(person__org_unit__in=OrgUnit.objects.subtree_ids(team))
         if readiness := form.cleaned_data["readiness"]:
             memberships = memberships.filter(role__in=PARTICIPANT_ROLES, is_ready=readiness == "ready")
         if q := form.cleaned_data["q"]:

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from ..forms.enrolment import (
@@ -226,7 +227,9 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     if q := request.GET.get("q", "").strip()[:80]:
-        skills = skills.filter(Q(name__icontains=q) | Q(synonyms__name__icontains=q)).distinct()
+        # Exists, not a join: a join to the synonyms would multiply the usage counts.
+        synonym = Skill.objects.filter(merged_into=OuterRef("pk"), name__icontains=q)
+        skills = skills.filter(Q(name__icontains=q) | Exists(synonym))
     page = Paginator(skills, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -236,7 +239,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
             "create_form": create_form,
             "merge_form": SkillMergeForm(),
             "q": q,
-            "query": f"q={q}" if q else "",
+            "query": urlencode({"q": q}) if q else "",
         },
     )
 

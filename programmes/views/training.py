@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from .. import selectors
+from ..exports import csv_cell
 from ..forms.training import (
     CourseFilterForm,
     CourseForm,
@@ -40,7 +41,6 @@ from ..services import training as services
 
 PAGE_SIZE = 25
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _active_courses() -> list[Course]:
@@ -218,10 +218,6 @@ def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/training_matrix.html", context)
 
 
-def _csv_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 @login_required
 def training_export(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
@@ -232,7 +228,7 @@ def training_export(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["Person", "Email", "Role", "Course", "Status", "Completed on", "Expires on", "Hours", "Verified"])
     for row in selectors.training_export_rows(programme=programme):
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return response
 
 
