@@ -332,30 +332,31 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     return pairing
 
 
-def pairings_resume_due(*, today: datetime.date | None = None) -> int:
-    """The daily sweep: resume every paused pairing whose resume date has come, and tell the pair.
+def pairing_resume_claim(*, pk: int, today: datetime.date) -> Pairing | None:
+    """Resume one paused pairing whose date has come, if nobody did a moment ago, and tell the pair.
 
-    Each pairing is claimed by a conditional UPDATE (still paused, date come), so a second run, or two
-    workers at once, resume and announce it only once; a missed day catches up. Returns how many resumed.
+    The conditional UPDATE (still paused, date come) is the claim: of two sweeps, or a sweep and someone
+    resuming by hand, exactly one changes the row, and only that one announces it.
+    """
+    with transaction.atomic():
+        claimed = Pairing.objects.filter(pk=pk, status=Pairing.Status.PAUSED, resume_on__lte=today).update(
+            status=Pairing.Status.ACTIVE, paused_reason="", resume_on=None
+        )
+        if not claimed:
+            return None
+        pairing = Pairing.objects.select_related("programme", "mentor", "mentee__line_manager").get(pk=pk)
+        _announce_resumed(pairing, by=None)
+    return pairing
+
+
+def pairings_resume_due(*, today: datetime.date | None = None) -> int:
+    """The daily sweep: resume every paused pairing whose resume date has come (a missed day catches up).
+
+    Returns how many it resumed; running it again the same day resumes and announces nothing.
     """
     today = today or timezone.localdate()
-    due = list(
-        Pairing.objects.filter(status=Pairing.Status.PAUSED, resume_on__lte=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    resumed = 0
-    for pk in due:
-        with transaction.atomic():
-            claimed = Pairing.objects.filter(pk=pk, status=Pairing.Status.PAUSED, resume_on__lte=today).update(
-                status=Pairing.Status.ACTIVE, paused_reason="", resume_on=None
-            )
-            if not claimed:
-                continue  # resumed by hand or by another sweep a moment ago
-            pairing = Pairing.objects.select_related("programme", "mentor", "mentee__line_manager").get(pk=pk)
-            _announce_resumed(pairing, by=None)
-        resumed += 1
-    return resumed
+    due = Pairing.objects.filter(status=Pairing.Status.PAUSED, resume_on__lte=today).order_by("pk")
+    return sum(pairing_resume_claim(pk=pk, today=today) is not None for pk in list(due.values_list("pk", flat=True)))
 
 
 # --- Closing -----------------------------------------------------------------------------------------------
