@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.warn_expiring_training",
         "schedule": crontab(hour=6, minute=30),
     },
+    "resume-due-pairings": {
+        "task": "mentoring.tasks.resume_due_pairings",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

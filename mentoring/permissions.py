@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from programmes.models import Person
 
-from .models import Pairing
+from .models import ClosingReflection, Pairing
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -17,3 +18,34 @@ def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
     if write and person.pk not in (pairing.mentor_id, pairing.mentee_id):
         raise PermissionDenied("Only the mentor and mentee can change their pairing.")
     return pairing
+
+
+# --- Pairing lifecycle (matching issue: lifecycle, notices, participant pages) -----------------------------
+# Accepting, declining and closing reflections belong to the pair (``get_pairing_for(..., write=True)``);
+# pausing, resuming, completing and ending early are open to the pair and the programme's coordinators,
+# which is exactly who sees the pairing. A closing reflection is its author's alone: no helper here or
+# anywhere else returns someone else's.
+
+
+def get_pairing_page_for(person: Person, pk: int) -> Pairing:
+    """A pairing the person sees (else 404), with what its page shows, and ``side``: "mentor", "mentee" or
+    None (a coordinator, who sees metadata only)."""
+    pairing = get_object_or_404(
+        Pairing.objects.visible_to(person).select_related(
+            "programme", "mentor__org_unit", "mentee__org_unit", "ended_by"
+        ),
+        pk=pk,
+    )
+    pairing.side = {pairing.mentor_id: "mentor", pairing.mentee_id: "mentee"}.get(person.pk)
+    return pairing
+
+
+def reflections_visible_to(person: Person) -> QuerySet[ClosingReflection]:
+    """Closing reflections the person may read: their own, and nobody else's, whatever their roles."""
+    if not getattr(person, "is_authenticated", False):
+        return ClosingReflection.objects.none()
+    return ClosingReflection.objects.filter(author=person)
+
+
+def own_reflection(person: Person, pairing: Pairing) -> ClosingReflection | None:
+    return reflections_visible_to(person).filter(pairing=pairing).first()

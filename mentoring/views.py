@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from programmes.models import Membership
 from programmes.permissions import Area, area_required
 
+from .lifecycle import REMATCH_STATUSES, reflection_closable
 from .models import Pairing
-from .permissions import get_pairing_for
+from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
 
 
 @area_required(Area.MENTORING)
 def my_mentoring(request: HttpRequest) -> HttpResponse:
-    # Queries: the person's mentor/mentee memberships with programmes; their pairings with both people.
+    # Queries: the person's mentor/mentee memberships with programmes; their pairings with both people, each
+    # marked with whether the person has written their own closing reflection (never anyone else's).
     memberships = (
         Membership.objects.participants()
         .filter(person=request.user)
@@ -23,27 +26,47 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
     pairings = (
         Pairing.objects.involving(request.user)
         .select_related("programme", "mentor__org_unit", "mentee__org_unit")
+        .annotate(reflected=Exists(reflections_visible_to(request.user).filter(pairing=OuterRef("pk"))))
         .order_by("-started_on", "-created_at")
     )
-    current, past = [], []
+    proposed, current, past = [], [], []
     for pairing in pairings:
-        (current if pairing.is_current or pairing.status == Pairing.Status.PROPOSED else past).append(pairing)
-    return render(
-        request,
-        "mentoring/home.html",
-        {"memberships": memberships, "current": current, "past": past},
-    )
+        if pairing.status == Pairing.Status.PROPOSED:
+            proposed.append(pairing)
+        else:
+            (current if pairing.is_current else past).append(pairing)
+    to_reflect = [p for p in past if reflection_closable(p) and not p.reflected]
+    context = {
+        "memberships": memberships,
+        "proposed": proposed,
+        "current": current,
+        "past": past,
+        "to_reflect": to_reflect,
+    }
+    return render(request, "mentoring/home.html", context)
 
 
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = get_pairing_for(request.user, pk)
-    in_pair = request.user.pk in (pairing.mentor_id, pairing.mentee_id)
-    partner = None
+    pairing = get_pairing_page_for(request.user, pk)
+    in_pair = pairing.side is not None
+    partner, accepted_at, reflection = None, None, None
     if in_pair:
-        partner = pairing.mentee if pairing.mentor_id == request.user.pk else pairing.mentor
-    return render(
-        request,
-        "mentoring/pairing_detail.html",
-        {"pairing": pairing, "in_pair": in_pair, "partner": partner},
-    )
+        partner = pairing.mentee if pairing.side == "mentor" else pairing.mentor
+        accepted_at = pairing.mentor_accepted_at if pairing.side == "mentor" else pairing.mentee_accepted_at
+    closable = reflection_closable(pairing)
+    if in_pair and closable:
+        reflection = own_reflection(request.user, pairing)
+    # Why they were proposed: the score's parts in words, as the coordinator saw them (no private content).
+    reasons = [part.get("text", "") if isinstance(part, dict) else str(part) for part in pairing.explanation or []]
+    context = {
+        "pairing": pairing,
+        "in_pair": in_pair,
+        "partner": partner,
+        "accepted_at": accepted_at,
+        "reasons": [r for r in reasons if r],
+        "closable": closable,
+        "reflection": reflection,
+        "can_rematch": pairing.programme.status in REMATCH_STATUSES,
+    }
+    return render(request, "mentoring/pairing_detail.html", context)

@@ -158,6 +158,29 @@ REQUIREMENT = lambda cast: {"pk": cast["pairing"].programme_id, "requirement_pk"
 MENTEE_IN_PROGRAMME = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": cast["mentee"].pk}  # noqa: E731
 OVERRIDE = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": _override(cast).person_id}  # noqa: E731
 
+# --- Pairing lifecycle (matching issue): a proposal and a closed pairing of the cast's mentor and mentee ---
+
+
+def _lifecycle_pairing(cast: dict, status: str) -> dict:
+    from mentoring.tests.factories import PairingFactory
+
+    pairing = cast["pairing"]
+    found = pairing.programme.pairings.filter(mentor=pairing.mentor, mentee=pairing.mentee, status=status).first()
+    if found is None:
+        dates = {"started_on": None} if status == "proposed" else {"ended_on": datetime.date(2026, 6, 1)}
+        found = PairingFactory(
+            programme=pairing.programme, mentor=pairing.mentor, mentee=pairing.mentee, status=status, **dates
+        )
+    return {"pk": found.pk}
+
+
+PROPOSED_PAIRING = lambda cast: _lifecycle_pairing(cast, "proposed")  # noqa: E731
+CLOSED_PAIRING = lambda cast: _lifecycle_pairing(cast, "completed")  # noqa: E731
+# The pair only (coordinators see the pairing, so 403); everyone else never learns it exists.
+PAIR_ONLY = members_only(mentor=200, mentee=200, coordinator=403)
+# The pair and the programme's coordinators.
+PAIR_OR_COORDINATORS = members_only(mentor=200, mentee=200, coordinator=200)
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -291,6 +314,20 @@ MATRIX: dict[str, Entry] = {
     "programmes:readiness_override": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
     "programmes:readiness_override_withdraw": Entry(COORDINATORS_ONLY, kwargs=OVERRIDE),
     # --- end of training records ---
+    # --- Pairing lifecycle (matching issue). The POSTs carry no data or meet the wrong state: the people
+    # allowed are sent back to the pairing with a message. ---
+    "mentoring:pairing_accept": Entry(
+        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=403), kwargs=PROPOSED_PAIRING, method="post"
+    ),
+    "mentoring:pairing_decline": Entry(PAIR_ONLY, kwargs=PROPOSED_PAIRING),
+    "mentoring:pairing_pause": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
+    "mentoring:pairing_resume": Entry(
+        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=REDIRECT), kwargs=PAIRING, method="post"
+    ),
+    "mentoring:pairing_complete": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
+    "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
+    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING),
+    # --- end of pairing lifecycle ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
