@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Application, Membership, Person, Programme, Role
-from programmes.services.notifications import notification_send
+from programmes.services.notifications import coordinators_of, notification_send
 from programmes.services.training import months_after
 
 from .models import ClosingReflection, Pairing
@@ -88,14 +88,6 @@ def _require_status(pairing: Pairing, allowed: tuple[str, ...], doing: str) -> N
     raise ValidationError(f"This pairing is {state}, so it cannot {doing}.")
 
 
-def _coordinators(programme: Programme) -> list[Person]:
-    return list(
-        Person.objects.filter(
-            is_active=True, memberships__programme=programme, memberships__role=Role.COORDINATOR
-        ).distinct()
-    )
-
-
 def _line_manager(pairing: Pairing) -> Person | None:
     manager = pairing.mentee.line_manager
     return manager if manager is not None and manager.is_active else None
@@ -126,9 +118,9 @@ def _tell_line_manager(pairing: Pairing, *, by: Person | None, text: str, subjec
     )
 
 
-def _tell_coordinators(pairing: Pairing, *, by: Person | None, text: str, subject: str, body: str = "") -> None:
+def _tellcoordinators_of(pairing: Pairing, *, by: Person | None, text: str, subject: str, body: str = "") -> None:
     notification_send(
-        people=_others(_coordinators(pairing.programme), by),
+        people=_others(coordinators_of(pairing.programme), by),
         text=text,
         url=pairing.get_absolute_url(),
         email_subject=subject,
@@ -245,7 +237,7 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
         subject="A proposed mentoring pairing will not go ahead",
     )
     text = f"{by} declined the proposed pairing of {_pair_names(pairing)} in {pairing.programme}."
-    _tell_coordinators(
+    _tellcoordinators_of(
         pairing,
         by=by,
         text=text,
@@ -291,7 +283,7 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     )
     text = f"{_pair_names(pairing)} pause their mentoring in {pairing.programme} until {until}."
     _tell_line_manager(pairing, by=by, text=text, subject=f"Mentoring paused: {_pair_names(pairing)}")
-    _tell_coordinators(
+    _tellcoordinators_of(
         pairing,
         by=by,
         text=f"{text} Paused by {by}.",
@@ -435,7 +427,7 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     if wants_new_mentor:
         wish = "wants" if side == Role.MENTEE else "is to get"
         text = f"{text} {pairing.mentee} {wish} a new mentor."
-    _tell_coordinators(pairing, by=by, text=text, subject=f"Mentoring ended early: {_pair_names(pairing)}")
+    _tellcoordinators_of(pairing, by=by, text=text, subject=f"Mentoring ended early: {_pair_names(pairing)}")
     return pairing
 
 
