@@ -283,7 +283,8 @@ def round_run(*, programme: Programme, by: Person) -> MatchRound:
     A draft already there is discarded (kept in the history) and replaced.
     """
     # One round at a time per programme: a second coordinator waits, then replaces this draft.
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
+    programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
     _require_coordinator(programme, by)
     if programme.status not in MATCHING_STATUSES:
         raise ValidationError(
@@ -308,7 +309,13 @@ def round_run(*, programme: Programme, by: Person) -> MatchRound:
 
 
 def _draft_locked(match_round: MatchRound) -> MatchRound:
-    locked = MatchRound.objects.select_for_update().select_related("programme").get(pk=match_round.pk)
+    # Only the round's own row, and FOR NO KEY UPDATE: a lock on the programme too (or a plain FOR UPDATE) would
+    # block the foreign-key checks of pairings being written meanwhile, and deadlock with mentor_places_lock.
+    locked = (
+        MatchRound.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("programme")
+        .get(pk=match_round.pk)
+    )
     if locked.status == MatchRound.Status.PUBLISHED:
         raise ValidationError("This round is already published: its proposals are pairings now.")
     if locked.status == MatchRound.Status.DISCARDED:
