@@ -3,7 +3,7 @@
 Two layers:
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
-  mentees in a fixed number of queries (ten, whatever the cohort's size): profiles with skills, training
+  mentees in a fixed number of queries (ten at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
 - pure functions over what was loaded: ``score_value`` and ``score_parts`` (the score and its parts in
   words) and ``rules_broken`` (the hard rules a pair would break, in words).
@@ -469,11 +469,13 @@ def cohort_load(
     settings: MatchSettings | None = None,
     ignore_pairing: Pairing | None = None,
 ) -> Cohort:
-    """Everything matching needs about the programme's approved mentors and mentees; ten queries in all.
+    """Everything matching needs about the programme's approved mentors and mentees: ten queries at most, whatever
+    the cohort's size, once the settings exist.
 
     The settings (one query, two on first use; none when passed), the approved applications of members with
     their people and teams, their skills, readiness (four), every line-manager link of the organisation, the
     pairings that count (this programme's open ones and any ended pairing of these mentees), the overrides.
+    (Readiness skips its training-records query when the programme requires no training: nine then.)
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)

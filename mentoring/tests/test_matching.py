@@ -461,6 +461,20 @@ def test_swapping_from_the_page_changes_the_proposal(client, coordinator, progra
     assert "Cal is now proposed for Nico." in client.get(response.url).content.decode()
 
 
+def test_swapping_to_a_mentor_below_the_minimum_is_allowed_with_a_warning(
+    client, coordinator, programme, crossed, add, teams
+):
+    # No skill, same team, +15 gap, +3 one slot, +5 mode, -10 language, +5 readiness: 18.
+    low = add("Lou", Role.MENTOR, wants={"Coaching": 2}, languages=["German"], org_unit=teams["support"])
+    match_round = matching.round_run(programme=programme, by=coordinator)
+    nico = match_round.proposals.get(mentee=crossed["nico"])
+    client.force_login(coordinator)
+    url = reverse("mentoring:matching_swap", args=[programme.pk, nico.pk])
+    content = client.post(url, {"mentor": low.pk}, follow=True).content.decode()
+    assert "Lou is now proposed for Nico." in content
+    assert "Their score, 18, is below the round&#x27;s minimum of 30: your call." in content
+
+
 def test_removing_from_the_page(client, coordinator, programme, crossed):
     match_round = matching.round_run(programme=programme, by=coordinator)
     mina = match_round.proposals.get(mentee=crossed["mina"])
