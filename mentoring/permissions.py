@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from programmes.models import Person
+from programmes.models import Person, Programme
 
-from .models import ClosingReflection, Pairing
+from .models import ClosingReflection, MatchProposal, MatchRound, Pairing
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -49,3 +49,25 @@ def reflections_visible_to(person: Person) -> QuerySet[ClosingReflection]:
 
 def own_reflection(person: Person, pairing: Pairing) -> ClosingReflection | None:
     return reflections_visible_to(person).filter(pairing=pairing).first()
+
+
+# --- Matching (issue 4): the programme's coordinators only --------------------------------------------------
+# Scores and explanations compare people with each other, so every matching page is for the programme's
+# coordinators: the programme is checked first with programmes.permissions.get_programme_for(manage=True)
+# (outsiders 404, other members 403); these helpers then find objects of that programme only (else 404).
+
+
+def get_round_for(programme: Programme, pk: int) -> MatchRound:
+    return get_object_or_404(
+        MatchRound.objects.filter(programme=programme).select_related("run_by", "published_by"), pk=pk
+    )
+
+
+def get_proposal_for(programme: Programme, pk: int) -> MatchProposal:
+    """A live proposal of the programme's draft round (a removed one, or one of a published round, is a 404)."""
+    return get_object_or_404(
+        MatchProposal.objects.filter(
+            round__programme=programme, round__status=MatchRound.Status.DRAFT, removed=False
+        ).select_related("round", "mentor", "mentee"),
+        pk=pk,
+    )

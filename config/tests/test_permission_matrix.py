@@ -181,6 +181,35 @@ PAIR_ONLY = members_only(mentor=200, mentee=200, coordinator=403)
 # The pair and the programme's coordinators.
 PAIR_OR_COORDINATORS = members_only(mentor=200, mentee=200, coordinator=200)
 
+
+# --- Matching (issue 4): objects the matching URLs need, made on first use ----------------------------------
+
+
+def _draft_round(cast: dict):
+    from mentoring.models import MatchRound
+    from mentoring.tests.factories import MatchRoundFactory
+
+    programme = cast["pairing"].programme
+    draft = MatchRound.objects.filter(programme=programme, status=MatchRound.Status.DRAFT).first()
+    return draft or MatchRoundFactory(programme=programme, run_by=cast["coordinator"])
+
+
+def _proposal(cast: dict):
+    from mentoring.tests.factories import MatchProposalFactory
+
+    match_round = _draft_round(cast)
+    live = match_round.proposals.filter(removed=False).first()
+    return live or MatchProposalFactory(round=match_round, mentor=cast["mentor"], mentee=cast["mentee"])
+
+
+MATCH_ROUND = lambda cast: {"pk": cast["pairing"].programme_id, "round_pk": _draft_round(cast).pk}  # noqa: E731
+PROPOSAL = lambda cast: {"pk": cast["pairing"].programme_id, "proposal_pk": _proposal(cast).pk}  # noqa: E731
+PAIR = lambda cast: {  # noqa: E731
+    "pk": cast["pairing"].programme_id,
+    "mentor_pk": cast["mentor"].pk,
+    "mentee_pk": cast["mentee"].pk,
+}
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -328,6 +357,18 @@ MATRIX: dict[str, Entry] = {
     "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
     "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING),
     # --- end of pairing lifecycle ---
+    # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---
+    "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "mentoring:matching_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "mentoring:matching_settings_reset": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "mentoring:matching_run": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "mentoring:matching_history": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "mentoring:matching_round": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND),
+    "mentoring:matching_publish": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND),
+    "mentoring:matching_swap": Entry(COORDINATORS_ONLY, kwargs=PROPOSAL),
+    "mentoring:matching_remove": Entry(coordinator_post(), kwargs=PROPOSAL, method="post"),
+    "mentoring:matching_override": Entry(COORDINATORS_ONLY, kwargs=PAIR),
+    # --- end of matching ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from mentoring.models import ClosingReflection, Pairing
+from mentoring.models import ClosingReflection, MatchProposal, MatchRound, Pairing
 from programmes.tests.factories import PersonFactory, ProgrammeFactory
 
 
@@ -32,3 +32,74 @@ class ClosingReflectionFactory(factory.django.DjangoModelFactory):
     pairing = factory.SubFactory(PairingFactory, status=Pairing.Status.COMPLETED, ended_on=datetime.date(2026, 6, 1))
     author = factory.LazyAttribute(lambda o: o.pairing.mentee)
     text = "What I take away, for my eyes only."
+
+
+# --- Matching (issue 4) --------------------------------------------------------------------------------------
+
+
+def approved_profile(
+    *,
+    programme,
+    role: str = "mentee",
+    person=None,
+    skills=(),
+    availability=("mon-am", "wed-pm"),
+    meeting_mode: str = "either",
+    languages=("English",),
+    capacity: int | None = None,
+    **person_fields,
+):
+    """An approved mentor or mentee of ``programme`` (membership and application), with ``skills`` given as
+    (Skill, level) pairs. Returns the application; ``.person`` is the participant."""
+    from programmes.models import Application, ApplicationSkill, Membership
+    from programmes.tests.factories import ApplicationFactory
+
+    person = person or PersonFactory(**person_fields)
+    Membership.objects.get_or_create(programme=programme, person=person, role=role)
+    application = ApplicationFactory(
+        programme=programme,
+        person=person,
+        role=role,
+        status=Application.Status.APPROVED,
+        endorsement=Application.Endorsement.NOT_NEEDED,
+        availability=list(availability),
+        languages=list(languages),
+        meeting_mode=meeting_mode,
+        capacity=capacity,
+    )
+    for skill, level in skills:
+        ApplicationSkill.objects.create(application=application, skill=skill, level=level)
+    return application
+
+
+class MatchRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchRound
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    run_by = factory.SubFactory(PersonFactory)
+    weights = factory.LazyFunction(
+        lambda: {
+            "skills_weight": 40,
+            "different_team_weight": 15,
+            "experience_gap_weight": 15,
+            "availability_weight": 10,
+            "meeting_mode_weight": 5,
+            "language_weight": 10,
+            "readiness_weight": 5,
+            "preferred_gap_min": 1,
+            "preferred_gap_max": 4,
+            "min_score": 30,
+        }
+    )
+
+
+class MatchProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchProposal
+
+    round = factory.SubFactory(MatchRoundFactory)
+    mentor = factory.SubFactory(PersonFactory)
+    mentee = factory.SubFactory(PersonFactory)
+    score = 60
+    parts = factory.LazyFunction(lambda: [{"part": "skills", "points": 40, "text": "+40 skills: Negotiation"}])

@@ -613,7 +613,7 @@ def test_the_pair_accept_from_my_mentoring_and_the_pairing_starts(client, cast, 
 def test_the_pairing_page_tells_the_pair_why_they_were_proposed(client, cast, proposal, newcomer):
     client.force_login(newcomer)
     content = client.get(proposal.get_absolute_url()).content.decode()
-    assert "Why you were proposed" in content and "+32 skills: Negotiation, Budgeting" in content
+    assert "Why you were matched" in content and "+32 skills: Negotiation, Budgeting" in content
     assert "score 72" in content and "Decline…" in content
 
 

@@ -64,7 +64,7 @@ def test_both_accept_the_mentee_ends_early_with_a_rematch_and_keeps_the_reflecti
 
     # The mentee reads why they were proposed, and accepts.
     log_in(page, live_server, newcomer.email)
-    page.get_by_role("link", name="Details and why you were proposed").click()
+    page.get_by_role("link", name="Details and why you were matched").click()
     expect(page.get_by_text("+30 skills: Negotiation")).to_be_visible()
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_role("status")).to_contain_text("You have both accepted: your mentoring with Max Mentor starts")

@@ -1,0 +1,661 @@
+"""Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides, suggestions.
+
+Services (keyword-only, ``<entity>_<verb>``, atomic where they write) come first, selectors after. The scores
+and hard rules themselves live in ``mentoring.scoring``; this module turns them into drafts and pairings.
+
+Whole-cohort matching is an assignment problem: one row per mentee, one column per free place of a mentor
+(a mentor with two free places has two columns), the score as the value, pairs that break a hard rule or
+score below the minimum forbidden. ``scipy.optimize.linear_sum_assignment`` finds the assignment with the
+largest total, which first-come-first-served (greedy) matching does not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from scipy.optimize import linear_sum_assignment
+
+from programmes.models import Application, Membership, Person, Programme, Role
+from programmes.services.notifications import notification_send
+
+from .models import MatchOverride, MatchProposal, MatchRound, MatchSettings, Pairing
+from .scoring import (
+    ENDED,
+    Broken,
+    Cohort,
+    Profile,
+    Weights,
+    cohort_load,
+    match_settings_get,
+    mentee_rules,
+    mentor_rules,
+    rules_broken,
+    score_matrix,
+    score_parts,
+)
+
+__all__ = [
+    "match_settings_get",
+    "match_settings_update",
+    "match_settings_reset",
+    "mentor_places_lock",
+    "pairing_propose",
+    "round_run",
+    "round_plan",
+    "proposal_remove",
+    "proposal_swap",
+    "round_publish",
+    "match_override_record",
+    "cohort_rows",
+    "suggestions_for",
+]
+
+MATCHING_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
+SETTINGS_FIELDS = (
+    "skills_weight",
+    "different_team_weight",
+    "experience_gap_weight",
+    "availability_weight",
+    "meeting_mode_weight",
+    "language_weight",
+    "readiness_weight",
+    "preferred_gap_min",
+    "preferred_gap_max",
+    "min_score",
+    "allow_requests",
+    "request_expiry_days",
+)
+
+
+def _require_coordinator(programme: Programme, by: Person) -> None:
+    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
+        raise ValidationError("Only the programme's coordinators match its mentors and mentees.")
+
+
+# --- Settings -----------------------------------------------------------------------------------------------
+
+
+def _settings_check(settings: MatchSettings) -> None:
+    errors: dict[str, str] = {}
+    if settings.preferred_gap_min > settings.preferred_gap_max:
+        errors["preferred_gap_max"] = "The largest preferred gap cannot be smaller than the smallest."
+    if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
+        errors["skills_weight"] = "Give at least one part a weight above zero, or every score would be 0."
+    if errors:
+        raise ValidationError(errors)
+    settings.full_clean()
+
+
+@transaction.atomic
+def match_settings_update(*, programme: Programme, data: Mapping[str, Any], by: Person) -> MatchSettings:
+    """Change how the programme scores pairs. Rounds already run keep the weights they used."""
+    _require_coordinator(programme, by)
+    settings = match_settings_get(programme=programme)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    _settings_check(settings)
+    settings.updated_at = timezone.now()
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def match_settings_reset(*, programme: Programme, by: Person) -> MatchSettings:
+    """Every weight, the band, the minimum and the request settings back to Tandem's defaults."""
+    _require_coordinator(programme, by)
+    settings = match_settings_get(programme=programme)
+    for name in SETTINGS_FIELDS:
+        setattr(settings, name, MatchSettings._meta.get_field(name).get_default())
+    settings.updated_at = timezone.now()
+    settings.save()
+    return settings
+
+
+# --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------
+
+RULE_WORDS = {
+    "chain": ("is in their management chain", "in their management chain"),
+    "paired_before": ("was paired with them before", "paired with them before"),
+    "not_ready": ("still needs training and has no override", "still needing training"),
+    "oneself": ("is themselves", "themselves"),
+}
+
+
+@dataclass
+class Assessment:
+    """One mentee against a list of mentors: the score with each one the rules allow, and why others are out."""
+
+    mentee: Profile
+    scores: list[int | None]  # aligned with the mentors assessed; None where a rule forbids the pair
+    mentee_broken: list[Broken]
+    ruled_out: Counter[str] = field(default_factory=Counter)  # rule -> mentors it alone rules out first
+    shares_skill: bool = False  # some allowed mentor offers at least one wanted skill
+
+    @property
+    def best(self) -> int | None:
+        return max((s for s in self.scores if s is not None), default=None)
+
+
+def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile]) -> list[Assessment]:
+    """Score each of ``mentees`` against ``mentors`` (those with a free place), pair by pair under the hard
+    rules. The mentor's own rules are checked once per mentor, the mentee's once per mentee; scores come from
+    one ``score_matrix`` over the whole cohort. No queries."""
+    scores, shares = score_matrix(mentors, mentees, cohort.weights)
+    column = {m.pk: j for j, m in enumerate(mentors)}
+    mentor_rule = [next((b.rule for b in mentor_rules(cohort, m.pk)), None) for m in mentors]
+    paired_before: dict[int, list[int]] = {}
+    for mentor_id, mentee_id in cohort.ended:
+        if (mentor_id, mentee_id) not in cohort.overrides:
+            paired_before.setdefault(mentee_id, []).append(mentor_id)
+    assessments = []
+    for i, mentee in enumerate(mentees):
+        broken = mentee_rules(cohort, mentee.pk)
+        if broken:
+            assessments.append(Assessment(mentee, [None] * len(mentors), broken))
+            continue
+        rules = list(mentor_rule)
+        for rule, mentor_ids in (
+            ("oneself", [mentee.pk]),
+            ("chain", cohort.chain(mentee.pk)),
+            ("paired_before", paired_before.get(mentee.pk, [])),
+        ):
+            for mentor_id in mentor_ids:
+                j = column.get(mentor_id)
+                if j is not None and rules[j] is None:
+                    rules[j] = rule
+        row, share = scores[i].tolist(), shares[i].tolist()
+        assessments.append(
+            Assessment(
+                mentee,
+                [None if rule else s for rule, s in zip(rules, row, strict=True)],
+                [],
+                Counter(rule for rule in rules if rule),
+                any(sh and not rule for rule, sh in zip(rules, share, strict=True)),
+            )
+        )
+    return assessments
+
+
+def no_match_reason(cohort: Cohort, assessment: Assessment, free_mentors: int) -> str:
+    """Why no mentor qualifies for the mentee, in words; "" when one does (score at or above the minimum)."""
+    if assessment.mentee_broken:
+        return " ".join(b.text for b in assessment.mentee_broken)
+    if not cohort.mentors:
+        return "the programme has no approved mentors"
+    if not free_mentors:
+        return "no mentor has a free place"
+    best, minimum = assessment.best, cohort.weights.min_score
+    if best is None:
+        ruled_out = assessment.ruled_out
+        if len(ruled_out) == 1:
+            return f"every possible mentor {RULE_WORDS[next(iter(ruled_out))][0]}"
+        counts = ", ".join(f"{n} {RULE_WORDS[rule][1]}" for rule, n in ruled_out.most_common())
+        return f"every mentor with a free place is ruled out: {counts}"
+    if best < minimum:
+        if not assessment.shares_skill:
+            return "no mentor with free capacity shares any wanted skill"
+        return f"best score {best} is below the minimum of {minimum}"
+    return ""
+
+
+# --- Rounds ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedProposal:
+    mentor: Profile
+    mentee: Profile
+    score: int
+    parts: list[dict[str, Any]]
+
+
+@dataclass
+class Plan:
+    proposals: list[PlannedProposal]
+    unmatched: list[dict[str, Any]]  # {"mentee": id, "name": ..., "reason": ...}
+    weights: Weights
+    pairs_scored: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(p.score for p in self.proposals)
+
+
+def _mentors_with_places(cohort: Cohort, extra_load: Mapping[int, int] | None = None) -> list[Profile]:
+    extra = extra_load or {}
+    return [m for m in cohort.mentors.values() if cohort.free_places(m.pk) - extra.get(m.pk, 0) > 0]
+
+
+def round_plan(cohort: Cohort) -> Plan:
+    """The best whole-cohort assignment for the mentees without a mentor (pure Python and numpy, no queries)."""
+    mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
+    mentors = _mentors_with_places(cohort)
+    minimum = cohort.weights.min_score
+    assessments = assess(cohort, mentees, mentors)
+    proposals: list[PlannedProposal] = []
+    if mentees and mentors:
+        # -1 marks a forbidden pair: a broken rule, or a score below the minimum.
+        scores = np.array(
+            [[-1 if s is None or s < minimum else s for s in a.scores] for a in assessments], dtype=np.int32
+        )
+        allowed = scores >= 0
+        places = np.array([cohort.free_places(m.pk) for m in mentors])
+        slot_mentor = np.repeat(np.arange(len(mentors)), places)
+        # A forbidden pair is worth 0, exactly what leaving the mentee unmatched is worth, so the best total over
+        # all pairs equals the best total over allowed pairs; forbidden pairs the solver picks are dropped below.
+        values = np.where(allowed, scores, 0)[:, slot_mentor]
+        rows, columns = linear_sum_assignment(values, maximize=True)
+        for i, c in zip(rows.tolist(), columns.tolist(), strict=True):
+            j = int(slot_mentor[c])
+            if allowed[i, j]:
+                score, parts = score_parts(mentors[j], mentees[i], cohort.weights)
+                proposals.append(PlannedProposal(mentors[j], mentees[i], score, parts))
+    matched = {p.mentee.pk for p in proposals}
+    unmatched = []
+    for assessment in assessments:
+        if assessment.mentee.pk in matched:
+            continue
+        reason = no_match_reason(cohort, assessment, len(mentors))
+        if not reason:
+            j = max(range(len(mentors)), key=lambda k: -1 if assessment.scores[k] is None else assessment.scores[k])
+            reason = (
+                f"every mentor who fits went to another mentee for a better total "
+                f"(best here: {mentors[j].name}, {assessment.scores[j]})"
+            )
+        unmatched.append({"mentee": assessment.mentee.pk, "name": assessment.mentee.name, "reason": reason})
+    proposals.sort(key=lambda p: (p.mentee.name.casefold(), p.mentee.pk))
+    return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))
+
+
+@transaction.atomic
+def round_run(*, programme: Programme, by: Person) -> MatchRound:
+    """Run a matching round: a draft with the best proposals and every unmatched mentee with the reason.
+
+    A draft already there is discarded (kept in the history) and replaced.
+    """
+    # One round at a time per programme: a second coordinator waits, then replaces this draft.
+    # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
+    programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
+    _require_coordinator(programme, by)
+    if programme.status not in MATCHING_STATUSES:
+        raise ValidationError(
+            f"{programme.name} is {programme.get_status_display().lower()}: matching starts when enrolment closes."
+        )
+    MatchRound.objects.filter(programme=programme, status=MatchRound.Status.DRAFT).update(
+        status=MatchRound.Status.DISCARDED
+    )
+    plan = round_plan(cohort_load(programme=programme))
+    match_round = MatchRound.objects.create(
+        programme=programme,
+        run_by=by,
+        weights=plan.weights.snapshot(),
+        unmatched=plan.unmatched,
+        total_score=plan.total,
+    )
+    MatchProposal.objects.bulk_create(
+        MatchProposal(round=match_round, mentor=p.mentor.person, mentee=p.mentee.person, score=p.score, parts=p.parts)
+        for p in plan.proposals
+    )
+    return match_round
+
+
+def _draft_locked(match_round: MatchRound) -> MatchRound:
+    # Only the round's own row, and FOR NO KEY UPDATE: a lock on the programme too (or a plain FOR UPDATE) would
+    # block the foreign-key checks of pairings being written meanwhile, and deadlock with mentor_places_lock.
+    locked = (
+        MatchRound.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("programme")
+        .get(pk=match_round.pk)
+    )
+    if locked.status == MatchRound.Status.PUBLISHED:
+        raise ValidationError("This round is already published: its proposals are pairings now.")
+    if locked.status == MatchRound.Status.DISCARDED:
+        raise ValidationError("A newer round replaced this draft; open the current draft instead.")
+    return locked
+
+
+def _round_total(match_round: MatchRound) -> int:
+    return sum(match_round.proposals.filter(removed=False).values_list("score", flat=True))
+
+
+def _live_proposal(match_round: MatchRound, proposal: MatchProposal) -> MatchProposal:
+    proposal = MatchProposal.objects.select_related("mentor", "mentee").get(pk=proposal.pk, round=match_round)
+    if proposal.removed:
+        raise ValidationError(f"The proposal for {proposal.mentee} was already removed.")
+    return proposal
+
+
+@transaction.atomic
+def proposal_remove(*, proposal: MatchProposal, by: Person) -> MatchProposal:
+    """Take a proposal out of the draft; the mentee joins the unmatched with the reason."""
+    match_round = _draft_locked(proposal.round)
+    _require_coordinator(match_round.programme, by)
+    proposal = _live_proposal(match_round, proposal)
+    proposal.removed = True
+    proposal.save(update_fields=["removed"])
+    match_round.unmatched = [u for u in match_round.unmatched if u.get("mentee") != proposal.mentee_id] + [
+        {
+            "mentee": proposal.mentee_id,
+            "name": str(proposal.mentee),
+            "reason": f"{by} removed the proposal with {proposal.mentor}",
+        }
+    ]
+    match_round.total_score = _round_total(match_round)
+    match_round.save(update_fields=["unmatched", "total_score"])
+    return proposal
+
+
+def round_cohort(match_round: MatchRound) -> tuple[Cohort, Counter[int]]:
+    """The cohort scored with the weights the round used, and the round's live proposals per mentor."""
+    cohort = cohort_load(programme=match_round.programme)
+    cohort.weights = Weights.from_snapshot(match_round.weights, fallback=cohort.weights)
+    proposed = Counter(match_round.proposals.filter(removed=False).values_list("mentor_id", flat=True))
+    return cohort, proposed
+
+
+@transaction.atomic
+def proposal_swap(*, proposal: MatchProposal, mentor: Person, by: Person) -> MatchProposal:
+    """Give a draft proposal another mentor, re-checking every hard rule, capacity counting the round's other
+    proposals. Scored with the round's weights."""
+    match_round = _draft_locked(proposal.round)
+    _require_coordinator(match_round.programme, by)
+    proposal = _live_proposal(match_round, proposal)
+    if mentor.pk == proposal.mentor_id:
+        raise ValidationError(f"{mentor} is already the proposed mentor for {proposal.mentee}.")
+    cohort, proposed = round_cohort(match_round)
+    proposed[proposal.mentor_id] -= 1  # this proposal moves away from its old mentor
+    broken = rules_broken(cohort, mentor, proposal.mentee, extra_load=proposed[mentor.pk])
+    if broken:
+        raise ValidationError([f"{mentor} cannot be proposed for {proposal.mentee}:", *(b.text for b in broken)])
+    proposal.score, proposal.parts = score_parts(
+        cohort.mentors[mentor.pk], cohort.mentees[proposal.mentee_id], cohort.weights
+    )
+    proposal.mentor = mentor
+    proposal.save(update_fields=["mentor", "score", "parts"])
+    match_round.total_score = _round_total(match_round)
+    match_round.save(update_fields=["total_score"])
+    return proposal
+
+
+def mentor_places_lock(*, programme: Programme, mentor_ids: Iterable[int]) -> None:
+    """Lock the mentors' approved applications (the rows that hold their capacity) until the transaction ends.
+
+    Every service that creates or activates a pairing calls this first, inside its transaction, and only then
+    loads the cohort and checks the rules: a second transaction for the same mentor waits here and then sees
+    the first one's pairing, so capacity can never be exceeded. Rows are locked in id order, so two services
+    locking several mentors cannot deadlock. (SQLite locks the whole database on write instead.)
+    """
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(
+            programme=programme, role=Role.MENTOR, status=Application.Status.APPROVED, person_id__in=list(mentor_ids)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _tell_pair(pairing: Pairing) -> None:
+    programme, url = pairing.programme, pairing.get_absolute_url()
+    subject = f"A mentoring pairing is proposed for you in {programme.name}"
+    notification_send(
+        people=[pairing.mentor],
+        text=f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
+        url=url,
+        email_subject=subject,
+    )
+    notification_send(
+        people=[pairing.mentee],
+        text=f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
+        url=url,
+        email_subject=subject,
+    )
+
+
+@transaction.atomic
+def pairing_propose(
+    *,
+    programme: Programme,
+    mentor: Person,
+    mentee: Person,
+    by: Person,
+    source: str = Pairing.Source.MANUAL,
+    score: int | None = None,
+    explanation: list[dict[str, Any]] | None = None,
+) -> Pairing:
+    """Propose one pair outside a round (by hand, or from a mentee's request): the same rules and locks as
+    publishing. The pair is told; both accept before it becomes active."""
+    mentor_places_lock(programme=programme, mentor_ids=[mentor.pk])
+    cohort = cohort_load(programme=programme)
+    broken = rules_broken(cohort, mentor, mentee)
+    if broken:
+        raise ValidationError([f"{mentor} cannot be proposed for {mentee}:", *(b.text for b in broken)])
+    if score is None:
+        score, explanation = score_parts(cohort.mentors[mentor.pk], cohort.mentees[mentee.pk], cohort.weights)
+    pairing = Pairing(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        status=Pairing.Status.PROPOSED,
+        source=source,
+        score=score,
+        explanation=explanation or [],
+        created_by=by,
+    )
+    pairing.full_clean()
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError:
+        raise ValidationError(f"{mentee} was paired by someone else a moment ago.") from None
+    _tell_pair(pairing)
+    return pairing
+
+
+@transaction.atomic
+def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
+    """Turn the draft's proposals into proposed pairings, all or nothing, and tell each mentor and mentee.
+
+    Locks the round (two coordinators publishing it at once: the second is refused) and every mentor's place,
+    then re-checks every rule against what is in the database now, counting the proposals published before
+    it in this round.
+    """
+    match_round = _draft_locked(match_round)
+    programme = match_round.programme
+    _require_coordinator(programme, by)
+    proposals = list(match_round.proposals.filter(removed=False).select_related("mentor", "mentee").order_by("pk"))
+    if not proposals:
+        raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
+    mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
+    cohort = cohort_load(programme=programme)
+    published: Counter[int] = Counter()
+    problems = []
+    for proposal in proposals:
+        broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
+        if broken:
+            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
+        published[proposal.mentor_id] += 1
+    if problems:
+        raise ValidationError(
+            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
+        )
+    now = timezone.now()
+    pairings = [
+        Pairing(
+            programme=programme,
+            mentor=p.mentor,
+            mentee=p.mentee,
+            status=Pairing.Status.PROPOSED,
+            source=Pairing.Source.ROUND,
+            score=p.score,
+            explanation=p.parts,
+            created_by=by,
+            created_at=now,
+        )
+        for p in proposals
+    ]
+    try:
+        with transaction.atomic():
+            # Rules were checked above, under the locks; the constraints still stand guard.
+            Pairing.objects.bulk_create(pairings)
+    except IntegrityError:
+        raise ValidationError("A mentee in this round was paired a moment ago. Run a new round.") from None
+    for proposal, pairing in zip(proposals, pairings, strict=True):
+        proposal.pairing = pairing
+    MatchProposal.objects.bulk_update(proposals, ["pairing"])
+    match_round.status = MatchRound.Status.PUBLISHED
+    match_round.published_by = by
+    match_round.published_at = now
+    match_round.save(update_fields=["status", "published_by", "published_at"])
+    for pairing in pairings:
+        pairing.programme = programme
+        _tell_pair(pairing)
+    return pairings
+
+
+@transaction.atomic
+def match_override_record(
+    *, programme: Programme, mentor: Person, mentee: Person, reason: str, by: Person
+) -> MatchOverride:
+    """Allow a pair that was paired before (ended or completed) to be proposed again; the reason is kept."""
+    _require_coordinator(programme, by)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this pair may be matched again: the reason is kept."})
+    if not Pairing.objects.filter(mentor=mentor, mentee=mentee, status__in=ENDED).exists():
+        raise ValidationError(f"{mentor} and {mentee} were never paired before, so no override is needed.")
+    override, _ = MatchOverride.objects.update_or_create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={"reason": reason.strip(), "created_by": by, "created_at": timezone.now()},
+    )
+    return override
+
+
+# --- Selectors ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    """A mentor the rules allow for a mentee, with the score and its parts in words."""
+
+    mentor: Person
+    score: int
+    parts: list[dict[str, Any]]
+    free_places: int
+
+
+@dataclass
+class CohortRow:
+    mentee: Profile
+    status: str  # "", or the status of their open pairing
+    mentor_name: str  # their open pairing's mentor
+    suggestions: list[Suggestion]
+    reason: str  # why nobody qualifies, when nobody does
+
+
+def cohort_mentees(cohort: Cohort, *, unmatched_only: bool = False, name: str = "") -> list[Profile]:
+    """The cohort's mentees by name, optionally only those without a mentor, or whose name contains ``name``."""
+    needle = name.strip().casefold()
+    return [
+        m
+        for m in cohort.mentees.values()
+        if not (unmatched_only and m.pk in cohort.mentee_pairing) and needle in m.name.casefold()
+    ]
+
+
+def _suggest(cohort: Cohort, assessment: Assessment, mentors: Sequence[Profile], limit: int) -> list[Suggestion]:
+    minimum = cohort.weights.min_score
+    ranked = sorted(
+        (j for j, s in enumerate(assessment.scores) if s is not None and s >= minimum),
+        key=lambda j: (-assessment.scores[j], mentors[j].name.casefold()),
+    )[:limit]
+    suggestions = []
+    for j in ranked:
+        score, parts = score_parts(mentors[j], assessment.mentee, cohort.weights)
+        suggestions.append(Suggestion(mentors[j].person, score, parts, cohort.free_places(mentors[j].pk)))
+    return suggestions
+
+
+def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> list[CohortRow]:
+    """The coordinator's cohort table for some mentees (a page of them): each one's best few mentors among those
+    with a free place that the rules allow, or why there is none. No queries."""
+    mentors = _mentors_with_places(cohort)
+    waiting = [m for m in mentees if m.pk not in cohort.mentee_pairing]
+    assessments = {a.mentee.pk: a for a in assess(cohort, waiting, mentors)}
+    rows = []
+    for mentee in mentees:
+        if mentee.pk in cohort.mentee_pairing:
+            mentor_id, status = cohort.mentee_pairing[mentee.pk]
+            mentor = cohort.mentors.get(mentor_id)
+            rows.append(CohortRow(mentee, status, mentor.name if mentor else "a former mentor", [], ""))
+            continue
+        assessment = assessments[mentee.pk]
+        suggestions = _suggest(cohort, assessment, mentors, top)
+        reason = "" if suggestions else no_match_reason(cohort, assessment, len(mentors))
+        rows.append(CohortRow(mentee, "", "", suggestions, reason))
+    return rows
+
+
+def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
+    """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
+    programme's minimum; best first. Empty when the mentee may not be matched now (for instance because they
+    already have a mentor or a proposed pairing). Ten queries, whatever the cohort's size.
+
+    Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
+    Only ever show a mentee their own suggestions.
+    """
+    cohort = cohort_load(programme=programme)
+    profile = cohort.mentees.get(mentee.pk)
+    if profile is None:
+        return []
+    mentors = _mentors_with_places(cohort)
+    return _suggest(cohort, assess(cohort, [profile], mentors)[0], mentors, limit)
+
+
+@dataclass
+class SwapChoice:
+    mentor: Profile
+    score: int
+    parts: list[dict[str, Any]]
+    free_places: int
+    broken: list[Broken]
+
+
+def swap_choices(cohort: Cohort, proposed: Counter[int], proposal: MatchProposal) -> list[SwapChoice]:
+    """Every mentor of the cohort for the proposal's mentee: those the rules allow first, best score first;
+    then the others with the rules they break. ``proposed`` counts the round's live proposals per mentor."""
+    mentee = cohort.mentees.get(proposal.mentee_id)
+    if mentee is None:
+        return []
+    proposed = Counter(proposed)
+    proposed[proposal.mentor_id] -= 1
+    choices = []
+    for mentor in cohort.mentors.values():
+        if mentor.pk == proposal.mentor_id:
+            continue
+        broken = rules_broken(cohort, mentor.pk, mentee.pk, extra_load=proposed[mentor.pk])
+        score, parts = score_parts(mentor, mentee, cohort.weights)
+        free = max(0, mentor.capacity - cohort.load[mentor.pk] - proposed[mentor.pk])
+        choices.append(SwapChoice(mentor, score, parts, free, broken))
+    choices.sort(key=lambda c: (bool(c.broken), -c.score, c.mentor.name.casefold()))
+    return choices
+
+
+def rounds_for(programme: Programme) -> QuerySet[MatchRound]:
+    """The programme's rounds, newest first, with who ran and published them and their live proposal count."""
+    return (
+        MatchRound.objects.filter(programme=programme)
+        .select_related("run_by", "published_by")
+        .annotate(proposal_count=Count("proposals", filter=Q(proposals__removed=False)))
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,114 @@
+"""Matching in a real browser: the coordinator runs a round, swaps a proposal and publishes; the mentor sees why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mentoring.models import Pairing
+from mentoring.tests.factories import approved_profile
+from programmes.models import Role
+from programmes.tests.factories import (
+    PASSWORD,
+    DepartmentFactory,
+    MembershipFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    SkillFactory,
+)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_out(page: Page) -> None:
+    page.locator("nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_title("Log in · Tandem")
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"matching-{name}.png"), full_page=True)
+
+
+def test_the_coordinator_runs_swaps_and_publishes_then_the_mentor_sees_why(page: Page, live_server):
+    programme = ProgrammeFactory(name="Spring Mentoring")
+    MembershipFactory(
+        programme=programme, role=Role.COORDINATOR, person=PersonFactory(email="cora@example.org", display_name="Cora")
+    )
+    negotiation, budgeting = SkillFactory(name="Negotiation"), SkillFactory(name="Budgeting")
+    service = OrgUnitFactory(name="Helpdesk", parent=DepartmentFactory(name="Service"))
+    technology = OrgUnitFactory(name="Cloud", parent=DepartmentFactory(name="Technology"))
+
+    def mentee(name: str, skill) -> None:
+        approved_profile(programme=programme, display_name=name, skills=[(skill, 2)], grade=2, org_unit=service)
+
+    def mentor(name: str, email: str, skills) -> None:
+        approved_profile(
+            programme=programme,
+            role=Role.MENTOR,
+            display_name=name,
+            email=email,
+            skills=skills,
+            capacity=1,
+            grade=5,
+            org_unit=technology,
+            availability=["mon-am", "wed-pm", "thu-am"],
+        )
+
+    mentee("Mina Lee", negotiation)
+    mentee("Nico Park", budgeting)
+    mentor("Ann Ames", "ann@example.org", [(negotiation, 3)])
+    mentor("Ben Berg", "ben@example.org", [(budgeting, 3)])
+    mentor("Cal Cruz", "cal@example.org", [(negotiation, 1)])  # a weaker fit for Mina, free to swap in
+
+    # The coordinator runs a round from the Matching tab.
+    log_in(page, live_server, "cora@example.org")
+    page.get_by_role("link", name="Spring Mentoring").click()
+    page.get_by_role("link", name="Matching", exact=True).click()
+    expect(page.get_by_text("+40 skills: Negotiation").first).to_be_visible()
+    shot(page, "0-cohort")
+    page.get_by_role("button", name="Run a round").click()
+    expect(page.get_by_text("The round proposes 2 pairings")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Mina Lee")).to_contain_text("Ann Ames")
+    shot(page, "1-draft")
+
+    # She swaps Mina's mentor: the page lists every mentor with a score for Mina.
+    page.get_by_role("link", name="Swap the mentor of Mina Lee").click()
+    expect(page.get_by_role("heading", name="Another mentor for Mina Lee")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Ben Berg")).to_contain_text("Ben Berg has no free place")
+    shot(page, "2-swap")
+    page.get_by_role("button", name="Propose Cal Cruz").click()
+    expect(page.get_by_text("Cal Cruz is now proposed for Mina Lee.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Mina Lee")).to_contain_text("Cal Cruz")
+
+    # Publishing asks first, then tells the pairs.
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.get_by_role("heading", name="Publish 2 proposals?")).to_be_visible()
+    page.get_by_role("button", name="Publish and tell the pairs").click()
+    expect(page.get_by_text("2 pairings are proposed.")).to_be_visible()
+    shot(page, "3-published")
+    log_out(page)
+
+    # The mentor sees the new pairing and why it was proposed.
+    log_in(page, live_server, "cal@example.org")
+    page.get_by_role("link", name="Details and why you were matched").click()
+    expect(page.get_by_role("heading", name="Why you were matched")).to_be_visible()
+    expect(page.get_by_text("+20 skills: Negotiation (partly)")).to_be_visible()
+    expect(page.get_by_text("+15 different department")).to_be_visible()
+    shot(page, "4-mentor")
+
+    pairing = Pairing.objects.get(mentee__display_name="Mina Lee")
+    assert (pairing.mentor.display_name, pairing.status, pairing.source) == ("Cal Cruz", "proposed", "round")
