@@ -317,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.resume_due_pairings",
         "schedule": crontab(hour=6, minute=0),
     },
+    "expire-unanswered-mentor-requests": {
+        "task": "mentoring.tasks.expire_unanswered_requests",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from programmes.models import Person, Programme
 
-from .models import ClosingReflection, MatchProposal, MatchRound, Pairing
+from .models import ClosingReflection, MatchProposal, MatchRound, MentorRequest, Pairing
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -71,3 +71,17 @@ def get_proposal_for(programme: Programme, pk: int) -> MatchProposal:
         ).select_related("round", "mentor", "mentee"),
         pk=pk,
     )
+
+
+# --- Mentee requests: the mentee who asked and the mentor who was asked ------------------------------------
+
+
+def get_request_for(person: Person, pk: int, *, as_: str) -> MentorRequest:
+    """A request the person is part of (else 404); ``as_`` "mentor" or "mentee" must be their side (else 403)."""
+    found = get_object_or_404(
+        MentorRequest.objects.filter(Q(mentor=person) | Q(mentee=person)).select_related("programme"), pk=pk
+    )
+    side = "mentor" if found.mentor_id == person.pk else "mentee"
+    if side != as_:
+        raise PermissionDenied("Only the other side of this request can do that.")
+    return found

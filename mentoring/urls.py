@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views, views_lifecycle, views_matching
+from . import views, views_lifecycle, views_matching, views_requests
 
 app_name = "mentoring"
 urlpatterns = [
+    # --- Mentee requests ---
+    path("programmes/<int:pk>/suggestions/", views_requests.suggestions, name="suggestions"),
+    path("programmes/<int:pk>/requests/", views_requests.request_send, name="request_send"),
+    path("requests/", views_requests.requests_for_me, name="requests"),
+    path("requests/<int:pk>/answer/", views_requests.request_answer, name="request_answer"),
+    path("requests/<int:pk>/withdraw/", views_requests.request_cancel, name="request_cancel"),
     path("", views.my_mentoring, name="home"),
     path("pairings/<int:pk>/", views.pairing_detail, name="pairing_detail"),
     # --- Pairing lifecycle (matching issue: lifecycle, notices, participant pages) ---

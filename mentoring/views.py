@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -9,7 +10,7 @@ from programmes.models import Membership
 from programmes.permissions import Area, area_required
 
 from .lifecycle import REMATCH_STATUSES, reflection_closable
-from .models import Pairing
+from .models import MentorRequest, Pairing
 from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
 
 
@@ -17,10 +18,18 @@ from .permissions import get_pairing_page_for, own_reflection, reflections_visib
 def my_mentoring(request: HttpRequest) -> HttpResponse:
     # Queries: the person's mentor/mentee memberships with programmes; their pairings with both people, each
     # marked with whether the person has written their own closing reflection (never anyone else's).
+    waiting = (
+        MentorRequest.objects.open()
+        .filter(mentor=request.user, programme=OuterRef("programme"))
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     memberships = (
         Membership.objects.participants()
         .filter(person=request.user)
         .select_related("programme")
+        .annotate(open_requests=Coalesce(Subquery(waiting[:1]), 0))
         .order_by("programme__name")
     )
     pairings = (

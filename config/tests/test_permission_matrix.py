@@ -369,6 +369,26 @@ MATRIX: dict[str, Entry] = {
     "mentoring:matching_remove": Entry(coordinator_post(), kwargs=PROPOSAL, method="post"),
     "mentoring:matching_override": Entry(COORDINATORS_ONLY, kwargs=PAIR),
     # --- end of matching ---
+    # --- Mentee requests: the mentee who asked and the mentor who was asked ---
+    "mentoring:suggestions": Entry(
+        members_only(mentee=200, mentor=403, coordinator=403, committee_member=403), kwargs=PROGRAMME
+    ),
+    "mentoring:request_send": Entry(
+        members_only(mentee=REDIRECT, mentor=403, coordinator=403, committee_member=403),
+        kwargs=PROGRAMME,
+        method="post",
+    ),
+    "mentoring:requests": Entry(roles(200, anonymous=LOGIN)),
+    "mentoring:request_answer": Entry(
+        roles(404, anonymous=LOGIN, mentor=REDIRECT, mentee=403),
+        kwargs=lambda cast: {"pk": cast["mentor_request"].pk},
+        method="post",
+    ),
+    "mentoring:request_cancel": Entry(
+        roles(404, anonymous=LOGIN, mentee=REDIRECT, mentor=403),
+        kwargs=lambda cast: {"pk": cast["mentor_request"].pk},
+        method="post",
+    ),
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
@@ -404,6 +424,9 @@ def test_a_pattern_without_an_entry_is_reported():
 @pytest.fixture
 def world(cast):
     """The cast plus the objects the newer pages need."""
+    from django.utils import timezone
+
+    from mentoring.models import MentorRequest
     from programmes.models import Membership, Programme, Role
     from programmes.tests.factories import (
         ApplicationFactory,
@@ -420,6 +443,12 @@ def world(cast):
         "question": EnrolmentQuestionFactory(programme=programme),
         "skill": SkillFactory(),
         "committee_membership": Membership.objects.get(programme=programme, role=Role.COMMITTEE),
+        "mentor_request": MentorRequest.objects.create(
+            programme=programme,
+            mentee=cast["mentee"],
+            mentor=cast["mentor"],
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        ),
     }
 
 

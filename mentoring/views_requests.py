@@ -1,0 +1,103 @@
+"""Mentee requests: suggestions with a request button for mentees; incoming requests for mentors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from programmes.models import Person, Role
+from programmes.permissions import get_programme_for
+
+from .matching import suggestions_for
+from .models import MentorRequest
+from .permissions import get_request_for
+from .requests import request_accept, request_create, request_decline, request_withdraw, requests_allowed
+
+
+@login_required
+def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk)
+    if Role.MENTEE not in programme.my_roles:
+        raise PermissionDenied("Suggestions are for the programme's mentees.")
+    mine = (
+        MentorRequest.objects.filter(programme=programme, mentee=request.user)
+        .select_related("mentor__org_unit")
+        .order_by("-created_at")[:10]
+    )
+    allowed = requests_allowed(programme)
+    open_request = next((r for r in mine if r.status == MentorRequest.Status.OPEN), None)
+    found = suggestions_for(programme=programme, mentee=request.user) if allowed else []
+    return render(
+        request,
+        "mentoring/suggestions.html",
+        {
+            "programme": programme,
+            "suggestions": found,
+            "requests": mine,
+            "open_request": open_request,
+            "allowed": allowed,
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_send(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk)
+    if Role.MENTEE not in programme.my_roles:
+        raise PermissionDenied("Requests are for the programme's mentees.")
+    mentor_pk = request.POST.get("mentor", "")
+    mentor = Person.objects.filter(pk=int(mentor_pk), is_active=True).first() if mentor_pk.isdigit() else None
+    if mentor is None:
+        messages.error(request, "Choose a mentor from your suggestions.")
+        return redirect("mentoring:suggestions", programme.pk)
+    try:
+        request_create(programme=programme, mentee=request.user, mentor=mentor, message=request.POST.get("message", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Your request is on its way to {mentor}.")
+    return redirect("mentoring:suggestions", programme.pk)
+
+
+@login_required
+def requests_for_me(request: HttpRequest) -> HttpResponse:
+    incoming = (
+        MentorRequest.objects.filter(mentor=request.user)
+        .select_related("programme", "mentee__org_unit")
+        .order_by("status", "-created_at")[:50]
+    )
+    return render(request, "mentoring/requests.html", {"incoming": incoming})
+
+
+@require_POST
+@login_required
+def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = get_request_for(request.user, pk, as_="mentor")
+    try:
+        if request.POST.get("decision") == "accept":
+            pairing = request_accept(request=mentor_request, by=request.user)
+            messages.success(request, f"You and {pairing.mentee} start mentoring now.")
+            return redirect(pairing)
+        request_decline(request=mentor_request, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "Declined; the mentee can ask someone else.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("mentoring:requests")
+
+
+@require_POST
+@login_required
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = get_request_for(request.user, pk, as_="mentee")
+    try:
+        request_withdraw(request=mentor_request, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Request withdrawn.")
+    return redirect("mentoring:suggestions", mentor_request.programme_id)
