@@ -67,6 +67,16 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     leo = Person.objects.get(email="manager@example.com")
     assert TimeAllocation.objects.awaiting_approval_by(leo).exists()
     assert TimeAllocation.objects.filter(status="approved").count() > 20
+    # Matching: a published round whose proposals are the pairings, each explained; a re-match; an open request.
+    from mentoring.models import MatchRound, MentorRequest
+
+    published = MatchRound.objects.get(programme=running, status="published")
+    assert published.proposals.filter(pairing__isnull=False).count() >= 10
+    mia = Pairing.objects.get(mentee__email="mentee@example.com")
+    assert mia.score and mia.explanation and mia.source == "round"
+    ended = Pairing.objects.get(status="ended_early")
+    assert Pairing.objects.filter(mentee=ended.mentee, status="active").exists()
+    assert MentorRequest.objects.filter(status="open").count() == 1
     seed("--force")
     assert snapshot() == first
 
