@@ -85,8 +85,8 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
     spare = mentors[11] if len(mentors) > 11 else None
     if spare and len(plan) > 1:
         _ended_early_then_rematched(programme, spare, plan[1][1], started, coordinator)
-    if spare and waiting:
-        _open_request(programme, cohort, waiting[0], spare)
+    if waiting:
+        _open_request(programme, cohort, waiting[0], mentors[0])  # the demo mentor has a request to answer
     return pairings
 
 
