@@ -3,38 +3,22 @@ private closing reflection, and the coordinator sees the ending and the re-match
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from config.tests.browser import log_in, log_out, screenshot
 from mentoring.models import ClosingReflection, Pairing
 from mentoring.tests.factories import ProposedPairingFactory
 from programmes.models import Role
-from programmes.tests.factories import PASSWORD, ApplicationFactory, MembershipFactory, PersonFactory
+from programmes.tests.factories import ApplicationFactory, MembershipFactory, PersonFactory
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 REFLECTION = "I learned to ask for help before the deadline, not after it."
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def log_out(page: Page) -> None:
-    page.locator("nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page).to_have_title("Log in · Tandem")
-
-
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"lifecycle-{name}.png"), full_page=True)
+    screenshot(page, f"lifecycle-{name}")
 
 
 def test_both_accept_the_mentee_ends_early_with_a_rematch_and_keeps_the_reflection_private(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from config.tests.browser import log_in, log_out, screenshot
 from mentoring.models import Pairing
 from mentoring.tests.factories import approved_profile
 from programmes.models import Role
 from programmes.tests.factories import (
-    PASSWORD,
     DepartmentFactory,
     MembershipFactory,
     OrgUnitFactory,
@@ -20,27 +18,11 @@ from programmes.tests.factories import (
     SkillFactory,
 )
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def log_out(page: Page) -> None:
-    page.locator("nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page).to_have_title("Log in · Tandem")
-
-
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"matching-{name}.png"), full_page=True)
+    screenshot(page, f"matching-{name}")
 
 
 def test_the_coordinator_runs_swaps_and_publishes_then_the_mentor_sees_why(page: Page, live_server):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from config.tests.browser import log_in, log_out, screenshot
 from programmes.models import Application, Programme, Role, TimeAllocation
 from programmes.tests.factories import (
-    PASSWORD,
     CourseFactory,
     MembershipFactory,
     PersonFactory,
@@ -20,27 +19,11 @@ from programmes.tests.factories import (
     SkillFactory,
 )
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def log_out(page: Page) -> None:
-    page.locator("nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page).to_have_title("Log in · Tandem")
-
-
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"enrolment-{name}.png"), full_page=True)
+    screenshot(page, f"enrolment-{name}")
 
 
 def test_from_opening_enrolment_to_the_mentee_seeing_missing_training(page: Page, live_server, line_manager):
