@@ -185,6 +185,20 @@ def _activate(pairing: Pairing) -> None:
 
 
 @transaction.atomic
+def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
+    """Start a proposed pairing both sides have already agreed to (a mentee asked, the mentor accepted)."""
+    pairing = _lock(pairing)
+    _require_status(pairing, (Pairing.Status.PROPOSED,), "start")
+    pairing.mentor_accepted_at = pairing.mentee_accepted_at = timezone.now()
+    _activate(pairing)
+    text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}."
+    subject = f"Mentoring starts: {_pair_names(pairing)}"
+    _tell_pair(pairing, by=None, text=text, subject=subject)
+    _tell_line_manager(pairing, by=None, text=text, subject=subject)
+    return pairing
+
+
+@transaction.atomic
 def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     """The mentor or the mentee accepts a proposed pairing; once both have, it starts today."""
     pairing = _lock(pairing)

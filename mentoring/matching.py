@@ -20,13 +20,14 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
 from programmes.models import Application, Membership, Person, Programme, Role
 from programmes.services.notifications import notification_send
 
-from .models import MatchOverride, MatchProposal, MatchRound, MatchSettings, Pairing
+from .models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
 from .scoring import (
     ENDED,
     Broken,
@@ -431,6 +432,7 @@ def pairing_propose(
     source: str = Pairing.Source.MANUAL,
     score: int | None = None,
     explanation: list[dict[str, Any]] | None = None,
+    notify: bool = True,
 ) -> Pairing:
     """Propose one pair outside a round (by hand, or from a mentee's request): the same rules and locks as
     publishing. The pair is told; both accept before it becomes active."""
@@ -457,8 +459,30 @@ def pairing_propose(
             pairing.save()
     except IntegrityError:
         raise ValidationError(f"{mentee} was paired by someone else a moment ago.") from None
-    _tell_pair(pairing)
+    _close_open_requests(programme, [mentee.pk], except_mentor=mentor.pk if source == Pairing.Source.REQUEST else None)
+    if notify:
+        _tell_pair(pairing)
     return pairing
+
+
+def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_mentor: int | None = None) -> None:
+    """A mentee who now has a proposed pairing no longer waits for an answer elsewhere: their open requests are
+    withdrawn and the mentors asked are told, so nobody is left with an Accept button that cannot work."""
+    stale = MentorRequest.objects.open().filter(programme=programme, mentee_id__in=mentee_ids)
+    if except_mentor is not None:
+        stale = stale.exclude(mentor_id=except_mentor)
+    stale = list(stale.select_related("mentor", "mentee"))
+    if not stale:
+        return
+    MentorRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
+        status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    for request in stale:
+        notification_send(
+            people=[request.mentor],
+            text=f"{request.mentee} has been matched with another mentor, so their request to you is closed.",
+            url=reverse("mentoring:requests"),
+        )
 
 
 @transaction.atomic
@@ -472,6 +496,10 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     match_round = _draft_locked(match_round)
     programme = match_round.programme
     _require_coordinator(programme, by)
+    if programme.status not in MATCHING_STATUSES:
+        raise ValidationError(
+            f"{programme} is {programme.get_status_display().lower()}: this draft can no longer be published."
+        )
     proposals = list(match_round.proposals.filter(removed=False).select_related("mentor", "mentee").order_by("pk"))
     if not proposals:
         raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
@@ -512,6 +540,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     for proposal, pairing in zip(proposals, pairings, strict=True):
         proposal.pairing = pairing
     MatchProposal.objects.bulk_update(proposals, ["pairing"])
+    _close_open_requests(programme, [p.mentee_id for p in proposals])
     match_round.status = MatchRound.Status.PUBLISHED
     match_round.published_by = by
     match_round.published_at = now

@@ -17,7 +17,7 @@ from django.utils import timezone
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 
-from .lifecycle import pairing_accept
+from .lifecycle import pairing_start_agreed
 from .matching import Suggestion, pairing_propose, suggestions_for
 from .models import MentorRequest, Pairing
 from .scoring import match_settings_get
@@ -39,6 +39,8 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
         raise ValidationError("Only the programme's mentees can request a mentor.")
     if not requests_allowed(programme):
         raise ValidationError(f"{programme.name} does not take mentor requests at the moment.")
+    # A request past its date no longer blocks a new one, even before the hourly sweep has marked it.
+    _expire_mine(programme, mentee)
     if MentorRequest.objects.open().filter(programme=programme, mentee=mentee).exists():
         raise ValidationError("You already have a request waiting for an answer; withdraw it to ask someone else.")
     suggestion: Suggestion | None = next(
@@ -76,6 +78,12 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
     return request
 
 
+def _expire_mine(programme: Programme, mentee: Person) -> None:
+    MentorRequest.objects.open().filter(programme=programme, mentee=mentee, expires_at__lte=timezone.now()).update(
+        status=MentorRequest.Status.EXPIRED, decided_at=timezone.now()
+    )
+
+
 def _lock_open(request: MentorRequest) -> MentorRequest:
     locked = MentorRequest.objects.select_for_update(of=("self",)).select_related("programme").get(pk=request.pk)
     if locked.status != MentorRequest.Status.OPEN:
@@ -90,6 +98,8 @@ def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
     request = _lock_open(request)
     if by.pk != request.mentor_id:
         raise ValidationError("Only the mentor who was asked can accept.")
+    if not requests_allowed(request.programme):
+        raise ValidationError(f"{request.programme.name} no longer takes mentor requests.")
     pairing = pairing_propose(
         programme=request.programme,
         mentor=request.mentor,
@@ -98,10 +108,10 @@ def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
         source=Pairing.Source.REQUEST,
         score=request.score,
         explanation=request.explanation,
+        notify=False,
     )
-    # The mentee asked and the mentor said yes: both have accepted, so the pairing starts now.
-    pairing = pairing_accept(pairing=pairing, by=request.mentor)
-    pairing = pairing_accept(pairing=pairing, by=request.mentee)
+    # The mentee asked and the mentor said yes: both have agreed, so the pairing starts now (one notice).
+    pairing = pairing_start_agreed(pairing=pairing)
     request.status = MentorRequest.Status.ACCEPTED
     request.decided_at = timezone.now()
     request.pairing = pairing
@@ -149,6 +159,7 @@ def requests_expire(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     expired = 0
+    coordinators: dict[int, list[Person]] = {}
     due = MentorRequest.objects.open().filter(expires_at__lte=now).select_related("programme", "mentee", "mentor")
     for request in due:
         with transaction.atomic():
@@ -166,8 +177,10 @@ def requests_expire(*, now: datetime.datetime | None = None) -> int:
                 url=reverse("mentoring:suggestions", args=[request.programme_id]),
                 email_subject="Your mentor request expired",
             )
+            if request.programme_id not in coordinators:
+                coordinators[request.programme_id] = coordinators_of(request.programme)
             notification_send(
-                people=coordinators_of(request.programme),
+                people=coordinators[request.programme_id],
                 text=f"{request.mentor} let {request.mentee}'s request expire in {request.programme.name}.",
                 url=reverse("mentoring:matching", args=[request.programme_id]),
             )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programmes.models import Person, Role
@@ -29,7 +31,8 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at")[:10]
     )
     allowed = requests_allowed(programme)
-    open_request = next((r for r in mine if r.status == MentorRequest.Status.OPEN), None)
+    now = timezone.now()
+    open_request = next((r for r in mine if r.status == MentorRequest.Status.OPEN and r.expires_at > now), None)
     found = suggestions_for(programme=programme, mentee=request.user) if allowed else []
     return render(
         request,
@@ -51,7 +54,8 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     if Role.MENTEE not in programme.my_roles:
         raise PermissionDenied("Requests are for the programme's mentees.")
     mentor_pk = request.POST.get("mentor", "")
-    mentor = Person.objects.filter(pk=int(mentor_pk), is_active=True).first() if mentor_pk.isdigit() else None
+    valid = mentor_pk.isascii() and mentor_pk.isdecimal() and len(mentor_pk) < 12
+    mentor = Person.objects.filter(pk=int(mentor_pk), is_active=True).first() if valid else None
     if mentor is None:
         messages.error(request, "Choose a mentor from your suggestions.")
         return redirect("mentoring:suggestions", programme.pk)
@@ -69,7 +73,8 @@ def requests_for_me(request: HttpRequest) -> HttpResponse:
     incoming = (
         MentorRequest.objects.filter(mentor=request.user)
         .select_related("programme", "mentee__org_unit")
-        .order_by("status", "-created_at")[:50]
+        # Requests to answer first, whatever the alphabet says about the statuses' names.
+        .order_by(Case(When(status=MentorRequest.Status.OPEN, then=0), default=1), "-created_at")[:50]
     )
     return render(request, "mentoring/requests.html", {"incoming": incoming})
 

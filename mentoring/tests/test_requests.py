@@ -161,3 +161,43 @@ def test_suggestions_page_query_budget(client, programme, cohort, django_assert_
     # areas: the same whatever the number of mentors.
     with django_assert_num_queries(19):
         assert client.get(reverse("mentoring:suggestions", args=[programme.pk])).status_code == 200
+
+
+def test_after_an_accepted_request_the_mentee_hears_it_started_and_is_not_asked_to_accept(programme, cohort):
+    request = request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
+    Notification.objects.all().delete()
+    request_accept(request=request, by=cohort["ann"])
+    texts = list(Notification.objects.filter(person=cohort["mentee"]).values_list("text", flat=True))
+    assert len(texts) == 1 and "start mentoring" in texts[0]
+
+
+def test_a_request_past_its_date_does_not_block_a_new_one_before_the_sweep(programme, cohort):
+    start = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
+    with time_machine.travel(start + datetime.timedelta(days=9), tick=False):
+        request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["bob"])
+    assert MentorRequest.objects.filter(status="expired").count() == 1
+
+
+def test_a_pairing_made_another_way_closes_the_open_request(programme, cohort, coordinator):
+    from mentoring.matching import pairing_propose
+
+    request = request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
+    pairing_propose(programme=programme, mentor=cohort["bob"], mentee=cohort["mentee"], by=coordinator)
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.WITHDRAWN
+    assert Notification.objects.filter(person=cohort["ann"], text__contains="matched with another mentor").exists()
+
+
+def test_requests_switched_off_cannot_be_accepted(programme, cohort):
+    request = request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
+    MatchSettings.objects.filter(programme=programme).update(allow_requests=False)
+    with pytest.raises(ValidationError, match="no longer takes mentor requests"):
+        request_accept(request=request, by=cohort["ann"])
+
+
+def test_an_odd_mentor_id_is_a_message_not_a_crash(client, programme, cohort):
+    client.force_login(cohort["mentee"])
+    response = client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": "²"}, follow=True)
+    assert "Choose a mentor from your suggestions" in response.content.decode()
