@@ -25,7 +25,7 @@ from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
 from programmes.models import Application, Membership, Person, Programme, Role
-from programmes.services.notifications import notification_send
+from programmes.services.notifications import Notice, notices_send, notification_send
 
 from .models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
 from .scoring import (
@@ -405,21 +405,23 @@ def mentor_places_lock(*, programme: Programme, mentor_ids: Iterable[int]) -> No
     )
 
 
-def _tell_pair(pairing: Pairing) -> None:
+def _pair_notices(pairing: Pairing) -> list[Notice]:
     programme, url = pairing.programme, pairing.get_absolute_url()
     subject = f"A mentoring pairing is proposed for you in {programme.name}"
-    notification_send(
-        people=[pairing.mentor],
-        text=f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
-        url=url,
-        email_subject=subject,
-    )
-    notification_send(
-        people=[pairing.mentee],
-        text=f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
-        url=url,
-        email_subject=subject,
-    )
+    return [
+        Notice(
+            pairing.mentor,
+            f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
+            url,
+            subject,
+        ),
+        Notice(
+            pairing.mentee,
+            f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
+            url,
+            subject,
+        ),
+    ]
 
 
 @transaction.atomic
@@ -461,7 +463,7 @@ def pairing_propose(
         raise ValidationError(f"{mentee} was paired by someone else a moment ago.") from None
     _close_open_requests(programme, [mentee.pk], except_mentor=mentor.pk if source == Pairing.Source.REQUEST else None)
     if notify:
-        _tell_pair(pairing)
+        notices_send(_pair_notices(pairing))
     return pairing
 
 
@@ -545,9 +547,11 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     match_round.published_by = by
     match_round.published_at = now
     match_round.save(update_fields=["status", "published_by", "published_at"])
+    notices = []
     for pairing in pairings:
         pairing.programme = programme
-        _tell_pair(pairing)
+        notices += _pair_notices(pairing)
+    notices_send(notices)  # one insert for the whole round, however many pairs
     return pairings
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 
 from ..models import Notification, Person, Programme, Role
 
@@ -24,6 +25,35 @@ def notification_send(
         for person in recipients:
             send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
     return notes
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One person's news, for sending many at once."""
+
+    person: Person
+    text: str
+    url: str = ""
+    email_subject: str = ""
+
+
+def notices_send(notices: Iterable[Notice]) -> None:
+    """Send many people their own news with one insert and one hand-over to the mail backend.
+
+    For bulk changes (a published matching round): the same result as calling ``notification_send`` once per
+    person, without a query per person while the change holds its locks.
+    """
+    notices = [n for n in notices if n.person is not None and n.person.is_active]
+    Notification.objects.bulk_create([Notification(person=n.person, text=n.text[:300], url=n.url) for n in notices])
+    mails = [
+        EmailMessage(
+            n.email_subject, f"Hello {n.person.get_short_name()},\n\n{n.text}\n\nTandem\n", None, [n.person.email]
+        )
+        for n in notices
+        if n.email_subject
+    ]
+    if mails:
+        get_connection().send_messages(mails)
 
 
 def coordinators_of(programme: Programme | int) -> list[Person]:

@@ -20,3 +20,14 @@ def test_inactive_people_are_not_notified():
     gone = PersonFactory(is_active=False)
     notification_send(people=[gone], text="x", email_subject="x")
     assert not Notification.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_many_notices_take_one_insert_and_reach_everyone(count, django_assert_num_queries):
+    from programmes.services.notifications import Notice, notices_send
+
+    people = [PersonFactory() for _ in range(count)]
+    with django_assert_num_queries(1):  # one bulk insert, whatever the number of people
+        notices_send([Notice(p, f"News for {p.display_name}", "/x/", "News") for p in people])
+    assert Notification.objects.count() == count
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
