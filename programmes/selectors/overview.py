@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import Application, Programme, TimeAllocation
+from ..services.time import month_start
 from .budget import budget_lines_with_figures
 from .training import participants_with_readiness
 
@@ -24,7 +25,7 @@ class Glance:
 
 
 def programme_glance(programme: Programme) -> Glance:
-    month = timezone.localdate().replace(day=1)
+    month = month_start(timezone.localdate())
     applications = Application.objects.filter(programme=programme).aggregate(
         decision=Count("pk", filter=Q(status=Application.Status.APPLIED)),
         endorsement=Count("pk", filter=Q(status__in=Application.OPEN, endorsement=Application.Endorsement.PENDING)),

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..models.enrolment import AVAILABILITY_SLOTS
 from .notifications import coordinators_of, notification_send
+from .time import active_line_manager
 
 VALID_SLOTS = {slot for slot, _ in AVAILABILITY_SLOTS}
 MAX_SKILLS = 8
@@ -91,7 +92,7 @@ def application_submit(
     if missing:
         raise ValidationError({"answers": f"Please answer: {'; '.join(missing)}"})
 
-    manager = person.line_manager if person.line_manager_id and person.line_manager.is_active else None
+    manager = active_line_manager(person)
     application = Application(
         programme=programme,
         person=person,

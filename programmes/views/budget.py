@@ -6,7 +6,6 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..exports import csv_cell
+from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import BudgetLine, Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
@@ -26,15 +26,6 @@ from ..services import budget as services
 
 PAGE_SIZE = 25
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
-
-
-def _show_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: under the field it names, or on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- Budget lines --------------------------------------------------------------------------------------------
@@ -61,7 +52,7 @@ def budget_line_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             line = services.budget_line_create(programme=programme, **form.cleaned_data)
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Budget line “{line}” added.")
             return redirect("programmes:budget", programme.pk)
@@ -79,7 +70,7 @@ def budget_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
         try:
             services.budget_line_update(line=line, **form.cleaned_data)
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Budget line “{line}” saved.")
             return redirect("programmes:budget", pk)
@@ -121,7 +112,7 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             spend = services.spend_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             line = spend.line
             messages.success(request, f"Spend of {spend.amount:,.2f} {line.currency} recorded on “{line}”.")

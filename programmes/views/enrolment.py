@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from ..forms import add_service_errors
 from ..forms.enrolment import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -26,15 +27,6 @@ from ..permissions import get_application_for, get_open_programme_for, get_progr
 from ..services import enrolment as services
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the service named one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -70,7 +62,7 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
                 answers=data["answers"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Your application to {programme.name} is in.")
             return redirect(application)
@@ -215,7 +207,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         try:
             skill = services.skill_create(by=request.user, **create_form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(create_form, exc)
+            add_service_errors(create_form, exc)
         else:
             messages.success(request, f"“{skill}” added to the vocabulary.")
             return redirect("programmes:skills")

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ..forms import add_service_errors
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
 from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
-from .enrolment import _form_errors
 
 SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
 
@@ -27,7 +27,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         try:
             programme = services.programme_create(by=request.user, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{programme.name} is ready as a draft. Open enrolment when you are ready.")
             return redirect("programmes:settings", programme.pk)
@@ -44,7 +44,7 @@ def programme_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 programme=programme, by=request.user, **{f: form.cleaned_data[f] for f in SETUP_FIELDS}
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
             return redirect("programmes:settings", programme.pk)
