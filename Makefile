@@ -22,9 +22,10 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python .env
 # A developer's own settings, so `python manage.py ...` works without exporting anything. Never committed;
 # real environment variables win over it. Production sets its variables instead (see README).
 .env: | $(BIN)/python
-	@printf '# Written by make for this machine only (git-ignored). Real environment variables win.\nDEBUG=1\nSECRET_KEY=%s\n' \
-		"$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
-	@echo "Wrote .env (DEBUG=1 and a random SECRET_KEY) for development on this machine."
+	@printf '# Written by make for this machine only (git-ignored). Real environment variables win.\nDEBUG=1\nSECRET_KEY=%s\nTANDEM_NOTE_KEYS=%s\n' \
+		"$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		"$$($(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')" > $@
+	@echo "Wrote .env (DEBUG=1, a random SECRET_KEY and a key for private notes) for development on this machine."
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt

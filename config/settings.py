@@ -7,6 +7,8 @@ surfacing later as a strange error. The README has one line per variable.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import zoneinfo
 from pathlib import Path
@@ -294,6 +296,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Check-in reminders: how often beat starts the sweep, and how many days before the due date "upcoming" goes.
+TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 15, minimum=1)
+TANDEM_REMINDER_DAYS_BEFORE = 3
 # Beat only nudges: each periodic task sweeps what is due up to now, so a missed tick catches up.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -316,6 +321,12 @@ CELERY_BEAT_SCHEDULE = {
     "resume-due-pairings": {
         "task": "mentoring.tasks.resume_due_pairings",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Check-in reminders: each sweep records what is due up to now (one row per pairing, kind and due date)
+    # and sends the outbox after commit, so extra or missed ticks neither repeat nor lose a reminder.
+    "send-due-checkin-reminders": {
+        "task": "mentoring.tasks.send_due_checkin_reminders",
+        "schedule": 60 * TANDEM_REMINDER_SWEEP_MINUTES,
     },
     "expire-unanswered-mentor-requests": {
         "task": "mentoring.tasks.expire_unanswered_requests",
@@ -366,5 +377,24 @@ if env_bool("TANDEM_TESTING", False):
     WHITENOISE_AUTOREFRESH = True
 
 # --- Tandem -----------------------------------------------------------------------------------------------
+# Private notes are encrypted at rest with Fernet keys (mentoring.crypto). The first key encrypts; all of them
+# decrypt, so a new key goes first, `manage.py rotate_note_keys` re-encrypts, then the old key can go.
+TANDEM_NOTE_KEYS = env_list("TANDEM_NOTE_KEYS")
+for _key in TANDEM_NOTE_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TANDEM_NOTE_KEYS entries must be Fernet keys (32 bytes, URL-safe base64); make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+        ) from None
+if not TANDEM_NOTE_KEYS:
+    if not DEBUG and not env_bool("TANDEM_TESTING", False):
+        raise ImproperlyConfigured("TANDEM_NOTE_KEYS must be set when DEBUG is off: it encrypts private notes.")
+    # Development only: a key derived from SECRET_KEY, so `make run` works without another setting.
+    TANDEM_NOTE_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"tandem-notes:" + SECRET_KEY.encode()).digest()).decode()
+    ]
 # Committee figures never show a group smaller than this (the privacy rule).
 TANDEM_MIN_GROUP_SIZE = env_int("TANDEM_MIN_GROUP_SIZE", 5, minimum=5)

@@ -32,6 +32,7 @@ from programmes.models import Application, Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 from programmes.services.training import months_after
 
+from .checkins import checkins_refresh
 from .models import ClosingReflection, Pairing
 
 PAUSE_MAX_MONTHS = 6
@@ -177,6 +178,7 @@ def _activate(pairing: Pairing) -> None:
     try:
         with transaction.atomic():
             pairing.save()
+            checkins_refresh(instances=[pairing])
     except IntegrityError:
         raise ValidationError(
             f"{pairing.mentee} already has a current mentor in {pairing.programme}, so this pairing cannot "
@@ -287,6 +289,7 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     pairing.resume_on = resume_on
     pairing.full_clean()
     pairing.save()
+    checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
     until = _date(resume_on)
     _tell_pair(
         pairing,
@@ -332,8 +335,10 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     pairing.status = Pairing.Status.ACTIVE
     pairing.paused_reason = ""
     pairing.resume_on = None
+    pairing.resumed_on = timezone.localdate()
     pairing.full_clean()
     pairing.save()
+    checkins_refresh(instances=[pairing])  # the schedule starts again from today
     _announce_resumed(pairing, by=by)
     return pairing
 
@@ -346,10 +351,11 @@ def pairing_resume_claim(*, pk: int, today: datetime.date) -> Pairing | None:
     """
     with transaction.atomic():
         claimed = Pairing.objects.filter(pk=pk, status=Pairing.Status.PAUSED, resume_on__lte=today).update(
-            status=Pairing.Status.ACTIVE, paused_reason="", resume_on=None
+            status=Pairing.Status.ACTIVE, paused_reason="", resume_on=None, resumed_on=today
         )
         if not claimed:
             return None
+        checkins_refresh(pairing_ids=[pk])
         pairing = Pairing.objects.select_related("programme", "mentor", "mentee__line_manager").get(pk=pk)
         _announce_resumed(pairing, by=None)
     return pairing
@@ -376,6 +382,7 @@ def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -
     pairing.resume_on = None
     pairing.full_clean()
     pairing.save()
+    checkins_refresh(instances=[pairing])
 
 
 def _invite_reflections(pairing: Pairing, *, news: str) -> None:

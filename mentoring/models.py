@@ -1,6 +1,10 @@
-"""The relationship side: matching (settings, rounds, proposals, requests) and pairings with their lifecycle.
+"""The relationship side: matching (settings, rounds, proposals, requests), pairings with their lifecycle,
+and the relationship itself: agreement, goals, session log with private notes, check-ins, reminders, alerts.
 
-Agreements, sessions and check-ins follow with the relationship issue.
+Privacy: what the pair writes (goal titles, session summaries, next steps, private notes, closing
+reflections) is theirs. Coordinators read metadata only (dates, durations, counts, states, goal status);
+private notes are stored encrypted (mentoring.crypto) and are readable by their author, and by the partner
+only when the author shares them.
 """
 
 from __future__ import annotations
@@ -74,6 +78,12 @@ class Pairing(models.Model):
     resume_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     ended_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The check-in schedule, kept up to date by mentoring.checkins.checkins_refresh whenever what it
+    # depends on changes (start, pause, resume, a confirmed session, the agreed cadence). Stored so that the
+    # reminder sweep and every list can select "due by <date>" with an index instead of recomputing it.
+    resumed_on = models.DateField(null=True, blank=True)
+    last_session_on = models.DateField(null=True, blank=True, help_text="The last confirmed session.")
+    checkin_due_on = models.DateField(null=True, blank=True, db_index=True)
 
     objects = PairingQuerySet.as_manager()
 
@@ -100,6 +110,7 @@ class Pairing(models.Model):
                 name="pairing_one_proposal_per_mentee",
             ),
         ]
+        indexes = [models.Index(fields=["status", "checkin_due_on"], name="pairing_checkin_due")]
 
     def __str__(self) -> str:
         return f"{self.mentor} mentoring {self.mentee} ({self.programme})"
@@ -279,3 +290,353 @@ class MentorRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} asks {self.mentor} ({self.get_status_display().lower()})"
+
+
+# --- The relationship: agreement, goals, sessions, private notes -------------------------------------------
+
+
+class MeetingPreference(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    MIXED = "mixed", "A mix"
+
+
+class Agreement(models.Model):
+    """What the pair agree on at the start: how often they meet, how, and that what they say stays theirs."""
+
+    pairing = models.OneToOneField(Pairing, on_delete=models.CASCADE, related_name="agreement")
+    cadence_days = models.PositiveSmallIntegerField(
+        "meet every (days)", validators=[MinValueValidator(7), MaxValueValidator(90)]
+    )
+    preferred_mode = models.CharField(
+        "preferred way of meeting", max_length=20, choices=MeetingPreference.choices, default=MeetingPreference.MIXED
+    )
+    # Shared by the pair (never shown to coordinators): practical arrangements in their own words.
+    arrangements = models.TextField(blank=True, max_length=2000)
+    mentor_signed_at = models.DateTimeField(null=True, blank=True)
+    mentee_signed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_days__gte=7) & Q(cadence_days__lte=90), name="agreement_cadence_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement of pairing #{self.pairing_id}"
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.mentor_signed_at and self.mentee_signed_at)
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    success = models.TextField("what success looks like", blank=True, max_length=2000)
+    target_on = models.DateField("target date", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(
+        "progress (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # The mentee's own rating of where they stand on this goal, 1 (far from it) to 5 (there).
+    rating_start = models.PositiveSmallIntegerField(
+        "self-rating at the start", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_end = models.PositiveSmallIntegerField(
+        "self-rating at the close", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(rating_start__isnull=True) | Q(rating_start__gte=1, rating_start__lte=5),
+                name="goal_rating_start_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_end__isnull=True) | Q(rating_end__gte=1, rating_end__lte=5),
+                name="goal_rating_end_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal #{self.pk} of pairing #{self.pairing_id}"  # never the title: it is the pair's content
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat or email"
+
+
+class MentoringSessionQuerySet(models.QuerySet):
+    def confirmed(self) -> MentoringSessionQuerySet:
+        return self.filter(status=MentoringSession.Status.CONFIRMED)
+
+
+class MentoringSession(models.Model):
+    """One meeting of the pair, logged by either side and confirmed (or disputed) by the other."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISPUTED = "disputed", "Disputed"
+
+    MIN_MINUTES = 15
+    MAX_MINUTES = 480
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="sessions")
+    logged_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField("date")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
+    )
+    mode = models.CharField(max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
+    topics = models.ManyToManyField("programmes.Skill", blank=True, related_name="+")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="sessions", verbose_name="goals worked on")
+    # Seen by the pair only; coordinators see that a session happened, never what it was about.
+    summary = models.TextField("shared summary", blank=True, max_length=5000)
+    next_steps = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = MentoringSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                name="session_duration_15_to_480",
+            ),
+        ]
+        indexes = [models.Index(fields=["pairing", "status", "held_on"], name="session_pairing_status_day")]
+
+    def __str__(self) -> str:
+        return f"Session #{self.pk} of pairing #{self.pairing_id} on {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:session_detail", args=[self.pairing_id, self.pk])
+
+    @property
+    def hours(self) -> float:
+        return round(self.duration_minutes / 60, 2)
+
+
+class PrivateNote(models.Model):
+    """One side's own note on a session. PRIVATE: the text is stored encrypted (mentoring.crypto) and is
+    readable by its author, and by the partner only while ``shared`` is on. Never by coordinators, line
+    managers, committees or administrators; not registered in the Django admin; never in a notice or export
+    other than the author's own."""
+
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    ciphertext = models.TextField(editable=False)
+    shared = models.BooleanField("shared with my partner", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "author"], name="private_note_one_per_author")]
+
+    def __str__(self) -> str:
+        return f"Private note #{self.pk}"  # never the text
+
+    def __repr__(self) -> str:
+        return f"<PrivateNote #{self.pk}>"  # a traceback or log line shows no ciphertext either
+
+
+# --- Signals from the pair to the coordinators: concerns and the fit question ------------------------------
+
+
+class Concern(models.Model):
+    """ "I would like help with this relationship": from one side to the coordinators; the partner never sees it."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Addressed to the coordinators: they read it. Not shown to the partner, line managers or committees.
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Concern #{self.pk} on pairing #{self.pairing_id}"
+
+
+class FitAnswer(models.Model):
+    class Fit(models.TextChoices):
+        GOOD = "good", "Good"
+        DECIDING = "deciding", "Still deciding"
+        NOT_GOOD = "not_good", "Not good"
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="fit_answers")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    fit = models.CharField(max_length=20, choices=Fit.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pairing", "person"], name="fit_answer_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"Fit answer on pairing #{self.pairing_id}: {self.get_fit_display()}"
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> AlertQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+    def for_coordinator(self, person: Person) -> AlertQuerySet:
+        return self.filter(
+            Exists(Membership.objects.filter(programme=OuterRef("programme"), person=person, role=Role.COORDINATOR))
+        )
+
+
+class Alert(models.Model):
+    """Something a coordinator should look at, with its reason in words. The evaluation side turns alerts
+    into interventions; here they are raised, acknowledged and resolved."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", "Missed check-in"
+        CONCERN = "concern", "Concern raised"
+        FIT = "fit", "Fit answered 'not good'"
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="alerts")
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
+    reason = models.CharField(max_length=300, help_text="Why, in words; never private content.")
+    concern = models.OneToOneField(Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-severity", "-created_at"]
+        indexes = [models.Index(fields=["programme", "resolved_at"], name="alert_programme_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on pairing #{self.pairing_id}"
+
+
+# --- Check-in reminders: the idempotency key, who is told, and the email outbox -----------------------------
+
+
+class Reminder(models.Model):
+    """One reminder per pairing, kind and due date: the row is the idempotency key of the sweep."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Check-in coming up"
+        OVERDUE = "overdue", "Check-in overdue"
+        ESCALATION = "escalation", "Check-in escalated"
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # Which sweep inserted the row: after an insert that ignores conflicts, a sweep reads back its own rows,
+    # so of two sweeps at once only the one that won the insert tells anybody.
+    sweep = models.UUIDField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "kind", "due_on"], name="reminder_once_per_pairing_kind_due"),
+        ]
+        indexes = [models.Index(fields=["sweep"], name="reminder_sweep")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for pairing #{self.pairing_id} due {self.due_on}"
+
+
+class ReminderDigest(models.Model):
+    """The outbox: at most one reminder email per person a day, carrying all of that day's reminders.
+
+    Claimed with row locks that skip locked rows; pending until sent; retried with back-off; failed after
+    the last attempt, which administrators see in the Django admin.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminder_digests")
+    day = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "person"]
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="reminder_digest_one_per_person_day")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_digest_due")]
+
+    def __str__(self) -> str:
+        return f"Reminder email to {self.person} for {self.day} ({self.get_status_display().lower()})"
+
+
+class ReminderRecipient(models.Model):
+    """One person told of one reminder: in the app at once, by email in their digest unless they chose
+    in-app only (``digest`` empty)."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    digest = models.ForeignKey(
+        ReminderDigest, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "person"], name="reminder_recipient_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} → {self.person}"
+
+
+# --- Calendar ----------------------------------------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A participant's private iCalendar feed: whoever has the secret address can read it, so it shows
+    dates and the partner's name only, and the person can replace the address at any time."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"

@@ -8,7 +8,17 @@ from django.shortcuts import get_object_or_404
 
 from programmes.models import Person, Programme
 
-from .models import ClosingReflection, MatchProposal, MatchRound, MentorRequest, Pairing
+from .models import (
+    Alert,
+    ClosingReflection,
+    Goal,
+    MatchProposal,
+    MatchRound,
+    MentoringSession,
+    MentorRequest,
+    Pairing,
+    PrivateNote,
+)
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -85,3 +95,50 @@ def get_request_for(person: Person, pk: int, *, as_: str) -> MentorRequest:
     if side != as_:
         raise PermissionDenied("Only the other side of this request can do that.")
     return found
+
+
+# --- The relationship: sessions, private notes, alerts --------------------------------------------------------
+# Sessions are seen by whoever sees the pairing (coordinators: metadata only, which the views enforce by
+# what they render); only the pair changes them. Private notes have their own rule, below, that no role
+# widens: the author, and the partner while the author shares it.
+
+
+def get_session_for(person: Person, pairing_pk: int, pk: int, *, write: bool = False) -> MentoringSession:
+    pairing = get_pairing_page_for(person, pairing_pk)
+    if write and pairing.side is None:
+        raise PermissionDenied("Only the mentor and mentee can change their sessions.")
+    session = get_object_or_404(
+        MentoringSession.objects.filter(pairing=pairing).select_related("logged_by", "answered_by"), pk=pk
+    )
+    session.pairing = pairing  # keeps ``side`` and the programme already fetched
+    return session
+
+
+def get_goal_for(person: Person, pairing_pk: int, pk: int) -> Goal:
+    """Goals are the pair's content: only the pair reaches a goal's form (a coordinator gets 403)."""
+    pairing = get_pairing_page_for(person, pairing_pk)
+    if pairing.side is None:
+        raise PermissionDenied("Goals belong to the mentor and mentee.")
+    goal = get_object_or_404(Goal.objects.filter(pairing=pairing), pk=pk)
+    goal.pairing = pairing
+    return goal
+
+
+def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
+    """Private notes the person may read: their own, and their partner's that the partner shared with them.
+    Nobody else's, whatever roles they hold (coordinator, line manager, committee member, administrator)."""
+    if not getattr(person, "is_authenticated", False):
+        return PrivateNote.objects.none()
+    return PrivateNote.objects.filter(
+        Q(author=person)
+        | Q(shared=True, session__pairing__mentor=person)
+        | Q(shared=True, session__pairing__mentee=person)
+    )
+
+
+def get_alert_for(person: Person, pk: int) -> Alert:
+    """An alert of a programme the person coordinates (else 404: alerts exist for coordinators only)."""
+    return get_object_or_404(
+        Alert.objects.for_coordinator(person).select_related("pairing__mentor", "pairing__mentee", "programme"),
+        pk=pk,
+    )

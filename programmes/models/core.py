@@ -122,6 +122,15 @@ class Person(AbstractBaseUser, PermissionsMixin):
         "administrator", default=False, help_text="Administrators run the installation in the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Email preferences: news is always in the app; these say what also comes by email.
+    email_updates = models.BooleanField(
+        "email me about changes", default=True, help_text="Applications, pairings, training and time decisions."
+    )
+    email_reminders = models.BooleanField(
+        "email me check-in reminders",
+        default=True,
+        help_text="At most one email a day, with every reminder of that day. Off: reminders in the app only.",
+    )
 
     objects = PersonManager()
 

@@ -23,6 +23,8 @@ def notification_send(
     if email_subject:
         body = email_body or text
         for person in recipients:
+            if not person.email_updates:  # they chose to read news in the app only
+                continue
             send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
     return notes
 
@@ -50,7 +52,7 @@ def notices_send(notices: Iterable[Notice]) -> None:
             n.email_subject, f"Hello {n.person.get_short_name()},\n\n{n.text}\n\nTandem\n", None, [n.person.email]
         )
         for n in notices
-        if n.email_subject
+        if n.email_subject and n.person.email_updates
     ]
     if mails:
         get_connection().send_messages(mails)
