@@ -42,7 +42,7 @@ def get_pairing_page_for(person: Person, pk: int) -> Pairing:
     None (a coordinator, who sees metadata only)."""
     pairing = get_object_or_404(
         Pairing.objects.visible_to(person).select_related(
-            "programme", "mentor__org_unit", "mentee__org_unit", "ended_by"
+            "programme", "mentor__org_unit", "mentee__org_unit", "ended_by", "agreement"
         ),
         pk=pk,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lifecycle, views_matching, views_requests
+from . import views, views_lifecycle, views_matching, views_relationship, views_requests
 
 app_name = "mentoring"
 urlpatterns = [
@@ -21,6 +21,35 @@ urlpatterns = [
     path("pairings/<int:pk>/end/", views_lifecycle.pairing_end_early, name="pairing_end_early"),
     path("pairings/<int:pk>/reflection/", views_lifecycle.pairing_reflection, name="pairing_reflection"),
     # --- end of pairing lifecycle ---
+    # --- The relationship: agreement, goals, sessions, notes, concerns, fit; coordinators' states and alerts ---
+    path("pairings/<int:pk>/agreement/", views_relationship.agreement_edit, name="agreement_edit"),
+    path("pairings/<int:pk>/agreement/sign/", views_relationship.agreement_sign, name="agreement_sign"),
+    path("pairings/<int:pk>/goals/new/", views_relationship.goal_create, name="goal_create"),
+    path("pairings/<int:pk>/goals/<int:goal_pk>/", views_relationship.goal_edit, name="goal_edit"),
+    path("pairings/<int:pk>/sessions/", views_relationship.session_list, name="session_list"),
+    path("pairings/<int:pk>/sessions/new/", views_relationship.session_create, name="session_create"),
+    path("pairings/<int:pk>/sessions/<int:session_pk>/", views_relationship.session_detail, name="session_detail"),
+    path("pairings/<int:pk>/sessions/<int:session_pk>/edit/", views_relationship.session_edit, name="session_edit"),
+    path(
+        "pairings/<int:pk>/sessions/<int:session_pk>/delete/", views_relationship.session_delete, name="session_delete"
+    ),
+    path(
+        "pairings/<int:pk>/sessions/<int:session_pk>/confirm/",
+        views_relationship.session_confirm,
+        name="session_confirm",
+    ),
+    path(
+        "pairings/<int:pk>/sessions/<int:session_pk>/dispute/",
+        views_relationship.session_dispute,
+        name="session_dispute",
+    ),
+    path("pairings/<int:pk>/sessions/<int:session_pk>/note/", views_relationship.note_save, name="note_save"),
+    path("pairings/<int:pk>/concern/", views_relationship.concern_raise, name="concern_raise"),
+    path("pairings/<int:pk>/fit/", views_relationship.fit_save, name="fit_save"),
+    path("programmes/<int:pk>/relationships/", views_relationship.relationships, name="relationships"),
+    path("alerts/<int:pk>/acknowledge/", views_relationship.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:pk>/resolve/", views_relationship.alert_resolve, name="alert_resolve"),
+    # --- end of the relationship ---
     # --- Matching (issue 4): the coordinator's pages of one programme ---
     path("programmes/<int:pk>/matching/", views_matching.matching, name="matching"),
     path("programmes/<int:pk>/matching/settings/", views_matching.matching_settings, name="matching_settings"),

@@ -12,6 +12,7 @@ from programmes.permissions import Area, area_required
 from .lifecycle import REMATCH_STATUSES, reflection_closable
 from .models import MentorRequest, Pairing
 from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
+from .views_relationship import workspace_context
 
 
 @area_required(Area.MENTORING)
@@ -78,4 +79,6 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reflection": reflection,
         "can_rematch": pairing.programme.status in REMATCH_STATUSES,
     }
+    if pairing.status != Pairing.Status.PROPOSED:
+        context.update(workspace_context(request, pairing))
     return render(request, "mentoring/pairing_detail.html", context)

@@ -2,19 +2,28 @@ import datetime
 
 import factory
 
-from mentoring.models import ClosingReflection, MatchProposal, MatchRound, Pairing
+from mentoring.models import ClosingReflection, Goal, MatchProposal, MatchRound, MentoringSession, Pairing
 from programmes.tests.factories import PersonFactory, ProgrammeFactory
 
 
 class PairingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Pairing
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     mentor = factory.SubFactory(PersonFactory)
     mentee = factory.SubFactory(PersonFactory)
     status = Pairing.Status.ACTIVE
     started_on = datetime.date(2026, 3, 2)
+
+    @factory.post_generation
+    def schedule(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
+        # As the lifecycle services do: an active pairing has its next check-in worked out.
+        if create and obj.status == Pairing.Status.ACTIVE:
+            from mentoring.checkins import checkins_refresh
+
+            checkins_refresh(instances=[obj])
 
 
 # --- Pairing lifecycle -------------------------------------------------------------------------------------
@@ -103,3 +112,27 @@ class MatchProposalFactory(factory.django.DjangoModelFactory):
     mentee = factory.SubFactory(PersonFactory)
     score = 60
     parts = factory.LazyFunction(lambda: [{"part": "skills", "points": 40, "text": "+40 skills: Negotiation"}])
+
+
+# --- The relationship ----------------------------------------------------------------------------------------
+
+
+class MentoringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentoringSession
+
+    pairing = factory.SubFactory(PairingFactory)
+    logged_by = factory.LazyAttribute(lambda s: s.pairing.mentor)
+    held_on = factory.LazyAttribute(lambda s: s.pairing.started_on)
+    duration_minutes = 60
+    status = MentoringSession.Status.CONFIRMED
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    pairing = factory.SubFactory(PairingFactory)
+    title = factory.Sequence(lambda n: f"Goal number {n}")
+    status = Goal.Status.IN_PROGRESS
+    progress = 40
