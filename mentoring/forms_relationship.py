@@ -15,9 +15,10 @@ from .models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, Sessi
 from .relationship import CONCERN_MAX_CHARS, NOTE_MAX_CHARS, GoalInput, SessionInput, cadence_limits
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-RATINGS = [("", "Not rated")] + [(str(n), f"{n} – {label}") for n, label in enumerate(
-    ["far from it", "some way to go", "halfway", "nearly there", "there"], start=1
-)]
+RATINGS = [("", "Not rated")] + [
+    (str(n), f"{n} – {label}")
+    for n, label in enumerate(["far from it", "some way to go", "halfway", "nearly there", "there"], start=1)
+]
 
 
 class AgreementForm(forms.ModelForm):

@@ -40,6 +40,10 @@ def _partner(pairing: Pairing, person: Person) -> Person:
     return pairing.mentee if pairing.mentor_id == person.pk else pairing.mentor
 
 
+def _is_duplicate_warning(exc: ValidationError) -> bool:
+    return not hasattr(exc, "error_dict") and any(e.code == "duplicate" for e in exc.error_list)
+
+
 def _skills():
     return Skill.objects.canonical().order_by("name")
 
@@ -73,9 +77,11 @@ def workspace_context(request: HttpRequest, pairing: Pairing) -> dict:
         "checkin": {"state": state, "label": CheckinState.LABELS[state], "due_on": pairing.checkin_due_on},
         "agreement": getattr(pairing, "agreement", None) if _has_agreement(pairing) else None,
     }
-    latest = MentoringSession.objects.filter(pairing=pairing).select_related("logged_by").order_by(
-        "-held_on", "-created_at"
-    )[:5]
+    latest = (
+        MentoringSession.objects.filter(pairing=pairing)
+        .select_related("logged_by")
+        .order_by("-held_on", "-created_at")[:5]
+    )
     if pairing.side is None:
         context["sessions"] = list(latest)
         context["goal_counts"] = list(
@@ -152,14 +158,16 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not pairing.is_current:
         messages.info(request, f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
         return redirect(pairing)
-    form = SessionForm(request.POST or None, pairing=pairing, skills=_skills(), initial={"held_on": timezone.localdate()})
+    form = SessionForm(
+        request.POST or None, pairing=pairing, skills=_skills(), initial={"held_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = relationship.session_log(
                 pairing=pairing, by=request.user, data=form.to_input(), duplicate_ok=form.cleaned_data["duplicate_ok"]
             )
         except ValidationError as exc:
-            if any(e.code == "duplicate" for e in exc.error_list if hasattr(exc, "error_list")):
+            if _is_duplicate_warning(exc):
                 form.show_duplicate_choice()
             add_service_errors(form, exc)
         else:
@@ -217,7 +225,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
                 session=session, by=request.user, data=form.to_input(), duplicate_ok=form.cleaned_data["duplicate_ok"]
             )
         except ValidationError as exc:
-            if any(e.code == "duplicate" for e in exc.error_list if hasattr(exc, "error_list")):
+            if _is_duplicate_warning(exc):
                 form.show_duplicate_choice()
             add_service_errors(form, exc)
         else:
@@ -230,6 +238,9 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk, session_pk, write=True)
+    if session.logged_by_id != request.user.pk or session.status == MentoringSession.Status.CONFIRMED:
+        messages.info(request, "Only the person who logged a session deletes it, and only until it is confirmed.")
+        return redirect(session)
     if request.method == "POST":
         try:
             relationship.session_delete(session=session, by=request.user)
@@ -258,6 +269,9 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk, session_pk, write=True)
+    if session.logged_by_id == request.user.pk:
+        messages.info(request, "You logged this session: change it instead. Your partner confirms or disputes it.")
+        return redirect(session)
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +281,9 @@ def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
         else:
             messages.success(request, "You disputed the session. Your partner can correct it.")
             return redirect(session)
-    return render(request, "mentoring/session_dispute.html", {"pairing": session.pairing, "session": session, "form": form})
+    return render(
+        request, "mentoring/session_dispute.html", {"pairing": session.pairing, "session": session, "form": form}
+    )
 
 
 @login_required
@@ -283,7 +299,10 @@ def note_save(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Your private note is saved." if form.cleaned_data["text"].strip() else "Your private note is deleted.")
+            messages.success(
+                request,
+                "Your private note is saved." if form.cleaned_data["text"].strip() else "Your private note is deleted.",
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(session)
@@ -378,7 +397,9 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The coordinators have your message and will be in touch. Your partner is not told.")
+            messages.success(
+                request, "The coordinators have your message and will be in touch. Your partner is not told."
+            )
             return redirect(pairing)
     return render(request, "mentoring/concern_form.html", {"pairing": pairing, "form": form})
 

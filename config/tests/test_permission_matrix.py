@@ -182,6 +182,44 @@ PAIR_ONLY = members_only(mentor=200, mentee=200, coordinator=403)
 PAIR_OR_COORDINATORS = members_only(mentor=200, mentee=200, coordinator=200)
 
 
+# --- The relationship (issue 5): a session the mentor logged, a goal and an alert, made on first use ----------
+
+
+def _session(cast: dict):
+    from mentoring.models import MentoringSession
+
+    pairing = cast["pairing"]
+    return MentoringSession.objects.filter(pairing=pairing).first() or MentoringSession.objects.create(
+        pairing=pairing, logged_by=cast["mentor"], held_on=pairing.started_on, duration_minutes=60
+    )
+
+
+def SESSION(cast: dict) -> dict:  # noqa: N802 (named like the other kwargs helpers)
+    return {"pk": cast["pairing"].pk, "session_pk": _session(cast).pk}
+
+
+def GOAL(cast: dict) -> dict:  # noqa: N802
+    from mentoring.models import Goal
+
+    goal = Goal.objects.filter(pairing=cast["pairing"]).first() or Goal.objects.create(
+        pairing=cast["pairing"], title="Matrix goal"
+    )
+    return {"pk": cast["pairing"].pk, "goal_pk": goal.pk}
+
+
+def ALERT(cast: dict) -> dict:  # noqa: N802
+    from mentoring.models import Alert
+
+    pairing = cast["pairing"]
+    alert = Alert.objects.filter(pairing=pairing).first() or Alert.objects.create(
+        programme=pairing.programme, pairing=pairing, kind=Alert.Kind.ESCALATION, reason="Overdue"
+    )
+    return {"pk": alert.pk}
+
+
+PAIR_POSTS = members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=403)
+
+
 # --- Matching (issue 4): objects the matching URLs need, made on first use ----------------------------------
 
 
@@ -357,6 +395,30 @@ MATRIX: dict[str, Entry] = {
     "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
     "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING),
     # --- end of pairing lifecycle ---
+    # --- The relationship (issue 5). The pair's words are the pair's: coordinators 403 on every content page,
+    # 200 on the metadata ones (the session list). The mentor logged the matrix's session: the mentee is sent
+    # back from changing it, the mentor from confirming or disputing it. ---
+    "mentoring:agreement_edit": Entry(PAIR_ONLY, kwargs=PAIRING),
+    "mentoring:agreement_sign": Entry(PAIR_POSTS, kwargs=PAIRING, method="post"),
+    "mentoring:goal_create": Entry(PAIR_ONLY, kwargs=PAIRING),
+    "mentoring:goal_edit": Entry(PAIR_ONLY, kwargs=GOAL),
+    "mentoring:session_list": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
+    "mentoring:session_create": Entry(PAIR_ONLY, kwargs=PAIRING),
+    "mentoring:session_detail": Entry(PAIR_ONLY, kwargs=SESSION),
+    "mentoring:session_edit": Entry(members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION),
+    "mentoring:session_delete": Entry(members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION),
+    "mentoring:session_confirm": Entry(PAIR_POSTS, kwargs=SESSION, method="post"),
+    "mentoring:session_dispute": Entry(members_only(mentor=REDIRECT, mentee=200, coordinator=403), kwargs=SESSION),
+    "mentoring:note_save": Entry(PAIR_POSTS, kwargs=SESSION, method="post"),
+    "mentoring:concern_raise": Entry(PAIR_ONLY, kwargs=PAIRING),
+    "mentoring:fit_save": Entry(PAIR_POSTS, kwargs=PAIRING, method="post"),
+    "mentoring:relationships": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    # Alerts exist for the programme's coordinators only: everyone else never learns one exists.
+    "mentoring:alert_acknowledge": Entry(
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post"
+    ),
+    "mentoring:alert_resolve": Entry(roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post"),
+    # --- end of the relationship ---
     # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---
     "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
     "mentoring:matching_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
