@@ -10,6 +10,7 @@ from programmes.models import Person, Programme
 
 from .models import (
     Alert,
+    CalendarFeed,
     ClosingReflection,
     Goal,
     MatchProposal,
@@ -142,3 +143,21 @@ def get_alert_for(person: Person, pk: int) -> Alert:
         Alert.objects.for_coordinator(person).select_related("pairing__mentor", "pairing__mentee", "programme"),
         pk=pk,
     )
+
+
+# --- Calendar (issue 5, point 6) ------------------------------------------------------------------------------
+# A feed is read without logging in: its secret token is the whole access check, matched by the unique index
+# (a wrong or replaced token, or the feed of someone who left, is a 404). A single session's .ics file is the
+# pair's only: coordinators see that a session happened, but it is not their calendar (403).
+
+
+def get_calendar_feed_by_token(token: str) -> CalendarFeed:
+    return get_object_or_404(CalendarFeed.objects.select_related("person"), token=token, person__is_active=True)
+
+
+def get_own_session_for(person: Person, pairing_pk: int, pk: int) -> MentoringSession:
+    """A session of the person's own pairing (else 404 as for any session; a coordinator gets 403)."""
+    session = get_session_for(person, pairing_pk, pk)
+    if session.pairing.side is None:
+        raise PermissionDenied("Only the mentor and mentee can add their sessions to a calendar.")
+    return session

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views, views_lifecycle, views_matching, views_relationship, views_requests
+from . import views, views_calendar, views_lifecycle, views_matching, views_relationship, views_requests
 
 app_name = "mentoring"
 urlpatterns = [
@@ -82,4 +82,17 @@ urlpatterns = [
         name="matching_override",
     ),
     # --- end of matching ---
+    # --- Calendar (issue 5, point 6): the participant's feed settings, the feed, one session as .ics ---
+    path("calendar/", views_calendar.calendar_settings, name="calendar"),
+    path("calendar/create/", views_calendar.calendar_create, name="calendar_create"),
+    path("calendar/replace/", views_calendar.calendar_replace, name="calendar_replace"),
+    path("calendar/turn-off/", views_calendar.calendar_delete, name="calendar_delete"),
+    # No login: the token (secrets.token_urlsafe) is the key; anything that is not one is a 404 here already.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", views_calendar.calendar_feed, name="calendar_feed"),
+    path(
+        "pairings/<int:pk>/sessions/<int:session_pk>/session.ics",
+        views_calendar.session_ics,
+        name="session_ics",
+    ),
+    # --- end of calendar ---
 ]

@@ -289,3 +289,11 @@ def get_override_for(programme: Programme, person_pk: int) -> ReadinessOverride:
         ReadinessOverride.objects.filter(programme=programme).select_related("person", "created_by"),
         person_id=person_pk,
     )
+
+
+# --- Notification centre (issue 5, point 7) ------------------------------------------------------------------
+# A notice is its person's alone: anyone else's (whatever their roles) is a 404.
+
+
+def get_notification_for(person: Person, pk: int) -> Notification:
+    return get_object_or_404(Notification.objects.filter(person=person), pk=pk)

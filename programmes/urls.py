@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import account as account_views
 from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
@@ -98,4 +99,8 @@ urlpatterns = [
         name="readiness_override_withdraw",
     ),
     # --- end of training records ---
+    # --- Notification centre (issue 5, point 7) ---
+    path("notifications/<int:pk>/open/", account_views.notification_open, name="notification_open"),
+    path("account/email-preferences/", account_views.email_preferences, name="email_preferences"),
+    # --- end of notification centre ---
 ]

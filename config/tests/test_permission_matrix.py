@@ -248,6 +248,35 @@ PAIR = lambda cast: {  # noqa: E731
     "mentee_pk": cast["mentee"].pk,
 }
 
+# --- Calendar (issue 5, point 6) and the notification centre (issue 5, point 7): objects made on first use ---
+
+
+def _feed_token(cast: dict) -> dict:
+    """The mentee's feed address, read afresh: replacing it (an entry above) changes the token."""
+    from mentoring.calendars import calendar_feed_create
+
+    return {"token": calendar_feed_create(person=cast["mentee"]).token}
+
+
+def _session(cast: dict) -> dict:
+    from mentoring.models import MentoringSession
+
+    pairing = cast["pairing"]
+    session = pairing.sessions.first() or MentoringSession.objects.create(
+        pairing=pairing, logged_by=cast["mentor"], held_on=datetime.date(2026, 4, 1), duration_minutes=60
+    )
+    return {"pk": pairing.pk, "session_pk": session.pk}
+
+
+def _mentee_notification(cast: dict) -> dict:
+    from programmes.models import Notification
+
+    note = Notification.objects.filter(person=cast["mentee"]).first() or Notification.objects.create(
+        person=cast["mentee"], text="Matrix news", url="/mentoring/"
+    )
+    return {"pk": note.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -451,6 +480,22 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda cast: {"pk": cast["mentor_request"].pk},
         method="post",
     ),
+    # --- Calendar (issue 5, point 6): the participant's own feed; the feed itself needs no login (the token
+    # is the key, so every role, even anonymous, reads the mentee's feed); one session's .ics for the pair. ---
+    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200)),
+    "mentoring:calendar_create": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post"),
+    "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post"),
+    # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.
+    "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200)),
+    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token),
+    "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=_session),
+    # --- end of calendar ---
+    # --- Notification centre (issue 5, point 7): a notice is its person's own (the mentee's here) ---
+    "programmes:notification_open": Entry(
+        roles(404, anonymous=LOGIN, mentee=REDIRECT), kwargs=_mentee_notification, method="post"
+    ),
+    "programmes:email_preferences": Entry(roles(200, anonymous=LOGIN)),
+    # --- end of notification centre ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

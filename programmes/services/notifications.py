@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Notification, Person, Programme, Role
 
@@ -65,3 +68,31 @@ def coordinators_of(programme: Programme | int) -> list[Person]:
             is_active=True, memberships__programme=programme, memberships__role=Role.COORDINATOR
         ).distinct()
     )
+
+
+# --- Notification centre (issue 5, point 7): opening one notice, email preferences ---------------------------
+
+
+def notification_local_url(url: str) -> str:
+    """The notice's link if it is a path on this site ("/mentoring/..."), else "": opening a notice must never
+    send anyone to another site, whatever got stored in ``url``."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set()):
+        return url
+    return ""
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one notice read (once: the first reading time is kept)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def person_email_preferences_update(*, person: Person, email_updates: bool, email_reminders: bool) -> Person:
+    """What also comes by email; everything is in the app whatever they choose."""
+    person.email_updates = email_updates
+    person.email_reminders = email_reminders
+    person.save(update_fields=["email_updates", "email_reminders"])
+    return person

@@ -187,9 +187,15 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
+    # Queries: session, user, areas with the unread count (navigation); paginator count; one page.
     notes = Notification.objects.filter(person=request.user)
+    # "Unread only" filter (notification centre, issue 5 point 7).
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        notes = notes.filter(read_at__isnull=True)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "programmes/notification_list.html", {"page": page})
+    context = {"page": page, "unread_only": unread_only, "query": "unread=1" if unread_only else ""}
+    return render(request, "programmes/notification_list.html", context)
 
 
 @require_POST
