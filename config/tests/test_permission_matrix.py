@@ -258,16 +258,6 @@ def _feed_token(cast: dict) -> dict:
     return {"token": calendar_feed_create(person=cast["mentee"]).token}
 
 
-def _session(cast: dict) -> dict:
-    from mentoring.models import MentoringSession
-
-    pairing = cast["pairing"]
-    session = pairing.sessions.first() or MentoringSession.objects.create(
-        pairing=pairing, logged_by=cast["mentor"], held_on=datetime.date(2026, 4, 1), duration_minutes=60
-    )
-    return {"pk": pairing.pk, "session_pk": session.pk}
-
-
 def _mentee_notification(cast: dict) -> dict:
     from programmes.models import Notification
 
@@ -488,7 +478,7 @@ MATRIX: dict[str, Entry] = {
     # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.
     "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200)),
     "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token),
-    "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=_session),
+    "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=SESSION),
     # --- end of calendar ---
     # --- Notification centre (issue 5, point 7): a notice is its person's own (the mentee's here) ---
     "programmes:notification_open": Entry(

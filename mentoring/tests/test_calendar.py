@@ -232,7 +232,7 @@ def test_the_feed_keeps_to_its_window_and_its_person(client, cast):
     for missing in (old, disputed, stranger):
         assert f"session-{missing.pk}@tandem" not in uids
     assert f"checkin-{paused.pk}@tandem" not in mentor_uids  # a paused pairing has no check-in
-    assert not any(uid.startswith("checkin-") for uid in uids)  # the cast pairing has no due date set
+    assert f"checkin-{pairing.pk}@tandem" in uids  # the cast pairing is active: its next check-in shows
 
 
 @pytest.mark.parametrize("count", [3, 40])
