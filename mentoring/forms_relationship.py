@@ -179,4 +179,8 @@ class ConcernForm(forms.Form):
 
 
 class FitForm(forms.Form):
-    fit = forms.ChoiceField(label="How is the fit?", choices=FitAnswer.Fit.choices, widget=forms.RadioSelect)
+    fit = forms.ChoiceField(
+        label="How is the fit?",
+        choices=FitAnswer.Fit.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
