@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +10,8 @@ from programmes.models import Membership
 from programmes.permissions import Area, area_required
 
 from .lifecycle import REMATCH_STATUSES, reflection_closable
-from .models import MentorRequest, Pairing
+from .checkins import CheckinState, checkin_state
+from .models import MentoringSession, MentorRequest, Pairing
 from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
 from .views_relationship import workspace_context
 
@@ -36,7 +37,13 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
     pairings = (
         Pairing.objects.involving(request.user)
         .select_related("programme", "mentor__org_unit", "mentee__org_unit")
-        .annotate(reflected=Exists(reflections_visible_to(request.user).filter(pairing=OuterRef("pk"))))
+        .annotate(
+            reflected=Exists(reflections_visible_to(request.user).filter(pairing=OuterRef("pk"))),
+            to_confirm=Count(
+                "sessions",
+                filter=Q(sessions__status=MentoringSession.Status.AWAITING) & ~Q(sessions__logged_by=request.user),
+            ),
+        )
         .order_by("-started_on", "-created_at")
     )
     proposed, current, past = [], [], []
@@ -45,6 +52,8 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
             proposed.append(pairing)
         else:
             (current if pairing.is_current else past).append(pairing)
+            state = checkin_state(pairing)
+            pairing.checkin = {"state": state, "label": CheckinState.LABELS[state]}
     to_reflect = [p for p in past if reflection_closable(p) and not p.reflected]
     context = {
         "memberships": memberships,

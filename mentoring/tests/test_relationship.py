@@ -404,3 +404,14 @@ def test_goal_self_ratings_field_only_on_the_mentees_form(pairing, mentor, mente
         {"title": "Speak up", "status": "not_started", "progress": "0", "rating_start": "2"},
     )
     assert Goal.objects.get().rating_start == 2
+
+
+def test_my_mentoring_shows_the_next_check_in_and_sessions_waiting_for_me(pairing, mentor, mentee, login, client):
+    relationship.session_log(pairing=pairing, by=mentor, data=session_input())
+    login(mentee)
+    page = client.get(reverse("mentoring:home")).content.decode()
+    assert "Next check-in 12 Mar 2026" in page and "Escalated" in page  # nothing confirmed since the start
+    assert "1 session for you to confirm" in page
+    client.logout()
+    login(mentor)
+    assert "for you to confirm" not in client.get(reverse("mentoring:home")).content.decode()
