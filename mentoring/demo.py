@@ -2,7 +2,8 @@
 
 A published matching round whose proposals became the pairings (each with its score explained), one paused
 pairing, one pairing that ended early and was re-matched, a few mentees still waiting, and one of them with
-an open request to a mentor who has a free place.
+an open request to a mentor who has a free place. What happens inside the pairings (agreements, goals, sessions,
+notes, the check-in schedule) is seeded by mentoring.demo_relationships.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from programmes.models import Person, Programme
 
 from .models import MatchProposal, MatchRound, MentorRequest, Pairing
 from .scoring import cohort_load, score_parts
+
+
+def demo_start(programme: Programme) -> datetime.date:
+    """When the round was published and the first pairings started: about seven months before today (never
+    before the programme), so that the demo always shows about six months of sessions up to today."""
+    months_ago = timezone.localdate() - datetime.timedelta(weeks=28)
+    return max(programme.starts_on, months_ago) if programme.starts_on else months_ago
 
 
 def _department(person: Person) -> int | None:
@@ -39,7 +47,7 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
 
     cohort = cohort_load(programme=programme)
     coordinator = Person.objects.filter(memberships__programme=programme, memberships__role="coordinator").first()
-    started = programme.starts_on or datetime.date(2026, 3, 1)
+    started = demo_start(programme)
     round_, created = MatchRound.objects.get_or_create(
         programme=programme,
         status=MatchRound.Status.PUBLISHED,

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import datetime
+from collections import Counter
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Max, Min
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from mentoring.models import Pairing
+from mentoring import crypto
+from mentoring.checkins import CheckinState, checkin_state
+from mentoring.models import Agreement, Alert, FitAnswer, Goal, MentoringSession, Pairing, PrivateNote
+from mentoring.relationship import notes_readable_by
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 
@@ -29,6 +37,12 @@ def snapshot() -> tuple:
         Pairing.objects.count(),
         Application.objects.count(),
         Skill.objects.count(),
+        Agreement.objects.count(),
+        Goal.objects.count(),
+        MentoringSession.objects.count(),
+        PrivateNote.objects.count(),
+        FitAnswer.objects.count(),
+        Alert.objects.count(),
     )
 
 
@@ -42,7 +56,7 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     settings.DEBUG = True
     output = seed()
     first = snapshot()
-    people, units, programmes, _, pairings, applications, _ = first
+    people, units, programmes, _, pairings, applications, *_ = first
     assert 55 <= people <= 70 and units == 12 and programmes == 2 and pairings >= 10
     assert OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).count() == 8
     assert set(Programme.objects.values_list("status", flat=True)) == {"running", "recruiting"}
@@ -124,3 +138,103 @@ def test_no_demo_mentor_is_paired_with_someone_in_their_management_chain(setting
             chain.add(boss.pk)
             boss = boss.line_manager
         assert pairing.mentor_id not in chain
+
+
+# --- The relationships (issue 5): agreements, goals, about six months of sessions, notes, the schedule ---------
+
+
+def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(settings):
+    settings.DEBUG = True
+    seed()
+    today = timezone.localdate()
+    current = Pairing.objects.current()
+    sessions = MentoringSession.objects.filter(pairing__in=current).select_related("pairing")
+    span = sessions.aggregate(first=Min("held_on"), last=Max("held_on"))
+    assert 150 <= (today - span["first"]).days <= 215 and (today - span["last"]).days <= 3
+    assert all(s.pairing.started_on <= s.held_on <= today for s in sessions)
+    assert all(30 <= s.duration_minutes <= 90 for s in sessions)
+    assert all(s.summary and s.next_steps for s in sessions)
+    for pairing in current.annotate(n=Count("sessions"), goals_n=Count("goals", distinct=True)):
+        assert pairing.n >= 8 and 1 <= pairing.goals_n <= 3  # a rhythm, not a handful
+    assert MentoringSession.objects.filter(status="awaiting").count() == 2
+    disputed = MentoringSession.objects.get(status="disputed")
+    assert disputed.dispute_reason and disputed.answered_by == disputed.pairing.mentee
+    assert sessions.filter(status="confirmed").count() > 100
+    assert Goal.objects.filter(status="achieved").count() == 1
+    assert Goal.objects.filter(rating_start__isnull=True).count() == 0
+    assert {"in_progress", "not_started"} <= set(Goal.objects.values_list("status", flat=True))
+    assert FitAnswer.objects.filter(fit="deciding").count() == 1
+    assert FitAnswer.objects.filter(fit="good").count() > 10
+    signed = Agreement.objects.filter(mentor_signed_at__isnull=False, mentee_signed_at__isnull=False).count()
+    assert signed >= 6
+    assert Agreement.objects.filter(mentor_signed_at__isnull=False, mentee_signed_at__isnull=True).count() == 1
+
+
+def test_demo_shows_every_checkin_state_and_one_escalation(settings):
+    settings.DEBUG = True
+    seed()
+    active = list(Pairing.objects.filter(status="active").select_related("programme"))
+    states = Counter(checkin_state(p) for p in active)
+    assert states[CheckinState.DUE_SOON] >= 1 and states[CheckinState.OVERDUE] >= 1
+    assert states[CheckinState.ESCALATED] == 1
+    assert states[CheckinState.ON_TRACK] > max(states[CheckinState.DUE_SOON], states[CheckinState.OVERDUE])
+    escalated = next(p for p in active if checkin_state(p) == CheckinState.ESCALATED)
+    alert = Alert.objects.get(kind="escalation")
+    assert alert.pairing == escalated and alert.severity == Alert.Severity.HIGH
+    overdue_by = (timezone.localdate() - escalated.checkin_due_on).days
+    assert alert.reason.startswith(f"Check-in overdue by {overdue_by} days (due ")
+    assert "last confirmed session" in alert.reason
+    concern = Alert.objects.get(kind="concern")
+    assert concern.concern.raised_by == concern.pairing.mentee and concern.resolved_at is None
+    # The coordinator is told about the concern (the notice names people, not what was said).
+    claire = Person.objects.get(email="coordinator@example.com")
+    assert claire.notifications.filter(text__contains="asked for help").exists()
+
+
+def test_demo_private_notes_are_encrypted_and_private(settings):
+    settings.DEBUG = True
+    seed()
+    notes = list(PrivateNote.objects.all())
+    assert len(notes) >= 6 and sum(n.shared for n in notes) == 1
+    for note in notes:
+        text = crypto.decrypt(note.ciphertext)
+        assert text and not text.startswith("(This note cannot be read")
+        assert text not in note.ciphertext and text[:20] not in note.ciphertext
+    marcus = Person.objects.get(email="mentor@example.com")
+    mia = Person.objects.get(email="mentee@example.com")
+    pairing = Pairing.objects.get(mentor=marcus, mentee=mia)
+    ids = list(pairing.sessions.values_list("pk", flat=True))
+    by_marcus = [n for notes in notes_readable_by(marcus, ids).values() for n in notes]
+    by_mia = [n for notes in notes_readable_by(mia, ids).values() for n in notes]
+    # Each wrote their own; Marcus also reads the one Mia shared, Mia never reads his private one.
+    assert any(n.own for n in by_marcus) and any(n.author == mia and n.shared for n in by_marcus)
+    assert any(n.own for n in by_mia) and all(n.author == mia for n in by_mia)
+    claire = Person.objects.get(email="coordinator@example.com")
+    assert notes_readable_by(claire, ids) == {}
+
+
+def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(settings):
+    settings.DEBUG = True
+    seed()
+    pairing = Pairing.objects.get(mentor__email="mentor@example.com", mentee__email="mentee@example.com")
+    assert pairing.sessions.filter(status="confirmed").count() >= 10
+    assert pairing.goals.count() == 3 and pairing.goals.filter(status="achieved").exists()
+    assert pairing.agreement.signed
+    waiting = pairing.sessions.get(status="awaiting")
+    assert waiting.logged_by == pairing.mentor and waiting.held_on > pairing.last_session_on
+    assert waiting.topics.exists() and waiting.goals.exists()
+    mia = pairing.mentee
+    assert mia.notifications.filter(text__contains="Please confirm it").exists()
+    assert {n.author_id for n in PrivateNote.objects.filter(session__pairing=pairing)} == {
+        pairing.mentor_id,
+        pairing.mentee_id,
+    }
+
+
+def test_seeding_again_days_later_adds_nothing(settings):
+    settings.DEBUG = True
+    seed()
+    first = snapshot()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=9)):
+        seed()
+    assert snapshot() == first

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mentoring.demo import seed_pairings
+from mentoring.demo_relationships import seed_relationships
+from mentoring.models import MentoringSession
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from programmes.models import Person
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisation, programmes and pairings (idempotent)."
+    help = "Create or refresh the demo organisation, programmes, pairings and their sessions (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,9 +32,13 @@ class Command(BaseCommand):
             pairings = seed_pairings(
                 programme=org["running"], mentors=org["running_mentors"], mentees=org["running_mentees"]
             )
+            seed_relationships(programme=org["running"], pairings=pairings)
             people = Person.objects.count()
+            sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
-                self.style.SUCCESS(f"Demo data ready: {people} people, 2 programmes, {len(pairings)} pairings.")
+                self.style.SUCCESS(
+                    f"Demo data ready: {people} people, 2 programmes, {len(pairings)} pairings, {sessions} sessions."
+                )
             )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
