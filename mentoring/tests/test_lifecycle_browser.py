@@ -77,7 +77,7 @@ def test_both_accept_the_mentee_ends_early_with_a_rematch_and_keeps_the_reflecti
     # The coordinator is told of the early ending and the wish for a new mentor, and sees metadata only.
     log_in(page, live_server, cast["coordinator"].email)
     page.goto(f"{live_server.url}/programmes/notifications/")
-    note = page.get_by_role("link", name="Nia Newcomer wants a new mentor")
+    note = page.get_by_role("button", name="Nia Newcomer wants a new mentor")
     expect(note).to_be_visible()
     note.click()
     expect(page.get_by_text("Max Mentor mentoring Nia Newcomer")).to_be_visible()
