@@ -1,1 +1,339 @@
-"""Oversight models (surveys, alerts, interventions, reports) arrive with the evaluation issue."""
+"""Oversight: interventions, surveys (including the learning-environment audit) and committee reports.
+
+evaluation reads mentoring and programmes and writes only these models (a mentoring alert is resolved
+through mentoring's own service). Privacy: an intervention's note is for coordinators only; an anonymous
+survey's response carries no person (only a keyed hash to stop a second answer); a committee report holds
+figures about groups, frozen in ``snapshot`` when it is submitted.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.models import Alert, Pairing
+from programmes.models import OrgUnit, Person, Programme
+
+# --- Interventions ----------------------------------------------------------------------------------------------
+
+
+class Intervention(models.Model):
+    """A coordinator stepping in on a pairing or a participant: what, why (a note for coordinators only), when
+    to follow up, and how it ended. Closing it resolves the alerts it answers."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        MEDIATION = "mediation", "Mediation"
+        EXTRA_TRAINING = "extra_training", "Extra training"
+        REMATCH = "rematch", "Re-match"
+        PAUSE = "pause", "Pause"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="interventions")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.CASCADE, related_name="interventions")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interventions",
+        verbose_name="participant",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # For the programme's coordinators only: never shown to the pair, line managers or committees.
+    note = models.TextField("note for coordinators", blank=True, max_length=5000)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    # Set when the follow-up reminder went out: the row is the idempotency key (reminded once).
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, max_length=5000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    alerts = models.ManyToManyField(Alert, blank=True, related_name="interventions")
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pairing__isnull=False) | Q(person__isnull=False), name="intervention_has_a_subject"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "follow_up_on"], name="intervention_follow_up")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.programme}"  # never the note
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:intervention_detail", args=[self.programme_id, self.pk])
+
+
+# --- Surveys -------------------------------------------------------------------------------------------------
+
+
+class Survey(models.Model):
+    """A questionnaire: a programme's own, or one of the built-ins (``programme`` empty, ``kind`` set)."""
+
+    class Kind(models.TextChoices):
+        CUSTOM = "custom", "Custom"
+        HEALTH = "health", "Relationship health check"
+        END = "end", "End-of-relationship survey"
+        FEEDBACK = "feedback", "Programme feedback"
+        LEARNING_ENVIRONMENT = "learning_environment", "Learning-environment audit"
+
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CUSTOM)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=2000)
+    anonymous = models.BooleanField(
+        default=False, help_text="Answers are stored without any link to the person that a coordinator can read."
+    )
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            # One built-in of each kind; programmes add their own custom surveys.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(programme__isnull=True) & ~Q(kind="custom"),
+                name="survey_one_builtin_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", "Scale of 1 to 5"
+        CHOICE = "choice", "One choice"
+        TEXT = "text", "Free text"
+
+    # The learning-environment audit's dimensions (the source text's three kinds of opportunity, reflection,
+    # support); a heat map shows each team's mean on each.
+    class Dimension(models.TextChoices):
+        NONE = "", "—"
+        COMMUNITIES = "communities", "Diverse communities of practice"
+        CO_CONSTRUCTION = "co_construction", "Jobs organised for co-constructing knowledge"
+        COURSES = "courses", "Off-the-job courses towards qualifications"
+        REFLECTION = "reflection", "Time for reflection"
+        SUPPORT = "support", "Support from managers and colleagues"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LIKERT)
+    choices = models.JSONField(default=list, blank=True, help_text="The options of a one-choice question.")
+    required = models.BooleanField(default=True)
+    dimension = models.CharField(max_length=30, choices=Dimension.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["survey", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyRound(models.Model):
+    """One sending of a survey to a programme's people: opened, reminded once, closed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Audience(models.TextChoices):
+        PARTICIPANTS = "participants", "Mentors and mentees"
+        MENTORS = "mentors", "Mentors"
+        MENTEES = "mentees", "Mentees"
+        PAIRS = "pairs", "Both sides of each pairing"
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="rounds")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_rounds")
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARTICIPANTS)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    opens_on = models.DateField(default=timezone.localdate)
+    closes_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the one reminder, claimed by a conditional update
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="surveyround_closes_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyInvitation(models.Model):
+    """Who is asked, about which pairing (health checks and end-of-relationship surveys), and whether they
+    answered. For an anonymous survey this says only *that* someone answered, never which answer is theirs."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="survey_invitations")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(default=timezone.localdate)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person", "pairing", "due_on"], name="invitation_once_per_person_pairing_due"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "responded_at"], name="invitation_person_open")]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.person} for {self.round}"
+
+
+class SurveyResponse(models.Model):
+    """One person's answers in one round. Anonymous: ``person`` and ``pairing`` stay empty and only
+    ``respondent_hash`` (an HMAC of round and person under the server's secret) stops a second answer."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    respondent_hash = models.CharField(max_length=64)
+    # Context kept for figures about groups (shown only for groups of at least 5).
+    team = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=20, blank=True)
+    may_quote = models.BooleanField("the committee may quote my comments (without my name)", default=False)
+    submitted_on = models.DateField(default=timezone.localdate)  # a date, not a time: less to correlate
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "respondent_hash"], name="response_once_per_respondent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response #{self.pk} to {self.round}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    likert = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    choice = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question"),
+            models.CheckConstraint(
+                condition=Q(likert__isnull=True) | Q(likert__gte=1, likert__lte=5), name="answer_likert_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer #{self.pk}"
+
+
+# --- Committee reports ------------------------------------------------------------------------------------------
+
+
+class Report(models.Model):
+    """A programme's evaluation for a period: the coordinator writes the narrative; submitting freezes every
+    figure in ``snapshot`` (the report reads the same forever); the committee reviews, decides and signs off."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_REVIEW = "under_review", "Under review"
+        PUBLISHED = "published", "Published"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    narrative = models.TextField("the coordinator's narrative", blank=True, max_length=20000)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(snapshot__isnull=False), name="report_frozen_once_submitted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:report_detail", args=[self.pk])
+
+
+class ReportComment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.report}"
+
+
+class ReportDecision(models.Model):
+    """A decision or recommendation the committee records on a report."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="decisions")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.report}"
+
+
+class ReportSignOff(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sign_offs")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "person"], name="report_signed_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} signed off {self.report}"

@@ -520,6 +520,8 @@ class Alert(models.Model):
         ESCALATION = "escalation", "Missed check-in"
         CONCERN = "concern", "Concern raised"
         FIT = "fit", "Fit answered 'not good'"
+        HEALTH = "health", "Relationship health fell"
+        SILENCE = "silence", "No confirmed session for long"
 
     class Severity(models.IntegerChoices):
         LOW = 1, "Low"

@@ -503,6 +503,24 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
 
 
 @transaction.atomic
+def alert_raise(*, pairing: Pairing, kind: str, reason: str, severity: int = Alert.Severity.MEDIUM) -> Alert | None:
+    """Raise an alert for the coordinators unless one of the same kind is still open on the pairing.
+
+    For other parts (the evaluation side's health checks) that spot trouble: they call this instead of writing
+    mentoring's rows themselves. Returns the new alert, or None when an open one already says it.
+    """
+    if Alert.objects.open().filter(pairing=pairing, kind=kind).exists():
+        return None
+    alert = Alert.objects.create(
+        programme_id=pairing.programme_id, pairing=pairing, kind=kind, severity=severity, reason=reason[:300]
+    )
+    _alert_coordinators(
+        pairing, text=f"A pairing in {pairing.programme} needs attention: {alert.get_kind_display().lower()}."
+    )
+    return alert
+
+
+@transaction.atomic
 def alert_acknowledge(*, alert: Alert, by: Person) -> Alert:
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
