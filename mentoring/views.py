@@ -9,8 +9,8 @@ from django.shortcuts import render
 from programmes.models import Membership
 from programmes.permissions import Area, area_required
 
-from .lifecycle import REMATCH_STATUSES, reflection_closable
 from .checkins import CheckinState, checkin_state
+from .lifecycle import REMATCH_STATUSES, reflection_closable
 from .models import MentoringSession, MentorRequest, Pairing
 from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
 from .views_relationship import workspace_context
