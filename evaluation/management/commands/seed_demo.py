@@ -1,3 +1,7 @@
+"""Demo data for the whole product. It lives in evaluation, the app that may import the other two, so each part
+seeds its own rows: programmes (organisation, programmes, training, time, budgets), mentoring (pairings and
+their relationships) and evaluation (surveys, interventions, reports)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
