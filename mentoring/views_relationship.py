@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -452,7 +452,7 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
             confirmed=Count("sessions", filter=Q(sessions__status=MentoringSession.Status.CONFIRMED)),
             open_alerts=Exists(Alert.objects.open().filter(pairing=OuterRef("pk"))),
         )
-        .order_by("checkin_due_on", "mentee__display_name")
+        .order_by(F("checkin_due_on").asc(nulls_last=True), "mentee__display_name")
     )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     for pairing in page.object_list:
