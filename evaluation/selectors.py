@@ -1,13 +1,43 @@
-"""Read-only queries for committee reports: one grouped query per widget, suppressed before display."""
+"""Read-only queries for committee reports (suppressed before display) and for the coordinator dashboard:
+one grouped query per widget, never a loop of queries."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+import datetime
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
 
-from mentoring.models import Pairing
-from programmes.models import Membership, Person, Programme, Role
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
+from mentoring.checkins import CheckinState, state_filter
+from mentoring.models import Goal, MentoringSession, Pairing
+from programmes.models import Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
+from programmes.selectors import readiness_for_memberships
+from programmes.selectors import time as time_selectors
+from programmes.selectors.time import Hours
+from programmes.services.time import month_after, month_start
+
+from .models import Answer, Question, Survey
 from .privacy import Figure, figure, figure_table
 
 
@@ -44,3 +74,525 @@ def participants_by_department(programme: Programme) -> list[Figure]:
         .order_by("department")
     )
     return figure_table({row["department"]: row["people"] for row in rows})
+
+
+# --- Coordinator dashboard (issue 6, point 1) ---------------------------------------------------------------
+# Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
+# session summaries, notes, goal titles or free-text answers). One grouped query per widget, so the number of
+# queries does not grow with the programme. Coordinators see their own programme's numbers unsuppressed (they
+# already see every participant by name); small-group suppression is for committee reports.
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a dashboard covers, both ends included."""
+
+    start: datetime.date
+    end: datetime.date
+    label: str
+
+    @property
+    def end_exclusive(self) -> datetime.date:
+        return self.end + datetime.timedelta(days=1)
+
+    def months(self, *, at_least: int = 1) -> list[datetime.date]:
+        """The first day of every month the period touches; reaching further back for ``at_least`` months."""
+        last = month_start(self.end)
+        first = month_start(self.start)
+        back = last
+        for _ in range(at_least - 1):
+            back = month_start(back - datetime.timedelta(days=1))
+        month, months = min(first, back), []
+        while month <= last:
+            months.append(month)
+            month = month_after(month)
+        return months
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    applicants: int
+    approved: int
+    approved_mentors: int
+    approved_mentees: int
+    matched: int
+    unmatched: int
+
+
+@dataclass(frozen=True)
+class StateCount:
+    key: str
+    label: str
+    colour: str  # the Bootstrap colour of its badge
+    count: int
+
+
+@dataclass(frozen=True)
+class TeamTime:
+    team: str
+    people: int
+    hours: Hours
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.hours.allocated or Decimal(0)
+
+
+@dataclass(frozen=True)
+class RoleCompliance:
+    role: str
+    people: int
+    met: int
+    expiring: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class HealthMonth:
+    month: datetime.date
+    responses: int
+    answers: int
+    total: int
+
+    @property
+    def score(self) -> float | None:
+        """The mean Likert answer (1 to 5) of the month, or None without answers."""
+        return round(self.total / self.answers, 1) if self.answers else None
+
+
+@dataclass(frozen=True)
+class Health:
+    months: list[HealthMonth]
+    period_months: frozenset[datetime.date]
+
+    @property
+    def _in_period(self) -> list[HealthMonth]:
+        return [m for m in self.months if m.month in self.period_months]
+
+    @property
+    def average(self) -> float | None:
+        """The mean of every Likert answer in the period (not a mean of monthly means)."""
+        answers = sum(m.answers for m in self._in_period)
+        return round(sum(m.total for m in self._in_period) / answers, 1) if answers else None
+
+    @property
+    def responses(self) -> int:
+        return sum(m.responses for m in self._in_period)
+
+    @property
+    def trend(self) -> str:
+        """The direction in words: the first month with answers against the last one."""
+        scored = [m for m in self.months if m.score is not None]
+        if len(scored) < 2:
+            return "Not enough answers for a trend yet."
+        first, last = scored[0], scored[-1]
+        where = f"from {first.score:.1f} in {first.month:%B %Y} to {last.score:.1f} in {last.month:%B %Y}"
+        change = round(last.score - first.score, 1)
+        if change == 0:
+            return f"Steady: {where}."
+        return f"{'Up' if change > 0 else 'Down'} {abs(change):.1f}: {where}."
+
+
+@dataclass(frozen=True)
+class Goals:
+    by_status: list[tuple[str, int]]
+    total: int
+    mean_progress: int | None  # per cent, dropped goals left out
+
+
+@dataclass(frozen=True)
+class ProgrammeDashboard:
+    period: Period
+    enrolment: Enrolment
+    active_pairings: int
+    paused_pairings: int
+    states: list[StateCount]
+    ended_early: list[tuple[str, int]]
+    sessions_per_week: list[tuple[datetime.date, int]]
+    gaps: list[int]
+    time_by_team: list[TeamTime]
+    compliance: list[RoleCompliance]
+    health: Health
+    goals: Goals
+
+    @property
+    def sessions_in_period(self) -> int:
+        return sum(n for _, n in self.sessions_per_week)
+
+    @property
+    def median_gap_days(self) -> float | None:
+        # The median is taken here, in Python: see session_gaps.
+        return statistics.median(self.gaps) if self.gaps else None
+
+    @property
+    def ended_early_total(self) -> int:
+        return sum(n for _, n in self.ended_early)
+
+    @property
+    def time_total(self) -> Hours:
+        return Hours(
+            allocated=sum((t.allocated for t in self.time_by_team), Decimal("0.0")),
+            used=sum((t.hours.used for t in self.time_by_team), Decimal("0.0")),
+        )
+
+
+def org_units() -> list[OrgUnit]:
+    """Every team, labelled "Department › Team", in label order: the team filter's choices (one query)."""
+    return sorted(OrgUnit.objects.select_related("parent"), key=lambda unit: str(unit).lower())
+
+
+def _pairing_in(team_ids: set[int] | None, prefix: str = "") -> Q:
+    """A pairing belongs to a team when its mentor or its mentee does (``prefix`` reaches the pairing)."""
+    if team_ids is None:
+        return Q()
+    return Q(**{f"{prefix}mentor__org_unit__in": team_ids}) | Q(**{f"{prefix}mentee__org_unit__in": team_ids})
+
+
+def _person_in(team_ids: set[int] | None) -> Q:
+    return Q() if team_ids is None else Q(person__org_unit__in=team_ids)
+
+
+def enrolment_figures(*, programme: Programme, team_ids: set[int] | None = None) -> Enrolment:
+    """Applicants, approved, and approved mentees with and without a current pairing (one query)."""
+    paired = Pairing.objects.filter(
+        programme=OuterRef("programme"), mentee=OuterRef("person"), status__in=Pairing.CURRENT
+    )
+    approved = Q(status=Application.Status.APPROVED)
+    approved_mentee = approved & Q(role=Role.MENTEE)
+    row = (
+        Application.objects.filter(_person_in(team_ids), programme=programme)
+        .annotate(paired=Exists(paired))
+        .order_by()
+        .aggregate(
+            applicants=Count("person", distinct=True),
+            approved=Count("pk", filter=approved),
+            approved_mentors=Count("pk", filter=approved & Q(role=Role.MENTOR)),
+            approved_mentees=Count("pk", filter=approved_mentee),
+            matched=Count("pk", filter=approved_mentee & Q(paired=True)),
+            unmatched=Count("pk", filter=approved_mentee & Q(paired=False)),
+        )
+    )
+    return Enrolment(**row)
+
+
+def pairing_figures(
+    *, programme: Programme, period: Period, today: datetime.date, team_ids: set[int] | None = None
+) -> dict[str, Any]:
+    """Active and paused pairings and check-in states today; pairings ended early in the period, by reason.
+
+    One query.
+    """
+    grace = programme.escalation_grace_days
+    ended = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=period.start, ended_on__lte=period.end)
+    row = (
+        Pairing.objects.filter(_pairing_in(team_ids), programme=programme)
+        .order_by()
+        .aggregate(
+            active=Count("pk", filter=Q(status=Pairing.Status.ACTIVE)),
+            paused=Count("pk", filter=Q(status=Pairing.Status.PAUSED)),
+            **{s: Count("pk", filter=state_filter(s, today=today, grace_days=grace)) for s in CheckinState.ORDER},
+            **{f"ended_{r}": Count("pk", filter=ended & Q(end_reason=r)) for r in Pairing.EndReason.values},
+        )
+    )
+    return {
+        "active": row["active"],
+        "paused": row["paused"],
+        "states": [StateCount(s, *CheckinState.LABELS[s], row[s]) for s in CheckinState.ORDER],
+        "ended_early": [(r.label, row[f"ended_{r.value}"]) for r in Pairing.EndReason],
+    }
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _confirmed_sessions(programme: Programme, period: Period, team_ids: set[int] | None) -> QuerySet:
+    return MentoringSession.objects.confirmed().filter(
+        _pairing_in(team_ids, "pairing__"),
+        pairing__programme=programme,
+        held_on__gte=period.start,
+        held_on__lte=period.end,
+    )
+
+
+def sessions_per_week(
+    *, programme: Programme, period: Period, team_ids: set[int] | None = None
+) -> list[tuple[datetime.date, int]]:
+    """Confirmed sessions per week (weeks start on Monday): every week of the period, empty ones as 0.
+
+    One query.
+    """
+    rows = (
+        _confirmed_sessions(programme, period, team_ids)
+        .annotate(week=TruncWeek("held_on"))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("pk"))
+    )
+    counts = {_as_date(row["week"]): row["n"] for row in rows}
+    weeks, week = [], week_start(period.start)
+    while week <= period.end:
+        weeks.append((week, counts.get(week, 0)))
+        week += datetime.timedelta(days=7)
+    return weeks
+
+
+def session_gaps(*, programme: Programme, period: Period, team_ids: set[int] | None = None) -> list[int]:
+    """Days since the pairing's previous confirmed session, for every confirmed session held in the period.
+
+    One query. The previous session comes from a correlated subquery rather than a ``Lag`` window: SQL applies
+    WHERE before window functions, so a ``Lag`` over sessions limited to the period would lose each pairing's
+    last session before it (and Django cannot filter the outer rows of a window query on a plain column).
+    A true median is not portable SQL (PostgreSQL has PERCENTILE_CONT, SQLite nothing), so the database
+    returns the gap values only and ``ProgrammeDashboard.median_gap_days`` takes the median in Python.
+    """
+    previous = (
+        MentoringSession.objects.confirmed()
+        .filter(pairing=OuterRef("pairing"))
+        .filter(Q(held_on__lt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__lt=OuterRef("pk")))
+        .order_by("-held_on", "-pk")
+        .values("held_on")[:1]
+    )
+    gaps = (
+        _confirmed_sessions(programme, period, team_ids)
+        .annotate(previous=Subquery(previous, output_field=DateField()))
+        .filter(previous__isnull=False)
+        .annotate(gap=ExpressionWrapper(F("held_on") - F("previous"), output_field=DurationField()))
+        .order_by()
+        .values_list("gap", flat=True)
+    )
+    return [gap.days for gap in gaps]
+
+
+def time_by_team(
+    *, programme: Programme, period: Period, units: dict[int, str], team_ids: set[int] | None = None
+) -> list[TeamTime]:
+    """Protected hours allocated (what the workplace offers) against used (what people take up), per team.
+
+    Allocated: the participants' allocations for every month the period touches, declined ones left out
+    (allocations are monthly, so a period cut mid-month counts those months whole). Used: confirmed session
+    hours and completed training hours in the period, counted by ``programmes.selectors.time``'s own building
+    blocks. One query, grouped by the person's team.
+    """
+    allocations = (
+        TimeAllocation.objects.filter(
+            programme=OuterRef("programme"),
+            person=OuterRef("person"),
+            month__gte=month_start(period.start),
+            month__lte=period.end,
+        )
+        .exclude(status=TimeAllocation.Status.DECLINED)
+        .order_by()
+        .values("person")
+        .annotate(tenths=Sum(time_selectors._tenths(F("hours"))))
+        .values("tenths")
+    )
+    start, end = period.start, period.end_exclusive
+    rows = (
+        Membership.objects.participants()
+        .filter(_person_in(team_ids), programme=programme)
+        .annotate(
+            allocated_tenths=Coalesce(Subquery(allocations, output_field=IntegerField()), 0),
+            used_tenths=time_selectors._training_tenths(start, end) + time_selectors._session_tenths(start, end),
+        )
+        .order_by()
+        .values("person__org_unit")
+        .annotate(people=Count("pk"), allocated=Sum("allocated_tenths"), used=Sum("used_tenths"))
+    )
+    teams = [
+        TeamTime(
+            team=units.get(row["person__org_unit"], "No team recorded"),
+            people=row["people"],
+            hours=Hours.from_tenths(row["allocated"] or 0, row["used"] or 0),
+        )
+        for row in rows
+    ]
+    return sorted(teams, key=lambda t: t.team.lower())
+
+
+def training_compliance(
+    *, programme: Programme, today: datetime.date, team_ids: set[int] | None = None
+) -> list[RoleCompliance]:
+    """Per role: participants whose required training is met, met but expiring within 30 days, or missing
+    (overrides do not count as met). Four queries: the memberships, then ``readiness_for_memberships``'s
+    requirements, records and overrides."""
+    memberships = list(Membership.objects.participants().filter(_person_in(team_ids), programme=programme))
+    counts = {role: {"met": 0, "expiring": 0, "missing": 0} for role in (Role.MENTOR, Role.MENTEE)}
+    for readiness in readiness_for_memberships(memberships=memberships, on=today):
+        state = "missing" if not readiness.ready else "expiring" if readiness.expiring else "met"
+        counts[readiness.role][state] += 1
+    return [RoleCompliance(role=f"{Role(r).label}s", people=sum(c.values()), **c) for r, c in counts.items()]
+
+
+def health_by_month(
+    *, programme: Programme, months: list[datetime.date], team_ids: set[int] | None = None
+) -> list[HealthMonth]:
+    """The relationship health score per month: the Likert answers of responses to health-check rounds
+    submitted that month, summed and counted so that any span of months can be averaged (one query)."""
+    if not months:
+        return []
+    answers = Answer.objects.filter(
+        response__round__programme=programme,
+        response__round__survey__kind=Survey.Kind.HEALTH,
+        question__kind=Question.Kind.LIKERT,
+        likert__isnull=False,
+        response__submitted_on__gte=months[0],
+        response__submitted_on__lt=month_after(months[-1]),
+    )
+    if team_ids is not None:
+        answers = answers.filter(response__team__in=team_ids)
+    rows = (
+        answers.annotate(month=TruncMonth("response__submitted_on"))
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("likert"), answers=Count("pk"), responses=Count("response", distinct=True))
+    )
+    found = {_as_date(row["month"]): row for row in rows}
+    empty = {"responses": 0, "answers": 0, "total": 0}
+    return [
+        HealthMonth(
+            month=m,
+            responses=found.get(m, empty)["responses"],
+            answers=found.get(m, empty)["answers"],
+            total=found.get(m, empty)["total"] or 0,
+        )
+        for m in months
+    ]
+
+
+def goal_figures(*, programme: Programme, period: Period, team_ids: set[int] | None = None) -> Goals:
+    """Goals by status and their mean progress (dropped goals left out of the mean), of the pairings current
+    now or closed since the period began. Counts and percentages only, never a title (one query)."""
+    closed = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
+    row = (
+        Goal.objects.filter(_pairing_in(team_ids, "pairing__"), pairing__programme=programme)
+        .filter(
+            Q(pairing__status__in=Pairing.CURRENT) | Q(pairing__status__in=closed, pairing__ended_on__gte=period.start)
+        )
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            mean=Avg("progress", filter=~Q(status=Goal.Status.DROPPED)),
+            **{s: Count("pk", filter=Q(status=s)) for s in Goal.Status.values},
+        )
+    )
+    return Goals(
+        by_status=[(s.label, row[s.value]) for s in Goal.Status],
+        total=row["total"],
+        mean_progress=None if row["mean"] is None else round(float(row["mean"])),
+    )
+
+
+HEALTH_TREND_MONTHS = 6  # the trend line shows at least this many months, ending with the period's last
+
+
+def programme_dashboard(
+    *,
+    programme: Programme,
+    period: Period,
+    today: datetime.date,
+    units: dict[int, str],
+    team_ids: set[int] | None = None,
+) -> ProgrammeDashboard:
+    """Every figure of a programme's dashboard: 11 queries whatever the programme's size (named below; the
+    training records query is skipped when the programme requires no training, and all of training's when it
+    has no participants yet)."""
+    pairings = pairing_figures(programme=programme, period=period, today=today, team_ids=team_ids)  # 1
+    return ProgrammeDashboard(
+        period=period,
+        enrolment=enrolment_figures(programme=programme, team_ids=team_ids),  # 2
+        active_pairings=pairings["active"],
+        paused_pairings=pairings["paused"],
+        states=pairings["states"],
+        ended_early=pairings["ended_early"],
+        sessions_per_week=sessions_per_week(programme=programme, period=period, team_ids=team_ids),  # 3
+        gaps=session_gaps(programme=programme, period=period, team_ids=team_ids),  # 4
+        time_by_team=time_by_team(programme=programme, period=period, units=units, team_ids=team_ids),  # 5
+        compliance=training_compliance(programme=programme, today=today, team_ids=team_ids),  # 6 to 9
+        health=Health(  # 10
+            months=health_by_month(
+                programme=programme, months=period.months(at_least=HEALTH_TREND_MONTHS), team_ids=team_ids
+            ),
+            period_months=frozenset(period.months()),
+        ),
+        goals=goal_figures(programme=programme, period=period, team_ids=team_ids),  # 11
+    )
+
+
+# --- Across a coordinator's programmes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    programme: Programme
+    applicants: int
+    approved: int
+    unmatched: int
+    active_pairings: int
+    sessions_this_month: int
+    states: list[StateCount]
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated count per programme (``OuterRef("pk")``), as a subquery: no join multiplies another."""
+    counted = queryset.order_by().values("programme").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def coordinator_overview(*, person: Person, today: datetime.date) -> list[ProgrammeRow]:
+    """One row per programme the person coordinates: headline figures and check-in states. Two queries: the
+    programmes with their figures, then the check-in states of all their pairings grouped by programme."""
+    mine = Q(programme=OuterRef("pk"))
+    applications = Application.objects.filter(mine)
+    approved_mentees = applications.filter(status=Application.Status.APPROVED, role=Role.MENTEE)
+    current = Pairing.objects.filter(programme=OuterRef("programme"), mentee=OuterRef("person")).current()
+    month = month_start(today)
+    programmes = list(
+        Programme.objects.with_role(person, Role.COORDINATOR)
+        .annotate(
+            applicants=_count(applications),
+            approved=_count(applications.filter(status=Application.Status.APPROVED)),
+            unmatched=_count(approved_mentees.filter(~Exists(current))),
+            active_pairings=_count(Pairing.objects.filter(mine, status=Pairing.Status.ACTIVE)),
+            sessions_this_month=_count(
+                MentoringSession.objects.confirmed()
+                .filter(pairing__programme=OuterRef("pk"), held_on__gte=month, held_on__lt=month_after(month))
+                .annotate(programme=F("pairing__programme"))
+            ),
+        )
+        .order_by("name")
+    )
+    if not programmes:
+        return []
+    # Each programme has its own grace days: one condition per distinct value keeps this a single query.
+    graces = {p.escalation_grace_days for p in programmes}
+
+    def in_state(state: str) -> Q:
+        return reduce(
+            or_,
+            (Q(programme__escalation_grace_days=g) & state_filter(state, today=today, grace_days=g) for g in graces),
+        )
+
+    states = {
+        row["programme"]: row
+        for row in Pairing.objects.filter(programme__in=programmes)
+        .order_by()
+        .values("programme")
+        .annotate(**{s: Count("pk", filter=in_state(s)) for s in CheckinState.ORDER})
+    }
+    return [
+        ProgrammeRow(
+            programme=p,
+            applicants=p.applicants,
+            approved=p.approved,
+            unmatched=p.unmatched,
+            active_pairings=p.active_pairings,
+            sessions_this_month=p.sessions_this_month,
+            states=[StateCount(s, *CheckinState.LABELS[s], states.get(p.pk, {}).get(s, 0)) for s in CheckinState.ORDER],
+        )
+        for p in programmes
+    ]

@@ -486,6 +486,11 @@ MATRIX: dict[str, Entry] = {
     ),
     "programmes:email_preferences": Entry(roles(200, anonymous=LOGIN)),
     # --- end of notification centre ---
+    # --- coordinator dashboard (issue 6): the programme's coordinators only; anyone coordinating somewhere
+    # sees the overview of their own programmes ---
+    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:dashboard_all": Entry(area_page(coordinator=200)),
+    # --- end of coordinator dashboard ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

@@ -1,0 +1,114 @@
+"""The coordinator dashboards: one programme's figures and charts, and a row per programme across all of a
+coordinator's programmes. Figures and charts only: no names, no summaries, notes or goal titles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from programmes.models import OrgUnit
+from programmes.permissions import Area, area_required, get_programme_for
+
+from . import charts, selectors
+from .forms import DashboardFilterForm
+
+STATE_COLOURS = {"on_track": charts.GREEN, "due_soon": charts.BLUE, "overdue": charts.ORANGE, "escalated": charts.RED}
+
+
+def _state_series(states: list[selectors.StateCount]) -> list[tuple[str, str]]:
+    return [(s.label, STATE_COLOURS[s.key]) for s in states]
+
+
+def programme_charts(d: selectors.ProgrammeDashboard) -> dict[str, str]:
+    """The dashboard's four charts as SVG markup; the template puts each one's numbers in a table beside it."""
+    scored = [m for m in d.health.months if m.score is not None]
+    return {
+        "sessions": charts.bar_chart(
+            chart_id="chart-sessions",
+            title="Confirmed sessions per week",
+            description=f"{d.sessions_in_period} confirmed sessions in {d.period.label}, "
+            f"over {len(d.sessions_per_week)} weeks starting on Mondays.",
+            bars=[(f"{week.day} {week:%b}", n) for week, n in d.sessions_per_week],
+            unit="sessions",
+        ),
+        "states": charts.stacked_bars(
+            chart_id="chart-states",
+            title="Check-in states of the active pairings today",
+            description=", ".join(f"{s.label}: {s.count}" for s in d.states) + ".",
+            series=_state_series(d.states),
+            rows=[("Active pairings", [s.count for s in d.states])],
+            width=420,
+            label_width=0,
+            row_height=48,
+        ),
+        "time": charts.paired_bars(
+            chart_id="chart-time",
+            title="Protected hours by team: allocated against used",
+            description=f"Hours allocated and used in {d.period.label}, for {len(d.time_by_team)} teams.",
+            series=(("Allocated", charts.TEAL), ("Used", charts.ORANGE)),
+            groups=[(t.team, t.allocated, t.hours.used) for t in d.time_by_team],
+            unit="h",
+        ),
+        "health": charts.line_chart(
+            chart_id="chart-health",
+            title="Relationship health by month (1 to 5)",
+            description=f"Mean health-check answer per month; {len(scored)} of {len(d.health.months)} months "
+            f"have answers. {d.health.trend}",
+            points=[(f"{m.month:%b %Y}", m.score) for m in d.health.months],
+        ),
+    }
+
+
+def overview_chart(rows: list[selectors.ProgrammeRow]) -> str:
+    states = rows[0].states if rows else []
+    return charts.stacked_bars(
+        chart_id="chart-programmes",
+        title="Check-in states of active pairings, per programme",
+        description=f"{len(rows)} programmes; the table below gives every number.",
+        series=_state_series(states),
+        rows=[(row.programme.name, [s.count for s in row.states]) for row in rows],
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    # Queries: session, user, the programme and my roles in it (access), the navigation's areas, every org
+    # unit (team choices and labels), the team's sub-teams (only with a team chosen), then the figures (11, each
+    # named in selectors.programme_dashboard).
+    programme = get_programme_for(request.user, pk, manage=True)
+    today = timezone.localdate()
+    units = selectors.org_units()
+    form = DashboardFilterForm(request.GET or None, units=units, today=today)
+    period, team, problems = form.choice()
+    team_ids = OrgUnit.objects.subtree_ids(team) if team else None
+    figures = selectors.programme_dashboard(
+        programme=programme,
+        period=period,
+        today=today,
+        units={unit.pk: str(unit) for unit in units},
+        team_ids=team_ids,
+    )
+    context = {
+        "programme": programme,
+        "form": form,
+        "problems": problems,
+        "team": team,
+        "d": figures,
+        "charts": programme_charts(figures),
+        "today": today,
+        "active_tab": "dashboard",
+    }
+    return render(request, "evaluation/dashboard.html", context)
+
+
+@area_required(Area.COORDINATING)
+def dashboard_all(request: HttpRequest) -> HttpResponse:
+    # Queries: session, user, areas (access and navigation), the coordinated programmes with their figures,
+    # the check-in states of their pairings grouped by programme.
+    today = timezone.localdate()
+    rows = selectors.coordinator_overview(person=request.user, today=today)
+    return render(
+        request, "evaluation/dashboard_all.html", {"rows": rows, "chart": overview_chart(rows), "today": today}
+    )
