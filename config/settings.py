@@ -333,6 +333,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+# --- Alerts and interventions (issue 6) ---
+# Each sweep selects what is due up to now: an open silence alert stops a second one, and each intervention's
+# follow-up reminder is claimed by a conditional UPDATE, so extra or missed ticks neither repeat nor lose one.
+CELERY_BEAT_SCHEDULE["raise-silence-alerts"] = {
+    "task": "evaluation.tasks.raise_silence_alerts",
+    "schedule": crontab(hour=6, minute=15),
+}
+CELERY_BEAT_SCHEDULE["remind-intervention-follow-ups"] = {
+    "task": "evaluation.tasks.remind_intervention_follow_ups",
+    "schedule": crontab(hour="7-18", minute=5),
+}
+# --- end of alerts and interventions ---
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -267,6 +267,23 @@ def _mentee_notification(cast: dict) -> dict:
     return {"pk": note.pk}
 
 
+# --- Alerts and interventions (issue 6): an alert and an open intervention, made on first use ---
+
+
+def _intervention(cast: dict):
+    from evaluation.models import Intervention
+
+    pairing = cast["pairing"]
+    return Intervention.objects.filter(programme=pairing.programme).first() or Intervention.objects.create(
+        programme=pairing.programme, pairing=pairing, kind="call", note="Matrix note", created_by=cast["coordinator"]
+    )
+
+
+PROGRAMME_ALERT = lambda cast: {"pk": cast["pairing"].programme_id, "alert_pk": ALERT(cast)["pk"]}  # noqa: E731
+INTERVENTION = lambda cast: {"pk": cast["pairing"].programme_id, "intervention_pk": _intervention(cast).pk}  # noqa: E731
+# --- end of alerts and interventions ---
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(
         roles(
@@ -491,6 +508,19 @@ MATRIX: dict[str, Entry] = {
     "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
     "evaluation:dashboard_all": Entry(area_page(coordinator=200)),
     # --- end of coordinator dashboard ---
+    # --- Alerts and interventions (issue 6): the programme's coordinators only; the pair, the committee and
+    # everyone else never see an alert, an intervention or its note. A new intervention without an alert,
+    # pairing or participant sends the coordinator back to the alerts; closing without an outcome re-shows
+    # the page with the error. ---
+    "evaluation:alerts": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:alert_acknowledge": Entry(coordinator_post(), kwargs=PROGRAMME_ALERT, method="post"),
+    "evaluation:intervention_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:intervention_create": Entry(
+        members_only(coordinator=REDIRECT, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+    ),
+    "evaluation:intervention_detail": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION),
+    "evaluation:intervention_close": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION, method="post"),
+    # --- end of alerts and interventions ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
