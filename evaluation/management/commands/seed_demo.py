@@ -5,6 +5,7 @@ their relationships) and evaluation (surveys, interventions, reports)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluation.demo_interventions import seed_interventions
 from mentoring.demo import seed_pairings
 from mentoring.demo_relationships import seed_relationships
 from mentoring.models import MentoringSession
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 programme=org["running"], mentors=org["running_mentors"], mentees=org["running_mentees"]
             )
             seed_relationships(programme=org["running"], pairings=pairings)
+            seed_interventions(programme=org["running"])
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
