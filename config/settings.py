@@ -345,6 +345,19 @@ CELERY_BEAT_SCHEDULE["remind-intervention-follow-ups"] = {
     "schedule": crontab(hour="7-18", minute=5),
 }
 # --- end of alerts and interventions ---
+# --- surveys (issue 6) ---
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Opens survey rounds on their day, reminds once before they close, closes them after.
+        "sweep-survey-rounds": {"task": "evaluation.tasks.sweep_survey_rounds", "schedule": 60 * 60},
+        # Health checks and end-of-relationship surveys: invitations due today (a missed day catches up).
+        "invite-to-relationship-surveys": {
+            "task": "evaluation.tasks.invite_to_relationship_surveys",
+            "schedule": crontab(hour=6, minute=15),
+        },
+    }
+)
+# --- end of surveys ---
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -4,6 +4,7 @@ coordinators' alerts and interventions of one programme."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -11,7 +12,7 @@ from mentoring.models import Alert, Pairing
 from programmes.models import Person, Programme, Role
 from programmes.permissions import get_participant_for, get_programme_for
 
-from .models import Intervention
+from .models import Intervention, Question, Survey, SurveyInvitation, SurveyRound
 
 
 def get_report_programme_for(person: Person, pk: int) -> Programme:
@@ -65,3 +66,48 @@ def get_pairing_in(programme: Programme, pk: object) -> Pairing:
 def get_participant_in(programme: Programme, pk: object) -> Person:
     """A mentor or mentee of ``programme``; anybody else (a committee member, an outsider) is a 404."""
     return get_participant_for(programme, _int_or_404(pk)).person
+
+
+# --- surveys (issue 6) ---
+# Survey templates, rounds and results: the programme's coordinators only (outsiders 404, other members 403).
+# A programme sees its own surveys and the built-ins; built-ins are read-only (403 on a change). An invitation
+# is its person's alone: anyone else, whatever their roles, gets a 404.
+
+
+def get_survey_for(person: Person, pk: int, survey_pk: int, *, edit: bool = False) -> Survey:
+    programme = get_programme_for(person, pk, manage=True)
+    survey = get_object_or_404(Survey.objects.filter(Q(programme=programme) | Q(programme__isnull=True)), pk=survey_pk)
+    if edit and survey.programme_id is None:
+        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+    survey.for_programme = programme  # keeps my_roles for the page
+    if survey.programme_id:
+        survey.programme = programme  # saves a query
+    return survey
+
+
+def get_question_for(person: Person, pk: int, survey_pk: int, question_pk: int) -> Question:
+    survey = get_survey_for(person, pk, survey_pk, edit=True)
+    question = get_object_or_404(Question.objects.filter(survey=survey), pk=question_pk)
+    question.survey = survey
+    return question
+
+
+def get_round_for(person: Person, pk: int, round_pk: int) -> SurveyRound:
+    programme = get_programme_for(person, pk, manage=True)
+    survey_round = get_object_or_404(
+        SurveyRound.objects.filter(programme=programme).select_related("survey"), pk=round_pk
+    )
+    survey_round.programme = programme
+    return survey_round
+
+
+def get_invitation_for(person: Person, invitation_pk: int) -> SurveyInvitation:
+    return get_object_or_404(
+        SurveyInvitation.objects.filter(person=person).select_related(
+            "round__survey", "round__programme", "pairing__mentor", "pairing__mentee"
+        ),
+        pk=invitation_pk,
+    )
+
+
+# --- end of surveys ---

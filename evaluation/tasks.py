@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import alerts, interventions
+from . import alerts, interventions, surveys
 
 # --- Alerts and interventions (issue 6) ---------------------------------------------------------------------
 
@@ -19,3 +19,23 @@ def raise_silence_alerts() -> int:
 def remind_intervention_follow_ups() -> int:
     # Hourly in the working day; each intervention is claimed by a conditional UPDATE, so it is reminded once.
     return interventions.intervention_follow_ups_remind()
+
+
+# --- surveys (issue 6) ---
+
+
+@shared_task
+def sweep_survey_rounds() -> dict[str, int]:
+    # Hourly: open the rounds whose day has come, remind (once) those closing soon, close those past their last
+    # day. Each step is claimed by a conditional UPDATE, so repeated or missed ticks do no harm.
+    return surveys.survey_rounds_sweep()
+
+
+@shared_task
+def invite_to_relationship_surveys() -> dict[str, int]:
+    # Daily: health checks due (30 days after the start, then every 60), end-of-relationship surveys of pairings
+    # that closed, and the one reminder of each. The invitation's unique key makes a repeated day send nothing.
+    return surveys.relationship_surveys_sweep()
+
+
+# --- end of surveys ---

@@ -31,3 +31,37 @@ urlpatterns = [
     ),
     # --- end of alerts and interventions ---
 ]
+
+# --- surveys (issue 6) ---
+from . import views_surveys  # noqa: E402
+
+urlpatterns += [
+    path("programmes/<int:pk>/surveys/", views_surveys.survey_list, name="survey_list"),
+    path("programmes/<int:pk>/surveys/new/", views_surveys.survey_create, name="survey_create"),
+    path("programmes/<int:pk>/surveys/<int:survey_pk>/", views_surveys.survey_edit, name="survey_edit"),
+    path(
+        "programmes/<int:pk>/surveys/<int:survey_pk>/questions/new/",
+        views_surveys.question_add,
+        name="question_add",
+    ),
+    path(
+        "programmes/<int:pk>/surveys/<int:survey_pk>/questions/<int:question_pk>/",
+        views_surveys.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "programmes/<int:pk>/surveys/<int:survey_pk>/questions/<int:question_pk>/delete/",
+        views_surveys.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "programmes/<int:pk>/surveys/<int:survey_pk>/questions/<int:question_pk>/move/",
+        views_surveys.question_move,
+        name="question_move",
+    ),
+    path("programmes/<int:pk>/surveys/<int:survey_pk>/send/", views_surveys.round_create, name="round_create"),
+    path("programmes/<int:pk>/rounds/<int:round_pk>/", views_surveys.round_results, name="round_results"),
+    path("surveys/", views_surveys.my_surveys, name="my_surveys"),
+    path("surveys/<int:invitation_pk>/", views_surveys.survey_answer, name="survey_answer"),
+]
+# --- end of surveys ---

@@ -13,6 +13,7 @@ from programmes.permissions import Area, area_required, get_programme_for
 
 from . import charts, selectors
 from .forms import DashboardFilterForm
+from .surveys import learning_environment_heatmap
 
 STATE_COLOURS = {"on_track": charts.GREEN, "due_soon": charts.BLUE, "overdue": charts.ORANGE, "escalated": charts.RED}
 
@@ -97,6 +98,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "d": figures,
         "charts": programme_charts(figures),
+        # The latest learning-environment audit, team by team (teams under 5 answers hidden): 3 queries.
+        "heatmap": learning_environment_heatmap(programme=programme),
         "today": today,
         "active_tab": "dashboard",
     }

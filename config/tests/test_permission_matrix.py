@@ -282,6 +282,52 @@ def _intervention(cast: dict):
 PROGRAMME_ALERT = lambda cast: {"pk": cast["pairing"].programme_id, "alert_pk": ALERT(cast)["pk"]}  # noqa: E731
 INTERVENTION = lambda cast: {"pk": cast["pairing"].programme_id, "intervention_pk": _intervention(cast).pk}  # noqa: E731
 # --- end of alerts and interventions ---
+# --- surveys (issue 6): a programme survey with a question (never sent, so it can change), a round of the
+# built-in feedback survey, and an invitation of the mentee to it; made on first use ---
+
+
+def _survey(cast: dict):
+    from evaluation.models import Question, Survey
+
+    programme = cast["pairing"].programme
+    survey = Survey.objects.filter(programme=programme, title="Matrix survey").first()
+    if survey is None:
+        survey = Survey.objects.create(programme=programme, title="Matrix survey")
+        Question.objects.create(survey=survey, text="Matrix question")
+    return survey
+
+
+def _survey_round(cast: dict):
+    from django.utils import timezone
+
+    from evaluation.models import SurveyInvitation, SurveyRound
+    from evaluation.surveys import surveys_ensure_builtin
+
+    programme = cast["pairing"].programme
+    found = SurveyRound.objects.filter(programme=programme, title="Matrix round").first()
+    if found is None:
+        today = timezone.localdate()
+        found = SurveyRound.objects.create(
+            survey=surveys_ensure_builtin()["feedback"],
+            programme=programme,
+            title="Matrix round",
+            status=SurveyRound.Status.OPEN,
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=14),
+        )
+        SurveyInvitation.objects.create(round=found, person=cast["mentee"], due_on=today)
+    return found
+
+
+SURVEY = lambda cast: {"pk": cast["pairing"].programme_id, "survey_pk": _survey(cast).pk}  # noqa: E731
+SURVEY_QUESTION = lambda cast: {  # noqa: E731
+    "pk": cast["pairing"].programme_id,
+    "survey_pk": _survey(cast).pk,
+    "question_pk": _survey(cast).questions.first().pk,
+}
+SURVEY_ROUND = lambda cast: {"pk": cast["pairing"].programme_id, "round_pk": _survey_round(cast).pk}  # noqa: E731
+INVITATION = lambda cast: {"invitation_pk": _survey_round(cast).invitations.get().pk}  # noqa: E731
+# --- end of surveys ---
 
 
 MATRIX: dict[str, Entry] = {
@@ -521,6 +567,20 @@ MATRIX: dict[str, Entry] = {
     "evaluation:intervention_detail": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION),
     "evaluation:intervention_close": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION, method="post"),
     # --- end of alerts and interventions ---
+    # --- surveys (issue 6): templates, rounds and results for the programme's coordinators only; "My surveys"
+    # for participants; an invitation is its person's own (the mentee's here), everyone else never learns of it ---
+    "evaluation:survey_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:survey_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:survey_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
+    "evaluation:question_add": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
+    "evaluation:question_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION),
+    "evaluation:question_delete": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION),
+    "evaluation:question_move": Entry(coordinator_post(), kwargs=SURVEY_QUESTION, method="post"),
+    "evaluation:round_create": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
+    "evaluation:round_results": Entry(COORDINATORS_ONLY, kwargs=SURVEY_ROUND),
+    "evaluation:my_surveys": Entry(area_page(mentor=200, mentee=200)),
+    "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION),
+    # --- end of surveys ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

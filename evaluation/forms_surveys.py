@@ -1,0 +1,122 @@
+"""Forms of the survey part (issue 6, point 4): templates, questions, rounds, and the answer form."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Question, SurveyRound
+from .surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to everyone asked, above the questions.",
+    )
+    anonymous = forms.BooleanField(
+        required=False,
+        help_text="Answers are stored without any link to the person; comments are shown only once five people "
+        "have answered. Cannot change once the survey is sent.",
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300)
+    kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices)
+    choices = forms.CharField(
+        label="Options",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For a one-choice question: one option a line, 2 to 12 of them.",
+    )
+    required = forms.BooleanField(required=False, initial=True, help_text="People must answer it to send the survey.")
+    dimension = forms.ChoiceField(
+        label="Learning-environment dimension",
+        required=False,
+        choices=Question.Dimension.choices,
+        help_text="Optional, for scale questions: the team heat map shows each dimension's mean.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            try:
+                data["choices"] = options_clean(kind, (data.get("choices") or "").splitlines())
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field, errors)
+            if data.get("dimension") and kind != Question.Kind.LIKERT:
+                self.add_error(
+                    "dimension", "Only questions on the scale of 1 to 5 can describe the learning environment."
+                )
+        return data
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="What people see, e.g. “Programme feedback: mid-point”.")
+    audience = forms.ChoiceField(label="Who is asked", choices=SurveyRound.Audience.choices)
+    opens_on = forms.DateField(label="Opens on", widget=DATE, help_text="Everyone asked is told on this day.")
+    closes_on = forms.DateField(label="Closes on", widget=DATE, help_text="A reminder goes a few days before.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and opens_on < timezone.localdate():
+            self.add_error("opens_on", "A round cannot open in the past.")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The round must close on or after the day it opens.")
+        return data
+
+    @staticmethod
+    def initial_for(title: str, today: datetime.date) -> dict:
+        return {
+            "title": title,
+            "audience": SurveyRound.Audience.PARTICIPANTS,
+            "opens_on": today,
+            "closes_on": today + datetime.timedelta(days=14),
+        }
+
+
+LIKERT_CHOICES = [(str(v), f"{v} · {label}") for v, label in LIKERT_LABELS.items()]
+
+
+class AnswerForm(forms.Form):
+    """One field per question, named ``q<question id>``; the service checks every answer again."""
+
+    may_quote = forms.BooleanField(required=False, label="The committee may quote my comments (without my name).")
+
+    def __init__(self, *args, questions: Iterable[Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        quote = self.fields.pop("may_quote")
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind == Question.Kind.LIKERT:
+                field = forms.ChoiceField(choices=LIKERT_CHOICES, widget=forms.RadioSelect)
+            elif question.kind == Question.Kind.CHOICE:
+                field = forms.ChoiceField(choices=[(o, o) for o in question.choices], widget=forms.RadioSelect)
+            else:
+                field = forms.CharField(max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+            field.label = question.text
+            field.required = question.required
+            if not question.required:
+                field.help_text = "Optional."
+            field.error_messages["required"] = "Please answer this question."
+            field.error_messages["invalid_choice"] = "Choose one of the options listed."
+            self.fields[name] = field
+        if any(q.kind == Question.Kind.TEXT for q in self.questions):
+            self.fields["may_quote"] = quote
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
