@@ -701,11 +701,11 @@ def test_the_coordinator_sees_the_end_reason_but_no_reflection_controls(client, 
     assert "closing reflection" not in content.lower().replace("closing reflections stay private", "")
 
 
-def test_the_reflection_page_saves_and_shows_the_survey_as_coming_later(client, cast, closed):
+def test_the_reflection_page_saves_and_points_to_the_end_of_relationship_survey(client, cast, closed):
     url = reverse("mentoring:pairing_reflection", args=[closed.pk])
     client.force_login(cast["mentor"])
     content = client.get(url).content.decode()
-    assert "End-of-relationship survey (coming with evaluation)" in content and 'aria-disabled="true"' in content
+    assert "End-of-relationship survey" in content and reverse("evaluation:my_surveys") in content
     assert client.post(url, {"text": ""}).status_code == 200
     assert not ClosingReflection.objects.exists()
     response = client.post(url, {"text": "Learned to listen."}, follow=True)

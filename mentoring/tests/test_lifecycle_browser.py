@@ -63,11 +63,9 @@ def test_both_accept_the_mentee_ends_early_with_a_rematch_and_keeps_the_reflecti
     page.get_by_role("button", name="End the pairing now").click()
     expect(page.get_by_role("status")).to_contain_text("The coordinators are asked to find a new mentor.")
 
-    # The reflection page: private, with the survey still to come.
+    # The reflection page: private, and pointing to the end-of-relationship survey.
     expect(page.get_by_text("Private: only you will ever read this.")).to_be_visible()
-    expect(page.get_by_text("End-of-relationship survey (coming with evaluation)")).to_have_attribute(
-        "aria-disabled", "true"
-    )
+    expect(page.get_by_role("link", name="My surveys").last).to_have_attribute("href", "/reports/surveys/")
     page.get_by_label("Your closing reflection").fill(REFLECTION)
     page.get_by_role("button", name="Save my reflection").click()
     expect(page.get_by_role("status")).to_contain_text("Your closing reflection is saved. Only you can read it.")
