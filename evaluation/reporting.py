@@ -70,9 +70,16 @@ class Period:
 
     @property
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
+        """The period of the same length just before this one: for a quarter, the quarter before (Q1's 90 days
+        compare with Q4's 92, not with 3 October to 31 December); else the same number of days."""
         end = self.start - datetime.timedelta(days=1)
+        if self.is_quarter:
+            return quarter_from_key(quarter_key(Period(end, end)))
         return Period(end - datetime.timedelta(days=self.days - 1), end)
+
+    @property
+    def is_quarter(self) -> bool:
+        return quarter_from_key(quarter_key(self)) == self
 
     @property
     def label(self) -> str:

@@ -34,9 +34,8 @@ def committee_of(programme: Programme | int) -> list[Person]:
 
 
 def default_title(period: Period) -> str:
-    key = quarter_key(period)
-    if quarter_from_key(key) == period:
-        year, number = key.split("-")
+    if period.is_quarter:
+        year, number = quarter_key(period).split("-")
         return f"{number} {year} report"
     return f"Report for {period.label}"
 
