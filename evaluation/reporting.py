@@ -10,8 +10,9 @@ answers whose writers agreed to be quoted (without their name or team).
 
 Definitions (the period runs from ``start`` to ``end``, both included):
 - applicants: people who applied in the period; approved: people whose application was approved in it;
-- participants: mentors and mentees who had joined by the period's end; in a pairing: in a pairing that had
-  started and not ended by then; training complete: every course their role requires completed and valid then;
+- participants: mentors and mentees who had joined by the period's end (or were in a pairing by then); in a
+  pairing: in a pairing that had started and not ended by then; training complete: every course their role
+  requires completed and valid then;
 - active pairings: pairings running on at least one day of the period;
 - check-in states: the pairings' current schedule, read on the period's end (``mentoring.checkins.state_filter``);
 - sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
@@ -144,6 +145,15 @@ def _active_during(period: Period, prefix: str = "") -> Q:
 def _running_at(day: datetime.date) -> Q:
     return (
         ~Q(status=Pairing.Status.PROPOSED) & Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    )
+
+
+def _joined_by(programme: Programme, day: datetime.date) -> Q:
+    """A membership that counts as a participant on ``day``: joined by then, or already in a pairing by then
+    (someone whose pairing had started took part, whenever their membership row was written)."""
+    started = Pairing.objects.filter(programme=programme, started_on__lte=day).exclude(status=Pairing.Status.PROPOSED)
+    return Q(created_at__date__lte=day) | Q(
+        Exists(started.filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person"))))
     )
 
 
@@ -340,9 +350,6 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
         return ~Q(Exists(missing))
 
-    def joined(day: datetime.date) -> Q:
-        return Q(created_at__date__lte=day)
-
     counts = {
         row["role"]: row
         for row in Membership.objects.participants()
@@ -350,7 +357,7 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         .values("role")
         .annotate(
             **{
-                f"{name}{suffix}": Count("pk", filter=joined(p.end) & condition)
+                f"{name}{suffix}": Count("pk", filter=_joined_by(programme, p.end) & condition)
                 for suffix, p in (("", period), ("_prev", prev))
                 for name, condition in (
                     ("all", Q()),
@@ -474,8 +481,8 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         .filter(programme=programme)
         .values(team=_department("person"))
         .annotate(
-            people=Count("person", distinct=True, filter=Q(created_at__date__lte=period.end)),
-            people_prev=Count("person", distinct=True, filter=Q(created_at__date__lte=prev.end)),
+            people=Count("person", distinct=True, filter=_joined_by(programme, period.end)),
+            people_prev=Count("person", distinct=True, filter=_joined_by(programme, prev.end)),
         )
         .order_by()
     }
