@@ -52,13 +52,11 @@ def change_text(change: Any, unit: str = "") -> str:
     return ("+" if change > 0 else "-") + number_text(abs(change), unit)
 
 
-def _texts(cell: dict[str, Any], unit: str, data: dict[str, Any]) -> dict[str, Any]:
+def _texts(cell: dict[str, Any], unit: str, data: dict[str, Any], *, compared: bool = True) -> dict[str, Any]:
     return {
         **cell,
         "text": value_text(cell["value"], unit, data),
-        "previous_text": "–"
-        if cell["previous"] is None and cell["value"] is None
-        else value_text(cell["previous"], unit, data),
+        "previous_text": value_text(cell["previous"], unit, data) if compared else "–",
         "change_text": change_text(cell["change"], unit),
         "hidden": cell["value"] is None,
     }
@@ -85,12 +83,12 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _present_table(table: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    units = table["units"]
+    units, compared = table["units"], table.get("compared", True)
     table["body"] = [
         {
             "label": row,
-            "cells": [_texts(c, u, data) for c, u in zip(cells, units, strict=True)],
-            "total": _texts(table["row_totals"][i], "", data) if table["row_totals"] else None,
+            "cells": [_texts(c, u, data, compared=compared) for c, u in zip(cells, units, strict=True)],
+            "total": _texts(table["row_totals"][i], "", data, compared=compared) if table["row_totals"] else None,
         }
         for i, (row, cells) in enumerate(zip(table["rows"], table["cells"], strict=True))
     ]
@@ -156,8 +154,10 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     """Section, table, row, metric, value, previous, change: one line per figure and per table cell."""
     yield ["section", "table", "row", "metric", "value", "previous", "change", "unit"]
 
-    def line(section: str, table: str, row: str, metric: str, cell: dict[str, Any], unit: str) -> list[Any]:
-        previous = "" if cell["previous"] is None and cell["value"] is None else _numeric(cell["previous"], data)
+    def line(
+        section: str, table: str, row: str, metric: str, cell: dict[str, Any], unit: str, compared: bool = True
+    ) -> list[Any]:
+        previous = _numeric(cell["previous"], data) if compared else ""
         return [
             csv_cell(section),
             csv_cell(table),
@@ -178,9 +178,17 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     for section_title, t in tables:
         for i, row in enumerate(t["rows"]):
             for col, cell, unit in zip(t["cols"], t["cells"][i], t["units"], strict=True):
-                yield line(section_title, t["title"], row, col, cell, unit)
+                yield line(section_title, t["title"], row, col, cell, unit, t.get("compared", True))
             if t["row_totals"]:
-                yield line(section_title, t["title"], row, t["row_total_label"], t["row_totals"][i], "")
+                yield line(
+                    section_title,
+                    t["title"],
+                    row,
+                    t["row_total_label"],
+                    t["row_totals"][i],
+                    "",
+                    t.get("compared", True),
+                )
         if t["col_totals"]:
             for col, cell, unit in zip(t["cols"], t["col_totals"], t["units"], strict=True):
                 yield line(section_title, t["title"], "Total", col, cell, unit)

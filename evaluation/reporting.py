@@ -231,6 +231,7 @@ def _table(
         "col_totals": [cell(now.column_totals[c], before.column_totals[c], c) for c in cols] if column_totals else None,
         "total": cell(now.total, before.total, None) if row_totals and column_totals else None,
         "row_total_label": row_total_label,
+        "compared": True,
     }
 
 
@@ -508,7 +509,7 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     now, before = grid(""), grid("_prev")
     table = _table(
         "team",
-        "By department",
+        "Participants, pairings, sessions and hours by department",
         teams,
         TEAM_COLS,
         now,
@@ -563,6 +564,7 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
         row_total_label="Sessions held",
     )
     # Months of the previous period are other months: no comparison month by month.
+    table["compared"] = False
     for cell in [*table["cells"][0], *table["row_totals"]]:
         cell["previous"] = cell["change"] = None
     return table

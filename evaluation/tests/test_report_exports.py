@@ -90,17 +90,17 @@ def test_a_suppressed_cell_is_in_words_in_the_pdf_and_the_csv_never_its_number(c
     assert "fewer than 5" in chunk
     assert not re.search(r"\d", chunk.replace("fewer than 5", "")), chunk
     rows = csv_rows(client.get(reverse("evaluation:report_csv", args=[submitted.pk])))
-    finance = [r for r in rows if r[1] == "By department" and r[2] == "Finance"]
+    finance = [r for r in rows if r[0] == "By department" and r[2] == "Finance"]
     assert [r[3] for r in finance] == ["Participants", "Active pairings", "Sessions held", "Confirmed hours"]
     assert all(r[4] == "fewer than 5" and r[6] == "" for r in finance)
-    engineering = {r[3]: r[4] for r in rows if r[1] == "By department" and r[2] == "Engineering"}
+    engineering = {r[3]: r[4] for r in rows if r[0] == "By department" and r[2] == "Engineering"}
     assert engineering == {
         "Participants": "9",
         "Active pairings": "8",
         "Sessions held": "8",
         "Confirmed hours": "8.0",
     }
-    totals = {r[3]: r[4] for r in rows if r[1] == "By department" and r[2] == "Total"}
+    totals = {r[3]: r[4] for r in rows if r[0] == "By department" and r[2] == "Total"}
     assert totals["Participants"] == "36"
 
 
@@ -110,6 +110,13 @@ def test_the_csv_lists_every_figure_with_previous_and_change(client, cast, submi
     assert rows[0] == ["section", "table", "row", "metric", "value", "previous", "change", "unit"]
     by_metric = {r[3]: r for r in rows if r[1] == ""}
     assert by_metric["Active pairings"][4:7] == ["18", "17", "1"]
+    months = [r for r in rows if r[1] == "Sessions held by month"]
+    assert [(r[3], r[4], r[5]) for r in months] == [
+        ("Jan 2026", "0", ""),
+        ("Feb 2026", "17", ""),
+        ("Mar 2026", "0", ""),
+        ("Sessions held", "17", ""),  # other months than the previous period's: no comparison
+    ]
     assert by_metric["Confirmed hours"][4:] == ["17.0", "fewer than 5", "", "h"]
 
 
@@ -120,7 +127,7 @@ def test_csv_cells_typed_by_people_cannot_run_as_formulas(client, cast):
     report = services.report_create(programme=programme, by=cast["coordinator"], period=QUARTER)
     client.force_login(cast["coordinator"])
     rows = csv_rows(client.get(reverse("evaluation:report_csv", args=[report.pk])))  # a draft's live figures
-    departments = {r[2] for r in rows if r[1] == "By department"}
+    departments = {r[2] for r in rows if r[0] == "By department"}
     assert '\'=HYPERLINK("http://x")' in departments
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
