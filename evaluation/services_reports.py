@@ -9,8 +9,6 @@ member has signed off. Notices carry names and the report's title, never what a 
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +17,7 @@ from programmes.models import Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
-from .reporting import Period, quarter_from_key, quarter_key, report_figures
+from .reporting import Period, quarter_key, report_figures
 
 MAX_PERIOD_DAYS = 366
 REVIEWABLE = (Report.Status.SUBMITTED, Report.Status.UNDER_REVIEW)
@@ -196,12 +194,3 @@ def report_publish(*, report: Report, by: Person) -> Report:
         url=report.get_absolute_url(),
     )
     return report
-
-
-def period_from_choice(
-    *, quarter: str = "", start: datetime.date | None = None, end: datetime.date | None = None
-) -> Period:
-    """A quarter key ("2026-Q1") or custom dates, as a Period (the form checks which one was given)."""
-    if quarter:
-        return quarter_from_key(quarter)
-    return Period(start, end)

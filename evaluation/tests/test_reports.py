@@ -259,6 +259,35 @@ def test_a_committee_member_comments_and_signs_off_on_the_page(client, world, co
     assert Report.objects.get().status == Report.Status.PUBLISHED
 
 
+def test_a_coordinator_writes_the_narrative_of_a_draft_only(client, world, coordinator):
+    report = services.report_create(programme=world, by=coordinator, period=QUARTER)
+    client.force_login(coordinator)
+    url = reverse("evaluation:report_edit", args=[report.pk])
+    response = client.post(url, {"title": "First quarter", "narrative": "We grew.\nAnd learnt."})
+    assert response.url == report.get_absolute_url()
+    content = client.get(report.get_absolute_url()).content.decode()
+    assert "First quarter" in content and "We grew.<br>And learnt." in content
+    assert "the figures below are live" in content
+    client.post(reverse("evaluation:report_submit", args=[report.pk]))
+    response = client.get(url, follow=True)
+    assert "its figures and narrative are frozen" in response.content.decode()
+
+
+def test_the_lists_show_coordinators_their_drafts_and_the_committee_the_submitted(
+    client, world, coordinator, committee_member
+):
+    services.report_create(programme=world, by=coordinator, period=QUARTER)
+    client.force_login(coordinator)
+    content = client.get(reverse("evaluation:reports")).content.decode()
+    assert "Q1 2026 report" in content and "New report" in content and "Draft" in content
+    content = client.get(reverse("evaluation:report_list_programme", args=[world.pk])).content.decode()
+    assert "Q1 2026 report" in content
+    client.force_login(committee_member)
+    content = client.get(reverse("evaluation:reports")).content.decode()
+    assert "Q1 2026 report" not in content and "No report has been submitted to the committee yet." in content
+    assert "New report" not in content
+
+
 def _without_tokens(content: bytes) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content.decode())
 
