@@ -38,3 +38,122 @@ def figure_table(counts: dict[str, int]) -> list[Figure]:
             _, index = min(shown)
             figures[index] = Figure(figures[index].label, None)
     return figures
+
+
+# --- Committee reports (issue 6, point 5): tables with complementary suppression ---------------------------------
+# A table shows its totals, so hiding a small cell is not enough: in a row or column with one hidden cell, that
+# cell is the total minus the others. The rules, applied until nothing changes:
+#   1. A cell (a total too) describing 1 to 4 people is hidden. A cell describing nobody shows its 0: it tells
+#      nothing about anyone. (A caller counts the people a cell is *about*: the sessions of a team's mentees
+#      describe those mentees, even when they held no session.)
+#   2. In every line (a row or a column, or the row of column totals, or the column of row totals) whose total
+#      is shown, the hidden cells are either none or at least two with a value other than 0 (two hidden cells
+#      whose sum is known can each be anything; a hidden 0 beside one other hidden cell protects nothing). If
+#      not, the line's next-smallest visible non-zero cell (fewest people, then smallest value) is hidden too;
+#      if it has none left, its total is hidden instead.
+# So no hidden cell equals its line's total minus the visible cells of the line. (Statistical offices also audit
+# combinations of several lines with linear programming; the tables here are small and this per-line rule is
+# what we promise and test.)
+
+TOTAL = "__total__"
+
+
+def is_small_group(people: int) -> bool:
+    """A figure about 1 to 4 people (under the minimum group size) must not be shown."""
+    return 0 < people < settings.TANDEM_MIN_GROUP_SIZE
+
+
+def suppress_lines(cells: dict, lines: list[tuple[list, object]]) -> set:
+    """The keys to hide, given every cell as ``key -> (value, people)`` and the lines as (member keys, total key).
+
+    Totals are cells too (a row total is a member of the column of row totals). Deterministic: candidates are
+    ordered by people, value, then their position in the line.
+    """
+    hidden = {key for key, (_, people) in cells.items() if is_small_group(people)}
+    changed = True
+    while changed:
+        changed = False
+        for members, total in lines:
+            if total in hidden:
+                continue
+            hidden_members = [k for k in members if k in hidden]
+            if not hidden_members or sum(1 for k in hidden_members if cells[k][0] != 0) >= 2:
+                continue
+            candidates = [
+                (cells[k][1], cells[k][0], i, k) for i, k in enumerate(members) if k not in hidden and cells[k][0] != 0
+            ]
+            hidden.add(min(candidates)[3] if candidates else total)
+            changed = True
+    return hidden
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """What may be shown of a table: ``None`` wherever a value is hidden (the real number is gone)."""
+
+    rows: list
+    cols: list
+    cells: dict  # (row, col) -> value or None
+    row_totals: dict | None  # row -> value or None; None when the table shows no row totals
+    column_totals: dict | None  # col -> value or None
+    total: object  # the overall total (None when hidden or not shown)
+    hidden: frozenset  # keys hidden: (row, col), (row, TOTAL), (TOTAL, col), (TOTAL, TOTAL)
+
+
+def suppress_table(
+    rows: list,
+    cols: list,
+    counts: dict,
+    people_counts: dict,
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    column_groups: list[list] | None = None,
+) -> SuppressedTable:
+    """Suppress a 2-D table of ``counts[(row, col)]``, each describing ``people_counts[(row, col)]`` people.
+
+    Shown totals are the true sums (never of the visible cells only). ``people_counts`` may also give the people
+    of a total, keyed ``(row, TOTAL)``, ``(TOTAL, col)`` or ``(TOTAL, TOTAL)``, when it is not the sum of its
+    cells' (people counted in several cells). ``column_groups`` splits the columns into groups that each add up
+    to the row total (mentors and mentees: in a pairing or not, and trained or not): every group is a line.
+    Without row totals the columns may measure different things (a team's participants, sessions and hours);
+    there is then no overall total either.
+    """
+    groups = column_groups or [list(cols)]
+    cells: dict = {}
+    lines: list[tuple[list, object]] = []
+    for r in rows:
+        for c in cols:
+            cells[r, c] = (counts.get((r, c), 0), people_counts.get((r, c), 0))
+
+    def total_of(keys: list, key: object) -> tuple:
+        value = sum(cells[k][0] for k in keys)
+        people = people_counts.get(key, sum(cells[k][1] for k in keys))
+        return value, people
+
+    if column_totals:
+        for c in cols:
+            cells[TOTAL, c] = total_of([(r, c) for r in rows], (TOTAL, c))
+            lines.append(([(r, c) for r in rows], (TOTAL, c)))
+    if row_totals:
+        for r in rows:
+            cells[r, TOTAL] = total_of([(r, c) for c in groups[0]], (r, TOTAL))
+            lines.extend(([(r, c) for c in group], (r, TOTAL)) for group in groups)
+        cells[TOTAL, TOTAL] = total_of([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
+        lines.append(([(r, TOTAL) for r in rows], (TOTAL, TOTAL)))
+        if column_totals:
+            lines.extend(([(TOTAL, c) for c in group], (TOTAL, TOTAL)) for group in groups)
+    hidden = suppress_lines(cells, lines)
+
+    def shown(key: object) -> object:
+        return None if key in hidden else cells[key][0]
+
+    return SuppressedTable(
+        rows=list(rows),
+        cols=list(cols),
+        cells={(r, c): shown((r, c)) for r in rows for c in cols},
+        row_totals={r: shown((r, TOTAL)) for r in rows} if row_totals else None,
+        column_totals={c: shown((TOTAL, c)) for c in cols} if column_totals else None,
+        total=shown((TOTAL, TOTAL)) if row_totals else None,
+        hidden=frozenset(hidden),
+    )

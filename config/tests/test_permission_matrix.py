@@ -328,6 +328,39 @@ SURVEY_QUESTION = lambda cast: {  # noqa: E731
 SURVEY_ROUND = lambda cast: {"pk": cast["pairing"].programme_id, "round_pk": _survey_round(cast).pk}  # noqa: E731
 INVITATION = lambda cast: {"invitation_pk": _survey_round(cast).invitations.get().pk}  # noqa: E731
 # --- end of surveys ---
+# --- Committee reports (issue 6, point 5): a draft and a submitted report of the cast's programme -------------
+
+
+def _report(cast: dict, status: str):
+    from evaluation.models import Report
+    from evaluation.reporting import Period, report_figures
+
+    programme = cast["pairing"].programme
+    found = Report.objects.filter(programme=programme, status=status).first()
+    if found is None:
+        period = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+        snapshot = None
+        if status != "draft":
+            figures = report_figures(programme=programme, period=period)
+            snapshot = {**figures, "title": "Matrix report", "narrative": "Matrix narrative"}
+        found = Report.objects.create(
+            programme=programme,
+            title=f"Matrix {status}",
+            period_start=period.start,
+            period_end=period.end,
+            status=status,
+            snapshot=snapshot,
+        )
+    return found
+
+
+DRAFT_REPORT = lambda cast: {"pk": _report(cast, "draft").pk}  # noqa: E731
+SUBMITTED_REPORT = lambda cast: {"pk": _report(cast, "submitted").pk}  # noqa: E731
+# Coordinators see every report of their programme; its committee members the submitted ones (a draft is a 404
+# to them); everyone else, participants included, never learns a report exists.
+REPORT_READERS = roles(404, anonymous=LOGIN, coordinator=200, committee_member=200)
+COMMITTEE_POST = roles(404, anonymous=LOGIN, committee_member=REDIRECT, coordinator=403)
+# --- end of committee reports ---
 
 
 MATRIX: dict[str, Entry] = {
@@ -371,10 +404,6 @@ MATRIX: dict[str, Entry] = {
     "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200)),
     "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING),
-    "evaluation:reports": Entry(area_page(committee_member=200)),
-    "evaluation:programme_report": Entry(
-        members_only(committee_member=200, coordinator=403, mentor=403, mentee=403), kwargs=PROGRAMME
-    ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200)),
     # --- Programme set-up and lifecycle ---
     "programmes:create": Entry(vocabulary(200)),
@@ -581,6 +610,25 @@ MATRIX: dict[str, Entry] = {
     "evaluation:my_surveys": Entry(area_page(mentor=200, mentee=200)),
     "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION),
     # --- end of surveys ---
+    # --- Committee reports (issue 6, point 5). The POSTs carry no data or meet the wrong state: the people
+    # allowed are sent back to the report with a message (a committee member's sign-off goes through). ---
+    "evaluation:reports": Entry(area_page(committee_member=200, coordinator=200)),
+    "evaluation:report_list_programme": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:report_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:report_detail": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
+    "evaluation:report_edit": Entry(roles(404, anonymous=LOGIN, coordinator=200), kwargs=DRAFT_REPORT),
+    "evaluation:report_submit": Entry(
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=DRAFT_REPORT, method="post"
+    ),
+    "evaluation:report_comment": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
+    "evaluation:report_decision": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
+    "evaluation:report_sign_off": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
+    "evaluation:report_publish": Entry(
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT, committee_member=403), kwargs=SUBMITTED_REPORT, method="post"
+    ),
+    "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
+    "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
+    # --- end of committee reports ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.

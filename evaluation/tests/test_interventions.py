@@ -388,7 +388,7 @@ def test_the_note_never_reaches_the_pair_the_line_manager_or_the_committee(clien
         client.force_login(cast[role])
         assert NOTE.encode() not in client.get(cast["pairing"].get_absolute_url()).content
     client.force_login(cast["committee_member"])
-    assert NOTE.encode() not in client.get(reverse("evaluation:programme_report", args=[programme_pk])).content
+    assert NOTE.encode() not in client.get(reverse("evaluation:reports")).content
 
     with on(in_days(1)):
         intervention_follow_ups_remind()

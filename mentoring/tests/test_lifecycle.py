@@ -563,7 +563,7 @@ def test_no_page_shows_a_reflection_to_anyone_but_its_author(client, cast, close
         "mentor": [detail, reflection_page, reverse("mentoring:home")],
         "coordinator": [detail, closed.programme.get_absolute_url(), reverse("programmes:notifications")],
         "line_manager": [reverse("programmes:team"), reverse("programmes:notifications")],
-        "committee_member": [reverse("evaluation:programme_report", args=[closed.programme_id])],
+        "committee_member": [reverse("evaluation:reports")],
         "administrator": [
             reverse("admin:mentoring_pairing_changelist"),
             reverse("admin:mentoring_pairing_change", args=[closed.pk]),

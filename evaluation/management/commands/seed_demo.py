@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from evaluation.demo_interventions import seed_interventions
+from evaluation.demo_reports import seed_reports
 from evaluation.demo_surveys import seed_surveys
 from mentoring.demo import seed_pairings
 from mentoring.demo_relationships import seed_relationships
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             seed_relationships(programme=org["running"], pairings=pairings)
             seed_interventions(programme=org["running"])
             seed_surveys(programme=org["running"])
+            seed_reports(programme=org["running"])
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(

@@ -1,0 +1,387 @@
+"""A committee report as people read it: the same words on the page, in the PDF and in the CSV.
+
+Everything here reads the report's data (``services_reports.report_content``): the frozen snapshot once the
+report is submitted, the live figures while it is a draft. The data holds ``None`` wherever a figure is
+suppressed, so no export can print a hidden number: it prints "fewer than 5" instead. No person's name goes into
+the exports: decisions are listed without their authors and sign-offs are counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.text import slugify
+
+from programmes.exports import csv_cell
+
+from .models import Report
+
+# Built in memory up to this size, then on disk: the PDF's memory footprint stays fixed.
+PDF_SPOOL_BYTES = 1024 * 1024
+
+
+# --- Words for numbers ------------------------------------------------------------------------------------------
+
+
+def hidden_text(data: dict[str, Any]) -> str:
+    return f"fewer than {data['min_group']}"
+
+
+def number_text(value: Any, unit: str = "") -> str:
+    text = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def value_text(value: Any, unit: str, data: dict[str, Any]) -> str:
+    return hidden_text(data) if value is None else number_text(value, unit)
+
+
+def change_text(change: Any, unit: str = "") -> str:
+    """ "+3", "-1.5 h", "no change"; "–" when either side is hidden (or there is nothing to compare)."""
+    if change is None:
+        return "–"
+    if change == 0:
+        return "no change"
+    return ("+" if change > 0 else "-") + number_text(abs(change), unit)
+
+
+def _texts(cell: dict[str, Any], unit: str, data: dict[str, Any], *, compared: bool = True) -> dict[str, Any]:
+    return {
+        **cell,
+        "text": value_text(cell["value"], unit, data),
+        "previous_text": value_text(cell["previous"], unit, data) if compared else "–",
+        "change_text": change_text(cell["change"], unit),
+        "hidden": cell["value"] is None,
+    }
+
+
+def present(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the report's data with the words to print beside every number."""
+    data = deepcopy(data)
+    for section in data["sections"]:
+        section["figures"] = [_texts(f, f["unit"], data) for f in section["figures"]]
+        section["tables"] = [_present_table(t, data) for t in section["tables"]]
+    data["team"] = _present_table(data["team"], data)
+    surveys = data["surveys"]
+    surveys["responses"] = _texts(surveys["responses"], "", data)
+    for r in surveys["rounds"]:
+        r["responses_text"] = value_text(r["responses"], "", data)
+        r["closes_on_text"] = f"{datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+    for q in surveys["questions"]:
+        q["answers_text"] = value_text(q["answers"], "", data)
+        q["mean_text"] = "" if q["mean"] is None else f"{q['mean']:.2f}"
+        q["previous_mean_text"] = "–" if q["previous_mean"] is None else f"{q['previous_mean']:.2f}"
+        q["change_text"] = "–" if q["change"] is None else f"{q['change']:+.2f}"
+    return data
+
+
+def _present_table(table: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    units, compared = table["units"], table.get("compared", True)
+    table["body"] = [
+        {
+            "label": row,
+            "cells": [_texts(c, u, data, compared=compared) for c, u in zip(cells, units, strict=True)],
+            "total": _texts(table["row_totals"][i], "", data, compared=compared) if table["row_totals"] else None,
+        }
+        for i, (row, cells) in enumerate(zip(table["rows"], table["cells"], strict=True))
+    ]
+    table["footer"] = (
+        {
+            "cells": [_texts(c, u, data) for c, u in zip(table["col_totals"], units, strict=True)],
+            "total": _texts(table["total"], "", data) if table["total"] else None,
+        }
+        if table["col_totals"]
+        else None
+    )
+    return table
+
+
+def report_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    tables = {t["key"]: t for section in data["sections"] for t in section["tables"]}
+    tables["team"] = data["team"]
+    return tables
+
+
+# --- Charts on the page: server-rendered SVG -----------------------------------------------------------------
+
+
+def svg_bars(items: list[tuple[str, Any]], *, width: int = 560, height: int = 180) -> dict[str, Any]:
+    """Bar geometry for an inline SVG. A hidden value gets no bar, only its words under the axis."""
+    top, bottom, left = 16, 40, 8
+    plot = height - top - bottom
+    biggest = max([v for _, v in items if v] or [1])
+    step = (width - left) / max(len(items), 1)
+    bars = []
+    for i, (label, value) in enumerate(items):
+        bar_height = 0 if not value else round(plot * value / biggest, 1)
+        bars.append(
+            {
+                "x": round(left + i * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "y": round(top + plot - bar_height, 1),
+                "height": bar_height,
+                "middle": round(left + i * step + step / 2, 1),
+                "value_y": round(top + plot - bar_height - 4, 1),
+                "label": label,
+                "value": value,
+            }
+        )
+    baseline = top + plot
+    return {"width": width, "height": height, "baseline": baseline, "hidden_y": baseline - 4, "label_y": baseline + 16,
+            "bars": bars}  # fmt: skip
+
+
+# --- CSV --------------------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _numeric(value: Any, data: dict[str, Any]) -> Any:
+    return hidden_text(data) if value is None else value
+
+
+def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
+    """Section, table, row, metric, value, previous, change: one line per figure and per table cell."""
+    yield ["section", "table", "row", "metric", "value", "previous", "change", "unit"]
+
+    def line(
+        section: str, table: str, row: str, metric: str, cell: dict[str, Any], unit: str, compared: bool = True
+    ) -> list[Any]:
+        previous = _numeric(cell["previous"], data) if compared else ""
+        return [
+            csv_cell(section),
+            csv_cell(table),
+            csv_cell(row),
+            csv_cell(metric),
+            _numeric(cell["value"], data),
+            previous,
+            "" if cell["change"] is None else cell["change"],
+            unit,
+        ]
+
+    tables = [(s["title"], t) for s in data["sections"] for t in s["tables"]] + [("By department", data["team"])]
+    for section in data["sections"]:
+        for f in section["figures"]:
+            yield line(section["title"], "", "", f["label"], f, f["unit"])
+    surveys = data["surveys"]
+    yield line("Surveys", "", "", surveys["responses"]["label"], surveys["responses"], "")
+    for section_title, t in tables:
+        for i, row in enumerate(t["rows"]):
+            for col, cell, unit in zip(t["cols"], t["cells"][i], t["units"], strict=True):
+                yield line(section_title, t["title"], row, col, cell, unit, t.get("compared", True))
+            if t["row_totals"]:
+                yield line(
+                    section_title,
+                    t["title"],
+                    row,
+                    t["row_total_label"],
+                    t["row_totals"][i],
+                    "",
+                    t.get("compared", True),
+                )
+        if t["col_totals"]:
+            for col, cell, unit in zip(t["cols"], t["col_totals"], t["units"], strict=True):
+                yield line(section_title, t["title"], "Total", col, cell, unit)
+            if t["total"]:
+                yield line(section_title, t["title"], "Total", t["row_total_label"], t["total"], "")
+    for q in surveys["questions"]:
+        survey = f"Survey: {q['survey']}"
+        yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", _numeric(q["answers"], data), "", "", ""]
+        if q["mean"] is not None:
+            yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
+                   "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
+        for d in q["distribution"] or []:
+            yield [csv_cell(survey), "", csv_cell(q["question"]), csv_cell(d["label"]), d["value"], "", "", ""]
+
+
+def report_filename(report: Report, extension: str) -> str:
+    return f"report-{slugify(report.programme.name) or report.programme_id}-{report.period_start:%Y-%m-%d}.{extension}"
+
+
+def report_csv_response(report: Report, data: dict[str, Any]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in csv_rows(data)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "csv")}"'
+    return response
+
+
+# --- PDF (reportlab) --------------------------------------------------------------------------------------------
+
+
+def report_pdf_response(report: Report, data: dict[str, Any], review: dict[str, Any]) -> FileResponse:
+    """Build the PDF into a spooled temporary file (memory up to 1 MB, then disk) and stream it."""
+    spool = tempfile.SpooledTemporaryFile(max_size=PDF_SPOOL_BYTES)  # noqa: SIM115 - FileResponse closes it
+    report_pdf_write(spool, data, review)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=report_filename(report, "pdf"))
+
+
+def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    data = present(data)
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
+    h1, h2, h3 = styles["Title"], styles["Heading2"], styles["Heading3"]
+    story: list[Any] = []
+
+    def para(text: str, style: Any = body) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    grid = TableStyle(
+        [
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+
+    def table(rows: list[list[str]]) -> Table:
+        wrapped = [[Paragraph(escape(str(c)), small) for c in row] for row in rows]
+        return Table(wrapped, repeatRows=1, style=grid, hAlign="LEFT")
+
+    story += [
+        para(data["title"], h1),
+        para(f"Programme: {data['programme']}"),
+        para(f"Period: {data['period']['label']} (compared with {data['previous']['label']})"),
+        para(f"Status: {review['status']}"),
+        para(
+            f"Figures describe groups only: a figure about fewer than {data['min_group']} people is shown as "
+            f"“{hidden_text(data)}”, and so is any figure from which it could be worked out.",
+            small,
+        ),
+        Spacer(1, 4 * mm),
+        para("Narrative", h2),
+    ]
+    story += [para(p) for p in (data["narrative"] or "No narrative.").split("\n") if p.strip()]
+
+    tables = report_tables(data)
+    for section in data["sections"]:
+        story.append(para(section["title"], h2))
+        if section["figures"]:
+            rows = [["Figure", "This period", "Previous period", "Change"]]
+            rows += [[f["label"], f["text"], f["previous_text"], f["change_text"]] for f in section["figures"]]
+            story.append(table(rows))
+        for t in section["tables"]:
+            story.append(KeepTogether([para(t["title"], h3), _pdf_table(t, table)]))
+            if t["key"] == "sessions_by_month":
+                story.append(_pdf_chart(t, "Sessions held by month", data))
+            if t["key"] == "checkin_states":
+                story.append(_pdf_chart(t, "Check-in states at the period's end", data))
+    team = tables["team"]
+    story += [para("By department", h2), para(team["note"], small), _pdf_table(team, table)]
+
+    surveys = data["surveys"]
+    story.append(para("Survey results", h2))
+    story.append(para(f"Responses in rounds closing in the period: {surveys['responses']['text']}"))
+    if surveys["questions"]:
+        rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
+        for q in surveys["questions"]:
+            spread = ", ".join(f"{d['label']}: {d['value']}" for d in q["distribution"] or [])
+            rows.append(
+                [
+                    q["survey"],
+                    q["question"],
+                    q["answers_text"],
+                    q["mean_text"],
+                    q["previous_mean_text"],
+                    q["change_text"],
+                    spread,
+                ]  # fmt: skip
+            )
+        story.append(table(rows))
+    else:
+        story.append(para("No survey round closed in the period."))
+    if surveys["quotes"]:
+        story.append(para("In their own words (quoted with permission)", h3))
+        story += [para(f"{q['question']}: “{q['text']}”", small) for q in surveys["quotes"]]
+
+    story.append(para("Decisions and recommendations", h2))
+    if review["decisions"]:
+        rows = [["Date", "Kind", "Text"]] + [[d["date"], d["kind"], d["text"]] for d in review["decisions"]]
+        story.append(table(rows))
+    else:
+        story.append(para("None recorded yet."))
+    story.append(para("Sign-offs", h2))
+    story.append(para(review["sign_off_text"]))
+
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, title=data["title"], author="Tandem", leftMargin=15 * mm, rightMargin=15 * mm
+    )
+    doc.build(story)
+
+
+def _pdf_table(t: dict[str, Any], table: Any) -> Any:
+    header = ["", *t["cols"]] + ([t["row_total_label"]] if t["row_totals"] else [])
+    rows = [header]
+    for row in t["body"]:
+        line = [row["label"]] + [c["text"] + _pdf_change(c) for c in row["cells"]]
+        if row["total"]:
+            line.append(row["total"]["text"] + _pdf_change(row["total"]))
+        rows.append(line)
+    if t["footer"]:
+        line = ["Total"] + [c["text"] + _pdf_change(c) for c in t["footer"]["cells"]]
+        if t["footer"]["total"]:
+            line.append(t["footer"]["total"]["text"] + _pdf_change(t["footer"]["total"]))
+        rows.append(line)
+    return table(rows)
+
+
+def _pdf_change(cell: dict[str, Any]) -> str:
+    return "" if cell["change"] is None else f" ({cell['change_text']})"
+
+
+def _pdf_chart(t: dict[str, Any], title: str, data: dict[str, Any]) -> Any:
+    """A bar chart drawn with reportlab.graphics; a hidden bar is drawn as nothing, labelled in words."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    values = [c["value"] for c in t["cells"][0]]
+    labels = [
+        f"{col} ({hidden_text(data)})" if value is None else col for col, value in zip(t["cols"], values, strict=True)
+    ]
+    drawing = Drawing(480, 190)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 50, 420, 110
+    chart.data = [[v or 0 for v in values]]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 20
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#2f6f73")
+    drawing.add(chart)
+    drawing.add(String(40, 175, title, fontSize=9))
+    return drawing
+
+
+def review_summary(report: Report, decisions: Iterable[Any], sign_offs: Iterable[Any]) -> dict[str, Any]:
+    """The review as the PDF prints it: decisions without their authors, sign-offs counted."""
+    decisions = [{"date": f"{d.created_at:%-d %b %Y}", "kind": d.get_kind_display(), "text": d.text} for d in decisions]
+    sign_offs = list(sign_offs)
+    n = len(sign_offs)
+    if n:
+        last = max(s.signed_at for s in sign_offs)
+        text = f"Signed off by {n} committee member{'s' if n != 1 else ''} (latest on {last:%-d %b %Y})."
+    else:
+        text = "Not signed off yet."
+    return {"status": report.get_status_display(), "decisions": decisions, "sign_off_text": text}

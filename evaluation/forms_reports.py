@@ -1,0 +1,80 @@
+"""Forms of committee reports: a new report's period, the narrative, and the committee's review."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from .models import Report, ReportComment, ReportDecision
+from .reporting import Period, quarter_from_key, recent_quarters
+
+
+class ReportCreateForm(forms.Form):
+    QUARTER, CUSTOM = "quarter", "custom"
+
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Leave empty for a title such as “Q1 2026 report”."
+    )
+    period_kind = forms.ChoiceField(
+        label="Period",
+        choices=[(QUARTER, "A quarter"), (CUSTOM, "Custom dates")],
+        initial=QUARTER,
+        widget=forms.RadioSelect,
+    )
+    quarter = forms.ChoiceField(required=False)
+    period_start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = recent_quarters(timezone.localdate())
+        self.fields["quarter"].choices = choices
+        # The last quarter that has ended: the usual one to report on.
+        self.fields["quarter"].initial = choices[1][0]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("period_kind") == self.QUARTER:
+            if not data.get("quarter"):
+                self.add_error("quarter", "Choose the quarter the report covers.")
+                return data
+            data["period"] = quarter_from_key(data["quarter"])
+            return data
+        start, end = data.get("period_start"), data.get("period_end")
+        if start is None:
+            self.add_error("period_start", "Give the first day of the period.")
+        if end is None:
+            self.add_error("period_end", "Give the last day of the period.")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", "The period must end on or after the day it starts.")
+            else:
+                data["period"] = Period(start, end)
+        return data
+
+
+class ReportEditForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["title", "narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {
+            "narrative": "What the figures mean, what went well, what you changed and what you ask the committee. "
+            "Write about groups, never about a person."
+        }
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = ReportComment
+        fields = ["text"]
+        labels = {"text": "Comment"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = ReportDecision
+        fields = ["kind", "text"]
+        labels = {"kind": "This is a", "text": "Decision or recommendation"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,870 @@
+"""The figures of a committee report: one programme, one period, each figure beside the previous period's.
+
+Everything is counted in the database with grouped queries (``Count(..., filter=Q(...))``): each query counts the
+period and the previous one of the same length at once, so a report costs the same fixed number of queries for 3
+pairings or 300. Every figure is suppressed here, through ``evaluation.privacy``, before it leaves this module:
+what ``report_figures`` returns (and what a submitted report freezes in ``Report.snapshot``) holds ``None`` where
+a number describes 1 to 4 people or could be worked out from the totals beside it. It holds no person's name,
+no goal title, no note and no intervention note: only counts, hours, department names and the free-text survey
+answers whose writers agreed to be quoted (without their name or team).
+
+Definitions (the period runs from ``start`` to ``end``, both included):
+- applicants: people who applied in the period; approved: people whose application was approved in it;
+- participants: mentors and mentees who had joined by the period's end (or were in a pairing by then); in a
+  pairing: in a pairing that had started and not ended by then; training complete: every course their role
+  requires completed and valid then;
+- active pairings: pairings running on at least one day of the period;
+- check-in states: the pairings' current schedule, read on the period's end (``mentoring.checkins.state_filter``);
+- sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
+- protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
+  the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
+- goals: goals set by the period's end, by the status they have now; interventions: recorded in the period;
+- surveys: the rounds that close in the period.
+Teams are departments: a team's parent, or the unit itself at the top. Pairings, sessions and hours count in
+the mentee's department, so that the departments add up to the programme's totals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round, TruncMonth
+from django.utils import timezone
+
+from mentoring.checkins import CheckinState, state_filter
+from mentoring.models import Goal, MentoringSession, Pairing
+from programmes.models import (
+    Application,
+    Membership,
+    Programme,
+    ProgrammeRequirement,
+    Role,
+    TimeAllocation,
+    TrainingRecord,
+)
+
+from .models import Answer, Intervention, Question, SurveyRound
+from .privacy import TOTAL, is_small_group, suppress_table
+
+SNAPSHOT_VERSION = 1
+NO_TEAM = "No team recorded"
+ROLES = ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+LIKERT_VALUES = (1, 2, 3, 4, 5)
+MAX_QUOTES_PER_QUESTION = 10
+
+
+# --- Periods ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> Period:
+        """The period of the same length just before this one: for a quarter, the quarter before (Q1's 90 days
+        compare with Q4's 92, not with 3 October to 31 December); else the same number of days."""
+        end = self.start - datetime.timedelta(days=1)
+        if self.is_quarter:
+            return quarter_from_key(quarter_key(Period(end, end)))
+        return Period(end - datetime.timedelta(days=self.days - 1), end)
+
+    @property
+    def is_quarter(self) -> bool:
+        return quarter_from_key(quarter_key(self)) == self
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+    def as_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+
+def quarter(year: int, number: int) -> Period:
+    start = datetime.date(year, 3 * (number - 1) + 1, 1)
+    after = datetime.date(year + (number == 4), (3 * number) % 12 + 1, 1)
+    return Period(start, after - datetime.timedelta(days=1))
+
+
+def quarter_key(period: Period) -> str:
+    return f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+
+
+def quarter_from_key(key: str) -> Period:
+    year, number = key.split("-Q")
+    return quarter(int(year), int(number))
+
+
+def recent_quarters(today: datetime.date, count: int = 8) -> list[tuple[str, str]]:
+    """(key, label) of the current quarter and the ones before it, newest first."""
+    year, number = today.year, (today.month - 1) // 3 + 1
+    choices = []
+    for _ in range(count):
+        period = quarter(year, number)
+        choices.append((quarter_key(period), f"Q{number} {year} ({period.label})"))
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return choices
+
+
+def last_quarter(today: datetime.date) -> Period:
+    """The last quarter that has ended."""
+    start = quarter_from_key(recent_quarters(today, 1)[0][0]).start
+    return quarter_from_key(recent_quarters(start - datetime.timedelta(days=1), 1)[0][0])
+
+
+# --- Small helpers ------------------------------------------------------------------------------------------------
+
+
+def _within(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _department(person_path: str) -> Coalesce:
+    """The department of a person: their team's parent, or the unit itself when it has none."""
+    return Coalesce(f"{person_path}__org_unit__parent__name", f"{person_path}__org_unit__name", Value(NO_TEAM))
+
+
+def _active_during(period: Period, prefix: str = "") -> Q:
+    return (
+        ~Q(**{f"{prefix}status": Pairing.Status.PROPOSED})
+        & Q(**{f"{prefix}started_on__lte": period.end})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": period.start}))
+    )
+
+
+def _running_at(day: datetime.date) -> Q:
+    return (
+        ~Q(status=Pairing.Status.PROPOSED) & Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    )
+
+
+def _joined_by(programme: Programme, day: datetime.date) -> Q:
+    """A membership that counts as a participant on ``day``: joined by then, or already in a pairing by then
+    (someone whose pairing had started took part, whenever their membership row was written)."""
+    started = Pairing.objects.filter(programme=programme, started_on__lte=day).exclude(status=Pairing.Status.PROPOSED)
+    return Q(created_at__date__lte=day) | Q(
+        Exists(started.filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person"))))
+    )
+
+
+def _hours(minutes: int | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 1)
+
+
+def _tenths_to_hours(tenths: int | None) -> float | None:
+    return None if tenths is None else round(tenths / 10, 1)
+
+
+def _change(value: Any, previous: Any) -> Any:
+    if value is None or previous is None:
+        return None  # a change beside a hidden figure would give the hidden one away
+    change = value - previous
+    return round(change, 1) if isinstance(change, float) else change
+
+
+def _cell(value: Any, previous: Any) -> dict[str, Any]:
+    return {"value": value, "previous": previous, "change": _change(value, previous)}
+
+
+def _single(count: int, people: int) -> Any:
+    """A figure on its own (no total beside it): hidden when it describes 1 to 4 people."""
+    return None if is_small_group(people) else count
+
+
+def _figure(key: str, label: str, value: Any, previous: Any, *, unit: str = "", note: str = "") -> dict[str, Any]:
+    return {"key": key, "label": label, "unit": unit, "note": note, **_cell(value, previous)}
+
+
+def _table(
+    key: str,
+    title: str,
+    rows: list[str],
+    cols: list[str],
+    current: tuple[dict, dict],
+    previous: tuple[dict, dict],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    column_groups: list[list[str]] | None = None,
+    row_total_label: str = "All",
+    units: dict[str, str] | None = None,
+    convert: dict[str, Any] | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """Suppress the period's and the previous period's tables independently, and lay them out cell by cell.
+
+    ``current`` and ``previous`` are (counts, people_counts) keyed (row, col); ``convert`` turns a column's shown
+    counts (minutes) into what is printed (hours) after suppression.
+    """
+    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups}
+    now = suppress_table(rows, cols, *current, **options)
+    before = suppress_table(rows, cols, *previous, **options)
+    convert = convert or {}
+
+    def shown(value: Any, col: str | None) -> Any:
+        if value is None or col not in convert:
+            return value
+        return convert[col](value)
+
+    def cell(a: Any, b: Any, col: str | None) -> dict[str, Any]:
+        return _cell(shown(a, col), shown(b, col))
+
+    return {
+        "key": key,
+        "title": title,
+        "note": note,
+        "rows": rows,
+        "cols": cols,
+        "units": [(units or {}).get(c, "") for c in cols],
+        "cells": [[cell(now.cells[r, c], before.cells[r, c], c) for c in cols] for r in rows],
+        "row_totals": [cell(now.row_totals[r], before.row_totals[r], None) for r in rows] if row_totals else None,
+        "col_totals": [cell(now.column_totals[c], before.column_totals[c], c) for c in cols] if column_totals else None,
+        "total": cell(now.total, before.total, None) if row_totals and column_totals else None,
+        "row_total_label": row_total_label,
+        "compared": True,
+    }
+
+
+def _line(key: str, title: str, label: str, cols: list[str], rows: dict, people: dict, **kwargs) -> dict[str, Any]:
+    """A one-row table whose parts add up to a shown total (check-in states, reasons, kinds)."""
+    return _table(
+        key,
+        title,
+        [label],
+        cols,
+        ({(label, c): rows["cur"][c] for c in cols}, _people(label, cols, people["cur"])),
+        ({(label, c): rows["prev"][c] for c in cols}, _people(label, cols, people["prev"])),
+        column_totals=False,
+        **kwargs,
+    )
+
+
+def _people(label: str, cols: list[str], people: dict) -> dict:
+    found = {(label, c): people[c] for c in cols}
+    if TOTAL in people:
+        found[label, TOTAL] = people[TOTAL]
+    return found
+
+
+# --- The figures ------------------------------------------------------------------------------------------------
+
+
+def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
+    """Every figure of the report, suppressed, as plain JSON-ready data (what ``Report.snapshot`` freezes).
+
+    Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
+    4 pairings, sessions and hours by department; 5 participants by department; 6 sessions by month;
+    7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers.
+    """
+    prev = period.previous
+    enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
+    pairings = _pairings(programme, period, prev)  # query 3
+    team, totals = _teams(programme, period, prev)  # queries 4 and 5
+    months = _sessions_by_month(programme, period, totals)  # query 6
+    time = _protected_time(programme, period, prev)  # query 7
+    goals = _goals(programme, period, prev)  # query 8
+    interventions = _interventions(programme, period, prev)  # query 9
+    surveys = _surveys(programme, period, prev)  # queries 10, 11 and 12
+
+    activity_figures = [
+        _figure(
+            "active_pairings", "Active pairings", *_col_total(team, "Active pairings"), note="running in the period"
+        ),
+        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="not disputed"),
+        _figure("confirmed_hours", "Confirmed hours", *_col_total(team, "Confirmed hours"), unit="h"),
+    ]
+    return {
+        "version": SNAPSHOT_VERSION,
+        "programme": programme.name,
+        "period": period.as_json(),
+        "previous": prev.as_json(),
+        "min_group": settings.TANDEM_MIN_GROUP_SIZE,
+        "computed_at": timezone.now().isoformat(),
+        "sections": [
+            {"key": "enrolment", "title": "Enrolment and training", **enrolment},
+            {
+                "key": "pairings",
+                "title": "Pairings and sessions",
+                "figures": activity_figures,
+                "tables": [months, pairings["states"], pairings["ended_early"]],
+            },
+            {"key": "time", "title": "Protected time", "figures": time, "tables": []},
+            {"key": "goals", "title": "Goals", **goals},
+            {"key": "interventions", "title": "Interventions", "figures": [], "tables": [interventions]},
+        ],
+        "team": team,
+        "surveys": surveys,
+    }
+
+
+def _col_total(table: dict, col: str) -> tuple[Any, Any]:
+    cell = table["col_totals"][table["cols"].index(col)]
+    return cell["value"], cell["previous"]
+
+
+def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    # Query 1: applicants and approvals in both periods (people, not applications: someone may re-apply).
+    approved = Q(status=Application.Status.APPROVED)
+    apps = Application.objects.filter(programme=programme).aggregate(
+        applied=Count("person", distinct=True, filter=_within("created_at__date", period)),
+        applied_prev=Count("person", distinct=True, filter=_within("created_at__date", prev)),
+        approved=Count("person", distinct=True, filter=approved & _within("decided_at__date", period)),
+        approved_prev=Count("person", distinct=True, filter=approved & _within("decided_at__date", prev)),
+    )
+    figures = [
+        _figure(
+            "applicants",
+            "Applicants",
+            _single(apps["applied"], apps["applied"]),
+            _single(apps["applied_prev"], apps["applied_prev"]),
+        ),
+        _figure(
+            "approved",
+            "Approved",
+            _single(apps["approved"], apps["approved"]),
+            _single(apps["approved_prev"], apps["approved_prev"]),
+        ),
+    ]
+
+    # Query 2: participants by role at each period's end: in a pairing or not, training complete or not.
+    def paired(day: datetime.date) -> Exists:
+        return Exists(
+            Pairing.objects.filter(programme=programme)
+            .filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person")))
+            .filter(_running_at(day))
+        )
+
+    def trained(day: datetime.date) -> Q:
+        valid = TrainingRecord.objects.valid_on(day).filter(
+            completed_on__lte=day, person=OuterRef(OuterRef("person")), course=OuterRef("course")
+        )
+        missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
+        return ~Q(Exists(missing))
+
+    counts = {
+        row["role"]: row
+        for row in Membership.objects.participants()
+        .filter(programme=programme)
+        .values("role")
+        .annotate(
+            **{
+                f"{name}{suffix}": Count("pk", filter=_joined_by(programme, p.end) & condition)
+                for suffix, p in (("", period), ("_prev", prev))
+                for name, condition in (
+                    ("all", Q()),
+                    ("paired", Q(paired(p.end))),
+                    ("trained", trained(p.end)),
+                )
+            }
+        )
+        .order_by()
+    }
+    cols = ["In a pairing", "Not in a pairing", "Training complete", "Training not complete"]
+
+    def grid(suffix: str) -> dict:
+        grid = {}
+        for role, label in ROLES:
+            row = counts.get(role, {})
+            total = row.get(f"all{suffix}", 0)
+            for col, value in zip(
+                cols,
+                (
+                    row.get(f"paired{suffix}", 0),
+                    total - row.get(f"paired{suffix}", 0),
+                    row.get(f"trained{suffix}", 0),
+                    total - row.get(f"trained{suffix}", 0),
+                ),
+                strict=True,
+            ):
+                grid[label, col] = value
+        return grid
+
+    now, before = grid(""), grid("_prev")
+    participants = _table(
+        "participants",
+        "Participants at the period's end",
+        [label for _, label in ROLES],
+        cols,
+        (now, now),
+        (before, before),
+        column_groups=[cols[:2], cols[2:]],
+        row_total_label="Participants",
+        note="Each pair of columns adds up to the participants of the role: in a pairing or not; every "
+        "required course completed and valid, or not.",
+    )
+    return {"figures": figures, "tables": [participants]}
+
+
+def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    # Query 3: check-in states at each period's end and pairings ended early in each period, by reason.
+    grace = programme.escalation_grace_days
+    states = list(CheckinState.ORDER)
+    reasons = list(Pairing.EndReason)
+    aggregates = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        for state in states:
+            condition = state_filter(state, today=p.end, grace_days=grace) & Q(started_on__lte=p.end)
+            aggregates[f"{suffix}_{state}"] = Count("pk", filter=condition)
+        for reason in reasons:
+            condition = Q(status=Pairing.Status.ENDED_EARLY, end_reason=reason) & _within("ended_on", p)
+            aggregates[f"{suffix}_{reason}"] = Count("pk", filter=condition)
+    row = Pairing.objects.filter(programme=programme).aggregate(**aggregates)
+    state_labels = [CheckinState.LABELS[s][0] for s in states]
+    # A pairing count describes that many mentees (one current pairing each).
+    state_counts = {
+        suffix: {CheckinState.LABELS[s][0]: row[f"{suffix}_{s}"] for s in states} for suffix in ("cur", "prev")
+    }
+    reason_counts = {suffix: {r.label: row[f"{suffix}_{r.value}"] for r in reasons} for suffix in ("cur", "prev")}
+    return {
+        "states": _line(
+            "checkin_states",
+            "Check-in states at the period's end",
+            "Pairings",
+            state_labels,
+            state_counts,
+            state_counts,
+            row_total_label="Active pairings with a check-in schedule",
+        ),
+        "ended_early": _line(
+            "ended_early",
+            "Pairings ended early, by reason",
+            "Pairings",
+            [r.label for r in reasons],
+            reason_counts,
+            reason_counts,
+            row_total_label="Ended early",
+        ),
+    }
+
+
+TEAM_COLS = ["Participants", "Active pairings", "Sessions held", "Confirmed hours"]
+
+
+def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str, Any], dict[str, int]]:
+    """The breakdown by department. Each cell describes the department's people it is about: its participants;
+    for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
+    of three mentees is hidden like "2 sessions" would be)."""
+    not_disputed = ~Q(sessions__status=MentoringSession.Status.DISPUTED)
+    confirmed = Q(sessions__status=MentoringSession.Status.CONFIRMED)
+    aggregates = {}
+    for suffix, p in (("", period), ("_prev", prev)):
+        active = _active_during(p)
+        held = active & _within("sessions__held_on", p)
+        aggregates |= {
+            f"n_pairings{suffix}": Count("pk", distinct=True, filter=active),
+            f"n_mentees{suffix}": Count("mentee", distinct=True, filter=active),
+            f"n_sessions{suffix}": Count("sessions", filter=held & not_disputed),
+            f"n_minutes{suffix}": Coalesce(Sum("sessions__duration_minutes", filter=held & confirmed), 0),
+        }
+    # Query 4: pairings, sessions and confirmed minutes by the mentee's department, both periods.
+    by_team = {
+        row["team"]: row
+        for row in Pairing.objects.filter(programme=programme)
+        .filter(_active_during(prev) | _active_during(period))
+        .values(team=_department("mentee"))
+        .annotate(**aggregates)
+        .order_by()
+    }
+    # Query 5: participants by department at each period's end.
+    participants = {
+        row["team"]: row
+        for row in Membership.objects.participants()
+        .filter(programme=programme)
+        .values(team=_department("person"))
+        .annotate(
+            people=Count("person", distinct=True, filter=_joined_by(programme, period.end)),
+            people_prev=Count("person", distinct=True, filter=_joined_by(programme, prev.end)),
+        )
+        .order_by()
+    }
+    teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
+
+    def grid(suffix: str) -> tuple[dict, dict]:
+        counts, people = {}, {}
+        for team in teams:
+            row = by_team.get(team, {})
+            mentees = row.get(f"n_mentees{suffix}", 0)
+            joined = participants.get(team, {}).get(f"people{suffix}", 0)
+            values = (
+                joined,
+                row.get(f"n_pairings{suffix}", 0),
+                row.get(f"n_sessions{suffix}", 0),
+                row.get(f"n_minutes{suffix}", 0),
+            )
+            for col, value, who in zip(TEAM_COLS, values, (joined, mentees, mentees, mentees), strict=True):
+                counts[team, col] = value
+                people[team, col] = who
+        return counts, people
+
+    now, before = grid(""), grid("_prev")
+    table = _table(
+        "team",
+        "Participants, pairings, sessions and hours by department",
+        teams,
+        TEAM_COLS,
+        now,
+        before,
+        row_totals=False,
+        units={"Confirmed hours": "h"},
+        convert={"Confirmed hours": _hours},
+        note="Departments are a team's parent unit. Pairings, sessions and hours count in the mentee's "
+        "department. The columns measure different things, so a department has no total of its own.",
+    )
+    totals = {
+        "sessions": sum(now[0][t, "Sessions held"] for t in teams),
+        "mentees": sum(now[1][t, "Sessions held"] for t in teams),
+    }
+    return table, totals
+
+
+def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, int]) -> dict[str, Any]:
+    # Query 6: sessions held per month of the period, with the mentees who met that month.
+    rows = {
+        row["month"]: row
+        for row in MentoringSession.objects.filter(pairing__programme=programme)
+        .exclude(status=MentoringSession.Status.DISPUTED)
+        .filter(_within("held_on", period), _active_during(period, "pairing__"))
+        .values(month=TruncMonth("held_on"))
+        .annotate(sessions=Count("pk"), mentees=Count("pairing__mentee", distinct=True))
+        .order_by()
+    }
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    labels = [f"{m:%b %Y}" for m in months]
+
+    def found(month: datetime.date, field: str) -> int:
+        row = rows.get(month)  # TruncMonth of a date field is a date
+        return row[field] if row else 0
+
+    label = "Sessions"
+    counts = {(label, lab): found(m, "sessions") for m, lab in zip(months, labels, strict=True)}
+    people = {(label, lab): found(m, "mentees") for m, lab in zip(months, labels, strict=True)}
+    # The line's total is the period's "Sessions held", about the same people as that figure.
+    people[label, TOTAL] = totals["mentees"]
+    table = _table(
+        "sessions_by_month",
+        "Sessions held by month",
+        [label],
+        labels,
+        (counts, people),
+        (counts, people),
+        column_totals=False,
+        row_total_label="Sessions held",
+    )
+    # Months of the previous period are other months: no comparison month by month.
+    table["compared"] = False
+    for cell in [*table["cells"][0], *table["row_totals"]]:
+        cell["previous"] = cell["change"] = None
+    return table
+
+
+def _protected_time(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
+    """Hours allocated against hours used, in tenths of an hour so that the sums are exact."""
+
+    def allocated(p: Period) -> Subquery:
+        months = TimeAllocation.objects.filter(
+            programme=programme,
+            person=OuterRef("person"),
+            month__gte=p.start.replace(day=1),
+            month__lte=p.end,
+        ).exclude(status=TimeAllocation.Status.DECLINED)
+        return Subquery(
+            months.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
+            output_field=IntegerField(),
+        )
+
+    def session_minutes(p: Period) -> Subquery:
+        sessions = MentoringSession.objects.confirmed().filter(
+            Q(pairing__mentor=OuterRef("person")) | Q(pairing__mentee=OuterRef("person")),
+            pairing__programme=programme,
+            held_on__gte=p.start,
+            held_on__lte=p.end,
+        )
+        return Subquery(
+            sessions.order_by().values("pairing__programme").annotate(m=Sum("duration_minutes")).values("m"),
+            output_field=IntegerField(),
+        )
+
+    def training(p: Period) -> Subquery:
+        records = TrainingRecord.objects.filter(
+            person=OuterRef("person"),
+            status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
+            completed_on__gte=p.start,
+            completed_on__lte=p.end,
+        )
+        return Subquery(
+            records.order_by()
+            .values("person")
+            .annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10)))
+            .values("t"),
+            output_field=IntegerField(),
+        )
+
+    annotations = {}
+    for suffix, p in (("", period), ("_prev", prev)):
+        annotations |= {
+            f"a{suffix}": Coalesce(allocated(p), 0),
+            f"s{suffix}": Coalesce(session_minutes(p), 0),
+            f"t{suffix}": Coalesce(training(p), 0),
+        }
+    # Query 7: per participant (subqueries), summed over the programme.
+    people = list(
+        Membership.objects.participants()
+        .filter(programme=programme)
+        .annotate(**annotations)
+        .values_list("a", "s", "t", "a_prev", "s_prev", "t_prev")
+    )
+
+    def sums(offset: int) -> tuple[int, int, int, int]:
+        allocated_tenths = sum(row[offset] for row in people)
+        used_tenths = sum(round(row[offset + 1] / 6) + row[offset + 2] for row in people)
+        with_allocation = sum(1 for row in people if row[offset])
+        using = sum(1 for row in people if row[offset + 1] or row[offset + 2])
+        return allocated_tenths, used_tenths, with_allocation, using
+
+    a, u, a_people, u_people = sums(0)
+    pa, pu, pa_people, pu_people = sums(3)
+    return [
+        _figure(
+            "hours_allocated",
+            "Protected hours allocated",
+            _tenths_to_hours(_single(a, a_people)),
+            _tenths_to_hours(_single(pa, pa_people)),
+            unit="h",
+            note="what the workplace offers: monthly allocations of the months the period touches",
+        ),
+        _figure(
+            "hours_used",
+            "Protected hours used",
+            _tenths_to_hours(_single(u, u_people)),
+            _tenths_to_hours(_single(pu, pu_people)),
+            unit="h",
+            note="what people take up: confirmed session hours (each side's) and training completed",
+        ),
+    ]
+
+
+def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    statuses = list(Goal.Status)
+    open_goal = Q(status__in=(Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS))
+    aggregates = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        by_end = Q(created_at__date__lte=p.end)
+        for status in statuses:
+            aggregates[f"{suffix}_{status}"] = Count("pk", filter=by_end & Q(status=status))
+            aggregates[f"{suffix}_{status}_people"] = Count(
+                "pairing__mentee", distinct=True, filter=by_end & Q(status=status)
+            )
+        aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
+        aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
+        aggregates[f"{suffix}_set_people"] = Count(
+            "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
+        )
+        aggregates[f"{suffix}_progress"] = Avg("progress", filter=by_end & open_goal)
+        aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
+    # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
+    row = Goal.objects.filter(pairing__programme=programme).aggregate(**aggregates)
+    labels = [s.label for s in statuses]
+    counts = {suffix: {s.label: row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
+    people = {
+        suffix: {
+            **{s.label: row[f"{suffix}_{s.value}_people"] for s in statuses},
+            TOTAL: row[f"{suffix}_people"],
+        }
+        for suffix in ("cur", "prev")
+    }
+
+    def progress(suffix: str) -> int | None:
+        value = row[f"{suffix}_progress"]
+        shown = _single(1, row[f"{suffix}_progress_people"])
+        return None if value is None or shown is None else round(value)
+
+    figures = [
+        _figure(
+            "goals_set",
+            "Goals set",
+            _single(row["cur_set"], row["cur_set_people"]),
+            _single(row["prev_set"], row["prev_set_people"]),
+        ),
+        _figure(
+            "goal_progress",
+            "Average progress of open goals",
+            progress("cur"),
+            progress("prev"),
+            unit="%",
+            note="goals not started or in progress at the period's end",
+        ),
+    ]
+    table = _line(
+        "goals_by_status",
+        "Goals by status at the period's end",
+        "Goals",
+        labels,
+        counts,
+        people,
+        row_total_label="Goals",
+        note="A goal counts once; the people are the mentees whose pairings set them.",
+    )
+    return {"figures": figures, "tables": [table]}
+
+
+def _interventions(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    kinds = list(Intervention.Kind)
+    subject = Coalesce("pairing__mentee", "person")
+    aggregates = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        when = _within("created_at__date", p)
+        for kind in kinds:
+            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=when & Q(kind=kind))
+            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=when & Q(kind=kind))
+        aggregates[f"{suffix}_people"] = Count(subject, distinct=True, filter=when)
+    # Query 9: interventions recorded in each period, by kind (counts only: never a name or a note).
+    row = Intervention.objects.filter(programme=programme).aggregate(**aggregates)
+    counts = {suffix: {k.label: row[f"{suffix}_{k.value}"] for k in kinds} for suffix in ("cur", "prev")}
+    people = {
+        suffix: {**{k.label: row[f"{suffix}_{k.value}_people"] for k in kinds}, TOTAL: row[f"{suffix}_people"]}
+        for suffix in ("cur", "prev")
+    }
+    return _line(
+        "interventions",
+        "Interventions recorded, by kind",
+        "Interventions",
+        [k.label for k in kinds],
+        counts,
+        people,
+        row_total_label="Interventions",
+    )
+
+
+def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    in_cur = _within("response__round__closes_on", period)
+    in_prev = _within("response__round__closes_on", prev)
+    # Query 10: the rounds closing in either period, with their number of responses.
+    rounds = list(
+        SurveyRound.objects.filter(programme=programme, closes_on__gte=prev.start, closes_on__lte=period.end)
+        .annotate(responses_count=Count("responses"))
+        .values("pk", "title", "survey__title", "closes_on", "responses_count")
+        .order_by("closes_on", "pk")
+    )
+    current_rounds = [r for r in rounds if period.start <= r["closes_on"] <= period.end]
+    responses = sum(r["responses_count"] for r in current_rounds)
+    responses_prev = sum(r["responses_count"] for r in rounds if r not in current_rounds)
+    # Query 11: scale and one-choice answers by question and answer, counted for each period.
+    answers = (
+        Answer.objects.filter(
+            response__round__programme=programme,
+            response__round__closes_on__gte=prev.start,
+            response__round__closes_on__lte=period.end,
+            question__kind__in=(Question.Kind.LIKERT, Question.Kind.CHOICE),
+        )
+        .filter(Q(likert__isnull=False) | ~Q(choice=""))
+        .values(
+            "question",
+            "question__text",
+            "question__kind",
+            "question__choices",
+            "question__position",
+            "question__survey__title",
+            "likert",
+            "choice",
+        )
+        .annotate(cur=Count("pk", filter=in_cur), prev=Count("pk", filter=in_prev))
+        .order_by("question__survey__title", "question__position", "question")
+    )
+    questions: dict[int, dict[str, Any]] = {}
+    for row in answers:
+        q = questions.setdefault(
+            row["question"],
+            {
+                "survey": row["question__survey__title"],
+                "question": row["question__text"],
+                "kind": row["question__kind"],
+                "options": list(row["question__choices"] or []),
+                "cur": {},
+                "prev": {},
+            },
+        )
+        key = row["likert"] if q["kind"] == Question.Kind.LIKERT else row["choice"]
+        q["cur"][key] = q["cur"].get(key, 0) + row["cur"]
+        q["prev"][key] = q["prev"].get(key, 0) + row["prev"]
+    results = [_question_result(q) for q in questions.values() if sum(q["cur"].values())]
+    # Query 12: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
+    quotable_rounds = {r["pk"] for r in current_rounds if not is_small_group(r["responses_count"])}
+    quotes: list[dict[str, str]] = []
+    per_question: dict[str, int] = {}
+    for round_pk, question, text in (
+        Answer.objects.filter(
+            _within("response__round__closes_on", period),
+            response__round__programme=programme,
+            response__may_quote=True,
+            question__kind=Question.Kind.TEXT,
+        )
+        .exclude(text="")
+        .order_by("question__survey__title", "question__position", "question", "text")
+        .values_list("response__round", "question__text", "text")
+    ):
+        if round_pk not in quotable_rounds:
+            continue  # a round that fewer than the minimum group answered: its words are too easy to place
+        per_question[question] = per_question.get(question, 0) + 1
+        if per_question[question] <= MAX_QUOTES_PER_QUESTION:
+            quotes.append({"question": question, "text": text})
+    return {
+        "responses": _figure(
+            "survey_responses",
+            "Survey responses",
+            _single(responses, responses),
+            _single(responses_prev, responses_prev),
+            note="in rounds closing in the period",
+        ),
+        "rounds": [
+            {
+                "title": r["title"],
+                "survey": r["survey__title"],
+                "closes_on": r["closes_on"].isoformat(),
+                "responses": _single(r["responses_count"], r["responses_count"]),
+            }
+            for r in current_rounds
+        ],
+        "questions": results,
+        "quotes": quotes,
+    }
+
+
+def _question_result(q: dict[str, Any]) -> dict[str, Any]:
+    """One question's answers: shown when at least the minimum group answered it, else nothing but that."""
+    n, n_prev = sum(q["cur"].values()), sum(q["prev"].values())
+    shown = not is_small_group(n)
+    result: dict[str, Any] = {
+        "survey": q["survey"],
+        "question": q["question"],
+        "kind": q["kind"],
+        "answers": n if shown else None,
+        "mean": None,
+        "previous_mean": None,
+        "change": None,
+        "distribution": None,
+    }
+    if not shown:
+        return result
+    if q["kind"] == Question.Kind.LIKERT:
+        result["mean"] = round(sum(v * c for v, c in q["cur"].items()) / n, 2)
+        if n_prev and not is_small_group(n_prev):
+            result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
+            result["change"] = round(result["mean"] - result["previous_mean"], 2)
+        result["distribution"] = [{"label": str(v), "value": q["cur"].get(v, 0)} for v in LIKERT_VALUES]
+    else:
+        options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
+        result["distribution"] = [{"label": o, "value": q["cur"].get(o, 0)} for o in options]
+    return result

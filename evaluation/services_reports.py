@@ -1,0 +1,196 @@
+"""Committee reports: draft, submitted (figures frozen), under review, published.
+
+A coordinator creates a draft for a period and writes the narrative; submitting freezes every figure, already
+suppressed, with the title and narrative, in ``Report.snapshot``, which the page and the exports read from then
+on. The programme's committee members comment, record decisions and recommendations and sign off; the first
+of these moves a submitted report to "under review". A coordinator publishes once at least one committee
+member has signed off. Notices carry names and the report's title, never what a comment says.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programmes.models import Person, Programme, Role
+from programmes.services.notifications import coordinators_of, notification_send
+
+from .models import Report, ReportComment, ReportDecision, ReportSignOff
+from .reporting import Period, quarter_key, report_figures
+
+MAX_PERIOD_DAYS = 366
+REVIEWABLE = (Report.Status.SUBMITTED, Report.Status.UNDER_REVIEW)
+
+
+def committee_of(programme: Programme | int) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            is_active=True, memberships__programme=programme, memberships__role=Role.COMMITTEE
+        ).distinct()
+    )
+
+
+def default_title(period: Period) -> str:
+    if period.is_quarter:
+        year, number = quarter_key(period).split("-")
+        return f"{number} {year} report"
+    return f"Report for {period.label}"
+
+
+def _check_period(programme: Programme, period: Period, *, exclude: int | None = None) -> None:
+    if period.end < period.start:
+        raise ValidationError({"period_end": "The period must end on or after the day it starts."})
+    if period.days > MAX_PERIOD_DAYS:
+        raise ValidationError({"period_end": "A report covers at most a year; choose a shorter period."})
+    if period.start > timezone.localdate():
+        raise ValidationError({"period_start": "The period has not started yet."})
+    same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
+    if exclude:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise ValidationError(f"{programme} already has a report for {period.label}: open that one instead.")
+
+
+@transaction.atomic
+def report_create(*, programme: Programme, by: Person, period: Period, title: str = "") -> Report:
+    _check_period(programme, period)
+    report = Report(
+        programme=programme,
+        title=title.strip() or default_title(period),
+        period_start=period.start,
+        period_end=period.end,
+        created_by=by,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _draft_only(report: Report) -> None:
+    if report.status != Report.Status.DRAFT:
+        raise ValidationError("This report was submitted: its figures and narrative are frozen.")
+
+
+@transaction.atomic
+def report_update(*, report: Report, title: str, narrative: str) -> Report:
+    _draft_only(report)
+    report.title = title.strip() or report.title
+    report.narrative = narrative
+    report.full_clean()
+    report.save(update_fields=["title", "narrative"])
+    return report
+
+
+def report_period(report: Report) -> Period:
+    return Period(report.period_start, report.period_end)
+
+
+def report_content(report: Report) -> dict:
+    """What the page and the exports show: the frozen snapshot once submitted; a draft's live figures."""
+    if report.status != Report.Status.DRAFT:
+        return report.snapshot
+    figures = report_figures(programme=report.programme, period=report_period(report))
+    return {**figures, "title": report.title, "narrative": report.narrative}
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by: Person) -> Report:
+    """Freeze the figures, title and narrative; tell the committee (in the app and by email)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _draft_only(report)
+    today = timezone.localdate()
+    if report.period_end >= today:
+        raise ValidationError(
+            f"The period ends on {report.period_end:%-d %B %Y}: submit the report once it has ended, so that "
+            "its figures are complete."
+        )
+    if not report.narrative.strip():
+        raise ValidationError("Write the narrative before submitting: the committee reads the figures with it.")
+    figures = report_figures(programme=report.programme, period=report_period(report))
+    report.snapshot = {**figures, "title": report.title, "narrative": report.narrative}
+    report.status = Report.Status.SUBMITTED
+    report.submitted_by = by
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["snapshot", "status", "submitted_by", "submitted_at"])
+    notification_send(
+        people=committee_of(report.programme_id),
+        text=f"{report.programme}: the report “{report.title}” was submitted for the committee's review.",
+        url=report.get_absolute_url(),
+        email_subject=f"A report to review: {report.title}",
+    )
+    return report
+
+
+def _review(report: Report, by: Person) -> Report:
+    """The report as a committee member acts on it: locked, reviewable, moved to "under review"."""
+    report = Report.objects.select_for_update().select_related("programme").get(pk=report.pk)
+    if report.status not in REVIEWABLE:
+        what = "published" if report.status == Report.Status.PUBLISHED else "not submitted yet"
+        raise ValidationError(f"This report is {what}: it takes no more comments, decisions or sign-offs.")
+    if not report.programme.memberships.filter(person=by, role=Role.COMMITTEE).exists():
+        raise ValidationError("Only the programme's committee members review its reports.")
+    if report.status == Report.Status.SUBMITTED:
+        report.status = Report.Status.UNDER_REVIEW
+        report.save(update_fields=["status"])
+    return report
+
+
+def _tell_coordinators(report: Report, text: str) -> None:
+    notification_send(
+        people=coordinators_of(report.programme_id),
+        text=text,
+        url=report.get_absolute_url(),
+        email_subject=text,
+    )
+
+
+@transaction.atomic
+def report_comment(*, report: Report, by: Person, text: str) -> ReportComment:
+    report = _review(report, by)
+    comment = ReportComment(report=report, author=by, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    # The notice says who commented, never what: the coordinators read it on the report.
+    _tell_coordinators(report, f"{by} commented on the report “{report.title}”.")
+    return comment
+
+
+@transaction.atomic
+def report_decision_record(*, report: Report, by: Person, kind: str, text: str) -> ReportDecision:
+    report = _review(report, by)
+    decision = ReportDecision(report=report, author=by, kind=kind, text=text.strip())
+    decision.full_clean()
+    decision.save()
+    _tell_coordinators(report, f"{by} recorded a {decision.get_kind_display().lower()} on “{report.title}”.")
+    return decision
+
+
+@transaction.atomic
+def report_sign_off(*, report: Report, by: Person) -> ReportSignOff:
+    report = _review(report, by)
+    if report.sign_offs.filter(person=by).exists():
+        raise ValidationError("You have already signed off this report.")
+    sign_off = ReportSignOff.objects.create(report=report, person=by)
+    _tell_coordinators(report, f"{by} signed off the report “{report.title}”.")
+    return sign_off
+
+
+@transaction.atomic
+def report_publish(*, report: Report, by: Person) -> Report:
+    """Publish once at least one committee member has signed off (our rule: one is enough, more are welcome)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in REVIEWABLE:
+        raise ValidationError("Only a submitted report can be published, and only once.")
+    if not report.sign_offs.exists():
+        raise ValidationError("A committee member must sign off the report before it is published.")
+    report.status = Report.Status.PUBLISHED
+    report.published_by = by
+    report.published_at = timezone.now()
+    report.save(update_fields=["status", "published_by", "published_at"])
+    notification_send(
+        people=committee_of(report.programme_id),
+        text=f"{report.programme}: the report “{report.title}” was published.",
+        url=report.get_absolute_url(),
+    )
+    return report

@@ -1,0 +1,216 @@
+"""Pages of committee reports. Thin: access helper, form, service, redirect or render.
+
+Coordinators of a programme list, create, edit, submit and publish its reports; its committee members read the
+submitted ones, comment, record decisions and recommendations, and sign off. The page and the exports read the
+frozen snapshot once a report is submitted (``services_reports.report_content``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from programmes.forms import add_service_errors
+from programmes.models import Membership, Programme, Role
+from programmes.permissions import Area, area_required, get_programme_for
+
+from . import services_reports as services
+from .exports import present, report_csv_response, report_pdf_response, report_tables, review_summary, svg_bars
+from .forms_reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
+from .models import Report
+from .permissions import get_report_for, reports_visible_to
+
+
+def _with_review_counts(reports):
+    return reports.annotate(
+        comment_count=Count("comments", distinct=True), sign_off_count=Count("sign_offs", distinct=True)
+    )
+
+
+@area_required(Area.COMMITTEE, Area.COORDINATING)
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports of every programme I coordinate (drafts too) or sit on the committee of (submitted ones)."""
+    me = request.user
+
+    def holds(role: str) -> Exists:
+        return Exists(Membership.objects.filter(programme=OuterRef("pk"), person=me, role=role))
+
+    # Queries: session, user, areas (the decorator); my programmes; the reports I may see, with review counts.
+    programmes = list(
+        Programme.objects.with_role(me, Role.COORDINATOR, Role.COMMITTEE)
+        .annotate(coordinating=holds(Role.COORDINATOR), on_committee=holds(Role.COMMITTEE))
+        .order_by("name")
+    )
+    reports = list(_with_review_counts(reports_visible_to(me)).order_by("-period_end", "-pk"))
+    for programme in programmes:
+        programme.report_rows = [r for r in reports if r.programme_id == programme.pk]
+    return render(request, "evaluation/report_list.html", {"programmes": programmes})
+
+
+@login_required
+@require_GET
+def report_list_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    # Queries: the programme and my roles (access); its reports with review counts.
+    programme = get_programme_for(request.user, pk, manage=True)
+    reports = list(_with_review_counts(Report.objects.filter(programme=programme)).order_by("-period_end", "-pk"))
+    context = {"programme": programme, "reports": reports, "active_tab": "reports"}
+    return render(request, "evaluation/report_list_programme.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = ReportCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(
+                programme=programme,
+                by=request.user,
+                period=form.cleaned_data["period"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Draft “{report.title}” created. Preview its figures and write the narrative.")
+            return redirect(report)
+    context = {"programme": programme, "form": form, "active_tab": "reports"}
+    return render(request, "evaluation/report_form.html", context)
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    # Queries: the report with my roles (access); a draft's live figures (see reporting.report_figures) or,
+    # once submitted, none (the snapshot came with the report); comments; decisions; sign-offs.
+    data = present(services.report_content(report))
+    comments = list(report.comments.select_related("author"))
+    decisions = list(report.decisions.select_related("author"))
+    sign_offs = list(report.sign_offs.select_related("person").order_by("signed_at"))
+    tables = report_tables(data)
+    reviewable = report.status in services.REVIEWABLE
+    can_review = "committee" in report.viewer and reviewable
+    context = {
+        "report": report,
+        "programme": report.programme,
+        "data": data,
+        "team": data["team"],
+        "surveys": data["surveys"],
+        "charts": {
+            "months": svg_bars(_bars(tables["sessions_by_month"])),
+            "states": svg_bars(_bars(tables["checkin_states"])),
+        },
+        "comments": comments,
+        "decisions": decisions,
+        "sign_offs": sign_offs,
+        "is_coordinator": "coordinator" in report.viewer,
+        "can_review": can_review,
+        "signed": any(s.person_id == request.user.pk for s in sign_offs),
+        "can_publish": "coordinator" in report.viewer and reviewable and bool(sign_offs),
+        "decision_form": DecisionForm() if can_review else None,
+        "active_tab": "reports",
+    }
+    return render(request, "evaluation/report_detail.html", context)
+
+
+def _bars(table: dict) -> list[tuple[str, object]]:
+    """A one-row table as chart bars: (column, shown value or None)."""
+    return [(col, cell["value"]) for col, cell in zip(table["cols"], table["cells"][0], strict=True)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="coordinator")
+    if report.status != Report.Status.DRAFT:
+        messages.error(request, "This report was submitted: its figures and narrative are frozen.")
+        return redirect(report)
+    form = ReportEditForm(request.POST or None, initial={"title": report.title, "narrative": report.narrative})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(report=report, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Narrative saved.")
+            return redirect(report)
+    context = {"report": report, "programme": report.programme, "form": form, "active_tab": "reports"}
+    return render(request, "evaluation/report_edit.html", context)
+
+
+def _act(request: HttpRequest, report: Report, action, success: str, **kwargs) -> HttpResponse:
+    try:
+        action(report=report, by=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="coordinator")
+    return _act(
+        request, report, services.report_submit, "Report submitted: its figures are frozen and the committee is told."
+    )
+
+
+@login_required
+@require_POST
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="committee")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write your comment first.")
+        return redirect(report)
+    return _act(request, report, services.report_comment, "Comment added.", text=form.cleaned_data["text"])
+
+
+@login_required
+@require_POST
+def report_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="committee")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose decision or recommendation and write it down.")
+        return redirect(report)
+    return _act(request, report, services.report_decision_record, "Recorded.", **form.cleaned_data)
+
+
+@login_required
+@require_POST
+def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="committee")
+    return _act(request, report, services.report_sign_off, "You signed off the report.")
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, as_="coordinator")
+    return _act(request, report, services.report_publish, "Report published.")
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    review = review_summary(report, report.decisions.all(), report.sign_offs.all())
+    return report_pdf_response(report, services.report_content(report), review)
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk)
+    return report_csv_response(report, services.report_content(report))
