@@ -137,6 +137,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # --- hostile input (issue 8, point 5): a null byte in any parameter is a 400, never a database error ---
+    "config.input_guard.null_byte_guard",
+    # --- end of hostile input ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from programmes.forms import IdsField
 from programmes.models import Skill
 
 from .models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode
@@ -93,13 +94,13 @@ class SessionForm(forms.Form):
         help_text="Between 15 minutes and 8 hours. Confirmed sessions count as protected time used.",
     )
     mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.IN_PERSON)
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsField(
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="From the programme's skills.",
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = IdsField(
         label="Goals worked on", queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     summary = forms.CharField(
