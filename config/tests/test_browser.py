@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from config.tests.browser import check_axe
 from programmes.tests.factories import PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -47,6 +48,7 @@ def test_coordinator_logs_in_opens_the_programme_list_and_logs_out(page: Page, l
     assert nav_colour == "rgb(31, 78, 95)"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "coordinator-programme-list.png"), full_page=True)
+    check_axe(page, "coordinator-programme-list")
 
     page.get_by_role("button", name="Cora Coordinator").click()  # the account menu (Bootstrap's JS works)
     page.get_by_role("button", name="Log out").click()
@@ -66,4 +68,5 @@ def test_mentee_on_a_phone_opens_the_menu_and_sees_their_mentor(page: Page, live
     expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))  # the opening animation is over
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "mentee-phone.png"), full_page=True)
+    check_axe(page, "mentee-phone")
     assert outside_requests == []

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from config.tests.browser import check_axe
 from programmes.models import Role
 from programmes.tests.factories import PASSWORD, CourseFactory, ProgrammeRequirementFactory, TrainingRecordFactory
 
@@ -39,6 +40,7 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     expect(mentor_row.get_by_text("Not ready")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "training-matrix-before.png"), full_page=True)
+    check_axe(page, "training-matrix-before")
 
     mentor_row.get_by_role("link", name="Add record").click()
     page.get_by_label("Course").select_option(label="Mentor training")
@@ -48,6 +50,7 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     certificate.write_bytes(PDF)
     page.get_by_label("Evidence file").set_input_files(str(certificate))
     page.screenshot(path=str(SCREENSHOTS / "training-record-form.png"), full_page=True)
+    check_axe(page, "training-record-form")
     page.get_by_role("button", name="Save the record").click()
 
     expect(page.get_by_text("record of “Mentor training” is saved")).to_be_visible()
@@ -56,7 +59,9 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
         page.get_by_role("link", name="Download").click()
     assert Path(download.value.path()).read_bytes() == PDF
     page.screenshot(path=str(SCREENSHOTS / "training-person.png"), full_page=True)
+    check_axe(page, "training-person")
 
     page.get_by_role("link", name="Training").first.click()
     expect(page.get_by_role("row").filter(has_text="Max Mentor").get_by_text("Ready")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "training-matrix-after.png"), full_page=True)
+    check_axe(page, "training-matrix-after")
