@@ -40,7 +40,7 @@ def test_a_mentor_logs_a_session_with_the_keyboard_alone(page: Page, live_server
     typed, unfocused, seen = set(), [], set()
     for _ in range(80):
         page.keyboard.press("Tab")
-        with contextlib.suppress(PlaywrightTimeout):  # a date field's parts take a moment to settle
+        with contextlib.suppress(PlaywrightTimeout):  # the ring, once drawn; a date part never matches
             page.wait_for_function("() => document.activeElement.matches(':focus-visible')", timeout=1000)
         focused = page.evaluate(FOCUSED)
         seen.add((focused["name"], focused["visible"]))

@@ -329,3 +329,21 @@ def test_every_csv_export_neutralises_formulas(client, world):
         planted = [cell for cell in cells if re.search(r"HYPERLINK|SUM\(A1|cmd\||^'?-2\+3$", cell)]
         assert planted, f"{key}: the planted text should be in the export"
         assert all(cell.startswith("'") for cell in planted), f"{key}: {planted}"
+
+
+def test_an_id_past_any_database_integer_is_a_form_error_not_a_server_error(hostile_client, cast):
+    """Found by the walk: SQLite raised OverflowError on a 26-digit topic id in the session form."""
+    from django.core.exceptions import ValidationError
+
+    from mentoring.models import MentoringSession
+    from programmes.forms import IdsField
+    from programmes.models import Skill
+
+    hostile_client.force_login(cast["mentor"])
+    url = reverse("mentoring:session_create", kwargs={"pk": cast["pairing"].pk})
+    response = hostile_client.post(url, {"duration_minutes": "60", "mode": "video", "topics": "9" * 26})
+    assert response.status_code == 200
+    assert response.status_code == 200  # the form again, with its messages
+    assert not MentoringSession.objects.exists()
+    with pytest.raises(ValidationError, match="is not a valid value"):
+        IdsField(queryset=Skill.objects.all()).clean(["9" * 26])
