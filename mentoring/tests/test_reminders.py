@@ -94,7 +94,7 @@ def test_upcoming_check_in_reminds_both_sides_once_however_often_the_sweep_runs(
 
     counts = sweep(at(7))
     assert (counts.due, counts.recorded, counts.sent) == (1, 1, 2)
-    for _ in range(3):  # the next ticks, the same day and the next
+    for _ in range(3):  # more ticks the same morning
         assert sweep(at(7, 9, 15)).sent == 0
     assert sweep(at(8)).due == 0
 

@@ -57,7 +57,7 @@ if hold:
     filebased.EmailBackend.send_messages = held
 sys.exit(app.start(sys.argv[1:]))
 """
-TIMEOUT = 25
+TIMEOUT = 40  # generous: a worker starting on a busy machine takes a while
 
 
 class LiveDatabase:
