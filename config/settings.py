@@ -359,6 +359,18 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # --- end of surveys ---
 
+# --- Check-in reminder sweep (issue 5, point 5) -----------------------------------------------------------
+# A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
+TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", 60 * TANDEM_REMINDER_SWEEP_MINUTES, minimum=1)
+CELERY_BEAT_SCHEDULE["send-due-checkin-reminders"]["schedule"] = TANDEM_REMINDER_SWEEP_SECONDS
+# A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
+# died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
+TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# Where people open Tandem (https://tandem.example.org), to put whole links in reminder emails; without it
+# the emails carry the page's path only.
+TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")
+# --- End of the check-in reminder sweep -------------------------------------------------------------------
+
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)

@@ -778,4 +778,6 @@ def test_admin_registers_no_model_outside_the_known_list():
         "programmes.programme",
         "programmes.membership",
         "mentoring.pairing",
+        # Check-in reminder sweep (issue 5, point 5): the outbox, read-only; a digest holds no text of its own.
+        "mentoring.reminderdigest",
     }
