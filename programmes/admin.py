@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import Membership, OrgUnit, Person, Programme
+from .services.credentials import person_notify_credentials_changed
 
 
 @admin.register(OrgUnit)
@@ -55,6 +56,16 @@ class PersonAdmin(UserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
+
+    # --- login protection (issue 8) ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        old_email = form.initial.get("email", "")
+        if change and "email" in form.changed_data and old_email:
+            # To the old address: if the account was taken over, its owner hears of it there.
+            person_notify_credentials_changed(person=obj, what="email", address=old_email)
+
+    # --- end of login protection ---
 
 
 @admin.register(Programme)
