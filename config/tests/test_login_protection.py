@@ -41,6 +41,8 @@ def test_the_eleventh_attempt_is_refused_even_with_the_right_password(client, me
     assert "Logging in is paused" in page
     assert "try again in 15 minutes" in page
     assert "administrator" in page
+    stored = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert stored and "not-the-password" not in stored and PASSWORD not in stored  # the admin never shows them
 
 
 def test_nine_failures_still_let_the_right_password_in(client, mentee):

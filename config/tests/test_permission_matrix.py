@@ -778,4 +778,11 @@ def test_admin_registers_no_model_outside_the_known_list():
         "programmes.programme",
         "programmes.membership",
         "mentoring.pairing",
+        # --- login protection (issue 8) ---
+        # django-axes: login attempts and logins (account, address, browser, time; passwords are masked).
+        # Administrators unlock a paused login by deleting its access attempt.
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        # --- end of login protection ---
     }
