@@ -65,6 +65,12 @@ class PersonAdmin(UserAdmin):
             # To the old address: if the account was taken over, its owner hears of it there.
             person_notify_credentials_changed(person=obj, what="email", address=old_email)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved (a refused form shows again)
+            person_notify_credentials_changed(person=self.get_object(request, id), what="password")
+        return response
+
     # --- end of login protection ---
 
 

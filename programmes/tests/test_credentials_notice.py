@@ -72,3 +72,19 @@ def test_an_administrator_changing_an_email_address_tells_the_old_address(
     assert mentee.email == "mia.new@example.org"
     assert [m.to for m in mail.outbox] == [["mentee@example.org"]]
     assert "changed to mia.new@example.org" in mail.outbox[0].body
+
+
+def test_an_administrator_setting_a_password_tells_the_person(
+    client, administrator, mentee, django_capture_on_commit_callbacks
+):
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_password_change", args=[mentee.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, {"password1": "short", "password2": "short", "usable_password": "true"})
+    assert refused.status_code == 200 and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"password1": NEW, "password2": NEW, "usable_password": "true"})
+    assert response.status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.check_password(NEW)
+    assert [(m.to, m.subject) for m in mail.outbox] == [([mentee.email], "Your Tandem password was changed")]
