@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -132,10 +133,16 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # --- login protection (issue 8) ---
+    "axes",  # django-axes: failed logins per account and per address, lockout, admin unlock
+    # --- end of login protection ---
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- headers and sessions (issue 8) ---
+    "config.security.SecurityHeadersMiddleware",  # CSP; no-store for logged-in pages (not static files)
+    # --- end of headers and sessions ---
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +150,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- headers and sessions (issue 8) ---
+    "config.security.SessionLimitsMiddleware",  # idle and absolute session limits
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, per its docs
+    # --- end of headers and sessions ---
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -203,10 +214,40 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # --- login protection (issue 8) ---
+    # Common passwords dressed up: "P@ssw0rd2024!", "$ummer99" (see programmes.passwords).
+    {"NAME": "programmes.passwords.BreachedStylePasswordValidator"},
+    # --- end of login protection ---
 ]
+# --- login protection (issue 8) ---
+# django-axes counts failed logins per account and, separately, per source address; either reaching the limit
+# within the cool-off window locks that account or address out until the window passes or an administrator
+# deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
+AUTHENTICATION_BACKENDS = [
+    "config.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the address
+AXES_USERNAME_FORM_FIELD = "username"  # Django's login form posts the email address as "username"
+AXES_USERNAME_CALLABLE = "config.security.login_username"  # "Ann@X.org " and "ann@x.org" are one account
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # templates/registration/lockout.html
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies in front of Tandem, so the client address is read from
+# X-Forwarded-For; unset, the address the connection comes from is used.
+AXES_IPWARE_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 0) or None
+# Sessions end after TANDEM_SESSION_IDLE_MINUTES without a request and TANDEM_SESSION_MAX_HOURS after login,
+# whichever comes first (config.security.SessionLimitsMiddleware). The session row itself lives as long as the
+# idle limit; the middleware refreshes it at most once a minute, so a page view rarely writes.
+TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30, minimum=1)
+TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12, minimum=1)
+# --- end of login protection ---
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, short enough to stay safe
 
 # --- Static files -----------------------------------------------------------------------------------------
@@ -373,7 +414,12 @@ TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+# --- headers and sessions (issue 8) ---
+SESSION_COOKIE_AGE = TANDEM_SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script of Tandem's reads the CSRF cookie; forms carry the token
+# --- end of headers and sessions ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

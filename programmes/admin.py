@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import Membership, OrgUnit, Person, Programme
+from .services.credentials import person_notify_credentials_changed
 
 
 @admin.register(OrgUnit)
@@ -55,6 +56,22 @@ class PersonAdmin(UserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
+
+    # --- login protection (issue 8) ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        old_email = form.initial.get("email", "")
+        if change and "email" in form.changed_data and old_email:
+            # To the old address: if the account was taken over, its owner hears of it there.
+            person_notify_credentials_changed(person=obj, what="email", address=old_email)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved (a refused form shows again)
+            person_notify_credentials_changed(person=self.get_object(request, id), what="password")
+        return response
+
+    # --- end of login protection ---
 
 
 @admin.register(Programme)

@@ -780,4 +780,11 @@ def test_admin_registers_no_model_outside_the_known_list():
         "mentoring.pairing",
         # Check-in reminder sweep (issue 5, point 5): the outbox, read-only; a digest holds no text of its own.
         "mentoring.reminderdigest",
+        # --- login protection (issue 8) ---
+        # django-axes: login attempts and logins (account, address, browser, time; passwords are masked).
+        # Administrators unlock a paused login by deleting its access attempt.
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        # --- end of login protection ---
     }
