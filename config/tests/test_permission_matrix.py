@@ -782,4 +782,7 @@ def test_admin_registers_no_model_outside_the_known_list():
         "programmes.programme",
         "programmes.membership",
         "mentoring.pairing",
+        # --- audit log (issue 8): read-only; summaries never carry private content ---
+        "programmes.auditevent",
+        # --- end of audit log ---
     }
