@@ -24,7 +24,9 @@ def _label(actor: Person | None) -> str:
 
 def _ip(request: HttpRequest | None) -> str | None:
     # REMOTE_ADDR only: a client can forge X-Forwarded-For; operators behind a proxy set it in the web server.
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_event(
