@@ -411,6 +411,21 @@ TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, mi
 # the emails carry the page's path only.
 TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")
 # --- End of the check-in reminder sweep -------------------------------------------------------------------
+# --- audit and personal data (issue 8) ---
+# Audit rows older than this are deleted daily (0 keeps them for ever).
+TANDEM_AUDIT_RETENTION_DAYS = env_int("TANDEM_AUDIT_RETENTION_DAYS", 730, minimum=0)
+# Personal data of people whose programmes all closed longer ago than this is erased daily (0 keeps it).
+TANDEM_RETENTION_DAYS_AFTER_CLOSE = env_int("TANDEM_RETENTION_DAYS_AFTER_CLOSE", 730, minimum=0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "purge-old-audit-events": {
+            "task": "programmes.tasks.purge_old_audit_events",
+            "schedule": crontab(hour=3, minute=10),
+        },
+        "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
+    }
+)
+# --- end of audit and personal data ---
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programmes.models import Person, Programme, Role
+from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
@@ -113,6 +114,7 @@ def report_submit(*, report: Report, by: Person) -> Report:
     report.submitted_by = by
     report.submitted_at = timezone.now()
     report.save(update_fields=["snapshot", "status", "submitted_by", "submitted_at"])
+    audit_record(actor=by, action="report.submitted", obj=report, summary=f"Submitted “{report.title}”.")
     notification_send(
         people=committee_of(report.programme_id),
         text=f"{report.programme}: the report “{report.title}” was submitted for the committee's review.",
@@ -172,6 +174,7 @@ def report_sign_off(*, report: Report, by: Person) -> ReportSignOff:
     if report.sign_offs.filter(person=by).exists():
         raise ValidationError("You have already signed off this report.")
     sign_off = ReportSignOff.objects.create(report=report, person=by)
+    audit_record(actor=by, action="report.signed_off", obj=report, summary=f"Signed off “{report.title}”.")
     _tell_coordinators(report, f"{by} signed off the report “{report.title}”.")
     return sign_off
 
@@ -188,6 +191,7 @@ def report_publish(*, report: Report, by: Person) -> Report:
     report.published_by = by
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_by", "published_at"])
+    audit_record(actor=by, action="report.published", obj=report, summary=f"Published “{report.title}”.")
     notification_send(
         people=committee_of(report.programme_id),
         text=f"{report.programme}: the report “{report.title}” was published.",

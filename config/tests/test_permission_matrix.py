@@ -629,6 +629,10 @@ MATRIX: dict[str, Entry] = {
     "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
     "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
     # --- end of committee reports ---
+    # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
+    "evaluation:my_data": Entry(roles(200, anonymous=LOGIN)),
+    "evaluation:my_data_zip": Entry(roles(200, anonymous=LOGIN)),
+    # --- end of personal data ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
@@ -787,4 +791,7 @@ def test_admin_registers_no_model_outside_the_known_list():
         "axes.accessfailurelog",
         "axes.accesslog",
         # --- end of login protection ---
+        # --- audit log (issue 8): read-only; summaries never carry private content ---
+        "programmes.auditevent",
+        # --- end of audit log ---
     }
