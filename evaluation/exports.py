@@ -201,7 +201,16 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
                    "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
         for d in q["distribution"] or []:
-            yield [csv_cell(survey), "", csv_cell(q["question"]), csv_cell(d["label"]), d["value"], "", "", ""]
+            yield [
+                csv_cell(survey),
+                "",
+                csv_cell(q["question"]),
+                csv_cell(d["label"]),
+                _numeric(d["value"], data),
+                "",
+                "",
+                "",
+            ]
 
 
 def report_filename(report: Report, extension: str) -> str:
@@ -294,7 +303,7 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
     if surveys["questions"]:
         rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
         for q in surveys["questions"]:
-            spread = ", ".join(f"{d['label']}: {d['value']}" for d in q["distribution"] or [])
+            spread = ", ".join(f"{d['label']}: {_numeric(d['value'], data)}" for d in q["distribution"] or [])
             rows.append(
                 [
                     q["survey"],

@@ -307,7 +307,11 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     Application.objects.filter(person=person).update(goals="", decision_reason="", endorsement_reason="")
     ApplicationAnswer.objects.filter(application__person=person).update(text="")
     TimeAllocation.objects.filter(person=person).update(decline_reason="")
-    MentoringSession.objects.filter(logged_by=person).update(summary="", next_steps="", dispute_reason="")
+    # Each person's own words only: the summary and next steps of the sessions they logged, the dispute reasons
+    # they gave on their partner's sessions, the goals they wrote.
+    MentoringSession.objects.filter(logged_by=person).update(summary="", next_steps="")
+    MentoringSession.objects.filter(answered_by=person).update(dispute_reason="")
+    Goal.objects.filter(created_by=person).update(title="(erased)", success="")
     pairings.update(paused_reason="")
     MentorRequest.objects.filter(Q(mentee=person) | Q(mentor=person)).update(message="", decline_reason="")
     Answer.objects.filter(response__person=person).update(text="")

@@ -48,7 +48,7 @@ from programmes.models import (
 )
 
 from .models import Answer, Intervention, Question, SurveyRound
-from .privacy import TOTAL, is_small_group, suppress_table
+from .privacy import TOTAL, figure_table, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
 NO_TEAM = "No team recorded"
@@ -863,8 +863,11 @@ def _question_result(q: dict[str, Any]) -> dict[str, Any]:
         if n_prev and not is_small_group(n_prev):
             result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
             result["change"] = round(result["mean"] - result["previous_mean"], 2)
-        result["distribution"] = [{"label": str(v), "value": q["cur"].get(v, 0)} for v in LIKERT_VALUES]
+        counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
     else:
         options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
-        result["distribution"] = [{"label": o, "value": q["cur"].get(o, 0)} for o in options]
+        counts = {o: q["cur"].get(o, 0) for o in options}
+    # Each answer is a group of people too: a count under the minimum is hidden (None), with the next-smallest
+    # when it alone would give it away from the number who answered.
+    result["distribution"] = [{"label": f.label, "value": f.value} for f in figure_table(counts)]
     return result

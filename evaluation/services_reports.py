@@ -9,6 +9,8 @@ member has signed off. Notices carry names and the report's title, never what a 
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +41,9 @@ def default_title(period: Period) -> str:
     return f"Report for {period.label}"
 
 
+EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
+
+
 def _check_period(programme: Programme, period: Period, *, exclude: int | None = None) -> None:
     if period.end < period.start:
         raise ValidationError({"period_end": "The period must end on or after the day it starts."})
@@ -46,6 +51,9 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError({"period_end": "A report covers at most a year; choose a shorter period."})
     if period.start > timezone.localdate():
         raise ValidationError({"period_start": "The period has not started yet."})
+    if period.start < EARLIEST_PERIOD_START:
+        # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
+        raise ValidationError({"period_start": f"Choose a period from {EARLIEST_PERIOD_START:%-d %B %Y} on."})
     same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
     if exclude:
         same = same.exclude(pk=exclude)
