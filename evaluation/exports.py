@@ -73,7 +73,11 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
     surveys["responses"] = _texts(surveys["responses"], "", data)
     for r in surveys["rounds"]:
         r["responses_text"] = value_text(r["responses"], "", data)
-        r["closes_on_text"] = f"{datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+        r["closes_on_text"] = (
+            f"closed {datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+            if r["closes_on"]
+            else "answered in the period"
+        )
     for q in surveys["questions"]:
         q["answers_text"] = value_text(q["answers"], "", data)
         q["mean_text"] = "" if q["mean"] is None else f"{q['mean']:.2f}"

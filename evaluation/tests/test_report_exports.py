@@ -204,3 +204,23 @@ def test_an_answer_given_by_fewer_than_five_is_hidden_with_its_give_away_neighbo
     assert result["answers"] == 16
     hidden = [label for label, v in values.items() if v is None]
     assert len(hidden) >= 2  # never exactly one hidden: answers minus the shown counts would give it away
+
+
+def test_health_checks_count_on_the_day_they_were_answered_though_their_round_never_closes(cast):
+    programme = cast["pairing"].programme
+    populate(programme, {"Engineering": 6})
+    survey = Survey.objects.create(kind=Survey.Kind.HEALTH, title="Relationship health check")
+    scale = Question.objects.create(survey=survey, position=1, text="We meet as agreed", kind="likert")
+    standing = SurveyRound.objects.create(
+        survey=survey, programme=programme, title="Relationship health check", opens_on=datetime.date(2025, 6, 1),
+        closes_on=datetime.date(2035, 6, 1), status=SurveyRound.Status.OPEN,
+    )  # fmt: skip
+    days = [datetime.date(2026, 2, d) for d in (2, 5, 9, 12, 20, 26)] + [datetime.date(2026, 4, 2)]  # last: after
+    for i, day in enumerate(days):
+        response = SurveyResponse.objects.create(round=standing, respondent_hash=f"health{i}", submitted_on=day)
+        Answer.objects.create(response=response, question=scale, likert=4)
+    surveys = report_figures(programme=programme, period=QUARTER)["surveys"]
+    assert surveys["responses"]["value"] == 6  # the six answered in Q1; the April one belongs to Q2
+    (health,) = [q for q in surveys["questions"] if q["question"] == "We meet as agreed"]
+    assert health["answers"] == 6 and health["mean"] == 4.0
+    assert [r["title"] for r in surveys["rounds"]] == ["Relationship health check"]
