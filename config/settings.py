@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -132,10 +133,16 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # --- login protection (issue 8) ---
+    "axes",  # django-axes: failed logins per account and per address, lockout, admin unlock
+    # --- end of login protection ---
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- headers and sessions (issue 8) ---
+    "config.security.SecurityHeadersMiddleware",  # CSP; no-store for logged-in pages (not static files)
+    # --- end of headers and sessions ---
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # --- hostile input (issue 8, point 5): a null byte in any parameter is a 400, never a database error ---
     "config.input_guard.null_byte_guard",
@@ -146,6 +153,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- headers and sessions (issue 8) ---
+    "config.security.SessionLimitsMiddleware",  # idle and absolute session limits
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, per its docs
+    # --- end of headers and sessions ---
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -206,10 +217,40 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # --- login protection (issue 8) ---
+    # Common passwords dressed up: "P@ssw0rd2024!", "$ummer99" (see programmes.passwords).
+    {"NAME": "programmes.passwords.BreachedStylePasswordValidator"},
+    # --- end of login protection ---
 ]
+# --- login protection (issue 8) ---
+# django-axes counts failed logins per account and, separately, per source address; either reaching the limit
+# within the cool-off window locks that account or address out until the window passes or an administrator
+# deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
+AUTHENTICATION_BACKENDS = [
+    "config.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the address
+AXES_USERNAME_FORM_FIELD = "username"  # Django's login form posts the email address as "username"
+AXES_USERNAME_CALLABLE = "config.security.login_username"  # "Ann@X.org " and "ann@x.org" are one account
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # templates/registration/lockout.html
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies in front of Tandem, so the client address is read from
+# X-Forwarded-For; unset, the address the connection comes from is used.
+AXES_IPWARE_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 0) or None
+# Sessions end after TANDEM_SESSION_IDLE_MINUTES without a request and TANDEM_SESSION_MAX_HOURS after login,
+# whichever comes first (config.security.SessionLimitsMiddleware). The session row itself lives as long as the
+# idle limit; the middleware refreshes it at most once a minute, so a page view rarely writes.
+TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30, minimum=1)
+TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12, minimum=1)
+# --- end of login protection ---
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, short enough to stay safe
 
 # --- Static files -----------------------------------------------------------------------------------------
@@ -362,9 +403,41 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # --- end of surveys ---
 
+# --- Check-in reminder sweep (issue 5, point 5) -----------------------------------------------------------
+# A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
+TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", 60 * TANDEM_REMINDER_SWEEP_MINUTES, minimum=1)
+CELERY_BEAT_SCHEDULE["send-due-checkin-reminders"]["schedule"] = TANDEM_REMINDER_SWEEP_SECONDS
+# A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
+# died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
+TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# Where people open Tandem (https://tandem.example.org), to put whole links in reminder emails; without it
+# the emails carry the page's path only.
+TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")
+# --- End of the check-in reminder sweep -------------------------------------------------------------------
+# --- audit and personal data (issue 8) ---
+# Audit rows older than this are deleted daily (0 keeps them for ever).
+TANDEM_AUDIT_RETENTION_DAYS = env_int("TANDEM_AUDIT_RETENTION_DAYS", 730, minimum=0)
+# Personal data of people whose programmes all closed longer ago than this is erased daily (0 keeps it).
+TANDEM_RETENTION_DAYS_AFTER_CLOSE = env_int("TANDEM_RETENTION_DAYS_AFTER_CLOSE", 730, minimum=0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "purge-old-audit-events": {
+            "task": "programmes.tasks.purge_old_audit_events",
+            "schedule": crontab(hour=3, minute=10),
+        },
+        "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
+    }
+)
+# --- end of audit and personal data ---
+
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+# --- headers and sessions (issue 8) ---
+SESSION_COOKIE_AGE = TANDEM_SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script of Tandem's reads the CSRF cookie; forms carry the token
+# --- end of headers and sessions ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

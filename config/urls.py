@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from programmes.views import core as programme_views
 
+from . import accounts  # issue 8: password views that tell the person
 from .health import healthz
 
 admin.site.site_header = "Tandem administration"
@@ -19,7 +20,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # --- login protection (issue 8): the password views email the person about the change ---
+    path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    # --- end of login protection ---
     path(
         "accounts/password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -33,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),  # issue 8: emails the person
         name="password_reset_confirm",
     ),
     path(

@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from mentoring import relationship
@@ -193,6 +193,16 @@ def silent_pairings(*, today: datetime.date, programme: Programme | None = None)
         status=Pairing.Status.ACTIVE,
         started_on__lte=cutoff,
     ).exclude(Exists(Alert.objects.open().filter(pairing=OuterRef("pk"), kind=Alert.Kind.SILENCE)))
+    # One alert per silence: once raised since the silence began, a coordinator who resolves it is not told
+    # again every morning; a new silence (after a later session or resumption) raises a new one.
+    this_silence = (
+        Alert.objects.filter(
+            pairing=OuterRef("pk"), kind=Alert.Kind.SILENCE, created_at__date__gte=F("pairing__started_on")
+        )
+        .filter(Q(pairing__resumed_on__isnull=True) | Q(created_at__date__gte=F("pairing__resumed_on")))
+        .filter(Q(pairing__last_session_on__isnull=True) | Q(created_at__date__gte=F("pairing__last_session_on")))
+    )
+    found = found.exclude(Exists(this_silence))
     return found.filter(programme=programme) if programme is not None else found
 
 

@@ -73,7 +73,11 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
     surveys["responses"] = _texts(surveys["responses"], "", data)
     for r in surveys["rounds"]:
         r["responses_text"] = value_text(r["responses"], "", data)
-        r["closes_on_text"] = f"{datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+        r["closes_on_text"] = (
+            f"closed {datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+            if r["closes_on"]
+            else "answered in the period"
+        )
     for q in surveys["questions"]:
         q["answers_text"] = value_text(q["answers"], "", data)
         q["mean_text"] = "" if q["mean"] is None else f"{q['mean']:.2f}"
@@ -201,7 +205,16 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
             yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
                    "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
         for d in q["distribution"] or []:
-            yield [csv_cell(survey), "", csv_cell(q["question"]), csv_cell(d["label"]), d["value"], "", "", ""]
+            yield [
+                csv_cell(survey),
+                "",
+                csv_cell(q["question"]),
+                csv_cell(d["label"]),
+                _numeric(d["value"], data),
+                "",
+                "",
+                "",
+            ]
 
 
 def report_filename(report: Report, extension: str) -> str:
@@ -294,7 +307,7 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
     if surveys["questions"]:
         rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
         for q in surveys["questions"]:
-            spread = ", ".join(f"{d['label']}: {d['value']}" for d in q["distribution"] or [])
+            spread = ", ".join(f"{d['label']}: {_numeric(d['value'], data)}" for d in q["distribution"] or [])
             rows.append(
                 [
                     q["survey"],

@@ -31,7 +31,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
@@ -47,8 +61,8 @@ from programmes.models import (
     TrainingRecord,
 )
 
-from .models import Answer, Intervention, Question, SurveyRound
-from .privacy import TOTAL, is_small_group, suppress_table
+from .models import Answer, Intervention, Question, Survey, SurveyRound
+from .privacy import TOTAL, figure_table, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
 NO_TEAM = "No team recorded"
@@ -748,27 +762,54 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
     )
 
 
+# The automatic surveys (health checks, end-of-relationship) run in one standing round per programme that never
+# really closes: their answers count on the day they were given; every other round's on the day it closes.
+AUTOMATIC_SURVEYS = (Survey.Kind.HEALTH, Survey.Kind.END)
+
+
+def _counted_on(response_path: str) -> Case:
+    prefix = f"{response_path}__" if response_path else ""
+    return Case(
+        When(**{f"{prefix}round__survey__kind__in": AUTOMATIC_SURVEYS}, then=F(f"{prefix}submitted_on")),
+        default=F(f"{prefix}round__closes_on"),
+        output_field=DateField(),
+    )
+
+
 def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
-    in_cur = _within("response__round__closes_on", period)
-    in_prev = _within("response__round__closes_on", prev)
-    # Query 10: the rounds closing in either period, with their number of responses.
+    in_cur = _within("counted_on", period)
+    in_prev = _within("counted_on", prev)
+    automatic = Q(survey__kind__in=AUTOMATIC_SURVEYS)
+    # Query 10: the rounds closing in either period (and the standing automatic ones), with their responses
+    # counted in each period.
+    responses_in = {
+        name: Count(
+            "responses",
+            filter=(automatic & _within("responses__submitted_on", p)) | (~automatic & _within("closes_on", p)),
+        )
+        for name, p in (("responses_count", period), ("responses_prev", prev))
+    }
     rounds = list(
-        SurveyRound.objects.filter(programme=programme, closes_on__gte=prev.start, closes_on__lte=period.end)
-        .annotate(responses_count=Count("responses"))
-        .values("pk", "title", "survey__title", "closes_on", "responses_count")
+        SurveyRound.objects.filter(programme=programme)
+        .filter(automatic | Q(closes_on__gte=prev.start, closes_on__lte=period.end))
+        .annotate(**responses_in)
+        .values("pk", "title", "survey__title", "survey__kind", "closes_on", "responses_count", "responses_prev")
         .order_by("closes_on", "pk")
     )
-    current_rounds = [r for r in rounds if period.start <= r["closes_on"] <= period.end]
-    responses = sum(r["responses_count"] for r in current_rounds)
-    responses_prev = sum(r["responses_count"] for r in rounds if r not in current_rounds)
+    current_rounds = [
+        r
+        for r in rounds
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_count"])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and period.start <= r["closes_on"] <= period.end)
+    ]
+    responses = sum(r["responses_count"] for r in rounds)
+    responses_prev = sum(r["responses_prev"] for r in rounds)
     # Query 11: scale and one-choice answers by question and answer, counted for each period.
     answers = (
-        Answer.objects.filter(
-            response__round__programme=programme,
-            response__round__closes_on__gte=prev.start,
-            response__round__closes_on__lte=period.end,
-            question__kind__in=(Question.Kind.LIKERT, Question.Kind.CHOICE),
-        )
+        Answer.objects.filter(response__round__programme=programme)
+        .annotate(counted_on=_counted_on("response"))
+        .filter(counted_on__gte=prev.start, counted_on__lte=period.end)
+        .filter(question__kind__in=(Question.Kind.LIKERT, Question.Kind.CHOICE))
         .filter(Q(likert__isnull=False) | ~Q(choice=""))
         .values(
             "question",
@@ -805,8 +846,9 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
     quotes: list[dict[str, str]] = []
     per_question: dict[str, int] = {}
     for round_pk, question, text in (
-        Answer.objects.filter(
-            _within("response__round__closes_on", period),
+        Answer.objects.annotate(counted_on=_counted_on("response"))
+        .filter(
+            _within("counted_on", period),
             response__round__programme=programme,
             response__may_quote=True,
             question__kind=Question.Kind.TEXT,
@@ -826,13 +868,13 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
             "Survey responses",
             _single(responses, responses),
             _single(responses_prev, responses_prev),
-            note="in rounds closing in the period",
+            note="in rounds closing in the period, and automatic surveys answered in it",
         ),
         "rounds": [
             {
                 "title": r["title"],
                 "survey": r["survey__title"],
-                "closes_on": r["closes_on"].isoformat(),
+                "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
                 "responses": _single(r["responses_count"], r["responses_count"]),
             }
             for r in current_rounds
@@ -863,8 +905,11 @@ def _question_result(q: dict[str, Any]) -> dict[str, Any]:
         if n_prev and not is_small_group(n_prev):
             result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
             result["change"] = round(result["mean"] - result["previous_mean"], 2)
-        result["distribution"] = [{"label": str(v), "value": q["cur"].get(v, 0)} for v in LIKERT_VALUES]
+        counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
     else:
         options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
-        result["distribution"] = [{"label": o, "value": q["cur"].get(o, 0)} for o in options]
+        counts = {o: q["cur"].get(o, 0) for o in options}
+    # Each answer is a group of people too: a count under the minimum is hidden (None), with the next-smallest
+    # when it alone would give it away from the number who answered.
+    result["distribution"] = [{"label": f.label, "value": f.value} for f in figure_table(counts)]
     return result

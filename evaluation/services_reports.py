@@ -9,11 +9,14 @@ member has signed off. Notices carry names and the report's title, never what a 
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from programmes.models import Person, Programme, Role
+from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
@@ -38,6 +41,9 @@ def default_title(period: Period) -> str:
     return f"Report for {period.label}"
 
 
+EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
+
+
 def _check_period(programme: Programme, period: Period, *, exclude: int | None = None) -> None:
     if period.end < period.start:
         raise ValidationError({"period_end": "The period must end on or after the day it starts."})
@@ -45,6 +51,9 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError({"period_end": "A report covers at most a year; choose a shorter period."})
     if period.start > timezone.localdate():
         raise ValidationError({"period_start": "The period has not started yet."})
+    if period.start < EARLIEST_PERIOD_START:
+        # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
+        raise ValidationError({"period_start": f"Choose a period from {EARLIEST_PERIOD_START:%-d %B %Y} on."})
     same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
     if exclude:
         same = same.exclude(pk=exclude)
@@ -113,6 +122,7 @@ def report_submit(*, report: Report, by: Person) -> Report:
     report.submitted_by = by
     report.submitted_at = timezone.now()
     report.save(update_fields=["snapshot", "status", "submitted_by", "submitted_at"])
+    audit_record(actor=by, action="report.submitted", obj=report, summary=f"Submitted “{report.title}”.")
     notification_send(
         people=committee_of(report.programme_id),
         text=f"{report.programme}: the report “{report.title}” was submitted for the committee's review.",
@@ -172,6 +182,7 @@ def report_sign_off(*, report: Report, by: Person) -> ReportSignOff:
     if report.sign_offs.filter(person=by).exists():
         raise ValidationError("You have already signed off this report.")
     sign_off = ReportSignOff.objects.create(report=report, person=by)
+    audit_record(actor=by, action="report.signed_off", obj=report, summary=f"Signed off “{report.title}”.")
     _tell_coordinators(report, f"{by} signed off the report “{report.title}”.")
     return sign_off
 
@@ -188,6 +199,7 @@ def report_publish(*, report: Report, by: Person) -> Report:
     report.published_by = by
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_by", "published_at"])
+    audit_record(actor=by, action="report.published", obj=report, summary=f"Published “{report.title}”.")
     notification_send(
         people=committee_of(report.programme_id),
         text=f"{report.programme}: the report “{report.title}” was published.",

@@ -788,7 +788,9 @@ def _response_record(
                 team_id=person.org_unit_id,
                 role=_respondent_role(invitation),
                 may_quote=may_quote,
-                submitted_on=on,
+                # Anonymous: the round's opening day, not the day of answering, which the invitation's
+                # "answered" mark would otherwise line up with when only one person answers that day.
+                submitted_on=survey_round.opens_on if anonymous else on,
             )
     except IntegrityError as exc:
         raise ValidationError("You have already answered this survey.") from exc
@@ -804,8 +806,9 @@ def _response_record(
     )
     now = now or timezone.now()
     if anonymous:
-        # Only *that* they answered, and only the day: nothing to line up with the response's own row.
-        day = timezone.make_aware(datetime.datetime.combine(timezone.localtime(now).date(), datetime.time()))
+        # Only *that* they answered: marked with the round's opening day, the same for everyone, so nothing
+        # lines up with the response's own row.
+        day = timezone.make_aware(datetime.datetime.combine(survey_round.opens_on, datetime.time()))
         SurveyInvitation.objects.filter(round=survey_round, person=person, responded_at__isnull=True).update(
             responded_at=day
         )

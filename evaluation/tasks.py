@@ -39,3 +39,17 @@ def invite_to_relationship_surveys() -> dict[str, int]:
 
 
 # --- end of surveys ---
+
+
+# --- personal data retention (issue 8) ---
+
+
+@shared_task(soft_time_limit=60 * 30, time_limit=60 * 35)
+def apply_retention() -> int:
+    # Daily: erases whoever the rule has reached since; an erased person is not selected again.
+    from .personal_data import retention_apply
+
+    return retention_apply()
+
+
+# --- end of personal data retention ---

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_dashboard, views_interventions, views_reports, views_surveys
+from . import views_dashboard, views_interventions, views_personal_data, views_reports, views_surveys
 
 app_name = "evaluation"
 urlpatterns = [
@@ -76,3 +76,10 @@ urlpatterns += [
     path("surveys/<int:invitation_pk>/", views_surveys.survey_answer, name="survey_answer"),
 ]
 # --- end of surveys ---
+
+# --- personal data (issue 8) ---
+urlpatterns += [
+    path("my-data/", views_personal_data.my_data, name="my_data"),
+    path("my-data.zip", views_personal_data.my_data_zip, name="my_data_zip"),
+]
+# --- end of personal data ---

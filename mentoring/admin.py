@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from .models import Pairing
+from .models import Pairing, ReminderDigest
 
 
 @admin.register(Pairing)
@@ -12,3 +13,37 @@ class PairingAdmin(admin.ModelAdmin):
     search_fields = ["mentor__display_name", "mentee__display_name", "programme__name"]
     list_select_related = ["mentor", "mentee", "programme"]
     autocomplete_fields = ["mentor", "mentee", "programme"]
+
+
+# --- Check-in reminder outbox (issue 5, point 5) -----------------------------------------------------------
+# Read-only: administrators see which reminder emails went, wait or failed, and why. A digest holds no text
+# of its own (its email is written from dates and names when it is sent), so nothing private shows here.
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    list_display = ["person", "day", "status", "reminders", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["person__display_name", "person__email"]
+    list_select_related = ["person"]
+    date_hierarchy = "day"
+    fields = ["person", "day", "status", "attempts", "next_attempt_at", "claimed_at", "sent_at", "last_error"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(reminder_count=Count("recipients"))
+
+    @admin.display(description="reminders", ordering="reminder_count")
+    def reminders(self, digest: ReminderDigest) -> int:
+        return digest.reminder_count
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- End of the check-in reminder outbox -------------------------------------------------------------------

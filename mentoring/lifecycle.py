@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Application, Membership, Person, Programme, Role
+from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 from programmes.services.training import months_after
 
@@ -164,6 +165,16 @@ def _mentor_capacity_check(pairing: Pairing) -> None:
         )
 
 
+def _audit(pairing: Pairing, by: Person | None) -> None:
+    # Status words only: a pause's reason and an ending's reflection stay out of the audit log.
+    audit_record(
+        actor=by,
+        action="pairing.status_changed",
+        obj=pairing,
+        summary=f"{_pair_names(pairing)}: {pairing.get_status_display().lower()}.",
+    )
+
+
 def _activate(pairing: Pairing) -> None:
     if pairing.programme.status in NO_NEW_PAIRINGS:
         raise ValidationError(
@@ -193,6 +204,7 @@ def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
     _require_status(pairing, (Pairing.Status.PROPOSED,), "start")
     pairing.mentor_accepted_at = pairing.mentee_accepted_at = timezone.now()
     _activate(pairing)
+    _audit(pairing, None)
     text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}."
     subject = f"Mentoring starts: {_pair_names(pairing)}"
     _tell_pair(pairing, by=None, text=text, subject=subject)
@@ -213,6 +225,7 @@ def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     setattr(pairing, field, timezone.now())
     if pairing.mentor_accepted_at and pairing.mentee_accepted_at:
         _activate(pairing)
+        _audit(pairing, by)
         text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}."
         subject = f"Mentoring starts: {_pair_names(pairing)}"
         _tell_pair(pairing, by=by, text=text, subject=subject)
@@ -244,6 +257,7 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     pairing.ended_by = by
     pairing.full_clean()
     pairing.save()
+    _audit(pairing, by)
     _tell_pair(
         pairing,
         by=by,
@@ -290,6 +304,7 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     pairing.full_clean()
     pairing.save()
     checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
+    _audit(pairing, by)
     until = _date(resume_on)
     _tell_pair(
         pairing,
@@ -339,6 +354,7 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     pairing.full_clean()
     pairing.save()
     checkins_refresh(instances=[pairing])  # the schedule starts again from today
+    _audit(pairing, by)
     _announce_resumed(pairing, by=by)
     return pairing
 
@@ -383,6 +399,7 @@ def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -
     pairing.full_clean()
     pairing.save()
     checkins_refresh(instances=[pairing])
+    _audit(pairing, by)
 
 
 def _invite_reflections(pairing: Pairing, *, news: str) -> None:

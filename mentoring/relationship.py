@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Person, Role, Skill
+from programmes.services.audit import audit_record
 
 from . import crypto
 from .checkins import checkins_refresh
@@ -151,7 +152,7 @@ def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
         goal.rating_start = data.rating_start
         goal.rating_end = data.rating_end
     goal.updated_at = timezone.now()
-    goal.full_clean()
+    goal.full_clean(exclude=["created_by"])
 
 
 @transaction.atomic
@@ -169,8 +170,15 @@ def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
 def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
     pairing = _lock(goal.pairing)
     side = _require_pair_member(pairing, by, "change goals")
-    if not pairing.is_current and data.rating_end is None:
-        _require_status(pairing, OPEN_FOR_WORK, "change its goals")
+    if not pairing.is_current:
+        # After the close only the mentee's self-rating at the close changes; the goal itself is history.
+        if side != Role.MENTEE:
+            _require_status(pairing, OPEN_FOR_WORK, "change its goals")
+        goal.rating_end = data.rating_end
+        goal.updated_at = timezone.now()
+        goal.full_clean(exclude=["created_by"])  # a goal keeps its author's row even after they left
+        goal.save(update_fields=["rating_end", "updated_at"])
+        return goal
     _apply_goal(goal, data, side=side)
     goal.save()
     return goal
@@ -470,6 +478,14 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
         reason=f"{by} asked for help with this relationship on {_date(timezone.localdate())}.",
     )
     _alert_coordinators(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
+    audit_record(
+        actor=by,
+        action="concern.raised",
+        obj=concern,
+        programme=pairing.programme,
+        subject=by,
+        summary=f"{by} asked the coordinators for help with their pairing.",  # never the words themselves
+    )
     return concern
 
 

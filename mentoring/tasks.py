@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from dataclasses import asdict
 
-from . import lifecycle, requests
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import lifecycle, reminders, requests
 
 # --- Pairing lifecycle ---------------------------------------------------------------------------------------
 
@@ -22,3 +26,31 @@ def resume_due_pairings() -> int:
 def expire_unanswered_requests() -> int:
     # Hourly; each request is claimed by a conditional UPDATE before the mentee is told.
     return requests.requests_expire()
+
+
+# --- Check-in reminders --------------------------------------------------------------------------------------
+
+
+def _send_budget() -> float:
+    # Sending stops claiming emails well before the soft time limit; what is left goes in a follow-up task.
+    return settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
+
+
+@shared_task
+def send_due_checkin_reminders() -> dict[str, int]:
+    # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then sends the
+    # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see mentoring.reminders).
+    counts = reminders.reminders_sweep(budget_seconds=_send_budget())
+    if counts.waiting:
+        send_reminder_emails.delay()
+    return asdict(counts)
+
+
+@shared_task
+def send_reminder_emails() -> dict[str, int]:
+    # The rest of a large outbox, after a sweep used its time budget; claims skip locked rows, so it may run
+    # beside the next sweep.
+    counts = reminders.reminder_digests_send(now=timezone.now(), budget_seconds=_send_budget())
+    if counts.waiting:
+        send_reminder_emails.delay()
+    return asdict(counts)

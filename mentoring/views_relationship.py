@@ -90,7 +90,9 @@ def workspace_context(request: HttpRequest, pairing: Pairing) -> dict:
         for row in context["goal_counts"]:
             row["label"] = Goal.Status(row["status"]).label
         context["fit_answers"] = list(FitAnswer.objects.filter(pairing=pairing).select_related("person"))
-        context["alerts"] = list(Alert.objects.open().filter(pairing=pairing).select_related("acknowledged_by"))
+        context["alerts"] = list(
+            Alert.objects.open().filter(pairing=pairing).select_related("acknowledged_by", "concern__raised_by")
+        )
         return context
     sessions = list(latest.prefetch_related("topics", "goals"))
     notes = relationship.notes_readable_by(me, [s.pk for s in sessions])

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from .models import Membership, OrgUnit, Person, Programme
+from .models import AuditEvent, Membership, OrgUnit, Person, Programme
+from .services.credentials import person_notify_credentials_changed
 
 
 @admin.register(OrgUnit)
@@ -56,6 +57,22 @@ class PersonAdmin(UserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
 
+    # --- login protection (issue 8) ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        old_email = form.initial.get("email", "")
+        if change and "email" in form.changed_data and old_email:
+            # To the old address: if the account was taken over, its owner hears of it there.
+            person_notify_credentials_changed(person=obj, what="email", address=old_email)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # saved (a refused form shows again)
+            person_notify_credentials_changed(person=self.get_object(request, id), what="password")
+        return response
+
+    # --- end of login protection ---
+
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
@@ -72,3 +89,56 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__display_name", "person__email", "programme__name"]
     list_select_related = ["person", "programme"]
     autocomplete_fields = ["person", "programme"]
+
+
+# --- audit log (issue 8) ---
+# Read-only: the log is evidence, so nobody adds, edits or deletes rows here (the retention task purges).
+
+
+@admin.action(description="Export the selected events as CSV")
+def export_audit_csv(modeladmin, request, queryset):
+    import csv
+
+    from django.http import StreamingHttpResponse
+
+    from .exports import csv_cell
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    header = ["at", "actor", "action", "object type", "object id", "programme", "subject", "summary", "ip address"]
+
+    def rows():
+        writer = csv.writer(Echo())
+        yield writer.writerow(header)
+        for e in queryset.select_related("programme", "subject").order_by("at", "pk").iterator(chunk_size=500):
+            subject = e.subject.email if e.subject else ""
+            values = [e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id, e.programme or "", subject]
+            yield writer.writerow([csv_cell(v) for v in [*values, e.summary, e.ip_address or ""]])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tandem-audit.csv"'
+    return response
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "programme", "subject", "summary"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_label", "actor__email", "subject__email", "summary"]
+    date_hierarchy = "at"
+    list_select_related = ["programme", "subject"]
+    actions = [export_audit_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- end of audit log ---

@@ -47,3 +47,16 @@ def ensure_monthly_time_allocations() -> None:
 def warn_expiring_training() -> dict[str, int]:
     # Daily; the sweep catches up on missed days and claims one warning row per record and expiry date.
     return training_warn_expiring()
+
+
+# --- Audit log (issue 8) ---
+
+
+@shared_task
+def purge_old_audit_events() -> int:
+    from .services.audit import audit_events_purge
+
+    return audit_events_purge()
+
+
+# --- end of audit log ---

@@ -629,6 +629,10 @@ MATRIX: dict[str, Entry] = {
     "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
     "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
     # --- end of committee reports ---
+    # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
+    "evaluation:my_data": Entry(roles(200, anonymous=LOGIN)),
+    "evaluation:my_data_zip": Entry(roles(200, anonymous=LOGIN)),
+    # --- end of personal data ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
@@ -778,4 +782,16 @@ def test_admin_registers_no_model_outside_the_known_list():
         "programmes.programme",
         "programmes.membership",
         "mentoring.pairing",
+        # Check-in reminder sweep (issue 5, point 5): the outbox, read-only; a digest holds no text of its own.
+        "mentoring.reminderdigest",
+        # --- login protection (issue 8) ---
+        # django-axes: login attempts and logins (account, address, browser, time; passwords are masked).
+        # Administrators unlock a paused login by deleting its access attempt.
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        # --- end of login protection ---
+        # --- audit log (issue 8): read-only; summaries never carry private content ---
+        "programmes.auditevent",
+        # --- end of audit log ---
     }

@@ -269,10 +269,18 @@ def test_silence_sweep_raises_one_alert_on_each_pair_silent_for_45_days(programm
     assert raised.count() == 2
 
 
-def test_silence_sweep_raises_again_after_the_previous_alert_was_resolved(programme):
+def test_a_resolved_silence_alert_is_not_raised_again_for_the_same_silence(programme):
     silent = set_schedule(PairingFactory(programme=programme), last_session_on=days_ago(60))
     alert(silent, kind=Alert.Kind.SILENCE, resolved_at=timezone.now() - datetime.timedelta(days=1))
-    assert raise_silence_alerts.delay().get() == 1  # the beat task (eager in tests)
+    assert raise_silence_alerts.delay().get() == 0  # the beat task (eager in tests): the coordinator dealt with it
+
+
+def test_a_new_silence_after_a_later_session_raises_a_new_alert(programme):
+    silent = set_schedule(PairingFactory(programme=programme), last_session_on=days_ago(60))
+    # Resolved long ago, about an earlier silence: the pair met after it (60 days ago) and fell silent again.
+    old = alert(silent, kind=Alert.Kind.SILENCE, resolved_at=timezone.now() - datetime.timedelta(days=80))
+    Alert.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=90))
+    assert raise_silence_alerts.delay().get() == 1
 
 
 @pytest.mark.parametrize("n", [3, 40])

@@ -172,7 +172,8 @@ def test_survey_results_are_aggregated_and_quote_only_those_who_agreed(client, c
     assert [(r["title"], r["responses"]) for r in surveys["rounds"]] == [("Small pilot", None), ("March feedback", 6)]
     (scale,) = [q for q in surveys["questions"] if q["question"] == "The programme helps me learn"]
     assert scale["answers"] == 8 and scale["mean"] == round((5 + 4 + 4 + 3 + 2 + 5 + 1 + 1) / 8, 2)
-    assert [d["value"] for d in scale["distribution"]] == [2, 1, 1, 2, 2]
+    # Each answer's count is a group of people: all of these are under 5, so none is shown.
+    assert [d["value"] for d in scale["distribution"]] == [None, None, None, None, None]
     quotes = [q["text"] for q in surveys["quotes"]]
     assert quotes == ["Keep going", "More sessions", "Nothing"]  # agreed, and from a round of 5 or more
     report = services.report_create(programme=programme, by=cast["coordinator"], period=QUARTER)
@@ -190,3 +191,36 @@ def test_a_draft_exports_its_live_figures_to_its_coordinators_only(client, cast)
     client.force_login(cast["committee_member"])
     assert client.get(reverse("evaluation:report_pdf", args=[report.pk])).status_code == 404
     assert client.get(reverse("evaluation:report_csv", args=[report.pk])).status_code == 404
+
+
+def test_an_answer_given_by_fewer_than_five_is_hidden_with_its_give_away_neighbour():
+    from evaluation.reporting import _question_result
+
+    result = _question_result(
+        {"survey": "S", "question": "Q", "kind": "likert", "options": [], "cur": {1: 1, 5: 9, 4: 6}, "prev": {}}
+    )
+    values = {d["label"]: d["value"] for d in result["distribution"]}
+    assert values["1"] is None  # one person answered 1: hidden
+    assert result["answers"] == 16
+    hidden = [label for label, v in values.items() if v is None]
+    assert len(hidden) >= 2  # never exactly one hidden: answers minus the shown counts would give it away
+
+
+def test_health_checks_count_on_the_day_they_were_answered_though_their_round_never_closes(cast):
+    programme = cast["pairing"].programme
+    populate(programme, {"Engineering": 6})
+    survey = Survey.objects.create(kind=Survey.Kind.HEALTH, title="Relationship health check")
+    scale = Question.objects.create(survey=survey, position=1, text="We meet as agreed", kind="likert")
+    standing = SurveyRound.objects.create(
+        survey=survey, programme=programme, title="Relationship health check", opens_on=datetime.date(2025, 6, 1),
+        closes_on=datetime.date(2035, 6, 1), status=SurveyRound.Status.OPEN,
+    )  # fmt: skip
+    days = [datetime.date(2026, 2, d) for d in (2, 5, 9, 12, 20, 26)] + [datetime.date(2026, 4, 2)]  # last: after
+    for i, day in enumerate(days):
+        response = SurveyResponse.objects.create(round=standing, respondent_hash=f"health{i}", submitted_on=day)
+        Answer.objects.create(response=response, question=scale, likert=4)
+    surveys = report_figures(programme=programme, period=QUARTER)["surveys"]
+    assert surveys["responses"]["value"] == 6  # the six answered in Q1; the April one belongs to Q2
+    (health,) = [q for q in surveys["questions"] if q["question"] == "We meet as agreed"]
+    assert health["answers"] == 6 and health["mean"] == 4.0
+    assert [r["title"] for r in surveys["rounds"]] == ["Relationship health check"]

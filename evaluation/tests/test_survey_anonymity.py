@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import surveys
 from evaluation.models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
@@ -77,6 +78,19 @@ def test_an_anonymous_response_stores_no_person_and_only_a_keyed_hash(programme,
     # No field of the invitation points at the response, nor the response at the invitation.
     assert not [f for f in SurveyInvitation._meta.get_fields() if f.related_model is SurveyResponse]
     assert not [f for f in SurveyResponse._meta.get_fields() if f.related_model is SurveyInvitation]
+
+
+def test_an_anonymous_answer_on_a_later_day_carries_only_the_rounds_opening_day(
+    programme, coordinator, mentee, pairing
+):
+    with on(TODAY):
+        survey_round = feedback_round(programme, coordinator)
+    with on(TODAY + datetime.timedelta(days=3)):
+        response = answer(survey_round.invitations.get(person=mentee), text=SECRET_COMMENT)
+    invitation = survey_round.invitations.get(person=mentee)
+    # Neither row says on which day this person answered, so a lone answer that day cannot be lined up.
+    assert response.submitted_on == survey_round.opens_on
+    assert timezone.localtime(invitation.responded_at).date() == survey_round.opens_on
 
 
 def test_the_hash_stops_a_second_answer_even_if_the_invitation_were_reset(programme, coordinator, mentee, pairing):

@@ -415,3 +415,29 @@ def test_my_mentoring_shows_the_next_check_in_and_sessions_waiting_for_me(pairin
     client.logout()
     login(mentor)
     assert "for you to confirm" not in client.get(reverse("mentoring:home")).content.decode()
+
+
+def test_the_coordinators_read_the_concern_on_the_pairing_page_and_the_partner_never(
+    pairing, mentor, mentee, coordinator, login, client
+):
+    relationship.concern_raise(pairing=pairing, by=mentee, text="He keeps cancelling our meetings")
+    login(coordinator)
+    assert "He keeps cancelling our meetings" in client.get(pairing.get_absolute_url()).content.decode()
+    client.logout()
+    login(mentor)
+    assert "cancelling" not in client.get(pairing.get_absolute_url()).content.decode()
+    from programmes.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="concern.raised", subject=mentee).exists()
+
+
+def test_after_the_close_only_the_mentees_closing_rating_changes(programme, mentor, mentee):
+    pairing = PairingFactory(
+        programme=programme, mentor=mentor, mentee=mentee, status=Pairing.Status.COMPLETED, ended_on=TODAY
+    )
+    goal = GoalFactory(pairing=pairing, title="Lead a meeting")
+    relationship.goal_update(goal=goal, by=mentee, data=GoalInput(title="Rewritten", rating_end=4, status="achieved"))
+    goal.refresh_from_db()
+    assert (goal.title, goal.rating_end, goal.status) == ("Lead a meeting", 4, Goal.Status.IN_PROGRESS)
+    with pytest.raises(ValidationError):
+        relationship.goal_update(goal=goal, by=mentor, data=GoalInput(title="Rewritten", rating_end=2))

@@ -1,5 +1,6 @@
 """The organisation's models, one module per part; import them from here."""
 
+from .audit import AuditEvent
 from .budget import BudgetLine, Spend
 from .core import (
     PARTICIPANT_ROLES,
@@ -29,6 +30,7 @@ from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingE
 __all__ = [
     "PARTICIPANT_ROLES",
     "Application",
+    "AuditEvent",
     "ApplicationAnswer",
     "ApplicationSkill",
     "BudgetLine",

@@ -21,6 +21,7 @@ from ..models import (
     Skill,
 )
 from ..models.enrolment import AVAILABILITY_SLOTS
+from .audit import audit_record
 from .notifications import coordinators_of, notification_send
 from .time import active_line_manager
 
@@ -219,9 +220,18 @@ def application_decide(*, application: Application, by: Person, decision: str, r
             )
         try:
             with transaction.atomic():
-                Membership.objects.create(programme=programme, person=application.person, role=application.role)
+                membership = Membership.objects.create(
+                    programme=programme, person=application.person, role=application.role
+                )
         except IntegrityError:
             raise ValidationError(f"{application.person} already takes part in {programme.name}.") from None
+        audit_record(
+            actor=by,
+            action="membership.added",
+            obj=membership,
+            subject=application.person,
+            summary=f"Approved as {membership.get_role_display().lower()}.",
+        )
     application.status = status
     application.decided_by = by
     application.decided_at = timezone.now()

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Application, EnrolmentQuestion, Membership, Person, Programme, Role, TimeAllocation
+from .audit import audit_record
 from .notifications import coordinators_of, notification_send
 
 Status = Programme.Status
@@ -61,6 +62,7 @@ def programme_create(*, by: Person, name: str, description: str = "", **settings
     programme.full_clean()
     programme.save()
     Membership.objects.create(programme=programme, person=by, role=Role.COORDINATOR)
+    audit_record(actor=by, action="programme.created", obj=programme, summary=f"Created {programme.name}.")
     return programme
 
 
@@ -72,6 +74,9 @@ def programme_update(*, programme: Programme, by: Person, **fields: object) -> P
         setattr(programme, name, value)
     programme.full_clean()
     programme.save()
+    audit_record(
+        actor=by, action="programme.settings_changed", obj=programme, summary=f"Changed: {', '.join(sorted(fields))}."
+    )
     return programme
 
 
@@ -118,6 +123,12 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     before = programme.get_status_display()
     programme.status = to
     programme.save(update_fields=["status"])
+    audit_record(
+        actor=by,
+        action="programme.status_changed",
+        obj=programme,
+        summary=f"{before} → {programme.get_status_display()}.",
+    )
     if to == Status.CLOSED:
         _close_loose_ends(programme, by)
     people = coordinators_of(programme) + list(
@@ -168,6 +179,13 @@ def membership_add(*, programme: Programme, person: Person, role: str, by: Perso
             membership = Membership.objects.create(programme=programme, person=person, role=role)
     except IntegrityError:
         raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.") from None
+    audit_record(
+        actor=by,
+        action="role.granted",
+        obj=membership,
+        subject=person,
+        summary=f"{person} made {Role(role).label.lower()}.",
+    )
     notification_send(
         people=[person],
         text=f"{by} added you as a {Role(role).label.lower()} of {programme.name}.",
@@ -188,6 +206,13 @@ def membership_remove(*, membership: Membership, by: Person) -> None:
         and Membership.objects.filter(programme=membership.programme_id, role=Role.COORDINATOR).count() == 1
     ):
         raise ValidationError("A programme needs at least one coordinator: add another before removing this one.")
+    audit_record(
+        actor=by,
+        action="membership.removed",
+        obj=membership,
+        subject=membership.person,
+        summary=f"{membership.person} no longer {membership.get_role_display().lower()}.",
+    )
     membership.delete()
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Membership, Person, Programme, Role, TimeAllocation
+from .audit import audit_record
 from .notifications import coordinators_of, notification_send
 
 MAX_HOURS = Decimal("80")
@@ -246,6 +247,13 @@ def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str,
         allocation.decline_reason = ""
     allocation.full_clean()
     allocation.save()
+    audit_record(
+        actor=by,
+        action="allocation.adjusted",
+        obj=allocation,
+        subject=allocation.person,
+        summary=f"{previous} h → {hours} h for {month_label(allocation.month)}.",
+    )
     manager = active_line_manager(allocation.person)
     if reopened and manager is not None:
         notification_send(
@@ -283,6 +291,13 @@ def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, 
     allocation.decline_reason = "" if approve else reason
     allocation.full_clean()
     allocation.save()
+    audit_record(
+        actor=by,
+        action="allocation.decided",
+        obj=allocation,
+        subject=person,
+        summary=f"{allocation.get_status_display()} for {month_label(allocation.month)}.",
+    )
     what = f"{allocation.hours} h of protected time in {allocation.programme} for {month_label(allocation.month)}"
     if approve:
         text = f"{by} approved {person}'s {what}."

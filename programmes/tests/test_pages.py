@@ -154,8 +154,9 @@ def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
         MembershipFactory(person=person, role=Role.MENTEE if i % 2 else Role.MENTOR)
     client.force_login(cast["line_manager"])
     # session, user, areas, the paginator's count, one page of reports, their memberships with programmes and
-    # time, the time allocations waiting for the manager's decision, the applications waiting for endorsement
-    with django_assert_num_queries(8):
+    # time, the audit rows, the time allocations waiting for the manager's decision, the applications waiting
+    # for endorsement
+    with django_assert_num_queries(9):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 

@@ -369,8 +369,8 @@ def test_training_person_query_budget(client, cast, required, django_assert_num_
     client.force_login(cast["coordinator"])
     url = reverse("programmes:training_person", args=[cast["pairing"].programme_id, cast["mentor"].pk])
     # session, user, the programme, my roles, the membership, the paginator's count, one page of records with
-    # courses and verifiers, the requirements, the records for them, the override, the areas
-    with django_assert_num_queries(11):
+    # courses and verifiers, the requirements, the records for them, the override, the audit row, the areas
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

@@ -17,6 +17,7 @@ from ..permissions import Area, area_required, areas_for, get_programme_for
 from ..selectors.overview import programme_glance
 from ..selectors.time import attach_time_use, with_time
 from ..selectors.training import readiness_annotated
+from ..services.audit import audit_event, audit_record_many
 from ..services.programme import next_steps
 from ..services.time import month_start
 
@@ -112,6 +113,18 @@ def team(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     for person in page.object_list:
         attach_time_use(person.memberships.all())
+    # A line manager reading their reports' protected time is personal data they do not own: one row each.
+    audit_record_many(
+        audit_event(
+            actor=request.user,
+            action="personal_data.viewed",
+            obj=person,
+            subject=person,
+            summary="Protected time on the team page.",
+            request=request,
+        )
+        for person in page.object_list
+    )
     pending = (
         TimeAllocation.objects.awaiting_approval_by(request.user)
         .filter(person__is_active=True)

@@ -25,6 +25,7 @@ from ..forms.enrolment import (
 from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
 from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
 from ..services import enrolment as services
+from ..services.audit import audit_record
 
 PAGE_SIZE = 25
 
@@ -76,6 +77,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     full = bool(application.viewer & {"applicant", "coordinator"})
     skills = ApplicationSkill.objects.filter(application=application).select_related("skill") if full else []
     answers = ApplicationAnswer.objects.filter(application=application).select_related("question") if full else []
+    if "applicant" not in application.viewer:
+        audit_record(
+            actor=request.user,
+            action="personal_data.viewed",
+            obj=application,
+            subject=application.person,
+            summary="Application.",
+            request=request,
+        )
     return render(
         request,
         "programmes/application_detail.html",

@@ -38,6 +38,7 @@ from ..permissions import (
     organisation_data_required,
 )
 from ..services import training as services
+from ..services.audit import audit_record
 
 PAGE_SIZE = 25
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -244,6 +245,14 @@ def training_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     [readiness] = selectors.readiness_for_memberships(memberships=[membership])
     context = {"programme": programme, "membership": membership, "page": page, "readiness": readiness}
+    audit_record(
+        actor=request.user,
+        action="personal_data.viewed",
+        obj=membership,
+        subject=membership.person,
+        summary="Training page.",
+        request=request,
+    )
     return render(request, "programmes/training_person.html", context)
 
 
@@ -315,6 +324,15 @@ def training_evidence(request: HttpRequest, record_pk: int) -> FileResponse:
         file = record.evidence_file.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing from storage.") from None
+    if record.person_id != request.user.pk:
+        audit_record(
+            actor=request.user,
+            action="personal_data.viewed",
+            obj=record,
+            subject=record.person,
+            summary="Training evidence file.",
+            request=request,
+        )
     return FileResponse(file, as_attachment=True, filename=os.path.basename(record.evidence_file.name))
 
 

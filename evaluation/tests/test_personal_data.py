@@ -1,0 +1,232 @@
+"""Personal data rights (issue 8): the own-data export, erasure on request and retention after close."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+
+from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.personal_data import person_erase, personal_data_collect, retention_due
+from evaluation.reporting import report_figures
+from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
+from mentoring.calendars import calendar_feed_create
+from mentoring.models import CalendarFeed, ClosingReflection, Concern, MentoringSession, PrivateNote
+from mentoring.relationship import concern_raise, note_write
+from mentoring.tests.factories import MentoringSessionFactory, PairingFactory
+from programmes.models import AuditEvent, Notification, Person, Programme, Role
+from programmes.services.notifications import notification_send
+from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+MY_NOTE = "My own thoughts about confidence"
+PARTNER_NOTE = "The mentor's shared note"
+OTHER_NOTE = "Somebody else's note in another pairing"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(cast):
+    """The mentee's pairing with notes both ways, a reflection, a concern, a notice, a feed, a linked survey
+    answer; another pairing with its own note."""
+    pairing = cast["pairing"]
+    session = MentoringSessionFactory(
+        pairing=pairing, held_on=datetime.date(2026, 3, 10), logged_by=cast["mentee"], summary="Talked about Mina"
+    )
+    note_write(session=session, author=cast["mentee"], text=MY_NOTE, shared=False)
+    note_write(session=session, author=cast["mentor"], text=PARTNER_NOTE, shared=True)
+    other = PairingFactory(programme=pairing.programme, mentor=PersonFactory(), mentee=PersonFactory())
+    other_session = MentoringSessionFactory(pairing=other, held_on=datetime.date(2026, 3, 11))
+    note_write(session=other_session, author=other.mentor, text=OTHER_NOTE, shared=True)
+    concern_raise(pairing=pairing, by=cast["mentee"], text="Please help, Mina is stuck")
+    notification_send(people=[cast["coordinator"]], text="Mina Mentee joined.", url="")
+    notification_send(people=[cast["mentee"]], text="Welcome.", url="")
+    calendar_feed_create(person=cast["mentee"])
+    survey = Survey.objects.create(programme=pairing.programme, title="Health check")
+    question = Question.objects.create(survey=survey, position=1, text="How is it going?", kind="text")
+    rnd = SurveyRound.objects.create(
+        survey=survey,
+        programme=pairing.programme,
+        title="Round",
+        opens_on=datetime.date(2026, 3, 1),
+        closes_on=datetime.date(2026, 3, 30),
+    )
+    response = SurveyResponse.objects.create(round=rnd, respondent_hash="x", person=cast["mentee"], pairing=pairing)
+    Answer.objects.create(response=response, question=question, text="Mina says it goes well")
+    return pairing
+
+
+def test_the_export_holds_my_own_notes_decrypted_and_no_one_elses(client, cast, world):
+    client.force_login(cast["mentee"])
+    response = client.get(reverse("evaluation:my_data_zip"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    everything = " ".join(archive.read(name).decode() for name in archive.namelist())
+    data = json.loads(archive.read("tandem-data.json"))
+    assert [n["text"] for n in data["my_private_notes"]] == [MY_NOTE]
+    assert MY_NOTE in archive.read("csv/my_private_notes.csv").decode()
+    assert PARTNER_NOTE not in everything and OTHER_NOTE not in everything
+    assert data["pairings"][0]["partner"] == "Max Mentor" and "mentor@example.org" not in everything
+    assert data["sessions"][0]["summary"] == "Talked about Mina"
+    assert data["concerns_raised"][0]["text"] == "Please help, Mina is stuck"
+    assert data["survey_answers"][0]["text"] == "Mina says it goes well"
+    assert data["profile"][0]["email"] == "mentee@example.org"
+    assert AuditEvent.objects.filter(action="personal_data.exported", subject=cast["mentee"]).exists()
+
+
+def test_the_partner_gets_their_own_note_but_not_mine(cast, world):
+    data = personal_data_collect(person=cast["mentor"])
+    assert [n["text"] for n in data["my_private_notes"]] == [PARTNER_NOTE]
+    assert MY_NOTE not in json.dumps(data)
+
+
+def test_your_data_page_and_its_download_need_a_login(client, cast):
+    for name in ("evaluation:my_data", "evaluation:my_data_zip"):
+        assert client.get(reverse(name)).status_code == 302
+    client.force_login(cast["outsider"])
+    assert "Download my data" in client.get(reverse("evaluation:my_data")).content.decode()
+
+
+def _text_values() -> str:
+    """Every text column of every row of every model, as one string to search."""
+    found = []
+    for model in apps.get_models():
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        if names:
+            found += [str(v) for row in model._default_manager.values_list(*names) for v in row]
+    return "\n".join(found)
+
+
+def test_erasure_keeps_report_totals_and_leaves_no_personal_data_behind(cast, world):
+    programme = world.programme
+    populate(programme, {"Engineering": 6, "Operations": 5})
+    backdate_memberships(programme)
+    mentee = cast["mentee"]
+    ClosingReflection.objects.create(pairing=world, author=mentee, text="What Mina learnt")
+    before = report_figures(programme=programme, period=QUARTER)
+    assert "Mina Mentee" in _text_values() and "mentee@example.org" in _text_values()
+
+    person_erase(person=mentee, by=cast["administrator"])
+
+    assert report_figures(programme=programme, period=QUARTER) == before
+    text = _text_values()
+    assert "Mina Mentee" not in text and "mentee@example.org" not in text
+    mentee.refresh_from_db()
+    assert mentee.display_name == f"Former participant #{mentee.pk}"
+    assert mentee.email == f"erased-{mentee.pk}@invalid"
+    assert not mentee.is_active and not mentee.has_usable_password() and mentee.org_unit is not None
+    assert mentee.line_manager is None and mentee.job_title == ""
+    assert not PrivateNote.objects.filter(author=mentee).exists()
+    assert PrivateNote.objects.filter(author=cast["mentor"]).exists()  # the partner's note is theirs
+    assert not ClosingReflection.objects.filter(author=mentee).exists()
+    assert not Notification.objects.filter(person=mentee).exists()
+    assert not CalendarFeed.objects.filter(person=mentee).exists()
+    concern = Concern.objects.get()
+    assert concern.text == "" and "stuck" not in concern.alert.reason
+    assert SurveyResponse.objects.get().person is None
+    assert MentoringSession.objects.get(logged_by=mentee).summary == ""
+    assert AuditEvent.objects.get(action="personal_data.erased").actor == cast["administrator"]
+
+
+def test_an_erased_actor_is_labelled_in_the_audit_log(cast, world):
+    from programmes.services.audit import audit_record
+
+    audit_record(actor=cast["mentee"], action="report.submitted")
+    person_erase(person=cast["mentee"], by=cast["administrator"])
+    assert AuditEvent.objects.get(action="report.submitted").actor_label == "erased person"
+
+
+def test_the_admin_erases_after_a_confirmation_page(client, cast, world):
+    client.force_login(cast["administrator"])
+    url = reverse("admin:programmes_person_changelist")
+    data = {"action": "erase_personal_data", ACTION_CHECKBOX_NAME: [cast["mentee"].pk]}
+    page = client.post(url, data)
+    assert page.status_code == 200 and "This cannot be undone" in page.content.decode()
+    assert Person.objects.get(pk=cast["mentee"].pk).email == "mentee@example.org"  # nothing yet
+    client.post(url, {**data, "confirm": "yes"})
+    assert Person.objects.get(pk=cast["mentee"].pk).email.startswith("erased-")
+
+
+# --- Retention ---------------------------------------------------------------------------------------------------
+
+
+def _closed_programme(ends_on: datetime.date) -> tuple[Programme, Person]:
+    programme = ProgrammeFactory(status=Programme.Status.CLOSED, starts_on=datetime.date(2019, 1, 1), ends_on=ends_on)
+    person = PersonFactory()
+    MembershipFactory(programme=programme, person=person, role=Role.MENTEE)
+    return programme, person
+
+
+def test_retention_erases_participants_only_after_every_programme_has_been_closed_long_enough(cast, settings):
+    settings.TANDEM_RETENTION_DAYS_AFTER_CLOSE = 730
+    old, gone = _closed_programme(datetime.date(2024, 1, 31))
+    _, recent = _closed_programme(datetime.date(2025, 6, 30))
+    still = PersonFactory()
+    MembershipFactory(programme=old, person=still, role=Role.MENTOR)
+    MembershipFactory(programme=cast["pairing"].programme, person=still, role=Role.MENTEE)  # still running
+    coordinator = PersonFactory()
+    MembershipFactory(programme=old, person=coordinator, role=Role.COORDINATOR)
+
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "1 people would be erased" in out.getvalue()
+    assert gone.email not in out.getvalue() and gone.display_name not in out.getvalue()
+    assert Person.objects.get(pk=gone.pk).is_active  # a dry run changes nothing
+
+    call_command("apply_retention", stdout=io.StringIO())
+    gone.refresh_from_db()
+    assert gone.email == f"erased-{gone.pk}@invalid"
+    for person in (recent, still, coordinator):
+        person.refresh_from_db()
+        assert person.is_active and not person.email.startswith("erased-")
+    assert retention_due() == []  # erased once, not selected again
+
+    with time_machine.travel(datetime.datetime(2027, 7, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        assert [p.pk for p in retention_due()] == [recent.pk]
+
+
+def test_the_latest_pairing_end_counts_when_later_than_the_programme_end(settings):
+    settings.TANDEM_RETENTION_DAYS_AFTER_CLOSE = 730
+    programme, person = _closed_programme(datetime.date(2024, 1, 31))
+    PairingFactory(
+        programme=programme,
+        mentee=person,
+        status="completed",
+        started_on=datetime.date(2023, 9, 1),
+        ended_on=datetime.date(2024, 9, 1),
+    )
+    assert retention_due() == []
+    with time_machine.travel(datetime.datetime(2026, 9, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        assert [p.pk for p in retention_due()] == [person.pk]
+
+
+def test_retention_zero_keeps_everything(settings):
+    settings.TANDEM_RETENTION_DAYS_AFTER_CLOSE = 0
+    _closed_programme(datetime.date(2020, 1, 31))
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert "Retention is off" in out.getvalue() and retention_due() == []
+
+
+def test_retention_runs_daily_on_the_beat(settings):
+    from evaluation.tasks import apply_retention
+
+    assert "evaluation.tasks.apply_retention" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    settings.TANDEM_RETENTION_DAYS_AFTER_CLOSE = 730
+    _closed_programme(datetime.date(2020, 1, 31))
+    assert apply_retention() == 1

@@ -1,0 +1,41 @@
+"""Telling a person that their password or email address changed (issue 8).
+
+A security notice: it goes whatever their email preferences say, to the address the change came from (the
+old one, for an email change), so that someone who took over an account cannot hide it from its owner.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ..models import Person
+
+_WHAT = {
+    "password": "Your Tandem password was changed",
+    "email": "The email address of your Tandem account was changed",
+}
+
+
+def person_notify_credentials_changed(*, person: Person, what: Literal["password", "email"], address: str = "") -> None:
+    """Email ``person`` (at ``address``, by default their current one) that their ``what`` changed.
+
+    Sent after the surrounding transaction commits (programmes.email queues it through Celery).
+    """
+    if what not in _WHAT:
+        raise ValueError(f"what must be one of {', '.join(_WHAT)}; got {what!r}.")
+    when = date_format(timezone.localtime(), "j F Y, H:i")
+    detail = _WHAT[what]
+    if what == "email":
+        detail += f" to {person.email}"
+    body = (
+        f"Hello {person.get_short_name()},\n\n"
+        f"{detail} on {when}.\n\n"
+        "If that was you, there is nothing to do. If it was not, reset your password now from the login page "
+        "(Forgotten your password?) and tell your Tandem administrator.\n\nTandem\n"
+    )
+    send_mail(f"{_WHAT[what]}", body, settings.DEFAULT_FROM_EMAIL, [address or person.email])
