@@ -19,8 +19,9 @@ class PairingFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def schedule(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
-        # As the lifecycle services do: an active pairing has its next check-in worked out.
-        if create and obj.status == Pairing.Status.ACTIVE:
+        # As the lifecycle services do: an active pairing has its next check-in worked out, unless the test
+        # gave one (a reminder test sets the due date it needs).
+        if create and obj.status == Pairing.Status.ACTIVE and obj.checkin_due_on is None:
             from mentoring.checkins import checkins_refresh
 
             checkins_refresh(instances=[obj])
