@@ -14,14 +14,6 @@ from programmes.permissions import get_participant_for, get_programme_for
 
 from .models import Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
 
-
-def get_report_programme_for(person: Person, pk: int) -> Programme:
-    programme = get_programme_for(person, pk)  # not a member at all: 404
-    if Role.COMMITTEE not in programme.my_roles:
-        raise PermissionDenied("Only the programme's committee members see its reports.")
-    return programme
-
-
 # --- Alerts and interventions (issue 6, points 2 and 3): the programme's coordinators only -------------------
 # The views first call ``get_programme_for(user, pk, manage=True)`` (outsiders 404, other members 403); these
 # helpers then find an object *of that programme*: an id of another programme is a 404, whoever asks.

@@ -25,7 +25,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
@@ -38,43 +37,6 @@ from programmes.selectors.time import Hours
 from programmes.services.time import month_after, month_start
 
 from .models import Answer, Question, Survey
-from .privacy import Figure, figure, figure_table
-
-
-def committee_programmes(person: Person) -> QuerySet[Programme]:
-    """The programmes the person sits on the committee of, with headline counts computed in the database."""
-    return (
-        Programme.objects.with_role(person, Role.COMMITTEE)
-        .annotate(
-            mentor_count=Count("memberships", filter=Q(memberships__role=Role.MENTOR), distinct=True),
-            mentee_count=Count("memberships", filter=Q(memberships__role=Role.MENTEE), distinct=True),
-            current_pairing_count=Count("pairings", filter=Q(pairings__status__in=Pairing.CURRENT), distinct=True),
-        )
-        .order_by("name")
-    )
-
-
-def headline_figures(programme: Programme) -> list[Figure]:
-    return [
-        figure("Mentors", programme.mentor_count),
-        figure("Mentees", programme.mentee_count),
-        figure("Current pairings", programme.current_pairing_count),
-    ]
-
-
-def participants_by_department(programme: Programme) -> list[Figure]:
-    """Mentors and mentees per department (a team's parent, or the unit itself at the top)."""
-    rows = (
-        Membership.objects.participants()
-        .filter(programme=programme)
-        .values(
-            department=Coalesce("person__org_unit__parent__name", "person__org_unit__name", Value("No team recorded"))
-        )
-        .annotate(people=Count("person", distinct=True))
-        .order_by("department")
-    )
-    return figure_table({row["department"]: row["people"] for row in rows})
-
 
 # --- Coordinator dashboard (issue 6, point 1) ---------------------------------------------------------------
 # Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
@@ -388,7 +350,7 @@ def time_by_team(
         .exclude(status=TimeAllocation.Status.DECLINED)
         .order_by()
         .values("person")
-        .annotate(tenths=Sum(time_selectors._tenths(F("hours"))))
+        .annotate(tenths=Sum(time_selectors.tenths(F("hours"))))
         .values("tenths")
     )
     start, end = period.start, period.end_exclusive
@@ -397,7 +359,7 @@ def time_by_team(
         .filter(_person_in(team_ids), programme=programme)
         .annotate(
             allocated_tenths=Coalesce(Subquery(allocations, output_field=IntegerField()), 0),
-            used_tenths=time_selectors._training_tenths(start, end) + time_selectors._session_tenths(start, end),
+            used_tenths=time_selectors.training_tenths(start, end) + time_selectors.session_tenths(start, end),
         )
         .order_by()
         .values("person__org_unit")

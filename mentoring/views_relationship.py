@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -138,8 +139,6 @@ def session_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(sessions.order_by("-held_on", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     if pairing.side is not None:
         sessions_on_page = list(page.object_list)
-        from django.db.models import prefetch_related_objects
-
         prefetch_related_objects(sessions_on_page, "topics")
         page.object_list = sessions_on_page
     context = {
@@ -497,6 +496,4 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _relationships_url(alert: Alert) -> str:
-    from django.urls import reverse
-
     return reverse("mentoring:relationships", args=[alert.programme_id])

@@ -74,7 +74,7 @@ def session_hours_register(source: SessionHours | None) -> None:
     _session_hours = source
 
 
-def _session_tenths(start: Any, end: Any) -> Expression:
+def session_tenths(start: Any, end: Any) -> Expression:
     if _session_hours is None:
         return Value(0, output_field=IntegerField())
     return Coalesce(Cast(Round(_session_hours(start, end) * 10), IntegerField()), 0)
@@ -83,11 +83,11 @@ def _session_tenths(start: Any, end: Any) -> Expression:
 # --- Annotations -----------------------------------------------------------------------------------------
 
 
-def _tenths(expression: Any) -> Expression:
+def tenths(expression: Any) -> Expression:
     return Cast(Round(expression * 10), IntegerField())
 
 
-def _training_tenths(start: Any, end: Any) -> Expression:
+def training_tenths(start: Any, end: Any) -> Expression:
     records = (
         TrainingRecord.objects.filter(
             person=OuterRef("person"),
@@ -98,7 +98,7 @@ def _training_tenths(start: Any, end: Any) -> Expression:
         )
         .order_by()
         .values("person")
-        .annotate(tenths=Sum(_tenths(Coalesce("hours", "course__hours"))))
+        .annotate(tenths=Sum(tenths(Coalesce("hours", "course__hours"))))
         .values("tenths")
     )
     return Coalesce(Subquery(records, output_field=IntegerField()), 0)
@@ -123,7 +123,7 @@ def with_time(
     annotated = memberships.annotate(
         time_allocation_pk=Subquery(this_month.values("pk")[:1]),
         time_status=Subquery(this_month.values("status")[:1]),
-        time_allocated_tenths=Subquery(this_month.values(tenths=_tenths(F("hours")))[:1]),
+        time_allocated_tenths=Subquery(this_month.values(tenths=tenths(F("hours")))[:1]),
         time_first_month=Coalesce(
             Subquery(until_now.order_by("month").values("month")[:1]), Value(month), output_field=DateField()
         ),
@@ -132,16 +132,16 @@ def with_time(
                 until_now.exclude(status=TimeAllocation.Status.DECLINED)
                 .order_by()
                 .values("person")
-                .annotate(tenths=Sum(_tenths(F("hours"))))
+                .annotate(tenths=Sum(tenths(F("hours"))))
                 .values("tenths"),
                 output_field=IntegerField(),
             ),
             0,
         ),
     ).annotate(
-        time_used_tenths=_training_tenths(month, end) + _session_tenths(month, end),
+        time_used_tenths=training_tenths(month, end) + session_tenths(month, end),
         time_so_far_used_tenths=(
-            _training_tenths(OuterRef("time_first_month"), end) + _session_tenths(OuterRef("time_first_month"), end)
+            training_tenths(OuterRef("time_first_month"), end) + session_tenths(OuterRef("time_first_month"), end)
         ),
     )
     granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)

@@ -1,1 +1,0 @@
-"""Oversight pages, one module per part: committee reports in ``views_reports``."""
