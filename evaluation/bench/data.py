@@ -1,0 +1,410 @@
+"""A made-up organisation for ``manage.py bench``, built with bulk inserts and grown in place.
+
+One measured programme with the given number of pairings (20 sessions each, as a year of fortnightly meetings
+gives), inside a larger organisation: three other programmes holding half as many pairings again, 10
+departments of 6 teams, so that a programme or team filter has rows to leave out. Every table a measured page
+reads is filled the way a running programme fills it: approved applications (and some approved mentees still
+waiting for a mentor), agreements, goals, sessions (most confirmed), training records against the programme's
+requirements (some expiring, some missing), four months of protected-time allocations, health-check answers
+and a few open alerts. Only benchmark code calls this, and only on a throwaway database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.utils import timezone
+
+from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, SessionMode
+from programmes.models import (
+    Application,
+    Course,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    ProgrammeRequirement,
+    Role,
+    Skill,
+    TimeAllocation,
+    TrainingRecord,
+)
+from programmes.services.time import month_start
+
+from ..models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from ..surveys import surveys_ensure_builtin
+
+SESSIONS_PER_PAIRING = 20
+OTHER_PROGRAMMES = 3
+OTHER_SHARE = 0.5  # the other programmes hold half as many pairings again as the measured one
+DEPARTMENTS, TEAMS_PER_DEPARTMENT = 10, 6
+ALLOCATION_MONTHS = 4
+BATCH = 5000
+# Of the pairings made: most running, some paused, some closed (completed or ended early) in the last year.
+STATUSES = [
+    (Pairing.Status.ACTIVE, 0.75),
+    (Pairing.Status.PAUSED, 0.05),
+    (Pairing.Status.COMPLETED, 0.12),
+    (Pairing.Status.ENDED_EARLY, 0.08),
+]
+TOPICS = ["career steps", "feedback", "a difficult conversation", "time management", "the next project"]
+
+
+@dataclass
+class Org:
+    """What the benchmark measures against; ``grow`` adds to it."""
+
+    tag: str
+    rng: random.Random
+    today: datetime.date
+    measured: Programme
+    others: list[Programme]
+    teams: list[OrgUnit]
+    departments: list[OrgUnit]
+    coordinator: Person
+    committee_member: Person
+    health_rounds: dict[int, SurveyRound]
+    health_questions: list[Question]
+    courses: dict[str, Course]
+    made: int = 0  # people made so far (their emails are numbered)
+    pairings: dict[int, int] = field(default_factory=dict)  # pairings made per programme id
+    pair: Pairing | None = None  # the pair whose workspace and session log are measured
+
+    @property
+    def measured_pairings(self) -> int:
+        return self.pairings.get(self.measured.pk, 0)
+
+
+def _people(org: Org, count: int, *, grades: tuple[int, int]) -> list[Person]:
+    start = org.made
+    org.made += count
+    return Person.objects.bulk_create(
+        (
+            Person(
+                email=f"bench-{org.tag}-{i}@example.org",
+                display_name=f"Person {i:06d}",
+                grade=org.rng.randint(*grades),
+                org_unit=org.rng.choice(org.teams),
+                password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(20),
+            )
+            for i in range(start, start + count)
+        ),
+        batch_size=BATCH,
+    )
+
+
+def org_build(*, seed: int = 7) -> Org:
+    """The empty organisation: teams, the programmes with their requirements, courses, a coordinator of every
+    programme and a committee member of the measured one, the built-in health check with a standing round."""
+    rng = random.Random(seed)
+    tag = secrets.token_hex(3)
+    today = timezone.localdate()
+    departments = OrgUnit.objects.bulk_create(
+        OrgUnit(name=f"Bench {tag} department {d}", kind=OrgUnit.Kind.DEPARTMENT) for d in range(DEPARTMENTS)
+    )
+    teams = OrgUnit.objects.bulk_create(
+        OrgUnit(name=f"Team {t}", kind=OrgUnit.Kind.TEAM, parent=d)
+        for d in departments
+        for t in range(TEAMS_PER_DEPARTMENT)
+    )
+    programmes = Programme.objects.bulk_create(
+        Programme(
+            name=f"Bench {tag} {'measured' if p == 0 else f'other {p}'}",
+            status=Programme.Status.RUNNING,
+            starts_on=today - datetime.timedelta(days=800),
+            mentor_hours_per_month=Decimal("2.0"),
+            mentee_hours_per_month=Decimal("2.0"),
+        )
+        for p in range(1 + OTHER_PROGRAMMES)
+    )
+    courses = {
+        role: Course.objects.create(
+            title=f"Bench {tag} {label}", kind=kind, hours=Decimal("3.0"), validity_months=24
+        )
+        for role, label, kind in (
+            (Role.MENTOR, "mentor training", Course.Kind.MENTOR_TRAINING),
+            (Role.MENTEE, "mentee orientation", Course.Kind.MENTEE_ORIENTATION),
+        )
+    }
+    ProgrammeRequirement.objects.bulk_create(
+        ProgrammeRequirement(programme=p, role=role, course=course) for p in programmes for role, course in courses.items()
+    )
+    Skill.objects.bulk_create(Skill(name=f"Bench {tag} skill {s}") for s in range(30))
+    org = Org(
+        tag=tag,
+        rng=rng,
+        today=today,
+        measured=programmes[0],
+        others=programmes[1:],
+        teams=teams,
+        departments=departments,
+        coordinator=None,  # type: ignore[arg-type]  # made just below, with the numbered people
+        committee_member=None,  # type: ignore[arg-type]
+        health_rounds={},
+        health_questions=[],
+        courses=courses,
+    )
+    org.coordinator, org.committee_member = _people(org, 2, grades=(8, 12))
+    Membership.objects.bulk_create(
+        [Membership(programme=p, person=org.coordinator, role=Role.COORDINATOR) for p in programmes]
+        + [Membership(programme=org.measured, person=org.committee_member, role=Role.COMMITTEE)]
+    )
+    health = surveys_ensure_builtin()[Survey.Kind.HEALTH]
+    org.health_questions = [q for q in health.questions.all() if q.kind == Question.Kind.LIKERT]
+    org.health_rounds = {
+        p.pk: SurveyRound.objects.create(
+            survey=health,
+            programme=p,
+            title=health.title,
+            audience=SurveyRound.Audience.PAIRS,
+            status=SurveyRound.Status.OPEN,
+            opens_on=today - datetime.timedelta(days=800),
+            closes_on=today + datetime.timedelta(days=3650),
+            sent_at=timezone.now(),
+        )
+        for p in programmes
+    }
+    return org
+
+
+def _weighted_status(rng: random.Random) -> str:
+    roll, total = rng.random(), 0.0
+    for status, share in STATUSES:
+        total += share
+        if roll < total:
+            return status
+    return Pairing.Status.ACTIVE
+
+
+def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
+    """Add ``pairings`` pairings (two mentees a mentor) with all they bring, to one programme."""
+    rng, today = org.rng, org.today
+    mentors = _people(org, -(-pairings // 2), grades=(4, 12))
+    # One approved mentee in twenty is still waiting for a mentor: the enrolment figures' "unmatched".
+    waiting = max(1, pairings // 20)
+    mentees = _people(org, pairings + waiting, grades=(1, 7))
+    Membership.objects.bulk_create(
+        [Membership(programme=programme, person=p, role=Role.MENTOR) for p in mentors]
+        + [Membership(programme=programme, person=p, role=Role.MENTEE) for p in mentees],
+        batch_size=BATCH,
+    )
+    Application.objects.bulk_create(
+        [
+            Application(
+                programme=programme,
+                person=p,
+                role=role,
+                status=Application.Status.APPROVED,
+                endorsement=Application.Endorsement.NOT_NEEDED,
+                capacity=2 if role == Role.MENTOR else None,
+            )
+            for role, group in ((Role.MENTOR, mentors), (Role.MENTEE, mentees))
+            for p in group
+        ],
+        batch_size=BATCH,
+    )
+    rows = []
+    for i, mentee in enumerate(mentees[:pairings]):
+        status = _weighted_status(rng)
+        started = today - datetime.timedelta(days=rng.randint(40, 720))
+        ended = None
+        if status in (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY):
+            ended = min(today - datetime.timedelta(days=1), started + datetime.timedelta(days=rng.randint(30, 365)))
+        rows.append(
+            Pairing(
+                programme=programme,
+                mentor=mentors[i // 2],
+                mentee=mentee,
+                status=status,
+                source=Pairing.Source.ROUND,
+                started_on=started,
+                ended_on=ended,
+                end_reason=rng.choice(Pairing.EndReason.values) if status == Pairing.Status.ENDED_EARLY else "",
+                checkin_due_on=today + datetime.timedelta(days=rng.randint(-21, 13))
+                if status == Pairing.Status.ACTIVE
+                else None,
+            )
+        )
+    made = Pairing.objects.bulk_create(rows, batch_size=BATCH)
+    Agreement.objects.bulk_create(
+        (
+            Agreement(
+                pairing=p,
+                cadence_days=rng.choice([14, 21, 28]),
+                mentor_signed_at=timezone.now(),
+                mentee_signed_at=timezone.now(),
+            )
+            for p in made
+        ),
+        batch_size=BATCH,
+    )
+    goal_statuses = Goal.Status.values
+    Goal.objects.bulk_create(
+        (
+            Goal(
+                pairing=p,
+                title=f"Goal {g + 1}",
+                status=rng.choice(goal_statuses),
+                progress=rng.randrange(0, 101, 10),
+                rating_start=rng.randint(1, 5),
+            )
+            for p in made
+            for g in range(2)
+        ),
+        batch_size=BATCH,
+    )
+    _sessions(org, made)
+    _training(org, programme, mentors, mentees)
+    _allocations(org, programme, mentors + mentees)
+    _health_answers(org, programme, made)
+    Alert.objects.bulk_create(
+        Alert(
+            programme=programme,
+            pairing=p,
+            kind=Alert.Kind.SILENCE,
+            reason="No confirmed session for eight weeks.",
+        )
+        for p in made[:: 33]
+        if p.status == Pairing.Status.ACTIVE
+    )
+    org.pairings[programme.pk] = org.pairings.get(programme.pk, 0) + len(made)
+    if org.pair is None and programme == org.measured:
+        org.pair = next(p for p in made if p.status == Pairing.Status.ACTIVE)
+
+
+def _sessions(org: Org, pairings: list[Pairing]) -> None:
+    """About 20 sessions a pairing, spread from its start to its end (or today); the last few of a current
+    pairing await confirmation, one in forty is disputed. Each pairing's last confirmed day is stored, as the
+    services keep it."""
+    rng, today = org.rng, org.today
+    statuses = MentoringSession.Status
+    modes = SessionMode.values
+
+    def rows():
+        for p in pairings:
+            last = p.ended_on or today
+            span = max(1, (last - p.started_on).days)
+            count = rng.randint(SESSIONS_PER_PAIRING - 4, SESSIONS_PER_PAIRING + 4)
+            days = sorted(p.started_on + datetime.timedelta(days=rng.randint(0, span)) for _ in range(count))
+            for n, day in enumerate(days):
+                status = statuses.CONFIRMED
+                if n >= count - 2 and p.status == Pairing.Status.ACTIVE and rng.random() < 0.5:
+                    status = statuses.AWAITING
+                elif rng.random() < 0.025:
+                    status = statuses.DISPUTED
+                if status == statuses.CONFIRMED:
+                    p.last_session_on = day
+                yield MentoringSession(
+                    pairing=p,
+                    logged_by_id=p.mentor_id if n % 2 else p.mentee_id,
+                    held_on=day,
+                    duration_minutes=rng.choice([30, 45, 60, 60, 90]),
+                    mode=rng.choice(modes),
+                    summary=f"We talked about {rng.choice(TOPICS)} and agreed what to try before next time.",
+                    next_steps="Try it and bring notes.",
+                    status=status,
+                    answered_by_id=p.mentee_id if n % 2 else p.mentor_id,
+                    answered_at=timezone.now(),
+                )
+
+    batch: list[MentoringSession] = []
+    for row in rows():
+        batch.append(row)
+        if len(batch) == BATCH:
+            MentoringSession.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        MentoringSession.objects.bulk_create(batch)
+    Pairing.objects.bulk_update(pairings, ["last_session_on"], batch_size=BATCH)
+
+
+def _training(org: Org, programme: Programme, mentors: list[Person], mentees: list[Person]) -> None:
+    """One record per participant against their role's requirement: most completed and valid, some expiring
+    within 30 days, one in ten missing (planned only)."""
+    rng, today = org.rng, org.today
+    records = []
+    for role, group in ((Role.MENTOR, mentors), (Role.MENTEE, mentees)):
+        for person in group:
+            roll = rng.random()
+            if roll < 0.1:
+                records.append(TrainingRecord(person=person, course=org.courses[role], status="planned"))
+                continue
+            expires = today + datetime.timedelta(days=rng.randint(5, 25) if roll < 0.2 else rng.randint(60, 700))
+            records.append(
+                TrainingRecord(
+                    person=person,
+                    course=org.courses[role],
+                    status=TrainingRecord.Status.COMPLETED,
+                    completed_on=expires - datetime.timedelta(days=730),
+                    expires_on=expires,
+                    hours=Decimal("3.0"),
+                )
+            )
+    TrainingRecord.objects.bulk_create(records, batch_size=BATCH)
+
+
+def _allocations(org: Org, programme: Programme, people: list[Person]) -> None:
+    month = month_start(org.today)
+    months = [month]
+    for _ in range(ALLOCATION_MONTHS - 1):
+        months.append(month_start(months[-1] - datetime.timedelta(days=1)))
+    TimeAllocation.objects.bulk_create(
+        (
+            TimeAllocation(
+                programme=programme,
+                person=p,
+                month=m,
+                hours=Decimal("2.0"),
+                status=TimeAllocation.Status.APPROVED if org.rng.random() < 0.9 else TimeAllocation.Status.PENDING,
+            )
+            for p in people
+            for m in months
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _health_answers(org: Org, programme: Programme, pairings: list[Pairing]) -> None:
+    """Health checks as the automatic survey collects them: the mentee of most pairings answers every two
+    months or so, the Likert questions scored 2 to 5."""
+    rng, today = org.rng, org.today
+    survey_round = org.health_rounds[programme.pk]
+    responses = []
+    for p in pairings:
+        day = p.started_on + datetime.timedelta(days=30)
+        last = p.ended_on or today
+        while day <= last and rng.random() < 0.9:
+            responses.append(
+                SurveyResponse(
+                    round=survey_round,
+                    person_id=p.mentee_id,
+                    pairing=p,
+                    respondent_hash=secrets.token_hex(16),
+                    role=Role.MENTEE,
+                    submitted_on=day,
+                )
+            )
+            day += datetime.timedelta(days=rng.randint(55, 75))
+    responses = SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
+    Answer.objects.bulk_create(
+        (Answer(response=r, question=q, likert=rng.randint(2, 5)) for r in responses for q in org.health_questions),
+        batch_size=BATCH,
+    )
+
+
+def org_grow(org: Org, *, pairings: int) -> None:
+    """Grow the measured programme to ``pairings`` pairings, and the others by half as much again."""
+    more = pairings - org.measured_pairings
+    if more <= 0:
+        return
+    _grow_programme(org, org.measured, more)
+    others = max(1, round(more * OTHER_SHARE))
+    for i, programme in enumerate(org.others):
+        share = others // len(org.others) + (1 if i < others % len(org.others) else 0)
+        if share:
+            _grow_programme(org, programme, share)

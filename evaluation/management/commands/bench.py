@@ -1,0 +1,85 @@
+"""``manage.py bench`` (``make bench``): Tandem's performance promises measured in a throwaway database."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from evaluation.bench.measure import BenchError
+from evaluation.bench.run import bench_run, table
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a made-up organisation in a throwaway database (never yours: a new PostgreSQL database beside the "
+        "one DATABASE_URL names, else a temporary SQLite file), then time the coordinator dashboard, the pairing "
+        "and participant lists, the committee report page with its PDF and CSV, the pair workspace and logging a "
+        "session at a scale and at ten times it; a whole-cohort matching round; and the reminder sweep. Prints a "
+        "table with each target met or missed, and writes every figure to --json. The throwaway database is "
+        "dropped at the end."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="1 means 1,000 pairings in the measured programme (default 1)."
+        )
+        parser.add_argument("--factor", type=int, default=10, help="The second scale is this times the first.")
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs per page after the warm-up.")
+        parser.add_argument("--sweep-pairings", type=int, default=100_000)
+        parser.add_argument("--mentees", type=int, default=500)
+        parser.add_argument("--mentors", type=int, default=200)
+        parser.add_argument("--json", metavar="FILE", help="Write every figure to this file, one key per figure.")
+        parser.add_argument(
+            "--check", action="store_true", help="Exit with an error when a target is missed (for scripts)."
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["scale"] <= 0 or options["factor"] < 2 or options["runs"] < 1:
+            raise CommandError("--scale must be above 0, --factor at least 2 and --runs at least 1.")
+        if min(options["sweep_pairings"], options["mentees"], options["mentors"]) < 1:
+            raise CommandError("The sweep and the matching round need at least one pairing, mentee and mentor.")
+        json_path = Path(options["json"]).resolve() if options["json"] else None
+        if json_path is not None and not json_path.parent.is_dir():
+            raise CommandError(f"{json_path.parent} is not a folder: the figures could not be written there.")
+        # Each test client's login would log a line through django-axes: noise between the figures.
+        logging.getLogger("axes").setLevel(logging.WARNING)
+        with tempfile.TemporaryDirectory(prefix="tandem-bench-") as folder:
+            old_name = self._throwaway(folder)
+            try:
+                flat = bench_run(
+                    scale=options["scale"],
+                    factor=options["factor"],
+                    runs=options["runs"],
+                    sweep_pairings=options["sweep_pairings"],
+                    cohort=(options["mentees"], options["mentors"]),
+                    log=lambda line: self.stdout.write(line),
+                )
+            except BenchError as exc:
+                raise CommandError(str(exc)) from None
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        self.stdout.write("\n" + table(flat))
+        if json_path is not None:
+            json_path.write_text(json.dumps(flat, indent=2, ensure_ascii=False) + "\n")
+            self.stdout.write(f"Figures written to {json_path}.")
+        missed = [k[len("target.") :] for k, v in flat.items() if k.startswith("target.") and v == "missed"]
+        if options["check"] and missed:
+            raise CommandError("Targets missed: " + ", ".join(missed))
+
+    def _throwaway(self, folder: str) -> str:
+        """Point the connection at a new, migrated database (Django's test-database machinery: the same
+        migrations, dropped afterwards) and return the real database's name for putting it back."""
+        settings = connection.settings_dict
+        if connection.vendor == "sqlite":
+            settings.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+        else:
+            settings.setdefault("TEST", {})["NAME"] = f"{settings['NAME']}_bench"
+        old_name = settings["NAME"]
+        self.stdout.write(f"Creating the throwaway database {settings['TEST']['NAME']} (yours is not touched)…")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        return old_name
