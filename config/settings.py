@@ -201,6 +201,12 @@ if _database_url:
         _db["CONN_MAX_AGE"] = 0
     else:
         _db["CONN_HEALTH_CHECKS"] = True
+        if _db["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT", False):
+            # PostgreSQL's JIT compiler spends up to half a second compiling a dashboard's aggregate that runs
+            # in a tenth of that: it pays off for long analytical queries, not for a web page's. Off unless
+            # DATABASE_JIT=1 (see README, Performance).
+            _options = _db.setdefault("OPTIONS", {})
+            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",

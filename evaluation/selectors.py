@@ -30,10 +30,19 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from mentoring.checkins import CheckinState, state_filter
 from mentoring.models import Goal, MentoringSession, Pairing
-from programmes.models import Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
-from programmes.selectors import readiness_for_memberships
+from programmes.models import (
+    PARTICIPANT_ROLES,
+    Application,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    Role,
+    TimeAllocation,
+)
 from programmes.selectors import time as time_selectors
 from programmes.selectors.time import Hours
+from programmes.selectors.training import EXPIRING_WITHIN_DAYS, requirement_missing
 from programmes.services.time import month_after, month_start
 
 from .models import Answer, Question, Survey
@@ -312,22 +321,27 @@ def session_gaps(*, programme: Programme, period: Period, team_ids: set[int] | N
     A true median is not portable SQL (PostgreSQL has PERCENTILE_CONT, SQLite nothing), so the database
     returns the gap values only and ``ProgrammeDashboard.median_gap_days`` takes the median in Python.
     """
-    previous = (
+    # The previous session: the latest confirmed one of the pairing on an earlier day, or earlier the same day
+    # (logged first, a lower id). Bounding the day first lets the database read the pairing's (pairing,
+    # status, day) index backwards from this session and stop at the first match: a row or two, not all of
+    # the pairing's sessions.
+    previous = Subquery(
         MentoringSession.objects.confirmed()
-        .filter(pairing=OuterRef("pairing"))
-        .filter(Q(held_on__lt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__lt=OuterRef("pk")))
-        .order_by("-held_on", "-pk")
-        .values("held_on")[:1]
+        .filter(pairing=OuterRef("pairing"), held_on__lte=OuterRef("held_on"))
+        .filter(Q(held_on__lt=OuterRef("held_on")) | Q(pk__lt=OuterRef("pk")))
+        .order_by("-held_on")
+        .values("held_on")[:1],
+        output_field=DateField(),
     )
+    # A first session has no gap: NULL here, left out below (not filtered in SQL, which would run the
+    # subqueries a second time).
     gaps = (
         _confirmed_sessions(programme, period, team_ids)
-        .annotate(previous=Subquery(previous, output_field=DateField()))
-        .filter(previous__isnull=False)
-        .annotate(gap=ExpressionWrapper(F("held_on") - F("previous"), output_field=DurationField()))
+        .annotate(gap=ExpressionWrapper(F("held_on") - previous, output_field=DurationField()))
         .order_by()
         .values_list("gap", flat=True)
     )
-    return [gap.days for gap in gaps]
+    return [gap.days for gap in gaps if gap is not None]
 
 
 def time_by_team(
@@ -336,9 +350,13 @@ def time_by_team(
     """Protected hours allocated (what the workplace offers) against used (what people take up), per team.
 
     Allocated: the participants' allocations for every month the period touches, declined ones left out
-    (allocations are monthly, so a period cut mid-month counts those months whole). Used: confirmed session
-    hours and completed training hours in the period, counted by ``programmes.selectors.time``'s own building
-    blocks. One query, grouped by the person's team.
+    (allocations are monthly, so a period cut mid-month counts those months whole). Used: completed training
+    hours and confirmed session hours in the period. Three queries: the participants grouped by team with their
+    allocations and training hours (``programmes.selectors.time``'s building blocks); then the period's
+    confirmed session minutes grouped by the mentors' teams, and by the mentees' (each session counts for
+    both people). Sessions are summed per team rather than person by person (one pass over the period's sessions
+    instead of two lookups per participant), so a team's hours can differ by a tenth from the sum of the Time
+    page's per-person figures.
     """
     allocations = (
         TimeAllocation.objects.filter(
@@ -353,23 +371,37 @@ def time_by_team(
         .annotate(tenths=Sum(time_selectors.tenths(F("hours"))))
         .values("tenths")
     )
-    start, end = period.start, period.end_exclusive
     rows = (
         Membership.objects.participants()
         .filter(_person_in(team_ids), programme=programme)
         .annotate(
             allocated_tenths=Coalesce(Subquery(allocations, output_field=IntegerField()), 0),
-            used_tenths=time_selectors.training_tenths(start, end) + time_selectors.session_tenths(start, end),
+            training=time_selectors.training_tenths(period.start, period.end_exclusive),
         )
         .order_by()
         .values("person__org_unit")
-        .annotate(people=Count("pk"), allocated=Sum("allocated_tenths"), used=Sum("used_tenths"))
+        .annotate(people=Count("pk"), allocated=Sum("allocated_tenths"), used=Sum("training"))
     )
+    minutes: dict[int | None, int] = {}
+    for side in ("mentor", "mentee"):
+        # A participant's side only (a person has at most one participant role in a programme, so the join
+        # adds no rows); the team filter applies to that side's person.
+        sessions = _confirmed_sessions(programme, period, None).filter(
+            **{f"pairing__{side}__memberships__programme": programme},
+            **{f"pairing__{side}__memberships__role__in": PARTICIPANT_ROLES},
+        )
+        if team_ids is not None:
+            sessions = sessions.filter(**{f"pairing__{side}__org_unit__in": team_ids})
+        grouped = sessions.order_by().values(team=F(f"pairing__{side}__org_unit")).annotate(n=Sum("duration_minutes"))
+        for row in grouped:
+            minutes[row["team"]] = minutes.get(row["team"], 0) + row["n"]
     teams = [
         TeamTime(
             team=units.get(row["person__org_unit"], "No team recorded"),
             people=row["people"],
-            hours=Hours.from_tenths(row["allocated"] or 0, row["used"] or 0),
+            hours=Hours.from_tenths(
+                row["allocated"] or 0, (row["used"] or 0) + round(minutes.get(row["person__org_unit"], 0) / 6)
+            ),
         )
         for row in rows
     ]
@@ -380,13 +412,23 @@ def training_compliance(
     *, programme: Programme, today: datetime.date, team_ids: set[int] | None = None
 ) -> list[RoleCompliance]:
     """Per role: participants whose required training is met, met but expiring within 30 days, or missing
-    (overrides do not count as met). Four queries: the memberships, then ``readiness_for_memberships``'s
-    requirements, records and overrides."""
-    memberships = list(Membership.objects.participants().filter(_person_in(team_ids), programme=programme))
+    (overrides do not count as met). One query, counted in the database: missing today means a required course
+    without a valid record today; expiring means met today but not on the 30th day from now (the
+    longest-lasting valid record ends before then), as ``programmes.selectors.training`` decides one by one."""
+    soon = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    rows = (
+        Membership.objects.participants()
+        .filter(_person_in(team_ids), programme=programme)
+        .annotate(missing_now=requirement_missing(today), missing_soon=requirement_missing(soon))
+        .order_by()
+        # Grouped by the two answers rather than counted with a filter each: every check runs once a row.
+        .values("role", "missing_now", "missing_soon")
+        .annotate(n=Count("pk"))
+    )
     counts = {role: {"met": 0, "expiring": 0, "missing": 0} for role in (Role.MENTOR, Role.MENTEE)}
-    for readiness in readiness_for_memberships(memberships=memberships, on=today):
-        state = "missing" if not readiness.ready else "expiring" if readiness.expiring else "met"
-        counts[readiness.role][state] += 1
+    for row in rows:
+        state = "missing" if row["missing_now"] else "expiring" if row["missing_soon"] else "met"
+        counts[row["role"]][state] += row["n"]
     return [RoleCompliance(role=f"{Role(r).label}s", people=sum(c.values()), **c) for r, c in counts.items()]
 
 
@@ -460,9 +502,7 @@ def programme_dashboard(
     units: dict[int, str],
     team_ids: set[int] | None = None,
 ) -> ProgrammeDashboard:
-    """Every figure of a programme's dashboard: 11 queries whatever the programme's size (named below; the
-    training records query is skipped when the programme requires no training, and all of training's when it
-    has no participants yet)."""
+    """Every figure of a programme's dashboard: 10 queries whatever the programme's size (numbered below)."""
     pairings = pairing_figures(programme=programme, period=period, today=today, team_ids=team_ids)  # 1
     return ProgrammeDashboard(
         period=period,
@@ -473,15 +513,15 @@ def programme_dashboard(
         ended_early=pairings["ended_early"],
         sessions_per_week=sessions_per_week(programme=programme, period=period, team_ids=team_ids),  # 3
         gaps=session_gaps(programme=programme, period=period, team_ids=team_ids),  # 4
-        time_by_team=time_by_team(programme=programme, period=period, units=units, team_ids=team_ids),  # 5
-        compliance=training_compliance(programme=programme, today=today, team_ids=team_ids),  # 6 to 9
-        health=Health(  # 10
+        time_by_team=time_by_team(programme=programme, period=period, units=units, team_ids=team_ids),  # 5 to 7
+        compliance=training_compliance(programme=programme, today=today, team_ids=team_ids),  # 8
+        health=Health(  # 9
             months=health_by_month(
                 programme=programme, months=period.months(at_least=HEALTH_TREND_MONTHS), team_ids=team_ids
             ),
             period_months=frozenset(period.months()),
         ),
-        goals=goal_figures(programme=programme, period=period, team_ids=team_ids),  # 11
+        goals=goal_figures(programme=programme, period=period, team_ids=team_ids),  # 10
     )
 
 

@@ -9,27 +9,39 @@ def count_active_pairings(programme) -> int:
 
 def confirmed_session_hours(start, end):
     """Confirmed session hours of ``OuterRef("person")`` in ``OuterRef("programme")`` from ``start`` to ``end``
-    (exclusive), as an expression for programmes' protected-time utilisation. Only durations, never content."""
-    from django.db.models import FloatField, OuterRef, Q, Subquery, Sum, Value
+    (exclusive), as an expression for programmes' protected-time utilisation. Only durations, never content.
+
+    Evaluated on a Membership row: a mentor's hours come from the pairings they mentor, a mentee's from the
+    pairings they are mentored in (a person has one participant role per programme). One side per row keeps
+    each lookup on an index; "mentor or mentee" in one subquery made PostgreSQL scan every pairing of the
+    programme for every participant.
+    """
+    from django.db.models import Case, FloatField, OuterRef, Subquery, Sum, Value, When
     from django.db.models.functions import Cast
+
+    from programmes.models import Role
 
     from .models import MentoringSession
 
-    minutes = (
-        MentoringSession.objects.confirmed()
-        .filter(
-            Q(pairing__mentor=OuterRef("person")) | Q(pairing__mentee=OuterRef("person")),
-            pairing__programme=OuterRef("programme"),
-            held_on__gte=start,
-            held_on__lt=end,
+    def minutes(side: str) -> Subquery:
+        return Subquery(
+            MentoringSession.objects.confirmed()
+            .filter(
+                **{f"pairing__{side}": OuterRef("person")},
+                pairing__programme=OuterRef("programme"),
+                held_on__gte=start,
+                held_on__lt=end,
+            )
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(total=Sum("duration_minutes"))
+            .values("total"),
+            output_field=FloatField(),
         )
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(total=Sum("duration_minutes"))
-        .values("total")
-    )
-    return Cast(Subquery(minutes, output_field=FloatField()), FloatField()) / Value(60.0)
+
+    by_role = Case(When(role=Role.MENTOR, then=minutes("mentor")), default=minutes("mentee"))
+    return Cast(by_role, FloatField()) / Value(60.0)
 
 
 class MentoringConfig(AppConfig):

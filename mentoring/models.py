@@ -429,7 +429,11 @@ class MentoringSession(models.Model):
                 name="session_duration_15_to_480",
             ),
         ]
-        indexes = [models.Index(fields=["pairing", "status", "held_on"], name="session_pairing_status_day")]
+        indexes = [
+            models.Index(fields=["pairing", "status", "held_on"], name="session_pairing_status_day"),
+            # Dashboards and reports read one period's sessions out of years of them (see README, Performance).
+            models.Index(fields=["held_on"], name="session_day"),
+        ]
 
     def __str__(self) -> str:
         return f"Session #{self.pk} of pairing #{self.pairing_id} on {self.held_on}"

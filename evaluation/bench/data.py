@@ -123,16 +123,16 @@ def org_build(*, seed: int = 7) -> Org:
         for p in range(1 + OTHER_PROGRAMMES)
     )
     courses = {
-        role: Course.objects.create(
-            title=f"Bench {tag} {label}", kind=kind, hours=Decimal("3.0"), validity_months=24
-        )
+        role: Course.objects.create(title=f"Bench {tag} {label}", kind=kind, hours=Decimal("3.0"), validity_months=24)
         for role, label, kind in (
             (Role.MENTOR, "mentor training", Course.Kind.MENTOR_TRAINING),
             (Role.MENTEE, "mentee orientation", Course.Kind.MENTEE_ORIENTATION),
         )
     }
     ProgrammeRequirement.objects.bulk_create(
-        ProgrammeRequirement(programme=p, role=role, course=course) for p in programmes for role, course in courses.items()
+        ProgrammeRequirement(programme=p, role=role, course=course)
+        for p in programmes
+        for role, course in courses.items()
     )
     Skill.objects.bulk_create(Skill(name=f"Bench {tag} skill {s}") for s in range(30))
     org = Org(
@@ -269,7 +269,7 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
             kind=Alert.Kind.SILENCE,
             reason="No confirmed session for eight weeks.",
         )
-        for p in made[:: 33]
+        for p in made[::33]
         if p.status == Pairing.Status.ACTIVE
     )
     org.pairings[programme.pk] = org.pairings.get(programme.pk, 0) + len(made)

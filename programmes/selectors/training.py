@@ -196,12 +196,22 @@ def person_readiness(*, person: Person, on: datetime.date | None = None) -> list
     return readiness_for_memberships(memberships=list(memberships), on=on)
 
 
+def requirement_missing(on: datetime.date) -> Exists:
+    """On a Membership row: true when its role requires a course the person holds no valid record of on ``on``
+    (overrides do not count). Evaluated in the database, a few index lookups a row."""
+    valid = TrainingRecord.objects.valid_on(on).filter(person=OuterRef(OuterRef("person")), course=OuterRef("course"))
+    return Exists(
+        ProgrammeRequirement.objects.filter(programme=OuterRef("programme"), role=OuterRef("role")).filter(
+            ~Exists(valid)
+        )
+    )
+
+
 def readiness_annotated(*, programme: Programme, on: datetime.date | None = None) -> QuerySet[Membership]:
     """All the programme's memberships annotated with ``is_ready`` (roles without requirements are ready)."""
-    on = on or timezone.localdate()
-    valid = TrainingRecord.objects.valid_on(on).filter(person=OuterRef(OuterRef("person")), course=OuterRef("course"))
-    missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
-    return Membership.objects.filter(programme=programme).annotate(is_ready=~Exists(missing))
+    return Membership.objects.filter(programme=programme).annotate(
+        is_ready=~requirement_missing(on or timezone.localdate())
+    )
 
 
 def participants_with_readiness(*, programme: Programme, on: datetime.date | None = None) -> QuerySet[Membership]:
