@@ -7,7 +7,7 @@ PORT ?= 8000
 # embedded broker unless DATABASE_URL and REDIS_URL say otherwise.
 RUN_ENV := PORT=$(PORT)
 
-.PHONY: run test lint check clean venv
+.PHONY: run test lint check clean venv bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,6 +45,14 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/pytest
+
+# `make bench`: every performance figure, built and measured in a throwaway database that is dropped after
+# (README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
+# BENCH_ARGS passes options on, e.g. BENCH_ARGS="--scale 0.1 --runs 3".
+BENCH_JSON ?= var/bench.json
+bench: $(VENV)/.runtime
+	@mkdir -p var
+	$(BIN)/python manage.py bench --json $(BENCH_JSON) $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

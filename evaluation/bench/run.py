@@ -17,11 +17,13 @@ from typing import Any
 from unittest import mock
 
 from celery.app.task import Task
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config import security
 from mentoring.management.commands.benchmark_matching import build_cohort
 from mentoring.management.commands.benchmark_reminders import (
     DiscardingEmailBackend,
@@ -268,12 +270,20 @@ def bench_run(
 
     with (
         mock.patch.object(Task, "apply_async", autospec=True, side_effect=drop),
+        # A logged-in session is re-saved once a minute (the idle limit): one UPDATE in whichever request
+        # crosses the minute, which would make query counts depend on the clock rather than on the page.
+        mock.patch.object(security, "SEEN_REFRESH_SECONDS", 10**9),
         override_settings(
             DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
             SECURE_SSL_REDIRECT=False,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             TANDEM_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # Pages link their CSS and JS without a collected manifest: nothing static is served here.
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
         ),
     ):
         org = org_build()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import warnings
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -46,8 +47,10 @@ class Command(BaseCommand):
         json_path = Path(options["json"]).resolve() if options["json"] else None
         if json_path is not None and not json_path.parent.is_dir():
             raise CommandError(f"{json_path.parent} is not a folder: the figures could not be written there.")
-        # Each test client's login would log a line through django-axes: noise between the figures.
+        # Each test client's login would log a line through django-axes, and WhiteNoise warns when static
+        # files were never collected (the benchmark serves none): noise between the figures.
         logging.getLogger("axes").setLevel(logging.WARNING)
+        warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
         with tempfile.TemporaryDirectory(prefix="tandem-bench-") as folder:
             old_name = self._throwaway(folder)
             try:
