@@ -277,7 +277,8 @@ def bench_run(
             DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
             SECURE_SSL_REDIRECT=False,
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # Emails still go the production way (queued as a task, which is dropped above); were one sent
+            # anyway, it would stay in memory.
             TANDEM_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             # Pages link their CSS and JS without a collected manifest: nothing static is served here.
             STORAGES={
