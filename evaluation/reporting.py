@@ -599,17 +599,23 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             output_field=IntegerField(),
         )
 
-    def session_minutes(p: Period) -> Subquery:
-        sessions = MentoringSession.objects.confirmed().filter(
-            Q(pairing__mentor=OuterRef("person")) | Q(pairing__mentee=OuterRef("person")),
-            pairing__programme=programme,
-            held_on__gte=p.start,
-            held_on__lte=p.end,
-        )
-        return Subquery(
-            sessions.order_by().values("pairing__programme").annotate(m=Sum("duration_minutes")).values("m"),
-            output_field=IntegerField(),
-        )
+    def session_minutes(p: Period) -> Case:
+        # A mentor's sessions are those of the pairings they mentor, a mentee's those they are mentored in (one
+        # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
+        # in one subquery read every pairing of the programme for every participant.
+        def side(field: str) -> Subquery:
+            sessions = MentoringSession.objects.confirmed().filter(
+                **{f"pairing__{field}": OuterRef("person")},
+                pairing__programme=programme,
+                held_on__gte=p.start,
+                held_on__lte=p.end,
+            )
+            return Subquery(
+                sessions.order_by().values("pairing__programme").annotate(m=Sum("duration_minutes")).values("m"),
+                output_field=IntegerField(),
+            )
+
+        return Case(When(role=Role.MENTOR, then=side("mentor")), default=side("mentee"))
 
     def training(p: Period) -> Subquery:
         records = TrainingRecord.objects.filter(
