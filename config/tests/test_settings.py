@@ -15,6 +15,7 @@ BASE = {"SECRET_KEY": "x" * 50}
 CLEARED = (
     "DEBUG",
     "DATABASE_URL",
+    "DATABASE_JIT",
     "REDIS_URL",
     "EMAIL_BACKEND",
     "EMAIL_HOST",
@@ -74,6 +75,12 @@ def test_database_url_selects_postgresql(monkeypatch, tmp_path):
     db = settings["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["NAME"] == "tandem"
+    assert db["OPTIONS"]["options"] == "-c jit=off"  # a web page's queries never wait for the JIT compiler
+
+
+def test_database_jit_can_be_turned_back_on(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/tandem", DATABASE_JIT="1")
+    assert "jit" not in settings["DATABASES"]["default"].get("OPTIONS", {}).get("options", "")
 
 
 def test_without_redis_celery_uses_the_filesystem_broker_under_var(monkeypatch, tmp_path):
