@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, prefetch_related_objects
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -450,7 +451,19 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
     shown = (
         shown.select_related("mentor", "mentee")
         .annotate(
-            confirmed=Count("sessions", filter=Q(sessions__status=MentoringSession.Status.CONFIRMED)),
+            # A count per row (not a join and GROUP BY over every pairing): computed for the page's rows only.
+            confirmed=Coalesce(
+                Subquery(
+                    MentoringSession.objects.confirmed()
+                    .filter(pairing=OuterRef("pk"))
+                    .order_by()
+                    .values("pairing")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
             open_alerts=Exists(Alert.objects.open().filter(pairing=OuterRef("pk"))),
         )
         .order_by(F("checkin_due_on").asc(nulls_last=True), "mentee__display_name")
