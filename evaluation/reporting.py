@@ -166,8 +166,11 @@ def _joined_by(programme: Programme, day: datetime.date) -> Q:
     """A membership that counts as a participant on ``day``: joined by then, or already in a pairing by then
     (someone whose pairing had started took part, whenever their membership row was written)."""
     started = Pairing.objects.filter(programme=programme, started_on__lte=day).exclude(status=Pairing.Status.PROPOSED)
-    return Q(created_at__date__lte=day) | Q(
-        Exists(started.filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person"))))
+    # One EXISTS per side, each on its own index; "mentor or mentee" in one read every pairing of the programme.
+    return (
+        Q(created_at__date__lte=day)
+        | Q(Exists(started.filter(mentor=OuterRef("person"))))
+        | Q(Exists(started.filter(mentee=OuterRef("person"))))
     )
 
 
