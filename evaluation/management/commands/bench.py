@@ -50,7 +50,7 @@ class Command(BaseCommand):
         # Each test client's login would log a line through django-axes, and WhiteNoise warns when static
         # files were never collected (the benchmark serves none): noise between the figures.
         logging.getLogger("axes").setLevel(logging.WARNING)
-        warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+        warnings.filterwarnings("ignore", message="No directory at")
         with tempfile.TemporaryDirectory(prefix="tandem-bench-") as folder:
             old_name = self._throwaway(folder)
             try:
