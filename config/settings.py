@@ -458,6 +458,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Joining the browsers' HSTS preload list is a decision about the organisation's whole domain, not Tandem's
 # to take; most installations sit on an intranet host name that cannot be preloaded at all.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# SQLite builds the session-day index without the extra columns it carries on PostgreSQL (mentoring.models).
+SILENCED_SYSTEM_CHECKS.append("models.W040")
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is polled over plain HTTP by load balancers and process managers.
