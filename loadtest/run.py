@@ -264,11 +264,11 @@ def read_stats(prefix: Path) -> dict:
                 "name": row["Name"] if row["Type"] in ("", "None") else f"{row['Type']} {row['Name']}",
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "rps": number(row["Requests/s"]),
+                "rps": round(number(row["Requests/s"]), 2),
                 "p50_ms": number(row["50%"]),
                 "p95_ms": number(row["95%"]),
                 "p99_ms": number(row["99%"]),
-                "max_ms": number(row["Max Response Time"]),
+                "max_ms": round(number(row["Max Response Time"])),
             }
             if row["Name"] == "Aggregated":
                 total = figures
@@ -344,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20, help="concurrent locust users (default 20)")
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
     parser.add_argument("--seconds", type=int, default=60, help="length of the run (default 60)")
+    parser.add_argument(
+        "--wait", default="0.1,0.4", help="each user's think time between requests, MIN,MAX seconds (default 0.1,0.4)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 x cores + 1)"
@@ -358,8 +361,19 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     name = options.database
-    if name in PROTECTED_DATABASES or name.startswith(PROTECTED_PREFIXES) or not name.replace("_", "").isalnum():
-        parser.error(f"--database {name!r} is not a throw-away database name this script may drop.")
+    if (
+        name in PROTECTED_DATABASES
+        or name.startswith(PROTECTED_PREFIXES)
+        or "loadtest" not in name
+        or not name.replace("_", "").isalnum()
+    ):
+        parser.error(f"--database {name!r}: this script drops it, so the name must contain 'loadtest'.")
+    try:
+        low, high = (float(v) for v in options.wait.split(","))
+        if not 0 <= low <= high:
+            raise ValueError
+    except ValueError:
+        parser.error(f"--wait {options.wait!r}: give MIN,MAX seconds, e.g. 0.1,0.4.")
     for program in (APP_BIN / "gunicorn", APP_BIN / "celery", options.locust):
         if not Path(program).exists():
             say(f"{program} is missing: run `make loadtest` (it builds .venv and .venv-load).")
@@ -466,7 +480,10 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
     say(f"gunicorn ({options.workers} workers) and a Celery worker answer on {base}")
 
     prefix = tmp / "locust"
-    say(f"locust: {options.users} users, {options.spawn_rate:g} started per second, {options.seconds} s")
+    say(
+        f"locust: {options.users} users, {options.spawn_rate:g} started per second, {options.seconds} s, "
+        f"think time {options.wait.replace(',', ' to ')} s"
+    )
     started = datetime.datetime.now(datetime.UTC)
     logs["locust"] = tmp / "locust.log"
     before = cpu_snapshot(services.groups(), options.database)
@@ -493,7 +510,7 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
             "--loglevel",
             "WARNING",
         ],
-        {**os.environ, "TANDEM_LOADTEST_ACCOUNTS": str(accounts_file)},
+        {**os.environ, "TANDEM_LOADTEST_ACCOUNTS": str(accounts_file), "TANDEM_LOADTEST_WAIT": options.wait},
         logs["locust"],
     )
     locust.wait()
@@ -516,6 +533,7 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
             "users": options.users,
             "seconds": options.seconds,
             "gunicorn_workers": options.workers,
+            "think_time_seconds": options.wait,
             "requests": total["requests"],
             "failures": total["failures"],
             "requests_per_second": round(total["rps"], 2),
