@@ -284,6 +284,14 @@ def read_stats(prefix: Path) -> dict:
                 {"page": row["Name"], "error": row["Error"], "count": int(row["Occurrences"])}
                 for row in csv.DictReader(handle)
             ]
+    # Exceptions in the users' own code (a task that could not run) are errors too, though no request failed.
+    exceptions_file = Path(f"{prefix}_exceptions.csv")
+    if exceptions_file.exists():
+        with exceptions_file.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                failures.append({"page": "(locust user code)", "error": row["Message"], "count": int(row["Count"])})
+                total["exceptions"] = total.get("exceptions", 0) + int(row["Count"])
+    total.setdefault("exceptions", 0)
     return {"total": total, "pages": pages, "failures": failures}
 
 
@@ -322,7 +330,11 @@ def report(stats: dict, *, users: int, seconds: int, workers: int, cpu: dict[str
     targets = [
         (f"at least {TARGET_RPS:.0f} requests/s", total["rps"] >= TARGET_RPS, f"{total['rps']:.1f} requests/s"),
         (f"p95 under {TARGET_P95_MS:.0f} ms", total["p95_ms"] < TARGET_P95_MS, f"p95 {total['p95_ms']:.0f} ms"),
-        ("no errors", total["failures"] == 0, f"{total['failures']} failed requests"),
+        (
+            "no errors",
+            total["failures"] == 0 and total["exceptions"] == 0,
+            f"{total['failures']} failed requests, {total['exceptions']} exceptions in the users' code",
+        ),
     ]
     print()
     print("Targets:")
@@ -536,6 +548,7 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
             "think_time_seconds": options.wait,
             "requests": total["requests"],
             "failures": total["failures"],
+            "exceptions": total["exceptions"],
             "requests_per_second": round(total["rps"], 2),
             "p50_ms": total["p50_ms"],
             "p95_ms": total["p95_ms"],
