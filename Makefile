@@ -61,7 +61,7 @@ clean:
 # 20 users; prints requests/s, p50/p95/p99 and errors, and fails when a target is missed. Needs PostgreSQL on
 # 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379 running already: loadtest/run.py says so if not.
 # locust lives in its own venv: it pulls in gevent, Flask and a pytest plugin that must stay out of `make test`.
-# Options after LOADTEST_ARGS, e.g. `make loadtest LOADTEST_ARGS="--users 40 --json var/loadtest.json"`.
+# Options go in LOADTEST_ARGS, e.g. `make loadtest LOADTEST_ARGS="--users 40 --json var/loadtest.json"`.
 LOAD_VENV := .venv-load
 LOADTEST_ARGS ?=
 .PHONY: loadtest
