@@ -63,3 +63,23 @@ check: $(VENV)/.dev
 
 clean:
 	rm -rf var/celery var/staticfiles var/mail .pytest_cache
+
+# --- load test (issue 7) ---
+# `make loadtest`: Tandem under gunicorn (from .venv) with PostgreSQL and Redis, driven by locust for 60 s with
+# 20 users; prints requests/s, p50/p95/p99 and errors, and fails when a target is missed. Needs PostgreSQL on
+# 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379 running already: loadtest/run.py says so if not.
+# locust lives in its own venv: it pulls in gevent, Flask and a pytest plugin that must stay out of `make test`.
+# Options go in LOADTEST_ARGS, e.g. `make loadtest LOADTEST_ARGS="--users 40 --json var/loadtest.json"`.
+LOAD_VENV := .venv-load
+LOADTEST_ARGS ?=
+.PHONY: loadtest
+
+$(LOAD_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+loadtest: $(VENV)/.runtime $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python loadtest/run.py $(LOADTEST_ARGS)
+# --- end of load test ---
