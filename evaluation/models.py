@@ -220,6 +220,10 @@ class SurveyResponse(models.Model):
     role = models.CharField(max_length=20, blank=True)
     may_quote = models.BooleanField("the committee may quote my comments (without my name)", default=False)
     submitted_on = models.DateField(default=timezone.localdate)  # a date, not a time: less to correlate
+    # The sum and number of the response's Likert answers, written with them (surveys._response_record), so
+    # the dashboard's health trend adds up one row per response rather than every answer.
+    likert_total = models.PositiveIntegerField(default=0, editable=False)
+    likert_answers = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [

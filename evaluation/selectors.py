@@ -15,10 +15,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -49,7 +46,7 @@ from programmes.selectors.time import Hours
 from programmes.selectors.training import EXPIRING_WITHIN_DAYS, requirement_missing
 from programmes.services.time import month_after, month_start
 
-from .models import Answer, Question, Survey
+from .models import Survey, SurveyResponse
 
 # --- Coordinator dashboard (issue 6, point 1) ---------------------------------------------------------------
 # Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
@@ -319,35 +316,19 @@ def sessions_per_week(
 def session_gaps(*, programme: Programme, period: Period, team_ids: set[int] | None = None) -> list[int]:
     """Days since the pairing's previous confirmed session, for every confirmed session held in the period.
 
-    One query. The previous session comes from a correlated subquery rather than a ``Lag`` window: SQL applies
-    WHERE before window functions, so a ``Lag`` over sessions limited to the period would lose each pairing's
-    last session before it (and Django cannot filter the outer rows of a window query on a plain column).
-    A true median is not portable SQL (PostgreSQL has PERCENTILE_CONT, SQLite nothing), so the database
-    returns the gap values only and ``ProgrammeDashboard.median_gap_days`` takes the median in Python.
+    One query over a column the services keep (``MentoringSession.gap_days``: the days since the pairing's
+    previous confirmed session, which may lie before the period), counted per gap length in the database and
+    spread out here. A true median is not portable SQL (PostgreSQL has PERCENTILE_CONT, SQLite nothing), so
+    ``ProgrammeDashboard.median_gap_days`` takes it in Python.
     """
-    # The previous session: the latest confirmed one of the pairing on an earlier day, or earlier the same day
-    # (logged first, a lower id). Bounding the day first lets the database read the pairing's (pairing,
-    # status, day) index backwards from this session and stop at the first match: a row or two, not all of
-    # the pairing's sessions.
-    previous = Subquery(
-        MentoringSession.objects.confirmed()
-        .filter(pairing=OuterRef("pairing"), held_on__lte=OuterRef("held_on"))
-        .filter(Q(held_on__lt=OuterRef("held_on")) | Q(pk__lt=OuterRef("pk")))
-        .order_by("-held_on")
-        .values("held_on")[:1],
-        output_field=DateField(),
-    )
-    # A first session has no gap: NULL here, left out below (not filtered in SQL, which would run the
-    # subqueries a second time).
-    # Counted per gap length in the database (a few hundred rows however many sessions), then spread out.
     gaps = (
         _confirmed_sessions(programme, period, team_ids)
-        .annotate(gap=ExpressionWrapper(F("held_on") - previous, output_field=DurationField()))
+        .filter(gap_days__isnull=False)
         .order_by()
-        .values("gap")
+        .values("gap_days")
         .annotate(n=Count("pk"))
     )
-    return [row["gap"].days for row in gaps if row["gap"] is not None for _ in range(row["n"])]
+    return [row["gap_days"] for row in gaps for _ in range(row["n"])]
 
 
 def time_by_team(
@@ -454,24 +435,24 @@ def health_by_month(
     *, programme: Programme, months: list[datetime.date], team_ids: set[int] | None = None
 ) -> list[HealthMonth]:
     """The relationship health score per month: the Likert answers of responses to health-check rounds
-    submitted that month, summed and counted so that any span of months can be averaged (one query)."""
+    submitted that month, summed and counted so that any span of months can be averaged. One query over the
+    responses, whose Likert sums are stored with them (``SurveyResponse.likert_total``)."""
     if not months:
         return []
-    answers = Answer.objects.filter(
-        response__round__programme=programme,
-        response__round__survey__kind=Survey.Kind.HEALTH,
-        question__kind=Question.Kind.LIKERT,
-        likert__isnull=False,
-        response__submitted_on__gte=months[0],
-        response__submitted_on__lt=month_after(months[-1]),
+    responses = SurveyResponse.objects.filter(
+        round__programme=programme,
+        round__survey__kind=Survey.Kind.HEALTH,
+        likert_answers__gt=0,
+        submitted_on__gte=months[0],
+        submitted_on__lt=month_after(months[-1]),
     )
     if team_ids is not None:
-        answers = answers.filter(response__team__in=team_ids)
+        responses = responses.filter(team__in=team_ids)
     rows = (
-        answers.annotate(month=TruncMonth("response__submitted_on"))
+        responses.annotate(month=TruncMonth("submitted_on"))
         .order_by()
         .values("month")
-        .annotate(total=Sum("likert"), answers=Count("pk"), responses=Count("response", distinct=True))
+        .annotate(total=Sum("likert_total"), answers=Sum("likert_answers"), responses=Count("pk"))
     )
     found = {_as_date(row["month"]): row for row in rows}
     empty = {"responses": 0, "answers": 0, "total": 0}

@@ -778,9 +778,12 @@ def _response_record(
     digest = respondent_hash(survey_round=survey_round, person=person, invitation=invitation)
     if SurveyResponse.objects.filter(round=survey_round, respondent_hash=digest).exists():
         raise ValidationError("You have already answered this survey.")
+    likerts = [value for question, value in answers if question.kind == Question.Kind.LIKERT and value is not None]
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
+                likert_total=sum(likerts),
+                likert_answers=len(likerts),
                 round=survey_round,
                 person=None if anonymous else person,
                 pairing=None if anonymous else invitation.pairing,

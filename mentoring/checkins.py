@@ -146,3 +146,27 @@ def checkins_refresh(*, pairing_ids: Iterable[int] = (), instances: Iterable[Pai
             held[pairing.pk].last_session_on = pairing.last_session_on
             held[pairing.pk].checkin_due_on = pairing.checkin_due_on
     return len(pairings)
+
+
+def session_gaps_refresh(*, pairing_ids: Iterable[int]) -> int:
+    """Recompute ``gap_days`` of every session of these pairings: for a confirmed one, the days since the
+    pairing's previous confirmed session (by day, then the order they were logged); none otherwise. Called
+    wherever the confirmed sessions of a pairing change (confirmed, disputed, made by the demo). Two queries
+    and the changed rows; returns how many changed."""
+    ids = list(pairing_ids)
+    if not ids:
+        return 0
+    sessions = MentoringSession.objects.filter(pairing_id__in=ids).order_by("pairing_id", "held_on", "pk")
+    previous: dict[int, datetime.date] = {}
+    changed = []
+    for session in sessions.only("pk", "pairing_id", "held_on", "status", "gap_days"):
+        gap = None
+        if session.status == MentoringSession.Status.CONFIRMED:
+            before = previous.get(session.pairing_id)
+            gap = None if before is None else (session.held_on - before).days
+            previous[session.pairing_id] = session.held_on
+        if session.gap_days != gap:
+            session.gap_days = gap
+            changed.append(session)
+    MentoringSession.objects.bulk_update(changed, ["gap_days"], batch_size=1000)
+    return len(changed)

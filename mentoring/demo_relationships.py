@@ -22,7 +22,7 @@ from django.utils import timezone
 from programmes.demo import DEMO_DOMAIN
 from programmes.models import ApplicationSkill, Person, Programme, Skill
 
-from .checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh
+from .checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
 from .demo import demo_start
 from .lifecycle import _date
 from .models import (
@@ -468,6 +468,7 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
         if t.story.concern:
             concern_raise(pairing=t.pairing, by=t.pairing.mentee, text=CONCERN_TEXT)
     checkins_refresh(pairing_ids=ids, instances=[t.pairing for t in told])
+    session_gaps_refresh(pairing_ids=ids)
     for t in told:
         if t.story.state == CheckinState.ESCALATED and t.pairing.checkin_due_on:
             _escalate(t.pairing, today=today)

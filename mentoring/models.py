@@ -416,6 +416,10 @@ class MentoringSession(models.Model):
     answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     dispute_reason = models.CharField(max_length=500, blank=True)
+    # Days since the pairing's previous confirmed session (0 for a second one the same day, none for the first
+    # or while unconfirmed): kept by checkins.session_gaps_refresh whenever the confirmed sessions change, so
+    # the dashboard's median gap reads one column instead of looking up every session's predecessor.
+    gap_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -435,7 +439,9 @@ class MentoringSession(models.Model):
             # On PostgreSQL the index also carries what they count, so they never visit the table itself
             # (SQLite has no such columns and keeps the plain index: models.W040 is silenced in settings).
             models.Index(
-                fields=["held_on"], include=["pairing", "status", "duration_minutes", "id"], name="session_day"
+                fields=["held_on"],
+                include=["pairing", "status", "duration_minutes", "gap_days", "id"],
+                name="session_day",
             ),
         ]
 

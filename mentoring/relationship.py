@@ -24,7 +24,7 @@ from programmes.models import Person, Role, Skill
 from programmes.services.audit import audit_record
 
 from . import crypto
-from .checkins import checkins_refresh
+from .checkins import checkins_refresh, session_gaps_refresh
 from .lifecycle import _date, _lock, _require_status, _side, _tell_pair, _tellcoordinators_of
 from .models import (
     Agreement,
@@ -353,6 +353,7 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), ""
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
     checkins_refresh(instances=[session.pairing])
+    session_gaps_refresh(pairing_ids=[session.pairing_id])
     _tell_pair(
         session.pairing,
         by=by,
@@ -377,6 +378,7 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
     if was_confirmed:
         checkins_refresh(instances=[session.pairing])
+        session_gaps_refresh(pairing_ids=[session.pairing_id])
     _tell_pair(
         session.pairing,
         by=by,

@@ -279,8 +279,8 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
 
 def _sessions(org: Org, pairings: list[Pairing]) -> None:
     """About 20 sessions a pairing, spread from its start to its end (or today); the last few of a current
-    pairing await confirmation, one in forty is disputed. Each pairing's last confirmed day is stored, as the
-    services keep it."""
+    pairing await confirmation, one in forty is disputed. Each pairing's last confirmed day and each confirmed
+    session's gap are stored, as the services keep them."""
     rng, today = org.rng, org.today
     statuses = MentoringSession.Status
     modes = SessionMode.values
@@ -291,15 +291,20 @@ def _sessions(org: Org, pairings: list[Pairing]) -> None:
             span = max(1, (last - p.started_on).days)
             count = rng.randint(SESSIONS_PER_PAIRING - 4, SESSIONS_PER_PAIRING + 4)
             days = sorted(p.started_on + datetime.timedelta(days=rng.randint(0, span)) for _ in range(count))
+            before = None  # the previous confirmed day: gap_days as the services keep it
             for n, day in enumerate(days):
                 status = statuses.CONFIRMED
                 if n >= count - 2 and p.status == Pairing.Status.ACTIVE and rng.random() < 0.5:
                     status = statuses.AWAITING
                 elif rng.random() < 0.025:
                     status = statuses.DISPUTED
+                gap = None
                 if status == statuses.CONFIRMED:
                     p.last_session_on = day
+                    gap = None if before is None else (day - before).days
+                    before = day
                 yield MentoringSession(
+                    gap_days=gap,
                     pairing=p,
                     logged_by_id=p.mentor_id if n % 2 else p.mentee_id,
                     held_on=day,
@@ -390,9 +395,16 @@ def _health_answers(org: Org, programme: Programme, pairings: list[Pairing]) -> 
                 )
             )
             day += datetime.timedelta(days=rng.randint(55, 75))
+    scores = [[rng.randint(2, 5) for _ in org.health_questions] for _ in responses]
+    for response, given in zip(responses, scores, strict=True):
+        response.likert_total, response.likert_answers = sum(given), len(given)  # as the survey service stores
     responses = SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
     Answer.objects.bulk_create(
-        (Answer(response=r, question=q, likert=rng.randint(2, 5)) for r in responses for q in org.health_questions),
+        (
+            Answer(response=r, question=q, likert=score)
+            for r, given in zip(responses, scores, strict=True)
+            for q, score in zip(org.health_questions, given, strict=True)
+        ),
         batch_size=BATCH,
     )
 

@@ -105,3 +105,15 @@ def test_bench_command_refuses_nonsense_options():
         call_command("bench", "--scale=0")
     with pytest.raises(CommandError, match="not a folder"):
         call_command("bench", "--json=/no/such/folder/bench.json")
+
+
+def test_made_up_sessions_carry_the_gaps_the_services_would_store():
+    from evaluation.bench.data import org_build, org_grow
+    from mentoring.checkins import session_gaps_refresh
+
+    org = org_build()
+    org_grow(org, pairings=6)
+    made = dict(MentoringSession.objects.values_list("pk", "gap_days"))
+    assert any(gap is not None for gap in made.values())
+    session_gaps_refresh(pairing_ids=Pairing.objects.values_list("pk", flat=True))
+    assert dict(MentoringSession.objects.values_list("pk", "gap_days")) == made

@@ -14,6 +14,7 @@ from evaluation import selectors
 from evaluation.forms import DashboardFilterForm
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
 from mentoring import relationship
+from mentoring.checkins import session_gaps_refresh
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.tests.factories import GoalFactory, PairingFactory
 from programmes.models import Application, OrgUnit, Programme, Role, TimeAllocation
@@ -43,9 +44,11 @@ def today():
 
 
 def held(pairing: Pairing, day: datetime.date, *, minutes: int = 60, status: str = "confirmed", **extra):
-    return MentoringSession.objects.create(
+    session = MentoringSession.objects.create(
         pairing=pairing, logged_by=pairing.mentor, held_on=day, duration_minutes=minutes, status=status, **extra
     )
+    session_gaps_refresh(pairing_ids=[pairing.pk])  # as session_confirm does
+    return session
 
 
 def due(pairing: Pairing, day: datetime.date | None) -> Pairing:
@@ -79,7 +82,13 @@ def health_round(programme: Programme) -> tuple[SurveyRound, Question, Question]
 def respond(rnd, likert, text, *, on: datetime.date, scores: list[int], team=None, person=None, words: str = ""):
     """One response whose Likert answers are ``scores`` (each on its own copy of the question)."""
     response = SurveyResponse.objects.create(
-        round=rnd, person=person, respondent_hash=f"h{SurveyResponse.objects.count()}", team=team, submitted_on=on
+        round=rnd,
+        person=person,
+        respondent_hash=f"h{SurveyResponse.objects.count()}",
+        team=team,
+        submitted_on=on,
+        likert_total=sum(scores),  # as surveys._response_record stores them
+        likert_answers=len(scores),
     )
     for i, score in enumerate(scores):
         question = likert if i == 0 else Question.objects.create(survey=likert.survey, text=f"Item {i}", position=i + 2)

@@ -392,6 +392,9 @@ def test_a_falling_health_score_raises_a_high_alert_with_its_reason(pairing, men
     alert = Alert.objects.get(pairing=pairing)
     assert alert.kind == Alert.Kind.HEALTH and alert.severity == Alert.Severity.HIGH
     assert alert.reason.startswith("health score fell from 5.0 to 3.5")
+    # The response carries its Likert sum and count, which the dashboard's health trend adds up.
+    response = SurveyResponse.objects.get(person=mentee, submitted_on=start + days(90))
+    assert (response.likert_total, response.likert_answers) == (14, 4)
 
 
 def test_a_low_first_score_raises_an_alert_and_a_small_dip_does_not(pairing, mentor, mentee):

@@ -441,3 +441,27 @@ def test_after_the_close_only_the_mentees_closing_rating_changes(programme, ment
     assert (goal.title, goal.rating_end, goal.status) == ("Lead a meeting", 4, Goal.Status.IN_PROGRESS)
     with pytest.raises(ValidationError):
         relationship.goal_update(goal=goal, by=mentor, data=GoalInput(title="Rewritten", rating_end=2))
+
+
+def test_each_confirmed_session_knows_the_days_since_the_one_before(pairing, mentor, mentee):
+    """The dashboard's median gap reads ``gap_days``: confirming a session out of order moves the next one's
+    gap, and a confirmed session disputed afterwards drops out of the chain."""
+
+    def logged(days_ago: int) -> MentoringSession:
+        return relationship.session_log(
+            pairing=pairing, by=mentor, data=session_input(held_on=TODAY - datetime.timedelta(days=days_ago))
+        )
+
+    first, third, second = logged(14), logged(0), logged(7)
+    awaiting = logged(3)
+    for session in (first, third):
+        relationship.session_confirm(session=session, by=mentee)
+
+    def gaps() -> list[int | None]:
+        return [MentoringSession.objects.get(pk=s.pk).gap_days for s in (first, second, awaiting, third)]
+
+    assert gaps() == [None, None, None, 14]  # unconfirmed sessions have no gap
+    relationship.session_confirm(session=second, by=mentee)
+    assert gaps() == [None, 7, None, 7]
+    relationship.session_dispute(session=second, by=mentee, reason="We did not meet that day after all")
+    assert gaps() == [None, None, None, 14]
