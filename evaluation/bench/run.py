@@ -246,6 +246,17 @@ def sweep_measure(*, pairings: int) -> Timing:
     return timing
 
 
+def host_speed_ms() -> float:
+    """A fixed piece of pure Python work, timed (median of 5): shared machines change speed from hour to
+    hour, and this says how fast this one was while the figures were taken."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[2]
+
+
 def _label(scale: float) -> str:
     """A scale as a key part with no dot in it: 10 -> "10", 0.01 -> "0_01"."""
     return f"{scale:g}".replace(".", "_")
@@ -264,7 +275,7 @@ def bench_run(
     figures (see ``figures_flat``)."""
     started = time.perf_counter()
     scales = [scale, scale * factor]
-    results: dict[str, Any] = {"scales": {}, "build_s": {}}
+    results: dict[str, Any] = {"scales": {}, "build_s": {}, "host_ms": [host_speed_ms()]}
     dropped: list[Any] = []
 
     def drop(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -314,6 +325,7 @@ def bench_run(
         results["matching"] = matching_measure(mentees=cohort[0], mentors=cohort[1], runs=max(1, runs // 2))
         log(f"Reminder sweep over {sweep_pairings:,} active pairings…")
         results["sweep"] = sweep_measure(pairings=sweep_pairings)
+    results["host_ms"].append(host_speed_ms())
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["tasks_dropped"] = len(dropped)
     return figures_flat(results, runs=runs)
@@ -353,6 +365,8 @@ def figures_flat(results: dict[str, Any], *, runs: int) -> dict[str, Any]:
         "runs": runs,
         "seconds": results["seconds"],
         "tasks_dropped": results["tasks_dropped"],
+        "host.loop_ms_before": round(results["host_ms"][0], 1),
+        "host.loop_ms_after": round(results["host_ms"][1], 1),
         "scale_small": small,
         "scale_large": large,
     }
@@ -400,7 +414,8 @@ def table(flat: dict[str, Any]) -> str:
     head = f"{'Measured':<52} {'scale ' + shown[small]:>22} {'scale ' + shown[large]:>22} {'ratio':>6}"
     lines = [
         f"Tandem benchmark, {flat['date']}: {flat['database']} on {flat['machine']}; median of {flat['runs']} "
-        f"runs after a warm-up (± the spread, slowest minus fastest).",
+        f"runs after a warm-up (± the spread, slowest minus fastest). Host speed: a fixed Python loop took "
+        f"{flat['host.loop_ms_before']:.0f} ms before and {flat['host.loop_ms_after']:.0f} ms after (lower is faster).",
         f"Scale {shown[small]}: {flat[f'data.scale_{small}.pairings']:,} pairings, "
         f"{flat[f'data.scale_{small}.sessions']:,} sessions in the measured programme "
         f"({flat[f'data.scale_{small}.org_pairings']:,} / {flat[f'data.scale_{small}.org_sessions']:,} in the "

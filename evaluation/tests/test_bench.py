@@ -38,6 +38,7 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
     assert {s.pairing.status for s in logged} == {Pairing.Status.ACTIVE}
     assert flat["report_pdf.scale_0_02.peak_mb"] > 0
     assert flat["dashboard.scale_0_02.sql_ms"] > 0 and flat["dashboard.scale_0_02.sql_statements"] > 5
+    assert flat["host.loop_ms_before"] > 0 and flat["host.loop_ms_after"] > 0
     assert flat["matching.proposals"] > 0 and flat["sweep.pairings"] == 40 and flat["sweep.reminders"] > 0
     targets = {k: v for k, v in flat.items() if k.startswith("target.") and not k.endswith(".figure")}
     assert set(targets) == {
