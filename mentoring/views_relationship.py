@@ -31,6 +31,7 @@ from .models import Alert, FitAnswer, Goal, MentoringSession, Pairing
 from .permissions import get_alert_for, get_goal_for, get_pairing_page_for, get_session_for
 
 PAGE_SIZE = 25
+TO_CONFIRM_SHOWN = 10  # on the workspace; the rest are in the session log
 
 
 def _pair_only(pairing: Pairing) -> None:
@@ -101,11 +102,14 @@ def workspace_context(request: HttpRequest, pairing: Pairing) -> dict:
     for session in sessions:
         session.readable_notes = notes.get(session.pk, [])
     context["sessions"] = sessions
-    context["to_confirm"] = list(
+    # The oldest few waiting for me, one more fetched to know whether the session log holds others.
+    to_confirm = list(
         MentoringSession.objects.filter(pairing=pairing, status=MentoringSession.Status.AWAITING)
         .exclude(logged_by=me)
-        .order_by("held_on")
+        .order_by("held_on")[: TO_CONFIRM_SHOWN + 1]
     )
+    context["to_confirm"] = to_confirm[:TO_CONFIRM_SHOWN]
+    context["more_to_confirm"] = len(to_confirm) > TO_CONFIRM_SHOWN
     context["goals"] = list(Goal.objects.filter(pairing=pairing))
     my_fit = FitAnswer.objects.filter(pairing=pairing, person=me).first()
     context["my_fit"] = my_fit

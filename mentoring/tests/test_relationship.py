@@ -465,3 +465,20 @@ def test_each_confirmed_session_knows_the_days_since_the_one_before(pairing, men
     assert gaps() == [None, 7, None, 7]
     relationship.session_dispute(session=second, by=mentee, reason="We did not meet that day after all")
     assert gaps() == [None, None, None, 14]
+
+
+def test_the_workspace_shows_the_oldest_sessions_to_confirm_and_links_to_the_rest(
+    pairing, mentor, mentee, login, client
+):
+    for i in range(12):
+        MentoringSessionFactory(
+            pairing=pairing, logged_by=mentor, held_on=TODAY - datetime.timedelta(days=i), status="awaiting"
+        )
+    login(mentee)
+    page = client.get(pairing.get_absolute_url())
+    assert len(page.context["to_confirm"]) == 10
+    assert page.context["to_confirm"][0].held_on == TODAY - datetime.timedelta(days=11)  # the oldest first
+    rest = reverse("mentoring:session_list", args=[pairing.pk]) + "?status=awaiting"
+    assert rest in page.content.decode()
+    login(mentor)  # the mentor logged them all: nothing for them to confirm
+    assert client.get(pairing.get_absolute_url()).context["to_confirm"] == []
