@@ -29,7 +29,7 @@ from locust.clients import HttpSession
 
 DEMO_PASSWORD = "tandem-demo"
 # Think time between a user's requests: short, so that 20 users make a busy office's worth of traffic.
-WAIT_MIN, WAIT_MAX = (float(s) for s in os.environ.get("TANDEM_LOADTEST_WAIT", "0.1,0.4").split(","))
+WAIT_MIN, WAIT_MAX = (float(s) for s in os.environ.get("TANDEM_LOADTEST_WAIT", "0.05,0.25").split(","))
 
 PAIRING_LINK = re.compile(r'href="/mentoring/pairings/(\d+)/"')
 DASHBOARD_LINK = re.compile(r'href="/reports/programmes/(\d+)/dashboard/')

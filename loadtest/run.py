@@ -357,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
     parser.add_argument("--seconds", type=int, default=60, help="length of the run (default 60)")
     parser.add_argument(
-        "--wait", default="0.1,0.4", help="each user's think time between requests, MIN,MAX seconds (default 0.1,0.4)"
+        "--wait",
+        default="0.05,0.25",
+        help="each user's think time between requests, MIN,MAX seconds (default 0.05,0.25)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
     parser.add_argument(
@@ -385,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         if not 0 <= low <= high:
             raise ValueError
     except ValueError:
-        parser.error(f"--wait {options.wait!r}: give MIN,MAX seconds, e.g. 0.1,0.4.")
+        parser.error(f"--wait {options.wait!r}: give MIN,MAX seconds, e.g. 0.05,0.25.")
     for program in (APP_BIN / "gunicorn", APP_BIN / "celery", options.locust):
         if not Path(program).exists():
             say(f"{program} is missing: run `make loadtest` (it builds .venv and .venv-load).")
