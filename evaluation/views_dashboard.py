@@ -76,7 +76,7 @@ def overview_chart(rows: list[selectors.ProgrammeRow]) -> str:
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: session, user, the programme and my roles in it (access), the navigation's areas, every org
-    # unit (team choices and labels), the team's sub-teams (only with a team chosen), then the figures (12, each
+    # unit (team choices and labels), the team's sub-teams (only with a team chosen), then the figures (11, each
     # named in selectors.programme_dashboard).
     programme = get_programme_for(request.user, pk, manage=True)
     today = timezone.localdate()
