@@ -64,12 +64,13 @@ def counting(*, keep: bool = False) -> Iterator[_Statements]:
 
 
 def _fetch(client: Client, method: str, url: str, data: dict | None) -> HttpResponseBase:
-    """One request, read to its last byte as a browser would (a streamed download is produced while read)."""
+    """One request, read to its last byte as a browser would (a streamed download is produced while read).
+    The test client closes the response itself (at once, or when a stream is exhausted); closing it again
+    would send a second "request finished", which closes the database connection inside a test."""
     response = client.post(url, data or {}) if method == "POST" else client.get(url)
     if response.streaming:
         for _chunk in response.streaming_content:
             pass
-    response.close()
     return response
 
 
