@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.db import connection
 
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Role
@@ -34,6 +38,29 @@ def require(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required but missing: {reason}")
     pytest.skip(reason)
+
+
+def at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
+    """Run the calls in threads released together (races need PostgreSQL: see ``require``); each result is a
+    return value or the exception raised. Each thread closes its own database connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 (handed to the test, which asserts on it)
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -316,12 +316,11 @@ def test_an_outsider_coordinator_sees_nothing_of_this_programme(client, cast):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_silence_sweeps_at_the_same_moment_raise_one_alert(monkeypatch):
-    import threading
     import time
 
     from django.db import connection
 
-    from conftest import require
+    from conftest import at_once, require
     from mentoring import relationship
 
     require(connection.vendor == "postgresql", "the silence race needs PostgreSQL (set DATABASE_URL)")
@@ -334,19 +333,6 @@ def test_two_silence_sweeps_at_the_same_moment_raise_one_alert(monkeypatch):
         return tell(pairing, text=text)
 
     monkeypatch.setattr(relationship, "_alert_coordinators", slowly)
-    barrier, results = threading.Barrier(2), []
-
-    def sweep() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(silence_alerts_raise(today=TODAY))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(lambda: silence_alerts_raise(today=TODAY), lambda: silence_alerts_raise(today=TODAY), timeout=30)
     assert sorted(results) == [0, 1]
     assert Alert.objects.filter(kind=Alert.Kind.SILENCE).count() == 1

@@ -414,12 +414,11 @@ def test_a_coordinator_of_another_programme_gets_404(client, cast):
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_remind_once(monkeypatch):
-    import threading
     import time
 
     from django.db import connection
 
-    from conftest import require
+    from conftest import at_once, require
     from evaluation import interventions
 
     require(connection.vendor == "postgresql", "the follow-up race needs PostgreSQL (set DATABASE_URL)")
@@ -437,19 +436,10 @@ def test_two_sweeps_at_the_same_moment_remind_once(monkeypatch):
         return send(**kwargs)
 
     monkeypatch.setattr(interventions, "notification_send", slowly)
-    barrier, results = threading.Barrier(2), []
-
-    def sweep() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(intervention_follow_ups_remind(today=TODAY))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(
+        lambda: intervention_follow_ups_remind(today=TODAY),
+        lambda: intervention_follow_ups_remind(today=TODAY),
+        timeout=30,
+    )
     assert sorted(results) == [0, 1]
     assert Notification.objects.filter(person=coordinator).count() == 1

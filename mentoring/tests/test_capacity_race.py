@@ -7,16 +7,14 @@ either writes, and the mentor would end up with two mentees.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from conftest import require
+from conftest import at_once, require
 from mentoring import matching
 from mentoring.models import MatchRound, Pairing
 from mentoring.tests.factories import approved_profile
@@ -52,28 +50,6 @@ def cohort(db):
     # Created up front: two threads creating the settings at once would serialise on its unique row instead.
     matching.match_settings_get(programme=programme)
     return {"programme": programme, "coordinators": (first, second), "mentor": mentor, "mentees": mentees}
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result is a return value or the exception raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 (handed to the test, which asserts on it)
-            results[i] = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def refusals(results: list[Any]) -> list[ValidationError]:

@@ -6,11 +6,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import threading
 import time
 import zoneinfo
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 import time_machine
@@ -22,7 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from conftest import require
+from conftest import at_once, require
 from mentoring import reminders, tasks
 from mentoring.models import (
     Alert,
@@ -406,27 +403,6 @@ def test_a_large_outbox_goes_out_in_follow_up_tasks_within_the_time_budget(monke
 
 
 # --- Two sweeps at once (PostgreSQL) ---------------------------------------------------------------------------
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 (handed to the test, which asserts on it)
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.services
