@@ -103,6 +103,12 @@ def report_content(report: Report) -> dict:
     return {**figures, "title": report.title, "narrative": report.narrative}
 
 
+def report_snapshot(report: Report) -> dict:
+    """What submitting freezes: the period's figures with the title and narrative as they stand."""
+    figures = report_figures(programme=report.programme, period=report_period(report))
+    return {**figures, "title": report.title, "narrative": report.narrative}
+
+
 @transaction.atomic
 def report_submit(*, report: Report, by: Person) -> Report:
     """Freeze the figures, title and narrative; tell the committee (in the app and by email)."""
@@ -116,8 +122,7 @@ def report_submit(*, report: Report, by: Person) -> Report:
         )
     if not report.narrative.strip():
         raise ValidationError("Write the narrative before submitting: the committee reads the figures with it.")
-    figures = report_figures(programme=report.programme, period=report_period(report))
-    report.snapshot = {**figures, "title": report.title, "narrative": report.narrative}
+    report.snapshot = report_snapshot(report)
     report.status = Report.Status.SUBMITTED
     report.submitted_by = by
     report.submitted_at = timezone.now()

@@ -35,8 +35,8 @@ from mentoring.models import MentoringSession, Pairing
 from mentoring.reminders import reminder_digests_send, reminders_record
 
 from ..models import Report
-from ..reporting import last_quarter, report_figures
-from ..services_reports import report_create, report_period
+from ..reporting import last_quarter
+from ..services_reports import report_create, report_snapshot
 from .data import Org, org_build, org_grow
 from .measure import Timing, call_measure, page_measure
 
@@ -158,11 +158,7 @@ def _reports(org: Org) -> dict[str, Report]:
         found[Report.Status.SUBMITTED] = report_create(programme=org.measured, by=org.coordinator, period=before)
     submitted = found[Report.Status.SUBMITTED]
     submitted.narrative = "The quarter in a few lines."
-    submitted.snapshot = {
-        **report_figures(programme=org.measured, period=report_period(submitted)),
-        "title": submitted.title,
-        "narrative": submitted.narrative,
-    }
+    submitted.snapshot = report_snapshot(submitted)
     submitted.status, submitted.submitted_by, submitted.submitted_at = (
         Report.Status.SUBMITTED,
         org.coordinator,
