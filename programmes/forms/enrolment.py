@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ..models import Application, Person, Programme, Role, Skill
 from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
 from ..services.enrolment import SkillChoice
+from ..terms import TERMS
 
 SKILL_ROWS = 5
 
@@ -147,6 +148,11 @@ class ApplicationFilterForm(forms.Form):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
+        help_texts = {  # the terms a new coordinator may not know (issue 13, point 7)
+            "intensive_checkins": TERMS["intensive_start"],
+            "intensive_days": "Counted from the pairing's first day; 0 means no intensive start.",
+            "escalation_grace_days": TERMS["grace_days"],
+        }
         fields = [
             "name",
             "description",
