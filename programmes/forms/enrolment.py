@@ -182,6 +182,18 @@ class ProgrammeForm(forms.ModelForm):
         return data
 
 
+class ProgrammeStartForm(ProgrammeForm):
+    """Starting a programme asks what matters first; check-ins, time and capacity keep their defaults until the
+    coordinator changes them in the settings."""
+
+    class Meta(ProgrammeForm.Meta):
+        fields = ["name", "description", "starts_on", "ends_on"]
+        help_texts = {
+            "description": "What the programme offers and who it is for; applicants read it before they apply.",
+            "starts_on": "Needed before you open enrolment; you can set it later.",
+        }
+
+
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Their email address")
     role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
