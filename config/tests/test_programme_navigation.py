@@ -175,11 +175,12 @@ def test_readiness_override_is_explained_where_it_is_offered(client, cast):
         assert TERMS["readiness_override"] in client.get(url).content.decode(), url
 
 
-def test_expansive_and_restrictive_are_explained_on_the_heat_map():
+def test_expansive_and_restrictive_are_explained_on_the_heat_map(rf, db):
     from django.template.loader import render_to_string
 
+    # The dashboard and a round's results include the heat map; the explanation comes with every request.
     heatmap = {"round": {"title": "Audit"}, "min_group": 5, "dimensions": [], "rows": []}
-    html = render_to_string("evaluation/_learning_heatmap.html", {"heatmap": heatmap, "terms": TERMS})
+    html = render_to_string("evaluation/_learning_heatmap.html", {"heatmap": heatmap}, request=rf.get("/"))
     assert TERMS["expansive_restrictive"] in html
 
 

@@ -17,6 +17,7 @@ PAGES = [
     ("members", "programmes:members"),
     ("relationships", "mentoring:relationships"),
     ("matching", "mentoring:matching"),
+    ("budget-line-new", "programmes:budget_line_create"),  # a page below a second-level entry
 ]
 
 
