@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programmes.context_processors.navigation",
+                "config.navigation.programme_navigation",
             ],
         },
     },

@@ -384,7 +384,7 @@ MATRIX: dict[str, Entry] = {
     "password_reset_done": Entry(roles(200)),
     "password_reset_confirm": Entry(roles(200), kwargs=lambda cast: {"uidb64": "MQ", "token": "not-a-token"}),
     "password_reset_complete": Entry(roles(200)),
-    "programmes:list": Entry(area_page(coordinator=200)),
+    "programmes:list": Entry(area_page(coordinator=200, administrator=200)),
     "programmes:team": Entry(area_page(line_manager=200)),
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200), kwargs=PROGRAMME

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ..models import Application, Person, Programme, Role, Skill
 from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
 from ..services.enrolment import SkillChoice
+from ..terms import TERMS
 
 SKILL_ROWS = 5
 
@@ -147,6 +148,11 @@ class ApplicationFilterForm(forms.Form):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
+        help_texts = {  # the terms a new coordinator may not know (issue 13, point 7)
+            "intensive_checkins": TERMS["intensive_start"],
+            "intensive_days": "Counted from the pairing's first day; 0 means no intensive start.",
+            "escalation_grace_days": TERMS["grace_days"],
+        }
         fields = [
             "name",
             "description",
@@ -174,6 +180,18 @@ class ProgrammeForm(forms.ModelForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The programme cannot end before it starts.")
         return data
+
+
+class ProgrammeStartForm(ProgrammeForm):
+    """Starting a programme asks what matters first; check-ins, time and capacity keep their defaults until the
+    coordinator changes them in the settings."""
+
+    class Meta(ProgrammeForm.Meta):
+        fields = ["name", "description", "starts_on", "ends_on"]
+        help_texts = {
+            "description": "What the programme offers and who it is for; applicants read it before they apply.",
+            "starts_on": "Needed before you open enrolment; you can set it later.",
+        }
 
 
 class MemberAddForm(forms.Form):

@@ -72,13 +72,14 @@ def test_from_opening_enrolment_to_the_mentee_seeing_missing_training(page: Page
     # The coordinator approves it, then gives this month's protected time.
     log_in(page, live_server, "cora@example.org")
     page.get_by_role("link", name="Spring Mentoring").click()
+    page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Applications", exact=True).click()
     page.get_by_role("link", name="Nia Newcomer").click()
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Nia Newcomer's application is now approved.")).to_be_visible()
     page.get_by_role("link", name="Applications", exact=True).first.click()  # the breadcrumb
-    page.get_by_role("link", name="Time", exact=True).click()
+    page.get_by_role("link", name="Protected time", exact=True).click()
     page.get_by_role("button", name="Create this month's allocations").click()
     shot(page, "2-time")
     log_out(page)

@@ -33,6 +33,7 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Growing Together").click()
+    page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Training", exact=True).click()
 
     mentor_row = page.get_by_role("row").filter(has_text="Max Mentor")

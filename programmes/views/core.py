@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
 from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
-from ..permissions import Area, area_required, areas_for, get_programme_for
+from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors.overview import programme_glance
 from ..selectors.time import attach_time_use, with_time
 from ..selectors.training import readiness_annotated
@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/home.html", {"areas": [a for a in Area if a in areas]})
 
 
-@area_required(Area.COORDINATING)
+@organisation_data_required  # coordinators, and administrators, who may start a programme from here
 def programme_list(request: HttpRequest) -> HttpResponse:
     # Queries: the count for the paginator, then one page of programmes with their role counts.
     programmes = Programme.objects.with_role(request.user, Role.COORDINATOR).annotate(**_role_counts()).order_by("name")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms import add_service_errors
-from ..forms.enrolment import MemberAddForm, ProgrammeForm, QuestionForm
+from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
 from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
@@ -21,7 +21,7 @@ SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
 @organisation_data_required
 def programme_create(request: HttpRequest) -> HttpResponse:
     # Coordinators of any programme and administrators may start a new one; they become its coordinator.
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -29,7 +29,11 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{programme.name} is ready as a draft. Open enrolment when you are ready.")
+            messages.success(
+                request,
+                f"{programme.name} is ready as a draft. Check its settings (check-ins, protected time, mentor "
+                "capacity), then open enrolment when you are ready.",
+            )
             return redirect("programmes:settings", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
 

@@ -1,0 +1,22 @@
+"""One-line explanations of the words a coordinator meets and may not know, shown where the word appears (a
+form's help text or a small muted line). One place, so every page explains a term the same way."""
+
+from __future__ import annotations
+
+TERMS: dict[str, str] = {
+    "grace_days": (
+        "Grace days: how many days a check-in may be overdue before you get an alert; the pair is nudged first."
+    ),
+    "intensive_start": (
+        "Intensive start: a new pairing's first days, when check-ins come closer together than the usual "
+        "cadence to get it going."
+    ),
+    "readiness_override": (
+        "Readiness override: lets someone be matched before their required training is complete, "
+        "with the reason recorded; it never counts as training met."
+    ),
+    "expansive_restrictive": (
+        "Expansive: a workplace with many chances to learn (rotation, autonomy, time to reflect, support); "
+        "restrictive: one with few."
+    ),
+}
