@@ -17,7 +17,7 @@ from config.tests.rendered_forms import rendered_forms
 from conftest import PASSWORD
 from mentoring.models import Pairing
 from mentoring.proposals import pairing_propose_by_hand, pairing_remind
-from mentoring.tests.factories import PairingFactory, ProposedPairingFactory
+from mentoring.tests.factories import ProposedPairingFactory
 from mentoring.tests.test_matching import add, crossed, skills, teams  # noqa: F401 (fixtures)
 from programmes.models import Notification, Programme
 from programmes.tests.factories import PersonFactory
