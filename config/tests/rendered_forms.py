@@ -21,12 +21,15 @@ class RenderedForm:
 
     def data(self, tick: set[str] | None = None, **values: Any) -> dict[str, Any]:
         """The POST data: ``tick`` holds "name=value" of the checkboxes to tick (besides those already
-        ticked); ``values`` replace typed values (a select's value must be one of its options)."""
+        ticked); ``values`` replace typed values and choose radios and selects (among their own options)."""
         tick = tick or set()
         data: dict[str, list[str]] = {}
         for f in self.fields:
             name, kind = f["name"], f["type"]
-            if kind in ("checkbox", "radio"):
+            if kind == "radio" and name in values:
+                if f["value"] == values[name]:
+                    data[name] = [f["value"]]
+            elif kind in ("checkbox", "radio"):
                 if f["checked"] or f"{name}={f['value']}" in tick:
                     data.setdefault(name, []).append(f["value"])
             elif kind == "select":
@@ -38,6 +41,9 @@ class RenderedForm:
                 continue
             else:
                 data[name] = [str(values.get(name, f["value"] or ""))]
+        for name, value in values.items():
+            radios = [f["value"] for f in self.fields if f["name"] == name and f["type"] == "radio"]
+            assert not radios or value in radios, f"{value!r} is not one of the choices of {name}: {radios}"
         return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
 
 

@@ -425,6 +425,8 @@ MATRIX: dict[str, Entry] = {
     "programmes:open": Entry(roles(200, anonymous=LOGIN)),
     "programmes:apply": Entry(roles(200, anonymous=LOGIN), kwargs=lambda cast: {"pk": cast["recruiting"].pk}),
     "programmes:applications": Entry(coordinator_page(), kwargs=PROGRAMME),
+    # Bulk decisions (issue 13, point 10): with nothing ticked the coordinator is sent back with a message.
+    "programmes:applications_decide": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
     # The application is the mentee's: they, their line manager and the coordinators see it.
     "programmes:application_detail": Entry(
         members_only(mentee=200, line_manager=200, coordinator=200), kwargs=APPLICATION
