@@ -44,6 +44,16 @@ def confirmed_session_hours(start, end):
     return Cast(by_role, FloatField()) / Value(60.0)
 
 
+def proposals_panel(programme):
+    """The overview's panel of proposals waiting for an answer: two queries, shown only when there is one."""
+    from .proposals import proposals_waiting
+
+    waiting = proposals_waiting(programme, limit=10)
+    if not waiting.count:
+        return None
+    return {"template": "mentoring/_proposals_waiting_panel.html", "waiting": waiting, "next": "overview"}
+
+
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = "Mentoring relationships"
@@ -57,3 +67,7 @@ class MentoringConfig(AppConfig):
         from programmes.selectors.time import session_hours_register
 
         session_hours_register(confirmed_session_hours)
+        # Proposed pairings waiting for an answer, on the programme's overview (issue 13, point 9).
+        from programmes.selectors.overview import overview_panel_register
+
+        overview_panel_register(proposals_panel)

@@ -74,6 +74,8 @@ class Pairing(models.Model):
     # Both sides accept before a proposed pairing becomes active.
     mentor_accepted_at = models.DateTimeField(null=True, blank=True)
     mentee_accepted_at = models.DateTimeField(null=True, blank=True)
+    # When a coordinator last reminded whoever had not yet answered the proposal: one reminder a day at most.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     paused_reason = models.CharField(max_length=300, blank=True)
     resume_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)

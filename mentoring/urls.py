@@ -1,6 +1,14 @@
 from django.urls import path, re_path
 
-from . import views, views_calendar, views_lifecycle, views_matching, views_relationship, views_requests
+from . import (
+    views,
+    views_calendar,
+    views_lifecycle,
+    views_matching,
+    views_proposals,
+    views_relationship,
+    views_requests,
+)
 
 app_name = "mentoring"
 urlpatterns = [
@@ -82,6 +90,10 @@ urlpatterns = [
         name="matching_override",
     ),
     # --- end of matching ---
+    # --- Single proposals (issue 13, points 8 and 9): propose one pair by hand; remind who has not answered ---
+    path("programmes/<int:pk>/matching/propose/", views_proposals.matching_propose, name="matching_propose"),
+    path("pairings/<int:pk>/remind/", views_proposals.pairing_remind_view, name="pairing_remind"),
+    # --- end of single proposals ---
     # --- Calendar (issue 5, point 6): the participant's feed settings, the feed, one session as .ics ---
     path("calendar/", views_calendar.calendar_settings, name="calendar"),
     path("calendar/create/", views_calendar.calendar_create, name="calendar_create"),

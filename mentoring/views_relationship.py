@@ -29,6 +29,7 @@ from .checkins import CheckinState, checkin_state, state_filter
 from .forms_relationship import AgreementForm, ConcernForm, DisputeForm, FitForm, GoalForm, NoteForm, SessionForm
 from .models import Alert, FitAnswer, Goal, MentoringSession, Pairing
 from .permissions import get_alert_for, get_goal_for, get_pairing_page_for, get_session_for
+from .proposals import proposals_waiting
 
 PAGE_SIZE = 25
 TO_CONFIRM_SHOWN = 10  # on the workspace; the rest are in the session log
@@ -490,6 +491,7 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
         "query": f"state={state}" if state else "",
         "alerts": alerts,
         "active_tab": "relationships",
+        "waiting": proposals_waiting(programme),  # proposed pairings: their count, then the oldest 50
     }
     return render(request, "mentoring/relationships.html", context)
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("open/", enrolment.open_programmes, name="open"),
     path("<int:pk>/apply/", enrolment.application_create, name="apply"),
     path("<int:pk>/applications/", enrolment.application_list, name="applications"),
+    path("<int:pk>/applications/decide/", enrolment.applications_decide, name="applications_decide"),
     path("applications/<int:pk>/", enrolment.application_detail, name="application_detail"),
     path("applications/<int:pk>/endorse/", enrolment.application_endorse, name="application_endorse"),
     path("applications/<int:pk>/decide/", enrolment.application_decide, name="application_decide"),

@@ -425,6 +425,8 @@ MATRIX: dict[str, Entry] = {
     "programmes:open": Entry(roles(200, anonymous=LOGIN)),
     "programmes:apply": Entry(roles(200, anonymous=LOGIN), kwargs=lambda cast: {"pk": cast["recruiting"].pk}),
     "programmes:applications": Entry(coordinator_page(), kwargs=PROGRAMME),
+    # Bulk decisions (issue 13, point 10): with nothing ticked the coordinator is sent back with a message.
+    "programmes:applications_decide": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
     # The application is the mentee's: they, their line manager and the coordinators see it.
     "programmes:application_detail": Entry(
         members_only(mentee=200, line_manager=200, coordinator=200), kwargs=APPLICATION
@@ -542,6 +544,13 @@ MATRIX: dict[str, Entry] = {
     "mentoring:matching_remove": Entry(coordinator_post(), kwargs=PROPOSAL, method="post"),
     "mentoring:matching_override": Entry(COORDINATORS_ONLY, kwargs=PAIR),
     # --- end of matching ---
+    # --- Single proposals (issue 13, points 8 and 9). With no data the coordinator is sent back with a message;
+    # the cast's proposal can be reminded about by its programme's coordinators only (the pair 403). ---
+    "mentoring:matching_propose": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "mentoring:pairing_remind": Entry(
+        members_only(coordinator=REDIRECT, mentor=403, mentee=403), kwargs=PROPOSED_PAIRING, method="post"
+    ),
+    # --- end of single proposals ---
     # --- Mentee requests: the mentee who asked and the mentor who was asked ---
     "mentoring:suggestions": Entry(
         members_only(mentee=200, mentor=403, coordinator=403, committee_member=403), kwargs=PROGRAMME

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -134,6 +136,41 @@ class DecisionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you decline: the applicant sees it.",
+    )
+
+
+class IdsField(forms.Field):
+    """Ticked checkboxes sharing one name: a list of ids (anything else is refused, never a 500)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Tick at least one application.",
+        "invalid": "Tick applications from the list.",
+    }
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        if not all(isinstance(v, str) and v.isascii() and v.isdecimal() and 0 < len(v) <= 10 for v in values):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return [int(v) for v in values]
+
+
+class BulkDecisionForm(DecisionForm):
+    """Several applications ticked on the list, one decision and one reason for all of them."""
+
+    applications = IdsField()
+    decision = forms.ChoiceField(
+        choices=DecisionForm.base_fields["decision"].choices,
+        error_messages={
+            "required": "Choose approve, wait-list or decline.",
+            "invalid_choice": "Choose approve, wait-list or decline.",
+        },
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you decline: each applicant sees it.",
     )
 
 

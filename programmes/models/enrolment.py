@@ -206,6 +206,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Grouped news ("3 new applications to ..."): one unread row per person and group within a window, counting.
+    group_key = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from ..models import (
 )
 from ..models.enrolment import AVAILABILITY_SLOTS
 from .audit import audit_record
-from .notifications import coordinators_of, notification_send
+from .notifications import Group, coordinators_of, notification_send
 from .time import active_line_manager
 
 VALID_SLOTS = {slot for slot, _ in AVAILABILITY_SLOTS}
@@ -140,8 +141,19 @@ def application_submit(
                 "(Not answering is not taken as a yes.)"
             ),
         )
-    notification_send(people=coordinators_of(programme), text=f"New application: {what}.", url=url)
+    notification_send(
+        people=coordinators_of(programme),
+        text=f"New application: {what}.",
+        url=url,
+        group=_applications_group(programme, "new", lambda n: f"{n} new applications to {programme.name}.", "applied"),
+    )
     return application
+
+
+def _applications_group(programme: Programme, kind: str, text: Callable[[int], str], status: str = "") -> Group:
+    """Coordinators' news about a programme's applications, one notification per kind with a count."""
+    url = reverse("programmes:applications", args=[programme.pk]) + (f"?status={status}" if status else "")
+    return Group(key=f"applications.{kind}:{programme.pk}", text=text, url=url)
 
 
 @transaction.atomic
@@ -176,6 +188,9 @@ def application_endorse(*, application: Application, by: Person, endorse: bool, 
         people=coordinators_of(programme),
         text=f"{by} {verdict} {application.person}'s application.",
         url=application.get_absolute_url(),
+        group=_applications_group(
+            programme, "endorsement", lambda n: f"Line managers answered {n} applications to {programme.name}."
+        ),
     )
     return application
 
@@ -254,8 +269,49 @@ def application_decide(*, application: Application, by: Person, decision: str, r
             people=[application.person.line_manager],
             text=f"{application.person} joins {programme.name} as a {application.get_role_display().lower()}.",
             url=reverse("programmes:team"),
+            group=Group(
+                key=f"team.joined:{programme.pk}",
+                text=lambda n: f"{n} people of your team join {programme.name}.",
+                url=reverse("programmes:team"),
+            ),
         )
     return application
+
+
+@transaction.atomic
+def applications_decide(
+    *, programme: Programme, application_ids: Collection[int], by: Person, decision: str, reason: str = ""
+) -> list[Application]:
+    """One decision with one reason for several applications of ``programme``: all of them or none.
+
+    Each is decided by ``application_decide`` (same rules, same notices). If any cannot take the decision,
+    nothing is changed, nobody is told, and the error names each one that could not, with why.
+    """
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise ValidationError("Tick at least one application.")
+    if decision not in DECISIONS:
+        raise ValidationError("Approve, decline or wait-list.")
+    if DECISIONS[decision] == Application.Status.DECLINED and not reason.strip():
+        raise ValidationError({"reason": "Give the applicants a reason: each of them will see it."})
+    applications = list(Application.objects.filter(programme=programme, pk__in=ids).select_related("person"))
+    if len(applications) != len(ids):
+        raise ValidationError("Some of the ticked applications are not in this programme any more. Reload the page.")
+    decided, problems = [], []
+    for application in sorted(applications, key=lambda a: (a.person.display_name.casefold(), a.pk)):
+        try:
+            decided.append(application_decide(application=application, by=by, decision=decision, reason=reason))
+        except ValidationError as exc:
+            problems.append(f"{application.person}: {' '.join(exc.messages)}")
+    if problems:
+        # Raising rolls back the decisions already taken above, with their notifications and emails.
+        raise ValidationError(
+            [
+                f"Nothing was changed: {len(problems)} of the {len(ids)} applications cannot take this decision.",
+                *problems,
+            ]
+        )
+    return decided
 
 
 @transaction.atomic
@@ -272,10 +328,14 @@ def application_withdraw(*, application: Application, by: Person) -> Application
     application.status = Application.Status.WITHDRAWN
     application.updated_at = timezone.now()
     application.save()
+    programme = application.programme
     notification_send(
-        people=coordinators_of(application.programme),
-        text=f"{by} withdrew their application to {application.programme.name}.",
+        people=coordinators_of(programme),
+        text=f"{by} withdrew their application to {programme.name}.",
         url=application.get_absolute_url(),
+        group=_applications_group(
+            programme, "withdrawn", lambda n: f"{n} applications to {programme.name} were withdrawn."
+        ),
     )
     return application
 

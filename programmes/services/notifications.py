@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage, get_connection, send_mail
@@ -12,17 +13,43 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Notification, Person, Programme, Role
 
+# Grouped news within this window (and while unread) is one notification with a count, not one per event.
+GROUP_WINDOW = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Group:
+    """How to fold a kind of news into one notification: ``key`` names the kind and where it happens
+    ("applications.new:12"); ``text`` and ``url`` say it for a count of two or more."""
+
+    key: str
+    text: Callable[[int], str]
+    url: str = ""
+
 
 def notification_send(
-    *, people: Iterable[Person], text: str, url: str = "", email_subject: str = "", email_body: str = ""
+    *,
+    people: Iterable[Person],
+    text: str,
+    url: str = "",
+    email_subject: str = "",
+    email_body: str = "",
+    group: Group | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per person and, when ``email_subject`` is given, email them too.
+
+    With ``group``, a person who still has an unread notification of the same group from the last
+    ``GROUP_WINDOW`` gets that one counted up and brought to the top instead of a new one, so three
+    applications make one "3 new applications" and not three unread items.
 
     Emails go through Celery after the surrounding transaction commits (see programmes.email), so a change
     that rolls back tells nobody. Never put private relationship content in ``text`` or the email.
     """
     recipients = [p for p in dict.fromkeys(people) if p is not None and p.is_active]
-    notes = Notification.objects.bulk_create([Notification(person=p, text=text[:300], url=url) for p in recipients])
+    if group is None:
+        notes = Notification.objects.bulk_create([Notification(person=p, text=text[:300], url=url) for p in recipients])
+    else:
+        notes = _grouped_send(recipients, text=text, url=url, group=group)
     if email_subject:
         body = email_body or text
         for person in recipients:
@@ -30,6 +57,32 @@ def notification_send(
                 continue
             send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
     return notes
+
+
+@transaction.atomic
+def _grouped_send(recipients: list[Person], *, text: str, url: str, group: Group) -> list[Notification]:
+    now = timezone.now()
+    # Locked, so two events at once count to two rather than both writing "2" over the same row.
+    existing: dict[int, Notification] = {}
+    for note in (
+        Notification.objects.select_for_update()
+        .filter(person__in=recipients, group_key=group.key, read_at__isnull=True, created_at__gte=now - GROUP_WINDOW)
+        .order_by("-created_at", "-pk")
+    ):
+        existing.setdefault(note.person_id, note)  # the newest, should there ever be two
+    notes, new = [], []
+    for person in recipients:
+        note = existing.get(person.pk)
+        if note is None:
+            new.append(Notification(person=person, text=text[:300], url=url, group_key=group.key, created_at=now))
+            continue
+        note.count += 1
+        note.text = group.text(note.count)[:300]
+        note.url = group.url or url
+        note.created_at = now
+        note.save(update_fields=["count", "text", "url", "created_at"])
+        notes.append(note)
+    return notes + Notification.objects.bulk_create(new)
 
 
 @dataclass(frozen=True)

@@ -141,8 +141,9 @@ def test_programme_detail_query_budget(client, cast, django_assert_num_queries, 
     grow_programme(cast["pairing"].programme, extra)
     client.force_login(cast["coordinator"])
     # session, user, the programme, my roles, its coordinators, its role counts, at a glance: applications,
-    # training readiness, this month's time, budget lines; the navigation's areas
-    with django_assert_num_queries(11):
+    # training readiness, this month's time, budget lines; proposed pairings (mentoring's panel: their count,
+    # the oldest ten); the navigation's areas
+    with django_assert_num_queries(13):
         assert client.get(reverse("programmes:detail", args=[cast["pairing"].programme_id])).status_code == 200
 
 

@@ -14,7 +14,7 @@ from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
 from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
-from ..selectors.overview import programme_glance
+from ..selectors.overview import overview_panels, programme_glance
 from ..selectors.time import attach_time_use, with_time
 from ..selectors.training import readiness_annotated
 from ..services.audit import audit_event, audit_record_many
@@ -56,16 +56,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coordinators = Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR).order_by(
         "display_name"
     )
-    counts, steps, glance = None, [], None
+    counts, steps, glance, panels = None, [], None, []
     if Role.COORDINATOR in programme.my_roles:
         counts = Programme.objects.filter(pk=programme.pk).aggregate(**_role_counts())
         steps = next_steps(programme)
         glance = programme_glance(programme)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {"programme": programme, "coordinators": coordinators, "counts": counts, "steps": steps, "glance": glance},
-    )
+        panels = overview_panels(programme)
+    context = {"programme": programme, "coordinators": coordinators, "counts": counts, "steps": steps}
+    return render(request, "programmes/programme_detail.html", {**context, "glance": glance, "panels": panels})
 
 
 @login_required

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from ..forms import add_service_errors
 from ..forms.enrolment import (
     ApplicationFilterForm,
     ApplicationForm,
+    BulkDecisionForm,
     DecisionForm,
     EndorsementForm,
     SkillForm,
@@ -145,6 +148,43 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Choose approve, wait-list or decline.")
     return redirect(application)
+
+
+@require_POST
+@login_required
+def applications_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list's ticked applications, one decision and one reason: all of them, or none and why."""
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = BulkDecisionForm(request.POST)
+    back = reverse("programmes:applications", args=[programme.pk])
+    if query := request.POST.get("query", ""):
+        back += "?" + QueryDict(query).urlencode()  # the list's filters and page, re-encoded (no raw input)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        decided = services.applications_decide(
+            programme=programme,
+            application_ids=data["applications"],
+            by=request.user,
+            decision=data["decision"],
+            reason=data["reason"],
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        status = decided[0].get_status_display().lower()
+        messages.success(request, f"{len(decided)} application{pluralize(len(decided))} {status}: {_names(decided)}.")
+    return redirect(back)
+
+
+def _names(applications: list[Application]) -> str:
+    names = [str(a.person) for a in applications]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @login_required

@@ -1,0 +1,69 @@
+"""Coordinators' pages for single proposals: propose one pair from a suggestion, remind who has not answered."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from programmes.models import Membership, Role
+from programmes.permissions import get_programme_for
+
+from .permissions import get_pairing_for
+from .proposals import pairing_propose_by_hand, pairing_remind
+
+MAX_ID = 2**31 - 1
+
+
+class ProposeForm(forms.Form):
+    mentor = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    mentee = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+@login_required
+@require_POST
+def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = ProposeForm(request.POST)
+    people = {}
+    if form.is_valid():
+        people = {
+            m.role: m.person
+            for m in Membership.objects.filter(
+                programme=programme,
+                role__in=(Role.MENTOR, Role.MENTEE),
+                person_id__in=[form.cleaned_data["mentor"], form.cleaned_data["mentee"]],
+            ).select_related("person")
+            if m.person_id == form.cleaned_data[m.role]
+        }
+    if len(people) != 2:
+        messages.error(request, "Choose a mentor from one of the mentee's suggestions.")
+        return redirect("mentoring:matching", pk=programme.pk)
+    mentor, mentee = people[Role.MENTOR], people[Role.MENTEE]
+    try:
+        pairing_propose_by_hand(programme=programme, mentor=mentor, mentee=mentee, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{mentor} is proposed as {mentee}'s mentor. Both were told and asked to accept.")
+    return redirect("mentoring:matching", pk=programme.pk)
+
+
+@login_required
+@require_POST
+def pairing_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_for(request.user, pk)
+    programme = get_programme_for(request.user, pairing.programme_id, manage=True)
+    try:
+        people = pairing_remind(pairing=pairing, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Reminder sent to {' and '.join(str(p) for p in people)}.")
+    if request.POST.get("next") == "overview":
+        return redirect(programme)
+    return redirect("mentoring:relationships", pk=programme.pk)
