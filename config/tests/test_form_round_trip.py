@@ -171,7 +171,7 @@ def fill(world: dict) -> None:
     cast = world
     programme = cast["pairing"].programme
     programme.starts_on, programme.ends_on = datetime.date(2026, 3, 1), datetime.date(2027, 2, 28)
-    programme.goals = "Grow confident first-line managers."
+    programme.goals = "Grow confident first-line managers.\nKeep them."
     programme.save()
     record = _training_record(cast)
     record.completed_on, record.hours, record.evidence_note = datetime.date(2026, 1, 5), Decimal("6.5"), "Signed."
@@ -184,7 +184,7 @@ def fill(world: dict) -> None:
     goal.success, goal.target_on, goal.progress = "Runs a team meeting alone.", datetime.date(2026, 9, 30), 40
     goal.save()
     session = _session(cast)
-    session.summary, session.next_steps = "Talked through the first month.", "Book the course."
+    session.summary, session.next_steps = "Talked through the first month.\nAnd the rota.", "Book the course."
     session.save()
     session.topics.add(Skill.objects.get_or_create(name="Delegation")[0])
     session.goals.add(goal)
@@ -201,8 +201,15 @@ def fill(world: dict) -> None:
     survey.description = "Three questions, two minutes."
     survey.save()
     report = _report(cast, "draft")
-    report.narrative, report.created_by = "A steady quarter.", cast["coordinator"]
+    report.narrative, report.created_by = "A steady quarter.\n\nMore pairs met.", cast["coordinator"]
     report.save()
+
+
+def same_text(value: Any) -> Any:
+    """Text with its line breaks as LF. A browser sends every line break in a textarea as CRLF (the HTML
+    standard), so what a person types is stored with CRLF; text written with LF (seeded, imported) comes back
+    as CRLF after a save. It reads the same on every page, so only the encoding of line breaks is ignored."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def snapshot(objects: list[models.Model]) -> list[dict[str, Any]]:
@@ -215,13 +222,15 @@ def snapshot(objects: list[models.Model]) -> list[dict[str, Any]]:
             ignored = f.name in IGNORED_FIELDS or f"{type(obj).__name__}.{f.name}" in IGNORED_FIELDS
             if ignored or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 continue
-            values[f.name] = getattr(fresh, f.attname)
+            values[f.name] = same_text(getattr(fresh, f.attname))
         for f in fresh._meta.many_to_many:
             values[f.name] = sorted(getattr(fresh, f.name).values_list("pk", flat=True))
         if type(obj).__name__ == "PrivateNote":
             from mentoring import crypto
 
-            values["ciphertext"] = crypto.decrypt(fresh.ciphertext)  # fresh ciphertext each save; the text counts
+            values["ciphertext"] = same_text(
+                crypto.decrypt(fresh.ciphertext)
+            )  # fresh ciphertext each save; the text counts
         found.append(values)
     return found
 
