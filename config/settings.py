@@ -118,6 +118,8 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en-gb"
+# Date inputs render ISO values (type=date holds nothing else); see config/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from ..models import BudgetLine, Course, Membership, Person, Programme
 from ..services.budget import KNOWN_CURRENCIES, currency_validate
+from .widgets import MonthInput
 
 
 def line_label(line: BudgetLine) -> str:
@@ -65,7 +66,7 @@ class SpendFilterForm(forms.Form):
     month = forms.DateField(
         required=False,
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=MonthInput,
         error_messages={"invalid": "Choose a month, e.g. 2025-03."},
     )
 

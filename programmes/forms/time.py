@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from ..selectors.time import FLAGS
+from .widgets import MonthInput
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -31,7 +32,7 @@ class MonthField(forms.Field):
 
 
 class TimeFilterForm(forms.Form):
-    month = MonthField(required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    month = MonthField(required=False, widget=MonthInput)
     flag = forms.ChoiceField(
         choices=[("", "Everyone"), *((key, label) for key, (label, _) in FLAGS.items())], required=False
     )
