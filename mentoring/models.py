@@ -122,6 +122,11 @@ class Pairing(models.Model):
     def is_current(self) -> bool:
         return self.status in self.CURRENT
 
+    @property
+    def starts_later(self) -> bool:
+        """Accepted before its programme's start date: it begins on that date, not yet today."""
+        return self.started_on is not None and self.started_on > timezone.localdate()
+
 
 class ClosingReflection(models.Model):
     """What one side of a pairing takes away from it, written when the pairing closes.
