@@ -521,8 +521,15 @@ class FitAnswer(models.Model):
         return f"Fit answer on pairing #{self.pairing_id}: {self.get_fit_display()}"
 
 
+# The words every page uses for an alert's state, and what each counts: "open" (nobody has taken it up yet) and
+# "acknowledged" (a coordinator is on it) are both unresolved; ``AlertQuerySet.open()`` is all the unresolved.
+ALERT_OPEN = Q(resolved_at__isnull=True, acknowledged_at__isnull=True)
+ALERT_ACKNOWLEDGED = Q(resolved_at__isnull=True, acknowledged_at__isnull=False)
+
+
 class AlertQuerySet(models.QuerySet):
     def open(self) -> AlertQuerySet:
+        """Unresolved: open or acknowledged."""
         return self.filter(resolved_at__isnull=True)
 
     def for_coordinator(self, person: Person) -> AlertQuerySet:

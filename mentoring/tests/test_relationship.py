@@ -378,8 +378,9 @@ def test_the_relationships_tab_costs_the_same_queries_whatever_the_size(
     for _ in range(n):
         PairingFactory(programme=programme)
     login(coordinator)
-    # session, user, programme, my roles; state counts; page count; page of pairings; open alerts; areas.
-    with django_assert_num_queries(9):
+    # session, user, programme, my roles; state counts; page count; page of pairings; unresolved alerts; their
+    # open and acknowledged counts; areas.
+    with django_assert_num_queries(10):
         assert client.get(reverse("mentoring:relationships", args=[programme.pk])).status_code == 200
 
 
