@@ -123,6 +123,11 @@ class Pairing(models.Model):
         return self.status in self.CURRENT
 
     @property
+    def was_declined(self) -> bool:
+        """Closed without ever running because one side declined the proposal (not: ended before its start)."""
+        return self.started_on is None and not (self.mentor_accepted_at and self.mentee_accepted_at)
+
+    @property
     def starts_later(self) -> bool:
         """Accepted before its programme's start date: it begins on that date, not yet today."""
         return self.started_on is not None and self.started_on > timezone.localdate()

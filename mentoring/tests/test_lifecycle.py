@@ -852,6 +852,18 @@ def test_a_pairing_ended_before_its_start_date_never_ran(cast, starts_later, new
     lifecycle.pairing_end_early(pairing=fresh(starts_later), by=newcomer, reason_code="workload", rematch=False)
     pairing = fresh(starts_later)
     assert pairing.status == Pairing.Status.ENDED_EARLY and pairing.started_on is None and pairing.ended_on == TODAY
+    assert not lifecycle.reflection_closable(pairing)  # it never ran: nothing to reflect on
+
+
+def test_the_pair_read_that_a_pairing_ended_before_its_start_was_not_declined(client, cast, starts_later, newcomer):
+    lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
+    lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])
+    lifecycle.pairing_end_early(pairing=fresh(starts_later), by=newcomer, reason_code="workload", rematch=False)
+    client.force_login(newcomer)
+    page = client.get(starts_later.get_absolute_url()).content.decode()
+    assert "Workload, before it started" in page and "Declined" not in page
+    home = client.get(reverse("mentoring:home")).content.decode()
+    assert "Ended before it started" in home and "Declined" not in home
 
 
 def test_the_pair_accepting_before_the_start_read_when_their_mentoring_begins(client, cast, starts_later, newcomer):
