@@ -77,7 +77,7 @@ def narrative_from(content: dict, *, asks: str) -> str:
                 ""
                 if before is None
                 else (
-                    " (as many as a quarter before)"
+                    " (as many as the quarter before)"
                     if on_track == before
                     else f" ({'up' if on_track > before else 'down'} from {before})"
                 )

@@ -175,15 +175,15 @@ def _audit(pairing: Pairing, by: Person | None) -> None:
     )
 
 
-def pairing_start_date(programme: Programme, *, today: datetime.date | None = None) -> datetime.date:
+def _start_date(programme: Programme) -> datetime.date:
     """The day a pairing accepted today begins: today, or the programme's start date if that is later (its
     check-ins, reminders and intensive start count from then)."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     return max(today, programme.starts_on) if programme.starts_on else today
 
 
 def starts_words(pairing: Pairing) -> str:
-    """ "today" or "on 1 March 2027": when an accepted pairing begins, in the pair's words."""
+    """When an accepted pairing begins, in the pair's words: "today" or "on 1 March 2027"."""
     return f"on {_date(pairing.started_on)}" if pairing.starts_later else "today"
 
 
@@ -198,7 +198,7 @@ def _activate(pairing: Pairing) -> None:
         )
     _mentor_capacity_check(pairing)
     pairing.status = Pairing.Status.ACTIVE
-    pairing.started_on = pairing_start_date(pairing.programme)
+    pairing.started_on = _start_date(pairing.programme)
     # The mentee's one-current-pairing rule is the database's unique constraint, which also holds in a race;
     # its violation is translated below instead of being reported by full_clean in the constraint's words.
     pairing.full_clean(validate_constraints=False)
@@ -474,7 +474,11 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     if rematch and side == Role.MENTOR:
         raise ValidationError({"rematch": f"Only {pairing.mentee} or a coordinator can ask for a new mentor."})
     _close(pairing, by=by, status=Pairing.Status.ENDED_EARLY, end_reason=reason_code)
-    _invite_reflections(pairing, news=f"Your mentoring pairing in {pairing.programme} has ended early ({by}).")
+    news = f"Your mentoring pairing in {pairing.programme} has ended early ({by})."
+    if reflection_closable(pairing):
+        _invite_reflections(pairing, news=news)
+    else:  # ended before its start date: it never ran, so there is nothing to reflect on
+        _tell_pair(pairing, by=by, text=f"{news[:-1]}, before it started.", subject="Your mentoring pairing has closed")
     _tell_line_manager(
         pairing,
         by=by,

@@ -853,6 +853,9 @@ def test_a_pairing_ended_before_its_start_date_never_ran(cast, starts_later, new
     pairing = fresh(starts_later)
     assert pairing.status == Pairing.Status.ENDED_EARLY and pairing.started_on is None and pairing.ended_on == TODAY
     assert not lifecycle.reflection_closable(pairing)  # it never ran: nothing to reflect on
+    told = notes(cast["mentor"])
+    assert "Your mentoring pairing in Growing Together has ended early (Nia Newcomer), before it started." in told
+    assert not any("closing reflection" in text for text in told + notes(newcomer))
 
 
 def test_the_pair_read_that_a_pairing_ended_before_its_start_was_not_declined(client, cast, starts_later, newcomer):
