@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Sub
 from django.utils import timezone
 
 from mentoring import relationship
-from mentoring.models import Alert, FitAnswer, Pairing
+from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Pairing
 from programmes.models import Programme
 
 from .models import Intervention, Survey, SurveyResponse
@@ -49,8 +49,8 @@ class Show:
 def _shown(which: str, *, now: datetime.datetime) -> Q:
     """Open: nobody has taken it up yet. Acknowledged: a coordinator is on it. Resolved: recently done."""
     return {
-        Show.OPEN: Q(resolved_at__isnull=True, acknowledged_at__isnull=True),
-        Show.ACKNOWLEDGED: Q(resolved_at__isnull=True, acknowledged_at__isnull=False),
+        Show.OPEN: ALERT_OPEN,
+        Show.ACKNOWLEDGED: ALERT_ACKNOWLEDGED,
         Show.RESOLVED: Q(resolved_at__gte=now - datetime.timedelta(days=RESOLVED_WINDOW_DAYS)),
     }[which]
 

@@ -22,20 +22,96 @@ from . import services_reports as services
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
 from .reporting import last_quarter
 
-NARRATIVE_EARLIER = """The first full quarter of pairings. Most pairs met every two to three weeks; the intensive \
-start with two early check-ins worked well.
+# What the coordinator asks of the committee: requests, not figures, so they are written out. Everything the
+# narrative says about the period is worded from the report's own figures (``narrative_from``), as suppressed
+# and frozen on submission: it can neither contradict them nor state a number the report hides.
+ASKS_EARLIER = "We ask the committee to confirm mentor training as a condition for a second mentee."
+ASKS_LAST = (
+    "We propose a mid-point workshop for mentors and ask the committee to review the time allocations for next quarter."
+)
 
-Engineering and Operations took up most of their protected hours; in smaller departments uptake was lower, and \
-their figures are hidden because they describe fewer than five people.
 
-We ask the committee to confirm mentor training as a condition for a second mentee."""
+def _num(value: float | int) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
-NARRATIVE_LAST = """Sessions held steady and more pairs are on track with their check-ins. A few escalations were \
-followed up with a call; one pairing ended early by mutual agreement.
 
-The programme feedback survey closed this quarter: people value the protected time and ask for shorter forms.
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
-We propose a mid-point workshop for mentors and ask the committee to review the time allocations for next quarter."""
+
+def _table_total(table: dict | None) -> int | None:
+    """The total of a one-row table as shown (None when it is suppressed or missing)."""
+    if not table or not table.get("row_totals"):
+        return None
+    return table["row_totals"][0]["value"]
+
+
+def _compared(value: float, previous: float | None, what: str) -> str:
+    if not previous:
+        return ""
+    if abs(value - previous) <= previous / 10:
+        return f", about as many {what} as the quarter before ({_num(previous)})"
+    return f", {'more' if value > previous else 'fewer'} than the {_num(previous)} of the quarter before"
+
+
+def narrative_from(content: dict, *, asks: str) -> str:
+    """A report's narrative worded from its figures as the committee sees them: a hidden figure is not
+    mentioned, and a claim (an early ending, an intervention) is made only when the figure shows it."""
+    sections = content["sections"]
+    figures = {f["key"]: f for section in sections for f in section["figures"]}
+    tables = {t["key"]: t for section in sections for t in section.get("tables", [])}
+    activity = []
+
+    sessions = figures.get("sessions", {})
+    if sessions.get("value") is not None:
+        held = sessions["value"]
+        compared = _compared(held, sessions.get("previous"), "sessions")
+        activity.append(f"Pairs held {_plural(held, 'session', 'sessions')} this quarter{compared}.")
+    states = tables.get("checkin_states")
+    if states:
+        cells = dict(zip(states["cols"], states["cells"][0], strict=True))
+        on_track, before = cells["On track"]["value"], cells["On track"]["previous"]
+        late = [cells[c]["value"] for c in ("Overdue", "Escalated")]
+        if on_track is not None:
+            change = (
+                ""
+                if before is None
+                else (
+                    " (as many as the quarter before)"
+                    if on_track == before
+                    else f" ({'up' if on_track > before else 'down'} from {before})"
+                )
+            )
+            tail = ", and none was overdue" if late == [0, 0] else ""
+            activity.append(
+                f"At the quarter's end {_plural(on_track, 'pairing was', 'pairings were')} on track with their "
+                f"check-ins{change}{tail}."
+            )
+    interventions = _table_total(tables.get("interventions"))
+    if interventions == 0:
+        activity.append("No intervention was needed.")
+    elif interventions:
+        activity.append(f"The coordinators recorded {_plural(interventions, 'intervention', 'interventions')}.")
+    ended = _table_total(tables.get("ended_early"))
+    if ended == 0:
+        activity.append("No pairing ended early.")
+    elif ended:
+        activity.append(f"{_plural(ended, 'pairing', 'pairings')} ended early.")
+
+    uptake = []
+    allocated, used = figures.get("hours_allocated", {}).get("value"), figures.get("hours_used", {}).get("value")
+    if allocated and used is not None:
+        uptake.append(
+            f"The workplace allocated {_num(allocated)} protected hours and people used {_num(used)} of them "
+            f"({round(100 * used / allocated)}%)."
+        )
+    surveys = content.get("surveys") or {}
+    answers = (surveys.get("responses") or {}).get("value")
+    rounds = [r["title"] for r in surveys.get("rounds", [])]
+    if answers and rounds:
+        uptake.append(f"The {' and '.join(rounds)} brought {_plural(answers, 'answer', 'answers')}.")
+
+    return "\n\n".join(" ".join(part) for part in (activity, uptake, [asks]) if part)
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -60,7 +136,8 @@ def seed_reports(*, programme: Programme) -> None:
 
     if not Report.objects.filter(programme=programme, period_start=earlier.start, period_end=earlier.end).exists():
         report = services.report_create(programme=programme, by=coordinator, period=earlier)
-        services.report_update(report=report, title=report.title, narrative=NARRATIVE_EARLIER)
+        narrative = narrative_from(services.report_content(report), asks=ASKS_EARLIER)
+        services.report_update(report=report, title=report.title, narrative=narrative)
         services.report_submit(report=report, by=coordinator)
         comment = services.report_comment(
             report=report,
@@ -96,5 +173,6 @@ def seed_reports(*, programme: Programme) -> None:
 
     if not Report.objects.filter(programme=programme, period_start=last.start, period_end=last.end).exists():
         report = services.report_create(programme=programme, by=coordinator, period=last)
-        services.report_update(report=report, title=report.title, narrative=NARRATIVE_LAST)
+        narrative = narrative_from(services.report_content(report), asks=ASKS_LAST)
+        services.report_update(report=report, title=report.title, narrative=narrative)
         services.report_submit(report=report, by=coordinator)

@@ -386,7 +386,7 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         )
         .order_by()
     }
-    cols = ["In a pairing", "Not in a pairing", "Training complete", "Training not complete"]
+    cols = ["In a pairing", "Not in a pairing", "Training met", "Training not met"]
 
     def grid(suffix: str) -> dict:
         grid = {}

@@ -127,6 +127,9 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = skills
         self.fields["goals"].queryset = Goal.objects.filter(pairing=pairing).exclude(status=Goal.Status.DROPPED)
+        # Only the pair fills this form, so their goals read as they named them (Goal's __str__ stays
+        # metadata-only for every other place a goal is shown).
+        self.fields["goals"].label_from_instance = lambda goal: goal.title
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if pairing.started_on:
             self.fields["held_on"].widget.attrs["min"] = pairing.started_on.isoformat()

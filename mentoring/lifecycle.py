@@ -175,6 +175,22 @@ def _audit(pairing: Pairing, by: Person | None) -> None:
     )
 
 
+def _start_date(programme: Programme) -> datetime.date:
+    """The day a pairing accepted today begins: today, or the programme's start date if that is later (its
+    check-ins, reminders and intensive start count from then)."""
+    today = timezone.localdate()
+    return max(today, programme.starts_on) if programme.starts_on else today
+
+
+def starts_words(pairing: Pairing) -> str:
+    """When an accepted pairing begins, in the pair's words: "today" or "on 1 March 2027"."""
+    return f"on {_date(pairing.started_on)}" if pairing.starts_later else "today"
+
+
+def _from_later(pairing: Pairing) -> str:
+    return f" from {_date(pairing.started_on)}" if pairing.starts_later else ""
+
+
 def _activate(pairing: Pairing) -> None:
     if pairing.programme.status in NO_NEW_PAIRINGS:
         raise ValidationError(
@@ -182,7 +198,7 @@ def _activate(pairing: Pairing) -> None:
         )
     _mentor_capacity_check(pairing)
     pairing.status = Pairing.Status.ACTIVE
-    pairing.started_on = timezone.localdate()
+    pairing.started_on = _start_date(pairing.programme)
     # The mentee's one-current-pairing rule is the database's unique constraint, which also holds in a race;
     # its violation is translated below instead of being reported by full_clean in the constraint's words.
     pairing.full_clean(validate_constraints=False)
@@ -205,7 +221,7 @@ def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
     pairing.mentor_accepted_at = pairing.mentee_accepted_at = timezone.now()
     _activate(pairing)
     _audit(pairing, None)
-    text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}."
+    text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
     subject = f"Mentoring starts: {_pair_names(pairing)}"
     _tell_pair(pairing, by=None, text=text, subject=subject)
     _tell_line_manager(pairing, by=None, text=text, subject=subject)
@@ -214,7 +230,8 @@ def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
 
 @transaction.atomic
 def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
-    """The mentor or the mentee accepts a proposed pairing; once both have, it starts today."""
+    """The mentor or the mentee accepts a proposed pairing; once both have, it starts today, or on the programme's
+    start date when that is still to come."""
     pairing = _lock(pairing)
     side = _require_side(pairing, by, "accept")
     _require_status(pairing, (Pairing.Status.PROPOSED,), "be accepted")
@@ -226,7 +243,7 @@ def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     if pairing.mentor_accepted_at and pairing.mentee_accepted_at:
         _activate(pairing)
         _audit(pairing, by)
-        text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}."
+        text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
         subject = f"Mentoring starts: {_pair_names(pairing)}"
         _tell_pair(pairing, by=by, text=text, subject=subject)
         _tell_line_manager(pairing, by=by, text=text, subject=subject)
@@ -391,6 +408,9 @@ def pairings_resume_due(*, today: datetime.date | None = None) -> int:
 
 
 def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -> None:
+    if pairing.starts_later:
+        # Ended before its programme's start date: it never ran (no start date, no closing reflection).
+        pairing.started_on = None
     pairing.status = status
     pairing.end_reason = end_reason
     pairing.ended_on = timezone.localdate()
@@ -423,6 +443,10 @@ def pairing_complete(*, pairing: Pairing, by: Person) -> Pairing:
     pairing = _lock(pairing)
     _require_side_or_coordinator(pairing, by, "complete")
     _require_status(pairing, Pairing.CURRENT, "be completed")
+    if pairing.starts_later:
+        raise ValidationError(
+            f"This pairing starts on {_date(pairing.started_on)}: it cannot be completed before it has begun."
+        )
     _close(pairing, by=by, status=Pairing.Status.COMPLETED)
     _invite_reflections(pairing, news=f"Your mentoring pairing in {pairing.programme} is completed ({by}).")
     _tell_line_manager(
@@ -450,7 +474,11 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     if rematch and side == Role.MENTOR:
         raise ValidationError({"rematch": f"Only {pairing.mentee} or a coordinator can ask for a new mentor."})
     _close(pairing, by=by, status=Pairing.Status.ENDED_EARLY, end_reason=reason_code)
-    _invite_reflections(pairing, news=f"Your mentoring pairing in {pairing.programme} has ended early ({by}).")
+    news = f"Your mentoring pairing in {pairing.programme} has ended early ({by})."
+    if reflection_closable(pairing):
+        _invite_reflections(pairing, news=news)
+    else:  # ended before its start date: it never ran, so there is nothing to reflect on
+        _tell_pair(pairing, by=by, text=f"{news[:-1]}, before it started.", subject="Your mentoring pairing has closed")
     _tell_line_manager(
         pairing,
         by=by,

@@ -124,6 +124,16 @@ class Pairing(models.Model):
     def is_current(self) -> bool:
         return self.status in self.CURRENT
 
+    @property
+    def was_declined(self) -> bool:
+        """Closed without ever running because one side declined the proposal (not: ended before its start)."""
+        return self.started_on is None and not (self.mentor_accepted_at and self.mentee_accepted_at)
+
+    @property
+    def starts_later(self) -> bool:
+        """Accepted before its programme's start date: it begins on that date, not yet today."""
+        return self.started_on is not None and self.started_on > timezone.localdate()
+
 
 class ClosingReflection(models.Model):
     """What one side of a pairing takes away from it, written when the pairing closes.
@@ -518,8 +528,15 @@ class FitAnswer(models.Model):
         return f"Fit answer on pairing #{self.pairing_id}: {self.get_fit_display()}"
 
 
+# The words every page uses for an alert's state, and what each counts: "open" (nobody has taken it up yet) and
+# "acknowledged" (a coordinator is on it) are both unresolved; ``AlertQuerySet.open()`` is all the unresolved.
+ALERT_OPEN = Q(resolved_at__isnull=True, acknowledged_at__isnull=True)
+ALERT_ACKNOWLEDGED = Q(resolved_at__isnull=True, acknowledged_at__isnull=False)
+
+
 class AlertQuerySet(models.QuerySet):
     def open(self) -> AlertQuerySet:
+        """Unresolved: open or acknowledged."""
         return self.filter(resolved_at__isnull=True)
 
     def for_coordinator(self, person: Person) -> AlertQuerySet:

@@ -207,7 +207,8 @@ def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None 
         errors.setdefault("held_on", []).append("A session is logged after it happens: choose today or earlier.")
     elif pairing.started_on and data.held_on < pairing.started_on:
         errors.setdefault("held_on", []).append(
-            f"Your pairing started on {_date(pairing.started_on)}: a session before that belongs to no pairing."
+            f"Your pairing {'starts' if pairing.starts_later else 'started'} on {_date(pairing.started_on)}: "
+            "a session before that belongs to no pairing."
         )
     if not MentoringSession.MIN_MINUTES <= data.duration_minutes <= MentoringSession.MAX_MINUTES:
         errors.setdefault("duration_minutes", []).append("A session lasts between 15 minutes and 8 hours.")

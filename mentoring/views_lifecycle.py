@@ -48,7 +48,8 @@ def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"The pairing was not accepted: {' '.join(exc.messages)}")
         return redirect(pairing)
     if pairing.status == Pairing.Status.ACTIVE:
-        messages.success(request, f"You have both accepted: your mentoring with {partner} starts today.")
+        when = lifecycle.starts_words(pairing)
+        messages.success(request, f"You have both accepted: your mentoring with {partner} starts {when}.")
     else:
         messages.success(request, f"You accepted. The pairing starts as soon as {partner} accepts too.")
     return redirect(pairing)

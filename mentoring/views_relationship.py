@@ -27,7 +27,7 @@ from programmes.permissions import get_programme_for
 from . import relationship
 from .checkins import CheckinState, checkin_state, state_filter
 from .forms_relationship import AgreementForm, ConcernForm, DisputeForm, FitForm, GoalForm, NoteForm, SessionForm
-from .models import Alert, FitAnswer, Goal, MentoringSession, Pairing
+from .models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Goal, MentoringSession, Pairing
 from .permissions import get_alert_for, get_goal_for, get_pairing_page_for, get_session_for
 from .proposals import proposals_waiting
 
@@ -440,7 +440,7 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
     grace = programme.escalation_grace_days
     current = Pairing.objects.filter(programme=programme, status__in=Pairing.CURRENT)
     # Queries: the programme (access); the state counts; the paginator count; one page of pairings with
-    # both people, session counts and open alerts; the open alerts of the programme.
+    # both people, session counts and open alerts; the unresolved alerts of the programme; their counts.
     counts = current.aggregate(
         **{s: Count("pk", filter=state_filter(s, today=today, grace_days=grace)) for s in CheckinState.ORDER},
         paused=Count("pk", filter=Q(status=Pairing.Status.PAUSED)),
@@ -469,7 +469,8 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 0,
             ),
-            open_alerts=Exists(Alert.objects.open().filter(pairing=OuterRef("pk"))),
+            open_alerts=Exists(Alert.objects.filter(ALERT_OPEN, pairing=OuterRef("pk"))),
+            acknowledged_alerts=Exists(Alert.objects.filter(ALERT_ACKNOWLEDGED, pairing=OuterRef("pk"))),
         )
         .order_by(F("checkin_due_on").asc(nulls_last=True), "mentee__display_name")
     )
@@ -481,6 +482,10 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
     alerts = list(
         Alert.objects.open().filter(programme=programme).select_related("pairing__mentor", "pairing__mentee")[:50]
     )
+    # Counted as the Alerts tab counts them (open: nobody on it yet; acknowledged: someone is), not the list's length.
+    alert_counts = Alert.objects.filter(programme=programme).aggregate(
+        open=Count("pk", filter=ALERT_OPEN), acknowledged=Count("pk", filter=ALERT_ACKNOWLEDGED)
+    )
     states = [(s, CheckinState.LABELS[s], counts[s]) for s in CheckinState.ORDER]
     context = {
         "programme": programme,
@@ -490,6 +495,7 @@ def relationships(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": f"state={state}" if state else "",
         "alerts": alerts,
+        "alert_counts": alert_counts,
         "active_tab": "relationships",
         "waiting": proposals_waiting(programme),  # proposed pairings: their count, then the oldest 50
     }

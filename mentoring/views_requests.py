@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from programmes.models import Person, Role
 from programmes.permissions import get_programme_for
 
+from .lifecycle import starts_words
 from .matching import suggestions_for
 from .models import MentorRequest
 from .permissions import get_request_for
@@ -86,7 +87,8 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
-            messages.success(request, f"You and {pairing.mentee} start mentoring now.")
+            when = "now" if not pairing.starts_later else starts_words(pairing)
+            messages.success(request, f"You and {pairing.mentee} start mentoring {when}.")
             return redirect(pairing)
         request_decline(request=mentor_request, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Declined; the mentee can ask someone else.")

@@ -378,9 +378,15 @@ def _seed_training(running: Programme, recruiting: Programme, plan: dict, named:
 
 
 def _seed_time(running: Programme, plan: dict, named: dict) -> None:
-    """Protected time for this month and the two before: mostly approved, Leo's reports still waiting."""
+    """Protected time for every month since the start of the quarter before last (the periods of the demo's
+    committee reports, whose hours allocated must not read 0 beside the hours used): mostly approved, Leo's
+    reports still waiting for this month."""
     this_month = timezone.localdate().replace(day=1)
-    months = [months_after(this_month, -2), months_after(this_month, -1), this_month]
+    month = months_after(this_month.replace(month=3 * ((this_month.month - 1) // 3) + 1), -6)
+    months = []
+    while month <= this_month:
+        months.append(month)
+        month = months_after(month, 1)
     for month in months:
         if running.starts_on and month < running.starts_on.replace(day=1):
             continue

@@ -797,3 +797,88 @@ def test_closed_pairing_page_query_budget(client, cast, closed, django_assert_nu
     # reflection, the workspace's five for a pairing without sessions (see test_pages), areas
     with django_assert_num_queries(10):
         assert client.get(closed.get_absolute_url()).status_code == 200
+
+
+# --- Accepted before the programme starts ----------------------------------------------------------------------
+
+PROGRAMME_START = TODAY + days(30)  # 15 May 2026
+
+
+@pytest.fixture
+def starts_later(cast, proposal):
+    programme = proposal.programme
+    programme.starts_on = PROGRAMME_START
+    programme.save(update_fields=["starts_on"])
+    return proposal
+
+
+def test_a_pairing_accepted_before_the_programme_starts_begins_on_its_start_date(cast, starts_later, newcomer):
+    lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
+    lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])
+    pairing = fresh(starts_later)
+    assert pairing.status == Pairing.Status.ACTIVE and pairing.started_on == PROGRAMME_START
+    # The first check-in falls after the start, never in the weeks before the programme runs.
+    assert pairing.checkin_due_on > PROGRAMME_START
+    start = "Max Mentor and Nia Newcomer start mentoring in Growing Together from 15 May 2026."
+    assert start in notes(newcomer) and start in notes(cast["line_manager"])
+
+
+def test_a_pairing_accepted_before_the_start_gets_no_reminder_before_the_start(cast, starts_later, newcomer):
+    from mentoring.models import Reminder
+    from mentoring.reminders import reminders_record
+
+    lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
+    lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])
+    for offset in range(0, 30):
+        with on(TODAY + days(offset)):
+            reminders_record(now=datetime.datetime.combine(TODAY + days(offset), datetime.time(9), tzinfo=LONDON))
+    assert not Reminder.objects.filter(pairing=starts_later).exists()
+
+
+def test_a_pairing_accepted_today_still_starts_today_when_the_programme_has_begun(cast, proposal, newcomer):
+    programme = proposal.programme
+    programme.starts_on = TODAY - days(10)
+    programme.save(update_fields=["starts_on"])
+    lifecycle.pairing_accept(pairing=proposal, by=newcomer)
+    lifecycle.pairing_accept(pairing=proposal, by=cast["mentor"])
+    assert fresh(proposal).started_on == TODAY
+
+
+def test_a_pairing_ended_before_its_start_date_never_ran(cast, starts_later, newcomer):
+    lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
+    lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])
+    with pytest.raises(ValidationError, match="starts on 15 May 2026: it cannot be completed before it has begun"):
+        lifecycle.pairing_complete(pairing=fresh(starts_later), by=cast["mentor"])
+    lifecycle.pairing_end_early(pairing=fresh(starts_later), by=newcomer, reason_code="workload", rematch=False)
+    pairing = fresh(starts_later)
+    assert pairing.status == Pairing.Status.ENDED_EARLY and pairing.started_on is None and pairing.ended_on == TODAY
+    assert not lifecycle.reflection_closable(pairing)  # it never ran: nothing to reflect on
+    told = notes(cast["mentor"])
+    assert "Your mentoring pairing in Growing Together has ended early (Nia Newcomer), before it started." in told
+    assert not any("closing reflection" in text for text in told + notes(newcomer))
+
+
+def test_the_pair_read_that_a_pairing_ended_before_its_start_was_not_declined(client, cast, starts_later, newcomer):
+    lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
+    lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])
+    lifecycle.pairing_end_early(pairing=fresh(starts_later), by=newcomer, reason_code="workload", rematch=False)
+    client.force_login(newcomer)
+    page = client.get(starts_later.get_absolute_url()).content.decode()
+    assert "Workload, before it started" in page and "Declined" not in page
+    home = client.get(reverse("mentoring:home")).content.decode()
+    assert "Ended before it started" in home and "Declined" not in home
+
+
+def test_the_pair_accepting_before_the_start_read_when_their_mentoring_begins(client, cast, starts_later, newcomer):
+    client.force_login(newcomer)
+    client.post(reverse("mentoring:pairing_accept", args=[starts_later.pk]))
+    client.force_login(cast["mentor"])
+    response = client.post(reverse("mentoring:pairing_accept", args=[starts_later.pk]), follow=True)
+    page = response.content.decode()
+    assert "your mentoring with Nia Newcomer starts on 15 May 2026." in page
+    assert "starts today" not in page
+    assert "Starts</dt>" in page and "15 May 2026" in page
+    due = fresh(starts_later).checkin_due_on
+    assert f"{due:%A} {due.day} {due:%B %Y}" in page  # the next check-in shown is after the start
+    home = client.get(reverse("mentoring:home")).content.decode()
+    assert "starts 15 May 2026" in home and "since 15 Apr 2026" not in home

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -377,9 +378,9 @@ def test_the_relationships_tab_costs_the_same_queries_whatever_the_size(
     for _ in range(n):
         PairingFactory(programme=programme)
     login(coordinator)
-    # session, user, programme, my roles; state counts; page count; page of pairings; open alerts; proposed
-    # pairings (count, oldest 50); areas.
-    with django_assert_num_queries(11):
+    # session, user, programme, my roles; state counts; page count; page of pairings; unresolved alerts; their
+    # open and acknowledged counts; proposed pairings (count, oldest 50); areas.
+    with django_assert_num_queries(12):
         assert client.get(reverse("mentoring:relationships", args=[programme.pk])).status_code == 200
 
 
@@ -483,3 +484,63 @@ def test_the_workspace_shows_the_oldest_sessions_to_confirm_and_links_to_the_res
     assert rest in page.content.decode()
     login(mentor)  # the mentor logged them all: nothing for them to confirm
     assert client.get(pairing.get_absolute_url()).context["to_confirm"] == []
+
+
+class _GoalChoices(HTMLParser):
+    """The goal tick boxes of a rendered form, as a browser shows them: value -> the text of its label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self._label_for: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "goals" and a.get("type") == "checkbox":
+            self.ids[a["id"]] = a["value"]
+        elif tag == "label" and a.get("for") in self.ids:
+            self._label_for = a["for"]
+            self.labels[self.ids[a["for"]]] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._label_for:
+            self.labels[self.ids[self._label_for]] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._label_for = None
+
+
+def goal_choices(html: str) -> dict[str, str]:
+    parser = _GoalChoices()
+    parser.feed(html)
+    return {value: " ".join(text.split()) for value, text in parser.labels.items()}
+
+
+def test_the_session_form_shows_the_pair_their_goal_titles(pairing, mentor, coordinator, login, client):
+    lead = GoalFactory(pairing=pairing, title="Lead the quarterly review")
+    budget = GoalFactory(pairing=pairing, title="Own a budget line")
+    login(mentor)
+    url = reverse("mentoring:session_create", args=[pairing.pk])
+    choices = goal_choices(client.get(url).content.decode())
+    assert choices == {str(lead.pk): "Lead the quarterly review", str(budget.pk): "Own a budget line"}
+    # Submitted as rendered, with the goal ticked by its title, the session records that goal.
+    ticked = next(value for value, title in choices.items() if title == "Own a budget line")
+    data = {"held_on": "2026-05-19", "duration_minutes": "60", "mode": "video", "goals": [ticked]}
+    assert client.post(url, data).status_code == 302
+    assert list(MentoringSession.objects.get().goals.all()) == [budget]
+    # The edit form (the author changes it until it is confirmed) shows the titles too.
+    session = MentoringSession.objects.get()
+    edit = client.get(reverse("mentoring:session_edit", args=[pairing.pk, session.pk])).content.decode()
+    assert goal_choices(edit)[str(budget.pk)] == "Own a budget line"
+    # The coordinator's views stay metadata-only: no goal title on the pairing page or the relationships tab.
+    client.logout()
+    login(coordinator)
+    for page in (
+        client.get(pairing.get_absolute_url()),
+        client.get(reverse("mentoring:relationships", args=[pairing.programme.pk])),
+    ):
+        assert page.status_code == 200
+        assert "Lead the quarterly review" not in page.content.decode()
+        assert "Own a budget line" not in page.content.decode()

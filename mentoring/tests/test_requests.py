@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.models import MatchSettings, MentorRequest, Pairing
 from mentoring.requests import request_accept, request_create, request_decline, request_withdraw, requests_expire
@@ -201,3 +202,17 @@ def test_an_odd_mentor_id_is_a_message_not_a_crash(client, programme, cohort):
     client.force_login(cohort["mentee"])
     response = client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": "²"}, follow=True)
     assert "Choose a mentor from your suggestions" in response.content.decode()
+
+
+def test_a_request_accepted_before_the_programme_starts_begins_on_its_start_date(client, programme, cohort):
+    start = timezone.localdate() + datetime.timedelta(days=40)
+    programme.starts_on = start
+    programme.save(update_fields=["starts_on"])
+    client.force_login(cohort["mentee"])
+    client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": cohort["bob"].pk})
+    client.force_login(cohort["bob"])
+    request = MentorRequest.objects.get()
+    response = client.post(reverse("mentoring:request_answer", args=[request.pk]), {"decision": "accept"}, follow=True)
+    pairing = Pairing.objects.get(source="request")
+    assert pairing.started_on == start and pairing.checkin_due_on > start
+    assert f"You and Nia Mentee start mentoring on {start:%-d %B %Y}." in response.content.decode()

@@ -18,7 +18,7 @@ class MemberFilterForm(forms.Form):
         label="Team or department",
     )
     readiness = forms.ChoiceField(
-        choices=[("", "Any training"), ("ready", "Training complete"), ("not_ready", "Training missing")],
+        choices=[("", "Any training"), ("ready", "Training met"), ("not_ready", "Training not met")],
         required=False,
         label="Training",
     )

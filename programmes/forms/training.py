@@ -10,7 +10,7 @@ from ..models import Course, Role, TrainingRecord
 from ..services.training import EVIDENCE_MAX_BYTES, evidence_file_check
 
 ACTIVE_CHOICES = [("", "Active and inactive"), ("yes", "Active only"), ("no", "Inactive only")]
-READINESS_CHOICES = [("", "Everyone"), ("ready", "Ready"), ("not_ready", "Not ready")]
+READINESS_CHOICES = [("", "Everyone"), ("ready", "Training met"), ("not_ready", "Training not met")]
 
 
 class CourseFilterForm(forms.Form):

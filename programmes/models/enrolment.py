@@ -86,6 +86,10 @@ class ApplicationQuerySet(models.QuerySet):
         )
         return self.filter(Q(person=person) | Q(person__line_manager=person) | coordinates)
 
+    def awaiting_decision_of(self, person: Person) -> ApplicationQuerySet:
+        """The person's own applications still waiting for the coordinators' decision (applied or wait-listed)."""
+        return self.filter(person=person, status__in=(Application.Status.APPLIED, Application.Status.WAITLISTED))
+
     def awaiting_endorsement_by(self, manager: Person) -> ApplicationQuerySet:
         return self.filter(
             status__in=Application.OPEN,
@@ -159,6 +163,12 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def availability_labels(self) -> list[str]:
+        """The slots as people read them ("Monday morning"), in the week's order; never the stored codes."""
+        chosen = set(self.availability or ())
+        return [label for code, label in AVAILABILITY_SLOTS if code in chosen]
 
 
 class ApplicationSkill(models.Model):

@@ -96,9 +96,9 @@ def test_from_opening_enrolment_to_the_mentee_seeing_missing_training(page: Page
     page.locator("nav .dropdown-toggle").click()
     page.get_by_role("link", name="My training").click()
     card = page.locator(".card").filter(has_text="Spring Mentoring")
-    expect(card.get_by_text("Not ready")).to_be_visible()
+    expect(card.get_by_text("Training not met", exact=True)).to_be_visible()
     expect(card.get_by_text(re.compile("Mentee orientation"))).to_be_visible()
-    expect(card.get_by_text("Missing")).to_be_visible()
+    expect(card.get_by_text("Not met", exact=True)).to_be_visible()
     shot(page, "3-readiness")
 
     application = Application.objects.get(person=applicant)

@@ -37,8 +37,8 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     page.get_by_role("link", name="Training", exact=True).click()
 
     mentor_row = page.get_by_role("row").filter(has_text="Max Mentor")
-    expect(mentor_row.get_by_text("Missing")).to_be_visible()
-    expect(mentor_row.get_by_text("Not ready")).to_be_visible()
+    expect(mentor_row.get_by_text("Not met", exact=True)).to_be_visible()
+    expect(mentor_row.get_by_text("Training not met", exact=True)).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "training-matrix-before.png"), full_page=True)
     check_axe(page, "training-matrix-before")
@@ -55,7 +55,7 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     page.get_by_role("button", name="Save the record").click()
 
     expect(page.get_by_text("record of “Mentor training” is saved")).to_be_visible()
-    expect(page.get_by_text("Ready", exact=True)).to_be_visible()
+    expect(page.get_by_text("Training met", exact=True)).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download").click()
     assert Path(download.value.path()).read_bytes() == PDF
@@ -63,6 +63,7 @@ def test_coordinator_records_missing_training_and_the_matrix_shows_the_mentor_re
     check_axe(page, "training-person")
 
     page.get_by_role("link", name="Training").first.click()
-    expect(page.get_by_role("row").filter(has_text="Max Mentor").get_by_text("Ready")).to_be_visible()
+    mentor_row = page.get_by_role("row").filter(has_text="Max Mentor")
+    expect(mentor_row.get_by_text("Training met", exact=True)).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "training-matrix-after.png"), full_page=True)
     check_axe(page, "training-matrix-after")

@@ -284,7 +284,7 @@ def test_a_coordinator_overrides_readiness_with_a_reason_and_can_withdraw_it(cli
     assert "This field is required" in client.post(url, {"reason": ""}).content.decode()
     response = client.post(url, {"reason": "Booked on the 14 April course"}, follow=True)
     assert "Max Mentor may now be matched" in response.content.decode()
-    assert "Cleared by override" in response.content.decode()
+    assert "Not met, cleared by a coordinator" in response.content.decode()
     withdraw = reverse("programmes:readiness_override_withdraw", args=[programme.pk, cast["mentor"].pk])
     client.post(withdraw)
     assert not ReadinessOverride.objects.exists()
@@ -299,7 +299,7 @@ def test_my_training_shows_my_records_and_what_each_programme_still_needs(client
     client.force_login(cast["mentor"])
     content = client.get(reverse("programmes:my_training")).content.decode()
     assert "Someone else&#x27;s course" in content and "Spreadsheets" not in content
-    assert "Growing Together" in content and "Not ready" in content and "Mentor training" in content
+    assert "Growing Together" in content and "Training not met" in content and "Mentor training" in content
 
 
 def test_someone_without_programmes_or_records_gets_an_empty_state(client, outsider):

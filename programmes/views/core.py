@@ -37,9 +37,14 @@ def _role_counts() -> dict[str, Count]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     areas = areas_for(request.user)
-    if len(areas) == 1:
+    # An application waiting for a decision keeps the person on this page, where they can see it.
+    applications = list(
+        Application.objects.awaiting_decision_of(request.user).select_related("programme").order_by("-created_at")
+    )
+    if len(areas) == 1 and not applications:
         return redirect(AREA_HOME[next(iter(areas))])
-    return render(request, "programmes/home.html", {"areas": [a for a in Area if a in areas]})
+    context = {"areas": [a for a in Area if a in areas], "applications": applications}
+    return render(request, "programmes/home.html", context)
 
 
 @organisation_data_required  # coordinators, and administrators, who may start a programme from here
