@@ -138,16 +138,11 @@ def matching_swap(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         mentor = cohort.mentors[form.cleaned_data["mentor"]].person
         try:
-            swapped = services.proposal_swap(proposal=proposal, mentor=mentor, by=request.user)
+            services.proposal_swap(proposal=proposal, mentor=mentor, by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"{mentor} is now proposed for {proposal.mentee}.")
-            minimum = proposal.round.weights.get("min_score", 0)
-            if swapped.score < minimum:
-                messages.warning(
-                    request, f"Their score, {swapped.score}, is below the round's minimum of {minimum}: your call."
-                )
             return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
     context = {
         "programme": programme,
