@@ -3,7 +3,7 @@
 Two layers:
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
-  mentees in a fixed number of queries (ten at most, whatever the cohort's size): profiles with skills, training
+  mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
 - pure functions over what was loaded: ``score_value`` and ``score_parts`` (the score and its parts in
   words) and ``rules_broken`` (the hard rules a pair would break, in words).
