@@ -37,6 +37,7 @@ from .scoring import (
     Weights,
     below_minimum,
     cohort_load,
+    cohort_refresh,
     match_settings_get,
     mentee_rules,
     mentor_rules,
@@ -305,28 +306,30 @@ def round_run(*, programme: Programme, by: Person) -> MatchRound:
     meanwhile.
     """
     _round_may_run(Programme.objects.get(pk=programme.pk), by)
-    plan = round_plan(cohort_load(programme=programme))
-    return _round_save(programme=programme, by=by, plan=plan)
+    cohort = cohort_load(programme=programme)
+    plan = round_plan(cohort)
+    return _round_save(programme=programme, by=by, cohort=cohort, plan=plan)
 
 
 @transaction.atomic
-def _round_save(*, programme: Programme, by: Person, plan: Plan) -> MatchRound:
+def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan) -> MatchRound:
     """Write a computed plan as the programme's draft, re-checking it against the database as it is now.
 
-    A proposal that no longer fits (the mentor's places taken, a person approved no longer, a pairing made
-    meanwhile) joins the unmatched with the reason; settings changed meanwhile refuse the round.
+    A proposal that no longer fits (the mentor's places taken, a person no longer approved or gone, the mentee
+    paired meanwhile) joins the unmatched with the reason; settings changed meanwhile refuse the round.
+    Publishing checks every rule again in any case.
     """
     # One round at a time per programme: a second coordinator waits, then replaces this draft.
     # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
     programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
     _round_may_run(programme, by)
-    now = cohort_load(programme=programme)
-    if now.weights != plan.weights:
+    if Weights.from_settings(match_settings_get(programme=programme)) != plan.weights:
         raise ValidationError("The matching settings changed while the round ran. Run the round again.")
+    now = cohort_refresh(cohort)
     proposals, unmatched, taken = [], list(plan.unmatched), Counter()
     for p in plan.proposals:
-        broken = rules_broken(now, p.mentor.pk, p.mentee.pk, extra_load=taken[p.mentor.pk])
-        if broken := broken or below_minimum(now, p.mentor.pk, p.mentee.pk):
+        broken = rules_broken(now, p.mentor.person, p.mentee.person, extra_load=taken[p.mentor.pk])
+        if broken:
             reason = f"changed while the round ran: {' '.join(b.text for b in broken)}"
             unmatched.append({"mentee": p.mentee.pk, "name": p.mentee.name, "reason": reason})
             continue

@@ -25,6 +25,8 @@ shared language is a penalty) and is then shown as it is; a pair below the progr
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
 import math
 from collections import Counter
@@ -588,6 +590,47 @@ def cohort_load(
         ended=ended,
         overrides=overrides,
         left=left,
+    )
+
+
+def cohort_refresh(cohort: Cohort) -> Cohort:
+    """The cohort with what changes from one minute to the next read again, in two queries: who is still an
+    approved member and has not left (with the mentors' capacity), and the programme's open pairings (the
+    mentors' load, the mentees already paired). Profiles, chains, readiness and overrides stay as loaded.
+
+    For a round: the long computing runs on the loaded cohort outside any transaction, then its result is
+    checked against this refresh inside the short writing transaction.
+    """
+    programme = cohort.programme
+    member = Membership.objects.filter(programme=programme, person=OuterRef("person"), role=OuterRef("role"))
+    rows = (
+        Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
+        .filter(Exists(member))
+        .values_list("person_id", "role", "capacity", "person__is_active", "person__missing_from_hr_since")
+    )
+    mentors: dict[int, Profile] = {}
+    mentees: dict[int, Profile] = {}
+    left = dict(cohort.left)
+    for person_id, role, capacity, active, missing in rows:
+        known = (cohort.mentors if role == Role.MENTOR else cohort.mentees).get(person_id)
+        if not active or missing is not None:
+            left[person_id] = known.name if known else left.get(person_id, f"Person #{person_id}")
+        elif known is not None:  # approved since the cohort was loaded: not part of this computation
+            if role == Role.MENTOR:
+                known = copy.copy(known)
+                known.capacity = capacity or programme.default_mentor_capacity
+                mentors[person_id] = known
+            else:
+                mentees[person_id] = known
+    load: Counter[int] = Counter()
+    mentee_pairing: dict[int, tuple[int, str]] = {}
+    for mentor_id, mentee_id, status in Pairing.objects.filter(programme=programme, status__in=OPEN).values_list(
+        "mentor_id", "mentee_id", "status"
+    ):
+        load[mentor_id] += 1
+        mentee_pairing[mentee_id] = (mentor_id, status)
+    return dataclasses.replace(
+        cohort, mentors=mentors, mentees=mentees, load=load, mentee_pairing=mentee_pairing, left=left
     )
 
 

@@ -312,3 +312,26 @@ def test_a_round_drops_a_proposal_whose_mentor_was_filled_while_it_computed(prog
     assert match_round.proposals.count() == 0
     unmatched = next(u for u in match_round.unmatched if u["mentee"] == first.pk)
     assert unmatched["reason"].startswith("changed while the round ran: Max Mentor has no free place")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_drops_a_mentee_who_left_while_it_computed(programme, coordinator, skill, monkeypatch):
+    add(programme, skill, "Max Mentor", Role.MENTOR)
+    mentee = add(programme, skill, "Nia Newcomer")
+    plan = matching.round_plan
+
+    def meanwhile(cohort):
+        result = plan(cohort)
+        Person.objects.filter(pk=mentee.pk).update(is_active=False)
+        return result
+
+    monkeypatch.setattr(matching, "round_plan", meanwhile)
+    match_round = matching.round_run(programme=programme, by=coordinator)
+    assert match_round.proposals.count() == 0
+    assert match_round.unmatched == [
+        {
+            "mentee": mentee.pk,
+            "name": "Nia Newcomer",
+            "reason": "changed while the round ran: Nia Newcomer has left the organisation and cannot be matched.",
+        }
+    ]
