@@ -52,6 +52,7 @@ from programmes.models import (
     TrainingRecord,
 )
 from programmes.services.audit import ERASED_LABEL, audit_record
+from programmes.services.leavers import leavers_applications_withdraw
 
 from .models import Answer, SurveyResponse
 
@@ -329,6 +330,8 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     person.missing_from_hr_since = None
     person.last_login = None
     person.save()
+    # An erased person is never matched again: their open applications are withdrawn, coordinators told.
+    leavers_applications_withdraw(person_ids=[person.pk], why="personal data erased")
     _scrub_everywhere(old_email, person.email)
     # A one-word or very short name would also match inside other words; those are left where quoted.
     if " " in old_name.strip() and len(old_name.strip()) >= 5:

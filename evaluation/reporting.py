@@ -20,8 +20,8 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
 - goals: goals set by the period's end, by the status they have now; interventions: recorded in the period;
 - surveys: the rounds that close in the period.
-Teams are departments: a team's parent, or the unit itself at the top. Pairings, sessions and hours count in
-the mentee's department, so that the departments add up to the programme's totals.
+Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
+Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from mentoring.models import Goal, MentoringSession, Pairing
 from programmes.models import (
     Application,
     Membership,
+    OrgUnit,
     Programme,
     ProgrammeRequirement,
     Role,
@@ -143,9 +144,16 @@ def _within(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
-def _department(person_path: str) -> Coalesce:
-    """The department of a person: their team's parent, or the unit itself when it has none."""
-    return Coalesce(f"{person_path}__org_unit__parent__name", f"{person_path}__org_unit__name", Value(NO_TEAM))
+def _department(person_path: str, departments: dict[int, tuple[int, str]]) -> Case:
+    """The name of a person's department (``OrgUnit.objects.departments()``: the nearest unit of kind department
+    at or above their team, however deep the tree), or NO_TEAM."""
+    units: dict[str, list[int]] = {}
+    for unit, (_, name) in departments.items():
+        units.setdefault(name, []).append(unit)
+    return Case(
+        *(When(**{f"{person_path}__org_unit_id__in": ids}, then=Value(name)) for name, ids in sorted(units.items())),
+        default=Value(NO_TEAM),
+    )
 
 
 def _active_during(period: Period, prefix: str = "") -> Q:
@@ -483,12 +491,14 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
             f"n_sessions{suffix}": Count("sessions", filter=held & not_disputed),
             f"n_minutes{suffix}": Coalesce(Sum("sessions__duration_minutes", filter=held & confirmed), 0),
         }
+    # Query 4a: every unit's department (org trees are small).
+    departments = OrgUnit.objects.departments()
     # Query 4: pairings, sessions and confirmed minutes by the mentee's department, both periods.
     by_team = {
         row["team"]: row
         for row in Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
-        .values(team=_department("mentee"))
+        .values(team=_department("mentee", departments))
         .annotate(**aggregates)
         .order_by()
     }
@@ -497,7 +507,7 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         row["team"]: row
         for row in Membership.objects.participants()
         .filter(programme=programme)
-        .values(team=_department("person"))
+        .values(team=_department("person", departments))
         .annotate(
             people=Count("person", distinct=True, filter=_joined_by(programme, period.end)),
             people_prev=Count("person", distinct=True, filter=_joined_by(programme, prev.end)),
@@ -534,7 +544,8 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         row_totals=False,
         units={"Confirmed hours": "h"},
         convert={"Confirmed hours": _hours},
-        note="Departments are a team's parent unit. Pairings, sessions and hours count in the mentee's "
+        note="A team counts in the nearest department above it in the organisation. Pairings, sessions and "
+        "hours count in the mentee's "
         "department. The columns measure different things, so a department has no total of its own.",
     )
     totals = {

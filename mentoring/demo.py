@@ -13,7 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.models import Person, Programme
+from programmes.models import OrgUnit, Person, Programme
 
 from .models import MatchProposal, MatchRound, MentorRequest, Pairing
 from .scoring import cohort_load, score_parts
@@ -26,17 +26,17 @@ def demo_start(programme: Programme) -> datetime.date:
     return max(programme.starts_on, months_ago) if programme.starts_on else months_ago
 
 
-def _department(person: Person) -> int | None:
-    unit = person.org_unit
-    return unit.parent_id or unit.pk if unit else None
-
-
 @transaction.atomic
 def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[Person]) -> list[Pairing]:
     """Pair ``mentors[i]`` with the first waiting mentee from another department; leave a few mentees waiting.
 
     The first mentor and mentee (the demo logins) are always paired with each other.
     """
+    departments = OrgUnit.objects.departments()
+
+    def _department(person: Person) -> int | None:
+        return departments[person.org_unit_id][0] if person.org_unit_id in departments else None
+
     waiting = list(mentees)
     plan: list[tuple[Person, Person]] = []
     for i, mentor in enumerate(mentors[:11]):

@@ -11,6 +11,7 @@ largest total, which first-come-first-served (greedy) matching does not.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ from .scoring import (
     Cohort,
     Profile,
     Weights,
+    below_minimum,
     cohort_load,
+    cohort_refresh,
     match_settings_get,
     mentee_rules,
     mentor_rules,
@@ -125,6 +128,7 @@ def match_settings_reset(*, programme: Programme, by: Person) -> MatchSettings:
 
 RULE_WORDS = {
     "chain": ("is in their management chain", "in their management chain"),
+    "reports": ("reports to them, directly or further down", "reporting to them"),
     "paired_before": ("was paired with them before", "paired with them before"),
     "not_ready": ("still needs training and has no override", "still needing training"),
     "oneself": ("is themselves", "themselves"),
@@ -153,6 +157,11 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
     scores, shares = score_matrix(mentors, mentees, cohort.weights)
     column = {m.pk: j for j, m in enumerate(mentors)}
     mentor_rule = [next((b.rule for b in mentor_rules(cohort, m.pk)), None) for m in mentors]
+    # Mentors below each person in the management chain: a mentee never mentored by someone they manage.
+    managed_by: dict[int, list[int]] = {}
+    for m in mentors:
+        for boss in cohort.chain(m.pk):
+            managed_by.setdefault(boss, []).append(m.pk)
     paired_before: dict[int, list[int]] = {}
     for mentor_id, mentee_id in cohort.ended:
         if (mentor_id, mentee_id) not in cohort.overrides:
@@ -167,6 +176,7 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
         for rule, mentor_ids in (
             ("oneself", [mentee.pk]),
             ("chain", cohort.chain(mentee.pk)),
+            ("reports", managed_by.get(mentee.pk, [])),
             ("paired_before", paired_before.get(mentee.pk, [])),
         ):
             for mentor_id in mentor_ids:
@@ -277,34 +287,67 @@ def round_plan(cohort: Cohort) -> Plan:
     return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))
 
 
-@transaction.atomic
-def round_run(*, programme: Programme, by: Person) -> MatchRound:
-    """Run a matching round: a draft with the best proposals and every unmatched mentee with the reason.
-
-    A draft already there is discarded (kept in the history) and replaced.
-    """
-    # One round at a time per programme: a second coordinator waits, then replaces this draft.
-    # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
-    programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
+def _round_may_run(programme: Programme, by: Person) -> None:
     _require_coordinator(programme, by)
     if programme.status not in MATCHING_STATUSES:
         raise ValidationError(
             f"{programme.name} is {programme.get_status_display().lower()}: matching starts when enrolment closes."
         )
+
+
+def round_run(*, programme: Programme, by: Person) -> MatchRound:
+    """Run a matching round: a draft with the best proposals and every unmatched mentee with the reason.
+
+    A draft already there is discarded (kept in the history) and replaced.
+
+    The cohort is read and the assignment computed outside any transaction: on SQLite a transaction holds the
+    whole database's write lock, and everyone else's saves would wait for the whole computation. Only the
+    result is written, in one short transaction (``_round_save``) that checks again what could have changed
+    meanwhile.
+    """
+    _round_may_run(Programme.objects.get(pk=programme.pk), by)
+    cohort = cohort_load(programme=programme)
+    plan = round_plan(cohort)
+    return _round_save(programme=programme, by=by, cohort=cohort, plan=plan)
+
+
+@transaction.atomic
+def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan) -> MatchRound:
+    """Write a computed plan as the programme's draft, re-checking it against the database as it is now.
+
+    A proposal that no longer fits (the mentor's places taken, a person no longer approved or gone, the mentee
+    paired meanwhile) joins the unmatched with the reason; settings changed meanwhile refuse the round.
+    Publishing checks every rule again in any case.
+    """
+    # One round at a time per programme: a second coordinator waits, then replaces this draft.
+    # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
+    programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
+    _round_may_run(programme, by)
+    if Weights.from_settings(match_settings_get(programme=programme)) != plan.weights:
+        raise ValidationError("The matching settings changed while the round ran. Run the round again.")
+    now = cohort_refresh(cohort)
+    proposals, unmatched, taken = [], list(plan.unmatched), Counter()
+    for p in plan.proposals:
+        broken = rules_broken(now, p.mentor.person, p.mentee.person, extra_load=taken[p.mentor.pk])
+        if broken:
+            reason = f"changed while the round ran: {' '.join(b.text for b in broken)}"
+            unmatched.append({"mentee": p.mentee.pk, "name": p.mentee.name, "reason": reason})
+            continue
+        taken[p.mentor.pk] += 1
+        proposals.append(p)
     MatchRound.objects.filter(programme=programme, status=MatchRound.Status.DRAFT).update(
         status=MatchRound.Status.DISCARDED
     )
-    plan = round_plan(cohort_load(programme=programme))
     match_round = MatchRound.objects.create(
         programme=programme,
         run_by=by,
         weights=plan.weights.snapshot(),
-        unmatched=plan.unmatched,
-        total_score=plan.total,
+        unmatched=unmatched,
+        total_score=sum(p.score for p in proposals),
     )
     MatchProposal.objects.bulk_create(
         MatchProposal(round=match_round, mentor=p.mentor.person, mentee=p.mentee.person, score=p.score, parts=p.parts)
-        for p in plan.proposals
+        for p in proposals
     )
     return match_round
 
@@ -356,9 +399,13 @@ def proposal_remove(*, proposal: MatchProposal, by: Person) -> MatchProposal:
 
 
 def round_cohort(match_round: MatchRound) -> tuple[Cohort, Counter[int]]:
-    """The cohort scored with the weights the round used, and the round's live proposals per mentor."""
+    """The cohort scored with the weights the round used (the minimum: the programme's now), and the round's live
+    proposals per mentor."""
     cohort = cohort_load(programme=match_round.programme)
-    cohort.weights = Weights.from_snapshot(match_round.weights, fallback=cohort.weights)
+    # Scored as the round scored them, against the programme's minimum as it is now.
+    cohort.weights = dataclasses.replace(
+        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
+    )
     proposed = Counter(match_round.proposals.filter(removed=False).values_list("mentor_id", flat=True))
     return cohort, proposed
 
@@ -375,7 +422,7 @@ def proposal_swap(*, proposal: MatchProposal, mentor: Person, by: Person) -> Mat
     cohort, proposed = round_cohort(match_round)
     proposed[proposal.mentor_id] -= 1  # this proposal moves away from its old mentor
     broken = rules_broken(cohort, mentor, proposal.mentee, extra_load=proposed[mentor.pk])
-    if broken:
+    if broken := broken or below_minimum(cohort, mentor, proposal.mentee):
         raise ValidationError([f"{mentor} cannot be proposed for {proposal.mentee}:", *(b.text for b in broken)])
     proposal.score, proposal.parts = score_parts(
         cohort.mentors[mentor.pk], cohort.mentees[proposal.mentee_id], cohort.weights
@@ -441,7 +488,7 @@ def pairing_propose(
     mentor_places_lock(programme=programme, mentor_ids=[mentor.pk])
     cohort = cohort_load(programme=programme)
     broken = rules_broken(cohort, mentor, mentee)
-    if broken:
+    if broken := broken or below_minimum(cohort, mentor, mentee):
         raise ValidationError([f"{mentor} cannot be proposed for {mentee}:", *(b.text for b in broken)])
     if score is None:
         score, explanation = score_parts(cohort.mentors[mentor.pk], cohort.mentees[mentee.pk], cohort.weights)
@@ -507,11 +554,15 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
         raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
     mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
     cohort = cohort_load(programme=programme)
+    # Scores as the round computed them, against the programme's minimum as it is now.
+    cohort.weights = dataclasses.replace(
+        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
+    )
     published: Counter[int] = Counter()
     problems = []
     for proposal in proposals:
         broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
-        if broken:
+        if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
             problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
         published[proposal.mentor_id] += 1
     if problems:
@@ -642,7 +693,7 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
     programme's minimum; best first. Empty when the mentee may not be matched now (for instance because they
-    already have a mentor or a proposed pairing). Ten queries, whatever the cohort's size.
+    already have a mentor or a proposed pairing). Eleven queries, whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
     Only ever show a mentee their own suggestions.
@@ -677,6 +728,7 @@ def swap_choices(cohort: Cohort, proposed: Counter[int], proposal: MatchProposal
         if mentor.pk == proposal.mentor_id:
             continue
         broken = rules_broken(cohort, mentor.pk, mentee.pk, extra_load=proposed[mentor.pk])
+        broken = broken or below_minimum(cohort, mentor.pk, mentee.pk)
         score, parts = score_parts(mentor, mentee, cohort.weights)
         free = max(0, mentor.capacity - cohort.load[mentor.pk] - proposed[mentor.pk])
         choices.append(SwapChoice(mentor, score, parts, free, broken))

@@ -3,7 +3,7 @@
 Two layers:
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
-  mentees in a fixed number of queries (ten at most, whatever the cohort's size): profiles with skills, training
+  mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
 - pure functions over what was loaded: ``score_value`` and ``score_parts`` (the score and its parts in
   words) and ``rules_broken`` (the hard rules a pair would break, in words).
@@ -17,12 +17,16 @@ so that it does not count against itself.
 
 A score runs from 0 to 100. Each part is a fraction of its weight (the coordinator's MatchSettings), and the
 weights' sum maps to 100: with weights summing to 80, a part weighing 40 that is fully met gives 50 points.
-Every part is rounded to whole points first and the score is their sum (kept within 0..100), so the words
-always add up to the number shown.
+The score is the exact sum of the parts rounded once (half up); the parts shown in words are rounded to whole
+points with the largest remainder method, so that they always add up to the score shown (e.g. three parts of
+33.4, 33.3 and 33.3 show as +34 +33 +33, not +33 +33 +33 under a score of 100). A score can fall below 0 (no
+shared language is a penalty) and is then shown as it is; a pair below the programme's minimum is never proposed.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
 import math
 from collections import Counter
@@ -33,7 +37,17 @@ from typing import Any
 import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from programmes.models import Application, ApplicationSkill, MeetingMode, Membership, Person, Programme, Role
+from programmes.models import (
+    Application,
+    ApplicationSkill,
+    MeetingMode,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    Role,
+)
+from programmes.models.core import departments_of
 from programmes.selectors import training_readiness
 
 from .models import MatchOverride, MatchSettings, Pairing
@@ -109,11 +123,6 @@ class Weights:
         return tuple(100 * self.parts[part] / total if total else 0.0 for part in PARTS)
 
 
-def _round_half_up(value: float) -> int:
-    # Python's round() sends 2.5 to 2; people expect 3.
-    return math.floor(value + 0.5)
-
-
 # --- Profiles -----------------------------------------------------------------------------------------------
 
 
@@ -136,6 +145,9 @@ class Profile:
     capacity: int = 0  # mentors only
     readiness: str = Readiness.READY
     application_id: int | None = None
+    # The unit's department (``OrgUnit.objects.departments()``; cohort_load passes it); None: from the unit's
+    # parents as loaded.
+    department: int | None = None
     # Copied from the person once: scoring a cohort reads them a hundred thousand times.
     pk: int = field(init=False)
     name: str = field(init=False)
@@ -149,15 +161,27 @@ class Profile:
         self.wanted_total = sum(level for _, level in self.skills.values())
         unit = self.person.org_unit
         self.team_id = unit.pk if unit else None
-        # A team's parent is its department; a unit without a parent is a department of its own.
-        self.department_id = (unit.parent_id or unit.pk) if unit else None
+        self.department_id = (self.department or _department_in_memory(unit)) if unit else None
+
+
+def _department_in_memory(unit: OrgUnit) -> int:
+    """The unit's department from the parents already loaded with it (no query): see ``departments_of``."""
+    units: dict[int, tuple[int | None, str, str]] = {}
+    parent_field = OrgUnit._meta.get_field("parent")
+    while unit is not None and unit.pk not in units:
+        units[unit.pk] = (unit.parent_id, unit.kind, unit.name)
+        unit = unit.parent if unit.parent_id and parent_field.is_cached(unit) else None
+    first = next(iter(units))
+    return departments_of(units)[first][0]
 
 
 def _languages(values: Iterable[Any]) -> dict[str, str]:
     return {str(v).strip().casefold(): str(v).strip() for v in values if str(v).strip()}
 
 
-def profile_from_application(application: Application, *, readiness: str, default_capacity: int) -> Profile:
+def profile_from_application(
+    application: Application, *, readiness: str, default_capacity: int, department: int | None = None
+) -> Profile:
     """A profile from an approved application whose skills (with their skill) are prefetched."""
     return Profile(
         person=application.person,
@@ -169,6 +193,7 @@ def profile_from_application(application: Application, *, readiness: str, defaul
         capacity=(application.capacity or default_capacity) if application.role == Role.MENTOR else 0,
         readiness=readiness,
         application_id=application.pk,
+        department=department,
     )
 
 
@@ -242,17 +267,36 @@ def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float
     )
 
 
-def _points(fraction_values: tuple[float, ...], factors: tuple[float, ...]) -> list[int]:
-    return [_round_half_up(f * k) for f, k in zip(fraction_values, factors, strict=True)]
+# Float sums of parts such as 33.333... can land a hair below a half; this is far below any real difference.
+EPSILON = 1e-9
 
 
-def _clamp(total: int) -> int:
-    return max(0, min(100, total))
+def _exact(fraction_values: tuple[float, ...], factors: tuple[float, ...]) -> list[float]:
+    return [f * k for f, k in zip(fraction_values, factors, strict=True)]
+
+
+def _total(exact: Sequence[float]) -> int:
+    """The score: the exact parts' sum, rounded half up once (never each part on its own, then added)."""
+    return math.floor(sum(exact) + 0.5 + EPSILON)
+
+
+def _points(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
+    """Whole points for each part that add up exactly to ``_total(exact)``: the largest remainder method. Each
+    part is rounded down, then the points still missing go one each to the shown parts with the largest
+    remainders (ties to the earlier part). Parts not shown are worth exactly 0."""
+    floors = [math.floor(x + EPSILON) for x in exact]
+    missing = _total(exact) - sum(floors)
+    order = sorted((i for i in range(len(exact)) if shown[i]), key=lambda i: (-(exact[i] - floors[i]), i))
+    step = 1 if missing > 0 else -1
+    for i in (order if missing > 0 else order[::-1])[: abs(missing)]:
+        floors[i] += step
+    return floors
 
 
 def score_value(mentor: Profile, mentee: Profile, weights: Weights, factors: tuple[float, ...] | None = None) -> int:
-    """The score alone (0..100), without words: the fast path for whole cohorts."""
-    return _clamp(sum(_points(fractions(mentor, mentee, weights), factors or weights.factors)))
+    """The score alone, without words: the fast path for whole cohorts. At most 100; below 0 when a penalty
+    (no shared language) outweighs the rest, and shown as it is."""
+    return _total(_exact(fractions(mentor, mentee, weights), factors or weights.factors))
 
 
 def score_matrix(
@@ -316,11 +360,12 @@ def score_matrix(
 
     readiness = np.array([readiness_fraction(p) for p in mentors])[None, :] * np.ones((n, 1))
 
-    total = np.zeros((n, m), dtype=np.int64)
+    # The exact parts summed in the same order as ``_total``, so that the floats, and the score, are the same.
+    exact = np.zeros((n, m))
     parts = (skills, team, experience, availability, mode, language, readiness)
     for fraction, factor in zip(parts, weights.factors, strict=True):
-        total += np.floor(fraction * factor + 0.5).astype(np.int64)
-    return np.clip(total, 0, 100), shares
+        exact = exact + fraction * factor
+    return np.floor(exact + 0.5 + EPSILON).astype(np.int64), shares
 
 
 # --- The same parts in words -----------------------------------------------------------------------------------
@@ -400,7 +445,9 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
     language"``. Parts the coordinator weighted at zero are left out. The dicts are what MatchProposal.parts,
     Pairing.explanation and MentorRequest.explanation store."""
-    points = _points(fractions(mentor, mentee, weights), weights.factors)
+    exact = _exact(fractions(mentor, mentee, weights), weights.factors)
+    shown = [bool(weights.parts[part]) for part in PARTS]
+    points = _points(exact, shown)
     words = (
         _skills_words(mentor, mentee),
         _team_words(mentor, mentee),
@@ -415,7 +462,7 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         for part, p, w in zip(PARTS, points, words, strict=True)
         if weights.parts[part]
     ]
-    return _clamp(sum(points)), parts
+    return _total(exact), parts
 
 
 # --- The cohort: everything the rules need, loaded once --------------------------------------------------------
@@ -435,6 +482,7 @@ class Cohort:
     mentee_pairing: dict[int, tuple[int, str]]  # mentee id -> (mentor id, status) of their open pairing
     ended: dict[tuple[int, int], datetime.date | None]  # (mentor id, mentee id) -> when a past pairing ended
     overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
+    left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
@@ -469,13 +517,14 @@ def cohort_load(
     settings: MatchSettings | None = None,
     ignore_pairing: Pairing | None = None,
 ) -> Cohort:
-    """Everything matching needs about the programme's approved mentors and mentees: ten queries at most, whatever
-    the cohort's size, once the settings exist.
+    """Everything matching needs about the programme's approved mentors and mentees: eleven queries at most,
+    whatever the cohort's size, once the settings exist.
 
     The settings (one query, two on first use; none when passed), the approved applications of members with
-    their people and teams, their skills, readiness (four), every line-manager link of the organisation, the
-    pairings that count (this programme's open ones and any ended pairing of these mentees), the overrides.
-    (Readiness skips its training-records query when the programme requires no training: nine then.)
+    their people and teams, their skills, readiness (four), the org units (for departments), every line-manager
+    link of the organisation, the pairings that count (this programme's open ones and any ended pairing of these
+    mentees), the overrides. (Readiness skips its training-records query when the programme requires no
+    training: ten then.) People who have left (deactivated, or missing from the HR file) are left out.
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)
@@ -495,10 +544,19 @@ def cohort_load(
             return Readiness.READY
         return Readiness.OVERRIDDEN if r.matchable else Readiness.NOT_READY
 
+    departments = OrgUnit.objects.departments()
     profiles = [
-        profile_from_application(a, readiness=state(a.person_id), default_capacity=programme.default_mentor_capacity)
+        profile_from_application(
+            a,
+            readiness=state(a.person_id),
+            default_capacity=programme.default_mentor_capacity,
+            department=departments[a.person.org_unit_id][0] if a.person.org_unit_id in departments else None,
+        )
         for a in applications
     ]
+    # People who have left (deactivated, or no longer in the HR file) are never matched: not in the cohort at all.
+    left = {p.pk: p.name for p in profiles if not p.person.is_active or p.person.missing_from_hr_since is not None}
+    profiles = [p for p in profiles if p.pk not in left]
     mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
     mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
     managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
@@ -531,6 +589,48 @@ def cohort_load(
         mentee_pairing=mentee_pairing,
         ended=ended,
         overrides=overrides,
+        left=left,
+    )
+
+
+def cohort_refresh(cohort: Cohort) -> Cohort:
+    """The cohort with what changes from one minute to the next read again, in two queries: who is still an
+    approved member and has not left (with the mentors' capacity), and the programme's open pairings (the
+    mentors' load, the mentees already paired). Profiles, chains, readiness and overrides stay as loaded.
+
+    For a round: the long computing runs on the loaded cohort outside any transaction, then its result is
+    checked against this refresh inside the short writing transaction.
+    """
+    programme = cohort.programme
+    member = Membership.objects.filter(programme=programme, person=OuterRef("person"), role=OuterRef("role"))
+    rows = (
+        Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
+        .filter(Exists(member))
+        .values_list("person_id", "role", "capacity", "person__is_active", "person__missing_from_hr_since")
+    )
+    mentors: dict[int, Profile] = {}
+    mentees: dict[int, Profile] = {}
+    left = dict(cohort.left)
+    for person_id, role, capacity, active, missing in rows:
+        known = (cohort.mentors if role == Role.MENTOR else cohort.mentees).get(person_id)
+        if not active or missing is not None:
+            left[person_id] = known.name if known else left.get(person_id, f"Person #{person_id}")
+        elif known is not None:  # approved since the cohort was loaded: not part of this computation
+            if role == Role.MENTOR:
+                known = copy.copy(known)
+                known.capacity = capacity or programme.default_mentor_capacity
+                mentors[person_id] = known
+            else:
+                mentees[person_id] = known
+    load: Counter[int] = Counter()
+    mentee_pairing: dict[int, tuple[int, str]] = {}
+    for mentor_id, mentee_id, status in Pairing.objects.filter(programme=programme, status__in=OPEN).values_list(
+        "mentor_id", "mentee_id", "status"
+    ):
+        load[mentor_id] += 1
+        mentee_pairing[mentee_id] = (mentor_id, status)
+    return dataclasses.replace(
+        cohort, mentors=mentors, mentees=mentees, load=load, mentee_pairing=mentee_pairing, left=left
     )
 
 
@@ -555,6 +655,8 @@ def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -
     """
     mentor_id = mentor if isinstance(mentor, int) else mentor.pk
     profile = cohort.mentors.get(mentor_id)
+    if mentor_id in cohort.left:
+        return [Broken("left", f"{cohort.left[mentor_id]} has left the organisation and cannot be matched.")]
     if profile is None:
         name = mentor if isinstance(mentor, int) else str(mentor)
         return [Broken("not_approved", f"{name} is not an approved mentor of {cohort.programme}.")]
@@ -583,6 +685,8 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
     """Rules about the mentee alone: approved, ready (or overridden), no other open pairing."""
     mentee_id = mentee if isinstance(mentee, int) else mentee.pk
     profile = cohort.mentees.get(mentee_id)
+    if mentee_id in cohort.left:
+        return [Broken("left", f"{cohort.left[mentee_id]} has left the organisation and cannot be matched.")]
     if profile is None:
         name = mentee if isinstance(mentee, int) else str(mentee)
         return [Broken("not_approved", f"{name} is not an approved mentee of {cohort.programme}.")]
@@ -603,7 +707,8 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
 
 
 def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str, mentee_name: str) -> list[Broken]:
-    """Rules about the two together: not oneself, not up the mentee's management chain, not paired before."""
+    """Rules about the two together: not oneself, not in the same management chain (the mentor above the mentee,
+    or the mentee above the mentor, at any level), not paired before."""
     if mentor_id == mentee_id:
         return [Broken("oneself", "Nobody can mentor themselves.")]
     broken = []
@@ -615,6 +720,17 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
             else f"manager {chain.index(mentor_id) + 1} levels up the management chain"
         )
         broken.append(Broken("chain", f"{mentor_name} is {mentee_name}'s {where}."))
+    # Both ways: nobody mentors their own manager, however far up (the mentee would judge their mentor's work).
+    up = cohort.chain(mentor_id)
+    if mentee_id in up:
+        where = (
+            "line manager"
+            if up[0] == mentee_id
+            else f"manager {up.index(mentee_id) + 1} levels up the management chain"
+        )
+        broken.append(
+            Broken("reports", f"{mentee_name} is {mentor_name}'s {where}, so {mentor_name} cannot mentor them.")
+        )
     key = (mentor_id, mentee_id)
     if key in cohort.ended and key not in cohort.overrides:
         ended_on = cohort.ended[key]
@@ -630,7 +746,8 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
 
 
 def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, extra_load: int = 0) -> list[Broken]:
-    """Every hard rule the pair would break, given the loaded cohort; empty when they may be paired."""
+    """Every hard rule the pair would break, given the loaded cohort; empty when they may be paired. (Proposing
+    also needs the score at the minimum: ``below_minimum``.)"""
     mentor_id = mentor if isinstance(mentor, int) else mentor.pk
     mentee_id = mentee if isinstance(mentee, int) else mentee.pk
     if mentor_id == mentee_id:
@@ -644,12 +761,30 @@ def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, 
     ]
 
 
+def below_minimum(cohort: Cohort, mentor: Person | int, mentee: Person | int) -> list[Broken]:
+    """The pair's score (with the cohort's weights) when it is below the programme's minimum: such a pair is never
+    proposed, by a round, by hand or from a request. Empty when it is not, or either is not in the cohort."""
+    mentor_p = cohort.mentors.get(mentor if isinstance(mentor, int) else mentor.pk)
+    mentee_p = cohort.mentees.get(mentee if isinstance(mentee, int) else mentee.pk)
+    if mentor_p is None or mentee_p is None:
+        return []
+    score, minimum = score_value(mentor_p, mentee_p, cohort.weights), cohort.weights.min_score
+    if score >= minimum:
+        return []
+    return [
+        Broken(
+            "below_minimum",
+            f"{mentor_p.name} and {mentee_p.name} score {score}, below the programme's minimum of {minimum}.",
+        )
+    ]
+
+
 def pair_rules_broken(
     *, programme: Programme, mentor: Person, mentee: Person, ignore_pairing: Pairing | None = None
 ) -> list[str]:
     """The hard rules pairing ``mentor`` with ``mentee`` in ``programme`` would break, in words; [] when none.
 
-    Loads the cohort (ten queries). Call it inside your writing transaction after
+    Loads the cohort (eleven queries). Call it inside your writing transaction after
     ``mentoring.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
     """
     cohort = cohort_load(programme=programme, ignore_pairing=ignore_pairing)

@@ -45,7 +45,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so every mentee is shown.")
-    # Queries: the settings and the cohort (ten in all), the draft round with who ran it and its proposal count.
+    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
     cohort = cohort_load(programme=programme)
     mentees = services.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
     page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -138,16 +138,11 @@ def matching_swap(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         mentor = cohort.mentors[form.cleaned_data["mentor"]].person
         try:
-            swapped = services.proposal_swap(proposal=proposal, mentor=mentor, by=request.user)
+            services.proposal_swap(proposal=proposal, mentor=mentor, by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"{mentor} is now proposed for {proposal.mentee}.")
-            minimum = proposal.round.weights.get("min_score", 0)
-            if swapped.score < minimum:
-                messages.warning(
-                    request, f"Their score, {swapped.score}, is below the round's minimum of {minimum}: your call."
-                )
             return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
     context = {
         "programme": programme,

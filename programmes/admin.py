@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme
 from .services.credentials import person_notify_credentials_changed
+from .services.leavers import person_deactivate
 
 
 @admin.register(OrgUnit)
@@ -60,6 +61,9 @@ class PersonAdmin(UserAdmin):
     # --- login protection (issue 8) ---
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Someone who left: never matched again, open applications withdrawn, coordinators told.
+            person_deactivate(person=obj, by=request.user)
         old_email = form.initial.get("email", "")
         if change and "email" in form.changed_data and old_email:
             # To the old address: if the account was taken over, its owner hears of it there.

@@ -179,11 +179,14 @@ def test_a_part_weighted_zero_is_left_out_of_the_words():
     assert [p["part"] for p in parts] == ["skills", "different_team", "experience_gap", "availability", "meeting_mode"]
 
 
-def test_a_score_never_goes_below_zero():
+def test_a_negative_score_is_shown_as_it_is_and_its_words_add_up_to_it():
     lonely = profile(2, skills={NEGOTIATION: 2}, unit=PLATFORM, grade=5, slots=("fri-pm",), mode="video")
     mismatch = mentor(unit=PLATFORM, grade=1, mode="in_person", languages=("German",), readiness=Readiness.NOT_READY)
-    assert score_value(mismatch, lonely, DEFAULTS) == 0
-    assert score_parts(mismatch, lonely, DEFAULTS)[0] == 0
+    assert score_value(mismatch, lonely, DEFAULTS) == -10
+    score, parts = score_parts(mismatch, lonely, DEFAULTS)
+    assert score == -10
+    assert "-10 no shared language" in [p["text"] for p in parts]
+    assert sum(p["points"] for p in parts) == -10
 
 
 def test_the_cohort_matrix_gives_exactly_the_one_by_one_scores():
@@ -398,7 +401,7 @@ def test_the_cohort_loads_in_a_fixed_number_of_queries(django_assert_num_queries
     MembershipFactory(programme=cohort_programme, role=Role.COORDINATOR)
     cohort_load(programme=cohort_programme)  # settings created on first use
     # settings, applications with people and teams, their skills, readiness (memberships, requirements,
-    # records, overrides), line-manager links, pairings, match overrides
-    with django_assert_num_queries(10):
+    # records, overrides), the org units (departments), line-manager links, pairings, match overrides
+    with django_assert_num_queries(11):
         cohort = cohort_load(programme=cohort_programme)
     assert len(cohort.mentors) + len(cohort.mentees) == size

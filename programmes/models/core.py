@@ -29,9 +29,40 @@ class OrgUnitQuerySet(models.QuerySet):
                 todo.extend(children.get(unit, []))
         return found
 
+    def departments(self) -> dict[int, tuple[int, str]]:
+        """Every unit's department as (id, name), one query: see ``departments_of``."""
+        return departments_of(
+            {pk: (parent, kind, name) for pk, parent, kind, name in self.values_list("pk", "parent_id", "kind", "name")}
+        )
+
+
+def departments_of(units: dict[int, tuple[int | None, str, str]]) -> dict[int, tuple[int, str]]:
+    """unit id -> its department's (id, name), from unit id -> (parent id, kind, name).
+
+    The organisation says which units are departments with their kind: a unit's department is the nearest unit
+    of kind "department" at or above it, however deep the tree (Finance > Tax > VAT: VAT is in Finance). A
+    unit with no department at or above it belongs to the top of its tree. A broken tree (a cycle) cannot hang.
+    """
+    found: dict[int, tuple[int, str]] = {}
+    for pk in units:
+        unit, top, seen = pk, pk, set()
+        department = None
+        while unit is not None and unit in units and unit not in seen:
+            seen.add(unit)
+            parent, kind, _ = units[unit]
+            if kind == OrgUnit.Kind.DEPARTMENT:
+                department = unit
+                break
+            top, unit = unit, parent
+        department = department if department is not None else top
+        found[pk] = (department, units[department][2])
+    return found
+
 
 class OrgUnit(models.Model):
-    """A department or a team; teams sit inside departments (a tree of any depth is allowed)."""
+    """A department or a team; teams sit inside departments (a tree of any depth is allowed). A unit's
+    department, wherever it is used (matching, reports), is the nearest unit of kind department at or above it
+    (``departments_of``)."""
 
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Department"

@@ -21,10 +21,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import OrgUnit, PeopleImport, Person
+from .leavers import leavers_applications_withdraw
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -467,71 +468,120 @@ def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
     return people_import
 
 
+def _applicable(people_import: PeopleImport) -> None:
+    if people_import.status == PeopleImport.Status.APPLIED:
+        raise ValidationError("This import has already been applied; a preview can be applied once.")
+    if people_import.status == PeopleImport.Status.DISCARDED:
+        raise ValidationError("This import was discarded. Upload the file again to import it.")
+
+
 def _lock(people_import: PeopleImport) -> PeopleImport:
     locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
-    if locked.status == PeopleImport.Status.APPLIED:
-        raise ValidationError("This import has already been applied; a preview can be applied once.")
-    if locked.status == PeopleImport.Status.DISCARDED:
-        raise ValidationError("This import was discarded. Upload the file again to import it.")
+    _applicable(locked)
     return locked
 
 
-@transaction.atomic
-def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImport:
-    """Apply a preview in one transaction: create, update, set line managers, flag who left the file.
+@dataclass
+class _Prepared:
+    """An import checked and made ready to write: everything slow is done before the writing transaction."""
 
-    The file is checked again against the database as it is now; if any row has an error, or the outcome
-    would differ from what the preview showed, nothing is written and a ``ValidationError`` says why.
+    org: _Organisation
+    plan: _Plan
+    new_people: list[Person]
+    updates: dict[tuple[str, ...], list[list[Any]]]  # columns changed -> [values in the database's form + pk]
+    password: str  # the hash every new person gets (see below); "" when nobody is created
+
+
+def _prepare(people_import: PeopleImport, by: Person, *, password: str = "") -> _Prepared:
+    """Check the file again against the database as it is now, and build the rows to write.
+
+    Raises ``ValidationError`` (nothing written) when any row has an error, or the outcome would differ from
+    what the preview showed.
     """
-    locked = _lock(people_import)
-    columns = locked.summary.get("columns", [])
-    raw_rows = [{"line": row["line"], "values": row["values"]} for row in locked.rows]
+    columns = people_import.summary.get("columns", [])
+    raw_rows = [{"line": row["line"], "values": row["values"]} for row in people_import.rows]
     if not raw_rows:
         raise ValidationError("This import has no people in it.")
     org = _Organisation.load()
     rows, summary, plan = _evaluate(columns, raw_rows, org, by)
-    if locked.summary.get("error"):
+    if people_import.summary.get("error"):
         raise ValidationError(
-            f"{locked.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file and "
-            "upload it again."
+            f"{people_import.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file "
+            "and upload it again."
         )
     if summary["error"]:
         raise ValidationError(
             f"People or teams in Tandem changed since this preview and {summary['error']} row(s) no longer fit "
             "(for example a manager or a team that is gone). Nothing was imported; upload the file again."
         )
-    if rows != locked.rows or {**summary, "ignored_columns": locked.summary.get("ignored_columns")} != locked.summary:
+    expected = {**summary, "ignored_columns": people_import.summary.get("ignored_columns")}
+    if rows != people_import.rows or expected != people_import.summary:
         raise ValidationError(
             "People in Tandem changed since this preview, so it no longer shows what applying would do. Nothing "
             "was imported; upload the file again for a fresh preview."
         )
-    now = timezone.now()
-
     # Each object's fields are checked, but not Person.clean(): it walks one person's management chain in the
     # database, which is half-written during a batch. The whole chain was checked above, file and database.
     new_people = []
-    batch_password = make_password(secrets.token_urlsafe(32)) if plan.creates else ""
+    # A random password nobody knows: they set their own through "Forgot your password?" (Django's reset form
+    # skips accounts whose password is unusable, so it must be a real one). Hashed once for the whole batch:
+    # hashing is slow on purpose, and 10,000 hashes would take an hour.
+    password = password or (make_password(secrets.token_urlsafe(32)) if plan.creates else "")
     for values in plan.creates:
         person = Person(**values)
-        # A random password nobody knows: they set their own through "Forgot your password?" (Django's reset
-        # form skips accounts whose password is unusable, so it must be a real one). Hashed once for the whole
-        # batch: hashing is slow on purpose, and 10,000 hashes would take an hour.
-        person.password = batch_password
+        person.password = password
         person.clean_fields(exclude=["line_manager"])
         new_people.append(person)
-    Person.objects.bulk_create(new_people, batch_size=BATCH)
-
     people = Person.objects.in_bulk(list(plan.updates))
-    changed_fields: set[str] = set()
+    updates: dict[tuple[str, ...], list[list[Any]]] = {}
     for pk, fields in plan.updates.items():
         person = people[pk]
         for name, value in fields.items():
             setattr(person, name, value)
         person.clean_fields(exclude=["password", "line_manager"])
-        changed_fields.update(fields)
-    if changed_fields:
-        names = sorted("org_unit" if name == "org_unit_id" else name for name in changed_fields)
-        Person.objects.bulk_update(people.values(), names, batch_size=BATCH)
+        model_fields = sorted(Person._meta.get_field(name.removesuffix("_id")) for name in fields)
+        updates.setdefault(tuple(f.column for f in model_fields), []).append(
+            [f.get_db_prep_save(getattr(person, f.attname), connection) for f in model_fields] + [pk]
+        )
+    return _Prepared(org, plan, new_people, updates, password)
+
+
+def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImport:
+    """Apply a preview all or nothing: create, update, set line managers, flag who left the file (and withdraw
+    their open applications, telling the coordinators).
+
+    The file is checked again against the database as it is now; if any row has an error, or the outcome
+    would differ from what the preview showed, nothing is written and a ``ValidationError`` says why.
+
+    The checking (thousands of rows) and the password hashing run outside any transaction: on SQLite a
+    transaction holds the whole database's write lock, and everyone else's saves would wait for all of it. The
+    writes run in one short transaction (``_import_write``), which checks again that nothing changed meanwhile.
+    """
+    now = timezone.now()  # when it was asked for: the time people are flagged and the import is applied
+    current = PeopleImport.objects.get(pk=people_import.pk)
+    _applicable(current)
+    return _import_write(people_import=current, by=by, prepared=_prepare(current, by), now=now)
+
+
+@transaction.atomic
+def _import_write(
+    *, people_import: PeopleImport, by: Person, prepared: _Prepared, now: datetime.datetime
+) -> PeopleImport:
+    locked = _lock(people_import)
+    if _Organisation.load() != prepared.org:
+        # Someone changed people or teams while the file was checked: check it again, now under the lock (rare).
+        prepared = _prepare(locked, by, password=prepared.password)
+    org, plan = prepared.org, prepared.plan
+    Person.objects.bulk_create(prepared.new_people, batch_size=BATCH)
+    # One statement run many times per set of columns changed: bulk_update's CASE takes seconds on SQLite
+    # for a few thousand people, all of it holding the write lock.
+    table, quote = Person._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for columns, params in prepared.updates.items():
+            assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {assignments} WHERE {quote(Person._meta.pk.column)} = %s", params
+            )
 
     # Second pass: every manager now exists, including those created from later lines of the same file.
     # One UPDATE per manager and batch: a team's reports move together, and bulk_update's CASE is slow.
@@ -550,6 +600,8 @@ def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImp
         Person.objects.filter(
             pk__in=plan.flag[start : start + BATCH], missing_from_hr_since__isnull=True, is_staff=False
         ).update(missing_from_hr_since=now)
+    # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
+    leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
 
     locked.status = PeopleImport.Status.APPLIED
     locked.applied_at = now
