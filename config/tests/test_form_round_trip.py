@@ -123,6 +123,7 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("send_test_email", "send_test_email"): "sends an email",
     ("programmes:team", "programmes:application_endorse"): DECIDES,
     ("programmes:team", "programmes:allocation_decide"): DECIDES,
+    ("programmes:applications", "programmes:applications_decide"): DECIDES,
     ("programmes:detail", "programmes:transition"): DECIDES,
     ("programmes:create", "programmes:create"): CREATES,
     ("programmes:settings", "programmes:member_add"): CREATES,
