@@ -208,9 +208,9 @@ def test_proposals_waiting_cost_the_same_queries_whatever_their_number(
     for _ in range(n):
         ProposedPairingFactory(programme=programme)
     client.force_login(coordinator)
-    # session, user, programme, my roles; state counts; page count; page of pairings; open alerts;
-    # proposals waiting: their count, the oldest 50 with both people; areas.
-    with django_assert_num_queries(11):
+    # session, user, programme, my roles; state counts; page count; page of pairings; unresolved alerts, their
+    # open and acknowledged counts; proposals waiting: their count, the oldest 50 with both people; areas.
+    with django_assert_num_queries(12):
         response = client.get(reverse("mentoring:relationships", args=[programme.pk]))
     assert response.context["waiting"].count == n
     # The overview: its own 11 queries (programmes.tests.test_pages) and the same two for the proposals.
