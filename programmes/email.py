@@ -56,11 +56,17 @@ def payload_to_message(payload: dict[str, Any], *, connection: Any = None) -> Em
 
 class CeleryEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from .services.core import email_record_failure, email_unbuildable
         from .tasks import send_email_message  # the task module imports Django models
 
         count = 0
         for message in email_messages:
             if not message.recipients():
+                continue
+            # A message that cannot be built (a line break in its subject) would fail in the worker on every
+            # try: record it for the administrators now, and send the rest (issue 13, point 19).
+            if problem := email_unbuildable(message):
+                email_record_failure(subject=message.subject, recipients=message.recipients(), error=problem)
                 continue
             send_email_message.delay_on_commit(message_to_payload(message))
             count += 1

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..single_line import SingleLineCharField
 from .core import Person, Programme, Role
 
 
@@ -20,7 +21,7 @@ class Course(models.Model):
         COURSE = "course", "Off-the-job course"
         QUALIFICATION = "qualification", "Qualification"
 
-    title = models.CharField(max_length=150, unique=True)
+    title = SingleLineCharField(max_length=150, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     provider = models.CharField(max_length=150, blank=True)
     is_external = models.BooleanField("external provider", default=False)
