@@ -23,7 +23,7 @@ class Course(models.Model):
 
     title = SingleLineCharField(max_length=150, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    provider = models.CharField(max_length=150, blank=True)
+    provider = SingleLineCharField(max_length=150, blank=True)
     is_external = models.BooleanField("external provider", default=False)
     hours = models.DecimalField(
         max_digits=5, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0), MaxValueValidator(999)]
@@ -34,7 +34,7 @@ class Course(models.Model):
         help_text="Empty when completing it once is enough.",
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    qualification = models.CharField("qualification it leads to", max_length=150, blank=True)
+    qualification = SingleLineCharField("qualification it leads to", max_length=150, blank=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 

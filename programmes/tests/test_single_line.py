@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from programmes.models import EmailFailure
-from programmes.single_line import single_line
+from programmes.single_line import LINE_BREAKS, single_line
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,50 @@ def test_administrators_see_the_emails_that_could_not_be_sent(client, cast):
     assert "emails that could not be sent" in client.get(reverse("admin:index")).content.decode().lower()
     client.force_login(cast["coordinator"])
     assert client.get(reverse("admin:programmes_emailfailure_changelist")).status_code == 302  # to the admin login
+
+
+def one_line_inputs() -> list[tuple[str, str, object]]:
+    """(form, field, form field) for every text field any of Tandem's forms renders as a one-line input."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    modules = []
+    for package in ("programmes.forms", "mentoring", "evaluation"):
+        root = importlib.import_module(package)
+        for info in pkgutil.iter_modules(root.__path__):
+            if package == "programmes.forms" or info.name.startswith("forms"):
+                modules.append(importlib.import_module(f"{package}.{info.name}"))
+    modules.append(importlib.import_module("programmes.forms"))
+    found = {}
+    for module in modules:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, forms.BaseForm) or not cls.__module__.startswith(
+                ("programmes", "mentoring", "evaluation")
+            ):
+                continue
+            for name, field in cls.base_fields.items():
+                widget = field.widget
+                one_line = isinstance(widget, forms.TextInput | forms.EmailInput | forms.URLInput | forms.SearchInput)
+                if isinstance(field, forms.CharField) and one_line and not isinstance(widget, forms.PasswordInput):
+                    found[(cls.__qualname__, name)] = field
+    return [(form, name, field) for (form, name), field in sorted(found.items())]
+
+
+def test_every_one_line_input_of_every_form_takes_no_line_break():
+    """Every CharField a form renders as a one-line input collapses a line break (or refuses the value)."""
+    inputs = one_line_inputs()
+    assert len(inputs) > 20, "the walk should find the forms' one-line inputs"
+    kept = []
+    for form, name, field in inputs:
+        for line_break in BREAKS:
+            try:
+                cleaned = field.clean(f"Speak up{line_break}in meetings")
+            except ValidationError:
+                continue  # refused (an email field, a choice): no line break gets through
+            if isinstance(cleaned, str) and LINE_BREAKS.search(cleaned):
+                kept.append(f"{form}.{name} keeps {line_break!r}")
+                break
+    assert not kept, "\n".join(kept)
