@@ -42,7 +42,9 @@ def url_with(route: str, kwargs: dict, name: str, value: object) -> str:
 
 
 def id_parameters(pattern: URLPattern) -> list[str]:
-    return [name for name, converter in pattern.pattern.converters.items() if isinstance(converter, IdConverter)]
+    """The numeric parameters (<id:...>, and <int:...> should one come back)."""
+    numeric = (IdConverter, IntConverter)
+    return [name for name, converter in pattern.pattern.converters.items() if isinstance(converter, numeric)]
 
 
 def test_every_id_in_a_url_pattern_is_bounded_to_a_database_id():

@@ -114,3 +114,13 @@ def test_a_real_server_answers_a_login_form_in_another_charset_with_tandems_400_
     )
     assert status == 400, html[:300]
     assert "didn't make sense" in html or TANDEM_400 in html
+
+
+def test_a_form_with_more_fields_than_django_reads_is_tandems_400_page(cast, settings):
+    client = browser_client(cast["mentee"])
+    url = reverse("mentoring:goal_create", kwargs={"pk": cast["pairing"].pk})
+    token = token_in(client.get(url).content.decode())
+    fields = "&".join(f"f{i}=x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    body = f"csrfmiddlewaretoken={token}&title=Speak+up&{fields}".encode()
+    response = client.generic("POST", url, body, content_type="application/x-www-form-urlencoded")
+    assert is_tandem_400(response), (response.status_code, response.content[:300])
