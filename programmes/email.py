@@ -13,6 +13,8 @@ from typing import Any
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 
+from .single_line import single_line
+
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
     """A JSON-safe copy of a message, to travel through the broker."""
@@ -63,8 +65,11 @@ class CeleryEmailBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            # A message that cannot be built (a line break in its subject) would fail in the worker on every
-            # try: record it for the administrators now, and send the rest (issue 13, point 19).
+            # A subject is one line (Django's password reset does the same): a name saved with a line break
+            # before one-line fields refused them still reaches people (issue 13, point 19).
+            message.subject = single_line(str(message.subject))
+            # A message that still cannot be built (a line break in another header, an address Django cannot
+            # encode) would fail in the worker on every try: record it for the administrators now, send the rest.
             if problem := email_unbuildable(message):
                 email_record_failure(subject=message.subject, recipients=message.recipients(), error=problem)
                 continue

@@ -101,16 +101,27 @@ def through_celery(settings):
     settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def test_an_email_with_a_line_break_in_its_subject_is_recorded_as_failed_not_lost(
+def test_an_email_whose_subject_has_a_line_break_is_sent_with_a_one_line_subject(
+    through_celery, django_capture_on_commit_callbacks
+):
+    """A title saved before one-line fields refused line breaks: the email still reaches the person."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("New goal: Speak up\nin meetings", "Body", None, ["mia@example.org"])
+    assert [m.subject for m in mail.outbox] == ["New goal: Speak up in meetings"]
+    assert not EmailFailure.objects.exists()
+
+
+def test_an_email_that_cannot_be_built_is_recorded_as_failed_and_the_others_still_go(
     through_celery, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        send_mail("New goal: Speak up\nin meetings", "Body", None, ["mia@example.org"])
+        mail.EmailMessage(
+            "New goal", "Body", None, ["mia@example.org"], headers={"X-Goal": "Speak up\nBcc: x@y.z"}
+        ).send()
         send_mail("New goal: Listen", "Body", None, ["mia@example.org"])
     assert [m.subject for m in mail.outbox] == ["New goal: Listen"]  # the other email still goes
     failure = EmailFailure.objects.get()
-    assert failure.recipients == "mia@example.org"
-    assert "Speak up" in failure.subject and "in meetings" in failure.subject
+    assert (failure.subject, failure.recipients) == ("New goal", "mia@example.org")
     assert "BadHeaderError" in failure.error
 
 
