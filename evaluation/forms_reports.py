@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from programmes.single_line import SingleLineFormField
+
 from .models import Report, ReportComment, ReportDecision
 from .reporting import Period, quarter_from_key, recent_quarters
 
@@ -12,7 +14,7 @@ from .reporting import Period, quarter_from_key, recent_quarters
 class ReportCreateForm(forms.Form):
     QUARTER, CUSTOM = "quarter", "custom"
 
-    title = forms.CharField(
+    title = SingleLineFormField(
         max_length=200, required=False, help_text="Leave empty for a title such as “Q1 2026 report”."
     )
     period_kind = forms.ChoiceField(

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from programmes.single_line import SingleLineFormField
+
 from .models import Question, SurveyRound
 from .surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
 
@@ -16,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SurveyForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineFormField(max_length=200)
     description = forms.CharField(
         required=False,
         max_length=2000,
@@ -31,7 +33,7 @@ class SurveyForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Question", max_length=300)
+    text = SingleLineFormField(label="Question", max_length=300)
     kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices)
     choices = forms.CharField(
         label="Options",
@@ -64,7 +66,7 @@ class QuestionForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="What people see, e.g. “Programme feedback: mid-point”.")
+    title = SingleLineFormField(max_length=200, help_text="What people see, e.g. “Programme feedback: mid-point”.")
     audience = forms.ChoiceField(label="Who is asked", choices=SurveyRound.Audience.choices)
     opens_on = forms.DateField(label="Opens on", widget=DATE, help_text="Everyone asked is told on this day.")
     closes_on = forms.DateField(label="Closes on", widget=DATE, help_text="A reminder goes a few days before.")

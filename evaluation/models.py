@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentoring.models import Alert, Pairing
 from programmes.models import OrgUnit, Person, Programme
+from programmes.single_line import SingleLineCharField
 
 # --- Interventions ----------------------------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class Survey(models.Model):
 
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CUSTOM)
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     anonymous = models.BooleanField(
         default=False, help_text="Answers are stored without any link to the person that a coordinator can read."
@@ -161,7 +162,7 @@ class SurveyRound(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="rounds")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_rounds")
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARTICIPANTS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     opens_on = models.DateField(default=timezone.localdate)
@@ -269,7 +270,7 @@ class Report(models.Model):
         PUBLISHED = "published", "Published"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

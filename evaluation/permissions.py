@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from config.ids import id_or_404
 from mentoring.models import Alert, Pairing
 from programmes.models import Membership, Person, Programme, Role
 from programmes.permissions import get_participant_for, get_programme_for
@@ -20,10 +20,7 @@ from .models import Intervention, Question, Report, Survey, SurveyInvitation, Su
 
 
 def _int_or_404(value: object) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise Http404("No such object.") from None
+    return id_or_404(value)  # issue 13, point 17: 2**63 or more is a 404, not an OverflowError on SQLite
 
 
 def get_intervention_for(programme: Programme, pk: int) -> Intervention:

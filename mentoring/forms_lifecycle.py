@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from programmes.single_line import SingleLineFormField
+
 from .lifecycle import REFLECTION_MAX_CHARS
 from .models import Pairing
 
@@ -18,7 +20,7 @@ class DeclineForm(forms.Form):
 
 
 class PauseForm(forms.Form):
-    reason = forms.CharField(
+    reason = SingleLineFormField(
         label="Why pause?",
         max_length=300,
         help_text="A few words, e.g. “parental leave” or “project deadline”. The pair and the coordinators see it.",

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django import forms
 
+from programmes.single_line import SingleLineFormField
+
 from .matching import SETTINGS_FIELDS
 from .models import MatchSettings
 from .scoring import Profile
@@ -52,7 +54,7 @@ class MatchSettingsForm(forms.ModelForm):
 
 class CohortFilterForm(forms.Form):
     unmatched = forms.BooleanField(label="Only mentees without a mentor", required=False)
-    name = forms.CharField(label="Mentee's name", required=False, max_length=100)
+    name = SingleLineFormField(label="Mentee's name", required=False, max_length=100)
 
 
 class SwapForm(forms.Form):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Membership, Person, Programme, Role
+from programmes.single_line import SingleLineCharField
 
 
 class PairingQuerySet(models.QuerySet):
@@ -353,7 +354,7 @@ class Goal(models.Model):
         DROPPED = "dropped", "Dropped"
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     success = models.TextField("what success looks like", blank=True, max_length=2000)
     target_on = models.DateField("target date", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from .models import AuditEvent, Membership, OrgUnit, Person, Programme
+from .models import AuditEvent, EmailFailure, Membership, OrgUnit, Person, Programme
 from .services.credentials import person_notify_credentials_changed
 from .services.leavers import person_deactivate
 
@@ -146,3 +146,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 # --- end of audit log ---
+
+
+# --- emails that could not be sent (issue 13, point 19): read-only; subject, recipients and reason, no body ---
+@admin.register(EmailFailure)
+class EmailFailureAdmin(admin.ModelAdmin):
+    list_display = ["at", "subject", "recipients", "error"]
+    list_filter = ["at"]
+    search_fields = ["subject", "recipients"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- end of emails that could not be sent ---

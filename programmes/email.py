@@ -13,6 +13,8 @@ from typing import Any
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 
+from .single_line import single_line
+
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
     """A JSON-safe copy of a message, to travel through the broker."""
@@ -56,11 +58,20 @@ def payload_to_message(payload: dict[str, Any], *, connection: Any = None) -> Em
 
 class CeleryEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from .services.core import email_record_failure, email_unbuildable
         from .tasks import send_email_message  # the task module imports Django models
 
         count = 0
         for message in email_messages:
             if not message.recipients():
+                continue
+            # A subject is one line (Django's password reset does the same): a name saved with a line break
+            # before one-line fields refused them still reaches people (issue 13, point 19).
+            message.subject = single_line(str(message.subject))
+            # A message that still cannot be built (a line break in another header, an address Django cannot
+            # encode) would fail in the worker on every try: record it for the administrators now, send the rest.
+            if problem := email_unbuildable(message):
+                email_record_failure(subject=message.subject, recipients=message.recipients(), error=problem)
                 continue
             send_email_message.delay_on_commit(message_to_payload(message))
             count += 1

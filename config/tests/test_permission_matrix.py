@@ -803,4 +803,6 @@ def test_admin_registers_no_model_outside_the_known_list():
         # --- audit log (issue 8): read-only; summaries never carry private content ---
         "programmes.auditevent",
         # --- end of audit log ---
+        # Emails that could not be sent (issue 13, point 19): subject, recipients and reason; never a body.
+        "programmes.emailfailure",
     }

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from ..models import BudgetLine, Course, Membership, Person, Programme
 from ..services.budget import KNOWN_CURRENCIES, currency_validate
+from ..single_line import SingleLineFormField
 from .widgets import MonthInput
 
 
@@ -16,7 +17,7 @@ def line_label(line: BudgetLine) -> str:
 
 class BudgetLineForm(forms.Form):
     category = forms.ChoiceField(choices=BudgetLine.Category.choices)
-    description = forms.CharField(
+    description = SingleLineFormField(
         required=False, max_length=200, help_text="Optional, e.g. “Mentor training, spring cohort”."
     )
     planned_amount = forms.DecimalField(
@@ -39,7 +40,7 @@ class SpendForm(forms.Form):
     line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label="Budget line", empty_label="Choose a line")
     spent_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}))
-    description = forms.CharField(max_length=200, help_text="What the money paid for, e.g. “Venue hire, kick-off”.")
+    description = SingleLineFormField(max_length=200, help_text="What the money paid for, e.g. “Venue hire, kick-off”.")
     course = forms.ModelChoiceField(
         queryset=Course.objects.filter(is_active=True).order_by("title"), required=False, empty_label="No course"
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from ..models import OrgUnit, Role
+from ..single_line import SingleLineFormField
 
 
 class TestEmailForm(forms.Form):
@@ -22,4 +23,4 @@ class MemberFilterForm(forms.Form):
         required=False,
         label="Training",
     )
-    q = forms.CharField(label="Name or email", required=False, max_length=100)
+    q = SingleLineFormField(label="Name or email", required=False, max_length=100)

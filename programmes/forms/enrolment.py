@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from ..models import Application, Person, Programme, Role, Skill
 from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
 from ..services.enrolment import SkillChoice
+from ..single_line import SingleLineFormField
 from ..terms import TERMS
 
 SKILL_ROWS = 5
@@ -36,7 +37,7 @@ class ApplicationForm(forms.Form):
         choices=AVAILABILITY_SLOTS,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    languages = forms.CharField(
+    languages = SingleLineFormField(
         label="Languages you can meet in", max_length=200, help_text="Separate them with commas, e.g. English, Finnish."
     )
     capacity = forms.IntegerField(
@@ -243,7 +244,7 @@ class MemberAddForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Question", max_length=300)
+    text = SingleLineFormField(label="Question", max_length=300)
     for_role = forms.ChoiceField(
         label="Ask",
         choices=[("", "Everyone"), (Role.MENTOR, "Mentors only"), (Role.MENTEE, "Mentees only")],
@@ -253,8 +254,8 @@ class QuestionForm(forms.Form):
 
 
 class SkillForm(forms.Form):
-    name = forms.CharField(max_length=80)
-    description = forms.CharField(max_length=200, required=False)
+    name = SingleLineFormField(max_length=80)
+    description = SingleLineFormField(max_length=200, required=False)
 
 
 class SkillMergeForm(forms.Form):

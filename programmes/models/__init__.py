@@ -14,6 +14,7 @@ from .core import (
     ProgrammeQuerySet,
     Role,
 )
+from .email import EmailFailure
 from .enrolment import (
     Application,
     ApplicationAnswer,
@@ -35,6 +36,7 @@ __all__ = [
     "ApplicationSkill",
     "BudgetLine",
     "Course",
+    "EmailFailure",
     "EnrolmentQuestion",
     "MeetingMode",
     "Membership",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..single_line import SingleLineCharField
 from .core import Person, Programme
 from .training import Course
 
@@ -21,7 +22,7 @@ class BudgetLine(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(max_length=20, choices=Category.choices)
-    description = models.CharField(max_length=200, blank=True)
+    description = SingleLineCharField(max_length=200, blank=True)
     planned_amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code, e.g. EUR or GBP.")
 
@@ -40,7 +41,7 @@ class Spend(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="spends")
     spent_on = models.DateField()
     amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    description = models.CharField(max_length=200)
+    description = SingleLineCharField(max_length=200)
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="spends")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="spends")
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")

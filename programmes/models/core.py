@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ..single_line import SingleLineCharField
+
 
 class OrgUnitQuerySet(models.QuerySet):
     def subtree_ids(self, root: OrgUnit) -> set[int]:
@@ -68,7 +70,7 @@ class OrgUnit(models.Model):
         DEPARTMENT = "department", "Department"
         TEAM = "team", "Team"
 
-    name = models.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
@@ -135,8 +137,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """Anyone who logs in: participants, coordinators, line managers, committee members, administrators."""
 
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(max_length=150)
-    job_title = models.CharField(max_length=150, blank=True)
+    display_name = SingleLineCharField(max_length=150)
+    job_title = SingleLineCharField(max_length=150, blank=True)
     grade = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Grade or level, higher is more senior (used for the experience gap)."
     )
@@ -239,7 +241,7 @@ class Programme(models.Model):
         CLOSING = "closing", "Closing"
         CLOSED = "closed", "Closed"
 
-    name = models.CharField(max_length=150, unique=True)
+    name = SingleLineCharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
     goals = models.TextField(blank=True, help_text="What the programme wants to achieve, in a few lines.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ..single_line import SingleLineCharField
 from .core import Membership, Person, Programme, Role
 
 
@@ -25,7 +26,7 @@ class Skill(models.Model):
     with ``merged_into`` set, so that typing the old name still finds the right skill.
     """
 
-    name = models.CharField(max_length=80)
+    name = SingleLineCharField(max_length=80)
     description = models.CharField(max_length=200, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="synonyms")
     created_at = models.DateTimeField(default=timezone.now)

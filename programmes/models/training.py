@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..single_line import SingleLineCharField
 from .core import Person, Programme, Role
 
 
@@ -20,9 +21,9 @@ class Course(models.Model):
         COURSE = "course", "Off-the-job course"
         QUALIFICATION = "qualification", "Qualification"
 
-    title = models.CharField(max_length=150, unique=True)
+    title = SingleLineCharField(max_length=150, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    provider = models.CharField(max_length=150, blank=True)
+    provider = SingleLineCharField(max_length=150, blank=True)
     is_external = models.BooleanField("external provider", default=False)
     hours = models.DecimalField(
         max_digits=5, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0), MaxValueValidator(999)]
@@ -33,7 +34,7 @@ class Course(models.Model):
         help_text="Empty when completing it once is enough.",
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    qualification = models.CharField("qualification it leads to", max_length=150, blank=True)
+    qualification = SingleLineCharField("qualification it leads to", max_length=150, blank=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 

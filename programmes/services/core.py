@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.core.validators import validate_email
 
 from ..email import payload_to_message
-from ..models import Person
+from ..models import EmailFailure, Person
+from ..single_line import LINE_BREAKS
 
 logger = logging.getLogger(__name__)
+
+
+def email_record_failure(*, subject: str, recipients: Sequence[str], error: Exception) -> EmailFailure:
+    """Keep an email that cannot be sent where administrators see it (the admin's "emails that could not be
+    sent"), with the reason; the line breaks that broke a subject are shown as a visible mark."""
+    logger.error("email to %s could not be built: %s", ", ".join(recipients), error)
+    return EmailFailure.objects.create(
+        subject=LINE_BREAKS.sub(" ⏎ ", str(subject))[:300],
+        recipients=", ".join(recipients)[:1000],
+        error=f"{error.__class__.__name__}: {error}"[:500],
+    )
+
+
+def email_unbuildable(message: EmailMessage) -> Exception | None:
+    """Why ``message`` cannot become an email (a line break in its subject or a header, a bad address), or
+    None. Building it is what the mail backend does first; a failure there would never succeed on a retry."""
+    try:
+        message.message()
+    except ValueError as exc:  # BadHeaderError is a ValueError; so is an address Django cannot encode
+        return exc
+    return None
 
 
 def email_deliver(*, payload: dict[str, Any]) -> None:
     """Hand one queued message to the configured real backend (runs in the worker)."""
     connection = get_connection(settings.TANDEM_EMAIL_BACKEND, fail_silently=False)
-    payload_to_message(payload, connection=connection).send()
+    message = payload_to_message(payload, connection=connection)
+    if problem := email_unbuildable(message):
+        email_record_failure(subject=message.subject, recipients=message.recipients(), error=problem)
+        return
+    message.send()
 
 
 def email_settings_summary() -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import OrgUnit, PeopleImport, Person
+from ..single_line import single_line
 from .leavers import leavers_applications_withdraw
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -224,6 +225,9 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
     """The row's errors and its resolved model fields (only for the columns the file has)."""
     errors: list[str] = []
     resolved: dict[str, Any] = {}
+    # Every column is one line (names, titles, teams, email subjects carry them): a quoted cell with a line
+    # break in it is read as one line (issue 13, point 19).
+    values = {column: single_line(value) for column, value in values.items()}
     email = values["email"].lower()
     if not email:
         errors.append("The email is missing.")
