@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.forms import add_service_errors
 from programmes.models import Person, Skill
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from . import relationship
@@ -158,6 +159,7 @@ def session_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
@@ -357,6 +359,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
@@ -393,6 +396,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)

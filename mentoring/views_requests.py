@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programmes.models import Person, Role
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from .matching import suggestions_for
@@ -49,6 +50,7 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once
 def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk)
     if Role.MENTEE not in programme.my_roles:

@@ -60,3 +60,13 @@ def purge_old_audit_events() -> int:
 
 
 # --- end of audit log ---
+
+
+# --- One-time form tokens (issue 13) ---
+
+
+@shared_task
+def purge_old_form_submissions() -> int:
+    from .once import form_submissions_purge
+
+    return form_submissions_purge()

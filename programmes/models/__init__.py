@@ -23,6 +23,7 @@ from .enrolment import (
     Notification,
     Skill,
 )
+from .once import FormSubmission
 from .people_import import PeopleImport
 from .time import TimeAllocation
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
@@ -36,6 +37,7 @@ __all__ = [
     "BudgetLine",
     "Course",
     "EnrolmentQuestion",
+    "FormSubmission",
     "MeetingMode",
     "Membership",
     "MembershipQuerySet",

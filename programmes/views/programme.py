@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ..forms import add_service_errors
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
+from ..once import submit_once
 from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
 
@@ -19,6 +20,7 @@ SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
 
 
 @organisation_data_required
+@submit_once
 def programme_create(request: HttpRequest) -> HttpResponse:
     # Coordinators of any programme and administrators may start a new one; they become its coordinator.
     form = ProgrammeForm(request.POST or None)
@@ -89,6 +91,7 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once
 def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = MemberAddForm(request.POST)
@@ -122,6 +125,7 @@ def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -
 
 @require_POST
 @login_required
+@submit_once
 def programme_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = QuestionForm(request.POST)
