@@ -413,6 +413,10 @@ CELERY_BEAT_SCHEDULE["purge-old-form-submissions"] = {
     "task": "programmes.tasks.purge_old_form_submissions",
     "schedule": crontab(hour=3, minute=20),
 }
+CELERY_BEAT_SCHEDULE["purge-old-people-import-previews"] = {
+    "task": "programmes.tasks.purge_old_people_import_previews",
+    "schedule": crontab(hour=3, minute=25),
+}
 
 # --- Check-in reminder sweep (issue 5, point 5) -----------------------------------------------------------
 # A seconds override of the sweep interval, for tests and demos that cannot wait a minute.

@@ -280,6 +280,9 @@ def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     if session.logged_by_id == request.user.pk:
         messages.info(request, "You logged this session: change it instead. Your partner confirms or disputes it.")
         return redirect(session)
+    if session.status == MentoringSession.Status.DISPUTED:
+        messages.info(request, "You have already disputed this session. Your partner can correct it.")
+        return redirect(session)
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

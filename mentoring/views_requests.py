@@ -85,8 +85,13 @@ def requests_for_me(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = get_request_for(request.user, pk, as_="mentor")
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        # Anything else used to decline: only the two buttons on the page may answer a request.
+        messages.error(request, "Choose Accept or Decline; the request is unchanged.")
+        return redirect("mentoring:requests")
     try:
-        if request.POST.get("decision") == "accept":
+        if decision == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
             messages.success(request, f"You and {pairing.mentee} start mentoring now.")
             return redirect(pairing)

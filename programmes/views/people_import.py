@@ -29,8 +29,14 @@ def people_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
             return redirect("programmes:people_import_preview", result.pk)
-    # Queries: the paginator's count, then one page of imports with who uploaded them.
-    imports = people_imports_visible_to(request.user).select_related("uploaded_by").order_by("-created_at", "-pk")
+    # Queries: the paginator's count, then one page of imports with who uploaded them. Never their rows: up to
+    # 10,000 people each, and the list shows only the summary.
+    imports = (
+        people_imports_visible_to(request.user)
+        .select_related("uploaded_by")
+        .defer("rows")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "max_rows": service.MAX_ROWS}
     return render(request, "programmes/people_import_upload.html", context)

@@ -98,9 +98,17 @@ def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.membership_add(
-                programme=programme, person=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user
+                programme=programme,
+                person=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                participant_confirmed=form.cleaned_data["participant_confirmed"],
             )
         except ValidationError as exc:
+            if exc.error_list[0].code == "participant_coordinator":
+                # Asked on a page of its own: the choice is theirs, but only once they have read what it opens.
+                context = {"programme": programme, "form": form, "warning": " ".join(exc.messages)}
+                return render(request, "programmes/member_add_confirm.html", context)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"{form.cleaned_data['email']} added.")
