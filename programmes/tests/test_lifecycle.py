@@ -127,7 +127,7 @@ def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme,
     assert Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
 
 
-def test_a_person_outside_the_programme_is_made_coordinator_without_a_warning(programme, coordinator, mentee):
+def test_only_a_participant_needs_confirming_to_become_coordinator(programme, coordinator, mentee):
     other = PersonFactory()
     services.membership_add(programme=programme, person=other, role=Role.COORDINATOR, by=coordinator)
     with pytest.raises(ValidationError, match="is a mentee in this programme") as exc:
