@@ -1,8 +1,10 @@
 """Create forms answer a double submit with the first result: a one-time token per rendered form.
 
 How to use it on a create form: put ``{% load once %}{% once_token %}`` beside ``{% csrf_token %}`` in the
-form's template (or mix ``OnceFormMixin`` into a Django form that is rendered whole), and decorate the view
-that handles the POST with ``@submit_once``. Each rendering issues a fresh random token. The first POST that
+form's template (a template tag rather than a form field, so that buttons without a Django form, such as
+"Run a round", carry it too), and decorate the view that handles the POST with ``@submit_once``.
+
+Each rendering issues a fresh random token. The first POST that
 carries it claims it in the database, in the same transaction as whatever the view creates; when the view
 answers with a redirect (it did its work), the claim keeps that address. Any later POST with the same token,
 including one sent while the first is still running, waits for the first and gets the same redirect, with
@@ -21,7 +23,6 @@ import secrets
 from collections.abc import Callable
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -38,14 +39,6 @@ KEEP = datetime.timedelta(days=2)  # a resend comes within seconds; two days cov
 
 def once_token_new() -> str:
     return secrets.token_urlsafe(24)
-
-
-class OnceFormMixin:
-    """Adds the hidden one-time token to a Django form rendered whole (``{{ form|crispy }}``)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, initial=once_token_new)
 
 
 def submit_once(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -70,6 +63,7 @@ def submit_once(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 claim.delete()  # nothing was done: the corrected form may be sent with the same token
         return response
 
+    wrapper.submit_once = True  # copied up by each functools.wraps above it: the URL map test looks for it
     return wrapper
 
 

@@ -4,6 +4,7 @@ result. Forms are submitted as rendered (their one-time token included), with th
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from config.tests.rendered import rendered_form
 from conftest import at_once, require
@@ -133,3 +134,27 @@ def test_two_submits_of_one_form_at_the_same_moment_create_one_goal(pairing, men
     assert [r.status_code for r in results] == [302, 302], results
     assert results[0]["Location"] == results[1]["Location"]
     assert Goal.objects.count() == 1
+
+
+CREATE_LIKE = re.compile(r"(_create|_add|_new|^apply|_send|_run|_raise|_comment|_decision)$")
+
+
+def _patterns(resolver, prefix=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif entry.name:
+            yield f"{prefix}{entry.name}", entry.callback
+
+
+def test_every_create_view_in_the_url_map_answers_a_double_submit_once():
+    """A new create view without @submit_once fails here, before anyone double-clicks it."""
+    create_views = {
+        name: view
+        for name, view in _patterns(get_resolver())
+        if name.split(":")[0] in ("programmes", "mentoring", "evaluation")
+        and (CREATE_LIKE.search(name.split(":")[-1]) or name == "programmes:create")
+    }
+    assert "mentoring:goal_create" in create_views and "mentoring:matching_run" in create_views
+    unprotected = sorted(name for name, view in create_views.items() if not getattr(view, "submit_once", False))
+    assert unprotected == [], unprotected
