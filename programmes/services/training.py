@@ -192,7 +192,8 @@ def _evidence_image_problem(file: UploadedFile, kind: str) -> str:
     damaged = f"The file starts like a {label} image but cannot be read as one (it is damaged or cut short). "
     try:
         with Image.open(file) as image:
-            if image.format != {"png": "PNG", "jpg": "JPEG"}[kind]:
+            # MPO: the JPEG that phone cameras write (several pictures in one file), still a JPEG to every viewer.
+            if image.format not in {"png": {"PNG"}, "jpg": {"JPEG", "MPO"}}[kind]:
                 return damaged + "Save it again and upload that."
             if image.width * image.height > EVIDENCE_MAX_PIXELS:
                 return f"The image is {image.width} × {image.height} pixels, too large. Scan it at a lower resolution."
@@ -200,7 +201,7 @@ def _evidence_image_problem(file: UploadedFile, kind: str) -> str:
         file.seek(0)
         with Image.open(file) as image:
             image.load()  # decodes every pixel: a truncated or corrupt image raises here
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, struct.error...) on a broken file
         logger.info("evidence image refused", exc_info=True)
         return damaged + "Save or scan it again and upload that."
     return ""
