@@ -647,3 +647,19 @@ def test_the_upload_page_never_loads_the_imports_rows(client, cast):
     assert len(response.context["page"].object_list) == 1
     selects = [q["sql"] for q in queries if "peopleimport" in q["sql"].lower()]
     assert selects and not any('"rows"' in sql for sql in selects)
+
+
+def test_an_upload_sent_twice_makes_one_preview(cast, support):
+    """Issue 13, point 21: the upload form carries a one-time token; a double click stores one preview."""
+    from django.test import Client
+
+    from config.tests.rendered import rendered_form
+
+    web = Client(enforce_csrf_checks=True)
+    web.force_login(cast["coordinator"])
+    url = reverse("programmes:people_import")
+    data = rendered_form(web.get(url).content.decode())
+    first = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
+    second = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
+    assert first["Location"] == second["Location"]
+    assert PeopleImport.objects.count() == 1

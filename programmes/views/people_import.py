@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms.people_import import PeopleImportForm
+from ..once import submit_once
 from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
 from ..services import people_import as service
 
@@ -19,6 +20,7 @@ OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "uncha
 
 
 @organisation_data_required
+@submit_once
 def people_import(request: HttpRequest) -> HttpResponse:
     form = PeopleImportForm(request.POST, request.FILES) if request.method == "POST" else PeopleImportForm()
     if request.method == "POST" and form.is_valid():
