@@ -411,6 +411,15 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 # --- end of surveys ---
+# --- One-time form tokens and stored import previews (issue 13): daily, a missed day only keeps rows longer.
+CELERY_BEAT_SCHEDULE["purge-old-form-submissions"] = {
+    "task": "programmes.tasks.purge_old_form_submissions",
+    "schedule": crontab(hour=3, minute=20),
+}
+CELERY_BEAT_SCHEDULE["purge-old-people-import-previews"] = {
+    "task": "programmes.tasks.purge_old_people_import_previews",
+    "schedule": crontab(hour=3, minute=25),
+}
 
 # --- Check-in reminder sweep (issue 5, point 5) -----------------------------------------------------------
 # A seconds override of the sweep interval, for tests and demos that cannot wait a minute.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentoring import relationship
 from mentoring.models import Alert
 from programmes.forms import add_service_errors
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from . import alerts as alerts_selectors
@@ -118,6 +119,7 @@ def _subject(request: HttpRequest, programme) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     subject = _subject(request, programme)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes.forms import add_service_errors
 from programmes.models import Membership, Programme, Role
+from programmes.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
 from . import services_reports as services
@@ -65,6 +66,7 @@ def report_list_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = ReportCreateForm(request.POST or None)
@@ -167,6 +169,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
     form = CommentForm(request.POST)
@@ -178,6 +181,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def report_decision(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
     form = DecisionForm(request.POST)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programmes.forms import add_service_errors
+from programmes.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
 from . import surveys as services
@@ -42,6 +43,7 @@ def survey_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = SurveyForm(request.POST or None)
@@ -121,6 +123,7 @@ def _question_form_page(request: HttpRequest, survey: Survey, question: Question
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def question_add(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     return _question_form_page(request, get_survey_for(request.user, pk, survey_pk, edit=True), None)
 
@@ -165,6 +168,7 @@ def question_move(request: HttpRequest, pk: int, survey_pk: int, question_pk: in
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     survey = get_survey_for(request.user, pk, survey_pk)
     programme = survey.for_programme

@@ -368,6 +368,9 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
 def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> MentoringSession:
     session = _lock_session(session)
     _require_other_side(session, by, "dispute sessions")
+    if session.status == MentoringSession.Status.DISPUTED:
+        # A second dispute would overwrite the first reason and tell the pair again about the same session.
+        raise ValidationError("This session is already disputed. Your partner can correct it, then confirm it.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say what is not right, so that it can be corrected."})

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from programmes.once import submit_once
 from programmes.permissions import Area, area_required
 
 from . import calendars
@@ -45,6 +46,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 
 @area_required(Area.MENTORING)
 @require_POST
+@submit_once
 def calendar_create(request: HttpRequest) -> HttpResponse:
     calendars.calendar_feed_create(person=request.user)
     messages.success(request, "Your calendar address is ready. Add it to your calendar app as shown below.")

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from programmes.models import Role
+from programmes.once import submit_once
 from programmes.permissions import get_participant_for, get_programme_for
 
 from . import matching as services
@@ -90,6 +91,7 @@ def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     try:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.forms import add_service_errors
 from programmes.models import Person, Skill
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from . import relationship
@@ -159,6 +160,7 @@ def session_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
@@ -279,6 +281,9 @@ def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     if session.logged_by_id == request.user.pk:
         messages.info(request, "You logged this session: change it instead. Your partner confirms or disputes it.")
         return redirect(session)
+    if session.status == MentoringSession.Status.DISPUTED:
+        messages.info(request, "You have already disputed this session. Your partner can correct it.")
+        return redirect(session)
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,6 +363,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
@@ -394,6 +400,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programmes.models import Person, Role
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from .lifecycle import starts_words
@@ -50,6 +51,7 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once
 def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk)
     if Role.MENTEE not in programme.my_roles:
@@ -84,8 +86,13 @@ def requests_for_me(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = get_request_for(request.user, pk, as_="mentor")
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        # Anything else used to decline: only the two buttons on the page may answer a request.
+        messages.error(request, "Choose Accept or Decline; the request is unchanged.")
+        return redirect("mentoring:requests")
     try:
-        if request.POST.get("decision") == "accept":
+        if decision == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
             when = "now" if not pairing.starts_later else starts_words(pairing)
             messages.success(request, f"You and {pairing.mentee} start mentoring {when}.")

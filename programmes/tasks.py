@@ -60,3 +60,20 @@ def purge_old_audit_events() -> int:
 
 
 # --- end of audit log ---
+
+
+# --- One-time form tokens (issue 13) ---
+
+
+@shared_task
+def purge_old_form_submissions() -> int:
+    from .once import form_submissions_purge
+
+    return form_submissions_purge()
+
+
+@shared_task
+def purge_old_people_import_previews() -> int:
+    from .services.people_import import people_imports_purge
+
+    return people_imports_purge()

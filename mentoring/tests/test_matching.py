@@ -625,3 +625,18 @@ def test_proposals_of_other_programmes_are_not_found(client, cast):
     url = reverse("mentoring:matching_swap", args=[cast["pairing"].programme_id, other.pk])
     assert client.get(url).status_code == 404
     assert MatchProposal.objects.filter(pk=other.pk, removed=False).exists()
+
+
+def test_running_a_round_twice_from_one_page_makes_one_round(client, coordinator, programme, crossed):
+    """Issue 13, point 21: a double click on "Run a round" (the form as rendered, token included) runs once."""
+    from django.test import Client
+
+    from config.tests.rendered import rendered_form
+
+    web = Client(enforce_csrf_checks=True)
+    web.force_login(coordinator)
+    run = reverse("mentoring:matching_run", args=[programme.pk])
+    data = rendered_form(web.get(reverse("mentoring:matching", args=[programme.pk])).content.decode(), run)
+    first, second = web.post(run, data), web.post(run, data)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert MatchRound.objects.filter(programme=programme).count() == 1

@@ -125,6 +125,25 @@ def test_a_disputed_session_is_corrected_by_its_author_and_asked_again(pairing, 
     assert (session.status, session.duration_minutes, session.dispute_reason) == ("awaiting", 60, "")
 
 
+def test_a_disputed_session_cannot_be_disputed_again(
+    pairing, mentor, mentee, client, django_capture_on_commit_callbacks
+):
+    """Issue 13, point 21: the second dispute kept the page open, replaced the reason and told the pair again."""
+    session = relationship.session_log(pairing=pairing, by=mentor, data=session_input())
+    relationship.session_dispute(session=session, by=mentee, reason="It was one hour")
+    told = Notification.objects.filter(person=mentor).count()
+    with pytest.raises(ValidationError, match="already disputed"):
+        relationship.session_dispute(session=session, by=mentee, reason="Another reason")
+    client.force_login(mentee)
+    url = reverse("mentoring:session_dispute", args=[pairing.pk, session.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "And once more"}, follow=True)
+    assert "already disputed this session" in response.content.decode()
+    session.refresh_from_db()
+    assert session.dispute_reason == "It was one hour"
+    assert Notification.objects.filter(person=mentor).count() == told
+
+
 def test_a_confirmed_session_can_no_longer_be_changed_or_deleted(pairing, mentor, mentee):
     session = relationship.session_log(pairing=pairing, by=mentor, data=session_input())
     relationship.session_confirm(session=session, by=mentee)

@@ -144,6 +144,21 @@ def test_asking_and_answering_through_the_pages(client, programme, cohort):
     assert response.status_code == 302 and Pairing.objects.get(source="request").mentor == cohort["bob"]
 
 
+@pytest.mark.parametrize("decision", ["", "maybe", "ACCEPT", None])
+def test_an_answer_other_than_accept_or_decline_changes_nothing(client, programme, cohort, decision):
+    """Issue 13, point 21: any value but "accept" used to decline the request."""
+    client.force_login(cohort["mentee"])
+    client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": cohort["bob"].pk})
+    request = MentorRequest.objects.get()
+    client.force_login(cohort["bob"])
+    data = {} if decision is None else {"decision": decision}
+    response = client.post(reverse("mentoring:request_answer", args=[request.pk]), data, follow=True)
+    assert "Choose Accept or Decline; the request is unchanged." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.OPEN
+    assert not Pairing.objects.filter(source="request").exists()
+
+
 def test_a_bad_mentor_id_says_so(client, programme, cohort):
     client.force_login(cohort["mentee"])
     response = client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": "x"}, follow=True)

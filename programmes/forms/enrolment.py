@@ -235,6 +235,8 @@ class ProgrammeStartForm(ProgrammeForm):
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label="Their email address")
     role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
+    # Set only on the confirmation page shown when the person is a mentor or mentee of the programme.
+    participant_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self) -> Person:
         person = Person.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()

@@ -24,6 +24,7 @@ from .enrolment import (
     Notification,
     Skill,
 )
+from .once import FormSubmission
 from .people_import import PeopleImport
 from .time import TimeAllocation
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
@@ -38,6 +39,7 @@ __all__ = [
     "Course",
     "EmailFailure",
     "EnrolmentQuestion",
+    "FormSubmission",
     "MeetingMode",
     "Membership",
     "MembershipQuerySet",

@@ -1,8 +1,14 @@
 """People import: an HR system's CSV is parsed once into a preview, then applied in one transaction.
 
 The file is the source of truth for the columns it has: a column that is present overwrites the field (an
-empty cell clears it), a column that is absent leaves the field alone. People in Tandem who are not in the
+empty cell clears it, and the preview says "cleared"), a column that is absent leaves the field alone. A row
+with fewer cells than the header (a cut-off line, cells lost in an export) is an error, never a reason to
+clear what the missing cells would have said; so is a row with more non-empty cells than the header (a comma
+inside an unquoted name shifts every cell after it). A ``status`` column deactivates people whose status says
+they have left (Terminated, Inactive, Leaver...) and does not create them. People in Tandem who are not in the
 file are flagged with ``missing_from_hr_since``, never deleted; administrators are never flagged.
+
+Stored previews (and discarded imports) hold names and emails: they are deleted after ``KEEP_PREVIEWS``.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ MAX_ROWS = 10_000
 FLAG_SAMPLE = 50  # names of people to be flagged kept for the preview; the count is always exact
 BATCH = 500  # rows per bulk statement: well under SQLite's limit on query parameters
 
+KEEP_PREVIEWS = datetime.timedelta(days=7)
+
 REQUIRED = ("email", "name")
 COLUMN_LABELS = {
     "email": "email",
@@ -42,6 +50,25 @@ COLUMN_LABELS = {
     "grade": "grade",
     "manager_email": "line manager",
     "start_date": "start date",
+    "status": "status",
+}
+# Employment statuses, compared without case, spaces or punctuation. Leavers are deactivated (or not created);
+# any other value is an error, so that a status Tandem does not know never silently keeps someone active.
+STATUS_ACTIVE = {"", "active", "current", "employed", "working", "onleave", "leave", "suspended", "probation"}
+STATUS_LEFT = {
+    "terminated",
+    "inactive",
+    "leaver",
+    "left",
+    "former",
+    "formeremployee",
+    "resigned",
+    "retired",
+    "dismissed",
+    "separated",
+    "ended",
+    "deceased",
+    "withdrawn",
 }
 # Headings as HR systems spell them, compared without case, spaces or punctuation ("E-mail" -> "email").
 HEADINGS = {
@@ -62,6 +89,7 @@ HEADINGS = {
         "reports to",
     ],
     "start_date": ["start date", "started", "start", "started on", "hire date", "date started", "joined"],
+    "status": ["status", "employment status", "employee status", "worker status", "active status"],
 }
 
 
@@ -87,6 +115,11 @@ def _decode(data: bytes) -> str:
         raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValidationError("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+    if _looks_utf16(data):
+        raise ValidationError(
+            "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
+            "upload it again."
+        )
     if b"\x00" in data:
         kind = "a ZIP archive or an Excel workbook" if data.startswith(b"PK\x03\x04") else "a binary file"
         raise ValidationError(
@@ -103,6 +136,16 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: ASCII letters with a zero byte beside each, on one side only."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return (zeros_odd > 0.6 and zeros_even < 0.1) or (zeros_even > 0.6 and zeros_odd < 0.1)
+
+
 def _delimiter(text: str) -> str:
     # Exports from European locales often use semicolons; the header line tells which one this file uses.
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -111,7 +154,9 @@ def _delimiter(text: str) -> str:
 
 def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """(columns found, headings ignored, rows as {"line", "values"}) from the decoded text."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # strict: a quote that is never closed raises instead of swallowing the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    row_start = 1  # the line the row being read starts on (a quoted cell may span lines)
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
@@ -143,7 +188,12 @@ def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
                     f"{', '.join(_quote(h.strip()) for h in header if h.strip())}."
                 )
         rows: list[dict[str, Any]] = []
-        for cells in reader:
+        width = len(header)
+        while True:
+            row_start = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) == MAX_ROWS:
@@ -151,9 +201,30 @@ def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
                     f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
                 )
             values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
-            rows.append({"line": reader.line_num, "values": values})
+            row: dict[str, Any] = {"line": reader.line_num, "values": values}
+            if len(cells) < width:
+                row["cells_error"] = (
+                    f"This line has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}: "
+                    "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
+                    "the missing separators; an empty cell between two separators clears that field on purpose."
+                )
+            elif any(cell.strip() for cell in cells[width:]):
+                row["cells_error"] = (
+                    f"This line has {len(cells)} cells but the header has {width}: probably a comma inside a "
+                    "name or title without quotes around it, which moves every cell after it. Put quotes around "
+                    "that cell."
+                )
+            rows.append(row)
     except csv.Error as exc:
-        raise ValidationError(f"Line {reader.line_num} could not be read as CSV ({exc}). Check the file.") from exc
+        if "unexpected end of data" in str(exc):
+            raise ValidationError(
+                f'Line {row_start} opens a quoted cell (a " character) that is never closed, so the rest of the '
+                "file would be read as one cell. Close or remove that quote and upload the file again."
+            ) from exc
+        raise ValidationError(
+            f"Line {row_start} could not be read as CSV ({exc}). Check the quotes on that line and upload the file "
+            "again."
+        ) from exc
     if not rows:
         raise ValidationError("The file has a header line but no people under it.")
     columns = [column for column in COLUMN_LABELS if column in positions]
@@ -199,6 +270,7 @@ class _Organisation:
             "line_manager_id",
             "start_date",
             "missing_from_hr_since",
+            "is_active",
             "is_staff",
             "is_superuser",
         )
@@ -279,6 +351,16 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
                 resolved["start_date"] = datetime.date.fromisoformat(start)
             except ValueError:
                 errors.append(f"The start date {_quote(start)} is not a date written as YYYY-MM-DD.")
+    if "status" in values:
+        status = _heading_key(values["status"])
+        if status in STATUS_LEFT:
+            resolved["is_active"] = False
+        elif status not in STATUS_ACTIVE:
+            errors.append(
+                f"Unknown status {_quote(values['status'])}: Tandem understands Active, or Terminated, Inactive and "
+                "Leaver (and similar words) for people who have left."
+            )
+        # An active status never reactivates an account: that stays a decision in the admin.
     if "manager_email" in values and (manager := values["manager_email"].lower()):
         try:
             validate_email(manager)
@@ -330,6 +412,7 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
 
     changes = []
     for model_field, label, show in (
+        ("is_active", "account", lambda active: "active" if active else "deactivated: the status says they have left"),
         ("display_name", "name", text),
         ("org_unit_id", "team", team),
         ("job_title", "job title", text),
@@ -337,11 +420,15 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
         ("start_date", "start date", text),
     ):
         if model_field in resolved and resolved[model_field] != person[model_field]:
-            changes.append({"field": label, "old": show(person[model_field]), "new": show(resolved[model_field])})
+            new = show(resolved[model_field])
+            if new == "" and model_field != "is_active":
+                new = "cleared (the cell is empty in the file)"
+            changes.append({"field": label, "old": show(person[model_field]), "new": new})
     if manager != "keep":
         current = org.email_of.get(person["line_manager_id"]) if person["line_manager_id"] else None
         if manager != current:
-            changes.append({"field": "line manager", "old": current or "", "new": manager or ""})
+            new = manager or "cleared (the cell is empty in the file)"
+            changes.append({"field": "line manager", "old": current or "", "new": new})
     if person["missing_from_hr_since"] is not None:
         since = timezone.localtime(person["missing_from_hr_since"]).date().isoformat()
         changes.append({"field": "missing from HR", "old": f"since {since}", "new": "back in the file"})
@@ -367,6 +454,12 @@ def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by:
     return errors
 
 
+def _own_account(email: str, values: dict[str, str], by: Person) -> list[str]:
+    if email == by.email.lower() and _heading_key(values.get("status", "")) in STATUS_LEFT:
+        return ["You cannot deactivate your own account through an import."]
+    return []
+
+
 def _evaluate(
     columns: list[str], rows: list[dict[str, Any]], org: _Organisation, by: Person
 ) -> tuple[list, dict, _Plan]:
@@ -390,14 +483,16 @@ def _evaluate(
         if has_managers and email and counts[email] == 1:
             manager = values["manager_email"].lower() or None
             managers[email] = manager if manager != email else None  # a self-manager is already reported
-        errors += _uploader_limits(email, values, org, by)
+        errors += _uploader_limits(email, values, org, by) + _own_account(email, values, by)
+        if row.get("cells_error"):
+            errors.insert(0, row["cells_error"])
         checked.append((row, email, errors, resolved))
 
     # In file order, so each cycle is described the same way at the preview and when applying.
     cycles = _cycles(managers, org, [email for _, email, _, _ in checked if email in managers])
     out_rows: list[dict[str, Any]] = []
     plan = _Plan(managers=managers)
-    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0})
+    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0})
     for row, email, errors, resolved in checked:
         if email in cycles:
             errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
@@ -405,6 +500,9 @@ def _evaluate(
         person = org.people.get(email)
         if errors:
             outcome = "error"
+        elif person is None and resolved.get("is_active") is False:
+            outcome = "unchanged"  # a leaver who never had an account: nothing to create
+            changes = [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
         elif person is None:
             outcome = "create"
             plan.creates.append({"email": email, **resolved})
@@ -416,6 +514,8 @@ def _evaluate(
                 fields["missing_from_hr_since"] = None
             if fields:
                 plan.updates[person["pk"]] = fields
+            if fields.get("is_active") is False:
+                summary["deactivate"] += 1
         summary[outcome] += 1
         out_rows.append({**row, "outcome": outcome, "errors": errors, "changes": changes})
 
@@ -445,6 +545,17 @@ def _evaluate(
 # --- The services -----------------------------------------------------------------------------------------
 
 
+def people_imports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete previews and discarded imports older than ``KEEP_PREVIEWS``: their rows are names and emails
+    that nobody applied. Applied imports stay, as the record of what changed."""
+    cutoff = (now or timezone.now()) - KEEP_PREVIEWS
+    stale = PeopleImport.objects.filter(
+        status__in=[PeopleImport.Status.PREVIEW, PeopleImport.Status.DISCARDED], created_at__lt=cutoff
+    )
+    deleted, _ = stale.delete()
+    return deleted
+
+
 def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
     """Read an uploaded CSV once and keep it as a preview: each row with its outcome and, if bad, why.
 
@@ -469,6 +580,7 @@ def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
     )
     people_import.full_clean()
     people_import.save()
+    people_imports_purge()  # at each upload too, so that a missed periodic task does not keep them longer
     return people_import
 
 

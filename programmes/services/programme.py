@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Application, EnrolmentQuestion, Membership, Person, Programme, Role, TimeAllocation
+from ..models import (
+    PARTICIPANT_ROLES,
+    Application,
+    EnrolmentQuestion,
+    Membership,
+    Person,
+    Programme,
+    Role,
+    TimeAllocation,
+)
 from .audit import audit_record
 from .notifications import coordinators_of, notification_send
 
@@ -166,12 +175,27 @@ def _close_loose_ends(programme: Programme, by: Person) -> None:
 
 
 @transaction.atomic
-def membership_add(*, programme: Programme, person: Person, role: str, by: Person) -> Membership:
-    """Add a coordinator or committee member (participants join through an application)."""
+def membership_add(
+    *, programme: Programme, person: Person, role: str, by: Person, participant_confirmed: bool = False
+) -> Membership:
+    """Add a coordinator or committee member (participants join through an application).
+
+    Making one of the programme's own mentors or mentees its coordinator opens the other pairs' metadata to
+    them, so it needs ``participant_confirmed``: without it a ValidationError with code
+    ``"participant_coordinator"`` says what they would see.
+    """
     if role not in (Role.COORDINATOR, Role.COMMITTEE):
         raise ValidationError("Mentors and mentees join by applying; add coordinators or committee members here.")
     if not person.is_active:
         raise ValidationError(f"{person} no longer has an active account.")
+    if role == Role.COORDINATOR and not participant_confirmed:
+        roles = list(
+            Membership.objects.filter(programme=programme, person=person, role__in=PARTICIPANT_ROLES)
+            .order_by("role")
+            .values_list("role", flat=True)
+        )
+        if roles:
+            raise ValidationError(participant_coordinator_warning(person, roles), code="participant_coordinator")
     if Membership.objects.filter(programme=programme, person=person, role=role).exists():
         raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.")
     try:
@@ -193,6 +217,15 @@ def membership_add(*, programme: Programme, person: Person, role: str, by: Perso
         email_subject=f"You are now a {Role(role).label.lower()} of {programme.name}",
     )
     return membership
+
+
+def participant_coordinator_warning(person: Person, roles: list[str]) -> str:
+    as_ = " and ".join(f"a {Role(role).label.lower()}" for role in roles)
+    return (
+        f"{person} is {as_} in this programme. As its coordinator they would see every other pair's metadata: "
+        "who is paired with whom, meeting dates and counts, goal status, health scores and the concerns people "
+        "raise. Add them only if nobody else can coordinate, and confirm that you have checked this."
+    )
 
 
 @transaction.atomic

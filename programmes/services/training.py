@@ -133,7 +133,12 @@ def requirement_remove(*, requirement: ProgrammeRequirement) -> None:
 
 
 def evidence_file_check(file: UploadedFile) -> str:
-    """The file's kind by its content ("pdf", "png" or "jpg"); a ValidationError when too big or another kind."""
+    """The file's kind by its content ("pdf", "png" or "jpg"); a ValidationError when too big or another kind.
+
+    The first bytes only say what the file claims to be; the whole file must then read as that kind (a PDF
+    with its pages, an image that decodes), so a renamed or damaged file is refused here, not by the
+    coordinator's viewer later.
+    """
     if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
         size = Decimal(file.size) / (1024 * 1024)
         raise ValidationError(
@@ -142,12 +147,64 @@ def evidence_file_check(file: UploadedFile) -> str:
     file.seek(0)
     head = file.read(16)
     file.seek(0)
-    for signature, kind in EVIDENCE_SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    raise ValidationError(
-        {"evidence_file": "Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these."}
-    )
+    kind = next((kind for signature, kind in EVIDENCE_SIGNATURES if head.startswith(signature)), None)
+    if kind is None:
+        raise ValidationError(
+            {"evidence_file": "Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these."}
+        )
+    try:
+        problem = _evidence_pdf_problem(file) if kind == "pdf" else _evidence_image_problem(file, kind)
+    finally:
+        file.seek(0)
+    if problem:
+        raise ValidationError({"evidence_file": problem})
+    return kind
+
+
+def _evidence_pdf_problem(file: UploadedFile) -> str:
+    """Why the file does not read as a PDF with at least one page ("" when it does)."""
+    from pypdf import PdfReader  # imported here: only evidence uploads need it
+
+    damaged = "The file starts like a PDF but cannot be read as one (it is damaged or not really a PDF). "
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "The PDF is protected by a password. Upload a copy without a password."
+        pages = len(reader.pages)
+        for page in reader.pages:
+            page.mediabox  # noqa: B018 - reading each page object proves the page tree is whole
+    except Exception:  # pypdf raises many kinds of errors on a broken file; each means the same to the user
+        logger.info("evidence PDF refused", exc_info=True)
+        return damaged + "Save or scan it again as a PDF and upload that."
+    if pages == 0:
+        return "The PDF has no pages. Upload the certificate itself."
+    return ""
+
+
+EVIDENCE_MAX_PIXELS = 50_000_000  # a 600 dpi A4 scan is 35 million; more is a decompression bomb, not evidence
+
+
+def _evidence_image_problem(file: UploadedFile, kind: str) -> str:
+    """Why the file does not decode as the PNG or JPEG image it starts like ("" when it does)."""
+    from PIL import Image
+
+    label = {"png": "PNG", "jpg": "JPEG"}[kind]
+    damaged = f"The file starts like a {label} image but cannot be read as one (it is damaged or cut short). "
+    try:
+        with Image.open(file) as image:
+            # MPO: the JPEG that phone cameras write (several pictures in one file), still a JPEG to every viewer.
+            if image.format not in {"png": {"PNG"}, "jpg": {"JPEG", "MPO"}}[kind]:
+                return damaged + "Save it again and upload that."
+            if image.width * image.height > EVIDENCE_MAX_PIXELS:
+                return f"The image is {image.width} × {image.height} pixels, too large. Scan it at a lower resolution."
+            image.verify()  # PNG: every chunk's checksum, through to the end marker
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()  # decodes every pixel: a truncated or corrupt image raises here
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, struct.error...) on a broken file
+        logger.info("evidence image refused", exc_info=True)
+        return damaged + "Save or scan it again and upload that."
+    return ""
 
 
 # A change to any of these makes an earlier verification meaningless: the coordinator checked something else.

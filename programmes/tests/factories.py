@@ -26,6 +26,32 @@ from programmes.services.training import months_after
 PASSWORD = "correct-horse-battery"
 
 
+def evidence_pdf() -> bytes:
+    """A real one-page PDF, as a certificate would be: evidence uploads must parse as PDF."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Certificate of completion")
+    page.save()
+    return buffer.getvalue()
+
+
+def evidence_image(fmt: str = "PNG") -> bytes:
+    """A real small image (PNG or JPEG) that decodes: evidence uploads must decode as images."""
+    import io
+    import random
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    noise = random.Random(13).randbytes(32 * 32 * 3)  # noise does not compress: cutting it short is visible
+    Image.frombytes("RGB", (32, 32), noise).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
 class OrgUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrgUnit

@@ -102,6 +102,40 @@ def test_participants_are_not_added_by_hand(programme, coordinator):
         services.membership_add(programme=programme, person=PersonFactory(), role=Role.MENTEE, by=coordinator)
 
 
+def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme, coordinator, mentee, pairing):
+    """Issue 13, point 21: a participant made coordinator sees the other pairs' metadata; say so, ask first."""
+    from django.test import Client
+
+    from config.tests.rendered import rendered_form
+
+    web = Client(enforce_csrf_checks=True)
+    web.force_login(coordinator)
+    add = reverse("programmes:member_add", args=[programme.pk])
+    data = rendered_form(web.get(reverse("programmes:settings", args=[programme.pk])).content.decode(), add)
+    data.update(email=mentee.email, role=Role.COORDINATOR)
+    warning = web.post(add, data)
+    page = warning.content.decode()
+    assert warning.status_code == 200
+    assert "is a mentee in this programme" in page and "see every other pair&#x27;s metadata" in page
+    assert not Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
+
+    confirm = rendered_form(page, add)
+    assert "participant_confirmed" not in confirm  # unticked: a browser sends nothing
+    web.post(add, confirm)
+    assert not Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
+    web.post(add, {**rendered_form(web.post(add, data).content.decode(), add), "participant_confirmed": "on"})
+    assert Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
+
+
+def test_only_a_participant_needs_confirming_to_become_coordinator(programme, coordinator, mentee):
+    other = PersonFactory()
+    services.membership_add(programme=programme, person=other, role=Role.COORDINATOR, by=coordinator)
+    with pytest.raises(ValidationError, match="is a mentee in this programme") as exc:
+        services.membership_add(programme=programme, person=mentee, role=Role.COORDINATOR, by=coordinator)
+    assert exc.value.error_list[0].code == "participant_coordinator"
+    services.membership_add(programme=programme, person=mentee, role=Role.COMMITTEE, by=coordinator)
+
+
 def test_an_answered_question_cannot_be_removed(coordinator):
     programme = ProgrammeFactory(status=S.RECRUITING)
     question = EnrolmentQuestionFactory(programme=programme)

@@ -11,6 +11,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from programmes.models import OrgUnit, PeopleImport, Person, Role
 from programmes.services.people_import import (
@@ -285,6 +286,14 @@ BAD_FILES = {
     "no name column": (b"E-mail,Team\nann@example.org,Operations\n", "no “name” column"),
     "two email columns": (b"Email,Name,E-mail\na@example.org,A,a@example.org\n", "Two columns mean the email"),
     "too many rows": (too_many_rows(), "more than 10,000 people"),
+    # Issue 13, point 20: an unclosed quote used to swallow the rest of the file into one huge name.
+    "unterminated quote": (
+        b'email,name\na@example.org,"Ann Archer\nb@example.org,Bob\nc@example.org,Cy\n',
+        "Line 2 opens a quoted cell",
+    ),
+    # Issue 13, point 20: UTF-16 without a byte-order mark was called "a binary file".
+    "utf-16le without bom": ("email,name\nann@example.org,Ann\n".encode("utf-16-le"), "saved as UTF-16"),
+    "utf-16be without bom": ("email,name\nann@example.org,Ann\n".encode("utf-16-be"), "saved as UTF-16"),
 }
 
 
@@ -528,3 +537,129 @@ def test_a_coordinator_cannot_make_themselves_a_line_manager_by_import(support, 
 def test_a_coordinator_cannot_change_an_administrators_record_by_import(support, coordinator, admin_person):
     preview = people_import_parse(upload=csv_upload(f"{admin_person.email},Someone Else,,,,,"), by=coordinator)
     assert any("Only an administrator" in e for e in preview.rows[0]["errors"])
+
+
+# --- Issue 13, point 20: short rows, cleared cells, leavers, purging stored previews ---------------------
+
+
+def test_a_row_with_missing_cells_is_an_error_and_never_clears_a_persons_fields(ann, admin_person):
+    before = snapshot()
+    preview = people_import_parse(upload=csv_upload("ann@example.org,Ann Archer"), by=admin_person)
+    row = rows_by_email(preview)["ann@example.org"]
+    assert row["outcome"] == "error"
+    assert "has 2 cells but the header has 7: cells are missing" in row["errors"][0]
+    with pytest.raises(ValidationError):
+        people_import_apply(people_import=preview, by=admin_person)
+    assert snapshot() == before
+
+
+def test_an_empty_cell_in_a_column_the_file_has_clears_the_field_and_the_preview_says_so(ann, admin_person):
+    preview = people_import_parse(upload=csv_upload("ann@example.org,Ann Archer,,,,,"), by=admin_person)
+    changes = {c["field"]: c["new"] for c in rows_by_email(preview)["ann@example.org"]["changes"]}
+    assert changes["team"] == changes["job title"] == changes["grade"] == "cleared (the cell is empty in the file)"
+    people_import_apply(people_import=preview, by=admin_person)
+    ann.refresh_from_db()
+    assert (ann.org_unit, ann.job_title, ann.grade) == (None, "", None)
+
+
+def test_a_comma_inside_an_unquoted_name_is_an_error_not_a_shifted_row(support, admin_person):
+    preview = people_import_parse(
+        upload=csv_upload("bo@example.org,Smith, Bo,Operations > Customer Support,Analyst,3,,2026-01-05"),
+        by=admin_person,
+    )
+    assert preview.rows[0]["outcome"] == "error"
+    assert "probably a comma inside a name" in preview.rows[0]["errors"][0]
+
+
+def test_a_leaver_status_deactivates_and_the_preview_says_so(client, ann, admin_person, support):
+    upload = csv_upload(
+        "ann@example.org,Ann Archer,Terminated",
+        "new@example.org,New Leaver,Leaver",
+        "bea@example.org,Bea Active,Active",
+        header="email,name,Employment Status",
+    )
+    preview = people_import_parse(upload=upload, by=admin_person)
+    rows = rows_by_email(preview)
+    assert rows["ann@example.org"]["outcome"] == "update"
+    assert {"field": "account", "old": "active", "new": "deactivated: the status says they have left"} in rows[
+        "ann@example.org"
+    ]["changes"]
+    assert rows["new@example.org"]["outcome"] == "unchanged"
+    assert "not created" in rows["new@example.org"]["changes"][0]["new"]
+    assert rows["bea@example.org"]["outcome"] == "create"
+    assert preview.summary["deactivate"] == 1
+    client.force_login(admin_person)
+    page = client.get(reverse("programmes:people_import_preview", args=[preview.pk])).content.decode()
+    assert "1 person will be deactivated" in page and "account: active → deactivated" in page
+
+    people_import_apply(people_import=preview, by=admin_person)
+    ann.refresh_from_db()
+    assert ann.is_active is False
+    assert not Person.objects.filter(email="new@example.org").exists()
+    assert Person.objects.get(email="bea@example.org").is_active
+
+
+@pytest.mark.parametrize("status", ["Inactive", "LEAVER", "terminated", "Left"])
+def test_leaver_statuses_are_understood_in_any_spelling(ann, admin_person, status):
+    upload = csv_upload(f"ann@example.org,Ann Archer,{status}", header="email,name,status")
+    preview = people_import_parse(upload=upload, by=admin_person)
+    assert preview.summary["deactivate"] == 1
+
+
+def test_an_unknown_status_is_an_error_and_nobody_deactivates_themselves(ann, admin_person):
+    upload = csv_upload(
+        "ann@example.org,Ann Archer,Maybe", "hr-admin@example.org,Hana Admin,Terminated", header="email,name,status"
+    )
+    rows = rows_by_email(people_import_parse(upload=upload, by=admin_person))
+    assert "Unknown status “Maybe”" in rows["ann@example.org"]["errors"][0]
+    assert "cannot deactivate your own account" in rows["hr-admin@example.org"]["errors"][0]
+
+
+def test_stored_previews_are_purged_after_seven_days_applied_imports_stay(
+    admin_person, django_capture_on_commit_callbacks
+):
+    from programmes.tasks import purge_old_people_import_previews
+
+    old = timezone.now() - datetime.timedelta(days=8)
+    stale = PeopleImportFactory(filename="stale.csv", created_at=old)
+    PeopleImportFactory(filename="discarded.csv", created_at=old, status=PeopleImport.Status.DISCARDED)
+    PeopleImportFactory(filename="applied.csv", created_at=old, status=PeopleImport.Status.APPLIED)
+    PeopleImportFactory(filename="recent.csv", created_at=timezone.now() - datetime.timedelta(days=6))
+    people_import_parse(upload=csv_upload("zed@example.org,Zed,,,,,"), by=admin_person)  # purges at upload
+    assert sorted(PeopleImport.objects.values_list("filename", flat=True)) == [
+        "applied.csv",
+        "people.csv",
+        "recent.csv",
+    ]
+    assert not PeopleImport.objects.filter(pk=stale.pk).exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=7, hours=1)):
+        assert purge_old_people_import_previews() == 2  # the periodic task: recent.csv and today's preview
+
+
+def test_the_upload_page_never_loads_the_imports_rows(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PeopleImportFactory(uploaded_by=cast["coordinator"])
+    client.force_login(cast["coordinator"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("programmes:people_import"))
+    assert len(response.context["page"].object_list) == 1
+    selects = [q["sql"] for q in queries if "peopleimport" in q["sql"].lower()]
+    assert selects and not any('"rows"' in sql for sql in selects)
+
+
+def test_an_upload_sent_twice_makes_one_preview(cast, support):
+    """Issue 13, point 21: the upload form carries a one-time token; a double click stores one preview."""
+    from django.test import Client
+
+    from config.tests.rendered import rendered_form
+
+    web = Client(enforce_csrf_checks=True)
+    web.force_login(cast["coordinator"])
+    url = reverse("programmes:people_import")
+    data = rendered_form(web.get(url).content.decode())
+    first = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
+    second = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
+    assert first["Location"] == second["Location"]
+    assert PeopleImport.objects.count() == 1

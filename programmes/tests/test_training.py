@@ -32,13 +32,16 @@ from programmes.tests.factories import (
     ProgrammeFactory,
     ProgrammeRequirementFactory,
     TrainingRecordFactory,
+    evidence_image,
+    evidence_pdf,
 )
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 TODAY = datetime.date(2026, 3, 10)
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = evidence_pdf()
+PNG = evidence_image("PNG")
+JPEG = evidence_image("JPEG")
 
 
 def day(value: datetime.date) -> time_machine.travel:
@@ -175,6 +178,39 @@ def test_evidence_is_checked_by_its_content_not_its_name(today, mentor):
         record(mentor, CourseFactory(), completed_on=today, evidence_file=fake)
     assert "must be a PDF, PNG or JPEG" in exc.value.message_dict["evidence_file"][0]
     assert not TrainingRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("cert.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 500, "starts like a PDF but cannot be read"),
+        ("cert.pdf", PDF[: len(PDF) // 2], "starts like a PDF but cannot be read"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage!" * 500, "starts like a PNG image but cannot be read"),
+        ("photo.png", PNG[: len(PNG) // 2], "starts like a PNG image but cannot be read"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"garbage!" * 500, "starts like a JPEG image but cannot be read"),
+        ("photo.jpg", JPEG[: len(JPEG) - 200], "starts like a JPEG image but cannot be read"),
+    ],
+    ids=[
+        "pdf-header-then-garbage",
+        "pdf-cut-short",
+        "png-header-then-garbage",
+        "png-cut-short",
+        "jpeg-garbage",
+        "jpeg-cut-short",
+    ],
+)
+def test_evidence_with_a_right_header_but_a_broken_body_is_refused(today, mentor, name, content, message):
+    upload = SimpleUploadedFile(name, content)
+    with pytest.raises(ValidationError) as exc:
+        record(mentor, CourseFactory(), completed_on=today, evidence_file=upload)
+    assert message in exc.value.message_dict["evidence_file"][0]
+    assert not TrainingRecord.objects.exists()
+
+
+@pytest.mark.parametrize("name, content", [("c.pdf", PDF), ("c.png", PNG), ("c.jpg", JPEG)])
+def test_real_pdf_png_and_jpeg_evidence_is_accepted(today, mentor, name, content):
+    saved = record(mentor, CourseFactory(), completed_on=today, evidence_file=SimpleUploadedFile(name, content))
+    assert saved.evidence_file.read() == content
 
 
 def test_evidence_over_five_megabytes_is_refused(today, mentor):

@@ -10,10 +10,16 @@ from playwright.sync_api import Page, expect
 
 from config.tests.browser import check_axe
 from programmes.models import Role
-from programmes.tests.factories import PASSWORD, CourseFactory, ProgrammeRequirementFactory, TrainingRecordFactory
+from programmes.tests.factories import (
+    PASSWORD,
+    CourseFactory,
+    ProgrammeRequirementFactory,
+    TrainingRecordFactory,
+    evidence_pdf,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PDF = b"%PDF-1.7\n%%EOF\n"
+PDF = evidence_pdf()
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

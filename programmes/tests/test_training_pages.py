@@ -21,10 +21,11 @@ from programmes.tests.factories import (
     ProgrammeFactory,
     ProgrammeRequirementFactory,
     TrainingRecordFactory,
+    evidence_pdf,
 )
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n%%EOF\n"
+PDF = evidence_pdf()
 
 
 @pytest.fixture
@@ -217,6 +218,21 @@ def test_a_bad_evidence_file_is_explained_and_nothing_is_saved(client, cast, req
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Evidence must be a PDF, PNG or JPEG file" in response.content.decode()
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_pdf_header_with_garbage_after_is_refused_on_the_page(client, cast, required):
+    client.force_login(cast["coordinator"])
+    url = reverse("programmes:training_record_create", args=[cast["pairing"].programme_id, cast["mentor"].pk])
+    data = {
+        "course": required.pk,
+        "status": "completed",
+        "completed_on": timezone.localdate().isoformat(),
+        "evidence_file": SimpleUploadedFile("cert.pdf", b"%PDF-1.7\n" + b"junk" * 1000, content_type="application/pdf"),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "starts like a PDF but cannot be read as one" in response.content.decode()
     assert not TrainingRecord.objects.exists()
 
 

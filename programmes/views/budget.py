@@ -20,6 +20,7 @@ from ..exports import csv_cell
 from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import BudgetLine, Programme
+from ..once import submit_once
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services
@@ -44,6 +45,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def budget_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     usual = BudgetLine.objects.filter(programme=programme).values_list("currency", flat=True).first()
@@ -104,6 +106,7 @@ def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     initial = {"line": request.GET.get("line"), "spent_on": timezone.localdate()}

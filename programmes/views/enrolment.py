@@ -26,6 +26,7 @@ from ..forms.enrolment import (
     SkillMergeForm,
 )
 from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
+from ..once import submit_once
 from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
 from ..services import enrolment as services
 from ..services.audit import audit_record
@@ -46,6 +47,7 @@ def open_programmes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once
 def application_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_open_programme_for(request.user, pk)
     initial = {"role": request.GET.get("role")} if request.GET.get("role") in ("mentor", "mentee") else {}

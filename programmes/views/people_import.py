@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms.people_import import PeopleImportForm
+from ..once import submit_once
 from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
 from ..services import people_import as service
 
@@ -19,6 +20,7 @@ OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "uncha
 
 
 @organisation_data_required
+@submit_once
 def people_import(request: HttpRequest) -> HttpResponse:
     form = PeopleImportForm(request.POST, request.FILES) if request.method == "POST" else PeopleImportForm()
     if request.method == "POST" and form.is_valid():
@@ -29,8 +31,14 @@ def people_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
             return redirect("programmes:people_import_preview", result.pk)
-    # Queries: the paginator's count, then one page of imports with who uploaded them.
-    imports = people_imports_visible_to(request.user).select_related("uploaded_by").order_by("-created_at", "-pk")
+    # Queries: the paginator's count, then one page of imports with who uploaded them. Never their rows: up to
+    # 10,000 people each, and the list shows only the summary.
+    imports = (
+        people_imports_visible_to(request.user)
+        .select_related("uploaded_by")
+        .defer("rows")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "max_rows": service.MAX_ROWS}
     return render(request, "programmes/people_import_upload.html", context)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ..forms import add_service_errors
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
+from ..once import submit_once
 from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
 
@@ -19,6 +20,7 @@ SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
 
 
 @organisation_data_required
+@submit_once
 def programme_create(request: HttpRequest) -> HttpResponse:
     # Coordinators of any programme and administrators may start a new one; they become its coordinator.
     form = ProgrammeStartForm(request.POST or None)
@@ -93,15 +95,24 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once
 def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
             services.membership_add(
-                programme=programme, person=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user
+                programme=programme,
+                person=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                participant_confirmed=form.cleaned_data["participant_confirmed"],
             )
         except ValidationError as exc:
+            if exc.error_list[0].code == "participant_coordinator":
+                # Asked on a page of its own: the choice is theirs, but only once they have read what it opens.
+                context = {"programme": programme, "form": form, "warning": " ".join(exc.messages)}
+                return render(request, "programmes/member_add_confirm.html", context)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"{form.cleaned_data['email']} added.")
@@ -126,6 +137,7 @@ def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -
 
 @require_POST
 @login_required
+@submit_once
 def programme_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = QuestionForm(request.POST)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms.time import AllocationAdjustForm, AllocationDecideForm, AllocationsCreateForm, TimeFilterForm
 from ..models import Programme
+from ..once import submit_once
 from ..permissions import (
     Area,
     area_required,
@@ -76,6 +77,7 @@ def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def allocations_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = AllocationsCreateForm(request.POST)

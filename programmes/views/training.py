@@ -27,6 +27,7 @@ from ..forms.training import (
     TrainingRecordForm,
 )
 from ..models import Course, Role, TrainingRecord
+from ..once import submit_once
 from ..permissions import (
     get_course_for,
     get_evidence_record_for,
@@ -95,6 +96,7 @@ def _course_form_page(request: HttpRequest, course: Course | None) -> HttpRespon
 
 
 @organisation_data_required
+@submit_once
 def course_create(request: HttpRequest) -> HttpResponse:
     return _course_form_page(request, None)
 
@@ -288,6 +290,7 @@ def _record_form_page(request: HttpRequest, programme, membership, record: Train
 
 
 @login_required
+@submit_once
 def training_record_create(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     return _record_form_page(request, programme, get_participant_for(programme, person_pk), None)
