@@ -50,15 +50,27 @@ def session_cookie(world: dict, role: str) -> str | None:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def fill(world: dict) -> None:
+    """Give the list pages rows to show: every object the matrix's entries make on first use (an alert, an
+    intervention, a proposal, reports, a survey round...), a feed for each side of the pair (the matrix test made
+    them with calendar_create first) and a required course the mentee has booked but not done."""
+    from mentoring.calendars import calendar_feed_create
+    from programmes.models import Course, ProgrammeRequirement, TrainingRecord
+
+    for entry in MATRIX.values():
+        entry.kwargs(world)
+    for role in ("mentor", "mentee"):
+        calendar_feed_create(person=world[role])
+    course = Course.objects.create(title="Walk course", kind=Course.Kind.MENTOR_TRAINING)
+    ProgrammeRequirement.objects.create(programme=world["pairing"].programme, role="mentee", course=course)
+    TrainingRecord.objects.create(person=world["mentee"], course=course, status=TrainingRecord.Status.BOOKED)
+
+
 def matrix_pages(world: dict) -> list[MatrixPage]:
     """Every HTML page of the matrix, rendered once by the test client as its viewer; grouped by role.
 
     Fails when a page the matrix promises as 200 does not answer 200 (the walk would otherwise skip it)."""
-    from mentoring.calendars import calendar_feed_create
-
-    # calendar_delete confirms turning a feed off: the matrix test made the feeds with calendar_create first.
-    for role in ("mentor", "mentee"):
-        calendar_feed_create(person=world[role])
+    fill(world)
 
     clients: dict[str, Client] = {}
     pages, failures = [], []
