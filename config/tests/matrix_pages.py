@@ -53,7 +53,9 @@ def session_cookie(world: dict, role: str) -> str | None:
 def fill(world: dict) -> None:
     """Give the list pages rows to show: every object the matrix's entries make on first use (an alert, an
     intervention, a proposal, reports, a survey round...), a feed for each side of the pair (the matrix test made
-    them with calendar_create first) and a required course the mentee has booked but not done."""
+    them with calendar_create first), a required course the mentee has booked but not done, and a
+    learning-environment audit answered by two teams of five (the dashboard's heat map)."""
+    from evaluation.tests.test_surveys import _audit
     from mentoring.calendars import calendar_feed_create
     from programmes.models import Course, ProgrammeRequirement, TrainingRecord
 
@@ -64,6 +66,8 @@ def fill(world: dict) -> None:
     course = Course.objects.create(title="Walk course", kind=Course.Kind.MENTOR_TRAINING)
     ProgrammeRequirement.objects.create(programme=world["pairing"].programme, role="mentee", course=course)
     TrainingRecord.objects.create(person=world["mentee"], course=course, status=TrainingRecord.Status.BOOKED)
+    teams = {"Warehouse": (5, 2), "Design": (5, 5), world["mentor"].org_unit.name: (0, 3)}  # + the cast's mentor
+    _audit(world["pairing"].programme, world["coordinator"], teams)
 
 
 def matrix_pages(world: dict) -> list[MatrixPage]:
