@@ -83,3 +83,18 @@ $(LOAD_VENV)/.installed: requirements-bench.txt
 loadtest: $(VENV)/.runtime $(LOAD_VENV)/.installed
 	$(LOAD_VENV)/bin/python loadtest/run.py $(LOADTEST_ARGS)
 # --- end of load test ---
+
+# --- Nu HTML Checker (issue 13, point 25) ---
+# `make vnu`: the W3C's HTML checker (npm package vnu-jar, pinned here) into .vnu/ (git-ignored), for the test that
+# checks every page of the permission matrix (config/tests/test_html_checker.py). Installing needs npm; running
+# needs Java (Debian: apt-get install default-jre-headless). Without them that test is skipped, except in CI.
+# --ignore-scripts: the package's postinstall would fetch a Java runtime from GitHub; Debian's Java is used instead.
+VNU_VERSION := 26.9.27
+.PHONY: vnu
+
+.vnu/.installed-$(VNU_VERSION):
+	npm install --prefix .vnu --ignore-scripts --no-audit --no-fund --no-save --loglevel=error vnu-jar@$(VNU_VERSION)
+	@touch $@
+
+vnu: .vnu/.installed-$(VNU_VERSION)
+# --- end of Nu HTML Checker ---

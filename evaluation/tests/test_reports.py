@@ -244,6 +244,17 @@ def test_the_committee_page_shows_no_participant_name(client, world, coordinator
         assert m.person.display_name not in content and m.person.email not in content
 
 
+def test_the_report_page_has_one_main_heading_and_no_id_twice(client, world, coordinator, committee_member):
+    # A screen reader's "next heading level 1" finds the report; a link to #review lands on one place.
+    report = services.report_submit(report=draft(world, coordinator), by=coordinator)
+    for person in (committee_member, coordinator):
+        client.force_login(person)
+        content = client.get(report.get_absolute_url()).content.decode()
+        assert len(re.findall(r"<h1[\s>]", content)) == 1, person
+        ids = re.findall(r'\sid="([^"]+)"', content)
+        assert sorted({i for i in ids if ids.count(i) > 1}) == [], person
+
+
 def test_a_committee_member_comments_and_signs_off_on_the_page(client, world, coordinator, committee_member):
     report = services.report_submit(report=draft(world, coordinator), by=coordinator)
     client.force_login(committee_member)
