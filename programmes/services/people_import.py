@@ -718,6 +718,9 @@ def _import_write(
         ).update(missing_from_hr_since=now)
     # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
     leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
+    # So are the open applications of those whose status in the file says they have left.
+    deactivated = [pk for pk, fields in plan.updates.items() if fields.get("is_active") is False]
+    leavers_applications_withdraw(person_ids=deactivated, why="the HR file says they have left")
 
     locked.status = PeopleImport.Status.APPLIED
     locked.applied_at = now

@@ -56,6 +56,24 @@ def test_an_import_that_no_longer_lists_someone_withdraws_their_applications_and
 
 
 @pytest.mark.django_db
+def test_an_import_whose_status_says_someone_left_withdraws_their_applications(programme, coordinator, admin_person):
+    leaver = PersonFactory(email="tess@example.org", display_name="Tess Terminated")
+    applied = ApplicationFactory(programme=programme, person=leaver, role=Role.MENTOR)
+    lines = "email,name,status\ncora@example.org,Cora Coordinator,Active\ntess@example.org,Tess Terminated,Terminated"
+    file = SimpleUploadedFile("people.csv", lines.encode(), content_type="text/csv")
+    preview = service.people_import_parse(upload=file, by=admin_person)
+    assert preview.summary["deactivate"] == 1
+    service.people_import_apply(people_import=preview, by=admin_person)
+
+    applied.refresh_from_db()
+    leaver.refresh_from_db()
+    assert leaver.is_active is False
+    assert applied.status == Application.Status.WITHDRAWN
+    [notice] = Notification.objects.filter(person=coordinator)
+    assert notice.text.startswith("Tess Terminated has left the organisation (the HR file says they have left)")
+
+
+@pytest.mark.django_db
 def test_several_leavers_make_one_notice_per_programme(programme, coordinator):
     leavers = [PersonFactory(display_name=f"Leaver {i}") for i in range(5)]
     for person in leavers:
