@@ -16,6 +16,7 @@ class PairingAdmin(admin.ModelAdmin):
     # mentor and read every goal, summary and shared note). Pairings are made and ended by their programme's
     # coordinators and participants in Tandem itself, where each step is checked, audited and told.
     readonly_fields = ["programme", "mentor", "mentee", "created_by", "ended_by"]
+    exclude = ["paused_reason"]  # why a pair paused is theirs and their coordinator's (it may be about health)
 
     def has_add_permission(self, request) -> bool:
         return False
