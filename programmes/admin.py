@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme
 from .services.admin_changes import (
@@ -233,3 +234,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 # --- end of audit log ---
+
+
+# --- permission groups (issue 14) ---
+# A group's permissions are part of what its members may do in the admin: changing them is a change to each
+# member's access, audited and told to each like a change on their own account.
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(GroupAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "permissions" in form.changed_data:
+            for person in form.instance.user_set.all():
+                person_record_admin_access_change(actor=request.user, person=person, fields=["groups"], request=request)
+
+
+# --- end of permission groups ---

@@ -151,3 +151,20 @@ def test_saving_a_person_unchanged_tells_nobody(admin_client, mentee, django_cap
     assert response.status_code == 302
     assert mail.outbox == []
     assert not AuditEvent.objects.filter(action="person.access_changed_by_admin").exists()
+
+
+def test_changing_a_groups_permissions_is_told_to_its_members(
+    admin_client, administrator, mentee, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Helpdesk")
+    mentee.groups.add(group)
+    permission = Permission.objects.get(codename="view_person")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_submit(admin_client, url, "group_form", {"permissions": [str(permission.pk)]})
+    assert response.status_code == 302
+    assert list(group.permissions.all()) == [permission]
+    assert AuditEvent.objects.filter(action="person.access_changed_by_admin", subject=mentee, actor=administrator)
+    assert [m.to for m in mail.outbox] == [[mentee.email]]
