@@ -52,3 +52,21 @@ def test_the_limit_counts_one_hour_and_each_address_on_its_own(mentee, mentor, d
         traveller.shift(dt.timedelta(minutes=61))
         ask(client, mentee.email)
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_ten_reset_requests_at_the_same_moment_still_send_at_most_three(settings):
+    from django.db import connection
+
+    from conftest import at_once, require
+    from programmes.tests.factories import PersonFactory
+
+    require(connection.vendor == "postgresql", "the reset race needs PostgreSQL (set DATABASE_URL)")
+    person = PersonFactory(email="racer@example.org")
+
+    def one():
+        return Client().post(reverse("password_reset"), {"email": person.email}).status_code
+
+    assert at_once(*[one] * 10) == [302] * 10
+    assert len(mail.outbox) == settings.TANDEM_PASSWORD_RESET_LIMIT
