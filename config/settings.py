@@ -232,8 +232,8 @@ AUTH_PASSWORD_VALIDATORS = [
     # --- end of login protection ---
 ]
 # --- login protection (issue 8) ---
-# django-axes counts failed logins per account and, separately, per source address; either reaching the limit
-# within the cool-off window locks that account or address out until the window passes or an administrator
+# django-axes counts failed logins per account from each source address (issue 14); reaching the limit within
+# the cool-off window locks that account out from that address until the window passes or an administrator
 # deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
 AUTHENTICATION_BACKENDS = [
     "config.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
