@@ -51,12 +51,13 @@ from programmes.models import (
     Person,
     Programme,
     ReadinessOverride,
+    Spend,
     TimeAllocation,
     TrainingRecord,
 )
 from programmes.services.audit import ERASED_LABEL, audit_record
 
-from .models import Answer, Intervention, Report, ReportComment, ReportDecision, SurveyResponse
+from .models import Answer, Intervention, Report, ReportComment, ReportDecision, Survey, SurveyResponse
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # larger evidence files are listed, not copied into the ZIP
 ERASED_EMAIL_DOMAIN = "invalid"  # RFC 2606: never delivers
@@ -294,6 +295,14 @@ def _written_in_a_role(person: Person) -> dict[str, list[dict[str, Any]]]:
         "report_comments_i_wrote": _rows(
             ReportComment.objects.filter(author=person).select_related("report"),
             ["report__title", "text", "created_at"],
+        ),
+        "surveys_i_wrote": _rows(
+            Survey.objects.filter(created_by=person).select_related("programme"),
+            ["programme__name", "title", "description"],
+        ),
+        "spends_i_recorded": _rows(
+            Spend.objects.filter(created_by=person).select_related("line__programme"),
+            ["line__programme__name", "spent_on", "amount", "description"],
         ),
         "report_decisions_i_wrote": _rows(
             ReportDecision.objects.filter(author=person).select_related("report"),

@@ -45,7 +45,13 @@ from programmes.models import (
     Role,
     TimeAllocation,
 )
-from programmes.tests.factories import CourseFactory, PersonFactory, TrainingRecordFactory
+from programmes.tests.factories import (
+    BudgetLineFactory,
+    CourseFactory,
+    PersonFactory,
+    SpendFactory,
+    TrainingRecordFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,15 @@ def plant(cast: dict) -> list[Planted]:
         outcome=mark("intervention.outcome", coordinator),
         created_by=coordinator,
     )
-    survey = Survey.objects.create(programme=programme, title="Health check")
+    survey = Survey.objects.create(
+        programme=programme,
+        title="Health check",
+        created_by=coordinator,
+        description=mark("survey.description", coordinator),
+    )
+    SpendFactory(
+        line=BudgetLineFactory(programme=programme), created_by=coordinator, description=mark("spend", coordinator)
+    )
     survey_question = Question.objects.create(survey=survey, position=1, text="How is it going?", kind="text")
     survey_round = SurveyRound.objects.create(
         survey=survey,
