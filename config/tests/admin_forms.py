@@ -12,8 +12,9 @@ from django.test import Client
 class _RenderedForm(HTMLParser):
     def __init__(self, form_id: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.form_id = form_id  # "*post*": the page's last form with method="post"
         self.inside = False
+        self.done = False
         self.fields: list[tuple[str, str]] = []
         self._select: tuple[str, bool] | None = None
         self._options: list[tuple[str, bool]] = []
@@ -22,7 +23,9 @@ class _RenderedForm(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form" and a.get("id") == self.form_id:
+        if tag == "form" and self.form_id == "*post*" and a.get("method", "").lower() == "post":
+            self.inside, self.fields = True, []  # the last one wins (the header's logout form comes first)
+        elif tag == "form" and not self.done and a.get("id") == self.form_id:
             self.inside = True
         if not self.inside:
             return
@@ -47,7 +50,7 @@ class _RenderedForm(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self.inside:
-            self.inside = False
+            self.inside, self.done = False, True
         elif tag == "select" and self._select is not None:
             name, multiple = self._select
             chosen = [v for v, selected in self._options if selected]

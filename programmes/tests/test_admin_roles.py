@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from config.tests.admin_forms import admin_submit
+from config.tests.admin_forms import admin_submit, rendered_form
 from programmes.models import AuditEvent, Membership, Notification, Role
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +168,27 @@ def test_changing_a_groups_permissions_is_told_to_its_members(
     assert list(group.permissions.all()) == [permission]
     assert AuditEvent.objects.filter(action="person.access_changed_by_admin", subject=mentee, actor=administrator)
     assert [m.to for m in mail.outbox] == [[mentee.email]]
+
+
+def test_memberships_deleted_from_the_list_are_audited_and_told(
+    admin_client, programme, mentor, mentee, django_capture_on_commit_callbacks
+):
+    chosen = list(Membership.objects.filter(person__in=[mentor, mentee]).values_list("pk", flat=True))
+    url = reverse("admin:programmes_membership_changelist")
+    page = admin_client.post(
+        url,
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(pk) for pk in chosen],
+            "csrfmiddlewaretoken": admin_client.get(url).cookies["csrftoken"].value,
+        },
+    )
+    assert page.status_code == 200 and "Are you sure you want to delete" in page.content.decode()
+    data = rendered_form(page.content.decode(), "*post*")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk__in=chosen).exists()
+    told = set(AuditEvent.objects.filter(action="membership.removed_by_admin").values_list("subject", flat=True))
+    assert told == {mentor.pk, mentee.pk}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mentor.email, mentee.email])
