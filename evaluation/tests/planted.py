@@ -34,7 +34,7 @@ from mentoring.models import (
     MentorRequest,
     Pairing,
 )
-from mentoring.relationship import note_write
+from mentoring.relationship import concern_raise, note_write
 from programmes.models import (
     Application,
     ApplicationAnswer,
@@ -158,6 +158,8 @@ def plant(cast: dict) -> list[Planted]:
     note_write(session=session, author=mentor, text=mark("note.mentor_private", mentor), shared=False)
     ClosingReflection.objects.create(pairing=pairing, author=mentee, text=mark("reflection.text", mentee))
     Concern.objects.create(pairing=pairing, raised_by=mentee, text=mark("concern.text", mentee))
+    # Through the service too, so the alert, notices and audit rows it writes are searched as well.
+    concern_raise(pairing=pairing, by=mentee, text=mark("concern.raised", mentee))
     Intervention.objects.create(
         programme=programme,
         pairing=pairing,
