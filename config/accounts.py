@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
+import datetime
 
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.utils import timezone
+
+from programmes.models import AuditEvent, Person
+from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
+
+RESET_SENT = "password.reset_sent"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -19,3 +29,40 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         person_notify_credentials_changed(person=form.user, what="password")
         return response
+
+
+# --- password reset limit (issue 14) ---
+# At most TANDEM_PASSWORD_RESET_LIMIT reset emails per account per hour, counted in the audit log (one row per
+# email sent), so that the count holds across workers and restarts. Beyond it the page looks exactly the same
+# (it never tells whether an address has an account) and nothing is sent.
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def save(self, *args, request=None, **kwargs):
+        self._request = request
+        with transaction.atomic():  # the person rows stay locked while counting, so 25 at once still send 3
+            return super().save(*args, request=request, **kwargs)
+
+    def get_users(self, email):
+        since = timezone.now() - datetime.timedelta(hours=1)
+        for person in super().get_users(email):
+            Person.objects.select_for_update().filter(pk=person.pk).first()
+            sent = AuditEvent.objects.filter(action=RESET_SENT, subject=person, at__gte=since).count()
+            if sent >= settings.TANDEM_PASSWORD_RESET_LIMIT:
+                continue
+            audit_record(
+                actor=None,
+                action=RESET_SENT,
+                obj=person,
+                subject=person,
+                summary="Password reset email sent.",
+                request=getattr(self, "_request", None),
+            )
+            yield person
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+
+# --- end of password reset limit ---

@@ -235,8 +235,8 @@ AUTH_PASSWORD_VALIDATORS = [
     # --- end of login protection ---
 ]
 # --- login protection (issue 8) ---
-# django-axes counts failed logins per account and, separately, per source address; either reaching the limit
-# within the cool-off window locks that account or address out until the window passes or an administrator
+# django-axes counts failed logins per account from each source address (issue 14); reaching the limit within
+# the cool-off window locks that account out from that address until the window passes or an administrator
 # deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
 AUTHENTICATION_BACKENDS = [
     "config.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
@@ -244,16 +244,29 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the address
+# Issue 14: the account and the address together, so that failures from one address lock that address out of
+# that account only; nobody can lock a known colleague out of Tandem from their own desk.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form posts the email address as "username"
 AXES_USERNAME_CALLABLE = "config.security.login_username"  # "Ann@X.org " and "ann@x.org" are one account
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # templates/registration/lockout.html
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind a reverse proxy, the number of proxies in front of Tandem, so the client address is read from
-# X-Forwarded-For; unset, the address the connection comes from is used.
-AXES_IPWARE_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 0) or None
+# The client address, resolved by django-ipware as axes documents (issue 14). Unset TANDEM_PROXY_COUNT: the
+# address the connection comes from, and X-Forwarded-For is ignored (a client could write anything there).
+# Behind N reverse proxies: the address the outermost proxy saw, which is N-1 entries from the right of
+# X-Forwarded-For (python-ipware counts the proxies listed in the header, the nearest one being REMOTE_ADDR);
+# entries a client puts in front itself are skipped, not believed (IPWARE_STRICT off).
+_proxy_count = env_int("TANDEM_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list(
+    "TANDEM_CLIENT_IP_HEADERS", ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = _proxy_count - 1 if _proxy_count else None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False
+# Password reset emails per address per hour (issue 14): more requests show the same page and send nothing.
+TANDEM_PASSWORD_RESET_LIMIT = env_int("TANDEM_PASSWORD_RESET_LIMIT", 3, minimum=1)
 # Sessions end after TANDEM_SESSION_IDLE_MINUTES without a request and TANDEM_SESSION_MAX_HOURS after login,
 # whichever comes first (config.security.SessionLimitsMiddleware). The session row itself lives as long as the
 # idle limit; the middleware refreshes it at most once a minute, so a page view rarely writes.

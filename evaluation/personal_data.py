@@ -26,12 +26,14 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 
 from mentoring.models import (
+    Agreement,
     Alert,
     CalendarFeed,
     ClosingReflection,
     Concern,
     FitAnswer,
     Goal,
+    MatchOverride,
     MentoringSession,
     MentorRequest,
     Pairing,
@@ -48,13 +50,15 @@ from programmes.models import (
     Notification,
     Person,
     Programme,
+    ReadinessOverride,
+    Spend,
     TimeAllocation,
     TrainingRecord,
 )
 from programmes.services.audit import ERASED_LABEL, audit_record
 from programmes.services.leavers import leavers_applications_withdraw
 
-from .models import Answer, SurveyResponse
+from .models import Answer, Intervention, Report, ReportComment, ReportDecision, Survey, SurveyResponse
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # larger evidence files are listed, not copied into the ZIP
 ERASED_EMAIL_DOMAIN = "invalid"  # RFC 2606: never delivers
@@ -185,11 +189,41 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
                 "started_on": _value(p.started_on),
                 "ended_on": _value(p.ended_on),
                 "end_reason": p.end_reason,
+                "paused_reason": p.paused_reason,
             }
             for p in pairings
         ],
+        # Issue 14: what the pair agreed in their own words, and the requests a mentee sent or a mentor answered.
+        "agreements": _rows(
+            Agreement.objects.filter(pairing_id__in=pairing_ids),
+            [
+                "pairing_id",
+                "cadence_days",
+                "preferred_mode",
+                "arrangements",
+                "mentor_signed_at",
+                "mentee_signed_at",
+                "updated_at",
+            ],
+        ),
+        "mentor_requests": [
+            {
+                "programme": r.programme.name,
+                "my_role": "mentee" if r.mentee_id == person.pk else "mentor",
+                "partner": (r.mentor if r.mentee_id == person.pk else r.mentee).display_name,
+                "status": r.status,
+                "message": r.message,
+                "decline_reason": r.decline_reason,
+                "created_at": _value(r.created_at),
+                "decided_at": _value(r.decided_at),
+            }
+            for r in MentorRequest.objects.filter(Q(mentee=person) | Q(mentor=person)).select_related(
+                "programme", "mentor", "mentee"
+            )
+        ],
         "sessions": _rows(
-            sessions, ["pairing_id", "held_on", "duration_minutes", "mode", "status", "summary", "next_steps"]
+            sessions,
+            ["pairing_id", "held_on", "duration_minutes", "mode", "status", "summary", "next_steps", "dispute_reason"],
         ),
         "my_private_notes": [
             {
@@ -214,8 +248,66 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
             Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
             ["response__round__survey__title", "question__text", "likert", "choice", "text"],
         ),
+        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
+        # words and what they are about; nothing someone else wrote there.
+        **_written_in_a_role(person),
         "audit_events_about_me": _rows(
             AuditEvent.objects.filter(subject=person), ["at", "actor_label", "action", "object_type", "summary"]
+        ),
+    }
+
+
+def _written_in_a_role(person: Person) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "application_decisions_i_wrote": _rows(
+            Application.objects.filter(decided_by=person)
+            .exclude(decision_reason="")
+            .select_related("programme", "person"),
+            ["programme__name", "person__display_name", "status", "decided_at", "decision_reason"],
+        ),
+        "endorsements_i_wrote": _rows(
+            Application.objects.filter(endorsed_by=person)
+            .exclude(endorsement_reason="")
+            .select_related("programme", "person"),
+            ["programme__name", "person__display_name", "endorsement", "endorsement_reason"],
+        ),
+        "time_decisions_i_wrote": _rows(
+            TimeAllocation.objects.filter(decided_by=person)
+            .exclude(decline_reason="")
+            .select_related("programme", "person"),
+            ["programme__name", "person__display_name", "month", "status", "decline_reason"],
+        ),
+        "readiness_overrides_i_wrote": _rows(
+            ReadinessOverride.objects.filter(created_by=person).select_related("programme", "person"),
+            ["programme__name", "person__display_name", "reason", "created_at"],
+        ),
+        "match_overrides_i_wrote": _rows(
+            MatchOverride.objects.filter(created_by=person).select_related("programme", "mentor", "mentee"),
+            ["programme__name", "mentor__display_name", "mentee__display_name", "reason", "created_at"],
+        ),
+        "interventions_i_recorded": _rows(
+            Intervention.objects.filter(created_by=person).select_related("programme"),
+            ["programme__name", "pairing_id", "kind", "note", "outcome", "status", "created_at"],
+        ),
+        "reports_i_wrote": _rows(
+            Report.objects.filter(created_by=person).select_related("programme"),
+            ["programme__name", "title", "period_start", "period_end", "status", "narrative"],
+        ),
+        "report_comments_i_wrote": _rows(
+            ReportComment.objects.filter(author=person).select_related("report"),
+            ["report__title", "text", "created_at"],
+        ),
+        "surveys_i_wrote": _rows(
+            Survey.objects.filter(created_by=person).select_related("programme"),
+            ["programme__name", "title", "description"],
+        ),
+        "spends_i_recorded": _rows(
+            Spend.objects.filter(created_by=person).select_related("line__programme"),
+            ["line__programme__name", "spent_on", "amount", "description"],
+        ),
+        "report_decisions_i_wrote": _rows(
+            ReportDecision.objects.filter(author=person).select_related("report"),
+            ["report__title", "kind", "text", "created_at"],
         ),
     }
 

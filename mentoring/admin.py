@@ -12,7 +12,14 @@ class PairingAdmin(admin.ModelAdmin):
     list_filter = ["status", "programme"]
     search_fields = ["mentor__display_name", "mentee__display_name", "programme__name"]
     list_select_related = ["mentor", "mentee", "programme"]
-    autocomplete_fields = ["mentor", "mentee", "programme"]
+    # Issue 14: who is in a pairing is never the administrator's to change (or they could make themselves the
+    # mentor and read every goal, summary and shared note). Pairings are made and ended by their programme's
+    # coordinators and participants in Tandem itself, where each step is checked, audited and told.
+    readonly_fields = ["programme", "mentor", "mentee", "created_by", "ended_by"]
+    exclude = ["paused_reason"]  # why a pair paused is theirs and their coordinator's (it may be about health)
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 # --- Check-in reminder outbox (issue 5, point 5) -----------------------------------------------------------

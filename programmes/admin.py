@@ -1,8 +1,15 @@
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 
 from .models import AuditEvent, EmailFailure, Membership, OrgUnit, Person, Programme
+from .services.admin_changes import (
+    membership_check_not_self_participant,
+    membership_record_admin_change,
+    person_record_admin_access_change,
+)
 from .services.credentials import person_notify_credentials_changed
 from .services.leavers import person_deactivate
 
@@ -32,10 +39,49 @@ class PersonChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+# --- the administrator's changes to roles (issue 14) ---
+# An administrator may enrol people, but never themselves as a mentor or mentee (a participant reads the
+# pairing's pages); every membership they add, change or remove is audited and told to its person.
+
+
+class MembershipAdminForm(forms.ModelForm):
+    admin_user: Person | None = None  # set per request by the admin below
+
+    class Meta:
+        model = Membership
+        fields = ["programme", "person", "role", "created_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person", self.instance.person if self.instance.person_id else None)
+        membership_check_not_self_participant(actor=self.admin_user, person=person, role=cleaned.get("role"))
+        return cleaned
+
+
+def _form_for(request, form_class):
+    return type(form_class.__name__, (form_class,), {"admin_user": request.user})
+
+
+def _membership_changes(formset) -> list[tuple[Membership, str]]:
+    """What an inline formset did to memberships once saved: (membership, "added"/"changed"/"removed")."""
+    changes = [(m, "added") for m in formset.new_objects]
+    changes += [(m, "changed") for m, _fields in formset.changed_objects]
+    changes += [(m, "removed") for m in formset.deleted_objects]
+    return changes
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipAdminForm
     extra = 0
     autocomplete_fields = ["person"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _form_for(request, self.form)
+        return super().get_formset(request, obj, **kwargs)
+
+
+# --- end of the administrator's changes to roles ---
 
 
 @admin.register(Person)
@@ -64,6 +110,8 @@ class PersonAdmin(UserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Someone who left: never matched again, open applications withdrawn, coordinators told.
             person_deactivate(person=obj, by=request.user)
+        if change:  # issue 14: staff and superuser flags, groups, permissions, line manager: audited and told
+            person_record_admin_access_change(actor=request.user, person=obj, fields=form.changed_data, request=request)
         old_email = form.initial.get("email", "")
         if change and "email" in form.changed_data and old_email:
             # To the old address: if the account was taken over, its owner hears of it there.
@@ -85,6 +133,21 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):  # issue 14: memberships changed inline
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership, what in _membership_changes(formset):
+                membership_record_admin_change(actor=request.user, membership=membership, change=what, request=request)
+
+    def delete_model(self, request, obj):  # issue 14: a programme's memberships go with it
+        for membership in obj.memberships.select_related("person", "programme"):
+            membership_record_admin_change(actor=request.user, membership=membership, change="removed", request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for programme in queryset:
+            self.delete_model(request, programme)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -93,6 +156,35 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__display_name", "person__email", "programme__name"]
     list_select_related = ["person", "programme"]
     autocomplete_fields = ["person", "programme"]
+    form = MembershipAdminForm
+
+    # --- the administrator's changes to roles (issue 14) ---
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _form_for(request, form)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        what = "changed" if change else "added"
+        if not change or form.changed_data:
+            if change and "person" in form.changed_data and form.initial.get("person"):
+                # Moved from one person to another: the one who lost the role hears of it too.
+                old = Membership(person=Person.objects.get(pk=form.initial["person"]), programme=obj.programme)
+                old.role = form.initial.get("role", obj.role)
+                membership_record_admin_change(actor=request.user, membership=old, change="removed", request=request)
+                what = "added"
+            membership_record_admin_change(actor=request.user, membership=obj, change=what, request=request)
+
+    def delete_model(self, request, obj):
+        membership_record_admin_change(actor=request.user, membership=obj, change="removed", request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("person", "programme"):
+            membership_record_admin_change(actor=request.user, membership=membership, change="removed", request=request)
+        super().delete_queryset(request, queryset)
+
+    # --- end of the administrator's changes to roles ---
 
 
 # --- audit log (issue 8) ---
@@ -164,3 +256,22 @@ class EmailFailureAdmin(admin.ModelAdmin):
 
 
 # --- end of emails that could not be sent ---
+
+
+# --- permission groups (issue 14) ---
+# A group's permissions are part of what its members may do in the admin: changing them is a change to each
+# member's access, audited and told to each like a change on their own account.
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(GroupAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "permissions" in form.changed_data:
+            for person in form.instance.user_set.all():
+                person_record_admin_access_change(actor=request.user, person=person, fields=["groups"], request=request)
+
+
+# --- end of permission groups ---

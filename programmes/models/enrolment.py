@@ -62,7 +62,9 @@ class EnrolmentQuestion(models.Model):
         ordering = ["programme", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        # Never the text: a notice can carry a mentor's decline reason or other words meant for one person, and
+        # the admin lists notices by this name (a person's delete confirmation page).
+        return f"Notification #{self.pk}"
 
 
 class MeetingMode(models.TextChoices):
@@ -206,7 +208,7 @@ class ApplicationAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question}: {self.text[:40]}"
+        return f"Answer #{self.pk} to {self.question}"  # never the text: the applicant's own words
 
 
 class Notification(models.Model):
@@ -226,4 +228,6 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["person", "read_at"], name="notification_person_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        # Never the text: a notice can carry a mentor's decline reason or other words meant for one person, and
+        # the admin lists notices by this name (a person's delete confirmation page).
+        return f"Notification #{self.pk}"

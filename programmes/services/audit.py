@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
@@ -23,10 +24,11 @@ def _label(actor: Person | None) -> str:
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: a client can forge X-Forwarded-For; operators behind a proxy set it in the web server.
+    # The address the login lockout counts (issue 14): REMOTE_ADDR, or behind TANDEM_PROXY_COUNT proxies the one
+    # the outermost proxy saw (django-ipware through axes); never an address a client wrote in a header itself.
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return get_client_ip_address(request) or None
 
 
 def audit_event(
