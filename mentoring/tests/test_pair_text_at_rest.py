@@ -314,3 +314,27 @@ def test_the_migration_encrypts_existing_text_and_its_reverse_decrypts_it(pairin
     assert "Lead" not in title and "cancelling" not in text  # encrypted again by the forward migration
     assert Goal.objects.get(pk=goal.pk).title == "Lead the stand-up"
     assert Concern.objects.get().text == "We keep cancelling"
+
+
+@pytest.mark.django_db
+def test_encrypted_text_keeps_exactly_its_readers(client, pairing, mentor, mentee, coordinator):
+    """A request for help and a pause reason are the coordinators' to read; goals and summaries are not."""
+    goal = relationship.goal_create(pairing=pairing, by=mentee, data=GoalInput(title="Chair the team meeting"))
+    relationship.session_log(
+        pairing=pairing,
+        by=mentor,
+        data=SessionInput(
+            held_on=TODAY, duration_minutes=60, mode="video", topics=[], goals=[goal], summary="We rehearsed twice"
+        ),
+    )
+    relationship.concern_raise(pairing=pairing, by=mentee, text="We keep cancelling at short notice")
+    week = TODAY + datetime.timedelta(days=7)
+    lifecycle.pairing_pause(pairing=pairing, by=mentor, reason="Project deadline", resume_on=week)
+    client.force_login(coordinator)
+    page = client.get(pairing.get_absolute_url()).content.decode()
+    assert "We keep cancelling at short notice" in page and "Project deadline" in page
+    assert "Chair the team meeting" not in page and "We rehearsed twice" not in page
+    client.force_login(mentee)
+    page = client.get(pairing.get_absolute_url()).content.decode()
+    assert "Chair the team meeting" in page and "We rehearsed twice" in page and "Project deadline" in page
+    assert "We keep cancelling" not in page  # to the coordinators, not back on the pair's page
