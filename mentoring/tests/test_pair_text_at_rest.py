@@ -30,7 +30,7 @@ from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fi
 from mentoring.forms_relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.relationship import GoalInput, SessionInput
-from mentoring.tests.factories import approved_profile
+from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
 from programmes.tests.factories import DepartmentFactory, OrgUnitFactory
 
@@ -51,6 +51,7 @@ METADATA = {
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
 }
 TEXT_TYPES = (models.CharField, models.TextField, models.JSONField)
+PROPOSAL_DECLINE = "email.pairing_decline.reason"  # a pair's words that are emailed, never stored
 
 
 @pytest.fixture(autouse=True)
@@ -130,12 +131,18 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
         programme=programme, mentee=asking, mentor=asked, message=m["mentoring.MentorRequest.message"]
     )
     requests.request_decline(request=request, by=asked, reason=m["mentoring.MentorRequest.decline_reason"])
+    # Declining a proposed pairing: the reason goes to the coordinators by email and is stored nowhere.
+    m[PROPOSAL_DECLINE] = _mark(PROPOSAL_DECLINE)
+    proposal = ProposedPairingFactory(programme=programme, mentor=asked, mentee=asking)
+    lifecycle.pairing_decline(pairing=proposal, by=asking, reason=m[PROPOSAL_DECLINE])
     return m
 
 
 def _assert_readable(markers: dict[str, str], reader) -> None:
     """Every marker reads back in clear through the models: the planting really reached each field."""
     for label, marker in markers.items():
+        if label == PROPOSAL_DECLINE:
+            continue
         if label == "mentoring.PrivateNote.ciphertext":
             session = MentoringSession.objects.get()
             notes = relationship.notes_readable_by(reader, [session.pk])[session.pk]
