@@ -511,8 +511,9 @@ if env_bool("TANDEM_TESTING", False):
     WHITENOISE_AUTOREFRESH = True
 
 # --- Tandem -----------------------------------------------------------------------------------------------
-# Private notes are encrypted at rest with Fernet keys (mentoring.crypto). The first key encrypts; all of them
-# decrypt, so a new key goes first, `manage.py rotate_note_keys` re-encrypts, then the old key can go.
+# Private notes, and everything else a pair writes in their own words, are encrypted at rest with Fernet keys
+# (mentoring.crypto, mentoring.fields). The first key encrypts; all of them decrypt, so a new key goes first,
+# `manage.py rotate_note_keys` re-encrypts, then the old key can go.
 TANDEM_NOTE_KEYS = env_list("TANDEM_NOTE_KEYS")
 for _key in TANDEM_NOTE_KEYS:
     try:
@@ -525,7 +526,7 @@ for _key in TANDEM_NOTE_KEYS:
         ) from None
 if not TANDEM_NOTE_KEYS:
     if not DEBUG and not env_bool("TANDEM_TESTING", False):
-        raise ImproperlyConfigured("TANDEM_NOTE_KEYS must be set when DEBUG is off: it encrypts private notes.")
+        raise ImproperlyConfigured("TANDEM_NOTE_KEYS must be set when DEBUG is off: it encrypts the pairs' text.")
     # Development only: a key derived from SECRET_KEY, so `make run` works without another setting.
     TANDEM_NOTE_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(b"tandem-notes:" + SECRET_KEY.encode()).digest()).decode()

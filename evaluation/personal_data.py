@@ -25,6 +25,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
     Agreement,
     Alert,
@@ -354,6 +355,7 @@ def _text_columns(model: type[models.Model]) -> list[str]:
         if isinstance(f, models.CharField | models.TextField)
         and not f.choices
         and f.name not in {"ciphertext", "password", "respondent_hash", "token"}
+        and not isinstance(f, EncryptedTextField)  # scrubbed in Python: see _scrub_encrypted
     ]
 
 
@@ -370,6 +372,24 @@ def _scrub_everywhere(old: str, new: str) -> None:
             model._default_manager.filter(**{f"{name}__contains": old}).update(
                 **{name: Replace(name, models.Value(old), models.Value(new))}
             )
+    _scrub_encrypted(old, new)
+
+
+def _scrub_encrypted(old: str, new: str, *, batch_size: int = 500) -> None:
+    """The pair's words are encrypted at rest, so the database cannot search them: load, replace, save back."""
+    for model, names in encrypted_fields().items():
+        manager = model._base_manager
+        changed = []
+        for row in manager.only("pk", *names).order_by("pk").iterator(chunk_size=batch_size):
+            hit = False
+            for name in names:
+                value = getattr(row, name)
+                if value and old in value and not isinstance(value, Unreadable):
+                    setattr(row, name, value.replace(old, new))
+                    hit = True
+            if hit:
+                changed.append(row)
+        manager.bulk_update(changed, names, batch_size=batch_size)
 
 
 @transaction.atomic

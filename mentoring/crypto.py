@@ -1,10 +1,14 @@
-"""Encryption at rest for private notes: Fernet (AES-128-CBC with HMAC-SHA256) from the ``cryptography`` package.
+"""Encryption at rest for what a pair writes: Fernet (AES-128-CBC with HMAC-SHA256) from the ``cryptography``
+package.
 
 Keys come from ``TANDEM_NOTE_KEYS`` (settings). The first key encrypts; every key decrypts (MultiFernet), so
-rotating is: put a new key first, run ``manage.py rotate_note_keys`` (re-encrypts every note with it), then
-drop the old key. A database dump or backup therefore holds no note text in clear.
+rotating is: put a new key first, run ``manage.py rotate_note_keys`` (re-encrypts every private note and every
+encrypted field with it), then drop the old key. A database dump or backup therefore holds none of it in clear.
 
-Only mentoring.relationship calls ``decrypt``, and only after mentoring.permissions said the reader may.
+Two users: private notes keep their ``ciphertext`` column, which only mentoring.relationship decrypts after
+mentoring.permissions said the reader may; the pair's other words (goal titles, summaries, arrangements...)
+sit in ``mentoring.fields.EncryptedTextField`` columns, encrypted on save and decrypted on load, so that the code
+reads plain strings and each page keeps deciding who sees what.
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ def decrypt(token: str) -> str:
         return _current().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken:
         return "(This note cannot be read: it was encrypted with a key this installation no longer has.)"
+
+
+def decrypt_or_none(token: str) -> str | None:
+    """The clear text, or None when no configured key opens the token."""
+    try:
+        return _current().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken:
+        return None
 
 
 def rotate(token: str) -> str:

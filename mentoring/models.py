@@ -4,7 +4,8 @@ and the relationship itself: agreement, goals, session log with private notes, c
 Privacy: what the pair writes (goal titles, session summaries, next steps, private notes, closing
 reflections) is theirs. Coordinators read metadata only (dates, durations, counts, states, goal status);
 private notes are stored encrypted (mentoring.crypto) and are readable by their author, and by the partner
-only when the author shares them.
+only when the author shares them. Everything else a pair writes in their own words is an EncryptedTextField
+(mentoring.fields): unreadable at rest, plain text in the code.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Membership, Person, Programme, Role
-from programmes.single_line import SingleLineCharField
+
+from .fields import EncryptedTextField
 
 
 class PairingQuerySet(models.QuerySet):
@@ -77,7 +79,8 @@ class Pairing(models.Model):
     mentee_accepted_at = models.DateTimeField(null=True, blank=True)
     # When a coordinator last reminded whoever had not yet answered the proposal: one reminder a day at most.
     reminded_at = models.DateTimeField(null=True, blank=True)
-    paused_reason = models.CharField(max_length=300, blank=True)
+    # Written by either side or a coordinator; read by the pair and the coordinators (encrypted at rest).
+    paused_reason = EncryptedTextField(max_length=300, blank=True, single_line=True)
     resume_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     ended_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -145,7 +148,7 @@ class ClosingReflection(models.Model):
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reflections")
     author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
+    text = EncryptedTextField()  # its author only (encrypted at rest)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -281,10 +284,11 @@ class MentorRequest(models.Model):
     mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_requests_made")
     mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_requests_received")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    message = models.TextField(blank=True, help_text="A short note to the mentor (optional).")
+    # The mentee's words to the mentor and the mentor's answer: read by those two only (encrypted at rest).
+    message = EncryptedTextField(blank=True, help_text="A short note to the mentor (optional).")
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     explanation = models.JSONField(default=list, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = EncryptedTextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -325,8 +329,8 @@ class Agreement(models.Model):
     preferred_mode = models.CharField(
         "preferred way of meeting", max_length=20, choices=MeetingPreference.choices, default=MeetingPreference.MIXED
     )
-    # Shared by the pair (never shown to coordinators): practical arrangements in their own words.
-    arrangements = models.TextField(blank=True, max_length=2000)
+    # Shared by the pair (never shown to coordinators): practical arrangements in their own words (encrypted).
+    arrangements = EncryptedTextField(blank=True, max_length=2000)
     mentor_signed_at = models.DateTimeField(null=True, blank=True)
     mentee_signed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -354,8 +358,9 @@ class Goal(models.Model):
         DROPPED = "dropped", "Dropped"
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="goals")
-    title = SingleLineCharField(max_length=200)
-    success = models.TextField("what success looks like", blank=True, max_length=2000)
+    # The pair's words (encrypted at rest): coordinators see a goal's status and progress, never these.
+    title = EncryptedTextField(max_length=200, single_line=True)
+    success = EncryptedTextField("what success looks like", blank=True, max_length=2000)
     target_on = models.DateField("target date", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
@@ -422,13 +427,13 @@ class MentoringSession(models.Model):
     mode = models.CharField(max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
     topics = models.ManyToManyField("programmes.Skill", blank=True, related_name="+")
     goals = models.ManyToManyField(Goal, blank=True, related_name="sessions", verbose_name="goals worked on")
-    # Seen by the pair only; coordinators see that a session happened, never what it was about.
-    summary = models.TextField("shared summary", blank=True, max_length=5000)
-    next_steps = models.TextField(blank=True, max_length=2000)
+    # Seen by the pair only; coordinators see that a session happened, never what it was about (encrypted).
+    summary = EncryptedTextField("shared summary", blank=True, max_length=5000)
+    next_steps = EncryptedTextField(blank=True, max_length=2000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
     answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
-    dispute_reason = models.CharField(max_length=500, blank=True)
+    dispute_reason = EncryptedTextField(max_length=500, blank=True, single_line=True)  # the pair only
     # Days since the pairing's previous confirmed session (0 for a second one the same day, none for the first
     # or while unconfirmed): kept by checkins.session_gaps_refresh whenever the confirmed sessions change, so
     # the dashboard's median gap reads one column instead of looking up every session's predecessor.
@@ -501,7 +506,8 @@ class Concern(models.Model):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="concerns")
     raised_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     # Addressed to the coordinators: they read it. Not shown to the partner, line managers or committees.
-    text = models.TextField(max_length=2000)
+    # Encrypted at rest like the rest of the pair's words.
+    text = EncryptedTextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

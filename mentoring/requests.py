@@ -130,11 +130,18 @@ def request_decline(*, request: MentorRequest, by: Person, reason: str) -> Mento
     request.decline_reason = reason.strip()[:1000]
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "decided_at"])
+    # The reason is the mentor's own words: it stays encrypted on the request (read on the suggestions page) and
+    # goes in the email, never into the notification's row, which is stored in clear.
+    text = f"{by} declined your request. You can read why and ask another of your suggestions."
     notification_send(
         people=[request.mentee],
-        text=f"{by} declined your request: {request.decline_reason} You can ask another of your suggestions.",
+        text=text,
         url=reverse("mentoring:suggestions", args=[request.programme_id]),
         email_subject="Your mentor request was declined",
+        email_body=(
+            f"{by} declined your request. Their reason:\n\n{request.decline_reason}\n\n"
+            "You can ask another of your suggestions."
+        ),
     )
     return request
 

@@ -20,7 +20,7 @@ from evaluation.personal_data import person_erase, personal_data_collect, retent
 from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.calendars import calendar_feed_create
-from mentoring.models import CalendarFeed, ClosingReflection, Concern, MentoringSession, PrivateNote
+from mentoring.models import CalendarFeed, ClosingReflection, Concern, Goal, MentoringSession, PrivateNote
 from mentoring.relationship import concern_raise, note_write
 from mentoring.tests.factories import MentoringSessionFactory, PairingFactory
 from programmes.models import AuditEvent, Notification, Person, Programme, Role
@@ -118,6 +118,8 @@ def test_erasure_keeps_report_totals_and_leaves_no_personal_data_behind(cast, wo
     backdate_memberships(programme)
     mentee = cast["mentee"]
     ClosingReflection.objects.create(pairing=world, author=mentee, text="What Mina learnt")
+    # The partner's own words quote her name: encrypted at rest, so scrubbed after decrypting, not in SQL.
+    Goal.objects.create(pairing=world, title="Help Mina Mentee present", created_by=cast["mentor"])
     before = report_figures(programme=programme, period=QUARTER)
     assert "Mina Mentee" in _text_values() and "mentee@example.org" in _text_values()
 
@@ -140,6 +142,7 @@ def test_erasure_keeps_report_totals_and_leaves_no_personal_data_behind(cast, wo
     assert concern.text == "" and "stuck" not in concern.alert.reason
     assert SurveyResponse.objects.get().person is None
     assert MentoringSession.objects.get(logged_by=mentee).summary == ""
+    assert Goal.objects.get(created_by=cast["mentor"]).title == f"Help Former participant #{mentee.pk} present"
     assert AuditEvent.objects.get(action="personal_data.erased").actor == cast["administrator"]
 
 

@@ -93,12 +93,19 @@ def test_accepting_starts_the_pairing_and_tells_the_line_manager(programme, coho
     assert Notification.objects.filter(person=line_manager, text__contains="start mentoring").exists()
 
 
-def test_declining_needs_a_reason_the_mentee_sees(programme, cohort):
+def test_declining_needs_a_reason_the_mentee_sees(client, programme, cohort):
     request = request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
     with pytest.raises(ValidationError, match="Give the mentee a reason"):
         request_decline(request=request, by=cohort["ann"], reason=" ")
+    mail.outbox.clear()
     request_decline(request=request, by=cohort["ann"], reason="Full this quarter.")
-    assert Notification.objects.filter(person=cohort["mentee"], text__contains="Full this quarter.").exists()
+    # She reads it on her suggestions page and in the email; the notification's row (stored in clear) says
+    # only that the request was declined, so the mentor's words stay encrypted at rest.
+    assert Notification.objects.filter(person=cohort["mentee"], text__contains="declined your request").exists()
+    assert not Notification.objects.filter(text__contains="Full this quarter.").exists()
+    assert [m.to for m in mail.outbox] == [[cohort["mentee"].email]] and "Full this quarter." in mail.outbox[0].body
+    client.force_login(cohort["mentee"])
+    assert "Full this quarter." in client.get(reverse("mentoring:suggestions", args=[programme.pk])).content.decode()
     # Declined: she may ask someone else now.
     request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["bob"])
 
