@@ -184,6 +184,8 @@ class Form:
                 assert submitter, f"{value!r} is not a button of {name}: {[c.attrs.get('value') for c in named]}"
             elif radios := [c.attrs.get("value") or "on" for c in live if c.name == name and c.kind == "radio"]:
                 assert str(value) in radios, f"{value!r} is not one of the choices of {name}: {radios}"
+            elif own := [c.attrs.get("value") or "on" for c in live if c.name == name and c.kind == "checkbox"]:
+                assert set(_strings(value)) <= set(own), f"{value!r} are not boxes of {name}: {own}"
 
         pairs: list[tuple[str, str]] = []
         for control in self.controls:

@@ -120,6 +120,7 @@ def test_a_form_is_sent_as_a_person_changed_it():
         {"decision": "delete"},  # not one of the radios
         {"level": "junior"},  # not one of the options
         {"go": "never"},  # no such button
+        {"applications": ["1", "9"]},  # no such box
         {"sneaky": "1"},  # no such field
     ],
 )

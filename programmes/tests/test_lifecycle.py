@@ -123,7 +123,7 @@ def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme,
     assert "participant_confirmed" not in confirm  # unticked: a browser sends nothing
     web.post(add, confirm)
     assert not Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
-    web.post(add, {**form_of(web.post(add, data).content.decode(), action=add).data(), "participant_confirmed": "on"})
+    web.post(add, form_of(web.post(add, data).content.decode(), action=add).data(participant_confirmed="on"))  # ticked
     assert Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
 
 
