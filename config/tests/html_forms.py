@@ -7,6 +7,12 @@ and controls without a name are not sent; a select sends its selected option or,
 a textarea sends its text (less the newline right after the tag) with line breaks as CRLF. ``submission()``
 follows those rules (the HTML standard's "constructing the entry list") so tests can post what a person's
 browser would.
+
+In a test: ``form = form_of(page.content.decode(), action=url)`` picks the page's one POST form posting to
+``url`` (or ``id=``, or ``text=`` it shows); ``form.data(tick={"applications=3"}, decision="approve")`` is what
+the browser sends after a person ticks a box, picks a radio, select option or button, or types in a field;
+``form.submit(client, page_url)`` posts that. The CSRF token comes from the page, so a client with
+``enforce_csrf_checks=True`` passes only when the page really carries it.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urlencode, urljoin
 
 DATE = re.compile(r"^(\d{4,})-(\d{2})-(\d{2})$")
 MONTH = re.compile(r"^(\d{4,})-(\d{2})$")
@@ -58,6 +66,10 @@ def sanitised(kind: str, value: str) -> str:
     if kind in ("number", "range"):
         return value if valid_number(value) else ""
     return value
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list | tuple | set) else [str(value)]
 
 
 @dataclass
@@ -113,10 +125,20 @@ class Control:
 class Form:
     attrs: dict[str, str | None]
     controls: list[Control] = field(default_factory=list)
+    text: str = ""  # the text shown inside the form (labels, button captions...)
 
     @property
     def method(self) -> str:
         return (self.attrs.get("method") or "get").lower()
+
+    @property
+    def action(self) -> str:
+        """The action as the page wrote it ("" when the form posts to its own page)."""
+        return self.attrs.get("action") or ""
+
+    @property
+    def id(self) -> str:
+        return self.attrs.get("id") or ""
 
     @property
     def enctype(self) -> str:
@@ -138,14 +160,75 @@ class Form:
 
     def submission(self) -> list[tuple[str, str]]:
         """(name, value) pairs in document order, as a browser submits the form unchanged with its first button."""
-        pairs: list[tuple[str, str]] = []
+        return self.pairs()
+
+    def pairs(self, tick: Iterable[str] = (), **values: Any) -> list[tuple[str, str]]:
+        """(name, value) pairs in document order, as a browser submits the form after a person changed it.
+
+        ``tick`` holds "name=value" of the checkboxes to tick (besides those already ticked). ``values`` replace
+        what a person types, and choose a radio, a select's option(s) or the ticked boxes of a name (a list for
+        several) or the submit button to press, each only among the choices the page offers.
+        """
+        tick = set(tick)
+        boxes = {f"{c.name}={c.attrs.get('value') or 'on'}" for c in self.controls if c.kind == "checkbox"}
+        live = [c for c in self.controls if c.name and not c.disabled]
+        assert tick <= boxes, f"no such checkbox to tick: {sorted(tick - boxes)} (the form has {sorted(boxes)})"
+        unknown = set(values) - {c.name for c in live}
+        assert not unknown, f"the form has no field {sorted(unknown)} a person could fill in"
+
         submitter = self.submitter
+        buttons = [c for c in live if c.is_submit_button]
+        for name, value in values.items():
+            if named := [c for c in buttons if c.name == name]:
+                submitter = next((c for c in named if (c.attrs.get("value") or "") == str(value)), None)
+                assert submitter, f"{value!r} is not a button of {name}: {[c.attrs.get('value') for c in named]}"
+            elif radios := [c.attrs.get("value") or "on" for c in live if c.name == name and c.kind == "radio"]:
+                assert str(value) in radios, f"{value!r} is not one of the choices of {name}: {radios}"
+            elif own := [c.attrs.get("value") or "on" for c in live if c.name == name and c.kind == "checkbox"]:
+                assert set(_strings(value)) <= set(own), f"{value!r} are not boxes of {name}: {own}"
+
+        pairs: list[tuple[str, str]] = []
         for control in self.controls:
-            if control is submitter and control.name and control.kind == "submit":
-                pairs.append((control.name, control.attrs.get("value") or ""))
-            pairs.extend(control.entries())
+            name, own = control.name, control.attrs.get("value") or "on"
+            if control is submitter and name and control.kind == "submit":
+                pairs.append((name, control.attrs.get("value") or ""))
+            if control.disabled or not name:
+                continue
+            if control.kind == "checkbox":  # named in ``values``: ticked as they say, whatever the page ticked
+                ticked = own in _strings(values[name]) if name in values else "checked" in control.attrs
+                if ticked or f"{name}={own}" in tick:
+                    pairs.append((name, own))
+            elif name not in values:
+                pairs.extend(control.entries())
+            elif control.kind == "radio":
+                if own == str(values[name]):
+                    pairs.append((name, own))
+            elif control.tag == "select":
+                options = [value for value, _selected, disabled in control.options if not disabled]
+                chosen = _strings(values[name])
+                assert set(chosen) <= set(options), f"{chosen!r} are not options of {name}: {options}"
+                pairs.extend((name, value) for value in chosen)
+            elif control.entries():  # a field a person types in (a button or a file input adds nothing here)
+                pairs.append((name, str(values[name])))
         # Line breaks in names and values are sent as CRLF, whatever the page held.
         return [(name, re.sub(r"\r\n|\r|\n", "\r\n", value)) for name, value in pairs]
+
+    def data(self, tick: Iterable[str] = (), **values: Any) -> dict[str, str | list[str]]:
+        """``pairs()`` as a dict for Django's test ``Client``: a name sent several times maps to the list."""
+        data: dict[str, list[str]] = {}
+        for name, value in self.pairs(tick, **values):
+            data.setdefault(name, []).append(value)
+        return {name: sent[0] if len(sent) == 1 else sent for name, sent in data.items()}
+
+    def submit(self, client, page_url: str = "", *, tick: Iterable[str] = (), follow: bool = False, **values: Any):
+        """Post the form with a Django test client as a browser does: its own encoding, its own action (resolved
+        against ``page_url``, the page it was read from), ``tick`` and ``values`` as for ``pairs()``."""
+        url = self.action_url(page_url)
+        assert url, "the form posts to its own page: give page_url"
+        if self.enctype == "multipart/form-data":
+            return client.post(url, self.data(tick, **values), follow=follow)
+        body = urlencode(self.pairs(tick, **values))
+        return client.post(url, body, content_type="application/x-www-form-urlencoded", follow=follow)
 
 
 class FormParser(HTMLParser):
@@ -202,6 +285,8 @@ class FormParser(HTMLParser):
             self._textarea = None
 
     def handle_data(self, data: str) -> None:
+        if self._form is not None:
+            self._form.text += data
         if self._textarea is not None:
             self._textarea.text += data
         elif self._option is not None:
@@ -226,3 +311,21 @@ def forms_of(html: str) -> list[Form]:
     parser.feed(html)
     parser.close()
     return parser.forms
+
+
+def form_of(
+    html: str, *, action: str | None = None, id: str | None = None, text: str | None = None, method: str = "post"
+) -> Form:
+    """The page's one form (POST unless ``method`` says otherwise) posting to ``action`` as written in the page
+    ("" or "." for a form posting to its own page), with the ``id``, or showing ``text``; each filter optional."""
+    found = [
+        form
+        for form in forms_of(html)
+        if form.method == method
+        and (action is None or form.action == action or (action in ("", ".") and form.action in ("", ".")))
+        and (id is None or form.id == id)
+        and (text is None or text in " ".join(form.text.split()))
+    ]
+    wanted = f"{method.upper()} form with action={action!r} id={id!r} text={text!r}"
+    assert len(found) == 1, f"{len(found)} {wanted} on the page, not one"
+    return found[0]

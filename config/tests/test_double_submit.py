@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from config.tests.rendered import rendered_form
+from config.tests.html_forms import form_of
 from conftest import at_once, require
 from mentoring import relationship
 from mentoring.models import Alert, Concern, Goal
@@ -30,9 +30,13 @@ def web():
     return Client(enforce_csrf_checks=True)
 
 
+def rendered(client: Client, url: str, action: str = "") -> dict:
+    """What a browser sends for the page's POST form posting to ``action`` ("" = to the page itself)."""
+    return form_of(client.get(url).content.decode(), action=action).data()
+
+
 def send_twice(client: Client, url: str, fill: dict[str, str], action: str = "") -> tuple:
-    page = client.get(url)
-    data = {**rendered_form(page.content.decode(), action), **fill}
+    data = {**rendered(client, url, action), **fill}
     target = action or url
     return client.post(target, data), client.post(target, data)
 
@@ -71,7 +75,7 @@ def test_a_spend_sent_twice_is_recorded_once(web, programme, coordinator):
 def test_a_form_refused_for_errors_can_be_corrected_and_sent_once(web, pairing, mentee):
     web.force_login(mentee)
     url = reverse("mentoring:goal_create", args=[pairing.pk])
-    data = rendered_form(web.get(url).content.decode())
+    data = rendered(web, url)
     refused = web.post(url, {**data, "title": ""})
     assert refused.status_code == 200 and not Goal.objects.exists()
     # The refused submit claimed nothing: the same token still goes through once corrected.
@@ -83,21 +87,21 @@ def test_a_form_refused_for_errors_can_be_corrected_and_sent_once(web, pairing, 
 def test_each_rendering_of_a_create_form_carries_a_fresh_token(web, pairing, mentee):
     web.force_login(mentee)
     url = reverse("mentoring:goal_create", args=[pairing.pk])
-    first, second = (rendered_form(web.get(url).content.decode())["once_token"] for _ in range(2))
+    first, second = (rendered(web, url)["once_token"] for _ in range(2))
     assert first and second and first != second
-    web.post(url, {**rendered_form(web.get(url).content.decode()), "title": "One"})
-    web.post(url, {**rendered_form(web.get(url).content.decode()), "title": "Two"})
+    web.post(url, {**rendered(web, url), "title": "One"})
+    web.post(url, {**rendered(web, url), "title": "Two"})
     assert Goal.objects.count() == 2  # two renderings, two goals: only a repeat of one form is held back
 
 
 def test_a_token_used_by_someone_else_is_refused(web, pairing, mentee, mentor):
     web.force_login(mentee)
     url = reverse("mentoring:goal_create", args=[pairing.pk])
-    data = {**rendered_form(web.get(url).content.decode()), "title": "Mine"}
+    data = {**rendered(web, url), "title": "Mine"}
     web.post(url, data)
     other = Client(enforce_csrf_checks=True)
     other.force_login(mentor)
-    other_data = {**rendered_form(other.get(url).content.decode()), "title": "Mine", "once_token": data["once_token"]}
+    other_data = {**rendered(other, url), "title": "Mine", "once_token": data["once_token"]}
     assert other.post(url, other_data).status_code == 400
     assert Goal.objects.count() == 1
 
@@ -126,7 +130,7 @@ def test_two_submits_of_one_form_at_the_same_moment_create_one_goal(pairing, men
     clients = [Client(enforce_csrf_checks=True) for _ in range(2)]
     for client in clients:
         client.force_login(mentee)
-    data = {**rendered_form(clients[0].get(url).content.decode()), "title": "Speak up"}
+    data = {**rendered(clients[0], url), "title": "Speak up"}
     clients[1].cookies = clients[0].cookies  # one browser: the same session and CSRF cookie
 
     results = at_once(*(lambda c=c: c.post(url, data) for c in clients))

@@ -21,7 +21,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.messages import constants, get_messages
@@ -263,18 +263,6 @@ def dropped_dates(form: Form) -> list[str]:
     return found
 
 
-def submit(client: Client, form: Form, page_url: str):
-    """Post the form as a browser does with its first button: its own encoding, its own action."""
-    pairs = form.submission()
-    url = form.action_url(page_url)
-    if form.enctype == "multipart/form-data":
-        data: dict[str, list[str]] = {}
-        for name, value in pairs:
-            data.setdefault(name, []).append(value)
-        return client.post(url, data)
-    return client.post(url, urlencode(pairs), content_type="application/x-www-form-urlencoded")
-
-
 def refused(response) -> str | None:
     """Why the save did not go through as a person would see it: the form shown again, or an error message."""
     if response.status_code != 302:
@@ -351,7 +339,7 @@ def test_every_edit_form_saved_unchanged_leaves_its_object_unchanged(filled_worl
                 failures.append(f"{key} as {role}: the objects its form edits were not found; fill() should make them")
                 continue
             before = snapshot(objects)
-            response = submit(client, form, url)
+            response = form.submit(client, url)
             if problem := refused(response):
                 failures.append(f"{key} as {role}: saved unchanged, {problem}")
             failures += [f"{key} as {role}: saved unchanged, {d}" for d in differences(before, snapshot(objects))]
@@ -394,7 +382,7 @@ def test_programme_settings_form_saved_unchanged_keeps_dates(programme, coordina
     form = the_form(client, url)
     assert (values(form)["starts_on"], values(form)["ends_on"]) == ("2026-03-01", "2027-02-28")  # shown, not blank
 
-    response = submit(client, form, url)
+    response = form.submit(client, url)
 
     assert refused(response) is None
     programme.refresh_from_db()
@@ -412,7 +400,7 @@ def test_training_record_edit_form_saved_unchanged_keeps_completion_date(program
     form = the_form(client, url)
     assert values(form)["completed_on"] == "2026-01-05"  # the date is there: nobody has to type it again
 
-    response = submit(client, form, url)
+    response = form.submit(client, url)
 
     assert refused(response) is None
     record.refresh_from_db()

@@ -3,7 +3,9 @@ template wrote rather than what a browser sends, the round trip would pass over 
 
 from __future__ import annotations
 
-from config.tests.html_forms import forms_of
+import pytest
+
+from config.tests.html_forms import form_of, forms_of
 
 PAGE = """
 <form method="post" action="/save/" id="edit">
@@ -68,3 +70,60 @@ def test_a_form_without_an_action_posts_to_its_page():
     (form,) = forms_of('<form method="post"><input name="a" value="1"><button>Go</button></form>')
     assert form.action_url("/programmes/3/settings/?tab=x") == "/programmes/3/settings/?tab=x"
     assert form.submission() == [("a", "1")]  # a nameless button adds nothing
+
+
+PICKING = """
+<form method="get" action=""><input name="q" value=""><button>Filter</button></form>
+<form method="post" action="/decide/" id="bulk">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok">
+  <input type="checkbox" name="applications" value="1" checked><label>Ana</label>
+  <input type="checkbox" name="applications" value="2"><label>Bea</label>
+  <input type="checkbox" name="applications" value="3"><label>Cid</label>
+  <input type="radio" name="decision" value="approve"><input type="radio" name="decision" value="decline">
+  <select name="level"><option value="">Any</option><option value="senior">Senior</option></select>
+  <textarea name="reason"></textarea>
+  <button type="submit" name="go" value="now">Apply</button><button type="submit" name="go" value="later">Later</button>
+</form>
+<form method="post" action=""><input name="title" value="Old"><button>Save</button></form>
+"""
+
+
+def test_a_form_is_picked_by_action_id_text_or_as_the_one_posting_to_its_page():
+    bulk = form_of(PICKING, action="/decide/")
+    assert bulk.id == "bulk" and form_of(PICKING, id="bulk").action == "/decide/"
+    assert "Ana" in bulk.text and "Apply" in bulk.text
+    assert form_of(PICKING, text="Bea Cid").id == "bulk"  # the text as shown, whitespace collapsed
+    assert form_of(PICKING, action="").data() == {"title": "Old"}  # the POST one, not the GET filter
+    assert form_of(PICKING, action="", method="get").data() == {"q": ""}
+    with pytest.raises(AssertionError, match="0 POST form"):
+        form_of(PICKING, action="/elsewhere/")
+
+
+def test_a_form_is_sent_as_a_person_changed_it():
+    bulk = form_of(PICKING, id="bulk")
+    assert bulk.data(tick={"applications=3"}, decision="decline", level="senior", reason="Full\nup", go="later") == {
+        "csrfmiddlewaretoken": "tok",
+        "applications": ["1", "3"],  # the one ticked on the page and the one ticked now
+        "decision": "decline",
+        "level": "senior",
+        "reason": "Full\r\nup",
+        "go": "later",  # the button pressed
+    }
+    assert bulk.data(applications=["2"])["applications"] == "2"  # named: exactly those boxes ticked
+    assert bulk.data() == {"csrfmiddlewaretoken": "tok", "applications": "1", "level": "", "reason": "", "go": "now"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"tick": {"applications=9"}},  # no such box
+        {"decision": "delete"},  # not one of the radios
+        {"level": "junior"},  # not one of the options
+        {"go": "never"},  # no such button
+        {"applications": ["1", "9"]},  # no such box
+        {"sneaky": "1"},  # no such field
+    ],
+)
+def test_a_form_cannot_send_what_the_page_does_not_offer(change):
+    with pytest.raises(AssertionError):
+        form_of(PICKING, id="bulk").data(**change)

@@ -631,12 +631,12 @@ def test_running_a_round_twice_from_one_page_makes_one_round(client, coordinator
     """Issue 13, point 21: a double click on "Run a round" (the form as rendered, token included) runs once."""
     from django.test import Client
 
-    from config.tests.rendered import rendered_form
+    from config.tests.html_forms import form_of
 
     web = Client(enforce_csrf_checks=True)
     web.force_login(coordinator)
     run = reverse("mentoring:matching_run", args=[programme.pk])
-    data = rendered_form(web.get(reverse("mentoring:matching", args=[programme.pk])).content.decode(), run)
+    data = form_of(web.get(reverse("mentoring:matching", args=[programme.pk])).content.decode(), action=run).data()
     first, second = web.post(run, data), web.post(run, data)
     assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
     assert MatchRound.objects.filter(programme=programme).count() == 1

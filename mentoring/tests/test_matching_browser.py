@@ -9,14 +9,7 @@ from config.tests.browser import log_in, log_out, screenshot
 from mentoring.models import Pairing
 from mentoring.tests.factories import approved_profile
 from programmes.models import Role
-from programmes.tests.factories import (
-    DepartmentFactory,
-    MembershipFactory,
-    OrgUnitFactory,
-    PersonFactory,
-    ProgrammeFactory,
-    SkillFactory,
-)
+from programmes.tests.factories import SkillFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +18,9 @@ def shot(page: Page, name: str) -> None:
     screenshot(page, f"matching-{name}")
 
 
-def test_the_coordinator_runs_swaps_and_publishes_then_the_mentor_sees_why(page: Page, live_server):
-    programme = ProgrammeFactory(name="Spring Mentoring")
-    MembershipFactory(
-        programme=programme, role=Role.COORDINATOR, person=PersonFactory(email="cora@example.org", display_name="Cora")
-    )
-    negotiation, budgeting = SkillFactory(name="Negotiation"), SkillFactory(name="Budgeting")
-    service = OrgUnitFactory(name="Helpdesk", parent=DepartmentFactory(name="Service"))
-    technology = OrgUnitFactory(name="Cloud", parent=DepartmentFactory(name="Technology"))
+def test_the_coordinator_runs_swaps_and_publishes_then_the_mentor_sees_why(page: Page, live_server, spring):
+    programme, negotiation, service, technology = spring
+    budgeting = SkillFactory(name="Budgeting")
 
     def mentee(name: str, skill) -> None:
         approved_profile(programme=programme, display_name=name, skills=[(skill, 2)], grade=2, org_unit=service)

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from config.tests.rendered_forms import rendered_forms
+from config.tests.html_forms import form_of
 from conftest import PASSWORD
 from mentoring.models import Pairing
 from mentoring.proposals import pairing_propose_by_hand, pairing_remind
@@ -35,11 +35,8 @@ def browser(person) -> Client:
 def propose_form(client: Client, programme: Programme, mentor_name: str, mentee_name: str):
     page = client.get(reverse("mentoring:matching", args=[programme.pk]))
     action = reverse("mentoring:matching_propose", args=[programme.pk])
-    forms = [
-        f for f in rendered_forms(page.content.decode(), action=action) if f"{mentor_name} for {mentee_name}" in f.text
-    ]
-    assert len(forms) == 1, f"one 'Propose this pairing' button for {mentor_name} and {mentee_name}"
-    return action, forms[0]
+    # One 'Propose this pairing' button for the mentor and the mentee (form_of fails unless there is just one).
+    return action, form_of(page.content.decode(), action=action, text=f"{mentor_name} for {mentee_name}")
 
 
 # --- Point 8: proposing by hand -------------------------------------------------------------------------------
@@ -152,7 +149,7 @@ def test_reminding_tells_only_who_has_not_answered_once_and_refuses_a_second_wit
     client = browser(coordinator)
     url = reverse("mentoring:relationships", args=[programme.pk])
     action = reverse("mentoring:pairing_remind", args=[zofia_waits["first"].pk])
-    [form] = rendered_forms(client.get(url).content.decode(), action=action)
+    form = form_of(client.get(url).content.decode(), action=action)
     mail.outbox.clear()
 
     response = client.post(action, form.data(), follow=True)
@@ -174,7 +171,7 @@ def test_reminding_tells_only_who_has_not_answered_once_and_refuses_a_second_wit
     # A day later the coordinator may remind again.
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
         client = browser(coordinator)  # a new day, a new session
-        [form] = rendered_forms(client.get(url).content.decode(), action=action)
+        form = form_of(client.get(url).content.decode(), action=action)
         response = client.post(action, form.data(), follow=True)
     assert "Reminder sent to Zofia Nowak." in response.content.decode()
     assert Notification.objects.filter(person=zofia, text__startswith="Reminder:").count() == 2
@@ -183,7 +180,7 @@ def test_reminding_tells_only_who_has_not_answered_once_and_refuses_a_second_wit
 def test_reminding_from_the_overview_comes_back_to_the_overview(programme, coordinator, zofia_waits):
     client = browser(coordinator)
     action = reverse("mentoring:pairing_remind", args=[zofia_waits["second"].pk])
-    [form] = rendered_forms(client.get(programme.get_absolute_url()).content.decode(), action=action)
+    form = form_of(client.get(programme.get_absolute_url()).content.decode(), action=action)
     response = client.post(action, form.data())
     assert response.url == programme.get_absolute_url()
     assert Notification.objects.filter(text__startswith="Reminder:").count() == 2  # Igor and Jan

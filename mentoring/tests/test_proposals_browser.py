@@ -10,15 +10,7 @@ from config.tests.browser import log_in, screenshot
 from mentoring.models import Pairing
 from mentoring.tests.factories import approved_profile
 from programmes.models import Application, Notification, Programme, Role
-from programmes.tests.factories import (
-    ApplicationFactory,
-    DepartmentFactory,
-    MembershipFactory,
-    OrgUnitFactory,
-    PersonFactory,
-    ProgrammeFactory,
-    SkillFactory,
-)
+from programmes.tests.factories import ApplicationFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,15 +20,9 @@ def fits(page: Page, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_coordinator_proposes_by_hand_reminds_and_decides_in_bulk(page: Page, live_server, width):
+def test_the_coordinator_proposes_by_hand_reminds_and_decides_in_bulk(page: Page, live_server, spring, width):
     page.set_viewport_size({"width": width, "height": 900})
-    programme = ProgrammeFactory(name="Spring Mentoring")
-    MembershipFactory(
-        programme=programme, role=Role.COORDINATOR, person=PersonFactory(email="cora@example.org", display_name="Cora")
-    )
-    negotiation = SkillFactory(name="Negotiation")
-    service = OrgUnitFactory(name="Helpdesk", parent=DepartmentFactory(name="Service"))
-    technology = OrgUnitFactory(name="Cloud", parent=DepartmentFactory(name="Technology"))
+    programme, negotiation, service, technology = spring
     approved_profile(
         programme=programme, display_name="Zofia Nowak", skills=[(negotiation, 2)], grade=2, org_unit=service
     )

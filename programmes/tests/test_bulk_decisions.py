@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from config.tests.rendered_forms import rendered_forms
+from config.tests.html_forms import form_of
 from conftest import PASSWORD
 from programmes.models import Application, Membership, Notification, Role
 from programmes.services import enrolment as services
@@ -34,10 +34,7 @@ def applied(programme, name: str, **kwargs) -> Application:
 
 def bulk_form(client: Client, programme):
     page = client.get(reverse("programmes:applications", args=[programme.pk]))
-    [form] = rendered_forms(
-        page.content.decode(), action=reverse("programmes:applications_decide", args=[programme.pk])
-    )
-    return form
+    return form_of(page.content.decode(), action=reverse("programmes:applications_decide", args=[programme.pk]))
 
 
 def unread_badge(client: Client) -> int:
@@ -167,7 +164,7 @@ def test_a_read_group_is_not_counted_on_a_new_application_starts_afresh(recruiti
     apply(recruiting, PersonFactory(display_name="Ana"))
     apply(recruiting, PersonFactory(display_name="Bea"))
     client = browser(coordinator)
-    [form] = rendered_forms(
+    form = form_of(
         client.get(reverse("programmes:notifications")).content.decode(),
         action=reverse("programmes:notifications_read"),
     )

@@ -106,12 +106,12 @@ def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme,
     """Issue 13, point 21: a participant made coordinator sees the other pairs' metadata; say so, ask first."""
     from django.test import Client
 
-    from config.tests.rendered import rendered_form
+    from config.tests.html_forms import form_of
 
     web = Client(enforce_csrf_checks=True)
     web.force_login(coordinator)
     add = reverse("programmes:member_add", args=[programme.pk])
-    data = rendered_form(web.get(reverse("programmes:settings", args=[programme.pk])).content.decode(), add)
+    data = form_of(web.get(reverse("programmes:settings", args=[programme.pk])).content.decode(), action=add).data()
     data.update(email=mentee.email, role=Role.COORDINATOR)
     warning = web.post(add, data)
     page = warning.content.decode()
@@ -119,11 +119,11 @@ def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme,
     assert "is a mentee in this programme" in page and "see every other pair&#x27;s metadata" in page
     assert not Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
 
-    confirm = rendered_form(page, add)
+    confirm = form_of(page, action=add).data()
     assert "participant_confirmed" not in confirm  # unticked: a browser sends nothing
     web.post(add, confirm)
     assert not Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
-    web.post(add, {**rendered_form(web.post(add, data).content.decode(), add), "participant_confirmed": "on"})
+    web.post(add, form_of(web.post(add, data).content.decode(), action=add).data(participant_confirmed="on"))  # ticked
     assert Membership.objects.filter(person=mentee, role=Role.COORDINATOR).exists()
 
 

@@ -653,12 +653,12 @@ def test_an_upload_sent_twice_makes_one_preview(cast, support):
     """Issue 13, point 21: the upload form carries a one-time token; a double click stores one preview."""
     from django.test import Client
 
-    from config.tests.rendered import rendered_form
+    from config.tests.html_forms import form_of
 
     web = Client(enforce_csrf_checks=True)
     web.force_login(cast["coordinator"])
     url = reverse("programmes:people_import")
-    data = rendered_form(web.get(url).content.decode())
+    data = form_of(web.get(url).content.decode(), action="").data()
     first = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
     second = web.post(url, {**data, "file": csv_upload("zed@example.org,Zed,,,,,")})
     assert first["Location"] == second["Location"]
