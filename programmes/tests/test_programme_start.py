@@ -110,7 +110,8 @@ def test_following_start_a_programme_creates_the_draft_as_rendered(cast, role):
     parser = FormFields()
     parser.feed(form_page.content.decode())
     # What matters first; check-ins, protected time and capacity come later, in the settings.
-    assert set(parser.fields) == {"csrfmiddlewaretoken", "name", "description", "starts_on", "ends_on"}
+    # (the two hidden tokens: CSRF, and the one-time token that answers a double submit with the first result)
+    assert set(parser.fields) == {"csrfmiddlewaretoken", "once_token", "name", "description", "starts_on", "ends_on"}
     data = {
         **parser.fields,
         "name": "Leaders of Tomorrow",
