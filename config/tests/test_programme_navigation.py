@@ -188,3 +188,29 @@ def test_alerts_explain_grace_days(client, cast):
     client.force_login(cast["coordinator"])
     html = client.get(reverse("evaluation:alerts", args=[cast["pairing"].programme_id])).content.decode()
     assert TERMS["grace_days"] in html
+
+
+def test_a_pairings_pages_read_under_relationships_for_its_coordinator_and_from_my_mentoring_for_the_pair(client, cast):
+    """Review of point 7: the pair pages a coordinator opens had their own short breadcrumb (programme / Pairing)
+    and no status or navigation; they now sit under Relationships / Pairings like every programme page."""
+    pairing = cast["pairing"]
+    programme = pairing.programme
+    pair = f"{pairing.mentor.display_name} and {pairing.mentee.display_name}"
+    client.force_login(cast["coordinator"])
+    detail = chrome(client.get(reverse("mentoring:pairing_detail", args=[pairing.pk])))
+    assert [t for t, _ in detail.crumbs] == ["My programmes", programme.name, "Relationships", "Pairings", pair]
+    assert detail.status == [f"Programme status: {programme.get_status_display()}"]
+    assert ["Relationships", "true"] in detail.top
+    sessions = chrome(client.get(reverse("mentoring:session_list", args=[pairing.pk])))
+    assert [t for t, _ in sessions.crumbs] == [
+        "My programmes",
+        programme.name,
+        "Relationships",
+        "Pairings",
+        pair,
+        "Sessions",
+    ]
+    # The pair keeps its own way in, and sees no coordinator's navigation.
+    client.force_login(cast["mentor"])
+    html = client.get(reverse("mentoring:session_list", args=[pairing.pk])).content.decode()
+    assert "My mentoring" in html and "Programme sections" not in html and "programme-status" not in html
