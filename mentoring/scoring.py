@@ -665,8 +665,8 @@ def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not completed the training mentors need, and no coordinator has recorded "
-                "an override.",
+                f"{profile.name} has not met the training mentors need, and no coordinator has recorded a "
+                "readiness override.",
             )
         )
     taken = cohort.load[mentor_id] + extra_load
@@ -695,8 +695,8 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not completed the training mentees need, and no coordinator has recorded "
-                "an override.",
+                f"{profile.name} has not met the training mentees need, and no coordinator has recorded a "
+                "readiness override.",
             )
         )
     if mentee_id in cohort.mentee_pairing:
