@@ -432,9 +432,9 @@ def _language_words(mentor: Profile, mentee: Profile) -> str:
 
 def _readiness_words(mentor: Profile) -> str:
     return {
-        Readiness.READY: "mentor's training is complete",
-        Readiness.OVERRIDDEN: "mentor's training is not complete (coordinator's override)",
-    }.get(mentor.readiness, "mentor's training is not complete")
+        Readiness.READY: "mentor's training met",
+        Readiness.OVERRIDDEN: "mentor's training not met (readiness override)",
+    }.get(mentor.readiness, "mentor's training not met")
 
 
 def _signed(points: int) -> str:

@@ -160,7 +160,7 @@ def test_readiness_ready_counts_fully_overridden_partly():
     mentee = profile(2)
     assert part(mentor(readiness=Readiness.READY), mentee, "readiness")["points"] == 5
     overridden = part(mentor(readiness=Readiness.OVERRIDDEN), mentee, "readiness")
-    assert overridden["text"] == "+3 mentor's training is not complete (coordinator's override)"
+    assert overridden["text"] == "+3 mentor's training not met (readiness override)"
 
 
 def test_a_perfect_pair_scores_100_whatever_the_weights_sum_to():
