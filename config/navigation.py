@@ -104,6 +104,7 @@ PAGES: dict[str, tuple[str, str]] = {
     # People
     "programmes:members": ("members", "Members"),
     "programmes:applications": ("applications", "Applications"),
+    "programmes:application_detail": ("applications", "Application"),
     "programmes:training_matrix": ("training", "Training"),
     "programmes:training_person": ("training", "A person's training"),
     "programmes:training_record_create": ("training", "New training record"),
@@ -121,6 +122,12 @@ PAGES: dict[str, tuple[str, str]] = {
     "mentoring:matching_settings": ("rules", "Matching settings"),
     # Relationships
     "mentoring:relationships": ("pairings", "Pairings"),
+    # A pairing's pages as its coordinators see them (the pair has its own breadcrumb, from My mentoring).
+    "mentoring:pairing_detail": ("pairings", "Pairing"),
+    "mentoring:pairing_pause": ("pairings", "Pause"),
+    "mentoring:pairing_complete": ("pairings", "Complete"),
+    "mentoring:pairing_end_early": ("pairings", "End early"),
+    "mentoring:session_list": ("pairings", "Sessions"),
     "evaluation:alerts": ("alerts", "Alerts"),
     "evaluation:intervention_list": ("interventions", "Interventions"),
     "evaluation:intervention_create": ("interventions", "New intervention"),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django import forms
 
 from programmes.single_line import SingleLineFormField
+from programmes.terms import TERMS
 
 from .matching import SETTINGS_FIELDS
 from .models import MatchSettings
@@ -37,7 +38,8 @@ class MatchSettingsForm(forms.ModelForm):
             "experience_gap_weight": "Mentor's grade minus mentee's: within the band fully, outside it half.",
             "availability_weight": "Time slots both can meet in; three or more count fully.",
             "language_weight": "No shared language takes this many points away instead.",
-            "readiness_weight": "Required training complete counts fully; a coordinator's override half.",
+            "readiness_weight": "Required training met counts fully; met only through a readiness override, half. "
+            + TERMS["readiness_override"],
             "min_score": "A round never proposes a pair scoring less; mentees are only shown mentors at or above it.",
         }
 

@@ -130,7 +130,7 @@ RULE_WORDS = {
     "chain": ("is in their management chain", "in their management chain"),
     "reports": ("reports to them, directly or further down", "reporting to them"),
     "paired_before": ("was paired with them before", "paired with them before"),
-    "not_ready": ("still needs training and has no override", "still needing training"),
+    "not_ready": ("has not met the required training and has no readiness override", "not meeting the training"),
     "oneself": ("is themselves", "themselves"),
 }
 

@@ -432,9 +432,9 @@ def _language_words(mentor: Profile, mentee: Profile) -> str:
 
 def _readiness_words(mentor: Profile) -> str:
     return {
-        Readiness.READY: "mentor's training is complete",
-        Readiness.OVERRIDDEN: "mentor's training is not complete (coordinator's override)",
-    }.get(mentor.readiness, "mentor's training is not complete")
+        Readiness.READY: "mentor's training met",
+        Readiness.OVERRIDDEN: "mentor's training not met (readiness override)",
+    }.get(mentor.readiness, "mentor's training not met")
 
 
 def _signed(points: int) -> str:
@@ -665,8 +665,8 @@ def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not completed the training mentors need, and no coordinator has recorded "
-                "an override.",
+                f"{profile.name} has not met the training mentors need, and no coordinator has recorded a "
+                "readiness override.",
             )
         )
     taken = cohort.load[mentor_id] + extra_load
@@ -695,8 +695,8 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not completed the training mentees need, and no coordinator has recorded "
-                "an override.",
+                f"{profile.name} has not met the training mentees need, and no coordinator has recorded a "
+                "readiness override.",
             )
         )
     if mentee_id in cohort.mentee_pairing:

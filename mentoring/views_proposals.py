@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from programmes.models import Membership, Role
+from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from .permissions import get_pairing_for
@@ -26,6 +27,7 @@ class ProposeForm(forms.Form):
 
 @login_required
 @require_POST
+@submit_once
 def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = ProposeForm(request.POST)

@@ -18,9 +18,9 @@ from config.tests.html_forms import form_of
 from conftest import at_once, require
 from mentoring import relationship
 from mentoring.models import Alert, Concern, Goal
-from programmes.models import FormSubmission, Spend
+from programmes.models import FormSubmission, ProgrammeRequirement, Spend
 from programmes.once import form_submissions_purge
-from programmes.tests.factories import BudgetLineFactory
+from programmes.tests.factories import BudgetLineFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,18 @@ def test_a_spend_sent_twice_is_recorded_once(web, programme, coordinator):
     first, second = send_twice(web, reverse("programmes:spend_create", args=[programme.pk]), fill)
     assert first["Location"] == second["Location"]
     assert list(Spend.objects.values_list("amount", flat=True)) == [Decimal("120.00")]
+
+
+def test_a_training_requirement_sent_twice_is_added_once_without_an_error(web, programme, coordinator):
+    course = CourseFactory(title="Mentoring basics")
+    web.force_login(coordinator)
+    url = reverse("programmes:training_requirements", args=[programme.pk])
+    first, second = send_twice(web, url, {"role": "mentor", "course": str(course.pk)})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == url
+    assert ProgrammeRequirement.objects.filter(programme=programme).count() == 1
+    page = web.get(url).content.decode()
+    assert "already need" not in page and "nothing was added twice" in page
 
 
 def test_a_form_refused_for_errors_can_be_corrected_and_sent_once(web, pairing, mentee):
@@ -151,13 +163,22 @@ def _patterns(resolver, prefix=""):
             yield f"{prefix}{entry.name}", entry.callback
 
 
+# Create views whose name does not say so: the page that adds a requirement, the card that proposes a pair.
+ALSO_CREATE = (
+    "programmes:create",
+    "programmes:people_import",
+    "programmes:training_requirements",
+    "mentoring:matching_propose",
+)
+
+
 def test_every_create_view_in_the_url_map_answers_a_double_submit_once():
     """A new create view without @submit_once fails here, before anyone double-clicks it."""
     create_views = {
         name: view
         for name, view in _patterns(get_resolver())
         if name.split(":")[0] in ("programmes", "mentoring", "evaluation")
-        and (CREATE_LIKE.search(name.split(":")[-1]) or name in ("programmes:create", "programmes:people_import"))
+        and (CREATE_LIKE.search(name.split(":")[-1]) or name in ALSO_CREATE)
     }
     assert "mentoring:goal_create" in create_views and "mentoring:matching_run" in create_views
     unprotected = sorted(name for name, view in create_views.items() if not getattr(view, "submit_once", False))

@@ -13,6 +13,7 @@ from django.urls import get_resolver, reverse
 from config.navigation import GROUPS, PAGES
 from config.tests.test_permission_matrix import MATRIX, walk
 from config.tests.test_permission_matrix import world as world  # noqa: F401, PLC0414 (the fixture)
+from mentoring.tests.test_matching import add, skills, teams  # noqa: F401 (fixtures)
 from programmes.terms import TERMS
 
 
@@ -188,3 +189,51 @@ def test_alerts_explain_grace_days(client, cast):
     client.force_login(cast["coordinator"])
     html = client.get(reverse("evaluation:alerts", args=[cast["pairing"].programme_id])).content.decode()
     assert TERMS["grace_days"] in html
+
+
+def test_a_pairings_pages_read_under_relationships_for_its_coordinator_and_from_my_mentoring_for_the_pair(client, cast):
+    """Review of point 7: the pair pages a coordinator opens had their own short breadcrumb (programme / Pairing)
+    and no status or navigation; they now sit under Relationships / Pairings like every programme page."""
+    pairing = cast["pairing"]
+    programme = pairing.programme
+    pair = f"{pairing.mentor.display_name} and {pairing.mentee.display_name}"
+    client.force_login(cast["coordinator"])
+    detail = chrome(client.get(reverse("mentoring:pairing_detail", args=[pairing.pk])))
+    assert [t for t, _ in detail.crumbs] == ["My programmes", programme.name, "Relationships", "Pairings", pair]
+    assert detail.status == [f"Programme status: {programme.get_status_display()}"]
+    assert ["Relationships", "true"] in detail.top
+    sessions = chrome(client.get(reverse("mentoring:session_list", args=[pairing.pk])))
+    assert [t for t, _ in sessions.crumbs] == [
+        "My programmes",
+        programme.name,
+        "Relationships",
+        "Pairings",
+        pair,
+        "Sessions",
+    ]
+    # The pair keeps its own way in, and sees no coordinator's navigation.
+    client.force_login(cast["mentor"])
+    html = client.get(reverse("mentoring:session_list", args=[pairing.pk])).content.decode()
+    assert "My mentoring" in html and "Programme sections" not in html and "programme-status" not in html
+
+
+def test_readiness_override_is_explained_on_the_cohort_the_dashboard_and_the_matching_settings(
+    client,
+    programme,
+    coordinator,
+    add,  # noqa: F811
+):
+    """Review of point 7 (and 11): three more pages name the readiness override; each explains it, and training
+    reads 'met', not 'complete'."""
+    from programmes.tests.factories import ProgrammeRequirementFactory
+
+    add("Nell Newcomer")
+    ProgrammeRequirementFactory(programme=programme, role="mentee")  # Nell has not met it: no mentor for her
+    client.force_login(coordinator)
+    cohort = client.get(reverse("mentoring:matching", args=[programme.pk])).content.decode()
+    assert "no coordinator has recorded a readiness override" in cohort
+    settings = client.get(reverse("mentoring:matching_settings", args=[programme.pk])).content.decode()
+    assert "Required training met counts fully" in settings and "training complete" not in settings
+    dashboard = client.get(reverse("evaluation:dashboard", args=[programme.pk])).content.decode()
+    for html in (cohort, settings, dashboard):
+        assert TERMS["readiness_override"] in html

@@ -131,7 +131,7 @@ def test_a_round_keeps_its_weights_proposals_with_their_parts_and_who_ran_it(pro
         "+3 one common time slot",
         "+5 both can meet in person or by video",
         "+10 shared language: French",
-        "+5 mentor's training is complete",
+        "+5 mentor's training met",
     ]
 
 

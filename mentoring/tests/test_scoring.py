@@ -160,7 +160,7 @@ def test_readiness_ready_counts_fully_overridden_partly():
     mentee = profile(2)
     assert part(mentor(readiness=Readiness.READY), mentee, "readiness")["points"] == 5
     overridden = part(mentor(readiness=Readiness.OVERRIDDEN), mentee, "readiness")
-    assert overridden["text"] == "+3 mentor's training is not complete (coordinator's override)"
+    assert overridden["text"] == "+3 mentor's training not met (readiness override)"
 
 
 def test_a_perfect_pair_scores_100_whatever_the_weights_sum_to():
@@ -329,7 +329,7 @@ def test_a_mentor_who_is_not_ready_only_with_a_readiness_override(cohort_program
     cohort = cohort_load(programme=cohort_programme)
     assert rules_broken(cohort, trained, mentee) == []
     assert names(rules_broken(cohort, untrained, mentee)) == [
-        "Ugo Untrained has not completed the training mentors need, and no coordinator has recorded an override."
+        "Ugo Untrained has not met the training mentors need, and no coordinator has recorded a readiness override."
     ]
     ReadinessOverride.objects.create(
         programme=cohort_programme, person=untrained, reason="Course booked", created_by=coordinator

@@ -144,6 +144,7 @@ def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
 
 
 @login_required
+@submit_once
 def training_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = RequirementForm(request.POST or None, courses=_active_courses())
