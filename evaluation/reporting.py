@@ -61,8 +61,9 @@ from programmes.models import (
     TrainingRecord,
 )
 
+from . import disclosure
 from .models import Answer, Intervention, Question, Survey, SurveyRound
-from .privacy import TOTAL, figure_table, is_small_group, suppress_table
+from .privacy import TOTAL, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
 NO_TEAM = "No team recorded"
@@ -189,8 +190,16 @@ def _change(value: Any, previous: Any) -> Any:
     return round(change, 1) if isinstance(change, float) else change
 
 
-def _cell(value: Any, previous: Any) -> dict[str, Any]:
-    return {"value": value, "previous": previous, "change": _change(value, previous)}
+def _cell(value: Any, previous: Any, why: str | None = None, previous_why: str | None = None) -> dict[str, Any]:
+    """A figure beside the previous period's. ``why`` says why a hidden one is hidden: ``"small"`` (it describes
+    1 to 4 people: "fewer than 5") or ``"protect"`` (it would give a small one away: "hidden")."""
+    return {
+        "value": value,
+        "previous": previous,
+        "change": _change(value, previous),
+        "why": None if value is not None else why or disclosure.SMALL,
+        "previous_why": None if previous is not None else previous_why or disclosure.SMALL,
+    }
 
 
 def _single(count: int, people: int) -> Any:
@@ -213,6 +222,7 @@ def _table(
     row_totals: bool = True,
     column_totals: bool = True,
     column_groups: list[list[str]] | None = None,
+    kinds: dict[str, str] | str = disclosure.PEOPLE,
     row_total_label: str = "All",
     units: dict[str, str] | None = None,
     convert: dict[str, Any] | None = None,
@@ -223,7 +233,7 @@ def _table(
     ``current`` and ``previous`` are (counts, people_counts) keyed (row, col); ``convert`` turns a column's shown
     counts (minutes) into what is printed (hours) after suppression.
     """
-    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups}
+    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups, "kinds": kinds}
     now = suppress_table(rows, cols, *current, **options)
     before = suppress_table(rows, cols, *previous, **options)
     convert = convert or {}
@@ -233,8 +243,16 @@ def _table(
             return value
         return convert[col](value)
 
-    def cell(a: Any, b: Any, col: str | None) -> dict[str, Any]:
-        return _cell(shown(a, col), shown(b, col))
+    def cell(key: tuple, col: str | None) -> dict[str, Any]:
+        if key[0] == TOTAL and key[1] == TOTAL:
+            a, b = now.total, before.total
+        elif key[0] == TOTAL:
+            a, b = now.column_totals[key[1]], before.column_totals[key[1]]
+        elif key[1] == TOTAL:
+            a, b = now.row_totals[key[0]], before.row_totals[key[0]]
+        else:
+            a, b = now.cells[key], before.cells[key]
+        return _cell(shown(a, col), shown(b, col), now.why(key), before.why(key))
 
     return {
         "key": key,
@@ -243,10 +261,10 @@ def _table(
         "rows": rows,
         "cols": cols,
         "units": [(units or {}).get(c, "") for c in cols],
-        "cells": [[cell(now.cells[r, c], before.cells[r, c], c) for c in cols] for r in rows],
-        "row_totals": [cell(now.row_totals[r], before.row_totals[r], None) for r in rows] if row_totals else None,
-        "col_totals": [cell(now.column_totals[c], before.column_totals[c], c) for c in cols] if column_totals else None,
-        "total": cell(now.total, before.total, None) if row_totals and column_totals else None,
+        "cells": [[cell((r, c), c) for c in cols] for r in rows],
+        "row_totals": [cell((r, TOTAL), None) for r in rows] if row_totals else None,
+        "col_totals": [cell((TOTAL, c), c) for c in cols] if column_totals else None,
+        "total": cell((TOTAL, TOTAL), None) if row_totals and column_totals else None,
         "row_total_label": row_total_label,
         "compared": True,
     }
@@ -532,6 +550,12 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         now,
         before,
         row_totals=False,
+        kinds={
+            "Participants": disclosure.PEOPLE,
+            "Active pairings": disclosure.PER_PERSON,
+            "Sessions held": disclosure.AMOUNT,
+            "Confirmed hours": disclosure.MINUTES,
+        },
         units={"Confirmed hours": "h"},
         convert={"Confirmed hours": _hours},
         note="Departments are a team's parent unit. Pairings, sessions and hours count in the mentee's "
@@ -578,6 +602,7 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
         (counts, people),
         (counts, people),
         column_totals=False,
+        kinds=disclosure.PER_PERSON,
         row_total_label="Sessions held",
     )
     # Months of the previous period are other months: no comparison month by month.
@@ -738,6 +763,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         counts,
         people,
         row_total_label="Goals",
+        kinds=disclosure.PER_PERSON,
         note="A goal counts once; the people are the mentees whose pairings set them.",
     )
     return {"figures": figures, "tables": [table]}
@@ -768,6 +794,7 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
         counts,
         people,
         row_total_label="Interventions",
+        kinds=disclosure.PER_PERSON,
     )
 
 
@@ -909,16 +936,35 @@ def _question_result(q: dict[str, Any]) -> dict[str, Any]:
     }
     if not shown:
         return result
+    relations = []
     if q["kind"] == Question.Kind.LIKERT:
         result["mean"] = round(sum(v * c for v, c in q["cur"].items()) / n, 2)
         if n_prev and not is_small_group(n_prev):
             result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
             result["change"] = round(result["mean"] - result["previous_mean"], 2)
         counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
+        # The mean printed to 2 decimals puts the sum of the answers in a known interval: a relation too.
+        low, high = disclosure.mean_sum_range(n, result["mean"])
+        relations.append(disclosure.Relation({str(v): v for v in LIKERT_VALUES}, low, high, ("mean", "answers")))
     else:
         options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
         counts = {o: q["cur"].get(o, 0) for o in options}
-    # Each answer is a group of people too: a count under the minimum is hidden (None), with the next-smallest
-    # when it alone would give it away from the number who answered.
-    result["distribution"] = [{"label": f.label, "value": f.value} for f in figure_table(counts)]
+    relations.append(disclosure.Relation(dict.fromkeys(counts, 1), n, n, ("answers",)))
+    # Each answer is a group of people too: a count under the minimum is hidden (None); the checker hides more,
+    # or withholds the mean (or the number of answers), until no hidden count can be worked out from the rest.
+    protected = disclosure.protect({label: disclosure.Cell(c, c) for label, c in counts.items()}, relations)
+    if "mean" in protected.withheld:
+        result["mean"] = result["previous_mean"] = result["change"] = None
+        result["mean_withheld"] = True
+    if "answers" in protected.withheld:
+        result["answers"] = None
+        result["answers_why"] = disclosure.PROTECT
+    result["distribution"] = [
+        {
+            "label": label,
+            "value": None if label in protected.hidden else count,
+            "why": protected.hidden.get(label),
+        }
+        for label, count in counts.items()
+    ]
     return result

@@ -4,8 +4,8 @@ Written apart from ``evaluation.disclosure`` on purpose (it imports nothing of t
 committee downloads, knows the report's public layout (which columns add up to which total, what a label means),
 and runs its own integer programs with ``scipy.optimize.milp``. For each hidden cell it finds the smallest and
 the largest value that fit everything published. It wins when a hidden cell comes out as a single value, or when
-a cell is proven to be between 1 and 4 beyond what its label says ("hidden" cells), or a "fewer than 5" cell is
-narrowed inside 1 to 4.
+a "hidden" cell is proven to be between 1 and 4, or a "fewer than 5" count is narrowed to fewer than three
+possible values (the protection interval the README promises).
 
 What it assumes, as an attacker who has read the README would:
 - a cell reading "fewer than 5" is about 1 to 4 people: a count of people is 1 to 4, a count of things those
@@ -178,7 +178,7 @@ def _question_problem(title: str, metrics: dict[str, str]) -> Problem | None:
             known_weighted += (weight or 0) * value
     if isinstance(n, float):
         problem.equations.append((coefs, known - n, known - n))
-        if mean not in (None, "") and len(weights) == len(coefs):
+        if mean not in (None, "", "withheld") and len(weights) == len(coefs):
             m = float(mean)
             lo, hi = n * (m - 0.005), n * (m + 0.005)
             problem.equations.append((weights, known_weighted - hi, known_weighted - lo))
@@ -261,14 +261,9 @@ def attack(content: str) -> list[str]:
             resolution = 6 if var.kind == "hours" else 1  # minutes: an hour printed to a tenth
             if hi - lo < resolution:
                 learnt.append(f"{problem.title} / {name} = {lo}")
-            elif (
-                var.label == HIDDEN
-                and lo >= 1
-                and hi <= 4
-                or var.label == SMALL
-                and var.kind in ("people", "things")
-                and (lo > 1 or hi < 4)
-            ):
+            elif var.label == HIDDEN and var.kind in ("people", "things") and lo >= 1 and hi <= 4:
+                learnt.append(f"{problem.title} / {name} is between {lo} and {hi}")
+            elif var.label == SMALL and var.kind in ("people", "things") and hi - lo < 2:
                 learnt.append(f"{problem.title} / {name} is between {lo} and {hi}")
     return learnt
 
