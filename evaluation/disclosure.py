@@ -25,8 +25,8 @@ The protection rule (the "protection interval"), with p the minimum group size (
 Where a cell fails, ``protect`` hides more, one step at a time, until every hidden cell passes: the next smallest
 printed non-zero cell of a relation the failing cell is in (fewest people, then smallest value; totals last),
 then it withholds a printed figure that makes a relation (a mean, then the number of answers), and as a last
-resort hides every cell of the table. The attacker test (``evaluation/tests/test_attacker.py``) checks the result
-from the CSV alone with an integer program of its own.
+resort hides every non-zero cell of the table (and then its zeros). The attacker test
+(``evaluation/tests/test_attacker.py``) checks the result from the CSV alone with an integer program of its own.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def failures(cells: dict, relations: list[Relation], protected: Protected) -> li
         pinned = high - low < resolution
         counted = cell.kind in (PEOPLE, PER_PERSON)
         narrowed = why == SMALL and (high - low < SMALL_SPREAD if counted else low > 0)
-        narrowed = narrowed or (why == PROTECT and counted and 1 <= low and high < p)
+        narrowed = narrowed or (why == PROTECT and counted and low >= 1 and high < p)
         if pinned or narrowed:
             failing.append(key)
     return failing
@@ -188,15 +188,21 @@ def protect(cells: dict, relations: list[Relation], *, hidden: dict | None = Non
         if is_small(cell.people):
             protected.hidden[key] = SMALL
     order = list(cells)
+    last_resort = 0
     while True:
         failing = failures(cells, relations, protected)
         if not failing:
             return protected
-        if not _hide_more(cells, relations, protected, failing[0], order):
-            # Nothing left to hide around it: withhold the whole table and every figure that ties it together.
-            for key in cells:
+        if _hide_more(cells, relations, protected, failing[0], order):
+            continue
+        # Nothing left to hide around it: withhold every figure that ties the table together and hide every
+        # non-zero cell; then, if that is not enough, the zeros too (a printed 0 may pin a hidden neighbour).
+        last_resort += 1
+        protected.withheld |= {t for r in relations for t in r.tags}
+        for key, cell in cells.items():
+            if cell.value != 0 or last_resort > 1:
                 protected.hidden.setdefault(key, PROTECT)
-            protected.withheld |= {t for r in relations for t in r.tags}
+        if last_resort > 1:
             return protected
 
 

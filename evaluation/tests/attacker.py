@@ -261,9 +261,7 @@ def attack(content: str) -> list[str]:
             resolution = 6 if var.kind == "hours" else 1  # minutes: an hour printed to a tenth
             if hi - lo < resolution:
                 learnt.append(f"{problem.title} / {name} = {lo}")
-            elif var.label == HIDDEN and var.kind in ("people", "things") and lo >= 1 and hi <= 4:
-                learnt.append(f"{problem.title} / {name} is between {lo} and {hi}")
-            elif var.label == SMALL and var.kind in ("people", "things") and hi - lo < 2:
+            elif _narrowed(var, lo, hi):
                 learnt.append(f"{problem.title} / {name} is between {lo} and {hi}")
     return learnt
 
@@ -272,3 +270,12 @@ def attack_rows(rows: list[list]) -> list[str]:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return attack(out.getvalue())
+
+
+def _narrowed(var: Var, lo: float, hi: float) -> bool:
+    """A "hidden" count proven to be 1 to 4, or a "fewer than 5" count left with fewer than three values."""
+    if var.kind not in ("people", "things"):
+        return False
+    if var.label == HIDDEN:
+        return lo >= 1 and hi <= 4
+    return hi - lo < 2
