@@ -24,9 +24,11 @@ The protection rule (the "protection interval"), with p the minimum group size (
 
 Where a cell fails, ``protect`` hides more, one step at a time, until every hidden cell passes: the next smallest
 printed non-zero cell of a relation the failing cell is in (fewest people, then smallest value; totals last),
-then it withholds a printed figure that makes a relation (a mean, then the number of answers), and as a last
-resort hides every non-zero cell of the table (and then its zeros). The attacker test
-(``evaluation/tests/test_attacker.py``) checks the result from the CSV alone with an integer program of its own.
+then it withholds a printed figure that makes a relation (a mean, then the number of answers). As a last resort
+(a table about too few people to show any of it, where small parts of a small total narrow each other down) it
+withholds the whole table: every cell, zeros and small ones included, reads "hidden", and nothing ties it
+together. The attacker test (``evaluation/tests/test_attacker.py``) checks the result from the CSV alone with an
+integer program of its own.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ MINUTES = "minutes"  # an amount printed in hours to a tenth
 
 SMALL = "small"  # hidden because the cell describes 1 to 4 people: reads "fewer than 5"
 PROTECT = "protect"  # hidden so that another cell cannot be worked out: reads "hidden"
+WITHHELD = "withheld"  # the whole table is withheld (every cell reads "hidden", the small ones too)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def mean_sum_range(n: int, mean: float) -> tuple[int, int]:
 def _domain(cell: Cell, why: str, big: int) -> tuple[int, int, bool]:
     """(lowest, highest, zero-or-at-least-p) for a hidden cell, from what its label tells."""
     p = min_group()
-    if cell.kind in (AMOUNT, MINUTES):
+    if cell.kind in (AMOUNT, MINUTES) or why == WITHHELD:
         return 0, big, False
     if why == SMALL:
         return 1, (p - 1 if cell.kind == PEOPLE else big), False
@@ -188,21 +191,16 @@ def protect(cells: dict, relations: list[Relation], *, hidden: dict | None = Non
         if is_small(cell.people):
             protected.hidden[key] = SMALL
     order = list(cells)
-    last_resort = 0
     while True:
         failing = failures(cells, relations, protected)
         if not failing:
             return protected
-        if _hide_more(cells, relations, protected, failing[0], order):
-            continue
-        # Nothing left to hide around it: withhold every figure that ties the table together and hide every
-        # non-zero cell; then, if that is not enough, the zeros too (a printed 0 may pin a hidden neighbour).
-        last_resort += 1
-        protected.withheld |= {t for r in relations for t in r.tags}
-        for key, cell in cells.items():
-            if cell.value != 0 or last_resort > 1:
-                protected.hidden.setdefault(key, PROTECT)
-        if last_resort > 1:
+        if not _hide_more(cells, relations, protected, failing[0], order):
+            # Nothing left to hide around it: the table is about too few people to show any of it. Every cell
+            # reads "hidden" (the small ones too, so that "hidden" then says nothing of a size), and every figure
+            # that ties it together is withheld.
+            protected.hidden = dict.fromkeys(cells, WITHHELD)
+            protected.withheld |= {t for r in relations for t in r.tags}
             return protected
 
 

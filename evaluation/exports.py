@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from programmes.exports import csv_cell
 
-from .disclosure import PROTECT
+from .disclosure import PROTECT, WITHHELD
 from .models import Report
 
 # Built in memory up to this size, then on disk: the PDF's memory footprint stays fixed.
@@ -35,7 +35,7 @@ def hidden_text(data: dict[str, Any], why: str | None = None) -> str:
     """ "fewer than 5" for a figure hidden because it is small; "hidden" for one hidden to protect another (it may
     hold any number: saying "fewer than 5" of it would be false). Snapshots frozen before the distinction say
     nothing of why, and read as they always did."""
-    return "hidden" if why == PROTECT else f"fewer than {data['min_group']}"
+    return "hidden" if why in (PROTECT, WITHHELD) else f"fewer than {data['min_group']}"
 
 
 def hidden_note(data: dict[str, Any]) -> str:
@@ -44,9 +44,10 @@ def hidden_note(data: dict[str, Any]) -> str:
     return (
         f"“fewer than {p}”: the figure describes 1 to {p - 1} people, too few to show. “hidden”: the figure may "
         f"be about any number of people; it is hidden because, with the figures around it (totals, the number of "
-        f"answers, a mean), it would give a “fewer than {p}” figure away. “withheld”: a mean not shown for the "
-        f"same reason. Every hidden figure is checked: nothing shown narrows it down to one value, nor a "
-        f"“fewer than {p}” one to less than “1 to {p - 1}”."
+        f"answers, a mean), it would give a “fewer than {p}” figure away; a table about too few people to show "
+        f"any of it reads “hidden” throughout. “withheld”: a mean not shown for the same reason. Every hidden "
+        f"figure is checked: nothing shown narrows it down to one value, nor a “fewer than {p}” one to fewer "
+        f"than three possible values, nor shows a “hidden” one to be under {p}."
     )
 
 

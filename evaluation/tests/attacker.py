@@ -12,7 +12,8 @@ What it assumes, as an attacker who has read the README would:
   people did (goals, sessions, interventions, pairings) is at least 1; an amount (hours, sessions of a team) at
   least 0;
 - a cell reading "hidden" is about nobody or at least 5 people: a count of people or of their things is 0 or at
-  least 5;
+  least 5; except in a table withheld whole, where every cell reads "hidden" (the README says so), which tells
+  nothing of a size;
 - a 0 is printed as 0; a mean printed with 2 decimals puts the sum of the answers within half a hundredth of it.
 """
 
@@ -251,7 +252,9 @@ def attack(content: str) -> list[str]:
     """What the attacker learns from a report's CSV: one line per hidden cell solved back (none is a pass)."""
     learnt = []
     for problem in problems_from_csv(content):
-        ranges = solve(problem)
+        # A table withheld whole (every cell "hidden", the small ones too): its labels say nothing of a size.
+        withheld = problem.variables and all(v.label == HIDDEN for v in problem.variables.values())
+        ranges = solve(problem, trust_labels=not withheld)
         if ranges is None:
             learnt.append(f"{problem.title}: the labels are false (nothing fits what they say)")
             ranges = solve(problem, trust_labels=False)
