@@ -101,11 +101,14 @@ class SuppressedTable:
     total: object  # the overall total (None when hidden or not shown)
     hidden: frozenset  # keys hidden: (row, col), (row, TOTAL), (TOTAL, col), (TOTAL, TOTAL)
     small: frozenset = frozenset()  # the hidden keys hidden because they are small (the rest protect them)
+    withheld: bool = False  # the whole table is withheld: every cell reads "hidden", small or not
 
     def why(self, key: object) -> str | None:
         """Why a cell is hidden: ``disclosure.SMALL`` ("fewer than 5"), ``disclosure.PROTECT`` ("hidden")."""
         if key not in self.hidden:
             return None
+        if self.withheld:
+            return disclosure.WITHHELD
         return disclosure.SMALL if key in self.small else disclosure.PROTECT
 
 
@@ -194,4 +197,5 @@ def suppress_table(
         total=shown((TOTAL, TOTAL)) if row_totals else None,
         hidden=frozenset(hidden),
         small=frozenset(k for k, why in protected.hidden.items() if why == disclosure.SMALL),
+        withheld=disclosure.WITHHELD in protected.hidden.values(),
     )

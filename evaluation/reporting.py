@@ -267,6 +267,10 @@ def _table(
         "total": cell((TOTAL, TOTAL), None) if row_totals and column_totals else None,
         "row_total_label": row_total_label,
         "compared": True,
+        # What the disclosure audit needs to read the table as a reader does: which columns add up to the row
+        # total, and what each column counts.
+        "groups": column_groups or [cols],
+        "kinds": [kinds if isinstance(kinds, str) else kinds[c] for c in cols],
     }
 
 

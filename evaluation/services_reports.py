@@ -19,6 +19,7 @@ from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
+from .disclosure import report_audit
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
 from .reporting import Period, quarter_key, report_figures
 
@@ -123,6 +124,12 @@ def report_submit(*, report: Report, by: Person) -> Report:
     if not report.narrative.strip():
         raise ValidationError("Write the narrative before submitting: the committee reads the figures with it.")
     report.snapshot = report_snapshot(report)
+    # The disclosure checker over the figures as they will be read: no hidden one may be worked out from them.
+    if leaks := report_audit(report.snapshot):
+        raise ValidationError(
+            "These figures would let a reader work out a hidden one, so the report was not submitted: "
+            + "; ".join(leaks)
+        )
     report.status = Report.Status.SUBMITTED
     report.submitted_by = by
     report.submitted_at = timezone.now()

@@ -102,3 +102,85 @@ def test_two_hidden_goal_counts_beside_a_printed_total_are_not_solved(client, ca
     assert attack(content) == []
     line = {r[3]: r[4] for r in csv_lines(content) if r[1] == "Goals by status at the period's end"}
     assert line["Achieved"] == line["Dropped"] == "fewer than 5"
+
+
+# --- Point 4: labels that say why ------------------------------------------------------------------------------
+
+
+def test_a_cell_hidden_to_protect_another_reads_hidden_with_a_footnote_on_the_page_pdf_and_csv(client, cast):
+    programme = cast["pairing"].programme
+    pairings = populate(programme, {"Engineering": 22})
+    backdate_memberships(programme)
+    goals(pairings, {"not_started": 6, "in_progress": 14, "achieved": 1, "dropped": 1})
+    content = report_csv(client, cast, programme)
+    line = {r[3]: r[4] for r in csv_lines(content) if r[1] == "Goals by status at the period's end"}
+    # The small ones read "fewer than 5"; the ones hidden to protect them hold 6 and 14, and say only "hidden".
+    assert line["Achieved"] == line["Dropped"] == "fewer than 5"
+    protecting = [k for k in ("Not started", "In progress", "Goals") if line[k] == "hidden"]
+    assert protecting and "fewer than 5" not in [line[k] for k in protecting]
+    notes = csv_lines(content)[-1]
+    assert notes[:4] == ["Notes", "", "", "Hidden figures"] and "“hidden”" in notes[4] and "1 to 4" in notes[4]
+
+    report = programme.reports.get()
+    page = client.get(reverse("evaluation:report_detail", args=[report.pk])).content.decode()
+    assert ">hidden<" in page.replace("\n", "") or "hidden<span" in page
+    assert "“hidden”: the figure may be about any number of people" in page
+    pdf = pdf_text(client.get(reverse("evaluation:report_pdf", args=[report.pk])))
+    assert "hidden" in pdf and "fewer than 5" in pdf and "any number of people" in " ".join(pdf.split())
+
+
+def pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+# --- Point 5: the checker --------------------------------------------------------------------------------------
+
+
+def test_the_checker_finds_the_mean_attack_and_withholds_or_hides_until_it_fails():
+    from evaluation import disclosure as d
+
+    counts = {"1": 0, "2": 1, "3": 5, "4": 25, "5": 25}
+    cells = {k: d.Cell(v, v) for k, v in counts.items()}
+    low, high = d.mean_sum_range(56, 4.32)
+    relations = [
+        d.Relation({k: int(k) for k in counts}, low, high, ("mean", "answers")),
+        d.Relation(dict.fromkeys(counts, 1), 56, 56, ("answers",)),
+    ]
+    # Today's choice ("2" and "3" hidden) is solved: "2" can only be 1.
+    old = d.Protected(hidden={"2": d.SMALL, "3": d.PROTECT})
+    assert d.feasible_ranges(cells, relations, old)["2"] == (1, 1)
+    assert d.failures(cells, relations, old) == ["2", "3"]
+    protected = d.protect(cells, relations)
+    assert d.failures(cells, relations, protected) == []
+    assert protected.hidden["2"] == d.SMALL and set(protected.hidden.values()) <= {d.SMALL, d.PROTECT}
+
+
+def test_submitting_refuses_figures_that_give_a_hidden_one_away(cast, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    programme = cast["pairing"].programme
+    populate(programme, {"Engineering": 6})
+    backdate_memberships(programme)
+    report = services.report_create(programme=programme, by=cast["coordinator"], period=QUARTER)
+    services.report_update(report=report, title="Q1 2026 report", narrative="As planned.")
+    real = services.report_snapshot
+
+    def leaky(report):
+        # What the old rule of thumb printed: two small goal counts beside the others and the total.
+        snapshot = real(report)
+        line = next(t for s in snapshot["sections"] for t in s["tables"] if t["key"] == "goals_by_status")
+        for cell, value in zip(line["cells"][0], (6, 14, None, None), strict=True):
+            cell.update(value=value, why="small" if value is None else None)
+        line["row_totals"][0].update(value=22, why=None)
+        return snapshot
+
+    monkeypatch.setattr(services, "report_snapshot", leaky)
+    with pytest.raises(ValidationError, match="work out a hidden one"):
+        services.report_submit(report=report, by=cast["coordinator"])
+    report.refresh_from_db()
+    assert report.status == report.Status.DRAFT and not report.snapshot
+    monkeypatch.setattr(services, "report_snapshot", real)
+    assert services.report_submit(report=report, by=cast["coordinator"]).status == report.Status.SUBMITTED
