@@ -89,7 +89,7 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
     surveys = data["surveys"]
     surveys["responses"] = _texts(surveys["responses"], "", data)
     for r in surveys["rounds"]:
-        r["responses_text"] = value_text(r["responses"], "", data)
+        r["responses_text"] = value_text(r["responses"], "", data, r.get("why"))
         r["closes_on_text"] = (
             f"closed {datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
             if r["closes_on"]

@@ -902,22 +902,37 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         per_question[question] = per_question.get(question, 0) + 1
         if per_question[question] <= MAX_QUOTES_PER_QUESTION:
             quotes.append({"question": question, "text": text})
+    # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
+    # goes through the checker like any other (a round answered by 2 is not the total minus the others).
+    cols = [str(i) for i in range(len(current_rounds))]
+    by_round = {("Responses", c): r["responses_count"] for c, r in zip(cols, current_rounds, strict=True)}
+    line = suppress_table(
+        ["Responses"],
+        cols,
+        by_round,
+        by_round | {("Responses", TOTAL): responses},
+        column_totals=False,
+        kinds=disclosure.PEOPLE,
+    )
+    previous_total = _single(responses_prev, responses_prev)
     return {
         "responses": _figure(
             "survey_responses",
             "Survey responses",
-            _single(responses, responses),
-            _single(responses_prev, responses_prev),
+            line.row_totals["Responses"],
+            previous_total,
             note="in rounds closing in the period, and automatic surveys answered in it",
-        ),
+        )
+        | {"why": line.why(("Responses", TOTAL))},
         "rounds": [
             {
                 "title": r["title"],
                 "survey": r["survey__title"],
                 "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
-                "responses": _single(r["responses_count"], r["responses_count"]),
+                "responses": line.cells["Responses", c],
+                "why": line.why(("Responses", c)),
             }
-            for r in current_rounds
+            for c, r in zip(cols, current_rounds, strict=True)
         ],
         "questions": results,
         "quotes": quotes,
