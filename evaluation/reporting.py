@@ -18,7 +18,7 @@ Definitions (the period runs from ``start`` to ``end``, both included):
 - sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
 - protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
   the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
-- goals: goals set by the period's end, by the status they have now; interventions: recorded in the period;
+- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
 - surveys: the rounds that close in the period.
 Teams are departments: a team's parent, or the unit itself at the top. Pairings, sessions and hours count in
 the mentee's department, so that the departments add up to the programme's totals.
@@ -50,7 +50,7 @@ from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from mentoring.checkins import CheckinState, state_filter
-from mentoring.models import Goal, MentoringSession, Pairing
+from mentoring.models import Goal, GoalState, MentoringSession, Pairing
 from programmes.models import (
     Application,
     Membership,
@@ -708,26 +708,45 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
     ]
 
 
+def _goal_state_at(day: datetime.date, field: str) -> Coalesce:
+    """A goal's status (or progress) at the end of ``day``: its last recorded state by then; for a goal whose
+    history starts later (recorded before histories were kept), the oldest state known; else its own."""
+    states = GoalState.objects.filter(goal=OuterRef("pk"))
+    by_then = states.filter(since__date__lte=day).order_by("-since", "-pk").values(field)[:1]
+    oldest = states.order_by("since", "pk").values(field)[:1]
+    return Coalesce(Subquery(by_then), Subquery(oldest), F(field))
+
+
 def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
+    period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    open_goal = Q(status__in=(Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS))
     aggregates = {}
     for suffix, p in (("cur", period), ("prev", prev)):
         by_end = Q(created_at__date__lte=p.end)
+        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
         for status in statuses:
-            aggregates[f"{suffix}_{status}"] = Count("pk", filter=by_end & Q(status=status))
-            aggregates[f"{suffix}_{status}_people"] = Count(
-                "pairing__mentee", distinct=True, filter=by_end & Q(status=status)
-            )
+            at_end = by_end & Q(**{f"status_{suffix}": status})
+            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
+            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
         aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
         aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
         aggregates[f"{suffix}_set_people"] = Count(
             "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
         )
-        aggregates[f"{suffix}_progress"] = Avg("progress", filter=by_end & open_goal)
+        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
         aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
     # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
-    row = Goal.objects.filter(pairing__programme=programme).aggregate(**aggregates)
+    row = (
+        Goal.objects.filter(pairing__programme=programme)
+        .annotate(
+            status_cur=_goal_state_at(period.end, "status"),
+            status_prev=_goal_state_at(prev.end, "status"),
+            progress_cur=_goal_state_at(period.end, "progress"),
+            progress_prev=_goal_state_at(prev.end, "progress"),
+        )
+        .aggregate(**aggregates)
+    )
     labels = [s.label for s in statuses]
     counts = {suffix: {s.label: row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
     people = {

@@ -184,3 +184,40 @@ def test_submitting_refuses_figures_that_give_a_hidden_one_away(cast, monkeypatc
     assert report.status == report.Status.DRAFT and not report.snapshot
     monkeypatch.setattr(services, "report_snapshot", real)
     assert services.report_submit(report=report, by=cast["coordinator"]).status == report.Status.SUBMITTED
+
+
+# --- Point 6: a status at the period's end, whenever the report is run --------------------------------------------
+
+
+def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_run(cast):
+    from evaluation.reporting import report_figures
+    from mentoring.relationship import GoalInput, goal_create, goal_update
+
+    programme = cast["pairing"].programme
+    pairings = populate(programme, {"Engineering": 6}, started_on=datetime.date(2025, 12, 1))
+    backdate_memberships(programme)
+    made = []
+    with time_machine.travel(datetime.datetime(2026, 2, 2, 10, tzinfo=datetime.UTC), tick=False):
+        for p in pairings:
+            made.append(goal_create(pairing=p, by=p.mentee, data=GoalInput(title="Lead a review", progress=0)))
+        for goal in made:
+            goal_update(goal=goal, by=goal.pairing.mentee, data=GoalInput(title="Lead a review", status="in_progress",
+                                                                          progress=40))  # fmt: skip
+
+    def by_status() -> dict:
+        data = report_figures(programme=programme, period=QUARTER)
+        line = next(t for s in data["sections"] for t in s["tables"] if t["key"] == "goals_by_status")
+        return dict(zip(line["cols"], [c["value"] for c in line["cells"][0]], strict=True))
+
+    before = by_status()
+    assert before["In progress"] == 6
+    # In April (after the quarter) every goal is achieved: the quarter's figures stay as they were.
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 10, tzinfo=datetime.UTC), tick=False):
+        for goal in made:
+            goal_update(goal=goal, by=goal.pairing.mentee, data=GoalInput(title="Lead a review", status="achieved"))
+    assert by_status() == before
+    progress = next(
+        f for s in report_figures(programme=programme, period=QUARTER)["sections"] for f in s["figures"]
+        if f["key"] == "goal_progress"
+    )  # fmt: skip
+    assert progress["value"] == 40
