@@ -221,3 +221,28 @@ def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_r
         if f["key"] == "goal_progress"
     )  # fmt: skip
     assert progress["value"] == 40
+
+
+# --- Point 7 (its first part): no two reports of a programme over overlapping periods -----------------------------
+
+
+def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(client, cast):
+    from evaluation.reporting import Period
+
+    programme = cast["pairing"].programme
+    services.report_create(
+        programme=programme,
+        by=cast["coordinator"],
+        period=Period(datetime.date(2025, 6, 1), datetime.date(2025, 12, 3)),
+    )
+    client.force_login(cast["coordinator"])
+    response = client.post(
+        reverse("evaluation:report_create", args=[programme.pk]),
+        {"period_kind": "custom", "period_start": "2025-06-01", "period_end": "2025-12-02", "title": ""},
+    )
+    assert response.status_code == 200
+    assert "overlaps this period" in response.content.decode()
+    assert programme.reports.count() == 1
+    # A period after it is fine.
+    after = Period(datetime.date(2025, 12, 4), datetime.date(2026, 3, 31))
+    assert services.report_create(programme=programme, by=cast["coordinator"], period=after)
