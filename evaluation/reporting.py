@@ -14,7 +14,8 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   pairing: in a pairing that had started and not ended by then; training complete: every course their role
   requires completed and valid then;
 - active pairings: pairings running on at least one day of the period;
-- check-in states: the pairings' current schedule, read on the period's end (``mentoring.checkins.state_filter``);
+- check-in states: each running pairing's schedule as it stood at the period's end (its sessions confirmed by
+  then), by ``mentoring.checkins.state_filter``'s rules;
 - sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
 - protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
   the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
@@ -49,7 +50,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from mentoring.checkins import CheckinState, state_filter
+from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from mentoring.models import Goal, GoalState, MentoringSession, Pairing
 from programmes.models import (
     Application,
@@ -445,19 +446,39 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
 
 
 def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
-    # Query 3: check-in states at each period's end and pairings ended early in each period, by reason.
-    grace = programme.escalation_grace_days
+    # Query 3: the pairings running at either period's end or ended early in either period, each with its last
+    # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
+    # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
     states = list(CheckinState.ORDER)
     reasons = list(Pairing.EndReason)
-    aggregates = {}
+
+    def last_session(day: datetime.date) -> Subquery:
+        held = MentoringSession.objects.confirmed().filter(pairing=OuterRef("pk"), held_on__lte=day)
+        return Subquery(held.order_by("-held_on").values("held_on")[:1])
+
+    ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
+    pairings = list(
+        Pairing.objects.filter(programme=programme)
+        .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
+        .annotate(
+            last_cur=last_session(period.end),
+            last_prev=last_session(prev.end),
+            cadence=Coalesce("agreement__cadence_days", Value(programme.checkin_cadence_days)),
+        )
+        .values("status", "started_on", "ended_on", "resumed_on", "end_reason", "last_cur", "last_prev", "cadence")
+    )
+    row = {}
     for suffix, p in (("cur", period), ("prev", prev)):
-        for state in states:
-            condition = state_filter(state, today=p.end, grace_days=grace) & Q(started_on__lte=p.end)
-            aggregates[f"{suffix}_{state}"] = Count("pk", filter=condition)
+        found = [_checkin_state_at(programme, pairing, p.end, pairing[f"last_{suffix}"]) for pairing in pairings]
+        row |= {f"{suffix}_{state}": found.count(state) for state in states}
         for reason in reasons:
-            condition = Q(status=Pairing.Status.ENDED_EARLY, end_reason=reason) & _within("ended_on", p)
-            aggregates[f"{suffix}_{reason}"] = Count("pk", filter=condition)
-    row = Pairing.objects.filter(programme=programme).aggregate(**aggregates)
+            row[f"{suffix}_{reason}"] = sum(
+                1
+                for pairing in pairings
+                if pairing["status"] == Pairing.Status.ENDED_EARLY
+                and pairing["end_reason"] == reason
+                and p.start <= pairing["ended_on"] <= p.end
+            )
     state_labels = [CheckinState.LABELS[s][0] for s in states]
     # A pairing count describes that many mentees (one current pairing each).
     state_counts = {
@@ -484,6 +505,34 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             row_total_label="Ended early",
         ),
     }
+
+
+def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, last: Any) -> str | None:
+    """A pairing's check-in state at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), from the
+    sessions confirmed by then; ``None`` when it had no schedule (not running then, or paused now: pauses keep no
+    history, so a pairing paused today counts as paused then too)."""
+    if pairing["status"] in (Pairing.Status.PROPOSED, Pairing.Status.PAUSED) or pairing["started_on"] is None:
+        return None
+    if pairing["started_on"] > day or (pairing["ended_on"] is not None and pairing["ended_on"] <= day):
+        return None
+    resumed = pairing["resumed_on"] if pairing["resumed_on"] and pairing["resumed_on"] <= day else None
+    due = checkin_due(
+        started_on=pairing["started_on"],
+        resumed_on=resumed,
+        last_session_on=last,
+        cadence_days=pairing["cadence"],
+        intensive_days=programme.intensive_days,
+        intensive_checkins=programme.intensive_checkins,
+    )
+    if due is None:
+        return None
+    if due > day + datetime.timedelta(days=DUE_SOON_DAYS):
+        return CheckinState.ON_TRACK
+    if due >= day:
+        return CheckinState.DUE_SOON
+    if due >= day - datetime.timedelta(days=programme.escalation_grace_days):
+        return CheckinState.OVERDUE
+    return CheckinState.ESCALATED
 
 
 TEAM_COLS = ["Participants", "Active pairings", "Sessions held", "Confirmed hours"]

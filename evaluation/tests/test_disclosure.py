@@ -246,3 +246,30 @@ def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(cl
     # A period after it is fine.
     after = Period(datetime.date(2025, 12, 4), datetime.date(2026, 3, 31))
     assert services.report_create(programme=programme, by=cast["coordinator"], period=after)
+
+
+def test_check_in_states_are_those_at_the_periods_end_whatever_is_logged_since(cast):
+    from evaluation.reporting import report_figures
+    from mentoring.checkins import checkins_refresh
+    from mentoring.models import MentoringSession
+
+    programme = cast["pairing"].programme
+    pairings = populate(programme, {"Engineering": 6})  # one session each on 10 February
+    backdate_memberships(programme)
+
+    def states() -> list:
+        data = report_figures(programme=programme, period=QUARTER)
+        line = next(t for s in data["sections"] for t in s["tables"] if t["key"] == "checkin_states")
+        return [c["value"] for c in line["cells"][0]] + [line["row_totals"][0]["value"]]
+
+    before = states()
+    assert before[3] >= 6  # escalated at the quarter's end: nobody met after 10 February
+    # In April every pair meets again, and one pairing completes: the quarter's states stay as they were.
+    MentoringSession.objects.bulk_create(
+        MentoringSession(pairing=p, logged_by=p.mentor, held_on=datetime.date(2026, 4, 8), duration_minutes=60,
+                         status=MentoringSession.Status.CONFIRMED)
+        for p in pairings
+    )  # fmt: skip
+    checkins_refresh(pairing_ids=[p.pk for p in pairings])
+    type(pairings[0]).objects.filter(pk=pairings[0].pk).update(status="completed", ended_on=datetime.date(2026, 4, 9))
+    assert states() == before
