@@ -973,16 +973,16 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
     # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
     # goes through the checker like any other (a round answered by 2 is not the total minus the others).
     cols = [str(i) for i in range(len(current_rounds))]
-    by_round = {("Responses", c): r["responses_count"] for c, r in zip(cols, current_rounds, strict=True)}
-    line = suppress_table(
-        ["Responses"],
-        cols,
-        by_round,
-        by_round | {("Responses", TOTAL): responses},
-        column_totals=False,
-        kinds=disclosure.PEOPLE,
-    )
-    previous_total = _single(responses_prev, responses_prev)
+    line = _responses_line([r["responses_count"] for r in current_rounds], responses)
+    # The previous period's total as the previous period's report shows it: through the same line of its rounds.
+    previous_rounds = [
+        r["responses_prev"]
+        for r in rounds
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_prev"])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and prev.start <= r["closes_on"] <= prev.end)
+    ]
+    previous_line = _responses_line(previous_rounds, responses_prev)
+    previous_total = previous_line.row_totals["Responses"]
     return {
         "responses": _figure(
             "survey_responses",
@@ -991,7 +991,7 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
             previous_total,
             note="in rounds closing in the period, and automatic surveys answered in it",
         )
-        | {"why": line.why(("Responses", TOTAL))},
+        | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
         "rounds": [
             {
                 "title": r["title"],
@@ -1005,6 +1005,20 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         "questions": results,
         "quotes": quotes,
     }
+
+
+def _responses_line(counts: list[int], total: int) -> Any:
+    """The rounds' responses beside their printed total, suppressed and checked as a line."""
+    cols = [str(i) for i in range(len(counts))]
+    by_round = {("Responses", c): n for c, n in zip(cols, counts, strict=True)}
+    return suppress_table(
+        ["Responses"],
+        cols,
+        by_round,
+        by_round | {("Responses", TOTAL): total},
+        column_totals=False,
+        kinds=disclosure.PEOPLE,
+    )
 
 
 def _question_result(q: dict[str, Any]) -> dict[str, Any]:
@@ -1027,8 +1041,12 @@ def _question_result(q: dict[str, Any]) -> dict[str, Any]:
     if q["kind"] == Question.Kind.LIKERT:
         result["mean"] = round(sum(v * c for v, c in q["cur"].items()) / n, 2)
         if n_prev and not is_small_group(n_prev):
-            result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
-            result["change"] = round(result["mean"] - result["previous_mean"], 2)
+            # Shown only when the previous period's report shows it too: else it would give away there what the
+            # checker withheld (the same question's answers, as that report prints them).
+            earlier = _question_result({**q, "cur": q["prev"], "prev": {}})
+            if earlier["mean"] is not None:
+                result["previous_mean"] = earlier["mean"]
+                result["change"] = round(result["mean"] - result["previous_mean"], 2)
         counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
         # The mean printed to 2 decimals puts the sum of the answers in a known interval: a relation too.
         low, high = disclosure.mean_sum_range(n, result["mean"])

@@ -273,3 +273,49 @@ def test_check_in_states_are_those_at_the_periods_end_whatever_is_logged_since(c
     checkins_refresh(pairing_ids=[p.pk for p in pairings])
     type(pairings[0]).objects.filter(pk=pairings[0].pk).update(status="completed", ended_on=datetime.date(2026, 4, 9))
     assert states() == before
+
+
+# --- Point 3 (its parts that need no new model): what one report shows of the period before is what that period's
+# report shows, so that two reports together give nothing away that each withholds -----------------------------------
+
+
+def test_a_previous_mean_is_shown_only_when_the_previous_periods_report_shows_it():
+    from evaluation.reporting import _question_result
+
+    def result(cur: dict, prev: dict) -> dict:
+        return _question_result(
+            {"survey": "S", "question": "Q", "kind": "likert", "options": [], "cur": cur, "prev": prev}
+        )
+
+    small_answers = {5: 2, 4: 2, 3: 1, 2: 1, 1: 2}  # 8 answers, all under 5: their mean (3.12) narrows them
+    assert result(small_answers, {})["mean"] is None  # the previous period's own report withholds it
+    now = result({4: 10, 5: 10}, small_answers)
+    assert now["mean"] == 4.5 and now["previous_mean"] is None and now["change"] is None
+    assert result({4: 10, 5: 10}, {4: 10, 5: 5})["previous_mean"] == 4.33
+
+
+def test_the_previous_survey_total_is_hidden_as_the_previous_report_hides_it(cast):
+    from evaluation.reporting import report_figures
+
+    programme = cast["pairing"].programme
+    populate(programme, {"Engineering": 6})
+    survey = Survey.objects.create(programme=programme, title="Programme feedback")
+    for title, closes_on, n in (("Pilot", datetime.date(2025, 11, 20), 2), ("Autumn", datetime.date(2025, 12, 5), 5)):
+        rnd = SurveyRound.objects.create(
+            survey=survey, programme=programme, title=title, opens_on=closes_on - datetime.timedelta(days=14),
+            closes_on=closes_on, status=SurveyRound.Status.CLOSED,
+        )  # fmt: skip
+        SurveyResponse.objects.bulk_create(SurveyResponse(round=rnd, respondent_hash=f"{title}{i}") for i in range(n))
+    q4 = reporting_period(2025, 10, 1, 2025, 12, 31)
+    earlier = report_figures(programme=programme, period=q4)["surveys"]["responses"]
+    later = report_figures(programme=programme, period=QUARTER)["surveys"]["responses"]
+    # The Q4 report hides its total of 7 (with 5 shown beside it, the pilot's 2 could only be 1 or 2): the Q1
+    # report does not print it as "previous" either.
+    assert earlier["value"] is None and earlier["why"] == "protect"
+    assert later["previous"] is None and later["previous_why"] == "protect"
+
+
+def reporting_period(y1, m1, d1, y2, m2, d2):
+    from evaluation.reporting import Period
+
+    return Period(datetime.date(y1, m1, d1), datetime.date(y2, m2, d2))
