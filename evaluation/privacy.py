@@ -178,10 +178,13 @@ def suppress_table(
         )
         for key, (value, people) in cells.items()
     }
+    if not column_totals:
+        # The overall total is printed only beside the column totals: unprinted, it ties nothing together.
+        checked.pop((TOTAL, TOTAL), None)
     protected = disclosure.protect(
         checked,
-        [disclosure.total_relation(members, total) for members, total in lines],
-        hidden={key: disclosure.PROTECT for key in hidden},
+        [disclosure.total_relation(members, total) for members, total in lines if total in checked],
+        hidden={key: disclosure.PROTECT for key in hidden if key in checked},
     )
     hidden = set(protected.hidden)
 
@@ -194,7 +197,7 @@ def suppress_table(
         cells={(r, c): shown((r, c)) for r in rows for c in cols},
         row_totals={r: shown((r, TOTAL)) for r in rows} if row_totals else None,
         column_totals={c: shown((TOTAL, c)) for c in cols} if column_totals else None,
-        total=shown((TOTAL, TOTAL)) if row_totals else None,
+        total=shown((TOTAL, TOTAL)) if row_totals and column_totals else None,
         hidden=frozenset(hidden),
         small=frozenset(k for k, why in protected.hidden.items() if why == disclosure.SMALL),
         withheld=disclosure.WITHHELD in protected.hidden.values(),
