@@ -85,15 +85,20 @@ def problems_from_csv(content: str) -> list[Problem]:
     assert header[:5] == ["section", "table", "row", "metric", "value"], header
     found: list[Problem] = []
     tables: dict[str, dict] = defaultdict(dict)
+    earlier: dict[str, dict] = defaultdict(dict)  # the previous period's column: a table of its own
     questions: dict[tuple[str, str], dict] = defaultdict(dict)
-    for section, table, row, metric, value, *_ in body:
+    for section, table, row, metric, value, previous, *_ in body:
         if table:
             tables[table][row.lstrip("'"), metric] = parse_cell(value)
+            if previous != "":
+                earlier[table][row.lstrip("'"), metric] = parse_cell(previous)
         elif section.startswith("Survey: "):
             questions[section, row][metric] = value
     for title, cells in tables.items():
         assert title in LAYOUT, f"the attacker does not know the layout of {title!r}"
         found.append(_table_problem(title, cells, LAYOUT[title]))
+        if len(earlier[title]) == len(cells):
+            found.append(_table_problem(title, earlier[title], LAYOUT[title], suffix=" (previous period)"))
     for (survey, question), metrics in questions.items():
         problem = _question_problem(f"{survey}: {question}", metrics)
         if problem:
@@ -101,8 +106,8 @@ def problems_from_csv(content: str) -> list[Problem]:
     return found
 
 
-def _table_problem(title: str, cells: dict, layout: dict) -> Problem:
-    problem = Problem(title)
+def _table_problem(title: str, cells: dict, layout: dict, suffix: str = "") -> Problem:
+    problem = Problem(title + suffix)
     rows = list(dict.fromkeys(r for r, _ in cells))
     metrics = list(dict.fromkeys(m for _, m in cells))
     total_metric = layout["row_total"]
