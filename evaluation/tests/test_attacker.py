@@ -209,3 +209,54 @@ def test_the_demo_reports_give_nothing_away(settings, client):
         content = b"".join(response.streaming_content).decode()
         assert attack(content) == [], report.title
         assert list(csv.reader(io.StringIO(content)))[-1][3] == "Hidden figures"  # the footnote travels too
+
+
+# --- Randomised programmes, through the database ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    teams=st.lists(st.integers(min_value=0, max_value=8), min_size=1, max_size=4),
+    goal_counts=st.lists(st.integers(min_value=0, max_value=9), min_size=4, max_size=4),
+    likert=st.lists(st.integers(min_value=0, max_value=9), min_size=5, max_size=5),
+)
+def test_random_programmes_give_nothing_away(teams, goal_counts, likert):
+    import datetime
+
+    import time_machine
+
+    from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+    from evaluation.reporting import report_figures
+    from evaluation.tests.report_world import NOW, QUARTER, populate
+    from mentoring.models import Goal
+    from programmes.tests.factories import ProgrammeFactory
+
+    with time_machine.travel(NOW, tick=False):
+        programme = ProgrammeFactory()
+        pairings = populate(programme, {f"Team {i}": n for i, n in enumerate(teams) if n})
+        statuses = [s for s, n in zip(Goal.Status.values, goal_counts, strict=True) for _ in range(n)]
+        Goal.objects.bulk_create(
+            Goal(pairing=pairings[i % len(pairings)], title="A goal", status=status,
+                 created_at=datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC))
+            for i, status in enumerate(statuses)
+            if pairings
+        )  # fmt: skip
+        if sum(likert):
+            survey = Survey.objects.create(programme=programme, title="Feedback")
+            scale = Question.objects.create(survey=survey, position=1, text="It helps", kind="likert")
+            rnd = SurveyRound.objects.create(
+                survey=survey, programme=programme, title="March", opens_on=datetime.date(2026, 3, 1),
+                closes_on=datetime.date(2026, 3, 20), status=SurveyRound.Status.CLOSED,
+            )  # fmt: skip
+            values = [v for v, n in zip(range(1, 6), likert, strict=True) for _ in range(n)]
+            responses = SurveyResponse.objects.bulk_create(
+                SurveyResponse(round=rnd, respondent_hash=f"{programme.pk}-{i}") for i in range(len(values))
+            )
+            Answer.objects.bulk_create(
+                Answer(response=r, question=scale, likert=v) for r, v in zip(responses, values, strict=True)
+            )
+        data = report_figures(programme=programme, period=QUARTER)
+    assert attack_data({**data, "title": "R", "narrative": ""}) == []
