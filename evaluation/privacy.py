@@ -53,9 +53,9 @@ def figure_table(counts: dict[str, int]) -> list[Figure]:
 #      whose sum is known can each be anything; a hidden 0 beside one other hidden cell protects nothing). If
 #      not, the line's next-smallest visible non-zero cell (fewest people, then smallest value) is hidden too;
 #      if it has none left, its total is hidden instead.
-# So no hidden cell equals its line's total minus the visible cells of the line. (Statistical offices also audit
-# combinations of several lines with linear programming; the tables here are small and this per-line rule is
-# what we promise and test.)
+# So no hidden cell equals its line's total minus the visible cells of the line. That rule of thumb is only the first
+# choice: ``suppress_table`` then hands the table to the disclosure checker (``evaluation.disclosure``), which audits
+# every line at once with integer programs, labels included, and hides more until no hidden cell can be worked out.
 
 TOTAL = "__total__"
 
@@ -104,7 +104,8 @@ class SuppressedTable:
     withheld: bool = False  # the whole table is withheld: every cell reads "hidden", small or not
 
     def why(self, key: object) -> str | None:
-        """Why a cell is hidden: ``disclosure.SMALL`` ("fewer than 5"), ``disclosure.PROTECT`` ("hidden")."""
+        """Why a cell is hidden: ``disclosure.SMALL`` ("fewer than 5"), ``PROTECT`` ("hidden": it protects another)
+        or ``WITHHELD`` (the whole table is withheld: "hidden")."""
         if key not in self.hidden:
             return None
         if self.withheld:
