@@ -223,13 +223,25 @@ def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_r
     assert progress["value"] == 40
 
 
-# --- Point 7 (its first part): no two reports of a programme over overlapping periods -----------------------------
+# --- Point 7: reports of a programme over overlapping periods only when comparing them gives nothing away -------
 
 
 def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(client, cast):
     from evaluation.reporting import Period
+    from mentoring.models import MentoringSession
 
     programme = cast["pairing"].programme
+    pairings = populate(programme, {"Engineering": 6}, started_on=datetime.date(2025, 6, 1),
+                        session_on=datetime.date(2025, 11, 10))  # fmt: skip
+    backdate_memberships(programme)
+    # One pair met on 3 December: the only thing 1 June to 3 December says that 1 June to 2 December does not.
+    MentoringSession.objects.create(
+        pairing=pairings[0],
+        logged_by=pairings[0].mentor,
+        duration_minutes=60,
+        held_on=datetime.date(2025, 12, 3),
+        status=MentoringSession.Status.CONFIRMED,
+    )
     services.report_create(
         programme=programme,
         by=cast["coordinator"],
@@ -319,3 +331,23 @@ def reporting_period(y1, m1, d1, y2, m2, d2):
     from evaluation.reporting import Period
 
     return Period(datetime.date(y1, m1, d1), datetime.date(y2, m2, d2))
+
+
+def test_a_quarter_and_its_half_year_may_both_exist_only_when_their_difference_hides_nothing(cast):
+    from django.core.exceptions import ValidationError
+
+    from evaluation.reporting import Period
+    from programmes.tests.factories import ProgrammeFactory
+
+    half_year = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    # Ten pairs in one department: the days between the quarter and the half-year describe nobody too few to show.
+    roomy = ProgrammeFactory()
+    populate(roomy, {"Engineering": 10})
+    services.report_create(programme=roomy, by=cast["coordinator"], period=QUARTER)
+    assert services.report_create(programme=roomy, by=cast["coordinator"], period=half_year)
+    # Beside three pairs in Finance, the difference would describe them: refused.
+    small = ProgrammeFactory()
+    populate(small, {"Engineering": 10, "Finance": 3})
+    services.report_create(programme=small, by=cast["coordinator"], period=QUARTER)
+    with pytest.raises(ValidationError, match="overlaps this period"):
+        services.report_create(programme=small, by=cast["coordinator"], period=half_year)
