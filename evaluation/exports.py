@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from programmes.exports import csv_cell
 
+from .disclosure import PROTECT, WITHHELD
 from .models import Report
 
 # Built in memory up to this size, then on disk: the PDF's memory footprint stays fixed.
@@ -30,8 +31,24 @@ PDF_SPOOL_BYTES = 1024 * 1024
 # --- Words for numbers ------------------------------------------------------------------------------------------
 
 
-def hidden_text(data: dict[str, Any]) -> str:
-    return f"fewer than {data['min_group']}"
+def hidden_text(data: dict[str, Any], why: str | None = None) -> str:
+    """ "fewer than 5" for a figure hidden because it is small; "hidden" for one hidden to protect another (it may
+    hold any number: saying "fewer than 5" of it would be false). Snapshots frozen before the distinction say
+    nothing of why, and read as they always did."""
+    return "hidden" if why in (PROTECT, WITHHELD) else f"fewer than {data['min_group']}"
+
+
+def hidden_note(data: dict[str, Any]) -> str:
+    """The footnote printed under every report (page, PDF and CSV)."""
+    p = data["min_group"]
+    return (
+        f"“fewer than {p}”: the figure describes 1 to {p - 1} people, too few to show. “hidden”: the figure may "
+        f"be about any number of people; it is hidden because, with the figures around it (totals, the number of "
+        f"answers, a mean), it would give a “fewer than {p}” figure away; a table about too few people to show "
+        f"any of it reads “hidden” throughout. “withheld”: a mean not shown for the same reason. Every hidden "
+        f"figure is checked: nothing shown narrows it down to one value, nor a “fewer than {p}” one to fewer "
+        f"than three possible values, nor shows a “hidden” one to be under {p}."
+    )
 
 
 def number_text(value: Any, unit: str = "") -> str:
@@ -39,8 +56,8 @@ def number_text(value: Any, unit: str = "") -> str:
     return f"{text} {unit}".strip() if unit else text
 
 
-def value_text(value: Any, unit: str, data: dict[str, Any]) -> str:
-    return hidden_text(data) if value is None else number_text(value, unit)
+def value_text(value: Any, unit: str, data: dict[str, Any], why: str | None = None) -> str:
+    return hidden_text(data, why) if value is None else number_text(value, unit)
 
 
 def change_text(change: Any, unit: str = "") -> str:
@@ -55,8 +72,8 @@ def change_text(change: Any, unit: str = "") -> str:
 def _texts(cell: dict[str, Any], unit: str, data: dict[str, Any], *, compared: bool = True) -> dict[str, Any]:
     return {
         **cell,
-        "text": value_text(cell["value"], unit, data),
-        "previous_text": value_text(cell["previous"], unit, data) if compared else "–",
+        "text": value_text(cell["value"], unit, data, cell.get("why")),
+        "previous_text": value_text(cell["previous"], unit, data, cell.get("previous_why")) if compared else "–",
         "change_text": change_text(cell["change"], unit),
         "hidden": cell["value"] is None,
     }
@@ -72,15 +89,17 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
     surveys = data["surveys"]
     surveys["responses"] = _texts(surveys["responses"], "", data)
     for r in surveys["rounds"]:
-        r["responses_text"] = value_text(r["responses"], "", data)
+        r["responses_text"] = value_text(r["responses"], "", data, r.get("why"))
         r["closes_on_text"] = (
             f"closed {datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
             if r["closes_on"]
             else "answered in the period"
         )
     for q in surveys["questions"]:
-        q["answers_text"] = value_text(q["answers"], "", data)
-        q["mean_text"] = "" if q["mean"] is None else f"{q['mean']:.2f}"
+        q["answers_text"] = value_text(q["answers"], "", data, q.get("answers_why"))
+        q["mean_text"] = "withheld" if q.get("mean_withheld") else "" if q["mean"] is None else f"{q['mean']:.2f}"
+        for d in q["distribution"] or []:
+            d["text"] = value_text(d["value"], "", data, d.get("why"))
         q["previous_mean_text"] = "–" if q["previous_mean"] is None else f"{q['previous_mean']:.2f}"
         q["change_text"] = "–" if q["change"] is None else f"{q['change']:+.2f}"
     return data
@@ -116,14 +135,15 @@ def report_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- Charts on the page: server-rendered SVG -----------------------------------------------------------------
 
 
-def svg_bars(items: list[tuple[str, Any]], *, width: int = 560, height: int = 180) -> dict[str, Any]:
-    """Bar geometry for an inline SVG. A hidden value gets no bar, only its words under the axis."""
+def svg_bars(items: list[tuple], *, width: int = 560, height: int = 180) -> dict[str, Any]:
+    """Bar geometry for an inline SVG, from (label, value) or (label, value, words when hidden). A hidden value
+    gets no bar, only its words ("< 5", or "hidden" for one hidden to protect another) under the axis."""
     top, bottom, left = 16, 40, 8
     plot = height - top - bottom
-    biggest = max([v for _, v in items if v] or [1])
+    biggest = max([item[1] for item in items if item[1]] or [1])
     step = (width - left) / max(len(items), 1)
     bars = []
-    for i, (label, value) in enumerate(items):
+    for i, (label, value, *words) in enumerate(items):
         bar_height = 0 if not value else round(plot * value / biggest, 1)
         bars.append(
             {
@@ -135,6 +155,7 @@ def svg_bars(items: list[tuple[str, Any]], *, width: int = 560, height: int = 18
                 "value_y": round(top + plot - bar_height - 4, 1),
                 "label": label,
                 "value": value,
+                "hidden_word": "hidden" if words and words[0] == "hidden" else "",
             }
         )
     baseline = top + plot
@@ -150,8 +171,8 @@ class _Echo:
         return value
 
 
-def _numeric(value: Any, data: dict[str, Any]) -> Any:
-    return hidden_text(data) if value is None else value
+def _numeric(value: Any, data: dict[str, Any], why: str | None = None) -> Any:
+    return hidden_text(data, why) if value is None else value
 
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
@@ -161,13 +182,13 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     def line(
         section: str, table: str, row: str, metric: str, cell: dict[str, Any], unit: str, compared: bool = True
     ) -> list[Any]:
-        previous = _numeric(cell["previous"], data) if compared else ""
+        previous = _numeric(cell["previous"], data, cell.get("previous_why")) if compared else ""
         return [
             csv_cell(section),
             csv_cell(table),
             csv_cell(row),
             csv_cell(metric),
-            _numeric(cell["value"], data),
+            _numeric(cell["value"], data, cell.get("why")),
             previous,
             "" if cell["change"] is None else cell["change"],
             unit,
@@ -200,8 +221,11 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 yield line(section_title, t["title"], "Total", t["row_total_label"], t["total"], "")
     for q in surveys["questions"]:
         survey = f"Survey: {q['survey']}"
-        yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", _numeric(q["answers"], data), "", "", ""]
-        if q["mean"] is not None:
+        answers = _numeric(q["answers"], data, q.get("answers_why"))
+        yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", answers, "", "", ""]
+        if q.get("mean_withheld"):
+            yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", "withheld", "", "", "1 to 5"]
+        elif q["mean"] is not None:
             yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
                    "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
         for d in q["distribution"] or []:
@@ -210,11 +234,12 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
                 "",
                 csv_cell(q["question"]),
                 csv_cell(d["label"]),
-                _numeric(d["value"], data),
+                _numeric(d["value"], data, d.get("why")),
                 "",
                 "",
                 "",
             ]
+    yield ["Notes", "", "", "Hidden figures", csv_cell(hidden_note(data)), "", "", ""]
 
 
 def report_filename(report: Report, extension: str) -> str:
@@ -275,11 +300,7 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
         para(f"Programme: {data['programme']}"),
         para(f"Period: {data['period']['label']} (compared with {data['previous']['label']})"),
         para(f"Status: {review['status']}"),
-        para(
-            f"Figures describe groups only: a figure about fewer than {data['min_group']} people is shown as "
-            f"“{hidden_text(data)}”, and so is any figure from which it could be worked out.",
-            small,
-        ),
+        para(f"Figures describe groups only. {hidden_note(data)}", small),
         Spacer(1, 4 * mm),
         para("Narrative", h2),
     ]
@@ -307,7 +328,7 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
     if surveys["questions"]:
         rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
         for q in surveys["questions"]:
-            spread = ", ".join(f"{d['label']}: {_numeric(d['value'], data)}" for d in q["distribution"] or [])
+            spread = ", ".join(f"{d['label']}: {d['text']}" for d in q["distribution"] or [])
             rows.append(
                 [
                     q["survey"],
@@ -369,7 +390,8 @@ def _pdf_chart(t: dict[str, Any], title: str, data: dict[str, Any]) -> Any:
 
     values = [c["value"] for c in t["cells"][0]]
     labels = [
-        f"{col} ({hidden_text(data)})" if value is None else col for col, value in zip(t["cols"], values, strict=True)
+        f"{col} ({hidden_text(data, c.get('why'))})" if c["value"] is None else col
+        for col, c in zip(t["cols"], t["cells"][0], strict=True)
     ]
     drawing = Drawing(480, 190)
     chart = VerticalBarChart()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from . import disclosure
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -51,9 +53,9 @@ def figure_table(counts: dict[str, int]) -> list[Figure]:
 #      whose sum is known can each be anything; a hidden 0 beside one other hidden cell protects nothing). If
 #      not, the line's next-smallest visible non-zero cell (fewest people, then smallest value) is hidden too;
 #      if it has none left, its total is hidden instead.
-# So no hidden cell equals its line's total minus the visible cells of the line. (Statistical offices also audit
-# combinations of several lines with linear programming; the tables here are small and this per-line rule is
-# what we promise and test.)
+# So no hidden cell equals its line's total minus the visible cells of the line. That rule of thumb is only the first
+# choice: ``suppress_table`` then hands the table to the disclosure checker (``evaluation.disclosure``), which audits
+# every line at once with integer programs, labels included, and hides more until no hidden cell can be worked out.
 
 TOTAL = "__total__"
 
@@ -98,6 +100,17 @@ class SuppressedTable:
     column_totals: dict | None  # col -> value or None
     total: object  # the overall total (None when hidden or not shown)
     hidden: frozenset  # keys hidden: (row, col), (row, TOTAL), (TOTAL, col), (TOTAL, TOTAL)
+    small: frozenset = frozenset()  # the hidden keys hidden because they are small (the rest protect them)
+    withheld: bool = False  # the whole table is withheld: every cell reads "hidden", small or not
+
+    def why(self, key: object) -> str | None:
+        """Why a cell is hidden: ``disclosure.SMALL`` ("fewer than 5"), ``PROTECT`` ("hidden": it protects another)
+        or ``WITHHELD`` (the whole table is withheld: "hidden")."""
+        if key not in self.hidden:
+            return None
+        if self.withheld:
+            return disclosure.WITHHELD
+        return disclosure.SMALL if key in self.small else disclosure.PROTECT
 
 
 def suppress_table(
@@ -109,6 +122,7 @@ def suppress_table(
     row_totals: bool = True,
     column_totals: bool = True,
     column_groups: list[list] | None = None,
+    kinds: dict | str | None = None,
 ) -> SuppressedTable:
     """Suppress a 2-D table of ``counts[(row, col)]``, each describing ``people_counts[(row, col)]`` people.
 
@@ -118,6 +132,11 @@ def suppress_table(
     to the row total (mentors and mentees: in a pairing or not, and trained or not): every group is a line.
     Without row totals the columns may measure different things (a team's participants, sessions and hours);
     there is then no overall total either.
+
+    ``kinds`` says what each column counts (``disclosure.PEOPLE``, ``PER_PERSON``, ``AMOUNT``, ``MINUTES``), one for
+    every column or a dict by column; by default people when every count is its people count, else an amount.
+    The per-line rule of thumb below makes a first choice; the disclosure checker then audits the whole table
+    with integer programs and hides more until no hidden cell can be worked out (``evaluation.disclosure``).
     """
     groups = column_groups or [list(cols)]
     cells: dict = {}
@@ -144,6 +163,31 @@ def suppress_table(
         if column_totals:
             lines.extend(([(TOTAL, c) for c in group], (TOTAL, TOTAL)) for group in groups)
     hidden = suppress_lines(cells, lines)
+    if kinds is None:
+        same = all(counts.get((r, c), 0) == people_counts.get((r, c), 0) for r in rows for c in cols)
+        kinds = disclosure.PEOPLE if same else disclosure.AMOUNT
+    if isinstance(kinds, str):
+        kinds = dict.fromkeys(cols, kinds)
+    # A total's kind is its column's; the row totals' (and the overall total's) the first column's.
+    row_kind = kinds[groups[0][0]] if cols else disclosure.PEOPLE
+    checked = {
+        key: disclosure.Cell(
+            value=value,
+            people=people,
+            kind=kinds[key[1]] if key[1] != TOTAL else row_kind,
+            total=TOTAL in key,
+        )
+        for key, (value, people) in cells.items()
+    }
+    if not column_totals:
+        # The overall total is printed only beside the column totals: unprinted, it ties nothing together.
+        checked.pop((TOTAL, TOTAL), None)
+    protected = disclosure.protect(
+        checked,
+        [disclosure.total_relation(members, total) for members, total in lines if total in checked],
+        hidden={key: disclosure.PROTECT for key in hidden if key in checked},
+    )
+    hidden = set(protected.hidden)
 
     def shown(key: object) -> object:
         return None if key in hidden else cells[key][0]
@@ -154,6 +198,8 @@ def suppress_table(
         cells={(r, c): shown((r, c)) for r in rows for c in cols},
         row_totals={r: shown((r, TOTAL)) for r in rows} if row_totals else None,
         column_totals={c: shown((TOTAL, c)) for c in cols} if column_totals else None,
-        total=shown((TOTAL, TOTAL)) if row_totals else None,
+        total=shown((TOTAL, TOTAL)) if row_totals and column_totals else None,
         hidden=frozenset(hidden),
+        small=frozenset(k for k, why in protected.hidden.items() if why == disclosure.SMALL),
+        withheld=disclosure.WITHHELD in protected.hidden.values(),
     )

@@ -14,11 +14,12 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   pairing: in a pairing that had started and not ended by then; training complete: every course their role
   requires completed and valid then;
 - active pairings: pairings running on at least one day of the period;
-- check-in states: the pairings' current schedule, read on the period's end (``mentoring.checkins.state_filter``);
+- check-in states: each running pairing's schedule as it stood at the period's end (its sessions confirmed by
+  then), by ``mentoring.checkins.state_filter``'s rules;
 - sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
 - protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
   the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
-- goals: goals set by the period's end, by the status they have now; interventions: recorded in the period;
+- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
 - surveys: the rounds that close in the period.
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
 Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
@@ -49,8 +50,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from mentoring.checkins import CheckinState, state_filter
-from mentoring.models import Goal, MentoringSession, Pairing
+from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
+from mentoring.models import Goal, GoalState, MentoringSession, Pairing
 from programmes.models import (
     Application,
     Membership,
@@ -62,8 +63,9 @@ from programmes.models import (
     TrainingRecord,
 )
 
+from . import disclosure
 from .models import Answer, Intervention, Question, Survey, SurveyRound
-from .privacy import TOTAL, figure_table, is_small_group, suppress_table
+from .privacy import TOTAL, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
 NO_TEAM = "No team recorded"
@@ -197,8 +199,16 @@ def _change(value: Any, previous: Any) -> Any:
     return round(change, 1) if isinstance(change, float) else change
 
 
-def _cell(value: Any, previous: Any) -> dict[str, Any]:
-    return {"value": value, "previous": previous, "change": _change(value, previous)}
+def _cell(value: Any, previous: Any, why: str | None = None, previous_why: str | None = None) -> dict[str, Any]:
+    """A figure beside the previous period's. ``why`` says why a hidden one is hidden: ``"small"`` (it describes
+    1 to 4 people: "fewer than 5") or ``"protect"`` (it would give a small one away: "hidden")."""
+    return {
+        "value": value,
+        "previous": previous,
+        "change": _change(value, previous),
+        "why": None if value is not None else why or disclosure.SMALL,
+        "previous_why": None if previous is not None else previous_why or disclosure.SMALL,
+    }
 
 
 def _single(count: int, people: int) -> Any:
@@ -221,6 +231,7 @@ def _table(
     row_totals: bool = True,
     column_totals: bool = True,
     column_groups: list[list[str]] | None = None,
+    kinds: dict[str, str] | str = disclosure.PEOPLE,
     row_total_label: str = "All",
     units: dict[str, str] | None = None,
     convert: dict[str, Any] | None = None,
@@ -231,7 +242,7 @@ def _table(
     ``current`` and ``previous`` are (counts, people_counts) keyed (row, col); ``convert`` turns a column's shown
     counts (minutes) into what is printed (hours) after suppression.
     """
-    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups}
+    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups, "kinds": kinds}
     now = suppress_table(rows, cols, *current, **options)
     before = suppress_table(rows, cols, *previous, **options)
     convert = convert or {}
@@ -241,8 +252,16 @@ def _table(
             return value
         return convert[col](value)
 
-    def cell(a: Any, b: Any, col: str | None) -> dict[str, Any]:
-        return _cell(shown(a, col), shown(b, col))
+    def cell(key: tuple, col: str | None) -> dict[str, Any]:
+        if key[0] == TOTAL and key[1] == TOTAL:
+            a, b = now.total, before.total
+        elif key[0] == TOTAL:
+            a, b = now.column_totals[key[1]], before.column_totals[key[1]]
+        elif key[1] == TOTAL:
+            a, b = now.row_totals[key[0]], before.row_totals[key[0]]
+        else:
+            a, b = now.cells[key], before.cells[key]
+        return _cell(shown(a, col), shown(b, col), now.why(key), before.why(key))
 
     return {
         "key": key,
@@ -251,12 +270,16 @@ def _table(
         "rows": rows,
         "cols": cols,
         "units": [(units or {}).get(c, "") for c in cols],
-        "cells": [[cell(now.cells[r, c], before.cells[r, c], c) for c in cols] for r in rows],
-        "row_totals": [cell(now.row_totals[r], before.row_totals[r], None) for r in rows] if row_totals else None,
-        "col_totals": [cell(now.column_totals[c], before.column_totals[c], c) for c in cols] if column_totals else None,
-        "total": cell(now.total, before.total, None) if row_totals and column_totals else None,
+        "cells": [[cell((r, c), c) for c in cols] for r in rows],
+        "row_totals": [cell((r, TOTAL), None) for r in rows] if row_totals else None,
+        "col_totals": [cell((TOTAL, c), c) for c in cols] if column_totals else None,
+        "total": cell((TOTAL, TOTAL), None) if row_totals and column_totals else None,
         "row_total_label": row_total_label,
         "compared": True,
+        # What the disclosure audit needs to read the table as a reader does: which columns add up to the row
+        # total, and what each column counts.
+        "groups": column_groups or [cols],
+        "kinds": [kinds if isinstance(kinds, str) else kinds[c] for c in cols],
     }
 
 
@@ -431,19 +454,39 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
 
 
 def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
-    # Query 3: check-in states at each period's end and pairings ended early in each period, by reason.
-    grace = programme.escalation_grace_days
+    # Query 3: the pairings running at either period's end or ended early in either period, each with its last
+    # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
+    # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
     states = list(CheckinState.ORDER)
     reasons = list(Pairing.EndReason)
-    aggregates = {}
+
+    def last_session(day: datetime.date) -> Subquery:
+        held = MentoringSession.objects.confirmed().filter(pairing=OuterRef("pk"), held_on__lte=day)
+        return Subquery(held.order_by("-held_on").values("held_on")[:1])
+
+    ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
+    pairings = list(
+        Pairing.objects.filter(programme=programme)
+        .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
+        .annotate(
+            last_cur=last_session(period.end),
+            last_prev=last_session(prev.end),
+            cadence=Coalesce("agreement__cadence_days", Value(programme.checkin_cadence_days)),
+        )
+        .values("status", "started_on", "ended_on", "resumed_on", "end_reason", "last_cur", "last_prev", "cadence")
+    )
+    row = {}
     for suffix, p in (("cur", period), ("prev", prev)):
-        for state in states:
-            condition = state_filter(state, today=p.end, grace_days=grace) & Q(started_on__lte=p.end)
-            aggregates[f"{suffix}_{state}"] = Count("pk", filter=condition)
+        found = [_checkin_state_at(programme, pairing, p.end, pairing[f"last_{suffix}"]) for pairing in pairings]
+        row |= {f"{suffix}_{state}": found.count(state) for state in states}
         for reason in reasons:
-            condition = Q(status=Pairing.Status.ENDED_EARLY, end_reason=reason) & _within("ended_on", p)
-            aggregates[f"{suffix}_{reason}"] = Count("pk", filter=condition)
-    row = Pairing.objects.filter(programme=programme).aggregate(**aggregates)
+            row[f"{suffix}_{reason}"] = sum(
+                1
+                for pairing in pairings
+                if pairing["status"] == Pairing.Status.ENDED_EARLY
+                and pairing["end_reason"] == reason
+                and p.start <= pairing["ended_on"] <= p.end
+            )
     state_labels = [CheckinState.LABELS[s][0] for s in states]
     # A pairing count describes that many mentees (one current pairing each).
     state_counts = {
@@ -470,6 +513,34 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             row_total_label="Ended early",
         ),
     }
+
+
+def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, last: Any) -> str | None:
+    """A pairing's check-in state at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), from the
+    sessions confirmed by then; ``None`` when it had no schedule (not running then, or paused now: pauses keep no
+    history, so a pairing paused today counts as paused then too)."""
+    if pairing["status"] in (Pairing.Status.PROPOSED, Pairing.Status.PAUSED) or pairing["started_on"] is None:
+        return None
+    if pairing["started_on"] > day or (pairing["ended_on"] is not None and pairing["ended_on"] <= day):
+        return None
+    resumed = pairing["resumed_on"] if pairing["resumed_on"] and pairing["resumed_on"] <= day else None
+    due = checkin_due(
+        started_on=pairing["started_on"],
+        resumed_on=resumed,
+        last_session_on=last,
+        cadence_days=pairing["cadence"],
+        intensive_days=programme.intensive_days,
+        intensive_checkins=programme.intensive_checkins,
+    )
+    if due is None:
+        return None
+    if due > day + datetime.timedelta(days=DUE_SOON_DAYS):
+        return CheckinState.ON_TRACK
+    if due >= day:
+        return CheckinState.DUE_SOON
+    if due >= day - datetime.timedelta(days=programme.escalation_grace_days):
+        return CheckinState.OVERDUE
+    return CheckinState.ESCALATED
 
 
 TEAM_COLS = ["Participants", "Active pairings", "Sessions held", "Confirmed hours"]
@@ -542,6 +613,12 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         now,
         before,
         row_totals=False,
+        kinds={
+            "Participants": disclosure.PEOPLE,
+            "Active pairings": disclosure.PER_PERSON,
+            "Sessions held": disclosure.AMOUNT,
+            "Confirmed hours": disclosure.MINUTES,
+        },
         units={"Confirmed hours": "h"},
         convert={"Confirmed hours": _hours},
         note="A team counts in the nearest department above it in the organisation. Pairings, sessions and "
@@ -589,6 +666,7 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
         (counts, people),
         (counts, people),
         column_totals=False,
+        kinds=disclosure.PER_PERSON,
         row_total_label="Sessions held",
     )
     # Months of the previous period are other months: no comparison month by month.
@@ -690,26 +768,45 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
     ]
 
 
+def _goal_state_at(day: datetime.date, field: str) -> Coalesce:
+    """A goal's status (or progress) at the end of ``day``: its last recorded state by then; for a goal whose
+    history starts later (recorded before histories were kept), the oldest state known; else its own."""
+    states = GoalState.objects.filter(goal=OuterRef("pk"))
+    by_then = states.filter(since__date__lte=day).order_by("-since", "-pk").values(field)[:1]
+    oldest = states.order_by("since", "pk").values(field)[:1]
+    return Coalesce(Subquery(by_then), Subquery(oldest), F(field))
+
+
 def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
+    period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    open_goal = Q(status__in=(Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS))
     aggregates = {}
     for suffix, p in (("cur", period), ("prev", prev)):
         by_end = Q(created_at__date__lte=p.end)
+        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
         for status in statuses:
-            aggregates[f"{suffix}_{status}"] = Count("pk", filter=by_end & Q(status=status))
-            aggregates[f"{suffix}_{status}_people"] = Count(
-                "pairing__mentee", distinct=True, filter=by_end & Q(status=status)
-            )
+            at_end = by_end & Q(**{f"status_{suffix}": status})
+            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
+            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
         aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
         aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
         aggregates[f"{suffix}_set_people"] = Count(
             "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
         )
-        aggregates[f"{suffix}_progress"] = Avg("progress", filter=by_end & open_goal)
+        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
         aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
     # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
-    row = Goal.objects.filter(pairing__programme=programme).aggregate(**aggregates)
+    row = (
+        Goal.objects.filter(pairing__programme=programme)
+        .annotate(
+            status_cur=_goal_state_at(period.end, "status"),
+            status_prev=_goal_state_at(prev.end, "status"),
+            progress_cur=_goal_state_at(period.end, "progress"),
+            progress_prev=_goal_state_at(prev.end, "progress"),
+        )
+        .aggregate(**aggregates)
+    )
     labels = [s.label for s in statuses]
     counts = {suffix: {s.label: row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
     people = {
@@ -749,6 +846,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         counts,
         people,
         row_total_label="Goals",
+        kinds=disclosure.PER_PERSON,
         note="A goal counts once; the people are the mentees whose pairings set them.",
     )
     return {"figures": figures, "tables": [table]}
@@ -779,6 +877,7 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
         counts,
         people,
         row_total_label="Interventions",
+        kinds=disclosure.PER_PERSON,
     )
 
 
@@ -882,26 +981,55 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         per_question[question] = per_question.get(question, 0) + 1
         if per_question[question] <= MAX_QUOTES_PER_QUESTION:
             quotes.append({"question": question, "text": text})
+    # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
+    # goes through the checker like any other (a round answered by 2 is not the total minus the others).
+    cols = [str(i) for i in range(len(current_rounds))]
+    line = _responses_line([r["responses_count"] for r in current_rounds], responses)
+    # The previous period's total as the previous period's report shows it: through the same line of its rounds.
+    previous_rounds = [
+        r["responses_prev"]
+        for r in rounds
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_prev"])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and prev.start <= r["closes_on"] <= prev.end)
+    ]
+    previous_line = _responses_line(previous_rounds, responses_prev)
+    previous_total = previous_line.row_totals["Responses"]
     return {
         "responses": _figure(
             "survey_responses",
             "Survey responses",
-            _single(responses, responses),
-            _single(responses_prev, responses_prev),
+            line.row_totals["Responses"],
+            previous_total,
             note="in rounds closing in the period, and automatic surveys answered in it",
-        ),
+        )
+        | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
         "rounds": [
             {
                 "title": r["title"],
                 "survey": r["survey__title"],
                 "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
-                "responses": _single(r["responses_count"], r["responses_count"]),
+                "responses": line.cells["Responses", c],
+                "why": line.why(("Responses", c)),
             }
-            for r in current_rounds
+            for c, r in zip(cols, current_rounds, strict=True)
         ],
         "questions": results,
         "quotes": quotes,
     }
+
+
+def _responses_line(counts: list[int], total: int) -> Any:
+    """The rounds' responses beside their printed total, suppressed and checked as a line."""
+    cols = [str(i) for i in range(len(counts))]
+    by_round = {("Responses", c): n for c, n in zip(cols, counts, strict=True)}
+    return suppress_table(
+        ["Responses"],
+        cols,
+        by_round,
+        by_round | {("Responses", TOTAL): total},
+        column_totals=False,
+        kinds=disclosure.PEOPLE,
+    )
 
 
 def _question_result(q: dict[str, Any]) -> dict[str, Any]:
@@ -920,16 +1048,39 @@ def _question_result(q: dict[str, Any]) -> dict[str, Any]:
     }
     if not shown:
         return result
+    relations = []
     if q["kind"] == Question.Kind.LIKERT:
         result["mean"] = round(sum(v * c for v, c in q["cur"].items()) / n, 2)
         if n_prev and not is_small_group(n_prev):
-            result["previous_mean"] = round(sum(v * c for v, c in q["prev"].items()) / n_prev, 2)
-            result["change"] = round(result["mean"] - result["previous_mean"], 2)
+            # Shown only when the previous period's report shows it too: else it would give away there what the
+            # checker withheld (the same question's answers, as that report prints them).
+            earlier = _question_result({**q, "cur": q["prev"], "prev": {}})
+            if earlier["mean"] is not None:
+                result["previous_mean"] = earlier["mean"]
+                result["change"] = round(result["mean"] - result["previous_mean"], 2)
         counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
+        # The mean printed to 2 decimals puts the sum of the answers in a known interval: a relation too.
+        low, high = disclosure.mean_sum_range(n, result["mean"])
+        relations.append(disclosure.Relation({str(v): v for v in LIKERT_VALUES}, low, high, ("mean", "answers")))
     else:
         options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
         counts = {o: q["cur"].get(o, 0) for o in options}
-    # Each answer is a group of people too: a count under the minimum is hidden (None), with the next-smallest
-    # when it alone would give it away from the number who answered.
-    result["distribution"] = [{"label": f.label, "value": f.value} for f in figure_table(counts)]
+    relations.append(disclosure.Relation(dict.fromkeys(counts, 1), n, n, ("answers",)))
+    # Each answer is a group of people too: a count under the minimum is hidden (None); the checker hides more,
+    # or withholds the mean (or the number of answers), until no hidden count can be worked out from the rest.
+    protected = disclosure.protect({label: disclosure.Cell(c, c) for label, c in counts.items()}, relations)
+    if "mean" in protected.withheld:
+        result["mean"] = result["previous_mean"] = result["change"] = None
+        result["mean_withheld"] = True
+    if "answers" in protected.withheld:
+        result["answers"] = None
+        result["answers_why"] = disclosure.PROTECT
+    result["distribution"] = [
+        {
+            "label": label,
+            "value": None if label in protected.hidden else count,
+            "why": protected.hidden.get(label),
+        }
+        for label, count in counts.items()
+    ]
     return result

@@ -19,6 +19,7 @@ from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
+from .disclosure import report_audit
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
 from .reporting import Period, quarter_key, report_figures
 
@@ -44,12 +45,12 @@ def default_title(period: Period) -> str:
 EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
 
 
-def _check_period(programme: Programme, period: Period, *, exclude: int | None = None) -> None:
+def _check_period(programme: Programme, period: Period, *, exclude: int | None = None, creating: bool = True) -> None:
     if period.end < period.start:
         raise ValidationError({"period_end": "The period must end on or after the day it starts."})
     if period.days > MAX_PERIOD_DAYS:
         raise ValidationError({"period_end": "A report covers at most a year; choose a shorter period."})
-    if period.start > timezone.localdate():
+    if creating and period.start > timezone.localdate():
         raise ValidationError({"period_start": "The period has not started yet."})
     if period.start < EARLIEST_PERIOD_START:
         # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
@@ -59,6 +60,53 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         same = same.exclude(pk=exclude)
     if same.exists():
         raise ValidationError(f"{programme} already has a report for {period.label}: open that one instead.")
+    # Two reports over overlapping periods differ by the days only one of them covers: 1 June to 3 December
+    # beside 1 June to 2 December gives away the one session held on 3 December. So the periods of a programme's
+    # reports never overlap (issue 14, point 7), except one inside the other (a quarter and its half-year) when the
+    # difference is proven safe: the figures of the days only the longer one covers would hide nothing.
+    for other in Report.objects.filter(
+        programme=programme, period_start__lte=period.end, period_end__gte=period.start
+    ).exclude(pk=exclude):
+        _check_overlap(programme, period, Period(other.period_start, other.period_end))
+
+
+def _difference(outer: Period, inner: Period) -> list[Period] | None:
+    """The days of ``outer`` outside ``inner`` as periods; ``None`` unless one lies inside the other."""
+    if not (outer.start <= inner.start and inner.end <= outer.end):
+        return None
+    day = datetime.timedelta(days=1)
+    pieces = [Period(outer.start, inner.start - day), Period(inner.end + day, outer.end)]
+    return [p for p in pieces if p.start <= p.end]
+
+
+def _hides_anything(data: dict) -> bool:
+    """Whether a report's figures hide any figure of their own period (the previous period's are not theirs)."""
+    tables = {t["key"]: t for s in data["sections"] for t in s["tables"]}
+    goals = tables.get("goals_by_status")
+    no_open_goal = goals and [c["value"] for c in goals["cells"][0][:2]] == [0, 0]
+    # The average progress of open goals is empty, not hidden, when there is no open goal.
+    values = [
+        f["value"] for s in data["sections"] for f in s["figures"] if not (f["key"] == "goal_progress" and no_open_goal)
+    ]
+    for t in [*(t for s in data["sections"] for t in s["tables"]), data["team"]]:
+        values += [c["value"] for row in t["cells"] for c in row]
+        values += [c["value"] for c in (t["row_totals"] or []) + (t["col_totals"] or [])]
+    surveys = data["surveys"]
+    values += [surveys["responses"]["value"], *(r["responses"] for r in surveys["rounds"])]
+    for q in surveys["questions"]:
+        values += [q["answers"], *(d["value"] for d in q["distribution"] or [])]
+    return any(v is None for v in values)
+
+
+def _check_overlap(programme: Programme, period: Period, other: Period) -> None:
+    pieces = _difference(period, other) or _difference(other, period)
+    if pieces is not None and not any(_hides_anything(report_figures(programme=programme, period=p)) for p in pieces):
+        return  # the days between them describe nobody too few to show: comparing the two reports hides nothing
+    raise ValidationError(
+        f"{programme} already has a report for {other.label}, which overlaps this period: comparing the two would "
+        "give away figures about fewer than the minimum group (the days only one of them covers). Choose a "
+        "period before or after it."
+    )
 
 
 @transaction.atomic
@@ -122,7 +170,15 @@ def report_submit(*, report: Report, by: Person) -> Report:
         )
     if not report.narrative.strip():
         raise ValidationError("Write the narrative before submitting: the committee reads the figures with it.")
+    # Overlapping reports were proven safe when created; the data may have changed since: prove it again.
+    _check_period(report.programme, report_period(report), exclude=report.pk, creating=False)
     report.snapshot = report_snapshot(report)
+    # The disclosure checker over the figures as they will be read: no hidden one may be worked out from them.
+    if leaks := report_audit(report.snapshot):
+        raise ValidationError(
+            "These figures would let a reader work out a hidden one, so the report was not submitted: "
+            + "; ".join(leaks)
+        )
     report.status = Report.Status.SUBMITTED
     report.submitted_by = by
     report.submitted_at = timezone.now()

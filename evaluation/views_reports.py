@@ -21,7 +21,15 @@ from programmes.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
 from . import services_reports as services
-from .exports import present, report_csv_response, report_pdf_response, report_tables, review_summary, svg_bars
+from .exports import (
+    hidden_note,
+    present,
+    report_csv_response,
+    report_pdf_response,
+    report_tables,
+    review_summary,
+    svg_bars,
+)
 from .forms_reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
 from .models import Report
 from .permissions import get_report_for, reports_visible_to
@@ -104,6 +112,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "programme": report.programme,
         "data": data,
+        "hidden_note": hidden_note(data),
         "team": data["team"],
         "surveys": data["surveys"],
         "charts": {
@@ -123,9 +132,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/report_detail.html", context)
 
 
-def _bars(table: dict) -> list[tuple[str, object]]:
-    """A one-row table as chart bars: (column, shown value or None)."""
-    return [(col, cell["value"]) for col, cell in zip(table["cols"], table["cells"][0], strict=True)]
+def _bars(table: dict) -> list[tuple[str, object, str]]:
+    """A one-row table (presented) as chart bars: (column, shown value or None, its words when hidden)."""
+    return [
+        (col, cell["value"], cell["text"]) for col, cell in zip(table["cols"], table["body"][0]["cells"], strict=True)
+    ]
 
 
 @login_required

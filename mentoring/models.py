@@ -395,6 +395,23 @@ class Goal(models.Model):
         return f"Goal #{self.pk} of pairing #{self.pairing_id}"  # never the title: it is the pair's content
 
 
+class GoalState(models.Model):
+    """A goal's status and progress from a moment on: the history a period's report reads, so that a report
+    counts goals as they stood at the period's end, not as they stand when it is viewed (issue 14, point 6)."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="states")
+    status = models.CharField(max_length=20, choices=Goal.Status.choices)
+    progress = models.PositiveSmallIntegerField(default=0)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "pk"]
+        indexes = [models.Index(fields=["goal", "since"], name="goalstate_goal_since")]
+
+    def __str__(self) -> str:
+        return f"Goal #{self.goal_id}: {self.status} from {self.since:%Y-%m-%d}"
+
+
 class SessionMode(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     VIDEO = "video", "Video call"

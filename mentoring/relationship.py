@@ -32,6 +32,7 @@ from .models import (
     Concern,
     FitAnswer,
     Goal,
+    GoalState,
     MentoringSession,
     Pairing,
     PrivateNote,
@@ -163,7 +164,15 @@ def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
     goal = Goal(pairing=pairing, created_by=by)
     _apply_goal(goal, data, side=side)
     goal.save()
+    _record_goal_state(goal)
     return goal
+
+
+def _record_goal_state(goal: Goal) -> None:
+    """Keep the goal's status and progress from now on, for reports that read them at a period's end."""
+    last = goal.states.order_by("-since", "-pk").first()
+    if last is None or (last.status, last.progress) != (goal.status, goal.progress):
+        GoalState.objects.create(goal=goal, status=goal.status, progress=goal.progress, since=goal.updated_at)
 
 
 @transaction.atomic
@@ -181,6 +190,7 @@ def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
         return goal
     _apply_goal(goal, data, side=side)
     goal.save()
+    _record_goal_state(goal)
     return goal
 
 
