@@ -20,7 +20,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0007_pairing_reminded_at'),
+        ('mentoring', '0008_encrypt_pair_text'),
     ]
 
     operations = [
