@@ -349,7 +349,8 @@ def _joint_programs(current: dict, earlier: list[dict]):
     for sid, snapshot in enumerate(snapshots):
         for table in _tables(snapshot):
             for column in ("value", "previous") if table.get("compared", True) else ("value",):
-                by_key.setdefault(table["key"], []).append((sid, column, _span(snapshot, column), table))
+                if snapshot.get("period" if column == "value" else "previous") and table.get("key"):
+                    by_key.setdefault(table["key"], []).append((sid, column, _span(snapshot, column), table))
     for table_key, all_views in by_key.items():
         included = [v for v in all_views if v[0] == mine_id]
         if not included:
@@ -490,7 +491,7 @@ def previous_from_report(figures: dict, before: dict) -> None:
     for section in figures["sections"]:
         for figure in section["figures"]:
             _copy_previous(figure, old_figures.get(figure["key"]))
-    old_tables = {t["key"]: t for t in _tables(before)}
+    old_tables = {t.get("key"): t for t in _tables(before)}
     for table in _tables(figures):
         if not table.get("compared", True):
             continue
@@ -499,9 +500,9 @@ def previous_from_report(figures: dict, before: dict) -> None:
             _copy_previous(cell, old_cell)
     surveys, old_surveys = figures["surveys"], before["surveys"]
     _copy_previous(surveys["responses"], old_surveys["responses"])
-    old_questions = {(q["survey"], q["question"]): q for q in old_surveys["questions"]}
+    old_questions = {(q.get("survey"), q.get("question")): q for q in old_surveys.get("questions", [])}
     for q in surveys["questions"]:
-        old = old_questions.get((q["survey"], q["question"]))
+        old = old_questions.get((q.get("survey"), q.get("question")))
         q["previous_mean"] = old["mean"] if old else None
         both = q["mean"] is not None and q["previous_mean"] is not None
         q["change"] = round(q["mean"] - q["previous_mean"], 2) if both else None
