@@ -351,6 +351,13 @@ def _joint_programs(current: dict, earlier: list[dict]):
             for column in ("value", "previous") if table.get("compared", True) else ("value",):
                 if snapshot.get("period" if column == "value" else "previous") and table.get("key"):
                     by_key.setdefault(table["key"], []).append((sid, column, _span(snapshot, column), table))
+    for sid, snapshot in enumerate(snapshots):
+        if not snapshot.get("period"):
+            continue
+        for q in snapshot.get("surveys", {}).get("questions", []):
+            if q.get("distribution"):  # the answers of the rounds closing in the period (the previous ones: not shown)
+                key = ("question", q.get("survey"), q.get("question"))
+                by_key.setdefault(key, []).append((sid, "value", _span(snapshot, "value"), q))
     for table_key, all_views in by_key.items():
         included = [v for v in all_views if v[0] == mine_id]
         if not included:
@@ -370,14 +377,24 @@ def _joint_programs(current: dict, earlier: list[dict]):
         if len(included) < 2:
             continue
         cells, relations, protected, mine, views = {}, [], Protected(), set(), {}
-        own: list[dict] = []
+        own: list = []
         for sid, column, span, table in included:
             view = (sid, column, table_key)
             views[view] = (snapshots[sid], table, column)
-            t_cells, t_relations, t_protected = _published_table(table, column)
+            if isinstance(table_key, tuple):
+                t_cells, t_relations, t_protected = _published_question(table)
+                t_cells = {("answers", k): c for k, c in t_cells.items()}
+                t_protected.hidden = {("answers", k): w for k, w in t_protected.hidden.items()}
+                t_relations = [Relation({("answers", k): c for k, c in r.terms.items()}, r.low, r.high)
+                               for r in t_relations]  # fmt: skip
+            else:
+                t_cells, t_relations, t_protected = _published_table(table, column)
             cells |= {(view, k): c for k, c in t_cells.items()}
             protected.hidden |= {(view, k): why for k, why in t_protected.hidden.items()}
-            relations += [Relation({(view, k): c for k, c in r.terms.items()}, r.low, r.high) for r in t_relations]
+            relations += [
+                Relation({(view, k): c for k, c in r.terms.items()}, r.low, r.high, tuple((view, t) for t in r.tags))
+                for r in t_relations
+            ]
             own.append((view, span, t_cells))
             if sid == mine_id:
                 mine |= {(view, k) for k in t_cells}
@@ -393,9 +410,10 @@ def _joint_programs(current: dict, earlier: list[dict]):
                     continue
                 same_end = span_a[1] == span_b[1]
                 for key in cells_a.keys() & cells_b.keys():
-                    if outer is None or (_at_end(table_key, key) and same_end):
+                    at_end = not isinstance(table_key, tuple) and _at_end(table_key, key)
+                    if outer is None or (at_end and same_end):
                         relations.append(Relation({(view_a, key): 1, (view_b, key): -1}, 0, 0))
-                    elif not _at_end(table_key, key):
+                    elif not at_end:
                         relations.append(Relation({(outer, key): 1, (inner, key): -1}, 0, np.inf))
         yield cells, relations, protected, mine, views
 
@@ -426,17 +444,51 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
             near = {k for r in relations if key in r.terms for k in r.terms}
             shown = [k for k in mine if k not in protected.hidden and cells[k].value != 0]
             candidates = [k for k in shown if k in near] or [k for k in shown if k[1] == key[1]] or shown
-            if not candidates:
+            if candidates:
+                pick = min(candidates, key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
+                                                        cells[k].value, order.index(k)))  # fmt: skip
+                protected.hidden[pick] = PROTECT
+                _hide(views[pick[0]], pick[1])
+                continue
+            # Then a printed figure of this report that makes a relation (a mean, then the number of answers).
+            tags = [t for r in relations if key in r.terms for t in r.tags if t[0] in mine_views(mine)]
+            tags += [t for r in relations for t in r.tags if t[0] in mine_views(mine)]
+            tags = [t for t in tags if t not in protected.withheld]
+            if tags:
+                protected.withheld.add(tags[0])
+                _withhold(views[tags[0][0]], tags[0][1])
+                continue
+            # Last, this report's views of the table (or question) withheld whole.
+            if all(protected.hidden.get(k) == WITHHELD for k in mine):
                 break  # nothing of this report left to hide: the audit at submission refuses it
-            pick = min(candidates, key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
-                                                    cells[k].value, order.index(k)))  # fmt: skip
-            protected.hidden[pick] = PROTECT
-            _hide(views[pick[0]], pick[1])
+            for k in mine:
+                protected.hidden[k] = WITHHELD
+                _hide(views[k[0]], k[1], WITHHELD)
     _sync_headlines(current)
 
 
-def _hide(view: tuple, key: tuple) -> None:
+def mine_views(mine: set) -> set:
+    return {k[0] for k in mine}
+
+
+def _withhold(view: tuple, tag: str) -> None:
+    """Withhold a survey question's mean or number of answers (the only printed figures that carry a tag)."""
+    _snapshot, question, _column = view
+    if tag == "mean":
+        question.update(mean=None, previous_mean=None, change=None, mean_withheld=True)
+    elif tag == "answers":
+        question.update(answers=None, answers_why=PROTECT)
+
+
+def _hide(view: tuple, key: tuple, why: str = PROTECT) -> None:
     _snapshot, table, column = view
+    if "distribution" in table:  # a survey question: its answers by label
+        entry = next(d for d in table["distribution"] if d["label"] == key[1])
+        entry.update(value=None, why=why)
+        if why == WITHHELD:
+            _withhold(view, "mean")
+            _withhold(view, "answers")
+        return
     total = "__total__"
     r, c = key
     if r == total and c == total:
@@ -448,7 +500,7 @@ def _hide(view: tuple, key: tuple) -> None:
     else:
         cell = table["cells"][table["rows"].index(r)][table["cols"].index(c)]
     cell[column] = None
-    cell["why" if column == "value" else "previous_why"] = PROTECT
+    cell["why" if column == "value" else "previous_why"] = why
     cell["change"] = None
 
 
@@ -480,7 +532,8 @@ def reports_audit(current: dict, earlier: list[dict]) -> list[str]:
                 if (view, key) not in ignore:
                     snapshot, table, column = views[view]
                     when = snapshot["period" if column == "value" else "previous"]["label"]
-                    found.append(f"{table['title']} ({when}): {_name(key)}")
+                    title = table.get("title") or table.get("question")
+                    found.append(f"{title} ({when}): {_name(key)}")
     return found
 
 

@@ -180,6 +180,8 @@ def _question_problem(title: str, metrics: dict[str, str]) -> Problem | None:
     for label, text in metrics.items():
         value = parse_cell(text)
         weight = float(label) if label in {"1", "2", "3", "4", "5"} else None
+        problem.cells["answers", label] = (label, 0.0) if isinstance(value, str) else (None, value)
+        problem.kinds[label] = "people"
         if isinstance(value, str):
             problem.variables[label] = Var(label, value, "people")
             coefs[label] = 1.0
@@ -300,9 +302,9 @@ def _narrowed(var: Var, lo: float, hi: float) -> bool:
 # The committee holds every submitted report of its programme, each with its period (and the previous period its
 # "previous" column describes) in its title. The attacker reads them together, knowing what the README says a
 # figure counts:
-# - the same table over the same period is the same figure;
-# - a table of things in the period (sessions, interventions, pairings running in it, pairings ended early...)
-#   counts no fewer over a period than over a period inside it;
+# - the same table (or survey question) over the same period is the same figure;
+# - a table of things in the period (sessions, interventions, pairings running in it, pairings ended early, a
+#   question's answers in the rounds closing in it) counts no fewer over a period than over a period inside it;
 # - a table at the period's end (participants, check-in states, goal statuses; a department's participants) is
 #   the same figure when the two periods end on the same day.
 # Hours are left out of these ties (printed to a tenth, they tie little).
@@ -330,7 +332,7 @@ def attack_together(reports: list[Published]) -> list[str]:
     for n, report in enumerate(reports, start=1):
         for problem in problems_from_csv(report.content):
             if not problem.cells:
-                continue  # a survey question: its rounds are not the other report's
+                continue
             previous = problem.title.endswith(PREVIOUS)
             span = report.previous if previous else report.period
             view = f"report {n} ({span[0]} to {span[1]})"

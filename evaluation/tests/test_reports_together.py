@@ -223,3 +223,33 @@ def test_one_june_to_three_december_beside_one_june_to_two_december_give_nothing
     first = submit(programme, cast, longer)
     second = submit(programme, cast, shorter)  # the overlap rule allows it: the difference hides nothing
     assert attack_together([downloaded(client, cast, first), downloaded(client, cast, second)]) == []
+
+
+HALF_YEAR = reporting.Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+
+
+def with_period(data: dict, period: reporting.Period) -> dict:
+    return {**data, "period": period.as_json(), "previous": period.previous.as_json(), "title": "R", "narrative": ""}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    inner=st.lists(st.integers(0, 9), min_size=5, max_size=5).filter(any),
+    added=st.lists(st.sampled_from([0, 0, 5, 6, 8]), min_size=5, max_size=5),
+    quarter_first=st.booleans(),
+)
+def test_random_survey_answers_of_a_quarter_and_its_half_year_read_together_give_nothing_away(
+    inner, added, quarter_first
+):
+    """The same question answered in rounds of the quarter, and in more rounds of the half-year around it (none or
+    at least 5 more answers of each kind: else the overlap rule refuses the half-year): whichever report is
+    submitted second is hidden further until the two read together give nothing away."""
+    from evaluation.tests.test_attacker import question
+
+    outer = [a + b for a, b in zip(inner, added, strict=True)]
+    quarter = with_period(report_data(questions=[question(dict(zip(range(1, 6), inner, strict=True)))]), QUARTER)
+    half = with_period(report_data(questions=[question(dict(zip(range(1, 6), outer, strict=True)))]), HALF_YEAR)
+    first, second = (quarter, half) if quarter_first else (half, quarter)
+    disclosure.joint_protect(second, [first])
+    assert disclosure.reports_audit(second, [first]) == []
+    assert attack_together([published(first), published(second)]) == []
