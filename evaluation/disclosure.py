@@ -458,10 +458,12 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
                 protected.withheld.add(tags[0])
                 _withhold(views[tags[0][0]], tags[0][1])
                 continue
-            # Last, this report's views of the table (or question) withheld whole.
-            if all(protected.hidden.get(k) == WITHHELD for k in mine):
+            # Last, this report's views of the table (or question) withheld whole: every figure but its zeros (a
+            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays).
+            whole = [k for k in mine if k in protected.hidden or cells[k].value != 0]
+            if all(protected.hidden.get(k) == WITHHELD for k in whole):
                 break  # nothing of this report left to hide: the audit at submission refuses it
-            for k in mine:
+            for k in whole:
                 protected.hidden[k] = WITHHELD
                 _hide(views[k[0]], k[1], WITHHELD)
     _sync_headlines(current)
