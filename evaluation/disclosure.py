@@ -29,6 +29,11 @@ then it withholds a printed figure that makes a relation (a mean, then the numbe
 withholds the whole table: every cell, zeros and small ones included, reads "hidden", and nothing ties it
 together. The attacker test (``evaluation/tests/test_attacker.py``) checks the result from the CSV alone with an
 integer program of its own.
+
+A committee reads every report of its programme, so ``joint_protect`` and ``reports_audit`` (below) put the figures
+of all of them into one program per table (the same figure over the same period, a count over a period inside
+another no larger, a count at the same period's end the same) and hide more of the report being submitted until
+no hidden figure of any of them fails; ``evaluation/tests/test_reports_together.py`` attacks them together.
 """
 
 from __future__ import annotations
