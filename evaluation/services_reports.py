@@ -19,7 +19,7 @@ from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
-from .disclosure import report_audit
+from .disclosure import joint_protect, previous_from_report, report_audit, reports_audit
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
 from .reporting import Period, quarter_key, report_figures
 
@@ -147,14 +147,28 @@ def report_content(report: Report) -> dict:
     """What the page and the exports show: the frozen snapshot once submitted; a draft's live figures."""
     if report.status != Report.Status.DRAFT:
         return report.snapshot
-    figures = report_figures(programme=report.programme, period=report_period(report))
-    return {**figures, "title": report.title, "narrative": report.narrative}
+    return report_snapshot(report)
 
 
 def report_snapshot(report: Report) -> dict:
-    """What submitting freezes: the period's figures with the title and narrative as they stand."""
-    figures = report_figures(programme=report.programme, period=report_period(report))
+    """What submitting freezes: the period's figures with the title and narrative as they stand, the previous
+    period's column read from that period's own report when it was submitted, and hidden more where the
+    programme's other reports, read together with this one, would give a hidden figure away."""
+    period = report_period(report)
+    figures = report_figures(programme=report.programme, period=period)
+    earlier = _submitted(report.programme, exclude=report.pk)
+    before = next((s for s in earlier if s["period"]["start"] == period.previous.start.isoformat()
+                   and s["period"]["end"] == period.previous.end.isoformat()), None)  # fmt: skip
+    if before:
+        previous_from_report(figures, before)
+    joint_protect(figures, earlier)
     return {**figures, "title": report.title, "narrative": report.narrative}
+
+
+def _submitted(programme: Programme, *, exclude: int | None = None) -> list[dict]:
+    """The frozen figures of the programme's submitted reports (everything its committee has read)."""
+    reports = Report.objects.filter(programme=programme).exclude(status=Report.Status.DRAFT).exclude(pk=exclude)
+    return [r.snapshot for r in reports.order_by("period_start", "pk") if r.snapshot]
 
 
 @transaction.atomic
@@ -178,6 +192,13 @@ def report_submit(*, report: Report, by: Person) -> Report:
         raise ValidationError(
             "These figures would let a reader work out a hidden one, so the report was not submitted: "
             + "; ".join(leaks)
+        )
+    # And over every report of the programme read together (a quarter beside its half-year, the same table in two
+    # reports): the snapshot was hidden further where needed; what still gives a hidden figure away is refused.
+    if leaks := reports_audit(report.snapshot, _submitted(report.programme, exclude=report.pk)):
+        raise ValidationError(
+            "These figures, read with the programme's earlier reports, would let a reader work out a hidden one, so "
+            "the report was not submitted: " + "; ".join(leaks)
         )
     report.status = Report.Status.SUBMITTED
     report.submitted_by = by

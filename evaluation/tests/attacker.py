@@ -29,6 +29,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 SMALL = "fewer than 5"
 HIDDEN = "hidden"
+WITHHELD = "hidden, in a table withheld whole"  # what the attacker makes of "hidden" there: nothing of a size
 BIG = 10**5
 
 # The report's public layout: a table's row total (its last column when it has one), the groups of columns that
@@ -70,6 +71,10 @@ class Problem:
     title: str
     variables: dict[str, Var] = field(default_factory=dict)
     equations: list[tuple[dict[str, float], float, float]] = field(default_factory=list)
+    # A table's cells as printed, (row, metric) -> (variable name, 0) or (None, value), and what each metric counts:
+    # what reading two reports together needs.
+    cells: dict[tuple[str, str], tuple[str | None, float]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def parse_cell(text: str) -> float | str:
@@ -157,7 +162,8 @@ def _table_problem(title: str, cells: dict, layout: dict, suffix: str = "") -> P
     for r in rows:  # every cell gets a variable or is a constant; hidden ones with no equation still count
         for m in metrics:
             if (r, m) in cells:
-                term(r, m)
+                problem.cells[r, m] = term(r, m)
+    problem.kinds = kinds
     return problem
 
 
@@ -174,6 +180,8 @@ def _question_problem(title: str, metrics: dict[str, str]) -> Problem | None:
     for label, text in metrics.items():
         value = parse_cell(text)
         weight = float(label) if label in {"1", "2", "3", "4", "5"} else None
+        problem.cells["answers", label] = (label, 0.0) if isinstance(value, str) else (None, value)
+        problem.kinds[label] = "people"
         if isinstance(value, str):
             problem.variables[label] = Var(label, value, "people")
             coefs[label] = 1.0
@@ -282,8 +290,105 @@ def attack_rows(rows: list[list]) -> list[str]:
 
 def _narrowed(var: Var, lo: float, hi: float) -> bool:
     """A "hidden" count proven to be 1 to 4, or a "fewer than 5" count left with fewer than three values."""
-    if var.kind not in ("people", "things"):
+    if var.kind not in ("people", "things") or var.label == WITHHELD:
         return False
     if var.label == HIDDEN:
         return lo >= 1 and hi <= 4
     return hi - lo < 2
+
+
+# --- Reports read together -----------------------------------------------------------------------------------------
+#
+# The committee holds every submitted report of its programme, each with its period (and the previous period its
+# "previous" column describes) in its title. The attacker reads them together, knowing what the README says a
+# figure counts:
+# - the same table (or survey question) over the same period is the same figure;
+# - a table of things in the period (sessions, interventions, pairings running in it, pairings ended early, a
+#   question's answers in the rounds closing in it) counts no fewer over a period than over a period inside it;
+# - a table at the period's end (participants, check-in states, goal statuses; a department's participants) is
+#   the same figure when the two periods end on the same day.
+# Hours are left out of these ties (printed to a tenth, they tie little).
+
+AT_PERIOD_END = {
+    "Participants at the period's end",
+    "Check-in states at the period's end",
+    "Goals by status at the period's end",
+}
+PREVIOUS = " (previous period)"
+
+
+@dataclass
+class Published:
+    """One report as the committee holds it: its CSV, its period and its previous period (first and last day)."""
+
+    content: str
+    period: tuple
+    previous: tuple
+
+
+def attack_together(reports: list[Published]) -> list[str]:
+    """What the attacker learns from several reports of one programme read together (none is a pass)."""
+    by_title: dict[str, list] = defaultdict(list)
+    for n, report in enumerate(reports, start=1):
+        for problem in problems_from_csv(report.content):
+            if not problem.cells:
+                continue
+            previous = problem.title.endswith(PREVIOUS)
+            span = report.previous if previous else report.period
+            view = f"report {n} ({span[0]} to {span[1]})"
+            by_title[problem.title.removesuffix(PREVIOUS)].append((view, tuple(span), problem))
+    learnt = []
+    for title, group in by_title.items():
+        if len(group) < 2:
+            continue
+        joint = Problem(f"{title}, reports read together")
+        for view, _span, problem in group:
+            withheld = problem.variables and all(v.label == HIDDEN for v in problem.variables.values())
+            for name, var in problem.variables.items():
+                joint.variables[f"{view}: {name}"] = Var(
+                    f"{view}: {name}", WITHHELD if withheld else var.label, var.kind
+                )
+            for coefs, lo, hi in problem.equations:
+                joint.equations.append(({f"{view}: {k}": c for k, c in coefs.items()}, lo, hi))
+        for i, (view_a, span_a, a) in enumerate(group):
+            for view_b, span_b, b in group[i + 1 :]:
+                _tie(joint, title, (view_a, span_a, a), (view_b, span_b, b))
+        ranges = solve(joint)
+        assert ranges is not None, f"{joint.title}: nothing fits what the reports say together"
+        for name, (lo, hi) in ranges.items():
+            var = joint.variables[name]
+            resolution = 6 if var.kind == "hours" else 1
+            if hi - lo < resolution:
+                learnt.append(f"{joint.title} / {name} = {lo}")
+            elif _narrowed(var, lo, hi):
+                learnt.append(f"{joint.title} / {name} is between {lo} and {hi}")
+    return learnt
+
+
+def _tie(joint: Problem, title: str, a: tuple, b: tuple) -> None:
+    (_, span_a, pa), (_, span_b, pb) = a, b
+    if span_a[0] <= span_b[0] and span_b[1] <= span_a[1]:  # the same period too
+        outer, inner = a, b
+    elif span_b[0] <= span_a[0] and span_a[1] <= span_b[1]:
+        outer, inner = b, a
+    else:
+        return  # overlapping, neither inside the other: their common days are printed nowhere
+    same, same_end = span_a == span_b, span_a[1] == span_b[1]
+    for key in pa.cells.keys() & pb.cells.keys():
+        if pa.kinds.get(key[1]) == "hours":
+            continue
+        at_end = title in AT_PERIOD_END or key[1] == "Participants"
+        if at_end and not same_end:
+            continue
+        coefs: dict[str, float] = defaultdict(float)
+        constant = 0.0
+        for (view, _span, problem), sign in ((outer, 1), (inner, -1)):
+            name, value = problem.cells[key]
+            if name:
+                coefs[f"{view}: {name}"] += sign
+            else:
+                constant += sign * value
+        if not any(coefs.values()):
+            continue
+        # outer - inner = 0 (the same figure), or >= 0 (the days only the outer one covers add, never take away)
+        joint.equations.append((dict(coefs), constant if (same or at_end) else -np.inf, constant))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from evaluation import disclosure, reporting
 from evaluation.exports import csv_rows
 from evaluation.models import Report
-from evaluation.tests.attacker import attack, attack_rows
+from evaluation.tests.attacker import Published, attack, attack_rows, attack_together
 from programmes.models import Person
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,11 +204,17 @@ def test_the_demo_reports_give_nothing_away(settings, client):
     reports = list(Report.objects.exclude(status=Report.Status.DRAFT))
     assert reports
     client.force_login(Person.objects.get(email="committee@example.com"))
+    held: dict[int, list[Published]] = {}
     for report in reports:
         response = client.get(reverse("evaluation:report_csv", args=[report.pk]))
         content = b"".join(response.streaming_content).decode()
         assert attack(content) == [], report.title
         assert list(csv.reader(io.StringIO(content)))[-1][3] == "Hidden figures"  # the footnote travels too
+        period = reporting.Period(report.period_start, report.period_end)
+        spans = [(p.start.isoformat(), p.end.isoformat()) for p in (period, period.previous)]
+        held.setdefault(report.programme_id, []).append(Published(content, *spans))
+    for together in held.values():  # and every report of a programme read together
+        assert attack_together(together) == []
 
 
 # --- Randomised programmes, through the database ------------------------------------------------------------------
