@@ -51,7 +51,7 @@ from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
-from mentoring.models import Goal, GoalState, MentoringSession, Pairing
+from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause
 from programmes.models import (
     Application,
     Membership,
@@ -464,6 +464,16 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
         held = MentoringSession.objects.confirmed().filter(pairing=OuterRef("pk"), held_on__lte=day)
         return Subquery(held.order_by("-held_on").values("held_on")[:1])
 
+    # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
+    # status: a pause or resume since does not change a past period's figures).
+    def paused_at(day: datetime.date) -> Exists:
+        pauses = PairingPause.objects.filter(pairing=OuterRef("pk"), paused_on__lte=day)
+        return Exists(pauses.filter(Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
+
+    def last_resumed(day: datetime.date) -> Subquery:
+        resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
+        return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
+
     ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
     pairings = list(
         Pairing.objects.filter(programme=programme)
@@ -471,13 +481,25 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
         .annotate(
             last_cur=last_session(period.end),
             last_prev=last_session(prev.end),
+            paused_cur=paused_at(period.end),
+            paused_prev=paused_at(prev.end),
+            resumed_cur=last_resumed(period.end),
+            resumed_prev=last_resumed(prev.end),
             cadence=Coalesce("agreement__cadence_days", Value(programme.checkin_cadence_days)),
         )
-        .values("status", "started_on", "ended_on", "resumed_on", "end_reason", "last_cur", "last_prev", "cadence")
+        .values(
+            "status",
+            "started_on",
+            "ended_on",
+            "resumed_on",
+            "end_reason",
+            "cadence",
+            *(f"{f}_{s}" for f in ("last", "paused", "resumed") for s in ("cur", "prev")),
+        )
     )
     row = {}
     for suffix, p in (("cur", period), ("prev", prev)):
-        found = [_checkin_state_at(programme, pairing, p.end, pairing[f"last_{suffix}"]) for pairing in pairings]
+        found = [_checkin_state_at(programme, pairing, p.end, suffix) for pairing in pairings]
         row |= {f"{suffix}_{state}": found.count(state) for state in states}
         for reason in reasons:
             row[f"{suffix}_{reason}"] = sum(
@@ -515,19 +537,20 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     }
 
 
-def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, last: Any) -> str | None:
+def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, suffix: str) -> str | None:
     """A pairing's check-in state at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), from the
-    sessions confirmed by then; ``None`` when it had no schedule (not running then, or paused now: pauses keep no
-    history, so a pairing paused today counts as paused then too)."""
-    if pairing["status"] in (Pairing.Status.PROPOSED, Pairing.Status.PAUSED) or pairing["started_on"] is None:
+    sessions confirmed and the pause history by then (the ``_<suffix>`` values); ``None`` when it had no schedule
+    (not running then, or paused then, whatever its status today)."""
+    if pairing["status"] == Pairing.Status.PROPOSED or pairing["started_on"] is None or pairing[f"paused_{suffix}"]:
         return None
     if pairing["started_on"] > day or (pairing["ended_on"] is not None and pairing["ended_on"] <= day):
         return None
-    resumed = pairing["resumed_on"] if pairing["resumed_on"] and pairing["resumed_on"] <= day else None
+    # The last resume by then: from the history, or the pairing's own date (a resume from before the history).
+    resumed = max((d for d in (pairing[f"resumed_{suffix}"], pairing["resumed_on"]) if d and d <= day), default=None)
     due = checkin_due(
         started_on=pairing["started_on"],
         resumed_on=resumed,
-        last_session_on=last,
+        last_session_on=pairing[f"last_{suffix}"],
         cadence_days=pairing["cadence"],
         intensive_days=programme.intensive_days,
         intensive_checkins=programme.intensive_checkins,

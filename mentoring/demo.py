@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from programmes.models import OrgUnit, Person, Programme
 
-from .models import MatchProposal, MatchRound, MentorRequest, Pairing
+from .models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
 from .scoring import cohort_load, score_parts
 
 
@@ -81,6 +81,9 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
                 "resume_on": timezone.localdate() + datetime.timedelta(days=30) if paused else None,
             },
         )
+        if pairing.status == Pairing.Status.PAUSED:  # its pause history: paused a fortnight ago, or on its start
+            since = max(pairing.started_on or start, timezone.localdate() - datetime.timedelta(days=14))
+            PairingPause.objects.get_or_create(pairing=pairing, resumed_on=None, defaults={"paused_on": since})
         if created:
             MatchProposal.objects.create(
                 round=round_, mentor=mentor, mentee=mentee, score=score, parts=parts, pairing=pairing

@@ -25,6 +25,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +36,7 @@ from programmes.services.notifications import coordinators_of, notification_send
 from programmes.services.training import months_after
 
 from .checkins import checkins_refresh
-from .models import ClosingReflection, Pairing
+from .models import ClosingReflection, Pairing, PairingPause
 
 PAUSE_MAX_MONTHS = 6
 REFLECTION_MAX_CHARS = 5000
@@ -320,6 +322,7 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     pairing.resume_on = resume_on
     pairing.full_clean()
     pairing.save()
+    PairingPause.objects.create(pairing=pairing, paused_on=today)
     checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
     _audit(pairing, by)
     until = _date(resume_on)
@@ -370,6 +373,7 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     pairing.resumed_on = timezone.localdate()
     pairing.full_clean()
     pairing.save()
+    _pause_close(pairing.pk, on=pairing.resumed_on)
     checkins_refresh(instances=[pairing])  # the schedule starts again from today
     _audit(pairing, by)
     _announce_resumed(pairing, by=by)
@@ -388,6 +392,7 @@ def pairing_resume_claim(*, pk: int, today: datetime.date) -> Pairing | None:
         )
         if not claimed:
             return None
+        _pause_close(pk, on=today)
         checkins_refresh(pairing_ids=[pk])
         pairing = Pairing.objects.select_related("programme", "mentor", "mentee__line_manager").get(pk=pk)
         _announce_resumed(pairing, by=None)
@@ -407,6 +412,12 @@ def pairings_resume_due(*, today: datetime.date | None = None) -> int:
 # --- Closing -----------------------------------------------------------------------------------------------
 
 
+def _pause_close(pairing_id: int, *, on: datetime.date) -> None:
+    """End the pairing's open pause on ``on`` (its history, read by the period reports)."""
+    open_pause = PairingPause.objects.filter(pairing_id=pairing_id, resumed_on__isnull=True)
+    open_pause.update(resumed_on=Greatest(F("paused_on"), Value(on, output_field=DateField())))
+
+
 def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -> None:
     if pairing.starts_later:
         # Ended before its programme's start date: it never ran (no start date, no closing reflection).
@@ -418,6 +429,7 @@ def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -
     pairing.resume_on = None
     pairing.full_clean()
     pairing.save()
+    _pause_close(pairing.pk, on=pairing.ended_on)  # a paused pairing's pause ends with it
     checkins_refresh(instances=[pairing])
     _audit(pairing, by)
 

@@ -412,6 +412,32 @@ class GoalState(models.Model):
         return f"Goal #{self.goal_id}: {self.status} from {self.since:%Y-%m-%d}"
 
 
+class PairingPause(models.Model):
+    """One pause of a pairing: the history a period's report reads, so that a report counts a pairing as paused
+    or running as it stood at the period's end, not as it stands when viewed (issue 14, point 6). Dates only: the
+    pause's reason stays on the pairing (encrypted)."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="pauses")
+    paused_on = models.DateField()
+    resumed_on = models.DateField(null=True, blank=True, help_text="Empty while the pause lasts.")
+
+    class Meta:
+        ordering = ["paused_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing"], condition=Q(resumed_on__isnull=True), name="pairingpause_one_open_per_pairing"
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=F("paused_on")),
+                name="pairingpause_resumed_after_paused",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" to {self.resumed_on:%Y-%m-%d}" if self.resumed_on else ""
+        return f"Pairing #{self.pairing_id} paused from {self.paused_on:%Y-%m-%d}{until}"
+
+
 class SessionMode(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     VIDEO = "video", "Video call"

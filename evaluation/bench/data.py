@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
-from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, SessionMode
+from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, PairingPause, SessionMode
 from programmes.models import (
     Application,
     Course,
@@ -231,6 +231,14 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
             )
         )
     made = Pairing.objects.bulk_create(rows, batch_size=BATCH)
+    PairingPause.objects.bulk_create(
+        (
+            PairingPause(pairing=p, paused_on=max(p.started_on, today - datetime.timedelta(days=14)))
+            for p in made
+            if p.status == Pairing.Status.PAUSED
+        ),
+        batch_size=BATCH,
+    )
     Agreement.objects.bulk_create(
         (
             Agreement(

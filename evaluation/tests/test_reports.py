@@ -16,11 +16,16 @@ from evaluation import services_reports as services
 from evaluation.models import Intervention, Report
 from evaluation.reporting import Period, last_quarter, recent_quarters, report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
-from mentoring.models import MentoringSession
+from mentoring import lifecycle
+from mentoring.models import MentoringSession, Pairing
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +130,45 @@ def test_quarters_to_choose_from_and_the_last_one_that_ended():
     assert Period(datetime.date(2026, 1, 10), datetime.date(2026, 1, 19)).previous == Period(
         datetime.date(2025, 12, 31), datetime.date(2026, 1, 9)
     )
+
+
+def checkin_states(data: dict) -> list[int]:
+    return [c["value"] for c in table(data, "checkin_states")["cells"][0]]
+
+
+def test_a_pairing_paused_after_the_period_keeps_its_checkin_state_at_the_periods_end(world, cast):
+    before = report_figures(programme=world, period=QUARTER)
+    pairing = cast["pairing"]
+    lifecycle.pairing_pause(pairing=pairing, by=pairing.mentor, reason="Leave", resume_on=NOW.date() + days(30))
+    after = report_figures(programme=world, period=QUARTER)
+    # Paused on 15 April: it was running, and escalated, on 31 March.
+    assert checkin_states(after) == checkin_states(before) == [0, 0, 0, 18]
+    assert table(after, "checkin_states") == table(before, "checkin_states")
+
+
+def test_a_pairing_paused_in_the_period_and_resumed_since_counts_as_paused_at_its_end(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=datetime.UTC), tick=False):
+        lifecycle.pairing_pause(
+            pairing=pairing, by=pairing.mentor, reason="Leave", resume_on=datetime.date(2026, 4, 10)
+        )
+    assert lifecycle.pairings_resume_due(today=NOW.date()) == 1  # the sweep resumes it on 15 April
+    assert Pairing.objects.get(pk=pairing.pk).status == Pairing.Status.ACTIVE
+    data = report_figures(programme=world, period=QUARTER)
+    # Paused from 20 March to 15 April: no check-in schedule on 31 March, so 17 escalated, not 18.
+    assert checkin_states(data) == [0, 0, 0, 17]
+    assert table(data, "checkin_states")["row_totals"][0]["value"] == 17
+
+
+def test_the_report_reads_the_same_before_and_after_a_pause_and_a_resume(world, cast):
+    pairing = cast["pairing"]
+    first = report_figures(programme=world, period=QUARTER)
+    lifecycle.pairing_pause(pairing=pairing, by=pairing.mentee, reason="Leave", resume_on=NOW.date() + days(10))
+    paused = report_figures(programme=world, period=QUARTER)
+    lifecycle.pairing_resume(pairing=Pairing.objects.get(pk=pairing.pk), by=pairing.mentor)
+    resumed = report_figures(programme=world, period=QUARTER)
+    assert paused["sections"] == first["sections"] == resumed["sections"]
+    assert paused["team"] == first["team"] == resumed["team"]
 
 
 # --- The lifecycle -------------------------------------------------------------------------------------------

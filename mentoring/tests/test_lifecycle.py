@@ -417,6 +417,53 @@ def test_the_sweep_catches_up_after_missed_days_and_leaves_pairings_resumed_by_h
     assert fresh(cast["pairing"]).status == Pairing.Status.ACTIVE
 
 
+def test_every_pause_keeps_its_dates_through_a_resume_by_hand_the_sweep_and_an_ending(cast):
+    pairing = cast["pairing"]
+    lifecycle.pairing_pause(pairing=pairing, by=cast["mentor"], reason="Leave", resume_on=TODAY + days(30))
+    with on(TODAY + days(3)):
+        lifecycle.pairing_resume(pairing=fresh(pairing), by=cast["mentee"])
+    with on(TODAY + days(5)):
+        lifecycle.pairing_pause(
+            pairing=fresh(pairing), by=cast["coordinator"], reason="Audit", resume_on=TODAY + days(9)
+        )
+    with on(TODAY + days(12)):
+        assert lifecycle.pairings_resume_due() == 1
+    with on(TODAY + days(20)):
+        lifecycle.pairing_pause(pairing=fresh(pairing), by=cast["mentor"], reason="Exams", resume_on=TODAY + days(40))
+        assert list(fresh(pairing).pauses.values_list("paused_on", "resumed_on"))[-1] == (TODAY + days(20), None)
+    with on(TODAY + days(25)):
+        lifecycle.pairing_end_early(pairing=fresh(pairing), by=cast["mentor"], reason_code="workload", rematch=False)
+    assert list(fresh(pairing).pauses.values_list("paused_on", "resumed_on")) == [
+        (TODAY, TODAY + days(3)),
+        (TODAY + days(5), TODAY + days(12)),
+        (TODAY + days(20), TODAY + days(25)),
+    ]
+
+
+def test_a_pause_that_fails_leaves_no_history(cast):
+    with pytest.raises(ValidationError):
+        lifecycle.pairing_pause(pairing=cast["pairing"], by=cast["mentor"], reason=" ", resume_on=TODAY + days(3))
+    assert not fresh(cast["pairing"]).pauses.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_every_paused_pairing_an_open_pause_from_its_audited_day_or_today(cast):
+    from django.db.migrations.executor import MigrationExecutor
+
+    with on(TODAY - days(10)):
+        lifecycle.pairing_pause(pairing=cast["pairing"], by=cast["mentor"], reason="Leave", resume_on=TODAY + days(9))
+    unlogged = PairingFactory(programme=cast["pairing"].programme, status=Pairing.Status.PAUSED, resume_on=TODAY)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("mentoring")
+    try:
+        executor.migrate([("mentoring", "0009_goal_state_history")])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    assert list(fresh(cast["pairing"]).pauses.values_list("paused_on", "resumed_on")) == [(TODAY - days(10), None)]
+    assert list(fresh(unlogged).pauses.values_list("paused_on", "resumed_on")) == [(TODAY, None)]
+
+
 # --- Completing and ending early ---------------------------------------------------------------------------
 
 

@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from mentoring import crypto
 from mentoring.checkins import CheckinState, checkin_state
-from mentoring.models import Agreement, Alert, FitAnswer, Goal, MentoringSession, Pairing, PrivateNote
+from mentoring.models import (
+    Agreement,
+    Alert,
+    FitAnswer,
+    Goal,
+    MentoringSession,
+    Pairing,
+    PairingPause,
+    PrivateNote,
+)
 from mentoring.relationship import notes_readable_by
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
@@ -43,6 +52,7 @@ def snapshot() -> tuple:
         PrivateNote.objects.count(),
         FitAnswer.objects.count(),
         Alert.objects.count(),
+        PairingPause.objects.count(),
     )
 
 
@@ -189,6 +199,16 @@ def test_demo_shows_every_checkin_state_and_one_escalation(settings):
     # The coordinator is told about the concern (the notice names people, not what was said).
     claire = Person.objects.get(email="coordinator@example.com")
     assert claire.notifications.filter(text__contains="asked for help").exists()
+
+
+def test_every_paused_demo_pairing_has_its_pause_on_record_for_the_reports(settings):
+    settings.DEBUG = True
+    seed()
+    paused = Pairing.objects.filter(status="paused")
+    assert paused.exists()
+    for pairing in paused:
+        [pause] = pairing.pauses.all()
+        assert pause.resumed_on is None and pairing.started_on <= pause.paused_on <= timezone.localdate()
 
 
 def test_demo_private_notes_are_encrypted_and_private(settings):
