@@ -12,7 +12,10 @@ class EvaluationConfig(AppConfig):
         from programmes import hooks as programmes_hooks
         from programmes.permissions import Area
 
+        from . import navigation
+
         programmes_hooks.AREA_HOMES.register((Area.COMMITTEE, "evaluation:reports"))
+        programmes_hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in the navigation
         mentoring_hooks.LINKED_PAGES.register(("my_surveys", "evaluation:my_surveys"))
         mentoring_hooks.LINKED_PAGES.register(("programme_alerts", "evaluation:alerts"))
         mentoring_hooks.LINKED_PAGES.register(("intervention_create", "evaluation:intervention_create"))

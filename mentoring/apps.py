@@ -63,7 +63,10 @@ class MentoringConfig(AppConfig):
         from programmes import hooks
         from programmes.permissions import Area
 
+        from . import navigation
+
         hooks.ACTIVE_PAIRINGS.register(count_active_pairings)  # a programme with running pairings may not close
         hooks.SESSION_HOURS.register(confirmed_session_hours)  # confirmed sessions count as protected time used
         hooks.OVERVIEW_PANELS.register(proposals_panel)  # proposed pairings waiting for an answer
         hooks.AREA_HOMES.register((Area.MENTORING, "mentoring:home"))
+        hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in a programme's navigation

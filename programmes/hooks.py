@@ -13,7 +13,7 @@ The hooks of ``programmes``, filled by ``mentoring`` (mentoring/apps.py) and ``e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -88,3 +88,27 @@ def area_homes() -> dict[Area, str]:
     from .permissions import Area
 
     return {Area.COORDINATING: "programmes:list", Area.TEAM: "programmes:team", **dict(AREA_HOMES)}
+
+
+PROGRAMME_TABS: Hook[tuple[str, str, str, str]] = Hook(
+    "programmes.programme_tabs",
+    "(group key, entry key, label, URL name taking the programme's pk) of each second-level entry of a "
+    "programme's navigation, in order within its group; the groups and their order are config.navigation's. "
+    "Each app registers its own (its navigation.py, from its AppConfig.ready()).",
+)
+
+PROGRAMME_PAGES: Hook[tuple[str, str, str]] = Hook(
+    "programmes.programme_pages",
+    "(URL name, entry key, the page's own name in the breadcrumb) of every programme page: where it sits in the "
+    "programme's navigation. A page named like its entry is the entry's own page; the others are reached from "
+    "it. Each app registers its own pages (its navigation.py, from its AppConfig.ready()).",
+)
+
+
+def register_navigation(tabs: Iterable[tuple[str, str, str, str]], pages: Mapping[str, tuple[str, str]]) -> None:
+    """Register an app's entries (``TABS``) and pages (``PAGES``: URL name -> (entry key, name)) of the
+    programme navigation, from its AppConfig.ready()."""
+    for tab in tabs:
+        PROGRAMME_TABS.register(tab)
+    for url_name, (entry_key, page) in pages.items():
+        PROGRAMME_PAGES.register((url_name, entry_key, page))

@@ -4,6 +4,8 @@ the pages that read them link where they did when they named the higher app's UR
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
@@ -79,6 +81,17 @@ def test_every_page_of_the_programme_navigation_resolves():
         for entry in group.entries:
             reverse(entry.url_name, args=[1])  # the tabs link each entry with the programme's pk alone
             assert entry.key in {key for key, _ in PAGES.values()}
+
+
+@pytest.mark.parametrize("app", ["programmes", "mentoring", "evaluation"])
+def test_each_app_places_only_its_own_pages_in_the_programme_navigation(app):
+    navigation = importlib.import_module(f"{app}.navigation")
+    names = [url_name for *_, url_name in navigation.TABS] + list(navigation.PAGES)
+    assert [name for name in names if not name.startswith(f"{app}:")] == []
+    assert set(navigation.PAGES) <= set(PAGES)  # registered at start-up
+    assert {(key, label, url_name) for _, key, label, url_name in navigation.TABS} <= {
+        (entry.key, entry.label, entry.url_name) for group in GROUPS for entry in group.entries
+    }
 
 
 def test_a_hook_keeps_one_of_each_entry_in_the_order_registered():
