@@ -74,7 +74,7 @@ def test_the_template_tag_gives_the_linked_page_or_nothing():
 
 
 def test_every_page_of_the_programme_navigation_resolves():
-    # Each app's pages are placed in config/navigation.py by URL name; a renamed or removed view fails here.
+    # Each app places its pages by URL name (its navigation.py); a renamed or removed view fails here.
     names = set(PAGES) | {entry.url_name for group in GROUPS for entry in group.entries}
     assert sorted(name for name in names if not resolves(name)) == []
     for group in GROUPS:
