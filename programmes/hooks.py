@@ -8,7 +8,8 @@ lower app still works on its own (sessions then count 0 hours, a link is not sho
 Every hook is a list of entries in registration order; the reader decides what they mean (a sum, a list of
 panels, a mapping from a key to a URL name). Registering the same entry twice keeps one.
 
-The hooks of ``programmes``, filled by ``mentoring`` (mentoring/apps.py) and ``evaluation`` (evaluation/apps.py):
+Below: the ``Hook`` itself, then the hooks of ``programmes`` (filled by mentoring/apps.py and evaluation/apps.py).
+``mentoring/hooks.py`` holds mentoring's, filled by evaluation. When ``core/`` exists, ``Hook`` belongs there.
 """
 
 from __future__ import annotations
