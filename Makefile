@@ -54,9 +54,11 @@ bench: $(VENV)/.runtime
 	@mkdir -p var
 	$(BIN)/python manage.py bench --json $(BENCH_JSON) $(BENCH_ARGS)
 
+# lint-imports: the layers in pyproject.toml ([tool.importlinter]); a lower app importing a higher one fails.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 check: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

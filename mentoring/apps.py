@@ -59,15 +59,14 @@ class MentoringConfig(AppConfig):
     verbose_name = "Mentoring relationships"
 
     def ready(self) -> None:
-        # programmes may not import mentoring; mentoring tells it how to count active pairings instead.
-        from programmes.services.programme import register_active_pairing_counter
+        # programmes may not import mentoring: mentoring fills programmes' hooks instead (programmes/hooks.py).
+        from programmes import hooks
+        from programmes.permissions import Area
 
-        register_active_pairing_counter(count_active_pairings)
-        # Confirmed sessions count as protected time used (programmes.selectors.time).
-        from programmes.selectors.time import session_hours_register
+        from . import navigation
 
-        session_hours_register(confirmed_session_hours)
-        # Proposed pairings waiting for an answer, on the programme's overview (issue 13, point 9).
-        from programmes.selectors.overview import overview_panel_register
-
-        overview_panel_register(proposals_panel)
+        hooks.ACTIVE_PAIRINGS.register(count_active_pairings)  # a programme with running pairings may not close
+        hooks.SESSION_HOURS.register(confirmed_session_hours)  # confirmed sessions count as protected time used
+        hooks.OVERVIEW_PANELS.register(proposals_panel)  # proposed pairings waiting for an answer
+        hooks.AREA_HOMES.register((Area.MENTORING, "mentoring:home"))
+        hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in a programme's navigation

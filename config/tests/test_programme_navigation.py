@@ -90,7 +90,7 @@ def programme_pages() -> list[str]:
 
 
 def test_every_programme_page_of_the_matrix_has_a_place_in_the_navigation():
-    # A new programme page must be placed in a group (config/navigation.py PAGES), or it shows no navigation.
+    # A new programme page must be placed in a group (PAGES in its app's navigation.py), or it shows no navigation.
     missing = [k for k in programme_pages() if k not in PAGES]
     assert not missing, f"programme pages without a place in the navigation: {missing}"
 

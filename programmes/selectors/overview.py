@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..hooks import OVERVIEW_PANELS
 from ..models import Application, Programme, TimeAllocation
 from ..services.time import month_start
 from .budget import budget_lines_with_figures
@@ -50,18 +50,6 @@ def programme_glance(programme: Programme) -> Glance:
     )
 
 
-# --- Panels other apps add to the overview (a hook: programmes may not import them) ---------------------------
-# A panel is a function of the programme returning the context of one template to include (with its
-# "template" key), or None to show nothing. mentoring registers "proposed pairings waiting for an answer".
-OverviewPanel = Callable[[Programme], "dict[str, Any] | None"]
-_overview_panels: list[OverviewPanel] = []
-
-
-def overview_panel_register(panel: OverviewPanel) -> None:
-    if panel not in _overview_panels:
-        _overview_panels.append(panel)
-
-
 def overview_panels(programme: Programme) -> list[dict[str, Any]]:
-    """The registered panels' contexts for a coordinator's overview of ``programme``."""
-    return [context for panel in _overview_panels if (context := panel(programme)) is not None]
+    """The contexts of the panels other apps add to a coordinator's overview (hooks.OVERVIEW_PANELS)."""
+    return [context for panel in OVERVIEW_PANELS if (context := panel(programme)) is not None]

@@ -6,14 +6,16 @@ hour, because SQLite does decimal arithmetic in floating point and "exactly 120 
 over-used because 1.2 * 100 came out as 120.00000000000001.
 
 Used hours = confirmed session hours (the session log belongs to the relationship side, which registers
-its figure through ``session_hours_register``; until then sessions count 0) + hours of training completed
+its figure in ``programmes.hooks.SESSION_HOURS``; until then sessions count 0) + hours of training completed
 in the period (the record's own hours, else the course's).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -37,6 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
+from ..hooks import SESSION_HOURS
 from ..models import Membership, TimeAllocation, TrainingRecord
 from ..services.time import month_after, month_start
 
@@ -55,29 +58,14 @@ FLAGS: dict[str, tuple[str, str]] = {
     "no_manager": ("No line manager on record", "dark"),
 }
 
-# --- The one place where session hours plug in -----------------------------------------------------------
-
-SessionHours = Callable[[Any, Any], Expression]
-_session_hours: SessionHours | None = None
-
-
-def session_hours_register(source: SessionHours | None) -> None:
-    """Let the relationship side count confirmed session hours in utilisation (``None`` unplugs it).
-
-    ``programmes`` may not import ``mentoring`` (dependencies point one way), so ``mentoring`` calls this
-    from its ``AppConfig.ready()``. ``source(start, end)`` gets the first day counted and the first day no
-    longer counted (dates or expressions) and returns an expression, evaluated on a Membership row, of the
-    confirmed session hours of ``OuterRef("person")`` in ``OuterRef("programme")`` in that period, as a
-    decimal number of hours (``None``/NULL counts as 0). Only the hours: never session content.
-    """
-    global _session_hours
-    _session_hours = source
+# --- Session hours, from the relationship side (programmes.hooks.SESSION_HOURS) ---------------------------
 
 
 def session_tenths(start: Any, end: Any) -> Expression:
-    if _session_hours is None:
+    sources = [source(start, end) for source in SESSION_HOURS]
+    if not sources:
         return Value(0, output_field=IntegerField())
-    return Coalesce(Cast(Round(_session_hours(start, end) * 10), IntegerField()), 0)
+    return Coalesce(Cast(Round(functools.reduce(operator.add, sources) * 10), IntegerField()), 0)
 
 
 # --- Annotations -----------------------------------------------------------------------------------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..hooks import ACTIVE_PAIRINGS
 from ..models import (
     PARTICIPANT_ROLES,
     Application,
@@ -44,19 +43,10 @@ ACTION_LABELS = {
     (Status.CLOSING, Status.RUNNING): "Back to running",
 }
 
-# The relationship side registers here how many pairings are still active in a programme, so that this
-# module can refuse to close a programme without importing `mentoring` (imports point one way).
-ActivePairingCounter = Callable[[Programme], int]
-_active_pairing_counters: list[ActivePairingCounter] = []
-
-
-def register_active_pairing_counter(counter: ActivePairingCounter) -> None:
-    if counter not in _active_pairing_counters:
-        _active_pairing_counters.append(counter)
-
 
 def active_pairings(programme: Programme) -> int:
-    return sum(counter(programme) for counter in _active_pairing_counters)
+    """Pairings still running in ``programme``: the relationship side counts them (hooks.ACTIVE_PAIRINGS)."""
+    return sum(counter(programme) for counter in ACTIVE_PAIRINGS)
 
 
 def next_steps(programme: Programme) -> list[tuple[str, str]]:

@@ -15,11 +15,11 @@ from django.db.models import Value
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from programmes.hooks import SESSION_HOURS
 from programmes.models import Course, Membership, Notification, Programme, Role, TimeAllocation, TrainingRecord
 from programmes.selectors.time import (
     attach_time_use,
     programme_participants_time,
-    session_hours_register,
     time_totals,
     time_use,
 )
@@ -325,18 +325,21 @@ def test_used_hours_are_training_completed_in_the_month(cast, programme):
 
 
 def test_confirmed_session_hours_plug_in_at_one_place(cast, programme):
-    from programmes.selectors import time as time_selectors
-
     TimeAllocationFactory(programme=programme, person=cast["mentee"], hours=Decimal("4.0"))
     completed_training(cast["mentee"], datetime.date(2026, 11, 2), course_hours="1")
-    plugged = time_selectors._session_hours  # the relationship side's, registered at start-up
-    session_hours_register(lambda start, end: Value(Decimal("1.5")))
+    plugged = list(SESSION_HOURS)  # the relationship side's, registered at start-up
+    assert len(plugged) == 1
+    for source in plugged:
+        SESSION_HOURS.unregister(source)
+    SESSION_HOURS.register(fixed := lambda start, end: Value(Decimal("1.5")))
     try:
         assert row_for(programme, cast["mentee"]).month.used == Decimal("2.5")
-        session_hours_register(None)
+        SESSION_HOURS.unregister(fixed)
         assert row_for(programme, cast["mentee"]).month.used == Decimal("1.0")  # unplugged, sessions count 0
     finally:
-        session_hours_register(plugged)
+        SESSION_HOURS.unregister(fixed)
+        for source in plugged:
+            SESSION_HOURS.register(source)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import services
 from ..forms.core import MemberFilterForm, TestEmailForm
+from ..hooks import area_homes
 from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors.overview import overview_panels, programme_glance
@@ -21,12 +22,6 @@ from ..services.audit import audit_event, audit_record_many
 from ..services.programme import next_steps
 from ..services.time import month_start
 
-AREA_HOME = {
-    Area.MENTORING: "mentoring:home",
-    Area.COORDINATING: "programmes:list",
-    Area.TEAM: "programmes:team",
-    Area.COMMITTEE: "evaluation:reports",
-}
 PAGE_SIZE = 25
 
 
@@ -41,9 +36,10 @@ def home(request: HttpRequest) -> HttpResponse:
     applications = list(
         Application.objects.awaiting_decision_of(request.user).select_related("programme").order_by("-created_at")
     )
+    homes = area_homes()  # the URL name of each area's home page (those above programmes are hooked in)
     if len(areas) == 1 and not applications:
-        return redirect(AREA_HOME[next(iter(areas))])
-    context = {"areas": [a for a in Area if a in areas], "applications": applications}
+        return redirect(homes[next(iter(areas))])
+    context = {"areas": [a for a in Area if a in areas], "applications": applications, "homes": homes}
     return render(request, "programmes/home.html", context)
 
 
