@@ -4,10 +4,3 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "People and programmes"
-
-    def ready(self) -> None:
-        # --- login protection (issue 8) ---
-        # Connects the user_logged_in receiver that stamps the login time for the session limits, before the
-        # first request (a test client's login() may come before any middleware is loaded).
-        from config import security  # noqa: F401
-        # --- end of login protection ---

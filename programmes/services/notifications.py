@@ -42,7 +42,7 @@ def notification_send(
     ``GROUP_WINDOW`` gets that one counted up and brought to the top instead of a new one, so three
     applications make one "3 new applications" and not three unread items.
 
-    Emails go through Celery after the surrounding transaction commits (see programmes.email), so a change
+    Emails go through Celery after the surrounding transaction commits (see core.mail_backend), so a change
     that rolls back tells nobody. Never put private relationship content in ``text`` or the email.
     """
     recipients = [p for p in dict.fromkeys(people) if p is not None and p.is_active]

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..exports import csv_cell
+from core.exports import csv_cell
+from core.once import submit_once
+
 from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import BudgetLine, Programme
-from ..once import submit_once
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import services
-from ..forms.core import MemberFilterForm, TestEmailForm
+from ..forms.core import MemberFilterForm
 from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors.overview import overview_panels, programme_glance
@@ -144,30 +141,4 @@ def team(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/team.html",
         {"page": page, "month": month, "pending": pending, "endorsements": endorsements},
-    )
-
-
-@staff_member_required
-def send_test_email(request: HttpRequest) -> HttpResponse:
-    """An administrator checks the email settings by sending a message through the real path (Celery)."""
-    form = TestEmailForm(request.POST or None, initial={"to": request.user.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.email_send_test(to=form.cleaned_data["to"], by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"The test email to {form.cleaned_data['to']} is queued; the worker sends it in a moment."
-            )
-            return redirect("send_test_email")
-    return render(
-        request,
-        "admin/send_test_email.html",
-        {
-            **admin.site.each_context(request),
-            "form": form,
-            "settings_rows": services.email_settings_summary(),
-            "title": "Send a test email",
-        },
     )

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+
 from ..forms import add_service_errors
 from ..forms.enrolment import (
     ApplicationFilterForm,
@@ -26,7 +28,6 @@ from ..forms.enrolment import (
     SkillMergeForm,
 )
 from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
-from ..once import submit_once
 from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
 from ..services import enrolment as services
 from ..services.audit import audit_record

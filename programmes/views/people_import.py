@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+
 from ..forms.people_import import PeopleImportForm
-from ..once import submit_once
 from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
 from ..services import people_import as service
 

@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+
 from ..forms import add_service_errors
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme, Role
-from ..once import submit_once
 from ..permissions import get_programme_for, organisation_data_required
 from ..services import programme as services
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+
 from ..forms.time import AllocationAdjustForm, AllocationDecideForm, AllocationsCreateForm, TimeFilterForm
 from ..models import Programme
-from ..once import submit_once
 from ..permissions import (
     Area,
     area_required,

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core.exports import csv_cell
+from core.once import submit_once
+
 from .. import selectors
-from ..exports import csv_cell
 from ..forms.training import (
     CourseFilterForm,
     CourseForm,
@@ -27,7 +29,6 @@ from ..forms.training import (
     TrainingRecordForm,
 )
 from ..models import Course, Role, TrainingRecord
-from ..once import submit_once
 from ..permissions import (
     get_course_for,
     get_evidence_record_for,

@@ -1,4 +1,4 @@
-"""Widgets every app's forms share."""
+"""Form helpers every app shares: widgets, and the forms of the site pages."""
 
 from __future__ import annotations
 
@@ -14,3 +14,7 @@ class MonthInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs, format="%Y-%m")
+
+
+class TestEmailForm(forms.Form):
+    to = forms.EmailField(label="Send the test to", help_text="Any address; your own is filled in.")
