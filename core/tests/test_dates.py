@@ -27,4 +27,4 @@ def test_a_long_date_reads_the_same_outside_a_request():
 
 
 def test_a_long_date_of_a_datetime_is_its_calendar_day():
-    assert long_date(datetime.datetime(2026, 3, 5, 23, 30)) == "5 March 2026"
+    assert long_date(datetime.datetime(2026, 3, 5, 23, 30, tzinfo=datetime.UTC)) == "5 March 2026"

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exports import csv_cell
 from core.once import submit_once
+from core.pagination import page_of
 
 from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
@@ -26,7 +26,6 @@ from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services
 
-PAGE_SIZE = 25
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 
 
@@ -140,7 +139,7 @@ def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so all spends are shown.")
     spends = selectors.spends_for(programme=programme, **filters)
-    page = Paginator(spends, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, spends)
     totals = selectors.spend_totals_by_currency(spends)
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+
+from core.pagination import page_of
 
 from ..forms.core import MemberFilterForm
 from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
@@ -24,7 +25,6 @@ AREA_HOME = {
     Area.TEAM: "programmes:team",
     Area.COMMITTEE: "evaluation:reports",
 }
-PAGE_SIZE = 25
 
 
 def _role_counts() -> dict[str, Count]:
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def programme_list(request: HttpRequest) -> HttpResponse:
     # Queries: the count for the paginator, then one page of programmes with their role counts.
     programmes = Programme.objects.with_role(request.user, Role.COORDINATOR).annotate(**_role_counts()).order_by("name")
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, programmes)
     return render(request, "programmes/programme_list.html", {"page": page})
 
 
@@ -88,7 +88,7 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
             memberships = memberships.filter(Q(person__display_name__icontains=q) | Q(person__email__icontains=q))
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so all members are shown.")
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, memberships)
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own
     context = {"programme": programme, "form": form, "page": page, "query": query.urlencode()}
@@ -110,7 +110,7 @@ def team(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("memberships", queryset=participations))
         .order_by("display_name")
     )
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, reports)
     for person in page.object_list:
         attach_time_use(person.memberships.all())
     # A line manager reading their reports' protected time is personal data they do not own: one row each.

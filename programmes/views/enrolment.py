@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
+from core.pagination import page_of
 
 from ..forms import add_service_errors
 from ..forms.enrolment import (
@@ -31,8 +31,6 @@ from ..models import Application, ApplicationAnswer, ApplicationSkill, Notificat
 from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
 from ..services import enrolment as services
 from ..services.audit import audit_record
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -228,7 +226,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         approved=Count("pk", filter=Q(status=Application.Status.APPROVED)),
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, applications)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -246,7 +244,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         notes = notes.filter(read_at__isnull=True)
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, notes)
     context = {"page": page, "unread_only": unread_only, "query": "unread=1" if unread_only else ""}
     return render(request, "programmes/notification_list.html", context)
 
@@ -281,7 +279,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         # Exists, not a join: a join to the synonyms would multiply the usage counts.
         synonym = Skill.objects.filter(merged_into=OuterRef("pk"), name__icontains=q)
         skills = skills.filter(Q(name__icontains=q) | Exists(synonym))
-    page = Paginator(skills, 50).get_page(request.GET.get("page"))
+    page = page_of(request, skills, 50)
     return render(
         request,
         "programmes/skill_list.html",

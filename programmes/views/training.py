@@ -8,7 +8,6 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import csv_cell
 from core.once import submit_once
+from core.pagination import page_of
 
 from .. import selectors
 from ..forms.training import (
@@ -42,7 +42,6 @@ from ..permissions import (
 from ..services import training as services
 from ..services.audit import audit_record
 
-PAGE_SIZE = 25
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 
 
@@ -73,7 +72,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
             courses = courses.filter(is_active=active == "yes")
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so all courses are shown.")
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, courses)
     return render(
         request, "programmes/course_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
     )
@@ -199,7 +198,7 @@ def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             memberships = memberships.filter(is_ready=readiness == "ready")
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so everyone is shown.")
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, memberships)
     columns = list({r.course.pk: r.course for r in requirements if not role or r.role == role}.values())
     columns.sort(key=lambda c: c.title)
     roles_of = {
@@ -246,7 +245,7 @@ def training_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     membership = get_participant_for(programme, person_pk)
     # Queries: the paginator's count, then one page of the person's records with courses and verifiers.
     records = TrainingRecord.objects.filter(person=membership.person).select_related("course", "verified_by")
-    page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, records.order_by("-created_at", "-pk"))
     [readiness] = selectors.readiness_for_memberships(memberships=[membership])
     context = {"programme": programme, "membership": membership, "page": page, "readiness": readiness}
     audit_record(
@@ -387,6 +386,6 @@ def my_training(request: HttpRequest) -> HttpResponse:
         .select_related("course", "verified_by")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, records)
     readiness = selectors.person_readiness(person=request.user)
     return render(request, "programmes/my_training.html", {"page": page, "readiness_list": readiness})
