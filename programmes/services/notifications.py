@@ -142,6 +142,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
+def notifications_mark_all_read(*, person: Person) -> int:
+    """Mark every unread notice of ``person`` read now; how many were unread."""
+    return Notification.objects.filter(person=person, read_at__isnull=True).update(read_at=timezone.now())
+
+
 @transaction.atomic
 def person_email_preferences_update(*, person: Person, email_updates: bool, email_reminders: bool) -> Person:
     """What also comes by email; everything is in the app whatever they choose."""

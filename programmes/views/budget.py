@@ -21,7 +21,7 @@ from core.pagination import page_of
 
 from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
-from ..models import BudgetLine, Programme
+from ..models import Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services
@@ -48,7 +48,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def budget_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    usual = BudgetLine.objects.filter(programme=programme).values_list("currency", flat=True).first()
+    usual = selectors.budget_usual_currency(programme=programme)
     form = BudgetLineForm(request.POST or None, initial={"currency": usual or "EUR"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +93,7 @@ def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
         else:
             messages.success(request, f"Budget line “{label}” deleted.")
         return redirect("programmes:budget", pk)
-    spend_count = line.spends.count()
+    spend_count = selectors.budget_line_spend_count(line=line)
     return render(
         request,
         "programmes/budget_line_confirm_delete.html",
@@ -123,7 +123,7 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
             if figures.is_overspent:
                 messages.warning(request, f"“{line}” is now overspent by {figures.overspent_by:,.2f} {line.currency}.")
             return redirect("programmes:spend_list", programme.pk)
-    has_lines = BudgetLine.objects.filter(programme=programme).exists()
+    has_lines = selectors.budget_has_lines(programme=programme)
     return render(request, "programmes/spend_form.html", {"programme": programme, "form": form, "has_lines": has_lines})
 
 
@@ -131,7 +131,7 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    lines = list(BudgetLine.objects.filter(programme=programme).order_by("currency", "category", "description", "pk"))
+    lines = selectors.budget_lines_of(programme=programme)
     form = SpendFilterForm(request.GET or None, lines=lines)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():

@@ -12,7 +12,8 @@ from core.once import submit_once
 from core.pagination import page_of
 
 from ..forms.people_import import PeopleImportForm
-from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
+from ..permissions import get_people_import_for, organisation_data_required
+from ..selectors.people_import import people_imports_listed
 from ..services import people_import as service
 
 ROWS_PAGE_SIZE = 100
@@ -31,15 +32,8 @@ def people_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
             return redirect("programmes:people_import_preview", result.pk)
-    # Queries: the paginator's count, then one page of imports with who uploaded them. Never their rows: up to
-    # 10,000 people each, and the list shows only the summary.
-    imports = (
-        people_imports_visible_to(request.user)
-        .select_related("uploaded_by")
-        .defer("rows")
-        .order_by("-created_at", "-pk")
-    )
-    page = page_of(request, imports)
+    # Queries: the paginator's count, then one page of imports with who uploaded them (never their rows).
+    page = page_of(request, people_imports_listed(request.user))
     context = {"form": form, "page": page, "max_rows": service.MAX_ROWS}
     return render(request, "programmes/people_import_upload.html", context)
 
