@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.charts import svg_bars
+from core.forms import add_service_errors
 from core.once import submit_once
-from programmes.forms import add_service_errors
 from programmes.models import Membership, Programme, Role
 from programmes.permissions import Area, area_required, get_programme_for
 

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.once import submit_once
-from programmes.forms import add_service_errors
 from programmes.models import Person, Skill
 from programmes.permissions import get_programme_for
 

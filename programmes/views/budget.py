@@ -16,10 +16,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exports import csv_cell
+from core.forms import add_service_errors
 from core.once import submit_once
 from core.pagination import page_of
 
-from ..forms import add_service_errors
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
 from ..models import Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from core.once import submit_once
 from core.pagination import page_of
 
-from ..forms import add_service_errors
 from ..forms.enrolment import (
     ApplicationFilterForm,
     ApplicationForm,

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from core.once import submit_once
 
-from ..forms import add_service_errors
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
 from ..models import EnrolmentQuestion, Membership, Programme
 from ..permissions import get_programme_for, organisation_data_required
