@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS and JS as static files, no CDN
+    "core",
     "programmes",
     "mentoring",
     "evaluation",
@@ -143,11 +144,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # --- headers and sessions (issue 8) ---
-    "config.security.SecurityHeadersMiddleware",  # CSP; no-store for logged-in pages (not static files)
+    "core.security.SecurityHeadersMiddleware",  # CSP; no-store for logged-in pages (not static files)
     # --- end of headers and sessions ---
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # --- hostile input (issue 8, point 5): a null byte in any parameter is a 400, never a database error ---
-    "config.input_guard.null_byte_guard",
+    "core.input_guard.null_byte_guard",
     # --- end of hostile input ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,7 +157,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # --- headers and sessions (issue 8) ---
-    "config.security.SessionLimitsMiddleware",  # idle and absolute session limits
+    "core.security.SessionLimitsMiddleware",  # idle and absolute session limits
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, per its docs
     # --- end of headers and sessions ---
 ]
@@ -230,8 +231,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # --- login protection (issue 8) ---
-    # Common passwords dressed up: "P@ssw0rd2024!", "$ummer99" (see programmes.passwords).
-    {"NAME": "programmes.passwords.BreachedStylePasswordValidator"},
+    # Common passwords dressed up: "P@ssw0rd2024!", "$ummer99" (see core.passwords).
+    {"NAME": "core.passwords.BreachedStylePasswordValidator"},
     # --- end of login protection ---
 ]
 # --- login protection (issue 8) ---
@@ -239,7 +240,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the cool-off window locks that account out from that address until the window passes or an administrator
 # deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
 AUTHENTICATION_BACKENDS = [
-    "config.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
+    "core.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
@@ -248,9 +249,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15
 # that account only; nobody can lock a known colleague out of Tandem from their own desk.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form posts the email address as "username"
-AXES_USERNAME_CALLABLE = "config.security.login_username"  # "Ann@X.org " and "ann@x.org" are one account
+AXES_USERNAME_CALLABLE = "core.security.login_username"  # "Ann@X.org " and "ann@x.org" are one account
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # templates/registration/lockout.html
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"  # templates/registration/lockout.html
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # The client address, resolved by django-ipware as axes documents (issue 14). Unset TANDEM_PROXY_COUNT: the
@@ -268,7 +269,7 @@ IPWARE_STRICT = False
 # Password reset emails per address per hour (issue 14): more requests show the same page and send nothing.
 TANDEM_PASSWORD_RESET_LIMIT = env_int("TANDEM_PASSWORD_RESET_LIMIT", 3, minimum=1)
 # Sessions end after TANDEM_SESSION_IDLE_MINUTES without a request and TANDEM_SESSION_MAX_HOURS after login,
-# whichever comes first (config.security.SessionLimitsMiddleware). The session row itself lives as long as the
+# whichever comes first (core.security.SessionLimitsMiddleware). The session row itself lives as long as the
 # idle limit; the middleware refreshes it at most once a minute, so a page view rarely writes.
 TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30, minimum=1)
 TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12, minimum=1)
@@ -299,9 +300,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ------------------------------------------------------------------------------------------------
-# Every message goes through Celery (programmes.email.CeleryEmailBackend), which hands it to the real
+# Every message goes through Celery (core.mail_backend.CeleryEmailBackend), which hands it to the real
 # backend below in the worker. Default: the console when DEBUG, files under var/mail otherwise.
-EMAIL_BACKEND = "programmes.email.CeleryEmailBackend"
+EMAIL_BACKEND = "core.mail_backend.CeleryEmailBackend"
 _email_backends = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
@@ -368,7 +369,7 @@ TANDEM_REMINDER_DAYS_BEFORE = 3
 # Beat only nudges: each periodic task sweeps what is due up to now, so a missed tick catches up.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
-        "task": "programmes.tasks.clear_expired_sessions",
+        "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
     },
     "remind-coordinators-of-silent-managers": {
@@ -426,7 +427,7 @@ CELERY_BEAT_SCHEDULE.update(
 # --- end of surveys ---
 # --- One-time form tokens and stored import previews (issue 13): daily, a missed day only keeps rows longer.
 CELERY_BEAT_SCHEDULE["purge-old-form-submissions"] = {
-    "task": "programmes.tasks.purge_old_form_submissions",
+    "task": "core.tasks.purge_old_form_submissions",
     "schedule": crontab(hour=3, minute=20),
 }
 CELERY_BEAT_SCHEDULE["purge-old-people-import-previews"] = {

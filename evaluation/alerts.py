@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.dates import long_date as _date
 from mentoring import relationship
 from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Pairing
 from programmes.models import Programme
@@ -27,10 +28,6 @@ SILENCE_DAYS = 45  # no confirmed session for this long: the sweep raises a "sil
 RESOLVED_WINDOW_DAYS = 90  # the "resolved" filter looks back this far
 LOW_HEALTH = 2.5  # a single health score at or under this is a reason on its own
 MAX_SHOWN = 300  # alerts on one page; the counts above it say how many there are in all
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 class Show:

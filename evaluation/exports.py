@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.text import slugify
 
-from programmes.exports import csv_cell
+from core.exports import csv_cell
 
 from .disclosure import PROTECT, WITHHELD
 from .models import Report
@@ -130,37 +130,6 @@ def report_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     tables = {t["key"]: t for section in data["sections"] for t in section["tables"]}
     tables["team"] = data["team"]
     return tables
-
-
-# --- Charts on the page: server-rendered SVG -----------------------------------------------------------------
-
-
-def svg_bars(items: list[tuple], *, width: int = 560, height: int = 180) -> dict[str, Any]:
-    """Bar geometry for an inline SVG, from (label, value) or (label, value, words when hidden). A hidden value
-    gets no bar, only its words ("< 5", or "hidden" for one hidden to protect another) under the axis."""
-    top, bottom, left = 16, 40, 8
-    plot = height - top - bottom
-    biggest = max([item[1] for item in items if item[1]] or [1])
-    step = (width - left) / max(len(items), 1)
-    bars = []
-    for i, (label, value, *words) in enumerate(items):
-        bar_height = 0 if not value else round(plot * value / biggest, 1)
-        bars.append(
-            {
-                "x": round(left + i * step + step * 0.15, 1),
-                "width": round(step * 0.7, 1),
-                "y": round(top + plot - bar_height, 1),
-                "height": bar_height,
-                "middle": round(left + i * step + step / 2, 1),
-                "value_y": round(top + plot - bar_height - 4, 1),
-                "label": label,
-                "value": value,
-                "hidden_word": "hidden" if words and words[0] == "hidden" else "",
-            }
-        )
-    baseline = top + plot
-    return {"width": width, "height": height, "baseline": baseline, "hidden_y": baseline - 4, "label_y": baseline + 16,
-            "bars": bars}  # fmt: skip
 
 
 # --- CSV --------------------------------------------------------------------------------------------------------

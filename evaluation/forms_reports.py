@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from programmes.single_line import SingleLineFormField
+from core.single_line import SingleLineFormField
 
 from .models import Report, ReportComment, ReportDecision
 from .reporting import Period, quarter_from_key, recent_quarters

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programmes.single_line import SingleLineFormField
+from core.single_line import SingleLineFormField
 
 from .models import Question, SurveyRound
 from .surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean

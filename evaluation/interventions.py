@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.dates import long_date as _date
 from mentoring import relationship
 from mentoring.models import Alert, Pairing
 from programmes.models import Membership, Person, Programme, Role
@@ -26,10 +27,6 @@ from .models import Intervention
 
 NOTE_MAX_CHARS = 5000
 OUTCOME_MAX_CHARS = 5000
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _require_coordinator(programme: Programme, by: Person) -> None:

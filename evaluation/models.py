@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.single_line import SingleLineCharField
 from mentoring.models import Alert, Pairing
 from programmes.models import OrgUnit, Person, Programme
-from programmes.single_line import SingleLineCharField
 
 # --- Interventions ----------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from config.ids import id_or_404
+from core.ids import id_or_404
 from mentoring.models import Alert, Pairing
 from programmes.models import Membership, Person, Programme, Role
 from programmes.permissions import get_participant_for, get_programme_for

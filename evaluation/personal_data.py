@@ -25,6 +25,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from core.exports import csv_cell
 from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
     Agreement,
@@ -41,7 +42,6 @@ from mentoring.models import (
     PrivateNote,
 )
 from mentoring.relationship import notes_readable_by
-from programmes.exports import csv_cell
 from programmes.models import (
     Application,
     ApplicationAnswer,

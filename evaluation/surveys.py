@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.dates import long_date as _date
 from mentoring.models import Alert, Pairing
 from mentoring.relationship import alert_raise
 from programmes.models import Membership, Person, Programme, Role
@@ -67,10 +68,6 @@ HEALTH_DROP = 1.5
 AUTOMATIC_KINDS = (Survey.Kind.HEALTH, Survey.Kind.END)
 # The key under which respondents are hashed: derived from SECRET_KEY, used for nothing else.
 _HASH_SALT = "tandem.evaluation.surveys.respondent"
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 # --- The built-in surveys ----------------------------------------------------------------------------------

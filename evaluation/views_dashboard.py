@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import charts
 from programmes.models import OrgUnit
 from programmes.permissions import Area, area_required, get_programme_for
 
-from . import charts, selectors
+from . import selectors
 from .forms import DashboardFilterForm
 from .surveys import learning_environment_heatmap
 

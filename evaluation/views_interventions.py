@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
+from core.once import submit_once
 from mentoring import relationship
 from mentoring.models import Alert
-from programmes.forms import add_service_errors
-from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from . import alerts as alerts_selectors

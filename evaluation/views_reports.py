@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programmes.forms import add_service_errors
+from core.charts import svg_bars
+from core.forms import add_service_errors
+from core.once import submit_once
 from programmes.models import Membership, Programme, Role
-from programmes.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
 from . import services_reports as services
@@ -28,7 +29,6 @@ from .exports import (
     report_pdf_response,
     report_tables,
     review_summary,
-    svg_bars,
 )
 from .forms_reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
 from .models import Report

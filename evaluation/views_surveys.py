@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programmes.forms import add_service_errors
-from programmes.once import submit_once
+from core.forms import add_service_errors
+from core.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
 from . import surveys as services

@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.db.models.lookups import Exact
 from django.utils.functional import cached_property
 
-from programmes.single_line import SingleLineFormField, validate_single_line
+from core.single_line import SingleLineFormField, validate_single_line
 
 from . import crypto
 

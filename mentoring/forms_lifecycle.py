@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from programmes.single_line import SingleLineFormField
+from core.single_line import SingleLineFormField
 
 from .lifecycle import REFLECTION_MAX_CHARS
 from .models import Pairing

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
-from programmes.single_line import SingleLineFormField
+from core.single_line import SingleLineFormField
 from programmes.terms import TERMS
 
 from .matching import SETTINGS_FIELDS

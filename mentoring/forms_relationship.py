@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from programmes.forms import IdsField
+from core.forms import IdsField
 from programmes.models import Skill
 
 from .models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode

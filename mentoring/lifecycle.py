@@ -30,6 +30,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date as _date
 from programmes.models import Application, Membership, Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
@@ -99,10 +100,6 @@ def _line_manager(pairing: Pairing) -> Person | None:
 
 def _others(people: list[Person | None], by: Person | None) -> list[Person]:
     return [p for p in people if p is not None and (by is None or p.pk != by.pk)]
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _tell_pair(pairing: Pairing, *, by: Person | None, text: str, subject: str, body: str = "") -> None:

@@ -46,6 +46,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date as _date
 from programmes.models import Membership, Notification, Programme, Role
 
 from .models import Alert, Pairing, Reminder, ReminderDigest, ReminderRecipient
@@ -223,10 +224,6 @@ def _without_jit() -> None:
 
 
 # --- Words ---------------------------------------------------------------------------------------------------
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _days(n: int) -> str:

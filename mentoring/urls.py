@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from config import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
+from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
 from . import (
     views,

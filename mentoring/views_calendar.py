@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from programmes.once import submit_once
+from core.once import submit_once
 from programmes.permissions import Area, area_required
 
 from . import calendars

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
 from programmes.models import Role
-from programmes.once import submit_once
 from programmes.permissions import get_participant_for, get_programme_for
 
 from . import matching as services

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
 from programmes.models import Membership, Role
-from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from .permissions import get_pairing_for

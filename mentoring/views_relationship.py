@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from programmes.forms import add_service_errors
+from core.forms import add_service_errors
+from core.once import submit_once
 from programmes.models import Person, Skill
-from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from . import relationship

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
 from programmes.models import Person, Role
-from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
 from .lifecycle import starts_words

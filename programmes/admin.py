@@ -4,7 +4,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 
-from .models import AuditEvent, EmailFailure, Membership, OrgUnit, Person, Programme
+from .models import AuditEvent, Membership, OrgUnit, Person, Programme
 from .services.admin_changes import (
     membership_check_not_self_participant,
     membership_record_admin_change,
@@ -197,7 +197,7 @@ def export_audit_csv(modeladmin, request, queryset):
 
     from django.http import StreamingHttpResponse
 
-    from .exports import csv_cell
+    from core.exports import csv_cell
 
     class Echo:
         def write(self, value):
@@ -238,24 +238,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 # --- end of audit log ---
-
-
-# --- emails that could not be sent (issue 13, point 19): read-only; subject, recipients and reason, no body ---
-@admin.register(EmailFailure)
-class EmailFailureAdmin(admin.ModelAdmin):
-    list_display = ["at", "subject", "recipients", "error"]
-    list_filter = ["at"]
-    search_fields = ["subject", "recipients"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# --- end of emails that could not be sent ---
 
 
 # --- permission groups (issue 14) ---

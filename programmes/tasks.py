@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
-from . import services
 from .services import enrolment
 from .services import time as time_services
 from .services.training import training_warn_expiring
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
-def send_email_message(payload: dict[str, Any]) -> None:
-    # Retries cover a mail server that is briefly down; OSError includes SMTP connection failures.
-    services.email_deliver(payload=payload)
-
-
-@shared_task
-def clear_expired_sessions() -> None:
-    services.sessions_clear_expired()
-
 
 # --- Enrolment ---
 
@@ -60,16 +45,6 @@ def purge_old_audit_events() -> int:
 
 
 # --- end of audit log ---
-
-
-# --- One-time form tokens (issue 13) ---
-
-
-@shared_task
-def purge_old_form_submissions() -> int:
-    from .once import form_submissions_purge
-
-    return form_submissions_purge()
 
 
 @shared_task

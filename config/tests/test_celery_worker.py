@@ -44,7 +44,7 @@ def run_through_worker(app: Celery) -> None:
         session_key=uuid.uuid4().hex, session_data="x", expire_date=timezone.now() + datetime.timedelta(days=1)
     )
     queue = f"test-{uuid.uuid4().hex[:8]}"  # nobody else's worker listens here
-    task = app.tasks["programmes.tasks.clear_expired_sessions"]
+    task = app.tasks["core.tasks.clear_expired_sessions"]
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
         task.apply_async(queue=queue)
         deadline = time.monotonic() + 30

@@ -16,10 +16,11 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from config.tests.html_forms import form_of
 from conftest import at_once, require
+from core.models import FormSubmission
+from core.once import form_submissions_purge
 from mentoring import relationship
 from mentoring.models import Alert, Concern, Goal
-from programmes.models import FormSubmission, ProgrammeRequirement, Spend
-from programmes.once import form_submissions_purge
+from programmes.models import ProgrammeRequirement, Spend
 from programmes.tests.factories import BudgetLineFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db

@@ -335,8 +335,8 @@ def test_an_id_past_any_database_integer_is_a_form_error_not_a_server_error(host
     """Found by the walk: SQLite raised OverflowError on a 26-digit topic id in the session form."""
     from django.core.exceptions import ValidationError
 
+    from core.forms import IdsField
     from mentoring.models import MentoringSession
-    from programmes.forms import IdsField
     from programmes.models import Skill
 
     hostile_client.force_login(cast["mentor"])

@@ -14,8 +14,8 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from config.ids import LARGEST_ID, IdConverter, id_or_404
 from config.tests.test_permission_matrix import ADMIN_LOGIN, LOGIN, MATRIX, walk, world
+from core.ids import LARGEST_ID, IdConverter, id_or_404
 
 SHARED_FIXTURES = (world,)  # the permission matrix's cast plus its objects, used here by name
 HUGE = [2**63, 2**64, -1]

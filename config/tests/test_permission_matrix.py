@@ -804,5 +804,5 @@ def test_admin_registers_no_model_outside_the_known_list():
         "programmes.auditevent",
         # --- end of audit log ---
         # Emails that could not be sent (issue 13, point 19): subject, recipients and reason; never a body.
-        "programmes.emailfailure",
+        "core.emailfailure",
     }

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from config.security import CONTENT_SECURITY_POLICY
+from core.security import CONTENT_SECURITY_POLICY
 from mentoring.models import CalendarFeed
 from programmes.tests.factories import PASSWORD
 

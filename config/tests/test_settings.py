@@ -104,7 +104,7 @@ def test_email_defaults_to_a_file_backend_and_smtp_when_a_host_is_given(monkeypa
     assert load(monkeypatch, tmp_path, DEBUG="1")["TANDEM_EMAIL_BACKEND"].endswith("console.EmailBackend")
     smtp = load(monkeypatch, tmp_path, EMAIL_HOST="mail.example.org")
     assert smtp["TANDEM_EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-    assert smtp["EMAIL_BACKEND"] == "programmes.email.CeleryEmailBackend"
+    assert smtp["EMAIL_BACKEND"] == "core.mail_backend.CeleryEmailBackend"
 
 
 def test_debug_is_off_unless_set_and_production_is_secure_by_default(monkeypatch, tmp_path):

@@ -23,7 +23,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from config import security
+from core import security
 from mentoring.management.commands.benchmark_matching import build_cohort
 from mentoring.management.commands.benchmark_reminders import (
     DiscardingEmailBackend,

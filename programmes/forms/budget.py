@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from core.forms import MonthInput
+from core.single_line import SingleLineFormField
+
 from ..models import BudgetLine, Course, Membership, Person, Programme
 from ..services.budget import KNOWN_CURRENCIES, currency_validate
-from ..single_line import SingleLineFormField
-from .widgets import MonthInput
 
 
 def line_label(line: BudgetLine) -> str:

@@ -2,12 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from core.single_line import SingleLineFormField
+
 from ..models import OrgUnit, Role
-from ..single_line import SingleLineFormField
-
-
-class TestEmailForm(forms.Form):
-    to = forms.EmailField(label="Send the test to", help_text="Any address; your own is filled in.")
 
 
 class MemberFilterForm(forms.Form):

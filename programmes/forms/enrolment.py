@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.single_line import SingleLineFormField
+
 from ..models import Application, Person, Programme, Role, Skill
 from ..models.enrolment import AVAILABILITY_SLOTS, ApplicationSkill, MeetingMode
 from ..services.enrolment import SkillChoice
-from ..single_line import SingleLineFormField
 from ..terms import TERMS
 
 SKILL_ROWS = 5

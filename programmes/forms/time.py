@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django import forms
 
+from core.forms import MonthInput
+
 from ..selectors.time import FLAGS
-from .widgets import MonthInput
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -14,7 +14,6 @@ from .core import (
     ProgrammeQuerySet,
     Role,
 )
-from .email import EmailFailure
 from .enrolment import (
     Application,
     ApplicationAnswer,
@@ -24,7 +23,6 @@ from .enrolment import (
     Notification,
     Skill,
 )
-from .once import FormSubmission
 from .people_import import PeopleImport
 from .time import TimeAllocation
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
@@ -37,9 +35,7 @@ __all__ = [
     "ApplicationSkill",
     "BudgetLine",
     "Course",
-    "EmailFailure",
     "EnrolmentQuestion",
-    "FormSubmission",
     "MeetingMode",
     "Membership",
     "MembershipQuerySet",

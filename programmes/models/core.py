@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from ..single_line import SingleLineCharField
+from core.single_line import SingleLineCharField
 
 
 class OrgUnitQuerySet(models.QuerySet):

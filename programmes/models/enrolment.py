@@ -9,7 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from ..single_line import SingleLineCharField
+from core.single_line import SingleLineCharField
+
 from .core import Membership, Person, Programme, Role
 
 

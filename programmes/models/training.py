@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..single_line import SingleLineCharField
+from core.single_line import SingleLineCharField
+
 from .core import Person, Programme, Role
 
 

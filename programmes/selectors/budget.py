@@ -124,3 +124,21 @@ def spend_totals_by_currency(spends: QuerySet[Spend]) -> list[dict]:
         .order_by("currency")
     )
     return [{**row, "total": _money(row["total"])} for row in rows]
+
+
+def budget_usual_currency(*, programme: Programme) -> str | None:
+    """The currency of the programme's first budget line, to offer for the next one."""
+    return BudgetLine.objects.filter(programme=programme).values_list("currency", flat=True).first()
+
+
+def budget_has_lines(*, programme: Programme) -> bool:
+    return BudgetLine.objects.filter(programme=programme).exists()
+
+
+def budget_lines_of(*, programme: Programme) -> list[BudgetLine]:
+    """The programme's lines by currency, category and description (for a filter's choices)."""
+    return list(BudgetLine.objects.filter(programme=programme).order_by("currency", "category", "description", "pk"))
+
+
+def budget_line_spend_count(*, line: BudgetLine) -> int:
+    return line.spends.count()

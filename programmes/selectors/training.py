@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from ..models import (
@@ -265,3 +265,73 @@ def training_export_rows(*, programme: Programme) -> Iterator[list[str]]:
                 str(r.hours) if r.hours is not None else "",
                 verified,
             ]
+
+
+# --- The training pages' lists ------------------------------------------------------------------------------
+
+
+def courses_active() -> list[Course]:
+    return list(Course.objects.filter(is_active=True).order_by("title"))
+
+
+def courses_with_counts(*, kind: str = "", active: str = "") -> QuerySet[Course]:
+    """The catalogue by title, each course with its record and requirement counts; ``active`` is "yes" or "no"."""
+    courses = Course.objects.annotate(
+        record_count=Count("records", distinct=True), requirement_count=Count("requirements", distinct=True)
+    ).order_by("title")
+    if kind:
+        courses = courses.filter(kind=kind)
+    if active:
+        courses = courses.filter(is_active=active == "yes")
+    return courses
+
+
+def course_in_use(course: Course) -> bool:
+    """Whether a record or a requirement names the course (then it cannot be deleted)."""
+    return course.records.exists() or course.requirements.exists()
+
+
+def matrix_participants(
+    *, programme: Programme, on: datetime.date, role: str = "", readiness: str = ""
+) -> QuerySet[Membership]:
+    """The training matrix's rows: participants with readiness and people, by name, filtered as asked."""
+    memberships = (
+        participants_with_readiness(programme=programme, on=on)
+        .select_related("person", "programme")
+        .order_by("person__display_name", "person__email")
+    )
+    if role:
+        memberships = memberships.filter(role=role)
+    if readiness:
+        memberships = memberships.filter(is_ready=readiness == "ready")
+    return memberships
+
+
+def matrix_table(
+    *,
+    memberships: Sequence[Membership],
+    requirements: list[ProgrammeRequirement],
+    role: str = "",
+    on: datetime.date,
+) -> tuple[list[tuple[Course, list[str]]], list[tuple[Readiness, list[RequirementStatus | None]]]]:
+    """The training matrix: its columns (each required course, by title, with the roles that require it; only
+    ``role``'s when given) and one row per membership (its readiness and its status for each column)."""
+    courses = list({r.course.pk: r.course for r in requirements if not role or r.role == role}.values())
+    courses.sort(key=lambda c: c.title)
+    roles_of = {
+        c.pk: sorted({r.get_role_display().lower() for r in requirements if r.course_id == c.pk}) for c in courses
+    }
+    rows = [
+        (readiness, [readiness.status_for(c.pk) for c in courses])
+        for readiness in readiness_for_memberships(memberships=memberships, on=on, requirements=requirements)
+    ]
+    return [(c, roles_of[c.pk]) for c in courses], rows
+
+
+def training_records_of(person: Person) -> QuerySet[TrainingRecord]:
+    """The person's records with their courses and verifiers, newest first."""
+    return (
+        TrainingRecord.objects.filter(person=person)
+        .select_related("course", "verified_by")
+        .order_by("-created_at", "-pk")
+    )

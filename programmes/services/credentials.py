@@ -24,7 +24,7 @@ _WHAT = {
 def person_notify_credentials_changed(*, person: Person, what: Literal["password", "email"], address: str = "") -> None:
     """Email ``person`` (at ``address``, by default their current one) that their ``what`` changed.
 
-    Sent after the surrounding transaction commits (programmes.email queues it through Celery).
+    Sent after the surrounding transaction commits (core.mail_backend queues it through Celery).
     """
     if what not in _WHAT:
         raise ValueError(f"what must be one of {', '.join(_WHAT)}; got {what!r}.")

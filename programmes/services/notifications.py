@@ -42,7 +42,7 @@ def notification_send(
     ``GROUP_WINDOW`` gets that one counted up and brought to the top instead of a new one, so three
     applications make one "3 new applications" and not three unread items.
 
-    Emails go through Celery after the surrounding transaction commits (see programmes.email), so a change
+    Emails go through Celery after the surrounding transaction commits (see core.mail_backend), so a change
     that rolls back tells nobody. Never put private relationship content in ``text`` or the email.
     """
     recipients = [p for p in dict.fromkeys(people) if p is not None and p.is_active]
@@ -140,6 +140,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, person: Person) -> int:
+    """Mark every unread notice of ``person`` read now; how many were unread."""
+    return Notification.objects.filter(person=person, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -30,8 +30,9 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.single_line import single_line
+
 from ..models import OrgUnit, PeopleImport, Person
-from ..single_line import single_line
 from .leavers import leavers_applications_withdraw
 
 MAX_BYTES = 5 * 1024 * 1024

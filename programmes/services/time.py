@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date
+
 from ..models import Membership, Person, Programme, Role, TimeAllocation
 from .audit import audit_record
 from .notifications import coordinators_of, notification_send
@@ -88,9 +90,9 @@ def _check_month_fits(programme: Programme, month: datetime.date) -> None:
             f"is {programme.get_status_display().lower()}."
         )
     if programme.starts_on and month_after(month) <= programme.starts_on:
-        raise ValidationError(f"{month_label(month)} is before {programme} starts ({programme.starts_on:%-d %B %Y}).")
+        raise ValidationError(f"{month_label(month)} is before {programme} starts ({long_date(programme.starts_on)}).")
     if programme.ends_on and month > programme.ends_on:
-        raise ValidationError(f"{month_label(month)} is after {programme} ends ({programme.ends_on:%-d %B %Y}).")
+        raise ValidationError(f"{month_label(month)} is after {programme} ends ({long_date(programme.ends_on)}).")
 
 
 def _allocations_create_missing(*, programme: Programme, month: datetime.date) -> AllocationRun:

@@ -71,7 +71,7 @@ def test_a_bulk_decision_is_all_or_nothing_and_names_the_applications_that_canno
     settings,
     django_capture_on_commit_callbacks,
 ):
-    settings.EMAIL_BACKEND = "programmes.email.CeleryEmailBackend"  # as in production: queued on commit
+    settings.EMAIL_BACKEND = "core.mail_backend.CeleryEmailBackend"  # as in production: queued on commit
     settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ready = [applied(recruiting, "Ana"), applied(recruiting, "Bea")]
     waiting = applied(recruiting, "Cid", endorsement=Application.Endorsement.PENDING)

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from programmes.passwords import BreachedStylePasswordValidator, password_cores
+from core.passwords import BreachedStylePasswordValidator, password_cores
 from programmes.tests.factories import PASSWORD
 
 

@@ -14,8 +14,8 @@ from django.core.mail import send_mail
 from django.test import Client
 from django.urls import reverse
 
-from programmes.models import EmailFailure
-from programmes.single_line import LINE_BREAKS, single_line
+from core.models import EmailFailure
+from core.single_line import LINE_BREAKS, single_line
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_an_imported_name_with_a_line_break_is_read_as_one_line(department):
 
 @pytest.fixture
 def through_celery(settings):
-    settings.EMAIL_BACKEND = "programmes.email.CeleryEmailBackend"
+    settings.EMAIL_BACKEND = "core.mail_backend.CeleryEmailBackend"
     settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -127,8 +127,8 @@ def test_an_email_that_cannot_be_built_is_recorded_as_failed_and_the_others_stil
 
 def test_an_unbuildable_email_already_queued_is_recorded_by_the_worker_not_retried(through_celery):
     """A message queued before this change (or built another way) fails when the worker builds it."""
-    from programmes.email import message_to_payload
-    from programmes.tasks import send_email_message
+    from core.email import message_to_payload
+    from core.tasks import send_email_message
 
     payload = message_to_payload(mail.EmailMessage("Welcome to\u2028Tandem\r\n", "Body", None, ["mia@example.org"]))
     payload["subject"] = "Welcome to\r\nTandem"
@@ -141,12 +141,12 @@ def test_administrators_see_the_emails_that_could_not_be_sent(client, cast):
     EmailFailure.objects.create(subject="New goal: Speak up ⏎ in meetings", recipients="mia@example.org",
                                 error="BadHeaderError: Header values can't contain newlines")  # fmt: skip
     client.force_login(cast["administrator"])
-    page = client.get(reverse("admin:programmes_emailfailure_changelist"))
+    page = client.get(reverse("admin:core_emailfailure_changelist"))
     assert page.status_code == 200
     assert "Speak up ⏎ in meetings" in page.content.decode()
     assert "emails that could not be sent" in client.get(reverse("admin:index")).content.decode().lower()
     client.force_login(cast["coordinator"])
-    assert client.get(reverse("admin:programmes_emailfailure_changelist")).status_code == 302  # to the admin login
+    assert client.get(reverse("admin:core_emailfailure_changelist")).status_code == 302  # to the admin login
 
 
 def one_line_inputs() -> list[tuple[str, str, object]]:

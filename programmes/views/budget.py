@@ -9,23 +9,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..exports import csv_cell
-from ..forms import add_service_errors
+from core.exports import csv_cell
+from core.forms import add_service_errors
+from core.once import submit_once
+from core.pagination import page_of
+
 from ..forms.budget import BudgetLineForm, SpendFilterForm, SpendForm
-from ..models import BudgetLine, Programme
-from ..once import submit_once
+from ..models import Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services
 
-PAGE_SIZE = 25
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 
 
@@ -48,7 +48,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def budget_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    usual = BudgetLine.objects.filter(programme=programme).values_list("currency", flat=True).first()
+    usual = selectors.budget_usual_currency(programme=programme)
     form = BudgetLineForm(request.POST or None, initial={"currency": usual or "EUR"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +93,7 @@ def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
         else:
             messages.success(request, f"Budget line “{label}” deleted.")
         return redirect("programmes:budget", pk)
-    spend_count = line.spends.count()
+    spend_count = selectors.budget_line_spend_count(line=line)
     return render(
         request,
         "programmes/budget_line_confirm_delete.html",
@@ -123,7 +123,7 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
             if figures.is_overspent:
                 messages.warning(request, f"“{line}” is now overspent by {figures.overspent_by:,.2f} {line.currency}.")
             return redirect("programmes:spend_list", programme.pk)
-    has_lines = BudgetLine.objects.filter(programme=programme).exists()
+    has_lines = selectors.budget_has_lines(programme=programme)
     return render(request, "programmes/spend_form.html", {"programme": programme, "form": form, "has_lines": has_lines})
 
 
@@ -131,7 +131,7 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    lines = list(BudgetLine.objects.filter(programme=programme).order_by("currency", "category", "description", "pk"))
+    lines = selectors.budget_lines_of(programme=programme)
     form = SpendFilterForm(request.GET or None, lines=lines)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -139,7 +139,7 @@ def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     elif form.is_bound:
         messages.warning(request, "That filter was not understood, so all spends are shown.")
     spends = selectors.spends_for(programme=programme, **filters)
-    page = Paginator(spends, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, spends)
     totals = selectors.spend_totals_by_currency(spends)
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own

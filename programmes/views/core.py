@@ -1,41 +1,30 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import services
-from ..forms.core import MemberFilterForm, TestEmailForm
+from core.pagination import page_of
+
+from ..forms.core import MemberFilterForm
 from ..hooks import area_homes
-from ..models import PARTICIPANT_ROLES, Application, Membership, OrgUnit, Person, Programme, Role, TimeAllocation
+from ..models import Role
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
+from ..selectors import core as selectors
 from ..selectors.overview import overview_panels, programme_glance
-from ..selectors.time import attach_time_use, with_time
-from ..selectors.training import readiness_annotated
+from ..selectors.time import attach_time_use
 from ..services.audit import audit_event, audit_record_many
 from ..services.programme import next_steps
 from ..services.time import month_start
-
-PAGE_SIZE = 25
-
-
-def _role_counts() -> dict[str, Count]:
-    return {f"{role.value}_count": Count("memberships", filter=Q(memberships__role=role.value)) for role in Role}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     areas = areas_for(request.user)
     # An application waiting for a decision keeps the person on this page, where they can see it.
-    applications = list(
-        Application.objects.awaiting_decision_of(request.user).select_related("programme").order_by("-created_at")
-    )
+    applications = selectors.applications_awaiting_decision(request.user)
     homes = area_homes()  # the URL name of each area's home page (those above programmes are hooked in)
     if len(areas) == 1 and not applications:
         return redirect(homes[next(iter(areas))])
@@ -46,20 +35,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @organisation_data_required  # coordinators, and administrators, who may start a programme from here
 def programme_list(request: HttpRequest) -> HttpResponse:
     # Queries: the count for the paginator, then one page of programmes with their role counts.
-    programmes = Programme.objects.with_role(request.user, Role.COORDINATOR).annotate(**_role_counts()).order_by("name")
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.programmes_coordinated(request.user))
     return render(request, "programmes/programme_list.html", {"page": page})
 
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk)
-    coordinators = Person.objects.filter(memberships__programme=programme, memberships__role=Role.COORDINATOR).order_by(
-        "display_name"
-    )
+    coordinators = selectors.programme_coordinators(programme)
     counts, steps, glance, panels = None, [], None, []
     if Role.COORDINATOR in programme.my_roles:
-        counts = Programme.objects.filter(pk=programme.pk).aggregate(**_role_counts())
+        counts = selectors.programme_role_counts(programme)
         steps = next_steps(programme)
         glance = programme_glance(programme)
         panels = overview_panels(programme)
@@ -71,23 +57,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = MemberFilterForm(request.GET or None)
-    memberships = (
-        readiness_annotated(programme=programme)
-        .select_related("person__org_unit__parent", "person__line_manager")
-        .order_by("person__display_name", "role")
-    )
-    if form.is_bound and form.is_valid():
-        if role := form.cleaned_data["role"]:
-            memberships = memberships.filter(role=role)
-        if team := form.cleaned_data["team"]:
-            memberships = memberships.filter(person__org_unit__in=OrgUnit.objects.subtree_ids(team))
-        if readiness := form.cleaned_data["readiness"]:
-            memberships = memberships.filter(role__in=PARTICIPANT_ROLES, is_ready=readiness == "ready")
-        if q := form.cleaned_data["q"]:
-            memberships = memberships.filter(Q(person__display_name__icontains=q) | Q(person__email__icontains=q))
-    elif form.is_bound:
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not filters:
         messages.warning(request, "That filter was not understood, so all members are shown.")
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.programme_members(programme, **filters))
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own
     context = {"programme": programme, "form": form, "page": page, "query": query.urlencode()}
@@ -97,19 +70,10 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
 @area_required(Area.TEAM)
 def team(request: HttpRequest) -> HttpResponse:
     month = month_start(timezone.localdate())
-    participations = with_time(
-        Membership.objects.participants().select_related("programme").order_by("programme__name"), month=month
-    )
     # Queries: paginator count, one page of reports with their teams, their participations with programmes
     # and this month's time (summed in the database), the allocations waiting for my decision, the
     # applications waiting for my endorsement.
-    reports = (
-        Person.objects.reports_of(request.user)
-        .select_related("org_unit__parent")
-        .prefetch_related(Prefetch("memberships", queryset=participations))
-        .order_by("display_name")
-    )
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.team_reports(request.user, month=month))
     for person in page.object_list:
         attach_time_use(person.memberships.all())
     # A line manager reading their reports' protected time is personal data they do not own: one row each.
@@ -124,46 +88,5 @@ def team(request: HttpRequest) -> HttpResponse:
         )
         for person in page.object_list
     )
-    pending = (
-        TimeAllocation.objects.awaiting_approval_by(request.user)
-        .filter(person__is_active=True)
-        .select_related("person", "programme")
-        .order_by("month", "person__display_name", "programme__name")
-    )
-    endorsements = (
-        Application.objects.awaiting_endorsement_by(request.user)
-        .filter(person__is_active=True)
-        .select_related("person", "programme")
-        .order_by("created_at")
-    )
-    return render(
-        request,
-        "programmes/team.html",
-        {"page": page, "month": month, "pending": pending, "endorsements": endorsements},
-    )
-
-
-@staff_member_required
-def send_test_email(request: HttpRequest) -> HttpResponse:
-    """An administrator checks the email settings by sending a message through the real path (Celery)."""
-    form = TestEmailForm(request.POST or None, initial={"to": request.user.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.email_send_test(to=form.cleaned_data["to"], by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"The test email to {form.cleaned_data['to']} is queued; the worker sends it in a moment."
-            )
-            return redirect("send_test_email")
-    return render(
-        request,
-        "admin/send_test_email.html",
-        {
-            **admin.site.each_context(request),
-            "form": form,
-            "settings_rows": services.email_settings_summary(),
-            "title": "Send a test email",
-        },
-    )
+    context = {"page": page, "month": month, **selectors.team_waiting(request.user)}
+    return render(request, "programmes/team.html", context)

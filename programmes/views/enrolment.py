@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from ..forms import add_service_errors
+from core.forms import add_service_errors
+from core.once import submit_once
+from core.pagination import page_of
+
 from ..forms.enrolment import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -25,24 +25,18 @@ from ..forms.enrolment import (
     SkillForm,
     SkillMergeForm,
 )
-from ..models import Application, ApplicationAnswer, ApplicationSkill, Notification, Programme, Skill
-from ..once import submit_once
+from ..models import Application, Skill
 from ..permissions import get_application_for, get_open_programme_for, get_programme_for, organisation_data_required
+from ..selectors import enrolment as selectors
 from ..services import enrolment as services
 from ..services.audit import audit_record
-
-PAGE_SIZE = 25
+from ..services.notifications import notifications_mark_all_read
 
 
 @login_required
 def open_programmes(request: HttpRequest) -> HttpResponse:
     # Queries: recruiting programmes with the person's own open application (if any) as a subquery.
-    mine = Application.objects.filter(programme=OuterRef("pk"), person=request.user).order_by("-created_at")
-    programmes = (
-        Programme.objects.open_for_enrolment()
-        .annotate(my_application=Subquery(mine.values("pk")[:1]), my_status=Subquery(mine.values("status")[:1]))
-        .order_by("starts_on", "name")
-    )
+    programmes = selectors.programmes_open_for(request.user)
     return render(request, "programmes/open_programmes.html", {"programmes": programmes})
 
 
@@ -80,8 +74,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     # A line manager who is only the manager sees the commitment, not the applicant's goals or answers.
     full = bool(application.viewer & {"applicant", "coordinator"})
-    skills = ApplicationSkill.objects.filter(application=application).select_related("skill") if full else []
-    answers = ApplicationAnswer.objects.filter(application=application).select_related("question") if full else []
+    skills = selectors.application_skills(application) if full else []
+    answers = selectors.application_answers(application) if full else []
     if "applicant" not in application.viewer:
         audit_record(
             actor=request.user,
@@ -208,26 +202,11 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = ApplicationFilterForm(request.GET or None)
-    applications = (
-        Application.objects.filter(programme=programme)
-        .select_related("person__org_unit__parent", "person__line_manager")
-        .annotate(skill_count=Count("skills"))
-        .order_by("status", "-created_at")
-    )
-    if form.is_bound and form.is_valid():
-        for field in ("status", "role", "endorsement"):
-            if value := form.cleaned_data[field]:
-                applications = applications.filter(**{field: value})
-    elif form.is_bound:
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not filters:
         messages.warning(request, "That filter was not understood, so all applications are shown.")
-    counts = Application.objects.filter(programme=programme).aggregate(
-        applied=Count("pk", filter=Q(status=Application.Status.APPLIED)),
-        waiting_endorsement=Count(
-            "pk", filter=Q(status__in=Application.OPEN, endorsement=Application.Endorsement.PENDING)
-        ),
-        approved=Count("pk", filter=Q(status=Application.Status.APPROVED)),
-    )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.application_counts(programme)
+    page = page_of(request, selectors.programme_applications(programme, **filters))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -240,12 +219,8 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     # Queries: session, user, areas with the unread count (navigation); paginator count; one page.
-    notes = Notification.objects.filter(person=request.user)
-    # "Unread only" filter (notification centre, issue 5 point 7).
     unread_only = request.GET.get("unread") == "1"
-    if unread_only:
-        notes = notes.filter(read_at__isnull=True)
-    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.notifications_of(request.user, unread_only=unread_only))
     context = {"page": page, "unread_only": unread_only, "query": "unread=1" if unread_only else ""}
     return render(request, "programmes/notification_list.html", context)
 
@@ -253,7 +228,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(person=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    notifications_mark_all_read(person=request.user)
     messages.success(request, "All caught up.")
     return redirect("programmes:notifications")
 
@@ -270,17 +245,8 @@ def skill_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"“{skill}” added to the vocabulary.")
             return redirect("programmes:skills")
     # Queries: paginator count; one page of canonical skills with usage counts; their synonyms.
-    skills = (
-        Skill.objects.canonical()
-        .annotate(uses=Count("application_skills"))
-        .prefetch_related(Prefetch("synonyms", queryset=Skill.objects.order_by("name")))
-        .order_by("name")
-    )
-    if q := request.GET.get("q", "").strip()[:80]:
-        # Exists, not a join: a join to the synonyms would multiply the usage counts.
-        synonym = Skill.objects.filter(merged_into=OuterRef("pk"), name__icontains=q)
-        skills = skills.filter(Q(name__icontains=q) | Exists(synonym))
-    page = Paginator(skills, 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()[:80]
+    page = page_of(request, selectors.skills_with_uses(q=q), 50)
     return render(
         request,
         "programmes/skill_list.html",
@@ -311,7 +277,7 @@ def skill_merge(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"“{source}” is now a synonym of “{target}”.")
         return redirect("programmes:skills")
-    uses = ApplicationSkill.objects.filter(skill=source).count()
+    uses = selectors.skill_uses(source)
     return render(request, "programmes/skill_merge.html", {"source": source, "target": target, "uses": uses})
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+from core.pagination import page_of
+
 from ..forms.people_import import PeopleImportForm
-from ..once import submit_once
-from ..permissions import get_people_import_for, organisation_data_required, people_imports_visible_to
+from ..permissions import get_people_import_for, organisation_data_required
+from ..selectors.people_import import people_imports_listed
 from ..services import people_import as service
 
-PAGE_SIZE = 25
 ROWS_PAGE_SIZE = 100
 OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "unchanged": "Unchanged"}
 
@@ -31,15 +32,8 @@ def people_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
             return redirect("programmes:people_import_preview", result.pk)
-    # Queries: the paginator's count, then one page of imports with who uploaded them. Never their rows: up to
-    # 10,000 people each, and the list shows only the summary.
-    imports = (
-        people_imports_visible_to(request.user)
-        .select_related("uploaded_by")
-        .defer("rows")
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Queries: the paginator's count, then one page of imports with who uploaded them (never their rows).
+    page = page_of(request, people_imports_listed(request.user))
     context = {"form": form, "page": page, "max_rows": service.MAX_ROWS}
     return render(request, "programmes/people_import_upload.html", context)
 
@@ -53,7 +47,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [row for row in rows if row["outcome"] == show]
     else:
         show = ""
-    page = Paginator(rows, ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, ROWS_PAGE_SIZE)
     summary = people_import.summary
     filters = [("", "All rows", summary.get("rows", 0))] + [
         (k, label, summary.get(k, 0)) for k, label in OUTCOMES.items()

@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ..forms import add_service_errors
+from core.forms import add_service_errors
+from core.once import submit_once
+
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
-from ..models import EnrolmentQuestion, Membership, Programme, Role
-from ..once import submit_once
+from ..models import EnrolmentQuestion, Membership, Programme
 from ..permissions import get_programme_for, organisation_data_required
+from ..selectors.core import programme_staff
 from ..services import programme as services
 
 SETUP_FIELDS = list(ProgrammeForm.Meta.fields)
@@ -54,11 +56,7 @@ def programme_settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Settings saved.")
             return redirect("programmes:settings", programme.pk)
-    people = (
-        Membership.objects.filter(programme=programme, role__in=(Role.COORDINATOR, Role.COMMITTEE))
-        .select_related("person")
-        .order_by("role", "person__display_name")
-    )
+    people = programme_staff(programme)
     return render(
         request,
         "programmes/programme_settings.html",

@@ -8,16 +8,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.once import submit_once
+from core.pagination import page_of
+
 from ..forms.time import AllocationAdjustForm, AllocationDecideForm, AllocationsCreateForm, TimeFilterForm
 from ..models import Programme
-from ..once import submit_once
 from ..permissions import (
     Area,
     area_required,
@@ -28,8 +29,6 @@ from ..permissions import (
 from ..selectors.time import FLAGS, attach_time_use, programme_participants_time, time_totals
 from ..services import time as time_services
 from ..services.time import month_after, month_label, month_start
-
-PAGE_SIZE = 25
 
 
 def _to_time_page(programme_pk: int, month: datetime.date) -> HttpResponseRedirect:
@@ -57,7 +56,7 @@ def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
     totals = time_totals(participants)
     if flag:
         participants = participants.filter(**{f"time_flag_{flag}": True})
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, participants)
     attach_time_use(page.object_list)
     context = {
         "programme": programme,

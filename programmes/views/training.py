@@ -8,16 +8,16 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from .. import selectors
-from ..exports import csv_cell
+from core.exports import csv_cell
+from core.once import submit_once
+from core.pagination import page_of
+
 from ..forms.training import (
     CourseFilterForm,
     CourseForm,
@@ -27,7 +27,6 @@ from ..forms.training import (
     TrainingRecordForm,
 )
 from ..models import Course, Role, TrainingRecord
-from ..once import submit_once
 from ..permissions import (
     get_course_for,
     get_evidence_record_for,
@@ -38,15 +37,11 @@ from ..permissions import (
     get_training_record_for,
     organisation_data_required,
 )
+from ..selectors import training as selectors
 from ..services import training as services
 from ..services.audit import audit_record
 
-PAGE_SIZE = 25
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-
-
-def _active_courses() -> list[Course]:
-    return list(Course.objects.filter(is_active=True).order_by("title"))
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -62,17 +57,10 @@ def _query_without_page(request: HttpRequest) -> str:
 def course_list(request: HttpRequest) -> HttpResponse:
     form = CourseFilterForm(request.GET or None)
     # Queries: the paginator's count, then one page of courses with their record and requirement counts.
-    courses = Course.objects.annotate(
-        record_count=Count("records", distinct=True), requirement_count=Count("requirements", distinct=True)
-    ).order_by("title")
-    if form.is_bound and form.is_valid():
-        if kind := form.cleaned_data["kind"]:
-            courses = courses.filter(kind=kind)
-        if active := form.cleaned_data["active"]:
-            courses = courses.filter(is_active=active == "yes")
-    elif form.is_bound:
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not filters:
         messages.warning(request, "That filter was not understood, so all courses are shown.")
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.courses_with_counts(**filters))
     return render(
         request, "programmes/course_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
     )
@@ -136,7 +124,7 @@ def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"“{course}” is deleted.")
         return redirect("programmes:course_list")
-    in_use = course.records.exists() or course.requirements.exists()
+    in_use = selectors.course_in_use(course)
     return render(request, "programmes/course_confirm.html", {"course": course, "action": "delete", "in_use": in_use})
 
 
@@ -147,7 +135,7 @@ def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
 @submit_once
 def training_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    form = RequirementForm(request.POST or None, courses=_active_courses())
+    form = RequirementForm(request.POST or None, courses=selectors.courses_active())
     if request.method == "POST" and form.is_valid():
         try:
             requirement = services.requirement_add(programme=programme, **form.cleaned_data)
@@ -185,40 +173,15 @@ def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     requirements = selectors.programme_requirements(programme)
     form = MatrixFilterForm(request.GET or None)
-    memberships = (
-        selectors.participants_with_readiness(programme=programme, on=today)
-        .select_related("person", "programme")
-        .order_by("person__display_name", "person__email")
-    )
-    role = ""
-    if form.is_bound and form.is_valid():
-        if role := form.cleaned_data["role"]:
-            memberships = memberships.filter(role=role)
-        if readiness := form.cleaned_data["readiness"]:
-            memberships = memberships.filter(is_ready=readiness == "ready")
-    elif form.is_bound:
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not filters:
         messages.warning(request, "That filter was not understood, so everyone is shown.")
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = list({r.course.pk: r.course for r in requirements if not role or r.role == role}.values())
-    columns.sort(key=lambda c: c.title)
-    roles_of = {
-        c.pk: sorted({r.get_role_display().lower() for r in requirements if r.course_id == c.pk}) for c in columns
-    }
-    rows = [
-        (readiness, [readiness.status_for(c.pk) for c in columns])
-        for readiness in selectors.readiness_for_memberships(
-            memberships=page.object_list, on=today, requirements=requirements
-        )
-    ]
-    context = {
-        "programme": programme,
-        "form": form,
-        "page": page,
-        "rows": rows,
-        "columns": [(c, roles_of[c.pk]) for c in columns],
-        "has_requirements": bool(requirements),
-        "query": _query_without_page(request),
-    }
+    page = page_of(request, selectors.matrix_participants(programme=programme, on=today, **filters))
+    columns, rows = selectors.matrix_table(
+        memberships=page.object_list, requirements=requirements, role=filters.get("role", ""), on=today
+    )
+    context = {"programme": programme, "form": form, "page": page, "rows": rows, "columns": columns}
+    context |= {"has_requirements": bool(requirements), "query": _query_without_page(request)}
     return render(request, "programmes/training_matrix.html", context)
 
 
@@ -244,8 +207,7 @@ def training_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     programme = get_programme_for(request.user, pk, manage=True)
     membership = get_participant_for(programme, person_pk)
     # Queries: the paginator's count, then one page of the person's records with courses and verifiers.
-    records = TrainingRecord.objects.filter(person=membership.person).select_related("course", "verified_by")
-    page = Paginator(records.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.training_records_of(membership.person))
     [readiness] = selectors.readiness_for_memberships(memberships=[membership])
     context = {"programme": programme, "membership": membership, "page": page, "readiness": readiness}
     audit_record(
@@ -271,7 +233,7 @@ def _record_form_page(request: HttpRequest, programme, membership, record: Train
             "evidence_note": record.evidence_note,
         }
     form = TrainingRecordForm(
-        request.POST or None, request.FILES or None, courses=_active_courses(), record=record, initial=initial
+        request.POST or None, request.FILES or None, courses=selectors.courses_active(), record=record, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,11 +343,6 @@ def readiness_override_withdraw(request: HttpRequest, pk: int, person_pk: int) -
 def my_training(request: HttpRequest) -> HttpResponse:
     # Queries: the paginator's count, one page of my records with courses; then my readiness (memberships,
     # requirements, records for them, overrides).
-    records = (
-        TrainingRecord.objects.filter(person=request.user)
-        .select_related("course", "verified_by")
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.training_records_of(request.user))
     readiness = selectors.person_readiness(person=request.user)
     return render(request, "programmes/my_training.html", {"page": page, "readiness_list": readiness})

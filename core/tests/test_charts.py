@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from evaluation import charts
+from core import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -140,3 +140,11 @@ def test_a_month_without_answers_breaks_the_health_line():
     assert len(all_(root, "polyline")) == 2  # Jan–Feb and Apr–May, nothing drawn across March
     ys = {c.find(f"{SVG}title").text: float(c.get("cy")) for c in all_(root, "circle", "point")}
     assert ys["Jan: 4"] < ys["Apr: 2"]  # higher scores sit higher on the chart
+
+
+def test_a_hidden_figure_gets_no_bar_only_its_words():
+    chart = charts.svg_bars([("Jan", 8), ("Feb", None, "< 5"), ("Mar", None, "hidden"), ("Apr", 4)])
+    bars = {bar["label"]: bar for bar in chart["bars"]}
+    assert bars["Jan"]["height"] == pytest.approx(2 * bars["Apr"]["height"])  # the biggest fills the plot
+    assert bars["Feb"]["height"] == 0 and bars["Mar"]["height"] == 0
+    assert bars["Mar"]["hidden_word"] == "hidden" and bars["Feb"]["hidden_word"] == ""

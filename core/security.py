@@ -1,4 +1,4 @@
-"""Login protection, session limits and security headers (issue 8).
+"""Login protection, session limits and security headers.
 
 - ``LoginProtectionBackend``: django-axes' backend, which refuses a locked-out login before any other backend
   checks the password.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -121,3 +122,8 @@ class SecurityHeadersMiddleware:
         if logged_in and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+def sessions_clear_expired() -> None:
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

@@ -4,12 +4,16 @@ Each function returns the markup of one ``<svg role="img">`` whose accessible na
 ``<desc>``), referenced by ``aria-labelledby``. Every label is escaped here, so a team called
 ``<script>`` is drawn as text. A chart is never the only way to read a figure: the page puts the same
 numbers in a table beside it.
+
+``svg_bars`` is the one exception: it returns the geometry of a bar chart for a template that draws it (the
+committee report's page), with the same rule for a hidden value (no bar, only its words).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -244,3 +248,31 @@ def line_chart(
     if not any(v is not None for _, v in points):
         body.append(f'<text x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle" {FONT}>No data</text>')
     return _svg(chart_id, title, description, width, height, body)
+
+
+def svg_bars(items: list[tuple], *, width: int = 560, height: int = 180) -> dict[str, Any]:
+    """Bar geometry for an inline SVG, from (label, value) or (label, value, words when hidden). A hidden value
+    gets no bar, only its words ("< 5", or "hidden" for one hidden to protect another) under the axis."""
+    top, bottom, left = 16, 40, 8
+    plot = height - top - bottom
+    biggest = max([item[1] for item in items if item[1]] or [1])
+    step = (width - left) / max(len(items), 1)
+    bars = []
+    for i, (label, value, *words) in enumerate(items):
+        bar_height = 0 if not value else round(plot * value / biggest, 1)
+        bars.append(
+            {
+                "x": round(left + i * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "y": round(top + plot - bar_height, 1),
+                "height": bar_height,
+                "middle": round(left + i * step + step / 2, 1),
+                "value_y": round(top + plot - bar_height - 4, 1),
+                "label": label,
+                "value": value,
+                "hidden_word": "hidden" if words and words[0] == "hidden" else "",
+            }
+        )
+    baseline = top + plot
+    return {"width": width, "height": height, "baseline": baseline, "hidden_y": baseline - 4, "label_y": baseline + 16,
+            "bars": bars}  # fmt: skip

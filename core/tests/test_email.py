@@ -8,10 +8,10 @@ from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from programmes.email import message_to_payload, payload_to_message
+from core.email import message_to_payload, payload_to_message
 
 pytestmark = pytest.mark.django_db
-CELERY_BACKEND = "programmes.email.CeleryEmailBackend"
+CELERY_BACKEND = "core.mail_backend.CeleryEmailBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -1,22 +1,65 @@
-"""Changes on the organisation side. Keyword-only, typed, ``<entity>_<verb>``."""
+"""Email: a message as a JSON-safe payload for the broker, and what the worker and the administrators do with
+one (deliver it, record one that cannot be built, check the settings, send a test). The backend that queues
+messages is ``core.mail_backend``; the task that delivers them is ``core.tasks.send_email_message``.
+"""
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Sequence
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, send_mail
 from django.core.validators import validate_email
 
-from ..email import payload_to_message
-from ..models import EmailFailure, Person
-from ..single_line import LINE_BREAKS
+from .models import EmailFailure
+from .single_line import LINE_BREAKS
 
 logger = logging.getLogger(__name__)
+
+
+def message_to_payload(message: EmailMessage) -> dict[str, Any]:
+    """A JSON-safe copy of a message, to travel through the broker."""
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        raw = content.encode() if isinstance(content, str) else bytes(content)
+        attachments.append([filename, base64.b64encode(raw).decode("ascii"), mimetype])
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        "attachments": attachments,
+    }
+
+
+def payload_to_message(payload: dict[str, Any], *, connection: Any = None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        cc=payload["cc"],
+        bcc=payload["bcc"],
+        reply_to=payload["reply_to"],
+        headers=payload["headers"],
+        connection=connection,
+    )
+    for content, mimetype in payload["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in payload["attachments"]:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    return message
 
 
 def email_record_failure(*, subject: str, recipients: Sequence[str], error: Exception) -> EmailFailure:
@@ -65,7 +108,7 @@ def email_settings_summary() -> list[tuple[str, str]]:
     return rows
 
 
-def email_send_test(*, to: str, by: Person) -> None:
+def email_send_test(*, to: str, by: AbstractBaseUser) -> None:
     """Check that the real backend opens a connection, then send a test message through Celery.
 
     Raises ValidationError with the reason when the settings do not work, so the administrator sees it on
@@ -88,8 +131,3 @@ def email_send_test(*, to: str, by: Person) -> None:
         from_email=None,
         recipient_list=[to],
     )
-
-
-def sessions_clear_expired() -> None:
-    engine = import_module(settings.SESSION_ENGINE)
-    engine.SessionStore.clear_expired()

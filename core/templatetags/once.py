@@ -1,4 +1,4 @@
-"""``{% once_token %}``: the hidden one-time token of a create form (see ``programmes.once``)."""
+"""``{% once_token %}``: the hidden one-time token of a create form (see ``core.once``)."""
 
 from django import template
 from django.utils.html import format_html
