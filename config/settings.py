@@ -135,6 +135,9 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # Tooling above the three apps, which import neither: demo data (seed_demo) and benchmarks (bench).
+    "demo",
+    "perf",
     # --- login protection (issue 8) ---
     "axes",  # django-axes: failed logins per account and per address, lockout, admin unlock
     # --- end of login protection ---

@@ -50,7 +50,7 @@ DISCOVER_ACCOUNTS = """
 import json
 from django.utils import timezone
 from mentoring.models import Pairing
-from programmes.demo import DEMO_PASSWORD
+from demo.organisation import DEMO_PASSWORD
 from programmes.models import Programme
 programme = Programme.objects.get(status=Programme.Status.RUNNING)
 pairings = Pairing.objects.filter(programme=programme, status=Pairing.Status.ACTIVE).select_related("mentor", "mentee")

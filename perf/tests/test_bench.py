@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from evaluation.bench.run import PAGES, bench_run, table
 from mentoring.models import MentoringSession, Pairing
+from perf.run import PAGES, bench_run, table
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +111,8 @@ def test_bench_command_refuses_nonsense_options():
 
 
 def test_made_up_sessions_carry_the_gaps_the_services_would_store():
-    from evaluation.bench.data import org_build, org_grow
     from mentoring.checkins import session_gaps_refresh
+    from perf.data import org_build, org_grow
 
     org = org_build()
     org_grow(org, pairings=6)

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.demo import DEMO_DOMAIN
-from programmes.models import ApplicationSkill, Person, Programme, Skill
-
-from .checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
-from .demo import demo_start
-from .lifecycle import _date
-from .models import (
+from demo.organisation import DEMO_DOMAIN
+from demo.pairings import demo_start
+from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
+from mentoring.lifecycle import _date
+from mentoring.models import (
     Agreement,
     Alert,
     FitAnswer,
@@ -37,7 +35,8 @@ from .models import (
     Reminder,
     SessionMode,
 )
-from .relationship import SessionInput, _note_save, concern_raise, session_log
+from mentoring.relationship import SessionInput, _note_save, concern_raise, session_log
+from programmes.models import ApplicationSkill, Person, Programme, Skill
 
 PAUSED = "paused"
 MENTOR, MENTEE = "mentor", "mentee"

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from programmes.models import (
     Application,
     ApplicationSkill,
     BudgetLine,
@@ -32,7 +32,7 @@ from .models import (
     TimeAllocation,
     TrainingRecord,
 )
-from .services.training import months_after
+from programmes.services.training import months_after
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_DOMAIN = "example.com"
