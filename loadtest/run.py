@@ -434,7 +434,7 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
-    for variable in ("TANDEM_TESTING", "DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_HOST"):
+    for variable in ("DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_HOST"):
         env.pop(variable, None)
     manage = [str(APP_BIN / "python"), "manage.py"]
 
