@@ -36,7 +36,7 @@ venv: $(VENV)/.dev
 run: $(VENV)/.runtime
 	@mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty  # demo/: the demo data, on an empty database only
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  Tandem is starting on http://127.0.0.1:$(PORT)  (web, Celery worker and beat; Ctrl-C stops all three)"
@@ -47,7 +47,7 @@ test: $(VENV)/.dev
 	$(BIN)/pytest
 
 # `make bench`: every performance figure, built and measured in a throwaway database that is dropped after
-# (README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
+# (perf/; README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
 # BENCH_ARGS passes options on, e.g. BENCH_ARGS="--scale 0.1 --runs 3".
 BENCH_JSON ?= var/bench.json
 bench: $(VENV)/.runtime
