@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # `make run` is for trying Tandem on your own machine: DEBUG on (from .env unless you set it), SQLite and the
-# embedded broker unless DATABASE_URL and REDIS_URL say otherwise.
+# embedded broker unless DATABASE_URL and REDIS_URL say otherwise. The demo data (demo/, seed_demo) goes into an
+# empty database only.
 RUN_ENV := PORT=$(PORT)
 
 .PHONY: run test lint check clean venv bench
@@ -36,7 +37,7 @@ venv: $(VENV)/.dev
 run: $(VENV)/.runtime
 	@mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty  # demo/: the demo data, on an empty database only
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  Tandem is starting on http://127.0.0.1:$(PORT)  (web, Celery worker and beat; Ctrl-C stops all three)"
