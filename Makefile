@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # `make run` is for trying Tandem on your own machine: DEBUG on (from .env unless you set it), SQLite and the
-# embedded broker unless DATABASE_URL and REDIS_URL say otherwise.
+# embedded broker unless DATABASE_URL and REDIS_URL say otherwise. The demo data (demo/, seed_demo) goes into an
+# empty database only.
 RUN_ENV := PORT=$(PORT)
 
 .PHONY: run test lint check clean venv bench
@@ -47,7 +48,7 @@ test: $(VENV)/.dev
 	$(BIN)/pytest
 
 # `make bench`: every performance figure, built and measured in a throwaway database that is dropped after
-# (README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
+# (perf/; README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
 # BENCH_ARGS passes options on, e.g. BENCH_ARGS="--scale 0.1 --runs 3".
 BENCH_JSON ?= var/bench.json
 bench: $(VENV)/.runtime

@@ -1,8 +1,9 @@
-"""Tandem's one settings module.
+"""Tandem's settings: the one module every process (web, worker, beat, manage.py) reads.
 
 Everything that differs between a laptop, CI and production comes from the environment, read through the
-small helpers below so that a bad value stops the process with a clear ``ImproperlyConfigured`` instead of
-surfacing later as a strange error. The README has one line per variable.
+small helpers in config/env.py so that a bad value stops the process with a clear ``ImproperlyConfigured``
+instead of surfacing later as a strange error. The README has one line per variable. Nothing here reads a
+test-only switch: the test suite's changes are in config/settings_test.py.
 """
 
 from __future__ import annotations
@@ -19,77 +20,10 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_bool, env_int, env_list, env_str, env_url, load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", BASE_DIR / "var")).resolve()
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
-    return value
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_url(name: str, *, schemes: set[str]) -> str:
-    raw = env_str(name)
-    if not raw:
-        return ""
-    parsed = urlparse(raw)
-    if parsed.scheme not in schemes or not (parsed.hostname or parsed.path):
-        allowed = ", ".join(sorted(f"{s}://" for s in schemes))
-        raise ImproperlyConfigured(f"{name} must be a URL starting with {allowed}; got {raw!r}.")
-    return raw
-
-
-def load_env_file(path: Path) -> None:
-    """Read KEY=VALUE lines from a git-ignored file on a developer's machine; the real environment wins.
-
-    `make` writes `.env` (DEBUG=1 and a random SECRET_KEY) on first use, so that `python manage.py ...`
-    works on a laptop without exporting anything. Production sets real environment variables instead.
-    """
-    if not path.is_file():
-        return
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}.")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
-
 
 load_env_file(Path(os.environ.get("TANDEM_ENV_FILE", BASE_DIR / ".env")))
 
@@ -136,6 +70,9 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # Tooling above the three apps, which import neither: demo data (seed_demo) and benchmarks (bench).
+    "demo",
+    "perf",
     # --- login protection (issue 8) ---
     "axes",  # django-axes: failed logins per account and per address, lockout, admin unlock
     # --- end of login protection ---
@@ -281,17 +218,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
-# who asks, then streams the file. Tests keep uploads in memory so they leave nothing on disk.
+# who asks, then streams the file. (Tests keep uploads in memory: config/settings_test.py.)
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.InMemoryStorage"
-        if env_bool("TANDEM_TESTING", False)
-        else "django.core.files.storage.FileSystemStorage"
-    },
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and not env_bool("TANDEM_TESTING", False)
+        if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -365,9 +298,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Check-in reminders: how often beat starts the sweep, and how many days before the due date "upcoming" goes.
 TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 15, minimum=1)
+# A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
+TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", 60 * TANDEM_REMINDER_SWEEP_MINUTES, minimum=1)
 TANDEM_REMINDER_DAYS_BEFORE = 3
-# Beat only nudges: each periodic task sweeps what is due up to now, so a missed tick catches up.
+# A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
+# died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
+TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# Where people open Tandem (https://tandem.example.org), to put whole links in reminder emails; without it
+# the emails carry the page's path only.
+TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")
+# Audit rows older than this are deleted daily (0 keeps them for ever).
+TANDEM_AUDIT_RETENTION_DAYS = env_int("TANDEM_AUDIT_RETENTION_DAYS", 730, minimum=0)
+# Personal data of people whose programmes all closed longer ago than this is erased daily (0 keeps it).
+TANDEM_RETENTION_DAYS_AFTER_CLOSE = env_int("TANDEM_RETENTION_DAYS_AFTER_CLOSE", 730, minimum=0)
+
+# Every periodic task, by app. Beat only nudges: each task sweeps what is due up to now, so a missed tick
+# catches up and an extra one repeats nothing.
 CELERY_BEAT_SCHEDULE = {
+    # --- core and programmes
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
@@ -385,6 +333,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.warn_expiring_training",
         "schedule": crontab(hour=6, minute=30),
     },
+    # One-time form tokens and stored import previews: daily, a missed day only keeps rows longer.
+    "purge-old-form-submissions": {
+        "task": "core.tasks.purge_old_form_submissions",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "purge-old-people-import-previews": {
+        "task": "programmes.tasks.purge_old_people_import_previews",
+        "schedule": crontab(hour=3, minute=25),
+    },
+    "purge-old-audit-events": {
+        "task": "programmes.tasks.purge_old_audit_events",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # --- mentoring
     "resume-due-pairings": {
         "task": "mentoring.tasks.resume_due_pairings",
         "schedule": crontab(hour=6, minute=0),
@@ -393,74 +355,32 @@ CELERY_BEAT_SCHEDULE = {
     # and sends the outbox after commit, so extra or missed ticks neither repeat nor lose a reminder.
     "send-due-checkin-reminders": {
         "task": "mentoring.tasks.send_due_checkin_reminders",
-        "schedule": 60 * TANDEM_REMINDER_SWEEP_MINUTES,
+        "schedule": TANDEM_REMINDER_SWEEP_SECONDS,
     },
     "expire-unanswered-mentor-requests": {
         "task": "mentoring.tasks.expire_unanswered_requests",
         "schedule": 60 * 60,
     },
+    # --- evaluation
+    # An open silence alert stops a second one, and each intervention's follow-up reminder is claimed by a
+    # conditional UPDATE, so extra or missed ticks neither repeat nor lose one.
+    "raise-silence-alerts": {
+        "task": "evaluation.tasks.raise_silence_alerts",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "remind-intervention-follow-ups": {
+        "task": "evaluation.tasks.remind_intervention_follow_ups",
+        "schedule": crontab(hour="7-18", minute=5),
+    },
+    # Opens survey rounds on their day, reminds once before they close, closes them after.
+    "sweep-survey-rounds": {"task": "evaluation.tasks.sweep_survey_rounds", "schedule": 60 * 60},
+    # Health checks and end-of-relationship surveys: invitations due today (a missed day catches up).
+    "invite-to-relationship-surveys": {
+        "task": "evaluation.tasks.invite_to_relationship_surveys",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
 }
-# --- Alerts and interventions (issue 6) ---
-# Each sweep selects what is due up to now: an open silence alert stops a second one, and each intervention's
-# follow-up reminder is claimed by a conditional UPDATE, so extra or missed ticks neither repeat nor lose one.
-CELERY_BEAT_SCHEDULE["raise-silence-alerts"] = {
-    "task": "evaluation.tasks.raise_silence_alerts",
-    "schedule": crontab(hour=6, minute=15),
-}
-CELERY_BEAT_SCHEDULE["remind-intervention-follow-ups"] = {
-    "task": "evaluation.tasks.remind_intervention_follow_ups",
-    "schedule": crontab(hour="7-18", minute=5),
-}
-# --- end of alerts and interventions ---
-# --- surveys (issue 6) ---
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Opens survey rounds on their day, reminds once before they close, closes them after.
-        "sweep-survey-rounds": {"task": "evaluation.tasks.sweep_survey_rounds", "schedule": 60 * 60},
-        # Health checks and end-of-relationship surveys: invitations due today (a missed day catches up).
-        "invite-to-relationship-surveys": {
-            "task": "evaluation.tasks.invite_to_relationship_surveys",
-            "schedule": crontab(hour=6, minute=15),
-        },
-    }
-)
-# --- end of surveys ---
-# --- One-time form tokens and stored import previews (issue 13): daily, a missed day only keeps rows longer.
-CELERY_BEAT_SCHEDULE["purge-old-form-submissions"] = {
-    "task": "core.tasks.purge_old_form_submissions",
-    "schedule": crontab(hour=3, minute=20),
-}
-CELERY_BEAT_SCHEDULE["purge-old-people-import-previews"] = {
-    "task": "programmes.tasks.purge_old_people_import_previews",
-    "schedule": crontab(hour=3, minute=25),
-}
-
-# --- Check-in reminder sweep (issue 5, point 5) -----------------------------------------------------------
-# A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
-TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", 60 * TANDEM_REMINDER_SWEEP_MINUTES, minimum=1)
-CELERY_BEAT_SCHEDULE["send-due-checkin-reminders"]["schedule"] = TANDEM_REMINDER_SWEEP_SECONDS
-# A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
-# died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
-TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
-# Where people open Tandem (https://tandem.example.org), to put whole links in reminder emails; without it
-# the emails carry the page's path only.
-TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")
-# --- End of the check-in reminder sweep -------------------------------------------------------------------
-# --- audit and personal data (issue 8) ---
-# Audit rows older than this are deleted daily (0 keeps them for ever).
-TANDEM_AUDIT_RETENTION_DAYS = env_int("TANDEM_AUDIT_RETENTION_DAYS", 730, minimum=0)
-# Personal data of people whose programmes all closed longer ago than this is erased daily (0 keeps it).
-TANDEM_RETENTION_DAYS_AFTER_CLOSE = env_int("TANDEM_RETENTION_DAYS_AFTER_CLOSE", 730, minimum=0)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "purge-old-audit-events": {
-            "task": "programmes.tasks.purge_old_audit_events",
-            "schedule": crontab(hour=3, minute=10),
-        },
-        "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
-    }
-)
-# --- end of audit and personal data ---
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -504,13 +424,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Tests ------------------------------------------------------------------------------------------------
-if env_bool("TANDEM_TESTING", False):
-    # Hashing a password properly takes a third of a second by design; the test cast logs in hundreds of times.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = True
-
 # --- Tandem -----------------------------------------------------------------------------------------------
 # Private notes, and everything else a pair writes in their own words, are encrypted at rest with Fernet keys
 # (mentoring.crypto, mentoring.fields). The first key encrypts; all of them decrypt, so a new key goes first,
@@ -526,7 +439,7 @@ for _key in TANDEM_NOTE_KEYS:
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
         ) from None
 if not TANDEM_NOTE_KEYS:
-    if not DEBUG and not env_bool("TANDEM_TESTING", False):
+    if not DEBUG:
         raise ImproperlyConfigured("TANDEM_NOTE_KEYS must be set when DEBUG is off: it encrypts the pairs' text.")
     # Development only: a key derived from SECRET_KEY, so `make run` works without another setting.
     TANDEM_NOTE_KEYS = [

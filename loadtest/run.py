@@ -50,7 +50,7 @@ DISCOVER_ACCOUNTS = """
 import json
 from django.utils import timezone
 from mentoring.models import Pairing
-from programmes.demo import DEMO_PASSWORD
+from demo.organisation import DEMO_PASSWORD
 from programmes.models import Programme
 programme = Programme.objects.get(status=Programme.Status.RUNNING)
 pairings = Pairing.objects.filter(programme=programme, status=Pairing.Status.ACTIVE).select_related("mentor", "mentee")
@@ -434,7 +434,7 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
-    for variable in ("TANDEM_TESTING", "DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_HOST"):
+    for variable in ("DJANGO_SETTINGS_MODULE", "EMAIL_BACKEND", "EMAIL_HOST"):
         env.pop(variable, None)
     manage = [str(APP_BIN / "python"), "manage.py"]
 

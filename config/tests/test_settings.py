@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import runpy
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
-BASE = {"SECRET_KEY": "x" * 50}
+# What production must set when DEBUG is off; given here, so that no case leans on the developer's .env.
+BASE = {"SECRET_KEY": "x" * 50, "TANDEM_NOTE_KEYS": "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg="}
 # Set for the test run by pytest.ini; each case here starts from a clean production-like environment.
 CLEARED = (
     "DEBUG",
@@ -23,7 +25,6 @@ CLEARED = (
     "ALLOWED_HOSTS",
     "SECURE_COOKIES",
     "SECURE_SSL_REDIRECT",
-    "TANDEM_TESTING",
     "CELERY_TASK_ALWAYS_EAGER",
 )
 
@@ -53,6 +54,8 @@ def load(monkeypatch, tmp_path, **env: str) -> dict:
         ({"CSRF_TRUSTED_ORIGINS": "tandem.example.org"}, "CSRF_TRUSTED_ORIGINS entries must start with http"),
         ({"CELERY_TASK_TIME_LIMIT": "10", "CELERY_TASK_SOFT_TIME_LIMIT": "20"}, "CELERY_TASK_TIME_LIMIT must be above"),
         ({"TANDEM_MIN_GROUP_SIZE": "2"}, "TANDEM_MIN_GROUP_SIZE must be at least 5"),
+        ({"TANDEM_NOTE_KEYS": ""}, "TANDEM_NOTE_KEYS must be set when DEBUG is off"),
+        ({"TANDEM_NOTE_KEYS": "not-a-key"}, "TANDEM_NOTE_KEYS entries must be Fernet keys"),
     ],
 )
 def test_a_bad_value_names_the_variable(monkeypatch, tmp_path, env, message):
@@ -128,3 +131,44 @@ def test_a_garbled_dot_env_line_is_reported_with_its_line_number(monkeypatch, tm
     env_file.write_text("DEBUG=1\nthis is not a setting\n")
     with pytest.raises(ImproperlyConfigured, match="line 2: expected KEY=VALUE"):
         load(monkeypatch, tmp_path, TANDEM_ENV_FILE=str(env_file))
+
+
+def test_production_settings_read_no_test_switch(monkeypatch, tmp_path):
+    """The old test switch, set by mistake on a server, changes nothing: the test suite's own changes live in
+    config/settings_test.py, which no production process loads."""
+    for env in ({}, {"TANDEM_TESTING": "1"}):
+        settings = load(monkeypatch, tmp_path, **env)
+        assert "PASSWORD_HASHERS" not in settings  # Django's default, slow on purpose
+        assert settings["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+        assert settings["STORAGES"]["staticfiles"]["BACKEND"].endswith("CompressedManifestStaticFilesStorage")
+        assert "WHITENOISE_USE_FINDERS" not in settings
+    with pytest.raises(ImproperlyConfigured, match="TANDEM_NOTE_KEYS must be set"):
+        load(monkeypatch, tmp_path, TANDEM_NOTE_KEYS="", TANDEM_TESTING="1")
+
+
+def test_the_suite_runs_on_production_settings_plus_the_test_switches():
+    from django.conf import settings
+
+    from config import settings as production
+    from config import settings_test
+
+    assert settings.SETTINGS_MODULE == "config.settings_test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.InMemoryStorage"
+    changed = {"PASSWORD_HASHERS", "STORAGES", "WHITENOISE_USE_FINDERS", "WHITENOISE_AUTOREFRESH"}
+    names = {name for name in dir(settings_test) if name.isupper()}
+    # Only the test switches are new; every other setting is production's own value.
+    assert names - {name for name in dir(production) if name.isupper()} == changed - {"STORAGES"}
+    for name in names - changed:
+        assert getattr(settings_test, name) == getattr(production, name), name
+    assert settings_test.STORAGES["staticfiles"]["BACKEND"].endswith("StaticFilesStorage")
+
+
+def test_the_beat_schedule_is_one_literal_with_the_reminder_sweep_in_seconds(monkeypatch, tmp_path):
+    schedule = load(monkeypatch, tmp_path, TANDEM_REMINDER_SWEEP_SECONDS="7")["CELERY_BEAT_SCHEDULE"]
+    assert schedule["send-due-checkin-reminders"]["schedule"] == 7
+    monkeypatch.delenv("TANDEM_REMINDER_SWEEP_SECONDS")
+    assert load(monkeypatch, tmp_path)["CELERY_BEAT_SCHEDULE"]["send-due-checkin-reminders"]["schedule"] == 15 * 60
+    for entry in schedule.values():
+        assert entry["task"].split(".")[0] in {"core", "programmes", "mentoring", "evaluation"}
+    assert len(re.findall(r"\bCELERY_BEAT_SCHEDULE\b", SETTINGS.read_text())) == 1  # set once, never added to

@@ -3,27 +3,19 @@ cell back, with an integer program of its own (``attacker.py``, which does not c
 
 Randomised tables of every shape the report prints (a line with its total, the participants' grid with two column
 groups, the departments with column totals and hours, a survey question's answers with their mean) go through the
-report's own code (``reporting``) and its CSV writer (``exports.csv_rows``); the attacker reads the CSV only. Then
-the demo's reports, as the committee downloads them.
+report's own code (``reporting``) and its CSV writer (``exports.csv_rows``); the attacker reads the CSV only. The
+demo's reports, as the committee downloads them, are attacked in demo/tests/test_reports_attacker.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluation import disclosure, reporting
 from evaluation.exports import csv_rows
-from evaluation.models import Report
-from evaluation.tests.attacker import Published, attack, attack_rows, attack_together
-from programmes.models import Person
+from evaluation.tests.attacker import attack_rows
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOAL_LABELS = ["Not started", "In progress", "Achieved", "Dropped"]
@@ -192,29 +184,6 @@ def test_random_department_tables_give_nothing_away(departments):
         convert={"Confirmed hours": reporting._hours},
     )
     assert attack_data(report_data(team=table)) == []
-
-
-# --- The demo's reports ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_the_demo_reports_give_nothing_away(settings, client):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
-    reports = list(Report.objects.exclude(status=Report.Status.DRAFT))
-    assert reports
-    client.force_login(Person.objects.get(email="committee@example.com"))
-    held: dict[int, list[Published]] = {}
-    for report in reports:
-        response = client.get(reverse("evaluation:report_csv", args=[report.pk]))
-        content = b"".join(response.streaming_content).decode()
-        assert attack(content) == [], report.title
-        assert list(csv.reader(io.StringIO(content)))[-1][3] == "Hidden figures"  # the footnote travels too
-        period = reporting.Period(report.period_start, report.period_end)
-        spans = [(p.start.isoformat(), p.end.isoformat()) for p in (period, period.previous)]
-        held.setdefault(report.programme_id, []).append(Published(content, *spans))
-    for together in held.values():  # and every report of a programme read together
-        assert attack_together(together) == []
 
 
 # --- Randomised programmes, through the database ------------------------------------------------------------------

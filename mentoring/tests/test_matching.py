@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from mentoring import matching
@@ -374,15 +371,6 @@ def test_suggestions_are_the_best_allowed_mentors_above_the_minimum(programme, c
     assert len(matching.suggestions_for(programme=programme, mentee=crossed["mina"], limit=1)) == 1
     PairingFactory(programme=programme, mentor=crossed["ben"], mentee=crossed["mina"], status="proposed")
     assert matching.suggestions_for(programme=programme, mentee=crossed["mina"]) == []
-
-
-def test_the_benchmark_command_times_a_round_and_keeps_nothing(db):
-    before = (Programme.objects.count(), MatchRound.objects.count())
-    out = io.StringIO()
-    call_command("benchmark_matching", "--mentees", "6", "--mentors", "3", "--check", stdout=out)
-    assert "Cohort: 6 mentees, 3 mentors" in out.getvalue()
-    assert "Whole round (load, score, assign, store):" in out.getvalue()
-    assert (Programme.objects.count(), MatchRound.objects.count()) == before
 
 
 # --- Pages ----------------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 import time
 import zoneinfo
 
@@ -432,7 +431,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(monkeypatch, programme, coor
     assert Notification.objects.count() == 6 * 2 + 2
 
 
-# --- The task, the command, the benchmark, the query budget --------------------------------------------------
+# --- The task, the command, the query budget ---------------------------------------------------------------
 
 
 def test_beat_task_runs_the_sweep(settings, pairing, mentor):
@@ -462,20 +461,6 @@ def test_send_reminders_dry_run_records_and_sends_nothing(pairing):
         "Pairings due a reminder: 1; reminders recorded: 1. Emails sent: 2, skipped: 0, failed: 0."
     )
     assert len(mail.outbox) == 2
-
-
-@pytest.mark.parametrize("cold", [[], ["--cold"]])
-def test_benchmark_reminders_runs_and_keeps_nothing(pairing, cold):
-    def kept():
-        return [m.objects.count() for m in (Pairing, Reminder, ReminderDigest, Notification, Alert)]
-
-    before = kept()
-    out = io.StringIO()
-    call_command("benchmark_reminders", "--pairings", "50", "--check", *cold, stdout=out)
-    assert "Built 50 active pairings" in out.getvalue()
-    assert re.search(r"Recording: [1-9]\d* reminders for [1-9]\d* pairings due", out.getvalue())
-    assert re.search(r"Sending: [1-9]\d* emails built", out.getvalue()) and "Whole sweep:" in out.getvalue()
-    assert kept() == before and mail.outbox == []
 
 
 @pytest.mark.parametrize("size", [3, 40])

@@ -177,12 +177,11 @@ def test_beat_and_a_worker_send_each_reminder_once_even_when_the_worker_is_kille
     mail.mkdir()
     processes.env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "TANDEM_ENV_FILE": str(tmp_path / "no.env"),
         "TANDEM_VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": "worker-test-not-secret",
         "DEBUG": "0",
-        "TANDEM_TESTING": "1",
         "TIME_ZONE": settings.TIME_ZONE,
         "DATABASE_URL": database.url,
         "REDIS_URL": broker,

@@ -501,19 +501,6 @@ def test_history_query_budget(client, cast, django_assert_num_queries, n):
     assert len(response.context["page"].object_list) == min(n, 25)
 
 
-def test_the_sample_file_fits_the_demo_organisation(admin_person):
-    from pathlib import Path
-
-    from programmes.demo import seed_organisation
-
-    seed_organisation()
-    path = Path(__file__).resolve().parents[2] / "docs" / "samples" / "people.csv"
-    preview = people_import_parse(upload=SimpleUploadedFile("people.csv", path.read_bytes()), by=admin_person)
-    assert preview.summary["error"] == 0, [row["errors"] for row in preview.rows if row["errors"]]
-    assert preview.summary["create"] == 3 and 8 <= preview.summary["rows"] <= 12
-    assert preview.summary["update"] >= 1 and preview.summary["unchanged"] >= 1
-
-
 def test_an_imported_person_can_set_a_password_by_email(client, support, ann, admin_person, mailoutbox):
     preview = people_import_parse(upload=csv_upload("dan@example.org,Dan Dale,,,,,"), by=admin_person)
     people_import_apply(people_import=preview, by=admin_person)

@@ -8,8 +8,8 @@ import zoneinfo
 import pytest
 import time_machine
 
+from demo.surveys import AUDIT_TITLE, DEMO_MENTEE, FEEDBACK_TITLE, seed_surveys
 from evaluation import surveys
-from evaluation.demo_surveys import AUDIT_TITLE, DEMO_MENTEE, FEEDBACK_TITLE, seed_surveys
 from evaluation.models import Survey, SurveyInvitation, SurveyResponse, SurveyRound
 from mentoring.models import Alert
 from mentoring.tests.factories import PairingFactory

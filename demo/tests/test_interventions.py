@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from evaluation.demo_interventions import FOLLOW_UP_IN_DAYS, seed_interventions
+from demo.interventions import FOLLOW_UP_IN_DAYS, seed_interventions
 from evaluation.models import Intervention
 from mentoring.models import Alert, Pairing
 from mentoring.tests.factories import PairingFactory

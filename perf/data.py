@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
+from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.surveys import surveys_ensure_builtin
 from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, PairingPause, SessionMode
 from programmes.models import (
     Application,
@@ -35,9 +37,6 @@ from programmes.models import (
     TrainingRecord,
 )
 from programmes.services.time import month_start
-
-from ..models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from ..surveys import surveys_ensure_builtin
 
 SESSIONS_PER_PAIRING = 20
 OTHER_PROGRAMMES = 3

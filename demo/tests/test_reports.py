@@ -10,7 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from evaluation.demo_reports import seed_reports
+from demo.reports import seed_reports
 from evaluation.models import Report, ReportDecision
 from evaluation.tests.report_world import NOW, backdate_memberships, populate
 from programmes.models import Notification, Person, Role

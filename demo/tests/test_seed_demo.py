@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from mentoring import crypto
 from mentoring.checkins import CheckinState, checkin_state
 from mentoring.models import (
@@ -25,7 +26,6 @@ from mentoring.models import (
     PrivateNote,
 )
 from mentoring.relationship import notes_readable_by
-from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.demo import DEMO_DOMAIN
+from demo.organisation import DEMO_DOMAIN
+from evaluation import services_reports as services
+from evaluation.models import Report, ReportComment, ReportDecision, ReportSignOff
+from evaluation.reporting import last_quarter
 from programmes.models import Person, Programme, Role
 from programmes.services.notifications import coordinators_of
-
-from . import services_reports as services
-from .models import Report, ReportComment, ReportDecision, ReportSignOff
-from .reporting import last_quarter
 
 # What the coordinator asks of the committee: requests, not figures, so they are written out. Everything the
 # narrative says about the period is worded from the report's own figures (``narrative_from``), as suppressed

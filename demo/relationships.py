@@ -3,7 +3,8 @@
 Every current pairing gets a story: how often the pair agreed to meet, its goals, about six months of sessions
 and where its check-in schedule stands today. The sessions are laid out backwards from the last confirmed one,
 so each state (on track, due soon, overdue, escalated) holds on whatever day the demo is seeded. Marcus and Mia
-(the demo logins) have the richest history, with a session waiting for Mia's confirmation.
+(the demo logins) have the richest history, with a session waiting for Mia's confirmation. The stories themselves
+(states, cadences, words) are in ``demo.relationship_stories``.
 
 Private notes are written through ``_note_save`` (encrypted, as in real use); the concern and the sessions that
 wait for confirmation go through the services, so the people concerned get the notices real use would send.
@@ -19,288 +20,48 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.demo import DEMO_DOMAIN
-from programmes.models import ApplicationSkill, Person, Programme, Skill
-
-from .checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
-from .demo import demo_start
-from .lifecycle import _date
-from .models import (
+from demo.organisation import DEMO_DOMAIN
+from demo.pairings import demo_start
+from demo.relationship_stories import (
+    ARRANGEMENTS,
+    CONCERN_TEXT,
+    EVERY,
+    GOAL_SETTING,
+    GOAL_TEXTS,
+    KICKOFF,
+    MARCUS_NOTE,
+    MENTOR,
+    MIA_ACHIEVED_AT,
+    MIA_AWAITING,
+    MIA_GOALS,
+    MIA_NEW_GOAL_AT,
+    MIA_NOTE_EARLY,
+    MIA_NOTE_SHARED,
+    MIA_SESSIONS,
+    MIDDLE,
+    MINUTES,
+    MODES,
+    PAUSED,
+    REFLECTION,
+    STORIES,
+    WEEKDAYS,
+    Story,
+)
+from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
+from mentoring.lifecycle import _date
+from mentoring.models import (
     Agreement,
     Alert,
     FitAnswer,
     Goal,
-    MeetingPreference,
     MentoringSession,
     Pairing,
     PrivateNote,
     Reminder,
     SessionMode,
 )
-from .relationship import SessionInput, _note_save, concern_raise, session_log
-
-PAUSED = "paused"
-MENTOR, MENTEE = "mentor", "mentee"
-
-
-@dataclass(frozen=True)
-class _Story:
-    state: str  # the check-in state the pairing shows today (a CheckinState value), or PAUSED
-    cadence: int  # the agreed cadence in days
-    mode: str  # the agreed way of meeting (MeetingPreference)
-    signed: str = "both"  # who signed the confidentiality acknowledgement: "both", MENTOR or "" (nobody yet)
-    goals: int = 2
-    last: int = 4  # days since the last confirmed session, for pairings on track (moved to a weekday)
-    notes: tuple[tuple[int, str, str], ...] = ()  # private notes: (session counted from the latest, side, text)
-    awaiting: bool = False  # the latest session waits for the partner's confirmation
-    disputed: bool = False  # one session was logged twice and the partner disputed the copy
-    fit_deciding: bool = False  # the mentee answers "still deciding" to "how is the fit?"
-    concern: bool = False  # the mentee asks the coordinators for help
-
-
-_M = MeetingPreference
-STORIES = [
-    # Marcus and Mia (the demo logins): a rich history, told in _MIA_* below.
-    _Story(CheckinState.DUE_SOON, 14, _M.MIXED, goals=3),
-    _Story(
-        CheckinState.ON_TRACK,
-        14,
-        _M.IN_PERSON,
-        last=3,
-        notes=(
-            (1, MENTEE, "The role-play felt awkward, but I used the same words on Tuesday and it worked."),
-            (6, MENTEE, "I was nervous before this one. Saying out loud what I want from my job helped."),
-        ),
-    ),
-    _Story(CheckinState.ON_TRACK, 14, _M.VIDEO, last=6, disputed=True),
-    _Story(CheckinState.OVERDUE, 14, _M.MIXED, goals=1, awaiting=True, fit_deciding=True),
-    _Story(
-        CheckinState.ON_TRACK,
-        21,
-        _M.IN_PERSON,
-        signed=MENTOR,
-        goals=3,
-        last=9,
-        notes=((0, MENTOR, "I talked too much today. Next time: let the silences do some of the work."),),
-    ),
-    _Story(CheckinState.DUE_SOON, 21, _M.VIDEO),
-    _Story(
-        CheckinState.ESCALATED,
-        14,
-        _M.MIXED,
-        signed="",
-        goals=1,
-        notes=((0, MENTOR, "We moved this meeting twice. Ask {mentee} whether the timing still works for them."),),
-    ),
-    _Story(CheckinState.ON_TRACK, 14, _M.IN_PERSON, last=2),
-    _Story(
-        CheckinState.OVERDUE,
-        14,
-        _M.PHONE,
-        signed="",
-        concern=True,
-        notes=((0, MENTEE, "Our meetings keep moving because of my shifts. I feel bad about it and should say so."),),
-    ),
-    _Story(CheckinState.ON_TRACK, 14, _M.MIXED, goals=3, last=5),
-    _Story(PAUSED, 14, _M.VIDEO, goals=1),
-]
-
-CONCERN_TEXT = (
-    "We have had to cancel or move most of our meetings since my shifts changed. I would like help finding a "
-    "rhythm that works for both of us; my mentor has been patient, this is not a complaint about them."
-)
-
-GOAL_TEXTS = {
-    "Negotiation": ("Lead a negotiation on my own", "I prepare my walk-away point and lead one real negotiation."),
-    "Budgeting": ("Build my team's budget for next year", "A draft budget where I can explain every line."),
-    "Public speaking": ("Speak at the monthly all-hands", "Ten minutes at the all-hands with one clear message."),
-    "Leading a team": ("Lead a small project team", "I run the weekly stand-up and we deliver on the date we set."),
-    "Giving feedback": ("Give clear, kind feedback in the moment", "Feedback within a day, with an example."),
-    "Project planning": ("Plan a cross-team project", "A plan with milestones, owners and risks the teams agreed."),
-    "Data analysis": ("Answer a business question with our data", "A finding, checked, that changes a decision."),
-    "Python": ("Automate the weekly report with Python", "The two-hour Monday report runs by itself."),
-    "Customer empathy": ("Understand our customers' hardest moments", "Sit in on ten calls; bring back three changes."),
-    "Stakeholder management": ("Map the stakeholders of my project", "Nobody is surprised by a decision."),
-    "Coaching": ("Coach a new colleague", "I ask more than I tell; my colleague solves problems on their own."),
-    "Writing for the web": ("Rewrite our help pages in plain language", "Five pages rewritten; fewer tickets."),
-    "Procurement law": ("Run a small tender by the rules", "I can explain the thresholds and run a tender."),
-    "Financial reporting": ("Read and explain the monthly report", "I walk a colleague through the variances."),
-    "Change management": ("Help my team through the new system", "The team uses it by the deadline."),
-    "Time management": ("Protect time for focused work", "Two blocked mornings a week that I keep."),
-    "Conflict resolution": ("Handle disagreements early and calmly", "I name a disagreement when it starts."),
-    "Career planning": ("Decide on my next career step", "A two-year plan, talked through with my manager."),
-    "Presenting to executives": ("Present a proposal to the leadership team", "Five minutes, one ask, delivered."),
-    "Hiring well": ("Take part in hiring for my team", "I write the questions and sit on the next panel."),
-}
-
-# (summary, next steps); placeholders: mentor, mentee (first names), their teams, topic, goal, every.
-_KICKOFF = (
-    "First meeting. We talked about our roles and what {mentee} hopes to get from the programme, and agreed to "
-    "meet {every}. {mentor} explained how {mentor_team} works; {mentee} described a typical week in {mentee_team}.",
-    "{mentee} writes down two or three things to work on; {mentor} thinks of people worth meeting.",
-)
-_GOAL_SETTING = (
-    "Turned {mentee}'s wishes into goals and wrote down what success looks like for each. Started with {topic}: "
-    "where {mentee} stands today and what a first small step could be.",
-    "Add target dates to the goals; try the first small step before we meet again.",
-)
-_REFLECTION = (
-    "Looked back at the last few months: what has changed for {mentee}, what still feels hard, and how our "
-    "meetings work for both of us. Updated the progress of the goals together.",
-    "Update the goals page and choose the focus for the next two months.",
-)
-_MIDDLE = [
-    (
-        "Went through a real situation from {mentee}'s week where {topic} mattered: what happened, what worked, "
-        "and what {mentee} would do differently next time.",
-        "Try the new approach in the next team meeting and bring notes on how it went.",
-    ),
-    (
-        "{mentor} explained how {mentor_team} handles {topic} and we compared it with {mentee_team}: interesting "
-        "differences in who decides and how early others are involved.",
-        "{mentee} asks someone in {mentor_team} for a 20-minute conversation about it.",
-    ),
-    (
-        'Reviewed progress on "{goal}". Steady progress; the hardest part is finding time for it in a busy month.',
-        "Block one hour a week in the calendar for the goal and protect it.",
-    ),
-    (
-        "Role-played a difficult conversation about {topic}. The second attempt was calmer and clearer.",
-        "Have the real conversation before we next meet.",
-    ),
-    (
-        "Talked about a setback: a piece of work on {topic} did not land as hoped. We separated what was in "
-        "{mentee}'s control from what was not.",
-        "{mentee} writes down three things learnt from it; {mentor} sends an article on {topic}.",
-    ),
-    (
-        "Looked at {mentee}'s network across the organisation: who else could help with {topic}, and which "
-        "communities of practice are worth joining.",
-        "Go to one meeting outside {mentee_team} this month and tell {mentor} what stood out.",
-    ),
-    (
-        "A short check-in in a busy month for both of us. Agreed what matters most until we next meet.",
-        "Keep the next meeting even if it has to be short.",
-    ),
-    (
-        "Prepared an upcoming piece of work on {topic}: the outline, who it is for, and what could go wrong.",
-        "{mentee} sends {mentor} the outline two days before our next meeting.",
-    ),
-    (
-        '{mentee} showed a first draft for "{goal}". {mentor} asked questions rather than giving answers; the '
-        "draft got shorter and clearer.",
-        "Finish the draft and ask one colleague for feedback.",
-    ),
-]
-_ARRANGEMENTS = {
-    _M.IN_PERSON: "We meet {every} on {weekday} afternoons, in person, taking turns between the {mentor_team} and "
-    "{mentee_team} offices. If one of us cannot make it, we move the meeting within the week rather than skip it.",
-    _M.VIDEO: "We meet {every} by video on {weekday} mornings, 45 to 60 minutes. Either of us can ask for a short "
-    "extra call when something comes up.",
-    _M.MIXED: "We meet {every} on {weekday}s: in person when we are both in the office, by video otherwise. "
-    "{mentee} sends a short agenda the day before.",
-    _M.PHONE: "We talk {every} by phone at the start of {mentee}'s shift. A text is fine for moving a meeting.",
-}
-_MODES = {
-    _M.IN_PERSON: (SessionMode.IN_PERSON,) * 4 + (SessionMode.VIDEO,),
-    _M.VIDEO: (SessionMode.VIDEO,) * 5 + (SessionMode.PHONE,),
-    _M.PHONE: (SessionMode.PHONE,) * 3 + (SessionMode.VIDEO, SessionMode.CHAT),
-    _M.MIXED: (SessionMode.IN_PERSON, SessionMode.IN_PERSON, SessionMode.VIDEO, SessionMode.VIDEO, SessionMode.PHONE),
-}
-_MINUTES = (30, 45, 45, 60, 60, 60, 75, 90)
-_EVERY = {7: "every week", 14: "every other week", 21: "every three weeks", 28: "every four weeks"}
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-
-# Marcus and Mia: her goals (skill, title, success, status, progress, self-rating at the start) ...
-_MIA_GOALS = [
-    (
-        "Public speaking",
-        "Present the support team's quarterly figures at the all-hands",
-        "Ten minutes at the all-hands with one clear message, and I stay calm doing it.",
-        Goal.Status.ACHIEVED,
-        100,
-        2,
-    ),
-    (
-        "Budgeting",
-        "Build and defend Customer Support's budget for next year",
-        "I draft the budget, explain every line to Finance and know where each number comes from.",
-        Goal.Status.IN_PROGRESS,
-        40,
-        1,
-    ),
-    (
-        "Negotiation",
-        "Agree a fairer weekend rota with the Logistics team",
-        "A rota both teams have agreed to, and fewer weekend overtime hours in support.",
-        Goal.Status.NOT_STARTED,
-        0,
-        2,
-    ),
-]
-# ... their latest confirmed sessions, oldest first: (goals worked on, minutes, mode, summary, next steps) ...
-_MIA_SESSIONS = [
-    (
-        (0,),
-        60,
-        SessionMode.IN_PERSON,
-        "Planned Mia's slot at the all-hands: one message, three figures and one story from a customer call. "
-        "Marcus suggested opening with the question the support team hears most often.",
-        "Mia writes the outline and sends it to Marcus by Friday.",
-    ),
-    (
-        (0,),
-        45,
-        SessionMode.VIDEO,
-        "Two practice runs over video. The second was a minute shorter and much calmer; we cut two slides.",
-        "One more run with Leo's team on Thursday, then the all-hands.",
-    ),
-    (
-        (0, 1),
-        60,
-        SessionMode.IN_PERSON,
-        "Debrief of the all-hands: it went well, and two people from Logistics asked for the figures afterwards. "
-        "We marked the presenting goal as achieved. Started on the budget: what goes into a team budget and who "
-        "signs it off.",
-        "Mia collects last year's support spend; Marcus brings an example budget from Platform.",
-    ),
-    (
-        (1,),
-        75,
-        SessionMode.IN_PERSON,
-        "Walked through the Platform budget as an example: people, tools, training, fixed costs. Mia spotted "
-        "that support's weekend overtime is in no budget line yet.",
-        "Mia drafts the overtime line with figures from the last two quarters.",
-    ),
-    (
-        (1, 2),
-        60,
-        SessionMode.VIDEO,
-        "Talked about the weekend rota with Logistics that keeps causing overtime. We agreed it is a negotiation, "
-        "not a complaint, added it as a goal, and listed what Mia wants and what Logistics might want.",
-        "Mia asks the Logistics lead for 30 minutes once the budget draft is done.",
-    ),
-]
-_MIA_ACHIEVED_AT = 2  # the all-hands debrief
-_MIA_NEW_GOAL_AT = 4  # the rota became a goal
-# ... the session Marcus logged two days ago, which waits for Mia's confirmation, and their notes.
-_MIA_AWAITING = (
-    (1,),
-    60,
-    SessionMode.IN_PERSON,
-    "Went through the first draft of the support budget line by line. The overtime figures are clear now; the "
-    "training line still needs a source.",
-    "Mia checks last year's training spend with Finance; Marcus shares his template for the budget note.",
-)
-_MARCUS_NOTE = (
-    "Mia is ready to present this budget to Finance herself. Tell her so next time, and stay quiet in that "
-    "meeting unless she asks."
-)
-_MIA_NOTE_EARLY = "I was worried Marcus would find my questions basic. He did not, and he had the same worries once."
-_MIA_NOTE_SHARED = (
-    "The all-hands went well! My hands shook for the first minute, then I forgot about it. Thank you for the "
-    "practice runs, they made the difference."
-)
+from mentoring.relationship import SessionInput, _note_save, concern_raise, session_log
+from programmes.models import ApplicationSkill, Person, Programme, Skill
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -320,7 +81,7 @@ def _weekday(day: datetime.date, *, forward: bool = False) -> datetime.date:
     )
 
 
-def _days_since_last(story: _Story, *, grace: int, today: datetime.date) -> int:
+def _days_since_last(story: Story, *, grace: int, today: datetime.date) -> int:
     """Days since the last confirmed session that put the pairing in its story's state today, on a weekday."""
     cadence = story.cadence
     low, high, preferred = {
@@ -396,7 +157,7 @@ class _Told:
     """What one pairing's story adds; inserted together with every other pairing's."""
 
     pairing: Pairing
-    story: _Story
+    story: Story
     agreement: Agreement
     goals: list[_DemoGoal]
     sessions: list[_Planned]
@@ -431,7 +192,7 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
     rows = ApplicationSkill.objects.filter(application__programme=programme, application__person__in=people)
     for row in rows.select_related("skill", "application").order_by("pk"):
         skills.setdefault(row.application.person_id, []).append(row.skill)
-    mia_skills = {s.name: s for s in Skill.objects.filter(name__in=[goal[0] for goal in _MIA_GOALS])}
+    mia_skills = {s.name: s for s in Skill.objects.filter(name__in=[goal[0] for goal in MIA_GOALS])}
     today = timezone.localdate()
     told = [
         _tell(pairing, story, index, skills=skills, mia_skills=mia_skills, today=today)
@@ -476,7 +237,7 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
 
 def _tell(
     pairing: Pairing,
-    story: _Story,
+    story: Story,
     index: int,
     *,
     skills: dict[int, list[Skill]],
@@ -493,23 +254,23 @@ def _tell(
     mia = (
         index == 0
         and pairing.mentee.email == f"mentee@{DEMO_DOMAIN}"
-        and story.goals == len(_MIA_GOALS)
-        and len(days) > len(_MIA_SESSIONS) + 2
+        and story.goals == len(MIA_GOALS)
+        and len(days) > len(MIA_SESSIONS) + 2
     )
     words = {
         "mentor": pairing.mentor.get_short_name(),
         "mentee": pairing.mentee.get_short_name(),
         "mentor_team": pairing.mentor.org_unit.name if pairing.mentor.org_unit else "their team",
         "mentee_team": pairing.mentee.org_unit.name if pairing.mentee.org_unit else "their team",
-        "every": _EVERY.get(story.cadence, f"every {story.cadence} days"),
-        "weekday": _WEEKDAYS[pairing.pk % 5],
+        "every": EVERY.get(story.cadence, f"every {story.cadence} days"),
+        "weekday": WEEKDAYS[pairing.pk % 5],
     }
     signed = _at(start + datetime.timedelta(days=3), 10)
     agreement = Agreement(
         pairing=pairing,
         cadence_days=story.cadence,
         preferred_mode=story.mode,
-        arrangements=_ARRANGEMENTS[story.mode].format(**words),
+        arrangements=ARRANGEMENTS[story.mode].format(**words),
         mentor_signed_at=signed if story.signed in ("both", MENTOR) else None,
         mentee_signed_at=signed if story.signed == "both" else None,
         updated_at=signed,
@@ -537,9 +298,9 @@ def _tell(
             fit = FitAnswer.Fit.DECIDING if story.fit_deciding else FitAnswer.Fit.GOOD
             fits.append(FitAnswer(pairing=pairing, person=pairing.mentee, fit=fit, answered_at=answered))
     if mia:
-        mia_from = len(days) - len(_MIA_SESSIONS)
-        notes.append((sessions[1], pairing.mentee, _MIA_NOTE_EARLY, False))
-        notes.append((sessions[mia_from + _MIA_ACHIEVED_AT], pairing.mentee, _MIA_NOTE_SHARED, True))
+        mia_from = len(days) - len(MIA_SESSIONS)
+        notes.append((sessions[1], pairing.mentee, MIA_NOTE_EARLY, False))
+        notes.append((sessions[mia_from + MIA_ACHIEVED_AT], pairing.mentee, MIA_NOTE_SHARED, True))
     return _Told(pairing, story, agreement, goals, sessions, fits, notes, last, mia)
 
 
@@ -558,7 +319,7 @@ def _goal(pairing: Pairing, *, title: str, success: str, status: str, progress: 
 
 def _goals(
     pairing: Pairing,
-    story: _Story,
+    story: Story,
     index: int,
     days: list[datetime.date],
     wanted: list[Skill],
@@ -606,11 +367,11 @@ def _mia_goals(
 ) -> list[_DemoGoal]:
     """Mia's three goals, one after the other: presenting (from the start, achieved at the all-hands), then the
     budget (under way), then the rota (new)."""
-    mia_from = len(days) - len(_MIA_SESSIONS)
-    achieved_on = days[mia_from + _MIA_ACHIEVED_AT]
+    mia_from = len(days) - len(MIA_SESSIONS)
+    achieved_on = days[mia_from + MIA_ACHIEVED_AT]
     goals = []
-    for k, (name, title, success, status, progress, rating) in enumerate(_MIA_GOALS):
-        written = (days[1], achieved_on, days[mia_from + _MIA_NEW_GOAL_AT])[k]
+    for k, (name, title, success, status, progress, rating) in enumerate(MIA_GOALS):
+        written = (days[1], achieved_on, days[mia_from + MIA_NEW_GOAL_AT])[k]
         done = achieved_on if status == Goal.Status.ACHIEVED else None
         goal = _goal(
             pairing,
@@ -629,7 +390,7 @@ def _mia_goals(
 
 def _sessions(
     pairing: Pairing,
-    story: _Story,
+    story: Story,
     days: list[datetime.date],
     goals: list[_DemoGoal],
     wanted: list[Skill],
@@ -639,8 +400,8 @@ def _sessions(
     rng: random.Random,
 ) -> list[_Planned]:
     """A confirmed session on each day, on the goals open that day, logged by either side."""
-    mia_from = len(days) - len(_MIA_SESSIONS) if mia else len(days)
-    middle = rng.sample(_MIDDLE, len(_MIDDLE))  # taken in turn, so that a pair does not repeat itself soon
+    mia_from = len(days) - len(MIA_SESSIONS) if mia else len(days)
+    middle = rng.sample(MIDDLE, len(MIDDLE))  # taken in turn, so that a pair does not repeat itself soon
     sessions = []
     for k, day in enumerate(days):
         open_goals = [g for g in goals if g.open_on(day)]
@@ -652,17 +413,17 @@ def _sessions(
         if extra and extra not in topics:
             topics.append(extra)
         if k == 0:
-            summary, next_steps = _KICKOFF
+            summary, next_steps = KICKOFF
         elif k == 1:
-            summary, next_steps = _GOAL_SETTING
+            summary, next_steps = GOAL_SETTING
         elif k % 6 == 5:
-            summary, next_steps = _REFLECTION
+            summary, next_steps = REFLECTION
         else:
             summary, next_steps = middle[k % len(middle)]
-        minutes = rng.choice(_MINUTES) if k else 90
-        mode = rng.choice(_MODES[story.mode])
+        minutes = rng.choice(MINUTES) if k else 90
+        mode = rng.choice(MODES[story.mode])
         if k >= mia_from:
-            indexes, minutes, mode, summary, next_steps = _MIA_SESSIONS[k - mia_from]
+            indexes, minutes, mode, summary, next_steps = MIA_SESSIONS[k - mia_from]
             worked = [goals[i] for i in indexes]
             topics = [g.skill for g in worked]
         text = {**words, "topic": _label(topics[0]), "goal": worked[0].goal.title if worked else "the goals"}
@@ -722,9 +483,9 @@ def _log_awaiting(told: _Told, *, today: datetime.date) -> None:
         today,
     )
     if told.mia:
-        indexes, minutes, mode, summary, next_steps = _MIA_AWAITING
+        indexes, minutes, mode, summary, next_steps = MIA_AWAITING
         worked = [told.goals[i] for i in indexes]
-        by, note = pairing.mentor, _MARCUS_NOTE
+        by, note = pairing.mentor, MARCUS_NOTE
     else:
         minutes, mode, worked, by, note = 45, SessionMode.VIDEO, told.goals[:1], pairing.mentee, ""
         summary = "Caught up after a few busy weeks and agreed to keep our next meeting whatever happens."

@@ -1,28 +1,22 @@
-"""Demo organisation: 4 departments, 8 teams, 60 people with line managers, two programmes.
-
-Deterministic and idempotent: running it again leaves the same data (rows are found by natural keys).
-Later issues extend it so that the demo always shows every feature.
+"""Demo records of the two programmes: the skills people offer and seek, applications (approved in both
+programmes, a few still open in the recruiting one), the running programme's budget, the training catalogue with
+its requirements and records, and protected time. Called by ``demo.organisation.seed_organisation`` once the
+people and memberships exist; idempotent like it (rows are found by natural keys).
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from programmes.models import (
     Application,
     ApplicationSkill,
     BudgetLine,
     Course,
     EnrolmentQuestion,
-    Membership,
-    OrgUnit,
     Person,
     Programme,
     ProgrammeRequirement,
@@ -32,96 +26,7 @@ from .models import (
     TimeAllocation,
     TrainingRecord,
 )
-from .services.training import months_after
-
-DEMO_PASSWORD = "tandem-demo"
-DEMO_DOMAIN = "example.com"
-
-DEPARTMENTS = {
-    "Engineering": ["Platform", "Product Development"],
-    "Operations": ["Logistics", "Customer Support"],
-    "Finance": ["Accounting", "Procurement"],
-    "People and Culture": ["Learning and Development", "Recruitment"],
-}
-FIRST = [
-    "Aino",
-    "Ben",
-    "Carla",
-    "Dev",
-    "Elif",
-    "Femi",
-    "Greta",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kemi",
-    "Lars",
-    "Maya",
-    "Nils",
-    "Olga",
-    "Pavel",
-    "Rosa",
-    "Sami",
-    "Tuuli",
-    "Umar",
-    "Vera",
-    "Wim",
-    "Xenia",
-    "Yusuf",
-    "Zofia",
-]
-LAST = [
-    "Aalto",
-    "Brennan",
-    "Costa",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "Garcia",
-    "Haddad",
-    "Ito",
-    "Jansen",
-    "Kowalski",
-    "Laine",
-    "Moreau",
-    "Novak",
-    "Okafor",
-    "Petrov",
-    "Quinn",
-    "Rossi",
-    "Silva",
-    "Tanaka",
-]
-JUNIOR_TITLES = ["Analyst", "Specialist", "Associate", "Coordinator", "Officer", "Advisor"]
-
-
-# Where the demo logins sit in the organisation: (team, slot) -> (login, name, job title, grade).
-DEMO_PLACES = {
-    ("Customer Support", "head"): ("manager", "Leo Hartmann", "Head of Customer Support", 7),
-    ("Customer Support", 0): ("mentee", "Mia Torres", "Support Associate", 2),
-    ("Platform", 0): ("mentor", "Marcus Lindqvist", "Principal Engineer", 6),
-    ("Learning and Development", 0): ("coordinator", "Claire Osei", "Mentoring Programme Lead", 6),
-    ("Accounting", 0): ("committee", "Priya Natarajan", "Head of Internal Audit", 8),
-}
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    name: str
-    what: str
-
-
-DEMO_LOGINS = [
-    DemoLogin("Coordinator", f"coordinator@{DEMO_DOMAIN}", "Claire Osei", "runs both programmes"),
-    DemoLogin("Mentor", f"mentor@{DEMO_DOMAIN}", "Marcus Lindqvist", "mentors Mia in Growing Together"),
-    DemoLogin("Mentee", f"mentee@{DEMO_DOMAIN}", "Mia Torres", "mentored by Marcus"),
-    DemoLogin("Line manager", f"manager@{DEMO_DOMAIN}", "Leo Hartmann", "manages Mia and the Customer Support team"),
-    DemoLogin("Committee member", f"committee@{DEMO_DOMAIN}", "Priya Natarajan", "sits on both committees"),
-    DemoLogin("Administrator", f"admin@{DEMO_DOMAIN}", "Ada Admin", "runs the installation (Django admin)"),
-]
-
+from programmes.services.training import months_after
 
 SKILLS = [
     "Negotiation",
@@ -154,7 +59,7 @@ SYNONYMS = {
 SLOTS = ["mon-am", "mon-pm", "tue-am", "tue-pm", "wed-am", "wed-pm", "thu-am", "thu-pm", "fri-am", "fri-pm"]
 
 
-def _seed_skills() -> list[Skill]:
+def seed_skills() -> list[Skill]:
     skills = [Skill.objects.get_or_create(name=name)[0] for name in SKILLS]
     by_name = {s.name: s for s in skills}
     for synonym, target in SYNONYMS.items():
@@ -162,7 +67,7 @@ def _seed_skills() -> list[Skill]:
     return skills
 
 
-def _application(
+def seed_application(
     programme: Programme,
     person: Person,
     role: str,
@@ -208,7 +113,7 @@ def _application(
     return application
 
 
-def _seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, skills: list[Skill], named: dict) -> None:
+def seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, skills: list[Skill], named: dict) -> None:
     """Open applications in the recruiting programme: some wait for a line manager, one is wait-listed."""
     EnrolmentQuestion.objects.get_or_create(
         programme=recruiting,
@@ -223,7 +128,7 @@ def _seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, sk
     taken = {p.pk for members in plan[recruiting].values() for p in members} | {named["mentee"].pk}
     support = [p for p in people if p.line_manager_id == named["manager"].pk and p.pk not in taken]
     for i, person in enumerate(support[:2]):  # Leo has two endorsements to give
-        _application(
+        seed_application(
             recruiting,
             person,
             Role.MENTEE,
@@ -235,8 +140,8 @@ def _seed_recruiting(recruiting: Programme, people: list[Person], plan: dict, sk
     others = [
         p for p in people if p.pk not in taken and p.line_manager_id != named["manager"].pk and (p.grade or 0) <= 4
     ]
-    _application(recruiting, others[0], Role.MENTEE, skills, 50, status=Application.Status.APPLIED)
-    _application(
+    seed_application(recruiting, others[0], Role.MENTEE, skills, 50, status=Application.Status.APPLIED)
+    seed_application(
         recruiting,
         others[1],
         Role.MENTEE,
@@ -265,7 +170,7 @@ BUDGET = [
 ]
 
 
-def _seed_budget(programme: Programme, coordinator: Person) -> None:
+def seed_budget(programme: Programme, coordinator: Person) -> None:
     """A budget where the training line is overspent, so the warning shows."""
     for category, description, planned, spends in BUDGET:
         line, _ = BudgetLine.objects.get_or_create(
@@ -323,7 +228,7 @@ def _record(
     )
 
 
-def _seed_training(running: Programme, recruiting: Programme, plan: dict, named: dict) -> None:
+def seed_training(running: Programme, recruiting: Programme, plan: dict, named: dict) -> None:
     """A catalogue, requirements, and records: most complete, some expiring within 30 days, some missing."""
     courses = {}
     for title, kind, provider, external, hours, validity, qualification in COURSES:
@@ -377,7 +282,7 @@ def _seed_training(running: Programme, recruiting: Programme, plan: dict, named:
     )
 
 
-def _seed_time(running: Programme, plan: dict, named: dict) -> None:
+def seed_time(running: Programme, plan: dict, named: dict) -> None:
     """Protected time for every month since the start of the quarter before last (the periods of the demo's
     committee reports, whose hours allocated must not read 0 beside the hours used): mostly approved, Leo's
     reports still waiting for this month."""
@@ -407,161 +312,3 @@ def _seed_time(running: Programme, plan: dict, named: dict) -> None:
                         "decided_at": None if waiting else timezone.now(),
                     },
                 )
-
-
-@functools.cache
-def _demo_password_hash() -> str:
-    # Hashing is slow on purpose (about a third of a second); 61 demo people share one hash of the one password.
-    return make_password(DEMO_PASSWORD)
-
-
-def _person(email: str, name: str, *, title: str, grade: int, unit: OrgUnit, manager: Person | None) -> Person:
-    person, created = Person.objects.get_or_create(email=email, defaults={"display_name": name})
-    person.display_name = name
-    person.job_title = title
-    person.grade = grade
-    person.org_unit = unit
-    person.line_manager = manager
-    person.is_active = True
-    if created:
-        person.password = _demo_password_hash()
-    person.save()
-    return person
-
-
-def _generated_name(index: int) -> tuple[str, str]:
-    first = FIRST[index % len(FIRST)]
-    last = LAST[(index * 7) % len(LAST)]
-    return f"{first} {last}", f"{first}.{last}@{DEMO_DOMAIN}".lower()
-
-
-@transaction.atomic
-def seed_organisation() -> dict[str, object]:
-    """Create or refresh the demo organisation and programmes; returns the named demo people and programmes."""
-    units: dict[str, OrgUnit] = {}
-    for department, teams in DEPARTMENTS.items():
-        dept, _ = OrgUnit.objects.get_or_create(
-            name=department, parent=None, defaults={"kind": OrgUnit.Kind.DEPARTMENT}
-        )
-        units[department] = dept
-        for team in teams:
-            units[team], _ = OrgUnit.objects.get_or_create(name=team, parent=dept, defaults={"kind": OrgUnit.Kind.TEAM})
-
-    people: list[Person] = []
-    named: dict[str, Person] = {}
-    index = 0
-
-    def place(team: str, slot: str | int, *, title: str, grade: int, unit: OrgUnit, manager: Person | None) -> Person:
-        """A demo login where the plan has one, else the next generated person."""
-        nonlocal index
-        if (team, slot) in DEMO_PLACES:
-            key, name, title, grade = DEMO_PLACES[(team, slot)]
-            person = _person(f"{key}@{DEMO_DOMAIN}", name, title=title, grade=grade, unit=unit, manager=manager)
-            named[key] = person
-        else:
-            name, email = _generated_name(index)
-            index += 1
-            person = _person(email, name, title=title, grade=grade, unit=unit, manager=manager)
-        people.append(person)
-        return person
-
-    for department, teams in DEPARTMENTS.items():
-        director = place(
-            department, "head", title=f"Director of {department}", grade=9, unit=units[department], manager=None
-        )
-        for team in teams:
-            head = place(team, "head", title=f"Head of {team}", grade=7, unit=units[team], manager=director)
-            for slot in range(6):
-                grade = 2 + (slot % 4)
-                title = ("Senior " if grade >= 5 else "") + JUNIOR_TITLES[slot % len(JUNIOR_TITLES)]
-                place(team, slot, title=title, grade=grade, unit=units[team], manager=head)
-
-    admin, created = Person.objects.get_or_create(email=f"admin@{DEMO_DOMAIN}", defaults={"display_name": "Ada Admin"})
-    admin.is_staff = admin.is_superuser = True
-    admin.job_title = "Tandem administrator"
-    if created:
-        admin.password = _demo_password_hash()
-    admin.save()
-    named["admin"] = admin
-
-    running, _ = Programme.objects.update_or_create(
-        name="Growing Together 2026",
-        defaults={
-            "status": Programme.Status.RUNNING,
-            "starts_on": datetime.date(2026, 3, 1),
-            "ends_on": datetime.date(2027, 2, 28),
-            "description": (
-                "Our year-long mentoring programme. Mentors from another department meet their mentee every two "
-                "weeks, with protected time agreed by line managers. Goals: broaden networks across departments, "
-                "build confidence in new roles, and share expertise."
-            ),
-        },
-    )
-    recruiting, _ = Programme.objects.update_or_create(
-        name="New Leaders 2027",
-        defaults={
-            "status": Programme.Status.RECRUITING,
-            "starts_on": datetime.date(2027, 1, 18),
-            "ends_on": datetime.date(2027, 12, 17),
-            "description": (
-                "For people stepping into their first leadership role. Applications are open until mid-December; "
-                "mentors are experienced managers from a different department."
-            ),
-        },
-    )
-
-    senior = [p for p in people if p.grade and 5 <= p.grade <= 7 and p.pk != named["manager"].pk]
-    junior = [p for p in people if p.grade and p.grade <= 4]
-    reserved = {named[key].pk for key in ("coordinator", "committee", "mentor", "mentee")}
-    running_mentors = [named["mentor"]] + [p for p in senior if p.pk not in reserved][:11]
-    running_mentees = [named["mentee"]] + [p for p in junior if p.pk not in reserved][:14]
-    plan = {
-        running: {
-            Role.COORDINATOR: [named["coordinator"]],
-            Role.COMMITTEE: [named["committee"], people[0]],
-            Role.MENTOR: running_mentors,
-            Role.MENTEE: running_mentees,
-        },
-        recruiting: {
-            Role.COORDINATOR: [named["coordinator"]],
-            Role.COMMITTEE: [named["committee"]],
-            Role.MENTOR: [p for p in senior if p not in running_mentors and p.pk not in reserved][:3],
-            # Leo's team is left free: two of them have applied and wait for his endorsement.
-            Role.MENTEE: [
-                p
-                for p in junior
-                if p not in running_mentees and p.pk not in reserved and p.line_manager_id != named["manager"].pk
-            ][:4],
-        },
-    }
-    for programme, roles in plan.items():
-        for role, members in roles.items():
-            for person in members:
-                Membership.objects.get_or_create(programme=programme, person=person, role=role)
-
-    skills = _seed_skills()
-    for programme, roles in plan.items():
-        for role in (Role.MENTOR, Role.MENTEE):
-            for i, person in enumerate(roles[role]):
-                _application(
-                    programme,
-                    person,
-                    role,
-                    skills,
-                    i,
-                    status=Application.Status.APPROVED,
-                    decided_by=named["coordinator"],
-                )
-    _seed_recruiting(recruiting, people, plan, skills, named)
-    _seed_budget(running, named["coordinator"])
-    _seed_training(running, recruiting, plan, named)
-    _seed_time(running, plan[running], named)
-
-    return {
-        "people": people,
-        "named": named,
-        "running": running,
-        "recruiting": recruiting,
-        "running_mentors": running_mentors,
-        "running_mentees": running_mentees,
-    }

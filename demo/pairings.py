@@ -3,7 +3,7 @@
 A published matching round whose proposals became the pairings (each with its score explained), one paused
 pairing, one pairing that ended early and was re-matched, a few mentees still waiting, and one of them with
 an open request to a mentor who has a free place. What happens inside the pairings (agreements, goals, sessions,
-notes, the check-in schedule) is seeded by mentoring.demo_relationships.
+notes, the check-in schedule) is seeded by demo.relationships.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
+from mentoring.scoring import cohort_load, score_parts
 from programmes.models import OrgUnit, Person, Programme
-
-from .models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
-from .scoring import cohort_load, score_parts
 
 
 def demo_start(programme: Programme) -> datetime.date:

@@ -1,17 +1,17 @@
-"""Demo data for the whole product. It lives in evaluation, the app that may import the other two, so each part
-seeds its own rows: programmes (organisation, programmes, training, time, budgets), mentoring (pairings and
-their relationships) and evaluation (surveys, interventions, reports)."""
+"""Demo data for the whole product, seeded through each app's own services and models: programmes (organisation,
+programmes, training, time, budgets), mentoring (pairings and their relationships) and evaluation (surveys,
+interventions, reports). The demo app sits above the three, so none of them imports it."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluation.demo_interventions import seed_interventions
-from evaluation.demo_reports import seed_reports
-from evaluation.demo_surveys import seed_surveys
-from mentoring.demo import seed_pairings
-from mentoring.demo_relationships import seed_relationships
+from demo.interventions import seed_interventions
+from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
+from demo.pairings import seed_pairings
+from demo.relationships import seed_relationships
+from demo.reports import seed_reports
+from demo.surveys import seed_surveys
 from mentoring.models import MentoringSession
-from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from programmes.models import Person
 
 

@@ -18,12 +18,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.models import Pairing
-from programmes.demo import DEMO_DOMAIN
-from programmes.models import Person, Programme, Role
-
-from .models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from .surveys import (
+from demo.organisation import DEMO_DOMAIN
+from evaluation.models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
+from evaluation.surveys import (
     ANSWER_DAYS,
     HEALTH_EVERY_DAYS,
     HEALTH_FIRST_DAYS,
@@ -33,6 +30,8 @@ from .surveys import (
     survey_round_open,
     surveys_ensure_builtin,
 )
+from mentoring.models import Pairing
+from programmes.models import Person, Programme, Role
 
 AUDIT_TITLE = "Learning-environment audit: spring"
 FEEDBACK_TITLE = "Programme feedback: mid-point"

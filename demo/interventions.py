@@ -13,11 +13,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation.interventions import intervention_close, intervention_create
+from evaluation.models import Intervention
 from mentoring.models import Alert, Pairing
 from programmes.models import Person, Programme, Role
-
-from .interventions import intervention_close, intervention_create
-from .models import Intervention
 
 FOLLOW_UP_IN_DAYS = 3
 

@@ -24,21 +24,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import security
-from mentoring.management.commands.benchmark_matching import build_cohort
-from mentoring.management.commands.benchmark_reminders import (
+from evaluation.models import Report
+from evaluation.reporting import last_quarter
+from evaluation.services_reports import report_create, report_snapshot
+from mentoring.matching import round_run
+from mentoring.models import MentoringSession, Pairing
+from mentoring.reminders import reminder_digests_send, reminders_record
+from perf.data import Org, org_build, org_grow
+from perf.matching import build_cohort
+from perf.measure import Timing, call_measure, page_measure
+from perf.reminders import (
     DiscardingEmailBackend,
     build_history,
     build_pairings,
 )
-from mentoring.matching import round_run
-from mentoring.models import MentoringSession, Pairing
-from mentoring.reminders import reminder_digests_send, reminders_record
-
-from ..models import Report
-from ..reporting import last_quarter
-from ..services_reports import report_create, report_snapshot
-from .data import Org, org_build, org_grow
-from .measure import Timing, call_measure, page_measure
 
 PAIRINGS_PER_SCALE = 1000  # scale 1: a programme of 1,000 pairings and about 20,000 sessions
 # Targets, checked on PostgreSQL on a 2-core machine (the README says what each means for an organisation).

@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from evaluation.bench.measure import BenchError
-from evaluation.bench.run import bench_run, table
+from perf.measure import BenchError
+from perf.run import bench_run, table
 
 
 class Command(BaseCommand):

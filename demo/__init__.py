@@ -1,0 +1,1 @@
+"""Demo data: ``manage.py seed_demo`` and the builders it calls, one module per part of the product."""
