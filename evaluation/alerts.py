@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from mentoring import relationship
 from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Pairing
+from mentoring.services import relationship
 from programmes.models import Programme
 
 from .models import Intervention, Survey, SurveyResponse

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from mentoring import relationship
 from mentoring.models import Alert, Pairing
+from mentoring.services import relationship
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentoring import relationship
 from mentoring.models import Alert
+from mentoring.services import relationship
 from programmes.forms import add_service_errors
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for

@@ -13,10 +13,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
+from mentoring.selectors.scoring import cohort_load, score_parts
 from programmes.models import OrgUnit, Person, Programme
-
-from .models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
-from .scoring import cohort_load, score_parts
 
 
 def demo_start(programme: Programme) -> datetime.date:

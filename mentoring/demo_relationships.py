@@ -19,13 +19,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from programmes.demo import DEMO_DOMAIN
-from programmes.models import ApplicationSkill, Person, Programme, Skill
-
-from .checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
-from .demo import demo_start
-from .lifecycle import _date
-from .models import (
+from mentoring.demo import demo_start
+from mentoring.models import (
     Agreement,
     Alert,
     FitAnswer,
@@ -37,7 +32,17 @@ from .models import (
     Reminder,
     SessionMode,
 )
-from .relationship import SessionInput, _note_save, concern_raise, session_log
+from mentoring.services.checkins import (
+    DUE_SOON_DAYS,
+    CheckinState,
+    checkin_interval,
+    checkins_refresh,
+    session_gaps_refresh,
+)
+from mentoring.services.lifecycle import _date
+from mentoring.services.relationship import SessionInput, _note_save, concern_raise, session_log
+from programmes.demo import DEMO_DOMAIN
+from programmes.models import ApplicationSkill, Person, Programme, Skill
 
 PAUSED = "paused"
 MENTOR, MENTEE = "mentor", "mentee"

@@ -16,8 +16,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from config.tests.html_forms import form_of
 from conftest import at_once, require
-from mentoring import relationship
 from mentoring.models import Alert, Concern, Goal
+from mentoring.services import relationship
 from programmes.models import FormSubmission, ProgrammeRequirement, Spend
 from programmes.once import form_submissions_purge
 from programmes.tests.factories import BudgetLineFactory, CourseFactory

@@ -30,9 +30,9 @@ from mentoring.management.commands.benchmark_reminders import (
     build_history,
     build_pairings,
 )
-from mentoring.matching import round_run
 from mentoring.models import MentoringSession, Pairing
-from mentoring.reminders import reminder_digests_send, reminders_record
+from mentoring.services.matching import round_run
+from mentoring.services.reminders import reminder_digests_send, reminders_record
 
 from ..models import Report
 from ..reporting import last_quarter

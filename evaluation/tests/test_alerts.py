@@ -321,7 +321,7 @@ def test_two_silence_sweeps_at_the_same_moment_raise_one_alert(monkeypatch):
     from django.db import connection
 
     from conftest import at_once, require
-    from mentoring import relationship
+    from mentoring.services import relationship
 
     require(connection.vendor == "postgresql", "the silence race needs PostgreSQL (set DATABASE_URL)")
     programme = ProgrammeFactory()

@@ -112,7 +112,7 @@ def test_bench_command_refuses_nonsense_options():
 
 def test_made_up_sessions_carry_the_gaps_the_services_would_store():
     from evaluation.bench.data import org_build, org_grow
-    from mentoring.checkins import session_gaps_refresh
+    from mentoring.services.checkins import session_gaps_refresh
 
     org = org_build()
     org_grow(org, pairings=6)

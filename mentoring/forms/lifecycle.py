@@ -1,13 +1,12 @@
-"""Forms of the pairing lifecycle. They check the shape of the input; the rules live in mentoring.lifecycle."""
+"""Forms of the pairing lifecycle. They check the shape of the input; the rules live in mentoring.services.lifecycle."""
 
 from __future__ import annotations
 
 from django import forms
 
+from mentoring.models import Pairing
+from mentoring.services.lifecycle import REFLECTION_MAX_CHARS
 from programmes.single_line import SingleLineFormField
-
-from .lifecycle import REFLECTION_MAX_CHARS
-from .models import Pairing
 
 
 class DeclineForm(forms.Form):

@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from django import forms
 
+from mentoring.models import MatchSettings
+from mentoring.selectors.scoring import Profile
+from mentoring.services.matching import SETTINGS_FIELDS
 from programmes.single_line import SingleLineFormField
 from programmes.terms import TERMS
-
-from .matching import SETTINGS_FIELDS
-from .models import MatchSettings
-from .scoring import Profile
 
 
 class MatchSettingsForm(forms.ModelForm):

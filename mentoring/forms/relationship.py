@@ -1,7 +1,7 @@
 """Forms of the relationship: agreement, goals, sessions, private notes, concerns, the fit question.
 
 They check the shape of the input; the rules (dates, duplicates, who may do what) live in
-mentoring.relationship.
+mentoring.services.relationship.
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from mentoring.models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode
+from mentoring.services.relationship import CONCERN_MAX_CHARS, NOTE_MAX_CHARS, GoalInput, SessionInput, cadence_limits
 from programmes.forms import IdsField
 from programmes.models import Skill
-
-from .models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode
-from .relationship import CONCERN_MAX_CHARS, NOTE_MAX_CHARS, GoalInput, SessionInput, cadence_limits
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATINGS = [("", "Not rated")] + [

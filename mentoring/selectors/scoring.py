@@ -10,7 +10,7 @@ Two layers:
 
 **For any code that creates or activates a pairing** (rounds, swaps, publishing, mentee requests, the
 pairing lifecycle): inside the writing transaction, first lock the mentor's place with
-``mentoring.matching.mentor_places_lock(programme=..., mentor_ids=[...])``, then call
+``mentoring.services.matching.mentor_places_lock(programme=..., mentor_ids=[...])``, then call
 ``pair_rules_broken(programme=..., mentor=..., mentee=...)`` and refuse with its messages when it returns any.
 When re-checking a pairing that already exists (accepting a proposed pairing), pass it as ``ignore_pairing``
 so that it does not count against itself.
@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from mentoring.models import MatchOverride, MatchSettings, Pairing
 from programmes.models import (
     Application,
     ApplicationSkill,
@@ -49,8 +50,6 @@ from programmes.models import (
 )
 from programmes.models.core import departments_of
 from programmes.selectors import training_readiness
-
-from .models import MatchOverride, MatchSettings, Pairing
 
 # --- Settings as plain numbers ------------------------------------------------------------------------------
 
@@ -785,7 +784,7 @@ def pair_rules_broken(
     """The hard rules pairing ``mentor`` with ``mentee`` in ``programme`` would break, in words; [] when none.
 
     Loads the cohort (eleven queries). Call it inside your writing transaction after
-    ``mentoring.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
+    ``mentoring.services.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
     """
     cohort = cohort_load(programme=programme, ignore_pairing=ignore_pairing)
     return [b.text for b in rules_broken(cohort, mentor, mentee)]

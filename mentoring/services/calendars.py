@@ -21,9 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vDuration
 
+from mentoring.models import CalendarFeed, MentoringSession, Pairing
 from programmes.models import Person
-
-from .models import CalendarFeed, MentoringSession, Pairing
 
 UID_DOMAIN = "tandem"
 CALENDAR_NAME = "Tandem mentoring"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .models import MentoringSession, Pairing
+from mentoring.models import MentoringSession, Pairing
 
 DUE_SOON_DAYS = 3
 

@@ -30,13 +30,12 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.models import ClosingReflection, Pairing, PairingPause
+from mentoring.services.checkins import checkins_refresh
 from programmes.models import Application, Membership, Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 from programmes.services.training import months_after
-
-from .checkins import checkins_refresh
-from .models import ClosingReflection, Pairing, PairingPause
 
 PAUSE_MAX_MONTHS = 6
 REFLECTION_MAX_CHARS = 5000

@@ -1,7 +1,7 @@
 """Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides, suggestions.
 
 Services (keyword-only, ``<entity>_<verb>``, atomic where they write) come first, selectors after. The scores
-and hard rules themselves live in ``mentoring.scoring``; this module turns them into drafts and pairings.
+and hard rules themselves live in ``mentoring.selectors.scoring``; this module turns them into drafts and pairings.
 
 Whole-cohort matching is an assignment problem: one row per mentee, one column per free place of a mentor
 (a mentor with two free places has two columns), the score as the value, pairs that break a hard rule or
@@ -25,11 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
-from programmes.models import Application, Membership, Person, Programme, Role
-from programmes.services.notifications import Notice, notices_send, notification_send
-
-from .models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
-from .scoring import (
+from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
+from mentoring.selectors.scoring import (
     ENDED,
     Broken,
     Cohort,
@@ -45,6 +42,8 @@ from .scoring import (
     score_matrix,
     score_parts,
 )
+from programmes.models import Application, Membership, Person, Programme, Role
+from programmes.services.notifications import Notice, notices_send, notification_send
 
 __all__ = [
     "match_settings_get",

@@ -14,13 +14,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.models import MentorRequest, Pairing
+from mentoring.selectors.scoring import match_settings_get
+from mentoring.services.lifecycle import pairing_start_agreed
+from mentoring.services.matching import Suggestion, pairing_propose, suggestions_for
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
-
-from .lifecycle import pairing_start_agreed
-from .matching import Suggestion, pairing_propose, suggestions_for
-from .models import MentorRequest, Pairing
-from .scoring import match_settings_get
 
 
 def requests_allowed(programme: Programme) -> bool:

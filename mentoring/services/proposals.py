@@ -1,7 +1,7 @@
 """Proposed pairings from the coordinator's side: proposing one pair by hand, seeing who has not answered a
 proposal yet, and reminding them (once a day at most).
 
-Proposing by hand goes through ``mentoring.matching.pairing_propose``: the same locks and hard rules as
+Proposing by hand goes through ``mentoring.services.matching.pairing_propose``: the same locks and hard rules as
 publishing a round, checked again at the moment of the click, not when the suggestion was shown.
 """
 
@@ -15,12 +15,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mentoring.models import Pairing
+from mentoring.services.matching import MATCHING_STATUSES, pairing_propose
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import notification_send
-
-from .matching import MATCHING_STATUSES, pairing_propose
-from .models import Pairing
 
 REMINDER_INTERVAL = datetime.timedelta(hours=24)
 

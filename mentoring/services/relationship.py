@@ -6,7 +6,7 @@ only. Notices name dates and people, never content; coordinators are told that s
 link to the metadata page. Private note text is encrypted before it reaches the database (mentoring.crypto)
 and decrypted only in ``notes_readable_by``, for its author or, when shared, the partner.
 
-The check-in schedule lives in mentoring.checkins.
+The check-in schedule lives in mentoring.services.checkins.
 """
 
 from __future__ import annotations
@@ -20,13 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.models import Person, Role, Skill
-from programmes.services.audit import audit_record
-
-from . import crypto
-from .checkins import checkins_refresh, session_gaps_refresh
-from .lifecycle import _date, _lock, _require_status, _side, _tell_pair, _tellcoordinators_of
-from .models import (
+from mentoring import crypto
+from mentoring.models import (
     Agreement,
     Alert,
     Concern,
@@ -37,6 +32,10 @@ from .models import (
     Pairing,
     PrivateNote,
 )
+from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
+from mentoring.services.lifecycle import _date, _lock, _require_status, _side, _tell_pair, _tellcoordinators_of
+from programmes.models import Person, Role, Skill
+from programmes.services.audit import audit_record
 
 NOTE_MAX_CHARS = 5000
 CONCERN_MAX_CHARS = 2000
@@ -428,7 +427,7 @@ class ReadableNote:
 def notes_readable_by(person: Person, session_ids: Iterable[int]) -> dict[int, list[ReadableNote]]:
     """The private notes on these sessions that ``person`` may read, decrypted: their own, and their partner's
     where the partner shared it. One query. The only place note text is decrypted for display."""
-    from .permissions import private_notes_visible_to
+    from mentoring.permissions import private_notes_visible_to
 
     notes: dict[int, list[ReadableNote]] = {}
     for note in private_notes_visible_to(person).filter(session_id__in=list(session_ids)).select_related("author"):

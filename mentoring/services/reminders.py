@@ -46,9 +46,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.models import Alert, Pairing, Reminder, ReminderDigest, ReminderRecipient
 from programmes.models import Membership, Notification, Programme, Role
-
-from .models import Alert, Pairing, Reminder, ReminderDigest, ReminderRecipient
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from mentoring import matching
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, Pairing
-from mentoring.scoring import cohort_load, rules_broken, score_value
+from mentoring.selectors.scoring import cohort_load, rules_broken, score_value
+from mentoring.services import matching
 from mentoring.tests.factories import MatchProposalFactory, MatchRoundFactory, PairingFactory, approved_profile
 from programmes.models import Notification, Programme, Role
 from programmes.tests.factories import (

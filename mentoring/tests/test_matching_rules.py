@@ -10,9 +10,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentoring import matching
 from mentoring.models import Pairing
-from mentoring.scoring import (
+from mentoring.selectors.scoring import (
     PARTS,
     Profile,
     Readiness,
@@ -23,6 +22,7 @@ from mentoring.scoring import (
     score_parts,
     score_value,
 )
+from mentoring.services import matching
 from mentoring.tests.factories import approved_profile
 from programmes.models import Application, Notification, OrgUnit, Person, Role
 from programmes.models.core import departments_of

@@ -19,9 +19,10 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from mentoring import crypto, relationship
+from mentoring import crypto
 from mentoring.models import MentoringSession, PrivateNote
-from mentoring.relationship import SessionInput
+from mentoring.services import relationship
+from mentoring.services.relationship import SessionInput
 from programmes.models import Notification
 
 NOTE = "Mina told me about the burnout she fears"  # the mentor's private note
@@ -173,7 +174,7 @@ def test_logging_a_session_logs_no_content(pairing, mentor, caplog):
 
 @override_settings(DEBUG=False)
 def test_an_error_page_shows_no_note(history, mentor, client, monkeypatch):
-    from mentoring import views_relationship
+    from mentoring.views import relationship as views_relationship
 
     def broken(*args, **kwargs):
         raise RuntimeError(f"boom near {history.pk}")

@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 
 from conftest import at_once, require
-from mentoring import reminders, tasks
+from mentoring import tasks
 from mentoring.models import (
     Alert,
     MentoringSession,
@@ -29,7 +29,8 @@ from mentoring.models import (
     ReminderDigest,
     ReminderRecipient,
 )
-from mentoring.reminders import reminders_sweep
+from mentoring.services import reminders
+from mentoring.services.reminders import reminders_sweep
 from mentoring.tasks import send_due_checkin_reminders
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Notification, Role
@@ -46,7 +47,7 @@ def at(day: int, hour: int = 9, minute: int = 0, month: int = 3) -> datetime.dat
 
 
 def due_on(pairing: Pairing, day: datetime.date, *, last_session_on: datetime.date | None = None) -> Pairing:
-    """Set the stored schedule, as mentoring.checkins.checkins_refresh keeps it."""
+    """Set the stored schedule, as mentoring.services.checkins.checkins_refresh keeps it."""
     Pairing.objects.filter(pk=pairing.pk).update(checkin_due_on=day, last_session_on=last_session_on)
     pairing.refresh_from_db()
     return pairing

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from mentoring.models import MatchOverride, Pairing
-from mentoring.scoring import (
+from mentoring.selectors.scoring import (
     PARTS,
     Profile,
     Readiness,

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import crypto
-from mentoring.checkins import CheckinState, checkin_state
 from mentoring.models import (
     Agreement,
     Alert,
@@ -24,7 +23,8 @@ from mentoring.models import (
     PairingPause,
     PrivateNote,
 )
-from mentoring.relationship import notes_readable_by
+from mentoring.services.checkins import CheckinState, checkin_state
+from mentoring.services.relationship import notes_readable_by
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 

@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from mentoring.models import CalendarFeed
+from mentoring.permissions import get_calendar_feed_by_token, get_own_session_for
+from mentoring.services import calendars
 from programmes.once import submit_once
 from programmes.permissions import Area, area_required
-
-from . import calendars
-from .models import CalendarFeed
-from .permissions import get_calendar_feed_by_token, get_own_session_for
 
 
 def _ics_response(body: bytes, *, filename: str = "", attachment: bool = False) -> HttpResponse:

@@ -11,12 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentoring.forms.lifecycle import DeclineForm, EndEarlyForm, PauseForm, ReflectionForm
+from mentoring.models import Pairing
+from mentoring.permissions import get_pairing_for, get_pairing_page_for, own_reflection
+from mentoring.services import lifecycle
 from programmes.models import Person
-
-from . import lifecycle
-from .forms_lifecycle import DeclineForm, EndEarlyForm, PauseForm, ReflectionForm
-from .models import Pairing
-from .permissions import get_pairing_for, get_pairing_page_for, own_reflection
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -13,15 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
+from mentoring.models import MatchRound, Pairing
+from mentoring.permissions import get_proposal_for, get_round_for
+from mentoring.selectors.scoring import ENDED, PART_LABELS, PARTS, cohort_load, match_settings_get
+from mentoring.services import matching as services
 from programmes.models import Role
 from programmes.once import submit_once
 from programmes.permissions import get_participant_for, get_programme_for
-
-from . import matching as services
-from .forms_matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
-from .models import MatchRound, Pairing
-from .permissions import get_proposal_for, get_round_for
-from .scoring import ENDED, PART_LABELS, PARTS, cohort_load, match_settings_get
 
 PAGE_SIZE = 25
 

@@ -11,15 +11,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentoring.models import MentorRequest
+from mentoring.permissions import get_request_for
+from mentoring.services.lifecycle import starts_words
+from mentoring.services.matching import suggestions_for
+from mentoring.services.mentor_requests import (
+    request_accept,
+    request_create,
+    request_decline,
+    request_withdraw,
+    requests_allowed,
+)
 from programmes.models import Person, Role
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for
-
-from .lifecycle import starts_words
-from .matching import suggestions_for
-from .models import MentorRequest
-from .permissions import get_request_for
-from .requests import request_accept, request_create, request_decline, request_withdraw, requests_allowed
 
 
 @login_required

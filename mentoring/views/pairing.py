@@ -6,14 +6,13 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mentoring.models import MentoringSession, MentorRequest, Pairing
+from mentoring.permissions import get_pairing_page_for, own_reflection, reflections_visible_to
+from mentoring.services.checkins import CheckinState, checkin_state
+from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
+from mentoring.views.relationship import workspace_context
 from programmes.models import Membership
 from programmes.permissions import Area, area_required
-
-from .checkins import CheckinState, checkin_state
-from .lifecycle import REMATCH_STATUSES, reflection_closable
-from .models import MentoringSession, MentorRequest, Pairing
-from .permissions import get_pairing_page_for, own_reflection, reflections_visible_to
-from .views_relationship import workspace_context
 
 
 @area_required(Area.MENTORING)

@@ -10,12 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from mentoring.permissions import get_pairing_for
+from mentoring.services.proposals import pairing_propose_by_hand, pairing_remind
 from programmes.models import Membership, Role
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for
-
-from .permissions import get_pairing_for
-from .proposals import pairing_propose_by_hand, pairing_remind
 
 MAX_ID = 2**31 - 1
 

@@ -20,17 +20,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentoring.forms.relationship import (
+    AgreementForm,
+    ConcernForm,
+    DisputeForm,
+    FitForm,
+    GoalForm,
+    NoteForm,
+    SessionForm,
+)
+from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Goal, MentoringSession, Pairing
+from mentoring.permissions import get_alert_for, get_goal_for, get_pairing_page_for, get_session_for
+from mentoring.services import relationship
+from mentoring.services.checkins import CheckinState, checkin_state, state_filter
+from mentoring.services.proposals import proposals_waiting
 from programmes.forms import add_service_errors
 from programmes.models import Person, Skill
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for
-
-from . import relationship
-from .checkins import CheckinState, checkin_state, state_filter
-from .forms_relationship import AgreementForm, ConcernForm, DisputeForm, FitForm, GoalForm, NoteForm, SessionForm
-from .models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Goal, MentoringSession, Pairing
-from .permissions import get_alert_for, get_goal_for, get_pairing_page_for, get_session_for
-from .proposals import proposals_waiting
 
 PAGE_SIZE = 25
 TO_CONFIRM_SHOWN = 10  # on the workspace; the rest are in the session log
