@@ -40,7 +40,7 @@ from mentoring.models import (
     Pairing,
     PrivateNote,
 )
-from mentoring.services.relationship import notes_readable_by
+from mentoring.selectors.relationship import notes_readable_by
 from programmes.exports import csv_cell
 from programmes.models import (
     Application,

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from mentoring.models import Alert, Pairing
-from mentoring.services.relationship import alert_raise
+from mentoring.services.alerts import alert_raise
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send
 

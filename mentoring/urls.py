@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from config import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
-from mentoring.views import calendars, lifecycle, matching, mentor_requests, pairing, proposals, relationship
+from mentoring.views import alerts, calendars, lifecycle, matching, mentor_requests, pairing, proposals, relationship
 
 app_name = "mentoring"
 urlpatterns = [
@@ -46,8 +46,8 @@ urlpatterns = [
     path("pairings/<id:pk>/concern/", relationship.concern_raise, name="concern_raise"),
     path("pairings/<id:pk>/fit/", relationship.fit_save, name="fit_save"),
     path("programmes/<id:pk>/relationships/", relationship.relationships, name="relationships"),
-    path("alerts/<id:pk>/acknowledge/", relationship.alert_acknowledge, name="alert_acknowledge"),
-    path("alerts/<id:pk>/resolve/", relationship.alert_resolve, name="alert_resolve"),
+    path("alerts/<id:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<id:pk>/resolve/", alerts.alert_resolve, name="alert_resolve"),
     # --- end of the relationship ---
     # --- Matching (issue 4): the coordinator's pages of one programme ---
     path("programmes/<id:pk>/matching/", matching.matching, name="matching"),

@@ -1,10 +1,11 @@
 """The relationship itself: the agreement, goals, the session log with private notes, the check-in schedule,
-concerns and the fit question, and the coordinators' alerts.
+concerns and the fit question (which raise alerts for the coordinators: mentoring.services.alerts).
 
 Privacy: the pair's words (goal titles, summaries, next steps, arrangements, private notes) go to the pair
 only. Notices name dates and people, never content; coordinators are told that something happened, with a
 link to the metadata page. Private note text is encrypted before it reaches the database (mentoring.crypto)
-and decrypted only in ``notes_readable_by``, for its author or, when shared, the partner.
+and decrypted only in ``mentoring.selectors.relationship.notes_readable_by``, for its author or, when shared,
+the partner.
 
 The check-in schedule lives in mentoring.services.checkins.
 """
@@ -12,12 +13,10 @@ The check-in schedule lives in mentoring.services.checkins.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import crypto
@@ -32,8 +31,9 @@ from mentoring.models import (
     Pairing,
     PrivateNote,
 )
+from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
-from mentoring.services.lifecycle import _date, _lock, _require_status, _side, _tell_pair, _tellcoordinators_of
+from mentoring.services.lifecycle import _date, _lock, _require_status, _side, _tell_pair
 from programmes.models import Person, Role, Skill
 from programmes.services.audit import audit_record
 
@@ -414,36 +414,6 @@ def note_write(*, session: MentoringSession, author: Person, text: str, shared: 
     _note_save(session, author=author, text=text, shared=shared)
 
 
-@dataclass(frozen=True)
-class ReadableNote:
-    session_id: int
-    author: Person
-    text: str
-    shared: bool
-    own: bool
-    updated_at: datetime.datetime
-
-
-def notes_readable_by(person: Person, session_ids: Iterable[int]) -> dict[int, list[ReadableNote]]:
-    """The private notes on these sessions that ``person`` may read, decrypted: their own, and their partner's
-    where the partner shared it. One query. The only place note text is decrypted for display."""
-    from mentoring.permissions import private_notes_visible_to
-
-    notes: dict[int, list[ReadableNote]] = {}
-    for note in private_notes_visible_to(person).filter(session_id__in=list(session_ids)).select_related("author"):
-        notes.setdefault(note.session_id, []).append(
-            ReadableNote(
-                session_id=note.session_id,
-                author=note.author,
-                text=crypto.decrypt(note.ciphertext),
-                shared=note.shared,
-                own=note.author_id == person.pk,
-                updated_at=note.updated_at,
-            )
-        )
-    return notes
-
-
 def notes_rotate_keys(*, batch_size: int = 500) -> int:
     """Re-encrypt every private note with the current first key (after a new key was put first)."""
     count = 0
@@ -460,17 +430,7 @@ def notes_rotate_keys(*, batch_size: int = 500) -> int:
         last_pk = batch[-1].pk
 
 
-# --- Concerns, the fit question, alerts ------------------------------------------------------------------------
-
-
-def _alert_coordinators(pairing: Pairing, *, text: str) -> None:
-    # The coordinators learn that something needs them; what was said stays on the alert's page.
-    _tellcoordinators_of(
-        pairing,
-        by=None,
-        text=text,
-        subject=f"A mentoring pairing needs you: {pairing.mentor} and {pairing.mentee}",
-    )
+# --- Concerns and the fit question ------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -492,7 +452,7 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
         concern=concern,
         reason=f"{by} asked for help with this relationship on {_date(timezone.localdate())}.",
     )
-    _alert_coordinators(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
+    coordinators_alert(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
     audit_record(
         actor=by,
         action="concern.raised",
@@ -502,11 +462,6 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
         summary=f"{by} asked the coordinators for help with their pairing.",  # never the words themselves
     )
     return concern
-
-
-def fit_question_open(pairing: Pairing, person: Person, *, has_sessions: bool) -> bool:
-    """Ask "how is the fit?" once the pair has logged a first session, until this person has answered."""
-    return pairing.status == Pairing.Status.ACTIVE and has_sessions and _side(pairing, person) is not None
 
 
 @transaction.atomic
@@ -529,46 +484,5 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
             severity=Alert.Severity.HIGH,
             reason=f"The {side} answered 'not good' to \"how is the fit?\" on {_date(timezone.localdate())}.",
         )
-        _alert_coordinators(pairing, text=f"A pairing in {pairing.programme} says the fit is not good.")
+        coordinators_alert(pairing, text=f"A pairing in {pairing.programme} says the fit is not good.")
     return answer
-
-
-@transaction.atomic
-def alert_raise(*, pairing: Pairing, kind: str, reason: str, severity: int = Alert.Severity.MEDIUM) -> Alert | None:
-    """Raise an alert for the coordinators unless one of the same kind is still open on the pairing.
-
-    For other parts (the evaluation side's health checks) that spot trouble: they call this instead of writing
-    mentoring's rows themselves. Returns the new alert, or None when an open one already says it.
-    """
-    if Alert.objects.open().filter(pairing=pairing, kind=kind).exists():
-        return None
-    alert = Alert.objects.create(
-        programme_id=pairing.programme_id, pairing=pairing, kind=kind, severity=severity, reason=reason[:300]
-    )
-    _alert_coordinators(
-        pairing, text=f"A pairing in {pairing.programme} needs attention: {alert.get_kind_display().lower()}."
-    )
-    return alert
-
-
-@transaction.atomic
-def alert_acknowledge(*, alert: Alert, by: Person) -> Alert:
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = timezone.now()
-        alert.acknowledged_by = by
-        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    return alert
-
-
-@transaction.atomic
-def alert_resolve(*, alert: Alert, by: Person) -> Alert:
-    now = timezone.now()
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by = now, by
-    alert.resolved_at = alert.resolved_at or now
-    alert.save(update_fields=["acknowledged_at", "acknowledged_by", "resolved_at"])
-    return alert
-
-
-def workspace_url(pairing: Pairing) -> str:
-    return reverse("mentoring:pairing_detail", args=[pairing.pk])

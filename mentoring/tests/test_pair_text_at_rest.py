@@ -28,6 +28,7 @@ from django.db.migrations.executor import MigrationExecutor
 from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fields
 from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
+from mentoring.selectors import relationship as relationship_selectors
 from mentoring.services import lifecycle, mentor_requests, relationship
 from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
@@ -145,7 +146,7 @@ def _assert_readable(markers: dict[str, str], reader) -> None:
             continue
         if label == "mentoring.PrivateNote.ciphertext":
             session = MentoringSession.objects.get()
-            notes = relationship.notes_readable_by(reader, [session.pk])[session.pk]
+            notes = relationship_selectors.notes_readable_by(reader, [session.pk])[session.pk]
             assert [n.text for n in notes] == [marker]
             continue
         app_model, name = label.rsplit(".", 1)

@@ -23,8 +23,8 @@ from mentoring.models import (
     PairingPause,
     PrivateNote,
 )
+from mentoring.selectors.relationship import notes_readable_by
 from mentoring.services.checkins import CheckinState, checkin_state
-from mentoring.services.relationship import notes_readable_by
 from programmes.demo import DEMO_LOGINS, DEMO_PASSWORD
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 

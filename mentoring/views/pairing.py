@@ -1,17 +1,16 @@
+"""A person's own mentoring: the "My mentoring" page and a pairing's page."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mentoring.models import MentoringSession, MentorRequest, Pairing
-from mentoring.permissions import get_pairing_page_for, own_reflection, reflections_visible_to
-from mentoring.services.checkins import CheckinState, checkin_state
+from mentoring.models import Pairing
+from mentoring.permissions import get_pairing_page_for, own_reflection
+from mentoring.selectors.pairing import my_mentoring as my_mentoring_context
 from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
 from mentoring.views.relationship import workspace_context
-from programmes.models import Membership
 from programmes.permissions import Area, area_required
 
 
@@ -19,49 +18,7 @@ from programmes.permissions import Area, area_required
 def my_mentoring(request: HttpRequest) -> HttpResponse:
     # Queries: the person's mentor/mentee memberships with programmes; their pairings with both people, each
     # marked with whether the person has written their own closing reflection (never anyone else's).
-    waiting = (
-        MentorRequest.objects.open()
-        .filter(mentor=request.user, programme=OuterRef("programme"))
-        .values("programme")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    memberships = (
-        Membership.objects.participants()
-        .filter(person=request.user)
-        .select_related("programme")
-        .annotate(open_requests=Coalesce(Subquery(waiting[:1]), 0))
-        .order_by("programme__name")
-    )
-    pairings = (
-        Pairing.objects.involving(request.user)
-        .select_related("programme", "mentor__org_unit", "mentee__org_unit")
-        .annotate(
-            reflected=Exists(reflections_visible_to(request.user).filter(pairing=OuterRef("pk"))),
-            to_confirm=Count(
-                "sessions",
-                filter=Q(sessions__status=MentoringSession.Status.AWAITING) & ~Q(sessions__logged_by=request.user),
-            ),
-        )
-        .order_by("-started_on", "-created_at")
-    )
-    proposed, current, past = [], [], []
-    for pairing in pairings:
-        if pairing.status == Pairing.Status.PROPOSED:
-            proposed.append(pairing)
-        else:
-            (current if pairing.is_current else past).append(pairing)
-            state = checkin_state(pairing)
-            pairing.checkin = {"state": state, "label": CheckinState.LABELS[state]}
-    to_reflect = [p for p in past if reflection_closable(p) and not p.reflected]
-    context = {
-        "memberships": memberships,
-        "proposed": proposed,
-        "current": current,
-        "past": past,
-        "to_reflect": to_reflect,
-    }
-    return render(request, "mentoring/home.html", context)
+    return render(request, "mentoring/home.html", my_mentoring_context(person=request.user))
 
 
 @login_required
