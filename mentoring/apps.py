@@ -45,7 +45,7 @@ def confirmed_session_hours(start, end):
 
 def proposals_panel(programme):
     """The overview's panel of proposals waiting for an answer: two queries, shown only when there is one."""
-    from mentoring.services.proposals import proposals_waiting
+    from mentoring.selectors.proposals import proposals_waiting
 
     waiting = proposals_waiting(programme, limit=10)
     if not waiting.count:

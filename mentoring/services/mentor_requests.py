@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import MentorRequest, Pairing
+from mentoring.selectors.matching import Suggestion, suggestions_for
 from mentoring.selectors.scoring import match_settings_get
 from mentoring.services.lifecycle import pairing_start_agreed
-from mentoring.services.matching import Suggestion, pairing_propose, suggestions_for
+from mentoring.services.matching import pairing_propose
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 

@@ -1,5 +1,5 @@
-"""Proposed pairings from the coordinator's side: proposing one pair by hand, seeing who has not answered a
-proposal yet, and reminding them (once a day at most).
+"""Proposed pairings from the coordinator's side: proposing one pair by hand, and reminding whoever has not
+answered a proposal yet (once a day at most). Who has not answered: mentoring.selectors.proposals.
 
 Proposing by hand goes through ``mentoring.services.matching.pairing_propose``: the same locks and hard rules as
 publishing a round, checked again at the moment of the click, not when the suggestion was shown.
@@ -8,20 +8,17 @@ publishing a round, checked again at the moment of the click, not when the sugge
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from mentoring.models import Pairing
+from mentoring.selectors.proposals import REMINDER_INTERVAL, waiting_on
 from mentoring.services.matching import MATCHING_STATUSES, pairing_propose
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import notification_send
-
-REMINDER_INTERVAL = datetime.timedelta(hours=24)
 
 
 def _require_coordinator(programme: Programme | int, by: Person) -> None:
@@ -42,16 +39,6 @@ def pairing_propose_by_hand(*, programme: Programme, mentor: Person, mentee: Per
     pairing = pairing_propose(programme=programme, mentor=mentor, mentee=mentee, by=by, source=Pairing.Source.MANUAL)
     audit_record(actor=by, action="pairing.proposed", obj=pairing, summary=f"{mentor} and {mentee}: proposed by hand.")
     return pairing
-
-
-def waiting_on(pairing: Pairing) -> list[Person]:
-    """Who has not yet accepted a proposed pairing (the mentor, the mentee, or both)."""
-    people = []
-    if pairing.mentor_accepted_at is None:
-        people.append(pairing.mentor)
-    if pairing.mentee_accepted_at is None:
-        people.append(pairing.mentee)
-    return people
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -104,50 +91,3 @@ def pairing_remind(*, pairing: Pairing, by: Person, now: datetime.datetime | Non
         summary=f"Reminded {', '.join(str(p) for p in people)} to answer the proposal.",
     )
     return people
-
-
-# --- Selectors ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class WaitingProposals:
-    """A programme's proposed pairings, oldest first, each with ``waiting`` (who has not answered)."""
-
-    count: int
-    pairings: list[Pairing]
-
-    @property
-    def people(self) -> list[Person]:
-        """Everyone the listed proposals wait for, each once, in the order they first appear."""
-        return list(dict.fromkeys(p for pairing in self.pairings for p in pairing.waiting))
-
-    @property
-    def summary(self) -> str:
-        """ "2 proposed, waiting for Zofia Nowak to accept" (the first few names, then how many more)."""
-        names = [str(p) for p in self.people]
-        if len(names) > 4:
-            names = [*names[:3], f"{len(names) - 3} others"]
-        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-        if self.count > len(self.pairings):
-            who += " and more"
-        return f"{self.count} proposed, waiting for {who} to accept" if names else f"{self.count} proposed"
-
-
-def proposed_pairings(programme: Programme | int) -> QuerySet[Pairing]:
-    return (
-        Pairing.objects.filter(programme=programme, status=Pairing.Status.PROPOSED)
-        .select_related("mentor", "mentee")
-        .order_by("created_at", "pk")
-    )
-
-
-def proposals_waiting(programme: Programme | int, *, limit: int = 50) -> WaitingProposals:
-    """Two queries: the count, then the oldest ``limit`` proposals with both people."""
-    count = proposed_pairings(programme).count()
-    pairings = list(proposed_pairings(programme)[:limit])
-    now = timezone.now()
-    for pairing in pairings:
-        pairing.waiting = waiting_on(pairing)
-        recent = pairing.reminded_at and now - pairing.reminded_at < REMINDER_INTERVAL
-        pairing.remind_from = pairing.reminded_at + REMINDER_INTERVAL if recent else None
-    return WaitingProposals(count, pairings)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mentoring.models import CalendarFeed
 from mentoring.permissions import get_calendar_feed_by_token, get_own_session_for
+from mentoring.selectors.calendars import calendar_feed_of
 from mentoring.services import calendars
 from programmes.once import submit_once
 from programmes.permissions import Area, area_required
@@ -29,7 +30,7 @@ def _ics_response(body: bytes, *, filename: str = "", attachment: bool = False) 
 
 
 def _own_feed(request: HttpRequest) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(person=request.user).first()
+    return calendar_feed_of(request.user)
 
 
 @area_required(Area.MENTORING)

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
-from mentoring.models import MatchRound, Pairing
+from mentoring.models import MatchRound
 from mentoring.permissions import get_proposal_for, get_round_for
-from mentoring.selectors.scoring import ENDED, PART_LABELS, PARTS, cohort_load, match_settings_get
+from mentoring.selectors import matching as selectors
+from mentoring.selectors.scoring import PART_LABELS, PARTS, cohort_load, match_settings_get
 from mentoring.services import matching as services
 from programmes.models import Role
 from programmes.once import submit_once
@@ -47,14 +48,14 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, "That filter was not understood, so every mentee is shown.")
     # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
     cohort = cohort_load(programme=programme)
-    mentees = services.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
+    mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
     page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
-    draft = services.rounds_for(programme).filter(status=MatchRound.Status.DRAFT).first()
+    draft = selectors.draft_round(programme)
     context = {
         "programme": programme,
         "form": form,
         "page": page,
-        "rows": services.cohort_rows(cohort, page.object_list),
+        "rows": selectors.cohort_rows(cohort, page.object_list),
         "draft": draft,
         "cohort": cohort,
         "filtered": unmatched_only or bool(name),
@@ -113,12 +114,7 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
     programme = get_programme_for(request.user, pk, manage=True)
     match_round = get_round_for(programme, round_pk)
     # Queries: the paginator's count, then one page of live proposals with both people and any pairing made.
-    proposals = (
-        match_round.proposals.filter(removed=False)
-        .select_related("mentor", "mentee", "pairing")
-        .order_by("mentee__display_name", "pk")
-    )
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.round_proposals(match_round), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
         "round": match_round,
@@ -149,7 +145,7 @@ def matching_swap(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         "programme": programme,
         "proposal": proposal,
         "form": form,
-        "choices": services.swap_choices(cohort, proposed, proposal),
+        "choices": selectors.swap_choices(cohort, proposed, proposal),
     }
     return render(request, "mentoring/matching_swap.html", context, status=400 if form.errors else 200)
 
@@ -189,7 +185,7 @@ def matching_publish(request: HttpRequest, pk: int, round_pk: int) -> HttpRespon
                 "was told and asked to accept.",
             )
         return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
-    count = match_round.proposals.filter(removed=False).count()
+    count = selectors.live_proposal_count(match_round)
     return render(
         request, "mentoring/matching_publish.html", {"programme": programme, "round": match_round, "count": count}
     )
@@ -199,7 +195,7 @@ def matching_publish(request: HttpRequest, pk: int, round_pk: int) -> HttpRespon
 def matching_history(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     # Queries: the paginator's count, then one page of rounds with who ran and published them and their counts.
-    page = Paginator(services.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mentoring/matching_history.html",
@@ -225,7 +221,7 @@ def matching_override(request: HttpRequest, pk: int, mentor_pk: int, mentee_pk: 
             messages.success(request, f"{mentor.person} and {mentee.person} may be matched again.")
             return redirect("mentoring:matching", pk=programme.pk)
     # Status and dates only: an earlier pairing may belong to a programme this coordinator does not run.
-    earlier = Pairing.objects.filter(mentor=mentor.person, mentee=mentee.person, status__in=ENDED).order_by("-ended_on")
+    earlier = selectors.earlier_pairings(mentor=mentor.person, mentee=mentee.person)
     return render(
         request,
         "mentoring/matching_override.html",

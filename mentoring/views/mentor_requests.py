@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from mentoring.models import MentorRequest
 from mentoring.permissions import get_request_for
+from mentoring.selectors.matching import suggestions_for
+from mentoring.selectors.mentor_requests import active_person, requests_made, requests_received
 from mentoring.services.lifecycle import starts_words
-from mentoring.services.matching import suggestions_for
 from mentoring.services.mentor_requests import (
     request_accept,
     request_create,
@@ -22,7 +22,7 @@ from mentoring.services.mentor_requests import (
     request_withdraw,
     requests_allowed,
 )
-from programmes.models import Person, Role
+from programmes.models import Role
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for
 
@@ -32,11 +32,7 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk)
     if Role.MENTEE not in programme.my_roles:
         raise PermissionDenied("Suggestions are for the programme's mentees.")
-    mine = (
-        MentorRequest.objects.filter(programme=programme, mentee=request.user)
-        .select_related("mentor__org_unit")
-        .order_by("-created_at")[:10]
-    )
+    mine = requests_made(programme=programme, mentee=request.user)
     allowed = requests_allowed(programme)
     now = timezone.now()
     open_request = next((r for r in mine if r.status == MentorRequest.Status.OPEN and r.expires_at > now), None)
@@ -63,7 +59,7 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Requests are for the programme's mentees.")
     mentor_pk = request.POST.get("mentor", "")
     valid = mentor_pk.isascii() and mentor_pk.isdecimal() and len(mentor_pk) < 12
-    mentor = Person.objects.filter(pk=int(mentor_pk), is_active=True).first() if valid else None
+    mentor = active_person(int(mentor_pk)) if valid else None
     if mentor is None:
         messages.error(request, "Choose a mentor from your suggestions.")
         return redirect("mentoring:suggestions", programme.pk)
@@ -78,12 +74,7 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def requests_for_me(request: HttpRequest) -> HttpResponse:
-    incoming = (
-        MentorRequest.objects.filter(mentor=request.user)
-        .select_related("programme", "mentee__org_unit")
-        # Requests to answer first, whatever the alphabet says about the statuses' names.
-        .order_by(Case(When(status=MentorRequest.Status.OPEN, then=0), default=1), "-created_at")[:50]
-    )
+    incoming = requests_received(mentor=request.user)
     return render(request, "mentoring/requests.html", {"incoming": incoming})
 
 

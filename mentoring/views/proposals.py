@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,18 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from mentoring.forms.proposals import ProposeForm
 from mentoring.permissions import get_pairing_for
+from mentoring.selectors.proposals import pair_to_propose
 from mentoring.services.proposals import pairing_propose_by_hand, pairing_remind
-from programmes.models import Membership, Role
+from programmes.models import Role
 from programmes.once import submit_once
 from programmes.permissions import get_programme_for
-
-MAX_ID = 2**31 - 1
-
-
-class ProposeForm(forms.Form):
-    mentor = forms.IntegerField(min_value=1, max_value=MAX_ID)
-    mentee = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 @login_required
@@ -32,15 +26,9 @@ def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposeForm(request.POST)
     people = {}
     if form.is_valid():
-        people = {
-            m.role: m.person
-            for m in Membership.objects.filter(
-                programme=programme,
-                role__in=(Role.MENTOR, Role.MENTEE),
-                person_id__in=[form.cleaned_data["mentor"], form.cleaned_data["mentee"]],
-            ).select_related("person")
-            if m.person_id == form.cleaned_data[m.role]
-        }
+        people = pair_to_propose(
+            programme=programme, mentor_id=form.cleaned_data["mentor"], mentee_id=form.cleaned_data["mentee"]
+        )
     if len(people) != 2:
         messages.error(request, "Choose a mentor from one of the mentee's suggestions.")
         return redirect("mentoring:matching", pk=programme.pk)

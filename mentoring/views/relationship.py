@@ -29,9 +29,9 @@ from mentoring.models import MentoringSession, Pairing
 from mentoring.permissions import get_goal_for, get_pairing_page_for, get_session_for
 from mentoring.selectors import alerts as alert_selectors
 from mentoring.selectors import relationship as relationship_selectors
+from mentoring.selectors.proposals import proposals_waiting
 from mentoring.selectors.relationship import skill_choices
 from mentoring.services import relationship
-from mentoring.services.proposals import proposals_waiting
 from programmes.forms import add_service_errors
 from programmes.models import Person
 from programmes.once import submit_once
