@@ -1,8 +1,8 @@
 """Reads of matching: one mentee assessed against many mentors (pure), the coordinator's cohort table, a
 mentee's suggestions, the choices of a swap, and the rounds of a programme with their proposals.
 
-The scores and hard rules themselves live in ``mentoring.selectors.scoring``; the writes (rounds, swaps,
-publishing) in ``mentoring.services.matching``.
+The scores live in ``mentoring.selectors.scoring``, the cohort and the hard rules in
+``mentoring.selectors.cohort``; the writes (rounds, swaps, publishing) in ``mentoring.services.matching``.
 """
 
 from __future__ import annotations
@@ -15,19 +15,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from mentoring.models import MatchProposal, MatchRound, Pairing
-from mentoring.selectors.scoring import (
+from mentoring.selectors.cohort import (
     ENDED,
     Broken,
     Cohort,
-    Profile,
     below_minimum,
     cohort_load,
     mentee_rules,
     mentor_rules,
     rules_broken,
-    score_matrix,
-    score_parts,
 )
+from mentoring.selectors.scoring import Profile, score_matrix, score_parts
 from programmes.models import Person, Programme
 
 # --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------

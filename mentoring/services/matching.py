@@ -1,8 +1,9 @@
-"""Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides, suggestions.
+"""Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides.
 
-Services (keyword-only, ``<entity>_<verb>``, atomic where they write). The scores and hard rules themselves live
-in ``mentoring.selectors.scoring``, the assessment of mentees against mentors and the coordinator's tables in
-``mentoring.selectors.matching``; this module turns them into drafts and pairings.
+Services (keyword-only, ``<entity>_<verb>``, atomic where they write). The scores live in
+``mentoring.selectors.scoring``, the cohort and the hard rules in ``mentoring.selectors.cohort``, the
+assessment of mentees against mentors and the coordinator's tables in ``mentoring.selectors.matching``; this
+module turns them into drafts and pairings.
 
 Whole-cohort matching is an assignment problem: one row per mentee, one column per free place of a mentor
 (a mentor with two free places has two columns), the score as the value, pairs that break a hard rule or
@@ -26,19 +27,17 @@ from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
-from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
-from mentoring.selectors.scoring import (
+from mentoring.selectors.cohort import (
     ENDED,
     Cohort,
-    Profile,
-    Weights,
     below_minimum,
     cohort_load,
     cohort_refresh,
     match_settings_get,
     rules_broken,
-    score_parts,
 )
+from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
+from mentoring.selectors.scoring import Profile, Weights, score_parts
 from programmes.models import Application, Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send, notification_send
 

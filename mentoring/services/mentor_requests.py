@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import MentorRequest, Pairing
+from mentoring.selectors.cohort import match_settings_get
 from mentoring.selectors.matching import Suggestion, suggestions_for
-from mentoring.selectors.scoring import match_settings_get
 from mentoring.services.lifecycle import pairing_start_agreed
 from mentoring.services.matching import pairing_propose
 from programmes.models import Membership, Person, Programme, Role

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, Pairing
 from mentoring.selectors import matching as matching_selectors
-from mentoring.selectors.scoring import cohort_load, rules_broken, score_value
+from mentoring.selectors.cohort import cohort_load, rules_broken
+from mentoring.selectors.scoring import score_value
 from mentoring.services import matching
 from mentoring.tests.factories import MatchProposalFactory, MatchRoundFactory, PairingFactory, approved_profile
 from programmes.models import Notification, Programme, Role

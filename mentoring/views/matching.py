@@ -17,7 +17,8 @@ from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchS
 from mentoring.models import MatchRound
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
-from mentoring.selectors.scoring import PART_LABELS, PARTS, cohort_load, match_settings_get
+from mentoring.selectors.cohort import cohort_load, match_settings_get
+from mentoring.selectors.scoring import PART_LABELS, PARTS
 from mentoring.services import matching as services
 from programmes.models import Role
 from programmes.once import submit_once

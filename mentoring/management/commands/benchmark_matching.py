@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from mentoring.selectors.scoring import cohort_load
+from mentoring.selectors.cohort import cohort_load
 from mentoring.services.matching import round_plan, round_run
 from programmes.models import (
     Application,
