@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from mentoring.services import lifecycle, mentor_requests, reminders
+from mentoring.services import lifecycle, mentor_requests, reminder_emails, reminders
 
 # --- Pairing lifecycle ---------------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def send_due_checkin_reminders() -> dict[str, int]:
 def send_reminder_emails() -> dict[str, int]:
     # The rest of a large outbox, after a sweep used its time budget; claims skip locked rows, so it may run
     # beside the next sweep.
-    counts = reminders.reminder_digests_send(now=timezone.now(), budget_seconds=_send_budget())
+    counts = reminder_emails.reminder_digests_send(now=timezone.now(), budget_seconds=_send_budget())
     if counts.waiting:
         send_reminder_emails.delay()
     return asdict(counts)

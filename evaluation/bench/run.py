@@ -32,7 +32,8 @@ from mentoring.management.commands.benchmark_reminders import (
 )
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services.matching import round_run
-from mentoring.services.reminders import reminder_digests_send, reminders_record
+from mentoring.services.reminder_emails import reminder_digests_send
+from mentoring.services.reminders import reminders_record
 
 from ..models import Report
 from ..reporting import last_quarter

@@ -16,7 +16,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentoring.models import Pairing, Reminder, ReminderDigest, ReminderRecipient
-from mentoring.services.reminders import BATCH_SIZE, kinds_due, reminder_digests_send, reminders_record, start_of_day
+from mentoring.selectors.reminders import BATCH_SIZE, kinds_due
+from mentoring.services.reminder_emails import reminder_digests_send
+from mentoring.services.reminders import reminders_record, start_of_day
 from programmes.models import Membership, Person, Programme, Role
 
 LIMIT_SECONDS = 30.0
