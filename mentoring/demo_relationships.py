@@ -39,7 +39,7 @@ from mentoring.services.checkins import (
     checkins_refresh,
     session_gaps_refresh,
 )
-from mentoring.services.lifecycle import _date
+from mentoring.services.pairing import long_date as _date
 from mentoring.services.relationship import SessionInput, _note_save, concern_raise, session_log
 from programmes.demo import DEMO_DOMAIN
 from programmes.models import ApplicationSkill, Person, Programme, Skill

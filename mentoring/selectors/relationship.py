@@ -31,7 +31,7 @@ from mentoring import crypto
 from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Goal, MentoringSession, Pairing
 from mentoring.selectors.alerts import pairing_open_alerts
 from mentoring.services.checkins import CheckinState, checkin_state, state_filter
-from mentoring.services.lifecycle import _side
+from mentoring.services.pairing import side_of
 from programmes.models import Person, Programme, Skill
 
 PAGE_SIZE = 25
@@ -75,7 +75,7 @@ def own_note(person: Person, session: MentoringSession) -> ReadableNote | None:
 
 def fit_question_open(pairing: Pairing, person: Person, *, has_sessions: bool) -> bool:
     """Ask "how is the fit?" once the pair has logged a first session, until this person has answered."""
-    return pairing.status == Pairing.Status.ACTIVE and has_sessions and _side(pairing, person) is not None
+    return pairing.status == Pairing.Status.ACTIVE and has_sessions and side_of(pairing, person) is not None
 
 
 def workspace_url(pairing: Pairing) -> str:

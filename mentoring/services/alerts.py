@@ -13,18 +13,18 @@ from django.utils import timezone
 
 from mentoring.models import Alert, Pairing
 from mentoring.selectors.alerts import silent_pairings
-from mentoring.services.lifecycle import _tellcoordinators_of
+from mentoring.services.pairing import tell_coordinators
 from programmes.models import Person, Programme
 
 
-def _date(day: datetime.date) -> str:
+def long_date(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
 
 
 def coordinators_alert(pairing: Pairing, *, text: str) -> None:
     """Tell the programme's coordinators that a pairing needs them (an in-app notice and an email)."""
     # The coordinators learn that something needs them; what was said stays on the alert's page.
-    _tellcoordinators_of(
+    tell_coordinators(
         pairing,
         by=None,
         text=text,
@@ -78,8 +78,8 @@ def _silence_reason(pairing: Pairing, *, today: datetime.date) -> str:
     since, _, what = max(anchor for anchor in anchors if anchor[0] is not None)
     days = (today - since).days
     if not what:
-        return f"No confirmed session in {days} days (the last on {_date(since)})."
-    return f"No confirmed session since the pairing {what} on {_date(since)} ({days} days ago)."
+        return f"No confirmed session in {days} days (the last on {long_date(since)})."
+    return f"No confirmed session since the pairing {what} on {long_date(since)} ({days} days ago)."
 
 
 def silence_alerts_raise(

@@ -32,9 +32,21 @@ from django.utils import timezone
 
 from mentoring.models import ClosingReflection, Pairing, PairingPause
 from mentoring.services.checkins import checkins_refresh
-from programmes.models import Application, Membership, Person, Programme, Role
+from mentoring.services.pairing import (
+    long_date,
+    pair_names,
+    pairing_lock,
+    require_side,
+    require_side_or_coordinator,
+    require_status,
+    side_of,
+    tell_coordinators,
+    tell_line_manager,
+    tell_pair,
+)
+from programmes.models import Application, Person, Programme, Role
 from programmes.services.audit import audit_record
-from programmes.services.notifications import coordinators_of, notification_send
+from programmes.services.notifications import notification_send
 from programmes.services.training import months_after
 
 PAUSE_MAX_MONTHS = 6
@@ -43,96 +55,6 @@ REFLECTION_MAX_CHARS = 5000
 REMATCH_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
 # No pairing starts in a programme that is winding down or over.
 NO_NEW_PAIRINGS = (Programme.Status.CLOSING, Programme.Status.CLOSED)
-
-
-# --- Helpers ---------------------------------------------------------------------------------------------
-
-
-def _lock(pairing: Pairing) -> Pairing:
-    return (
-        Pairing.objects.select_for_update(of=("self",))
-        .select_related("programme", "mentor", "mentee__line_manager")
-        .get(pk=pairing.pk)
-    )
-
-
-def _side(pairing: Pairing, person: Person) -> str | None:
-    if person.pk == pairing.mentor_id:
-        return Role.MENTOR
-    if person.pk == pairing.mentee_id:
-        return Role.MENTEE
-    return None
-
-
-def _is_coordinator(pairing: Pairing, person: Person) -> bool:
-    return Membership.objects.filter(programme_id=pairing.programme_id, person=person, role=Role.COORDINATOR).exists()
-
-
-def _require_side(pairing: Pairing, by: Person, doing: str) -> str:
-    side = _side(pairing, by)
-    if side is None:
-        raise ValidationError(f"Only {pairing.mentor} and {pairing.mentee} can {doing} their pairing.")
-    return side
-
-
-def _require_side_or_coordinator(pairing: Pairing, by: Person, doing: str) -> None:
-    if _side(pairing, by) is None and not _is_coordinator(pairing, by):
-        raise ValidationError(
-            f"Only {pairing.mentor}, {pairing.mentee} or a coordinator of {pairing.programme} can {doing} this pairing."
-        )
-
-
-def _require_status(pairing: Pairing, allowed: tuple[str, ...], doing: str) -> None:
-    if pairing.status in allowed:
-        return
-    state = pairing.get_status_display().lower()
-    if pairing.status in (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY):
-        raise ValidationError(f"This pairing is {state}, so it cannot {doing}; a closed pairing never restarts.")
-    raise ValidationError(f"This pairing is {state}, so it cannot {doing}.")
-
-
-def _line_manager(pairing: Pairing) -> Person | None:
-    manager = pairing.mentee.line_manager
-    return manager if manager is not None and manager.is_active else None
-
-
-def _others(people: list[Person | None], by: Person | None) -> list[Person]:
-    return [p for p in people if p is not None and (by is None or p.pk != by.pk)]
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
-def _tell_pair(pairing: Pairing, *, by: Person | None, text: str, subject: str, body: str = "") -> None:
-    notification_send(
-        people=_others([pairing.mentor, pairing.mentee], by),
-        text=text,
-        url=pairing.get_absolute_url(),
-        email_subject=subject,
-        email_body=body or text,
-    )
-
-
-def _tell_line_manager(pairing: Pairing, *, by: Person | None, text: str, subject: str) -> None:
-    # The line manager sees no pairing page (they are not part of the relationship): they go to My team.
-    notification_send(
-        people=_others([_line_manager(pairing)], by), text=text, url=reverse("programmes:team"), email_subject=subject
-    )
-
-
-def _tellcoordinators_of(pairing: Pairing, *, by: Person | None, text: str, subject: str, body: str = "") -> None:
-    notification_send(
-        people=_others(coordinators_of(pairing.programme), by),
-        text=text,
-        url=pairing.get_absolute_url(),
-        email_subject=subject,
-        email_body=body or text,
-    )
-
-
-def _pair_names(pairing: Pairing) -> str:
-    return f"{pairing.mentor} and {pairing.mentee}"
 
 
 # --- Accepting and declining a proposal -----------------------------------------------------------------------
@@ -172,7 +94,7 @@ def _audit(pairing: Pairing, by: Person | None) -> None:
         actor=by,
         action="pairing.status_changed",
         obj=pairing,
-        summary=f"{_pair_names(pairing)}: {pairing.get_status_display().lower()}.",
+        summary=f"{pair_names(pairing)}: {pairing.get_status_display().lower()}.",
     )
 
 
@@ -185,11 +107,11 @@ def _start_date(programme: Programme) -> datetime.date:
 
 def starts_words(pairing: Pairing) -> str:
     """When an accepted pairing begins, in the pair's words: "today" or "on 1 March 2027"."""
-    return f"on {_date(pairing.started_on)}" if pairing.starts_later else "today"
+    return f"on {long_date(pairing.started_on)}" if pairing.starts_later else "today"
 
 
 def _from_later(pairing: Pairing) -> str:
-    return f" from {_date(pairing.started_on)}" if pairing.starts_later else ""
+    return f" from {long_date(pairing.started_on)}" if pairing.starts_later else ""
 
 
 def _activate(pairing: Pairing) -> None:
@@ -217,15 +139,15 @@ def _activate(pairing: Pairing) -> None:
 @transaction.atomic
 def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
     """Start a proposed pairing both sides have already agreed to (a mentee asked, the mentor accepted)."""
-    pairing = _lock(pairing)
-    _require_status(pairing, (Pairing.Status.PROPOSED,), "start")
+    pairing = pairing_lock(pairing)
+    require_status(pairing, (Pairing.Status.PROPOSED,), "start")
     pairing.mentor_accepted_at = pairing.mentee_accepted_at = timezone.now()
     _activate(pairing)
     _audit(pairing, None)
-    text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
-    subject = f"Mentoring starts: {_pair_names(pairing)}"
-    _tell_pair(pairing, by=None, text=text, subject=subject)
-    _tell_line_manager(pairing, by=None, text=text, subject=subject)
+    text = f"{pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
+    subject = f"Mentoring starts: {pair_names(pairing)}"
+    tell_pair(pairing, by=None, text=text, subject=subject)
+    tell_line_manager(pairing, by=None, text=text, subject=subject)
     return pairing
 
 
@@ -233,9 +155,9 @@ def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
 def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     """The mentor or the mentee accepts a proposed pairing; once both have, it starts today, or on the programme's
     start date when that is still to come."""
-    pairing = _lock(pairing)
-    side = _require_side(pairing, by, "accept")
-    _require_status(pairing, (Pairing.Status.PROPOSED,), "be accepted")
+    pairing = pairing_lock(pairing)
+    side = require_side(pairing, by, "accept")
+    require_status(pairing, (Pairing.Status.PROPOSED,), "be accepted")
     field = "mentor_accepted_at" if side == Role.MENTOR else "mentee_accepted_at"
     if getattr(pairing, field) is not None:
         partner = pairing.mentee if side == Role.MENTOR else pairing.mentor
@@ -244,15 +166,15 @@ def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     if pairing.mentor_accepted_at and pairing.mentee_accepted_at:
         _activate(pairing)
         _audit(pairing, by)
-        text = f"{_pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
-        subject = f"Mentoring starts: {_pair_names(pairing)}"
-        _tell_pair(pairing, by=by, text=text, subject=subject)
-        _tell_line_manager(pairing, by=by, text=text, subject=subject)
+        text = f"{pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
+        subject = f"Mentoring starts: {pair_names(pairing)}"
+        tell_pair(pairing, by=by, text=text, subject=subject)
+        tell_line_manager(pairing, by=by, text=text, subject=subject)
         return pairing
     pairing.full_clean()
     pairing.save()
     text = f"{by} accepted your pairing in {pairing.programme}. It starts as soon as you accept too."
-    _tell_pair(pairing, by=by, text=text, subject=f"{by} accepted your mentoring pairing")
+    tell_pair(pairing, by=by, text=text, subject=f"{by} accepted your mentoring pairing")
     return pairing
 
 
@@ -263,9 +185,9 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     The reason goes to the coordinators only, so they can find a better match; the partner is told that
     the proposal will not go ahead, not why.
     """
-    pairing = _lock(pairing)
-    _require_side(pairing, by, "decline")
-    _require_status(pairing, (Pairing.Status.PROPOSED,), "be declined")
+    pairing = pairing_lock(pairing)
+    require_side(pairing, by, "decline")
+    require_status(pairing, (Pairing.Status.PROPOSED,), "be declined")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why, so that the coordinators can find a better match."})
@@ -276,7 +198,7 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     pairing.full_clean()
     pairing.save()
     _audit(pairing, by)
-    _tell_pair(
+    tell_pair(
         pairing,
         by=by,
         text=(
@@ -284,12 +206,12 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
         ),
         subject="A proposed mentoring pairing will not go ahead",
     )
-    text = f"{by} declined the proposed pairing of {_pair_names(pairing)} in {pairing.programme}."
-    _tellcoordinators_of(
+    text = f"{by} declined the proposed pairing of {pair_names(pairing)} in {pairing.programme}."
+    tell_coordinators(
         pairing,
         by=by,
         text=text,
-        subject=f"Proposed pairing declined: {_pair_names(pairing)}",
+        subject=f"Proposed pairing declined: {pair_names(pairing)}",
         body=f"{text}\n\nTheir reason:\n{reason}\n\n{pairing.mentee} is free to be matched again.",
     )
     return pairing
@@ -301,9 +223,9 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
 @transaction.atomic
 def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datetime.date) -> Pairing:
     """Either side or a coordinator pauses an active pairing until ``resume_on`` (within six months)."""
-    pairing = _lock(pairing)
-    _require_side_or_coordinator(pairing, by, "pause")
-    _require_status(pairing, (Pairing.Status.ACTIVE,), "be paused")
+    pairing = pairing_lock(pairing)
+    require_side_or_coordinator(pairing, by, "pause")
+    require_status(pairing, (Pairing.Status.ACTIVE,), "be paused")
     reason = (reason or "").strip()
     today = timezone.localdate()
     errors = {}
@@ -313,7 +235,7 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     if resume_on is None or resume_on <= today:
         errors["resume_on"] = "Choose a resume date after today."
     elif resume_on > latest:
-        errors["resume_on"] = f"A pause lasts at most {PAUSE_MAX_MONTHS} months: resume by {_date(latest)}."
+        errors["resume_on"] = f"A pause lasts at most {PAUSE_MAX_MONTHS} months: resume by {long_date(latest)}."
     if errors:
         raise ValidationError(errors)
     pairing.status = Pairing.Status.PAUSED
@@ -324,21 +246,21 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     PairingPause.objects.create(pairing=pairing, paused_on=today)
     checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
     _audit(pairing, by)
-    until = _date(resume_on)
-    _tell_pair(
+    until = long_date(resume_on)
+    tell_pair(
         pairing,
         by=by,
         text=f"{by} paused your mentoring pairing in {pairing.programme} until {until}.",
         subject="Your mentoring pairing is paused",
         body=f"{by} paused your mentoring pairing in {pairing.programme} until {until}.\n\nThe reason given: {reason}",
     )
-    text = f"{_pair_names(pairing)} pause their mentoring in {pairing.programme} until {until}."
-    _tell_line_manager(pairing, by=by, text=text, subject=f"Mentoring paused: {_pair_names(pairing)}")
-    _tellcoordinators_of(
+    text = f"{pair_names(pairing)} pause their mentoring in {pairing.programme} until {until}."
+    tell_line_manager(pairing, by=by, text=text, subject=f"Mentoring paused: {pair_names(pairing)}")
+    tell_coordinators(
         pairing,
         by=by,
         text=f"{text} Paused by {by}.",
-        subject=f"Mentoring paused: {_pair_names(pairing)}",
+        subject=f"Mentoring paused: {pair_names(pairing)}",
         body=f"{text} Paused by {by}.\n\nThe reason given: {reason}",
     )
     return pairing
@@ -346,26 +268,26 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
 
 def _announce_resumed(pairing: Pairing, *, by: Person | None) -> None:
     who = f"{by} resumed" if by else "The pause has ended:"
-    _tell_pair(
+    tell_pair(
         pairing,
         by=by,
         text=f"{who} your mentoring pairing in {pairing.programme}. It is active again.",
         subject="Your mentoring pairing is active again",
     )
-    _tell_line_manager(
+    tell_line_manager(
         pairing,
         by=by,
-        text=f"{_pair_names(pairing)} resume their mentoring in {pairing.programme}.",
-        subject=f"Mentoring resumes: {_pair_names(pairing)}",
+        text=f"{pair_names(pairing)} resume their mentoring in {pairing.programme}.",
+        subject=f"Mentoring resumes: {pair_names(pairing)}",
     )
 
 
 @transaction.atomic
 def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     """Either side or a coordinator resumes a paused pairing before its resume date."""
-    pairing = _lock(pairing)
-    _require_side_or_coordinator(pairing, by, "resume")
-    _require_status(pairing, (Pairing.Status.PAUSED,), "be resumed")
+    pairing = pairing_lock(pairing)
+    require_side_or_coordinator(pairing, by, "resume")
+    require_status(pairing, (Pairing.Status.PAUSED,), "be resumed")
     pairing.status = Pairing.Status.ACTIVE
     pairing.paused_reason = ""
     pairing.resume_on = None
@@ -451,20 +373,20 @@ def _invite_reflections(pairing: Pairing, *, news: str) -> None:
 @transaction.atomic
 def pairing_complete(*, pairing: Pairing, by: Person) -> Pairing:
     """Either side or a coordinator marks an active or paused pairing as completed."""
-    pairing = _lock(pairing)
-    _require_side_or_coordinator(pairing, by, "complete")
-    _require_status(pairing, Pairing.CURRENT, "be completed")
+    pairing = pairing_lock(pairing)
+    require_side_or_coordinator(pairing, by, "complete")
+    require_status(pairing, Pairing.CURRENT, "be completed")
     if pairing.starts_later:
         raise ValidationError(
-            f"This pairing starts on {_date(pairing.started_on)}: it cannot be completed before it has begun."
+            f"This pairing starts on {long_date(pairing.started_on)}: it cannot be completed before it has begun."
         )
     _close(pairing, by=by, status=Pairing.Status.COMPLETED)
     _invite_reflections(pairing, news=f"Your mentoring pairing in {pairing.programme} is completed ({by}).")
-    _tell_line_manager(
+    tell_line_manager(
         pairing,
         by=by,
-        text=f"{_pair_names(pairing)} completed their mentoring in {pairing.programme}.",
-        subject=f"Mentoring completed: {_pair_names(pairing)}",
+        text=f"{pair_names(pairing)} completed their mentoring in {pairing.programme}.",
+        subject=f"Mentoring completed: {pair_names(pairing)}",
     )
     return pairing
 
@@ -476,10 +398,10 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     With ``rematch`` (the mentee's or a coordinator's wish) and a programme still matching or running, the
     coordinators are asked for a new mentor; the mentee, without a current pairing, is free to be matched.
     """
-    pairing = _lock(pairing)
-    side = _side(pairing, by)
-    _require_side_or_coordinator(pairing, by, "end")
-    _require_status(pairing, Pairing.CURRENT, "be ended early")
+    pairing = pairing_lock(pairing)
+    side = side_of(pairing, by)
+    require_side_or_coordinator(pairing, by, "end")
+    require_status(pairing, Pairing.CURRENT, "be ended early")
     if reason_code not in Pairing.EndReason.values:
         raise ValidationError({"reason_code": "Choose one of the reasons listed."})
     if rematch and side == Role.MENTOR:
@@ -489,22 +411,22 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     if reflection_closable(pairing):
         _invite_reflections(pairing, news=news)
     else:  # ended before its start date: it never ran, so there is nothing to reflect on
-        _tell_pair(pairing, by=by, text=f"{news[:-1]}, before it started.", subject="Your mentoring pairing has closed")
-    _tell_line_manager(
+        tell_pair(pairing, by=by, text=f"{news[:-1]}, before it started.", subject="Your mentoring pairing has closed")
+    tell_line_manager(
         pairing,
         by=by,
-        text=f"{_pair_names(pairing)} ended their mentoring in {pairing.programme}.",
-        subject=f"Mentoring ended: {_pair_names(pairing)}",
+        text=f"{pair_names(pairing)} ended their mentoring in {pairing.programme}.",
+        subject=f"Mentoring ended: {pair_names(pairing)}",
     )
     text = (
-        f"{_pair_names(pairing)} ended their mentoring in {pairing.programme} early "
+        f"{pair_names(pairing)} ended their mentoring in {pairing.programme} early "
         f"({pairing.get_end_reason_display().lower()}; ended by {by})."
     )
     wants_new_mentor = rematch and pairing.programme.status in REMATCH_STATUSES
     if wants_new_mentor:
         wish = "wants" if side == Role.MENTEE else "is to get"
         text = f"{text} {pairing.mentee} {wish} a new mentor."
-    _tellcoordinators_of(pairing, by=by, text=text, subject=f"Mentoring ended early: {_pair_names(pairing)}")
+    tell_coordinators(pairing, by=by, text=text, subject=f"Mentoring ended early: {pair_names(pairing)}")
     return pairing
 
 
@@ -519,7 +441,7 @@ def reflection_closable(pairing: Pairing) -> bool:
 @transaction.atomic
 def reflection_write(*, pairing: Pairing, author: Person, text: str) -> ClosingReflection:
     """Write or rewrite the author's own closing reflection. Nobody is told: it is for its author only."""
-    _require_side(pairing, author, "write a closing reflection on")
+    require_side(pairing, author, "write a closing reflection on")
     if not reflection_closable(pairing):
         raise ValidationError("A closing reflection is written once the pairing has completed or ended.")
     text = (text or "").strip()

@@ -33,7 +33,7 @@ from mentoring.models import (
 )
 from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
-from mentoring.services.lifecycle import _date, _lock, _require_status, _side, _tell_pair
+from mentoring.services.pairing import long_date, pairing_lock, require_status, side_of, tell_pair
 from programmes.models import Person, Role, Skill
 from programmes.services.audit import audit_record
 
@@ -62,7 +62,7 @@ def agreement_get(*, pairing: Pairing) -> Agreement:
 
 
 def _require_pair_member(pairing: Pairing, by: Person, doing: str) -> str:
-    side = _side(pairing, by)
+    side = side_of(pairing, by)
     if side is None:
         raise ValidationError(f"Only {pairing.mentor} and {pairing.mentee} can {doing}.")
     return side
@@ -79,9 +79,9 @@ OPEN_FOR_WORK = (Pairing.Status.ACTIVE, Pairing.Status.PAUSED)
 def agreement_update(
     *, pairing: Pairing, by: Person, cadence_days: int, preferred_mode: str, arrangements: str = ""
 ) -> Agreement:
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     _require_pair_member(pairing, by, "change their agreement")
-    _require_status(pairing, OPEN_FOR_WORK, "change its agreement")
+    require_status(pairing, OPEN_FOR_WORK, "change its agreement")
     low, high = cadence_limits(pairing)
     if not low <= cadence_days <= high:
         raise ValidationError(
@@ -97,7 +97,7 @@ def agreement_update(
     agreement.save()
     if changed_cadence:
         checkins_refresh(instances=[pairing])
-        _tell_pair(
+        tell_pair(
             pairing,
             by=by,
             text=f"{by} changed how often you meet in {pairing.programme}: every {cadence_days} days.",
@@ -109,16 +109,16 @@ def agreement_update(
 @transaction.atomic
 def agreement_sign(*, pairing: Pairing, by: Person) -> Agreement:
     """Acknowledge confidentiality: what is said in the relationship stays in it (time-stamped, per side)."""
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "sign their agreement")
-    _require_status(pairing, OPEN_FOR_WORK, "be signed")
+    require_status(pairing, OPEN_FOR_WORK, "be signed")
     agreement = agreement_get(pairing=pairing)
     field = "mentor_signed_at" if side == Role.MENTOR else "mentee_signed_at"
     if getattr(agreement, field) is None:
         setattr(agreement, field, timezone.now())
         agreement.save(update_fields=[field])
         if not agreement.signed:
-            _tell_pair(
+            tell_pair(
                 pairing,
                 by=by,
                 text=f"{by} signed your mentoring agreement's confidentiality acknowledgement. Your turn.",
@@ -157,9 +157,9 @@ def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
 
 @transaction.atomic
 def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "add goals")
-    _require_status(pairing, OPEN_FOR_WORK, "take new goals")
+    require_status(pairing, OPEN_FOR_WORK, "take new goals")
     goal = Goal(pairing=pairing, created_by=by)
     _apply_goal(goal, data, side=side)
     goal.save()
@@ -176,12 +176,12 @@ def _record_goal_state(goal: Goal) -> None:
 
 @transaction.atomic
 def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
-    pairing = _lock(goal.pairing)
+    pairing = pairing_lock(goal.pairing)
     side = _require_pair_member(pairing, by, "change goals")
     if not pairing.is_current:
         # After the close only the mentee's self-rating at the close changes; the goal itself is history.
         if side != Role.MENTEE:
-            _require_status(pairing, OPEN_FOR_WORK, "change its goals")
+            require_status(pairing, OPEN_FOR_WORK, "change its goals")
         goal.rating_end = data.rating_end
         goal.updated_at = timezone.now()
         goal.full_clean(exclude=["created_by"])  # a goal keeps its author's row even after they left
@@ -216,7 +216,7 @@ def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None 
         errors.setdefault("held_on", []).append("A session is logged after it happens: choose today or earlier.")
     elif pairing.started_on and data.held_on < pairing.started_on:
         errors.setdefault("held_on", []).append(
-            f"Your pairing {'starts' if pairing.starts_later else 'started'} on {_date(pairing.started_on)}: "
+            f"Your pairing {'starts' if pairing.starts_later else 'started'} on {long_date(pairing.started_on)}: "
             "a session before that belongs to no pairing."
         )
     if not MentoringSession.MIN_MINUTES <= data.duration_minutes <= MentoringSession.MAX_MINUTES:
@@ -233,7 +233,7 @@ def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None 
             same_day = same_day.exclude(pk=exclude)
         if same_day.exists():
             raise ValidationError(
-                f"A session on {_date(data.held_on)} is already in your log. If you met twice that day, tick "
+                f"A session on {long_date(data.held_on)} is already in your log. If you met twice that day, tick "
                 "'This is another session' and save again.",
                 code="duplicate",
             )
@@ -257,7 +257,7 @@ def _note_save(session: MentoringSession, *, author: Person, text: str, shared: 
 @transaction.atomic
 def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_ok: bool = False) -> MentoringSession:
     """Either side logs a session; the other side is asked to confirm it (without any of its content)."""
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     _require_pair_member(pairing, by, "log sessions")
     if pairing.status == Pairing.Status.PROPOSED:
         raise ValidationError("This pairing has not started yet: sessions can be logged once you have both accepted.")
@@ -278,10 +278,12 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     session.topics.set(data.topics)
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
-    _tell_pair(
+    tell_pair(
         pairing,
         by=by,
-        text=f"{by} logged a session on {_date(data.held_on)} ({data.duration_minutes} minutes). Please confirm it.",
+        text=(
+            f"{by} logged a session on {long_date(data.held_on)} ({data.duration_minutes} minutes). Please confirm it."
+        ),
         subject="Please confirm your mentoring session",
     )
     return session
@@ -324,10 +326,10 @@ def session_update(
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
     if was_disputed:
-        _tell_pair(
+        tell_pair(
             pairing,
             by=by,
-            text=f"{by} corrected the session of {_date(session.held_on)}. Please confirm it again.",
+            text=f"{by} corrected the session of {long_date(session.held_on)}. Please confirm it again.",
             subject="Please confirm your corrected mentoring session",
         )
     return session
@@ -364,10 +366,10 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
     checkins_refresh(instances=[session.pairing])
     session_gaps_refresh(pairing_ids=[session.pairing_id])
-    _tell_pair(
+    tell_pair(
         session.pairing,
         by=by,
-        text=f"{by} confirmed the session of {_date(session.held_on)}.",
+        text=f"{by} confirmed the session of {long_date(session.held_on)}.",
         subject="",
     )
     return session
@@ -392,10 +394,10 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     if was_confirmed:
         checkins_refresh(instances=[session.pairing])
         session_gaps_refresh(pairing_ids=[session.pairing_id])
-    _tell_pair(
+    tell_pair(
         session.pairing,
         by=by,
-        text=f"{by} disputed the session of {_date(session.held_on)}. Their reason is on the session's page.",
+        text=f"{by} disputed the session of {long_date(session.held_on)}. Their reason is on the session's page.",
         subject="A mentoring session was disputed",
     )
     return session
@@ -436,7 +438,7 @@ def notes_rotate_keys(*, batch_size: int = 500) -> int:
 @transaction.atomic
 def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
     """ "I would like help with this relationship": to the coordinators only; the partner is not told."""
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     _require_pair_member(pairing, by, "raise a concern about their pairing")
     text = (text or "").strip()
     if not text:
@@ -450,7 +452,7 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
         kind=Alert.Kind.CONCERN,
         severity=Alert.Severity.HIGH,
         concern=concern,
-        reason=f"{by} asked for help with this relationship on {_date(timezone.localdate())}.",
+        reason=f"{by} asked for help with this relationship on {long_date(timezone.localdate())}.",
     )
     coordinators_alert(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
     audit_record(
@@ -466,7 +468,7 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
 
 @transaction.atomic
 def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
-    pairing = _lock(pairing)
+    pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "say how the fit is")
     if fit not in FitAnswer.Fit.values:
         raise ValidationError("Choose good, still deciding or not good.")
@@ -482,7 +484,7 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
             pairing=pairing,
             kind=Alert.Kind.FIT,
             severity=Alert.Severity.HIGH,
-            reason=f"The {side} answered 'not good' to \"how is the fit?\" on {_date(timezone.localdate())}.",
+            reason=f"The {side} answered 'not good' to \"how is the fit?\" on {long_date(timezone.localdate())}.",
         )
         coordinators_alert(pairing, text=f"A pairing in {pairing.programme} says the fit is not good.")
     return answer
