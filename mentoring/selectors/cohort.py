@@ -100,6 +100,31 @@ def cohort_load(
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)
+    profiles = _cohort_profiles(programme)
+    # People who have left (deactivated, or no longer in the HR file) are never matched: not in the cohort at all.
+    left = {p.pk: p.name for p in profiles if not p.person.is_active or p.person.missing_from_hr_since is not None}
+    profiles = [p for p in profiles if p.pk not in left]
+    mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
+    mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
+    managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
+    load, mentee_pairing, ended = _pairings_that_count(programme, mentees, ignore_pairing)
+    overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
+    return Cohort(
+        programme=programme,
+        weights=Weights.from_settings(settings),
+        mentors=mentors,
+        mentees=mentees,
+        managers=managers,
+        load=load,
+        mentee_pairing=mentee_pairing,
+        ended=ended,
+        overrides=overrides,
+        left=left,
+    )
+
+
+def _cohort_profiles(programme: Programme) -> list[Profile]:
+    """The approved applications of members with their people, teams, skills, readiness and departments."""
     member = Membership.objects.filter(programme=programme, person=OuterRef("person"), role=OuterRef("role"))
     applications = list(
         Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
@@ -117,7 +142,7 @@ def cohort_load(
         return Readiness.OVERRIDDEN if r.matchable else Readiness.NOT_READY
 
     departments = OrgUnit.objects.departments()
-    profiles = [
+    return [
         profile_from_application(
             a,
             readiness=state(a.person_id),
@@ -126,12 +151,13 @@ def cohort_load(
         )
         for a in applications
     ]
-    # People who have left (deactivated, or no longer in the HR file) are never matched: not in the cohort at all.
-    left = {p.pk: p.name for p in profiles if not p.person.is_active or p.person.missing_from_hr_since is not None}
-    profiles = [p for p in profiles if p.pk not in left]
-    mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
-    mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
-    managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
+
+
+def _pairings_that_count(
+    programme: Programme, mentees: dict[int, Profile], ignore_pairing: Pairing | None
+) -> tuple[Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None]]:
+    """Each mentor's load and each mentee's open pairing in this programme, and the pairs that ended (anywhere,
+    with their latest end): one query over this programme's open pairings and these mentees' ended ones."""
     pairings = Pairing.objects.filter(
         Q(programme=programme, status__in=OPEN) | Q(status__in=ENDED, mentee_id__in=list(mentees))
     )
@@ -150,19 +176,7 @@ def cohort_load(
         elif programme_id == programme.pk:
             load[mentor_id] += 1
             mentee_pairing[mentee_id] = (mentor_id, status)
-    overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
-    return Cohort(
-        programme=programme,
-        weights=Weights.from_settings(settings),
-        mentors=mentors,
-        mentees=mentees,
-        managers=managers,
-        load=load,
-        mentee_pairing=mentee_pairing,
-        ended=ended,
-        overrides=overrides,
-        left=left,
-    )
+    return load, mentee_pairing, ended
 
 
 def cohort_refresh(cohort: Cohort) -> Cohort:

@@ -277,27 +277,23 @@ def score_value(mentor: Profile, mentee: Profile, weights: Weights, factors: tup
     return _total(_exact(fractions(mentor, mentee, weights), factors or weights.factors))
 
 
-def score_matrix(
-    mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every mentee's (rows) score with every mentor (columns), exactly as ``score_value`` computes them one by
-    one, and whether the pair shares a wanted skill: the same arithmetic on arrays, for whole cohorts."""
+def _index(values: Iterable[Any]) -> dict[Any, int]:
+    return {v: i for i, v in enumerate(dict.fromkeys(values))}
+
+
+def _onehot(people: Sequence[Profile], positions: dict[Any, int], attribute: str) -> np.ndarray:
+    matrix = np.zeros((len(people), len(positions)))
+    for row, person in enumerate(people):
+        for value in getattr(person, attribute):
+            matrix[row, positions[value]] = 1
+    return matrix
+
+
+def _skills_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """The skills fraction of every pair (mentees in rows), and whether the pair shares a wanted skill."""
     n, m = len(mentees), len(mentors)
-    if not n or not m:
-        return np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
-
-    def index(values: Iterable[Any]) -> dict[Any, int]:
-        return {v: i for i, v in enumerate(dict.fromkeys(values))}
-
-    def onehot(people: Sequence[Profile], positions: dict[Any, int], attribute: str) -> np.ndarray:
-        matrix = np.zeros((len(people), len(positions)))
-        for row, person in enumerate(people):
-            for value in getattr(person, attribute):
-                matrix[row, positions[value]] = 1
-        return matrix
-
     # Skills: min(wanted, offered) summed over skills = the number of levels l at which both reach l.
-    skill_at = index(s for p in (*mentees, *mentors) for s in p.skills)
+    skill_at = _index(s for p in (*mentees, *mentors) for s in p.skills)
     wanted, offered = np.zeros((n, len(skill_at))), np.zeros((m, len(skill_at)))
     for table, people in ((wanted, mentees), (offered, mentors)):
         for row, person in enumerate(people):
@@ -309,6 +305,18 @@ def score_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):
         skills = np.where(totals > 0, covered / np.where(totals > 0, totals, 1), 0.0) if top else np.zeros((n, m))
     shares = (((wanted > 0) * 1.0) @ ((offered > 0) * 1.0).T) > 0 if top else np.zeros((n, m), dtype=bool)
+    return skills, shares
+
+
+def score_matrix(
+    mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every mentee's (rows) score with every mentor (columns), exactly as ``score_value`` computes them one by
+    one, and whether the pair shares a wanted skill: the same arithmetic on arrays, for whole cohorts."""
+    n, m = len(mentees), len(mentors)
+    if not n or not m:
+        return np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
+    skills, shares = _skills_matrix(mentors, mentees)
 
     def column(people: Sequence[Profile], attribute: str) -> np.ndarray:
         return np.array([-1 if getattr(p, attribute) is None else getattr(p, attribute) for p in people])
@@ -324,16 +332,16 @@ def score_matrix(
     experience = np.where(gap < 0, 0.0, np.where(in_band, 1.0, 0.5))
     experience = np.where((grade_e < 0) | (grade_m < 0), 0.0, experience)
 
-    slot_at = index(s for p in (*mentees, *mentors) for s in p.availability)
-    common = onehot(mentees, slot_at, "availability") @ onehot(mentors, slot_at, "availability").T
+    slot_at = _index(s for p in (*mentees, *mentors) for s in p.availability)
+    common = _onehot(mentees, slot_at, "availability") @ _onehot(mentors, slot_at, "availability").T
     availability = np.minimum(common, FULL_AVAILABILITY_SLOTS) / FULL_AVAILABILITY_SLOTS
 
     mode_e = np.array([p.meeting_mode for p in mentees], dtype=object)[:, None]
     mode_m = np.array([p.meeting_mode for p in mentors], dtype=object)[None, :]
     mode = ((mode_e == MeetingMode.EITHER) | (mode_m == MeetingMode.EITHER) | (mode_e == mode_m)) * 1.0
 
-    language_at = index(key for p in (*mentees, *mentors) for key in p.languages)
-    shared = onehot(mentees, language_at, "languages") @ onehot(mentors, language_at, "languages").T
+    language_at = _index(key for p in (*mentees, *mentors) for key in p.languages)
+    shared = _onehot(mentees, language_at, "languages") @ _onehot(mentors, language_at, "languages").T
     language = np.where(shared > 0, 1.0, -1.0)
 
     readiness = np.array([readiness_fraction(p) for p in mentors])[None, :] * np.ones((n, 1))

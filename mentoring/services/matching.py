@@ -429,6 +429,27 @@ def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_
 
 
 @transaction.atomic
+def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) -> None:
+    """Every rule again, against the database as it is now (the mentors' places are locked), counting the
+    proposals published before each in this round; refuses the whole draft, in words, if any pair breaks one."""
+    cohort = cohort_load(programme=match_round.programme)
+    # Scores as the round computed them, against the programme's minimum as it is now.
+    cohort.weights = dataclasses.replace(
+        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
+    )
+    published: Counter[int] = Counter()
+    problems = []
+    for proposal in proposals:
+        broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
+        if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
+            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
+        published[proposal.mentor_id] += 1
+    if problems:
+        raise ValidationError(
+            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
+        )
+
+
 def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     """Turn the draft's proposals into proposed pairings, all or nothing, and tell each mentor and mentee.
 
@@ -447,22 +468,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     if not proposals:
         raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
     mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
-    cohort = cohort_load(programme=programme)
-    # Scores as the round computed them, against the programme's minimum as it is now.
-    cohort.weights = dataclasses.replace(
-        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
-    )
-    published: Counter[int] = Counter()
-    problems = []
-    for proposal in proposals:
-        broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
-        if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
-            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
-        published[proposal.mentor_id] += 1
-    if problems:
-        raise ValidationError(
-            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
-        )
+    _publish_recheck(match_round, proposals)
     now = timezone.now()
     pairings = [
         Pairing(

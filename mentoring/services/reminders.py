@@ -103,6 +103,13 @@ def _digests_for(person_ids: set[int], *, today: datetime.date, now: datetime.da
             chosen[person_id] = waiting_tomorrow[person_id]
         else:
             wanted[person_id] = tomorrow if person_id in emailed_today else today
+    chosen.update(_digests_make(wanted, today=today, now=now))
+    return chosen
+
+
+def _digests_make(wanted: dict[int, datetime.date], *, today: datetime.date, now: datetime.datetime) -> dict[int, int]:
+    """New digests for these people on these days (or found, made by a sweep at the same moment), locked."""
+    chosen: dict[int, int] = {}
     # A digest made by a sweep at the same moment may have been claimed by a sender before this sweep locks it;
     # those people's reminders then go into the next day's digest, which nobody sends before that day.
     for _round in range(2):
@@ -151,29 +158,11 @@ def _coordinators(programme_ids: set[int]) -> dict[int, list[Someone]]:
     return found
 
 
-def _record_batch(
-    batch: list[tuple[Pair, list[str]]], *, sweep: uuid.UUID, today: datetime.date, now: datetime.datetime
-) -> int:
-    """Record one batch inside its transaction: reminders, who is told (in the app, in their digest), alerts."""
-    pairs = {pair.pk: pair for pair, _ in batch}
-    # Sorted, so that two sweeps inserting the same keys take their locks in the same order (no deadlock).
-    Reminder.objects.bulk_create(
-        [
-            Reminder(pairing_id=pair.pk, kind=kind, due_on=pair.due_on, sweep=sweep, created_at=now)
-            for pair, kinds in batch
-            for kind in sorted(kinds)
-        ],
-        ignore_conflicts=True,
-    )
-    # Only the rows this sweep inserted: a sweep at the same moment that lost the insert tells nobody. The
-    # batch is a range of pairing ids, so its rows are found without a list of ids.
-    mine = list(
-        Reminder.objects.filter(sweep=sweep, pairing_id__gte=batch[0][0].pk, pairing_id__lte=batch[-1][0].pk)
-        .order_by("pk")
-        .values_list("pk", "pairing_id", "kind")
-    )
-    if not mine:
-        return 0
+def _who_is_told(
+    mine: list[tuple[int, int, str]], pairs: dict[int, Pair], *, today: datetime.date, now: datetime.datetime
+) -> tuple[list[tuple[int, str, Pair, Someone]], list[Alert]]:
+    """Who each recorded reminder tells (the pair, or for an escalation the programme's coordinators, each
+    active person once), and the alert each escalation raises (not saved yet). One query: the coordinators."""
     coordinators = _coordinators({pairs[p].programme_id for _, p, kind in mine if kind == Kind.ESCALATION})
     told: list[tuple[int, str, Pair, Someone]] = []
     alerts = []
@@ -198,6 +187,33 @@ def _record_batch(
             if person.is_active and person.pk not in seen:
                 seen.add(person.pk)
                 told.append((reminder_id, kind, pair, person))
+    return told, alerts
+
+
+def _record_batch(
+    batch: list[tuple[Pair, list[str]]], *, sweep: uuid.UUID, today: datetime.date, now: datetime.datetime
+) -> int:
+    """Record one batch inside its transaction: reminders, who is told (in the app, in their digest), alerts."""
+    pairs = {pair.pk: pair for pair, _ in batch}
+    # Sorted, so that two sweeps inserting the same keys take their locks in the same order (no deadlock).
+    Reminder.objects.bulk_create(
+        [
+            Reminder(pairing_id=pair.pk, kind=kind, due_on=pair.due_on, sweep=sweep, created_at=now)
+            for pair, kinds in batch
+            for kind in sorted(kinds)
+        ],
+        ignore_conflicts=True,
+    )
+    # Only the rows this sweep inserted: a sweep at the same moment that lost the insert tells nobody. The
+    # batch is a range of pairing ids, so its rows are found without a list of ids.
+    mine = list(
+        Reminder.objects.filter(sweep=sweep, pairing_id__gte=batch[0][0].pk, pairing_id__lte=batch[-1][0].pk)
+        .order_by("pk")
+        .values_list("pk", "pairing_id", "kind")
+    )
+    if not mine:
+        return 0
+    told, alerts = _who_is_told(mine, pairs, today=today, now=now)
     digests = _digests_for({p.pk for *_, p in told if p.email_reminders}, today=today, now=now)
     ReminderRecipient.objects.bulk_create(
         [
