@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.models import MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
-from mentoring.scoring import cohort_load, score_parts
+from mentoring.selectors.cohort import cohort_load
+from mentoring.selectors.scoring import score_parts
 from programmes.models import OrgUnit, Person, Programme
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mentoring.checkins import CheckinState
 from mentoring.models import Goal, MeetingPreference, SessionMode
+from mentoring.services.checkins import CheckinState
 
 PAUSED = "paused"
 MENTOR, MENTEE = "mentor", "mentee"

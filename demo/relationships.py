@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import long_date as _date
 from demo.organisation import DEMO_DOMAIN
 from demo.pairings import demo_start
 from demo.relationship_stories import (
@@ -47,8 +48,6 @@ from demo.relationship_stories import (
     WEEKDAYS,
     Story,
 )
-from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_interval, checkins_refresh, session_gaps_refresh
-from mentoring.lifecycle import _date
 from mentoring.models import (
     Agreement,
     Alert,
@@ -60,7 +59,14 @@ from mentoring.models import (
     Reminder,
     SessionMode,
 )
-from mentoring.relationship import SessionInput, _note_save, concern_raise, session_log
+from mentoring.services.checkins import (
+    DUE_SOON_DAYS,
+    CheckinState,
+    checkin_interval,
+    checkins_refresh,
+    session_gaps_refresh,
+)
+from mentoring.services.relationship import SessionInput, _note_save, concern_raise, session_log
 from programmes.models import ApplicationSkill, Person, Programme, Skill
 
 

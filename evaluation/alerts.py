@@ -1,7 +1,9 @@
-"""The coordinators' alerts, with their reasons in words (issue 6, point 2), and the silence sweep.
+"""The coordinators' alerts page: each pairing's alerts with their reasons in words (issue 6, point 2).
 
-Alerts are mentoring's rows (raised by the check-in escalation, a concern, a 'not good' fit answer, a health
-check, or the silence sweep below); evaluation reads them and changes them only through mentoring's services.
+Alerts are mentoring's rows, raised, counted and swept there (mentoring.models.alert, mentoring.services.alerts,
+mentoring.selectors.alerts); this page stays in evaluation because its reasons read evaluation's rows too (the
+health-check scores, the open intervention). Evaluation changes alerts only through mentoring's services.
+
 The alerts page groups a programme's alerts per pairing and gives each pairing one line of reasons: the facts
 as they stand today, computed in the same query (days overdue, days since the last confirmed session, the
 fit answers, the last two health-check scores), and the stored reasons of the alerts no fact covers (a
@@ -13,51 +15,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, FloatField, OuterRef, Subquery
 from django.utils import timezone
 
-from core.dates import long_date as _date
-from mentoring import relationship
-from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Pairing
+from mentoring.models import Alert, FitAnswer, Pairing
+from mentoring.selectors.alerts import SILENCE_DAYS, Show, shown
 from programmes.models import Programme
 
 from .models import Intervention, Survey, SurveyResponse
 
-SILENCE_DAYS = 45  # no confirmed session for this long: the sweep raises a "silence" alert
-RESOLVED_WINDOW_DAYS = 90  # the "resolved" filter looks back this far
 LOW_HEALTH = 2.5  # a single health score at or under this is a reason on its own
 MAX_SHOWN = 300  # alerts on one page; the counts above it say how many there are in all
-
-
-class Show:
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-    CHOICES = (
-        (OPEN, "Open"),
-        (ACKNOWLEDGED, "Acknowledged"),
-        (RESOLVED, f"Resolved in the last {RESOLVED_WINDOW_DAYS} days"),
-    )
-    VALUES = (OPEN, ACKNOWLEDGED, RESOLVED)
-
-
-def _shown(which: str, *, now: datetime.datetime) -> Q:
-    """Open: nobody has taken it up yet. Acknowledged: a coordinator is on it. Resolved: recently done."""
-    return {
-        Show.OPEN: ALERT_OPEN,
-        Show.ACKNOWLEDGED: ALERT_ACKNOWLEDGED,
-        Show.RESOLVED: Q(resolved_at__gte=now - datetime.timedelta(days=RESOLVED_WINDOW_DAYS)),
-    }[which]
-
-
-def alert_counts(*, programme: Programme, now: datetime.datetime | None = None) -> dict[str, int]:
-    """How many alerts each filter shows: one grouped query."""
-    now = now or timezone.now()
-    return Alert.objects.filter(programme=programme).aggregate(
-        **{which: Count("pk", filter=_shown(which, now=now)) for which in Show.VALUES}
-    )
 
 
 @dataclass
@@ -149,7 +117,7 @@ def alerts_by_pairing(
     waiting longest. One query, whatever the number of alerts (up to ``limit``)."""
     now = timezone.now()
     today = today or timezone.localdate()
-    rows = _annotated(Alert.objects.filter(programme=programme).filter(_shown(which, now=now))).order_by(
+    rows = _annotated(Alert.objects.filter(programme=programme).filter(shown(which, now=now))).order_by(
         "-severity", "created_at", "pk"
     )[:limit]
     groups: dict[int, PairingAlerts] = {}
@@ -165,70 +133,3 @@ def alerts_by_pairing(
                     reasons.append(reason)
         group.reasons = reasons
     return sorted(groups.values(), key=lambda g: (-g.severity, g.oldest))
-
-
-# --- The silence sweep (Celery beat: evaluation.tasks.raise_silence_alerts) -------------------------------------
-
-
-def _silence_reason(pairing: Pairing, *, today: datetime.date) -> str:
-    # Counted from the latest of the start, the last resumption and the last confirmed session.
-    anchors = [(pairing.started_on, 0, "started"), (pairing.resumed_on, 1, "resumed"), (pairing.last_session_on, 2, "")]
-    since, _, what = max(anchor for anchor in anchors if anchor[0] is not None)
-    days = (today - since).days
-    if not what:
-        return f"No confirmed session in {days} days (the last on {_date(since)})."
-    return f"No confirmed session since the pairing {what} on {_date(since)} ({days} days ago)."
-
-
-def silent_pairings(*, today: datetime.date, programme: Programme | None = None):
-    """Active pairings with no confirmed session for ``SILENCE_DAYS`` days (counted from the start or the last
-    resumption when there is none since) and no open silence alert. One query; the index on status helps."""
-    cutoff = today - datetime.timedelta(days=SILENCE_DAYS)
-    found = Pairing.objects.filter(
-        Q(last_session_on__isnull=True) | Q(last_session_on__lte=cutoff),
-        Q(resumed_on__isnull=True) | Q(resumed_on__lte=cutoff),
-        status=Pairing.Status.ACTIVE,
-        started_on__lte=cutoff,
-    ).exclude(Exists(Alert.objects.open().filter(pairing=OuterRef("pk"), kind=Alert.Kind.SILENCE)))
-    # One alert per silence: once raised since the silence began, a coordinator who resolves it is not told
-    # again every morning; a new silence (after a later session or resumption) raises a new one.
-    this_silence = (
-        Alert.objects.filter(
-            pairing=OuterRef("pk"), kind=Alert.Kind.SILENCE, created_at__date__gte=F("pairing__started_on")
-        )
-        .filter(Q(pairing__resumed_on__isnull=True) | Q(created_at__date__gte=F("pairing__resumed_on")))
-        .filter(Q(pairing__last_session_on__isnull=True) | Q(created_at__date__gte=F("pairing__last_session_on")))
-    )
-    found = found.exclude(Exists(this_silence))
-    return found.filter(programme=programme) if programme is not None else found
-
-
-def silence_alerts_raise(
-    *, today: datetime.date | None = None, programme: Programme | None = None, limit: int = 500
-) -> int:
-    """Raise a "silence" alert on each silent pairing (``silent_pairings``); returns how many were raised.
-
-    Bounded: one query selects at most ``limit`` pairings (the next run takes the rest), then each is raised
-    through mentoring's ``alert_raise`` in its own short transaction with the pairing row locked, so two
-    sweeps at once raise one alert, and a repeated run raises none (an open one already says it).
-    """
-    today = today or timezone.localdate()
-    found = list(
-        silent_pairings(today=today, programme=programme)
-        .select_related("programme", "mentor", "mentee")
-        .order_by("pk")[:limit]
-    )
-    raised = 0
-    for pairing in found:
-        with transaction.atomic():
-            locked = list(
-                Pairing.objects.select_for_update().filter(pk=pairing.pk, status=Pairing.Status.ACTIVE).values("pk")
-            )
-            if locked and relationship.alert_raise(
-                pairing=pairing,
-                kind=Alert.Kind.SILENCE,
-                reason=_silence_reason(pairing, today=today),
-                severity=Alert.Severity.MEDIUM,
-            ):
-                raised += 1
-    return raised

@@ -18,8 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.dates import long_date as _date
-from mentoring import relationship
 from mentoring.models import Alert, Pairing
+from mentoring.services import alerts as alert_services
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 
@@ -108,7 +108,7 @@ def intervention_create(
     intervention.save()
     intervention.alerts.set(alerts)
     for alert in alerts:
-        relationship.alert_acknowledge(alert=alert, by=by)
+        alert_services.alert_acknowledge(alert=alert, by=by)
     return intervention
 
 
@@ -156,7 +156,7 @@ def intervention_close(*, intervention: Intervention, by: Person, outcome: str) 
     intervention.closed_at = timezone.now()
     intervention.save(update_fields=["status", "outcome", "closed_by", "closed_at"])
     for alert in intervention.alerts.filter(resolved_at__isnull=True):
-        relationship.alert_resolve(alert=alert, by=by)
+        alert_services.alert_resolve(alert=alert, by=by)
     return intervention
 
 

@@ -41,7 +41,7 @@ from mentoring.models import (
     Pairing,
     PrivateNote,
 )
-from mentoring.relationship import notes_readable_by
+from mentoring.selectors.relationship import notes_readable_by
 from programmes.models import (
     Application,
     ApplicationAnswer,

@@ -50,8 +50,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause
+from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import (
     Application,
     Membership,

@@ -28,8 +28,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
-from mentoring.checkins import CheckinState, state_filter
 from mentoring.models import Goal, MentoringSession, Pairing
+from mentoring.services.checkins import CheckinState, state_filter
 from programmes.models import (
     PARTICIPANT_ROLES,
     Application,

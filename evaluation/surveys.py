@@ -34,7 +34,7 @@ from django.utils.crypto import salted_hmac
 
 from core.dates import long_date as _date
 from mentoring.models import Alert, Pairing
-from mentoring.relationship import alert_raise
+from mentoring.services.alerts import alert_raise
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import alerts, interventions, surveys
+from mentoring.services.alerts import silence_alerts_raise
+
+from . import interventions, surveys
 
 # --- Alerts and interventions (issue 6) ---------------------------------------------------------------------
 
@@ -12,7 +14,7 @@ from . import alerts, interventions, surveys
 @shared_task
 def raise_silence_alerts() -> int:
     # Daily; an open silence alert on a pairing stops a second one, so repeated or missed ticks do no harm.
-    return alerts.silence_alerts_raise()
+    return silence_alerts_raise()
 
 
 @shared_task

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.once import submit_once
-from mentoring import relationship
 from mentoring.models import Alert
+from mentoring.selectors import alerts as alert_selectors
+from mentoring.services import alerts as alert_services
 from programmes.permissions import get_programme_for
 
-from . import alerts as alerts_selectors
+from . import alerts as alert_page
 from . import interventions
 from .forms_interventions import InterventionCloseForm, InterventionEditForm, InterventionFilterForm, InterventionForm
 from .models import Intervention
@@ -41,15 +42,15 @@ def alerts(request: HttpRequest, pk: int) -> HttpResponse:
     """Alerts grouped per pairing, the most severe and oldest first, each pairing's reasons in one line."""
     programme = get_programme_for(request.user, pk, manage=True)
     show = request.GET.get("show")
-    show = show if show in alerts_selectors.Show.VALUES else alerts_selectors.Show.OPEN
+    show = show if show in alert_selectors.Show.VALUES else alert_selectors.Show.OPEN
     # Queries: the programme and my roles (access); the count per filter; the alerts of this filter with
     # their pairing, both people, who acknowledged, fit answers, health scores and open intervention.
-    counts = alerts_selectors.alert_counts(programme=programme)
-    groups = alerts_selectors.alerts_by_pairing(programme=programme, which=show)
+    counts = alert_selectors.alert_counts(programme=programme)
+    groups = alert_page.alerts_by_pairing(programme=programme, which=show)
     context = {
         "programme": programme,
         "show": show,
-        "filters": [(key, label, counts[key]) for key, label in alerts_selectors.Show.CHOICES],
+        "filters": [(key, label, counts[key]) for key, label in alert_selectors.Show.CHOICES],
         "groups": groups,
         "shown": sum(len(g.alerts) for g in groups),
         "total": counts[show],
@@ -63,7 +64,7 @@ def alerts(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     alert = get_alert_in(programme, alert_pk)
-    relationship.alert_acknowledge(alert=alert, by=request.user)
+    alert_services.alert_acknowledge(alert=alert, by=request.user)
     messages.success(request, "Alert acknowledged: the other coordinators see that you are on it.")
     return redirect("evaluation:alerts", pk=programme.pk)
 

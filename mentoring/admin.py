@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Pairing, ReminderDigest
+from mentoring.models import Pairing, ReminderDigest
 
 
 @admin.register(Pairing)

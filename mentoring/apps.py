@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 def count_active_pairings(programme) -> int:
-    from .models import Pairing
+    from mentoring.models import Pairing
 
     return Pairing.objects.filter(programme=programme, status__in=Pairing.CURRENT).count()
 
@@ -19,9 +19,8 @@ def confirmed_session_hours(start, end):
     from django.db.models import Case, FloatField, OuterRef, Subquery, Sum, Value, When
     from django.db.models.functions import Cast
 
+    from mentoring.models import MentoringSession
     from programmes.models import Role
-
-    from .models import MentoringSession
 
     def minutes(side: str) -> Subquery:
         return Subquery(
@@ -46,7 +45,7 @@ def confirmed_session_hours(start, end):
 
 def proposals_panel(programme):
     """The overview's panel of proposals waiting for an answer: two queries, shown only when there is one."""
-    from .proposals import proposals_waiting
+    from mentoring.selectors.proposals import proposals_waiting
 
     waiting = proposals_waiting(programme, limit=10)
     if not waiting.count:

@@ -5,7 +5,7 @@ Keys come from ``TANDEM_NOTE_KEYS`` (settings). The first key encrypts; every ke
 rotating is: put a new key first, run ``manage.py rotate_note_keys`` (re-encrypts every private note and every
 encrypted field with it), then drop the old key. A database dump or backup therefore holds none of it in clear.
 
-Two users: private notes keep their ``ciphertext`` column, which only mentoring.relationship decrypts after
+Two users: private notes keep their ``ciphertext`` column, which only mentoring.services.relationship decrypts after
 mentoring.permissions said the reader may; the pair's other words (goal titles, summaries, arrangements...)
 sit in ``mentoring.fields.EncryptedTextField`` columns, encrypted on save and decrypted on load, so that the code
 reads plain strings and each page keeps deciding who sees what.

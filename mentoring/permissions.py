@@ -6,9 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from programmes.models import Person, Programme
-
-from .models import (
+from mentoring.models import (
     Alert,
     CalendarFeed,
     ClosingReflection,
@@ -20,6 +18,7 @@ from .models import (
     Pairing,
     PrivateNote,
 )
+from programmes.models import Person, Programme
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:

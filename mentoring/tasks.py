@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import lifecycle, reminders, requests
+from mentoring.services import lifecycle, mentor_requests, reminder_emails, reminders
 
 # --- Pairing lifecycle ---------------------------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ def resume_due_pairings() -> int:
 @shared_task
 def expire_unanswered_requests() -> int:
     # Hourly; each request is claimed by a conditional UPDATE before the mentee is told.
-    return requests.requests_expire()
+    return mentor_requests.requests_expire()
 
 
 # --- Check-in reminders --------------------------------------------------------------------------------------
@@ -39,7 +39,8 @@ def _send_budget() -> float:
 @shared_task
 def send_due_checkin_reminders() -> dict[str, int]:
     # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then sends the
-    # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see mentoring.reminders).
+    # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see
+    # mentoring.services.reminders).
     counts = reminders.reminders_sweep(budget_seconds=_send_budget())
     if counts.waiting:
         send_reminder_emails.delay()
@@ -50,7 +51,7 @@ def send_due_checkin_reminders() -> dict[str, int]:
 def send_reminder_emails() -> dict[str, int]:
     # The rest of a large outbox, after a sweep used its time budget; claims skip locked rows, so it may run
     # beside the next sweep.
-    counts = reminders.reminder_digests_send(now=timezone.now(), budget_seconds=_send_budget())
+    counts = reminder_emails.reminder_digests_send(now=timezone.now(), budget_seconds=_send_budget())
     if counts.waiting:
         send_reminder_emails.delay()
     return asdict(counts)

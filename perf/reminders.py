@@ -17,7 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from mentoring.models import Pairing, Reminder, ReminderDigest, ReminderRecipient
-from mentoring.reminders import kinds_due, start_of_day
+from mentoring.selectors.reminders import kinds_due
+from mentoring.services.reminders import start_of_day
 from programmes.models import Membership, Person, Programme, Role
 
 PAIRINGS_PER_PROGRAMME = 10_000

@@ -27,9 +27,10 @@ from core import security
 from evaluation.models import Report
 from evaluation.reporting import last_quarter
 from evaluation.services_reports import report_create, report_snapshot
-from mentoring.matching import round_run
 from mentoring.models import MentoringSession, Pairing
-from mentoring.reminders import reminder_digests_send, reminders_record
+from mentoring.services.matching import round_run
+from mentoring.services.reminder_emails import reminder_digests_send
+from mentoring.services.reminders import reminders_record
 from perf.data import Org, org_build, org_grow
 from perf.matching import build_cohort
 from perf.measure import Timing, call_measure, page_measure

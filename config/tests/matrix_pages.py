@@ -56,7 +56,7 @@ def fill(world: dict) -> None:
     them with calendar_create first), a required course the mentee has booked but not done, and a
     learning-environment audit answered by two teams of five (the dashboard's heat map)."""
     from evaluation.tests.test_surveys import _audit
-    from mentoring.calendars import calendar_feed_create
+    from mentoring.services.calendars import calendar_feed_create
     from programmes.models import Course, ProgrammeRequirement, TrainingRecord
 
     for entry in MATRIX.values():

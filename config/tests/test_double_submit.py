@@ -18,8 +18,8 @@ from config.tests.html_forms import form_of
 from conftest import at_once, require
 from core.models import FormSubmission
 from core.once import form_submissions_purge
-from mentoring import relationship
 from mentoring.models import Alert, Concern, Goal
+from mentoring.services import relationship
 from programmes.models import ProgrammeRequirement, Spend
 from programmes.tests.factories import BudgetLineFactory, CourseFactory
 

@@ -165,9 +165,9 @@ IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at"}
 def fill(world: dict) -> None:
     """Give the objects the edit forms show a value in every field a person can edit, dates above all: an empty
     field round-trips trivially and proves nothing."""
-    from mentoring import relationship
-    from mentoring.calendars import calendar_feed_create
     from mentoring.models import Agreement, FitAnswer
+    from mentoring.services import relationship
+    from mentoring.services.calendars import calendar_feed_create
     from programmes.models import BudgetLine, Skill
 
     cast = world

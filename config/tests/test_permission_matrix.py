@@ -253,7 +253,7 @@ PAIR = lambda cast: {  # noqa: E731
 
 def _feed_token(cast: dict) -> dict:
     """The mentee's feed address, read afresh: replacing it (an entry above) changes the token."""
-    from mentoring.calendars import calendar_feed_create
+    from mentoring.services.calendars import calendar_feed_create
 
     return {"token": calendar_feed_create(person=cast["mentee"]).token}
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from mentoring import crypto
-from mentoring.checkins import CheckinState, checkin_state
 from mentoring.models import (
     Agreement,
     Alert,
@@ -25,7 +24,8 @@ from mentoring.models import (
     PairingPause,
     PrivateNote,
 )
-from mentoring.relationship import notes_readable_by
+from mentoring.selectors.relationship import notes_readable_by
+from mentoring.services.checkins import CheckinState, checkin_state
 from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
 
 pytestmark = pytest.mark.django_db

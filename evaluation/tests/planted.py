@@ -34,7 +34,7 @@ from mentoring.models import (
     MentorRequest,
     Pairing,
 )
-from mentoring.relationship import concern_raise, note_write
+from mentoring.services.relationship import concern_raise, note_write
 from programmes.models import (
     Application,
     ApplicationAnswer,

@@ -8,8 +8,8 @@ import datetime
 import itertools
 
 from evaluation.reporting import Period
-from mentoring.checkins import checkins_refresh
 from mentoring.models import MentoringSession, Pairing
+from mentoring.services.checkins import checkins_refresh
 from programmes.models import Membership, OrgUnit, Person, Programme, Role
 
 QUARTER = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))  # Q1 2026

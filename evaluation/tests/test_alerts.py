@@ -11,10 +11,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.alerts import Show, alerts_by_pairing, silence_alerts_raise, silent_pairings
+from evaluation.alerts import alerts_by_pairing
 from evaluation.models import Answer, Intervention, Question, Survey, SurveyResponse, SurveyRound
 from evaluation.tasks import raise_silence_alerts
 from mentoring.models import Alert, FitAnswer, Pairing
+from mentoring.selectors.alerts import Show, silent_pairings
+from mentoring.services.alerts import silence_alerts_raise
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
@@ -321,18 +323,18 @@ def test_two_silence_sweeps_at_the_same_moment_raise_one_alert(monkeypatch):
     from django.db import connection
 
     from conftest import at_once, require
-    from mentoring import relationship
+    from mentoring.services import alerts
 
     require(connection.vendor == "postgresql", "the silence race needs PostgreSQL (set DATABASE_URL)")
     programme = ProgrammeFactory()
     set_schedule(PairingFactory(programme=programme), last_session_on=days_ago(60))
-    tell = relationship._alert_coordinators
+    tell = alerts.coordinators_alert
 
     def slowly(pairing, *, text):
         time.sleep(0.3)  # the first sweep holds the pairing while the second one tries
         return tell(pairing, text=text)
 
-    monkeypatch.setattr(relationship, "_alert_coordinators", slowly)
+    monkeypatch.setattr(alerts, "coordinators_alert", slowly)
     results = at_once(lambda: silence_alerts_raise(today=TODAY), lambda: silence_alerts_raise(today=TODAY), timeout=30)
     assert sorted(results) == [0, 1]
     assert Alert.objects.filter(kind=Alert.Kind.SILENCE).count() == 1

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from evaluation import services_reports as reports
 from evaluation.tests.report_world import NOW, QUARTER
-from mentoring import lifecycle
-from mentoring.relationship import note_write
+from mentoring.services import lifecycle
+from mentoring.services.relationship import note_write
 from mentoring.tests.factories import MentoringSessionFactory, ProposedPairingFactory, approved_profile
 from programmes.models import AuditEvent, Membership, Person, Role
 from programmes.services import programme as programme_services

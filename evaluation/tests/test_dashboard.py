@@ -13,9 +13,9 @@ from django.urls import reverse
 from evaluation import selectors
 from evaluation.forms import DashboardFilterForm
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from mentoring import relationship
-from mentoring.checkins import session_gaps_refresh
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
+from mentoring.services import relationship
+from mentoring.services.checkins import session_gaps_refresh
 from mentoring.tests.factories import GoalFactory, PairingFactory
 from programmes.models import Application, OrgUnit, Programme, Role, TimeAllocation
 from programmes.tests.factories import (

@@ -191,7 +191,7 @@ def test_submitting_refuses_figures_that_give_a_hidden_one_away(cast, monkeypatc
 
 def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_run(cast):
     from evaluation.reporting import report_figures
-    from mentoring.relationship import GoalInput, goal_create, goal_update
+    from mentoring.services.relationship import GoalInput, goal_create, goal_update
 
     programme = cast["pairing"].programme
     pairings = populate(programme, {"Engineering": 6}, started_on=datetime.date(2025, 12, 1))
@@ -262,8 +262,8 @@ def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(cl
 
 def test_check_in_states_are_those_at_the_periods_end_whatever_is_logged_since(cast):
     from evaluation.reporting import report_figures
-    from mentoring.checkins import checkins_refresh
     from mentoring.models import MentoringSession
+    from mentoring.services.checkins import checkins_refresh
 
     programme = cast["pairing"].programme
     pairings = populate(programme, {"Engineering": 6})  # one session each on 10 February

@@ -19,9 +19,9 @@ from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRo
 from evaluation.personal_data import person_erase, personal_data_collect, retention_due
 from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
-from mentoring.calendars import calendar_feed_create
 from mentoring.models import CalendarFeed, ClosingReflection, Concern, Goal, MentoringSession, PrivateNote
-from mentoring.relationship import concern_raise, note_write
+from mentoring.services.calendars import calendar_feed_create
+from mentoring.services.relationship import concern_raise, note_write
 from mentoring.tests.factories import MentoringSessionFactory, PairingFactory
 from programmes.models import AuditEvent, Notification, Person, Programme, Role
 from programmes.services.notifications import notification_send

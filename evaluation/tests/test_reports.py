@@ -16,8 +16,8 @@ from evaluation import services_reports as services
 from evaluation.models import Intervention, Report
 from evaluation.reporting import Period, last_quarter, recent_quarters, report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
-from mentoring import lifecycle
 from mentoring.models import MentoringSession, Pairing
+from mentoring.services import lifecycle
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 

@@ -193,7 +193,7 @@ def test_the_previous_column_is_the_previous_periods_report_as_frozen_not_a_reco
     )  # fmt: skip
     with time_machine.travel(datetime.datetime(2026, 1, 12, 9, tzinfo=datetime.UTC), tick=False):
         goal = Goal.objects.filter(pairing=pairings[0]).get()
-        from mentoring.relationship import GoalInput, goal_update
+        from mentoring.services.relationship import GoalInput, goal_update
 
         goal_update(goal=goal, by=goal.pairing.mentee, data=GoalInput(title="A goal", status="dropped"))
     q1 = submit(programme, cast, QUARTER)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from evaluation import surveys
 from evaluation.forms_surveys import QuestionForm
 from evaluation.models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from mentoring.lifecycle import pairing_complete
 from mentoring.models import Alert, Pairing
+from mentoring.services.lifecycle import pairing_complete
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, OrgUnitFactory, PersonFactory

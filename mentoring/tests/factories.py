@@ -22,7 +22,7 @@ class PairingFactory(factory.django.DjangoModelFactory):
         # As the lifecycle services do: an active pairing has its next check-in worked out, unless the test
         # gave one (a reminder test sets the due date it needs).
         if create and obj.status == Pairing.Status.ACTIVE and obj.checkin_due_on is None:
-            from mentoring.checkins import checkins_refresh
+            from mentoring.services.checkins import checkins_refresh
 
             checkins_refresh(instances=[obj])
 

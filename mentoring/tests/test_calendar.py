@@ -11,9 +11,9 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from mentoring import calendars
 from mentoring.models import CalendarFeed, Goal, MentoringSession, Pairing
-from mentoring.relationship import SessionInput, session_log
+from mentoring.services import calendars
+from mentoring.services.relationship import SessionInput, session_log
 from mentoring.tests.factories import PairingFactory
 from programmes.tests.factories import PersonFactory, SkillFactory
 

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from conftest import at_once, require
-from mentoring import matching
 from mentoring.models import MatchRound, Pairing
+from mentoring.services import matching
 from mentoring.tests.factories import approved_profile
 from programmes.models import Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory, SkillFactory

@@ -15,9 +15,9 @@ from django.db import connection, connections, transaction
 from django.urls import NoReverseMatch, reverse
 
 from conftest import require
-from mentoring import lifecycle
 from mentoring.models import ClosingReflection, Pairing
 from mentoring.permissions import reflections_visible_to
+from mentoring.services import lifecycle
 from mentoring.tasks import resume_due_pairings
 from mentoring.tests.factories import ClosingReflectionFactory, PairingFactory, ProposedPairingFactory
 from programmes.models import Application, Notification, Programme, Role
@@ -872,7 +872,7 @@ def test_a_pairing_accepted_before_the_programme_starts_begins_on_its_start_date
 
 def test_a_pairing_accepted_before_the_start_gets_no_reminder_before_the_start(cast, starts_later, newcomer):
     from mentoring.models import Reminder
-    from mentoring.reminders import reminders_record
+    from mentoring.services.reminders import reminders_record
 
     lifecycle.pairing_accept(pairing=starts_later, by=newcomer)
     lifecycle.pairing_accept(pairing=starts_later, by=cast["mentor"])

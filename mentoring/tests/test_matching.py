@@ -7,9 +7,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mentoring import matching
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, Pairing
-from mentoring.scoring import cohort_load, rules_broken, score_value
+from mentoring.selectors import matching as matching_selectors
+from mentoring.selectors.cohort import cohort_load, rules_broken
+from mentoring.selectors.scoring import score_value
+from mentoring.services import matching
 from mentoring.tests.factories import MatchProposalFactory, MatchRoundFactory, PairingFactory, approved_profile
 from programmes.models import Notification, Programme, Role
 from programmes.tests.factories import (
@@ -365,12 +367,12 @@ def test_suggestions_are_the_best_allowed_mentors_above_the_minimum(programme, c
         availability=["fri-pm"],
         org_unit=teams["support"],
     )
-    suggestions = matching.suggestions_for(programme=programme, mentee=crossed["mina"])
+    suggestions = matching_selectors.suggestions_for(programme=programme, mentee=crossed["mina"])
     assert [(s.mentor.display_name, s.score) for s in suggestions] == [("Ann", 100), ("Ben", 97)]
     assert suggestions[0].parts[0]["text"] == "+40 skills: Negotiation"
-    assert len(matching.suggestions_for(programme=programme, mentee=crossed["mina"], limit=1)) == 1
+    assert len(matching_selectors.suggestions_for(programme=programme, mentee=crossed["mina"], limit=1)) == 1
     PairingFactory(programme=programme, mentor=crossed["ben"], mentee=crossed["mina"], status="proposed")
-    assert matching.suggestions_for(programme=programme, mentee=crossed["mina"]) == []
+    assert matching_selectors.suggestions_for(programme=programme, mentee=crossed["mina"]) == []
 
 
 # --- Pages ----------------------------------------------------------------------------------------------------

@@ -10,19 +10,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentoring import matching
 from mentoring.models import Pairing
-from mentoring.scoring import (
-    PARTS,
-    Profile,
-    Readiness,
-    Weights,
-    cohort_load,
-    rules_broken,
-    score_matrix,
-    score_parts,
-    score_value,
-)
+from mentoring.selectors import matching as matching_selectors
+from mentoring.selectors.cohort import cohort_load, rules_broken
+from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_matrix, score_parts, score_value
+from mentoring.services import matching
 from mentoring.tests.factories import approved_profile
 from programmes.models import Application, Notification, OrgUnit, Person, Role
 from programmes.models.core import departments_of
@@ -134,7 +126,7 @@ def test_people_who_have_left_are_never_in_a_cohort_a_suggestion_or_a_round(prog
     cohort = cohort_load(programme=programme)
     assert set(cohort.mentors) == {staying.pk}
     assert set(cohort.mentees) == {mentee.pk}
-    assert [s.mentor for s in matching.suggestions_for(programme=programme, mentee=mentee)] == [staying]
+    assert [s.mentor for s in matching_selectors.suggestions_for(programme=programme, mentee=mentee)] == [staying]
     match_round = matching.round_run(programme=programme, by=coordinator)
     assert list(match_round.proposals.values_list("mentor__display_name", "mentee__display_name")) == [
         ("Sam Staying", "Nia Newcomer")
@@ -179,7 +171,7 @@ def test_a_mentee_is_never_proposed_to_someone_they_manage_at_any_level(programm
     assert [b.text for b in rules_broken(cohort, head, director)] == [
         "Dee Director is Hal Head's line manager, so Hal Head cannot mentor them."
     ]
-    assert [s.mentor for s in matching.suggestions_for(programme=programme, mentee=director)] == [outsider]
+    assert [s.mentor for s in matching_selectors.suggestions_for(programme=programme, mentee=director)] == [outsider]
     match_round = matching.round_run(programme=programme, by=coordinator)
     assert list(match_round.proposals.values_list("mentor", flat=True)) == [outsider.pk]
     with pytest.raises(ValidationError, match="cannot mentor them"):

@@ -25,11 +25,12 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
 
-from mentoring import lifecycle, relationship, requests
 from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fields
-from mentoring.forms_relationship import GoalForm
+from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
-from mentoring.relationship import GoalInput, SessionInput
+from mentoring.selectors import relationship as relationship_selectors
+from mentoring.services import lifecycle, mentor_requests, relationship
+from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
 from programmes.tests.factories import DepartmentFactory, OrgUnitFactory
@@ -45,7 +46,7 @@ METADATA = {
     "mentoring.MatchProposal.parts": "the match score's parts, written by the matcher from profiles",
     "mentoring.MatchOverride.reason": "a coordinator's record of their own decision, not the pair's words",
     "mentoring.MentorRequest.explanation": "the match score's parts, written by the matcher from profiles",
-    "mentoring.PrivateNote.ciphertext": "already a token: encrypted by mentoring.relationship, rotated too",
+    "mentoring.PrivateNote.ciphertext": "already a token: encrypted by mentoring.services.relationship, rotated too",
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
@@ -127,10 +128,10 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     asked = approved_profile(
         programme=programme, role=Role.MENTOR, skills=[(skill, 4)], display_name="Ann Mentor", org_unit=finance, grade=5
     ).person
-    request = requests.request_create(
+    request = mentor_requests.request_create(
         programme=programme, mentee=asking, mentor=asked, message=m["mentoring.MentorRequest.message"]
     )
-    requests.request_decline(request=request, by=asked, reason=m["mentoring.MentorRequest.decline_reason"])
+    mentor_requests.request_decline(request=request, by=asked, reason=m["mentoring.MentorRequest.decline_reason"])
     # Declining a proposed pairing: the reason goes to the coordinators by email and is stored nowhere.
     m[PROPOSAL_DECLINE] = _mark(PROPOSAL_DECLINE)
     proposal = ProposedPairingFactory(programme=programme, mentor=asked, mentee=asking)
@@ -145,7 +146,7 @@ def _assert_readable(markers: dict[str, str], reader) -> None:
             continue
         if label == "mentoring.PrivateNote.ciphertext":
             session = MentoringSession.objects.get()
-            notes = relationship.notes_readable_by(reader, [session.pk])[session.pk]
+            notes = relationship_selectors.notes_readable_by(reader, [session.pk])[session.pk]
             assert [n.text for n in notes] == [marker]
             continue
         app_model, name = label.rsplit(".", 1)

@@ -19,9 +19,11 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from mentoring import crypto, relationship
+from mentoring import crypto
 from mentoring.models import MentoringSession, PrivateNote
-from mentoring.relationship import SessionInput
+from mentoring.selectors import relationship as relationship_selectors
+from mentoring.services import relationship
+from mentoring.services.relationship import SessionInput
 from programmes.models import Notification
 
 NOTE = "Mina told me about the burnout she fears"  # the mentor's private note
@@ -88,13 +90,13 @@ def test_the_author_reads_their_note_and_the_partner_only_the_shared_one(history
 
 def test_unsharing_takes_the_note_away_from_the_partner(history, mentee, mentor):
     relationship.note_write(session=history, author=mentee, text=SHARED, shared=False)
-    readable = relationship.notes_readable_by(mentor, [history.pk])[history.pk]
+    readable = relationship_selectors.notes_readable_by(mentor, [history.pk])[history.pk]
     assert [n.text for n in readable] == [NOTE]
 
 
 @pytest.mark.parametrize("role", ["coordinator", "line_manager", "committee_member", "outsider", "administrator"])
 def test_nobody_outside_the_pair_reads_a_note_through_the_access_helper(history, cast, role):
-    assert relationship.notes_readable_by(cast[role], [history.pk]) == {}
+    assert relationship_selectors.notes_readable_by(cast[role], [history.pk]) == {}
 
 
 def test_the_coordinator_sees_date_and_duration_but_never_the_pairs_words(
@@ -173,12 +175,11 @@ def test_logging_a_session_logs_no_content(pairing, mentor, caplog):
 
 @override_settings(DEBUG=False)
 def test_an_error_page_shows_no_note(history, mentor, client, monkeypatch):
-    from mentoring import views_relationship
 
     def broken(*args, **kwargs):
         raise RuntimeError(f"boom near {history.pk}")
 
-    monkeypatch.setattr(views_relationship, "session_totals", broken)
+    monkeypatch.setattr(relationship_selectors, "session_totals", broken)
     client.raise_request_exception = False
     client.force_login(mentor)
     response = client.get(history.pairing.get_absolute_url())
@@ -195,7 +196,7 @@ def test_rotating_the_key_keeps_notes_readable_and_drops_the_old_key(history, me
     call_command("rotate_note_keys", stdout=out)
     assert "Re-encrypted 2 private notes" in out.getvalue()
     settings.TANDEM_NOTE_KEYS = settings.TANDEM_NOTE_KEYS[:1]  # the old key is gone
-    readable = relationship.notes_readable_by(mentor, [history.pk])[history.pk]
+    readable = relationship_selectors.notes_readable_by(mentor, [history.pk])[history.pk]
     assert sorted(n.text for n in readable) == sorted([NOTE, SHARED])
 
 
@@ -203,7 +204,7 @@ def test_a_note_no_key_opens_reads_as_a_notice_not_an_error(history, mentor, set
     from cryptography.fernet import Fernet
 
     settings.TANDEM_NOTE_KEYS = [Fernet.generate_key().decode()]
-    readable = relationship.notes_readable_by(mentor, [history.pk])[history.pk]
+    readable = relationship_selectors.notes_readable_by(mentor, [history.pk])[history.pk]
     assert all("cannot be read" in n.text for n in readable)
 
 

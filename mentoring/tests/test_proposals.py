@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.tests.html_forms import form_of
 from conftest import PASSWORD
 from mentoring.models import Pairing
-from mentoring.proposals import pairing_propose_by_hand, pairing_remind
+from mentoring.services.proposals import pairing_propose_by_hand, pairing_remind
 from mentoring.tests.factories import ProposedPairingFactory
 from mentoring.tests.test_matching import add, crossed, skills, teams  # noqa: F401 (fixtures)
 from programmes.models import Notification, Programme

@@ -12,11 +12,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mentoring import relationship
-from mentoring.checkins import CheckinState, checkin_state, checkins_refresh
-from mentoring.lifecycle import pairing_pause, pairing_resume
 from mentoring.models import Alert, Concern, FitAnswer, Goal, MentoringSession, Pairing
-from mentoring.relationship import GoalInput, SessionInput
+from mentoring.services import relationship
+from mentoring.services.checkins import CheckinState, checkin_state, checkins_refresh
+from mentoring.services.lifecycle import pairing_pause, pairing_resume
+from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import GoalFactory, MentoringSessionFactory, PairingFactory
 from programmes.models import Notification
 from programmes.tests.factories import SkillFactory

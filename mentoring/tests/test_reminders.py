@@ -19,7 +19,7 @@ from django.db import connection
 from django.urls import reverse
 
 from conftest import at_once, require
-from mentoring import reminders, tasks
+from mentoring import tasks
 from mentoring.models import (
     Alert,
     MentoringSession,
@@ -28,7 +28,9 @@ from mentoring.models import (
     ReminderDigest,
     ReminderRecipient,
 )
-from mentoring.reminders import reminders_sweep
+from mentoring.selectors.reminders import ReminderCounts
+from mentoring.services import reminder_emails, reminders
+from mentoring.services.reminders import reminders_sweep
 from mentoring.tasks import send_due_checkin_reminders
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Notification, Role
@@ -45,13 +47,13 @@ def at(day: int, hour: int = 9, minute: int = 0, month: int = 3) -> datetime.dat
 
 
 def due_on(pairing: Pairing, day: datetime.date, *, last_session_on: datetime.date | None = None) -> Pairing:
-    """Set the stored schedule, as mentoring.checkins.checkins_refresh keeps it."""
+    """Set the stored schedule, as mentoring.services.checkins.checkins_refresh keeps it."""
     Pairing.objects.filter(pk=pairing.pk).update(checkin_due_on=day, last_session_on=last_session_on)
     pairing.refresh_from_db()
     return pairing
 
 
-def sweep(when: datetime.datetime, **kwargs) -> reminders.ReminderCounts:
+def sweep(when: datetime.datetime, **kwargs) -> ReminderCounts:
     with time_machine.travel(when, tick=False):
         return reminders_sweep(**kwargs)
 
@@ -340,7 +342,7 @@ def test_a_worker_that_dies_on_every_attempt_ends_failed(settings, pairing, ment
     due_on(pairing, DUE)
     settings.TANDEM_EMAIL_BACKEND = f"{__name__}.DyingBackend"
     moment = at(7)
-    for _ in range(reminders.MAX_ATTEMPTS):
+    for _ in range(reminder_emails.MAX_ATTEMPTS):
         with pytest.raises(WorkerKilled):
             sweep(moment)
         moment += datetime.timedelta(minutes=11)
@@ -353,7 +355,7 @@ def test_a_worker_that_dies_on_every_attempt_ends_failed(settings, pairing, ment
 def test_a_reminder_no_longer_true_when_its_email_goes_is_left_out(monkeypatch, pairing, coordinator, mentor, mentee):
     due_on(pairing, DUE)
     with monkeypatch.context() as patched:
-        patched.setattr(reminders, "reminder_digests_send", lambda **kwargs: reminders.ReminderCounts())
+        patched.setattr(reminders, "reminder_digests_send", lambda **kwargs: ReminderCounts())
         sweep(at(7))  # recorded, never sent: the workers stopped
     counts = sweep(at(12))  # back, two days after the due date
     assert counts.sent == 2
@@ -362,7 +364,7 @@ def test_a_reminder_no_longer_true_when_its_email_goes_is_left_out(monkeypatch, 
         assert "was due on 10 March 2026" in email.body and "is due on" not in email.body
     # A pairing paused meanwhile: its waiting reminder goes nowhere.
     with monkeypatch.context() as patched:
-        patched.setattr(reminders, "reminder_digests_send", lambda **kwargs: reminders.ReminderCounts())
+        patched.setattr(reminders, "reminder_digests_send", lambda **kwargs: ReminderCounts())
         sweep(at(20))
     Pairing.objects.filter(pk=pairing.pk).update(status=Pairing.Status.PAUSED, checkin_due_on=None)
     counts = sweep(at(20, 10))
@@ -389,7 +391,7 @@ def test_a_sweep_out_of_time_marks_what_went_and_leaves_the_rest_to_the_lease(se
 
 
 def test_a_large_outbox_goes_out_in_follow_up_tasks_within_the_time_budget(monkeypatch, programme, pairing):
-    monkeypatch.setattr(reminders, "SEND_CHUNK", 1)
+    monkeypatch.setattr(reminder_emails, "SEND_CHUNK", 1)
     due_on(pairing, DUE)
     due_on(PairingFactory(programme=programme), DUE)
     with time_machine.travel(at(7), tick=False):

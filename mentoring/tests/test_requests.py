@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import MatchSettings, MentorRequest, Pairing
-from mentoring.requests import request_accept, request_create, request_decline, request_withdraw, requests_expire
+from mentoring.services.mentor_requests import (
+    request_accept,
+    request_create,
+    request_decline,
+    request_withdraw,
+    requests_expire,
+)
 from mentoring.tests.factories import approved_profile
 from programmes.models import Notification, Role, Skill
 from programmes.tests.factories import DepartmentFactory, OrgUnitFactory, PersonFactory
@@ -180,8 +186,8 @@ def test_suggestions_page_query_budget(client, programme, cohort, django_assert_
         approved_profile(programme=programme, role=Role.MENTOR, skills=[(negotiation, 3)], capacity=1)
     client.force_login(cohort["mentee"])
     # session, user, the programme, my roles, my requests, whether requests are allowed (settings), the
-    # cohort for the suggestions (at most eleven, see scoring.cohort_load), the mentors' teams, the navigation's
-    # areas: the same whatever the number of mentors.
+    # cohort for the suggestions (at most eleven, see mentoring.selectors.cohort.cohort_load), the mentors'
+    # teams, the navigation's areas: the same whatever the number of mentors.
     with django_assert_num_queries(20):
         assert client.get(reverse("mentoring:suggestions", args=[programme.pk])).status_code == 200
 
@@ -204,7 +210,7 @@ def test_a_request_past_its_date_does_not_block_a_new_one_before_the_sweep(progr
 
 
 def test_a_pairing_made_another_way_closes_the_open_request(programme, cohort, coordinator):
-    from mentoring.matching import pairing_propose
+    from mentoring.services.matching import pairing_propose
 
     request = request_create(programme=programme, mentee=cohort["mentee"], mentor=cohort["ann"])
     pairing_propose(programme=programme, mentor=cohort["bob"], mentee=cohort["mentee"], by=coordinator)

@@ -8,18 +8,8 @@ import random
 import pytest
 
 from mentoring.models import MatchOverride, Pairing
-from mentoring.scoring import (
-    PARTS,
-    Profile,
-    Readiness,
-    Weights,
-    cohort_load,
-    pair_rules_broken,
-    rules_broken,
-    score_matrix,
-    score_parts,
-    score_value,
-)
+from mentoring.selectors.cohort import cohort_load, pair_rules_broken, rules_broken
+from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_matrix, score_parts, score_value
 from mentoring.tests.factories import PairingFactory, approved_profile
 from programmes.models import OrgUnit, Person, ProgrammeRequirement, ReadinessOverride, Role
 from programmes.tests.factories import (

@@ -116,7 +116,7 @@ def test_bench_command_refuses_nonsense_options():
 
 
 def test_made_up_sessions_carry_the_gaps_the_services_would_store():
-    from mentoring.checkins import session_gaps_refresh
+    from mentoring.services.checkins import session_gaps_refresh
     from perf.data import org_build, org_grow
 
     org = org_build()

@@ -1,6 +1,6 @@
 """People who leave the organisation: deactivated, or no longer in the HR file.
 
-Matching never proposes them (``mentoring.scoring.cohort_load`` leaves them out); here their open applications
+Matching never proposes them (``mentoring.selectors.cohort.cohort_load`` leaves them out); here their open applications
 (applied, wait-listed or approved) are withdrawn, and each programme's coordinators are told, once per programme,
 so that they can look after any pairing the person still has.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from mentoring.fields import encrypted_fields, encrypted_fields_rotate
-from mentoring.relationship import notes_rotate_keys
+from mentoring.services.relationship import notes_rotate_keys
 
 
 class Command(BaseCommand):

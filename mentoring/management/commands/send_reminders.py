@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mentoring.reminders import reminders_sweep
+from mentoring.services.reminders import reminders_sweep
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from mentoring.matching import round_plan, round_run
-from mentoring.scoring import cohort_load
+from mentoring.selectors.cohort import cohort_load
+from mentoring.services.matching import round_plan, round_run
 from perf.matching import build_cohort
 
 LIMIT_SECONDS = 2.0

@@ -10,7 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentoring.models import Pairing, Reminder, ReminderDigest, ReminderRecipient
-from mentoring.reminders import BATCH_SIZE, reminder_digests_send, reminders_record
+from mentoring.selectors.reminders import BATCH_SIZE
+from mentoring.services.reminder_emails import reminder_digests_send
+from mentoring.services.reminders import reminders_record
 from perf.reminders import DiscardingEmailBackend, build_history, build_pairings, timed
 from programmes.models import Membership, Person, Programme
 

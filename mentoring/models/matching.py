@@ -1,0 +1,116 @@
+"""Matching: a programme's settings, the rounds a coordinator runs, their proposals, and overrides of a hard rule."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mentoring.models.pairing import Pairing
+from programmes.models import Person, Programme
+
+
+class MatchSettings(models.Model):
+    """How a programme matches: the weight of each score part, the minimum score, and mentee requests."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="match_settings")
+    skills_weight = models.PositiveSmallIntegerField(default=40, validators=[MaxValueValidator(100)])
+    different_team_weight = models.PositiveSmallIntegerField(default=15, validators=[MaxValueValidator(100)])
+    experience_gap_weight = models.PositiveSmallIntegerField(default=15, validators=[MaxValueValidator(100)])
+    availability_weight = models.PositiveSmallIntegerField(default=10, validators=[MaxValueValidator(100)])
+    meeting_mode_weight = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(100)])
+    language_weight = models.PositiveSmallIntegerField(default=10, validators=[MaxValueValidator(100)])
+    readiness_weight = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(100)])
+    # The grade difference (mentor minus mentee) a pair should ideally have.
+    preferred_gap_min = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(30)])
+    preferred_gap_max = models.PositiveSmallIntegerField(default=4, validators=[MaxValueValidator(30)])
+    min_score = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(100)])
+    allow_requests = models.BooleanField("mentees may request a mentor", default=True)
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "match settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preferred_gap_min__lte=F("preferred_gap_max")), name="matchsettings_gap_band_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Match settings of {self.programme}"
+
+
+class MatchRound(models.Model):
+    """One run of whole-cohort matching: a draft the coordinator adjusts, then publishes. Kept as history."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="match_rounds")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    run_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    weights = models.JSONField(default=dict, help_text="The settings used, as they were when the round ran.")
+    # Mentees the round could not match, each with the reason in words: [{"mentee": id, "reason": "..."}].
+    unmatched = models.JSONField(default=list, blank=True)
+    total_score = models.PositiveIntegerField(default=0)
+    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(status="draft"), name="matchround_one_draft_per_programme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round of {self.created_at:%d %b %Y %H:%M} in {self.programme}"
+
+
+class MatchProposal(models.Model):
+    round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="proposals")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    # The score's parts in words: [{"part": "skills", "points": 32, "text": "+32 skills: Negotiation"}].
+    parts = models.JSONField(default=list)
+    removed = models.BooleanField(default=False)
+    pairing = models.OneToOneField(Pairing, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "mentee"], condition=Q(removed=False), name="proposal_one_per_mentee_in_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee} ({self.score})"
+
+
+class MatchOverride(models.Model):
+    """A coordinator's recorded decision to allow a pair the rules would otherwise not propose again."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="match_overrides")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "mentor", "mentee"], name="matchoverride_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Override: {self.mentor} with {self.mentee} in {self.programme}"

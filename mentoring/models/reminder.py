@@ -1,0 +1,86 @@
+"""Check-in reminders: the idempotency key, who is told, and the email outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from mentoring.models.pairing import Pairing
+from programmes.models import Person
+
+
+class Reminder(models.Model):
+    """One reminder per pairing, kind and due date: the row is the idempotency key of the sweep."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Check-in coming up"
+        OVERDUE = "overdue", "Check-in overdue"
+        ESCALATION = "escalation", "Check-in escalated"
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # Which sweep inserted the row: after an insert that ignores conflicts, a sweep reads back its own rows,
+    # so of two sweeps at once only the one that won the insert tells anybody.
+    sweep = models.UUIDField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "kind", "due_on"], name="reminder_once_per_pairing_kind_due"),
+        ]
+        indexes = [models.Index(fields=["sweep"], name="reminder_sweep")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for pairing #{self.pairing_id} due {self.due_on}"
+
+
+class ReminderDigest(models.Model):
+    """The outbox: at most one reminder email per person a day, carrying all of that day's reminders.
+
+    Claimed with row locks that skip locked rows; pending until sent; retried with back-off; failed after
+    the last attempt, which administrators see in the Django admin.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminder_digests")
+    day = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "person"]
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="reminder_digest_one_per_person_day")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_digest_due")]
+
+    def __str__(self) -> str:
+        return f"Reminder email to {self.person} for {self.day} ({self.get_status_display().lower()})"
+
+
+class ReminderRecipient(models.Model):
+    """One person told of one reminder: in the app at once, by email in their digest unless they chose
+    in-app only (``digest`` empty)."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    digest = models.ForeignKey(
+        ReminderDigest, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "person"], name="reminder_recipient_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} → {self.person}"

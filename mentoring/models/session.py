@@ -1,0 +1,93 @@
+"""The session log."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.fields import EncryptedTextField
+from mentoring.models.goal import Goal
+from mentoring.models.pairing import Pairing
+from programmes.models import Person
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat or email"
+
+
+class MentoringSessionQuerySet(models.QuerySet):
+    def confirmed(self) -> MentoringSessionQuerySet:
+        return self.filter(status=MentoringSession.Status.CONFIRMED)
+
+
+class MentoringSession(models.Model):
+    """One meeting of the pair, logged by either side and confirmed (or disputed) by the other."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISPUTED = "disputed", "Disputed"
+
+    MIN_MINUTES = 15
+    MAX_MINUTES = 480
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="sessions")
+    logged_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField("date")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
+    )
+    mode = models.CharField(max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
+    topics = models.ManyToManyField("programmes.Skill", blank=True, related_name="+")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="sessions", verbose_name="goals worked on")
+    # Seen by the pair only; coordinators see that a session happened, never what it was about (encrypted).
+    summary = EncryptedTextField("shared summary", blank=True, max_length=5000)
+    next_steps = EncryptedTextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = EncryptedTextField(max_length=500, blank=True, single_line=True)  # the pair only
+    # Days since the pairing's previous confirmed session (0 for a second one the same day, none for the first
+    # or while unconfirmed): kept by checkins.session_gaps_refresh whenever the confirmed sessions change, so
+    # the dashboard's median gap reads one column instead of looking up every session's predecessor.
+    gap_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = MentoringSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                name="session_duration_15_to_480",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pairing", "status", "held_on"], name="session_pairing_status_day"),
+            # Dashboards and reports read one period's sessions out of years of them (see README, Performance).
+            # On PostgreSQL the index also carries what they count, so they never visit the table itself
+            # (SQLite has no such columns and keeps the plain index: models.W040 is silenced in settings).
+            models.Index(
+                fields=["held_on"],
+                include=["pairing", "status", "duration_minutes", "gap_days", "id"],
+                name="session_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session #{self.pk} of pairing #{self.pairing_id} on {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:session_detail", args=[self.pairing_id, self.pk])
+
+    @property
+    def hours(self) -> float:
+        return round(self.duration_minutes / 60, 2)

@@ -1,0 +1,377 @@
+"""The cohort and the hard rules of pairing. Nothing here writes.
+
+- ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
+  mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
+  readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
+- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
+  scores themselves are ``mentoring.selectors.scoring``'s.
+
+**For any code that creates or activates a pairing** (rounds, swaps, publishing, mentee requests, the
+pairing lifecycle): inside the writing transaction, first lock the mentor's place with
+``mentoring.services.matching.mentor_places_lock(programme=..., mentor_ids=[...])``, then call
+``pair_rules_broken(programme=..., mentor=..., mentee=...)`` and refuse with its messages when it returns any.
+When re-checking a pairing that already exists (accepting a proposed pairing), pass it as ``ignore_pairing``
+so that it does not count against itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from mentoring.models import MatchOverride, MatchSettings, Pairing
+from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
+from programmes.models import (
+    Application,
+    ApplicationSkill,
+    Membership,
+    OrgUnit,
+    Person,
+    Programme,
+    Role,
+)
+from programmes.selectors import training_readiness
+
+# --- The cohort: everything the rules need, loaded once --------------------------------------------------------
+
+ENDED = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
+OPEN = (Pairing.Status.PROPOSED, *Pairing.CURRENT)
+
+
+@dataclass(eq=False)
+class Cohort:
+    programme: Programme
+    weights: Weights
+    mentors: dict[int, Profile]
+    mentees: dict[int, Profile]
+    managers: dict[int, int]  # person id -> their line manager's id, for everyone who has one
+    load: Counter[int]  # mentor id -> current and proposed pairings in this programme
+    mentee_pairing: dict[int, tuple[int, str]]  # mentee id -> (mentor id, status) of their open pairing
+    ended: dict[tuple[int, int], datetime.date | None]  # (mentor id, mentee id) -> when a past pairing ended
+    overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
+    left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
+    _chains: dict[int, list[int]] = field(default_factory=dict)
+
+    @property
+    def factors(self) -> tuple[float, ...]:
+        return self.weights.factors
+
+    def free_places(self, mentor_id: int) -> int:
+        profile = self.mentors.get(mentor_id)
+        return max(0, profile.capacity - self.load[mentor_id]) if profile else 0
+
+    def chain(self, person_id: int) -> list[int]:
+        """The person's line manager, their manager, and so on up (cycles, which clean() forbids, end it)."""
+        if person_id not in self._chains:
+            chain, seen, boss = [], {person_id}, self.managers.get(person_id)
+            while boss is not None and boss not in seen:
+                chain.append(boss)
+                seen.add(boss)
+                boss = self.managers.get(boss)
+            self._chains[person_id] = chain
+        return self._chains[person_id]
+
+
+def match_settings_get(*, programme: Programme) -> MatchSettings:
+    """The programme's matching settings, created with the defaults on first use."""
+    settings, _ = MatchSettings.objects.get_or_create(programme=programme)
+    return settings
+
+
+def cohort_load(
+    *,
+    programme: Programme,
+    settings: MatchSettings | None = None,
+    ignore_pairing: Pairing | None = None,
+) -> Cohort:
+    """Everything matching needs about the programme's approved mentors and mentees: eleven queries at most,
+    whatever the cohort's size, once the settings exist.
+
+    The settings (one query, two on first use; none when passed), the approved applications of members with
+    their people and teams, their skills, readiness (four), the org units (for departments), every line-manager
+    link of the organisation, the pairings that count (this programme's open ones and any ended pairing of these
+    mentees), the overrides. (Readiness skips its training-records query when the programme requires no
+    training: ten then.) People who have left (deactivated, or missing from the HR file) are left out.
+    ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
+    """
+    settings = settings or match_settings_get(programme=programme)
+    profiles = _cohort_profiles(programme)
+    # People who have left (deactivated, or no longer in the HR file) are never matched: not in the cohort at all.
+    left = {p.pk: p.name for p in profiles if not p.person.is_active or p.person.missing_from_hr_since is not None}
+    profiles = [p for p in profiles if p.pk not in left]
+    mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
+    mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
+    managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
+    load, mentee_pairing, ended = _pairings_that_count(programme, mentees, ignore_pairing)
+    overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
+    return Cohort(
+        programme=programme,
+        weights=Weights.from_settings(settings),
+        mentors=mentors,
+        mentees=mentees,
+        managers=managers,
+        load=load,
+        mentee_pairing=mentee_pairing,
+        ended=ended,
+        overrides=overrides,
+        left=left,
+    )
+
+
+def _cohort_profiles(programme: Programme) -> list[Profile]:
+    """The approved applications of members with their people, teams, skills, readiness and departments."""
+    member = Membership.objects.filter(programme=programme, person=OuterRef("person"), role=OuterRef("role"))
+    applications = list(
+        Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
+        .filter(Exists(member))
+        .select_related("person__org_unit")
+        .prefetch_related(Prefetch("skills", queryset=ApplicationSkill.objects.select_related("skill").order_by()))
+        .order_by("person__display_name", "person_id")
+    )
+    readiness = training_readiness(programme=programme)
+
+    def state(person_id: int) -> str:
+        r = readiness.get(person_id)
+        if r is None or r.ready:
+            return Readiness.READY
+        return Readiness.OVERRIDDEN if r.matchable else Readiness.NOT_READY
+
+    departments = OrgUnit.objects.departments()
+    return [
+        profile_from_application(
+            a,
+            readiness=state(a.person_id),
+            default_capacity=programme.default_mentor_capacity,
+            department=departments[a.person.org_unit_id][0] if a.person.org_unit_id in departments else None,
+        )
+        for a in applications
+    ]
+
+
+def _pairings_that_count(
+    programme: Programme, mentees: dict[int, Profile], ignore_pairing: Pairing | None
+) -> tuple[Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None]]:
+    """Each mentor's load and each mentee's open pairing in this programme, and the pairs that ended (anywhere,
+    with their latest end): one query over this programme's open pairings and these mentees' ended ones."""
+    pairings = Pairing.objects.filter(
+        Q(programme=programme, status__in=OPEN) | Q(status__in=ENDED, mentee_id__in=list(mentees))
+    )
+    if ignore_pairing is not None:
+        pairings = pairings.exclude(pk=ignore_pairing.pk)
+    load: Counter[int] = Counter()
+    mentee_pairing: dict[int, tuple[int, str]] = {}
+    ended: dict[tuple[int, int], datetime.date | None] = {}
+    for mentor_id, mentee_id, status, programme_id, ended_on in pairings.values_list(
+        "mentor_id", "mentee_id", "status", "programme_id", "ended_on"
+    ):
+        if status in ENDED:
+            key = (mentor_id, mentee_id)
+            if key not in ended or (ended_on and (ended[key] is None or ended_on > ended[key])):
+                ended[key] = ended_on
+        elif programme_id == programme.pk:
+            load[mentor_id] += 1
+            mentee_pairing[mentee_id] = (mentor_id, status)
+    return load, mentee_pairing, ended
+
+
+def cohort_refresh(cohort: Cohort) -> Cohort:
+    """The cohort with what changes from one minute to the next read again, in two queries: who is still an
+    approved member and has not left (with the mentors' capacity), and the programme's open pairings (the
+    mentors' load, the mentees already paired). Profiles, chains, readiness and overrides stay as loaded.
+
+    For a round: the long computing runs on the loaded cohort outside any transaction, then its result is
+    checked against this refresh inside the short writing transaction.
+    """
+    programme = cohort.programme
+    member = Membership.objects.filter(programme=programme, person=OuterRef("person"), role=OuterRef("role"))
+    rows = (
+        Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
+        .filter(Exists(member))
+        .values_list("person_id", "role", "capacity", "person__is_active", "person__missing_from_hr_since")
+    )
+    mentors: dict[int, Profile] = {}
+    mentees: dict[int, Profile] = {}
+    left = dict(cohort.left)
+    for person_id, role, capacity, active, missing in rows:
+        known = (cohort.mentors if role == Role.MENTOR else cohort.mentees).get(person_id)
+        if not active or missing is not None:
+            left[person_id] = known.name if known else left.get(person_id, f"Person #{person_id}")
+        elif known is not None:  # approved since the cohort was loaded: not part of this computation
+            if role == Role.MENTOR:
+                known = copy.copy(known)
+                known.capacity = capacity or programme.default_mentor_capacity
+                mentors[person_id] = known
+            else:
+                mentees[person_id] = known
+    load: Counter[int] = Counter()
+    mentee_pairing: dict[int, tuple[int, str]] = {}
+    for mentor_id, mentee_id, status in Pairing.objects.filter(programme=programme, status__in=OPEN).values_list(
+        "mentor_id", "mentee_id", "status"
+    ):
+        load[mentor_id] += 1
+        mentee_pairing[mentee_id] = (mentor_id, status)
+    return dataclasses.replace(
+        cohort, mentors=mentors, mentees=mentees, load=load, mentee_pairing=mentee_pairing, left=left
+    )
+
+
+# --- Hard rules ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One broken rule: ``rule`` names it (for grouping), ``text`` says it in words a coordinator understands."""
+
+    rule: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -> list[Broken]:
+    """Rules about the mentor alone: approved, ready (or overridden), a free place.
+
+    ``extra_load`` counts proposals not yet stored as pairings (a round's other proposals for this mentor).
+    """
+    mentor_id = mentor if isinstance(mentor, int) else mentor.pk
+    profile = cohort.mentors.get(mentor_id)
+    if mentor_id in cohort.left:
+        return [Broken("left", f"{cohort.left[mentor_id]} has left the organisation and cannot be matched.")]
+    if profile is None:
+        name = mentor if isinstance(mentor, int) else str(mentor)
+        return [Broken("not_approved", f"{name} is not an approved mentor of {cohort.programme}.")]
+    broken = []
+    if profile.readiness == Readiness.NOT_READY:
+        broken.append(
+            Broken(
+                "not_ready",
+                f"{profile.name} has not met the training mentors need, and no coordinator has recorded a "
+                "readiness override.",
+            )
+        )
+    taken = cohort.load[mentor_id] + extra_load
+    if taken >= profile.capacity:
+        broken.append(
+            Broken(
+                "capacity",
+                f"{profile.name} has no free place: {taken} of {profile.capacity} "
+                f"mentee{'s' if profile.capacity != 1 else ''} already, counting proposals.",
+            )
+        )
+    return broken
+
+
+def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
+    """Rules about the mentee alone: approved, ready (or overridden), no other open pairing."""
+    mentee_id = mentee if isinstance(mentee, int) else mentee.pk
+    profile = cohort.mentees.get(mentee_id)
+    if mentee_id in cohort.left:
+        return [Broken("left", f"{cohort.left[mentee_id]} has left the organisation and cannot be matched.")]
+    if profile is None:
+        name = mentee if isinstance(mentee, int) else str(mentee)
+        return [Broken("not_approved", f"{name} is not an approved mentee of {cohort.programme}.")]
+    broken = []
+    if profile.readiness == Readiness.NOT_READY:
+        broken.append(
+            Broken(
+                "not_ready",
+                f"{profile.name} has not met the training mentees need, and no coordinator has recorded a "
+                "readiness override.",
+            )
+        )
+    if mentee_id in cohort.mentee_pairing:
+        status = cohort.mentee_pairing[mentee_id][1]
+        what = "a proposed pairing" if status == Pairing.Status.PROPOSED else "a mentor"
+        broken.append(Broken("has_pairing", f"{profile.name} already has {what} in this programme."))
+    return broken
+
+
+def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str, mentee_name: str) -> list[Broken]:
+    """Rules about the two together: not oneself, not in the same management chain (the mentor above the mentee,
+    or the mentee above the mentor, at any level), not paired before."""
+    if mentor_id == mentee_id:
+        return [Broken("oneself", "Nobody can mentor themselves.")]
+    broken = []
+    chain = cohort.chain(mentee_id)
+    if mentor_id in chain:
+        where = (
+            "line manager"
+            if chain[0] == mentor_id
+            else f"manager {chain.index(mentor_id) + 1} levels up the management chain"
+        )
+        broken.append(Broken("chain", f"{mentor_name} is {mentee_name}'s {where}."))
+    # Both ways: nobody mentors their own manager, however far up (the mentee would judge their mentor's work).
+    up = cohort.chain(mentor_id)
+    if mentee_id in up:
+        where = (
+            "line manager"
+            if up[0] == mentee_id
+            else f"manager {up.index(mentee_id) + 1} levels up the management chain"
+        )
+        broken.append(
+            Broken("reports", f"{mentee_name} is {mentor_name}'s {where}, so {mentor_name} cannot mentor them.")
+        )
+    key = (mentor_id, mentee_id)
+    if key in cohort.ended and key not in cohort.overrides:
+        ended_on = cohort.ended[key]
+        when = f" (ended {ended_on.day} {ended_on:%B %Y})" if ended_on else ""
+        broken.append(
+            Broken(
+                "paired_before",
+                f"{mentor_name} and {mentee_name} were paired before{when}; a coordinator must record an override "
+                "to pair them again.",
+            )
+        )
+    return broken
+
+
+def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, extra_load: int = 0) -> list[Broken]:
+    """Every hard rule the pair would break, given the loaded cohort; empty when they may be paired. (Proposing
+    also needs the score at the minimum: ``below_minimum``.)"""
+    mentor_id = mentor if isinstance(mentor, int) else mentor.pk
+    mentee_id = mentee if isinstance(mentee, int) else mentee.pk
+    if mentor_id == mentee_id:
+        return [Broken("oneself", "Nobody can mentor themselves.")]
+    mentor_name = cohort.mentors[mentor_id].name if mentor_id in cohort.mentors else str(mentor)
+    mentee_name = cohort.mentees[mentee_id].name if mentee_id in cohort.mentees else str(mentee)
+    return [
+        *mentor_rules(cohort, mentor, extra_load=extra_load),
+        *mentee_rules(cohort, mentee),
+        *pair_rules(cohort, mentor_id, mentee_id, mentor_name, mentee_name),
+    ]
+
+
+def below_minimum(cohort: Cohort, mentor: Person | int, mentee: Person | int) -> list[Broken]:
+    """The pair's score (with the cohort's weights) when it is below the programme's minimum: such a pair is never
+    proposed, by a round, by hand or from a request. Empty when it is not, or either is not in the cohort."""
+    mentor_p = cohort.mentors.get(mentor if isinstance(mentor, int) else mentor.pk)
+    mentee_p = cohort.mentees.get(mentee if isinstance(mentee, int) else mentee.pk)
+    if mentor_p is None or mentee_p is None:
+        return []
+    score, minimum = score_value(mentor_p, mentee_p, cohort.weights), cohort.weights.min_score
+    if score >= minimum:
+        return []
+    return [
+        Broken(
+            "below_minimum",
+            f"{mentor_p.name} and {mentee_p.name} score {score}, below the programme's minimum of {minimum}.",
+        )
+    ]
+
+
+def pair_rules_broken(
+    *, programme: Programme, mentor: Person, mentee: Person, ignore_pairing: Pairing | None = None
+) -> list[str]:
+    """The hard rules pairing ``mentor`` with ``mentee`` in ``programme`` would break, in words; [] when none.
+
+    Loads the cohort (eleven queries). Call it inside your writing transaction after
+    ``mentoring.services.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
+    """
+    cohort = cohort_load(programme=programme, ignore_pairing=ignore_pairing)
+    return [b.text for b in rules_broken(cohort, mentor, mentee)]

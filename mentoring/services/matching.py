@@ -1,0 +1,525 @@
+"""Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides.
+
+Services (keyword-only, ``<entity>_<verb>``, atomic where they write). The scores live in
+``mentoring.selectors.scoring``, the cohort and the hard rules in ``mentoring.selectors.cohort``, the
+assessment of mentees against mentors and the coordinator's tables in ``mentoring.selectors.matching``; this
+module turns them into drafts and pairings.
+
+Whole-cohort matching is an assignment problem: one row per mentee, one column per free place of a mentor
+(a mentor with two free places has two columns), the score as the value, pairs that break a hard rule or
+score below the minimum forbidden. ``scipy.optimize.linear_sum_assignment`` finds the assignment with the
+largest total, which first-come-first-served (greedy) matching does not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from scipy.optimize import linear_sum_assignment
+
+from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
+from mentoring.selectors.cohort import (
+    ENDED,
+    Cohort,
+    below_minimum,
+    cohort_load,
+    cohort_refresh,
+    match_settings_get,
+    rules_broken,
+)
+from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
+from mentoring.selectors.scoring import Profile, Weights, score_parts
+from programmes.models import Application, Membership, Person, Programme, Role
+from programmes.services.notifications import Notice, notices_send, notification_send
+
+__all__ = [
+    "match_settings_get",
+    "match_settings_update",
+    "match_settings_reset",
+    "mentor_places_lock",
+    "pairing_propose",
+    "round_run",
+    "round_plan",
+    "proposal_remove",
+    "proposal_swap",
+    "round_publish",
+    "match_override_record",
+]
+
+MATCHING_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
+SETTINGS_FIELDS = (
+    "skills_weight",
+    "different_team_weight",
+    "experience_gap_weight",
+    "availability_weight",
+    "meeting_mode_weight",
+    "language_weight",
+    "readiness_weight",
+    "preferred_gap_min",
+    "preferred_gap_max",
+    "min_score",
+    "allow_requests",
+    "request_expiry_days",
+)
+
+
+def _require_coordinator(programme: Programme, by: Person) -> None:
+    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
+        raise ValidationError("Only the programme's coordinators match its mentors and mentees.")
+
+
+# --- Settings -----------------------------------------------------------------------------------------------
+
+
+def _settings_check(settings: MatchSettings) -> None:
+    errors: dict[str, str] = {}
+    if settings.preferred_gap_min > settings.preferred_gap_max:
+        errors["preferred_gap_max"] = "The largest preferred gap cannot be smaller than the smallest."
+    if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
+        errors["skills_weight"] = "Give at least one part a weight above zero, or every score would be 0."
+    if errors:
+        raise ValidationError(errors)
+    settings.full_clean()
+
+
+@transaction.atomic
+def match_settings_update(*, programme: Programme, data: Mapping[str, Any], by: Person) -> MatchSettings:
+    """Change how the programme scores pairs. Rounds already run keep the weights they used."""
+    _require_coordinator(programme, by)
+    settings = match_settings_get(programme=programme)
+    for name in SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings, name, data[name])
+    _settings_check(settings)
+    settings.updated_at = timezone.now()
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def match_settings_reset(*, programme: Programme, by: Person) -> MatchSettings:
+    """Every weight, the band, the minimum and the request settings back to Tandem's defaults."""
+    _require_coordinator(programme, by)
+    settings = match_settings_get(programme=programme)
+    for name in SETTINGS_FIELDS:
+        setattr(settings, name, MatchSettings._meta.get_field(name).get_default())
+    settings.updated_at = timezone.now()
+    settings.save()
+    return settings
+
+
+# --- Rounds ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedProposal:
+    mentor: Profile
+    mentee: Profile
+    score: int
+    parts: list[dict[str, Any]]
+
+
+@dataclass
+class Plan:
+    proposals: list[PlannedProposal]
+    unmatched: list[dict[str, Any]]  # {"mentee": id, "name": ..., "reason": ...}
+    weights: Weights
+    pairs_scored: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(p.score for p in self.proposals)
+
+
+def round_plan(cohort: Cohort) -> Plan:
+    """The best whole-cohort assignment for the mentees without a mentor (pure Python and numpy, no queries)."""
+    mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
+    mentors = mentors_with_places(cohort)
+    minimum = cohort.weights.min_score
+    assessments = assess(cohort, mentees, mentors)
+    proposals: list[PlannedProposal] = []
+    if mentees and mentors:
+        # -1 marks a forbidden pair: a broken rule, or a score below the minimum.
+        scores = np.array(
+            [[-1 if s is None or s < minimum else s for s in a.scores] for a in assessments], dtype=np.int32
+        )
+        allowed = scores >= 0
+        places = np.array([cohort.free_places(m.pk) for m in mentors])
+        slot_mentor = np.repeat(np.arange(len(mentors)), places)
+        # A forbidden pair is worth 0, exactly what leaving the mentee unmatched is worth, so the best total over
+        # all pairs equals the best total over allowed pairs; forbidden pairs the solver picks are dropped below.
+        values = np.where(allowed, scores, 0)[:, slot_mentor]
+        rows, columns = linear_sum_assignment(values, maximize=True)
+        for i, c in zip(rows.tolist(), columns.tolist(), strict=True):
+            j = int(slot_mentor[c])
+            if allowed[i, j]:
+                score, parts = score_parts(mentors[j], mentees[i], cohort.weights)
+                proposals.append(PlannedProposal(mentors[j], mentees[i], score, parts))
+    matched = {p.mentee.pk for p in proposals}
+    unmatched = []
+    for assessment in assessments:
+        if assessment.mentee.pk in matched:
+            continue
+        reason = no_match_reason(cohort, assessment, len(mentors))
+        if not reason:
+            j = max(range(len(mentors)), key=lambda k: -1 if assessment.scores[k] is None else assessment.scores[k])
+            reason = (
+                f"every mentor who fits went to another mentee for a better total "
+                f"(best here: {mentors[j].name}, {assessment.scores[j]})"
+            )
+        unmatched.append({"mentee": assessment.mentee.pk, "name": assessment.mentee.name, "reason": reason})
+    proposals.sort(key=lambda p: (p.mentee.name.casefold(), p.mentee.pk))
+    return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))
+
+
+def _round_may_run(programme: Programme, by: Person) -> None:
+    _require_coordinator(programme, by)
+    if programme.status not in MATCHING_STATUSES:
+        raise ValidationError(
+            f"{programme.name} is {programme.get_status_display().lower()}: matching starts when enrolment closes."
+        )
+
+
+def round_run(*, programme: Programme, by: Person) -> MatchRound:
+    """Run a matching round: a draft with the best proposals and every unmatched mentee with the reason.
+
+    A draft already there is discarded (kept in the history) and replaced.
+
+    The cohort is read and the assignment computed outside any transaction: on SQLite a transaction holds the
+    whole database's write lock, and everyone else's saves would wait for the whole computation. Only the
+    result is written, in one short transaction (``_round_save``) that checks again what could have changed
+    meanwhile.
+    """
+    _round_may_run(Programme.objects.get(pk=programme.pk), by)
+    cohort = cohort_load(programme=programme)
+    plan = round_plan(cohort)
+    return _round_save(programme=programme, by=by, cohort=cohort, plan=plan)
+
+
+@transaction.atomic
+def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan) -> MatchRound:
+    """Write a computed plan as the programme's draft, re-checking it against the database as it is now.
+
+    A proposal that no longer fits (the mentor's places taken, a person no longer approved or gone, the mentee
+    paired meanwhile) joins the unmatched with the reason; settings changed meanwhile refuse the round.
+    Publishing checks every rule again in any case.
+    """
+    # One round at a time per programme: a second coordinator waits, then replaces this draft.
+    # (FOR NO KEY UPDATE, so pairings of the programme can still be written meanwhile.)
+    programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
+    _round_may_run(programme, by)
+    if Weights.from_settings(match_settings_get(programme=programme)) != plan.weights:
+        raise ValidationError("The matching settings changed while the round ran. Run the round again.")
+    now = cohort_refresh(cohort)
+    proposals, unmatched, taken = [], list(plan.unmatched), Counter()
+    for p in plan.proposals:
+        broken = rules_broken(now, p.mentor.person, p.mentee.person, extra_load=taken[p.mentor.pk])
+        if broken:
+            reason = f"changed while the round ran: {' '.join(b.text for b in broken)}"
+            unmatched.append({"mentee": p.mentee.pk, "name": p.mentee.name, "reason": reason})
+            continue
+        taken[p.mentor.pk] += 1
+        proposals.append(p)
+    MatchRound.objects.filter(programme=programme, status=MatchRound.Status.DRAFT).update(
+        status=MatchRound.Status.DISCARDED
+    )
+    match_round = MatchRound.objects.create(
+        programme=programme,
+        run_by=by,
+        weights=plan.weights.snapshot(),
+        unmatched=unmatched,
+        total_score=sum(p.score for p in proposals),
+    )
+    MatchProposal.objects.bulk_create(
+        MatchProposal(round=match_round, mentor=p.mentor.person, mentee=p.mentee.person, score=p.score, parts=p.parts)
+        for p in proposals
+    )
+    return match_round
+
+
+def _draft_locked(match_round: MatchRound) -> MatchRound:
+    # Only the round's own row, and FOR NO KEY UPDATE: a lock on the programme too (or a plain FOR UPDATE) would
+    # block the foreign-key checks of pairings being written meanwhile, and deadlock with mentor_places_lock.
+    locked = (
+        MatchRound.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("programme")
+        .get(pk=match_round.pk)
+    )
+    if locked.status == MatchRound.Status.PUBLISHED:
+        raise ValidationError("This round is already published: its proposals are pairings now.")
+    if locked.status == MatchRound.Status.DISCARDED:
+        raise ValidationError("A newer round replaced this draft; open the current draft instead.")
+    return locked
+
+
+def _round_total(match_round: MatchRound) -> int:
+    return sum(match_round.proposals.filter(removed=False).values_list("score", flat=True))
+
+
+def _live_proposal(match_round: MatchRound, proposal: MatchProposal) -> MatchProposal:
+    proposal = MatchProposal.objects.select_related("mentor", "mentee").get(pk=proposal.pk, round=match_round)
+    if proposal.removed:
+        raise ValidationError(f"The proposal for {proposal.mentee} was already removed.")
+    return proposal
+
+
+@transaction.atomic
+def proposal_remove(*, proposal: MatchProposal, by: Person) -> MatchProposal:
+    """Take a proposal out of the draft; the mentee joins the unmatched with the reason."""
+    match_round = _draft_locked(proposal.round)
+    _require_coordinator(match_round.programme, by)
+    proposal = _live_proposal(match_round, proposal)
+    proposal.removed = True
+    proposal.save(update_fields=["removed"])
+    match_round.unmatched = [u for u in match_round.unmatched if u.get("mentee") != proposal.mentee_id] + [
+        {
+            "mentee": proposal.mentee_id,
+            "name": str(proposal.mentee),
+            "reason": f"{by} removed the proposal with {proposal.mentor}",
+        }
+    ]
+    match_round.total_score = _round_total(match_round)
+    match_round.save(update_fields=["unmatched", "total_score"])
+    return proposal
+
+
+def round_cohort(match_round: MatchRound) -> tuple[Cohort, Counter[int]]:
+    """The cohort scored with the weights the round used (the minimum: the programme's now), and the round's live
+    proposals per mentor."""
+    cohort = cohort_load(programme=match_round.programme)
+    # Scored as the round scored them, against the programme's minimum as it is now.
+    cohort.weights = dataclasses.replace(
+        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
+    )
+    proposed = Counter(match_round.proposals.filter(removed=False).values_list("mentor_id", flat=True))
+    return cohort, proposed
+
+
+@transaction.atomic
+def proposal_swap(*, proposal: MatchProposal, mentor: Person, by: Person) -> MatchProposal:
+    """Give a draft proposal another mentor, re-checking every hard rule, capacity counting the round's other
+    proposals. Scored with the round's weights."""
+    match_round = _draft_locked(proposal.round)
+    _require_coordinator(match_round.programme, by)
+    proposal = _live_proposal(match_round, proposal)
+    if mentor.pk == proposal.mentor_id:
+        raise ValidationError(f"{mentor} is already the proposed mentor for {proposal.mentee}.")
+    cohort, proposed = round_cohort(match_round)
+    proposed[proposal.mentor_id] -= 1  # this proposal moves away from its old mentor
+    broken = rules_broken(cohort, mentor, proposal.mentee, extra_load=proposed[mentor.pk])
+    if broken := broken or below_minimum(cohort, mentor, proposal.mentee):
+        raise ValidationError([f"{mentor} cannot be proposed for {proposal.mentee}:", *(b.text for b in broken)])
+    proposal.score, proposal.parts = score_parts(
+        cohort.mentors[mentor.pk], cohort.mentees[proposal.mentee_id], cohort.weights
+    )
+    proposal.mentor = mentor
+    proposal.save(update_fields=["mentor", "score", "parts"])
+    match_round.total_score = _round_total(match_round)
+    match_round.save(update_fields=["total_score"])
+    return proposal
+
+
+def mentor_places_lock(*, programme: Programme, mentor_ids: Iterable[int]) -> None:
+    """Lock the mentors' approved applications (the rows that hold their capacity) until the transaction ends.
+
+    Every service that creates or activates a pairing calls this first, inside its transaction, and only then
+    loads the cohort and checks the rules: a second transaction for the same mentor waits here and then sees
+    the first one's pairing, so capacity can never be exceeded. Rows are locked in id order, so two services
+    locking several mentors cannot deadlock. (SQLite locks the whole database on write instead.)
+    """
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(
+            programme=programme, role=Role.MENTOR, status=Application.Status.APPROVED, person_id__in=list(mentor_ids)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _pair_notices(pairing: Pairing) -> list[Notice]:
+    programme, url = pairing.programme, pairing.get_absolute_url()
+    subject = f"A mentoring pairing is proposed for you in {programme.name}"
+    return [
+        Notice(
+            pairing.mentor,
+            f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
+            url,
+            subject,
+        ),
+        Notice(
+            pairing.mentee,
+            f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
+            url,
+            subject,
+        ),
+    ]
+
+
+@transaction.atomic
+def pairing_propose(
+    *,
+    programme: Programme,
+    mentor: Person,
+    mentee: Person,
+    by: Person,
+    source: str = Pairing.Source.MANUAL,
+    score: int | None = None,
+    explanation: list[dict[str, Any]] | None = None,
+    notify: bool = True,
+) -> Pairing:
+    """Propose one pair outside a round (by hand, or from a mentee's request): the same rules and locks as
+    publishing. The pair is told; both accept before it becomes active."""
+    mentor_places_lock(programme=programme, mentor_ids=[mentor.pk])
+    cohort = cohort_load(programme=programme)
+    broken = rules_broken(cohort, mentor, mentee)
+    if broken := broken or below_minimum(cohort, mentor, mentee):
+        raise ValidationError([f"{mentor} cannot be proposed for {mentee}:", *(b.text for b in broken)])
+    if score is None:
+        score, explanation = score_parts(cohort.mentors[mentor.pk], cohort.mentees[mentee.pk], cohort.weights)
+    pairing = Pairing(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        status=Pairing.Status.PROPOSED,
+        source=source,
+        score=score,
+        explanation=explanation or [],
+        created_by=by,
+    )
+    pairing.full_clean()
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError:
+        raise ValidationError(f"{mentee} was paired by someone else a moment ago.") from None
+    _close_open_requests(programme, [mentee.pk], except_mentor=mentor.pk if source == Pairing.Source.REQUEST else None)
+    if notify:
+        notices_send(_pair_notices(pairing))
+    return pairing
+
+
+def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_mentor: int | None = None) -> None:
+    """A mentee who now has a proposed pairing no longer waits for an answer elsewhere: their open requests are
+    withdrawn and the mentors asked are told, so nobody is left with an Accept button that cannot work."""
+    stale = MentorRequest.objects.open().filter(programme=programme, mentee_id__in=mentee_ids)
+    if except_mentor is not None:
+        stale = stale.exclude(mentor_id=except_mentor)
+    stale = list(stale.select_related("mentor", "mentee"))
+    if not stale:
+        return
+    MentorRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
+        status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    for request in stale:
+        notification_send(
+            people=[request.mentor],
+            text=f"{request.mentee} has been matched with another mentor, so their request to you is closed.",
+            url=reverse("mentoring:requests"),
+        )
+
+
+@transaction.atomic
+def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) -> None:
+    """Every rule again, against the database as it is now (the mentors' places are locked), counting the
+    proposals published before each in this round; refuses the whole draft, in words, if any pair breaks one."""
+    cohort = cohort_load(programme=match_round.programme)
+    # Scores as the round computed them, against the programme's minimum as it is now.
+    cohort.weights = dataclasses.replace(
+        Weights.from_snapshot(match_round.weights, fallback=cohort.weights), min_score=cohort.weights.min_score
+    )
+    published: Counter[int] = Counter()
+    problems = []
+    for proposal in proposals:
+        broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
+        if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
+            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
+        published[proposal.mentor_id] += 1
+    if problems:
+        raise ValidationError(
+            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
+        )
+
+
+def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
+    """Turn the draft's proposals into proposed pairings, all or nothing, and tell each mentor and mentee.
+
+    Locks the round (two coordinators publishing it at once: the second is refused) and every mentor's place,
+    then re-checks every rule against what is in the database now, counting the proposals published before
+    it in this round.
+    """
+    match_round = _draft_locked(match_round)
+    programme = match_round.programme
+    _require_coordinator(programme, by)
+    if programme.status not in MATCHING_STATUSES:
+        raise ValidationError(
+            f"{programme} is {programme.get_status_display().lower()}: this draft can no longer be published."
+        )
+    proposals = list(match_round.proposals.filter(removed=False).select_related("mentor", "mentee").order_by("pk"))
+    if not proposals:
+        raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
+    mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
+    _publish_recheck(match_round, proposals)
+    now = timezone.now()
+    pairings = [
+        Pairing(
+            programme=programme,
+            mentor=p.mentor,
+            mentee=p.mentee,
+            status=Pairing.Status.PROPOSED,
+            source=Pairing.Source.ROUND,
+            score=p.score,
+            explanation=p.parts,
+            created_by=by,
+            created_at=now,
+        )
+        for p in proposals
+    ]
+    try:
+        with transaction.atomic():
+            # Rules were checked above, under the locks; the constraints still stand guard.
+            Pairing.objects.bulk_create(pairings)
+    except IntegrityError:
+        raise ValidationError("A mentee in this round was paired a moment ago. Run a new round.") from None
+    for proposal, pairing in zip(proposals, pairings, strict=True):
+        proposal.pairing = pairing
+    MatchProposal.objects.bulk_update(proposals, ["pairing"])
+    _close_open_requests(programme, [p.mentee_id for p in proposals])
+    match_round.status = MatchRound.Status.PUBLISHED
+    match_round.published_by = by
+    match_round.published_at = now
+    match_round.save(update_fields=["status", "published_by", "published_at"])
+    notices = []
+    for pairing in pairings:
+        pairing.programme = programme
+        notices += _pair_notices(pairing)
+    notices_send(notices)  # one insert for the whole round, however many pairs
+    return pairings
+
+
+@transaction.atomic
+def match_override_record(
+    *, programme: Programme, mentor: Person, mentee: Person, reason: str, by: Person
+) -> MatchOverride:
+    """Allow a pair that was paired before (ended or completed) to be proposed again; the reason is kept."""
+    _require_coordinator(programme, by)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this pair may be matched again: the reason is kept."})
+    if not Pairing.objects.filter(mentor=mentor, mentee=mentee, status__in=ENDED).exists():
+        raise ValidationError(f"{mentor} and {mentee} were never paired before, so no override is needed.")
+    override, _ = MatchOverride.objects.update_or_create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={"reason": reason.strip(), "created_by": by, "created_at": timezone.now()},
+    )
+    return override

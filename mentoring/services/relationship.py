@@ -1,0 +1,491 @@
+"""The relationship itself: the agreement, goals, the session log with private notes, the check-in schedule,
+concerns and the fit question (which raise alerts for the coordinators: mentoring.services.alerts).
+
+Privacy: the pair's words (goal titles, summaries, next steps, arrangements, private notes) go to the pair
+only. Notices name dates and people, never content; coordinators are told that something happened, with a
+link to the metadata page. Private note text is encrypted before it reaches the database (mentoring.crypto)
+and decrypted only in ``mentoring.selectors.relationship.notes_readable_by``, for its author or, when shared,
+the partner.
+
+The check-in schedule lives in mentoring.services.checkins.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.dates import long_date
+from mentoring import crypto
+from mentoring.models import (
+    Agreement,
+    Alert,
+    Concern,
+    FitAnswer,
+    Goal,
+    GoalState,
+    MentoringSession,
+    Pairing,
+    PrivateNote,
+)
+from mentoring.services.alerts import coordinators_alert
+from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
+from mentoring.services.pairing import pairing_lock, require_status, side_of, tell_pair
+from programmes.models import Person, Role, Skill
+from programmes.services.audit import audit_record
+
+NOTE_MAX_CHARS = 5000
+CONCERN_MAX_CHARS = 2000
+
+
+# --- The agreement ---------------------------------------------------------------------------------------------
+
+
+def cadence_limits(pairing: Pairing) -> tuple[int, int]:
+    """The cadences a pair may agree on: weekly at most, and no rarer than twice the programme's default."""
+    return 7, min(90, 2 * pairing.programme.checkin_cadence_days)
+
+
+def agreement_get(*, pairing: Pairing) -> Agreement:
+    """The pairing's agreement, created with the programme's defaults the first time anyone asks."""
+    try:
+        return pairing.agreement
+    except Agreement.DoesNotExist:
+        agreement, _ = Agreement.objects.get_or_create(
+            pairing=pairing, defaults={"cadence_days": pairing.programme.checkin_cadence_days}
+        )
+        pairing.agreement = agreement
+        return agreement
+
+
+def _require_pair_member(pairing: Pairing, by: Person, doing: str) -> str:
+    side = side_of(pairing, by)
+    if side is None:
+        raise ValidationError(f"Only {pairing.mentor} and {pairing.mentee} can {doing}.")
+    return side
+
+
+def _partner(pairing: Pairing, by: Person) -> Person:
+    return pairing.mentee if by.pk == pairing.mentor_id else pairing.mentor
+
+
+OPEN_FOR_WORK = (Pairing.Status.ACTIVE, Pairing.Status.PAUSED)
+
+
+@transaction.atomic
+def agreement_update(
+    *, pairing: Pairing, by: Person, cadence_days: int, preferred_mode: str, arrangements: str = ""
+) -> Agreement:
+    pairing = pairing_lock(pairing)
+    _require_pair_member(pairing, by, "change their agreement")
+    require_status(pairing, OPEN_FOR_WORK, "change its agreement")
+    low, high = cadence_limits(pairing)
+    if not low <= cadence_days <= high:
+        raise ValidationError(
+            {"cadence_days": f"Choose between every {low} and every {high} days (the programme's limits)."}
+        )
+    agreement = agreement_get(pairing=pairing)
+    changed_cadence = agreement.cadence_days != cadence_days
+    agreement.cadence_days = cadence_days
+    agreement.preferred_mode = preferred_mode
+    agreement.arrangements = (arrangements or "").strip()
+    agreement.updated_at = timezone.now()
+    agreement.full_clean()
+    agreement.save()
+    if changed_cadence:
+        checkins_refresh(instances=[pairing])
+        tell_pair(
+            pairing,
+            by=by,
+            text=f"{by} changed how often you meet in {pairing.programme}: every {cadence_days} days.",
+            subject="Your mentoring agreement changed",
+        )
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(*, pairing: Pairing, by: Person) -> Agreement:
+    """Acknowledge confidentiality: what is said in the relationship stays in it (time-stamped, per side)."""
+    pairing = pairing_lock(pairing)
+    side = _require_pair_member(pairing, by, "sign their agreement")
+    require_status(pairing, OPEN_FOR_WORK, "be signed")
+    agreement = agreement_get(pairing=pairing)
+    field = "mentor_signed_at" if side == Role.MENTOR else "mentee_signed_at"
+    if getattr(agreement, field) is None:
+        setattr(agreement, field, timezone.now())
+        agreement.save(update_fields=[field])
+        if not agreement.signed:
+            tell_pair(
+                pairing,
+                by=by,
+                text=f"{by} signed your mentoring agreement's confidentiality acknowledgement. Your turn.",
+                subject="Please sign your mentoring agreement",
+            )
+    return agreement
+
+
+# --- Goals ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalInput:
+    title: str
+    success: str = ""
+    target_on: datetime.date | None = None
+    status: str = Goal.Status.NOT_STARTED
+    progress: int = 0
+    rating_start: int | None = None
+    rating_end: int | None = None
+
+
+def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
+    goal.title = data.title.strip()
+    goal.success = (data.success or "").strip()
+    goal.target_on = data.target_on
+    goal.status = data.status
+    goal.progress = 100 if data.status == Goal.Status.ACHIEVED else data.progress
+    # The self-ratings are the mentee's own view of where they stand: only the mentee sets them.
+    if side == Role.MENTEE:
+        goal.rating_start = data.rating_start
+        goal.rating_end = data.rating_end
+    goal.updated_at = timezone.now()
+    goal.full_clean(exclude=["created_by"])
+
+
+@transaction.atomic
+def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
+    pairing = pairing_lock(pairing)
+    side = _require_pair_member(pairing, by, "add goals")
+    require_status(pairing, OPEN_FOR_WORK, "take new goals")
+    goal = Goal(pairing=pairing, created_by=by)
+    _apply_goal(goal, data, side=side)
+    goal.save()
+    _record_goal_state(goal)
+    return goal
+
+
+def _record_goal_state(goal: Goal) -> None:
+    """Keep the goal's status and progress from now on, for reports that read them at a period's end."""
+    last = goal.states.order_by("-since", "-pk").first()
+    if last is None or (last.status, last.progress) != (goal.status, goal.progress):
+        GoalState.objects.create(goal=goal, status=goal.status, progress=goal.progress, since=goal.updated_at)
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
+    pairing = pairing_lock(goal.pairing)
+    side = _require_pair_member(pairing, by, "change goals")
+    if not pairing.is_current:
+        # After the close only the mentee's self-rating at the close changes; the goal itself is history.
+        if side != Role.MENTEE:
+            require_status(pairing, OPEN_FOR_WORK, "change its goals")
+        goal.rating_end = data.rating_end
+        goal.updated_at = timezone.now()
+        goal.full_clean(exclude=["created_by"])  # a goal keeps its author's row even after they left
+        goal.save(update_fields=["rating_end", "updated_at"])
+        return goal
+    _apply_goal(goal, data, side=side)
+    goal.save()
+    _record_goal_state(goal)
+    return goal
+
+
+# --- Sessions ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionInput:
+    held_on: datetime.date
+    duration_minutes: int
+    mode: str
+    topics: list[Skill]
+    goals: list[Goal]
+    summary: str = ""
+    next_steps: str = ""
+    private_note: str = ""
+    share_note: bool = False
+
+
+def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None = None, duplicate_ok: bool) -> None:
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if data.held_on > today:
+        errors.setdefault("held_on", []).append("A session is logged after it happens: choose today or earlier.")
+    elif pairing.started_on and data.held_on < pairing.started_on:
+        errors.setdefault("held_on", []).append(
+            f"Your pairing {'starts' if pairing.starts_later else 'started'} on {long_date(pairing.started_on)}: "
+            "a session before that belongs to no pairing."
+        )
+    if not MentoringSession.MIN_MINUTES <= data.duration_minutes <= MentoringSession.MAX_MINUTES:
+        errors.setdefault("duration_minutes", []).append("A session lasts between 15 minutes and 8 hours.")
+    if any(goal.pairing_id != pairing.pk for goal in data.goals):
+        errors.setdefault("goals", []).append("Choose goals of this pairing only.")
+    if len(data.private_note) > NOTE_MAX_CHARS:
+        errors.setdefault("private_note", []).append(f"Keep the private note under {NOTE_MAX_CHARS} characters.")
+    if errors:
+        raise ValidationError(errors)
+    if not duplicate_ok:
+        same_day = MentoringSession.objects.filter(pairing=pairing, held_on=data.held_on)
+        if exclude:
+            same_day = same_day.exclude(pk=exclude)
+        if same_day.exists():
+            raise ValidationError(
+                f"A session on {long_date(data.held_on)} is already in your log. If you met twice that day, tick "
+                "'This is another session' and save again.",
+                code="duplicate",
+            )
+
+
+def _note_save(session: MentoringSession, *, author: Person, text: str, shared: bool) -> None:
+    """Write, replace or (with empty text) delete the author's own note on a session."""
+    text = (text or "").strip()
+    if not text:
+        PrivateNote.objects.filter(session=session, author=author).delete()
+        return
+    now = timezone.now()
+    PrivateNote.objects.update_or_create(
+        session=session,
+        author=author,
+        defaults={"ciphertext": crypto.encrypt(text), "shared": shared, "updated_at": now},
+        create_defaults={"ciphertext": crypto.encrypt(text), "shared": shared, "created_at": now, "updated_at": now},
+    )
+
+
+@transaction.atomic
+def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_ok: bool = False) -> MentoringSession:
+    """Either side logs a session; the other side is asked to confirm it (without any of its content)."""
+    pairing = pairing_lock(pairing)
+    _require_pair_member(pairing, by, "log sessions")
+    if pairing.status == Pairing.Status.PROPOSED:
+        raise ValidationError("This pairing has not started yet: sessions can be logged once you have both accepted.")
+    if not pairing.is_current:
+        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+    _session_rules(pairing, data, duplicate_ok=duplicate_ok)
+    session = MentoringSession(
+        pairing=pairing,
+        logged_by=by,
+        held_on=data.held_on,
+        duration_minutes=data.duration_minutes,
+        mode=data.mode,
+        summary=(data.summary or "").strip(),
+        next_steps=(data.next_steps or "").strip(),
+    )
+    session.full_clean()
+    session.save()
+    session.topics.set(data.topics)
+    session.goals.set(data.goals)
+    _note_save(session, author=by, text=data.private_note, shared=data.share_note)
+    tell_pair(
+        pairing,
+        by=by,
+        text=(
+            f"{by} logged a session on {long_date(data.held_on)} ({data.duration_minutes} minutes). Please confirm it."
+        ),
+        subject="Please confirm your mentoring session",
+    )
+    return session
+
+
+def _lock_session(session: MentoringSession) -> MentoringSession:
+    return (
+        MentoringSession.objects.select_for_update(of=("self",))
+        .select_related("pairing__programme", "pairing__mentor", "pairing__mentee", "logged_by")
+        .get(pk=session.pk)
+    )
+
+
+@transaction.atomic
+def session_update(
+    *, session: MentoringSession, by: Person, data: SessionInput, duplicate_ok: bool = False
+) -> MentoringSession:
+    """The person who logged a session corrects it while it is not confirmed; it goes back for confirmation."""
+    session = _lock_session(session)
+    pairing = session.pairing
+    if session.logged_by_id != by.pk:
+        raise ValidationError("Only the person who logged a session can change it; you can confirm or dispute it.")
+    if session.status == MentoringSession.Status.CONFIRMED:
+        raise ValidationError("This session is confirmed by both of you, so it can no longer change.")
+    if not pairing.is_current:
+        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+    _session_rules(pairing, data, exclude=session.pk, duplicate_ok=duplicate_ok)
+    was_disputed = session.status == MentoringSession.Status.DISPUTED
+    session.held_on = data.held_on
+    session.duration_minutes = data.duration_minutes
+    session.mode = data.mode
+    session.summary = (data.summary or "").strip()
+    session.next_steps = (data.next_steps or "").strip()
+    session.status = MentoringSession.Status.AWAITING
+    session.answered_by, session.answered_at, session.dispute_reason = None, None, ""
+    session.updated_at = timezone.now()
+    session.full_clean()
+    session.save()
+    session.topics.set(data.topics)
+    session.goals.set(data.goals)
+    _note_save(session, author=by, text=data.private_note, shared=data.share_note)
+    if was_disputed:
+        tell_pair(
+            pairing,
+            by=by,
+            text=f"{by} corrected the session of {long_date(session.held_on)}. Please confirm it again.",
+            subject="Please confirm your corrected mentoring session",
+        )
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: MentoringSession, by: Person) -> None:
+    session = _lock_session(session)
+    if session.logged_by_id != by.pk:
+        raise ValidationError("Only the person who logged a session can delete it.")
+    if session.status == MentoringSession.Status.CONFIRMED:
+        raise ValidationError("A confirmed session stays in the log: it counts towards your protected time.")
+    session.delete()
+
+
+def _require_other_side(session: MentoringSession, by: Person, doing: str) -> None:
+    pairing = session.pairing
+    _require_pair_member(pairing, by, doing)
+    if session.logged_by_id == by.pk:
+        raise ValidationError(f"{_partner(pairing, by)} confirms or disputes the sessions you log, not you.")
+    if not pairing.is_current:
+        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+
+
+@transaction.atomic
+def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSession:
+    """The other side confirms: the session counts for the check-in schedule and for protected time."""
+    session = _lock_session(session)
+    _require_other_side(session, by, "confirm sessions")
+    if session.status == MentoringSession.Status.CONFIRMED:
+        return session
+    session.status = MentoringSession.Status.CONFIRMED
+    session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), ""
+    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    checkins_refresh(instances=[session.pairing])
+    session_gaps_refresh(pairing_ids=[session.pairing_id])
+    tell_pair(
+        session.pairing,
+        by=by,
+        text=f"{by} confirmed the session of {long_date(session.held_on)}.",
+        subject="",
+    )
+    return session
+
+
+@transaction.atomic
+def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> MentoringSession:
+    session = _lock_session(session)
+    _require_other_side(session, by, "dispute sessions")
+    if session.status == MentoringSession.Status.DISPUTED:
+        # A second dispute would overwrite the first reason and tell the pair again about the same session.
+        raise ValidationError("This session is already disputed. Your partner can correct it, then confirm it.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what is not right, so that it can be corrected."})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "Keep it under 500 characters."})
+    was_confirmed = session.status == MentoringSession.Status.CONFIRMED
+    session.status = MentoringSession.Status.DISPUTED
+    session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
+    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    if was_confirmed:
+        checkins_refresh(instances=[session.pairing])
+        session_gaps_refresh(pairing_ids=[session.pairing_id])
+    tell_pair(
+        session.pairing,
+        by=by,
+        text=f"{by} disputed the session of {long_date(session.held_on)}. Their reason is on the session's page.",
+        subject="A mentoring session was disputed",
+    )
+    return session
+
+
+# --- Private notes -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_write(*, session: MentoringSession, author: Person, text: str, shared: bool) -> None:
+    """Write or replace one's own private note on a session of one's own pairing (empty text deletes it)."""
+    pairing = session.pairing
+    _require_pair_member(pairing, author, "write notes on their sessions")
+    if len(text or "") > NOTE_MAX_CHARS:
+        raise ValidationError({"text": f"Keep the private note under {NOTE_MAX_CHARS} characters."})
+    _note_save(session, author=author, text=text, shared=shared)
+
+
+def notes_rotate_keys(*, batch_size: int = 500) -> int:
+    """Re-encrypt every private note with the current first key (after a new key was put first)."""
+    count = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(PrivateNote.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            if not batch:
+                return count
+            for note in batch:
+                note.ciphertext = crypto.rotate(note.ciphertext)
+            PrivateNote.objects.bulk_update(batch, ["ciphertext"])
+        count += len(batch)
+        last_pk = batch[-1].pk
+
+
+# --- Concerns and the fit question ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
+    """ "I would like help with this relationship": to the coordinators only; the partner is not told."""
+    pairing = pairing_lock(pairing)
+    _require_pair_member(pairing, by, "raise a concern about their pairing")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Tell the coordinators, in a few words, what you would like help with."})
+    if len(text) > CONCERN_MAX_CHARS:
+        raise ValidationError({"text": f"Keep it under {CONCERN_MAX_CHARS} characters."})
+    concern = Concern.objects.create(pairing=pairing, raised_by=by, text=text)
+    Alert.objects.create(
+        programme_id=pairing.programme_id,
+        pairing=pairing,
+        kind=Alert.Kind.CONCERN,
+        severity=Alert.Severity.HIGH,
+        concern=concern,
+        reason=f"{by} asked for help with this relationship on {long_date(timezone.localdate())}.",
+    )
+    coordinators_alert(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
+    audit_record(
+        actor=by,
+        action="concern.raised",
+        obj=concern,
+        programme=pairing.programme,
+        subject=by,
+        summary=f"{by} asked the coordinators for help with their pairing.",  # never the words themselves
+    )
+    return concern
+
+
+@transaction.atomic
+def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
+    pairing = pairing_lock(pairing)
+    side = _require_pair_member(pairing, by, "say how the fit is")
+    if fit not in FitAnswer.Fit.values:
+        raise ValidationError("Choose good, still deciding or not good.")
+    if not MentoringSession.objects.filter(pairing=pairing).exists():
+        raise ValidationError("The fit question opens after your first session.")
+    previous = FitAnswer.objects.filter(pairing=pairing, person=by).first()
+    answer, _ = FitAnswer.objects.update_or_create(
+        pairing=pairing, person=by, defaults={"fit": fit, "answered_at": timezone.now()}
+    )
+    if fit == FitAnswer.Fit.NOT_GOOD and (previous is None or previous.fit != FitAnswer.Fit.NOT_GOOD):
+        Alert.objects.create(
+            programme_id=pairing.programme_id,
+            pairing=pairing,
+            kind=Alert.Kind.FIT,
+            severity=Alert.Severity.HIGH,
+            reason=f"The {side} answered 'not good' to \"how is the fit?\" on {long_date(timezone.localdate())}.",
+        )
+        coordinators_alert(pairing, text=f"A pairing in {pairing.programme} says the fit is not good.")
+    return answer

@@ -1,0 +1,291 @@
+"""Check-in reminders: the sweep that records what is due, and the outbox that emails it.
+
+Beat starts ``mentoring.tasks.send_due_checkin_reminders`` every few minutes; it calls ``reminders_sweep``, which
+works in two steps.
+
+1. Record (``reminders_record``). Active pairings whose check-in needs a reminder not yet recorded are read in
+   batches of ``BATCH_SIZE``, by primary key, with a fixed number of queries per batch whatever its size. A
+   reminder is a row unique per (pairing, kind, due date), inserted while ignoring conflicts and read back by
+   this sweep's uuid, so of two sweeps at once only the one whose insert won tells anybody. In the same
+   transaction everybody told gets an in-app notification; an escalation raises an alert; and each person who
+   wants reminder emails gets the reminder in their digest, the outbox row of their one email of the day.
+2. Send (``reminder_digests_send``), once every batch has committed. Digests due now are claimed in chunks with
+   row locks that skip locked rows (two sweeps never claim the same one), emailed one per person straight
+   through ``TANDEM_EMAIL_BACKEND`` (not the Celery email backend: the outbox row is the record, so a task
+   delivered twice cannot send twice) and marked sent. A failed send is retried with exponential back-off and
+   given up after ``MAX_ATTEMPTS``, with the error kept for administrators. A digest claimed by a worker that
+   died is claimed again once the lease (``TANDEM_REMINDER_LEASE_SECONDS``) has run out.
+
+Kinds: "upcoming" from ``TANDEM_REMINDER_DAYS_BEFORE`` days before the due date (to the pair), "overdue" from
+the day after it (to the pair), "escalation" after the programme's grace days (to its coordinators, with an
+alert). A late sweep (the workers were down) records what is true now and nothing stale: an overdue check-in
+gets no "upcoming", an escalated one gets "overdue" (unless it had it) and "escalation"; a reminder waiting in
+the outbox that is no longer true when its email goes (a session was confirmed, the pairing paused, the due
+date passed) is left out of the email. Paused, proposed and closed pairings have no schedule and get nothing.
+
+Privacy: reminders carry dates, names and the link to the pairing's page, never anything the pair wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mentoring.models import Alert, Reminder, ReminderDigest, ReminderRecipient
+from mentoring.selectors.reminders import (
+    PERSON_FIELDS,
+    Kind,
+    Pair,
+    ReminderCounts,
+    Someone,
+    Status,
+    due_batch,
+    due_digests,
+    due_pairings,
+    escalation_reason,
+    pairing_paths,
+    reminder_text,
+    without_jit,
+)
+from mentoring.services.reminder_emails import reminder_digests_send
+from programmes.models import Membership, Notification, Role
+
+# After recording this many reminders at once (a first sweep, a catch-up), PostgreSQL's statistics are
+# refreshed before sending, so that its planner does not read the fresh outbox as the empty table it was.
+ANALYZE_AFTER = 1000
+
+
+# --- Recording -----------------------------------------------------------------------------------------------
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _digests_for(person_ids: set[int], *, today: datetime.date, now: datetime.datetime) -> dict[int, int]:
+    """The digest (outbox row) each person's new reminders go in, locked until the batch commits.
+
+    At most one reminder email per person a day: a digest still waiting to be sent takes them; when today's
+    email has gone (or is going), they wait for tomorrow's. Three queries whatever the number of people. The
+    row lock makes a sender that tries to claim the digest meanwhile skip it until these reminders are in.
+    """
+    if not person_ids:
+        return {}
+    tomorrow = today + datetime.timedelta(days=1)
+    chosen: dict[int, int] = {}
+    waiting_tomorrow: dict[int, int] = {}
+    emailed_today: set[int] = set()
+    known = (
+        ReminderDigest.objects.select_for_update()
+        .filter(person_id__in=person_ids)
+        .filter(
+            Q(status__in=[Status.PENDING, Status.SENDING]) | Q(day__gte=today) | Q(sent_at__gte=start_of_day(today))
+        )
+        .order_by("pk")
+        .values_list("pk", "person_id", "day", "status")
+    )
+    for pk, person_id, day, status in known:
+        if status == Status.PENDING and day <= today:
+            chosen.setdefault(person_id, pk)
+        elif status == Status.PENDING and day == tomorrow:
+            waiting_tomorrow[person_id] = pk
+        else:
+            emailed_today.add(person_id)
+    wanted: dict[int, datetime.date] = {}
+    for person_id in person_ids - chosen.keys():
+        if person_id in waiting_tomorrow:
+            chosen[person_id] = waiting_tomorrow[person_id]
+        else:
+            wanted[person_id] = tomorrow if person_id in emailed_today else today
+    chosen.update(_digests_make(wanted, today=today, now=now))
+    return chosen
+
+
+def _digests_make(wanted: dict[int, datetime.date], *, today: datetime.date, now: datetime.datetime) -> dict[int, int]:
+    """New digests for these people on these days (or found, made by a sweep at the same moment), locked."""
+    chosen: dict[int, int] = {}
+    # A digest made by a sweep at the same moment may have been claimed by a sender before this sweep locks it;
+    # those people's reminders then go into the next day's digest, which nobody sends before that day.
+    for _round in range(2):
+        if not wanted:
+            break
+        ReminderDigest.objects.bulk_create(
+            [
+                ReminderDigest(
+                    person_id=person_id,
+                    day=day,
+                    next_attempt_at=now if day <= today else start_of_day(day),
+                    created_at=now,
+                )
+                for person_id, day in wanted.items()
+            ],
+            ignore_conflicts=True,
+        )
+        made = (
+            ReminderDigest.objects.select_for_update()
+            .filter(person_id__in=wanted, day__in=set(wanted.values()))
+            .order_by("pk")
+            .values_list("pk", "person_id", "day", "status")
+        )
+        again = {}
+        for pk, person_id, day, status in made:
+            if wanted.get(person_id) != day:
+                continue
+            if status == Status.PENDING:
+                chosen[person_id] = pk
+            else:
+                again[person_id] = day + datetime.timedelta(days=1)
+        wanted = again
+    return chosen
+
+
+def _coordinators(programme_ids: set[int]) -> dict[int, list[Someone]]:
+    found: dict[int, list[Someone]] = defaultdict(list)
+    if programme_ids:
+        rows = (
+            Membership.objects.filter(programme_id__in=programme_ids, role=Role.COORDINATOR, person__is_active=True)
+            .order_by("pk")
+            .values_list("programme_id", *(f"person__{f}" for f in PERSON_FIELDS))
+        )
+        for programme_id, *person in rows:
+            found[programme_id].append(Someone(*person))
+    return found
+
+
+def _who_is_told(
+    mine: list[tuple[int, int, str]], pairs: dict[int, Pair], *, today: datetime.date, now: datetime.datetime
+) -> tuple[list[tuple[int, str, Pair, Someone]], list[Alert]]:
+    """Who each recorded reminder tells (the pair, or for an escalation the programme's coordinators, each
+    active person once), and the alert each escalation raises (not saved yet). One query: the coordinators."""
+    coordinators = _coordinators({pairs[p].programme_id for _, p, kind in mine if kind == Kind.ESCALATION})
+    told: list[tuple[int, str, Pair, Someone]] = []
+    alerts = []
+    for reminder_id, pairing_id, kind in mine:
+        pair = pairs[pairing_id]
+        if kind == Kind.ESCALATION:
+            people = coordinators.get(pair.programme_id, [])
+            alerts.append(
+                Alert(
+                    programme_id=pair.programme_id,
+                    pairing_id=pair.pk,
+                    kind=Alert.Kind.ESCALATION,
+                    severity=Alert.Severity.HIGH,
+                    reason=escalation_reason(pair, today=today)[:300],
+                    created_at=now,
+                )
+            )
+        else:
+            people = [pair.mentor, pair.mentee]
+        seen = set()
+        for person in people:
+            if person.is_active and person.pk not in seen:
+                seen.add(person.pk)
+                told.append((reminder_id, kind, pair, person))
+    return told, alerts
+
+
+def _record_batch(
+    batch: list[tuple[Pair, list[str]]], *, sweep: uuid.UUID, today: datetime.date, now: datetime.datetime
+) -> int:
+    """Record one batch inside its transaction: reminders, who is told (in the app, in their digest), alerts."""
+    pairs = {pair.pk: pair for pair, _ in batch}
+    # Sorted, so that two sweeps inserting the same keys take their locks in the same order (no deadlock).
+    Reminder.objects.bulk_create(
+        [
+            Reminder(pairing_id=pair.pk, kind=kind, due_on=pair.due_on, sweep=sweep, created_at=now)
+            for pair, kinds in batch
+            for kind in sorted(kinds)
+        ],
+        ignore_conflicts=True,
+    )
+    # Only the rows this sweep inserted: a sweep at the same moment that lost the insert tells nobody. The
+    # batch is a range of pairing ids, so its rows are found without a list of ids.
+    mine = list(
+        Reminder.objects.filter(sweep=sweep, pairing_id__gte=batch[0][0].pk, pairing_id__lte=batch[-1][0].pk)
+        .order_by("pk")
+        .values_list("pk", "pairing_id", "kind")
+    )
+    if not mine:
+        return 0
+    told, alerts = _who_is_told(mine, pairs, today=today, now=now)
+    digests = _digests_for({p.pk for *_, p in told if p.email_reminders}, today=today, now=now)
+    ReminderRecipient.objects.bulk_create(
+        [
+            ReminderRecipient(reminder_id=reminder_id, person_id=person.pk, digest_id=digests.get(person.pk))
+            for reminder_id, _, _, person in told
+        ]
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                person_id=person.pk,
+                text=reminder_text(kind, pair, person.pk, today=today)[:300],
+                url=pair.url,
+                created_at=now,
+            )
+            for _, kind, pair, person in told
+        ]
+    )
+    Alert.objects.bulk_create(alerts)
+    return len(mine)
+
+
+def _refresh_statistics() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Reminder, ReminderRecipient, ReminderDigest):
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+def reminders_record(
+    *, now: datetime.datetime, programmes: Iterable[int] | None = None, dry_run: bool = False
+) -> ReminderCounts:
+    """Record every reminder due up to ``now`` that is not recorded yet; one transaction per batch.
+
+    Safe to run again at any moment and alongside another sweep: the unique row per pairing, kind and due date
+    is the idempotency key. ``programmes`` limits the sweep to some programmes (all by default); ``dry_run``
+    counts what is due and writes nothing.
+    """
+    programmes = None if programmes is None else list(programmes)
+    today = timezone.localdate(now)
+    query = due_pairings(today=today, programmes=programmes)
+    paths = pairing_paths()
+    sweep = uuid.uuid4()
+    counts = ReminderCounts()
+    last = 0
+    while True:
+        with transaction.atomic():
+            without_jit()
+            batch = due_batch(query, after=last, today=today, paths=paths)
+            if not batch:
+                break
+            last = batch[-1][0].pk
+            counts.batches += 1
+            counts.due += len(batch)
+            if not dry_run:
+                counts.recorded += _record_batch(batch, sweep=sweep, today=today, now=now)
+    if counts.recorded >= ANALYZE_AFTER:
+        _refresh_statistics()
+    return counts
+
+
+def reminders_sweep(
+    *, now: datetime.datetime | None = None, dry_run: bool = False, budget_seconds: float | None = None
+) -> ReminderCounts:
+    """Record what is due up to now, then send the outbox: what beat's task and ``send_reminders`` run.
+
+    Call it outside a transaction: each batch of reminders commits before any email goes. ``dry_run`` records
+    and sends nothing, and counts the reminders due and the emails waiting.
+    """
+    now = now or timezone.now()
+    counts = reminders_record(now=now, dry_run=dry_run)
+    if dry_run:
+        counts.waiting = due_digests(now, None).count()
+        return counts
+    return counts + reminder_digests_send(now=now, budget_seconds=budget_seconds)

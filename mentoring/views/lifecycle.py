@@ -1,0 +1,177 @@
+"""Pages of the pairing lifecycle: accept or decline a proposal, pause, resume, complete, end early, and the
+private closing reflection. Thin: access helper, form, service, redirect or render."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentoring.forms.lifecycle import DeclineForm, EndEarlyForm, PauseForm, ReflectionForm
+from mentoring.models import Pairing
+from mentoring.permissions import get_pairing_for, get_pairing_page_for, own_reflection
+from mentoring.services import lifecycle
+from programmes.models import Person
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's messages beside the fields they name; the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _not_now(request: HttpRequest, pairing: Pairing, doing: str) -> HttpResponse:
+    messages.info(request, f"This pairing is {pairing.get_status_display().lower()}, so it cannot {doing} now.")
+    return redirect(pairing)
+
+
+def _partner(pairing: Pairing, person: Person) -> Person:
+    return pairing.mentee if pairing.mentor_id == person.pk else pairing.mentor
+
+
+@login_required
+@require_POST
+def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_for(request.user, pk, write=True)
+    partner = _partner(pairing, request.user)
+    try:
+        pairing = lifecycle.pairing_accept(pairing=pairing, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"The pairing was not accepted: {' '.join(exc.messages)}")
+        return redirect(pairing)
+    if pairing.status == Pairing.Status.ACTIVE:
+        when = lifecycle.starts_words(pairing)
+        messages.success(request, f"You have both accepted: your mentoring with {partner} starts {when}.")
+    else:
+        messages.success(request, f"You accepted. The pairing starts as soon as {partner} accepts too.")
+    return redirect(pairing)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_for(request.user, pk, write=True)
+    if pairing.status != Pairing.Status.PROPOSED:
+        return _not_now(request, pairing, "be declined")
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.pairing_decline(pairing=pairing, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "You declined the pairing. The coordinators will look for another match.")
+            return redirect("mentoring:home")
+    context = {"pairing": pairing, "partner": _partner(pairing, request.user), "form": form}
+    return render(request, "mentoring/pairing_decline.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_page_for(request.user, pk)
+    if pairing.status != Pairing.Status.ACTIVE:
+        return _not_now(request, pairing, "be paused")
+    form = PauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pairing = lifecycle.pairing_pause(pairing=pairing, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"The pairing is paused until {pairing.resume_on:%-d %B %Y}.")
+            return redirect(pairing)
+    return render(request, "mentoring/pairing_pause.html", {"pairing": pairing, "form": form})
+
+
+@login_required
+@require_POST
+def pairing_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_page_for(request.user, pk)
+    try:
+        pairing = lifecycle.pairing_resume(pairing=pairing, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"The pairing was not resumed: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, "The pairing is active again.")
+    return redirect(pairing)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_page_for(request.user, pk)
+    if not pairing.is_current:
+        return _not_now(request, pairing, "be completed")
+    if request.method == "POST":
+        try:
+            lifecycle.pairing_complete(pairing=pairing, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, f"The pairing was not completed: {' '.join(exc.messages)}")
+            return redirect(pairing)
+        messages.success(request, "The pairing is completed.")
+        if pairing.side:
+            return redirect("mentoring:pairing_reflection", pk=pairing.pk)
+        return redirect(pairing)
+    return render(request, "mentoring/pairing_complete.html", {"pairing": pairing})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_end_early(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_page_for(request.user, pk)
+    if not pairing.is_current:
+        return _not_now(request, pairing, "be ended early")
+    rematch_label = None
+    if pairing.programme.status in lifecycle.REMATCH_STATUSES:
+        rematch_label = {
+            "mentee": "I would like a new mentor",
+            "mentor": None,
+            None: f"Find {pairing.mentee} a new mentor",
+        }[pairing.side]
+    form = EndEarlyForm(request.POST or None, rematch_label=rematch_label)
+    if request.method == "POST" and form.is_valid():
+        rematch = form.cleaned_data.get("rematch", False)
+        try:
+            lifecycle.pairing_end_early(
+                pairing=pairing, by=request.user, reason_code=form.cleaned_data["reason_code"], rematch=rematch
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            text = "The pairing has ended."
+            if rematch:
+                text += " The coordinators are asked to find a new mentor."
+            messages.success(request, text)
+            if pairing.side:
+                return redirect("mentoring:pairing_reflection", pk=pairing.pk)
+            return redirect(pairing)
+    return render(request, "mentoring/pairing_end_early.html", {"pairing": pairing, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_reflection(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_pairing_for(request.user, pk, write=True)
+    if not lifecycle.reflection_closable(pairing):
+        messages.info(request, "A closing reflection is written once the pairing has completed or ended.")
+        return redirect(pairing)
+    reflection = own_reflection(request.user, pairing)
+    form = ReflectionForm(request.POST or None, initial={"text": reflection.text if reflection else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.reflection_write(pairing=pairing, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your closing reflection is saved. Only you can read it.")
+            return redirect(pairing)
+    context = {"pairing": pairing, "partner": _partner(pairing, request.user), "form": form, "reflection": reflection}
+    return render(request, "mentoring/pairing_reflection.html", context)

@@ -1,0 +1,230 @@
+"""The coordinator's matching pages: the cohort table, settings, rounds (run, swap, remove, publish), history.
+
+Every page is for the programme's coordinators only (scores compare people with each other).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.once import submit_once
+from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
+from mentoring.models import MatchRound
+from mentoring.permissions import get_proposal_for, get_round_for
+from mentoring.selectors import matching as selectors
+from mentoring.selectors.cohort import cohort_load, match_settings_get
+from mentoring.selectors.scoring import PART_LABELS, PARTS
+from mentoring.services import matching as services
+from programmes.models import Role
+from programmes.permissions import get_participant_for, get_programme_for
+
+PAGE_SIZE = 25
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@login_required
+def matching(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = CohortFilterForm(request.GET or None)
+    unmatched_only, name = False, ""
+    if form.is_bound and form.is_valid():
+        unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
+    elif form.is_bound:
+        messages.warning(request, "That filter was not understood, so every mentee is shown.")
+    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
+    cohort = cohort_load(programme=programme)
+    mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
+    page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
+    draft = selectors.draft_round(programme)
+    context = {
+        "programme": programme,
+        "form": form,
+        "page": page,
+        "rows": selectors.cohort_rows(cohort, page.object_list),
+        "draft": draft,
+        "cohort": cohort,
+        "filtered": unmatched_only or bool(name),
+        "query": _query_without_page(request),
+    }
+    return render(request, "mentoring/matching_cohort.html", context)
+
+
+@login_required
+def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    settings = match_settings_get(programme=programme)
+    form = MatchSettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The matching settings are saved. Rounds already run keep the weights they used.")
+            return redirect("mentoring:matching", pk=programme.pk)
+    return render(request, "mentoring/matching_settings.html", {"programme": programme, "form": form})
+
+
+@login_required
+@require_POST
+def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    services.match_settings_reset(programme=programme, by=request.user)
+    messages.success(request, "Every matching setting is back to its default.")
+    return redirect("mentoring:matching_settings", pk=programme.pk)
+
+
+@login_required
+@require_POST
+@submit_once
+def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    try:
+        match_round = services.round_run(programme=programme, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("mentoring:matching", pk=programme.pk)
+    count = match_round.proposals.count()
+    messages.success(
+        request,
+        f"The round proposes {count} pairing{'s' if count != 1 else ''} (total score {match_round.total_score}); "
+        f"{len(match_round.unmatched)} mentee{'s' if len(match_round.unmatched) != 1 else ''} unmatched. "
+        "Review the draft, then publish it.",
+    )
+    return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
+
+
+@login_required
+def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    match_round = get_round_for(programme, round_pk)
+    # Queries: the paginator's count, then one page of live proposals with both people and any pairing made.
+    page = Paginator(selectors.round_proposals(match_round), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "round": match_round,
+        "page": page,
+        "weights": [(PART_LABELS[p], match_round.weights.get(f"{p}_weight")) for p in PARTS],
+        "is_draft": match_round.status == MatchRound.Status.DRAFT,
+    }
+    return render(request, "mentoring/matching_round.html", context)
+
+
+@login_required
+def matching_swap(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    proposal = get_proposal_for(programme, proposal_pk)
+    proposal.round.programme = programme
+    cohort, proposed = services.round_cohort(proposal.round)
+    form = SwapForm(request.POST or None, mentors=cohort.mentors.values())
+    if request.method == "POST" and form.is_valid():
+        mentor = cohort.mentors[form.cleaned_data["mentor"]].person
+        try:
+            services.proposal_swap(proposal=proposal, mentor=mentor, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{mentor} is now proposed for {proposal.mentee}.")
+            return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
+    context = {
+        "programme": programme,
+        "proposal": proposal,
+        "form": form,
+        "choices": selectors.swap_choices(cohort, proposed, proposal),
+    }
+    return render(request, "mentoring/matching_swap.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def matching_remove(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    proposal = get_proposal_for(programme, proposal_pk)
+    try:
+        services.proposal_remove(proposal=proposal, by=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"The proposal for {proposal.mentee} is removed; they are listed as unmatched.")
+    return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
+
+
+@login_required
+def matching_publish(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    match_round = get_round_for(programme, round_pk)
+    if match_round.status != MatchRound.Status.DRAFT:
+        status = match_round.get_status_display().lower()
+        messages.info(request, f"This round is {status}; there is nothing to publish.")
+        return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
+    if request.method == "POST":
+        match_round.programme = programme
+        try:
+            pairings = services.round_publish(match_round=match_round, by=request.user)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request,
+                f"{len(pairings)} pairing{'s are' if len(pairings) != 1 else ' is'} proposed. Each mentor and mentee "
+                "was told and asked to accept.",
+            )
+        return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
+    count = selectors.live_proposal_count(match_round)
+    return render(
+        request, "mentoring/matching_publish.html", {"programme": programme, "round": match_round, "count": count}
+    )
+
+
+@login_required
+def matching_history(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    # Queries: the paginator's count, then one page of rounds with who ran and published them and their counts.
+    page = Paginator(selectors.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentoring/matching_history.html",
+        {"programme": programme, "page": page, "labels": [(p, PART_LABELS[p]) for p in PARTS]},
+    )
+
+
+@login_required
+def matching_override(request: HttpRequest, pk: int, mentor_pk: int, mentee_pk: int) -> HttpResponse:
+    programme = get_programme_for(request.user, pk, manage=True)
+    mentor, mentee = get_participant_for(programme, mentor_pk), get_participant_for(programme, mentee_pk)
+    if mentor.role != Role.MENTOR or mentee.role != Role.MENTEE:
+        raise Http404("No such pair in this programme.")
+    form = MatchOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.match_override_record(
+                programme=programme, mentor=mentor.person, mentee=mentee.person, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{mentor.person} and {mentee.person} may be matched again.")
+            return redirect("mentoring:matching", pk=programme.pk)
+    # Status and dates only: an earlier pairing may belong to a programme this coordinator does not run.
+    earlier = selectors.earlier_pairings(mentor=mentor.person, mentee=mentee.person)
+    return render(
+        request,
+        "mentoring/matching_override.html",
+        {"programme": programme, "mentor": mentor.person, "mentee": mentee.person, "form": form, "earlier": earlier},
+    )
