@@ -16,8 +16,8 @@ from django.utils import timezone
 from mentoring.models import Alert, Pairing
 from programmes.models import Person, Programme, Role
 
-from .interventions import intervention_close, intervention_create
 from .models import Intervention
+from .services.interventions import intervention_close, intervention_create
 
 FOLLOW_UP_IN_DAYS = 3
 

@@ -18,9 +18,9 @@ from programmes.demo import DEMO_DOMAIN
 from programmes.models import Person, Programme, Role
 from programmes.services.notifications import coordinators_of
 
-from . import services_reports as services
 from .models import Report, ReportComment, ReportDecision, ReportSignOff
 from .reporting import last_quarter
+from .services import reports as services
 
 # What the coordinator asks of the committee: requests, not figures, so they are written out. Everything the
 # narrative says about the period is worded from the report's own figures (``narrative_from``), as suppressed

@@ -23,16 +23,9 @@ from programmes.demo import DEMO_DOMAIN
 from programmes.models import Person, Programme, Role
 
 from .models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from .surveys import (
-    ANSWER_DAYS,
-    HEALTH_EVERY_DAYS,
-    HEALTH_FIRST_DAYS,
-    _audience,
-    _response_record,
-    _standing_round,
-    survey_round_open,
-    surveys_ensure_builtin,
-)
+from .services.survey_answers import _response_record
+from .services.survey_rounds import _audience, _standing_round, survey_round_open
+from .services.surveys import ANSWER_DAYS, HEALTH_EVERY_DAYS, HEALTH_FIRST_DAYS, surveys_ensure_builtin
 
 AUDIT_TITLE = "Learning-environment audit: spring"
 FEEDBACK_TITLE = "Programme feedback: mid-point"

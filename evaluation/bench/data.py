@@ -37,7 +37,7 @@ from programmes.models import (
 from programmes.services.time import month_start
 
 from ..models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from ..surveys import surveys_ensure_builtin
+from ..services.surveys import surveys_ensure_builtin
 
 SESSIONS_PER_PAIRING = 20
 OTHER_PROGRAMMES = 3

@@ -36,7 +36,7 @@ from mentoring.reminders import reminder_digests_send, reminders_record
 
 from ..models import Report
 from ..reporting import last_quarter
-from ..services_reports import report_create, report_snapshot
+from ..services.reports import report_create, report_snapshot
 from .data import Org, org_build, org_grow
 from .measure import Timing, call_measure, page_measure
 
