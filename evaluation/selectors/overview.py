@@ -7,26 +7,12 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from mentoring.checkins import CheckinState, state_filter
 from mentoring.models import MentoringSession, Pairing
-from programmes.models import (
-    Application,
-    Person,
-    Programme,
-    Role,
-)
+from programmes.models import Application, Person, Programme, Role
 from programmes.services.time import month_after, month_start
 
 from .dashboard import StateCount

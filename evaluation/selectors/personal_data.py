@@ -99,8 +99,27 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
     )
     notes = notes_readable_by(person, [s.pk for s in sessions])
     own_notes = [n for found in notes.values() for n in found if n.own]
-    session_day = {s.pk: s.held_on for s in sessions}
     responses = list(SurveyResponse.objects.filter(person=person).select_related("round__survey"))
+    return {
+        **_organisation_sections(person),
+        **_mentoring_sections(person, pairings, sessions, own_notes),
+        "survey_responses": _rows(responses, ["round__survey__title", "submitted_on", "role", "may_quote"]),
+        "survey_answers": _rows(
+            Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
+            ["response__round__survey__title", "question__text", "likert", "choice", "text"],
+        ),
+        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
+        # words and what they are about; nothing someone else wrote there.
+        **_written_in_a_role(person),
+        "audit_events_about_me": _rows(
+            AuditEvent.objects.filter(subject=person), ["at", "actor_label", "action", "object_type", "summary"]
+        ),
+    }
+
+
+def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """The person's profile and what they did on the organisation side: memberships, applications, training,
+    time and notifications."""
     return {
         "profile": _rows(
             [person],
@@ -171,6 +190,17 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
             ["programme__name", "month", "hours", "status", "decided_at", "decline_reason"],
         ),
         "notifications": _rows(Notification.objects.filter(person=person), ["created_at", "text", "url", "read_at"]),
+    }
+
+
+def _mentoring_sections(
+    person: Person, pairings: list[Pairing], sessions: list[MentoringSession], own_notes: list
+) -> dict[str, list[dict[str, Any]]]:
+    """Their pairings (partners by display name only), agreements, requests, sessions, their own private notes,
+    reflections, goals, fit answers and concerns."""
+    pairing_ids = [p.pk for p in pairings]
+    session_day = {s.pk: s.held_on for s in sessions}
+    return {
         "pairings": [
             {
                 "programme": p.programme.name,
@@ -234,17 +264,6 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
         ),
         "fit_answers": _rows(FitAnswer.objects.filter(person=person), ["pairing_id", "fit", "answered_at"]),
         "concerns_raised": _rows(Concern.objects.filter(raised_by=person), ["pairing_id", "text", "created_at"]),
-        "survey_responses": _rows(responses, ["round__survey__title", "submitted_on", "role", "may_quote"]),
-        "survey_answers": _rows(
-            Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
-            ["response__round__survey__title", "question__text", "likert", "choice", "text"],
-        ),
-        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
-        # words and what they are about; nothing someone else wrote there.
-        **_written_in_a_role(person),
-        "audit_events_about_me": _rows(
-            AuditEvent.objects.filter(subject=person), ["at", "actor_label", "action", "object_type", "summary"]
-        ),
     }
 
 

@@ -17,13 +17,7 @@ from mentoring.models import Pairing
 from programmes.models import Person, Programme
 
 from ..models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from ..services.surveys import (
-    ANSWER_DAYS,
-    AUTOMATIC_KINDS,
-    BUILTIN,
-    LIKERT_LABELS,
-    surveys_ensure_builtin,
-)
+from ..services.surveys import ANSWER_DAYS, AUTOMATIC_KINDS, BUILTIN, LIKERT_LABELS, surveys_ensure_builtin
 from .privacy import Figure, figure, figure_table
 
 # --- Invitations ----------------------------------------------------------------------------------------------

@@ -21,15 +21,8 @@ from mentoring.relationship import alert_raise
 from programmes.models import Membership, Person, Role
 
 from ..models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from ..selectors.surveys import (
-    invitation_is_open,
-)
-from .surveys import (
-    _HASH_SALT,
-    HEALTH_DROP,
-    HEALTH_LOW,
-    TEXT_MAX_CHARS,
-)
+from ..selectors.surveys import invitation_is_open
+from .surveys import _HASH_SALT, HEALTH_DROP, HEALTH_LOW, TEXT_MAX_CHARS
 
 # --- Answering ---------------------------------------------------------------------------------------------
 

@@ -25,10 +25,7 @@ from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send
 
 from ..models import Survey, SurveyInvitation, SurveyRound
-from ..selectors.surveys import (
-    invitation_answer_by,
-    pairing_partner,
-)
+from ..selectors.surveys import invitation_answer_by, pairing_partner
 from .surveys import (
     ANSWER_DAYS,
     AUTO_REMINDER_AFTER_DAYS,
