@@ -13,8 +13,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation.interventions import intervention_close, intervention_create
 from evaluation.models import Intervention
+from evaluation.services.interventions import intervention_close, intervention_create
 from mentoring.models import Alert, Pairing
 from programmes.models import Person, Programme, Role
 

@@ -20,16 +20,9 @@ from django.utils import timezone
 
 from demo.organisation import DEMO_DOMAIN
 from evaluation.models import Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from evaluation.surveys import (
-    ANSWER_DAYS,
-    HEALTH_EVERY_DAYS,
-    HEALTH_FIRST_DAYS,
-    _audience,
-    _response_record,
-    _standing_round,
-    survey_round_open,
-    surveys_ensure_builtin,
-)
+from evaluation.services.survey_answers import _response_record
+from evaluation.services.survey_rounds import _audience, _standing_round, survey_round_open
+from evaluation.services.surveys import ANSWER_DAYS, HEALTH_EVERY_DAYS, HEALTH_FIRST_DAYS, surveys_ensure_builtin
 from mentoring.models import Pairing
 from programmes.models import Person, Programme, Role
 

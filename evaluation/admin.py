@@ -7,7 +7,8 @@ from django.template.response import TemplateResponse
 
 from programmes.admin import PersonAdmin
 
-from .personal_data import is_erased, person_erase
+from .selectors.personal_data import is_erased
+from .services.personal_data import person_erase
 
 
 @admin.action(description="Erase personal data (on request)")

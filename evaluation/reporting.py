@@ -65,7 +65,7 @@ from programmes.models import (
 
 from . import disclosure
 from .models import Answer, Intervention, Question, Survey, SurveyRound
-from .privacy import TOTAL, is_small_group, suppress_table
+from .selectors.privacy import TOTAL, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
 NO_TEAM = "No team recorded"

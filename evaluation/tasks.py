@@ -6,7 +6,7 @@ from celery import shared_task
 
 from mentoring.services.alerts import silence_alerts_raise
 
-from . import interventions, surveys
+from .services import interventions, survey_rounds
 
 # --- Alerts and interventions (issue 6) ---------------------------------------------------------------------
 
@@ -30,14 +30,14 @@ def remind_intervention_follow_ups() -> int:
 def sweep_survey_rounds() -> dict[str, int]:
     # Hourly: open the rounds whose day has come, remind (once) those closing soon, close those past their last
     # day. Each step is claimed by a conditional UPDATE, so repeated or missed ticks do no harm.
-    return surveys.survey_rounds_sweep()
+    return survey_rounds.survey_rounds_sweep()
 
 
 @shared_task
 def invite_to_relationship_surveys() -> dict[str, int]:
     # Daily: health checks due (30 days after the start, then every 60), end-of-relationship surveys of pairings
     # that closed, and the one reminder of each. The invitation's unique key makes a repeated day send nothing.
-    return surveys.relationship_surveys_sweep()
+    return survey_rounds.relationship_surveys_sweep()
 
 
 # --- end of surveys ---
@@ -49,7 +49,7 @@ def invite_to_relationship_surveys() -> dict[str, int]:
 @shared_task(soft_time_limit=60 * 30, time_limit=60 * 35)
 def apply_retention() -> int:
     # Daily: erases whoever the rule has reached since; an erased person is not selected again.
-    from .personal_data import retention_apply
+    from .services.personal_data import retention_apply
 
     return retention_apply()
 

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from evaluation.surveys import surveys_ensure_builtin
+from evaluation.services.surveys import surveys_ensure_builtin
 from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, PairingPause, SessionMode
 from programmes.models import (
     Application,

@@ -301,7 +301,7 @@ def _survey_round(cast: dict):
     from django.utils import timezone
 
     from evaluation.models import SurveyInvitation, SurveyRound
-    from evaluation.surveys import surveys_ensure_builtin
+    from evaluation.services.surveys import surveys_ensure_builtin
 
     programme = cast["pairing"].programme
     found = SurveyRound.objects.filter(programme=programme, title="Matrix round").first()

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from demo.surveys import AUDIT_TITLE, DEMO_MENTEE, FEEDBACK_TITLE, seed_surveys
-from evaluation import surveys
 from evaluation.models import Survey, SurveyInvitation, SurveyResponse, SurveyRound
+from evaluation.selectors import surveys as survey_selectors
 from mentoring.models import Alert
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Role
@@ -57,10 +57,10 @@ def test_demo_surveys_show_health_checks_a_falling_score_an_audit_and_an_open_fe
         alert = Alert.objects.get(kind=Alert.Kind.HEALTH)
         assert alert.reason.startswith("health score fell from 4.5 to 2.0")
         assert alert.pairing.mentee != world["mentees"][0]  # not the demo logins' pairing
-        mia_open = surveys.open_invitations_for(world["mentees"][0])
+        mia_open = survey_selectors.open_invitations_for(world["mentees"][0])
         assert {i.round.survey.kind for i in mia_open} == {Survey.Kind.HEALTH, Survey.Kind.FEEDBACK}
 
-        heatmap = surveys.learning_environment_heatmap(programme=programme)
+        heatmap = survey_selectors.learning_environment_heatmap(programme=programme)
         assert heatmap.round.title == AUDIT_TITLE and heatmap.round.status == SurveyRound.Status.CLOSED
         rows = {row.team: row for row in heatmap.rows}
         assert not rows["Platform"].suppressed and rows["Platform"].cells  # 5 of its 6 answered (not the demo mentee)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from evaluation import services_reports as reports
+from evaluation.services import reports as reports
 from evaluation.tests.report_world import NOW, QUARTER
 from mentoring.services import lifecycle
 from mentoring.services.relationship import note_write

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from evaluation import selectors
-from evaluation.forms import DashboardFilterForm
+from evaluation.forms.dashboard import DashboardFilterForm
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.selectors import dashboard as selectors
+from evaluation.selectors.overview import coordinator_overview
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.services import relationship
 from mentoring.services.checkins import session_gaps_refresh
@@ -450,7 +451,7 @@ def test_overview_counts_are_not_multiplied_by_joins(cast):
         held(cast["pairing"], datetime.date(2026, 6, 3))
     ApplicationFactory(programme=programme, person=cast["mentee"], status=Application.Status.APPROVED)
     ApplicationFactory(programme=programme, status=Application.Status.APPROVED)
-    (row,) = selectors.coordinator_overview(person=cast["coordinator"], today=TODAY)
+    (row,) = coordinator_overview(person=cast["coordinator"], today=TODAY)
     assert (row.applicants, row.approved, row.unmatched, row.active_pairings, row.sessions_this_month) == (
         2,
         2,

@@ -13,8 +13,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from evaluation import services_reports as services
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.services import reports as services
 from evaluation.tests.attacker import attack
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import Goal

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.personal_data import person_erase
+from evaluation.services.personal_data import person_erase
 from programmes.models import Application, Notification, Role
 from programmes.tests.factories import ApplicationFactory, PersonFactory
 

@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.interventions import (
+from evaluation.models import Intervention
+from evaluation.selectors.interventions import intervention_counts_by_kind
+from evaluation.services.interventions import (
     intervention_close,
-    intervention_counts_by_kind,
     intervention_create,
     intervention_follow_ups_remind,
     intervention_update,
 )
-from evaluation.models import Intervention
 from evaluation.tasks import remind_intervention_follow_ups
 from mentoring.models import Alert
 from mentoring.tests.factories import PairingFactory
@@ -419,7 +419,7 @@ def test_two_sweeps_at_the_same_moment_remind_once(monkeypatch):
     from django.db import connection
 
     from conftest import at_once, require
-    from evaluation import interventions
+    from evaluation.services import interventions
 
     require(connection.vendor == "postgresql", "the follow-up race needs PostgreSQL (set DATABASE_URL)")
     programme = ProgrammeFactory()

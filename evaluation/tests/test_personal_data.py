@@ -16,8 +16,9 @@ from django.db import models
 from django.urls import reverse
 
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from evaluation.personal_data import person_erase, personal_data_collect, retention_due
 from evaluation.reporting import report_figures
+from evaluation.selectors.personal_data import personal_data_collect, retention_due
+from evaluation.services.personal_data import person_erase
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import CalendarFeed, ClosingReflection, Concern, Goal, MentoringSession, PrivateNote
 from mentoring.services.calendars import calendar_feed_create

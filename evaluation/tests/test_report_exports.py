@@ -14,9 +14,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluation import services_reports as services
 from evaluation.models import Answer, Question, Report, Survey, SurveyResponse, SurveyRound
 from evaluation.reporting import report_figures
+from evaluation.services import reports as services
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, department, populate
 from programmes.models import OrgUnit, Person
 

@@ -12,9 +12,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from evaluation import services_reports as services
 from evaluation.models import Intervention, Report
 from evaluation.reporting import Period, last_quarter, recent_quarters, report_figures
+from evaluation.services import reports as services
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services import lifecycle

@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from config.tests.browser import log_in, screenshot
-from evaluation import services_reports as services
 from evaluation.models import Report
 from evaluation.reporting import last_quarter
+from evaluation.services import reports as services
 from evaluation.tests.report_world import backdate_memberships, populate
 from evaluation.tests.test_report_exports import HEADINGS
 from programmes.models import Notification, Person

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation import disclosure, reporting
-from evaluation import services_reports as services
 from evaluation.exports import csv_rows
+from evaluation.services import reports as services
 from evaluation.tests.attacker import Published, attack_rows, attack_together
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from evaluation.tests.test_attacker import report_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.privacy import TOTAL, figure, figure_table, suppress_table
+from evaluation.selectors.privacy import TOTAL, figure, figure_table, suppress_table
 
 # --- One figure, one list of parts (the dashboard's helpers) -------------------------------------------------
 

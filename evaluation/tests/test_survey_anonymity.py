@@ -15,8 +15,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation import surveys
 from evaluation.models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
+from evaluation.selectors import surveys as survey_selectors
+from evaluation.services import survey_answers, survey_rounds, surveys
 from programmes.models import Role
 from programmes.tests.factories import MembershipFactory, OrgUnitFactory, PersonFactory
 
@@ -33,7 +34,7 @@ def on(day: datetime.date, hour: int = 9) -> time_machine.travel:
 
 def feedback_round(programme, coordinator) -> SurveyRound:
     survey = surveys.surveys_ensure_builtin()[Survey.Kind.FEEDBACK]
-    return surveys.survey_round_send(
+    return survey_rounds.survey_round_send(
         survey=survey,
         programme=programme,
         by=coordinator,
@@ -48,7 +49,9 @@ def answer(invitation, *, text: str = "", likert: int = 4, may_quote: bool = Fal
     raw = {}
     for q in invitation.round.survey.questions.all():
         raw[q.pk] = likert if q.kind == Question.Kind.LIKERT else text
-    return surveys.survey_response_submit(invitation=invitation, by=invitation.person, answers=raw, may_quote=may_quote)
+    return survey_answers.survey_response_submit(
+        invitation=invitation, by=invitation.person, answers=raw, may_quote=may_quote
+    )
 
 
 def people(programme, n: int, team_name: str = "Warehouse") -> list:
@@ -68,10 +71,10 @@ def test_an_anonymous_response_stores_no_person_and_only_a_keyed_hash(programme,
     assert response.person_id is None and response.pairing_id is None
     assert response.team_id == mentee.org_unit_id and response.role == Role.MENTEE  # for group figures only
     assert len(response.respondent_hash) == 64  # a SHA-256 digest in hex
-    assert response.respondent_hash == surveys.respondent_hash(survey_round=invitation.round, person=mentee)
+    assert response.respondent_hash == survey_answers.respondent_hash(survey_round=invitation.round, person=mentee)
     with override_settings(SECRET_KEY="another-installation-secret"):
         # Without the server's secret the hash cannot be recomputed from the round and a person's id.
-        assert response.respondent_hash != surveys.respondent_hash(survey_round=invitation.round, person=mentee)
+        assert response.respondent_hash != survey_answers.respondent_hash(survey_round=invitation.round, person=mentee)
     invitation.refresh_from_db()
     # Only the day they answered, not the moment: nothing to line up with the order responses arrived in.
     assert invitation.responded_at == datetime.datetime.combine(TODAY, datetime.time(), tzinfo=LONDON)
@@ -129,7 +132,7 @@ def test_anonymous_comments_are_listed_by_their_words_not_by_when_they_came(prog
         survey_round = feedback_round(programme, coordinator)
         for person, text in zip(respondents, ["Echo", "Delta", "Charlie", "Bravo", "Alpha"], strict=True):
             answer(survey_round.invitations.get(person=person), text=text)
-    comments = surveys.round_results(survey_round).questions[-1].texts
+    comments = survey_selectors.round_results(survey_round).questions[-1].texts
     assert [c.text for c in comments] == ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
     assert all(c.name == "" for c in comments)
 
@@ -176,7 +179,7 @@ def test_an_audit_keeps_team_figures_under_five_out_of_every_page(programme, coo
     big, small = people(programme, 5, "Warehouse") + people(programme, 6, "Design"), people(programme, 2, "Legal")
     audit = surveys.surveys_ensure_builtin()[Survey.Kind.LEARNING_ENVIRONMENT]
     with on(TODAY):
-        survey_round = surveys.survey_round_send(
+        survey_round = survey_rounds.survey_round_send(
             survey=audit,
             programme=programme,
             by=coordinator,

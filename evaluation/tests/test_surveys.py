@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from evaluation import surveys
-from evaluation.forms_surveys import QuestionForm
+from evaluation.forms.surveys import QuestionForm
 from evaluation.models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
+from evaluation.selectors import surveys as survey_selectors
+from evaluation.services import survey_answers, survey_rounds, surveys
 from mentoring.models import Alert, Pairing
 from mentoring.services.lifecycle import pairing_complete
 from mentoring.tests.factories import PairingFactory
@@ -52,7 +53,7 @@ def own_survey(programme, coordinator, *, anonymous: bool = False) -> Survey:
 
 
 def send(survey, programme, coordinator, *, audience="participants", opens=TODAY, closes=None) -> SurveyRound:
-    return surveys.survey_round_send(
+    return survey_rounds.survey_round_send(
         survey=survey,
         programme=programme,
         by=coordinator,
@@ -72,7 +73,9 @@ def answer_all(invitation, likert: int = 4, *, choice: str | None = None, text: 
             raw[question.pk] = choice or question.choices[0]
         else:
             raw[question.pk] = text
-    return surveys.survey_response_submit(invitation=invitation, by=invitation.person, answers=raw, may_quote=may_quote)
+    return survey_answers.survey_response_submit(
+        invitation=invitation, by=invitation.person, answers=raw, may_quote=may_quote
+    )
 
 
 def participants(programme, n: int, *, team=None, role=Role.MENTEE) -> list:
@@ -177,8 +180,8 @@ def test_a_round_opening_today_tells_everyone_once_in_the_app_and_by_email(progr
         assert set(survey_round.invitations.values_list("person", flat=True)) == {mentor.pk, mentee.pk}
         assert Notification.objects.filter(person=mentee, text__contains="Please answer").count() == 1
         assert len(mail.outbox) == 2
-        surveys.survey_rounds_sweep()
-        surveys.survey_rounds_sweep()
+        survey_rounds.survey_rounds_sweep()
+        survey_rounds.survey_rounds_sweep()
     assert Notification.objects.filter(text__contains="Please answer").count() == 2  # still once each
     assert len(mail.outbox) == 2
 
@@ -189,10 +192,10 @@ def test_a_later_round_is_told_on_its_day_by_the_sweep_and_only_once(programme, 
         survey_round = send(survey, programme, coordinator, opens=TODAY + days(3))
         assert survey_round.status == SurveyRound.Status.DRAFT
         assert not Notification.objects.exists()
-        assert surveys.survey_rounds_sweep()["opened"] == 0
+        assert survey_rounds.survey_rounds_sweep()["opened"] == 0
     with on(TODAY + days(3)):
-        assert surveys.survey_rounds_sweep()["opened"] == 1
-        assert surveys.survey_rounds_sweep()["opened"] == 0
+        assert survey_rounds.survey_rounds_sweep()["opened"] == 1
+        assert survey_rounds.survey_rounds_sweep()["opened"] == 0
     assert Notification.objects.filter(text__contains="Please answer").count() == 2
 
 
@@ -204,16 +207,16 @@ def test_one_reminder_goes_to_those_who_have_not_answered_and_the_round_then_clo
         survey_round = send(survey, programme, coordinator, closes=TODAY + days(10))
     with on(TODAY + days(2)):
         answer_all(survey_round.invitations.get(person=mentor))
-        assert surveys.survey_rounds_sweep()["reminded"] == 0  # not yet: the round closes in 8 days
+        assert survey_rounds.survey_rounds_sweep()["reminded"] == 0  # not yet: the round closes in 8 days
     mail.outbox.clear()
     with on(TODAY + days(7)):
-        assert surveys.survey_rounds_sweep()["reminded"] == 1
-        assert surveys.survey_rounds_sweep()["reminded"] == 0
+        assert survey_rounds.survey_rounds_sweep()["reminded"] == 1
+        assert survey_rounds.survey_rounds_sweep()["reminded"] == 0
     reminders = Notification.objects.filter(text__startswith="Reminder")
     assert list(reminders.values_list("person", flat=True)) == [mentee.pk]
     assert [m.to for m in mail.outbox] == [[mentee.email]]
     with on(TODAY + days(11)):
-        assert surveys.survey_rounds_sweep()["closed"] == 1
+        assert survey_rounds.survey_rounds_sweep()["closed"] == 1
         invitation = survey_round.invitations.get(person=mentee)
         with pytest.raises(ValidationError, match="closed"):
             answer_all(invitation)
@@ -255,16 +258,16 @@ def test_a_round_needs_somebody_to_ask(programme, coordinator):
 def test_health_checks_come_30_days_after_the_start_then_every_60_and_only_once(pairing, mentor, mentee):
     start = pairing.started_on
     with on(start + days(29)):
-        assert surveys.health_checks_invite() == 0
+        assert survey_rounds.health_checks_invite() == 0
     with on(start + days(30)):
-        assert surveys.health_checks_invite() == 2
-        assert surveys.health_checks_invite() == 0
+        assert survey_rounds.health_checks_invite() == 2
+        assert survey_rounds.health_checks_invite() == 0
     with on(start + days(31)):
-        assert surveys.health_checks_invite() == 0  # a later tick the same period sends nothing more
+        assert survey_rounds.health_checks_invite() == 0  # a later tick the same period sends nothing more
     with on(start + days(89)):
-        assert surveys.health_checks_invite() == 0
+        assert survey_rounds.health_checks_invite() == 0
     with on(start + days(90)):
-        assert surveys.health_checks_invite() == 2
+        assert survey_rounds.health_checks_invite() == 2
     invitations = SurveyInvitation.objects.filter(pairing=pairing)
     assert sorted(set(invitations.values_list("due_on", flat=True))) == [start + days(30), start + days(90)]
     assert SurveyRound.objects.filter(survey__kind=Survey.Kind.HEALTH).count() == 1  # one standing round
@@ -275,16 +278,16 @@ def test_health_checks_come_30_days_after_the_start_then_every_60_and_only_once(
 def test_paused_pairings_get_no_health_check(pairing):
     Pairing.objects.filter(pk=pairing.pk).update(status=Pairing.Status.PAUSED)
     with on(pairing.started_on + days(30)):
-        assert surveys.health_checks_invite() == 0
+        assert survey_rounds.health_checks_invite() == 0
 
 
 def test_a_closed_pairing_is_asked_for_the_end_survey_once(pairing, mentor, mentee, coordinator):
     with on(TODAY):
         pairing_complete(pairing=pairing, by=coordinator)
-        assert surveys.end_surveys_invite() == 2
-        assert surveys.end_surveys_invite() == 0
+        assert survey_rounds.end_surveys_invite() == 2
+        assert survey_rounds.end_surveys_invite() == 0
     with on(TODAY + days(1)):
-        assert surveys.end_surveys_invite() == 0
+        assert survey_rounds.end_surveys_invite() == 0
     invitation = SurveyInvitation.objects.get(person=mentee)
     assert invitation.round.survey.kind == Survey.Kind.END and invitation.pairing == pairing
     assert Notification.objects.filter(person=mentee, text__contains="has closed. Tell us").count() == 1
@@ -294,19 +297,19 @@ def test_old_closings_and_declined_proposals_get_no_end_survey(programme, mentor
     PairingFactory(programme=programme, status="completed", ended_on=TODAY - days(40))
     PairingFactory(programme=programme, status="ended_early", end_reason="no_fault", started_on=None, ended_on=TODAY)
     with on(TODAY):
-        assert surveys.end_surveys_invite() == 0
+        assert survey_rounds.end_surveys_invite() == 0
 
 
 def test_an_unanswered_health_check_is_reminded_once_a_week_later(pairing, mentor, mentee):
     due = pairing.started_on + days(30)
     with on(due):
-        surveys.health_checks_invite()
+        survey_rounds.health_checks_invite()
         answer_all(SurveyInvitation.objects.get(person=mentor))
     with on(due + days(6)):
-        assert surveys.automatic_invitations_remind() == 0
+        assert survey_rounds.automatic_invitations_remind() == 0
     with on(due + days(7)):
-        assert surveys.automatic_invitations_remind() == 1
-        assert surveys.automatic_invitations_remind() == 0
+        assert survey_rounds.automatic_invitations_remind() == 1
+        assert survey_rounds.automatic_invitations_remind() == 0
     reminded = Notification.objects.filter(text__startswith="Reminder")
     assert list(reminded.values_list("person", flat=True)) == [mentee.pk]
 
@@ -321,11 +324,11 @@ def test_every_answer_is_checked(programme, coordinator, mentee):
         likert, choice, text = survey.questions.order_by("position")
         bad = {likert.pk: 7, choice.pk: "Manual", text.pk: "x" * (surveys.TEXT_MAX_CHARS + 1)}
         with pytest.raises(ValidationError) as exc:
-            surveys.survey_response_submit(invitation=invitation, by=mentee, answers=bad)
+            survey_answers.survey_response_submit(invitation=invitation, by=mentee, answers=bad)
         assert set(exc.value.message_dict) == {f"q{likert.pk}", f"q{choice.pk}", f"q{text.pk}"}
         with pytest.raises(ValidationError, match="Please answer"):
-            surveys.survey_response_submit(invitation=invitation, by=mentee, answers={choice.pk: "Buddy"})
-        response = surveys.survey_response_submit(
+            survey_answers.survey_response_submit(invitation=invitation, by=mentee, answers={choice.pk: "Buddy"})
+        response = survey_answers.survey_response_submit(
             invitation=invitation, by=mentee, answers={likert.pk: "5", choice.pk: "Buddy"}
         )
         assert {(a.likert, a.choice) for a in response.answers.all()} == {(5, ""), (None, "Buddy")}
@@ -361,7 +364,7 @@ def test_my_surveys_lists_what_is_open_for_me(programme, coordinator, pairing, m
     with on(TODAY):
         send(survey, programme, coordinator)
     with on(pairing.started_on + days(30)):
-        surveys.health_checks_invite()
+        survey_rounds.health_checks_invite()
     with on(TODAY):
         login(mentee)
         page = client.get(reverse("evaluation:my_surveys")).content.decode()
@@ -375,7 +378,7 @@ def test_my_surveys_lists_what_is_open_for_me(programme, coordinator, pairing, m
 
 def _health_answer(pairing, person, due, score):
     with on(due):
-        surveys.health_checks_invite()
+        survey_rounds.health_checks_invite()
         invitation = SurveyInvitation.objects.get(person=person, due_on=due)
         answer_all(invitation, likert=score)
 
@@ -384,11 +387,11 @@ def test_a_falling_health_score_raises_a_high_alert_with_its_reason(pairing, men
     start = pairing.started_on
     _health_answer(pairing, mentee, start + days(30), 5)
     with on(start + days(90)):
-        surveys.health_checks_invite()
+        survey_rounds.health_checks_invite()
         invitation = SurveyInvitation.objects.get(person=mentee, due_on=start + days(90))
         questions = list(invitation.round.survey.questions.filter(kind=Question.Kind.LIKERT))
         raw = dict(zip([q.pk for q in questions], [4, 3, 3, 4], strict=True))  # 3.5: a drop of 1.5
-        surveys.survey_response_submit(invitation=invitation, by=mentee, answers=raw)
+        survey_answers.survey_response_submit(invitation=invitation, by=mentee, answers=raw)
     alert = Alert.objects.get(pairing=pairing)
     assert alert.kind == Alert.Kind.HEALTH and alert.severity == Alert.Severity.HIGH
     assert alert.reason.startswith("health score fell from 5.0 to 3.5")
@@ -416,7 +419,7 @@ def test_results_hide_every_count_under_five_and_show_the_mean_from_five(program
         survey_round = send(survey, programme, coordinator, audience="mentees")
         for person, score in zip(people, [5, 5, 5, 5, 5, 4, 2], strict=True):
             answer_all(survey_round.invitations.get(person=person), likert=score, choice="Buddy", text="Fine")
-    results = surveys.round_results(survey_round)
+    results = survey_selectors.round_results(survey_round)
     assert results.invited == 7 and str(results.responded) == "7" and results.rate == 100
     likert, choice, text = results.questions
     assert [str(c) for c in likert.counts] == ["fewer than 5"] * 4 + ["5"]
@@ -433,7 +436,7 @@ def test_a_likert_answer_given_by_five_is_shown(programme, coordinator):
         survey_round = send(survey, programme, coordinator, audience="mentees")
         for i, person in enumerate(people):
             answer_all(survey_round.invitations.get(person=person), likert=4 if i < 5 else 5)
-    likert = surveys.round_results(survey_round).questions[0]
+    likert = survey_selectors.round_results(survey_round).questions[0]
     assert [str(c) for c in likert.counts] == ["fewer than 5"] * 3 + ["5", "5"]
     assert likert.mean == 4.5
 
@@ -455,7 +458,7 @@ def _audit(programme, coordinator, teams: dict[str, tuple[int, int]]):
 def test_heat_map_scores_teams_of_five_or_more_and_lists_the_others_without_figures(programme, coordinator):
     teams = {"Warehouse": (6, 2), "Design": (5, 5), "Legal": (2, 1), "Finance": (3, 3)}
     survey_round = _audit(programme, coordinator, teams)
-    heatmap = surveys.learning_environment_heatmap(programme=programme)
+    heatmap = survey_selectors.learning_environment_heatmap(programme=programme)
     assert heatmap.round == survey_round
     assert [d for d, _ in heatmap.dimensions] == ["communities", "co_construction", "courses", "reflection", "support"]
     rows = {row.team: row for row in heatmap.rows}
@@ -472,14 +475,14 @@ def test_heat_map_scores_teams_of_five_or_more_and_lists_the_others_without_figu
 def test_heat_map_holds_back_the_smallest_shown_team_when_the_hidden_ones_are_fewer_than_five(programme, coordinator):
     # Legal's two are hidden; with Warehouse shown too, Legal's score would be the overall mean minus Warehouse's.
     _audit(programme, coordinator, {"Warehouse": (5, 4), "Design": (6, 5), "Legal": (2, 1)})
-    rows = {row.team: row for row in surveys.learning_environment_heatmap(programme=programme).rows}
+    rows = {row.team: row for row in survey_selectors.learning_environment_heatmap(programme=programme).rows}
     assert rows["Legal"].suppressed
     assert rows["Warehouse"].withheld and rows["Warehouse"].cells == [] and str(rows["Warehouse"].respondents) == "5"
     assert not rows["Design"].withheld and rows["Design"].cells[0].mean == 5.0
 
 
 def test_heat_map_is_none_before_any_audit(programme):
-    assert surveys.learning_environment_heatmap(programme=programme) is None
+    assert survey_selectors.learning_environment_heatmap(programme=programme) is None
     assert "No learning-environment audit" in render_to_string("evaluation/_learning_heatmap.html", {"heatmap": None})
 
 

@@ -158,10 +158,11 @@ def one_line_inputs() -> list[tuple[str, str, object]]:
     from django import forms
 
     modules = []
-    for package in ("programmes.forms", "mentoring", "evaluation"):
+    # A forms/ package (programmes, evaluation) is walked module by module; a flat app, by its forms*.py files.
+    for package in ("programmes.forms", "mentoring", "evaluation.forms"):
         root = importlib.import_module(package)
         for info in pkgutil.iter_modules(root.__path__):
-            if package == "programmes.forms" or info.name.startswith("forms"):
+            if package.endswith(".forms") or info.name.startswith("forms"):
                 modules.append(importlib.import_module(f"{package}.{info.name}"))
     modules.append(importlib.import_module("programmes.forms"))
     found = {}

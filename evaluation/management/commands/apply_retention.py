@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from evaluation.personal_data import retention_apply
+from evaluation.services.personal_data import retention_apply
 
 
 class Command(BaseCommand):

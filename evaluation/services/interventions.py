@@ -4,7 +4,7 @@ An intervention has a kind, a note for the programme's coordinators only, a foll
 the coordinator who created it once, on that date), and an outcome; closing it resolves the alerts it answers
 through mentoring's own service. Privacy: the note and the outcome never reach the pair, line managers,
 committees, notices or emails; a reminder names the kind, the date and who it is about, nothing more.
-Committee reports count interventions by kind only (``intervention_counts_by_kind``).
+Reads (lists, counts, committee counts by kind): ``selectors/interventions.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.dates import long_date as _date
@@ -23,7 +23,7 @@ from mentoring.services import alerts as alert_services
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 
-from .models import Intervention
+from ..models import Intervention
 
 NOTE_MAX_CHARS = 5000
 OUTCOME_MAX_CHARS = 5000
@@ -211,28 +211,3 @@ def intervention_follow_ups_remind(*, today: datetime.date | None = None, limit:
             )
             reminded += 1
     return reminded
-
-
-# --- For committee reports: counts by kind, never names or notes -------------------------------------------------
-
-
-def intervention_counts_by_kind(
-    *, programme: Programme, start: datetime.date, end: datetime.date
-) -> dict[str, dict[str, int]]:
-    """Interventions opened in the period by kind, and how many of them are closed: one grouped query.
-    {"call": {"label": "Call", "opened": 3, "closed": 2}, ...} for every kind (zero where none)."""
-    rows = (
-        Intervention.objects.filter(programme=programme, created_at__date__gte=start, created_at__date__lte=end)
-        .order_by()
-        .values("kind")
-        .annotate(opened=Count("pk"), closed=Count("pk", filter=Q(status=Intervention.Status.CLOSED)))
-    )
-    found = {row["kind"]: row for row in rows}
-    return {
-        kind: {
-            "label": label,
-            "opened": found.get(kind, {}).get("opened", 0),
-            "closed": found.get(kind, {}).get("closed", 0),
-        }
-        for kind, label in Intervention.Kind.choices
-    }

@@ -19,9 +19,9 @@ from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
-from .disclosure import joint_protect, previous_from_report, report_audit, reports_audit
-from .models import Report, ReportComment, ReportDecision, ReportSignOff
-from .reporting import Period, quarter_key, report_figures
+from ..disclosure import joint_protect, previous_from_report, report_audit, reports_audit
+from ..models import Report, ReportComment, ReportDecision, ReportSignOff
+from ..reporting import Period, quarter_key, report_figures
 
 MAX_PERIOD_DAYS = 366
 REVIEWABLE = (Report.Status.SUBMITTED, Report.Status.UNDER_REVIEW)

@@ -1,5 +1,7 @@
-"""Read-only queries for committee reports (suppressed before display) and for the coordinator dashboard:
-one grouped query per widget, never a loop of queries."""
+"""The coordinator dashboard of one programme, read-only: one grouped query per widget, never a loop of queries.
+
+Coordinators see their own programme's numbers unsuppressed; committee reports are built elsewhere
+(``evaluation.reporting``) and suppressed there."""
 
 from __future__ import annotations
 
@@ -7,25 +9,9 @@ import datetime
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from mentoring.models import Goal, MentoringSession, Pairing
@@ -35,7 +21,6 @@ from programmes.models import (
     Application,
     Membership,
     OrgUnit,
-    Person,
     Programme,
     Role,
     TimeAllocation,
@@ -46,7 +31,7 @@ from programmes.selectors.time import Hours
 from programmes.selectors.training import EXPIRING_WITHIN_DAYS, requirement_missing
 from programmes.services.time import month_after, month_start
 
-from .models import Survey, SurveyResponse
+from ..models import Survey, SurveyResponse
 
 # --- Coordinator dashboard (issue 6, point 1) ---------------------------------------------------------------
 # Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
@@ -211,6 +196,11 @@ class ProgrammeDashboard:
 def org_units() -> list[OrgUnit]:
     """Every team, labelled "Department › Team", in label order: the team filter's choices (one query)."""
     return sorted(OrgUnit.objects.select_related("parent"), key=lambda unit: str(unit).lower())
+
+
+def team_ids_under(team: OrgUnit | None) -> set[int] | None:
+    """The team and every team under it; None (no filter) without a team."""
+    return OrgUnit.objects.subtree_ids(team) if team else None
 
 
 def _pairing_in(team_ids: set[int] | None, prefix: str = "") -> Q:
@@ -532,78 +522,3 @@ def programme_dashboard(
         ),
         goals=goal_figures(programme=programme, period=period, team_ids=team_ids),  # 11
     )
-
-
-# --- Across a coordinator's programmes ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProgrammeRow:
-    programme: Programme
-    applicants: int
-    approved: int
-    unmatched: int
-    active_pairings: int
-    sessions_this_month: int
-    states: list[StateCount]
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated count per programme (``OuterRef("pk")``), as a subquery: no join multiplies another."""
-    counted = queryset.order_by().values("programme").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def coordinator_overview(*, person: Person, today: datetime.date) -> list[ProgrammeRow]:
-    """One row per programme the person coordinates: headline figures and check-in states. Two queries: the
-    programmes with their figures, then the check-in states of all their pairings grouped by programme."""
-    mine = Q(programme=OuterRef("pk"))
-    applications = Application.objects.filter(mine)
-    approved_mentees = applications.filter(status=Application.Status.APPROVED, role=Role.MENTEE)
-    current = Pairing.objects.filter(programme=OuterRef("programme"), mentee=OuterRef("person")).current()
-    month = month_start(today)
-    programmes = list(
-        Programme.objects.with_role(person, Role.COORDINATOR)
-        .annotate(
-            applicants=_count(applications),
-            approved=_count(applications.filter(status=Application.Status.APPROVED)),
-            unmatched=_count(approved_mentees.filter(~Exists(current))),
-            active_pairings=_count(Pairing.objects.filter(mine, status=Pairing.Status.ACTIVE)),
-            sessions_this_month=_count(
-                MentoringSession.objects.confirmed()
-                .filter(pairing__programme=OuterRef("pk"), held_on__gte=month, held_on__lt=month_after(month))
-                .annotate(programme=F("pairing__programme"))
-            ),
-        )
-        .order_by("name")
-    )
-    if not programmes:
-        return []
-    # Each programme has its own grace days: one condition per distinct value keeps this a single query.
-    graces = {p.escalation_grace_days for p in programmes}
-
-    def in_state(state: str) -> Q:
-        return reduce(
-            or_,
-            (Q(programme__escalation_grace_days=g) & state_filter(state, today=today, grace_days=g) for g in graces),
-        )
-
-    states = {
-        row["programme"]: row
-        for row in Pairing.objects.filter(programme__in=programmes)
-        .order_by()
-        .values("programme")
-        .annotate(**{s: Count("pk", filter=in_state(s)) for s in CheckinState.ORDER})
-    }
-    return [
-        ProgrammeRow(
-            programme=p,
-            applicants=p.applicants,
-            approved=p.approved,
-            unmatched=p.unmatched,
-            active_pairings=p.active_pairings,
-            sessions_this_month=p.sessions_this_month,
-            states=[StateCount(s, *CheckinState.LABELS[s], states.get(p.pk, {}).get(s, 0)) for s in CheckinState.ORDER],
-        )
-        for p in programmes
-    ]

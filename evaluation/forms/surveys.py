@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.single_line import SingleLineFormField
 
-from .models import Question, SurveyRound
-from .surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
+from ..models import Question, SurveyRound
+from ..services.surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from core.single_line import SingleLineFormField
 
-from .models import Report, ReportComment, ReportDecision
-from .reporting import Period, quarter_from_key, recent_quarters
+from ..models import Report, ReportComment, ReportDecision
+from ..reporting import Period, quarter_from_key, recent_quarters
 
 
 class ReportCreateForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import disclosure
+from .. import disclosure
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """Forms of the alerts page and of interventions. They check the shape of the input; the rules (whose
-pairing, which alerts, dates) live in evaluation.interventions."""
+pairing, which alerts, dates) live in evaluation.services.interventions."""
 
 from __future__ import annotations
 
 from django import forms
 
-from .interventions import NOTE_MAX_CHARS, OUTCOME_MAX_CHARS
-from .models import Intervention
+from ..models import Intervention
+from ..services.interventions import NOTE_MAX_CHARS, OUTCOME_MAX_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_HELP = (

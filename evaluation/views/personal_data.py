@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .personal_data import personal_data_zip
+from ..selectors.personal_data import personal_data_zip
 
 
 @login_required

@@ -16,10 +16,12 @@ from core.forms import add_service_errors
 from core.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
-from . import surveys as services
-from .forms_surveys import AnswerForm, QuestionForm, RoundForm, SurveyForm
-from .models import Question, Survey
-from .permissions import get_invitation_for, get_question_for, get_round_for, get_survey_for
+from ..forms.surveys import AnswerForm, QuestionForm, RoundForm, SurveyForm
+from ..models import Question, Survey
+from ..permissions import get_invitation_for, get_question_for, get_round_for, get_survey_for
+from ..selectors import surveys as selectors
+from ..services import survey_answers, survey_rounds
+from ..services import surveys as services
 
 # --- Coordinators: templates --------------------------------------------------------------------------------
 
@@ -28,13 +30,13 @@ from .permissions import get_invitation_for, get_question_for, get_round_for, ge
 @require_GET
 def survey_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    surveys = services.surveys_for_programme(programme)
+    surveys = selectors.surveys_for_programme(programme)
     context = {
         "programme": programme,
         "active_tab": "surveys",
         "builtin": [s for s in surveys if s.programme_id is None],
         "own": [s for s in surveys if s.programme_id is not None],
-        "rounds": services.rounds_for_programme(programme),
+        "rounds": selectors.rounds_for_programme(programme),
         "automatic_kinds": services.AUTOMATIC_KINDS,
         "min_group": settings.TANDEM_MIN_GROUP_SIZE,
     }
@@ -77,14 +79,14 @@ def survey_edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Survey “{survey}” saved.")
                 return redirect("evaluation:survey_edit", programme.pk, survey.pk)
-    rounds = services.rounds_for_programme(programme, survey=survey)
+    rounds = selectors.rounds_for_programme(programme, survey=survey)
     context = {
         "programme": programme,
         "active_tab": "surveys",
         "survey": survey,
         "form": form,
-        "questions": list(survey.questions.order_by("position", "pk")),
-        "locked": survey.programme_id is None or survey.rounds.exists(),
+        "questions": selectors.survey_questions(survey),
+        "locked": services.survey_is_locked(survey),
         "rounds": rounds,
         "automatic": survey.kind in services.AUTOMATIC_KINDS,
     }
@@ -178,13 +180,13 @@ def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, initial=RoundForm.initial_for(f"{survey.title}: {today:%B %Y}", today))
     if request.method == "POST" and form.is_valid():
         try:
-            survey_round = services.survey_round_send(
+            survey_round = survey_rounds.survey_round_send(
                 survey=survey, programme=programme, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            invited = survey_round.invitations.count()
+            invited = selectors.round_invitation_count(survey_round)
             when = "today" if survey_round.sent_at else f"on {survey_round.opens_on:%-d %B %Y}"
             messages.success(request, f"“{survey_round}” sent to {invited} people; they are told {when}.")
             return redirect("evaluation:round_results", programme.pk, survey_round.pk)
@@ -199,7 +201,7 @@ def round_results(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     context = {
         "programme": survey_round.programme,
         "active_tab": "surveys",
-        "results": services.round_results(survey_round),
+        "results": selectors.round_results(survey_round),
         "automatic": survey_round.survey.kind in services.AUTOMATIC_KINDS,
     }
     return render(request, "evaluation/round_results.html", context)
@@ -212,8 +214,8 @@ def round_results(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
 @require_GET
 def my_surveys(request: HttpRequest) -> HttpResponse:
     context = {
-        "invitations": services.open_invitations_for(request.user),
-        "answered": list(services.answered_invitations_for(request.user)),
+        "invitations": selectors.open_invitations_for(request.user),
+        "answered": list(selectors.answered_invitations_for(request.user)),
     }
     return render(request, "evaluation/my_surveys.html", context)
 
@@ -222,8 +224,8 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_answer(request: HttpRequest, invitation_pk: int) -> HttpResponse:
     invitation = get_invitation_for(request.user, invitation_pk)
-    is_open = services.invitation_is_open(invitation)
-    questions = list(invitation.round.survey.questions.order_by("position", "pk"))
+    is_open = selectors.invitation_is_open(invitation)
+    questions = selectors.survey_questions(invitation.round.survey)
     form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST":
         if not is_open:
@@ -231,7 +233,7 @@ def survey_answer(request: HttpRequest, invitation_pk: int) -> HttpResponse:
             return redirect("evaluation:my_surveys")
         if form.is_valid():
             try:
-                services.survey_response_submit(
+                survey_answers.survey_response_submit(
                     invitation=invitation,
                     by=request.user,
                     answers=form.answers(),
@@ -246,8 +248,8 @@ def survey_answer(request: HttpRequest, invitation_pk: int) -> HttpResponse:
         "invitation": invitation,
         "survey": invitation.round.survey,
         "is_open": is_open,
-        "answer_by": services.invitation_answer_by(invitation),
-        "partner": services.pairing_partner(invitation.pairing, request.user) if invitation.pairing_id else None,
+        "answer_by": selectors.invitation_answer_by(invitation),
+        "partner": selectors.pairing_partner(invitation.pairing, request.user) if invitation.pairing_id else None,
         "form": form,
     }
     return render(request, "evaluation/survey_answer.html", context)

@@ -1,11 +1,7 @@
-"""Personal data rights (issue 8): a person's own export, erasure on request, and retention after close.
+"""Personal data, read-only: a person's own export, whether someone is erased, and who retention has reached.
 
-Lives in evaluation because it reads all three apps (evaluation -> mentoring -> programmes); programmes
-reaches it only through the admin action that evaluation's AppConfig adds to the Person admin.
-
+Lives in evaluation because it reads all three apps (evaluation -> mentoring -> programmes).
 Export: everything Tandem holds about the person, their own private notes decrypted and nobody else's.
-Erasure: the person's words and identity go; the rows that report figures count (memberships, pairings,
-sessions' dates and durations, survey answers' scores, training hours) stay, anonymous, so totals add up.
 """
 
 from __future__ import annotations
@@ -20,17 +16,13 @@ from tempfile import SpooledTemporaryFile
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Max, Q
-from django.db.models.functions import Replace
 from django.utils import timezone
 
 from core.exports import csv_cell
-from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
     Agreement,
-    Alert,
-    CalendarFeed,
     ClosingReflection,
     Concern,
     FitAnswer,
@@ -39,7 +31,6 @@ from mentoring.models import (
     MentoringSession,
     MentorRequest,
     Pairing,
-    PrivateNote,
 )
 from mentoring.selectors.relationship import notes_readable_by
 from programmes.models import (
@@ -56,10 +47,9 @@ from programmes.models import (
     TimeAllocation,
     TrainingRecord,
 )
-from programmes.services.audit import ERASED_LABEL, audit_record
-from programmes.services.leavers import leavers_applications_withdraw
+from programmes.services.audit import audit_record
 
-from .models import Answer, Intervention, Report, ReportComment, ReportDecision, Survey, SurveyResponse
+from ..models import Answer, Intervention, Report, ReportComment, ReportDecision, Survey, SurveyResponse
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # larger evidence files are listed, not copied into the ZIP
 ERASED_EMAIL_DOMAIN = "invalid"  # RFC 2606: never delivers
@@ -109,8 +99,27 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
     )
     notes = notes_readable_by(person, [s.pk for s in sessions])
     own_notes = [n for found in notes.values() for n in found if n.own]
-    session_day = {s.pk: s.held_on for s in sessions}
     responses = list(SurveyResponse.objects.filter(person=person).select_related("round__survey"))
+    return {
+        **_organisation_sections(person),
+        **_mentoring_sections(person, pairings, sessions, own_notes),
+        "survey_responses": _rows(responses, ["round__survey__title", "submitted_on", "role", "may_quote"]),
+        "survey_answers": _rows(
+            Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
+            ["response__round__survey__title", "question__text", "likert", "choice", "text"],
+        ),
+        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
+        # words and what they are about; nothing someone else wrote there.
+        **_written_in_a_role(person),
+        "audit_events_about_me": _rows(
+            AuditEvent.objects.filter(subject=person), ["at", "actor_label", "action", "object_type", "summary"]
+        ),
+    }
+
+
+def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """The person's profile and what they did on the organisation side: memberships, applications, training,
+    time and notifications."""
     return {
         "profile": _rows(
             [person],
@@ -181,6 +190,17 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
             ["programme__name", "month", "hours", "status", "decided_at", "decline_reason"],
         ),
         "notifications": _rows(Notification.objects.filter(person=person), ["created_at", "text", "url", "read_at"]),
+    }
+
+
+def _mentoring_sections(
+    person: Person, pairings: list[Pairing], sessions: list[MentoringSession], own_notes: list
+) -> dict[str, list[dict[str, Any]]]:
+    """Their pairings (partners by display name only), agreements, requests, sessions, their own private notes,
+    reflections, goals, fit answers and concerns."""
+    pairing_ids = [p.pk for p in pairings]
+    session_day = {s.pk: s.held_on for s in sessions}
+    return {
         "pairings": [
             {
                 "programme": p.programme.name,
@@ -244,17 +264,6 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
         ),
         "fit_answers": _rows(FitAnswer.objects.filter(person=person), ["pairing_id", "fit", "answered_at"]),
         "concerns_raised": _rows(Concern.objects.filter(raised_by=person), ["pairing_id", "text", "created_at"]),
-        "survey_responses": _rows(responses, ["round__survey__title", "submitted_on", "role", "may_quote"]),
-        "survey_answers": _rows(
-            Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
-            ["response__round__survey__title", "question__text", "likert", "choice", "text"],
-        ),
-        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
-        # words and what they are about; nothing someone else wrote there.
-        **_written_in_a_role(person),
-        "audit_events_about_me": _rows(
-            AuditEvent.objects.filter(subject=person), ["at", "actor_label", "action", "object_type", "summary"]
-        ),
     }
 
 
@@ -345,113 +354,6 @@ def _readme(person: Person) -> str:
     )
 
 
-# --- Erasure -------------------------------------------------------------------------------------------------
-
-
-def _text_columns(model: type[models.Model]) -> list[str]:
-    return [
-        f.name
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.CharField | models.TextField)
-        and not f.choices
-        and f.name not in {"ciphertext", "password", "respondent_hash", "token"}
-        and not isinstance(f, EncryptedTextField)  # scrubbed in Python: see _scrub_encrypted
-    ]
-
-
-def _scrub_everywhere(old: str, new: str) -> None:
-    """Replace a name or address wherever other rows quote it (notices, audit summaries, reasons)."""
-    from django.apps import apps
-
-    if not old:
-        return
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        for name in _text_columns(model):
-            model._default_manager.filter(**{f"{name}__contains": old}).update(
-                **{name: Replace(name, models.Value(old), models.Value(new))}
-            )
-    _scrub_encrypted(old, new)
-
-
-def _scrub_encrypted(old: str, new: str, *, batch_size: int = 500) -> None:
-    """The pair's words are encrypted at rest, so the database cannot search them: load, replace, save back."""
-    for model, names in encrypted_fields().items():
-        manager = model._base_manager
-        changed = []
-        for row in manager.only("pk", *names).order_by("pk").iterator(chunk_size=batch_size):
-            hit = False
-            for name in names:
-                value = getattr(row, name)
-                if value and old in value and not isinstance(value, Unreadable):
-                    setattr(row, name, value.replace(old, new))
-                    hit = True
-            if hit:
-                changed.append(row)
-        manager.bulk_update(changed, names, batch_size=batch_size)
-
-
-@transaction.atomic
-def person_erase(*, person: Person, by: Person | None) -> Person:
-    """Erase a person's personal data on request (or by the retention rule), keeping the anonymous figures.
-
-    Deleted: their private notes, closing reflections, notifications and calendar feed, training evidence
-    files. Blanked: what they wrote (concerns, application text, summaries of sessions they logged, survey
-    comments, pause reasons, requests). Kept, anonymous: the Person row (with its team, so team figures still
-    add up), memberships, pairings, sessions' dates and durations, survey scores, training hours.
-    """
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    old_name, old_email = person.display_name, person.email
-    label = f"Former participant #{person.pk}"
-    pairings = Pairing.objects.filter(Q(mentor=person) | Q(mentee=person))
-
-    PrivateNote.objects.filter(author=person).delete()
-    ClosingReflection.objects.filter(author=person).delete()
-    Notification.objects.filter(person=person).delete()
-    CalendarFeed.objects.filter(person=person).delete()
-    # The alert stays (it is counted) with a reason that quotes nothing.
-    for alert in Alert.objects.filter(concern__raised_by=person):
-        Alert.objects.filter(pk=alert.pk).update(reason=f"{alert.get_kind_display()} (details erased on request).")
-    Concern.objects.filter(raised_by=person).update(text="")
-    for record in TrainingRecord.objects.filter(person=person).exclude(evidence_file=""):
-        record.evidence_file.delete(save=False)
-    TrainingRecord.objects.filter(person=person).update(evidence_file="", evidence_note="")
-    Application.objects.filter(person=person).update(goals="", decision_reason="", endorsement_reason="")
-    ApplicationAnswer.objects.filter(application__person=person).update(text="")
-    TimeAllocation.objects.filter(person=person).update(decline_reason="")
-    # Each person's own words only: the summary and next steps of the sessions they logged, the dispute reasons
-    # they gave on their partner's sessions, the goals they wrote.
-    MentoringSession.objects.filter(logged_by=person).update(summary="", next_steps="")
-    MentoringSession.objects.filter(answered_by=person).update(dispute_reason="")
-    Goal.objects.filter(created_by=person).update(title="(erased)", success="")
-    pairings.update(paused_reason="")
-    MentorRequest.objects.filter(Q(mentee=person) | Q(mentor=person)).update(message="", decline_reason="")
-    Answer.objects.filter(response__person=person).update(text="")
-    SurveyResponse.objects.filter(person=person).update(person=None)
-    AuditEvent.objects.filter(actor=person).update(actor_label=ERASED_LABEL)
-
-    person.display_name = label
-    person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
-    person.set_unusable_password()
-    person.is_active = person.is_staff = person.is_superuser = False
-    person.job_title = ""
-    person.grade = None
-    person.start_date = None
-    person.line_manager = None
-    person.missing_from_hr_since = None
-    person.last_login = None
-    person.save()
-    # An erased person is never matched again: their open applications are withdrawn, coordinators told.
-    leavers_applications_withdraw(person_ids=[person.pk], why="personal data erased")
-    _scrub_everywhere(old_email, person.email)
-    # A one-word or very short name would also match inside other words; those are left where quoted.
-    if " " in old_name.strip() and len(old_name.strip()) >= 5:
-        _scrub_everywhere(old_name, label)
-    audit_record(actor=by, action="personal_data.erased", obj=person, subject=person, summary="Personal data erased.")
-    return person
-
-
 def is_erased(person: Person) -> bool:
     return person.email.endswith(f"@{ERASED_EMAIL_DOMAIN}") and person.email.startswith("erased-")
 
@@ -494,12 +396,3 @@ def retention_due(*, today: datetime.date | None = None) -> list[Person]:
         .order_by("pk")
     )
     return list(people)
-
-
-def retention_apply(*, dry_run: bool = False, today: datetime.date | None = None) -> int:
-    """Erase everyone the retention rule has reached; with ``dry_run``, only count them."""
-    due = retention_due(today=today)
-    if not dry_run:
-        for person in due:
-            person_erase(person=person, by=None)
-    return len(due)

@@ -9,7 +9,7 @@ from django import forms
 from programmes.models import OrgUnit
 from programmes.services.time import month_after, month_start
 
-from .selectors import Period
+from ..selectors.dashboard import Period
 
 # --- Coordinator dashboard filter (issue 6, point 1) ---------------------------------------------------------
 

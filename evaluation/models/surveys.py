@@ -1,9 +1,6 @@
-"""Oversight: interventions, surveys (including the learning-environment audit) and committee reports.
+"""Surveys (including the learning-environment audit): templates, questions, rounds, invitations, responses.
 
-evaluation reads mentoring and programmes and writes only these models (a mentoring alert is resolved
-through mentoring's own service). Privacy: an intervention's note is for coordinators only; an anonymous
-survey's response carries no person (only a keyed hash to stop a second answer); a committee report holds
-figures about groups, frozen in ``snapshot`` when it is submitted.
+Privacy: an anonymous survey's response carries no person (only a keyed hash to stop a second answer).
 """
 
 from __future__ import annotations
@@ -11,73 +8,11 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.single_line import SingleLineCharField
-from mentoring.models import Alert, Pairing
+from mentoring.models import Pairing
 from programmes.models import OrgUnit, Person, Programme
-
-# --- Interventions ----------------------------------------------------------------------------------------------
-
-
-class Intervention(models.Model):
-    """A coordinator stepping in on a pairing or a participant: what, why (a note for coordinators only), when
-    to follow up, and how it ended. Closing it resolves the alerts it answers."""
-
-    class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        MEDIATION = "mediation", "Mediation"
-        EXTRA_TRAINING = "extra_training", "Extra training"
-        REMATCH = "rematch", "Re-match"
-        PAUSE = "pause", "Pause"
-        OTHER = "other", "Other"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="interventions")
-    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.CASCADE, related_name="interventions")
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="interventions",
-        verbose_name="participant",
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    # For the programme's coordinators only: never shown to the pair, line managers or committees.
-    note = models.TextField("note for coordinators", blank=True, max_length=5000)
-    follow_up_on = models.DateField("follow up on", null=True, blank=True)
-    # Set when the follow-up reminder went out: the row is the idempotency key (reminded once).
-    follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True, max_length=5000)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    alerts = models.ManyToManyField(Alert, blank=True, related_name="interventions")
-    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(pairing__isnull=False) | Q(person__isnull=False), name="intervention_has_a_subject"
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "follow_up_on"], name="intervention_follow_up")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} in {self.programme}"  # never the note
-
-    def get_absolute_url(self) -> str:
-        return reverse("evaluation:intervention_detail", args=[self.programme_id, self.pk])
-
-
-# --- Surveys -------------------------------------------------------------------------------------------------
 
 
 class Survey(models.Model):
@@ -254,91 +189,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer #{self.pk}"
-
-
-# --- Committee reports ------------------------------------------------------------------------------------------
-
-
-class Report(models.Model):
-    """A programme's evaluation for a period: the coordinator writes the narrative; submitting freezes every
-    figure in ``snapshot`` (the report reads the same forever); the committee reviews, decides and signs off."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        PUBLISHED = "published", "Published"
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
-    title = SingleLineCharField(max_length=200)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    narrative = models.TextField("the coordinator's narrative", blank=True, max_length=20000)
-    snapshot = models.JSONField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    submitted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    published_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-period_end", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"),
-            models.CheckConstraint(
-                condition=Q(status="draft") | Q(snapshot__isnull=False), name="report_frozen_once_submitted"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("evaluation:report_detail", args=[self.pk])
-
-
-class ReportComment(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"Comment on {self.report}"
-
-
-class ReportDecision(models.Model):
-    """A decision or recommendation the committee records on a report."""
-
-    class Kind(models.TextChoices):
-        DECISION = "decision", "Decision"
-        RECOMMENDATION = "recommendation", "Recommendation"
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="decisions")
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.report}"
-
-
-class ReportSignOff(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sign_offs")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "person"], name="report_signed_once_per_person")]
-
-    def __str__(self) -> str:
-        return f"{self.person} signed off {self.report}"

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core import charts
-from programmes.models import OrgUnit
 from programmes.permissions import Area, area_required, get_programme_for
 
-from . import selectors
-from .forms import DashboardFilterForm
-from .surveys import learning_environment_heatmap
+from ..forms.dashboard import DashboardFilterForm
+from ..selectors import dashboard as selectors
+from ..selectors.overview import ProgrammeRow, coordinator_overview
+from ..selectors.surveys import learning_environment_heatmap
 
 STATE_COLOURS = {"on_track": charts.GREEN, "due_soon": charts.BLUE, "overdue": charts.ORANGE, "escalated": charts.RED}
 
@@ -63,7 +63,7 @@ def programme_charts(d: selectors.ProgrammeDashboard) -> dict[str, str]:
     }
 
 
-def overview_chart(rows: list[selectors.ProgrammeRow]) -> str:
+def overview_chart(rows: list[ProgrammeRow]) -> str:
     states = rows[0].states if rows else []
     return charts.stacked_bars(
         chart_id="chart-programmes",
@@ -84,7 +84,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     units = selectors.org_units()
     form = DashboardFilterForm(request.GET or None, units=units, today=today)
     period, team, problems = form.choice()
-    team_ids = OrgUnit.objects.subtree_ids(team) if team else None
+    team_ids = selectors.team_ids_under(team)
     figures = selectors.programme_dashboard(
         programme=programme,
         period=period,
@@ -112,7 +112,7 @@ def dashboard_all(request: HttpRequest) -> HttpResponse:
     # Queries: session, user, areas (access and navigation), the coordinated programmes with their figures,
     # the check-in states of their pairings grouped by programme.
     today = timezone.localdate()
-    rows = selectors.coordinator_overview(person=request.user, today=today)
+    rows = coordinator_overview(person=request.user, today=today)
     return render(
         request, "evaluation/dashboard_all.html", {"rows": rows, "chart": overview_chart(rows), "today": today}
     )

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,16 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.once import submit_once
-from mentoring.models import Alert
 from mentoring.selectors import alerts as alert_selectors
 from mentoring.services import alerts as alert_services
 from programmes.permissions import get_programme_for
 
-from . import alerts as alert_page
-from . import interventions
-from .forms_interventions import InterventionCloseForm, InterventionEditForm, InterventionFilterForm, InterventionForm
-from .models import Intervention
-from .permissions import get_alert_in, get_intervention_for, get_pairing_in, get_participant_in
+from .. import alerts as alert_page
+from ..forms.interventions import InterventionCloseForm, InterventionEditForm, InterventionFilterForm, InterventionForm
+from ..models import Intervention
+from ..permissions import get_alert_in, get_intervention_for, get_pairing_in, get_participant_in
+from ..selectors import interventions as selectors
+from ..services import interventions
 
 PAGE_SIZE = 25
 
@@ -82,15 +81,8 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
         status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
     # Queries: the programme and my roles (access); the count per status; the paginator's count; one page
     # of interventions with who they are about and who created them.
-    everything = Intervention.objects.filter(programme=programme)
-    counts = everything.aggregate(
-        open=Count("pk", filter=Q(status=Intervention.Status.OPEN)),
-        closed=Count("pk", filter=Q(status=Intervention.Status.CLOSED)),
-    )
-    shown = everything.filter(**{k: v for k, v in {"status": status, "kind": kind}.items() if v})
-    shown = shown.select_related("pairing__mentor", "pairing__mentee", "person", "created_by").order_by(
-        "-created_at", "-pk"
-    )
+    counts = selectors.intervention_status_counts(programme=programme)
+    shown = selectors.interventions_for_programme(programme=programme, status=status, kind=kind)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
@@ -128,8 +120,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Start an intervention from an alert, a pairing or a participant.")
         return redirect("evaluation:alerts", pk=programme.pk)
     pairing, alert = subject["pairing"], subject["alert"]
-    open_alerts = Alert.objects.open().filter(pairing=pairing) if pairing else Alert.objects.none()
-    open_alerts = list(open_alerts.order_by("-severity", "created_at"))
+    open_alerts = selectors.open_alerts_of(pairing)
     choices = [(a.pk, f"{a.get_kind_display()}: {a.reason}") for a in open_alerts]
     if alert is not None and alert.resolved_at is not None:
         messages.info(request, "That alert is already resolved; the intervention is still about its pairing.")
@@ -168,7 +159,7 @@ def _detail(request: HttpRequest, intervention: Intervention, *, edit_form=None,
     context = {
         "programme": programme,
         "intervention": intervention,
-        "linked_alerts": list(intervention.alerts.select_related("acknowledged_by").order_by("-severity", "pk")),
+        "linked_alerts": selectors.intervention_alerts(intervention),
         "edit_form": None if closed else edit_form,
         "close_form": None if closed else close_form,
         "active_tab": "interventions",

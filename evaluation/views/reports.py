@@ -2,7 +2,7 @@
 
 Coordinators of a programme list, create, edit, submit and publish its reports; its committee members read the
 submitted ones, comment, record decisions and recommendations, and sign off. The page and the exports read the
-frozen snapshot once a report is submitted (``services_reports.report_content``).
+frozen snapshot once a report is submitted (``services/reports.py::report_content``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,11 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.charts import svg_bars
 from core.forms import add_service_errors
 from core.once import submit_once
-from programmes.models import Membership, Programme, Role
 from programmes.permissions import Area, area_required, get_programme_for
 
-from . import services_reports as services
-from .exports import (
+from ..exports import (
     hidden_note,
     present,
     report_csv_response,
@@ -30,35 +27,19 @@ from .exports import (
     report_tables,
     review_summary,
 )
-from .forms_reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
-from .models import Report
-from .permissions import get_report_for, reports_visible_to
-
-
-def _with_review_counts(reports):
-    return reports.annotate(
-        comment_count=Count("comments", distinct=True), sign_off_count=Count("sign_offs", distinct=True)
-    )
+from ..forms.reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
+from ..models import Report
+from ..permissions import get_report_for
+from ..selectors import reports as selectors
+from ..services import reports as services
 
 
 @area_required(Area.COMMITTEE, Area.COORDINATING)
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports of every programme I coordinate (drafts too) or sit on the committee of (submitted ones)."""
-    me = request.user
-
-    def holds(role: str) -> Exists:
-        return Exists(Membership.objects.filter(programme=OuterRef("pk"), person=me, role=role))
-
     # Queries: session, user, areas (the decorator); my programmes; the reports I may see, with review counts.
-    programmes = list(
-        Programme.objects.with_role(me, Role.COORDINATOR, Role.COMMITTEE)
-        .annotate(coordinating=holds(Role.COORDINATOR), on_committee=holds(Role.COMMITTEE))
-        .order_by("name")
-    )
-    reports = list(_with_review_counts(reports_visible_to(me)).order_by("-period_end", "-pk"))
-    for programme in programmes:
-        programme.report_rows = [r for r in reports if r.programme_id == programme.pk]
+    programmes = selectors.programmes_with_reports(person=request.user)
     return render(request, "evaluation/report_list.html", {"programmes": programmes})
 
 
@@ -67,7 +48,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_list_programme(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: the programme and my roles (access); its reports with review counts.
     programme = get_programme_for(request.user, pk, manage=True)
-    reports = list(_with_review_counts(Report.objects.filter(programme=programme)).order_by("-period_end", "-pk"))
+    reports = selectors.reports_of_programme(programme=programme)
     context = {"programme": programme, "reports": reports, "active_tab": "reports"}
     return render(request, "evaluation/report_list_programme.html", context)
 
@@ -102,9 +83,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: the report with my roles (access); a draft's live figures (see reporting.report_figures) or,
     # once submitted, none (the snapshot came with the report); comments; decisions; sign-offs.
     data = present(services.report_content(report))
-    comments = list(report.comments.select_related("author"))
-    decisions = list(report.decisions.select_related("author"))
-    sign_offs = list(report.sign_offs.select_related("person").order_by("signed_at"))
+    review = selectors.report_review(report)
     tables = report_tables(data)
     reviewable = report.status in services.REVIEWABLE
     can_review = "committee" in report.viewer and reviewable
@@ -119,13 +98,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "months": svg_bars(_bars(tables["sessions_by_month"])),
             "states": svg_bars(_bars(tables["checkin_states"])),
         },
-        "comments": comments,
-        "decisions": decisions,
-        "sign_offs": sign_offs,
+        "comments": review.comments,
+        "decisions": review.decisions,
+        "sign_offs": review.sign_offs,
         "is_coordinator": "coordinator" in report.viewer,
         "can_review": can_review,
-        "signed": any(s.person_id == request.user.pk for s in sign_offs),
-        "can_publish": "coordinator" in report.viewer and reviewable and bool(sign_offs),
+        "signed": any(s.person_id == request.user.pk for s in review.sign_offs),
+        "can_publish": "coordinator" in report.viewer and reviewable and bool(review.sign_offs),
         "decision_form": DecisionForm() if can_review else None,
         "active_tab": "reports",
     }
@@ -220,7 +199,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
-    review = review_summary(report, report.decisions.all(), report.sign_offs.all())
+    review = review_summary(report, *selectors.report_review_for_export(report))
     return report_pdf_response(report, services.report_content(report), review)
 
 

@@ -1,0 +1,1 @@
+"""The evaluation forms, one module per part."""

@@ -1,0 +1,26 @@
+"""Oversight: interventions, surveys (including the learning-environment audit) and committee reports; one module
+per entity, imported from here (``evaluation.models.Report`` and the migrations keep working).
+
+evaluation reads mentoring and programmes and writes only these models (a mentoring alert is resolved
+through mentoring's own service). Privacy: an intervention's note is for coordinators only; an anonymous
+survey's response carries no person (only a keyed hash to stop a second answer); a committee report holds
+figures about groups, frozen in ``snapshot`` when it is submitted.
+"""
+
+from .interventions import Intervention
+from .reports import Report, ReportComment, ReportDecision, ReportSignOff
+from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
+
+__all__ = [
+    "Answer",
+    "Intervention",
+    "Question",
+    "Report",
+    "ReportComment",
+    "ReportDecision",
+    "ReportSignOff",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyResponse",
+    "SurveyRound",
+]

@@ -1,0 +1,67 @@
+"""An intervention: a coordinator stepping in on a pairing or a participant. Its note is for coordinators only."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.models import Alert, Pairing
+from programmes.models import Person, Programme
+
+
+class Intervention(models.Model):
+    """A coordinator stepping in on a pairing or a participant: what, why (a note for coordinators only), when
+    to follow up, and how it ended. Closing it resolves the alerts it answers."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        MEDIATION = "mediation", "Mediation"
+        EXTRA_TRAINING = "extra_training", "Extra training"
+        REMATCH = "rematch", "Re-match"
+        PAUSE = "pause", "Pause"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="interventions")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.CASCADE, related_name="interventions")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interventions",
+        verbose_name="participant",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # For the programme's coordinators only: never shown to the pair, line managers or committees.
+    note = models.TextField("note for coordinators", blank=True, max_length=5000)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    # Set when the follow-up reminder went out: the row is the idempotency key (reminded once).
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, max_length=5000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    alerts = models.ManyToManyField(Alert, blank=True, related_name="interventions")
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pairing__isnull=False) | Q(person__isnull=False), name="intervention_has_a_subject"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "follow_up_on"], name="intervention_follow_up")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in {self.programme}"  # never the note
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:intervention_detail", args=[self.programme_id, self.pk])

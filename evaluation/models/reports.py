@@ -1,0 +1,96 @@
+"""Committee reports: figures about groups, frozen in ``snapshot`` when a report is submitted."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.single_line import SingleLineCharField
+from programmes.models import Person, Programme
+
+
+class Report(models.Model):
+    """A programme's evaluation for a period: the coordinator writes the narrative; submitting freezes every
+    figure in ``snapshot`` (the report reads the same forever); the committee reviews, decides and signs off."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_REVIEW = "under_review", "Under review"
+        PUBLISHED = "published", "Published"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
+    title = SingleLineCharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    narrative = models.TextField("the coordinator's narrative", blank=True, max_length=20000)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(snapshot__isnull=False), name="report_frozen_once_submitted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:report_detail", args=[self.pk])
+
+
+class ReportComment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.report}"
+
+
+class ReportDecision(models.Model):
+    """A decision or recommendation the committee records on a report."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="decisions")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.report}"
+
+
+class ReportSignOff(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sign_offs")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "person"], name="report_signed_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} signed off {self.report}"

@@ -1,0 +1,1 @@
+"""Read-only queries of the evaluation side, one module per part; they never write."""

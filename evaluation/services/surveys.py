@@ -1,0 +1,290 @@
+"""Surveys: the built-ins and a programme's own templates and their questions.
+
+- Templates: a programme's own surveys (Likert 1 to 5, one choice, free text), editable until a round is sent,
+  and four built-ins shared by every programme (``programme`` empty), made on demand by
+  ``surveys_ensure_builtin``: the relationship health check, the end-of-relationship survey, the programme
+  feedback survey and the learning-environment audit.
+- The constants the other survey modules share: the Likert wording, the schedule of automatic surveys, the
+  health-alert thresholds.
+
+Who is asked when: ``services/survey_rounds.py``; answering: ``services/survey_answers.py``; lists and results
+(suppressed): ``selectors/surveys.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from programmes.models import Person, Programme
+
+from ..models import Question, Survey
+
+LIKERT_LABELS = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Neither agree nor disagree",
+    4: "Agree",
+    5: "Strongly agree",
+}
+TEXT_MAX_CHARS = 2000
+OPTIONS_MIN, OPTIONS_MAX, OPTION_MAX_CHARS = 2, 12, 200
+# Rounds a coordinator sends: the one reminder goes this many days before the round closes.
+REMINDER_DAYS_BEFORE = 3
+# Automatic surveys: the health check's schedule; how long each invitation stays open after its due date, and
+# when its one reminder goes; how far back the daily sweep looks for pairings that closed (older closings
+# predate the sweep and are not surveyed months later).
+HEALTH_FIRST_DAYS = 30
+HEALTH_EVERY_DAYS = 60
+ANSWER_DAYS = 30
+AUTO_REMINDER_AFTER_DAYS = 7
+END_LOOKBACK_DAYS = 14
+# A standing round is never closed by the sweep; its dates only satisfy the model.
+STANDING_ROUND_DAYS = 10 * 365
+# A health alert: the new score at or below this, or this far below the person's previous score.
+HEALTH_LOW = 2.0
+HEALTH_DROP = 1.5
+AUTOMATIC_KINDS = (Survey.Kind.HEALTH, Survey.Kind.END)
+# The key under which respondents are hashed: derived from SECRET_KEY, used for nothing else.
+_HASH_SALT = "tandem.evaluation.surveys.respondent"
+
+
+# --- The built-in surveys ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    text: str
+    kind: str = Question.Kind.LIKERT
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    dimension: str = ""
+
+
+_D = Question.Dimension
+_TEXT = Question.Kind.TEXT
+BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
+    Survey.Kind.HEALTH: (
+        "Relationship health check",
+        "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner "
+        "does not), so they can offer help early.",
+        False,
+        (
+            _Item("We meet as we agreed."),
+            _Item("I feel heard in our conversations."),
+            _Item("We are making progress on our goals."),
+            _Item("I would recommend that we continue."),
+            _Item("Anything you would like the coordinators to know?", kind=_TEXT, required=False),
+        ),
+    ),
+    Survey.Kind.END: (
+        "End-of-relationship survey",
+        "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner "
+        "does not.",
+        False,
+        (
+            _Item("Looking back at the goals we set together, I have reached them."),
+            _Item("Overall, I am satisfied with the mentoring relationship."),
+            _Item(
+                "Would you recommend mentoring in this programme to a colleague?",
+                kind=Question.Kind.CHOICE,
+                choices=("Yes", "No", "Not sure"),
+            ),
+            _Item("What worked, and what would you change?", kind=_TEXT, required=False),
+        ),
+    ),
+    Survey.Kind.FEEDBACK: (
+        "Programme feedback",
+        "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours.",
+        True,
+        (
+            _Item("The coordinators supported me when I needed it."),
+            _Item("I had enough protected time for mentoring."),
+            _Item("The training prepared me for my part in the programme."),
+            _Item("What should the programme keep, change or stop?", kind=_TEXT, required=False),
+        ),
+    ),
+    Survey.Kind.LEARNING_ENVIRONMENT: (
+        "Learning-environment audit",
+        "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell "
+        "which answers are yours, and a team's results are shown only where at least five people answered.",
+        True,
+        (
+            _Item(
+                "In my team I take part in communities of practice beyond my own job, in other teams and disciplines.",
+                dimension=_D.COMMUNITIES,
+            ),
+            _Item(
+                "My team encourages taking part in networks and events outside the workplace.",
+                dimension=_D.COMMUNITIES,
+            ),
+            _Item("In my team people rotate between jobs and tasks.", dimension=_D.CO_CONSTRUCTION),
+            _Item(
+                "My team works as a self-managed team, with a lot of autonomy over how we work.",
+                dimension=_D.CO_CONSTRUCTION,
+            ),
+            _Item("In my team we share our expertise and develop our work together.", dimension=_D.CO_CONSTRUCTION),
+            _Item("People in my team can attend off-the-job courses leading to qualifications.", dimension=_D.COURSES),
+            _Item("In my team there is time for learning and thinking, not only for doing.", dimension=_D.REFLECTION),
+            _Item("My manager supports my learning.", dimension=_D.SUPPORT),
+            _Item("My colleagues support my learning.", dimension=_D.SUPPORT),
+            _Item("What would make your team a better place to learn?", kind=_TEXT, required=False),
+        ),
+    ),
+}
+
+
+def surveys_ensure_builtin() -> dict[str, Survey]:
+    """The four built-in surveys, created the first time anyone needs them. Idempotent: one query when they exist."""
+    found = {s.kind: s for s in Survey.objects.filter(programme__isnull=True).exclude(kind=Survey.Kind.CUSTOM)}
+    for kind, (title, description, anonymous, items) in BUILTIN.items():
+        if kind in found:
+            continue
+        try:
+            with transaction.atomic():
+                survey = Survey.objects.create(kind=kind, title=title, description=description, anonymous=anonymous)
+                Question.objects.bulk_create(
+                    Question(
+                        survey=survey,
+                        position=i,
+                        text=item.text,
+                        kind=item.kind,
+                        choices=list(item.choices),
+                        required=item.required,
+                        dimension=item.dimension,
+                    )
+                    for i, item in enumerate(items)
+                )
+        except IntegrityError:  # made a moment ago by someone else (one built-in of each kind)
+            survey = Survey.objects.get(programme__isnull=True, kind=kind)
+        found[kind] = survey
+    return found
+
+
+def _builtin(kind: str) -> Survey:
+    return surveys_ensure_builtin()[kind]
+
+
+# --- Templates: a programme's own surveys and their questions ----------------------------------------------
+
+
+def survey_is_locked(survey: Survey) -> bool:
+    """Questions stay as they were once a round is sent: answers must mean what they meant."""
+    return survey.programme_id is None or survey.rounds.exists()
+
+
+def _require_editable(survey: Survey) -> None:
+    if survey.programme_id is None:
+        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+    if survey.rounds.exists():
+        raise ValidationError("This survey has been sent, so its questions can no longer change.")
+
+
+@transaction.atomic
+def survey_create(*, programme: Programme, by: Person, title: str, description: str = "", anonymous: bool) -> Survey:
+    survey = Survey(
+        programme=programme,
+        kind=Survey.Kind.CUSTOM,
+        title=title.strip(),
+        description=(description or "").strip(),
+        anonymous=anonymous,
+        created_by=by,
+    )
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, title: str, description: str = "", anonymous: bool) -> Survey:
+    if survey.programme_id is None:
+        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+    if anonymous != survey.anonymous and survey.rounds.exists():
+        raise ValidationError({"anonymous": "This survey has been sent, so whether it is anonymous cannot change."})
+    survey.title = title.strip()
+    survey.description = (description or "").strip()
+    survey.anonymous = anonymous
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+def options_clean(kind: str, options: Iterable[str]) -> list[str]:
+    """A one-choice question's options: trimmed, without repeats, 2 to 12 of them; other kinds have none."""
+    cleaned = list(dict.fromkeys(o.strip() for o in options if o and o.strip()))
+    if kind != Question.Kind.CHOICE:
+        if cleaned:
+            raise ValidationError(
+                {"choices": "Only one-choice questions have options: clear them, or choose “One choice”."}
+            )
+        return []
+    if not OPTIONS_MIN <= len(cleaned) <= OPTIONS_MAX:
+        raise ValidationError(
+            {"choices": f"Give between {OPTIONS_MIN} and {OPTIONS_MAX} different options, one a line."}
+        )
+    if any(len(o) > OPTION_MAX_CHARS for o in cleaned):
+        raise ValidationError({"choices": f"Keep each option under {OPTION_MAX_CHARS} characters."})
+    return cleaned
+
+
+def _apply_question(
+    question: Question, *, text: str, kind: str, choices: Iterable[str], required: bool, dimension: str
+) -> None:
+    if dimension and kind != Question.Kind.LIKERT:
+        raise ValidationError(
+            {"dimension": "Only questions on the scale of 1 to 5 can describe the learning environment."}
+        )
+    question.text = text.strip()
+    question.kind = kind
+    question.choices = options_clean(kind, choices)
+    question.required = required
+    question.dimension = dimension or ""
+    question.full_clean()
+    question.save()
+
+
+@transaction.atomic
+def question_create(
+    *, survey: Survey, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+) -> Question:
+    _require_editable(survey)
+    last = survey.questions.aggregate(last=Max("position"))["last"]
+    question = Question(survey=survey, position=0 if last is None else last + 1)
+    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *, question: Question, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+) -> Question:
+    _require_editable(question.survey)
+    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    _require_editable(question.survey)
+    question.delete()
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: str) -> Question:
+    """Move a question one place up or down (the others renumbered 0, 1, 2...)."""
+    _require_editable(question.survey)
+    if direction not in ("up", "down"):
+        raise ValidationError("Move a question up or down.")
+    questions = list(question.survey.questions.select_for_update().order_by("position", "pk"))
+    at = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(questions):
+        questions[at], questions[to] = questions[to], questions[at]
+    for i, q in enumerate(questions):
+        q.position = i
+    Question.objects.bulk_update(questions, ["position"])
+    return next(q for q in questions if q.pk == question.pk)
