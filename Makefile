@@ -8,7 +8,7 @@ PORT ?= 8000
 # empty database only.
 RUN_ENV := PORT=$(PORT)
 
-.PHONY: run test lint check clean venv bench
+.PHONY: run test lint check clean venv bench lock
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -16,8 +16,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python .env
-	$(BIN)/pip install --quiet -r requirements.txt
+# Installs come from the lock files (every package, transitive ones too, pinned with its hashes); `make lock`
+# writes them again from requirements*.txt.
+$(VENV)/.runtime: requirements.lock | $(BIN)/python .env
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
 # A developer's own settings, so `python manage.py ...` works without exporting anything. Never committed;
@@ -28,8 +30,8 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python .env
 		"$$($(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')" > $@
 	@echo "Wrote .env (DEBUG=1, a random SECRET_KEY and a key for private notes) for development on this machine."
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock $(VENV)/.runtime
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
 venv: $(VENV)/.dev
@@ -44,8 +46,12 @@ run: $(VENV)/.runtime
 	@echo ""
 	$(RUN_ENV) $(BIN)/honcho start -f Procfile 2>&1 || true
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), each with its own test database; TEST_WORKERS=0 runs
+# it in this one process. Two workers suit the two cores CI has. TEST_ARGS passes options on.
+TEST_WORKERS ?= 2
+TEST_ARGS ?=
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) $(TEST_ARGS)
 
 # `make bench`: every performance figure, built and measured in a throwaway database that is dropped after
 # (perf/; README, Performance). PostgreSQL when DATABASE_URL names one (the targets are set for it), else SQLite.
@@ -63,6 +69,24 @@ lint: $(VENV)/.dev
 
 check: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# `make lock`: requirements.lock and requirements-dev.lock again from requirements.txt and requirements-dev.txt,
+# every package pinned with its hashes, by pip-tools (pinned here) in a venv of its own. Run it after changing
+# either requirements file; commit all four.
+PIP_TOOLS_VERSION := 7.6.2
+LOCK_VENV := .venv-lock
+LOCK := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links
+
+$(LOCK_VENV)/.installed-$(PIP_TOOLS_VERSION):
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	@touch $@
+
+lock: $(LOCK_VENV)/.installed-$(PIP_TOOLS_VERSION)
+	$(LOCK) --output-file requirements.lock requirements.txt
+	$(LOCK) --output-file requirements-dev.lock requirements-dev.txt
 
 clean:
 	rm -rf var/celery var/staticfiles var/mail .pytest_cache

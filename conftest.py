@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Model
 
 from mentoring.tests.factories import PairingFactory
 from programmes.models import Role
@@ -73,6 +74,70 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped while TANDEM_REQUIRE_SERVICES=1: {report.longrepr}"
 
 
+def make_cast() -> dict[str, Any]:
+    """The cast, made without fixtures: for data a module's tests share (``shared_data``). The fixtures below
+    make the very same people, one by one."""
+    programme = ProgrammeFactory(name="Growing Together")
+    coordinator = make_coordinator(programme)  # made in the order the fixtures make them: the same ids
+    mentor = make_mentor(programme)
+    line_manager = make_line_manager(DepartmentFactory(name="Operations"))
+    mentee = make_mentee(programme, line_manager)
+    return {
+        "coordinator": coordinator,
+        "mentor": mentor,
+        "mentee": mentee,
+        "line_manager": line_manager,
+        "committee_member": make_committee_member(programme),
+        "outsider": make_outsider(),
+        "administrator": make_administrator(),
+        "pairing": PairingFactory(programme=programme, mentor=mentor, mentee=mentee),
+    }
+
+
+def make_coordinator(programme):
+    person = PersonFactory(email="coordinator@example.org", display_name="Cora Coordinator")
+    MembershipFactory(programme=programme, person=person, role=Role.COORDINATOR)
+    return person
+
+
+def make_line_manager(department):
+    team = OrgUnitFactory(name="Support", parent=department)
+    return PersonFactory(email="manager@example.org", display_name="Lena Manager", org_unit=team, grade=7)
+
+
+def make_mentee(programme, line_manager):
+    person = PersonFactory(
+        email="mentee@example.org",
+        display_name="Mina Mentee",
+        line_manager=line_manager,
+        org_unit=line_manager.org_unit,
+        grade=2,
+    )
+    MembershipFactory(programme=programme, person=person, role=Role.MENTEE)
+    return person
+
+
+def make_mentor(programme):
+    team = OrgUnitFactory(name="Platform", parent=DepartmentFactory(name="Engineering"))
+    person = PersonFactory(email="mentor@example.org", display_name="Max Mentor", org_unit=team, grade=6)
+    MembershipFactory(programme=programme, person=person, role=Role.MENTOR)
+    return person
+
+
+def make_committee_member(programme):
+    person = PersonFactory(email="committee@example.org", display_name="Cleo Committee")
+    MembershipFactory(programme=programme, person=person, role=Role.COMMITTEE)
+    return person
+
+
+def make_outsider():
+    return PersonFactory(email="outsider@example.org", display_name="Otto Outsider")
+
+
+def make_administrator():
+    return PersonFactory(email="admin@example.org", display_name="Ada Admin", is_staff=True, is_superuser=True)
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(name="Operations")
@@ -85,53 +150,37 @@ def programme(db):
 
 @pytest.fixture
 def coordinator(programme):
-    person = PersonFactory(email="coordinator@example.org", display_name="Cora Coordinator")
-    MembershipFactory(programme=programme, person=person, role=Role.COORDINATOR)
-    return person
+    return make_coordinator(programme)
 
 
 @pytest.fixture
 def line_manager(department):
-    team = OrgUnitFactory(name="Support", parent=department)
-    return PersonFactory(email="manager@example.org", display_name="Lena Manager", org_unit=team, grade=7)
+    return make_line_manager(department)
 
 
 @pytest.fixture
 def mentee(programme, line_manager):
-    person = PersonFactory(
-        email="mentee@example.org",
-        display_name="Mina Mentee",
-        line_manager=line_manager,
-        org_unit=line_manager.org_unit,
-        grade=2,
-    )
-    MembershipFactory(programme=programme, person=person, role=Role.MENTEE)
-    return person
+    return make_mentee(programme, line_manager)
 
 
 @pytest.fixture
 def mentor(programme):
-    team = OrgUnitFactory(name="Platform", parent=DepartmentFactory(name="Engineering"))
-    person = PersonFactory(email="mentor@example.org", display_name="Max Mentor", org_unit=team, grade=6)
-    MembershipFactory(programme=programme, person=person, role=Role.MENTOR)
-    return person
+    return make_mentor(programme)
 
 
 @pytest.fixture
 def committee_member(programme):
-    person = PersonFactory(email="committee@example.org", display_name="Cleo Committee")
-    MembershipFactory(programme=programme, person=person, role=Role.COMMITTEE)
-    return person
+    return make_committee_member(programme)
 
 
 @pytest.fixture
 def outsider(db):
-    return PersonFactory(email="outsider@example.org", display_name="Otto Outsider")
+    return make_outsider()
 
 
 @pytest.fixture
 def administrator(db):
-    return PersonFactory(email="admin@example.org", display_name="Ada Admin", is_staff=True, is_superuser=True)
+    return make_administrator()
 
 
 @pytest.fixture
@@ -152,6 +201,39 @@ def cast(coordinator, mentor, mentee, line_manager, committee_member, outsider, 
         "administrator": administrator,
         "pairing": pairing,
     }
+
+
+def module_data(django_db_blocker, build: Callable[[], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """For a module-scoped fixture that the slow sweeps share (``yield from module_data(...)``): ``build()``
+    runs once per module (per xdist worker), inside a transaction rolled back after the module's last test.
+    Each test still runs in its own savepoint inside it (pytest-django's ``db``), so whatever a test changes is
+    gone before the next one starts, as with function-scoped data: pair it with a function-scoped fixture that
+    requests ``db`` and returns ``fresh_copy(...)``. Not for tests that need ``transaction=True`` or a live
+    server (they commit): a module with those keeps function-scoped data."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A test's own copy of shared data, its model instances read again from the database: a change the last
+    test made to an instance in memory (then rolled back in the database) does not leak into the next."""
+    for value in data.values():
+        if isinstance(value, Model):
+            value.refresh_from_db()
+    return dict(data)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from config.tests.test_permission_matrix import ADMIN_LOGIN, LOGIN, MATRIX, world
+from config.tests.test_permission_matrix import ADMIN_LOGIN, CAST, LOGIN, MATRIX, matrix_world, shared_world
 
-SHARED_FIXTURES = (world,)  # the permission matrix's cast plus its objects, used here by name
+SHARED_FIXTURES = (shared_world, matrix_world)  # the permission matrix's, used here by name
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE_STRINGS = [
@@ -79,6 +79,19 @@ HOSTILE_SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 NOT_LET_IN = (LOGIN, ADMIN_LOGIN, 403, 404)
+
+
+@pytest.fixture
+def world(matrix_world):
+    """The permission matrix's cast plus its objects, made once for this file; each test starts from it
+    unchanged (conftest.module_data)."""
+    return matrix_world
+
+
+@pytest.fixture
+def cast(matrix_world):
+    """The shared world's cast (a cast of the test's own would be the same people twice)."""
+    return {key: matrix_world[key] for key in CAST}
 
 
 def hostile_values(ids: list[str]) -> st.SearchStrategy[str]:

@@ -14,13 +14,26 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from config.tests.test_permission_matrix import ADMIN_LOGIN, LOGIN, MATRIX, walk, world
+from config.tests.test_permission_matrix import ADMIN_LOGIN, CAST, LOGIN, MATRIX, matrix_world, shared_world, walk
 from core.ids import LARGEST_ID, IdConverter, id_or_404
 
-SHARED_FIXTURES = (world,)  # the permission matrix's cast plus its objects, used here by name
+SHARED_FIXTURES = (shared_world, matrix_world)  # the permission matrix's, used here by name
 HUGE = [2**63, 2**64, -1]
 OPENERS = ["coordinator", "mentor", "mentee", "committee_member", "administrator", "line_manager", "outsider"]
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+@pytest.fixture
+def world(matrix_world):
+    """The permission matrix's cast plus its objects, made once for this file; each test starts from it
+    unchanged (conftest.module_data)."""
+    return matrix_world
+
+
+@pytest.fixture
+def cast(matrix_world):
+    """The shared world's cast (a cast of the test's own would be the same people twice)."""
+    return {key: matrix_world[key] for key in CAST}
 
 
 def routes() -> dict[str, tuple[str, URLPattern]]:

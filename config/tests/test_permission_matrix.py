@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import fresh_copy, make_cast, module_data
 from programmes.models import BudgetLine, Spend, TimeAllocation
 from programmes.tests.factories import BudgetLineFactory, SpendFactory
 
@@ -674,8 +675,7 @@ def test_a_pattern_without_an_entry_is_reported():
     assert uncovered_patterns(smaller) == {"programmes:members"}
 
 
-@pytest.fixture
-def world(cast):
+def world_build(cast: dict) -> dict:
     """The cast plus the objects the newer pages need."""
     from django.utils import timezone
 
@@ -705,6 +705,28 @@ def world(cast):
     }
 
 
+@pytest.fixture
+def world(cast):
+    """The cast plus the objects the newer pages need, made for this test alone."""
+    return world_build(cast)
+
+
+CAST = ("coordinator", "mentor", "mentee", "line_manager", "committee_member", "outsider", "administrator", "pairing")
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world, made once per module for the sweeps that walk it as every role (this file, hostile input,
+    huge ids); each test still starts from it unchanged (conftest.module_data)."""
+    yield from module_data(django_db_blocker, lambda: world_build(make_cast()))
+
+
+@pytest.fixture
+def matrix_world(shared_world, db):
+    """The shared world, for one test (its objects read afresh)."""
+    return fresh_copy(shared_world)
+
+
 def as_role(client, cast: dict, role: str):
     if role != "anonymous":
         client.force_login(cast[role])
@@ -729,8 +751,8 @@ def check(response, expected: Any, url: str) -> str | None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_pattern_answers_as_the_matrix_says(client, world, role):
-    cast = world
+def test_every_pattern_answers_as_the_matrix_says(client, matrix_world, role):
+    cast = matrix_world
     as_role(client, cast, role)
     failures = []
     for key, entry in MATRIX.items():
@@ -755,7 +777,8 @@ def admin_kwargs(pattern: URLPattern, cast: dict) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_admin_pattern_is_for_administrators_only(client, cast, role):
+def test_every_admin_pattern_is_for_administrators_only(client, matrix_world, role):
+    cast = matrix_world
     as_role(client, cast, role)
     failures = []
     for key, route, pattern in walk(get_resolver().url_patterns):

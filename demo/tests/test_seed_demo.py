@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import module_data
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
 from mentoring import crypto
 from mentoring.models import (
@@ -112,6 +113,27 @@ def test_if_empty_leaves_an_existing_database_alone(settings):
     assert Person.objects.count() == 1
 
 
+def test_seeding_again_days_later_adds_nothing(settings):
+    settings.DEBUG = True
+    seed()
+    first = snapshot()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=9)):
+        seed()
+    assert snapshot() == first
+
+
+# The tests below read the demo organisation: it is seeded once for them all (after the tests above, which seed
+# on their own), in a transaction rolled back after the last; each test starts from it unchanged.
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    def build() -> dict:
+        with override_settings(DEBUG=True):
+            seed()
+        return {}
+
+    yield from module_data(django_db_blocker, build)
+
+
 @pytest.mark.parametrize(
     ("email", "landing"),
     [
@@ -122,26 +144,23 @@ def test_if_empty_leaves_an_existing_database_alone(settings):
         ("committee@example.com", "evaluation:reports"),
     ],
 )
-def test_each_demo_login_reaches_its_home_page(settings, email, landing):
+def test_each_demo_login_reaches_its_home_page(seeded, settings, email, landing):
     settings.DEBUG = True
-    seed()
     client = Client()
     response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(landing)
     assert response.status_code == 200
 
 
-def test_demo_administrator_reaches_the_admin(settings):
+def test_demo_administrator_reaches_the_admin(seeded, settings):
     settings.DEBUG = True
-    seed()
     client = Client()
     assert client.login(username="admin@example.com", password=DEMO_PASSWORD)
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_no_demo_mentor_is_paired_with_someone_in_their_management_chain(settings):
+def test_no_demo_mentor_is_paired_with_someone_in_their_management_chain(seeded, settings):
     settings.DEBUG = True
-    seed()
     for pairing in Pairing.objects.select_related("mentee__line_manager__line_manager"):
         chain, boss = set(), pairing.mentee.line_manager
         while boss is not None:
@@ -153,9 +172,8 @@ def test_no_demo_mentor_is_paired_with_someone_in_their_management_chain(setting
 # --- The relationships (issue 5): agreements, goals, about six months of sessions, notes, the schedule ---------
 
 
-def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(settings):
+def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(seeded, settings):
     settings.DEBUG = True
-    seed()
     today = timezone.localdate()
     current = Pairing.objects.current()
     sessions = MentoringSession.objects.filter(pairing__in=current).select_related("pairing")
@@ -180,9 +198,8 @@ def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(settings):
     assert Agreement.objects.filter(mentor_signed_at__isnull=False, mentee_signed_at__isnull=True).count() == 1
 
 
-def test_demo_shows_every_checkin_state_and_one_escalation(settings):
+def test_demo_shows_every_checkin_state_and_one_escalation(seeded, settings):
     settings.DEBUG = True
-    seed()
     active = list(Pairing.objects.filter(status="active").select_related("programme"))
     states = Counter(checkin_state(p) for p in active)
     assert states[CheckinState.DUE_SOON] >= 1 and states[CheckinState.OVERDUE] >= 1
@@ -201,9 +218,8 @@ def test_demo_shows_every_checkin_state_and_one_escalation(settings):
     assert claire.notifications.filter(text__contains="asked for help").exists()
 
 
-def test_every_paused_demo_pairing_has_its_pause_on_record_for_the_reports(settings):
+def test_every_paused_demo_pairing_has_its_pause_on_record_for_the_reports(seeded, settings):
     settings.DEBUG = True
-    seed()
     paused = Pairing.objects.filter(status="paused")
     assert paused.exists()
     for pairing in paused:
@@ -211,9 +227,8 @@ def test_every_paused_demo_pairing_has_its_pause_on_record_for_the_reports(setti
         assert pause.resumed_on is None and pairing.started_on <= pause.paused_on <= timezone.localdate()
 
 
-def test_demo_private_notes_are_encrypted_and_private(settings):
+def test_demo_private_notes_are_encrypted_and_private(seeded, settings):
     settings.DEBUG = True
-    seed()
     notes = list(PrivateNote.objects.all())
     assert len(notes) >= 6 and sum(n.shared for n in notes) == 1
     for note in notes:
@@ -233,9 +248,8 @@ def test_demo_private_notes_are_encrypted_and_private(settings):
     assert notes_readable_by(claire, ids) == {}
 
 
-def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(settings):
+def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(seeded, settings):
     settings.DEBUG = True
-    seed()
     pairing = Pairing.objects.get(mentor__email="mentor@example.com", mentee__email="mentee@example.com")
     assert pairing.sessions.filter(status="confirmed").count() >= 10
     assert pairing.goals.count() == 3 and pairing.goals.filter(status="achieved").exists()
@@ -249,12 +263,3 @@ def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(set
         pairing.mentor_id,
         pairing.mentee_id,
     }
-
-
-def test_seeding_again_days_later_adds_nothing(settings):
-    settings.DEBUG = True
-    seed()
-    first = snapshot()
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=9)):
-        seed()
-    assert snapshot() == first
