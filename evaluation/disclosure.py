@@ -18,7 +18,8 @@ The protection rule (the "protection interval"), with p the minimum group size (
    printed to a tenth).
 2. A cell hidden because it is small keeps a protection interval: a count's range holds at least three values
    (``SMALL_SPREAD``: 1 to 3, 2 to 4, 1 to 4...; the label already says 1 to 4, and two small parts of a small
-   total make it at least 2, so "the whole of 1 to 4" cannot be promised), an amount's reaches down to 0.
+   total make it at least 2, so "the whole of 1 to 4" cannot be promised), an amount's reaches down to 0, and one
+   of hours (minutes) spans at least an hour too (``HOURS_SPREAD``).
 3. A cell hidden to protect another reads "hidden", never "fewer than 5" (it may hold 11), so no label states a
    falsehood; its range is never inside 1 to p - 1 (a reader must not learn that it is small).
 
@@ -32,7 +33,8 @@ integer program of its own.
 
 A committee reads every report of its programme, so ``joint_protect`` and ``reports_audit`` (below) put the figures
 of all of them into one program per table (the same figure over the same period, a count over a period inside
-another no larger, a count at the same period's end the same) and hide more of the report being submitted until
+another no larger, a count at the same period's end the same; hours, a department's and the headline protected
+hours, tied like counts in the period, as printed) and hide more of the report being submitted until
 no hidden figure of any of them fails; ``evaluation/tests/test_reports_together.py`` attacks them together.
 """
 
@@ -458,6 +460,24 @@ def _joint_programs(current: dict, earlier: list[dict]):
         yield cells, relations, protected, mine, views
 
 
+def _printed_elsewhere(cells: dict, relations: list, protected: Protected, mine: set) -> set:
+    """This report's shown figures that an earlier report prints too (the same figure over the same period): hiding
+    them protects nothing (the earlier report shows them), and a hidden one would come straight back."""
+    found = set()
+    for relation in relations:
+        if relation.low == relation.high == 0 and sorted(relation.terms.values()) == [-1, 1]:
+            a, b = relation.terms
+            for here, there in ((a, b), (b, a)):
+                if (
+                    here in mine
+                    and there not in mine
+                    and there not in protected.hidden
+                    and here not in protected.hidden
+                ):
+                    found.add(here)
+    return found
+
+
 def _already_given(cells: dict, relations: list, protected: Protected, mine: set) -> set:
     """What the earlier reports, read together without this one, give away already (nothing this report can mend)."""
     views = {k[0] for k in mine}
@@ -473,6 +493,7 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
     for cells, relations, protected, mine, views in _joint_programs(current, earlier):
         ignore = None
         order = list(cells)
+        public = _printed_elsewhere(cells, relations, protected, mine)
         while True:
             failing = [k for k in failures(cells, relations, protected) if k not in (ignore or ())]
             if failing and ignore is None and any(k not in mine for k in failing):
@@ -483,7 +504,8 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
             key = failing[0]
             near = {k for r in relations if key in r.terms for k in r.terms}
             # A shown 0 tells of nobody, except hours: no time taken is a figure about the people who took none.
-            shown = [k for k in mine if k not in protected.hidden and (cells[k].value != 0 or cells[k].kind == MINUTES)]
+            shown = [k for k in mine if k not in protected.hidden and k not in public
+                     and (cells[k].value != 0 or cells[k].kind == MINUTES)]  # fmt: skip
             candidates = [k for k in shown if k in near] or [k for k in shown if k[1] == key[1]] or shown
             if candidates:
                 pick = min(candidates, key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
@@ -500,8 +522,9 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
                 _withhold(views[tags[0][0]], tags[0][1])
                 continue
             # Last, this report's views of the table (or question) withheld whole: every figure but its zeros (a
-            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays).
-            whole = [k for k in mine if k in protected.hidden or cells[k].value != 0]
+            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays) and
+            # those an earlier report prints for the same period (public already: hidden, they would come back).
+            whole = [k for k in mine if k in protected.hidden or (cells[k].value != 0 and k not in public)]
             if all(protected.hidden.get(k) == WITHHELD for k in whole):
                 break  # nothing of this report left to hide: the audit at submission refuses it
             for k in whole:
