@@ -218,3 +218,31 @@ def test_random_protected_hours_of_two_reports_read_together_give_nothing_away(h
 def test_hours_alone_in_a_report_read_alone_give_nothing_away(period):
     data = report(period, team({"Engineering": (3, 3, 2, 20), "Finance": (6, 6, 6, 30), "Ops": (9, 9, 9, 900)}, BIG))
     assert disclosure.report_audit(data) == []
+
+
+# --- Through the database -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_quarter_submitted_after_the_next_one_hides_the_hours_the_next_one_hid(client, cast):
+    """The Q2 report, submitted first, compares with Q1: two pairs' hour-long sessions, 4 people's hours used,
+    "fewer than 5". A third pair's session of March is logged late; the Q1 report then counts 6 people's 6 hours
+    and would print them beside Q2's hidden figure for the same quarter: it hides them ("hidden") instead."""
+    import time_machine
+
+    from evaluation.tests.report_world import populate
+    from evaluation.tests.test_reports_together import downloaded, submit
+    from programmes.tests.factories import ProgrammeFactory
+
+    def hours_used(report) -> dict:
+        return next(f for s in report.snapshot["sections"] for f in s["figures"] if f["key"] == "hours_used")
+
+    programme = ProgrammeFactory()
+    with time_machine.travel(datetime.datetime(2026, 7, 10, 9, tzinfo=datetime.UTC), tick=False):
+        populate(programme, {"Engineering": 2})
+        q2 = submit(programme, cast, Q2)
+        populate(programme, {"Engineering": 1}, session_on=datetime.date(2026, 3, 2))
+        q1 = submit(programme, cast, QUARTER)
+    assert hours_used(q2)["previous"] is None and hours_used(q2)["previous_why"] == "small"
+    assert hours_used(q1)["value"] is None and hours_used(q1)["why"] == "protect"
+    assert attack_together([downloaded(client, cast, q2), downloaded(client, cast, q1)]) == []
