@@ -18,7 +18,8 @@ The protection rule (the "protection interval"), with p the minimum group size (
    printed to a tenth).
 2. A cell hidden because it is small keeps a protection interval: a count's range holds at least three values
    (``SMALL_SPREAD``: 1 to 3, 2 to 4, 1 to 4...; the label already says 1 to 4, and two small parts of a small
-   total make it at least 2, so "the whole of 1 to 4" cannot be promised), an amount's reaches down to 0.
+   total make it at least 2, so "the whole of 1 to 4" cannot be promised), an amount's reaches down to 0, and one
+   of hours (minutes) spans at least an hour too (``HOURS_SPREAD``).
 3. A cell hidden to protect another reads "hidden", never "fewer than 5" (it may hold 11), so no label states a
    falsehood; its range is never inside 1 to p - 1 (a reader must not learn that it is small).
 
@@ -32,7 +33,8 @@ integer program of its own.
 
 A committee reads every report of its programme, so ``joint_protect`` and ``reports_audit`` (below) put the figures
 of all of them into one program per table (the same figure over the same period, a count over a period inside
-another no larger, a count at the same period's end the same) and hide more of the report being submitted until
+another no larger, a count at the same period's end the same; hours, a department's and the headline protected
+hours, tied like counts in the period, as printed) and hide more of the report being submitted until
 no hidden figure of any of them fails; ``evaluation/tests/test_reports_together.py`` attacks them together.
 """
 
@@ -62,6 +64,7 @@ class Cell:
     people: int
     kind: str = PEOPLE
     total: bool = False  # a total: hidden only after the cells it adds up
+    spread: int = 0  # a printed figure rounded: the true one is within ``spread`` of ``value`` (hours: 3 minutes)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,16 @@ class Protected:
 
 # A "fewer than 5" count keeps at least three possible values (say 1 to 3, or 2 to 4): never one, never two.
 SMALL_SPREAD = 2
+# Hours, in minutes. They are printed to a tenth of an hour (``PRINTED_MINUTES``: 6 minutes, so a printed figure is
+# within ``ROUNDED_MINUTES`` of the true one), and a hidden one is pinned when its range is narrower than a tenth.
+# The protection interval for hours: a "fewer than 5" figure of hours is the time of 1 to 4 people, so its range
+# must reach down to 0 (nothing shown tells that they took any time at all) and span at least ``HOURS_SPREAD``, an
+# hour: sessions are logged in minutes and most last about an hour, so a range narrower than that would tell one
+# person's time to within a session (say "between 0 and 45 minutes": at most one short session), where a count's
+# three values tell a person's sessions to no better than "1 to 3".
+PRINTED_MINUTES = 6
+ROUNDED_MINUTES = 3
+HOURS_SPREAD = 60
 
 
 def min_group() -> int:
@@ -133,17 +146,18 @@ def feasible_ranges(cells: dict, relations: list[Relation], protected: Protected
     for relation in relations:
         if any(t in protected.withheld for t in relation.tags):
             continue
-        row, constant = np.zeros(size), 0.0
+        row, constant, slack = np.zeros(size), 0.0, 0.0
         for key, coefficient in relation.terms.items():
             if key in index:
                 row[index[key]] += coefficient
             else:
                 constant += coefficient * cells[key].value
+                slack += abs(coefficient) * cells[key].spread  # a rounded figure: the true one is near it
         if not row.any():
             continue
         rows.append(row)
-        lows.append(relation.low - constant)
-        highs.append(relation.high - constant)
+        lows.append(relation.low - constant - slack)
+        highs.append(relation.high - constant + slack)
     p = min_group()
     for j, key in enumerate(switched):  # 0, or from p up: x <= big * z and x >= p * z with z in {0, 1}
         for coefficient, low, high in ((-big, -np.inf, 0), (-p, 0, np.inf)):
@@ -178,10 +192,11 @@ def failures(cells: dict, relations: list[Relation], protected: Protected) -> li
             failing.append(key)
             continue
         low, high = found
-        resolution = 6 if cell.kind == MINUTES else 1
+        resolution = PRINTED_MINUTES if cell.kind == MINUTES else 1
         pinned = high - low < resolution
         counted = cell.kind in (PEOPLE, PER_PERSON)
         narrowed = why == SMALL and (high - low < SMALL_SPREAD if counted else low > 0)
+        narrowed = narrowed or (why == SMALL and cell.kind == MINUTES and high - low < HOURS_SPREAD)
         narrowed = narrowed or (why == PROTECT and counted and low >= 1 and high < p)
         if pinned or narrowed:
             failing.append(key)
@@ -232,8 +247,7 @@ def _hide_more(cells: dict, relations: list[Relation], protected: Protected, fai
 def report_audit(data: dict) -> list[str]:
     """What a reader could work out from a report's figures as published (its snapshot): one line per hidden
     figure the published figures give away; none is a pass. It reads only what is printed, like the attacker, so
-    it checks what the page, the PDF and the CSV show (hours, printed to a tenth, are checked in minutes when the
-    figures are made, and left out here)."""
+    it checks what the page, the PDF and the CSV show (hours as printed, to a tenth: within 3 minutes)."""
     found = []
     tables = [t for section in data["sections"] for t in section["tables"]] + [data["team"]]
     for table in tables:
@@ -271,10 +285,8 @@ def _published_table(table: dict, period: str) -> tuple[dict, list, Protected]:
     cells, protected = {}, Protected()
     for key, cell in grid.items():
         kind = kinds[key[1]] if key[1] != total else row_kind
-        if kind == MINUTES:
-            continue
         value = cell[period]
-        cells[key] = Cell(value=value or 0, people=0, kind=kind)
+        cells[key] = _printed(value, kind)
         if value is None:
             protected.hidden[key] = _why(cell, period)
     relations = []
@@ -295,6 +307,15 @@ def _published_table(table: dict, period: str) -> tuple[dict, list, Protected]:
             for group in groups:
                 line([(total, c) for c in group], (total, total))
     return cells, relations, protected
+
+
+def _printed(value: float | None, kind: str) -> Cell:
+    """A printed figure as the checker reads it: hours in minutes, within 3 of the truth (printed to a tenth)."""
+    if kind == MINUTES:
+        return Cell(
+            value=round((value or 0) * 60), people=0, kind=MINUTES, spread=0 if value is None else ROUNDED_MINUTES
+        )
+    return Cell(value=value or 0, people=0, kind=kind)
 
 
 def _published_question(question: dict) -> tuple[dict, list, Protected]:
@@ -329,6 +350,10 @@ def _published_question(question: dict) -> tuple[dict, list, Protected]:
 
 AT_PERIOD_END = {"participants", "checkin_states", "goals_by_status"}
 TEAM_AT_PERIOD_END = {"Participants"}
+# Headline figures in hours (time allocated or taken in the period's months or days, summed over its people): each
+# is a one-figure table, tied across reports like a department's confirmed hours (the same period: the same figure;
+# a period inside another: no more). Printed to a tenth of an hour, read in minutes within 3 of the truth.
+HOURS_FIGURES = {"hours_allocated", "hours_used"}
 
 
 def _tables(snapshot: dict) -> list[dict]:
@@ -363,6 +388,13 @@ def _joint_programs(current: dict, earlier: list[dict]):
             if q.get("distribution"):  # the answers of the rounds closing in the period (the previous ones: not shown)
                 key = ("question", q.get("survey"), q.get("question"))
                 by_key.setdefault(key, []).append((sid, "value", _span(snapshot, "value"), q))
+        for section in snapshot["sections"]:
+            for figure in section["figures"]:
+                if figure["key"] in HOURS_FIGURES:
+                    for column in ("value", "previous"):
+                        if snapshot.get("period" if column == "value" else "previous"):
+                            entry = (sid, column, _span(snapshot, column), figure)
+                            by_key.setdefault(("figure", figure["key"]), []).append(entry)
     for table_key, all_views in by_key.items():
         included = [v for v in all_views if v[0] == mine_id]
         if not included:
@@ -386,7 +418,12 @@ def _joint_programs(current: dict, earlier: list[dict]):
         for sid, column, span, table in included:
             view = (sid, column, table_key)
             views[view] = (snapshots[sid], table, column)
-            if isinstance(table_key, tuple):
+            if isinstance(table_key, tuple) and table_key[0] == "figure":
+                t_cells = {("figure", table_key[1]): _printed(table[column], MINUTES)}
+                t_relations, t_protected = [], Protected()
+                if table[column] is None:
+                    t_protected.hidden[("figure", table_key[1])] = _why(table, column)
+            elif isinstance(table_key, tuple):
                 t_cells, t_relations, t_protected = _published_question(table)
                 t_cells = {("answers", k): c for k, c in t_cells.items()}
                 t_protected.hidden = {("answers", k): w for k, w in t_protected.hidden.items()}
@@ -423,6 +460,24 @@ def _joint_programs(current: dict, earlier: list[dict]):
         yield cells, relations, protected, mine, views
 
 
+def _printed_elsewhere(cells: dict, relations: list, protected: Protected, mine: set) -> set:
+    """This report's shown figures that an earlier report prints too (the same figure over the same period): hiding
+    them protects nothing (the earlier report shows them), and a hidden one would come straight back."""
+    found = set()
+    for relation in relations:
+        if relation.low == relation.high == 0 and sorted(relation.terms.values()) == [-1, 1]:
+            a, b = relation.terms
+            for here, there in ((a, b), (b, a)):
+                if (
+                    here in mine
+                    and there not in mine
+                    and there not in protected.hidden
+                    and here not in protected.hidden
+                ):
+                    found.add(here)
+    return found
+
+
 def _already_given(cells: dict, relations: list, protected: Protected, mine: set) -> set:
     """What the earlier reports, read together without this one, give away already (nothing this report can mend)."""
     views = {k[0] for k in mine}
@@ -438,6 +493,7 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
     for cells, relations, protected, mine, views in _joint_programs(current, earlier):
         ignore = None
         order = list(cells)
+        public = _printed_elsewhere(cells, relations, protected, mine)
         while True:
             failing = [k for k in failures(cells, relations, protected) if k not in (ignore or ())]
             if failing and ignore is None and any(k not in mine for k in failing):
@@ -447,11 +503,13 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
                 break
             key = failing[0]
             near = {k for r in relations if key in r.terms for k in r.terms}
-            shown = [k for k in mine if k not in protected.hidden and cells[k].value != 0]
+            # A shown 0 tells of nobody, except hours: no time taken is a figure about the people who took none.
+            shown = [k for k in mine if k not in protected.hidden and k not in public
+                     and (cells[k].value != 0 or cells[k].kind == MINUTES)]  # fmt: skip
             candidates = [k for k in shown if k in near] or [k for k in shown if k[1] == key[1]] or shown
             if candidates:
                 pick = min(candidates, key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
-                                                        cells[k].value, order.index(k)))  # fmt: skip
+                                                      cells[k].value == 0, cells[k].value, order.index(k)))  # fmt: skip
                 protected.hidden[pick] = PROTECT
                 _hide(views[pick[0]], pick[1])
                 continue
@@ -464,8 +522,9 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
                 _withhold(views[tags[0][0]], tags[0][1])
                 continue
             # Last, this report's views of the table (or question) withheld whole: every figure but its zeros (a
-            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays).
-            whole = [k for k in mine if k in protected.hidden or cells[k].value != 0]
+            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays) and
+            # those an earlier report prints for the same period (public already: hidden, they would come back).
+            whole = [k for k in mine if k in protected.hidden or (cells[k].value != 0 and k not in public)]
             if all(protected.hidden.get(k) == WITHHELD for k in whole):
                 break  # nothing of this report left to hide: the audit at submission refuses it
             for k in whole:
@@ -489,6 +548,9 @@ def _withhold(view: tuple, tag: str) -> None:
 
 def _hide(view: tuple, key: tuple, why: str = PROTECT) -> None:
     _snapshot, table, column = view
+    if "rows" not in table and "distribution" not in table:  # a headline figure
+        table.update({column: None, "why" if column == "value" else "previous_why": why, "change": None})
+        return
     if "distribution" in table:  # a survey question: its answers by label
         entry = next(d for d in table["distribution"] if d["label"] == key[1])
         entry.update(value=None, why=why)
@@ -539,6 +601,9 @@ def reports_audit(current: dict, earlier: list[dict]) -> list[str]:
                 if (view, key) not in ignore:
                     snapshot, table, column = views[view]
                     when = snapshot["period" if column == "value" else "previous"]["label"]
+                    if "label" in table:  # a headline figure
+                        found.append(f"{table['label']} ({when})")
+                        continue
                     title = table.get("title") or table.get("question")
                     found.append(f"{title} ({when}): {_name(key)}")
     return found

@@ -14,7 +14,10 @@ What it assumes, as an attacker who has read the README would:
 - a cell reading "hidden" is about nobody or at least 5 people: a count of people or of their things is 0 or at
   least 5; except in a table withheld whole, where every cell reads "hidden" (the README says so), which tells
   nothing of a size;
-- a 0 is printed as 0; a mean printed with 2 decimals puts the sum of the answers within half a hundredth of it.
+- a 0 is printed as 0; a mean printed with 2 decimals puts the sum of the answers within half a hundredth of it;
+- hours are printed to a tenth: a printed figure is within 3 minutes of the true one. A "fewer than 5" hours figure
+  is the time of 1 to 4 people: the attacker wins when it proves them to have taken some time (the range does not
+  reach 0) or pins their time to within an hour (``HOURS_SPREAD``, the README's protection interval for hours).
 """
 
 from __future__ import annotations
@@ -31,6 +34,12 @@ SMALL = "fewer than 5"
 HIDDEN = "hidden"
 WITHHELD = "hidden, in a table withheld whole"  # what the attacker makes of "hidden" there: nothing of a size
 BIG = 10**5
+# Hours: printed to a tenth (6 minutes; within 3 of the truth); a "fewer than 5" hours figure must keep a range
+# from 0 to at least an hour (the README's protection interval for hours).
+ROUNDING = 3
+HOURS_SPREAD = 60
+# Headline figures in hours (no table): what the README says they are, each a sum over the period's people.
+HOURS_FIGURES = {"Protected hours allocated", "Protected hours used"}
 
 # The report's public layout: a table's row total (its last column when it has one), the groups of columns that
 # each add up to it, and what each column counts.
@@ -92,6 +101,7 @@ def problems_from_csv(content: str) -> list[Problem]:
     tables: dict[str, dict] = defaultdict(dict)
     earlier: dict[str, dict] = defaultdict(dict)  # the previous period's column: a table of its own
     questions: dict[tuple[str, str], dict] = defaultdict(dict)
+    figures: list[tuple[str, str, str]] = []
     for section, table, row, metric, value, previous, *_ in body:
         if table:
             tables[table][row.lstrip("'"), metric] = parse_cell(value)
@@ -99,11 +109,22 @@ def problems_from_csv(content: str) -> list[Problem]:
                 earlier[table][row.lstrip("'"), metric] = parse_cell(previous)
         elif section.startswith("Survey: "):
             questions[section, row][metric] = value
+        elif metric in HOURS_FIGURES:
+            figures.append((metric, value, previous))
     for title, cells in tables.items():
         assert title in LAYOUT, f"the attacker does not know the layout of {title!r}"
         found.append(_table_problem(title, cells, LAYOUT[title]))
         if len(earlier[title]) == len(cells):
             found.append(_table_problem(title, earlier[title], LAYOUT[title], suffix=" (previous period)"))
+    for metric, value, previous in figures:  # a headline figure in hours: a one-cell table of its own
+        found.append(
+            _table_problem(metric, {("", metric): parse_cell(value)}, {"row_total": None, "kinds": {metric: "hours"}})
+        )
+        if previous != "":
+            found.append(
+                _table_problem(metric, {("", metric): parse_cell(previous)}, {"row_total": None,
+                               "kinds": {metric: "hours"}}, suffix=" (previous period)")
+            )  # fmt: skip
     for (survey, question), metrics in questions.items():
         problem = _question_problem(f"{survey}: {question}", metrics)
         if problem:
@@ -143,7 +164,7 @@ def _table_problem(title: str, cells: dict, layout: dict, suffix: str = "") -> P
             else:
                 constant += sign * value
                 if kinds[key[1]] == "hours":
-                    slack += 3  # printed to a tenth of an hour: within 3 minutes
+                    slack += ROUNDING  # printed to a tenth of an hour: within 3 minutes
         problem.equations.append((dict(coefs), constant - slack, constant + slack))
 
     for r in rows:
@@ -289,7 +310,10 @@ def attack_rows(rows: list[list]) -> list[str]:
 
 
 def _narrowed(var: Var, lo: float, hi: float) -> bool:
-    """A "hidden" count proven to be 1 to 4, or a "fewer than 5" count left with fewer than three values."""
+    """A "hidden" count proven to be 1 to 4, or a "fewer than 5" count left with fewer than three values; a "fewer
+    than 5" hours figure proven to be more than nothing, or told to within an hour."""
+    if var.kind == "hours" and var.label == SMALL:
+        return lo > 0 or hi - lo < HOURS_SPREAD
     if var.kind not in ("people", "things") or var.label == WITHHELD:
         return False
     if var.label == HIDDEN:
@@ -306,8 +330,9 @@ def _narrowed(var: Var, lo: float, hi: float) -> bool:
 # - a table of things in the period (sessions, interventions, pairings running in it, pairings ended early, a
 #   question's answers in the rounds closing in it) counts no fewer over a period than over a period inside it;
 # - a table at the period's end (participants, check-in states, goal statuses; a department's participants) is
-#   the same figure when the two periods end on the same day.
-# Hours are left out of these ties (printed to a tenth, they tie little).
+#   the same figure when the two periods end on the same day;
+# - hours (a department's confirmed hours, the protected hours allocated and used) are time taken in the period:
+#   the same over the same period, no less over a period around it; each printed figure within 3 minutes.
 
 AT_PERIOD_END = {
     "Participants at the period's end",
@@ -375,20 +400,21 @@ def _tie(joint: Problem, title: str, a: tuple, b: tuple) -> None:
         return  # overlapping, neither inside the other: their common days are printed nowhere
     same, same_end = span_a == span_b, span_a[1] == span_b[1]
     for key in pa.cells.keys() & pb.cells.keys():
-        if pa.kinds.get(key[1]) == "hours":
-            continue
-        at_end = title in AT_PERIOD_END or key[1] == "Participants"
+        hours = pa.kinds.get(key[1]) == "hours"
+        at_end = not hours and (title in AT_PERIOD_END or key[1] == "Participants")
         if at_end and not same_end:
             continue
         coefs: dict[str, float] = defaultdict(float)
-        constant = 0.0
+        constant, slack = 0.0, 0.0
         for (view, _span, problem), sign in ((outer, 1), (inner, -1)):
             name, value = problem.cells[key]
             if name:
                 coefs[f"{view}: {name}"] += sign
             else:
                 constant += sign * value
+                slack += ROUNDING if hours else 0
         if not any(coefs.values()):
             continue
         # outer - inner = 0 (the same figure), or >= 0 (the days only the outer one covers add, never take away)
-        joint.equations.append((dict(coefs), constant if (same or at_end) else -np.inf, constant))
+        equal = same or at_end
+        joint.equations.append((dict(coefs), constant - slack if equal else -np.inf, constant + slack))
