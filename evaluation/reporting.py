@@ -22,6 +22,8 @@ Definitions (the period runs from ``start`` to ``end``, both included):
 - goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
 - surveys: the rounds that close in the period.
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
+People count in the department of the team they were in at each period's end (their team history,
+``programmes.models.PersonUnitHistory``), not the one they are in today; the tree above the teams is today's.
 Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
 """
 
