@@ -628,10 +628,7 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         )
         .order_by()
     )
-    # A department with nothing in either period has no row: it would only say that someone there joined or
-    # paired after the period's end, and make a report of the period differ when run again.
-    counted = {team for found in (by_team, participants) for team, row in found.items() if any(row.values())}
-    teams = sorted(counted, key=lambda name: (name == NO_TEAM, name.lower()))
+    teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
 
     def grid(suffix: str) -> tuple[dict, dict]:
         counts, people = {}, {}

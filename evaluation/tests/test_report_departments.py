@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from config.tests.admin_forms import admin_submit
 from evaluation.reporting import report_figures
-from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, department, populate
-from programmes.models import OrgUnit, Person, Role
-from programmes.tests.factories import MembershipFactory, PersonFactory
+from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
+from programmes.models import OrgUnit, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +122,3 @@ def test_a_mentee_who_moved_inside_the_period_counts_in_their_department_at_its_
     # Their pairing, sessions and hours count in their department at each period's end too.
     assert rows["Finance"][pairings_col] == (8, 8)
     assert rows["Sales"][pairings_col] == (9, 8)
-
-
-def test_a_department_whose_people_joined_after_the_period_adds_no_row_to_it(cast, two_departments):
-    before = report_figures(programme=two_departments, period=QUARTER)
-    legal = OrgUnit.objects.create(name="Legal team", parent=department("Legal"))
-    late = PersonFactory(org_unit=legal)
-    MembershipFactory(programme=two_departments, person=late, role=Role.MENTEE)  # joins today, 15 April
-
-    after = report_figures(programme=two_departments, period=QUARTER)
-    assert "Legal" not in after["team"]["rows"]
-    assert team_table(after) == team_table(before)
