@@ -30,6 +30,7 @@ from programmes.models import (
     Programme,
     Role,
 )
+from programmes.services.teams import person_units_record, person_units_start
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_DOMAIN = "example.com"
@@ -128,6 +129,7 @@ def _demo_password_hash() -> str:
 
 def _person(email: str, name: str, *, title: str, grade: int, unit: OrgUnit, manager: Person | None) -> Person:
     person, created = Person.objects.get_or_create(email=email, defaults={"display_name": name})
+    before = person.org_unit_id
     person.display_name = name
     person.job_title = title
     person.grade = grade
@@ -137,6 +139,12 @@ def _person(email: str, name: str, *, title: str, grade: int, unit: OrgUnit, man
     if created:
         person.password = _demo_password_hash()
     person.save()
+    # The team history: the demo's people have been in their teams all along (its reports cover past quarters);
+    # seeding again leaves it alone unless a person's team changed.
+    if created:
+        person_units_start(units=[(person.pk, person.org_unit_id)])
+    else:
+        person_units_record(moves={person.pk: (before, person.org_unit_id)})
     return person
 
 

@@ -22,6 +22,8 @@ Definitions (the period runs from ``start`` to ``end``, both included):
 - goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
 - surveys: the rounds that close in the period.
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
+People count in the department of the team they were in at each period's end (their team history,
+``programmes.models.PersonUnitHistory``), not the one they are in today; the tree above the teams is today's.
 Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
 """
 
@@ -62,6 +64,7 @@ from programmes.models import (
     TimeAllocation,
     TrainingRecord,
 )
+from programmes.selectors import org_unit_at
 
 from . import disclosure
 from .models import Answer, Intervention, Question, Survey, SurveyRound
@@ -146,16 +149,25 @@ def _within(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
-def _department(person_path: str, departments: dict[int, tuple[int, str]]) -> Case:
-    """The name of a person's department (``OrgUnit.objects.departments()``: the nearest unit of kind department
-    at or above their team, however deep the tree), or NO_TEAM."""
+def _department(unit_path: str, departments: dict[int, tuple[int, str]]) -> Case:
+    """The name of a unit's department (``OrgUnit.objects.departments()``: the nearest unit of kind department
+    at or above the team, however deep the tree), or NO_TEAM."""
     units: dict[str, list[int]] = {}
     for unit, (_, name) in departments.items():
         units.setdefault(name, []).append(unit)
     return Case(
-        *(When(**{f"{person_path}__org_unit_id__in": ids}, then=Value(name)) for name, ids in sorted(units.items())),
+        *(When(**{f"{unit_path}__in": ids}, then=Value(name)) for name, ids in sorted(units.items())),
         default=Value(NO_TEAM),
     )
+
+
+def _department_at(person_path: str, day: datetime.date, departments: dict[int, tuple[int, str]]) -> Coalesce:
+    """The name of a person's department at the end of ``day``: their team then, from their team history
+    (``programmes.selectors.org_unit_at``), not today's, so that a move since leaves a past period's figures as
+    they were; NO_TEAM for a day they were in no team, as for a person without a team. The tree above the team
+    (its department, its name) is read as it is today."""
+    found = org_unit_at(day, person=person_path, then=lambda unit: _department(unit, departments))
+    return Coalesce(found, Value(NO_TEAM))
 
 
 def _active_during(period: Period, prefix: str = "") -> Q:
@@ -587,27 +599,35 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         }
     # Query 4a: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
+    # Each person counts in their department at each period's end (their team history): grouped by the pair
+    # (department then, department at the previous period's end), each period's figures summed over its own.
+    # A person falls in one group only, so the distinct counts of the groups add up.
+    grouped = {
+        "team": _department_at("mentee", period.end, departments),
+        "team_prev": _department_at("mentee", prev.end, departments),
+    }
     # Query 4: pairings, sessions and confirmed minutes by the mentee's department, both periods.
-    by_team = {
-        row["team"]: row
-        for row in Pairing.objects.filter(programme=programme)
+    by_team = _by_department(
+        Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
-        .values(team=_department("mentee", departments))
+        .values(**grouped)
         .annotate(**aggregates)
         .order_by()
-    }
+    )
     # Query 5: participants by department at each period's end.
-    participants = {
-        row["team"]: row
-        for row in Membership.objects.participants()
+    participants = _by_department(
+        Membership.objects.participants()
         .filter(programme=programme)
-        .values(team=_department("person", departments))
+        .values(
+            team=_department_at("person", period.end, departments),
+            team_prev=_department_at("person", prev.end, departments),
+        )
         .annotate(
             people=Count("person", distinct=True, filter=_joined_by(programme, period.end)),
             people_prev=Count("person", distinct=True, filter=_joined_by(programme, prev.end)),
         )
         .order_by()
-    }
+    )
     teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
 
     def grid(suffix: str) -> tuple[dict, dict]:
@@ -653,6 +673,21 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         "mentees": sum(now[1][t, "Sessions held"] for t in teams),
     }
     return table, totals
+
+
+def _by_department(rows: Any) -> dict[str, dict[str, int]]:
+    """Rows grouped by (``team``, ``team_prev``) as one row per department: a figure of the period summed under
+    its department at the period's end, one of the previous period (named ``..._prev``) under its department at
+    that period's end. A department known at either end has a row."""
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for team in (row["team"], row["team_prev"]):
+            found.setdefault(team, {})
+        for name, value in row.items():
+            if name not in ("team", "team_prev"):
+                sums = found[row["team_prev"] if name.endswith("_prev") else row["team"]]
+                sums[name] = sums.get(name, 0) + value
+    return found
 
 
 def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, int]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from programmes.models import (
     TimeAllocation,
     TrainingRecord,
 )
+from programmes.services.teams import person_units_start
 from programmes.services.time import month_start
 
 SESSIONS_PER_PAIRING = 20
@@ -82,7 +83,7 @@ class Org:
 def _people(org: Org, count: int, *, grades: tuple[int, int]) -> list[Person]:
     start = org.made
     org.made += count
-    return Person.objects.bulk_create(
+    people = Person.objects.bulk_create(
         (
             Person(
                 email=f"bench-{org.tag}-{i}@example.org",
@@ -95,6 +96,9 @@ def _people(org: Org, count: int, *, grades: tuple[int, int]) -> list[Person]:
         ),
         batch_size=BATCH,
     )
+    # Each with a team history, as the people import writes it: the reports read it.
+    person_units_start(units=[(p.pk, p.org_unit_id) for p in people])
+    return people
 
 
 def org_build(*, seed: int = 7) -> Org:

@@ -12,6 +12,7 @@ from .services.admin_changes import (
 )
 from .services.credentials import person_notify_credentials_changed
 from .services.leavers import person_deactivate
+from .services.teams import person_units_record, person_units_start
 
 
 @admin.register(OrgUnit)
@@ -107,6 +108,11 @@ class PersonAdmin(UserAdmin):
     # --- login protection (issue 8) ---
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        # Issue 14, point 6: a team changed here is dated in the person's team history (reports read it).
+        if not change:
+            person_units_start(units=[(obj.pk, obj.org_unit_id)])
+        elif "org_unit" in form.changed_data:
+            person_units_record(moves={obj.pk: (form.initial.get("org_unit"), obj.org_unit_id)})
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Someone who left: never matched again, open applications withdrawn, coordinators told.
             person_deactivate(person=obj, by=request.user)

@@ -27,7 +27,7 @@ from mentoring.models import (
 )
 from mentoring.selectors.relationship import notes_readable_by
 from mentoring.services.checkins import CheckinState, checkin_state
-from programmes.models import Application, Membership, OrgUnit, Person, Programme, Skill
+from programmes.models import Application, Membership, OrgUnit, Person, PersonUnitHistory, Programme, Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def snapshot() -> tuple:
         FitAnswer.objects.count(),
         Alert.objects.count(),
         PairingPause.objects.count(),
+        PersonUnitHistory.objects.count(),
     )
 
 
@@ -102,6 +103,12 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     ended = Pairing.objects.get(status="ended_early")
     assert Pairing.objects.filter(mentee=ended.mentee, status="active").exists()
     assert MentorRequest.objects.filter(status="open").count() == 1
+    # Every demo person in a team has been in it all along (the reports cover past quarters); seeding again
+    # records no move.
+    with_team = Person.objects.filter(org_unit__isnull=False)
+    assert sorted(with_team.values_list("pk", "org_unit")) == sorted(
+        PersonUnitHistory.objects.filter(since=PersonUnitHistory.ALWAYS, until=None).values_list("person", "org_unit")
+    )
     seed("--force")
     assert snapshot() == first
 

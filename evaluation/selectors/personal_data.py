@@ -41,6 +41,7 @@ from programmes.models import (
     Membership,
     Notification,
     Person,
+    PersonUnitHistory,
     Programme,
     ReadinessOverride,
     Spend,
@@ -137,6 +138,16 @@ def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "email_reminders",
             ],
         ),
+        # Issue 14, point 6: the teams they were in and when (what committee reports read); a team they were in
+        # before Tandem kept the dates has no start date.
+        "team_history": [
+            {
+                "team": stay.org_unit.name,
+                "since": "" if stay.since == PersonUnitHistory.ALWAYS else _value(stay.since),
+                "until": _value(stay.until),
+            }
+            for stay in PersonUnitHistory.objects.filter(person=person).select_related("org_unit")
+        ],
         "memberships": _rows(
             Membership.objects.filter(person=person).select_related("programme"),
             ["programme__name", "role", "created_at"],

@@ -234,3 +234,18 @@ def test_retention_runs_daily_on_the_beat(settings):
     settings.TANDEM_RETENTION_DAYS_AFTER_CLOSE = 730
     _closed_programme(datetime.date(2020, 1, 31))
     assert apply_retention() == 1
+
+
+def test_my_export_holds_the_teams_i_was_in_and_when(cast):
+    from programmes.services.teams import person_units_record
+    from programmes.tests.factories import OrgUnitFactory
+
+    mentee = cast["mentee"]
+    billing = OrgUnitFactory(name="Billing", parent=mentee.org_unit.parent)
+    Person.objects.filter(pk=mentee.pk).update(org_unit=billing)
+    person_units_record(moves={mentee.pk: (mentee.org_unit_id, billing.pk)}, on=datetime.date(2026, 3, 2))
+    data = personal_data_collect(person=mentee)
+    assert data["team_history"] == [
+        {"team": "Support", "since": "", "until": "2026-03-02"},
+        {"team": "Billing", "since": "2026-03-02", "until": None},
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -205,6 +206,54 @@ class Person(AbstractBaseUser, PermissionsMixin):
                     )
                 seen.add(boss.pk)
                 boss = boss.line_manager
+
+
+class PersonUnitHistoryQuerySet(models.QuerySet):
+    def held_on(self, day: datetime.date) -> PersonUnitHistoryQuerySet:
+        """The rows that held at the end of ``day``: from ``since`` (included) until ``until`` (excluded)."""
+        return self.filter(since__lte=day).filter(Q(until__isnull=True) | Q(until__gt=day))
+
+
+class PersonUnitHistory(models.Model):
+    """One stay of a person in a team, dates only: the history a period's report reads, so that a person counts
+    in their department as it stood at the period's end, not as it stands when the report is viewed (issue 14,
+    point 6). Written by ``programmes.services.teams`` from every path that changes ``Person.org_unit``.
+
+    A person is in ``org_unit`` from ``since`` up to the day before ``until`` (a move on 3 May counts in the new
+    team on 3 May); ``until`` is empty for the team they are in now. A day with no row is a day without a team.
+    """
+
+    # "Since before any period": the first team Tandem knows of a person (when the history began, or when the
+    # person was created with a team) is taken to have held all along, as reports read it before the history.
+    ALWAYS = datetime.date(1900, 1, 1)
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unit_history")
+    # A unit deleted takes its stays with it, as Person.org_unit is emptied: the people count without a team.
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name="team")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True, help_text="Empty while the person is in the team.")
+
+    objects = PersonUnitHistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "since", "pk"]
+        verbose_name = "team history"
+        verbose_name_plural = "team history"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(until__isnull=True), name="personunithistory_one_open_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="personunithistory_until_after_since",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "since"], name="personunithistory_person_since")]
+
+    def __str__(self) -> str:
+        # Ids and dates only (the admin's delete pages list related rows by this).
+        until = f" to {self.until:%Y-%m-%d}" if self.until else ""
+        return f"Person #{self.person_id} in unit #{self.org_unit_id} from {self.since:%Y-%m-%d}{until}"
 
 
 class Role(models.TextChoices):

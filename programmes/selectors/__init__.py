@@ -3,6 +3,7 @@
 Training readiness is re-exported here because the matching side asks for it by this name.
 """
 
+from .teams import org_unit_at
 from .training import (
     EXPIRING_WITHIN_DAYS,
     CourseState,
@@ -23,6 +24,7 @@ __all__ = [
     "Readiness",
     "RequirementStatus",
     "is_matchable",
+    "org_unit_at",
     "participants_with_readiness",
     "person_readiness",
     "programme_requirements",

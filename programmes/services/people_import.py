@@ -34,6 +34,7 @@ from core.single_line import single_line
 
 from ..models import OrgUnit, PeopleImport, Person
 from .leavers import leavers_applications_withdraw
+from .teams import person_units_record, person_units_start
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -703,6 +704,16 @@ def _import_write(
     # Second pass: every manager now exists, including those created from later lines of the same file.
     # One UPDATE per manager and batch: a team's reports move together, and bulk_update's CASE is slow.
     pk_of = {email.lower(): pk for email, pk in Person.objects.values_list("email", "pk")}
+    # The team history (issue 14, point 6): new people in their team from the start, moves dated today.
+    person_units_start(units=[(pk_of[values["email"]], values.get("org_unit_id")) for values in plan.creates])
+    person_units_record(
+        moves={
+            pk: (org.people[org.email_of[pk]]["org_unit_id"], fields["org_unit_id"])
+            for pk, fields in plan.updates.items()
+            if "org_unit_id" in fields
+        },
+        on=timezone.localdate(now),
+    )
     reports: dict[int | None, list[int]] = {}
     for email, manager in plan.managers.items():
         target = pk_of[manager] if manager else None
