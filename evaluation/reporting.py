@@ -42,6 +42,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -51,7 +52,7 @@ from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
-from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause
+from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause, SessionState
 from programmes.models import (
     Application,
     Membership,
@@ -181,6 +182,33 @@ def _joined_by(programme: Programme, day: datetime.date) -> Q:
         Q(created_at__date__lte=day)
         | Q(Exists(started.filter(mentor=OuterRef("person"))))
         | Q(Exists(started.filter(mentee=OuterRef("person"))))
+    )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the site's time zone: what happened before it happened by ``day``'s end."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
+    """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
+    as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
+    corrected or confirmed since counts as it was. A session without a history (made outside the session services)
+    counts by its own status, from the moment it was answered."""
+    end = _end_of(day)
+    states = SessionState.objects.filter(session=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
+        Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
+    )
+    return (
+        MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1]))
+        .filter(Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded)
+        .annotate(
+            held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
+            minutes_then=Coalesce(
+                Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
+            ),
+        )
     )
 
 
@@ -461,8 +489,9 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     reasons = list(Pairing.EndReason)
 
     def last_session(day: datetime.date) -> Subquery:
-        held = MentoringSession.objects.confirmed().filter(pairing=OuterRef("pk"), held_on__lte=day)
-        return Subquery(held.order_by("-held_on").values("held_on")[:1])
+        # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
+        held = _confirmed_by(day).filter(pairing=OuterRef("pk"), held_then__lte=day)
+        return Subquery(held.order_by("-held_then").values("held_then")[:1])
 
     # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
     # status: a pause or resume since does not change a past period's figures).
@@ -573,17 +602,25 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
     of three mentees is hidden like "2 sessions" would be)."""
-    not_disputed = ~Q(sessions__status=MentoringSession.Status.DISPUTED)
-    confirmed = Q(sessions__status=MentoringSession.Status.CONFIRMED)
-    aggregates = {}
+    aggregates, per_pairing = {}, {}
     for suffix, p in (("", period), ("_prev", prev)):
         active = _active_during(p)
-        held = active & _within("sessions__held_on", p)
+        # Each pairing's sessions held in the period and confirmed by its end, as they stood then.
+        held = (
+            _confirmed_by(p.end)
+            .filter(pairing=OuterRef("pk"), held_then__gte=p.start, held_then__lte=p.end)
+            .order_by()
+            .values("pairing")
+        )
+        per_pairing |= {
+            f"held{suffix}": Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            f"minutes{suffix}": Subquery(held.annotate(m=Sum("minutes_then")).values("m"), output_field=IntegerField()),
+        }
         aggregates |= {
             f"n_pairings{suffix}": Count("pk", distinct=True, filter=active),
             f"n_mentees{suffix}": Count("mentee", distinct=True, filter=active),
-            f"n_sessions{suffix}": Count("sessions", filter=held & not_disputed),
-            f"n_minutes{suffix}": Coalesce(Sum("sessions__duration_minutes", filter=held & confirmed), 0),
+            f"n_sessions{suffix}": Coalesce(Sum(f"held{suffix}", filter=active), 0),
+            f"n_minutes{suffix}": Coalesce(Sum(f"minutes{suffix}", filter=active), 0),
         }
     # Query 4a: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
@@ -592,6 +629,7 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         row["team"]: row
         for row in Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
+        .annotate(**per_pairing)
         .values(team=_department("mentee", departments))
         .annotate(**aggregates)
         .order_by()
@@ -659,10 +697,10 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
     # Query 6: sessions held per month of the period, with the mentees who met that month.
     rows = {
         row["month"]: row
-        for row in MentoringSession.objects.filter(pairing__programme=programme)
-        .exclude(status=MentoringSession.Status.DISPUTED)
-        .filter(_within("held_on", period), _active_during(period, "pairing__"))
-        .values(month=TruncMonth("held_on"))
+        for row in _confirmed_by(period.end)
+        .filter(pairing__programme=programme)
+        .filter(_within("held_then", period), _active_during(period, "pairing__"))
+        .values(month=TruncMonth("held_then"))
         .annotate(sessions=Count("pk"), mentees=Count("pairing__mentee", distinct=True))
         .order_by()
     }
@@ -719,14 +757,14 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
         # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
         # in one subquery read every pairing of the programme for every participant.
         def side(field: str) -> Subquery:
-            sessions = MentoringSession.objects.confirmed().filter(
+            sessions = _confirmed_by(p.end).filter(
                 **{f"pairing__{field}": OuterRef("person")},
                 pairing__programme=programme,
-                held_on__gte=p.start,
-                held_on__lte=p.end,
+                held_then__gte=p.start,
+                held_then__lte=p.end,
             )
             return Subquery(
-                sessions.order_by().values("pairing__programme").annotate(m=Sum("duration_minutes")).values("m"),
+                sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),
                 output_field=IntegerField(),
             )
 

@@ -36,6 +36,7 @@ from .models import (
     MentoringSession,
     Pairing,
     PrivateNote,
+    SessionState,
 )
 
 NOTE_MAX_CHARS = 5000
@@ -276,6 +277,7 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     )
     session.full_clean()
     session.save()
+    _record_state(session, session.created_at)
     session.topics.set(data.topics)
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
@@ -286,6 +288,17 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
         subject="Please confirm your mentoring session",
     )
     return session
+
+
+def _record_state(session: MentoringSession, since: datetime.datetime) -> None:
+    """The session's status, date and length from ``since`` on (the history a period's report reads)."""
+    SessionState.objects.create(
+        session=session,
+        status=session.status,
+        held_on=session.held_on,
+        duration_minutes=session.duration_minutes,
+        since=since,
+    )
 
 
 def _lock_session(session: MentoringSession) -> MentoringSession:
@@ -321,6 +334,7 @@ def session_update(
     session.updated_at = timezone.now()
     session.full_clean()
     session.save()
+    _record_state(session, session.updated_at)
     session.topics.set(data.topics)
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
@@ -363,6 +377,7 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
     session.status = MentoringSession.Status.CONFIRMED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), ""
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    _record_state(session, session.answered_at)
     checkins_refresh(instances=[session.pairing])
     session_gaps_refresh(pairing_ids=[session.pairing_id])
     _tell_pair(
@@ -390,6 +405,7 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     session.status = MentoringSession.Status.DISPUTED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    _record_state(session, session.answered_at)
     if was_confirmed:
         checkins_refresh(instances=[session.pairing])
         session_gaps_refresh(pairing_ids=[session.pairing_id])
