@@ -1,0 +1,133 @@
+"""A period's figures describe the period's end, not the day they are viewed (issue 14, point 6): a session
+confirmed, disputed or corrected since, time decided or changed since, training that lapsed since, leave a
+re-run period's figures as they were; what happened by the period's last day counts."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from evaluation.reporting import report_figures
+from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
+from mentoring import relationship
+from mentoring.models import MentoringSession
+
+pytestmark = pytest.mark.django_db
+
+IN_THE_QUARTER = datetime.datetime(2026, 3, 20, 9, tzinfo=datetime.UTC)
+LAST_EVENING = datetime.datetime(2026, 3, 31, 22, 30, tzinfo=datetime.UTC)  # 23:30 on 31 March in London
+PAST_MIDNIGHT = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 1 April in London
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(cast):
+    """The cast's programme with Engineering (8 mentees) and Operations (6), each pairing with one confirmed
+    hour in February; the cast's own pairing (started in March) has none yet."""
+    programme = cast["pairing"].programme
+    populate(programme, {"Engineering": 8, "Operations": 6})
+    backdate_memberships(programme)
+    return programme
+
+
+def figure(data: dict, key: str) -> dict:
+    return next(f for s in data["sections"] for f in s["figures"] if f["key"] == key)
+
+
+def table(data: dict, key: str) -> dict:
+    return next(t for s in data["sections"] for t in s["tables"] if t["key"] == key)
+
+
+def figures(programme) -> dict:
+    """Everything a re-run could change: every section and the department table (not when it was computed)."""
+    data = report_figures(programme=programme, period=QUARTER)
+    return {"sections": data["sections"], "team": data["team"]}
+
+
+def log(pairing, held_on: datetime.date, *, minutes: int = 90) -> MentoringSession:
+    data = relationship.SessionInput(held_on=held_on, duration_minutes=minutes, mode="video", topics=[], goals=[])
+    return relationship.session_log(pairing=pairing, by=pairing.mentor, data=data)
+
+
+def values(data: dict) -> tuple:
+    return (
+        figure(data, "sessions")["value"],
+        figure(data, "confirmed_hours")["value"],
+        figure(data, "hours_used")["value"],
+        [c["value"] for c in table(data, "checkin_states")["cells"][0]],
+    )
+
+
+# --- Sessions --------------------------------------------------------------------------------------------------
+
+
+def test_a_session_held_in_the_period_and_confirmed_after_it_does_not_change_that_periods_figures(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        session = log(pairing, datetime.date(2026, 3, 19))
+    before = figures(world)
+    relationship.session_confirm(session=session, by=pairing.mentee)  # on 15 April
+    after = figures(world)
+    assert after == before
+    # 14 confirmed hours in February; the cast's session was not confirmed by 31 March.
+    assert values(before) == (14, 14.0, 28.0, [0, 0, 0, 15])
+
+
+def test_a_session_confirmed_on_the_periods_last_day_counts_in_it(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        session = log(pairing, datetime.date(2026, 3, 19))
+    with time_machine.travel(LAST_EVENING, tick=False):
+        relationship.session_confirm(session=session, by=pairing.mentee)
+    data = report_figures(programme=world, period=QUARTER)
+    # 15 sessions, 15.5 hours (one of 90 minutes), each side's 1.5 hours used; the cast's pairing met on 19 March,
+    # so it is no longer escalated on 31 March (one pairing overdue: hidden, and the escalated hidden with it).
+    assert values(data) == (15, 15.5, 31.0, [0, 0, None, None])
+
+
+def test_the_periods_last_day_ends_at_midnight_in_the_sites_time_zone(world, cast, settings):
+    assert settings.TIME_ZONE == "Europe/London"
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        session = log(pairing, datetime.date(2026, 3, 19))
+    with time_machine.travel(PAST_MIDNIGHT, tick=False):
+        relationship.session_confirm(session=session, by=pairing.mentee)
+    assert values(report_figures(programme=world, period=QUARTER)) == (14, 14.0, 28.0, [0, 0, 0, 15])
+
+
+def test_a_session_confirmed_in_the_period_and_disputed_since_still_counts_in_it(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        session = log(pairing, datetime.date(2026, 3, 19))
+        relationship.session_confirm(session=session, by=pairing.mentee)
+    before = figures(world)
+    assert values(before) == (15, 15.5, 31.0, [0, 0, None, None])
+    relationship.session_dispute(session=session, by=pairing.mentee, reason="It was shorter")
+    assert figures(world) == before
+    # Corrected to another day and length, and confirmed again: the quarter still reads as it stood on 31 March.
+    session.refresh_from_db()
+    data = relationship.SessionInput(
+        held_on=datetime.date(2026, 4, 2), duration_minutes=30, mode="video", topics=[], goals=[]
+    )
+    relationship.session_update(session=session, by=pairing.mentor, data=data)
+    relationship.session_confirm(session=session, by=pairing.mentee)
+    assert figures(world) == before
+
+
+def test_a_session_disputed_in_the_period_and_confirmed_since_does_not_count_in_it(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        session = log(pairing, datetime.date(2026, 3, 19))
+        relationship.session_dispute(session=session, by=pairing.mentee, reason="Not that day")
+    before = figures(world)
+    relationship.session_confirm(session=session, by=pairing.mentee)
+    assert figures(world) == before
+    assert values(before)[:2] == (14, 14.0)
