@@ -61,6 +61,7 @@ from programmes.models import (
     ProgrammeRequirement,
     Role,
     TimeAllocation,
+    TimeAllocationState,
     TrainingRecord,
 )
 
@@ -741,14 +742,30 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact."""
 
     def allocated(p: Period) -> Subquery:
-        months = TimeAllocation.objects.filter(
-            programme=programme,
-            person=OuterRef("person"),
-            month__gte=p.start.replace(day=1),
-            month__lte=p.end,
-        ).exclude(status=TimeAllocation.Status.DECLINED)
+        # The allocations made by the period's end and not declined by then, with their hours then: the history
+        # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
+        end = _end_of(p.end)
+        states = TimeAllocationState.objects.filter(allocation=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+        declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
+        months = (
+            TimeAllocation.objects.filter(
+                programme=programme,
+                person=OuterRef("person"),
+                month__gte=p.start.replace(day=1),
+                month__lte=p.end,
+                created_at__lt=end,
+            )
+            .annotate(
+                status_then=Coalesce(
+                    Subquery(states.values("status")[:1]),
+                    Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
+                ),
+                hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
+            )
+            .exclude(status_then=TimeAllocation.Status.DECLINED)
+        )
         return Subquery(
-            months.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
+            months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10))).values("t"),
             output_field=IntegerField(),
         )
 

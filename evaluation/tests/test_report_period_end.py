@@ -14,6 +14,9 @@ from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring import relationship
 from mentoring.models import MentoringSession
+from programmes.models import Person, TimeAllocation
+from programmes.services import time as time_services
+from programmes.tests.factories import TimeAllocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,67 @@ def test_a_session_disputed_in_the_period_and_confirmed_since_does_not_count_in_
     relationship.session_confirm(session=session, by=pairing.mentee)
     assert figures(world) == before
     assert values(before)[:2] == (14, 14.0)
+
+
+# --- Protected time --------------------------------------------------------------------------------------------
+
+
+MARCH = datetime.date(2026, 3, 1)
+ALLOCATED_ON = datetime.datetime(2026, 2, 25, 9, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def march_time(world, line_manager) -> list[TimeAllocation]:
+    """Engineering's 8 mentees report to the line manager, each with 3 hours allocated for March in February."""
+    mentees = Person.objects.filter(org_unit__name="Engineering team", memberships__role="mentee")
+    mentees.update(line_manager=line_manager)
+    return [
+        TimeAllocationFactory(programme=world, person=p, month=MARCH, hours=Decimal(3), created_at=ALLOCATED_ON)
+        for p in mentees.order_by("pk")
+    ]
+
+
+def allocated(programme) -> float | None:
+    return figure(report_figures(programme=programme, period=QUARTER), "hours_allocated")["value"]
+
+
+def test_time_declined_after_the_period_still_counts_as_allocated_in_it(world, march_time, line_manager):
+    before = figures(world)
+    assert allocated(world) == 24.0
+    time_services.allocation_decide(allocation=march_time[0], by=line_manager, approve=False, reason="Busy")
+    assert figures(world) == before
+
+
+def test_time_declined_in_the_period_stays_declined_there_when_it_is_changed_since(
+    world, march_time, line_manager, coordinator
+):
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        time_services.allocation_decide(allocation=march_time[0], by=line_manager, approve=False, reason="Busy")
+    before = figures(world)
+    assert allocated(world) == 21.0  # 7 allocations of 3 hours
+    # The coordinator changes the hours on 15 April: the allocation waits again, with 5 hours.
+    time_services.allocation_adjust(allocation=march_time[0], hours="5", by=coordinator)
+    assert TimeAllocation.objects.get(pk=march_time[0].pk).status == TimeAllocation.Status.PENDING
+    assert figures(world) == before
+
+
+def test_hours_changed_after_the_period_leave_its_allocated_hours_as_they_were(
+    world, march_time, line_manager, coordinator
+):
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        time_services.allocation_decide(allocation=march_time[1], by=line_manager, approve=True)
+    before = figures(world)
+    time_services.allocation_adjust(allocation=march_time[1], hours="8", by=coordinator)
+    time_services.allocation_adjust(allocation=march_time[2], hours="0.5", by=coordinator)
+    time_services.allocation_decide(
+        allocation=TimeAllocation.objects.get(pk=march_time[1].pk), by=line_manager, approve=True
+    )
+    assert figures(world) == before
+    assert allocated(world) == 24.0
+
+
+def test_time_allocated_after_the_period_for_one_of_its_months_does_not_count_in_it(world, march_time, coordinator):
+    before = figures(world)
+    mentee = march_time[0].person
+    TimeAllocationFactory(programme=world, person=mentee, month=datetime.date(2026, 2, 1), hours=Decimal(4))
+    assert figures(world) == before
