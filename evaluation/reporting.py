@@ -422,8 +422,15 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         )
 
     def trained(day: datetime.date) -> Q:
-        valid = TrainingRecord.objects.valid_on(day).filter(
-            completed_on__lte=day, person=OuterRef(OuterRef("person")), course=OuterRef("course")
+        # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
+        # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
+        # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
+        valid = TrainingRecord.objects.filter(
+            Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
+            | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
+            completed_on__lte=day,
+            person=OuterRef(OuterRef("person")),
+            course=OuterRef("course"),
         )
         missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
         return ~Q(Exists(missing))

@@ -14,9 +14,15 @@ from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring import relationship
 from mentoring.models import MentoringSession
-from programmes.models import Person, TimeAllocation
+from programmes.models import Person, Role, TimeAllocation, TrainingRecord
 from programmes.services import time as time_services
-from programmes.tests.factories import TimeAllocationFactory
+from programmes.services.training import training_warn_expiring
+from programmes.tests.factories import (
+    CourseFactory,
+    ProgrammeRequirementFactory,
+    TimeAllocationFactory,
+    TrainingRecordFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,4 +203,27 @@ def test_time_allocated_after_the_period_for_one_of_its_months_does_not_count_in
     before = figures(world)
     mentee = march_time[0].person
     TimeAllocationFactory(programme=world, person=mentee, month=datetime.date(2026, 2, 1), hours=Decimal(4))
+    assert figures(world) == before
+
+
+# --- Training --------------------------------------------------------------------------------------------------
+
+
+def training_met(data: dict) -> list:
+    """The participants table's "Training met" column: mentors, mentees."""
+    t = table(data, "participants")
+    return [row[t["cols"].index("Training met")]["value"] for row in t["cells"]]
+
+
+def test_training_that_lapses_after_the_period_still_counts_as_met_at_its_end(world):
+    course = CourseFactory(validity_months=12)
+    ProgrammeRequirementFactory(programme=world, role=Role.MENTEE, course=course)
+    mentees = Person.objects.filter(memberships__programme=world, memberships__role=Role.MENTEE)
+    for person in mentees:
+        # Completed 10 April 2025: valid until 10 April 2026, so still valid on 31 March.
+        TrainingRecordFactory(person=person, course=course, completed_on=datetime.date(2025, 4, 10))
+    before = figures(world)
+    assert training_met(before) == [15, 15]  # every mentee; the mentors, with nothing required of them, too
+    training_warn_expiring(today=NOW.date())  # tonight's sweep marks the lapsed records expired
+    assert TrainingRecord.objects.filter(status=TrainingRecord.Status.EXPIRED).count() == 15
     assert figures(world) == before
