@@ -66,7 +66,7 @@ from programmes.models import (
 )
 
 from . import disclosure
-from .models import Answer, Intervention, Question, Survey, SurveyRound
+from .models import Answer, Intervention, InterventionKind, Question, Survey, SurveyRound
 from .privacy import TOTAL, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
@@ -940,15 +940,19 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
 def _interventions(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
     kinds = list(Intervention.Kind)
     subject = Coalesce("pairing__mentee", "person")
-    aggregates = {}
+    aggregates, kind_then = {}, {}
     for suffix, p in (("cur", period), ("prev", prev)):
         when = _within("created_at__date", p)
+        # The kind at the period's end (``InterventionKind``): a kind changed since does not move it.
+        changes = InterventionKind.objects.filter(intervention=OuterRef("pk"), since__lt=_end_of(p.end))
+        kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.order_by("-since", "-pk").values("kind")[:1]), "kind")
         for kind in kinds:
-            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=when & Q(kind=kind))
-            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=when & Q(kind=kind))
+            of_kind = when & Q(**{f"kind_{suffix}": kind})
+            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=of_kind)
+            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=of_kind)
         aggregates[f"{suffix}_people"] = Count(subject, distinct=True, filter=when)
     # Query 9: interventions recorded in each period, by kind (counts only: never a name or a note).
-    row = Intervention.objects.filter(programme=programme).aggregate(**aggregates)
+    row = Intervention.objects.filter(programme=programme).annotate(**kind_then).aggregate(**aggregates)
     counts = {suffix: {k.label: row[f"{suffix}_{k.value}"] for k in kinds} for suffix in ("cur", "prev")}
     people = {
         suffix: {**{k.label: row[f"{suffix}_{k.value}_people"] for k in kinds}, TOTAL: row[f"{suffix}_people"]}

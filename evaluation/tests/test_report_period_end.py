@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from evaluation.interventions import intervention_update
+from evaluation.models import Intervention
 from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring import relationship
@@ -226,4 +228,46 @@ def test_training_that_lapses_after_the_period_still_counts_as_met_at_its_end(wo
     assert training_met(before) == [15, 15]  # every mentee; the mentors, with nothing required of them, too
     training_warn_expiring(today=NOW.date())  # tonight's sweep marks the lapsed records expired
     assert TrainingRecord.objects.filter(status=TrainingRecord.Status.EXPIRED).count() == 15
+    assert figures(world) == before
+
+
+# --- Interventions ---------------------------------------------------------------------------------------------
+
+
+def by_kind(data: dict) -> dict:
+    line = table(data, "interventions")
+    return dict(zip(line["cols"], [c["value"] for c in line["cells"][0]], strict=True))
+
+
+@pytest.fixture
+def calls(world, coordinator) -> list[Intervention]:
+    """Six calls and six extra trainings recorded on 1 February, each about another pairing."""
+    pairings = list(world.pairings.order_by("pk")[:12])
+    made = [
+        Intervention.objects.create(programme=world, pairing=p, kind=kind, created_by=coordinator)
+        for p, kind in zip(pairings, [Intervention.Kind.CALL] * 6 + [Intervention.Kind.EXTRA_TRAINING] * 6, strict=True)
+    ]
+    Intervention.objects.filter(programme=world).update(created_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))
+    return made
+
+
+def test_an_interventions_kind_changed_after_the_period_leaves_its_figures_as_they_were(world, calls, coordinator):
+    before = figures(world)
+    assert (by_kind(before)["Call"], by_kind(before)["Extra training"]) == (6, 6)
+    intervention_update(
+        intervention=calls[0], by=coordinator, kind=Intervention.Kind.MEDIATION, note="", follow_up_on=None
+    )
+    assert figures(world) == before
+
+
+def test_an_interventions_kind_changed_in_the_period_counts_by_its_new_kind(world, calls, coordinator):
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        for made in calls[:6]:
+            intervention_update(
+                intervention=made, by=coordinator, kind=Intervention.Kind.MEDIATION, note="", follow_up_on=None
+            )
+    before = figures(world)
+    assert (by_kind(before)["Mediation"], by_kind(before)["Extra training"]) == (6, 6)
+    assert by_kind(before)["Call"] == 0
+    intervention_update(intervention=calls[1], by=coordinator, kind=Intervention.Kind.CALL, note="", follow_up_on=None)
     assert figures(world) == before
