@@ -16,10 +16,16 @@ Definitions (the period runs from ``start`` to ``end``, both included):
 - active pairings: pairings running on at least one day of the period;
 - check-in states: each running pairing's schedule as it stood at the period's end (its sessions confirmed by
   then), by ``mentoring.checkins.state_filter``'s rules;
-- sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
-- protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
-  the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
-- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
+- sessions held: sessions dated in the period and confirmed by its end, with their date and length then
+  (``SessionState``: one confirmed later does not count, one disputed or corrected since counts as it was);
+  confirmed hours: their hours;
+- protected hours allocated: the monthly allocations of the months the period touches made by its end and not
+  declined by then, with their hours then (``TimeAllocationState``); used: the participants' confirmed session
+  hours (each side's) and the hours of training they completed in the period;
+- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it, by
+  their kind at its end (``InterventionKind``);
+"At the period's end" is the end of its last day in the site's time zone (``_end_of``): what was recorded since
+never changes a period's figures, so running it again gives the same ones (issue 14, point 6).
 - surveys: the rounds that close in the period.
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
 Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
@@ -52,7 +58,15 @@ from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from mentoring.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
-from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause, SessionState
+from mentoring.models import (
+    AgreementCadence,
+    Goal,
+    GoalState,
+    MentoringSession,
+    Pairing,
+    PairingPause,
+    SessionState,
+)
 from programmes.models import (
     Application,
     Membership,
@@ -357,7 +371,7 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
         _figure(
             "active_pairings", "Active pairings", *_col_total(team, "Active pairings"), note="running in the period"
         ),
-        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="not disputed"),
+        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="confirmed by the period's end"),
         _figure("confirmed_hours", "Confirmed hours", *_col_total(team, "Confirmed hours"), unit="h"),
     ]
     return {
@@ -511,6 +525,18 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
         resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
         return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
 
+    # The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
+    # cadence before the first change, for a day before the history starts), else the agreement's, else the
+    # programme's.
+    def cadence(day: datetime.date) -> Coalesce:
+        agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
+        return Coalesce(
+            Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
+            Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
+            "agreement__cadence_days",
+            Value(programme.checkin_cadence_days),
+        )
+
     ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
     pairings = list(
         Pairing.objects.filter(programme=programme)
@@ -522,7 +548,8 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             paused_prev=paused_at(prev.end),
             resumed_cur=last_resumed(period.end),
             resumed_prev=last_resumed(prev.end),
-            cadence=Coalesce("agreement__cadence_days", Value(programme.checkin_cadence_days)),
+            cadence_cur=cadence(period.end),
+            cadence_prev=cadence(prev.end),
         )
         .values(
             "status",
@@ -530,8 +557,7 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             "ended_on",
             "resumed_on",
             "end_reason",
-            "cadence",
-            *(f"{f}_{s}" for f in ("last", "paused", "resumed") for s in ("cur", "prev")),
+            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
         )
     )
     row = {}
@@ -588,7 +614,7 @@ def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, s
         started_on=pairing["started_on"],
         resumed_on=resumed,
         last_session_on=pairing[f"last_{suffix}"],
-        cadence_days=pairing["cadence"],
+        cadence_days=pairing[f"cadence_{suffix}"],
         intensive_days=programme.intensive_days,
         intensive_checkins=programme.intensive_checkins,
     )

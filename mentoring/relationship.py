@@ -28,6 +28,7 @@ from .checkins import checkins_refresh, session_gaps_refresh
 from .lifecycle import _date, _lock, _require_status, _side, _tell_pair, _tellcoordinators_of
 from .models import (
     Agreement,
+    AgreementCadence,
     Alert,
     Concern,
     FitAnswer,
@@ -91,6 +92,13 @@ def agreement_update(
         )
     agreement = agreement_get(pairing=pairing)
     changed_cadence = agreement.cadence_days != cadence_days
+    if changed_cadence:
+        # The cadence's history (what a period's report reads): the cadence until now, then the new one.
+        if not AgreementCadence.objects.filter(pairing=pairing).exists():
+            AgreementCadence.objects.create(
+                pairing=pairing, cadence_days=agreement.cadence_days, since=pairing.created_at
+            )
+        AgreementCadence.objects.create(pairing=pairing, cadence_days=cadence_days, since=timezone.now())
     agreement.cadence_days = cadence_days
     agreement.preferred_mode = preferred_mode
     agreement.arrangements = (arrangements or "").strip()

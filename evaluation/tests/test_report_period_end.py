@@ -271,3 +271,42 @@ def test_an_interventions_kind_changed_in_the_period_counts_by_its_new_kind(worl
     assert by_kind(before)["Call"] == 0
     intervention_update(intervention=calls[1], by=coordinator, kind=Intervention.Kind.CALL, note="", follow_up_on=None)
     assert figures(world) == before
+
+
+# --- Check-in states: the cadence agreed then ------------------------------------------------------------------
+
+
+def recent_world(programme) -> list:
+    """14 pairings that met on 25 March; the cast's pairing (started in March) ended on 20 March."""
+    pairings = populate(programme, {"Engineering": 8, "Operations": 6}, session_on=datetime.date(2026, 3, 25))
+    backdate_memberships(programme)
+    programme.pairings.exclude(pk__in=[p.pk for p in pairings]).update(
+        status="completed", ended_on=datetime.date(2026, 3, 20)
+    )
+    return pairings
+
+
+def test_a_cadence_agreed_after_the_period_leaves_its_checkin_states_as_they_were(cast):
+    programme = cast["pairing"].programme
+    pairings = recent_world(programme)
+    before = figures(programme)
+    states = [c["value"] for c in table(before, "checkin_states")["cells"][0]]
+    assert states[0] == 14  # on track: met on 25 March, next due on 8 April at every 14 days
+    # On 15 April six pairs agree to meet every week: due on 1 April, they would have been "due soon" on 31 March.
+    for pairing in pairings[:6]:
+        relationship.agreement_update(pairing=pairing, by=pairing.mentor, cadence_days=7, preferred_mode="mixed")
+    assert figures(programme) == before
+
+
+def test_a_cadence_agreed_in_the_period_is_the_one_its_checkin_states_follow(cast):
+    programme = cast["pairing"].programme
+    pairings = recent_world(programme)
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        for pairing in pairings[:6]:
+            relationship.agreement_update(pairing=pairing, by=pairing.mentor, cadence_days=7, preferred_mode="mixed")
+    before = figures(programme)
+    states = [c["value"] for c in table(before, "checkin_states")["cells"][0]]
+    assert states[:2] == [8, 6]  # six due soon (every week from 25 March: 1 April)
+    for pairing in pairings[:6]:
+        relationship.agreement_update(pairing=pairing, by=pairing.mentor, cadence_days=14, preferred_mode="mixed")
+    assert figures(programme) == before
