@@ -9,13 +9,15 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from evaluation.interventions import intervention_update
 from evaluation.models import Intervention
 from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring import relationship
-from mentoring.models import MentoringSession
+from mentoring.models import MentoringSession, SessionState
 from programmes.models import Person, Role, TimeAllocation, TrainingRecord
 from programmes.services import time as time_services
 from programmes.services.training import training_warn_expiring
@@ -310,3 +312,38 @@ def test_a_cadence_agreed_in_the_period_is_the_one_its_checkin_states_follow(cas
     for pairing in pairings[:6]:
         relationship.agreement_update(pairing=pairing, by=pairing.mentor, cadence_days=14, preferred_mode="mixed")
     assert figures(programme) == before
+
+
+# --- The session history of sessions logged before it was kept --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_every_session_its_history_so_far(world, cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        confirmed_in_time = log(pairing, datetime.date(2026, 3, 19))
+        confirmed_late = log(pairing, datetime.date(2026, 3, 20))
+        waiting = log(pairing, datetime.date(2026, 3, 18))
+    with time_machine.travel(LAST_EVENING, tick=False):
+        relationship.session_confirm(session=confirmed_in_time, by=pairing.mentee)
+    relationship.session_confirm(session=confirmed_late, by=pairing.mentee)  # on 15 April
+    before = figures(world)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("mentoring")
+    try:
+        executor.migrate([("mentoring", "0010_pairing_pause_history")])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+
+    def history(session: MentoringSession) -> list[tuple]:
+        return list(SessionState.objects.filter(session=session).order_by("since", "pk").values_list("status", "since"))
+
+    assert history(confirmed_in_time) == [("awaiting", IN_THE_QUARTER), ("confirmed", LAST_EVENING)]
+    assert history(confirmed_late) == [("awaiting", IN_THE_QUARTER), ("confirmed", NOW)]
+    assert history(waiting) == [("awaiting", IN_THE_QUARTER)]
+    # One confirmed outside the services (no answer time: the February sessions here) from the day it was held.
+    february = MentoringSession.objects.filter(held_on=datetime.date(2026, 2, 10)).first()
+    assert history(february) == [("confirmed", datetime.datetime(2026, 2, 10, tzinfo=datetime.UTC))]
+    # The quarter reads as before: the session confirmed on 15 April still does not count in it.
+    assert figures(world) == before
