@@ -15,7 +15,7 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   requires completed and valid then;
 - active pairings: pairings running on at least one day of the period;
 - check-in states: each running pairing's schedule as it stood at the period's end (its sessions confirmed by
-  then), by ``mentoring.checkins.state_filter``'s rules;
+  then, paused or not then, the cadence agreed by then), by ``mentoring.checkins.state_filter``'s rules;
 - sessions held: sessions dated in the period and confirmed by its end, with their date and length then
   (``SessionState``: one confirmed later does not count, one disputed or corrected since counts as it was);
   confirmed hours: their hours;
@@ -24,9 +24,9 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   hours (each side's) and the hours of training they completed in the period;
 - goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it, by
   their kind at its end (``InterventionKind``);
+- surveys: the rounds that close in the period.
 "At the period's end" is the end of its last day in the site's time zone (``_end_of``): what was recorded since
 never changes a period's figures, so running it again gives the same ones (issue 14, point 6).
-- surveys: the rounds that close in the period.
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
 Pairings, sessions and hours count in the mentee's department, so that the departments add up to the programme's totals.
 """
