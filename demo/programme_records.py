@@ -301,6 +301,8 @@ def seed_time(running: Programme, plan: dict, named: dict) -> None:
         ):
             for person in plan[role]:
                 waiting = month == this_month and person.line_manager_id == named["manager"].pk
+                # Allocated on the month's first day (a report of a period reads the time made by its end).
+                made = min(timezone.make_aware(datetime.datetime.combine(month, datetime.time(9))), timezone.now())
                 TimeAllocation.objects.get_or_create(
                     programme=running,
                     person=person,
@@ -309,6 +311,7 @@ def seed_time(running: Programme, plan: dict, named: dict) -> None:
                         "hours": hours,
                         "status": TimeAllocation.Status.PENDING if waiting else TimeAllocation.Status.APPROVED,
                         "decided_by": None if waiting else person.line_manager,
-                        "decided_at": None if waiting else timezone.now(),
+                        "decided_at": None if waiting else made,
+                        "created_at": made,
                     },
                 )

@@ -15,12 +15,18 @@ Definitions (the period runs from ``start`` to ``end``, both included):
   requires completed and valid then;
 - active pairings: pairings running on at least one day of the period;
 - check-in states: each running pairing's schedule as it stood at the period's end (its sessions confirmed by
-  then), by ``mentoring.checkins.state_filter``'s rules;
-- sessions held: sessions dated in the period and not disputed; confirmed hours: of the confirmed ones;
-- protected hours allocated: the approved or pending monthly allocations of the months the period touches; used:
-  the participants' confirmed session hours (each side's) and the hours of training they completed in the period;
-- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it;
+  then, paused or not then, the cadence agreed by then), by ``mentoring.checkins.state_filter``'s rules;
+- sessions held: sessions dated in the period and confirmed by its end, with their date and length then
+  (``SessionState``: one confirmed later does not count, one disputed or corrected since counts as it was);
+  confirmed hours: their hours;
+- protected hours allocated: the monthly allocations of the months the period touches made by its end and not
+  declined by then, with their hours then (``TimeAllocationState``); used: the participants' confirmed session
+  hours (each side's) and the hours of training they completed in the period;
+- goals: goals set by the period's end, by their status at the period's end; interventions: recorded in it, by
+  their kind at its end (``InterventionKind``);
 - surveys: the rounds that close in the period.
+"At the period's end" is the end of its last day in the site's time zone (``_end_of``): what was recorded since
+never changes a period's figures, so running it again gives the same ones (issue 14, point 6).
 Teams count in their department: the nearest unit of kind department at or above them (``departments_of``).
 People count in the department of the team they were in at each period's end (their team history,
 ``programmes.models.PersonUnitHistory``), not the one they are in today; the tree above the teams is today's.
@@ -44,6 +50,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -52,7 +59,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from mentoring.models import Goal, GoalState, MentoringSession, Pairing, PairingPause
+from mentoring.models import (
+    AgreementCadence,
+    Goal,
+    GoalState,
+    MentoringSession,
+    Pairing,
+    PairingPause,
+    SessionState,
+)
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import (
     Application,
@@ -62,12 +77,13 @@ from programmes.models import (
     ProgrammeRequirement,
     Role,
     TimeAllocation,
+    TimeAllocationState,
     TrainingRecord,
 )
 from programmes.selectors import org_unit_at
 
 from . import disclosure
-from .models import Answer, Intervention, Question, Survey, SurveyRound
+from .models import Answer, Intervention, InterventionKind, Question, Survey, SurveyRound
 from .selectors.privacy import TOTAL, is_small_group, suppress_table
 
 SNAPSHOT_VERSION = 1
@@ -193,6 +209,33 @@ def _joined_by(programme: Programme, day: datetime.date) -> Q:
         Q(created_at__date__lte=day)
         | Q(Exists(started.filter(mentor=OuterRef("person"))))
         | Q(Exists(started.filter(mentee=OuterRef("person"))))
+    )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the site's time zone: what happened before it happened by ``day``'s end."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
+    """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
+    as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
+    corrected or confirmed since counts as it was. A session without a history (made outside the session services)
+    counts by its own status, from the moment it was answered."""
+    end = _end_of(day)
+    states = SessionState.objects.filter(session=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
+        Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
+    )
+    return (
+        MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1]))
+        .filter(Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded)
+        .annotate(
+            held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
+            minutes_then=Coalesce(
+                Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
+            ),
+        )
     )
 
 
@@ -340,7 +383,7 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
         _figure(
             "active_pairings", "Active pairings", *_col_total(team, "Active pairings"), note="running in the period"
         ),
-        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="not disputed"),
+        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="confirmed by the period's end"),
         _figure("confirmed_hours", "Confirmed hours", *_col_total(team, "Confirmed hours"), unit="h"),
     ]
     return {
@@ -405,8 +448,15 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         )
 
     def trained(day: datetime.date) -> Q:
-        valid = TrainingRecord.objects.valid_on(day).filter(
-            completed_on__lte=day, person=OuterRef(OuterRef("person")), course=OuterRef("course")
+        # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
+        # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
+        # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
+        valid = TrainingRecord.objects.filter(
+            Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
+            | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
+            completed_on__lte=day,
+            person=OuterRef(OuterRef("person")),
+            course=OuterRef("course"),
         )
         missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
         return ~Q(Exists(missing))
@@ -473,8 +523,9 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     reasons = list(Pairing.EndReason)
 
     def last_session(day: datetime.date) -> Subquery:
-        held = MentoringSession.objects.confirmed().filter(pairing=OuterRef("pk"), held_on__lte=day)
-        return Subquery(held.order_by("-held_on").values("held_on")[:1])
+        # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
+        held = _confirmed_by(day).filter(pairing=OuterRef("pk"), held_then__lte=day)
+        return Subquery(held.order_by("-held_then").values("held_then")[:1])
 
     # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
     # status: a pause or resume since does not change a past period's figures).
@@ -485,6 +536,18 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     def last_resumed(day: datetime.date) -> Subquery:
         resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
         return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
+
+    # The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
+    # cadence before the first change, for a day before the history starts), else the agreement's, else the
+    # programme's.
+    def cadence(day: datetime.date) -> Coalesce:
+        agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
+        return Coalesce(
+            Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
+            Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
+            "agreement__cadence_days",
+            Value(programme.checkin_cadence_days),
+        )
 
     ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
     pairings = list(
@@ -497,7 +560,8 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             paused_prev=paused_at(prev.end),
             resumed_cur=last_resumed(period.end),
             resumed_prev=last_resumed(prev.end),
-            cadence=Coalesce("agreement__cadence_days", Value(programme.checkin_cadence_days)),
+            cadence_cur=cadence(period.end),
+            cadence_prev=cadence(prev.end),
         )
         .values(
             "status",
@@ -505,8 +569,7 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             "ended_on",
             "resumed_on",
             "end_reason",
-            "cadence",
-            *(f"{f}_{s}" for f in ("last", "paused", "resumed") for s in ("cur", "prev")),
+            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
         )
     )
     row = {}
@@ -563,7 +626,7 @@ def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, s
         started_on=pairing["started_on"],
         resumed_on=resumed,
         last_session_on=pairing[f"last_{suffix}"],
-        cadence_days=pairing["cadence"],
+        cadence_days=pairing[f"cadence_{suffix}"],
         intensive_days=programme.intensive_days,
         intensive_checkins=programme.intensive_checkins,
     )
@@ -585,17 +648,25 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
     of three mentees is hidden like "2 sessions" would be)."""
-    not_disputed = ~Q(sessions__status=MentoringSession.Status.DISPUTED)
-    confirmed = Q(sessions__status=MentoringSession.Status.CONFIRMED)
-    aggregates = {}
+    aggregates, per_pairing = {}, {}
     for suffix, p in (("", period), ("_prev", prev)):
         active = _active_during(p)
-        held = active & _within("sessions__held_on", p)
+        # Each pairing's sessions held in the period and confirmed by its end, as they stood then.
+        held = (
+            _confirmed_by(p.end)
+            .filter(pairing=OuterRef("pk"), held_then__gte=p.start, held_then__lte=p.end)
+            .order_by()
+            .values("pairing")
+        )
+        per_pairing |= {
+            f"held{suffix}": Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            f"minutes{suffix}": Subquery(held.annotate(m=Sum("minutes_then")).values("m"), output_field=IntegerField()),
+        }
         aggregates |= {
             f"n_pairings{suffix}": Count("pk", distinct=True, filter=active),
             f"n_mentees{suffix}": Count("mentee", distinct=True, filter=active),
-            f"n_sessions{suffix}": Count("sessions", filter=held & not_disputed),
-            f"n_minutes{suffix}": Coalesce(Sum("sessions__duration_minutes", filter=held & confirmed), 0),
+            f"n_sessions{suffix}": Coalesce(Sum(f"held{suffix}", filter=active), 0),
+            f"n_minutes{suffix}": Coalesce(Sum(f"minutes{suffix}", filter=active), 0),
         }
     # Query 4a: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
@@ -610,6 +681,7 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     by_team = _by_department(
         Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
+        .annotate(**per_pairing)
         .values(**grouped)
         .annotate(**aggregates)
         .order_by()
@@ -694,10 +766,10 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
     # Query 6: sessions held per month of the period, with the mentees who met that month.
     rows = {
         row["month"]: row
-        for row in MentoringSession.objects.filter(pairing__programme=programme)
-        .exclude(status=MentoringSession.Status.DISPUTED)
-        .filter(_within("held_on", period), _active_during(period, "pairing__"))
-        .values(month=TruncMonth("held_on"))
+        for row in _confirmed_by(period.end)
+        .filter(pairing__programme=programme)
+        .filter(_within("held_then", period), _active_during(period, "pairing__"))
+        .values(month=TruncMonth("held_then"))
         .annotate(sessions=Count("pk"), mentees=Count("pairing__mentee", distinct=True))
         .order_by()
     }
@@ -738,14 +810,30 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact."""
 
     def allocated(p: Period) -> Subquery:
-        months = TimeAllocation.objects.filter(
-            programme=programme,
-            person=OuterRef("person"),
-            month__gte=p.start.replace(day=1),
-            month__lte=p.end,
-        ).exclude(status=TimeAllocation.Status.DECLINED)
+        # The allocations made by the period's end and not declined by then, with their hours then: the history
+        # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
+        end = _end_of(p.end)
+        states = TimeAllocationState.objects.filter(allocation=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+        declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
+        months = (
+            TimeAllocation.objects.filter(
+                programme=programme,
+                person=OuterRef("person"),
+                month__gte=p.start.replace(day=1),
+                month__lte=p.end,
+                created_at__lt=end,
+            )
+            .annotate(
+                status_then=Coalesce(
+                    Subquery(states.values("status")[:1]),
+                    Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
+                ),
+                hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
+            )
+            .exclude(status_then=TimeAllocation.Status.DECLINED)
+        )
         return Subquery(
-            months.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
+            months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10))).values("t"),
             output_field=IntegerField(),
         )
 
@@ -754,14 +842,14 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
         # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
         # in one subquery read every pairing of the programme for every participant.
         def side(field: str) -> Subquery:
-            sessions = MentoringSession.objects.confirmed().filter(
+            sessions = _confirmed_by(p.end).filter(
                 **{f"pairing__{field}": OuterRef("person")},
                 pairing__programme=programme,
-                held_on__gte=p.start,
-                held_on__lte=p.end,
+                held_then__gte=p.start,
+                held_then__lte=p.end,
             )
             return Subquery(
-                sessions.order_by().values("pairing__programme").annotate(m=Sum("duration_minutes")).values("m"),
+                sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),
                 output_field=IntegerField(),
             )
 
@@ -913,15 +1001,19 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
 def _interventions(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
     kinds = list(Intervention.Kind)
     subject = Coalesce("pairing__mentee", "person")
-    aggregates = {}
+    aggregates, kind_then = {}, {}
     for suffix, p in (("cur", period), ("prev", prev)):
         when = _within("created_at__date", p)
+        # The kind at the period's end (``InterventionKind``): a kind changed since does not move it.
+        changes = InterventionKind.objects.filter(intervention=OuterRef("pk"), since__lt=_end_of(p.end))
+        kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.order_by("-since", "-pk").values("kind")[:1]), "kind")
         for kind in kinds:
-            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=when & Q(kind=kind))
-            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=when & Q(kind=kind))
+            of_kind = when & Q(**{f"kind_{suffix}": kind})
+            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=of_kind)
+            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=of_kind)
         aggregates[f"{suffix}_people"] = Count(subject, distinct=True, filter=when)
     # Query 9: interventions recorded in each period, by kind (counts only: never a name or a note).
-    row = Intervention.objects.filter(programme=programme).aggregate(**aggregates)
+    row = Intervention.objects.filter(programme=programme).annotate(**kind_then).aggregate(**aggregates)
     counts = {suffix: {k.label: row[f"{suffix}_{k.value}"] for k in kinds} for suffix in ("cur", "prev")}
     people = {
         suffix: {**{k.label: row[f"{suffix}_{k.value}_people"] for k in kinds}, TOTAL: row[f"{suffix}_people"]}

@@ -7,13 +7,14 @@ survey's response carries no person (only a keyed hash to stop a second answer);
 figures about groups, frozen in ``snapshot`` when it is submitted.
 """
 
-from .interventions import Intervention
+from .interventions import Intervention, InterventionKind
 from .reports import Report, ReportComment, ReportDecision, ReportSignOff
 from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
 
 __all__ = [
     "Answer",
     "Intervention",
+    "InterventionKind",
     "Question",
     "Report",
     "ReportComment",

@@ -65,3 +65,20 @@ class Intervention(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:intervention_detail", args=[self.programme_id, self.pk])
+
+
+class InterventionKind(models.Model):
+    """An intervention's kind from a moment on: the history a period's report reads, so that a report counts an
+    intervention by its kind at the period's end, not by a kind chosen since (issue 14, point 6). Kept from the
+    first change of kind on: its first row is the kind recorded; one never changed needs none."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="kinds")
+    kind = models.CharField(max_length=20, choices=Intervention.Kind.choices)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "pk"]
+        indexes = [models.Index(fields=["intervention", "since"], name="interventionkind_since")]
+
+    def __str__(self) -> str:
+        return f"Intervention #{self.intervention_id}: {self.kind} from {self.since:%Y-%m-%d}"

@@ -23,7 +23,7 @@ from mentoring.services import alerts as alert_services
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import coordinators_of, notification_send
 
-from ..models import Intervention
+from ..models import Intervention, InterventionKind
 
 NOTE_MAX_CHARS = 5000
 OUTCOME_MAX_CHARS = 5000
@@ -135,6 +135,11 @@ def intervention_update(
     if follow_up_on != locked.follow_up_on:
         intervention.follow_up_reminded_at = None
         fields.append("follow_up_reminded_at")
+    if kind != locked.kind:
+        # The kind's history (what a period's report counts by): the kind recorded until now, then the new one.
+        if not InterventionKind.objects.filter(intervention=locked).exists():
+            InterventionKind.objects.create(intervention=locked, kind=locked.kind, since=locked.created_at)
+        InterventionKind.objects.create(intervention=locked, kind=kind, since=timezone.now())
     intervention.kind, intervention.note, intervention.follow_up_on = kind, note, follow_up_on
     intervention.full_clean()
     intervention.save(update_fields=fields)

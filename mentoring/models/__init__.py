@@ -8,7 +8,7 @@ only when the author shares them. Everything else a pair writes in their own wor
 (mentoring.fields): unreadable at rest, plain text in the code.
 """
 
-from mentoring.models.agreement import Agreement, MeetingPreference
+from mentoring.models.agreement import Agreement, AgreementCadence, MeetingPreference
 from mentoring.models.alert import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, AlertQuerySet
 from mentoring.models.calendar import CalendarFeed
 from mentoring.models.concern import Concern, FitAnswer
@@ -18,7 +18,7 @@ from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
-from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode
+from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
 
 __all__ = [
     "PairingQuerySet",
@@ -33,11 +33,13 @@ __all__ = [
     "MentorRequest",
     "MeetingPreference",
     "Agreement",
+    "AgreementCadence",
     "Goal",
     "GoalState",
     "SessionMode",
     "MentoringSessionQuerySet",
     "MentoringSession",
+    "SessionState",
     "PrivateNote",
     "Concern",
     "FitAnswer",

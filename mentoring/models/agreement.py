@@ -47,3 +47,21 @@ class Agreement(models.Model):
     @property
     def signed(self) -> bool:
         return bool(self.mentor_signed_at and self.mentee_signed_at)
+
+
+class AgreementCadence(models.Model):
+    """How often a pair agreed to meet, from a moment on: the history a period's report reads, so that a pairing's
+    check-in state at the period's end follows the cadence agreed then, not one agreed since (issue 14, point 6).
+    Kept from the first change on: its first row is the cadence until then; a pair that never changed it needs
+    none (its agreement says it all)."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="cadences")
+    cadence_days = models.PositiveSmallIntegerField()
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "pk"]
+        indexes = [models.Index(fields=["pairing", "since"], name="agreementcadence_since")]
+
+    def __str__(self) -> str:
+        return f"Pairing #{self.pairing_id}: every {self.cadence_days} days from {self.since:%Y-%m-%d}"

@@ -91,3 +91,23 @@ class MentoringSession(models.Model):
     @property
     def hours(self) -> float:
         return round(self.duration_minutes / 60, 2)
+
+
+class SessionState(models.Model):
+    """A session's status, date and length from a moment on: the history a period's report reads, so that a report
+    counts a session as it stood at the period's end (confirmed by then or not, and its date and length then), not
+    as it stands when viewed (issue 14, point 6). A confirmed session can still be disputed, then corrected and
+    confirmed again. Metadata only: the summary and the dispute reason stay on the session (encrypted)."""
+
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="states")
+    status = models.CharField(max_length=20, choices=MentoringSession.Status.choices)
+    held_on = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "pk"]
+        indexes = [models.Index(fields=["session", "since"], name="sessionstate_session_since")]
+
+    def __str__(self) -> str:
+        return f"Session #{self.session_id}: {self.status} from {self.since:%Y-%m-%d}"

@@ -23,6 +23,7 @@ from core.dates import long_date
 from mentoring import crypto
 from mentoring.models import (
     Agreement,
+    AgreementCadence,
     Alert,
     Concern,
     FitAnswer,
@@ -31,6 +32,7 @@ from mentoring.models import (
     MentoringSession,
     Pairing,
     PrivateNote,
+    SessionState,
 )
 from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
@@ -90,6 +92,13 @@ def agreement_update(
         )
     agreement = agreement_get(pairing=pairing)
     changed_cadence = agreement.cadence_days != cadence_days
+    if changed_cadence:
+        # The cadence's history (what a period's report reads): the cadence until now, then the new one.
+        if not AgreementCadence.objects.filter(pairing=pairing).exists():
+            AgreementCadence.objects.create(
+                pairing=pairing, cadence_days=agreement.cadence_days, since=pairing.created_at
+            )
+        AgreementCadence.objects.create(pairing=pairing, cadence_days=cadence_days, since=timezone.now())
     agreement.cadence_days = cadence_days
     agreement.preferred_mode = preferred_mode
     agreement.arrangements = (arrangements or "").strip()
@@ -276,6 +285,7 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     )
     session.full_clean()
     session.save()
+    _record_state(session, session.created_at)
     session.topics.set(data.topics)
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
@@ -288,6 +298,17 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
         subject="Please confirm your mentoring session",
     )
     return session
+
+
+def _record_state(session: MentoringSession, since: datetime.datetime) -> None:
+    """The session's status, date and length from ``since`` on (the history a period's report reads)."""
+    SessionState.objects.create(
+        session=session,
+        status=session.status,
+        held_on=session.held_on,
+        duration_minutes=session.duration_minutes,
+        since=since,
+    )
 
 
 def _lock_session(session: MentoringSession) -> MentoringSession:
@@ -323,6 +344,7 @@ def session_update(
     session.updated_at = timezone.now()
     session.full_clean()
     session.save()
+    _record_state(session, session.updated_at)
     session.topics.set(data.topics)
     session.goals.set(data.goals)
     _note_save(session, author=by, text=data.private_note, shared=data.share_note)
@@ -365,6 +387,7 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
     session.status = MentoringSession.Status.CONFIRMED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), ""
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    _record_state(session, session.answered_at)
     checkins_refresh(instances=[session.pairing])
     session_gaps_refresh(pairing_ids=[session.pairing_id])
     tell_pair(
@@ -392,6 +415,7 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     session.status = MentoringSession.Status.DISPUTED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
     session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    _record_state(session, session.answered_at)
     if was_confirmed:
         checkins_refresh(instances=[session.pairing])
         session_gaps_refresh(pairing_ids=[session.pairing_id])

@@ -26,7 +26,7 @@ from .enrolment import (
     Skill,
 )
 from .people_import import PeopleImport
-from .time import TimeAllocation
+from .time import TimeAllocation, TimeAllocationState
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "Skill",
     "Spend",
     "TimeAllocation",
+    "TimeAllocationState",
     "TrainingExpiryWarning",
     "TrainingRecord",
 ]

@@ -44,3 +44,22 @@ class TimeAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h for {self.person} in {self.month:%B %Y}"
+
+
+class TimeAllocationState(models.Model):
+    """An allocation's status and hours from a moment on: the history a period's report reads, so that a report
+    counts protected time as it stood at the period's end (declined by then or not, and its hours then), not as it
+    stands when viewed (issue 14, point 6). Kept from an allocation's first change on: its first row is the
+    allocation as it was created; one never changed needs none (its own row says it all)."""
+
+    allocation = models.ForeignKey(TimeAllocation, on_delete=models.CASCADE, related_name="states")
+    status = models.CharField(max_length=20, choices=TimeAllocation.Status.choices)
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "pk"]
+        indexes = [models.Index(fields=["allocation", "since"], name="allocationstate_since")]
+
+    def __str__(self) -> str:
+        return f"Allocation #{self.allocation_id}: {self.status}, {self.hours} h from {self.since:%Y-%m-%d}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 
-from ..models import Membership, Person, Programme, Role, TimeAllocation
+from ..models import Membership, Person, Programme, Role, TimeAllocation, TimeAllocationState
 from .audit import audit_record
 from .notifications import coordinators_of, notification_send
 
@@ -227,6 +227,31 @@ def _lock(allocation: TimeAllocation) -> TimeAllocation:
     )
 
 
+def _history_start(allocation: TimeAllocation) -> None:
+    """Before an allocation's first change, its history gets what it was until then (the report of a period that
+    ended before reads it): waiting from its creation, and its decision if it had one."""
+    if allocation.states.exists():
+        return
+    rows = [TimeAllocationState(allocation=allocation, status=TimeAllocation.Status.PENDING, hours=allocation.hours)]
+    rows[0].since = allocation.created_at
+    if allocation.status != TimeAllocation.Status.PENDING:
+        rows.append(
+            TimeAllocationState(
+                allocation=allocation,
+                status=allocation.status,
+                hours=allocation.hours,
+                since=allocation.decided_at or allocation.created_at,
+            )
+        )
+    TimeAllocationState.objects.bulk_create(rows)
+
+
+def _history_add(allocation: TimeAllocation, since: datetime.datetime) -> None:
+    TimeAllocationState.objects.create(
+        allocation=allocation, status=allocation.status, hours=allocation.hours, since=since
+    )
+
+
 @transaction.atomic
 def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str, by: Person) -> TimeAllocation:
     """A coordinator changes a person's hours for one month.
@@ -239,6 +264,7 @@ def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str,
     hours = _clean_hours(hours)
     if hours == allocation.hours:
         return allocation
+    _history_start(allocation)
     previous = allocation.hours
     reopened = allocation.status != TimeAllocation.Status.PENDING
     allocation.hours = hours
@@ -249,6 +275,7 @@ def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str,
         allocation.decline_reason = ""
     allocation.full_clean()
     allocation.save()
+    _history_add(allocation, timezone.now())
     audit_record(
         actor=by,
         action="allocation.adjusted",
@@ -287,12 +314,14 @@ def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, 
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(f"Say why you decline, so that {person} and the coordinator know what would work.")
+    _history_start(allocation)
     allocation.status = TimeAllocation.Status.APPROVED if approve else TimeAllocation.Status.DECLINED
     allocation.decided_by = by
     allocation.decided_at = timezone.now()
     allocation.decline_reason = "" if approve else reason
     allocation.full_clean()
     allocation.save()
+    _history_add(allocation, allocation.decided_at)
     audit_record(
         actor=by,
         action="allocation.decided",
