@@ -158,18 +158,18 @@ def one_line_inputs() -> list[tuple[str, str, object]]:
     from django import forms
 
     modules = []
-    # A forms/ package (programmes, evaluation) is walked module by module; a flat app, by its forms*.py files.
-    for package in ("programmes.forms", "mentoring", "evaluation.forms"):
+    # Each app's forms/ package, module by module, and core's form helpers.
+    for package in ("programmes.forms", "mentoring.forms", "evaluation.forms"):
         root = importlib.import_module(package)
+        modules.append(root)
         for info in pkgutil.iter_modules(root.__path__):
-            if package.endswith(".forms") or info.name.startswith("forms"):
-                modules.append(importlib.import_module(f"{package}.{info.name}"))
-    modules.append(importlib.import_module("programmes.forms"))
+            modules.append(importlib.import_module(f"{package}.{info.name}"))
+    modules.append(importlib.import_module("core.forms"))
     found = {}
     for module in modules:
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if not issubclass(cls, forms.BaseForm) or not cls.__module__.startswith(
-                ("programmes", "mentoring", "evaluation")
+                ("core", "programmes", "mentoring", "evaluation")
             ):
                 continue
             for name, field in cls.base_fields.items():
