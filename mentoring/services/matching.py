@@ -428,7 +428,6 @@ def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_
         )
 
 
-@transaction.atomic
 def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) -> None:
     """Every rule again, against the database as it is now (the mentors' places are locked), counting the
     proposals published before each in this round; refuses the whole draft, in words, if any pair breaks one."""
@@ -450,6 +449,7 @@ def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) ->
         )
 
 
+@transaction.atomic
 def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
     """Turn the draft's proposals into proposed pairings, all or nothing, and tell each mentor and mentee.
 
