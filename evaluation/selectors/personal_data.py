@@ -109,7 +109,7 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
             Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
             ["response__round__survey__title", "question__text", "likert", "choice", "text"],
         ),
-        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
+        # What they wrote in a coordinator's, line manager's or committee member's role. Only their own
         # words and what they are about; nothing someone else wrote there.
         **_written_in_a_role(person),
         "audit_events_about_me": _rows(
@@ -138,7 +138,7 @@ def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "email_reminders",
             ],
         ),
-        # Issue 14, point 6: the teams they were in and when (what committee reports read); a team they were in
+        # The teams they were in and when (what committee reports read); a team they were in
         # before Tandem kept the dates has no start date.
         "team_history": [
             {
@@ -225,7 +225,7 @@ def _mentoring_sections(
             }
             for p in pairings
         ],
-        # Issue 14: what the pair agreed in their own words, and the requests a mentee sent or a mentor answered.
+        # What the pair agreed in their own words, and the requests a mentee sent or a mentor answered.
         "agreements": _rows(
             Agreement.objects.filter(pairing_id__in=pairing_ids),
             [

@@ -62,7 +62,7 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError(f"{programme} already has a report for {period.label}: open that one instead.")
     # Two reports over overlapping periods differ by the days only one of them covers: 1 June to 3 December
     # beside 1 June to 2 December gives away the one session held on 3 December. So the periods of a programme's
-    # reports never overlap (issue 14, point 7), except one inside the other (a quarter and its half-year) when the
+    # reports never overlap, except one inside the other (a quarter and its half-year) when the
     # difference is proven safe: the figures of the days only the longer one covers would hide nothing.
     for other in Report.objects.filter(
         programme=programme, period_start__lte=period.end, period_end__gte=period.start

@@ -1,4 +1,4 @@
-"""Survey pages (issue 6, point 4): coordinators keep templates, send rounds and read results; participants
+"""Survey pages: coordinators keep templates, send rounds and read results; participants
 answer the surveys they were sent (My surveys)."""
 
 from __future__ import annotations

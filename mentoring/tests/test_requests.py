@@ -159,7 +159,7 @@ def test_asking_and_answering_through_the_pages(client, programme, cohort):
 
 @pytest.mark.parametrize("decision", ["", "maybe", "ACCEPT", None])
 def test_an_answer_other_than_accept_or_decline_changes_nothing(client, programme, cohort, decision):
-    """Issue 13, point 21: any value but "accept" used to decline the request."""
+    """Any value but "accept" used to decline the request."""
     client.force_login(cohort["mentee"])
     client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": cohort["bob"].pk})
     request = MentorRequest.objects.get()

@@ -23,7 +23,7 @@ from ..models import (
 )
 
 # --- Training readiness (training records part) ----------------------------------------------------------
-# Matching (issue 4) asks two things: is this participant ready (every training their role requires is
+# Matching asks two things: is this participant ready (every training their role requires is
 # completed and valid today), and if not, has a coordinator overridden that? ``training_readiness`` answers
 # for a whole programme (or a subset of people) in a fixed number of queries; ``is_matchable`` for one.
 

@@ -1,5 +1,5 @@
-"""One-line fields never hold a line break, and an email that cannot be built is recorded for the administrators
-(issue 13, point 19). A line break in a programme's name or a goal's title made every email whose subject
+"""One-line fields never hold a line break, and an email that cannot be built is recorded for the administrators.
+A line break in a programme's name or a goal's title made every email whose subject
 carried it fail in the worker (BadHeaderError), silently and without a retry."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from core.single_line import LINE_BREAKS, single_line
 pytestmark = pytest.mark.django_db
 
 BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"]
-ONE_LINE_FIELDS = [  # every one-line field the issue names, and the people a subject or a greeting names
+ONE_LINE_FIELDS = [  # every one-line field of names and titles, and the people a subject or a greeting names
     "programmes.Programme.name",
     "programmes.Course.title",
     "mentoring.Goal.title",
