@@ -1,4 +1,4 @@
-"""Forms of the evaluation side."""
+"""The coordinator dashboard's filter: a preset period or dates of one's own, and a team."""
 
 from __future__ import annotations
 

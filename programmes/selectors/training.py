@@ -1,4 +1,5 @@
-"""Read-only queries of the organisation side, one marked section per part. Nothing here writes."""
+"""Training, read-only: each participant's readiness for matching (what their role requires, valid on a day, or
+overridden), the training export, and the lists of the training pages. Nothing here writes."""
 
 from __future__ import annotations
 
