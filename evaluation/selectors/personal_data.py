@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from core.dates import long_date
 from core.exports import csv_cell
 from mentoring.models import (
     Agreement,
@@ -358,7 +359,7 @@ def personal_data_zip(*, person: Person) -> SpooledTemporaryFile:
 
 def _readme(person: Person) -> str:
     return (
-        f"Everything Tandem holds about {person.display_name} on {timezone.localdate():%-d %B %Y}.\n\n"
+        f"Everything Tandem holds about {person.display_name} on {long_date(timezone.localdate())}.\n\n"
         "tandem-data.json has every section; csv/ has one spreadsheet per section; evidence/ has your training "
         "evidence files.\nYour private notes are included, decrypted, because they are yours. Your partners' "
         "notes are theirs and are not included, even those they shared with you.\n"

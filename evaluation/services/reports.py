@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import long_date
 from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
@@ -54,7 +55,7 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError({"period_start": "The period has not started yet."})
     if period.start < EARLIEST_PERIOD_START:
         # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
-        raise ValidationError({"period_start": f"Choose a period from {EARLIEST_PERIOD_START:%-d %B %Y} on."})
+        raise ValidationError({"period_start": f"Choose a period from {long_date(EARLIEST_PERIOD_START)} on."})
     same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
     if exclude:
         same = same.exclude(pk=exclude)
@@ -179,7 +180,7 @@ def report_submit(*, report: Report, by: Person) -> Report:
     today = timezone.localdate()
     if report.period_end >= today:
         raise ValidationError(
-            f"The period ends on {report.period_end:%-d %B %Y}: submit the report once it has ended, so that "
+            f"The period ends on {long_date(report.period_end)}: submit the report once it has ended, so that "
             "its figures are complete."
         )
     if not report.narrative.strip():
