@@ -1,4 +1,4 @@
-"""The organisation's core pages: home, the programme list and a programme's page, its members, a line manager's team."""
+"""The organisation's core pages: home, the programme list and page, its members, a line manager's team."""
 
 from __future__ import annotations
 
