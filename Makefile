@@ -91,7 +91,7 @@ lock: $(LOCK_VENV)/.installed-$(PIP_TOOLS_VERSION)
 clean:
 	rm -rf var/celery var/staticfiles var/mail .pytest_cache
 
-# --- load test (issue 7) ---
+# Load test
 # `make loadtest`: Tandem under gunicorn (from .venv) with PostgreSQL and Redis, driven by locust for 60 s with
 # 20 users; prints requests/s, p50/p95/p99 and errors, and fails when a target is missed. Needs PostgreSQL on
 # 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379 running already: loadtest/run.py says so if not.
@@ -109,9 +109,8 @@ $(LOAD_VENV)/.installed: requirements-bench.txt
 
 loadtest: $(VENV)/.runtime $(LOAD_VENV)/.installed
 	$(LOAD_VENV)/bin/python loadtest/run.py $(LOADTEST_ARGS)
-# --- end of load test ---
 
-# --- Nu HTML Checker (issue 13, point 25) ---
+# Nu HTML Checker
 # `make vnu`: the W3C's HTML checker (npm package vnu-jar, pinned here) into .vnu/ (git-ignored), for the test that
 # checks every page of the permission matrix (config/tests/test_html_checker.py). Installing needs npm; running
 # needs Java (Debian: apt-get install default-jre-headless). Without them that test is skipped, except in CI.
@@ -124,4 +123,3 @@ VNU_VERSION := 26.9.27
 	@touch $@
 
 vnu: .vnu/.installed-$(VNU_VERSION)
-# --- end of Nu HTML Checker ---

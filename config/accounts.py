@@ -1,4 +1,4 @@
-"""Django's password views, plus a notice to the person whose password changed (issue 8)."""
+"""Django's password views, plus a notice to the person whose password changed."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-# --- password reset limit (issue 14) ---
+# Password reset limit
 # At most TANDEM_PASSWORD_RESET_LIMIT reset emails per account per hour, counted in the audit log (one row per
 # email sent), so that the count holds across workers and restarts. Beyond it the page looks exactly the same
 # (it never tells whether an address has an account) and nothing is sent.
@@ -63,6 +63,3 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
-
-
-# --- end of password reset limit ---

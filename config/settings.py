@@ -73,30 +73,26 @@ INSTALLED_APPS = [
     # Tooling above the three apps, which import neither: demo data (seed_demo) and benchmarks (bench).
     "demo",
     "perf",
-    # --- login protection (issue 8) ---
+    # Login protection
     "axes",  # django-axes: failed logins per account and per address, lockout, admin unlock
-    # --- end of login protection ---
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # --- headers and sessions (issue 8) ---
+    # Headers and sessions
     "core.security.SecurityHeadersMiddleware",  # CSP; no-store for logged-in pages (not static files)
-    # --- end of headers and sessions ---
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # --- hostile input (issue 8, point 5): a null byte in any parameter is a 400, never a database error ---
+    # Hostile input: a null byte in any parameter is a 400, never a database error
     "core.input_guard.null_byte_guard",
-    # --- end of hostile input ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # --- headers and sessions (issue 8) ---
+    # Headers and sessions
     "core.security.SessionLimitsMiddleware",  # idle and absolute session limits
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, per its docs
-    # --- end of headers and sessions ---
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,13 +163,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    # --- login protection (issue 8) ---
+    # Login protection
     # Common passwords dressed up: "P@ssw0rd2024!", "$ummer99" (see core.passwords).
     {"NAME": "core.passwords.BreachedStylePasswordValidator"},
-    # --- end of login protection ---
 ]
-# --- login protection (issue 8) ---
-# django-axes counts failed logins per account from each source address (issue 14); reaching the limit within
+# Login protection
+# django-axes counts failed logins per account from each source address; reaching the limit within
 # the cool-off window locks that account out from that address until the window passes or an administrator
 # deletes the attempt in the admin (Axes > Access attempts). A success before the limit resets the count.
 AUTHENTICATION_BACKENDS = [
@@ -182,7 +177,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-# Issue 14: the account and the address together, so that failures from one address lock that address out of
+# The account and the address together, so that failures from one address lock that address out of
 # that account only; nobody can lock a known colleague out of Tandem from their own desk.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form posts the email address as "username"
@@ -191,7 +186,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"  # templates/registration/lockout.html
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# The client address, resolved by django-ipware as axes documents (issue 14). Unset TANDEM_PROXY_COUNT: the
+# The client address, resolved by django-ipware as axes documents. Unset TANDEM_PROXY_COUNT: the
 # address the connection comes from, and X-Forwarded-For is ignored (a client could write anything there).
 # Behind N reverse proxies: the address the outermost proxy saw, which is N-1 entries from the right of
 # X-Forwarded-For (python-ipware counts the proxies listed in the header, the nearest one being REMOTE_ADDR);
@@ -203,14 +198,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env_list(
 AXES_IPWARE_PROXY_COUNT = _proxy_count - 1 if _proxy_count else None
 AXES_IPWARE_PROXY_ORDER = "left-most"
 IPWARE_STRICT = False
-# Password reset emails per address per hour (issue 14): more requests show the same page and send nothing.
+# Password reset emails per address per hour: more requests show the same page and send nothing.
 TANDEM_PASSWORD_RESET_LIMIT = env_int("TANDEM_PASSWORD_RESET_LIMIT", 3, minimum=1)
 # Sessions end after TANDEM_SESSION_IDLE_MINUTES without a request and TANDEM_SESSION_MAX_HOURS after login,
 # whichever comes first (core.security.SessionLimitsMiddleware). The session row itself lives as long as the
 # idle limit; the middleware refreshes it at most once a minute, so a page view rarely writes.
 TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30, minimum=1)
 TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12, minimum=1)
-# --- end of login protection ---
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, short enough to stay safe
 
 # --- Static files -----------------------------------------------------------------------------------------
@@ -384,12 +378,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# --- headers and sessions (issue 8) ---
+# Headers and sessions
 SESSION_COOKIE_AGE = TANDEM_SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script of Tandem's reads the CSRF cookie; forms carry the token
-# --- end of headers and sessions ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

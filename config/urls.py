@@ -5,7 +5,7 @@ from django.urls import include, path
 from core.views import send_test_email
 from programmes.views import core as programme_views
 
-from . import accounts  # issue 8: password views that tell the person
+from . import accounts  # password views that tell the person
 from .health import healthz
 
 admin.site.site_header = "Tandem administration"
@@ -21,15 +21,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # --- login protection (issue 8): the password views email the person about the change ---
+    # Login protection: the password views email the person about the change
     path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    # --- end of login protection ---
     path(
         "accounts/password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),  # issue 14
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -37,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),  # issue 8: emails the person
+        accounts.PasswordResetConfirmView.as_view(),  # emails the person
         name="password_reset_confirm",
     ),
     path(

@@ -1,4 +1,4 @@
-"""Ids in URLs and query strings, bounded to what a database id column can hold (issue 13, point 17).
+"""Ids in URLs and query strings, bounded to what a database id column can hold.
 
 Every id column is a 64-bit signed integer. Django's ``<int:...>`` converter takes any run of digits, and a
 number of 2**63 or more then reaches the database: SQLite raises ``OverflowError`` (a 500) on a foreign-key

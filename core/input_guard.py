@@ -5,7 +5,7 @@ the database as a text parameter, where PostgreSQL raises ValueError ("A string 
 (0x00) characters") and the person would see a server error. It is never a legitimate value, so the whole
 request is answered with 400 Bad Request before any view runs.
 
-A form body Django refuses to parse (issue 13, point 18: a form posted as ``charset=iso-8859-1`` or ``utf-16``,
+A form body Django refuses to parse (a form posted as ``charset=iso-8859-1`` or ``utf-16``,
 which Django 5 refuses for urlencoded forms; an unknown charset; too many fields; a broken multipart body) used
 to raise again in every later reader: the CSRF check of the 400 page and then of the 500 page read the body
 once more, and the server sent a bare 500. The guard is the first reader: it marks the body as unreadable (an

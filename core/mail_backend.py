@@ -23,7 +23,7 @@ class CeleryEmailBackend(BaseEmailBackend):
             if not message.recipients():
                 continue
             # A subject is one line (Django's password reset does the same): a name saved with a line break
-            # before one-line fields refused them still reaches people (issue 13, point 19).
+            # before one-line fields refused them still reaches people.
             message.subject = single_line(str(message.subject))
             # A message that still cannot be built (a line break in another header, an address Django cannot
             # encode) would fail in the worker on every try: record it for the administrators now, send the rest.

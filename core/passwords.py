@@ -1,4 +1,4 @@
-"""Password validation beyond Django's own: common passwords in disguise (issue 8)."""
+"""Password validation beyond Django's own: common passwords in disguise."""
 
 from __future__ import annotations
 

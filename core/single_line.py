@@ -1,4 +1,4 @@
-"""One-line text (issue 13, point 19): names and titles never hold a line break.
+"""One-line text: names and titles never hold a line break.
 
 A programme's name, a course's or a goal's title, a survey round's title, a skill, a spend's description and a
 person's name are shown on one line and go into email subjects, where a line break makes the message

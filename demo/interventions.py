@@ -13,6 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import long_date
 from evaluation.models import Intervention
 from evaluation.services.interventions import intervention_close, intervention_create
 from mentoring.models import Alert, Pairing
@@ -115,7 +116,7 @@ def _closed_story(programme: Programme, coordinator: Person, *, today: datetime.
             pairing=paused,
             note=f"{paused.mentee.get_short_name()} goes on leave; both would like to carry on afterwards.",
         )
-        back = f" until {paused.resume_on:%-d %B %Y}" if paused.resume_on else ""
+        back = f" until {long_date(paused.resume_on)}" if paused.resume_on else ""
         intervention_close(
             intervention=intervention, by=coordinator, outcome=f"Paused{back}; the schedule resumes by itself."
         )

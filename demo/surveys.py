@@ -1,4 +1,4 @@
-"""Demo surveys for the running programme (issue 6, point 4).
+"""Demo surveys for the running programme.
 
 - Health checks: every current pairing's checks so far (30 days after the start, then every 60), answered by
   both sides, except the latest ones still open. One pairing's score falls from 4.5 to 2.0 at its latest check,

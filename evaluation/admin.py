@@ -1,4 +1,4 @@
-# --- personal data erasure (issue 8) ---
+# Personal data erasure
 # The erasure service reads all three apps, so it lives here; programmes' Person admin must not import
 # evaluation. Evaluation extends that admin instead: the dependency keeps pointing one way, and the action
 # sits on the Person list like any other.
@@ -30,4 +30,3 @@ def erase_personal_data(modeladmin, request, queryset):
 
 
 PersonAdmin.actions = [*(PersonAdmin.actions or []), erase_personal_data]
-# --- end of personal data erasure ---

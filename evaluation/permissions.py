@@ -14,13 +14,13 @@ from programmes.permissions import get_participant_for, get_programme_for
 
 from .models import Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
 
-# --- Alerts and interventions (issue 6, points 2 and 3): the programme's coordinators only -------------------
+# Alerts and interventions: the programme's coordinators only
 # The views first call ``get_programme_for(user, pk, manage=True)`` (outsiders 404, other members 403); these
 # helpers then find an object *of that programme*: an id of another programme is a 404, whoever asks.
 
 
 def _int_or_404(value: object) -> int:
-    return id_or_404(value)  # issue 13, point 17: 2**63 or more is a 404, not an OverflowError on SQLite
+    return id_or_404(value)  # 2**63 or more is a 404, not an OverflowError on SQLite
 
 
 def get_intervention_for(programme: Programme, pk: int) -> Intervention:
@@ -57,7 +57,7 @@ def get_participant_in(programme: Programme, pk: object) -> Person:
     return get_participant_for(programme, _int_or_404(pk)).person
 
 
-# --- surveys (issue 6) ---
+# Surveys
 # Survey templates, rounds and results: the programme's coordinators only (outsiders 404, other members 403).
 # A programme sees its own surveys and the built-ins; built-ins are read-only (403 on a change). An invitation
 # is its person's alone: anyone else, whatever their roles, gets a 404.
@@ -99,8 +99,7 @@ def get_invitation_for(person: Person, invitation_pk: int) -> SurveyInvitation:
     )
 
 
-# --- end of surveys ---
-# --- Committee reports (issue 6, point 5) ---------------------------------------------------------------------
+# Committee reports
 # A report is seen by the programme's coordinators (from its draft on) and by its committee members (once it is
 # submitted: a draft is a 404 to them). Everyone else never learns it exists.
 

@@ -8,7 +8,7 @@ from mentoring.services.alerts import silence_alerts_raise
 
 from .services import interventions, survey_rounds
 
-# --- Alerts and interventions (issue 6) ---------------------------------------------------------------------
+# Alerts and interventions
 
 
 @shared_task
@@ -23,7 +23,7 @@ def remind_intervention_follow_ups() -> int:
     return interventions.intervention_follow_ups_remind()
 
 
-# --- surveys (issue 6) ---
+# Surveys
 
 
 @shared_task
@@ -40,10 +40,7 @@ def invite_to_relationship_surveys() -> dict[str, int]:
     return survey_rounds.relationship_surveys_sweep()
 
 
-# --- end of surveys ---
-
-
-# --- personal data retention (issue 8) ---
+# Personal data retention
 
 
 @shared_task(soft_time_limit=60 * 30, time_limit=60 * 35)
@@ -52,6 +49,3 @@ def apply_retention() -> int:
     from .services.personal_data import retention_apply
 
     return retention_apply()
-
-
-# --- end of personal data retention ---

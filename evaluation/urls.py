@@ -10,11 +10,10 @@ from .views import surveys as views_surveys
 
 app_name = "evaluation"
 urlpatterns = [
-    # --- coordinator dashboard (issue 6) ---
+    # Coordinator dashboard
     path("programmes/<id:pk>/dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/", views_dashboard.dashboard_all, name="dashboard_all"),
-    # --- end of coordinator dashboard ---
-    # --- Alerts and interventions (issue 6) ---
+    # Alerts and interventions
     path("programmes/<id:pk>/alerts/", views_interventions.alerts, name="alerts"),
     path(
         "programmes/<id:pk>/alerts/<id:alert_pk>/acknowledge/",
@@ -33,8 +32,7 @@ urlpatterns = [
         views_interventions.intervention_close,
         name="intervention_close",
     ),
-    # --- end of alerts and interventions ---
-    # --- committee reports (issue 6) ---
+    # Committee reports
     path("", views_reports.report_list, name="reports"),
     path("programmes/<id:pk>/reports/", views_reports.report_list_programme, name="report_list_programme"),
     path("programmes/<id:pk>/reports/new/", views_reports.report_create, name="report_create"),
@@ -47,10 +45,9 @@ urlpatterns = [
     path("<id:pk>/publish/", views_reports.report_publish, name="report_publish"),
     path("<id:pk>/report.pdf", views_reports.report_pdf, name="report_pdf"),
     path("<id:pk>/report.csv", views_reports.report_csv, name="report_csv"),
-    # --- end of committee reports ---
 ]
 
-# --- surveys (issue 6) ---
+# Surveys
 
 urlpatterns += [
     path("programmes/<id:pk>/surveys/", views_surveys.survey_list, name="survey_list"),
@@ -81,11 +78,9 @@ urlpatterns += [
     path("surveys/", views_surveys.my_surveys, name="my_surveys"),
     path("surveys/<id:invitation_pk>/", views_surveys.survey_answer, name="survey_answer"),
 ]
-# --- end of surveys ---
 
-# --- personal data (issue 8) ---
+# Personal data
 urlpatterns += [
     path("my-data/", views_personal_data.my_data, name="my_data"),
     path("my-data.zip", views_personal_data.my_data_zip, name="my_data_zip"),
 ]
-# --- end of personal data ---

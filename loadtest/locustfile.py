@@ -1,4 +1,4 @@
-"""Locust users for Tandem's load test (issue 7); `make loadtest` runs them through loadtest/run.py.
+"""Locust users for Tandem's load test; `make loadtest` runs them through loadtest/run.py.
 
 Each user is one participant of an active pairing (mentor or mentee); the programme's coordinator is one more
 browser whose dashboards the users' tasks open. All log in through the real login form. Task weights give the

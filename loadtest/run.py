@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_BIN = ROOT / ".venv" / "bin"
 LOAD_BIN = ROOT / ".venv-load" / "bin"
 
-# Targets for this machine (2 cores), from issue 7.
+# Targets for this machine (2 cores).
 TARGET_RPS = 50.0
 TARGET_P95_MS = 500.0
 

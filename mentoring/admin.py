@@ -6,13 +6,13 @@ from mentoring.models import Pairing, ReminderDigest
 
 @admin.register(Pairing)
 class PairingAdmin(admin.ModelAdmin):
-    # Metadata only. Later issues add agreements and session logs: their private text must never be
+    # Metadata only. Agreements, goals, sessions and notes hold private text: they must never be
     # registered here, so the admin cannot become a back door around the privacy rule.
     list_display = ["mentor", "mentee", "programme", "status", "started_on", "ended_on"]
     list_filter = ["status", "programme"]
     search_fields = ["mentor__display_name", "mentee__display_name", "programme__name"]
     list_select_related = ["mentor", "mentee", "programme"]
-    # Issue 14: who is in a pairing is never the administrator's to change (or they could make themselves the
+    # Who is in a pairing is never the administrator's to change (or they could make themselves the
     # mentor and read every goal, summary and shared note). Pairings are made and ended by their programme's
     # coordinators and participants in Tandem itself, where each step is checked, audited and told.
     readonly_fields = ["programme", "mentor", "mentee", "created_by", "ended_by"]
@@ -22,7 +22,7 @@ class PairingAdmin(admin.ModelAdmin):
         return False
 
 
-# --- Check-in reminder outbox (issue 5, point 5) -----------------------------------------------------------
+# Check-in reminder outbox
 # Read-only: administrators see which reminder emails went, wait or failed, and why. A digest holds no text
 # of its own (its email is written from dates and names when it is sent), so nothing private shows here.
 

@@ -1,4 +1,4 @@
-"""The hooks of ``mentoring``, filled by ``evaluation`` in its AppConfig.ready() (see programmes/hooks.py).
+"""The hooks of ``mentoring``, filled by ``evaluation`` in its AppConfig.ready() (``core.hooks`` says how a hook works).
 
 Mentoring's pages link to a few pages of evaluation; they name them by a key, never by evaluation's URL name
 (``{% linked_url "programme_alerts" programme.pk as url %}``, mentoring/templatetags/linked.py).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from programmes.hooks import Hook
+from core.hooks import Hook
 
 LINKED_PAGES: Hook[tuple[str, str]] = Hook(
     "mentoring.linked_pages",

@@ -30,7 +30,7 @@ def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
     return pairing
 
 
-# --- Pairing lifecycle (matching issue: lifecycle, notices, participant pages) -----------------------------
+# --- Pairing lifecycle (lifecycle, notices, participant pages) -----------------------------
 # Accepting, declining and closing reflections belong to the pair (``get_pairing_for(..., write=True)``);
 # pausing, resuming, completing and ending early are open to the pair and the programme's coordinators,
 # which is exactly who sees the pairing. A closing reflection is its author's alone: no helper here or
@@ -61,7 +61,7 @@ def own_reflection(person: Person, pairing: Pairing) -> ClosingReflection | None
     return reflections_visible_to(person).filter(pairing=pairing).first()
 
 
-# --- Matching (issue 4): the programme's coordinators only --------------------------------------------------
+# Matching: the programme's coordinators only
 # Scores and explanations compare people with each other, so every matching page is for the programme's
 # coordinators: the programme is checked first with programmes.permissions.get_programme_for(manage=True)
 # (outsiders 404, other members 403); these helpers then find objects of that programme only (else 404).
@@ -144,7 +144,7 @@ def get_alert_for(person: Person, pk: int) -> Alert:
     )
 
 
-# --- Calendar (issue 5, point 6) ------------------------------------------------------------------------------
+# Calendar
 # A feed is read without logging in: its secret token is the whole access check, matched by the unique index
 # (a wrong or replaced token, or the feed of someone who left, is a 404). A single session's .ics file is the
 # pair's only: coordinators see that a session happened, but it is not their calendar (403).

@@ -13,7 +13,7 @@ urlpatterns = [
     path("requests/<id:pk>/withdraw/", mentor_requests.request_cancel, name="request_cancel"),
     path("", pairing.my_mentoring, name="home"),
     path("pairings/<id:pk>/", pairing.pairing_detail, name="pairing_detail"),
-    # --- Pairing lifecycle (matching issue: lifecycle, notices, participant pages) ---
+    # --- Pairing lifecycle (lifecycle, notices, participant pages) ---
     path("pairings/<id:pk>/accept/", lifecycle.pairing_accept, name="pairing_accept"),
     path("pairings/<id:pk>/decline/", lifecycle.pairing_decline, name="pairing_decline"),
     path("pairings/<id:pk>/pause/", lifecycle.pairing_pause, name="pairing_pause"),
@@ -21,7 +21,6 @@ urlpatterns = [
     path("pairings/<id:pk>/complete/", lifecycle.pairing_complete, name="pairing_complete"),
     path("pairings/<id:pk>/end/", lifecycle.pairing_end_early, name="pairing_end_early"),
     path("pairings/<id:pk>/reflection/", lifecycle.pairing_reflection, name="pairing_reflection"),
-    # --- end of pairing lifecycle ---
     # --- The relationship: agreement, goals, sessions, notes, concerns, fit; coordinators' states and alerts ---
     path("pairings/<id:pk>/agreement/", relationship.agreement_edit, name="agreement_edit"),
     path("pairings/<id:pk>/agreement/sign/", relationship.agreement_sign, name="agreement_sign"),
@@ -48,8 +47,7 @@ urlpatterns = [
     path("programmes/<id:pk>/relationships/", relationship.relationships, name="relationships"),
     path("alerts/<id:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
     path("alerts/<id:pk>/resolve/", alerts.alert_resolve, name="alert_resolve"),
-    # --- end of the relationship ---
-    # --- Matching (issue 4): the coordinator's pages of one programme ---
+    # Matching: the coordinator's pages of one programme
     path("programmes/<id:pk>/matching/", matching.matching, name="matching"),
     path("programmes/<id:pk>/matching/settings/", matching.matching_settings, name="matching_settings"),
     path(
@@ -80,12 +78,10 @@ urlpatterns = [
         matching.matching_override,
         name="matching_override",
     ),
-    # --- end of matching ---
-    # --- Single proposals (issue 13, points 8 and 9): propose one pair by hand; remind who has not answered ---
+    # Single proposals: propose one pair by hand; remind who has not answered
     path("programmes/<id:pk>/matching/propose/", proposals.matching_propose, name="matching_propose"),
     path("pairings/<id:pk>/remind/", proposals.pairing_remind_view, name="pairing_remind"),
-    # --- end of single proposals ---
-    # --- Calendar (issue 5, point 6): the participant's feed settings, the feed, one session as .ics ---
+    # Calendar: the participant's feed settings, the feed, one session as .ics
     path("calendar/", calendars.calendar_settings, name="calendar"),
     path("calendar/create/", calendars.calendar_create, name="calendar_create"),
     path("calendar/replace/", calendars.calendar_replace, name="calendar_replace"),
@@ -97,5 +93,4 @@ urlpatterns = [
         calendars.session_ics,
         name="session_ics",
     ),
-    # --- end of calendar ---
 ]

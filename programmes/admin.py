@@ -40,7 +40,7 @@ class PersonChangeForm(UserChangeForm):
         fields = "__all__"
 
 
-# --- the administrator's changes to roles (issue 14) ---
+# The administrator's changes to roles
 # An administrator may enrol people, but never themselves as a mentor or mentee (a participant reads the
 # pairing's pages); every membership they add, change or remove is audited and told to its person.
 
@@ -82,9 +82,6 @@ class MembershipInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-# --- end of the administrator's changes to roles ---
-
-
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
     form = PersonChangeForm
@@ -105,10 +102,10 @@ class PersonAdmin(UserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
 
-    # --- login protection (issue 8) ---
+    # Login protection
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Issue 14, point 6: a team changed here is dated in the person's team history (reports read it).
+        # A team changed here is dated in the person's team history (reports read it).
         if not change:
             person_units_start(units=[(obj.pk, obj.org_unit_id)])
         elif "org_unit" in form.changed_data:
@@ -116,7 +113,7 @@ class PersonAdmin(UserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Someone who left: never matched again, open applications withdrawn, coordinators told.
             person_deactivate(person=obj, by=request.user)
-        if change:  # issue 14: staff and superuser flags, groups, permissions, line manager: audited and told
+        if change:  # staff and superuser flags, groups, permissions, line manager: audited and told
             person_record_admin_access_change(actor=request.user, person=obj, fields=form.changed_data, request=request)
         old_email = form.initial.get("email", "")
         if change and "email" in form.changed_data and old_email:
@@ -129,8 +126,6 @@ class PersonAdmin(UserAdmin):
             person_notify_credentials_changed(person=self.get_object(request, id), what="password")
         return response
 
-    # --- end of login protection ---
-
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
@@ -139,13 +134,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [MembershipInline]
 
-    def save_formset(self, request, form, formset, change):  # issue 14: memberships changed inline
+    def save_formset(self, request, form, formset, change):  # memberships changed inline
         super().save_formset(request, form, formset, change)
         if formset.model is Membership:
             for membership, what in _membership_changes(formset):
                 membership_record_admin_change(actor=request.user, membership=membership, change=what, request=request)
 
-    def delete_model(self, request, obj):  # issue 14: a programme's memberships go with it
+    def delete_model(self, request, obj):  # a programme's memberships go with it
         for membership in obj.memberships.select_related("person", "programme"):
             membership_record_admin_change(actor=request.user, membership=membership, change="removed", request=request)
         super().delete_model(request, obj)
@@ -164,7 +159,7 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "programme"]
     form = MembershipAdminForm
 
-    # --- the administrator's changes to roles (issue 14) ---
+    # The administrator's changes to roles
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return _form_for(request, form)
@@ -190,10 +185,8 @@ class MembershipAdmin(admin.ModelAdmin):
             membership_record_admin_change(actor=request.user, membership=membership, change="removed", request=request)
         super().delete_queryset(request, queryset)
 
-    # --- end of the administrator's changes to roles ---
 
-
-# --- audit log (issue 8) ---
+# Audit log
 # Read-only: the log is evidence, so nobody adds, edits or deletes rows here (the retention task purges).
 
 
@@ -243,10 +236,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-# --- end of audit log ---
-
-
-# --- permission groups (issue 14) ---
+# Permission groups
 # A group's permissions are part of what its members may do in the admin: changing them is a change to each
 # member's access, audited and told to each like a change on their own account.
 
@@ -260,6 +250,3 @@ class AuditedGroupAdmin(GroupAdmin):
         if change and "permissions" in form.changed_data:
             for person in form.instance.user_set.all():
                 person_record_admin_access_change(actor=request.user, person=person, fields=["groups"], request=request)
-
-
-# --- end of permission groups ---

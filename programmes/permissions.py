@@ -291,7 +291,7 @@ def get_override_for(programme: Programme, person_pk: int) -> ReadinessOverride:
     )
 
 
-# --- Notification centre (issue 5, point 7) ------------------------------------------------------------------
+# Notification centre
 # A notice is its person's alone: anyone else's (whatever their roles) is a 404.
 
 

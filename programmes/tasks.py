@@ -34,7 +34,7 @@ def warn_expiring_training() -> dict[str, int]:
     return training_warn_expiring()
 
 
-# --- Audit log (issue 8) ---
+# Audit log
 
 
 @shared_task
@@ -42,9 +42,6 @@ def purge_old_audit_events() -> int:
     from .services.audit import audit_events_purge
 
     return audit_events_purge()
-
-
-# --- end of audit log ---
 
 
 @shared_task

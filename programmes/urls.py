@@ -38,7 +38,7 @@ urlpatterns = [
     path("skills/", enrolment.skill_list, name="skills"),
     path("skills/merge/", enrolment.skill_merge, name="skill_merge"),
     path("skills/<id:pk>/rename/", enrolment.skill_rename, name="skill_rename"),
-    # Resource budgets (issue 3, item 8): coordinators of the programme only.
+    # Resource budgets: coordinators of the programme only.
     path("<id:pk>/budget/", budget_views.budget, name="budget"),
     path("<id:pk>/budget/lines/new/", budget_views.budget_line_create, name="budget_line_create"),
     path("<id:pk>/budget/lines/<id:line_pk>/edit/", budget_views.budget_line_edit, name="budget_line_edit"),
@@ -53,7 +53,7 @@ urlpatterns = [
     path("<id:pk>/time/allocations/", time_views.allocations_create, name="allocations_create"),
     path("allocations/<id:pk>/adjust/", time_views.allocation_adjust, name="allocation_adjust"),
     path("allocations/<id:pk>/decide/", time_views.allocation_decide, name="allocation_decide"),
-    # People import (issue 3, part 4)
+    # People import
     path("people/import/", people_import_views.people_import, name="people_import"),
     path("people/import/<id:pk>/", people_import_views.people_import_preview, name="people_import_preview"),
     path("people/import/<id:pk>/apply/", people_import_views.people_import_apply, name="people_import_apply"),
@@ -101,9 +101,7 @@ urlpatterns = [
         training_views.readiness_override_withdraw,
         name="readiness_override_withdraw",
     ),
-    # --- end of training records ---
-    # --- Notification centre (issue 5, point 7) ---
+    # Notification centre
     path("notifications/<id:pk>/open/", account_views.notification_open, name="notification_open"),
     path("account/email-preferences/", account_views.email_preferences, name="email_preferences"),
-    # --- end of notification centre ---
 ]

@@ -1,4 +1,4 @@
-"""Submitting a Django admin form as a browser would (issue 14): read the form as rendered, keep what a browser
+"""Submitting a Django admin form as a browser would: read the form as rendered, keep what a browser
 sends (checked boxes, selected options, textareas, hidden fields and the CSRF token), change a few values,
 post it with CSRF checks on."""
 

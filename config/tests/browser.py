@@ -34,7 +34,7 @@ def screenshot(page: Page, name: str) -> None:
     check_axe(page, name)
 
 
-# --- Accessibility (issue 8, point 6) ------------------------------------------------------------------------
+# Accessibility
 # axe-core comes from the axe-playwright-python package (requirements-dev.txt), which ships a pinned axe.min.js;
 # no network and no npm needed.
 FAILING_IMPACTS = ("serious", "critical")

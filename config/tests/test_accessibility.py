@@ -1,4 +1,4 @@
-"""Accessibility (issue 8, point 6): every chart has a text alternative: an accessible name from text that exists
+"""Accessibility: every chart has a text alternative: an accessible name from text that exists
 on the page, and a table with the same numbers after it."""
 
 from __future__ import annotations

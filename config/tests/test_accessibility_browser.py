@@ -1,4 +1,4 @@
-"""Accessibility (issue 8, point 6) in a real browser: a real form filled and sent with the keyboard alone, with
+"""Accessibility in a real browser: a real form filled and sent with the keyboard alone, with
 the focus visible on the way. (Every page the other journeys visit is checked with axe-core by their
 screenshot helper, config/tests/browser.py.)"""
 

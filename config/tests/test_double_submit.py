@@ -1,4 +1,4 @@
-"""Issue 13, point 21: a create form sent twice (double click, resend) creates once; the repeat gets the first
+"""A create form sent twice (double click, resend) creates once; the repeat gets the first
 result. Forms are submitted as rendered (their one-time token included), with the CSRF check on."""
 
 from __future__ import annotations

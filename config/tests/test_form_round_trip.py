@@ -1,4 +1,4 @@
-"""Saving a form unchanged changes nothing (issue 13, points 1 and 2).
+"""Saving a form unchanged changes nothing.
 
 A person opens an edit page, changes nothing and presses Save: the object must be exactly as it was. The test
 client never showed the bug that broke this (date inputs rendered as 01/03/2026, which Chromium shows empty and
@@ -359,7 +359,7 @@ def test_a_new_form_without_a_decision_and_a_date_the_browser_drops_are_reported
     ]
 
 
-# --- The two forms that lost dates (issue 13, point 1), rendered and saved unchanged as a browser does -------
+# The two forms that lost dates, rendered and saved unchanged as a browser does
 
 
 def the_form(client: Client, url: str) -> Form:

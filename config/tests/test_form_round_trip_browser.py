@@ -1,4 +1,4 @@
-"""The same round trip in Chromium itself (issue 13, point 1): the reader in config/tests/html_forms.py models
+"""The same round trip in Chromium itself: the reader in config/tests/html_forms.py models
 what the browser does with a date input; here the browser does it. Open the edit page, change nothing, save."""
 
 from __future__ import annotations

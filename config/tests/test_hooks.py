@@ -1,6 +1,7 @@
 """The hooks through which a lower app shows or counts something of a higher one (programmes/hooks.py,
-mentoring/hooks.py) are filled at start-up, every URL name they and the programme navigation hold resolves, and
-the pages that read them link where they did when they named the higher app's URLs themselves."""
+mentoring/hooks.py, each a ``core.hooks.Hook``) are filled at start-up, every URL name they and the programme
+navigation hold resolves, and the pages that read them link where they did when they named the higher app's URLs
+themselves."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
 from config.navigation import GROUPS, PAGES
+from core.hooks import Hook
 from mentoring import hooks as mentoring_hooks
 from programmes import hooks as programmes_hooks
-from programmes.hooks import Hook, area_homes
+from programmes.hooks import area_homes
 from programmes.models import Role
 from programmes.permissions import Area
 from programmes.tests.factories import MembershipFactory, PersonFactory

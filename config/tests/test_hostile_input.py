@@ -1,4 +1,4 @@
-"""Hostile input (issue 8, point 5): every URL pattern and every form, fed random, oversized, malformed and hostile
+"""Hostile input: every URL pattern and every form, fed random, oversized, malformed and hostile
 values, answers with a page, a redirect or a 4xx; never a 500, never the payload unescaped, never half-saved.
 
 The walk reuses the permission matrix: each pattern is requested by every role the matrix lets through (GET

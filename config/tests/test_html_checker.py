@@ -1,4 +1,4 @@
-"""Every page of the permission matrix is valid HTML by the Nu HTML Checker (issue 13, point 25): the W3C's own
+"""Every page of the permission matrix is valid HTML by the Nu HTML Checker: the W3C's own
 checker (npm package vnu-jar, run with Java), over the pages as the test client renders them, in one run.
 
 `make vnu` installs the checker into .vnu/ (git-ignored); Java comes from Debian (default-jre-headless). Without

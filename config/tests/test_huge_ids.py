@@ -1,4 +1,4 @@
-"""Ids no database row can have (issue 13, point 17), in every URL pattern and in query strings: a 404, never a 500.
+"""Ids no database row can have, in every URL pattern and in query strings: a 404, never a 500.
 
 The walk reuses the permission matrix: each pattern is requested as a role that normally opens it, with each of
 its id parameters in turn replaced by 2**63, 2**64 and -1 (the others kept real). SQLite raised OverflowError

@@ -1,4 +1,4 @@
-"""Login protection (issue 8): lockout of an account from an address (issue 14), the lockout page, the administrator
+"""Login protection: lockout of an account from an address, the lockout page, the administrator
 unlock, the client address behind a proxy."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_a_success_before_the_limit_starts_the_count_again(client, mentee):
     assert logged_in(client)
 
 
-# --- issue 14: the lock is on the account and the address together ---
+# The lock is on the account and the address together
 
 
 def test_failures_from_another_address_do_not_lock_the_account_here(client, mentee):
@@ -129,9 +129,6 @@ def test_without_a_proxy_setting_a_forwarded_for_header_is_ignored(client, mente
             HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
         )
     assert attempt(Client(), mentee.email, PASSWORD, address="10.0.0.9").status_code == 429
-
-
-# --- end of issue 14 ---
 
 
 def test_the_lockout_ends_after_fifteen_minutes(client, mentee):

@@ -1,4 +1,4 @@
-"""Password reset emails are limited per address (issue 14, point 13): 25 requests in a second send at most
+"""Password reset emails are limited per address: 25 requests in a second send at most
 TANDEM_PASSWORD_RESET_LIMIT emails, and every request gets the same page, so nobody learns whether an address
 has an account."""
 

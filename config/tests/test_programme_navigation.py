@@ -1,4 +1,4 @@
-"""A programme's navigation (issue 13, point 7): every programme page of the permission matrix, opened by its
+"""A programme's navigation: every programme page of the permission matrix, opened by its
 coordinator, shows at most six top-level entries, the same breadcrumb (My programmes / programme / group / ...
 / page) and the programme's status; participants see only what they may open; unexplained terms are explained
 where they appear."""

@@ -1,4 +1,4 @@
-"""The programme navigation in Chromium (issue 13, point 7): at 1280 and 390 px the six entries and the second
+"""The programme navigation in Chromium: at 1280 and 390 px the six entries and the second
 level fit without the page scrolling sideways, and "Start a programme" (point 6) leads to a working form."""
 
 from __future__ import annotations

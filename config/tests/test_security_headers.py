@@ -1,4 +1,4 @@
-"""Headers and cookies (issue 8): CSP without inline scripts, the usual hardening headers, no-store when logged in."""
+"""Headers and cookies: CSP without inline scripts, the usual hardening headers, no-store when logged in."""
 
 from __future__ import annotations
 

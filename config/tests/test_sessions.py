@@ -1,4 +1,4 @@
-"""Sessions (issue 8): a new key at login, gone at logout, ended after 30 minutes idle or 12 hours in all."""
+"""Sessions: a new key at login, gone at logout, ended after 30 minutes idle or 12 hours in all."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Small screens and the keyboard (issue 13, points 23 and 24), in Chromium: every page of the permission matrix
+"""Small screens and the keyboard, in Chromium: every page of the permission matrix
 fits a 390 px phone without scrolling sideways, its scrolling tables are named regions the keyboard reaches, and
 "Skip to content" shows on top of the page when the first Tab gives it the focus."""
 

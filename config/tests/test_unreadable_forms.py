@@ -1,4 +1,4 @@
-"""A form body Django cannot read is a 400 with Tandem's page, never a bare 500 (issue 13, point 18).
+"""A form body Django cannot read is a 400 with Tandem's page, never a bare 500.
 
 Django 5 refuses a urlencoded form that says it is not UTF-8. Before the fix, the 400 page's CSRF check read
 the body again, raised again, and so did the 500 page's: with the CSRF check on (as in production), the person

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from core.dates import long_date
+from core.dates import day_month, long_date, short_date
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,37 @@ def test_a_long_date_reads_the_same_outside_a_request():
 
 def test_a_long_date_of_a_datetime_is_its_calendar_day():
     assert long_date(datetime.datetime(2026, 3, 5, 23, 30, tzinfo=datetime.UTC)) == "5 March 2026"
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (datetime.date(2026, 3, 5), "5 Mar 2026"),
+        (datetime.date(2026, 9, 30), "30 Sep 2026"),
+        (datetime.date(2027, 12, 1), "1 Dec 2027"),
+    ],
+)
+def test_a_short_date_has_no_leading_zero_and_the_month_in_three_letters(day, words):
+    assert short_date(day) == words
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (datetime.date(2026, 3, 5), "5 March"),
+        (datetime.date(2026, 12, 31), "31 December"),
+        (datetime.datetime(2026, 9, 1, 23, 30, tzinfo=datetime.UTC), "1 September"),
+    ],
+)
+def test_a_day_and_month_has_no_year_and_no_leading_zero(day, words):
+    assert day_month(day) == words
+
+
+@pytest.mark.parametrize(
+    ("helper", "pattern"), [(long_date, "%d %B %Y"), (short_date, "%d %b %Y"), (day_month, "%d %B")]
+)
+def test_each_date_in_words_reads_as_strftime_did_on_glibc_in_every_month(helper, pattern):
+    with translation.override(None):
+        for month in range(1, 13):
+            day = datetime.date(2026, month, 7)
+            assert helper(day) == day.strftime(pattern).removeprefix("0")

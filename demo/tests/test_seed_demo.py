@@ -176,7 +176,7 @@ def test_no_demo_mentor_is_paired_with_someone_in_their_management_chain(seeded,
         assert pairing.mentor_id not in chain
 
 
-# --- The relationships (issue 5): agreements, goals, about six months of sessions, notes, the schedule ---------
+# The relationships: agreements, goals, about six months of sessions, notes, the schedule
 
 
 def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(seeded, settings):

@@ -1,4 +1,4 @@
-"""Forms of the evaluation side."""
+"""The coordinator dashboard's filter: a preset period or dates of one's own, and a team."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from programmes.services.time import month_after, month_start
 
 from ..selectors.dashboard import Period
 
-# --- Coordinator dashboard filter (issue 6, point 1) ---------------------------------------------------------
+# Coordinator dashboard filter
 
 THIS_MONTH, LAST_3_MONTHS, THIS_QUARTER, CUSTOM = "month", "3months", "quarter", "custom"
 MAX_CUSTOM_DAYS = 731  # two years: enough for any review, short enough for a readable weekly chart

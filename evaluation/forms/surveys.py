@@ -1,4 +1,4 @@
-"""Forms of the survey part (issue 6, point 4): templates, questions, rounds, and the answer form."""
+"""Forms of the survey part: templates, questions, rounds, and the answer form."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ class Intervention(models.Model):
 
 class InterventionKind(models.Model):
     """An intervention's kind from a moment on: the history a period's report reads, so that a report counts an
-    intervention by its kind at the period's end, not by a kind chosen since (issue 14, point 6). Kept from the
+    intervention by its kind at the period's end, not by a kind chosen since. Kept from the
     first change of kind on: its first row is the kind recorded; one never changed needs none."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="kinds")

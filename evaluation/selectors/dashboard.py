@@ -33,7 +33,7 @@ from programmes.services.time import month_after, month_start
 
 from ..models import Survey, SurveyResponse
 
-# --- Coordinator dashboard (issue 6, point 1) ---------------------------------------------------------------
+# Coordinator dashboard
 # Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
 # session summaries, notes, goal titles or free-text answers). One grouped query per widget, so the number of
 # queries does not grow with the programme. Coordinators see their own programme's numbers unsuppressed (they

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from core.dates import long_date
 from core.exports import csv_cell
 from mentoring.models import (
     Agreement,
@@ -109,7 +110,7 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
             Answer.objects.filter(response__person=person).select_related("question", "response__round__survey"),
             ["response__round__survey__title", "question__text", "likert", "choice", "text"],
         ),
-        # Issue 14: what they wrote in a coordinator's, line manager's or committee member's role. Only their own
+        # What they wrote in a coordinator's, line manager's or committee member's role. Only their own
         # words and what they are about; nothing someone else wrote there.
         **_written_in_a_role(person),
         "audit_events_about_me": _rows(
@@ -138,7 +139,7 @@ def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
                 "email_reminders",
             ],
         ),
-        # Issue 14, point 6: the teams they were in and when (what committee reports read); a team they were in
+        # The teams they were in and when (what committee reports read); a team they were in
         # before Tandem kept the dates has no start date.
         "team_history": [
             {
@@ -225,7 +226,7 @@ def _mentoring_sections(
             }
             for p in pairings
         ],
-        # Issue 14: what the pair agreed in their own words, and the requests a mentee sent or a mentor answered.
+        # What the pair agreed in their own words, and the requests a mentee sent or a mentor answered.
         "agreements": _rows(
             Agreement.objects.filter(pairing_id__in=pairing_ids),
             [
@@ -358,7 +359,7 @@ def personal_data_zip(*, person: Person) -> SpooledTemporaryFile:
 
 def _readme(person: Person) -> str:
     return (
-        f"Everything Tandem holds about {person.display_name} on {timezone.localdate():%-d %B %Y}.\n\n"
+        f"Everything Tandem holds about {person.display_name} on {long_date(timezone.localdate())}.\n\n"
         "tandem-data.json has every section; csv/ has one spreadsheet per section; evidence/ has your training "
         "evidence files.\nYour private notes are included, decrypted, because they are yours. Your partners' "
         "notes are theirs and are not included, even those they shared with you.\n"

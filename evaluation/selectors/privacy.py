@@ -42,7 +42,7 @@ def figure_table(counts: dict[str, int]) -> list[Figure]:
     return figures
 
 
-# --- Committee reports (issue 6, point 5): tables with complementary suppression ---------------------------------
+# Committee reports: tables with complementary suppression
 # A table shows its totals, so hiding a small cell is not enough: in a row or column with one hidden cell, that
 # cell is the total minus the others. The rules, applied until nothing changes:
 #   1. A cell (a total too) describing 1 to 4 people is hidden. A cell describing nobody shows its 0: it tells

@@ -1,4 +1,4 @@
-"""Interventions: a coordinator stepping in on a pairing or a participant (issue 6, point 3).
+"""Interventions: a coordinator stepping in on a pairing or a participant.
 
 An intervention has a kind, a note for the programme's coordinators only, a follow-up date (Celery reminds
 the coordinator who created it once, on that date), and an outcome; closing it resolves the alerts it answers

@@ -1,4 +1,4 @@
-"""Personal data rights (issue 8): erasure on request, and retention after close.
+"""Personal data rights: erasure on request, and retention after close.
 
 Lives in evaluation because it reads all three apps (evaluation -> mentoring -> programmes); programmes
 reaches it only through the admin action that evaluation's AppConfig adds to the Person admin.

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import long_date
 from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
@@ -54,7 +55,7 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError({"period_start": "The period has not started yet."})
     if period.start < EARLIEST_PERIOD_START:
         # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
-        raise ValidationError({"period_start": f"Choose a period from {EARLIEST_PERIOD_START:%-d %B %Y} on."})
+        raise ValidationError({"period_start": f"Choose a period from {long_date(EARLIEST_PERIOD_START)} on."})
     same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
     if exclude:
         same = same.exclude(pk=exclude)
@@ -62,7 +63,7 @@ def _check_period(programme: Programme, period: Period, *, exclude: int | None =
         raise ValidationError(f"{programme} already has a report for {period.label}: open that one instead.")
     # Two reports over overlapping periods differ by the days only one of them covers: 1 June to 3 December
     # beside 1 June to 2 December gives away the one session held on 3 December. So the periods of a programme's
-    # reports never overlap (issue 14, point 7), except one inside the other (a quarter and its half-year) when the
+    # reports never overlap, except one inside the other (a quarter and its half-year) when the
     # difference is proven safe: the figures of the days only the longer one covers would hide nothing.
     for other in Report.objects.filter(
         programme=programme, period_start__lte=period.end, period_end__gte=period.start
@@ -179,7 +180,7 @@ def report_submit(*, report: Report, by: Person) -> Report:
     today = timezone.localdate()
     if report.period_end >= today:
         raise ValidationError(
-            f"The period ends on {report.period_end:%-d %B %Y}: submit the report once it has ended, so that "
+            f"The period ends on {long_date(report.period_end)}: submit the report once it has ended, so that "
             "its figures are complete."
         )
     if not report.narrative.strip():

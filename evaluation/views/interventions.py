@@ -1,4 +1,4 @@
-"""The coordinators' alerts page and interventions of one programme (issue 6, points 2 and 3).
+"""The coordinators' alerts page and interventions of one programme.
 
 Thin: access helper, form, service, redirect or render. Every page is for the programme's coordinators only
 (``get_programme_for(manage=True)``: outsiders 404, other members 403); an alert, pairing, participant or

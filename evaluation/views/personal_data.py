@@ -1,4 +1,4 @@
-"""Your data (issue 8): the page that explains the export, and the export itself. Each person gets only their
+"""Your data: the page that explains the export, and the export itself. Each person gets only their
 own data: the views take no id, so there is nobody else's to ask for."""
 
 from __future__ import annotations

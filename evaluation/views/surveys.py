@@ -1,4 +1,4 @@
-"""Survey pages (issue 6, point 4): coordinators keep templates, send rounds and read results; participants
+"""Survey pages: coordinators keep templates, send rounds and read results; participants
 answer the surveys they were sent (My surveys)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.dates import long_date
 from core.forms import add_service_errors
 from core.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
@@ -187,7 +188,7 @@ def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             invited = selectors.round_invitation_count(survey_round)
-            when = "today" if survey_round.sent_at else f"on {survey_round.opens_on:%-d %B %Y}"
+            when = "today" if survey_round.sent_at else f"on {long_date(survey_round.opens_on)}"
             messages.success(request, f"“{survey_round}” sent to {invited} people; they are told {when}.")
             return redirect("evaluation:round_results", programme.pk, survey_round.pk)
     context = {"programme": programme, "active_tab": "surveys", "survey": survey, "form": form}

@@ -1,4 +1,4 @@
-"""Encrypt what a pair writes in their own words (issue 14, point 9).
+"""Encrypt what a pair writes in their own words.
 
 Three steps: the columns become plain ``text`` (a token is longer than a varchar(200) title), the existing values
 are encrypted with the first of TANDEM_NOTE_KEYS, then the fields become EncryptedTextField (same column type:

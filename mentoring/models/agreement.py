@@ -51,7 +51,7 @@ class Agreement(models.Model):
 
 class AgreementCadence(models.Model):
     """How often a pair agreed to meet, from a moment on: the history a period's report reads, so that a pairing's
-    check-in state at the period's end follows the cadence agreed then, not one agreed since (issue 14, point 6).
+    check-in state at the period's end follows the cadence agreed then, not one agreed since.
     Kept from the first change on: its first row is the cadence until then; a pair that never changed it needs
     none (its agreement says it all)."""
 

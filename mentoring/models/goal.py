@@ -59,7 +59,7 @@ class Goal(models.Model):
 
 class GoalState(models.Model):
     """A goal's status and progress from a moment on: the history a period's report reads, so that a report
-    counts goals as they stood at the period's end, not as they stand when it is viewed (issue 14, point 6)."""
+    counts goals as they stood at the period's end, not as they stand when it is viewed."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="states")
     status = models.CharField(max_length=20, choices=Goal.Status.choices)

@@ -153,7 +153,7 @@ class ClosingReflection(models.Model):
 
 class PairingPause(models.Model):
     """One pause of a pairing: the history a period's report reads, so that a report counts a pairing as paused
-    or running as it stood at the period's end, not as it stands when viewed (issue 14, point 6). Dates only: the
+    or running as it stood at the period's end, not as it stands when viewed. Dates only: the
     pause's reason stays on the pairing (encrypted)."""
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="pauses")

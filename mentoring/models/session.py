@@ -96,7 +96,7 @@ class MentoringSession(models.Model):
 class SessionState(models.Model):
     """A session's status, date and length from a moment on: the history a period's report reads, so that a report
     counts a session as it stood at the period's end (confirmed by then or not, and its date and length then), not
-    as it stands when viewed (issue 14, point 6). A confirmed session can still be disputed, then corrected and
+    as it stands when viewed. A confirmed session can still be disputed, then corrected and
     confirmed again. Metadata only: the summary and the dispute reason stay on the session (encrypted)."""
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="states")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import day_month
 from mentoring.models import Pairing
 from mentoring.selectors.proposals import REMINDER_INTERVAL, waiting_on
 from mentoring.services.matching import MATCHING_STATUSES, pairing_propose
@@ -43,7 +44,7 @@ def pairing_propose_by_hand(*, programme: Programme, mentor: Person, mentee: Per
 
 def _when(moment: datetime.datetime) -> str:
     local = timezone.localtime(moment)
-    return f"{local:%-d %B} at {local:%H:%M}"
+    return f"{day_month(local)} at {local:%H:%M}"
 
 
 @transaction.atomic

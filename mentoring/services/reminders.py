@@ -1,4 +1,4 @@
-"""Check-in reminders: the sweep that records what is due, and the outbox that emails it.
+"""Check-in reminders, step 1: the sweep that records what is due (``reminder_emails`` emails it, step 2).
 
 Beat starts ``mentoring.tasks.send_due_checkin_reminders`` every few minutes; it calls ``reminders_sweep``, which
 works in two steps.

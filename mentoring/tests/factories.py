@@ -44,7 +44,7 @@ class ClosingReflectionFactory(factory.django.DjangoModelFactory):
     text = "What I take away, for my eyes only."
 
 
-# --- Matching (issue 4) --------------------------------------------------------------------------------------
+# Matching
 
 
 def approved_profile(

@@ -1,4 +1,4 @@
-"""Calendar (issue 5, point 6): the participant's private feed (create, replace, turn off), what the feed
+"""Calendar: the participant's private feed (create, replace, turn off), what the feed
 shows and never shows, and one session as an .ics file for the pair."""
 
 from __future__ import annotations

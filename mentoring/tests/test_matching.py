@@ -618,7 +618,7 @@ def test_proposals_of_other_programmes_are_not_found(client, cast):
 
 
 def test_running_a_round_twice_from_one_page_makes_one_round(client, coordinator, programme, crossed):
-    """Issue 13, point 21: a double click on "Run a round" (the form as rendered, token included) runs once."""
+    """A double click on "Run a round" (the form as rendered, token included) runs once."""
     from django.test import Client
 
     from config.tests.html_forms import form_of

@@ -1,4 +1,4 @@
-"""Matching rules that were wrong (issue 13, points 12 to 16): departments from the tree, people who have left,
+"""Matching rules that were wrong: departments from the tree, people who have left,
 the management chain both ways, words that add up to the score, a round that does not hold the write lock."""
 
 from __future__ import annotations

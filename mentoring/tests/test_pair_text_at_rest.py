@@ -1,4 +1,4 @@
-"""What a pair writes in their own words is unreadable at rest (issue 14, points 9 and 10).
+"""What a pair writes in their own words is unreadable at rest.
 
 A marker goes into every free-text field a pair can write, through the services the pages call; then the whole
 database is dumped (``pg_dump`` on PostgreSQL, the raw database file on SQLite) and no marker may appear in it.
@@ -210,7 +210,7 @@ def test_every_text_field_of_a_mentoring_model_is_encrypted_or_named_as_metadata
             stale.append(label)
     assert unaccounted == [], "encrypt these (EncryptedTextField) or list them in METADATA with a reason"
     assert stale == []
-    # And what this issue names is among the encrypted ones.
+    # And the pair's own words named below are among the encrypted ones.
     encrypted = {f"{m._meta.label}.{n}" for m, names in encrypted_fields().items() for n in names}
     assert encrypted >= {
         "mentoring.MentoringSession.summary",

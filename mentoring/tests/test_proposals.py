@@ -1,4 +1,4 @@
-"""Issue 13, points 8 and 9: proposing one pair by hand from a suggestion; proposals waiting for an answer,
+"""Proposing one pair by hand from a suggestion; proposals waiting for an answer,
 shown on the programme's overview and Relationships tab, with a reminder that cannot be sent twice a day."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13, points 8 to 10 in a real browser, at 1280 and 390 px: the coordinator proposes one pair from a
+"""Single proposals in a real browser, at 1280 and 390 px: the coordinator proposes one pair from a
 suggestion card, sees it waiting on the overview and reminds the mentee, then approves two applications at once."""
 
 from __future__ import annotations

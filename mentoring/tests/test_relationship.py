@@ -128,7 +128,7 @@ def test_a_disputed_session_is_corrected_by_its_author_and_asked_again(pairing, 
 def test_a_disputed_session_cannot_be_disputed_again(
     pairing, mentor, mentee, client, django_capture_on_commit_callbacks
 ):
-    """Issue 13, point 21: the second dispute kept the page open, replaced the reason and told the pair again."""
+    """The second dispute kept the page open, replaced the reason and told the pair again."""
     session = relationship.session_log(pairing=pairing, by=mentor, data=session_input())
     relationship.session_dispute(session=session, by=mentee, reason="It was one hour")
     told = Notification.objects.filter(person=mentor).count()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from config.tests.browser import log_in, log_out, screenshot
+from core.dates import short_date
 from mentoring.models import MentoringSession
 
 NOTE = "She is worried about the reorganisation; follow up gently."
@@ -56,7 +57,7 @@ def test_mentor_logs_a_session_mentee_confirms_coordinator_sees_metadata_only(pa
     # The coordinator sees when and how long, never what was said.
     log_in(page, live_server, cast["coordinator"].email)
     page.goto(f"{live_server.url}{pairing.get_absolute_url()}")
-    expect(page.get_by_role("cell", name=f"{today:%-d %b %Y}")).to_be_visible()
+    expect(page.get_by_role("cell", name=short_date(today))).to_be_visible()
     expect(page.get_by_role("cell", name="75 min")).to_be_visible()
     expect(page.get_by_text("1 confirmed (1.2 hours)")).to_be_visible()
     content = page.content()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date
 from mentoring.models import MatchSettings, MentorRequest, Pairing
 from mentoring.services.mentor_requests import (
     request_accept,
@@ -159,7 +160,7 @@ def test_asking_and_answering_through_the_pages(client, programme, cohort):
 
 @pytest.mark.parametrize("decision", ["", "maybe", "ACCEPT", None])
 def test_an_answer_other_than_accept_or_decline_changes_nothing(client, programme, cohort, decision):
-    """Issue 13, point 21: any value but "accept" used to decline the request."""
+    """Any value but "accept" used to decline the request."""
     client.force_login(cohort["mentee"])
     client.post(reverse("mentoring:request_send", args=[programme.pk]), {"mentor": cohort["bob"].pk})
     request = MentorRequest.objects.get()
@@ -243,4 +244,4 @@ def test_a_request_accepted_before_the_programme_starts_begins_on_its_start_date
     response = client.post(reverse("mentoring:request_answer", args=[request.pk]), {"decision": "accept"}, follow=True)
     pairing = Pairing.objects.get(source="request")
     assert pairing.started_on == start and pairing.checkin_due_on > start
-    assert f"You and Nia Mentee start mentoring on {start:%-d %B %Y}." in response.content.decode()
+    assert f"You and Nia Mentee start mentoring on {long_date(start)}." in response.content.decode()

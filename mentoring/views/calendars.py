@@ -1,4 +1,4 @@
-"""Calendar pages (issue 5, point 6): the participant's feed settings, the feed itself (no login: the secret
+"""Calendar pages: the participant's feed settings, the feed itself (no login: the secret
 address is the key) and one session as an .ics file for the pair."""
 
 from __future__ import annotations

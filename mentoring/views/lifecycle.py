@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.dates import long_date
 from mentoring.forms.lifecycle import DeclineForm, EndEarlyForm, PauseForm, ReflectionForm
 from mentoring.models import Pairing
 from mentoring.permissions import get_pairing_for, get_pairing_page_for, own_reflection
@@ -86,7 +87,7 @@ def pairing_pause(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"The pairing is paused until {pairing.resume_on:%-d %B %Y}.")
+            messages.success(request, f"The pairing is paused until {long_date(pairing.resume_on)}.")
             return redirect(pairing)
     return render(request, "mentoring/pairing_pause.html", {"pairing": pairing, "form": form})
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.dates import long_date
 from core.forms import add_service_errors
 from core.once import submit_once
 from mentoring.forms.relationship import (
@@ -190,7 +191,7 @@ def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(session)
-        messages.success(request, f"The session of {session.held_on:%-d %B %Y} was deleted.")
+        messages.success(request, f"The session of {long_date(session.held_on)} was deleted.")
         return redirect(session.pairing)
     return render(request, "mentoring/session_delete.html", {"pairing": session.pairing, "session": session})
 
@@ -204,7 +205,7 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"You confirmed the session of {session.held_on:%-d %B %Y}.")
+        messages.success(request, f"You confirmed the session of {long_date(session.held_on)}.")
     return redirect(request.POST.get("next") == "pairing" and session.pairing or session)
 
 

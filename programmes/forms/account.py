@@ -1,4 +1,4 @@
-"""The person's own settings (issue 5, point 7: email preferences)."""
+"""The person's own settings (email preferences)."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""The filter of a programme's member list: role, team, training, name or email."""
+
 from __future__ import annotations
 
 from django import forms

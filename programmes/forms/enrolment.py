@@ -187,7 +187,7 @@ class ApplicationFilterForm(forms.Form):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        help_texts = {  # the terms a new coordinator may not know (issue 13, point 7)
+        help_texts = {  # the terms a new coordinator may not know
             "intensive_checkins": TERMS["intensive_start"],
             "intensive_days": "Counted from the pairing's first day; 0 means no intensive start.",
             "escalation_grace_days": TERMS["grace_days"],

@@ -1,4 +1,4 @@
-"""The audit log (issue 8): who changed what and who looked at personal data they do not own.
+"""The audit log: who changed what and who looked at personal data they do not own.
 
 Rows carry names, codes and words about the action; never private content (note text, session summaries,
 concern text). They are written in the same transaction as the change, so a rolled back change leaves none.

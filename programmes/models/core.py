@@ -216,8 +216,8 @@ class PersonUnitHistoryQuerySet(models.QuerySet):
 
 class PersonUnitHistory(models.Model):
     """One stay of a person in a team, dates only: the history a period's report reads, so that a person counts
-    in their department as it stood at the period's end, not as it stands when the report is viewed (issue 14,
-    point 6). Written by ``programmes.services.teams`` from every path that changes ``Person.org_unit``.
+    in their department as it stood at the period's end, not as it stands when the report is viewed.
+    Written by ``programmes.services.teams`` from every path that changes ``Person.org_unit``.
 
     A person is in ``org_unit`` from ``since`` up to the day before ``until`` (a move on 3 May counts in the new
     team on 3 May); ``until`` is empty for the team they are in now. A day with no row is a day without a team.

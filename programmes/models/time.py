@@ -49,7 +49,7 @@ class TimeAllocation(models.Model):
 class TimeAllocationState(models.Model):
     """An allocation's status and hours from a moment on: the history a period's report reads, so that a report
     counts protected time as it stood at the period's end (declined by then or not, and its hours then), not as it
-    stands when viewed (issue 14, point 6). Kept from an allocation's first change on: its first row is the
+    stands when viewed. Kept from an allocation's first change on: its first row is the
     allocation as it was created; one never changed needs none (its own row says it all)."""
 
     allocation = models.ForeignKey(TimeAllocation, on_delete=models.CASCADE, related_name="states")

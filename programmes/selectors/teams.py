@@ -1,5 +1,5 @@
 """Which team a person was in on a day, from their team history (``PersonUnitHistory``), as an expression a
-report's grouped query uses: one query for any number of people, never a loop (issue 14, point 6)."""
+report's grouped query uses: one query for any number of people, never a loop."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Read-only queries of the organisation side, one marked section per part. Nothing here writes."""
+"""Training, read-only: each participant's readiness for matching (what their role requires, valid on a day, or
+overridden), the training export, and the lists of the training pages. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ..models import (
 )
 
 # --- Training readiness (training records part) ----------------------------------------------------------
-# Matching (issue 4) asks two things: is this participant ready (every training their role requires is
+# Matching asks two things: is this participant ready (every training their role requires is
 # completed and valid today), and if not, has a coordinator overridden that? ``training_readiness`` answers
 # for a whole programme (or a subset of people) in a fixed number of queries; ``is_matchable`` for one.
 

@@ -1,4 +1,4 @@
-"""What an administrator changes about a person's place in Tandem, through the Django admin (issue 14).
+"""What an administrator changes about a person's place in Tandem, through the Django admin.
 
 An administrator runs the installation, not a programme: they must not slip into a pairing, and every change
 they make to who holds which role (memberships, line manager, staff and superuser flags, groups, permissions,

@@ -1,4 +1,4 @@
-"""The audit log (issue 8). ``audit_record`` is a one-liner for every service that changes something that
+"""The audit log. ``audit_record`` is a one-liner for every service that changes something that
 matters and every view that shows personal data to someone who does not own it."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _label(actor: Person | None) -> str:
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    # The address the login lockout counts (issue 14): REMOTE_ADDR, or behind TANDEM_PROXY_COUNT proxies the one
+    # The address the login lockout counts: REMOTE_ADDR, or behind TANDEM_PROXY_COUNT proxies the one
     # the outermost proxy saw (django-ipware through axes); never an address a client wrote in a header itself.
     if request is None:
         return None

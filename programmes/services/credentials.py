@@ -1,4 +1,4 @@
-"""Telling a person that their password or email address changed (issue 8).
+"""Telling a person that their password or email address changed.
 
 A security notice: it goes whatever their email preferences say, to the address the change came from (the
 old one, for an email change), so that someone who took over an account cannot hide it from its owner.

@@ -123,7 +123,7 @@ def coordinators_of(programme: Programme | int) -> list[Person]:
     )
 
 
-# --- Notification centre (issue 5, point 7): opening one notice, email preferences ---------------------------
+# Notification centre: opening one notice, email preferences
 
 
 def notification_local_url(url: str) -> str:

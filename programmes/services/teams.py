@@ -1,6 +1,6 @@
 """A person's team history (``PersonUnitHistory``): written by every path that changes ``Person.org_unit`` (the
 people import, the Django admin, the demo), so that a period's report reads each person's department as it
-stood at the period's end (issue 14, point 6). Dates only: when someone moved, never why.
+stood at the period's end. Dates only: when someone moved, never why.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The administrator runs the installation, not a programme (issue 14, point 11): through the Django admin they
+"""The administrator runs the installation, not a programme: through the Django admin they
 cannot change who is in a pairing or make themselves a mentor or mentee, and every change they make to a
 person's roles or access is audited and told to that person. Every form is posted as rendered, CSRF on."""
 

@@ -1,4 +1,4 @@
-"""Issue 13, point 10: deciding on several applications at once (all or nothing), and news that is grouped so
+"""Deciding on several applications at once (all or nothing), and news that is grouped so
 three applications do not fill a coordinator's notification centre."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A person hears by email when their password or email address changes (issue 8)."""
+"""A person hears by email when their password or email address changes."""
 
 from __future__ import annotations
 

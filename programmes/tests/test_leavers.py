@@ -1,4 +1,4 @@
-"""People who leave (issue 13, points 13 and 16): their open applications are withdrawn with a notice to the
+"""People who leave: their open applications are withdrawn with a notice to the
 coordinators, wherever they leave (the admin, the people import); the import checks its rows outside the write
 transaction."""
 

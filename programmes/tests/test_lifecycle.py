@@ -103,7 +103,7 @@ def test_participants_are_not_added_by_hand(programme, coordinator):
 
 
 def test_making_a_mentee_the_coordinator_warns_and_needs_confirmation(programme, coordinator, mentee, pairing):
-    """Issue 13, point 21: a participant made coordinator sees the other pairs' metadata; say so, ask first."""
+    """A participant made coordinator sees the other pairs' metadata; say so, ask first."""
     from django.test import Client
 
     from config.tests.html_forms import form_of

@@ -1,4 +1,4 @@
-"""Issue 13, point 21, in a real browser: a double click adds one coordinator; a participant made coordinator is
+"""Adding a member in a real browser: a double click adds one coordinator; a participant made coordinator is
 warned about what they would see and needs the box ticked (Debian's Chromium driven by Playwright)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Notification centre (issue 5, point 7): opening one notice marks it read and follows its link (on this
+"""Notification centre: opening one notice marks it read and follows its link (on this
 site only), the "Unread only" filter with pagination, and the email preferences page."""
 
 from __future__ import annotations

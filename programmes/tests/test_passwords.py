@@ -1,4 +1,4 @@
-"""Password rules (issue 8): 12 characters at least, not common, not a common password in disguise."""
+"""Password rules: 12 characters at least, not common, not a common password in disguise."""
 
 from __future__ import annotations
 

@@ -286,12 +286,12 @@ BAD_FILES = {
     "no name column": (b"E-mail,Team\nann@example.org,Operations\n", "no “name” column"),
     "two email columns": (b"Email,Name,E-mail\na@example.org,A,a@example.org\n", "Two columns mean the email"),
     "too many rows": (too_many_rows(), "more than 10,000 people"),
-    # Issue 13, point 20: an unclosed quote used to swallow the rest of the file into one huge name.
+    # An unclosed quote used to swallow the rest of the file into one huge name.
     "unterminated quote": (
         b'email,name\na@example.org,"Ann Archer\nb@example.org,Bob\nc@example.org,Cy\n',
         "Line 2 opens a quoted cell",
     ),
-    # Issue 13, point 20: UTF-16 without a byte-order mark was called "a binary file".
+    # UTF-16 without a byte-order mark was called "a binary file".
     "utf-16le without bom": ("email,name\nann@example.org,Ann\n".encode("utf-16-le"), "saved as UTF-16"),
     "utf-16be without bom": ("email,name\nann@example.org,Ann\n".encode("utf-16-be"), "saved as UTF-16"),
 }
@@ -526,7 +526,7 @@ def test_a_coordinator_cannot_change_an_administrators_record_by_import(support,
     assert any("Only an administrator" in e for e in preview.rows[0]["errors"])
 
 
-# --- Issue 13, point 20: short rows, cleared cells, leavers, purging stored previews ---------------------
+# Short rows, cleared cells, leavers, purging stored previews
 
 
 def test_a_row_with_missing_cells_is_an_error_and_never_clears_a_persons_fields(ann, admin_person):
@@ -637,7 +637,7 @@ def test_the_upload_page_never_loads_the_imports_rows(client, cast):
 
 
 def test_an_upload_sent_twice_makes_one_preview(cast, support):
-    """Issue 13, point 21: the upload form carries a one-time token; a double click stores one preview."""
+    """The upload form carries a one-time token; a double click stores one preview."""
     from django.test import Client
 
     from config.tests.html_forms import form_of

@@ -1,4 +1,4 @@
-"""Issue 13, point 20, in a real browser: a leaver in the HR file is shown as deactivated in the preview, and a
+"""People import in a real browser: a leaver in the HR file is shown as deactivated in the preview, and a
 short row is an error, at 1280 and 390 px (Debian's Chromium driven by Playwright)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Starting a programme (issue 13, point 6): My programmes offers "Start a programme" to the people who may
+"""Starting a programme: My programmes offers "Start a programme" to the people who may
 create one (coordinators and administrators), and the form, submitted as a browser renders it, asks for what
 matters first and creates the draft."""
 

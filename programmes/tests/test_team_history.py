@@ -1,4 +1,4 @@
-"""A person's team history (issue 14, point 6): every path that changes a person's team dates the change, so that
+"""A person's team history: every path that changes a person's team dates the change, so that
 a committee report reads each person's department as it stood at the period's end. Dates only."""
 
 from __future__ import annotations

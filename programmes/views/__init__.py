@@ -1,1 +1,1 @@
-"""The organisation's pages, one module per part (core: home, programmes, My team, administration)."""
+"""The organisation's pages, one module per part (core: home, the programme list and page, members, My team)."""

@@ -1,4 +1,4 @@
-"""The person's own corner (issue 5, point 7): opening one notification, email preferences."""
+"""The person's own corner: opening one notification, email preferences."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""The organisation's core pages: home, the programme list and page, its members, a line manager's team."""
+
 from __future__ import annotations
 
 from django.contrib import messages
