@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+
+from core.ids import LARGEST_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -50,5 +52,13 @@ def test_an_unexpected_error_shows_the_500_page(settings, monkeypatch):
 
 def test_a_non_numeric_id_in_the_address_is_a_404_not_a_crash(client, coordinator):
     client.force_login(coordinator)
-    assert client.get("/programmes/abc/").status_code == 404
-    assert client.get("/programmes/99999999999999999999/").status_code == 404
+    page = reverse("programmes:detail", kwargs={"pk": 1})
+    # Not an id (letters, or past the largest a database id can be): no page has that address.
+    for not_an_id in ("abc", str(LARGEST_ID + 1)):
+        address = page.replace("/1/", f"/{not_an_id}/")
+        with pytest.raises(Resolver404):
+            resolve(address)
+        assert client.get(address).status_code == 404
+    # An id the address accepts that no programme has: the view's own lookup answers 404, up to the largest.
+    for missing in (99999999, LARGEST_ID):
+        assert client.get(reverse("programmes:detail", kwargs={"pk": missing})).status_code == 404

@@ -1,7 +1,9 @@
-"""Every URL pattern, every role: who gets the page, who gets 403, who gets 404, who goes to the login page.
+"""Every URL pattern, every role: who gets the page, who gets 403, who gets 404, who goes to the login page, and
+how many queries the page makes for each role it lets through.
 
 MATRIX must name every pattern the resolver knows (outside the admin, which has one rule below); a pattern
-added without an entry fails ``test_matrix_covers_every_url_pattern``.
+added without an entry fails ``test_matrix_covers_every_url_pattern``, an entry without its query budget
+``test_every_entry_carries_a_query_budget``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import fresh_copy, make_cast, module_data
@@ -35,6 +39,7 @@ ROLES = [
 LOGIN = "login"  # a redirect to the login page
 REDIRECT = "redirect"  # any redirect that is not to a login page (a POST handled, with its message)
 ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
+TURNED_AWAY = (LOGIN, ADMIN_LOGIN, 403, 404)  # the answers that do not let a role through
 
 
 @dataclass
@@ -42,12 +47,27 @@ class Entry:
     expect: dict[str, Any]  # role -> status code, LOGIN, ADMIN_LOGIN or ("redirect", url name)
     kwargs: Callable[[dict], dict] = field(default=lambda cast: {})
     method: str = "get"
+    # The query budget: how many queries the request makes, in the matrix's world, for each role it lets through
+    # (a page, or a redirect that is not to a login page); one number for all of them, or per_role(...). The walk
+    # checks the exact count: a page that makes more queries, or fewer, says so in its entry.
+    queries: int | dict[str, int] | None = None
+
+    def budget(self, role: str) -> int | None:
+        """The queries this entry may make for ``role``; None when the role is turned away (not counted)."""
+        if self.expect[role] in TURNED_AWAY:
+            return None
+        return self.queries.get(role) if isinstance(self.queries, dict) else self.queries
 
 
 def roles(default: Any, **overrides: Any) -> dict[str, Any]:
     expect = dict.fromkeys(ROLES, default)
     expect.update(overrides)
     return expect
+
+
+def per_role(default: int, **overrides: int) -> dict[str, int]:
+    """A query budget that differs by role (the coordinator's page shows more, say)."""
+    return roles(default, **overrides)
 
 
 def members_only(**overrides: Any) -> dict[str, Any]:
@@ -374,274 +394,362 @@ MATRIX: dict[str, Entry] = {
             line_manager=("redirect", "programmes:team"),
             coordinator=("redirect", "programmes:list"),
             committee_member=("redirect", "evaluation:reports"),
-        )
+        ),
+        queries=4,
     ),
-    "healthz": Entry(roles(200)),
-    "login": Entry(roles(("redirect", "home"), anonymous=200)),
-    "logout": Entry(roles(("redirect", "login")), method="post"),
-    "password_change": Entry(roles(200, anonymous=LOGIN)),
-    "password_change_done": Entry(roles(200, anonymous=LOGIN)),
-    "password_reset": Entry(roles(200)),
-    "password_reset_done": Entry(roles(200)),
-    "password_reset_confirm": Entry(roles(200), kwargs=lambda cast: {"uidb64": "MQ", "token": "not-a-token"}),
-    "password_reset_complete": Entry(roles(200)),
-    "programmes:list": Entry(area_page(coordinator=200, administrator=200)),
-    "programmes:team": Entry(area_page(line_manager=200)),
+    "healthz": Entry(roles(200), queries=per_role(2, anonymous=1)),
+    "login": Entry(roles(("redirect", "home"), anonymous=200), queries=per_role(2, anonymous=0)),
+    "logout": Entry(roles(("redirect", "login")), method="post", queries=per_role(6, anonymous=1)),
+    "password_change": Entry(roles(200, anonymous=LOGIN), queries=3),
+    "password_change_done": Entry(roles(200, anonymous=LOGIN), queries=3),
+    "password_reset": Entry(roles(200), queries=per_role(3, anonymous=0)),
+    "password_reset_done": Entry(roles(200), queries=per_role(3, anonymous=0)),
+    "password_reset_confirm": Entry(
+        roles(200), kwargs=lambda cast: {"uidb64": "MQ", "token": "not-a-token"}, queries=per_role(4, anonymous=1)
+    ),
+    "password_reset_complete": Entry(roles(200), queries=per_role(3, anonymous=0)),
+    "programmes:list": Entry(area_page(coordinator=200, administrator=200), queries=per_role(4, coordinator=5)),
+    "programmes:team": Entry(area_page(line_manager=200), queries=9),
     "programmes:detail": Entry(
-        members_only(coordinator=200, mentor=200, mentee=200, committee_member=200), kwargs=PROGRAMME
+        members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
+        kwargs=PROGRAMME,
+        queries=per_role(6, coordinator=13),
     ),
     "programmes:members": Entry(
-        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403),
+        kwargs=PROGRAMME,
+        queries=8,
     ),
     # Resource budgets (issue 3, item 8): the programme's coordinators only.
-    "programmes:budget": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:budget_line_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:budget_line_edit": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs),
-    "programmes:budget_line_delete": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs),
-    "programmes:spend_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:spend_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:spend_delete": Entry(COORDINATORS_ONLY, kwargs=spend_kwargs),
-    "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "mentoring:home": Entry(area_page(mentor=200, mentee=200)),
-    "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING),
-    "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200)),
+    "programmes:budget": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "programmes:budget_line_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
+    "programmes:budget_line_edit": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs, queries=6),
+    "programmes:budget_line_delete": Entry(COORDINATORS_ONLY, kwargs=budget_line_kwargs, queries=7),
+    "programmes:spend_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=8),
+    "programmes:spend_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=9),
+    "programmes:spend_delete": Entry(COORDINATORS_ONLY, kwargs=spend_kwargs, queries=6),
+    "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
+    "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
+    "mentoring:home": Entry(area_page(mentor=200, mentee=200), queries=5),
+    "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=9),
+    "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200), queries=3),
     # --- Programme set-up and lifecycle ---
-    "programmes:create": Entry(vocabulary(200)),
-    "programmes:settings": Entry(coordinator_page(), kwargs=PROGRAMME),
-    "programmes:transition": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
-    "programmes:member_add": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "programmes:create": Entry(vocabulary(200), queries=3),
+    "programmes:settings": Entry(coordinator_page(), kwargs=PROGRAMME, queries=7),
+    "programmes:transition": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=4),
+    "programmes:member_add": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=4),
     "programmes:member_remove": Entry(
         coordinator_post(),
         kwargs=lambda cast: {"pk": cast["pairing"].programme_id, "membership_pk": cast["committee_membership"].pk},
         method="post",
+        queries=12,
     ),
-    "programmes:question_add": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "programmes:question_add": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=4),
     "programmes:question_remove": Entry(
         coordinator_post(),
         kwargs=lambda cast: {"pk": cast["pairing"].programme_id, "question_pk": cast["question"].pk},
         method="post",
+        queries=10,
     ),
     # --- Enrolment ---
-    "programmes:open": Entry(roles(200, anonymous=LOGIN)),
-    "programmes:apply": Entry(roles(200, anonymous=LOGIN), kwargs=lambda cast: {"pk": cast["recruiting"].pk}),
-    "programmes:applications": Entry(coordinator_page(), kwargs=PROGRAMME),
+    "programmes:open": Entry(roles(200, anonymous=LOGIN), queries=4),
+    "programmes:apply": Entry(
+        roles(200, anonymous=LOGIN), kwargs=lambda cast: {"pk": cast["recruiting"].pk}, queries=6
+    ),
+    "programmes:applications": Entry(coordinator_page(), kwargs=PROGRAMME, queries=8),
     # Bulk decisions (issue 13, point 10): with nothing ticked the coordinator is sent back with a message.
-    "programmes:applications_decide": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "programmes:applications_decide": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=4),
     # The application is the mentee's: they, their line manager and the coordinators see it.
     "programmes:application_detail": Entry(
-        members_only(mentee=200, line_manager=200, coordinator=200), kwargs=APPLICATION
+        members_only(mentee=200, line_manager=200, coordinator=200),
+        kwargs=APPLICATION,
+        queries=per_role(6, mentee=7, coordinator=8),
     ),
     "programmes:application_endorse": Entry(
-        members_only(line_manager=REDIRECT, mentee=403, coordinator=403), kwargs=APPLICATION, method="post"
+        members_only(line_manager=REDIRECT, mentee=403, coordinator=403),
+        kwargs=APPLICATION,
+        method="post",
+        queries=4,
     ),
     "programmes:application_decide": Entry(
-        members_only(coordinator=REDIRECT, mentee=403, line_manager=403), kwargs=APPLICATION, method="post"
+        members_only(coordinator=REDIRECT, mentee=403, line_manager=403),
+        kwargs=APPLICATION,
+        method="post",
+        queries=4,
     ),
     "programmes:application_withdraw": Entry(
-        members_only(mentee=200, line_manager=403, coordinator=403), kwargs=APPLICATION
+        members_only(mentee=200, line_manager=403, coordinator=403),
+        kwargs=APPLICATION,
+        queries=5,
     ),
-    "programmes:notifications": Entry(roles(200, anonymous=LOGIN)),
-    "programmes:notifications_read": Entry(roles(REDIRECT, anonymous=LOGIN), method="post"),
-    "programmes:skills": Entry(vocabulary(200)),
-    "programmes:skill_merge": Entry(vocabulary(REDIRECT)),
-    "programmes:skill_rename": Entry(vocabulary(REDIRECT), kwargs=lambda cast: {"pk": cast["skill"].pk}, method="post"),
+    "programmes:notifications": Entry(roles(200, anonymous=LOGIN), queries=4),
+    "programmes:notifications_read": Entry(roles(REDIRECT, anonymous=LOGIN), method="post", queries=3),
+    "programmes:skills": Entry(vocabulary(200), queries=8),
+    "programmes:skill_merge": Entry(vocabulary(REDIRECT), queries=per_role(2, coordinator=3)),
+    "programmes:skill_rename": Entry(
+        vocabulary(REDIRECT),
+        kwargs=lambda cast: {"pk": cast["skill"].pk},
+        method="post",
+        queries=per_role(3, coordinator=4),
+    ),
     # Protected time. The POSTs carry no data: a coordinator or the line manager is sent back with a message.
     "programmes:time": Entry(
-        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+        members_only(coordinator=200, mentor=403, mentee=403, committee_member=403),
+        kwargs=PROGRAMME,
+        queries=8,
     ),
     "programmes:allocations_create": Entry(
-        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME, method="post"
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403),
+        kwargs=PROGRAMME,
+        method="post",
+        queries=4,
     ),
     "programmes:allocation_adjust": Entry(
         members_only(coordinator=302, mentor=403, mentee=403, committee_member=403),
         kwargs=mentee_allocation,
         method="post",
+        queries=4,
     ),
     # Only the person's own line manager; everyone else without reports is the wrong role (the mentee too).
     "programmes:allocation_decide": Entry(
-        area_page(line_manager=("redirect", "programmes:team")), kwargs=mentee_allocation, method="post"
+        area_page(line_manager=("redirect", "programmes:team")),
+        kwargs=mentee_allocation,
+        method="post",
+        queries=4,
     ),
     # People import (issue 3, part 4): coordinators of any programme and administrators; previews are shared
     # among them. Apply and discard answer with a redirect to the preview or the upload page.
-    "programmes:people_import": Entry(area_page(coordinator=200, administrator=200)),
-    "programmes:people_import_preview": Entry(area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT),
+    "programmes:people_import": Entry(area_page(coordinator=200, administrator=200), queries=4),
+    "programmes:people_import_preview": Entry(
+        area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT, queries=4
+    ),
     "programmes:people_import_apply": Entry(
-        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
+        area_page(coordinator=302, administrator=302),
+        kwargs=PEOPLE_IMPORT,
+        method="post",
+        queries=per_role(6, coordinator=7),
     ),
     "programmes:people_import_discard": Entry(
-        area_page(coordinator=302, administrator=302), kwargs=PEOPLE_IMPORT, method="post"
+        area_page(coordinator=302, administrator=302),
+        kwargs=PEOPLE_IMPORT,
+        method="post",
+        queries=per_role(8, coordinator=9),
     ),
     # --- Training records (training part) ---
-    "programmes:course_list": Entry(area_page(coordinator=200, administrator=200)),
-    "programmes:course_create": Entry(area_page(coordinator=200, administrator=200)),
-    "programmes:course_edit": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
-    "programmes:course_deactivate": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
-    "programmes:course_reactivate": Entry(area_page(coordinator=302, administrator=302), kwargs=COURSE, method="post"),
-    "programmes:course_delete": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE),
-    "programmes:my_training": Entry(roles(200, anonymous=LOGIN)),
-    # The mentee's own evidence: the mentee and the coordinators of their programme; nobody else learns it exists.
-    "programmes:training_evidence": Entry(roles(404, anonymous=LOGIN, mentee=200, coordinator=200), kwargs=EVIDENCE),
-    "programmes:training_matrix": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:training_requirements": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:training_requirement_remove": Entry(COORDINATORS_ONLY, kwargs=REQUIREMENT),
-    "programmes:training_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "programmes:training_person": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
-    "programmes:training_record_create": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
-    "programmes:training_record_edit": Entry(COORDINATORS_ONLY, kwargs=RECORD),
-    "programmes:training_record_verify": Entry(
-        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403), kwargs=RECORD, method="post"
+    "programmes:course_list": Entry(area_page(coordinator=200, administrator=200), queries=4),
+    "programmes:course_create": Entry(area_page(coordinator=200, administrator=200), queries=3),
+    "programmes:course_edit": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=4),
+    "programmes:course_deactivate": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=4),
+    "programmes:course_reactivate": Entry(
+        area_page(coordinator=302, administrator=302), kwargs=COURSE, method="post", queries=per_role(6, coordinator=7)
     ),
-    "programmes:readiness_override": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME),
-    "programmes:readiness_override_withdraw": Entry(COORDINATORS_ONLY, kwargs=OVERRIDE),
+    "programmes:course_delete": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=5),
+    "programmes:my_training": Entry(roles(200, anonymous=LOGIN), queries=per_role(5, mentee=8, mentor=7)),
+    # The mentee's own evidence: the mentee and the coordinators of their programme; nobody else learns it exists.
+    "programmes:training_evidence": Entry(
+        roles(404, anonymous=LOGIN, mentee=200, coordinator=200), kwargs=EVIDENCE, queries=per_role(3, coordinator=5)
+    ),
+    "programmes:training_matrix": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=9),
+    "programmes:training_requirements": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "programmes:training_requirement_remove": Entry(COORDINATORS_ONLY, kwargs=REQUIREMENT, queries=6),
+    "programmes:training_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
+    "programmes:training_person": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=12),
+    "programmes:training_record_create": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=7),
+    "programmes:training_record_edit": Entry(COORDINATORS_ONLY, kwargs=RECORD, queries=8),
+    "programmes:training_record_verify": Entry(
+        members_only(coordinator=302, mentor=403, mentee=403, committee_member=403),
+        kwargs=RECORD,
+        method="post",
+        queries=8,
+    ),
+    "programmes:readiness_override": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=9),
+    "programmes:readiness_override_withdraw": Entry(COORDINATORS_ONLY, kwargs=OVERRIDE, queries=6),
     # --- end of training records ---
     # --- Pairing lifecycle (matching issue). The POSTs carry no data or meet the wrong state: the people
     # allowed are sent back to the pairing with a message. ---
     "mentoring:pairing_accept": Entry(
-        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=403), kwargs=PROPOSED_PAIRING, method="post"
+        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=403),
+        kwargs=PROPOSED_PAIRING,
+        method="post",
+        queries=26,
     ),
-    "mentoring:pairing_decline": Entry(PAIR_ONLY, kwargs=PROPOSED_PAIRING),
-    "mentoring:pairing_pause": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
+    "mentoring:pairing_decline": Entry(PAIR_ONLY, kwargs=PROPOSED_PAIRING, queries=4),
+    "mentoring:pairing_pause": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
     "mentoring:pairing_resume": Entry(
-        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=REDIRECT), kwargs=PAIRING, method="post"
+        members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=REDIRECT),
+        kwargs=PAIRING,
+        method="post",
+        queries=per_role(7, coordinator=8),
     ),
-    "mentoring:pairing_complete": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
-    "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
-    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING),
+    "mentoring:pairing_complete": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
+    "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
+    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING, queries=5),
     # --- end of pairing lifecycle ---
     # --- The relationship (issue 5). The pair's words are the pair's: coordinators 403 on every content page,
     # 200 on the metadata ones (the session list). The mentor logged the matrix's session: the mentee is sent
     # back from changing it, the mentor from confirming or disputing it. ---
-    "mentoring:agreement_edit": Entry(PAIR_ONLY, kwargs=PAIRING),
-    "mentoring:agreement_sign": Entry(PAIR_POSTS, kwargs=PAIRING, method="post"),
-    "mentoring:goal_create": Entry(PAIR_ONLY, kwargs=PAIRING),
-    "mentoring:goal_edit": Entry(PAIR_ONLY, kwargs=GOAL),
-    "mentoring:session_list": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING),
-    "mentoring:session_create": Entry(PAIR_ONLY, kwargs=PAIRING),
-    "mentoring:session_detail": Entry(PAIR_ONLY, kwargs=SESSION),
-    "mentoring:session_edit": Entry(members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION),
-    "mentoring:session_delete": Entry(members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION),
-    "mentoring:session_confirm": Entry(PAIR_POSTS, kwargs=SESSION, method="post"),
-    "mentoring:session_dispute": Entry(members_only(mentor=REDIRECT, mentee=200, coordinator=403), kwargs=SESSION),
-    "mentoring:note_save": Entry(PAIR_POSTS, kwargs=SESSION, method="post"),
-    "mentoring:concern_raise": Entry(PAIR_ONLY, kwargs=PAIRING),
-    "mentoring:fit_save": Entry(PAIR_POSTS, kwargs=PAIRING, method="post"),
-    "mentoring:relationships": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "mentoring:agreement_edit": Entry(PAIR_ONLY, kwargs=PAIRING, queries=8),
+    "mentoring:agreement_sign": Entry(PAIR_POSTS, kwargs=PAIRING, method="post", queries=9),
+    "mentoring:goal_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=4),
+    "mentoring:goal_edit": Entry(PAIR_ONLY, kwargs=GOAL, queries=5),
+    "mentoring:session_list": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=5),
+    "mentoring:session_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=6),
+    "mentoring:session_detail": Entry(PAIR_ONLY, kwargs=SESSION, queries=8),
+    "mentoring:session_edit": Entry(
+        members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION, queries=per_role(4, mentor=10)
+    ),
+    "mentoring:session_delete": Entry(
+        members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION, queries=per_role(4, mentor=5)
+    ),
+    "mentoring:session_confirm": Entry(PAIR_POSTS, kwargs=SESSION, method="post", queries=per_role(8, mentee=13)),
+    "mentoring:session_dispute": Entry(
+        members_only(mentor=REDIRECT, mentee=200, coordinator=403), kwargs=SESSION, queries=per_role(4, mentee=5)
+    ),
+    "mentoring:note_save": Entry(PAIR_POSTS, kwargs=SESSION, method="post", queries=7),
+    "mentoring:concern_raise": Entry(PAIR_ONLY, kwargs=PAIRING, queries=4),
+    "mentoring:fit_save": Entry(PAIR_POSTS, kwargs=PAIRING, method="post", queries=3),
+    "mentoring:relationships": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=12),
     # Alerts exist for the programme's coordinators only: everyone else never learns one exists.
     "mentoring:alert_acknowledge": Entry(
-        roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post"
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT),
+        kwargs=ALERT,
+        method="post",
+        queries=6,
     ),
-    "mentoring:alert_resolve": Entry(roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post"),
+    "mentoring:alert_resolve": Entry(
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post", queries=6
+    ),
     # --- end of the relationship ---
     # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---
-    "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "mentoring:matching_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "mentoring:matching_settings_reset": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
-    "mentoring:matching_run": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
-    "mentoring:matching_history": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "mentoring:matching_round": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND),
-    "mentoring:matching_publish": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND),
-    "mentoring:matching_swap": Entry(COORDINATORS_ONLY, kwargs=PROPOSAL),
-    "mentoring:matching_remove": Entry(coordinator_post(), kwargs=PROPOSAL, method="post"),
-    "mentoring:matching_override": Entry(COORDINATORS_ONLY, kwargs=PAIR),
+    "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=20),
+    "mentoring:matching_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
+    "mentoring:matching_settings_reset": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=9),
+    "mentoring:matching_run": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=27),
+    "mentoring:matching_history": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "mentoring:matching_round": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
+    "mentoring:matching_publish": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
+    "mentoring:matching_swap": Entry(COORDINATORS_ONLY, kwargs=PROPOSAL, queries=18),
+    "mentoring:matching_remove": Entry(coordinator_post(), kwargs=PROPOSAL, method="post", queries=13),
+    "mentoring:matching_override": Entry(COORDINATORS_ONLY, kwargs=PAIR, queries=8),
     # --- end of matching ---
     # --- Single proposals (issue 13, points 8 and 9). With no data the coordinator is sent back with a message;
     # the cast's proposal can be reminded about by its programme's coordinators only (the pair 403). ---
-    "mentoring:matching_propose": Entry(coordinator_post(), kwargs=PROGRAMME, method="post"),
+    "mentoring:matching_propose": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=4),
     "mentoring:pairing_remind": Entry(
-        members_only(coordinator=REDIRECT, mentor=403, mentee=403), kwargs=PROPOSED_PAIRING, method="post"
+        members_only(coordinator=REDIRECT, mentor=403, mentee=403),
+        kwargs=PROPOSED_PAIRING,
+        method="post",
+        queries=13,
     ),
     # --- end of single proposals ---
     # --- Mentee requests: the mentee who asked and the mentor who was asked ---
     "mentoring:suggestions": Entry(
-        members_only(mentee=200, mentor=403, coordinator=403, committee_member=403), kwargs=PROGRAMME
+        members_only(mentee=200, mentor=403, coordinator=403, committee_member=403),
+        kwargs=PROGRAMME,
+        queries=21,
     ),
     "mentoring:request_send": Entry(
         members_only(mentee=REDIRECT, mentor=403, coordinator=403, committee_member=403),
         kwargs=PROGRAMME,
         method="post",
+        queries=4,
     ),
-    "mentoring:requests": Entry(roles(200, anonymous=LOGIN)),
+    "mentoring:requests": Entry(roles(200, anonymous=LOGIN), queries=4),
     "mentoring:request_answer": Entry(
         roles(404, anonymous=LOGIN, mentor=REDIRECT, mentee=403),
         kwargs=lambda cast: {"pk": cast["mentor_request"].pk},
         method="post",
+        queries=3,
     ),
     "mentoring:request_cancel": Entry(
         roles(404, anonymous=LOGIN, mentee=REDIRECT, mentor=403),
         kwargs=lambda cast: {"pk": cast["mentor_request"].pk},
         method="post",
+        queries=9,
     ),
     # --- Calendar (issue 5, point 6): the participant's own feed; the feed itself needs no login (the token
     # is the key, so every role, even anonymous, reads the mentee's feed); one session's .ics for the pair. ---
-    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200)),
-    "mentoring:calendar_create": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post"),
-    "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post"),
+    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200), queries=4),
+    "mentoring:calendar_create": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=9),
+    "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=7),
     # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.
-    "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200)),
-    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token),
-    "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=SESSION),
+    "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200), queries=4),
+    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token, queries=per_role(4, anonymous=3)),
+    "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=SESSION, queries=4),
     # --- end of calendar ---
     # --- Notification centre (issue 5, point 7): a notice is its person's own (the mentee's here) ---
     "programmes:notification_open": Entry(
-        roles(404, anonymous=LOGIN, mentee=REDIRECT), kwargs=_mentee_notification, method="post"
+        roles(404, anonymous=LOGIN, mentee=REDIRECT),
+        kwargs=_mentee_notification,
+        method="post",
+        queries=4,
     ),
-    "programmes:email_preferences": Entry(roles(200, anonymous=LOGIN)),
+    "programmes:email_preferences": Entry(roles(200, anonymous=LOGIN), queries=3),
     # --- end of notification centre ---
     # --- coordinator dashboard (issue 6): the programme's coordinators only; anyone coordinating somewhere
     # sees the overview of their own programmes ---
-    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:dashboard_all": Entry(area_page(coordinator=200)),
+    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=18),
+    "evaluation:dashboard_all": Entry(area_page(coordinator=200), queries=5),
     # --- end of coordinator dashboard ---
     # --- Alerts and interventions (issue 6): the programme's coordinators only; the pair, the committee and
     # everyone else never see an alert, an intervention or its note. A new intervention without an alert,
     # pairing or participant sends the coordinator back to the alerts; closing without an outcome re-shows
     # the page with the error. ---
-    "evaluation:alerts": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:alert_acknowledge": Entry(coordinator_post(), kwargs=PROGRAMME_ALERT, method="post"),
-    "evaluation:intervention_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
+    "evaluation:alerts": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "evaluation:alert_acknowledge": Entry(coordinator_post(), kwargs=PROGRAMME_ALERT, method="post", queries=7),
+    "evaluation:intervention_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
     "evaluation:intervention_create": Entry(
-        members_only(coordinator=REDIRECT, mentor=403, mentee=403, committee_member=403), kwargs=PROGRAMME
+        members_only(coordinator=REDIRECT, mentor=403, mentee=403, committee_member=403),
+        kwargs=PROGRAMME,
+        queries=4,
     ),
-    "evaluation:intervention_detail": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION),
-    "evaluation:intervention_close": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION, method="post"),
+    "evaluation:intervention_detail": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION, queries=7),
+    "evaluation:intervention_close": Entry(COORDINATORS_ONLY, kwargs=INTERVENTION, method="post", queries=7),
     # --- end of alerts and interventions ---
     # --- surveys (issue 6): templates, rounds and results for the programme's coordinators only; "My surveys"
     # for participants; an invitation is its person's own (the mentee's here), everyone else never learns of it ---
-    "evaluation:survey_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:survey_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:survey_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
-    "evaluation:question_add": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
-    "evaluation:question_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION),
-    "evaluation:question_delete": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION),
-    "evaluation:question_move": Entry(coordinator_post(), kwargs=SURVEY_QUESTION, method="post"),
-    "evaluation:round_create": Entry(COORDINATORS_ONLY, kwargs=SURVEY),
-    "evaluation:round_results": Entry(COORDINATORS_ONLY, kwargs=SURVEY_ROUND),
-    "evaluation:my_surveys": Entry(area_page(mentor=200, mentee=200)),
-    "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION),
+    "evaluation:survey_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=25),
+    "evaluation:survey_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
+    "evaluation:survey_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY, queries=9),
+    "evaluation:question_add": Entry(COORDINATORS_ONLY, kwargs=SURVEY, queries=7),
+    "evaluation:question_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION, queries=8),
+    "evaluation:question_delete": Entry(COORDINATORS_ONLY, kwargs=SURVEY_QUESTION, queries=7),
+    "evaluation:question_move": Entry(coordinator_post(), kwargs=SURVEY_QUESTION, method="post", queries=10),
+    "evaluation:round_create": Entry(COORDINATORS_ONLY, kwargs=SURVEY, queries=6),
+    "evaluation:round_results": Entry(COORDINATORS_ONLY, kwargs=SURVEY_ROUND, queries=10),
+    "evaluation:my_surveys": Entry(area_page(mentor=200, mentee=200), queries=5),
+    "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION, queries=5),
     # --- end of surveys ---
     # --- Committee reports (issue 6, point 5). The POSTs carry no data or meet the wrong state: the people
     # allowed are sent back to the report with a message (a committee member's sign-off goes through). ---
-    "evaluation:reports": Entry(area_page(committee_member=200, coordinator=200)),
-    "evaluation:report_list_programme": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:report_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME),
-    "evaluation:report_detail": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
-    "evaluation:report_edit": Entry(roles(404, anonymous=LOGIN, coordinator=200), kwargs=DRAFT_REPORT),
+    "evaluation:reports": Entry(area_page(committee_member=200, coordinator=200), queries=5),
+    "evaluation:report_list_programme": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
+    "evaluation:report_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
+    "evaluation:report_detail": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=7),
+    "evaluation:report_edit": Entry(roles(404, anonymous=LOGIN, coordinator=200), kwargs=DRAFT_REPORT, queries=4),
     "evaluation:report_submit": Entry(
-        roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=DRAFT_REPORT, method="post"
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT),
+        kwargs=DRAFT_REPORT,
+        method="post",
+        queries=7,
     ),
-    "evaluation:report_comment": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
-    "evaluation:report_decision": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
-    "evaluation:report_sign_off": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post"),
+    "evaluation:report_comment": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post", queries=3),
+    "evaluation:report_decision": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post", queries=3),
+    "evaluation:report_sign_off": Entry(COMMITTEE_POST, kwargs=SUBMITTED_REPORT, method="post", queries=13),
     "evaluation:report_publish": Entry(
-        roles(404, anonymous=LOGIN, coordinator=REDIRECT, committee_member=403), kwargs=SUBMITTED_REPORT, method="post"
+        roles(404, anonymous=LOGIN, coordinator=REDIRECT, committee_member=403),
+        kwargs=SUBMITTED_REPORT,
+        method="post",
+        queries=8,
     ),
-    "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
-    "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT),
+    "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=5),
+    "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=3),
     # --- end of committee reports ---
     # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
-    "evaluation:my_data": Entry(roles(200, anonymous=LOGIN)),
-    "evaluation:my_data_zip": Entry(roles(200, anonymous=LOGIN)),
+    "evaluation:my_data": Entry(roles(200, anonymous=LOGIN), queries=3),
+    "evaluation:my_data_zip": Entry(
+        roles(200, anonymous=LOGIN), queries=per_role(31, mentee=37, mentor=36, line_manager=32)
+    ),
     # --- end of personal data ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
@@ -673,6 +781,24 @@ def test_matrix_covers_every_url_pattern():
 def test_a_pattern_without_an_entry_is_reported():
     smaller = {k: v for k, v in MATRIX.items() if k != "programmes:members"}
     assert uncovered_patterns(smaller) == {"programmes:members"}
+
+
+def unbudgeted(matrix: dict[str, Entry]) -> set[str]:
+    """The entries that let some role through without saying how many queries that takes."""
+    return {
+        key
+        for key, entry in matrix.items()
+        if any(entry.expect[role] not in TURNED_AWAY and entry.budget(role) is None for role in ROLES)
+    }
+
+
+def test_every_entry_carries_a_query_budget():
+    assert unbudgeted(MATRIX) == set(), "every MATRIX entry needs queries= (the walk below checks it)"
+
+
+def test_an_entry_without_a_budget_is_reported():
+    without = {**MATRIX, "programmes:members": Entry(MATRIX["programmes:members"].expect, kwargs=PROGRAMME)}
+    assert unbudgeted(without) == {"programmes:members"}
 
 
 def world_build(cast: dict) -> dict:
@@ -757,9 +883,12 @@ def test_every_pattern_answers_as_the_matrix_says(client, matrix_world, role):
     failures = []
     for key, entry in MATRIX.items():
         url = reverse(key, kwargs=entry.kwargs(cast))
-        response = getattr(client, entry.method)(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(client, entry.method)(url)
         if problem := check(response, entry.expect[role], url):
             failures.append(f"{key} as {role}: {problem}")
+        elif (budget := entry.budget(role)) is not None and len(queries) != budget:
+            failures.append(f"{key} as {role}: {len(queries)} queries, its budget is {budget}")
         if entry.method == "post" and role != "anonymous":
             as_role(client, cast, role)  # logging out ends the session; the next entries need it back
     assert not failures, "\n".join(failures)

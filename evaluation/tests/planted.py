@@ -13,21 +13,20 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from evaluation.models import (
-    Answer,
-    Intervention,
-    Question,
-    Report,
-    ReportComment,
-    ReportDecision,
-    Survey,
-    SurveyResponse,
-    SurveyRound,
+from evaluation.models import Intervention, ReportDecision
+from evaluation.tests.factories import (
+    AnswerFactory,
+    InterventionFactory,
+    QuestionFactory,
+    ReportCommentFactory,
+    ReportDecisionFactory,
+    ReportFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+    SurveyRoundFactory,
 )
 from mentoring.models import (
     Agreement,
-    ClosingReflection,
-    Concern,
     Goal,
     MatchOverride,
     MentoringSession,
@@ -35,10 +34,10 @@ from mentoring.models import (
     Pairing,
 )
 from mentoring.services.relationship import concern_raise, note_write
+from mentoring.tests.factories import ClosingReflectionFactory, ConcernFactory, MentoringSessionFactory
 from programmes.models import (
     Application,
     ApplicationAnswer,
-    EnrolmentQuestion,
     Notification,
     Person,
     ReadinessOverride,
@@ -48,8 +47,10 @@ from programmes.models import (
 from programmes.tests.factories import (
     BudgetLineFactory,
     CourseFactory,
+    EnrolmentQuestionFactory,
     PersonFactory,
     SpendFactory,
+    TimeAllocationFactory,
     TrainingRecordFactory,
 )
 
@@ -75,7 +76,7 @@ def plant(cast: dict) -> list[Planted]:
         return marker
 
     now = timezone.now()
-    question = EnrolmentQuestion.objects.create(programme=programme, text="Why do you want a mentor?")
+    question = EnrolmentQuestionFactory(programme=programme, text="Why do you want a mentor?")
     application = Application.objects.create(
         programme=programme,
         person=mentee,
@@ -98,7 +99,7 @@ def plant(cast: dict) -> list[Planted]:
     )
     ApplicationAnswer.objects.create(application=declined, question=question, text=mark("answer.applicant", applicant))
     Notification.objects.create(person=applicant, text=mark("notification.applicant", None, applicant))
-    TimeAllocation.objects.create(
+    TimeAllocationFactory(
         programme=programme,
         person=mentee,
         month=datetime.date(2026, 3, 1),
@@ -142,7 +143,7 @@ def plant(cast: dict) -> list[Planted]:
         title=mark("goal.title", mentee, mentor),
         success=mark("goal.success", mentee, mentor),
     )
-    session = MentoringSession.objects.create(
+    session = MentoringSessionFactory(
         pairing=pairing,
         logged_by=mentee,
         held_on=datetime.date(2026, 3, 9),
@@ -156,19 +157,18 @@ def plant(cast: dict) -> list[Planted]:
     )
     note_write(session=session, author=mentee, text=mark("note.private", mentee), shared=False)
     note_write(session=session, author=mentor, text=mark("note.mentor_private", mentor), shared=False)
-    ClosingReflection.objects.create(pairing=pairing, author=mentee, text=mark("reflection.text", mentee))
-    Concern.objects.create(pairing=pairing, raised_by=mentee, text=mark("concern.text", mentee))
+    ClosingReflectionFactory(pairing=pairing, author=mentee, text=mark("reflection.text", mentee))
+    ConcernFactory(pairing=pairing, raised_by=mentee, text=mark("concern.text", mentee))
     # Through the service too, so the alert, notices and audit rows it writes are searched as well.
     concern_raise(pairing=pairing, by=mentee, text=mark("concern.raised", mentee))
-    Intervention.objects.create(
-        programme=programme,
+    InterventionFactory(
         pairing=pairing,
         kind=Intervention.Kind.CALL,
         note=mark("intervention.note", coordinator),
         outcome=mark("intervention.outcome", coordinator),
         created_by=coordinator,
     )
-    survey = Survey.objects.create(
+    survey = SurveyFactory(
         programme=programme,
         title="Health check",
         created_by=coordinator,
@@ -177,17 +177,17 @@ def plant(cast: dict) -> list[Planted]:
     SpendFactory(
         line=BudgetLineFactory(programme=programme), created_by=coordinator, description=mark("spend", coordinator)
     )
-    survey_question = Question.objects.create(survey=survey, position=1, text="How is it going?", kind="text")
-    survey_round = SurveyRound.objects.create(
+    survey_question = QuestionFactory(survey=survey, position=1, text="How is it going?", kind="text")
+    survey_round = SurveyRoundFactory(
         survey=survey,
         programme=programme,
         title="Round",
         opens_on=datetime.date(2026, 3, 1),
         closes_on=datetime.date(2026, 3, 30),
     )
-    response = SurveyResponse.objects.create(round=survey_round, respondent_hash="x", person=mentee, pairing=pairing)
-    Answer.objects.create(response=response, question=survey_question, text=mark("survey_answer.text", mentee))
-    report = Report.objects.create(
+    response = SurveyResponseFactory(round=survey_round, person=mentee, pairing=pairing)
+    AnswerFactory(response=response, question=survey_question, text=mark("survey_answer.text", mentee))
+    report = ReportFactory(
         programme=programme,
         title="Spring report",
         period_start=datetime.date(2026, 3, 1),
@@ -195,8 +195,8 @@ def plant(cast: dict) -> list[Planted]:
         narrative=mark("report.narrative", coordinator),
         created_by=coordinator,
     )
-    ReportComment.objects.create(report=report, author=committee, text=mark("report_comment.text", committee))
-    ReportDecision.objects.create(
+    ReportCommentFactory(report=report, author=committee, text=mark("report_comment.text", committee))
+    ReportDecisionFactory(
         report=report, author=committee, kind=ReportDecision.Kind.DECISION, text=mark("report_decision.text", committee)
     )
     return planted

@@ -12,12 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation.alerts import alerts_by_pairing
-from evaluation.models import Answer, Intervention, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.models import Answer, Survey, SurveyResponse
 from evaluation.tasks import raise_silence_alerts
+from evaluation.tests.factories import (
+    BuiltinSurveyFactory,
+    InterventionFactory,
+    QuestionFactory,
+    SurveyResponseFactory,
+    SurveyRoundFactory,
+)
 from mentoring.models import Alert, FitAnswer, Pairing
 from mentoring.selectors.alerts import Show, silent_pairings
 from mentoring.services.alerts import silence_alerts_raise
-from mentoring.tests.factories import PairingFactory
+from mentoring.tests.factories import AlertFactory, FitAnswerFactory, PairingFactory
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
@@ -38,23 +45,19 @@ def days_ago(n: int) -> datetime.date:
 
 
 def alert(pairing, kind=Alert.Kind.ESCALATION, severity=Alert.Severity.HIGH, reason="Check-in overdue.", **fields):
-    return Alert.objects.create(
-        programme=pairing.programme, pairing=pairing, kind=kind, severity=severity, reason=reason, **fields
-    )
+    return AlertFactory(pairing=pairing, kind=kind, severity=severity, reason=reason, **fields)
 
 
 def health_check(pairing, person, score_answers: list[int], *, on: datetime.date) -> SurveyResponse:
     """One health-check response of ``person`` about ``pairing`` with these Likert answers."""
-    survey, _ = Survey.objects.get_or_create(kind=Survey.Kind.HEALTH, programme=None, defaults={"title": "Health"})
+    survey = BuiltinSurveyFactory(kind=Survey.Kind.HEALTH, title="Health")
     questions = list(survey.questions.order_by("position"))
     while len(questions) < len(score_answers):
-        questions.append(Question.objects.create(survey=survey, position=len(questions), text=f"Q{len(questions)}"))
-    round_ = SurveyRound.objects.create(
+        questions.append(QuestionFactory(survey=survey, position=len(questions), text=f"Q{len(questions)}"))
+    round_ = SurveyRoundFactory(
         survey=survey, programme=pairing.programme, title=f"Health {on}", opens_on=on, closes_on=on
     )
-    response = SurveyResponse.objects.create(
-        round=round_, person=person, pairing=pairing, respondent_hash=f"{round_.pk}-{person.pk}", submitted_on=on
-    )
+    response = SurveyResponseFactory(round=round_, person=person, pairing=pairing, submitted_on=on)
     Answer.objects.bulk_create(
         Answer(response=response, question=q, likert=v) for q, v in zip(questions, score_answers, strict=False)
     )
@@ -80,7 +83,7 @@ def test_a_pairing_line_gathers_every_reason_in_words(client, cast):
     alert(pairing, reason="Check-in overdue by 5 days (due 3 June 2026).")
     alert(pairing, kind=Alert.Kind.FIT, reason="The mentee answered 'not good' to \"how is the fit?\".")
     alert(pairing, kind=Alert.Kind.CONCERN, reason="Mina Mentee asked for help with this relationship on 1 June 2026.")
-    FitAnswer.objects.create(pairing=pairing, person=cast["mentee"], fit=FitAnswer.Fit.NOT_GOOD)
+    FitAnswerFactory(pairing=pairing, person=cast["mentee"], fit=FitAnswer.Fit.NOT_GOOD)
     health_check(pairing, cast["mentee"], [5, 4], on=days_ago(70))
     health_check(pairing, cast["mentee"], [2, 2], on=days_ago(10))
 
@@ -202,9 +205,7 @@ def test_each_open_alert_offers_an_intervention_until_one_is_open(client, cast, 
     create = reverse("evaluation:intervention_create", args=[pairing.programme_id]) + f"?alert={found.pk}"
     assert create in client.get(url).content.decode()
 
-    intervention = Intervention.objects.create(
-        programme=pairing.programme, pairing=pairing, kind="call", created_by=coordinator
-    )
+    intervention = InterventionFactory(pairing=pairing, kind="call", created_by=coordinator)
     intervention.alerts.add(found)
     content = client.get(url).content.decode()
     assert create not in content and intervention.get_absolute_url() in content
@@ -229,7 +230,7 @@ def test_alerts_page_query_budget(client, coordinator, programme, django_assert_
         pairing = set_schedule(PairingFactory(programme=programme), checkin_due_on=days_ago(i % 20))
         alert(pairing, severity=1 + i % 3)
         alert(pairing, kind=Alert.Kind.FIT, reason="Not good.")
-        FitAnswer.objects.create(pairing=pairing, person=pairing.mentee, fit=FitAnswer.Fit.NOT_GOOD)
+        FitAnswerFactory(pairing=pairing, fit=FitAnswer.Fit.NOT_GOOD)  # the mentee's
         if i % 2:
             health_check(pairing, pairing.mentee, [4, 5], on=days_ago(60))
             health_check(pairing, pairing.mentee, [2, 1], on=days_ago(5))

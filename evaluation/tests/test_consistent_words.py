@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from evaluation.services import reports as services
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import Alert
-from mentoring.tests.factories import PairingFactory
+from mentoring.tests.factories import AlertFactory, PairingFactory
 from programmes.models import Application, Role
 from programmes.tests.factories import (
     ApplicationFactory,
@@ -73,18 +73,15 @@ def test_open_alerts_are_counted_the_same_on_the_relationships_and_alerts_tabs(c
     programme = cast["pairing"].programme
     other = PairingFactory(programme=programme)
     for pairing, kind in ((cast["pairing"], Alert.Kind.ESCALATION), (other, Alert.Kind.SILENCE)):
-        Alert.objects.create(programme=programme, pairing=pairing, kind=kind, reason="Check-in overdue.")
-    Alert.objects.create(
-        programme=programme,
+        AlertFactory(pairing=pairing, kind=kind, reason="Check-in overdue.")
+    AlertFactory(
         pairing=other,
         kind=Alert.Kind.FIT,
         reason="Fit answered 'not good'.",
         acknowledged_at=timezone.now(),
         acknowledged_by=cast["coordinator"],
     )
-    Alert.objects.create(
-        programme=programme, pairing=other, kind=Alert.Kind.HEALTH, reason="Fell.", resolved_at=timezone.now()
-    )
+    AlertFactory(pairing=other, kind=Alert.Kind.HEALTH, reason="Fell.", resolved_at=timezone.now())
     client.force_login(cast["coordinator"])
     alerts_tab = text_of(client.get(reverse("evaluation:alerts", args=[programme.pk])).content.decode())
     relationships = text_of(client.get(reverse("mentoring:relationships", args=[programme.pk])).content.decode())

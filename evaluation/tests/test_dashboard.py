@@ -11,14 +11,21 @@ import time_machine
 from django.urls import reverse
 
 from evaluation.forms.dashboard import DashboardFilterForm
-from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.models import Question, Survey, SurveyRound
 from evaluation.selectors import dashboard as selectors
 from evaluation.selectors.overview import coordinator_overview
-from mentoring.models import Concern, Goal, MentoringSession, Pairing
+from evaluation.tests.factories import (
+    AnswerFactory,
+    BuiltinSurveyFactory,
+    QuestionFactory,
+    SurveyResponseFactory,
+    SurveyRoundFactory,
+)
+from mentoring.models import Goal, MentoringSession, Pairing
 from mentoring.services import relationship
 from mentoring.services.checkins import session_gaps_refresh
-from mentoring.tests.factories import GoalFactory, PairingFactory
-from programmes.models import Application, OrgUnit, Programme, Role, TimeAllocation
+from mentoring.tests.factories import ConcernFactory, GoalFactory, MentoringSessionFactory, PairingFactory
+from programmes.models import Application, OrgUnit, Programme, Role
 from programmes.tests.factories import (
     ApplicationFactory,
     CourseFactory,
@@ -28,6 +35,7 @@ from programmes.tests.factories import (
     PersonFactory,
     ProgrammeFactory,
     ProgrammeRequirementFactory,
+    TimeAllocationFactory,
     TrainingRecordFactory,
 )
 
@@ -45,9 +53,7 @@ def today():
 
 
 def held(pairing: Pairing, day: datetime.date, *, minutes: int = 60, status: str = "confirmed", **extra):
-    session = MentoringSession.objects.create(
-        pairing=pairing, logged_by=pairing.mentor, held_on=day, duration_minutes=minutes, status=status, **extra
-    )
+    session = MentoringSessionFactory(pairing=pairing, held_on=day, duration_minutes=minutes, status=status, **extra)
     session_gaps_refresh(pairing_ids=[pairing.pk])  # as session_confirm does
     return session
 
@@ -64,12 +70,10 @@ def participant(programme: Programme, role: str, team: OrgUnit | None = None, **
 
 
 def health_round(programme: Programme) -> tuple[SurveyRound, Question, Question]:
-    survey, _ = Survey.objects.get_or_create(
-        kind=Survey.Kind.HEALTH, programme=None, defaults={"title": "Relationship health check"}
-    )
-    likert = Question.objects.create(survey=survey, text="We meet as often as we agreed.", position=1)
-    text = Question.objects.create(survey=survey, text="Anything else?", kind=Question.Kind.TEXT, position=2)
-    rnd = SurveyRound.objects.create(
+    survey = BuiltinSurveyFactory(kind=Survey.Kind.HEALTH)  # "Relationship health check"
+    likert = QuestionFactory(survey=survey, text="We meet as often as we agreed.", position=1)
+    text = QuestionFactory(survey=survey, text="Anything else?", kind=Question.Kind.TEXT, position=2)
+    rnd = SurveyRoundFactory(
         survey=survey,
         programme=programme,
         title="Health check",
@@ -82,20 +86,19 @@ def health_round(programme: Programme) -> tuple[SurveyRound, Question, Question]
 
 def respond(rnd, likert, text, *, on: datetime.date, scores: list[int], team=None, person=None, words: str = ""):
     """One response whose Likert answers are ``scores`` (each on its own copy of the question)."""
-    response = SurveyResponse.objects.create(
+    response = SurveyResponseFactory(
         round=rnd,
         person=person,
-        respondent_hash=f"h{SurveyResponse.objects.count()}",
         team=team,
         submitted_on=on,
         likert_total=sum(scores),  # as surveys._response_record stores them
         likert_answers=len(scores),
     )
     for i, score in enumerate(scores):
-        question = likert if i == 0 else Question.objects.create(survey=likert.survey, text=f"Item {i}", position=i + 2)
-        Answer.objects.create(response=response, question=question, likert=score)
+        question = likert if i == 0 else QuestionFactory(survey=likert.survey, text=f"Item {i}", position=i + 2)
+        AnswerFactory(response=response, question=question, likert=score)
     if words:
-        Answer.objects.create(response=response, question=text, text=words)
+        AnswerFactory(response=response, question=text, text=words)
     return response
 
 
@@ -134,14 +137,14 @@ def world(cast):
     held(others[0], datetime.date(2026, 6, 11))
     held(pairing, datetime.date(2026, 6, 12), status=MentoringSession.Status.AWAITING)  # not confirmed: not counted
     relationship.note_write(session=june_3, author=mentor, text="NOTE-SECRET", shared=False)
-    Concern.objects.create(pairing=pairing, raised_by=mentee, text="CONCERN-SECRET")
+    ConcernFactory(pairing=pairing, raised_by=mentee, text="CONCERN-SECRET")
 
     # Protected time in June: 3 h for the mentee (Support), 2 h for the mentor (Platform); each used 2 h.
     for person, hours in ((mentee, "3.0"), (mentor, "2.0")):
-        TimeAllocation.objects.create(
+        TimeAllocationFactory(
             programme=programme, person=person, month=datetime.date(2026, 6, 1), hours=Decimal(hours), status="approved"
         )
-    TimeAllocation.objects.create(
+    TimeAllocationFactory(
         programme=programme, person=waiting, month=datetime.date(2026, 6, 1), hours=Decimal("5.0"), status="declined"
     )
 
@@ -404,7 +407,7 @@ def grow(programme: Programme, n: int) -> None:
         held(pairing, datetime.date(2026, 6, 9))
         GoalFactory(pairing=pairing)
         for person in (mentor, mentee):
-            TimeAllocation.objects.create(programme=programme, person=person, month=datetime.date(2026, 6, 1), hours=2)
+            TimeAllocationFactory(programme=programme, person=person, month=datetime.date(2026, 6, 1), hours=2)
         respond(rnd, likert, text, on=datetime.date(2026, 6, 10), scores=[4], team=team)
 
 

@@ -22,8 +22,9 @@ from evaluation.services.interventions import (
     intervention_update,
 )
 from evaluation.tasks import remind_intervention_follow_ups
+from evaluation.tests.factories import InterventionFactory
 from mentoring.models import Alert
-from mentoring.tests.factories import PairingFactory
+from mentoring.tests.factories import AlertFactory, PairingFactory
 from programmes.models import Membership, Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
@@ -46,7 +47,7 @@ def on_today():
 
 def alert(pairing, kind=Alert.Kind.ESCALATION, **fields):
     fields.setdefault("reason", "Check-in overdue by 12 days.")
-    return Alert.objects.create(programme=pairing.programme, pairing=pairing, kind=kind, **fields)
+    return AlertFactory(pairing=pairing, kind=kind, **fields)
 
 
 def make(cast, **fields) -> Intervention:
@@ -313,7 +314,7 @@ def test_editing_and_closing_from_the_detail_page(client, cast, coordinator):
 def test_an_intervention_of_another_programme_is_a_404(client, cast, coordinator):
     other = PairingFactory()
     MembershipFactory(programme=other.programme, person=coordinator, role=Role.COORDINATOR)
-    foreign = Intervention.objects.create(programme=other.programme, pairing=other, kind="call", note=NOTE)
+    foreign = InterventionFactory(pairing=other, kind="call", note=NOTE)
     client.force_login(coordinator)
     for name in ("evaluation:intervention_detail", "evaluation:intervention_close"):
         url = reverse(name, args=[cast["pairing"].programme_id, foreign.pk])
@@ -344,7 +345,7 @@ def test_intervention_list_query_budget(client, cast, coordinator, django_assert
     programme = cast["pairing"].programme
     for i in range(n):
         pairing = PairingFactory(programme=programme)
-        Intervention.objects.create(
+        InterventionFactory(
             programme=programme,
             pairing=pairing if i % 2 else None,
             person=None if i % 2 else pairing.mentee,
@@ -426,9 +427,7 @@ def test_two_sweeps_at_the_same_moment_remind_once(monkeypatch):
     coordinator = PersonFactory()
     MembershipFactory(programme=programme, person=coordinator, role=Role.COORDINATOR)
     pairing = PairingFactory(programme=programme)
-    Intervention.objects.create(
-        programme=programme, pairing=pairing, kind="call", note=NOTE, follow_up_on=TODAY, created_by=coordinator
-    )
+    InterventionFactory(pairing=pairing, kind="call", note=NOTE, follow_up_on=TODAY, created_by=coordinator)
     send = interventions.notification_send
 
     def slowly(**kwargs):

@@ -15,15 +15,22 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.models import SurveyResponse
 from evaluation.reporting import report_figures
 from evaluation.selectors.personal_data import personal_data_collect, retention_due
 from evaluation.services.personal_data import person_erase
+from evaluation.tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+    SurveyRoundFactory,
+)
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import CalendarFeed, ClosingReflection, Concern, Goal, MentoringSession, PrivateNote
 from mentoring.services.calendars import calendar_feed_create
 from mentoring.services.relationship import concern_raise, note_write
-from mentoring.tests.factories import MentoringSessionFactory, PairingFactory
+from mentoring.tests.factories import ClosingReflectionFactory, MentoringSessionFactory, PairingFactory
 from programmes.models import AuditEvent, Notification, Person, Programme, Role
 from programmes.services.notifications import notification_send
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
@@ -58,17 +65,17 @@ def world(cast):
     notification_send(people=[cast["coordinator"]], text="Mina Mentee joined.", url="")
     notification_send(people=[cast["mentee"]], text="Welcome.", url="")
     calendar_feed_create(person=cast["mentee"])
-    survey = Survey.objects.create(programme=pairing.programme, title="Health check")
-    question = Question.objects.create(survey=survey, position=1, text="How is it going?", kind="text")
-    rnd = SurveyRound.objects.create(
+    survey = SurveyFactory(programme=pairing.programme, title="Health check")
+    question = QuestionFactory(survey=survey, position=1, text="How is it going?", kind="text")
+    rnd = SurveyRoundFactory(
         survey=survey,
         programme=pairing.programme,
         title="Round",
         opens_on=datetime.date(2026, 3, 1),
         closes_on=datetime.date(2026, 3, 30),
     )
-    response = SurveyResponse.objects.create(round=rnd, respondent_hash="x", person=cast["mentee"], pairing=pairing)
-    Answer.objects.create(response=response, question=question, text="Mina says it goes well")
+    response = SurveyResponseFactory(round=rnd, person=cast["mentee"], pairing=pairing)
+    AnswerFactory(response=response, question=question, text="Mina says it goes well")
     return pairing
 
 
@@ -118,7 +125,7 @@ def test_erasure_keeps_report_totals_and_leaves_no_personal_data_behind(cast, wo
     populate(programme, {"Engineering": 6, "Operations": 5})
     backdate_memberships(programme)
     mentee = cast["mentee"]
-    ClosingReflection.objects.create(pairing=world, author=mentee, text="What Mina learnt")
+    ClosingReflectionFactory(pairing=world, author=mentee, text="What Mina learnt")
     # The partner's own words quote her name: encrypted at rest, so scrubbed after decrypting, not in SQL.
     Goal.objects.create(pairing=world, title="Help Mina Mentee present", created_by=cast["mentor"])
     before = report_figures(programme=programme, period=QUARTER)

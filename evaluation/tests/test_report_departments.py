@@ -14,6 +14,7 @@ from config.tests.admin_forms import admin_submit
 from evaluation.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from programmes.models import OrgUnit, Person
+from programmes.tests.factories import OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_mentees_in_a_sub_team_count_in_their_department_in_a_three_and_a_four_l
     # The cast's mentor and mentee join Finance too: no department is left under 5, so no figure is hidden and
     # the test reads what it is about (which department a deep team counts in), not the disclosure checker.
     Person.objects.filter(pk__in=[cast["mentor"].pk, cast["mentee"].pk]).update(org_unit=tax)
-    vat = OrgUnit.objects.create(name="VAT", parent=tax)  # Finance > Finance team > VAT: three levels
+    vat = OrgUnitFactory(name="VAT", parent=tax)  # Finance > Finance team > VAT: three levels
     Person.objects.filter(org_unit=tax).update(org_unit=vat)
 
     data = report_figures(programme=programme, period=QUARTER)
@@ -47,7 +48,7 @@ def test_mentees_in_a_sub_team_count_in_their_department_in_a_three_and_a_four_l
     assert participants(data, "Finance") == 8
 
     # Group > Finance > Finance team > VAT: four levels, the department is still Finance, not the top.
-    group = OrgUnit.objects.create(name="Group")
+    group = OrgUnitFactory(name="Group")
     OrgUnit.objects.filter(pk=finance.pk).update(parent=group)
     data = report_figures(programme=programme, period=QUARTER)
     assert "Group" not in data["team"]["rows"] and "Finance team" not in data["team"]["rows"]

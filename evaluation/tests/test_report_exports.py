@@ -14,9 +14,17 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluation.models import Answer, Question, Report, Survey, SurveyResponse, SurveyRound
+from evaluation.models import Survey, SurveyRound
 from evaluation.reporting import report_figures
 from evaluation.services import reports as services
+from evaluation.tests.factories import (
+    AnswerFactory,
+    BuiltinSurveyFactory,
+    QuestionFactory,
+    ReportFactory,
+    SurveyResponseFactory,
+    SurveyRoundFactory,
+)
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, department, populate
 from programmes.models import OrgUnit, Person
 
@@ -135,18 +143,18 @@ def test_csv_cells_typed_by_people_cannot_run_as_formulas(client, cast):
 def _survey_round(programme, *, title: str, closes_on: datetime.date, answers: list[tuple[int, str, bool]]):
     survey, made = Survey.objects.get_or_create(programme=programme, title="Programme feedback")
     if made:
-        Question.objects.create(survey=survey, position=1, text="The programme helps me learn", kind="likert")
-        Question.objects.create(survey=survey, position=2, text="What would you change?", kind="text")
+        QuestionFactory(survey=survey, position=1, text="The programme helps me learn", kind="likert")
+        QuestionFactory(survey=survey, position=2, text="What would you change?", kind="text")
     scale, words = survey.questions.order_by("position")
-    rnd = SurveyRound.objects.create(
+    rnd = SurveyRoundFactory(
         survey=survey, programme=programme, title=title, opens_on=closes_on - datetime.timedelta(days=14),
         closes_on=closes_on, status=SurveyRound.Status.CLOSED,
     )  # fmt: skip
     team = OrgUnit.objects.get(name="Engineering team")
-    for i, (likert, text, may_quote) in enumerate(answers):
-        response = SurveyResponse.objects.create(round=rnd, respondent_hash=f"h{i}", team=team, may_quote=may_quote)
-        Answer.objects.create(response=response, question=scale, likert=likert)
-        Answer.objects.create(response=response, question=words, text=text)
+    for likert, text, may_quote in answers:
+        response = SurveyResponseFactory(round=rnd, team=team, may_quote=may_quote)
+        AnswerFactory(response=response, question=scale, likert=likert)
+        AnswerFactory(response=response, question=words, text=text)
     return rnd
 
 
@@ -186,7 +194,7 @@ def test_survey_results_are_aggregated_and_quote_only_those_who_agreed(client, c
 
 
 def test_a_draft_exports_its_live_figures_to_its_coordinators_only(client, cast):
-    report = Report.objects.create(
+    report = ReportFactory(
         programme=cast["pairing"].programme, title="Draft", period_start=QUARTER.start, period_end=QUARTER.end
     )
     client.force_login(cast["coordinator"])
@@ -212,16 +220,16 @@ def test_an_answer_given_by_fewer_than_five_is_hidden_with_its_give_away_neighbo
 def test_health_checks_count_on_the_day_they_were_answered_though_their_round_never_closes(cast):
     programme = cast["pairing"].programme
     populate(programme, {"Engineering": 6})
-    survey = Survey.objects.create(kind=Survey.Kind.HEALTH, title="Relationship health check")
-    scale = Question.objects.create(survey=survey, position=1, text="We meet as agreed", kind="likert")
-    standing = SurveyRound.objects.create(
+    survey = BuiltinSurveyFactory(kind=Survey.Kind.HEALTH)  # "Relationship health check"
+    scale = QuestionFactory(survey=survey, position=1, text="We meet as agreed", kind="likert")
+    standing = SurveyRoundFactory(
         survey=survey, programme=programme, title="Relationship health check", opens_on=datetime.date(2025, 6, 1),
         closes_on=datetime.date(2035, 6, 1), status=SurveyRound.Status.OPEN,
     )  # fmt: skip
     days = [datetime.date(2026, 2, d) for d in (2, 5, 9, 12, 20, 26)] + [datetime.date(2026, 4, 2)]  # last: after
-    for i, day in enumerate(days):
-        response = SurveyResponse.objects.create(round=standing, respondent_hash=f"health{i}", submitted_on=day)
-        Answer.objects.create(response=response, question=scale, likert=4)
+    for day in days:
+        response = SurveyResponseFactory(round=standing, submitted_on=day)
+        AnswerFactory(response=response, question=scale, likert=4)
     surveys = report_figures(programme=programme, period=QUARTER)["surveys"]
     assert surveys["responses"]["value"] == 6  # the six answered in Q1; the April one belongs to Q2
     (health,) = [q for q in surveys["questions"] if q["question"] == "We meet as agreed"]

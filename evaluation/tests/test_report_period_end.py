@@ -15,6 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from evaluation.models import Intervention
 from evaluation.reporting import report_figures
 from evaluation.services.interventions import intervention_update
+from evaluation.tests.factories import InterventionFactory
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import MentoringSession, SessionState
 from mentoring.services import relationship
@@ -246,7 +247,7 @@ def calls(world, coordinator) -> list[Intervention]:
     """Six calls and six extra trainings recorded on 1 February, each about another pairing."""
     pairings = list(world.pairings.order_by("pk")[:12])
     made = [
-        Intervention.objects.create(programme=world, pairing=p, kind=kind, created_by=coordinator)
+        InterventionFactory(pairing=p, kind=kind, created_by=coordinator)
         for p, kind in zip(pairings, [Intervention.Kind.CALL] * 6 + [Intervention.Kind.EXTRA_TRAINING] * 6, strict=True)
     ]
     Intervention.objects.filter(programme=world).update(created_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from evaluation.models import Intervention, Report
 from evaluation.reporting import Period, last_quarter, recent_quarters, report_figures
 from evaluation.services import reports as services
+from evaluation.tests.factories import InterventionFactory, ReportFactory
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services import lifecycle
@@ -104,10 +105,8 @@ def test_interventions_are_counted_by_kind_without_a_name_or_a_note(world, coord
     pairings = list(world.pairings.all()[:6])
     for kind, count in ((Intervention.Kind.CALL, 6), (Intervention.Kind.EXTRA_TRAINING, 5)):
         for p in pairings[:count]:
-            Intervention.objects.create(
-                programme=world, pairing=p, kind=kind, note="Secret note", created_by=coordinator
-            )
-    Intervention.objects.create(programme=world, pairing=pairings[0], kind=Intervention.Kind.MEDIATION, note="x")
+            InterventionFactory(pairing=p, kind=kind, note="Secret note", created_by=coordinator)
+    InterventionFactory(pairing=pairings[0], kind=Intervention.Kind.MEDIATION, note="x")
     Intervention.objects.filter(programme=world).update(created_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))
     data = report_figures(programme=world, period=QUARTER)
     line = table(data, "interventions")
@@ -404,7 +403,7 @@ def test_report_list_query_budget(client, cast, django_assert_num_queries, extra
     for i in range(extra):
         programme = ProgrammeFactory()
         MembershipFactory(programme=programme, person=cast["committee_member"], role=Role.COMMITTEE)
-        Report.objects.create(
+        ReportFactory(
             programme=programme,
             title=f"Report {i}",
             period_start=QUARTER.start,
@@ -423,8 +422,8 @@ def test_report_list_query_budget(client, cast, django_assert_num_queries, extra
 def test_coordinator_report_list_query_budget(client, cast, django_assert_num_queries, extra):
     programme = cast["pairing"].programme
     for i in range(extra):
-        Report.objects.create(programme=programme, title=f"Draft {i}", period_start=QUARTER.start,
-                              period_end=QUARTER.end - datetime.timedelta(days=i))  # fmt: skip
+        ReportFactory(programme=programme, title=f"Draft {i}", period_start=QUARTER.start,
+                      period_end=QUARTER.end - datetime.timedelta(days=i))  # fmt: skip
     client.force_login(cast["coordinator"])
     # session, user, the programme, my roles, its reports with review counts, the navigation's areas
     with django_assert_num_queries(6):

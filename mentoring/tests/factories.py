@@ -2,7 +2,17 @@ import datetime
 
 import factory
 
-from mentoring.models import ClosingReflection, Goal, MatchProposal, MatchRound, MentoringSession, Pairing
+from mentoring.models import (
+    Alert,
+    ClosingReflection,
+    Concern,
+    FitAnswer,
+    Goal,
+    MatchProposal,
+    MatchRound,
+    MentoringSession,
+    Pairing,
+)
 from programmes.tests.factories import PersonFactory, ProgrammeFactory
 
 
@@ -137,3 +147,38 @@ class GoalFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Goal number {n}")
     status = Goal.Status.IN_PROGRESS
     progress = 40
+
+
+# --- Signals to the coordinators: alerts, concerns, fit answers ----------------------------------------------------
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An open alert on a pairing, in the pairing's programme (medium severity unless told)."""
+
+    class Meta:
+        model = Alert
+
+    pairing = factory.SubFactory(PairingFactory)
+    programme = factory.SelfAttribute("pairing.programme")
+    kind = Alert.Kind.ESCALATION
+    reason = "Check-in overdue."
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    """A concern the mentee raised, written as a row (no alert, notice or audit: concern_raise does those)."""
+
+    class Meta:
+        model = Concern
+
+    pairing = factory.SubFactory(PairingFactory)
+    raised_by = factory.LazyAttribute(lambda o: o.pairing.mentee)
+    text = "I would like help with this relationship."
+
+
+class FitAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FitAnswer
+
+    pairing = factory.SubFactory(PairingFactory)
+    person = factory.LazyAttribute(lambda o: o.pairing.mentee)
+    fit = FitAnswer.Fit.GOOD

@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from icalendar import Calendar
 
 from mentoring.models import CalendarFeed, Goal, MentoringSession, Pairing
@@ -145,11 +145,24 @@ def test_the_feed_needs_no_login_and_is_never_cached(client, cast):
 
 
 @pytest.mark.parametrize(
-    "token", ["x" * 43, "not-a-token-at-all-but-long-enough", "short"], ids=["unknown", "unknown2", "malformed"]
+    "wrong",
+    [
+        lambda real: "x" * 43,
+        lambda real: "not-a-token-at-all-but-long-enough",
+        lambda real: real[:-1] + ("B" if real.endswith("A") else "A"),
+    ],
+    ids=["unknown", "unknown2", "one-character-off"],
 )
-def test_a_wrong_token_is_a_404(client, cast, token):
-    calendars.calendar_feed_create(person=cast["mentee"])
-    assert client.get(f"/mentoring/calendar/{token}.ics").status_code == 404
+def test_a_wrong_token_is_a_404(client, cast, wrong):
+    real = calendars.calendar_feed_create(person=cast["mentee"]).token
+    # A feed address (the resolver takes it): the view's own lookup finds no feed.
+    assert client.get(reverse("mentoring:calendar_feed", kwargs={"token": wrong(real)})).status_code == 404
+    assert client.get(reverse("mentoring:calendar_feed", kwargs={"token": real})).status_code == 200
+
+
+def test_a_token_too_short_to_be_one_is_no_feed_address():
+    with pytest.raises(NoReverseMatch):
+        reverse("mentoring:calendar_feed", kwargs={"token": "short"})
 
 
 def test_the_feed_of_someone_who_left_is_a_404(client, cast):
