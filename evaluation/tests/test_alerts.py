@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.alerts import alerts_by_pairing
 from evaluation.models import Answer, Intervention, Question, Survey, SurveyResponse, SurveyRound
+from evaluation.selectors.alerts import alerts_by_pairing
 from evaluation.tasks import raise_silence_alerts
 from mentoring.models import Alert, FitAnswer, Pairing
 from mentoring.selectors.alerts import Show, silent_pairings

@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from evaluation.interventions import intervention_update
 from evaluation.models import Intervention
-from evaluation.reporting import report_figures
+from evaluation.selectors.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring import relationship
 from mentoring.models import MentoringSession, SessionState
