@@ -12,12 +12,12 @@ import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from evaluation.interventions import intervention_update
 from evaluation.models import Intervention
 from evaluation.selectors.reporting import report_figures
+from evaluation.services.interventions import intervention_update
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
-from mentoring import relationship
 from mentoring.models import MentoringSession, SessionState
+from mentoring.services import relationship
 from programmes.models import Person, Role, TimeAllocation, TrainingRecord
 from programmes.services import time as time_services
 from programmes.services.training import training_warn_expiring
