@@ -158,12 +158,11 @@ def one_line_inputs() -> list[tuple[str, str, object]]:
     from django import forms
 
     modules = []
-    # A forms/ package (programmes, evaluation) is walked module by module; a flat app, by its forms*.py files.
-    for package in ("programmes.forms", "mentoring", "evaluation.forms"):
+    # Each app's forms/ package is walked module by module.
+    for package in ("programmes.forms", "mentoring.forms", "evaluation.forms"):
         root = importlib.import_module(package)
         for info in pkgutil.iter_modules(root.__path__):
-            if package.endswith(".forms") or info.name.startswith("forms"):
-                modules.append(importlib.import_module(f"{package}.{info.name}"))
+            modules.append(importlib.import_module(f"{package}.{info.name}"))
     modules.append(importlib.import_module("programmes.forms"))
     found = {}
     for module in modules:
