@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from demo.organisation import DEMO_DOMAIN
 from evaluation.models import Report, ReportComment, ReportDecision, ReportSignOff
-from evaluation.reporting import last_quarter
+from evaluation.selectors.reporting import last_quarter
 from evaluation.services import reports as services
 from programmes.models import Person, Programme, Role
 from programmes.services.notifications import coordinators_of

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core import security
 from evaluation.models import Report
-from evaluation.reporting import last_quarter
+from evaluation.selectors.reporting import last_quarter
 from evaluation.services.reports import report_create, report_snapshot
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services.matching import round_run

@@ -301,7 +301,7 @@ def plant_formulas(world: dict) -> None:
     from django.utils import timezone
 
     from evaluation.models import Report
-    from evaluation.reporting import Period, report_figures
+    from evaluation.selectors.reporting import Period, report_figures
     from programmes.models import Course, TrainingRecord
     from programmes.tests.factories import BudgetLineFactory, SpendFactory
 

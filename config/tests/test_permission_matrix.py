@@ -354,7 +354,7 @@ INVITATION = lambda cast: {"invitation_pk": _survey_round(cast).invitations.get(
 
 def _report(cast: dict, status: str):
     from evaluation.models import Report
-    from evaluation.reporting import Period, report_figures
+    from evaluation.selectors.reporting import Period, report_figures
 
     programme = cast["pairing"].programme
     found = Report.objects.filter(programme=programme, status=status).first()

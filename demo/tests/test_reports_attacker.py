@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from evaluation import reporting
 from evaluation.models import Report
+from evaluation.selectors.reporting import Period
 from evaluation.tests.attacker import Published, attack, attack_together
 from programmes.models import Person
 
@@ -30,7 +30,7 @@ def test_the_demo_reports_give_nothing_away(settings, client):
         content = b"".join(response.streaming_content).decode()
         assert attack(content) == [], report.title
         assert list(csv.reader(io.StringIO(content)))[-1][3] == "Hidden figures"  # the footnote travels too
-        period = reporting.Period(report.period_start, report.period_end)
+        period = Period(report.period_start, report.period_end)
         spans = [(p.start.isoformat(), p.end.isoformat()) for p in (period, period.previous)]
         held.setdefault(report.programme_id, []).append(Published(content, *spans))
     for together in held.values():  # and every report of a programme read together

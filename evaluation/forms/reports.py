@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.single_line import SingleLineFormField
 
 from ..models import Report, ReportComment, ReportDecision
-from ..reporting import Period, quarter_from_key, recent_quarters
+from ..selectors.reporting import Period, quarter_from_key, recent_quarters
 
 
 class ReportCreateForm(forms.Form):

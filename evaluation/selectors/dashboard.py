@@ -1,7 +1,7 @@
 """The coordinator dashboard of one programme, read-only: one grouped query per widget, never a loop of queries.
 
 Coordinators see their own programme's numbers unsuppressed; committee reports are built elsewhere
-(``evaluation.reporting``) and suppressed there."""
+(``evaluation.selectors.reporting``) and suppressed there."""
 
 from __future__ import annotations
 

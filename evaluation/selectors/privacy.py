@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .. import disclosure
+from ..services import disclosure
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,9 @@ def figure_table(counts: dict[str, int]) -> list[Figure]:
 #      not, the line's next-smallest visible non-zero cell (fewest people, then smallest value) is hidden too;
 #      if it has none left, its total is hidden instead.
 # So no hidden cell equals its line's total minus the visible cells of the line. That rule of thumb is only the first
-# choice: ``suppress_table`` then hands the table to the disclosure checker (``evaluation.disclosure``), which audits
-# every line at once with integer programs, labels included, and hides more until no hidden cell can be worked out.
+# choice: ``suppress_table`` then hands the table to the disclosure checker (``evaluation.services.disclosure``),
+# which audits every line at once with integer programs, labels included, and hides more until no hidden cell can be
+# worked out.
 
 TOTAL = "__total__"
 
@@ -136,7 +137,7 @@ def suppress_table(
     ``kinds`` says what each column counts (``disclosure.PEOPLE``, ``PER_PERSON``, ``AMOUNT``, ``MINUTES``), one for
     every column or a dict by column; by default people when every count is its people count, else an amount.
     The per-line rule of thumb below makes a first choice; the disclosure checker then audits the whole table
-    with integer programs and hides more until no hidden cell can be worked out (``evaluation.disclosure``).
+    with integer programs and hides more until no hidden cell can be worked out (``evaluation.services.disclosure``).
     """
     groups = column_groups or [list(cols)]
     cells: dict = {}

@@ -1,7 +1,7 @@
 """Committee reports, read-only: the lists a coordinator or committee member sees, and a report's review.
 
-The figures themselves are built and suppressed in ``evaluation.reporting``; a submitted report reads its frozen
-snapshot (``services/reports.py::report_content``)."""
+The figures themselves are built and suppressed in ``evaluation.selectors.reporting``; a submitted report reads its
+frozen snapshot (``services/reports.py::report_content``)."""
 
 from __future__ import annotations
 

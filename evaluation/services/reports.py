@@ -20,9 +20,10 @@ from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
 
-from ..disclosure import joint_protect, previous_from_report, report_audit, reports_audit
 from ..models import Report, ReportComment, ReportDecision, ReportSignOff
-from ..reporting import Period, quarter_key, report_figures
+from ..selectors.reporting import Period, quarter_key, report_figures
+from .disclosure_joint import joint_protect, previous_from_report, reports_audit
+from .disclosure_published import report_audit
 
 MAX_PERIOD_DAYS = 366
 REVIEWABLE = (Report.Status.SUBMITTED, Report.Status.UNDER_REVIEW)

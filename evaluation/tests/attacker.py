@@ -1,8 +1,8 @@
 """An attacker who holds a committee report's CSV and tries to solve every hidden cell back.
 
-Written apart from ``evaluation.disclosure`` on purpose (it imports nothing of the checker): it reads only what the
-committee downloads, knows the report's public layout (which columns add up to which total, what a label means),
-and runs its own integer programs with ``scipy.optimize.milp``. For each hidden cell it finds the smallest and
+Written apart from ``evaluation.services.disclosure`` on purpose (it imports nothing of the checker): it reads only
+what the committee downloads, knows the report's public layout (which columns add up to which total, what a label
+means), and runs its own integer programs with ``scipy.optimize.milp``. For each hidden cell it finds the smallest and
 the largest value that fit everything published. It wins when a hidden cell comes out as a single value, or when
 a "hidden" cell is proven to be between 1 and 4, or a "fewer than 5" count is narrowed to fewer than three
 possible values (the protection interval the README promises).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import itertools
 
-from evaluation.reporting import Period
+from evaluation.selectors.reporting import Period
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services.checkins import checkins_refresh
 from programmes.models import Membership, OrgUnit, Person, Programme, Role

@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.alerts import alerts_by_pairing
 from evaluation.models import Answer, Survey, SurveyResponse
+from evaluation.selectors.alerts import alerts_by_pairing
 from evaluation.tasks import raise_silence_alerts
 from evaluation.tests.factories import (
     BuiltinSurveyFactory,

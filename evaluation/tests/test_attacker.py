@@ -13,8 +13,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from evaluation import disclosure, reporting
-from evaluation.exports import csv_rows
+from evaluation.selectors.privacy import TOTAL
+from evaluation.selectors.reporting.helpers import _figure, _hours, _line, _table
+from evaluation.selectors.reporting.surveys import _question_result
+from evaluation.selectors.reporting.teams import TEAM_COLS
+from evaluation.services.disclosure import AMOUNT, MINUTES, PEOPLE, PER_PERSON
+from evaluation.services.exports import csv_rows
 from evaluation.tests.attacker import attack_rows
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -23,11 +27,11 @@ GOAL_LABELS = ["Not started", "In progress", "Achieved", "Dropped"]
 
 def report_data(*, tables=(), team=None, questions=()) -> dict:
     """The smallest report the CSV writer takes: the given tables, the department table, the questions."""
-    empty_team = reporting._table(
+    empty_team = _table(
         "team",
         "Participants, pairings, sessions and hours by department",
         [],
-        reporting.TEAM_COLS,
+        TEAM_COLS,
         ({}, {}),
         ({}, {}),
         row_totals=False,
@@ -38,7 +42,7 @@ def report_data(*, tables=(), team=None, questions=()) -> dict:
         "sections": [{"key": "s", "title": "Section", "figures": [], "tables": list(tables)}],
         "team": team or empty_team,
         "surveys": {
-            "responses": reporting._figure("survey_responses", "Survey responses", None, None),
+            "responses": _figure("survey_responses", "Survey responses", None, None),
             "rounds": [],
             "questions": list(questions),
             "quotes": [],
@@ -52,8 +56,8 @@ def attack_data(data: dict) -> list[str]:
 
 def goals_line(counts: list[int], people: list[int]) -> dict:
     cur = dict(zip(GOAL_LABELS, counts, strict=True))
-    who = dict(zip(GOAL_LABELS, people, strict=True)) | {reporting.TOTAL: sum(people)}
-    return reporting._line(
+    who = dict(zip(GOAL_LABELS, people, strict=True)) | {TOTAL: sum(people)}
+    return _line(
         "goals_by_status",
         "Goals by status at the period's end",
         "Goals",
@@ -61,12 +65,12 @@ def goals_line(counts: list[int], people: list[int]) -> dict:
         {"cur": cur, "prev": cur},
         {"cur": who, "prev": who},
         row_total_label="Goals",
-        kinds=disclosure.PER_PERSON,
+        kinds=PER_PERSON,
     )
 
 
 def question(likert: dict[int, int]) -> dict:
-    return reporting._question_result(
+    return _question_result(
         {"survey": "Feedback", "question": "The programme helps me learn", "kind": "likert", "options": [],
          "cur": likert, "prev": {}}
     )  # fmt: skip
@@ -140,7 +144,7 @@ def test_random_participant_grids_give_nothing_away(rows):
         trained = min(trained, total)
         for col, value in zip(cols, (paired, unpaired, trained, total - trained), strict=True):
             grid[label, col] = value
-    table = reporting._table(
+    table = _table(
         "participants",
         "Participants at the period's end",
         ["Mentors", "Mentees"],
@@ -163,25 +167,25 @@ def test_random_department_tables_give_nothing_away(departments):
     for name, (joined, pairings, sessions, minutes) in zip(names, departments, strict=True):
         mentees = pairings  # one pairing per mentee
         values = (joined, pairings, sessions if pairings else 0, minutes if pairings and sessions else 0)
-        for col, value, who in zip(reporting.TEAM_COLS, values, (joined, mentees, mentees, mentees), strict=True):
+        for col, value, who in zip(TEAM_COLS, values, (joined, mentees, mentees, mentees), strict=True):
             counts_[name, col] = value
             people[name, col] = who
-    table = reporting._table(
+    table = _table(
         "team",
         "Participants, pairings, sessions and hours by department",
         names,
-        reporting.TEAM_COLS,
+        TEAM_COLS,
         (counts_, people),
         (counts_, people),
         row_totals=False,
         kinds={
-            "Participants": disclosure.PEOPLE,
-            "Active pairings": disclosure.PER_PERSON,
-            "Sessions held": disclosure.AMOUNT,
-            "Confirmed hours": disclosure.MINUTES,
+            "Participants": PEOPLE,
+            "Active pairings": PER_PERSON,
+            "Sessions held": AMOUNT,
+            "Confirmed hours": MINUTES,
         },
         units={"Confirmed hours": "h"},
-        convert={"Confirmed hours": reporting._hours},
+        convert={"Confirmed hours": _hours},
     )
     assert attack_data(report_data(team=table)) == []
 
@@ -204,7 +208,7 @@ def test_random_programmes_give_nothing_away(teams, goal_counts, likert):
     import time_machine
 
     from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
-    from evaluation.reporting import report_figures
+    from evaluation.selectors.reporting import report_figures
     from evaluation.tests.report_world import NOW, QUARTER, populate
     from mentoring.models import Goal
     from programmes.tests.factories import ProgrammeFactory

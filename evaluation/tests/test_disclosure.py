@@ -140,7 +140,7 @@ def pdf_text(response) -> str:
 
 
 def test_the_checker_finds_the_mean_attack_and_withholds_or_hides_until_it_fails():
-    from evaluation import disclosure as d
+    from evaluation.services import disclosure as d
 
     counts = {"1": 0, "2": 1, "3": 5, "4": 25, "5": 25}
     cells = {k: d.Cell(v, v) for k, v in counts.items()}
@@ -190,7 +190,7 @@ def test_submitting_refuses_figures_that_give_a_hidden_one_away(cast, monkeypatc
 
 
 def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_run(cast):
-    from evaluation.reporting import report_figures
+    from evaluation.selectors.reporting import report_figures
     from mentoring.services.relationship import GoalInput, goal_create, goal_update
 
     programme = cast["pairing"].programme
@@ -227,7 +227,7 @@ def test_goals_count_by_their_status_at_the_periods_end_not_when_the_report_is_r
 
 
 def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(client, cast):
-    from evaluation.reporting import Period
+    from evaluation.selectors.reporting import Period
     from mentoring.models import MentoringSession
 
     programme = cast["pairing"].programme
@@ -261,7 +261,7 @@ def test_a_report_over_a_period_overlapping_another_is_refused_with_a_message(cl
 
 
 def test_check_in_states_are_those_at_the_periods_end_whatever_is_logged_since(cast):
-    from evaluation.reporting import report_figures
+    from evaluation.selectors.reporting import report_figures
     from mentoring.models import MentoringSession
     from mentoring.services.checkins import checkins_refresh
 
@@ -292,7 +292,7 @@ def test_check_in_states_are_those_at_the_periods_end_whatever_is_logged_since(c
 
 
 def test_a_previous_mean_is_shown_only_when_the_previous_periods_report_shows_it():
-    from evaluation.reporting import _question_result
+    from evaluation.selectors.reporting.surveys import _question_result
 
     def result(cur: dict, prev: dict) -> dict:
         return _question_result(
@@ -307,7 +307,7 @@ def test_a_previous_mean_is_shown_only_when_the_previous_periods_report_shows_it
 
 
 def test_the_previous_survey_total_is_hidden_as_the_previous_report_hides_it(cast):
-    from evaluation.reporting import report_figures
+    from evaluation.selectors.reporting import report_figures
 
     programme = cast["pairing"].programme
     populate(programme, {"Engineering": 6})
@@ -328,7 +328,7 @@ def test_the_previous_survey_total_is_hidden_as_the_previous_report_hides_it(cas
 
 
 def reporting_period(y1, m1, d1, y2, m2, d2):
-    from evaluation.reporting import Period
+    from evaluation.selectors.reporting import Period
 
     return Period(datetime.date(y1, m1, d1), datetime.date(y2, m2, d2))
 
@@ -336,7 +336,7 @@ def reporting_period(y1, m1, d1, y2, m2, d2):
 def test_a_quarter_and_its_half_year_may_both_exist_only_when_their_difference_hides_nothing(cast):
     from django.core.exceptions import ValidationError
 
-    from evaluation.reporting import Period
+    from evaluation.selectors.reporting import Period
     from programmes.tests.factories import ProgrammeFactory
 
     half_year = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))

@@ -13,14 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation import disclosure, reporting
+from evaluation.selectors.reporting import Period
+from evaluation.selectors.reporting.helpers import _figure, _hours, _table
+from evaluation.selectors.reporting.teams import TEAM_COLS
+from evaluation.services.disclosure import AMOUNT, MINUTES, PEOPLE, PER_PERSON
+from evaluation.services.disclosure_joint import joint_protect, reports_audit
+from evaluation.services.disclosure_published import report_audit
 from evaluation.tests.attacker import attack_together
 from evaluation.tests.report_world import QUARTER
 from evaluation.tests.test_attacker import report_data
 from evaluation.tests.test_reports_together import published, with_period
 
-Q2 = reporting.Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
-LATER = reporting.Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))  # compares with 15 Feb - 31 Mar
+Q2 = Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+LATER = Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))  # compares with 15 Feb - 31 Mar
 HOURS = "Confirmed hours"
 FAST = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -36,21 +41,21 @@ def team(now: dict, before: dict) -> dict:
         counts, people = {}, {}
         for name in names:
             joined, mentees, sessions, minutes = rows.get(name, (0, 0, 0, 0))
-            for col, value, who in zip(reporting.TEAM_COLS, (joined, mentees, sessions, minutes),
+            for col, value, who in zip(TEAM_COLS, (joined, mentees, sessions, minutes),
                                        (joined, mentees, mentees, mentees), strict=True):  # fmt: skip
                 counts[name, col], people[name, col] = value, who
         return counts, people
 
-    return reporting._table(
-        "team", "Participants, pairings, sessions and hours by department", names, reporting.TEAM_COLS,
+    return _table(
+        "team", "Participants, pairings, sessions and hours by department", names, TEAM_COLS,
         grid(now), grid(before), row_totals=False,
-        kinds={"Participants": disclosure.PEOPLE, "Active pairings": disclosure.PER_PERSON,
-               "Sessions held": disclosure.AMOUNT, HOURS: disclosure.MINUTES},
-        units={HOURS: "h"}, convert={HOURS: reporting._hours},
+        kinds={"Participants": PEOPLE, "Active pairings": PER_PERSON,
+               "Sessions held": AMOUNT, HOURS: MINUTES},
+        units={HOURS: "h"}, convert={HOURS: _hours},
     )  # fmt: skip
 
 
-def report(period: reporting.Period, team_table: dict | None = None, figures: list | None = None) -> dict:
+def report(period: Period, team_table: dict | None = None, figures: list | None = None) -> dict:
     data = with_period(report_data(team=team_table), period)
     data["sections"][0]["figures"] = figures or []
     return data
@@ -89,18 +94,18 @@ def test_a_departments_hours_hidden_in_one_report_do_not_come_back_from_the_same
     assert hours_cells(q1["team"], "value")["Finance"] == (10.0, None)
     learnt = attack_together([published(q2), published(q1)])
     assert about_hours(learnt), learnt  # the attacker is not blind to hours
-    assert disclosure.reports_audit(q1, [q2])  # nor is the checker
+    assert reports_audit(q1, [q2])  # nor is the checker
 
-    disclosure.joint_protect(q1, [q2])
+    joint_protect(q1, [q2])
 
     assert hours_cells(q1["team"], "value")["Finance"] == (None, "protect")  # "hidden": it is about 6 people
     assert hours_cells(q1["team"], "value")["Engineering"] == (None, "small")  # still "fewer than 5"
-    assert disclosure.reports_audit(q1, [q2]) == []
+    assert reports_audit(q1, [q2]) == []
     assert attack_together([published(q2), published(q1)]) == []
 
 
 def used(value, previous, why="small", previous_why="small") -> dict:
-    figure = reporting._figure("hours_used", "Protected hours used", value, previous, unit="h")
+    figure = _figure("hours_used", "Protected hours used", value, previous, unit="h")
     figure.update(why=None if value is not None else why, previous_why=None if previous is not None else previous_why)
     return figure
 
@@ -111,11 +116,11 @@ def test_protected_hours_hidden_in_one_report_do_not_come_back_from_the_same_per
     q2 = report(Q2, figures=[used(40.0, None)])
     q1 = report(QUARTER, figures=[used(3.5, 30.0)])
     assert about_hours(attack_together([published(q2), published(q1)]))
-    disclosure.joint_protect(q1, [q2])
+    joint_protect(q1, [q2])
     figure = q1["sections"][0]["figures"][0]
     assert figure["value"] is None and figure["why"] == "protect" and figure["change"] is None
     assert figure["previous"] == 30.0
-    assert disclosure.reports_audit(q1, [q2]) == []
+    assert reports_audit(q1, [q2]) == []
     assert attack_together([published(q2), published(q1)]) == []
 
 
@@ -134,11 +139,11 @@ def test_a_departments_hours_do_not_come_back_from_a_period_inside_another():
     assert hours_cells(later["team"], "previous")["Finance"] == (None, "protect")
     learnt = attack_together([published(q1), published(later)])
     assert about_hours(learnt), learnt
-    assert disclosure.reports_audit(later, [q1])
+    assert reports_audit(later, [q1])
 
-    disclosure.joint_protect(later, [q1])
+    joint_protect(later, [q1])
 
-    assert disclosure.reports_audit(later, [q1]) == []
+    assert reports_audit(later, [q1]) == []
     assert attack_together([published(q1), published(later)]) == []
 
 
@@ -148,9 +153,9 @@ def test_protected_hours_do_not_come_back_from_a_period_inside_another():
     later = report(LATER, figures=[used(40.0, None)])
     q1 = report(QUARTER, figures=[used(0.8, 30.0)])
     assert about_hours(attack_together([published(later), published(q1)]))
-    disclosure.joint_protect(q1, [later])
+    joint_protect(q1, [later])
     assert q1["sections"][0]["figures"][0]["value"] is None
-    assert disclosure.reports_audit(q1, [later]) == []
+    assert reports_audit(q1, [later]) == []
     assert attack_together([published(later), published(q1)]) == []
 
 
@@ -182,8 +187,8 @@ def test_random_department_hours_of_two_reports_read_together_give_nothing_away(
     else:  # Q1 as the Q2 report compares with it, and the Q1 report itself
         outer, inner_report = report(QUARTER, team(large, BIG)), report(Q2, team(BIG, large))
     first, second = (outer, inner_report) if outer_first else (inner_report, outer)
-    disclosure.joint_protect(second, [first])
-    assert disclosure.reports_audit(second, [first]) == []
+    joint_protect(second, [first])
+    assert reports_audit(second, [first]) == []
     assert attack_together([published(first), published(second)]) == []
 
 
@@ -206,8 +211,8 @@ def test_random_protected_hours_of_two_reports_read_together_give_nothing_away(h
     outer = report(QUARTER, figures=[used(outer_value, 50.0)])
     other = report(LATER if nested else Q2, figures=[used(50.0, inner_value if nested else outer_value)])
     first, second = (outer, other) if outer_first else (other, outer)
-    disclosure.joint_protect(second, [first])
-    assert disclosure.reports_audit(second, [first]) == []
+    joint_protect(second, [first])
+    assert reports_audit(second, [first]) == []
     assert attack_together([published(first), published(second)]) == []
     for data in (first, second):  # the labels stay true: a shown figure was never small, nor a "hidden" one
         for f in data["sections"][0]["figures"]:
@@ -217,7 +222,7 @@ def test_random_protected_hours_of_two_reports_read_together_give_nothing_away(h
 @pytest.mark.parametrize("period", [QUARTER, Q2])
 def test_hours_alone_in_a_report_read_alone_give_nothing_away(period):
     data = report(period, team({"Engineering": (3, 3, 2, 20), "Finance": (6, 6, 6, 30), "Ops": (9, 9, 9, 900)}, BIG))
-    assert disclosure.report_audit(data) == []
+    assert report_audit(data) == []
 
 
 # --- Through the database -------------------------------------------------------------------------------------------

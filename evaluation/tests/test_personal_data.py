@@ -16,8 +16,8 @@ from django.db import models
 from django.urls import reverse
 
 from evaluation.models import SurveyResponse
-from evaluation.reporting import report_figures
 from evaluation.selectors.personal_data import personal_data_collect, retention_due
+from evaluation.selectors.reporting import report_figures
 from evaluation.services.personal_data import person_erase
 from evaluation.tests.factories import (
     AnswerFactory,

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from config.tests.admin_forms import admin_submit
-from evaluation.reporting import report_figures
+from evaluation.selectors.reporting import report_figures
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from programmes.models import OrgUnit, Person
 from programmes.tests.factories import OrgUnitFactory

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluation.models import Survey, SurveyRound
-from evaluation.reporting import report_figures
+from evaluation.selectors.reporting import report_figures
 from evaluation.services import reports as services
 from evaluation.tests.factories import (
     AnswerFactory,
@@ -205,7 +205,7 @@ def test_a_draft_exports_its_live_figures_to_its_coordinators_only(client, cast)
 
 
 def test_an_answer_given_by_fewer_than_five_is_hidden_with_its_give_away_neighbour():
-    from evaluation.reporting import _question_result
+    from evaluation.selectors.reporting.surveys import _question_result
 
     result = _question_result(
         {"survey": "S", "question": "Q", "kind": "likert", "options": [], "cur": {1: 1, 5: 9, 4: 6}, "prev": {}}

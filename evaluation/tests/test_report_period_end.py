@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from evaluation.models import Intervention
-from evaluation.reporting import report_figures
+from evaluation.selectors.reporting import report_figures
 from evaluation.services.interventions import intervention_update
 from evaluation.tests.factories import InterventionFactory
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evaluation.models import Intervention, Report
-from evaluation.reporting import Period, last_quarter, recent_quarters, report_figures
+from evaluation.selectors.reporting import Period, last_quarter, recent_quarters, report_figures
 from evaluation.services import reports as services
 from evaluation.tests.factories import InterventionFactory, ReportFactory
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from config.tests.browser import log_in, screenshot
 from evaluation.models import Report
-from evaluation.reporting import last_quarter
+from evaluation.selectors.reporting import last_quarter
 from evaluation.services import reports as services
 from evaluation.tests.report_world import backdate_memberships, populate
 from evaluation.tests.test_report_exports import HEADINGS

@@ -12,15 +12,20 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation import disclosure, reporting
-from evaluation.exports import csv_rows
+from evaluation.selectors.privacy import TOTAL
+from evaluation.selectors.reporting import Period, report_figures
+from evaluation.selectors.reporting.helpers import _figure, _line, _table
+from evaluation.selectors.reporting.teams import TEAM_COLS
 from evaluation.services import reports as services
+from evaluation.services.disclosure import PER_PERSON
+from evaluation.services.disclosure_joint import joint_protect, reports_audit
+from evaluation.services.exports import csv_rows
 from evaluation.tests.attacker import Published, attack_rows, attack_together
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from evaluation.tests.test_attacker import report_data
 
 KINDS = ["Check-in call", "Coaching", "Escalation", "Other"]
-Q4 = reporting.Period(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
+Q4 = Period(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
 
 
 def csv_text(data: dict) -> str:
@@ -36,7 +41,7 @@ def tables(data: dict) -> list[dict]:
     return [t for s in data["sections"] for t in s["tables"]] + [data["team"]]
 
 
-def span(period: reporting.Period) -> tuple:
+def span(period: Period) -> tuple:
     return (period.start.isoformat(), period.end.isoformat())
 
 
@@ -54,16 +59,16 @@ def interventions(counts: list[int], people: list[int], before: tuple[list[int],
     prev_counts, prev_people = before or (counts, people)
     line = {"cur": dict(zip(KINDS, counts, strict=True)), "prev": dict(zip(KINDS, prev_counts, strict=True))}
     who = {
-        "cur": dict(zip(KINDS, people, strict=True)) | {reporting.TOTAL: sum(people)},
-        "prev": dict(zip(KINDS, prev_people, strict=True)) | {reporting.TOTAL: sum(prev_people)},
+        "cur": dict(zip(KINDS, people, strict=True)) | {TOTAL: sum(people)},
+        "prev": dict(zip(KINDS, prev_people, strict=True)) | {TOTAL: sum(prev_people)},
     }
-    return reporting._line(
+    return _line(
         "interventions", "Interventions recorded, by kind", "Interventions", KINDS, line, who,
-        row_total_label="Interventions", kinds=disclosure.PER_PERSON,
+        row_total_label="Interventions", kinds=PER_PERSON,
     )  # fmt: skip
 
 
-def snapshot(period: reporting.Period, table: dict) -> dict:
+def snapshot(period: Period, table: dict) -> dict:
     return {
         **report_data(tables=[table]),
         "period": period.as_json(),
@@ -84,35 +89,35 @@ def test_a_report_whose_previous_period_lies_inside_an_earlier_report_is_hidden_
     # A report for 1 April to 15 May compares with 15 February to 31 March, inside Q1: the same 2, 6 and 7 (the 7
     # about 5 people), so that column hides "Other" instead and prints "Coaching" 6. Read together: Coaching in Q1
     # is at least 6, so 6 or 7, so Check-in calls in Q1 were 1 or 2.
-    later = reporting.Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
-    assert later.previous == reporting.Period(datetime.date(2026, 2, 15), datetime.date(2026, 3, 31))
+    later = Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
+    assert later.previous == Period(datetime.date(2026, 2, 15), datetime.date(2026, 3, 31))
     current = snapshot(later, interventions([10, 10, 10, 10], [10, 10, 10, 10], ([2, 6, 8, 7], [2, 6, 8, 5])))
     before = current["sections"][0]["tables"][0]["cells"][0]
     assert [c["previous"] for c in before] == [None, 6, 8, None]
     assert attack_together([published(q1), published(current)])  # the attacker wins on the old figures
-    assert disclosure.reports_audit(current, [q1])
+    assert reports_audit(current, [q1])
 
-    disclosure.joint_protect(current, [q1])
+    joint_protect(current, [q1])
 
     # Coaching is hidden there now (and with it "Escalation" 8: else "Other" would be pinned at 7 in its turn).
     assert before[1]["previous"] is None and before[1]["previous_why"] == "protect"
     assert [c["value"] for c in before] == [10, 10, 10, 10]  # the report's own period is untouched
-    assert disclosure.reports_audit(current, [q1]) == []
+    assert reports_audit(current, [q1]) == []
     assert attack_together([published(q1), published(current)]) == []
     assert attack_rows(list(csv_rows(current))) == []  # and on its own
 
 
 def test_a_table_total_printed_again_as_a_headline_figure_is_hidden_with_it():
-    team = reporting._table(
-        "team", "Participants, pairings, sessions and hours by department", ["Engineering"], reporting.TEAM_COLS,
-        ({("Engineering", c): 9 for c in reporting.TEAM_COLS}, {("Engineering", c): 9 for c in reporting.TEAM_COLS}),
-        ({("Engineering", c): 9 for c in reporting.TEAM_COLS}, {("Engineering", c): 9 for c in reporting.TEAM_COLS}),
+    team = _table(
+        "team", "Participants, pairings, sessions and hours by department", ["Engineering"], TEAM_COLS,
+        ({("Engineering", c): 9 for c in TEAM_COLS}, {("Engineering", c): 9 for c in TEAM_COLS}),
+        ({("Engineering", c): 9 for c in TEAM_COLS}, {("Engineering", c): 9 for c in TEAM_COLS}),
         row_totals=False,
     )  # fmt: skip
     data = snapshot(QUARTER, interventions([5, 5, 5, 5], [5, 5, 5, 5])) | {"team": team}
-    data["sections"][0]["figures"] = [reporting._figure("sessions", "Sessions held", 9, 9)]
-    team["col_totals"][reporting.TEAM_COLS.index("Sessions held")].update(value=None, why="protect")
-    disclosure.joint_protect(data, [])
+    data["sections"][0]["figures"] = [_figure("sessions", "Sessions held", 9, 9)]
+    team["col_totals"][TEAM_COLS.index("Sessions held")].update(value=None, why="protect")
+    joint_protect(data, [])
     figure = data["sections"][0]["figures"][0]
     assert figure["value"] is None and figure["why"] == "protect" and figure["previous"] == 9
 
@@ -131,10 +136,10 @@ def test_random_nested_periods_read_together_give_nothing_away(inner, added):
     outer_counts = [c + a for c, (a, _) in zip(counts, added, strict=True)]
     outer_people = [min(p + q, n) for p, (_, q), n in zip(people, added, outer_counts, strict=True)]
     q1 = snapshot(QUARTER, interventions(outer_counts, outer_people))
-    later = reporting.Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
+    later = Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
     current = snapshot(later, interventions([10, 10, 10, 10], [10, 10, 10, 10], (counts, people)))
-    disclosure.joint_protect(current, [q1])
-    assert disclosure.reports_audit(current, [q1]) == []
+    joint_protect(current, [q1])
+    assert reports_audit(current, [q1]) == []
     assert attack_together([published(q1), published(current)]) == []
 
 
@@ -222,17 +227,17 @@ def test_one_june_to_three_december_beside_one_june_to_two_december_give_nothing
                          status=MentoringSession.Status.CONFIRMED)
         for p in pairings[:10]
     )  # fmt: skip
-    longer = reporting.Period(datetime.date(2025, 6, 1), datetime.date(2025, 12, 3))
-    shorter = reporting.Period(datetime.date(2025, 6, 1), datetime.date(2025, 12, 2))
+    longer = Period(datetime.date(2025, 6, 1), datetime.date(2025, 12, 3))
+    shorter = Period(datetime.date(2025, 6, 1), datetime.date(2025, 12, 2))
     first = submit(programme, cast, longer)
     second = submit(programme, cast, shorter)  # the overlap rule allows it: the difference hides nothing
     assert attack_together([downloaded(client, cast, first), downloaded(client, cast, second)]) == []
 
 
-HALF_YEAR = reporting.Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+HALF_YEAR = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
 
 
-def with_period(data: dict, period: reporting.Period) -> dict:
+def with_period(data: dict, period: Period) -> dict:
     return {**data, "period": period.as_json(), "previous": period.previous.as_json(), "title": "R", "narrative": ""}
 
 
@@ -254,8 +259,8 @@ def test_random_survey_answers_of_a_quarter_and_its_half_year_read_together_give
     quarter = with_period(report_data(questions=[question(dict(zip(range(1, 6), inner, strict=True)))]), QUARTER)
     half = with_period(report_data(questions=[question(dict(zip(range(1, 6), outer, strict=True)))]), HALF_YEAR)
     first, second = (quarter, half) if quarter_first else (half, quarter)
-    disclosure.joint_protect(second, [first])
-    assert disclosure.reports_audit(second, [first]) == []
+    joint_protect(second, [first])
+    assert reports_audit(second, [first]) == []
     assert attack_together([published(first), published(second)]) == []
 
 
@@ -291,11 +296,11 @@ def test_submitting_a_report_whose_previous_period_lies_inside_a_submitted_one_h
             ]
     Intervention.objects.bulk_create(made)
     q1 = submit(programme, cast, QUARTER)
-    later = reporting.Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
+    later = Period(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15))
     with time_machine.travel(datetime.datetime(2026, 5, 20, 9, tzinfo=datetime.UTC), tick=False):
         second = submit(programme, cast, later)
     line = next(t for t in tables(second.snapshot) if t["key"] == "interventions")
-    recount = next(t for t in tables(reporting.report_figures(programme=programme, period=later))
+    recount = next(t for t in tables(report_figures(programme=programme, period=later))
                    if t["key"] == "interventions")  # fmt: skip
     hidden = [c["previous"] is None for c in line["cells"][0]]
     assert hidden != [c["previous"] is None for c in recount["cells"][0]]  # hidden further than on its own

@@ -23,10 +23,10 @@ from mentoring.selectors import alerts as alert_selectors
 from mentoring.services import alerts as alert_services
 from programmes.permissions import get_programme_for
 
-from .. import alerts as alert_page
 from ..forms.interventions import InterventionCloseForm, InterventionEditForm, InterventionFilterForm, InterventionForm
 from ..models import Intervention
 from ..permissions import get_alert_in, get_intervention_for, get_pairing_in, get_participant_in
+from ..selectors import alerts as alert_page
 from ..selectors import interventions as selectors
 from ..services import interventions
 

@@ -19,7 +19,12 @@ from core.forms import add_service_errors
 from core.once import submit_once
 from programmes.permissions import Area, area_required, get_programme_for
 
-from ..exports import (
+from ..forms.reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
+from ..models import Report
+from ..permissions import get_report_for
+from ..selectors import reports as selectors
+from ..services import reports as services
+from ..services.exports import (
     hidden_note,
     present,
     report_csv_response,
@@ -27,11 +32,6 @@ from ..exports import (
     report_tables,
     review_summary,
 )
-from ..forms.reports import CommentForm, DecisionForm, ReportCreateForm, ReportEditForm
-from ..models import Report
-from ..permissions import get_report_for
-from ..selectors import reports as selectors
-from ..services import reports as services
 
 
 @area_required(Area.COMMITTEE, Area.COORDINATING)
@@ -80,7 +80,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
-    # Queries: the report with my roles (access); a draft's live figures (see reporting.report_figures) or,
+    # Queries: the report with my roles (access); a draft's live figures (see selectors.reporting.report_figures) or,
     # once submitted, none (the snapshot came with the report); comments; decisions; sign-offs.
     data = present(services.report_content(report))
     review = selectors.report_review(report)

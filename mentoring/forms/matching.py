@@ -9,7 +9,7 @@ from django import forms
 from core.single_line import SingleLineFormField
 from mentoring.models import MatchSettings
 from mentoring.selectors.scoring import Profile
-from mentoring.services.matching import SETTINGS_FIELDS
+from mentoring.services.match_settings import SETTINGS_FIELDS
 from programmes.terms import TERMS
 
 

@@ -2,7 +2,7 @@
 pairing's open alerts, and the pairings the silence sweep (mentoring.services.alerts) would raise an alert on.
 
 The alerts page itself (its lines of reasons, with health-check scores and interventions) is evaluation's:
-it reads evaluation's rows too (evaluation.alerts).
+it reads evaluation's rows too (evaluation.selectors.alerts).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Matching a programme's cohort: settings, rounds (run, swap, remove, publish), overrides.
+"""Matching a programme's cohort: rounds (run, swap, remove, publish), overrides. The settings are in
+``mentoring.services.match_settings``.
 
 Services (keyword-only, ``<entity>_<verb>``, atomic where they write). The scores live in
 ``mentoring.selectors.scoring``, the cohort and the hard rules in ``mentoring.selectors.cohort``, the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
-from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSettings, MentorRequest, Pairing
+from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
 from mentoring.selectors.cohort import (
     ENDED,
     Cohort,
@@ -38,13 +39,13 @@ from mentoring.selectors.cohort import (
 )
 from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
 from mentoring.selectors.scoring import Profile, Weights, score_parts
-from programmes.models import Application, Membership, Person, Programme, Role
+from programmes.models import Application, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send, notification_send
+
+from .match_settings import _require_coordinator
 
 __all__ = [
     "match_settings_get",
-    "match_settings_update",
-    "match_settings_reset",
     "mentor_places_lock",
     "pairing_propose",
     "round_run",
@@ -56,65 +57,6 @@ __all__ = [
 ]
 
 MATCHING_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
-SETTINGS_FIELDS = (
-    "skills_weight",
-    "different_team_weight",
-    "experience_gap_weight",
-    "availability_weight",
-    "meeting_mode_weight",
-    "language_weight",
-    "readiness_weight",
-    "preferred_gap_min",
-    "preferred_gap_max",
-    "min_score",
-    "allow_requests",
-    "request_expiry_days",
-)
-
-
-def _require_coordinator(programme: Programme, by: Person) -> None:
-    if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators match its mentors and mentees.")
-
-
-# --- Settings -----------------------------------------------------------------------------------------------
-
-
-def _settings_check(settings: MatchSettings) -> None:
-    errors: dict[str, str] = {}
-    if settings.preferred_gap_min > settings.preferred_gap_max:
-        errors["preferred_gap_max"] = "The largest preferred gap cannot be smaller than the smallest."
-    if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
-        errors["skills_weight"] = "Give at least one part a weight above zero, or every score would be 0."
-    if errors:
-        raise ValidationError(errors)
-    settings.full_clean()
-
-
-@transaction.atomic
-def match_settings_update(*, programme: Programme, data: Mapping[str, Any], by: Person) -> MatchSettings:
-    """Change how the programme scores pairs. Rounds already run keep the weights they used."""
-    _require_coordinator(programme, by)
-    settings = match_settings_get(programme=programme)
-    for name in SETTINGS_FIELDS:
-        if name in data:
-            setattr(settings, name, data[name])
-    _settings_check(settings)
-    settings.updated_at = timezone.now()
-    settings.save()
-    return settings
-
-
-@transaction.atomic
-def match_settings_reset(*, programme: Programme, by: Person) -> MatchSettings:
-    """Every weight, the band, the minimum and the request settings back to Tandem's defaults."""
-    _require_coordinator(programme, by)
-    settings = match_settings_get(programme=programme)
-    for name in SETTINGS_FIELDS:
-        setattr(settings, name, MatchSettings._meta.get_field(name).get_default())
-    settings.updated_at = timezone.now()
-    settings.save()
-    return settings
 
 
 # --- Rounds ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from mentoring.models import MatchOverride, MatchProposal, MatchRound, MatchSett
 from mentoring.selectors import matching as matching_selectors
 from mentoring.selectors.cohort import cohort_load, rules_broken
 from mentoring.selectors.scoring import score_value
-from mentoring.services import matching
+from mentoring.services import match_settings, matching
 from mentoring.tests.factories import MatchProposalFactory, MatchRoundFactory, PairingFactory, approved_profile
 from programmes.models import Notification, Programme, Role
 from programmes.tests.factories import (
@@ -321,12 +321,12 @@ def test_a_pairing_proposed_by_hand_follows_the_same_rules(programme, coordinato
 def test_settings_are_created_with_the_defaults_on_first_use_and_can_be_reset(programme, coordinator):
     settings = matching.match_settings_get(programme=programme)
     assert (settings.skills_weight, settings.min_score, settings.allow_requests) == (40, 30, True)
-    matching.match_settings_update(
+    match_settings.match_settings_update(
         programme=programme, data={"skills_weight": 70, "min_score": 50, "allow_requests": False}, by=coordinator
     )
     settings.refresh_from_db()
     assert (settings.skills_weight, settings.min_score, settings.allow_requests) == (70, 50, False)
-    matching.match_settings_reset(programme=programme, by=coordinator)
+    match_settings.match_settings_reset(programme=programme, by=coordinator)
     settings.refresh_from_db()
     assert (settings.skills_weight, settings.min_score, settings.allow_requests) == (40, 30, True)
 
@@ -334,15 +334,15 @@ def test_settings_are_created_with_the_defaults_on_first_use_and_can_be_reset(pr
 def test_settings_refuse_a_reversed_band_and_all_weights_zero(programme, coordinator):
     matching.match_settings_get(programme=programme)
     with pytest.raises(ValidationError) as refused:
-        matching.match_settings_update(
+        match_settings.match_settings_update(
             programme=programme, data={"preferred_gap_min": 5, "preferred_gap_max": 2}, by=coordinator
         )
     assert refused.value.message_dict == {
         "preferred_gap_max": ["The largest preferred gap cannot be smaller than the smallest."]
     }
-    zero = {name: 0 for name in matching.SETTINGS_FIELDS if name.endswith("_weight")}
+    zero = {name: 0 for name in match_settings.SETTINGS_FIELDS if name.endswith("_weight")}
     with pytest.raises(ValidationError, match="at least one part a weight above zero"):
-        matching.match_settings_update(programme=programme, data=zero, by=coordinator)
+        match_settings.match_settings_update(programme=programme, data=zero, by=coordinator)
     assert MatchSettings.objects.get(programme=programme).preferred_gap_min == 1
 
 
@@ -502,7 +502,7 @@ def test_the_history_lists_rounds_with_who_when_weights_and_counts(client, coord
 def test_the_settings_page_saves_refuses_bad_values_and_resets(client, coordinator, programme):
     url = reverse("mentoring:matching_settings", args=[programme.pk])
     client.force_login(coordinator)
-    data = {name: getattr(MatchSettings(), name) for name in matching.SETTINGS_FIELDS}
+    data = {name: getattr(MatchSettings(), name) for name in match_settings.SETTINGS_FIELDS}
     bad = client.post(url, {**data, "preferred_gap_min": 6, "preferred_gap_max": 2})
     assert bad.status_code == 200
     assert "The largest preferred gap cannot be smaller than the smallest." in bad.content.decode()

@@ -14,7 +14,7 @@ from mentoring.models import Pairing
 from mentoring.selectors import matching as matching_selectors
 from mentoring.selectors.cohort import cohort_load, rules_broken
 from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_matrix, score_parts, score_value
-from mentoring.services import matching
+from mentoring.services import match_settings, matching
 from mentoring.tests.factories import approved_profile
 from programmes.models import Application, Notification, OrgUnit, Person, Role
 from programmes.models.core import departments_of
@@ -260,7 +260,7 @@ def test_a_pair_below_the_minimum_is_never_proposed_by_hand(programme, coordinat
     mentee = add(programme, skill, "Nia Newcomer")
     cohort = cohort_load(programme=programme)
     score = score_value(cohort.mentors[mentor.pk], cohort.mentees[mentee.pk], cohort.weights)
-    matching.match_settings_update(programme=programme, data={"min_score": score + 1}, by=coordinator)
+    match_settings.match_settings_update(programme=programme, data={"min_score": score + 1}, by=coordinator)
     with pytest.raises(ValidationError, match=f"score {score}, below the programme's minimum of {score + 1}"):
         matching.pairing_propose(programme=programme, mentor=mentor, mentee=mentee, by=coordinator)
     assert not Pairing.objects.exists()

@@ -20,6 +20,7 @@ from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
 from mentoring.selectors.cohort import cohort_load, match_settings_get
 from mentoring.selectors.scoring import PART_LABELS, PARTS
+from mentoring.services import match_settings
 from mentoring.services import matching as services
 from programmes.models import Role
 from programmes.permissions import get_participant_for, get_programme_for
@@ -72,7 +73,7 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatchSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         try:
-            services.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
+            match_settings.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -85,7 +86,7 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
-    services.match_settings_reset(programme=programme, by=request.user)
+    match_settings.match_settings_reset(programme=programme, by=request.user)
     messages.success(request, "Every matching setting is back to its default.")
     return redirect("mentoring:matching_settings", pk=programme.pk)
 

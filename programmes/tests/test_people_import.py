@@ -16,11 +16,11 @@ from django.utils import timezone
 from programmes.models import OrgUnit, PeopleImport, Person, Role
 from programmes.services.people_import import (
     MAX_BYTES,
-    MAX_ROWS,
     people_import_apply,
     people_import_discard,
     people_import_parse,
 )
+from programmes.services.people_import_file import MAX_ROWS
 from programmes.tests.factories import (
     MembershipFactory,
     OrgUnitFactory,

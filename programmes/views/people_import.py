@@ -15,6 +15,7 @@ from ..forms.people_import import PeopleImportForm
 from ..permissions import get_people_import_for, organisation_data_required
 from ..selectors.people_import import people_imports_listed
 from ..services import people_import as service
+from ..services.people_import_file import MAX_ROWS
 
 ROWS_PAGE_SIZE = 100
 OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "unchanged": "Unchanged"}
@@ -34,7 +35,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
             return redirect("programmes:people_import_preview", result.pk)
     # Queries: the paginator's count, then one page of imports with who uploaded them (never their rows).
     page = page_of(request, people_imports_listed(request.user))
-    context = {"form": form, "page": page, "max_rows": service.MAX_ROWS}
+    context = {"form": form, "page": page, "max_rows": MAX_ROWS}
     return render(request, "programmes/people_import_upload.html", context)
 
 

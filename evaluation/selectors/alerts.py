@@ -1,4 +1,4 @@
-"""The coordinators' alerts page: each pairing's alerts with their reasons in words (issue 6, point 2).
+"""The coordinators' alerts page: each pairing's alerts with their reasons in words.
 
 Alerts are mentoring's rows, raised, counted and swept there (mentoring.models.alert, mentoring.services.alerts,
 mentoring.selectors.alerts); this page stays in evaluation because its reasons read evaluation's rows too (the
@@ -22,7 +22,7 @@ from mentoring.models import Alert, FitAnswer, Pairing
 from mentoring.selectors.alerts import SILENCE_DAYS, Show, shown
 from programmes.models import Programme
 
-from .models import Intervention, Survey, SurveyResponse
+from ..models import Intervention, Survey, SurveyResponse
 
 LOW_HEALTH = 2.5  # a single health score at or under this is a reason on its own
 MAX_SHOWN = 300  # alerts on one page; the counts above it say how many there are in all

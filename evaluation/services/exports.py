@@ -1,6 +1,6 @@
 """A committee report as people read it: the same words on the page, in the PDF and in the CSV.
 
-Everything here reads the report's data (``services_reports.report_content``): the frozen snapshot once the
+Everything here reads the report's data (``evaluation.services.reports.report_content``): the frozen snapshot once the
 report is submitted, the live figures while it is a draft. The data holds ``None`` wherever a figure is
 suppressed, so no export can print a hidden number: it prints "fewer than 5" instead. No person's name goes into
 the exports: decisions are listed without their authors and sign-offs are counted.
@@ -21,8 +21,8 @@ from django.utils.text import slugify
 
 from core.exports import csv_cell
 
+from ..models import Report
 from .disclosure import PROTECT, WITHHELD
-from .models import Report
 
 # Built in memory up to this size, then on disk: the PDF's memory footprint stays fixed.
 PDF_SPOOL_BYTES = 1024 * 1024

@@ -1,0 +1,114 @@
+"""The report's enrolment and training figures: applicants, approvals, participants by role."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from mentoring.models import Pairing
+from programmes.models import Application, Membership, Programme, ProgrammeRequirement, TrainingRecord
+
+from .helpers import ROLES, _figure, _joined_by, _running_at, _single, _table, _within
+from .periods import Period
+
+
+def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    # Query 1: applicants and approvals in both periods (people, not applications: someone may re-apply).
+    approved = Q(status=Application.Status.APPROVED)
+    apps = Application.objects.filter(programme=programme).aggregate(
+        applied=Count("person", distinct=True, filter=_within("created_at__date", period)),
+        applied_prev=Count("person", distinct=True, filter=_within("created_at__date", prev)),
+        approved=Count("person", distinct=True, filter=approved & _within("decided_at__date", period)),
+        approved_prev=Count("person", distinct=True, filter=approved & _within("decided_at__date", prev)),
+    )
+    figures = [
+        _figure(
+            "applicants",
+            "Applicants",
+            _single(apps["applied"], apps["applied"]),
+            _single(apps["applied_prev"], apps["applied_prev"]),
+        ),
+        _figure(
+            "approved",
+            "Approved",
+            _single(apps["approved"], apps["approved"]),
+            _single(apps["approved_prev"], apps["approved_prev"]),
+        ),
+    ]
+
+    # Query 2: participants by role at each period's end: in a pairing or not, training complete or not.
+    def paired(day: datetime.date) -> Exists:
+        return Exists(
+            Pairing.objects.filter(programme=programme)
+            .filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person")))
+            .filter(_running_at(day))
+        )
+
+    def trained(day: datetime.date) -> Q:
+        # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
+        # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
+        # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
+        valid = TrainingRecord.objects.filter(
+            Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
+            | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
+            completed_on__lte=day,
+            person=OuterRef(OuterRef("person")),
+            course=OuterRef("course"),
+        )
+        missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
+        return ~Q(Exists(missing))
+
+    counts = {
+        row["role"]: row
+        for row in Membership.objects.participants()
+        .filter(programme=programme)
+        .values("role")
+        .annotate(
+            **{
+                f"{name}{suffix}": Count("pk", filter=_joined_by(programme, p.end) & condition)
+                for suffix, p in (("", period), ("_prev", prev))
+                for name, condition in (
+                    ("all", Q()),
+                    ("paired", Q(paired(p.end))),
+                    ("trained", trained(p.end)),
+                )
+            }
+        )
+        .order_by()
+    }
+    cols = ["In a pairing", "Not in a pairing", "Training met", "Training not met"]
+
+    def grid(suffix: str) -> dict:
+        grid = {}
+        for role, label in ROLES:
+            row = counts.get(role, {})
+            total = row.get(f"all{suffix}", 0)
+            for col, value in zip(
+                cols,
+                (
+                    row.get(f"paired{suffix}", 0),
+                    total - row.get(f"paired{suffix}", 0),
+                    row.get(f"trained{suffix}", 0),
+                    total - row.get(f"trained{suffix}", 0),
+                ),
+                strict=True,
+            ):
+                grid[label, col] = value
+        return grid
+
+    now, before = grid(""), grid("_prev")
+    participants = _table(
+        "participants",
+        "Participants at the period's end",
+        [label for _, label in ROLES],
+        cols,
+        (now, now),
+        (before, before),
+        column_groups=[cols[:2], cols[2:]],
+        row_total_label="Participants",
+        note="Each pair of columns adds up to the participants of the role: in a pairing or not; every "
+        "required course completed and valid, or not.",
+    )
+    return {"figures": figures, "tables": [participants]}

@@ -1,0 +1,75 @@
+"""Every figure of a committee report, section by section (``report_figures``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from programmes.models import Programme
+
+from .enrolment import _enrolment
+from .goals import _goals
+from .helpers import _figure
+from .interventions import _interventions
+from .pairings import _pairings
+from .periods import Period
+from .protected_time import _protected_time
+from .surveys import _surveys
+from .teams import _sessions_by_month, _teams
+
+SNAPSHOT_VERSION = 1
+
+
+def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
+    """Every figure of the report, suppressed, as plain JSON-ready data (what ``Report.snapshot`` freezes).
+
+    Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
+    4 pairings, sessions and hours by department; 5 participants by department; 6 sessions by month;
+    7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers.
+    """
+    prev = period.previous
+    enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
+    pairings = _pairings(programme, period, prev)  # query 3
+    team, totals = _teams(programme, period, prev)  # queries 4 and 5
+    months = _sessions_by_month(programme, period, totals)  # query 6
+    time = _protected_time(programme, period, prev)  # query 7
+    goals = _goals(programme, period, prev)  # query 8
+    interventions = _interventions(programme, period, prev)  # query 9
+    surveys = _surveys(programme, period, prev)  # queries 10, 11 and 12
+
+    activity_figures = [
+        _figure(
+            "active_pairings", "Active pairings", *_col_total(team, "Active pairings"), note="running in the period"
+        ),
+        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="confirmed by the period's end"),
+        _figure("confirmed_hours", "Confirmed hours", *_col_total(team, "Confirmed hours"), unit="h"),
+    ]
+    return {
+        "version": SNAPSHOT_VERSION,
+        "programme": programme.name,
+        "period": period.as_json(),
+        "previous": prev.as_json(),
+        "min_group": settings.TANDEM_MIN_GROUP_SIZE,
+        "computed_at": timezone.now().isoformat(),
+        "sections": [
+            {"key": "enrolment", "title": "Enrolment and training", **enrolment},
+            {
+                "key": "pairings",
+                "title": "Pairings and sessions",
+                "figures": activity_figures,
+                "tables": [months, pairings["states"], pairings["ended_early"]],
+            },
+            {"key": "time", "title": "Protected time", "figures": time, "tables": []},
+            {"key": "goals", "title": "Goals", **goals},
+            {"key": "interventions", "title": "Interventions", "figures": [], "tables": [interventions]},
+        ],
+        "team": team,
+        "surveys": surveys,
+    }
+
+
+def _col_total(table: dict, col: str) -> tuple[Any, Any]:
+    cell = table["col_totals"][table["cols"].index(col)]
+    return cell["value"], cell["previous"]

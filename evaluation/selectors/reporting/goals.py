@@ -1,0 +1,101 @@
+"""The report's goals, by their status and progress at the period's end."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from mentoring.models import Goal, GoalState
+from programmes.models import Programme
+
+from ...services import disclosure
+from ..privacy import TOTAL
+from .helpers import _figure, _line, _single, _within
+from .periods import Period
+
+
+def _goal_state_at(day: datetime.date, field: str) -> Coalesce:
+    """A goal's status (or progress) at the end of ``day``: its last recorded state by then; for a goal whose
+    history starts later (recorded before histories were kept), the oldest state known; else its own."""
+    states = GoalState.objects.filter(goal=OuterRef("pk"))
+    by_then = states.filter(since__date__lte=day).order_by("-since", "-pk").values(field)[:1]
+    oldest = states.order_by("since", "pk").values(field)[:1]
+    return Coalesce(Subquery(by_then), Subquery(oldest), F(field))
+
+
+def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
+    period gives the same figures whenever it is run."""
+    statuses = list(Goal.Status)
+    aggregates = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        by_end = Q(created_at__date__lte=p.end)
+        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
+        for status in statuses:
+            at_end = by_end & Q(**{f"status_{suffix}": status})
+            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
+            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
+        aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
+        aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
+        aggregates[f"{suffix}_set_people"] = Count(
+            "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
+        )
+        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
+        aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
+    # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
+    row = (
+        Goal.objects.filter(pairing__programme=programme)
+        .annotate(
+            status_cur=_goal_state_at(period.end, "status"),
+            status_prev=_goal_state_at(prev.end, "status"),
+            progress_cur=_goal_state_at(period.end, "progress"),
+            progress_prev=_goal_state_at(prev.end, "progress"),
+        )
+        .aggregate(**aggregates)
+    )
+    labels = [s.label for s in statuses]
+    counts = {suffix: {s.label: row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
+    people = {
+        suffix: {
+            **{s.label: row[f"{suffix}_{s.value}_people"] for s in statuses},
+            TOTAL: row[f"{suffix}_people"],
+        }
+        for suffix in ("cur", "prev")
+    }
+
+    def progress(suffix: str) -> int | None:
+        value = row[f"{suffix}_progress"]
+        shown = _single(1, row[f"{suffix}_progress_people"])
+        return None if value is None or shown is None else round(value)
+
+    figures = [
+        _figure(
+            "goals_set",
+            "Goals set",
+            _single(row["cur_set"], row["cur_set_people"]),
+            _single(row["prev_set"], row["prev_set_people"]),
+        ),
+        _figure(
+            "goal_progress",
+            "Average progress of open goals",
+            progress("cur"),
+            progress("prev"),
+            unit="%",
+            note="goals not started or in progress at the period's end",
+        ),
+    ]
+    table = _line(
+        "goals_by_status",
+        "Goals by status at the period's end",
+        "Goals",
+        labels,
+        counts,
+        people,
+        row_total_label="Goals",
+        kinds=disclosure.PER_PERSON,
+        note="A goal counts once; the people are the mentees whose pairings set them.",
+    )
+    return {"figures": figures, "tables": [table]}

@@ -1,0 +1,219 @@
+"""The helpers every section of the report shares: periods in queries, departments, cells and tables."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from mentoring.models import MentoringSession, Pairing, SessionState
+from programmes.models import Programme, Role
+from programmes.selectors import org_unit_at
+
+from ...services import disclosure
+from ..privacy import TOTAL, is_small_group, suppress_table
+from .periods import Period
+
+NO_TEAM = "No team recorded"
+ROLES = ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+
+
+def _within(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _department(unit_path: str, departments: dict[int, tuple[int, str]]) -> Case:
+    """The name of a unit's department (``OrgUnit.objects.departments()``: the nearest unit of kind department
+    at or above the team, however deep the tree), or NO_TEAM."""
+    units: dict[str, list[int]] = {}
+    for unit, (_, name) in departments.items():
+        units.setdefault(name, []).append(unit)
+    return Case(
+        *(When(**{f"{unit_path}__in": ids}, then=Value(name)) for name, ids in sorted(units.items())),
+        default=Value(NO_TEAM),
+    )
+
+
+def _department_at(person_path: str, day: datetime.date, departments: dict[int, tuple[int, str]]) -> Coalesce:
+    """The name of a person's department at the end of ``day``: their team then, from their team history
+    (``programmes.selectors.org_unit_at``), not today's, so that a move since leaves a past period's figures as
+    they were; NO_TEAM for a day they were in no team, as for a person without a team. The tree above the team
+    (its department, its name) is read as it is today."""
+    found = org_unit_at(day, person=person_path, then=lambda unit: _department(unit, departments))
+    return Coalesce(found, Value(NO_TEAM))
+
+
+def _active_during(period: Period, prefix: str = "") -> Q:
+    return (
+        ~Q(**{f"{prefix}status": Pairing.Status.PROPOSED})
+        & Q(**{f"{prefix}started_on__lte": period.end})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": period.start}))
+    )
+
+
+def _running_at(day: datetime.date) -> Q:
+    return (
+        ~Q(status=Pairing.Status.PROPOSED) & Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    )
+
+
+def _joined_by(programme: Programme, day: datetime.date) -> Q:
+    """A membership that counts as a participant on ``day``: joined by then, or already in a pairing by then
+    (someone whose pairing had started took part, whenever their membership row was written)."""
+    started = Pairing.objects.filter(programme=programme, started_on__lte=day).exclude(status=Pairing.Status.PROPOSED)
+    # One EXISTS per side, each on its own index; "mentor or mentee" in one read every pairing of the programme.
+    return (
+        Q(created_at__date__lte=day)
+        | Q(Exists(started.filter(mentor=OuterRef("person"))))
+        | Q(Exists(started.filter(mentee=OuterRef("person"))))
+    )
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the site's time zone: what happened before it happened by ``day``'s end."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
+    """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
+    as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
+    corrected or confirmed since counts as it was. A session without a history (made outside the session services)
+    counts by its own status, from the moment it was answered."""
+    end = _end_of(day)
+    states = SessionState.objects.filter(session=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
+        Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
+    )
+    return (
+        MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1]))
+        .filter(Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded)
+        .annotate(
+            held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
+            minutes_then=Coalesce(
+                Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
+            ),
+        )
+    )
+
+
+def _hours(minutes: int | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 1)
+
+
+def _tenths_to_hours(tenths: int | None) -> float | None:
+    return None if tenths is None else round(tenths / 10, 1)
+
+
+def _change(value: Any, previous: Any) -> Any:
+    if value is None or previous is None:
+        return None  # a change beside a hidden figure would give the hidden one away
+    change = value - previous
+    return round(change, 1) if isinstance(change, float) else change
+
+
+def _cell(value: Any, previous: Any, why: str | None = None, previous_why: str | None = None) -> dict[str, Any]:
+    """A figure beside the previous period's. ``why`` says why a hidden one is hidden: ``"small"`` (it describes
+    1 to 4 people: "fewer than 5") or ``"protect"`` (it would give a small one away: "hidden")."""
+    return {
+        "value": value,
+        "previous": previous,
+        "change": _change(value, previous),
+        "why": None if value is not None else why or disclosure.SMALL,
+        "previous_why": None if previous is not None else previous_why or disclosure.SMALL,
+    }
+
+
+def _single(count: int, people: int) -> Any:
+    """A figure on its own (no total beside it): hidden when it describes 1 to 4 people."""
+    return None if is_small_group(people) else count
+
+
+def _figure(key: str, label: str, value: Any, previous: Any, *, unit: str = "", note: str = "") -> dict[str, Any]:
+    return {"key": key, "label": label, "unit": unit, "note": note, **_cell(value, previous)}
+
+
+def _table(
+    key: str,
+    title: str,
+    rows: list[str],
+    cols: list[str],
+    current: tuple[dict, dict],
+    previous: tuple[dict, dict],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    column_groups: list[list[str]] | None = None,
+    kinds: dict[str, str] | str = disclosure.PEOPLE,
+    row_total_label: str = "All",
+    units: dict[str, str] | None = None,
+    convert: dict[str, Any] | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """Suppress the period's and the previous period's tables independently, and lay them out cell by cell.
+
+    ``current`` and ``previous`` are (counts, people_counts) keyed (row, col); ``convert`` turns a column's shown
+    counts (minutes) into what is printed (hours) after suppression.
+    """
+    options = {"row_totals": row_totals, "column_totals": column_totals, "column_groups": column_groups, "kinds": kinds}
+    now = suppress_table(rows, cols, *current, **options)
+    before = suppress_table(rows, cols, *previous, **options)
+    convert = convert or {}
+
+    def shown(value: Any, col: str | None) -> Any:
+        if value is None or col not in convert:
+            return value
+        return convert[col](value)
+
+    def cell(key: tuple, col: str | None) -> dict[str, Any]:
+        if key[0] == TOTAL and key[1] == TOTAL:
+            a, b = now.total, before.total
+        elif key[0] == TOTAL:
+            a, b = now.column_totals[key[1]], before.column_totals[key[1]]
+        elif key[1] == TOTAL:
+            a, b = now.row_totals[key[0]], before.row_totals[key[0]]
+        else:
+            a, b = now.cells[key], before.cells[key]
+        return _cell(shown(a, col), shown(b, col), now.why(key), before.why(key))
+
+    return {
+        "key": key,
+        "title": title,
+        "note": note,
+        "rows": rows,
+        "cols": cols,
+        "units": [(units or {}).get(c, "") for c in cols],
+        "cells": [[cell((r, c), c) for c in cols] for r in rows],
+        "row_totals": [cell((r, TOTAL), None) for r in rows] if row_totals else None,
+        "col_totals": [cell((TOTAL, c), c) for c in cols] if column_totals else None,
+        "total": cell((TOTAL, TOTAL), None) if row_totals and column_totals else None,
+        "row_total_label": row_total_label,
+        "compared": True,
+        # What the disclosure audit needs to read the table as a reader does: which columns add up to the row
+        # total, and what each column counts.
+        "groups": column_groups or [cols],
+        "kinds": [kinds if isinstance(kinds, str) else kinds[c] for c in cols],
+    }
+
+
+def _line(key: str, title: str, label: str, cols: list[str], rows: dict, people: dict, **kwargs) -> dict[str, Any]:
+    """A one-row table whose parts add up to a shown total (check-in states, reasons, kinds)."""
+    return _table(
+        key,
+        title,
+        [label],
+        cols,
+        ({(label, c): rows["cur"][c] for c in cols}, _people(label, cols, people["cur"])),
+        ({(label, c): rows["prev"][c] for c in cols}, _people(label, cols, people["prev"])),
+        column_totals=False,
+        **kwargs,
+    )
+
+
+def _people(label: str, cols: list[str], people: dict) -> dict:
+    found = {(label, c): people[c] for c in cols}
+    if TOTAL in people:
+        found[label, TOTAL] = people[TOTAL]
+    return found

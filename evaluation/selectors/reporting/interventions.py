@@ -1,0 +1,49 @@
+"""The report's interventions, by kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from programmes.models import Programme
+
+from ...models import Intervention, InterventionKind
+from ...services import disclosure
+from ..privacy import TOTAL
+from .helpers import _end_of, _line, _within
+from .periods import Period
+
+
+def _interventions(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    kinds = list(Intervention.Kind)
+    subject = Coalesce("pairing__mentee", "person")
+    aggregates, kind_then = {}, {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        when = _within("created_at__date", p)
+        # The kind at the period's end (``InterventionKind``): a kind changed since does not move it.
+        changes = InterventionKind.objects.filter(intervention=OuterRef("pk"), since__lt=_end_of(p.end))
+        kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.order_by("-since", "-pk").values("kind")[:1]), "kind")
+        for kind in kinds:
+            of_kind = when & Q(**{f"kind_{suffix}": kind})
+            aggregates[f"{suffix}_{kind}"] = Count("pk", filter=of_kind)
+            aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=of_kind)
+        aggregates[f"{suffix}_people"] = Count(subject, distinct=True, filter=when)
+    # Query 9: interventions recorded in each period, by kind (counts only: never a name or a note).
+    row = Intervention.objects.filter(programme=programme).annotate(**kind_then).aggregate(**aggregates)
+    counts = {suffix: {k.label: row[f"{suffix}_{k.value}"] for k in kinds} for suffix in ("cur", "prev")}
+    people = {
+        suffix: {**{k.label: row[f"{suffix}_{k.value}_people"] for k in kinds}, TOTAL: row[f"{suffix}_people"]}
+        for suffix in ("cur", "prev")
+    }
+    return _line(
+        "interventions",
+        "Interventions recorded, by kind",
+        "Interventions",
+        [k.label for k in kinds],
+        counts,
+        people,
+        row_total_label="Interventions",
+        kinds=disclosure.PER_PERSON,
+    )

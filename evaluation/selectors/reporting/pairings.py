@@ -1,0 +1,142 @@
+"""The report's pairings: their check-in states at the period's end and those that ended early."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from mentoring.models import AgreementCadence, Pairing, PairingPause
+from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
+from programmes.models import Programme
+
+from .helpers import _confirmed_by, _end_of, _line, _running_at
+from .periods import Period
+
+
+def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    # Query 3: the pairings running at either period's end or ended early in either period, each with its last
+    # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
+    # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
+    states = list(CheckinState.ORDER)
+    reasons = list(Pairing.EndReason)
+
+    def last_session(day: datetime.date) -> Subquery:
+        # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
+        held = _confirmed_by(day).filter(pairing=OuterRef("pk"), held_then__lte=day)
+        return Subquery(held.order_by("-held_then").values("held_then")[:1])
+
+    # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
+    # status: a pause or resume since does not change a past period's figures).
+    def paused_at(day: datetime.date) -> Exists:
+        pauses = PairingPause.objects.filter(pairing=OuterRef("pk"), paused_on__lte=day)
+        return Exists(pauses.filter(Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
+
+    def last_resumed(day: datetime.date) -> Subquery:
+        resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
+        return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
+
+    # The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
+    # cadence before the first change, for a day before the history starts), else the agreement's, else the
+    # programme's.
+    def cadence(day: datetime.date) -> Coalesce:
+        agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
+        return Coalesce(
+            Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
+            Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
+            "agreement__cadence_days",
+            Value(programme.checkin_cadence_days),
+        )
+
+    ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
+    pairings = list(
+        Pairing.objects.filter(programme=programme)
+        .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
+        .annotate(
+            last_cur=last_session(period.end),
+            last_prev=last_session(prev.end),
+            paused_cur=paused_at(period.end),
+            paused_prev=paused_at(prev.end),
+            resumed_cur=last_resumed(period.end),
+            resumed_prev=last_resumed(prev.end),
+            cadence_cur=cadence(period.end),
+            cadence_prev=cadence(prev.end),
+        )
+        .values(
+            "status",
+            "started_on",
+            "ended_on",
+            "resumed_on",
+            "end_reason",
+            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
+        )
+    )
+    row = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        found = [_checkin_state_at(programme, pairing, p.end, suffix) for pairing in pairings]
+        row |= {f"{suffix}_{state}": found.count(state) for state in states}
+        for reason in reasons:
+            row[f"{suffix}_{reason}"] = sum(
+                1
+                for pairing in pairings
+                if pairing["status"] == Pairing.Status.ENDED_EARLY
+                and pairing["end_reason"] == reason
+                and p.start <= pairing["ended_on"] <= p.end
+            )
+    state_labels = [CheckinState.LABELS[s][0] for s in states]
+    # A pairing count describes that many mentees (one current pairing each).
+    state_counts = {
+        suffix: {CheckinState.LABELS[s][0]: row[f"{suffix}_{s}"] for s in states} for suffix in ("cur", "prev")
+    }
+    reason_counts = {suffix: {r.label: row[f"{suffix}_{r.value}"] for r in reasons} for suffix in ("cur", "prev")}
+    return {
+        "states": _line(
+            "checkin_states",
+            "Check-in states at the period's end",
+            "Pairings",
+            state_labels,
+            state_counts,
+            state_counts,
+            row_total_label="Active pairings with a check-in schedule",
+        ),
+        "ended_early": _line(
+            "ended_early",
+            "Pairings ended early, by reason",
+            "Pairings",
+            [r.label for r in reasons],
+            reason_counts,
+            reason_counts,
+            row_total_label="Ended early",
+        ),
+    }
+
+
+def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, suffix: str) -> str | None:
+    """A pairing's check-in state at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), from the
+    sessions confirmed and the pause history by then (the ``_<suffix>`` values); ``None`` when it had no schedule
+    (not running then, or paused then, whatever its status today)."""
+    if pairing["status"] == Pairing.Status.PROPOSED or pairing["started_on"] is None or pairing[f"paused_{suffix}"]:
+        return None
+    if pairing["started_on"] > day or (pairing["ended_on"] is not None and pairing["ended_on"] <= day):
+        return None
+    # The last resume by then: from the history, or the pairing's own date (a resume from before the history).
+    resumed = max((d for d in (pairing[f"resumed_{suffix}"], pairing["resumed_on"]) if d and d <= day), default=None)
+    due = checkin_due(
+        started_on=pairing["started_on"],
+        resumed_on=resumed,
+        last_session_on=pairing[f"last_{suffix}"],
+        cadence_days=pairing[f"cadence_{suffix}"],
+        intensive_days=programme.intensive_days,
+        intensive_checkins=programme.intensive_checkins,
+    )
+    if due is None:
+        return None
+    if due > day + datetime.timedelta(days=DUE_SOON_DAYS):
+        return CheckinState.ON_TRACK
+    if due >= day:
+        return CheckinState.DUE_SOON
+    if due >= day - datetime.timedelta(days=programme.escalation_grace_days):
+        return CheckinState.OVERDUE
+    return CheckinState.ESCALATED

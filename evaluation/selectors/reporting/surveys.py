@@ -1,0 +1,223 @@
+"""The report's survey results: responses, answers to each question and quotable answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, DateField, F, Q, When
+
+from programmes.models import Programme
+
+from ...models import Answer, Question, Survey, SurveyRound
+from ...services import disclosure
+from ..privacy import TOTAL, is_small_group, suppress_table
+from .helpers import _figure, _within
+from .periods import Period
+
+LIKERT_VALUES = (1, 2, 3, 4, 5)
+MAX_QUOTES_PER_QUESTION = 10
+
+
+# The automatic surveys (health checks, end-of-relationship) run in one standing round per programme that never
+# really closes: their answers count on the day they were given; every other round's on the day it closes.
+AUTOMATIC_SURVEYS = (Survey.Kind.HEALTH, Survey.Kind.END)
+
+
+def _counted_on(response_path: str) -> Case:
+    prefix = f"{response_path}__" if response_path else ""
+    return Case(
+        When(**{f"{prefix}round__survey__kind__in": AUTOMATIC_SURVEYS}, then=F(f"{prefix}submitted_on")),
+        default=F(f"{prefix}round__closes_on"),
+        output_field=DateField(),
+    )
+
+
+def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    in_cur = _within("counted_on", period)
+    in_prev = _within("counted_on", prev)
+    automatic = Q(survey__kind__in=AUTOMATIC_SURVEYS)
+    # Query 10: the rounds closing in either period (and the standing automatic ones), with their responses
+    # counted in each period.
+    responses_in = {
+        name: Count(
+            "responses",
+            filter=(automatic & _within("responses__submitted_on", p)) | (~automatic & _within("closes_on", p)),
+        )
+        for name, p in (("responses_count", period), ("responses_prev", prev))
+    }
+    rounds = list(
+        SurveyRound.objects.filter(programme=programme)
+        .filter(automatic | Q(closes_on__gte=prev.start, closes_on__lte=period.end))
+        .annotate(**responses_in)
+        .values("pk", "title", "survey__title", "survey__kind", "closes_on", "responses_count", "responses_prev")
+        .order_by("closes_on", "pk")
+    )
+    current_rounds = [
+        r
+        for r in rounds
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_count"])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and period.start <= r["closes_on"] <= period.end)
+    ]
+    responses = sum(r["responses_count"] for r in rounds)
+    responses_prev = sum(r["responses_prev"] for r in rounds)
+    # Query 11: scale and one-choice answers by question and answer, counted for each period.
+    answers = (
+        Answer.objects.filter(response__round__programme=programme)
+        .annotate(counted_on=_counted_on("response"))
+        .filter(counted_on__gte=prev.start, counted_on__lte=period.end)
+        .filter(question__kind__in=(Question.Kind.LIKERT, Question.Kind.CHOICE))
+        .filter(Q(likert__isnull=False) | ~Q(choice=""))
+        .values(
+            "question",
+            "question__text",
+            "question__kind",
+            "question__choices",
+            "question__position",
+            "question__survey__title",
+            "likert",
+            "choice",
+        )
+        .annotate(cur=Count("pk", filter=in_cur), prev=Count("pk", filter=in_prev))
+        .order_by("question__survey__title", "question__position", "question")
+    )
+    questions: dict[int, dict[str, Any]] = {}
+    for row in answers:
+        q = questions.setdefault(
+            row["question"],
+            {
+                "survey": row["question__survey__title"],
+                "question": row["question__text"],
+                "kind": row["question__kind"],
+                "options": list(row["question__choices"] or []),
+                "cur": {},
+                "prev": {},
+            },
+        )
+        key = row["likert"] if q["kind"] == Question.Kind.LIKERT else row["choice"]
+        q["cur"][key] = q["cur"].get(key, 0) + row["cur"]
+        q["prev"][key] = q["prev"].get(key, 0) + row["prev"]
+    results = [_question_result(q) for q in questions.values() if sum(q["cur"].values())]
+    # Query 12: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
+    quotable_rounds = {r["pk"] for r in current_rounds if not is_small_group(r["responses_count"])}
+    quotes: list[dict[str, str]] = []
+    per_question: dict[str, int] = {}
+    for round_pk, question, text in (
+        Answer.objects.annotate(counted_on=_counted_on("response"))
+        .filter(
+            _within("counted_on", period),
+            response__round__programme=programme,
+            response__may_quote=True,
+            question__kind=Question.Kind.TEXT,
+        )
+        .exclude(text="")
+        .order_by("question__survey__title", "question__position", "question", "text")
+        .values_list("response__round", "question__text", "text")
+    ):
+        if round_pk not in quotable_rounds:
+            continue  # a round that fewer than the minimum group answered: its words are too easy to place
+        per_question[question] = per_question.get(question, 0) + 1
+        if per_question[question] <= MAX_QUOTES_PER_QUESTION:
+            quotes.append({"question": question, "text": text})
+    # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
+    # goes through the checker like any other (a round answered by 2 is not the total minus the others).
+    cols = [str(i) for i in range(len(current_rounds))]
+    line = _responses_line([r["responses_count"] for r in current_rounds], responses)
+    # The previous period's total as the previous period's report shows it: through the same line of its rounds.
+    previous_rounds = [
+        r["responses_prev"]
+        for r in rounds
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_prev"])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and prev.start <= r["closes_on"] <= prev.end)
+    ]
+    previous_line = _responses_line(previous_rounds, responses_prev)
+    previous_total = previous_line.row_totals["Responses"]
+    return {
+        "responses": _figure(
+            "survey_responses",
+            "Survey responses",
+            line.row_totals["Responses"],
+            previous_total,
+            note="in rounds closing in the period, and automatic surveys answered in it",
+        )
+        | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
+        "rounds": [
+            {
+                "title": r["title"],
+                "survey": r["survey__title"],
+                "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
+                "responses": line.cells["Responses", c],
+                "why": line.why(("Responses", c)),
+            }
+            for c, r in zip(cols, current_rounds, strict=True)
+        ],
+        "questions": results,
+        "quotes": quotes,
+    }
+
+
+def _responses_line(counts: list[int], total: int) -> Any:
+    """The rounds' responses beside their printed total, suppressed and checked as a line."""
+    cols = [str(i) for i in range(len(counts))]
+    by_round = {("Responses", c): n for c, n in zip(cols, counts, strict=True)}
+    return suppress_table(
+        ["Responses"],
+        cols,
+        by_round,
+        by_round | {("Responses", TOTAL): total},
+        column_totals=False,
+        kinds=disclosure.PEOPLE,
+    )
+
+
+def _question_result(q: dict[str, Any]) -> dict[str, Any]:
+    """One question's answers: shown when at least the minimum group answered it, else nothing but that."""
+    n, n_prev = sum(q["cur"].values()), sum(q["prev"].values())
+    shown = not is_small_group(n)
+    result: dict[str, Any] = {
+        "survey": q["survey"],
+        "question": q["question"],
+        "kind": q["kind"],
+        "answers": n if shown else None,
+        "mean": None,
+        "previous_mean": None,
+        "change": None,
+        "distribution": None,
+    }
+    if not shown:
+        return result
+    relations = []
+    if q["kind"] == Question.Kind.LIKERT:
+        result["mean"] = round(sum(v * c for v, c in q["cur"].items()) / n, 2)
+        if n_prev and not is_small_group(n_prev):
+            # Shown only when the previous period's report shows it too: else it would give away there what the
+            # checker withheld (the same question's answers, as that report prints them).
+            earlier = _question_result({**q, "cur": q["prev"], "prev": {}})
+            if earlier["mean"] is not None:
+                result["previous_mean"] = earlier["mean"]
+                result["change"] = round(result["mean"] - result["previous_mean"], 2)
+        counts = {str(v): q["cur"].get(v, 0) for v in LIKERT_VALUES}
+        # The mean printed to 2 decimals puts the sum of the answers in a known interval: a relation too.
+        low, high = disclosure.mean_sum_range(n, result["mean"])
+        relations.append(disclosure.Relation({str(v): v for v in LIKERT_VALUES}, low, high, ("mean", "answers")))
+    else:
+        options = q["options"] + sorted(k for k in q["cur"] if k not in q["options"])
+        counts = {o: q["cur"].get(o, 0) for o in options}
+    relations.append(disclosure.Relation(dict.fromkeys(counts, 1), n, n, ("answers",)))
+    # Each answer is a group of people too: a count under the minimum is hidden (None); the checker hides more,
+    # or withholds the mean (or the number of answers), until no hidden count can be worked out from the rest.
+    protected = disclosure.protect({label: disclosure.Cell(c, c) for label, c in counts.items()}, relations)
+    if "mean" in protected.withheld:
+        result["mean"] = result["previous_mean"] = result["change"] = None
+        result["mean_withheld"] = True
+    if "answers" in protected.withheld:
+        result["answers"] = None
+        result["answers_why"] = disclosure.PROTECT
+    result["distribution"] = [
+        {
+            "label": label,
+            "value": None if label in protected.hidden else count,
+            "why": protected.hidden.get(label),
+        }
+        for label, count in counts.items()
+    ]
+    return result

@@ -1,0 +1,348 @@
+"""Checking a people import's rows against the organisation: the same code for the preview and for applying."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from core.single_line import single_line
+
+from ..models import OrgUnit, Person
+from .people_import_file import _heading_key, _quote
+
+FLAG_SAMPLE = 50  # names of people to be flagged kept for the preview; the count is always exact
+# Employment statuses, compared without case, spaces or punctuation. Leavers are deactivated (or not created);
+# any other value is an error, so that a status Tandem does not know never silently keeps someone active.
+STATUS_ACTIVE = {"", "active", "current", "employed", "working", "onleave", "leave", "suspended", "probation"}
+STATUS_LEFT = {
+    "terminated",
+    "inactive",
+    "leaver",
+    "left",
+    "former",
+    "formeremployee",
+    "resigned",
+    "retired",
+    "dismissed",
+    "separated",
+    "ended",
+    "deceased",
+    "withdrawn",
+}
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TEAM_SEPARATOR = re.compile(r"\s*[>›]\s*")
+
+
+@dataclass
+class _Organisation:
+    """What the checks need from the database, read in two queries."""
+
+    people: dict[str, dict[str, Any]]  # email (lower case) -> the person's fields
+    email_of: dict[int, str]
+    units: dict[tuple[str, ...], int | None]  # lower-case path -> unit id (None: two teams share the path)
+    unit_path: dict[int, str]
+
+    @classmethod
+    def load(cls) -> _Organisation:
+        names: dict[int, tuple[str, int | None]] = {
+            pk: (name, parent) for pk, name, parent in OrgUnit.objects.values_list("pk", "name", "parent_id")
+        }
+        unit_path: dict[int, list[str]] = {}
+        for pk in names:
+            parts, seen, unit = [], set(), pk
+            while unit is not None and unit not in seen:  # a broken tree must not hang the import
+                seen.add(unit)
+                parts.append(names[unit][0])
+                unit = names[unit][1]
+            unit_path[pk] = parts[::-1]
+        units: dict[tuple[str, ...], int | None] = {}
+        for pk, parts in unit_path.items():
+            key = tuple(p.lower() for p in parts)
+            units[key] = None if key in units else pk
+        fields = (
+            "pk",
+            "email",
+            "display_name",
+            "job_title",
+            "grade",
+            "org_unit_id",
+            "line_manager_id",
+            "start_date",
+            "missing_from_hr_since",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        )
+        people = {row["email"].lower(): row for row in Person.objects.values(*fields)}
+        return cls(
+            people=people,
+            email_of={row["pk"]: email for email, row in people.items()},
+            units=units,
+            unit_path={pk: " > ".join(parts) for pk, parts in unit_path.items()},
+        )
+
+
+@dataclass
+class _Plan:
+    """What applying does, with the values resolved; built only when no row has an error."""
+
+    creates: list[dict[str, Any]] = field(default_factory=list)  # model field -> value
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # pk -> changed model fields
+    managers: dict[str, str | None] = field(default_factory=dict)  # email -> manager's email, for every row
+    flag: list[int] = field(default_factory=list)
+
+
+def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]) -> tuple[list[str], dict]:
+    """The row's errors and its resolved model fields (only for the columns the file has)."""
+    errors: list[str] = []
+    resolved: dict[str, Any] = {}
+    # Every column is one line (names, titles, teams, email subjects carry them): a quoted cell with a line
+    # break in it is read as one line.
+    values = {column: single_line(value) for column, value in values.items()}
+    email = values["email"].lower()
+    if not email:
+        errors.append("The email is missing.")
+    elif len(email) > 254:
+        errors.append("The email is longer than 254 characters.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(f"{_quote(values['email'])} is not a valid email address.")
+    name = values["name"]
+    if not name:
+        errors.append("The name is missing.")
+    elif len(name) > 150:
+        errors.append("The name is longer than 150 characters.")
+    resolved["display_name"] = name
+    if "team" in values:
+        resolved["org_unit_id"] = None
+        if team := values["team"]:
+            key = tuple(part.lower() for part in TEAM_SEPARATOR.split(team))
+            unit = org.units.get(key)
+            if unit is not None:
+                resolved["org_unit_id"] = unit
+            elif key in org.units:
+                errors.append(f"The team {_quote(team)} matches two teams in Tandem; rename one of them.")
+            else:
+                near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
+                also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
+                errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
+    if "job_title" in values:
+        if len(values["job_title"]) > 150:
+            errors.append("The job title is longer than 150 characters.")
+        resolved["job_title"] = values["job_title"]
+    if "grade" in values:
+        grade = values["grade"]
+        resolved["grade"] = None
+        if grade:
+            if re.fullmatch(r"\d{1,2}", grade) and int(grade) <= 30:
+                resolved["grade"] = int(grade)
+            else:
+                errors.append(f"The grade {_quote(grade)} is not a whole number from 0 to 30.")
+    if "start_date" in values:
+        start = values["start_date"]
+        resolved["start_date"] = None
+        if start:
+            try:
+                if not DATE_RE.fullmatch(start):
+                    raise ValueError
+                resolved["start_date"] = datetime.date.fromisoformat(start)
+            except ValueError:
+                errors.append(f"The start date {_quote(start)} is not a date written as YYYY-MM-DD.")
+    if "status" in values:
+        status = _heading_key(values["status"])
+        if status in STATUS_LEFT:
+            resolved["is_active"] = False
+        elif status not in STATUS_ACTIVE:
+            errors.append(
+                f"Unknown status {_quote(values['status'])}: Tandem understands Active, or Terminated, Inactive and "
+                "Leaver (and similar words) for people who have left."
+            )
+        # An active status never reactivates an account: that stays a decision in the admin.
+    if "manager_email" in values and (manager := values["manager_email"].lower()):
+        try:
+            validate_email(manager)
+        except ValidationError:
+            errors.append(f"The line manager's email {_quote(values['manager_email'])} is not a valid email address.")
+        else:
+            if manager == email:
+                errors.append("Manager cycle: this person is set as their own line manager.")
+            elif manager not in file_emails and manager not in org.people:
+                errors.append(f"Unknown manager {_quote(manager)}: not in the file and not in Tandem.")
+    return errors, resolved
+
+
+def _cycles(managers: dict[str, str | None], org: _Organisation, in_file: list[str]) -> dict[str, list[str]]:
+    """email -> the cycle it sits in, for people in the file, in the management chain once the file is applied."""
+
+    def boss(email: str) -> str | None:
+        if email in managers:
+            return managers[email]
+        person = org.people.get(email)
+        return org.email_of.get(person["line_manager_id"]) if person and person["line_manager_id"] else None
+
+    found: dict[str, list[str]] = {}
+    done: set[str] = set()
+    for start in in_file:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in done and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = boss(node)
+        if node is not None and node in on_path:
+            cycle = path[on_path[node] :]
+            for member in cycle:
+                found[member] = cycle
+        done.update(path)
+    return found
+
+
+def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | None, org: _Organisation) -> list:
+    """What an update changes, in words for the preview ("job title", "Analyst", "Senior Analyst")."""
+
+    def team(pk: int | None) -> str:
+        return org.unit_path.get(pk, "") if pk else ""
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    changes = []
+    for model_field, label, show in (
+        ("is_active", "account", lambda active: "active" if active else "deactivated: the status says they have left"),
+        ("display_name", "name", text),
+        ("org_unit_id", "team", team),
+        ("job_title", "job title", text),
+        ("grade", "grade", text),
+        ("start_date", "start date", text),
+    ):
+        if model_field in resolved and resolved[model_field] != person[model_field]:
+            new = show(resolved[model_field])
+            if new == "" and model_field != "is_active":
+                new = "cleared (the cell is empty in the file)"
+            changes.append({"field": label, "old": show(person[model_field]), "new": new})
+    if manager != "keep":
+        current = org.email_of.get(person["line_manager_id"]) if person["line_manager_id"] else None
+        if manager != current:
+            new = manager or "cleared (the cell is empty in the file)"
+            changes.append({"field": "line manager", "old": current or "", "new": new})
+    if person["missing_from_hr_since"] is not None:
+        since = timezone.localtime(person["missing_from_hr_since"]).date().isoformat()
+        changes.append({"field": "missing from HR", "old": f"since {since}", "new": "back in the file"})
+    return changes
+
+
+def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by: Person) -> list[str]:
+    """What a coordinator who is not an administrator may not do through an import.
+
+    Being someone's line manager opens their applications, endorsements and protected time, so nobody may
+    make themselves a line manager by uploading a file; and administrators' own records are theirs to keep.
+    """
+    if by.is_staff:
+        return []
+    errors = []
+    person = org.people.get(email)
+    if person and (person["is_staff"] or person["is_superuser"]):
+        errors.append("Only an administrator can change an administrator's record through an import.")
+    manager = (values.get("manager_email") or "").lower()
+    current = org.email_of.get(person["line_manager_id"]) if person and person["line_manager_id"] else None
+    if manager and manager == by.email.lower() and manager != current:
+        errors.append("You cannot make yourself someone's line manager through an import: ask an administrator.")
+    return errors
+
+
+def _own_account(email: str, values: dict[str, str], by: Person) -> list[str]:
+    if email == by.email.lower() and _heading_key(values.get("status", "")) in STATUS_LEFT:
+        return ["You cannot deactivate your own account through an import."]
+    return []
+
+
+def _evaluate(
+    columns: list[str], rows: list[dict[str, Any]], org: _Organisation, by: Person
+) -> tuple[list, dict, _Plan]:
+    """Each row's outcome and reasons, the summary, and (when every row is valid) the plan to apply."""
+    counts = Counter(row["values"]["email"].lower() for row in rows if row["values"]["email"])
+    lines_of: dict[str, list[int]] = {}
+    for row in rows:
+        lines_of.setdefault(row["values"]["email"].lower(), []).append(row["line"])
+    file_emails = set(counts)
+    has_managers = "manager_email" in columns
+
+    checked = []
+    managers: dict[str, str | None] = {}
+    for row in rows:
+        values = row["values"]
+        errors, resolved = _check_row(values, org, file_emails)
+        email = values["email"].lower()
+        if email and counts[email] > 1:
+            others = ", ".join(str(line) for line in lines_of[email] if line != row["line"])
+            errors.append(f"The email {_quote(email)} is on more than one row (also line {others}).")
+        if has_managers and email and counts[email] == 1:
+            manager = values["manager_email"].lower() or None
+            managers[email] = manager if manager != email else None  # a self-manager is already reported
+        errors += _uploader_limits(email, values, org, by) + _own_account(email, values, by)
+        if row.get("cells_error"):
+            errors.insert(0, row["cells_error"])
+        checked.append((row, email, errors, resolved))
+
+    # In file order, so each cycle is described the same way at the preview and when applying.
+    cycles = _cycles(managers, org, [email for _, email, _, _ in checked if email in managers])
+    out_rows: list[dict[str, Any]] = []
+    plan = _Plan(managers=managers)
+    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0})
+    for row, email, errors, resolved in checked:
+        if email in cycles:
+            errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
+        changes: list[dict[str, str]] = []
+        person = org.people.get(email)
+        if errors:
+            outcome = "error"
+        elif person is None and resolved.get("is_active") is False:
+            outcome = "unchanged"  # a leaver who never had an account: nothing to create
+            changes = [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
+        elif person is None:
+            outcome = "create"
+            plan.creates.append({"email": email, **resolved})
+        else:
+            changes = _changes(person, resolved, managers.get(email) if has_managers else "keep", org)
+            outcome = "update" if changes else "unchanged"
+            fields = {k: v for k, v in resolved.items() if v != person[k]}
+            if person["missing_from_hr_since"] is not None:
+                fields["missing_from_hr_since"] = None
+            if fields:
+                plan.updates[person["pk"]] = fields
+            if fields.get("is_active") is False:
+                summary["deactivate"] += 1
+        summary[outcome] += 1
+        out_rows.append({**row, "outcome": outcome, "errors": errors, "changes": changes})
+
+    flagged = sorted(
+        (
+            (person["display_name"], email, person["pk"])
+            for email, person in org.people.items()
+            if email not in file_emails
+            and person["missing_from_hr_since"] is None
+            and not (person["is_staff"] or person["is_superuser"])
+        ),
+    )
+    plan.flag = [pk for _, _, pk in flagged]
+    return (
+        out_rows,
+        {
+            **summary,
+            "flag": len(flagged),
+            "flag_sample": [name or email for name, email, _ in flagged[:FLAG_SAMPLE]],
+            "rows": len(rows),
+            "columns": columns,
+        },
+        plan,
+    )

@@ -1,0 +1,178 @@
+"""Reading a people import's file: every problem here refuses the whole file and saves nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+MAX_ROWS = 10_000
+
+REQUIRED = ("email", "name")
+COLUMN_LABELS = {
+    "email": "email",
+    "name": "name",
+    "team": "team",
+    "job_title": "job title",
+    "grade": "grade",
+    "manager_email": "line manager",
+    "start_date": "start date",
+    "status": "status",
+}
+# Headings as HR systems spell them, compared without case, spaces or punctuation ("E-mail" -> "email").
+HEADINGS = {
+    "email": ["email", "e-mail", "email address", "e-mail address", "work email", "mail"],
+    "name": ["name", "full name", "display name", "employee name", "employee"],
+    "team": ["team", "team path", "org unit", "organisational unit", "organizational unit", "unit", "department"],
+    "job_title": ["job title", "title", "job", "position", "role title"],
+    "grade": ["grade", "level", "band", "pay grade"],
+    "manager_email": [
+        "manager email",
+        "manager e-mail",
+        "manager's email",
+        "line manager email",
+        "line manager e-mail",
+        "line manager's email",
+        "line manager",
+        "manager",
+        "reports to",
+    ],
+    "start_date": ["start date", "started", "start", "started on", "hire date", "date started", "joined"],
+    "status": ["status", "employment status", "employee status", "worker status", "active status"],
+}
+
+
+def _heading_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+HEADING_TO_COLUMN = {_heading_key(h): column for column, headings in HEADINGS.items() for h in headings}
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    """A cell as it goes into a message: quoted and short, so a stray megabyte cell cannot flood the page."""
+    return f"“{value if len(value) <= limit else value[: limit - 1] + '…'}”"
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValidationError("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+    if _looks_utf16(data):
+        raise ValidationError(
+            "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
+            "upload it again."
+        )
+    if b"\x00" in data:
+        kind = "a ZIP archive or an Excel workbook" if data.startswith(b"PK\x03\x04") else "a binary file"
+        raise ValidationError(
+            f"This is {kind}, not a CSV text file. Export or save the people as CSV (UTF-8) and upload that."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            f"The file is not UTF-8 text: line {line} has a character Tandem cannot read. It was probably saved "
+            "as Latin-1 or Windows-1252. Save it as UTF-8 (in Excel: “CSV UTF-8 (Comma delimited)”; in "
+            "LibreOffice: character set “Unicode (UTF-8)”) and upload it again."
+        ) from exc
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: ASCII letters with a zero byte beside each, on one side only."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return (zeros_odd > 0.6 and zeros_even < 0.1) or (zeros_even > 0.6 and zeros_odd < 0.1)
+
+
+def _delimiter(text: str) -> str:
+    # Exports from European locales often use semicolons; the header line tells which one this file uses.
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max([",", ";", "\t"], key=first.count)
+
+
+def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """(columns found, headings ignored, rows as {"line", "values"}) from the decoded text."""
+    # strict: a quote that is never closed raises instead of swallowing the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    row_start = 1  # the line the row being read starts on (a quoted cell may span lines)
+    try:
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+        positions: dict[str, int] = {}
+        ignored: list[str] = []
+        for index, heading in enumerate(header):
+            column = HEADING_TO_COLUMN.get(_heading_key(heading))
+            if column is None:
+                if heading.strip():
+                    ignored.append(heading.strip())
+            elif column in positions:
+                raise ValidationError(
+                    f"Two columns mean the {COLUMN_LABELS[column]}: {_quote(header[positions[column]].strip())} and "
+                    f"{_quote(heading.strip())}. Keep one of them and upload the file again."
+                )
+            else:
+                positions[column] = index
+        if not positions:
+            raise ValidationError(
+                f"The first line should name the columns (email, name, team, job title, grade, line manager email, "
+                f"start date), but it reads {_quote(', '.join(c.strip() for c in header))}. Add a header line and "
+                "upload the file again."
+            )
+        for column in REQUIRED:
+            if column not in positions:
+                raise ValidationError(
+                    f"The file has no “{column}” column, which every import needs. The columns found: "
+                    f"{', '.join(_quote(h.strip()) for h in header if h.strip())}."
+                )
+        rows: list[dict[str, Any]] = []
+        width = len(header)
+        while True:
+            row_start = reader.line_num + 1
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise ValidationError(
+                    f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
+                )
+            values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
+            row: dict[str, Any] = {"line": reader.line_num, "values": values}
+            if len(cells) < width:
+                row["cells_error"] = (
+                    f"This line has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}: "
+                    "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
+                    "the missing separators; an empty cell between two separators clears that field on purpose."
+                )
+            elif any(cell.strip() for cell in cells[width:]):
+                row["cells_error"] = (
+                    f"This line has {len(cells)} cells but the header has {width}: probably a comma inside a "
+                    "name or title without quotes around it, which moves every cell after it. Put quotes around "
+                    "that cell."
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ValidationError(
+                f'Line {row_start} opens a quoted cell (a " character) that is never closed, so the rest of the '
+                "file would be read as one cell. Close or remove that quote and upload the file again."
+            ) from exc
+        raise ValidationError(
+            f"Line {row_start} could not be read as CSV ({exc}). Check the quotes on that line and upload the file "
+            "again."
+        ) from exc
+    if not rows:
+        raise ValidationError("The file has a header line but no people under it.")
+    columns = [column for column in COLUMN_LABELS if column in positions]
+    return columns, ignored, rows
