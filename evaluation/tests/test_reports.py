@@ -429,3 +429,23 @@ def test_coordinator_report_list_query_budget(client, cast, django_assert_num_qu
     with django_assert_num_queries(6):
         response = client.get(reverse("evaluation:report_list_programme", args=[programme.pk]))
     assert response.content.decode().count("Draft ") == extra
+
+
+def test_a_draft_of_a_period_still_running_reads_todays_checkin_states_not_an_end_still_to_come(world, cast):
+    """Q2 2026 on 15 April: six pairs that met yesterday are on track today; at 30 June, with no session logged
+    yet in May and June, they would read "escalated", like every pairing."""
+    from mentoring.tests.factories import MentoringSessionFactory
+
+    running = Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+    for pairing in Pairing.objects.filter(programme=world).order_by("pk")[:6]:
+        MentoringSessionFactory(pairing=pairing, held_on=NOW.date() - days(1), answered_at=NOW - days(1))
+    data = report_figures(programme=world, period=running)
+    states = table(data, "checkin_states")
+    assert states["title"] == "Check-in states today (the period has not ended)"
+    on_track = states["cols"].index("On track")
+    assert checkin_states(data)[on_track] == 6
+    # Once the period has ended, the same table reads its end again.
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 9, tzinfo=datetime.UTC), tick=False):
+        ended = report_figures(programme=world, period=running)
+    assert table(ended, "checkin_states")["title"] == "Check-in states at the period's end"
+    assert checkin_states(ended)[on_track] == 0

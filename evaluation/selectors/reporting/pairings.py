@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from mentoring.models import AgreementCadence, Pairing, PairingPause
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
@@ -22,6 +23,11 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
     states = list(CheckinState.ORDER)
     reasons = list(Pairing.EndReason)
+    # A draft of a period still running reads the states of today: the period's end is still to come, and every
+    # pairing would read "escalated" on a day no session can have been logged yet. A report can only be
+    # submitted once its period has ended, so what the committee reads is always the period's end.
+    today = timezone.localdate()
+    cur_day = min(period.end, today)
 
     def last_session(day: datetime.date) -> Subquery:
         # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
@@ -55,13 +61,13 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
         Pairing.objects.filter(programme=programme)
         .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
         .annotate(
-            last_cur=last_session(period.end),
+            last_cur=last_session(cur_day),
             last_prev=last_session(prev.end),
-            paused_cur=paused_at(period.end),
+            paused_cur=paused_at(cur_day),
             paused_prev=paused_at(prev.end),
-            resumed_cur=last_resumed(period.end),
+            resumed_cur=last_resumed(cur_day),
             resumed_prev=last_resumed(prev.end),
-            cadence_cur=cadence(period.end),
+            cadence_cur=cadence(cur_day),
             cadence_prev=cadence(prev.end),
         )
         .values(
@@ -74,8 +80,8 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
         )
     )
     row = {}
-    for suffix, p in (("cur", period), ("prev", prev)):
-        found = [_checkin_state_at(programme, pairing, p.end, suffix) for pairing in pairings]
+    for suffix, p, day in (("cur", period, cur_day), ("prev", prev, prev.end)):
+        found = [_checkin_state_at(programme, pairing, day, suffix) for pairing in pairings]
         row |= {f"{suffix}_{state}": found.count(state) for state in states}
         for reason in reasons:
             row[f"{suffix}_{reason}"] = sum(
@@ -94,7 +100,9 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     return {
         "states": _line(
             "checkin_states",
-            "Check-in states at the period's end",
+            "Check-in states at the period's end"
+            if cur_day == period.end
+            else "Check-in states today (the period has not ended)",
             "Pairings",
             state_labels,
             state_counts,
