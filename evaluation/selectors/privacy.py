@@ -140,46 +140,9 @@ def suppress_table(
     with integer programs and hides more until no hidden cell can be worked out (``evaluation.services.disclosure``).
     """
     groups = column_groups or [list(cols)]
-    cells: dict = {}
-    lines: list[tuple[list, object]] = []
-    for r in rows:
-        for c in cols:
-            cells[r, c] = (counts.get((r, c), 0), people_counts.get((r, c), 0))
-
-    def total_of(keys: list, key: object) -> tuple:
-        value = sum(cells[k][0] for k in keys)
-        people = people_counts.get(key, sum(cells[k][1] for k in keys))
-        return value, people
-
-    if column_totals:
-        for c in cols:
-            cells[TOTAL, c] = total_of([(r, c) for r in rows], (TOTAL, c))
-            lines.append(([(r, c) for r in rows], (TOTAL, c)))
-    if row_totals:
-        for r in rows:
-            cells[r, TOTAL] = total_of([(r, c) for c in groups[0]], (r, TOTAL))
-            lines.extend(([(r, c) for c in group], (r, TOTAL)) for group in groups)
-        cells[TOTAL, TOTAL] = total_of([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
-        lines.append(([(r, TOTAL) for r in rows], (TOTAL, TOTAL)))
-        if column_totals:
-            lines.extend(([(TOTAL, c) for c in group], (TOTAL, TOTAL)) for group in groups)
+    cells, lines = _cells_and_lines(rows, cols, counts, people_counts, groups, row_totals, column_totals)
     hidden = suppress_lines(cells, lines)
-    if kinds is None:
-        same = all(counts.get((r, c), 0) == people_counts.get((r, c), 0) for r in rows for c in cols)
-        kinds = disclosure.PEOPLE if same else disclosure.AMOUNT
-    if isinstance(kinds, str):
-        kinds = dict.fromkeys(cols, kinds)
-    # A total's kind is its column's; the row totals' (and the overall total's) the first column's.
-    row_kind = kinds[groups[0][0]] if cols else disclosure.PEOPLE
-    checked = {
-        key: disclosure.Cell(
-            value=value,
-            people=people,
-            kind=kinds[key[1]] if key[1] != TOTAL else row_kind,
-            total=TOTAL in key,
-        )
-        for key, (value, people) in cells.items()
-    }
+    checked = _checked_cells(rows, cols, counts, people_counts, cells, groups, kinds)
     if not column_totals:
         # The overall total is printed only beside the column totals: unprinted, it ties nothing together.
         checked.pop((TOTAL, TOTAL), None)
@@ -204,3 +167,67 @@ def suppress_table(
         small=frozenset(k for k, why in protected.hidden.items() if why == disclosure.SMALL),
         withheld=disclosure.WITHHELD in protected.hidden.values(),
     )
+
+
+def _cells_and_lines(
+    rows: list,
+    cols: list,
+    counts: dict,
+    people_counts: dict,
+    groups: list[list],
+    row_totals: bool,
+    column_totals: bool,
+) -> tuple[dict, list[tuple[list, object]]]:
+    """A table's cells and totals as (value, people), and its lines: the cells that add up to each total."""
+    cells: dict = {}
+    lines: list[tuple[list, object]] = []
+    for r in rows:
+        for c in cols:
+            cells[r, c] = (counts.get((r, c), 0), people_counts.get((r, c), 0))
+
+    def total_of(keys: list, key: object) -> tuple:
+        value = sum(cells[k][0] for k in keys)
+        people = people_counts.get(key, sum(cells[k][1] for k in keys))
+        return value, people
+
+    if column_totals:
+        for c in cols:
+            cells[TOTAL, c] = total_of([(r, c) for r in rows], (TOTAL, c))
+            lines.append(([(r, c) for r in rows], (TOTAL, c)))
+    if row_totals:
+        for r in rows:
+            cells[r, TOTAL] = total_of([(r, c) for c in groups[0]], (r, TOTAL))
+            lines.extend(([(r, c) for c in group], (r, TOTAL)) for group in groups)
+        cells[TOTAL, TOTAL] = total_of([(r, TOTAL) for r in rows], (TOTAL, TOTAL))
+        lines.append(([(r, TOTAL) for r in rows], (TOTAL, TOTAL)))
+        if column_totals:
+            lines.extend(([(TOTAL, c) for c in group], (TOTAL, TOTAL)) for group in groups)
+    return cells, lines
+
+
+def _checked_cells(
+    rows: list,
+    cols: list,
+    counts: dict,
+    people_counts: dict,
+    cells: dict,
+    groups: list[list],
+    kinds: dict | str | None,
+) -> dict:
+    """The cells as the disclosure checker reads them: each with its people and the kind of thing it counts."""
+    if kinds is None:
+        same = all(counts.get((r, c), 0) == people_counts.get((r, c), 0) for r in rows for c in cols)
+        kinds = disclosure.PEOPLE if same else disclosure.AMOUNT
+    if isinstance(kinds, str):
+        kinds = dict.fromkeys(cols, kinds)
+    # A total's kind is its column's; the row totals' (and the overall total's) the first column's.
+    row_kind = kinds[groups[0][0]] if cols else disclosure.PEOPLE
+    return {
+        key: disclosure.Cell(
+            value=value,
+            people=people,
+            kind=kinds[key[1]] if key[1] != TOTAL else row_kind,
+            total=TOTAL in key,
+        )
+        for key, (value, people) in cells.items()
+    }

@@ -16,6 +16,8 @@ already give away.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .disclosure import MINUTES, PROTECT, SMALL, WITHHELD, Protected, Relation, failures
@@ -48,6 +50,33 @@ def _joint_programs(current: dict, earlier: list[dict]):
     report being submitted; ``views`` maps a view to (snapshot, table, column)."""
     snapshots = [*earlier, current]
     mine_id = len(earlier)
+    by_key = _views_by_key(snapshots)
+    for table_key, all_views in by_key.items():
+        included = _tied_views(all_views, mine_id)
+        if len(included) < 2:
+            continue
+        cells, relations, protected, mine, views = {}, [], Protected(), set(), {}
+        own: list = []
+        for sid, column, span, table in included:
+            view = (sid, column, table_key)
+            views[view] = (snapshots[sid], table, column)
+            t_cells, t_relations, t_protected = _view_program(table_key, table, column)
+            cells |= {(view, k): c for k, c in t_cells.items()}
+            protected.hidden |= {(view, k): why for k, why in t_protected.hidden.items()}
+            relations += [
+                Relation({(view, k): c for k, c in r.terms.items()}, r.low, r.high, tuple((view, t) for t in r.tags))
+                for r in t_relations
+            ]
+            own.append((view, span, t_cells))
+            if sid == mine_id:
+                mine |= {(view, k) for k in t_cells}
+        relations += _span_relations(table_key, own)
+        yield cells, relations, protected, mine, views
+
+
+def _views_by_key(snapshots: list[dict]) -> dict:
+    """Every view of each table (and of each question's answers and each hours figure) in the snapshots, by the
+    table's key: (snapshot id, column, span, table)."""
     by_key: dict = {}
     for sid, snapshot in enumerate(snapshots):
         for table in _tables(snapshot):
@@ -68,69 +97,70 @@ def _joint_programs(current: dict, earlier: list[dict]):
                         if snapshot.get("period" if column == "value" else "previous"):
                             entry = (sid, column, _span(snapshot, column), figure)
                             by_key.setdefault(("figure", figure["key"]), []).append(entry)
-    for table_key, all_views in by_key.items():
-        included = [v for v in all_views if v[0] == mine_id]
-        if not included:
-            continue
+    return by_key
 
-        def tied(a: tuple, b: tuple) -> bool:
-            (s1, e1), (s2, e2) = a[2], b[2]
-            return (s1 <= s2 and e2 <= e1) or (s2 <= s1 and e1 <= e2)
 
-        changed = True
-        while changed:
-            changed = False
-            for v in all_views:
-                if v not in included and any(tied(v, w) for w in included):
-                    included.append(v)
-                    changed = True
-        if len(included) < 2:
-            continue
-        cells, relations, protected, mine, views = {}, [], Protected(), set(), {}
-        own: list = []
-        for sid, column, span, table in included:
-            view = (sid, column, table_key)
-            views[view] = (snapshots[sid], table, column)
-            if isinstance(table_key, tuple) and table_key[0] == "figure":
-                t_cells = {("figure", table_key[1]): _printed(table[column], MINUTES)}
-                t_relations, t_protected = [], Protected()
-                if table[column] is None:
-                    t_protected.hidden[("figure", table_key[1])] = _why(table, column)
-            elif isinstance(table_key, tuple):
-                t_cells, t_relations, t_protected = _published_question(table)
-                t_cells = {("answers", k): c for k, c in t_cells.items()}
-                t_protected.hidden = {("answers", k): w for k, w in t_protected.hidden.items()}
-                t_relations = [Relation({("answers", k): c for k, c in r.terms.items()}, r.low, r.high)
-                               for r in t_relations]  # fmt: skip
+def _tied(a: tuple, b: tuple) -> bool:
+    """Two views whose spans nest (one within the other)."""
+    (s1, e1), (s2, e2) = a[2], b[2]
+    return (s1 <= s2 and e2 <= e1) or (s2 <= s1 and e1 <= e2)
+
+
+def _tied_views(all_views: list, mine_id: int) -> list:
+    """The submitted report's views of a table and every view tied to them, directly or through another."""
+    included = [v for v in all_views if v[0] == mine_id]
+    if not included:
+        return included
+    changed = True
+    while changed:
+        changed = False
+        for v in all_views:
+            if v not in included and any(_tied(v, w) for w in included):
+                included.append(v)
+                changed = True
+    return included
+
+
+def _view_program(table_key: Any, table: dict, column: str) -> tuple[dict, list, Protected]:
+    """One view's cells, relations and hidden cells, keyed as in its table (a figure, a question or a table)."""
+    if isinstance(table_key, tuple) and table_key[0] == "figure":
+        t_cells = {("figure", table_key[1]): _printed(table[column], MINUTES)}
+        t_relations, t_protected = [], Protected()
+        if table[column] is None:
+            t_protected.hidden[("figure", table_key[1])] = _why(table, column)
+    elif isinstance(table_key, tuple):
+        t_cells, t_relations, t_protected = _published_question(table)
+        t_cells = {("answers", k): c for k, c in t_cells.items()}
+        t_protected.hidden = {("answers", k): w for k, w in t_protected.hidden.items()}
+        t_relations = [Relation({("answers", k): c for k, c in r.terms.items()}, r.low, r.high)
+                       for r in t_relations]  # fmt: skip
+    else:
+        t_cells, t_relations, t_protected = _published_table(table, column)
+    return t_cells, t_relations, t_protected
+
+
+def _span_relations(table_key: Any, own: list) -> list:
+    """What ties the views of a table over spans that nest: the same period's cells are equal; an outer span's
+    count is at least an inner one's (a figure at the period's end only equal when the two end together)."""
+    relations = []
+    for i, (view_a, span_a, cells_a) in enumerate(own):
+        for view_b, span_b, cells_b in own[i + 1 :]:
+            if span_a == span_b:
+                outer = inner = None
+            elif span_a[0] <= span_b[0] and span_b[1] <= span_a[1]:
+                outer, inner = view_a, view_b
+            elif span_b[0] <= span_a[0] and span_a[1] <= span_b[1]:
+                outer, inner = view_b, view_a
             else:
-                t_cells, t_relations, t_protected = _published_table(table, column)
-            cells |= {(view, k): c for k, c in t_cells.items()}
-            protected.hidden |= {(view, k): why for k, why in t_protected.hidden.items()}
-            relations += [
-                Relation({(view, k): c for k, c in r.terms.items()}, r.low, r.high, tuple((view, t) for t in r.tags))
-                for r in t_relations
-            ]
-            own.append((view, span, t_cells))
-            if sid == mine_id:
-                mine |= {(view, k) for k in t_cells}
-        for i, (view_a, span_a, cells_a) in enumerate(own):
-            for view_b, span_b, cells_b in own[i + 1 :]:
-                if span_a == span_b:
-                    outer = inner = None
-                elif span_a[0] <= span_b[0] and span_b[1] <= span_a[1]:
-                    outer, inner = view_a, view_b
-                elif span_b[0] <= span_a[0] and span_a[1] <= span_b[1]:
-                    outer, inner = view_b, view_a
-                else:
-                    continue
-                same_end = span_a[1] == span_b[1]
-                for key in cells_a.keys() & cells_b.keys():
-                    at_end = not isinstance(table_key, tuple) and _at_end(table_key, key)
-                    if outer is None or (at_end and same_end):
-                        relations.append(Relation({(view_a, key): 1, (view_b, key): -1}, 0, 0))
-                    elif not at_end:
-                        relations.append(Relation({(outer, key): 1, (inner, key): -1}, 0, np.inf))
-        yield cells, relations, protected, mine, views
+                continue
+            same_end = span_a[1] == span_b[1]
+            for key in cells_a.keys() & cells_b.keys():
+                at_end = not isinstance(table_key, tuple) and _at_end(table_key, key)
+                if outer is None or (at_end and same_end):
+                    relations.append(Relation({(view_a, key): 1, (view_b, key): -1}, 0, 0))
+                elif not at_end:
+                    relations.append(Relation({(outer, key): 1, (inner, key): -1}, 0, np.inf))
+    return relations
 
 
 def _printed_elsewhere(cells: dict, relations: list, protected: Protected, mine: set) -> set:

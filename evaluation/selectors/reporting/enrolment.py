@@ -13,8 +13,31 @@ from programmes.models import Application, Membership, Programme, ProgrammeRequi
 from .helpers import ROLES, _figure, _joined_by, _running_at, _single, _table, _within
 from .periods import Period
 
+ENROLMENT_COLS = ["In a pairing", "Not in a pairing", "Training met", "Training not met"]
+
 
 def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+    figures = _applicants(programme, period, prev)
+    counts = _participants_by_role(programme, period, prev)
+    cols = ENROLMENT_COLS
+    now, before = _role_grid(counts, ""), _role_grid(counts, "_prev")
+    participants = _table(
+        "participants",
+        "Participants at the period's end",
+        [label for _, label in ROLES],
+        cols,
+        (now, now),
+        (before, before),
+        column_groups=[cols[:2], cols[2:]],
+        row_total_label="Participants",
+        note="Each pair of columns adds up to the participants of the role: in a pairing or not; every "
+        "required course completed and valid, or not.",
+    )
+    return {"figures": figures, "tables": [participants]}
+
+
+def _applicants(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
+    """The figures of applicants and approvals in the period, beside the previous period's."""
     # Query 1: applicants and approvals in both periods (people, not applications: someone may re-apply).
     approved = Q(status=Application.Status.APPROVED)
     apps = Application.objects.filter(programme=programme).aggregate(
@@ -23,7 +46,7 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         approved=Count("person", distinct=True, filter=approved & _within("decided_at__date", period)),
         approved_prev=Count("person", distinct=True, filter=approved & _within("decided_at__date", prev)),
     )
-    figures = [
+    return [
         _figure(
             "applicants",
             "Applicants",
@@ -38,29 +61,36 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
         ),
     ]
 
+
+def _paired(programme: Programme, day: datetime.date) -> Exists:
+    """A participant in a pairing of the programme running at ``day``."""
+    return Exists(
+        Pairing.objects.filter(programme=programme)
+        .filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person")))
+        .filter(_running_at(day))
+    )
+
+
+def _trained(programme: Programme, day: datetime.date) -> Q:
+    """A participant with every course their role requires completed and valid at ``day``."""
+    # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
+    # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
+    # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
+    valid = TrainingRecord.objects.filter(
+        Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
+        | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
+        completed_on__lte=day,
+        person=OuterRef(OuterRef("person")),
+        course=OuterRef("course"),
+    )
+    missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
+    return ~Q(Exists(missing))
+
+
+def _participants_by_role(programme: Programme, period: Period, prev: Period) -> dict[str, dict[str, int]]:
+    """Participants by role at each period's end: all of them, those paired, those trained."""
     # Query 2: participants by role at each period's end: in a pairing or not, training complete or not.
-    def paired(day: datetime.date) -> Exists:
-        return Exists(
-            Pairing.objects.filter(programme=programme)
-            .filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person")))
-            .filter(_running_at(day))
-        )
-
-    def trained(day: datetime.date) -> Q:
-        # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
-        # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
-        # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
-        valid = TrainingRecord.objects.filter(
-            Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
-            | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
-            completed_on__lte=day,
-            person=OuterRef(OuterRef("person")),
-            course=OuterRef("course"),
-        )
-        missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
-        return ~Q(Exists(missing))
-
-    counts = {
+    return {
         row["role"]: row
         for row in Membership.objects.participants()
         .filter(programme=programme)
@@ -71,44 +101,30 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
                 for suffix, p in (("", period), ("_prev", prev))
                 for name, condition in (
                     ("all", Q()),
-                    ("paired", Q(paired(p.end))),
-                    ("trained", trained(p.end)),
+                    ("paired", Q(_paired(programme, p.end))),
+                    ("trained", _trained(programme, p.end)),
                 )
             }
         )
         .order_by()
     }
-    cols = ["In a pairing", "Not in a pairing", "Training met", "Training not met"]
 
-    def grid(suffix: str) -> dict:
-        grid = {}
-        for role, label in ROLES:
-            row = counts.get(role, {})
-            total = row.get(f"all{suffix}", 0)
-            for col, value in zip(
-                cols,
-                (
-                    row.get(f"paired{suffix}", 0),
-                    total - row.get(f"paired{suffix}", 0),
-                    row.get(f"trained{suffix}", 0),
-                    total - row.get(f"trained{suffix}", 0),
-                ),
-                strict=True,
-            ):
-                grid[label, col] = value
-        return grid
 
-    now, before = grid(""), grid("_prev")
-    participants = _table(
-        "participants",
-        "Participants at the period's end",
-        [label for _, label in ROLES],
-        cols,
-        (now, now),
-        (before, before),
-        column_groups=[cols[:2], cols[2:]],
-        row_total_label="Participants",
-        note="Each pair of columns adds up to the participants of the role: in a pairing or not; every "
-        "required course completed and valid, or not.",
-    )
-    return {"figures": figures, "tables": [participants]}
+def _role_grid(counts: dict[str, dict[str, int]], suffix: str) -> dict:
+    """A period's cells by (role, column)."""
+    grid = {}
+    for role, label in ROLES:
+        row = counts.get(role, {})
+        total = row.get(f"all{suffix}", 0)
+        for col, value in zip(
+            ENROLMENT_COLS,
+            (
+                row.get(f"paired{suffix}", 0),
+                total - row.get(f"paired{suffix}", 0),
+                row.get(f"trained{suffix}", 0),
+                total - row.get(f"trained{suffix}", 0),
+            ),
+            strict=True,
+        ):
+            grid[label, col] = value
+    return grid

@@ -30,21 +30,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
     period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    aggregates = {}
-    for suffix, p in (("cur", period), ("prev", prev)):
-        by_end = Q(created_at__date__lte=p.end)
-        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
-        for status in statuses:
-            at_end = by_end & Q(**{f"status_{suffix}": status})
-            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
-            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
-        aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
-        aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
-        aggregates[f"{suffix}_set_people"] = Count(
-            "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
-        )
-        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
-        aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
+    aggregates = _goal_aggregates(statuses, period, prev)
     # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
     row = (
         Goal.objects.filter(pairing__programme=programme)
@@ -65,12 +51,6 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         }
         for suffix in ("cur", "prev")
     }
-
-    def progress(suffix: str) -> int | None:
-        value = row[f"{suffix}_progress"]
-        shown = _single(1, row[f"{suffix}_progress_people"])
-        return None if value is None or shown is None else round(value)
-
     figures = [
         _figure(
             "goals_set",
@@ -81,8 +61,8 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         _figure(
             "goal_progress",
             "Average progress of open goals",
-            progress("cur"),
-            progress("prev"),
+            _goal_progress(row, "cur"),
+            _goal_progress(row, "prev"),
             unit="%",
             note="goals not started or in progress at the period's end",
         ),
@@ -99,3 +79,30 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         note="A goal counts once; the people are the mentees whose pairings set them.",
     )
     return {"figures": figures, "tables": [table]}
+
+
+def _goal_aggregates(statuses: list[Goal.Status], period: Period, prev: Period) -> dict[str, Any]:
+    """Per period: goals (and their mentees) by status at its end, set in it, and the open goals' progress."""
+    aggregates = {}
+    for suffix, p in (("cur", period), ("prev", prev)):
+        by_end = Q(created_at__date__lte=p.end)
+        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
+        for status in statuses:
+            at_end = by_end & Q(**{f"status_{suffix}": status})
+            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
+            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
+        aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
+        aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
+        aggregates[f"{suffix}_set_people"] = Count(
+            "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
+        )
+        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
+        aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
+    return aggregates
+
+
+def _goal_progress(row: dict[str, Any], suffix: str) -> int | None:
+    """The open goals' average progress, unless too few mentees stand behind it."""
+    value = row[f"{suffix}_progress"]
+    shown = _single(1, row[f"{suffix}_progress_people"])
+    return None if value is None or shown is None else round(value)

@@ -162,21 +162,8 @@ def _table(
     before = suppress_table(rows, cols, *previous, **options)
     convert = convert or {}
 
-    def shown(value: Any, col: str | None) -> Any:
-        if value is None or col not in convert:
-            return value
-        return convert[col](value)
-
     def cell(key: tuple, col: str | None) -> dict[str, Any]:
-        if key[0] == TOTAL and key[1] == TOTAL:
-            a, b = now.total, before.total
-        elif key[0] == TOTAL:
-            a, b = now.column_totals[key[1]], before.column_totals[key[1]]
-        elif key[1] == TOTAL:
-            a, b = now.row_totals[key[0]], before.row_totals[key[0]]
-        else:
-            a, b = now.cells[key], before.cells[key]
-        return _cell(shown(a, col), shown(b, col), now.why(key), before.why(key))
+        return _table_cell(now, before, key, convert.get(col))
 
     return {
         "key": key,
@@ -196,6 +183,24 @@ def _table(
         "groups": column_groups or [cols],
         "kinds": [kinds if isinstance(kinds, str) else kinds[c] for c in cols],
     }
+
+
+def _table_cell(now: Any, before: Any, key: tuple, convert: Any = None) -> dict[str, Any]:
+    """One (row, col) cell of a table, or a total (``TOTAL`` for the row or col), this period beside the last;
+    ``convert`` turns its shown counts into what is printed."""
+    if key[0] == TOTAL and key[1] == TOTAL:
+        a, b = now.total, before.total
+    elif key[0] == TOTAL:
+        a, b = now.column_totals[key[1]], before.column_totals[key[1]]
+    elif key[1] == TOTAL:
+        a, b = now.row_totals[key[0]], before.row_totals[key[0]]
+    else:
+        a, b = now.cells[key], before.cells[key]
+
+    def shown(value: Any) -> Any:
+        return value if value is None or convert is None else convert(value)
+
+    return _cell(shown(a), shown(b), now.why(key), before.why(key))
 
 
 def _line(key: str, title: str, label: str, cols: list[str], rows: dict, people: dict, **kwargs) -> dict[str, Any]:

@@ -18,9 +18,6 @@ from .periods import Period
 
 
 def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
-    # Query 3: the pairings running at either period's end or ended early in either period, each with its last
-    # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
-    # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
     states = list(CheckinState.ORDER)
     reasons = list(Pairing.EndReason)
     # A draft of a period still running reads the states of today: the period's end is still to come, and every
@@ -28,57 +25,7 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     # submitted once its period has ended, so what the committee reads is always the period's end.
     today = timezone.localdate()
     cur_day = min(period.end, today)
-
-    def last_session(day: datetime.date) -> Subquery:
-        # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
-        held = _confirmed_by(day).filter(pairing=OuterRef("pk"), held_then__lte=day)
-        return Subquery(held.order_by("-held_then").values("held_then")[:1])
-
-    # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
-    # status: a pause or resume since does not change a past period's figures).
-    def paused_at(day: datetime.date) -> Exists:
-        pauses = PairingPause.objects.filter(pairing=OuterRef("pk"), paused_on__lte=day)
-        return Exists(pauses.filter(Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
-
-    def last_resumed(day: datetime.date) -> Subquery:
-        resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
-        return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
-
-    # The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
-    # cadence before the first change, for a day before the history starts), else the agreement's, else the
-    # programme's.
-    def cadence(day: datetime.date) -> Coalesce:
-        agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
-        return Coalesce(
-            Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
-            Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
-            "agreement__cadence_days",
-            Value(programme.checkin_cadence_days),
-        )
-
-    ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
-    pairings = list(
-        Pairing.objects.filter(programme=programme)
-        .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
-        .annotate(
-            last_cur=last_session(cur_day),
-            last_prev=last_session(prev.end),
-            paused_cur=paused_at(cur_day),
-            paused_prev=paused_at(prev.end),
-            resumed_cur=last_resumed(cur_day),
-            resumed_prev=last_resumed(prev.end),
-            cadence_cur=cadence(cur_day),
-            cadence_prev=cadence(prev.end),
-        )
-        .values(
-            "status",
-            "started_on",
-            "ended_on",
-            "resumed_on",
-            "end_reason",
-            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
-        )
-    )
+    pairings = _pairing_rows(programme, period, prev, cur_day)
     row = {}
     for suffix, p, day in (("cur", period, cur_day), ("prev", prev, prev.end)):
         found = [_checkin_state_at(programme, pairing, day, suffix) for pairing in pairings]
@@ -119,6 +66,67 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             row_total_label="Ended early",
         ),
     }
+
+
+def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: datetime.date) -> list[dict]:
+    """The pairings to count, with their sessions, pauses and cadence as they stood at each period's end."""
+    # Query 3: the pairings running at either period's end or ended early in either period, each with its last
+    # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
+    # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
+    ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
+    return list(
+        Pairing.objects.filter(programme=programme)
+        .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
+        .annotate(
+            last_cur=_last_session(cur_day),
+            last_prev=_last_session(prev.end),
+            paused_cur=_paused_at(cur_day),
+            paused_prev=_paused_at(prev.end),
+            resumed_cur=_last_resumed(cur_day),
+            resumed_prev=_last_resumed(prev.end),
+            cadence_cur=_cadence(programme, cur_day),
+            cadence_prev=_cadence(programme, prev.end),
+        )
+        .values(
+            "status",
+            "started_on",
+            "ended_on",
+            "resumed_on",
+            "end_reason",
+            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
+        )
+    )
+
+
+def _last_session(day: datetime.date) -> Subquery:
+    # The last session held and confirmed by the end of ``day`` (the session history, not today's status).
+    held = _confirmed_by(day).filter(pairing=OuterRef("pk"), held_then__lte=day)
+    return Subquery(held.order_by("-held_then").values("held_then")[:1])
+
+
+# Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
+# status: a pause or resume since does not change a past period's figures).
+def _paused_at(day: datetime.date) -> Exists:
+    pauses = PairingPause.objects.filter(pairing=OuterRef("pk"), paused_on__lte=day)
+    return Exists(pauses.filter(Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
+
+
+def _last_resumed(day: datetime.date) -> Subquery:
+    resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
+    return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
+
+
+# The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
+# cadence before the first change, for a day before the history starts), else the agreement's, else the
+# programme's.
+def _cadence(programme: Programme, day: datetime.date) -> Coalesce:
+    agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
+    return Coalesce(
+        Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
+        Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
+        "agreement__cadence_days",
+        Value(programme.checkin_cadence_days),
+    )
 
 
 def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, suffix: str) -> str | None:

@@ -15,74 +15,12 @@ from .periods import Period
 
 def _protected_time(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact."""
-
-    def allocated(p: Period) -> Subquery:
-        # The allocations made by the period's end and not declined by then, with their hours then: the history
-        # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
-        end = _end_of(p.end)
-        states = TimeAllocationState.objects.filter(allocation=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
-        declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
-        months = (
-            TimeAllocation.objects.filter(
-                programme=programme,
-                person=OuterRef("person"),
-                month__gte=p.start.replace(day=1),
-                month__lte=p.end,
-                created_at__lt=end,
-            )
-            .annotate(
-                status_then=Coalesce(
-                    Subquery(states.values("status")[:1]),
-                    Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
-                ),
-                hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
-            )
-            .exclude(status_then=TimeAllocation.Status.DECLINED)
-        )
-        return Subquery(
-            months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10))).values("t"),
-            output_field=IntegerField(),
-        )
-
-    def session_minutes(p: Period) -> Case:
-        # A mentor's sessions are those of the pairings they mentor, a mentee's those they are mentored in (one
-        # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
-        # in one subquery read every pairing of the programme for every participant.
-        def side(field: str) -> Subquery:
-            sessions = _confirmed_by(p.end).filter(
-                **{f"pairing__{field}": OuterRef("person")},
-                pairing__programme=programme,
-                held_then__gte=p.start,
-                held_then__lte=p.end,
-            )
-            return Subquery(
-                sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),
-                output_field=IntegerField(),
-            )
-
-        return Case(When(role=Role.MENTOR, then=side("mentor")), default=side("mentee"))
-
-    def training(p: Period) -> Subquery:
-        records = TrainingRecord.objects.filter(
-            person=OuterRef("person"),
-            status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
-            completed_on__gte=p.start,
-            completed_on__lte=p.end,
-        )
-        return Subquery(
-            records.order_by()
-            .values("person")
-            .annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10)))
-            .values("t"),
-            output_field=IntegerField(),
-        )
-
     annotations = {}
     for suffix, p in (("", period), ("_prev", prev)):
         annotations |= {
-            f"a{suffix}": Coalesce(allocated(p), 0),
-            f"s{suffix}": Coalesce(session_minutes(p), 0),
-            f"t{suffix}": Coalesce(training(p), 0),
+            f"a{suffix}": Coalesce(_allocated(programme, p), 0),
+            f"s{suffix}": Coalesce(_session_minutes(programme, p), 0),
+            f"t{suffix}": Coalesce(_training(p), 0),
         }
     # Query 7: per participant (subqueries), summed over the programme.
     people = list(
@@ -91,16 +29,8 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
         .annotate(**annotations)
         .values_list("a", "s", "t", "a_prev", "s_prev", "t_prev")
     )
-
-    def sums(offset: int) -> tuple[int, int, int, int]:
-        allocated_tenths = sum(row[offset] for row in people)
-        used_tenths = sum(round(row[offset + 1] / 6) + row[offset + 2] for row in people)
-        with_allocation = sum(1 for row in people if row[offset])
-        using = sum(1 for row in people if row[offset + 1] or row[offset + 2])
-        return allocated_tenths, used_tenths, with_allocation, using
-
-    a, u, a_people, u_people = sums(0)
-    pa, pu, pa_people, pu_people = sums(3)
+    a, u, a_people, u_people = _sums(people, 0)
+    pa, pu, pa_people, pu_people = _sums(people, 3)
     return [
         _figure(
             "hours_allocated",
@@ -119,3 +49,77 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             note="what people take up: confirmed session hours (each side's) and training completed",
         ),
     ]
+
+
+def _allocated(programme: Programme, p: Period) -> Subquery:
+    """A participant's allocated hours in period ``p``, in tenths."""
+    # The allocations made by the period's end and not declined by then, with their hours then: the history
+    # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
+    end = _end_of(p.end)
+    states = TimeAllocationState.objects.filter(allocation=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
+    months = (
+        TimeAllocation.objects.filter(
+            programme=programme,
+            person=OuterRef("person"),
+            month__gte=p.start.replace(day=1),
+            month__lte=p.end,
+            created_at__lt=end,
+        )
+        .annotate(
+            status_then=Coalesce(
+                Subquery(states.values("status")[:1]),
+                Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
+            ),
+            hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
+        )
+        .exclude(status_then=TimeAllocation.Status.DECLINED)
+    )
+    return Subquery(
+        months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10))).values("t"),
+        output_field=IntegerField(),
+    )
+
+
+def _session_minutes(programme: Programme, p: Period) -> Case:
+    """A participant's confirmed session minutes in period ``p``."""
+
+    # A mentor's sessions are those of the pairings they mentor, a mentee's those they are mentored in (one
+    # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
+    # in one subquery read every pairing of the programme for every participant.
+    def side(field: str) -> Subquery:
+        sessions = _confirmed_by(p.end).filter(
+            **{f"pairing__{field}": OuterRef("person")},
+            pairing__programme=programme,
+            held_then__gte=p.start,
+            held_then__lte=p.end,
+        )
+        return Subquery(
+            sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),
+            output_field=IntegerField(),
+        )
+
+    return Case(When(role=Role.MENTOR, then=side("mentor")), default=side("mentee"))
+
+
+def _training(p: Period) -> Subquery:
+    """A participant's training hours completed in period ``p``, in tenths."""
+    records = TrainingRecord.objects.filter(
+        person=OuterRef("person"),
+        status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
+        completed_on__gte=p.start,
+        completed_on__lte=p.end,
+    )
+    return Subquery(
+        records.order_by().values("person").annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10))).values("t"),
+        output_field=IntegerField(),
+    )
+
+
+def _sums(people: list[tuple[int, ...]], offset: int) -> tuple[int, int, int, int]:
+    """Tenths allocated and used, and the people with an allocation and those using any, from column ``offset``."""
+    allocated_tenths = sum(row[offset] for row in people)
+    used_tenths = sum(round(row[offset + 1] / 6) + row[offset + 2] for row in people)
+    with_allocation = sum(1 for row in people if row[offset])
+    using = sum(1 for row in people if row[offset + 1] or row[offset + 2])
+    return allocated_tenths, used_tenths, with_allocation, using

@@ -33,8 +33,48 @@ def _counted_on(response_path: str) -> Case:
 
 
 def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
-    in_cur = _within("counted_on", period)
-    in_prev = _within("counted_on", prev)
+    rounds = _survey_rounds(programme, period, prev)
+    current_rounds = _rounds_in(rounds, period, "responses_count")
+    responses = sum(r["responses_count"] for r in rounds)
+    responses_prev = sum(r["responses_prev"] for r in rounds)
+    questions = _answers_by_question(programme, period, prev)
+    results = [_question_result(q) for q in questions.values() if sum(q["cur"].values())]
+    quotable_rounds = {r["pk"] for r in current_rounds if not is_small_group(r["responses_count"])}
+    quotes = _quotes(programme, period, quotable_rounds)
+    # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
+    # goes through the checker like any other (a round answered by 2 is not the total minus the others).
+    cols = [str(i) for i in range(len(current_rounds))]
+    line = _responses_line([r["responses_count"] for r in current_rounds], responses)
+    # The previous period's total as the previous period's report shows it: through the same line of its rounds.
+    previous_rounds = [r["responses_prev"] for r in _rounds_in(rounds, prev, "responses_prev")]
+    previous_line = _responses_line(previous_rounds, responses_prev)
+    previous_total = previous_line.row_totals["Responses"]
+    return {
+        "responses": _figure(
+            "survey_responses",
+            "Survey responses",
+            line.row_totals["Responses"],
+            previous_total,
+            note="in rounds closing in the period, and automatic surveys answered in it",
+        )
+        | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
+        "rounds": [
+            {
+                "title": r["title"],
+                "survey": r["survey__title"],
+                "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
+                "responses": line.cells["Responses", c],
+                "why": line.why(("Responses", c)),
+            }
+            for c, r in zip(cols, current_rounds, strict=True)
+        ],
+        "questions": results,
+        "quotes": quotes,
+    }
+
+
+def _survey_rounds(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
+    """The rounds closing in either period (and the standing automatic ones), with their responses in each."""
     automatic = Q(survey__kind__in=AUTOMATIC_SURVEYS)
     # Query 10: the rounds closing in either period (and the standing automatic ones), with their responses
     # counted in each period.
@@ -45,21 +85,29 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         )
         for name, p in (("responses_count", period), ("responses_prev", prev))
     }
-    rounds = list(
+    return list(
         SurveyRound.objects.filter(programme=programme)
         .filter(automatic | Q(closes_on__gte=prev.start, closes_on__lte=period.end))
         .annotate(**responses_in)
         .values("pk", "title", "survey__title", "survey__kind", "closes_on", "responses_count", "responses_prev")
         .order_by("closes_on", "pk")
     )
-    current_rounds = [
+
+
+def _rounds_in(rounds: list[dict[str, Any]], p: Period, count: str) -> list[dict[str, Any]]:
+    """The rounds of period ``p``: automatic ones answered in it (``count``), the others closing in it."""
+    return [
         r
         for r in rounds
-        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_count"])
-        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and period.start <= r["closes_on"] <= period.end)
+        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r[count])
+        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and p.start <= r["closes_on"] <= p.end)
     ]
-    responses = sum(r["responses_count"] for r in rounds)
-    responses_prev = sum(r["responses_prev"] for r in rounds)
+
+
+def _answers_by_question(programme: Programme, period: Period, prev: Period) -> dict[int, dict[str, Any]]:
+    """Scale and one-choice answers, counted by question and answer for each period."""
+    in_cur = _within("counted_on", period)
+    in_prev = _within("counted_on", prev)
     # Query 11: scale and one-choice answers by question and answer, counted for each period.
     answers = (
         Answer.objects.filter(response__round__programme=programme)
@@ -96,11 +144,14 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         key = row["likert"] if q["kind"] == Question.Kind.LIKERT else row["choice"]
         q["cur"][key] = q["cur"].get(key, 0) + row["cur"]
         q["prev"][key] = q["prev"].get(key, 0) + row["prev"]
-    results = [_question_result(q) for q in questions.values() if sum(q["cur"].values())]
-    # Query 12: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
-    quotable_rounds = {r["pk"] for r in current_rounds if not is_small_group(r["responses_count"])}
+    return questions
+
+
+def _quotes(programme: Programme, period: Period, quotable_rounds: set[int]) -> list[dict[str, str]]:
+    """The period's quotable free-text answers, at most ``MAX_QUOTES_PER_QUESTION`` a question."""
     quotes: list[dict[str, str]] = []
     per_question: dict[str, int] = {}
+    # Query 12: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
     for round_pk, question, text in (
         Answer.objects.annotate(counted_on=_counted_on("response"))
         .filter(
@@ -118,41 +169,7 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
         per_question[question] = per_question.get(question, 0) + 1
         if per_question[question] <= MAX_QUOTES_PER_QUESTION:
             quotes.append({"question": question, "text": text})
-    # The rounds' responses add up to the period's responses, printed beside them: a line with its total, so it
-    # goes through the checker like any other (a round answered by 2 is not the total minus the others).
-    cols = [str(i) for i in range(len(current_rounds))]
-    line = _responses_line([r["responses_count"] for r in current_rounds], responses)
-    # The previous period's total as the previous period's report shows it: through the same line of its rounds.
-    previous_rounds = [
-        r["responses_prev"]
-        for r in rounds
-        if (r["survey__kind"] in AUTOMATIC_SURVEYS and r["responses_prev"])
-        or (r["survey__kind"] not in AUTOMATIC_SURVEYS and prev.start <= r["closes_on"] <= prev.end)
-    ]
-    previous_line = _responses_line(previous_rounds, responses_prev)
-    previous_total = previous_line.row_totals["Responses"]
-    return {
-        "responses": _figure(
-            "survey_responses",
-            "Survey responses",
-            line.row_totals["Responses"],
-            previous_total,
-            note="in rounds closing in the period, and automatic surveys answered in it",
-        )
-        | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
-        "rounds": [
-            {
-                "title": r["title"],
-                "survey": r["survey__title"],
-                "closes_on": "" if r["survey__kind"] in AUTOMATIC_SURVEYS else r["closes_on"].isoformat(),
-                "responses": line.cells["Responses", c],
-                "why": line.why(("Responses", c)),
-            }
-            for c, r in zip(cols, current_rounds, strict=True)
-        ],
-        "questions": results,
-        "quotes": quotes,
-    }
+    return quotes
 
 
 def _responses_line(counts: list[int], total: int) -> Any:

@@ -23,6 +23,38 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
     of three mentees is hidden like "2 sessions" would be)."""
+    by_team, participants = _team_rows(programme, period, prev)
+    teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
+    now, before = _team_grid(teams, by_team, participants, ""), _team_grid(teams, by_team, participants, "_prev")
+    table = _table(
+        "team",
+        "Participants, pairings, sessions and hours by department",
+        teams,
+        TEAM_COLS,
+        now,
+        before,
+        row_totals=False,
+        kinds={
+            "Participants": disclosure.PEOPLE,
+            "Active pairings": disclosure.PER_PERSON,
+            "Sessions held": disclosure.AMOUNT,
+            "Confirmed hours": disclosure.MINUTES,
+        },
+        units={"Confirmed hours": "h"},
+        convert={"Confirmed hours": _hours},
+        note="A team counts in the nearest department above it in the organisation. Pairings, sessions and "
+        "hours count in the mentee's "
+        "department. The columns measure different things, so a department has no total of its own.",
+    )
+    totals = {
+        "sessions": sum(now[0][t, "Sessions held"] for t in teams),
+        "mentees": sum(now[1][t, "Sessions held"] for t in teams),
+    }
+    return table, totals
+
+
+def _team_annotations(period: Period, prev: Period) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each pairing's sessions and minutes in each period, and their sums over the pairings active in it."""
     aggregates, per_pairing = {}, {}
     for suffix, p in (("", period), ("_prev", prev)):
         active = _active_during(p)
@@ -43,6 +75,14 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
             f"n_sessions{suffix}": Coalesce(Sum(f"held{suffix}", filter=active), 0),
             f"n_minutes{suffix}": Coalesce(Sum(f"minutes{suffix}", filter=active), 0),
         }
+    return per_pairing, aggregates
+
+
+def _team_rows(
+    programme: Programme, period: Period, prev: Period
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Pairings, sessions and minutes, and participants, by department at each period's end."""
+    per_pairing, aggregates = _team_annotations(period, prev)
     # Query 4a: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
     # Each person counts in their department at each period's end (their team history): grouped by the pair
@@ -75,51 +115,26 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         )
         .order_by()
     )
-    teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
+    return by_team, participants
 
-    def grid(suffix: str) -> tuple[dict, dict]:
-        counts, people = {}, {}
-        for team in teams:
-            row = by_team.get(team, {})
-            mentees = row.get(f"n_mentees{suffix}", 0)
-            joined = participants.get(team, {}).get(f"people{suffix}", 0)
-            values = (
-                joined,
-                row.get(f"n_pairings{suffix}", 0),
-                row.get(f"n_sessions{suffix}", 0),
-                row.get(f"n_minutes{suffix}", 0),
-            )
-            for col, value, who in zip(TEAM_COLS, values, (joined, mentees, mentees, mentees), strict=True):
-                counts[team, col] = value
-                people[team, col] = who
-        return counts, people
 
-    now, before = grid(""), grid("_prev")
-    table = _table(
-        "team",
-        "Participants, pairings, sessions and hours by department",
-        teams,
-        TEAM_COLS,
-        now,
-        before,
-        row_totals=False,
-        kinds={
-            "Participants": disclosure.PEOPLE,
-            "Active pairings": disclosure.PER_PERSON,
-            "Sessions held": disclosure.AMOUNT,
-            "Confirmed hours": disclosure.MINUTES,
-        },
-        units={"Confirmed hours": "h"},
-        convert={"Confirmed hours": _hours},
-        note="A team counts in the nearest department above it in the organisation. Pairings, sessions and "
-        "hours count in the mentee's "
-        "department. The columns measure different things, so a department has no total of its own.",
-    )
-    totals = {
-        "sessions": sum(now[0][t, "Sessions held"] for t in teams),
-        "mentees": sum(now[1][t, "Sessions held"] for t in teams),
-    }
-    return table, totals
+def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str) -> tuple[dict, dict]:
+    """A period's cells by (department, column), and the people each describes."""
+    counts, people = {}, {}
+    for team in teams:
+        row = by_team.get(team, {})
+        mentees = row.get(f"n_mentees{suffix}", 0)
+        joined = participants.get(team, {}).get(f"people{suffix}", 0)
+        values = (
+            joined,
+            row.get(f"n_pairings{suffix}", 0),
+            row.get(f"n_sessions{suffix}", 0),
+            row.get(f"n_minutes{suffix}", 0),
+        )
+        for col, value, who in zip(TEAM_COLS, values, (joined, mentees, mentees, mentees), strict=True):
+            counts[team, col] = value
+            people[team, col] = who
+    return counts, people
 
 
 def _by_department(rows: Any) -> dict[str, dict[str, int]]:
