@@ -32,19 +32,7 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
 
     The first mentor and mentee (the demo logins) are always paired with each other.
     """
-    departments = OrgUnit.objects.departments()
-
-    def _department(person: Person) -> int | None:
-        return departments[person.org_unit_id][0] if person.org_unit_id in departments else None
-
-    waiting = list(mentees)
-    plan: list[tuple[Person, Person]] = []
-    for i, mentor in enumerate(mentors[:11]):
-        candidates = [m for m in waiting if _department(m) != _department(mentor)] if i else waiting[:1]
-        if candidates:
-            waiting.remove(candidates[0])
-            plan.append((mentor, candidates[0]))
-
+    plan, waiting = _pair_plan(mentors, mentees)
     cohort = cohort_load(programme=programme)
     coordinator = Person.objects.filter(memberships__programme=programme, memberships__role="coordinator").first()
     started = demo_start(programme)
@@ -62,28 +50,7 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
     for i, (mentor, mentee) in enumerate(plan):
         score, parts = score_parts(cohort.mentors[mentor.pk], cohort.mentees[mentee.pk], cohort.weights)
         start = started + datetime.timedelta(days=7 * (i % 4))
-        accepted = timezone.make_aware(datetime.datetime.combine(start, datetime.time(10)))
-        paused = i == 10
-        pairing, _ = Pairing.objects.get_or_create(
-            programme=programme,
-            mentor=mentor,
-            mentee=mentee,
-            defaults={
-                "status": Pairing.Status.PAUSED if paused else Pairing.Status.ACTIVE,
-                "started_on": start,
-                "source": Pairing.Source.ROUND,
-                "score": score,
-                "explanation": parts,
-                "created_by": coordinator,
-                "mentor_accepted_at": accepted,
-                "mentee_accepted_at": accepted,
-                "paused_reason": "Parental leave" if paused else "",
-                "resume_on": timezone.localdate() + datetime.timedelta(days=30) if paused else None,
-            },
-        )
-        if pairing.status == Pairing.Status.PAUSED:  # its pause history: paused a fortnight ago, or on its start
-            since = max(pairing.started_on or start, timezone.localdate() - datetime.timedelta(days=14))
-            PairingPause.objects.get_or_create(pairing=pairing, resumed_on=None, defaults={"paused_on": since})
+        pairing = _seed_pairing(programme, mentor, mentee, score, parts, start, paused=i == 10, by=coordinator)
         if created:
             MatchProposal.objects.create(
                 round=round_, mentor=mentor, mentee=mentee, score=score, parts=parts, pairing=pairing
@@ -99,6 +66,59 @@ def seed_pairings(*, programme: Programme, mentors: list[Person], mentees: list[
     if waiting:
         _open_request(programme, cohort, waiting[0], mentors[0])  # the demo mentor has a request to answer
     return pairings
+
+
+def _pair_plan(mentors: list[Person], mentees: list[Person]) -> tuple[list[tuple[Person, Person]], list[Person]]:
+    """(mentor, mentee) pairs, each mentee from another department than the mentor's, and the mentees left."""
+    departments = OrgUnit.objects.departments()
+
+    def _department(person: Person) -> int | None:
+        return departments[person.org_unit_id][0] if person.org_unit_id in departments else None
+
+    waiting = list(mentees)
+    plan: list[tuple[Person, Person]] = []
+    for i, mentor in enumerate(mentors[:11]):
+        candidates = [m for m in waiting if _department(m) != _department(mentor)] if i else waiting[:1]
+        if candidates:
+            waiting.remove(candidates[0])
+            plan.append((mentor, candidates[0]))
+    return plan, waiting
+
+
+def _seed_pairing(
+    programme: Programme,
+    mentor: Person,
+    mentee: Person,
+    score: int,
+    parts: list[dict],
+    start: datetime.date,
+    *,
+    paused: bool,
+    by: Person | None,
+) -> Pairing:
+    """One pairing from the round, accepted on its start; a paused one with its pause history."""
+    accepted = timezone.make_aware(datetime.datetime.combine(start, datetime.time(10)))
+    pairing, _ = Pairing.objects.get_or_create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={
+            "status": Pairing.Status.PAUSED if paused else Pairing.Status.ACTIVE,
+            "started_on": start,
+            "source": Pairing.Source.ROUND,
+            "score": score,
+            "explanation": parts,
+            "created_by": by,
+            "mentor_accepted_at": accepted,
+            "mentee_accepted_at": accepted,
+            "paused_reason": "Parental leave" if paused else "",
+            "resume_on": timezone.localdate() + datetime.timedelta(days=30) if paused else None,
+        },
+    )
+    if pairing.status == Pairing.Status.PAUSED:  # its pause history: paused a fortnight ago, or on its start
+        since = max(pairing.started_on or start, timezone.localdate() - datetime.timedelta(days=14))
+        PairingPause.objects.get_or_create(pairing=pairing, resumed_on=None, defaults={"paused_on": since})
+    return pairing
 
 
 def _ended_early_then_rematched(

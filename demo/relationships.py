@@ -182,22 +182,8 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
     confirmation go through the services, so the people concerned are notified as in real use.
     """
     ids = [p.pk for p in pairings]
-    begun = (
-        set(Agreement.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
-        | set(Goal.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
-        | set(MentoringSession.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
-    )
-    by_pk = Pairing.objects.select_related("programme", "mentor__org_unit", "mentee__org_unit").in_bulk(ids)
-    todo = [
-        (by_pk[p.pk], story, i)
-        for i, (p, story) in enumerate(zip(pairings, STORIES, strict=False))
-        if p.pk not in begun and by_pk[p.pk].status in Pairing.CURRENT
-    ]
-    skills: dict[int, list[Skill]] = {}  # what each mentee wants to learn and each mentor offers
-    people = [p.mentee_id for p, _, _ in todo] + [p.mentor_id for p, _, _ in todo]
-    rows = ApplicationSkill.objects.filter(application__programme=programme, application__person__in=people)
-    for row in rows.select_related("skill", "application").order_by("pk"):
-        skills.setdefault(row.application.person_id, []).append(row.skill)
+    todo = _untold(pairings, ids)
+    skills = _skills_of(programme, todo)
     mia_skills = {s.name: s for s in Skill.objects.filter(name__in=[goal[0] for goal in MIA_GOALS])}
     today = timezone.localdate()
     told = [
@@ -205,6 +191,47 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
         for pairing, story, index in todo
     ]
 
+    _save_told(told)
+
+    for t in told:
+        if t.mia or t.story.awaiting:
+            _log_awaiting(t, today=today)
+        if t.story.concern:
+            concern_raise(pairing=t.pairing, by=t.pairing.mentee, text=CONCERN_TEXT)
+    checkins_refresh(pairing_ids=ids, instances=[t.pairing for t in told])
+    session_gaps_refresh(pairing_ids=ids)
+    for t in told:
+        if t.story.state == CheckinState.ESCALATED and t.pairing.checkin_due_on:
+            _escalate(t.pairing, today=today)
+
+
+def _untold(pairings: list[Pairing], ids: list[int]) -> list[tuple[Pairing, Story, int]]:
+    """(pairing, its story, its index) for each current pairing with no agreement, goal or session yet."""
+    begun = (
+        set(Agreement.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
+        | set(Goal.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
+        | set(MentoringSession.objects.filter(pairing__in=ids).values_list("pairing", flat=True))
+    )
+    by_pk = Pairing.objects.select_related("programme", "mentor__org_unit", "mentee__org_unit").in_bulk(ids)
+    return [
+        (by_pk[p.pk], story, i)
+        for i, (p, story) in enumerate(zip(pairings, STORIES, strict=False))
+        if p.pk not in begun and by_pk[p.pk].status in Pairing.CURRENT
+    ]
+
+
+def _skills_of(programme: Programme, todo: list[tuple[Pairing, Story, int]]) -> dict[int, list[Skill]]:
+    """What each mentee wants to learn and each mentor offers, by person pk."""
+    skills: dict[int, list[Skill]] = {}
+    people = [p.mentee_id for p, _, _ in todo] + [p.mentor_id for p, _, _ in todo]
+    rows = ApplicationSkill.objects.filter(application__programme=programme, application__person__in=people)
+    for row in rows.select_related("skill", "application").order_by("pk"):
+        skills.setdefault(row.application.person_id, []).append(row.skill)
+    return skills
+
+
+def _save_told(told: list[_Told]) -> None:
+    """Save every story's agreement, goals, sessions (with topics and goals), fit answers and private notes."""
     planned = [p for t in told for p in t.sessions]
     Agreement.objects.bulk_create(t.agreement for t in told)
     Goal.objects.bulk_create(g.goal for t in told for g in t.goals)
@@ -229,17 +256,6 @@ def seed_relationships(*, programme: Programme, pairings: list[Pairing]) -> None
         note.created_at = note.updated_at = written.get((note.session_id, note.author_id), note.created_at)
     PrivateNote.objects.bulk_update(dated, ["created_at", "updated_at"])
 
-    for t in told:
-        if t.mia or t.story.awaiting:
-            _log_awaiting(t, today=today)
-        if t.story.concern:
-            concern_raise(pairing=t.pairing, by=t.pairing.mentee, text=CONCERN_TEXT)
-    checkins_refresh(pairing_ids=ids, instances=[t.pairing for t in told])
-    session_gaps_refresh(pairing_ids=ids)
-    for t in told:
-        if t.story.state == CheckinState.ESCALATED and t.pairing.checkin_due_on:
-            _escalate(t.pairing, today=today)
-
 
 def _tell(
     pairing: Pairing,
@@ -263,24 +279,8 @@ def _tell(
         and story.goals == len(MIA_GOALS)
         and len(days) > len(MIA_SESSIONS) + 2
     )
-    words = {
-        "mentor": pairing.mentor.get_short_name(),
-        "mentee": pairing.mentee.get_short_name(),
-        "mentor_team": pairing.mentor.org_unit.name if pairing.mentor.org_unit else "their team",
-        "mentee_team": pairing.mentee.org_unit.name if pairing.mentee.org_unit else "their team",
-        "every": EVERY.get(story.cadence, f"every {story.cadence} days"),
-        "weekday": WEEKDAYS[pairing.pk % 5],
-    }
-    signed = _at(start + datetime.timedelta(days=3), 10)
-    agreement = Agreement(
-        pairing=pairing,
-        cadence_days=story.cadence,
-        preferred_mode=story.mode,
-        arrangements=ARRANGEMENTS[story.mode].format(**words),
-        mentor_signed_at=signed if story.signed in ("both", MENTOR) else None,
-        mentee_signed_at=signed if story.signed == "both" else None,
-        updated_at=signed,
-    )
+    words = _words(pairing, story)
+    agreement = _agreement(pairing, story, start, words)
     wanted = skills.get(pairing.mentee_id) or list(mia_skills.values())
     goals = (
         _mia_goals(pairing, days, mia_skills, wanted, last=last, today=today)
@@ -291,11 +291,54 @@ def _tell(
     if story.disputed and len(days) > 4:
         sessions.extend(_disputed_copy(pairing, sessions[len(days) // 2], days, today=today))
 
+    notes = _notes(pairing, story, days, sessions, words, mia)
+    fits = _fits(pairing, story, days, mia)
+    return _Told(pairing, story, agreement, goals, sessions, fits, notes, last, mia)
+
+
+def _words(pairing: Pairing, story: Story) -> dict[str, str]:
+    """The names, teams, cadence and weekday the story's texts are filled in with."""
+    return {
+        "mentor": pairing.mentor.get_short_name(),
+        "mentee": pairing.mentee.get_short_name(),
+        "mentor_team": pairing.mentor.org_unit.name if pairing.mentor.org_unit else "their team",
+        "mentee_team": pairing.mentee.org_unit.name if pairing.mentee.org_unit else "their team",
+        "every": EVERY.get(story.cadence, f"every {story.cadence} days"),
+        "weekday": WEEKDAYS[pairing.pk % 5],
+    }
+
+
+def _agreement(pairing: Pairing, story: Story, start: datetime.date, words: dict[str, str]) -> Agreement:
+    signed = _at(start + datetime.timedelta(days=3), 10)
+    return Agreement(
+        pairing=pairing,
+        cadence_days=story.cadence,
+        preferred_mode=story.mode,
+        arrangements=ARRANGEMENTS[story.mode].format(**words),
+        mentor_signed_at=signed if story.signed in ("both", MENTOR) else None,
+        mentee_signed_at=signed if story.signed == "both" else None,
+        updated_at=signed,
+    )
+
+
+def _notes(
+    pairing: Pairing, story: Story, days: list, sessions: list, words: dict[str, str], mia: bool
+) -> list[tuple[_Planned, Person, str, bool]]:
+    """The story's private notes on its sessions (Mia's two among them)."""
     notes = []
     for back, side, text in story.notes:
         if back < len(days):
             author = pairing.mentor if side == MENTOR else pairing.mentee
             notes.append((sessions[len(days) - 1 - back], author, text.format(**words), False))
+    if mia:
+        mia_from = len(days) - len(MIA_SESSIONS)
+        notes.append((sessions[1], pairing.mentee, MIA_NOTE_EARLY, False))
+        notes.append((sessions[mia_from + MIA_ACHIEVED_AT], pairing.mentee, MIA_NOTE_SHARED, True))
+    return notes
+
+
+def _fits(pairing: Pairing, story: Story, days: list, mia: bool) -> list[FitAnswer]:
+    """How is the fit: both answered after the third session, except Mia, who has not answered yet."""
     fits = []
     if len(days) > 2:
         answered = _at(days[2], 19)
@@ -303,11 +346,7 @@ def _tell(
         if not mia:  # Mia has not answered yet: the demo asks her "how is the fit?"
             fit = FitAnswer.Fit.DECIDING if story.fit_deciding else FitAnswer.Fit.GOOD
             fits.append(FitAnswer(pairing=pairing, person=pairing.mentee, fit=fit, answered_at=answered))
-    if mia:
-        mia_from = len(days) - len(MIA_SESSIONS)
-        notes.append((sessions[1], pairing.mentee, MIA_NOTE_EARLY, False))
-        notes.append((sessions[mia_from + MIA_ACHIEVED_AT], pairing.mentee, MIA_NOTE_SHARED, True))
-    return _Told(pairing, story, agreement, goals, sessions, fits, notes, last, mia)
+    return fits
 
 
 def _goal(pairing: Pairing, *, title: str, success: str, status: str, progress: int, rating: int, **dates) -> Goal:

@@ -107,6 +107,34 @@ def org_build(*, seed: int = 7) -> Org:
     rng = random.Random(seed)
     tag = secrets.token_hex(3)
     today = timezone.localdate()
+    departments, teams = _org_units(tag)
+    programmes, courses = _org_programmes(tag, today)
+    Skill.objects.bulk_create(Skill(name=f"Bench {tag} skill {s}") for s in range(30))
+    org = Org(
+        tag=tag,
+        rng=rng,
+        today=today,
+        measured=programmes[0],
+        others=programmes[1:],
+        teams=teams,
+        departments=departments,
+        coordinator=None,  # type: ignore[arg-type]  # made just below, with the numbered people
+        committee_member=None,  # type: ignore[arg-type]
+        health_rounds={},
+        health_questions=[],
+        courses=courses,
+    )
+    org.coordinator, org.committee_member = _people(org, 2, grades=(8, 12))
+    Membership.objects.bulk_create(
+        [Membership(programme=p, person=org.coordinator, role=Role.COORDINATOR) for p in programmes]
+        + [Membership(programme=org.measured, person=org.committee_member, role=Role.COMMITTEE)]
+    )
+    _health_rounds(org, programmes)
+    return org
+
+
+def _org_units(tag: str) -> tuple[list[OrgUnit], list[OrgUnit]]:
+    """The departments and their teams."""
     departments = OrgUnit.objects.bulk_create(
         OrgUnit(name=f"Bench {tag} department {d}", kind=OrgUnit.Kind.DEPARTMENT) for d in range(DEPARTMENTS)
     )
@@ -115,6 +143,11 @@ def org_build(*, seed: int = 7) -> Org:
         for d in departments
         for t in range(TEAMS_PER_DEPARTMENT)
     )
+    return departments, teams
+
+
+def _org_programmes(tag: str, today: datetime.date) -> tuple[list[Programme], dict[str, Course]]:
+    """The measured programme and the others, each requiring the two courses of its roles."""
     programmes = Programme.objects.bulk_create(
         Programme(
             name=f"Bench {tag} {'measured' if p == 0 else f'other {p}'}",
@@ -137,26 +170,11 @@ def org_build(*, seed: int = 7) -> Org:
         for p in programmes
         for role, course in courses.items()
     )
-    Skill.objects.bulk_create(Skill(name=f"Bench {tag} skill {s}") for s in range(30))
-    org = Org(
-        tag=tag,
-        rng=rng,
-        today=today,
-        measured=programmes[0],
-        others=programmes[1:],
-        teams=teams,
-        departments=departments,
-        coordinator=None,  # type: ignore[arg-type]  # made just below, with the numbered people
-        committee_member=None,  # type: ignore[arg-type]
-        health_rounds={},
-        health_questions=[],
-        courses=courses,
-    )
-    org.coordinator, org.committee_member = _people(org, 2, grades=(8, 12))
-    Membership.objects.bulk_create(
-        [Membership(programme=p, person=org.coordinator, role=Role.COORDINATOR) for p in programmes]
-        + [Membership(programme=org.measured, person=org.committee_member, role=Role.COMMITTEE)]
-    )
+    return programmes, courses
+
+
+def _health_rounds(org: Org, programmes: list[Programme]) -> None:
+    """The built-in health check, with a standing open round in every programme."""
     health = surveys_ensure_builtin()[Survey.Kind.HEALTH]
     org.health_questions = [q for q in health.questions.all() if q.kind == Question.Kind.LIKERT]
     org.health_rounds = {
@@ -166,13 +184,12 @@ def org_build(*, seed: int = 7) -> Org:
             title=health.title,
             audience=SurveyRound.Audience.PAIRS,
             status=SurveyRound.Status.OPEN,
-            opens_on=today - datetime.timedelta(days=800),
-            closes_on=today + datetime.timedelta(days=3650),
+            opens_on=org.today - datetime.timedelta(days=800),
+            closes_on=org.today + datetime.timedelta(days=3650),
             sent_at=timezone.now(),
         )
         for p in programmes
     }
-    return org
 
 
 def _weighted_status(rng: random.Random) -> str:
@@ -186,11 +203,35 @@ def _weighted_status(rng: random.Random) -> str:
 
 def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
     """Add ``pairings`` pairings (two mentees a mentor) with all they bring, to one programme."""
-    rng, today = org.rng, org.today
     mentors = _people(org, -(-pairings // 2), grades=(4, 12))
     # One approved mentee in twenty is still waiting for a mentor: the enrolment figures' "unmatched".
     waiting = max(1, pairings // 20)
     mentees = _people(org, pairings + waiting, grades=(1, 7))
+    _enrol(programme, mentors, mentees)
+    rows = _pairing_rows(org, programme, mentors, mentees[:pairings])
+    made = Pairing.objects.bulk_create(rows, batch_size=BATCH)
+    _pauses_agreements_goals(org, made)
+    _sessions(org, made)
+    _training(org, programme, mentors, mentees)
+    _allocations(org, programme, mentors + mentees)
+    _health_answers(org, programme, made)
+    Alert.objects.bulk_create(
+        Alert(
+            programme=programme,
+            pairing=p,
+            kind=Alert.Kind.SILENCE,
+            reason="No confirmed session for eight weeks.",
+        )
+        for p in made[::33]
+        if p.status == Pairing.Status.ACTIVE
+    )
+    org.pairings[programme.pk] = org.pairings.get(programme.pk, 0) + len(made)
+    if org.pair is None and programme == org.measured:
+        org.pair = next(p for p in made if p.status == Pairing.Status.ACTIVE)
+
+
+def _enrol(programme: Programme, mentors: list[Person], mentees: list[Person]) -> None:
+    """Memberships and approved applications (no endorsement needed) for the mentors and mentees."""
     Membership.objects.bulk_create(
         [Membership(programme=programme, person=p, role=Role.MENTOR) for p in mentors]
         + [Membership(programme=programme, person=p, role=Role.MENTEE) for p in mentees],
@@ -211,8 +252,13 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
         ],
         batch_size=BATCH,
     )
+
+
+def _pairing_rows(org: Org, programme: Programme, mentors: list[Person], mentees: list[Person]) -> list[Pairing]:
+    """One unsaved pairing per mentee, two mentees a mentor, with a weighted status and dates."""
+    rng, today = org.rng, org.today
     rows = []
-    for i, mentee in enumerate(mentees[:pairings]):
+    for i, mentee in enumerate(mentees):
         status = _weighted_status(rng)
         started = today - datetime.timedelta(days=rng.randint(40, 720))
         ended = None
@@ -233,7 +279,12 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
                 else None,
             )
         )
-    made = Pairing.objects.bulk_create(rows, batch_size=BATCH)
+    return rows
+
+
+def _pauses_agreements_goals(org: Org, made: list[Pairing]) -> None:
+    """The paused pairings' pauses, every pairing's agreement and two goals."""
+    rng, today = org.rng, org.today
     PairingPause.objects.bulk_create(
         (
             PairingPause(pairing=p, paused_on=max(p.started_on, today - datetime.timedelta(days=14)))
@@ -269,23 +320,6 @@ def _grow_programme(org: Org, programme: Programme, pairings: int) -> None:
         ),
         batch_size=BATCH,
     )
-    _sessions(org, made)
-    _training(org, programme, mentors, mentees)
-    _allocations(org, programme, mentors + mentees)
-    _health_answers(org, programme, made)
-    Alert.objects.bulk_create(
-        Alert(
-            programme=programme,
-            pairing=p,
-            kind=Alert.Kind.SILENCE,
-            reason="No confirmed session for eight weeks.",
-        )
-        for p in made[::33]
-        if p.status == Pairing.Status.ACTIVE
-    )
-    org.pairings[programme.pk] = org.pairings.get(programme.pk, 0) + len(made)
-    if org.pair is None and programme == org.measured:
-        org.pair = next(p for p in made if p.status == Pairing.Status.ACTIVE)
 
 
 def _sessions(org: Org, pairings: list[Pairing]) -> None:

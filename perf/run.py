@@ -6,12 +6,13 @@ figures come back as a flat dict (one key per figure) for ``--json``, and as a t
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import platform
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
@@ -273,6 +274,23 @@ def bench_run(
     scales = [scale, scale * factor]
     results: dict[str, Any] = {"scales": {}, "build_s": {}, "host_ms": [host_speed_ms()]}
     dropped: list[Any] = []
+    with _bench_conditions(dropped):
+        org = org_build()
+        for s in scales:
+            _scale_measure(org, s, results, runs=runs, log=log)
+        log(f"Matching: {cohort[0]} mentees and {cohort[1]} mentors…")
+        results["matching"] = matching_measure(mentees=cohort[0], mentors=cohort[1], runs=max(1, runs // 2))
+        log(f"Reminder sweep over {sweep_pairings:,} active pairings…")
+        results["sweep"] = sweep_measure(pairings=sweep_pairings)
+    results["host_ms"].append(host_speed_ms())
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["tasks_dropped"] = len(dropped)
+    return figures_flat(results, runs=runs)
+
+
+@contextlib.contextmanager
+def _bench_conditions(dropped: list[Any]) -> Iterator[None]:
+    """Production-like settings, queued tasks dropped (their names added to ``dropped``), no session re-save."""
 
     def drop(task: Task, *args: Any, **kwargs: Any) -> None:
         dropped.append(task.name)  # queued work (emails, notices) never reaches the real broker
@@ -296,35 +314,30 @@ def bench_run(
             },
         ),
     ):
-        org = org_build()
-        for s in scales:
-            pairings = max(2, round(s * PAIRINGS_PER_SCALE))
-            log(f"Scale {s:g}: growing the measured programme to {pairings:,} pairings…")
-            built = time.perf_counter()
-            org_grow(org, pairings=pairings)
-            results["build_s"][_label(s)] = round(time.perf_counter() - built, 1)
-            sessions = MentoringSession.objects.filter(pairing__programme=org.measured).count()
-            everywhere = Pairing.objects.count(), MentoringSession.objects.count()
-            log(
-                f"  built in {results['build_s'][_label(s)]} s: {org.measured_pairings:,} pairings and "
-                f"{sessions:,} sessions in the measured programme; {everywhere[0]:,} pairings and "
-                f"{everywhere[1]:,} sessions in the organisation."
-            )
-            results["scales"][_label(s)] = {
-                "pairings": org.measured_pairings,
-                "sessions": sessions,
-                "org_pairings": everywhere[0],
-                "org_sessions": everywhere[1],
-                "pages": pages_measure(org, runs=runs, log=log),
-            }
-        log(f"Matching: {cohort[0]} mentees and {cohort[1]} mentors…")
-        results["matching"] = matching_measure(mentees=cohort[0], mentors=cohort[1], runs=max(1, runs // 2))
-        log(f"Reminder sweep over {sweep_pairings:,} active pairings…")
-        results["sweep"] = sweep_measure(pairings=sweep_pairings)
-    results["host_ms"].append(host_speed_ms())
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    results["tasks_dropped"] = len(dropped)
-    return figures_flat(results, runs=runs)
+        yield
+
+
+def _scale_measure(org: Org, s: float, results: dict[str, Any], *, runs: int, log: Callable[[str], None]) -> None:
+    """Grow the measured programme to scale ``s`` and measure its pages, into ``results``."""
+    pairings = max(2, round(s * PAIRINGS_PER_SCALE))
+    log(f"Scale {s:g}: growing the measured programme to {pairings:,} pairings…")
+    built = time.perf_counter()
+    org_grow(org, pairings=pairings)
+    results["build_s"][_label(s)] = round(time.perf_counter() - built, 1)
+    sessions = MentoringSession.objects.filter(pairing__programme=org.measured).count()
+    everywhere = Pairing.objects.count(), MentoringSession.objects.count()
+    log(
+        f"  built in {results['build_s'][_label(s)]} s: {org.measured_pairings:,} pairings and "
+        f"{sessions:,} sessions in the measured programme; {everywhere[0]:,} pairings and "
+        f"{everywhere[1]:,} sessions in the organisation."
+    )
+    results["scales"][_label(s)] = {
+        "pairings": org.measured_pairings,
+        "sessions": sessions,
+        "org_pairings": everywhere[0],
+        "org_sessions": everywhere[1],
+        "pages": pages_measure(org, runs=runs, log=log),
+    }
 
 
 def _targets(flat: dict[str, Any], small: str, large: str) -> dict[str, tuple[bool, str]]:

@@ -341,52 +341,8 @@ def time_by_team(
         .values("person__org_unit")
         .annotate(n=Count("pk"))
     )
-
-    def participants(prefix: str, *, teams: bool = True) -> dict[str, Any]:
-        # At most one participant membership per person and programme: the join adds no rows.
-        found = {f"{prefix}memberships__programme": programme, f"{prefix}memberships__role__in": PARTICIPANT_ROLES}
-        if teams and team_ids is not None:
-            found[f"{prefix}org_unit__in"] = team_ids
-        return found
-
-    def by_team(queryset: QuerySet, team: str, total: Any) -> dict[int | None, int]:
-        return {
-            row["team"]: row["total"] or 0 for row in queryset.order_by().values(team=F(team)).annotate(total=total)
-        }
-
-    allocated = by_team(
-        TimeAllocation.objects.filter(
-            programme=programme, month__gte=month_start(period.start), month__lte=period.end, **participants("person__")
-        ).exclude(status=TimeAllocation.Status.DECLINED),
-        "person__org_unit",
-        Sum(time_selectors.tenths(F("hours"))),
-    )
-    training = by_team(
-        TrainingRecord.objects.filter(
-            # Hours spent count in the period they were spent, even after the course's validity lapsed.
-            status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
-            completed_on__gte=period.start,
-            completed_on__lte=period.end,
-            **participants("person__"),
-        ),
-        "person__org_unit",
-        Sum(time_selectors.tenths(Coalesce("hours", "course__hours"))),
-    )
-    # One pass over the period's sessions, grouped by the mentor's and the mentee's team; each session counts
-    # for both. Both sides must be participants, as the services guarantee for every pairing (participant
-    # memberships are never removed).
-    minutes: dict[int | None, int] = {}
-    pairs = (
-        _confirmed_sessions(programme, period, None)
-        .filter(**participants("pairing__mentor__", teams=False), **participants("pairing__mentee__", teams=False))
-        .order_by()
-        .values("pairing__mentor__org_unit", "pairing__mentee__org_unit")
-        .annotate(n=Sum("duration_minutes"))
-    )
-    for row in pairs:
-        for team in (row["pairing__mentor__org_unit"], row["pairing__mentee__org_unit"]):
-            if team_ids is None or team in team_ids:
-                minutes[team] = minutes.get(team, 0) + row["n"]
+    allocated, training = _hours_by_team(programme, period, team_ids)
+    minutes = _session_minutes_by_team(programme, period, team_ids)
     teams = [
         TeamTime(
             team=units.get(row["person__org_unit"], "No team recorded"),
@@ -399,6 +355,70 @@ def time_by_team(
         for row in people
     ]
     return sorted(teams, key=lambda t: t.team.lower())
+
+
+def _participants(programme: Programme, team_ids: set[int] | None, prefix: str, *, teams: bool = True) -> dict:
+    """Filters for the participants of ``programme`` (in ``team_ids`` when ``teams``), reached through ``prefix``."""
+    # At most one participant membership per person and programme: the join adds no rows.
+    found = {f"{prefix}memberships__programme": programme, f"{prefix}memberships__role__in": PARTICIPANT_ROLES}
+    if teams and team_ids is not None:
+        found[f"{prefix}org_unit__in"] = team_ids
+    return found
+
+
+def _by_team(queryset: QuerySet, team: str, total: Any) -> dict[int | None, int]:
+    return {row["team"]: row["total"] or 0 for row in queryset.order_by().values(team=F(team)).annotate(total=total)}
+
+
+def _hours_by_team(
+    programme: Programme, period: Period, team_ids: set[int] | None
+) -> tuple[dict[int | None, int], dict[int | None, int]]:
+    """The participants' allocated hours and completed training hours, in tenths, per team."""
+    allocated = _by_team(
+        TimeAllocation.objects.filter(
+            programme=programme,
+            month__gte=month_start(period.start),
+            month__lte=period.end,
+            **_participants(programme, team_ids, "person__"),
+        ).exclude(status=TimeAllocation.Status.DECLINED),
+        "person__org_unit",
+        Sum(time_selectors.tenths(F("hours"))),
+    )
+    training = _by_team(
+        TrainingRecord.objects.filter(
+            # Hours spent count in the period they were spent, even after the course's validity lapsed.
+            status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
+            completed_on__gte=period.start,
+            completed_on__lte=period.end,
+            **_participants(programme, team_ids, "person__"),
+        ),
+        "person__org_unit",
+        Sum(time_selectors.tenths(Coalesce("hours", "course__hours"))),
+    )
+    return allocated, training
+
+
+def _session_minutes_by_team(programme: Programme, period: Period, team_ids: set[int] | None) -> dict[int | None, int]:
+    """Confirmed session minutes in the period per team, each session counted for both people."""
+    # One pass over the period's sessions, grouped by the mentor's and the mentee's team; each session counts
+    # for both. Both sides must be participants, as the services guarantee for every pairing (participant
+    # memberships are never removed).
+    minutes: dict[int | None, int] = {}
+    pairs = (
+        _confirmed_sessions(programme, period, None)
+        .filter(
+            **_participants(programme, team_ids, "pairing__mentor__", teams=False),
+            **_participants(programme, team_ids, "pairing__mentee__", teams=False),
+        )
+        .order_by()
+        .values("pairing__mentor__org_unit", "pairing__mentee__org_unit")
+        .annotate(n=Sum("duration_minutes"))
+    )
+    for row in pairs:
+        for team in (row["pairing__mentor__org_unit"], row["pairing__mentee__org_unit"]):
+            if team_ids is None or team in team_ids:
+                minutes[team] = minutes.get(team, 0) + row["n"]
+    return minutes
 
 
 def training_compliance(

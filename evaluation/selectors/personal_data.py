@@ -122,6 +122,11 @@ def personal_data_collect(*, person: Person) -> dict[str, Any]:
 def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
     """The person's profile and what they did on the organisation side: memberships, applications, training,
     time and notifications."""
+    return {**_profile_sections(person), **_application_sections(person), **_activity_sections(person)}
+
+
+def _profile_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Their profile, the teams they were in and their memberships."""
     return {
         "profile": _rows(
             [person],
@@ -153,6 +158,12 @@ def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
             Membership.objects.filter(person=person).select_related("programme"),
             ["programme__name", "role", "created_at"],
         ),
+    }
+
+
+def _application_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Their applications, with the answers and skills they gave."""
+    return {
         "applications": _rows(
             Application.objects.filter(person=person).select_related("programme"),
             [
@@ -183,6 +194,12 @@ def _organisation_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
             ),
             ["application__programme__name", "skill__name", "level"],
         ),
+    }
+
+
+def _activity_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """Their training records, time allocations and notifications."""
+    return {
         "training_records": _rows(
             TrainingRecord.objects.filter(person=person).select_related("course"),
             [
@@ -211,7 +228,16 @@ def _mentoring_sections(
     """Their pairings (partners by display name only), agreements, requests, sessions, their own private notes,
     reflections, goals, fit answers and concerns."""
     pairing_ids = [p.pk for p in pairings]
-    session_day = {s.pk: s.held_on for s in sessions}
+    return {
+        **_pairing_sections(person, pairings, pairing_ids),
+        **_session_sections(person, pairing_ids, sessions, own_notes),
+    }
+
+
+def _pairing_sections(
+    person: Person, pairings: list[Pairing], pairing_ids: list[int]
+) -> dict[str, list[dict[str, Any]]]:
+    """Their pairings (partners by display name only), the pairs' agreements and their mentor requests."""
     return {
         "pairings": [
             {
@@ -254,6 +280,15 @@ def _mentoring_sections(
                 "programme", "mentor", "mentee"
             )
         ],
+    }
+
+
+def _session_sections(
+    person: Person, pairing_ids: list[int], sessions: list[MentoringSession], own_notes: list
+) -> dict[str, list[dict[str, Any]]]:
+    """Sessions, their own private notes, closing reflections, goals, fit answers and concerns."""
+    session_day = {s.pk: s.held_on for s in sessions}
+    return {
         "sessions": _rows(
             sessions,
             ["pairing_id", "held_on", "duration_minutes", "mode", "status", "summary", "next_steps", "dispute_reason"],

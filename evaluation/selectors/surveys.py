@@ -170,44 +170,14 @@ def round_results(survey_round: SurveyRound) -> RoundResults:
     )
     responses = SurveyResponse.objects.filter(round=survey_round).count()
     questions = list(survey_round.survey.questions.order_by("position", "pk"))
-    grouped: dict[int, dict[object, int]] = defaultdict(dict)
-    for row in (
-        Answer.objects.filter(response__round=survey_round)
-        .values("question", "likert", "choice")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        key = row["likert"] if row["likert"] is not None else row["choice"]
-        grouped[row["question"]][key] = grouped[row["question"]].get(key, 0) + row["n"]
+    grouped = _grouped_answers(survey_round)
     texts: dict[int, list[TextAnswer]] = defaultdict(list)
     show_texts = not anonymous or responses >= minimum
     if show_texts and any(q.kind == Question.Kind.TEXT for q in questions):
-        found = Answer.objects.filter(response__round=survey_round, question__kind=Question.Kind.TEXT).exclude(text="")
-        if anonymous:
-            # Sorted by their words, not by when they came: the order says nothing about who wrote them.
-            for answer in found.values("question", "text", "response__may_quote").order_by("text"):
-                texts[answer["question"]].append(TextAnswer(answer["text"], may_quote=answer["response__may_quote"]))
-        else:
-            for answer in found.select_related("response__person").order_by("response__submitted_on", "pk"):
-                person = answer.response.person
-                texts[answer.question_id].append(
-                    TextAnswer(answer.text, name=str(person) if person else "", may_quote=answer.response.may_quote)
-                )
-    results = []
-    for question in questions:
-        got = grouped.get(question.pk, {})
-        answered = sum(got.values())
-        result = QuestionResult(question=question, answered=figure("Answered", answered))
-        if question.kind == Question.Kind.LIKERT:
-            result.counts = figure_table({f"{v} {LIKERT_LABELS[v]}": got.get(v, 0) for v in range(1, 6)})
-            if answered >= minimum:
-                result.mean = round(sum(v * n for v, n in got.items()) / answered, 1)
-        elif question.kind == Question.Kind.CHOICE:
-            result.counts = figure_table({option: got.get(option, 0) for option in question.choices})
-        else:
-            result.texts = texts.get(question.pk, [])
-            result.texts_withheld = not show_texts
-        results.append(result)
+        texts = _text_answers(survey_round, anonymous)
+    results = [
+        _question_result(question, grouped.get(question.pk, {}), minimum, texts, show_texts) for question in questions
+    ]
     heatmap = None
     if survey_round.survey.kind == Survey.Kind.LEARNING_ENVIRONMENT or any(q.dimension for q in questions):
         heatmap = learning_environment_heatmap(programme=survey_round.programme, round=survey_round)
@@ -223,6 +193,55 @@ def round_results(survey_round: SurveyRound) -> RoundResults:
         heatmap=heatmap,
         min_group=minimum,
     )
+
+
+def _grouped_answers(survey_round: SurveyRound) -> dict[int, dict[object, int]]:
+    """question pk -> {likert value or choice: how many answered it}, in one grouped query."""
+    grouped: dict[int, dict[object, int]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(response__round=survey_round)
+        .values("question", "likert", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        key = row["likert"] if row["likert"] is not None else row["choice"]
+        grouped[row["question"]][key] = grouped[row["question"]].get(key, 0) + row["n"]
+    return grouped
+
+
+def _text_answers(survey_round: SurveyRound, anonymous: bool) -> dict[int, list[TextAnswer]]:
+    """question pk -> its written answers: an anonymous round's by their words, without any name."""
+    texts: dict[int, list[TextAnswer]] = defaultdict(list)
+    found = Answer.objects.filter(response__round=survey_round, question__kind=Question.Kind.TEXT).exclude(text="")
+    if anonymous:
+        # Sorted by their words, not by when they came: the order says nothing about who wrote them.
+        for answer in found.values("question", "text", "response__may_quote").order_by("text"):
+            texts[answer["question"]].append(TextAnswer(answer["text"], may_quote=answer["response__may_quote"]))
+    else:
+        for answer in found.select_related("response__person").order_by("response__submitted_on", "pk"):
+            person = answer.response.person
+            texts[answer.question_id].append(
+                TextAnswer(answer.text, name=str(person) if person else "", may_quote=answer.response.may_quote)
+            )
+    return texts
+
+
+def _question_result(
+    question: Question, got: dict[object, int], minimum: int, texts: dict[int, list[TextAnswer]], show_texts: bool
+) -> QuestionResult:
+    """One question's answer count and its counts, mean (at the minimum group size) or written answers."""
+    answered = sum(got.values())
+    result = QuestionResult(question=question, answered=figure("Answered", answered))
+    if question.kind == Question.Kind.LIKERT:
+        result.counts = figure_table({f"{v} {LIKERT_LABELS[v]}": got.get(v, 0) for v in range(1, 6)})
+        if answered >= minimum:
+            result.mean = round(sum(v * n for v, n in got.items()) / answered, 1)
+    elif question.kind == Question.Kind.CHOICE:
+        result.counts = figure_table({option: got.get(option, 0) for option in question.choices})
+    else:
+        result.texts = texts.get(question.pk, [])
+        result.texts_withheld = not show_texts
+    return result
 
 
 # --- The learning-environment heat map ----------------------------------------------------------------------

@@ -144,70 +144,88 @@ def _numeric(value: Any, data: dict[str, Any], why: str | None = None) -> Any:
     return hidden_text(data, why) if value is None else value
 
 
+def _csv_line(
+    data: dict[str, Any],
+    section: str,
+    table: str,
+    row: str,
+    metric: str,
+    cell: dict[str, Any],
+    unit: str,
+    compared: bool = True,
+) -> list[Any]:
+    previous = _numeric(cell["previous"], data, cell.get("previous_why")) if compared else ""
+    return [
+        csv_cell(section),
+        csv_cell(table),
+        csv_cell(row),
+        csv_cell(metric),
+        _numeric(cell["value"], data, cell.get("why")),
+        previous,
+        "" if cell["change"] is None else cell["change"],
+        unit,
+    ]
+
+
+def _csv_table_lines(data: dict[str, Any], section_title: str, t: dict[str, Any]) -> Iterator[list[Any]]:
+    """One line per cell, row total and column total of one table."""
+    for i, row in enumerate(t["rows"]):
+        for col, cell, unit in zip(t["cols"], t["cells"][i], t["units"], strict=True):
+            yield _csv_line(data, section_title, t["title"], row, col, cell, unit, t.get("compared", True))
+        if t["row_totals"]:
+            yield _csv_line(
+                data,
+                section_title,
+                t["title"],
+                row,
+                t["row_total_label"],
+                t["row_totals"][i],
+                "",
+                t.get("compared", True),
+            )
+    if t["col_totals"]:
+        for col, cell, unit in zip(t["cols"], t["col_totals"], t["units"], strict=True):
+            yield _csv_line(data, section_title, t["title"], "Total", col, cell, unit)
+        if t["total"]:
+            yield _csv_line(data, section_title, t["title"], "Total", t["row_total_label"], t["total"], "")
+
+
+def _csv_question_lines(data: dict[str, Any], q: dict[str, Any]) -> Iterator[list[Any]]:
+    """Answers, mean and distribution of one survey question."""
+    survey = f"Survey: {q['survey']}"
+    answers = _numeric(q["answers"], data, q.get("answers_why"))
+    yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", answers, "", "", ""]
+    if q.get("mean_withheld"):
+        yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", "withheld", "", "", "1 to 5"]
+    elif q["mean"] is not None:
+        yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
+               "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
+    for d in q["distribution"] or []:
+        yield [
+            csv_cell(survey),
+            "",
+            csv_cell(q["question"]),
+            csv_cell(d["label"]),
+            _numeric(d["value"], data, d.get("why")),
+            "",
+            "",
+            "",
+        ]
+
+
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     """Section, table, row, metric, value, previous, change: one line per figure and per table cell."""
     yield ["section", "table", "row", "metric", "value", "previous", "change", "unit"]
-
-    def line(
-        section: str, table: str, row: str, metric: str, cell: dict[str, Any], unit: str, compared: bool = True
-    ) -> list[Any]:
-        previous = _numeric(cell["previous"], data, cell.get("previous_why")) if compared else ""
-        return [
-            csv_cell(section),
-            csv_cell(table),
-            csv_cell(row),
-            csv_cell(metric),
-            _numeric(cell["value"], data, cell.get("why")),
-            previous,
-            "" if cell["change"] is None else cell["change"],
-            unit,
-        ]
-
     tables = [(s["title"], t) for s in data["sections"] for t in s["tables"]] + [("By department", data["team"])]
     for section in data["sections"]:
         for f in section["figures"]:
-            yield line(section["title"], "", "", f["label"], f, f["unit"])
+            yield _csv_line(data, section["title"], "", "", f["label"], f, f["unit"])
     surveys = data["surveys"]
-    yield line("Surveys", "", "", surveys["responses"]["label"], surveys["responses"], "")
+    yield _csv_line(data, "Surveys", "", "", surveys["responses"]["label"], surveys["responses"], "")
     for section_title, t in tables:
-        for i, row in enumerate(t["rows"]):
-            for col, cell, unit in zip(t["cols"], t["cells"][i], t["units"], strict=True):
-                yield line(section_title, t["title"], row, col, cell, unit, t.get("compared", True))
-            if t["row_totals"]:
-                yield line(
-                    section_title,
-                    t["title"],
-                    row,
-                    t["row_total_label"],
-                    t["row_totals"][i],
-                    "",
-                    t.get("compared", True),
-                )
-        if t["col_totals"]:
-            for col, cell, unit in zip(t["cols"], t["col_totals"], t["units"], strict=True):
-                yield line(section_title, t["title"], "Total", col, cell, unit)
-            if t["total"]:
-                yield line(section_title, t["title"], "Total", t["row_total_label"], t["total"], "")
+        yield from _csv_table_lines(data, section_title, t)
     for q in surveys["questions"]:
-        survey = f"Survey: {q['survey']}"
-        answers = _numeric(q["answers"], data, q.get("answers_why"))
-        yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", answers, "", "", ""]
-        if q.get("mean_withheld"):
-            yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", "withheld", "", "", "1 to 5"]
-        elif q["mean"] is not None:
-            yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
-                   "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
-        for d in q["distribution"] or []:
-            yield [
-                csv_cell(survey),
-                "",
-                csv_cell(q["question"]),
-                csv_cell(d["label"]),
-                _numeric(d["value"], data, d.get("why")),
-                "",
-                "",
-                "",
-            ]
+        yield from _csv_question_lines(data, q)
     yield ["Notes", "", "", "Hidden figures", csv_cell(hidden_note(data)), "", "", ""]
 
 
@@ -235,64 +253,84 @@ def report_pdf_response(report: Report, data: dict[str, Any], review: dict[str, 
     return FileResponse(spool, as_attachment=True, filename=report_filename(report, "pdf"))
 
 
-def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> None:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
+class _PdfKit:
+    """The styles and the paragraph and table makers one PDF report is built with."""
+
+    def __init__(self) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.platypus import TableStyle
+
+        styles = getSampleStyleSheet()
+        self.body, self.small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
+        self.h1, self.h2, self.h3 = styles["Title"], styles["Heading2"], styles["Heading3"]
+        self.grid = TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+
+    def para(self, text: str, style: Any = None) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(escape(text), self.body if style is None else style)
+
+    def table(self, rows: list[list[str]]) -> Any:
+        from reportlab.platypus import Paragraph, Table
+
+        wrapped = [[Paragraph(escape(str(c)), self.small) for c in row] for row in rows]
+        return Table(wrapped, repeatRows=1, style=self.grid, hAlign="LEFT")
+
+
+def _pdf_heading(kit: _PdfKit, data: dict[str, Any], review: dict[str, Any]) -> list[Any]:
+    """Title, programme, period, status and the narrative."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    data = present(data)
-    styles = getSampleStyleSheet()
-    body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
-    h1, h2, h3 = styles["Title"], styles["Heading2"], styles["Heading3"]
-    story: list[Any] = []
-
-    def para(text: str, style: Any = body) -> Paragraph:
-        return Paragraph(escape(text), style)
-
-    grid = TableStyle(
-        [
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-
-    def table(rows: list[list[str]]) -> Table:
-        wrapped = [[Paragraph(escape(str(c)), small) for c in row] for row in rows]
-        return Table(wrapped, repeatRows=1, style=grid, hAlign="LEFT")
-
-    story += [
-        para(data["title"], h1),
+    para = kit.para
+    story = [
+        para(data["title"], kit.h1),
         para(f"Programme: {data['programme']}"),
         para(f"Period: {data['period']['label']} (compared with {data['previous']['label']})"),
         para(f"Status: {review['status']}"),
-        para(f"Figures describe groups only. {hidden_note(data)}", small),
+        para(f"Figures describe groups only. {hidden_note(data)}", kit.small),
         Spacer(1, 4 * mm),
-        para("Narrative", h2),
+        para("Narrative", kit.h2),
     ]
     story += [para(p) for p in (data["narrative"] or "No narrative.").split("\n") if p.strip()]
+    return story
 
+
+def _pdf_sections(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
+    """Each section's figures and tables (with their charts), then the table by department."""
+    from reportlab.platypus import KeepTogether
+
+    para, story = kit.para, []
     tables = report_tables(data)
     for section in data["sections"]:
-        story.append(para(section["title"], h2))
+        story.append(para(section["title"], kit.h2))
         if section["figures"]:
             rows = [["Figure", "This period", "Previous period", "Change"]]
             rows += [[f["label"], f["text"], f["previous_text"], f["change_text"]] for f in section["figures"]]
-            story.append(table(rows))
+            story.append(kit.table(rows))
         for t in section["tables"]:
-            story.append(KeepTogether([para(t["title"], h3), _pdf_table(t, table)]))
+            story.append(KeepTogether([para(t["title"], kit.h3), _pdf_table(t, kit.table)]))
             if t["key"] == "sessions_by_month":
                 story.append(_pdf_chart(t, "Sessions held by month", data))
             if t["key"] == "checkin_states":
                 story.append(_pdf_chart(t, "Check-in states at the period's end", data))
     team = tables["team"]
-    story += [para("By department", h2), para(team["note"], small), _pdf_table(team, table)]
+    story += [para("By department", kit.h2), para(team["note"], kit.small), _pdf_table(team, kit.table)]
+    return story
 
-    surveys = data["surveys"]
-    story.append(para("Survey results", h2))
+
+def _pdf_surveys(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
+    """Survey responses, the table of questions and the quotes."""
+    para, surveys = kit.para, data["surveys"]
+    story = [para("Survey results", kit.h2)]
     story.append(para(f"Responses in rounds closing in the period: {surveys['responses']['text']}"))
     if surveys["questions"]:
         rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
@@ -309,22 +347,40 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
                     spread,
                 ]  # fmt: skip
             )
-        story.append(table(rows))
+        story.append(kit.table(rows))
     else:
         story.append(para("No survey round closed in the period."))
     if surveys["quotes"]:
-        story.append(para("In their own words (quoted with permission)", h3))
-        story += [para(f"{q['question']}: “{q['text']}”", small) for q in surveys["quotes"]]
+        story.append(para("In their own words (quoted with permission)", kit.h3))
+        story += [para(f"{q['question']}: “{q['text']}”", kit.small) for q in surveys["quotes"]]
+    return story
 
-    story.append(para("Decisions and recommendations", h2))
+
+def _pdf_review(kit: _PdfKit, review: dict[str, Any]) -> list[Any]:
+    """Decisions and recommendations, then the sign-offs."""
+    para = kit.para
+    story = [para("Decisions and recommendations", kit.h2)]
     if review["decisions"]:
         rows = [["Date", "Kind", "Text"]] + [[d["date"], d["kind"], d["text"]] for d in review["decisions"]]
-        story.append(table(rows))
+        story.append(kit.table(rows))
     else:
         story.append(para("None recorded yet."))
-    story.append(para("Sign-offs", h2))
+    story.append(para("Sign-offs", kit.h2))
     story.append(para(review["sign_off_text"]))
+    return story
 
+
+def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    data = present(data)
+    kit = _PdfKit()
+    story: list[Any] = _pdf_heading(kit, data, review)
+    story += _pdf_sections(kit, data)
+    story += _pdf_surveys(kit, data)
+    story += _pdf_review(kit, review)
     doc = SimpleDocTemplate(
         out, pagesize=A4, title=data["title"], author="Tandem", leftMargin=15 * mm, rightMargin=15 * mm
     )

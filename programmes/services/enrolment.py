@@ -79,20 +79,10 @@ def application_submit(
     answers: dict[int, str] | None = None,
 ) -> Application:
     """A person applies to a recruiting programme. Their line manager is asked to endorse it."""
-    if programme.status != Programme.Status.RECRUITING:
-        raise ValidationError(f"{programme.name} is not taking applications at the moment.")
-    if role not in (Role.MENTOR, Role.MENTEE):
-        raise ValidationError("Apply as a mentor or as a mentee.")
-    if Application.objects.filter(programme=programme, person=person, status__in=Application.OPEN).exists():
-        raise ValidationError(f"You already have an application for {programme.name}.")
-    if Membership.objects.filter(programme=programme, person=person, role__in=(Role.MENTOR, Role.MENTEE)).exists():
-        raise ValidationError(f"You already take part in {programme.name}.")
+    _check_can_apply(programme=programme, person=person, role=role)
     _clean_profile(role=role, skills=skills, availability=availability, languages=languages, capacity=capacity)
-    questions = list(programme.questions.filter(for_role__in=("", role)))
     answers = answers or {}
-    missing = [q.text for q in questions if q.required and not answers.get(q.pk, "").strip()]
-    if missing:
-        raise ValidationError({"answers": f"Please answer: {'; '.join(missing)}"})
+    questions = _answered_questions(programme=programme, role=role, answers=answers)
 
     manager = active_line_manager(person)
     application = Application(
@@ -118,7 +108,34 @@ def application_submit(
     ApplicationAnswer.objects.bulk_create(
         ApplicationAnswer(application=application, question=q, text=answers.get(q.pk, "").strip()) for q in questions
     )
+    _application_submitted_notices(application=application, manager=manager)
+    return application
 
+
+def _check_can_apply(*, programme: Programme, person: Person, role: str) -> None:
+    """The programme recruits, the role is one can apply for, and the person neither applied nor takes part."""
+    if programme.status != Programme.Status.RECRUITING:
+        raise ValidationError(f"{programme.name} is not taking applications at the moment.")
+    if role not in (Role.MENTOR, Role.MENTEE):
+        raise ValidationError("Apply as a mentor or as a mentee.")
+    if Application.objects.filter(programme=programme, person=person, status__in=Application.OPEN).exists():
+        raise ValidationError(f"You already have an application for {programme.name}.")
+    if Membership.objects.filter(programme=programme, person=person, role__in=(Role.MENTOR, Role.MENTEE)).exists():
+        raise ValidationError(f"You already take part in {programme.name}.")
+
+
+def _answered_questions(*, programme: Programme, role: str, answers: dict[int, str]) -> list:
+    """The programme's questions for ``role``; every required one must have an answer."""
+    questions = list(programme.questions.filter(for_role__in=("", role)))
+    missing = [q.text for q in questions if q.required and not answers.get(q.pk, "").strip()]
+    if missing:
+        raise ValidationError({"answers": f"Please answer: {'; '.join(missing)}"})
+    return questions
+
+
+def _application_submitted_notices(*, application: Application, manager: Person | None) -> None:
+    """Tell the applicant, ask their line manager (if any) to endorse, and tell the coordinators."""
+    programme, person, role = application.programme, application.person, application.role
     url = application.get_absolute_url()
     what = f"{person} applied to {programme.name} as a {application.get_role_display().lower()}"
     notification_send(
@@ -147,7 +164,6 @@ def application_submit(
         url=url,
         group=_applications_group(programme, "new", lambda n: f"{n} new applications to {programme.name}.", "applied"),
     )
-    return application
 
 
 def _applications_group(programme: Programme, kind: str, text: Callable[[int], str], status: str = "") -> Group:
@@ -208,6 +224,21 @@ def application_decide(*, application: Application, by: Person, decision: str, r
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("person", "programme").get(pk=application.pk)
     )
+    status = _checked_decision(application=application, by=by, decision=decision, reason=reason)
+    if status == Application.Status.APPROVED:
+        _approved_membership(application=application, by=by)
+    application.status = status
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.updated_at = timezone.now()
+    application.decision_reason = reason.strip()
+    application.save()
+    _decision_notices(application=application, decision=decision, reason=reason)
+    return application
+
+
+def _checked_decision(*, application: Application, by: Person, decision: str, reason: str) -> str:
+    """The status ``decision`` leads to, if ``by`` may take it on this application now."""
     programme = application.programme
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
         raise ValidationError("Only the programme's coordinators decide on applications.")
@@ -222,38 +253,42 @@ def application_decide(*, application: Application, by: Person, decision: str, r
         raise ValidationError(f"{programme.name} is {programme.get_status_display().lower()}: no decisions now.")
     if status == Application.Status.DECLINED and not reason.strip():
         raise ValidationError({"reason": "Give the applicant a reason: they will see it."})
-    if status == Application.Status.APPROVED:
-        if application.endorsement == Application.Endorsement.PENDING:
-            raise ValidationError(
-                f"{application.person}'s line manager has not answered yet. Silence is not consent: "
-                "wait for the endorsement, or remind them."
-            )
-        if application.endorsement == Application.Endorsement.DECLINED:
-            raise ValidationError(
-                f"The line manager did not endorse this application ({application.endorsement_reason}). "
-                "Talk to them first, or decline or wait-list it."
-            )
-        try:
-            with transaction.atomic():
-                membership = Membership.objects.create(
-                    programme=programme, person=application.person, role=application.role
-                )
-        except IntegrityError:
-            raise ValidationError(f"{application.person} already takes part in {programme.name}.") from None
-        audit_record(
-            actor=by,
-            action="membership.added",
-            obj=membership,
-            subject=application.person,
-            summary=f"Approved as {membership.get_role_display().lower()}.",
-        )
-    application.status = status
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.updated_at = timezone.now()
-    application.decision_reason = reason.strip()
-    application.save()
+    return status
 
+
+def _approved_membership(*, application: Application, by: Person) -> Membership:
+    """An endorsed (or not needing it) application becomes a membership, audited."""
+    programme = application.programme
+    if application.endorsement == Application.Endorsement.PENDING:
+        raise ValidationError(
+            f"{application.person}'s line manager has not answered yet. Silence is not consent: "
+            "wait for the endorsement, or remind them."
+        )
+    if application.endorsement == Application.Endorsement.DECLINED:
+        raise ValidationError(
+            f"The line manager did not endorse this application ({application.endorsement_reason}). "
+            "Talk to them first, or decline or wait-list it."
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                programme=programme, person=application.person, role=application.role
+            )
+    except IntegrityError:
+        raise ValidationError(f"{application.person} already takes part in {programme.name}.") from None
+    audit_record(
+        actor=by,
+        action="membership.added",
+        obj=membership,
+        subject=application.person,
+        summary=f"Approved as {membership.get_role_display().lower()}.",
+    )
+    return membership
+
+
+def _decision_notices(*, application: Application, decision: str, reason: str) -> None:
+    """Tell the applicant the decision (and why), and an approved applicant's line manager."""
+    programme, status = application.programme, application.status
     label = {"approve": "approved", "decline": "declined", "waitlist": "put on the waiting list"}[decision]
     text = f"Your application to {programme.name} was {label}."
     if reason.strip():
@@ -275,7 +310,6 @@ def application_decide(*, application: Application, by: Person, decision: str, r
                 url=reverse("programmes:team"),
             ),
         )
-    return application
 
 
 @transaction.atomic

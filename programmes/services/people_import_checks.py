@@ -107,15 +107,7 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
     # break in it is read as one line.
     values = {column: single_line(value) for column, value in values.items()}
     email = values["email"].lower()
-    if not email:
-        errors.append("The email is missing.")
-    elif len(email) > 254:
-        errors.append("The email is longer than 254 characters.")
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(f"{_quote(values['email'])} is not a valid email address.")
+    errors += _email_errors(email, values["email"])
     name = values["name"]
     if not name:
         errors.append("The name is missing.")
@@ -123,18 +115,45 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
         errors.append("The name is longer than 150 characters.")
     resolved["display_name"] = name
     if "team" in values:
-        resolved["org_unit_id"] = None
-        if team := values["team"]:
-            key = tuple(part.lower() for part in TEAM_SEPARATOR.split(team))
-            unit = org.units.get(key)
-            if unit is not None:
-                resolved["org_unit_id"] = unit
-            elif key in org.units:
-                errors.append(f"The team {_quote(team)} matches two teams in Tandem; rename one of them.")
-            else:
-                near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
-                also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
-                errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
+        _resolve_team(values["team"], org, errors, resolved)
+    _resolve_details(values, errors, resolved)
+    if "manager_email" in values and (manager := values["manager_email"].lower()):
+        errors += _manager_errors(manager, values["manager_email"], email, org, file_emails)
+    return errors, resolved
+
+
+def _email_errors(email: str, written: str) -> list[str]:
+    """What is wrong with the row's email (``written`` as the file has it), if anything."""
+    if not email:
+        return ["The email is missing."]
+    if len(email) > 254:
+        return ["The email is longer than 254 characters."]
+    try:
+        validate_email(email)
+    except ValidationError:
+        return [f"{_quote(written)} is not a valid email address."]
+    return []
+
+
+def _resolve_team(team: str, org: _Organisation, errors: list[str], resolved: dict[str, Any]) -> None:
+    """The team path's unit (an empty cell clears it), or why it matches none or two."""
+    resolved["org_unit_id"] = None
+    if not team:
+        return
+    key = tuple(part.lower() for part in TEAM_SEPARATOR.split(team))
+    unit = org.units.get(key)
+    if unit is not None:
+        resolved["org_unit_id"] = unit
+    elif key in org.units:
+        errors.append(f"The team {_quote(team)} matches two teams in Tandem; rename one of them.")
+    else:
+        near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
+        also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
+        errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
+
+
+def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[str, Any]) -> None:
+    """Job title, grade, start date and status, for the columns the file has."""
     if "job_title" in values:
         if len(values["job_title"]) > 150:
             errors.append("The job title is longer than 150 characters.")
@@ -167,17 +186,19 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
                 "Leaver (and similar words) for people who have left."
             )
         # An active status never reactivates an account: that stays a decision in the admin.
-    if "manager_email" in values and (manager := values["manager_email"].lower()):
-        try:
-            validate_email(manager)
-        except ValidationError:
-            errors.append(f"The line manager's email {_quote(values['manager_email'])} is not a valid email address.")
-        else:
-            if manager == email:
-                errors.append("Manager cycle: this person is set as their own line manager.")
-            elif manager not in file_emails and manager not in org.people:
-                errors.append(f"Unknown manager {_quote(manager)}: not in the file and not in Tandem.")
-    return errors, resolved
+
+
+def _manager_errors(manager: str, written: str, email: str, org: _Organisation, file_emails: set[str]) -> list[str]:
+    """What is wrong with the line manager's email (``written`` as the file has it), if anything."""
+    try:
+        validate_email(manager)
+    except ValidationError:
+        return [f"The line manager's email {_quote(written)} is not a valid email address."]
+    if manager == email:
+        return ["Manager cycle: this person is set as their own line manager."]
+    if manager not in file_emails and manager not in org.people:
+        return [f"Unknown manager {_quote(manager)}: not in the file and not in Tandem."]
+    return []
 
 
 def _cycles(managers: dict[str, str | None], org: _Organisation, in_file: list[str]) -> dict[str, list[str]]:
@@ -271,12 +292,47 @@ def _evaluate(
 ) -> tuple[list, dict, _Plan]:
     """Each row's outcome and reasons, the summary, and (when every row is valid) the plan to apply."""
     counts = Counter(row["values"]["email"].lower() for row in rows if row["values"]["email"])
+    file_emails = set(counts)
+    has_managers = "manager_email" in columns
+    checked, managers = _check_rows(rows, counts, org, by, has_managers)
+
+    # In file order, so each cycle is described the same way at the preview and when applying.
+    cycles = _cycles(managers, org, [email for _, email, _, _ in checked if email in managers])
+    out_rows: list[dict[str, Any]] = []
+    plan = _Plan(managers=managers)
+    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0})
+    for row, email, errors, resolved in checked:
+        if email in cycles:
+            errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
+        manager = managers.get(email) if has_managers else "keep"
+        outcome, changes = _outcome(email, errors, resolved, manager, org, plan, summary)
+        summary[outcome] += 1
+        out_rows.append({**row, "outcome": outcome, "errors": errors, "changes": changes})
+
+    flagged = _flagged(org, file_emails)
+    plan.flag = [pk for _, _, pk in flagged]
+    return (
+        out_rows,
+        {
+            **summary,
+            "flag": len(flagged),
+            "flag_sample": [name or email for name, email, _ in flagged[:FLAG_SAMPLE]],
+            "rows": len(rows),
+            "columns": columns,
+        },
+        plan,
+    )
+
+
+def _check_rows(
+    rows: list[dict[str, Any]], counts: Counter, org: _Organisation, by: Person, has_managers: bool
+) -> tuple[list[tuple[dict[str, Any], str, list[str], dict[str, Any]]], dict[str, str | None]]:
+    """Each row checked on its own and against the others (row, email, errors, resolved fields), and each
+    email's manager (for the emails on one row only)."""
     lines_of: dict[str, list[int]] = {}
     for row in rows:
         lines_of.setdefault(row["values"]["email"].lower(), []).append(row["line"])
     file_emails = set(counts)
-    has_managers = "manager_email" in columns
-
     checked = []
     managers: dict[str, str | None] = {}
     for row in rows:
@@ -293,39 +349,45 @@ def _evaluate(
         if row.get("cells_error"):
             errors.insert(0, row["cells_error"])
         checked.append((row, email, errors, resolved))
+    return checked, managers
 
-    # In file order, so each cycle is described the same way at the preview and when applying.
-    cycles = _cycles(managers, org, [email for _, email, _, _ in checked if email in managers])
-    out_rows: list[dict[str, Any]] = []
-    plan = _Plan(managers=managers)
-    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0})
-    for row, email, errors, resolved in checked:
-        if email in cycles:
-            errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
-        changes: list[dict[str, str]] = []
-        person = org.people.get(email)
-        if errors:
-            outcome = "error"
-        elif person is None and resolved.get("is_active") is False:
-            outcome = "unchanged"  # a leaver who never had an account: nothing to create
-            changes = [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
-        elif person is None:
-            outcome = "create"
-            plan.creates.append({"email": email, **resolved})
-        else:
-            changes = _changes(person, resolved, managers.get(email) if has_managers else "keep", org)
-            outcome = "update" if changes else "unchanged"
-            fields = {k: v for k, v in resolved.items() if v != person[k]}
-            if person["missing_from_hr_since"] is not None:
-                fields["missing_from_hr_since"] = None
-            if fields:
-                plan.updates[person["pk"]] = fields
-            if fields.get("is_active") is False:
-                summary["deactivate"] += 1
-        summary[outcome] += 1
-        out_rows.append({**row, "outcome": outcome, "errors": errors, "changes": changes})
 
-    flagged = sorted(
+def _outcome(
+    email: str,
+    errors: list[str],
+    resolved: dict[str, Any],
+    manager: str | None,
+    org: _Organisation,
+    plan: _Plan,
+    summary: Counter,
+) -> tuple[str, list[dict[str, str]]]:
+    """One checked row's outcome and changes; what it creates or updates goes into ``plan``."""
+    changes: list[dict[str, str]] = []
+    person = org.people.get(email)
+    if errors:
+        outcome = "error"
+    elif person is None and resolved.get("is_active") is False:
+        outcome = "unchanged"  # a leaver who never had an account: nothing to create
+        changes = [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
+    elif person is None:
+        outcome = "create"
+        plan.creates.append({"email": email, **resolved})
+    else:
+        changes = _changes(person, resolved, manager, org)
+        outcome = "update" if changes else "unchanged"
+        fields = {k: v for k, v in resolved.items() if v != person[k]}
+        if person["missing_from_hr_since"] is not None:
+            fields["missing_from_hr_since"] = None
+        if fields:
+            plan.updates[person["pk"]] = fields
+        if fields.get("is_active") is False:
+            summary["deactivate"] += 1
+    return outcome, changes
+
+
+def _flagged(org: _Organisation, file_emails: set[str]) -> list[tuple[str, str, int]]:
+    """(name, email, pk) of the people Tandem holds, not in the file, not yet flagged and not administrators."""
+    return sorted(
         (
             (person["display_name"], email, person["pk"])
             for email, person in org.people.items()
@@ -333,16 +395,4 @@ def _evaluate(
             and person["missing_from_hr_since"] is None
             and not (person["is_staff"] or person["is_superuser"])
         ),
-    )
-    plan.flag = [pk for _, _, pk in flagged]
-    return (
-        out_rows,
-        {
-            **summary,
-            "flag": len(flagged),
-            "flag_sample": [name or email for name, email, _ in flagged[:FLAG_SAMPLE]],
-            "rows": len(rows),
-            "columns": columns,
-        },
-        plan,
     )

@@ -103,76 +103,95 @@ def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """(columns found, headings ignored, rows as {"line", "values"}) from the decoded text."""
     # strict: a quote that is never closed raises instead of swallowing the rest of the file into one cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    row_start = 1  # the line the row being read starts on (a quoted cell may span lines)
+    row_start = [1]  # the line the row being read starts on (a quoted cell may span lines)
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
             raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
-        positions: dict[str, int] = {}
-        ignored: list[str] = []
-        for index, heading in enumerate(header):
-            column = HEADING_TO_COLUMN.get(_heading_key(heading))
-            if column is None:
-                if heading.strip():
-                    ignored.append(heading.strip())
-            elif column in positions:
-                raise ValidationError(
-                    f"Two columns mean the {COLUMN_LABELS[column]}: {_quote(header[positions[column]].strip())} and "
-                    f"{_quote(heading.strip())}. Keep one of them and upload the file again."
-                )
-            else:
-                positions[column] = index
-        if not positions:
-            raise ValidationError(
-                f"The first line should name the columns (email, name, team, job title, grade, line manager email, "
-                f"start date), but it reads {_quote(', '.join(c.strip() for c in header))}. Add a header line and "
-                "upload the file again."
-            )
-        for column in REQUIRED:
-            if column not in positions:
-                raise ValidationError(
-                    f"The file has no “{column}” column, which every import needs. The columns found: "
-                    f"{', '.join(_quote(h.strip()) for h in header if h.strip())}."
-                )
-        rows: list[dict[str, Any]] = []
-        width = len(header)
-        while True:
-            row_start = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise ValidationError(
-                    f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
-                )
-            values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
-            row: dict[str, Any] = {"line": reader.line_num, "values": values}
-            if len(cells) < width:
-                row["cells_error"] = (
-                    f"This line has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}: "
-                    "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
-                    "the missing separators; an empty cell between two separators clears that field on purpose."
-                )
-            elif any(cell.strip() for cell in cells[width:]):
-                row["cells_error"] = (
-                    f"This line has {len(cells)} cells but the header has {width}: probably a comma inside a "
-                    "name or title without quotes around it, which moves every cell after it. Put quotes around "
-                    "that cell."
-                )
-            rows.append(row)
+        positions, ignored = _header_positions(header)
+        rows = _read_rows(reader, positions, len(header), row_start)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise ValidationError(
-                f'Line {row_start} opens a quoted cell (a " character) that is never closed, so the rest of the '
+                f'Line {row_start[0]} opens a quoted cell (a " character) that is never closed, so the rest of the '
                 "file would be read as one cell. Close or remove that quote and upload the file again."
             ) from exc
         raise ValidationError(
-            f"Line {row_start} could not be read as CSV ({exc}). Check the quotes on that line and upload the file "
-            "again."
+            f"Line {row_start[0]} could not be read as CSV ({exc}). Check the quotes on that line and upload the "
+            "file again."
         ) from exc
     if not rows:
         raise ValidationError("The file has a header line but no people under it.")
     columns = [column for column in COLUMN_LABELS if column in positions]
     return columns, ignored, rows
+
+
+def _header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Each known column's position in the header line, and the headings ignored; refuses a header that names a
+    column twice, names none, or misses a required one."""
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, heading in enumerate(header):
+        column = HEADING_TO_COLUMN.get(_heading_key(heading))
+        if column is None:
+            if heading.strip():
+                ignored.append(heading.strip())
+        elif column in positions:
+            raise ValidationError(
+                f"Two columns mean the {COLUMN_LABELS[column]}: {_quote(header[positions[column]].strip())} and "
+                f"{_quote(heading.strip())}. Keep one of them and upload the file again."
+            )
+        else:
+            positions[column] = index
+    if not positions:
+        raise ValidationError(
+            f"The first line should name the columns (email, name, team, job title, grade, line manager email, "
+            f"start date), but it reads {_quote(', '.join(c.strip() for c in header))}. Add a header line and "
+            "upload the file again."
+        )
+    for column in REQUIRED:
+        if column not in positions:
+            raise ValidationError(
+                f"The file has no “{column}” column, which every import needs. The columns found: "
+                f"{', '.join(_quote(h.strip()) for h in header if h.strip())}."
+            )
+    return positions, ignored
+
+
+def _read_rows(reader: Any, positions: dict[str, int], width: int, row_start: list[int]) -> list[dict[str, Any]]:
+    """The rows under the header, blank lines skipped; ``row_start[0]`` follows the line each row starts on."""
+    rows: list[dict[str, Any]] = []
+    while True:
+        row_start[0] = reader.line_num + 1
+        cells = next(reader, None)
+        if cells is None:
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise ValidationError(
+                f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
+            )
+        values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
+        row: dict[str, Any] = {"line": reader.line_num, "values": values}
+        if error := _cells_error(cells, width):
+            row["cells_error"] = error
+        rows.append(row)
+    return rows
+
+
+def _cells_error(cells: list[str], width: int) -> str:
+    """Why a line with fewer cells than the header, or more that are not empty, is not imported."""
+    if len(cells) < width:
+        return (
+            f"This line has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}: "
+            "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
+            "the missing separators; an empty cell between two separators clears that field on purpose."
+        )
+    if any(cell.strip() for cell in cells[width:]):
+        return (
+            f"This line has {len(cells)} cells but the header has {width}: probably a comma inside a "
+            "name or title without quotes around it, which moves every cell after it. Put quotes around "
+            "that cell."
+        )
+    return ""

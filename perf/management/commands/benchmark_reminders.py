@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 
@@ -21,6 +22,30 @@ LIMIT_SECONDS = 30.0
 
 class Rollback(Exception):
     """Raised inside the transaction so that nothing the benchmark made is kept."""
+
+
+def _analyze() -> None:
+    """Fresh statistics, as autovacuum keeps them for real tables, so the planner sees the sizes."""
+    with connection.cursor() as cursor:
+        for model in (Programme, Person, Membership, Pairing, Reminder, ReminderDigest, ReminderRecipient):
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+def _sweep_timed(
+    *, now: datetime.datetime, programmes: list[int], people: range, backend: str
+) -> tuple[tuple, tuple, tuple]:
+    """The sweep as beat's task runs it (reminders_sweep, limited to the made-up pairings and people): record,
+    one transaction a batch, then send the outbox; then the next tick, with nothing new (what most sweeps cost).
+    Each step's result, seconds and queries (the next tick's without its queries)."""
+    record = timed(lambda: reminders_record(now=now, programmes=programmes))
+    send = timed(lambda: reminder_digests_send(now=now, email_backend=backend, person_ids=people))
+    again, again_seconds, _ = timed(
+        lambda: (
+            reminders_record(now=now, programmes=programmes).recorded
+            + reminder_digests_send(now=now, email_backend=backend, person_ids=people).sent
+        )
+    )
+    return record, send, (again, again_seconds)
 
 
 class Command(BaseCommand):
@@ -58,33 +83,12 @@ class Command(BaseCommand):
                     history = build_history(programmes=programmes, today=timezone.localdate(now))
                 built = time.perf_counter() - build_started
                 if connection.vendor == "postgresql":
-                    # Fresh statistics, as autovacuum keeps them for real tables, so the planner sees the sizes.
-                    with connection.cursor() as cursor:
-                        for model in (
-                            Programme,
-                            Person,
-                            Membership,
-                            Pairing,
-                            Reminder,
-                            ReminderDigest,
-                            ReminderRecipient,
-                        ):
-                            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-                # The sweep as beat's task runs it (reminders_sweep, limited to the made-up pairings and people):
-                # record, one transaction a batch, then send the outbox.
-                recorded, record_seconds, record_queries = timed(
-                    lambda: reminders_record(now=now, programmes=programmes)
-                )
-                sent, send_seconds, send_queries = timed(
-                    lambda: reminder_digests_send(now=now, email_backend=backend, person_ids=people)
-                )
-                # The next tick, with nothing new: what most sweeps cost.
-                again, again_seconds, _ = timed(
-                    lambda: (
-                        reminders_record(now=now, programmes=programmes).recorded
-                        + reminder_digests_send(now=now, email_backend=backend, person_ids=people).sent
-                    )
-                )
+                    _analyze()
+                (
+                    (recorded, record_seconds, record_queries),
+                    (sent, send_seconds, send_queries),
+                    (again, again_seconds),
+                ) = _sweep_timed(now=now, programmes=programmes, people=people, backend=backend)
                 raise Rollback
         except Rollback:
             pass
