@@ -266,28 +266,23 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-class _OneRequestAtATime:
-    """A live server that answers one request at a time, for SQLite's in-memory test database.
+def _serve_one_request_at_a_time() -> None:
+    """On SQLite's in-memory test database the live server shares the test's one connection (Django's documented
+    arrangement); a threaded server lets two requests use it at once (a double click posts twice), and one
+    request's savepoint is then rolled back inside the other's transaction: a 500 no user could meet on a real
+    database. PostgreSQL gives each request its own connection and keeps the threaded server."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
 
-    There the live server shares the test's one database connection (Django's documented arrangement); a
-    threaded server lets two requests use it at once (a double click posts twice), and one request's savepoint
-    is then rolled back inside the other's transaction: a 500 no user could meet on a real database. PostgreSQL
-    gives each request its own connection and keeps the threaded server."""
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: dict | None = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)  # requests run in the server thread, which holds the override
 
-    @staticmethod
-    def install() -> None:
-        from django.core.servers.basehttp import WSGIServer
-        from django.test.testcases import LiveServerThread
-
-        class SerialWSGIServer(WSGIServer):
-            def __init__(self, *args: Any, connections_override: dict | None = None, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)  # requests run in the server thread, which holds the override
-
-        LiveServerThread.server_class = SerialWSGIServer
+    LiveServerThread.server_class = SerialWSGIServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        _OneRequestAtATime.install()
+        _serve_one_request_at_a_time()
