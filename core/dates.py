@@ -1,4 +1,5 @@
-"""Dates in words, the same way everywhere Tandem writes one into a sentence, an email or a notification.
+"""Dates in words, the same way everywhere Tandem writes one into a sentence, an email or a notification; and
+where a day begins in the site's time zone.
 
 Each goes through Django's ``date_format``, which works on every platform (``strftime("%-d")`` works only with
 glibc). A datetime is formatted as given: pass ``timezone.localtime(moment)`` for the local day.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 LONG_DATE = "j F Y"  # 5 March 2026: the day without a leading zero, the month in words
@@ -28,3 +30,8 @@ def short_date(day: datetime.date) -> str:
 def day_month(day: datetime.date) -> str:
     """``day`` as "5 March", without its year."""
     return date_format(day, DAY_MONTH)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment of ``day`` in the site's time zone (so ``start_of_day(day + 1 day)`` ends ``day``)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

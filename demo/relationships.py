@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from core.dates import long_date as _date
+from core.dates import long_date
 from demo.organisation import DEMO_DOMAIN
 from demo.pairings import demo_start
 from demo.relationship_stories import (
@@ -511,7 +511,7 @@ def _disputed_copy(
         status=MentoringSession.Status.DISPUTED,
         answered_by=pairing.mentee,
         answered_at=_at(copy_on + datetime.timedelta(days=1), 8, 45),
-        dispute_reason=f"This is the same meeting as the one on {_date(held)}, logged a second time. "
+        dispute_reason=f"This is the same meeting as the one on {long_date(held)}, logged a second time. "
         "Please delete this one.",
         created_at=_at(copy_on, 16),
         updated_at=_at(copy_on, 16),
@@ -556,13 +556,13 @@ def _escalate(pairing: Pairing, *, today: datetime.date) -> None:
     idempotency row, so that the sweep does not raise it a second time."""
     due = pairing.checkin_due_on
     grace = pairing.programme.escalation_grace_days
-    last = f"; last confirmed session {_date(pairing.last_session_on)}" if pairing.last_session_on else ""
+    last = f"; last confirmed session {long_date(pairing.last_session_on)}" if pairing.last_session_on else ""
     Alert.objects.create(
         programme_id=pairing.programme_id,
         pairing=pairing,
         kind=Alert.Kind.ESCALATION,
         severity=Alert.Severity.HIGH,
-        reason=f"Check-in overdue by {(today - due).days} days (due {_date(due)}){last}.",
+        reason=f"Check-in overdue by {(today - due).days} days (due {long_date(due)}){last}.",
         created_at=_at(due + datetime.timedelta(days=grace + 1), 7),
     )
     Reminder.objects.get_or_create(

@@ -16,9 +16,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.utils import timezone
 
+from core.dates import start_of_day
 from mentoring.models import Pairing, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import kinds_due
-from mentoring.services.reminders import start_of_day
 from programmes.models import Membership, Person, Programme, Role
 
 PAIRINGS_PER_PROGRAMME = 10_000

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from core.dates import long_date as _date
+from core.dates import long_date
 from mentoring.models import Alert, Pairing
 from mentoring.services import alerts as alert_services
 from programmes.models import Membership, Person, Programme, Role
@@ -204,7 +204,7 @@ def intervention_follow_ups_remind(*, today: datetime.date | None = None, limit:
                 if intervention.programme_id not in coordinators:
                     coordinators[intervention.programme_id] = coordinators_of(intervention.programme)
                 people = coordinators[intervention.programme_id]
-            late = f" (due {_date(intervention.follow_up_on)})" if intervention.follow_up_on < today else ""
+            late = f" (due {long_date(intervention.follow_up_on)})" if intervention.follow_up_on < today else ""
             notification_send(
                 people=people,
                 text=(

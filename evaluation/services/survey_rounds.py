@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from core.dates import long_date as _date
+from core.dates import long_date
 from mentoring.models import Pairing
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send
@@ -136,13 +136,13 @@ def _round_notices(survey_round: SurveyRound, invitations: list[SurveyInvitation
         if reminder:
             text = (
                 f"Reminder: “{survey_round.title}” in {survey_round.programme} closes on "
-                f"{_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
+                f"{long_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
             )
             subject = f"Reminder: {survey_round.title}"
         else:
             text = (
                 f"Please answer “{survey_round.title}” for {survey_round.programme} by "
-                f"{_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
+                f"{long_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
             )
             subject = f"A short survey: {survey_round.title}"
         notices.append(Notice(person=mine[0].person, text=text, url=url, email_subject=subject))
@@ -246,7 +246,7 @@ def _standing_round(programme_id: int, survey: Survey, today: datetime.date) -> 
 def _automatic_notice(invitation: SurveyInvitation, *, reminder: bool) -> Notice:
     pairing, person = invitation.pairing, invitation.person
     partner = pairing_partner(pairing, person)
-    by = _date(invitation_answer_by(invitation))
+    by = long_date(invitation_answer_by(invitation))
     programme = invitation.round.programme
     if invitation.round.survey.kind == Survey.Kind.HEALTH:
         text = f"How is your mentoring with {partner} going? A one-minute health check for {programme}, by {by}."

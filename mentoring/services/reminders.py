@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.dates import start_of_day
 from mentoring.models import Alert, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import (
     PERSON_FIELDS,
@@ -62,10 +63,6 @@ ANALYZE_AFTER = 1000
 
 
 # --- Recording -----------------------------------------------------------------------------------------------
-
-
-def start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _digests_for(person_ids: set[int], *, today: datetime.date, now: datetime.datetime) -> dict[int, int]:

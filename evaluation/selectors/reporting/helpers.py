@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from core.dates import start_of_day
 from mentoring.models import MentoringSession, Pairing, SessionState
 from programmes.models import Programme, Role
 from programmes.selectors import org_unit_at
@@ -74,7 +74,7 @@ def _joined_by(programme: Programme, day: datetime.date) -> Q:
 
 def _end_of(day: datetime.date) -> datetime.datetime:
     """The first moment after ``day`` in the site's time zone: what happened before it happened by ``day``'s end."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return start_of_day(day + datetime.timedelta(days=1))
 
 
 def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
