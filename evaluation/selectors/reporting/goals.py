@@ -13,7 +13,7 @@ from programmes.models import Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import _figure, _line, _single, _within
+from .helpers import _figure, _latest_by, _line, _single, _within
 from .periods import Period
 
 
@@ -21,7 +21,7 @@ def _goal_state_at(day: datetime.date, field: str) -> Coalesce:
     """A goal's status (or progress) at the end of ``day``: its last recorded state by then; for a goal whose
     history starts later (recorded before histories were kept), the oldest state known; else its own."""
     states = GoalState.objects.filter(goal=OuterRef("pk"))
-    by_then = states.filter(since__date__lte=day).order_by("-since", "-pk").values(field)[:1]
+    by_then = _latest_by(states, day).values(field)[:1]
     oldest = states.order_by("since", "pk").values(field)[:1]
     return Coalesce(Subquery(by_then), Subquery(oldest), F(field))
 

@@ -77,13 +77,19 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return start_of_day(day + datetime.timedelta(days=1))
 
 
+def _latest_by(states: QuerySet, day: datetime.date) -> QuerySet:
+    """A history's rows recorded by the end of ``day``, latest first: ``[:1]`` of it is the row that stood then.
+    Every history (session, goal, cadence, allocation, intervention kind) is read this one way."""
+    return states.filter(since__lt=_end_of(day)).order_by("-since", "-pk")
+
+
 def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
     """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
     as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
     corrected or confirmed since counts as it was. A session without a history (made outside the session services)
     counts by its own status, from the moment it was answered."""
     end = _end_of(day)
-    states = SessionState.objects.filter(session=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    states = _latest_by(SessionState.objects.filter(session=OuterRef("pk")), day)
     unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
         Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
     )

@@ -12,7 +12,7 @@ from programmes.models import Programme
 from ...models import Intervention, InterventionKind
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import _end_of, _line, _within
+from .helpers import _latest_by, _line, _within
 from .periods import Period
 
 
@@ -23,8 +23,8 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
     for suffix, p in (("cur", period), ("prev", prev)):
         when = _within("created_at__date", p)
         # The kind at the period's end (``InterventionKind``): a kind changed since does not move it.
-        changes = InterventionKind.objects.filter(intervention=OuterRef("pk"), since__lt=_end_of(p.end))
-        kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.order_by("-since", "-pk").values("kind")[:1]), "kind")
+        changes = _latest_by(InterventionKind.objects.filter(intervention=OuterRef("pk")), p.end)
+        kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.values("kind")[:1]), "kind")
         for kind in kinds:
             of_kind = when & Q(**{f"kind_{suffix}": kind})
             aggregates[f"{suffix}_{kind}"] = Count("pk", filter=of_kind)

@@ -13,7 +13,7 @@ from mentoring.models import AgreementCadence, Pairing, PairingPause
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import Programme
 
-from .helpers import _confirmed_by, _end_of, _line, _running_at
+from .helpers import _confirmed_by, _latest_by, _line, _running_at
 from .periods import Period
 
 
@@ -122,7 +122,7 @@ def _last_resumed(day: datetime.date) -> Subquery:
 def _cadence(programme: Programme, day: datetime.date) -> Coalesce:
     agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
     return Coalesce(
-        Subquery(agreed.filter(since__lt=_end_of(day)).order_by("-since", "-pk").values("cadence_days")[:1]),
+        Subquery(_latest_by(agreed, day).values("cadence_days")[:1]),
         Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
         "agreement__cadence_days",
         Value(programme.checkin_cadence_days),

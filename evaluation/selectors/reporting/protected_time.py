@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Round
 
 from programmes.models import Membership, Programme, Role, TimeAllocation, TimeAllocationState, TrainingRecord
 
-from .helpers import _confirmed_by, _end_of, _figure, _single, _tenths_to_hours
+from .helpers import _confirmed_by, _end_of, _figure, _latest_by, _single, _tenths_to_hours
 from .periods import Period
 
 
@@ -56,7 +56,7 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
     # The allocations made by the period's end and not declined by then, with their hours then: the history
     # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
     end = _end_of(p.end)
-    states = TimeAllocationState.objects.filter(allocation=OuterRef("pk"), since__lt=end).order_by("-since", "-pk")
+    states = _latest_by(TimeAllocationState.objects.filter(allocation=OuterRef("pk")), p.end)
     declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
     months = (
         TimeAllocation.objects.filter(
