@@ -148,6 +148,23 @@ class Person(AbstractBaseUser, PermissionsMixin):
     )
     line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     start_date = models.DateField(null=True, blank=True, help_text="When the person started, from the HR export.")
+    # Identity in the organisation's own systems: the HR system's employee id (the HR file's key, SCIM's
+    # externalId, what a supervisor column points at) and the single sign-on provider's stable subject id.
+    # Empty (NULL) for people who have none, so that uniqueness holds only among those who do.
+    employee_id = models.CharField(
+        "employee id", max_length=64, null=True, blank=True, unique=True, help_text="The HR system's id for the person."
+    )
+    sso_subject = models.CharField(
+        "single sign-on subject",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The identity provider's stable id for the person, kept at their first single sign-on login.",
+    )
+    left_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person left the organisation; empty while they are here."
+    )
     missing_from_hr_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when a people import no longer lists this person (never deleted)."
     )

@@ -69,7 +69,7 @@ def leavers_applications_withdraw(*, person_ids: Iterable[int], why: str) -> lis
 
 
 @transaction.atomic
-def person_deactivate(*, person: Person, by: Person | None) -> Person:
+def person_deactivate(*, person: Person, by: Person | None, source: str = "admin") -> Person:
     """Deactivate someone who has left: they can no longer log in, are never matched, and their open
     applications are withdrawn with a notice to the coordinators. Deactivating twice changes nothing."""
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -79,3 +79,36 @@ def person_deactivate(*, person: Person, by: Person | None) -> Person:
         audit_record(actor=by, action="person.deactivated", obj=person, subject=person, summary="Deactivated.")
     leavers_applications_withdraw(person_ids=[person.pk], why="deactivated")
     return person
+
+
+# The one way in for every source of leavers and movers (the Django admin, the HR file upload and nightly sync,
+# SCIM, an administrator's page): ``source`` is "admin", "hr_file" or "scim", and goes into the audit.
+
+
+@transaction.atomic
+def people_leave(*, person_ids: Iterable[int], by: Person | None, source: str, why: str) -> list[int]:
+    """Several people leave at once (an HR file run): each as ``person_deactivate``; one notice per programme.
+    Returns the ids of the people who were active and now are not. (Issue 16: filled in by the leavers work.)"""
+    ids = list(dict.fromkeys(person_ids))
+    left = list(Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    Person.objects.filter(pk__in=left).update(is_active=False, left_at=timezone.now())
+    leavers_applications_withdraw(person_ids=ids, why=why)
+    return left
+
+
+@transaction.atomic
+def person_reactivate(*, person: Person, by: Person | None, source: str = "admin") -> Person:
+    """Someone who left comes back: they can log in again and keep their history. Reactivating someone
+    active changes nothing. (Issue 16: filled in by the leavers work.)"""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        person.is_active, person.left_at = True, None
+        person.save(update_fields=["is_active", "left_at"])
+        audit_record(actor=by, action="person.reactivated", obj=person, subject=person, summary="Reactivated.")
+    return person
+
+
+def people_moved(*, person_ids: Iterable[int], by: Person | None, source: str) -> None:
+    """Call after changing people's team or line manager (on commit): a pairing that now breaks a hard rule
+    (the partner is now in the person's management chain) raises an alert to its coordinators with the reason.
+    Pairings are kept. (Issue 16: filled in by the leavers work; a no-op until then.)"""
