@@ -180,16 +180,18 @@ def _requests_withdraw(ids: set[int], done: dict[int, _Done]) -> None:
 def _draft_proposals_remove(ids: set[int]) -> None:
     """A draft round never proposes someone who left: their proposals are removed (the mentee left without a
     mentor joins the unmatched with the reason), and a mentee who left leaves the unmatched list."""
-    rounds = MatchRound.objects.select_for_update(of=("self",)).filter(status=MatchRound.Status.DRAFT)
-    for match_round in rounds.filter(
-        Q(proposals__removed=False, proposals__mentor_id__in=ids)
-        | Q(proposals__removed=False, proposals__mentee_id__in=ids)
-    ).distinct():
-        gone = list(
-            match_round.proposals.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids), removed=False).select_related(
-                "mentor", "mentee"
-            )
+    theirs = Q(mentor_id__in=ids) | Q(mentee_id__in=ids)
+    round_ids = set(
+        MatchProposal.objects.filter(theirs, round__status=MatchRound.Status.DRAFT, removed=False).values_list(
+            "round_id", flat=True
         )
+    )
+    # The round's own row, FOR NO KEY UPDATE, as every change to a draft takes it (matching._draft_locked).
+    rounds = MatchRound.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk__in=round_ids, status=MatchRound.Status.DRAFT
+    )
+    for match_round in rounds.order_by("pk"):
+        gone = list(match_round.proposals.filter(theirs, removed=False).select_related("mentor", "mentee"))
         MatchProposal.objects.filter(pk__in=[p.pk for p in gone]).update(removed=True)
         unmatched = [u for u in match_round.unmatched if u.get("mentee") not in ids]
         unmatched += [
