@@ -53,13 +53,15 @@ def proposals_panel(programme):
     return {"template": "mentoring/_proposals_waiting_panel.html", "waiting": waiting, "next": "overview"}
 
 
-def people_left(*, person_ids, by, reason) -> None:
+def people_left(*, person_ids: list[int], by, reason: str) -> None:
+    """A leaver's pairings pause, their requests and proposals close (mentoring.services.leavers)."""
     from mentoring.services.leavers import people_left as leave
 
     leave(person_ids=person_ids, by=by, reason=reason)
 
 
-def people_moved(*, person_ids, by) -> None:
+def people_moved(*, person_ids: list[int], by) -> None:
+    """A move that breaks a hard rule of a current pairing alerts its coordinators (mentoring.services.leavers)."""
     from mentoring.services.leavers import people_moved_check
 
     people_moved_check(person_ids=person_ids, by=by)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -242,7 +242,7 @@ RULE_WORDS = {
 }
 
 
-def _chain_of(managers: dict[int, int]):
+def _chain_of(managers: dict[int, int]) -> Callable[[int], list[int]]:
     cache: dict[int, list[int]] = {}
 
     def chain_of(person_id: int) -> list[int]:

@@ -178,8 +178,9 @@ def test_a_leaving_mentors_proposals_requests_and_draft_proposals_are_withdrawn(
         "Max Mentor has left the organisation, so your request to them is closed. You can ask another of your "
         "suggestions."
     ]
-    assert f"Max Mentor has left the organisation: in {programme.name}, 1 pairing paused, 1 proposal withdrawn, " in (
-        notes(coordinator)[-1]
+    assert (
+        f"Max Mentor has left the organisation: in {programme.name}, 1 pairing paused, 1 proposal withdrawn, "
+        in (notes(coordinator)[-1])
     )
     assert "1 mentor request withdrawn" in notes(coordinator)[-1]
 
@@ -241,9 +242,7 @@ def test_a_pairing_cannot_resume_while_a_side_has_left_and_stays_paused_when_the
     assert "stay paused until you resume them" in notes(coordinator)[-1]
     lifecycle.pairing_resume(pairing=pairing, by=coordinator)
     assert Pairing.objects.get(pk=pairing.pk).status == Pairing.Status.ACTIVE
-    assert list(PairingPause.objects.filter(pairing=pairing).values_list("paused_on", "resumed_on")) == [
-        (TODAY, TODAY)
-    ]
+    assert list(PairingPause.objects.filter(pairing=pairing).values_list("paused_on", "resumed_on")) == [(TODAY, TODAY)]
 
 
 # --- Movers ----------------------------------------------------------------------------------------------------
@@ -321,4 +320,3 @@ def test_an_hr_file_that_gives_the_mentee_their_mentor_as_line_manager_raises_th
     [reason] = rule_alerts(pairing)
     assert "Max Mentor is Mina Mentee's line manager." in reason
     assert Pairing.objects.get(pk=pairing.pk).status == Pairing.Status.ACTIVE
-
