@@ -145,13 +145,12 @@ def _managers_left_tell(manager_ids: list[int]) -> None:
     by_programme: dict[int, dict[str, list[str]]] = {}
     for programme_id, manager, report in sorted(rows):
         by_programme.setdefault(programme_id, {}).setdefault(manager, []).append(report)
-    programmes = Programme.objects.in_bulk(list(by_programme))
     for programme_id, managed in by_programme.items():
         lines = "; ".join(f"{manager} managed {_names(sorted(set(names)))}" for manager, names in managed.items())
         notification_send(
             people=coordinators_of(programme_id),
             text=f"{lines}: their protected-time approvals need a new line manager.",
-            url=reverse("programmes:time", args=[programmes[programme_id].pk]),
+            url=reverse("programmes:time", args=[programme_id]),
         )
 
 
