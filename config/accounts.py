@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,31 @@ from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
 
 RESET_SENT = "password.reset_sent"
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, with a clear answer for someone who has left: the right password of a closed account
+    says the account is closed (and never logs in), instead of "enter a correct email and password"."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "inactive": (
+            "This account is closed because you have left the organisation. If you are back, ask an administrator "
+            "to reactivate it."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) != "invalid_login":
+                raise
+            person = Person.objects.filter(email__iexact=self.cleaned_data.get("username") or "").first()
+            password = self.cleaned_data.get("password") or ""
+            if person is not None and not person.is_active and password and person.check_password(password):
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from axes.backends import AxesStandaloneBackend
@@ -127,3 +127,25 @@ class SecurityHeadersMiddleware:
 def sessions_clear_expired() -> None:
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+def sessions_end(*, user_ids: Iterable[int]) -> int:
+    """End every stored session of these people at once (someone who left is out now, not at their next click).
+
+    Only sessions kept in the database can be found by person; the middleware's own check (an inactive person
+    is no longer loaded by the backend) still logs out any other kind at the next request. Sessions live at
+    most the idle timeout, so the unexpired ones are few. Returns how many were ended.
+    """
+    wanted = {str(pk) for pk in user_ids}
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not wanted or not hasattr(store, "get_model_class"):  # the db and cached_db engines
+        return 0
+    rows = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    ended = [
+        key
+        for key, data in rows.values_list("session_key", "session_data").iterator()
+        if str(store().decode(data).get(SESSION_KEY)) in wanted
+    ]
+    for key in ended:
+        store(session_key=key).delete()  # through the store: a cached copy (cached_db) goes too
+    return len(ended)

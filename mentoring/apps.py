@@ -53,6 +53,20 @@ def proposals_panel(programme):
     return {"template": "mentoring/_proposals_waiting_panel.html", "waiting": waiting, "next": "overview"}
 
 
+def people_left(*, person_ids: list[int], by, reason: str) -> None:
+    """A leaver's pairings pause, their requests and proposals close (mentoring.services.leavers)."""
+    from mentoring.services.leavers import people_left as leave
+
+    leave(person_ids=person_ids, by=by, reason=reason)
+
+
+def people_moved(*, person_ids: list[int], by) -> None:
+    """A move that breaks a hard rule of a current pairing alerts its coordinators (mentoring.services.leavers)."""
+    from mentoring.services.leavers import people_moved_check
+
+    people_moved_check(person_ids=person_ids, by=by)
+
+
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = "Mentoring relationships"
@@ -69,3 +83,5 @@ class MentoringConfig(AppConfig):
         hooks.OVERVIEW_PANELS.register(proposals_panel)  # proposed pairings waiting for an answer
         hooks.AREA_HOMES.register((Area.MENTORING, "mentoring:home"))
         hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in a programme's navigation
+        hooks.PEOPLE_LEFT.register(people_left)  # a leaver's pairings pause, their requests and proposals close
+        hooks.PEOPLE_MOVED.register(people_moved)  # a move that breaks a hard rule alerts the coordinators

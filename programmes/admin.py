@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.template.response import TemplateResponse
 
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme
 from .services.admin_changes import (
@@ -11,7 +12,7 @@ from .services.admin_changes import (
     person_record_admin_access_change,
 )
 from .services.credentials import person_notify_credentials_changed
-from .services.leavers import person_deactivate
+from .services.leavers import people_leave, people_moved, person_deactivate, person_reactivate
 from .services.teams import person_units_record, person_units_start
 
 
@@ -82,6 +83,62 @@ class MembershipInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+# Leavers and people who come back
+# Both actions ask first (as deleting does), then go through the same services as SCIM and the HR file.
+
+LEAVER_ACTIONS = {
+    "mark_as_left": (
+        "Mark as left",
+        'They can no longer log in and are logged out now. Their current pairings pause with the reason "left '
+        'the organisation"; their open applications, mentor requests and proposals are withdrawn; the '
+        "coordinators are told, also of anyone they line-managed. Their history is kept.",
+    ),
+    "reactivate": (
+        "Reactivate",
+        "They can log in again, with their history. Their pairings stay paused: the coordinators of their "
+        "programmes are told they are back, so that they resume them.",
+    ),
+}
+
+
+def _confirm(modeladmin, request, people: list[Person], action: str) -> TemplateResponse:
+    title, consequence = LEAVER_ACTIONS[action]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "people": people,
+        "consequence": consequence,
+        "action": action,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/person_leaver_confirm.html", context)
+
+
+@admin.action(description="Mark as left the organisation")
+def mark_as_left(modeladmin, request, queryset):
+    people = [p for p in queryset.order_by("display_name", "pk") if p.is_active or p.left_at is None]
+    if request.user in people:
+        modeladmin.message_user(request, "You cannot mark yourself as left.", messages.ERROR)
+        return None
+    if request.POST.get("confirm") != "yes":
+        return _confirm(modeladmin, request, people, "mark_as_left")
+    left = people_leave(person_ids=[p.pk for p in people], by=request.user, source="admin", why="deactivated")
+    modeladmin.message_user(request, f"Marked {len(left)} as left the organisation.", messages.SUCCESS)
+    return None
+
+
+@admin.action(description="Reactivate (back in the organisation)")
+def reactivate(modeladmin, request, queryset):
+    people = [p for p in queryset.order_by("display_name", "pk") if not p.is_active or p.left_at is not None]
+    if request.POST.get("confirm") != "yes":
+        return _confirm(modeladmin, request, people, "reactivate")
+    for person in people:
+        person_reactivate(person=person, by=request.user, source="admin")
+    modeladmin.message_user(request, f"Reactivated {len(people)}.", messages.SUCCESS)
+    return None
+
+
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
     form = PersonChangeForm
@@ -89,6 +146,7 @@ class PersonAdmin(UserAdmin):
     ordering = ["display_name"]
     list_display = ["display_name", "email", "job_title", "grade", "org_unit", "line_manager", "is_active"]
     list_filter = ["is_active", "is_staff", "org_unit"]
+    actions = [mark_as_left, reactivate]
     list_select_related = ["org_unit__parent", "line_manager"]
     search_fields = ["display_name", "email", "job_title"]
     autocomplete_fields = ["org_unit", "line_manager"]
@@ -96,8 +154,9 @@ class PersonAdmin(UserAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "job_title", "grade", "org_unit", "line_manager"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "left_at"]}),
     ]
+    readonly_fields = ["left_at"]  # set and cleared by the leavers' services (the actions, the Active box)
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
@@ -110,9 +169,14 @@ class PersonAdmin(UserAdmin):
             person_units_start(units=[(obj.pk, obj.org_unit_id)])
         elif "org_unit" in form.changed_data:
             person_units_record(moves={obj.pk: (form.initial.get("org_unit"), obj.org_unit_id)})
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Someone who left: never matched again, open applications withdrawn, coordinators told.
-            person_deactivate(person=obj, by=request.user)
+        if change and "is_active" in form.changed_data:
+            # Someone who left, or is back: as from every other source (programmes.services.leavers).
+            if obj.is_active:
+                person_reactivate(person=obj, by=request.user, source="admin")
+            else:
+                person_deactivate(person=obj, by=request.user, source="admin")
+        if change and {"org_unit", "line_manager"} & set(form.changed_data):
+            people_moved(person_ids=[obj.pk], by=request.user, source="admin")  # a pairing may now break a rule
         if change:  # staff and superuser flags, groups, permissions, line manager: audited and told
             person_record_admin_access_change(actor=request.user, person=obj, fields=form.changed_data, request=request)
         old_email = form.initial.get("email", "")

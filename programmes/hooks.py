@@ -76,3 +76,20 @@ def register_navigation(tabs: Iterable[tuple[str, str, str, str]], pages: Mappin
         PROGRAMME_TABS.register(tab)
     for url_name, (entry_key, page) in pages.items():
         PROGRAMME_PAGES.register((url_name, entry_key, page))
+
+
+PEOPLE_LEFT: Hook[Callable[..., None]] = Hook(
+    "programmes.people_left",
+    "Called by programmes.services.leavers inside the leaving transaction, once for the people who have just "
+    "left: ``entry(person_ids=[...], by=Person | None, reason=str)``. The relationship side pauses their "
+    "pairings with ``reason``, withdraws their open requests and proposals, and tells the coordinators. Must be "
+    "idempotent: the same people may be passed again. Filled by mentoring.",
+)
+
+PEOPLE_MOVED: Hook[Callable[..., None]] = Hook(
+    "programmes.people_moved",
+    "Called by programmes.services.leavers.people_moved after people changed team or line manager: "
+    "``entry(person_ids=[...], by=Person | None)``. The relationship side re-checks the hard rules of the "
+    "current pairings the move touches and alerts the coordinators to any that now breaks one; it keeps "
+    "every pairing. Filled by mentoring.",
+)

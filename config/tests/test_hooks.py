@@ -38,11 +38,14 @@ def test_every_hook_is_filled_at_start_up():
         programmes_hooks.SESSION_HOURS,
         programmes_hooks.OVERVIEW_PANELS,
         programmes_hooks.AREA_HOMES,
+        programmes_hooks.PEOPLE_LEFT,
+        programmes_hooks.PEOPLE_MOVED,
         mentoring_hooks.LINKED_PAGES,
     ]
     assert all(isinstance(hook, Hook) for hook in hooks)
     assert [hook.name for hook in hooks if not len(hook)] == []
     assert len(programmes_hooks.SESSION_HOURS) == 1  # one source of session hours, or they would count twice
+    assert len(programmes_hooks.PEOPLE_LEFT) == 1  # a leaver's pairings are paused once
 
 
 def test_every_area_has_a_home_page_that_resolves():

@@ -1,5 +1,6 @@
 """The coordinators' alerts on a pairing: raised by the check-in escalation, a concern, a 'not good' fit answer,
-a health check or the silence sweep (mentoring.services.alerts)."""
+a health check, the silence sweep (mentoring.services.alerts) or a move that breaks a hard rule
+(mentoring.services.leavers)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Alert(models.Model):
         FIT = "fit", "Fit answered 'not good'"
         HEALTH = "health", "Relationship health fell"
         SILENCE = "silence", "No confirmed session for long"
+        RULE = "rule", "Breaks a matching rule since a move"
 
     class Severity(models.IntegerChoices):
         LOW = 1, "Low"

@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -101,8 +102,9 @@ def cohort_load(
     """
     settings = settings or match_settings_get(programme=programme)
     profiles = _cohort_profiles(programme)
-    # People who have left (deactivated, or no longer in the HR file) are never matched: not in the cohort at all.
-    left = {p.pk: p.name for p in profiles if not p.person.is_active or p.person.missing_from_hr_since is not None}
+    # People who have left (deactivated, marked as left, or missing from the HR file) are never matched at all.
+    gone = [p for p in profiles if not p.person.is_active or p.person.left_at or p.person.missing_from_hr_since]
+    left = {p.pk: p.name for p in gone}
     profiles = [p for p in profiles if p.pk not in left]
     mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
     mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
@@ -192,14 +194,16 @@ def cohort_refresh(cohort: Cohort) -> Cohort:
     rows = (
         Application.objects.filter(programme=programme, status=Application.Status.APPROVED)
         .filter(Exists(member))
-        .values_list("person_id", "role", "capacity", "person__is_active", "person__missing_from_hr_since")
+        .values_list(
+            "person_id", "role", "capacity", "person__is_active", "person__left_at", "person__missing_from_hr_since"
+        )
     )
     mentors: dict[int, Profile] = {}
     mentees: dict[int, Profile] = {}
     left = dict(cohort.left)
-    for person_id, role, capacity, active, missing in rows:
+    for person_id, role, capacity, active, left_at, missing in rows:
         known = (cohort.mentors if role == Role.MENTOR else cohort.mentees).get(person_id)
-        if not active or missing is not None:
+        if not active or left_at is not None or missing is not None:
             left[person_id] = known.name if known else left.get(person_id, f"Person #{person_id}")
         elif known is not None:  # approved since the cohort was loaded: not part of this computation
             if role == Role.MENTOR:
@@ -292,13 +296,13 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
     return broken
 
 
-def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str, mentee_name: str) -> list[Broken]:
-    """Rules about the two together: not oneself, not in the same management chain (the mentor above the mentee,
-    or the mentee above the mentor, at any level), not paired before."""
-    if mentor_id == mentee_id:
-        return [Broken("oneself", "Nobody can mentor themselves.")]
+def chain_rules(
+    chain_of: Callable[[int], list[int]], mentor_id: int, mentee_id: int, mentor_name: str, mentee_name: str
+) -> list[Broken]:
+    """The management-chain rules, both ways, given ``chain_of(person_id)`` (their line manager, then up): also
+    re-checked for current pairings when people move (mentoring.services.leavers)."""
     broken = []
-    chain = cohort.chain(mentee_id)
+    chain = chain_of(mentee_id)
     if mentor_id in chain:
         where = (
             "line manager"
@@ -307,7 +311,7 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
         )
         broken.append(Broken("chain", f"{mentor_name} is {mentee_name}'s {where}."))
     # Both ways: nobody mentors their own manager, however far up (the mentee would judge their mentor's work).
-    up = cohort.chain(mentor_id)
+    up = chain_of(mentor_id)
     if mentee_id in up:
         where = (
             "line manager"
@@ -317,6 +321,15 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
         broken.append(
             Broken("reports", f"{mentee_name} is {mentor_name}'s {where}, so {mentor_name} cannot mentor them.")
         )
+    return broken
+
+
+def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str, mentee_name: str) -> list[Broken]:
+    """Rules about the two together: not oneself, not in the same management chain (the mentor above the mentee,
+    or the mentee above the mentor, at any level), not paired before."""
+    if mentor_id == mentee_id:
+        return [Broken("oneself", "Nobody can mentor themselves.")]
+    broken = chain_rules(cohort.chain, mentor_id, mentee_id, mentor_name, mentee_name)
     key = (mentor_id, mentee_id)
     if key in cohort.ended and key not in cohort.overrides:
         ended_on = cohort.ended[key]

@@ -288,6 +288,11 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     pairing = pairing_lock(pairing)
     require_side_or_coordinator(pairing, by, "resume")
     require_status(pairing, (Pairing.Status.PAUSED,), "be resumed")
+    if gone := [str(p) for p in (pairing.mentor, pairing.mentee) if not p.is_active]:
+        raise ValidationError(
+            f"{' and '.join(gone)} {'has' if len(gone) == 1 else 'have'} left the organisation: the pairing can "
+            "resume once they are back, or a coordinator can end it."
+        )
     pairing.status = Pairing.Status.ACTIVE
     pairing.paused_reason = ""
     pairing.resume_on = None

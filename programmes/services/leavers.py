@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Application, Person
-from .audit import audit_record
+from core.security import sessions_end
+
+from ..hooks import PEOPLE_LEFT, PEOPLE_MOVED
+from ..models import Application, Membership, Person, Programme, Role, TimeAllocation
+from .audit import audit_event, audit_record, audit_record_many
 from .notifications import coordinators_of, notification_send
 
 NAMES_IN_NOTICE = 3
@@ -68,47 +72,123 @@ def leavers_applications_withdraw(*, person_ids: Iterable[int], why: str) -> lis
     return applications
 
 
+# --- Leaving and coming back: the one way in for every source -------------------------------------------------
+# The Django admin (the Active box, the "Mark as left" action), the HR file upload and nightly sync, SCIM: each
+# calls ``person_deactivate`` or ``people_leave`` with its ``source`` ("admin", "hr_file" or "scim"), which goes
+# into the audit. Leaving is idempotent: someone who has left (inactive, with ``left_at``) is not processed again.
+
+LEFT_REASON = "left the organisation"
+
+
 @transaction.atomic
 def person_deactivate(*, person: Person, by: Person | None, source: str = "admin") -> Person:
-    """Deactivate someone who has left: they can no longer log in, are never matched, and their open
-    applications are withdrawn with a notice to the coordinators. Deactivating twice changes nothing."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.is_active:
-        person.is_active = False
-        person.save(update_fields=["is_active"])
-        audit_record(actor=by, action="person.deactivated", obj=person, subject=person, summary="Deactivated.")
-    leavers_applications_withdraw(person_ids=[person.pk], why="deactivated")
-    return person
-
-
-# The one way in for every source of leavers and movers (the Django admin, the HR file upload and nightly sync,
-# SCIM, an administrator's page): ``source`` is "admin", "hr_file" or "scim", and goes into the audit.
+    """Someone has left: as ``people_leave`` for one person. Deactivating twice changes nothing."""
+    people_leave(person_ids=[person.pk], by=by, source=source, why="deactivated")
+    return Person.objects.get(pk=person.pk)
 
 
 @transaction.atomic
 def people_leave(*, person_ids: Iterable[int], by: Person | None, source: str, why: str) -> list[int]:
-    """Several people leave at once (an HR file run): each as ``person_deactivate``; one notice per programme.
-    Returns the ids of the people who were active and now are not. (Issue 16: filled in by the leavers work.)"""
+    """These people have left the organisation. Each who had not yet left: cannot log in (inactive, and logged
+    out now), ``left_at`` set, audited with ``source``; the apps above pause their pairings and withdraw their
+    requests and proposals (``hooks.PEOPLE_LEFT``); their open applications are withdrawn; the coordinators are
+    told, one notice per programme, also of the people they line-managed. ``why`` finishes the coordinators'
+    "… have left the organisation (…)", e.g. "deactivated". Returns the ids of the people who left now.
+
+    Someone already inactive without ``left_at`` (made inactive by a raw update, e.g. the HR file's status
+    column applied just before) is processed once, then carries ``left_at``."""
     ids = list(dict.fromkeys(person_ids))
-    left = list(Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    Person.objects.filter(pk__in=left).update(is_active=False, left_at=timezone.now())
+    if not ids:
+        return []
+    leaving = list(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids)
+        .filter(Q(is_active=True) | Q(left_at__isnull=True))
+        .order_by("display_name", "pk")
+    )
+    left = [p.pk for p in leaving]
+    if left:
+        now = timezone.now()
+        Person.objects.filter(pk__in=left).update(is_active=False)
+        Person.objects.filter(pk__in=left, left_at__isnull=True).update(left_at=now)
+        audit_record_many(
+            audit_event(
+                actor=by,
+                action="person.left",
+                obj=person,
+                subject=person,
+                summary=f"Left the organisation ({why}); source: {source}.",
+            )
+            for person in leaving
+        )
+        sessions_end(user_ids=left)
+        for entry in PEOPLE_LEFT:
+            entry(person_ids=left, by=by, reason=LEFT_REASON)
     leavers_applications_withdraw(person_ids=ids, why=why)
+    if left:
+        _managers_left_tell(left)
     return left
+
+
+def _managers_left_tell(manager_ids: list[int]) -> None:
+    """The coordinators of each programme in which a report of someone who left takes part (or has protected time)
+    hear that those reports need a new line manager: nobody approves their time until one is recorded."""
+    reports = Q(person__line_manager_id__in=manager_ids, person__is_active=True)
+    rows = {
+        *Membership.objects.filter(reports, role__in=(Role.MENTOR, Role.MENTEE)).values_list(
+            "programme_id", "person__line_manager__display_name", "person__display_name"
+        ),
+        *TimeAllocation.objects.filter(reports).values_list(
+            "programme_id", "person__line_manager__display_name", "person__display_name"
+        ),
+    }
+    by_programme: dict[int, dict[str, list[str]]] = {}
+    for programme_id, manager, report in sorted(rows):
+        by_programme.setdefault(programme_id, {}).setdefault(manager, []).append(report)
+    for programme_id, managed in by_programme.items():
+        lines = "; ".join(f"{manager} managed {_names(sorted(set(names)))}" for manager, names in managed.items())
+        notification_send(
+            people=coordinators_of(programme_id),
+            text=f"{lines}: their protected-time approvals need a new line manager.",
+            url=reverse("programmes:time", args=[programme_id]),
+        )
 
 
 @transaction.atomic
 def person_reactivate(*, person: Person, by: Person | None, source: str = "admin") -> Person:
-    """Someone who left comes back: they can log in again and keep their history. Reactivating someone
-    active changes nothing. (Issue 16: filled in by the leavers work.)"""
+    """Someone who left comes back: they can log in again and keep their history (sessions, notes, pairings).
+    Their pairings stay paused and their withdrawn applications stay withdrawn: the coordinators of their
+    programmes are told they are back, so that they resume a pairing when the pair is ready. Reactivating someone
+    who has not left changes nothing."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if not person.is_active:
-        person.is_active, person.left_at = True, None
-        person.save(update_fields=["is_active", "left_at"])
-        audit_record(actor=by, action="person.reactivated", obj=person, subject=person, summary="Reactivated.")
+    if person.is_active and person.left_at is None:
+        return person
+    person.is_active, person.left_at = True, None
+    person.save(update_fields=["is_active", "left_at"])
+    audit_record(actor=by, action="person.reactivated", obj=person, subject=person, summary=f"Back; source: {source}.")
+    programme_ids = set(
+        Membership.objects.filter(person=person).exclude(role=Role.COORDINATOR).values_list("programme_id", flat=True)
+    )
+    for programme in Programme.objects.filter(pk__in=programme_ids).order_by("pk"):
+        notification_send(
+            people=coordinators_of(programme),
+            text=(
+                f"{person} is back in the organisation and can log in again, with their history. Their pairings "
+                f"in {programme.name} stay paused until you resume them; a withdrawn application needs a new one."
+            ),
+            url=reverse("programmes:members", args=[programme.pk]),
+        )
     return person
 
 
+@transaction.atomic
 def people_moved(*, person_ids: Iterable[int], by: Person | None, source: str) -> None:
-    """Call after changing people's team or line manager (on commit): a pairing that now breaks a hard rule
-    (the partner is now in the person's management chain) raises an alert to its coordinators with the reason.
-    Pairings are kept. (Issue 16: filled in by the leavers work; a no-op until then.)"""
+    """Call after changing people's team or line manager: a current pairing that now breaks a hard rule (the
+    partner is now in the person's management chain) raises an alert to its coordinators with the rule and the
+    reason (``hooks.PEOPLE_MOVED``, filled by mentoring). Pairings are kept. ``source`` says who moved them
+    ("admin", "hr_file", "scim"); the move itself is already audited by its source."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return
+    for entry in PEOPLE_MOVED:
+        entry(person_ids=ids, by=by)

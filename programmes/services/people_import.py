@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import PeopleImport, Person
-from .leavers import leavers_applications_withdraw
+from .leavers import leavers_applications_withdraw, people_leave, people_moved
 from .people_import_checks import _evaluate, _Organisation, _Plan
 from .people_import_file import _decode, _read_table
 from .teams import person_units_record, person_units_start
@@ -223,9 +223,12 @@ def _import_write(
         ).update(missing_from_hr_since=now)
     # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
     leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
-    # So are the open applications of those whose status in the file says they have left.
+    # Those whose status in the file says they have left leave as from every source (programmes.services.leavers).
     deactivated = [pk for pk, fields in plan.updates.items() if fields.get("is_active") is False]
-    leavers_applications_withdraw(person_ids=deactivated, why="the HR file says they have left")
+    people_leave(person_ids=deactivated, by=by, source="hr_file", why="the HR file says they have left")
+    # A new team or line manager may put a pairing in breach of a hard rule: the coordinators are alerted.
+    moved = [pk for pk, fields in plan.updates.items() if "org_unit_id" in fields]
+    people_moved(person_ids=[*moved, *(pk for pks in reports.values() for pk in pks)], by=by, source="hr_file")
 
     locked.status = PeopleImport.Status.APPLIED
     locked.applied_at = now

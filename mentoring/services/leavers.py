@@ -1,0 +1,301 @@
+"""People who leave and people who move, on the relationship side: the entries of ``programmes.hooks.PEOPLE_LEFT``
+and ``PEOPLE_MOVED`` (registered in mentoring/apps.py), called by ``programmes.services.leavers``.
+
+Someone who left: each current pairing of theirs pauses with the reason "left the organisation" and no resume date
+(the daily sweep never resumes it; a coordinator resumes it once they are back, or ends it), with its pause history
+as any pause; their proposed pairings, open mentor requests and draft-round proposals are withdrawn; the partner
+left behind is told, and each programme's coordinators get one notice with names and counts. Nothing the pair
+wrote is in any notice. Run twice, the second run finds nothing left to change.
+
+Someone who moved (team or line manager): every current pairing whose management chain the move touches is checked
+again against the chain rules (``mentoring.selectors.cohort.chain_rules``); one that now breaks a rule raises an
+alert to the coordinators naming the rule and why. The pairing is kept: the coordinators decide.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring.models import Alert, MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
+from mentoring.selectors.cohort import chain_rules
+from mentoring.services.alerts import alert_raise
+from mentoring.services.checkins import checkins_refresh
+from mentoring.services.pairing import pair_names
+from programmes.models import Person, Programme
+from programmes.services.audit import audit_record
+from programmes.services.notifications import coordinators_of, notification_send
+
+
+@dataclass
+class _Done:
+    """What leaving changed in one programme, for its coordinators' one notice."""
+
+    leavers: set[str] = field(default_factory=set)
+    paused: int = 0
+    proposals: int = 0
+    requests: int = 0
+
+
+# --- Leaving ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def people_left(*, person_ids: Iterable[int], by: Person | None, reason: str) -> None:
+    """These people have left: pause their pairings with ``reason``, withdraw their proposals, requests and
+    draft-round proposals, tell the partners and the coordinators (see the module's docstring)."""
+    ids = set(person_ids)
+    if not ids:
+        return
+    today = timezone.localdate()
+    done: dict[int, _Done] = defaultdict(_Done)
+    pairings = (
+        Pairing.objects.select_for_update(of=("self",))
+        .filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids), status__in=(Pairing.Status.PROPOSED, *Pairing.CURRENT))
+        .select_related("programme", "mentor", "mentee")
+        .order_by("programme_id", "pk")
+    )
+    for pairing in pairings:
+        leavers = [p for p in (pairing.mentor, pairing.mentee) if p.pk in ids]
+        staying = [p for p in (pairing.mentor, pairing.mentee) if p.pk not in ids]
+        summary = done[pairing.programme_id]
+        summary.leavers.update(str(p) for p in leavers)
+        if pairing.status == Pairing.Status.PROPOSED:
+            _proposal_withdraw(pairing, by=by, today=today, leavers=leavers, staying=staying)
+            summary.proposals += 1
+        else:
+            _pairing_pause(pairing, by=by, reason=reason, today=today, leavers=leavers, staying=staying)
+            summary.paused += 1
+    _requests_withdraw(ids, done)
+    _draft_proposals_remove(ids)
+    _coordinators_tell(done)
+
+
+def _names(people: list[Person]) -> str:
+    return " and ".join(str(p) for p in people)
+
+
+def _pairing_pause(
+    pairing: Pairing,
+    *,
+    by: Person | None,
+    reason: str,
+    today: datetime.date,
+    leavers: list[Person],
+    staying: list[Person],
+) -> None:
+    """Pause a current pairing for good measure: no resume date, so the daily sweep leaves it paused. One already
+    paused keeps its open pause (the history holds one pause), but loses its resume date."""
+    was_active = pairing.status == Pairing.Status.ACTIVE
+    pairing.status, pairing.paused_reason, pairing.resume_on = Pairing.Status.PAUSED, reason, None
+    pairing.full_clean()
+    pairing.save(update_fields=["status", "paused_reason", "resume_on"])
+    if not PairingPause.objects.filter(pairing=pairing, resumed_on__isnull=True).exists():
+        PairingPause.objects.create(pairing=pairing, paused_on=today)
+    if was_active:
+        checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
+    audit_record(
+        actor=by, action="pairing.status_changed", obj=pairing, summary=f"{pair_names(pairing)}: paused ({reason})."
+    )
+    who = _names(leavers)
+    notification_send(
+        people=staying,
+        text=(
+            f"Your mentoring pairing in {pairing.programme.name} is paused: {who} "
+            f"{'has' if len(leavers) == 1 else 'have'} left the organisation. Your history is kept."
+        ),
+        url=pairing.get_absolute_url(),
+        email_subject="Your mentoring pairing is paused",
+    )
+
+
+def _proposal_withdraw(
+    pairing: Pairing, *, by: Person | None, today: datetime.date, leavers: list[Person], staying: list[Person]
+) -> None:
+    """A proposed pairing with someone who left will never start: it ends, never having run (reason "left")."""
+    pairing.status, pairing.end_reason = Pairing.Status.ENDED_EARLY, Pairing.EndReason.LEFT
+    pairing.ended_on, pairing.ended_by = today, by
+    pairing.full_clean()
+    pairing.save(update_fields=["status", "end_reason", "ended_on", "ended_by"])
+    audit_record(
+        actor=by,
+        action="pairing.status_changed",
+        obj=pairing,
+        summary=f"{pair_names(pairing)}: proposal withdrawn (left the organisation).",
+    )
+    notification_send(
+        people=staying,
+        text=(
+            f"The proposed pairing with {_names(leavers)} in {pairing.programme.name} will not go ahead: "
+            "they have left the organisation. The coordinators will look for another match."
+        ),
+        url=pairing.get_absolute_url(),
+    )
+
+
+def _requests_withdraw(ids: set[int], done: dict[int, _Done]) -> None:
+    """Open requests to or from someone who left close; whoever is left waiting hears why."""
+    requests = list(
+        MentorRequest.objects.open()
+        .select_for_update(of=("self",))
+        .filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
+        .select_related("programme", "mentor", "mentee")
+        .order_by("pk")
+    )
+    if not requests:
+        return
+    MentorRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+        status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    for request in requests:
+        summary = done[request.programme_id]
+        summary.requests += 1
+        if request.mentee_id in ids:
+            summary.leavers.add(str(request.mentee))
+            if request.mentor_id not in ids:
+                notification_send(
+                    people=[request.mentor],
+                    text=f"{request.mentee} has left the organisation, so their request to you is closed.",
+                    url=reverse("mentoring:requests"),
+                )
+        else:
+            summary.leavers.add(str(request.mentor))
+            notification_send(
+                people=[request.mentee],
+                text=(
+                    f"{request.mentor} has left the organisation, so your request to them is closed. "
+                    "You can ask another of your suggestions."
+                ),
+                url=reverse("mentoring:suggestions", args=[request.programme_id]),
+            )
+
+
+def _draft_proposals_remove(ids: set[int]) -> None:
+    """A draft round never proposes someone who left: their proposals are removed (the mentee left without a
+    mentor joins the unmatched with the reason), and a mentee who left leaves the unmatched list."""
+    theirs = Q(mentor_id__in=ids) | Q(mentee_id__in=ids)
+    round_ids = set(
+        MatchProposal.objects.filter(theirs, round__status=MatchRound.Status.DRAFT, removed=False).values_list(
+            "round_id", flat=True
+        )
+    )
+    # The round's own row, FOR NO KEY UPDATE, as every change to a draft takes it (matching._draft_locked).
+    rounds = MatchRound.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk__in=round_ids, status=MatchRound.Status.DRAFT
+    )
+    for match_round in rounds.order_by("pk"):
+        gone = list(match_round.proposals.filter(theirs, removed=False).select_related("mentor", "mentee"))
+        MatchProposal.objects.filter(pk__in=[p.pk for p in gone]).update(removed=True)
+        unmatched = [u for u in match_round.unmatched if u.get("mentee") not in ids]
+        unmatched += [
+            {"mentee": p.mentee_id, "name": str(p.mentee), "reason": f"{p.mentor} has left the organisation"}
+            for p in gone
+            if p.mentee_id not in ids
+        ]
+        match_round.unmatched = unmatched
+        match_round.total_score = sum(match_round.proposals.filter(removed=False).values_list("score", flat=True))
+        match_round.save(update_fields=["unmatched", "total_score"])
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _coordinators_tell(done: dict[int, _Done]) -> None:
+    """One notice per programme: who left and what it changed there, in counts (no words of the pairs)."""
+    programmes = Programme.objects.in_bulk(list(done))
+    for programme_id, summary in sorted(done.items()):
+        programme = programmes[programme_id]
+        changes = [
+            _counted(summary.paused, "pairing paused", "pairings paused") if summary.paused else "",
+            _counted(summary.proposals, "proposal withdrawn", "proposals withdrawn") if summary.proposals else "",
+            _counted(summary.requests, "mentor request withdrawn", "mentor requests withdrawn")
+            if summary.requests
+            else "",
+        ]
+        names = sorted(summary.leavers)
+        who = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+        text = (
+            f"{who} {'has' if len(names) == 1 else 'have'} left the organisation: in {programme.name}, "
+            f"{', '.join(c for c in changes if c)}. A paused pairing stays paused until you resume or end it."
+        )
+        notification_send(
+            people=coordinators_of(programme),
+            text=text,
+            url=reverse("mentoring:relationships", args=[programme.pk]),
+            email_subject=f"People who left: {programme.name}",
+        )
+
+
+# --- Moving -------------------------------------------------------------------------------------------------
+
+RULE_WORDS = {
+    "chain": "a mentor is never in their mentee's management chain",
+    "reports": "a mentee is never in their mentor's management chain",
+}
+
+
+def _chain_of(managers: dict[int, int]) -> Callable[[int], list[int]]:
+    cache: dict[int, list[int]] = {}
+
+    def chain_of(person_id: int) -> list[int]:
+        if person_id not in cache:
+            chain, seen, boss = [], {person_id}, managers.get(person_id)
+            while boss is not None and boss not in seen:
+                chain.append(boss)
+                seen.add(boss)
+                boss = managers.get(boss)
+            cache[person_id] = chain
+        return cache[person_id]
+
+    return chain_of
+
+
+def _below(person_ids: set[int], managers: dict[int, int]) -> set[int]:
+    """These people and everyone who reports to them, however far down: a move changes all their chains."""
+    reports: dict[int, list[int]] = defaultdict(list)
+    for person, manager in managers.items():
+        reports[manager].append(person)
+    found, todo = set(person_ids), list(person_ids)
+    while todo:
+        for report in reports[todo.pop()]:
+            if report not in found:
+                found.add(report)
+                todo.append(report)
+    return found
+
+
+@transaction.atomic
+def people_moved_check(*, person_ids: Iterable[int], by: Person | None) -> list[Alert]:
+    """Check again the current pairings whose management chains these moves touched; raise an alert (kind
+    "rule", high) on each that now breaks a chain rule, naming the rule and why. Three queries, then one write per
+    alert; an alert still open on the pairing is not raised twice. Returns the alerts raised."""
+    managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
+    touched = _below(set(person_ids), managers)
+    chain_of = _chain_of(managers)
+    pairings = (
+        Pairing.objects.current()
+        .filter(Q(mentor_id__in=touched) | Q(mentee_id__in=touched))
+        .select_related("programme", "mentor", "mentee")
+        .order_by("pk")
+    )
+    raised = []
+    for pairing in pairings:
+        broken = chain_rules(chain_of, pairing.mentor_id, pairing.mentee_id, str(pairing.mentor), str(pairing.mentee))
+        if not broken:
+            continue
+        rules = "; ".join(RULE_WORDS.get(b.rule, b.rule) for b in broken)
+        reason = (
+            f"Since a change of line manager or team, this pairing breaks the rule that {rules}: "
+            f"{' '.join(b.text for b in broken)} The pairing is kept; decide whether it continues."
+        )
+        if alert := alert_raise(pairing=pairing, kind=Alert.Kind.RULE, reason=reason, severity=Alert.Severity.HIGH):
+            raised.append(alert)
+    return raised
