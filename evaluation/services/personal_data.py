@@ -38,7 +38,7 @@ from programmes.models import (
     TrainingRecord,
 )
 from programmes.services.audit import ERASED_LABEL, audit_record
-from programmes.services.leavers import leavers_applications_withdraw
+from programmes.services.leavers import people_leave
 
 from ..models import Answer, SurveyResponse
 from ..selectors.personal_data import ERASED_EMAIL_DOMAIN, retention_due
@@ -103,6 +103,10 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     old_name, old_email = person.display_name, person.email
     label = f"Former participant #{person.pk}"
     pairings = Pairing.objects.filter(Q(mentor=person) | Q(mentee=person))
+    # An erased person has left: the leavers' rules first (their running pairings pause, open applications,
+    # requests and proposals are withdrawn, coordinators and partners told), before their words are blanked.
+    people_leave(person_ids=[person.pk], by=by, source="admin", why="personal data erased")
+    person.refresh_from_db()
 
     PrivateNote.objects.filter(author=person).delete()
     ClosingReflection.objects.filter(author=person).delete()
@@ -138,10 +142,9 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     person.start_date = None
     person.line_manager = None
     person.missing_from_hr_since = None
+    person.employee_id = person.sso_subject = None  # ids in the organisation's systems point back at the person
     person.last_login = None
     person.save()
-    # An erased person is never matched again: their open applications are withdrawn, coordinators told.
-    leavers_applications_withdraw(person_ids=[person.pk], why="personal data erased")
     _scrub_everywhere(old_email, person.email)
     # A one-word or very short name would also match inside other words; those are left where quoted.
     if " " in old_name.strip() and len(old_name.strip()) >= 5:

@@ -256,3 +256,20 @@ def test_my_export_holds_the_teams_i_was_in_and_when(cast):
         {"team": "Support", "since": "", "until": "2026-03-02"},
         {"team": "Billing", "since": "2026-03-02", "until": None},
     ]
+
+
+def test_erasure_is_a_leaving_the_running_pairing_pauses_and_the_organisations_ids_go(cast, world):
+    mentee = cast["mentee"]
+    Person.objects.filter(pk=mentee.pk).update(employee_id="E-1042", sso_subject="idp|8f3a")
+    assert world.status == "active"
+
+    person_erase(person=mentee, by=cast["administrator"])
+
+    world.refresh_from_db()
+    mentee.refresh_from_db()
+    assert world.status == "paused"  # the partner is not left with a pairing that expects check-ins
+    assert mentee.left_at is not None and mentee.employee_id is None and mentee.sso_subject is None
+    assert "E-1042" not in _text_values() and "idp|8f3a" not in _text_values()
+    # The partner hears of it by name only; the erased person's words are nowhere in what they are told.
+    told = " ".join(Notification.objects.filter(person=cast["mentor"]).values_list("text", flat=True))
+    assert "left" in told and "stuck" not in told and MY_NOTE not in told
