@@ -214,7 +214,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(condition=~Q(line_manager=F("pk")), name="person_not_own_line_manager"),
             models.CheckConstraint(condition=Q(grade__lte=30), name="person_grade_at_most_30"),
             # SCIM user names are case-insensitive (RFC 7643 §4.1.1) and unique among the people who have one.
-            models.UniqueConstraint(Lower("scim_user_name"), name="person_unique_scim_user_name"),
+            models.UniqueConstraint(
+                Lower("scim_user_name"),
+                name="person_unique_scim_user_name",
+                violation_error_code="unique",
+                violation_error_message="Another person already has this SCIM user name.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,7 +68,9 @@ def _saving(save):
         except ScimConflict as error:
             raise exceptions.IntegrityError(str(error), scim_type="uniqueness") from error
         except IntegrityError as error:  # two requests at once: the database's unique constraint answers
-            raise exceptions.IntegrityError("Another resource already holds this value.", scim_type="uniqueness") from error
+            raise exceptions.IntegrityError(
+                "Another resource already holds this value.", scim_type="uniqueness"
+            ) from error
         except ValidationError as error:
             raise _bad(" ".join(error.messages)) from error
 
@@ -109,7 +111,11 @@ class PersonUser(TandemMixin, SCIMUser):
 
     def _unit_dict(self, unit: OrgUnit) -> dict[str, Any]:
         path = reverse("scim:groups", kwargs={"uuid": str(unit.pk)})
-        return {"value": str(unit.pk), "$ref": urljoin(get_base_scim_location_getter()(self.request), path), "display": unit.name}
+        return {
+            "value": str(unit.pk),
+            "$ref": urljoin(get_base_scim_location_getter()(self.request), path),
+            "display": unit.name,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         person = self.obj
@@ -249,9 +255,17 @@ class TeamGroup(TandemMixin, SCIMGroup):
     def members(self) -> list[dict[str, Any]]:
         if self.obj.pk is None:
             return []
+        people = getattr(self.obj, "scim_members", None)  # prefetched for lists; read afresh after a change
+        if people is None:
+            people = self.obj.people.filter(scim_deleted_at__isnull=True).order_by("pk")
         return [
-            {"value": str(p.pk), "$ref": PersonUser(p, request=self.request).location, "display": p.display_name, "type": "User"}
-            for p in self.obj.people.filter(scim_deleted_at__isnull=True).order_by("pk")
+            {
+                "value": str(p.pk),
+                "$ref": PersonUser(p, request=self.request).location,
+                "display": p.display_name,
+                "type": "User",
+            }
+            for p in people
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -290,6 +304,7 @@ class TeamGroup(TandemMixin, SCIMGroup):
     @transaction.atomic
     def save(self) -> None:
         self.obj = scim_team_save(unit=self.obj, name=self.name, external_id=self.external_id, token=self.token)
+        self.obj.__dict__.pop("scim_members", None)
         current = list(self.obj.people.filter(scim_deleted_at__isnull=True))
         wanted = {p.pk for p in self.people}
         scim_team_members_set(

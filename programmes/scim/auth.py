@@ -30,9 +30,10 @@ def _bearer(request: HttpRequest) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _too_many(token_pk: int) -> bool:
-    """More than TANDEM_SCIM_REQUESTS_PER_MINUTE requests with this token in the current minute."""
-    key = f"scim-rate:{token_pk}:{timezone.now():%Y%m%d%H%M}"
+def _too_many(token_hash: str) -> bool:
+    """More than TANDEM_SCIM_REQUESTS_PER_MINUTE requests with this token in the current minute (per process: the
+    cache is Django's default unless configured)."""
+    key = f"scim-rate:{token_hash[:32]}:{timezone.now():%Y%m%d%H%M}"
     cache.add(key, 0, timeout=120)
     try:
         return cache.incr(key) > settings.TANDEM_SCIM_REQUESTS_PER_MINUTE
@@ -54,7 +55,7 @@ class ScimBearerAuth:
             response = scim_error(401, "A valid SCIM bearer token is required.")
             response["WWW-Authenticate"] = 'Bearer realm="Tandem SCIM"'
             return response
-        if _too_many(token.pk):
+        if _too_many(token.token_hash):
             response = scim_error(429, "Too many requests with this token; try again in a minute.", "tooMany")
             response["Retry-After"] = "60"
             return response

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django_scim import exceptions, views
@@ -48,7 +48,9 @@ class TandemView:
             start = int(request.GET.get("startIndex", 1))
             count = int(request.GET.get("count", settings.TANDEM_SCIM_MAX_RESULTS))
         except ValueError:
-            raise exceptions.BadRequestError("startIndex and count must be numbers.", scim_type="invalidValue") from None
+            raise exceptions.BadRequestError(
+                "startIndex and count must be numbers.", scim_type="invalidValue"
+            ) from None
         # RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
         return max(start, 1), min(max(count, 0), settings.TANDEM_SCIM_MAX_RESULTS)
 
@@ -86,7 +88,9 @@ class TandemView:
             "totalResults": total,
             "itemsPerPage": len(page),
             "startIndex": start,
-            "Resources": [project(self.scim_adapter(o, request=request).to_dict(), *self._shown(request)) for o in page],
+            "Resources": [
+                project(self.scim_adapter(o, request=request).to_dict(), *self._shown(request)) for o in page
+            ],
         }
         return HttpResponse(json.dumps(doc), content_type=SCIM_CONTENT_TYPE)
 
@@ -94,8 +98,10 @@ class TandemView:
 class UsersView(TandemView, views.UsersView):
     def base_queryset(self) -> QuerySet:
         # userName is the SCIM user name where the identity provider set one, else the email address.
-        return Person.objects.filter(scim_deleted_at__isnull=True).select_related("org_unit", "line_manager").annotate(
-            scim_user_name_or_email=Coalesce("scim_user_name", "email", output_field=CharField())
+        return (
+            Person.objects.filter(scim_deleted_at__isnull=True)
+            .select_related("org_unit", "line_manager")
+            .annotate(scim_user_name_or_email=Coalesce("scim_user_name", "email", output_field=CharField()))
         )
 
 
@@ -125,8 +131,9 @@ class UserSearchView(SearchMixin, TandemView, views.UserSearchView):
 
 class GroupsView(TandemView, views.GroupsView):
     def base_queryset(self) -> QuerySet:
-        # Members are read per team (each Group document lists its people): one query per team shown.
-        return OrgUnit.objects.all()
+        # Each Group document lists its people: one query for all the teams shown.
+        members = Person.objects.filter(scim_deleted_at__isnull=True).order_by("pk")
+        return OrgUnit.objects.prefetch_related(Prefetch("people", queryset=members, to_attr="scim_members"))
 
 
 class GroupSearchView(SearchMixin, TandemView, views.GroupSearchView):

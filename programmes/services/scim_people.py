@@ -64,8 +64,8 @@ def _check(person: Person) -> None:
     try:
         person.full_clean(exclude=["password"])
     except ValidationError as error:
-        codes = {e.code for errors in error.error_dict.values() for e in errors.data} if hasattr(error, "error_dict") else set()
-        if "unique" in codes:
+        fields = getattr(error, "error_dict", {})
+        if any(e.code == "unique" for errors in fields.values() for e in errors):
             raise ScimConflict("; ".join(error.messages)) from error
         raise
 

@@ -65,4 +65,6 @@ def test_scim2_tester_passes_every_check_against_a_live_tandem(live_server, admi
     unexpected = [r for r in failed if _key(r) not in ALLOWED]
     assert not unexpected, "\n".join(map(_show, unexpected))
     failing_keys = {_key(r) for r in failed}
-    assert set(ALLOWED) <= failing_keys, f"allowed but passing now (remove them here and in the README): {set(ALLOWED) - failing_keys}"
+    assert set(ALLOWED) <= failing_keys, (
+        f"allowed but passing now (remove them here and in the README): {set(ALLOWED) - failing_keys}"
+    )
