@@ -70,4 +70,6 @@ class ScimBearerAuth:
         except RequestDataTooBig:
             return scim_error(413, "The body is too large.", "tooLarge")
         request.scim_token = token
-        return self.get_response(request, *args, **kwargs)
+        response = self.get_response(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store, private"  # people's details: never kept by a proxy or client cache
+        return response

@@ -19,6 +19,14 @@ from .filters import filter_q
 from .projection import project
 
 
+MAX_START = 10**9  # far past any organisation; a larger offset would overflow the database's integers
+
+
+def _bounded(start: int, count: int) -> tuple[int, int]:
+    """RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0; count at most the page."""
+    return min(max(start, 1), MAX_START), min(max(count, 0), settings.TANDEM_SCIM_MAX_RESULTS)
+
+
 class TandemView:
     """Mixed in before django-scim2's views."""
 
@@ -51,8 +59,7 @@ class TandemView:
             raise exceptions.BadRequestError(
                 "startIndex and count must be numbers.", scim_type="invalidValue"
             ) from None
-        # RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
-        return max(start, 1), min(max(count, 0), settings.TANDEM_SCIM_MAX_RESULTS)
+        return _bounded(start, count)
 
     def _search(self, request: HttpRequest, query: str, start: int, count: int) -> HttpResponse:
         qs = self.base_queryset().filter(filter_q(self.scim_adapter, query))
@@ -119,7 +126,7 @@ class SearchMixin:
         start, count = body.get("startIndex", 1), body.get("count", settings.TANDEM_SCIM_MAX_RESULTS)
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, count)):
             raise exceptions.BadRequestError("startIndex and count must be numbers.", scim_type="invalidValue")
-        start, count = max(start, 1), min(max(count, 0), settings.TANDEM_SCIM_MAX_RESULTS)
+        start, count = _bounded(start, count)
         if query:
             return self._search(request, query, start, count)
         return self._build_response(request, self.base_queryset(), start, count)

@@ -265,3 +265,31 @@ def test_the_discovery_endpoints_describe_what_tandem_stores(scim):
     assert {a["name"] for a in user["attributes"]} == {"userName", "displayName", "title", "active", "emails", "groups"}
     types = scim.get("/ResourceTypes").json()
     assert {t["endpoint"] for t in types["Resources"]} == {"/Users", "/Groups"}
+
+
+@pytest.mark.parametrize("query", ["startIndex=0&count=-5", f"startIndex={2**70}&count=1", "count=100000"])
+def test_out_of_range_paging_is_read_as_the_nearest_sensible_page(scim, query):
+    PersonFactory()
+    response = scim.get(f"/Users?{query}")
+    assert response.status_code == 200
+    assert response.json()["totalResults"] == Person.objects.count()
+
+
+def test_a_manager_who_reports_to_the_person_is_a_400(scim):
+    person = PersonFactory(email="p@example.org")
+    report = PersonFactory(line_manager=person)
+    doc = user_doc("p@example.org", **{ENTERPRISE: {"manager": {"value": str(report.pk)}}})
+    response = scim.call("put", f"/Users/{person.pk}", doc)
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.line_manager is None
+
+
+def test_a_user_name_another_person_holds_is_a_409(scim):
+    Person.objects.filter(pk=PersonFactory().pk).update(scim_user_name="J.Smith@corp.example")
+    response = scim.call("post", "/Users", user_doc("j@example.org", userName="j.smith@CORP.example"))
+    assert response.status_code == 409
+
+
+def test_scim_answers_are_never_cached(scim):
+    assert scim.get("/Users")["Cache-Control"] == "no-store, private"
