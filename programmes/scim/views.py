@@ -18,7 +18,6 @@ from ..models import OrgUnit, Person
 from .filters import filter_q
 from .projection import project
 
-
 MAX_START = 10**9  # far past any organisation; a larger offset would overflow the database's integers
 
 

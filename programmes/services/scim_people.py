@@ -202,8 +202,8 @@ def scim_team_members_set(
             obj=unit,
             summary=f"{_by(token)}: {len(moves)} {'person' if len(moves) == 1 else 'people'} moved.",
         )
-    _moved(list(moves))
-    return list(moves)
+    _moved(sorted(moves))
+    return sorted(moves)
 
 
 @transaction.atomic
