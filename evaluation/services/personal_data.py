@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.db.models import Q
 from django.db.models.functions import Replace
 
@@ -139,6 +140,9 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     person.line_manager = None
     person.missing_from_hr_since = None
     person.last_login = None
+    # The identity provider's names for them go too; SCIM no longer shows them (its 404, as after a DELETE).
+    person.scim_user_name = person.scim_external_id = None
+    person.scim_deleted_at = person.scim_deleted_at or timezone.now()
     person.save()
     # An erased person is never matched again: their open applications are withdrawn, coordinators told.
     leavers_applications_withdraw(person_ids=[person.pk], why="personal data erased")

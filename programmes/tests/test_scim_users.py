@@ -293,3 +293,14 @@ def test_a_user_name_another_person_holds_is_a_409(scim):
 
 def test_scim_answers_are_never_cached(scim):
     assert scim.get("/Users")["Cache-Control"] == "no-store, private"
+
+
+def test_an_erased_person_loses_their_scim_names_and_leaves_scim(scim, administrator):
+    from evaluation.services.personal_data import person_erase
+
+    person = PersonFactory(email="p@example.org")
+    Person.objects.filter(pk=person.pk).update(scim_user_name="P.Person@corp.example", scim_external_id="ext-9")
+    person_erase(person=person, by=administrator)
+    person.refresh_from_db()
+    assert (person.scim_user_name, person.scim_external_id) == (None, None)
+    assert scim.get(f"/Users/{person.pk}").status_code == 404
