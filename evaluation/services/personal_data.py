@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import models, transaction
-from django.utils import timezone
 from django.db.models import Q
 from django.db.models.functions import Replace
+from django.utils import timezone
 
 from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
