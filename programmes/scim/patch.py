@@ -120,9 +120,15 @@ def _apply_one(doc: dict[str, Any], op: str, path: str | None, value: Any) -> No
         else:
             _set_on(container, attr, sub, op, value)
         return
+    _apply_filtered(container, key, match, op, value, path)
+
+
+def _apply_filtered(container: dict[str, Any], key: str, match: re.Match, op: str, value: Any, path: str) -> None:
+    """``attr[sub eq "x"]`` or ``attr[sub eq "x"].sub2``: on the items of a multi-valued attribute that match."""
+    sub, fattr, fvalue = match["sub"], match["fattr"], match["fvalue"]
     items = container.get(key)
     items = items if isinstance(items, list) else []
-    chosen = [item for item in items if _matches(item, fattr, match["fvalue"])]
+    chosen = [item for item in items if _matches(item, fattr, fvalue)]
     if op == "remove":
         if sub is None:
             container[key] = [item for item in items if item not in chosen]
@@ -133,7 +139,6 @@ def _apply_one(doc: dict[str, Any], op: str, path: str | None, value: Any) -> No
     if not chosen:
         if op == "replace":
             raise _bad(f"Nothing matches “{path}”.", "noTarget")
-        fvalue = match["fvalue"]
         new = {fattr: fvalue[1:-1] if fvalue.startswith('"') else fvalue}
         items.append(new)
         container[key] = items
