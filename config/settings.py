@@ -439,4 +439,27 @@ if not TANDEM_NOTE_KEYS:
         base64.urlsafe_b64encode(hashlib.sha256(b"tandem-notes:" + SECRET_KEY.encode()).digest()).decode()
     ]
 # Committee figures never show a group smaller than this (the privacy rule).
+# SCIM provisioning (programmes/scim): django-scim2 with Tandem's adapters, bearer tokens and limits.
+TANDEM_SCIM_MAX_BODY_BYTES = env_int("TANDEM_SCIM_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+TANDEM_SCIM_REQUESTS_PER_MINUTE = env_int("TANDEM_SCIM_REQUESTS_PER_MINUTE", 600, minimum=1)
+TANDEM_SCIM_MAX_RESULTS = env_int("TANDEM_SCIM_MAX_RESULTS", 200, minimum=1)
+SCIM_SERVICE_PROVIDER = {
+    "USER_ADAPTER": "programmes.scim.adapters.PersonUser",
+    "GROUP_MODEL": "programmes.models.OrgUnit",
+    "GROUP_ADAPTER": "programmes.scim.adapters.TeamGroup",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "programmes.scim.config.TandemServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "programmes.scim.config.base_location",
+    "AUTH_CHECK_MIDDLEWARE": "programmes.scim.auth.ScimBearerAuth",
+    "SCHEMAS_GETTER": "programmes.scim.schemas.tandem_schemas",
+    "NETLOC": "unused",  # locations come from BASE_LOCATION_GETTER; django-scim2 insists on a value
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A token an administrator makes in the Django admin (SCIM tokens); shown once.",
+            "primary": True,
+        }
+    ],
+}
+
 TANDEM_MIN_GROUP_SIZE = env_int("TANDEM_MIN_GROUP_SIZE", 5, minimum=5)

@@ -47,6 +47,8 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("reports/", include("evaluation.urls")),
+    # SCIM 2.0 provisioning for identity providers: bearer tokens only, never the session (programmes/scim).
+    path("scim/v2/", include("programmes.scim.urls")),
     # Before admin.site.urls, whose catch-all would otherwise answer this path.
     path("admin/send-test-email/", send_test_email, name="send_test_email"),
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 
-from .models import AuditEvent, Membership, OrgUnit, Person, Programme
+from .models import AuditEvent, Membership, OrgUnit, Person, Programme, ScimToken
 from .services.admin_changes import (
     membership_check_not_self_participant,
     membership_record_admin_change,
@@ -13,6 +13,7 @@ from .services.admin_changes import (
 )
 from .services.credentials import person_notify_credentials_changed
 from .services.leavers import people_leave, people_moved, person_deactivate, person_reactivate
+from .services.scim_tokens import scim_token_create, scim_token_revoke
 from .services.teams import person_units_record, person_units_start
 
 
@@ -148,15 +149,20 @@ class PersonAdmin(UserAdmin):
     list_filter = ["is_active", "is_staff", "org_unit"]
     actions = [mark_as_left, reactivate]
     list_select_related = ["org_unit__parent", "line_manager"]
-    search_fields = ["display_name", "email", "job_title"]
+    search_fields = ["display_name", "email", "job_title", "employee_id"]
     autocomplete_fields = ["org_unit", "line_manager"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "job_title", "grade", "org_unit", "line_manager"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "The organisation's systems",
+            {"fields": ["employee_id", "sso_subject", "scim_user_name", "scim_external_id", "scim_deleted_at"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined", "left_at"]}),
     ]
-    readonly_fields = ["left_at"]  # set and cleared by the leavers' services (the actions, the Active box)
+    # left_at is set and cleared by the leavers' services (the actions, the Active box); scim_deleted_at by SCIM.
+    readonly_fields = ["left_at", "scim_deleted_at"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
@@ -314,3 +320,53 @@ class AuditedGroupAdmin(GroupAdmin):
         if change and "permissions" in form.changed_data:
             for person in form.instance.user_set.all():
                 person_record_admin_access_change(actor=request.user, person=person, fields=["groups"], request=request)
+
+
+# SCIM provisioning tokens (issue 16): an administrator makes one per identity provider and sees it once; only
+# its sha256 is kept. Revoked, never deleted (the audit log and "last used" say what it did).
+
+
+@admin.action(description="Revoke the selected tokens")
+def revoke_scim_tokens(modeladmin, request, queryset):
+    for token in queryset:
+        scim_token_revoke(token=token, by=request.user)
+    modeladmin.message_user(request, "Revoked: SCIM requests with these tokens now get 401.")
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["created_at", "created_by", "last_used_at", "revoked_at"]
+    actions = [revoke_scim_tokens]
+
+    def get_fields(self, request, obj=None):
+        return ["name"] if obj is None else ["name", *self.readonly_fields]
+
+    def has_change_permission(self, request, obj=None):
+        # The list and its revoke action need the change permission; the change form shows read-only fields.
+        return super().has_change_permission(request, obj) if obj is None else False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        token, raw = scim_token_create(name=form.cleaned_data["name"], by=request.user)
+        obj.pk, obj.token_hash, obj.created_at, obj.created_by = (
+            token.pk,
+            token.token_hash,
+            token.created_at,
+            token.created_by,
+        )
+        request.scim_token_shown_once = raw
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The token itself, this once: rendered, not redirected, so it is in no URL, log or session.
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "SCIM token created",
+            "token": obj,
+            "raw": request.scim_token_shown_once,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/programmes/scimtoken/created.html", context)

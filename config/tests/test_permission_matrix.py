@@ -751,6 +751,24 @@ MATRIX: dict[str, Entry] = {
         roles(200, anonymous=LOGIN), queries=per_role(31, mentee=37, mentor=36, line_manager=32)
     ),
     # --- end of personal data ---
+    # --- SCIM provisioning (issue 16): bearer tokens only. A session authenticates nothing here, so every role,
+    # the administrator too, gets SCIM's 401 (programmes/tests/test_scim_api.py covers the token holders) ---
+    **{
+        # The one query is the session's row, read by the session limits middleware (never to authenticate).
+        f"scim:{name}": Entry(roles(401), method=method, queries=per_role(1, anonymous=0))
+        for name, method in [
+            ("search", "post"),
+            ("users-search", "post"),
+            ("users", "get"),
+            ("groups-search", "post"),
+            ("groups", "get"),
+            ("service-provider-config", "get"),
+            ("resource-types", "get"),
+            ("schemas", "get"),
+            ("not-found", "get"),
+        ]
+    },
+    # --- end of SCIM provisioning ---
 }
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
@@ -954,6 +972,8 @@ def test_admin_registers_no_model_outside_the_known_list():
         # --- end of login protection ---
         # --- audit log (issue 8): read-only; summaries never carry private content ---
         "programmes.auditevent",
+        # SCIM tokens (issue 16): name, dates, who made it; only a hash of the token itself, never shown again.
+        "programmes.scimtoken",
         # --- end of audit log ---
         # Emails that could not be sent (issue 13, point 19): subject, recipients and reason; never a body.
         "core.emailfailure",

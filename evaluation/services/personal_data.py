@@ -15,6 +15,7 @@ import datetime
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Replace
+from django.utils import timezone
 
 from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
@@ -144,6 +145,9 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     person.missing_from_hr_since = None
     person.employee_id = person.sso_subject = None  # ids in the organisation's systems point back at the person
     person.last_login = None
+    # The identity provider's names for them go too; SCIM no longer shows them (its 404, as after a DELETE).
+    person.scim_user_name = person.scim_external_id = None
+    person.scim_deleted_at = person.scim_deleted_at or timezone.now()
     person.save()
     _scrub_everywhere(old_email, person.email)
     # A one-word or very short name would also match inside other words; those are left where quoted.

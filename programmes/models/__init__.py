@@ -26,6 +26,7 @@ from .enrolment import (
     Skill,
 )
 from .people_import import PeopleImport
+from .scim import ScimToken, ScimTokenQuerySet
 from .time import TimeAllocation, TimeAllocationState
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
 
@@ -54,6 +55,8 @@ __all__ = [
     "ProgrammeRequirement",
     "ReadinessOverride",
     "Role",
+    "ScimToken",
+    "ScimTokenQuerySet",
     "Skill",
     "Spend",
     "TimeAllocation",

@@ -74,6 +74,8 @@ class OrgUnit(models.Model):
     name = SingleLineCharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # SCIM's externalId for a team a provisioning client made (its own id for the group).
+    scim_external_id = models.CharField("SCIM external id", max_length=254, null=True, blank=True, editable=False)
 
     objects = OrgUnitQuerySet.as_manager()
 
@@ -162,6 +164,21 @@ class Person(AbstractBaseUser, PermissionsMixin):
         unique=True,
         help_text="The identity provider's stable id for the person, kept at their first single sign-on login.",
     )
+    # SCIM's userName, when the identity provider's user name is not the email address (a user principal name,
+    # say); empty: the userName is the email address.
+    scim_user_name = models.CharField(
+        "SCIM user name",
+        max_length=254,
+        null=True,
+        blank=True,
+        help_text="The identity provider's user name for the person, when it is not their email address.",
+    )
+    # SCIM's externalId: the provisioning client's own id for the person (Entra ID and Okta put their object id
+    # there), kept as sent; the HR system's employee id comes as the enterprise extension's employeeNumber.
+    scim_external_id = models.CharField("SCIM external id", max_length=254, null=True, blank=True, editable=False)
+    # A SCIM DELETE deactivates and keeps the row (its history stays); SCIM then answers 404 for the person and
+    # leaves them out of its lists (RFC 7644 §3.6) until a client provisions the same email address again.
+    scim_deleted_at = models.DateTimeField("deleted by SCIM", null=True, blank=True, editable=False)
     left_at = models.DateTimeField(
         null=True, blank=True, help_text="When the person left the organisation; empty while they are here."
     )
@@ -196,6 +213,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(condition=~Q(line_manager=F("pk")), name="person_not_own_line_manager"),
             models.CheckConstraint(condition=Q(grade__lte=30), name="person_grade_at_most_30"),
+            # SCIM user names are case-insensitive (RFC 7643 §4.1.1) and unique among the people who have one.
+            models.UniqueConstraint(
+                Lower("scim_user_name"),
+                name="person_unique_scim_user_name",
+                violation_error_code="unique",
+                violation_error_message="Another person already has this SCIM user name.",
+            ),
         ]
 
     def __str__(self) -> str:
