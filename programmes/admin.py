@@ -161,8 +161,8 @@ class PersonAdmin(UserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined", "left_at"]}),
     ]
-    # left_at is set and cleared by the leavers' services (the actions, the Active box); scim_deleted_at by SCIM.
-    readonly_fields = ["left_at", "scim_deleted_at"]
+    # left_at is set and cleared by the leavers' services (the actions, the Active box); the scim_ fields by SCIM.
+    readonly_fields = ["left_at", "scim_user_name", "scim_external_id", "scim_deleted_at"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]}),
     ]
