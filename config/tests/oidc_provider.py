@@ -21,6 +21,7 @@ import secrets
 import sys
 import threading
 import time
+import traceback
 from http.cookies import SimpleCookie
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl, urlencode
@@ -31,6 +32,7 @@ os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on localh
 from authlib.oauth2 import AuthorizationServer  # noqa: E402
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants  # noqa: E402
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload  # noqa: E402
+from authlib.oauth2.rfc6750 import BearerTokenGenerator  # noqa: E402
 from authlib.oauth2.rfc7636 import CodeChallenge  # noqa: E402
 from authlib.oidc.core import UserInfo  # noqa: E402
 from authlib.oidc.core.grants import OpenIDCode  # noqa: E402
@@ -221,6 +223,7 @@ class Server(AuthorizationServer):
 
 
 SERVER = Server()
+SERVER.register_token_generator("default", BearerTokenGenerator(lambda *a, **k: secrets.token_urlsafe(32)))
 SERVER.register_grant(CodeGrant, [CodeChallenge(required=False), IdToken(require_nonce=True)])
 
 
@@ -374,7 +377,11 @@ REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 404
 
 
 def app(environ, start_response):
-    status, body, headers = route(environ)
+    try:
+        status, body, headers = route(environ)
+    except Exception:
+        traceback.print_exc()
+        raise
     start_response(f"{status} {REASONS.get(status, 'Status')}", list(headers))
     return [body.encode()]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ PASSWORD = "provider-password"  # noqa: S105
 @dataclass
 class Provider:
     issuer: str
+    log: str = ""  # the provider's stderr
 
     def post(self, path: str, data: dict) -> None:
         requests.post(f"{self.issuer}{path}", json=data, timeout=10).raise_for_status()
@@ -47,18 +49,21 @@ class Provider:
 def oidc_provider() -> Iterator[Provider]:
     """The provider in its own process on a free port, for the whole session (one per xdist worker)."""
     env = {**os.environ, "PYTHONPATH": ""}
+    # Its errors go to a file (a pipe nobody reads would fill and stall it); a failing test can show them.
+    errors = tempfile.NamedTemporaryFile("w+", prefix="oidc-provider-", suffix=".log")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 (our own script, with this interpreter)
-        [sys.executable, str(PROVIDER_SCRIPT)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        [sys.executable, str(PROVIDER_SCRIPT)], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
     )
     try:
         line = process.stdout.readline().strip() if process.stdout else ""
         if not line.startswith("READY "):
-            error = process.stderr.read() if process.stderr else ""
-            require(False, f"the test OpenID provider did not start: {line} {error[-2000:]}")
-        yield Provider(issuer=line.split(" ", 1)[1])
+            errors.seek(0)
+            require(False, f"the test OpenID provider did not start: {line} {errors.read()[-2000:]}")
+        yield Provider(issuer=line.split(" ", 1)[1], log=errors.name)
     finally:
         process.terminate()
         process.wait(timeout=10)
+        errors.close()
 
 
 @pytest.fixture

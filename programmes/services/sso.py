@@ -32,11 +32,12 @@ class SsoRefused(Exception):
     """A single sign-on login Tandem will not let in. ``reason`` is a short code for the audit log and the tests;
     ``message`` is for the person."""
 
-    def __init__(self, reason: str, message: str, *, person: Person | None = None) -> None:
+    def __init__(self, reason: str, message: str, *, person: Person | None = None, email: str = "") -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
         self.person = person
+        self.email = email
 
 
 def help_contact() -> str:
@@ -83,6 +84,7 @@ def _created(identity: SsoIdentity) -> Person:
             "unknown",
             f"Your single sign-on account ({identity.email or 'no email address'}) has no Tandem account yet, "
             f"and Tandem does not create accounts by itself here. Please ask {help_contact()} to add you.",
+            email=identity.email,
         )
     if not identity.email or not identity.email_verified:
         raise SsoRefused(
@@ -133,9 +135,9 @@ def person_for_sso(*, identity: SsoIdentity) -> Person:
     return person
 
 
-def sso_refusal_record(*, refused: SsoRefused, email: str = "", request=None) -> None:
+def sso_refusal_record(*, refused: SsoRefused, request=None) -> None:
     """The audit row for a refused single sign-on login (never the token itself)."""
-    who = refused.person.email if refused.person is not None else email or "an unknown person"
+    who = refused.person.email if refused.person is not None else refused.email or "an unknown person"
     audit_record(
         actor=None,
         action="login.refused",
