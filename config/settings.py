@@ -229,7 +229,9 @@ TANDEM_OIDC_CREATE_USERS = env_bool("TANDEM_OIDC_CREATE_USERS", False)
 TANDEM_OIDC_HELP_CONTACT = env_str("TANDEM_OIDC_HELP_CONTACT")
 TANDEM_OIDC_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "RS256")
 if TANDEM_OIDC_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "HS256"}:
-    raise ImproperlyConfigured(f"TANDEM_OIDC_SIGN_ALGO must be a JWS algorithm such as RS256; got {TANDEM_OIDC_SIGN_ALGO!r}.")
+    raise ImproperlyConfigured(
+        f"TANDEM_OIDC_SIGN_ALGO must be a JWS algorithm such as RS256; got {TANDEM_OIDC_SIGN_ALGO!r}."
+    )
 TANDEM_OIDC_TIMEOUT_SECONDS = env_int("TANDEM_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
 # "all": everyone may log in with a password; "admins-only": only administrators (is_staff), the others use
 # single sign-on (which must then be on, or nobody else could log in).

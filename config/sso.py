@@ -275,6 +275,15 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
             sso_refusal_record(refused=refused, request=request)
             status = 429 if refused.reason == "locked" else 403
             return refusal_page(request, "You could not be logged in", refused.message, status=status)
+        except requests.HTTPError as exc:  # the provider answered, and refused the code (used, expired, changed)
+            log.warning("single sign-on: token request refused: %s", exc)
+            return refusal_page(
+                request,
+                "Please log in again",
+                "Your identity provider did not accept this login answer (it may have been used already, have "
+                "expired, or been changed on the way). Nothing happened; please log in again.",
+                status=400,
+            )
         except (SsoUnavailable, requests.RequestException) as exc:
             log.warning("single sign-on: provider error: %s", exc)
             return refusal_page(request, *UNAVAILABLE, status=502)
@@ -330,4 +339,3 @@ def sso_logged_out(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     context = {"provider_logout_url": url, "provider_name": settings.TANDEM_OIDC_PROVIDER_NAME}
     return render(request, "registration/sso_logged_out.html", context)
-

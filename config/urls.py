@@ -5,8 +5,10 @@ from django.urls import include, path
 from core.views import send_test_email
 from programmes.views import core as programme_views
 
-from . import accounts  # password views that tell the person
-from . import sso
+from . import (
+    accounts,  # password views that tell the person
+    sso,
+)
 from .health import healthz
 
 admin.site.site_header = "Tandem administration"

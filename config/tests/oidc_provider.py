@@ -281,7 +281,9 @@ def authorize(environ: dict, form: dict) -> tuple[int, str, list]:
         return login_page(query)
     if environ["REQUEST_METHOD"] == "GET":
         return consent_page(query, user)
-    return SERVER.create_authorization_response(request, grant_user=user if form.get("confirm") == "yes" else None, grant=grant)
+    return SERVER.create_authorization_response(
+        request, grant_user=user if form.get("confirm") == "yes" else None, grant=grant
+    )
 
 
 def login(environ: dict, form: dict) -> tuple[int, str, list]:

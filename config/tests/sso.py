@@ -37,7 +37,10 @@ class Provider:
     def user(self, username: str, *, sub: str, email: str, name: str = "", **claims: str) -> None:
         self.post(
             "/_test/user",
-            {"username": username, "claims": {"password": PASSWORD, "sub": sub, "email": email, "name": name, **claims}},
+            {
+                "username": username,
+                "claims": {"password": PASSWORD, "sub": sub, "email": email, "name": name, **claims},
+            },
         )
 
     def fault(self, **fault: object) -> None:
@@ -90,9 +93,7 @@ def provider_login(start_location: str, username: str, *, allow: bool = True) ->
     assert "Sign in" in page.text, page.text
     query = {k: v[0] for k, v in parse_qs(urlsplit(start_location).query).items()}
     base = start_location.split("/authorize", 1)[0]
-    signed_in = browser.post(
-        f"{base}/login", data={**query, "username": username, "password": PASSWORD}, timeout=10
-    )
+    signed_in = browser.post(f"{base}/login", data={**query, "username": username, "password": PASSWORD}, timeout=10)
     assert "allow access" in signed_in.text, signed_in.text
     back = browser.post(
         f"{base}/authorize", data={**query, "confirm": "yes" if allow else "no"}, allow_redirects=False, timeout=10

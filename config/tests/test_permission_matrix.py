@@ -763,7 +763,9 @@ MATRIX: dict[str, Entry] = {
 # Single sign-on's button, walked last: it gives an anonymous visitor a session (state, nonce and PKCE verifier for
 # the provider's answer), which would cost every later anonymous entry a query to read it. Anonymous: off to the
 # provider, the new session saved (4 queries); logged in: home (the session and the person, 2).
-MATRIX["oidc_authentication_init"] = Entry(roles(("redirect", "home"), anonymous=REDIRECT), queries=per_role(2, anonymous=4))
+MATRIX["oidc_authentication_init"] = Entry(
+    roles(("redirect", "home"), anonymous=REDIRECT), queries=per_role(2, anonymous=4)
+)
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
 ADMIN_NAMESPACE = "admin"

@@ -16,7 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
-from config.tests.sso import callback_path, oidc_provider, provider_login, sso  # noqa: F401 (fixtures)
+from config.tests.sso import callback_path, provider_login
 from programmes.models import AuditEvent, Person
 from programmes.services.leavers import person_deactivate
 from programmes.tests.factories import PASSWORD, PersonFactory
@@ -150,6 +150,15 @@ def test_a_tampered_state_is_refused(client, sso, mentee):
     refused(client.get(callback_path(location)), 400, "Please log in again")
 
 
+def test_a_tampered_code_is_refused_by_the_provider_and_shown_as_such(client, sso, mentee):
+    sso.user("mina", sub="idp-mina", email=mentee.email)
+    location = provider_login(start(client), "mina")
+    parts = urlsplit(location)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    response = client.get(parts.path, {**query, "code": query["code"] + "x"})
+    refused(response, 400, "did not accept this login answer")
+
+
 def test_an_answer_for_a_login_started_in_another_browser_is_refused(client, sso, mentee):
     from django.test import Client
 
@@ -219,6 +228,18 @@ def test_an_account_locked_out_by_failed_passwords_cannot_get_in_with_sso_either
     assert not AuditEvent.objects.filter(action="login.sso").exists()
 
 
+def test_an_sso_login_resets_the_failed_password_count_as_a_password_login_does(client, sso, settings, mentee):
+    settings.AXES_FAILURE_LIMIT = 2
+    wrong = {"username": mentee.email, "password": "wrong password"}
+    client.post(reverse("login"), wrong)
+    sso.user("mina", sub="idp-mina", email=mentee.email)
+    assert sso_login(client, "mina").status_code == 302
+    client.logout()
+    client.post(reverse("login"), wrong)  # the first failure since the login, not the second
+    response = client.post(reverse("login"), {"username": mentee.email, "password": PASSWORD})
+    assert response.status_code == 302 and logged_in_as(client) == mentee
+
+
 def test_an_sso_login_ends_after_the_idle_limit_like_a_password_login(client, sso, settings, mentee):
     sso.user("mina", sub="idp-mina", email=mentee.email)
     assert sso_login(client, "mina").status_code == 302
@@ -238,7 +259,6 @@ def test_logging_out_after_sso_offers_the_providers_logout(client, sso, mentee):
     assert SESSION_KEY not in client.session
     text = page.content.decode()
     assert "You are logged out of Tandem" in text
-    link = text.split('href="', 2)[-1].split('"', 1)[0] if "end_session" in text else ""
     link = next(part.split('"', 1)[0] for part in text.split('href="') if "end_session" in part)
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert link.startswith(f"{sso.issuer}/end_session?")
@@ -270,7 +290,9 @@ def test_with_password_login_for_administrators_only_others_are_sent_to_the_sso_
     assert response.status_code == 302 and logged_in_as(client) == administrator
 
 
-def test_with_password_login_for_administrators_only_others_get_no_reset_email(client, sso, settings, mentee, mailoutbox):
+def test_with_password_login_for_administrators_only_others_get_no_reset_email(
+    client, sso, settings, mentee, mailoutbox
+):
     settings.TANDEM_PASSWORD_LOGIN = "admins-only"
     client.post(reverse("password_reset"), {"email": mentee.email})
     assert mailoutbox == []

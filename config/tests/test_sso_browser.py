@@ -10,14 +10,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from config.tests.browser import screenshot
-from config.tests.sso import CLIENT_ID, CLIENT_SECRET, PASSWORD, oidc_provider  # noqa: F401 (fixture)
+from config.tests.sso import CLIENT_ID, CLIENT_SECRET, PASSWORD
 from programmes.models import AuditEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_sso(oidc_provider, settings, live_server):  # noqa: F811
+def browser_sso(oidc_provider, settings, live_server):
     """Single sign-on on, the provider knowing Tandem's live server as its client."""
     from config import sso as sso_module
 
