@@ -185,6 +185,17 @@ class SsoBackend(OIDCAuthenticationBackend):
             log.warning("single sign-on: ID token refused: %s", exc)
             raise SsoRefused("token", "The sign-in answer from your identity provider could not be checked.") from exc
 
+    def verify_token(self, token, **kwargs):
+        # Around the library's own steps too (fetching the matching key, the nonce): a token without a key id,
+        # not a JWT at all, or with another nonce is a refusal, audited like the others, not a server error.
+        try:
+            return super().verify_token(token, **kwargs)
+        except SsoRefused:
+            raise
+        except (jwt.PyJWTError, SuspiciousOperation, KeyError, TypeError, ValueError) as exc:
+            log.warning("single sign-on: token refused: %s", exc)
+            raise SsoRefused("token", "The sign-in answer from your identity provider could not be checked.") from exc
+
     def get_or_create_user(self, access_token, id_token, payload):
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:

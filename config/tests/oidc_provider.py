@@ -7,8 +7,9 @@ would, with its own login page, consent page, token, userinfo, JWKS, discovery a
 
 Tests-only (it lives under config/tests, which no runtime code imports). Start: ``python oidc_provider.py``; it prints
 ``READY <issuer>`` on its first line of output. Tests add clients and people through ``POST /_test/client`` and
-``POST /_test/user`` (JSON), and ask for one misbehaving ID token with ``POST /_test/fault`` (``{"aud": "other"}``
-or ``{"exp": -600}``): the next token issued carries it, signed as usual. That is how the bad cases get a token a
+``POST /_test/user`` (JSON), and ask for one misbehaving ID token with ``POST /_test/fault`` (``{"aud": "other"}``,
+``{"exp": -600}``, ``{"nonce": "other"}`` or ``{"kid": "unknown"}``): the next token issued carries it, signed as
+usual. That is how the bad cases get a token a
 real provider could send (for another client, or expired) without mocking anything in Tandem.
 """
 
@@ -144,14 +145,22 @@ class IdToken(OpenIDCode):
     def get_client_algorithm(self, client):
         return "RS256"
 
+    # The token's header is built first, then its claims: the fault for this token is taken there.
     def get_encode_header(self, client):
-        return {"alg": "RS256", "kid": "test-key"}
+        with LOCK:
+            self.fault = FAULTS.pop(0) if FAULTS else {}
+        return {"alg": "RS256", "kid": self.fault.get("kid", "test-key")}
+
+    def get_authorization_code_claims(self, authorization_code):
+        claims = super().get_authorization_code_claims(authorization_code)
+        if "nonce" in self.fault:
+            claims["nonce"] = self.fault["nonce"]
+        return claims
 
     def get_client_claims(self, client):
         now = int(time.time())
         claims = {"iss": ISSUER, "aud": [client.get_client_id()], "iat": now, "exp": now + 300}
-        with LOCK:
-            fault = FAULTS.pop(0) if FAULTS else {}
+        fault = self.fault
         if "aud" in fault:
             claims["aud"] = [fault["aud"]]
         if "exp" in fault:

@@ -136,6 +136,16 @@ def test_an_expired_id_token_is_refused(client, sso, mentee):
     assert mentee.sso_subject is None  # nothing kept from a refused answer
 
 
+@pytest.mark.parametrize(
+    "fault", [{"nonce": "a-nonce-of-another-login"}, {"kid": "a-key-the-provider-never-published"}], ids=str
+)
+def test_an_id_token_with_another_nonce_or_an_unknown_key_is_refused(client, sso, mentee, fault):
+    sso.user("mina", sub="idp-mina", email=mentee.email)
+    sso.fault(**fault)
+    refused(sso_login(client, "mina"), 403, "could not be checked")
+    assert AuditEvent.objects.filter(action="login.refused", summary__endswith="refused: token.").exists()
+
+
 def test_a_tampered_state_is_refused(client, sso, mentee):
     sso.user("mina", sub="idp-mina", email=mentee.email)
     location = provider_login(start(client), "mina")

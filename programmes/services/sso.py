@@ -137,7 +137,7 @@ def person_for_sso(*, identity: SsoIdentity) -> Person:
 
 def sso_refusal_record(*, refused: SsoRefused, request=None) -> None:
     """The audit row for a refused single sign-on login (never the token itself)."""
-    who = refused.person.email if refused.person is not None else refused.email or "an unknown person"
+    who = refused.person.email if refused.person is not None else refused.email or "someone not identified"
     audit_record(
         actor=None,
         action="login.refused",
