@@ -325,3 +325,14 @@ def test_person_for_sso_refuses_an_unverified_email(db, settings):
     assert caught.value.reason == "unknown"
     person.refresh_from_db()
     assert person.sso_subject is None
+
+
+def test_person_for_sso_never_creates_a_second_account_for_an_email_it_could_not_match(db, settings):
+    from programmes.services.sso import SsoIdentity, SsoRefused, person_for_sso
+
+    PersonFactory(email="ann@example.org")
+    settings.TANDEM_OIDC_CREATE_USERS = True
+    with pytest.raises(SsoRefused) as caught:
+        person_for_sso(identity=SsoIdentity(subject="s1", email="Ann@example.org", email_verified=False))
+    assert caught.value.reason == "no_email"  # not matched by an unverified address, nor created beside it
+    assert Person.objects.filter(email__iexact="ann@example.org").count() == 1

@@ -104,8 +104,11 @@ def _created(identity: SsoIdentity) -> Person:
                 employee_id=employee_id,
                 sso_subject=identity.subject,
             )
-    except IntegrityError:  # the same person's second tab, a moment earlier
-        return Person.objects.get(sso_subject=identity.subject)
+    except IntegrityError:  # the same person's second tab a moment earlier, or the address taken meanwhile
+        person = Person.objects.filter(sso_subject=identity.subject).first()
+        if person is None:
+            raise SsoRefused("unknown", "Your account could not be created just now. Please try again.") from None
+        return person
     audit_record(
         actor=None, action="person.created", obj=person, subject=person, summary="Created at first single sign-on."
     )
