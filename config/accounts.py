@@ -1,4 +1,6 @@
-"""Django's password views, plus a notice to the person whose password changed."""
+"""Django's login and password views, plus a notice to the person whose password changed, and the rule that
+password login may be for administrators only (TANDEM_PASSWORD_LOGIN=admins-only: everyone else uses single
+sign-on)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
 
 RESET_SENT = "password.reset_sent"
+
+
+def password_login_allowed(person: Person) -> bool:
+    return settings.TANDEM_PASSWORD_LOGIN == "all" or person.is_staff
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -41,6 +47,27 @@ class LoginForm(auth_forms.AuthenticationForm):
             if person is not None and not person.is_active and password and person.check_password(password):
                 raise ValidationError(self.error_messages["inactive"], code="inactive") from None
             raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user):
+            raise ValidationError(
+                f"Here, passwords are for administrators only: please use the button "
+                f"\u201cLog in with {settings.TANDEM_OIDC_PROVIDER_NAME}\u201d above.",
+                code="password_login_off",
+            )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = bool(settings.TANDEM_OIDC_ISSUER)
+        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -72,6 +99,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email):
         since = timezone.now() - datetime.timedelta(hours=1)
         for person in super().get_users(email):
+            if not password_login_allowed(person):
+                continue  # they log in with single sign-on; a password would not let them in
             Person.objects.select_for_update().filter(pk=person.pk).first()
             sent = AuditEvent.objects.filter(action=RESET_SENT, subject=person, at__gte=since).count()
             if sent >= settings.TANDEM_PASSWORD_RESET_LIMIT:

@@ -174,6 +174,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "core.security.LoginProtectionBackend",  # axes' backend: refuses locked-out logins before any other
     "django.contrib.auth.backends.ModelBackend",
+    "config.sso.SsoBackend",  # OpenID Connect; answers only the single sign-on callback, and only when it is on
 ]
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
@@ -206,6 +207,44 @@ TANDEM_PASSWORD_RESET_LIMIT = env_int("TANDEM_PASSWORD_RESET_LIMIT", 3, minimum=
 TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30, minimum=1)
 TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12, minimum=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: long enough for a mail queue, short enough to stay safe
+
+# --- Single sign-on (OpenID Connect) ----------------------------------------------------------------------
+# Off unless TANDEM_OIDC_ISSUER is set. The provider's endpoints are read from <issuer>/.well-known/openid-
+# configuration on first use (config.sso), not at start-up: a provider that is down must not stop manage.py,
+# the worker or the password login. mozilla-django-oidc does the protocol; config.sso matches the person.
+TANDEM_OIDC_ISSUER = env_url("TANDEM_OIDC_ISSUER", schemes={"http", "https"}).rstrip("/")
+TANDEM_OIDC_CLIENT_ID = env_str("TANDEM_OIDC_CLIENT_ID")
+TANDEM_OIDC_CLIENT_SECRET = env_str("TANDEM_OIDC_CLIENT_SECRET")
+if TANDEM_OIDC_ISSUER and not (TANDEM_OIDC_CLIENT_ID and TANDEM_OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("TANDEM_OIDC_ISSUER needs TANDEM_OIDC_CLIENT_ID and TANDEM_OIDC_CLIENT_SECRET.")
+TANDEM_OIDC_PROVIDER_NAME = env_str("TANDEM_OIDC_PROVIDER_NAME", "single sign-on")
+TANDEM_OIDC_SCOPES = env_str("TANDEM_OIDC_SCOPES", "openid email profile")
+if "openid" not in TANDEM_OIDC_SCOPES.split():
+    raise ImproperlyConfigured(f"TANDEM_OIDC_SCOPES must include openid; got {TANDEM_OIDC_SCOPES!r}.")
+# Which claims carry the person's email, name and (optionally) HR employee id.
+TANDEM_OIDC_CLAIM_EMAIL = env_str("TANDEM_OIDC_CLAIM_EMAIL", "email")
+TANDEM_OIDC_CLAIM_NAME = env_str("TANDEM_OIDC_CLAIM_NAME", "name")
+TANDEM_OIDC_CLAIM_EMPLOYEE_ID = env_str("TANDEM_OIDC_CLAIM_EMPLOYEE_ID")
+TANDEM_OIDC_CREATE_USERS = env_bool("TANDEM_OIDC_CREATE_USERS", False)
+TANDEM_OIDC_HELP_CONTACT = env_str("TANDEM_OIDC_HELP_CONTACT")
+TANDEM_OIDC_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "RS256")
+if TANDEM_OIDC_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "HS256"}:
+    raise ImproperlyConfigured(
+        f"TANDEM_OIDC_SIGN_ALGO must be a JWS algorithm such as RS256; got {TANDEM_OIDC_SIGN_ALGO!r}."
+    )
+TANDEM_OIDC_TIMEOUT_SECONDS = env_int("TANDEM_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# "all": everyone may log in with a password; "admins-only": only administrators (is_staff), the others use
+# single sign-on (which must then be on, or nobody else could log in).
+TANDEM_PASSWORD_LOGIN = env_str("TANDEM_PASSWORD_LOGIN", "all").lower()
+if TANDEM_PASSWORD_LOGIN not in {"all", "admins-only"}:
+    raise ImproperlyConfigured(f"TANDEM_PASSWORD_LOGIN must be all or admins-only; got {TANDEM_PASSWORD_LOGIN!r}.")
+if TANDEM_PASSWORD_LOGIN == "admins-only" and not TANDEM_OIDC_ISSUER:
+    raise ImproperlyConfigured("TANDEM_PASSWORD_LOGIN=admins-only needs single sign-on (TANDEM_OIDC_ISSUER).")
+# mozilla-django-oidc's own settings (read through config.sso, which adds the discovered endpoints).
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_STORE_ID_TOKEN = True  # the provider's logout needs it as id_token_hint
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
 
 # --- Static files -----------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

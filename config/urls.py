@@ -5,7 +5,10 @@ from django.urls import include, path
 from core.views import send_test_email
 from programmes.views import core as programme_views
 
-from . import accounts  # password views that tell the person
+from . import (
+    accounts,  # password views that tell the person
+    sso,
+)
 from .health import healthz
 
 admin.site.site_header = "Tandem administration"
@@ -15,12 +18,12 @@ admin.site.index_title = "Installation"
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=accounts.LoginForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): 404 unless TANDEM_OIDC_ISSUER is set
+    path("accounts/sso/login/", sso.SsoStartView.as_view(), name="oidc_authentication_init"),
+    path("accounts/sso/callback/", sso.SsoCallbackView.as_view(), name="oidc_authentication_callback"),
+    path("accounts/sso/logged-out/", sso.sso_logged_out, name="sso_logged_out"),
     # Login protection: the password views email the person about the change
     path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -7,5 +7,6 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import hooks, navigation
+        from .services import logins  # noqa: F401 (connects the login audit to Django's user_logged_in)
 
         hooks.register_navigation(navigation.TABS, navigation.PAGES)  # programmes' pages in a programme's navigation

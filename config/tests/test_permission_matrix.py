@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -400,6 +401,13 @@ MATRIX: dict[str, Entry] = {
     "healthz": Entry(roles(200), queries=per_role(2, anonymous=1)),
     "login": Entry(roles(("redirect", "home"), anonymous=200), queries=per_role(2, anonymous=0)),
     "logout": Entry(roles(("redirect", "login")), method="post", queries=per_role(6, anonymous=1)),
+    # --- single sign-on (issue 16), walked switched on (``sso_on`` below): doors of the login, open to everyone
+    # like login and logout. The callback without a login started in this browser is a 400 page with its message;
+    # the logged-out page, with no provider logout waiting, goes to the login page. (The button is added last,
+    # after MATRIX.)
+    "oidc_authentication_callback": Entry(roles(400), queries=per_role(3, anonymous=0)),
+    "sso_logged_out": Entry(roles(("redirect", "login")), queries=per_role(1, anonymous=0)),
+    # --- end of single sign-on ---
     "password_change": Entry(roles(200, anonymous=LOGIN), queries=3),
     "password_change_done": Entry(roles(200, anonymous=LOGIN), queries=3),
     "password_reset": Entry(roles(200), queries=per_role(3, anonymous=0)),
@@ -770,6 +778,12 @@ MATRIX: dict[str, Entry] = {
     },
     # --- end of SCIM provisioning ---
 }
+# Single sign-on's button, walked last: it gives an anonymous visitor a session (state, nonce and PKCE verifier for
+# the provider's answer), which would cost every later anonymous entry a query to read it. Anonymous: off to the
+# provider, the new session saved (4 queries); logged in: home (the session and the person, 2).
+MATRIX["oidc_authentication_init"] = Entry(
+    roles(("redirect", "home"), anonymous=REDIRECT), queries=per_role(2, anonymous=4)
+)
 # The Django admin guards each of its views with AdminSite.admin_view: one rule covers them all, and the
 # test still requests every admin pattern, as every role.
 ADMIN_NAMESPACE = "admin"
@@ -863,6 +877,20 @@ def shared_world(django_db_setup, django_db_blocker):
     """The same world, made once per module for the sweeps that walk it as every role (this file, hostile input,
     huge ids); each test still starts from it unchanged (conftest.module_data)."""
     yield from module_data(django_db_blocker, lambda: world_build(make_cast()))
+
+
+@pytest.fixture(autouse=True)
+def sso_on(settings):
+    """Single sign-on switched on for the walk, its provider's endpoints already discovered (no network)."""
+    from config import sso
+
+    issuer = "https://id.example.org"
+    settings.TANDEM_OIDC_ISSUER = issuer
+    settings.TANDEM_OIDC_CLIENT_ID, settings.TANDEM_OIDC_CLIENT_SECRET = "tandem", "secret"
+    endpoints = {"authorization_endpoint": f"{issuer}/authorize", "token_endpoint": f"{issuer}/token"}
+    sso._metadata[issuer] = (time.monotonic(), {"issuer": issuer, "jwks_uri": f"{issuer}/jwks", **endpoints})
+    yield
+    sso._metadata.pop(issuer, None)
 
 
 @pytest.fixture

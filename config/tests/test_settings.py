@@ -56,6 +56,15 @@ def load(monkeypatch, tmp_path, **env: str) -> dict:
         ({"TANDEM_MIN_GROUP_SIZE": "2"}, "TANDEM_MIN_GROUP_SIZE must be at least 5"),
         ({"TANDEM_NOTE_KEYS": ""}, "TANDEM_NOTE_KEYS must be set when DEBUG is off"),
         ({"TANDEM_NOTE_KEYS": "not-a-key"}, "TANDEM_NOTE_KEYS entries must be Fernet keys"),
+        # Single sign-on (issue 16)
+        ({"TANDEM_OIDC_ISSUER": "login.example.org"}, "TANDEM_OIDC_ISSUER must be a URL"),
+        (
+            {"TANDEM_OIDC_ISSUER": "https://login.example.org"},
+            "needs TANDEM_OIDC_CLIENT_ID and TANDEM_OIDC_CLIENT_SECRET",
+        ),
+        ({"TANDEM_PASSWORD_LOGIN": "nobody"}, "TANDEM_PASSWORD_LOGIN must be all or admins-only"),
+        ({"TANDEM_PASSWORD_LOGIN": "admins-only"}, "TANDEM_PASSWORD_LOGIN=admins-only needs single sign-on"),
+        ({"TANDEM_OIDC_SCOPES": "email profile"}, "TANDEM_OIDC_SCOPES must include openid"),
     ],
 )
 def test_a_bad_value_names_the_variable(monkeypatch, tmp_path, env, message):
