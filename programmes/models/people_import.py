@@ -21,7 +21,7 @@ class PeopleImport(models.Model):
         FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"
 
-    uploaded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(max_length=255)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
     # The file as text, kept until it is applied or discarded, so that its columns can be mapped again.
