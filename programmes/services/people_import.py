@@ -255,7 +255,7 @@ def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = 
         for name, value in fields.items():
             setattr(person, name, value)
         person.clean_fields(exclude=["password", "line_manager"])
-        model_fields = sorted(Person._meta.get_field(name.removesuffix("_id")) for name in fields)
+        model_fields = sorted(Person._meta.get_field(name) for name in fields)
         updates.setdefault(tuple(f.column for f in model_fields), []).append(
             [f.get_db_prep_save(getattr(person, f.attname), connection) for f in model_fields] + [pk]
         )
