@@ -63,7 +63,7 @@ urlpatterns = [
     path("people/import/<id:pk>/status/", people_import_views.people_import_status, name="people_import_status"),
     path("people/hr-file/", hr_sync_views.hr_sync, name="hr_sync"),
     path("people/hr-file/sample/", hr_sync_views.hr_sync_sample, name="hr_sync_sample"),
-    path("people/hr-file/runs/<id:pk>/", hr_sync_views.hr_sync_run, name="hr_sync_run"),
+    path("people/hr-file/runs/<id:pk>/", hr_sync_views.hr_sync_run_detail, name="hr_sync_run_detail"),
     path("people/hr-file/runs/<id:pk>/confirm/", hr_sync_views.hr_sync_run_confirm, name="hr_sync_run_confirm"),
     path("people/hr-file/runs/<id:pk>/discard/", hr_sync_views.hr_sync_run_discard, name="hr_sync_run_discard"),
     # --- Training records (training part) ---

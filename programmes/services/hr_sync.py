@@ -72,7 +72,7 @@ def _tell(run: HrSyncRun, text: str) -> None:
     notification_send(
         people=_administrators(),
         text=text,
-        url=reverse("programmes:hr_sync_run", args=[run.pk]),
+        url=reverse("programmes:hr_sync_run_detail", args=[run.pk]),
         email_subject="Tandem: the nightly HR file needs you",
     )
 

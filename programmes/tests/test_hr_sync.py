@@ -145,13 +145,15 @@ def test_a_run_with_six_percent_leavers_waits_and_confirming_applies_it(
     assert "3 of 50 people would leave (6.0%, above the 5% set)" in run.message
     assert all(Person.objects.get(pk=p.pk).is_active for p in leaving)  # nothing applied yet
     note = Notification.objects.get(person=admin)
-    assert "waits for your confirmation" in note.text and note.url == reverse("programmes:hr_sync_run", args=[run.pk])
+    assert "waits for your confirmation" in note.text and note.url == reverse(
+        "programmes:hr_sync_run_detail", args=[run.pk]
+    )
     # Runs never overlap: a newer file waits until this one is decided.
     drop(hr_root, "people-2.csv", *[line(p) for p in people], age=60)
     assert hr_sync_run() is None
 
     client.force_login(admin)
-    page = client.get(reverse("programmes:hr_sync_run", args=[run.pk])).content.decode()
+    page = client.get(reverse("programmes:hr_sync_run_detail", args=[run.pk])).content.decode()
     assert "Confirm and apply" in page and "6.0%" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("programmes:hr_sync_run_confirm", args=[run.pk]))

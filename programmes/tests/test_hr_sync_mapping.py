@@ -169,3 +169,32 @@ def test_an_administrator_maps_the_nightly_file_from_a_sample(client, cast):
     assert mapping.columns["manager_employee_id"] == "supervisorId"
     assert mapping.status_left == ["Terminated"]
     assert "supervisorId" in client.get(reverse("programmes:hr_sync")).content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_runs_list_has_a_fixed_query_count(client, cast, django_assert_num_queries, n):
+    from programmes.models import HrSyncRun
+
+    HrSyncRun.objects.bulk_create(
+        HrSyncRun(status="applied", file_name=f"p{i}.csv", is_open=None, confirmed_by=cast["administrator"])
+        for i in range(n)
+    )
+    client.force_login(cast["administrator"])
+    # session, user, the sync mapping, the paginator's count, one page of runs with who confirmed them
+    with django_assert_num_queries(5):
+        response = client.get(reverse("programmes:hr_sync"))
+    assert len(response.context["page"].object_list) == min(n, 25)
+
+
+def test_a_nightly_runs_preview_is_not_applied_from_the_import_page(client, cast):
+    from programmes.models import HrSyncRun
+    from programmes.tests.factories import PeopleImportFactory
+
+    run = HrSyncRun.objects.create(status="waiting", people_import=PeopleImportFactory(uploaded_by=None))
+    client.force_login(cast["coordinator"])
+    page = client.get(reverse("programmes:people_import_preview", args=[run.people_import_id])).content.decode()
+    assert "Apply this import" not in page and "nightly HR file" in page
+    response = client.post(reverse("programmes:people_import_apply", args=[run.people_import_id]), follow=True)
+    assert "an administrator confirms or discards it" in response.content.decode()
+    run.people_import.refresh_from_db()
+    assert run.people_import.status == PeopleImport.Status.PREVIEW

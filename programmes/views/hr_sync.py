@@ -71,7 +71,7 @@ def hr_sync_sample(request: HttpRequest) -> HttpResponse:
 
 
 @administrator_required
-def hr_sync_run(request: HttpRequest, pk: int) -> HttpResponse:
+def hr_sync_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_hr_sync_run_for(request.user, pk)
     context = {"run": run, "waiting": run.status == HrSyncRun.Status.WAITING}
     return render(request, "programmes/hr_sync_run.html", context)
@@ -87,7 +87,7 @@ def hr_sync_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Confirmed: the run is being applied.")
-    return redirect("programmes:hr_sync_run", run.pk)
+    return redirect("programmes:hr_sync_run_detail", run.pk)
 
 
 @require_POST
@@ -100,4 +100,4 @@ def hr_sync_run_discard(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Discarded: nothing of this run was applied.")
-    return redirect("programmes:hr_sync_run", run.pk)
+    return redirect("programmes:hr_sync_run_detail", run.pk)
