@@ -413,7 +413,15 @@ def people_import_apply_task(*, people_import_id: int, by_id: int | None) -> Peo
             people_import=people_import, by=by, progress=lambda done: _progress_save(people_import.pk, done)
         )
     except ValidationError as exc:
-        PeopleImport.objects.filter(pk=people_import.pk, status=PeopleImport.Status.APPLYING).update(
-            status=PeopleImport.Status.FAILED, failure=" ".join(exc.messages)
-        )
+        _failed(people_import.pk, " ".join(exc.messages))
         return None
+    except Exception:
+        # The writing transaction rolled back: say so on the page rather than leave the bar waiting for ever.
+        _failed(people_import.pk, "Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem.")
+        raise
+
+
+def _failed(people_import_id: int, why: str) -> None:
+    PeopleImport.objects.filter(pk=people_import_id, status=PeopleImport.Status.APPLYING).update(
+        status=PeopleImport.Status.FAILED, failure=why
+    )
