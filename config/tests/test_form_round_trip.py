@@ -142,8 +142,6 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("programmes:people_import", "programmes:people_import"): "uploads a file to preview",
     ("programmes:people_import_map", "programmes:people_import_map"): "reads the uploaded file into a new preview",
     ("programmes:hr_sync", "programmes:hr_sync_sample"): "uploads a sample file to map its columns",
-    ("programmes:hr_sync_run_detail", "programmes:hr_sync_run_confirm"): DECIDES,
-    ("programmes:hr_sync_run_detail", "programmes:hr_sync_run_discard"): DECIDES,
     ("programmes:course_create", "programmes:course_create"): CREATES,
     ("programmes:training_requirements", "programmes:training_requirements"): CREATES,
     ("programmes:training_record_create", "programmes:training_record_create"): CREATES,

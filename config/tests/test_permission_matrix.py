@@ -147,10 +147,13 @@ def MAPPING_IMPORT(cast: dict) -> dict:  # noqa: N802
 
 
 def HR_SYNC_RUN(cast: dict) -> dict:  # noqa: N802
-    """A run of the nightly HR file waiting for confirmation (the one open run: any earlier one is closed)."""
+    """A run of the nightly HR file waiting for confirmation (the one open run: one confirmed is closed first)."""
     from programmes.models import HrSyncRun
     from programmes.tests.factories import PeopleImportFactory
 
+    waiting = HrSyncRun.objects.filter(status="waiting").first()
+    if waiting is not None:
+        return {"pk": waiting.pk}
     HrSyncRun.objects.filter(is_open=True).update(is_open=None, status="discarded")
     run = HrSyncRun.objects.create(
         status="waiting", file_name="people.csv", people_import=PeopleImportFactory(uploaded_by=None)
