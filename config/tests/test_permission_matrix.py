@@ -571,6 +571,7 @@ MATRIX: dict[str, Entry] = {
     ),
     # The nightly HR file (issue 16, point 5): administrators only; the POSTs carry no data and come back with a
     # message (a sample is needed; the run is confirmed or discarded once).
+    # session, user, areas, the sync mapping, the paginator's count (no runs yet in the matrix's world: no page)
     "programmes:hr_sync": Entry(area_page(administrator=200), queries=5),
     "programmes:hr_sync_sample": Entry(area_page(administrator=REDIRECT), method="post", queries=2),
     "programmes:hr_sync_run_detail": Entry(area_page(administrator=200), kwargs=HR_SYNC_RUN, queries=4),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core.single_line import SingleLineFormField
+
 from ..models import PeopleImportMapping
 from ..services.people_import_mapping import DATE_FORMATS, FIELDS
 
@@ -21,18 +23,18 @@ class HrSampleForm(PeopleImportForm):
 
 
 def _values(text: str) -> list[str]:
-    return [v.strip() for v in text.replace("\n", ",").split(",") if v.strip()]
+    return [v.strip() for v in text.split(",") if v.strip()]
 
 
 class PeopleImportMappingForm(forms.Form):
     """For each Tandem field, the file's column that holds it (or none), from the file's own header."""
 
-    status_active = forms.CharField(
+    status_active = SingleLineFormField(
         label="Status values meaning active",
         required=False,
         help_text="Separated by commas, e.g. Active, Leave of absence. Empty: Tandem's usual words.",
     )
-    status_left = forms.CharField(
+    status_left = SingleLineFormField(
         label="Status values meaning the person has left",
         required=False,
         help_text="Separated by commas, e.g. Terminated. Someone with such a value is deactivated (not created).",
@@ -69,6 +71,9 @@ class PeopleImportMappingForm(forms.Form):
 
 
 class HrSyncSettingsForm(forms.ModelForm):
+    sync_folder = SingleLineFormField(label="Folder", max_length=500, required=False)
+    sync_pattern = SingleLineFormField(label="File name pattern", max_length=100)
+
     class Meta:
         model = PeopleImportMapping
         fields = ["sync_enabled", "sync_folder", "sync_pattern", "max_leavers_percent", "max_manager_changes_percent"]

@@ -143,6 +143,7 @@ def people_import_map(
         raise ValidationError("This import is applied or discarded; upload the file again to map its columns.")
     if not people_import.source:
         raise ValidationError("This import no longer holds its file; upload it again.")
+    _not_a_run(people_import)  # a waiting run's preview is what the administrator confirms: it does not change
     header, raw_rows = _read_raw(people_import.source)
     errors = mapping_errors(mapping, header)
     if errors:

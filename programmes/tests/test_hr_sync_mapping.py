@@ -180,8 +180,9 @@ def test_the_runs_list_has_a_fixed_query_count(client, cast, django_assert_num_q
         for i in range(n)
     )
     client.force_login(cast["administrator"])
-    # session, user, the sync mapping, the paginator's count, one page of runs with who confirmed them
-    with django_assert_num_queries(5):
+    # session, user, the person's areas (navigation), the sync mapping, the paginator's count, one page of runs
+    # with who confirmed them
+    with django_assert_num_queries(6):
         response = client.get(reverse("programmes:hr_sync"))
     assert len(response.context["page"].object_list) == min(n, 25)
 
