@@ -344,6 +344,12 @@ TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("
 TANDEM_AUDIT_RETENTION_DAYS = env_int("TANDEM_AUDIT_RETENTION_DAYS", 730, minimum=0)
 # Personal data of people whose programmes all closed longer ago than this is erased daily (0 keeps it).
 TANDEM_RETENTION_DAYS_AFTER_CLOSE = env_int("TANDEM_RETENTION_DAYS_AFTER_CLOSE", 730, minimum=0)
+# The nightly HR file: the folder under which HR files may be read (empty: the nightly file is off), and the
+# hour (server time) it is read at.
+TANDEM_HR_SYNC_ROOT = env_str("TANDEM_HR_SYNC_ROOT", "")
+TANDEM_HR_SYNC_HOUR = env_int("TANDEM_HR_SYNC_HOUR", 2)
+if TANDEM_HR_SYNC_HOUR > 23:
+    raise ImproperlyConfigured("TANDEM_HR_SYNC_HOUR must be an hour from 0 to 23.")
 
 # Every periodic task, by app. Beat only nudges: each task sweeps what is due up to now, so a missed tick
 # catches up and an extra one repeats nothing.
@@ -374,6 +380,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-people-import-previews": {
         "task": "programmes.tasks.purge_old_people_import_previews",
         "schedule": crontab(hour=3, minute=25),
+    },
+    # The nightly HR file: a file read before (same hash) or a run still open (running, or waiting for an
+    # administrator) makes a tick do nothing, so extra ticks repeat nothing.
+    "run-nightly-hr-sync": {
+        "task": "programmes.tasks.run_hr_sync",
+        "schedule": crontab(hour=TANDEM_HR_SYNC_HOUR, minute=0),
     },
     "purge-old-audit-events": {
         "task": "programmes.tasks.purge_old_audit_events",

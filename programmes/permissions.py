@@ -22,6 +22,7 @@ from .models import (
     Application,
     BudgetLine,
     Course,
+    HrSyncRun,
     Membership,
     Notification,
     PeopleImport,
@@ -239,6 +240,31 @@ def people_imports_visible_to(person: Any) -> QuerySet[PeopleImport]:
 def get_people_import_for(person: Any, pk: int) -> PeopleImport:
     """An import the person may see (else 404), with its uploader, for the preview and its actions."""
     return get_object_or_404(people_imports_visible_to(person).select_related("uploaded_by"), pk=pk)
+
+
+# The nightly HR file is the installation's set-up: administrators only (a coordinator gets 403).
+
+
+def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page-level check: logged in (else the login page) and an administrator (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied("Only administrators set up the nightly HR file.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def hr_sync_runs_visible_to(person: Any) -> QuerySet[HrSyncRun]:
+    return HrSyncRun.objects.all() if getattr(person, "is_staff", False) else HrSyncRun.objects.none()
+
+
+def get_hr_sync_run_for(person: Any, pk: int) -> HrSyncRun:
+    """A run of the nightly HR file (else 404), with who confirmed it and its preview's file name."""
+    return get_object_or_404(hr_sync_runs_visible_to(person).select_related("confirmed_by"), pk=pk)
 
 
 # --- Training records (training part) --------------------------------------------------------------------

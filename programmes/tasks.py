@@ -49,3 +49,29 @@ def purge_old_people_import_previews() -> int:
     from .services.people_import import people_imports_purge
 
     return people_imports_purge()
+
+
+# People import and the nightly HR file
+
+
+@shared_task
+def apply_people_import(people_import_id: int, by_id: int | None) -> None:
+    # Queued on commit by people_import_apply_queue; a second delivery finds the import no longer "applying".
+    from .services.people_import import people_import_apply_task
+
+    people_import_apply_task(people_import_id=people_import_id, by_id=by_id)
+
+
+@shared_task
+def run_hr_sync() -> None:
+    # Nightly: a file already read (same hash) and a run still open both make this a no-op.
+    from .services.hr_sync import hr_sync_run
+
+    hr_sync_run()
+
+
+@shared_task
+def apply_hr_sync_run(run_id: int) -> None:
+    from .services.hr_sync import hr_sync_apply_task
+
+    hr_sync_apply_task(run_id=run_id)

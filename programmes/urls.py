@@ -6,6 +6,7 @@ from .views import account as account_views
 from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
+from .views import hr_sync as hr_sync_views
 from .views import people_import as people_import_views
 from .views import time as time_views
 from .views import training as training_views
@@ -58,6 +59,13 @@ urlpatterns = [
     path("people/import/<id:pk>/", people_import_views.people_import_preview, name="people_import_preview"),
     path("people/import/<id:pk>/apply/", people_import_views.people_import_apply, name="people_import_apply"),
     path("people/import/<id:pk>/discard/", people_import_views.people_import_discard, name="people_import_discard"),
+    path("people/import/<id:pk>/columns/", people_import_views.people_import_map, name="people_import_map"),
+    path("people/import/<id:pk>/status/", people_import_views.people_import_status, name="people_import_status"),
+    path("people/hr-file/", hr_sync_views.hr_sync, name="hr_sync"),
+    path("people/hr-file/sample/", hr_sync_views.hr_sync_sample, name="hr_sync_sample"),
+    path("people/hr-file/runs/<id:pk>/", hr_sync_views.hr_sync_run_detail, name="hr_sync_run_detail"),
+    path("people/hr-file/runs/<id:pk>/confirm/", hr_sync_views.hr_sync_run_confirm, name="hr_sync_run_confirm"),
+    path("people/hr-file/runs/<id:pk>/discard/", hr_sync_views.hr_sync_run_discard, name="hr_sync_run_discard"),
     # --- Training records (training part) ---
     path("courses/", training_views.course_list, name="course_list"),
     path("courses/new/", training_views.course_create, name="course_create"),

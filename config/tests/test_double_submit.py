@@ -168,6 +168,7 @@ def _patterns(resolver, prefix=""):
 ALSO_CREATE = (
     "programmes:create",
     "programmes:people_import",
+    "programmes:hr_sync_sample",
     "programmes:training_requirements",
     "mentoring:matching_propose",
 )

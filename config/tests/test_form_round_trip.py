@@ -90,6 +90,12 @@ def _person(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
     return [type(person).objects.get(pk=person.pk)]
 
 
+def _sync_mapping(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
+    from programmes.models import PeopleImportMapping
+
+    return list(PeopleImportMapping.objects.filter(purpose="sync"))
+
+
 # (page, the URL name the form posts to) -> the objects the form edits. Each is submitted unchanged.
 EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("programmes:settings", "programmes:settings"): _programme,
@@ -112,6 +118,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("evaluation:survey_edit", "evaluation:survey_edit"): _get("evaluation.Survey", "survey_pk"),
     ("evaluation:question_edit", "evaluation:question_edit"): _get("evaluation.Question", "question_pk"),
     ("evaluation:report_edit", "evaluation:report_edit"): _get("evaluation.Report", "pk"),
+    ("programmes:hr_sync", "programmes:hr_sync"): _sync_mapping,
 }
 
 CREATES = "creates a new object"
@@ -133,6 +140,8 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("programmes:apply", "programmes:apply"): CREATES,
     ("programmes:skills", "programmes:skills"): CREATES,
     ("programmes:people_import", "programmes:people_import"): "uploads a file to preview",
+    ("programmes:people_import_map", "programmes:people_import_map"): "reads the uploaded file into a new preview",
+    ("programmes:hr_sync", "programmes:hr_sync_sample"): "uploads a sample file to map its columns",
     ("programmes:course_create", "programmes:course_create"): CREATES,
     ("programmes:training_requirements", "programmes:training_requirements"): CREATES,
     ("programmes:training_record_create", "programmes:training_record_create"): CREATES,
@@ -159,7 +168,7 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
 
 # Set by the code that saves, not by the person: an unchanged save may move them. A fit answer given again
 # records when it was last given.
-IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at"}
+IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at", "PeopleImportMapping.updated_by"}
 
 
 def fill(world: dict) -> None:
@@ -168,7 +177,7 @@ def fill(world: dict) -> None:
     from mentoring.models import Agreement, FitAnswer
     from mentoring.services import relationship
     from mentoring.services.calendars import calendar_feed_create
-    from programmes.models import BudgetLine, Skill
+    from programmes.models import BudgetLine, PeopleImportMapping, Skill
 
     cast = world
     programme = cast["pairing"].programme
@@ -206,6 +215,16 @@ def fill(world: dict) -> None:
     report = _report(cast, "draft")
     report.narrative, report.created_by = "A steady quarter.\n\nMore pairs met.", cast["coordinator"]
     report.save()
+    # The nightly HR file's settings (its folder needs TANDEM_HR_SYNC_ROOT, which the walk does not set).
+    PeopleImportMapping.objects.update_or_create(
+        purpose="sync",
+        defaults={
+            "columns": {"email": "mail", "name": "who"},
+            "sync_pattern": "people-*.csv",
+            "max_leavers_percent": 7,
+            "max_manager_changes_percent": 12,
+        },
+    )
 
 
 def same_text(value: Any) -> Any:

@@ -137,6 +137,31 @@ def PEOPLE_IMPORT(cast: dict) -> dict:  # noqa: N802 (named like the other kwarg
     return {"pk": PeopleImportFactory(uploaded_by=cast["coordinator"]).pk}
 
 
+def MAPPING_IMPORT(cast: dict) -> dict:  # noqa: N802
+    """An uploaded file waiting for its columns to be mapped."""
+    from programmes.models import PeopleImport
+
+    found = PeopleImport.objects.create(
+        uploaded_by=cast["coordinator"], filename="hr.csv", status="mapping", source="mail,who\na@example.org,A\n"
+    )
+    return {"pk": found.pk}
+
+
+def HR_SYNC_RUN(cast: dict) -> dict:  # noqa: N802
+    """A run of the nightly HR file waiting for confirmation (the one open run: one confirmed is closed first)."""
+    from programmes.models import HrSyncRun
+    from programmes.tests.factories import PeopleImportFactory
+
+    waiting = HrSyncRun.objects.filter(status="waiting").first()
+    if waiting is not None:
+        return {"pk": waiting.pk}
+    HrSyncRun.objects.filter(is_open=True).update(is_open=None, status="discarded")
+    run = HrSyncRun.objects.create(
+        status="waiting", file_name="people.csv", people_import=PeopleImportFactory(uploaded_by=None)
+    )
+    return {"pk": run.pk}
+
+
 # --- Training records (training part): objects the training URLs need, made on first use ---------------
 
 
@@ -529,19 +554,40 @@ MATRIX: dict[str, Entry] = {
     # among them. Apply and discard answer with a redirect to the preview or the upload page.
     "programmes:people_import": Entry(area_page(coordinator=200, administrator=200), queries=4),
     "programmes:people_import_preview": Entry(
-        area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT, queries=4
+        area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT, queries=5
     ),
+    # Applying queues a task (the preview's run checked, the row marked "applying", read again for the message).
     "programmes:people_import_apply": Entry(
         area_page(coordinator=302, administrator=302),
         kwargs=PEOPLE_IMPORT,
         method="post",
-        queries=per_role(6, coordinator=7),
+        queries=per_role(9, coordinator=10),
     ),
     "programmes:people_import_discard": Entry(
         area_page(coordinator=302, administrator=302),
         kwargs=PEOPLE_IMPORT,
         method="post",
-        queries=per_role(8, coordinator=9),
+        queries=per_role(9, coordinator=10),
+    ),
+    # The column mapping screen (issue 16, point 6): as the import pages; the status JSON the progress bar polls.
+    # session, user, areas, the import, the remembered mapping to pre-fill from
+    "programmes:people_import_map": Entry(
+        area_page(coordinator=200, administrator=200), kwargs=MAPPING_IMPORT, queries=5
+    ),
+    "programmes:people_import_status": Entry(
+        area_page(coordinator=200, administrator=200), kwargs=PEOPLE_IMPORT, queries=per_role(3, coordinator=4)
+    ),
+    # The nightly HR file (issue 16, point 5): administrators only; the POSTs carry no data and come back with a
+    # message (a sample is needed; the run is confirmed or discarded once).
+    # session, user, areas, the sync mapping, the paginator's count (no runs yet in the matrix's world: no page)
+    "programmes:hr_sync": Entry(area_page(administrator=200), queries=5),
+    "programmes:hr_sync_sample": Entry(area_page(administrator=REDIRECT), method="post", queries=2),
+    "programmes:hr_sync_run_detail": Entry(area_page(administrator=200), kwargs=HR_SYNC_RUN, queries=4),
+    "programmes:hr_sync_run_confirm": Entry(
+        area_page(administrator=REDIRECT), kwargs=HR_SYNC_RUN, method="post", queries=8
+    ),
+    "programmes:hr_sync_run_discard": Entry(
+        area_page(administrator=REDIRECT), kwargs=HR_SYNC_RUN, method="post", queries=12
     ),
     # --- Training records (training part) ---
     "programmes:course_list": Entry(area_page(coordinator=200, administrator=200), queries=4),

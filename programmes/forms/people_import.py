@@ -2,6 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from core.single_line import SingleLineFormField
+
+from ..models import PeopleImportMapping
+from ..services.people_import_mapping import DATE_FORMATS, FIELDS
+
 
 class PeopleImportForm(forms.Form):
     # Empty files are let through so that the service answers with its own, clearer message.
@@ -11,3 +16,80 @@ class PeopleImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         help_text="CSV, UTF-8 (with or without BOM), at most 5 MB and 10,000 people.",
     )
+
+
+class HrSampleForm(PeopleImportForm):
+    """A sample of the nightly HR file, to map its columns from its header."""
+
+
+def _values(text: str) -> list[str]:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+class PeopleImportMappingForm(forms.Form):
+    """For each Tandem field, the file's column that holds it (or none), from the file's own header."""
+
+    status_active = SingleLineFormField(
+        label="Status values meaning active",
+        required=False,
+        help_text="Separated by commas, e.g. Active, Leave of absence. Empty: Tandem's usual words.",
+    )
+    status_left = SingleLineFormField(
+        label="Status values meaning the person has left",
+        required=False,
+        help_text="Separated by commas, e.g. Terminated. Someone with such a value is deactivated (not created).",
+    )
+    date_format = forms.ChoiceField(label="Start date format", choices=list(DATE_FORMATS.items()))
+
+    def __init__(self, *args, header: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "— not in the file —")] + [(h, h) for h in header if h]
+        columns = {}
+        for name, label in FIELDS.items():
+            columns[f"column_{name}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+        self.fields = {**columns, **self.fields}
+
+    @classmethod
+    def initial_from(cls, columns: dict[str, str], active: list[str], left: list[str], date_format: str) -> dict:
+        initial = {f"column_{name}": heading for name, heading in columns.items()}
+        return {
+            **initial,
+            "status_active": ", ".join(active),
+            "status_left": ", ".join(left),
+            "date_format": date_format,
+        }
+
+    def mapping(self, purpose: str) -> PeopleImportMapping:
+        data = self.cleaned_data
+        return PeopleImportMapping(
+            purpose=purpose,
+            columns={name: data[f"column_{name}"] for name in FIELDS if data.get(f"column_{name}")},
+            status_active=_values(data["status_active"]),
+            status_left=_values(data["status_left"]),
+            date_format=data["date_format"],
+        )
+
+
+class HrSyncSettingsForm(forms.ModelForm):
+    sync_folder = SingleLineFormField(label="Folder", max_length=500, required=False)
+    sync_pattern = SingleLineFormField(label="File name pattern", max_length=100)
+
+    class Meta:
+        model = PeopleImportMapping
+        fields = ["sync_enabled", "sync_folder", "sync_pattern", "max_leavers_percent", "max_manager_changes_percent"]
+        help_texts = {
+            "sync_folder": "A folder under the server's HR file root (TANDEM_HR_SYNC_ROOT); empty: the root itself.",
+            "sync_pattern": "The newest file matching it is read, e.g. people-*.csv.",
+        }
+
+    def clean_max_leavers_percent(self) -> int:
+        return _percent(self.cleaned_data["max_leavers_percent"])
+
+    def clean_max_manager_changes_percent(self) -> int:
+        return _percent(self.cleaned_data["max_manager_changes_percent"])
+
+
+def _percent(value: int) -> int:
+    if value > 100:
+        raise forms.ValidationError("A share from 0 to 100 %.")
+    return value

@@ -25,7 +25,7 @@ from .enrolment import (
     Notification,
     Skill,
 )
-from .people_import import PeopleImport
+from .people_import import HrSyncRun, PeopleImport, PeopleImportMapping
 from .scim import ScimToken, ScimTokenQuerySet
 from .time import TimeAllocation, TimeAllocationState
 from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
@@ -44,7 +44,9 @@ __all__ = [
     "MembershipQuerySet",
     "Notification",
     "OrgUnit",
+    "HrSyncRun",
     "PeopleImport",
+    "PeopleImportMapping",
     "Person",
     "PersonManager",
     "PersonQuerySet",

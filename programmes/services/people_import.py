@@ -28,10 +28,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import PeopleImport, Person
-from .leavers import leavers_applications_withdraw, people_leave, people_moved
-from .people_import_checks import _evaluate, _Organisation, _Plan
-from .people_import_file import _decode, _read_table
+from ..models import PeopleImport, PeopleImportMapping, Person
+from .leavers import leavers_applications_withdraw, people_leave, people_moved, person_reactivate
+from .people_import_checks import _evaluate, _Organisation, _Plan, _Reading
+from .people_import_file import _decode, _read_raw, _read_table
+from .people_import_mapping import mapping_errors, mapping_rows
 from .teams import person_units_record, person_units_start
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -44,19 +45,14 @@ def people_imports_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete previews and discarded imports older than ``KEEP_PREVIEWS``: their rows are names and emails
     that nobody applied. Applied imports stay, as the record of what changed."""
     cutoff = (now or timezone.now()) - KEEP_PREVIEWS
-    stale = PeopleImport.objects.filter(
-        status__in=[PeopleImport.Status.PREVIEW, PeopleImport.Status.DISCARDED], created_at__lt=cutoff
-    )
+    kept = [PeopleImport.Status.APPLIED, PeopleImport.Status.APPLYING]
+    # A nightly run waiting for an administrator keeps its preview until they decide.
+    stale = PeopleImport.objects.filter(created_at__lt=cutoff).exclude(status__in=kept).exclude(sync_runs__is_open=True)
     deleted, _ = stale.delete()
     return deleted
 
 
-def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
-    """Read an uploaded CSV once and keep it as a preview: each row with its outcome and, if bad, why.
-
-    Problems with the file itself (too big, too many rows, not UTF-8, binary, empty, no header, a required
-    column missing) raise ``ValidationError`` and save nothing. Bad rows do not: the preview lists them.
-    """
+def _read_upload(upload: UploadedFile) -> str:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
             f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
@@ -65,30 +61,136 @@ def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValidationError(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB, the limit.")
-    columns, ignored, raw_rows = _read_table(_decode(data))
-    rows, summary, _ = _evaluate(columns, raw_rows, _Organisation.load(), by)
-    people_import = PeopleImport(
-        uploaded_by=by,
-        filename=os.path.basename(upload.name or "people.csv")[:255] or "people.csv",
-        rows=rows,
-        summary={**summary, "ignored_columns": ignored},
-    )
+    return _decode(data)
+
+
+def _filename(name: str | None) -> str:
+    return os.path.basename(name or "people.csv")[:255] or "people.csv"
+
+
+def people_import_parse(*, upload: UploadedFile, by: Person) -> PeopleImport:
+    """Read an uploaded CSV once, by the standard headings, and keep it as a preview: each row with its outcome
+    and, if bad, why.
+
+    Problems with the file itself (too big, too many rows, not UTF-8, binary, empty, no header, a required
+    column missing) raise ``ValidationError`` and save nothing. Bad rows do not: the preview lists them.
+    """
+    text = _read_upload(upload)
+    columns, ignored, raw_rows = _read_table(text)
+    people_import = PeopleImport(uploaded_by=by, filename=_filename(upload.name), source=text)
+    return _preview_save(people_import, columns, ignored, raw_rows, by)
+
+
+def _preview_save(
+    people_import: PeopleImport, columns: list[str], ignored: list[str], raw_rows: list[dict[str, Any]], by: Any
+) -> PeopleImport:
+    rows, summary, _ = _evaluate(columns, raw_rows, _Organisation.load(), by, _Reading.of(people_import.mapping))
+    people_import.rows = rows
+    people_import.summary = {**summary, "ignored_columns": ignored}
+    people_import.status = PeopleImport.Status.PREVIEW
     people_import.full_clean()
     people_import.save()
     people_imports_purge()  # at each upload too, so that a missed periodic task does not keep them longer
     return people_import
 
 
-def _applicable(people_import: PeopleImport) -> None:
-    if people_import.status == PeopleImport.Status.APPLIED:
+def people_import_upload(*, upload: UploadedFile, by: Person, purpose: str = "upload") -> PeopleImport:
+    """An upload from the page: straight to the preview when the remembered mapping fits the file's header (or,
+    without one, the standard headings read it whole); otherwise kept for its columns to be mapped (status
+    "mapping"). ``purpose`` "sync" is an administrator's sample for the nightly file: always mapped.
+    Problems with the file itself raise ``ValidationError`` and save nothing."""
+    text = _read_upload(upload)
+    header, raw_rows = _read_raw(text, need_rows=False)
+    if not raw_rows:
+        _read_table(text)  # raises its own message: no header line, or no people under it
+    people_import = PeopleImport(
+        uploaded_by=by, filename=_filename(upload.name), source=text, status=PeopleImport.Status.MAPPING
+    )
+    if purpose == PeopleImportMapping.Purpose.SYNC:
+        people_import.mapping = {"purpose": purpose}
+        people_import.save()
+        return people_import
+    remembered = PeopleImportMapping.objects.filter(purpose=purpose).first()
+    if remembered is not None and not mapping_errors(remembered, header):
+        people_import.mapping = mapping_as_dict(remembered)
+        columns, ignored, rows = mapping_rows(header, raw_rows, remembered.columns)
+        return _preview_save(people_import, columns, ignored, rows, by)
+    try:
+        columns, ignored, rows = _read_table(text)
+    except ValidationError:
+        people_import.save()  # the header needs a mapping: the mapping screen shows it
+        return people_import
+    return _preview_save(people_import, columns, ignored, rows, by)
+
+
+def mapping_as_dict(mapping: PeopleImportMapping) -> dict[str, Any]:
+    return {
+        "columns": {k: v for k, v in mapping.columns.items() if v},
+        "status_active": list(mapping.status_active),
+        "status_left": list(mapping.status_left),
+        "date_format": mapping.date_format,
+        "purpose": mapping.purpose,
+    }
+
+
+def people_import_map(
+    *, people_import: PeopleImport, mapping: PeopleImportMapping, by: Person, remember: bool = True
+) -> PeopleImport:
+    """Read an uploaded file again through ``mapping`` (unsaved fields from the mapping screen) and make its
+    preview; the mapping is remembered for the next file of its purpose. A mapping that does not fit the file
+    raises ``ValidationError`` with every reason, and nothing is saved."""
+    if people_import.status not in (PeopleImport.Status.MAPPING, PeopleImport.Status.PREVIEW):
+        raise ValidationError("This import is applied or discarded; upload the file again to map its columns.")
+    if not people_import.source:
+        raise ValidationError("This import no longer holds its file; upload it again.")
+    _not_a_run(people_import)  # a waiting run's preview is what the administrator confirms: it does not change
+    header, raw_rows = _read_raw(people_import.source)
+    errors = mapping_errors(mapping, header)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if remember:
+            saved, _ = PeopleImportMapping.objects.get_or_create(purpose=mapping.purpose)
+            for name in ("columns", "status_active", "status_left", "date_format"):
+                setattr(saved, name, getattr(mapping, name))
+            saved.updated_by, saved.updated_at = by, timezone.now()
+            saved.full_clean()
+            saved.save()
+        people_import.mapping = mapping_as_dict(mapping)
+        columns, ignored, rows = mapping_rows(header, raw_rows, mapping.columns)
+        return _preview_save(people_import, columns, ignored, rows, by)
+
+
+def people_import_text(*, text: str, filename: str, mapping: PeopleImportMapping) -> PeopleImport:
+    """A file the server read (the nightly HR file) as a preview through ``mapping``, checked as the system (no
+    uploader's limits). Problems with the file or the mapping raise ``ValidationError``; nothing is saved."""
+    header, raw_rows = _read_raw(text)
+    errors = mapping_errors(mapping, header)
+    if errors:
+        raise ValidationError(errors)
+    people_import = PeopleImport(uploaded_by=None, filename=filename[:255], source=text)
+    people_import.mapping = mapping_as_dict(mapping)
+    columns, ignored, rows = mapping_rows(header, raw_rows, mapping.columns)
+    return _preview_save(people_import, columns, ignored, rows, None)
+
+
+def _applicable(people_import: PeopleImport, *, applying_too: bool = True) -> None:
+    Status = PeopleImport.Status  # noqa: N806
+    if people_import.status == Status.APPLIED:
         raise ValidationError("This import has already been applied; a preview can be applied once.")
-    if people_import.status == PeopleImport.Status.DISCARDED:
+    if people_import.status == Status.DISCARDED:
         raise ValidationError("This import was discarded. Upload the file again to import it.")
+    if people_import.status == Status.FAILED:
+        raise ValidationError("Applying this import failed and changed nothing. Upload the file again.")
+    if people_import.status == Status.MAPPING:
+        raise ValidationError("Map the file's columns first; then check the preview and apply it.")
+    if people_import.status == Status.APPLYING and not applying_too:
+        raise ValidationError("This import is being applied; wait for it to finish.")
 
 
-def _lock(people_import: PeopleImport) -> PeopleImport:
+def _lock(people_import: PeopleImport, *, applying_too: bool = True) -> PeopleImport:
     locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
-    _applicable(locked)
+    _applicable(locked, applying_too=applying_too)
     return locked
 
 
@@ -103,7 +205,7 @@ class _Prepared:
     password: str  # the hash every new person gets (see below); "" when nobody is created
 
 
-def _prepare(people_import: PeopleImport, by: Person, *, password: str = "") -> _Prepared:
+def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = "", progress: Any = None) -> _Prepared:
     """Check the file again against the database as it is now, and build the rows to write.
 
     Raises ``ValidationError`` (nothing written) when any row has an error, or the outcome would differ from
@@ -114,7 +216,7 @@ def _prepare(people_import: PeopleImport, by: Person, *, password: str = "") -> 
     if not raw_rows:
         raise ValidationError("This import has no people in it.")
     org = _Organisation.load()
-    rows, summary, plan = _evaluate(columns, raw_rows, org, by)
+    rows, summary, plan = _evaluate(columns, raw_rows, org, by, _Reading.of(people_import.mapping), progress)
     if people_import.summary.get("error"):
         raise ValidationError(
             f"{people_import.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file "
@@ -146,18 +248,22 @@ def _prepare(people_import: PeopleImport, by: Person, *, password: str = "") -> 
     people = Person.objects.in_bulk(list(plan.updates))
     updates: dict[tuple[str, ...], list[list[Any]]] = {}
     for pk, fields in plan.updates.items():
+        # Leaving and coming back go through the leavers service (people_leave, person_reactivate), not here.
+        fields = {name: value for name, value in fields.items() if name != "is_active"}
+        if not fields:
+            continue
         person = people[pk]
         for name, value in fields.items():
             setattr(person, name, value)
         person.clean_fields(exclude=["password", "line_manager"])
-        model_fields = sorted(Person._meta.get_field(name.removesuffix("_id")) for name in fields)
+        model_fields = sorted(Person._meta.get_field(name) for name in fields)
         updates.setdefault(tuple(f.column for f in model_fields), []).append(
             [f.get_db_prep_save(getattr(person, f.attname), connection) for f in model_fields] + [pk]
         )
     return _Prepared(org, plan, new_people, updates, password)
 
 
-def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImport:
+def people_import_apply(*, people_import: PeopleImport, by: Person | None, progress: Any = None) -> PeopleImport:
     """Apply a preview all or nothing: create, update, set line managers, flag who left the file (and withdraw
     their open applications, telling the coordinators).
 
@@ -167,16 +273,18 @@ def people_import_apply(*, people_import: PeopleImport, by: Person) -> PeopleImp
     The checking (thousands of rows) and the password hashing run outside any transaction: on SQLite a
     transaction holds the whole database's write lock, and everyone else's saves would wait for all of it. The
     writes run in one short transaction (``_import_write``), which checks again that nothing changed meanwhile.
+    ``by`` None is the nightly HR file (no uploader's limits); ``progress(rows checked)`` follows the checking.
     """
     now = timezone.now()  # when it was asked for: the time people are flagged and the import is applied
     current = PeopleImport.objects.get(pk=people_import.pk)
     _applicable(current)
-    return _import_write(people_import=current, by=by, prepared=_prepare(current, by), now=now)
+    prepared = _prepare(current, by, progress=progress)
+    return _import_write(people_import=current, by=by, prepared=prepared, now=now)
 
 
 @transaction.atomic
 def _import_write(
-    *, people_import: PeopleImport, by: Person, prepared: _Prepared, now: datetime.datetime
+    *, people_import: PeopleImport, by: Person | None, prepared: _Prepared, now: datetime.datetime
 ) -> PeopleImport:
     locked = _lock(people_import)
     if _Organisation.load() != prepared.org:
@@ -216,6 +324,11 @@ def _import_write(
     for manager_pk, pks in reports.items():
         for start in range(0, len(pks), BATCH):
             Person.objects.filter(pk__in=pks[start : start + BATCH]).update(line_manager_id=manager_pk)
+    moved = [pk for pks in reports.values() for pk in pks]
+    moved += [pk for pk, fields in plan.updates.items() if "org_unit_id" in fields]
+    if moved:
+        # After commit: a pairing that now breaks a hard rule raises an alert; the people are already moved.
+        transaction.on_commit(lambda: people_moved(person_ids=sorted(set(moved)), by=by, source="hr_file"))
 
     for start in range(0, len(plan.flag), BATCH):
         Person.objects.filter(
@@ -223,25 +336,93 @@ def _import_write(
         ).update(missing_from_hr_since=now)
     # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
     leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
-    # Those whose status in the file says they have left leave as from every source (programmes.services.leavers).
-    deactivated = [pk for pk, fields in plan.updates.items() if fields.get("is_active") is False]
-    people_leave(person_ids=deactivated, by=by, source="hr_file", why="the HR file says they have left")
-    # A new team or line manager may put a pairing in breach of a hard rule: the coordinators are alerted.
-    moved = [pk for pk, fields in plan.updates.items() if "org_unit_id" in fields]
-    people_moved(person_ids=[*moved, *(pk for pks in reports.values() for pk in pks)], by=by, source="hr_file")
+    # Those whose status in the file says they have left leave through the leavers service (deactivated, their
+    # open applications withdrawn, coordinators told); those who had left and are active again come back.
+    people_leave(person_ids=plan.leave, by=by, source="hr_file", why="the HR file says they have left")
+    for person in Person.objects.filter(pk__in=plan.come_back):
+        person_reactivate(person=person, by=by, source="hr_file")
 
     locked.status = PeopleImport.Status.APPLIED
     locked.applied_at = now
+    locked.source = ""  # the file's text was kept to map its columns again; applied, only the rows stay
+    locked.progress_done = locked.progress_total
     locked.full_clean()
-    locked.save(update_fields=["status", "applied_at"])
+    locked.save(update_fields=["status", "applied_at", "source", "progress_done"])
     return locked
 
 
 @transaction.atomic
-def people_import_discard(*, people_import: PeopleImport, by: Person) -> PeopleImport:
-    """Set a preview aside; nothing in it is applied. An applied import cannot be discarded."""
-    locked = _lock(people_import)
+def people_import_discard(*, people_import: PeopleImport, by: Person | None, by_run: bool = False) -> PeopleImport:
+    """Set a preview aside; nothing in it is applied. An applied import cannot be discarded, nor one being applied,
+    nor a nightly run's preview but by its run (``by_run``)."""
+    locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
+    if not by_run:
+        _not_a_run(locked)
+    if locked.status != PeopleImport.Status.MAPPING:
+        _applicable(locked, applying_too=False)
     locked.status = PeopleImport.Status.DISCARDED
+    locked.source = ""
     locked.full_clean()
-    locked.save(update_fields=["status"])
+    locked.save(update_fields=["status", "source"])
     return locked
+
+
+# --- Applying in a Celery task, with progress -----------------------------------------------------------------
+
+
+@transaction.atomic
+def people_import_apply_queue(*, people_import: PeopleImport, by: Person) -> PeopleImport:
+    """Ask for a preview to be applied: it is marked "applying" and a Celery task applies it after commit, telling
+    its progress in the row (the page's bar). A preview with errors is refused here, before any task."""
+    from ..tasks import apply_people_import
+
+    locked = _lock(people_import, applying_too=False)
+    _not_a_run(locked)
+    if locked.summary.get("error"):
+        raise ValidationError(
+            f"{locked.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file and "
+            "upload it again."
+        )
+    locked.status = PeopleImport.Status.APPLYING
+    locked.progress_done, locked.progress_total = 0, len(locked.rows)
+    locked.save(update_fields=["status", "progress_done", "progress_total"])
+    transaction.on_commit(lambda: apply_people_import.delay(locked.pk, by.pk))
+    return locked
+
+
+def _not_a_run(people_import: PeopleImport) -> None:
+    if people_import.sync_runs.exists():
+        raise ValidationError(
+            "This preview is a run of the nightly HR file: an administrator confirms or discards it on the run's page."
+        )
+
+
+def _progress_save(people_import_id: int, done: int) -> None:
+    """Each batch of rows checked, saved at once (outside the writing transaction) for the page to poll."""
+    PeopleImport.objects.filter(pk=people_import_id, status=PeopleImport.Status.APPLYING).update(progress_done=done)
+
+
+def people_import_apply_task(*, people_import_id: int, by_id: int | None) -> PeopleImport | None:
+    """The task's work: apply an import marked "applying"; anything else (applied already by an earlier delivery
+    of the task, discarded) is left alone. A refusal marks it failed with the reason, and changes nothing."""
+    people_import = PeopleImport.objects.filter(pk=people_import_id, status=PeopleImport.Status.APPLYING).first()
+    if people_import is None:
+        return None
+    by = Person.objects.filter(pk=by_id).first() if by_id else None
+    try:
+        return people_import_apply(
+            people_import=people_import, by=by, progress=lambda done: _progress_save(people_import.pk, done)
+        )
+    except ValidationError as exc:
+        _failed(people_import.pk, " ".join(exc.messages))
+        return None
+    except Exception:
+        # The writing transaction rolled back: say so on the page rather than leave the bar waiting for ever.
+        _failed(people_import.pk, "Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem.")
+        raise
+
+
+def _failed(people_import_id: int, why: str) -> None:
+    PeopleImport.objects.filter(pk=people_import_id, status=PeopleImport.Status.APPLYING).update(
+        status=PeopleImport.Status.FAILED, failure=why
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,25 @@ from core.single_line import single_line
 
 from ..models import OrgUnit, Person
 from .people_import_file import _heading_key, _quote
+from .people_import_mapping import DATE_FORMATS, parse_date
+from .people_import_match import _employee_emails, _flagged, _manager_by_id, _match
 
+PROGRESS_EVERY = 500  # rows checked between two progress reports of the applying task
 FLAG_SAMPLE = 50  # names of people to be flagged kept for the preview; the count is always exact
 # Employment statuses, compared without case, spaces or punctuation. Leavers are deactivated (or not created);
 # any other value is an error, so that a status Tandem does not know never silently keeps someone active.
-STATUS_ACTIVE = {"", "active", "current", "employed", "working", "onleave", "leave", "suspended", "probation"}
+STATUS_ACTIVE = {
+    "",
+    "active",
+    "current",
+    "employed",
+    "working",
+    "onleave",
+    "leave",
+    "leaveofabsence",
+    "suspended",
+    "probation",
+}
 STATUS_LEFT = {
     "terminated",
     "inactive",
@@ -40,6 +55,33 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TEAM_SEPARATOR = re.compile(r"\s*[>›]\s*")
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """How a file's cells are read: the date format and, when its mapping lists them, the status values meaning
+    active and left (compared without case, spaces or punctuation; a value in neither list is an error)."""
+
+    date_format: str = "%Y-%m-%d"
+    status_active: frozenset[str] = frozenset()
+    status_left: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, mapping: dict[str, Any]) -> _Reading:
+        return cls(
+            date_format=mapping.get("date_format") or "%Y-%m-%d",
+            status_active=frozenset(_heading_key(v) for v in mapping.get("status_active") or []),
+            status_left=frozenset(_heading_key(v) for v in mapping.get("status_left") or []),
+        )
+
+    def status(self, value: str) -> str | None:
+        """ "active", "left", or None for a value this reading does not know."""
+        key = _heading_key(value)
+        if self.status_active or self.status_left:
+            if key in self.status_left:
+                return "left"
+            return "active" if key in self.status_active or key == "" else None
+        return "left" if key in STATUS_LEFT else "active" if key in STATUS_ACTIVE else None
+
+
 @dataclass
 class _Organisation:
     """What the checks need from the database, read in two queries."""
@@ -48,6 +90,7 @@ class _Organisation:
     email_of: dict[int, str]
     units: dict[tuple[str, ...], int | None]  # lower-case path -> unit id (None: two teams share the path)
     unit_path: dict[int, str]
+    email_of_employee: dict[str, str] = field(default_factory=dict)  # employee id -> email (lower case)
 
     @classmethod
     def load(cls) -> _Organisation:
@@ -79,6 +122,8 @@ class _Organisation:
             "is_active",
             "is_staff",
             "is_superuser",
+            "employee_id",
+            "left_at",
         )
         people = {row["email"].lower(): row for row in Person.objects.values(*fields)}
         return cls(
@@ -86,6 +131,7 @@ class _Organisation:
             email_of={row["pk"]: email for email, row in people.items()},
             units=units,
             unit_path={pk: " > ".join(parts) for pk, parts in unit_path.items()},
+            email_of_employee={row["employee_id"]: email for email, row in people.items() if row["employee_id"]},
         )
 
 
@@ -97,9 +143,13 @@ class _Plan:
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # pk -> changed model fields
     managers: dict[str, str | None] = field(default_factory=dict)  # email -> manager's email, for every row
     flag: list[int] = field(default_factory=list)
+    leave: list[int] = field(default_factory=list)  # people whose status says they left: people_leave
+    come_back: list[int] = field(default_factory=list)  # people who had left and are active again
 
 
-def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]) -> tuple[list[str], dict]:
+def _check_row(
+    values: dict[str, str], org: _Organisation, file_emails: set[str], reading: _Reading
+) -> tuple[list[str], dict]:
     """The row's errors and its resolved model fields (only for the columns the file has)."""
     errors: list[str] = []
     resolved: dict[str, Any] = {}
@@ -116,7 +166,11 @@ def _check_row(values: dict[str, str], org: _Organisation, file_emails: set[str]
     resolved["display_name"] = name
     if "team" in values:
         _resolve_team(values["team"], org, errors, resolved)
-    _resolve_details(values, errors, resolved)
+    if "employee_id" in values:
+        if len(values["employee_id"]) > 64:
+            errors.append("The employee id is longer than 64 characters.")
+        resolved["employee_id"] = values["employee_id"] or None
+    _resolve_details(values, errors, resolved, reading)
     if "manager_email" in values and (manager := values["manager_email"].lower()):
         errors += _manager_errors(manager, values["manager_email"], email, org, file_emails)
     return errors, resolved
@@ -152,7 +206,7 @@ def _resolve_team(team: str, org: _Organisation, errors: list[str], resolved: di
         errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
 
 
-def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[str, Any]) -> None:
+def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[str, Any], reading: _Reading) -> None:
     """Job title, grade, start date and status, for the columns the file has."""
     if "job_title" in values:
         if len(values["job_title"]) > 150:
@@ -171,21 +225,33 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
         resolved["start_date"] = None
         if start:
             try:
-                if not DATE_RE.fullmatch(start):
-                    raise ValueError
-                resolved["start_date"] = datetime.date.fromisoformat(start)
+                if reading.date_format == "%Y-%m-%d":
+                    if not DATE_RE.fullmatch(start):
+                        raise ValueError
+                    resolved["start_date"] = datetime.date.fromisoformat(start)
+                else:
+                    resolved["start_date"] = parse_date(start, reading.date_format)
             except ValueError:
-                errors.append(f"The start date {_quote(start)} is not a date written as YYYY-MM-DD.")
+                written = DATE_FORMATS.get(reading.date_format, reading.date_format)
+                errors.append(f"The start date {_quote(start)} is not a date written as {written}.")
     if "status" in values:
-        status = _heading_key(values["status"])
-        if status in STATUS_LEFT:
+        status = reading.status(values["status"])
+        if status == "left":
             resolved["is_active"] = False
-        elif status not in STATUS_ACTIVE:
+        elif status == "active":
+            # Only someone who left through a source (an HR file, SCIM) comes back by a status saying active; an
+            # account an administrator deactivated stays that administrator's decision.
+            resolved["_back"] = True
+        elif reading.status_active or reading.status_left:
+            errors.append(
+                f"Unknown status {_quote(values['status'])}: the column mapping lists it neither as active nor as "
+                "left. Add it to one of them."
+            )
+        else:
             errors.append(
                 f"Unknown status {_quote(values['status'])}: Tandem understands Active, or Terminated, Inactive and "
                 "Leaver (and similar words) for people who have left."
             )
-        # An active status never reactivates an account: that stays a decision in the admin.
 
 
 def _manager_errors(manager: str, written: str, email: str, org: _Organisation, file_emails: set[str]) -> list[str]:
@@ -237,9 +303,16 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
     def text(value: Any) -> str:
         return "" if value is None else str(value)
 
+    def account(active: bool) -> str:
+        if not active:
+            return "deactivated: the status says they have left"
+        return "active again: the status says they are back" if not person["is_active"] else "active"
+
     changes = []
     for model_field, label, show in (
-        ("is_active", "account", lambda active: "active" if active else "deactivated: the status says they have left"),
+        ("is_active", "account", account),
+        ("email", "email", text),
+        ("employee_id", "employee id", text),
         ("display_name", "name", text),
         ("org_unit_id", "team", team),
         ("job_title", "job title", text),
@@ -250,7 +323,10 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
             new = show(resolved[model_field])
             if new == "" and model_field != "is_active":
                 new = "cleared (the cell is empty in the file)"
-            changes.append({"field": label, "old": show(person[model_field]), "new": new})
+            old = show(person[model_field])
+            if model_field == "is_active":
+                old = "active" if person["is_active"] else "left"
+            changes.append({"field": label, "old": old, "new": new})
     if manager != "keep":
         current = org.email_of.get(person["line_manager_id"]) if person["line_manager_id"] else None
         if manager != current:
@@ -262,13 +338,14 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
     return changes
 
 
-def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by: Person) -> list[str]:
+def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by: Person | None) -> list[str]:
     """What a coordinator who is not an administrator may not do through an import.
 
     Being someone's line manager opens their applications, endorsements and protected time, so nobody may
     make themselves a line manager by uploading a file; and administrators' own records are theirs to keep.
+    The nightly HR file (``by`` None) is the administrators' own set-up: no limits.
     """
-    if by.is_staff:
+    if by is None or by.is_staff:
         return []
     errors = []
     person = org.people.get(email)
@@ -281,35 +358,47 @@ def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by:
     return errors
 
 
-def _own_account(email: str, values: dict[str, str], by: Person) -> list[str]:
-    if email == by.email.lower() and _heading_key(values.get("status", "")) in STATUS_LEFT:
+def _own_account(email: str, values: dict[str, str], by: Person | None, reading: _Reading) -> list[str]:
+    if by is not None and email == by.email.lower() and reading.status(values.get("status", "")) == "left":
         return ["You cannot deactivate your own account through an import."]
     return []
 
 
 def _evaluate(
-    columns: list[str], rows: list[dict[str, Any]], org: _Organisation, by: Person
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    org: _Organisation,
+    by: Person | None,
+    reading: _Reading | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list, dict, _Plan]:
-    """Each row's outcome and reasons, the summary, and (when every row is valid) the plan to apply."""
+    """Each row's outcome and reasons, the summary, and (when every row is valid) the plan to apply.
+
+    ``progress`` is told how many rows are checked, every ``PROGRESS_EVERY`` rows (the applying task's bar)."""
+    reading = reading or _Reading()
     counts = Counter(row["values"]["email"].lower() for row in rows if row["values"]["email"])
     file_emails = set(counts)
-    has_managers = "manager_email" in columns
-    checked, managers = _check_rows(rows, counts, org, by, has_managers)
+    has_managers = "manager_email" in columns or "manager_employee_id" in columns
+    checked, managers = _check_rows(rows, counts, org, by, has_managers, reading, progress)
 
     # In file order, so each cycle is described the same way at the preview and when applying.
-    cycles = _cycles(managers, org, [email for _, email, _, _ in checked if email in managers])
+    cycles = _cycles(managers, org, [email for _, email, _, _, _ in checked if email in managers])
     out_rows: list[dict[str, Any]] = []
     plan = _Plan(managers=managers)
-    summary = Counter({"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0})
-    for row, email, errors, resolved in checked:
+    summary = Counter(
+        {"create": 0, "update": 0, "unchanged": 0, "error": 0, "deactivate": 0, "reactivate": 0, "manager_changes": 0}
+    )
+    present = set(file_emails)
+    for row, email, match, errors, resolved in checked:
+        present.add(match)
         if email in cycles:
             errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
         manager = managers.get(email) if has_managers else "keep"
-        outcome, changes = _outcome(email, errors, resolved, manager, org, plan, summary)
+        outcome, changes = _outcome(email, match, errors, resolved, manager, org, plan, summary)
         summary[outcome] += 1
         out_rows.append({**row, "outcome": outcome, "errors": errors, "changes": changes})
 
-    flagged = _flagged(org, file_emails)
+    flagged = _flagged(org, present)
     plan.flag = [pk for _, _, pk in flagged]
     return (
         out_rows,
@@ -325,35 +414,52 @@ def _evaluate(
 
 
 def _check_rows(
-    rows: list[dict[str, Any]], counts: Counter, org: _Organisation, by: Person, has_managers: bool
-) -> tuple[list[tuple[dict[str, Any], str, list[str], dict[str, Any]]], dict[str, str | None]]:
-    """Each row checked on its own and against the others (row, email, errors, resolved fields), and each
-    email's manager (for the emails on one row only)."""
+    rows: list[dict[str, Any]],
+    counts: Counter,
+    org: _Organisation,
+    by: Person | None,
+    has_managers: bool,
+    reading: _Reading,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[tuple[dict[str, Any], str, str, list[str], dict[str, Any]]], dict[str, str | None]]:
+    """Each row checked on its own and against the others (row, email, the email Tandem holds the person under,
+    errors, resolved fields), and each email's manager (for the emails on one row only)."""
     lines_of: dict[str, list[int]] = {}
+    ids = Counter(row["values"].get("employee_id", "") for row in rows)
     for row in rows:
         lines_of.setdefault(row["values"]["email"].lower(), []).append(row["line"])
+    employees = _employee_emails(rows, org) if rows and "manager_employee_id" in rows[0]["values"] else {}
     file_emails = set(counts)
     checked = []
     managers: dict[str, str | None] = {}
-    for row in rows:
-        values = row["values"]
-        errors, resolved = _check_row(values, org, file_emails)
+    for number, row in enumerate(rows, start=1):
+        values = dict(row["values"])
+        manager_errors = _manager_by_id(values, employees)
+        errors, resolved = _check_row(values, org, file_emails, reading)
+        errors += manager_errors
         email = values["email"].lower()
+        match, conflict = _match(values, email, org)
+        errors += conflict
         if email and counts[email] > 1:
             others = ", ".join(str(line) for line in lines_of[email] if line != row["line"])
             errors.append(f"The email {_quote(email)} is on more than one row (also line {others}).")
+        if values.get("employee_id") and ids[values["employee_id"]] > 1:
+            errors.append(f"The employee id {_quote(values['employee_id'])} is on more than one row.")
         if has_managers and email and counts[email] == 1:
             manager = values["manager_email"].lower() or None
             managers[email] = manager if manager != email else None  # a self-manager is already reported
-        errors += _uploader_limits(email, values, org, by) + _own_account(email, values, by)
+        errors += _uploader_limits(match, values, org, by) + _own_account(email, values, by, reading)
         if row.get("cells_error"):
             errors.insert(0, row["cells_error"])
-        checked.append((row, email, errors, resolved))
+        checked.append((row, email, match, errors, resolved))
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number)
     return checked, managers
 
 
 def _outcome(
     email: str,
+    match: str,
     errors: list[str],
     resolved: dict[str, Any],
     manager: str | None,
@@ -363,7 +469,13 @@ def _outcome(
 ) -> tuple[str, list[dict[str, str]]]:
     """One checked row's outcome and changes; what it creates or updates goes into ``plan``."""
     changes: list[dict[str, str]] = []
-    person = org.people.get(email)
+    resolved = dict(resolved)
+    back = resolved.pop("_back", False)
+    person = org.people.get(match)
+    if person is not None and back and not person["is_active"] and person["left_at"] is not None:
+        resolved["is_active"] = True
+    if person is not None and email != match:
+        resolved["email"] = email  # matched by employee id: the file's email is the new one
     if errors:
         outcome = "error"
     elif person is None and resolved.get("is_active") is False:
@@ -382,17 +494,10 @@ def _outcome(
             plan.updates[person["pk"]] = fields
         if fields.get("is_active") is False:
             summary["deactivate"] += 1
+            plan.leave.append(person["pk"])
+        if fields.get("is_active") is True:
+            summary["reactivate"] += 1
+            plan.come_back.append(person["pk"])
+        if any(change["field"] == "line manager" for change in changes):
+            summary["manager_changes"] += 1
     return outcome, changes
-
-
-def _flagged(org: _Organisation, file_emails: set[str]) -> list[tuple[str, str, int]]:
-    """(name, email, pk) of the people Tandem holds, not in the file, not yet flagged and not administrators."""
-    return sorted(
-        (
-            (person["display_name"], email, person["pk"])
-            for email, person in org.people.items()
-            if email not in file_emails
-            and person["missing_from_hr_since"] is None
-            and not (person["is_staff"] or person["is_superuser"])
-        ),
-    )

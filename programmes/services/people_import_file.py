@@ -100,7 +100,33 @@ def _delimiter(text: str) -> str:
 
 
 def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-    """(columns found, headings ignored, rows as {"line", "values"}) from the decoded text."""
+    """(columns found, headings ignored, rows as {"line", "values"}) from the decoded text, by the standard
+    headings (``HEADINGS``)."""
+    header, raw_rows = _read_raw(text, need_rows=False)
+    positions, ignored = _header_positions(header)
+    if not raw_rows:
+        raise ValidationError(NO_ROWS)
+    return [column for column in COLUMN_LABELS if column in positions], ignored, _rows_at(raw_rows, positions)
+
+
+def _rows_at(raw_rows: list[dict[str, Any]], positions: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows as {"line", "values"} (and "cells_error"), each column's cell read at its position."""
+    rows = []
+    for raw in raw_rows:
+        cells = raw["cells"]
+        values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
+        row: dict[str, Any] = {"line": raw["line"], "values": values}
+        if raw["cells_error"]:
+            row["cells_error"] = raw["cells_error"]
+        rows.append(row)
+    return rows
+
+
+NO_ROWS = "The file has a header line but no people under it."
+
+
+def _read_raw(text: str, *, need_rows: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header line and the rows under it as {"line", "cells", "cells_error"}, whatever the headings say."""
     # strict: a quote that is never closed raises instead of swallowing the rest of the file into one cell.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     row_start = [1]  # the line the row being read starts on (a quoted cell may span lines)
@@ -108,8 +134,7 @@ def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
             raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
-        positions, ignored = _header_positions(header)
-        rows = _read_rows(reader, positions, len(header), row_start)
+        rows = _read_rows(reader, len(header), row_start)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise ValidationError(
@@ -120,10 +145,9 @@ def _read_table(text: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
             f"Line {row_start[0]} could not be read as CSV ({exc}). Check the quotes on that line and upload the "
             "file again."
         ) from exc
-    if not rows:
-        raise ValidationError("The file has a header line but no people under it.")
-    columns = [column for column in COLUMN_LABELS if column in positions]
-    return columns, ignored, rows
+    if not rows and need_rows:
+        raise ValidationError(NO_ROWS)
+    return [heading.strip() for heading in header], rows
 
 
 def _header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -158,7 +182,7 @@ def _header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return positions, ignored
 
 
-def _read_rows(reader: Any, positions: dict[str, int], width: int, row_start: list[int]) -> list[dict[str, Any]]:
+def _read_rows(reader: Any, width: int, row_start: list[int]) -> list[dict[str, Any]]:
     """The rows under the header, blank lines skipped; ``row_start[0]`` follows the line each row starts on."""
     rows: list[dict[str, Any]] = []
     while True:
@@ -172,11 +196,7 @@ def _read_rows(reader: Any, positions: dict[str, int], width: int, row_start: li
             raise ValidationError(
                 f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
             )
-        values = {column: cells[index].strip() if index < len(cells) else "" for column, index in positions.items()}
-        row: dict[str, Any] = {"line": reader.line_num, "values": values}
-        if error := _cells_error(cells, width):
-            row["cells_error"] = error
-        rows.append(row)
+        rows.append({"line": reader.line_num, "cells": cells, "cells_error": _cells_error(cells, width)})
     return rows
 
 

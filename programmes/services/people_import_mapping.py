@@ -1,0 +1,143 @@
+"""The column mapping of an HR file: which of the file's own headings holds which Tandem field.
+
+HR systems export their own headings (``employeeId,firstName,lastName,supervisorId,status``); an administrator maps
+them once (``PeopleImportMapping``) from a sample's header, with guesses pre-filled from the standard headings, and
+every upload or nightly file with that header is read through it. Rows come out as the standard import's rows
+(``{"line", "values"}`` keyed by the import's columns), so the preview's checks are the same for every source.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from .people_import_file import COLUMN_LABELS, HEADINGS, _heading_key, _quote, _rows_at
+
+# Tandem's fields, in the order the mapping screen asks for them, with their labels.
+FIELDS: dict[str, str] = {
+    "employee_id": "Employee id",
+    "email": "Email",
+    "name": "Full name (one column)",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "manager_employee_id": "Line manager by employee id (e.g. supervisorId)",
+    "manager_email": "Line manager by email",
+    "status": "Status",
+    "team": "Team or department path",
+    "job_title": "Job title",
+    "grade": "Grade",
+    "start_date": "Start date",
+}
+EXTRA_HEADINGS = {
+    "employee_id": ["employee id", "employee number", "employee no", "staff id", "staff number", "person id", "emp id"],
+    "first_name": ["first name", "given name", "forename", "first"],
+    "last_name": ["last name", "surname", "family name", "last"],
+    "manager_employee_id": [
+        "supervisor id",
+        "manager id",
+        "manager employee id",
+        "line manager id",
+        "reports to id",
+        "supervisor employee id",
+    ],
+}
+GUESS = {
+    _heading_key(heading): field
+    for field, headings in {**HEADINGS, **EXTRA_HEADINGS}.items()
+    for heading in headings
+    if field in FIELDS
+}
+# The date formats the mapping offers: strptime format -> how people write it.
+DATE_FORMATS = {
+    "%Y-%m-%d": "YYYY-MM-DD",
+    "%d/%m/%Y": "DD/MM/YYYY",
+    "%m/%d/%Y": "MM/DD/YYYY",
+    "%d.%m.%Y": "DD.MM.YYYY",
+    "%Y/%m/%d": "YYYY/MM/DD",
+    "%d-%m-%Y": "DD-MM-YYYY",
+}
+SAMPLE_ROWS = 5  # rows of the file the mapping screen shows under its header
+
+
+def mapping_guess(header: list[str]) -> dict[str, str]:
+    """field -> heading, for the headings the standard spellings recognise (the first heading wins)."""
+    guessed: dict[str, str] = {}
+    for heading in header:
+        field = GUESS.get(_heading_key(heading))
+        if field and field not in guessed:
+            guessed[field] = heading
+    if "first_name" in guessed and "last_name" in guessed:
+        guessed.pop("name", None)
+    return guessed
+
+
+def status_values_guess(values: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """The distinct status values of a sample as (understood as active, understood as left, not understood)."""
+    from .people_import_checks import STATUS_ACTIVE, STATUS_LEFT
+
+    active, left, unknown = [], [], []
+    for value in dict.fromkeys(v.strip() for v in values if v.strip()):
+        key = _heading_key(value)
+        (active if key in STATUS_ACTIVE else left if key in STATUS_LEFT else unknown).append(value)
+    return active, left, unknown
+
+
+def mapping_errors(mapping: Any, header: list[str] | None = None, *, raise_: bool = False) -> list[str]:
+    """What is wrong with a mapping (a PeopleImportMapping or anything with its fields), in words for the screen;
+    with ``header``, also each heading it names that the file lacks."""
+    columns: dict[str, str] = {k: v for k, v in (mapping.columns or {}).items() if v}
+    errors = [f"Unknown field {_quote(k)} in the mapping." for k in columns if k not in FIELDS]
+    if "email" not in columns:
+        errors.append("Choose the column that holds the email: every person needs one.")
+    if "name" in columns and ("first_name" in columns or "last_name" in columns):
+        errors.append("Choose either one column for the full name, or first name and last name, not both.")
+    elif "name" not in columns and "first_name" not in columns:
+        errors.append("Choose the column with the full name, or the first name (and last name) columns.")
+    if "manager_employee_id" in columns and "manager_email" in columns:
+        errors.append("Choose the line manager by employee id or by email, not both.")
+    seen: dict[str, str] = {}
+    for field, heading in columns.items():
+        if heading in seen:
+            errors.append(f"The column {_quote(heading)} is chosen for both {seen[heading]} and {FIELDS[field]}.")
+        seen[heading] = FIELDS.get(field, field)
+        if header is not None and heading not in header:
+            errors.append(f"The file has no column {_quote(heading)} (chosen for {FIELDS.get(field, field)}).")
+    active = {_heading_key(v) for v in mapping.status_active or []}
+    both = [v for v in mapping.status_left or [] if _heading_key(v) in active]
+    if both:
+        errors.append(f"{_quote(both[0])} cannot mean both active and left.")
+    if (mapping.status_active or mapping.status_left) and "status" not in columns:
+        errors.append("Status values are listed but no status column is chosen.")
+    if mapping.date_format not in DATE_FORMATS:
+        errors.append(f"Unknown date format {_quote(mapping.date_format)}.")
+    if raise_ and errors:
+        raise ValidationError(errors)
+    return errors
+
+
+def mapping_rows(
+    header: list[str], raw_rows: list[dict[str, Any]], columns: dict[str, str]
+) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """(the import's columns, headings ignored, rows) read through a checked mapping: names joined from first and
+    last name; every other field one cell of its column."""
+    columns = {k: v for k, v in columns.items() if v}
+    positions = {field: header.index(heading) for field, heading in columns.items()}
+    rows = _rows_at(raw_rows, positions)
+    if "first_name" in positions:
+        for row in rows:
+            values = row["values"]
+            parts = [values.pop("first_name", ""), values.pop("last_name", "")]
+            values["name"] = " ".join(part for part in parts if part)
+    import_columns = [c for c in ["employee_id", *COLUMN_LABELS, "manager_employee_id"] if c in positions]
+    if "first_name" in positions:
+        import_columns.insert(import_columns.index("email") + 1, "name")
+    used = set(columns.values())
+    return import_columns, [h for h in header if h and h not in used], rows
+
+
+def parse_date(value: str, date_format: str) -> datetime.date:
+    """A date cell in the mapping's format; ``ValueError`` when it is not one."""
+    return datetime.datetime.strptime(value, date_format).date()  # noqa: DTZ007 (a date, no time or zone)
