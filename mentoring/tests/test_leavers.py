@@ -10,11 +10,11 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.test import TestCase
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
