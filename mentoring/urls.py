@@ -1,7 +1,17 @@
 from django.urls import path, re_path
 
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
-from mentoring.views import alerts, calendars, lifecycle, matching, mentor_requests, pairing, proposals, relationship
+from mentoring.views import (
+    alerts,
+    calendars,
+    lifecycle,
+    matching,
+    mentor_requests,
+    pairing,
+    planning,
+    proposals,
+    relationship,
+)
 
 app_name = "mentoring"
 urlpatterns = [
@@ -93,4 +103,13 @@ urlpatterns = [
         calendars.session_ics,
         name="session_ics",
     ),
+    # Planned sessions (issue 17): the pair only
+    path("pairings/<id:pk>/planned/new/", planning.planned_create, name="planned_create"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/", planning.planned_detail, name="planned_detail"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/accept/", planning.planned_accept, name="planned_accept"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/counter/", planning.planned_counter, name="planned_counter"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/decline/", planning.planned_decline, name="planned_decline"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/move/", planning.planned_move, name="planned_move"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/cancel/", planning.planned_cancel, name="planned_cancel"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/record/", planning.planned_record, name="planned_record"),
 ]

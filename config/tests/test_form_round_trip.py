@@ -118,6 +118,14 @@ CREATES = "creates a new object"
 DECIDES = "records a decision or an action with its reason, not an edit of fields shown filled in"
 # (page, the URL name the form posts to) -> why submitting it unchanged is not an edit of an existing object.
 NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
+    # Planned sessions (issue 17): proposals and answers, not edits of stored fields.
+    ("mentoring:planned_create", "mentoring:planned_create"): CREATES,
+    ("mentoring:planned_detail", "mentoring:planned_accept"): DECIDES,
+    ("mentoring:planned_detail", "mentoring:planned_decline"): DECIDES,
+    ("mentoring:planned_detail", "mentoring:planned_cancel"): DECIDES,
+    ("mentoring:planned_counter", "mentoring:planned_counter"): "proposes new times (a new set, not an edit)",
+    ("mentoring:planned_move", "mentoring:planned_move"): "moves a meeting with a reason: sent unchanged, the same "
+    "time is refused and the reason is required, so nothing changes",
     ("password_change", "password_change"): "asks for passwords, never filled in",
     ("password_reset", "password_reset"): "sends a reset email",
     ("send_test_email", "send_test_email"): "sends an email",

@@ -17,6 +17,7 @@ from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, 
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
+from mentoring.models.planning import MeetingReminderChoice, PlannedSession, PlannedSessionQuerySet, ProposedTime
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
 from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
 
@@ -51,4 +52,8 @@ __all__ = [
     "ReminderDigest",
     "ReminderRecipient",
     "CalendarFeed",
+    "PlannedSession",
+    "PlannedSessionQuerySet",
+    "ProposedTime",
+    "MeetingReminderChoice",
 ]

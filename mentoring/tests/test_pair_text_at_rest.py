@@ -29,7 +29,7 @@ from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fi
 from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.selectors import relationship as relationship_selectors
-from mentoring.services import lifecycle, mentor_requests, relationship
+from mentoring.services import lifecycle, mentor_requests, planning, relationship
 from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
@@ -103,6 +103,22 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     )
     relationship.session_dispute(session=session, by=mentee, reason=m["mentoring.MentoringSession.dispute_reason"])
     relationship.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
+    # A planned session: its place and link, then moved with a reason (issue 17).
+    soon = datetime.datetime(2026, 5, 22, 9, 0, tzinfo=datetime.UTC)
+    planned = planning.planned_propose(
+        pairing=pairing,
+        by=mentor,
+        times=[soon],
+        duration_minutes=60,
+        mode="video",
+        place=m["mentoring.PlannedSession.place"],
+        video_link="https://meet.example.org/" + m["mentoring.PlannedSession.video_link"],
+    )
+    m["mentoring.PlannedSession.video_link"] = "https://meet.example.org/" + m["mentoring.PlannedSession.video_link"]
+    planning.planned_accept(planned=planned, by=mentee, starts_at=soon)
+    planning.planned_move(
+        planned=planned, by=mentee, starts_at=soon + datetime.timedelta(days=1), reason=m["mentoring.PlannedSession.reason"]
+    )
     pairing = lifecycle.pairing_pause(
         pairing=pairing,
         by=mentor,
