@@ -453,7 +453,10 @@ MATRIX: dict[str, Entry] = {
     "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200), queries=5),
-    "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10),
+    # Queries: 9 as before, plus the planned sessions (the pair's list, or the coordinator's next date).
+    "mentoring:pairing_detail": Entry(
+        members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10
+    ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200), queries=3),
     # --- Programme set-up and lifecycle ---
     "programmes:create": Entry(vocabulary(200), queries=3),

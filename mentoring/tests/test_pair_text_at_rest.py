@@ -116,9 +116,8 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     )
     m["mentoring.PlannedSession.video_link"] = "https://meet.example.org/" + m["mentoring.PlannedSession.video_link"]
     planning.planned_accept(planned=planned, by=mentee, starts_at=soon)
-    planning.planned_move(
-        planned=planned, by=mentee, starts_at=soon + datetime.timedelta(days=1), reason=m["mentoring.PlannedSession.reason"]
-    )
+    later = soon + datetime.timedelta(days=1)
+    planning.planned_move(planned=planned, by=mentee, starts_at=later, reason=m["mentoring.PlannedSession.reason"])
     pairing = lifecycle.pairing_pause(
         pairing=pairing,
         by=mentor,
