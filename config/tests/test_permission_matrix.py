@@ -709,7 +709,7 @@ MATRIX: dict[str, Entry] = {
     "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=7),
     # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.
     "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200), queries=4),
-    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token, queries=per_role(4, anonymous=3)),
+    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token, queries=per_role(5, anonymous=4)),
     "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=SESSION, queries=4),
     # --- end of calendar ---
     # --- Notification centre (issue 5, point 7): a notice is its person's own (the mentee's here) ---

@@ -291,3 +291,26 @@ def test_the_pages_walk_from_propose_to_accept(client, pair, mentor, mentee):
     assert response.status_code == 302
     planned.refresh_from_db()
     assert planned.state == "accepted" and planned.starts_at == at(11, 8)
+
+
+# --- The subscribed feed -----------------------------------------------------------------------------------------
+
+
+def test_the_feed_shows_a_planned_meeting_without_its_place_link_or_reason(client, pair, mentor, mentee):
+    from mentoring.services.calendars import calendar_feed_create
+
+    planned = propose(pair, mentor, times=[at(10, 8)], place="Cafe Secretplace")
+    planning.planned_accept(planned=planned, by=mentee, starts_at=at(10, 8))
+    planning.planned_move(planned=planned, by=mentor, starts_at=at(11, 8), reason="Reasonmarker")
+    feed = calendar_feed_create(person=mentee)
+    body = client.get(reverse("mentoring:calendar_feed", kwargs={"token": feed.token})).content
+    [event] = [e for e in Calendar.from_ical(body).walk("VEVENT") if str(e["UID"]).startswith("planned-")]
+    assert event.decoded("DTSTART") == at(11, 8)
+    assert str(event["SUMMARY"]) == "Mentoring session with Max Mentor"
+    assert int(event["SEQUENCE"]) == 1
+    text = body.decode()
+    for secret in ("Secretplace", "meet.example.org", "Reasonmarker"):
+        assert secret not in text
+    planning.planned_cancel(planned=PlannedSession.objects.get(), by=mentee, reason="Ill")
+    body = client.get(reverse("mentoring:calendar_feed", kwargs={"token": feed.token})).content
+    assert b"planned-" not in body
