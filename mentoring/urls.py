@@ -104,6 +104,7 @@ urlpatterns = [
         name="session_ics",
     ),
     # Planned sessions (issue 17): the pair only
+    path("programmes/<id:pk>/meeting-links/", planning.planning_settings, name="planning_settings"),
     path("pairings/<id:pk>/planned/new/", planning.planned_create, name="planned_create"),
     path("pairings/<id:pk>/planned/<id:planned_pk>/", planning.planned_detail, name="planned_detail"),
     path("pairings/<id:pk>/planned/<id:planned_pk>/accept/", planning.planned_accept, name="planned_accept"),

@@ -80,6 +80,12 @@ def _match_settings(world: dict, person: Any, kwargs: dict) -> list[models.Model
     return list(MatchSettings.objects.filter(programme_id=kwargs["pk"]))
 
 
+def _planning_settings(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
+    from mentoring.models import PlanningSettings
+
+    return list(PlanningSettings.objects.filter(programme_id=kwargs["pk"]))
+
+
 def _own_fit(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
     from mentoring.models import FitAnswer
 
@@ -106,6 +112,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("mentoring:session_detail", "mentoring:note_save"): _own_note,
     ("mentoring:pairing_detail", "mentoring:fit_save"): _own_fit,
     ("mentoring:matching_settings", "mentoring:matching_settings"): _match_settings,
+    ("mentoring:planning_settings", "mentoring:planning_settings"): _planning_settings,
     ("evaluation:intervention_detail", "evaluation:intervention_detail"): _get(
         "evaluation.Intervention", "intervention_pk"
     ),
@@ -173,7 +180,7 @@ IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at"}
 def fill(world: dict) -> None:
     """Give the objects the edit forms show a value in every field a person can edit, dates above all: an empty
     field round-trips trivially and proves nothing."""
-    from mentoring.models import Agreement, FitAnswer
+    from mentoring.models import Agreement, FitAnswer, PlanningSettings
     from mentoring.services import relationship
     from mentoring.services.calendars import calendar_feed_create
     from programmes.models import BudgetLine, Skill
@@ -205,6 +212,9 @@ def fill(world: dict) -> None:
         relationship.note_write(session=session, author=person, text="Ask about the rota.", shared=False)
         FitAnswer.objects.get_or_create(pairing=cast["pairing"], person=person, defaults={"fit": "deciding"})
     calendar_feed_create(person=cast["mentor"])  # the matrix's POST entries made it; this walk only GETs
+    PlanningSettings.objects.get_or_create(
+        programme=programme, defaults={"link_pattern": "https://meet.example.org/tandem-{pairing}-{meeting}"}
+    )
     intervention = _intervention(cast)
     intervention.follow_up_on = datetime.date(2026, 12, 20)
     intervention.save()

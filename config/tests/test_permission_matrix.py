@@ -645,6 +645,7 @@ MATRIX: dict[str, Entry] = {
         roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post", queries=6
     ),
     # --- Planned sessions (issue 17): the pair's pages; a coordinator 403 (the pairing page shows them the date) ---
+    "mentoring:planning_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "mentoring:planned_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=5),
     "mentoring:planned_detail": Entry(PAIR_ONLY, kwargs=PLANNED, queries=6),
     "mentoring:planned_accept": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=5),

@@ -146,3 +146,13 @@ class RecordForm(forms.Form):
         max_length=REASON_MAX_CHARS,
         help_text="Your partner sees this.",
     )
+
+
+class PlanningSettingsForm(forms.Form):
+    link_pattern = forms.CharField(
+        label="Default meeting link",
+        required=False,
+        max_length=300,
+        help_text="Optional. For example https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} becomes the "
+        "pairing's number, {meeting} a random part for each session. Empty: no default link.",
+    )

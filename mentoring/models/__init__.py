@@ -17,7 +17,13 @@ from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, 
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
-from mentoring.models.planning import MeetingReminderChoice, PlannedSession, PlannedSessionQuerySet, ProposedTime
+from mentoring.models.planning import (
+    MeetingReminderChoice,
+    PlannedSession,
+    PlannedSessionQuerySet,
+    PlanningSettings,
+    ProposedTime,
+)
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
 from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
 
@@ -56,4 +62,5 @@ __all__ = [
     "PlannedSessionQuerySet",
     "ProposedTime",
     "MeetingReminderChoice",
+    "PlanningSettings",
 ]

@@ -124,3 +124,16 @@ class MeetingReminderChoice(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting reminders of {self.person}"
+
+
+class PlanningSettings(models.Model):
+    """A programme's planning settings: the default video link pattern its coordinators set (or none)."""
+
+    programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE, related_name="planning_settings")
+    # e.g. https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} is the pairing's number, {meeting} a
+    # random part made once per planned session. Written by a coordinator, never the pair's words.
+    link_pattern = models.CharField("default meeting link", max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Planning settings of programme #{self.programme_id}"

@@ -10,6 +10,8 @@ Notices name people and times only; the place, link and reasons stay on the plan
 from __future__ import annotations
 
 import datetime
+import secrets
+import string
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -17,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import meeting_time
-from mentoring.models import MentoringSession, Pairing, PlannedSession, ProposedTime
+from mentoring.models import MentoringSession, Pairing, PlannedSession, PlanningSettings, ProposedTime, SessionMode
 from mentoring.services import invitations
 from mentoring.services.pairing import pairing_lock, tell_pair
 from mentoring.services.relationship import SessionInput, session_log
-from programmes.models import Person
+from programmes.models import Person, Programme
 
 REASON_MAX_CHARS = 500
 
@@ -45,6 +47,44 @@ def video_link_check(link: str) -> str:
     if len(link) > 500:
         raise ValidationError({"video_link": "Keep the link under 500 characters."})
     return link
+
+
+PATTERN_FIELDS = {"pairing", "meeting"}
+
+
+def link_pattern_check(pattern: str) -> str:
+    """A coordinator's default link: https:// and only the {pairing} and {meeting} placeholders."""
+    pattern = (pattern or "").strip()
+    if not pattern:
+        return ""
+    try:
+        video_link_check(pattern.replace("{", "").replace("}", ""))
+    except ValidationError:
+        raise ValidationError({"link_pattern": "Use a secure meeting link starting with https://."}) from None
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        pattern.format(pairing=1, meeting="x")
+    except (ValueError, KeyError, IndexError, AttributeError):
+        names = {"?"}
+    if names - PATTERN_FIELDS:
+        raise ValidationError({"link_pattern": "Use only {pairing} and {meeting} in braces."})
+    return pattern
+
+
+def default_link(pairing: Pairing) -> str:
+    """The programme's default meeting link for a new planned session of the pairing, or "" when none is set."""
+    found = PlanningSettings.objects.filter(programme_id=pairing.programme_id).values_list("link_pattern", flat=True)
+    pattern = next(iter(found), "")
+    return pattern.format(pairing=pairing.pk, meeting=secrets.token_urlsafe(9)) if pattern else ""
+
+
+@transaction.atomic
+def planning_settings_update(*, programme: Programme, by: Person, link_pattern: str) -> PlanningSettings:
+    found, _ = PlanningSettings.objects.select_for_update().get_or_create(programme=programme)
+    found.link_pattern = link_pattern_check(link_pattern)
+    found.updated_at = timezone.now()
+    found.save()
+    return found
 
 
 def _times_check(times: Sequence[datetime.datetime]) -> list[datetime.datetime]:
@@ -107,7 +147,8 @@ def planned_propose(
         duration_minutes=duration_minutes,
         mode=mode,
         place=(place or "").strip(),
-        video_link=video_link_check(video_link),
+        video_link=video_link_check(video_link)
+        or (default_link(pairing) if mode == SessionMode.VIDEO and not place else ""),
         created_at=now,
         updated_at=now,
     )

@@ -50,6 +50,7 @@ METADATA = {
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
+    "mentoring.PlanningSettings.link_pattern": "a coordinator's default meeting link pattern, not the pair's words",
 }
 TEXT_TYPES = (models.CharField, models.TextField, models.JSONField)
 PROPOSAL_DECLINE = "email.pairing_decline.reason"  # a pair's words that are emailed, never stored

@@ -314,3 +314,59 @@ def test_the_feed_shows_a_planned_meeting_without_its_place_link_or_reason(clien
     planning.planned_cancel(planned=PlannedSession.objects.get(), by=mentee, reason="Ill")
     body = client.get(reverse("mentoring:calendar_feed", kwargs={"token": feed.token})).content
     assert b"planned-" not in body
+
+
+# --- Video links (point 4) -----------------------------------------------------------------------------------------
+
+
+def test_the_join_button_shows_from_15_minutes_before_until_the_end(client, pair, mentor, mentee, now):
+    planned = propose(pair, mentor, times=[at(10, 8)])
+    planning.planned_accept(planned=planned, by=mentee, starts_at=at(10, 8))
+    client.force_login(mentee)
+    for moment, shown in ((at(10, 7, 44), False), (at(10, 7, 45), True), (at(10, 8, 59), True), (at(10, 9), False)):
+        now.move_to(moment)
+        client.force_login(mentee)  # a fresh login at each moment: the clock jumps past the idle timeout
+        page = client.get(planned.get_absolute_url()).content.decode()
+        assert ('id="join"' in page) is shown, moment
+        if shown:
+            assert 'href="https://meet.example.org/abc"' in page
+
+
+def test_a_programme_default_link_fills_a_video_session_without_one(client, pair, mentor, coordinator):
+    url = reverse("mentoring:planning_settings", args=[pair.programme_id])
+    client.force_login(coordinator)
+    response = client.post(url, {"link_pattern": "http://meet.example.org/{pairing}"})
+    assert response.status_code == 200
+    assert "Use a secure meeting link starting with https://." in response.content.decode()
+    response = client.post(url, {"link_pattern": "https://meet.example.org/{pairing}/{secret}"})
+    assert "Use only {pairing} and {meeting}" in response.content.decode()
+    response = client.post(url, {"link_pattern": "https://meet.example.org/tandem-{pairing}-{meeting}"})
+    assert response.status_code == 302
+    planned = propose(pair, mentor, video_link="")
+    assert planned.video_link.startswith(f"https://meet.example.org/tandem-{pair.pk}-")
+    own = propose(pair, mentor, video_link="https://own.example.org/room")
+    assert own.video_link == "https://own.example.org/room"
+    in_person = propose(pair, mentor, video_link="", mode="in_person", place="Room 4")
+    assert in_person.video_link == ""
+    client.force_login(mentor)
+    assert client.get(url).status_code == 403
+
+
+# --- Availability (point 2) ------------------------------------------------------------------------------------------
+
+
+def test_suggestions_are_times_both_are_free_each_in_their_own_zone(pair, mentor, mentee):
+    from mentoring.selectors.planning import suggested_times
+    from programmes.tests.factories import ApplicationFactory
+
+    # The mentor (Helsinki) is free on Thursday afternoons (13:00-17:00 there, 11:00-15:00 in London); the mentee
+    # (London) on Thursday mornings (09:00-12:00) and afternoons (13:00-17:00). The first hour both are free is
+    # 11:00 London, 13:00 Helsinki; one suggestion a day, so the next is a week later.
+    programme = pair.programme
+    ApplicationFactory(programme=programme, person=mentor, role="mentor", status="approved", availability=["thu-pm"])
+    ApplicationFactory(
+        programme=pair.programme, person=mentee, role="mentee", status="approved", availability=["thu-am", "thu-pm"]
+    )
+    found = suggested_times(pairing=pair, person=mentor)
+    assert found[0] == at(10, 11)  # Thursday 10 December, 13:00 in Helsinki, 11:00 in London
+    assert [t.date() for t in found] == [datetime.date(2026, 12, 10), datetime.date(2026, 12, 17)]

@@ -15,12 +15,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.dates import meeting_time
 from core.forms import add_service_errors
 from core.once import submit_once
-from mentoring.forms.planning import AcceptForm, CounterForm, MoveForm, ProposeForm, ReasonForm, RecordForm
-from mentoring.models import Pairing, PlannedSession
+from mentoring.forms.planning import (
+    AcceptForm,
+    CounterForm,
+    MoveForm,
+    PlanningSettingsForm,
+    ProposeForm,
+    ReasonForm,
+    RecordForm,
+)
+from mentoring.models import Pairing, PlannedSession, PlanningSettings
 from mentoring.permissions import get_pairing_page_for, get_planned_for
 from mentoring.selectors.planning import join_open, suggested_times
 from mentoring.services import planning
 from mentoring.views.relationship import _pair_only, _partner
+from programmes.permissions import get_programme_for
 
 
 def _fail(request: HttpRequest, exc: ValidationError, planned: PlannedSession) -> HttpResponse:
@@ -220,3 +229,23 @@ def planned_record(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
     return render(
         request, "mentoring/planned_record.html", {"pairing": planned.pairing, "planned": planned, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planning_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme's default meeting link pattern: its coordinators only."""
+    programme = get_programme_for(request.user, pk, manage=True)
+    found = PlanningSettings.objects.filter(programme=programme).first()
+    form = PlanningSettingsForm(request.POST or None, initial={"link_pattern": found.link_pattern if found else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.planning_settings_update(
+                programme=programme, by=request.user, link_pattern=form.cleaned_data["link_pattern"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved. New planned video sessions get this link unless the pair gives one.")
+            return redirect("mentoring:planning_settings", pk=programme.pk)
+    return render(request, "mentoring/planning_settings.html", {"programme": programme, "form": form})
