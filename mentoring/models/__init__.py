@@ -18,6 +18,7 @@ from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
 from mentoring.models.planning import (
+    MeetingReminder,
     MeetingReminderChoice,
     PlannedSession,
     PlannedSessionQuerySet,
@@ -63,4 +64,5 @@ __all__ = [
     "ProposedTime",
     "MeetingReminderChoice",
     "PlanningSettings",
+    "MeetingReminder",
 ]

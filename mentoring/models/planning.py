@@ -54,6 +54,9 @@ class PlannedSession(models.Model):
     proposed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
     starts_at = models.DateTimeField(null=True, blank=True, help_text="The accepted time; empty while proposed.")
+    # The day it starts in the site's zone, kept with starts_at by the services: the check-in sweep compares it with
+    # a pairing's due date in SQL (a planned meeting before the due date makes the "coming up" reminder needless).
+    starts_on = models.DateField(null=True, blank=True, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(
         "length (minutes)", validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
@@ -137,3 +140,44 @@ class PlanningSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Planning settings of programme #{self.programme_id}"
+
+
+class MeetingReminder(models.Model):
+    """One reminder email before a planned meeting, to one person: the row is the idempotency key (unique per
+    meeting, person, kind and the meeting's SEQUENCE, so a moved meeting is reminded afresh) and the outbox entry,
+    claimed, sent, retried and given up exactly as the check-in reminders' digests (mentoring.services.
+    meeting_reminders)."""
+
+    class Kind(models.TextChoices):
+        DAY = "day", "A day before"
+        HOUR = "hour", "An hour before"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "No longer true when due"
+        FAILED = "failed", "Failed"
+
+    planned = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sequence = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["planned", "person", "kind", "sequence"], name="meeting_reminder_once_per_kind_and_time"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="meeting_reminder_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} planned session #{self.planned_id} to {self.person}"

@@ -188,9 +188,9 @@ def planned_accept(*, planned: PlannedSession, by: Person, starts_at: datetime.d
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "That time has passed: propose another one."})
     planned.state = PlannedSession.State.ACCEPTED
-    planned.starts_at = starts_at
+    planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.updated_at = timezone.now()
-    planned.save(update_fields=["state", "starts_at", "updated_at"])
+    planned.save(update_fields=["state", "starts_at", "starts_on", "updated_at"])
     planned.times.all().delete()
     invitations.invitation_send(planned=planned, cancel=False)
     tell_pair(
@@ -254,11 +254,11 @@ def planned_move(*, planned: PlannedSession, by: Person, starts_at: datetime.dat
     (starts_at,) = _times_check([starts_at])
     if starts_at == planned.starts_at:
         raise ValidationError({"starts_at": "That is the time already planned."})
-    planned.starts_at = starts_at
+    planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.sequence += 1
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.updated_at = timezone.now()
-    planned.save(update_fields=["starts_at", "sequence", "reason", "reason_by", "updated_at"])
+    planned.save(update_fields=["starts_at", "starts_on", "sequence", "reason", "reason_by", "updated_at"])
     invitations.invitation_send(planned=planned, cancel=False)
     partner = _partner(planned.pairing, by)
     tell_pair(

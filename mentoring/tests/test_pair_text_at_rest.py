@@ -49,6 +49,7 @@ METADATA = {
     "mentoring.PrivateNote.ciphertext": "already a token: encrypted by mentoring.services.relationship, rotated too",
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
+    "mentoring.MeetingReminder.last_error": "the mail server's error message",
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
     "mentoring.PlanningSettings.link_pattern": "a coordinator's default meeting link pattern, not the pair's words",
 }
