@@ -370,3 +370,22 @@ def test_suggestions_are_times_both_are_free_each_in_their_own_zone(pair, mentor
     found = suggested_times(pairing=pair, person=mentor)
     assert found[0] == at(10, 11)  # Thursday 10 December, 13:00 in Helsinki, 11:00 in London
     assert [t.date() for t in found] == [datetime.date(2026, 12, 10), datetime.date(2026, 12, 17)]
+
+
+# --- The coordinators' check-in states (point 7) ------------------------------------------------------------------
+
+
+def test_the_check_in_states_count_a_planned_meeting(client, pair, mentor, mentee, coordinator, now):
+    from mentoring.models import Pairing as PairingModel
+
+    PairingModel.objects.filter(pk=pair.pk).update(checkin_due_on=datetime.date(2026, 12, 20))
+    planned = propose(pair, mentor, times=[at(12, 8)], place="Cafe Secretplace")
+    planning.planned_accept(planned=planned, by=mentee, starts_at=at(12, 8))
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:relationships", args=[pair.programme_id])).content.decode()
+    assert "On track, planned for 12 Dec" in page
+    assert "Secretplace" not in page and "meet.example.org" not in page
+    now.move_to(at(12, 10))  # once its time has passed, it is no longer "planned"
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:relationships", args=[pair.programme_id])).content.decode()
+    assert "planned for" not in page

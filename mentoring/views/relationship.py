@@ -65,6 +65,10 @@ def workspace_context(request: HttpRequest, pairing: Pairing) -> dict:
         context["next_planned"] = planning_selectors.next_planned_on([pairing.pk]).get(pairing.pk)
     else:
         context["planned"] = planning_selectors.planned_for_pairing(pairing)
+        now = timezone.now()
+        upcoming = [p.starts_at for p in context["planned"] if p.starts_at and p.starts_at > now]
+        context["next_planned"] = min(upcoming, default=None)
+    context["checkin"] = {**context["checkin"], "planned": context["next_planned"]}
     if pairing.side is not None:
         my_fit = context["my_fit"]
         has_sessions = bool(context["totals"]["total"])
