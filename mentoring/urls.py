@@ -96,6 +96,7 @@ urlpatterns = [
     path("calendar/create/", calendars.calendar_create, name="calendar_create"),
     path("calendar/replace/", calendars.calendar_replace, name="calendar_replace"),
     path("calendar/turn-off/", calendars.calendar_delete, name="calendar_delete"),
+    path("calendar/meetings/", calendars.meeting_preferences, name="meeting_preferences"),
     # No login: the token (secrets.token_urlsafe) is the key; anything that is not one is a 404 here already.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", calendars.calendar_feed, name="calendar_feed"),
     path(

@@ -106,6 +106,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
         "programmes.TrainingRecord", "record_pk"
     ),
     ("programmes:email_preferences", "programmes:email_preferences"): _person,
+    ("mentoring:calendar", "mentoring:meeting_preferences"): _person,
     ("mentoring:agreement_edit", "mentoring:agreement_edit"): _agreement,
     ("mentoring:goal_edit", "mentoring:goal_edit"): _get("mentoring.Goal", "goal_pk"),
     ("mentoring:session_edit", "mentoring:session_edit"): _get("mentoring.MentoringSession", "session_pk"),

@@ -705,7 +705,9 @@ MATRIX: dict[str, Entry] = {
     ),
     # --- Calendar (issue 5, point 6): the participant's own feed; the feed itself needs no login (the token
     # is the key, so every role, even anonymous, reads the mentee's feed); one session's .ics for the pair. ---
-    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200), queries=4),
+    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200), queries=5),
+    # An empty form is valid (the organisation's zone, no reminders): the person saved, their choice made.
+    "mentoring:meeting_preferences": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=12),
     "mentoring:calendar_create": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=9),
     "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=7),
     # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.

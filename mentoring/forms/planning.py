@@ -156,3 +156,19 @@ class PlanningSettingsForm(forms.Form):
         help_text="Optional. For example https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} becomes the "
         "pairing's number, {meeting} a random part for each session. Empty: no default link.",
     )
+
+
+def _zones() -> list[tuple[str, str]]:
+    return [("", "The organisation's time zone")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+
+class MeetingPreferencesForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Your time zone", required=False, help_text="Planned sessions and their reminders show times in it."
+    )
+    day_before = forms.BooleanField(label="Remind me a day before a planned session", required=False)
+    hour_before = forms.BooleanField(label="Remind me an hour before a planned session", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = _zones()

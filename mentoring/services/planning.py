@@ -18,8 +18,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.dates import meeting_time
-from mentoring.models import MentoringSession, Pairing, PlannedSession, PlanningSettings, ProposedTime, SessionMode
+from core.dates import meeting_time, validate_time_zone
+from mentoring.models import (
+    MeetingReminderChoice,
+    MentoringSession,
+    Pairing,
+    PlannedSession,
+    PlanningSettings,
+    ProposedTime,
+    SessionMode,
+)
 from mentoring.services import invitations
 from mentoring.services.pairing import pairing_lock, tell_pair
 from mentoring.services.relationship import SessionInput, session_log
@@ -348,3 +356,14 @@ def planned_record_not_held(*, planned: PlannedSession, by: Person, reason: str)
     planned.save(update_fields=["state", "reason", "reason_by", "updated_at"])
     tell_pair(planned.pairing, by=by, text=f"{by} recorded that your planned session did not happen.", subject="")
     return planned
+
+
+@transaction.atomic
+def meeting_preferences_update(*, person: Person, time_zone: str, day_before: bool, hour_before: bool) -> None:
+    """The person's time zone (on their profile) and which reminders they want before planned sessions."""
+    validate_time_zone(time_zone)
+    person.time_zone = time_zone
+    person.save(update_fields=["time_zone"])
+    MeetingReminderChoice.objects.update_or_create(
+        person=person, defaults={"day_before": day_before, "hour_before": hour_before}
+    )

@@ -127,8 +127,8 @@ def test_calendar_page_query_budget(client, cast, django_assert_num_queries, wit
     if with_feed:
         calendars.calendar_feed_create(person=cast["mentee"])
     client.force_login(cast["mentee"])
-    # session, user, areas (shared by the page check and the navigation), the person's feed
-    with django_assert_num_queries(4):
+    # session, user, areas (shared by the page check and the navigation), the person's feed, their meeting reminders
+    with django_assert_num_queries(5):
         assert client.get(reverse("mentoring:calendar")).status_code == 200
 
 

@@ -389,3 +389,18 @@ def test_the_check_in_states_count_a_planned_meeting(client, pair, mentor, mente
     client.force_login(coordinator)
     page = client.get(reverse("mentoring:relationships", args=[pair.programme_id])).content.decode()
     assert "planned for" not in page
+
+
+def test_a_person_sets_their_time_zone_and_reminders_on_the_calendar_page(client, mentee):
+    from mentoring.models import MeetingReminderChoice
+
+    client.force_login(mentee)
+    assert "Your time zone" in client.get(reverse("mentoring:calendar")).content.decode()
+    url = reverse("mentoring:meeting_preferences")
+    client.post(url, {"time_zone": "Mars/Olympus", "day_before": "on"})
+    mentee.refresh_from_db()
+    assert mentee.time_zone == "" and not MeetingReminderChoice.objects.exists()
+    client.post(url, {"time_zone": "Europe/Helsinki", "hour_before": "on"})
+    mentee.refresh_from_db()
+    choice = MeetingReminderChoice.objects.get(person=mentee)
+    assert mentee.time_zone == "Europe/Helsinki" and (choice.day_before, choice.hour_before) == (False, True)
