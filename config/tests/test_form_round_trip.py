@@ -128,6 +128,7 @@ DECIDES = "records a decision or an action with its reason, not an edit of field
 NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     # Planned sessions (issue 17): proposals and answers, not edits of stored fields.
     ("mentoring:planned_create", "mentoring:planned_create"): CREATES,
+    ("mentoring:webhooks", "mentoring:webhooks"): CREATES,
     ("mentoring:planned_detail", "mentoring:planned_accept"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_decline"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_cancel"): DECIDES,

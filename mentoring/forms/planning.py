@@ -9,7 +9,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from mentoring.models import PlannedSession, SessionMode
+from mentoring.models import PlannedSession, SessionMode, WebhookChannel
 from mentoring.services.planning import REASON_MAX_CHARS
 from programmes.models import Person
 
@@ -172,3 +172,13 @@ class MeetingPreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = _zones()
+
+
+class WebhookChannelForm(forms.Form):
+    kind = forms.ChoiceField(label="Service", choices=WebhookChannel.Kind.choices)
+    url = forms.CharField(
+        label="Incoming webhook address",
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="From Slack (Incoming Webhooks) or Teams (a channel's Workflows or Incoming Webhook).",
+    )

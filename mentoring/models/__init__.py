@@ -27,6 +27,7 @@ from mentoring.models.planning import (
 )
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
 from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
+from mentoring.models.webhook import WebhookChannel, WebhookDelivery
 
 __all__ = [
     "PairingQuerySet",
@@ -65,4 +66,6 @@ __all__ = [
     "MeetingReminderChoice",
     "PlanningSettings",
     "MeetingReminder",
+    "WebhookChannel",
+    "WebhookDelivery",
 ]

@@ -28,7 +28,7 @@ from mentoring.models import (
     ProposedTime,
     SessionMode,
 )
-from mentoring.services import invitations
+from mentoring.services import invitations, webhooks
 from mentoring.services.pairing import pairing_lock, tell_pair
 from mentoring.services.relationship import SessionInput, session_log
 from programmes.models import Person, Programme
@@ -201,6 +201,7 @@ def planned_accept(*, planned: PlannedSession, by: Person, starts_at: datetime.d
     planned.save(update_fields=["state", "starts_at", "starts_on", "updated_at"])
     planned.times.all().delete()
     invitations.invitation_send(planned=planned, cancel=False)
+    webhooks.webhooks_notify(planned=planned, event="accepted")
     tell_pair(
         planned.pairing,
         by=by,
@@ -268,6 +269,7 @@ def planned_move(*, planned: PlannedSession, by: Person, starts_at: datetime.dat
     planned.updated_at = timezone.now()
     planned.save(update_fields=["starts_at", "starts_on", "sequence", "reason", "reason_by", "updated_at"])
     invitations.invitation_send(planned=planned, cancel=False)
+    webhooks.webhooks_notify(planned=planned, event="moved")
     partner = _partner(planned.pairing, by)
     tell_pair(
         planned.pairing,
@@ -295,6 +297,7 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
     planned.save(update_fields=["state", "reason", "reason_by", "sequence", "updated_at"])
     if was_accepted:
         invitations.invitation_send(planned=planned, cancel=True)
+        webhooks.webhooks_notify(planned=planned, event="cancelled")
     tell_pair(
         planned.pairing, by=by, text=f"{by} cancelled your planned session. Their reason is on its page.", subject=""
     )

@@ -50,6 +50,10 @@ METADATA = {
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
     "mentoring.MeetingReminder.last_error": "the mail server's error message",
+    "mentoring.WebhookChannel.url": "a coordinator's or person's Slack or Teams address, not the pair's words",
+    "mentoring.WebhookChannel.secret": "a random signing key made by the software",
+    "mentoring.WebhookDelivery.payload": "names, dates and links written by the software, never the pair's words",
+    "mentoring.WebhookDelivery.last_error": "the receiving server's answer or the connection error",
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
     "mentoring.PlanningSettings.link_pattern": "a coordinator's default meeting link pattern, not the pair's words",
 }

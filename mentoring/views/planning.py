@@ -23,11 +23,13 @@ from mentoring.forms.planning import (
     ProposeForm,
     ReasonForm,
     RecordForm,
+    WebhookChannelForm,
 )
 from mentoring.models import Pairing, PlannedSession, PlanningSettings
 from mentoring.permissions import get_pairing_page_for, get_planned_for
+from mentoring.selectors import webhooks as webhook_selectors
 from mentoring.selectors.planning import join_open, suggested_times
-from mentoring.services import planning
+from mentoring.services import planning, webhooks
 from mentoring.views.relationship import _pair_only, _partner
 from programmes.permissions import get_programme_for
 
@@ -249,3 +251,23 @@ def planning_settings(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved. New planned video sessions get this link unless the pair gives one.")
             return redirect("mentoring:planning_settings", pk=programme.pk)
     return render(request, "mentoring/planning_settings.html", {"programme": programme, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def webhooks_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme's Slack and Teams channels and the deliveries that failed: its coordinators only."""
+    programme = get_programme_for(request.user, pk, manage=True)
+    form = WebhookChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            webhooks.webhook_channel_add(programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Channel added. Planned, moved and cancelled sessions are posted to it.")
+            return redirect("mentoring:webhooks", pk=programme.pk)
+    # Queries: session, user, the programme and the person's role; its channels; the latest failed deliveries.
+    context = {"programme": programme, "form": form, **webhook_selectors.programme_webhooks(programme=programme)}
+    return render(request, "mentoring/webhooks.html", context)
