@@ -9,6 +9,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from core.single_line import SingleLineFormField
 from mentoring.models import PlannedSession, SessionMode, WebhookChannel
 from mentoring.services.planning import REASON_MAX_CHARS
 from programmes.models import Person
@@ -58,8 +59,8 @@ class ProposeForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": 5}),
     )
     mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.VIDEO)
-    place = forms.CharField(label="Place", required=False, max_length=200, help_text="Where you meet in person.")
-    video_link = forms.CharField(
+    place = SingleLineFormField(label="Place", required=False, max_length=200, help_text="Where you meet in person.")
+    video_link = SingleLineFormField(
         label="Video link",
         required=False,
         max_length=500,
@@ -79,7 +80,7 @@ class ProposeForm(forms.Form):
 
 
 class CounterForm(forms.Form):
-    reason = forms.CharField(label="Note to your partner", required=False, max_length=REASON_MAX_CHARS)
+    reason = SingleLineFormField(label="Note to your partner", required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +93,7 @@ class CounterForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    reason = forms.CharField(label="Why it moves", max_length=REASON_MAX_CHARS, help_text="Your partner sees this.")
+    reason = SingleLineFormField(label="Why it moves", max_length=REASON_MAX_CHARS, help_text="Your partner sees this.")
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,10 +113,9 @@ class AcceptForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = SingleLineFormField(
         label="Reason",
         max_length=REASON_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Your partner sees this; coordinators never do.",
     )
 
@@ -140,7 +140,7 @@ class RecordForm(forms.Form):
         label="Private note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     share_note = forms.BooleanField(label="Share my private note with my partner", required=False)
-    reason = forms.CharField(
+    reason = SingleLineFormField(
         label="If it did not happen: why",
         required=False,
         max_length=REASON_MAX_CHARS,
@@ -149,7 +149,7 @@ class RecordForm(forms.Form):
 
 
 class PlanningSettingsForm(forms.Form):
-    link_pattern = forms.CharField(
+    link_pattern = SingleLineFormField(
         label="Default meeting link",
         required=False,
         max_length=300,
@@ -176,7 +176,7 @@ class MeetingPreferencesForm(forms.Form):
 
 class WebhookChannelForm(forms.Form):
     kind = forms.ChoiceField(label="Service", choices=WebhookChannel.Kind.choices)
-    url = forms.CharField(
+    url = SingleLineFormField(
         label="Incoming webhook address",
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
