@@ -8,6 +8,7 @@ glibc). A datetime is formatted as given: pass ``timezone.localtime(moment)`` fo
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,3 +36,31 @@ def day_month(day: datetime.date) -> str:
 def start_of_day(day: datetime.date) -> datetime.datetime:
     """The first moment of ``day`` in the site's time zone (so ``start_of_day(day + 1 day)`` ends ``day``)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- Time zones: each person has one (programmes.Person.time_zone); a meeting is one moment shown in each ---
+
+
+def validate_time_zone(name: str) -> None:
+    """An IANA name such as Europe/Helsinki (empty is allowed: the site's own zone)."""
+    from django.core.exceptions import ValidationError
+
+    if not name:
+        return
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{name!r} is not a time zone we know; use a name such as Europe/Helsinki.") from None
+
+
+def zone_of(name: str) -> zoneinfo.ZoneInfo:
+    """The zone named ``name``, or the site's TIME_ZONE when empty or unknown (never an error on a page)."""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def meeting_time(moment: datetime.datetime, zone_name: str) -> str:
+    """``moment`` in the zone as "Tue 8 December 2026, 10:00"."""
+    return date_format(timezone.localtime(moment, zone_of(zone_name)), "D j F Y, H:i")

@@ -12,6 +12,8 @@ TABS: tuple[tuple[str, str, str, str], ...] = (
     ("matching", "rounds", "Rounds", "mentoring:matching_history"),
     ("matching", "rules", "Matching settings", "mentoring:matching_settings"),
     ("relationships", "pairings", "Pairings", "mentoring:relationships"),
+    ("relationships", "meeting_links", "Meeting links", "mentoring:planning_settings"),
+    ("relationships", "webhooks", "Slack and Teams", "mentoring:webhooks"),
 )
 
 # URL name -> (the entry it belongs to, its own name in the breadcrumb).
@@ -26,6 +28,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "mentoring:matching_settings": ("rules", "Matching settings"),
     # Relationships
     "mentoring:relationships": ("pairings", "Pairings"),
+    "mentoring:planning_settings": ("meeting_links", "Meeting links"),
+    "mentoring:webhooks": ("webhooks", "Slack and Teams"),
     # A pairing's pages as its coordinators see them (the pair has its own breadcrumb, from My mentoring).
     "mentoring:pairing_detail": ("pairings", "Pairing"),
     "mentoring:pairing_pause": ("pairings", "Pause"),

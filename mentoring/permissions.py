@@ -16,6 +16,7 @@ from mentoring.models import (
     MentoringSession,
     MentorRequest,
     Pairing,
+    PlannedSession,
     PrivateNote,
 )
 from programmes.models import Person, Programme
@@ -160,3 +161,18 @@ def get_own_session_for(person: Person, pairing_pk: int, pk: int) -> MentoringSe
     if session.pairing.side is None:
         raise PermissionDenied("Only the mentor and mentee can add their sessions to a calendar.")
     return session
+
+
+# --- Planned sessions (issue 17): the pair's own; a coordinator sees only that one is planned and when (on the
+# pairing's page), never a planned session's page (403): its place, link and reasons are the pair's words.
+
+
+def get_planned_for(person: Person, pairing_pk: int, pk: int) -> PlannedSession:
+    pairing = get_pairing_page_for(person, pairing_pk)
+    if pairing.side is None:
+        raise PermissionDenied("Only the mentor and mentee see their planned sessions.")
+    planned = get_object_or_404(
+        PlannedSession.objects.filter(pairing=pairing).select_related("organiser", "proposed_by", "reason_by"), pk=pk
+    )
+    planned.pairing = pairing
+    return planned

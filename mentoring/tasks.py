@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from mentoring.services import lifecycle, mentor_requests, reminder_emails, reminders
+from mentoring.services import lifecycle, mentor_requests, reminder_emails, reminders, webhooks
 
 # --- Pairing lifecycle ---------------------------------------------------------------------------------------
 
@@ -55,3 +55,20 @@ def send_reminder_emails() -> dict[str, int]:
     if counts.waiting:
         send_reminder_emails.delay()
     return asdict(counts)
+
+
+# --- Outgoing webhooks ------------------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS - 1, acks_late=True)
+def deliver_webhook(self, delivery_id: int) -> None:
+    # Posts one delivery; the row says whether it is still to go, so a redelivered task posts nothing twice.
+    wait = webhooks.webhook_deliver(delivery_id=delivery_id)
+    if wait is None:
+        return
+    if self.request.is_eager:
+        # Eager (no broker: tests, a bare development set-up) has nobody to run a countdown, and Celery's eager
+        # retry re-raises instead of retrying: try again at once. With a broker, the back-off below applies.
+        deliver_webhook.run(delivery_id)
+        return
+    raise self.retry(countdown=wait.total_seconds())

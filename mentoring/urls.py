@@ -1,7 +1,17 @@
 from django.urls import path, re_path
 
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
-from mentoring.views import alerts, calendars, lifecycle, matching, mentor_requests, pairing, proposals, relationship
+from mentoring.views import (
+    alerts,
+    calendars,
+    lifecycle,
+    matching,
+    mentor_requests,
+    pairing,
+    planning,
+    proposals,
+    relationship,
+)
 
 app_name = "mentoring"
 urlpatterns = [
@@ -86,6 +96,7 @@ urlpatterns = [
     path("calendar/create/", calendars.calendar_create, name="calendar_create"),
     path("calendar/replace/", calendars.calendar_replace, name="calendar_replace"),
     path("calendar/turn-off/", calendars.calendar_delete, name="calendar_delete"),
+    path("calendar/meetings/", calendars.meeting_preferences, name="meeting_preferences"),
     # No login: the token (secrets.token_urlsafe) is the key; anything that is not one is a 404 here already.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", calendars.calendar_feed, name="calendar_feed"),
     path(
@@ -93,4 +104,15 @@ urlpatterns = [
         calendars.session_ics,
         name="session_ics",
     ),
+    # Planned sessions (issue 17): the pair only
+    path("programmes/<id:pk>/meeting-links/", planning.planning_settings, name="planning_settings"),
+    path("programmes/<id:pk>/webhooks/", planning.webhooks_page, name="webhooks"),
+    path("pairings/<id:pk>/planned/new/", planning.planned_create, name="planned_create"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/", planning.planned_detail, name="planned_detail"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/accept/", planning.planned_accept, name="planned_accept"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/counter/", planning.planned_counter, name="planned_counter"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/decline/", planning.planned_decline, name="planned_decline"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/move/", planning.planned_move, name="planned_move"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/cancel/", planning.planned_cancel, name="planned_cancel"),
+    path("pairings/<id:pk>/planned/<id:planned_pk>/record/", planning.planned_record, name="planned_record"),
 ]

@@ -80,6 +80,12 @@ def _match_settings(world: dict, person: Any, kwargs: dict) -> list[models.Model
     return list(MatchSettings.objects.filter(programme_id=kwargs["pk"]))
 
 
+def _planning_settings(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
+    from mentoring.models import PlanningSettings
+
+    return list(PlanningSettings.objects.filter(programme_id=kwargs["pk"]))
+
+
 def _own_fit(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
     from mentoring.models import FitAnswer
 
@@ -106,12 +112,14 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
         "programmes.TrainingRecord", "record_pk"
     ),
     ("programmes:email_preferences", "programmes:email_preferences"): _person,
+    ("mentoring:calendar", "mentoring:meeting_preferences"): _person,
     ("mentoring:agreement_edit", "mentoring:agreement_edit"): _agreement,
     ("mentoring:goal_edit", "mentoring:goal_edit"): _get("mentoring.Goal", "goal_pk"),
     ("mentoring:session_edit", "mentoring:session_edit"): _get("mentoring.MentoringSession", "session_pk"),
     ("mentoring:session_detail", "mentoring:note_save"): _own_note,
     ("mentoring:pairing_detail", "mentoring:fit_save"): _own_fit,
     ("mentoring:matching_settings", "mentoring:matching_settings"): _match_settings,
+    ("mentoring:planning_settings", "mentoring:planning_settings"): _planning_settings,
     ("evaluation:intervention_detail", "evaluation:intervention_detail"): _get(
         "evaluation.Intervention", "intervention_pk"
     ),
@@ -125,6 +133,15 @@ CREATES = "creates a new object"
 DECIDES = "records a decision or an action with its reason, not an edit of fields shown filled in"
 # (page, the URL name the form posts to) -> why submitting it unchanged is not an edit of an existing object.
 NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
+    # Planned sessions (issue 17): proposals and answers, not edits of stored fields.
+    ("mentoring:planned_create", "mentoring:planned_create"): CREATES,
+    ("mentoring:webhooks", "mentoring:webhooks"): CREATES,
+    ("mentoring:planned_detail", "mentoring:planned_accept"): DECIDES,
+    ("mentoring:planned_detail", "mentoring:planned_decline"): DECIDES,
+    ("mentoring:planned_detail", "mentoring:planned_cancel"): DECIDES,
+    ("mentoring:planned_counter", "mentoring:planned_counter"): "proposes new times (a new set, not an edit)",
+    ("mentoring:planned_move", "mentoring:planned_move"): "moves a meeting with a reason: sent unchanged, the same "
+    "time is refused and the reason is required, so nothing changes",
     ("password_change", "password_change"): "asks for passwords, never filled in",
     ("password_reset", "password_reset"): "sends a reset email",
     ("send_test_email", "send_test_email"): "sends an email",
@@ -174,7 +191,7 @@ IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at", "PeopleImportMapping.up
 def fill(world: dict) -> None:
     """Give the objects the edit forms show a value in every field a person can edit, dates above all: an empty
     field round-trips trivially and proves nothing."""
-    from mentoring.models import Agreement, FitAnswer
+    from mentoring.models import Agreement, FitAnswer, PlanningSettings
     from mentoring.services import relationship
     from mentoring.services.calendars import calendar_feed_create
     from programmes.models import BudgetLine, PeopleImportMapping, Skill
@@ -206,6 +223,9 @@ def fill(world: dict) -> None:
         relationship.note_write(session=session, author=person, text="Ask about the rota.", shared=False)
         FitAnswer.objects.get_or_create(pairing=cast["pairing"], person=person, defaults={"fit": "deciding"})
     calendar_feed_create(person=cast["mentor"])  # the matrix's POST entries made it; this walk only GETs
+    PlanningSettings.objects.get_or_create(
+        programme=programme, defaults={"link_pattern": "https://meet.example.org/tandem-{pairing}-{meeting}"}
+    )
     intervention = _intervention(cast)
     intervention.follow_up_on = datetime.date(2026, 12, 20)
     intervention.save()

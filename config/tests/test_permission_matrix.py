@@ -267,6 +267,28 @@ def ALERT(cast: dict) -> dict:  # noqa: N802
 PAIR_POSTS = members_only(mentor=REDIRECT, mentee=REDIRECT, coordinator=403)
 
 
+# --- Planned sessions (issue 17): a meeting the mentor proposed, two days ahead, made on first use. The pair
+# only: a coordinator gets 403 on every planned session's page. ---
+
+
+def _planned(cast: dict):
+    from django.utils import timezone
+
+    from mentoring.models import PlannedSession, ProposedTime
+
+    pairing = cast["pairing"]
+    found = PlannedSession.objects.filter(pairing=pairing).first()
+    if found is None:
+        found = PlannedSession.objects.create(
+            pairing=pairing, organiser=cast["mentor"], proposed_by=cast["mentor"], duration_minutes=60
+        )
+        ProposedTime.objects.create(planned=found, starts_at=timezone.now() + datetime.timedelta(days=2))
+    return found
+
+
+PLANNED = lambda cast: {"pk": cast["pairing"].pk, "planned_pk": _planned(cast).pk}  # noqa: E731
+
+
 # --- Matching (issue 4): objects the matching URLs need, made on first use ----------------------------------
 
 
@@ -464,7 +486,10 @@ MATRIX: dict[str, Entry] = {
     "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200), queries=5),
-    "mentoring:pairing_detail": Entry(members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=9),
+    # Queries: 9 as before, plus the planned sessions (the pair's list, or the coordinator's next date).
+    "mentoring:pairing_detail": Entry(
+        members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10
+    ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200), queries=3),
     # --- Programme set-up and lifecycle ---
     "programmes:create": Entry(vocabulary(200), queries=3),
@@ -673,6 +698,18 @@ MATRIX: dict[str, Entry] = {
     "mentoring:alert_resolve": Entry(
         roles(404, anonymous=LOGIN, coordinator=REDIRECT), kwargs=ALERT, method="post", queries=6
     ),
+    # --- Planned sessions (issue 17): the pair's pages; a coordinator 403 (the pairing page shows them the date) ---
+    "mentoring:planning_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
+    "mentoring:webhooks": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "mentoring:planned_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=5),
+    "mentoring:planned_detail": Entry(PAIR_ONLY, kwargs=PLANNED, queries=6),
+    "mentoring:planned_accept": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=5),
+    "mentoring:planned_counter": Entry(PAIR_ONLY, kwargs=PLANNED, queries=5),
+    "mentoring:planned_decline": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=4),
+    "mentoring:planned_move": Entry(PAIR_ONLY, kwargs=PLANNED, queries=5),
+    "mentoring:planned_cancel": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=4),
+    "mentoring:planned_record": Entry(PAIR_POSTS, kwargs=PLANNED, queries=4),  # a proposal: back to its page
+    # --- end of planned sessions ---
     # --- end of the relationship ---
     # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---
     "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=20),
@@ -723,12 +760,14 @@ MATRIX: dict[str, Entry] = {
     ),
     # --- Calendar (issue 5, point 6): the participant's own feed; the feed itself needs no login (the token
     # is the key, so every role, even anonymous, reads the mentee's feed); one session's .ics for the pair. ---
-    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200), queries=4),
+    "mentoring:calendar": Entry(area_page(mentor=200, mentee=200), queries=5),
+    # An empty form is valid (the organisation's zone, no reminders): the person saved, their choice made.
+    "mentoring:meeting_preferences": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=12),
     "mentoring:calendar_create": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=9),
     "mentoring:calendar_replace": Entry(area_page(mentor=REDIRECT, mentee=REDIRECT), method="post", queries=7),
     # The confirmation page needs a feed to turn off: calendar_create above made one for mentor and mentee.
     "mentoring:calendar_delete": Entry(area_page(mentor=200, mentee=200), queries=4),
-    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token, queries=per_role(4, anonymous=3)),
+    "mentoring:calendar_feed": Entry(roles(200), kwargs=_feed_token, queries=per_role(5, anonymous=4)),
     "mentoring:session_ics": Entry(PAIR_ONLY, kwargs=SESSION, queries=4),
     # --- end of calendar ---
     # --- Notification centre (issue 5, point 7): a notice is its person's own (the mentee's here) ---

@@ -17,8 +17,17 @@ from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, 
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
+from mentoring.models.planning import (
+    MeetingReminder,
+    MeetingReminderChoice,
+    PlannedSession,
+    PlannedSessionQuerySet,
+    PlanningSettings,
+    ProposedTime,
+)
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
 from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
+from mentoring.models.webhook import WebhookChannel, WebhookDelivery
 
 __all__ = [
     "PairingQuerySet",
@@ -51,4 +60,12 @@ __all__ = [
     "ReminderDigest",
     "ReminderRecipient",
     "CalendarFeed",
+    "PlannedSession",
+    "PlannedSessionQuerySet",
+    "ProposedTime",
+    "MeetingReminderChoice",
+    "PlanningSettings",
+    "MeetingReminder",
+    "WebhookChannel",
+    "WebhookDelivery",
 ]

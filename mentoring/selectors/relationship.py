@@ -28,7 +28,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import crypto
-from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, FitAnswer, Goal, MentoringSession, Pairing
+from mentoring.models import (
+    ALERT_ACKNOWLEDGED,
+    ALERT_OPEN,
+    Alert,
+    FitAnswer,
+    Goal,
+    MentoringSession,
+    Pairing,
+    PlannedSession,
+)
 from mentoring.selectors.alerts import pairing_open_alerts
 from mentoring.services.checkins import CheckinState, checkin_state, state_filter
 from mentoring.services.pairing import side_of
@@ -203,6 +212,13 @@ def _current_pairings_page(
                 ),
                 0,
             ),
+            # The next meeting planned (accepted) and still ahead: its time only, never what it is about.
+            next_planned=Subquery(
+                PlannedSession.objects.upcoming()
+                .filter(pairing=OuterRef("pk"), starts_at__gt=timezone.now())
+                .order_by("starts_at")
+                .values("starts_at")[:1]
+            ),
             open_alerts=Exists(Alert.objects.filter(ALERT_OPEN, pairing=OuterRef("pk"))),
             acknowledged_alerts=Exists(Alert.objects.filter(ALERT_ACKNOWLEDGED, pairing=OuterRef("pk"))),
         )
@@ -212,7 +228,7 @@ def _current_pairings_page(
     for pairing in page.object_list:
         pairing.programme = programme
         key = checkin_state(pairing, today=today)
-        pairing.checkin = {"state": key, "label": CheckinState.LABELS[key]}
+        pairing.checkin = {"state": key, "label": CheckinState.LABELS[key], "planned": pairing.next_planned}
     return page
 
 

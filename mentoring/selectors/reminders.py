@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from core.dates import long_date
-from mentoring.models import Pairing, Reminder, ReminderDigest
+from mentoring.models import Pairing, PlannedSession, Reminder, ReminderDigest
 from programmes.models import Programme
 
 BATCH_SIZE = 1000  # pairings recorded per transaction
@@ -38,6 +38,7 @@ class ReminderCounts:
     failed: int = 0  # emails whose sending failed this time (retried later, or given up after the last attempt)
     batches: int = 0  # batches of pairings recorded
     waiting: int = 0  # emails due and not sent: in a dry run, or when sending stopped at its time budget
+    meetings: int = 0  # reminder emails before planned meetings sent (mentoring.services.meeting_reminders)
 
     def __add__(self, other: ReminderCounts) -> ReminderCounts:
         return ReminderCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -157,9 +158,18 @@ def due_pairings(*, today: datetime.date, programmes: list[int] | None) -> Query
             had_upcoming=_recorded(Kind.UPCOMING),
             had_overdue=_recorded(Kind.OVERDUE),
             had_escalation=_recorded(Kind.ESCALATION),
+            # A meeting planned (accepted) from today up to the due date: no "coming up" reminder is needed.
+            planned_before_due=Exists(
+                PlannedSession.objects.filter(
+                    pairing=OuterRef("pk"),
+                    state=PlannedSession.State.ACCEPTED,
+                    starts_on__gte=today,
+                    starts_on__lte=OuterRef("checkin_due_on"),
+                )
+            ),
         )
         .filter(
-            Q(checkin_due_on__gte=today, had_upcoming=False)
+            Q(checkin_due_on__gte=today, had_upcoming=False, planned_before_due=False)
             | Q(checkin_due_on__lt=today, had_overdue=False)
             | (escalated & Q(had_escalation=False))
         )

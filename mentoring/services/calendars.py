@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vDuration
 
-from mentoring.models import CalendarFeed, MentoringSession, Pairing
+from mentoring.models import CalendarFeed, MentoringSession, Pairing, PlannedSession
 from programmes.models import Person
 
 UID_DOMAIN = "tandem"
@@ -163,9 +163,40 @@ def _pairing_url(base_url: str, pairing_id: int) -> str:
     return base_url.rstrip("/") + reverse("mentoring:pairing_detail", args=[pairing_id]) if base_url else ""
 
 
+# A planned meeting in the feed: its time and the partner's name; not its place or video link (a feed's address
+# can leak, and a link lets anyone into the meeting). Its UID differs from the invitation's, so a calendar that
+# holds both never has two sources updating one event.
+_PLANNED_FIELDS = (
+    "pairing_id",
+    "starts_at",
+    "duration_minutes",
+    "state",
+    "uid",
+    "sequence",
+    "pairing__mentor_id",
+    "pairing__mentee_id",
+    *(f"pairing__{field}" for field in _PEOPLE_FIELDS),
+)
+
+
+def feed_planned_event(planned: PlannedSession, *, person: Person, base_url: str, stamp: datetime.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"planned-feed-{planned.uid}@{UID_DOMAIN}")
+    event.add("sequence", planned.sequence)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", planned.starts_at.astimezone(datetime.UTC))
+    event.add("dtend", planned.ends_at.astimezone(datetime.UTC))
+    event.add("summary", f"Mentoring session with {_partner_name(planned.pairing, person)}")
+    event.add("description", f"Planned mentoring session, {_duration(planned.duration_minutes)}.")
+    event.add("status", "CONFIRMED")
+    if url := _pairing_url(base_url, planned.pairing_id):
+        event.add("url", url)
+    return event
+
+
 def feed_ics(*, person: Person, base_url: str = "", today: datetime.date | None = None) -> bytes:
-    """The person's feed: each active pairing's next check-in, and the sessions of all their pairings held in
-    the last 12 months (disputed ones left out). Two queries, whatever the number of sessions."""
+    """The person's feed: each active pairing's next check-in, its planned meetings, and the sessions of all their
+    pairings held in the last 12 months (disputed ones left out). Three queries, whatever the number of sessions."""
     today = today or timezone.localdate()
     stamp = timezone.now()
     mine = Pairing.objects.involving(person)
@@ -182,7 +213,16 @@ def feed_ics(*, person: Person, base_url: str = "", today: datetime.date | None 
         .only(*_SESSION_FIELDS)
         .order_by("held_on", "pk")
     )
+    planned = (
+        PlannedSession.objects.upcoming()
+        .filter(pairing__in=mine.values("pk"), starts_at__date__gte=_a_year_before(today))
+        .select_related("pairing__mentor", "pairing__mentee")
+        .only(*_PLANNED_FIELDS)
+        .order_by("starts_at", "pk")
+    )
     cal = _calendar(CALENDAR_NAME)
+    for meeting in planned:
+        cal.add_component(feed_planned_event(meeting, person=person, base_url=base_url, stamp=stamp))
     for pairing in checkins:
         cal.add_component(checkin_event(pairing, person=person, url=_pairing_url(base_url, pairing.pk), stamp=stamp))
     for session in sessions:

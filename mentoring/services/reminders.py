@@ -54,6 +54,7 @@ from mentoring.selectors.reminders import (
     reminder_text,
     without_jit,
 )
+from mentoring.services.meeting_reminders import meeting_reminders_sweep
 from mentoring.services.reminder_emails import reminder_digests_send
 from programmes.models import Membership, Notification, Role
 
@@ -285,4 +286,7 @@ def reminders_sweep(
     if dry_run:
         counts.waiting = due_digests(now, None).count()
         return counts
-    return counts + reminder_digests_send(now=now, budget_seconds=budget_seconds)
+    counts = counts + reminder_digests_send(now=now, budget_seconds=budget_seconds)
+    # Reminders before planned meetings: their own rows, the same outbox discipline (see meeting_reminders).
+    counts.meetings = meeting_reminders_sweep(now=now)["sent"]
+    return counts

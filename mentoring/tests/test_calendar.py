@@ -127,8 +127,8 @@ def test_calendar_page_query_budget(client, cast, django_assert_num_queries, wit
     if with_feed:
         calendars.calendar_feed_create(person=cast["mentee"])
     client.force_login(cast["mentee"])
-    # session, user, areas (shared by the page check and the navigation), the person's feed
-    with django_assert_num_queries(4):
+    # session, user, areas (shared by the page check and the navigation), the person's feed, their meeting reminders
+    with django_assert_num_queries(5):
         assert client.get(reverse("mentoring:calendar")).status_code == 200
 
 
@@ -249,16 +249,27 @@ def test_the_feed_keeps_to_its_window_and_its_person(client, cast):
 
 
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_feed_takes_three_queries_whatever_the_number_of_sessions(client, cast, django_assert_num_queries, count):
+def test_the_feed_takes_four_queries_whatever_the_number_of_sessions(client, cast, django_assert_num_queries, count):
+    from mentoring.models import PlannedSession
+
     pairing = cast["pairing"]
     Pairing.objects.filter(pk=pairing.pk).update(checkin_due_on=TODAY)
     other = PairingFactory(programme=pairing.programme, mentor=cast["mentor"], checkin_due_on=TODAY)
     for n in range(count):
         held(pairing if n % 2 else other, TODAY - datetime.timedelta(days=n + 1))
+        PlannedSession.objects.create(
+            pairing=pairing if n % 2 else other,
+            organiser=cast["mentor"],
+            proposed_by=cast["mentor"],
+            duration_minutes=60,
+            state=PlannedSession.State.ACCEPTED,
+            starts_at=datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC) + datetime.timedelta(days=n),
+        )
     url = feed_url(cast["mentor"])
-    with on(TODAY), django_assert_num_queries(3):  # the feed with its person; check-ins; sessions
+    # The feed with its person; planned meetings; check-ins; sessions.
+    with on(TODAY), django_assert_num_queries(4):
         response = client.get(url)
-    assert len(events(response.content)) == count + 2
+    assert len(events(response.content)) == 2 * count + 2
 
 
 # --- One session as a file, for the pair ---------------------------------------------------------------------

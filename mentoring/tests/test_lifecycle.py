@@ -841,8 +841,8 @@ def test_closed_pairing_page_query_budget(client, cast, closed, django_assert_nu
         ClosingReflectionFactory(author=cast["mentor"])
     client.force_login(cast["mentor"])
     # session, user, the pairing with its programme, people, who ended it and the agreement, the viewer's
-    # reflection, the workspace's five for a pairing without sessions (see test_pages), areas
-    with django_assert_num_queries(10):
+    # reflection, the workspace's five for a pairing without sessions (see test_pages), planned sessions, areas
+    with django_assert_num_queries(11):
         assert client.get(closed.get_absolute_url()).status_code == 200
 
 

@@ -44,6 +44,6 @@ def test_pairing_detail_query_budget(client, cast, django_assert_num_queries, ex
     client.force_login(cast["mentor"])
     # session, user, the pairing with its programme, both people and the agreement; the workspace (session
     # totals, latest sessions, sessions to confirm, goals, my fit answer; with no session yet, the sessions'
-    # topics, goals and notes need no query: test_relationship counts them); areas
-    with django_assert_num_queries(9):
+    # topics, goals and notes need no query: test_relationship counts them); planned sessions; areas
+    with django_assert_num_queries(10):
         assert client.get(reverse("mentoring:pairing_detail", args=[cast["pairing"].pk])).status_code == 200

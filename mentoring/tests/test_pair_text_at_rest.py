@@ -29,7 +29,7 @@ from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fi
 from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.selectors import relationship as relationship_selectors
-from mentoring.services import lifecycle, mentor_requests, relationship
+from mentoring.services import lifecycle, mentor_requests, planning, relationship
 from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
@@ -49,7 +49,13 @@ METADATA = {
     "mentoring.PrivateNote.ciphertext": "already a token: encrypted by mentoring.services.relationship, rotated too",
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
+    "mentoring.MeetingReminder.last_error": "the mail server's error message",
+    "mentoring.WebhookChannel.url": "a coordinator's or person's Slack or Teams address, not the pair's words",
+    "mentoring.WebhookChannel.secret": "a random signing key made by the software",
+    "mentoring.WebhookDelivery.payload": "names, dates and links written by the software, never the pair's words",
+    "mentoring.WebhookDelivery.last_error": "the receiving server's answer or the connection error",
     "mentoring.CalendarFeed.token": "a random secret made by the software, looked up by value",
+    "mentoring.PlanningSettings.link_pattern": "a coordinator's default meeting link pattern, not the pair's words",
 }
 TEXT_TYPES = (models.CharField, models.TextField, models.JSONField)
 PROPOSAL_DECLINE = "email.pairing_decline.reason"  # a pair's words that are emailed, never stored
@@ -103,6 +109,21 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     )
     relationship.session_dispute(session=session, by=mentee, reason=m["mentoring.MentoringSession.dispute_reason"])
     relationship.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
+    # A planned session: its place and link, then moved with a reason (issue 17).
+    soon = datetime.datetime(2026, 5, 22, 9, 0, tzinfo=datetime.UTC)
+    planned = planning.planned_propose(
+        pairing=pairing,
+        by=mentor,
+        times=[soon],
+        duration_minutes=60,
+        mode="video",
+        place=m["mentoring.PlannedSession.place"],
+        video_link="https://meet.example.org/" + m["mentoring.PlannedSession.video_link"],
+    )
+    m["mentoring.PlannedSession.video_link"] = "https://meet.example.org/" + m["mentoring.PlannedSession.video_link"]
+    planning.planned_accept(planned=planned, by=mentee, starts_at=soon)
+    later = soon + datetime.timedelta(days=1)
+    planning.planned_move(planned=planned, by=mentee, starts_at=later, reason=m["mentoring.PlannedSession.reason"])
     pairing = lifecycle.pairing_pause(
         pairing=pairing,
         by=mentor,

@@ -380,13 +380,15 @@ def test_the_workspace_costs_the_same_queries_whatever_the_history(
     login(mentor)
     url = pairing.get_absolute_url()
     # session, user, pairing (with programme, people, agreement); workspace: totals, latest sessions, their
-    # topics, their goals, readable notes, sessions to confirm, goals, my fit answer; the navigation's areas.
-    with django_assert_num_queries(12):
+    # topics, their goals, readable notes, sessions to confirm, goals, my fit answer; planned sessions; the
+    # navigation's areas.
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
     client.logout()
     login(coordinator)
-    # session, user, pairing; totals, latest sessions, goal counts by status, fit answers, open alerts; areas.
-    with django_assert_num_queries(9):
+    # session, user, pairing; totals, latest sessions, goal counts by status, fit answers, open alerts; the next
+    # planned date; areas.
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.once import submit_once
-from mentoring.models import CalendarFeed
+from mentoring.forms.planning import MeetingPreferencesForm
+from mentoring.models import CalendarFeed, MeetingReminderChoice
 from mentoring.permissions import get_calendar_feed_by_token, get_own_session_for
 from mentoring.selectors.calendars import calendar_feed_of
-from mentoring.services import calendars
+from mentoring.services import calendars, planning
 from programmes.permissions import Area, area_required
 
 
@@ -41,7 +42,29 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     if feed is not None:
         address = request.build_absolute_uri(reverse("mentoring:calendar_feed", kwargs={"token": feed.token}))
     webcal = "webcal://" + address.split("://", 1)[1] if address else None
-    return render(request, "mentoring/calendar.html", {"feed": feed, "address": address, "webcal": webcal})
+    # And the person's meeting reminder choices (one query).
+    choice = MeetingReminderChoice.objects.filter(person=request.user).first()
+    preferences = MeetingPreferencesForm(
+        initial={
+            "time_zone": request.user.time_zone,
+            "day_before": choice.day_before if choice else True,
+            "hour_before": choice.hour_before if choice else True,
+        }
+    )
+    context = {"feed": feed, "address": address, "webcal": webcal, "preferences": preferences}
+    return render(request, "mentoring/calendar.html", context)
+
+
+@area_required(Area.MENTORING)
+@require_POST
+def meeting_preferences(request: HttpRequest) -> HttpResponse:
+    form = MeetingPreferencesForm(request.POST)
+    if form.is_valid():
+        planning.meeting_preferences_update(person=request.user, **form.cleaned_data)
+        messages.success(request, "Saved: your time zone and meeting reminders.")
+    else:
+        messages.error(request, "Choose a time zone from the list.")
+    return redirect("mentoring:calendar")
 
 
 @area_required(Area.MENTORING)

@@ -31,6 +31,7 @@ from mentoring.forms.relationship import (
 from mentoring.models import MentoringSession, Pairing
 from mentoring.permissions import get_goal_for, get_pairing_page_for, get_session_for
 from mentoring.selectors import alerts as alert_selectors
+from mentoring.selectors import planning as planning_selectors
 from mentoring.selectors import relationship as relationship_selectors
 from mentoring.selectors.proposals import proposals_waiting
 from mentoring.selectors.relationship import skill_choices
@@ -59,6 +60,15 @@ def workspace_context(request: HttpRequest, pairing: Pairing) -> dict:
     """What the pairing page adds for the relationship (the caller adds the lifecycle parts): the workspace's
     reads (mentoring.selectors.relationship.pairing_workspace, which names its queries) and the fit question."""
     context = relationship_selectors.pairing_workspace(pairing=pairing, person=request.user)
+    # Planned sessions: the pair's list (one query); a coordinator only the next one's date (one query).
+    if pairing.side is None:
+        context["next_planned"] = planning_selectors.next_planned_on([pairing.pk]).get(pairing.pk)
+    else:
+        context["planned"] = planning_selectors.planned_for_pairing(pairing)
+        now = timezone.now()
+        upcoming = [p.starts_at for p in context["planned"] if p.starts_at and p.starts_at > now]
+        context["next_planned"] = min(upcoming, default=None)
+    context["checkin"] = {**context["checkin"], "planned": context["next_planned"]}
     if pairing.side is not None:
         my_fit = context["my_fit"]
         has_sessions = bool(context["totals"]["total"])

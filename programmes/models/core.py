@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -15,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import validate_time_zone, zone_of
 from core.single_line import SingleLineCharField
 
 
@@ -185,6 +187,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     missing_from_hr_since = models.DateTimeField(
         null=True, blank=True, help_text="Set when a people import no longer lists this person (never deleted)."
     )
+    # The person's IANA time zone (e.g. "Europe/Helsinki"): planned sessions are shown and reminded in it.
+    # Empty: the installation's TIME_ZONE.
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text="For example Europe/Helsinki."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "administrator", default=False, help_text="Administrators run the installation in the Django admin."
@@ -227,6 +234,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zone_of(self.time_zone)
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ")[0] if self.display_name else self.email

@@ -1,0 +1,66 @@
+"""Outgoing webhooks: messages about planned sessions to where people work (Slack, Microsoft Teams)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from programmes.models import Person, Programme
+
+
+class WebhookChannel(models.Model):
+    """An incoming-webhook address of Slack or Microsoft Teams, for a programme (its coordinators set it) or for
+    one person. Messages carry names, dates and links only, never what a pair wrote."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_channels"
+    )
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    url = models.CharField("webhook address", max_length=500)
+    # The key of the X-Tandem-Signature header (HMAC-SHA256 of the timestamp and the body), made by the software.
+    secret = models.CharField(max_length=64, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=False, person__isnull=True)
+                | Q(programme__isnull=True, person__isnull=False),
+                name="webhook_channel_programme_or_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} channel #{self.pk}"
+
+
+class WebhookDelivery(models.Model):
+    """One message to one channel: retried with back-off by its Celery task, failed after the last attempt (which
+    the programme's coordinators see)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    channel = models.ForeignKey(WebhookChannel, on_delete=models.CASCADE, related_name="deliveries")
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["channel", "status"], name="webhook_channel_status")]
+
+    def __str__(self) -> str:
+        return f"Delivery #{self.pk} to {self.channel} ({self.status})"

@@ -1,0 +1,118 @@
+"""Calendar invitations for planned sessions: an email to each of the pair with an iCalendar file that Outlook,
+Google Calendar and Apple Calendar read as an invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL).
+
+One meeting is one event everywhere: the UID is the planned session's own (``planned-<uuid>@tandem``) and the
+SEQUENCE rises with every move and the cancellation, so a calendar replaces the event instead of adding one.
+Tandem itself is the ORGANIZER (the sending address); both people are attendees who have already accepted in
+Tandem. An invitation carries names, times, the place or video link and a link to Tandem: never a summary, goal,
+note or the reason for a change (those stay on the planned session's page).
+"""
+
+from __future__ import annotations
+
+import datetime
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from core.dates import meeting_time
+from mentoring.models import PlannedSession
+from mentoring.services.calendars import UID_DOMAIN
+from programmes.models import Person
+
+
+def planned_uid(planned: PlannedSession) -> str:
+    return f"planned-{planned.uid}@{UID_DOMAIN}"
+
+
+def site_url(path: str) -> str:
+    return f"{settings.TANDEM_SITE_URL}{path}" if settings.TANDEM_SITE_URL else path
+
+
+def _address(person: Person, *, role: str = "REQ-PARTICIPANT") -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["cn"] = vText(person.display_name or person.email)
+    address.params["role"] = vText(role)
+    address.params["partstat"] = vText("ACCEPTED")
+    return address
+
+
+def _title(planned: PlannedSession) -> str:
+    pairing = planned.pairing
+    return f"Mentoring session: {pairing.mentor} and {pairing.mentee}"
+
+
+def planned_event(planned: PlannedSession, *, cancel: bool = False, stamp: datetime.datetime | None = None) -> Event:
+    """The meeting as one VEVENT (the invitation's and the feed's): times in UTC, each calendar shows them in its
+    owner's zone."""
+    event = Event()
+    event.add("uid", planned_uid(planned))
+    event.add("sequence", planned.sequence)
+    event.add("dtstamp", stamp or timezone.now())
+    event.add("dtstart", planned.starts_at.astimezone(datetime.UTC))
+    event.add("dtend", planned.ends_at.astimezone(datetime.UTC))
+    event.add("summary", _title(planned))
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def invitation_ics(planned: PlannedSession, *, cancel: bool) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Tandem//Mentoring sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "CANCEL" if cancel else "REQUEST")
+    event = planned_event(planned, cancel=cancel)
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organiser = vCalAddress(f"mailto:{email or 'tandem@localhost'}")
+    organiser.params["cn"] = vText(name or "Tandem")
+    event.add("organizer", organiser)
+    for person in (planned.pairing.mentor, planned.pairing.mentee):
+        event.add("attendee", _address(person))
+    page = site_url(planned.get_absolute_url())
+    if planned.video_link:
+        event.add("location", planned.video_link)
+        event.add("url", planned.video_link)
+    elif planned.place:
+        event.add("location", planned.place)
+    event.add("description", f"Planned in Tandem: {page}")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def _body(planned: PlannedSession, person: Person, *, cancel: bool) -> str:
+    when = f"{meeting_time(planned.starts_at, person.time_zone)} ({person.zone.key})"
+    partner = planned.pairing.mentee if person.pk == planned.pairing.mentor_id else planned.pairing.mentor
+    what = "is cancelled" if cancel else ("has moved" if planned.sequence else "is planned")
+    lines = [
+        f"Hello {person.get_short_name()},",
+        "",
+        f"Your mentoring session with {partner} {what}: {when}, {planned.duration_minutes} minutes.",
+    ]
+    if planned.video_link and not cancel:
+        lines.append(f"Join: {planned.video_link}")
+    lines += ["", f"Details in Tandem: {site_url(planned.get_absolute_url())}", "", "Tandem", ""]
+    return "\n".join(lines)
+
+
+def invitation_send(*, planned: PlannedSession, cancel: bool) -> None:
+    """Email both people the invitation (or its cancellation), each with the time in their own zone. Queued
+    when the surrounding transaction commits (core.mail_backend), so a rolled-back change sends nothing."""
+    ics = invitation_ics(planned, cancel=cancel)
+    method = "CANCEL" if cancel else "REQUEST"
+    for person in (planned.pairing.mentor, planned.pairing.mentee):
+        if not person.is_active:
+            continue
+        partner = planned.pairing.mentee if person.pk == planned.pairing.mentor_id else planned.pairing.mentor
+        subject = (
+            f"Cancelled: mentoring session with {partner}"
+            if cancel
+            else f"Mentoring session with {partner}, {meeting_time(planned.starts_at, person.time_zone)}"
+        )
+        message = EmailMultiAlternatives(subject, _body(planned, person, cancel=cancel), None, [person.email])
+        message.attach("invite.ics", ics, f"text/calendar; method={method}")
+        message.send()

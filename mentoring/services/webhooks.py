@@ -1,0 +1,146 @@
+"""Outgoing webhooks (issue 17, point 6): when a planned session is accepted, moved or cancelled, a message goes to
+the programme's Slack or Microsoft Teams channels and to the two people's own channels, in each service's JSON
+format for incoming webhooks.
+
+Each message is a WebhookDelivery row, queued on commit to the Celery task ``deliver_webhook``, which posts it
+signed (``X-Tandem-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>" with the channel's secret>`` and
+``X-Tandem-Timestamp``) and, on a failure (a connection error or any answer but 2xx), retries with exponential
+back-off until ``MAX_ATTEMPTS``; then the delivery is failed, with the reason, on the coordinators' page.
+A message carries names, dates and links only: never a place, a video link, a reason or anything a pair wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+import urllib.error
+import urllib.request
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.dates import meeting_time
+from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
+from mentoring.services.invitations import site_url
+from programmes.models import Person, Programme
+
+MAX_ATTEMPTS = 5
+RETRY_AFTER = datetime.timedelta(seconds=30)  # doubled after each failed attempt: 30 s, 1, 2, 4 minutes
+TIMEOUT_SECONDS = 10
+EVENTS = {"accepted": "planned", "moved": "moved", "cancelled": "cancelled"}
+
+
+def _text(planned: PlannedSession, event: str) -> str:
+    pairing = planned.pairing
+    when = f"{meeting_time(planned.starts_at, '')} ({timezone.get_default_timezone().key})"
+    return f"{pairing.mentor} and {pairing.mentee} {EVENTS[event]} a mentoring session: {when}."
+
+
+def payload_for(kind: str, *, text: str, link: str) -> dict:
+    """The message in the service's own format for incoming webhooks."""
+    if kind == WebhookChannel.Kind.SLACK:
+        return {"text": f"{text} <{link}|Open in Tandem>" if link else text}
+    card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.4",
+        "body": [{"type": "TextBlock", "text": text, "wrap": True}],
+    }
+    if link:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open in Tandem", "url": link}]
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
+
+
+def webhooks_notify(*, planned: PlannedSession, event: str) -> list[WebhookDelivery]:
+    """One delivery per active channel of the programme or of either person, sent after the commit."""
+    from mentoring.tasks import deliver_webhook  # the task module imports the services
+
+    pairing = planned.pairing
+    channels = WebhookChannel.objects.filter(active=True).filter(
+        Q(programme_id=pairing.programme_id) | Q(person_id__in=[pairing.mentor_id, pairing.mentee_id])
+    )
+    text, link = _text(planned, event), site_url(pairing.get_absolute_url())
+    made = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(channel=c, payload=payload_for(c.kind, text=text, link=link)) for c in channels]
+    )
+    for delivery in made:
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+    return made
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _post(channel: WebhookChannel, payload: dict) -> None:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    timestamp = str(int(timezone.now().timestamp()))
+    request = urllib.request.Request(  # noqa: S310 (the address is checked to be https:// when saved)
+        channel.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Tandem-Webhook",
+            "X-Tandem-Timestamp": timestamp,
+            "X-Tandem-Signature": signature(channel.secret, timestamp, body),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise urllib.error.HTTPError(channel.url, response.status, "not accepted", response.headers, None)
+
+
+def webhook_deliver(*, delivery_id: int) -> datetime.timedelta | None:
+    """Post one delivery. None when it is done (sent, failed for good, or already settled); else how long to wait
+    before the next attempt."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+            return None  # a task delivered twice does not post twice
+        delivery.attempts += 1
+        try:
+            _post(delivery.channel, delivery.payload)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = WebhookDelivery.Status.FAILED
+            delivery.save(update_fields=["attempts", "last_error", "status"])
+            if delivery.status == WebhookDelivery.Status.FAILED:
+                return None
+            return RETRY_AFTER * 2 ** (delivery.attempts - 1)
+        delivery.status, delivery.sent_at, delivery.last_error = WebhookDelivery.Status.SENT, timezone.now(), ""
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return None
+
+
+def webhook_url_check(url: str) -> str:
+    url = (url or "").strip()
+    if not url.lower().startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
+        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+    return url
+
+
+@transaction.atomic
+def webhook_channel_add(*, programme: Programme | None = None, person: Person | None = None, kind: str, url: str):
+    channel = WebhookChannel(
+        programme=programme, person=person, kind=kind, url=webhook_url_check(url), secret=secrets.token_hex(32)
+    )
+    channel.full_clean()
+    channel.save()
+    return channel

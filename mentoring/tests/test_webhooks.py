@@ -1,0 +1,179 @@
+"""Outgoing webhooks (issue 17, point 6), against a local HTTP receiver that records what it gets: Slack's and
+Teams' JSON, signed; retried on 500, given up after the last attempt and shown to the coordinators; never a word
+of what the pair wrote, where they meet or their link."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
+from mentoring.services import planning, webhooks
+
+UTC = datetime.UTC
+MEETING = datetime.datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
+
+
+class Receiver:
+    """A local HTTP server answering with the given statuses in turn (the last one repeats)."""
+
+    def __init__(self, statuses: list[int]):
+        self.statuses, self.requests = list(statuses), []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status < 300 else b"error")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(statuses):
+        found = Receiver(statuses)
+        made.append(found)
+        return found
+
+    yield make
+    for found in made:
+        found.close()
+
+
+def channel(programme, kind, url) -> WebhookChannel:
+    # Made directly: the service accepts https:// addresses only, and the local receiver speaks plain http.
+    return WebhookChannel.objects.create(programme=programme, kind=kind, url=url, secret="s3cret")
+
+
+def plan(pairing, mentor, mentee, capture) -> PlannedSession:
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=UTC), tick=False), capture(execute=True):
+        planned = planning.planned_propose(
+            pairing=pairing,
+            by=mentor,
+            times=[MEETING],
+            duration_minutes=60,
+            mode="video",
+            place="Cafe Secretplace",
+            video_link="https://meet.example.org/secretroom",
+        )
+        planning.planned_accept(planned=planned, by=mentee, starts_at=MEETING)
+    return planned
+
+
+def test_slack_gets_a_signed_message_with_names_date_and_link_only(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    slack = receiver([200])
+    found = channel(pairing.programme, "slack", slack.url)
+    planned = plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    [(headers, body)] = slack.requests
+    assert headers["Content-Type"] == "application/json"
+    expected = hmac.new(b"s3cret", headers["X-Tandem-Timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers["X-Tandem-Signature"] == f"sha256={expected}"
+    message = json.loads(body)
+    assert set(message) == {"text"}
+    assert message["text"].startswith("Max Mentor and Mina Mentee planned a mentoring session: Thu 10 December 2026")
+    assert pairing.get_absolute_url() in message["text"]
+    for secret in (b"Secretplace", b"secretroom"):
+        assert secret not in body
+    assert WebhookDelivery.objects.get(channel=found).status == "sent"
+    # Moving sends the move, never its reason.
+    with (
+        time_machine.travel(datetime.datetime(2026, 12, 2, tzinfo=UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        planning.planned_move(planned=planned, by=mentor, starts_at=MEETING + datetime.timedelta(hours=1), reason="Ill")
+    assert len(slack.requests) == 2
+    assert "moved a mentoring session" in json.loads(slack.requests[1][1])["text"]
+    assert b"Ill" not in slack.requests[1][1]
+
+
+def test_teams_gets_an_adaptive_card(pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks):
+    teams = receiver([200])
+    channel(pairing.programme, "teams", teams.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    [(_, body)] = teams.requests
+    message = json.loads(body)
+    assert message["type"] == "message"
+    [attachment] = message["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert card["body"][0]["text"].startswith("Max Mentor and Mina Mentee planned a mentoring session")
+    assert card["actions"][0]["url"].endswith(pairing.get_absolute_url())
+
+
+def test_a_500_is_retried_and_a_later_success_counts(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    flaky = receiver([500, 500, 200])
+    channel(pairing.programme, "slack", flaky.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    assert len(flaky.requests) == 3
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("sent", 3)
+
+
+def test_after_the_last_attempt_it_gives_up_and_the_coordinators_see_the_failure(
+    client, pairing, mentor, mentee, coordinator, receiver, django_capture_on_commit_callbacks
+):
+    broken = receiver([500])
+    channel(pairing.programme, "slack", broken.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    assert len(broken.requests) == webhooks.MAX_ATTEMPTS == 5
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 5)
+    assert "500" in delivery.last_error
+    # A redelivered task posts nothing more.
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk) is None and len(broken.requests) == 5
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:webhooks", args=[pairing.programme_id])).content.decode()
+    assert "Deliveries that failed" in page and "HTTP Error 500" in page
+    client.force_login(mentor)
+    assert client.get(reverse("mentoring:webhooks", args=[pairing.programme_id])).status_code == 403
+
+
+def test_a_coordinator_adds_only_an_https_channel(client, pairing, coordinator):
+    url = reverse("mentoring:webhooks", args=[pairing.programme_id])
+    client.force_login(coordinator)
+    response = client.post(url, {"kind": "slack", "url": "http://hooks.example.org/x"})
+    assert "Use the https:// address" in response.content.decode()
+    assert not WebhookChannel.objects.exists()
+    response = client.post(url, {"kind": "teams", "url": "https://example.webhook.office.com/x"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Microsoft Teams · example.webhook.office.com" in page
+    assert "/x" not in page.split("Microsoft Teams")[1][:60]  # the full address is a secret: its host only
+
+
+def test_the_waits_between_attempts_double(pairing, receiver):
+    broken = receiver([500])
+    found = channel(pairing.programme, "slack", broken.url)
+    delivery = WebhookDelivery.objects.create(channel=found, payload={"text": "x"})
+    waits = [webhooks.webhook_deliver(delivery_id=delivery.pk) for _ in range(5)]
+    assert [w.total_seconds() if w else None for w in waits] == [30, 60, 120, 240, None]
+    assert WebhookDelivery.objects.get().status == "failed" and len(broken.requests) == 5
