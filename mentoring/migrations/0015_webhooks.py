@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0013_planned_sessions'),
-        ('programmes', '0012_person_time_zone'),
+        ('mentoring', '0014_planned_sessions'),
+        ('programmes', '0014_person_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0011_person_identity_and_left_at'),
+        ('programmes', '0013_people_import_mapping_and_hr_sync'),
     ]
 
     operations = [

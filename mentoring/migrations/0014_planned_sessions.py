@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0012_agreement_cadence_history'),
-        ('programmes', '0012_person_time_zone'),
+        ('mentoring', '0013_alert_kind_rule'),
+        ('programmes', '0014_person_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
