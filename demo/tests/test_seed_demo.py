@@ -23,6 +23,7 @@ from mentoring.models import (
     MentoringSession,
     Pairing,
     PairingPause,
+    PlannedSession,
     PrivateNote,
 )
 from mentoring.selectors.relationship import notes_readable_by
@@ -270,3 +271,20 @@ def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(see
         pairing.mentor_id,
         pairing.mentee_id,
     }
+
+
+def test_marcus_and_mia_have_their_next_session_planned_each_in_their_own_time(seeded, settings):
+    settings.DEBUG = True
+    pairing = Pairing.objects.get(mentor__email="mentor@example.com", mentee__email="mentee@example.com")
+    planned = PlannedSession.objects.get(pairing=pairing)
+    assert planned.state == PlannedSession.State.ACCEPTED and planned.starts_at > timezone.now()
+    pages = {}
+    for email in ("mentor@example.com", "mentee@example.com"):
+        client = Client()
+        client.force_login(Person.objects.get(email=email))
+        page = client.get(reverse("mentoring:pairing_detail", args=[pairing.pk])).content.decode()
+        pages[email] = page[page.index('id="planned"') :]  # the planned sessions card and what follows
+    assert "10:00" in pages["mentor@example.com"]  # London
+    assert "12:00" in pages["mentee@example.com"]  # Helsinki, two hours ahead in winter
+    # Another pair has times proposed, waiting for an answer.
+    assert PlannedSession.objects.filter(state=PlannedSession.State.PROPOSED).exclude(pairing=pairing).exists()

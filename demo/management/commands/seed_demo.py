@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.interventions import seed_interventions
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from demo.pairings import seed_pairings
+from demo.planning import seed_planning
 from demo.relationships import seed_relationships
 from demo.reports import seed_reports
 from demo.surveys import seed_surveys
@@ -40,6 +41,9 @@ class Command(BaseCommand):
                 programme=org["running"], mentors=org["running_mentors"], mentees=org["running_mentees"]
             )
             seed_relationships(programme=org["running"], pairings=pairings)
+            seed_planning(
+                programme=org["running"], mentor_email=DEMO_LOGINS[1].email, mentee_email=DEMO_LOGINS[2].email
+            )
             seed_interventions(programme=org["running"])
             seed_surveys(programme=org["running"])
             seed_reports(programme=org["running"])
