@@ -182,3 +182,32 @@ def test_bad_rows_are_named_and_nothing_is_saved(client, hr_admin, django_captur
     assert "Apply this import" not in page
     assert message in page
     assert state() == before
+
+
+def test_the_mapping_screen_saved_unchanged_keeps_every_choice_and_is_remembered(
+    client, hr_admin, django_capture_on_commit_callbacks
+):
+    from programmes.models import PeopleImportMapping
+
+    rows = [r.replace("2019-03-01", "03/01/2019").replace("2021-06-14", "06/14/2021") for r in ROWS]
+    rows = [r.replace("2020-01-06", "01/06/2020").replace("2018-09-30", "09/30/2018") for r in rows]
+    first, page = upload(
+        client, hr_file(*rows), django_capture_on_commit_callbacks, column_start_date="dateInJob",
+        date_format="%m/%d/%Y", status_active="Active, Leave of Absence", status_left="Terminated",
+    )  # fmt: skip
+    assert first.status == PeopleImport.Status.APPLIED, page
+    remembered = PeopleImportMapping.objects.get(purpose="upload")
+    saved = (remembered.columns, remembered.status_active, remembered.status_left, remembered.date_format)
+    assert remembered.date_format == "%m/%d/%Y" and remembered.columns["start_date"] == "dateInJob"
+
+    # The next export goes straight to its preview, read through the remembered mapping.
+    response = client.post(reverse("programmes:people_import"), {"file": hr_file(*rows)}, follow=True)
+    latest = PeopleImport.objects.order_by("-pk").first()
+    assert response.redirect_chain[-1][0] == reverse("programmes:people_import_preview", args=[latest.pk])
+    # "Map the columns differently", saved as rendered: nothing lost.
+    response = submit_form(client, reverse("programmes:people_import_map", args=[latest.pk]))
+    assert response.redirect_chain[-1][0] == reverse("programmes:people_import_preview", args=[latest.pk])
+    remembered.refresh_from_db()
+    assert (remembered.columns, remembered.status_active, remembered.status_left, remembered.date_format) == saved
+    latest.refresh_from_db()
+    assert latest.summary["error"] == 0 and latest.summary["create"] == 0
