@@ -3,7 +3,6 @@ leaves, and a line manager whose reports' protected time waits for their approva
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -46,8 +45,7 @@ def test_a_leaving_coordinator_is_told_to_the_other_coordinators(programme, coor
 def test_the_last_coordinator_leaving_is_told_to_the_administrators(programme, coordinator, administrator):
     person_deactivate(person=coordinator, by=None, source="scim")
     assert any(
-        f"{coordinator} has left the organisation" in text and "no coordinator" in text
-        for text in notes(administrator)
+        f"{coordinator} has left the organisation" in text and "no coordinator" in text for text in notes(administrator)
     )
 
 
@@ -59,8 +57,4 @@ def test_the_time_page_names_the_line_manager_who_left(client, programme, coordi
     page = client.get(reverse("programmes:time", args=[programme.pk]), {"month": month.strftime("%Y-%m")})
     text = page.content.decode()
     assert f"{line_manager.display_name} (left)" in text and "needs a new line manager" in text
-    assert any(
-        f"{line_manager.display_name} managed {mentee.display_name}" in n for n in notes(coordinator)
-    )
-
-
+    assert any(f"{line_manager.display_name} managed {mentee.display_name}" in n for n in notes(coordinator))

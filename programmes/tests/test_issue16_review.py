@@ -65,8 +65,15 @@ def state() -> list[tuple]:
         Person.objects.filter(email__endswith="@example.org")
         .exclude(is_staff=True)
         .values_list(
-            "email", "display_name", "employee_id", "line_manager__email", "is_active", "org_unit__name",
-            "job_title", "start_date", "left_at",
+            "email",
+            "display_name",
+            "employee_id",
+            "line_manager__email",
+            "is_active",
+            "org_unit__name",
+            "job_title",
+            "start_date",
+            "left_at",
         )
     )
 
@@ -92,7 +99,10 @@ def test_the_issues_export_through_the_pages_then_unchanged_then_a_leaver_back(
     assert first.status == PeopleImport.Status.APPLIED, page
     people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=["1001", "1002", "1003", "1004"])}
     assert {k: p.display_name for k, p in people.items()} == {
-        "1001": "Ana Ortiz", "1002": "Ben Li", "1003": "Cara Diaz", "1004": "Dan Wu",
+        "1001": "Ana Ortiz",
+        "1002": "Ben Li",
+        "1003": "Cara Diaz",
+        "1004": "Dan Wu",
     }
     assert people["1003"].pk == cara.pk
     assert people["1002"].line_manager == people["1001"] and people["1004"].line_manager == people["1001"]
@@ -144,7 +154,9 @@ def test_a_leaver_new_to_tandem_gets_no_account_and_is_nobodys_manager(
         ("2019-03-01 00:00:00", "%Y-%m-%d", datetime.date(2019, 3, 1)),
     ],
 )
-def test_dates_in_common_formats(client, hr_admin, django_capture_on_commit_callbacks, date_cell, date_format, expected):
+def test_dates_in_common_formats(
+    client, hr_admin, django_capture_on_commit_callbacks, date_cell, date_format, expected
+):
     row = ROWS[0].replace("2019-03-01", date_cell)
     people_import, page = upload(
         client, hr_file(row), django_capture_on_commit_callbacks, column_start_date="dateInJob", date_format=date_format

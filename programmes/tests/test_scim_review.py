@@ -93,9 +93,9 @@ def test_an_uppercase_email_is_the_same_person(scim):
     [
         'userName eq "x" or 1 eq 1',
         'userName eq "x") or (userName pr',
-        "userName eq \"'; DROP TABLE programmes_person; --\"",
+        'userName eq "\'; DROP TABLE programmes_person; --"',
         'userName eq "\\" or userName pr or \\""',
-        "userName co \"%\"",
+        'userName co "%"',
         'userName sw "_"',
         "password pr",
         "a" * 5000,
