@@ -118,3 +118,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
+
+    def get_context_data(self, **kwargs):
+        # With passwords for administrators only, nobody else gets a reset email (get_users above): the page says
+        # so before they wait for one, without telling whether an address has an account.
+        context = super().get_context_data(**kwargs)
+        context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
+        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        return context

@@ -186,6 +186,12 @@ def _draft_proposals_remove(ids: set[int]) -> None:
             "round_id", flat=True
         )
     )
+    # And the drafts where a leaver is only on the unmatched list (a JSON list; at most one draft per programme).
+    round_ids |= {
+        pk
+        for pk, unmatched in MatchRound.objects.filter(status=MatchRound.Status.DRAFT).values_list("pk", "unmatched")
+        if any(isinstance(u, dict) and u.get("mentee") in ids for u in unmatched or [])
+    }
     # The round's own row, FOR NO KEY UPDATE, as every change to a draft takes it (matching._draft_locked).
     rounds = MatchRound.objects.select_for_update(of=("self",), no_key=True).filter(
         pk__in=round_ids, status=MatchRound.Status.DRAFT

@@ -127,7 +127,39 @@ def people_leave(*, person_ids: Iterable[int], by: Person | None, source: str, w
     leavers_applications_withdraw(person_ids=ids, why=why)
     if left:
         _managers_left_tell(left)
+        _coordinators_left_tell(left)
     return left
+
+
+def _coordinators_left_tell(left: list[int]) -> None:
+    """A coordinator who left: the programme's other coordinators hear it; a programme left with no active
+    coordinator is told to the administrators, who name one (nobody else would see its applications)."""
+    rows = (
+        Membership.objects.filter(person_id__in=left, role=Role.COORDINATOR)
+        .select_related("programme", "person")
+        .order_by("programme_id", "person__display_name")
+    )
+    by_programme: dict[int, tuple[Programme, list[str]]] = {}
+    for membership in rows:
+        by_programme.setdefault(membership.programme_id, (membership.programme, []))[1].append(str(membership.person))
+    administrators: list[Person] | None = None
+    for programme, names in by_programme.values():
+        who = f"{_names(names)} {'has' if len(names) == 1 else 'have'} left the organisation"
+        remaining = coordinators_of(programme)
+        if remaining:
+            notification_send(
+                people=remaining,
+                text=f"{who} and no longer {'coordinates' if len(names) == 1 else 'coordinate'} {programme.name}.",
+                url=reverse("programmes:members", args=[programme.pk]),
+            )
+            continue
+        if administrators is None:
+            administrators = list(Person.objects.filter(is_staff=True, is_active=True).order_by("pk"))
+        notification_send(
+            people=administrators,
+            text=f"{who}: {programme.name} has no coordinator now. Please name one.",
+            url=reverse("admin:programmes_programme_change", args=[programme.pk]),
+        )
 
 
 def _managers_left_tell(manager_ids: list[int]) -> None:

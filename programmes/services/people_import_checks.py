@@ -53,6 +53,10 @@ STATUS_LEFT = {
 }
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TEAM_SEPARATOR = re.compile(r"\s*[>›]\s*")
+# HR systems often write a department path with slashes (``Engineering/Platform``); read so only when the
+# path does not name a team as written, since a team's own name may hold a slash ("Research/Development").
+SLASH_SEPARATOR = re.compile(r"\s*/\s*")
+MIDNIGHT = re.compile(r"(?:T|\s+)00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,9 @@ def _resolve_team(team: str, org: _Organisation, errors: list[str], resolved: di
     if not team:
         return
     key = tuple(part.lower() for part in TEAM_SEPARATOR.split(team))
+    if key not in org.units and "/" in team:
+        slashed = tuple(piece for part in key for piece in SLASH_SEPARATOR.split(part) if piece)
+        key = slashed if slashed in org.units else key
     unit = org.units.get(key)
     if unit is not None:
         resolved["org_unit_id"] = unit
@@ -224,6 +231,9 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
         start = values["start_date"]
         resolved["start_date"] = None
         if start:
+            # Exports through a spreadsheet or a database often add a midnight time ("2019-03-01T00:00:00"):
+            # the date is what counts. Any other time is left in, so it is refused as not a date.
+            start = MIDNIGHT.sub("", start)
             try:
                 if reading.date_format == "%Y-%m-%d":
                     if not DATE_RE.fullmatch(start):
@@ -233,7 +243,7 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
                     resolved["start_date"] = parse_date(start, reading.date_format)
             except ValueError:
                 written = DATE_FORMATS.get(reading.date_format, reading.date_format)
-                errors.append(f"The start date {_quote(start)} is not a date written as {written}.")
+                errors.append(f"The start date {_quote(values['start_date'])} is not a date written as {written}.")
     if "status" in values:
         status = reading.status(values["status"])
         if status == "left":
@@ -380,6 +390,17 @@ def _evaluate(
     file_emails = set(counts)
     has_managers = "manager_email" in columns or "manager_employee_id" in columns
     checked, managers = _check_rows(rows, counts, org, by, has_managers, reading, progress)
+    # A leaver the file names for the first time gets no account (see _outcome), so nobody can report to them
+    # and they have no manager to set.
+    never_created = {e for _, e, match, _, res in checked if match not in org.people and res.get("is_active") is False}
+    for email in never_created:
+        managers.pop(email, None)
+    for _, email, _, errors, _ in checked:
+        if managers.get(email) in never_created:
+            errors.append(
+                f"The line manager {_quote(managers[email])} has left (by the file's status) and has no account "
+                "in Tandem, so nobody can report to them. Give this row another line manager."
+            )
 
     # In file order, so each cycle is described the same way at the preview and when applying.
     cycles = _cycles(managers, org, [email for _, email, _, _, _ in checked if email in managers])
