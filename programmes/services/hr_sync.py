@@ -146,9 +146,15 @@ def _judge(run: HrSyncRun, mapping: PeopleImportMapping) -> HrSyncRun:
     leavers = summary["deactivate"] + summary["flag"]
     reasons = []
     if people and leavers * 100 > mapping.max_leavers_percent * people:
+        # Both count as leaving for the valve: a status that says so, and no longer being in the file at all
+        # (a cut-off export looks exactly like that). The message says which, so it matches the counts shown.
+        parts = [
+            f"{summary['deactivate']} marked as left" if summary["deactivate"] else "",
+            f"{summary['flag']} missing from the file" if summary["flag"] else "",
+        ]
         reasons.append(
-            f"{leavers} of {people} people would leave ({leavers * 100 / people:.1f}%, above the "
-            f"{mapping.max_leavers_percent}% set)"
+            f"{leavers} of {people} people would leave ({' and '.join(p for p in parts if p)}; "
+            f"{leavers * 100 / people:.1f}%, above the {mapping.max_leavers_percent}% set)"
         )
     changes = summary.get("manager_changes", 0)
     if people and changes * 100 > mapping.max_manager_changes_percent * people:

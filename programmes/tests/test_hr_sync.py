@@ -142,7 +142,7 @@ def test_a_run_with_six_percent_leavers_waits_and_confirming_applies_it(
 
     run = hr_sync_run()
     assert run.status == HrSyncRun.Status.WAITING
-    assert "3 of 50 people would leave (6.0%, above the 5% set)" in run.message
+    assert "3 of 50 people would leave (3 marked as left; 6.0%, above the 5% set)" in run.message
     assert all(Person.objects.get(pk=p.pk).is_active for p in leaving)  # nothing applied yet
     note = Notification.objects.get(person=admin)
     assert "waits for your confirmation" in note.text and note.url == reverse(
@@ -277,3 +277,15 @@ def test_the_employee_id_is_the_key_so_a_new_email_updates_the_same_person(hr_ro
     moved.refresh_from_db()
     assert moved.email == "sam.new@example.org" and moved.missing_from_hr_since is None
     assert Person.objects.count() == 31  # nobody created
+
+
+def test_a_cut_off_file_missing_people_waits_and_says_they_are_missing_not_marked_as_left(hr_root, mapping, admin):
+    people = staff(50)
+    drop(hr_root, "people-1.csv", *[line(p, "Active") for p in people[:-4]])  # the export stopped 4 lines short
+
+    run = hr_sync_run()
+
+    assert run.status == HrSyncRun.Status.WAITING
+    assert "4 of 50 people would leave (4 missing from the file; 8.0%, above the 5% set)" in run.message
+    assert "marked as left" not in run.message
+    assert Person.objects.filter(pk__in=[p.pk for p in people[-4:]], missing_from_hr_since__isnull=True).count() == 4
