@@ -289,6 +289,19 @@ def _planned(cast: dict):
 PLANNED = lambda cast: {"pk": cast["pairing"].pk, "planned_pk": _planned(cast).pk}  # noqa: E731
 
 
+def _webhook_channel(cast: dict):
+    from mentoring.models import WebhookChannel
+
+    programme = cast["pairing"].programme
+    found = WebhookChannel.objects.filter(programme=programme).first()
+    return found or WebhookChannel.objects.create(
+        programme=programme, kind="slack", url="https://hooks.example.org/x", secret="s"
+    )
+
+
+WEBHOOK_CHANNEL = lambda cast: {"pk": cast["pairing"].programme_id, "channel_pk": _webhook_channel(cast).pk}  # noqa: E731
+
+
 # --- Matching (issue 4): objects the matching URLs need, made on first use ----------------------------------
 
 
@@ -701,6 +714,7 @@ MATRIX: dict[str, Entry] = {
     # --- Planned sessions (issue 17): the pair's pages; a coordinator 403 (the pairing page shows them the date) ---
     "mentoring:planning_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "mentoring:webhooks": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    "mentoring:webhook_remove": Entry(coordinator_post(), kwargs=WEBHOOK_CHANNEL, method="post", queries=8),
     "mentoring:planned_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=5),
     "mentoring:planned_detail": Entry(PAIR_ONLY, kwargs=PLANNED, queries=6),
     "mentoring:planned_accept": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=5),

@@ -1,5 +1,5 @@
 """Outgoing webhooks (issue 17, point 6): when a planned session is accepted, moved or cancelled, a message goes to
-the programme's Slack or Microsoft Teams channels and to the two people's own channels, in each service's JSON
+the programme's Slack or Microsoft Teams channels, in each service's JSON
 format for incoming webhooks.
 
 Each message is a WebhookDelivery row, queued on commit to the Celery task ``deliver_webhook``, which posts it
@@ -21,13 +21,12 @@ import urllib.request
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import meeting_time
 from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
 from mentoring.services.invitations import site_url
-from programmes.models import Person, Programme
+from programmes.models import Programme
 
 MAX_ATTEMPTS = 5
 RETRY_AFTER = datetime.timedelta(seconds=30)  # doubled after each failed attempt: 30 s, 1, 2, 4 minutes
@@ -62,13 +61,11 @@ def payload_for(kind: str, *, text: str, link: str) -> dict:
 
 
 def webhooks_notify(*, planned: PlannedSession, event: str) -> list[WebhookDelivery]:
-    """One delivery per active channel of the programme or of either person, sent after the commit."""
+    """One delivery per active channel of the programme, sent after the commit."""
     from mentoring.tasks import deliver_webhook  # the task module imports the services
 
     pairing = planned.pairing
-    channels = WebhookChannel.objects.filter(active=True).filter(
-        Q(programme_id=pairing.programme_id) | Q(person_id__in=[pairing.mentor_id, pairing.mentee_id])
-    )
+    channels = WebhookChannel.objects.filter(active=True, programme_id=pairing.programme_id)
     text, link = _text(planned, event), site_url(pairing.get_absolute_url())
     made = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(channel=c, payload=payload_for(c.kind, text=text, link=link)) for c in channels]
@@ -137,10 +134,14 @@ def webhook_url_check(url: str) -> str:
 
 
 @transaction.atomic
-def webhook_channel_add(*, programme: Programme | None = None, person: Person | None = None, kind: str, url: str):
-    channel = WebhookChannel(
-        programme=programme, person=person, kind=kind, url=webhook_url_check(url), secret=secrets.token_hex(32)
-    )
+def webhook_channel_add(*, programme: Programme, kind: str, url: str) -> WebhookChannel:
+    channel = WebhookChannel(programme=programme, kind=kind, url=webhook_url_check(url), secret=secrets.token_hex(32))
     channel.full_clean()
     channel.save()
     return channel
+
+
+@transaction.atomic
+def webhook_channel_remove(*, channel: WebhookChannel) -> None:
+    """Delete the channel and its delivery log: a delivery still queued finds nothing and posts nothing."""
+    channel.delete()

@@ -50,7 +50,7 @@ METADATA = {
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
     "mentoring.MeetingReminder.last_error": "the mail server's error message",
-    "mentoring.WebhookChannel.url": "a coordinator's or person's Slack or Teams address, not the pair's words",
+    "mentoring.WebhookChannel.url": "a coordinator's Slack or Teams address, not the pair's words",
     "mentoring.WebhookChannel.secret": "a random signing key made by the software",
     "mentoring.WebhookDelivery.payload": "names, dates and links written by the software, never the pair's words",
     "mentoring.WebhookDelivery.last_error": "the receiving server's answer or the connection error",

@@ -177,3 +177,33 @@ def test_the_waits_between_attempts_double(pairing, receiver):
     waits = [webhooks.webhook_deliver(delivery_id=delivery.pk) for _ in range(5)]
     assert [w.total_seconds() if w else None for w in waits] == [30, 60, 120, 240, None]
     assert WebhookDelivery.objects.get().status == "failed" and len(broken.requests) == 5
+
+
+def test_channels_are_the_programmes_only_and_another_programmes_channel_hears_nothing(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    from programmes.tests.factories import ProgrammeFactory
+
+    # No half-built per-person path: nobody could set a personal channel, so the model has none.
+    assert "person" not in {f.name for f in WebhookChannel._meta.get_fields()}
+    ours, theirs = receiver([200]), receiver([200])
+    channel(pairing.programme, "slack", ours.url)
+    channel(ProgrammeFactory(name="Elsewhere"), "slack", theirs.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    assert len(ours.requests) == 1 and theirs.requests == []
+
+
+def test_a_coordinator_removes_a_channel_of_their_programme_only(client, pairing, coordinator):
+    from programmes.tests.factories import ProgrammeFactory
+
+    ours = channel(pairing.programme, "slack", "https://hooks.example.org/ours")
+    theirs = channel(ProgrammeFactory(name="Elsewhere"), "slack", "https://hooks.example.org/theirs")
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:webhooks", args=[pairing.programme_id])).content.decode()
+    assert reverse("mentoring:webhook_remove", args=[pairing.programme_id, ours.pk]) in page
+    # Another programme's channel, through this programme's address: not found, still there.
+    other = reverse("mentoring:webhook_remove", args=[pairing.programme_id, theirs.pk])
+    assert client.post(other).status_code == 404
+    response = client.post(reverse("mentoring:webhook_remove", args=[pairing.programme_id, ours.pk]), follow=True)
+    assert "Channel removed" in response.content.decode()
+    assert list(WebhookChannel.objects.all()) == [theirs]
