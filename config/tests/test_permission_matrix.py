@@ -714,7 +714,8 @@ MATRIX: dict[str, Entry] = {
     # --- Planned sessions (issue 17): the pair's pages; a coordinator 403 (the pairing page shows them the date) ---
     "mentoring:planning_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "mentoring:webhooks": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
-    "mentoring:webhook_remove": Entry(coordinator_post(), kwargs=WEBHOOK_CHANNEL, method="post", queries=8),
+    # Queries: session, user, programme, role, the channel; its deliveries and itself deleted (in a savepoint).
+    "mentoring:webhook_remove": Entry(coordinator_post(), kwargs=WEBHOOK_CHANNEL, method="post", queries=9),
     "mentoring:planned_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=5),
     "mentoring:planned_detail": Entry(PAIR_ONLY, kwargs=PLANNED, queries=6),
     "mentoring:planned_accept": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=5),

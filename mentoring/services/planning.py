@@ -15,6 +15,7 @@ import string
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from mentoring.services.relationship import SessionInput, session_log
 from programmes.models import Person, Programme
 
 REASON_MAX_CHARS = 500
+UNSAFE_IN_LINK = set("\"'<>`\\{}|^")
 
 
 def _partner(pairing: Pairing, by: Person) -> Person:
@@ -50,8 +52,16 @@ def video_link_check(link: str) -> str:
     link = (link or "").strip()
     if not link:
         return ""
-    if not link.lower().startswith("https://") or len(link) <= len("https://") or any(c.isspace() for c in link):
-        raise ValidationError({"video_link": "Use a secure meeting link starting with https://."})
+    # Quotes, angle brackets and the like have no place in a meeting address: refused, so that the link is the same
+    # harmless text in the page, the email and the calendar file, and URLValidator wants a real host.
+    try:
+        URLValidator(schemes=["https"])(link)
+        if any(c.isspace() or c in UNSAFE_IN_LINK for c in link):
+            raise ValidationError("unsafe")
+    except ValidationError:
+        raise ValidationError(
+            {"video_link": "Use a secure meeting link starting with https://, with no spaces, quotes or < >."}
+        ) from None
     if len(link) > 500:
         raise ValidationError({"video_link": "Keep the link under 500 characters."})
     return link

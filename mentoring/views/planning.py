@@ -112,6 +112,10 @@ def planned_detail(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
 @require_POST
 def planned_accept(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse:
     planned = get_planned_for(request.user, pk, planned_pk)
+    if planned.state != PlannedSession.State.PROPOSED:
+        # A double click, a second tab, a proposal cancelled meanwhile: say what happened, not "choose a time".
+        state = planned.get_state_display().lower()
+        return _fail(request, ValidationError(f"This session is {state}: it cannot be accepted."), planned)
     form = AcceptForm(request.POST, choices=_choices(planned, request))
     if not form.is_valid():
         messages.error(request, "Choose one of the proposed times.")
