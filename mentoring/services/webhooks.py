@@ -14,11 +14,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -79,7 +83,36 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer we did not ask for: never followed (it could point inside the network)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 (urllib's signature)
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+PRIVATE_REFUSED = "Tandem posts only to public addresses: this one is inside a private network."
+
+
+def _public(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_global
+    except ValueError:
+        return False
+
+
+def _require_public(url: str) -> None:
+    """Refuse an address that resolves to a private, loopback or link-local host (unless settings allow it)."""
+    if settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES:
+        return
+    parts = urlsplit(url)
+    found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, proto=socket.IPPROTO_TCP)
+    if not found or not all(_public(info[4][0]) for info in found):
+        raise ValueError(PRIVATE_REFUSED)
+
+
 def _post(channel: WebhookChannel, payload: dict) -> None:
+    _require_public(channel.url)
     body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = str(int(timezone.now().timestamp()))
     request = urllib.request.Request(  # noqa: S310 (the address is checked to be https:// when saved)
@@ -93,7 +126,7 @@ def _post(channel: WebhookChannel, payload: dict) -> None:
             "X-Tandem-Signature": signature(channel.secret, timestamp, body),
         },
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
         if not 200 <= response.status < 300:
             raise urllib.error.HTTPError(channel.url, response.status, "not accepted", response.headers, None)
 
@@ -130,6 +163,18 @@ def webhook_url_check(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
         raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        host = ""
+    if not host:
+        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+    # The obvious inside addresses are refused at once; a name that resolves inside is refused when posting.
+    literal = host.strip("[]")
+    is_address = literal.replace(".", "").isdigit() or ":" in literal
+    inside = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if (inside or (is_address and not _public(literal))) and not settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES:
+        raise ValidationError({"url": PRIVATE_REFUSED})
     return url
 
 

@@ -25,8 +25,8 @@ MEETING = datetime.datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
 class Receiver:
     """A local HTTP server answering with the given statuses in turn (the last one repeats)."""
 
-    def __init__(self, statuses: list[int]):
-        self.statuses, self.requests = list(statuses), []
+    def __init__(self, statuses: list[int], location: str = ""):
+        self.statuses, self.requests, self.location = list(statuses), [], location
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,8 +35,12 @@ class Receiver:
                 receiver.requests.append((dict(self.headers), body))
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
                 self.wfile.write(b"ok" if status < 300 else b"error")
+
+            do_GET = do_POST  # noqa: N815 (a followed redirect would come as a GET)
 
             def log_message(self, *args):
                 pass
@@ -50,12 +54,18 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    # The receivers listen on 127.0.0.1: allowed here, refused in production unless the setting says otherwise.
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def receiver():
     made = []
 
-    def make(statuses):
-        found = Receiver(statuses)
+    def make(statuses, location=""):
+        found = Receiver(statuses, location)
         made.append(found)
         return found
 
@@ -207,3 +217,46 @@ def test_a_coordinator_removes_a_channel_of_their_programme_only(client, pairing
     response = client.post(reverse("mentoring:webhook_remove", args=[pairing.programme_id, ours.pk]), follow=True)
     assert "Channel removed" in response.content.decode()
     assert list(WebhookChannel.objects.all()) == [theirs]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://[::1]/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.5/hook",
+        "https://2130706433/hook",
+        "https://metadata.google.internal/x",
+    ],
+)
+def test_an_address_inside_the_network_is_refused_when_added(client, pairing, coordinator, settings, url):
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = False
+    client.force_login(coordinator)
+    response = client.post(reverse("mentoring:webhooks", args=[pairing.programme_id]), {"kind": "slack", "url": url})
+    assert response.status_code == 200
+    assert "Tandem posts only to public addresses" in response.content.decode()
+    assert not WebhookChannel.objects.exists()
+
+
+def test_a_name_that_resolves_inside_the_network_is_not_posted_to(pairing, receiver, settings):
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = False
+    inside = receiver([200])
+    found = channel(pairing.programme, "slack", inside.url.replace("127.0.0.1", "localhost"))
+    delivery = WebhookDelivery.objects.create(channel=found, payload={"text": "x"})
+    webhooks.webhook_deliver(delivery_id=delivery.pk)
+    assert inside.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "only to public addresses" in delivery.last_error
+
+
+def test_a_redirect_is_not_followed(pairing, receiver):
+    target = receiver([200])
+    bouncer = receiver([302], location=target.url)
+    found = channel(pairing.programme, "slack", bouncer.url)
+    delivery = WebhookDelivery.objects.create(channel=found, payload={"text": "x"})
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk) is not None  # to be retried, as any failure
+    assert len(bouncer.requests) == 1 and target.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "302" in delivery.last_error
