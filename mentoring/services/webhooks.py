@@ -44,10 +44,22 @@ def _text(planned: PlannedSession, event: str) -> str:
     return f"{pairing.mentor} and {pairing.mentee} {EVENTS[event]} a mentoring session: {when}."
 
 
+def _slack_text(text: str) -> str:
+    # Slack reads <...> as a link or a mention (<!channel> pings everyone): a name must stay plain text.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _teams_text(text: str) -> str:
+    # Teams cards read [words](address) as a link: brackets in a name become parentheses, no link can be forged.
+    return text.replace("[", "(").replace("]", ")")
+
+
 def payload_for(kind: str, *, text: str, link: str) -> dict:
     """The message in the service's own format for incoming webhooks."""
     if kind == WebhookChannel.Kind.SLACK:
+        text = _slack_text(text)
         return {"text": f"{text} <{link}|Open in Tandem>" if link else text}
+    text = _teams_text(text)
     card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",

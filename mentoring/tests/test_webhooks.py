@@ -260,3 +260,20 @@ def test_a_redirect_is_not_followed(pairing, receiver):
     assert len(bouncer.requests) == 1 and target.requests == []
     delivery.refresh_from_db()
     assert delivery.status == "pending" and "302" in delivery.last_error
+
+
+def test_a_name_cannot_ping_the_channel_or_forge_a_link(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    mentor.display_name = "<!channel> <https://evil.example|Click> [Here](https://evil.example) & co"
+    mentor.save(update_fields=["display_name"])
+    slack, teams = receiver([200]), receiver([200])
+    channel(pairing.programme, "slack", slack.url)
+    channel(pairing.programme, "teams", teams.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    text = json.loads(slack.requests[0][1])["text"]
+    assert text.startswith("&lt;!channel&gt; &lt;https://evil.example|Click&gt; [Here](https://evil.example) &amp; co")
+    assert "<!channel>" not in text and "<https://evil" not in text
+    assert text.endswith("|Open in Tandem>")  # Tandem's own link still works
+    card = json.loads(teams.requests[0][1])["attachments"][0]["content"]
+    assert card["body"][0]["text"].startswith("<!channel> <https://evil.example|Click> (Here)(https://evil.example)")
