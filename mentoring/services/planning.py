@@ -314,6 +314,30 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
     return planned
 
 
+def planned_close_with_pairing(*, pairing: Pairing, by: Person | None) -> int:
+    """The pairing closed: its open proposals and meetings to come are cancelled, and the calendars told (a
+    CANCEL with a higher SEQUENCE), so nobody keeps a meeting or gets reminders for a pairing that is over.
+    Runs inside the closing transaction; returns how many were cancelled."""
+    now = timezone.now()
+    open_ones = list(
+        PlannedSession.objects.select_for_update(of=("self",))
+        .select_related("pairing__programme", "pairing__mentor", "pairing__mentee")
+        .filter(pairing=pairing)
+        .open()
+        .exclude(state=PlannedSession.State.ACCEPTED, starts_at__lte=now)  # a past one is still to be recorded
+    )
+    for planned in open_ones:
+        was_accepted = planned.state == PlannedSession.State.ACCEPTED
+        planned.state, planned.reason, planned.reason_by = PlannedSession.State.CANCELLED, "The pairing ended.", by
+        planned.sequence += 1
+        planned.updated_at = now
+        planned.save(update_fields=["state", "reason", "reason_by", "sequence", "updated_at"])
+        if was_accepted:
+            invitations.invitation_send(planned=planned, cancel=True)
+            webhooks.webhooks_notify(planned=planned, event="cancelled")
+    return len(open_ones)
+
+
 def _require_recordable(planned: PlannedSession, by: Person) -> None:
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.ACCEPTED, "be recorded")

@@ -210,3 +210,37 @@ def test_the_invitation_is_one_outlook_reads_and_a_cancel_after_a_move_outranks_
         ("REQUEST", 1, "attachment"),
         ("REQUEST", 1, "inline"),
     ]
+
+
+def test_ending_the_pairing_cancels_its_meetings_in_both_calendars_and_no_reminder_follows(pair, mentor, mentee):
+    from mentoring.models import MeetingReminder, Pairing
+    from mentoring.services.lifecycle import pairing_end_early
+    from mentoring.services.meeting_reminders import meeting_reminders_sweep
+
+    accepted = proposed(pair, mentor)
+    planning.planned_accept(planned=accepted, by=mentee, starts_at=datetime.datetime(2026, 12, 10, 8, tzinfo=UTC))
+    open_proposal = proposed(pair, mentee)
+    mail.outbox.clear()
+    pairing_end_early(pairing=pair, by=mentor, reason_code=Pairing.EndReason.WORKLOAD, rematch=False)
+    states = dict(PlannedSession.objects.values_list("pk", "state"))
+    assert states == {accepted.pk: "cancelled", open_proposal.pk: "cancelled"}
+    for person in (mentor, mentee):
+        [part] = [p for p in invitation_parts(person) if p.get_content_disposition() != "attachment"]
+        cal = Calendar.from_ical(part.get_payload(decode=True))
+        [event] = cal.walk("VEVENT")
+        assert (str(cal["METHOD"]), int(event["SEQUENCE"])) == ("CANCEL", 1)
+    mail.outbox.clear()
+    meeting_reminders_sweep(now=datetime.datetime(2026, 12, 10, 7, 30, tzinfo=UTC))
+    assert mail.outbox == [] and not MeetingReminder.objects.exists()
+
+
+def test_a_paused_pairing_gets_no_meeting_reminder(pair, mentor, mentee):
+    from mentoring.models import MeetingReminder, Pairing
+    from mentoring.services.meeting_reminders import meeting_reminders_sweep
+
+    planned = proposed(pair, mentor)
+    planning.planned_accept(planned=planned, by=mentee, starts_at=datetime.datetime(2026, 12, 10, 8, tzinfo=UTC))
+    Pairing.objects.filter(pk=pair.pk).update(status=Pairing.Status.PAUSED)
+    mail.outbox.clear()
+    meeting_reminders_sweep(now=datetime.datetime(2026, 12, 10, 7, 30, tzinfo=UTC))
+    assert mail.outbox == [] and not MeetingReminder.objects.exists()
