@@ -337,6 +337,10 @@ TANDEM_REMINDER_DAYS_BEFORE = 3
 # A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
 # died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
 TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# Outgoing webhooks post only to public addresses: a coordinator's address that is (or resolves to) a private,
+# loopback or link-local address is refused, so that Tandem cannot be made to probe its own network. Set for a
+# Slack-compatible server inside the organisation's network (and by the tests' local receiver).
+TANDEM_WEBHOOK_PRIVATE_ADDRESSES = env_bool("TANDEM_WEBHOOK_PRIVATE_ADDRESSES", False)
 # Where people open Tandem (https://tandem.example.org), to put whole links in reminder emails; without it
 # the emails carry the page's path only.
 TANDEM_SITE_URL = env_url("TANDEM_SITE_URL", schemes={"http", "https"}).rstrip("/")

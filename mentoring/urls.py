@@ -107,6 +107,7 @@ urlpatterns = [
     # Planned sessions (issue 17): the pair only
     path("programmes/<id:pk>/meeting-links/", planning.planning_settings, name="planning_settings"),
     path("programmes/<id:pk>/webhooks/", planning.webhooks_page, name="webhooks"),
+    path("programmes/<id:pk>/webhooks/<id:channel_pk>/remove/", planning.webhook_remove, name="webhook_remove"),
     path("pairings/<id:pk>/planned/new/", planning.planned_create, name="planned_create"),
     path("pairings/<id:pk>/planned/<id:planned_pk>/", planning.planned_detail, name="planned_detail"),
     path("pairings/<id:pk>/planned/<id:planned_pk>/accept/", planning.planned_accept, name="planned_accept"),

@@ -139,6 +139,7 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("mentoring:planned_detail", "mentoring:planned_accept"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_decline"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_cancel"): DECIDES,
+    ("mentoring:planned_record", "mentoring:planned_record"): CREATES,
     ("mentoring:planned_counter", "mentoring:planned_counter"): "proposes new times (a new set, not an edit)",
     ("mentoring:planned_move", "mentoring:planned_move"): "moves a meeting with a reason: sent unchanged, the same "
     "time is refused and the reason is required, so nothing changes",

@@ -277,7 +277,7 @@ def _planned(cast: dict):
     from mentoring.models import PlannedSession, ProposedTime
 
     pairing = cast["pairing"]
-    found = PlannedSession.objects.filter(pairing=pairing).first()
+    found = PlannedSession.objects.filter(pairing=pairing, state=PlannedSession.State.PROPOSED).first()
     if found is None:
         found = PlannedSession.objects.create(
             pairing=pairing, organiser=cast["mentor"], proposed_by=cast["mentor"], duration_minutes=60
@@ -287,6 +287,44 @@ def _planned(cast: dict):
 
 
 PLANNED = lambda cast: {"pk": cast["pairing"].pk, "planned_pk": _planned(cast).pk}  # noqa: E731
+
+
+def _planned_past(cast: dict):
+    """An accepted meeting whose time has passed: the one the record page is for."""
+    from django.utils import timezone
+
+    from mentoring.models import PlannedSession
+
+    pairing, accepted = cast["pairing"], PlannedSession.State.ACCEPTED
+    found = PlannedSession.objects.filter(pairing=pairing, state=accepted).first()
+    if found is None:
+        starts_at = timezone.now() - datetime.timedelta(hours=2)
+        found = PlannedSession.objects.create(
+            pairing=pairing,
+            organiser=cast["mentor"],
+            proposed_by=cast["mentor"],
+            duration_minutes=60,
+            state=accepted,
+            starts_at=starts_at,
+            starts_on=timezone.localdate(starts_at),
+        )
+    return found
+
+
+PLANNED_PAST = lambda cast: {"pk": cast["pairing"].pk, "planned_pk": _planned_past(cast).pk}  # noqa: E731
+
+
+def _webhook_channel(cast: dict):
+    from mentoring.models import WebhookChannel
+
+    programme = cast["pairing"].programme
+    found = WebhookChannel.objects.filter(programme=programme).first()
+    return found or WebhookChannel.objects.create(
+        programme=programme, kind="slack", url="https://hooks.example.org/x", secret="s"
+    )
+
+
+WEBHOOK_CHANNEL = lambda cast: {"pk": cast["pairing"].programme_id, "channel_pk": _webhook_channel(cast).pk}  # noqa: E731
 
 
 # --- Matching (issue 4): objects the matching URLs need, made on first use ----------------------------------
@@ -701,6 +739,8 @@ MATRIX: dict[str, Entry] = {
     # --- Planned sessions (issue 17): the pair's pages; a coordinator 403 (the pairing page shows them the date) ---
     "mentoring:planning_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "mentoring:webhooks": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    # Queries: session, user, programme, role, the channel; its deliveries and itself deleted (in a savepoint).
+    "mentoring:webhook_remove": Entry(coordinator_post(), kwargs=WEBHOOK_CHANNEL, method="post", queries=9),
     "mentoring:planned_create": Entry(PAIR_ONLY, kwargs=PAIRING, queries=5),
     "mentoring:planned_detail": Entry(PAIR_ONLY, kwargs=PLANNED, queries=6),
     "mentoring:planned_accept": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=5),
@@ -708,7 +748,8 @@ MATRIX: dict[str, Entry] = {
     "mentoring:planned_decline": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=4),
     "mentoring:planned_move": Entry(PAIR_ONLY, kwargs=PLANNED, queries=5),
     "mentoring:planned_cancel": Entry(PAIR_POSTS, kwargs=PLANNED, method="post", queries=4),
-    "mentoring:planned_record": Entry(PAIR_POSTS, kwargs=PLANNED, queries=4),  # a proposal: back to its page
+    # An accepted meeting two hours past: the pair get the record form (5 queries), a coordinator 403 (4).
+    "mentoring:planned_record": Entry(PAIR_ONLY, kwargs=PLANNED_PAST, queries=per_role(5, coordinator=4)),
     # --- end of planned sessions ---
     # --- end of the relationship ---
     # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---

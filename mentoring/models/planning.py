@@ -82,8 +82,9 @@ class PlannedSession(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480), name="planned_duration_15_to_480"
             ),
+            # A proposal declined or cancelled before anyone accepted it never had a time.
             models.CheckConstraint(
-                condition=Q(state="proposed") | Q(state="declined") | Q(starts_at__isnull=False),
+                condition=Q(state__in=["proposed", "declined", "cancelled"]) | Q(starts_at__isnull=False),
                 name="planned_has_time_once_accepted",
             ),
         ]

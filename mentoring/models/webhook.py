@@ -3,39 +3,27 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from programmes.models import Person, Programme
+from programmes.models import Programme
 
 
 class WebhookChannel(models.Model):
-    """An incoming-webhook address of Slack or Microsoft Teams, for a programme (its coordinators set it) or for
-    one person. Messages carry names, dates and links only, never what a pair wrote."""
+    """An incoming-webhook address of Slack or Microsoft Teams, for a programme (its coordinators set it; a channel
+    per person was left out: nobody could set one, and a programme's channel is what the issue asks for first).
+    Messages carry names, dates and links only, never what a pair wrote."""
 
     class Kind(models.TextChoices):
         SLACK = "slack", "Slack"
         TEAMS = "teams", "Microsoft Teams"
 
-    programme = models.ForeignKey(
-        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_channels"
-    )
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="webhook_channels")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     url = models.CharField("webhook address", max_length=500)
     # The key of the X-Tandem-Signature header (HMAC-SHA256 of the timestamp and the body), made by the software.
     secret = models.CharField(max_length=64, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(programme__isnull=False, person__isnull=True)
-                | Q(programme__isnull=True, person__isnull=False),
-                name="webhook_channel_programme_or_person",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} channel #{self.pk}"

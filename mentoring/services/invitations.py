@@ -114,5 +114,8 @@ def invitation_send(*, planned: PlannedSession, cancel: bool) -> None:
             else f"Mentoring session with {partner}, {meeting_time(planned.starts_at, person.time_zone)}"
         )
         message = EmailMultiAlternatives(subject, _body(planned, person, cancel=cancel), None, [person.email])
+        # Outlook and Exchange act on the calendar part of the message's alternatives (METHOD both in the part's
+        # Content-Type and in the file); other clients and people saving it use the invite.ics attachment.
+        message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
         message.attach("invite.ics", ics, f"text/calendar; method={method}")
         message.send()

@@ -44,6 +44,7 @@ from mentoring.services.pairing import (
     tell_line_manager,
     tell_pair,
 )
+from mentoring.services.planning import planned_close_with_pairing
 from programmes.models import Application, Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import notification_send
@@ -356,6 +357,7 @@ def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -
     pairing.full_clean()
     pairing.save()
     _pause_close(pairing.pk, on=pairing.ended_on)  # a paused pairing's pause ends with it
+    planned_close_with_pairing(pairing=pairing, by=by)  # its meetings to come leave both calendars
     checkins_refresh(instances=[pairing])
     _audit(pairing, by)
 

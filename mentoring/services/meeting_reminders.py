@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.dates import meeting_time
-from mentoring.models import MeetingReminder, MeetingReminderChoice, PlannedSession
+from mentoring.models import MeetingReminder, MeetingReminderChoice, Pairing, PlannedSession
 from mentoring.services.invitations import site_url
 from mentoring.services.reminder_emails import MAX_ATTEMPTS, RETRY_AFTER, SEND_CHUNK
 
@@ -52,6 +52,8 @@ def meeting_reminders_record(*, now: datetime.datetime) -> int:
     whatever the number of meetings."""
     planned = list(
         PlannedSession.objects.upcoming()
+        # A paused pairing's pair does not meet (a leaver pauses it too): no reminder goes.
+        .filter(pairing__status=Pairing.Status.ACTIVE)
         .filter(starts_at__gt=now, starts_at__lte=now + BEFORE[MeetingReminder.Kind.DAY])
         .values_list("pk", "starts_at", "sequence", "pairing__mentor_id", "pairing__mentee_id")
     )
@@ -127,6 +129,7 @@ def _still_true(reminder: MeetingReminder, now: datetime.datetime) -> bool:
     planned = reminder.planned
     return (
         planned.state == PlannedSession.State.ACCEPTED
+        and planned.pairing.status == Pairing.Status.ACTIVE
         and planned.sequence == reminder.sequence
         and planned.starts_at > now
         and reminder.person.is_active

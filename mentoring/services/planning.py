@@ -15,6 +15,7 @@ import string
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from mentoring.services.relationship import SessionInput, session_log
 from programmes.models import Person, Programme
 
 REASON_MAX_CHARS = 500
+UNSAFE_IN_LINK = set("\"'<>`\\{}|^")
 
 
 def _partner(pairing: Pairing, by: Person) -> Person:
@@ -50,8 +52,16 @@ def video_link_check(link: str) -> str:
     link = (link or "").strip()
     if not link:
         return ""
-    if not link.lower().startswith("https://") or len(link) <= len("https://") or any(c.isspace() for c in link):
-        raise ValidationError({"video_link": "Use a secure meeting link starting with https://."})
+    # Quotes, angle brackets and the like have no place in a meeting address: refused, so that the link is the same
+    # harmless text in the page, the email and the calendar file, and URLValidator wants a real host.
+    try:
+        URLValidator(schemes=["https"])(link)
+        if any(c.isspace() or c in UNSAFE_IN_LINK for c in link):
+            raise ValidationError("unsafe")
+    except ValidationError:
+        raise ValidationError(
+            {"video_link": "Use a secure meeting link starting with https://, with no spaces, quotes or < >."}
+        ) from None
     if len(link) > 500:
         raise ValidationError({"video_link": "Keep the link under 500 characters."})
     return link
@@ -302,6 +312,30 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
         planned.pairing, by=by, text=f"{by} cancelled your planned session. Their reason is on its page.", subject=""
     )
     return planned
+
+
+def planned_close_with_pairing(*, pairing: Pairing, by: Person | None) -> int:
+    """The pairing closed: its open proposals and meetings to come are cancelled, and the calendars told (a
+    CANCEL with a higher SEQUENCE), so nobody keeps a meeting or gets reminders for a pairing that is over.
+    Runs inside the closing transaction; returns how many were cancelled."""
+    now = timezone.now()
+    open_ones = list(
+        PlannedSession.objects.select_for_update(of=("self",))
+        .select_related("pairing__programme", "pairing__mentor", "pairing__mentee")
+        .filter(pairing=pairing)
+        .open()
+        .exclude(state=PlannedSession.State.ACCEPTED, starts_at__lte=now)  # a past one is still to be recorded
+    )
+    for planned in open_ones:
+        was_accepted = planned.state == PlannedSession.State.ACCEPTED
+        planned.state, planned.reason, planned.reason_by = PlannedSession.State.CANCELLED, "The pairing ended.", by
+        planned.sequence += 1
+        planned.updated_at = now
+        planned.save(update_fields=["state", "reason", "reason_by", "sequence", "updated_at"])
+        if was_accepted:
+            invitations.invitation_send(planned=planned, cancel=True)
+            webhooks.webhooks_notify(planned=planned, event="cancelled")
+    return len(open_ones)
 
 
 def _require_recordable(planned: PlannedSession, by: Person) -> None:

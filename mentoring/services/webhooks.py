@@ -1,5 +1,5 @@
 """Outgoing webhooks (issue 17, point 6): when a planned session is accepted, moved or cancelled, a message goes to
-the programme's Slack or Microsoft Teams channels and to the two people's own channels, in each service's JSON
+the programme's Slack or Microsoft Teams channels, in each service's JSON
 format for incoming webhooks.
 
 Each message is a WebhookDelivery row, queued on commit to the Celery task ``deliver_webhook``, which posts it
@@ -14,20 +14,23 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import meeting_time
 from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
 from mentoring.services.invitations import site_url
-from programmes.models import Person, Programme
+from programmes.models import Programme
 
 MAX_ATTEMPTS = 5
 RETRY_AFTER = datetime.timedelta(seconds=30)  # doubled after each failed attempt: 30 s, 1, 2, 4 minutes
@@ -41,10 +44,22 @@ def _text(planned: PlannedSession, event: str) -> str:
     return f"{pairing.mentor} and {pairing.mentee} {EVENTS[event]} a mentoring session: {when}."
 
 
+def _slack_text(text: str) -> str:
+    # Slack reads <...> as a link or a mention (<!channel> pings everyone): a name must stay plain text.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _teams_text(text: str) -> str:
+    # Teams cards read [words](address) as a link: brackets in a name become parentheses, no link can be forged.
+    return text.replace("[", "(").replace("]", ")")
+
+
 def payload_for(kind: str, *, text: str, link: str) -> dict:
     """The message in the service's own format for incoming webhooks."""
     if kind == WebhookChannel.Kind.SLACK:
+        text = _slack_text(text)
         return {"text": f"{text} <{link}|Open in Tandem>" if link else text}
+    text = _teams_text(text)
     card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -62,13 +77,11 @@ def payload_for(kind: str, *, text: str, link: str) -> dict:
 
 
 def webhooks_notify(*, planned: PlannedSession, event: str) -> list[WebhookDelivery]:
-    """One delivery per active channel of the programme or of either person, sent after the commit."""
+    """One delivery per active channel of the programme, sent after the commit."""
     from mentoring.tasks import deliver_webhook  # the task module imports the services
 
     pairing = planned.pairing
-    channels = WebhookChannel.objects.filter(active=True).filter(
-        Q(programme_id=pairing.programme_id) | Q(person_id__in=[pairing.mentor_id, pairing.mentee_id])
-    )
+    channels = WebhookChannel.objects.filter(active=True, programme_id=pairing.programme_id)
     text, link = _text(planned, event), site_url(pairing.get_absolute_url())
     made = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(channel=c, payload=payload_for(c.kind, text=text, link=link)) for c in channels]
@@ -82,7 +95,36 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer we did not ask for: never followed (it could point inside the network)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 (urllib's signature)
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+PRIVATE_REFUSED = "Tandem posts only to public addresses: this one is inside a private network."
+
+
+def _public(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_global
+    except ValueError:
+        return False
+
+
+def _require_public(url: str) -> None:
+    """Refuse an address that resolves to a private, loopback or link-local host (unless settings allow it)."""
+    if settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES:
+        return
+    parts = urlsplit(url)
+    found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, proto=socket.IPPROTO_TCP)
+    if not found or not all(_public(info[4][0]) for info in found):
+        raise ValueError(PRIVATE_REFUSED)
+
+
 def _post(channel: WebhookChannel, payload: dict) -> None:
+    _require_public(channel.url)
     body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = str(int(timezone.now().timestamp()))
     request = urllib.request.Request(  # noqa: S310 (the address is checked to be https:// when saved)
@@ -96,7 +138,7 @@ def _post(channel: WebhookChannel, payload: dict) -> None:
             "X-Tandem-Signature": signature(channel.secret, timestamp, body),
         },
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
         if not 200 <= response.status < 300:
             raise urllib.error.HTTPError(channel.url, response.status, "not accepted", response.headers, None)
 
@@ -133,14 +175,30 @@ def webhook_url_check(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
         raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        host = ""
+    if not host:
+        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+    # The obvious inside addresses are refused at once; a name that resolves inside is refused when posting.
+    literal = host.strip("[]")
+    is_address = literal.replace(".", "").isdigit() or ":" in literal
+    inside = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if (inside or (is_address and not _public(literal))) and not settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES:
+        raise ValidationError({"url": PRIVATE_REFUSED})
     return url
 
 
 @transaction.atomic
-def webhook_channel_add(*, programme: Programme | None = None, person: Person | None = None, kind: str, url: str):
-    channel = WebhookChannel(
-        programme=programme, person=person, kind=kind, url=webhook_url_check(url), secret=secrets.token_hex(32)
-    )
+def webhook_channel_add(*, programme: Programme, kind: str, url: str) -> WebhookChannel:
+    channel = WebhookChannel(programme=programme, kind=kind, url=webhook_url_check(url), secret=secrets.token_hex(32))
     channel.full_clean()
     channel.save()
     return channel
+
+
+@transaction.atomic
+def webhook_channel_remove(*, channel: WebhookChannel) -> None:
+    """Delete the channel and its delivery log: a delivery still queued finds nothing and posts nothing."""
+    channel.delete()

@@ -50,7 +50,7 @@ METADATA = {
     "mentoring.Alert.reason": "written by the software from dates and names (the concern's words are on Concern)",
     "mentoring.ReminderDigest.last_error": "the mail server's error message",
     "mentoring.MeetingReminder.last_error": "the mail server's error message",
-    "mentoring.WebhookChannel.url": "a coordinator's or person's Slack or Teams address, not the pair's words",
+    "mentoring.WebhookChannel.url": "a coordinator's Slack or Teams address, not the pair's words",
     "mentoring.WebhookChannel.secret": "a random signing key made by the software",
     "mentoring.WebhookDelivery.payload": "names, dates and links written by the software, never the pair's words",
     "mentoring.WebhookDelivery.last_error": "the receiving server's answer or the connection error",
@@ -109,7 +109,7 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     )
     relationship.session_dispute(session=session, by=mentee, reason=m["mentoring.MentoringSession.dispute_reason"])
     relationship.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
-    # A planned session: its place and link, then moved with a reason (issue 17).
+    # A planned session: its place and link, moved, then cancelled with a reason (issue 17).
     soon = datetime.datetime(2026, 5, 22, 9, 0, tzinfo=datetime.UTC)
     planned = planning.planned_propose(
         pairing=pairing,
@@ -123,7 +123,9 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     m["mentoring.PlannedSession.video_link"] = "https://meet.example.org/" + m["mentoring.PlannedSession.video_link"]
     planning.planned_accept(planned=planned, by=mentee, starts_at=soon)
     later = soon + datetime.timedelta(days=1)
-    planning.planned_move(planned=planned, by=mentee, starts_at=later, reason=m["mentoring.PlannedSession.reason"])
+    planning.planned_move(planned=planned, by=mentee, starts_at=later, reason="A clash")
+    # Cancelled by the pair with their reason (closing the pairing would cancel it with its own words otherwise).
+    planning.planned_cancel(planned=planned, by=mentor, reason=m["mentoring.PlannedSession.reason"])
     pairing = lifecycle.pairing_pause(
         pairing=pairing,
         by=mentor,

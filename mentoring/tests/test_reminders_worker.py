@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import require
+from mentoring.models import PlannedSession
 from mentoring.tests.factories import PairingFactory
 from programmes.tests.factories import PersonFactory, ProgrammeFactory
 
@@ -164,15 +165,9 @@ def processes(tmp_path):
     started.stop_all()
 
 
-def test_beat_and_a_worker_send_each_reminder_once_even_when_the_worker_is_killed_mid_send(tmp_path, processes):
-    broker = redis_url()
-    today = timezone.localdate()
-    later = today + datetime.timedelta(days=10)
-    programme = ProgrammeFactory(name="Live")
-    # The mentees read reminders in the app only, so each pairing means one email, to its mentor.
-    first = PairingFactory(programme=programme, mentee=PersonFactory(email_reminders=False), checkin_due_on=later)
-    second = PairingFactory(programme=programme, mentee=PersonFactory(email_reminders=False), checkin_due_on=later)
-    database = LiveDatabase(tmp_path)
+def start_beat_and_worker(tmp_path: Path, processes: Processes, database: LiveDatabase, broker: str) -> tuple:
+    """Beat (ticking every second) and a first worker on this test's own queue; returns the worker's arguments
+    for a restart. Emails go to files in tmp_path/mail; while tmp_path/hold exists a worker waits mid-send."""
     mail, hold = tmp_path / "mail", tmp_path / "hold"
     mail.mkdir()
     processes.env = {
@@ -196,6 +191,20 @@ def test_beat_and_a_worker_send_each_reminder_once_even_when_the_worker_is_kille
     worker_args = ("worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle")
     processes.start("worker-1", *worker_args, "--hostname", f"reminders-1-{uuid.uuid4().hex[:6]}@%h")
     processes.start("beat", "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule"))
+    return worker_args
+
+
+def test_beat_and_a_worker_send_each_reminder_once_even_when_the_worker_is_killed_mid_send(tmp_path, processes):
+    broker = redis_url()
+    today = timezone.localdate()
+    later = today + datetime.timedelta(days=10)
+    programme = ProgrammeFactory(name="Live")
+    # The mentees read reminders in the app only, so each pairing means one email, to its mentor.
+    first = PairingFactory(programme=programme, mentee=PersonFactory(email_reminders=False), checkin_due_on=later)
+    second = PairingFactory(programme=programme, mentee=PersonFactory(email_reminders=False), checkin_due_on=later)
+    database = LiveDatabase(tmp_path)
+    mail, hold = tmp_path / "mail", tmp_path / "hold"
+    worker_args = start_beat_and_worker(tmp_path, processes, database, broker)
 
     def sweeps_after(count: int) -> None:
         target = processes.sweeps() + count
@@ -229,3 +238,78 @@ def test_beat_and_a_worker_send_each_reminder_once_even_when_the_worker_is_kille
     assert emails_by_recipient(mail) == Counter({first.mentor.email: 1, second.mentor.email: 1})
     digests = "SELECT person_id, status, attempts FROM mentoring_reminderdigest ORDER BY person_id"
     assert sorted(database.run(digests)) == sorted([(first.mentor_id, "sent", 1), (second.mentor_id, "sent", 2)])
+
+
+def test_meeting_reminders_go_once_a_day_and_an_hour_before_even_when_the_worker_is_killed_mid_send(
+    tmp_path, processes
+):
+    """Issue 17: the reminders before an accepted planned meeting ride the same sweep, with the same guarantee."""
+    broker = redis_url()
+    now = timezone.now()
+    later = timezone.localdate() + datetime.timedelta(days=10)  # no check-in reminder gets in the way
+    programme = ProgrammeFactory(name="Live meetings")
+    pairings = [PairingFactory(programme=programme, checkin_due_on=later) for _ in range(2)]
+    # Accepted, three days ahead: no reminder yet. The test then brings them near by moving their time in SQL.
+    first, second = (
+        PlannedSession.objects.create(
+            pairing=p,
+            organiser=p.mentor,
+            proposed_by=p.mentor,
+            state=PlannedSession.State.ACCEPTED,
+            starts_at=now + datetime.timedelta(days=3),
+            starts_on=timezone.localdate(now + datetime.timedelta(days=3)),
+            duration_minutes=60,
+            video_link="https://meet.example.org/live",
+        )
+        for p in pairings
+    )
+    database = LiveDatabase(tmp_path)
+    mail, hold = tmp_path / "mail", tmp_path / "hold"
+    worker_args = start_beat_and_worker(tmp_path, processes, database, broker)
+
+    def sweeps_after(count: int) -> None:
+        target = processes.sweeps() + count
+        wait_for(lambda: processes.sweeps() >= target, f"{count} more sweeps")
+
+    def move(planned: PlannedSession, delta: datetime.timedelta) -> None:
+        database.run(
+            "UPDATE mentoring_plannedsession SET starts_at = %s WHERE id = %s", (timezone.now() + delta, planned.pk)
+        )
+
+    sweeps_after(2)
+    assert emails_by_recipient(mail) == Counter()  # three days ahead: nothing due
+
+    # Tomorrow (in 23 hours): the day-before reminder to both, once, however many ticks follow.
+    move(first, datetime.timedelta(hours=23))
+    both_first = Counter({first.pairing.mentor.email: 1, first.pairing.mentee.email: 1})
+    wait_for(lambda: emails_by_recipient(mail) == both_first, "the day-before reminders")
+    sweeps_after(3)
+    assert emails_by_recipient(mail) == both_first
+
+    # The second meeting is in half an hour: its hour-before reminders are claimed while sending is held, and the
+    # worker is killed in the middle of sending them.
+    hold.touch()
+    move(second, datetime.timedelta(minutes=30))
+    status = "SELECT status FROM mentoring_meetingreminder WHERE planned_id = %s"
+    wait_for(lambda: ("sending",) in database.run(status, (second.pk,)), "the worker to be sending")
+    processes.kill("worker-1")
+    hold.unlink()
+    assert emails_by_recipient(mail) == both_first
+
+    processes.start("worker-2", *worker_args, "--hostname", f"reminders-2-{uuid.uuid4().hex[:6]}@%h")
+    wait_for(lambda: len(emails_by_recipient(mail)) == 4, "the restarted worker to send the claimed reminders")
+    sweeps_after(3)
+    assert emails_by_recipient(mail) == both_first + Counter(
+        {second.pairing.mentor.email: 1, second.pairing.mentee.email: 1}
+    )
+    rows = "SELECT planned_id, kind, status, attempts FROM mentoring_meetingreminder ORDER BY planned_id, person_id"
+    assert database.run(rows) == [
+        (first.pk, "day", "sent", 1),
+        (first.pk, "day", "sent", 1),
+        (second.pk, "hour", "sent", 2),
+        (second.pk, "hour", "sent", 2),
+    ]
+    subjects = Counter(
+        line for path in mail.glob("*.log") for line in path.read_text().splitlines() if line.startswith("Subject:")
+    )
+    assert sorted(subjects.values()) == [1, 1, 1, 1]

@@ -25,8 +25,8 @@ MEETING = datetime.datetime(2026, 12, 10, 8, 0, tzinfo=UTC)
 class Receiver:
     """A local HTTP server answering with the given statuses in turn (the last one repeats)."""
 
-    def __init__(self, statuses: list[int]):
-        self.statuses, self.requests = list(statuses), []
+    def __init__(self, statuses: list[int], location: str = ""):
+        self.statuses, self.requests, self.location = list(statuses), [], location
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,8 +35,12 @@ class Receiver:
                 receiver.requests.append((dict(self.headers), body))
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
                 self.wfile.write(b"ok" if status < 300 else b"error")
+
+            do_GET = do_POST  # noqa: N815 (a followed redirect would come as a GET)
 
             def log_message(self, *args):
                 pass
@@ -50,12 +54,18 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    # The receivers listen on 127.0.0.1: allowed here, refused in production unless the setting says otherwise.
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def receiver():
     made = []
 
-    def make(statuses):
-        found = Receiver(statuses)
+    def make(statuses, location=""):
+        found = Receiver(statuses, location)
         made.append(found)
         return found
 
@@ -177,3 +187,93 @@ def test_the_waits_between_attempts_double(pairing, receiver):
     waits = [webhooks.webhook_deliver(delivery_id=delivery.pk) for _ in range(5)]
     assert [w.total_seconds() if w else None for w in waits] == [30, 60, 120, 240, None]
     assert WebhookDelivery.objects.get().status == "failed" and len(broken.requests) == 5
+
+
+def test_channels_are_the_programmes_only_and_another_programmes_channel_hears_nothing(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    from programmes.tests.factories import ProgrammeFactory
+
+    # No half-built per-person path: nobody could set a personal channel, so the model has none.
+    assert "person" not in {f.name for f in WebhookChannel._meta.get_fields()}
+    ours, theirs = receiver([200]), receiver([200])
+    channel(pairing.programme, "slack", ours.url)
+    channel(ProgrammeFactory(name="Elsewhere"), "slack", theirs.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    assert len(ours.requests) == 1 and theirs.requests == []
+
+
+def test_a_coordinator_removes_a_channel_of_their_programme_only(client, pairing, coordinator):
+    from programmes.tests.factories import ProgrammeFactory
+
+    ours = channel(pairing.programme, "slack", "https://hooks.example.org/ours")
+    theirs = channel(ProgrammeFactory(name="Elsewhere"), "slack", "https://hooks.example.org/theirs")
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:webhooks", args=[pairing.programme_id])).content.decode()
+    assert reverse("mentoring:webhook_remove", args=[pairing.programme_id, ours.pk]) in page
+    # Another programme's channel, through this programme's address: not found, still there.
+    other = reverse("mentoring:webhook_remove", args=[pairing.programme_id, theirs.pk])
+    assert client.post(other).status_code == 404
+    response = client.post(reverse("mentoring:webhook_remove", args=[pairing.programme_id, ours.pk]), follow=True)
+    assert "Channel removed" in response.content.decode()
+    assert list(WebhookChannel.objects.all()) == [theirs]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://[::1]/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.5/hook",
+        "https://2130706433/hook",
+        "https://metadata.google.internal/x",
+    ],
+)
+def test_an_address_inside_the_network_is_refused_when_added(client, pairing, coordinator, settings, url):
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = False
+    client.force_login(coordinator)
+    response = client.post(reverse("mentoring:webhooks", args=[pairing.programme_id]), {"kind": "slack", "url": url})
+    assert response.status_code == 200
+    assert "Tandem posts only to public addresses" in response.content.decode()
+    assert not WebhookChannel.objects.exists()
+
+
+def test_a_name_that_resolves_inside_the_network_is_not_posted_to(pairing, receiver, settings):
+    settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES = False
+    inside = receiver([200])
+    found = channel(pairing.programme, "slack", inside.url.replace("127.0.0.1", "localhost"))
+    delivery = WebhookDelivery.objects.create(channel=found, payload={"text": "x"})
+    webhooks.webhook_deliver(delivery_id=delivery.pk)
+    assert inside.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "only to public addresses" in delivery.last_error
+
+
+def test_a_redirect_is_not_followed(pairing, receiver):
+    target = receiver([200])
+    bouncer = receiver([302], location=target.url)
+    found = channel(pairing.programme, "slack", bouncer.url)
+    delivery = WebhookDelivery.objects.create(channel=found, payload={"text": "x"})
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk) is not None  # to be retried, as any failure
+    assert len(bouncer.requests) == 1 and target.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "302" in delivery.last_error
+
+
+def test_a_name_cannot_ping_the_channel_or_forge_a_link(
+    pairing, mentor, mentee, receiver, django_capture_on_commit_callbacks
+):
+    mentor.display_name = "<!channel> <https://evil.example|Click> [Here](https://evil.example) & co"
+    mentor.save(update_fields=["display_name"])
+    slack, teams = receiver([200]), receiver([200])
+    channel(pairing.programme, "slack", slack.url)
+    channel(pairing.programme, "teams", teams.url)
+    plan(pairing, mentor, mentee, django_capture_on_commit_callbacks)
+    text = json.loads(slack.requests[0][1])["text"]
+    assert text.startswith("&lt;!channel&gt; &lt;https://evil.example|Click&gt; [Here](https://evil.example) &amp; co")
+    assert "<!channel>" not in text and "<https://evil" not in text
+    assert text.endswith("|Open in Tandem>")  # Tandem's own link still works
+    card = json.loads(teams.requests[0][1])["attachments"][0]["content"]
+    assert card["body"][0]["text"].startswith("<!channel> <https://evil.example|Click> (Here)(https://evil.example)")

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import meeting_time
@@ -25,7 +25,7 @@ from mentoring.forms.planning import (
     RecordForm,
     WebhookChannelForm,
 )
-from mentoring.models import Pairing, PlannedSession, PlanningSettings
+from mentoring.models import Pairing, PlannedSession, PlanningSettings, WebhookChannel
 from mentoring.permissions import get_pairing_page_for, get_planned_for
 from mentoring.selectors import webhooks as webhook_selectors
 from mentoring.selectors.planning import join_open, suggested_times
@@ -112,6 +112,10 @@ def planned_detail(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
 @require_POST
 def planned_accept(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse:
     planned = get_planned_for(request.user, pk, planned_pk)
+    if planned.state != PlannedSession.State.PROPOSED:
+        # A double click, a second tab, a proposal cancelled meanwhile: say what happened, not "choose a time".
+        state = planned.get_state_display().lower()
+        return _fail(request, ValidationError(f"This session is {state}: it cannot be accepted."), planned)
     form = AcceptForm(request.POST, choices=_choices(planned, request))
     if not form.is_valid():
         messages.error(request, "Choose one of the proposed times.")
@@ -271,3 +275,14 @@ def webhooks_page(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: session, user, the programme and the person's role; its channels; the latest failed deliveries.
     context = {"programme": programme, "form": form, **webhook_selectors.programme_webhooks(programme=programme)}
     return render(request, "mentoring/webhooks.html", context)
+
+
+@login_required
+@require_POST
+def webhook_remove(request: HttpRequest, pk: int, channel_pk: int) -> HttpResponse:
+    """Remove one of the programme's channels (a wrong or retired address): its coordinators only."""
+    programme = get_programme_for(request.user, pk, manage=True)
+    channel = get_object_or_404(WebhookChannel.objects.filter(programme=programme), pk=channel_pk)
+    webhooks.webhook_channel_remove(channel=channel)
+    messages.success(request, "Channel removed. Nothing more is posted to it.")
+    return redirect("mentoring:webhooks", pk=programme.pk)
