@@ -176,3 +176,13 @@ def test_the_nightly_file_creates_teams_by_its_mapping(settings, tmp_path, db, d
     assert run.status == HrSyncRun.Status.APPLIED, run.message
     assert units() == [("Engineering", "department", None), ("Platform", "team", "Engineering")]
     assert team_of("1002") == "Engineering › Platform"
+
+
+def test_the_nightly_file_page_says_what_the_mapping_does_with_new_teams(client, hr_admin):
+    mapping = PeopleImportMapping.objects.create(purpose="sync", columns=mapping_guess(HEADER.split(",")))
+    page = client.get(reverse("programmes:hr_sync")).content.decode()
+    assert 'Teams the file names that Tandem does not have</dt><dd class="col-6">created' in page
+    mapping.create_teams = False
+    mapping.save()
+    page = client.get(reverse("programmes:hr_sync")).content.decode()
+    assert "an error on the row" in page
