@@ -28,11 +28,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import OrgUnit, PeopleImport, PeopleImportMapping, Person
+from ..models import PeopleImport, PeopleImportMapping, Person
 from .leavers import leavers_applications_withdraw, people_leave, people_moved, person_reactivate
 from .people_import_checks import _evaluate, _Organisation, _Plan, _Reading
 from .people_import_file import _decode, _read_raw, _read_table
 from .people_import_mapping import mapping_errors, mapping_rows
+from .people_import_teams import _teams_create
 from .teams import person_units_record, person_units_start
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -368,20 +369,6 @@ def _import_write(
     locked.full_clean()
     locked.save(update_fields=["status", "applied_at", "source", "progress_done"])
     return locked
-
-
-def _teams_create(new_teams: dict[tuple[str, ...], tuple[str, ...]], org: _Organisation) -> dict[tuple, int]:
-    """Create the teams an import names that Tandem lacks, parents first: a top-level part is a department, a
-    part under another a team. Returns lower-case path -> the new unit's id."""
-    made: dict[tuple[str, ...], int] = {}
-    for key, parts in new_teams.items():
-        parent = (made.get(key[:-1]) or org.units.get(key[:-1])) if len(key) > 1 else None
-        kind = OrgUnit.Kind.TEAM if parent else OrgUnit.Kind.DEPARTMENT
-        unit = OrgUnit(name=parts[-1], kind=kind, parent_id=parent)
-        unit.full_clean()
-        unit.save()
-        made[key] = unit.pk
-    return made
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from ..models import OrgUnit, Person
 from .people_import_file import _heading_key, _quote
 from .people_import_mapping import DATE_FORMATS, parse_date
 from .people_import_match import _employee_emails, _flagged, _manager_by_id, _match
+from .people_import_teams import SLASH_SEPARATOR, TEAM_SEPARATOR, _new_team_errors, _place
 
 PROGRESS_EVERY = 500  # rows checked between two progress reports of the applying task
 FLAG_SAMPLE = 50  # names of people to be flagged kept for the preview; the count is always exact
@@ -52,10 +53,6 @@ STATUS_LEFT = {
     "withdrawn",
 }
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-TEAM_SEPARATOR = re.compile(r"\s*[>›]\s*")
-# HR systems often write a department path with slashes (``Engineering/Platform``); read so only when the
-# path does not name a team as written, since a team's own name may hold a slash ("Research/Development").
-SLASH_SEPARATOR = re.compile(r"\s*/\s*")
 MIDNIGHT = re.compile(r"(?:T|\s+)00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
 
 
@@ -222,27 +219,6 @@ def _resolve_team(
         near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
         also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
         errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
-
-
-def _new_team_errors(team: str, org: _Organisation, resolved: dict[str, Any]) -> list[str]:
-    """Why the path cannot be created, if it cannot; else its parts go into ``resolved["_new_team"]``.
-
-    A path to create is read with slashes too (``Engineering/Platform``): it names no team as written, and HR
-    systems write departments so. Every part must be a name (``Engineering//Platform`` is a typo, not a team).
-    """
-    parts = [piece for part in TEAM_SEPARATOR.split(team) for piece in SLASH_SEPARATOR.split(part)]
-    limit = OrgUnit._meta.get_field("name").max_length
-    if any(not part for part in parts):
-        return [f"The team {_quote(team)} has an empty part in its path, so Tandem cannot create it."]
-    if any(len(part) > limit for part in parts):
-        return [f"A part of the team path {_quote(team)} is longer than {limit} characters."]
-    for depth in range(1, len(parts)):
-        prefix = tuple(part.lower() for part in parts[:depth])
-        if prefix in org.units and org.units[prefix] is None:
-            shown = " > ".join(parts[:depth])
-            return [f"The team {_quote(shown)} matches two teams in Tandem; rename one of them."]
-    resolved["_new_team"] = tuple(parts)
-    return []
 
 
 def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[str, Any], reading: _Reading) -> None:
@@ -559,12 +535,3 @@ def _outcome(
     if any(change["field"] == "line manager" for change in changes):
         summary["manager_changes"] += 1
     return outcome, changes
-
-
-def _place(plan: _Plan, email: str, parts: tuple[str, ...], org: _Organisation) -> None:
-    """Put the person in the new team ``parts``, and every part of its path Tandem lacks in ``plan.new_teams``."""
-    for depth in range(1, len(parts) + 1):
-        key = tuple(part.lower() for part in parts[:depth])
-        if key not in org.units:
-            plan.new_teams.setdefault(key, parts[:depth])  # the first row's spelling names the team
-    plan.placements[email] = tuple(part.lower() for part in parts)

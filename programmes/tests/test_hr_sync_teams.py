@@ -13,7 +13,7 @@ from programmes.models import HrSyncRun, OrgUnit, PeopleImport, PeopleImportMapp
 from programmes.services.hr_sync import hr_sync_run
 from programmes.services.people_import_mapping import mapping_guess
 from programmes.tests.factories import OrgUnitFactory, PersonFactory
-from programmes.tests.test_issue16_review import HEADER, ROWS, hr_file, upload
+from programmes.tests.test_issue16_review import HEADER, ROWS, hr_file, submit_form, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,11 @@ def test_with_the_option_off_unknown_teams_are_row_errors_and_nothing_is_saved(
     assert PeopleImportMapping.objects.get(purpose="upload").create_teams is False
     again, page = upload(client, hr_file(*ROWS), django_capture_on_commit_callbacks)
     assert again.summary["error"] == 4 and not OrgUnit.objects.exists()
+    # "Map the columns differently", saved as rendered: the option stays off.
+    map_url = reverse("programmes:people_import_map", args=[again.pk])
+    assert "create_teams" not in dict(form_of(client.get(map_url).content.decode(), action="").pairs())
+    submit_form(client, map_url)
+    assert PeopleImportMapping.objects.get(purpose="upload").create_teams is False
 
 
 @pytest.mark.parametrize(
