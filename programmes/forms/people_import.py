@@ -40,6 +40,12 @@ class PeopleImportMappingForm(forms.Form):
         help_text="Separated by commas, e.g. Terminated. Someone with such a value is deactivated (not created).",
     )
     date_format = forms.ChoiceField(label="Start date format", choices=list(DATE_FORMATS.items()))
+    create_teams = forms.BooleanField(
+        label="Create teams the file names that Tandem does not have yet",
+        required=False,
+        help_text="Each part of a path (Engineering/Platform, Operations > Support) under the one before it: the "
+        "first a department, the others teams. Off: a row naming such a team is an error.",
+    )
 
     def __init__(self, *args, header: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -50,13 +56,16 @@ class PeopleImportMappingForm(forms.Form):
         self.fields = {**columns, **self.fields}
 
     @classmethod
-    def initial_from(cls, columns: dict[str, str], active: list[str], left: list[str], date_format: str) -> dict:
+    def initial_from(
+        cls, columns: dict[str, str], active: list[str], left: list[str], date_format: str, create_teams: bool = True
+    ) -> dict:
         initial = {f"column_{name}": heading for name, heading in columns.items()}
         return {
             **initial,
             "status_active": ", ".join(active),
             "status_left": ", ".join(left),
             "date_format": date_format,
+            "create_teams": create_teams,
         }
 
     def mapping(self, purpose: str) -> PeopleImportMapping:
@@ -67,6 +76,7 @@ class PeopleImportMappingForm(forms.Form):
             status_active=_values(data["status_active"]),
             status_left=_values(data["status_left"]),
             date_format=data["date_format"],
+            create_teams=data["create_teams"],
         )
 
 

@@ -70,6 +70,9 @@ class PeopleImportMapping(models.Model):
     status_active = models.JSONField(default=list, blank=True)
     status_left = models.JSONField(default=list, blank=True)
     date_format = models.CharField(max_length=20, default="%Y-%m-%d")
+    # An HR file brings new departments over time: on, a team path Tandem does not have is created on applying
+    # (each part under the one before it); off, such a row is an error.
+    create_teams = models.BooleanField("Create teams the file names that Tandem does not have yet", default=True)
     # The nightly file: a folder under TANDEM_HR_SYNC_ROOT and a glob; the newest matching file is read.
     sync_enabled = models.BooleanField("read the file every night", default=False)
     sync_folder = models.CharField("folder", max_length=500, blank=True, default="")

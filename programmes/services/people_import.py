@@ -33,6 +33,7 @@ from .leavers import leavers_applications_withdraw, people_leave, people_moved, 
 from .people_import_checks import _evaluate, _Organisation, _Plan, _Reading
 from .people_import_file import _decode, _read_raw, _read_table
 from .people_import_mapping import mapping_errors, mapping_rows
+from .people_import_teams import _teams_create
 from .teams import person_units_record, person_units_start
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -129,6 +130,7 @@ def mapping_as_dict(mapping: PeopleImportMapping) -> dict[str, Any]:
         "status_active": list(mapping.status_active),
         "status_left": list(mapping.status_left),
         "date_format": mapping.date_format,
+        "create_teams": mapping.create_teams,
         "purpose": mapping.purpose,
     }
 
@@ -151,7 +153,7 @@ def people_import_map(
     with transaction.atomic():
         if remember:
             saved, _ = PeopleImportMapping.objects.get_or_create(purpose=mapping.purpose)
-            for name in ("columns", "status_active", "status_left", "date_format"):
+            for name in ("columns", "status_active", "status_left", "date_format", "create_teams"):
                 setattr(saved, name, getattr(mapping, name))
             saved.updated_by, saved.updated_at = by, timezone.now()
             saved.full_clean()
@@ -291,6 +293,11 @@ def _import_write(
         # Someone changed people or teams while the file was checked: check it again, now under the lock (rare).
         prepared = _prepare(locked, by, password=prepared.password)
     org, plan = prepared.org, prepared.plan
+    # New teams first (the mapping's option), so that people are placed in them as they are written.
+    unit_of = _teams_create(plan.new_teams, org)
+    placed = {email: unit_of[key] for email, key in plan.placements.items()}
+    for person in prepared.new_people:
+        person.org_unit_id = placed.get(person.email, person.org_unit_id)
     Person.objects.bulk_create(prepared.new_people, batch_size=BATCH)
     # One statement run many times per set of columns changed: bulk_update's CASE takes seconds on SQLite
     # for a few thousand people, all of it holding the write lock.
@@ -305,16 +312,29 @@ def _import_write(
     # Second pass: every manager now exists, including those created from later lines of the same file.
     # One UPDATE per manager and batch: a team's reports move together, and bulk_update's CASE is slow.
     pk_of = {email.lower(): pk for email, pk in Person.objects.values_list("email", "pk")}
+    created = {values["email"] for values in plan.creates}
+    # People already in Tandem whose team is new: pk -> (their team before, the new one).
+    new_team_moves = {
+        pk_of[email]: (org.people[org.email_of[pk_of[email]]]["org_unit_id"], unit)
+        for email, unit in placed.items()
+        if email not in created
+    }
+    for unit in set(placed.values()):
+        Person.objects.filter(pk__in=[pk for pk, (_, new) in new_team_moves.items() if new == unit]).update(
+            org_unit_id=unit
+        )
     # The team history: new people in their team from the start, moves dated today.
-    person_units_start(units=[(pk_of[values["email"]], values.get("org_unit_id")) for values in plan.creates])
-    person_units_record(
-        moves={
-            pk: (org.people[org.email_of[pk]]["org_unit_id"], fields["org_unit_id"])
-            for pk, fields in plan.updates.items()
-            if "org_unit_id" in fields
-        },
-        on=timezone.localdate(now),
+    person_units_start(
+        units=[
+            (pk_of[values["email"]], placed.get(values["email"], values.get("org_unit_id"))) for values in plan.creates
+        ]
     )
+    moves = {
+        pk: (org.people[org.email_of[pk]]["org_unit_id"], fields["org_unit_id"])
+        for pk, fields in plan.updates.items()
+        if "org_unit_id" in fields
+    }
+    person_units_record(moves={**moves, **new_team_moves}, on=timezone.localdate(now))
     reports: dict[int | None, list[int]] = {}
     for email, manager in plan.managers.items():
         target = pk_of[manager] if manager else None
@@ -325,7 +345,7 @@ def _import_write(
         for start in range(0, len(pks), BATCH):
             Person.objects.filter(pk__in=pks[start : start + BATCH]).update(line_manager_id=manager_pk)
     moved = [pk for pks in reports.values() for pk in pks]
-    moved += [pk for pk, fields in plan.updates.items() if "org_unit_id" in fields]
+    moved += [*moves, *new_team_moves]
     if moved:
         # After commit: a pairing that now breaks a hard rule raises an alert; the people are already moved.
         transaction.on_commit(lambda: people_moved(person_ids=sorted(set(moved)), by=by, source="hr_file"))

@@ -19,6 +19,7 @@ from ..models import OrgUnit, Person
 from .people_import_file import _heading_key, _quote
 from .people_import_mapping import DATE_FORMATS, parse_date
 from .people_import_match import _employee_emails, _flagged, _manager_by_id, _match
+from .people_import_teams import SLASH_SEPARATOR, TEAM_SEPARATOR, _new_team_errors, _place
 
 PROGRESS_EVERY = 500  # rows checked between two progress reports of the applying task
 FLAG_SAMPLE = 50  # names of people to be flagged kept for the preview; the count is always exact
@@ -52,10 +53,6 @@ STATUS_LEFT = {
     "withdrawn",
 }
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-TEAM_SEPARATOR = re.compile(r"\s*[>›]\s*")
-# HR systems often write a department path with slashes (``Engineering/Platform``); read so only when the
-# path does not name a team as written, since a team's own name may hold a slash ("Research/Development").
-SLASH_SEPARATOR = re.compile(r"\s*/\s*")
 MIDNIGHT = re.compile(r"(?:T|\s+)00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
 
 
@@ -67,11 +64,13 @@ class _Reading:
     date_format: str = "%Y-%m-%d"
     status_active: frozenset[str] = frozenset()
     status_left: frozenset[str] = frozenset()
+    create_teams: bool = False  # a team path Tandem does not have is created (the mapping's option)
 
     @classmethod
     def of(cls, mapping: dict[str, Any]) -> _Reading:
         return cls(
             date_format=mapping.get("date_format") or "%Y-%m-%d",
+            create_teams=bool(mapping.get("create_teams")),
             status_active=frozenset(_heading_key(v) for v in mapping.get("status_active") or []),
             status_left=frozenset(_heading_key(v) for v in mapping.get("status_left") or []),
         )
@@ -149,6 +148,9 @@ class _Plan:
     flag: list[int] = field(default_factory=list)
     leave: list[int] = field(default_factory=list)  # people whose status says they left: people_leave
     come_back: list[int] = field(default_factory=list)  # people who had left and are active again
+    # Teams to create (the mapping's option), parents first: lower-case path -> its parts as the file writes them.
+    new_teams: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    placements: dict[str, tuple[str, ...]] = field(default_factory=dict)  # email -> new team's lower-case path
 
 
 def _check_row(
@@ -169,7 +171,7 @@ def _check_row(
         errors.append("The name is longer than 150 characters.")
     resolved["display_name"] = name
     if "team" in values:
-        _resolve_team(values["team"], org, errors, resolved)
+        _resolve_team(values["team"], org, errors, resolved, reading.create_teams)
     if "employee_id" in values:
         if len(values["employee_id"]) > 64:
             errors.append("The employee id is longer than 64 characters.")
@@ -193,8 +195,11 @@ def _email_errors(email: str, written: str) -> list[str]:
     return []
 
 
-def _resolve_team(team: str, org: _Organisation, errors: list[str], resolved: dict[str, Any]) -> None:
-    """The team path's unit (an empty cell clears it), or why it matches none or two."""
+def _resolve_team(
+    team: str, org: _Organisation, errors: list[str], resolved: dict[str, Any], create: bool = False
+) -> None:
+    """The team path's unit (an empty cell clears it), or why it matches none or two. With ``create``, a path
+    Tandem does not have is to be created: ``resolved["_new_team"]`` holds its parts as the file writes them."""
     resolved["org_unit_id"] = None
     if not team:
         return
@@ -207,6 +212,9 @@ def _resolve_team(team: str, org: _Organisation, errors: list[str], resolved: di
         resolved["org_unit_id"] = unit
     elif key in org.units:
         errors.append(f"The team {_quote(team)} matches two teams in Tandem; rename one of them.")
+    elif create:
+        del resolved["org_unit_id"]  # set when applying, once the team exists
+        errors += _new_team_errors(team, org, resolved)
     else:
         near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
         also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
@@ -427,6 +435,7 @@ def _evaluate(
             **summary,
             "flag": len(flagged),
             "flag_sample": [name or email for name, email, _ in flagged[:FLAG_SAMPLE]],
+            "new_teams": [" › ".join(parts) for parts in plan.new_teams.values()],
             "rows": len(rows),
             "columns": columns,
         },
@@ -492,33 +501,37 @@ def _outcome(
     changes: list[dict[str, str]] = []
     resolved = dict(resolved)
     back = resolved.pop("_back", False)
+    new_team = resolved.pop("_new_team", None)
     person = org.people.get(match)
     if person is not None and back and not person["is_active"] and person["left_at"] is not None:
         resolved["is_active"] = True
     if person is not None and email != match:
         resolved["email"] = email  # matched by employee id: the file's email is the new one
     if errors:
-        outcome = "error"
-    elif person is None and resolved.get("is_active") is False:
-        outcome = "unchanged"  # a leaver who never had an account: nothing to create
-        changes = [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
-    elif person is None:
-        outcome = "create"
+        return "error", changes
+    if person is None and resolved.get("is_active") is False:
+        # A leaver who never had an account: nothing to create (nor a team for them).
+        return "unchanged", [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
+    if new_team:
+        old = org.unit_path.get(person["org_unit_id"], "") if person and person["org_unit_id"] else ""
+        changes.append({"field": "team", "old": old, "new": f"{' > '.join(new_team)} (a new team)"})
+        _place(plan, email, new_team, org)
+    if person is None:
         plan.creates.append({"email": email, **resolved})
-    else:
-        changes = _changes(person, resolved, manager, org)
-        outcome = "update" if changes else "unchanged"
-        fields = {k: v for k, v in resolved.items() if v != person[k]}
-        if person["missing_from_hr_since"] is not None:
-            fields["missing_from_hr_since"] = None
-        if fields:
-            plan.updates[person["pk"]] = fields
-        if fields.get("is_active") is False:
-            summary["deactivate"] += 1
-            plan.leave.append(person["pk"])
-        if fields.get("is_active") is True:
-            summary["reactivate"] += 1
-            plan.come_back.append(person["pk"])
-        if any(change["field"] == "line manager" for change in changes):
-            summary["manager_changes"] += 1
+        return "create", changes
+    changes = _changes(person, resolved, manager, org) + changes
+    outcome = "update" if changes else "unchanged"
+    fields = {k: v for k, v in resolved.items() if v != person[k]}
+    if person["missing_from_hr_since"] is not None:
+        fields["missing_from_hr_since"] = None
+    if fields:
+        plan.updates[person["pk"]] = fields
+    if fields.get("is_active") is False:
+        summary["deactivate"] += 1
+        plan.leave.append(person["pk"])
+    if fields.get("is_active") is True:
+        summary["reactivate"] += 1
+        plan.come_back.append(person["pk"])
+    if any(change["field"] == "line manager" for change in changes):
+        summary["manager_changes"] += 1
     return outcome, changes

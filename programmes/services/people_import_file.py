@@ -40,7 +40,17 @@ HEADINGS = {
         "manager",
         "reports to",
     ],
-    "start_date": ["start date", "started", "start", "started on", "hire date", "date started", "joined"],
+    "start_date": [
+        "start date",
+        "started",
+        "start",
+        "started on",
+        "hire date",
+        "date started",
+        "joined",
+        "date in job",
+        "dateInJob",
+    ],
     "status": ["status", "employment status", "employee status", "worker status", "active status"],
 }
 

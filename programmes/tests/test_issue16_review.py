@@ -80,7 +80,7 @@ def state() -> list[tuple]:
 
 @pytest.fixture
 def hr_admin(client, db):
-    # The file's departments exist in Tandem (an HR file does not create teams); it writes their path with "/".
+    # The file's departments exist in Tandem already (nothing to create); it writes their path with "/".
     from programmes.tests.factories import OrgUnitFactory
 
     OrgUnitFactory(name="Platform", parent=OrgUnitFactory(name="Engineering"))

@@ -53,11 +53,13 @@ def _mapping_initial(people_import: PeopleImport, header: list[str], raw_rows: l
     if people_import.mapping.get("columns"):
         m = people_import.mapping
         return PeopleImportMappingForm.initial_from(
-            m["columns"], m["status_active"], m["status_left"], m["date_format"]
+            m["columns"], m["status_active"], m["status_left"], m["date_format"], m.get("create_teams", True)
         )
     if remembered is not None and remembered.columns and not mapping_errors(remembered, header):
         r = remembered
-        return PeopleImportMappingForm.initial_from(r.columns, r.status_active, r.status_left, r.date_format)
+        return PeopleImportMappingForm.initial_from(
+            r.columns, r.status_active, r.status_left, r.date_format, r.create_teams
+        )
     columns = mapping_guess(header)
     active, left = [], []
     if "status" in columns:
