@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 import os
-import time
+import threading
 import uuid
 
 import pytest
 import redis
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -45,11 +46,22 @@ def run_through_worker(app: Celery) -> None:
     )
     queue = f"test-{uuid.uuid4().hex[:8]}"  # nobody else's worker listens here
     task = app.tasks["core.tasks.clear_expired_sessions"]
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
-        task.apply_async(queue=queue)
-        deadline = time.monotonic() + 30
-        while Session.objects.filter(pk=expired.pk).exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
+    # Wait for the worker's own "task finished" signal rather than polling the table: the worker runs in a thread
+    # of this process, and on SQLite's shared in-memory test database a poll that reads the table while the task
+    # deletes from it makes the task fail with "table is locked" (shared-cache locks do not wait).
+    finished = threading.Event()
+
+    def _finished(sender=None, **kwargs) -> None:
+        if getattr(sender, "name", "") == task.name:
+            finished.set()
+
+    task_postrun.connect(_finished, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
+            task.apply_async(queue=queue)
+            finished.wait(timeout=30)
+    finally:
+        task_postrun.disconnect(_finished)
     assert not Session.objects.filter(pk=expired.pk).exists(), "the worker did not run the task"
     assert Session.objects.filter(pk=live.pk).exists()
 
