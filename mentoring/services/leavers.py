@@ -29,6 +29,7 @@ from mentoring.selectors.cohort import chain_rules
 from mentoring.services.alerts import alert_raise
 from mentoring.services.checkins import checkins_refresh
 from mentoring.services.pairing import pair_names
+from mentoring.services.planning import planned_close_with_pairing
 from programmes.models import Person, Programme
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
@@ -101,10 +102,14 @@ def _pairing_pause(
         PairingPause.objects.create(pairing=pairing, paused_on=today)
     if was_active:
         checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
+    who = _names(leavers)
+    # No meeting with someone who has left: every meeting to come leaves both calendars.
+    planned_close_with_pairing(
+        pairing=pairing, by=by, reason=f"{who} {'has' if len(leavers) == 1 else 'have'} left the organisation."
+    )
     audit_record(
         actor=by, action="pairing.status_changed", obj=pairing, summary=f"{pair_names(pairing)}: paused ({reason})."
     )
-    who = _names(leavers)
     notification_send(
         people=staying,
         text=(

@@ -30,7 +30,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.dates import long_date
+from core.dates import long_date, start_of_day
 from mentoring.models import ClosingReflection, Pairing, PairingPause
 from mentoring.services.checkins import checkins_refresh
 from mentoring.services.pairing import (
@@ -248,6 +248,10 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
     _audit(pairing, by)
     until = long_date(resume_on)
+    # Meetings planned inside the pause leave both calendars; those after the resume date stay.
+    planned_close_with_pairing(
+        pairing=pairing, by=by, reason=f"The pairing is paused until {until}.", until=start_of_day(resume_on)
+    )
     tell_pair(
         pairing,
         by=by,

@@ -314,21 +314,31 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
     return planned
 
 
-def planned_close_with_pairing(*, pairing: Pairing, by: Person | None) -> int:
-    """The pairing closed: its open proposals and meetings to come are cancelled, and the calendars told (a
-    CANCEL with a higher SEQUENCE), so nobody keeps a meeting or gets reminders for a pairing that is over.
+def planned_close_with_pairing(
+    *,
+    pairing: Pairing,
+    by: Person | None,
+    reason: str = "The pairing ended.",
+    until: datetime.datetime | None = None,
+) -> int:
+    """The pairing closed (or paused): its open proposals and meetings to come (with ``until``, those starting
+    before it: a pause keeps the meetings after its resume date) are cancelled, and the calendars told (a CANCEL
+    with a higher SEQUENCE), so nobody keeps a meeting or gets reminders for a pairing that is not running.
     Runs inside the closing transaction; returns how many were cancelled."""
     now = timezone.now()
-    open_ones = list(
+    open_ones = (
         PlannedSession.objects.select_for_update(of=("self",))
         .select_related("pairing__programme", "pairing__mentor", "pairing__mentee")
         .filter(pairing=pairing)
         .open()
         .exclude(state=PlannedSession.State.ACCEPTED, starts_at__lte=now)  # a past one is still to be recorded
     )
+    if until is not None:
+        open_ones = open_ones.exclude(state=PlannedSession.State.ACCEPTED, starts_at__gte=until)
+    open_ones = list(open_ones)
     for planned in open_ones:
         was_accepted = planned.state == PlannedSession.State.ACCEPTED
-        planned.state, planned.reason, planned.reason_by = PlannedSession.State.CANCELLED, "The pairing ended.", by
+        planned.state, planned.reason, planned.reason_by = PlannedSession.State.CANCELLED, reason, by
         planned.sequence += 1
         planned.updated_at = now
         planned.save(update_fields=["state", "reason", "reason_by", "sequence", "updated_at"])

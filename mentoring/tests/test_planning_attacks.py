@@ -244,3 +244,40 @@ def test_a_paused_pairing_gets_no_meeting_reminder(pair, mentor, mentee):
     mail.outbox.clear()
     meeting_reminders_sweep(now=datetime.datetime(2026, 12, 10, 7, 30, tzinfo=UTC))
     assert mail.outbox == [] and not MeetingReminder.objects.exists()
+
+
+def test_pausing_cancels_the_meetings_inside_the_pause_and_keeps_those_after_it(pair, mentor, mentee):
+    from mentoring.services.lifecycle import pairing_pause
+
+    inside = proposed(pair, mentor)
+    planning.planned_accept(planned=inside, by=mentee, starts_at=datetime.datetime(2026, 12, 10, 8, tzinfo=UTC))
+    after = proposed(pair, mentee)
+    planning.planned_accept(planned=after, by=mentor, starts_at=datetime.datetime(2026, 12, 11, 8, tzinfo=UTC))
+    mail.outbox.clear()
+
+    pairing_pause(pairing=pair, by=mentor, reason="Busy quarter", resume_on=datetime.date(2026, 12, 11))
+
+    inside.refresh_from_db()
+    after.refresh_from_db()
+    assert (inside.state, after.state) == ("cancelled", "accepted")
+    assert inside.reason == "The pairing is paused until 11 December 2026."  # the partner sees why, not the reason
+    for person in (mentor, mentee):
+        [part] = [p for p in invitation_parts(person) if p.get_content_disposition() != "attachment"]
+        assert str(Calendar.from_ical(part.get_payload(decode=True))["METHOD"]) == "CANCEL"
+
+
+def test_a_partner_who_leaves_takes_every_meeting_to_come_out_of_both_calendars(pair, mentor, mentee):
+    from programmes.services.leavers import people_leave
+
+    planned = proposed(pair, mentor)
+    planning.planned_accept(planned=planned, by=mentee, starts_at=datetime.datetime(2026, 12, 11, 8, tzinfo=UTC))
+    waiting = proposed(pair, mentee)
+    mail.outbox.clear()
+
+    people_leave(person_ids=[mentee.pk], by=None, source="hr_file", why="the HR file says they have left")
+
+    assert set(PlannedSession.objects.values_list("state", flat=True)) == {"cancelled"}
+    planned.refresh_from_db()
+    assert planned.reason == f"{mentee} has left the organisation." and waiting.pk
+    [part] = [p for p in invitation_parts(mentor) if p.get_content_disposition() != "attachment"]
+    assert str(Calendar.from_ical(part.get_payload(decode=True))["METHOD"]) == "CANCEL"
