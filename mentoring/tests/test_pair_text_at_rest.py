@@ -334,7 +334,7 @@ def test_the_migration_encrypts_existing_text_and_its_reverse_decrypts_it(pairin
 
     assert "Lead" not in raw()[0] and "cancelling" not in raw()[1]
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("mentoring")
+    latest = executor.loader.graph.leaf_nodes()  # every app: going back may unapply other apps too
     try:
         executor.migrate([("mentoring", "0007_pairing_reminded_at")])
         assert raw() == ("Lead the stand-up", "We keep cancelling")  # the reverse decrypts
