@@ -52,6 +52,12 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en-gb"
+# The languages Tandem speaks. English is en-gb (British dates and spelling); a browser asking for en-us gets it.
+# A person's own choice (Person.language) wins over the browser's Accept-Language (core.i18n.PersonLanguage).
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("es", "Español")]
+# Every app keeps its catalogue in its own locale/ (programmes/locale, ...); this one holds what belongs to no
+# app: the site's frame (base, errors, login), config/, core/ and the JavaScript strings.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Date inputs render ISO values (type=date holds nothing else); see config/formats/en_GB/formats.py.
 FORMAT_MODULE_PATH = ["config.formats"]
 
@@ -88,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Language: the person's choice, else the language cookie, else the browser's Accept-Language
+    "core.i18n.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Headers and sessions

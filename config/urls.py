@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
-from core.views import send_test_email
+from core.views import language_set, send_test_email
 from programmes.views import core as programme_views
 
 from . import (
@@ -18,6 +19,9 @@ admin.site.index_title = "Installation"
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Languages: the switcher (saves a logged-in person's choice too) and the strings of static/js
+    path("language/", language_set, name="language_set"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", sso.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): 404 unless TANDEM_OIDC_ISSUER is set

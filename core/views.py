@@ -1,4 +1,4 @@
-"""Site pages that are not the organisation's: the administrators' email check."""
+"""Site pages that are not the organisation's: the language switcher, the administrators' email check."""
 
 from __future__ import annotations
 
@@ -7,9 +7,26 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from .email import email_send_test, email_settings_summary
 from .forms import TestEmailForm
+from .i18n import session_language_set, supported_language
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The footer's switcher: Django's set_language (the cookie, back to a local ``next``), and for a logged-in
+    person their own choice too, which is what their emails and PDFs follow."""
+    response = set_language(request)
+    language = supported_language(request.POST.get("language"))
+    user = request.user
+    if language and user.is_authenticated and hasattr(user, "language"):
+        if user.language != language:
+            type(user).objects.filter(pk=user.pk).update(language=language)
+        session_language_set(request, language)
+    return response
 
 
 @staff_member_required

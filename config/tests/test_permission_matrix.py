@@ -484,6 +484,9 @@ MATRIX: dict[str, Entry] = {
         queries=4,
     ),
     "healthz": Entry(roles(200), queries=per_role(2, anonymous=1)),
+    # --- languages (issue 18): the switcher and the JavaScript strings, for everyone ---
+    "language_set": Entry(roles(REDIRECT), method="post", queries=per_role(1, anonymous=0)),
+    "javascript-catalog": Entry(roles(200), queries=per_role(1, anonymous=0)),  # the session: the language
     "login": Entry(roles(("redirect", "home"), anonymous=200), queries=per_role(2, anonymous=0)),
     "logout": Entry(roles(("redirect", "login")), method="post", queries=per_role(6, anonymous=1)),
     # --- single sign-on (issue 16), walked switched on (``sso_on`` below): doors of the login, open to everyone

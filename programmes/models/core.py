@@ -192,6 +192,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         max_length=64, blank=True, validators=[validate_time_zone], help_text="For example Europe/Helsinki."
     )
+    # The language Tandem speaks to the person (a code of settings.LANGUAGES; no choices here, so that adding a
+    # language needs no migration). Empty: the browser's, which is remembered as browser_language for what is
+    # sent to them (core.i18n.language_of).
+    language = models.CharField(
+        max_length=16, blank=True, help_text="Pages, emails and PDFs are in this language. Empty: your browser's."
+    )
+    browser_language = models.CharField(max_length=16, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "administrator", default=False, help_text="Administrators run the installation in the Django admin."

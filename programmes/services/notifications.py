@@ -148,9 +148,12 @@ def notifications_mark_all_read(*, person: Person) -> int:
 
 
 @transaction.atomic
-def person_email_preferences_update(*, person: Person, email_updates: bool, email_reminders: bool) -> Person:
-    """What also comes by email; everything is in the app whatever they choose."""
+def person_email_preferences_update(
+    *, person: Person, email_updates: bool, email_reminders: bool, language: str = ""
+) -> Person:
+    """What also comes by email (everything is in the app whatever they choose), and the language of it all."""
     person.email_updates = email_updates
     person.email_reminders = email_reminders
-    person.save(update_fields=["email_updates", "email_reminders"])
+    person.language = language
+    person.save(update_fields=["email_updates", "email_reminders", "language"])
     return person

@@ -159,7 +159,7 @@ def test_email_preferences_are_saved(client, mentee):
     page = client.get(reverse("programmes:email_preferences")).content.decode()
     assert '<label for="id_email_updates"' in page and "Email me check-in reminders" in page
     response = client.post(reverse("programmes:email_preferences"), {"email_reminders": "on"}, follow=True)
-    assert "Your email preferences are saved." in response.content.decode()
+    assert "Your preferences are saved." in response.content.decode()
     mentee.refresh_from_db()
     assert mentee.email_updates is False and mentee.email_reminders is True
 

@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
+
+from core.i18n import in_language_of, session_language_set
 
 from ..forms.account import EmailPreferencesForm
 from ..permissions import get_notification_for
@@ -35,6 +38,9 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
     form = EmailPreferencesForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         person_email_preferences_update(person=request.user, **form.cleaned_data)
-        messages.success(request, "Your email preferences are saved.")
+        session_language_set(request, request.user.language)
+        # In the language just chosen: the next page is served in it (core.i18n.PersonLanguageMiddleware).
+        with in_language_of(request.user):
+            messages.success(request, gettext("Your preferences are saved."))
         return redirect("programmes:email_preferences")
     return render(request, "programmes/email_preferences.html", {"form": form})
