@@ -80,7 +80,7 @@ class Cohort:
 
 def match_settings_get(*, programme: Programme) -> MatchSettings:
     """The programme's matching settings, created with the defaults on first use."""
-    settings, _ = MatchSettings.objects.get_or_create(programme=programme)
+    settings, _created = MatchSettings.objects.get_or_create(programme=programme)
     return settings
 
 

@@ -72,7 +72,7 @@ def alert_resolve(*, alert: Alert, by: Person) -> Alert:
 def _silence_reason(pairing: Pairing, *, today: datetime.date) -> str:
     # Counted from the latest of the start, the last resumption and the last confirmed session.
     anchors = [(pairing.started_on, 0, "started"), (pairing.resumed_on, 1, "resumed"), (pairing.last_session_on, 2, "")]
-    since, _, what = max(anchor for anchor in anchors if anchor[0] is not None)
+    since, _kind, what = max(anchor for anchor in anchors if anchor[0] is not None)
     days = (today - since).days
     if not what:
         return f"No confirmed session in {days} days (the last on {long_date(since)})."

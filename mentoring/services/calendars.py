@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from mentoring.models import CalendarFeed, MentoringSession, Pairing, PlannedSession
@@ -46,7 +47,7 @@ def _new_token() -> str:
 @transaction.atomic
 def calendar_feed_create(*, person: Person) -> CalendarFeed:
     """The person's feed, made with a fresh secret address unless they have one already."""
-    feed, _ = CalendarFeed.objects.get_or_create(person=person, defaults={"token": _new_token()})
+    feed, _created = CalendarFeed.objects.get_or_create(person=person, defaults={"token": _new_token()})
     return feed
 
 
@@ -55,7 +56,7 @@ def calendar_feed_replace(*, person: Person) -> CalendarFeed:
     """A new secret address; the old one answers "not found" from now on."""
     feed = CalendarFeed.objects.select_for_update().filter(person=person).first()
     if feed is None:
-        raise ValidationError("You have no calendar address to replace. Create one first.")
+        raise ValidationError(_("You have no calendar address to replace. Create one first."))
     feed.token = _new_token()
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
@@ -65,7 +66,7 @@ def calendar_feed_replace(*, person: Person) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_delete(*, person: Person) -> bool:
     """Turn the feed off: its address stops working. False when there was none."""
-    deleted, _ = CalendarFeed.objects.filter(person=person).delete()
+    deleted, _by_model = CalendarFeed.objects.filter(person=person).delete()
     return bool(deleted)
 
 

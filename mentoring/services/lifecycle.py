@@ -29,6 +29,7 @@ from django.db.models import DateField, F, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date, start_of_day
 from mentoring.models import ClosingReflection, Pairing, PairingPause
@@ -191,7 +192,7 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     require_status(pairing, (Pairing.Status.PROPOSED,), "be declined")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why, so that the coordinators can find a better match."})
+        raise ValidationError({"reason": _("Say why, so that the coordinators can find a better match.")})
     pairing.status = Pairing.Status.ENDED_EARLY
     pairing.end_reason = Pairing.EndReason.NO_FAULT
     pairing.ended_on = timezone.localdate()
@@ -414,7 +415,7 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     require_side_or_coordinator(pairing, by, "end")
     require_status(pairing, Pairing.CURRENT, "be ended early")
     if reason_code not in Pairing.EndReason.values:
-        raise ValidationError({"reason_code": "Choose one of the reasons listed."})
+        raise ValidationError({"reason_code": _("Choose one of the reasons listed.")})
     if rematch and side == Role.MENTOR:
         raise ValidationError({"rematch": f"Only {pairing.mentee} or a coordinator can ask for a new mentor."})
     _close(pairing, by=by, status=Pairing.Status.ENDED_EARLY, end_reason=reason_code)
@@ -454,10 +455,10 @@ def reflection_write(*, pairing: Pairing, author: Person, text: str) -> ClosingR
     """Write or rewrite the author's own closing reflection. Nobody is told: it is for its author only."""
     require_side(pairing, author, "write a closing reflection on")
     if not reflection_closable(pairing):
-        raise ValidationError("A closing reflection is written once the pairing has completed or ended.")
+        raise ValidationError(_("A closing reflection is written once the pairing has completed or ended."))
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write a few words, or leave the page: nothing is saved until you do."})
+        raise ValidationError({"text": _("Write a few words, or leave the page: nothing is saved until you do.")})
     if len(text) > REFLECTION_MAX_CHARS:
         raise ValidationError({"text": f"Keep it under {REFLECTION_MAX_CHARS} characters."})
     reflection = (

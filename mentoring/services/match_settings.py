@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.models import MatchSettings
 from mentoring.selectors.cohort import match_settings_get
@@ -32,7 +33,7 @@ SETTINGS_FIELDS = (
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators match its mentors and mentees.")
+        raise ValidationError(_("Only the programme's coordinators match its mentors and mentees."))
 
 
 def _settings_check(settings: MatchSettings) -> None:

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from scipy.optimize import linear_sum_assignment
 
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
@@ -160,7 +161,7 @@ def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan)
     programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
     _round_may_run(programme, by)
     if Weights.from_settings(match_settings_get(programme=programme)) != plan.weights:
-        raise ValidationError("The matching settings changed while the round ran. Run the round again.")
+        raise ValidationError(_("The matching settings changed while the round ran. Run the round again."))
     now = cohort_refresh(cohort)
     proposals, unmatched, taken = [], list(plan.unmatched), Counter()
     for p in plan.proposals:
@@ -197,9 +198,9 @@ def _draft_locked(match_round: MatchRound) -> MatchRound:
         .get(pk=match_round.pk)
     )
     if locked.status == MatchRound.Status.PUBLISHED:
-        raise ValidationError("This round is already published: its proposals are pairings now.")
+        raise ValidationError(_("This round is already published: its proposals are pairings now."))
     if locked.status == MatchRound.Status.DISCARDED:
-        raise ValidationError("A newer round replaced this draft; open the current draft instead.")
+        raise ValidationError(_("A newer round replaced this draft; open the current draft instead."))
     return locked
 
 
@@ -408,7 +409,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
         )
     proposals = list(match_round.proposals.filter(removed=False).select_related("mentor", "mentee").order_by("pk"))
     if not proposals:
-        raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
+        raise ValidationError(_("The draft has no proposals to publish. Run a new round instead."))
     mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
     _publish_recheck(match_round, proposals)
     now = timezone.now()
@@ -431,7 +432,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
             # Rules were checked above, under the locks; the constraints still stand guard.
             Pairing.objects.bulk_create(pairings)
     except IntegrityError:
-        raise ValidationError("A mentee in this round was paired a moment ago. Run a new round.") from None
+        raise ValidationError(_("A mentee in this round was paired a moment ago. Run a new round.")) from None
     for proposal, pairing in zip(proposals, pairings, strict=True):
         proposal.pairing = pairing
     MatchProposal.objects.bulk_update(proposals, ["pairing"])
@@ -455,10 +456,10 @@ def match_override_record(
     """Allow a pair that was paired before (ended or completed) to be proposed again; the reason is kept."""
     _require_coordinator(programme, by)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why this pair may be matched again: the reason is kept."})
+        raise ValidationError({"reason": _("Say why this pair may be matched again: the reason is kept.")})
     if not Pairing.objects.filter(mentor=mentor, mentee=mentee, status__in=ENDED).exists():
         raise ValidationError(f"{mentor} and {mentee} were never paired before, so no override is needed.")
-    override, _ = MatchOverride.objects.update_or_create(
+    override, _created = MatchOverride.objects.update_or_create(
         programme=programme,
         mentor=mentor,
         mentee=mentee,

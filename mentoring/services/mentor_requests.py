@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.models import MentorRequest, Pairing
 from mentoring.selectors.cohort import match_settings_get
@@ -36,13 +37,13 @@ def _is_mentee(programme: Programme, person: Person) -> bool:
 def request_create(*, programme: Programme, mentee: Person, mentor: Person, message: str = "") -> MentorRequest:
     """The mentee asks one of their current suggestions; anyone else is refused."""
     if not _is_mentee(programme, mentee):
-        raise ValidationError("Only the programme's mentees can request a mentor.")
+        raise ValidationError(_("Only the programme's mentees can request a mentor."))
     if not requests_allowed(programme):
         raise ValidationError(f"{programme.name} does not take mentor requests at the moment.")
     # A request past its date no longer blocks a new one, even before the hourly sweep has marked it.
     _expire_mine(programme, mentee)
     if MentorRequest.objects.open().filter(programme=programme, mentee=mentee).exists():
-        raise ValidationError("You already have a request waiting for an answer; withdraw it to ask someone else.")
+        raise ValidationError(_("You already have a request waiting for an answer; withdraw it to ask someone else."))
     suggestion: Suggestion | None = next(
         (s for s in suggestions_for(programme=programme, mentee=mentee) if s.mentor.pk == mentor.pk), None
     )
@@ -63,7 +64,7 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        raise ValidationError("You already have a request waiting for an answer.") from None
+        raise ValidationError(_("You already have a request waiting for an answer.")) from None
     days = settings.request_expiry_days
     notification_send(
         people=[mentor],
@@ -89,7 +90,7 @@ def _lock_open(request: MentorRequest) -> MentorRequest:
     if locked.status != MentorRequest.Status.OPEN:
         raise ValidationError(f"This request is already {locked.get_status_display().lower()}.")
     if locked.expires_at <= timezone.now():
-        raise ValidationError("This request has expired.")
+        raise ValidationError(_("This request has expired."))
     return locked
 
 
@@ -97,7 +98,7 @@ def _lock_open(request: MentorRequest) -> MentorRequest:
 def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
     request = _lock_open(request)
     if by.pk != request.mentor_id:
-        raise ValidationError("Only the mentor who was asked can accept.")
+        raise ValidationError(_("Only the mentor who was asked can accept."))
     if not requests_allowed(request.programme):
         raise ValidationError(f"{request.programme.name} no longer takes mentor requests.")
     pairing = pairing_propose(
@@ -123,9 +124,9 @@ def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
 def request_decline(*, request: MentorRequest, by: Person, reason: str) -> MentorRequest:
     request = _lock_open(request)
     if by.pk != request.mentor_id:
-        raise ValidationError("Only the mentor who was asked can decline.")
+        raise ValidationError(_("Only the mentor who was asked can decline."))
     if not reason.strip():
-        raise ValidationError({"reason": "Give the mentee a reason: it helps them choose again."})
+        raise ValidationError({"reason": _("Give the mentee a reason: it helps them choose again.")})
     request.status = MentorRequest.Status.DECLINED
     request.decline_reason = reason.strip()[:1000]
     request.decided_at = timezone.now()
@@ -150,7 +151,7 @@ def request_decline(*, request: MentorRequest, by: Person, reason: str) -> Mento
 def request_withdraw(*, request: MentorRequest, by: Person) -> MentorRequest:
     request = _lock_open(request)
     if by.pk != request.mentee_id:
-        raise ValidationError("Only the mentee who asked can withdraw the request.")
+        raise ValidationError(_("Only the mentee who asked can withdraw the request."))
     request.status = MentorRequest.Status.WITHDRAWN
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import meeting_time, validate_time_zone
 from mentoring.models import (
@@ -57,13 +58,13 @@ def video_link_check(link: str) -> str:
     try:
         URLValidator(schemes=["https"])(link)
         if any(c.isspace() or c in UNSAFE_IN_LINK for c in link):
-            raise ValidationError("unsafe")
+            raise ValidationError(_("unsafe"))
     except ValidationError:
         raise ValidationError(
-            {"video_link": "Use a secure meeting link starting with https://, with no spaces, quotes or < >."}
+            {"video_link": _("Use a secure meeting link starting with https://, with no spaces, quotes or < >.")}
         ) from None
     if len(link) > 500:
-        raise ValidationError({"video_link": "Keep the link under 500 characters."})
+        raise ValidationError({"video_link": _("Keep the link under 500 characters.")})
     return link
 
 
@@ -78,14 +79,14 @@ def link_pattern_check(pattern: str) -> str:
     try:
         video_link_check(pattern.replace("{", "").replace("}", ""))
     except ValidationError:
-        raise ValidationError({"link_pattern": "Use a secure meeting link starting with https://."}) from None
+        raise ValidationError({"link_pattern": _("Use a secure meeting link starting with https://.")}) from None
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        names = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
         pattern.format(pairing=1, meeting="x")
     except (ValueError, KeyError, IndexError, AttributeError):
         names = {"?"}
     if names - PATTERN_FIELDS:
-        raise ValidationError({"link_pattern": "Use only {pairing} and {meeting} in braces."})
+        raise ValidationError({"link_pattern": _("Use only {pairing} and {meeting} in braces.")})
     return pattern
 
 
@@ -98,7 +99,7 @@ def default_link(pairing: Pairing) -> str:
 
 @transaction.atomic
 def planning_settings_update(*, programme: Programme, by: Person, link_pattern: str) -> PlanningSettings:
-    found, _ = PlanningSettings.objects.select_for_update().get_or_create(programme=programme)
+    found, _created = PlanningSettings.objects.select_for_update().get_or_create(programme=programme)
     found.link_pattern = link_pattern_check(link_pattern)
     found.updated_at = timezone.now()
     found.save()
@@ -109,18 +110,18 @@ def _times_check(times: Sequence[datetime.datetime]) -> list[datetime.datetime]:
     now = timezone.now()
     unique = sorted(set(times))
     if not unique:
-        raise ValidationError({"times": "Give at least one time."})
+        raise ValidationError({"times": _("Give at least one time.")})
     if len(unique) > PlannedSession.MAX_TIMES:
-        raise ValidationError({"times": "Give one time and at most three alternatives."})
+        raise ValidationError({"times": _("Give one time and at most three alternatives.")})
     if any(t <= now for t in unique):
-        raise ValidationError({"times": "Choose times that are still ahead."})
+        raise ValidationError({"times": _("Choose times that are still ahead.")})
     return unique
 
 
 def _reason_check(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": "Say why, so that your partner knows."})
+        raise ValidationError({"reason": _("Say why, so that your partner knows.")})
     if len(reason) > REASON_MAX_CHARS:
         raise ValidationError({"reason": f"Keep it under {REASON_MAX_CHARS} characters."})
     return reason
@@ -189,7 +190,7 @@ def _require_open(planned: PlannedSession, state: str, doing: str) -> None:
     if planned.state != state:
         raise ValidationError(f"This session is {planned.get_state_display().lower()}: it cannot {doing}.")
     if not planned.pairing.is_current:
-        raise ValidationError("This pairing is closed: its sessions can no longer be planned.")
+        raise ValidationError(_("This pairing is closed: its sessions can no longer be planned."))
 
 
 @transaction.atomic
@@ -202,9 +203,9 @@ def planned_accept(*, planned: PlannedSession, by: Person, starts_at: datetime.d
         raise ValidationError(f"{_partner(planned.pairing, by)} chooses among the times you proposed.")
     offered = set(planned.times.values_list("starts_at", flat=True))
     if starts_at not in offered:
-        raise ValidationError({"starts_at": "Choose one of the proposed times."})
+        raise ValidationError({"starts_at": _("Choose one of the proposed times.")})
     if starts_at <= timezone.now():
-        raise ValidationError({"starts_at": "That time has passed: propose another one."})
+        raise ValidationError({"starts_at": _("That time has passed: propose another one.")})
     planned.state = PlannedSession.State.ACCEPTED
     planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.updated_at = timezone.now()
@@ -230,7 +231,7 @@ def planned_counter(
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.PROPOSED, "take other times")
     if planned.proposed_by_id == by.pk:
-        raise ValidationError("You proposed these times: wait for your partner, or cancel and propose again.")
+        raise ValidationError(_("You proposed these times: wait for your partner, or cancel and propose again."))
     times = _times_check(times)
     planned.proposed_by = by
     planned.reason, planned.reason_by = _reason_check(reason, required=False), by
@@ -253,7 +254,7 @@ def planned_decline(*, planned: PlannedSession, by: Person, reason: str) -> Plan
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.PROPOSED, "be declined")
     if planned.proposed_by_id == by.pk:
-        raise ValidationError("You proposed these times: cancel the proposal instead.")
+        raise ValidationError(_("You proposed these times: cancel the proposal instead."))
     planned.state = PlannedSession.State.DECLINED
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.updated_at = timezone.now()
@@ -272,7 +273,7 @@ def planned_move(*, planned: PlannedSession, by: Person, starts_at: datetime.dat
     _require_open(planned, PlannedSession.State.ACCEPTED, "be moved")
     (starts_at,) = _times_check([starts_at])
     if starts_at == planned.starts_at:
-        raise ValidationError({"starts_at": "That is the time already planned."})
+        raise ValidationError({"starts_at": _("That is the time already planned.")})
     planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.sequence += 1
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
@@ -299,7 +300,7 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
     if planned.state not in (PlannedSession.State.PROPOSED, PlannedSession.State.ACCEPTED):
         raise ValidationError(f"This session is {planned.get_state_display().lower()}: there is nothing to cancel.")
     if was_accepted and planned.is_past:
-        raise ValidationError("This session's time has passed: record whether it happened instead.")
+        raise ValidationError(_("This session's time has passed: record whether it happened instead."))
     planned.state = PlannedSession.State.CANCELLED
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.sequence += 1
@@ -352,7 +353,7 @@ def _require_recordable(planned: PlannedSession, by: Person) -> None:
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.ACCEPTED, "be recorded")
     if not planned.is_past:
-        raise ValidationError("A session is recorded after it happens: come back once its time has passed.")
+        raise ValidationError(_("A session is recorded after it happens: come back once its time has passed."))
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import day_month
 from mentoring.models import Pairing
@@ -24,7 +25,7 @@ from programmes.services.notifications import notification_send
 
 def _require_coordinator(programme: Programme | int, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators can do this.")
+        raise ValidationError(_("Only the programme's coordinators can do this."))
 
 
 @transaction.atomic
@@ -70,7 +71,7 @@ def pairing_remind(*, pairing: Pairing, by: Person, now: datetime.datetime | Non
         )
     people = [p for p in waiting_on(pairing) if p.is_active]
     if not people:
-        raise ValidationError("Nobody who could answer is waiting: both have accepted, or they have left.")
+        raise ValidationError(_("Nobody who could answer is waiting: both have accepted, or they have left."))
     programme = pairing.programme
     for person in people:
         if person.pk == pairing.mentor_id:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
 from mentoring import crypto
@@ -57,7 +58,7 @@ def agreement_get(*, pairing: Pairing) -> Agreement:
     try:
         return pairing.agreement
     except Agreement.DoesNotExist:
-        agreement, _ = Agreement.objects.get_or_create(
+        agreement, _created = Agreement.objects.get_or_create(
             pairing=pairing, defaults={"cadence_days": pairing.programme.checkin_cadence_days}
         )
         pairing.agreement = agreement
@@ -270,7 +271,9 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     pairing = pairing_lock(pairing)
     _require_pair_member(pairing, by, "log sessions")
     if pairing.status == Pairing.Status.PROPOSED:
-        raise ValidationError("This pairing has not started yet: sessions can be logged once you have both accepted.")
+        raise ValidationError(
+            _("This pairing has not started yet: sessions can be logged once you have both accepted.")
+        )
     if not pairing.is_current:
         raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
     _session_rules(pairing, data, duplicate_ok=duplicate_ok)
@@ -327,9 +330,9 @@ def session_update(
     session = _lock_session(session)
     pairing = session.pairing
     if session.logged_by_id != by.pk:
-        raise ValidationError("Only the person who logged a session can change it; you can confirm or dispute it.")
+        raise ValidationError(_("Only the person who logged a session can change it; you can confirm or dispute it."))
     if session.status == MentoringSession.Status.CONFIRMED:
-        raise ValidationError("This session is confirmed by both of you, so it can no longer change.")
+        raise ValidationError(_("This session is confirmed by both of you, so it can no longer change."))
     if not pairing.is_current:
         raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
     _session_rules(pairing, data, exclude=session.pk, duplicate_ok=duplicate_ok)
@@ -362,9 +365,9 @@ def session_update(
 def session_delete(*, session: MentoringSession, by: Person) -> None:
     session = _lock_session(session)
     if session.logged_by_id != by.pk:
-        raise ValidationError("Only the person who logged a session can delete it.")
+        raise ValidationError(_("Only the person who logged a session can delete it."))
     if session.status == MentoringSession.Status.CONFIRMED:
-        raise ValidationError("A confirmed session stays in the log: it counts towards your protected time.")
+        raise ValidationError(_("A confirmed session stays in the log: it counts towards your protected time."))
     session.delete()
 
 
@@ -405,12 +408,12 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     _require_other_side(session, by, "dispute sessions")
     if session.status == MentoringSession.Status.DISPUTED:
         # A second dispute would overwrite the first reason and tell the pair again about the same session.
-        raise ValidationError("This session is already disputed. Your partner can correct it, then confirm it.")
+        raise ValidationError(_("This session is already disputed. Your partner can correct it, then confirm it."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say what is not right, so that it can be corrected."})
+        raise ValidationError({"reason": _("Say what is not right, so that it can be corrected.")})
     if len(reason) > 500:
-        raise ValidationError({"reason": "Keep it under 500 characters."})
+        raise ValidationError({"reason": _("Keep it under 500 characters.")})
     was_confirmed = session.status == MentoringSession.Status.CONFIRMED
     session.status = MentoringSession.Status.DISPUTED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
@@ -467,7 +470,7 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
     _require_pair_member(pairing, by, "raise a concern about their pairing")
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Tell the coordinators, in a few words, what you would like help with."})
+        raise ValidationError({"text": _("Tell the coordinators, in a few words, what you would like help with.")})
     if len(text) > CONCERN_MAX_CHARS:
         raise ValidationError({"text": f"Keep it under {CONCERN_MAX_CHARS} characters."})
     concern = Concern.objects.create(pairing=pairing, raised_by=by, text=text)
@@ -496,11 +499,11 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
     pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "say how the fit is")
     if fit not in FitAnswer.Fit.values:
-        raise ValidationError("Choose good, still deciding or not good.")
+        raise ValidationError(_("Choose good, still deciding or not good."))
     if not MentoringSession.objects.filter(pairing=pairing).exists():
-        raise ValidationError("The fit question opens after your first session.")
+        raise ValidationError(_("The fit question opens after your first session."))
     previous = FitAnswer.objects.filter(pairing=pairing, person=by).first()
-    answer, _ = FitAnswer.objects.update_or_create(
+    answer, _created = FitAnswer.objects.update_or_create(
         pairing=pairing, person=by, defaults={"fit": fit, "answered_at": timezone.now()}
     )
     if fit == FitAnswer.Fit.NOT_GOOD and (previous is None or previous.fit != FitAnswer.Fit.NOT_GOOD):

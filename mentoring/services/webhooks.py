@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import meeting_time
 from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
@@ -174,13 +175,13 @@ def webhook_deliver(*, delivery_id: int) -> datetime.timedelta | None:
 def webhook_url_check(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
-        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+        raise ValidationError({"url": _("Use the https:// address Slack or Teams gave for the incoming webhook.")})
     try:
         host = (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
         host = ""
     if not host:
-        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+        raise ValidationError({"url": _("Use the https:// address Slack or Teams gave for the incoming webhook.")})
     # The obvious inside addresses are refused at once; a name that resolves inside is refused when posting.
     literal = host.strip("[]")
     is_address = literal.replace(".", "").isdigit() or ":" in literal

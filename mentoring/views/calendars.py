@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.once import submit_once
@@ -61,9 +62,9 @@ def meeting_preferences(request: HttpRequest) -> HttpResponse:
     form = MeetingPreferencesForm(request.POST)
     if form.is_valid():
         planning.meeting_preferences_update(person=request.user, **form.cleaned_data)
-        messages.success(request, "Saved: your time zone and meeting reminders.")
+        messages.success(request, _("Saved: your time zone and meeting reminders."))
     else:
-        messages.error(request, "Choose a time zone from the list.")
+        messages.error(request, _("Choose a time zone from the list."))
     return redirect("mentoring:calendar")
 
 
@@ -72,7 +73,7 @@ def meeting_preferences(request: HttpRequest) -> HttpResponse:
 @submit_once
 def calendar_create(request: HttpRequest) -> HttpResponse:
     calendars.calendar_feed_create(person=request.user)
-    messages.success(request, "Your calendar address is ready. Add it to your calendar app as shown below.")
+    messages.success(request, _("Your calendar address is ready. Add it to your calendar app as shown below."))
     return redirect("mentoring:calendar")
 
 
@@ -86,7 +87,7 @@ def calendar_replace(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Your calendar has a new address; the old one no longer works. Replace it in your calendar app.",
+            _("Your calendar has a new address; the old one no longer works. Replace it in your calendar app."),
         )
     return redirect("mentoring:calendar")
 
@@ -97,13 +98,13 @@ def calendar_delete(request: HttpRequest) -> HttpResponse:
     """Asks first (GET), turns the feed off on POST."""
     if request.method == "POST":
         if calendars.calendar_feed_delete(person=request.user):
-            messages.success(request, "Your calendar feed is off. Its address no longer works.")
+            messages.success(request, _("Your calendar feed is off. Its address no longer works."))
         else:
-            messages.info(request, "You had no calendar feed to turn off.")
+            messages.info(request, _("You had no calendar feed to turn off."))
         return redirect("mentoring:calendar")
     feed = _own_feed(request)
     if feed is None:
-        messages.info(request, "You have no calendar feed to turn off.")
+        messages.info(request, _("You have no calendar feed to turn off."))
         return redirect("mentoring:calendar")
     return render(request, "mentoring/calendar_delete.html", {"feed": feed})
 

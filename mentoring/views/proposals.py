@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -30,7 +31,7 @@ def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
             programme=programme, mentor_id=form.cleaned_data["mentor"], mentee_id=form.cleaned_data["mentee"]
         )
     if len(people) != 2:
-        messages.error(request, "Choose a mentor from one of the mentee's suggestions.")
+        messages.error(request, _("Choose a mentor from one of the mentee's suggestions."))
         return redirect("mentoring:matching", pk=programme.pk)
     mentor, mentee = people[Role.MENTOR], people[Role.MENTEE]
     try:
