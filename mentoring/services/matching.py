@@ -115,10 +115,9 @@ def round_plan(cohort: Cohort) -> Plan:
         reason = no_match_reason(cohort, assessment, len(mentors))
         if not reason:
             j = max(range(len(mentors)), key=lambda k: -1 if assessment.scores[k] is None else assessment.scores[k])
-            reason = (
-                f"every mentor who fits went to another mentee for a better total "
-                f"(best here: {mentors[j].name}, {assessment.scores[j]})"
-            )
+            reason = _(
+                "every mentor who fits went to another mentee for a better total (best here: %(mentor)s, %(score)s)"
+            ) % {"mentor": mentors[j].name, "score": assessment.scores[j]}
         unmatched.append({"mentee": assessment.mentee.pk, "name": assessment.mentee.name, "reason": reason})
     proposals.sort(key=lambda p: (p.mentee.name.casefold(), p.mentee.pk))
     return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))

@@ -1,0 +1,44 @@
+"""Words kept for later: a message and its values stored as data (JSON), put into words when shown, in the language
+of whoever reads them. A match's explanation and an unmatched mentee's reason are written when a round runs and
+read later by coordinators and by the pair, each in their own language.
+
+A said thing is ``[message, values]`` (``values`` may hold said things themselves, or ``{"list": [...]}`` for a
+list read out with commas) or, for a count, ``["n", singular, plural, count, values]``. The messages are English
+msgids marked for the catalogue where they are written (``gettext_noop``, or ``ngettext_lazy`` for plurals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext, ngettext
+
+
+def said(message: str, **values: Any) -> list:
+    return [message, values]
+
+
+def said_plural(singular: str, plural: str, number: int, /, **values: Any) -> list:
+    return ["n", singular, plural, number, values]
+
+
+def said_list(items: list) -> dict:
+    return {"list": items}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, list):
+        return say(value)
+    if isinstance(value, dict) and "list" in value:
+        return ", ".join(str(_value(item)) for item in value["list"])
+    return value
+
+
+def say(thing: list) -> str:
+    """The said thing in words, in the active language."""
+    if thing and thing[0] == "n" and len(thing) == 5:
+        _, singular, plural, count, values = thing
+        return ngettext(singular, plural, count) % {k: _value(v) for k, v in values.items()}
+    message, values = thing
+    text = gettext(message)
+    return text % {k: _value(v) for k, v in values.items()} if values else text
