@@ -22,14 +22,9 @@ from django.utils.translation import trans_real
 
 from core.catalogues import PSEUDO_CLOSE, PSEUDO_LANGUAGE, PSEUDO_OPEN, pseudo, pseudo_catalogues
 
-from .test_permission_matrix import (  # noqa: F401 (fixtures)
-    MATRIX,
-    ROLES,
-    as_role,
-    matrix_world,
-    shared_world,
-    sso_on,
-)
+from .test_permission_matrix import MATRIX, ROLES, as_role, matrix_world, shared_world, sso_on
+
+SHARED_FIXTURES = (shared_world, matrix_world, sso_on)  # the permission matrix's, used here by name
 
 # Words that are the same in every language: names of things, formats, and each language's name for itself.
 SAME_IN_EVERY_LANGUAGE = {
