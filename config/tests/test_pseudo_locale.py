@@ -79,7 +79,12 @@ def data_words() -> set[str]:
     for model in (
         m for m in apps.get_models() if m._meta.app_label in {"core", "programmes", "mentoring", "evaluation"}
     ):
-        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        # Not fields with choices: their stored values are keys ("video"), shown through their translated labels.
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.choices
+        ]
         json_fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
         if not fields and not json_fields:
             continue
