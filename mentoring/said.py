@@ -42,3 +42,11 @@ def say(thing: list) -> str:
     message, values = thing
     text = gettext(message)
     return text % {k: _value(v) for k, v in values.items()} if values else text
+
+
+def names_joined(names: list[str]) -> str:
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cleo", in the active language."""
+    names = [str(name) for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
