@@ -69,7 +69,7 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Your request is on its way to {mentor}.")
+        messages.success(request, _("Your request is on its way to %(mentor)s.") % {"mentor": mentor})
     return redirect("mentoring:suggestions", programme.pk)
 
 
@@ -92,7 +92,9 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         if decision == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
             when = "now" if not pairing.starts_later else starts_words(pairing)
-            messages.success(request, f"You and {pairing.mentee} start mentoring {when}.")
+            messages.success(
+                request, _("You and %(mentee)s start mentoring %(when)s.") % {"mentee": pairing.mentee, "when": when}
+            )
             return redirect(pairing)
         request_decline(request=mentor_request, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("Declined; the mentee can ask someone else."))

@@ -46,8 +46,12 @@ def _choices(planned: PlannedSession, request: HttpRequest, times=None) -> list[
     return [
         (
             t.starts_at.astimezone(datetime.UTC).isoformat(),
-            f"{meeting_time(t.starts_at, me.time_zone)} "
-            f"(for {partner}: {meeting_time(t.starts_at, partner.time_zone)})",
+            _("%(mine)s (for %(partner)s: %(theirs)s)")
+            % {
+                "mine": meeting_time(t.starts_at, me.time_zone),
+                "partner": partner,
+                "theirs": meeting_time(t.starts_at, partner.time_zone),
+            },
         )
         for t in times
     ]
@@ -61,7 +65,9 @@ def planned_create(request: HttpRequest, pk: int) -> HttpResponse:
     _pair_only(pairing)
     if pairing.status != Pairing.Status.ACTIVE:
         messages.info(
-            request, f"This pairing is {pairing.get_status_display().lower()}: sessions are planned while it is active."
+            request,
+            _("This pairing is %(status)s: sessions are planned while it is active.")
+            % {"status": pairing.get_status_display().lower()},
         )
         return redirect(pairing)
     form = ProposeForm(request.POST or None, person=request.user)
@@ -80,7 +86,10 @@ def planned_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Times proposed. {_partner(pairing, request.user)} is asked to choose one.")
+            messages.success(
+                request,
+                _("Times proposed. %(partner)s is asked to choose one.") % {"partner": _partner(pairing, request.user)},
+            )
             return redirect(planned)
     context = {"pairing": pairing, "form": form, "suggestions": suggested_times(pairing=pairing, person=request.user)}
     return render(request, "mentoring/planned_form.html", context)
@@ -116,7 +125,9 @@ def planned_accept(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
     if planned.state != PlannedSession.State.PROPOSED:
         # A double click, a second tab, a proposal cancelled meanwhile: say what happened, not "choose a time".
         state = planned.get_state_display().lower()
-        return _fail(request, ValidationError(f"This session is {state}: it cannot be accepted."), planned)
+        return _fail(
+            request, ValidationError(_("This session is %(state)s: it cannot be accepted.") % {"state": state}), planned
+        )
     form = AcceptForm(request.POST, choices=_choices(planned, request))
     if not form.is_valid():
         messages.error(request, _("Choose one of the proposed times."))
@@ -144,7 +155,7 @@ def planned_counter(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespo
         else:
             messages.success(request, _("Other times proposed. Your partner is asked to choose one."))
             return redirect(planned)
-    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": "Propose other times"}
+    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": _("Propose other times")}
     return render(request, "mentoring/planned_change.html", context)
 
 
@@ -181,7 +192,7 @@ def planned_move(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse
         else:
             messages.success(request, _("Session moved. You both get an updated calendar invitation."))
             return redirect(planned)
-    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": "Move the session"}
+    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": _("Move the session")}
     return render(request, "mentoring/planned_change.html", context)
 
 
@@ -228,7 +239,9 @@ def planned_record(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
         else:
             if data["outcome"] == RecordForm.HELD:
                 messages.success(
-                    request, f"Session logged. {_partner(planned.pairing, request.user)} is asked to confirm it."
+                    request,
+                    _("Session logged. %(partner)s is asked to confirm it.")
+                    % {"partner": _partner(planned.pairing, request.user)},
                 )
                 return redirect(session)
             messages.success(request, _("Recorded: the session did not happen."))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.once import submit_once
 from mentoring.forms.proposals import ProposeForm
 from mentoring.permissions import get_pairing_for
+from mentoring.said import names_joined
 from mentoring.selectors.proposals import pair_to_propose
 from mentoring.services.proposals import pairing_propose_by_hand, pairing_remind
 from programmes.models import Role
@@ -39,7 +40,11 @@ def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{mentor} is proposed as {mentee}'s mentor. Both were told and asked to accept.")
+        messages.success(
+            request,
+            _("%(mentor)s is proposed as %(mentee)s's mentor. Both were told and asked to accept.")
+            % {"mentor": mentor, "mentee": mentee},
+        )
     return redirect("mentoring:matching", pk=programme.pk)
 
 
@@ -53,7 +58,7 @@ def pairing_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Reminder sent to {' and '.join(str(p) for p in people)}.")
+        messages.success(request, _("Reminder sent to %(names)s.") % {"names": names_joined(people)})
     if request.POST.get("next") == "overview":
         return redirect(programme)
     return redirect("mentoring:relationships", pk=programme.pk)

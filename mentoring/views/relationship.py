@@ -109,7 +109,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
     if not pairing.is_current:
-        messages.info(request, f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+        messages.info(
+            request,
+            _("This pairing is %(status)s: its session log is closed.")
+            % {"status": pairing.get_status_display().lower()},
+        )
         return redirect(pairing)
     form = SessionForm(
         request.POST or None,
@@ -128,7 +132,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             partner = _partner(pairing, request.user)
-            messages.success(request, f"Session logged. {partner} is asked to confirm it.")
+            messages.success(request, _("Session logged. %(partner)s is asked to confirm it.") % {"partner": partner})
             return redirect(session)
     return render(request, "mentoring/session_form.html", {"pairing": pairing, "form": form})
 
@@ -202,7 +206,7 @@ def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(session)
-        messages.success(request, f"The session of {long_date(session.held_on)} was deleted.")
+        messages.success(request, _("The session of %(date)s was deleted.") % {"date": long_date(session.held_on)})
         return redirect(session.pairing)
     return render(request, "mentoring/session_delete.html", {"pairing": session.pairing, "session": session})
 
@@ -216,7 +220,7 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"You confirmed the session of {long_date(session.held_on)}.")
+        messages.success(request, _("You confirmed the session of %(date)s.") % {"date": long_date(session.held_on)})
     return redirect(request.POST.get("next") == "pairing" and session.pairing or session)
 
 
