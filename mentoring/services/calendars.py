@@ -88,15 +88,16 @@ _SESSION_FIELDS = (
 
 def _partner_name(pairing: Pairing, person: Person) -> str:
     partner = pairing.mentee if pairing.mentor_id == person.pk else pairing.mentor
-    return partner.display_name or ("your mentee" if pairing.mentor_id == person.pk else "your mentor")
+    return partner.display_name or (_("your mentee") if pairing.mentor_id == person.pk else _("your mentor"))
 
 
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} h"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} min")
-    return " ".join(parts)
+    if hours and rest:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": rest}
 
 
 def _calendar(name: str) -> Calendar:
@@ -132,8 +133,8 @@ def checkin_event(pairing: Pairing, *, person: Person, url: str, stamp: datetime
     return _all_day(
         uid=f"checkin-{pairing.pk}",
         day=pairing.checkin_due_on,
-        title=f"Mentoring check-in with {_partner_name(pairing, person)}",
-        description="Your next mentoring check-in is due. Log your session in Tandem once you have met.",
+        title=_("Mentoring check-in with %(partner)s") % {"partner": _partner_name(pairing, person)},
+        description=_("Your next mentoring check-in is due. Log your session in Tandem once you have met."),
         url=url,
         stamp=stamp,
     )
@@ -143,8 +144,8 @@ def session_event(session: MentoringSession, *, person: Person, url: str, stamp:
     event = _all_day(
         uid=f"session-{session.pk}",
         day=session.held_on,
-        title=f"Mentoring session with {_partner_name(session.pairing, person)}",
-        description=f"Mentoring session, {_duration(session.duration_minutes)}.",
+        title=_("Mentoring session with %(partner)s") % {"partner": _partner_name(session.pairing, person)},
+        description=_("Mentoring session, %(duration)s.") % {"duration": _duration(session.duration_minutes)},
         url=url,
         stamp=stamp,
     )
@@ -187,8 +188,10 @@ def feed_planned_event(planned: PlannedSession, *, person: Person, base_url: str
     event.add("dtstamp", stamp)
     event.add("dtstart", planned.starts_at.astimezone(datetime.UTC))
     event.add("dtend", planned.ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"Mentoring session with {_partner_name(planned.pairing, person)}")
-    event.add("description", f"Planned mentoring session, {_duration(planned.duration_minutes)}.")
+    event.add("summary", _("Mentoring session with %(partner)s") % {"partner": _partner_name(planned.pairing, person)})
+    event.add(
+        "description", _("Planned mentoring session, %(duration)s.") % {"duration": _duration(planned.duration_minutes)}
+    )
     event.add("status", "CONFIRMED")
     if url := _pairing_url(base_url, planned.pairing_id):
         event.add("url", url)

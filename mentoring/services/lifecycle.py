@@ -109,7 +109,9 @@ def _start_date(programme: Programme) -> datetime.date:
 
 def starts_words(pairing: Pairing) -> str:
     """When an accepted pairing begins, in the pair's words: "today" or "on 1 March 2027"."""
-    return f"on {long_date(pairing.started_on)}" if pairing.starts_later else "today"
+    if pairing.starts_later:
+        return _("on %(date)s") % {"date": long_date(pairing.started_on)}
+    return _("today")
 
 
 def _from_later(pairing: Pairing) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.i18n import in_language_of
 from core.once import submit_once
 from mentoring.forms.planning import MeetingPreferencesForm
 from mentoring.models import CalendarFeed, MeetingReminderChoice
@@ -114,7 +115,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # No login: calendar apps cannot log in. The token is the key. Queries: the feed with its person; the
     # active pairings' check-ins; the sessions, whatever their number.
     feed = get_calendar_feed_by_token(token)
-    body = calendars.feed_ics(person=feed.person, base_url=request.build_absolute_uri("/"))
+    with in_language_of(feed.person):  # a calendar app asks, not the person: their words are in their language
+        body = calendars.feed_ics(person=feed.person, base_url=request.build_absolute_uri("/"))
     return _ics_response(body, filename="tandem-mentoring.ics")
 
 

@@ -91,7 +91,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if decision == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
-            when = "now" if not pairing.starts_later else starts_words(pairing)
+            when = _("now") if not pairing.starts_later else starts_words(pairing)
             messages.success(
                 request, _("You and %(mentee)s start mentoring %(when)s.") % {"mentee": pairing.mentee, "when": when}
             )

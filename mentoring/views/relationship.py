@@ -263,7 +263,9 @@ def note_save(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your private note is saved." if form.cleaned_data["text"].strip() else "Your private note is deleted.",
+                _("Your private note is saved.")
+                if form.cleaned_data["text"].strip()
+                else _("Your private note is deleted."),
             )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
