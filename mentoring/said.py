@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
+
+from core.dates import long_date
 
 
 def said(message: str, **values: Any) -> list:
@@ -50,3 +53,25 @@ def names_joined(names: list[str]) -> str:
     if len(names) < 2:
         return "".join(names)
     return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+# --- Words for later, in the reader's language ------------------------------------------------------------------
+# What is told to several people (a notice to the pair, the line manager, the coordinators) is built once as lazy
+# words and put into words for each person inside ``in_language_of(person)`` (mentoring.services.pairing.notify).
+
+
+def _render(message: Any, values: dict[str, Any]) -> str:
+    text = gettext(message) if isinstance(message, str) else str(message)
+    return text % {k: str(v) for k, v in values.items()} if values else text
+
+
+_lazy_render = lazy(_render, str)
+
+
+def words(message: Any, **values: Any) -> str:
+    """``message`` (a msgid marked with ``gettext_noop``, or an ``ngettext_lazy`` with its number) with ``values``
+    (which may be lazy words themselves), translated when it is read, not when it is written."""
+    return _lazy_render(message, values)
+
+
+lazy_long_date = lazy(long_date, str)
