@@ -39,9 +39,9 @@ def _require_coordinator(programme: Programme, by: Person) -> None:
 def _settings_check(settings: MatchSettings) -> None:
     errors: dict[str, str] = {}
     if settings.preferred_gap_min > settings.preferred_gap_max:
-        errors["preferred_gap_max"] = "The largest preferred gap cannot be smaller than the smallest."
+        errors["preferred_gap_max"] = _("The largest preferred gap cannot be smaller than the smallest.")
     if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
-        errors["skills_weight"] = "Give at least one part a weight above zero, or every score would be 0."
+        errors["skills_weight"] = _("Give at least one part a weight above zero, or every score would be 0.")
     if errors:
         raise ValidationError(errors)
     settings.full_clean()

@@ -26,9 +26,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from scipy.optimize import linear_sum_assignment
 
+from core.i18n import in_language_of
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
+from mentoring.said import words
 from mentoring.selectors.cohort import (
     ENDED,
     Cohort,
@@ -40,8 +43,9 @@ from mentoring.selectors.cohort import (
 )
 from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
 from mentoring.selectors.scoring import Profile, Weights, score_parts
+from mentoring.services.pairing import notify as notify_people
 from programmes.models import Application, Person, Programme, Role
-from programmes.services.notifications import Notice, notices_send, notification_send
+from programmes.services.notifications import Notice, notices_send
 
 from .match_settings import _require_coordinator
 
@@ -210,7 +214,7 @@ def _round_total(match_round: MatchRound) -> int:
 def _live_proposal(match_round: MatchRound, proposal: MatchProposal) -> MatchProposal:
     proposal = MatchProposal.objects.select_related("mentor", "mentee").get(pk=proposal.pk, round=match_round)
     if proposal.removed:
-        raise ValidationError(f"The proposal for {proposal.mentee} was already removed.")
+        raise ValidationError(_("The proposal for %(mentee)s was already removed.") % {"mentee": proposal.mentee})
     return proposal
 
 
@@ -290,21 +294,28 @@ def mentor_places_lock(*, programme: Programme, mentor_ids: Iterable[int]) -> No
 
 def _pair_notices(pairing: Pairing) -> list[Notice]:
     programme, url = pairing.programme, pairing.get_absolute_url()
-    subject = f"A mentoring pairing is proposed for you in {programme.name}"
-    return [
-        Notice(
-            pairing.mentor,
-            f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
-            url,
-            subject,
-        ),
-        Notice(
-            pairing.mentee,
-            f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
-            url,
-            subject,
-        ),
-    ]
+    values = {"mentor": pairing.mentor, "mentee": pairing.mentee, "programme": programme.name}
+    notices = []
+    # Each notice is one person's, written in their language.
+    with in_language_of(pairing.mentor):
+        notices.append(
+            Notice(
+                pairing.mentor,
+                _("You are proposed as %(mentee)s's mentor in %(programme)s: see why, and accept.") % values,
+                url,
+                _("A mentoring pairing is proposed for you in %(programme)s") % values,
+            )
+        )
+    with in_language_of(pairing.mentee):
+        notices.append(
+            Notice(
+                pairing.mentee,
+                _("%(mentor)s is proposed as your mentor in %(programme)s: see why, and accept.") % values,
+                url,
+                _("A mentoring pairing is proposed for you in %(programme)s") % values,
+            )
+        )
+    return notices
 
 
 @transaction.atomic
@@ -363,9 +374,12 @@ def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_
         status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now()
     )
     for request in stale:
-        notification_send(
-            people=[request.mentor],
-            text=f"{request.mentee} has been matched with another mentor, so their request to you is closed.",
+        notify_people(
+            [request.mentor],
+            text=words(
+                gettext_noop("%(mentee)s has been matched with another mentor, so their request to you is closed."),
+                mentee=request.mentee,
+            ),
             url=reverse("mentoring:requests"),
         )
 
@@ -383,11 +397,14 @@ def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) ->
     for proposal in proposals:
         broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
         if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
-            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
+            problems.append(
+                _("%(mentor)s with %(mentee)s: %(rules)s")
+                % {"mentor": proposal.mentor, "mentee": proposal.mentee, "rules": " ".join(b.text for b in broken)}
+            )
         published[proposal.mentor_id] += 1
     if problems:
         raise ValidationError(
-            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
+            [_("Nothing was published. Swap or remove these proposals first, or run a new round:"), *problems]
         )
 
 
