@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.i18n import in_language_of
+from core.i18n import language_of, supported_language
 from core.once import submit_once
 from mentoring.forms.planning import MeetingPreferencesForm
 from mentoring.models import CalendarFeed, MeetingReminderChoice
@@ -115,8 +116,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # No login: calendar apps cannot log in. The token is the key. Queries: the feed with its person; the
     # active pairings' check-ins; the sessions, whatever their number.
     feed = get_calendar_feed_by_token(token)
-    with in_language_of(feed.person):  # a calendar app asks, not the person: their words are in their language
-        body = calendars.feed_ics(person=feed.person, base_url=request.build_absolute_uri("/"))
+    # A calendar app asks, not the person: the feed is in the person's language, or, when Tandem knows none for
+    # them yet, in the one the calendar app asked for.
+    person = feed.person
+    known = supported_language(person.language) or supported_language(person.browser_language)
+    with translation.override(language_of(person) if known else translation.get_language()):
+        body = calendars.feed_ics(person=person, base_url=request.build_absolute_uri("/"))
     return _ics_response(body, filename="tandem-mentoring.ics")
 
 
