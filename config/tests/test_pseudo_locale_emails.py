@@ -43,8 +43,8 @@ SHARED_FIXTURES = (pseudo_locale, in_pseudo_locale, cohort, applicant, recruitin
 ROOT = Path(settings.BASE_DIR)
 UTC = datetime.UTC
 
-# A link is an address, not a sentence: /mentoring/pairings/3/ is the same in every language.
-LINK = re.compile(r"(?:https?|webcal|mailto):\S+|(?<![\w/])/[\w\-./?=&%#]+")
+# A link or an email address is not a sentence: /mentoring/pairings/3/ is the same in every language.
+LINK = re.compile(r"(?:https?|webcal|mailto):\S+|(?<![\w/])/[\w\-./?=&%#]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 COVERED: dict[str, str] = {}  # "path/to/module.py::function" that sends an email -> the test that triggers it
 
@@ -690,12 +690,6 @@ def test_nightly_hr_file_needs_an_administrator(pseudo_mail, hr_root, mapping, a
 # --- Evaluation: surveys, interventions, reports ----------------------------------------------------------------
 
 
-def own_survey_round(programme, coordinator, opens: datetime.date):
-    from evaluation.tests.test_surveys import own_survey, send
-
-    return send(own_survey(programme, coordinator), programme, coordinator, opens=opens, closes=opens + DAY * 10)
-
-
 DAY = datetime.timedelta(days=1)
 SURVEY_DAY = datetime.date(2026, 5, 4)
 
@@ -704,16 +698,31 @@ SURVEY_DAY = datetime.date(2026, 5, 4)
 @pytest.mark.parametrize("step", ["opens", "reminder"])
 def test_survey_round(pseudo_mail, programme, coordinator, mentor, mentee, step):
     from evaluation.services import survey_rounds
+    from evaluation.tests.test_surveys import own_survey
+
+    def send():
+        return survey_rounds.survey_round_send(
+            survey=survey,
+            programme=programme,
+            by=coordinator,
+            title=SAID,
+            audience="participants",
+            opens_on=SURVEY_DAY,
+            closes_on=SURVEY_DAY + DAY * 10,
+        )
 
     with time_machine.travel(datetime.datetime.combine(SURVEY_DAY, datetime.time(9), tzinfo=UTC), tick=False):
+        survey = own_survey(programme, coordinator)
         if step == "opens":
             pseudo_mail.start(coordinator, mentor, mentee)
-        own_survey_round(programme, coordinator, SURVEY_DAY)
+            send()
+        else:
+            send()
+            pseudo_mail.start(coordinator, mentor, mentee)
     if step == "reminder":
-        pseudo_mail.start(coordinator, mentor, mentee)
         with time_machine.travel(datetime.datetime.combine(SURVEY_DAY + DAY * 7, datetime.time(9), tzinfo=UTC)):
             assert survey_rounds.survey_rounds_sweep()["reminded"] == 2
-    pseudo_mail.check()
+    pseudo_mail.check(SAID)
 
 
 @covers("evaluation/services/survey_rounds.py::_automatic_notice")
