@@ -801,14 +801,17 @@ SENDING_CALLS = {
     "EmailMessage",
     "EmailMultiAlternatives",
 }
-# Helpers that email when given a subject (an empty subject is an in-app notice only).
-SUBJECT_HELPERS = {"notification_send": "email_subject", "Notice": 3, "tell_pair": "subject"}
-SUBJECT_HELPERS |= {"tell_line_manager": "subject", "tell_coordinators": "subject"}
-# The plumbing: they carry what the functions above built, they do not write to anyone themselves.
+# Any call given a non-empty ``email_subject=`` (notification_send, a helper around it) emails; so do these helpers
+# when given a subject (an empty subject is an in-app notice only): where their subject is.
+SUBJECT_HELPERS = {"Notice": 3, "tell_pair": "subject", "tell_line_manager": "subject", "tell_coordinators": "subject"}
+# The plumbing: they carry what their callers built, they do not write to anyone themselves.
 TRANSPORT = {
     "core/email.py::payload_to_message",  # the worker rebuilding a queued message
     "programmes/services/notifications.py::notification_send",
     "programmes/services/notifications.py::notices_send",
+    # Send each their news in their language; the callers are the kinds.
+    *(f"mentoring/services/pairing.py::{name}" for name in ("notify", "tell_pair", "tell_line_manager")),
+    "mentoring/services/pairing.py::tell_coordinators",
 }
 SOURCE_FOLDERS = ("core", "config", "programmes", "mentoring", "evaluation")
 
@@ -817,11 +820,9 @@ def _emails(call: ast.Call) -> bool:
     name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
     if name in SENDING_CALLS:
         return True
-    if name not in SUBJECT_HELPERS:
-        return False
-    where = SUBJECT_HELPERS[name]
+    where = SUBJECT_HELPERS.get(name, "email_subject")
     subject = call.args[where] if isinstance(where, int) and len(call.args) > where else None
-    subject = next((k.value for k in call.keywords if k.arg == where or k.arg == "email_subject"), subject)
+    subject = next((k.value for k in call.keywords if k.arg in (where, "email_subject")), subject)
     return subject is not None and not (isinstance(subject, ast.Constant) and not subject.value)
 
 
@@ -840,11 +841,7 @@ def email_sites() -> set[str]:
                 calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
                 if any(_emails(call) for call in calls):
                     sites.add(f"{relative}::{function.name}")
-    # A helper's own body names its subject parameter: the helper is plumbing, its callers are the kinds.
-    helpers = {
-        f"mentoring/services/pairing.py::{name}" for name in ("tell_pair", "tell_line_manager", "tell_coordinators")
-    }
-    return sites - TRANSPORT - helpers
+    return sites - TRANSPORT
 
 
 def test_every_email_kind_is_covered():
