@@ -147,7 +147,7 @@ def training_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     requirements = selectors.programme_requirements(programme)
     by_role = [
         (label, [r for r in requirements if r.role == role])
-        for role, label in ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+        for role, label in ((Role.MENTOR, _("Mentors need")), (Role.MENTEE, _("Mentees need")))
     ]
     return render(
         request, "programmes/training_requirements.html", {"programme": programme, "form": form, "by_role": by_role}
