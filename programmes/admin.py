@@ -4,6 +4,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme, ScimToken
 from .services.admin_changes import (
@@ -116,11 +118,11 @@ def _confirm(modeladmin, request, people: list[Person], action: str) -> Template
     return TemplateResponse(request, "admin/person_leaver_confirm.html", context)
 
 
-@admin.action(description="Mark as left the organisation")
+@admin.action(description=gettext_lazy("Mark as left the organisation"))
 def mark_as_left(modeladmin, request, queryset):
     people = [p for p in queryset.order_by("display_name", "pk") if p.is_active or p.left_at is None]
     if request.user in people:
-        modeladmin.message_user(request, "You cannot mark yourself as left.", messages.ERROR)
+        modeladmin.message_user(request, _("You cannot mark yourself as left."), messages.ERROR)
         return None
     if request.POST.get("confirm") != "yes":
         return _confirm(modeladmin, request, people, "mark_as_left")
@@ -129,7 +131,7 @@ def mark_as_left(modeladmin, request, queryset):
     return None
 
 
-@admin.action(description="Reactivate (back in the organisation)")
+@admin.action(description=gettext_lazy("Reactivate (back in the organisation)"))
 def reactivate(modeladmin, request, queryset):
     people = [p for p in queryset.order_by("display_name", "pk") if not p.is_active or p.left_at is not None]
     if request.POST.get("confirm") != "yes":
@@ -260,7 +262,7 @@ class MembershipAdmin(admin.ModelAdmin):
 # Read-only: the log is evidence, so nobody adds, edits or deletes rows here (the retention task purges).
 
 
-@admin.action(description="Export the selected events as CSV")
+@admin.action(description=gettext_lazy("Export the selected events as CSV"))
 def export_audit_csv(modeladmin, request, queryset):
     import csv
 
@@ -326,11 +328,11 @@ class AuditedGroupAdmin(GroupAdmin):
 # its sha256 is kept. Revoked, never deleted (the audit log and "last used" say what it did).
 
 
-@admin.action(description="Revoke the selected tokens")
+@admin.action(description=gettext_lazy("Revoke the selected tokens"))
 def revoke_scim_tokens(modeladmin, request, queryset):
     for token in queryset:
         scim_token_revoke(token=token, by=request.user)
-    modeladmin.message_user(request, "Revoked: SCIM requests with these tokens now get 401.")
+    modeladmin.message_user(request, _("Revoked: SCIM requests with these tokens now get 401."))
 
 
 @admin.register(ScimToken)

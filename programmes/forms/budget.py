@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy
 
 from core.forms import MonthInput
 from core.single_line import SingleLineFormField
@@ -19,10 +20,11 @@ def line_label(line: BudgetLine) -> str:
 class BudgetLineForm(forms.Form):
     category = forms.ChoiceField(choices=BudgetLine.Category.choices)
     description = SingleLineFormField(
-        required=False, max_length=200, help_text="Optional, e.g. “Mentor training, spring cohort”."
+        required=False, max_length=200, help_text=gettext_lazy("Optional, e.g. “Mentor training, spring cohort”.")
     )
     planned_amount = forms.DecimalField(
-        label="Planned amount", widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "text-end"})
+        label=gettext_lazy("Planned amount"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "text-end"}),
     )
     currency = forms.CharField(
         max_length=10,
@@ -38,19 +40,27 @@ class BudgetLineForm(forms.Form):
 
 
 class SpendForm(forms.Form):
-    line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label="Budget line", empty_label="Choose a line")
-    spent_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    line = forms.ModelChoiceField(
+        queryset=BudgetLine.objects.none(), label=gettext_lazy("Budget line"), empty_label=gettext_lazy("Choose a line")
+    )
+    spent_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     amount = forms.DecimalField(widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}))
-    description = SingleLineFormField(max_length=200, help_text="What the money paid for, e.g. “Venue hire, kick-off”.")
+    description = SingleLineFormField(
+        max_length=200, help_text=gettext_lazy("What the money paid for, e.g. “Venue hire, kick-off”.")
+    )
     course = forms.ModelChoiceField(
-        queryset=Course.objects.filter(is_active=True).order_by("title"), required=False, empty_label="No course"
+        queryset=Course.objects.filter(is_active=True).order_by("title"),
+        required=False,
+        empty_label=gettext_lazy("No course"),
     )
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        label="Participant",
-        empty_label="Nobody in particular",
-        error_messages={"invalid_choice": "Choose one of the programme's members, or nobody."},
+        label=gettext_lazy("Participant"),
+        empty_label=gettext_lazy("Nobody in particular"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the programme's members, or nobody.")},
     )
 
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
@@ -64,12 +74,12 @@ class SpendForm(forms.Form):
 
 
 class SpendFilterForm(forms.Form):
-    line = forms.ChoiceField(required=False, label="Budget line")
+    line = forms.ChoiceField(required=False, label=gettext_lazy("Budget line"))
     month = forms.DateField(
         required=False,
         input_formats=["%Y-%m"],
         widget=MonthInput,
-        error_messages={"invalid": "Choose a month, e.g. 2025-03."},
+        error_messages={"invalid": gettext_lazy("Choose a month, e.g. 2025-03.")},
     )
 
     def __init__(self, *args, lines: Sequence[BudgetLine], **kwargs) -> None:

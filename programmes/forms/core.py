@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -14,12 +15,12 @@ class MemberFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=OrgUnit.objects.select_related("parent").order_by("parent__name", "name"),
         required=False,
-        empty_label="All teams",
-        label="Team or department",
+        empty_label=gettext_lazy("All teams"),
+        label=gettext_lazy("Team or department"),
     )
     readiness = forms.ChoiceField(
         choices=[("", "Any training"), ("ready", "Training met"), ("not_ready", "Training not met")],
         required=False,
-        label="Training",
+        label=gettext_lazy("Training"),
     )
-    q = SingleLineFormField(label="Name or email", required=False, max_length=100)
+    q = SingleLineFormField(label=gettext_lazy("Name or email"), required=False, max_length=100)

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -17,7 +19,7 @@ SKILL_ROWS = 5
 
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(
-        label="I want to take part as",
+        label=gettext_lazy("I want to take part as"),
         choices=[
             (Role.MENTEE, "A mentee: I want to learn from someone"),
             (Role.MENTOR, "A mentor: I want to support someone"),
@@ -25,24 +27,26 @@ class ApplicationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     goals = forms.CharField(
-        label="Your goals, in your own words",
+        label=gettext_lazy("Your goals, in your own words"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Mentees: what you want to learn. Mentors: what you hope to share.",
+        help_text=gettext_lazy("Mentees: what you want to learn. Mentors: what you hope to share."),
     )
     meeting_mode = forms.ChoiceField(
-        label="How you prefer to meet", choices=MeetingMode.choices, widget=forms.RadioSelect
+        label=gettext_lazy("How you prefer to meet"), choices=MeetingMode.choices, widget=forms.RadioSelect
     )
     availability = forms.MultipleChoiceField(
-        label="When you could meet",
+        label=gettext_lazy("When you could meet"),
         choices=AVAILABILITY_SLOTS,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     languages = SingleLineFormField(
-        label="Languages you can meet in", max_length=200, help_text="Separate them with commas, e.g. English, Finnish."
+        label=gettext_lazy("Languages you can meet in"),
+        max_length=200,
+        help_text=gettext_lazy("Separate them with commas, e.g. English, Finnish."),
     )
     capacity = forms.IntegerField(
-        label="Mentees you could take on (mentors only)", min_value=1, max_value=10, required=False
+        label=gettext_lazy("Mentees you could take on (mentors only)"), min_value=1, max_value=10, required=False
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -90,9 +94,9 @@ class ApplicationForm(forms.Form):
     def clean_languages(self) -> list[str]:
         names = [" ".join(n.split()).capitalize() for n in self.cleaned_data["languages"].split(",") if n.strip()]
         if not names:
-            raise ValidationError("Name at least one language.")
+            raise ValidationError(_("Name at least one language."))
         if len(names) > 6 or any(len(n) > 40 for n in names):
-            raise ValidationError("At most six languages, each a short name.")
+            raise ValidationError(_("At most six languages, each a short name."))
         return list(dict.fromkeys(names))
 
     def clean(self):
@@ -110,10 +114,10 @@ class ApplicationForm(forms.Form):
             if question.for_role and question.for_role != role:
                 continue
             if question.required and not answer:
-                self.add_error(f"question_{question.pk}", "Please answer this question.")
+                self.add_error(f"question_{question.pk}", _("Please answer this question."))
             data["answers"][question.pk] = answer
         if role == Role.MENTOR and not data.get("capacity"):
-            self.add_error("capacity", "Say how many mentees you could take on.")
+            self.add_error("capacity", _("Say how many mentees you could take on."))
         return data
 
 
@@ -125,7 +129,7 @@ class EndorsementForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you do not endorse it: the applicant and the coordinators see it.",
+        help_text=gettext_lazy("Needed when you do not endorse it: the applicant and the coordinators see it."),
     )
 
 
@@ -137,7 +141,7 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you decline: the applicant sees it.",
+        help_text=gettext_lazy("Needed when you decline: the applicant sees it."),
     )
 
 
@@ -164,15 +168,15 @@ class BulkDecisionForm(DecisionForm):
     decision = forms.ChoiceField(
         choices=DecisionForm.base_fields["decision"].choices,
         error_messages={
-            "required": "Choose approve, wait-list or decline.",
-            "invalid_choice": "Choose approve, wait-list or decline.",
+            "required": gettext_lazy("Choose approve, wait-list or decline."),
+            "invalid_choice": gettext_lazy("Choose approve, wait-list or decline."),
         },
     )
     reason = forms.CharField(
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you decline: each applicant sees it.",
+        help_text=gettext_lazy("Needed when you decline: each applicant sees it."),
     )
 
 
@@ -189,7 +193,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         help_texts = {  # the terms a new coordinator may not know
             "intensive_checkins": TERMS["intensive_start"],
-            "intensive_days": "Counted from the pairing's first day; 0 means no intensive start.",
+            "intensive_days": gettext_lazy("Counted from the pairing's first day; 0 means no intensive start."),
             "escalation_grace_days": TERMS["grace_days"],
         }
         fields = [
@@ -217,7 +221,7 @@ class ProgrammeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "The programme cannot end before it starts.")
+            self.add_error("ends_on", _("The programme cannot end before it starts."))
         return data
 
 
@@ -228,13 +232,15 @@ class ProgrammeStartForm(ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields = ["name", "description", "starts_on", "ends_on"]
         help_texts = {
-            "description": "What the programme offers and who it is for; applicants read it before they apply.",
-            "starts_on": "Needed before you open enrolment; you can set it later.",
+            "description": gettext_lazy(
+                "What the programme offers and who it is for; applicants read it before they apply."
+            ),
+            "starts_on": gettext_lazy("Needed before you open enrolment; you can set it later."),
         }
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
+    email = forms.EmailField(label=gettext_lazy("Their email address"))
     role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
     # Set only on the confirmation page shown when the person is a mentor or mentee of the programme.
     participant_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -242,18 +248,18 @@ class MemberAddForm(forms.Form):
     def clean_email(self) -> Person:
         person = Person.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
         if person is None:
-            raise ValidationError("Nobody with that email address has an account in Tandem.")
+            raise ValidationError(_("Nobody with that email address has an account in Tandem."))
         return person
 
 
 class QuestionForm(forms.Form):
-    text = SingleLineFormField(label="Question", max_length=300)
+    text = SingleLineFormField(label=gettext_lazy("Question"), max_length=300)
     for_role = forms.ChoiceField(
-        label="Ask",
+        label=gettext_lazy("Ask"),
         choices=[("", "Everyone"), (Role.MENTOR, "Mentors only"), (Role.MENTEE, "Mentees only")],
         required=False,
     )
-    required = forms.BooleanField(required=False, label="An answer is required")
+    required = forms.BooleanField(required=False, label=gettext_lazy("An answer is required"))
 
 
 class SkillForm(forms.Form):
@@ -262,11 +268,11 @@ class SkillForm(forms.Form):
 
 
 class SkillMergeForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="Merge this synonym")
-    target = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="into this skill")
+    source = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label=gettext_lazy("Merge this synonym"))
+    target = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label=gettext_lazy("into this skill"))
 
     def clean(self):
         data = super().clean()
         if data.get("source") and data.get("source") == data.get("target"):
-            raise ValidationError("Choose two different skills.")
+            raise ValidationError(_("Choose two different skills."))
         return data

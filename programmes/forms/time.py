@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from core.forms import MonthInput
 
@@ -45,7 +46,7 @@ class AllocationsCreateForm(forms.Form):
 
 class AllocationAdjustForm(forms.Form):
     hours = forms.DecimalField(
-        min_value=Decimal("0"), max_value=Decimal("80"), max_digits=4, decimal_places=1, label="Hours"
+        min_value=Decimal("0"), max_value=Decimal("80"), max_digits=4, decimal_places=1, label=gettext_lazy("Hours")
     )
 
 

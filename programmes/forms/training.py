@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Course, Role, TrainingRecord
 from ..services.training import EVIDENCE_MAX_BYTES, evidence_file_check
@@ -35,8 +37,10 @@ class CourseForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "hours": "How long the course takes; a record's hours default to this.",
-            "validity_months": "Months a completion stays valid. Leave empty when completing it once is enough.",
+            "hours": gettext_lazy("How long the course takes; a record's hours default to this."),
+            "validity_months": gettext_lazy(
+                "Months a completion stays valid. Leave empty when completing it once is enough."
+            ),
         }
 
 
@@ -55,7 +59,9 @@ class CourseChoiceField(forms.ChoiceField):
 
 
 class RequirementForm(forms.Form):
-    role = forms.ChoiceField(choices=[(Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")], label="Who needs it")
+    role = forms.ChoiceField(
+        choices=[(Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")], label=gettext_lazy("Who needs it")
+    )
     course = CourseChoiceField()
 
     def __init__(self, *args, courses: Iterable[Course], **kwargs) -> None:
@@ -71,7 +77,10 @@ class TrainingRecordForm(forms.Form):
     course = CourseChoiceField()
     status = forms.ChoiceField(choices=TrainingRecord.Status.choices)
     completed_on = forms.DateField(
-        label="Completed on", required=False, widget=DateInput, help_text="Needed when the course is completed."
+        label=gettext_lazy("Completed on"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Needed when the course is completed."),
     )
     hours = forms.DecimalField(
         max_digits=5,
@@ -79,22 +88,22 @@ class TrainingRecordForm(forms.Form):
         min_value=0,
         max_value=999,
         required=False,
-        help_text="Leave empty to use the course's hours.",
+        help_text=gettext_lazy("Leave empty to use the course's hours."),
     )
     evidence_note = forms.CharField(
-        label="Evidence note",
+        label=gettext_lazy("Evidence note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Where the certificate is, who ran the course, anything a coordinator checked.",
+        help_text=gettext_lazy("Where the certificate is, who ran the course, anything a coordinator checked."),
     )
     evidence_file = forms.FileField(
-        label="Evidence file",
+        label=gettext_lazy("Evidence file"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
         help_text=f"A PDF, PNG or JPEG of at most {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB.",
     )
-    remove_evidence = forms.BooleanField(label="Remove the current evidence file", required=False)
+    remove_evidence = forms.BooleanField(label=gettext_lazy("Remove the current evidence file"), required=False)
 
     def __init__(self, *args, courses: Iterable[Course], record: TrainingRecord | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -117,7 +126,7 @@ class TrainingRecordForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("remove_evidence") and data.get("evidence_file"):
-            self.add_error("remove_evidence", "Either remove the file or upload a new one, not both.")
+            self.add_error("remove_evidence", _("Either remove the file or upload a new one, not both."))
         return data
 
     def service_kwargs(self) -> dict:
@@ -139,5 +148,7 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why this person may be matched before their training is complete. Kept with the override.",
+        help_text=gettext_lazy(
+            "Why this person may be matched before their training is complete. Kept with the override."
+        ),
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import BudgetLine, Course, Membership, Person, Programme, Spend
 
@@ -24,7 +25,7 @@ MAX_AMOUNT = Decimal("9999999999.99")  # what the amount columns hold (12 digits
 def currency_validate(code: str) -> None:
     """Raise a ValidationError unless ``code`` is one of the ISO 4217 codes Tandem handles."""
     if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
-        raise ValidationError("A currency is a three-letter code in capitals, such as EUR or GBP.", code="format")
+        raise ValidationError(_("A currency is a three-letter code in capitals, such as EUR or GBP."), code="format")
     if code not in KNOWN_CURRENCIES:
         raise ValidationError(
             f"Tandem does not handle {code} yet. Use one of: {', '.join(KNOWN_CURRENCIES)}.", code="unknown"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import (
     Application,
@@ -117,7 +118,7 @@ def _check_can_apply(*, programme: Programme, person: Person, role: str) -> None
     if programme.status != Programme.Status.RECRUITING:
         raise ValidationError(f"{programme.name} is not taking applications at the moment.")
     if role not in (Role.MENTOR, Role.MENTEE):
-        raise ValidationError("Apply as a mentor or as a mentee.")
+        raise ValidationError(gettext("Apply as a mentor or as a mentee."))
     if Application.objects.filter(programme=programme, person=person, status__in=Application.OPEN).exists():
         raise ValidationError(f"You already have an application for {programme.name}.")
     if Membership.objects.filter(programme=programme, person=person, role__in=(Role.MENTOR, Role.MENTEE)).exists():
@@ -179,13 +180,15 @@ def application_endorse(*, application: Application, by: Person, endorse: bool, 
         Application.objects.select_for_update(of=("self",)).select_related("person", "programme").get(pk=application.pk)
     )
     if application.person.line_manager_id != by.pk:
-        raise ValidationError("Only the applicant's line manager can endorse this application.")
+        raise ValidationError(gettext("Only the applicant's line manager can endorse this application."))
     if not application.is_open or application.status == Application.Status.APPROVED:
-        raise ValidationError("This application has already been decided.")
+        raise ValidationError(gettext("This application has already been decided."))
     if application.endorsement != Application.Endorsement.PENDING:
-        raise ValidationError("You have already answered this application.")
+        raise ValidationError(gettext("You have already answered this application."))
     if not endorse and not reason.strip():
-        raise ValidationError({"reason": "Say why you do not endorse it: the applicant and the coordinators see it."})
+        raise ValidationError(
+            {"reason": gettext("Say why you do not endorse it: the applicant and the coordinators see it.")}
+        )
     application.endorsement = Application.Endorsement.ENDORSED if endorse else Application.Endorsement.DECLINED
     application.endorsed_by = by
     application.endorsement_reason = reason.strip()
@@ -241,9 +244,9 @@ def _checked_decision(*, application: Application, by: Person, decision: str, re
     """The status ``decision`` leads to, if ``by`` may take it on this application now."""
     programme = application.programme
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators decide on applications.")
+        raise ValidationError(gettext("Only the programme's coordinators decide on applications."))
     if decision not in DECISIONS:
-        raise ValidationError("Approve, decline or wait-list.")
+        raise ValidationError(gettext("Approve, decline or wait-list."))
     status = DECISIONS[decision]
     if application.status not in (Application.Status.APPLIED, Application.Status.WAITLISTED):
         raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
@@ -252,7 +255,7 @@ def _checked_decision(*, application: Application, by: Person, decision: str, re
     if programme.status not in (Programme.Status.RECRUITING, Programme.Status.MATCHING, Programme.Status.RUNNING):
         raise ValidationError(f"{programme.name} is {programme.get_status_display().lower()}: no decisions now.")
     if status == Application.Status.DECLINED and not reason.strip():
-        raise ValidationError({"reason": "Give the applicant a reason: they will see it."})
+        raise ValidationError({"reason": gettext("Give the applicant a reason: they will see it.")})
     return status
 
 
@@ -323,14 +326,16 @@ def applications_decide(
     """
     ids = sorted(set(application_ids))
     if not ids:
-        raise ValidationError("Tick at least one application.")
+        raise ValidationError(gettext("Tick at least one application."))
     if decision not in DECISIONS:
-        raise ValidationError("Approve, decline or wait-list.")
+        raise ValidationError(gettext("Approve, decline or wait-list."))
     if DECISIONS[decision] == Application.Status.DECLINED and not reason.strip():
-        raise ValidationError({"reason": "Give the applicants a reason: each of them will see it."})
+        raise ValidationError({"reason": gettext("Give the applicants a reason: each of them will see it.")})
     applications = list(Application.objects.filter(programme=programme, pk__in=ids).select_related("person"))
     if len(applications) != len(ids):
-        raise ValidationError("Some of the ticked applications are not in this programme any more. Reload the page.")
+        raise ValidationError(
+            gettext("Some of the ticked applications are not in this programme any more. Reload the page.")
+        )
     decided, problems = [], []
     for application in sorted(applications, key=lambda a: (a.person.display_name.casefold(), a.pk)):
         try:
@@ -352,10 +357,13 @@ def applications_decide(
 def application_withdraw(*, application: Application, by: Person) -> Application:
     application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     if application.person_id != by.pk:
-        raise ValidationError("Only the applicant can withdraw an application.")
+        raise ValidationError(gettext("Only the applicant can withdraw an application."))
     if application.status == Application.Status.APPROVED:
         raise ValidationError(
-            "You are already in the programme. To leave it, talk to its coordinators so they can close your pairing."
+            gettext(
+                "You are already in the programme. "
+                "To leave it, talk to its coordinators so they can close your pairing."
+            )
         )
     if application.status not in Application.OPEN:
         raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
@@ -449,7 +457,7 @@ def skill_rename(*, skill: Skill, name: str, by: Person) -> Skill:
 def skill_merge(*, source: Skill, target: Skill, by: Person) -> Skill:
     """Merge a synonym into a skill: every use moves to the target, and the synonym's name stays findable."""
     if source.pk == target.pk:
-        raise ValidationError("Choose two different skills.")
+        raise ValidationError(gettext("Choose two different skills."))
     if source.merged_into_id:
         raise ValidationError(f"“{source}” is already merged into another skill.")
     if target.merged_into_id:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import HrSyncRun, PeopleImport, PeopleImportMapping, Person
 from .notifications import notification_send
@@ -39,8 +40,10 @@ def hr_sync_folder(folder: str) -> Path:
     root = hr_sync_root()
     if root is None:
         raise ValidationError(
-            "The nightly HR file is switched off on this server: TANDEM_HR_SYNC_ROOT is not set. Ask whoever runs "
-            "the server to set it to the folder the HR files are dropped under."
+            _(
+                "The nightly HR file is switched off on this server: TANDEM_HR_SYNC_ROOT is not set. Ask whoever runs "
+                "the server to set it to the folder the HR files are dropped under."
+            )
         )
     path = (root / folder).resolve() if folder else root
     if path != root and root not in path.parents:
@@ -186,7 +189,7 @@ def hr_sync_confirm(*, run: HrSyncRun, by: Person) -> HrSyncRun:
 
     locked = HrSyncRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != HrSyncRun.Status.WAITING or locked.people_import is None:
-        raise ValidationError("Only a run waiting for confirmation can be confirmed.")
+        raise ValidationError(_("Only a run waiting for confirmation can be confirmed."))
     locked.status, locked.confirmed_by = HrSyncRun.Status.RUNNING, by
     locked.save(update_fields=["status", "confirmed_by"])
     transaction.on_commit(lambda: apply_hr_sync_run.delay(locked.pk))
@@ -204,7 +207,7 @@ def hr_sync_discard(*, run: HrSyncRun, by: Person) -> HrSyncRun:
     """An administrator discards a waiting run: nothing of it is applied, and the next file can run."""
     locked = HrSyncRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != HrSyncRun.Status.WAITING:
-        raise ValidationError("Only a run waiting for confirmation can be discarded.")
+        raise ValidationError(_("Only a run waiting for confirmation can be discarded."))
     if locked.people_import is not None:
         people_import_discard(people_import=locked.people_import, by=by, by_run=True)
     locked.confirmed_by = by

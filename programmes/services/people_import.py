@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import PeopleImport, PeopleImportMapping, Person
 from .leavers import leavers_applications_withdraw, people_leave, people_moved, person_reactivate
@@ -142,9 +143,9 @@ def people_import_map(
     preview; the mapping is remembered for the next file of its purpose. A mapping that does not fit the file
     raises ``ValidationError`` with every reason, and nothing is saved."""
     if people_import.status not in (PeopleImport.Status.MAPPING, PeopleImport.Status.PREVIEW):
-        raise ValidationError("This import is applied or discarded; upload the file again to map its columns.")
+        raise ValidationError(gettext("This import is applied or discarded; upload the file again to map its columns."))
     if not people_import.source:
-        raise ValidationError("This import no longer holds its file; upload it again.")
+        raise ValidationError(gettext("This import no longer holds its file; upload it again."))
     _not_a_run(people_import)  # a waiting run's preview is what the administrator confirms: it does not change
     header, raw_rows = _read_raw(people_import.source)
     errors = mapping_errors(mapping, header)
@@ -179,15 +180,15 @@ def people_import_text(*, text: str, filename: str, mapping: PeopleImportMapping
 def _applicable(people_import: PeopleImport, *, applying_too: bool = True) -> None:
     Status = PeopleImport.Status  # noqa: N806
     if people_import.status == Status.APPLIED:
-        raise ValidationError("This import has already been applied; a preview can be applied once.")
+        raise ValidationError(gettext("This import has already been applied; a preview can be applied once."))
     if people_import.status == Status.DISCARDED:
-        raise ValidationError("This import was discarded. Upload the file again to import it.")
+        raise ValidationError(gettext("This import was discarded. Upload the file again to import it."))
     if people_import.status == Status.FAILED:
-        raise ValidationError("Applying this import failed and changed nothing. Upload the file again.")
+        raise ValidationError(gettext("Applying this import failed and changed nothing. Upload the file again."))
     if people_import.status == Status.MAPPING:
-        raise ValidationError("Map the file's columns first; then check the preview and apply it.")
+        raise ValidationError(gettext("Map the file's columns first; then check the preview and apply it."))
     if people_import.status == Status.APPLYING and not applying_too:
-        raise ValidationError("This import is being applied; wait for it to finish.")
+        raise ValidationError(gettext("This import is being applied; wait for it to finish."))
 
 
 def _lock(people_import: PeopleImport, *, applying_too: bool = True) -> PeopleImport:
@@ -216,7 +217,7 @@ def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = 
     columns = people_import.summary.get("columns", [])
     raw_rows = [{"line": row["line"], "values": row["values"]} for row in people_import.rows]
     if not raw_rows:
-        raise ValidationError("This import has no people in it.")
+        raise ValidationError(gettext("This import has no people in it."))
     org = _Organisation.load()
     rows, summary, plan = _evaluate(columns, raw_rows, org, by, _Reading.of(people_import.mapping), progress)
     if people_import.summary.get("error"):
@@ -232,8 +233,10 @@ def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = 
     expected = {**summary, "ignored_columns": people_import.summary.get("ignored_columns")}
     if rows != people_import.rows or expected != people_import.summary:
         raise ValidationError(
-            "People in Tandem changed since this preview, so it no longer shows what applying would do. Nothing "
-            "was imported; upload the file again for a fresh preview."
+            gettext(
+                "People in Tandem changed since this preview, so it no longer shows what applying would do. Nothing "
+                "was imported; upload the file again for a fresh preview."
+            )
         )
     # Each object's fields are checked, but not Person.clean(): it walks one person's management chain in the
     # database, which is half-written during a batch. The whole chain was checked above, file and database.
@@ -413,7 +416,10 @@ def people_import_apply_queue(*, people_import: PeopleImport, by: Person) -> Peo
 def _not_a_run(people_import: PeopleImport) -> None:
     if people_import.sync_runs.exists():
         raise ValidationError(
-            "This preview is a run of the nightly HR file: an administrator confirms or discards it on the run's page."
+            gettext(
+                "This preview is a run of the nightly HR file: an administrator confirms or discards it "
+                "on the run's page."
+            )
         )
 
 

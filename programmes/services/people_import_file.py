@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_ROWS = 10_000
 
@@ -69,13 +70,17 @@ def _quote(value: str, limit: int = 60) -> str:
 
 def _decode(data: bytes) -> str:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+        raise ValidationError(_("The file is empty. Export the people from your HR system as CSV and upload that."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValidationError("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+        raise ValidationError(
+            _("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+        )
     if _looks_utf16(data):
         raise ValidationError(
-            "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
-            "upload it again."
+            _(
+                "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
+                "upload it again."
+            )
         )
     if b"\x00" in data:
         kind = "a ZIP archive or an Excel workbook" if data.startswith(b"PK\x03\x04") else "a binary file"
@@ -143,7 +148,7 @@ def _read_raw(text: str, *, need_rows: bool = True) -> tuple[list[str], list[dic
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
-            raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+            raise ValidationError(_("The file is empty. Export the people from your HR system as CSV and upload that."))
         rows = _read_rows(reader, len(header), row_start)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..hooks import ACTIVE_PAIRINGS
 from ..models import (
@@ -68,7 +69,7 @@ def programme_create(*, by: Person, name: str, description: str = "", **settings
 @transaction.atomic
 def programme_update(*, programme: Programme, by: Person, **fields: object) -> Programme:
     if programme.status == Status.CLOSED:
-        raise ValidationError("A closed programme can no longer be changed.")
+        raise ValidationError(_("A closed programme can no longer be changed."))
     for name, value in fields.items():
         setattr(programme, name, value)
     programme.full_clean()
@@ -93,7 +94,7 @@ def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
         if missing:
             raise ValidationError(f"Before opening enrolment, give the programme {' and '.join(missing)}.")
     if to == Status.DRAFT and programme.applications.exists():
-        raise ValidationError("People have already applied, so the programme cannot go back to draft.")
+        raise ValidationError(_("People have already applied, so the programme cannot go back to draft."))
     if to == Status.MATCHING:
         waiting = programme.applications.filter(status=Application.Status.APPLIED).count()
         if waiting:
@@ -103,7 +104,7 @@ def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
             )
         roles = set(programme.memberships.participants().values_list("role", flat=True))
         if roles != {Role.MENTOR, Role.MENTEE}:
-            raise ValidationError("Matching needs at least one approved mentor and one approved mentee.")
+            raise ValidationError(_("Matching needs at least one approved mentor and one approved mentee."))
     if to in (Status.CLOSING, Status.CLOSED) and not confirm:
         active = active_pairings(programme)
         if active:
@@ -175,7 +176,7 @@ def membership_add(
     ``"participant_coordinator"`` says what they would see.
     """
     if role not in (Role.COORDINATOR, Role.COMMITTEE):
-        raise ValidationError("Mentors and mentees join by applying; add coordinators or committee members here.")
+        raise ValidationError(_("Mentors and mentees join by applying; add coordinators or committee members here."))
     if not person.is_active:
         raise ValidationError(f"{person} no longer has an active account.")
     if role == Role.COORDINATOR and not participant_confirmed:
@@ -221,14 +222,14 @@ def participant_coordinator_warning(person: Person, roles: list[str]) -> str:
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Person) -> None:
     if membership.role not in (Role.COORDINATOR, Role.COMMITTEE):
-        raise ValidationError("Participants leave through their application, not from here.")
+        raise ValidationError(_("Participants leave through their application, not from here."))
     # Lock the programme so two coordinators removing each other at once cannot leave it with none.
     Programme.objects.select_for_update().get(pk=membership.programme_id)
     if (
         membership.role == Role.COORDINATOR
         and Membership.objects.filter(programme=membership.programme_id, role=Role.COORDINATOR).count() == 1
     ):
-        raise ValidationError("A programme needs at least one coordinator: add another before removing this one.")
+        raise ValidationError(_("A programme needs at least one coordinator: add another before removing this one."))
     audit_record(
         actor=by,
         action="membership.removed",
@@ -242,7 +243,7 @@ def membership_remove(*, membership: Membership, by: Person) -> None:
 @transaction.atomic
 def question_add(*, programme: Programme, text: str, required: bool, for_role: str, by: Person) -> EnrolmentQuestion:
     if programme.status not in (Status.DRAFT, Status.RECRUITING):
-        raise ValidationError("Questions can change only before matching starts.")
+        raise ValidationError(_("Questions can change only before matching starts."))
     last = programme.questions.order_by("-position").values_list("position", flat=True).first() or 0
     question = EnrolmentQuestion(
         programme=programme, text=text.strip(), required=required, for_role=for_role, position=last + 1
@@ -255,5 +256,5 @@ def question_add(*, programme: Programme, text: str, required: bool, for_role: s
 @transaction.atomic
 def question_remove(*, question: EnrolmentQuestion, by: Person) -> None:
     if question.answers.exists():
-        raise ValidationError("People have already answered this question, so it stays; you can reword it.")
+        raise ValidationError(_("People have already answered this question, so it stays; you can reword it."))
     question.delete()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
 
@@ -211,11 +212,11 @@ def _clean_hours(hours: Decimal | int | str) -> Decimal:
     try:
         value = Decimal(str(hours).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError("Enter the hours as a number, e.g. 2.5.") from None
+        raise ValidationError(_("Enter the hours as a number, e.g. 2.5.")) from None
     if not value.is_finite() or value < 0 or value > MAX_HOURS:
         raise ValidationError(f"Protected time is between 0 and {MAX_HOURS} hours a month.")
     if value != value.quantize(TENTH):
-        raise ValidationError("Use at most one decimal for the hours, e.g. 2.5.")
+        raise ValidationError(_("Use at most one decimal for the hours, e.g. 2.5."))
     return value.quantize(TENTH)
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..models import (
     Course,
@@ -113,7 +114,7 @@ def course_delete(*, course: Course) -> None:
 def requirement_add(*, programme: Programme, role: str, course: Course) -> ProgrammeRequirement:
     """Require ``course`` of the programme's mentors or mentees before they can be matched."""
     if role not in (Role.MENTOR, Role.MENTEE):
-        raise ValidationError({"role": "Training can be required of mentors or of mentees."})
+        raise ValidationError({"role": _("Training can be required of mentors or of mentees.")})
     if not course.is_active:
         raise ValidationError({"course": f"“{course}” is no longer offered, so it cannot be required."})
     if ProgrammeRequirement.objects.filter(programme=programme, role=role, course=course).exists():
@@ -150,7 +151,7 @@ def evidence_file_check(file: UploadedFile) -> str:
     kind = next((kind for signature, kind in EVIDENCE_SIGNATURES if head.startswith(signature)), None)
     if kind is None:
         raise ValidationError(
-            {"evidence_file": "Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these."}
+            {"evidence_file": _("Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these.")}
         )
     try:
         problem = _evidence_pdf_problem(file) if kind == "pdf" else _evidence_image_problem(file, kind)
@@ -226,15 +227,15 @@ def _record_apply(
     if course.pk != record.course_id and not course.is_active:
         raise ValidationError({"course": f"“{course}” is no longer offered; choose a course from the catalogue."})
     if status not in TrainingRecord.Status.values:
-        raise ValidationError({"status": "Choose planned, booked, completed or expired."})
+        raise ValidationError({"status": _("Choose planned, booked, completed or expired.")})
     done = status in (TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED)
     if done and completed_on is None:
-        raise ValidationError({"completed_on": "Give the date the course was completed."})
+        raise ValidationError({"completed_on": _("Give the date the course was completed.")})
     if not done and completed_on is not None:
         message = "A planned or booked course has no completion date yet: clear it or mark the course completed."
         raise ValidationError({"completed_on": message})
     if completed_on is not None and completed_on > today:
-        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
 
     # The expiry follows the course's validity when the record is made or its course or date changes; a later
     # change to the course's validity does not move the expiry of records already kept (see course_update).
@@ -327,7 +328,7 @@ def training_record_update(
 def training_record_verify(*, record: TrainingRecord, by: Person) -> TrainingRecord:
     """A coordinator confirms they checked the evidence of a completed course."""
     if record.completed_on is None:
-        raise ValidationError("Only a completed course can be verified; record its completion date first.")
+        raise ValidationError(_("Only a completed course can be verified; record its completion date first."))
     record.verified_by = by
     record.verified_at = timezone.now()
     record.save(update_fields=["verified_by", "verified_at"])
@@ -350,7 +351,7 @@ def readiness_override_record(*, programme: Programme, person: Person, reason: s
         raise PermissionDenied("Only the programme's coordinators can override readiness.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why this person may be matched without the required training."})
+        raise ValidationError({"reason": _("Say why this person may be matched without the required training.")})
     if not Membership.objects.participants().filter(programme=programme, person=person).exists():
         raise ValidationError(f"{person} is not a mentor or mentee of {programme}.")
     override = ReadinessOverride.objects.filter(programme=programme, person=person).first() or ReadinessOverride(

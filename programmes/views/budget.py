@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exports import csv_cell
@@ -137,7 +138,7 @@ def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {"line_id": form.cleaned_data["line"], "month": form.cleaned_data["month"]}
     elif form.is_bound:
-        messages.warning(request, "That filter was not understood, so all spends are shown.")
+        messages.warning(request, _("That filter was not understood, so all spends are shown."))
     spends = selectors.spends_for(programme=programme, **filters)
     page = page_of(request, spends)
     totals = selectors.spend_totals_by_currency(spends)

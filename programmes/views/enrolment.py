@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
@@ -115,9 +116,9 @@ def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Thank you: the applicant and the coordinators have your answer.")
+            messages.success(request, _("Thank you: the applicant and the coordinators have your answer."))
     else:
-        messages.error(request, "Choose whether you endorse the application.")
+        messages.error(request, _("Choose whether you endorse the application."))
     # Line managers also answer in place on "My team"; send them back where they were.
     return redirect("programmes:team") if request.POST.get("next") == "team" else redirect(application)
 
@@ -142,7 +143,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{application.person}'s application is now {application.get_status_display().lower()}."
             )
     else:
-        messages.error(request, "Choose approve, wait-list or decline.")
+        messages.error(request, _("Choose approve, wait-list or decline."))
     return redirect(application)
 
 
@@ -204,7 +205,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so all applications are shown.")
+        messages.warning(request, _("That filter was not understood, so all applications are shown."))
     counts = selectors.application_counts(programme)
     page = page_of(request, selectors.programme_applications(programme, **filters))
     query = request.GET.copy()
@@ -229,7 +230,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_all_read(person=request.user)
-    messages.success(request, "All caught up.")
+    messages.success(request, _("All caught up."))
     return redirect("programmes:notifications")
 
 
@@ -294,5 +295,5 @@ def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Renamed to “{skill}”.")
     else:
-        messages.error(request, "Give the skill a name.")
+        messages.error(request, _("Give the skill a name."))
     return redirect("programmes:skills")

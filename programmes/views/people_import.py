@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -36,9 +37,11 @@ def people_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc)
         else:
             if result.status == PeopleImport.Status.MAPPING:
-                messages.info(request, "Tandem does not know some of the file's columns: say which column is which.")
+                messages.info(
+                    request, gettext("Tandem does not know some of the file's columns: say which column is which.")
+                )
                 return redirect("programmes:people_import_map", result.pk)
-            messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
+            messages.info(request, gettext("The file is read. Check the preview, then apply it or discard it."))
             return redirect("programmes:people_import_preview", result.pk)
     # Queries: the paginator's count, then one page of imports with who uploaded them (never their rows).
     page = page_of(request, people_imports_listed(request.user))
@@ -76,7 +79,9 @@ def people_import_map(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only administrators map the nightly HR file's columns.")
     mappable = people_import.status in (PeopleImport.Status.MAPPING, PeopleImport.Status.PREVIEW)
     if not mappable or not people_import.source:
-        messages.error(request, "This import is applied or discarded; upload the file again to map its columns.")
+        messages.error(
+            request, gettext("This import is applied or discarded; upload the file again to map its columns.")
+        )
         return redirect("programmes:people_import_preview", people_import.pk)
     header, raw_rows = _read_raw(people_import.source)
     form = PeopleImportMappingForm(
@@ -89,7 +94,7 @@ def people_import_map(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "The columns are mapped and remembered. Check the preview.")
+            messages.success(request, gettext("The columns are mapped and remembered. Check the preview."))
             return redirect("programmes:people_import_preview", people_import.pk)
     context = {
         "people_import": people_import,
@@ -168,7 +173,7 @@ def people_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             f"{s['flag']} flagged as no longer in the HR file.",
         )
     elif result.status == PeopleImport.Status.APPLYING:
-        messages.info(request, "Applying the import: the bar below follows it. You may leave this page.")
+        messages.info(request, gettext("Applying the import: the bar below follows it. You may leave this page."))
     return redirect("programmes:people_import_preview", people_import.pk)
 
 

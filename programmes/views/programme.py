@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
@@ -54,7 +55,7 @@ def programme_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("programmes:settings", programme.pk)
     people = programme_staff(programme)
     return render(
@@ -78,7 +79,7 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     to = request.POST.get("to", "")
     if to not in Programme.Status.values:
-        messages.error(request, "Unknown status.")
+        messages.error(request, _("Unknown status."))
         return redirect(programme)
     try:
         programme = services.programme_transition(
@@ -145,9 +146,9 @@ def programme_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Question added to the application form.")
+            messages.success(request, _("Question added to the application form."))
     else:
-        messages.error(request, "Write the question (at most 300 characters).")
+        messages.error(request, _("Write the question (at most 300 characters)."))
     return redirect("programmes:settings", programme.pk)
 
 
@@ -161,5 +162,5 @@ def programme_question_remove(request: HttpRequest, pk: int, question_pk: int) -
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Question removed.")
+        messages.success(request, _("Question removed."))
     return redirect("programmes:settings", programme.pk)

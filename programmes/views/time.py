@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -48,7 +49,7 @@ def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
         if "month" in form.errors:
             messages.warning(request, f"{form.errors['month'][0]} This month is shown instead.")
         if "flag" in form.errors:
-            messages.warning(request, "That filter was not understood, so everyone is shown.")
+            messages.warning(request, gettext("That filter was not understood, so everyone is shown."))
     if form.is_bound:
         month = form.cleaned_data.get("month") or month
         flag = form.cleaned_data.get("flag") or ""
@@ -130,7 +131,7 @@ def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_allocation_for_line_manager(request.user, pk)
     form = AllocationDecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether to approve or decline the time; nothing was changed.")
+        messages.error(request, gettext("Choose whether to approve or decline the time; nothing was changed."))
         return redirect("programmes:team")
     approve = form.cleaned_data["decision"] == "approve"
     try:

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exports import csv_cell
@@ -59,7 +60,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     # Queries: the paginator's count, then one page of courses with their record and requirement counts.
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so all courses are shown.")
+        messages.warning(request, _("That filter was not understood, so all courses are shown."))
     page = page_of(request, selectors.courses_with_counts(**filters))
     return render(
         request, "programmes/course_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
@@ -175,7 +176,7 @@ def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so everyone is shown.")
+        messages.warning(request, _("That filter was not understood, so everyone is shown."))
     page = page_of(request, selectors.matrix_participants(programme=programme, on=today, **filters))
     columns, rows = selectors.matrix_table(
         memberships=page.object_list, requirements=requirements, role=filters.get("role", ""), on=today
