@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.dates import long_date
@@ -44,7 +45,8 @@ def month_after(month: datetime.date) -> datetime.date:
 
 
 def month_label(month: datetime.date) -> str:
-    return f"{month:%B %Y}"
+    """ "November 2026", with the month's name in the active language."""
+    return date_format(month, "F Y")
 
 
 def default_hours(programme: Programme, role: str) -> Decimal:

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
@@ -65,7 +66,7 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Your application to {programme.name} is in.")
+            messages.success(request, _("Your application to %(programme)s is in.") % {"programme": programme.name})
             return redirect(application)
     return render(request, "programmes/application_form.html", {"programme": programme, "form": form})
 
@@ -140,7 +141,9 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, f"{application.person}'s application is now {application.get_status_display().lower()}."
+                request,
+                _("%(person)s's application is now %(status)s.")
+                % {"person": application.person, "status": application.get_status_display().lower()},
             )
     else:
         messages.error(request, _("Choose approve, wait-list or decline."))
@@ -175,13 +178,20 @@ def applications_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, text)
     else:
         status = decided[0].get_status_display().lower()
-        messages.success(request, f"{len(decided)} application{pluralize(len(decided))} {status}: {_names(decided)}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s application %(status)s: %(names)s.",
+                "%(count)s applications %(status)s: %(names)s.",
+                len(decided),
+            )
+            % {"count": len(decided), "status": status, "names": _names(decided)},
+        )
     return redirect(back)
 
 
 def _names(applications: list[Application]) -> str:
-    names = [str(a.person) for a in applications]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return get_text_list([str(a.person) for a in applications], _("and"))
 
 
 @login_required
@@ -194,7 +204,10 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"You withdrew your application to {application.programme.name}.")
+            messages.success(
+                request,
+                _("You withdrew your application to %(programme)s.") % {"programme": application.programme.name},
+            )
         return redirect(application)
     return render(request, "programmes/application_withdraw.html", {"application": application})
 
@@ -243,7 +256,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(create_form, exc)
         else:
-            messages.success(request, f"“{skill}” added to the vocabulary.")
+            messages.success(request, _("“%(skill)s” added to the vocabulary.") % {"skill": skill})
             return redirect("programmes:skills")
     # Queries: paginator count; one page of canonical skills with usage counts; their synonyms.
     q = request.GET.get("q", "").strip()[:80]
@@ -276,7 +289,9 @@ def skill_merge(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"“{source}” is now a synonym of “{target}”.")
+            messages.success(
+                request, _("“%(source)s” is now a synonym of “%(target)s”.") % {"source": source, "target": target}
+            )
         return redirect("programmes:skills")
     uses = selectors.skill_uses(source)
     return render(request, "programmes/skill_merge.html", {"source": source, "target": target, "uses": uses})
@@ -293,7 +308,7 @@ def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Renamed to “{skill}”.")
+            messages.success(request, _("Renamed to “%(skill)s”.") % {"skill": skill})
     else:
         messages.error(request, _("Give the skill a name."))
     return redirect("programmes:skills")

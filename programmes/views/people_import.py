@@ -138,7 +138,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         show = ""
     page = page_of(request, rows, ROWS_PAGE_SIZE)
     summary = people_import.summary
-    filters = [("", "All rows", summary.get("rows", 0))] + [
+    filters = [("", gettext("All rows"), summary.get("rows", 0))] + [
         (k, label, summary.get(k, 0)) for k, label in OUTCOMES.items()
     ]
     context = {
@@ -169,8 +169,11 @@ def people_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if result.status == PeopleImport.Status.APPLIED:
         messages.success(
             request,
-            f"Imported: {s['create']} created, {s['update']} updated, {s['unchanged']} unchanged, "
-            f"{s['flag']} flagged as no longer in the HR file.",
+            gettext(
+                "Imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged, "
+                "%(flag)s flagged as no longer in the HR file."
+            )
+            % {"create": s["create"], "update": s["update"], "unchanged": s["unchanged"], "flag": s["flag"]},
         )
     elif result.status == PeopleImport.Status.APPLYING:
         messages.info(request, gettext("Applying the import: the bar below follows it. You may leave this page."))
@@ -186,5 +189,8 @@ def people_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("programmes:people_import_preview", people_import.pk)
-    messages.success(request, f"The import of {people_import.filename} is discarded; nothing was changed.")
+    messages.success(
+        request,
+        gettext("The import of %(filename)s is discarded; nothing was changed.") % {"filename": people_import.filename},
+    )
     return redirect("programmes:people_import")

@@ -36,8 +36,11 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{programme.name} is ready as a draft. Check its settings (check-ins, protected time, mentor "
-                "capacity), then open enrolment when you are ready.",
+                _(
+                    "%(programme)s is ready as a draft. Check its settings (check-ins, protected time, mentor "
+                    "capacity), then open enrolment when you are ready."
+                )
+                % {"programme": programme.name},
             )
             return redirect("programmes:settings", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
@@ -88,7 +91,11 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{programme.name} is now {programme.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(programme)s is now %(status)s.")
+            % {"programme": programme.name, "status": programme.get_status_display().lower()},
+        )
     return redirect(programme)
 
 
@@ -114,7 +121,7 @@ def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(request, "programmes/member_add_confirm.html", context)
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{form.cleaned_data['email']} added.")
+            messages.success(request, _("%(email)s added.") % {"email": form.cleaned_data["email"]})
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("programmes:settings", programme.pk)
@@ -130,7 +137,12 @@ def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{membership.person} is no longer a {membership.get_role_display().lower()}.")
+        messages.success(
+            request,
+            _("%(person)s is no longer a %(role)s.")
+            % {"person": membership.person, "role": membership.get_role_display().lower()},
+        )
+
     return redirect("programmes:settings", programme.pk)
 
 
