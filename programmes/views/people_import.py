@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -23,7 +23,12 @@ from ..services.people_import_file import MAX_ROWS, _read_raw
 from ..services.people_import_mapping import FIELDS, SAMPLE_ROWS, mapping_errors, mapping_guess, status_values_guess
 
 ROWS_PAGE_SIZE = 100
-OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "unchanged": "Unchanged"}
+OUTCOMES = {
+    "error": gettext_lazy("With errors"),
+    "create": gettext_lazy("New"),
+    "update": gettext_lazy("Updates"),
+    "unchanged": gettext_lazy("Unchanged"),
+}
 
 
 @organisation_data_required
