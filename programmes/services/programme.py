@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..hooks import ACTIVE_PAIRINGS
 from ..models import (
@@ -34,14 +36,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: (),
 }
 ACTION_LABELS = {
-    (Status.DRAFT, Status.RECRUITING): "Open enrolment",
-    (Status.RECRUITING, Status.MATCHING): "Close enrolment and start matching",
-    (Status.RECRUITING, Status.DRAFT): "Back to draft",
-    (Status.MATCHING, Status.RUNNING): "Start the programme",
-    (Status.MATCHING, Status.RECRUITING): "Reopen enrolment",
-    (Status.RUNNING, Status.CLOSING): "Start closing",
-    (Status.CLOSING, Status.CLOSED): "Close the programme",
-    (Status.CLOSING, Status.RUNNING): "Back to running",
+    (Status.DRAFT, Status.RECRUITING): gettext_lazy("Open enrolment"),
+    (Status.RECRUITING, Status.MATCHING): gettext_lazy("Close enrolment and start matching"),
+    (Status.RECRUITING, Status.DRAFT): gettext_lazy("Back to draft"),
+    (Status.MATCHING, Status.RUNNING): gettext_lazy("Start the programme"),
+    (Status.MATCHING, Status.RECRUITING): gettext_lazy("Reopen enrolment"),
+    (Status.RUNNING, Status.CLOSING): gettext_lazy("Start closing"),
+    (Status.CLOSING, Status.CLOSED): gettext_lazy("Close the programme"),
+    (Status.CLOSING, Status.RUNNING): gettext_lazy("Back to running"),
 }
 
 
@@ -83,24 +85,30 @@ def programme_update(*, programme: Programme, by: Person, **fields: object) -> P
 def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
     if to not in TRANSITIONS[programme.status]:
         raise ValidationError(
-            f"A programme that is {programme.get_status_display().lower()} cannot become {Status(to).label.lower()}."
+            _("A programme that is %(status)s cannot become %(to)s.")
+            % {"status": programme.get_status_display().lower(), "to": Status(to).label.lower()}
         )
     if to == Status.RECRUITING and programme.status == Status.DRAFT:
-        missing = [
-            label
-            for label, ok in (("a start date", programme.starts_on), ("a description", programme.description.strip()))
-            if not ok
-        ]
-        if missing:
-            raise ValidationError(f"Before opening enrolment, give the programme {' and '.join(missing)}.")
+        if not programme.starts_on and not programme.description.strip():
+            raise ValidationError(_("Before opening enrolment, give the programme a start date and a description."))
+        if not programme.starts_on:
+            raise ValidationError(_("Before opening enrolment, give the programme a start date."))
+        if not programme.description.strip():
+            raise ValidationError(_("Before opening enrolment, give the programme a description."))
     if to == Status.DRAFT and programme.applications.exists():
         raise ValidationError(_("People have already applied, so the programme cannot go back to draft."))
     if to == Status.MATCHING:
         waiting = programme.applications.filter(status=Application.Status.APPLIED).count()
         if waiting:
             raise ValidationError(
-                f"{waiting} application{'s' if waiting != 1 else ''} still wait{'s' if waiting == 1 else ''} "
-                "for your decision: approve, decline or wait-list them before matching starts."
+                ngettext(
+                    "%(count)s application still waits "
+                    "for your decision: approve, decline or wait-list them before matching starts.",
+                    "%(count)s applications still wait "
+                    "for your decision: approve, decline or wait-list them before matching starts.",
+                    waiting,
+                )
+                % {"count": waiting}
             )
         roles = set(programme.memberships.participants().values_list("role", flat=True))
         if roles != {Role.MENTOR, Role.MENTEE}:
@@ -109,8 +117,14 @@ def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
         active = active_pairings(programme)
         if active:
             raise ValidationError(
-                f"{active} pairing{'s are' if active != 1 else ' is'} still active. Confirm to go ahead anyway; "
-                "the pairs can still finish their last sessions."
+                ngettext(
+                    "%(count)s pairing is still active. Confirm to go ahead anyway; "
+                    "the pairs can still finish their last sessions.",
+                    "%(count)s pairings are still active. Confirm to go ahead anyway; "
+                    "the pairs can still finish their last sessions.",
+                    active,
+                )
+                % {"count": active}
             )
 
 
@@ -121,6 +135,7 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_transition(programme, to, confirm=confirm)
     before = programme.get_status_display()
+    status_before = programme.status
     programme.status = to
     programme.save(update_fields=["status"])
     audit_record(
@@ -136,7 +151,15 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     )
     notification_send(
         people=[p for p in people if p.pk != by.pk],
-        text=f"{programme.name} moved from {before.lower()} to {programme.get_status_display().lower()} ({by}).",
+        text=lambda: (
+            _("%(programme)s moved from %(before)s to %(after)s (%(by)s).")
+            % {
+                "programme": programme.name,
+                "before": Status(status_before).label.lower(),
+                "after": programme.get_status_display().lower(),
+                "by": by,
+            }
+        ),
         url=programme.get_absolute_url(),
     )
     return programme
@@ -158,9 +181,11 @@ def _close_loose_ends(programme: Programme, by: Person) -> None:
     )
     notification_send(
         people=[a.person for a in waiting],
-        text=f"{programme.name} has closed, so your application could not go ahead.",
+        text=lambda: (
+            _("%(programme)s has closed, so your application could not go ahead.") % {"programme": programme.name}
+        ),
         url=programme.get_absolute_url(),
-        email_subject=f"{programme.name} has closed",
+        email_subject=lambda: _("%(programme)s has closed") % {"programme": programme.name},
     )
     TimeAllocation.objects.filter(programme=programme, status=TimeAllocation.Status.PENDING).delete()
 
@@ -178,7 +203,7 @@ def membership_add(
     if role not in (Role.COORDINATOR, Role.COMMITTEE):
         raise ValidationError(_("Mentors and mentees join by applying; add coordinators or committee members here."))
     if not person.is_active:
-        raise ValidationError(f"{person} no longer has an active account.")
+        raise ValidationError(_("%(person)s no longer has an active account.") % {"person": person})
     if role == Role.COORDINATOR and not participant_confirmed:
         roles = list(
             Membership.objects.filter(programme=programme, person=person, role__in=PARTICIPANT_ROLES)
@@ -187,13 +212,17 @@ def membership_add(
         )
         if roles:
             raise ValidationError(participant_coordinator_warning(person, roles), code="participant_coordinator")
+    already = _("%(person)s is already a %(role)s of this programme.") % {
+        "person": person,
+        "role": Role(role).label.lower(),
+    }
     if Membership.objects.filter(programme=programme, person=person, role=role).exists():
-        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.")
+        raise ValidationError(already)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(programme=programme, person=person, role=role)
     except IntegrityError:
-        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.") from None
+        raise ValidationError(already) from None
     audit_record(
         actor=by,
         action="role.granted",
@@ -203,20 +232,26 @@ def membership_add(
     )
     notification_send(
         people=[person],
-        text=f"{by} added you as a {Role(role).label.lower()} of {programme.name}.",
+        text=lambda: (
+            _("%(by)s added you as a %(role)s of %(programme)s.")
+            % {"by": by, "role": Role(role).label.lower(), "programme": programme.name}
+        ),
         url=programme.get_absolute_url(),
-        email_subject=f"You are now a {Role(role).label.lower()} of {programme.name}",
+        email_subject=lambda: (
+            _("You are now a %(role)s of %(programme)s")
+            % {"role": Role(role).label.lower(), "programme": programme.name}
+        ),
     )
     return membership
 
 
 def participant_coordinator_warning(person: Person, roles: list[str]) -> str:
-    as_ = " and ".join(f"a {Role(role).label.lower()}" for role in roles)
-    return (
-        f"{person} is {as_} in this programme. As its coordinator they would see every other pair's metadata: "
+    as_ = get_text_list([_("a %(role)s") % {"role": Role(role).label.lower()} for role in roles], _("and"))
+    return _(
+        "%(person)s is %(roles)s in this programme. As its coordinator they would see every other pair's metadata: "
         "who is paired with whom, meeting dates and counts, goal status, health scores and the concerns people "
         "raise. Add them only if nobody else can coordinate, and confirm that you have checked this."
-    )
+    ) % {"person": person, "roles": as_}
 
 
 @transaction.atomic
