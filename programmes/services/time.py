@@ -326,8 +326,8 @@ def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str,
             people=[manager],
             text=lambda: (
                 _(
-                    "%(person)s's protected time in %(programme)s for %(month)s changed from %(before)s h to %(after)s h "
-                    "and waits for your approval again."
+                    "%(person)s's protected time in %(programme)s for %(month)s changed from %(before)s h to "
+                    "%(after)s h and waits for your approval again."
                 )
                 % {
                     "person": allocation.person,
