@@ -126,7 +126,10 @@ def mark_as_left(modeladmin, request, queryset):
         return None
     if request.POST.get("confirm") != "yes":
         return _confirm(modeladmin, request, people, "mark_as_left")
-    left = people_leave(person_ids=[p.pk for p in people], by=request.user, source="admin", why="deactivated")
+    left = people_leave(
+        person_ids=[p.pk for p in people], by=request.user, source="admin", why=gettext_lazy("deactivated")
+    )
+
     modeladmin.message_user(request, f"Marked {len(left)} as left the organisation.", messages.SUCCESS)
     return None
 

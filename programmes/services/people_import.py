@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ..models import PeopleImport, PeopleImportMapping, Person
 from .leavers import leavers_applications_withdraw, people_leave, people_moved, person_reactivate
@@ -358,10 +358,10 @@ def _import_write(
             pk__in=plan.flag[start : start + BATCH], missing_from_hr_since__isnull=True, is_staff=False
         ).update(missing_from_hr_since=now)
     # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
-    leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
+    leavers_applications_withdraw(person_ids=plan.flag, why=gettext_lazy("no longer in the HR file"))
     # Those whose status in the file says they have left leave through the leavers service (deactivated, their
     # open applications withdrawn, coordinators told); those who had left and are active again come back.
-    people_leave(person_ids=plan.leave, by=by, source="hr_file", why="the HR file says they have left")
+    people_leave(person_ids=plan.leave, by=by, source="hr_file", why=gettext_lazy("the HR file says they have left"))
     for person in Person.objects.filter(pk__in=plan.come_back):
         person_reactivate(person=person, by=by, source="hr_file")
 
