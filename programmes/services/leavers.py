@@ -256,7 +256,8 @@ def person_reactivate(*, person: Person, by: Person | None, source: str = "admin
                 lambda programme: (
                     _(
                         "%(person)s is back in the organisation and can log in again, with their history. Their "
-                        "pairings in %(programme)s stay paused until you resume them; a withdrawn application needs a new one."
+                        "pairings in %(programme)s stay paused until you resume them; a withdrawn application "
+                        "needs a new one."
                     )
                     % {"person": person, "programme": programme.name}
                 ),
