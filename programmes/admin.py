@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme, ScimToken
 from .services.admin_changes import (
     membership_check_not_self_participant,

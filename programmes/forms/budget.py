@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from core.forms import MonthInput
@@ -18,17 +19,21 @@ def line_label(line: BudgetLine) -> str:
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(choices=BudgetLine.Category.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=BudgetLine.Category.choices)
     description = SingleLineFormField(
-        required=False, max_length=200, help_text=gettext_lazy("Optional, e.g. “Mentor training, spring cohort”.")
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Optional, e.g. “Mentor training, spring cohort”."),
     )
     planned_amount = forms.DecimalField(
         label=gettext_lazy("Planned amount"),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "text-end"}),
     )
     currency = forms.CharField(
+        label=gettext_lazy("Currency"),
         max_length=10,
-        help_text=f"Three-letter code: {', '.join(KNOWN_CURRENCIES)}.",
+        help_text=format_lazy(gettext_lazy("Three-letter code: {codes}."), codes=", ".join(KNOWN_CURRENCIES)),
         widget=forms.TextInput(attrs={"list": "currencies", "autocomplete": "off", "size": 4}),
     )
 
@@ -46,11 +51,17 @@ class SpendForm(forms.Form):
     spent_on = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    amount = forms.DecimalField(widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}))
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}),
+    )
     description = SingleLineFormField(
-        max_length=200, help_text=gettext_lazy("What the money paid for, e.g. “Venue hire, kick-off”.")
+        label=gettext_lazy("Description"),
+        max_length=200,
+        help_text=gettext_lazy("What the money paid for, e.g. “Venue hire, kick-off”."),
     )
     course = forms.ModelChoiceField(
+        label=gettext_lazy("Course"),
         queryset=Course.objects.filter(is_active=True).order_by("title"),
         required=False,
         empty_label=gettext_lazy("No course"),
@@ -76,6 +87,7 @@ class SpendForm(forms.Form):
 class SpendFilterForm(forms.Form):
     line = forms.ChoiceField(required=False, label=gettext_lazy("Budget line"))
     month = forms.DateField(
+        label=gettext_lazy("Month"),
         required=False,
         input_formats=["%Y-%m"],
         widget=MonthInput,
@@ -85,7 +97,10 @@ class SpendFilterForm(forms.Form):
     def __init__(self, *args, lines: Sequence[BudgetLine], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Choices from lines the view already fetched, so filtering costs no query of its own.
-        self.fields["line"].choices = [("", "All lines"), *((str(line.pk), line_label(line)) for line in lines)]
+        self.fields["line"].choices = [
+            ("", gettext_lazy("All lines")),
+            *((str(line.pk), line_label(line)) for line in lines),
+        ]
 
     def clean_line(self) -> int | None:
         return int(self.cleaned_data["line"]) if self.cleaned_data["line"] else None

@@ -11,7 +11,9 @@ from ..models import OrgUnit, Role
 
 
 class MemberFilterForm(forms.Form):
-    role = forms.ChoiceField(choices=[("", "All roles"), *Role.choices], required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=[("", gettext_lazy("All roles")), *Role.choices], required=False
+    )
     team = forms.ModelChoiceField(
         queryset=OrgUnit.objects.select_related("parent").order_by("parent__name", "name"),
         required=False,
@@ -19,7 +21,11 @@ class MemberFilterForm(forms.Form):
         label=gettext_lazy("Team or department"),
     )
     readiness = forms.ChoiceField(
-        choices=[("", "Any training"), ("ready", "Training met"), ("not_ready", "Training not met")],
+        choices=[
+            ("", gettext_lazy("Any training")),
+            ("ready", gettext_lazy("Training met")),
+            ("not_ready", gettext_lazy("Training not met")),
+        ],
         required=False,
         label=gettext_lazy("Training"),
     )

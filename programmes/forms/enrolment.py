@@ -21,8 +21,8 @@ class ApplicationForm(forms.Form):
     role = forms.ChoiceField(
         label=gettext_lazy("I want to take part as"),
         choices=[
-            (Role.MENTEE, "A mentee: I want to learn from someone"),
-            (Role.MENTOR, "A mentor: I want to support someone"),
+            (Role.MENTEE, gettext_lazy("A mentee: I want to learn from someone")),
+            (Role.MENTOR, gettext_lazy("A mentor: I want to support someone")),
         ],
         widget=forms.RadioSelect,
     )
@@ -55,14 +55,14 @@ class ApplicationForm(forms.Form):
         self.fields["capacity"].initial = programme.default_mentor_capacity
         # One query for the five drop-downs: each would otherwise run its own.
         self.skills = {skill.pk: skill for skill in Skill.objects.canonical().order_by("name")}
-        choices = [("", "Choose a skill"), *((pk, skill.name) for pk, skill in self.skills.items())]
+        choices = [("", gettext_lazy("Choose a skill")), *((pk, skill.name) for pk, skill in self.skills.items())]
         for i in range(SKILL_ROWS):
             self.fields[f"skill_{i}"] = forms.TypedChoiceField(
                 choices=choices,
                 coerce=int,
                 required=False,
                 empty_value=None,
-                label=f"Skill {i + 1}",
+                label=_("Skill %(number)s") % {"number": i + 1},
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"level_{i}"] = forms.TypedChoiceField(
@@ -71,7 +71,7 @@ class ApplicationForm(forms.Form):
                 required=False,
                 empty_value=ApplicationSkill.Level.WORKING,
                 initial=ApplicationSkill.Level.WORKING,
-                label=f"Level {i + 1}",
+                label=_("Level %(number)s") % {"number": i + 1},
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
         self.questions = list(programme.questions.all())
@@ -81,8 +81,12 @@ class ApplicationForm(forms.Form):
                 required=False,  # required-ness depends on the role chosen: checked in clean()
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=2000,
-                help_text=("Required" if question.required else "Optional")
-                + (f" · for {question.get_for_role_display().lower()}" if question.for_role else ""),
+                help_text=(_("Required") if question.required else _("Optional"))
+                + (
+                    " · " + _("for %(role)s") % {"role": question.get_for_role_display().lower()}
+                    if question.for_role
+                    else ""
+                ),
             )
 
     def skill_rows(self):
@@ -123,9 +127,12 @@ class ApplicationForm(forms.Form):
 
 class EndorsementForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("endorse", "Endorse"), ("decline", "Do not endorse")], widget=forms.RadioSelect
+        label=gettext_lazy("Decision"),
+        choices=[("endorse", gettext_lazy("Endorse")), ("decline", gettext_lazy("Do not endorse"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -135,9 +142,16 @@ class EndorsementForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("waitlist", "Wait-list"), ("decline", "Decline")], widget=forms.RadioSelect
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Approve")),
+            ("waitlist", gettext_lazy("Wait-list")),
+            ("decline", gettext_lazy("Decline")),
+        ],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -150,8 +164,8 @@ class IdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Tick at least one application.",
-        "invalid": "Tick applications from the list.",
+        "required": gettext_lazy("Tick at least one application."),
+        "invalid": gettext_lazy("Tick applications from the list."),
     }
 
     def to_python(self, value: Any) -> list[int]:
@@ -164,8 +178,9 @@ class IdsField(forms.Field):
 class BulkDecisionForm(DecisionForm):
     """Several applications ticked on the list, one decision and one reason for all of them."""
 
-    applications = IdsField()
+    applications = IdsField(label=gettext_lazy("Applications"))
     decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
         choices=DecisionForm.base_fields["decision"].choices,
         error_messages={
             "required": gettext_lazy("Choose approve, wait-list or decline."),
@@ -173,6 +188,7 @@ class BulkDecisionForm(DecisionForm):
         },
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -181,16 +197,38 @@ class BulkDecisionForm(DecisionForm):
 
 
 class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Application.Status.choices], required=False)
-    role = forms.ChoiceField(
-        choices=[("", "Mentors and mentees"), (Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")], required=False
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Application.Status.choices],
+        required=False,
     )
-    endorsement = forms.ChoiceField(choices=[("", "Any endorsement"), *Application.Endorsement.choices], required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[
+            ("", gettext_lazy("Mentors and mentees")),
+            (Role.MENTOR, gettext_lazy("Mentors")),
+            (Role.MENTEE, gettext_lazy("Mentees")),
+        ],
+        required=False,
+    )
+    endorsement = forms.ChoiceField(
+        label=gettext_lazy("Endorsement"),
+        choices=[("", gettext_lazy("Any endorsement")), *Application.Endorsement.choices],
+        required=False,
+    )
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
+        # The model's fields without a verbose name of their own (adding one would need a migration).
+        labels = {
+            "name": gettext_lazy("Name"),
+            "description": gettext_lazy("Description"),
+            "goals": gettext_lazy("Goals"),
+            "starts_on": gettext_lazy("Starts on"),
+            "ends_on": gettext_lazy("Ends on"),
+        }
         help_texts = {  # the terms a new coordinator may not know
             "intensive_checkins": TERMS["intensive_start"],
             "intensive_days": gettext_lazy("Counted from the pairing's first day; 0 means no intensive start."),
@@ -241,7 +279,10 @@ class ProgrammeStartForm(ProgrammeForm):
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Their email address"))
-    role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[(Role.COORDINATOR, gettext_lazy("Coordinator")), (Role.COMMITTEE, gettext_lazy("Committee member"))],
+    )
     # Set only on the confirmation page shown when the person is a mentor or mentee of the programme.
     participant_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -256,15 +297,19 @@ class QuestionForm(forms.Form):
     text = SingleLineFormField(label=gettext_lazy("Question"), max_length=300)
     for_role = forms.ChoiceField(
         label=gettext_lazy("Ask"),
-        choices=[("", "Everyone"), (Role.MENTOR, "Mentors only"), (Role.MENTEE, "Mentees only")],
+        choices=[
+            ("", gettext_lazy("Everyone")),
+            (Role.MENTOR, gettext_lazy("Mentors only")),
+            (Role.MENTEE, gettext_lazy("Mentees only")),
+        ],
         required=False,
     )
     required = forms.BooleanField(required=False, label=gettext_lazy("An answer is required"))
 
 
 class SkillForm(forms.Form):
-    name = SingleLineFormField(max_length=80)
-    description = SingleLineFormField(max_length=200, required=False)
+    name = SingleLineFormField(label=gettext_lazy("Name"), max_length=80)
+    description = SingleLineFormField(label=gettext_lazy("Description"), max_length=200, required=False)
 
 
 class SkillMergeForm(forms.Form):

@@ -55,7 +55,7 @@ class PeopleImportMappingForm(forms.Form):
 
     def __init__(self, *args, header: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "— not in the file —")] + [(h, h) for h in header if h]
+        choices = [("", gettext_lazy("— not in the file —"))] + [(h, h) for h in header if h]
         columns = {}
         for name, label in FIELDS.items():
             columns[f"column_{name}"] = forms.ChoiceField(label=label, choices=choices, required=False)
