@@ -198,8 +198,6 @@ def _header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
                     "Two columns mean the %(column)s: %(first)s and %(second)s. Keep one of them and upload the "
                     "file again."
                 )
-                    "Two columns mean the %(column)s: %(first)s and %(second)s. Keep one of them and upload the file again."
-                )
                 % {
                     "column": COLUMN_LABELS[column],
                     "first": _quote(header[positions[column]].strip()),
