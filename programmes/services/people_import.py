@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
 from ..models import PeopleImport, PeopleImportMapping, Person
@@ -57,12 +58,15 @@ def people_imports_purge(*, now: datetime.datetime | None = None) -> int:
 def _read_upload(upload: UploadedFile) -> str:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+            gettext("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": number_format(upload.size / 1024 / 1024, decimal_pos=1), "limit": MAX_BYTES // 1024 // 1024}
         )
     upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB, the limit.")
+        raise ValidationError(
+            gettext("The file is larger than %(limit)s MB, the limit.") % {"limit": MAX_BYTES // 1024 // 1024}
+        )
     return _decode(data)
 
 
@@ -222,13 +226,16 @@ def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = 
     rows, summary, plan = _evaluate(columns, raw_rows, org, by, _Reading.of(people_import.mapping), progress)
     if people_import.summary.get("error"):
         raise ValidationError(
-            f"{people_import.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file "
-            "and upload it again."
+            gettext("%(count)s row(s) have errors, so nothing was imported. Fix them in the file and upload it again.")
+            % {"count": people_import.summary["error"]}
         )
     if summary["error"]:
         raise ValidationError(
-            f"People or teams in Tandem changed since this preview and {summary['error']} row(s) no longer fit "
-            "(for example a manager or a team that is gone). Nothing was imported; upload the file again."
+            gettext(
+                "People or teams in Tandem changed since this preview and %(count)s row(s) no longer fit "
+                "(for example a manager or a team that is gone). Nothing was imported; upload the file again."
+            )
+            % {"count": summary["error"]}
         )
     expected = {**summary, "ignored_columns": people_import.summary.get("ignored_columns")}
     if rows != people_import.rows or expected != people_import.summary:
@@ -403,8 +410,8 @@ def people_import_apply_queue(*, people_import: PeopleImport, by: Person) -> Peo
     _not_a_run(locked)
     if locked.summary.get("error"):
         raise ValidationError(
-            f"{locked.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file and "
-            "upload it again."
+            gettext("%(count)s row(s) have errors, so nothing was imported. Fix them in the file and upload it again.")
+            % {"count": locked.summary["error"]}
         )
     locked.status = PeopleImport.Status.APPLYING
     locked.progress_done, locked.progress_total = 0, len(locked.rows)
