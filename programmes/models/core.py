@@ -297,7 +297,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
             while boss is not None:
                 if boss.pk in seen:
                     raise ValidationError(
-                        {"line_manager": f"{self.line_manager} already reports to {self}, directly or not."}
+                        {
+                            "line_manager": gettext("%(manager)s already reports to %(person)s, directly or not.")
+                            % {"manager": self.line_manager, "person": self}
+                        }
                     )
                 seen.add(boss.pk)
                 boss = boss.line_manager

@@ -451,7 +451,10 @@ def people_import_apply_task(*, people_import_id: int, by_id: int | None) -> Peo
         return None
     except Exception:
         # The writing transaction rolled back: say so on the page rather than leave the bar waiting for ever.
-        _failed(people_import.pk, "Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem.")
+        _failed(
+            people_import.pk,
+            gettext("Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem."),
+        )
         raise
 
 
