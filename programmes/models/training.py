@@ -36,7 +36,7 @@ class Course(models.Model):
         help_text=gettext_lazy("Empty when completing it once is enough."),
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    qualification = SingleLineCharField("qualification it leads to", max_length=150, blank=True)
+    qualification = SingleLineCharField(gettext_lazy("qualification it leads to"), max_length=150, blank=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 
