@@ -42,6 +42,8 @@ class CourseForm(forms.ModelForm):
             "kind": gettext_lazy("Kind"),
             "provider": gettext_lazy("Provider"),
             "description": gettext_lazy("Description"),
+            "hours": gettext_lazy("Hours"),
+            "validity_months": gettext_lazy("Validity months"),
         }
         fields = [
             "title",

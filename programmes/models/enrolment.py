@@ -75,10 +75,19 @@ class MeetingMode(models.TextChoices):
     EITHER = "either", gettext_lazy("Either")
 
 
-WEEKDAYS = [("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"), ("fri", "Friday")]
-DAY_PARTS = [("am", "morning"), ("pm", "afternoon")]
-# "mon-am", "mon-pm", ... : the slots a person can meet in.
-AVAILABILITY_SLOTS = [(f"{d}-{p}", f"{day} {part}") for d, day in WEEKDAYS for p, part in DAY_PARTS]
+# "mon-am", "mon-pm", ... : the slots a person can meet in, each named whole so that a language can word it.
+AVAILABILITY_SLOTS = [
+    ("mon-am", gettext_lazy("Monday morning")),
+    ("mon-pm", gettext_lazy("Monday afternoon")),
+    ("tue-am", gettext_lazy("Tuesday morning")),
+    ("tue-pm", gettext_lazy("Tuesday afternoon")),
+    ("wed-am", gettext_lazy("Wednesday morning")),
+    ("wed-pm", gettext_lazy("Wednesday afternoon")),
+    ("thu-am", gettext_lazy("Thursday morning")),
+    ("thu-pm", gettext_lazy("Thursday afternoon")),
+    ("fri-am", gettext_lazy("Friday morning")),
+    ("fri-pm", gettext_lazy("Friday afternoon")),
+]
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -185,10 +194,10 @@ class ApplicationSkill(models.Model):
     """A skill a mentor offers or a mentee wants (the role of the application says which), with a level."""
 
     class Level(models.IntegerChoices):
-        BASIC = 1, "Basic"
-        WORKING = 2, "Working"
-        ADVANCED = 3, "Advanced"
-        EXPERT = 4, "Expert"
+        BASIC = 1, gettext_lazy("Basic")
+        WORKING = 2, gettext_lazy("Working")
+        ADVANCED = 3, gettext_lazy("Advanced")
+        EXPERT = 4, gettext_lazy("Expert")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="application_skills")

@@ -52,13 +52,14 @@ GUESS = {
     if field in FIELDS
 }
 # The date formats the mapping offers: strptime format -> how people write it.
+# Translators: Y, M and D stand for the letters of year, month and day in your language (German: JJJJ-MM-TT).
 DATE_FORMATS = {
-    "%Y-%m-%d": "YYYY-MM-DD",
-    "%d/%m/%Y": "DD/MM/YYYY",
-    "%m/%d/%Y": "MM/DD/YYYY",
-    "%d.%m.%Y": "DD.MM.YYYY",
-    "%Y/%m/%d": "YYYY/MM/DD",
-    "%d-%m-%Y": "DD-MM-YYYY",
+    "%Y-%m-%d": gettext_lazy("YYYY-MM-DD"),
+    "%d/%m/%Y": gettext_lazy("DD/MM/YYYY"),
+    "%m/%d/%Y": gettext_lazy("MM/DD/YYYY"),
+    "%d.%m.%Y": gettext_lazy("DD.MM.YYYY"),
+    "%Y/%m/%d": gettext_lazy("YYYY/MM/DD"),
+    "%d-%m-%Y": gettext_lazy("DD-MM-YYYY"),
 }
 SAMPLE_ROWS = 5  # rows of the file the mapping screen shows under its header
 
