@@ -12,7 +12,10 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.i18n import in_language_of
 from programmes.models import AuditEvent, Person
 from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
@@ -30,7 +33,7 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
-        "inactive": (
+        "inactive": gettext_lazy(
             "This account is closed because you have left the organisation. If you are back, ask an administrator "
             "to reactivate it."
         ),
@@ -52,8 +55,8 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().confirm_login_allowed(user)
         if not password_login_allowed(user):
             raise ValidationError(
-                f"Here, passwords are for administrators only: please use the button "
-                f"\u201cLog in with {settings.TANDEM_OIDC_PROVIDER_NAME}\u201d above.",
+                _("Here, passwords are for administrators only: please use the button \u201c%(button)s\u201d above.")
+                % {"button": _("Log in with %(provider)s") % {"provider": settings.TANDEM_OIDC_PROVIDER_NAME}},
                 code="password_login_off",
             )
 
@@ -91,6 +94,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the language of the person whose password it is, not of whoever typed their address.
+        with in_language_of(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
     def save(self, *args, request=None, **kwargs):
         self._request = request
         with transaction.atomic():  # the person rows stay locked while counting, so 25 at once still send 3

@@ -7,6 +7,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -40,7 +41,9 @@ def send_test_email(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, f"The test email to {form.cleaned_data['to']} is queued; the worker sends it in a moment."
+                request,
+                _("The test email to %(address)s is queued; the worker sends it in a moment.")
+                % {"address": form.cleaned_data["to"]},
             )
             return redirect("send_test_email")
     return render(
@@ -50,6 +53,6 @@ def send_test_email(request: HttpRequest) -> HttpResponse:
             **admin.site.each_context(request),
             "form": form,
             "settings_rows": email_settings_summary(),
-            "title": "Send a test email",
+            "title": _("Send a test email"),
         },
     )
