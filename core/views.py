@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     user = request.user
     if language and user.is_authenticated and hasattr(user, "language"):
         if user.language != language:
-            type(user).objects.filter(pk=user.pk).update(language=language)
+            # Through the user model: request.user is a lazy wrapper, whose type() has no manager.
+            get_user_model().objects.filter(pk=user.pk).update(language=language)
+            user.language = language
         session_language_set(request, language)
     return response
 
