@@ -39,6 +39,11 @@ class LoginForm(auth_forms.AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The login page names its own field, rather than borrowing the account model's field name.
+        self.fields["username"].label = gettext_lazy("Email address")
+
     def clean(self):
         try:
             return super().clean()
