@@ -75,8 +75,16 @@ def unwrapped(text: str) -> str:
 def data_words() -> set[str]:
     """Every word stored in the database (names, titles, notes, emails): the organisation's, not Tandem's."""
     words: set[str] = set()
-    for model in apps.get_models():
-        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+    # Tandem's own tables; not Django's (permission names such as "Can add person" would excuse "add" anywhere).
+    for model in (
+        m for m in apps.get_models() if m._meta.app_label in {"core", "programmes", "mentoring", "evaluation"}
+    ):
+        # Not fields with choices: their stored values are keys ("video"), shown through their translated labels.
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.choices
+        ]
         json_fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
         if not fields and not json_fields:
             continue
