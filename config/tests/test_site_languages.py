@@ -8,11 +8,28 @@ import json
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
-from django.test import Client
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from config.tests.html_forms import form_of
+from config.tests.test_pseudo_locale import (
+    VisibleText,
+    data_words,
+    english_left,
+    in_pseudo_locale,
+    pseudo_locale,
+    visible_text,
+)
+from core.catalogues import PSEUDO_OPEN
+
+FIXTURES = (in_pseudo_locale, pseudo_locale)  # the pseudo-locale test's, used here by name
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +97,81 @@ def test_the_javascript_catalogue_answers_a_german_visitor_in_german(client):
         "%(done)s von %(total)s Zeile geprüft",
         "%(done)s von %(total)s Zeilen geprüft",
     ]
+
+
+# The site's own pages in the pseudo-locale: every word on them went through translation (the matrix's sweep in
+# test_pseudo_locale covers the pages with a URL of their own; these are the error pages, the lockout, the
+# single sign-on refusals and the password reset email, which it cannot reach).
+
+
+def _request(path: str = "/"):
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+def _assert_all_translated(text: str, what: str) -> None:
+    assert PSEUDO_OPEN in text, f"{what}: nothing translated"
+    assert english_left(text, data_words()) == [], f"{what}: English left"  # the person's name is theirs
+
+
+def test_the_error_pages_are_translated(client, mentee, in_pseudo_locale):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+    _assert_all_translated(visible_text(client.get("/no/such/page/")), "404")
+    body = "username=a&password=b".encode("utf-16")
+    kind = "application/x-www-form-urlencoded; charset=utf-16"  # a form Django refuses to read
+    bad = client.generic("POST", reverse("login"), body, content_type=kind)
+    assert bad.status_code == 400
+    _assert_all_translated(visible_text(bad), "400")
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+    refused = csrf.post(reverse("login"), {"username": "a", "password": "b"})
+    assert refused.status_code == 403
+    _assert_all_translated(visible_text(refused), "403 CSRF")
+    client.force_login(mentee)
+    forbidden = client.get(reverse("programmes:list"))
+    assert forbidden.status_code == 403
+    _assert_all_translated(visible_text(forbidden), "403")
+    with translation.override(in_pseudo_locale):
+        parser = VisibleText()
+        parser.feed(render_to_string("500.html"))
+    _assert_all_translated("\n".join(parser.chunks), "500")
+
+
+def test_the_password_pages_the_lockout_and_the_sso_pages_are_translated(client, mentee, in_pseudo_locale):
+    from config import sso
+    from core.security import lockout_response
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        _assert_all_translated(visible_text(client.get(reverse(name))), name)
+    broken = reverse("password_reset_confirm", kwargs={"uidb64": "x", "token": "y"})
+    _assert_all_translated(visible_text(client.get(broken)), "an expired reset link")
+    with translation.override(in_pseudo_locale):
+        pages = {
+            "lockout": lockout_response(_request()),
+            "sso unavailable": sso.refusal_page(_request(), *sso.UNAVAILABLE, status=503),
+            "sso bad state": sso.refusal_page(_request(), *sso.BAD_STATE, status=400),
+            "sso logged out": render(
+                _request(),
+                "registration/sso_logged_out.html",
+                {"provider_logout_url": "https://id.example.org/logout", "provider_name": "Okta"},
+            ),
+        }
+    for what, page in pages.items():
+        _assert_all_translated(visible_text(page).replace("Okta", ""), what)
+    client.force_login(mentee)
+    for name in ("password_change", "password_change_done"):
+        _assert_all_translated(visible_text(client.get(reverse(name))), name)
+
+
+def test_the_password_reset_email_is_translated(client, mentee, in_pseudo_locale):
+    mentee.language = in_pseudo_locale
+    mentee.save(update_fields=["language"])
+    client.post(reverse("password_reset"), {"email": mentee.email})
+    [email] = mail.outbox
+    body = email.body.replace(mentee.email, "").replace(mentee.get_short_name(), "")
+    body = re.sub(r"https?://\S+", "", body)
+    _assert_all_translated(email.subject, "the reset email's subject")
+    _assert_all_translated(body, "the reset email")
