@@ -20,6 +20,8 @@ from programmes.models import AuditEvent, Person
 from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
 
+from .sso import provider_name
+
 RESET_SENT = "password.reset_sent"
 
 
@@ -61,7 +63,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         if not password_login_allowed(user):
             raise ValidationError(
                 _("Here, passwords are for administrators only: please use the button \u201c%(button)s\u201d above.")
-                % {"button": _("Log in with %(provider)s") % {"provider": settings.TANDEM_OIDC_PROVIDER_NAME}},
+                % {"button": _("Log in with %(provider)s") % {"provider": provider_name()}},
                 code="password_login_off",
             )
 
@@ -73,7 +75,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_enabled"] = bool(settings.TANDEM_OIDC_ISSUER)
-        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        context["sso_provider_name"] = provider_name()
         context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
         return context
 
@@ -137,5 +139,5 @@ class PasswordResetView(auth_views.PasswordResetView):
         # so before they wait for one, without telling whether an address has an account.
         context = super().get_context_data(**kwargs)
         context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
-        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        context["sso_provider_name"] = provider_name()
         return context

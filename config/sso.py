@@ -61,6 +61,11 @@ def sso_enabled() -> bool:
     return bool(settings.TANDEM_OIDC_ISSUER)
 
 
+def provider_name() -> str:
+    """The provider's name on the buttons ("Log in with …"): the organisation's, else Tandem's words for it."""
+    return settings.TANDEM_OIDC_PROVIDER_NAME or _("single sign-on")
+
+
 def provider_metadata() -> dict[str, Any]:
     """The provider's discovery document, fetched on first use and kept for an hour in this process."""
     issuer = settings.TANDEM_OIDC_ISSUER
@@ -372,5 +377,5 @@ def sso_logged_out(request: HttpRequest) -> HttpResponse:
     url = request.session.pop(PROVIDER_LOGOUT, None)
     if not url:
         return redirect("login")
-    context = {"provider_logout_url": url, "provider_name": settings.TANDEM_OIDC_PROVIDER_NAME}
+    context = {"provider_logout_url": url, "provider_name": provider_name()}
     return render(request, "registration/sso_logged_out.html", context)
