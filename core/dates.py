@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 LONG_DATE = "j F Y"  # 5 March 2026: the day without a leading zero, the month in words
 SHORT_DATE = "j M Y"  # 5 Mar 2026: the month's first three letters, for tables and exports
@@ -50,7 +51,9 @@ def validate_time_zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{name!r} is not a time zone we know; use a name such as Europe/Helsinki.") from None
+        raise ValidationError(
+            _("%(name)s is not a time zone we know; use a name such as Europe/Helsinki.") % {"name": repr(name)}
+        ) from None
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
