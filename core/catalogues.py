@@ -299,13 +299,20 @@ def pseudo(text: str) -> str:
 
 
 def _third_party_sources(domain: str) -> Iterator[Path]:
-    """The English catalogues Django and the installed apps ship: their strings are on our pages too."""
-    import django
+    """The catalogues Django and the installed apps ship: their strings are on our pages too. Their English one,
+    or any other where an app ships none in English (django-axes): the msgids are the same in each."""
     from django.apps import apps
+
+    import django
 
     yield Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
     for app in apps.get_app_configs():
-        yield Path(app.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+        locale = Path(app.path) / "locale"
+        english = locale / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if english.exists() or not locale.is_dir() or app.name in APPS:
+            yield english
+        else:
+            yield next(iter(sorted(locale.glob(f"*/LC_MESSAGES/{domain}.po"))), english)
 
 
 def pseudo_catalogues(locale_dir: Path) -> Path:
