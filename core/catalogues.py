@@ -301,9 +301,8 @@ def pseudo(text: str) -> str:
 def _third_party_sources(domain: str) -> Iterator[Path]:
     """The catalogues Django and the installed apps ship: their strings are on our pages too. Their English one,
     or any other where an app ships none in English (django-axes): the msgids are the same in each."""
-    from django.apps import apps
-
     import django
+    from django.apps import apps
 
     yield Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
     for app in apps.get_app_configs():
