@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
 from ..models import Question, SurveyRound
-from ..services.surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
+from ..services.surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean, question_languages
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,8 +51,39 @@ class QuestionForm(forms.Form):
         help_text="Optional, for scale questions: the team heat map shows each dimension's mean.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One optional field per other language, labelled in that language's own name (as its readers know it).
+        for code, name in question_languages():
+            self.fields[self.translation_field(code)] = SingleLineFormField(
+                label=name,
+                required=False,
+                max_length=300,
+                help_text=_("Optional: people who read Tandem in this language see it; without it, the English."),
+            )
+
+    @staticmethod
+    def translation_field(code: str) -> str:
+        return "text_" + code.replace("-", "_")
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        initial = {
+            "text": question.text,
+            "kind": question.kind,
+            "choices": "\n".join(question.choices),
+            "required": question.required,
+            "dimension": question.dimension,
+        }
+        for code, _name in question_languages():
+            initial[cls.translation_field(code)] = (question.translations or {}).get(code, "")
+        return initial
+
     def clean(self) -> dict:
         data = super().clean()
+        data["translations"] = {
+            code: data.pop(self.translation_field(code), "") or "" for code, _name in question_languages()
+        }
         kind = data.get("kind")
         if kind:
             try:
@@ -110,7 +143,7 @@ class AnswerForm(forms.Form):
                 field = forms.ChoiceField(choices=[(o, o) for o in question.choices], widget=forms.RadioSelect)
             else:
                 field = forms.CharField(max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
-            field.label = question.text
+            field.label = question.text_in()  # the respondent's language, else English
             field.required = question.required
             if not question.required:
                 field.help_text = "Optional."

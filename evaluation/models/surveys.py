@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.single_line import SingleLineCharField
 from mentoring.models import Pairing
@@ -73,12 +73,22 @@ class Question(models.Model):
     choices = models.JSONField(default=list, blank=True, help_text="The options of a one-choice question.")
     required = models.BooleanField(default=True)
     dimension = models.CharField(max_length=30, choices=Dimension.choices, blank=True, default="")
+    # The question in the other languages of LANGUAGES ({"de": "...", "es": "..."}), written by the coordinator
+    # (the built-ins ship with theirs); a language without one shows ``text``, the English.
+    translations = models.JSONField(
+        default=dict, blank=True, help_text="The question in other languages, by language code."
+    )
 
     class Meta:
         ordering = ["survey", "position", "pk"]
 
     def __str__(self) -> str:
         return self.text
+
+    def text_in(self, language: str | None = None) -> str:
+        """The question in ``language`` (default: the active one), else in English."""
+        code = (language or translation.get_language() or "").split("-")[0]
+        return (self.translations or {}).get(code) or self.text
 
 
 class SurveyRound(models.Model):

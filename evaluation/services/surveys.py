@@ -13,12 +13,16 @@ Who is asked when: ``services/survey_rounds.py``; answering: ``services/survey_a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from programmes.models import Person, Programme
 
@@ -74,11 +78,11 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         "does not), so they can offer help early.",
         False,
         (
-            _Item("We meet as we agreed."),
-            _Item("I feel heard in our conversations."),
-            _Item("We are making progress on our goals."),
-            _Item("I would recommend that we continue."),
-            _Item("Anything you would like the coordinators to know?", kind=_TEXT, required=False),
+            _Item(N_("We meet as we agreed.")),
+            _Item(N_("I feel heard in our conversations.")),
+            _Item(N_("We are making progress on our goals.")),
+            _Item(N_("I would recommend that we continue.")),
+            _Item(N_("Anything you would like the coordinators to know?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.END: (
@@ -87,14 +91,14 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         "does not.",
         False,
         (
-            _Item("Looking back at the goals we set together, I have reached them."),
-            _Item("Overall, I am satisfied with the mentoring relationship."),
+            _Item(N_("Looking back at the goals we set together, I have reached them.")),
+            _Item(N_("Overall, I am satisfied with the mentoring relationship.")),
             _Item(
-                "Would you recommend mentoring in this programme to a colleague?",
+                N_("Would you recommend mentoring in this programme to a colleague?"),
                 kind=Question.Kind.CHOICE,
                 choices=("Yes", "No", "Not sure"),
             ),
-            _Item("What worked, and what would you change?", kind=_TEXT, required=False),
+            _Item(N_("What worked, and what would you change?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.FEEDBACK: (
@@ -102,10 +106,10 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours.",
         True,
         (
-            _Item("The coordinators supported me when I needed it."),
-            _Item("I had enough protected time for mentoring."),
-            _Item("The training prepared me for my part in the programme."),
-            _Item("What should the programme keep, change or stop?", kind=_TEXT, required=False),
+            _Item(N_("The coordinators supported me when I needed it.")),
+            _Item(N_("I had enough protected time for mentoring.")),
+            _Item(N_("The training prepared me for my part in the programme.")),
+            _Item(N_("What should the programme keep, change or stop?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.LEARNING_ENVIRONMENT: (
@@ -115,27 +119,44 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         True,
         (
             _Item(
-                "In my team I take part in communities of practice beyond my own job, in other teams and disciplines.",
+                N_(
+                    "In my team I take part in communities of practice beyond my own job, in other teams and disciplines."  # noqa: E501
+                ),
                 dimension=_D.COMMUNITIES,
             ),
             _Item(
-                "My team encourages taking part in networks and events outside the workplace.",
+                N_("My team encourages taking part in networks and events outside the workplace."),
                 dimension=_D.COMMUNITIES,
             ),
-            _Item("In my team people rotate between jobs and tasks.", dimension=_D.CO_CONSTRUCTION),
+            _Item(N_("In my team people rotate between jobs and tasks."), dimension=_D.CO_CONSTRUCTION),
             _Item(
-                "My team works as a self-managed team, with a lot of autonomy over how we work.",
+                N_("My team works as a self-managed team, with a lot of autonomy over how we work."),
                 dimension=_D.CO_CONSTRUCTION,
             ),
-            _Item("In my team we share our expertise and develop our work together.", dimension=_D.CO_CONSTRUCTION),
-            _Item("People in my team can attend off-the-job courses leading to qualifications.", dimension=_D.COURSES),
-            _Item("In my team there is time for learning and thinking, not only for doing.", dimension=_D.REFLECTION),
-            _Item("My manager supports my learning.", dimension=_D.SUPPORT),
-            _Item("My colleagues support my learning.", dimension=_D.SUPPORT),
-            _Item("What would make your team a better place to learn?", kind=_TEXT, required=False),
+            _Item(N_("In my team we share our expertise and develop our work together."), dimension=_D.CO_CONSTRUCTION),
+            _Item(
+                N_("People in my team can attend off-the-job courses leading to qualifications."), dimension=_D.COURSES
+            ),
+            _Item(
+                N_("In my team there is time for learning and thinking, not only for doing."), dimension=_D.REFLECTION
+            ),
+            _Item(N_("My manager supports my learning."), dimension=_D.SUPPORT),
+            _Item(N_("My colleagues support my learning."), dimension=_D.SUPPORT),
+            _Item(N_("What would make your team a better place to learn?"), kind=_TEXT, required=False),
         ),
     ),
 }
+
+
+def shipped_translations(text: str) -> dict[str, str]:
+    """A built-in question in the other languages, from the catalogue (where its English is marked with N_), so
+    each respondent reads it in theirs even though the question is a row like any other."""
+    found = {}
+    for code, _name in question_languages():
+        with translation.override(code):
+            if (translated := gettext(text)) != text:
+                found[code] = translated
+    return found
 
 
 def surveys_ensure_builtin() -> dict[str, Survey]:
@@ -156,6 +177,7 @@ def surveys_ensure_builtin() -> dict[str, Survey]:
                         choices=list(item.choices),
                         required=item.required,
                         dimension=item.dimension,
+                        translations=shipped_translations(item.text),
                     )
                     for i, item in enumerate(items)
                 )
@@ -231,8 +253,26 @@ def options_clean(kind: str, options: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def question_languages() -> list[tuple[str, str]]:
+    """The languages a question can be given in besides English: (code, the language's own name)."""
+    return [(code, name) for code, name in settings.LANGUAGES if not code.startswith("en")]
+
+
+def translations_clean(translations: Mapping[str, str] | None) -> dict[str, str]:
+    """A question's other languages: trimmed, the empty ones left out (English shows instead), known codes only."""
+    codes = {code for code, _name in question_languages()}
+    return {code: text.strip() for code, text in (translations or {}).items() if code in codes and (text or "").strip()}
+
+
 def _apply_question(
-    question: Question, *, text: str, kind: str, choices: Iterable[str], required: bool, dimension: str
+    question: Question,
+    *,
+    text: str,
+    kind: str,
+    choices: Iterable[str],
+    required: bool,
+    dimension: str,
+    translations: Mapping[str, str] | None,
 ) -> None:
     if dimension and kind != Question.Kind.LIKERT:
         raise ValidationError(
@@ -243,27 +283,58 @@ def _apply_question(
     question.choices = options_clean(kind, choices)
     question.required = required
     question.dimension = dimension or ""
+    question.translations = translations_clean(translations)
     question.full_clean()
     question.save()
 
 
 @transaction.atomic
 def question_create(
-    *, survey: Survey, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+    *,
+    survey: Survey,
+    text: str,
+    kind: str,
+    choices: Iterable[str] = (),
+    required: bool = True,
+    dimension: str = "",
+    translations: Mapping[str, str] | None = None,
 ) -> Question:
     _require_editable(survey)
     last = survey.questions.aggregate(last=Max("position"))["last"]
     question = Question(survey=survey, position=0 if last is None else last + 1)
-    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    _apply_question(
+        question,
+        text=text,
+        kind=kind,
+        choices=choices,
+        required=required,
+        dimension=dimension,
+        translations=translations,
+    )
     return question
 
 
 @transaction.atomic
 def question_update(
-    *, question: Question, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+    *,
+    question: Question,
+    text: str,
+    kind: str,
+    choices: Iterable[str] = (),
+    required: bool = True,
+    dimension: str = "",
+    translations: Mapping[str, str] | None = None,
 ) -> Question:
     _require_editable(question.survey)
-    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    _apply_question(
+        question,
+        text=text,
+        kind=kind,
+        choices=choices,
+        required=required,
+        dimension=dimension,
+        translations=translations,
+    )
     return question
 
 

@@ -101,13 +101,7 @@ def _question_form_page(request: HttpRequest, survey: Survey, question: Question
         return redirect("evaluation:survey_edit", programme.pk, survey.pk)
     initial = {"required": True}
     if question is not None:
-        initial = {
-            "text": question.text,
-            "kind": question.kind,
-            "choices": "\n".join(question.choices),
-            "required": question.required,
-            "dimension": question.dimension,
-        }
+        initial = QuestionForm.initial_for(question)
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
