@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.single_line import SingleLineCharField
 from mentoring.models import Pairing
@@ -48,6 +49,16 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # A built-in's title and description are the catalogue's English (services.surveys.BUILTIN, marked there),
+    # so each reader gets them in their language; a programme's own survey reads as its coordinators wrote it.
+    @property
+    def display_title(self) -> str:
+        return gettext(self.title) if self.programme_id is None and self.title else self.title
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.programme_id is None and self.description else self.description
 
 
 class Question(models.Model):
@@ -127,6 +138,11 @@ class SurveyRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """An automatic round is named after its built-in survey: in the reader's language, like the survey."""
+        return self.survey.display_title if self.title == self.survey.title else self.title
 
 
 class SurveyInvitation(models.Model):

@@ -73,9 +73,10 @@ _D = Question.Dimension
 _TEXT = Question.Kind.TEXT
 BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
     Survey.Kind.HEALTH: (
-        "Relationship health check",
-        "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner "
-        "does not), so they can offer help early.",
+        N_("Relationship health check"),
+        N_(
+            "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner does not), so they can offer help early."  # noqa: E501
+        ),
         False,
         (
             _Item(N_("We meet as we agreed.")),
@@ -86,9 +87,10 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         ),
     ),
     Survey.Kind.END: (
-        "End-of-relationship survey",
-        "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner "
-        "does not.",
+        N_("End-of-relationship survey"),
+        N_(
+            "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner does not."  # noqa: E501
+        ),
         False,
         (
             _Item(N_("Looking back at the goals we set together, I have reached them.")),
@@ -102,8 +104,10 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         ),
     ),
     Survey.Kind.FEEDBACK: (
-        "Programme feedback",
-        "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours.",
+        N_("Programme feedback"),
+        N_(
+            "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours."  # noqa: E501
+        ),
         True,
         (
             _Item(N_("The coordinators supported me when I needed it.")),
@@ -113,9 +117,10 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
         ),
     ),
     Survey.Kind.LEARNING_ENVIRONMENT: (
-        "Learning-environment audit",
-        "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell "
-        "which answers are yours, and a team's results are shown only where at least five people answered.",
+        N_("Learning-environment audit"),
+        N_(
+            "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell which answers are yours, and a team's results are shown only where at least five people answered."  # noqa: E501
+        ),
         True,
         (
             _Item(
