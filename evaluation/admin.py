@@ -4,6 +4,7 @@
 # sits on the Person list like any other.
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy
 
 from programmes.admin import PersonAdmin
 
@@ -11,7 +12,7 @@ from .selectors.personal_data import is_erased
 from .services.personal_data import person_erase
 
 
-@admin.action(description="Erase personal data (on request)")
+@admin.action(description=gettext_lazy("Erase personal data (on request)"))
 def erase_personal_data(modeladmin, request, queryset):
     people = [p for p in queryset.order_by("pk") if not is_erased(p)]
     if request.POST.get("confirm") == "yes":

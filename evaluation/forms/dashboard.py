@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from programmes.models import OrgUnit
 from programmes.services.time import month_after, month_start
@@ -57,18 +58,18 @@ class DashboardFilterForm(forms.Form):
         error_messages={"invalid_choice": "That period was not understood."},
     )
     start = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "“From” is not a date Tandem understands; use YYYY-MM-DD, e.g. 2026-03-01."},
     )
     end = forms.DateField(
-        label="To",
+        label=gettext_lazy("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "“To” is not a date Tandem understands; use YYYY-MM-DD, e.g. 2026-03-31."},
     )
-    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(label=gettext_lazy("Team"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, units: list[OrgUnit], today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -15,17 +16,21 @@ class ReportCreateForm(forms.Form):
     QUARTER, CUSTOM = "quarter", "custom"
 
     title = SingleLineFormField(
-        max_length=200, required=False, help_text="Leave empty for a title such as “Q1 2026 report”."
+        max_length=200, required=False, help_text=gettext_lazy("Leave empty for a title such as “Q1 2026 report”.")
     )
     period_kind = forms.ChoiceField(
-        label="Period",
+        label=gettext_lazy("Period"),
         choices=[(QUARTER, "A quarter"), (CUSTOM, "Custom dates")],
         initial=QUARTER,
         widget=forms.RadioSelect,
     )
     quarter = forms.ChoiceField(required=False)
-    period_start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,30 +25,34 @@ class SurveyForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to everyone asked, above the questions.",
+        help_text=gettext_lazy("Shown to everyone asked, above the questions."),
     )
     anonymous = forms.BooleanField(
         required=False,
-        help_text="Answers are stored without any link to the person; comments are shown only once five people "
-        "have answered. Cannot change once the survey is sent.",
+        help_text=gettext_lazy(
+            "Answers are stored without any link to the person; comments are shown only once five people "
+            "have answered. Cannot change once the survey is sent."
+        ),
     )
 
 
 class QuestionForm(forms.Form):
-    text = SingleLineFormField(label="Question", max_length=300)
-    kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices)
+    text = SingleLineFormField(label=gettext_lazy("Question"), max_length=300)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of answer"), choices=Question.Kind.choices)
     choices = forms.CharField(
-        label="Options",
+        label=gettext_lazy("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For a one-choice question: one option a line, 2 to 12 of them.",
+        help_text=gettext_lazy("For a one-choice question: one option a line, 2 to 12 of them."),
     )
-    required = forms.BooleanField(required=False, initial=True, help_text="People must answer it to send the survey.")
+    required = forms.BooleanField(
+        required=False, initial=True, help_text=gettext_lazy("People must answer it to send the survey.")
+    )
     dimension = forms.ChoiceField(
-        label="Learning-environment dimension",
+        label=gettext_lazy("Learning-environment dimension"),
         required=False,
         choices=Question.Dimension.choices,
-        help_text="Optional, for scale questions: the team heat map shows each dimension's mean.",
+        help_text=gettext_lazy("Optional, for scale questions: the team heat map shows each dimension's mean."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -99,10 +103,16 @@ class QuestionForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = SingleLineFormField(max_length=200, help_text="What people see, e.g. “Programme feedback: mid-point”.")
-    audience = forms.ChoiceField(label="Who is asked", choices=SurveyRound.Audience.choices)
-    opens_on = forms.DateField(label="Opens on", widget=DATE, help_text="Everyone asked is told on this day.")
-    closes_on = forms.DateField(label="Closes on", widget=DATE, help_text="A reminder goes a few days before.")
+    title = SingleLineFormField(
+        max_length=200, help_text=gettext_lazy("What people see, e.g. “Programme feedback: mid-point”.")
+    )
+    audience = forms.ChoiceField(label=gettext_lazy("Who is asked"), choices=SurveyRound.Audience.choices)
+    opens_on = forms.DateField(
+        label=gettext_lazy("Opens on"), widget=DATE, help_text=gettext_lazy("Everyone asked is told on this day.")
+    )
+    closes_on = forms.DateField(
+        label=gettext_lazy("Closes on"), widget=DATE, help_text=gettext_lazy("A reminder goes a few days before.")
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -129,7 +139,9 @@ LIKERT_CHOICES = [(str(v), f"{v} · {label}") for v, label in LIKERT_LABELS.item
 class AnswerForm(forms.Form):
     """One field per question, named ``q<question id>``; the service checks every answer again."""
 
-    may_quote = forms.BooleanField(required=False, label="The committee may quote my comments (without my name).")
+    may_quote = forms.BooleanField(
+        required=False, label=gettext_lazy("The committee may quote my comments (without my name).")
+    )
 
     def __init__(self, *args, questions: Iterable[Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)

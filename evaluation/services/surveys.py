@@ -21,8 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from programmes.models import Person, Programme
 
@@ -73,89 +72,94 @@ _D = Question.Dimension
 _TEXT = Question.Kind.TEXT
 BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
     Survey.Kind.HEALTH: (
-        N_("Relationship health check"),
-        N_(
+        gettext_noop("Relationship health check"),
+        gettext_noop(
             "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner does not), so they can offer help early."  # noqa: E501
         ),
         False,
         (
-            _Item(N_("We meet as we agreed.")),
-            _Item(N_("I feel heard in our conversations.")),
-            _Item(N_("We are making progress on our goals.")),
-            _Item(N_("I would recommend that we continue.")),
-            _Item(N_("Anything you would like the coordinators to know?"), kind=_TEXT, required=False),
+            _Item(gettext_noop("We meet as we agreed.")),
+            _Item(gettext_noop("I feel heard in our conversations.")),
+            _Item(gettext_noop("We are making progress on our goals.")),
+            _Item(gettext_noop("I would recommend that we continue.")),
+            _Item(gettext_noop("Anything you would like the coordinators to know?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.END: (
-        N_("End-of-relationship survey"),
-        N_(
+        gettext_noop("End-of-relationship survey"),
+        gettext_noop(
             "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner does not."  # noqa: E501
         ),
         False,
         (
-            _Item(N_("Looking back at the goals we set together, I have reached them.")),
-            _Item(N_("Overall, I am satisfied with the mentoring relationship.")),
+            _Item(gettext_noop("Looking back at the goals we set together, I have reached them.")),
+            _Item(gettext_noop("Overall, I am satisfied with the mentoring relationship.")),
             _Item(
-                N_("Would you recommend mentoring in this programme to a colleague?"),
+                gettext_noop("Would you recommend mentoring in this programme to a colleague?"),
                 kind=Question.Kind.CHOICE,
                 choices=("Yes", "No", "Not sure"),
             ),
-            _Item(N_("What worked, and what would you change?"), kind=_TEXT, required=False),
+            _Item(gettext_noop("What worked, and what would you change?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.FEEDBACK: (
-        N_("Programme feedback"),
-        N_(
+        gettext_noop("Programme feedback"),
+        gettext_noop(
             "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours."  # noqa: E501
         ),
         True,
         (
-            _Item(N_("The coordinators supported me when I needed it.")),
-            _Item(N_("I had enough protected time for mentoring.")),
-            _Item(N_("The training prepared me for my part in the programme.")),
-            _Item(N_("What should the programme keep, change or stop?"), kind=_TEXT, required=False),
+            _Item(gettext_noop("The coordinators supported me when I needed it.")),
+            _Item(gettext_noop("I had enough protected time for mentoring.")),
+            _Item(gettext_noop("The training prepared me for my part in the programme.")),
+            _Item(gettext_noop("What should the programme keep, change or stop?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.LEARNING_ENVIRONMENT: (
-        N_("Learning-environment audit"),
-        N_(
+        gettext_noop("Learning-environment audit"),
+        gettext_noop(
             "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell which answers are yours, and a team's results are shown only where at least five people answered."  # noqa: E501
         ),
         True,
         (
             _Item(
-                N_(
+                gettext_noop(
                     "In my team I take part in communities of practice beyond my own job, in other teams and disciplines."  # noqa: E501
                 ),
                 dimension=_D.COMMUNITIES,
             ),
             _Item(
-                N_("My team encourages taking part in networks and events outside the workplace."),
+                gettext_noop("My team encourages taking part in networks and events outside the workplace."),
                 dimension=_D.COMMUNITIES,
             ),
-            _Item(N_("In my team people rotate between jobs and tasks."), dimension=_D.CO_CONSTRUCTION),
+            _Item(gettext_noop("In my team people rotate between jobs and tasks."), dimension=_D.CO_CONSTRUCTION),
             _Item(
-                N_("My team works as a self-managed team, with a lot of autonomy over how we work."),
+                gettext_noop("My team works as a self-managed team, with a lot of autonomy over how we work."),
                 dimension=_D.CO_CONSTRUCTION,
             ),
-            _Item(N_("In my team we share our expertise and develop our work together."), dimension=_D.CO_CONSTRUCTION),
             _Item(
-                N_("People in my team can attend off-the-job courses leading to qualifications."), dimension=_D.COURSES
+                gettext_noop("In my team we share our expertise and develop our work together."),
+                dimension=_D.CO_CONSTRUCTION,
             ),
             _Item(
-                N_("In my team there is time for learning and thinking, not only for doing."), dimension=_D.REFLECTION
+                gettext_noop("People in my team can attend off-the-job courses leading to qualifications."),
+                dimension=_D.COURSES,
             ),
-            _Item(N_("My manager supports my learning."), dimension=_D.SUPPORT),
-            _Item(N_("My colleagues support my learning."), dimension=_D.SUPPORT),
-            _Item(N_("What would make your team a better place to learn?"), kind=_TEXT, required=False),
+            _Item(
+                gettext_noop("In my team there is time for learning and thinking, not only for doing."),
+                dimension=_D.REFLECTION,
+            ),
+            _Item(gettext_noop("My manager supports my learning."), dimension=_D.SUPPORT),
+            _Item(gettext_noop("My colleagues support my learning."), dimension=_D.SUPPORT),
+            _Item(gettext_noop("What would make your team a better place to learn?"), kind=_TEXT, required=False),
         ),
     ),
 }
 
 
 def shipped_translations(text: str) -> dict[str, str]:
-    """A built-in question in the other languages, from the catalogue (where its English is marked with N_), so
-    each respondent reads it in theirs even though the question is a row like any other."""
+    """A built-in question in the other languages, from the catalogue (its English is marked with gettext_noop),
+    so each respondent reads it in theirs even though the question is a row like any other."""
     found = {}
     for code, _name in question_languages():
         with translation.override(code):
