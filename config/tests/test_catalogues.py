@@ -1,0 +1,54 @@
+"""The translation catalogues are complete (issue 18, point 6): what ``python manage.py messages check`` says,
+as a test, so that CI fails on a string marked but not translated, a fuzzy or empty entry, a translation that
+drops or invents a placeholder, or a .mo that is not its .po compiled."""
+
+from __future__ import annotations
+
+from babel.messages.catalog import Catalog, Message
+
+from core import catalogues
+
+
+def test_every_catalogue_is_complete_translated_and_compiled():
+    problems = catalogues.check()
+    assert not problems, "\n".join(problems.lines[:60])
+
+
+def test_a_translation_that_invents_or_drops_a_placeholder_is_named():
+    catalog = Catalog(locale="de")
+    ok = Message("Paired with %(name)s", "Gepaart mit %(name)s")
+    dropped = Message("Paired with %(name)s", "Gepaart")
+    invented = Message("Save", "Speichern %(x)s")
+    plural = Message(("%(counter)s session", "%(counter)s sessions"), ("eine Sitzung", "%(counter)s Sitzungen"))
+    assert not list(catalogues._placeholder_problems(ok))
+    assert list(catalogues._placeholder_problems(dropped))
+    assert list(catalogues._placeholder_problems(invented))
+    assert not list(catalogues._placeholder_problems(plural))  # a plural form may say "one" in words
+    assert catalog.locale.language == "de"
+
+
+def test_an_empty_or_fuzzy_entry_counts_as_untranslated():
+    catalog = Catalog(locale="es")
+    catalog.add("Save", "Guardar")
+    catalog.add("Cancel", "")
+    catalog.add("Close", "Cerrar", flags=["fuzzy"])
+    catalog.add(("%(counter)s goal", "%(counter)s goals"), ("%(counter)s objetivo", ""))
+    assert sorted(str(m.id) for m in catalogues.untranslated(catalog)) == sorted(
+        ["Cancel", "Close", str(("%(counter)s goal", "%(counter)s goals"))]
+    )
+
+
+def test_strings_go_to_the_catalogue_of_their_app():
+    from pathlib import Path
+
+    of = catalogues._catalogue_of
+    assert of(Path("templates/mentoring/home.html")) == "mentoring"
+    assert of(Path("templates/admin/programmes/scimtoken/change_form.html")) == "programmes"
+    assert of(Path("templates/base.html")) == "site"
+    assert of(Path("templates/registration/login.html")) == "site"
+    assert of(Path("evaluation/services/exports.py")) == "evaluation"
+    assert of(Path("core/charts.py")) == "site"
+    assert of(Path("static/js/calendar.js")) == "js"
+    assert of(Path("mentoring/tests/test_matching.py")) is None
+    assert of(Path("programmes/migrations/0001_initial.py")) is None
+    assert of(Path("demo/relationships.py")) is None
