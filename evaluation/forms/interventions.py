@@ -10,7 +10,7 @@ from ..models import Intervention
 from ..services.interventions import NOTE_MAX_CHARS, OUTCOME_MAX_CHARS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOTE_HELP = (
+NOTE_HELP = gettext_lazy(
     "For the programme's coordinators only: the pair, their line managers and the committee never see it, "
     "and no notice or email carries it."
 )
@@ -67,5 +67,5 @@ class InterventionCloseForm(forms.Form):
 
 
 class InterventionFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Intervention.Status.choices], required=False)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Intervention.Kind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", gettext_lazy("Any status")), *Intervention.Status.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", gettext_lazy("Any kind")), *Intervention.Kind.choices], required=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
@@ -20,7 +21,7 @@ class ReportCreateForm(forms.Form):
     )
     period_kind = forms.ChoiceField(
         label=gettext_lazy("Period"),
-        choices=[(QUARTER, "A quarter"), (CUSTOM, "Custom dates")],
+        choices=[(QUARTER, gettext_lazy("A quarter")), (CUSTOM, gettext_lazy("Custom dates"))],
         initial=QUARTER,
         widget=forms.RadioSelect,
     )
@@ -43,18 +44,18 @@ class ReportCreateForm(forms.Form):
         data = super().clean()
         if data.get("period_kind") == self.QUARTER:
             if not data.get("quarter"):
-                self.add_error("quarter", "Choose the quarter the report covers.")
+                self.add_error("quarter", _("Choose the quarter the report covers."))
                 return data
             data["period"] = quarter_from_key(data["quarter"])
             return data
         start, end = data.get("period_start"), data.get("period_end")
         if start is None:
-            self.add_error("period_start", "Give the first day of the period.")
+            self.add_error("period_start", _("Give the first day of the period."))
         if end is None:
-            self.add_error("period_end", "Give the last day of the period.")
+            self.add_error("period_end", _("Give the last day of the period."))
         if start and end:
             if end < start:
-                self.add_error("period_end", "The period must end on or after the day it starts.")
+                self.add_error("period_end", _("The period must end on or after the day it starts."))
             else:
                 data["period"] = Period(start, end)
         return data
@@ -66,8 +67,10 @@ class ReportEditForm(forms.ModelForm):
         fields = ["title", "narrative"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 14})}
         help_texts = {
-            "narrative": "What the figures mean, what went well, what you changed and what you ask the committee. "
-            "Write about groups, never about a person."
+            "narrative": gettext_lazy(
+                "What the figures mean, what went well, what you changed and what you ask the committee. "
+                "Write about groups, never about a person."
+            )
         }
 
 
@@ -75,7 +78,7 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = ReportComment
         fields = ["text"]
-        labels = {"text": "Comment"}
+        labels = {"text": gettext_lazy("Comment")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -83,5 +86,5 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = ReportDecision
         fields = ["kind", "text"]
-        labels = {"kind": "This is a", "text": "Decision or recommendation"}
+        labels = {"kind": gettext_lazy("This is a"), "text": gettext_lazy("Decision or recommendation")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -97,7 +97,7 @@ class QuestionForm(forms.Form):
                     self.add_error(field, errors)
             if data.get("dimension") and kind != Question.Kind.LIKERT:
                 self.add_error(
-                    "dimension", "Only questions on the scale of 1 to 5 can describe the learning environment."
+                    "dimension", _("Only questions on the scale of 1 to 5 can describe the learning environment.")
                 )
         return data
 
@@ -118,9 +118,9 @@ class RoundForm(forms.Form):
         data = super().clean()
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
         if opens_on and opens_on < timezone.localdate():
-            self.add_error("opens_on", "A round cannot open in the past.")
+            self.add_error("opens_on", _("A round cannot open in the past."))
         if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The round must close on or after the day it opens.")
+            self.add_error("closes_on", _("The round must close on or after the day it opens."))
         return data
 
     @staticmethod
@@ -133,7 +133,9 @@ class RoundForm(forms.Form):
         }
 
 
-LIKERT_CHOICES = [(str(v), f"{v} · {label}") for v, label in LIKERT_LABELS.items()]
+def likert_choices() -> list[tuple[str, str]]:
+    """The scale's points with their words, in the respondent's language."""
+    return [(str(v), f"{v} · {_(label)}") for v, label in LIKERT_LABELS.items()]
 
 
 class AnswerForm(forms.Form):
@@ -150,7 +152,7 @@ class AnswerForm(forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             if question.kind == Question.Kind.LIKERT:
-                field = forms.ChoiceField(choices=LIKERT_CHOICES, widget=forms.RadioSelect)
+                field = forms.ChoiceField(choices=likert_choices(), widget=forms.RadioSelect)
             elif question.kind == Question.Kind.CHOICE:
                 field = forms.ChoiceField(choices=[(o, o) for o in question.choices], widget=forms.RadioSelect)
             else:
@@ -158,9 +160,9 @@ class AnswerForm(forms.Form):
             field.label = question.text_in()  # the respondent's language, else English
             field.required = question.required
             if not question.required:
-                field.help_text = "Optional."
-            field.error_messages["required"] = "Please answer this question."
-            field.error_messages["invalid_choice"] = "Choose one of the options listed."
+                field.help_text = _("Optional.")
+            field.error_messages["required"] = _("Please answer this question.")
+            field.error_messages["invalid_choice"] = _("Choose one of the options listed.")
             self.fields[name] = field
         if any(q.kind == Question.Kind.TEXT for q in self.questions):
             self.fields["may_quote"] = quote

@@ -28,11 +28,11 @@ from programmes.models import Person, Programme
 from ..models import Question, Survey
 
 LIKERT_LABELS = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Neither agree nor disagree",
-    4: "Agree",
-    5: "Strongly agree",
+    1: gettext_noop("Strongly disagree"),
+    2: gettext_noop("Disagree"),
+    3: gettext_noop("Neither agree nor disagree"),
+    4: gettext_noop("Agree"),
+    5: gettext_noop("Strongly agree"),
 }
 TEXT_MAX_CHARS = 2000
 OPTIONS_MIN, OPTIONS_MAX, OPTION_MAX_CHARS = 2, 12, 200
@@ -210,9 +210,9 @@ def survey_is_locked(survey: Survey) -> bool:
 
 def _require_editable(survey: Survey) -> None:
     if survey.programme_id is None:
-        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+        raise PermissionDenied(gettext("Built-in surveys cannot be changed; create your own survey instead."))
     if survey.rounds.exists():
-        raise ValidationError("This survey has been sent, so its questions can no longer change.")
+        raise ValidationError(gettext("This survey has been sent, so its questions can no longer change."))
 
 
 @transaction.atomic
@@ -233,9 +233,11 @@ def survey_create(*, programme: Programme, by: Person, title: str, description: 
 @transaction.atomic
 def survey_update(*, survey: Survey, title: str, description: str = "", anonymous: bool) -> Survey:
     if survey.programme_id is None:
-        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+        raise PermissionDenied(gettext("Built-in surveys cannot be changed; create your own survey instead."))
     if anonymous != survey.anonymous and survey.rounds.exists():
-        raise ValidationError({"anonymous": "This survey has been sent, so whether it is anonymous cannot change."})
+        raise ValidationError(
+            {"anonymous": gettext("This survey has been sent, so whether it is anonymous cannot change.")}
+        )
     survey.title = title.strip()
     survey.description = (description or "").strip()
     survey.anonymous = anonymous
@@ -250,15 +252,20 @@ def options_clean(kind: str, options: Iterable[str]) -> list[str]:
     if kind != Question.Kind.CHOICE:
         if cleaned:
             raise ValidationError(
-                {"choices": "Only one-choice questions have options: clear them, or choose “One choice”."}
+                {"choices": gettext("Only one-choice questions have options: clear them, or choose “One choice”.")}
             )
         return []
     if not OPTIONS_MIN <= len(cleaned) <= OPTIONS_MAX:
         raise ValidationError(
-            {"choices": f"Give between {OPTIONS_MIN} and {OPTIONS_MAX} different options, one a line."}
+            {
+                "choices": gettext("Give between %(min)s and %(max)s different options, one a line.")
+                % {"min": OPTIONS_MIN, "max": OPTIONS_MAX}
+            }
         )
     if any(len(o) > OPTION_MAX_CHARS for o in cleaned):
-        raise ValidationError({"choices": f"Keep each option under {OPTION_MAX_CHARS} characters."})
+        raise ValidationError(
+            {"choices": gettext("Keep each option under %(max)s characters.") % {"max": OPTION_MAX_CHARS}}
+        )
     return cleaned
 
 
@@ -285,7 +292,7 @@ def _apply_question(
 ) -> None:
     if dimension and kind != Question.Kind.LIKERT:
         raise ValidationError(
-            {"dimension": "Only questions on the scale of 1 to 5 can describe the learning environment."}
+            {"dimension": gettext("Only questions on the scale of 1 to 5 can describe the learning environment.")}
         )
     question.text = text.strip()
     question.kind = kind
@@ -358,7 +365,7 @@ def question_move(*, question: Question, direction: str) -> Question:
     """Move a question one place up or down (the others renumbered 0, 1, 2...)."""
     _require_editable(question.survey)
     if direction not in ("up", "down"):
-        raise ValidationError("Move a question up or down.")
+        raise ValidationError(gettext("Move a question up or down."))
     questions = list(question.survey.questions.select_for_update().order_by("position", "pk"))
     at = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     to = at - 1 if direction == "up" else at + 1

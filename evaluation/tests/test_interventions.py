@@ -180,7 +180,9 @@ def test_the_follow_up_is_reminded_once_on_its_day_without_the_note(
 
     (notice,) = Notification.objects.all()
     assert notice.person == coordinator  # the creator only, not every coordinator
-    assert notice.text == "Time to follow up the call intervention with Max Mentor and Mina Mentee in Growing Together."
+    assert (
+        notice.text == "Time to follow up the intervention “Call” with Max Mentor and Mina Mentee in Growing Together."
+    )
     assert notice.url == intervention.get_absolute_url()
     (email,) = mail.outbox
     assert email.to == [coordinator.email] and email.subject == "Follow up: Call with Max Mentor and Mina Mentee"
