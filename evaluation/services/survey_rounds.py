@@ -150,7 +150,7 @@ def _round_notices(survey_round: SurveyRound, invitations: list[SurveyInvitation
                 text = _("Please answer “%(title)s” for %(programme)s by %(date)s. It takes a few minutes.") % words
                 subject = _("A short survey: %(title)s") % words
             if survey.anonymous:
-                text = f"{text} {_('Your answers are anonymous.')}"
+                text = " ".join([text, _("Your answers are anonymous.")])
         notices.append(Notice(person=person, text=text, url=url, email_subject=subject))
     return notices
 
