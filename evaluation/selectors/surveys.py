@@ -123,7 +123,7 @@ def open_invitations_for(person: Person, today: datetime.date | None = None) -> 
 def answered_invitations_for(person: Person, limit: int = 10) -> QuerySet[SurveyInvitation]:
     return (
         SurveyInvitation.objects.filter(person=person, responded_at__isnull=False)
-        .select_related("round__programme")
+        .select_related("round__programme", "round__survey")
         .order_by("-responded_at", "-pk")[:limit]
     )
 
