@@ -17,7 +17,7 @@ NOTE_HELP = gettext_lazy(
 
 
 class InterventionEditForm(forms.Form):
-    kind = forms.ChoiceField(choices=Intervention.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Intervention.Kind.choices)
     follow_up_on = forms.DateField(
         label=gettext_lazy("Follow up on"),
         required=False,
@@ -58,6 +58,7 @@ class InterventionForm(InterventionEditForm):
 
 class InterventionCloseForm(forms.Form):
     outcome = forms.CharField(
+        label=gettext_lazy("Outcome"),
         max_length=OUTCOME_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(

@@ -17,7 +17,10 @@ class ReportCreateForm(forms.Form):
     QUARTER, CUSTOM = "quarter", "custom"
 
     title = SingleLineFormField(
-        max_length=200, required=False, help_text=gettext_lazy("Leave empty for a title such as “Q1 2026 report”.")
+        label=gettext_lazy("Title"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Leave empty for a title such as “Q1 2026 report”."),
     )
     period_kind = forms.ChoiceField(
         label=gettext_lazy("Period"),
@@ -25,7 +28,7 @@ class ReportCreateForm(forms.Form):
         initial=QUARTER,
         widget=forms.RadioSelect,
     )
-    quarter = forms.ChoiceField(required=False)
+    quarter = forms.ChoiceField(label=gettext_lazy("Quarter"), required=False)
     period_start = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -65,6 +68,7 @@ class ReportEditForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["title", "narrative"]
+        labels = {"title": gettext_lazy("Title"), "narrative": gettext_lazy("Narrative")}
         widgets = {"narrative": forms.Textarea(attrs={"rows": 14})}
         help_texts = {
             "narrative": gettext_lazy(

@@ -20,14 +20,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SurveyForm(forms.Form):
-    title = SingleLineFormField(max_length=200)
+    title = SingleLineFormField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
+        label=gettext_lazy("Description"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Shown to everyone asked, above the questions."),
     )
     anonymous = forms.BooleanField(
+        label=gettext_lazy("Anonymous"),
         required=False,
         help_text=gettext_lazy(
             "Answers are stored without any link to the person; comments are shown only once five people "
@@ -46,7 +48,10 @@ class QuestionForm(forms.Form):
         help_text=gettext_lazy("For a one-choice question: one option a line, 2 to 12 of them."),
     )
     required = forms.BooleanField(
-        required=False, initial=True, help_text=gettext_lazy("People must answer it to send the survey.")
+        label=gettext_lazy("Required"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("People must answer it to send the survey."),
     )
     dimension = forms.ChoiceField(
         label=gettext_lazy("Learning-environment dimension"),
@@ -104,7 +109,9 @@ class QuestionForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = SingleLineFormField(
-        max_length=200, help_text=gettext_lazy("What people see, e.g. “Programme feedback: mid-point”.")
+        label=gettext_lazy("Title"),
+        max_length=200,
+        help_text=gettext_lazy("What people see, e.g. “Programme feedback: mid-point”."),
     )
     audience = forms.ChoiceField(label=gettext_lazy("Who is asked"), choices=SurveyRound.Audience.choices)
     opens_on = forms.DateField(

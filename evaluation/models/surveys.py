@@ -100,9 +100,15 @@ class Question(models.Model):
         return self.text
 
     def text_in(self, language: str | None = None) -> str:
-        """The question in ``language`` (default: the active one), else in English."""
+        """The question in ``language`` (default: the active one), else the catalogue's (a built-in's text is
+        marked there), else the English as written."""
         code = (language or translation.get_language() or "").split("-")[0]
-        return (self.translations or {}).get(code) or self.text
+        if found := (self.translations or {}).get(code):
+            return found
+        if language:
+            with translation.override(language):
+                return gettext(self.text) if self.text else self.text
+        return gettext(self.text) if self.text else self.text
 
 
 class SurveyRound(models.Model):
