@@ -1,15 +1,20 @@
 """Issue 18 in evaluation: survey questions in each respondent's language (English when the coordinator gave
-none), the coordinators' form for them, the built-ins shipped translated, and the committee report's PDF in
-the language of whoever downloads it."""
+none), the coordinators' form for them, the built-ins shipped translated, and survey notices and emails in each
+recipient's language. (The committee report's PDF and CSV: test_report_exports.py; the report's and the
+follow-up's notices: test_reports.py, test_interventions.py.)"""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from evaluation.models import Question, Survey
-from evaluation.services import surveys
+from evaluation.services import survey_rounds, surveys
 from evaluation.tests.test_surveys import TODAY, on, own_survey, send
+from programmes.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +80,27 @@ def test_the_learning_environment_audit_ships_in_german_and_spanish():
         assert question.text_in("de") != question.text and question.text_in("es") != question.text
     assert questions[-2].text_in("de") == "Meine Kolleginnen und Kollegen unterstützen mein Lernen."
     assert questions[-2].text_in("en-gb") == "My colleagues support my learning."
+
+
+def test_a_round_is_announced_to_each_person_in_their_language(programme, coordinator, mentee):
+    mentee.language = "de"
+    mentee.save()
+    survey = own_survey(programme, coordinator, anonymous=True)
+    with on(TODAY):
+        send(survey, programme, coordinator, audience="mentees")
+    note = Notification.objects.get(person=mentee)
+    assert (
+        note.text.startswith("Bitte beantworten Sie „Onboarding round“") and "Ihre Antworten sind anonym." in note.text
+    )
+    assert [m.subject for m in mail.outbox] == ["Eine kurze Umfrage: Onboarding round"]
+
+
+def test_a_health_check_reaches_a_spanish_mentee_in_spanish(pairing, mentor, mentee):
+    mentee.language = "es"
+    mentee.save()
+    with on(pairing.started_on + datetime.timedelta(days=30)):
+        survey_rounds.health_checks_invite()
+    note = Notification.objects.get(person=mentee)
+    assert note.text.startswith(f"¿Qué tal va tu mentoría con {mentor.display_name}?")
+    assert "¿Qué tal va tu mentoría?" in [m.subject for m in mail.outbox]
+    assert Notification.objects.get(person=mentor).text.startswith("How is your mentoring with")
