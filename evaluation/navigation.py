@@ -6,37 +6,37 @@ gets a line in PAGES here (config/tests/test_programme_navigation.py checks it).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 # (group, entry key, label, URL name taking the programme's pk), in order within each group.
 TABS: tuple[tuple[str, str, str, str], ...] = (
-    ("relationships", "alerts", gettext_lazy("Alerts"), "evaluation:alerts"),
-    ("relationships", "interventions", gettext_lazy("Interventions"), "evaluation:intervention_list"),
-    ("oversight", "dashboard", gettext_lazy("Dashboard"), "evaluation:dashboard"),
-    ("oversight", "surveys", gettext_lazy("Surveys"), "evaluation:survey_list"),
-    ("oversight", "reports", gettext_lazy("Reports"), "evaluation:report_list_programme"),
+    ("relationships", "alerts", _("Alerts"), "evaluation:alerts"),
+    ("relationships", "interventions", _("Interventions"), "evaluation:intervention_list"),
+    ("oversight", "dashboard", _("Dashboard"), "evaluation:dashboard"),
+    ("oversight", "surveys", _("Surveys"), "evaluation:survey_list"),
+    ("oversight", "reports", _("Reports"), "evaluation:report_list_programme"),
 )
 
 # URL name -> (the entry it belongs to, its own name in the breadcrumb).
 PAGES: dict[str, tuple[str, str]] = {
     # Relationships
-    "evaluation:alerts": ("alerts", gettext_lazy("Alerts")),
-    "evaluation:intervention_list": ("interventions", gettext_lazy("Interventions")),
-    "evaluation:intervention_create": ("interventions", gettext_lazy("New intervention")),
-    "evaluation:intervention_detail": ("interventions", gettext_lazy("Intervention")),
-    "evaluation:intervention_close": ("interventions", gettext_lazy("Intervention")),
+    "evaluation:alerts": ("alerts", _("Alerts")),
+    "evaluation:intervention_list": ("interventions", _("Interventions")),
+    "evaluation:intervention_create": ("interventions", _("New intervention")),
+    "evaluation:intervention_detail": ("interventions", _("Intervention")),
+    "evaluation:intervention_close": ("interventions", _("Intervention")),
     # Oversight
-    "evaluation:dashboard": ("dashboard", gettext_lazy("Dashboard")),
-    "evaluation:survey_list": ("surveys", gettext_lazy("Surveys")),
-    "evaluation:survey_create": ("surveys", gettext_lazy("New survey")),
-    "evaluation:survey_edit": ("surveys", gettext_lazy("Survey")),
-    "evaluation:question_add": ("surveys", gettext_lazy("New question")),
-    "evaluation:question_edit": ("surveys", gettext_lazy("Edit a question")),
-    "evaluation:question_delete": ("surveys", gettext_lazy("Delete a question")),
-    "evaluation:round_create": ("surveys", gettext_lazy("Send a round")),
-    "evaluation:round_results": ("surveys", gettext_lazy("Round results")),
-    "evaluation:report_list_programme": ("reports", gettext_lazy("Reports")),
-    "evaluation:report_create": ("reports", gettext_lazy("New report")),
-    "evaluation:report_detail": ("reports", gettext_lazy("Report")),
-    "evaluation:report_edit": ("reports", gettext_lazy("Edit a report")),
+    "evaluation:dashboard": ("dashboard", _("Dashboard")),
+    "evaluation:survey_list": ("surveys", _("Surveys")),
+    "evaluation:survey_create": ("surveys", _("New survey")),
+    "evaluation:survey_edit": ("surveys", _("Survey")),
+    "evaluation:question_add": ("surveys", _("New question")),
+    "evaluation:question_edit": ("surveys", _("Edit a question")),
+    "evaluation:question_delete": ("surveys", _("Delete a question")),
+    "evaluation:round_create": ("surveys", _("Send a round")),
+    "evaluation:round_results": ("surveys", _("Round results")),
+    "evaluation:report_list_programme": ("reports", _("Reports")),
+    "evaluation:report_create": ("reports", _("New report")),
+    "evaluation:report_detail": ("reports", _("Report")),
+    "evaluation:report_edit": ("reports", _("Edit a report")),
 }

@@ -9,11 +9,11 @@
   button.addEventListener("click", function () {
     var field = document.getElementById(button.dataset.copy);
     navigator.clipboard.writeText(field.value).then(function () {
-      button.textContent = "Copied";
-      status.textContent = "The address is copied.";
+      button.textContent = gettext("Copied");
+      status.textContent = gettext("The address is copied.");
     }, function () {
       field.select();
-      status.textContent = "Copying did not work: the address is selected, copy it with your keyboard.";
+      status.textContent = gettext("Copying did not work: the address is selected, copy it with your keyboard.");
     });
   });
 })();
