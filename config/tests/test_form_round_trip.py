@@ -235,6 +235,8 @@ def fill(world: dict) -> None:
     survey = _survey(cast)
     survey.description = "Three questions, two minutes."
     survey.save()
+    # A question given in German and Spanish keeps both when saved unchanged.
+    survey.questions.update(translations={"de": "Die Matrix-Frage", "es": "La pregunta de la matriz"})
     report = _report(cast, "draft")
     report.narrative, report.created_by = "A steady quarter.\n\nMore pairs met.", cast["coordinator"]
     report.save()
