@@ -12,10 +12,15 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.i18n import in_language_of
 from programmes.models import AuditEvent, Person
 from programmes.services.audit import audit_record
 from programmes.services.credentials import person_notify_credentials_changed
+
+from .sso import provider_name
 
 RESET_SENT = "password.reset_sent"
 
@@ -30,11 +35,16 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
-        "inactive": (
+        "inactive": gettext_lazy(
             "This account is closed because you have left the organisation. If you are back, ask an administrator "
             "to reactivate it."
         ),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The login page names its own field, rather than borrowing the account model's field name.
+        self.fields["username"].label = gettext_lazy("Email address")
 
     def clean(self):
         try:
@@ -52,8 +62,8 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().confirm_login_allowed(user)
         if not password_login_allowed(user):
             raise ValidationError(
-                f"Here, passwords are for administrators only: please use the button "
-                f"\u201cLog in with {settings.TANDEM_OIDC_PROVIDER_NAME}\u201d above.",
+                _("Here, passwords are for administrators only: please use the button \u201c%(button)s\u201d above.")
+                % {"button": _("Log in with %(provider)s") % {"provider": provider_name()}},
                 code="password_login_off",
             )
 
@@ -65,7 +75,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sso_enabled"] = bool(settings.TANDEM_OIDC_ISSUER)
-        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        context["sso_provider_name"] = provider_name()
         context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
         return context
 
@@ -91,6 +101,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the language of the person whose password it is, not of whoever typed their address.
+        with in_language_of(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
     def save(self, *args, request=None, **kwargs):
         self._request = request
         with transaction.atomic():  # the person rows stay locked while counting, so 25 at once still send 3
@@ -124,5 +139,5 @@ class PasswordResetView(auth_views.PasswordResetView):
         # so before they wait for one, without telling whether an address has an account.
         context = super().get_context_data(**kwargs)
         context["password_admins_only"] = settings.TANDEM_PASSWORD_LOGIN == "admins-only"
-        context["sso_provider_name"] = settings.TANDEM_OIDC_PROVIDER_NAME
+        context["sso_provider_name"] = provider_name()
         return context

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from programmes.hooks import PROGRAMME_PAGES, PROGRAMME_TABS
 from programmes.terms import TERMS
@@ -40,12 +41,12 @@ class Group:
 
 # At most six top-level entries: Overview and one per job. Each group's pages are its second-level entries.
 GROUP_LABELS: dict[str, str] = {
-    "overview": "Overview",
-    "setup": "Set-up",
-    "people": "People",
-    "matching": "Matching",
-    "relationships": "Relationships",
-    "oversight": "Oversight",
+    "overview": _("Overview"),
+    "setup": _("Set-up"),
+    "people": _("People"),
+    "matching": _("Matching"),
+    "relationships": _("Relationships"),
+    "oversight": _("Oversight"),
 }
 
 

@@ -225,7 +225,7 @@ TANDEM_OIDC_CLIENT_ID = env_str("TANDEM_OIDC_CLIENT_ID")
 TANDEM_OIDC_CLIENT_SECRET = env_str("TANDEM_OIDC_CLIENT_SECRET")
 if TANDEM_OIDC_ISSUER and not (TANDEM_OIDC_CLIENT_ID and TANDEM_OIDC_CLIENT_SECRET):
     raise ImproperlyConfigured("TANDEM_OIDC_ISSUER needs TANDEM_OIDC_CLIENT_ID and TANDEM_OIDC_CLIENT_SECRET.")
-TANDEM_OIDC_PROVIDER_NAME = env_str("TANDEM_OIDC_PROVIDER_NAME", "single sign-on")
+TANDEM_OIDC_PROVIDER_NAME = env_str("TANDEM_OIDC_PROVIDER_NAME")  # empty: "single sign-on", in the reader's language
 TANDEM_OIDC_SCOPES = env_str("TANDEM_OIDC_SCOPES", "openid email profile")
 if "openid" not in TANDEM_OIDC_SCOPES.split():
     raise ImproperlyConfigured(f"TANDEM_OIDC_SCOPES must include openid; got {TANDEM_OIDC_SCOPES!r}.")

@@ -34,6 +34,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -57,6 +59,11 @@ class SsoUnavailable(Exception):
 
 def sso_enabled() -> bool:
     return bool(settings.TANDEM_OIDC_ISSUER)
+
+
+def provider_name() -> str:
+    """The provider's name on the buttons ("Log in with …"): the organisation's, else Tandem's words for it."""
+    return settings.TANDEM_OIDC_PROVIDER_NAME or _("single sign-on")
 
 
 def provider_metadata() -> dict[str, Any]:
@@ -127,8 +134,11 @@ def lockout_refusal(request: HttpRequest, person) -> SsoRefused | None:
     until = timezone.localtime() + settings.AXES_COOLOFF_TIME
     return SsoRefused(
         "locked",
-        "Logging in to this account from this address is paused after too many unsuccessful attempts, with "
-        f"single sign-on too. Please try again after {until:%H:%M}, or ask {help_contact()} to lift the pause.",
+        _(
+            "Logging in to this account from this address is paused after too many unsuccessful attempts, with "
+            "single sign-on too. Please try again after %(time)s, or ask %(contact)s to lift the pause."
+        )
+        % {"time": f"{until:%H:%M}", "contact": help_contact()},
         person=person,
     )
 
@@ -178,12 +188,14 @@ class SsoBackend(OIDCAuthenticationBackend):
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.InvalidAudienceError as exc:
-            raise SsoRefused("audience", "The sign-in answer was meant for another application, not Tandem.") from exc
+            message = _("The sign-in answer was meant for another application, not Tandem.")
+            raise SsoRefused("audience", message) from exc
         except jwt.ExpiredSignatureError as exc:
-            raise SsoRefused("expired", "The sign-in answer had already expired. Please log in again.") from exc
+            raise SsoRefused("expired", _("The sign-in answer had already expired. Please log in again.")) from exc
         except jwt.PyJWTError as exc:
             log.warning("single sign-on: ID token refused: %s", exc)
-            raise SsoRefused("token", "The sign-in answer from your identity provider could not be checked.") from exc
+            message = _("The sign-in answer from your identity provider could not be checked.")
+            raise SsoRefused("token", message) from exc
 
     def verify_token(self, token, **kwargs):
         # Around the library's own steps too (fetching the matching key, the nonce): a token without a key id,
@@ -194,14 +206,15 @@ class SsoBackend(OIDCAuthenticationBackend):
             raise
         except (jwt.PyJWTError, SuspiciousOperation, KeyError, TypeError, ValueError) as exc:
             log.warning("single sign-on: token refused: %s", exc)
-            raise SsoRefused("token", "The sign-in answer from your identity provider could not be checked.") from exc
+            message = _("The sign-in answer from your identity provider could not be checked.")
+            raise SsoRefused("token", message) from exc
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
             userinfo = self.get_userinfo(access_token, id_token, payload)
             if str(userinfo.get("sub", payload.get("sub"))) != str(payload.get("sub")):
-                raise SsoRefused("token", "The identity provider described two different people in one answer.")
+                raise SsoRefused("token", _("The identity provider described two different people in one answer."))
             claims.update(userinfo)
         person = person_for_sso(identity=identity_from_claims(claims))
         if refused := lockout_refusal(self.request, person):
@@ -214,7 +227,13 @@ class SsoBackend(OIDCAuthenticationBackend):
 
 
 def refusal_page(request: HttpRequest, title: str, message: str, *, status: int, again: bool = True) -> HttpResponse:
-    context = {"title": title, "message": message, "again": again and sso_enabled(), "contact": help_contact()}
+    # str(): the page asks whether the message already names the contact, which a lazy string cannot answer.
+    context = {
+        "title": str(title),
+        "message": str(message),
+        "again": again and sso_enabled(),
+        "contact": help_contact(),
+    }
     return render(request, "registration/sso_refused.html", context, status=status)
 
 
@@ -241,13 +260,16 @@ class SsoStartView(OIDCAuthenticationRequestView):
 
 
 UNAVAILABLE = (
-    "Single sign-on is not available",
-    "Tandem could not reach your identity provider just now. Please try again in a few minutes.",
+    gettext_lazy("Single sign-on is not available"),
+    gettext_lazy("Tandem could not reach your identity provider just now. Please try again in a few minutes."),
 )
 BAD_STATE = (
-    "Please log in again",
-    "The answer from your identity provider does not belong to a login started in this browser (it may have been "
-    "used already, come from another tab, or been changed on the way). Nothing happened; please log in again.",
+    gettext_lazy("Please log in again"),
+    gettext_lazy(
+        "The answer from your identity provider does not belong to a login started in this browser (it may have "
+        "been used already, come from another tab, or been changed on the way). Nothing happened; please log in "
+        "again."
+    ),
 )
 
 
@@ -268,9 +290,11 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if request.GET.get("error") or not request.GET.get("code"):
             return refusal_page(
                 request,
-                "You were not logged in",
-                "Your identity provider did not log you in to Tandem (you may have declined, or it refused). "
-                "You can try again.",
+                _("You were not logged in"),
+                _(
+                    "Your identity provider did not log you in to Tandem (you may have declined, or it refused). "
+                    "You can try again."
+                ),
                 status=403,
             )
         request.session.save()
@@ -285,14 +309,16 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         except SsoRefused as refused:
             sso_refusal_record(refused=refused, request=request)
             status = 429 if refused.reason == "locked" else 403
-            return refusal_page(request, "You could not be logged in", refused.message, status=status)
+            return refusal_page(request, _("You could not be logged in"), refused.message, status=status)
         except requests.HTTPError as exc:  # the provider answered, and refused the code (used, expired, changed)
             log.warning("single sign-on: token request refused: %s", exc)
             return refusal_page(
                 request,
-                "Please log in again",
-                "Your identity provider did not accept this login answer (it may have been used already, have "
-                "expired, or been changed on the way). Nothing happened; please log in again.",
+                _("Please log in again"),
+                _(
+                    "Your identity provider did not accept this login answer (it may have been used already, have "
+                    "expired, or been changed on the way). Nothing happened; please log in again."
+                ),
                 status=400,
             )
         except (SsoUnavailable, requests.RequestException) as exc:
@@ -302,12 +328,15 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
             log.warning("single sign-on: answer refused: %s", exc)
             return refusal_page(
                 request,
-                "You could not be logged in",
-                "The answer from your identity provider could not be checked. Nothing happened; please log in again.",
+                _("You could not be logged in"),
+                _(
+                    "The answer from your identity provider could not be checked. Nothing happened; please log in "
+                    "again."
+                ),
                 status=400,
             )
         if self.user is None:  # a lockout django-axes refused before anyone was matched, say
-            return refusal_page(request, "You could not be logged in", "Please log in again.", status=403)
+            return refusal_page(request, _("You could not be logged in"), _("Please log in again."), status=403)
         return self.login_success()
 
 
@@ -348,5 +377,5 @@ def sso_logged_out(request: HttpRequest) -> HttpResponse:
     url = request.session.pop(PROVIDER_LOGOUT, None)
     if not url:
         return redirect("login")
-    context = {"provider_logout_url": url, "provider_name": settings.TANDEM_OIDC_PROVIDER_NAME}
+    context = {"provider_logout_url": url, "provider_name": provider_name()}
     return render(request, "registration/sso_logged_out.html", context)

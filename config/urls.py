@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from core.views import language_set, send_test_email
@@ -12,9 +13,9 @@ from . import (
 )
 from .health import healthz
 
-admin.site.site_header = "Tandem administration"
-admin.site.site_title = "Tandem administration"
-admin.site.index_title = "Installation"
+admin.site.site_header = _("Tandem administration")
+admin.site.site_title = _("Tandem administration")
+admin.site.index_title = _("Installation")
 
 urlpatterns = [
     path("", programme_views.home, name="home"),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "Site"
+    verbose_name = _("Site")
 
     def ready(self) -> None:
         # Connects the user_logged_in receiver that stamps the login time for the session limits, before the

@@ -116,8 +116,6 @@ def _messages_in(path: Path) -> Iterable[tuple[int, str | tuple[str, ...], list[
         return extract("javascript", io.BytesIO(text.encode()), JS_KEYWORDS, ["Translators:"])
     if path.suffix == ".py":
         return extract("python", io.BytesIO(text.encode()), PYTHON_KEYWORDS, ["Translators:"])
-    if "{% load i18n" not in text and "i18n %}" not in text:
-        return ()
     # templatize keeps the template's lines (text turned into X's, strings as repr()'d gettext calls); their
     # indentation is the template's, which Python's tokenizer would refuse.
     python = "\n".join(line.strip() for line in templatize(text, origin=str(path)).splitlines())
@@ -290,22 +288,32 @@ _KEEP = re.compile(r"(%\(\w+\)[sdfir]|%[sdfir%]|<[^>]*>|&#?\w+;|\{\w*\})")
 _ACCENTS = str.maketrans("aeiouyAEIOUYcnsCNS", "áéíóúýÁÉÍÓÚÝçñšÇÑŠ")
 
 
+DATE_FORMAT_MSGID = re.compile(r"^[A-Za-z](?:[ ,.:/-]+[A-Za-z])*$")  # "j M Y", "D j F Y, H:i": no words
+
+
 def pseudo(text: str) -> str:
-    """``Save %(name)s`` -> ``«Sávé %(name)s»``: letters accented, placeholders, tags and entities kept."""
-    if not text:
+    """``Save %(name)s`` -> ``«Sávé %(name)s»``: letters accented, placeholders, tags and entities kept. A date
+    format (core.dates) stays as it is: its letters are instructions, and the dates it writes are translated."""
+    if not text or DATE_FORMAT_MSGID.match(text):
         return text
     parts = _KEEP.split(text)
     return PSEUDO_OPEN + "".join(p if i % 2 else p.translate(_ACCENTS) for i, p in enumerate(parts)) + PSEUDO_CLOSE
 
 
 def _third_party_sources(domain: str) -> Iterator[Path]:
-    """The English catalogues Django and the installed apps ship: their strings are on our pages too."""
+    """The catalogues Django and the installed apps ship: their strings are on our pages too. Their English one,
+    or any other where an app ships none in English (django-axes): the msgids are the same in each."""
     import django
     from django.apps import apps
 
     yield Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
     for app in apps.get_app_configs():
-        yield Path(app.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+        locale = Path(app.path) / "locale"
+        english = locale / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if english.exists() or not locale.is_dir() or app.name in APPS:
+            yield english
+        else:
+            yield next(iter(sorted(locale.glob(f"*/LC_MESSAGES/{domain}.po"))), english)
 
 
 def pseudo_catalogues(locale_dir: Path) -> Path:

@@ -15,8 +15,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 # Colours reach at least 3:1 against white (WCAG's contrast for graphics) and differ in lightness too.
 TEAL = "#1f4e5f"
@@ -30,9 +32,14 @@ FONT = 'font-family="system-ui, sans-serif" font-size="12" fill="#212529"'
 
 
 def _number(value: float) -> str:
-    """12 -> "12", 2.5 -> "2.5", 2.25 -> "2.3": short enough for a label."""
+    """12 -> "12", 2.5 -> "2.5", 2.25 -> "2.3": short enough for a label, in the reader's way ("2,5" in German).
+    Only for text a person reads: coordinates are written with a point whatever the language."""
     rounded = round(float(value), 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+    return str(int(rounded)) if rounded == int(rounded) else number_format(rounded, 1)
+
+
+def _no_data() -> str:
+    return escape(_("No data"))
 
 
 def _nice_max(value: float) -> float:
@@ -115,7 +122,8 @@ def bar_chart(
                     f"{escape(_short(label, 8))}</text>"
                 )
     else:
-        body.append(f'<text x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle" {FONT}>No data</text>')
+        middle = f'x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle"'
+        body.append(f"<text {middle} {FONT}>{_no_data()}</text>")
     return _svg(chart_id, title, description, width, height, body)
 
 
@@ -163,7 +171,7 @@ def stacked_bars(
             x += w
         body.append(f'<text x="{x + 4:.1f}" y="{middle:.0f}" {FONT}>{_number(sum(values))}</text>')
     if not rows:
-        body.append(f'<text x="{left}" y="{top + 18}" {FONT}>No data</text>')
+        body.append(f'<text x="{left}" y="{top + 18}" {FONT}>{_no_data()}</text>')
     return _svg(chart_id, title, description, width, height, body)
 
 
@@ -199,7 +207,7 @@ def paired_bars(
             )
             body.append(f'<text x="{left + w + 4:.1f}" y="{by + 11}" {FONT}>{_number(value)}</text>')
     if not groups:
-        body.append(f'<text x="{left}" y="{top + 18}" {FONT}>No data</text>')
+        body.append(f'<text x="{left}" y="{top + 18}" {FONT}>{_no_data()}</text>')
     return _svg(chart_id, title, description, width, height, body)
 
 
@@ -246,7 +254,8 @@ def line_chart(
         if len(run) > 1:
             body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>')
     if not any(v is not None for _, v in points):
-        body.append(f'<text x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle" {FONT}>No data</text>')
+        middle = f'x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle"'
+        body.append(f"<text {middle} {FONT}>{_no_data()}</text>")
     return _svg(chart_id, title, description, width, height, body)
 
 
@@ -270,7 +279,7 @@ def svg_bars(items: list[tuple], *, width: int = 560, height: int = 180) -> dict
                 "value_y": round(top + plot - bar_height - 4, 1),
                 "label": label,
                 "value": value,
-                "hidden_word": "hidden" if words and words[0] == "hidden" else "",
+                "hidden_word": _("hidden") if words and words[0] == "hidden" else "",
             }
         )
     baseline = top + plot

@@ -12,25 +12,30 @@ import zoneinfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-LONG_DATE = "j F Y"  # 5 March 2026: the day without a leading zero, the month in words
-SHORT_DATE = "j M Y"  # 5 Mar 2026: the month's first three letters, for tables and exports
-DAY_MONTH = "j F"  # 5 March: a day in the next weeks, where the year goes without saying
+# Each format is translated like any string (German writes "5. März 2026", Spanish "5 de marzo de 2026"), and
+# templates use the same ones: ``{{ day|date:_("j M Y") }}``. The pseudo-locale leaves them as they are.
+LONG_DATE = gettext_noop("j F Y")  # 5 March 2026: the day without a leading zero, the month in words
+SHORT_DATE = gettext_noop("j M Y")  # 5 Mar 2026: the month's first three letters, for tables and exports
+DAY_MONTH = gettext_noop("j F")  # 5 March: a day in the next weeks, where the year goes without saying
+MEETING_TIME = gettext_noop("D j F Y, H:i")  # Tue 8 December 2026, 10:00
 
 
 def long_date(day: datetime.date) -> str:
     """``day`` as "5 March 2026"."""
-    return date_format(day, LONG_DATE)
+    return date_format(day, _(LONG_DATE))
 
 
 def short_date(day: datetime.date) -> str:
     """``day`` as "5 Mar 2026" (what ``strftime("%-d %b %Y")`` wrote)."""
-    return date_format(day, SHORT_DATE)
+    return date_format(day, _(SHORT_DATE))
 
 
 def day_month(day: datetime.date) -> str:
     """``day`` as "5 March", without its year."""
-    return date_format(day, DAY_MONTH)
+    return date_format(day, _(DAY_MONTH))
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -50,7 +55,9 @@ def validate_time_zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{name!r} is not a time zone we know; use a name such as Europe/Helsinki.") from None
+        raise ValidationError(
+            _("%(name)s is not a time zone we know; use a name such as Europe/Helsinki.") % {"name": repr(name)}
+        ) from None
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -63,4 +70,4 @@ def zone_of(name: str) -> zoneinfo.ZoneInfo:
 
 def meeting_time(moment: datetime.datetime, zone_name: str) -> str:
     """``moment`` in the zone as "Tue 8 December 2026, 10:00"."""
-    return date_format(timezone.localtime(moment, zone_of(zone_name)), "D j F Y, H:i")
+    return date_format(timezone.localtime(moment, zone_of(zone_name)), _(MEETING_TIME))

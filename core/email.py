@@ -8,14 +8,18 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, send_mail
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
+from .i18n import in_language_of
 from .models import EmailFailure
 from .single_line import LINE_BREAKS
 
@@ -95,16 +99,19 @@ def email_deliver(*, payload: dict[str, Any]) -> None:
 
 def email_settings_summary() -> list[tuple[str, str]]:
     """What an administrator needs to see to judge the email settings; never the password."""
-    rows = [("Backend", settings.TANDEM_EMAIL_BACKEND.rsplit(".", 2)[-2]), ("From", settings.DEFAULT_FROM_EMAIL)]
+    rows = [
+        (_("Backend"), settings.TANDEM_EMAIL_BACKEND.rsplit(".", 2)[-2]),
+        (_("From"), settings.DEFAULT_FROM_EMAIL),
+    ]
     if settings.TANDEM_EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        security = "TLS" if settings.EMAIL_USE_TLS else "SSL" if settings.EMAIL_USE_SSL else "none"
+        security = "TLS" if settings.EMAIL_USE_TLS else "SSL" if settings.EMAIL_USE_SSL else _("none")
         rows += [
-            ("Server", f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"),
-            ("User", settings.EMAIL_HOST_USER or "(none)"),
-            ("Encryption", security),
+            (_("Server"), f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"),
+            (_("User"), settings.EMAIL_HOST_USER or _("(none)")),
+            (_("Encryption"), security),
         ]
     elif settings.TANDEM_EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-        rows.append(("Folder", str(settings.EMAIL_FILE_PATH)))
+        rows.append((_("Folder"), str(settings.EMAIL_FILE_PATH)))
     return rows
 
 
@@ -121,13 +128,15 @@ def email_send_test(*, to: str, by: AbstractBaseUser) -> None:
         connection.close()
     except Exception as exc:  # any backend error is a configuration problem to report, not a crash
         logger.warning("email settings check failed: %s", exc)
-        raise ValidationError(f"The email settings do not work: {exc.__class__.__name__}: {exc}") from exc
-    send_mail(
-        subject="Tandem test email",
-        message=(
-            f"Hello,\n\n{by} sent this test from Tandem's administration to check the email settings.\n"
+        raise ValidationError(
+            _("The email settings do not work: %(error)s") % {"error": f"{exc.__class__.__name__}: {exc}"}
+        ) from exc
+    # In the language of the person the address belongs to, if it is someone's (usually the administrator's own).
+    recipient = get_user_model().objects.filter(email__iexact=to).first()
+    with in_language_of(recipient) if recipient is not None else nullcontext():
+        subject = _("Tandem test email")
+        body = _(
+            "Hello,\n\n%(sender)s sent this test from Tandem's administration to check the email settings.\n"
             "If you can read it, email from Tandem reaches people.\n"
-        ),
-        from_email=None,
-        recipient_list=[to],
-    )
+        ) % {"sender": by}
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])

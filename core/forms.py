@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .ids import LARGEST_ID
 
@@ -21,7 +22,7 @@ class MonthInput(forms.DateInput):
 
 
 class TestEmailForm(forms.Form):
-    to = forms.EmailField(label="Send the test to", help_text="Any address; your own is filled in.")
+    to = forms.EmailField(label=_("Send the test to"), help_text=_("Any address; your own is filled in."))
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 
 NUL = "\x00"
 
@@ -47,7 +48,7 @@ def null_byte_guard(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
             files = [(name, [f.name for f in found]) for name, found in request.FILES.lists()]
             carried = _has_nul(request.POST.lists()) or _has_nul(files)
         if carried:
-            return HttpResponseBadRequest("The request contained a null character, which Tandem does not accept.")
+            return HttpResponseBadRequest(_("The request contained a null character, which Tandem does not accept."))
         return get_response(request)
 
     return middleware

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailFailure(models.Model):
@@ -22,8 +23,8 @@ class EmailFailure(models.Model):
     class Meta:
         db_table = "programmes_emailfailure"
         ordering = ["-at", "-pk"]
-        verbose_name = "email that could not be sent"
-        verbose_name_plural = "emails that could not be sent"
+        verbose_name = _("email that could not be sent")
+        verbose_name_plural = _("emails that could not be sent")
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipients}"

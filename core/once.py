@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import FormSubmission
 
@@ -72,12 +73,12 @@ def _answer_again(request: HttpRequest, token: str) -> HttpResponse:
     if first is None or first.person_id != request.user.pk or first.path != request.path:
         # Rendered forms never share a token: this one was copied from elsewhere.
         raise SuspiciousOperation("A one-time form token was reused for another person or form.")
-    messages.info(request, "This form was already sent, so nothing was added twice. Here is the result.")
+    messages.info(request, _("This form was already sent, so nothing was added twice. Here is the result."))
     return redirect(first.response_url or request.path)
 
 
 def form_submissions_purge(*, now: datetime.datetime | None = None) -> int:
     """Forget tokens older than ``KEEP``: only a repeat within seconds needs them."""
     cutoff = (now or timezone.now()) - KEEP
-    deleted, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
     return deleted

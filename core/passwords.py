@@ -6,6 +6,7 @@ import string
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # The substitutions people make to "strengthen" a common word.
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
@@ -40,10 +41,12 @@ class BreachedStylePasswordValidator:
     def validate(self, password: str, user=None) -> None:
         if password_cores(password) & self._common:
             raise ValidationError(
-                "This password is a common password with a few letters swapped or numbers and symbols added; "
-                "attackers try those first. Choose a longer phrase of unrelated words.",
+                _(
+                    "This password is a common password with a few letters swapped or numbers and symbols added; "
+                    "attackers try those first. Choose a longer phrase of unrelated words."
+                ),
                 code="password_breached_style",
             )
 
     def get_help_text(self) -> str:
-        return "Your password can't be a common password dressed up with numbers, symbols or swapped letters."
+        return _("Your password can't be a common password dressed up with numbers, symbols or swapped letters.")

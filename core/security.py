@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -101,7 +102,7 @@ class SessionLimitsMiddleware:
                 or now - started > settings.TANDEM_SESSION_MAX_HOURS * 60 * 60
             ):
                 logout(request)
-                messages.info(request, "Your session ended, for your safety. Please log in again.")
+                messages.info(request, _("Your session ended, for your safety. Please log in again."))
             elif now - seen >= SEEN_REFRESH_SECONDS:
                 session[SEEN_AT] = now  # saving the session also moves its expiry date on
         return self.get_response(request)

@@ -18,11 +18,12 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 # CR, LF, vertical tab, form feed, the file/group/record separators, NEL and the Unicode line and paragraph
 # separators: everything str.splitlines() breaks a line on.
 LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-LINE_BREAK_MESSAGE = "Keep this on one line: it has a line break."
+LINE_BREAK_MESSAGE = gettext_lazy("Keep this on one line: it has a line break.")
 
 
 def single_line(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -24,7 +26,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     user = request.user
     if language and user.is_authenticated and hasattr(user, "language"):
         if user.language != language:
-            type(user).objects.filter(pk=user.pk).update(language=language)
+            # Through the user model: request.user is a lazy wrapper, whose type() has no manager.
+            get_user_model().objects.filter(pk=user.pk).update(language=language)
+            user.language = language
         session_language_set(request, language)
     return response
 
@@ -40,7 +44,9 @@ def send_test_email(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, f"The test email to {form.cleaned_data['to']} is queued; the worker sends it in a moment."
+                request,
+                _("The test email to %(address)s is queued; the worker sends it in a moment.")
+                % {"address": form.cleaned_data["to"]},
             )
             return redirect("send_test_email")
     return render(
@@ -50,6 +56,6 @@ def send_test_email(request: HttpRequest) -> HttpResponse:
             **admin.site.each_context(request),
             "form": form,
             "settings_rows": email_settings_summary(),
-            "title": "Send a test email",
+            "title": _("Send a test email"),
         },
     )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class EvaluationConfig(AppConfig):
     name = "evaluation"
-    verbose_name = "Evaluation and reports"
+    verbose_name = gettext_lazy("Evaluation and reports")
 
     def ready(self) -> None:
         # The apps below may not name evaluation's pages: evaluation fills their hooks (programmes/hooks.py,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from core.ids import id_or_404
 from mentoring.models import Alert, Pairing
@@ -67,7 +68,7 @@ def get_survey_for(person: Person, pk: int, survey_pk: int, *, edit: bool = Fals
     programme = get_programme_for(person, pk, manage=True)
     survey = get_object_or_404(Survey.objects.filter(Q(programme=programme) | Q(programme__isnull=True)), pk=survey_pk)
     if edit and survey.programme_id is None:
-        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+        raise PermissionDenied(_("Built-in surveys cannot be changed; create your own survey instead."))
     survey.for_programme = programme  # keeps my_roles for the page
     if survey.programme_id:
         survey.programme = programme  # saves a query
@@ -132,5 +133,5 @@ def get_report_for(person: Person, pk: int, *, as_: str | None = None) -> Report
     if report.status == Report.Status.DRAFT:
         report.viewer.discard("committee")
     if as_ and as_ not in report.viewer:
-        raise PermissionDenied("Your role in this programme does not do this with its reports.")
+        raise PermissionDenied(_("Your role in this programme does not do this with its reports."))
     return report

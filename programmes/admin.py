@@ -4,6 +4,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import AuditEvent, Membership, OrgUnit, Person, Programme, ScimToken
 from .services.admin_changes import (
@@ -89,15 +91,19 @@ class MembershipInline(admin.TabularInline):
 
 LEAVER_ACTIONS = {
     "mark_as_left": (
-        "Mark as left",
-        'They can no longer log in and are logged out now. Their current pairings pause with the reason "left '
-        'the organisation"; their open applications, mentor requests and proposals are withdrawn; the '
-        "coordinators are told, also of anyone they line-managed. Their history is kept.",
+        gettext_lazy("Mark as left"),
+        gettext_lazy(
+            'They can no longer log in and are logged out now. Their current pairings pause with the reason "left '
+            'the organisation"; their open applications, mentor requests and proposals are withdrawn; the '
+            "coordinators are told, also of anyone they line-managed. Their history is kept."
+        ),
     ),
     "reactivate": (
-        "Reactivate",
-        "They can log in again, with their history. Their pairings stay paused: the coordinators of their "
-        "programmes are told they are back, so that they resume them.",
+        gettext_lazy("Reactivate"),
+        gettext_lazy(
+            "They can log in again, with their history. Their pairings stay paused: the coordinators of their "
+            "programmes are told they are back, so that they resume them."
+        ),
     ),
 }
 
@@ -116,27 +122,39 @@ def _confirm(modeladmin, request, people: list[Person], action: str) -> Template
     return TemplateResponse(request, "admin/person_leaver_confirm.html", context)
 
 
-@admin.action(description="Mark as left the organisation")
+@admin.action(description=gettext_lazy("Mark as left the organisation"))
 def mark_as_left(modeladmin, request, queryset):
     people = [p for p in queryset.order_by("display_name", "pk") if p.is_active or p.left_at is None]
     if request.user in people:
-        modeladmin.message_user(request, "You cannot mark yourself as left.", messages.ERROR)
+        modeladmin.message_user(request, _("You cannot mark yourself as left."), messages.ERROR)
         return None
     if request.POST.get("confirm") != "yes":
         return _confirm(modeladmin, request, people, "mark_as_left")
-    left = people_leave(person_ids=[p.pk for p in people], by=request.user, source="admin", why="deactivated")
-    modeladmin.message_user(request, f"Marked {len(left)} as left the organisation.", messages.SUCCESS)
+    left = people_leave(
+        person_ids=[p.pk for p in people], by=request.user, source="admin", why=gettext_lazy("deactivated")
+    )
+
+    modeladmin.message_user(
+        request,
+        ngettext("Marked %(count)s as left the organisation.", "Marked %(count)s as left the organisation.", len(left))
+        % {"count": len(left)},
+        messages.SUCCESS,
+    )
     return None
 
 
-@admin.action(description="Reactivate (back in the organisation)")
+@admin.action(description=gettext_lazy("Reactivate (back in the organisation)"))
 def reactivate(modeladmin, request, queryset):
     people = [p for p in queryset.order_by("display_name", "pk") if not p.is_active or p.left_at is not None]
     if request.POST.get("confirm") != "yes":
         return _confirm(modeladmin, request, people, "reactivate")
     for person in people:
         person_reactivate(person=person, by=request.user, source="admin")
-    modeladmin.message_user(request, f"Reactivated {len(people)}.", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("Reactivated %(count)s.", "Reactivated %(count)s.", len(people)) % {"count": len(people)},
+        messages.SUCCESS,
+    )
     return None
 
 
@@ -153,13 +171,13 @@ class PersonAdmin(UserAdmin):
     autocomplete_fields = ["org_unit", "line_manager"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "job_title", "grade", "org_unit", "line_manager"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (gettext_lazy("Profile"), {"fields": ["display_name", "job_title", "grade", "org_unit", "line_manager"]}),
+        (gettext_lazy("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (
-            "The organisation's systems",
+            gettext_lazy("The organisation's systems"),
             {"fields": ["employee_id", "sso_subject", "scim_user_name", "scim_external_id", "scim_deleted_at"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined", "left_at"]}),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined", "left_at"]}),
     ]
     # left_at is set and cleared by the leavers' services (the actions, the Active box); the scim_ fields by SCIM.
     readonly_fields = ["left_at", "scim_user_name", "scim_external_id", "scim_deleted_at"]
@@ -260,7 +278,7 @@ class MembershipAdmin(admin.ModelAdmin):
 # Read-only: the log is evidence, so nobody adds, edits or deletes rows here (the retention task purges).
 
 
-@admin.action(description="Export the selected events as CSV")
+@admin.action(description=gettext_lazy("Export the selected events as CSV"))
 def export_audit_csv(modeladmin, request, queryset):
     import csv
 
@@ -326,11 +344,11 @@ class AuditedGroupAdmin(GroupAdmin):
 # its sha256 is kept. Revoked, never deleted (the audit log and "last used" say what it did).
 
 
-@admin.action(description="Revoke the selected tokens")
+@admin.action(description=gettext_lazy("Revoke the selected tokens"))
 def revoke_scim_tokens(modeladmin, request, queryset):
     for token in queryset:
         scim_token_revoke(token=token, by=request.user)
-    modeladmin.message_user(request, "Revoked: SCIM requests with these tokens now get 401.")
+    modeladmin.message_user(request, _("Revoked: SCIM requests with these tokens now get 401."))
 
 
 @admin.register(ScimToken)
@@ -364,7 +382,7 @@ class ScimTokenAdmin(admin.ModelAdmin):
         # The token itself, this once: rendered, not redirected, so it is in no URL, log or session.
         context = {
             **self.admin_site.each_context(request),
-            "title": "SCIM token created",
+            "title": _("SCIM token created"),
             "token": obj,
             "raw": request.scim_token_shown_once,
             "opts": self.opts,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = "People and programmes"
+    verbose_name = gettext_lazy("People and programmes")
 
     def ready(self) -> None:
         from . import hooks, navigation

@@ -6,41 +6,45 @@ gets a line in PAGES here (config/tests/test_programme_navigation.py checks it).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
 # (group, entry key, label, URL name taking the programme's pk), in order within each group.
-TABS: tuple[tuple[str, str, str, str], ...] = (
-    ("overview", "overview", "Overview", "programmes:detail"),
-    ("setup", "settings", "Settings", "programmes:settings"),
-    ("setup", "requirements", "Training requirements", "programmes:training_requirements"),
-    ("setup", "budget", "Budget", "programmes:budget"),
-    ("people", "members", "Members", "programmes:members"),
-    ("people", "applications", "Applications", "programmes:applications"),
-    ("people", "training", "Training", "programmes:training_matrix"),
-    ("people", "time", "Protected time", "programmes:time"),
+TABS: tuple[tuple[str, str, Any, str], ...] = (
+    ("overview", "overview", gettext_lazy("Overview"), "programmes:detail"),
+    ("setup", "settings", gettext_lazy("Settings"), "programmes:settings"),
+    ("setup", "requirements", gettext_lazy("Training requirements"), "programmes:training_requirements"),
+    ("setup", "budget", gettext_lazy("Budget"), "programmes:budget"),
+    ("people", "members", gettext_lazy("Members"), "programmes:members"),
+    ("people", "applications", gettext_lazy("Applications"), "programmes:applications"),
+    ("people", "training", gettext_lazy("Training"), "programmes:training_matrix"),
+    ("people", "time", gettext_lazy("Protected time"), "programmes:time"),
 )
 
 # URL name -> (the entry it belongs to, its own name in the breadcrumb).
-PAGES: dict[str, tuple[str, str]] = {
-    "programmes:detail": ("overview", "Overview"),
+PAGES: dict[str, tuple[str, Any]] = {
+    "programmes:detail": ("overview", gettext_lazy("Overview")),
     # Set-up
-    "programmes:settings": ("settings", "Settings"),
-    "programmes:training_requirements": ("requirements", "Training requirements"),
-    "programmes:training_requirement_remove": ("requirements", "Remove a requirement"),
-    "programmes:budget": ("budget", "Budget"),
-    "programmes:budget_line_create": ("budget", "New budget line"),
-    "programmes:budget_line_edit": ("budget", "Edit a budget line"),
-    "programmes:budget_line_delete": ("budget", "Delete a budget line"),
-    "programmes:spend_list": ("budget", "Spends"),
-    "programmes:spend_create": ("budget", "Record a spend"),
-    "programmes:spend_delete": ("budget", "Delete a spend"),
+    "programmes:settings": ("settings", gettext_lazy("Settings")),
+    "programmes:training_requirements": ("requirements", gettext_lazy("Training requirements")),
+    "programmes:training_requirement_remove": ("requirements", gettext_lazy("Remove a requirement")),
+    "programmes:budget": ("budget", gettext_lazy("Budget")),
+    "programmes:budget_line_create": ("budget", gettext_lazy("New budget line")),
+    "programmes:budget_line_edit": ("budget", gettext_lazy("Edit a budget line")),
+    "programmes:budget_line_delete": ("budget", gettext_lazy("Delete a budget line")),
+    "programmes:spend_list": ("budget", gettext_lazy("Spends")),
+    "programmes:spend_create": ("budget", gettext_lazy("Record a spend")),
+    "programmes:spend_delete": ("budget", gettext_lazy("Delete a spend")),
     # People
-    "programmes:members": ("members", "Members"),
-    "programmes:applications": ("applications", "Applications"),
-    "programmes:application_detail": ("applications", "Application"),
-    "programmes:training_matrix": ("training", "Training"),
-    "programmes:training_person": ("training", "A person's training"),
-    "programmes:training_record_create": ("training", "New training record"),
-    "programmes:training_record_edit": ("training", "Edit a training record"),
-    "programmes:readiness_override": ("training", "Readiness override"),
-    "programmes:readiness_override_withdraw": ("training", "Withdraw an override"),
-    "programmes:time": ("time", "Protected time"),
+    "programmes:members": ("members", gettext_lazy("Members")),
+    "programmes:applications": ("applications", gettext_lazy("Applications")),
+    "programmes:application_detail": ("applications", gettext_lazy("Application")),
+    "programmes:training_matrix": ("training", gettext_lazy("Training")),
+    "programmes:training_person": ("training", gettext_lazy("A person's training")),
+    "programmes:training_record_create": ("training", gettext_lazy("New training record")),
+    "programmes:training_record_edit": ("training", gettext_lazy("Edit a training record")),
+    "programmes:readiness_override": ("training", gettext_lazy("Readiness override")),
+    "programmes:readiness_override_withdraw": ("training", gettext_lazy("Withdraw an override")),
+    "programmes:time": ("time", gettext_lazy("Protected time")),
 }

@@ -3,19 +3,23 @@ form's help text or a small muted line). One place, so every page explains a ter
 
 from __future__ import annotations
 
-TERMS: dict[str, str] = {
-    "grace_days": (
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+TERMS: dict[str, Any] = {
+    "grace_days": gettext_lazy(
         "Grace days: how many days a check-in may be overdue before you get an alert; the pair is nudged first."
     ),
-    "intensive_start": (
+    "intensive_start": gettext_lazy(
         "Intensive start: a new pairing's first days, when check-ins come closer together than the usual "
         "cadence to get it going."
     ),
-    "readiness_override": (
+    "readiness_override": gettext_lazy(
         "Readiness override: lets someone be matched before their required training is complete, "
         "with the reason recorded; it never counts as training met."
     ),
-    "expansive_restrictive": (
+    "expansive_restrictive": gettext_lazy(
         "Expansive: a workplace with many chances to learn (rotation, autonomy, time to reflect, support); "
         "restrictive: one with few."
     ),

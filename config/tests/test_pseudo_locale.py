@@ -31,7 +31,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "Tandem", "SSO", "SCIM", "CSV", "PDF", "ICS", "iCalendar", "OIDC", "OpenID", "HR", "ID", "URL", "API", "JSON",
     "Slack", "Teams", "Microsoft", "Zoom", "Google", "Outlook", "Django", "Celery", "Redis", "SMTP", "UTC",
     "English", "Deutsch", "Español", "Pseudo", "GMT", "BST", "CET", "CEST", "EET", "EEST", "webcal", "https", "http",
-    "testserver", "www", "Europe", "London", "Helsinki", "CPD",
+    "testserver", "www", "Europe", "London", "Helsinki", "CPD", "Axes", "TLS", "SSL",
 }  # fmt: skip
 WORD = re.compile(r"[^\W\d_][^\W\d_'’]+")  # letters of any alphabet: "Español" is one word
 TEXT_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description", "data-confirm"}
@@ -73,8 +73,10 @@ def unwrapped(text: str) -> str:
 
 
 def data_words() -> set[str]:
-    """Every word stored in the database (names, titles, notes, emails): the organisation's, not Tandem's."""
-    words: set[str] = set()
+    """Every word stored in the database (names, titles, notes, emails): the organisation's, not Tandem's; and
+    the settings a page shows as they are (the email backend, its sender and server on the admin's test page)."""
+    shown = ("TANDEM_EMAIL_BACKEND", "DEFAULT_FROM_EMAIL", "EMAIL_HOST", "EMAIL_HOST_USER", "EMAIL_FILE_PATH")
+    words: set[str] = set(WORD.findall(" ".join(str(getattr(settings, name, "")) for name in shown)))
     # Tandem's own tables; not Django's (permission names such as "Can add person" would excuse "add" anywhere).
     for model in (
         m for m in apps.get_models() if m._meta.app_label in {"core", "programmes", "mentoring", "evaluation"}

@@ -91,3 +91,17 @@ def test_test_email_rejects_a_bad_address(client, administrator):
     response = client.post(reverse("send_test_email"), {"to": "not an address"})
     assert response.status_code == 200
     assert b"Enter a valid email address" in response.content
+
+
+def test_the_test_email_to_a_german_persons_address_is_in_german(
+    client, administrator, mentee, through_celery, django_capture_on_commit_callbacks
+):
+    mentee.language = "de"
+    mentee.save(update_fields=["language"])
+    client.force_login(administrator)  # the administrator reads Tandem in English
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("send_test_email"), {"to": mentee.email.upper()}, follow=True)
+    assert b"is queued" in response.content
+    [email] = mail.outbox
+    assert email.subject == "Tandem-Test-E-Mail"
+    assert email.body.startswith("Hallo,") and "E-Mail-Einstellungen" in email.body

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -15,17 +17,24 @@ class ReportCreateForm(forms.Form):
     QUARTER, CUSTOM = "quarter", "custom"
 
     title = SingleLineFormField(
-        max_length=200, required=False, help_text="Leave empty for a title such as “Q1 2026 report”."
+        label=gettext_lazy("Title"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Leave empty for a title such as “Q1 2026 report”."),
     )
     period_kind = forms.ChoiceField(
-        label="Period",
-        choices=[(QUARTER, "A quarter"), (CUSTOM, "Custom dates")],
+        label=gettext_lazy("Period"),
+        choices=[(QUARTER, gettext_lazy("A quarter")), (CUSTOM, gettext_lazy("Custom dates"))],
         initial=QUARTER,
         widget=forms.RadioSelect,
     )
-    quarter = forms.ChoiceField(required=False)
-    period_start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    quarter = forms.ChoiceField(label=gettext_lazy("Quarter"), required=False)
+    period_start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,18 +47,18 @@ class ReportCreateForm(forms.Form):
         data = super().clean()
         if data.get("period_kind") == self.QUARTER:
             if not data.get("quarter"):
-                self.add_error("quarter", "Choose the quarter the report covers.")
+                self.add_error("quarter", _("Choose the quarter the report covers."))
                 return data
             data["period"] = quarter_from_key(data["quarter"])
             return data
         start, end = data.get("period_start"), data.get("period_end")
         if start is None:
-            self.add_error("period_start", "Give the first day of the period.")
+            self.add_error("period_start", _("Give the first day of the period."))
         if end is None:
-            self.add_error("period_end", "Give the last day of the period.")
+            self.add_error("period_end", _("Give the last day of the period."))
         if start and end:
             if end < start:
-                self.add_error("period_end", "The period must end on or after the day it starts.")
+                self.add_error("period_end", _("The period must end on or after the day it starts."))
             else:
                 data["period"] = Period(start, end)
         return data
@@ -59,10 +68,13 @@ class ReportEditForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["title", "narrative"]
+        labels = {"title": gettext_lazy("Title"), "narrative": gettext_lazy("Narrative")}
         widgets = {"narrative": forms.Textarea(attrs={"rows": 14})}
         help_texts = {
-            "narrative": "What the figures mean, what went well, what you changed and what you ask the committee. "
-            "Write about groups, never about a person."
+            "narrative": gettext_lazy(
+                "What the figures mean, what went well, what you changed and what you ask the committee. "
+                "Write about groups, never about a person."
+            )
         }
 
 
@@ -70,7 +82,7 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = ReportComment
         fields = ["text"]
-        labels = {"text": "Comment"}
+        labels = {"text": gettext_lazy("Comment")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -78,5 +90,5 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = ReportDecision
         fields = ["kind", "text"]
-        labels = {"kind": "This is a", "text": "Decision or recommendation"}
+        labels = {"kind": gettext_lazy("This is a"), "text": gettext_lazy("Decision or recommendation")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -8,49 +8,91 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
 from ..models import Question, SurveyRound
-from ..services.surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean
+from ..services.surveys import LIKERT_LABELS, TEXT_MAX_CHARS, options_clean, question_languages
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SurveyForm(forms.Form):
-    title = SingleLineFormField(max_length=200)
+    title = SingleLineFormField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
+        label=gettext_lazy("Description"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to everyone asked, above the questions.",
+        help_text=gettext_lazy("Shown to everyone asked, above the questions."),
     )
     anonymous = forms.BooleanField(
+        label=gettext_lazy("Anonymous"),
         required=False,
-        help_text="Answers are stored without any link to the person; comments are shown only once five people "
-        "have answered. Cannot change once the survey is sent.",
+        help_text=gettext_lazy(
+            "Answers are stored without any link to the person; comments are shown only once five people "
+            "have answered. Cannot change once the survey is sent."
+        ),
     )
 
 
 class QuestionForm(forms.Form):
-    text = SingleLineFormField(label="Question", max_length=300)
-    kind = forms.ChoiceField(label="Kind of answer", choices=Question.Kind.choices)
+    text = SingleLineFormField(label=gettext_lazy("Question"), max_length=300)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of answer"), choices=Question.Kind.choices)
     choices = forms.CharField(
-        label="Options",
+        label=gettext_lazy("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For a one-choice question: one option a line, 2 to 12 of them.",
+        help_text=gettext_lazy("For a one-choice question: one option a line, 2 to 12 of them."),
     )
-    required = forms.BooleanField(required=False, initial=True, help_text="People must answer it to send the survey.")
+    required = forms.BooleanField(
+        label=gettext_lazy("Required"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("People must answer it to send the survey."),
+    )
     dimension = forms.ChoiceField(
-        label="Learning-environment dimension",
+        label=gettext_lazy("Learning-environment dimension"),
         required=False,
         choices=Question.Dimension.choices,
-        help_text="Optional, for scale questions: the team heat map shows each dimension's mean.",
+        help_text=gettext_lazy("Optional, for scale questions: the team heat map shows each dimension's mean."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One optional field per other language, labelled in that language's own name (as its readers know it).
+        for code, name in question_languages():
+            self.fields[self.translation_field(code)] = SingleLineFormField(
+                label=name,
+                required=False,
+                max_length=300,
+                help_text=_("Optional: people who read Tandem in this language see it; without it, the English."),
+            )
+
+    @staticmethod
+    def translation_field(code: str) -> str:
+        return "text_" + code.replace("-", "_")
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        initial = {
+            "text": question.text,
+            "kind": question.kind,
+            "choices": "\n".join(question.choices),
+            "required": question.required,
+            "dimension": question.dimension,
+        }
+        for code, _name in question_languages():
+            initial[cls.translation_field(code)] = (question.translations or {}).get(code, "")
+        return initial
 
     def clean(self) -> dict:
         data = super().clean()
+        data["translations"] = {
+            code: data.pop(self.translation_field(code), "") or "" for code, _name in question_languages()
+        }
         kind = data.get("kind")
         if kind:
             try:
@@ -60,24 +102,32 @@ class QuestionForm(forms.Form):
                     self.add_error(field, errors)
             if data.get("dimension") and kind != Question.Kind.LIKERT:
                 self.add_error(
-                    "dimension", "Only questions on the scale of 1 to 5 can describe the learning environment."
+                    "dimension", _("Only questions on the scale of 1 to 5 can describe the learning environment.")
                 )
         return data
 
 
 class RoundForm(forms.Form):
-    title = SingleLineFormField(max_length=200, help_text="What people see, e.g. “Programme feedback: mid-point”.")
-    audience = forms.ChoiceField(label="Who is asked", choices=SurveyRound.Audience.choices)
-    opens_on = forms.DateField(label="Opens on", widget=DATE, help_text="Everyone asked is told on this day.")
-    closes_on = forms.DateField(label="Closes on", widget=DATE, help_text="A reminder goes a few days before.")
+    title = SingleLineFormField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        help_text=gettext_lazy("What people see, e.g. “Programme feedback: mid-point”."),
+    )
+    audience = forms.ChoiceField(label=gettext_lazy("Who is asked"), choices=SurveyRound.Audience.choices)
+    opens_on = forms.DateField(
+        label=gettext_lazy("Opens on"), widget=DATE, help_text=gettext_lazy("Everyone asked is told on this day.")
+    )
+    closes_on = forms.DateField(
+        label=gettext_lazy("Closes on"), widget=DATE, help_text=gettext_lazy("A reminder goes a few days before.")
+    )
 
     def clean(self) -> dict:
         data = super().clean()
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
         if opens_on and opens_on < timezone.localdate():
-            self.add_error("opens_on", "A round cannot open in the past.")
+            self.add_error("opens_on", _("A round cannot open in the past."))
         if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The round must close on or after the day it opens.")
+            self.add_error("closes_on", _("The round must close on or after the day it opens."))
         return data
 
     @staticmethod
@@ -90,13 +140,17 @@ class RoundForm(forms.Form):
         }
 
 
-LIKERT_CHOICES = [(str(v), f"{v} · {label}") for v, label in LIKERT_LABELS.items()]
+def likert_choices() -> list[tuple[str, str]]:
+    """The scale's points with their words, in the respondent's language."""
+    return [(str(v), f"{v} · {_(label)}") for v, label in LIKERT_LABELS.items()]
 
 
 class AnswerForm(forms.Form):
     """One field per question, named ``q<question id>``; the service checks every answer again."""
 
-    may_quote = forms.BooleanField(required=False, label="The committee may quote my comments (without my name).")
+    may_quote = forms.BooleanField(
+        required=False, label=gettext_lazy("The committee may quote my comments (without my name).")
+    )
 
     def __init__(self, *args, questions: Iterable[Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -105,17 +159,17 @@ class AnswerForm(forms.Form):
         for question in self.questions:
             name = f"q{question.pk}"
             if question.kind == Question.Kind.LIKERT:
-                field = forms.ChoiceField(choices=LIKERT_CHOICES, widget=forms.RadioSelect)
+                field = forms.ChoiceField(choices=likert_choices(), widget=forms.RadioSelect)
             elif question.kind == Question.Kind.CHOICE:
                 field = forms.ChoiceField(choices=[(o, o) for o in question.choices], widget=forms.RadioSelect)
             else:
                 field = forms.CharField(max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
-            field.label = question.text
+            field.label = question.text_in()  # the respondent's language, else English
             field.required = question.required
             if not question.required:
-                field.help_text = "Optional."
-            field.error_messages["required"] = "Please answer this question."
-            field.error_messages["invalid_choice"] = "Choose one of the options listed."
+                field.help_text = _("Optional.")
+            field.error_messages["required"] = _("Please answer this question.")
+            field.error_messages["invalid_choice"] = _("Choose one of the options listed.")
             self.fields[name] = field
         if any(q.kind == Question.Kind.TEXT for q in self.questions):
             self.fields["may_quote"] = quote

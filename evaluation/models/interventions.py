@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Alert, Pairing
 from programmes.models import Person, Programme
@@ -16,16 +17,16 @@ class Intervention(models.Model):
     to follow up, and how it ended. Closing it resolves the alerts it answers."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        MEDIATION = "mediation", "Mediation"
-        EXTRA_TRAINING = "extra_training", "Extra training"
-        REMATCH = "rematch", "Re-match"
-        PAUSE = "pause", "Pause"
-        OTHER = "other", "Other"
+        CALL = "call", gettext_lazy("Call")
+        MEDIATION = "mediation", gettext_lazy("Mediation")
+        EXTRA_TRAINING = "extra_training", gettext_lazy("Extra training")
+        REMATCH = "rematch", gettext_lazy("Re-match")
+        PAUSE = "pause", gettext_lazy("Pause")
+        OTHER = "other", gettext_lazy("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", gettext_lazy("Open")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="interventions")
     pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.CASCADE, related_name="interventions")
@@ -35,12 +36,12 @@ class Intervention(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="interventions",
-        verbose_name="participant",
+        verbose_name=gettext_lazy("participant"),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # For the programme's coordinators only: never shown to the pair, line managers or committees.
-    note = models.TextField("note for coordinators", blank=True, max_length=5000)
-    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    note = models.TextField(gettext_lazy("note for coordinators"), blank=True, max_length=5000)
+    follow_up_on = models.DateField(gettext_lazy("follow up on"), null=True, blank=True)
     # Set when the follow-up reminder went out: the row is the idempotency key (reminded once).
     follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, max_length=5000)

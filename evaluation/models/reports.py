@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineCharField
 from programmes.models import Person, Programme
@@ -16,17 +17,17 @@ class Report(models.Model):
     figure in ``snapshot`` (the report reads the same forever); the committee reviews, decides and signs off."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        UNDER_REVIEW = "under_review", gettext_lazy("Under review")
+        PUBLISHED = "published", gettext_lazy("Published")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
     title = SingleLineCharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    narrative = models.TextField("the coordinator's narrative", blank=True, max_length=20000)
+    narrative = models.TextField(gettext_lazy("the coordinator's narrative"), blank=True, max_length=20000)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -68,8 +69,8 @@ class ReportDecision(models.Model):
     """A decision or recommendation the committee records on a report."""
 
     class Kind(models.TextChoices):
-        DECISION = "decision", "Decision"
-        RECOMMENDATION = "recommendation", "Recommendation"
+        DECISION = "decision", gettext_lazy("Decision")
+        RECOMMENDATION = "recommendation", gettext_lazy("Recommendation")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="decisions")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

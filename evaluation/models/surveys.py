@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from core.single_line import SingleLineCharField
 from mentoring.models import Pairing
@@ -19,18 +20,19 @@ class Survey(models.Model):
     """A questionnaire: a programme's own, or one of the built-ins (``programme`` empty, ``kind`` set)."""
 
     class Kind(models.TextChoices):
-        CUSTOM = "custom", "Custom"
-        HEALTH = "health", "Relationship health check"
-        END = "end", "End-of-relationship survey"
-        FEEDBACK = "feedback", "Programme feedback"
-        LEARNING_ENVIRONMENT = "learning_environment", "Learning-environment audit"
+        CUSTOM = "custom", gettext_lazy("Custom")
+        HEALTH = "health", gettext_lazy("Relationship health check")
+        END = "end", gettext_lazy("End-of-relationship survey")
+        FEEDBACK = "feedback", gettext_lazy("Programme feedback")
+        LEARNING_ENVIRONMENT = "learning_environment", gettext_lazy("Learning-environment audit")
 
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CUSTOM)
     title = SingleLineCharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     anonymous = models.BooleanField(
-        default=False, help_text="Answers are stored without any link to the person that a coordinator can read."
+        default=False,
+        help_text=gettext_lazy("Answers are stored without any link to the person that a coordinator can read."),
     )
     created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -49,30 +51,47 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # A built-in's title and description are the catalogue's English (services.surveys.BUILTIN, marked there),
+    # so each reader gets them in their language; a programme's own survey reads as its coordinators wrote it.
+    @property
+    def display_title(self) -> str:
+        return gettext(self.title) if self.programme_id is None and self.title else self.title
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.programme_id is None and self.description else self.description
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        LIKERT = "likert", "Scale of 1 to 5"
-        CHOICE = "choice", "One choice"
-        TEXT = "text", "Free text"
+        LIKERT = "likert", gettext_lazy("Scale of 1 to 5")
+        CHOICE = "choice", gettext_lazy("One choice")
+        TEXT = "text", gettext_lazy("Free text")
 
     # The learning-environment audit's dimensions (the source text's three kinds of opportunity, reflection,
     # support); a heat map shows each team's mean on each.
     class Dimension(models.TextChoices):
-        NONE = "", "—"
-        COMMUNITIES = "communities", "Diverse communities of practice"
-        CO_CONSTRUCTION = "co_construction", "Jobs organised for co-constructing knowledge"
-        COURSES = "courses", "Off-the-job courses towards qualifications"
-        REFLECTION = "reflection", "Time for reflection"
-        SUPPORT = "support", "Support from managers and colleagues"
+        NONE = "", gettext_lazy("—")
+        COMMUNITIES = "communities", gettext_lazy("Diverse communities of practice")
+        CO_CONSTRUCTION = "co_construction", gettext_lazy("Jobs organised for co-constructing knowledge")
+        COURSES = "courses", gettext_lazy("Off-the-job courses towards qualifications")
+        REFLECTION = "reflection", gettext_lazy("Time for reflection")
+        SUPPORT = "support", gettext_lazy("Support from managers and colleagues")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LIKERT)
-    choices = models.JSONField(default=list, blank=True, help_text="The options of a one-choice question.")
+    choices = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("The options of a one-choice question.")
+    )
     required = models.BooleanField(default=True)
     dimension = models.CharField(max_length=30, choices=Dimension.choices, blank=True, default="")
+    # The question in the other languages of LANGUAGES ({"de": "...", "es": "..."}), written by the coordinator
+    # (the built-ins ship with theirs); a language without one shows ``text``, the English.
+    translations = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("The question in other languages, by language code.")
+    )
 
     class Meta:
         ordering = ["survey", "position", "pk"]
@@ -80,20 +99,31 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def text_in(self, language: str | None = None) -> str:
+        """The question in ``language`` (default: the active one), else the catalogue's (a built-in's text is
+        marked there), else the English as written."""
+        code = (language or translation.get_language() or "").split("-")[0]
+        if found := (self.translations or {}).get(code):
+            return found
+        if language:
+            with translation.override(language):
+                return gettext(self.text) if self.text else self.text
+        return gettext(self.text) if self.text else self.text
+
 
 class SurveyRound(models.Model):
     """One sending of a survey to a programme's people: opened, reminded once, closed."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", gettext_lazy("Draft")
+        OPEN = "open", gettext_lazy("Open")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     class Audience(models.TextChoices):
-        PARTICIPANTS = "participants", "Mentors and mentees"
-        MENTORS = "mentors", "Mentors"
-        MENTEES = "mentees", "Mentees"
-        PAIRS = "pairs", "Both sides of each pairing"
+        PARTICIPANTS = "participants", gettext_lazy("Mentors and mentees")
+        MENTORS = "mentors", gettext_lazy("Mentors")
+        MENTEES = "mentees", gettext_lazy("Mentees")
+        PAIRS = "pairs", gettext_lazy("Both sides of each pairing")
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="rounds")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_rounds")
@@ -117,6 +147,11 @@ class SurveyRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """An automatic round is named after its built-in survey: in the reader's language, like the survey."""
+        return self.survey.display_title if self.title == self.survey.title else self.title
 
 
 class SurveyInvitation(models.Model):
@@ -154,7 +189,9 @@ class SurveyResponse(models.Model):
     # Context kept for figures about groups (shown only for groups of at least 5).
     team = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     role = models.CharField(max_length=20, blank=True)
-    may_quote = models.BooleanField("the committee may quote my comments (without my name)", default=False)
+    may_quote = models.BooleanField(
+        gettext_lazy("the committee may quote my comments (without my name)"), default=False
+    )
     submitted_on = models.DateField(default=timezone.localdate)  # a date, not a time: less to correlate
     # The sum and number of the response's Likert answers, written with them (surveys._response_record), so
     # the dashboard's health trend adds up one row per response rather than every answer.

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, FloatField, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentoring.models import Alert, FitAnswer, Pairing
 from mentoring.selectors.alerts import SILENCE_DAYS, Show, shown
@@ -74,10 +77,6 @@ def _annotated(alerts):
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def pairing_facts(alert: Alert, *, today: datetime.date) -> tuple[list[str], set[str]]:
     """The reasons that hold today for the alert's pairing, in words, and the alert kinds they cover."""
     pairing = alert.pairing
@@ -85,27 +84,51 @@ def pairing_facts(alert: Alert, *, today: datetime.date) -> tuple[list[str], set
     covers: set[str] = set()
     if pairing.status == Pairing.Status.ACTIVE:
         if pairing.checkin_due_on and pairing.checkin_due_on < today:
-            reasons.append(f"overdue by {_plural((today - pairing.checkin_due_on).days, 'day')}")
+            days = (today - pairing.checkin_due_on).days
+            reasons.append(ngettext("overdue by %(count)s day", "overdue by %(count)s days", days) % {"count": days})
             covers.add(Alert.Kind.ESCALATION)
         if pairing.last_session_on and (today - pairing.last_session_on).days >= SILENCE_DAYS:
-            reasons.append(f"no confirmed session in {(today - pairing.last_session_on).days} days")
+            days = (today - pairing.last_session_on).days
+            reasons.append(
+                ngettext("no confirmed session in %(count)s day", "no confirmed session in %(count)s days", days)
+                % {"count": days}
+            )
             covers.add(Alert.Kind.SILENCE)
         elif not pairing.last_session_on and pairing.started_on and (today - pairing.started_on).days >= SILENCE_DAYS:
-            reasons.append(f"no confirmed session since it started {(today - pairing.started_on).days} days ago")
+            days = (today - pairing.started_on).days
+            reasons.append(
+                ngettext(
+                    "no confirmed session since it started %(count)s day ago",
+                    "no confirmed session since it started %(count)s days ago",
+                    days,
+                )
+                % {"count": days}
+            )
             covers.add(Alert.Kind.SILENCE)
     for side in ("mentor", "mentee"):
         fit = getattr(alert, f"{side}_fit", None)
         if fit == FitAnswer.Fit.NOT_GOOD:
-            reasons.append(f"fit answered 'not good' by the {side}")
+            reasons.append(
+                _("fit answered 'not good' by the mentor")
+                if side == "mentor"
+                else _("fit answered 'not good' by the mentee")
+            )
             covers.add(Alert.Kind.FIT)
         elif fit == FitAnswer.Fit.DECIDING:
-            reasons.append(f"the {side} is still deciding about the fit")
+            reasons.append(
+                _("the mentor is still deciding about the fit")
+                if side == "mentor"
+                else _("the mentee is still deciding about the fit")
+            )
     latest, previous = getattr(alert, "health_latest", None), getattr(alert, "health_previous", None)
     if latest is not None and previous is not None and latest < previous:
-        reasons.append(f"health score fell from {previous:.1f} to {latest:.1f}")
+        reasons.append(
+            _("health score fell from %(before)s to %(after)s")
+            % {"before": number_format(previous, 1), "after": number_format(latest, 1)}
+        )
         covers.add(Alert.Kind.HEALTH)
     elif latest is not None and latest <= LOW_HEALTH:
-        reasons.append(f"health score {latest:.1f}")
+        reasons.append(_("health score %(score)s") % {"score": number_format(latest, 1)})
         covers.add(Alert.Kind.HEALTH)
     return reasons, covers
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Goal, MentoringSession, Pairing
 from mentoring.services.checkins import CheckinState, state_filter
@@ -32,6 +35,9 @@ from programmes.selectors.training import EXPIRING_WITHIN_DAYS, requirement_miss
 from programmes.services.time import month_after, month_start
 
 from ..models import Survey, SurveyResponse
+
+# The roles' names in the plural, as the training table's rows read.
+ROLE_PLURALS = {Role.MENTOR: gettext_lazy("Mentors"), Role.MENTEE: gettext_lazy("Mentees")}
 
 # Coordinator dashboard
 # Figures for a programme's coordinators: counts, dates, hours and scores; never what a pair wrote (no
@@ -57,7 +63,7 @@ class Period:
         last = month_start(self.end)
         first = month_start(self.start)
         back = last
-        for _ in range(at_least - 1):
+        for _month in range(at_least - 1):
             back = month_start(back - datetime.timedelta(days=1))
         month, months = min(first, back), []
         while month <= last:
@@ -141,13 +147,21 @@ class Health:
         """The direction in words: the first month with answers against the last one."""
         scored = [m for m in self.months if m.score is not None]
         if len(scored) < 2:
-            return "Not enough answers for a trend yet."
+            return _("Not enough answers for a trend yet.")
         first, last = scored[0], scored[-1]
-        where = f"from {first.score:.1f} in {first.month:%B %Y} to {last.score:.1f} in {last.month:%B %Y}"
+        words = {
+            "first": number_format(first.score, 1),
+            "first_month": date_format(first.month, "YEAR_MONTH_FORMAT"),
+            "last": number_format(last.score, 1),
+            "last_month": date_format(last.month, "YEAR_MONTH_FORMAT"),
+        }
         change = round(last.score - first.score, 1)
+        words["change"] = number_format(abs(change), 1)
         if change == 0:
-            return f"Steady: {where}."
-        return f"{'Up' if change > 0 else 'Down'} {abs(change):.1f}: {where}."
+            return _("Steady: from %(first)s in %(first_month)s to %(last)s in %(last_month)s.") % words
+        if change > 0:
+            return _("Up %(change)s: from %(first)s in %(first_month)s to %(last)s in %(last_month)s.") % words
+        return _("Down %(change)s: from %(first)s in %(first_month)s to %(last)s in %(last_month)s.") % words
 
 
 @dataclass(frozen=True)
@@ -345,7 +359,7 @@ def time_by_team(
     minutes = _session_minutes_by_team(programme, period, team_ids)
     teams = [
         TeamTime(
-            team=units.get(row["person__org_unit"], "No team recorded"),
+            team=units.get(row["person__org_unit"], _("No team recorded")),
             people=row["n"],
             hours=Hours.from_tenths(
                 allocated.get(row["person__org_unit"], 0),
@@ -448,7 +462,7 @@ def training_compliance(
     counts = {role: {"met": 0, "expiring": 0, "missing": 0} for role in (Role.MENTOR, Role.MENTEE)}
     for row in rows:
         counts[row["role"]][row["state"]] += row["n"]
-    return [RoleCompliance(role=f"{Role(r).label}s", people=sum(c.values()), **c) for r, c in counts.items()]
+    return [RoleCompliance(role=ROLE_PLURALS[r], people=sum(c.values()), **c) for r, c in counts.items()]
 
 
 def health_by_month(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
 from core.exports import csv_cell
@@ -393,12 +394,12 @@ def personal_data_zip(*, person: Person) -> SpooledTemporaryFile:
 
 
 def _readme(person: Person) -> str:
-    return (
-        f"Everything Tandem holds about {person.display_name} on {long_date(timezone.localdate())}.\n\n"
+    return _(
+        "Everything Tandem holds about %(name)s on %(date)s.\n\n"
         "tandem-data.json has every section; csv/ has one spreadsheet per section; evidence/ has your training "
         "evidence files.\nYour private notes are included, decrypted, because they are yours. Your partners' "
         "notes are theirs and are not included, even those they shared with you.\n"
-    )
+    ) % {"name": person.display_name, "date": long_date(timezone.localdate())}
 
 
 def is_erased(person: Person) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ..services import disclosure
 
@@ -19,7 +20,9 @@ class Figure:
         return self.value is None
 
     def __str__(self) -> str:
-        return f"fewer than {settings.TANDEM_MIN_GROUP_SIZE}" if self.value is None else str(self.value)
+        if self.value is None:
+            return _("fewer than %(min)s") % {"min": settings.TANDEM_MIN_GROUP_SIZE}
+        return str(self.value)
 
 
 def figure(label: str, count: int) -> Figure:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Avg, Count, FloatField, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Pairing
 from programmes.models import Person, Programme
@@ -121,7 +123,7 @@ def open_invitations_for(person: Person, today: datetime.date | None = None) -> 
 def answered_invitations_for(person: Person, limit: int = 10) -> QuerySet[SurveyInvitation]:
     return (
         SurveyInvitation.objects.filter(person=person, responded_at__isnull=False)
-        .select_related("round__programme")
+        .select_related("round__programme", "round__survey")
         .order_by("-responded_at", "-pk")[:limit]
     )
 
@@ -233,7 +235,7 @@ def _question_result(
     answered = sum(got.values())
     result = QuestionResult(question=question, answered=figure("Answered", answered))
     if question.kind == Question.Kind.LIKERT:
-        result.counts = figure_table({f"{v} {LIKERT_LABELS[v]}": got.get(v, 0) for v in range(1, 6)})
+        result.counts = figure_table({f"{v} {_(LIKERT_LABELS[v])}": got.get(v, 0) for v in range(1, 6)})
         if answered >= minimum:
             result.mean = round(sum(v * n for v, n in got.items()) / answered, 1)
     elif question.kind == Question.Kind.CHOICE:
@@ -249,11 +251,11 @@ def _question_result(
 # From restrictive (1) to expansive (5): light tints, so the printed number keeps well over 4.5:1 contrast
 # with the page's dark text on every one of them.
 HEAT_LEVELS = {
-    1: ("#f4a582", "Restrictive"),
-    2: ("#fddbc7", "Rather restrictive"),
-    3: ("#f7f7f7", "Mixed"),
-    4: ("#d1e5f0", "Rather expansive"),
-    5: ("#92c5de", "Expansive"),
+    1: ("#f4a582", gettext_lazy("Restrictive")),
+    2: ("#fddbc7", gettext_lazy("Rather restrictive")),
+    3: ("#f7f7f7", gettext_lazy("Mixed")),
+    4: ("#d1e5f0", gettext_lazy("Rather expansive")),
+    5: ("#92c5de", gettext_lazy("Expansive")),
 }
 
 
@@ -300,7 +302,7 @@ def _heat_cell(mean: float | None) -> HeatCell:
 
 def _team_label(name: str | None, parent: str | None) -> str:
     if not name:
-        return "No team recorded"
+        return _("No team recorded")
     return f"{parent} › {name}" if parent else name
 
 

@@ -4,6 +4,11 @@ Everything here reads the report's data (``evaluation.services.reports.report_co
 report is submitted, the live figures while it is a draft. The data holds ``None`` wherever a figure is
 suppressed, so no export can print a hidden number: it prints "fewer than 5" instead. No person's name goes into
 the exports: decisions are listed without their authors and sign-offs are counted.
+
+Languages: the data holds its words in English (a snapshot is frozen once, whoever reads it later), marked for the
+catalogue where they are written (``gettext_noop``); ``localized`` puts them in the reader's language, the active
+one, when the page, the PDF or the CSV is made. Names from the database (departments, surveys, questions written
+by coordinators) come back unchanged.
 """
 
 from __future__ import annotations
@@ -17,8 +22,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
+from core.dates import short_date
 from core.exports import csv_cell
 
 from ..models import Report
@@ -28,6 +38,65 @@ from .disclosure import PROTECT, WITHHELD
 PDF_SPOOL_BYTES = 1024 * 1024
 
 
+# --- Words in the reader's language -----------------------------------------------------------------------------
+
+
+def _word(text: Any) -> Any:
+    """A word the data holds, in the active language: the catalogue's when it is one of Tandem's own (marked with
+    gettext_noop where it is written), else as it is (a name from the database). Never gettext("") (the
+    catalogue's header)."""
+    return _(text) if isinstance(text, str) and text else text
+
+
+def _month_word(text: str) -> str:
+    """A month column ("Mar 2026", as the data holds it) in the active language."""
+    try:
+        month = datetime.datetime.strptime(text, "%b %Y").date()  # noqa: DTZ007 - a month, no time of day
+    except ValueError:
+        return _word(text)
+    return date_format(month, _("M Y"))
+
+
+def period_text(period: dict[str, Any]) -> str:
+    start, end = datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
+    return _("%(start)s to %(end)s") % {"start": short_date(start), "end": short_date(end)}
+
+
+def _localized_table(table: dict[str, Any]) -> None:
+    months = table.get("key") == "sessions_by_month"
+    for key in ("title", "note", "row_total_label"):
+        table[key] = _word(table.get(key))
+    table["rows"] = [_word(r) for r in table["rows"]]
+    table["cols"] = [_month_word(c) if months else _word(c) for c in table["cols"]]
+    table["units"] = [_word(u) for u in table["units"]]
+
+
+def localized(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the report's data with its words in the active language (see the module's docstring)."""
+    data = deepcopy(data)
+    for key in ("period", "previous"):
+        if data.get(key) and data[key].get("start"):
+            data[key]["label"] = period_text(data[key])
+    for section in data["sections"]:
+        section["title"] = _word(section["title"])
+        for f in section["figures"]:
+            f["label"], f["note"], f["unit"] = _word(f["label"]), _word(f.get("note", "")), _word(f["unit"])
+        for t in section["tables"]:
+            _localized_table(t)
+    _localized_table(data["team"])
+    surveys = data["surveys"]
+    surveys["responses"]["label"] = _word(surveys["responses"].get("label"))
+    for r in surveys["rounds"]:
+        r["survey"] = _word(r.get("survey"))
+    for q in surveys["questions"]:
+        q["survey"], q["question"] = _word(q["survey"]), _word(q["question"])
+        for d in q["distribution"] or []:
+            d["label"] = _word(d["label"])
+    for q in surveys["quotes"]:
+        q["question"] = _word(q["question"])
+    return data
+
+
 # --- Words for numbers ------------------------------------------------------------------------------------------
 
 
@@ -35,24 +104,27 @@ def hidden_text(data: dict[str, Any], why: str | None = None) -> str:
     """ "fewer than 5" for a figure hidden because it is small; "hidden" for one hidden to protect another (it may
     hold any number: saying "fewer than 5" of it would be false). Snapshots frozen before the distinction say
     nothing of why, and read as they always did."""
-    return "hidden" if why in (PROTECT, WITHHELD) else f"fewer than {data['min_group']}"
+    if why in (PROTECT, WITHHELD):
+        return _("hidden")
+    return _("fewer than %(min)s") % {"min": data["min_group"]}
 
 
 def hidden_note(data: dict[str, Any]) -> str:
     """The footnote printed under every report (page, PDF and CSV)."""
     p = data["min_group"]
-    return (
-        f"“fewer than {p}”: the figure describes 1 to {p - 1} people, too few to show. “hidden”: the figure may "
-        f"be about any number of people; it is hidden because, with the figures around it (totals, the number of "
-        f"answers, a mean), it would give a “fewer than {p}” figure away; a table about too few people to show "
-        f"any of it reads “hidden” throughout. “withheld”: a mean not shown for the same reason. Every hidden "
-        f"figure is checked: nothing shown narrows it down to one value, nor a “fewer than {p}” one to fewer "
-        f"than three possible values, nor shows a “hidden” one to be under {p}."
-    )
+    return _(
+        "“fewer than %(min)s”: the figure describes 1 to %(most)s people, too few to show. “hidden”: the figure may "
+        "be about any number of people; it is hidden because, with the figures around it (totals, the number of "
+        "answers, a mean), it would give a “fewer than %(min)s” figure away; a table about too few people to show "
+        "any of it reads “hidden” throughout. “withheld”: a mean not shown for the same reason. Every hidden "
+        "figure is checked: nothing shown narrows it down to one value, nor a “fewer than %(min)s” one to fewer "
+        "than three possible values, nor shows a “hidden” one to be under %(min)s."
+    ) % {"min": p, "most": p - 1}
 
 
 def number_text(value: Any, unit: str = "") -> str:
-    text = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+    # The reader's separators: 1,234.5 in English, 1.234,5 in German.
+    text = number_format(value, decimal_pos=1 if isinstance(value, float) else None, force_grouping=True)
     return f"{text} {unit}".strip() if unit else text
 
 
@@ -65,7 +137,7 @@ def change_text(change: Any, unit: str = "") -> str:
     if change is None:
         return "–"
     if change == 0:
-        return "no change"
+        return _("no change")
     return ("+" if change > 0 else "-") + number_text(abs(change), unit)
 
 
@@ -80,8 +152,8 @@ def _texts(cell: dict[str, Any], unit: str, data: dict[str, Any], *, compared: b
 
 
 def present(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the report's data with the words to print beside every number."""
-    data = deepcopy(data)
+    """A copy of the report's data, in the reader's language, with the words to print beside every number."""
+    data = localized(data)
     for section in data["sections"]:
         section["figures"] = [_texts(f, f["unit"], data) for f in section["figures"]]
         section["tables"] = [_present_table(t, data) for t in section["tables"]]
@@ -91,17 +163,21 @@ def present(data: dict[str, Any]) -> dict[str, Any]:
     for r in surveys["rounds"]:
         r["responses_text"] = value_text(r["responses"], "", data, r.get("why"))
         r["closes_on_text"] = (
-            f"closed {datetime.date.fromisoformat(r['closes_on']):%-d %b %Y}"
+            _("closed %(date)s") % {"date": short_date(datetime.date.fromisoformat(r["closes_on"]))}
             if r["closes_on"]
-            else "answered in the period"
+            else _("answered in the period")
         )
     for q in surveys["questions"]:
         q["answers_text"] = value_text(q["answers"], "", data, q.get("answers_why"))
-        q["mean_text"] = "withheld" if q.get("mean_withheld") else "" if q["mean"] is None else f"{q['mean']:.2f}"
+        q["mean_text"] = (
+            _("withheld") if q.get("mean_withheld") else "" if q["mean"] is None else number_format(q["mean"], 2)
+        )
         for d in q["distribution"] or []:
             d["text"] = value_text(d["value"], "", data, d.get("why"))
-        q["previous_mean_text"] = "–" if q["previous_mean"] is None else f"{q['previous_mean']:.2f}"
-        q["change_text"] = "–" if q["change"] is None else f"{q['change']:+.2f}"
+        q["previous_mean_text"] = "–" if q["previous_mean"] is None else number_format(q["previous_mean"], 2)
+        q["change_text"] = (
+            "–" if q["change"] is None else ("+" if q["change"] >= 0 else "-") + number_format(abs(q["change"]), 2)
+        )
     return data
 
 
@@ -185,21 +261,22 @@ def _csv_table_lines(data: dict[str, Any], section_title: str, t: dict[str, Any]
             )
     if t["col_totals"]:
         for col, cell, unit in zip(t["cols"], t["col_totals"], t["units"], strict=True):
-            yield _csv_line(data, section_title, t["title"], "Total", col, cell, unit)
+            yield _csv_line(data, section_title, t["title"], _("Total"), col, cell, unit)
         if t["total"]:
-            yield _csv_line(data, section_title, t["title"], "Total", t["row_total_label"], t["total"], "")
+            yield _csv_line(data, section_title, t["title"], _("Total"), t["row_total_label"], t["total"], "")
 
 
 def _csv_question_lines(data: dict[str, Any], q: dict[str, Any]) -> Iterator[list[Any]]:
     """Answers, mean and distribution of one survey question."""
-    survey = f"Survey: {q['survey']}"
+    survey = _("Survey: %(title)s") % {"title": q["survey"]}
     answers = _numeric(q["answers"], data, q.get("answers_why"))
-    yield [csv_cell(survey), "", csv_cell(q["question"]), "answers", answers, "", "", ""]
+    mean, scale = pgettext("report metric", "mean"), _("1 to 5")
+    yield [csv_cell(survey), "", csv_cell(q["question"]), pgettext("report metric", "answers"), answers, "", "", ""]
     if q.get("mean_withheld"):
-        yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", "withheld", "", "", "1 to 5"]
+        yield [csv_cell(survey), "", csv_cell(q["question"]), mean, _("withheld"), "", "", scale]
     elif q["mean"] is not None:
-        yield [csv_cell(survey), "", csv_cell(q["question"]), "mean", q["mean"], q["previous_mean"] or "",
-               "" if q["change"] is None else q["change"], "1 to 5"]  # fmt: skip
+        yield [csv_cell(survey), "", csv_cell(q["question"]), mean, q["mean"], q["previous_mean"] or "",
+               "" if q["change"] is None else q["change"], scale]  # fmt: skip
     for d in q["distribution"] or []:
         yield [
             csv_cell(survey),
@@ -214,19 +291,30 @@ def _csv_question_lines(data: dict[str, Any], q: dict[str, Any]) -> Iterator[lis
 
 
 def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
-    """Section, table, row, metric, value, previous, change: one line per figure and per table cell."""
-    yield ["section", "table", "row", "metric", "value", "previous", "change", "unit"]
-    tables = [(s["title"], t) for s in data["sections"] for t in s["tables"]] + [("By department", data["team"])]
+    """Section, table, row, metric, value, previous, change: one line per figure and per table cell, in the
+    reader's language (headers included: people read them)."""
+    data = localized(data)
+    yield [
+        pgettext("report CSV column", "section"),
+        pgettext("report CSV column", "table"),
+        pgettext("report CSV column", "row"),
+        pgettext("report CSV column", "metric"),
+        pgettext("report CSV column", "value"),
+        pgettext("report CSV column", "previous"),
+        pgettext("report CSV column", "change"),
+        pgettext("report CSV column", "unit"),
+    ]
+    tables = [(s["title"], t) for s in data["sections"] for t in s["tables"]] + [(_("By department"), data["team"])]
     for section in data["sections"]:
         for f in section["figures"]:
             yield _csv_line(data, section["title"], "", "", f["label"], f, f["unit"])
     surveys = data["surveys"]
-    yield _csv_line(data, "Surveys", "", "", surveys["responses"]["label"], surveys["responses"], "")
+    yield _csv_line(data, _("Surveys"), "", "", surveys["responses"]["label"], surveys["responses"], "")
     for section_title, t in tables:
         yield from _csv_table_lines(data, section_title, t)
     for q in surveys["questions"]:
         yield from _csv_question_lines(data, q)
-    yield ["Notes", "", "", "Hidden figures", csv_cell(hidden_note(data)), "", "", ""]
+    yield [_("Notes"), "", "", _("Hidden figures"), csv_cell(hidden_note(data)), "", "", ""]
 
 
 def report_filename(report: Report, extension: str) -> str:
@@ -293,14 +381,17 @@ def _pdf_heading(kit: _PdfKit, data: dict[str, Any], review: dict[str, Any]) -> 
     para = kit.para
     story = [
         para(data["title"], kit.h1),
-        para(f"Programme: {data['programme']}"),
-        para(f"Period: {data['period']['label']} (compared with {data['previous']['label']})"),
-        para(f"Status: {review['status']}"),
-        para(f"Figures describe groups only. {hidden_note(data)}", kit.small),
+        para(_("Programme: %(name)s") % {"name": data["programme"]}),
+        para(
+            _("Period: %(period)s (compared with %(previous)s)")
+            % {"period": data["period"]["label"], "previous": data["previous"]["label"]}
+        ),
+        para(_("Status: %(status)s") % {"status": review["status"]}),
+        para(_("Figures describe groups only.") + " " + hidden_note(data), kit.small),
         Spacer(1, 4 * mm),
-        para("Narrative", kit.h2),
+        para(_("Narrative"), kit.h2),
     ]
-    story += [para(p) for p in (data["narrative"] or "No narrative.").split("\n") if p.strip()]
+    story += [para(p) for p in (data["narrative"] or _("No narrative.")).split("\n") if p.strip()]
     return story
 
 
@@ -313,27 +404,41 @@ def _pdf_sections(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
     for section in data["sections"]:
         story.append(para(section["title"], kit.h2))
         if section["figures"]:
-            rows = [["Figure", "This period", "Previous period", "Change"]]
+            rows = [[_("Figure"), _("This period"), _("Previous period"), _("Change")]]
             rows += [[f["label"], f["text"], f["previous_text"], f["change_text"]] for f in section["figures"]]
             story.append(kit.table(rows))
         for t in section["tables"]:
             story.append(KeepTogether([para(t["title"], kit.h3), _pdf_table(t, kit.table)]))
             if t["key"] == "sessions_by_month":
-                story.append(_pdf_chart(t, "Sessions held by month", data))
+                story.append(_pdf_chart(t, _("Sessions held by month"), data))
             if t["key"] == "checkin_states":
-                story.append(_pdf_chart(t, "Check-in states at the period's end", data))
+                story.append(_pdf_chart(t, _("Check-in states at the period's end"), data))
     team = tables["team"]
-    story += [para("By department", kit.h2), para(team["note"], kit.small), _pdf_table(team, kit.table)]
+    story += [para(_("By department"), kit.h2), para(team["note"], kit.small), _pdf_table(team, kit.table)]
     return story
 
 
 def _pdf_surveys(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
     """Survey responses, the table of questions and the quotes."""
     para, surveys = kit.para, data["surveys"]
-    story = [para("Survey results", kit.h2)]
-    story.append(para(f"Responses in rounds closing in the period: {surveys['responses']['text']}"))
+    story = [para(_("Survey results"), kit.h2)]
+    story.append(
+        para(
+            _("Responses in rounds closing in the period: %(responses)s") % {"responses": surveys["responses"]["text"]}
+        )
+    )
     if surveys["questions"]:
-        rows = [["Survey", "Question", "Answers", "Mean (1 to 5)", "Previous", "Change", "Distribution"]]
+        rows = [
+            [
+                _("Survey"),
+                _("Question"),
+                _("Answers"),
+                _("Mean (1 to 5)"),
+                _("Previous"),
+                _("Change"),
+                _("Distribution"),
+            ]
+        ]
         for q in surveys["questions"]:
             spread = ", ".join(f"{d['label']}: {d['text']}" for d in q["distribution"] or [])
             rows.append(
@@ -349,9 +454,9 @@ def _pdf_surveys(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
             )
         story.append(kit.table(rows))
     else:
-        story.append(para("No survey round closed in the period."))
+        story.append(para(_("No survey round closed in the period.")))
     if surveys["quotes"]:
-        story.append(para("In their own words (quoted with permission)", kit.h3))
+        story.append(para(_("In their own words (quoted with permission)"), kit.h3))
         story += [para(f"{q['question']}: “{q['text']}”", kit.small) for q in surveys["quotes"]]
     return story
 
@@ -359,13 +464,13 @@ def _pdf_surveys(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
 def _pdf_review(kit: _PdfKit, review: dict[str, Any]) -> list[Any]:
     """Decisions and recommendations, then the sign-offs."""
     para = kit.para
-    story = [para("Decisions and recommendations", kit.h2)]
+    story = [para(_("Decisions and recommendations"), kit.h2)]
     if review["decisions"]:
-        rows = [["Date", "Kind", "Text"]] + [[d["date"], d["kind"], d["text"]] for d in review["decisions"]]
+        rows = [[_("Date"), _("Kind"), _("Text")]] + [[d["date"], d["kind"], d["text"]] for d in review["decisions"]]
         story.append(kit.table(rows))
     else:
-        story.append(para("None recorded yet."))
-    story.append(para("Sign-offs", kit.h2))
+        story.append(para(_("None recorded yet.")))
+    story.append(para(_("Sign-offs"), kit.h2))
     story.append(para(review["sign_off_text"]))
     return story
 
@@ -396,7 +501,7 @@ def _pdf_table(t: dict[str, Any], table: Any) -> Any:
             line.append(row["total"]["text"] + _pdf_change(row["total"]))
         rows.append(line)
     if t["footer"]:
-        line = ["Total"] + [c["text"] + _pdf_change(c) for c in t["footer"]["cells"]]
+        line = [_("Total")] + [c["text"] + _pdf_change(c) for c in t["footer"]["cells"]]
         if t["footer"]["total"]:
             line.append(t["footer"]["total"]["text"] + _pdf_change(t["footer"]["total"]))
         rows.append(line)
@@ -436,12 +541,19 @@ def _pdf_chart(t: dict[str, Any], title: str, data: dict[str, Any]) -> Any:
 
 def review_summary(report: Report, decisions: Iterable[Any], sign_offs: Iterable[Any]) -> dict[str, Any]:
     """The review as the PDF prints it: decisions without their authors, sign-offs counted."""
-    decisions = [{"date": f"{d.created_at:%-d %b %Y}", "kind": d.get_kind_display(), "text": d.text} for d in decisions]
+    decisions = [
+        {"date": short_date(timezone.localtime(d.created_at).date()), "kind": d.get_kind_display(), "text": d.text}
+        for d in decisions
+    ]
     sign_offs = list(sign_offs)
     n = len(sign_offs)
     if n:
-        last = max(s.signed_at for s in sign_offs)
-        text = f"Signed off by {n} committee member{'s' if n != 1 else ''} (latest on {last:%-d %b %Y})."
+        last = short_date(timezone.localtime(max(s.signed_at for s in sign_offs)).date())
+        text = ngettext(
+            "Signed off by %(count)s committee member (latest on %(date)s).",
+            "Signed off by %(count)s committee members (latest on %(date)s).",
+            n,
+        ) % {"count": n, "date": last}
     else:
-        text = "Not signed off yet."
-    return {"status": report.get_status_display(), "decisions": decisions, "sign_off_text": text}
+        text = _("Not signed off yet.")
+    return {"status": str(report.get_status_display()), "decisions": decisions, "sign_off_text": text}

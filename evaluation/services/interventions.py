@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
+from core.i18n import in_language_of
 from mentoring.models import Alert, Pairing
 from mentoring.services import alerts as alert_services
 from programmes.models import Membership, Person, Programme, Role
@@ -31,26 +33,29 @@ OUTCOME_MAX_CHARS = 5000
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators record interventions.")
+        raise ValidationError(_("Only the programme's coordinators record interventions."))
 
 
 def _check_follow_up(follow_up_on: datetime.date | None, *, was: datetime.date | None = None) -> None:
     # A date already passed would be reminded at once; keeping an unchanged past date on an edit is fine.
     if follow_up_on and follow_up_on < timezone.localdate() and follow_up_on != was:
-        raise ValidationError({"follow_up_on": "Choose today or a later day to follow up."})
+        raise ValidationError({"follow_up_on": _("Choose today or a later day to follow up.")})
 
 
 def _check_texts(*, note: str = "", outcome: str = "") -> None:
     if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_CHARS} characters."})
+        raise ValidationError({"note": _("Keep the note under %(max)s characters.") % {"max": NOTE_MAX_CHARS}})
     if len(outcome) > OUTCOME_MAX_CHARS:
-        raise ValidationError({"outcome": f"Keep the outcome under {OUTCOME_MAX_CHARS} characters."})
+        raise ValidationError({"outcome": _("Keep the outcome under %(max)s characters.") % {"max": OUTCOME_MAX_CHARS}})
 
 
 def subject_words(intervention: Intervention) -> str:
     """Who an intervention is about, in words (names only: fit for a notice)."""
     if intervention.pairing_id:
-        return f"{intervention.pairing.mentor} and {intervention.pairing.mentee}"
+        return _("%(mentor)s and %(mentee)s") % {
+            "mentor": intervention.pairing.mentor,
+            "mentee": intervention.pairing.mentee,
+        }
     return str(intervention.person)
 
 
@@ -76,22 +81,25 @@ def intervention_create(
     if alerts and pairing is None:
         pairing = alerts[0].pairing
     if pairing is None and person is None:
-        raise ValidationError("Choose the pairing or the participant this intervention is about.")
+        raise ValidationError(_("Choose the pairing or the participant this intervention is about."))
     if pairing is not None and pairing.programme_id != programme.pk:
-        raise ValidationError("This pairing belongs to another programme.")
+        raise ValidationError(_("This pairing belongs to another programme."))
     if person is not None:
         is_participant = Membership.objects.participants().filter(programme=programme, person=person).exists()
         if not is_participant:
-            raise ValidationError("Interventions are about the programme's mentors and mentees.")
+            raise ValidationError(_("Interventions are about the programme's mentors and mentees."))
         if pairing is not None and person.pk not in (pairing.mentor_id, pairing.mentee_id):
-            raise ValidationError(f"{person} is not part of the pairing of {pairing.mentor} and {pairing.mentee}.")
+            raise ValidationError(
+                _("%(person)s is not part of the pairing of %(mentor)s and %(mentee)s.")
+                % {"person": person, "mentor": pairing.mentor, "mentee": pairing.mentee}
+            )
     for alert in alerts:
         if pairing is None or alert.pairing_id != pairing.pk or alert.programme_id != programme.pk:
-            raise ValidationError({"alerts": "Choose alerts of this pairing only."})
+            raise ValidationError({"alerts": _("Choose alerts of this pairing only.")})
         if alert.resolved_at is not None:
-            raise ValidationError({"alerts": "That alert is already resolved: choose an open one."})
+            raise ValidationError({"alerts": _("That alert is already resolved: choose an open one.")})
     if kind not in Intervention.Kind.values:
-        raise ValidationError({"kind": "Choose what kind of intervention this is."})
+        raise ValidationError({"kind": _("Choose what kind of intervention this is.")})
     note = (note or "").strip()
     _check_texts(note=note)
     _check_follow_up(follow_up_on)
@@ -115,7 +123,7 @@ def intervention_create(
 def _lock(intervention: Intervention) -> Intervention:
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if locked.status != Intervention.Status.OPEN:
-        raise ValidationError("This intervention is closed: it stays as it was recorded.")
+        raise ValidationError(_("This intervention is closed: it stays as it was recorded."))
     return locked
 
 
@@ -128,7 +136,7 @@ def intervention_update(
     locked = _lock(intervention)
     note = (note or "").strip()
     if kind not in Intervention.Kind.values:
-        raise ValidationError({"kind": "Choose what kind of intervention this is."})
+        raise ValidationError({"kind": _("Choose what kind of intervention this is.")})
     _check_texts(note=note)
     _check_follow_up(follow_up_on, was=locked.follow_up_on)
     fields = ["kind", "note", "follow_up_on"]
@@ -153,7 +161,7 @@ def intervention_close(*, intervention: Intervention, by: Person, outcome: str) 
     _lock(intervention)
     outcome = (outcome or "").strip()
     if not outcome:
-        raise ValidationError({"outcome": "Say how it ended: the outcome is what the next coordinator reads."})
+        raise ValidationError({"outcome": _("Say how it ended: the outcome is what the next coordinator reads.")})
     _check_texts(outcome=outcome)
     intervention.status = Intervention.Status.CLOSED
     intervention.outcome = outcome
@@ -204,15 +212,26 @@ def intervention_follow_ups_remind(*, today: datetime.date | None = None, limit:
                 if intervention.programme_id not in coordinators:
                     coordinators[intervention.programme_id] = coordinators_of(intervention.programme)
                 people = coordinators[intervention.programme_id]
-            late = f" (due {long_date(intervention.follow_up_on)})" if intervention.follow_up_on < today else ""
-            notification_send(
-                people=people,
-                text=(
-                    f"Time to follow up the {intervention.get_kind_display().lower()} intervention with "
-                    f"{subject_words(intervention)} in {intervention.programme}{late}."
-                ),
-                url=intervention.get_absolute_url(),
-                email_subject=f"Follow up: {intervention.get_kind_display()} with {subject_words(intervention)}",
-            )
+            for person in people:
+                with in_language_of(person):  # each coordinator is told in their own language
+                    words = {
+                        "kind": intervention.get_kind_display(),
+                        "who": subject_words(intervention),
+                        "programme": intervention.programme,
+                        "date": long_date(intervention.follow_up_on),
+                    }
+                    if intervention.follow_up_on < today:
+                        text = _(
+                            "Time to follow up the intervention “%(kind)s” with %(who)s in %(programme)s "
+                            "(due %(date)s)."
+                        )
+                    else:
+                        text = _("Time to follow up the intervention “%(kind)s” with %(who)s in %(programme)s.")
+                    notification_send(
+                        people=[person],
+                        text=text % words,
+                        url=intervention.get_absolute_url(),
+                        email_subject=_("Follow up: %(kind)s with %(who)s") % words,
+                    )
             reminded += 1
     return reminded

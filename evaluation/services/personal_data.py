@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Replace
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from mentoring.fields import EncryptedTextField, Unreadable, encrypted_fields
 from mentoring.models import (
@@ -115,7 +117,10 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     CalendarFeed.objects.filter(person=person).delete()
     # The alert stays (it is counted) with a reason that quotes nothing.
     for alert in Alert.objects.filter(concern__raised_by=person):
-        Alert.objects.filter(pk=alert.pk).update(reason=f"{alert.get_kind_display()} (details erased on request).")
+        # Stored once for every coordinator who reads it: in the installation's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("%(kind)s (details erased on request).") % {"kind": alert.get_kind_display()}
+        Alert.objects.filter(pk=alert.pk).update(reason=reason)
     Concern.objects.filter(raised_by=person).update(text="")
     for record in TrainingRecord.objects.filter(person=person).exclude(evidence_file=""):
         record.evidence_file.delete(save=False)

@@ -14,8 +14,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.dates import long_date
+from core.i18n import in_language_of
 from programmes.models import Person, Programme, Role
 from programmes.services.audit import audit_record
 from programmes.services.notifications import coordinators_of, notification_send
@@ -40,8 +43,8 @@ def committee_of(programme: Programme | int) -> list[Person]:
 def default_title(period: Period) -> str:
     if period.is_quarter:
         year, number = quarter_key(period).split("-")
-        return f"{number} {year} report"
-    return f"Report for {period.label}"
+        return _("%(quarter)s %(year)s report") % {"quarter": number, "year": year}
+    return _("Report for %(period)s") % {"period": period.label}
 
 
 EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
@@ -49,19 +52,24 @@ EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
 
 def _check_period(programme: Programme, period: Period, *, exclude: int | None = None, creating: bool = True) -> None:
     if period.end < period.start:
-        raise ValidationError({"period_end": "The period must end on or after the day it starts."})
+        raise ValidationError({"period_end": _("The period must end on or after the day it starts.")})
     if period.days > MAX_PERIOD_DAYS:
-        raise ValidationError({"period_end": "A report covers at most a year; choose a shorter period."})
+        raise ValidationError({"period_end": _("A report covers at most a year; choose a shorter period.")})
     if creating and period.start > timezone.localdate():
-        raise ValidationError({"period_start": "The period has not started yet."})
+        raise ValidationError({"period_start": _("The period has not started yet.")})
     if period.start < EARLIEST_PERIOD_START:
         # A report compares with the period before it: year 1 would have none, and Tandem holds nothing so old.
-        raise ValidationError({"period_start": f"Choose a period from {long_date(EARLIEST_PERIOD_START)} on."})
+        raise ValidationError(
+            {"period_start": _("Choose a period from %(date)s on.") % {"date": long_date(EARLIEST_PERIOD_START)}}
+        )
     same = Report.objects.filter(programme=programme, period_start=period.start, period_end=period.end)
     if exclude:
         same = same.exclude(pk=exclude)
     if same.exists():
-        raise ValidationError(f"{programme} already has a report for {period.label}: open that one instead.")
+        raise ValidationError(
+            _("%(programme)s already has a report for %(period)s: open that one instead.")
+            % {"programme": programme, "period": period.label}
+        )
     # Two reports over overlapping periods differ by the days only one of them covers: 1 June to 3 December
     # beside 1 June to 2 December gives away the one session held on 3 December. So the periods of a programme's
     # reports never overlap, except one inside the other (a quarter and its half-year) when the
@@ -105,9 +113,12 @@ def _check_overlap(programme: Programme, period: Period, other: Period) -> None:
     if pieces is not None and not any(_hides_anything(report_figures(programme=programme, period=p)) for p in pieces):
         return  # the days between them describe nobody too few to show: comparing the two reports hides nothing
     raise ValidationError(
-        f"{programme} already has a report for {other.label}, which overlaps this period: comparing the two would "
-        "give away figures about fewer than the minimum group (the days only one of them covers). Choose a "
-        "period before or after it."
+        _(
+            "%(programme)s already has a report for %(period)s, which overlaps this period: comparing the two would "
+            "give away figures about fewer than the minimum group (the days only one of them covers). Choose a "
+            "period before or after it."
+        )
+        % {"programme": programme, "period": other.label}
     )
 
 
@@ -128,7 +139,7 @@ def report_create(*, programme: Programme, by: Person, period: Period, title: st
 
 def _draft_only(report: Report) -> None:
     if report.status != Report.Status.DRAFT:
-        raise ValidationError("This report was submitted: its figures and narrative are frozen.")
+        raise ValidationError(_("This report was submitted: its figures and narrative are frozen."))
 
 
 @transaction.atomic
@@ -181,38 +192,44 @@ def report_submit(*, report: Report, by: Person) -> Report:
     today = timezone.localdate()
     if report.period_end >= today:
         raise ValidationError(
-            f"The period ends on {long_date(report.period_end)}: submit the report once it has ended, so that "
-            "its figures are complete."
+            _("The period ends on %(date)s: submit the report once it has ended, so that its figures are complete.")
+            % {"date": long_date(report.period_end)}
         )
     if not report.narrative.strip():
-        raise ValidationError("Write the narrative before submitting: the committee reads the figures with it.")
+        raise ValidationError(_("Write the narrative before submitting: the committee reads the figures with it."))
     # Overlapping reports were proven safe when created; the data may have changed since: prove it again.
     _check_period(report.programme, report_period(report), exclude=report.pk, creating=False)
     report.snapshot = report_snapshot(report)
     # The disclosure checker over the figures as they will be read: no hidden one may be worked out from them.
     if leaks := report_audit(report.snapshot):
         raise ValidationError(
-            "These figures would let a reader work out a hidden one, so the report was not submitted: "
-            + "; ".join(leaks)
+            _("These figures would let a reader work out a hidden one, so the report was not submitted: %(leaks)s")
+            % {"leaks": "; ".join(leaks)}
         )
     # And over every report of the programme read together (a quarter beside its half-year, the same table in two
     # reports): the snapshot was hidden further where needed; what still gives a hidden figure away is refused.
     if leaks := reports_audit(report.snapshot, _submitted(report.programme, exclude=report.pk)):
         raise ValidationError(
-            "These figures, read with the programme's earlier reports, would let a reader work out a hidden one, so "
-            "the report was not submitted: " + "; ".join(leaks)
+            _(
+                "These figures, read with the programme's earlier reports, would let a reader work out a hidden one, "
+                "so the report was not submitted: %(leaks)s"
+            )
+            % {"leaks": "; ".join(leaks)}
         )
     report.status = Report.Status.SUBMITTED
     report.submitted_by = by
     report.submitted_at = timezone.now()
     report.save(update_fields=["snapshot", "status", "submitted_by", "submitted_at"])
     audit_record(actor=by, action="report.submitted", obj=report, summary=f"Submitted “{report.title}”.")
-    notification_send(
-        people=committee_of(report.programme_id),
-        text=f"{report.programme}: the report “{report.title}” was submitted for the committee's review.",
-        url=report.get_absolute_url(),
-        email_subject=f"A report to review: {report.title}",
-    )
+    words = {"programme": report.programme, "title": report.title}
+    for person in committee_of(report.programme_id):
+        with in_language_of(person):  # each member is told in their own language
+            notification_send(
+                people=[person],
+                text=_("%(programme)s: the report “%(title)s” was submitted for the committee's review.") % words,
+                url=report.get_absolute_url(),
+                email_subject=_("A report to review: %(title)s") % words,
+            )
     return report
 
 
@@ -220,23 +237,23 @@ def _review(report: Report, by: Person) -> Report:
     """The report as a committee member acts on it: locked, reviewable, moved to "under review"."""
     report = Report.objects.select_for_update().select_related("programme").get(pk=report.pk)
     if report.status not in REVIEWABLE:
-        what = "published" if report.status == Report.Status.PUBLISHED else "not submitted yet"
-        raise ValidationError(f"This report is {what}: it takes no more comments, decisions or sign-offs.")
+        if report.status == Report.Status.PUBLISHED:
+            raise ValidationError(_("This report is published: it takes no more comments, decisions or sign-offs."))
+        raise ValidationError(_("This report is not submitted yet: it takes no more comments, decisions or sign-offs."))
     if not report.programme.memberships.filter(person=by, role=Role.COMMITTEE).exists():
-        raise ValidationError("Only the programme's committee members review its reports.")
+        raise ValidationError(_("Only the programme's committee members review its reports."))
     if report.status == Report.Status.SUBMITTED:
         report.status = Report.Status.UNDER_REVIEW
         report.save(update_fields=["status"])
     return report
 
 
-def _tell_coordinators(report: Report, text: str) -> None:
-    notification_send(
-        people=coordinators_of(report.programme_id),
-        text=text,
-        url=report.get_absolute_url(),
-        email_subject=text,
-    )
+def _tell_coordinators(report: Report, message: str, words: dict) -> None:
+    """``message`` (marked with gettext_noop) told to each coordinator in their own language."""
+    for person in coordinators_of(report.programme_id):
+        with in_language_of(person):
+            text = _(message) % {**words, "title": report.title}
+            notification_send(people=[person], text=text, url=report.get_absolute_url(), email_subject=text)
 
 
 @transaction.atomic
@@ -246,7 +263,7 @@ def report_comment(*, report: Report, by: Person, text: str) -> ReportComment:
     comment.full_clean()
     comment.save()
     # The notice says who commented, never what: the coordinators read it on the report.
-    _tell_coordinators(report, f"{by} commented on the report “{report.title}”.")
+    _tell_coordinators(report, gettext_noop("%(name)s commented on the report “%(title)s”."), {"name": by})
     return comment
 
 
@@ -256,7 +273,11 @@ def report_decision_record(*, report: Report, by: Person, kind: str, text: str) 
     decision = ReportDecision(report=report, author=by, kind=kind, text=text.strip())
     decision.full_clean()
     decision.save()
-    _tell_coordinators(report, f"{by} recorded a {decision.get_kind_display().lower()} on “{report.title}”.")
+    if decision.kind == ReportDecision.Kind.DECISION:
+        message = gettext_noop("%(name)s recorded a decision on “%(title)s”.")
+    else:
+        message = gettext_noop("%(name)s recorded a recommendation on “%(title)s”.")
+    _tell_coordinators(report, message, {"name": by})
     return decision
 
 
@@ -264,10 +285,10 @@ def report_decision_record(*, report: Report, by: Person, kind: str, text: str) 
 def report_sign_off(*, report: Report, by: Person) -> ReportSignOff:
     report = _review(report, by)
     if report.sign_offs.filter(person=by).exists():
-        raise ValidationError("You have already signed off this report.")
+        raise ValidationError(_("You have already signed off this report."))
     sign_off = ReportSignOff.objects.create(report=report, person=by)
     audit_record(actor=by, action="report.signed_off", obj=report, summary=f"Signed off “{report.title}”.")
-    _tell_coordinators(report, f"{by} signed off the report “{report.title}”.")
+    _tell_coordinators(report, gettext_noop("%(name)s signed off the report “%(title)s”."), {"name": by})
     return sign_off
 
 
@@ -276,17 +297,20 @@ def report_publish(*, report: Report, by: Person) -> Report:
     """Publish once at least one committee member has signed off (our rule: one is enough, more are welcome)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status not in REVIEWABLE:
-        raise ValidationError("Only a submitted report can be published, and only once.")
+        raise ValidationError(_("Only a submitted report can be published, and only once."))
     if not report.sign_offs.exists():
-        raise ValidationError("A committee member must sign off the report before it is published.")
+        raise ValidationError(_("A committee member must sign off the report before it is published."))
     report.status = Report.Status.PUBLISHED
     report.published_by = by
     report.published_at = timezone.now()
     report.save(update_fields=["status", "published_by", "published_at"])
     audit_record(actor=by, action="report.published", obj=report, summary=f"Published “{report.title}”.")
-    notification_send(
-        people=committee_of(report.programme_id),
-        text=f"{report.programme}: the report “{report.title}” was published.",
-        url=report.get_absolute_url(),
-    )
+    words = {"programme": report.programme, "title": report.title}
+    for person in committee_of(report.programme_id):
+        with in_language_of(person):
+            notification_send(
+                people=[person],
+                text=_("%(programme)s: the report “%(title)s” was published.") % words,
+                url=report.get_absolute_url(),
+            )
     return report

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from mentoring.models import Alert
 from mentoring.services.alerts import alert_raise
@@ -52,7 +55,7 @@ def answers_clean(questions: Iterable[Question], raw: Mapping[int, object]) -> l
             value = value.strip()
         if value in (None, ""):
             if question.required:
-                errors[key] = "Please answer this question."
+                errors[key] = _("Please answer this question.")
             continue
         if question.kind == Question.Kind.LIKERT:
             try:
@@ -60,14 +63,14 @@ def answers_clean(questions: Iterable[Question], raw: Mapping[int, object]) -> l
             except (TypeError, ValueError):
                 value = 0
             if not 1 <= value <= 5:
-                errors[key] = "Choose a point on the scale from 1 to 5."
+                errors[key] = _("Choose a point on the scale from 1 to 5.")
                 continue
         elif question.kind == Question.Kind.CHOICE:
             if value not in question.choices:
-                errors[key] = "Choose one of the options listed."
+                errors[key] = _("Choose one of the options listed.")
                 continue
         elif len(str(value)) > TEXT_MAX_CHARS:
-            errors[key] = f"Please keep your answer under {TEXT_MAX_CHARS} characters."
+            errors[key] = _("Please keep your answer under %(max)s characters.") % {"max": TEXT_MAX_CHARS}
             continue
         cleaned.append((question, value))
     if errors:
@@ -112,13 +115,25 @@ def _health_check(response: SurveyResponse, score: float | None) -> Alert | None
     ).values_list("likert", flat=True)
     previous = list(previous)
     before = round(sum(previous) / len(previous), 1) if previous else None
-    side = "mentor" if response.pairing.mentor_id == response.person_id else "mentee"
-    if before is not None and before - score >= HEALTH_DROP:
-        reason = f"health score fell from {before:.1f} to {score:.1f} (the {side}'s health check)"
-    elif score <= HEALTH_LOW:
-        reason = f"health score {score:.1f} out of 5 (the {side}'s health check)"
-    else:
-        return None
+    mentor = response.pairing.mentor_id == response.person_id
+    # The reason is stored once and read by every coordinator: in the installation's language, not the
+    # respondent's (whose request this is).
+    with translation.override(settings.LANGUAGE_CODE):
+        words = {"before": number_format(before or 0, 1), "score": number_format(score, 1)}
+        if before is not None and before - score >= HEALTH_DROP:
+            reason = (
+                _("health score fell from %(before)s to %(score)s (the mentor's health check)")
+                if mentor
+                else _("health score fell from %(before)s to %(score)s (the mentee's health check)")
+            ) % words
+        elif score <= HEALTH_LOW:
+            reason = (
+                _("health score %(score)s out of 5 (the mentor's health check)")
+                if mentor
+                else _("health score %(score)s out of 5 (the mentee's health check)")
+            ) % words
+        else:
+            return None
     return alert_raise(pairing=response.pairing, kind=Alert.Kind.HEALTH, reason=reason, severity=Alert.Severity.HIGH)
 
 
@@ -134,7 +149,7 @@ def _response_record(
     anonymous = survey_round.survey.anonymous
     digest = respondent_hash(survey_round=survey_round, person=person, invitation=invitation)
     if SurveyResponse.objects.filter(round=survey_round, respondent_hash=digest).exists():
-        raise ValidationError("You have already answered this survey.")
+        raise ValidationError(_("You have already answered this survey."))
     likerts = [value for question, value in answers if question.kind == Question.Kind.LIKERT and value is not None]
     try:
         with transaction.atomic():
@@ -153,7 +168,7 @@ def _response_record(
                 submitted_on=survey_round.opens_on if anonymous else on,
             )
     except IntegrityError as exc:
-        raise ValidationError("You have already answered this survey.") from exc
+        raise ValidationError(_("You have already answered this survey.")) from exc
     Answer.objects.bulk_create(
         Answer(
             response=response,
@@ -196,10 +211,10 @@ def survey_response_submit(
         .get(pk=invitation.pk)
     )
     if invitation.person_id != by.pk:
-        raise PermissionDenied("This survey was sent to somebody else.")
+        raise PermissionDenied(_("This survey was sent to somebody else."))
     if invitation.responded_at is not None:
-        raise ValidationError("You have already answered this survey. Thank you!")
+        raise ValidationError(_("You have already answered this survey. Thank you!"))
     if not invitation_is_open(invitation, today):
-        raise ValidationError("This survey is closed, so it can no longer be answered.")
+        raise ValidationError(_("This survey is closed, so it can no longer be answered."))
     cleaned = answers_clean(invitation.round.survey.questions.all(), answers)
     return _response_record(invitation, cleaned, may_quote=may_quote, on=today)

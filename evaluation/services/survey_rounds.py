@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
+from core.i18n import in_language_of
 from mentoring.models import Pairing
 from programmes.models import Membership, Person, Programme, Role
 from programmes.services.notifications import Notice, notices_send
@@ -79,24 +81,26 @@ def survey_round_send(
     is told) today, or on ``opens_on`` through the hourly sweep."""
     today = today or timezone.localdate()
     if survey.programme_id not in (None, programme.pk):
-        raise PermissionDenied("This survey belongs to another programme.")
+        raise PermissionDenied(_("This survey belongs to another programme."))
     if survey.kind in AUTOMATIC_KINDS:
-        raise PermissionDenied(f"The {survey.title.lower()} is sent automatically; it cannot be sent by hand.")
+        raise PermissionDenied(
+            _("“%(title)s” is sent automatically; it cannot be sent by hand.") % {"title": survey.display_title}
+        )
     if not survey.questions.exists():
-        raise ValidationError("Add at least one question before sending the survey.")
+        raise ValidationError(_("Add at least one question before sending the survey."))
     if opens_on < today:
-        raise ValidationError({"opens_on": "A round cannot open in the past."})
+        raise ValidationError({"opens_on": _("A round cannot open in the past.")})
     if closes_on < opens_on:
-        raise ValidationError({"closes_on": "The round must close on or after the day it opens."})
+        raise ValidationError({"closes_on": _("The round must close on or after the day it opens.")})
     if audience not in SurveyRound.Audience.values:
-        raise ValidationError({"audience": "Choose who is asked."})
+        raise ValidationError({"audience": _("Choose who is asked.")})
     invitees = [
         (person, pairing)
         for person, pairing in _audience(programme, audience, anonymous=survey.anonymous)
         if person.is_active
     ]
     if not invitees:
-        raise ValidationError({"audience": "Nobody in this programme fits that audience yet."})
+        raise ValidationError({"audience": _("Nobody in this programme fits that audience yet.")})
     survey_round = SurveyRound(
         survey=survey,
         programme=programme,
@@ -125,7 +129,6 @@ def _round_notices(survey_round: SurveyRound, invitations: list[SurveyInvitation
     for invitation in invitations:
         by_person[invitation.person_id].append(invitation)
     survey = survey_round.survey
-    privacy = " Your answers are anonymous." if survey.anonymous else ""
     notices = []
     for mine in by_person.values():
         url = (
@@ -133,19 +136,22 @@ def _round_notices(survey_round: SurveyRound, invitations: list[SurveyInvitation
             if len(mine) == 1
             else reverse("evaluation:my_surveys")
         )
-        if reminder:
-            text = (
-                f"Reminder: “{survey_round.title}” in {survey_round.programme} closes on "
-                f"{long_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
-            )
-            subject = f"Reminder: {survey_round.title}"
-        else:
-            text = (
-                f"Please answer “{survey_round.title}” for {survey_round.programme} by "
-                f"{long_date(survey_round.closes_on)}. It takes a few minutes.{privacy}"
-            )
-            subject = f"A short survey: {survey_round.title}"
-        notices.append(Notice(person=mine[0].person, text=text, url=url, email_subject=subject))
+        person = mine[0].person
+        with in_language_of(person):  # each person is told in their own language
+            words = {
+                "title": survey_round.display_title,
+                "programme": survey_round.programme,
+                "date": long_date(survey_round.closes_on),
+            }
+            if reminder:
+                text = _("Reminder: “%(title)s” in %(programme)s closes on %(date)s. It takes a few minutes.") % words
+                subject = _("Reminder: %(title)s") % words
+            else:
+                text = _("Please answer “%(title)s” for %(programme)s by %(date)s. It takes a few minutes.") % words
+                subject = _("A short survey: %(title)s") % words
+            if survey.anonymous:
+                text = " ".join([text, _("Your answers are anonymous.")])
+        notices.append(Notice(person=person, text=text, url=url, email_subject=subject))
     return notices
 
 
@@ -246,16 +252,33 @@ def _standing_round(programme_id: int, survey: Survey, today: datetime.date) -> 
 def _automatic_notice(invitation: SurveyInvitation, *, reminder: bool) -> Notice:
     pairing, person = invitation.pairing, invitation.person
     partner = pairing_partner(pairing, person)
-    by = long_date(invitation_answer_by(invitation))
-    programme = invitation.round.programme
-    if invitation.round.survey.kind == Survey.Kind.HEALTH:
-        text = f"How is your mentoring with {partner} going? A one-minute health check for {programme}, by {by}."
-        subject = "How is your mentoring going?"
-    else:
-        text = f"Your pairing with {partner} has closed. Tell us how it went (a short survey for {programme}), by {by}."
-        subject = "How did your mentoring go?"
-    if reminder:
-        text, subject = f"Reminder: {text}", f"Reminder: {subject}"
+    with in_language_of(person):  # what is sent to a person is in their language
+        words = {
+            "partner": partner,
+            "programme": invitation.round.programme,
+            "date": long_date(invitation_answer_by(invitation)),
+        }
+        if invitation.round.survey.kind == Survey.Kind.HEALTH:
+            text = (
+                _(
+                    "How is your mentoring with %(partner)s going? A one-minute health check for %(programme)s, "
+                    "by %(date)s."
+                )
+                % words
+            )
+            subject = _("How is your mentoring going?")
+        else:
+            text = (
+                _(
+                    "Your pairing with %(partner)s has closed. Tell us how it went (a short survey for %(programme)s), "
+                    "by %(date)s."
+                )
+                % words
+            )
+            subject = _("How did your mentoring go?")
+        if reminder:
+            text = _("Reminder: %(text)s") % {"text": text}
+            subject = _("Reminder: %(text)s") % {"text": subject}
     url = reverse("evaluation:survey_answer", args=[invitation.pk])
     return Notice(person=person, text=text, url=url, email_subject=subject)
 

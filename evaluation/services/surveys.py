@@ -13,23 +13,26 @@ Who is asked when: ``services/survey_rounds.py``; answering: ``services/survey_a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from programmes.models import Person, Programme
 
 from ..models import Question, Survey
 
 LIKERT_LABELS = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Neither agree nor disagree",
-    4: "Agree",
-    5: "Strongly agree",
+    1: gettext_noop("Strongly disagree"),
+    2: gettext_noop("Disagree"),
+    3: gettext_noop("Neither agree nor disagree"),
+    4: gettext_noop("Agree"),
+    5: gettext_noop("Strongly agree"),
 }
 TEXT_MAX_CHARS = 2000
 OPTIONS_MIN, OPTIONS_MAX, OPTION_MAX_CHARS = 2, 12, 200
@@ -69,73 +72,100 @@ _D = Question.Dimension
 _TEXT = Question.Kind.TEXT
 BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
     Survey.Kind.HEALTH: (
-        "Relationship health check",
-        "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner "
-        "does not), so they can offer help early.",
+        gettext_noop("Relationship health check"),
+        gettext_noop(
+            "A minute on how your mentoring is going. The programme's coordinators read your answers (your partner does not), so they can offer help early."  # noqa: E501
+        ),
         False,
         (
-            _Item("We meet as we agreed."),
-            _Item("I feel heard in our conversations."),
-            _Item("We are making progress on our goals."),
-            _Item("I would recommend that we continue."),
-            _Item("Anything you would like the coordinators to know?", kind=_TEXT, required=False),
+            _Item(gettext_noop("We meet as we agreed.")),
+            _Item(gettext_noop("I feel heard in our conversations.")),
+            _Item(gettext_noop("We are making progress on our goals.")),
+            _Item(gettext_noop("I would recommend that we continue.")),
+            _Item(gettext_noop("Anything you would like the coordinators to know?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.END: (
-        "End-of-relationship survey",
-        "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner "
-        "does not.",
+        gettext_noop("End-of-relationship survey"),
+        gettext_noop(
+            "Your pairing has closed: tell us how it went. The programme's coordinators read your answers; your partner does not."  # noqa: E501
+        ),
         False,
         (
-            _Item("Looking back at the goals we set together, I have reached them."),
-            _Item("Overall, I am satisfied with the mentoring relationship."),
+            _Item(gettext_noop("Looking back at the goals we set together, I have reached them.")),
+            _Item(gettext_noop("Overall, I am satisfied with the mentoring relationship.")),
             _Item(
-                "Would you recommend mentoring in this programme to a colleague?",
+                gettext_noop("Would you recommend mentoring in this programme to a colleague?"),
                 kind=Question.Kind.CHOICE,
                 choices=("Yes", "No", "Not sure"),
             ),
-            _Item("What worked, and what would you change?", kind=_TEXT, required=False),
+            _Item(gettext_noop("What worked, and what would you change?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.FEEDBACK: (
-        "Programme feedback",
-        "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours.",
+        gettext_noop("Programme feedback"),
+        gettext_noop(
+            "Asked at the programme's mid-point and at its end. Anonymous: nobody can tell which answers are yours."  # noqa: E501
+        ),
         True,
         (
-            _Item("The coordinators supported me when I needed it."),
-            _Item("I had enough protected time for mentoring."),
-            _Item("The training prepared me for my part in the programme."),
-            _Item("What should the programme keep, change or stop?", kind=_TEXT, required=False),
+            _Item(gettext_noop("The coordinators supported me when I needed it.")),
+            _Item(gettext_noop("I had enough protected time for mentoring.")),
+            _Item(gettext_noop("The training prepared me for my part in the programme.")),
+            _Item(gettext_noop("What should the programme keep, change or stop?"), kind=_TEXT, required=False),
         ),
     ),
     Survey.Kind.LEARNING_ENVIRONMENT: (
-        "Learning-environment audit",
-        "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell "
-        "which answers are yours, and a team's results are shown only where at least five people answered.",
+        gettext_noop("Learning-environment audit"),
+        gettext_noop(
+            "About your own team: where is learning supported, and where is it restricted? Anonymous: nobody can tell which answers are yours, and a team's results are shown only where at least five people answered."  # noqa: E501
+        ),
         True,
         (
             _Item(
-                "In my team I take part in communities of practice beyond my own job, in other teams and disciplines.",
+                gettext_noop(
+                    "In my team I take part in communities of practice beyond my own job, in other teams and disciplines."  # noqa: E501
+                ),
                 dimension=_D.COMMUNITIES,
             ),
             _Item(
-                "My team encourages taking part in networks and events outside the workplace.",
+                gettext_noop("My team encourages taking part in networks and events outside the workplace."),
                 dimension=_D.COMMUNITIES,
             ),
-            _Item("In my team people rotate between jobs and tasks.", dimension=_D.CO_CONSTRUCTION),
+            _Item(gettext_noop("In my team people rotate between jobs and tasks."), dimension=_D.CO_CONSTRUCTION),
             _Item(
-                "My team works as a self-managed team, with a lot of autonomy over how we work.",
+                gettext_noop("My team works as a self-managed team, with a lot of autonomy over how we work."),
                 dimension=_D.CO_CONSTRUCTION,
             ),
-            _Item("In my team we share our expertise and develop our work together.", dimension=_D.CO_CONSTRUCTION),
-            _Item("People in my team can attend off-the-job courses leading to qualifications.", dimension=_D.COURSES),
-            _Item("In my team there is time for learning and thinking, not only for doing.", dimension=_D.REFLECTION),
-            _Item("My manager supports my learning.", dimension=_D.SUPPORT),
-            _Item("My colleagues support my learning.", dimension=_D.SUPPORT),
-            _Item("What would make your team a better place to learn?", kind=_TEXT, required=False),
+            _Item(
+                gettext_noop("In my team we share our expertise and develop our work together."),
+                dimension=_D.CO_CONSTRUCTION,
+            ),
+            _Item(
+                gettext_noop("People in my team can attend off-the-job courses leading to qualifications."),
+                dimension=_D.COURSES,
+            ),
+            _Item(
+                gettext_noop("In my team there is time for learning and thinking, not only for doing."),
+                dimension=_D.REFLECTION,
+            ),
+            _Item(gettext_noop("My manager supports my learning."), dimension=_D.SUPPORT),
+            _Item(gettext_noop("My colleagues support my learning."), dimension=_D.SUPPORT),
+            _Item(gettext_noop("What would make your team a better place to learn?"), kind=_TEXT, required=False),
         ),
     ),
 }
+
+
+def shipped_translations(text: str) -> dict[str, str]:
+    """A built-in question in the other languages, from the catalogue (its English is marked with gettext_noop),
+    so each respondent reads it in theirs even though the question is a row like any other."""
+    found = {}
+    for code, _name in question_languages():
+        with translation.override(code):
+            if (translated := gettext(text)) != text:
+                found[code] = translated
+    return found
 
 
 def surveys_ensure_builtin() -> dict[str, Survey]:
@@ -156,6 +186,7 @@ def surveys_ensure_builtin() -> dict[str, Survey]:
                         choices=list(item.choices),
                         required=item.required,
                         dimension=item.dimension,
+                        translations=shipped_translations(item.text),
                     )
                     for i, item in enumerate(items)
                 )
@@ -179,9 +210,9 @@ def survey_is_locked(survey: Survey) -> bool:
 
 def _require_editable(survey: Survey) -> None:
     if survey.programme_id is None:
-        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+        raise PermissionDenied(gettext("Built-in surveys cannot be changed; create your own survey instead."))
     if survey.rounds.exists():
-        raise ValidationError("This survey has been sent, so its questions can no longer change.")
+        raise ValidationError(gettext("This survey has been sent, so its questions can no longer change."))
 
 
 @transaction.atomic
@@ -202,9 +233,11 @@ def survey_create(*, programme: Programme, by: Person, title: str, description: 
 @transaction.atomic
 def survey_update(*, survey: Survey, title: str, description: str = "", anonymous: bool) -> Survey:
     if survey.programme_id is None:
-        raise PermissionDenied("Built-in surveys cannot be changed; create your own survey instead.")
+        raise PermissionDenied(gettext("Built-in surveys cannot be changed; create your own survey instead."))
     if anonymous != survey.anonymous and survey.rounds.exists():
-        raise ValidationError({"anonymous": "This survey has been sent, so whether it is anonymous cannot change."})
+        raise ValidationError(
+            {"anonymous": gettext("This survey has been sent, so whether it is anonymous cannot change.")}
+        )
     survey.title = title.strip()
     survey.description = (description or "").strip()
     survey.anonymous = anonymous
@@ -219,51 +252,105 @@ def options_clean(kind: str, options: Iterable[str]) -> list[str]:
     if kind != Question.Kind.CHOICE:
         if cleaned:
             raise ValidationError(
-                {"choices": "Only one-choice questions have options: clear them, or choose “One choice”."}
+                {"choices": gettext("Only one-choice questions have options: clear them, or choose “One choice”.")}
             )
         return []
     if not OPTIONS_MIN <= len(cleaned) <= OPTIONS_MAX:
         raise ValidationError(
-            {"choices": f"Give between {OPTIONS_MIN} and {OPTIONS_MAX} different options, one a line."}
+            {
+                "choices": gettext("Give between %(min)s and %(max)s different options, one a line.")
+                % {"min": OPTIONS_MIN, "max": OPTIONS_MAX}
+            }
         )
     if any(len(o) > OPTION_MAX_CHARS for o in cleaned):
-        raise ValidationError({"choices": f"Keep each option under {OPTION_MAX_CHARS} characters."})
+        raise ValidationError(
+            {"choices": gettext("Keep each option under %(max)s characters.") % {"max": OPTION_MAX_CHARS}}
+        )
     return cleaned
 
 
+def question_languages() -> list[tuple[str, str]]:
+    """The languages a question can be given in besides English: (code, the language's own name)."""
+    return [(code, name) for code, name in settings.LANGUAGES if not code.startswith("en")]
+
+
+def translations_clean(translations: Mapping[str, str] | None) -> dict[str, str]:
+    """A question's other languages: trimmed, the empty ones left out (English shows instead), known codes only."""
+    codes = {code for code, _name in question_languages()}
+    return {code: text.strip() for code, text in (translations or {}).items() if code in codes and (text or "").strip()}
+
+
 def _apply_question(
-    question: Question, *, text: str, kind: str, choices: Iterable[str], required: bool, dimension: str
+    question: Question,
+    *,
+    text: str,
+    kind: str,
+    choices: Iterable[str],
+    required: bool,
+    dimension: str,
+    translations: Mapping[str, str] | None,
 ) -> None:
     if dimension and kind != Question.Kind.LIKERT:
         raise ValidationError(
-            {"dimension": "Only questions on the scale of 1 to 5 can describe the learning environment."}
+            {"dimension": gettext("Only questions on the scale of 1 to 5 can describe the learning environment.")}
         )
     question.text = text.strip()
     question.kind = kind
     question.choices = options_clean(kind, choices)
     question.required = required
     question.dimension = dimension or ""
+    question.translations = translations_clean(translations)
     question.full_clean()
     question.save()
 
 
 @transaction.atomic
 def question_create(
-    *, survey: Survey, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+    *,
+    survey: Survey,
+    text: str,
+    kind: str,
+    choices: Iterable[str] = (),
+    required: bool = True,
+    dimension: str = "",
+    translations: Mapping[str, str] | None = None,
 ) -> Question:
     _require_editable(survey)
     last = survey.questions.aggregate(last=Max("position"))["last"]
     question = Question(survey=survey, position=0 if last is None else last + 1)
-    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    _apply_question(
+        question,
+        text=text,
+        kind=kind,
+        choices=choices,
+        required=required,
+        dimension=dimension,
+        translations=translations,
+    )
     return question
 
 
 @transaction.atomic
 def question_update(
-    *, question: Question, text: str, kind: str, choices: Iterable[str] = (), required: bool = True, dimension: str = ""
+    *,
+    question: Question,
+    text: str,
+    kind: str,
+    choices: Iterable[str] = (),
+    required: bool = True,
+    dimension: str = "",
+    translations: Mapping[str, str] | None = None,
 ) -> Question:
     _require_editable(question.survey)
-    _apply_question(question, text=text, kind=kind, choices=choices, required=required, dimension=dimension)
+    _apply_question(
+        question,
+        text=text,
+        kind=kind,
+        choices=choices,
+        required=required,
+        dimension=dimension,
+        translations=translations,
+    )
     return question
 
 
@@ -278,7 +365,7 @@ def question_move(*, question: Question, direction: str) -> Question:
     """Move a question one place up or down (the others renumbered 0, 1, 2...)."""
     _require_editable(question.survey)
     if direction not in ("up", "down"):
-        raise ValidationError("Move a question up or down.")
+        raise ValidationError(gettext("Move a question up or down."))
     questions = list(question.survey.questions.select_for_update().order_by("position", "pk"))
     at = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     to = at - 1 if direction == "up" else at + 1

@@ -180,7 +180,9 @@ def test_the_follow_up_is_reminded_once_on_its_day_without_the_note(
 
     (notice,) = Notification.objects.all()
     assert notice.person == coordinator  # the creator only, not every coordinator
-    assert notice.text == "Time to follow up the call intervention with Max Mentor and Mina Mentee in Growing Together."
+    assert (
+        notice.text == "Time to follow up the intervention “Call” with Max Mentor and Mina Mentee in Growing Together."
+    )
     assert notice.url == intervention.get_absolute_url()
     (email,) = mail.outbox
     assert email.to == [coordinator.email] and email.subject == "Follow up: Call with Max Mentor and Mina Mentee"
@@ -442,3 +444,17 @@ def test_two_sweeps_at_the_same_moment_remind_once(monkeypatch):
     )
     assert sorted(results) == [0, 1]
     assert Notification.objects.filter(person=coordinator).count() == 1
+
+
+def test_a_german_coordinator_is_reminded_in_german(cast, coordinator, django_capture_on_commit_callbacks):
+    coordinator.language = "de"
+    coordinator.save()
+    make(cast, follow_up_on=in_days(3))
+    with on(in_days(3)), django_capture_on_commit_callbacks(execute=True):
+        assert intervention_follow_ups_remind() == 1
+    (notice,) = Notification.objects.all()
+    assert notice.text == (
+        "Zeit, bei der Intervention „Anruf“ mit Max Mentor und Mina Mentee in Growing Together nachzufassen."
+    )
+    (email,) = mail.outbox
+    assert email.subject == "Nachfassen: Anruf mit Max Mentor und Mina Mentee"

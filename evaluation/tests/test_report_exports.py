@@ -235,3 +235,26 @@ def test_health_checks_count_on_the_day_they_were_answered_though_their_round_ne
     (health,) = [q for q in surveys["questions"] if q["question"] == "We meet as agreed"]
     assert health["answers"] == 6 and health["mean"] == 4.0
     assert [r["title"] for r in surveys["rounds"]] == ["Relationship health check"]
+
+
+def test_the_pdf_and_the_csv_are_in_the_language_of_whoever_downloads_them(client, cast, submitted):
+    # The snapshot was frozen once (in English); a German committee member downloads it in German, a Spanish one
+    # in Spanish: headers, the table words and the hidden figures' words, dates in their format.
+    member = cast["committee_member"]
+    member.language = "de"
+    member.save()
+    client.force_login(member)
+    text = pdf_text(client.get(reverse("evaluation:report_pdf", args=[submitted.pk])))
+    for heading in ("Nach Abteilung", "Umfrageergebnisse", "Entscheidungen und Empfehlungen", "Freigaben"):
+        assert heading in text
+    assert "Programm: " in text and "Zeitraum: " in text
+    assert "Abgehaltene Sitzungen" in text and "weniger als 5" in text
+    assert "1 Jan 2026 bis 31 Mär 2026" in text
+    assert "By department" not in text and "fewer than 5" not in text
+    header = csv_rows(client.get(reverse("evaluation:report_csv", args=[submitted.pk])))[0]
+    assert header == ["Abschnitt", "Tabelle", "Zeile", "Kennzahl", "Wert", "vorher", "Änderung", "Einheit"]
+    member.language = "es"
+    member.save()
+    client.force_login(member)
+    text = pdf_text(client.get(reverse("evaluation:report_pdf", args=[submitted.pk])))
+    assert "Por departamento" in text and "menos de 5" in text

@@ -449,3 +449,17 @@ def test_a_draft_of_a_period_still_running_reads_todays_checkin_states_not_an_en
         ended = report_figures(programme=world, period=running)
     assert table(ended, "checkin_states")["title"] == "Check-in states at the period's end"
     assert checkin_states(ended)[on_track] == 0
+
+
+def test_the_committee_and_the_coordinators_are_told_each_in_their_own_language(world, coordinator, committee_member):
+    committee_member.language, coordinator.language = "de", "es"
+    committee_member.save()
+    coordinator.save()
+    report = services.report_submit(report=draft(world, coordinator), by=coordinator)
+    assert Notification.objects.get(person=committee_member).text.endswith("wurde dem Ausschuss zur Prüfung vorgelegt.")
+    assert [m.subject for m in mail.outbox] == [f"Ein Bericht zur Prüfung: {report.title}"]
+    mail.outbox.clear()
+    services.report_comment(report=report, by=committee_member, text="Gut.")
+    note = Notification.objects.get(person=coordinator)
+    assert note.text == f"Cleo Committee ha comentado el informe «{report.title}»."
+    assert [m.subject for m in mail.outbox] == [note.text]

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core import charts
 from programmes.permissions import Area, area_required, get_programme_for
@@ -29,36 +31,38 @@ def programme_charts(d: selectors.ProgrammeDashboard) -> dict[str, str]:
     return {
         "sessions": charts.bar_chart(
             chart_id="chart-sessions",
-            title="Confirmed sessions per week",
-            description=f"{d.sessions_in_period} confirmed sessions in {d.period.label}, "
-            f"over {len(d.sessions_per_week)} weeks starting on Mondays.",
-            bars=[(f"{week.day} {week:%b}", n) for week, n in d.sessions_per_week],
-            unit="sessions",
+            title=_("Confirmed sessions per week"),
+            description=_("%(sessions)s confirmed sessions in %(period)s, over %(weeks)s weeks starting on Mondays.")
+            % {"sessions": d.sessions_in_period, "period": d.period.label, "weeks": len(d.sessions_per_week)},
+            bars=[(date_format(week, _("j M")), n) for week, n in d.sessions_per_week],
+            unit=_("sessions"),
         ),
         "states": charts.stacked_bars(
             chart_id="chart-states",
-            title="Check-in states of the active pairings today",
+            title=_("Check-in states of the active pairings today"),
             description=", ".join(f"{s.label}: {s.count}" for s in d.states) + ".",
             series=_state_series(d.states),
-            rows=[("Active pairings", [s.count for s in d.states])],
+            rows=[(_("Active pairings"), [s.count for s in d.states])],
             width=420,
             label_width=0,
             row_height=48,
         ),
         "time": charts.paired_bars(
             chart_id="chart-time",
-            title="Protected hours by team: allocated against used",
-            description=f"Hours allocated and used in {d.period.label}, for {len(d.time_by_team)} teams.",
-            series=(("Allocated", charts.TEAL), ("Used", charts.ORANGE)),
+            title=_("Protected hours by team: allocated against used"),
+            description=_("Hours allocated and used in %(period)s, for %(teams)s teams.")
+            % {"period": d.period.label, "teams": len(d.time_by_team)},
+            series=((_("Allocated"), charts.TEAL), (_("Used"), charts.ORANGE)),
             groups=[(t.team, t.allocated, t.hours.used) for t in d.time_by_team],
             unit="h",
         ),
         "health": charts.line_chart(
             chart_id="chart-health",
-            title="Relationship health by month (1 to 5)",
-            description=f"Mean health-check answer per month; {len(scored)} of {len(d.health.months)} months "
-            f"have answers. {d.health.trend}",
-            points=[(f"{m.month:%b %Y}", m.score) for m in d.health.months],
+            title=_("Relationship health by month (1 to 5)"),
+            description=_("Mean health-check answer per month; %(scored)s of %(months)s months have answers.")
+            % {"scored": len(scored), "months": len(d.health.months)}
+            + f" {d.health.trend}",
+            points=[(date_format(m.month, _("M Y")), m.score) for m in d.health.months],
         ),
     }
 
@@ -67,8 +71,8 @@ def overview_chart(rows: list[ProgrammeRow]) -> str:
     states = rows[0].states if rows else []
     return charts.stacked_bars(
         chart_id="chart-programmes",
-        title="Check-in states of active pairings, per programme",
-        description=f"{len(rows)} programmes; the table below gives every number.",
+        title=_("Check-in states of active pairings, per programme"),
+        description=_("%(count)s programmes; the table below gives every number.") % {"count": len(rows)},
         series=_state_series(states),
         rows=[(row.programme.name, [s.count for s in row.states]) for row in rows],
     )

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -64,7 +65,7 @@ def alert_acknowledge(request: HttpRequest, pk: int, alert_pk: int) -> HttpRespo
     programme = get_programme_for(request.user, pk, manage=True)
     alert = get_alert_in(programme, alert_pk)
     alert_services.alert_acknowledge(alert=alert, by=request.user)
-    messages.success(request, "Alert acknowledged: the other coordinators see that you are on it.")
+    messages.success(request, _("Alert acknowledged: the other coordinators see that you are on it."))
     return redirect("evaluation:alerts", pk=programme.pk)
 
 
@@ -117,13 +118,13 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     subject = _subject(request, programme)
     if not subject:
-        messages.info(request, "Start an intervention from an alert, a pairing or a participant.")
+        messages.info(request, _("Start an intervention from an alert, a pairing or a participant."))
         return redirect("evaluation:alerts", pk=programme.pk)
     pairing, alert = subject["pairing"], subject["alert"]
     open_alerts = selectors.open_alerts_of(pairing)
     choices = [(a.pk, f"{a.get_kind_display()}: {a.reason}") for a in open_alerts]
     if alert is not None and alert.resolved_at is not None:
-        messages.info(request, "That alert is already resolved; the intervention is still about its pairing.")
+        messages.info(request, _("That alert is already resolved; the intervention is still about its pairing."))
     initial = {"alerts": [alert.pk] if alert and alert.resolved_at is None else []}
     form = InterventionForm(request.POST or None, initial=initial, alert_choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Intervention recorded.")
+            messages.success(request, _("Intervention recorded."))
             return redirect(intervention)
     context = {**subject, "programme": programme, "form": form, "active_tab": "interventions"}
     return render(request, "evaluation/intervention_form.html", context)
@@ -168,7 +169,7 @@ def _detail(request: HttpRequest, intervention: Intervention, *, edit_form=None,
 
 
 def _already_closed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
-    messages.info(request, "This intervention is closed: it stays as it was recorded.")
+    messages.info(request, _("This intervention is closed: it stays as it was recorded."))
     return redirect(intervention)
 
 
@@ -189,7 +190,7 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Intervention updated.")
+            messages.success(request, _("Intervention updated."))
             return redirect(intervention)
     return _detail(request, intervention, edit_form=form)
 
@@ -210,6 +211,6 @@ def intervention_close(request: HttpRequest, pk: int, intervention_pk: int) -> H
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Intervention closed; the alerts it answered are resolved.")
+            messages.success(request, _("Intervention closed; the alerts it answered are resolved."))
             return redirect(intervention)
     return _detail(request, intervention, close_form=form)

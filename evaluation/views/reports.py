@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.charts import svg_bars
@@ -70,7 +71,10 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Draft “{report.title}” created. Preview its figures and write the narrative.")
+            messages.success(
+                request,
+                _("Draft “%(title)s” created. Preview its figures and write the narrative.") % {"title": report.title},
+            )
             return redirect(report)
     context = {"programme": programme, "form": form, "active_tab": "reports"}
     return render(request, "evaluation/report_form.html", context)
@@ -123,7 +127,7 @@ def _bars(table: dict) -> list[tuple[str, object, str]]:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="coordinator")
     if report.status != Report.Status.DRAFT:
-        messages.error(request, "This report was submitted: its figures and narrative are frozen.")
+        messages.error(request, _("This report was submitted: its figures and narrative are frozen."))
         return redirect(report)
     form = ReportEditForm(request.POST or None, initial={"title": report.title, "narrative": report.narrative})
     if request.method == "POST" and form.is_valid():
@@ -132,7 +136,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Narrative saved.")
+            messages.success(request, _("Narrative saved."))
             return redirect(report)
     context = {"report": report, "programme": report.programme, "form": form, "active_tab": "reports"}
     return render(request, "evaluation/report_edit.html", context)
@@ -153,7 +157,10 @@ def _act(request: HttpRequest, report: Report, action, success: str, **kwargs) -
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="coordinator")
     return _act(
-        request, report, services.report_submit, "Report submitted: its figures are frozen and the committee is told."
+        request,
+        report,
+        services.report_submit,
+        _("Report submitted: its figures are frozen and the committee is told."),
     )
 
 
@@ -164,9 +171,9 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write your comment first.")
+        messages.error(request, _("Write your comment first."))
         return redirect(report)
-    return _act(request, report, services.report_comment, "Comment added.", text=form.cleaned_data["text"])
+    return _act(request, report, services.report_comment, _("Comment added."), text=form.cleaned_data["text"])
 
 
 @login_required
@@ -176,23 +183,23 @@ def report_decision(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose decision or recommendation and write it down.")
+        messages.error(request, _("Choose decision or recommendation and write it down."))
         return redirect(report)
-    return _act(request, report, services.report_decision_record, "Recorded.", **form.cleaned_data)
+    return _act(request, report, services.report_decision_record, _("Recorded."), **form.cleaned_data)
 
 
 @login_required
 @require_POST
 def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
-    return _act(request, report, services.report_sign_off, "You signed off the report.")
+    return _act(request, report, services.report_sign_off, _("You signed off the report."))
 
 
 @login_required
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="coordinator")
-    return _act(request, report, services.report_publish, "Report published.")
+    return _act(request, report, services.report_publish, _("Report published."))
 
 
 @login_required

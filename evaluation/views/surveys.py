@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.dates import long_date
@@ -56,7 +59,7 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Survey “{survey}” created. Now add its questions.")
+            messages.success(request, _("Survey “%(title)s” created. Now add its questions.") % {"title": survey})
             return redirect("evaluation:survey_edit", programme.pk, survey.pk)
     return render(
         request, "evaluation/survey_form.html", {"programme": programme, "form": form, "active_tab": "surveys"}
@@ -78,7 +81,7 @@ def survey_edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Survey “{survey}” saved.")
+                messages.success(request, _("Survey “%(title)s” saved.") % {"title": survey})
                 return redirect("evaluation:survey_edit", programme.pk, survey.pk)
     rounds = selectors.rounds_for_programme(programme, survey=survey)
     context = {
@@ -97,17 +100,11 @@ def survey_edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 def _question_form_page(request: HttpRequest, survey: Survey, question: Question | None) -> HttpResponse:
     programme = survey.for_programme
     if services.survey_is_locked(survey):
-        messages.error(request, "This survey has been sent, so its questions can no longer change.")
+        messages.error(request, _("This survey has been sent, so its questions can no longer change."))
         return redirect("evaluation:survey_edit", programme.pk, survey.pk)
     initial = {"required": True}
     if question is not None:
-        initial = {
-            "text": question.text,
-            "kind": question.kind,
-            "choices": "\n".join(question.choices),
-            "required": question.required,
-            "dimension": question.dimension,
-        }
+        initial = QuestionForm.initial_for(question)
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +115,7 @@ def _question_form_page(request: HttpRequest, survey: Survey, question: Question
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Question added." if question is None else "Question saved.")
+            messages.success(request, _("Question added.") if question is None else _("Question saved."))
             return redirect("evaluation:survey_edit", programme.pk, survey.pk)
     context = {"programme": programme, "active_tab": "surveys", "survey": survey, "question": question, "form": form}
     return render(request, "evaluation/survey_question_form.html", context)
@@ -149,7 +146,7 @@ def question_delete(request: HttpRequest, pk: int, survey_pk: int, question_pk: 
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Question deleted.")
+            messages.success(request, _("Question deleted."))
         return redirect("evaluation:survey_edit", pk, survey.pk)
     context = {"programme": survey.for_programme, "active_tab": "surveys", "survey": survey, "question": question}
     return render(request, "evaluation/survey_question_delete.html", context)
@@ -176,9 +173,16 @@ def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     survey = get_survey_for(request.user, pk, survey_pk)
     programme = survey.for_programme
     if survey.kind in services.AUTOMATIC_KINDS:
-        raise PermissionDenied(f"The {survey.title.lower()} is sent automatically.")
+        raise PermissionDenied(_("“%(title)s” is sent automatically.") % {"title": survey.display_title})
     today = timezone.localdate()
-    form = RoundForm(request.POST or None, initial=RoundForm.initial_for(f"{survey.title}: {today:%B %Y}", today))
+    form = RoundForm(
+        request.POST or None,
+        initial=RoundForm.initial_for(
+            _("%(survey)s: %(month)s")
+            % {"survey": survey.display_title, "month": date_format(today, "YEAR_MONTH_FORMAT")},
+            today,
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             survey_round = survey_rounds.survey_round_send(
@@ -188,8 +192,20 @@ def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             invited = selectors.round_invitation_count(survey_round)
-            when = "today" if survey_round.sent_at else f"on {long_date(survey_round.opens_on)}"
-            messages.success(request, f"“{survey_round}” sent to {invited} people; they are told {when}.")
+            if survey_round.sent_at:
+                sent = ngettext(
+                    "“%(title)s” sent to %(count)s person; they are told today.",
+                    "“%(title)s” sent to %(count)s people; they are told today.",
+                    invited,
+                )
+            else:
+                sent = ngettext(
+                    "“%(title)s” sent to %(count)s person; they are told on %(date)s.",
+                    "“%(title)s” sent to %(count)s people; they are told on %(date)s.",
+                    invited,
+                )
+            values = {"title": survey_round, "count": invited, "date": long_date(survey_round.opens_on)}
+            messages.success(request, sent % values)
             return redirect("evaluation:round_results", programme.pk, survey_round.pk)
     context = {"programme": programme, "active_tab": "surveys", "survey": survey, "form": form}
     return render(request, "evaluation/round_form.html", context)
@@ -230,7 +246,7 @@ def survey_answer(request: HttpRequest, invitation_pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST":
         if not is_open:
-            messages.error(request, "This survey is no longer open for you.")
+            messages.error(request, _("This survey is no longer open for you."))
             return redirect("evaluation:my_surveys")
         if form.is_valid():
             try:
@@ -243,7 +259,7 @@ def survey_answer(request: HttpRequest, invitation_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Thank you: your answers are in.")
+                messages.success(request, _("Thank you: your answers are in."))
                 return redirect("evaluation:my_surveys")
     context = {
         "invitation": invitation,

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import long_date
 from mentoring.models import MatchOverride, MatchSettings, Pairing
 from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
 from programmes.models import (
@@ -367,7 +367,7 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
         ended_on = cohort.ended[key]
         values = {"mentor": mentor_name, "mentee": mentee_name}
         if ended_on:
-            values["ended"] = date_format(ended_on, "j F Y")
+            values["ended"] = long_date(ended_on)
             text = _(
                 "%(mentor)s and %(mentee)s were paired before (ended %(ended)s); a coordinator must record an "
                 "override to pair them again."

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from core.forms import MonthInput
 from core.single_line import SingleLineFormField
@@ -17,16 +19,21 @@ def line_label(line: BudgetLine) -> str:
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(choices=BudgetLine.Category.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=BudgetLine.Category.choices)
     description = SingleLineFormField(
-        required=False, max_length=200, help_text="Optional, e.g. “Mentor training, spring cohort”."
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Optional, e.g. “Mentor training, spring cohort”."),
     )
     planned_amount = forms.DecimalField(
-        label="Planned amount", widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "text-end"})
+        label=gettext_lazy("Planned amount"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "text-end"}),
     )
     currency = forms.CharField(
+        label=gettext_lazy("Currency"),
         max_length=10,
-        help_text=f"Three-letter code: {', '.join(KNOWN_CURRENCIES)}.",
+        help_text=format_lazy(gettext_lazy("Three-letter code: {codes}."), codes=", ".join(KNOWN_CURRENCIES)),
         widget=forms.TextInput(attrs={"list": "currencies", "autocomplete": "off", "size": 4}),
     )
 
@@ -38,19 +45,33 @@ class BudgetLineForm(forms.Form):
 
 
 class SpendForm(forms.Form):
-    line = forms.ModelChoiceField(queryset=BudgetLine.objects.none(), label="Budget line", empty_label="Choose a line")
-    spent_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    amount = forms.DecimalField(widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}))
-    description = SingleLineFormField(max_length=200, help_text="What the money paid for, e.g. “Venue hire, kick-off”.")
+    line = forms.ModelChoiceField(
+        queryset=BudgetLine.objects.none(), label=gettext_lazy("Budget line"), empty_label=gettext_lazy("Choose a line")
+    )
+    spent_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "text-end"}),
+    )
+    description = SingleLineFormField(
+        label=gettext_lazy("Description"),
+        max_length=200,
+        help_text=gettext_lazy("What the money paid for, e.g. “Venue hire, kick-off”."),
+    )
     course = forms.ModelChoiceField(
-        queryset=Course.objects.filter(is_active=True).order_by("title"), required=False, empty_label="No course"
+        label=gettext_lazy("Course"),
+        queryset=Course.objects.filter(is_active=True).order_by("title"),
+        required=False,
+        empty_label=gettext_lazy("No course"),
     )
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        label="Participant",
-        empty_label="Nobody in particular",
-        error_messages={"invalid_choice": "Choose one of the programme's members, or nobody."},
+        label=gettext_lazy("Participant"),
+        empty_label=gettext_lazy("Nobody in particular"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the programme's members, or nobody.")},
     )
 
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
@@ -64,18 +85,22 @@ class SpendForm(forms.Form):
 
 
 class SpendFilterForm(forms.Form):
-    line = forms.ChoiceField(required=False, label="Budget line")
+    line = forms.ChoiceField(required=False, label=gettext_lazy("Budget line"))
     month = forms.DateField(
+        label=gettext_lazy("Month"),
         required=False,
         input_formats=["%Y-%m"],
         widget=MonthInput,
-        error_messages={"invalid": "Choose a month, e.g. 2025-03."},
+        error_messages={"invalid": gettext_lazy("Choose a month, e.g. 2025-03.")},
     )
 
     def __init__(self, *args, lines: Sequence[BudgetLine], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Choices from lines the view already fetched, so filtering costs no query of its own.
-        self.fields["line"].choices = [("", "All lines"), *((str(line.pk), line_label(line)) for line in lines)]
+        self.fields["line"].choices = [
+            ("", gettext_lazy("All lines")),
+            *((str(line.pk), line_label(line)) for line in lines),
+        ]
 
     def clean_line(self) -> int | None:
         return int(self.cleaned_data["line"]) if self.cleaned_data["line"] else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -10,16 +11,22 @@ from ..models import OrgUnit, Role
 
 
 class MemberFilterForm(forms.Form):
-    role = forms.ChoiceField(choices=[("", "All roles"), *Role.choices], required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=[("", gettext_lazy("All roles")), *Role.choices], required=False
+    )
     team = forms.ModelChoiceField(
         queryset=OrgUnit.objects.select_related("parent").order_by("parent__name", "name"),
         required=False,
-        empty_label="All teams",
-        label="Team or department",
+        empty_label=gettext_lazy("All teams"),
+        label=gettext_lazy("Team or department"),
     )
     readiness = forms.ChoiceField(
-        choices=[("", "Any training"), ("ready", "Training met"), ("not_ready", "Training not met")],
+        choices=[
+            ("", gettext_lazy("Any training")),
+            ("ready", gettext_lazy("Training met")),
+            ("not_ready", gettext_lazy("Training not met")),
+        ],
         required=False,
-        label="Training",
+        label=gettext_lazy("Training"),
     )
-    q = SingleLineFormField(label="Name or email", required=False, max_length=100)
+    q = SingleLineFormField(label=gettext_lazy("Name or email"), required=False, max_length=100)

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineFormField
 
@@ -17,32 +19,34 @@ SKILL_ROWS = 5
 
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(
-        label="I want to take part as",
+        label=gettext_lazy("I want to take part as"),
         choices=[
-            (Role.MENTEE, "A mentee: I want to learn from someone"),
-            (Role.MENTOR, "A mentor: I want to support someone"),
+            (Role.MENTEE, gettext_lazy("A mentee: I want to learn from someone")),
+            (Role.MENTOR, gettext_lazy("A mentor: I want to support someone")),
         ],
         widget=forms.RadioSelect,
     )
     goals = forms.CharField(
-        label="Your goals, in your own words",
+        label=gettext_lazy("Your goals, in your own words"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Mentees: what you want to learn. Mentors: what you hope to share.",
+        help_text=gettext_lazy("Mentees: what you want to learn. Mentors: what you hope to share."),
     )
     meeting_mode = forms.ChoiceField(
-        label="How you prefer to meet", choices=MeetingMode.choices, widget=forms.RadioSelect
+        label=gettext_lazy("How you prefer to meet"), choices=MeetingMode.choices, widget=forms.RadioSelect
     )
     availability = forms.MultipleChoiceField(
-        label="When you could meet",
+        label=gettext_lazy("When you could meet"),
         choices=AVAILABILITY_SLOTS,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     languages = SingleLineFormField(
-        label="Languages you can meet in", max_length=200, help_text="Separate them with commas, e.g. English, Finnish."
+        label=gettext_lazy("Languages you can meet in"),
+        max_length=200,
+        help_text=gettext_lazy("Separate them with commas, e.g. English, Finnish."),
     )
     capacity = forms.IntegerField(
-        label="Mentees you could take on (mentors only)", min_value=1, max_value=10, required=False
+        label=gettext_lazy("Mentees you could take on (mentors only)"), min_value=1, max_value=10, required=False
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -51,14 +55,14 @@ class ApplicationForm(forms.Form):
         self.fields["capacity"].initial = programme.default_mentor_capacity
         # One query for the five drop-downs: each would otherwise run its own.
         self.skills = {skill.pk: skill for skill in Skill.objects.canonical().order_by("name")}
-        choices = [("", "Choose a skill"), *((pk, skill.name) for pk, skill in self.skills.items())]
+        choices = [("", gettext_lazy("Choose a skill")), *((pk, skill.name) for pk, skill in self.skills.items())]
         for i in range(SKILL_ROWS):
             self.fields[f"skill_{i}"] = forms.TypedChoiceField(
                 choices=choices,
                 coerce=int,
                 required=False,
                 empty_value=None,
-                label=f"Skill {i + 1}",
+                label=_("Skill %(number)s") % {"number": i + 1},
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"level_{i}"] = forms.TypedChoiceField(
@@ -67,7 +71,7 @@ class ApplicationForm(forms.Form):
                 required=False,
                 empty_value=ApplicationSkill.Level.WORKING,
                 initial=ApplicationSkill.Level.WORKING,
-                label=f"Level {i + 1}",
+                label=_("Level %(number)s") % {"number": i + 1},
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
         self.questions = list(programme.questions.all())
@@ -77,8 +81,12 @@ class ApplicationForm(forms.Form):
                 required=False,  # required-ness depends on the role chosen: checked in clean()
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=2000,
-                help_text=("Required" if question.required else "Optional")
-                + (f" · for {question.get_for_role_display().lower()}" if question.for_role else ""),
+                help_text=(_("Required") if question.required else _("Optional"))
+                + (
+                    " · " + _("for %(role)s") % {"role": question.get_for_role_display().lower()}
+                    if question.for_role
+                    else ""
+                ),
             )
 
     def skill_rows(self):
@@ -90,9 +98,9 @@ class ApplicationForm(forms.Form):
     def clean_languages(self) -> list[str]:
         names = [" ".join(n.split()).capitalize() for n in self.cleaned_data["languages"].split(",") if n.strip()]
         if not names:
-            raise ValidationError("Name at least one language.")
+            raise ValidationError(_("Name at least one language."))
         if len(names) > 6 or any(len(n) > 40 for n in names):
-            raise ValidationError("At most six languages, each a short name.")
+            raise ValidationError(_("At most six languages, each a short name."))
         return list(dict.fromkeys(names))
 
     def clean(self):
@@ -110,34 +118,44 @@ class ApplicationForm(forms.Form):
             if question.for_role and question.for_role != role:
                 continue
             if question.required and not answer:
-                self.add_error(f"question_{question.pk}", "Please answer this question.")
+                self.add_error(f"question_{question.pk}", _("Please answer this question."))
             data["answers"][question.pk] = answer
         if role == Role.MENTOR and not data.get("capacity"):
-            self.add_error("capacity", "Say how many mentees you could take on.")
+            self.add_error("capacity", _("Say how many mentees you could take on."))
         return data
 
 
 class EndorsementForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("endorse", "Endorse"), ("decline", "Do not endorse")], widget=forms.RadioSelect
+        label=gettext_lazy("Decision"),
+        choices=[("endorse", gettext_lazy("Endorse")), ("decline", gettext_lazy("Do not endorse"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you do not endorse it: the applicant and the coordinators see it.",
+        help_text=gettext_lazy("Needed when you do not endorse it: the applicant and the coordinators see it."),
     )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("waitlist", "Wait-list"), ("decline", "Decline")], widget=forms.RadioSelect
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Approve")),
+            ("waitlist", gettext_lazy("Wait-list")),
+            ("decline", gettext_lazy("Decline")),
+        ],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you decline: the applicant sees it.",
+        help_text=gettext_lazy("Needed when you decline: the applicant sees it."),
     )
 
 
@@ -146,8 +164,8 @@ class IdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Tick at least one application.",
-        "invalid": "Tick applications from the list.",
+        "required": gettext_lazy("Tick at least one application."),
+        "invalid": gettext_lazy("Tick applications from the list."),
     }
 
     def to_python(self, value: Any) -> list[int]:
@@ -160,36 +178,60 @@ class IdsField(forms.Field):
 class BulkDecisionForm(DecisionForm):
     """Several applications ticked on the list, one decision and one reason for all of them."""
 
-    applications = IdsField()
+    applications = IdsField(label=gettext_lazy("Applications"))
     decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
         choices=DecisionForm.base_fields["decision"].choices,
         error_messages={
-            "required": "Choose approve, wait-list or decline.",
-            "invalid_choice": "Choose approve, wait-list or decline.",
+            "required": gettext_lazy("Choose approve, wait-list or decline."),
+            "invalid_choice": gettext_lazy("Choose approve, wait-list or decline."),
         },
     )
     reason = forms.CharField(
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when you decline: each applicant sees it.",
+        help_text=gettext_lazy("Needed when you decline: each applicant sees it."),
     )
 
 
 class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Application.Status.choices], required=False)
-    role = forms.ChoiceField(
-        choices=[("", "Mentors and mentees"), (Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")], required=False
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Application.Status.choices],
+        required=False,
     )
-    endorsement = forms.ChoiceField(choices=[("", "Any endorsement"), *Application.Endorsement.choices], required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[
+            ("", gettext_lazy("Mentors and mentees")),
+            (Role.MENTOR, gettext_lazy("Mentors")),
+            (Role.MENTEE, gettext_lazy("Mentees")),
+        ],
+        required=False,
+    )
+    endorsement = forms.ChoiceField(
+        label=gettext_lazy("Endorsement"),
+        choices=[("", gettext_lazy("Any endorsement")), *Application.Endorsement.choices],
+        required=False,
+    )
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
+        # The model's fields without a verbose name of their own (adding one would need a migration).
+        labels = {
+            "name": gettext_lazy("Name"),
+            "description": gettext_lazy("Description"),
+            "goals": gettext_lazy("Goals"),
+            "starts_on": gettext_lazy("Starts on"),
+            "ends_on": gettext_lazy("Ends on"),
+        }
         help_texts = {  # the terms a new coordinator may not know
             "intensive_checkins": TERMS["intensive_start"],
-            "intensive_days": "Counted from the pairing's first day; 0 means no intensive start.",
+            "intensive_days": gettext_lazy("Counted from the pairing's first day; 0 means no intensive start."),
             "escalation_grace_days": TERMS["grace_days"],
         }
         fields = [
@@ -217,7 +259,7 @@ class ProgrammeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "The programme cannot end before it starts.")
+            self.add_error("ends_on", _("The programme cannot end before it starts."))
         return data
 
 
@@ -228,45 +270,54 @@ class ProgrammeStartForm(ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields = ["name", "description", "starts_on", "ends_on"]
         help_texts = {
-            "description": "What the programme offers and who it is for; applicants read it before they apply.",
-            "starts_on": "Needed before you open enrolment; you can set it later.",
+            "description": gettext_lazy(
+                "What the programme offers and who it is for; applicants read it before they apply."
+            ),
+            "starts_on": gettext_lazy("Needed before you open enrolment; you can set it later."),
         }
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
-    role = forms.ChoiceField(choices=[(Role.COORDINATOR, "Coordinator"), (Role.COMMITTEE, "Committee member")])
+    email = forms.EmailField(label=gettext_lazy("Their email address"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[(Role.COORDINATOR, gettext_lazy("Coordinator")), (Role.COMMITTEE, gettext_lazy("Committee member"))],
+    )
     # Set only on the confirmation page shown when the person is a mentor or mentee of the programme.
     participant_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self) -> Person:
         person = Person.objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
         if person is None:
-            raise ValidationError("Nobody with that email address has an account in Tandem.")
+            raise ValidationError(_("Nobody with that email address has an account in Tandem."))
         return person
 
 
 class QuestionForm(forms.Form):
-    text = SingleLineFormField(label="Question", max_length=300)
+    text = SingleLineFormField(label=gettext_lazy("Question"), max_length=300)
     for_role = forms.ChoiceField(
-        label="Ask",
-        choices=[("", "Everyone"), (Role.MENTOR, "Mentors only"), (Role.MENTEE, "Mentees only")],
+        label=gettext_lazy("Ask"),
+        choices=[
+            ("", gettext_lazy("Everyone")),
+            (Role.MENTOR, gettext_lazy("Mentors only")),
+            (Role.MENTEE, gettext_lazy("Mentees only")),
+        ],
         required=False,
     )
-    required = forms.BooleanField(required=False, label="An answer is required")
+    required = forms.BooleanField(required=False, label=gettext_lazy("An answer is required"))
 
 
 class SkillForm(forms.Form):
-    name = SingleLineFormField(max_length=80)
-    description = SingleLineFormField(max_length=200, required=False)
+    name = SingleLineFormField(label=gettext_lazy("Name"), max_length=80)
+    description = SingleLineFormField(label=gettext_lazy("Description"), max_length=200, required=False)
 
 
 class SkillMergeForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="Merge this synonym")
-    target = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label="into this skill")
+    source = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label=gettext_lazy("Merge this synonym"))
+    target = forms.ModelChoiceField(queryset=Skill.objects.canonical(), label=gettext_lazy("into this skill"))
 
     def clean(self):
         data = super().clean()
         if data.get("source") and data.get("source") == data.get("target"):
-            raise ValidationError("Choose two different skills.")
+            raise ValidationError(_("Choose two different skills."))
         return data

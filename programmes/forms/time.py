@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import MonthInput
 
@@ -20,7 +21,9 @@ def parse_month(value: str) -> datetime.date:
         year, month = int(match[1]), int(match[2])
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return datetime.date(year, month, 1)
-    raise forms.ValidationError(f"“{value[:20]}” is not a month Tandem understands; use YYYY-MM, e.g. 2026-11.")
+    raise forms.ValidationError(
+        gettext("“%(value)s” is not a month Tandem understands; use YYYY-MM, e.g. 2026-11.") % {"value": value[:20]}
+    )
 
 
 class MonthField(forms.Field):
@@ -33,22 +36,29 @@ class MonthField(forms.Field):
 
 
 class TimeFilterForm(forms.Form):
-    month = MonthField(required=False, widget=MonthInput)
+    month = MonthField(label=gettext_lazy("Month"), required=False, widget=MonthInput)
     flag = forms.ChoiceField(
-        choices=[("", "Everyone"), *((key, label) for key, (label, _) in FLAGS.items())], required=False
+        label=gettext_lazy("Flag"),
+        choices=[("", gettext_lazy("Everyone")), *((key, label) for key, (label, _) in FLAGS.items())],
+        required=False,
     )
 
 
 class AllocationsCreateForm(forms.Form):
-    month = MonthField()
+    month = MonthField(label=gettext_lazy("Month"))
 
 
 class AllocationAdjustForm(forms.Form):
     hours = forms.DecimalField(
-        min_value=Decimal("0"), max_value=Decimal("80"), max_digits=4, decimal_places=1, label="Hours"
+        min_value=Decimal("0"), max_value=Decimal("80"), max_digits=4, decimal_places=1, label=gettext_lazy("Hours")
     )
 
 
 class AllocationDecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
-    reason = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Approve")), ("decline", gettext_lazy("Decline"))],
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

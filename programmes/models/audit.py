@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -27,14 +28,14 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Whose personal data the action touched.",
+        help_text=gettext_lazy("Whose personal data the action touched."),
     )
-    summary = models.CharField(max_length=300, blank=True, help_text="In words; never private content.")
+    summary = models.CharField(max_length=300, blank=True, help_text=gettext_lazy("In words; never private content."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = "audit event"
+        verbose_name = gettext_lazy("audit event")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'}: {self.action}"

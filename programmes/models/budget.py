@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineCharField
 
@@ -15,17 +16,17 @@ from .training import Course
 
 class BudgetLine(models.Model):
     class Category(models.TextChoices):
-        TRAINING = "training", "Training fees"
-        MATERIALS = "materials", "Materials"
-        VENUE = "venue", "Venue"
-        TRAVEL = "travel", "Travel"
-        OTHER = "other", "Other"
+        TRAINING = "training", gettext_lazy("Training fees")
+        MATERIALS = "materials", gettext_lazy("Materials")
+        VENUE = "venue", gettext_lazy("Venue")
+        TRAVEL = "travel", gettext_lazy("Travel")
+        OTHER = "other", gettext_lazy("Other")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(max_length=20, choices=Category.choices)
     description = SingleLineCharField(max_length=200, blank=True)
     planned_amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code, e.g. EUR or GBP.")
+    currency = models.CharField(max_length=3, default="EUR", help_text=gettext_lazy("ISO 4217 code, e.g. EUR or GBP."))
 
     class Meta:
         ordering = ["programme", "category", "description"]

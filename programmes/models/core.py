@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core.dates import validate_time_zone, zone_of
 from core.single_line import SingleLineCharField
@@ -70,20 +71,22 @@ class OrgUnit(models.Model):
     (``departments_of``)."""
 
     class Kind(models.TextChoices):
-        DEPARTMENT = "department", "Department"
-        TEAM = "team", "Team"
+        DEPARTMENT = "department", gettext_lazy("Department")
+        TEAM = "team", gettext_lazy("Team")
 
     name = SingleLineCharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # SCIM's externalId for a team a provisioning client made (its own id for the group).
-    scim_external_id = models.CharField("SCIM external id", max_length=254, null=True, blank=True, editable=False)
+    scim_external_id = models.CharField(
+        gettext_lazy("SCIM external id"), max_length=254, null=True, blank=True, editable=False
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "org unit"
+        verbose_name = gettext_lazy("org unit")
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
             models.UniqueConstraint(
@@ -103,7 +106,7 @@ class OrgUnit(models.Model):
         unit = self.parent
         while unit is not None:
             if unit.pk in seen:
-                raise ValidationError({"parent": "A unit cannot sit inside itself or one of its own teams."})
+                raise ValidationError({"parent": gettext("A unit cannot sit inside itself or one of its own teams.")})
             seen.add(unit.pk)
             unit = unit.parent
 
@@ -141,77 +144,110 @@ class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
 class Person(AbstractBaseUser, PermissionsMixin):
     """Anyone who logs in: participants, coordinators, line managers, committee members, administrators."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     display_name = SingleLineCharField(max_length=150)
     job_title = SingleLineCharField(max_length=150, blank=True)
     grade = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Grade or level, higher is more senior (used for the experience gap)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Grade or level, higher is more senior (used for the experience gap)."),
     )
     org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name="team"
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=gettext_lazy("team"),
     )
     line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
-    start_date = models.DateField(null=True, blank=True, help_text="When the person started, from the HR export.")
+    start_date = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("When the person started, from the HR export.")
+    )
     # Identity in the organisation's own systems: the HR system's employee id (the HR file's key, SCIM's
     # externalId, what a supervisor column points at) and the single sign-on provider's stable subject id.
     # Empty (NULL) for people who have none, so that uniqueness holds only among those who do.
     employee_id = models.CharField(
-        "employee id", max_length=64, null=True, blank=True, unique=True, help_text="The HR system's id for the person."
+        gettext_lazy("employee id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=gettext_lazy("The HR system's id for the person."),
     )
     sso_subject = models.CharField(
-        "single sign-on subject",
+        gettext_lazy("single sign-on subject"),
         max_length=255,
         null=True,
         blank=True,
         unique=True,
-        help_text="The identity provider's stable id for the person, kept at their first single sign-on login.",
+        help_text=gettext_lazy(
+            "The identity provider's stable id for the person, kept at their first single sign-on login."
+        ),
     )
     # SCIM's userName, when the identity provider's user name is not the email address (a user principal name,
     # say); empty: the userName is the email address.
     scim_user_name = models.CharField(
-        "SCIM user name",
+        gettext_lazy("SCIM user name"),
         max_length=254,
         null=True,
         blank=True,
-        help_text="The identity provider's user name for the person, when it is not their email address.",
+        help_text=gettext_lazy("The identity provider's user name for the person, when it is not their email address."),
     )
     # SCIM's externalId: the provisioning client's own id for the person (Entra ID and Okta put their object id
     # there), kept as sent; the HR system's employee id comes as the enterprise extension's employeeNumber.
-    scim_external_id = models.CharField("SCIM external id", max_length=254, null=True, blank=True, editable=False)
+    scim_external_id = models.CharField(
+        gettext_lazy("SCIM external id"), max_length=254, null=True, blank=True, editable=False
+    )
     # A SCIM DELETE deactivates and keeps the row (its history stays); SCIM then answers 404 for the person and
     # leaves them out of its lists (RFC 7644 §3.6) until a client provisions the same email address again.
-    scim_deleted_at = models.DateTimeField("deleted by SCIM", null=True, blank=True, editable=False)
+    scim_deleted_at = models.DateTimeField(gettext_lazy("deleted by SCIM"), null=True, blank=True, editable=False)
     left_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the person left the organisation; empty while they are here."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the person left the organisation; empty while they are here."),
     )
     missing_from_hr_since = models.DateTimeField(
-        null=True, blank=True, help_text="Set when a people import no longer lists this person (never deleted)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Set when a people import no longer lists this person (never deleted)."),
     )
     # The person's IANA time zone (e.g. "Europe/Helsinki"): planned sessions are shown and reminded in it.
     # Empty: the installation's TIME_ZONE.
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone], help_text="For example Europe/Helsinki."
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=gettext_lazy("For example Europe/Helsinki."),
     )
     # The language Tandem speaks to the person (a code of settings.LANGUAGES; no choices here, so that adding a
     # language needs no migration). Empty: the browser's, which is remembered as browser_language for what is
     # sent to them (core.i18n.language_of).
     language = models.CharField(
-        max_length=16, blank=True, help_text="Pages, emails and PDFs are in this language. Empty: your browser's."
+        max_length=16,
+        blank=True,
+        help_text=gettext_lazy("Pages, emails and PDFs are in this language. Empty: your browser's."),
     )
     browser_language = models.CharField(max_length=16, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        "administrator", default=False, help_text="Administrators run the installation in the Django admin."
+        gettext_lazy("administrator"),
+        default=False,
+        help_text=gettext_lazy("Administrators run the installation in the Django admin."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
     # Email preferences: news is always in the app; these say what also comes by email.
     email_updates = models.BooleanField(
-        "email me about changes", default=True, help_text="Applications, pairings, training and time decisions."
+        gettext_lazy("email me about changes"),
+        default=True,
+        help_text=gettext_lazy("Applications, pairings, training and time decisions."),
     )
     email_reminders = models.BooleanField(
-        "email me check-in reminders",
+        gettext_lazy("email me check-in reminders"),
         default=True,
-        help_text="At most one email a day, with every reminder of that day. Off: reminders in the app only.",
+        help_text=gettext_lazy(
+            "At most one email a day, with every reminder of that day. Off: reminders in the app only."
+        ),
     )
 
     objects = PersonManager()
@@ -222,8 +258,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["display_name"]
-        verbose_name = "person"
-        verbose_name_plural = "people"
+        verbose_name = gettext_lazy("person")
+        verbose_name_plural = gettext_lazy("people")
         constraints = [
             models.CheckConstraint(condition=~Q(line_manager=F("pk")), name="person_not_own_line_manager"),
             models.CheckConstraint(condition=Q(grade__lte=30), name="person_grade_at_most_30"),
@@ -232,7 +268,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 Lower("scim_user_name"),
                 name="person_unique_scim_user_name",
                 violation_error_code="unique",
-                violation_error_message="Another person already has this SCIM user name.",
+                violation_error_message=gettext_lazy("Another person already has this SCIM user name."),
             ),
         ]
 
@@ -254,14 +290,17 @@ class Person(AbstractBaseUser, PermissionsMixin):
         self.email = self.email.lower()
         if self.line_manager_id and self.pk:
             if self.line_manager_id == self.pk:
-                raise ValidationError({"line_manager": "A person cannot be their own line manager."})
+                raise ValidationError({"line_manager": gettext("A person cannot be their own line manager.")})
             # Walk up the chain: a cycle would make "anyone above in the management chain" undefined.
             seen = {self.pk}
             boss = self.line_manager
             while boss is not None:
                 if boss.pk in seen:
                     raise ValidationError(
-                        {"line_manager": f"{self.line_manager} already reports to {self}, directly or not."}
+                        {
+                            "line_manager": gettext("%(manager)s already reports to %(person)s, directly or not.")
+                            % {"manager": self.line_manager, "person": self}
+                        }
                     )
                 seen.add(boss.pk)
                 boss = boss.line_manager
@@ -288,16 +327,16 @@ class PersonUnitHistory(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unit_history")
     # A unit deleted takes its stays with it, as Person.org_unit is emptied: the people count without a team.
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name="team")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("team"))
     since = models.DateField()
-    until = models.DateField(null=True, blank=True, help_text="Empty while the person is in the team.")
+    until = models.DateField(null=True, blank=True, help_text=gettext_lazy("Empty while the person is in the team."))
 
     objects = PersonUnitHistoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "since", "pk"]
-        verbose_name = "team history"
-        verbose_name_plural = "team history"
+        verbose_name = gettext_lazy("team history")
+        verbose_name_plural = gettext_lazy("team history")
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(until__isnull=True), name="personunithistory_one_open_per_person"
@@ -316,10 +355,10 @@ class PersonUnitHistory(models.Model):
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    MENTOR = "mentor", "Mentor"
-    MENTEE = "mentee", "Mentee"
-    COMMITTEE = "committee", "Committee member"
+    COORDINATOR = "coordinator", gettext_lazy("Coordinator")
+    MENTOR = "mentor", gettext_lazy("Mentor")
+    MENTEE = "mentee", gettext_lazy("Mentee")
+    COMMITTEE = "committee", gettext_lazy("Committee member")
 
 
 PARTICIPANT_ROLES = (Role.MENTOR, Role.MENTEE)
@@ -342,53 +381,55 @@ class ProgrammeQuerySet(models.QuerySet):
 
 class Programme(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        RECRUITING = "recruiting", "Recruiting"
-        MATCHING = "matching", "Matching"
-        RUNNING = "running", "Running"
-        CLOSING = "closing", "Closing"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", gettext_lazy("Draft")
+        RECRUITING = "recruiting", gettext_lazy("Recruiting")
+        MATCHING = "matching", gettext_lazy("Matching")
+        RUNNING = "running", gettext_lazy("Running")
+        CLOSING = "closing", gettext_lazy("Closing")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     name = SingleLineCharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
-    goals = models.TextField(blank=True, help_text="What the programme wants to achieve, in a few lines.")
+    goals = models.TextField(blank=True, help_text=gettext_lazy("What the programme wants to achieve, in a few lines."))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Check-ins (used by the relationship side).
     checkin_cadence_days = models.PositiveSmallIntegerField(
-        "check-in every (days)", default=14, validators=[MinValueValidator(7), MaxValueValidator(90)]
+        gettext_lazy("check-in every (days)"), default=14, validators=[MinValueValidator(7), MaxValueValidator(90)]
     )
     intensive_checkins = models.PositiveSmallIntegerField(
-        "check-ins in the intensive start", default=2, validators=[MaxValueValidator(10)]
+        gettext_lazy("check-ins in the intensive start"), default=2, validators=[MaxValueValidator(10)]
     )
     intensive_days = models.PositiveSmallIntegerField(
-        "length of the intensive start (days)", default=30, validators=[MaxValueValidator(120)]
+        gettext_lazy("length of the intensive start (days)"), default=30, validators=[MaxValueValidator(120)]
     )
     escalation_grace_days = models.PositiveSmallIntegerField(
-        "grace days before a missed check-in is escalated", default=7, validators=[MaxValueValidator(60)]
+        gettext_lazy("grace days before a missed check-in is escalated"), default=7, validators=[MaxValueValidator(60)]
     )
     # Time and capacity.
     mentor_hours_per_month = models.DecimalField(
-        "protected hours a month for mentors",
+        gettext_lazy("protected hours a month for mentors"),
         max_digits=4,
         decimal_places=1,
         default=Decimal("2.0"),
         validators=[MinValueValidator(0), MaxValueValidator(40)],
     )
     mentee_hours_per_month = models.DecimalField(
-        "protected hours a month for mentees",
+        gettext_lazy("protected hours a month for mentees"),
         max_digits=4,
         decimal_places=1,
         default=Decimal("3.0"),
         validators=[MinValueValidator(0), MaxValueValidator(40)],
     )
     default_mentor_capacity = models.PositiveSmallIntegerField(
-        "mentees per mentor (default)", default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        gettext_lazy("mentees per mentor (default)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     endorsement_reminder_days = models.PositiveSmallIntegerField(
-        "remind the coordinator when a line manager has not answered after (days)",
+        gettext_lazy("remind the coordinator when a line manager has not answered after (days)"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineCharField
 
@@ -55,7 +56,7 @@ class EnrolmentQuestion(models.Model):
         max_length=20,
         choices=[("", "Everyone"), (Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees")],
         blank=True,
-        help_text="Leave empty to ask both mentors and mentees.",
+        help_text=gettext_lazy("Leave empty to ask both mentors and mentees."),
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -69,15 +70,24 @@ class EnrolmentQuestion(models.Model):
 
 
 class MeetingMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
-    EITHER = "either", "Either"
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    VIDEO = "video", gettext_lazy("Video call")
+    EITHER = "either", gettext_lazy("Either")
 
 
-WEEKDAYS = [("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"), ("fri", "Friday")]
-DAY_PARTS = [("am", "morning"), ("pm", "afternoon")]
-# "mon-am", "mon-pm", ... : the slots a person can meet in.
-AVAILABILITY_SLOTS = [(f"{d}-{p}", f"{day} {part}") for d, day in WEEKDAYS for p, part in DAY_PARTS]
+# "mon-am", "mon-pm", ... : the slots a person can meet in, each named whole so that a language can word it.
+AVAILABILITY_SLOTS = [
+    ("mon-am", gettext_lazy("Monday morning")),
+    ("mon-pm", gettext_lazy("Monday afternoon")),
+    ("tue-am", gettext_lazy("Tuesday morning")),
+    ("tue-pm", gettext_lazy("Tuesday afternoon")),
+    ("wed-am", gettext_lazy("Wednesday morning")),
+    ("wed-pm", gettext_lazy("Wednesday afternoon")),
+    ("thu-am", gettext_lazy("Thursday morning")),
+    ("thu-pm", gettext_lazy("Thursday afternoon")),
+    ("fri-am", gettext_lazy("Friday morning")),
+    ("fri-pm", gettext_lazy("Friday afternoon")),
+]
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -106,17 +116,17 @@ class Application(models.Model):
     """A person's application to join a programme as a mentor or a mentee; when approved, also their profile."""
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        WAITLISTED = "waitlisted", "Wait-listed"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        APPLIED = "applied", gettext_lazy("Applied")
+        WAITLISTED = "waitlisted", gettext_lazy("Wait-listed")
+        APPROVED = "approved", gettext_lazy("Approved")
+        DECLINED = "declined", gettext_lazy("Declined")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     class Endorsement(models.TextChoices):
-        PENDING = "pending", "Waiting for the line manager"
-        ENDORSED = "endorsed", "Endorsed by the line manager"
-        DECLINED = "declined", "Not endorsed by the line manager"
-        NOT_NEEDED = "not_needed", "No line manager on record"
+        PENDING = "pending", gettext_lazy("Waiting for the line manager")
+        ENDORSED = "endorsed", gettext_lazy("Endorsed by the line manager")
+        DECLINED = "declined", gettext_lazy("Not endorsed by the line manager")
+        NOT_NEEDED = "not_needed", gettext_lazy("No line manager on record")
 
     OPEN = (Status.APPLIED, Status.WAITLISTED, Status.APPROVED)
 
@@ -124,12 +134,17 @@ class Application(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="applications")
     role = models.CharField(max_length=20, choices=[(Role.MENTOR, "Mentor"), (Role.MENTEE, "Mentee")])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
-    goals = models.TextField("goals in your own words", blank=True)
+    goals = models.TextField(gettext_lazy("goals in your own words"), blank=True)
     meeting_mode = models.CharField(max_length=20, choices=MeetingMode.choices, default=MeetingMode.EITHER)
-    availability = models.JSONField(default=list, blank=True, help_text="Slots such as 'mon-am'.")
-    languages = models.JSONField(default=list, blank=True, help_text="Languages the person can mentor in.")
+    availability = models.JSONField(default=list, blank=True, help_text=gettext_lazy("Slots such as 'mon-am'."))
+    languages = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Languages the person can mentor in.")
+    )
     capacity = models.PositiveSmallIntegerField(
-        "mentees you can take on", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        gettext_lazy("mentees you can take on"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -179,10 +194,10 @@ class ApplicationSkill(models.Model):
     """A skill a mentor offers or a mentee wants (the role of the application says which), with a level."""
 
     class Level(models.IntegerChoices):
-        BASIC = 1, "Basic"
-        WORKING = 2, "Working"
-        ADVANCED = 3, "Advanced"
-        EXPERT = 4, "Expert"
+        BASIC = 1, gettext_lazy("Basic")
+        WORKING = 2, gettext_lazy("Working")
+        ADVANCED = 3, gettext_lazy("Advanced")
+        EXPERT = 4, gettext_lazy("Expert")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="application_skills")

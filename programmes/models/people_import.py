@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .core import Person
 
 
 class PeopleImport(models.Model):
     class Status(models.TextChoices):
-        MAPPING = "mapping", "Columns to map"
-        PREVIEW = "preview", "Previewed"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
-        DISCARDED = "discarded", "Discarded"
+        MAPPING = "mapping", gettext_lazy("Columns to map")
+        PREVIEW = "preview", gettext_lazy("Previewed")
+        APPLYING = "applying", gettext_lazy("Applying")
+        APPLIED = "applied", gettext_lazy("Applied")
+        FAILED = "failed", gettext_lazy("Failed")
+        DISCARDED = "discarded", gettext_lazy("Discarded")
 
     uploaded_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(max_length=255)
@@ -62,8 +63,8 @@ class PeopleImportMapping(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        UPLOAD = "upload", "Upload"
-        SYNC = "sync", "Nightly HR file"
+        UPLOAD = "upload", gettext_lazy("Upload")
+        SYNC = "sync", gettext_lazy("Nightly HR file")
 
     purpose = models.CharField(max_length=10, choices=Purpose.choices, unique=True)
     columns = models.JSONField(default=dict, blank=True)
@@ -72,16 +73,18 @@ class PeopleImportMapping(models.Model):
     date_format = models.CharField(max_length=20, default="%Y-%m-%d")
     # An HR file brings new departments over time: on, a team path Tandem does not have is created on applying
     # (each part under the one before it); off, such a row is an error.
-    create_teams = models.BooleanField("Create teams the file names that Tandem does not have yet", default=True)
+    create_teams = models.BooleanField(
+        gettext_lazy("Create teams the file names that Tandem does not have yet"), default=True
+    )
     # The nightly file: a folder under TANDEM_HR_SYNC_ROOT and a glob; the newest matching file is read.
-    sync_enabled = models.BooleanField("read the file every night", default=False)
-    sync_folder = models.CharField("folder", max_length=500, blank=True, default="")
-    sync_pattern = models.CharField("file name pattern", max_length=100, default="*.csv")
+    sync_enabled = models.BooleanField(gettext_lazy("read the file every night"), default=False)
+    sync_folder = models.CharField(gettext_lazy("folder"), max_length=500, blank=True, default="")
+    sync_pattern = models.CharField(gettext_lazy("file name pattern"), max_length=100, default="*.csv")
     max_leavers_percent = models.PositiveSmallIntegerField(
-        "wait for confirmation above this share of leavers (%)", default=5
+        gettext_lazy("wait for confirmation above this share of leavers (%)"), default=5
     )
     max_manager_changes_percent = models.PositiveSmallIntegerField(
-        "wait for confirmation above this share of line manager changes (%)", default=10
+        gettext_lazy("wait for confirmation above this share of line manager changes (%)"), default=10
     )
     updated_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -100,12 +103,12 @@ class HrSyncRun(models.Model):
     """One run of the nightly HR file: its file, its preview (``people_import``) and what came of it."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        WAITING = "waiting", "Waiting for confirmation"
-        APPLIED = "applied", "Applied"
-        UNCHANGED = "unchanged", "Nothing to change"
-        DISCARDED = "discarded", "Discarded"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", gettext_lazy("Running")
+        WAITING = "waiting", gettext_lazy("Waiting for confirmation")
+        APPLIED = "applied", gettext_lazy("Applied")
+        UNCHANGED = "unchanged", gettext_lazy("Nothing to change")
+        DISCARDED = "discarded", gettext_lazy("Discarded")
+        FAILED = "failed", gettext_lazy("Failed")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     file_name = models.CharField(max_length=255, blank=True, default="")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineCharField
 
@@ -17,7 +18,9 @@ class ScimTokenQuerySet(models.QuerySet):
 
 
 class ScimToken(models.Model):
-    name = SingleLineCharField(max_length=100, help_text="Which identity provider uses it, e.g. “Entra ID”.")
+    name = SingleLineCharField(
+        max_length=100, help_text=gettext_lazy("Which identity provider uses it, e.g. “Entra ID”.")
+    )
     # sha256 of the token, hex: a database dump or backup does not give anyone a working token.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -31,7 +34,7 @@ class ScimToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "SCIM token"
+        verbose_name = gettext_lazy("SCIM token")
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .core import Person, Programme
 
@@ -17,13 +18,13 @@ class TimeAllocationQuerySet(models.QuerySet):
 
 class TimeAllocation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the line manager"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", gettext_lazy("Waiting for the line manager")
+        APPROVED = "approved", gettext_lazy("Approved")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="time_allocations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="time_allocations")
-    month = models.DateField(help_text="The first day of the month.")
+    month = models.DateField(help_text=gettext_lazy("The first day of the month."))
     hours = models.DecimalField(
         max_digits=4, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(80)]
     )

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.single_line import SingleLineCharField
 
@@ -17,25 +18,25 @@ from .core import Person, Programme, Role
 
 class Course(models.Model):
     class Kind(models.TextChoices):
-        MENTOR_TRAINING = "mentor_training", "Mentor training"
-        MENTEE_ORIENTATION = "mentee_orientation", "Mentee orientation"
-        COURSE = "course", "Off-the-job course"
-        QUALIFICATION = "qualification", "Qualification"
+        MENTOR_TRAINING = "mentor_training", gettext_lazy("Mentor training")
+        MENTEE_ORIENTATION = "mentee_orientation", gettext_lazy("Mentee orientation")
+        COURSE = "course", gettext_lazy("Off-the-job course")
+        QUALIFICATION = "qualification", gettext_lazy("Qualification")
 
     title = SingleLineCharField(max_length=150, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     provider = SingleLineCharField(max_length=150, blank=True)
-    is_external = models.BooleanField("external provider", default=False)
+    is_external = models.BooleanField(gettext_lazy("external provider"), default=False)
     hours = models.DecimalField(
         max_digits=5, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0), MaxValueValidator(999)]
     )
     validity_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Empty when completing it once is enough.",
+        help_text=gettext_lazy("Empty when completing it once is enough."),
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    qualification = SingleLineCharField("qualification it leads to", max_length=150, blank=True)
+    qualification = SingleLineCharField(gettext_lazy("qualification it leads to"), max_length=150, blank=True)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -76,10 +77,10 @@ class TrainingRecordQuerySet(models.QuerySet):
 
 class TrainingRecord(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        BOOKED = "booked", "Booked"
-        COMPLETED = "completed", "Completed"
-        EXPIRED = "expired", "Expired"
+        PLANNED = "planned", gettext_lazy("Planned")
+        BOOKED = "booked", gettext_lazy("Booked")
+        COMPLETED = "completed", gettext_lazy("Completed")
+        EXPIRED = "expired", gettext_lazy("Expired")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="training_records")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")

@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from ..hooks import SESSION_HOURS
 from ..models import Membership, TimeAllocation, TrainingRecord
@@ -49,13 +50,13 @@ OVER_USED_ABOVE = 120  # per cent of the allocation
 LATE_IN_MONTH_DAYS = 7  # "under-used" starts to count when fewer days than this are left
 
 # Flag key -> (label, Bootstrap colour). The keys are also the values of the page's flag filter.
-FLAGS: dict[str, tuple[str, str]] = {
-    "missing": ("No allocation yet", "secondary"),
-    "pending": ("Not yet approved", "warning"),
-    "declined": ("Declined", "danger"),
-    "under": ("Under-used", "info"),
-    "over": ("Over-used", "danger"),
-    "no_manager": ("No line manager on record", "dark"),
+FLAGS: dict[str, tuple[Any, str]] = {
+    "missing": (gettext_lazy("No allocation yet"), "secondary"),
+    "pending": (gettext_lazy("Not yet approved"), "warning"),
+    "declined": (gettext_lazy("Declined"), "danger"),
+    "under": (gettext_lazy("Under-used"), "info"),
+    "over": (gettext_lazy("Over-used"), "danger"),
+    "no_manager": (gettext_lazy("No line manager on record"), "dark"),
 }
 
 # --- Session hours, from the relationship side (programmes.hooks.SESSION_HOURS) ---------------------------
@@ -226,7 +227,7 @@ class TimeUse:
 
     @property
     def status_label(self) -> str:
-        return TimeAllocation.Status(self.status).label if self.status else "No allocation yet"
+        return TimeAllocation.Status(self.status).label if self.status else gettext("No allocation yet")
 
 
 def time_use(membership: Membership) -> TimeUse:

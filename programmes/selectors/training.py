@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import (
     Course,
@@ -254,7 +255,10 @@ def training_export_rows(*, programme: Programme) -> Iterator[list[str]]:
                 continue
             verified = ""
             if r.verified_at:
-                verified = f"{timezone.localdate(r.verified_at).isoformat()} by {r.verified_by or 'a former user'}"
+                verified = gettext("%(date)s by %(person)s") % {
+                    "date": timezone.localdate(r.verified_at).isoformat(),
+                    "person": r.verified_by or gettext("a former user"),
+                }
             yield [
                 person.display_name,
                 person.email,

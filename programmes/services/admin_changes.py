@@ -9,33 +9,42 @@ can be given a role, or have one taken away, without hearing of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
+
+from core.i18n import in_language_of
 
 from ..models import PARTICIPANT_ROLES, Membership, Notification, Person
 from .audit import audit_record
 
-SELF_PARTICIPANT_MESSAGE = (
+SELF_PARTICIPANT_MESSAGE = gettext_lazy(
     "An administrator cannot make themselves a mentor or mentee through the admin. To take part in a "
     "programme, apply like everyone else; a coordinator approves the application."
 )
 
 # The Person fields that decide what someone may do or see, in words for the notice.
 ACCESS_FIELDS = {
-    "is_active": "whether the account can log in",
-    "is_staff": "access to the administration site",
-    "is_superuser": "full administrator rights",
-    "groups": "permission groups",
-    "user_permissions": "individual permissions",
-    "line_manager": "line manager",
+    "is_active": gettext_lazy("whether the account can log in"),
+    "is_staff": gettext_lazy("access to the administration site"),
+    "is_superuser": gettext_lazy("full administrator rights"),
+    "groups": gettext_lazy("permission groups"),
+    "user_permissions": gettext_lazy("individual permissions"),
+    "line_manager": gettext_lazy("line manager"),
 }
 
-_VERBS = {"added": "gave you the role", "changed": "changed your role to", "removed": "removed your role"}
+# What the person is told, one sentence per kind of change.
+_TOLD = {
+    "added": gettext_lazy("An administrator gave you the role %(role)s in %(programme)s."),
+    "changed": gettext_lazy("An administrator changed your role to %(role)s in %(programme)s."),
+    "removed": gettext_lazy("An administrator removed your %(role)s role in %(programme)s."),
+}
 
 
 def membership_check_not_self_participant(*, actor: Person | None, person: Person | None, role: str | None) -> None:
@@ -44,15 +53,18 @@ def membership_check_not_self_participant(*, actor: Person | None, person: Perso
         raise ValidationError(SELF_PARTICIPANT_MESSAGE)
 
 
-def _tell(*, person: Person, text: str, subject: str) -> None:
-    Notification.objects.create(person=person, text=text[:300])
+def _tell(*, person: Person, text: Callable[[], str], subject: Callable[[], str]) -> None:
+    """Tell ``person`` in the app and by email, in their language: ``text`` and ``subject`` build the words."""
+    with in_language_of(person):
+        said, said_subject = str(text()), str(subject())
+        body = gettext(
+            "Hello %(name)s,\n\n%(text)s\n\n"
+            "If you did not expect this, tell your Tandem administrator or your programme coordinator.\n\nTandem\n"
+        ) % {"name": person.get_short_name(), "text": said}
+    Notification.objects.create(person=person, text=said[:300])
     if not person.email:
         return
-    body = (
-        f"Hello {person.get_short_name()},\n\n{text}\n\n"
-        "If you did not expect this, tell your Tandem administrator or your programme coordinator.\n\nTandem\n"
-    )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    send_mail(said_subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
 def membership_record_admin_change(
@@ -63,10 +75,11 @@ def membership_record_admin_change(
     request: HttpRequest | None = None,
 ) -> None:
     """Audit one membership an administrator added, changed or removed, and tell its person."""
-    if change not in _VERBS:
-        raise ValueError(f"change must be one of {', '.join(_VERBS)}; got {change!r}.")
+    if change not in _TOLD:
+        raise ValueError(f"change must be one of {', '.join(_TOLD)}; got {change!r}.")
     person, programme = membership.person, membership.programme
-    role = membership.get_role_display().lower()
+    with translation.override(None):  # the audit log is in English, whoever reads the admin
+        role = membership.get_role_display().lower()
     summary = f"Administrator {change} the {role} role of {person.email} in {programme.name}."
     audit_record(
         actor=actor,
@@ -77,11 +90,11 @@ def membership_record_admin_change(
         summary=summary,
         request=request,
     )
-    if change == "removed":
-        text = f"An administrator removed your {role} role in {programme.name}."
-    else:
-        text = f"An administrator {_VERBS[change]} {role} in {programme.name}."
-    _tell(person=person, text=text, subject="Your roles in Tandem were changed")
+    _tell(
+        person=person,
+        text=lambda: _TOLD[change] % {"role": membership.get_role_display().lower(), "programme": programme.name},
+        subject=lambda: gettext("Your roles in Tandem were changed"),
+    )
 
 
 def memberships_record_admin_changes(
@@ -98,7 +111,8 @@ def person_record_admin_access_change(
     changed = [f for f in fields if f in ACCESS_FIELDS]
     if not changed:
         return
-    words = ", ".join(ACCESS_FIELDS[f] for f in changed)
+    with translation.override(None):  # the audit log is in English, whoever reads the admin
+        words = ", ".join(str(ACCESS_FIELDS[f]) for f in changed)
     flags = f"staff={'yes' if person.is_staff else 'no'}, superuser={'yes' if person.is_superuser else 'no'}"
     flags += f", active={'yes' if person.is_active else 'no'}"
     audit_record(
@@ -111,6 +125,9 @@ def person_record_admin_access_change(
     )
     _tell(
         person=person,
-        text=f"An administrator changed your account: {words}.",
-        subject="Your access to Tandem was changed",
+        text=lambda: (
+            gettext("An administrator changed your account: %(what)s.")
+            % {"what": ", ".join(str(ACCESS_FIELDS[f]) for f in changed)}
+        ),
+        subject=lambda: gettext("Your access to Tandem was changed"),
     )

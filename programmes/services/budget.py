@@ -12,6 +12,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.dates import long_date
 
 from ..models import BudgetLine, Course, Membership, Person, Programme, Spend
 
@@ -24,23 +29,27 @@ MAX_AMOUNT = Decimal("9999999999.99")  # what the amount columns hold (12 digits
 def currency_validate(code: str) -> None:
     """Raise a ValidationError unless ``code`` is one of the ISO 4217 codes Tandem handles."""
     if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
-        raise ValidationError("A currency is a three-letter code in capitals, such as EUR or GBP.", code="format")
+        raise ValidationError(_("A currency is a three-letter code in capitals, such as EUR or GBP."), code="format")
     if code not in KNOWN_CURRENCIES:
         raise ValidationError(
-            f"Tandem does not handle {code} yet. Use one of: {', '.join(KNOWN_CURRENCIES)}.", code="unknown"
+            _("Tandem does not handle %(code)s yet. Use one of: %(codes)s.")
+            % {"code": code, "codes": ", ".join(KNOWN_CURRENCIES)},
+            code="unknown",
         )
 
 
 def _amount_problem(amount: Decimal, *, allow_zero: bool) -> str | None:
     """What is wrong with an amount, in words, or None."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        return "Enter the amount as a number, such as 120.50."
+        return _("Enter the amount as a number, such as 120.50.")
     if amount < 0 or (amount == 0 and not allow_zero):
-        return "The amount cannot be negative." if allow_zero else "The amount must be more than zero."
+        return _("The amount cannot be negative.") if allow_zero else _("The amount must be more than zero.")
     if amount > MAX_AMOUNT:
-        return f"That amount is too large; the most Tandem records is {MAX_AMOUNT:,}."
+        return _("That amount is too large; the most Tandem records is %(max)s.") % {
+            "max": number_format(MAX_AMOUNT, force_grouping=True)
+        }
     if amount != amount.quantize(Decimal("0.01")):
-        return "Amounts have at most 2 decimals (whole cents or pence)."
+        return _("Amounts have at most 2 decimals (whole cents or pence).")
     return None
 
 
@@ -87,8 +96,11 @@ def budget_line_update(
     if currency != current.currency and current.spends.exists():
         raise ValidationError(
             {
-                "currency": f"Money has already been spent from this line in {current.currency}, so its currency "
-                "cannot change. Add a new line for the other currency."
+                "currency": _(
+                    "Money has already been spent from this line in %(currency)s, so its currency "
+                    "cannot change. Add a new line for the other currency."
+                )
+                % {"currency": current.currency}
             }
         )
     line.category = category
@@ -106,8 +118,14 @@ def budget_line_delete(*, line: BudgetLine) -> None:
     count = Spend.objects.filter(line=line).count()
     if count:
         raise ValidationError(
-            f"“{line}” cannot be deleted: {count} spend{'s are' if count != 1 else ' is'} recorded against it. "
-            "Delete those spends first, or keep the line."
+            ngettext(
+                "“%(line)s” cannot be deleted: %(count)s spend is recorded against it. "
+                "Delete those spends first, or keep the line.",
+                "“%(line)s” cannot be deleted: %(count)s spends are recorded against it. "
+                "Delete those spends first, or keep the line.",
+                count,
+            )
+            % {"line": line, "count": count}
         )
     line.delete()
 
@@ -128,18 +146,25 @@ def spend_create(
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if spent_on > today:
-        errors["spent_on"] = "A spend cannot be dated in the future. Record it once the money is spent."
+        errors["spent_on"] = _("A spend cannot be dated in the future. Record it once the money is spent.")
     elif programme.starts_on and spent_on < programme.starts_on - datetime.timedelta(days=DAYS_BEFORE_START):
         earliest = programme.starts_on - datetime.timedelta(days=DAYS_BEFORE_START)
-        errors["spent_on"] = (
-            f"This date is more than {DAYS_BEFORE_START} days before the programme starts "
-            f"({programme.starts_on.day} {programme.starts_on:%B %Y}); the earliest allowed is "
-            f"{earliest.day} {earliest:%B %Y}."
-        )
+        errors["spent_on"] = _(
+            "This date is more than %(days)s days before the programme starts "
+            "(%(start)s); the earliest allowed is %(earliest)s."
+        ) % {
+            "days": DAYS_BEFORE_START,
+            "start": long_date(programme.starts_on),
+            "earliest": long_date(earliest),
+        }
     if not description.strip():
-        errors["description"] = "Say what the money was spent on."
+        errors["description"] = _("Say what the money was spent on.")
     if person is not None and not Membership.objects.filter(programme=programme, person=person).exists():
-        errors["person"] = f"{person} is not a member of {programme}; choose one of its members or nobody."
+        errors["person"] = _("%(person)s is not a member of %(programme)s; choose one of its members or nobody.") % {
+            "person": person,
+            "programme": programme,
+        }
+
     if problem := _amount_problem(amount, allow_zero=False):
         errors["amount"] = problem
     if errors:

@@ -12,12 +12,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+
+from core.i18n import in_language_of
 
 from ..models import Person
 
 _WHAT = {
-    "password": "Your Tandem password was changed",
-    "email": "The email address of your Tandem account was changed",
+    "password": gettext_lazy("Your Tandem password was changed"),
+    "email": gettext_lazy("The email address of your Tandem account was changed"),
 }
 
 
@@ -28,14 +31,19 @@ def person_notify_credentials_changed(*, person: Person, what: Literal["password
     """
     if what not in _WHAT:
         raise ValueError(f"what must be one of {', '.join(_WHAT)}; got {what!r}.")
-    when = date_format(timezone.localtime(), "j F Y, H:i")
-    detail = _WHAT[what]
-    if what == "email":
-        detail += f" to {person.email}"
-    body = (
-        f"Hello {person.get_short_name()},\n\n"
-        f"{detail} on {when}.\n\n"
-        "If that was you, there is nothing to do. If it was not, reset your password now from the login page "
-        "(Forgotten your password?) and tell your Tandem administrator.\n\nTandem\n"
-    )
-    send_mail(f"{_WHAT[what]}", body, settings.DEFAULT_FROM_EMAIL, [address or person.email])
+    with in_language_of(person):
+        when = date_format(timezone.localtime(), "j F Y, H:i")
+        if what == "email":
+            detail = gettext("The email address of your Tandem account was changed to %(email)s on %(when)s.") % {
+                "email": person.email,
+                "when": when,
+            }
+        else:
+            detail = gettext("Your Tandem password was changed on %(when)s.") % {"when": when}
+        body = gettext(
+            "Hello %(name)s,\n\n%(detail)s\n\n"
+            "If that was you, there is nothing to do. If it was not, reset your password now from the login page "
+            "(Forgotten your password?) and tell your Tandem administrator.\n\nTandem\n"
+        ) % {"name": person.get_short_name(), "detail": detail}
+        subject = str(_WHAT[what])
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address or person.email])

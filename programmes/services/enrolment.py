@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ..models import (
     Application,
@@ -42,24 +45,26 @@ def _clean_profile(
     errors: dict[str, str] = {}
     if not skills:
         errors["skills"] = (
-            "Add at least one skill you can offer."
+            gettext("Add at least one skill you can offer.")
             if role == Role.MENTOR
-            else "Add at least one skill you want to grow."
+            else gettext("Add at least one skill you want to grow.")
         )
     elif len(skills) > MAX_SKILLS:
-        errors["skills"] = f"Choose at most {MAX_SKILLS} skills: the ones that matter most."
+        errors["skills"] = gettext("Choose at most %(count)s skills: the ones that matter most.") % {
+            "count": MAX_SKILLS
+        }
     elif len({c.skill.pk for c in skills}) != len(skills):
-        errors["skills"] = "Each skill only once, please."
+        errors["skills"] = gettext("Each skill only once, please.")
     elif any(c.skill.merged_into_id for c in skills):
-        errors["skills"] = "One of the skills was merged into another; choose the current name."
+        errors["skills"] = gettext("One of the skills was merged into another; choose the current name.")
     if not availability:
-        errors["availability"] = "Tick at least one time when you could meet."
+        errors["availability"] = gettext("Tick at least one time when you could meet.")
     elif not set(availability) <= VALID_SLOTS:
-        errors["availability"] = "Unknown time slot."
+        errors["availability"] = gettext("Unknown time slot.")
     if not languages:
-        errors["languages"] = "Name at least one language you can meet in."
+        errors["languages"] = gettext("Name at least one language you can meet in.")
     if role == Role.MENTOR and not capacity:
-        errors["capacity"] = "Say how many mentees you could take on."
+        errors["capacity"] = gettext("Say how many mentees you could take on.")
     if errors:
         raise ValidationError(errors)
 
@@ -101,7 +106,9 @@ def application_submit(
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ValidationError(f"You already have an application for {programme.name}.") from None
+        raise ValidationError(
+            gettext("You already have an application for %(programme)s.") % {"programme": programme.name}
+        ) from None
     ApplicationSkill.objects.bulk_create(
         ApplicationSkill(application=application, skill=c.skill, level=c.level) for c in skills
     )
@@ -115,13 +122,17 @@ def application_submit(
 def _check_can_apply(*, programme: Programme, person: Person, role: str) -> None:
     """The programme recruits, the role is one can apply for, and the person neither applied nor takes part."""
     if programme.status != Programme.Status.RECRUITING:
-        raise ValidationError(f"{programme.name} is not taking applications at the moment.")
+        raise ValidationError(
+            gettext("%(programme)s is not taking applications at the moment.") % {"programme": programme.name}
+        )
     if role not in (Role.MENTOR, Role.MENTEE):
-        raise ValidationError("Apply as a mentor or as a mentee.")
+        raise ValidationError(gettext("Apply as a mentor or as a mentee."))
     if Application.objects.filter(programme=programme, person=person, status__in=Application.OPEN).exists():
-        raise ValidationError(f"You already have an application for {programme.name}.")
+        raise ValidationError(
+            gettext("You already have an application for %(programme)s.") % {"programme": programme.name}
+        )
     if Membership.objects.filter(programme=programme, person=person, role__in=(Role.MENTOR, Role.MENTEE)).exists():
-        raise ValidationError(f"You already take part in {programme.name}.")
+        raise ValidationError(gettext("You already take part in %(programme)s.") % {"programme": programme.name})
 
 
 def _answered_questions(*, programme: Programme, role: str, answers: dict[int, str]) -> list:
@@ -129,7 +140,7 @@ def _answered_questions(*, programme: Programme, role: str, answers: dict[int, s
     questions = list(programme.questions.filter(for_role__in=("", role)))
     missing = [q.text for q in questions if q.required and not answers.get(q.pk, "").strip()]
     if missing:
-        raise ValidationError({"answers": f"Please answer: {'; '.join(missing)}"})
+        raise ValidationError({"answers": gettext("Please answer: %(questions)s") % {"questions": "; ".join(missing)}})
     return questions
 
 
@@ -137,32 +148,57 @@ def _application_submitted_notices(*, application: Application, manager: Person 
     """Tell the applicant, ask their line manager (if any) to endorse, and tell the coordinators."""
     programme, person, role = application.programme, application.person, application.role
     url = application.get_absolute_url()
-    what = f"{person} applied to {programme.name} as a {application.get_role_display().lower()}"
+    names = {"person": person, "programme": programme.name}
+
+    def what() -> dict[str, str]:
+        # Said in the reader's language: the role's name too.
+        return names | {"role": application.get_role_display().lower()}
+
+    if manager:
+        yours = gettext_lazy("Your application to %(programme)s is in. Your line manager has been asked to endorse it.")
+    else:
+        yours = gettext_lazy("Your application to %(programme)s is in. The coordinators will look at it.")
     notification_send(
         people=[person],
-        text=f"Your application to {programme.name} is in. "
-        + ("Your line manager has been asked to endorse it." if manager else "The coordinators will look at it."),
+        text=lambda: yours % names,
         url=url,
-        email_subject=f"Your application to {programme.name}",
+        email_subject=lambda: gettext("Your application to %(programme)s") % names,
     )
     if manager:
         hours = programme.mentor_hours_per_month if role == Role.MENTOR else programme.mentee_hours_per_month
         notification_send(
             people=[manager],
-            text=f"{what}. Please endorse it or say why not.",
+            text=lambda: (
+                gettext("%(person)s applied to %(programme)s as a %(role)s. Please endorse it or say why not.") % what()
+            ),
             url=url,
-            email_subject=f"{person} asks for your endorsement",
-            email_body=(
-                f"{what}. Taking part means about {hours} hours a month of protected time.\n"
-                f"Please endorse the application, or decline it with a reason, here: {url}\n"
-                "(Not answering is not taken as a yes.)"
+            email_subject=lambda: gettext("%(person)s asks for your endorsement") % names,
+            email_body=lambda: (
+                gettext(
+                    "%(person)s applied to %(programme)s as a %(role)s. Taking part means about %(hours)s hours "
+                    "a month "
+                    "of protected time.\n"
+                    "Please endorse the application, or decline it with a reason, here: %(url)s\n"
+                    "(Not answering is not taken as a yes.)"
+                )
+                % (what() | {"hours": number_format(hours), "url": url})
             ),
         )
     notification_send(
         people=coordinators_of(programme),
-        text=f"New application: {what}.",
+        text=lambda: gettext("New application: %(person)s applied to %(programme)s as a %(role)s.") % what(),
         url=url,
-        group=_applications_group(programme, "new", lambda n: f"{n} new applications to {programme.name}.", "applied"),
+        group=_applications_group(
+            programme,
+            "new",
+            lambda n: (
+                ngettext(
+                    "%(count)s new application to %(programme)s.", "%(count)s new applications to %(programme)s.", n
+                )
+                % {"count": n, "programme": programme.name}
+            ),
+            "applied",
+        ),
     )
 
 
@@ -179,33 +215,50 @@ def application_endorse(*, application: Application, by: Person, endorse: bool, 
         Application.objects.select_for_update(of=("self",)).select_related("person", "programme").get(pk=application.pk)
     )
     if application.person.line_manager_id != by.pk:
-        raise ValidationError("Only the applicant's line manager can endorse this application.")
+        raise ValidationError(gettext("Only the applicant's line manager can endorse this application."))
     if not application.is_open or application.status == Application.Status.APPROVED:
-        raise ValidationError("This application has already been decided.")
+        raise ValidationError(gettext("This application has already been decided."))
     if application.endorsement != Application.Endorsement.PENDING:
-        raise ValidationError("You have already answered this application.")
+        raise ValidationError(gettext("You have already answered this application."))
     if not endorse and not reason.strip():
-        raise ValidationError({"reason": "Say why you do not endorse it: the applicant and the coordinators see it."})
+        raise ValidationError(
+            {"reason": gettext("Say why you do not endorse it: the applicant and the coordinators see it.")}
+        )
     application.endorsement = Application.Endorsement.ENDORSED if endorse else Application.Endorsement.DECLINED
     application.endorsed_by = by
     application.endorsement_reason = reason.strip()
     application.endorsement_decided_at = timezone.now()
     application.updated_at = timezone.now()
     application.save()
-    verdict = "endorsed" if endorse else f"did not endorse ({reason.strip()})"
     programme = application.programme
+    names = {"by": by, "programme": programme.name, "person": application.person, "reason": reason.strip()}
+    if endorse:
+        to_applicant = gettext_lazy("%(by)s endorsed your application to %(programme)s.")
+        to_coordinators = gettext_lazy("%(by)s endorsed %(person)s's application.")
+    else:
+        to_applicant = gettext_lazy("%(by)s did not endorse (%(reason)s) your application to %(programme)s.")
+        to_coordinators = gettext_lazy("%(by)s did not endorse (%(reason)s) %(person)s's application.")
     notification_send(
         people=[application.person],
-        text=f"{by} {verdict} your application to {programme.name}.",
+        text=lambda: to_applicant % names,
         url=application.get_absolute_url(),
-        email_subject=f"Your line manager answered your application to {programme.name}",
+        email_subject=lambda: gettext("Your line manager answered your application to %(programme)s") % names,
     )
     notification_send(
         people=coordinators_of(programme),
-        text=f"{by} {verdict} {application.person}'s application.",
+        text=lambda: to_coordinators % names,
         url=application.get_absolute_url(),
         group=_applications_group(
-            programme, "endorsement", lambda n: f"Line managers answered {n} applications to {programme.name}."
+            programme,
+            "endorsement",
+            lambda n: (
+                ngettext(
+                    "Line managers answered %(count)s application to %(programme)s.",
+                    "Line managers answered %(count)s applications to %(programme)s.",
+                    n,
+                )
+                % {"count": n, "programme": programme.name}
+            ),
         ),
     )
     return application
@@ -241,19 +294,26 @@ def _checked_decision(*, application: Application, by: Person, decision: str, re
     """The status ``decision`` leads to, if ``by`` may take it on this application now."""
     programme = application.programme
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators decide on applications.")
+        raise ValidationError(gettext("Only the programme's coordinators decide on applications."))
     if decision not in DECISIONS:
-        raise ValidationError("Approve, decline or wait-list.")
+        raise ValidationError(gettext("Approve, decline or wait-list."))
     status = DECISIONS[decision]
     if application.status not in (Application.Status.APPLIED, Application.Status.WAITLISTED):
-        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+        raise ValidationError(_already(application))
     if application.status == status:
-        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+        raise ValidationError(_already(application))
     if programme.status not in (Programme.Status.RECRUITING, Programme.Status.MATCHING, Programme.Status.RUNNING):
-        raise ValidationError(f"{programme.name} is {programme.get_status_display().lower()}: no decisions now.")
+        raise ValidationError(
+            gettext("%(programme)s is %(status)s: no decisions now.")
+            % {"programme": programme.name, "status": programme.get_status_display().lower()}
+        )
     if status == Application.Status.DECLINED and not reason.strip():
-        raise ValidationError({"reason": "Give the applicant a reason: they will see it."})
+        raise ValidationError({"reason": gettext("Give the applicant a reason: they will see it.")})
     return status
+
+
+def _already(application: Application) -> str:
+    return gettext("This application is already %(status)s.") % {"status": application.get_status_display().lower()}
 
 
 def _approved_membership(*, application: Application, by: Person) -> Membership:
@@ -261,13 +321,19 @@ def _approved_membership(*, application: Application, by: Person) -> Membership:
     programme = application.programme
     if application.endorsement == Application.Endorsement.PENDING:
         raise ValidationError(
-            f"{application.person}'s line manager has not answered yet. Silence is not consent: "
-            "wait for the endorsement, or remind them."
+            gettext(
+                "%(person)s's line manager has not answered yet. Silence is not consent: "
+                "wait for the endorsement, or remind them."
+            )
+            % {"person": application.person}
         )
     if application.endorsement == Application.Endorsement.DECLINED:
         raise ValidationError(
-            f"The line manager did not endorse this application ({application.endorsement_reason}). "
-            "Talk to them first, or decline or wait-list it."
+            gettext(
+                "The line manager did not endorse this application (%(reason)s). "
+                "Talk to them first, or decline or wait-list it."
+            )
+            % {"reason": application.endorsement_reason}
         )
     try:
         with transaction.atomic():
@@ -275,7 +341,10 @@ def _approved_membership(*, application: Application, by: Person) -> Membership:
                 programme=programme, person=application.person, role=application.role
             )
     except IntegrityError:
-        raise ValidationError(f"{application.person} already takes part in {programme.name}.") from None
+        raise ValidationError(
+            gettext("%(person)s already takes part in %(programme)s.")
+            % {"person": application.person, "programme": programme.name}
+        ) from None
     audit_record(
         actor=by,
         action="membership.added",
@@ -289,24 +358,45 @@ def _approved_membership(*, application: Application, by: Person) -> Membership:
 def _decision_notices(*, application: Application, decision: str, reason: str) -> None:
     """Tell the applicant the decision (and why), and an approved applicant's line manager."""
     programme, status = application.programme, application.status
-    label = {"approve": "approved", "decline": "declined", "waitlist": "put on the waiting list"}[decision]
-    text = f"Your application to {programme.name} was {label}."
-    if reason.strip():
-        text += f" {reason.strip()}"
+    subject = {
+        "approve": gettext_lazy("Your application to %(programme)s was approved"),
+        "decline": gettext_lazy("Your application to %(programme)s was declined"),
+        "waitlist": gettext_lazy("Your application to %(programme)s was put on the waiting list"),
+    }[decision]
+    names = {"programme": programme.name}
+
+    def text() -> str:
+        said = (subject % names) + "."
+        return f"{said} {reason.strip()}" if reason.strip() else said
+
     notification_send(
         people=[application.person],
         text=text,
         url=application.get_absolute_url(),
-        email_subject=f"Your application to {programme.name} was {label}",
+        email_subject=lambda: subject % names,
     )
     if status == Application.Status.APPROVED and application.person.line_manager_id:
         notification_send(
             people=[application.person.line_manager],
-            text=f"{application.person} joins {programme.name} as a {application.get_role_display().lower()}.",
+            text=lambda: (
+                gettext("%(person)s joins %(programme)s as a %(role)s.")
+                % {
+                    "person": application.person,
+                    "programme": programme.name,
+                    "role": application.get_role_display().lower(),
+                }
+            ),
             url=reverse("programmes:team"),
             group=Group(
                 key=f"team.joined:{programme.pk}",
-                text=lambda n: f"{n} people of your team join {programme.name}.",
+                text=lambda n: (
+                    ngettext(
+                        "%(count)s person of your team joins %(programme)s.",
+                        "%(count)s people of your team join %(programme)s.",
+                        n,
+                    )
+                    % {"count": n, "programme": programme.name}
+                ),
                 url=reverse("programmes:team"),
             ),
         )
@@ -323,14 +413,16 @@ def applications_decide(
     """
     ids = sorted(set(application_ids))
     if not ids:
-        raise ValidationError("Tick at least one application.")
+        raise ValidationError(gettext("Tick at least one application."))
     if decision not in DECISIONS:
-        raise ValidationError("Approve, decline or wait-list.")
+        raise ValidationError(gettext("Approve, decline or wait-list."))
     if DECISIONS[decision] == Application.Status.DECLINED and not reason.strip():
-        raise ValidationError({"reason": "Give the applicants a reason: each of them will see it."})
+        raise ValidationError({"reason": gettext("Give the applicants a reason: each of them will see it.")})
     applications = list(Application.objects.filter(programme=programme, pk__in=ids).select_related("person"))
     if len(applications) != len(ids):
-        raise ValidationError("Some of the ticked applications are not in this programme any more. Reload the page.")
+        raise ValidationError(
+            gettext("Some of the ticked applications are not in this programme any more. Reload the page.")
+        )
     decided, problems = [], []
     for application in sorted(applications, key=lambda a: (a.person.display_name.casefold(), a.pk)):
         try:
@@ -341,7 +433,12 @@ def applications_decide(
         # Raising rolls back the decisions already taken above, with their notifications and emails.
         raise ValidationError(
             [
-                f"Nothing was changed: {len(problems)} of the {len(ids)} applications cannot take this decision.",
+                ngettext(
+                    "Nothing was changed: %(count)s of the %(total)s applications cannot take this decision.",
+                    "Nothing was changed: %(count)s of the %(total)s applications cannot take this decision.",
+                    len(ids),
+                )
+                % {"count": len(problems), "total": len(ids)},
                 *problems,
             ]
         )
@@ -352,23 +449,38 @@ def applications_decide(
 def application_withdraw(*, application: Application, by: Person) -> Application:
     application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     if application.person_id != by.pk:
-        raise ValidationError("Only the applicant can withdraw an application.")
+        raise ValidationError(gettext("Only the applicant can withdraw an application."))
     if application.status == Application.Status.APPROVED:
         raise ValidationError(
-            "You are already in the programme. To leave it, talk to its coordinators so they can close your pairing."
+            gettext(
+                "You are already in the programme. "
+                "To leave it, talk to its coordinators so they can close your pairing."
+            )
         )
     if application.status not in Application.OPEN:
-        raise ValidationError(f"This application is already {application.get_status_display().lower()}.")
+        raise ValidationError(_already(application))
     application.status = Application.Status.WITHDRAWN
     application.updated_at = timezone.now()
     application.save()
     programme = application.programme
     notification_send(
         people=coordinators_of(programme),
-        text=f"{by} withdrew their application to {programme.name}.",
+        text=lambda: (
+            gettext("%(person)s withdrew their application to %(programme)s.")
+            % {"person": by, "programme": programme.name}
+        ),
         url=application.get_absolute_url(),
         group=_applications_group(
-            programme, "withdrawn", lambda n: f"{n} applications to {programme.name} were withdrawn."
+            programme,
+            "withdrawn",
+            lambda n: (
+                ngettext(
+                    "%(count)s application to %(programme)s was withdrawn.",
+                    "%(count)s applications to %(programme)s were withdrawn.",
+                    n,
+                )
+                % {"count": n, "programme": programme.name}
+            ),
         ),
     )
     return application
@@ -407,12 +519,24 @@ def applications_remind_silent_managers(*, now: datetime.datetime | None = None)
                 coordinators[application.programme_id] = coordinators_of(application.programme)
             notification_send(
                 people=coordinators[application.programme_id],
-                text=(
-                    f"{manager} has not answered {application.person}'s application for {days} days. "
-                    "Silence is not consent: you may want to remind them."
+                text=functools.partial(
+                    lambda values: (
+                        ngettext(
+                            "%(manager)s has not answered %(person)s's application for %(days)s day. "
+                            "Silence is not consent: you may want to remind them.",
+                            "%(manager)s has not answered %(person)s's application for %(days)s days. "
+                            "Silence is not consent: you may want to remind them.",
+                            values["days"],
+                        )
+                        % values
+                    ),
+                    {"manager": manager, "person": application.person, "days": days},
                 ),
                 url=application.get_absolute_url(),
-                email_subject=f"An endorsement for {application.programme.name} is waiting",
+                email_subject=functools.partial(
+                    lambda name: gettext("An endorsement for %(programme)s is waiting") % {"programme": name},
+                    application.programme.name,
+                ),
             )
             sent += 1
     return sent
@@ -427,7 +551,10 @@ def skill_create(*, name: str, description: str = "", by: Person) -> Skill:
     existing = Skill.objects.filter(name__iexact=name).select_related("merged_into").first()
     if existing:
         target = existing.merged_into or existing
-        raise ValidationError({"name": f"“{name}” already exists as “{target}”."})
+        raise ValidationError(
+            {"name": gettext("“%(name)s” already exists as “%(target)s”.") % {"name": name, "target": target}}
+        )
+
     skill = Skill(name=name, description=description.strip())
     skill.full_clean()
     skill.save()
@@ -438,7 +565,9 @@ def skill_create(*, name: str, description: str = "", by: Person) -> Skill:
 def skill_rename(*, skill: Skill, name: str, by: Person) -> Skill:
     name = " ".join(name.split())
     if Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk).exists():
-        raise ValidationError({"name": f"“{name}” is already in the vocabulary: merge the two instead."})
+        raise ValidationError(
+            {"name": gettext("“%(name)s” is already in the vocabulary: merge the two instead.") % {"name": name}}
+        )
     skill.name = name
     skill.full_clean()
     skill.save()
@@ -449,11 +578,14 @@ def skill_rename(*, skill: Skill, name: str, by: Person) -> Skill:
 def skill_merge(*, source: Skill, target: Skill, by: Person) -> Skill:
     """Merge a synonym into a skill: every use moves to the target, and the synonym's name stays findable."""
     if source.pk == target.pk:
-        raise ValidationError("Choose two different skills.")
+        raise ValidationError(gettext("Choose two different skills."))
     if source.merged_into_id:
-        raise ValidationError(f"“{source}” is already merged into another skill.")
+        raise ValidationError(gettext("“%(source)s” is already merged into another skill.") % {"source": source})
     if target.merged_into_id:
-        raise ValidationError(f"“{target}” is itself a synonym; merge into “{target.merged_into}” instead.")
+        raise ValidationError(
+            gettext("“%(target)s” is itself a synonym; merge into “%(other)s” instead.")
+            % {"target": target, "other": target.merged_into}
+        )
     # Where an application already has both, keep the higher level on the target and drop the duplicate.
     both = ApplicationSkill.objects.filter(skill=source, application__skills__skill=target)
     for row in both.select_related("application"):

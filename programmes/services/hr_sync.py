@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import HrSyncRun, PeopleImport, PeopleImportMapping, Person
 from .notifications import notification_send
@@ -39,18 +44,23 @@ def hr_sync_folder(folder: str) -> Path:
     root = hr_sync_root()
     if root is None:
         raise ValidationError(
-            "The nightly HR file is switched off on this server: TANDEM_HR_SYNC_ROOT is not set. Ask whoever runs "
-            "the server to set it to the folder the HR files are dropped under."
+            _(
+                "The nightly HR file is switched off on this server: TANDEM_HR_SYNC_ROOT is not set. Ask whoever runs "
+                "the server to set it to the folder the HR files are dropped under."
+            )
         )
     path = (root / folder).resolve() if folder else root
     if path != root and root not in path.parents:
-        raise ValidationError(f"The folder {folder} is outside {root}, the only place Tandem reads HR files from.")
+        raise ValidationError(
+            _("The folder %(folder)s is outside %(root)s, the only place Tandem reads HR files from.")
+            % {"folder": folder, "root": root}
+        )
     return path
 
 
 def hr_sync_pattern_errors(pattern: str) -> list[str]:
     if not pattern or "/" in pattern or "\\" in pattern or ".." in pattern:
-        return ["The file name pattern is a name with * wildcards (for example people-*.csv), without folders."]
+        return [_("The file name pattern is a name with * wildcards (for example people-*.csv), without folders.")]
     return []
 
 
@@ -58,7 +68,7 @@ def hr_sync_newest_file(mapping: PeopleImportMapping) -> Path | None:
     """The newest file (by modification time, then name) matching the pattern in the folder, or None."""
     folder = hr_sync_folder(mapping.sync_folder)
     if not folder.is_dir():
-        raise ValidationError(f"The folder {folder} does not exist or cannot be read.")
+        raise ValidationError(_("The folder %(folder)s does not exist or cannot be read.") % {"folder": folder})
     root = hr_sync_root()
     files = [p for p in folder.glob(mapping.sync_pattern) if p.is_file() and root in p.resolve().parents]
     return max(files, key=lambda p: (p.stat().st_mtime, p.name), default=None)
@@ -68,12 +78,12 @@ def _administrators() -> list[Person]:
     return list(Person.objects.filter(is_staff=True, is_active=True))
 
 
-def _tell(run: HrSyncRun, text: str) -> None:
+def _tell(run: HrSyncRun, text: Callable[[], str]) -> None:
     notification_send(
         people=_administrators(),
         text=text,
         url=reverse("programmes:hr_sync_run_detail", args=[run.pk]),
-        email_subject="Tandem: the nightly HR file needs you",
+        email_subject=gettext_lazy("Tandem: the nightly HR file needs you"),
     )
 
 
@@ -88,7 +98,7 @@ def _finish(run: HrSyncRun, status: str, message: str = "") -> HrSyncRun:
 def _claim(now: datetime.datetime) -> HrSyncRun | None:
     """Open a run, or None when another is open (running, or waiting for confirmation)."""
     HrSyncRun.objects.filter(is_open=True, status=HrSyncRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
-        status=HrSyncRun.Status.FAILED, message="Stopped without finishing (the worker was cut off).", is_open=None
+        status=HrSyncRun.Status.FAILED, message=_("Stopped without finishing (the worker was cut off)."), is_open=None
     )
     try:
         with transaction.atomic():
@@ -110,10 +120,18 @@ def hr_sync_run(*, now: datetime.datetime | None = None) -> HrSyncRun | None:
     try:
         path = hr_sync_newest_file(mapping)
         if path is None:
-            return _failed(run, f"No file matching {mapping.sync_pattern} in {hr_sync_folder(mapping.sync_folder)}.")
+            return _failed(
+                run,
+                _("No file matching %(pattern)s in %(folder)s.")
+                % {"pattern": mapping.sync_pattern, "folder": hr_sync_folder(mapping.sync_folder)},
+            )
         data = path.read_bytes()[: MAX_BYTES + 1]
         if len(data) > MAX_BYTES:
-            return _failed(run, f"The file {path.name} is larger than {MAX_BYTES // 1024 // 1024} MB, the limit.")
+            return _failed(
+                run,
+                _("The file %(name)s is larger than %(limit)s MB, the limit.")
+                % {"name": path.name, "limit": MAX_BYTES // 1024 // 1024},
+            )
         digest = hashlib.sha256(data).hexdigest()
         if HrSyncRun.objects.filter(content_hash=digest).exclude(pk=run.pk).exists():
             run.delete()  # the same file as an earlier run: nothing new, and no row for it
@@ -127,7 +145,7 @@ def hr_sync_run(*, now: datetime.datetime | None = None) -> HrSyncRun | None:
 
 def _failed(run: HrSyncRun, message: str) -> HrSyncRun:
     _finish(run, HrSyncRun.Status.FAILED, message)
-    _tell(run, f"The nightly HR file was not imported: {message}")
+    _tell(run, lambda: _("The nightly HR file was not imported: %(message)s") % {"message": message})
     return run
 
 
@@ -137,7 +155,11 @@ def _judge(run: HrSyncRun, mapping: PeopleImportMapping) -> HrSyncRun:
     summary = run.people_import.summary
     run.summary = {k: v for k, v in summary.items() if isinstance(v, int)}
     if summary["error"]:
-        return _failed(run, f"{summary['error']} row(s) of {run.file_name} have errors, so nothing was imported.")
+        return _failed(
+            run,
+            _("%(count)s row(s) of %(name)s have errors, so nothing was imported.")
+            % {"count": summary["error"], "name": run.file_name},
+        )
     if not (summary["create"] or summary["update"] or summary["flag"]):
         run.people_import.status = PeopleImport.Status.DISCARDED
         run.people_import.save(update_fields=["status"])
@@ -149,23 +171,42 @@ def _judge(run: HrSyncRun, mapping: PeopleImportMapping) -> HrSyncRun:
         # Both count as leaving for the valve: a status that says so, and no longer being in the file at all
         # (a cut-off export looks exactly like that). The message says which, so it matches the counts shown.
         parts = [
-            f"{summary['deactivate']} marked as left" if summary["deactivate"] else "",
-            f"{summary['flag']} missing from the file" if summary["flag"] else "",
+            _("%(count)s marked as left") % {"count": summary["deactivate"]} if summary["deactivate"] else "",
+            _("%(count)s missing from the file") % {"count": summary["flag"]} if summary["flag"] else "",
         ]
         reasons.append(
-            f"{leavers} of {people} people would leave ({' and '.join(p for p in parts if p)}; "
-            f"{leavers * 100 / people:.1f}%, above the {mapping.max_leavers_percent}% set)"
+            _("%(leavers)s of %(people)s people would leave (%(parts)s; %(percent)s%%, above the %(max)s%% set)")
+            % {
+                "leavers": leavers,
+                "people": people,
+                "parts": get_text_list([p for p in parts if p], _("and")),
+                "percent": number_format(leavers * 100 / people, decimal_pos=1),
+                "max": mapping.max_leavers_percent,
+            }
         )
     changes = summary.get("manager_changes", 0)
     if people and changes * 100 > mapping.max_manager_changes_percent * people:
         reasons.append(
-            f"{changes} of {people} people would change line manager ({changes * 100 / people:.1f}%, above the "
-            f"{mapping.max_manager_changes_percent}% set)"
+            _("%(changes)s of %(people)s people would change line manager (%(percent)s%%, above the %(max)s%% set)")
+            % {
+                "changes": changes,
+                "people": people,
+                "percent": number_format(changes * 100 / people, decimal_pos=1),
+                "max": mapping.max_manager_changes_percent,
+            }
         )
     if reasons:
-        message = "; ".join(reasons) + ". Check the preview, then confirm or discard the run."
+        message = _("%(reasons)s. Check the preview, then confirm or discard the run.") % {
+            "reasons": "; ".join(reasons)
+        }
         _finish(run, HrSyncRun.Status.WAITING, message)
-        _tell(run, f"The nightly HR file {run.file_name} waits for your confirmation: {message}")
+        _tell(
+            run,
+            lambda: (
+                _("The nightly HR file %(name)s waits for your confirmation: %(message)s")
+                % {"name": run.file_name, "message": message}
+            ),
+        )
         return run
     return hr_sync_apply(run=run)
 
@@ -186,7 +227,7 @@ def hr_sync_confirm(*, run: HrSyncRun, by: Person) -> HrSyncRun:
 
     locked = HrSyncRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != HrSyncRun.Status.WAITING or locked.people_import is None:
-        raise ValidationError("Only a run waiting for confirmation can be confirmed.")
+        raise ValidationError(_("Only a run waiting for confirmation can be confirmed."))
     locked.status, locked.confirmed_by = HrSyncRun.Status.RUNNING, by
     locked.save(update_fields=["status", "confirmed_by"])
     transaction.on_commit(lambda: apply_hr_sync_run.delay(locked.pk))
@@ -204,7 +245,7 @@ def hr_sync_discard(*, run: HrSyncRun, by: Person) -> HrSyncRun:
     """An administrator discards a waiting run: nothing of it is applied, and the next file can run."""
     locked = HrSyncRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != HrSyncRun.Status.WAITING:
-        raise ValidationError("Only a run waiting for confirmation can be discarded.")
+        raise ValidationError(_("Only a run waiting for confirmation can be discarded."))
     if locked.people_import is not None:
         people_import_discard(people_import=locked.people_import, by=by, by_run=True)
     locked.confirmed_by = by
@@ -221,7 +262,7 @@ def hr_sync_settings_save(*, mapping: PeopleImportMapping, by: Person) -> People
         except ValidationError as exc:
             errors += exc.messages
     if mapping.sync_enabled and not mapping.columns:
-        errors.append("Map the columns from a sample file first; then the nightly file can be switched on.")
+        errors.append(_("Map the columns from a sample file first; then the nightly file can be switched on."))
     if errors:
         raise ValidationError(errors)
     mapping.updated_by, mapping.updated_at = by, timezone.now()

@@ -7,12 +7,16 @@ so that they can look after any pairing the person still has.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.security import sessions_end
 
@@ -25,11 +29,15 @@ NAMES_IN_NOTICE = 3
 
 
 def _names(people: list[str]) -> str:
+    """The first few names, in the active language ("A, B and 2 others")."""
     shown = people[:NAMES_IN_NOTICE]
     rest = len(people) - len(shown)
     if rest:
-        return f"{', '.join(shown)} and {rest} other{'s' if rest != 1 else ''}"
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+        return ngettext("%(names)s and %(count)s other", "%(names)s and %(count)s others", rest) % {
+            "names": ", ".join(shown),
+            "count": rest,
+        }
+    return get_text_list(shown, _("and"))
 
 
 @transaction.atomic
@@ -58,14 +66,23 @@ def leavers_applications_withdraw(*, person_ids: Iterable[int], why: str) -> lis
         by_programme.setdefault(application.programme_id, []).append(application)
     for group in by_programme.values():
         programme = group[0].programme
-        names = _names([str(a.person) for a in group])
+        people = [str(a.person) for a in group]
         one = len(group) == 1
         notification_send(
             people=coordinators_of(programme),
-            text=(
-                f"{names} {'has' if one else 'have'} left the organisation ({why}): "
-                f"{'their application' if one else 'their applications'} to {programme.name} "
-                f"{'is' if one else 'are'} withdrawn and they will not be matched. Check any pairing they had."
+            text=functools.partial(
+                lambda people, programme: (
+                    ngettext(
+                        "%(names)s has left the organisation (%(why)s): their application to %(programme)s "
+                        "is withdrawn and they will not be matched. Check any pairing they had.",
+                        "%(names)s have left the organisation (%(why)s): their applications to %(programme)s "
+                        "are withdrawn and they will not be matched. Check any pairing they had.",
+                        len(people),
+                    )
+                    % {"names": _names(people), "why": why, "programme": programme.name}
+                ),
+                people,
+                programme,
             ),
             url=group[0].get_absolute_url() if one else reverse("programmes:applications", args=[programme.pk]),
         )
@@ -83,7 +100,7 @@ LEFT_REASON = "left the organisation"
 @transaction.atomic
 def person_deactivate(*, person: Person, by: Person | None, source: str = "admin") -> Person:
     """Someone has left: as ``people_leave`` for one person. Deactivating twice changes nothing."""
-    people_leave(person_ids=[person.pk], by=by, source=source, why="deactivated")
+    people_leave(person_ids=[person.pk], by=by, source=source, why=gettext_lazy("deactivated"))
     return Person.objects.get(pk=person.pk)
 
 
@@ -144,12 +161,22 @@ def _coordinators_left_tell(left: list[int]) -> None:
         by_programme.setdefault(membership.programme_id, (membership.programme, []))[1].append(str(membership.person))
     administrators: list[Person] | None = None
     for programme, names in by_programme.values():
-        who = f"{_names(names)} {'has' if len(names) == 1 else 'have'} left the organisation"
+        values = {"names": names, "programme": programme.name}
         remaining = coordinators_of(programme)
         if remaining:
             notification_send(
                 people=remaining,
-                text=f"{who} and no longer {'coordinates' if len(names) == 1 else 'coordinate'} {programme.name}.",
+                text=functools.partial(
+                    lambda values: (
+                        ngettext(
+                            "%(names)s has left the organisation and no longer coordinates %(programme)s.",
+                            "%(names)s have left the organisation and no longer coordinate %(programme)s.",
+                            len(values["names"]),
+                        )
+                        % (values | {"names": _names(values["names"])})
+                    ),
+                    values,
+                ),
                 url=reverse("programmes:members", args=[programme.pk]),
             )
             continue
@@ -157,7 +184,17 @@ def _coordinators_left_tell(left: list[int]) -> None:
             administrators = list(Person.objects.filter(is_staff=True, is_active=True).order_by("pk"))
         notification_send(
             people=administrators,
-            text=f"{who}: {programme.name} has no coordinator now. Please name one.",
+            text=functools.partial(
+                lambda values: (
+                    ngettext(
+                        "%(names)s has left the organisation: %(programme)s has no coordinator now. Please name one.",
+                        "%(names)s have left the organisation: %(programme)s has no coordinator now. Please name one.",
+                        len(values["names"]),
+                    )
+                    % (values | {"names": _names(values["names"])})
+                ),
+                values,
+            ),
             url=reverse("admin:programmes_programme_change", args=[programme.pk]),
         )
 
@@ -178,10 +215,21 @@ def _managers_left_tell(manager_ids: list[int]) -> None:
     for programme_id, manager, report in sorted(rows):
         by_programme.setdefault(programme_id, {}).setdefault(manager, []).append(report)
     for programme_id, managed in by_programme.items():
-        lines = "; ".join(f"{manager} managed {_names(sorted(set(names)))}" for manager, names in managed.items())
         notification_send(
             people=coordinators_of(programme_id),
-            text=f"{lines}: their protected-time approvals need a new line manager.",
+            text=functools.partial(
+                lambda managed: (
+                    _("%(lines)s: their protected-time approvals need a new line manager.")
+                    % {
+                        "lines": "; ".join(
+                            _("%(manager)s managed %(names)s")
+                            % {"manager": manager, "names": _names(sorted(set(names)))}
+                            for manager, names in managed.items()
+                        )
+                    }
+                ),
+                managed,
+            ),
             url=reverse("programmes:time", args=[programme_id]),
         )
 
@@ -204,9 +252,16 @@ def person_reactivate(*, person: Person, by: Person | None, source: str = "admin
     for programme in Programme.objects.filter(pk__in=programme_ids).order_by("pk"):
         notification_send(
             people=coordinators_of(programme),
-            text=(
-                f"{person} is back in the organisation and can log in again, with their history. Their pairings "
-                f"in {programme.name} stay paused until you resume them; a withdrawn application needs a new one."
+            text=functools.partial(
+                lambda programme: (
+                    _(
+                        "%(person)s is back in the organisation and can log in again, with their history. Their "
+                        "pairings in %(programme)s stay paused until you resume them; a withdrawn application "
+                        "needs a new one."
+                    )
+                    % {"person": person, "programme": programme.name}
+                ),
+                programme,
             ),
             url=reverse("programmes:members", args=[programme.pk]),
         )

@@ -10,8 +10,28 @@ from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+
+from core.i18n import in_language_of
 
 from ..models import Notification, Person, Programme, Role
+
+# What is said to a person: a string, a lazy translation, or a function of no arguments that builds the text
+# (``lambda: _("%(name)s applied.") % {...}``). Strings are sent as they are; the two others are said in each
+# recipient's own language (core.i18n.in_language_of), one recipient at a time.
+Said = str | Callable[[], str]
+
+
+def said(text: Said) -> str:
+    """``text`` in the active language."""
+    return str(text() if callable(text) else text)
+
+
+def email_greeting_body(person: Person, body: str) -> str:
+    """The body of an email to ``person``: the greeting, ``body`` and the signature, in the active language."""
+    greeting = gettext("Hello %(name)s,") % {"name": person.get_short_name()}
+    return f"{greeting}\n\n{body}\n\nTandem\n"
+
 
 # Grouped news within this window (and while unread) is one notification with a count, not one per event.
 GROUP_WINDOW = datetime.timedelta(hours=24)
@@ -20,7 +40,8 @@ GROUP_WINDOW = datetime.timedelta(hours=24)
 @dataclass(frozen=True)
 class Group:
     """How to fold a kind of news into one notification: ``key`` names the kind and where it happens
-    ("applications.new:12"); ``text`` and ``url`` say it for a count of two or more."""
+    ("applications.new:12"); ``text`` and ``url`` say it for a count of two or more (``text`` is called in the
+    recipient's language)."""
 
     key: str
     text: Callable[[int], str]
@@ -30,10 +51,10 @@ class Group:
 def notification_send(
     *,
     people: Iterable[Person],
-    text: str,
+    text: Said,
     url: str = "",
-    email_subject: str = "",
-    email_body: str = "",
+    email_subject: Said = "",
+    email_body: Said = "",
     group: Group | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per person and, when ``email_subject`` is given, email them too.
@@ -44,23 +65,33 @@ def notification_send(
 
     Emails go through Celery after the surrounding transaction commits (see core.mail_backend), so a change
     that rolls back tells nobody. Never put private relationship content in ``text`` or the email.
+
+    ``text``, ``email_subject`` and ``email_body`` are said in each recipient's language (see ``Said``).
     """
     recipients = [p for p in dict.fromkeys(people) if p is not None and p.is_active]
+    texts = {}
+    for person in recipients:
+        with in_language_of(person):
+            texts[person.pk] = said(text)
     if group is None:
-        notes = Notification.objects.bulk_create([Notification(person=p, text=text[:300], url=url) for p in recipients])
+        notes = Notification.objects.bulk_create(
+            [Notification(person=p, text=texts[p.pk][:300], url=url) for p in recipients]
+        )
     else:
-        notes = _grouped_send(recipients, text=text, url=url, group=group)
+        notes = _grouped_send(recipients, texts=texts, url=url, group=group)
     if email_subject:
-        body = email_body or text
         for person in recipients:
             if not person.email_updates:  # they chose to read news in the app only
                 continue
-            send_mail(email_subject, f"Hello {person.get_short_name()},\n\n{body}\n\nTandem\n", None, [person.email])
+            with in_language_of(person):
+                subject = said(email_subject)
+                body = email_greeting_body(person, said(email_body) if email_body else texts[person.pk])
+            send_mail(subject, body, None, [person.email])
     return notes
 
 
 @transaction.atomic
-def _grouped_send(recipients: list[Person], *, text: str, url: str, group: Group) -> list[Notification]:
+def _grouped_send(recipients: list[Person], *, texts: dict[int, str], url: str, group: Group) -> list[Notification]:
     now = timezone.now()
     # Locked, so two events at once count to two rather than both writing "2" over the same row.
     existing: dict[int, Notification] = {}
@@ -74,10 +105,13 @@ def _grouped_send(recipients: list[Person], *, text: str, url: str, group: Group
     for person in recipients:
         note = existing.get(person.pk)
         if note is None:
-            new.append(Notification(person=person, text=text[:300], url=url, group_key=group.key, created_at=now))
+            new.append(
+                Notification(person=person, text=texts[person.pk][:300], url=url, group_key=group.key, created_at=now)
+            )
             continue
         note.count += 1
-        note.text = group.text(note.count)[:300]
+        with in_language_of(person):
+            note.text = str(group.text(note.count))[:300]
         note.url = group.url or url
         note.created_at = now
         note.save(update_fields=["count", "text", "url", "created_at"])
@@ -87,12 +121,12 @@ def _grouped_send(recipients: list[Person], *, text: str, url: str, group: Group
 
 @dataclass(frozen=True)
 class Notice:
-    """One person's news, for sending many at once."""
+    """One person's news, for sending many at once (``text`` and ``email_subject`` said in their language)."""
 
     person: Person
-    text: str
+    text: Said
     url: str = ""
-    email_subject: str = ""
+    email_subject: Said = ""
 
 
 def notices_send(notices: Iterable[Notice]) -> None:
@@ -102,14 +136,15 @@ def notices_send(notices: Iterable[Notice]) -> None:
     person, without a query per person while the change holds its locks.
     """
     notices = [n for n in notices if n.person is not None and n.person.is_active]
-    Notification.objects.bulk_create([Notification(person=n.person, text=n.text[:300], url=n.url) for n in notices])
-    mails = [
-        EmailMessage(
-            n.email_subject, f"Hello {n.person.get_short_name()},\n\n{n.text}\n\nTandem\n", None, [n.person.email]
-        )
-        for n in notices
-        if n.email_subject and n.person.email_updates
-    ]
+    notes, mails = [], []
+    for n in notices:
+        with in_language_of(n.person):
+            text = said(n.text)
+            notes.append(Notification(person=n.person, text=text[:300], url=n.url))
+            if n.email_subject and n.person.email_updates:
+                body = email_greeting_body(n.person, text)
+                mails.append(EmailMessage(said(n.email_subject), body, None, [n.person.email]))
+    Notification.objects.bulk_create(notes)
     if mails:
         get_connection().send_messages(mails)
 

@@ -27,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from ..models import PeopleImport, PeopleImportMapping, Person
 from .leavers import leavers_applications_withdraw, people_leave, people_moved, person_reactivate
@@ -56,12 +58,15 @@ def people_imports_purge(*, now: datetime.datetime | None = None) -> int:
 def _read_upload(upload: UploadedFile) -> str:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+            gettext("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": number_format(upload.size / 1024 / 1024, decimal_pos=1), "limit": MAX_BYTES // 1024 // 1024}
         )
     upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB, the limit.")
+        raise ValidationError(
+            gettext("The file is larger than %(limit)s MB, the limit.") % {"limit": MAX_BYTES // 1024 // 1024}
+        )
     return _decode(data)
 
 
@@ -142,9 +147,9 @@ def people_import_map(
     preview; the mapping is remembered for the next file of its purpose. A mapping that does not fit the file
     raises ``ValidationError`` with every reason, and nothing is saved."""
     if people_import.status not in (PeopleImport.Status.MAPPING, PeopleImport.Status.PREVIEW):
-        raise ValidationError("This import is applied or discarded; upload the file again to map its columns.")
+        raise ValidationError(gettext("This import is applied or discarded; upload the file again to map its columns."))
     if not people_import.source:
-        raise ValidationError("This import no longer holds its file; upload it again.")
+        raise ValidationError(gettext("This import no longer holds its file; upload it again."))
     _not_a_run(people_import)  # a waiting run's preview is what the administrator confirms: it does not change
     header, raw_rows = _read_raw(people_import.source)
     errors = mapping_errors(mapping, header)
@@ -179,15 +184,15 @@ def people_import_text(*, text: str, filename: str, mapping: PeopleImportMapping
 def _applicable(people_import: PeopleImport, *, applying_too: bool = True) -> None:
     Status = PeopleImport.Status  # noqa: N806
     if people_import.status == Status.APPLIED:
-        raise ValidationError("This import has already been applied; a preview can be applied once.")
+        raise ValidationError(gettext("This import has already been applied; a preview can be applied once."))
     if people_import.status == Status.DISCARDED:
-        raise ValidationError("This import was discarded. Upload the file again to import it.")
+        raise ValidationError(gettext("This import was discarded. Upload the file again to import it."))
     if people_import.status == Status.FAILED:
-        raise ValidationError("Applying this import failed and changed nothing. Upload the file again.")
+        raise ValidationError(gettext("Applying this import failed and changed nothing. Upload the file again."))
     if people_import.status == Status.MAPPING:
-        raise ValidationError("Map the file's columns first; then check the preview and apply it.")
+        raise ValidationError(gettext("Map the file's columns first; then check the preview and apply it."))
     if people_import.status == Status.APPLYING and not applying_too:
-        raise ValidationError("This import is being applied; wait for it to finish.")
+        raise ValidationError(gettext("This import is being applied; wait for it to finish."))
 
 
 def _lock(people_import: PeopleImport, *, applying_too: bool = True) -> PeopleImport:
@@ -216,24 +221,29 @@ def _prepare(people_import: PeopleImport, by: Person | None, *, password: str = 
     columns = people_import.summary.get("columns", [])
     raw_rows = [{"line": row["line"], "values": row["values"]} for row in people_import.rows]
     if not raw_rows:
-        raise ValidationError("This import has no people in it.")
+        raise ValidationError(gettext("This import has no people in it."))
     org = _Organisation.load()
     rows, summary, plan = _evaluate(columns, raw_rows, org, by, _Reading.of(people_import.mapping), progress)
     if people_import.summary.get("error"):
         raise ValidationError(
-            f"{people_import.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file "
-            "and upload it again."
+            gettext("%(count)s row(s) have errors, so nothing was imported. Fix them in the file and upload it again.")
+            % {"count": people_import.summary["error"]}
         )
     if summary["error"]:
         raise ValidationError(
-            f"People or teams in Tandem changed since this preview and {summary['error']} row(s) no longer fit "
-            "(for example a manager or a team that is gone). Nothing was imported; upload the file again."
+            gettext(
+                "People or teams in Tandem changed since this preview and %(count)s row(s) no longer fit "
+                "(for example a manager or a team that is gone). Nothing was imported; upload the file again."
+            )
+            % {"count": summary["error"]}
         )
     expected = {**summary, "ignored_columns": people_import.summary.get("ignored_columns")}
     if rows != people_import.rows or expected != people_import.summary:
         raise ValidationError(
-            "People in Tandem changed since this preview, so it no longer shows what applying would do. Nothing "
-            "was imported; upload the file again for a fresh preview."
+            gettext(
+                "People in Tandem changed since this preview, so it no longer shows what applying would do. Nothing "
+                "was imported; upload the file again for a fresh preview."
+            )
         )
     # Each object's fields are checked, but not Person.clean(): it walks one person's management chain in the
     # database, which is half-written during a batch. The whole chain was checked above, file and database.
@@ -355,10 +365,10 @@ def _import_write(
             pk__in=plan.flag[start : start + BATCH], missing_from_hr_since__isnull=True, is_staff=False
         ).update(missing_from_hr_since=now)
     # Who left the file is never matched again; their open applications are withdrawn, coordinators told.
-    leavers_applications_withdraw(person_ids=plan.flag, why="no longer in the HR file")
+    leavers_applications_withdraw(person_ids=plan.flag, why=gettext_lazy("no longer in the HR file"))
     # Those whose status in the file says they have left leave through the leavers service (deactivated, their
     # open applications withdrawn, coordinators told); those who had left and are active again come back.
-    people_leave(person_ids=plan.leave, by=by, source="hr_file", why="the HR file says they have left")
+    people_leave(person_ids=plan.leave, by=by, source="hr_file", why=gettext_lazy("the HR file says they have left"))
     for person in Person.objects.filter(pk__in=plan.come_back):
         person_reactivate(person=person, by=by, source="hr_file")
 
@@ -400,8 +410,8 @@ def people_import_apply_queue(*, people_import: PeopleImport, by: Person) -> Peo
     _not_a_run(locked)
     if locked.summary.get("error"):
         raise ValidationError(
-            f"{locked.summary['error']} row(s) have errors, so nothing was imported. Fix them in the file and "
-            "upload it again."
+            gettext("%(count)s row(s) have errors, so nothing was imported. Fix them in the file and upload it again.")
+            % {"count": locked.summary["error"]}
         )
     locked.status = PeopleImport.Status.APPLYING
     locked.progress_done, locked.progress_total = 0, len(locked.rows)
@@ -413,7 +423,10 @@ def people_import_apply_queue(*, people_import: PeopleImport, by: Person) -> Peo
 def _not_a_run(people_import: PeopleImport) -> None:
     if people_import.sync_runs.exists():
         raise ValidationError(
-            "This preview is a run of the nightly HR file: an administrator confirms or discards it on the run's page."
+            gettext(
+                "This preview is a run of the nightly HR file: an administrator confirms or discards it "
+                "on the run's page."
+            )
         )
 
 
@@ -438,7 +451,10 @@ def people_import_apply_task(*, people_import_id: int, by_id: int | None) -> Peo
         return None
     except Exception:
         # The writing transaction rolled back: say so on the page rather than leave the bar waiting for ever.
-        _failed(people_import.pk, "Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem.")
+        _failed(
+            people_import.pk,
+            gettext("Applying stopped on an unexpected error. Try again, or tell whoever runs Tandem."),
+        )
         raise
 
 

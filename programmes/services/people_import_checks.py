@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.single_line import single_line
 
@@ -166,15 +167,15 @@ def _check_row(
     errors += _email_errors(email, values["email"])
     name = values["name"]
     if not name:
-        errors.append("The name is missing.")
+        errors.append(gettext("The name is missing."))
     elif len(name) > 150:
-        errors.append("The name is longer than 150 characters.")
+        errors.append(gettext("The name is longer than 150 characters."))
     resolved["display_name"] = name
     if "team" in values:
         _resolve_team(values["team"], org, errors, resolved, reading.create_teams)
     if "employee_id" in values:
         if len(values["employee_id"]) > 64:
-            errors.append("The employee id is longer than 64 characters.")
+            errors.append(gettext("The employee id is longer than 64 characters."))
         resolved["employee_id"] = values["employee_id"] or None
     _resolve_details(values, errors, resolved, reading)
     if "manager_email" in values and (manager := values["manager_email"].lower()):
@@ -185,13 +186,13 @@ def _check_row(
 def _email_errors(email: str, written: str) -> list[str]:
     """What is wrong with the row's email (``written`` as the file has it), if anything."""
     if not email:
-        return ["The email is missing."]
+        return [gettext("The email is missing.")]
     if len(email) > 254:
-        return ["The email is longer than 254 characters."]
+        return [gettext("The email is longer than 254 characters.")]
     try:
         validate_email(email)
     except ValidationError:
-        return [f"{_quote(written)} is not a valid email address."]
+        return [gettext("%(email)s is not a valid email address.") % {"email": _quote(written)}]
     return []
 
 
@@ -211,21 +212,26 @@ def _resolve_team(
     if unit is not None:
         resolved["org_unit_id"] = unit
     elif key in org.units:
-        errors.append(f"The team {_quote(team)} matches two teams in Tandem; rename one of them.")
+        errors.append(
+            gettext("The team %(team)s matches two teams in Tandem; rename one of them.") % {"team": _quote(team)}
+        )
     elif create:
         del resolved["org_unit_id"]  # set when applying, once the team exists
         errors += _new_team_errors(team, org, resolved)
     else:
         near = [org.unit_path[pk] for k, pk in org.units.items() if pk and k[-1] == key[-1]]
-        also = f" Did you mean {_quote(near[0])}?" if len(near) == 1 else ""
-        errors.append(f"Unknown team {_quote(team)}: no team in Tandem has that path.{also}")
+        if len(near) == 1:
+            unknown = gettext("Unknown team %(team)s: no team in Tandem has that path. Did you mean %(near)s?")
+        else:
+            unknown = gettext("Unknown team %(team)s: no team in Tandem has that path.")
+        errors.append(unknown % {"team": _quote(team), "near": _quote(near[0]) if near else ""})
 
 
 def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[str, Any], reading: _Reading) -> None:
     """Job title, grade, start date and status, for the columns the file has."""
     if "job_title" in values:
         if len(values["job_title"]) > 150:
-            errors.append("The job title is longer than 150 characters.")
+            errors.append(gettext("The job title is longer than 150 characters."))
         resolved["job_title"] = values["job_title"]
     if "grade" in values:
         grade = values["grade"]
@@ -234,7 +240,9 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
             if re.fullmatch(r"\d{1,2}", grade) and int(grade) <= 30:
                 resolved["grade"] = int(grade)
             else:
-                errors.append(f"The grade {_quote(grade)} is not a whole number from 0 to 30.")
+                errors.append(
+                    gettext("The grade %(grade)s is not a whole number from 0 to 30.") % {"grade": _quote(grade)}
+                )
     if "start_date" in values:
         start = values["start_date"]
         resolved["start_date"] = None
@@ -251,7 +259,10 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
                     resolved["start_date"] = parse_date(start, reading.date_format)
             except ValueError:
                 written = DATE_FORMATS.get(reading.date_format, reading.date_format)
-                errors.append(f"The start date {_quote(values['start_date'])} is not a date written as {written}.")
+                errors.append(
+                    gettext("The start date %(date)s is not a date written as %(format)s.")
+                    % {"date": _quote(values["start_date"]), "format": written}
+                )
     if "status" in values:
         status = reading.status(values["status"])
         if status == "left":
@@ -262,13 +273,19 @@ def _resolve_details(values: dict[str, str], errors: list[str], resolved: dict[s
             resolved["_back"] = True
         elif reading.status_active or reading.status_left:
             errors.append(
-                f"Unknown status {_quote(values['status'])}: the column mapping lists it neither as active nor as "
-                "left. Add it to one of them."
+                gettext(
+                    "Unknown status %(status)s: the column mapping lists it neither as active nor as "
+                    "left. Add it to one of them."
+                )
+                % {"status": _quote(values["status"])}
             )
         else:
             errors.append(
-                f"Unknown status {_quote(values['status'])}: Tandem understands Active, or Terminated, Inactive and "
-                "Leaver (and similar words) for people who have left."
+                gettext(
+                    "Unknown status %(status)s: Tandem understands Active, or Terminated, Inactive and "
+                    "Leaver (and similar words) for people who have left."
+                )
+                % {"status": _quote(values["status"])}
             )
 
 
@@ -277,11 +294,15 @@ def _manager_errors(manager: str, written: str, email: str, org: _Organisation, 
     try:
         validate_email(manager)
     except ValidationError:
-        return [f"The line manager's email {_quote(written)} is not a valid email address."]
+        return [
+            gettext("The line manager's email %(email)s is not a valid email address.") % {"email": _quote(written)}
+        ]
     if manager == email:
-        return ["Manager cycle: this person is set as their own line manager."]
+        return [gettext("Manager cycle: this person is set as their own line manager.")]
     if manager not in file_emails and manager not in org.people:
-        return [f"Unknown manager {_quote(manager)}: not in the file and not in Tandem."]
+        return [
+            gettext("Unknown manager %(manager)s: not in the file and not in Tandem.") % {"manager": _quote(manager)}
+        ]
     return []
 
 
@@ -323,36 +344,42 @@ def _changes(person: dict[str, Any], resolved: dict[str, Any], manager: str | No
 
     def account(active: bool) -> str:
         if not active:
-            return "deactivated: the status says they have left"
-        return "active again: the status says they are back" if not person["is_active"] else "active"
+            return gettext("deactivated: the status says they have left")
+        return gettext("active again: the status says they are back") if not person["is_active"] else gettext("active")
 
     changes = []
     for model_field, label, show in (
-        ("is_active", "account", account),
-        ("email", "email", text),
-        ("employee_id", "employee id", text),
-        ("display_name", "name", text),
-        ("org_unit_id", "team", team),
-        ("job_title", "job title", text),
-        ("grade", "grade", text),
-        ("start_date", "start date", text),
+        ("is_active", gettext("account"), account),
+        ("email", gettext("email"), text),
+        ("employee_id", gettext("employee id"), text),
+        ("display_name", gettext("name"), text),
+        ("org_unit_id", gettext("team"), team),
+        ("job_title", gettext("job title"), text),
+        ("grade", gettext("grade"), text),
+        ("start_date", gettext("start date"), text),
     ):
         if model_field in resolved and resolved[model_field] != person[model_field]:
             new = show(resolved[model_field])
             if new == "" and model_field != "is_active":
-                new = "cleared (the cell is empty in the file)"
+                new = gettext("cleared (the cell is empty in the file)")
             old = show(person[model_field])
             if model_field == "is_active":
-                old = "active" if person["is_active"] else "left"
+                old = gettext("active") if person["is_active"] else gettext("left")
             changes.append({"field": label, "old": old, "new": new})
     if manager != "keep":
         current = org.email_of.get(person["line_manager_id"]) if person["line_manager_id"] else None
         if manager != current:
-            new = manager or "cleared (the cell is empty in the file)"
-            changes.append({"field": "line manager", "old": current or "", "new": new})
+            new = manager or gettext("cleared (the cell is empty in the file)")
+            changes.append({"field": gettext("line manager"), "old": current or "", "new": new})
     if person["missing_from_hr_since"] is not None:
         since = timezone.localtime(person["missing_from_hr_since"]).date().isoformat()
-        changes.append({"field": "missing from HR", "old": f"since {since}", "new": "back in the file"})
+        changes.append(
+            {
+                "field": gettext("missing from HR"),
+                "old": gettext("since %(date)s") % {"date": since},
+                "new": gettext("back in the file"),
+            }
+        )
     return changes
 
 
@@ -368,17 +395,19 @@ def _uploader_limits(email: str, values: dict[str, str], org: _Organisation, by:
     errors = []
     person = org.people.get(email)
     if person and (person["is_staff"] or person["is_superuser"]):
-        errors.append("Only an administrator can change an administrator's record through an import.")
+        errors.append(gettext("Only an administrator can change an administrator's record through an import."))
     manager = (values.get("manager_email") or "").lower()
     current = org.email_of.get(person["line_manager_id"]) if person and person["line_manager_id"] else None
     if manager and manager == by.email.lower() and manager != current:
-        errors.append("You cannot make yourself someone's line manager through an import: ask an administrator.")
+        errors.append(
+            gettext("You cannot make yourself someone's line manager through an import: ask an administrator.")
+        )
     return errors
 
 
 def _own_account(email: str, values: dict[str, str], by: Person | None, reading: _Reading) -> list[str]:
     if by is not None and email == by.email.lower() and reading.status(values.get("status", "")) == "left":
-        return ["You cannot deactivate your own account through an import."]
+        return [gettext("You cannot deactivate your own account through an import.")]
     return []
 
 
@@ -406,8 +435,11 @@ def _evaluate(
     for _, email, _, errors, _ in checked:
         if managers.get(email) in never_created:
             errors.append(
-                f"The line manager {_quote(managers[email])} has left (by the file's status) and has no account "
-                "in Tandem, so nobody can report to them. Give this row another line manager."
+                gettext(
+                    "The line manager %(manager)s has left (by the file's status) and has no account "
+                    "in Tandem, so nobody can report to them. Give this row another line manager."
+                )
+                % {"manager": _quote(managers[email])}
             )
 
     # In file order, so each cycle is described the same way at the preview and when applying.
@@ -421,7 +453,9 @@ def _evaluate(
     for row, email, match, errors, resolved in checked:
         present.add(match)
         if email in cycles:
-            errors.append(f"Manager cycle: {' → '.join([*cycles[email], cycles[email][0]])}.")
+            errors.append(
+                gettext("Manager cycle: %(cycle)s.") % {"cycle": " → ".join([*cycles[email], cycles[email][0]])}
+            )
         manager = managers.get(email) if has_managers else "keep"
         outcome, changes = _outcome(email, match, errors, resolved, manager, org, plan, summary)
         summary[outcome] += 1
@@ -472,9 +506,14 @@ def _check_rows(
         errors += conflict
         if email and counts[email] > 1:
             others = ", ".join(str(line) for line in lines_of[email] if line != row["line"])
-            errors.append(f"The email {_quote(email)} is on more than one row (also line {others}).")
+            errors.append(
+                gettext("The email %(email)s is on more than one row (also line %(lines)s).")
+                % {"email": _quote(email), "lines": others}
+            )
         if values.get("employee_id") and ids[values["employee_id"]] > 1:
-            errors.append(f"The employee id {_quote(values['employee_id'])} is on more than one row.")
+            errors.append(
+                gettext("The employee id %(id)s is on more than one row.") % {"id": _quote(values["employee_id"])}
+            )
         if has_managers and email and counts[email] == 1:
             manager = values["manager_email"].lower() or None
             managers[email] = manager if manager != email else None  # a self-manager is already reported
@@ -511,10 +550,18 @@ def _outcome(
         return "error", changes
     if person is None and resolved.get("is_active") is False:
         # A leaver who never had an account: nothing to create (nor a team for them).
-        return "unchanged", [{"field": "account", "old": "", "new": "not created: the status says they have left"}]
+        return "unchanged", [
+            {"field": gettext("account"), "old": "", "new": gettext("not created: the status says they have left")}
+        ]
     if new_team:
         old = org.unit_path.get(person["org_unit_id"], "") if person and person["org_unit_id"] else ""
-        changes.append({"field": "team", "old": old, "new": f"{' > '.join(new_team)} (a new team)"})
+        changes.append(
+            {
+                "field": gettext("team"),
+                "old": old,
+                "new": gettext("%(team)s (a new team)") % {"team": " > ".join(new_team)},
+            }
+        )
         _place(plan, email, new_team, org)
     if person is None:
         plan.creates.append({"email": email, **resolved})
@@ -532,6 +579,6 @@ def _outcome(
     if fields.get("is_active") is True:
         summary["reactivate"] += 1
         plan.come_back.append(person["pk"])
-    if any(change["field"] == "line manager" for change in changes):
+    if any(change["field"] == gettext("line manager") for change in changes):
         summary["manager_changes"] += 1
     return outcome, changes

@@ -8,19 +8,22 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 MAX_ROWS = 10_000
 
 REQUIRED = ("email", "name")
 COLUMN_LABELS = {
-    "email": "email",
-    "name": "name",
-    "team": "team",
-    "job_title": "job title",
-    "grade": "grade",
-    "manager_email": "line manager",
-    "start_date": "start date",
-    "status": "status",
+    "email": gettext_lazy("email"),
+    "name": gettext_lazy("name"),
+    "team": gettext_lazy("team"),
+    "job_title": gettext_lazy("job title"),
+    "grade": gettext_lazy("grade"),
+    "manager_email": gettext_lazy("line manager"),
+    "start_date": gettext_lazy("start date"),
+    "status": gettext_lazy("status"),
 }
 # Headings as HR systems spell them, compared without case, spaces or punctuation ("E-mail" -> "email").
 HEADINGS = {
@@ -69,27 +72,40 @@ def _quote(value: str, limit: int = 60) -> str:
 
 def _decode(data: bytes) -> str:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+        raise ValidationError(_("The file is empty. Export the people from your HR system as CSV and upload that."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValidationError("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+        raise ValidationError(
+            _("The file is saved as UTF-16 (“Unicode text”). Save it as CSV UTF-8 and upload it again.")
+        )
     if _looks_utf16(data):
         raise ValidationError(
-            "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
-            "upload it again."
+            _(
+                "The file is saved as UTF-16 (“Unicode text”) without a byte-order mark. Save it as CSV UTF-8 and "
+                "upload it again."
+            )
         )
     if b"\x00" in data:
-        kind = "a ZIP archive or an Excel workbook" if data.startswith(b"PK\x03\x04") else "a binary file"
+        if data.startswith(b"PK\x03\x04"):
+            raise ValidationError(
+                _(
+                    "This is a ZIP archive or an Excel workbook, not a CSV text file. Export or save the people as "
+                    "CSV (UTF-8) and upload that."
+                )
+            )
         raise ValidationError(
-            f"This is {kind}, not a CSV text file. Export or save the people as CSV (UTF-8) and upload that."
+            _("This is a binary file, not a CSV text file. Export or save the people as CSV (UTF-8) and upload that.")
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationError(
-            f"The file is not UTF-8 text: line {line} has a character Tandem cannot read. It was probably saved "
-            "as Latin-1 or Windows-1252. Save it as UTF-8 (in Excel: “CSV UTF-8 (Comma delimited)”; in "
-            "LibreOffice: character set “Unicode (UTF-8)”) and upload it again."
+            _(
+                "The file is not UTF-8 text: line %(line)s has a character Tandem cannot read. It was probably saved "
+                "as Latin-1 or Windows-1252. Save it as UTF-8 (in Excel: “CSV UTF-8 (Comma delimited)”; in "
+                "LibreOffice: character set “Unicode (UTF-8)”) and upload it again."
+            )
+            % {"line": line}
         ) from exc
 
 
@@ -132,7 +148,7 @@ def _rows_at(raw_rows: list[dict[str, Any]], positions: dict[str, int]) -> list[
     return rows
 
 
-NO_ROWS = "The file has a header line but no people under it."
+NO_ROWS = gettext_lazy("The file has a header line but no people under it.")
 
 
 def _read_raw(text: str, *, need_rows: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
@@ -143,17 +159,23 @@ def _read_raw(text: str, *, need_rows: bool = True) -> tuple[list[str], list[dic
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
-            raise ValidationError("The file is empty. Export the people from your HR system as CSV and upload that.")
+            raise ValidationError(_("The file is empty. Export the people from your HR system as CSV and upload that."))
         rows = _read_rows(reader, len(header), row_start)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise ValidationError(
-                f'Line {row_start[0]} opens a quoted cell (a " character) that is never closed, so the rest of the '
-                "file would be read as one cell. Close or remove that quote and upload the file again."
+                _(
+                    'Line %(line)s opens a quoted cell (a " character) that is never closed, so the rest of the '
+                    "file would be read as one cell. Close or remove that quote and upload the file again."
+                )
+                % {"line": row_start[0]}
             ) from exc
         raise ValidationError(
-            f"Line {row_start[0]} could not be read as CSV ({exc}). Check the quotes on that line and upload the "
-            "file again."
+            _(
+                "Line %(line)s could not be read as CSV (%(error)s). Check the quotes on that line and upload the "
+                "file again."
+            )
+            % {"line": row_start[0], "error": exc}
         ) from exc
     if not rows and need_rows:
         raise ValidationError(NO_ROWS)
@@ -172,22 +194,31 @@ def _header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
                 ignored.append(heading.strip())
         elif column in positions:
             raise ValidationError(
-                f"Two columns mean the {COLUMN_LABELS[column]}: {_quote(header[positions[column]].strip())} and "
-                f"{_quote(heading.strip())}. Keep one of them and upload the file again."
+                _(
+                    "Two columns mean the %(column)s: %(first)s and %(second)s. Keep one of them and upload the "
+                    "file again."
+                )
+                % {
+                    "column": COLUMN_LABELS[column],
+                    "first": _quote(header[positions[column]].strip()),
+                    "second": _quote(heading.strip()),
+                }
             )
         else:
             positions[column] = index
     if not positions:
         raise ValidationError(
-            f"The first line should name the columns (email, name, team, job title, grade, line manager email, "
-            f"start date), but it reads {_quote(', '.join(c.strip() for c in header))}. Add a header line and "
-            "upload the file again."
+            _(
+                "The first line should name the columns (email, name, team, job title, grade, line manager email, "
+                "start date), but it reads %(header)s. Add a header line and upload the file again."
+            )
+            % {"header": _quote(", ".join(c.strip() for c in header))}
         )
     for column in REQUIRED:
         if column not in positions:
             raise ValidationError(
-                f"The file has no “{column}” column, which every import needs. The columns found: "
-                f"{', '.join(_quote(h.strip()) for h in header if h.strip())}."
+                _("The file has no “%(column)s” column, which every import needs. The columns found: %(found)s.")
+                % {"column": column, "found": ", ".join(_quote(h.strip()) for h in header if h.strip())}
             )
     return positions, ignored
 
@@ -204,7 +235,8 @@ def _read_rows(reader: Any, width: int, row_start: list[int]) -> list[dict[str, 
             continue
         if len(rows) == MAX_ROWS:
             raise ValidationError(
-                f"The file has more than {MAX_ROWS:,} people; Tandem imports at most {MAX_ROWS:,} at a time."
+                _("The file has more than %(max)s people; Tandem imports at most %(max)s at a time.")
+                % {"max": number_format(MAX_ROWS, force_grouping=True)}
             )
         rows.append({"line": reader.line_num, "cells": cells, "cells_error": _cells_error(cells, width)})
     return rows
@@ -213,15 +245,20 @@ def _read_rows(reader: Any, width: int, row_start: list[int]) -> list[dict[str, 
 def _cells_error(cells: list[str], width: int) -> str:
     """Why a line with fewer cells than the header, or more that are not empty, is not imported."""
     if len(cells) < width:
-        return (
-            f"This line has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header has {width}: "
+        return ngettext(
+            "This line has %(count)s cell but the header has %(width)s: "
             "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
-            "the missing separators; an empty cell between two separators clears that field on purpose."
-        )
+            "the missing separators; an empty cell between two separators clears that field on purpose.",
+            "This line has %(count)s cells but the header has %(width)s: "
+            "cells are missing, so nothing in it is imported (a missing cell never clears a field). Add "
+            "the missing separators; an empty cell between two separators clears that field on purpose.",
+            len(cells),
+        ) % {"count": len(cells), "width": width}
     if any(cell.strip() for cell in cells[width:]):
-        return (
-            f"This line has {len(cells)} cells but the header has {width}: probably a comma inside a "
+        return _(
+            "This line has %(count)s cells but the header has %(width)s: probably a comma inside a "
             "name or title without quotes around it, which moves every cell after it. Put quotes around "
             "that cell."
-        )
+        ) % {"count": len(cells), "width": width}
+
     return ""

@@ -13,23 +13,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from .people_import_file import COLUMN_LABELS, HEADINGS, _heading_key, _quote, _rows_at
 
 # Tandem's fields, in the order the mapping screen asks for them, with their labels.
-FIELDS: dict[str, str] = {
-    "employee_id": "Employee id",
-    "email": "Email",
-    "name": "Full name (one column)",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "manager_employee_id": "Line manager by employee id (e.g. supervisorId)",
-    "manager_email": "Line manager by email",
-    "status": "Status",
-    "team": "Team or department path",
-    "job_title": "Job title",
-    "grade": "Grade",
-    "start_date": "Start date",
+FIELDS: dict[str, Any] = {
+    "employee_id": gettext_lazy("Employee id"),
+    "email": gettext_lazy("Email"),
+    "name": gettext_lazy("Full name (one column)"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "manager_employee_id": gettext_lazy("Line manager by employee id (e.g. supervisorId)"),
+    "manager_email": gettext_lazy("Line manager by email"),
+    "status": gettext_lazy("Status"),
+    "team": gettext_lazy("Team or department path"),
+    "job_title": gettext_lazy("Job title"),
+    "grade": gettext_lazy("Grade"),
+    "start_date": gettext_lazy("Start date"),
 }
 EXTRA_HEADINGS = {
     "employee_id": ["employee id", "employee number", "employee no", "staff id", "staff number", "person id", "emp id"],
@@ -51,13 +52,14 @@ GUESS = {
     if field in FIELDS
 }
 # The date formats the mapping offers: strptime format -> how people write it.
+# Translators: Y, M and D stand for the letters of year, month and day in your language (German: JJJJ-MM-TT).
 DATE_FORMATS = {
-    "%Y-%m-%d": "YYYY-MM-DD",
-    "%d/%m/%Y": "DD/MM/YYYY",
-    "%m/%d/%Y": "MM/DD/YYYY",
-    "%d.%m.%Y": "DD.MM.YYYY",
-    "%Y/%m/%d": "YYYY/MM/DD",
-    "%d-%m-%Y": "DD-MM-YYYY",
+    "%Y-%m-%d": gettext_lazy("YYYY-MM-DD"),
+    "%d/%m/%Y": gettext_lazy("DD/MM/YYYY"),
+    "%m/%d/%Y": gettext_lazy("MM/DD/YYYY"),
+    "%d.%m.%Y": gettext_lazy("DD.MM.YYYY"),
+    "%Y/%m/%d": gettext_lazy("YYYY/MM/DD"),
+    "%d-%m-%Y": gettext_lazy("DD-MM-YYYY"),
 }
 SAMPLE_ROWS = 5  # rows of the file the mapping screen shows under its header
 
@@ -89,30 +91,38 @@ def mapping_errors(mapping: Any, header: list[str] | None = None, *, raise_: boo
     """What is wrong with a mapping (a PeopleImportMapping or anything with its fields), in words for the screen;
     with ``header``, also each heading it names that the file lacks."""
     columns: dict[str, str] = {k: v for k, v in (mapping.columns or {}).items() if v}
-    errors = [f"Unknown field {_quote(k)} in the mapping." for k in columns if k not in FIELDS]
+    errors = [
+        gettext("Unknown field %(field)s in the mapping.") % {"field": _quote(k)} for k in columns if k not in FIELDS
+    ]
     if "email" not in columns:
-        errors.append("Choose the column that holds the email: every person needs one.")
+        errors.append(gettext("Choose the column that holds the email: every person needs one."))
     if "name" in columns and ("first_name" in columns or "last_name" in columns):
-        errors.append("Choose either one column for the full name, or first name and last name, not both.")
+        errors.append(gettext("Choose either one column for the full name, or first name and last name, not both."))
     elif "name" not in columns and "first_name" not in columns:
-        errors.append("Choose the column with the full name, or the first name (and last name) columns.")
+        errors.append(gettext("Choose the column with the full name, or the first name (and last name) columns."))
     if "manager_employee_id" in columns and "manager_email" in columns:
-        errors.append("Choose the line manager by employee id or by email, not both.")
+        errors.append(gettext("Choose the line manager by employee id or by email, not both."))
     seen: dict[str, str] = {}
     for field, heading in columns.items():
         if heading in seen:
-            errors.append(f"The column {_quote(heading)} is chosen for both {seen[heading]} and {FIELDS[field]}.")
+            errors.append(
+                gettext("The column %(column)s is chosen for both %(first)s and %(second)s.")
+                % {"column": _quote(heading), "first": seen[heading], "second": FIELDS[field]}
+            )
         seen[heading] = FIELDS.get(field, field)
         if header is not None and heading not in header:
-            errors.append(f"The file has no column {_quote(heading)} (chosen for {FIELDS.get(field, field)}).")
+            errors.append(
+                gettext("The file has no column %(column)s (chosen for %(field)s).")
+                % {"column": _quote(heading), "field": FIELDS.get(field, field)}
+            )
     active = {_heading_key(v) for v in mapping.status_active or []}
     both = [v for v in mapping.status_left or [] if _heading_key(v) in active]
     if both:
-        errors.append(f"{_quote(both[0])} cannot mean both active and left.")
+        errors.append(gettext("%(value)s cannot mean both active and left.") % {"value": _quote(both[0])})
     if (mapping.status_active or mapping.status_left) and "status" not in columns:
-        errors.append("Status values are listed but no status column is chosen.")
+        errors.append(gettext("Status values are listed but no status column is chosen."))
     if mapping.date_format not in DATE_FORMATS:
-        errors.append(f"Unknown date format {_quote(mapping.date_format)}.")
+        errors.append(gettext("Unknown date format %(format)s.") % {"format": _quote(mapping.date_format)})
     if raise_ and errors:
         raise ValidationError(errors)
     return errors

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from .people_import_file import _quote
 
 if TYPE_CHECKING:
@@ -29,13 +31,14 @@ def _match(values: dict[str, str], email: str, org: _Organisation) -> tuple[str,
         person = org.people.get(email)
         if employee and person and person["employee_id"] and person["employee_id"] != employee:
             return email, [
-                f"The email {_quote(email)} belongs to someone in Tandem with another employee id "
-                f"({_quote(person['employee_id'])})."
+                gettext("The email %(email)s belongs to someone in Tandem with another employee id (%(id)s).")
+                % {"email": _quote(email), "id": _quote(person["employee_id"])}
             ]
         return email, []
     if by_id != email and email in org.people:
         return by_id, [
-            f"The email {_quote(email)} belongs to another person in Tandem than employee {_quote(employee)}."
+            gettext("The email %(email)s belongs to another person in Tandem than employee %(id)s.")
+            % {"email": _quote(email), "id": _quote(employee)}
         ]
     return by_id, []
 
@@ -51,8 +54,14 @@ def _manager_by_id(values: dict[str, str], employees: dict[str, str | None]) -> 
     email = employees.get(manager_id)
     if email is None:
         if manager_id in employees:
-            return [f"The manager's employee id {_quote(manager_id)} is on more than one row of the file."]
-        return [f"Unknown manager employee id {_quote(manager_id)}: not in the file and not in Tandem."]
+            return [
+                gettext("The manager's employee id %(id)s is on more than one row of the file.")
+                % {"id": _quote(manager_id)}
+            ]
+        return [
+            gettext("Unknown manager employee id %(id)s: not in the file and not in Tandem.")
+            % {"id": _quote(manager_id)}
+        ]
     values["manager_email"] = email
     return []
 

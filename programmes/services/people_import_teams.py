@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from ..models import OrgUnit
 from .people_import_file import _quote
 
@@ -30,14 +32,22 @@ def _new_team_errors(team: str, org: _Organisation, resolved: dict[str, Any]) ->
     parts = [piece for part in TEAM_SEPARATOR.split(team) for piece in SLASH_SEPARATOR.split(part)]
     limit = OrgUnit._meta.get_field("name").max_length
     if any(not part for part in parts):
-        return [f"The team {_quote(team)} has an empty part in its path, so Tandem cannot create it."]
+        return [
+            gettext("The team %(team)s has an empty part in its path, so Tandem cannot create it.")
+            % {"team": _quote(team)}
+        ]
     if any(len(part) > limit for part in parts):
-        return [f"A part of the team path {_quote(team)} is longer than {limit} characters."]
+        return [
+            gettext("A part of the team path %(team)s is longer than %(limit)s characters.")
+            % {"team": _quote(team), "limit": limit}
+        ]
     for depth in range(1, len(parts)):
         prefix = tuple(part.lower() for part in parts[:depth])
         if prefix in org.units and org.units[prefix] is None:
             shown = " > ".join(parts[:depth])
-            return [f"The team {_quote(shown)} matches two teams in Tandem; rename one of them."]
+            return [
+                gettext("The team %(team)s matches two teams in Tandem; rename one of them.") % {"team": _quote(shown)}
+            ]
     resolved["_new_team"] = tuple(parts)
     return []
 

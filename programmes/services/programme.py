@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..hooks import ACTIVE_PAIRINGS
 from ..models import (
@@ -33,14 +36,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: (),
 }
 ACTION_LABELS = {
-    (Status.DRAFT, Status.RECRUITING): "Open enrolment",
-    (Status.RECRUITING, Status.MATCHING): "Close enrolment and start matching",
-    (Status.RECRUITING, Status.DRAFT): "Back to draft",
-    (Status.MATCHING, Status.RUNNING): "Start the programme",
-    (Status.MATCHING, Status.RECRUITING): "Reopen enrolment",
-    (Status.RUNNING, Status.CLOSING): "Start closing",
-    (Status.CLOSING, Status.CLOSED): "Close the programme",
-    (Status.CLOSING, Status.RUNNING): "Back to running",
+    (Status.DRAFT, Status.RECRUITING): gettext_lazy("Open enrolment"),
+    (Status.RECRUITING, Status.MATCHING): gettext_lazy("Close enrolment and start matching"),
+    (Status.RECRUITING, Status.DRAFT): gettext_lazy("Back to draft"),
+    (Status.MATCHING, Status.RUNNING): gettext_lazy("Start the programme"),
+    (Status.MATCHING, Status.RECRUITING): gettext_lazy("Reopen enrolment"),
+    (Status.RUNNING, Status.CLOSING): gettext_lazy("Start closing"),
+    (Status.CLOSING, Status.CLOSED): gettext_lazy("Close the programme"),
+    (Status.CLOSING, Status.RUNNING): gettext_lazy("Back to running"),
 }
 
 
@@ -68,7 +71,7 @@ def programme_create(*, by: Person, name: str, description: str = "", **settings
 @transaction.atomic
 def programme_update(*, programme: Programme, by: Person, **fields: object) -> Programme:
     if programme.status == Status.CLOSED:
-        raise ValidationError("A closed programme can no longer be changed.")
+        raise ValidationError(_("A closed programme can no longer be changed."))
     for name, value in fields.items():
         setattr(programme, name, value)
     programme.full_clean()
@@ -82,34 +85,46 @@ def programme_update(*, programme: Programme, by: Person, **fields: object) -> P
 def _check_transition(programme: Programme, to: str, *, confirm: bool) -> None:
     if to not in TRANSITIONS[programme.status]:
         raise ValidationError(
-            f"A programme that is {programme.get_status_display().lower()} cannot become {Status(to).label.lower()}."
+            _("A programme that is %(status)s cannot become %(to)s.")
+            % {"status": programme.get_status_display().lower(), "to": Status(to).label.lower()}
         )
     if to == Status.RECRUITING and programme.status == Status.DRAFT:
-        missing = [
-            label
-            for label, ok in (("a start date", programme.starts_on), ("a description", programme.description.strip()))
-            if not ok
-        ]
-        if missing:
-            raise ValidationError(f"Before opening enrolment, give the programme {' and '.join(missing)}.")
+        if not programme.starts_on and not programme.description.strip():
+            raise ValidationError(_("Before opening enrolment, give the programme a start date and a description."))
+        if not programme.starts_on:
+            raise ValidationError(_("Before opening enrolment, give the programme a start date."))
+        if not programme.description.strip():
+            raise ValidationError(_("Before opening enrolment, give the programme a description."))
     if to == Status.DRAFT and programme.applications.exists():
-        raise ValidationError("People have already applied, so the programme cannot go back to draft.")
+        raise ValidationError(_("People have already applied, so the programme cannot go back to draft."))
     if to == Status.MATCHING:
         waiting = programme.applications.filter(status=Application.Status.APPLIED).count()
         if waiting:
             raise ValidationError(
-                f"{waiting} application{'s' if waiting != 1 else ''} still wait{'s' if waiting == 1 else ''} "
-                "for your decision: approve, decline or wait-list them before matching starts."
+                ngettext(
+                    "%(count)s application still waits "
+                    "for your decision: approve, decline or wait-list them before matching starts.",
+                    "%(count)s applications still wait "
+                    "for your decision: approve, decline or wait-list them before matching starts.",
+                    waiting,
+                )
+                % {"count": waiting}
             )
         roles = set(programme.memberships.participants().values_list("role", flat=True))
         if roles != {Role.MENTOR, Role.MENTEE}:
-            raise ValidationError("Matching needs at least one approved mentor and one approved mentee.")
+            raise ValidationError(_("Matching needs at least one approved mentor and one approved mentee."))
     if to in (Status.CLOSING, Status.CLOSED) and not confirm:
         active = active_pairings(programme)
         if active:
             raise ValidationError(
-                f"{active} pairing{'s are' if active != 1 else ' is'} still active. Confirm to go ahead anyway; "
-                "the pairs can still finish their last sessions."
+                ngettext(
+                    "%(count)s pairing is still active. Confirm to go ahead anyway; "
+                    "the pairs can still finish their last sessions.",
+                    "%(count)s pairings are still active. Confirm to go ahead anyway; "
+                    "the pairs can still finish their last sessions.",
+                    active,
+                )
+                % {"count": active}
             )
 
 
@@ -120,6 +135,7 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_transition(programme, to, confirm=confirm)
     before = programme.get_status_display()
+    status_before = programme.status
     programme.status = to
     programme.save(update_fields=["status"])
     audit_record(
@@ -135,7 +151,15 @@ def programme_transition(*, programme: Programme, to: str, by: Person, confirm: 
     )
     notification_send(
         people=[p for p in people if p.pk != by.pk],
-        text=f"{programme.name} moved from {before.lower()} to {programme.get_status_display().lower()} ({by}).",
+        text=lambda: (
+            _("%(programme)s moved from %(before)s to %(after)s (%(by)s).")
+            % {
+                "programme": programme.name,
+                "before": Status(status_before).label.lower(),
+                "after": programme.get_status_display().lower(),
+                "by": by,
+            }
+        ),
         url=programme.get_absolute_url(),
     )
     return programme
@@ -157,9 +181,11 @@ def _close_loose_ends(programme: Programme, by: Person) -> None:
     )
     notification_send(
         people=[a.person for a in waiting],
-        text=f"{programme.name} has closed, so your application could not go ahead.",
+        text=lambda: (
+            _("%(programme)s has closed, so your application could not go ahead.") % {"programme": programme.name}
+        ),
         url=programme.get_absolute_url(),
-        email_subject=f"{programme.name} has closed",
+        email_subject=lambda: _("%(programme)s has closed") % {"programme": programme.name},
     )
     TimeAllocation.objects.filter(programme=programme, status=TimeAllocation.Status.PENDING).delete()
 
@@ -175,9 +201,9 @@ def membership_add(
     ``"participant_coordinator"`` says what they would see.
     """
     if role not in (Role.COORDINATOR, Role.COMMITTEE):
-        raise ValidationError("Mentors and mentees join by applying; add coordinators or committee members here.")
+        raise ValidationError(_("Mentors and mentees join by applying; add coordinators or committee members here."))
     if not person.is_active:
-        raise ValidationError(f"{person} no longer has an active account.")
+        raise ValidationError(_("%(person)s no longer has an active account.") % {"person": person})
     if role == Role.COORDINATOR and not participant_confirmed:
         roles = list(
             Membership.objects.filter(programme=programme, person=person, role__in=PARTICIPANT_ROLES)
@@ -186,13 +212,17 @@ def membership_add(
         )
         if roles:
             raise ValidationError(participant_coordinator_warning(person, roles), code="participant_coordinator")
+    already = _("%(person)s is already a %(role)s of this programme.") % {
+        "person": person,
+        "role": Role(role).label.lower(),
+    }
     if Membership.objects.filter(programme=programme, person=person, role=role).exists():
-        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.")
+        raise ValidationError(already)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(programme=programme, person=person, role=role)
     except IntegrityError:
-        raise ValidationError(f"{person} is already a {Role(role).label.lower()} of this programme.") from None
+        raise ValidationError(already) from None
     audit_record(
         actor=by,
         action="role.granted",
@@ -202,33 +232,39 @@ def membership_add(
     )
     notification_send(
         people=[person],
-        text=f"{by} added you as a {Role(role).label.lower()} of {programme.name}.",
+        text=lambda: (
+            _("%(by)s added you as a %(role)s of %(programme)s.")
+            % {"by": by, "role": Role(role).label.lower(), "programme": programme.name}
+        ),
         url=programme.get_absolute_url(),
-        email_subject=f"You are now a {Role(role).label.lower()} of {programme.name}",
+        email_subject=lambda: (
+            _("You are now a %(role)s of %(programme)s")
+            % {"role": Role(role).label.lower(), "programme": programme.name}
+        ),
     )
     return membership
 
 
 def participant_coordinator_warning(person: Person, roles: list[str]) -> str:
-    as_ = " and ".join(f"a {Role(role).label.lower()}" for role in roles)
-    return (
-        f"{person} is {as_} in this programme. As its coordinator they would see every other pair's metadata: "
+    as_ = get_text_list([_("a %(role)s") % {"role": Role(role).label.lower()} for role in roles], _("and"))
+    return _(
+        "%(person)s is %(roles)s in this programme. As its coordinator they would see every other pair's metadata: "
         "who is paired with whom, meeting dates and counts, goal status, health scores and the concerns people "
         "raise. Add them only if nobody else can coordinate, and confirm that you have checked this."
-    )
+    ) % {"person": person, "roles": as_}
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Person) -> None:
     if membership.role not in (Role.COORDINATOR, Role.COMMITTEE):
-        raise ValidationError("Participants leave through their application, not from here.")
+        raise ValidationError(_("Participants leave through their application, not from here."))
     # Lock the programme so two coordinators removing each other at once cannot leave it with none.
     Programme.objects.select_for_update().get(pk=membership.programme_id)
     if (
         membership.role == Role.COORDINATOR
         and Membership.objects.filter(programme=membership.programme_id, role=Role.COORDINATOR).count() == 1
     ):
-        raise ValidationError("A programme needs at least one coordinator: add another before removing this one.")
+        raise ValidationError(_("A programme needs at least one coordinator: add another before removing this one."))
     audit_record(
         actor=by,
         action="membership.removed",
@@ -242,7 +278,7 @@ def membership_remove(*, membership: Membership, by: Person) -> None:
 @transaction.atomic
 def question_add(*, programme: Programme, text: str, required: bool, for_role: str, by: Person) -> EnrolmentQuestion:
     if programme.status not in (Status.DRAFT, Status.RECRUITING):
-        raise ValidationError("Questions can change only before matching starts.")
+        raise ValidationError(_("Questions can change only before matching starts."))
     last = programme.questions.order_by("-position").values_list("position", flat=True).first() or 0
     question = EnrolmentQuestion(
         programme=programme, text=text.strip(), required=required, for_role=for_role, position=last + 1
@@ -255,5 +291,5 @@ def question_add(*, programme: Programme, text: str, required: bool, for_role: s
 @transaction.atomic
 def question_remove(*, question: EnrolmentQuestion, by: Person) -> None:
     if question.answers.exists():
-        raise ValidationError("People have already answered this question, so it stays; you can reword it.")
+        raise ValidationError(_("People have already answered this question, so it stays; you can reword it."))
     question.delete()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Person
 from .audit import audit_record
@@ -41,7 +42,7 @@ class SsoRefused(Exception):
 
 
 def help_contact() -> str:
-    return settings.TANDEM_OIDC_HELP_CONTACT or "a Tandem administrator in your organisation"
+    return settings.TANDEM_OIDC_HELP_CONTACT or gettext("a Tandem administrator in your organisation")
 
 
 def _matched(identity: SsoIdentity) -> Person | None:
@@ -61,8 +62,11 @@ def _matched(identity: SsoIdentity) -> Person | None:
     if candidate is not None and candidate.sso_subject and candidate.sso_subject != identity.subject:
         raise SsoRefused(
             "subject_mismatch",
-            "Your single sign-on account does not match the Tandem account with this email address, which is "
-            f"linked to another single sign-on identity. Please ask {help_contact()} to check it.",
+            gettext(
+                "Your single sign-on account does not match the Tandem account with this email address, which is "
+                "linked to another single sign-on identity. Please ask %(contact)s to check it."
+            )
+            % {"contact": help_contact()},
             person=candidate,
         )
     return candidate
@@ -72,8 +76,11 @@ def _check_allowed(person: Person) -> None:
     if not person.is_active or (person.left_at is not None and person.left_at <= timezone.now()):
         raise SsoRefused(
             "deactivated",
-            "Your Tandem account is closed (it was deactivated, or you have left the organisation), so you cannot "
-            f"log in. If this is a mistake, please ask {help_contact()} to reopen it.",
+            gettext(
+                "Your Tandem account is closed (it was deactivated, or you have left the organisation), so you cannot "
+                "log in. If this is a mistake, please ask %(contact)s to reopen it."
+            )
+            % {"contact": help_contact()},
             person=person,
         )
 
@@ -82,15 +89,21 @@ def _created(identity: SsoIdentity) -> Person:
     if not settings.TANDEM_OIDC_CREATE_USERS:
         raise SsoRefused(
             "unknown",
-            f"Your single sign-on account ({identity.email or 'no email address'}) has no Tandem account yet, "
-            f"and Tandem does not create accounts by itself here. Please ask {help_contact()} to add you.",
+            gettext(
+                "Your single sign-on account (%(email)s) has no Tandem account yet, "
+                "and Tandem does not create accounts by itself here. Please ask %(contact)s to add you."
+            )
+            % {"email": identity.email or gettext("no email address"), "contact": help_contact()},
             email=identity.email,
         )
     if not identity.email or not identity.email_verified:
         raise SsoRefused(
             "no_email",
-            "Your identity provider did not send a verified email address, which Tandem needs to create your "
-            f"account. Please ask {help_contact()}.",
+            gettext(
+                "Your identity provider did not send a verified email address, which Tandem needs to create your "
+                "account. Please ask %(contact)s."
+            )
+            % {"contact": help_contact()},
         )
     employee_id = identity.employee_id or None
     if employee_id and Person.objects.filter(employee_id=employee_id).exists():
@@ -107,7 +120,9 @@ def _created(identity: SsoIdentity) -> Person:
     except IntegrityError:  # the same person's second tab a moment earlier, or the address taken meanwhile
         person = Person.objects.filter(sso_subject=identity.subject).first()
         if person is None:
-            raise SsoRefused("unknown", "Your account could not be created just now. Please try again.") from None
+            raise SsoRefused(
+                "unknown", gettext("Your account could not be created just now. Please try again.")
+            ) from None
         return person
     audit_record(
         actor=None, action="person.created", obj=person, subject=person, summary="Created at first single sign-on."
@@ -120,7 +135,7 @@ def person_for_sso(*, identity: SsoIdentity) -> Person:
     """The person this verified identity logs in as: found (keeping the subject at the first login by email or
     employee id) or created if the organisation allows it. Raises ``SsoRefused`` with a message for the person."""
     if not identity.subject:
-        raise SsoRefused("no_subject", "Your identity provider did not say who you are. Please try again.")
+        raise SsoRefused("no_subject", gettext("Your identity provider did not say who you are. Please try again."))
     person = _matched(identity)
     if person is None:
         return _created(identity)

@@ -8,6 +8,7 @@ the coordinators are told, so that someone records a manager instead of the time
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.dates import long_date
 
@@ -43,7 +47,8 @@ def month_after(month: datetime.date) -> datetime.date:
 
 
 def month_label(month: datetime.date) -> str:
-    return f"{month:%B %Y}"
+    """ "November 2026", with the month's name in the active language."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def default_hours(programme: Programme, role: str) -> Decimal:
@@ -58,7 +63,9 @@ def active_line_manager(person: Person) -> Person | None:
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError(f"Only the coordinators of {programme} can change its protected time.")
+        raise ValidationError(
+            _("Only the coordinators of %(programme)s can change its protected time.") % {"programme": programme}
+        )
 
 
 def _time_page(programme: Programme, month: datetime.date) -> str:
@@ -86,13 +93,22 @@ def _check_month_fits(programme: Programme, month: datetime.date) -> None:
     # while a programme closes; a draft has nobody in it and a closed programme is over.
     if programme.status in (Programme.Status.DRAFT, Programme.Status.CLOSED):
         raise ValidationError(
-            f"Protected time is allocated from the moment enrolment opens until a programme closes; {programme} "
-            f"is {programme.get_status_display().lower()}."
+            _(
+                "Protected time is allocated from the moment enrolment opens until a programme closes; "
+                "%(programme)s is %(status)s."
+            )
+            % {"programme": programme, "status": programme.get_status_display().lower()}
         )
     if programme.starts_on and month_after(month) <= programme.starts_on:
-        raise ValidationError(f"{month_label(month)} is before {programme} starts ({long_date(programme.starts_on)}).")
+        raise ValidationError(
+            _("%(month)s is before %(programme)s starts (%(date)s).")
+            % {"month": month_label(month), "programme": programme, "date": long_date(programme.starts_on)}
+        )
     if programme.ends_on and month > programme.ends_on:
-        raise ValidationError(f"{month_label(month)} is after {programme} ends ({long_date(programme.ends_on)}).")
+        raise ValidationError(
+            _("%(month)s is after %(programme)s ends (%(date)s).")
+            % {"month": month_label(month), "programme": programme, "date": long_date(programme.ends_on)}
+        )
 
 
 def _allocations_create_missing(*, programme: Programme, month: datetime.date) -> AllocationRun:
@@ -143,32 +159,53 @@ def _allocations_announce(created: list[TimeAllocation], *, by: Person | None = 
         else:
             by_manager[manager].append(allocation)
     for manager, allocations in by_manager.items():
-        months = ", ".join(sorted({month_label(a.month) for a in allocations}))
-        lines = "\n".join(
-            f"- {a.person}: {a.hours} h a month in {a.programme} ({month_label(a.month)})" for a in allocations
-        )
-        count = len(allocations)
         notification_send(
             people=[manager],
-            text=f"Protected time for {count} of your reports waits for your approval ({months}).",
+            text=functools.partial(_approval_asked_text, allocations),
             url=reverse("programmes:team"),
-            email_subject="Protected mentoring time waits for your approval",
-            email_body=(
-                f"The mentoring programme asks you to approve protected time for your reports:\n\n{lines}\n\n"
-                "Approve or decline it on your My team page. Until you decide, the time is not approved."
-            ),
+            email_subject=gettext_lazy("Protected mentoring time waits for your approval"),
+            email_body=functools.partial(_approval_asked_body, allocations),
         )
     for programme, allocations in unmanaged.items():
         month = allocations[0].month
         names = ", ".join(str(a.person) for a in allocations)
         notification_send(
             people=[c for c in coordinators_of(programme) if c != by],
-            text=(
-                f"No line manager on record for {names} in {programme}: nobody can approve their protected "
-                f"time for {month_label(month)} until one is recorded."
+            text=functools.partial(
+                lambda values, month: (
+                    _(
+                        "No line manager on record for %(names)s in %(programme)s: nobody can approve their protected "
+                        "time for %(month)s until one is recorded."
+                    )
+                    % (values | {"month": month_label(month)})
+                ),
+                {"names": names, "programme": programme},
+                month,
             ),
             url=_time_page(programme, month),
         )
+
+
+def _approval_asked_text(allocations: list[TimeAllocation]) -> str:
+    months = ", ".join(sorted({month_label(a.month) for a in allocations}))
+    return ngettext(
+        "Protected time for %(count)s of your reports waits for your approval (%(months)s).",
+        "Protected time for %(count)s of your reports waits for your approval (%(months)s).",
+        len(allocations),
+    ) % {"count": len(allocations), "months": months}
+
+
+def _approval_asked_body(allocations: list[TimeAllocation]) -> str:
+    lines = "\n".join(
+        "- "
+        + _("%(person)s: %(hours)s h a month in %(programme)s (%(month)s)")
+        % {"person": a.person, "hours": number_format(a.hours), "programme": a.programme, "month": month_label(a.month)}
+        for a in allocations
+    )
+    return _(
+        "The mentoring programme asks you to approve protected time for your reports:\n\n%(lines)s\n\n"
+        "Approve or decline it on your My team page. Until you decide, the time is not approved."
+    ) % {"lines": lines}
 
 
 @transaction.atomic
@@ -211,11 +248,11 @@ def _clean_hours(hours: Decimal | int | str) -> Decimal:
     try:
         value = Decimal(str(hours).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError("Enter the hours as a number, e.g. 2.5.") from None
+        raise ValidationError(_("Enter the hours as a number, e.g. 2.5.")) from None
     if not value.is_finite() or value < 0 or value > MAX_HOURS:
-        raise ValidationError(f"Protected time is between 0 and {MAX_HOURS} hours a month.")
+        raise ValidationError(_("Protected time is between 0 and %(max)s hours a month.") % {"max": MAX_HOURS})
     if value != value.quantize(TENTH):
-        raise ValidationError("Use at most one decimal for the hours, e.g. 2.5.")
+        raise ValidationError(_("Use at most one decimal for the hours, e.g. 2.5."))
     return value.quantize(TENTH)
 
 
@@ -287,13 +324,21 @@ def allocation_adjust(*, allocation: TimeAllocation, hours: Decimal | int | str,
     if reopened and manager is not None:
         notification_send(
             people=[manager],
-            text=(
-                f"{allocation.person}'s protected time in {allocation.programme} for "
-                f"{month_label(allocation.month)} changed from {previous} h to {hours} h and waits for your "
-                "approval again."
+            text=lambda: (
+                _(
+                    "%(person)s's protected time in %(programme)s for %(month)s changed from %(before)s h to "
+                    "%(after)s h and waits for your approval again."
+                )
+                % {
+                    "person": allocation.person,
+                    "programme": allocation.programme,
+                    "month": month_label(allocation.month),
+                    "before": number_format(previous),
+                    "after": number_format(hours),
+                }
             ),
             url=reverse("programmes:team"),
-            email_subject="Changed protected time waits for your approval",
+            email_subject=gettext_lazy("Changed protected time waits for your approval"),
         )
     return allocation
 
@@ -304,16 +349,26 @@ def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, 
     allocation = _lock(allocation)
     person = allocation.person
     if person.line_manager_id != by.pk or not by.is_active:
-        raise ValidationError(f"Only {person}'s line manager can approve or decline their protected time.")
+        raise ValidationError(
+            _("Only %(person)s's line manager can approve or decline their protected time.") % {"person": person}
+        )
     if allocation.status != TimeAllocation.Status.PENDING:
         raise ValidationError(
-            f"{person}'s time for {month_label(allocation.month)} is already "
-            f"{allocation.get_status_display().lower()}. If it needs another look, the coordinator can change "
-            "the hours, which asks you again."
+            _(
+                "%(person)s's time for %(month)s is already %(status)s. If it needs another look, the coordinator "
+                "can change the hours, which asks you again."
+            )
+            % {
+                "person": person,
+                "month": month_label(allocation.month),
+                "status": allocation.get_status_display().lower(),
+            }
         )
     reason = reason.strip()
     if not approve and not reason:
-        raise ValidationError(f"Say why you decline, so that {person} and the coordinator know what would work.")
+        raise ValidationError(
+            _("Say why you decline, so that %(person)s and the coordinator know what would work.") % {"person": person}
+        )
     _history_start(allocation)
     allocation.status = TimeAllocation.Status.APPROVED if approve else TimeAllocation.Status.DECLINED
     allocation.decided_by = by
@@ -329,14 +384,29 @@ def allocation_decide(*, allocation: TimeAllocation, by: Person, approve: bool, 
         subject=person,
         summary=f"{allocation.get_status_display()} for {month_label(allocation.month)}.",
     )
-    what = f"{allocation.hours} h of protected time in {allocation.programme} for {month_label(allocation.month)}"
     if approve:
-        text = f"{by} approved {person}'s {what}."
-        body = text
+        said = gettext_lazy(
+            "%(by)s approved %(person)s's %(hours)s h of protected time in %(programme)s for %(month)s."
+        )
+        subject = gettext_lazy("Protected time approved")
     else:
-        text = f"{by} declined {person}'s {what}."
-        body = f"{text}\n\nTheir reason: {reason}"
-    subject = f"Protected time {'approved' if approve else 'declined'}"
+        said = gettext_lazy(
+            "%(by)s declined %(person)s's %(hours)s h of protected time in %(programme)s for %(month)s."
+        )
+        subject = gettext_lazy("Protected time declined")
+
+    def text() -> str:
+        return said % {
+            "by": by,
+            "person": person,
+            "hours": number_format(allocation.hours),
+            "programme": allocation.programme,
+            "month": month_label(allocation.month),
+        }
+
+    def body() -> str:
+        return text() if approve else text() + "\n\n" + _("Their reason: %(reason)s") % {"reason": reason}
+
     notification_send(
         people=[person], text=text, url=allocation.programme.get_absolute_url(), email_subject=subject, email_body=body
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
@@ -20,8 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.dates import long_date
 
 from ..models import (
     Course,
@@ -69,7 +73,9 @@ def _course_apply(course: Course, data: Mapping[str, Any]) -> Course:
     course.title = course.title.strip()
     clash = Course.objects.filter(title__iexact=course.title).exclude(pk=course.pk).first()
     if clash is not None:
-        raise ValidationError({"title": f"The catalogue already has a course called “{clash.title}”."})
+        raise ValidationError(
+            {"title": _("The catalogue already has a course called “%(title)s”.") % {"title": clash.title}}
+        )
     course.full_clean()
     course.save()
     return course
@@ -100,8 +106,11 @@ def course_delete(*, course: Course) -> None:
     """Delete a course nobody has used; once it has records or is required, it can only be deactivated."""
     if course.records.exists() or course.requirements.exists():
         raise ValidationError(
-            f"“{course}” has training records or is required by a programme, so it cannot be deleted. "
-            "Deactivate it instead: the records stay and nobody can choose it again."
+            _(
+                "“%(course)s” has training records or is required by a programme, so it cannot be deleted. "
+                "Deactivate it instead: the records stay and nobody can choose it again."
+            )
+            % {"course": course}
         )
     course.delete()
 
@@ -113,11 +122,17 @@ def course_delete(*, course: Course) -> None:
 def requirement_add(*, programme: Programme, role: str, course: Course) -> ProgrammeRequirement:
     """Require ``course`` of the programme's mentors or mentees before they can be matched."""
     if role not in (Role.MENTOR, Role.MENTEE):
-        raise ValidationError({"role": "Training can be required of mentors or of mentees."})
+        raise ValidationError({"role": _("Training can be required of mentors or of mentees.")})
     if not course.is_active:
-        raise ValidationError({"course": f"“{course}” is no longer offered, so it cannot be required."})
+        raise ValidationError(
+            {"course": _("“%(course)s” is no longer offered, so it cannot be required.") % {"course": course}}
+        )
     if ProgrammeRequirement.objects.filter(programme=programme, role=role, course=course).exists():
-        raise ValidationError({"course": f"{Role(role).label}s already need “{course}”."})
+        if role == Role.MENTOR:
+            already = _("Mentors already need “%(course)s”.")
+        else:
+            already = _("Mentees already need “%(course)s”.")
+        raise ValidationError({"course": already % {"course": course}})
     requirement = ProgrammeRequirement(programme=programme, role=role, course=course)
     requirement.full_clean()
     requirement.save()
@@ -142,7 +157,12 @@ def evidence_file_check(file: UploadedFile) -> str:
     if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
         size = Decimal(file.size) / (1024 * 1024)
         raise ValidationError(
-            {"evidence_file": f"The evidence file is {size:.1f} MB; the limit is 5 MB. Scan it at a lower resolution."}
+            {
+                "evidence_file": _(
+                    "The evidence file is %(size)s MB; the limit is 5 MB. Scan it at a lower resolution."
+                )
+                % {"size": number_format(size, decimal_pos=1)}
+            }
         )
     file.seek(0)
     head = file.read(16)
@@ -150,7 +170,7 @@ def evidence_file_check(file: UploadedFile) -> str:
     kind = next((kind for signature, kind in EVIDENCE_SIGNATURES if head.startswith(signature)), None)
     if kind is None:
         raise ValidationError(
-            {"evidence_file": "Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these."}
+            {"evidence_file": _("Evidence must be a PDF, PNG or JPEG file, and this file's content is none of these.")}
         )
     try:
         problem = _evidence_pdf_problem(file) if kind == "pdf" else _evidence_image_problem(file, kind)
@@ -165,19 +185,21 @@ def _evidence_pdf_problem(file: UploadedFile) -> str:
     """Why the file does not read as a PDF with at least one page ("" when it does)."""
     from pypdf import PdfReader  # imported here: only evidence uploads need it
 
-    damaged = "The file starts like a PDF but cannot be read as one (it is damaged or not really a PDF). "
     try:
         reader = PdfReader(file, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            return "The PDF is protected by a password. Upload a copy without a password."
+            return _("The PDF is protected by a password. Upload a copy without a password.")
         pages = len(reader.pages)
         for page in reader.pages:
             page.mediabox  # noqa: B018 - reading each page object proves the page tree is whole
     except Exception:  # pypdf raises many kinds of errors on a broken file; each means the same to the user
         logger.info("evidence PDF refused", exc_info=True)
-        return damaged + "Save or scan it again as a PDF and upload that."
+        return _(
+            "The file starts like a PDF but cannot be read as one (it is damaged or not really a PDF). "
+            "Save or scan it again as a PDF and upload that."
+        )
     if pages == 0:
-        return "The PDF has no pages. Upload the certificate itself."
+        return _("The PDF has no pages. Upload the certificate itself.")
     return ""
 
 
@@ -189,21 +211,29 @@ def _evidence_image_problem(file: UploadedFile, kind: str) -> str:
     from PIL import Image
 
     label = {"png": "PNG", "jpg": "JPEG"}[kind]
-    damaged = f"The file starts like a {label} image but cannot be read as one (it is damaged or cut short). "
     try:
         with Image.open(file) as image:
             # MPO: the JPEG that phone cameras write (several pictures in one file), still a JPEG to every viewer.
             if image.format not in {"png": {"PNG"}, "jpg": {"JPEG", "MPO"}}[kind]:
-                return damaged + "Save it again and upload that."
+                return _(
+                    "The file starts like a %(kind)s image but cannot be read as one (it is damaged or cut short). "
+                    "Save it again and upload that."
+                ) % {"kind": label}
             if image.width * image.height > EVIDENCE_MAX_PIXELS:
-                return f"The image is {image.width} × {image.height} pixels, too large. Scan it at a lower resolution."
+                return _("The image is %(width)s × %(height)s pixels, too large. Scan it at a lower resolution.") % {
+                    "width": image.width,
+                    "height": image.height,
+                }
             image.verify()  # PNG: every chunk's checksum, through to the end marker
         file.seek(0)
         with Image.open(file) as image:
             image.load()  # decodes every pixel: a truncated or corrupt image raises here
     except Exception:  # Pillow raises many kinds (OSError, SyntaxError, struct.error...) on a broken file
         logger.info("evidence image refused", exc_info=True)
-        return damaged + "Save or scan it again and upload that."
+        return _(
+            "The file starts like a %(kind)s image but cannot be read as one (it is damaged or cut short). "
+            "Save or scan it again and upload that."
+        ) % {"kind": label}
     return ""
 
 
@@ -224,17 +254,19 @@ def _record_apply(
     today = timezone.localdate()
     before = {name: getattr(record, name) for name in _VERIFIED_FIELDS} if record.pk else None
     if course.pk != record.course_id and not course.is_active:
-        raise ValidationError({"course": f"“{course}” is no longer offered; choose a course from the catalogue."})
+        raise ValidationError(
+            {"course": _("“%(course)s” is no longer offered; choose a course from the catalogue.") % {"course": course}}
+        )
     if status not in TrainingRecord.Status.values:
-        raise ValidationError({"status": "Choose planned, booked, completed or expired."})
+        raise ValidationError({"status": _("Choose planned, booked, completed or expired.")})
     done = status in (TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED)
     if done and completed_on is None:
-        raise ValidationError({"completed_on": "Give the date the course was completed."})
+        raise ValidationError({"completed_on": _("Give the date the course was completed.")})
     if not done and completed_on is not None:
-        message = "A planned or booked course has no completion date yet: clear it or mark the course completed."
+        message = _("A planned or booked course has no completion date yet: clear it or mark the course completed.")
         raise ValidationError({"completed_on": message})
     if completed_on is not None and completed_on > today:
-        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
 
     # The expiry follows the course's validity when the record is made or its course or date changes; a later
     # change to the course's validity does not move the expiry of records already kept (see course_update).
@@ -327,7 +359,7 @@ def training_record_update(
 def training_record_verify(*, record: TrainingRecord, by: Person) -> TrainingRecord:
     """A coordinator confirms they checked the evidence of a completed course."""
     if record.completed_on is None:
-        raise ValidationError("Only a completed course can be verified; record its completion date first.")
+        raise ValidationError(_("Only a completed course can be verified; record its completion date first."))
     record.verified_by = by
     record.verified_at = timezone.now()
     record.save(update_fields=["verified_by", "verified_at"])
@@ -350,9 +382,11 @@ def readiness_override_record(*, programme: Programme, person: Person, reason: s
         raise PermissionDenied("Only the programme's coordinators can override readiness.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why this person may be matched without the required training."})
+        raise ValidationError({"reason": _("Say why this person may be matched without the required training.")})
     if not Membership.objects.participants().filter(programme=programme, person=person).exists():
-        raise ValidationError(f"{person} is not a mentor or mentee of {programme}.")
+        raise ValidationError(
+            _("%(person)s is not a mentor or mentee of %(programme)s.") % {"person": person, "programme": programme}
+        )
     override = ReadinessOverride.objects.filter(programme=programme, person=person).first() or ReadinessOverride(
         programme=programme, person=person
     )
@@ -390,16 +424,24 @@ def _participant_programmes(person_ids: set[int]) -> tuple[dict[int, list[Progra
 
 
 def _warn(record: TrainingRecord, programmes: list[Programme], coordinators_of: dict[int, list[Person]]) -> None:
-    when = date_format(record.expires_on, "j F Y")
+    def values() -> dict[str, object]:
+        # The date in the reader's language: built when said.
+        return {"course": record.course, "when": long_date(record.expires_on), "person": record.person}
+
     notification_send(
         people=[record.person],
-        text=f"Your training “{record.course}” expires on {when}. Ask your coordinator about a refresher.",
+        text=lambda: (
+            _("Your training “%(course)s” expires on %(when)s. Ask your coordinator about a refresher.") % values()
+        ),
         url=reverse("programmes:my_training"),
-        email_subject=f"Your training expires on {when}: {record.course}",
-        email_body=(
-            f"Your training “{record.course}” expires on {when}.\n"
-            "Programmes that require it will count it as missing from then on, so please book a refresher "
-            "with your coordinator."
+        email_subject=lambda: _("Your training expires on %(when)s: %(course)s") % values(),
+        email_body=lambda: (
+            _(
+                "Your training “%(course)s” expires on %(when)s.\n"
+                "Programmes that require it will count it as missing from then on, so please book a refresher "
+                "with your coordinator."
+            )
+            % values()
         ),
     )
     told: set[int] = {record.person_id}
@@ -408,12 +450,18 @@ def _warn(record: TrainingRecord, programmes: list[Programme], coordinators_of: 
         if not coordinators:
             continue
         told.update(c.pk for c in coordinators)
-        text = f"{record.person}'s training “{record.course}” expires on {when} ({programme})."
+        text = functools.partial(
+            lambda programme: (
+                _("%(person)s's training “%(course)s” expires on %(when)s (%(programme)s).")
+                % (values() | {"programme": programme})
+            ),
+            programme,
+        )
         notification_send(
             people=coordinators,
             text=text,
             url=reverse("programmes:training_person", args=[programme.pk, record.person_id]),
-            email_subject=f"Training expiring on {when}: {record.person}",
+            email_subject=lambda: _("Training expiring on %(when)s: %(person)s") % values(),
             email_body=text,
         )
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.i18n import in_language_of, session_language_set
@@ -28,7 +29,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = notification_mark_read(notification=get_notification_for(request.user, pk))
     target = notification_local_url(notification.url) or notification_local_url(request.POST.get("next", ""))
     if notification.url and not notification_local_url(notification.url):
-        messages.info(request, "That notification's link leads outside Tandem, so it was not opened.")
+        messages.info(request, _("That notification's link leads outside Tandem, so it was not opened."))
     return redirect(target or "programmes:notifications")
 
 

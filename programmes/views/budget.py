@@ -13,8 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import short_date
 from core.exports import csv_cell
 from core.forms import add_service_errors
 from core.once import submit_once
@@ -25,6 +28,7 @@ from ..models import Programme
 from ..permissions import get_budget_line_for, get_programme_for, get_spend_for
 from ..selectors import budget as selectors
 from ..services import budget as services
+from ..templatetags.money import money_format
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading quote stops it.
 
@@ -56,7 +60,7 @@ def budget_line_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Budget line “{line}” added.")
+            messages.success(request, _("Budget line “%(line)s” added.") % {"line": line})
             return redirect("programmes:budget", programme.pk)
     context = {"programme": programme, "form": form, "currencies": services.KNOWN_CURRENCIES}
     return render(request, "programmes/budget_line_form.html", context)
@@ -74,7 +78,7 @@ def budget_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Budget line “{line}” saved.")
+            messages.success(request, _("Budget line “%(line)s” saved.") % {"line": line})
             return redirect("programmes:budget", pk)
     context = {"programme": line.programme, "form": form, "line": line, "currencies": services.KNOWN_CURRENCIES}
     return render(request, "programmes/budget_line_form.html", context)
@@ -91,7 +95,7 @@ def budget_line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Budget line “{label}” deleted.")
+            messages.success(request, _("Budget line “%(line)s” deleted.") % {"line": label})
         return redirect("programmes:budget", pk)
     spend_count = selectors.budget_line_spend_count(line=line)
     return render(
@@ -118,10 +122,18 @@ def spend_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             line = spend.line
-            messages.success(request, f"Spend of {spend.amount:,.2f} {line.currency} recorded on “{line}”.")
+            messages.success(
+                request,
+                _("Spend of %(amount)s recorded on “%(line)s”.")
+                % {"amount": money_format(spend.amount, line.currency), "line": line},
+            )
             figures = selectors.budget_line_figures(line=line)
             if figures.is_overspent:
-                messages.warning(request, f"“{line}” is now overspent by {figures.overspent_by:,.2f} {line.currency}.")
+                messages.warning(
+                    request,
+                    _("“%(line)s” is now overspent by %(amount)s.")
+                    % {"line": line, "amount": money_format(figures.overspent_by, line.currency)},
+                )
             return redirect("programmes:spend_list", programme.pk)
     has_lines = selectors.budget_has_lines(programme=programme)
     return render(request, "programmes/spend_form.html", {"programme": programme, "form": form, "has_lines": has_lines})
@@ -137,7 +149,7 @@ def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {"line_id": form.cleaned_data["line"], "month": form.cleaned_data["month"]}
     elif form.is_bound:
-        messages.warning(request, "That filter was not understood, so all spends are shown.")
+        messages.warning(request, _("That filter was not understood, so all spends are shown."))
     spends = selectors.spends_for(programme=programme, **filters)
     page = page_of(request, spends)
     totals = selectors.spend_totals_by_currency(spends)
@@ -160,9 +172,12 @@ def spend_list(request: HttpRequest, pk: int) -> HttpResponse:
 def spend_delete(request: HttpRequest, pk: int, spend_pk: int) -> HttpResponse:
     spend = get_spend_for(request.user, pk, spend_pk)
     if request.method == "POST":
-        label = f"{spend.amount:,.2f} {spend.line.currency} on {spend.spent_on:%d %b %Y}"
+        label = {
+            "amount": money_format(spend.amount, spend.line.currency),
+            "date": short_date(spend.spent_on),
+        }
         services.spend_delete(spend=spend)
-        messages.success(request, f"Spend of {label} deleted.")
+        messages.success(request, _("Spend of %(amount)s on %(date)s deleted.") % label)
         return redirect("programmes:spend_list", pk)
     return render(request, "programmes/spend_confirm_delete.html", {"programme": spend.line.programme, "spend": spend})
 
@@ -187,7 +202,17 @@ def budget_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One row per spend. Amounts are written as plain numbers (never guarded: Tandem formats them itself)."""
     programme = get_programme_for(request.user, pk, manage=True)
     spends = selectors.spends_for(programme=programme).iterator(chunk_size=500)
-    header = ["date", "line", "category", "description", "amount", "currency", "course", "participant"]
+    # Column headings people read, in their language; the amounts stay plain numbers for the spreadsheet.
+    header = [
+        pgettext("budget CSV column", "date"),
+        pgettext("budget CSV column", "line"),
+        pgettext("budget CSV column", "category"),
+        pgettext("budget CSV column", "description"),
+        pgettext("budget CSV column", "amount"),
+        pgettext("budget CSV column", "currency"),
+        pgettext("budget CSV column", "course"),
+        pgettext("budget CSV column", "participant"),
+    ]
     rows = (
         [
             spend.spent_on.isoformat(),
@@ -209,7 +234,15 @@ def budget_export(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_lines_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One row per budget line: planned, spent, remaining (negative when overspent)."""
     programme = get_programme_for(request.user, pk, manage=True)
-    header = ["category", "line", "currency", "planned", "spent", "remaining", "overspent"]
+    header = [
+        pgettext("budget CSV column", "category"),
+        pgettext("budget CSV column", "line"),
+        pgettext("budget CSV column", "currency"),
+        pgettext("budget CSV column", "planned"),
+        pgettext("budget CSV column", "spent"),
+        pgettext("budget CSV column", "remaining"),
+        pgettext("budget CSV column", "overspent"),
+    ]
     rows = (
         [
             line.get_category_display(),
@@ -218,7 +251,7 @@ def budget_lines_export(request: HttpRequest, pk: int) -> HttpResponse:
             f"{line.figures.planned:.2f}",
             f"{line.figures.spent:.2f}",
             f"{line.figures.remaining:.2f}",
-            "yes" if line.figures.is_overspent else "no",
+            pgettext("budget CSV cell", "yes") if line.figures.is_overspent else pgettext("budget CSV cell", "no"),
         ]
         for line in selectors.budget_lines_with_figures(programme=programme)
     )

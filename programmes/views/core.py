@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.pagination import page_of
 
@@ -61,7 +62,7 @@ def programme_members(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so all members are shown.")
+        messages.warning(request, _("That filter was not understood, so all members are shown."))
     page = page_of(request, selectors.programme_members(programme, **filters))
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own

@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
@@ -64,7 +66,7 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Your application to {programme.name} is in.")
+            messages.success(request, _("Your application to %(programme)s is in.") % {"programme": programme.name})
             return redirect(application)
     return render(request, "programmes/application_form.html", {"programme": programme, "form": form})
 
@@ -115,9 +117,9 @@ def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Thank you: the applicant and the coordinators have your answer.")
+            messages.success(request, _("Thank you: the applicant and the coordinators have your answer."))
     else:
-        messages.error(request, "Choose whether you endorse the application.")
+        messages.error(request, _("Choose whether you endorse the application."))
     # Line managers also answer in place on "My team"; send them back where they were.
     return redirect("programmes:team") if request.POST.get("next") == "team" else redirect(application)
 
@@ -139,10 +141,12 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, f"{application.person}'s application is now {application.get_status_display().lower()}."
+                request,
+                _("%(person)s's application is now %(status)s.")
+                % {"person": application.person, "status": application.get_status_display().lower()},
             )
     else:
-        messages.error(request, "Choose approve, wait-list or decline.")
+        messages.error(request, _("Choose approve, wait-list or decline."))
     return redirect(application)
 
 
@@ -174,13 +178,20 @@ def applications_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, text)
     else:
         status = decided[0].get_status_display().lower()
-        messages.success(request, f"{len(decided)} application{pluralize(len(decided))} {status}: {_names(decided)}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s application %(status)s: %(names)s.",
+                "%(count)s applications %(status)s: %(names)s.",
+                len(decided),
+            )
+            % {"count": len(decided), "status": status, "names": _names(decided)},
+        )
     return redirect(back)
 
 
 def _names(applications: list[Application]) -> str:
-    names = [str(a.person) for a in applications]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return get_text_list([str(a.person) for a in applications], _("and"))
 
 
 @login_required
@@ -193,7 +204,10 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"You withdrew your application to {application.programme.name}.")
+            messages.success(
+                request,
+                _("You withdrew your application to %(programme)s.") % {"programme": application.programme.name},
+            )
         return redirect(application)
     return render(request, "programmes/application_withdraw.html", {"application": application})
 
@@ -204,7 +218,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so all applications are shown.")
+        messages.warning(request, _("That filter was not understood, so all applications are shown."))
     counts = selectors.application_counts(programme)
     page = page_of(request, selectors.programme_applications(programme, **filters))
     query = request.GET.copy()
@@ -229,7 +243,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_all_read(person=request.user)
-    messages.success(request, "All caught up.")
+    messages.success(request, _("All caught up."))
     return redirect("programmes:notifications")
 
 
@@ -242,7 +256,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(create_form, exc)
         else:
-            messages.success(request, f"“{skill}” added to the vocabulary.")
+            messages.success(request, _("“%(skill)s” added to the vocabulary.") % {"skill": skill})
             return redirect("programmes:skills")
     # Queries: paginator count; one page of canonical skills with usage counts; their synonyms.
     q = request.GET.get("q", "").strip()[:80]
@@ -275,7 +289,9 @@ def skill_merge(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"“{source}” is now a synonym of “{target}”.")
+            messages.success(
+                request, _("“%(source)s” is now a synonym of “%(target)s”.") % {"source": source, "target": target}
+            )
         return redirect("programmes:skills")
     uses = selectors.skill_uses(source)
     return render(request, "programmes/skill_merge.html", {"source": source, "target": target, "uses": uses})
@@ -292,7 +308,7 @@ def skill_rename(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Renamed to “{skill}”.")
+            messages.success(request, _("Renamed to “%(skill)s”.") % {"skill": skill})
     else:
-        messages.error(request, "Give the skill a name.")
+        messages.error(request, _("Give the skill a name."))
     return redirect("programmes:skills")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -36,7 +37,7 @@ def hr_sync(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "The nightly HR file's settings are saved.")
+            messages.success(request, _("The nightly HR file's settings are saved."))
             return redirect("programmes:hr_sync")
     # Queries: the mapping, the paginator's count, one page of runs with who confirmed them.
     runs = hr_sync_runs_visible_to(request.user).select_related("confirmed_by").defer("message")
@@ -66,7 +67,7 @@ def hr_sync_sample(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("programmes:people_import_map", sample.pk)
     else:
-        messages.error(request, "Choose a sample of the HR file to read its columns from.")
+        messages.error(request, _("Choose a sample of the HR file to read its columns from."))
     return redirect("programmes:hr_sync")
 
 
@@ -86,7 +87,7 @@ def hr_sync_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Confirmed: the run is being applied.")
+        messages.success(request, _("Confirmed: the run is being applied."))
     return redirect("programmes:hr_sync_run_detail", run.pk)
 
 
@@ -99,5 +100,5 @@ def hr_sync_run_discard(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Discarded: nothing of this run was applied.")
+        messages.success(request, _("Discarded: nothing of this run was applied."))
     return redirect("programmes:hr_sync_run_detail", run.pk)

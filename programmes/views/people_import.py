@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -22,7 +23,12 @@ from ..services.people_import_file import MAX_ROWS, _read_raw
 from ..services.people_import_mapping import FIELDS, SAMPLE_ROWS, mapping_errors, mapping_guess, status_values_guess
 
 ROWS_PAGE_SIZE = 100
-OUTCOMES = {"error": "With errors", "create": "New", "update": "Updates", "unchanged": "Unchanged"}
+OUTCOMES = {
+    "error": gettext_lazy("With errors"),
+    "create": gettext_lazy("New"),
+    "update": gettext_lazy("Updates"),
+    "unchanged": gettext_lazy("Unchanged"),
+}
 
 
 @organisation_data_required
@@ -36,9 +42,11 @@ def people_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc)
         else:
             if result.status == PeopleImport.Status.MAPPING:
-                messages.info(request, "Tandem does not know some of the file's columns: say which column is which.")
+                messages.info(
+                    request, gettext("Tandem does not know some of the file's columns: say which column is which.")
+                )
                 return redirect("programmes:people_import_map", result.pk)
-            messages.info(request, "The file is read. Check the preview, then apply it or discard it.")
+            messages.info(request, gettext("The file is read. Check the preview, then apply it or discard it."))
             return redirect("programmes:people_import_preview", result.pk)
     # Queries: the paginator's count, then one page of imports with who uploaded them (never their rows).
     page = page_of(request, people_imports_listed(request.user))
@@ -76,7 +84,9 @@ def people_import_map(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only administrators map the nightly HR file's columns.")
     mappable = people_import.status in (PeopleImport.Status.MAPPING, PeopleImport.Status.PREVIEW)
     if not mappable or not people_import.source:
-        messages.error(request, "This import is applied or discarded; upload the file again to map its columns.")
+        messages.error(
+            request, gettext("This import is applied or discarded; upload the file again to map its columns.")
+        )
         return redirect("programmes:people_import_preview", people_import.pk)
     header, raw_rows = _read_raw(people_import.source)
     form = PeopleImportMappingForm(
@@ -89,7 +99,7 @@ def people_import_map(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "The columns are mapped and remembered. Check the preview.")
+            messages.success(request, gettext("The columns are mapped and remembered. Check the preview."))
             return redirect("programmes:people_import_preview", people_import.pk)
     context = {
         "people_import": people_import,
@@ -133,7 +143,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         show = ""
     page = page_of(request, rows, ROWS_PAGE_SIZE)
     summary = people_import.summary
-    filters = [("", "All rows", summary.get("rows", 0))] + [
+    filters = [("", gettext("All rows"), summary.get("rows", 0))] + [
         (k, label, summary.get(k, 0)) for k, label in OUTCOMES.items()
     ]
     context = {
@@ -164,11 +174,14 @@ def people_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if result.status == PeopleImport.Status.APPLIED:
         messages.success(
             request,
-            f"Imported: {s['create']} created, {s['update']} updated, {s['unchanged']} unchanged, "
-            f"{s['flag']} flagged as no longer in the HR file.",
+            gettext(
+                "Imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged, "
+                "%(flag)s flagged as no longer in the HR file."
+            )
+            % {"create": s["create"], "update": s["update"], "unchanged": s["unchanged"], "flag": s["flag"]},
         )
     elif result.status == PeopleImport.Status.APPLYING:
-        messages.info(request, "Applying the import: the bar below follows it. You may leave this page.")
+        messages.info(request, gettext("Applying the import: the bar below follows it. You may leave this page."))
     return redirect("programmes:people_import_preview", people_import.pk)
 
 
@@ -181,5 +194,8 @@ def people_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("programmes:people_import_preview", people_import.pk)
-    messages.success(request, f"The import of {people_import.filename} is discarded; nothing was changed.")
+    messages.success(
+        request,
+        gettext("The import of %(filename)s is discarded; nothing was changed.") % {"filename": people_import.filename},
+    )
     return redirect("programmes:people_import")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
@@ -35,8 +36,11 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{programme.name} is ready as a draft. Check its settings (check-ins, protected time, mentor "
-                "capacity), then open enrolment when you are ready.",
+                _(
+                    "%(programme)s is ready as a draft. Check its settings (check-ins, protected time, mentor "
+                    "capacity), then open enrolment when you are ready."
+                )
+                % {"programme": programme.name},
             )
             return redirect("programmes:settings", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
@@ -54,7 +58,7 @@ def programme_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("programmes:settings", programme.pk)
     people = programme_staff(programme)
     return render(
@@ -78,7 +82,7 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     to = request.POST.get("to", "")
     if to not in Programme.Status.values:
-        messages.error(request, "Unknown status.")
+        messages.error(request, _("Unknown status."))
         return redirect(programme)
     try:
         programme = services.programme_transition(
@@ -87,7 +91,11 @@ def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{programme.name} is now {programme.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(programme)s is now %(status)s.")
+            % {"programme": programme.name, "status": programme.get_status_display().lower()},
+        )
     return redirect(programme)
 
 
@@ -113,7 +121,7 @@ def programme_member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(request, "programmes/member_add_confirm.html", context)
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{form.cleaned_data['email']} added.")
+            messages.success(request, _("%(email)s added.") % {"email": form.cleaned_data["email"]})
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("programmes:settings", programme.pk)
@@ -129,7 +137,12 @@ def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{membership.person} is no longer a {membership.get_role_display().lower()}.")
+        messages.success(
+            request,
+            _("%(person)s is no longer a %(role)s.")
+            % {"person": membership.person, "role": membership.get_role_display().lower()},
+        )
+
     return redirect("programmes:settings", programme.pk)
 
 
@@ -145,9 +158,9 @@ def programme_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Question added to the application form.")
+            messages.success(request, _("Question added to the application form."))
     else:
-        messages.error(request, "Write the question (at most 300 characters).")
+        messages.error(request, _("Write the question (at most 300 characters)."))
     return redirect("programmes:settings", programme.pk)
 
 
@@ -161,5 +174,5 @@ def programme_question_remove(request: HttpRequest, pk: int, question_pk: int) -
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Question removed.")
+        messages.success(request, _("Question removed."))
     return redirect("programmes:settings", programme.pk)

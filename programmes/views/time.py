@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -46,9 +48,11 @@ def programme_time(request: HttpRequest, pk: int) -> HttpResponse:
     month, flag = month_start(timezone.localdate()), ""
     if form.is_bound and not form.is_valid():
         if "month" in form.errors:
-            messages.warning(request, f"{form.errors['month'][0]} This month is shown instead.")
+            messages.warning(
+                request, gettext("%(error)s This month is shown instead.") % {"error": form.errors["month"][0]}
+            )
         if "flag" in form.errors:
-            messages.warning(request, "That filter was not understood, so everyone is shown.")
+            messages.warning(request, gettext("That filter was not understood, so everyone is shown."))
     if form.is_bound:
         month = form.cleaned_data.get("month") or month
         flag = form.cleaned_data.get("flag") or ""
@@ -81,22 +85,37 @@ def allocations_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     form = AllocationsCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"No allocations were created: {_first_error(form)}")
+        messages.error(request, gettext("No allocations were created: %(error)s") % {"error": _first_error(form)})
         return redirect("programmes:time", pk=programme.pk)
     month = form.cleaned_data["month"]
     try:
         run = time_services.allocations_ensure_month(programme=programme, month=month, by=request.user)
     except ValidationError as exc:
-        messages.error(request, f"No allocations were created: {' '.join(exc.messages)}")
+        messages.error(request, gettext("No allocations were created: %(error)s") % {"error": " ".join(exc.messages)})
         return _to_time_page(programme.pk, month)
     if not run.created:
-        messages.info(request, f"Everyone already has an allocation for {month_label(month)}; nothing changed.")
+        messages.info(
+            request,
+            gettext("Everyone already has an allocation for %(month)s; nothing changed.")
+            % {"month": month_label(month)},
+        )
         return _to_time_page(programme.pk, month)
-    text = f"Created {len(run.created)} allocation{'s' if len(run.created) != 1 else ''} for {month_label(month)}."
-    messages.success(request, f"{text} Line managers are asked to approve them.")
+    messages.success(
+        request,
+        ngettext(
+            "Created %(count)s allocation for %(month)s. Line managers are asked to approve them.",
+            "Created %(count)s allocations for %(month)s. Line managers are asked to approve them.",
+            len(run.created),
+        )
+        % {"count": len(run.created), "month": month_label(month)},
+    )
     if missing := run.without_line_manager:
         names = ", ".join(str(person) for person in missing)
-        messages.warning(request, f"No line manager on record for {names}: their time stays unapproved until one is.")
+        messages.warning(
+            request,
+            gettext("No line manager on record for %(names)s: their time stays unapproved until one is.")
+            % {"names": names},
+        )
     return _to_time_page(programme.pk, month)
 
 
@@ -107,7 +126,10 @@ def allocation_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = AllocationAdjustForm(request.POST)
     person = allocation.person
     if not form.is_valid():
-        messages.error(request, f"{person}'s hours were not changed: {_first_error(form)}")
+        messages.error(
+            request,
+            gettext("%(person)s's hours were not changed: %(error)s") % {"person": person, "error": _first_error(form)},
+        )
         return _to_time_page(allocation.programme_id, allocation.month)
     was_pending = allocation.status == allocation.Status.PENDING
     try:
@@ -115,12 +137,20 @@ def allocation_adjust(request: HttpRequest, pk: int) -> HttpResponse:
             allocation=allocation, hours=form.cleaned_data["hours"], by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, f"{person}'s hours were not changed: {' '.join(exc.messages)}")
+        messages.error(
+            request,
+            gettext("%(person)s's hours were not changed: %(error)s")
+            % {"person": person, "error": " ".join(exc.messages)},
+        )
     else:
-        text = f"{person} has {changed.hours} h for {month_label(changed.month)}."
+        values = {"person": person, "hours": number_format(changed.hours), "month": month_label(changed.month)}
         if not was_pending and changed.status == changed.Status.PENDING:
-            text += " Their line manager is asked to approve the new hours."
-        messages.success(request, text)
+            text = gettext(
+                "%(person)s has %(hours)s h for %(month)s. Their line manager is asked to approve the new hours."
+            )
+        else:
+            text = gettext("%(person)s has %(hours)s h for %(month)s.")
+        messages.success(request, text % values)
     return _to_time_page(allocation.programme_id, allocation.month)
 
 
@@ -130,7 +160,7 @@ def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = get_allocation_for_line_manager(request.user, pk)
     form = AllocationDecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether to approve or decline the time; nothing was changed.")
+        messages.error(request, gettext("Choose whether to approve or decline the time; nothing was changed."))
         return redirect("programmes:team")
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -140,10 +170,21 @@ def allocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        verb = "approved" if approve else "declined"
-        messages.success(
-            request,
-            f"You {verb} {decided.hours} h for {decided.person} in {decided.programme} "
-            f"({month_label(decided.month)}). They and the coordinators are told.",
-        )
+        values = {
+            "hours": number_format(decided.hours),
+            "person": decided.person,
+            "programme": decided.programme,
+            "month": month_label(decided.month),
+        }
+        if approve:
+            text = gettext(
+                "You approved %(hours)s h for %(person)s in %(programme)s (%(month)s). "
+                "They and the coordinators are told."
+            )
+        else:
+            text = gettext(
+                "You declined %(hours)s h for %(person)s in %(programme)s (%(month)s). "
+                "They and the coordinators are told."
+            )
+        messages.success(request, text % values)
     return redirect("programmes:team")

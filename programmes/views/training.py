@@ -12,6 +12,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core.exports import csv_cell
@@ -59,7 +61,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     # Queries: the paginator's count, then one page of courses with their record and requirement counts.
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so all courses are shown.")
+        messages.warning(request, _("That filter was not understood, so all courses are shown."))
     page = page_of(request, selectors.courses_with_counts(**filters))
     return render(
         request, "programmes/course_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
@@ -78,7 +80,7 @@ def _course_form_page(request: HttpRequest, course: Course | None) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"“{course}” is saved in the catalogue.")
+            messages.success(request, _("“%(course)s” is saved in the catalogue.") % {"course": course})
             return redirect("programmes:course_list")
     return render(request, "programmes/course_form.html", {"form": form, "course": course, "heading": heading})
 
@@ -99,7 +101,10 @@ def course_deactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_course_for(request.user, course_pk)
     if request.method == "POST":
         services.course_set_active(course=course, active=False)
-        messages.success(request, f"“{course}” is deactivated: its records stay, and nobody can choose it again.")
+        messages.success(
+            request,
+            _("“%(course)s” is deactivated: its records stay, and nobody can choose it again.") % {"course": course},
+        )
         return redirect("programmes:course_list")
     return render(request, "programmes/course_confirm.html", {"course": course, "action": "deactivate"})
 
@@ -109,7 +114,7 @@ def course_deactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
 def course_reactivate(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = get_course_for(request.user, course_pk)
     services.course_set_active(course=course, active=True)
-    messages.success(request, f"“{course}” is back in the catalogue.")
+    messages.success(request, _("“%(course)s” is back in the catalogue.") % {"course": course})
     return redirect("programmes:course_list")
 
 
@@ -122,7 +127,7 @@ def course_delete(request: HttpRequest, course_pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"“{course}” is deleted.")
+            messages.success(request, _("“%(course)s” is deleted.") % {"course": course})
         return redirect("programmes:course_list")
     in_use = selectors.course_in_use(course)
     return render(request, "programmes/course_confirm.html", {"course": course, "action": "delete", "in_use": in_use})
@@ -142,12 +147,16 @@ def training_requirements(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{requirement.get_role_display()} now need “{requirement.course}”.")
+            messages.success(
+                request,
+                _("%(role)s now need “%(course)s”.")
+                % {"role": requirement.get_role_display(), "course": requirement.course},
+            )
             return redirect("programmes:training_requirements", pk=programme.pk)
     requirements = selectors.programme_requirements(programme)
     by_role = [
         (label, [r for r in requirements if r.role == role])
-        for role, label in ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+        for role, label in ((Role.MENTOR, _("Mentors need")), (Role.MENTEE, _("Mentees need")))
     ]
     return render(
         request, "programmes/training_requirements.html", {"programme": programme, "form": form, "by_role": by_role}
@@ -160,7 +169,11 @@ def training_requirement_remove(request: HttpRequest, pk: int, requirement_pk: i
     requirement = get_requirement_for(programme, requirement_pk)
     if request.method == "POST":
         services.requirement_remove(requirement=requirement)
-        messages.success(request, f"{requirement.get_role_display()} no longer need “{requirement.course}”.")
+        messages.success(
+            request,
+            _("%(role)s no longer need “%(course)s”.")
+            % {"role": requirement.get_role_display(), "course": requirement.course},
+        )
         return redirect("programmes:training_requirements", pk=programme.pk)
     return render(
         request, "programmes/training_requirement_remove.html", {"programme": programme, "requirement": requirement}
@@ -175,7 +188,7 @@ def training_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not filters:
-        messages.warning(request, "That filter was not understood, so everyone is shown.")
+        messages.warning(request, _("That filter was not understood, so everyone is shown."))
     page = page_of(request, selectors.matrix_participants(programme=programme, on=today, **filters))
     columns, rows = selectors.matrix_table(
         memberships=page.object_list, requirements=requirements, role=filters.get("role", ""), on=today
@@ -193,7 +206,19 @@ def training_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
-    writer.writerow(["Person", "Email", "Role", "Course", "Status", "Completed on", "Expires on", "Hours", "Verified"])
+    writer.writerow(
+        [
+            pgettext("training CSV column", "Person"),
+            pgettext("training CSV column", "Email"),
+            pgettext("training CSV column", "Role"),
+            pgettext("training CSV column", "Course"),
+            pgettext("training CSV column", "Status"),
+            pgettext("training CSV column", "Completed on"),
+            pgettext("training CSV column", "Expires on"),
+            pgettext("training CSV column", "Hours"),
+            pgettext("training CSV column", "Verified"),
+        ]
+    )
     for row in selectors.training_export_rows(programme=programme):
         writer.writerow([csv_cell(cell) for cell in row])
     return response
@@ -245,8 +270,14 @@ def _record_form_page(request: HttpRequest, programme, membership, record: Train
             form.add_error(None, exc)
         else:
             lapsed = form.cleaned_data["status"] == TrainingRecord.Status.COMPLETED != record.status
-            note = " Its validity had already run out, so it is saved as expired." if lapsed else ""
-            messages.success(request, f"{person}'s record of “{record.course}” is saved.{note}")
+            if lapsed:
+                text = _(
+                    "%(person)s's record of “%(course)s” is saved. Its validity had already run out, so it is saved "
+                    "as expired."
+                )
+            else:
+                text = _("%(person)s's record of “%(course)s” is saved.")
+            messages.success(request, text % {"person": person, "course": record.course})
             return redirect("programmes:training_person", pk=programme.pk, person_pk=person.pk)
     context = {"programme": programme, "membership": membership, "form": form, "record": record}
     return render(request, "programmes/training_record_form.html", context)
@@ -276,7 +307,9 @@ def training_record_verify(request: HttpRequest, pk: int, record_pk: int) -> Htt
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{record.person}'s “{record.course}” is verified.")
+        messages.success(
+            request, _("%(person)s's “%(course)s” is verified.") % {"person": record.person, "course": record.course}
+        )
     return redirect("programmes:training_person", pk=programme.pk, person_pk=record.person_id)
 
 
@@ -317,7 +350,9 @@ def readiness_override(request: HttpRequest, pk: int, person_pk: int) -> HttpRes
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{membership.person} may now be matched; your reason is recorded.")
+            messages.success(
+                request, _("%(person)s may now be matched; your reason is recorded.") % {"person": membership.person}
+            )
             return redirect("programmes:training_person", pk=programme.pk, person_pk=person_pk)
     context = {"programme": programme, "membership": membership, "readiness": readiness, "form": form}
     return render(request, "programmes/readiness_override.html", context)
@@ -329,7 +364,7 @@ def readiness_override_withdraw(request: HttpRequest, pk: int, person_pk: int) -
     override = get_override_for(programme, person_pk)
     if request.method == "POST":
         services.readiness_override_withdraw(override=override)
-        messages.success(request, f"The override for {override.person} is withdrawn.")
+        messages.success(request, _("The override for %(person)s is withdrawn.") % {"person": override.person})
         return redirect("programmes:training_person", pk=programme.pk, person_pk=person_pk)
     return render(
         request, "programmes/readiness_override_withdraw.html", {"programme": programme, "override": override}

@@ -15,7 +15,11 @@
     meter.setAttribute("aria-valuenow", String(state.percent));
     bar.textContent = state.percent + "%";
     if (text) {
-      text.textContent = state.done + " of " + state.total + " rows checked";
+      text.textContent = interpolate(
+        ngettext("%(done)s of %(total)s row checked", "%(done)s of %(total)s rows checked", state.total),
+        { done: state.done, total: state.total },
+        true
+      );
     }
   }
   function poll() {

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
 from programmes.models import Application, Membership, Programme, ProgrammeRequirement, TrainingRecord
@@ -13,7 +14,12 @@ from programmes.models import Application, Membership, Programme, ProgrammeRequi
 from .helpers import ROLES, _figure, _joined_by, _running_at, _single, _table, _within
 from .periods import Period
 
-ENROLMENT_COLS = ["In a pairing", "Not in a pairing", "Training met", "Training not met"]
+ENROLMENT_COLS = [
+    gettext_noop("In a pairing"),
+    gettext_noop("Not in a pairing"),
+    gettext_noop("Training met"),
+    gettext_noop("Training not met"),
+]
 
 
 def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
@@ -23,15 +29,16 @@ def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, 
     now, before = _role_grid(counts, ""), _role_grid(counts, "_prev")
     participants = _table(
         "participants",
-        "Participants at the period's end",
+        gettext_noop("Participants at the period's end"),
         [label for _, label in ROLES],
         cols,
         (now, now),
         (before, before),
         column_groups=[cols[:2], cols[2:]],
-        row_total_label="Participants",
-        note="Each pair of columns adds up to the participants of the role: in a pairing or not; every "
-        "required course completed and valid, or not.",
+        row_total_label=gettext_noop("Participants"),
+        note=gettext_noop(
+            "Each pair of columns adds up to the participants of the role: in a pairing or not; every required course completed and valid, or not."  # noqa: E501
+        ),
     )
     return {"figures": figures, "tables": [participants]}
 
@@ -49,13 +56,13 @@ def _applicants(programme: Programme, period: Period, prev: Period) -> list[dict
     return [
         _figure(
             "applicants",
-            "Applicants",
+            gettext_noop("Applicants"),
             _single(apps["applied"], apps["applied"]),
             _single(apps["applied_prev"], apps["applied_prev"]),
         ),
         _figure(
             "approved",
-            "Approved",
+            gettext_noop("Approved"),
             _single(apps["approved"], apps["approved"]),
             _single(apps["approved_prev"], apps["approved_prev"]),
         ),

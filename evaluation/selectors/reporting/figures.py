@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from programmes.models import Programme
 
@@ -25,6 +28,16 @@ SNAPSHOT_VERSION = 1
 def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     """Every figure of the report, suppressed, as plain JSON-ready data (what ``Report.snapshot`` freezes).
 
+    Its words are the catalogue's English whoever asks (a snapshot is read later in every reader's language:
+    ``services.exports.localized`` translates them then), and lazy ones (choice labels) are made plain text.
+    """
+    with translation.override(None):
+        return json.loads(json.dumps(_report_figures(programme=programme, period=period), cls=DjangoJSONEncoder))
+
+
+def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
+    """The figures of ``report_figures``.
+
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
     4 pairings, sessions and hours by department; 5 participants by department; 6 sessions by month;
     7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers.
@@ -41,10 +54,18 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
 
     activity_figures = [
         _figure(
-            "active_pairings", "Active pairings", *_col_total(team, "Active pairings"), note="running in the period"
+            "active_pairings",
+            gettext_noop("Active pairings"),
+            *_col_total(team, "Active pairings"),
+            note=gettext_noop("running in the period"),
         ),
-        _figure("sessions", "Sessions held", *_col_total(team, "Sessions held"), note="confirmed by the period's end"),
-        _figure("confirmed_hours", "Confirmed hours", *_col_total(team, "Confirmed hours"), unit="h"),
+        _figure(
+            "sessions",
+            gettext_noop("Sessions held"),
+            *_col_total(team, "Sessions held"),
+            note=gettext_noop("confirmed by the period's end"),
+        ),
+        _figure("confirmed_hours", gettext_noop("Confirmed hours"), *_col_total(team, "Confirmed hours"), unit="h"),
     ]
     return {
         "version": SNAPSHOT_VERSION,
@@ -54,16 +75,16 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
         "min_group": settings.TANDEM_MIN_GROUP_SIZE,
         "computed_at": timezone.now().isoformat(),
         "sections": [
-            {"key": "enrolment", "title": "Enrolment and training", **enrolment},
+            {"key": "enrolment", "title": gettext_noop("Enrolment and training"), **enrolment},
             {
                 "key": "pairings",
-                "title": "Pairings and sessions",
+                "title": gettext_noop("Pairings and sessions"),
                 "figures": activity_figures,
                 "tables": [months, pairings["states"], pairings["ended_early"]],
             },
-            {"key": "time", "title": "Protected time", "figures": time, "tables": []},
-            {"key": "goals", "title": "Goals", **goals},
-            {"key": "interventions", "title": "Interventions", "figures": [], "tables": [interventions]},
+            {"key": "time", "title": gettext_noop("Protected time"), "figures": time, "tables": []},
+            {"key": "goals", "title": gettext_noop("Goals"), **goals},
+            {"key": "interventions", "title": gettext_noop("Interventions"), "figures": [], "tables": [interventions]},
         ],
         "team": team,
         "surveys": surveys,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from mentoring.models import Goal, GoalState
 from programmes.models import Programme
@@ -54,29 +55,29 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     figures = [
         _figure(
             "goals_set",
-            "Goals set",
+            gettext_noop("Goals set"),
             _single(row["cur_set"], row["cur_set_people"]),
             _single(row["prev_set"], row["prev_set_people"]),
         ),
         _figure(
             "goal_progress",
-            "Average progress of open goals",
+            gettext_noop("Average progress of open goals"),
             _goal_progress(row, "cur"),
             _goal_progress(row, "prev"),
             unit="%",
-            note="goals not started or in progress at the period's end",
+            note=gettext_noop("goals not started or in progress at the period's end"),
         ),
     ]
     table = _line(
         "goals_by_status",
-        "Goals by status at the period's end",
-        "Goals",
+        gettext_noop("Goals by status at the period's end"),
+        gettext_noop("Goals"),
         labels,
         counts,
         people,
         row_total_label="Goals",
         kinds=disclosure.PER_PERSON,
-        note="A goal counts once; the people are the mentees whose pairings set them.",
+        note=gettext_noop("A goal counts once; the people are the mentees whose pairings set them."),
     )
     return {"figures": figures, "tables": [table]}
 

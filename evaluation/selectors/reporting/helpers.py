@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from core.dates import start_of_day
 from mentoring.models import MentoringSession, Pairing, SessionState
@@ -17,8 +18,8 @@ from ...services import disclosure
 from ..privacy import TOTAL, is_small_group, suppress_table
 from .periods import Period
 
-NO_TEAM = "No team recorded"
-ROLES = ((Role.MENTOR, "Mentors"), (Role.MENTEE, "Mentees"))
+NO_TEAM = gettext_noop("No team recorded")
+ROLES = ((Role.MENTOR, gettext_noop("Mentors")), (Role.MENTEE, gettext_noop("Mentees")))
 
 
 def _within(field: str, period: Period) -> Q:
@@ -153,7 +154,7 @@ def _table(
     column_totals: bool = True,
     column_groups: list[list[str]] | None = None,
     kinds: dict[str, str] | str = disclosure.PEOPLE,
-    row_total_label: str = "All",
+    row_total_label: str = gettext_noop("All"),
     units: dict[str, str] | None = None,
     convert: dict[str, Any] | None = None,
     note: str = "",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from programmes.models import Programme
 
@@ -39,8 +40,8 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
     }
     return _line(
         "interventions",
-        "Interventions recorded, by kind",
-        "Interventions",
+        gettext_noop("Interventions recorded, by kind"),
+        gettext_noop("Interventions"),
         [k.label for k in kinds],
         counts,
         people,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mentoring.models import AgreementCadence, Pairing, PairingPause
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
@@ -47,23 +48,23 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     return {
         "states": _line(
             "checkin_states",
-            "Check-in states at the period's end"
+            gettext_noop("Check-in states at the period's end")
             if cur_day == period.end
-            else "Check-in states today (the period has not ended)",
-            "Pairings",
+            else gettext_noop("Check-in states today (the period has not ended)"),
+            gettext_noop("Pairings"),
             state_labels,
             state_counts,
             state_counts,
-            row_total_label="Active pairings with a check-in schedule",
+            row_total_label=gettext_noop("Active pairings with a check-in schedule"),
         ),
         "ended_early": _line(
             "ended_early",
-            "Pairings ended early, by reason",
+            gettext_noop("Pairings ended early, by reason"),
             "Pairings",
             [str(r.label) for r in reasons],
             reason_counts,
             reason_counts,
-            row_total_label="Ended early",
+            row_total_label=gettext_noop("Ended early"),
         ),
     }
 

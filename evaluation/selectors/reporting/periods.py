@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from core.dates import short_date
+
 
 @dataclass(frozen=True)
 class Period:
@@ -30,7 +34,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+        return _("%(start)s to %(end)s") % {"start": short_date(self.start), "end": short_date(self.end)}
 
     def as_json(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
@@ -55,7 +59,7 @@ def recent_quarters(today: datetime.date, count: int = 8) -> list[tuple[str, str
     """(key, label) of the current quarter and the ones before it, newest first."""
     year, number = today.year, (today.month - 1) // 3 + 1
     choices = []
-    for _ in range(count):
+    for _quarter in range(count):
         period = quarter(year, number)
         choices.append((quarter_key(period), f"Q{number} {year} ({period.label})"))
         year, number = (year - 1, 4) if number == 1 else (year, number - 1)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
+from django.utils.translation import gettext_noop
 
 from programmes.models import Membership, Programme, Role, TimeAllocation, TimeAllocationState, TrainingRecord
 
@@ -34,19 +35,19 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
     return [
         _figure(
             "hours_allocated",
-            "Protected hours allocated",
+            gettext_noop("Protected hours allocated"),
             _tenths_to_hours(_single(a, a_people)),
             _tenths_to_hours(_single(pa, pa_people)),
             unit="h",
-            note="what the workplace offers: monthly allocations of the months the period touches",
+            note=gettext_noop("what the workplace offers: monthly allocations of the months the period touches"),
         ),
         _figure(
             "hours_used",
-            "Protected hours used",
+            gettext_noop("Protected hours used"),
             _tenths_to_hours(_single(u, u_people)),
             _tenths_to_hours(_single(pu, pu_people)),
             unit="h",
-            note="what people take up: confirmed session hours (each side's) and training completed",
+            note=gettext_noop("what people take up: confirmed session hours (each side's) and training completed"),
         ),
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, Count, DateField, F, Q, When
+from django.utils.translation import gettext_noop
 
 from programmes.models import Programme
 
@@ -52,10 +53,10 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
     return {
         "responses": _figure(
             "survey_responses",
-            "Survey responses",
+            gettext_noop("Survey responses"),
             line.row_totals["Responses"],
             previous_total,
-            note="in rounds closing in the period, and automatic surveys answered in it",
+            note=gettext_noop("in rounds closing in the period, and automatic surveys answered in it"),
         )
         | {"why": line.why(("Responses", TOTAL)), "previous_why": previous_line.why(("Responses", TOTAL))},
         "rounds": [
@@ -175,7 +176,7 @@ def _quotes(programme: Programme, period: Period, quotable_rounds: set[int]) -> 
 def _responses_line(counts: list[int], total: int) -> Any:
     """The rounds' responses beside their printed total, suppressed and checked as a line."""
     cols = [str(i) for i in range(len(counts))]
-    by_round = {("Responses", c): n for c, n in zip(cols, counts, strict=True)}
+    by_round = {(gettext_noop("Responses"), c): n for c, n in zip(cols, counts, strict=True)}
     return suppress_table(
         ["Responses"],
         cols,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
 from programmes.models import Membership, OrgUnit, Programme
@@ -16,7 +17,12 @@ from ..privacy import TOTAL
 from .helpers import NO_TEAM, _active_during, _confirmed_by, _department_at, _hours, _joined_by, _table, _within
 from .periods import Period
 
-TEAM_COLS = ["Participants", "Active pairings", "Sessions held", "Confirmed hours"]
+TEAM_COLS = [
+    "Participants",
+    gettext_noop("Active pairings"),
+    gettext_noop("Sessions held"),
+    gettext_noop("Confirmed hours"),
+]
 
 
 def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str, Any], dict[str, int]]:
@@ -28,23 +34,23 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
     now, before = _team_grid(teams, by_team, participants, ""), _team_grid(teams, by_team, participants, "_prev")
     table = _table(
         "team",
-        "Participants, pairings, sessions and hours by department",
+        gettext_noop("Participants, pairings, sessions and hours by department"),
         teams,
         TEAM_COLS,
         now,
         before,
         row_totals=False,
         kinds={
-            "Participants": disclosure.PEOPLE,
+            gettext_noop("Participants"): disclosure.PEOPLE,
             "Active pairings": disclosure.PER_PERSON,
             "Sessions held": disclosure.AMOUNT,
             "Confirmed hours": disclosure.MINUTES,
         },
         units={"Confirmed hours": "h"},
         convert={"Confirmed hours": _hours},
-        note="A team counts in the nearest department above it in the organisation. Pairings, sessions and "
-        "hours count in the mentee's "
-        "department. The columns measure different things, so a department has no total of its own.",
+        note=gettext_noop(
+            "A team counts in the nearest department above it in the organisation. Pairings, sessions and hours count in the mentee's department. The columns measure different things, so a department has no total of its own."  # noqa: E501
+        ),
     )
     totals = {
         "sessions": sum(now[0][t, "Sessions held"] for t in teams),
@@ -173,14 +179,14 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
         row = rows.get(month)  # TruncMonth of a date field is a date
         return row[field] if row else 0
 
-    label = "Sessions"
+    label = gettext_noop("Sessions")
     counts = {(label, lab): found(m, "sessions") for m, lab in zip(months, labels, strict=True)}
     people = {(label, lab): found(m, "mentees") for m, lab in zip(months, labels, strict=True)}
     # The line's total is the period's "Sessions held", about the same people as that figure.
     people[label, TOTAL] = totals["mentees"]
     table = _table(
         "sessions_by_month",
-        "Sessions held by month",
+        gettext_noop("Sessions held by month"),
         [label],
         labels,
         (counts, people),
