@@ -20,13 +20,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from icalendar import Calendar, Event, vDuration
 
 from mentoring.models import CalendarFeed, MentoringSession, Pairing, PlannedSession
 from programmes.models import Person
 
 UID_DOMAIN = "tandem"
-CALENDAR_NAME = "Tandem mentoring"
+CALENDAR_NAME = gettext_noop("Tandem mentoring")  # the calendar's name in the person's calendar app
 # Calendar apps refresh subscriptions on their own schedule; this asks for about every six hours.
 REFRESH = datetime.timedelta(hours=6)
 
@@ -224,7 +225,7 @@ def feed_ics(*, person: Person, base_url: str = "", today: datetime.date | None 
         .only(*_PLANNED_FIELDS)
         .order_by("starts_at", "pk")
     )
-    cal = _calendar(CALENDAR_NAME)
+    cal = _calendar(_(CALENDAR_NAME))
     for meeting in planned:
         cal.add_component(feed_planned_event(meeting, person=person, base_url=base_url, stamp=stamp))
     for pairing in checkins:
@@ -237,7 +238,7 @@ def feed_ics(*, person: Person, base_url: str = "", today: datetime.date | None 
 
 def session_ics(*, session: MentoringSession, person: Person, base_url: str = "") -> bytes:
     """One session as a calendar file, for its mentor or mentee: the same event (and UID) as in the feed."""
-    cal = _calendar(CALENDAR_NAME)
+    cal = _calendar(_(CALENDAR_NAME))
     url = _pairing_url(base_url, session.pairing_id)
     cal.add_component(session_event(session, person=person, url=url, stamp=timezone.now()))
     return cal.to_ical()

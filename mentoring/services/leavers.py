@@ -296,8 +296,8 @@ def _coordinators_tell(done: dict[int, _Done]) -> None:
 # --- Moving -------------------------------------------------------------------------------------------------
 
 RULE_WORDS = {
-    "chain": "a mentor is never in their mentee's management chain",
-    "reports": "a mentee is never in their mentor's management chain",
+    "chain": gettext_noop("a mentor is never in their mentee's management chain"),
+    "reports": gettext_noop("a mentee is never in their mentor's management chain"),
 }
 
 
@@ -350,11 +350,11 @@ def people_moved_check(*, person_ids: Iterable[int], by: Person | None) -> list[
         broken = chain_rules(chain_of, pairing.mentor_id, pairing.mentee_id, str(pairing.mentor), str(pairing.mentee))
         if not broken:
             continue
-        rules = "; ".join(RULE_WORDS.get(b.rule, b.rule) for b in broken)
-        reason = (
-            f"Since a change of line manager or team, this pairing breaks the rule that {rules}: "
-            f"{' '.join(b.text for b in broken)} The pairing is kept; decide whether it continues."
-        )
+        rules = "; ".join(_(RULE_WORDS[b.rule]) if b.rule in RULE_WORDS else b.rule for b in broken)
+        reason = _(
+            "Since a change of line manager or team, this pairing breaks the rule that %(rules)s: %(details)s The "
+            "pairing is kept; decide whether it continues."
+        ) % {"rules": rules, "details": " ".join(b.text for b in broken)}
         if alert := alert_raise(pairing=pairing, kind=Alert.Kind.RULE, reason=reason, severity=Alert.Severity.HIGH):
             raised.append(alert)
     return raised

@@ -42,7 +42,7 @@ def test_a_german_mentee_is_reminded_in_german_and_an_english_mentor_in_english_
     german, english = inbox(mentee)[0], inbox(mentor)[0]
     assert german.subject == "Ihr Mentoring-Check-in steht bevor"
     assert german.body.startswith(f"Hallo {mentee.display_name.split()[0]},")
-    assert f"Ihr Check-in mit {mentor} ist am 10 März 2026 fällig (in 3 Tagen)." in german.body
+    assert f"Ihr Check-in mit {mentor} ist am 10. März 2026 fällig (in 3 Tagen)." in german.body
     assert "Sie erhalten höchstens eine Erinnerungs-E-Mail pro Tag." in german.body
     assert english.subject == "Your mentoring check-in is coming up"
     assert f"Your check-in with {mentee} is due on 10 March 2026 (in 3 days)." in english.body
@@ -88,7 +88,7 @@ def test_a_notice_to_the_pair_is_in_the_language_of_whoever_receives_it(pairing,
         pairing_pause(pairing=pairing, by=mentor, reason="Projektfrist", resume_on=datetime.date(2026, 4, 1))
     german = next(m for m in mail.outbox if m.to == [mentee.email])
     assert german.subject == "Ihr Mentoring-Paar ist pausiert"
-    assert f"{mentor} hat Ihr Mentoring-Paar in {pairing.programme} bis zum 1 April 2026 pausiert." in german.body
+    assert f"{mentor} hat Ihr Mentoring-Paar in {pairing.programme} bis zum 1. April 2026 pausiert." in german.body
     assert Notification.objects.get(person=mentee).text.startswith(f"{mentor} hat Ihr Mentoring-Paar")
 
 
