@@ -104,3 +104,19 @@ def test_a_health_check_reaches_a_spanish_mentee_in_spanish(pairing, mentor, men
     assert note.text.startswith(f"¿Qué tal va tu mentoría con {mentor.display_name}?")
     assert "¿Qué tal va tu mentoría?" in [m.subject for m in mail.outbox]
     assert Notification.objects.get(person=mentor).text.startswith("How is your mentoring with")
+
+
+def test_a_built_in_options_read_in_german_and_are_stored_as_they_are():
+    from django.utils import translation
+
+    from evaluation.forms.surveys import AnswerForm
+
+    end = surveys.surveys_ensure_builtin()[Survey.Kind.END]
+    choice = end.questions.get(kind=Question.Kind.CHOICE)
+    with translation.override("de"):
+        form = AnswerForm(questions=[choice])
+        field = form.fields[f"q{choice.pk}"]
+        assert field.label == "Würden Sie Mentoring in diesem Programm einem Kollegen empfehlen?"
+        assert list(field.choices) == [("Yes", "Ja"), ("No", "Nein"), ("Not sure", "Weiß nicht")]
+        bound = AnswerForm({f"q{choice.pk}": "Yes"}, questions=[choice])
+        assert bound.is_valid() and bound.answers() == {choice.pk: "Yes"}
