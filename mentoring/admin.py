@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Pairing, ReminderDigest
 
@@ -39,7 +40,7 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reminder_count=Count("recipients"))
 
-    @admin.display(description="reminders", ordering="reminder_count")
+    @admin.display(description=_("reminders"), ordering="reminder_count")
     def reminders(self, digest: ReminderDigest) -> int:
         return digest.reminder_count
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def count_active_pairings(programme) -> int:
@@ -69,7 +70,7 @@ def people_moved(*, person_ids: list[int], by) -> None:
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
-    verbose_name = "Mentoring relationships"
+    verbose_name = _("Mentoring relationships")
 
     def ready(self) -> None:
         # programmes may not import mentoring: mentoring fills programmes' hooks instead (programmes/hooks.py).

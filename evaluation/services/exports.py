@@ -54,7 +54,7 @@ def _month_word(text: str) -> str:
         month = datetime.datetime.strptime(text, "%b %Y").date()  # noqa: DTZ007 - a month, no time of day
     except ValueError:
         return _word(text)
-    return date_format(month, "M Y")
+    return date_format(month, _("M Y"))
 
 
 def period_text(period: dict[str, Any]) -> str:

@@ -34,7 +34,7 @@ def programme_charts(d: selectors.ProgrammeDashboard) -> dict[str, str]:
             title=_("Confirmed sessions per week"),
             description=_("%(sessions)s confirmed sessions in %(period)s, over %(weeks)s weeks starting on Mondays.")
             % {"sessions": d.sessions_in_period, "period": d.period.label, "weeks": len(d.sessions_per_week)},
-            bars=[(date_format(week, "j M"), n) for week, n in d.sessions_per_week],
+            bars=[(date_format(week, _("j M")), n) for week, n in d.sessions_per_week],
             unit=_("sessions"),
         ),
         "states": charts.stacked_bars(
@@ -62,7 +62,7 @@ def programme_charts(d: selectors.ProgrammeDashboard) -> dict[str, str]:
             description=_("Mean health-check answer per month; %(scored)s of %(months)s months have answers.")
             % {"scored": len(scored), "months": len(d.health.months)}
             + f" {d.health.trend}",
-            points=[(date_format(m.month, "M Y"), m.score) for m in d.health.months],
+            points=[(date_format(m.month, _("M Y")), m.score) for m in d.health.months],
         ),
     }
 

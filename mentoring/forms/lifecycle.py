@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.single_line import SingleLineFormField
 from mentoring.models import Pairing
@@ -11,34 +12,34 @@ from mentoring.services.lifecycle import REFLECTION_MAX_CHARS
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Why does this pairing not suit you?",
+        label=_("Why does this pairing not suit you?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only the programme's coordinators read this, so that they can find a better match.",
+        help_text=_("Only the programme's coordinators read this, so that they can find a better match."),
     )
 
 
 class PauseForm(forms.Form):
     reason = SingleLineFormField(
-        label="Why pause?",
+        label=_("Why pause?"),
         max_length=300,
-        help_text="A few words, e.g. “parental leave” or “project deadline”. The pair and the coordinators see it.",
+        help_text=_("A few words, e.g. “parental leave” or “project deadline”. The pair and the coordinators see it."),
     )
     resume_on = forms.DateField(
-        label="Resume on",
+        label=_("Resume on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The pairing becomes active again on this day, at most six months from today.",
+        help_text=_("The pairing becomes active again on this day, at most six months from today."),
     )
 
 
 class EndEarlyForm(forms.Form):
     reason_code = forms.ChoiceField(
-        label="Why does the pairing end early?",
+        label=_("Why does the pairing end early?"),
         choices=Pairing.EndReason.choices,
         widget=forms.RadioSelect,
-        help_text="The coordinators see this reason; line managers are only told that the pairing ended.",
+        help_text=_("The coordinators see this reason; line managers are only told that the pairing ended."),
     )
-    rematch = forms.BooleanField(label="Find a new mentor", required=False)
+    rematch = forms.BooleanField(label=_("Find a new mentor"), required=False)
 
     def __init__(self, *args, rematch_label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -51,10 +52,10 @@ class EndEarlyForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     text = forms.CharField(
-        label="Your closing reflection",
+        label=_("Your closing reflection"),
         max_length=REFLECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=(
+        help_text=_(
             "What you take away from this mentoring relationship. Only you will ever read it: not your partner, "
             "not the coordinators, not your line manager."
         ),

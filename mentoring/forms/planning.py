@@ -8,6 +8,8 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.single_line import SingleLineFormField
 from mentoring.models import PlannedSession, SessionMode, WebhookChannel
@@ -41,8 +43,8 @@ def _time_fields(form: forms.Form, person: Person, count: int, *, label: str) ->
         form.fields[f"time_{n}"] = LocalDateTimeField(
             zone=person.zone,
             required=n == 1,
-            label=label if n == 1 else f"Alternative {n - 1}",
-            help_text=f"In your time zone, {person.zone.key}." if n == 1 else "",
+            label=label if n == 1 else gettext("Alternative %(number)s") % {"number": n - 1},
+            help_text=gettext("In your time zone, %(zone)s.") % {"zone": person.zone.key} if n == 1 else "",
         )
 
 
@@ -52,25 +54,27 @@ def _times(form: forms.Form) -> list[datetime.datetime]:
 
 class ProposeForm(forms.Form):
     duration_minutes = forms.IntegerField(
-        label="Length (minutes)",
+        label=_("Length (minutes)"),
         min_value=PlannedSession.MIN_MINUTES,
         max_value=PlannedSession.MAX_MINUTES,
         initial=60,
         widget=forms.NumberInput(attrs={"step": 5}),
     )
-    mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.VIDEO)
-    place = SingleLineFormField(label="Place", required=False, max_length=200, help_text="Where you meet in person.")
+    mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices, initial=SessionMode.VIDEO)
+    place = SingleLineFormField(
+        label=_("Place"), required=False, max_length=200, help_text=_("Where you meet in person.")
+    )
     video_link = SingleLineFormField(
-        label="Video link",
+        label=_("Video link"),
         required=False,
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        help_text="A secure link starting with https://.",
+        help_text=_("A secure link starting with https://."),
     )
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
-        _time_fields(self, person, PlannedSession.MAX_TIMES, label="Date and time")
+        _time_fields(self, person, PlannedSession.MAX_TIMES, label=_("Date and time"))
         order = [f"time_{n}" for n in range(1, PlannedSession.MAX_TIMES + 1)]
         self.order_fields(order + ["duration_minutes", "mode", "place", "video_link"])
 
@@ -80,11 +84,11 @@ class ProposeForm(forms.Form):
 
 
 class CounterForm(forms.Form):
-    reason = SingleLineFormField(label="Note to your partner", required=False, max_length=REASON_MAX_CHARS)
+    reason = SingleLineFormField(label=_("Note to your partner"), required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
-        _time_fields(self, person, PlannedSession.MAX_TIMES, label="Date and time")
+        _time_fields(self, person, PlannedSession.MAX_TIMES, label=_("Date and time"))
         self.order_fields([f"time_{n}" for n in range(1, PlannedSession.MAX_TIMES + 1)] + ["reason"])
 
     @property
@@ -93,16 +97,18 @@ class CounterForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    reason = SingleLineFormField(label="Why it moves", max_length=REASON_MAX_CHARS, help_text="Your partner sees this.")
+    reason = SingleLineFormField(
+        label=_("Why it moves"), max_length=REASON_MAX_CHARS, help_text=_("Your partner sees this.")
+    )
 
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
-        _time_fields(self, person, 1, label="New date and time")
+        _time_fields(self, person, 1, label=_("New date and time"))
         self.order_fields(["time_1", "reason"])
 
 
 class AcceptForm(forms.Form):
-    starts_at = forms.TypedChoiceField(label="Time", widget=forms.RadioSelect, coerce=str)
+    starts_at = forms.TypedChoiceField(label=_("Time"), widget=forms.RadioSelect, coerce=str)
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,60 +120,64 @@ class AcceptForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = SingleLineFormField(
-        label="Reason",
+        label=_("Reason"),
         max_length=REASON_MAX_CHARS,
-        help_text="Your partner sees this; coordinators never do.",
+        help_text=_("Your partner sees this; coordinators never do."),
     )
 
 
 class RecordForm(forms.Form):
     HELD, NOT_HELD = "held", "not_held"
     outcome = forms.ChoiceField(
-        label="Did the session happen?",
-        choices=[(HELD, "Yes, we met"), (NOT_HELD, "No, it did not happen")],
+        label=_("Did the session happen?"),
+        choices=[(HELD, _("Yes, we met")), (NOT_HELD, _("No, it did not happen"))],
         widget=forms.RadioSelect,
         initial=HELD,
     )
     summary = forms.CharField(
-        label="Shared summary",
+        label=_("Shared summary"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you talked about. You and your partner see it; coordinators never do.",
+        help_text=_("What you talked about. You and your partner see it; coordinators never do."),
     )
-    next_steps = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(
+        label=_("Next steps"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     private_note = forms.CharField(
-        label="Private note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Private note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    share_note = forms.BooleanField(label="Share my private note with my partner", required=False)
+    share_note = forms.BooleanField(label=_("Share my private note with my partner"), required=False)
     reason = SingleLineFormField(
-        label="If it did not happen: why",
+        label=_("If it did not happen: why"),
         required=False,
         max_length=REASON_MAX_CHARS,
-        help_text="Your partner sees this.",
+        help_text=_("Your partner sees this."),
     )
 
 
 class PlanningSettingsForm(forms.Form):
     link_pattern = SingleLineFormField(
-        label="Default meeting link",
+        label=_("Default meeting link"),
         required=False,
         max_length=300,
-        help_text="Optional. For example https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} becomes the "
-        "pairing's number, {meeting} a random part for each session. Empty: no default link.",
+        help_text=_(
+            "Optional. For example https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} becomes the "
+            "pairing's number, {meeting} a random part for each session. Empty: no default link."
+        ),
     )
 
 
 def _zones() -> list[tuple[str, str]]:
-    return [("", "The organisation's time zone")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+    return [("", gettext("The organisation's time zone"))] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
 
 class MeetingPreferencesForm(forms.Form):
     time_zone = forms.ChoiceField(
-        label="Your time zone", required=False, help_text="Planned sessions and their reminders show times in it."
+        label=_("Your time zone"), required=False, help_text=_("Planned sessions and their reminders show times in it.")
     )
-    day_before = forms.BooleanField(label="Remind me a day before a planned session", required=False)
-    hour_before = forms.BooleanField(label="Remind me an hour before a planned session", required=False)
+    day_before = forms.BooleanField(label=_("Remind me a day before a planned session"), required=False)
+    hour_before = forms.BooleanField(label=_("Remind me an hour before a planned session"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,10 +185,10 @@ class MeetingPreferencesForm(forms.Form):
 
 
 class WebhookChannelForm(forms.Form):
-    kind = forms.ChoiceField(label="Service", choices=WebhookChannel.Kind.choices)
+    kind = forms.ChoiceField(label=_("Service"), choices=WebhookChannel.Kind.choices)
     url = SingleLineFormField(
-        label="Incoming webhook address",
+        label=_("Incoming webhook address"),
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        help_text="From Slack (Incoming Webhooks) or Teams (a channel's Workflows or Incoming Webhook).",
+        help_text=_("From Slack (Incoming Webhooks) or Teams (a channel's Workflows or Incoming Webhook)."),
     )

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsField
 from mentoring.models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode
@@ -15,9 +18,11 @@ from mentoring.services.relationship import CONCERN_MAX_CHARS, NOTE_MAX_CHARS, G
 from programmes.models import Skill
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-RATINGS = [("", "Not rated")] + [
-    (str(n), f"{n} – {label}")
-    for n, label in enumerate(["far from it", "some way to go", "halfway", "nearly there", "there"], start=1)
+RATINGS = [("", _("Not rated"))] + [
+    (str(n), format_lazy("{} – {}", n, label))
+    for n, label in enumerate(
+        [_("far from it"), _("some way to go"), _("halfway"), _("nearly there"), _("there")], start=1
+    )
 ]
 
 
@@ -26,31 +31,32 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = ["cadence_days", "preferred_mode", "arrangements"]
         widgets = {"arrangements": forms.Textarea(attrs={"rows": 3})}
+        labels = {"arrangements": _("Arrangements")}
         help_texts = {
-            "arrangements": "Where and when you usually meet, how you reach each other. Only the two of you see it.",
+            "arrangements": _("Where and when you usually meet, how you reach each other. Only the two of you see it."),
         }
 
     def __init__(self, *args, pairing: Pairing, **kwargs):
         super().__init__(*args, **kwargs)
         low, high = cadence_limits(pairing)
-        self.fields["cadence_days"].help_text = (
-            f"The programme suggests every {pairing.programme.checkin_cadence_days} days; choose between "
-            f"{low} and {high}. Your next check-in is counted from your last confirmed session."
-        )
+        self.fields["cadence_days"].help_text = gettext(
+            "The programme suggests every %(cadence)s days; choose between %(low)s and %(high)s. Your next "
+            "check-in is counted from your last confirmed session."
+        ) % {"cadence": pairing.programme.checkin_cadence_days, "low": low, "high": high}
         self.fields["cadence_days"].widget.attrs.update(min=low, max=high)
 
 
 class GoalForm(forms.ModelForm):
     rating_start = forms.TypedChoiceField(
-        label="Where you stand at the start",
+        label=_("Where you stand at the start"),
         choices=RATINGS,
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Your own rating, 1 to 5. Only the mentee rates.",
+        help_text=_("Your own rating, 1 to 5. Only the mentee rates."),
     )
     rating_end = forms.TypedChoiceField(
-        label="Where you stand at the close",
+        label=_("Where you stand at the close"),
         choices=RATINGS,
         coerce=int,
         empty_value=None,
@@ -61,6 +67,7 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = ["title", "success", "target_on", "status", "progress", "rating_start", "rating_end"]
         widgets = {"success": forms.Textarea(attrs={"rows": 3}), "target_on": DATE}
+        labels = {"title": _("Title"), "status": _("Status")}
 
     def __init__(self, *args, side: str | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,43 +90,46 @@ class GoalForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label="Date", widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)",
+        label=_("Duration (minutes)"),
         min_value=MentoringSession.MIN_MINUTES,
         max_value=MentoringSession.MAX_MINUTES,
         initial=60,
         widget=forms.NumberInput(attrs={"step": 5}),
-        help_text="Between 15 minutes and 8 hours. Confirmed sessions count as protected time used.",
+        help_text=_("Between 15 minutes and 8 hours. Confirmed sessions count as protected time used."),
     )
-    mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.IN_PERSON)
+    mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices, initial=SessionMode.IN_PERSON)
     topics = IdsField(
+        label=_("Topics"),
         queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="From the programme's skills.",
+        help_text=_("From the programme's skills."),
     )
     goals = IdsField(
-        label="Goals worked on", queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Goals worked on"), queryset=Goal.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     summary = forms.CharField(
-        label="Shared summary",
+        label=_("Shared summary"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you talked about. You and your partner see it; coordinators never do.",
+        help_text=_("What you talked about. You and your partner see it; coordinators never do."),
     )
-    next_steps = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(
+        label=_("Next steps"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     private_note = forms.CharField(
-        label="Private note",
+        label=_("Private note"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For you alone, stored encrypted. Nobody else reads it unless you share it below.",
+        help_text=_("For you alone, stored encrypted. Nobody else reads it unless you share it below."),
     )
-    share_note = forms.BooleanField(label="Share my private note with my partner", required=False)
+    share_note = forms.BooleanField(label=_("Share my private note with my partner"), required=False)
     duplicate_ok = forms.BooleanField(
-        label="This is another session on the same day", required=False, widget=forms.HiddenInput
+        label=_("This is another session on the same day"), required=False, widget=forms.HiddenInput
     )
 
     def __init__(self, *args, pairing: Pairing, skills, **kwargs):
@@ -154,36 +164,36 @@ class SessionForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Your private note",
+        label=_("Your private note"),
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Stored encrypted. Leave it empty to delete your note.",
+        help_text=_("Stored encrypted. Leave it empty to delete your note."),
     )
-    shared = forms.BooleanField(label="Share it with my partner", required=False)
+    shared = forms.BooleanField(label=_("Share it with my partner"), required=False)
 
 
 class DisputeForm(forms.Form):
     reason = forms.CharField(
-        label="What is not right?",
+        label=_("What is not right?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your partner sees this and can correct the session.",
+        help_text=_("Your partner sees this and can correct the session."),
     )
 
 
 class ConcernForm(forms.Form):
     text = forms.CharField(
-        label="What would you like help with?",
+        label=_("What would you like help with?"),
         max_length=CONCERN_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Only the programme's coordinators read this. Your partner is not told.",
+        help_text=_("Only the programme's coordinators read this. Your partner is not told."),
     )
 
 
 class FitForm(forms.Form):
     fit = forms.ChoiceField(
-        label="How is the fit?",
+        label=_("How is the fit?"),
         choices=FitAnswer.Fit.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

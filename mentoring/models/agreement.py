@@ -6,16 +6,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.pairing import Pairing
 
 
 class MeetingPreference(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone"
-    MIXED = "mixed", "A mix"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone")
+    MIXED = "mixed", _("A mix")
 
 
 class Agreement(models.Model):
@@ -23,10 +24,10 @@ class Agreement(models.Model):
 
     pairing = models.OneToOneField(Pairing, on_delete=models.CASCADE, related_name="agreement")
     cadence_days = models.PositiveSmallIntegerField(
-        "meet every (days)", validators=[MinValueValidator(7), MaxValueValidator(90)]
+        _("meet every (days)"), validators=[MinValueValidator(7), MaxValueValidator(90)]
     )
     preferred_mode = models.CharField(
-        "preferred way of meeting", max_length=20, choices=MeetingPreference.choices, default=MeetingPreference.MIXED
+        _("preferred way of meeting"), max_length=20, choices=MeetingPreference.choices, default=MeetingPreference.MIXED
     )
     # Shared by the pair (never shown to coordinators): practical arrangements in their own words (encrypted).
     arrangements = EncryptedTextField(blank=True, max_length=2000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models.concern import Concern
 from mentoring.models.pairing import Pairing
@@ -32,23 +33,23 @@ class Alert(models.Model):
     into interventions; here they are raised, acknowledged and resolved."""
 
     class Kind(models.TextChoices):
-        ESCALATION = "escalation", "Missed check-in"
-        CONCERN = "concern", "Concern raised"
-        FIT = "fit", "Fit answered 'not good'"
-        HEALTH = "health", "Relationship health fell"
-        SILENCE = "silence", "No confirmed session for long"
-        RULE = "rule", "Breaks a matching rule since a move"
+        ESCALATION = "escalation", _("Missed check-in")
+        CONCERN = "concern", _("Concern raised")
+        FIT = "fit", _("Fit answered 'not good'")
+        HEALTH = "health", _("Relationship health fell")
+        SILENCE = "silence", _("No confirmed session for long")
+        RULE = "rule", _("Breaks a matching rule since a move")
 
     class Severity(models.IntegerChoices):
-        LOW = 1, "Low"
-        MEDIUM = 2, "Medium"
-        HIGH = 3, "High"
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="alerts")
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
-    reason = models.CharField(max_length=300, help_text="Why, in words; never private content.")
+    reason = models.CharField(max_length=300, help_text=_("Why, in words; never private content."))
     concern = models.OneToOneField(Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="alert")
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.pairing import Pairing
@@ -29,9 +30,9 @@ class Concern(models.Model):
 
 class FitAnswer(models.Model):
     class Fit(models.TextChoices):
-        GOOD = "good", "Good"
-        DECIDING = "deciding", "Still deciding"
-        NOT_GOOD = "not_good", "Not good"
+        GOOD = "good", _("Good")
+        DECIDING = "deciding", _("Still deciding")
+        NOT_GOOD = "not_good", _("Not good")
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="fit_answers")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.pairing import Pairing
@@ -14,26 +15,26 @@ from programmes.models import Person
 
 class Goal(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="goals")
     # The pair's words (encrypted at rest): coordinators see a goal's status and progress, never these.
     title = EncryptedTextField(max_length=200, single_line=True)
-    success = EncryptedTextField("what success looks like", blank=True, max_length=2000)
-    target_on = models.DateField("target date", null=True, blank=True)
+    success = EncryptedTextField(_("what success looks like"), blank=True, max_length=2000)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
-        "progress (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     # The mentee's own rating of where they stand on this goal, 1 (far from it) to 5 (there).
     rating_start = models.PositiveSmallIntegerField(
-        "self-rating at the start", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("self-rating at the start"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rating_end = models.PositiveSmallIntegerField(
-        "self-rating at the close", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("self-rating at the close"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

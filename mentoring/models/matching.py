@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models.pairing import Pairing
 from programmes.models import Person, Programme
@@ -26,14 +27,14 @@ class MatchSettings(models.Model):
     preferred_gap_min = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(30)])
     preferred_gap_max = models.PositiveSmallIntegerField(default=4, validators=[MaxValueValidator(30)])
     min_score = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(100)])
-    allow_requests = models.BooleanField("mentees may request a mentor", default=True)
+    allow_requests = models.BooleanField(_("mentees may request a mentor"), default=True)
     request_expiry_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "match settings"
+        verbose_name_plural = _("match settings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(preferred_gap_min__lte=F("preferred_gap_max")), name="matchsettings_gap_band_ordered"
@@ -48,15 +49,15 @@ class MatchRound(models.Model):
     """One run of whole-cohort matching: a draft the coordinator adjusts, then publishes. Kept as history."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        DISCARDED = "discarded", "Discarded"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="match_rounds")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     run_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    weights = models.JSONField(default=dict, help_text="The settings used, as they were when the round ran.")
+    weights = models.JSONField(default=dict, help_text=_("The settings used, as they were when the round ran."))
     # Mentees the round could not match, each with the reason in words: [{"mentee": id, "reason": "..."}].
     unmatched = models.JSONField(default=list, blank=True)
     total_score = models.PositiveIntegerField(default=0)

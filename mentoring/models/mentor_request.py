@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.pairing import Pairing
@@ -20,18 +21,18 @@ class MentorRequest(models.Model):
     """A mentee asks one of their suggested mentors; the mentor accepts or declines with a reason."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for the mentor"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", _("Waiting for the mentor")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="mentor_requests")
     mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_requests_made")
     mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_requests_received")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     # The mentee's words to the mentor and the mentor's answer: read by those two only (encrypted at rest).
-    message = EncryptedTextField(blank=True, help_text="A short note to the mentor (optional).")
+    message = EncryptedTextField(blank=True, help_text=_("A short note to the mentor (optional)."))
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     explanation = models.JSONField(default=list, blank=True)
     decline_reason = EncryptedTextField(blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models.session import MentoringSession
 from programmes.models import Person
@@ -18,7 +19,7 @@ class PrivateNote(models.Model):
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     ciphertext = models.TextField(editable=False)
-    shared = models.BooleanField("shared with my partner", default=False)
+    shared = models.BooleanField(_("shared with my partner"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from programmes.models import Membership, Person, Programme, Role
@@ -31,26 +32,26 @@ class PairingQuerySet(models.QuerySet):
 
 class Pairing(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        ENDED_EARLY = "ended_early", "Ended early"
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        ENDED_EARLY = "ended_early", _("Ended early")
 
     CURRENT = (Status.ACTIVE, Status.PAUSED)
 
     class Source(models.TextChoices):
-        ROUND = "round", "Matching round"
-        REQUEST = "request", "Mentee's request"
-        MANUAL = "manual", "Matched by hand"
-        DEMO = "demo", "Demo data"
+        ROUND = "round", _("Matching round")
+        REQUEST = "request", _("Mentee's request")
+        MANUAL = "manual", _("Matched by hand")
+        DEMO = "demo", _("Demo data")
 
     class EndReason(models.TextChoices):
-        NO_FAULT = "no_fault", "No-fault ending"
-        MISMATCH = "mismatch", "Not a good match"
-        LEFT = "left", "Left the organisation"
-        WORKLOAD = "workload", "Workload"
-        OTHER = "other", "Other"
+        NO_FAULT = "no_fault", _("No-fault ending")
+        MISMATCH = "mismatch", _("Not a good match")
+        LEFT = "left", _("Left the organisation")
+        WORKLOAD = "workload", _("Workload")
+        OTHER = "other", _("Other")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="pairings")
     mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pairings_as_mentor")
@@ -79,7 +80,7 @@ class Pairing(models.Model):
     # depends on changes (start, pause, resume, a confirmed session, the agreed cadence). Stored so that the
     # reminder sweep and every list can select "due by <date>" with an index instead of recomputing it.
     resumed_on = models.DateField(null=True, blank=True)
-    last_session_on = models.DateField(null=True, blank=True, help_text="The last confirmed session.")
+    last_session_on = models.DateField(null=True, blank=True, help_text=_("The last confirmed session."))
     checkin_due_on = models.DateField(null=True, blank=True, db_index=True)
 
     objects = PairingQuerySet.as_manager()
@@ -158,7 +159,7 @@ class PairingPause(models.Model):
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="pauses")
     paused_on = models.DateField()
-    resumed_on = models.DateField(null=True, blank=True, help_text="Empty while the pause lasts.")
+    resumed_on = models.DateField(null=True, blank=True, help_text=_("Empty while the pause lasts."))
 
     class Meta:
         ordering = ["paused_on", "pk"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.pairing import Pairing
@@ -37,12 +38,12 @@ class PlannedSession(models.Model):
     (a higher SEQUENCE) when the meeting moves and cancelled with the same UID."""
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Planned"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
-        HELD = "held", "Held"
-        NOT_HELD = "not_held", "Did not happen"
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Planned")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+        NOT_HELD = "not_held", _("Did not happen")
 
     MIN_MINUTES = MentoringSession.MIN_MINUTES
     MAX_MINUTES = MentoringSession.MAX_MINUTES
@@ -53,12 +54,12 @@ class PlannedSession(models.Model):
     # Who answers next: the partner of whoever proposed the current times (changes on a counter-proposal).
     proposed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
-    starts_at = models.DateTimeField(null=True, blank=True, help_text="The accepted time; empty while proposed.")
+    starts_at = models.DateTimeField(null=True, blank=True, help_text=_("The accepted time; empty while proposed."))
     # The day it starts in the site's zone, kept with starts_at by the services: the check-in sweep compares it with
     # a pairing's due date in SQL (a planned meeting before the due date makes the "coming up" reminder needless).
     starts_on = models.DateField(null=True, blank=True, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(
-        "length (minutes)", validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
+        _("length (minutes)"), validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
     mode = models.CharField(max_length=20, choices=SessionMode.choices, default=SessionMode.VIDEO)
     # The pair's own words (where they meet, the link that lets anyone in, why a time changed): encrypted.
@@ -123,8 +124,8 @@ class MeetingReminderChoice(models.Model):
     """A person's choice of reminders before a planned meeting (default: both)."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="meeting_reminders")
-    day_before = models.BooleanField("a day before", default=True)
-    hour_before = models.BooleanField("an hour before", default=True)
+    day_before = models.BooleanField(_("a day before"), default=True)
+    hour_before = models.BooleanField(_("an hour before"), default=True)
 
     def __str__(self) -> str:
         return f"Meeting reminders of {self.person}"
@@ -136,7 +137,7 @@ class PlanningSettings(models.Model):
     programme = models.OneToOneField("programmes.Programme", on_delete=models.CASCADE, related_name="planning_settings")
     # e.g. https://meet.example.org/tandem-{pairing}-{meeting}: {pairing} is the pairing's number, {meeting} a
     # random part made once per planned session. Written by a coordinator, never the pair's words.
-    link_pattern = models.CharField("default meeting link", max_length=300, blank=True)
+    link_pattern = models.CharField(_("default meeting link"), max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -150,15 +151,15 @@ class MeetingReminder(models.Model):
     meeting_reminders)."""
 
     class Kind(models.TextChoices):
-        DAY = "day", "A day before"
-        HOUR = "hour", "An hour before"
+        DAY = "day", _("A day before")
+        HOUR = "hour", _("An hour before")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "No longer true when due"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("No longer true when due")
+        FAILED = "failed", _("Failed")
 
     planned = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="reminders")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models.pairing import Pairing
 from programmes.models import Person
@@ -13,9 +14,9 @@ class Reminder(models.Model):
     """One reminder per pairing, kind and due date: the row is the idempotency key of the sweep."""
 
     class Kind(models.TextChoices):
-        UPCOMING = "upcoming", "Check-in coming up"
-        OVERDUE = "overdue", "Check-in overdue"
-        ESCALATION = "escalation", "Check-in escalated"
+        UPCOMING = "upcoming", _("Check-in coming up")
+        OVERDUE = "overdue", _("Check-in overdue")
+        ESCALATION = "escalation", _("Check-in escalated")
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -43,10 +44,10 @@ class ReminderDigest(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminder_digests")
     day = models.DateField()

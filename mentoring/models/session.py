@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.fields import EncryptedTextField
 from mentoring.models.goal import Goal
@@ -15,10 +16,10 @@ from programmes.models import Person
 
 
 class SessionMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat or email"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat or email")
 
 
 class MentoringSessionQuerySet(models.QuerySet):
@@ -30,24 +31,24 @@ class MentoringSession(models.Model):
     """One meeting of the pair, logged by either side and confirmed (or disputed) by the other."""
 
     class Status(models.TextChoices):
-        AWAITING = "awaiting", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        DISPUTED = "disputed", "Disputed"
+        AWAITING = "awaiting", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
 
     MIN_MINUTES = 15
     MAX_MINUTES = 480
 
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="sessions")
     logged_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField("date")
+    held_on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration (minutes)", validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
+        _("duration (minutes)"), validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
     mode = models.CharField(max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
     topics = models.ManyToManyField("programmes.Skill", blank=True, related_name="+")
-    goals = models.ManyToManyField(Goal, blank=True, related_name="sessions", verbose_name="goals worked on")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="sessions", verbose_name=_("goals worked on"))
     # Seen by the pair only; coordinators see that a session happened, never what it was about (encrypted).
-    summary = EncryptedTextField("shared summary", blank=True, max_length=5000)
+    summary = EncryptedTextField(_("shared summary"), blank=True, max_length=5000)
     next_steps = EncryptedTextField(blank=True, max_length=2000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
     answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme
 
@@ -14,12 +15,12 @@ class WebhookChannel(models.Model):
     Messages carry names, dates and links only, never what a pair wrote."""
 
     class Kind(models.TextChoices):
-        SLACK = "slack", "Slack"
-        TEAMS = "teams", "Microsoft Teams"
+        SLACK = "slack", _("Slack")
+        TEAMS = "teams", _("Microsoft Teams")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="webhook_channels")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    url = models.CharField("webhook address", max_length=500)
+    url = models.CharField(_("webhook address"), max_length=500)
     # The key of the X-Tandem-Signature header (HMAC-SHA256 of the timestamp and the body), made by the software.
     secret = models.CharField(max_length=64, editable=False)
     active = models.BooleanField(default=True)
@@ -34,9 +35,9 @@ class WebhookDelivery(models.Model):
     the programme's coordinators see)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     channel = models.ForeignKey(WebhookChannel, on_delete=models.CASCADE, related_name="deliveries")
     payload = models.JSONField()

@@ -11,6 +11,8 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, Pairing
 from programmes.models import Programme
@@ -26,9 +28,9 @@ class Show:
     RESOLVED = "resolved"
 
     CHOICES = (
-        (OPEN, "Open"),
-        (ACKNOWLEDGED, "Acknowledged"),
-        (RESOLVED, f"Resolved in the last {RESOLVED_WINDOW_DAYS} days"),
+        (OPEN, gettext_lazy("Open")),
+        (ACKNOWLEDGED, gettext_lazy("Acknowledged")),
+        (RESOLVED, format_lazy(gettext_lazy("Resolved in the last {days} days"), days=RESOLVED_WINDOW_DAYS)),
     )
     VALUES = (OPEN, ACKNOWLEDGED, RESOLVED)
 

@@ -24,7 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.dates import long_date
 from mentoring.models import MatchOverride, MatchSettings, Pairing
 from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
 from programmes.models import (
@@ -80,7 +83,7 @@ class Cohort:
 
 def match_settings_get(*, programme: Programme) -> MatchSettings:
     """The programme's matching settings, created with the defaults on first use."""
-    settings, _ = MatchSettings.objects.get_or_create(programme=programme)
+    settings, _created = MatchSettings.objects.get_or_create(programme=programme)
     return settings
 
 
@@ -246,17 +249,26 @@ def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -
     mentor_id = mentor if isinstance(mentor, int) else mentor.pk
     profile = cohort.mentors.get(mentor_id)
     if mentor_id in cohort.left:
-        return [Broken("left", f"{cohort.left[mentor_id]} has left the organisation and cannot be matched.")]
+        return [
+            Broken(
+                "left",
+                _("%(name)s has left the organisation and cannot be matched.") % {"name": cohort.left[mentor_id]},
+            )
+        ]
     if profile is None:
         name = mentor if isinstance(mentor, int) else str(mentor)
-        return [Broken("not_approved", f"{name} is not an approved mentor of {cohort.programme}.")]
+        text = _("%(name)s is not an approved mentor of %(programme)s.") % {"name": name, "programme": cohort.programme}
+        return [Broken("not_approved", text)]
     broken = []
     if profile.readiness == Readiness.NOT_READY:
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not met the training mentors need, and no coordinator has recorded a "
-                "readiness override.",
+                _(
+                    "%(name)s has not met the training mentors need, and no coordinator has recorded a readiness "
+                    "override."
+                )
+                % {"name": profile.name},
             )
         )
     taken = cohort.load[mentor_id] + extra_load
@@ -264,8 +276,12 @@ def mentor_rules(cohort: Cohort, mentor: Person | int, *, extra_load: int = 0) -
         broken.append(
             Broken(
                 "capacity",
-                f"{profile.name} has no free place: {taken} of {profile.capacity} "
-                f"mentee{'s' if profile.capacity != 1 else ''} already, counting proposals.",
+                ngettext(
+                    "%(name)s has no free place: %(taken)s of %(capacity)s mentee already, counting proposals.",
+                    "%(name)s has no free place: %(taken)s of %(capacity)s mentees already, counting proposals.",
+                    profile.capacity,
+                )
+                % {"name": profile.name, "taken": taken, "capacity": profile.capacity},
             )
         )
     return broken
@@ -276,23 +292,35 @@ def mentee_rules(cohort: Cohort, mentee: Person | int) -> list[Broken]:
     mentee_id = mentee if isinstance(mentee, int) else mentee.pk
     profile = cohort.mentees.get(mentee_id)
     if mentee_id in cohort.left:
-        return [Broken("left", f"{cohort.left[mentee_id]} has left the organisation and cannot be matched.")]
+        return [
+            Broken(
+                "left",
+                _("%(name)s has left the organisation and cannot be matched.") % {"name": cohort.left[mentee_id]},
+            )
+        ]
     if profile is None:
         name = mentee if isinstance(mentee, int) else str(mentee)
-        return [Broken("not_approved", f"{name} is not an approved mentee of {cohort.programme}.")]
+        text = _("%(name)s is not an approved mentee of %(programme)s.") % {"name": name, "programme": cohort.programme}
+        return [Broken("not_approved", text)]
     broken = []
     if profile.readiness == Readiness.NOT_READY:
         broken.append(
             Broken(
                 "not_ready",
-                f"{profile.name} has not met the training mentees need, and no coordinator has recorded a "
-                "readiness override.",
+                _(
+                    "%(name)s has not met the training mentees need, and no coordinator has recorded a readiness "
+                    "override."
+                )
+                % {"name": profile.name},
             )
         )
     if mentee_id in cohort.mentee_pairing:
         status = cohort.mentee_pairing[mentee_id][1]
-        what = "a proposed pairing" if status == Pairing.Status.PROPOSED else "a mentor"
-        broken.append(Broken("has_pairing", f"{profile.name} already has {what} in this programme."))
+        if status == Pairing.Status.PROPOSED:
+            text = _("%(name)s already has a proposed pairing in this programme.") % {"name": profile.name}
+        else:
+            text = _("%(name)s already has a mentor in this programme.") % {"name": profile.name}
+        broken.append(Broken("has_pairing", text))
     return broken
 
 
@@ -304,23 +332,27 @@ def chain_rules(
     broken = []
     chain = chain_of(mentee_id)
     if mentor_id in chain:
-        where = (
-            "line manager"
-            if chain[0] == mentor_id
-            else f"manager {chain.index(mentor_id) + 1} levels up the management chain"
-        )
-        broken.append(Broken("chain", f"{mentor_name} is {mentee_name}'s {where}."))
+        values = {"mentor": mentor_name, "mentee": mentee_name, "levels": chain.index(mentor_id) + 1}
+        if chain[0] == mentor_id:
+            text = _("%(mentor)s is %(mentee)s's line manager.") % values
+        else:
+            text = _("%(mentor)s is %(mentee)s's manager %(levels)s levels up the management chain.") % values
+        broken.append(Broken("chain", text))
     # Both ways: nobody mentors their own manager, however far up (the mentee would judge their mentor's work).
     up = chain_of(mentor_id)
     if mentee_id in up:
-        where = (
-            "line manager"
-            if up[0] == mentee_id
-            else f"manager {up.index(mentee_id) + 1} levels up the management chain"
-        )
-        broken.append(
-            Broken("reports", f"{mentee_name} is {mentor_name}'s {where}, so {mentor_name} cannot mentor them.")
-        )
+        values = {"mentor": mentor_name, "mentee": mentee_name, "levels": up.index(mentee_id) + 1}
+        if up[0] == mentee_id:
+            text = _("%(mentee)s is %(mentor)s's line manager, so %(mentor)s cannot mentor them.") % values
+        else:
+            text = (
+                _(
+                    "%(mentee)s is %(mentor)s's manager %(levels)s levels up the management chain, so %(mentor)s "
+                    "cannot mentor them."
+                )
+                % values
+            )
+        broken.append(Broken("reports", text))
     return broken
 
 
@@ -328,19 +360,24 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
     """Rules about the two together: not oneself, not in the same management chain (the mentor above the mentee,
     or the mentee above the mentor, at any level), not paired before."""
     if mentor_id == mentee_id:
-        return [Broken("oneself", "Nobody can mentor themselves.")]
+        return [Broken("oneself", _("Nobody can mentor themselves."))]
     broken = chain_rules(cohort.chain, mentor_id, mentee_id, mentor_name, mentee_name)
     key = (mentor_id, mentee_id)
     if key in cohort.ended and key not in cohort.overrides:
         ended_on = cohort.ended[key]
-        when = f" (ended {ended_on.day} {ended_on:%B %Y})" if ended_on else ""
-        broken.append(
-            Broken(
-                "paired_before",
-                f"{mentor_name} and {mentee_name} were paired before{when}; a coordinator must record an override "
-                "to pair them again.",
+        values = {"mentor": mentor_name, "mentee": mentee_name}
+        if ended_on:
+            values["ended"] = long_date(ended_on)
+            text = _(
+                "%(mentor)s and %(mentee)s were paired before (ended %(ended)s); a coordinator must record an "
+                "override to pair them again."
             )
-        )
+        else:
+            text = _(
+                "%(mentor)s and %(mentee)s were paired before; a coordinator must record an override to pair them "
+                "again."
+            )
+        broken.append(Broken("paired_before", text % values))
     return broken
 
 
@@ -350,7 +387,7 @@ def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, 
     mentor_id = mentor if isinstance(mentor, int) else mentor.pk
     mentee_id = mentee if isinstance(mentee, int) else mentee.pk
     if mentor_id == mentee_id:
-        return [Broken("oneself", "Nobody can mentor themselves.")]
+        return [Broken("oneself", _("Nobody can mentor themselves."))]
     mentor_name = cohort.mentors[mentor_id].name if mentor_id in cohort.mentors else str(mentor)
     mentee_name = cohort.mentees[mentee_id].name if mentee_id in cohort.mentees else str(mentee)
     return [
@@ -373,7 +410,8 @@ def below_minimum(cohort: Cohort, mentor: Person | int, mentee: Person | int) ->
     return [
         Broken(
             "below_minimum",
-            f"{mentor_p.name} and {mentee_p.name} score {score}, below the programme's minimum of {minimum}.",
+            _("%(mentor)s and %(mentee)s score %(score)s, below the programme's minimum of %(minimum)s.")
+            % {"mentor": mentor_p.name, "mentee": mentee_p.name, "score": score, "minimum": minimum},
         )
     ]
 

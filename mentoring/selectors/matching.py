@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 from mentoring.models import MatchProposal, MatchRound, Pairing
 from mentoring.selectors.cohort import (
@@ -30,12 +31,28 @@ from programmes.models import Person, Programme
 
 # --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------
 
+# Why every mentor is ruled out, as a whole sentence when one rule rules them all out, and as a count otherwise.
 RULE_WORDS = {
-    "chain": ("is in their management chain", "in their management chain"),
-    "reports": ("reports to them, directly or further down", "reporting to them"),
-    "paired_before": ("was paired with them before", "paired with them before"),
-    "not_ready": ("has not met the required training and has no readiness override", "not meeting the training"),
-    "oneself": ("is themselves", "themselves"),
+    "chain": (
+        gettext_lazy("every possible mentor is in their management chain"),
+        ngettext_lazy("%(count)s in their management chain", "%(count)s in their management chain", "count"),
+    ),
+    "reports": (
+        gettext_lazy("every possible mentor reports to them, directly or further down"),
+        ngettext_lazy("%(count)s reporting to them", "%(count)s reporting to them", "count"),
+    ),
+    "paired_before": (
+        gettext_lazy("every possible mentor was paired with them before"),
+        ngettext_lazy("%(count)s paired with them before", "%(count)s paired with them before", "count"),
+    ),
+    "not_ready": (
+        gettext_lazy("every possible mentor has not met the required training and has no readiness override"),
+        ngettext_lazy("%(count)s not meeting the training", "%(count)s not meeting the training", "count"),
+    ),
+    "oneself": (
+        gettext_lazy("every possible mentor is themselves"),
+        ngettext_lazy("%(count)s themselves", "%(count)s themselves", "count"),
+    ),
 }
 
 
@@ -105,20 +122,20 @@ def no_match_reason(cohort: Cohort, assessment: Assessment, free_mentors: int) -
     if assessment.mentee_broken:
         return " ".join(b.text for b in assessment.mentee_broken)
     if not cohort.mentors:
-        return "the programme has no approved mentors"
+        return gettext("the programme has no approved mentors")
     if not free_mentors:
-        return "no mentor has a free place"
+        return gettext("no mentor has a free place")
     best, minimum = assessment.best, cohort.weights.min_score
     if best is None:
         ruled_out = assessment.ruled_out
         if len(ruled_out) == 1:
-            return f"every possible mentor {RULE_WORDS[next(iter(ruled_out))][0]}"
-        counts = ", ".join(f"{n} {RULE_WORDS[rule][1]}" for rule, n in ruled_out.most_common())
-        return f"every mentor with a free place is ruled out: {counts}"
+            return str(RULE_WORDS[next(iter(ruled_out))][0])
+        counts = ", ".join(RULE_WORDS[rule][1] % {"count": n} for rule, n in ruled_out.most_common())
+        return gettext("every mentor with a free place is ruled out: %(counts)s") % {"counts": counts}
     if best < minimum:
         if not assessment.shares_skill:
-            return "no mentor with free capacity shares any wanted skill"
-        return f"best score {best} is below the minimum of {minimum}"
+            return gettext("no mentor with free capacity shares any wanted skill")
+        return gettext("best score %(best)s is below the minimum of %(minimum)s") % {"best": best, "minimum": minimum}
     return ""
 
 
@@ -147,6 +164,7 @@ class CohortRow:
     mentor_name: str  # their open pairing's mentor
     suggestions: list[Suggestion]
     reason: str  # why nobody qualifies, when nobody does
+    about_readiness: bool = False  # the reason is a missing readiness override (the page explains the term)
 
 
 def cohort_mentees(cohort: Cohort, *, unmatched_only: bool = False, name: str = "") -> list[Profile]:
@@ -183,12 +201,16 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
         if mentee.pk in cohort.mentee_pairing:
             mentor_id, status = cohort.mentee_pairing[mentee.pk]
             mentor = cohort.mentors.get(mentor_id)
-            rows.append(CohortRow(mentee, status, mentor.name if mentor else "a former mentor", [], ""))
+            rows.append(CohortRow(mentee, status, mentor.name if mentor else gettext("a former mentor"), [], ""))
             continue
         assessment = assessments[mentee.pk]
         suggestions = _suggest(cohort, assessment, mentors, top)
         reason = "" if suggestions else no_match_reason(cohort, assessment, len(mentors))
-        rows.append(CohortRow(mentee, "", "", suggestions, reason))
+        about_readiness = bool(reason) and (
+            any(b.rule == "not_ready" for b in assessment.mentee_broken)
+            or (assessment.best is None and set(assessment.ruled_out) == {"not_ready"})
+        )
+        rows.append(CohortRow(mentee, "", "", suggestions, reason, about_readiness))
     return rows
 
 

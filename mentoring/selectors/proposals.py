@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from mentoring.models import Pairing
+from mentoring.said import names_joined
 from programmes.models import Membership, Person, Programme, Role
 
 REMINDER_INTERVAL = datetime.timedelta(hours=24)  # a proposal's people are reminded once in this long at most
@@ -42,11 +44,18 @@ class WaitingProposals:
         """ "2 proposed, waiting for Zofia Nowak to accept" (the first few names, then how many more)."""
         names = [str(p) for p in self.people]
         if len(names) > 4:
-            names = [*names[:3], f"{len(names) - 3} others"]
-        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            others = len(names) - 3
+            names = [*names[:3], ngettext("%(count)s other", "%(count)s others", others) % {"count": others}]
+        who = names_joined(names)
         if self.count > len(self.pairings):
-            who += " and more"
-        return f"{self.count} proposed, waiting for {who} to accept" if names else f"{self.count} proposed"
+            who = gettext("%(names)s and more") % {"names": who}
+        if not names:
+            return ngettext("%(count)s proposed", "%(count)s proposed", self.count) % {"count": self.count}
+        return ngettext(
+            "%(count)s proposed, waiting for %(who)s to accept",
+            "%(count)s proposed, waiting for %(who)s to accept",
+            self.count,
+        ) % {"count": self.count, "who": who}
 
 
 def proposed_pairings(programme: Programme | int) -> QuerySet[Pairing]:
@@ -64,6 +73,7 @@ def proposals_waiting(programme: Programme | int, *, limit: int = 50) -> Waiting
     now = timezone.now()
     for pairing in pairings:
         pairing.waiting = waiting_on(pairing)
+        pairing.waiting_names = names_joined([p.display_name for p in pairing.waiting])
         recent = pairing.reminded_at and now - pairing.reminded_at < REMINDER_INTERVAL
         pairing.remind_from = pairing.reminded_at + REMINDER_INTERVAL if recent else None
     return WaitingProposals(count, pairings)

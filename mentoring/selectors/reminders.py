@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import long_date
 from mentoring.models import Pairing, PlannedSession, Reminder, ReminderDigest
@@ -54,6 +56,9 @@ class Someone:
     email: str
     is_active: bool = True
     email_reminders: bool = True
+    # What they read Tandem in (core.i18n.language_of): reminders are written to them in it.
+    language: str = ""
+    browser_language: str = ""
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -80,7 +85,7 @@ class Pair:
         return self.mentee if person_id == self.mentor.pk else self.mentor
 
 
-PERSON_FIELDS = ("id", "display_name", "email", "is_active", "email_reminders")
+PERSON_FIELDS = ("id", "display_name", "email", "is_active", "email_reminders", "language", "browser_language")
 
 
 def pair_fields(prefix: str = "") -> list[str]:
@@ -107,7 +112,8 @@ def pairing_paths() -> Callable[[int], str]:
 
 def pair_from_row(row: tuple, paths: Callable[[int], str]) -> Pair:
     pk, status, due_on, last_session_on, programme_id, programme_name = row[:6]
-    mentor, mentee = Someone(*row[6:11]), Someone(*row[11:16])
+    size = len(PERSON_FIELDS)
+    mentor, mentee = Someone(*row[6 : 6 + size]), Someone(*row[6 + size : 6 + 2 * size])
     return Pair(pk, status, due_on, last_session_on, programme_id, programme_name, mentor, mentee, paths(pk))
 
 
@@ -199,10 +205,6 @@ def without_jit() -> None:
 # --- Words ---------------------------------------------------------------------------------------------------
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def link(path: str) -> str:
     """A whole address when the site's address is configured (TANDEM_SITE_URL), else the path."""
     return f"{settings.TANDEM_SITE_URL}{path}" if settings.TANDEM_SITE_URL else path
@@ -210,26 +212,55 @@ def link(path: str) -> str:
 
 def escalation_reason(pair: Pair, *, today: datetime.date) -> str:
     """E.g. "Check-in overdue by 12 days (due 3 March 2026); last confirmed session 2 February 2026"."""
-    last = (
-        f"last confirmed session {long_date(pair.last_session_on)}"
-        if pair.last_session_on
-        else "no confirmed session yet"
+    days = (today - pair.due_on).days
+    values = {"days": days, "due": long_date(pair.due_on)}
+    if pair.last_session_on:
+        values["last"] = long_date(pair.last_session_on)
+        return (
+            ngettext(
+                "Check-in overdue by %(days)s day (due %(due)s); last confirmed session %(last)s",
+                "Check-in overdue by %(days)s days (due %(due)s); last confirmed session %(last)s",
+                days,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Check-in overdue by %(days)s day (due %(due)s); no confirmed session yet",
+            "Check-in overdue by %(days)s days (due %(due)s); no confirmed session yet",
+            days,
+        )
+        % values
     )
-    return f"Check-in overdue by {_days((today - pair.due_on).days)} (due {long_date(pair.due_on)}); {last}"
 
 
 def reminder_text(kind: str, pair: Pair, person_id: int, *, today: datetime.date) -> str:
-    """One reminder in words, as the person told reads it: dates and names, never what the pair wrote."""
+    """One reminder in words, as the person told reads it: dates and names, never what the pair wrote. In the
+    active language: build it inside ``in_language_of(person)``."""
     if kind == Kind.UPCOMING:
         days_left = (pair.due_on - today).days
-        when = "today" if days_left <= 0 else f"in {_days(days_left)}"
-        return f"Your check-in with {pair.partner_of(person_id)} is due on {long_date(pair.due_on)} ({when})."
-    if kind == Kind.OVERDUE:
+        values = {"partner": pair.partner_of(person_id), "due": long_date(pair.due_on), "days": days_left}
+        if days_left <= 0:
+            return _("Your check-in with %(partner)s is due on %(due)s (today).") % values
         return (
-            f"Your check-in with {pair.partner_of(person_id)} was due on {long_date(pair.due_on)}. "
-            "Meet, or log the session you had so that your partner can confirm it."
+            ngettext(
+                "Your check-in with %(partner)s is due on %(due)s (in %(days)s day).",
+                "Your check-in with %(partner)s is due on %(due)s (in %(days)s days).",
+                days_left,
+            )
+            % values
         )
-    return f"{pair.mentor} and {pair.mentee} ({pair.programme_name}): {escalation_reason(pair, today=today)}."
+    if kind == Kind.OVERDUE:
+        return _(
+            "Your check-in with %(partner)s was due on %(due)s. Meet, or log the session you had so that your "
+            "partner can confirm it."
+        ) % {"partner": pair.partner_of(person_id), "due": long_date(pair.due_on)}
+    return _("%(mentor)s and %(mentee)s (%(programme)s): %(reason)s.") % {
+        "mentor": pair.mentor,
+        "mentee": pair.mentee,
+        "programme": pair.programme_name,
+        "reason": escalation_reason(pair, today=today),
+    }
 
 
 def due_digests(now: datetime.datetime, person_ids: range | None) -> QuerySet[ReminderDigest]:

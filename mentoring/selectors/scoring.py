@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from mentoring.models import MatchSettings
+from mentoring.said import said, said_list, said_plural, say
 from programmes.models import (
     Application,
     MeetingMode,
@@ -42,17 +45,35 @@ PARTS: tuple[str, ...] = (
     "readiness",
 )
 PART_LABELS: dict[str, str] = {
-    "skills": "Skills",
-    "different_team": "Different team or department",
-    "experience_gap": "Experience gap",
-    "availability": "Overlapping availability",
-    "meeting_mode": "Compatible meeting mode",
-    "language": "Shared language",
-    "readiness": "Mentor readiness",
+    "skills": _("Skills"),
+    "different_team": _("Different team or department"),
+    "experience_gap": _("Experience gap"),
+    "availability": _("Overlapping availability"),
+    "meeting_mode": _("Compatible meeting mode"),
+    "language": _("Shared language"),
+    "readiness": _("Mentor readiness"),
 }
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+NUMBER_WORDS = (
+    gettext_noop("no"),
+    gettext_noop("one"),
+    gettext_noop("two"),
+    gettext_noop("three"),
+    gettext_noop("four"),
+    gettext_noop("five"),
+    gettext_noop("six"),
+    gettext_noop("seven"),
+    gettext_noop("eight"),
+    gettext_noop("nine"),
+    gettext_noop("ten"),
+)
+# How a meeting mode reads inside a sentence ("mentor: in person").
+MODE_WORDS = {
+    MeetingMode.IN_PERSON: gettext_noop("in person"),
+    MeetingMode.VIDEO: gettext_noop("video call"),
+    MeetingMode.EITHER: gettext_noop("either"),
+}
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,7 @@ class Profile:
 
     def __post_init__(self) -> None:
         self.pk, self.name, self.grade = self.person.pk, str(self.person), self.person.grade
-        self.wanted_total = sum(level for _, level in self.skills.values())
+        self.wanted_total = sum(level for _name, level in self.skills.values())
         unit = self.person.org_unit
         self.team_id = unit.pk if unit else None
         self.department_id = (self.department or _department_in_memory(unit)) if unit else None
@@ -186,7 +207,7 @@ def skills_fraction(mentor: Profile, mentee: Profile) -> float:
         return 0.0
     offered = mentor.skills
     covered = 0
-    for skill_id, (_, wanted) in mentee.skills.items():
+    for skill_id, (_name, wanted) in mentee.skills.items():
         if (offer := offered.get(skill_id)) is not None:
             covered += offer[1] if offer[1] < wanted else wanted
     return covered / mentee.wanted_total
@@ -297,7 +318,7 @@ def _skills_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tu
     wanted, offered = np.zeros((n, len(skill_at))), np.zeros((m, len(skill_at)))
     for table, people in ((wanted, mentees), (offered, mentors)):
         for row, person in enumerate(people):
-            for skill_id, (_, level) in person.skills.items():
+            for skill_id, (_name, level) in person.skills.items():
                 table[row, skill_at[skill_id]] = level
     top = int(max(wanted.max(initial=0), offered.max(initial=0)))
     covered = sum(((wanted >= level) * 1.0) @ ((offered >= level) * 1.0).T for level in range(1, top + 1))
@@ -357,74 +378,113 @@ def score_matrix(
 # --- The same parts in words -----------------------------------------------------------------------------------
 
 
-def _count_words(n: int, singular: str, plural: str) -> str:
-    word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-    return f"{word} {singular if n == 1 else plural}"
+# Plural messages rendered later by mentoring.said (listed here so that the catalogue has them).
+_PLURALS = (
+    ngettext_lazy("%(count)s common time slot", "%(count)s common time slots", 1),
+    ngettext_lazy("experience gap of %(gap)s grade", "experience gap of %(gap)s grades", 1),
+    ngettext_lazy(
+        "experience gap of %(gap)s grade (preferred %(low)s–%(high)s)",
+        "experience gap of %(gap)s grades (preferred %(low)s–%(high)s)",
+        1,
+    ),
+    ngettext_lazy("shared language: %(names)s", "shared languages: %(names)s", 1),
+)
 
 
-def _skills_words(mentor: Profile, mentee: Profile) -> str:
-    names = []
+def _skills_words(mentor: Profile, mentee: Profile) -> list:
+    names: list = []
     for skill_id, (name, wanted) in sorted(mentee.skills.items(), key=lambda item: item[1][0].casefold()):
         offer = mentor.skills.get(skill_id)
         if offer is not None:
-            names.append(name if offer[1] >= wanted else f"{name} (partly)")
-    return f"skills: {', '.join(names)}" if names else "skills: none of the wanted skills offered"
+            names.append(name if offer[1] >= wanted else said(gettext_noop("%(skill)s (partly)"), skill=name))
+    if names:
+        return said(gettext_noop("skills: %(names)s"), names=said_list(names))
+    return said(gettext_noop("skills: none of the wanted skills offered"))
 
 
-def _team_words(mentor: Profile, mentee: Profile) -> str:
+def _team_words(mentor: Profile, mentee: Profile) -> list:
     if mentor.team_id is None or mentee.team_id is None:
-        return "team not on record"
+        return said(gettext_noop("team not on record"))
     if mentor.department_id != mentee.department_id:
-        return "different department"
-    return "different team in the same department" if mentor.team_id != mentee.team_id else "same team"
+        return said(gettext_noop("different department"))
+    if mentor.team_id != mentee.team_id:
+        return said(gettext_noop("different team in the same department"))
+    return said(gettext_noop("same team"))
 
 
-def _gap_words(mentor: Profile, mentee: Profile, weights: Weights) -> str:
+def _gap_words(mentor: Profile, mentee: Profile, weights: Weights) -> list:
     if mentor.grade is None or mentee.grade is None:
-        return "experience gap unknown (no grade on record)"
+        return said(gettext_noop("experience gap unknown (no grade on record)"))
     gap = mentor.grade - mentee.grade
-    band = f"preferred {weights.gap_min}–{weights.gap_max}"
+    low, high = weights.gap_min, weights.gap_max
     if gap < 0:
-        return "mentor's grade is below the mentee's"
+        return said(gettext_noop("mentor's grade is below the mentee's"))
     if gap == 0:
-        return f"same grade ({band})" if weights.gap_min > 0 else "same grade"
-    words = f"experience gap of {gap} grade{'s' if gap != 1 else ''}"
-    return words if weights.gap_min <= gap <= weights.gap_max else f"{words} ({band})"
-
-
-def _availability_words(mentor: Profile, mentee: Profile) -> str:
-    return _count_words(len(mentor.availability & mentee.availability), "common time slot", "common time slots")
-
-
-def _mode_words(mentor: Profile, mentee: Profile) -> str:
-    modes = dict(MeetingMode.choices)
-    if mentor.meeting_mode == mentee.meeting_mode == MeetingMode.EITHER:
-        return "both can meet in person or by video"
-    if MeetingMode.EITHER in (mentor.meeting_mode, mentee.meeting_mode) or mentor.meeting_mode == mentee.meeting_mode:
-        mode = mentee.meeting_mode if mentor.meeting_mode == MeetingMode.EITHER else mentor.meeting_mode
-        return f"both can meet {'in person' if mode == MeetingMode.IN_PERSON else 'by video'}"
-    return (
-        f"meeting modes differ (mentor: {modes[mentor.meeting_mode].lower()}, "
-        f"mentee: {modes[mentee.meeting_mode].lower()})"
+        if weights.gap_min > 0:
+            return said(gettext_noop("same grade (preferred %(low)s–%(high)s)"), low=low, high=high)
+        return said(gettext_noop("same grade"))
+    if low <= gap <= high:
+        return said_plural("experience gap of %(gap)s grade", "experience gap of %(gap)s grades", gap, gap=gap)
+    return said_plural(
+        "experience gap of %(gap)s grade (preferred %(low)s–%(high)s)",
+        "experience gap of %(gap)s grades (preferred %(low)s–%(high)s)",
+        gap,
+        gap=gap,
+        low=low,
+        high=high,
     )
 
 
-def _language_words(mentor: Profile, mentee: Profile) -> str:
+def _availability_words(mentor: Profile, mentee: Profile) -> list:
+    n = len(mentor.availability & mentee.availability)
+    if n == 0:
+        return said(gettext_noop("no common time slots"))
+    word = said(NUMBER_WORDS[n]) if n < len(NUMBER_WORDS) else n
+    return said_plural("%(count)s common time slot", "%(count)s common time slots", n, count=word)
+
+
+def _mode_words(mentor: Profile, mentee: Profile) -> list:
+    if mentor.meeting_mode == mentee.meeting_mode == MeetingMode.EITHER:
+        return said(gettext_noop("both can meet in person or by video"))
+    if MeetingMode.EITHER in (mentor.meeting_mode, mentee.meeting_mode) or mentor.meeting_mode == mentee.meeting_mode:
+        mode = mentee.meeting_mode if mentor.meeting_mode == MeetingMode.EITHER else mentor.meeting_mode
+        if mode == MeetingMode.IN_PERSON:
+            return said(gettext_noop("both can meet in person"))
+        return said(gettext_noop("both can meet by video"))
+    return said(
+        gettext_noop("meeting modes differ (mentor: %(mentor)s, mentee: %(mentee)s)"),
+        mentor=said(MODE_WORDS[mentor.meeting_mode]),
+        mentee=said(MODE_WORDS[mentee.meeting_mode]),
+    )
+
+
+def _language_words(mentor: Profile, mentee: Profile) -> list:
     shared = sorted(mentee.languages[key] for key in mentor.languages.keys() & mentee.languages.keys())
     if not shared:
-        return "no shared language"
-    return f"shared language{'s' if len(shared) > 1 else ''}: {', '.join(shared)}"
+        return said(gettext_noop("no shared language"))
+    return said_plural(
+        "shared language: %(names)s", "shared languages: %(names)s", len(shared), names=said_list(shared)
+    )
 
 
-def _readiness_words(mentor: Profile) -> str:
-    return {
-        Readiness.READY: "mentor's training met",
-        Readiness.OVERRIDDEN: "mentor's training not met (readiness override)",
-    }.get(mentor.readiness, "mentor's training not met")
+def _readiness_words(mentor: Profile) -> list:
+    if mentor.readiness == Readiness.READY:
+        return said(gettext_noop("mentor's training met"))
+    if mentor.readiness == Readiness.OVERRIDDEN:
+        return said(gettext_noop("mentor's training not met (readiness override)"))
+    return said(gettext_noop("mentor's training not met"))
 
 
 def _signed(points: int) -> str:
     return f"+{points}" if points >= 0 else f"-{-points}"
+
+
+def explained(part: dict[str, Any]) -> str:
+    """One part of a score in words, in the active language (parts stored before they kept their words as data
+    show the text they were stored with)."""
+    if "said" in part:
+        return f"{_signed(part['points'])} {say(part['said'])}"
+    return str(part.get("text", ""))
 
 
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
@@ -443,8 +503,10 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         _language_words(mentor, mentee),
         _readiness_words(mentor),
     )
+    # The words are kept as data ("said") and put into words when shown, in the reader's language; "text" is
+    # them in the language of whoever ran the scoring, for what reads the parts as plain text.
     parts = [
-        {"part": part, "points": p, "text": f"{_signed(p)} {w}"}
+        {"part": part, "points": p, "text": f"{_signed(p)} {say(w)}", "said": w}
         for part, p, w in zip(PARTS, points, words, strict=True)
         if weights.parts[part]
     ]

@@ -10,9 +10,13 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.dates import long_date
 from mentoring.models import Alert, Pairing
+from mentoring.said import words
 from mentoring.selectors.alerts import silent_pairings
 from mentoring.services.pairing import tell_coordinators
 from programmes.models import Person, Programme
@@ -25,7 +29,11 @@ def coordinators_alert(pairing: Pairing, *, text: str) -> None:
         pairing,
         by=None,
         text=text,
-        subject=f"A mentoring pairing needs you: {pairing.mentor} and {pairing.mentee}",
+        subject=words(
+            gettext_noop("A mentoring pairing needs you: %(mentor)s and %(mentee)s"),
+            mentor=pairing.mentor,
+            mentee=pairing.mentee,
+        ),
     )
 
 
@@ -42,7 +50,12 @@ def alert_raise(*, pairing: Pairing, kind: str, reason: str, severity: int = Ale
         programme_id=pairing.programme_id, pairing=pairing, kind=kind, severity=severity, reason=reason[:300]
     )
     coordinators_alert(
-        pairing, text=f"A pairing in {pairing.programme} needs attention: {alert.get_kind_display().lower()}."
+        pairing,
+        text=words(
+            gettext_noop("A pairing in %(programme)s needs attention: %(kind)s."),
+            programme=pairing.programme,
+            kind=lazy(lambda: str(Alert.Kind(alert.kind).label).lower(), str)(),
+        ),
     )
     return alert
 
@@ -72,11 +85,14 @@ def alert_resolve(*, alert: Alert, by: Person) -> Alert:
 def _silence_reason(pairing: Pairing, *, today: datetime.date) -> str:
     # Counted from the latest of the start, the last resumption and the last confirmed session.
     anchors = [(pairing.started_on, 0, "started"), (pairing.resumed_on, 1, "resumed"), (pairing.last_session_on, 2, "")]
-    since, _, what = max(anchor for anchor in anchors if anchor[0] is not None)
+    since, _kind, what = max(anchor for anchor in anchors if anchor[0] is not None)
     days = (today - since).days
-    if not what:
-        return f"No confirmed session in {days} days (the last on {long_date(since)})."
-    return f"No confirmed session since the pairing {what} on {long_date(since)} ({days} days ago)."
+    values = {"days": days, "date": long_date(since)}
+    if what == "started":
+        return _("No confirmed session since the pairing started on %(date)s (%(days)s days ago).") % values
+    if what == "resumed":
+        return _("No confirmed session since the pairing resumed on %(date)s (%(days)s days ago).") % values
+    return _("No confirmed session in %(days)s days (the last on %(date)s).") % values
 
 
 def silence_alerts_raise(

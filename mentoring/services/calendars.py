@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from mentoring.models import CalendarFeed, MentoringSession, Pairing, PlannedSession
@@ -46,7 +47,7 @@ def _new_token() -> str:
 @transaction.atomic
 def calendar_feed_create(*, person: Person) -> CalendarFeed:
     """The person's feed, made with a fresh secret address unless they have one already."""
-    feed, _ = CalendarFeed.objects.get_or_create(person=person, defaults={"token": _new_token()})
+    feed, _created = CalendarFeed.objects.get_or_create(person=person, defaults={"token": _new_token()})
     return feed
 
 
@@ -55,7 +56,7 @@ def calendar_feed_replace(*, person: Person) -> CalendarFeed:
     """A new secret address; the old one answers "not found" from now on."""
     feed = CalendarFeed.objects.select_for_update().filter(person=person).first()
     if feed is None:
-        raise ValidationError("You have no calendar address to replace. Create one first.")
+        raise ValidationError(_("You have no calendar address to replace. Create one first."))
     feed.token = _new_token()
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
@@ -65,7 +66,7 @@ def calendar_feed_replace(*, person: Person) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_delete(*, person: Person) -> bool:
     """Turn the feed off: its address stops working. False when there was none."""
-    deleted, _ = CalendarFeed.objects.filter(person=person).delete()
+    deleted, _by_model = CalendarFeed.objects.filter(person=person).delete()
     return bool(deleted)
 
 
@@ -87,15 +88,16 @@ _SESSION_FIELDS = (
 
 def _partner_name(pairing: Pairing, person: Person) -> str:
     partner = pairing.mentee if pairing.mentor_id == person.pk else pairing.mentor
-    return partner.display_name or ("your mentee" if pairing.mentor_id == person.pk else "your mentor")
+    return partner.display_name or (_("your mentee") if pairing.mentor_id == person.pk else _("your mentor"))
 
 
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} h"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} min")
-    return " ".join(parts)
+    if hours and rest:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": rest}
 
 
 def _calendar(name: str) -> Calendar:
@@ -131,8 +133,8 @@ def checkin_event(pairing: Pairing, *, person: Person, url: str, stamp: datetime
     return _all_day(
         uid=f"checkin-{pairing.pk}",
         day=pairing.checkin_due_on,
-        title=f"Mentoring check-in with {_partner_name(pairing, person)}",
-        description="Your next mentoring check-in is due. Log your session in Tandem once you have met.",
+        title=_("Mentoring check-in with %(partner)s") % {"partner": _partner_name(pairing, person)},
+        description=_("Your next mentoring check-in is due. Log your session in Tandem once you have met."),
         url=url,
         stamp=stamp,
     )
@@ -142,8 +144,8 @@ def session_event(session: MentoringSession, *, person: Person, url: str, stamp:
     event = _all_day(
         uid=f"session-{session.pk}",
         day=session.held_on,
-        title=f"Mentoring session with {_partner_name(session.pairing, person)}",
-        description=f"Mentoring session, {_duration(session.duration_minutes)}.",
+        title=_("Mentoring session with %(partner)s") % {"partner": _partner_name(session.pairing, person)},
+        description=_("Mentoring session, %(duration)s.") % {"duration": _duration(session.duration_minutes)},
         url=url,
         stamp=stamp,
     )
@@ -186,8 +188,10 @@ def feed_planned_event(planned: PlannedSession, *, person: Person, base_url: str
     event.add("dtstamp", stamp)
     event.add("dtstart", planned.starts_at.astimezone(datetime.UTC))
     event.add("dtend", planned.ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"Mentoring session with {_partner_name(planned.pairing, person)}")
-    event.add("description", f"Planned mentoring session, {_duration(planned.duration_minutes)}.")
+    event.add("summary", _("Mentoring session with %(partner)s") % {"partner": _partner_name(planned.pairing, person)})
+    event.add(
+        "description", _("Planned mentoring session, %(duration)s.") % {"duration": _duration(planned.duration_minutes)}
+    )
     event.add("status", "CONFIRMED")
     if url := _pairing_url(base_url, planned.pairing_id):
         event.add("url", url)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import MentoringSession, Pairing
 
@@ -34,11 +35,11 @@ class CheckinState:
     NONE = "none"
 
     LABELS = {
-        ON_TRACK: ("On track", "success"),
-        DUE_SOON: ("Due soon", "info"),
-        OVERDUE: ("Overdue", "warning"),
-        ESCALATED: ("Escalated", "danger"),
-        NONE: ("No schedule", "secondary"),
+        ON_TRACK: (gettext_lazy("On track"), "success"),
+        DUE_SOON: (gettext_lazy("Due soon"), "info"),
+        OVERDUE: (gettext_lazy("Overdue"), "warning"),
+        ESCALATED: (gettext_lazy("Escalated"), "danger"),
+        NONE: (gettext_lazy("No schedule"), "secondary"),
     }
     ORDER = (ON_TRACK, DUE_SOON, OVERDUE, ESCALATED)
 

@@ -16,9 +16,11 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from core.dates import meeting_time
+from core.i18n import in_language_of
 from mentoring.models import PlannedSession
 from mentoring.services.calendars import UID_DOMAIN
 from programmes.models import Person
@@ -42,7 +44,7 @@ def _address(person: Person, *, role: str = "REQ-PARTICIPANT") -> vCalAddress:
 
 def _title(planned: PlannedSession) -> str:
     pairing = planned.pairing
-    return f"Mentoring session: {pairing.mentor} and {pairing.mentee}"
+    return _("Mentoring session: %(mentor)s and %(mentee)s") % {"mentor": pairing.mentor, "mentee": pairing.mentee}
 
 
 def planned_event(planned: PlannedSession, *, cancel: bool = False, stamp: datetime.datetime | None = None) -> Event:
@@ -61,6 +63,7 @@ def planned_event(planned: PlannedSession, *, cancel: bool = False, stamp: datet
 
 
 def invitation_ics(planned: PlannedSession, *, cancel: bool) -> bytes:
+    """The invitation in the active language: build it inside ``in_language_of(recipient)``."""
     cal = Calendar()
     cal.add("prodid", "-//Tandem//Mentoring sessions//EN")
     cal.add("version", "2.0")
@@ -79,7 +82,7 @@ def invitation_ics(planned: PlannedSession, *, cancel: bool) -> bytes:
         event.add("url", planned.video_link)
     elif planned.place:
         event.add("location", planned.place)
-    event.add("description", f"Planned in Tandem: {page}")
+    event.add("description", _("Planned in Tandem: %(url)s") % {"url": page})
     cal.add_component(event)
     return cal.to_ical()
 
@@ -87,33 +90,41 @@ def invitation_ics(planned: PlannedSession, *, cancel: bool) -> bytes:
 def _body(planned: PlannedSession, person: Person, *, cancel: bool) -> str:
     when = f"{meeting_time(planned.starts_at, person.time_zone)} ({person.zone.key})"
     partner = planned.pairing.mentee if person.pk == planned.pairing.mentor_id else planned.pairing.mentor
-    what = "is cancelled" if cancel else ("has moved" if planned.sequence else "is planned")
-    lines = [
-        f"Hello {person.get_short_name()},",
-        "",
-        f"Your mentoring session with {partner} {what}: {when}, {planned.duration_minutes} minutes.",
-    ]
+    values = {"partner": partner, "when": when, "minutes": planned.duration_minutes}
+    if cancel:
+        news = _("Your mentoring session with %(partner)s is cancelled: %(when)s, %(minutes)s minutes.") % values
+    elif planned.sequence:
+        news = _("Your mentoring session with %(partner)s has moved: %(when)s, %(minutes)s minutes.") % values
+    else:
+        news = _("Your mentoring session with %(partner)s is planned: %(when)s, %(minutes)s minutes.") % values
+    lines = [_("Hello %(name)s,") % {"name": person.get_short_name()}, "", news]
     if planned.video_link and not cancel:
-        lines.append(f"Join: {planned.video_link}")
-    lines += ["", f"Details in Tandem: {site_url(planned.get_absolute_url())}", "", "Tandem", ""]
+        lines.append(_("Join: %(link)s") % {"link": planned.video_link})
+    details = _("Details in Tandem: %(url)s") % {"url": site_url(planned.get_absolute_url())}
+    lines += ["", details, "", "Tandem", ""]
     return "\n".join(lines)
 
 
 def invitation_send(*, planned: PlannedSession, cancel: bool) -> None:
-    """Email both people the invitation (or its cancellation), each with the time in their own zone. Queued
-    when the surrounding transaction commits (core.mail_backend), so a rolled-back change sends nothing."""
-    ics = invitation_ics(planned, cancel=cancel)
+    """Email both people the invitation (or its cancellation), each with the time in their own zone and in their
+    own language (the calendar file too). Queued when the surrounding transaction commits (core.mail_backend), so
+    a rolled-back change sends nothing."""
     method = "CANCEL" if cancel else "REQUEST"
     for person in (planned.pairing.mentor, planned.pairing.mentee):
         if not person.is_active:
             continue
         partner = planned.pairing.mentee if person.pk == planned.pairing.mentor_id else planned.pairing.mentor
-        subject = (
-            f"Cancelled: mentoring session with {partner}"
-            if cancel
-            else f"Mentoring session with {partner}, {meeting_time(planned.starts_at, person.time_zone)}"
-        )
-        message = EmailMultiAlternatives(subject, _body(planned, person, cancel=cancel), None, [person.email])
+        with in_language_of(person):
+            ics = invitation_ics(planned, cancel=cancel)
+            if cancel:
+                subject = _("Cancelled: mentoring session with %(partner)s") % {"partner": partner}
+            else:
+                subject = _("Mentoring session with %(partner)s, %(when)s") % {
+                    "partner": partner,
+                    "when": meeting_time(planned.starts_at, person.time_zone),
+                }
+            body = _body(planned, person, cancel=cancel)
+        message = EmailMultiAlternatives(subject, body, None, [person.email])
         # Outlook and Exchange act on the calendar part of the message's alternatives (METHOD both in the part's
         # Content-Type and in the file); other clients and people saving it use the invite.ics attachment.
         message.attach_alternative(ics.decode(), f"text/calendar; method={method}")

@@ -23,16 +23,20 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from mentoring.models import Alert, MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
+from mentoring.said import names_joined, words
 from mentoring.selectors.cohort import chain_rules
 from mentoring.services.alerts import alert_raise
 from mentoring.services.checkins import checkins_refresh
-from mentoring.services.pairing import pair_names
+from mentoring.services.pairing import notify, pair_names
 from mentoring.services.planning import planned_close_with_pairing
 from programmes.models import Person, Programme
 from programmes.services.audit import audit_record
-from programmes.services.notifications import coordinators_of, notification_send
+from programmes.services.notifications import coordinators_of
 
 
 @dataclass
@@ -80,7 +84,11 @@ def people_left(*, person_ids: Iterable[int], by: Person | None, reason: str) ->
 
 
 def _names(people: list[Person]) -> str:
-    return " and ".join(str(p) for p in people)
+    return names_joined([str(p) for p in people])
+
+
+_names_lazy = lazy(_names, str)  # "Ana and Ben" in the language of whoever reads it
+_listed = lazy(lambda items: ", ".join(str(item) for item in items if item), str)  # lazy words, with commas
 
 
 def _pairing_pause(
@@ -102,22 +110,31 @@ def _pairing_pause(
         PairingPause.objects.create(pairing=pairing, paused_on=today)
     if was_active:
         checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
-    who = _names(leavers)
     # No meeting with someone who has left: every meeting to come leaves both calendars.
     planned_close_with_pairing(
-        pairing=pairing, by=by, reason=f"{who} {'has' if len(leavers) == 1 else 'have'} left the organisation."
+        pairing=pairing,
+        by=by,
+        reason=ngettext("%(names)s has left the organisation.", "%(names)s have left the organisation.", len(leavers))
+        % {"names": _names(leavers)},
     )
     audit_record(
         actor=by, action="pairing.status_changed", obj=pairing, summary=f"{pair_names(pairing)}: paused ({reason})."
     )
-    notification_send(
-        people=staying,
-        text=(
-            f"Your mentoring pairing in {pairing.programme.name} is paused: {who} "
-            f"{'has' if len(leavers) == 1 else 'have'} left the organisation. Your history is kept."
+    notify(
+        staying,
+        text=words(
+            ngettext_lazy(
+                "Your mentoring pairing in %(programme)s is paused: %(names)s has left the organisation. Your history "
+                "is kept.",
+                "Your mentoring pairing in %(programme)s is paused: %(names)s have left the organisation. Your "
+                "history is kept.",
+                len(leavers),
+            ),
+            programme=pairing.programme.name,
+            names=_names_lazy(leavers),
         ),
         url=pairing.get_absolute_url(),
-        email_subject="Your mentoring pairing is paused",
+        email_subject=words(gettext_noop("Your mentoring pairing is paused")),
     )
 
 
@@ -135,11 +152,15 @@ def _proposal_withdraw(
         obj=pairing,
         summary=f"{pair_names(pairing)}: proposal withdrawn (left the organisation).",
     )
-    notification_send(
-        people=staying,
-        text=(
-            f"The proposed pairing with {_names(leavers)} in {pairing.programme.name} will not go ahead: "
-            "they have left the organisation. The coordinators will look for another match."
+    notify(
+        staying,
+        text=words(
+            gettext_noop(
+                "The proposed pairing with %(names)s in %(programme)s will not go ahead: they have left the "
+                "organisation. The coordinators will look for another match."
+            ),
+            names=_names_lazy(leavers),
+            programme=pairing.programme.name,
         ),
         url=pairing.get_absolute_url(),
     )
@@ -165,18 +186,24 @@ def _requests_withdraw(ids: set[int], done: dict[int, _Done]) -> None:
         if request.mentee_id in ids:
             summary.leavers.add(str(request.mentee))
             if request.mentor_id not in ids:
-                notification_send(
-                    people=[request.mentor],
-                    text=f"{request.mentee} has left the organisation, so their request to you is closed.",
+                notify(
+                    [request.mentor],
+                    text=words(
+                        gettext_noop("%(mentee)s has left the organisation, so their request to you is closed."),
+                        mentee=request.mentee,
+                    ),
                     url=reverse("mentoring:requests"),
                 )
         else:
             summary.leavers.add(str(request.mentor))
-            notification_send(
-                people=[request.mentee],
-                text=(
-                    f"{request.mentor} has left the organisation, so your request to them is closed. "
-                    "You can ask another of your suggestions."
+            notify(
+                [request.mentee],
+                text=words(
+                    gettext_noop(
+                        "%(mentor)s has left the organisation, so your request to them is closed. You can ask "
+                        "another of your suggestions."
+                    ),
+                    mentor=request.mentor,
                 ),
                 url=reverse("mentoring:suggestions", args=[request.programme_id]),
             )
@@ -206,7 +233,11 @@ def _draft_proposals_remove(ids: set[int]) -> None:
         MatchProposal.objects.filter(pk__in=[p.pk for p in gone]).update(removed=True)
         unmatched = [u for u in match_round.unmatched if u.get("mentee") not in ids]
         unmatched += [
-            {"mentee": p.mentee_id, "name": str(p.mentee), "reason": f"{p.mentor} has left the organisation"}
+            {
+                "mentee": p.mentee_id,
+                "name": str(p.mentee),
+                "reason": _("%(mentor)s has left the organisation") % {"mentor": p.mentor},
+            }
             for p in gone
             if p.mentee_id not in ids
         ]
@@ -216,7 +247,15 @@ def _draft_proposals_remove(ids: set[int]) -> None:
 
 
 def _counted(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return words(ngettext_lazy(one, many, n), count=n)
+
+
+# The counts in a coordinator's notice (rendered by ``_counted`` in the reader's language), for the catalogue.
+_COUNTED = (
+    ngettext_lazy("%(count)s pairing paused", "%(count)s pairings paused", 1),
+    ngettext_lazy("%(count)s proposal withdrawn", "%(count)s proposals withdrawn", 1),
+    ngettext_lazy("%(count)s mentor request withdrawn", "%(count)s mentor requests withdrawn", 1),
+)
 
 
 def _coordinators_tell(done: dict[int, _Done]) -> None:
@@ -225,23 +264,32 @@ def _coordinators_tell(done: dict[int, _Done]) -> None:
     for programme_id, summary in sorted(done.items()):
         programme = programmes[programme_id]
         changes = [
-            _counted(summary.paused, "pairing paused", "pairings paused") if summary.paused else "",
-            _counted(summary.proposals, "proposal withdrawn", "proposals withdrawn") if summary.proposals else "",
-            _counted(summary.requests, "mentor request withdrawn", "mentor requests withdrawn")
+            _counted(summary.paused, "%(count)s pairing paused", "%(count)s pairings paused") if summary.paused else "",
+            _counted(summary.proposals, "%(count)s proposal withdrawn", "%(count)s proposals withdrawn")
+            if summary.proposals
+            else "",
+            _counted(summary.requests, "%(count)s mentor request withdrawn", "%(count)s mentor requests withdrawn")
             if summary.requests
             else "",
         ]
         names = sorted(summary.leavers)
-        who = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-        text = (
-            f"{who} {'has' if len(names) == 1 else 'have'} left the organisation: in {programme.name}, "
-            f"{', '.join(c for c in changes if c)}. A paused pairing stays paused until you resume or end it."
+        text = words(
+            ngettext_lazy(
+                "%(names)s has left the organisation: in %(programme)s, %(changes)s. A paused pairing stays paused "
+                "until you resume or end it.",
+                "%(names)s have left the organisation: in %(programme)s, %(changes)s. A paused pairing stays paused "
+                "until you resume or end it.",
+                len(names),
+            ),
+            names=_names_lazy(names),
+            programme=programme.name,
+            changes=_listed(changes),
         )
-        notification_send(
-            people=coordinators_of(programme),
+        notify(
+            coordinators_of(programme),
             text=text,
             url=reverse("mentoring:relationships", args=[programme.pk]),
-            email_subject=f"People who left: {programme.name}",
+            email_subject=words(gettext_noop("People who left: %(programme)s"), programme=programme.name),
         )
 
 

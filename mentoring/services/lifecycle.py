@@ -29,11 +29,16 @@ from django.db.models import DateField, F, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from core.dates import long_date, start_of_day
 from mentoring.models import ClosingReflection, Pairing, PairingPause
+from mentoring.said import lazy_long_date, names_joined, words
 from mentoring.services.checkins import checkins_refresh
 from mentoring.services.pairing import (
+    notify,
     pair_names,
     pairing_lock,
     require_side,
@@ -47,7 +52,6 @@ from mentoring.services.pairing import (
 from mentoring.services.planning import planned_close_with_pairing
 from programmes.models import Application, Person, Programme, Role
 from programmes.services.audit import audit_record
-from programmes.services.notifications import notification_send
 from programmes.services.training import months_after
 
 PAUSE_MAX_MONTHS = 6
@@ -72,20 +76,31 @@ def _mentor_capacity_check(pairing: Pairing) -> None:
     )
     if profile is None:
         raise ValidationError(
-            f"{mentor} is no longer an approved mentor in {programme}, so this pairing cannot start. "
-            "The coordinators can propose another mentor."
+            _(
+                "%(mentor)s is no longer an approved mentor in %(programme)s, so this pairing cannot start. The "
+                "coordinators can propose another mentor."
+            )
+            % {"mentor": mentor, "programme": programme}
         )
     if not Application.objects.filter(
         programme=programme, person=mentee, role=Role.MENTEE, status=Application.Status.APPROVED
     ).exists():
-        raise ValidationError(f"{mentee} is no longer an approved mentee in {programme}, so this pairing cannot start.")
+        raise ValidationError(
+            _("%(mentee)s is no longer an approved mentee in %(programme)s, so this pairing cannot start.")
+            % {"mentee": mentee, "programme": programme}
+        )
     capacity = profile.capacity or programme.default_mentor_capacity
     current = Pairing.objects.current().filter(programme=programme, mentor=mentor).count()
     if current >= capacity:
         raise ValidationError(
-            f"{mentor} already mentors {current} {'person' if current == 1 else 'people'} in {programme}, as many "
-            "as they can take on, so this pairing cannot start. The coordinators can raise their capacity or "
-            "propose another mentor."
+            ngettext(
+                "%(mentor)s already mentors %(count)s person in %(programme)s, as many as they can take on, so this "
+                "pairing cannot start. The coordinators can raise their capacity or propose another mentor.",
+                "%(mentor)s already mentors %(count)s people in %(programme)s, as many as they can take on, so this "
+                "pairing cannot start. The coordinators can raise their capacity or propose another mentor.",
+                current,
+            )
+            % {"mentor": mentor, "count": current, "programme": programme}
         )
 
 
@@ -108,17 +123,32 @@ def _start_date(programme: Programme) -> datetime.date:
 
 def starts_words(pairing: Pairing) -> str:
     """When an accepted pairing begins, in the pair's words: "today" or "on 1 March 2027"."""
-    return f"on {long_date(pairing.started_on)}" if pairing.starts_later else "today"
+    if pairing.starts_later:
+        return _("on %(date)s") % {"date": long_date(pairing.started_on)}
+    return _("today")
 
 
-def _from_later(pairing: Pairing) -> str:
-    return f" from {long_date(pairing.started_on)}" if pairing.starts_later else ""
+def _starts_text(pairing: Pairing) -> str:
+    """The news that a pairing starts (lazy words: each reader gets their language)."""
+    if pairing.starts_later:
+        return words(
+            gettext_noop("%(pair)s start mentoring in %(programme)s from %(date)s."),
+            pair=pair_names(pairing),
+            programme=pairing.programme,
+            date=lazy_long_date(pairing.started_on),
+        )
+    return words(
+        gettext_noop("%(pair)s start mentoring in %(programme)s."),
+        pair=pair_names(pairing),
+        programme=pairing.programme,
+    )
 
 
 def _activate(pairing: Pairing) -> None:
     if pairing.programme.status in NO_NEW_PAIRINGS:
         raise ValidationError(
-            f"{pairing.programme} is {pairing.programme.get_status_display().lower()}: no new pairing starts now."
+            _("%(programme)s is %(status)s: no new pairing starts now.")
+            % {"programme": pairing.programme, "status": pairing.programme.get_status_display().lower()}
         )
     _mentor_capacity_check(pairing)
     pairing.status = Pairing.Status.ACTIVE
@@ -132,8 +162,11 @@ def _activate(pairing: Pairing) -> None:
             checkins_refresh(instances=[pairing])
     except IntegrityError:
         raise ValidationError(
-            f"{pairing.mentee} already has a current mentor in {pairing.programme}, so this pairing cannot "
-            "start. That pairing has to end first."
+            _(
+                "%(mentee)s already has a current mentor in %(programme)s, so this pairing cannot start. That pairing "
+                "has to end first."
+            )
+            % {"mentee": pairing.mentee, "programme": pairing.programme}
         ) from None
 
 
@@ -145,8 +178,8 @@ def pairing_start_agreed(*, pairing: Pairing) -> Pairing:
     pairing.mentor_accepted_at = pairing.mentee_accepted_at = timezone.now()
     _activate(pairing)
     _audit(pairing, None)
-    text = f"{pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
-    subject = f"Mentoring starts: {pair_names(pairing)}"
+    text = _starts_text(pairing)
+    subject = words(gettext_noop("Mentoring starts: %(pair)s"), pair=pair_names(pairing))
     tell_pair(pairing, by=None, text=text, subject=subject)
     tell_line_manager(pairing, by=None, text=text, subject=subject)
     return pairing
@@ -162,20 +195,27 @@ def pairing_accept(*, pairing: Pairing, by: Person) -> Pairing:
     field = "mentor_accepted_at" if side == Role.MENTOR else "mentee_accepted_at"
     if getattr(pairing, field) is not None:
         partner = pairing.mentee if side == Role.MENTOR else pairing.mentor
-        raise ValidationError(f"You have already accepted this pairing; it starts as soon as {partner} accepts too.")
+        raise ValidationError(
+            _("You have already accepted this pairing; it starts as soon as %(partner)s accepts too.")
+            % {"partner": partner}
+        )
     setattr(pairing, field, timezone.now())
     if pairing.mentor_accepted_at and pairing.mentee_accepted_at:
         _activate(pairing)
         _audit(pairing, by)
-        text = f"{pair_names(pairing)} start mentoring in {pairing.programme}{_from_later(pairing)}."
-        subject = f"Mentoring starts: {pair_names(pairing)}"
+        text = _starts_text(pairing)
+        subject = words(gettext_noop("Mentoring starts: %(pair)s"), pair=pair_names(pairing))
         tell_pair(pairing, by=by, text=text, subject=subject)
         tell_line_manager(pairing, by=by, text=text, subject=subject)
         return pairing
     pairing.full_clean()
     pairing.save()
-    text = f"{by} accepted your pairing in {pairing.programme}. It starts as soon as you accept too."
-    tell_pair(pairing, by=by, text=text, subject=f"{by} accepted your mentoring pairing")
+    text = words(
+        gettext_noop("%(by)s accepted your pairing in %(programme)s. It starts as soon as you accept too."),
+        by=by,
+        programme=pairing.programme,
+    )
+    tell_pair(pairing, by=by, text=text, subject=words(gettext_noop("%(by)s accepted your mentoring pairing"), by=by))
     return pairing
 
 
@@ -191,7 +231,7 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     require_status(pairing, (Pairing.Status.PROPOSED,), "be declined")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why, so that the coordinators can find a better match."})
+        raise ValidationError({"reason": _("Say why, so that the coordinators can find a better match.")})
     pairing.status = Pairing.Status.ENDED_EARLY
     pairing.end_reason = Pairing.EndReason.NO_FAULT
     pairing.ended_on = timezone.localdate()
@@ -202,18 +242,30 @@ def pairing_decline(*, pairing: Pairing, by: Person, reason: str) -> Pairing:
     tell_pair(
         pairing,
         by=by,
-        text=(
-            f"{by} declined the proposed pairing in {pairing.programme}. The coordinators will look for another match."
+        text=words(
+            gettext_noop(
+                "%(by)s declined the proposed pairing in %(programme)s. The coordinators will look for another match."
+            ),
+            by=by,
+            programme=pairing.programme,
         ),
-        subject="A proposed mentoring pairing will not go ahead",
+        subject=words(gettext_noop("A proposed mentoring pairing will not go ahead")),
     )
-    text = f"{by} declined the proposed pairing of {pair_names(pairing)} in {pairing.programme}."
+    values = {"by": by, "pair": pair_names(pairing), "programme": pairing.programme}
     tell_coordinators(
         pairing,
         by=by,
-        text=text,
-        subject=f"Proposed pairing declined: {pair_names(pairing)}",
-        body=f"{text}\n\nTheir reason:\n{reason}\n\n{pairing.mentee} is free to be matched again.",
+        text=words(gettext_noop("%(by)s declined the proposed pairing of %(pair)s in %(programme)s."), **values),
+        subject=words(gettext_noop("Proposed pairing declined: %(pair)s"), pair=pair_names(pairing)),
+        body=words(
+            gettext_noop(
+                "%(by)s declined the proposed pairing of %(pair)s in %(programme)s.\n\nTheir reason:\n%(reason)s\n\n"
+                "%(mentee)s is free to be matched again."
+            ),
+            reason=reason,
+            mentee=pairing.mentee,
+            **values,
+        ),
     )
     return pairing
 
@@ -231,12 +283,15 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     today = timezone.localdate()
     errors = {}
     if not reason:
-        errors["reason"] = "Say why the pairing pauses, in a few words."
+        errors["reason"] = _("Say why the pairing pauses, in a few words.")
     latest = months_after(today, PAUSE_MAX_MONTHS)
     if resume_on is None or resume_on <= today:
-        errors["resume_on"] = "Choose a resume date after today."
+        errors["resume_on"] = _("Choose a resume date after today.")
     elif resume_on > latest:
-        errors["resume_on"] = f"A pause lasts at most {PAUSE_MAX_MONTHS} months: resume by {long_date(latest)}."
+        errors["resume_on"] = _("A pause lasts at most %(months)s months: resume by %(date)s.") % {
+            "months": PAUSE_MAX_MONTHS,
+            "date": long_date(latest),
+        }
     if errors:
         raise ValidationError(errors)
     pairing.status = Pairing.Status.PAUSED
@@ -247,43 +302,70 @@ def pairing_pause(*, pairing: Pairing, by: Person, reason: str, resume_on: datet
     PairingPause.objects.create(pairing=pairing, paused_on=today)
     checkins_refresh(instances=[pairing])  # a paused pairing has no check-ins due
     _audit(pairing, by)
-    until = long_date(resume_on)
+    until = lazy_long_date(resume_on)
     # Meetings planned inside the pause leave both calendars; those after the resume date stay.
     planned_close_with_pairing(
-        pairing=pairing, by=by, reason=f"The pairing is paused until {until}.", until=start_of_day(resume_on)
+        pairing=pairing,
+        by=by,
+        reason=_("The pairing is paused until %(date)s.") % {"date": long_date(resume_on)},
+        until=start_of_day(resume_on),
     )
+    values = {"by": by, "pair": pair_names(pairing), "programme": pairing.programme, "until": until, "reason": reason}
     tell_pair(
         pairing,
         by=by,
-        text=f"{by} paused your mentoring pairing in {pairing.programme} until {until}.",
-        subject="Your mentoring pairing is paused",
-        body=f"{by} paused your mentoring pairing in {pairing.programme} until {until}.\n\nThe reason given: {reason}",
+        text=words(gettext_noop("%(by)s paused your mentoring pairing in %(programme)s until %(until)s."), **values),
+        subject=words(gettext_noop("Your mentoring pairing is paused")),
+        body=words(
+            gettext_noop(
+                "%(by)s paused your mentoring pairing in %(programme)s until %(until)s.\n\nThe reason given: %(reason)s"
+            ),
+            **values,
+        ),
     )
-    text = f"{pair_names(pairing)} pause their mentoring in {pairing.programme} until {until}."
-    tell_line_manager(pairing, by=by, text=text, subject=f"Mentoring paused: {pair_names(pairing)}")
+    subject = words(gettext_noop("Mentoring paused: %(pair)s"), pair=pair_names(pairing))
+    text = words(gettext_noop("%(pair)s pause their mentoring in %(programme)s until %(until)s."), **values)
+    tell_line_manager(pairing, by=by, text=text, subject=subject)
     tell_coordinators(
         pairing,
         by=by,
-        text=f"{text} Paused by {by}.",
-        subject=f"Mentoring paused: {pair_names(pairing)}",
-        body=f"{text} Paused by {by}.\n\nThe reason given: {reason}",
+        text=words(
+            gettext_noop("%(pair)s pause their mentoring in %(programme)s until %(until)s. Paused by %(by)s."), **values
+        ),
+        subject=subject,
+        body=words(
+            gettext_noop(
+                "%(pair)s pause their mentoring in %(programme)s until %(until)s. Paused by %(by)s.\n\n"
+                "The reason given: %(reason)s"
+            ),
+            **values,
+        ),
     )
     return pairing
 
 
 def _announce_resumed(pairing: Pairing, *, by: Person | None) -> None:
-    who = f"{by} resumed" if by else "The pause has ended:"
-    tell_pair(
-        pairing,
-        by=by,
-        text=f"{who} your mentoring pairing in {pairing.programme}. It is active again.",
-        subject="Your mentoring pairing is active again",
-    )
+    if by:
+        text = words(
+            gettext_noop("%(by)s resumed your mentoring pairing in %(programme)s. It is active again."),
+            by=by,
+            programme=pairing.programme,
+        )
+    else:
+        text = words(
+            gettext_noop("The pause has ended: your mentoring pairing in %(programme)s. It is active again."),
+            programme=pairing.programme,
+        )
+    tell_pair(pairing, by=by, text=text, subject=words(gettext_noop("Your mentoring pairing is active again")))
     tell_line_manager(
         pairing,
         by=by,
-        text=f"{pair_names(pairing)} resume their mentoring in {pairing.programme}.",
-        subject=f"Mentoring resumes: {pair_names(pairing)}",
+        text=words(
+            gettext_noop("%(pair)s resume their mentoring in %(programme)s."),
+            pair=pair_names(pairing),
+            programme=pairing.programme,
+        ),
+        subject=words(gettext_noop("Mentoring resumes: %(pair)s"), pair=pair_names(pairing)),
     )
 
 
@@ -295,8 +377,14 @@ def pairing_resume(*, pairing: Pairing, by: Person) -> Pairing:
     require_status(pairing, (Pairing.Status.PAUSED,), "be resumed")
     if gone := [str(p) for p in (pairing.mentor, pairing.mentee) if not p.is_active]:
         raise ValidationError(
-            f"{' and '.join(gone)} {'has' if len(gone) == 1 else 'have'} left the organisation: the pairing can "
-            "resume once they are back, or a coordinator can end it."
+            ngettext(
+                "%(names)s has left the organisation: the pairing can resume once they are back, or a coordinator "
+                "can end it.",
+                "%(names)s have left the organisation: the pairing can resume once they are back, or a coordinator "
+                "can end it.",
+                len(gone),
+            )
+            % {"names": names_joined(gone)}
         )
     pairing.status = Pairing.Status.ACTIVE
     pairing.paused_reason = ""
@@ -369,14 +457,20 @@ def _close(pairing: Pairing, *, by: Person, status: str, end_reason: str = "") -
 def _invite_reflections(pairing: Pairing, *, news: str) -> None:
     # Both sides, the one who closed the pairing too: the invitation is a task, not news they already have.
     reflection = reverse("mentoring:pairing_reflection", args=[pairing.pk])
-    notification_send(
-        people=[pairing.mentor, pairing.mentee],
-        text=f"{news} Write your private closing reflection: only you will ever read it.",
+    notify(
+        [pairing.mentor, pairing.mentee],
+        text=words(
+            gettext_noop("%(news)s Write your private closing reflection: only you will ever read it."), news=news
+        ),
         url=reflection,
-        email_subject="Your mentoring pairing has closed",
-        email_body=(
-            f"{news}\n\nWhen you are ready, write a short closing reflection on what you take away: {reflection}\n"
-            "It is private: only you will ever read it."
+        email_subject=words(gettext_noop("Your mentoring pairing has closed")),
+        email_body=words(
+            gettext_noop(
+                "%(news)s\n\nWhen you are ready, write a short closing reflection on what you take away: %(url)s\n"
+                "It is private: only you will ever read it."
+            ),
+            news=news,
+            url=reflection,
         ),
     )
 
@@ -389,15 +483,25 @@ def pairing_complete(*, pairing: Pairing, by: Person) -> Pairing:
     require_status(pairing, Pairing.CURRENT, "be completed")
     if pairing.starts_later:
         raise ValidationError(
-            f"This pairing starts on {long_date(pairing.started_on)}: it cannot be completed before it has begun."
+            _("This pairing starts on %(date)s: it cannot be completed before it has begun.")
+            % {"date": long_date(pairing.started_on)}
         )
     _close(pairing, by=by, status=Pairing.Status.COMPLETED)
-    _invite_reflections(pairing, news=f"Your mentoring pairing in {pairing.programme} is completed ({by}).")
+    news = words(
+        gettext_noop("Your mentoring pairing in %(programme)s is completed (%(by)s)."),
+        programme=pairing.programme,
+        by=by,
+    )
+    _invite_reflections(pairing, news=news)
     tell_line_manager(
         pairing,
         by=by,
-        text=f"{pair_names(pairing)} completed their mentoring in {pairing.programme}.",
-        subject=f"Mentoring completed: {pair_names(pairing)}",
+        text=words(
+            gettext_noop("%(pair)s completed their mentoring in %(programme)s."),
+            pair=pair_names(pairing),
+            programme=pairing.programme,
+        ),
+        subject=words(gettext_noop("Mentoring completed: %(pair)s"), pair=pair_names(pairing)),
     )
     return pairing
 
@@ -414,30 +518,53 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
     require_side_or_coordinator(pairing, by, "end")
     require_status(pairing, Pairing.CURRENT, "be ended early")
     if reason_code not in Pairing.EndReason.values:
-        raise ValidationError({"reason_code": "Choose one of the reasons listed."})
+        raise ValidationError({"reason_code": _("Choose one of the reasons listed.")})
     if rematch and side == Role.MENTOR:
-        raise ValidationError({"rematch": f"Only {pairing.mentee} or a coordinator can ask for a new mentor."})
+        raise ValidationError(
+            {"rematch": _("Only %(mentee)s or a coordinator can ask for a new mentor.") % {"mentee": pairing.mentee}}
+        )
     _close(pairing, by=by, status=Pairing.Status.ENDED_EARLY, end_reason=reason_code)
-    news = f"Your mentoring pairing in {pairing.programme} has ended early ({by})."
+    values = {"programme": pairing.programme, "by": by, "pair": pair_names(pairing), "mentee": pairing.mentee}
     if reflection_closable(pairing):
+        news = words(gettext_noop("Your mentoring pairing in %(programme)s has ended early (%(by)s)."), **values)
         _invite_reflections(pairing, news=news)
     else:  # ended before its start date: it never ran, so there is nothing to reflect on
-        tell_pair(pairing, by=by, text=f"{news[:-1]}, before it started.", subject="Your mentoring pairing has closed")
+        tell_pair(
+            pairing,
+            by=by,
+            text=words(
+                gettext_noop("Your mentoring pairing in %(programme)s has ended early (%(by)s), before it started."),
+                **values,
+            ),
+            subject=words(gettext_noop("Your mentoring pairing has closed")),
+        )
     tell_line_manager(
         pairing,
         by=by,
-        text=f"{pair_names(pairing)} ended their mentoring in {pairing.programme}.",
-        subject=f"Mentoring ended: {pair_names(pairing)}",
+        text=words(gettext_noop("%(pair)s ended their mentoring in %(programme)s."), **values),
+        subject=words(gettext_noop("Mentoring ended: %(pair)s"), pair=pair_names(pairing)),
     )
-    text = (
-        f"{pair_names(pairing)} ended their mentoring in {pairing.programme} early "
-        f"({pairing.get_end_reason_display().lower()}; ended by {by})."
-    )
+    # The reason's label, in the reader's language (the choice's lazy label, lowered when read).
+    values["reason"] = lazy(lambda: str(Pairing.EndReason(pairing.end_reason).label).lower(), str)()
     wants_new_mentor = rematch and pairing.programme.status in REMATCH_STATUSES
-    if wants_new_mentor:
-        wish = "wants" if side == Role.MENTEE else "is to get"
-        text = f"{text} {pairing.mentee} {wish} a new mentor."
-    tell_coordinators(pairing, by=by, text=text, subject=f"Mentoring ended early: {pair_names(pairing)}")
+    if wants_new_mentor and side == Role.MENTEE:
+        message = gettext_noop(
+            "%(pair)s ended their mentoring in %(programme)s early (%(reason)s; ended by %(by)s). %(mentee)s wants a "
+            "new mentor."
+        )
+    elif wants_new_mentor:
+        message = gettext_noop(
+            "%(pair)s ended their mentoring in %(programme)s early (%(reason)s; ended by %(by)s). %(mentee)s is to "
+            "get a new mentor."
+        )
+    else:
+        message = gettext_noop("%(pair)s ended their mentoring in %(programme)s early (%(reason)s; ended by %(by)s).")
+    tell_coordinators(
+        pairing,
+        by=by,
+        text=words(message, **values),
+        subject=words(gettext_noop("Mentoring ended early: %(pair)s"), pair=pair_names(pairing)),
+    )
     return pairing
 
 
@@ -454,12 +581,12 @@ def reflection_write(*, pairing: Pairing, author: Person, text: str) -> ClosingR
     """Write or rewrite the author's own closing reflection. Nobody is told: it is for its author only."""
     require_side(pairing, author, "write a closing reflection on")
     if not reflection_closable(pairing):
-        raise ValidationError("A closing reflection is written once the pairing has completed or ended.")
+        raise ValidationError(_("A closing reflection is written once the pairing has completed or ended."))
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write a few words, or leave the page: nothing is saved until you do."})
+        raise ValidationError({"text": _("Write a few words, or leave the page: nothing is saved until you do.")})
     if len(text) > REFLECTION_MAX_CHARS:
-        raise ValidationError({"text": f"Keep it under {REFLECTION_MAX_CHARS} characters."})
+        raise ValidationError({"text": _("Keep it under %(count)s characters.") % {"count": REFLECTION_MAX_CHARS}})
     reflection = (
         ClosingReflection.objects.select_for_update(of=("self",)).filter(pairing=pairing, author=author).first()
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.models import MatchSettings
 from mentoring.selectors.cohort import match_settings_get
@@ -32,15 +33,15 @@ SETTINGS_FIELDS = (
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators match its mentors and mentees.")
+        raise ValidationError(_("Only the programme's coordinators match its mentors and mentees."))
 
 
 def _settings_check(settings: MatchSettings) -> None:
     errors: dict[str, str] = {}
     if settings.preferred_gap_min > settings.preferred_gap_max:
-        errors["preferred_gap_max"] = "The largest preferred gap cannot be smaller than the smallest."
+        errors["preferred_gap_max"] = _("The largest preferred gap cannot be smaller than the smallest.")
     if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
-        errors["skills_weight"] = "Give at least one part a weight above zero, or every score would be 0."
+        errors["skills_weight"] = _("Give at least one part a weight above zero, or every score would be 0.")
     if errors:
         raise ValidationError(errors)
     settings.full_clean()

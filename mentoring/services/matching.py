@@ -25,9 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from scipy.optimize import linear_sum_assignment
 
+from core.i18n import in_language_of
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
+from mentoring.said import words
 from mentoring.selectors.cohort import (
     ENDED,
     Cohort,
@@ -39,8 +43,9 @@ from mentoring.selectors.cohort import (
 )
 from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
 from mentoring.selectors.scoring import Profile, Weights, score_parts
+from mentoring.services.pairing import notify as notify_people
 from programmes.models import Application, Person, Programme, Role
-from programmes.services.notifications import Notice, notices_send, notification_send
+from programmes.services.notifications import Notice, notices_send
 
 from .match_settings import _require_coordinator
 
@@ -114,10 +119,9 @@ def round_plan(cohort: Cohort) -> Plan:
         reason = no_match_reason(cohort, assessment, len(mentors))
         if not reason:
             j = max(range(len(mentors)), key=lambda k: -1 if assessment.scores[k] is None else assessment.scores[k])
-            reason = (
-                f"every mentor who fits went to another mentee for a better total "
-                f"(best here: {mentors[j].name}, {assessment.scores[j]})"
-            )
+            reason = _(
+                "every mentor who fits went to another mentee for a better total (best here: %(mentor)s, %(score)s)"
+            ) % {"mentor": mentors[j].name, "score": assessment.scores[j]}
         unmatched.append({"mentee": assessment.mentee.pk, "name": assessment.mentee.name, "reason": reason})
     proposals.sort(key=lambda p: (p.mentee.name.casefold(), p.mentee.pk))
     return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))
@@ -160,7 +164,7 @@ def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan)
     programme = Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
     _round_may_run(programme, by)
     if Weights.from_settings(match_settings_get(programme=programme)) != plan.weights:
-        raise ValidationError("The matching settings changed while the round ran. Run the round again.")
+        raise ValidationError(_("The matching settings changed while the round ran. Run the round again."))
     now = cohort_refresh(cohort)
     proposals, unmatched, taken = [], list(plan.unmatched), Counter()
     for p in plan.proposals:
@@ -197,9 +201,9 @@ def _draft_locked(match_round: MatchRound) -> MatchRound:
         .get(pk=match_round.pk)
     )
     if locked.status == MatchRound.Status.PUBLISHED:
-        raise ValidationError("This round is already published: its proposals are pairings now.")
+        raise ValidationError(_("This round is already published: its proposals are pairings now."))
     if locked.status == MatchRound.Status.DISCARDED:
-        raise ValidationError("A newer round replaced this draft; open the current draft instead.")
+        raise ValidationError(_("A newer round replaced this draft; open the current draft instead."))
     return locked
 
 
@@ -210,7 +214,7 @@ def _round_total(match_round: MatchRound) -> int:
 def _live_proposal(match_round: MatchRound, proposal: MatchProposal) -> MatchProposal:
     proposal = MatchProposal.objects.select_related("mentor", "mentee").get(pk=proposal.pk, round=match_round)
     if proposal.removed:
-        raise ValidationError(f"The proposal for {proposal.mentee} was already removed.")
+        raise ValidationError(_("The proposal for %(mentee)s was already removed.") % {"mentee": proposal.mentee})
     return proposal
 
 
@@ -290,21 +294,28 @@ def mentor_places_lock(*, programme: Programme, mentor_ids: Iterable[int]) -> No
 
 def _pair_notices(pairing: Pairing) -> list[Notice]:
     programme, url = pairing.programme, pairing.get_absolute_url()
-    subject = f"A mentoring pairing is proposed for you in {programme.name}"
-    return [
-        Notice(
-            pairing.mentor,
-            f"You are proposed as {pairing.mentee}'s mentor in {programme.name}: see why, and accept.",
-            url,
-            subject,
-        ),
-        Notice(
-            pairing.mentee,
-            f"{pairing.mentor} is proposed as your mentor in {programme.name}: see why, and accept.",
-            url,
-            subject,
-        ),
-    ]
+    values = {"mentor": pairing.mentor, "mentee": pairing.mentee, "programme": programme.name}
+    notices = []
+    # Each notice is one person's, written in their language.
+    with in_language_of(pairing.mentor):
+        notices.append(
+            Notice(
+                pairing.mentor,
+                _("You are proposed as %(mentee)s's mentor in %(programme)s: see why, and accept.") % values,
+                url,
+                _("A mentoring pairing is proposed for you in %(programme)s") % values,
+            )
+        )
+    with in_language_of(pairing.mentee):
+        notices.append(
+            Notice(
+                pairing.mentee,
+                _("%(mentor)s is proposed as your mentor in %(programme)s: see why, and accept.") % values,
+                url,
+                _("A mentoring pairing is proposed for you in %(programme)s") % values,
+            )
+        )
+    return notices
 
 
 @transaction.atomic
@@ -363,9 +374,12 @@ def _close_open_requests(programme: Programme, mentee_ids: list[int], *, except_
         status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now()
     )
     for request in stale:
-        notification_send(
-            people=[request.mentor],
-            text=f"{request.mentee} has been matched with another mentor, so their request to you is closed.",
+        notify_people(
+            [request.mentor],
+            text=words(
+                gettext_noop("%(mentee)s has been matched with another mentor, so their request to you is closed."),
+                mentee=request.mentee,
+            ),
             url=reverse("mentoring:requests"),
         )
 
@@ -383,11 +397,14 @@ def _publish_recheck(match_round: MatchRound, proposals: list[MatchProposal]) ->
     for proposal in proposals:
         broken = rules_broken(cohort, proposal.mentor, proposal.mentee, extra_load=published[proposal.mentor_id])
         if broken := broken or below_minimum(cohort, proposal.mentor, proposal.mentee):
-            problems.append(f"{proposal.mentor} with {proposal.mentee}: {' '.join(b.text for b in broken)}")
+            problems.append(
+                _("%(mentor)s with %(mentee)s: %(rules)s")
+                % {"mentor": proposal.mentor, "mentee": proposal.mentee, "rules": " ".join(b.text for b in broken)}
+            )
         published[proposal.mentor_id] += 1
     if problems:
         raise ValidationError(
-            ["Nothing was published. Swap or remove these proposals first, or run a new round:", *problems]
+            [_("Nothing was published. Swap or remove these proposals first, or run a new round:"), *problems]
         )
 
 
@@ -408,7 +425,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
         )
     proposals = list(match_round.proposals.filter(removed=False).select_related("mentor", "mentee").order_by("pk"))
     if not proposals:
-        raise ValidationError("The draft has no proposals to publish. Run a new round instead.")
+        raise ValidationError(_("The draft has no proposals to publish. Run a new round instead."))
     mentor_places_lock(programme=programme, mentor_ids={p.mentor_id for p in proposals})
     _publish_recheck(match_round, proposals)
     now = timezone.now()
@@ -431,7 +448,7 @@ def round_publish(*, match_round: MatchRound, by: Person) -> list[Pairing]:
             # Rules were checked above, under the locks; the constraints still stand guard.
             Pairing.objects.bulk_create(pairings)
     except IntegrityError:
-        raise ValidationError("A mentee in this round was paired a moment ago. Run a new round.") from None
+        raise ValidationError(_("A mentee in this round was paired a moment ago. Run a new round.")) from None
     for proposal, pairing in zip(proposals, pairings, strict=True):
         proposal.pairing = pairing
     MatchProposal.objects.bulk_update(proposals, ["pairing"])
@@ -455,10 +472,10 @@ def match_override_record(
     """Allow a pair that was paired before (ended or completed) to be proposed again; the reason is kept."""
     _require_coordinator(programme, by)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why this pair may be matched again: the reason is kept."})
+        raise ValidationError({"reason": _("Say why this pair may be matched again: the reason is kept.")})
     if not Pairing.objects.filter(mentor=mentor, mentee=mentee, status__in=ENDED).exists():
         raise ValidationError(f"{mentor} and {mentee} were never paired before, so no override is needed.")
-    override, _ = MatchOverride.objects.update_or_create(
+    override, _created = MatchOverride.objects.update_or_create(
         programme=programme,
         mentor=mentor,
         mentee=mentee,

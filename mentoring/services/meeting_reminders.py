@@ -26,8 +26,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import meeting_time
+from core.i18n import in_language_of
 from mentoring.models import MeetingReminder, MeetingReminderChoice, Pairing, PlannedSession
 from mentoring.services.invitations import site_url
 from mentoring.services.reminder_emails import MAX_ATTEMPTS, RETRY_AFTER, SEND_CHUNK
@@ -111,18 +113,28 @@ def _release_abandoned(now: datetime.datetime) -> None:
 
 
 def meeting_reminder_message(reminder: MeetingReminder) -> EmailMessage:
+    """The reminder email, in its recipient's language."""
     planned, person = reminder.planned, reminder.person
     pairing = planned.pairing
     partner = pairing.mentee if person.pk == pairing.mentor_id else pairing.mentor
-    when = f"{meeting_time(planned.starts_at, person.time_zone)} ({person.zone.key})"
-    soon = "in an hour" if reminder.kind == MeetingReminder.Kind.HOUR else "tomorrow"
-    lines = [f"Hello {person.get_short_name()},", "", f"Your mentoring session with {partner} is {soon}: {when}."]
-    if planned.video_link:
-        lines.append(f"Join: {planned.video_link}")
-    elif planned.place:
-        lines.append(f"Where: {planned.place}")
-    lines += ["", f"In Tandem: {site_url(planned.get_absolute_url())}", "", "Tandem", ""]
-    return EmailMessage(f"Mentoring session with {partner} {soon}", "\n".join(lines), None, [person.email])
+    with in_language_of(person):
+        values = {
+            "partner": partner,
+            "when": f"{meeting_time(planned.starts_at, person.time_zone)} ({person.zone.key})",
+        }
+        if reminder.kind == MeetingReminder.Kind.HOUR:
+            subject = _("Mentoring session with %(partner)s in an hour") % values
+            news = _("Your mentoring session with %(partner)s is in an hour: %(when)s.") % values
+        else:
+            subject = _("Mentoring session with %(partner)s tomorrow") % values
+            news = _("Your mentoring session with %(partner)s is tomorrow: %(when)s.") % values
+        lines = [_("Hello %(name)s,") % {"name": person.get_short_name()}, "", news]
+        if planned.video_link:
+            lines.append(_("Join: %(link)s") % {"link": planned.video_link})
+        elif planned.place:
+            lines.append(_("Where: %(place)s") % {"place": planned.place})
+        lines += ["", _("In Tandem: %(url)s") % {"url": site_url(planned.get_absolute_url())}, "", "Tandem", ""]
+    return EmailMessage(subject, "\n".join(lines), None, [person.email])
 
 
 def _still_true(reminder: MeetingReminder, now: datetime.datetime) -> bool:

@@ -13,14 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mentoring.models import MentorRequest, Pairing
+from mentoring.said import words
 from mentoring.selectors.cohort import match_settings_get
 from mentoring.selectors.matching import Suggestion, suggestions_for
 from mentoring.services.lifecycle import pairing_start_agreed
 from mentoring.services.matching import pairing_propose
+from mentoring.services.pairing import notify
 from programmes.models import Membership, Person, Programme, Role
-from programmes.services.notifications import coordinators_of, notification_send
+from programmes.services.notifications import coordinators_of
 
 
 def requests_allowed(programme: Programme) -> bool:
@@ -36,18 +40,22 @@ def _is_mentee(programme: Programme, person: Person) -> bool:
 def request_create(*, programme: Programme, mentee: Person, mentor: Person, message: str = "") -> MentorRequest:
     """The mentee asks one of their current suggestions; anyone else is refused."""
     if not _is_mentee(programme, mentee):
-        raise ValidationError("Only the programme's mentees can request a mentor.")
+        raise ValidationError(_("Only the programme's mentees can request a mentor."))
     if not requests_allowed(programme):
-        raise ValidationError(f"{programme.name} does not take mentor requests at the moment.")
+        raise ValidationError(
+            _("%(programme)s does not take mentor requests at the moment.") % {"programme": programme.name}
+        )
     # A request past its date no longer blocks a new one, even before the hourly sweep has marked it.
     _expire_mine(programme, mentee)
     if MentorRequest.objects.open().filter(programme=programme, mentee=mentee).exists():
-        raise ValidationError("You already have a request waiting for an answer; withdraw it to ask someone else.")
+        raise ValidationError(_("You already have a request waiting for an answer; withdraw it to ask someone else."))
     suggestion: Suggestion | None = next(
         (s for s in suggestions_for(programme=programme, mentee=mentee) if s.mentor.pk == mentor.pk), None
     )
     if suggestion is None:
-        raise ValidationError(f"{mentor} is not among your suggestions any more; choose from the current list.")
+        raise ValidationError(
+            _("%(mentor)s is not among your suggestions any more; choose from the current list.") % {"mentor": mentor}
+        )
     settings = match_settings_get(programme=programme)
     request = MentorRequest(
         programme=programme,
@@ -63,16 +71,25 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        raise ValidationError("You already have a request waiting for an answer.") from None
+        raise ValidationError(_("You already have a request waiting for an answer.")) from None
     days = settings.request_expiry_days
-    notification_send(
-        people=[mentor],
-        text=f"{mentee} asks you to be their mentor in {programme.name}. Please answer within {days} days.",
+    values = {"mentee": mentee, "programme": programme.name, "days": days}
+    notify(
+        [mentor],
+        text=words(
+            gettext_noop(
+                "%(mentee)s asks you to be their mentor in %(programme)s. Please answer within %(days)s days."
+            ),
+            **values,
+        ),
         url=reverse("mentoring:home"),
-        email_subject=f"{mentee} asks you to be their mentor",
-        email_body=(
-            f"{mentee} would like you as their mentor in {programme.name}. Accept or decline (with a reason) on "
-            f"your 'My mentoring' page within {days} days; after that the request expires."
+        email_subject=words(gettext_noop("%(mentee)s asks you to be their mentor"), **values),
+        email_body=words(
+            gettext_noop(
+                "%(mentee)s would like you as their mentor in %(programme)s. Accept or decline (with a reason) on "
+                "your 'My mentoring' page within %(days)s days; after that the request expires."
+            ),
+            **values,
         ),
     )
     return request
@@ -87,9 +104,11 @@ def _expire_mine(programme: Programme, mentee: Person) -> None:
 def _lock_open(request: MentorRequest) -> MentorRequest:
     locked = MentorRequest.objects.select_for_update(of=("self",)).select_related("programme").get(pk=request.pk)
     if locked.status != MentorRequest.Status.OPEN:
-        raise ValidationError(f"This request is already {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This request is already %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
     if locked.expires_at <= timezone.now():
-        raise ValidationError("This request has expired.")
+        raise ValidationError(_("This request has expired."))
     return locked
 
 
@@ -97,9 +116,11 @@ def _lock_open(request: MentorRequest) -> MentorRequest:
 def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
     request = _lock_open(request)
     if by.pk != request.mentor_id:
-        raise ValidationError("Only the mentor who was asked can accept.")
+        raise ValidationError(_("Only the mentor who was asked can accept."))
     if not requests_allowed(request.programme):
-        raise ValidationError(f"{request.programme.name} no longer takes mentor requests.")
+        raise ValidationError(
+            _("%(programme)s no longer takes mentor requests.") % {"programme": request.programme.name}
+        )
     pairing = pairing_propose(
         programme=request.programme,
         mentor=request.mentor,
@@ -123,24 +144,28 @@ def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
 def request_decline(*, request: MentorRequest, by: Person, reason: str) -> MentorRequest:
     request = _lock_open(request)
     if by.pk != request.mentor_id:
-        raise ValidationError("Only the mentor who was asked can decline.")
+        raise ValidationError(_("Only the mentor who was asked can decline."))
     if not reason.strip():
-        raise ValidationError({"reason": "Give the mentee a reason: it helps them choose again."})
+        raise ValidationError({"reason": _("Give the mentee a reason: it helps them choose again.")})
     request.status = MentorRequest.Status.DECLINED
     request.decline_reason = reason.strip()[:1000]
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "decided_at"])
     # The reason is the mentor's own words: it stays encrypted on the request (read on the suggestions page) and
     # goes in the email, never into the notification's row, which is stored in clear.
-    text = f"{by} declined your request. You can read why and ask another of your suggestions."
-    notification_send(
-        people=[request.mentee],
-        text=text,
+    notify(
+        [request.mentee],
+        text=words(
+            gettext_noop("%(by)s declined your request. You can read why and ask another of your suggestions."), by=by
+        ),
         url=reverse("mentoring:suggestions", args=[request.programme_id]),
-        email_subject="Your mentor request was declined",
-        email_body=(
-            f"{by} declined your request. Their reason:\n\n{request.decline_reason}\n\n"
-            "You can ask another of your suggestions."
+        email_subject=words(gettext_noop("Your mentor request was declined")),
+        email_body=words(
+            gettext_noop(
+                "%(by)s declined your request. Their reason:\n\n%(reason)s\n\nYou can ask another of your suggestions."
+            ),
+            by=by,
+            reason=request.decline_reason,
         ),
     )
     return request
@@ -150,11 +175,15 @@ def request_decline(*, request: MentorRequest, by: Person, reason: str) -> Mento
 def request_withdraw(*, request: MentorRequest, by: Person) -> MentorRequest:
     request = _lock_open(request)
     if by.pk != request.mentee_id:
-        raise ValidationError("Only the mentee who asked can withdraw the request.")
+        raise ValidationError(_("Only the mentee who asked can withdraw the request."))
     request.status = MentorRequest.Status.WITHDRAWN
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
-    notification_send(people=[request.mentor], text=f"{by} withdrew their request.", url=reverse("mentoring:home"))
+    notify(
+        [request.mentor],
+        text=words(gettext_noop("%(by)s withdrew their request."), by=by),
+        url=reverse("mentoring:home"),
+    )
     return request
 
 
@@ -175,20 +204,28 @@ def requests_expire(*, now: datetime.datetime | None = None) -> int:
             )
             if not claimed:
                 continue
-            notification_send(
-                people=[request.mentee],
-                text=(
-                    f"{request.mentor} did not answer your request in time, so it expired. "
-                    "You can ask another of your suggestions."
+            notify(
+                [request.mentee],
+                text=words(
+                    gettext_noop(
+                        "%(mentor)s did not answer your request in time, so it expired. You can ask another of your "
+                        "suggestions."
+                    ),
+                    mentor=request.mentor,
                 ),
                 url=reverse("mentoring:suggestions", args=[request.programme_id]),
-                email_subject="Your mentor request expired",
+                email_subject=words(gettext_noop("Your mentor request expired")),
             )
             if request.programme_id not in coordinators:
                 coordinators[request.programme_id] = coordinators_of(request.programme)
-            notification_send(
-                people=coordinators[request.programme_id],
-                text=f"{request.mentor} let {request.mentee}'s request expire in {request.programme.name}.",
+            notify(
+                coordinators[request.programme_id],
+                text=words(
+                    gettext_noop("%(mentor)s let %(mentee)s's request expire in %(programme)s."),
+                    mentor=request.mentor,
+                    mentee=request.mentee,
+                    programme=request.programme.name,
+                ),
                 url=reverse("mentoring:matching", args=[request.programme_id]),
             )
             expired += 1

@@ -18,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from core.dates import meeting_time, validate_time_zone
 from mentoring.models import (
@@ -29,6 +32,7 @@ from mentoring.models import (
     ProposedTime,
     SessionMode,
 )
+from mentoring.said import words
 from mentoring.services import invitations, webhooks
 from mentoring.services.pairing import pairing_lock, tell_pair
 from mentoring.services.relationship import SessionInput, session_log
@@ -44,7 +48,10 @@ def _partner(pairing: Pairing, by: Person) -> Person:
 
 def _require_pair(pairing: Pairing, by: Person) -> None:
     if by.pk not in (pairing.mentor_id, pairing.mentee_id):
-        raise ValidationError(f"Only {pairing.mentor} and {pairing.mentee} plan their sessions.")
+        raise ValidationError(
+            _("Only %(mentor)s and %(mentee)s plan their sessions.")
+            % {"mentor": pairing.mentor, "mentee": pairing.mentee}
+        )
 
 
 def video_link_check(link: str) -> str:
@@ -57,13 +64,13 @@ def video_link_check(link: str) -> str:
     try:
         URLValidator(schemes=["https"])(link)
         if any(c.isspace() or c in UNSAFE_IN_LINK for c in link):
-            raise ValidationError("unsafe")
+            raise ValidationError(_("unsafe"))
     except ValidationError:
         raise ValidationError(
-            {"video_link": "Use a secure meeting link starting with https://, with no spaces, quotes or < >."}
+            {"video_link": _("Use a secure meeting link starting with https://, with no spaces, quotes or < >.")}
         ) from None
     if len(link) > 500:
-        raise ValidationError({"video_link": "Keep the link under 500 characters."})
+        raise ValidationError({"video_link": _("Keep the link under 500 characters.")})
     return link
 
 
@@ -78,14 +85,14 @@ def link_pattern_check(pattern: str) -> str:
     try:
         video_link_check(pattern.replace("{", "").replace("}", ""))
     except ValidationError:
-        raise ValidationError({"link_pattern": "Use a secure meeting link starting with https://."}) from None
+        raise ValidationError({"link_pattern": _("Use a secure meeting link starting with https://.")}) from None
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        names = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
         pattern.format(pairing=1, meeting="x")
     except (ValueError, KeyError, IndexError, AttributeError):
         names = {"?"}
     if names - PATTERN_FIELDS:
-        raise ValidationError({"link_pattern": "Use only {pairing} and {meeting} in braces."})
+        raise ValidationError({"link_pattern": _("Use only {pairing} and {meeting} in braces.")})
     return pattern
 
 
@@ -98,7 +105,7 @@ def default_link(pairing: Pairing) -> str:
 
 @transaction.atomic
 def planning_settings_update(*, programme: Programme, by: Person, link_pattern: str) -> PlanningSettings:
-    found, _ = PlanningSettings.objects.select_for_update().get_or_create(programme=programme)
+    found, _created = PlanningSettings.objects.select_for_update().get_or_create(programme=programme)
     found.link_pattern = link_pattern_check(link_pattern)
     found.updated_at = timezone.now()
     found.save()
@@ -109,20 +116,20 @@ def _times_check(times: Sequence[datetime.datetime]) -> list[datetime.datetime]:
     now = timezone.now()
     unique = sorted(set(times))
     if not unique:
-        raise ValidationError({"times": "Give at least one time."})
+        raise ValidationError({"times": _("Give at least one time.")})
     if len(unique) > PlannedSession.MAX_TIMES:
-        raise ValidationError({"times": "Give one time and at most three alternatives."})
+        raise ValidationError({"times": _("Give one time and at most three alternatives.")})
     if any(t <= now for t in unique):
-        raise ValidationError({"times": "Choose times that are still ahead."})
+        raise ValidationError({"times": _("Choose times that are still ahead.")})
     return unique
 
 
 def _reason_check(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": "Say why, so that your partner knows."})
+        raise ValidationError({"reason": _("Say why, so that your partner knows.")})
     if len(reason) > REASON_MAX_CHARS:
-        raise ValidationError({"reason": f"Keep it under {REASON_MAX_CHARS} characters."})
+        raise ValidationError({"reason": _("Keep it under %(count)s characters.") % {"count": REASON_MAX_CHARS}})
     return reason
 
 
@@ -134,8 +141,12 @@ def _lock(planned: PlannedSession) -> PlannedSession:
     )
 
 
-def _when(moment: datetime.datetime, person: Person) -> str:
+def _when_now(moment: datetime.datetime, person: Person) -> str:
     return f"{meeting_time(moment, person.time_zone)} ({person.zone.key})"
+
+
+# In the person's time zone, and in the language of whoever reads it.
+_when = lazy(_when_now, str)
 
 
 @transaction.atomic
@@ -154,7 +165,8 @@ def planned_propose(
     _require_pair(pairing, by)
     if pairing.status != Pairing.Status.ACTIVE:
         raise ValidationError(
-            f"This pairing is {pairing.get_status_display().lower()}: sessions are planned while it is active."
+            _("This pairing is %(status)s: sessions are planned while it is active.")
+            % {"status": pairing.get_status_display().lower()}
         )
     times = _times_check(times)
     now = timezone.now()
@@ -177,19 +189,42 @@ def planned_propose(
     tell_pair(
         pairing,
         by=by,
-        text=f"{by} proposed {len(times)} time{'s' if len(times) > 1 else ''} for your next session. Choose one.",
-        subject="Your mentor partner proposed a session",
-        body=f"{by} proposed times for your next mentoring session, starting {_when(times[0], partner)}. "
-        "Choose one in Tandem.",
+        text=words(
+            ngettext_lazy(
+                "%(by)s proposed %(count)s time for your next session. Choose one.",
+                "%(by)s proposed %(count)s times for your next session. Choose one.",
+                len(times),
+            ),
+            by=by,
+            count=len(times),
+        ),
+        subject=words(gettext_noop("Your mentor partner proposed a session")),
+        body=words(
+            gettext_noop(
+                "%(by)s proposed times for your next mentoring session, starting %(when)s. Choose one in Tandem."
+            ),
+            by=by,
+            when=_when(times[0], partner),
+        ),
     )
     return planned
 
 
+# Whole sentences, one per step.
+_CANNOT = {
+    "be accepted": gettext_noop("This session is %(state)s: it cannot be accepted."),
+    "take other times": gettext_noop("This session is %(state)s: it cannot take other times."),
+    "be declined": gettext_noop("This session is %(state)s: it cannot be declined."),
+    "be moved": gettext_noop("This session is %(state)s: it cannot be moved."),
+    "be recorded": gettext_noop("This session is %(state)s: it cannot be recorded."),
+}
+
+
 def _require_open(planned: PlannedSession, state: str, doing: str) -> None:
     if planned.state != state:
-        raise ValidationError(f"This session is {planned.get_state_display().lower()}: it cannot {doing}.")
+        raise ValidationError(_(_CANNOT[doing]) % {"state": planned.get_state_display().lower()})
     if not planned.pairing.is_current:
-        raise ValidationError("This pairing is closed: its sessions can no longer be planned.")
+        raise ValidationError(_("This pairing is closed: its sessions can no longer be planned."))
 
 
 @transaction.atomic
@@ -199,12 +234,14 @@ def planned_accept(*, planned: PlannedSession, by: Person, starts_at: datetime.d
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.PROPOSED, "be accepted")
     if planned.proposed_by_id == by.pk:
-        raise ValidationError(f"{_partner(planned.pairing, by)} chooses among the times you proposed.")
+        raise ValidationError(
+            _("%(partner)s chooses among the times you proposed.") % {"partner": _partner(planned.pairing, by)}
+        )
     offered = set(planned.times.values_list("starts_at", flat=True))
     if starts_at not in offered:
-        raise ValidationError({"starts_at": "Choose one of the proposed times."})
+        raise ValidationError({"starts_at": _("Choose one of the proposed times.")})
     if starts_at <= timezone.now():
-        raise ValidationError({"starts_at": "That time has passed: propose another one."})
+        raise ValidationError({"starts_at": _("That time has passed: propose another one.")})
     planned.state = PlannedSession.State.ACCEPTED
     planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.updated_at = timezone.now()
@@ -215,7 +252,11 @@ def planned_accept(*, planned: PlannedSession, by: Person, starts_at: datetime.d
     tell_pair(
         planned.pairing,
         by=by,
-        text=f"{by} accepted your session for {_when(starts_at, _partner(planned.pairing, by))}.",
+        text=words(
+            gettext_noop("%(by)s accepted your session for %(when)s."),
+            by=by,
+            when=_when(starts_at, _partner(planned.pairing, by)),
+        ),
         subject="",
     )
     return planned
@@ -230,7 +271,7 @@ def planned_counter(
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.PROPOSED, "take other times")
     if planned.proposed_by_id == by.pk:
-        raise ValidationError("You proposed these times: wait for your partner, or cancel and propose again.")
+        raise ValidationError(_("You proposed these times: wait for your partner, or cancel and propose again."))
     times = _times_check(times)
     planned.proposed_by = by
     planned.reason, planned.reason_by = _reason_check(reason, required=False), by
@@ -241,8 +282,8 @@ def planned_counter(
     tell_pair(
         planned.pairing,
         by=by,
-        text=f"{by} proposed other times for your next session. Choose one.",
-        subject="Other times proposed for your mentoring session",
+        text=words(gettext_noop("%(by)s proposed other times for your next session. Choose one."), by=by),
+        subject=words(gettext_noop("Other times proposed for your mentoring session")),
     )
     return planned
 
@@ -253,13 +294,16 @@ def planned_decline(*, planned: PlannedSession, by: Person, reason: str) -> Plan
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.PROPOSED, "be declined")
     if planned.proposed_by_id == by.pk:
-        raise ValidationError("You proposed these times: cancel the proposal instead.")
+        raise ValidationError(_("You proposed these times: cancel the proposal instead."))
     planned.state = PlannedSession.State.DECLINED
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.updated_at = timezone.now()
     planned.save(update_fields=["state", "reason", "reason_by", "updated_at"])
     tell_pair(
-        planned.pairing, by=by, text=f"{by} declined the proposed session. Their reason is on its page.", subject=""
+        planned.pairing,
+        by=by,
+        text=words(gettext_noop("%(by)s declined the proposed session. Their reason is on its page."), by=by),
+        subject="",
     )
     return planned
 
@@ -272,7 +316,7 @@ def planned_move(*, planned: PlannedSession, by: Person, starts_at: datetime.dat
     _require_open(planned, PlannedSession.State.ACCEPTED, "be moved")
     (starts_at,) = _times_check([starts_at])
     if starts_at == planned.starts_at:
-        raise ValidationError({"starts_at": "That is the time already planned."})
+        raise ValidationError({"starts_at": _("That is the time already planned.")})
     planned.starts_at, planned.starts_on = starts_at, timezone.localdate(starts_at)
     planned.sequence += 1
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
@@ -284,7 +328,11 @@ def planned_move(*, planned: PlannedSession, by: Person, starts_at: datetime.dat
     tell_pair(
         planned.pairing,
         by=by,
-        text=f"{by} moved your session to {_when(starts_at, partner)}. Their reason is on its page.",
+        text=words(
+            gettext_noop("%(by)s moved your session to %(when)s. Their reason is on its page."),
+            by=by,
+            when=_when(starts_at, partner),
+        ),
         subject="",
     )
     return planned
@@ -297,9 +345,11 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
     _require_pair(planned.pairing, by)
     was_accepted = planned.state == PlannedSession.State.ACCEPTED
     if planned.state not in (PlannedSession.State.PROPOSED, PlannedSession.State.ACCEPTED):
-        raise ValidationError(f"This session is {planned.get_state_display().lower()}: there is nothing to cancel.")
+        raise ValidationError(
+            _("This session is %(state)s: there is nothing to cancel.") % {"state": planned.get_state_display().lower()}
+        )
     if was_accepted and planned.is_past:
-        raise ValidationError("This session's time has passed: record whether it happened instead.")
+        raise ValidationError(_("This session's time has passed: record whether it happened instead."))
     planned.state = PlannedSession.State.CANCELLED
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.sequence += 1
@@ -309,7 +359,10 @@ def planned_cancel(*, planned: PlannedSession, by: Person, reason: str) -> Plann
         invitations.invitation_send(planned=planned, cancel=True)
         webhooks.webhooks_notify(planned=planned, event="cancelled")
     tell_pair(
-        planned.pairing, by=by, text=f"{by} cancelled your planned session. Their reason is on its page.", subject=""
+        planned.pairing,
+        by=by,
+        text=words(gettext_noop("%(by)s cancelled your planned session. Their reason is on its page."), by=by),
+        subject="",
     )
     return planned
 
@@ -318,7 +371,7 @@ def planned_close_with_pairing(
     *,
     pairing: Pairing,
     by: Person | None,
-    reason: str = "The pairing ended.",
+    reason: str = "",
     until: datetime.datetime | None = None,
 ) -> int:
     """The pairing closed (or paused): its open proposals and meetings to come (with ``until``, those starting
@@ -326,6 +379,7 @@ def planned_close_with_pairing(
     with a higher SEQUENCE), so nobody keeps a meeting or gets reminders for a pairing that is not running.
     Runs inside the closing transaction; returns how many were cancelled."""
     now = timezone.now()
+    reason = reason or _("The pairing ended.")
     open_ones = (
         PlannedSession.objects.select_for_update(of=("self",))
         .select_related("pairing__programme", "pairing__mentor", "pairing__mentee")
@@ -352,7 +406,7 @@ def _require_recordable(planned: PlannedSession, by: Person) -> None:
     _require_pair(planned.pairing, by)
     _require_open(planned, PlannedSession.State.ACCEPTED, "be recorded")
     if not planned.is_past:
-        raise ValidationError("A session is recorded after it happens: come back once its time has passed.")
+        raise ValidationError(_("A session is recorded after it happens: come back once its time has passed."))
 
 
 @transaction.atomic
@@ -401,7 +455,12 @@ def planned_record_not_held(*, planned: PlannedSession, by: Person, reason: str)
     planned.reason, planned.reason_by = _reason_check(reason, required=True), by
     planned.updated_at = timezone.now()
     planned.save(update_fields=["state", "reason", "reason_by", "updated_at"])
-    tell_pair(planned.pairing, by=by, text=f"{by} recorded that your planned session did not happen.", subject="")
+    tell_pair(
+        planned.pairing,
+        by=by,
+        text=words(gettext_noop("%(by)s recorded that your planned session did not happen."), by=by),
+        subject="",
+    )
     return planned
 
 

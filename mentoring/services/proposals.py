@@ -12,8 +12,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dates import day_month
+from core.i18n import in_language_of
 from mentoring.models import Pairing
 from mentoring.selectors.proposals import REMINDER_INTERVAL, waiting_on
 from mentoring.services.matching import MATCHING_STATUSES, pairing_propose
@@ -24,7 +26,7 @@ from programmes.services.notifications import notification_send
 
 def _require_coordinator(programme: Programme | int, by: Person) -> None:
     if not Membership.objects.filter(programme=programme, person=by, role=Role.COORDINATOR).exists():
-        raise ValidationError("Only the programme's coordinators can do this.")
+        raise ValidationError(_("Only the programme's coordinators can do this."))
 
 
 @transaction.atomic
@@ -34,8 +36,8 @@ def pairing_propose_by_hand(*, programme: Programme, mentor: Person, mentee: Per
     _require_coordinator(programme, by)
     if programme.status not in MATCHING_STATUSES:
         raise ValidationError(
-            f"{programme.name} is {programme.get_status_display().lower()}: pairs are proposed while it matches "
-            "or runs."
+            _("%(programme)s is %(status)s: pairs are proposed while it matches or runs.")
+            % {"programme": programme.name, "status": programme.get_status_display().lower()}
         )
     pairing = pairing_propose(programme=programme, mentor=mentor, mentee=mentee, by=by, source=Pairing.Source.MANUAL)
     audit_record(actor=by, action="pairing.proposed", obj=pairing, summary=f"{mentor} and {mentee}: proposed by hand.")
@@ -44,7 +46,7 @@ def pairing_propose_by_hand(*, programme: Programme, mentor: Person, mentee: Per
 
 def _when(moment: datetime.datetime) -> str:
     local = timezone.localtime(moment)
-    return f"{day_month(local)} at {local:%H:%M}"
+    return _("%(day)s at %(time)s") % {"day": day_month(local), "time": f"{local:%H:%M}"}
 
 
 @transaction.atomic
@@ -60,29 +62,43 @@ def pairing_remind(*, pairing: Pairing, by: Person, now: datetime.datetime | Non
     _require_coordinator(pairing.programme_id, by)
     if pairing.status != Pairing.Status.PROPOSED:
         raise ValidationError(
-            f"This pairing is {pairing.get_status_display().lower()}: there is no proposal left to answer."
+            _("This pairing is %(status)s: there is no proposal left to answer.")
+            % {"status": pairing.get_status_display().lower()}
         )
     if pairing.reminded_at and now - pairing.reminded_at < REMINDER_INTERVAL:
         again = pairing.reminded_at + REMINDER_INTERVAL
         raise ValidationError(
-            f"A reminder about {pairing.mentor} and {pairing.mentee} was already sent on {_when(pairing.reminded_at)}. "
-            f"You can send another from {_when(again)}."
+            _(
+                "A reminder about %(mentor)s and %(mentee)s was already sent on %(sent)s. You can send another from "
+                "%(again)s."
+            )
+            % {
+                "mentor": pairing.mentor,
+                "mentee": pairing.mentee,
+                "sent": _when(pairing.reminded_at),
+                "again": _when(again),
+            }
         )
     people = [p for p in waiting_on(pairing) if p.is_active]
     if not people:
-        raise ValidationError("Nobody who could answer is waiting: both have accepted, or they have left.")
+        raise ValidationError(_("Nobody who could answer is waiting: both have accepted, or they have left."))
     programme = pairing.programme
     for person in people:
-        if person.pk == pairing.mentor_id:
-            text = f"Reminder: you are proposed as {pairing.mentee}'s mentor in {programme.name}."
-        else:
-            text = f"Reminder: {pairing.mentor} is proposed as your mentor in {programme.name}."
-        notification_send(
-            people=[person],
-            text=f"{text} Please accept or decline.",
-            url=pairing.get_absolute_url(),
-            email_subject=f"Reminder: a mentoring pairing in {programme.name} waits for your answer",
-        )
+        values = {"mentor": pairing.mentor, "mentee": pairing.mentee, "programme": programme.name}
+        with in_language_of(person):  # one reminder to each, in their own language
+            if person.pk == pairing.mentor_id:
+                text = _(
+                    "Reminder: you are proposed as %(mentee)s's mentor in %(programme)s. Please accept or decline."
+                )
+            else:
+                text = _("Reminder: %(mentor)s is proposed as your mentor in %(programme)s. Please accept or decline.")
+            subject = _("Reminder: a mentoring pairing in %(programme)s waits for your answer")
+            notification_send(
+                people=[person],
+                text=text % values,
+                url=pairing.get_absolute_url(),
+                email_subject=subject % values,
+            )
     pairing.reminded_at = now
     pairing.save(update_fields=["reminded_at"])
     audit_record(

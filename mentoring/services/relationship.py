@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.dates import long_date
 from mentoring import crypto
@@ -34,6 +36,7 @@ from mentoring.models import (
     PrivateNote,
     SessionState,
 )
+from mentoring.said import lazy_long_date, words
 from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
 from mentoring.services.pairing import pairing_lock, require_status, side_of, tell_pair
@@ -57,17 +60,34 @@ def agreement_get(*, pairing: Pairing) -> Agreement:
     try:
         return pairing.agreement
     except Agreement.DoesNotExist:
-        agreement, _ = Agreement.objects.get_or_create(
+        agreement, _created = Agreement.objects.get_or_create(
             pairing=pairing, defaults={"cadence_days": pairing.programme.checkin_cadence_days}
         )
         pairing.agreement = agreement
         return agreement
 
 
+# Whole sentences, one per step, so that each language words them its own way.
+_ONLY_THE_PAIR = {
+    "change their agreement": gettext_noop("Only %(mentor)s and %(mentee)s can change their agreement."),
+    "sign their agreement": gettext_noop("Only %(mentor)s and %(mentee)s can sign their agreement."),
+    "add goals": gettext_noop("Only %(mentor)s and %(mentee)s can add goals."),
+    "change goals": gettext_noop("Only %(mentor)s and %(mentee)s can change goals."),
+    "log sessions": gettext_noop("Only %(mentor)s and %(mentee)s can log sessions."),
+    "confirm sessions": gettext_noop("Only %(mentor)s and %(mentee)s can confirm sessions."),
+    "dispute sessions": gettext_noop("Only %(mentor)s and %(mentee)s can dispute sessions."),
+    "write notes on their sessions": gettext_noop("Only %(mentor)s and %(mentee)s can write notes on their sessions."),
+    "raise a concern about their pairing": gettext_noop(
+        "Only %(mentor)s and %(mentee)s can raise a concern about their pairing."
+    ),
+    "say how the fit is": gettext_noop("Only %(mentor)s and %(mentee)s can say how the fit is."),
+}
+
+
 def _require_pair_member(pairing: Pairing, by: Person, doing: str) -> str:
     side = side_of(pairing, by)
     if side is None:
-        raise ValidationError(f"Only {pairing.mentor} and {pairing.mentee} can {doing}.")
+        raise ValidationError(_(_ONLY_THE_PAIR[doing]) % {"mentor": pairing.mentor, "mentee": pairing.mentee})
     return side
 
 
@@ -88,7 +108,10 @@ def agreement_update(
     low, high = cadence_limits(pairing)
     if not low <= cadence_days <= high:
         raise ValidationError(
-            {"cadence_days": f"Choose between every {low} and every {high} days (the programme's limits)."}
+            {
+                "cadence_days": _("Choose between every %(low)s and every %(high)s days (the programme's limits).")
+                % {"low": low, "high": high}
+            }
         )
     agreement = agreement_get(pairing=pairing)
     changed_cadence = agreement.cadence_days != cadence_days
@@ -110,8 +133,13 @@ def agreement_update(
         tell_pair(
             pairing,
             by=by,
-            text=f"{by} changed how often you meet in {pairing.programme}: every {cadence_days} days.",
-            subject="Your mentoring agreement changed",
+            text=words(
+                gettext_noop("%(by)s changed how often you meet in %(programme)s: every %(days)s days."),
+                by=by,
+                programme=pairing.programme,
+                days=cadence_days,
+            ),
+            subject=words(gettext_noop("Your mentoring agreement changed")),
         )
     return agreement
 
@@ -131,8 +159,13 @@ def agreement_sign(*, pairing: Pairing, by: Person) -> Agreement:
             tell_pair(
                 pairing,
                 by=by,
-                text=f"{by} signed your mentoring agreement's confidentiality acknowledgement. Your turn.",
-                subject="Please sign your mentoring agreement",
+                text=words(
+                    gettext_noop(
+                        "%(by)s signed your mentoring agreement's confidentiality acknowledgement. Your turn."
+                    ),
+                    by=by,
+                ),
+                subject=words(gettext_noop("Please sign your mentoring agreement")),
             )
     return agreement
 
@@ -223,18 +256,21 @@ def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None 
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     if data.held_on > today:
-        errors.setdefault("held_on", []).append("A session is logged after it happens: choose today or earlier.")
+        errors.setdefault("held_on", []).append(_("A session is logged after it happens: choose today or earlier."))
     elif pairing.started_on and data.held_on < pairing.started_on:
-        errors.setdefault("held_on", []).append(
-            f"Your pairing {'starts' if pairing.starts_later else 'started'} on {long_date(pairing.started_on)}: "
-            "a session before that belongs to no pairing."
-        )
+        if pairing.starts_later:
+            text = _("Your pairing starts on %(date)s: a session before that belongs to no pairing.")
+        else:
+            text = _("Your pairing started on %(date)s: a session before that belongs to no pairing.")
+        errors.setdefault("held_on", []).append(text % {"date": long_date(pairing.started_on)})
     if not MentoringSession.MIN_MINUTES <= data.duration_minutes <= MentoringSession.MAX_MINUTES:
-        errors.setdefault("duration_minutes", []).append("A session lasts between 15 minutes and 8 hours.")
+        errors.setdefault("duration_minutes", []).append(_("A session lasts between 15 minutes and 8 hours."))
     if any(goal.pairing_id != pairing.pk for goal in data.goals):
-        errors.setdefault("goals", []).append("Choose goals of this pairing only.")
+        errors.setdefault("goals", []).append(_("Choose goals of this pairing only."))
     if len(data.private_note) > NOTE_MAX_CHARS:
-        errors.setdefault("private_note", []).append(f"Keep the private note under {NOTE_MAX_CHARS} characters.")
+        errors.setdefault("private_note", []).append(
+            _("Keep the private note under %(count)s characters.") % {"count": NOTE_MAX_CHARS}
+        )
     if errors:
         raise ValidationError(errors)
     if not duplicate_ok:
@@ -243,8 +279,11 @@ def _session_rules(pairing: Pairing, data: SessionInput, *, exclude: int | None 
             same_day = same_day.exclude(pk=exclude)
         if same_day.exists():
             raise ValidationError(
-                f"A session on {long_date(data.held_on)} is already in your log. If you met twice that day, tick "
-                "'This is another session' and save again.",
+                _(
+                    "A session on %(date)s is already in your log. If you met twice that day, tick 'This is another "
+                    "session' and save again."
+                )
+                % {"date": long_date(data.held_on)},
                 code="duplicate",
             )
 
@@ -270,9 +309,14 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     pairing = pairing_lock(pairing)
     _require_pair_member(pairing, by, "log sessions")
     if pairing.status == Pairing.Status.PROPOSED:
-        raise ValidationError("This pairing has not started yet: sessions can be logged once you have both accepted.")
+        raise ValidationError(
+            _("This pairing has not started yet: sessions can be logged once you have both accepted.")
+        )
     if not pairing.is_current:
-        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+        raise ValidationError(
+            _("This pairing is %(status)s: its session log is closed.")
+            % {"status": pairing.get_status_display().lower()}
+        )
     _session_rules(pairing, data, duplicate_ok=duplicate_ok)
     session = MentoringSession(
         pairing=pairing,
@@ -292,10 +336,13 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
     tell_pair(
         pairing,
         by=by,
-        text=(
-            f"{by} logged a session on {long_date(data.held_on)} ({data.duration_minutes} minutes). Please confirm it."
+        text=words(
+            gettext_noop("%(by)s logged a session on %(date)s (%(minutes)s minutes). Please confirm it."),
+            by=by,
+            date=lazy_long_date(data.held_on),
+            minutes=data.duration_minutes,
         ),
-        subject="Please confirm your mentoring session",
+        subject=words(gettext_noop("Please confirm your mentoring session")),
     )
     return session
 
@@ -327,11 +374,14 @@ def session_update(
     session = _lock_session(session)
     pairing = session.pairing
     if session.logged_by_id != by.pk:
-        raise ValidationError("Only the person who logged a session can change it; you can confirm or dispute it.")
+        raise ValidationError(_("Only the person who logged a session can change it; you can confirm or dispute it."))
     if session.status == MentoringSession.Status.CONFIRMED:
-        raise ValidationError("This session is confirmed by both of you, so it can no longer change.")
+        raise ValidationError(_("This session is confirmed by both of you, so it can no longer change."))
     if not pairing.is_current:
-        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+        raise ValidationError(
+            _("This pairing is %(status)s: its session log is closed.")
+            % {"status": pairing.get_status_display().lower()}
+        )
     _session_rules(pairing, data, exclude=session.pk, duplicate_ok=duplicate_ok)
     was_disputed = session.status == MentoringSession.Status.DISPUTED
     session.held_on = data.held_on
@@ -352,8 +402,12 @@ def session_update(
         tell_pair(
             pairing,
             by=by,
-            text=f"{by} corrected the session of {long_date(session.held_on)}. Please confirm it again.",
-            subject="Please confirm your corrected mentoring session",
+            text=words(
+                gettext_noop("%(by)s corrected the session of %(date)s. Please confirm it again."),
+                by=by,
+                date=lazy_long_date(session.held_on),
+            ),
+            subject=words(gettext_noop("Please confirm your corrected mentoring session")),
         )
     return session
 
@@ -362,9 +416,9 @@ def session_update(
 def session_delete(*, session: MentoringSession, by: Person) -> None:
     session = _lock_session(session)
     if session.logged_by_id != by.pk:
-        raise ValidationError("Only the person who logged a session can delete it.")
+        raise ValidationError(_("Only the person who logged a session can delete it."))
     if session.status == MentoringSession.Status.CONFIRMED:
-        raise ValidationError("A confirmed session stays in the log: it counts towards your protected time.")
+        raise ValidationError(_("A confirmed session stays in the log: it counts towards your protected time."))
     session.delete()
 
 
@@ -372,9 +426,14 @@ def _require_other_side(session: MentoringSession, by: Person, doing: str) -> No
     pairing = session.pairing
     _require_pair_member(pairing, by, doing)
     if session.logged_by_id == by.pk:
-        raise ValidationError(f"{_partner(pairing, by)} confirms or disputes the sessions you log, not you.")
+        raise ValidationError(
+            _("%(partner)s confirms or disputes the sessions you log, not you.") % {"partner": _partner(pairing, by)}
+        )
     if not pairing.is_current:
-        raise ValidationError(f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+        raise ValidationError(
+            _("This pairing is %(status)s: its session log is closed.")
+            % {"status": pairing.get_status_display().lower()}
+        )
 
 
 @transaction.atomic
@@ -393,7 +452,9 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
     tell_pair(
         session.pairing,
         by=by,
-        text=f"{by} confirmed the session of {long_date(session.held_on)}.",
+        text=words(
+            gettext_noop("%(by)s confirmed the session of %(date)s."), by=by, date=lazy_long_date(session.held_on)
+        ),
         subject="",
     )
     return session
@@ -405,12 +466,12 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     _require_other_side(session, by, "dispute sessions")
     if session.status == MentoringSession.Status.DISPUTED:
         # A second dispute would overwrite the first reason and tell the pair again about the same session.
-        raise ValidationError("This session is already disputed. Your partner can correct it, then confirm it.")
+        raise ValidationError(_("This session is already disputed. Your partner can correct it, then confirm it."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say what is not right, so that it can be corrected."})
+        raise ValidationError({"reason": _("Say what is not right, so that it can be corrected.")})
     if len(reason) > 500:
-        raise ValidationError({"reason": "Keep it under 500 characters."})
+        raise ValidationError({"reason": _("Keep it under 500 characters.")})
     was_confirmed = session.status == MentoringSession.Status.CONFIRMED
     session.status = MentoringSession.Status.DISPUTED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
@@ -422,8 +483,12 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     tell_pair(
         session.pairing,
         by=by,
-        text=f"{by} disputed the session of {long_date(session.held_on)}. Their reason is on the session's page.",
-        subject="A mentoring session was disputed",
+        text=words(
+            gettext_noop("%(by)s disputed the session of %(date)s. Their reason is on the session's page."),
+            by=by,
+            date=lazy_long_date(session.held_on),
+        ),
+        subject=words(gettext_noop("A mentoring session was disputed")),
     )
     return session
 
@@ -437,7 +502,9 @@ def note_write(*, session: MentoringSession, author: Person, text: str, shared: 
     pairing = session.pairing
     _require_pair_member(pairing, author, "write notes on their sessions")
     if len(text or "") > NOTE_MAX_CHARS:
-        raise ValidationError({"text": f"Keep the private note under {NOTE_MAX_CHARS} characters."})
+        raise ValidationError(
+            {"text": _("Keep the private note under %(count)s characters.") % {"count": NOTE_MAX_CHARS}}
+        )
     _note_save(session, author=author, text=text, shared=shared)
 
 
@@ -467,9 +534,9 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
     _require_pair_member(pairing, by, "raise a concern about their pairing")
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Tell the coordinators, in a few words, what you would like help with."})
+        raise ValidationError({"text": _("Tell the coordinators, in a few words, what you would like help with.")})
     if len(text) > CONCERN_MAX_CHARS:
-        raise ValidationError({"text": f"Keep it under {CONCERN_MAX_CHARS} characters."})
+        raise ValidationError({"text": _("Keep it under %(count)s characters.") % {"count": CONCERN_MAX_CHARS}})
     concern = Concern.objects.create(pairing=pairing, raised_by=by, text=text)
     Alert.objects.create(
         programme_id=pairing.programme_id,
@@ -477,9 +544,17 @@ def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
         kind=Alert.Kind.CONCERN,
         severity=Alert.Severity.HIGH,
         concern=concern,
-        reason=f"{by} asked for help with this relationship on {long_date(timezone.localdate())}.",
+        reason=_("%(by)s asked for help with this relationship on %(date)s.")
+        % {"by": by, "date": long_date(timezone.localdate())},
     )
-    coordinators_alert(pairing, text=f"{by} asked for help with their mentoring pairing in {pairing.programme}.")
+    coordinators_alert(
+        pairing,
+        text=words(
+            gettext_noop("%(by)s asked for help with their mentoring pairing in %(programme)s."),
+            by=by,
+            programme=pairing.programme,
+        ),
+    )
     audit_record(
         actor=by,
         action="concern.raised",
@@ -496,11 +571,11 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
     pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "say how the fit is")
     if fit not in FitAnswer.Fit.values:
-        raise ValidationError("Choose good, still deciding or not good.")
+        raise ValidationError(_("Choose good, still deciding or not good."))
     if not MentoringSession.objects.filter(pairing=pairing).exists():
-        raise ValidationError("The fit question opens after your first session.")
+        raise ValidationError(_("The fit question opens after your first session."))
     previous = FitAnswer.objects.filter(pairing=pairing, person=by).first()
-    answer, _ = FitAnswer.objects.update_or_create(
+    answer, _created = FitAnswer.objects.update_or_create(
         pairing=pairing, person=by, defaults={"fit": fit, "answered_at": timezone.now()}
     )
     if fit == FitAnswer.Fit.NOT_GOOD and (previous is None or previous.fit != FitAnswer.Fit.NOT_GOOD):
@@ -509,7 +584,17 @@ def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
             pairing=pairing,
             kind=Alert.Kind.FIT,
             severity=Alert.Severity.HIGH,
-            reason=f"The {side} answered 'not good' to \"how is the fit?\" on {long_date(timezone.localdate())}.",
+            reason=(
+                _("The mentor answered 'not good' to \"how is the fit?\" on %(date)s.")
+                if side == Role.MENTOR
+                else _("The mentee answered 'not good' to \"how is the fit?\" on %(date)s.")
+            )
+            % {"date": long_date(timezone.localdate())},
         )
-        coordinators_alert(pairing, text=f"A pairing in {pairing.programme} says the fit is not good.")
+        coordinators_alert(
+            pairing,
+            text=words(
+                gettext_noop("A pairing in %(programme)s says the fit is not good."), programme=pairing.programme
+            ),
+        )
     return answer

@@ -16,7 +16,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.i18n import in_language_of
 from mentoring.models import Pairing, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import (
     PERSON_FIELDS,
@@ -79,22 +82,37 @@ def _still_true(kind: str, due_on: datetime.date, pair: Pair, today: datetime.da
 
 
 def digest_message(person: Someone, reminders: list[tuple[str, Pair]], *, today: datetime.date) -> EmailMessage:
-    """One person's email of the day: every reminder in it, each with the link to the pairing's page."""
-    lines = [
-        f"- {reminder_text(kind, pair, person.pk, today=today)}\n  {link(pair.url)}"
-        for kind, pair in reminders[:MAX_LINES]
-    ]
-    if len(reminders) > MAX_LINES:
-        lines.append(f"- And {len(reminders) - MAX_LINES} more: they are all in Tandem, with your notifications.")
-    if len(reminders) == 1:
-        subject = {
-            Kind.UPCOMING: "Your mentoring check-in is coming up",
-            Kind.OVERDUE: "Your mentoring check-in is overdue",
-            Kind.ESCALATION: "A mentoring check-in is overdue beyond the grace period",
-        }[reminders[0][0]]
-    else:
-        subject = f"{len(reminders)} mentoring check-in reminders"
-    body = f"Hello {person.short_name},\n\n" + "\n\n".join(lines) + "\n\nYou get at most one reminder email a day.\n"
+    """One person's email of the day: every reminder in it, each with the link to the pairing's page. Written in
+    the person's language (a digest is one person's, so the language is theirs throughout)."""
+    with in_language_of(person):
+        lines = [
+            f"- {reminder_text(kind, pair, person.pk, today=today)}\n  {link(pair.url)}"
+            for kind, pair in reminders[:MAX_LINES]
+        ]
+        if len(reminders) > MAX_LINES:
+            more = len(reminders) - MAX_LINES
+            lines.append(
+                "- "
+                + ngettext(
+                    "And %(count)s more: they are all in Tandem, with your notifications.",
+                    "And %(count)s more: they are all in Tandem, with your notifications.",
+                    more,
+                )
+                % {"count": more}
+            )
+        if len(reminders) == 1:
+            subject = {
+                Kind.UPCOMING: _("Your mentoring check-in is coming up"),
+                Kind.OVERDUE: _("Your mentoring check-in is overdue"),
+                Kind.ESCALATION: _("A mentoring check-in is overdue beyond the grace period"),
+            }[reminders[0][0]]
+        else:
+            subject = ngettext(
+                "%(count)s mentoring check-in reminder", "%(count)s mentoring check-in reminders", len(reminders)
+            ) % {"count": len(reminders)}
+        hello = _("Hello %(name)s,") % {"name": person.short_name}
+        footer = _("You get at most one reminder email a day.")
+        body = f"{hello}\n\n" + "\n\n".join(lines) + f"\n\n{footer}\n"
     return EmailMessage(subject, body + "\nTandem\n", None, [person.email])
 
 

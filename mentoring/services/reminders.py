@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import start_of_day
+from core.i18n import in_language_of
 from mentoring.models import Alert, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import (
     PERSON_FIELDS,
@@ -219,17 +220,12 @@ def _record_batch(
             for reminder_id, _, _, person in told
         ]
     )
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                person_id=person.pk,
-                text=reminder_text(kind, pair, person.pk, today=today)[:300],
-                url=pair.url,
-                created_at=now,
-            )
-            for _, kind, pair, person in told
-        ]
-    )
+    notes = []
+    for _reminder, kind, pair, person in told:
+        with in_language_of(person):  # each person's notice in their own language
+            text = reminder_text(kind, pair, person.pk, today=today)[:300]
+        notes.append(Notification(person_id=person.pk, text=text, url=pair.url, created_at=now))
+    Notification.objects.bulk_create(notes)
     Alert.objects.bulk_create(alerts)
     return len(mine)
 

@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.dates import meeting_time
 from mentoring.models import PlannedSession, WebhookChannel, WebhookDelivery
@@ -35,13 +37,18 @@ from programmes.models import Programme
 MAX_ATTEMPTS = 5
 RETRY_AFTER = datetime.timedelta(seconds=30)  # doubled after each failed attempt: 30 s, 1, 2, 4 minutes
 TIMEOUT_SECONDS = 10
-EVENTS = {"accepted": "planned", "moved": "moved", "cancelled": "cancelled"}
+# Whole sentences, one per event. A channel is read by many people: it gets the installation's language.
+EVENTS = {
+    "accepted": gettext_noop("%(mentor)s and %(mentee)s planned a mentoring session: %(when)s."),
+    "moved": gettext_noop("%(mentor)s and %(mentee)s moved a mentoring session: %(when)s."),
+    "cancelled": gettext_noop("%(mentor)s and %(mentee)s cancelled a mentoring session: %(when)s."),
+}
 
 
 def _text(planned: PlannedSession, event: str) -> str:
     pairing = planned.pairing
     when = f"{meeting_time(planned.starts_at, '')} ({timezone.get_default_timezone().key})"
-    return f"{pairing.mentor} and {pairing.mentee} {EVENTS[event]} a mentoring session: {when}."
+    return _(EVENTS[event]) % {"mentor": pairing.mentor, "mentee": pairing.mentee, "when": when}
 
 
 def _slack_text(text: str) -> str:
@@ -58,7 +65,7 @@ def payload_for(kind: str, *, text: str, link: str) -> dict:
     """The message in the service's own format for incoming webhooks."""
     if kind == WebhookChannel.Kind.SLACK:
         text = _slack_text(text)
-        return {"text": f"{text} <{link}|Open in Tandem>" if link else text}
+        return {"text": f"{text} <{link}|{_('Open in Tandem')}>" if link else text}
     text = _teams_text(text)
     card = {
         "type": "AdaptiveCard",
@@ -67,7 +74,7 @@ def payload_for(kind: str, *, text: str, link: str) -> dict:
         "body": [{"type": "TextBlock", "text": text, "wrap": True}],
     }
     if link:
-        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open in Tandem", "url": link}]
+        card["actions"] = [{"type": "Action.OpenUrl", "title": _("Open in Tandem"), "url": link}]
     return {
         "type": "message",
         "attachments": [
@@ -82,10 +89,11 @@ def webhooks_notify(*, planned: PlannedSession, event: str) -> list[WebhookDeliv
 
     pairing = planned.pairing
     channels = WebhookChannel.objects.filter(active=True, programme_id=pairing.programme_id)
-    text, link = _text(planned, event), site_url(pairing.get_absolute_url())
-    made = WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(channel=c, payload=payload_for(c.kind, text=text, link=link)) for c in channels]
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        text, link = _text(planned, event), site_url(pairing.get_absolute_url())
+        made = WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(channel=c, payload=payload_for(c.kind, text=text, link=link)) for c in channels]
+        )
     for delivery in made:
         transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
     return made
@@ -103,7 +111,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_NoRedirects)
-PRIVATE_REFUSED = "Tandem posts only to public addresses: this one is inside a private network."
+PRIVATE_REFUSED = gettext_noop("Tandem posts only to public addresses: this one is inside a private network.")
 
 
 def _public(address: str) -> bool:
@@ -174,19 +182,19 @@ def webhook_deliver(*, delivery_id: int) -> datetime.timedelta | None:
 def webhook_url_check(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
-        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+        raise ValidationError({"url": _("Use the https:// address Slack or Teams gave for the incoming webhook.")})
     try:
         host = (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
         host = ""
     if not host:
-        raise ValidationError({"url": "Use the https:// address Slack or Teams gave for the incoming webhook."})
+        raise ValidationError({"url": _("Use the https:// address Slack or Teams gave for the incoming webhook.")})
     # The obvious inside addresses are refused at once; a name that resolves inside is refused when posting.
     literal = host.strip("[]")
     is_address = literal.replace(".", "").isdigit() or ":" in literal
     inside = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
     if (inside or (is_address and not _public(literal))) and not settings.TANDEM_WEBHOOK_PRIVATE_ADDRESSES:
-        raise ValidationError({"url": PRIVATE_REFUSED})
+        raise ValidationError({"url": _(PRIVATE_REFUSED)})
     return url
 
 

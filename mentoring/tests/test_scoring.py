@@ -80,11 +80,9 @@ def part(mentor_profile: Profile, mentee_profile: Profile, name: str, weights: W
 
 def test_skills_a_mentor_at_or_above_the_wanted_level_counts_fully():
     mentee = profile(2, skills={NEGOTIATION: 2, BUDGETING: 3})
-    assert part(mentor(skills={NEGOTIATION: 4, BUDGETING: 3}), mentee, "skills") == {
-        "part": "skills",
-        "points": 40,
-        "text": "+40 skills: Budgeting, Negotiation",
-    }
+    found = part(mentor(skills={NEGOTIATION: 4, BUDGETING: 3}), mentee, "skills")
+    found.pop("said")  # the same words kept as data, for the reader's language (test_i18n_mentoring.py)
+    assert found == {"part": "skills", "points": 40, "text": "+40 skills: Budgeting, Negotiation"}
 
 
 def test_skills_a_mentor_below_the_wanted_level_counts_in_proportion():

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.models import Alert
@@ -26,7 +27,7 @@ def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for(request.user, pk)
     alert_services.alert_acknowledge(alert=alert, by=request.user)
-    messages.success(request, "Alert acknowledged: the other coordinators see that you are on it.")
+    messages.success(request, _("Alert acknowledged: the other coordinators see that you are on it."))
     return _back(request, alert)
 
 
@@ -35,5 +36,5 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for(request.user, pk)
     alert_services.alert_resolve(alert=alert, by=request.user)
-    messages.success(request, "Alert resolved.")
+    messages.success(request, _("Alert resolved."))
     return _back(request, alert)

@@ -9,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.i18n import language_of, supported_language
 from core.once import submit_once
 from mentoring.forms.planning import MeetingPreferencesForm
 from mentoring.models import CalendarFeed, MeetingReminderChoice
@@ -61,9 +64,9 @@ def meeting_preferences(request: HttpRequest) -> HttpResponse:
     form = MeetingPreferencesForm(request.POST)
     if form.is_valid():
         planning.meeting_preferences_update(person=request.user, **form.cleaned_data)
-        messages.success(request, "Saved: your time zone and meeting reminders.")
+        messages.success(request, _("Saved: your time zone and meeting reminders."))
     else:
-        messages.error(request, "Choose a time zone from the list.")
+        messages.error(request, _("Choose a time zone from the list."))
     return redirect("mentoring:calendar")
 
 
@@ -72,7 +75,7 @@ def meeting_preferences(request: HttpRequest) -> HttpResponse:
 @submit_once
 def calendar_create(request: HttpRequest) -> HttpResponse:
     calendars.calendar_feed_create(person=request.user)
-    messages.success(request, "Your calendar address is ready. Add it to your calendar app as shown below.")
+    messages.success(request, _("Your calendar address is ready. Add it to your calendar app as shown below."))
     return redirect("mentoring:calendar")
 
 
@@ -86,7 +89,7 @@ def calendar_replace(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Your calendar has a new address; the old one no longer works. Replace it in your calendar app.",
+            _("Your calendar has a new address; the old one no longer works. Replace it in your calendar app."),
         )
     return redirect("mentoring:calendar")
 
@@ -97,13 +100,13 @@ def calendar_delete(request: HttpRequest) -> HttpResponse:
     """Asks first (GET), turns the feed off on POST."""
     if request.method == "POST":
         if calendars.calendar_feed_delete(person=request.user):
-            messages.success(request, "Your calendar feed is off. Its address no longer works.")
+            messages.success(request, _("Your calendar feed is off. Its address no longer works."))
         else:
-            messages.info(request, "You had no calendar feed to turn off.")
+            messages.info(request, _("You had no calendar feed to turn off."))
         return redirect("mentoring:calendar")
     feed = _own_feed(request)
     if feed is None:
-        messages.info(request, "You have no calendar feed to turn off.")
+        messages.info(request, _("You have no calendar feed to turn off."))
         return redirect("mentoring:calendar")
     return render(request, "mentoring/calendar_delete.html", {"feed": feed})
 
@@ -113,7 +116,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # No login: calendar apps cannot log in. The token is the key. Queries: the feed with its person; the
     # active pairings' check-ins; the sessions, whatever their number.
     feed = get_calendar_feed_by_token(token)
-    body = calendars.feed_ics(person=feed.person, base_url=request.build_absolute_uri("/"))
+    # A calendar app asks, not the person: the feed is in the person's language, or, when Tandem knows none for
+    # them yet, in the one the calendar app asked for.
+    person = feed.person
+    known = supported_language(person.language) or supported_language(person.browser_language)
+    with translation.override(language_of(person) if known else translation.get_language()):
+        body = calendars.feed_ics(person=person, base_url=request.build_absolute_uri("/"))
     return _ics_response(body, filename="tandem-mentoring.ics")
 
 

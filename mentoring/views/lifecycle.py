@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import long_date
@@ -29,7 +30,14 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def _not_now(request: HttpRequest, pairing: Pairing, doing: str) -> HttpResponse:
-    messages.info(request, f"This pairing is {pairing.get_status_display().lower()}, so it cannot {doing} now.")
+    # Whole sentences, one per step, so that each language words them its own way.
+    texts = {
+        "decline": _("This pairing is %(status)s, so it cannot be declined now."),
+        "pause": _("This pairing is %(status)s, so it cannot be paused now."),
+        "complete": _("This pairing is %(status)s, so it cannot be completed now."),
+        "end_early": _("This pairing is %(status)s, so it cannot be ended early now."),
+    }
+    messages.info(request, texts[doing] % {"status": pairing.get_status_display().lower()})
     return redirect(pairing)
 
 
@@ -45,13 +53,19 @@ def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         pairing = lifecycle.pairing_accept(pairing=pairing, by=request.user)
     except ValidationError as exc:
-        messages.error(request, f"The pairing was not accepted: {' '.join(exc.messages)}")
+        messages.error(request, _("The pairing was not accepted: %(reasons)s") % {"reasons": " ".join(exc.messages)})
         return redirect(pairing)
     if pairing.status == Pairing.Status.ACTIVE:
         when = lifecycle.starts_words(pairing)
-        messages.success(request, f"You have both accepted: your mentoring with {partner} starts {when}.")
+        messages.success(
+            request,
+            _("You have both accepted: your mentoring with %(partner)s starts %(when)s.")
+            % {"partner": partner, "when": when},
+        )
     else:
-        messages.success(request, f"You accepted. The pairing starts as soon as {partner} accepts too.")
+        messages.success(
+            request, _("You accepted. The pairing starts as soon as %(partner)s accepts too.") % {"partner": partner}
+        )
     return redirect(pairing)
 
 
@@ -60,7 +74,7 @@ def pairing_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_decline(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_for(request.user, pk, write=True)
     if pairing.status != Pairing.Status.PROPOSED:
-        return _not_now(request, pairing, "be declined")
+        return _not_now(request, pairing, "decline")
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,7 +82,7 @@ def pairing_decline(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "You declined the pairing. The coordinators will look for another match.")
+            messages.success(request, _("You declined the pairing. The coordinators will look for another match."))
             return redirect("mentoring:home")
     context = {"pairing": pairing, "partner": _partner(pairing, request.user), "form": form}
     return render(request, "mentoring/pairing_decline.html", context)
@@ -79,7 +93,7 @@ def pairing_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_pause(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     if pairing.status != Pairing.Status.ACTIVE:
-        return _not_now(request, pairing, "be paused")
+        return _not_now(request, pairing, "pause")
     form = PauseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +101,9 @@ def pairing_pause(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"The pairing is paused until {long_date(pairing.resume_on)}.")
+            messages.success(
+                request, _("The pairing is paused until %(date)s.") % {"date": long_date(pairing.resume_on)}
+            )
             return redirect(pairing)
     return render(request, "mentoring/pairing_pause.html", {"pairing": pairing, "form": form})
 
@@ -99,9 +115,9 @@ def pairing_resume(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         pairing = lifecycle.pairing_resume(pairing=pairing, by=request.user)
     except ValidationError as exc:
-        messages.error(request, f"The pairing was not resumed: {' '.join(exc.messages)}")
+        messages.error(request, _("The pairing was not resumed: %(reasons)s") % {"reasons": " ".join(exc.messages)})
     else:
-        messages.success(request, "The pairing is active again.")
+        messages.success(request, _("The pairing is active again."))
     return redirect(pairing)
 
 
@@ -110,14 +126,16 @@ def pairing_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_complete(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     if not pairing.is_current:
-        return _not_now(request, pairing, "be completed")
+        return _not_now(request, pairing, "complete")
     if request.method == "POST":
         try:
             lifecycle.pairing_complete(pairing=pairing, by=request.user)
         except ValidationError as exc:
-            messages.error(request, f"The pairing was not completed: {' '.join(exc.messages)}")
+            messages.error(
+                request, _("The pairing was not completed: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+            )
             return redirect(pairing)
-        messages.success(request, "The pairing is completed.")
+        messages.success(request, _("The pairing is completed."))
         if pairing.side:
             return redirect("mentoring:pairing_reflection", pk=pairing.pk)
         return redirect(pairing)
@@ -129,13 +147,13 @@ def pairing_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_end_early(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     if not pairing.is_current:
-        return _not_now(request, pairing, "be ended early")
+        return _not_now(request, pairing, "end_early")
     rematch_label = None
     if pairing.programme.status in lifecycle.REMATCH_STATUSES:
         rematch_label = {
-            "mentee": "I would like a new mentor",
+            "mentee": _("I would like a new mentor"),
             "mentor": None,
-            None: f"Find {pairing.mentee} a new mentor",
+            None: _("Find %(mentee)s a new mentor") % {"mentee": pairing.mentee},
         }[pairing.side]
     form = EndEarlyForm(request.POST or None, rematch_label=rematch_label)
     if request.method == "POST" and form.is_valid():
@@ -147,9 +165,9 @@ def pairing_end_early(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            text = "The pairing has ended."
+            text = _("The pairing has ended.")
             if rematch:
-                text += " The coordinators are asked to find a new mentor."
+                text = _("The pairing has ended. The coordinators are asked to find a new mentor.")
             messages.success(request, text)
             if pairing.side:
                 return redirect("mentoring:pairing_reflection", pk=pairing.pk)
@@ -162,7 +180,7 @@ def pairing_end_early(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_reflection(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_for(request.user, pk, write=True)
     if not lifecycle.reflection_closable(pairing):
-        messages.info(request, "A closing reflection is written once the pairing has completed or ended.")
+        messages.info(request, _("A closing reflection is written once the pairing has completed or ended."))
         return redirect(pairing)
     reflection = own_reflection(request.user, pairing)
     form = ReflectionForm(request.POST or None, initial={"text": reflection.text if reflection else ""})
@@ -172,7 +190,7 @@ def pairing_reflection(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Your closing reflection is saved. Only you can read it.")
+            messages.success(request, _("Your closing reflection is saved. Only you can read it."))
             return redirect(pairing)
     context = {"pairing": pairing, "partner": _partner(pairing, request.user), "form": form, "reflection": reflection}
     return render(request, "mentoring/pairing_reflection.html", context)

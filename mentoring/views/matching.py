@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -47,7 +49,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
-        messages.warning(request, "That filter was not understood, so every mentee is shown.")
+        messages.warning(request, _("That filter was not understood, so every mentee is shown."))
     # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
     cohort = cohort_load(programme=programme)
     mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
@@ -77,7 +79,9 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The matching settings are saved. Rounds already run keep the weights they used.")
+            messages.success(
+                request, _("The matching settings are saved. Rounds already run keep the weights they used.")
+            )
             return redirect("mentoring:matching", pk=programme.pk)
     return render(request, "mentoring/matching_settings.html", {"programme": programme, "form": form})
 
@@ -87,7 +91,7 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     match_settings.match_settings_reset(programme=programme, by=request.user)
-    messages.success(request, "Every matching setting is back to its default.")
+    messages.success(request, _("Every matching setting is back to its default."))
     return redirect("mentoring:matching_settings", pk=programme.pk)
 
 
@@ -101,12 +105,18 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
         return redirect("mentoring:matching", pk=programme.pk)
-    count = match_round.proposals.count()
+    count, unmatched = match_round.proposals.count(), len(match_round.unmatched)
+    # Two counts, each with its own plural, put together by a sentence the translator can reorder.
+    proposed = ngettext(
+        "The round proposes %(count)s pairing (total score %(score)s)",
+        "The round proposes %(count)s pairings (total score %(score)s)",
+        count,
+    ) % {"count": count, "score": match_round.total_score}
+    left = ngettext("%(count)s mentee unmatched", "%(count)s mentees unmatched", unmatched) % {"count": unmatched}
     messages.success(
         request,
-        f"The round proposes {count} pairing{'s' if count != 1 else ''} (total score {match_round.total_score}); "
-        f"{len(match_round.unmatched)} mentee{'s' if len(match_round.unmatched) != 1 else ''} unmatched. "
-        "Review the draft, then publish it.",
+        _("%(proposed)s; %(unmatched)s. Review the draft, then publish it.")
+        % {"proposed": proposed, "unmatched": left},
     )
     return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
 
@@ -141,7 +151,9 @@ def matching_swap(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{mentor} is now proposed for {proposal.mentee}.")
+            messages.success(
+                request, _("%(mentor)s is now proposed for %(mentee)s.") % {"mentor": mentor, "mentee": proposal.mentee}
+            )
             return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
     context = {
         "programme": programme,
@@ -162,7 +174,10 @@ def matching_remove(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, f"The proposal for {proposal.mentee} is removed; they are listed as unmatched.")
+        messages.success(
+            request,
+            _("The proposal for %(mentee)s is removed; they are listed as unmatched.") % {"mentee": proposal.mentee},
+        )
     return redirect("mentoring:matching_round", pk=programme.pk, round_pk=proposal.round_id)
 
 
@@ -172,7 +187,7 @@ def matching_publish(request: HttpRequest, pk: int, round_pk: int) -> HttpRespon
     match_round = get_round_for(programme, round_pk)
     if match_round.status != MatchRound.Status.DRAFT:
         status = match_round.get_status_display().lower()
-        messages.info(request, f"This round is {status}; there is nothing to publish.")
+        messages.info(request, _("This round is %(status)s; there is nothing to publish.") % {"status": status})
         return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
     if request.method == "POST":
         match_round.programme = programme
@@ -183,8 +198,12 @@ def matching_publish(request: HttpRequest, pk: int, round_pk: int) -> HttpRespon
         else:
             messages.success(
                 request,
-                f"{len(pairings)} pairing{'s are' if len(pairings) != 1 else ' is'} proposed. Each mentor and mentee "
-                "was told and asked to accept.",
+                ngettext(
+                    "%(count)s pairing is proposed. Each mentor and mentee was told and asked to accept.",
+                    "%(count)s pairings are proposed. Each mentor and mentee was told and asked to accept.",
+                    len(pairings),
+                )
+                % {"count": len(pairings)},
             )
         return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
     count = selectors.live_proposal_count(match_round)
@@ -220,7 +239,11 @@ def matching_override(request: HttpRequest, pk: int, mentor_pk: int, mentee_pk: 
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{mentor.person} and {mentee.person} may be matched again.")
+            messages.success(
+                request,
+                _("%(mentor)s and %(mentee)s may be matched again.")
+                % {"mentor": mentor.person, "mentee": mentee.person},
+            )
             return redirect("mentoring:matching", pk=programme.pk)
     # Status and dates only: an earlier pairing may belong to a programme this coordinator does not run.
     earlier = selectors.earlier_pairings(mentor=mentor.person, mentee=mentee.person)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
@@ -61,14 +62,14 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     valid = mentor_pk.isascii() and mentor_pk.isdecimal() and len(mentor_pk) < 12
     mentor = active_person(int(mentor_pk)) if valid else None
     if mentor is None:
-        messages.error(request, "Choose a mentor from your suggestions.")
+        messages.error(request, _("Choose a mentor from your suggestions."))
         return redirect("mentoring:suggestions", programme.pk)
     try:
         request_create(programme=programme, mentee=request.user, mentor=mentor, message=request.POST.get("message", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Your request is on its way to {mentor}.")
+        messages.success(request, _("Your request is on its way to %(mentor)s.") % {"mentor": mentor})
     return redirect("mentoring:suggestions", programme.pk)
 
 
@@ -85,16 +86,18 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline"):
         # Anything else used to decline: only the two buttons on the page may answer a request.
-        messages.error(request, "Choose Accept or Decline; the request is unchanged.")
+        messages.error(request, _("Choose Accept or Decline; the request is unchanged."))
         return redirect("mentoring:requests")
     try:
         if decision == "accept":
             pairing = request_accept(request=mentor_request, by=request.user)
-            when = "now" if not pairing.starts_later else starts_words(pairing)
-            messages.success(request, f"You and {pairing.mentee} start mentoring {when}.")
+            when = _("now") if not pairing.starts_later else starts_words(pairing)
+            messages.success(
+                request, _("You and %(mentee)s start mentoring %(when)s.") % {"mentee": pairing.mentee, "when": when}
+            )
             return redirect(pairing)
         request_decline(request=mentor_request, by=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, "Declined; the mentee can ask someone else.")
+        messages.success(request, _("Declined; the mentee can ask someone else."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("mentoring:requests")
@@ -109,5 +112,5 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Request withdrawn.")
+        messages.success(request, _("Request withdrawn."))
     return redirect("mentoring:suggestions", mentor_request.programme_id)

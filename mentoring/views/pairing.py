@@ -9,6 +9,7 @@ from django.shortcuts import render
 from mentoring.models import Pairing
 from mentoring.permissions import get_pairing_page_for, own_reflection
 from mentoring.selectors.pairing import my_mentoring as my_mentoring_context
+from mentoring.selectors.scoring import explained
 from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
 from mentoring.views.relationship import workspace_context
 from programmes.permissions import Area, area_required
@@ -33,7 +34,8 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if in_pair and closable:
         reflection = own_reflection(request.user, pairing)
     # Why they were proposed: the score's parts in words, as the coordinator saw them (no private content).
-    reasons = [part.get("text", "") if isinstance(part, dict) else str(part) for part in pairing.explanation or []]
+    # In the reader's language when the parts keep their words as data (mentoring.said).
+    reasons = [explained(part) if isinstance(part, dict) else str(part) for part in pairing.explanation or []]
     context = {
         "pairing": pairing,
         "in_pair": in_pair,

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import meeting_time
@@ -45,8 +46,12 @@ def _choices(planned: PlannedSession, request: HttpRequest, times=None) -> list[
     return [
         (
             t.starts_at.astimezone(datetime.UTC).isoformat(),
-            f"{meeting_time(t.starts_at, me.time_zone)} "
-            f"(for {partner}: {meeting_time(t.starts_at, partner.time_zone)})",
+            _("%(mine)s (for %(partner)s: %(theirs)s)")
+            % {
+                "mine": meeting_time(t.starts_at, me.time_zone),
+                "partner": partner,
+                "theirs": meeting_time(t.starts_at, partner.time_zone),
+            },
         )
         for t in times
     ]
@@ -60,7 +65,9 @@ def planned_create(request: HttpRequest, pk: int) -> HttpResponse:
     _pair_only(pairing)
     if pairing.status != Pairing.Status.ACTIVE:
         messages.info(
-            request, f"This pairing is {pairing.get_status_display().lower()}: sessions are planned while it is active."
+            request,
+            _("This pairing is %(status)s: sessions are planned while it is active.")
+            % {"status": pairing.get_status_display().lower()},
         )
         return redirect(pairing)
     form = ProposeForm(request.POST or None, person=request.user)
@@ -79,7 +86,10 @@ def planned_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Times proposed. {_partner(pairing, request.user)} is asked to choose one.")
+            messages.success(
+                request,
+                _("Times proposed. %(partner)s is asked to choose one.") % {"partner": _partner(pairing, request.user)},
+            )
             return redirect(planned)
     context = {"pairing": pairing, "form": form, "suggestions": suggested_times(pairing=pairing, person=request.user)}
     return render(request, "mentoring/planned_form.html", context)
@@ -115,16 +125,18 @@ def planned_accept(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
     if planned.state != PlannedSession.State.PROPOSED:
         # A double click, a second tab, a proposal cancelled meanwhile: say what happened, not "choose a time".
         state = planned.get_state_display().lower()
-        return _fail(request, ValidationError(f"This session is {state}: it cannot be accepted."), planned)
+        return _fail(
+            request, ValidationError(_("This session is %(state)s: it cannot be accepted.") % {"state": state}), planned
+        )
     form = AcceptForm(request.POST, choices=_choices(planned, request))
     if not form.is_valid():
-        messages.error(request, "Choose one of the proposed times.")
+        messages.error(request, _("Choose one of the proposed times."))
         return redirect(planned)
     try:
         planning.planned_accept(planned=planned, by=request.user, starts_at=form.moment())
     except ValidationError as exc:
         return _fail(request, exc, planned)
-    messages.success(request, "Session planned. You both get a calendar invitation by email.")
+    messages.success(request, _("Session planned. You both get a calendar invitation by email."))
     return redirect(planned)
 
 
@@ -141,9 +153,9 @@ def planned_counter(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespo
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Other times proposed. Your partner is asked to choose one.")
+            messages.success(request, _("Other times proposed. Your partner is asked to choose one."))
             return redirect(planned)
-    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": "Propose other times"}
+    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": _("Propose other times")}
     return render(request, "mentoring/planned_change.html", context)
 
 
@@ -154,11 +166,11 @@ def planned_decline(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespo
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Say why you decline, so that your partner knows.")
+            raise ValidationError(_("Say why you decline, so that your partner knows."))
         planning.planned_decline(planned=planned, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _fail(request, exc, planned)
-    messages.success(request, "You declined the proposed session.")
+    messages.success(request, _("You declined the proposed session."))
     return redirect(planned)
 
 
@@ -178,9 +190,9 @@ def planned_move(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Session moved. You both get an updated calendar invitation.")
+            messages.success(request, _("Session moved. You both get an updated calendar invitation."))
             return redirect(planned)
-    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": "Move the session"}
+    context = {"pairing": planned.pairing, "planned": planned, "form": form, "here": _("Move the session")}
     return render(request, "mentoring/planned_change.html", context)
 
 
@@ -191,11 +203,11 @@ def planned_cancel(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Say why you cancel, so that your partner knows.")
+            raise ValidationError(_("Say why you cancel, so that your partner knows."))
         planning.planned_cancel(planned=planned, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _fail(request, exc, planned)
-    messages.success(request, "Session cancelled. Your partner is told.")
+    messages.success(request, _("Session cancelled. Your partner is told."))
     return redirect(planned)
 
 
@@ -205,7 +217,7 @@ def planned_cancel(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
 def planned_record(request: HttpRequest, pk: int, planned_pk: int) -> HttpResponse:
     planned = get_planned_for(request.user, pk, planned_pk)
     if planned.state != PlannedSession.State.ACCEPTED or not planned.is_past:
-        messages.info(request, "A planned session is recorded once its time has passed.")
+        messages.info(request, _("A planned session is recorded once its time has passed."))
         return redirect(planned)
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -227,10 +239,12 @@ def planned_record(request: HttpRequest, pk: int, planned_pk: int) -> HttpRespon
         else:
             if data["outcome"] == RecordForm.HELD:
                 messages.success(
-                    request, f"Session logged. {_partner(planned.pairing, request.user)} is asked to confirm it."
+                    request,
+                    _("Session logged. %(partner)s is asked to confirm it.")
+                    % {"partner": _partner(planned.pairing, request.user)},
                 )
                 return redirect(session)
-            messages.success(request, "Recorded: the session did not happen.")
+            messages.success(request, _("Recorded: the session did not happen."))
             return redirect(planned)
     return render(
         request, "mentoring/planned_record.html", {"pairing": planned.pairing, "planned": planned, "form": form}
@@ -252,7 +266,7 @@ def planning_settings(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Saved. New planned video sessions get this link unless the pair gives one.")
+            messages.success(request, _("Saved. New planned video sessions get this link unless the pair gives one."))
             return redirect("mentoring:planning_settings", pk=programme.pk)
     return render(request, "mentoring/planning_settings.html", {"programme": programme, "form": form})
 
@@ -270,7 +284,7 @@ def webhooks_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Channel added. Planned, moved and cancelled sessions are posted to it.")
+            messages.success(request, _("Channel added. Planned, moved and cancelled sessions are posted to it."))
             return redirect("mentoring:webhooks", pk=programme.pk)
     # Queries: session, user, the programme and the person's role; its channels; the latest failed deliveries.
     context = {"programme": programme, "form": form, **webhook_selectors.programme_webhooks(programme=programme)}
@@ -284,5 +298,5 @@ def webhook_remove(request: HttpRequest, pk: int, channel_pk: int) -> HttpRespon
     programme = get_programme_for(request.user, pk, manage=True)
     channel = get_object_or_404(WebhookChannel.objects.filter(programme=programme), pk=channel_pk)
     webhooks.webhook_channel_remove(channel=channel)
-    messages.success(request, "Channel removed. Nothing more is posted to it.")
+    messages.success(request, _("Channel removed. Nothing more is posted to it."))
     return redirect("mentoring:webhooks", pk=programme.pk)

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
 from mentoring.forms.proposals import ProposeForm
 from mentoring.permissions import get_pairing_for
+from mentoring.said import names_joined
 from mentoring.selectors.proposals import pair_to_propose
 from mentoring.services.proposals import pairing_propose_by_hand, pairing_remind
 from programmes.models import Role
@@ -30,7 +32,7 @@ def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
             programme=programme, mentor_id=form.cleaned_data["mentor"], mentee_id=form.cleaned_data["mentee"]
         )
     if len(people) != 2:
-        messages.error(request, "Choose a mentor from one of the mentee's suggestions.")
+        messages.error(request, _("Choose a mentor from one of the mentee's suggestions."))
         return redirect("mentoring:matching", pk=programme.pk)
     mentor, mentee = people[Role.MENTOR], people[Role.MENTEE]
     try:
@@ -38,7 +40,11 @@ def matching_propose(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{mentor} is proposed as {mentee}'s mentor. Both were told and asked to accept.")
+        messages.success(
+            request,
+            _("%(mentor)s is proposed as %(mentee)s's mentor. Both were told and asked to accept.")
+            % {"mentor": mentor, "mentee": mentee},
+        )
     return redirect("mentoring:matching", pk=programme.pk)
 
 
@@ -52,7 +58,7 @@ def pairing_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Reminder sent to {' and '.join(str(p) for p in people)}.")
+        messages.success(request, _("Reminder sent to %(names)s.") % {"names": names_joined(people)})
     if request.POST.get("next") == "overview":
         return redirect(programme)
     return redirect("mentoring:relationships", pk=programme.pk)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import long_date
@@ -108,7 +109,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
     if not pairing.is_current:
-        messages.info(request, f"This pairing is {pairing.get_status_display().lower()}: its session log is closed.")
+        messages.info(
+            request,
+            _("This pairing is %(status)s: its session log is closed.")
+            % {"status": pairing.get_status_display().lower()},
+        )
         return redirect(pairing)
     form = SessionForm(
         request.POST or None,
@@ -127,7 +132,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             partner = _partner(pairing, request.user)
-            messages.success(request, f"Session logged. {partner} is asked to confirm it.")
+            messages.success(request, _("Session logged. %(partner)s is asked to confirm it.") % {"partner": partner})
             return redirect(session)
     return render(request, "mentoring/session_form.html", {"pairing": pairing, "form": form})
 
@@ -158,7 +163,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
     session = get_session_for(request.user, pk, session_pk, write=True)
     pairing = session.pairing
     if session.logged_by_id != request.user.pk or session.status == MentoringSession.Status.CONFIRMED:
-        messages.info(request, "Only the person who logged a session changes it, and only until it is confirmed.")
+        messages.info(request, _("Only the person who logged a session changes it, and only until it is confirmed."))
         return redirect(session)
     own = relationship_selectors.own_note(request.user, session)
     initial = {
@@ -183,7 +188,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
                 form.show_duplicate_choice()
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Session saved. Your partner is asked to confirm it.")
+            messages.success(request, _("Session saved. Your partner is asked to confirm it."))
             return redirect(session)
     return render(request, "mentoring/session_form.html", {"pairing": pairing, "form": form, "session": session})
 
@@ -193,7 +198,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk, session_pk, write=True)
     if session.logged_by_id != request.user.pk or session.status == MentoringSession.Status.CONFIRMED:
-        messages.info(request, "Only the person who logged a session deletes it, and only until it is confirmed.")
+        messages.info(request, _("Only the person who logged a session deletes it, and only until it is confirmed."))
         return redirect(session)
     if request.method == "POST":
         try:
@@ -201,7 +206,7 @@ def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(session)
-        messages.success(request, f"The session of {long_date(session.held_on)} was deleted.")
+        messages.success(request, _("The session of %(date)s was deleted.") % {"date": long_date(session.held_on)})
         return redirect(session.pairing)
     return render(request, "mentoring/session_delete.html", {"pairing": session.pairing, "session": session})
 
@@ -215,7 +220,7 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"You confirmed the session of {long_date(session.held_on)}.")
+        messages.success(request, _("You confirmed the session of %(date)s.") % {"date": long_date(session.held_on)})
     return redirect(request.POST.get("next") == "pairing" and session.pairing or session)
 
 
@@ -224,10 +229,10 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
 def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk, session_pk, write=True)
     if session.logged_by_id == request.user.pk:
-        messages.info(request, "You logged this session: change it instead. Your partner confirms or disputes it.")
+        messages.info(request, _("You logged this session: change it instead. Your partner confirms or disputes it."))
         return redirect(session)
     if session.status == MentoringSession.Status.DISPUTED:
-        messages.info(request, "You have already disputed this session. Your partner can correct it.")
+        messages.info(request, _("You have already disputed this session. Your partner can correct it."))
         return redirect(session)
     form = DisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -236,7 +241,7 @@ def session_dispute(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "You disputed the session. Your partner can correct it.")
+            messages.success(request, _("You disputed the session. Your partner can correct it."))
             return redirect(session)
     return render(
         request, "mentoring/session_dispute.html", {"pairing": session.pairing, "session": session, "form": form}
@@ -258,7 +263,9 @@ def note_save(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Your private note is saved." if form.cleaned_data["text"].strip() else "Your private note is deleted.",
+                _("Your private note is saved.")
+                if form.cleaned_data["text"].strip()
+                else _("Your private note is deleted."),
             )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -287,7 +294,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your agreement is saved.")
+            messages.success(request, _("Your agreement is saved."))
             return redirect(pairing)
     return render(request, "mentoring/agreement_form.html", {"pairing": pairing, "form": form, "agreement": agreement})
 
@@ -302,7 +309,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "You acknowledged that what is said in this relationship stays in it.")
+        messages.success(request, _("You acknowledged that what is said in this relationship stays in it."))
     return redirect(pairing)
 
 
@@ -319,7 +326,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Goal added.")
+            messages.success(request, _("Goal added."))
             return redirect(pairing)
     return render(request, "mentoring/goal_form.html", {"pairing": pairing, "form": form})
 
@@ -335,7 +342,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Goal saved.")
+            messages.success(request, _("Goal saved."))
             return redirect(goal.pairing)
     return render(request, "mentoring/goal_form.html", {"pairing": goal.pairing, "form": form, "goal": goal})
 
@@ -357,7 +364,7 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "The coordinators have your message and will be in touch. Your partner is not told."
+                request, _("The coordinators have your message and will be in touch. Your partner is not told.")
             )
             return redirect(pairing)
     return render(request, "mentoring/concern_form.html", {"pairing": pairing, "form": form})
@@ -370,14 +377,14 @@ def fit_save(request: HttpRequest, pk: int) -> HttpResponse:
     _pair_only(pairing)
     form = FitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose good, still deciding or not good.")
+        messages.error(request, _("Choose good, still deciding or not good."))
         return redirect(pairing)
     try:
         relationship.fit_answer(pairing=pairing, by=request.user, fit=form.cleaned_data["fit"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Thank you. You can change your answer at any time.")
+        messages.success(request, _("Thank you. You can change your answer at any time."))
     return redirect(pairing)
 
 

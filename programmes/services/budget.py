@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.dates import long_date
 
 from ..models import BudgetLine, Course, Membership, Person, Programme, Spend
 
@@ -152,8 +154,8 @@ def spend_create(
             "(%(start)s); the earliest allowed is %(earliest)s."
         ) % {
             "days": DAYS_BEFORE_START,
-            "start": date_format(programme.starts_on, "j F Y"),
-            "earliest": date_format(earliest, "j F Y"),
+            "start": long_date(programme.starts_on),
+            "earliest": long_date(earliest),
         }
     if not description.strip():
         errors["description"] = _("Say what the money was spent on.")

@@ -48,7 +48,7 @@ def month_after(month: datetime.date) -> datetime.date:
 
 def month_label(month: datetime.date) -> str:
     """ "November 2026", with the month's name in the active language."""
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def default_hours(programme: Programme, role: str) -> Decimal:

@@ -21,10 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from core.dates import long_date
 
 from ..models import (
     Course,
@@ -425,7 +426,7 @@ def _participant_programmes(person_ids: set[int]) -> tuple[dict[int, list[Progra
 def _warn(record: TrainingRecord, programmes: list[Programme], coordinators_of: dict[int, list[Person]]) -> None:
     def values() -> dict[str, object]:
         # The date in the reader's language: built when said.
-        return {"course": record.course, "when": date_format(record.expires_on, "j F Y"), "person": record.person}
+        return {"course": record.course, "when": long_date(record.expires_on), "person": record.person}
 
     notification_send(
         people=[record.person],

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import short_date
 from core.exports import csv_cell
 from core.forms import add_service_errors
 from core.once import submit_once
@@ -174,7 +174,7 @@ def spend_delete(request: HttpRequest, pk: int, spend_pk: int) -> HttpResponse:
     if request.method == "POST":
         label = {
             "amount": money_format(spend.amount, spend.line.currency),
-            "date": date_format(spend.spent_on, "j M Y"),
+            "date": short_date(spend.spent_on),
         }
         services.spend_delete(spend=spend)
         messages.success(request, _("Spend of %(amount)s on %(date)s deleted.") % label)

@@ -43,11 +43,11 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
         )
         .aggregate(**aggregates)
     )
-    labels = [s.label for s in statuses]
-    counts = {suffix: {s.label: row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
+    labels = [str(s.label) for s in statuses]
+    counts = {suffix: {str(s.label): row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
     people = {
         suffix: {
-            **{s.label: row[f"{suffix}_{s.value}_people"] for s in statuses},
+            **{str(s.label): row[f"{suffix}_{s.value}_people"] for s in statuses},
             TOTAL: row[f"{suffix}_people"],
         }
         for suffix in ("cur", "prev")

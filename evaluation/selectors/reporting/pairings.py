@@ -39,12 +39,12 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
                 and pairing["end_reason"] == reason
                 and p.start <= pairing["ended_on"] <= p.end
             )
-    state_labels = [CheckinState.LABELS[s][0] for s in states]
+    state_labels = [str(CheckinState.LABELS[s][0]) for s in states]
     # A pairing count describes that many mentees (one current pairing each).
     state_counts = {
-        suffix: {CheckinState.LABELS[s][0]: row[f"{suffix}_{s}"] for s in states} for suffix in ("cur", "prev")
+        suffix: {str(CheckinState.LABELS[s][0]): row[f"{suffix}_{s}"] for s in states} for suffix in ("cur", "prev")
     }
-    reason_counts = {suffix: {r.label: row[f"{suffix}_{r.value}"] for r in reasons} for suffix in ("cur", "prev")}
+    reason_counts = {suffix: {str(r.label): row[f"{suffix}_{r.value}"] for r in reasons} for suffix in ("cur", "prev")}
     return {
         "states": _line(
             "checkin_states",
@@ -61,7 +61,7 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
             "ended_early",
             gettext_noop("Pairings ended early, by reason"),
             "Pairings",
-            [r.label for r in reasons],
+            [str(r.label) for r in reasons],
             reason_counts,
             reason_counts,
             row_total_label=gettext_noop("Ended early"),
