@@ -259,7 +259,7 @@ def test_the_pdf_and_the_csv_are_in_the_language_of_whoever_downloads_them(clien
         assert heading in text
     assert "Programm: " in text and "Zeitraum: " in text
     assert "Abgehaltene Sitzungen" in text and "weniger als 5" in text
-    assert "1 Jan 2026 bis 31 Mär 2026" in text
+    assert "1. Jan 2026 bis 31. Mär 2026" in text  # the German short date
     assert "By department" not in text and "fewer than 5" not in text
     header = csv_rows(client.get(reverse("evaluation:report_csv", args=[submitted.pk])))[0]
     assert header == ["Abschnitt", "Tabelle", "Zeile", "Kennzahl", "Wert", "vorher", "Änderung", "Einheit"]
