@@ -161,7 +161,9 @@ class AnswerForm(forms.Form):
             if question.kind == Question.Kind.LIKERT:
                 field = forms.ChoiceField(choices=likert_choices(), widget=forms.RadioSelect)
             elif question.kind == Question.Kind.CHOICE:
-                field = forms.ChoiceField(choices=[(o, o) for o in question.choices], widget=forms.RadioSelect)
+                # The answer keeps the option as stored; its label is in the respondent's language when the catalogue
+                # has it (the built-ins' options).
+                field = forms.ChoiceField(choices=[(o, _(o)) for o in question.choices], widget=forms.RadioSelect)
             else:
                 field = forms.CharField(max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
             field.label = question.text_in()  # the respondent's language, else English

@@ -239,7 +239,9 @@ def _question_result(
         if answered >= minimum:
             result.mean = round(sum(v * n for v, n in got.items()) / answered, 1)
     elif question.kind == Question.Kind.CHOICE:
-        result.counts = figure_table({option: got.get(option, 0) for option in question.choices})
+        # An option is stored as written (a built-in's in English): shown in the reader's language when the
+        # catalogue has it.
+        result.counts = figure_table({_(option): got.get(option, 0) for option in question.choices})
     else:
         result.texts = texts.get(question.pk, [])
         result.texts_withheld = not show_texts

@@ -97,7 +97,7 @@ BUILTIN: dict[str, tuple[str, str, bool, tuple[_Item, ...]]] = {
             _Item(
                 gettext_noop("Would you recommend mentoring in this programme to a colleague?"),
                 kind=Question.Kind.CHOICE,
-                choices=("Yes", "No", "Not sure"),
+                choices=(gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Not sure")),
             ),
             _Item(gettext_noop("What worked, and what would you change?"), kind=_TEXT, required=False),
         ),

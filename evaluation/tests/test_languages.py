@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from evaluation.models import Question, Survey
 from evaluation.services import survey_rounds, surveys
@@ -17,6 +19,14 @@ from evaluation.tests.test_surveys import TODAY, on, own_survey, send
 from programmes.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    """A request served in German or Spanish leaves that language active in the thread (LocaleMiddleware does not
+    reset it): the next test on this worker must not run in it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _answer_page(survey, programme, coordinator, person, login, client) -> str:
@@ -104,3 +114,17 @@ def test_a_health_check_reaches_a_spanish_mentee_in_spanish(pairing, mentor, men
     assert note.text.startswith(f"¿Qué tal va tu mentoría con {mentor.display_name}?")
     assert "¿Qué tal va tu mentoría?" in [m.subject for m in mail.outbox]
     assert Notification.objects.get(person=mentor).text.startswith("How is your mentoring with")
+
+
+def test_a_built_in_options_read_in_german_and_are_stored_as_they_are():
+    from evaluation.forms.surveys import AnswerForm
+
+    end = surveys.surveys_ensure_builtin()[Survey.Kind.END]
+    choice = end.questions.get(kind=Question.Kind.CHOICE)
+    with translation.override("de"):
+        form = AnswerForm(questions=[choice])
+        field = form.fields[f"q{choice.pk}"]
+        assert field.label == "Würden Sie Mentoring in diesem Programm einem Kollegen empfehlen?"
+        assert list(field.choices) == [("Yes", "Ja"), ("No", "Nein"), ("Not sure", "Weiß nicht")]
+        bound = AnswerForm({f"q{choice.pk}": "Yes"}, questions=[choice])
+        assert bound.is_valid() and bound.answers() == {choice.pk: "Yes"}

@@ -10,8 +10,10 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from evaluation.models import Survey, SurveyRound
@@ -42,6 +44,14 @@ HEADINGS = [
     "Decisions and recommendations",
     "Sign-offs",
 ]
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    """A request served in German or Spanish leaves that language active in the thread (LocaleMiddleware does not
+    reset it): the next test on this worker must not run in it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -249,7 +259,7 @@ def test_the_pdf_and_the_csv_are_in_the_language_of_whoever_downloads_them(clien
         assert heading in text
     assert "Programm: " in text and "Zeitraum: " in text
     assert "Abgehaltene Sitzungen" in text and "weniger als 5" in text
-    assert "1 Jan 2026 bis 31 Mär 2026" in text
+    assert "1. Jan 2026 bis 31. Mär 2026" in text  # the German short date
     assert "By department" not in text and "fewer than 5" not in text
     header = csv_rows(client.get(reverse("evaluation:report_csv", args=[submitted.pk])))[0]
     assert header == ["Abschnitt", "Tabelle", "Zeile", "Kennzahl", "Wert", "vorher", "Änderung", "Einheit"]
