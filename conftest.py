@@ -236,6 +236,16 @@ def fresh_copy(data: dict[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in German leaves German active in the test's thread (a server thread gets the next request's
+    language; a test does not): every test starts in the installation's language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def login(client):
     """Log a person in on the test client (with their real password, through the real backend)."""

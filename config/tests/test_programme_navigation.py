@@ -158,8 +158,8 @@ def test_participants_see_only_the_overview_they_may_open(client, cast, role):
 def test_settings_explain_grace_days_and_the_intensive_start(client, cast):
     client.force_login(cast["coordinator"])
     html = client.get(reverse("programmes:settings", args=[cast["pairing"].programme_id])).content.decode()
-    assert TERMS["grace_days"] in html
-    assert TERMS["intensive_start"] in html
+    assert str(TERMS["grace_days"]) in html
+    assert str(TERMS["intensive_start"]) in html
 
 
 def test_readiness_override_is_explained_where_it_is_offered(client, cast):
@@ -173,7 +173,7 @@ def test_readiness_override_is_explained_where_it_is_offered(client, cast):
         reverse("programmes:training_person", args=[programme.pk, cast["mentee"].pk]),
         reverse("programmes:readiness_override", args=[programme.pk, cast["mentee"].pk]),
     ):
-        assert TERMS["readiness_override"] in client.get(url).content.decode(), url
+        assert str(TERMS["readiness_override"]) in client.get(url).content.decode(), url
 
 
 def test_expansive_and_restrictive_are_explained_on_the_heat_map(rf, db):
@@ -182,13 +182,13 @@ def test_expansive_and_restrictive_are_explained_on_the_heat_map(rf, db):
     # The dashboard and a round's results include the heat map; the explanation comes with every request.
     heatmap = {"round": {"title": "Audit"}, "min_group": 5, "dimensions": [], "rows": []}
     html = render_to_string("evaluation/_learning_heatmap.html", {"heatmap": heatmap}, request=rf.get("/"))
-    assert TERMS["expansive_restrictive"] in html
+    assert str(TERMS["expansive_restrictive"]) in html
 
 
 def test_alerts_explain_grace_days(client, cast):
     client.force_login(cast["coordinator"])
     html = client.get(reverse("evaluation:alerts", args=[cast["pairing"].programme_id])).content.decode()
-    assert TERMS["grace_days"] in html
+    assert str(TERMS["grace_days"]) in html
 
 
 def test_a_pairings_pages_read_under_relationships_for_its_coordinator_and_from_my_mentoring_for_the_pair(client, cast):
@@ -236,4 +236,4 @@ def test_readiness_override_is_explained_on_the_cohort_the_dashboard_and_the_mat
     assert "Required training met counts fully" in settings and "training complete" not in settings
     dashboard = client.get(reverse("evaluation:dashboard", args=[programme.pk])).content.decode()
     for html in (cohort, settings, dashboard):
-        assert TERMS["readiness_override"] in html
+        assert str(TERMS["readiness_override"]) in html

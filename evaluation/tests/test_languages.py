@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -19,14 +18,6 @@ from evaluation.tests.test_surveys import TODAY, on, own_survey, send
 from programmes.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    """A request served in German or Spanish leaves that language active in the thread (LocaleMiddleware does not
-    reset it): the next test on this worker must not run in it."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _answer_page(survey, programme, coordinator, person, login, client) -> str:

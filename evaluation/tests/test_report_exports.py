@@ -10,10 +10,8 @@ import re
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import translation
 from pypdf import PdfReader
 
 from evaluation.models import Survey, SurveyRound
@@ -44,14 +42,6 @@ HEADINGS = [
     "Decisions and recommendations",
     "Sign-offs",
 ]
-
-
-@pytest.fixture(autouse=True)
-def back_to_english():
-    """A request served in German or Spanish leaves that language active in the thread (LocaleMiddleware does not
-    reset it): the next test on this worker must not run in it."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
