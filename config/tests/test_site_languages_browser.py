@@ -41,7 +41,7 @@ def test_the_frame_and_the_error_pages_fit_a_phone_in_german(page: Page, live_se
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
     fits(page, "de-navigation-phone")
     page.locator("nav .dropdown-toggle").click()
-    expect(page.get_by_role("link", name="E-Mail-Einstellungen")).to_be_visible()
+    expect(page.get_by_role("link", name="Sprache und E-Mail")).to_be_visible()
     fits(page, "de-account-menu-phone")
 
     response = page.goto(f"{live_server.url}/no/such/page/")

@@ -86,6 +86,8 @@ class Pairing(models.Model):
     objects = PairingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
         ordering = ["-started_on", "-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="pairing_not_with_oneself"),

@@ -60,6 +60,8 @@ class ReminderDigest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
         ordering = ["-day", "person"]
         constraints = [models.UniqueConstraint(fields=["person", "day"], name="reminder_digest_one_per_person_day")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_digest_due")]

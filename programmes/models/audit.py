@@ -34,8 +34,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-at", "-pk"]
         verbose_name = gettext_lazy("audit event")
+        verbose_name_plural = gettext_lazy("audit events")
+        ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'}: {self.action}"

@@ -85,8 +85,9 @@ class OrgUnit(models.Model):
     objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
         verbose_name = gettext_lazy("org unit")
+        verbose_name_plural = gettext_lazy("org units")
+        ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
             models.UniqueConstraint(
@@ -437,6 +438,8 @@ class Programme(models.Model):
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("programme")
+        verbose_name_plural = gettext_lazy("programmes")
         ordering = ["-starts_on", "name"]
         constraints = [
             models.CheckConstraint(
@@ -484,6 +487,8 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("membership")
+        verbose_name_plural = gettext_lazy("memberships")
         ordering = ["programme", "role", "person"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "person", "role"], name="membership_unique_role"),

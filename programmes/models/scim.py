@@ -33,8 +33,9 @@ class ScimToken(models.Model):
     objects = ScimTokenQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
         verbose_name = gettext_lazy("SCIM token")
+        verbose_name_plural = gettext_lazy("SCIM tokens")
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.name
