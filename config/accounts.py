@@ -62,7 +62,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().confirm_login_allowed(user)
         if not password_login_allowed(user):
             raise ValidationError(
-                _("Here, passwords are for administrators only: please use the button \u201c%(button)s\u201d above.")
+                _("Here, passwords are for administrators only: please use the button “%(button)s” above.")
                 % {"button": _("Log in with %(provider)s") % {"provider": provider_name()}},
                 code="password_login_off",
             )

@@ -52,3 +52,36 @@ def test_strings_go_to_the_catalogue_of_their_app():
     assert of(Path("mentoring/tests/test_matching.py")) is None
     assert of(Path("programmes/migrations/0001_initial.py")) is None
     assert of(Path("demo/relationships.py")) is None
+
+
+def test_djangos_makemessages_finds_no_string_the_catalogues_lack(tmp_path, settings):
+    """``makemessages`` (Django's, with GNU gettext) run on a copy of the source adds no entry: the catalogues
+    hold every string it finds, in the same catalogue (core/management/commands/makemessages.py)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    from conftest import require
+
+    require(shutil.which("xgettext") is not None, "GNU gettext (xgettext) is not installed")
+    source = catalogues.base_dir()
+    for name in (*catalogues.APPS, "config", "core", "templates", "static", "demo", "perf"):
+        shutil.copytree(source / name, tmp_path / name, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    shutil.copy(source / "manage.py", tmp_path / "manage.py")
+    for catalogue in catalogues.catalogues():
+        (tmp_path / catalogue.locale_dir.relative_to(source)).mkdir(exist_ok=True)
+    # Its own process, in the copy: makemessages reads the folder it runs in, and settings' BASE_DIR is the copy's.
+    for domain in ("django", "djangojs"):
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "--locale", "de", "--domain", domain],
+            cwd=tmp_path, check=True, capture_output=True, env={**__import__("os").environ},
+        )  # fmt: skip
+    ours = catalogues.extract_templates()
+    for catalogue in catalogues.catalogues():
+        found = tmp_path / catalogue.po_path("de").relative_to(source)
+        with found.open("rb") as handle:
+            theirs = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in read_po(handle) if m.id}
+        mine = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in ours[catalogue.name] if m.id}
+        assert theirs == mine, (catalogue.name, sorted(theirs ^ mine, key=str)[:10])
