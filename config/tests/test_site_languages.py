@@ -175,3 +175,29 @@ def test_the_password_reset_email_is_translated(client, mentee, in_pseudo_locale
     body = re.sub(r"https?://\S+", "", body)
     _assert_all_translated(email.subject, "the reset email's subject")
     _assert_all_translated(body, "the reset email")
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_date_fields_keep_iso_values_in_every_language(client, cast, language):
+    # A date input only holds yyyy-mm-dd: German's 01.03.2026 would show an empty field and save nothing.
+    import datetime
+    import re
+
+    from django.urls import reverse
+
+    from programmes.models import Programme
+
+    coordinator, programme = cast["coordinator"], cast["pairing"].programme
+    Programme.objects.filter(pk=programme.pk).update(
+        starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2027, 2, 28)
+    )
+    coordinator.language = language
+    coordinator.save(update_fields=["language"])
+    client.force_login(coordinator)
+    url = reverse("programmes:settings", args=[programme.pk])
+    page = client.get(url).content.decode()
+    assert f'lang="{language}"' in page
+    assert re.search(r'type="date" name="starts_on" value="2026-03-01"', page) or re.search(
+        r'name="starts_on"[^>]*value="2026-03-01"', page
+    )
+    assert re.search(r'name="ends_on"[^>]*value="2027-02-28"', page)
