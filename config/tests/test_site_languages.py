@@ -201,3 +201,34 @@ def test_date_fields_keep_iso_values_in_every_language(client, cast, language):
         r'name="starts_on"[^>]*value="2026-03-01"', page
     )
     assert re.search(r'name="ends_on"[^>]*value="2027-02-28"', page)
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_switcher_never_sends_anyone_to_another_site(client, next_url):
+    from django.urls import reverse
+
+    response = client.post(reverse("language_set"), {"language": "de", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "header", ["xx-yy;q=abc", ";;;,", "de;q=0.9," * 200, "../../etc/passwd", "zh-Hant-TW-x-private;q=1"]
+)
+def test_a_strange_accept_language_or_language_cookie_gets_a_page_not_an_error(client, header):
+    from django.conf import settings
+    from django.urls import reverse
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = header[:50]
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=header)
+    assert response.status_code == 200
+    assert 'lang="en-gb"' in response.content.decode() or 'lang="de"' in response.content.decode()
+
+
+def test_a_language_tandem_does_not_speak_is_not_saved(client, mentee):
+    from django.urls import reverse
+
+    client.force_login(mentee)
+    client.post(reverse("language_set"), {"language": "fr", "next": "/"})
+    mentee.refresh_from_db()
+    assert mentee.language == ""
