@@ -175,3 +175,15 @@ def test_the_password_reset_email_is_translated(client, mentee, in_pseudo_locale
     body = re.sub(r"https?://\S+", "", body)
     _assert_all_translated(email.subject, "the reset email's subject")
     _assert_all_translated(body, "the reset email")
+
+
+def test_the_password_page_asks_for_the_length_the_validator_wants(client, mentee):
+    # The German walk read "mindestens 10 Zeichen" above the validator's "mindestens 12 Zeichen".
+    minimum = next(
+        v["OPTIONS"]["min_length"] for v in settings.AUTH_PASSWORD_VALIDATORS if "MinimumLength" in v["NAME"]
+    )
+    mentee.language = "de"
+    mentee.save(update_fields=["language"])
+    client.force_login(mentee)
+    page = client.get(reverse("password_change")).content.decode()
+    assert f"Verwenden Sie mindestens {minimum} Zeichen." in page
