@@ -95,7 +95,6 @@ KNOWN_CLASHES = {
     ("es", "Published"),
     ("es", "Approved"),
     ("es", "All"),
-    ("es", "Ended early"),
     ("es", "hidden"),
     ("es", "Used"),
     ("es", "Alert acknowledged: the other coordinators see that you are on it."),
@@ -132,3 +131,15 @@ def test_the_dashboards_from_is_the_start_of_a_period_and_the_emails_from_its_se
     with translation.override("es"):
         assert translation.gettext("From") == "Desde"
         assert translation.pgettext("email sender", "From") == "Remitente"
+
+
+def test_a_pairings_status_agrees_with_pareja_in_spanish():
+    from django.utils import translation
+
+    from mentoring.models import Pairing
+
+    with translation.override("es"):
+        assert str(Pairing.Status.ACTIVE.label) == "Activa"  # not the programme's "Activo"
+        assert str(Pairing.Status.COMPLETED.label) == "Completada"
+    with translation.override("de"):
+        assert str(Pairing.Status.ENDED_EARLY.label) == "Vorzeitig beendet"
