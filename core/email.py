@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, send_mail
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .i18n import in_language_of
 from .models import EmailFailure
@@ -101,7 +102,9 @@ def email_settings_summary() -> list[tuple[str, str]]:
     """What an administrator needs to see to judge the email settings; never the password."""
     rows = [
         (_("Backend"), settings.TANDEM_EMAIL_BACKEND.rsplit(".", 2)[-2]),
-        (_("From"), settings.DEFAULT_FROM_EMAIL),
+        # The sender, not the start of a period: all catalogues merge, so a bare "From" here would turn the
+        # dashboard's date filter "From" into "Absender".
+        (pgettext("email sender", "From"), settings.DEFAULT_FROM_EMAIL),
     ]
     if settings.TANDEM_EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         security = "TLS" if settings.EMAIL_USE_TLS else "SSL" if settings.EMAIL_USE_SSL else _("none")

@@ -82,3 +82,11 @@ def remember_browser_language(sender: Any, request: HttpRequest | None, user: An
     if language != user.browser_language:
         type(user).objects.filter(pk=user.pk).update(browser_language=language)
         user.browser_language = language
+
+
+def noun_in_sentence(label: Any) -> str:
+    """A role's label ("Mentee", "Committee member") placed inside a sentence: lower case in English and
+    Spanish ("as a mentee", "como mentee"), but German writes every noun with a capital ("als Mentee", not
+    "als mentee")."""
+    text = str(label)
+    return text if (translation.get_language() or "").split("-")[0] == "de" else text.lower()

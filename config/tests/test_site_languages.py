@@ -232,3 +232,15 @@ def test_a_language_tandem_does_not_speak_is_not_saved(client, mentee):
     client.post(reverse("language_set"), {"language": "fr", "next": "/"})
     mentee.refresh_from_db()
     assert mentee.language == ""
+
+
+def test_the_password_page_asks_for_the_length_the_validator_wants(client, mentee):
+    # The German walk read "mindestens 10 Zeichen" above the validator's "mindestens 12 Zeichen".
+    minimum = next(
+        v["OPTIONS"]["min_length"] for v in settings.AUTH_PASSWORD_VALIDATORS if "MinimumLength" in v["NAME"]
+    )
+    mentee.language = "de"
+    mentee.save(update_fields=["language"])
+    client.force_login(mentee)
+    page = client.get(reverse("password_change")).content.decode()
+    assert f"Verwenden Sie mindestens {minimum} Zeichen." in page

@@ -404,7 +404,9 @@ def _pdf_sections(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
     for section in data["sections"]:
         story.append(para(section["title"], kit.h2))
         if section["figures"]:
-            rows = [[_("Figure"), _("This period"), _("Previous period"), _("Change")]]
+            rows = [
+                [_("Figure"), _("This period"), _("Previous period"), pgettext("difference between periods", "Change")]
+            ]
             rows += [[f["label"], f["text"], f["previous_text"], f["change_text"]] for f in section["figures"]]
             story.append(kit.table(rows))
         for t in section["tables"]:
@@ -434,8 +436,8 @@ def _pdf_surveys(kit: _PdfKit, data: dict[str, Any]) -> list[Any]:
                 _("Question"),
                 _("Answers"),
                 _("Mean (1 to 5)"),
-                _("Previous"),
-                _("Change"),
+                pgettext("the previous period's value", "Previous"),
+                pgettext("difference between periods", "Change"),
                 _("Distribution"),
             ]
         ]

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.fields import EncryptedTextField
 from programmes.models import Membership, Person, Programme, Role
@@ -33,10 +34,12 @@ class PairingQuerySet(models.QuerySet):
 class Pairing(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
-        ACTIVE = "active", _("Active")
+        # A context: Spanish agrees with "pareja" (Activa), and the merged catalogues would otherwise show a
+        # programme's "Activo" on every pairing.
+        ACTIVE = "active", pgettext_lazy("pairing status", "Active")
         PAUSED = "paused", _("Paused")
-        COMPLETED = "completed", _("Completed")
-        ENDED_EARLY = "ended_early", _("Ended early")
+        COMPLETED = "completed", pgettext_lazy("pairing status", "Completed")
+        ENDED_EARLY = "ended_early", pgettext_lazy("pairing status", "Ended early")
 
     CURRENT = (Status.ACTIVE, Status.PAUSED)
 

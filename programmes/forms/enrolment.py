@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.i18n import noun_in_sentence
 from core.single_line import SingleLineFormField
 
 from ..models import Application, Person, Programme, Role, Skill
@@ -83,7 +84,7 @@ class ApplicationForm(forms.Form):
                 max_length=2000,
                 help_text=(_("Required") if question.required else _("Optional"))
                 + (
-                    " · " + _("for %(role)s") % {"role": question.get_for_role_display().lower()}
+                    " · " + _("for %(role)s") % {"role": noun_in_sentence(question.get_for_role_display())}
                     if question.for_role
                     else ""
                 ),

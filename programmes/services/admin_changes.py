@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
-from core.i18n import in_language_of
+from core.i18n import in_language_of, noun_in_sentence
 
 from ..models import PARTICIPANT_ROLES, Membership, Notification, Person
 from .audit import audit_record
@@ -92,7 +92,9 @@ def membership_record_admin_change(
     )
     _tell(
         person=person,
-        text=lambda: _TOLD[change] % {"role": membership.get_role_display().lower(), "programme": programme.name},
+        text=lambda: (
+            _TOLD[change] % {"role": noun_in_sentence(membership.get_role_display()), "programme": programme.name}
+        ),
         subject=lambda: gettext("Your roles in Tandem were changed"),
     )
 

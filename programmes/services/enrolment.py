@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from core.i18n import noun_in_sentence
+
 from ..models import (
     Application,
     ApplicationAnswer,
@@ -152,7 +154,7 @@ def _application_submitted_notices(*, application: Application, manager: Person 
 
     def what() -> dict[str, str]:
         # Said in the reader's language: the role's name too.
-        return names | {"role": application.get_role_display().lower()}
+        return names | {"role": noun_in_sentence(application.get_role_display())}
 
     if manager:
         yours = gettext_lazy("Your application to %(programme)s is in. Your line manager has been asked to endorse it.")
@@ -383,7 +385,7 @@ def _decision_notices(*, application: Application, decision: str, reason: str) -
                 % {
                     "person": application.person,
                     "programme": programme.name,
-                    "role": application.get_role_display().lower(),
+                    "role": noun_in_sentence(application.get_role_display()),
                 }
             ),
             url=reverse("programmes:team"),

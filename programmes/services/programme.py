@@ -9,6 +9,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.i18n import noun_in_sentence
+
 from ..hooks import ACTIVE_PAIRINGS
 from ..models import (
     PARTICIPANT_ROLES,
@@ -214,7 +216,7 @@ def membership_add(
             raise ValidationError(participant_coordinator_warning(person, roles), code="participant_coordinator")
     already = _("%(person)s is already a %(role)s of this programme.") % {
         "person": person,
-        "role": Role(role).label.lower(),
+        "role": noun_in_sentence(Role(role).label),
     }
     if Membership.objects.filter(programme=programme, person=person, role=role).exists():
         raise ValidationError(already)
@@ -234,19 +236,19 @@ def membership_add(
         people=[person],
         text=lambda: (
             _("%(by)s added you as a %(role)s of %(programme)s.")
-            % {"by": by, "role": Role(role).label.lower(), "programme": programme.name}
+            % {"by": by, "role": noun_in_sentence(Role(role).label), "programme": programme.name}
         ),
         url=programme.get_absolute_url(),
         email_subject=lambda: (
             _("You are now a %(role)s of %(programme)s")
-            % {"role": Role(role).label.lower(), "programme": programme.name}
+            % {"role": noun_in_sentence(Role(role).label), "programme": programme.name}
         ),
     )
     return membership
 
 
 def participant_coordinator_warning(person: Person, roles: list[str]) -> str:
-    as_ = get_text_list([_("a %(role)s") % {"role": Role(role).label.lower()} for role in roles], _("and"))
+    as_ = get_text_list([_("a %(role)s") % {"role": noun_in_sentence(Role(role).label)} for role in roles], _("and"))
     return _(
         "%(person)s is %(roles)s in this programme. As its coordinator they would see every other pair's metadata: "
         "who is paired with whom, meeting dates and counts, goal status, health scores and the concerns people "

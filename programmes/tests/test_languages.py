@@ -91,10 +91,13 @@ def test_an_application_notice_is_in_each_recipients_language(recruiting, line_m
     assert to_manager.body.startswith(f"Hallo {line_manager.get_short_name()},")
     assert "freigestellte Zeit" in to_manager.body
     assert Notification.objects.get(person=line_manager).text.startswith("Ana Applicant hat sich für New Leaders")
+    # German writes the role, a noun, with a capital; English lowers it inside the sentence.
+    assert "als Mentee beworben" in Notification.objects.get(person=line_manager).text
     to_applicant = next(m for m in mail.outbox if m.to == [applicant.email])
     assert to_applicant.subject == "Tu solicitud para New Leaders"
     # The coordinator chose no language: the installation's.
     assert Notification.objects.get(person=coordinator).text.startswith("New application: Ana Applicant")
+    assert Notification.objects.get(person=coordinator).text.endswith("as a mentee.")
 
 
 def test_a_decision_told_to_a_german_applicant_is_german(recruiting, coordinator):
@@ -144,3 +147,13 @@ def test_the_budget_page_in_german_writes_german_amounts(client, coordinator, pr
     client.force_login(coordinator)
     page = client.get(reverse("programmes:budget", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "1.234,50 EUR" in page and "Budgetposten" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("de", "Ausschussmitglied"), ("es", "miembro del comité"), ("en-gb", "committee member")]
+)
+def test_a_role_inside_a_sentence_keeps_the_capital_german_gives_nouns(language, written):
+    from core.i18n import noun_in_sentence
+
+    with translation.override(language):
+        assert noun_in_sentence(Role.COMMITTEE.label) == written

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
+from core.i18n import noun_in_sentence
 from core.once import submit_once
 
 from ..forms.enrolment import MemberAddForm, ProgrammeForm, ProgrammeStartForm, QuestionForm
@@ -140,7 +141,7 @@ def programme_member_remove(request: HttpRequest, pk: int, membership_pk: int) -
         messages.success(
             request,
             _("%(person)s is no longer a %(role)s.")
-            % {"person": membership.person, "role": membership.get_role_display().lower()},
+            % {"person": membership.person, "role": noun_in_sentence(membership.get_role_display())},
         )
 
     return redirect("programmes:settings", programme.pk)
