@@ -104,8 +104,14 @@ class Solution:
     resolves: int = 0
     blocking: int = 0
 
-    def summary(self) -> dict[str, int | None]:
-        return {"matched": self.matched, "total": self.total, "worst": self.worst, "blocking": self.blocking}
+    def summary(self) -> dict[str, int | bool | None]:
+        return {
+            "matched": self.matched,
+            "total": self.total,
+            "worst": self.worst,
+            "blocking": self.blocking,
+            "proven": self.proven,
+        }
 
 
 # --- Weights of each objective ------------------------------------------------------------------------------------
