@@ -73,11 +73,12 @@ class MatchSettingsForm(forms.ModelForm):
 
 
 def objective_choices() -> list[tuple[str, str]]:
-    """Each objective with its one-line description, for radio buttons."""
+    """Each objective with its one-line description, for radio buttons (in the language of the request)."""
     return [
         (
             value,
-            format_lazy(_("{objective}: {description}"), objective=label, description=OBJECTIVE_DESCRIPTIONS[value]),
+            gettext("%(objective)s: %(description)s")
+            % {"objective": label, "description": OBJECTIVE_DESCRIPTIONS[value]},
         )
         for value, label in Objective.choices
     ]

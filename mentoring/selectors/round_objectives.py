@@ -50,23 +50,17 @@ def _number(values: Mapping[str, Any], key: str) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _more_or_fewer(difference: int, more: tuple[str, str], fewer: tuple[str, str]) -> str:
-    singular, plural = more if difference > 0 else fewer
-    return ngettext(singular, plural, abs(difference)) % {"count": abs(difference)}
-
-
 def price_in_words(label: str, this: Mapping[str, int | None], ran: Mapping[str, int | None]) -> str:
     """ "Most people matched: 2 more people matched, total 14 lower": what choosing this objective instead of the
     one that ran would change."""
     changes = []
     if this["matched"] is not None and ran["matched"] is not None and this["matched"] != ran["matched"]:
-        changes.append(
-            _more_or_fewer(
-                this["matched"] - ran["matched"],
-                ("%(count)s more person matched", "%(count)s more people matched"),
-                ("%(count)s fewer person matched", "%(count)s fewer people matched"),
-            )
-        )
+        difference = this["matched"] - ran["matched"]
+        if difference > 0:
+            words = ngettext("%(count)s more person matched", "%(count)s more people matched", difference)
+        else:
+            words = ngettext("%(count)s fewer person matched", "%(count)s fewer people matched", -difference)
+        changes.append(words % {"count": abs(difference)})
     if this["total"] is not None and ran["total"] is not None and this["total"] != ran["total"]:
         difference = this["total"] - ran["total"]
         changes.append(
@@ -80,13 +74,12 @@ def price_in_words(label: str, this: Mapping[str, int | None], ran: Mapping[str,
             % {"count": abs(difference)}
         )
     if this["blocking"] is not None and ran["blocking"] is not None and this["blocking"] != ran["blocking"]:
-        changes.append(
-            _more_or_fewer(
-                this["blocking"] - ran["blocking"],
-                ("%(count)s more blocking pair", "%(count)s more blocking pairs"),
-                ("%(count)s fewer blocking pair", "%(count)s fewer blocking pairs"),
-            )
-        )
+        difference = this["blocking"] - ran["blocking"]
+        if difference > 0:
+            words = ngettext("%(count)s more blocking pair", "%(count)s more blocking pairs", difference)
+        else:
+            words = ngettext("%(count)s fewer blocking pair", "%(count)s fewer blocking pairs", -difference)
+        changes.append(words % {"count": abs(difference)})
     if not changes:
         return gettext("%(objective)s: the same result") % {"objective": label}
     return gettext("%(objective)s: %(changes)s") % {
