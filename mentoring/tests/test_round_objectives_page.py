@@ -352,3 +352,45 @@ def test_round_page_runs_a_fixed_number_of_queries_with_its_comparison(
         response = client.get(round_url(match_round))
     assert len(response.context["page"]) == size
     assert "Run with this objective" in response.content.decode()
+
+
+# --- Every word translated ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pseudo_locale(tmp_path_factory):
+    from core.catalogues import pseudo_catalogues
+
+    return pseudo_catalogues(tmp_path_factory.mktemp("locale"))
+
+
+def test_the_comparison_and_the_stability_report_are_translated(
+    client, programme, coordinator, pseudo_locale, settings
+):
+    """The permission matrix's pseudo-locale walk sees a round without a comparison; this one has everything."""
+    from django.utils.translation import trans_real
+
+    from config.tests.test_pseudo_locale import data_words, english_left, visible_text
+    from core.catalogues import PSEUDO_LANGUAGE
+
+    settings.LANGUAGES = [*settings.LANGUAGES, PSEUDO_LANGUAGE]
+    settings.LOCALE_PATHS = [pseudo_locale, *settings.LOCALE_PATHS]
+    trans_real.translation_catalog_exists.cache_clear()
+    try:
+        coordinator.language = PSEUDO_LANGUAGE[0]
+        coordinator.save(update_fields=["language"])
+        client.force_login(coordinator)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = PSEUDO_LANGUAGE[0]
+        rounds = [
+            stored_round(programme, coordinator, objective=Objective.MOST_MATCHED, blocking=BLOCKING, blocking_count=9),
+            stored_round(programme, coordinator, status=MatchRound.Status.DISCARDED, comparison={"stable": {}}),
+        ]
+        known = data_words()
+        pages = [round_url(r) for r in rounds] + [
+            reverse(name, args=[programme.pk]) for name in ("mentoring:matching", "mentoring:matching_history")
+        ]
+        for url in pages:
+            text = visible_text(client.get(url))
+            assert english_left(text, known) == [], url
+    finally:
+        trans_real.translation_catalog_exists.cache_clear()
