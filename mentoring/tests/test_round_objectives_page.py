@@ -233,6 +233,25 @@ def test_the_chart_draws_unlocalised_coordinates_in_german(web, programme, coord
     assert 'width="220"' in svg  # the largest total fills the bar space
 
 
+def test_the_price_says_the_same_result_and_skips_a_worst_pair_nobody_has():
+    from mentoring.selectors.round_objectives import price_in_words
+
+    ran = {"matched": 3, "total": 200, "worst": 50, "blocking": 1}
+    assert price_in_words("Fairest", dict(ran), ran) == "Fairest: the same result"
+    nobody = {"matched": 0, "total": 0, "worst": None, "blocking": 0}
+    assert price_in_words("Stable", nobody, ran) == (
+        "Stable: 3 fewer people matched, total 200 lower, 1 fewer blocking pair"
+    )
+
+
+def test_a_comparison_missing_the_objective_that_ran_shows_its_numbers_without_a_price(web, programme, coordinator):
+    comparison = {"fairest": {"matched": 4, "total": 300, "worst": None, "blocking": 0}}
+    match_round = stored_round(programme, coordinator, objective=Objective.BEST_TOTAL, comparison=comparison)
+    words = text(web.get(round_url(match_round)))
+    assert "then the best total. 4 300 – 0" in words
+    assert "Fairest:" not in words
+
+
 # --- The stability report -------------------------------------------------------------------------------------
 
 
