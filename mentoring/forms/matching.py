@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.single_line import SingleLineFormField
-from mentoring.models import MatchSettings
+from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchSettings, Objective
 from mentoring.selectors.scoring import Profile
 from mentoring.services.match_settings import SETTINGS_FIELDS
 from programmes.terms import TERMS
@@ -33,7 +33,9 @@ class MatchSettingsForm(forms.ModelForm):
             "min_score": _("Minimum score"),
             "allow_requests": _("Mentees may request a mentor from their suggestions"),
             "request_expiry_days": _("A request not answered expires after (days)"),
+            "objective": _("Objective of a round"),
         }
+        widgets = {"objective": forms.RadioSelect}
         help_texts = {
             "skills_weight": _("How much the mentor's skills cover the skills the mentee wants, at the level wanted."),
             "different_team_weight": _("Another department counts fully, another team in the same department half."),
@@ -48,7 +50,12 @@ class MatchSettingsForm(forms.ModelForm):
             "min_score": _(
                 "A round never proposes a pair scoring less; mentees are only shown mentors at or above it."
             ),
+            "objective": _("What a round aims for unless you choose another when you run it."),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].choices = objective_choices()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -63,6 +70,30 @@ class MatchSettingsForm(forms.ModelForm):
                 gettext("Give at least one part a weight above zero, or every score would be 0.")
             )
         return data
+
+
+def objective_choices() -> list[tuple[str, str]]:
+    """Each objective with its one-line description, for radio buttons (in the language of the request)."""
+    return [
+        (
+            value,
+            gettext("%(objective)s: %(description)s")
+            % {"objective": label, "description": OBJECTIVE_DESCRIPTIONS[value]},
+        )
+        for value, label in Objective.choices
+    ]
+
+
+class RoundRunForm(forms.Form):
+    """The objective a round runs with; left out (a page or script from before objectives), the programme's own."""
+
+    objective = forms.ChoiceField(label=_("Objective"), choices=Objective.choices, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].error_messages["invalid_choice"] = gettext(
+            "That is not an objective a round can run with. Choose one of the objectives shown."
+        )
 
 
 class CohortFilterForm(forms.Form):

@@ -12,6 +12,29 @@ from mentoring.models.pairing import Pairing
 from programmes.models import Person, Programme
 
 
+class Objective(models.TextChoices):
+    """What a round optimises. Each is provably optimal for what it promises (``mentoring.selectors.assignment``)."""
+
+    BEST_TOTAL = "best_total", _("Best total")
+    MOST_MATCHED = "most_matched", _("Most people matched")
+    FAIREST = "fairest", _("Fairest")
+    STABLE = "stable", _("Stable")
+
+
+# One line each, in the words a coordinator chooses by (the run form, the round page, the settings).
+OBJECTIVE_DESCRIPTIONS = {
+    Objective.BEST_TOTAL: _("The largest sum of scores."),
+    Objective.MOST_MATCHED: _("As many mentees matched as possible, then the best total."),
+    Objective.FAIREST: _(
+        "As many mentees matched as possible, then the worst pair as good as it can be, then the best total."
+    ),
+    Objective.STABLE: _(
+        "No mentor and mentee who would both rather have each other: mentees propose, mentors with places accept "
+        "(deferred acceptance)."
+    ),
+}
+
+
 class MatchSettings(models.Model):
     """How a programme matches: the weight of each score part, the minimum score, and mentee requests."""
 
@@ -31,6 +54,9 @@ class MatchSettings(models.Model):
     request_expiry_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    objective = models.CharField(
+        _("objective"), max_length=20, choices=Objective.choices, default=Objective.BEST_TOTAL
+    )  # the objective a round runs with unless the coordinator picks another
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -61,6 +87,14 @@ class MatchRound(models.Model):
     # Mentees the round could not match, each with the reason in words: [{"mentee": id, "reason": "..."}].
     unmatched = models.JSONField(default=list, blank=True)
     total_score = models.PositiveIntegerField(default=0)
+    objective = models.CharField(_("objective"), max_length=20, choices=Objective.choices, default=Objective.BEST_TOTAL)
+    # What each objective gives on this cohort, the one that ran included:
+    # {"most_matched": {"matched": 12, "total": 840, "worst": 41, "blocking": 3}, ...}; {} for rounds run before.
+    comparison = models.JSONField(default=dict, blank=True)
+    # Blocking pairs of this assignment (a mentor and a mentee who would both rather have each other), the first 50:
+    # [{"mentor": id, "mentee": id, "mentor_name": "...", "mentee_name": "..."}]; blocking_count counts them all.
+    blocking = models.JSONField(default=list, blank=True)
+    blocking_count = models.PositiveIntegerField(default=0)
     published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
 

@@ -28,6 +28,7 @@ SETTINGS_FIELDS = (
     "min_score",
     "allow_requests",
     "request_expiry_days",
+    "objective",
 )
 
 

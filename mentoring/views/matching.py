@@ -16,11 +16,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
-from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
-from mentoring.models import MatchRound
+from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, RoundRunForm, SwapForm
+from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchRound, Objective
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
 from mentoring.selectors.cohort import cohort_load, match_settings_get
+from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
 from mentoring.selectors.scoring import PART_LABELS, PARTS
 from mentoring.services import match_settings
 from mentoring.services import matching as services
@@ -51,7 +52,8 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     elif form.is_bound:
         messages.warning(request, _("That filter was not understood, so every mentee is shown."))
     # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
-    cohort = cohort_load(programme=programme)
+    settings = match_settings_get(programme=programme)
+    cohort = cohort_load(programme=programme, settings=settings)
     mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
     page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
     draft = selectors.draft_round(programme)
@@ -64,6 +66,8 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         "cohort": cohort,
         "filtered": unmatched_only or bool(name),
         "query": _query_without_page(request),
+        "objectives": objective_options(),
+        "default_objective": settings.objective,
     }
     return render(request, "mentoring/matching_cohort.html", context)
 
@@ -100,8 +104,17 @@ def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
+    form = RoundRunForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("mentoring:matching", pk=programme.pk)
     try:
-        match_round = services.round_run(programme=programme, by=request.user)
+        # No objective sent (a page from before objectives, a script): the programme's own, from its settings.
+        match_round = services.round_run(
+            programme=programme, by=request.user, objective=form.cleaned_data["objective"] or None
+        )
     except ValidationError as exc:
         _error(request, exc)
         return redirect("mentoring:matching", pk=programme.pk)
@@ -115,8 +128,8 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     left = ngettext("%(count)s mentee unmatched", "%(count)s mentees unmatched", unmatched) % {"count": unmatched}
     messages.success(
         request,
-        _("%(proposed)s; %(unmatched)s. Review the draft, then publish it.")
-        % {"proposed": proposed, "unmatched": left},
+        _("%(objective)s: %(proposed)s; %(unmatched)s. Review the draft, then publish it.")
+        % {"objective": match_round.get_objective_display(), "proposed": proposed, "unmatched": left},
     )
     return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
 
@@ -127,12 +140,19 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
     match_round = get_round_for(programme, round_pk)
     # Queries: the paginator's count, then one page of live proposals with both people and any pairing made.
     page = Paginator(selectors.round_proposals(match_round), PAGE_SIZE).get_page(request.GET.get("page"))
+    comparison = round_comparison(match_round)  # from the round's row: no query
     context = {
         "programme": programme,
         "round": match_round,
         "page": page,
         "weights": [(PART_LABELS[p], match_round.weights.get(f"{p}_weight")) for p in PARTS],
         "is_draft": match_round.status == MatchRound.Status.DRAFT,
+        # Another objective replaces the draft: offered on the draft only, while the programme still matches.
+        "may_rerun": match_round.status == MatchRound.Status.DRAFT and programme.status in services.MATCHING_STATUSES,
+        "comparison": comparison,
+        "chart": comparison_chart(comparison),
+        "objective_description": OBJECTIVE_DESCRIPTIONS.get(match_round.objective, ""),
+        "stable": Objective.STABLE,
     }
     return render(request, "mentoring/matching_round.html", context)
 
