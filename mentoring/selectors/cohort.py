@@ -60,11 +60,12 @@ MISMATCH_REASONS = (Pairing.EndReason.MISMATCH,)
 
 @dataclass(frozen=True)
 class EndedEarly:
-    """A mentee's latest pairing in this programme that ended early: who mentored, why (the code), when."""
+    """A mentee's latest pairing in this programme that ended early: who mentored, why (the code only), when."""
 
     mentor_id: int
     mentor_name: str
     reason: str
+    started_on: datetime.date | None  # None: it never started (a declined proposal)
     ended_on: datetime.date | None
 
 
@@ -206,13 +207,14 @@ def _pairings_that_count(
         "mentee_id",
         "status",
         "programme_id",
+        "started_on",
         "ended_on",
         "end_reason",
         "mentor__display_name",
         "mentor__org_unit_id",
         "mentor__grade",
     )
-    for mentor_id, mentee_id, status, programme_id, ended_on, reason, name, team_id, grade in rows:
+    for mentor_id, mentee_id, status, programme_id, started_on, ended_on, reason, name, team_id, grade in rows:
         if status in ENDED:
             key = (mentor_id, mentee_id)
             if key not in ended or (ended_on and (ended[key] is None or ended_on > ended[key])):
@@ -227,7 +229,7 @@ def _pairings_that_count(
                 and programme_id == programme.pk
                 and (latest is None or (ended_on or datetime.date.min) >= (latest.ended_on or datetime.date.min))
             ):
-                ended_early[mentee_id] = EndedEarly(mentor_id, name or "", reason, ended_on)
+                ended_early[mentee_id] = EndedEarly(mentor_id, name or "", reason, started_on, ended_on)
         elif programme_id == programme.pk:
             load[mentor_id] += 1
             mentee_pairing[mentee_id] = (mentor_id, status)
