@@ -6,11 +6,19 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from config.tests.html_forms import form_of
+from config.tests.test_pseudo_locale import (  # noqa: F401 (fixtures)
+    data_words,
+    english_left,
+    in_pseudo_locale,
+    pseudo_locale,
+    visible_text,
+)
 from conftest import PASSWORD
 from mentoring.models import MentorRequest, Pairing
 from mentoring.selectors.cohort import cohort_load
@@ -26,7 +34,7 @@ from mentoring.selectors.scoring import (
     score_value,
 )
 from mentoring.services.lifecycle import pairing_decline, pairing_end_early
-from mentoring.tests.factories import PairingFactory, ProposedPairingFactory, approved_profile
+from mentoring.tests.factories import MatchRoundFactory, PairingFactory, ProposedPairingFactory, approved_profile
 from mentoring.tests.test_scoring import DATA, DEFAULTS, FIELD, NAMES, PLATFORM, mentor, profile
 from programmes.models import Notification, Programme, Role
 from programmes.tests.factories import DepartmentFactory, OrgUnitFactory, SkillFactory
@@ -315,3 +323,33 @@ def test_a_mentors_decline_reason_and_the_mismatch_reach_neither_the_mentee_nor_
     people = (mina, tom, rematch["dora"], rematch["mentor"])
     assert not Notification.objects.filter(person__in=people, text__contains="wasting").exists()
     assert not [m for m in mail.outbox if set(m.to) & {p.email for p in people} and SECRET in m.body]
+
+
+# --- Every word of the new sections is translated (the matrix world has neither an early end nor a late joiner) --
+
+
+@pytest.mark.django_db
+def test_the_re_match_and_late_joiner_sections_read_entirely_in_the_pseudo_locale(rematch, in_pseudo_locale):  # noqa: F811
+    programme = rematch["programme"]
+    pairing_end_early(
+        pairing=rematch["pairing"], by=rematch["mentor"], reason_code=Pairing.EndReason.MISMATCH, rematch=False
+    )
+    MatchRoundFactory(
+        programme=programme, status="published", published_at="2026-01-01T09:00Z", run_by=rematch["coordinator"]
+    )
+    late = approved_profile(programme=programme, role=Role.MENTEE, display_name="Lea Late")
+    type(late).objects.filter(pk=late.pk).update(decided_at="2026-02-01T09:00Z")
+    coordinator = rematch["coordinator"]
+    type(coordinator).objects.filter(pk=coordinator.pk).update(language=in_pseudo_locale)
+    client = login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+    known = data_words()
+    for url in (
+        reverse("mentoring:matching", args=[programme.pk]),
+        reverse("mentoring:matching_late_joiners", args=[programme.pk]),
+    ):
+        text = visible_text(client.get(url))
+        assert "Mina Mentee" in text or "Lea Late" in text
+        assert english_left(text, known) == [], url
+    page = client.get(reverse("mentoring:matching", args=[programme.pk]))
+    assert page.context["rematch"] and page.context["late_count"] == 1  # both sections were drawn
