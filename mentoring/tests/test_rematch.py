@@ -225,6 +225,10 @@ def test_the_coordinator_sees_re_match_suggestions_with_the_penalty_and_proposes
     client = login(rematch["coordinator"])
     url = reverse("mentoring:matching", args=[rematch["programme"].pk])
     page = client.get(url).content.decode()
+    # The ended pairing's page leads the coordinator here; the pair never see the link.
+    ended = rematch["pairing"].get_absolute_url()
+    assert f'href="{url}#rematch-title"' in client.get(ended).content.decode()
+    assert "Re-match suggestions" not in login(rematch["mentee"]).get(ended).content.decode()
 
     section = page[page.index("Re-match suggestions") : page.index('role="search"')]
     assert "Mina Mentee" in section
@@ -263,6 +267,34 @@ def test_a_declined_proposal_is_listed_as_declined_and_lowers_nothing(rematch):
     page = login(rematch["coordinator"]).get(reverse("mentoring:matching", args=[rematch["programme"].pk]))
     assert "The proposal with Sam Same was declined." in page.content.decode()
     assert scores_for_mina(rematch)["dora"] == before["dora"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_matching_page_costs_the_same_queries_whatever_the_number_waiting_for_a_re_match(
+    rematch, django_assert_num_queries, size
+):
+    programme = rematch["programme"]
+    for i in range(size):
+        mentee = approved_profile(programme=programme, role=Role.MENTEE, display_name=f"Waiting {i}").person
+        PairingFactory(
+            programme=programme,
+            mentor=rematch["sam"],
+            mentee=mentee,
+            status=Pairing.Status.ENDED_EARLY,
+            end_reason=Pairing.EndReason.MISMATCH,
+            ended_on="2026-05-01",
+        )
+    client = Client()
+    client.force_login(rematch["coordinator"])
+    url = reverse("mentoring:matching", args=[programme.pk])
+    client.get(url)  # the settings are made on first use
+    # session, user, the programme, my roles; the settings and the cohort (ten: no training required); the draft
+    # round; the late joiners; the areas. The re-match suggestions come from the cohort already loaded.
+    with django_assert_num_queries(17):
+        response = client.get(url)
+    assert len(response.context["rematch"]) == min(size, 25)
+    assert response.context["rematch_waiting"] == size
 
 
 # --- Privacy: what a mentor wrote, and the mentee's history, never reach the mentee or other mentors ------------
