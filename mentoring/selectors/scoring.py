@@ -592,8 +592,10 @@ def explained(part: dict[str, Any]) -> str:
 
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
-    language"``. Parts the coordinator weighted at zero are left out. The dicts are what MatchProposal.parts,
-    Pairing.explanation and MentorRequest.explanation store."""
+    language"``. Parts the coordinator weighted at zero are left out; the re-match penalty ("-10 similar to a
+    pairing that ended as a mismatch (same team, same grade)") comes last, only where it takes points away. The
+    dicts are what MatchProposal.parts, Pairing.explanation and MentorRequest.explanation store (a mentor reads them
+    through ``parts_for_mentor``)."""
     exact = _exact(fractions(mentor, mentee, weights), weights.factors)
     shown = [bool(weights.parts[part]) for part in PARTS]
     points = _points(exact, shown)
