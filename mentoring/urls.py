@@ -4,6 +4,7 @@ from core import ids  # noqa: F401  (registers <id:...>: a database id, anything
 from mentoring.views import (
     alerts,
     calendars,
+    late_joiners,
     lifecycle,
     matching,
     mentor_requests,
@@ -67,6 +68,11 @@ urlpatterns = [
     ),
     path("programmes/<id:pk>/matching/run/", matching.matching_run, name="matching_run"),
     path("programmes/<id:pk>/matching/rounds/", matching.matching_history, name="matching_history"),
+    path(
+        "programmes/<id:pk>/matching/late-joiners/",
+        late_joiners.matching_late_joiners,
+        name="matching_late_joiners",
+    ),
     path("programmes/<id:pk>/matching/rounds/<id:round_pk>/", matching.matching_round, name="matching_round"),
     path(
         "programmes/<id:pk>/matching/rounds/<id:round_pk>/publish/",

@@ -756,11 +756,13 @@ MATRIX: dict[str, Entry] = {
     # --- end of planned sessions ---
     # --- end of the relationship ---
     # --- Matching (issue 4): the programme's coordinators only; mentees never see anyone's scores ---
-    "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=20),
+    "mentoring:matching": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=21),
     "mentoring:matching_settings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "mentoring:matching_settings_reset": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=9),
     "mentoring:matching_run": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=27),
     "mentoring:matching_history": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    # The confirmation page of "Match late joiners into free places" (its POST drafts a round: the service's tests).
+    "mentoring:matching_late_joiners": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=18),
     "mentoring:matching_round": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
     "mentoring:matching_publish": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
     "mentoring:matching_swap": Entry(COORDINATORS_ONLY, kwargs=PROPOSAL, queries=18),

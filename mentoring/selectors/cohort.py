@@ -2,7 +2,8 @@
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
   mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
-  readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
+  readiness, the management chains, the pairings (current, proposed and ended, with the ends that were a mismatch),
+  the overrides and settings;
 - pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
   scores themselves are ``mentoring.selectors.scoring``'s.
 
@@ -29,7 +30,14 @@ from django.utils.translation import ngettext
 
 from core.dates import long_date
 from mentoring.models import MatchOverride, MatchSettings, Pairing
-from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
+from mentoring.selectors.scoring import (
+    Mismatch,
+    Profile,
+    Readiness,
+    Weights,
+    profile_from_application,
+    score_value,
+)
 from programmes.models import (
     Application,
     ApplicationSkill,
@@ -45,6 +53,20 @@ from programmes.selectors import training_readiness
 
 ENDED = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
 OPEN = (Pairing.Status.PROPOSED, *Pairing.CURRENT)
+# The end reasons that tell matching to stay away from similar mentors: only "not a good match". Leaving the
+# organisation, workload, a no-fault ending (a declined proposal too) or a completed pairing lower nothing.
+MISMATCH_REASONS = (Pairing.EndReason.MISMATCH,)
+
+
+@dataclass(frozen=True)
+class EndedEarly:
+    """A mentee's latest pairing in this programme that ended early: who mentored, why (the code only), when."""
+
+    mentor_id: int
+    mentor_name: str
+    reason: str
+    started_on: datetime.date | None  # None: it never started (a declined proposal)
+    ended_on: datetime.date | None
 
 
 @dataclass(eq=False)
@@ -59,6 +81,7 @@ class Cohort:
     ended: dict[tuple[int, int], datetime.date | None]  # (mentor id, mentee id) -> when a past pairing ended
     overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
     left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
+    ended_early: dict[int, EndedEarly] = field(default_factory=dict)  # mentee id -> latest early end here
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
@@ -99,8 +122,9 @@ def cohort_load(
     The settings (one query, two on first use; none when passed), the approved applications of members with
     their people and teams, their skills, readiness (four), the org units (for departments), every line-manager
     link of the organisation, the pairings that count (this programme's open ones and any ended pairing of these
-    mentees), the overrides. (Readiness skips its training-records query when the programme requires no
-    training: ten then.) People who have left (deactivated, or missing from the HR file) are left out.
+    mentees, with the end reason and the mentor's team and grade, in the same query), the overrides. (Readiness
+    skips its training-records query when the programme requires no training: ten then.) People who have left
+    (deactivated, or missing from the HR file) are left out.
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)
@@ -112,7 +136,7 @@ def cohort_load(
     mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
     mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
     managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
-    load, mentee_pairing, ended = _pairings_that_count(programme, mentees, ignore_pairing)
+    load, mentee_pairing, ended, ended_early = _pairings_that_count(programme, mentors, mentees, ignore_pairing)
     overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
     return Cohort(
         programme=programme,
@@ -125,6 +149,7 @@ def cohort_load(
         ended=ended,
         overrides=overrides,
         left=left,
+        ended_early=ended_early,
     )
 
 
@@ -159,10 +184,14 @@ def _cohort_profiles(programme: Programme) -> list[Profile]:
 
 
 def _pairings_that_count(
-    programme: Programme, mentees: dict[int, Profile], ignore_pairing: Pairing | None
-) -> tuple[Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None]]:
-    """Each mentor's load and each mentee's open pairing in this programme, and the pairs that ended (anywhere,
-    with their latest end): one query over this programme's open pairings and these mentees' ended ones."""
+    programme: Programme, mentors: dict[int, Profile], mentees: dict[int, Profile], ignore_pairing: Pairing | None
+) -> tuple[
+    Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None], dict[int, EndedEarly]
+]:
+    """Each mentor's load and each mentee's open pairing in this programme, the pairs that ended (anywhere, with
+    their latest end) and each mentee's latest early end here: one query over this programme's open pairings and
+    these mentees' ended ones. A pairing that ended as a mismatch is kept on the mentee's profile (``mismatches``,
+    with the mentor's team and grade from the same query, and their skills when they mentor here)."""
     pairings = Pairing.objects.filter(
         Q(programme=programme, status__in=OPEN) | Q(status__in=ENDED, mentee_id__in=list(mentees))
     )
@@ -171,17 +200,42 @@ def _pairings_that_count(
     load: Counter[int] = Counter()
     mentee_pairing: dict[int, tuple[int, str]] = {}
     ended: dict[tuple[int, int], datetime.date | None] = {}
-    for mentor_id, mentee_id, status, programme_id, ended_on in pairings.values_list(
-        "mentor_id", "mentee_id", "status", "programme_id", "ended_on"
-    ):
+    ended_early: dict[int, EndedEarly] = {}
+    mismatches: dict[int, dict[int, Mismatch]] = {}
+    rows = pairings.values_list(
+        "mentor_id",
+        "mentee_id",
+        "status",
+        "programme_id",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "mentor__display_name",
+        "mentor__org_unit_id",
+        "mentor__grade",
+    )
+    for mentor_id, mentee_id, status, programme_id, started_on, ended_on, reason, name, team_id, grade in rows:
         if status in ENDED:
             key = (mentor_id, mentee_id)
             if key not in ended or (ended_on and (ended[key] is None or ended_on > ended[key])):
                 ended[key] = ended_on
+            if status == Pairing.Status.ENDED_EARLY and reason in MISMATCH_REASONS:
+                offered = mentors[mentor_id].skills if mentor_id in mentors else {}
+                skills = {skill_id: level for skill_id, (_name, level) in offered.items()}
+                mismatches.setdefault(mentee_id, {})[mentor_id] = Mismatch(mentor_id, team_id, grade, skills)
+            latest = ended_early.get(mentee_id)
+            if (
+                status == Pairing.Status.ENDED_EARLY
+                and programme_id == programme.pk
+                and (latest is None or (ended_on or datetime.date.min) >= (latest.ended_on or datetime.date.min))
+            ):
+                ended_early[mentee_id] = EndedEarly(mentor_id, name or "", reason, started_on, ended_on)
         elif programme_id == programme.pk:
             load[mentor_id] += 1
             mentee_pairing[mentee_id] = (mentor_id, status)
-    return load, mentee_pairing, ended
+    for mentee_id, found in mismatches.items():
+        mentees[mentee_id].mismatches = tuple(found[k] for k in sorted(found))
+    return load, mentee_pairing, ended, ended_early
 
 
 def cohort_refresh(cohort: Cohort) -> Cohort:

@@ -9,6 +9,10 @@ The score is the exact sum of the parts rounded once (half up); the parts shown 
 points with the largest remainder method, so that they always add up to the score shown (e.g. three parts of
 33.4, 33.3 and 33.3 show as +34 +33 +33, not +33 +33 +33 under a score of 100). A score can fall below 0 (no
 shared language is a penalty) and is then shown as it is; a pair below the programme's minimum is never proposed.
+
+One part is not weighted: "rematch", a penalty in whole points for a mentor similar to one whose pairing with the
+mentee ended early as a mismatch (``rematch_points``). It is added after the rounding, so every other score stays
+exactly as it was, and it is shown only where it takes points away.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ PART_LABELS: dict[str, str] = {
     "language": _("Shared language"),
     "readiness": _("Mentor readiness"),
 }
+# The re-match penalty: a part of every pair's score, but not weighted by the settings (see the module's docstring).
+REMATCH = "rematch"
+PART_LABELS[REMATCH] = _("Similar to a pairing that ended as a mismatch")
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
 NUMBER_WORDS = (
@@ -125,6 +132,18 @@ class Weights:
 # --- Profiles -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    """A mentor whose pairing with the mentee ended early as "not a good match": what similarity is judged on. The
+    reason code only, never anyone's words (a decline's or an ending's reasons in words stay with whoever read them).
+    ``skills`` (skill id -> level offered) is empty when the mentor is not an approved mentor of the programme."""
+
+    mentor_id: int
+    team_id: int | None
+    grade: int | None
+    skills: Mapping[int, int] = field(default_factory=dict)
+
+
 class Readiness:
     READY = "ready"
     OVERRIDDEN = "overridden"
@@ -147,6 +166,8 @@ class Profile:
     # The unit's department (``OrgUnit.objects.departments()``; cohort_load passes it); None: from the unit's
     # parents as loaded.
     department: int | None = None
+    # Mentees only: the mentors whose pairing with them ended early as a mismatch (cohort_load fills it).
+    mismatches: tuple[Mismatch, ...] = ()
     # Copied from the person once: scoring a cohort reads them a hundred thousand times.
     pk: int = field(init=False)
     name: str = field(init=False)
@@ -266,6 +287,86 @@ def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float
     )
 
 
+# --- Re-matching after a mismatch: a penalty in whole points, not weighted ---------------------------------------
+
+# Points a mentor loses for each way they resemble a mentor whose pairing with the mentee ended as a mismatch: the
+# same team, the same grade, very similar skills. At most three ways, so at most 15 points.
+REMATCH_POINTS = 5
+# Two skill profiles are very similar when the cosine of their offered levels is at least 4/5 (compared in whole
+# numbers, 25 * dot^2 >= 16 * |a|^2 * |b|^2, so the matrix and the words never disagree at the edge).
+SIMILAR_SKILLS = (16, 25)
+
+
+def _skills_similar(a: Mapping[int, int], b: Mapping[int, int]) -> bool:
+    dot = sum(level * b.get(skill, 0) for skill, level in a.items())
+    norms = sum(v * v for v in a.values()) * sum(v * v for v in b.values())
+    return norms > 0 and SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms
+
+
+def _resemblance(mentor: Profile, mismatch: Mismatch) -> list[str]:
+    """How the mentor resembles the mismatched one, as msgids: "same team", "same grade", "similar skills"."""
+    ways = []
+    if mentor.team_id is not None and mentor.team_id == mismatch.team_id:
+        ways.append(gettext_noop("same team"))
+    if mentor.grade is not None and mentor.grade == mismatch.grade:
+        ways.append(gettext_noop("same grade"))
+    offered = {skill_id: level for skill_id, (_name, level) in mentor.skills.items()}
+    if _skills_similar(offered, mismatch.skills):
+        ways.append(gettext_noop("similar skills"))
+    return ways
+
+
+def _closest_mismatch(mentor: Profile, mentee: Profile) -> list[str]:
+    return max((_resemblance(mentor, m) for m in mentee.mismatches), key=len, default=[])
+
+
+def rematch_points(mentor: Profile, mentee: Profile) -> int:
+    """The penalty (0 or below) for a mentor similar to one whose pairing with the mentee ended as a mismatch: the
+    most similar such mentor counts. 0 when no pairing of the mentee ended as a mismatch."""
+    if not mentee.mismatches:
+        return 0
+    return -REMATCH_POINTS * len(_closest_mismatch(mentor, mentee))
+
+
+def _rematch_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray | int:
+    """``rematch_points`` of every pair (mentees in rows), on arrays; 0 when no mentee has a mismatch."""
+    rows = [(i, e) for i, e in enumerate(mentees) if e.mismatches]
+    if not rows:
+        return 0
+    team = np.array([-1 if m.team_id is None else m.team_id for m in mentors])
+    grade = np.array([-1 if m.grade is None else m.grade for m in mentors])
+    mismatches = [x for _i, e in rows for x in e.mismatches]
+    skill_at = _index([*(s for p in mentors for s in p.skills), *(s for x in mismatches for s in x.skills)])
+    offered = np.zeros((len(mentors), len(skill_at)), dtype=np.int64)
+    for j, m in enumerate(mentors):
+        for skill_id, (_name, level) in m.skills.items():
+            offered[j, skill_at[skill_id]] = level
+    offered_norm = (offered * offered).sum(axis=1)
+    penalty = np.zeros((len(mentees), len(mentors)), dtype=np.int64)
+    for i, mentee in rows:
+        ways = np.zeros(len(mentors), dtype=np.int64)
+        for x in mentee.mismatches:
+            vector = np.zeros(len(skill_at), dtype=np.int64)
+            for skill_id, level in x.skills.items():
+                vector[skill_at[skill_id]] = level
+            dot = offered @ vector
+            norms = offered_norm * int((vector * vector).sum())
+            similar = (norms > 0) & (SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms)
+            same_team = (team >= 0) & (team == (-2 if x.team_id is None else x.team_id))
+            same_grade = (grade >= 0) & (grade == (-2 if x.grade is None else x.grade))
+            ways = np.maximum(ways, same_team * 1 + same_grade * 1 + similar * 1)
+        penalty[i] = -REMATCH_POINTS * ways
+    return penalty
+
+
+def _rematch_words(mentor: Profile, mentee: Profile) -> list:
+    ways = _closest_mismatch(mentor, mentee)
+    return said(
+        gettext_noop("similar to a pairing that ended as a mismatch (%(ways)s)"),
+        ways=said_list([said(w) for w in ways]),
+    )
+
+
 # Float sums of parts such as 33.333... can land a hair below a half; this is far below any real difference.
 EPSILON = 1e-9
 
@@ -295,7 +396,8 @@ def _points(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
 def score_value(mentor: Profile, mentee: Profile, weights: Weights, factors: tuple[float, ...] | None = None) -> int:
     """The score alone, without words: the fast path for whole cohorts. At most 100; below 0 when a penalty
     (no shared language) outweighs the rest, and shown as it is."""
-    return _total(_exact(fractions(mentor, mentee, weights), factors or weights.factors))
+    exact = _exact(fractions(mentor, mentee, weights), factors or weights.factors)
+    return _total(exact) + rematch_points(mentor, mentee)
 
 
 def _index(values: Iterable[Any]) -> dict[Any, int]:
@@ -376,7 +478,8 @@ def score_matrix(
     parts = (skills, team, experience, availability, mode, language, readiness)
     for fraction, factor in zip(parts, weights.factors, strict=True):
         exact = exact + fraction * factor
-    return np.floor(exact + 0.5 + EPSILON).astype(np.int64), shares
+    scores = np.floor(exact + 0.5 + EPSILON).astype(np.int64) + _rematch_matrix(mentors, mentees)
+    return scores, shares
 
 
 # --- The same parts in words -----------------------------------------------------------------------------------
@@ -493,8 +596,10 @@ def explained(part: dict[str, Any]) -> str:
 
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
-    language"``. Parts the coordinator weighted at zero are left out. The dicts are what MatchProposal.parts,
-    Pairing.explanation and MentorRequest.explanation store."""
+    language"``. Parts the coordinator weighted at zero are left out; the re-match penalty ("-10 similar to a
+    pairing that ended as a mismatch (same team, same grade)") comes last, only where it takes points away. The
+    dicts are what MatchProposal.parts, Pairing.explanation and MentorRequest.explanation store (a mentor reads them
+    through ``parts_for_mentor``)."""
     exact = _exact(fractions(mentor, mentee, weights), weights.factors)
     shown = [bool(weights.parts[part]) for part in PARTS]
     points = _points(exact, shown)
@@ -514,4 +619,13 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         for part, p, w in zip(PARTS, points, words, strict=True)
         if weights.parts[part]
     ]
-    return _total(exact), parts
+    if penalty := rematch_points(mentor, mentee):
+        words = _rematch_words(mentor, mentee)
+        parts.append({"part": REMATCH, "points": penalty, "text": f"{_signed(penalty)} {say(words)}", "said": words})
+    return _total(exact) + penalty, parts
+
+
+def parts_for_mentor(parts: Iterable[Any]) -> list[Any]:
+    """A score's parts as a mentor may read them about a mentee: without the re-match penalty, which tells of the
+    mentee's earlier pairing (the mentee and the coordinators see it; another mentor never does)."""
+    return [p for p in parts if not (isinstance(p, dict) and p.get("part") == REMATCH)]

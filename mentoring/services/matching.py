@@ -145,8 +145,7 @@ def _problem(cohort: Cohort, mentees: list[Profile], mentors: list[Profile], sco
 def round_plan(cohort: Cohort, objective: str = assignment.BEST_TOTAL) -> Plan:
     """The whole-cohort assignment for the mentees without a mentor that is best for ``objective`` (pure Python,
     numpy and scipy, no queries), with what the other objectives would give and the blocking pairs."""
-    if objective not in assignment.OBJECTIVES:
-        raise ValidationError(_("Choose how the round matches: best total, most matched, fairest or stable."))
+    objective_check(objective)
     mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
     mentors = mentors_with_places(cohort)
     assessed = assess_matrix(cohort, mentees, mentors)

@@ -1,10 +1,12 @@
-"""``{{ part|explained }}``: one part of a match score in words, in the reader's language (mentoring.said)."""
+"""``{{ part|explained }}``: one part of a match score in words, in the reader's language (mentoring.said).
+``{{ parts|for_mentor }}``: the parts a mentor may read about a mentee (no re-match penalty)."""
 
 from __future__ import annotations
 
 from django import template
 
 from mentoring.selectors.scoring import explained as part_words
+from mentoring.selectors.scoring import parts_for_mentor
 
 register = template.Library()
 
@@ -12,3 +14,8 @@ register = template.Library()
 @register.filter
 def explained(part: dict) -> str:
     return part_words(part) if isinstance(part, dict) else str(part)
+
+
+@register.filter
+def for_mentor(parts: list) -> list:
+    return parts_for_mentor(parts or [])

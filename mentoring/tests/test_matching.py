@@ -563,8 +563,9 @@ def test_matching_page_query_budget(client, cast, add, django_assert_num_queries
     client.force_login(cast["coordinator"])
     # session, user, the programme, my roles, the settings, the approved applications with people and teams,
     # their skills, readiness (memberships, requirements, records, overrides), the org units, line-manager links,
-    # pairings, match overrides, the draft round with its proposal count, the areas
-    with django_assert_num_queries(17):
+    # pairings, match overrides, the draft round with its proposal count, the late joiners (mentees approved after
+    # the last published round), the areas
+    with django_assert_num_queries(18):
         response = client.get(reverse("mentoring:matching", args=[programme.pk]))
     assert len(response.context["rows"]) == min(size, 25)
 

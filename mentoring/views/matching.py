@@ -20,6 +20,7 @@ from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchS
 from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchRound, Objective
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
+from mentoring.selectors import rematch
 from mentoring.selectors.cohort import cohort_load, match_settings_get
 from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
 from mentoring.selectors.scoring import PART_LABELS, PARTS
@@ -51,7 +52,8 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
         messages.warning(request, _("That filter was not understood, so every mentee is shown."))
-    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
+    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count,
+    # the mentees approved after the last published round (late joiners). Re-match suggestions: none (the cohort).
     settings = match_settings_get(programme=programme)
     cohort = cohort_load(programme=programme, settings=settings)
     mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
@@ -65,6 +67,9 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "cohort": cohort,
         "filtered": unmatched_only or bool(name),
+        "rematch": rematch.rematch_rows(cohort),
+        "rematch_waiting": len(rematch.rematch_waiting(cohort)),
+        "late_count": len(rematch.late_joiners(cohort, rematch.late_joiner_ids(programme))),
         "query": _query_without_page(request),
         "objectives": objective_options(),
         "default_objective": settings.objective,
