@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.single_line import SingleLineFormField
 from mentoring.models import MatchSettings
 from mentoring.selectors.scoring import Profile
-from mentoring.services.match_settings import SETTINGS_FIELDS
+from mentoring.services.match_settings import PREFERENCE_WEIGHTS, SETTINGS_FIELDS
 from programmes.terms import TERMS
 
 
@@ -33,6 +33,9 @@ class MatchSettingsForm(forms.ModelForm):
             "min_score": _("Minimum score"),
             "allow_requests": _("Mentees may request a mentor from their suggestions"),
             "request_expiry_days": _("A request not answered expires after (days)"),
+            "max_ranked": _("Mentors a mentee may rank"),
+            "ranking_weight": _("Mentee's ranking"),
+            "mentor_wish_weight": _("Mentor's preference"),
         }
         help_texts = {
             "skills_weight": _("How much the mentor's skills cover the skills the mentee wants, at the level wanted."),
@@ -48,6 +51,17 @@ class MatchSettingsForm(forms.ModelForm):
             "min_score": _(
                 "A round never proposes a pair scoring less; mentees are only shown mentors at or above it."
             ),
+            "max_ranked": _(
+                "While the programme is matching, each mentee may rank up to this many of their suggested mentors "
+                "(at most 10); 0 turns ranking off."
+            ),
+            "ranking_weight": _(
+                "A mentee's first choice counts fully, the next ones less. Counts only once someone has ranked or "
+                "marked someone."
+            ),
+            "mentor_wish_weight": _(
+                "A mentor's “prefer” adds this weight, “prefer not” takes it away. The mentee never sees it."
+            ),
         }
 
     def clean(self) -> dict:
@@ -57,7 +71,9 @@ class MatchSettingsForm(forms.ModelForm):
             self.add_error(
                 "preferred_gap_max", gettext("The largest preferred gap cannot be smaller than the smallest.")
             )
-        weights = [data.get(name) for name in SETTINGS_FIELDS if name.endswith("_weight")]
+        weights = [
+            data.get(name) for name in SETTINGS_FIELDS if name.endswith("_weight") and name not in PREFERENCE_WEIGHTS
+        ]
         if all(w is not None for w in weights) and not any(weights):
             raise forms.ValidationError(
                 gettext("Give at least one part a weight above zero, or every score would be 0.")

@@ -13,7 +13,14 @@ from mentoring.models.alert import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, AlertQ
 from mentoring.models.calendar import CalendarFeed
 from mentoring.models.concern import Concern, FitAnswer
 from mentoring.models.goal import Goal, GoalState
-from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, MatchSettings
+from mentoring.models.matching import (
+    MatchOverride,
+    MatchProposal,
+    MatchRound,
+    MatchSettings,
+    MenteeRanking,
+    MentorStance,
+)
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
@@ -38,6 +45,8 @@ __all__ = [
     "MatchRound",
     "MatchProposal",
     "MatchOverride",
+    "MenteeRanking",
+    "MentorStance",
     "MentorRequestQuerySet",
     "MentorRequest",
     "MeetingPreference",

@@ -217,7 +217,7 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
     programme's minimum; best first. Empty when the mentee may not be matched now (for instance because they
-    already have a mentor or a proposed pairing). Eleven queries, whatever the cohort's size.
+    already have a mentor or a proposed pairing). Thirteen queries, whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
     Only ever show a mentee their own suggestions.

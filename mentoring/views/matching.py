@@ -50,7 +50,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
         messages.warning(request, _("That filter was not understood, so every mentee is shown."))
-    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
+    # Queries: the settings and the cohort (thirteen in all), the draft round with who ran it and its proposal count.
     cohort = cohort_load(programme=programme)
     mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
     page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
