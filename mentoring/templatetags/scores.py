@@ -1,4 +1,6 @@
-"""``{{ part|explained }}``: one part of a match score in words, in the reader's language (mentoring.said)."""
+"""``{{ part|explained }}``: one part of a match score in words, in the reader's language (mentoring.said);
+``{{ part|explained:"mentee" }}`` as the pair's mentee reads it, ``{{ part|explained:"mentor" }}`` as the mentor
+does (mentoring.selectors.scoring.explained; a mentee's parts go through ``as_read_by`` first)."""
 
 from __future__ import annotations
 
@@ -10,5 +12,5 @@ register = template.Library()
 
 
 @register.filter
-def explained(part: dict) -> str:
-    return part_words(part) if isinstance(part, dict) else str(part)
+def explained(part: dict, reader: str = "") -> str:
+    return part_words(part, reader) if isinstance(part, dict) else str(part)
