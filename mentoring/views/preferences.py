@@ -100,6 +100,11 @@ def mentor_stances(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/mentor_stances.html", context)
 
 
+def _stance(value: str) -> str:
+    """What a row's radio buttons sent: "none" is the button of no preference (the service's "")."""
+    return "" if value == "none" else value
+
+
 def _stances_post(request: HttpRequest, programme) -> HttpResponse:
     url = reverse("mentoring:mentor_stances", args=[programme.pk])
     page = request.POST.get("page", "")
@@ -113,7 +118,7 @@ def _stances_post(request: HttpRequest, programme) -> HttpResponse:
         stances_save(
             programme=programme,
             mentor=request.user,
-            stances={int(key): request.POST.get(f"stance_{key}", "") for key in keys},
+            stances={int(key): _stance(request.POST.get(f"stance_{key}", "")) for key in keys},
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
