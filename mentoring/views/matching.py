@@ -21,7 +21,7 @@ from mentoring.models import MatchRound
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
 from mentoring.selectors.cohort import cohort_load, match_settings_get
-from mentoring.selectors.scoring import PART_LABELS, PARTS
+from mentoring.selectors.scoring import PART_LABELS, PARTS, PREFERENCE_PARTS
 from mentoring.services import match_settings
 from mentoring.services import matching as services
 from programmes.models import Role
@@ -131,7 +131,12 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
         "programme": programme,
         "round": match_round,
         "page": page,
-        "weights": [(PART_LABELS[p], match_round.weights.get(f"{p}_weight")) for p in PARTS],
+        # The preference parts only when they counted in this round (someone had ranked or marked someone).
+        "weights": [
+            (PART_LABELS[p], match_round.weights.get(f"{p}_weight"))
+            for p in PARTS
+            if p not in PREFERENCE_PARTS or match_round.weights.get("preferences_in_play")
+        ],
         "is_draft": match_round.status == MatchRound.Status.DRAFT,
     }
     return render(request, "mentoring/matching_round.html", context)
