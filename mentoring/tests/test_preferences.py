@@ -8,12 +8,21 @@ import random
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from config.tests.html_forms import form_of
+from config.tests.test_pseudo_locale import (  # noqa: F401  (fixtures, used by name)
+    data_words,
+    english_left,
+    in_pseudo_locale,
+    pseudo_locale,
+    visible_text,
+)
+from core.catalogues import PSEUDO_OPEN
 from mentoring.models import MatchSettings, MenteeRanking, MentorStance
 from mentoring.selectors.cohort import cohort_load
 from mentoring.selectors.scoring import (
@@ -442,3 +451,39 @@ def test_leavers_lose_their_rankings_and_wishes_and_others_about_them(matching):
     assert list(MenteeRanking.objects.values_list("mentor", "rank")) == [(bob.pk, 2)]
     people_left(person_ids=[mia.pk], by=None, reason="left")
     assert not MenteeRanking.objects.exists() and not MentorStance.objects.exists()
+
+
+def test_the_preference_pages_and_words_are_translated(matching, in_pseudo_locale):  # noqa: F811
+    # Both pages open, with a ranking and wishes in play, walked in the pseudo-locale (the permission matrix's walk
+    # sees them closed: its programme is running).
+    programme, mia, (ann, bob, _cat), coordinator = matching
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk, bob.pk])
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: "prefer_not"})
+    pairing = pairing_propose(programme=programme, mentor=ann, mentee=mia, by=coordinator, notify=False)
+    other = approved_profile(programme=programme, role=Role.MENTEE, skills=[(SkillFactory(), 1)]).person
+    stances_save(programme=programme, mentor=bob, stances={other.pk: "prefer"})
+    pages = {
+        mia: ["mentoring:ranking", "mentoring:suggestions"],
+        bob: ["mentoring:mentor_stances"],
+    }
+    for person in (mia, ann, bob, coordinator):
+        type(person).objects.filter(pk=person.pk).update(language=in_pseudo_locale)
+    known = data_words()
+    failures = []
+
+    def web(person) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+        return client
+
+    for person, names in pages.items():
+        client = web(person)
+        for name in names:
+            text = visible_text(client.get(reverse(name, args=[programme.pk])))
+            assert PSEUDO_OPEN in text
+            failures += [f"{name}: {w}" for w in english_left(text, known)]
+    for person in (mia, ann, coordinator):
+        text = visible_text(web(person).get(reverse("mentoring:pairing_detail", args=[pairing.pk])))
+        failures += [f"pairing as {person}: {w}" for w in english_left(text, known)]
+    assert not failures
