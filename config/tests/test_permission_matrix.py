@@ -893,7 +893,9 @@ MATRIX: dict[str, Entry] = {
     # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
     "evaluation:my_data": Entry(roles(200, anonymous=LOGIN), queries=3),
     "evaluation:my_data_zip": Entry(
-        roles(200, anonymous=LOGIN), queries=per_role(31, mentee=37, mentor=36, line_manager=32)
+        # (issue 19: two more, the person's own ranking and wishes)
+        roles(200, anonymous=LOGIN),
+        queries=per_role(33, mentee=39, mentor=38, line_manager=34),
     ),
     # --- end of personal data ---
     # --- SCIM provisioning (issue 16): bearer tokens only. A session authenticates nothing here, so every role,
