@@ -487,3 +487,15 @@ def test_the_preference_pages_and_words_are_translated(matching, in_pseudo_local
         text = visible_text(web(person).get(reverse("mentoring:pairing_detail", args=[pairing.pk])))
         failures += [f"pairing as {person}: {w}" for w in english_left(text, known)]
     assert not failures
+
+
+def test_the_cohort_page_tells_the_coordinator_who_has_said_something(matching):
+    programme, mia, (ann, bob, _cat), coordinator = matching
+    url = reverse("mentoring:matching", args=[programme.pk])
+    assert "Preferences count" not in web(coordinator).get(url).content.decode()
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk])
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: "prefer"})
+    stances_save(programme=programme, mentor=bob, stances={mia.pk: "prefer_not"})
+    page = web(coordinator).get(url).content.decode()
+    assert "mentees who ranked mentors 1, mentors who marked mentees 2." in page
+    assert "+8 mentor prefers" in page and "-8 mentor prefers not" in page

@@ -62,6 +62,9 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.cohort_rows(cohort, page.object_list),
         "draft": draft,
         "cohort": cohort,
+        # Who has said something: mentees who ranked mentors, mentors who marked mentees (issue 19).
+        "ranked": len({mentee_id for mentee_id, _mentor in cohort.rankings}),
+        "marked": len({mentor_id for mentor_id, _mentee in cohort.stances}),
         "filtered": unmatched_only or bool(name),
         "query": _query_without_page(request),
     }
