@@ -172,9 +172,6 @@ class Weights:
         total = sum(self.parts[part] for part in PARTS if self.counts(part))
         return tuple(100 * self.parts[part] / total if total and self.counts(part) else 0.0 for part in PARTS)
 
-    def weight(self, part: str) -> int:
-        return self.parts.get(part, 0)
-
 
 # --- Profiles -----------------------------------------------------------------------------------------------
 
