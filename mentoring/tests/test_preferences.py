@@ -499,3 +499,16 @@ def test_the_cohort_page_tells_the_coordinator_who_has_said_something(matching):
     page = web(coordinator).get(url).content.decode()
     assert "mentees who ranked mentors 1, mentors who marked mentees 2." in page
     assert "+8 mentor prefers" in page and "-8 mentor prefers not" in page
+
+
+def test_the_rounds_list_the_preference_weights_only_when_they_counted(matching):
+    programme, mia, (ann, _bob, _cat), coordinator = matching
+    quiet = round_run(programme=programme, by=coordinator)
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk])
+    loud = round_run(programme=programme, by=coordinator)
+    client = web(coordinator)
+    history = client.get(reverse("mentoring:matching_history", args=[programme.pk])).content.decode()
+    assert history.count("Mentee&#x27;s ranking 15") + history.count("Mentee's ranking 15") == 1
+    for match_round, shown in ((quiet, False), (loud, True)):
+        page = client.get(reverse("mentoring:matching_round", args=[programme.pk, match_round.pk])).content.decode()
+        assert ("ranking 15" in page) is shown and ("preference 10" in page) is shown

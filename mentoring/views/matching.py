@@ -225,11 +225,15 @@ def matching_history(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     # Queries: the paginator's count, then one page of rounds with who ran and published them and their counts.
     page = Paginator(selectors.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "mentoring/matching_history.html",
-        {"programme": programme, "page": page, "labels": [(p, PART_LABELS[p]) for p in PARTS]},
-    )
+    page.object_list = list(page.object_list)
+    for r in page.object_list:
+        # Each round's weights as it stored them; the preference parts only when they counted in it (issue 19).
+        r.weight_list = [
+            (PART_LABELS[p], r.weights[f"{p}_weight"])
+            for p in PARTS
+            if f"{p}_weight" in r.weights and (p not in PREFERENCE_PARTS or r.weights.get("preferences_in_play"))
+        ]
+    return render(request, "mentoring/matching_history.html", {"programme": programme, "page": page})
 
 
 @login_required
