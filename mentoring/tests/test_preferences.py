@@ -465,6 +465,7 @@ def test_the_preference_pages_and_words_are_translated(matching, in_pseudo_local
     pages = {
         mia: ["mentoring:ranking", "mentoring:suggestions"],
         bob: ["mentoring:mentor_stances"],
+        coordinator: ["mentoring:matching", "mentoring:matching_settings"],
     }
     for person in (mia, ann, bob, coordinator):
         type(person).objects.filter(pk=person.pk).update(language=in_pseudo_locale)
