@@ -10,6 +10,7 @@ from mentoring.views import (
     mentor_requests,
     pairing,
     planning,
+    preferences,
     proposals,
     relationship,
 )
@@ -22,6 +23,9 @@ urlpatterns = [
     path("requests/", mentor_requests.requests_for_me, name="requests"),
     path("requests/<id:pk>/answer/", mentor_requests.request_answer, name="request_answer"),
     path("requests/<id:pk>/withdraw/", mentor_requests.request_cancel, name="request_cancel"),
+    # --- Ranked preferences (issue 19): a mentee's ranking, a mentor's wishes, while the programme matches ---
+    path("programmes/<id:pk>/ranking/", preferences.ranking, name="ranking"),
+    path("programmes/<id:pk>/mentees/", preferences.mentor_stances, name="mentor_stances"),
     path("", pairing.my_mentoring, name="home"),
     path("pairings/<id:pk>/", pairing.pairing_detail, name="pairing_detail"),
     # --- Pairing lifecycle (lifecycle, notices, participant pages) ---

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.single_line import SingleLineFormField
 from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchSettings, Objective
 from mentoring.selectors.scoring import Profile
-from mentoring.services.match_settings import SETTINGS_FIELDS
+from mentoring.services.match_settings import PREFERENCE_WEIGHTS, SETTINGS_FIELDS
 from programmes.terms import TERMS
 
 
@@ -34,6 +34,9 @@ class MatchSettingsForm(forms.ModelForm):
             "allow_requests": _("Mentees may request a mentor from their suggestions"),
             "request_expiry_days": _("A request not answered expires after (days)"),
             "objective": _("Objective of a round"),
+            "max_ranked": _("Mentors a mentee may rank"),
+            "ranking_weight": _("Mentee's ranking"),
+            "mentor_wish_weight": _("Mentor's preference"),
         }
         widgets = {"objective": forms.RadioSelect}
         help_texts = {
@@ -51,6 +54,17 @@ class MatchSettingsForm(forms.ModelForm):
                 "A round never proposes a pair scoring less; mentees are only shown mentors at or above it."
             ),
             "objective": _("What a round aims for unless you choose another when you run it."),
+            "max_ranked": _(
+                "While the programme is matching, each mentee may rank up to this many of their suggested mentors "
+                "(at most 10); 0 turns ranking off."
+            ),
+            "ranking_weight": _(
+                "A mentee's first choice counts fully, the next ones less. Counts only once someone has ranked or "
+                "marked someone."
+            ),
+            "mentor_wish_weight": _(
+                "A mentor's “prefer” adds this weight, “prefer not” takes it away. The mentee never sees it."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -64,7 +78,9 @@ class MatchSettingsForm(forms.ModelForm):
             self.add_error(
                 "preferred_gap_max", gettext("The largest preferred gap cannot be smaller than the smallest.")
             )
-        weights = [data.get(name) for name in SETTINGS_FIELDS if name.endswith("_weight")]
+        weights = [
+            data.get(name) for name in SETTINGS_FIELDS if name.endswith("_weight") and name not in PREFERENCE_WEIGHTS
+        ]
         if all(w is not None for w in weights) and not any(weights):
             raise forms.ValidationError(
                 gettext("Give at least one part a weight above zero, or every score would be 0.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0018_verbose_names'),
+        ('mentoring', '0019_preferences'),
     ]
 
     operations = [

@@ -19,6 +19,8 @@ from mentoring.models.matching import (
     MatchProposal,
     MatchRound,
     MatchSettings,
+    MenteeRanking,
+    MentorStance,
     Objective,
 )
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
@@ -47,6 +49,8 @@ __all__ = [
     "MatchOverride",
     "Objective",
     "OBJECTIVE_DESCRIPTIONS",
+    "MenteeRanking",
+    "MentorStance",
     "MentorRequestQuerySet",
     "MentorRequest",
     "MeetingPreference",

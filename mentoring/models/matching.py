@@ -57,6 +57,11 @@ class MatchSettings(models.Model):
     objective = models.CharField(
         _("objective"), max_length=20, choices=Objective.choices, default=Objective.BEST_TOTAL
     )  # the objective a round runs with unless the coordinator picks another
+    # Ranked preferences (issue 19): how many mentors a mentee may rank (0: ranking off), and the weights of a
+    # mentee's ranking and a mentor's "prefer"/"prefer not" (they count only once someone has said something).
+    max_ranked = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(10)])
+    ranking_weight = models.PositiveSmallIntegerField(default=10, validators=[MaxValueValidator(100)])
+    mentor_wish_weight = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(100)])
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -149,3 +154,48 @@ class MatchOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Override: {self.mentor} with {self.mentee} in {self.programme}"
+
+
+class MenteeRanking(models.Model):
+    """One mentor a mentee ranked while their programme matches: rank 1 is their first choice."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="mentee_rankings")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+
+    class Meta:
+        ordering = ["programme", "mentee", "rank"]
+        verbose_name = _("mentee's ranking")
+        verbose_name_plural = _("mentees' rankings")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "mentee", "mentor"], name="menteeranking_mentor_once"),
+            models.UniqueConstraint(fields=["programme", "mentee", "rank"], name="menteeranking_rank_once"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="menteeranking_rank_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee}'s choice {self.rank}: {self.mentor} in {self.programme}"
+
+
+class MentorStance(models.Model):
+    """A mentor's wish about one mentee of the programme: prefer, or prefer not. The mentee never sees it."""
+
+    class Stance(models.TextChoices):
+        PREFER = "prefer", _("Prefer")
+        PREFER_NOT = "prefer_not", _("Prefer not")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="mentor_stances")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+
+    class Meta:
+        verbose_name = _("mentor's preference")
+        verbose_name_plural = _("mentors' preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "mentor", "mentee"], name="mentorstance_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} {self.stance} {self.mentee} in {self.programme}"

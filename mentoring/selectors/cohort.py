@@ -1,9 +1,9 @@
 """The cohort and the hard rules of pairing. Nothing here writes.
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
-  mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
+  mentees in a fixed number of queries (thirteen at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended, with the ends that were a mismatch),
-  the overrides and settings;
+  the overrides, the preferences (mentees' rankings, mentors' wishes) and settings;
 - pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
   scores themselves are ``mentoring.selectors.scoring``'s.
 
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import long_date
-from mentoring.models import MatchOverride, MatchSettings, Pairing
+from mentoring.models import MatchOverride, MatchSettings, MenteeRanking, MentorStance, Pairing
 from mentoring.selectors.scoring import (
     Mismatch,
     Profile,
@@ -82,11 +82,20 @@ class Cohort:
     overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
     left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
     ended_early: dict[int, EndedEarly] = field(default_factory=dict)  # mentee id -> latest early end here
+    # Preferences: (mentee id, mentor id) -> rank (1 the first choice; only when ranking is on), and
+    # (mentor id, mentee id) -> +1 prefer, -1 prefer not. The profiles hold the same (Profile.ranks, .stances).
+    rankings: dict[tuple[int, int], int] = field(default_factory=dict)
+    stances: dict[tuple[int, int], int] = field(default_factory=dict)
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def factors(self) -> tuple[float, ...]:
         return self.weights.factors
+
+    @property
+    def max_ranked(self) -> int:
+        """How many mentors a mentee may rank (0: ranking is off)."""
+        return self.weights.max_ranked
 
     def free_places(self, mentor_id: int) -> int:
         profile = self.mentors.get(mentor_id)
@@ -116,15 +125,17 @@ def cohort_load(
     settings: MatchSettings | None = None,
     ignore_pairing: Pairing | None = None,
 ) -> Cohort:
-    """Everything matching needs about the programme's approved mentors and mentees: eleven queries at most,
+    """Everything matching needs about the programme's approved mentors and mentees: thirteen queries at most,
     whatever the cohort's size, once the settings exist.
 
     The settings (one query, two on first use; none when passed), the approved applications of members with
     their people and teams, their skills, readiness (four), the org units (for departments), every line-manager
     link of the organisation, the pairings that count (this programme's open ones and any ended pairing of these
-    mentees, with the end reason and the mentor's team and grade, in the same query), the overrides. (Readiness
-    skips its training-records query when the programme requires no training: ten then.) People who have left
-    (deactivated, or missing from the HR file) are left out.
+    mentees, with the end reason and the mentor's team and grade, in the same query), the overrides, the mentees'
+    rankings and the mentors' wishes (one each). (Readiness skips its training-records query when the programme
+    requires no training: twelve then.) The preference parts of the score count when anyone in the cohort ranked or
+    marked someone (``Weights.preferences_in_play``). People who have left (deactivated, or missing from the HR
+    file) are left out.
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)
@@ -138,9 +149,10 @@ def cohort_load(
     managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
     load, mentee_pairing, ended, ended_early = _pairings_that_count(programme, mentors, mentees, ignore_pairing)
     overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
+    rankings, stances = _preferences(programme, settings, mentors, mentees)
     return Cohort(
         programme=programme,
-        weights=Weights.from_settings(settings),
+        weights=Weights.from_settings(settings, preferences_in_play=bool(rankings or stances)),
         mentors=mentors,
         mentees=mentees,
         managers=managers,
@@ -150,7 +162,34 @@ def cohort_load(
         overrides=overrides,
         left=left,
         ended_early=ended_early,
+        rankings=rankings,
+        stances=stances,
     )
+
+
+STANCE_VALUES = {MentorStance.Stance.PREFER: 1, MentorStance.Stance.PREFER_NOT: -1}
+
+
+def _preferences(
+    programme: Programme, settings: MatchSettings, mentors: dict[int, Profile], mentees: dict[int, Profile]
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """The cohort's rankings (when ranking is on) and wishes, among its own people (one query each), also put on
+    the profiles: a mentee's ranks, a mentor's stances."""
+    rankings: dict[tuple[int, int], int] = {}
+    for mentee_id, mentor_id, rank in MenteeRanking.objects.filter(programme=programme).values_list(
+        "mentee_id", "mentor_id", "rank"
+    ):
+        if settings.max_ranked and mentee_id in mentees and mentor_id in mentors:
+            rankings[mentee_id, mentor_id] = rank
+            mentees[mentee_id].ranks[mentor_id] = rank
+    stances: dict[tuple[int, int], int] = {}
+    for mentor_id, mentee_id, stance in MentorStance.objects.filter(programme=programme).values_list(
+        "mentor_id", "mentee_id", "stance"
+    ):
+        if mentor_id in mentors and mentee_id in mentees and stance in STANCE_VALUES:
+            stances[mentor_id, mentee_id] = STANCE_VALUES[stance]
+            mentors[mentor_id].stances[mentee_id] = STANCE_VALUES[stance]
+    return rankings, stances
 
 
 def _cohort_profiles(programme: Programme) -> list[Profile]:
@@ -475,7 +514,7 @@ def pair_rules_broken(
 ) -> list[str]:
     """The hard rules pairing ``mentor`` with ``mentee`` in ``programme`` would break, in words; [] when none.
 
-    Loads the cohort (eleven queries). Call it inside your writing transaction after
+    Loads the cohort (thirteen queries). Call it inside your writing transaction after
     ``mentoring.services.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
     """
     cohort = cohort_load(programme=programme, ignore_pairing=ignore_pairing)

@@ -28,7 +28,7 @@ from mentoring.selectors.cohort import (
     mentor_rules,
     rules_broken,
 )
-from mentoring.selectors.scoring import Profile, score_matrix, score_parts
+from mentoring.selectors.scoring import Profile, as_read_by, score_matrix, score_parts, wish_points
 from programmes.models import Person, Programme
 
 # --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------
@@ -256,6 +256,15 @@ class Suggestion:
     parts: list[dict[str, Any]]
     free_places: int
 
+    @property
+    def mentee_score(self) -> int:
+        """The score as the mentee reads it: without the mentor's wish (``scoring.as_read_by``)."""
+        return as_read_by(self.score, self.parts, "mentee")[0]
+
+    @property
+    def mentee_parts(self) -> list[dict[str, Any]]:
+        return as_read_by(self.score, self.parts, "mentee")[1]
+
 
 @dataclass
 class CohortRow:
@@ -277,11 +286,20 @@ def cohort_mentees(cohort: Cohort, *, unmatched_only: bool = False, name: str = 
     ]
 
 
-def _suggest(cohort: Cohort, assessment: Assessment, mentors: Sequence[Profile], limit: int) -> list[Suggestion]:
-    minimum = cohort.weights.min_score
+def _suggest(
+    cohort: Cohort, assessment: Assessment, mentors: Sequence[Profile], limit: int, *, for_mentee: bool = False
+) -> list[Suggestion]:
+    """The best ``limit`` mentors for the assessed mentee. ``for_mentee``: chosen and ordered by the score as the
+    mentee reads it (without the mentors' wishes), so that neither the choice nor the order tells them a wish."""
+    minimum, mentee = cohort.weights.min_score, assessment.mentee
+
+    def order(j: int) -> int:
+        full = assessment.scores[j]
+        return full - wish_points(mentors[j], mentee, cohort.weights) if for_mentee else full
+
     ranked = sorted(
         (j for j, s in enumerate(assessment.scores) if s is not None and s >= minimum),
-        key=lambda j: (-assessment.scores[j], mentors[j].name.casefold()),
+        key=lambda j: (-order(j), mentors[j].name.casefold()),
     )[:limit]
     suggestions = []
     for j in ranked:
@@ -317,17 +335,22 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
     programme's minimum; best first. Empty when the mentee may not be matched now (for instance because they
-    already have a mentor or a proposed pairing). Eleven queries, whatever the cohort's size.
+    already have a mentor or a proposed pairing). Thirteen queries, whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
-    Only ever show a mentee their own suggestions.
+    Only ever show a mentee their own suggestions, as they read them (``mentee_score``, ``mentee_parts``): they
+    are chosen and ordered by that score already.
     """
-    cohort = cohort_load(programme=programme)
-    profile = cohort.mentees.get(mentee.pk)
+    return suggestions_in(cohort_load(programme=programme), mentee.pk, limit=limit)
+
+
+def suggestions_in(cohort: Cohort, mentee_id: int, *, limit: int = 5) -> list[Suggestion]:
+    """``suggestions_for`` on a cohort already loaded (no queries)."""
+    profile = cohort.mentees.get(mentee_id)
     if profile is None:
         return []
     mentors = mentors_with_places(cohort)
-    return _suggest(cohort, assess(cohort, [profile], mentors)[0], mentors, limit)
+    return _suggest(cohort, assess(cohort, [profile], mentors)[0], mentors, limit, for_mentee=True)
 
 
 @dataclass

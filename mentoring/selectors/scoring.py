@@ -13,6 +13,13 @@ shared language is a penalty) and is then shown as it is; a pair below the progr
 One part is not weighted: "rematch", a penalty in whole points for a mentor similar to one whose pairing with the
 mentee ended early as a mismatch (``rematch_points``). It is added after the rounding, so every other score stays
 exactly as it was, and it is shown only where it takes points away.
+
+Preferences (issue 19): a mentee's ranking of mentors and a mentor's "prefer"/"prefer not" are two more parts,
+"ranking" and "mentor_wish". Their weights join the sum only when the cohort has preferences in play (someone ranked
+or marked someone: ``Weights.preferences_in_play``), so that scores where nobody said anything stay exactly as
+they were. The mentor's wish is never shown to the mentee: it is rounded on its own and added to the rest's
+rounded total, so that the score a mentee reads (``as_read_by``: the score without the wish's points) is exactly
+the rest's score and parts, and nothing of the wish can be worked out from it.
 """
 
 from __future__ import annotations
@@ -47,7 +54,11 @@ PARTS: tuple[str, ...] = (
     "meeting_mode",
     "language",
     "readiness",
+    "ranking",
+    "mentor_wish",  # last: it is rounded on its own (see the module's docstring)
 )
+# Parts that count only when the cohort has preferences in play.
+PREFERENCE_PARTS: frozenset[str] = frozenset({"ranking", "mentor_wish"})
 PART_LABELS: dict[str, str] = {
     "skills": _("Skills"),
     "different_team": _("Different team or department"),
@@ -56,10 +67,26 @@ PART_LABELS: dict[str, str] = {
     "meeting_mode": _("Compatible meeting mode"),
     "language": _("Shared language"),
     "readiness": _("Mentor readiness"),
+    "ranking": _("Mentee's ranking"),
+    "mentor_wish": _("Mentor's preference"),
 }
 # The re-match penalty: a part of every pair's score, but not weighted by the settings (see the module's docstring).
 REMATCH = "rematch"
 PART_LABELS[REMATCH] = _("Similar to a pairing that ended as a mismatch")
+# Most mentors a mentee may rank (MatchSettings.max_ranked's largest value).
+MAX_RANKED = 10
+ORDINALS = (
+    gettext_noop("1st"),
+    gettext_noop("2nd"),
+    gettext_noop("3rd"),
+    gettext_noop("4th"),
+    gettext_noop("5th"),
+    gettext_noop("6th"),
+    gettext_noop("7th"),
+    gettext_noop("8th"),
+    gettext_noop("9th"),
+    gettext_noop("10th"),
+)
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
 NUMBER_WORDS = (
@@ -91,42 +118,66 @@ class Weights:
     gap_min: int = 1
     gap_max: int = 4
     min_score: int = 30
+    max_ranked: int = 5  # N: a mentee's k-th choice is worth (N + 1 - k) / N of the ranking's weight
+    # Someone in the cohort ranked or marked someone: only then do the preference parts count. Not a setting
+    # (it is what the people of the programme did), so it does not make two sets of settings differ.
+    preferences_in_play: bool = field(default=False, compare=False)
 
     @classmethod
-    def from_settings(cls, settings: MatchSettings) -> Weights:
+    def from_settings(cls, settings: MatchSettings, *, preferences_in_play: bool = False) -> Weights:
+        parts = {part: getattr(settings, f"{part}_weight") for part in PARTS}
+        if not settings.max_ranked:  # ranking is off in this programme
+            parts["ranking"] = 0
         return cls(
-            parts={part: getattr(settings, f"{part}_weight") for part in PARTS},
+            parts=parts,
             gap_min=settings.preferred_gap_min,
             gap_max=settings.preferred_gap_max,
             min_score=settings.min_score,
+            max_ranked=settings.max_ranked,
+            preferences_in_play=preferences_in_play,
         )
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, fallback: Weights) -> Weights:
-        """The weights a round stored (``snapshot()``); ``fallback`` when the snapshot is incomplete."""
+        """The weights a round stored (``snapshot()``); ``fallback`` when the snapshot is incomplete. A round
+        stored before preferences existed had none in play."""
         try:
             return cls(
-                parts={part: int(snapshot[f"{part}_weight"]) for part in PARTS},
+                parts={
+                    part: int(snapshot.get(f"{part}_weight", 0))
+                    if part in PREFERENCE_PARTS
+                    else int(snapshot[f"{part}_weight"])
+                    for part in PARTS
+                },
                 gap_min=int(snapshot["preferred_gap_min"]),
                 gap_max=int(snapshot["preferred_gap_max"]),
                 min_score=int(snapshot["min_score"]),
+                max_ranked=int(snapshot.get("max_ranked", 0)),
+                preferences_in_play=bool(snapshot.get("preferences_in_play", False)),
             )
         except (KeyError, TypeError, ValueError):
             return fallback
 
     def snapshot(self) -> dict[str, int]:
         return {
-            **{f"{part}_weight": self.parts[part] for part in PARTS},
+            **{f"{part}_weight": self.parts.get(part, 0) for part in PARTS},
             "preferred_gap_min": self.gap_min,
             "preferred_gap_max": self.gap_max,
             "min_score": self.min_score,
+            "max_ranked": self.max_ranked,
+            "preferences_in_play": self.preferences_in_play,
         }
+
+    def counts(self, part: str) -> bool:
+        """Whether the part is in the score at all: weighted above zero, and a preference part only in play."""
+        return bool(self.parts.get(part, 0)) and (self.preferences_in_play or part not in PREFERENCE_PARTS)
 
     @property
     def factors(self) -> tuple[float, ...]:
-        """Points for each part when it is fully met, in PARTS order; they sum to 100."""
-        total = sum(self.parts.values())
-        return tuple(100 * self.parts[part] / total if total else 0.0 for part in PARTS)
+        """Points for each part when it is fully met, in PARTS order; they sum to 100. The preference parts are
+        worth 0 and out of the sum when no preferences are in play (scores then are what they always were)."""
+        total = sum(self.parts[part] for part in PARTS if self.counts(part))
+        return tuple(100 * self.parts[part] / total if total and self.counts(part) else 0.0 for part in PARTS)
 
 
 # --- Profiles -----------------------------------------------------------------------------------------------
@@ -168,6 +219,10 @@ class Profile:
     department: int | None = None
     # Mentees only: the mentors whose pairing with them ended early as a mismatch (cohort_load fills it).
     mismatches: tuple[Mismatch, ...] = ()
+    # Preferences (cohort_load fills them): a mentee's ranked mentors (mentor id -> rank, 1 the first choice), a
+    # mentor's wishes (mentee id -> +1 prefer, -1 prefer not).
+    ranks: Mapping[int, int] = field(default_factory=dict)
+    stances: Mapping[int, int] = field(default_factory=dict)
     # Copied from the person once: scoring a cohort reads them a hundred thousand times.
     pk: int = field(init=False)
     name: str = field(init=False)
@@ -274,6 +329,18 @@ def readiness_fraction(mentor: Profile) -> float:
     return {Readiness.READY: 1.0, Readiness.OVERRIDDEN: 0.5}.get(mentor.readiness, 0.0)
 
 
+def ranking_fraction(mentor: Profile, mentee: Profile, weights: Weights) -> float:
+    """The mentee's k-th choice of N counts (N + 1 - k) / N: the first fully, the N-th 1 / N; unranked nothing. A
+    rank beyond N (the coordinator lowered N after the mentee ranked) counts nothing."""
+    rank, n = mentee.ranks.get(mentor.pk), weights.max_ranked
+    return (n + 1 - rank) / n if rank is not None and 0 < rank <= n else 0.0
+
+
+def mentor_wish_fraction(mentor: Profile, mentee: Profile) -> float:
+    """The mentor prefers this mentee: fully; prefers not: a penalty of the whole weight; no wish: nothing."""
+    return float(mentor.stances.get(mentee.pk, 0))
+
+
 def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float, ...]:
     """Every part's fraction, in PARTS order."""
     return (
@@ -284,6 +351,8 @@ def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float
         meeting_mode_fraction(mentor, mentee),
         language_fraction(mentor, mentee),
         readiness_fraction(mentor),
+        ranking_fraction(mentor, mentee, weights),
+        mentor_wish_fraction(mentor, mentee),
     )
 
 
@@ -367,6 +436,8 @@ def _rematch_words(mentor: Profile, mentee: Profile) -> list:
     )
 
 
+WISH = len(PARTS) - 1  # the mentor's wish, rounded on its own
+
 # Float sums of parts such as 33.333... can land a hair below a half; this is far below any real difference.
 EPSILON = 1e-9
 
@@ -375,17 +446,27 @@ def _exact(fraction_values: tuple[float, ...], factors: tuple[float, ...]) -> li
     return [f * k for f, k in zip(fraction_values, factors, strict=True)]
 
 
+def _rounded(x: float) -> int:
+    return math.floor(x + 0.5 + EPSILON)
+
+
 def _total(exact: Sequence[float]) -> int:
-    """The score: the exact parts' sum, rounded half up once (never each part on its own, then added)."""
-    return math.floor(sum(exact) + 0.5 + EPSILON)
+    """The score: the exact parts' sum, rounded half up once (never each part on its own, then added); the
+    mentor's wish (the last part) is rounded on its own and added, so that the score without it is the rest's."""
+    return _rounded(sum(exact[:WISH])) + _rounded(exact[WISH])
 
 
 def _points(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
-    """Whole points for each part that add up exactly to ``_total(exact)``: the largest remainder method. Each
-    part is rounded down, then the points still missing go one each to the shown parts with the largest
-    remainders (ties to the earlier part). Parts not shown are worth exactly 0."""
+    """Whole points for each part that add up exactly to ``_total(exact)``: the mentor's wish rounded on its own,
+    the rest by the largest remainder method. Each part is rounded down, then the points still missing go one
+    each to the shown parts with the largest remainders (ties to the earlier part). Parts not shown are worth
+    exactly 0."""
+    return [*_largest_remainder(exact[:WISH], shown[:WISH]), _rounded(exact[WISH])]
+
+
+def _largest_remainder(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
     floors = [math.floor(x + EPSILON) for x in exact]
-    missing = _total(exact) - sum(floors)
+    missing = _rounded(sum(exact)) - sum(floors)
     order = sorted((i for i in range(len(exact)) if shown[i]), key=lambda i: (-(exact[i] - floors[i]), i))
     step = 1 if missing > 0 else -1
     for i in (order if missing > 0 else order[::-1])[: abs(missing)]:
@@ -472,14 +553,42 @@ def score_matrix(
     language = np.where(shared > 0, 1.0, -1.0)
 
     readiness = np.array([readiness_fraction(p) for p in mentors])[None, :] * np.ones((n, 1))
+    factors = weights.factors
+    ranking, wish = _preference_matrices(mentors, mentees, weights, factors)
 
     # The exact parts summed in the same order as ``_total``, so that the floats, and the score, are the same.
     exact = np.zeros((n, m))
-    parts = (skills, team, experience, availability, mode, language, readiness)
-    for fraction, factor in zip(parts, weights.factors, strict=True):
+    parts = (skills, team, experience, availability, mode, language, readiness, ranking)
+    for fraction, factor in zip(parts, factors[:WISH], strict=True):
         exact = exact + fraction * factor
     scores = np.floor(exact + 0.5 + EPSILON).astype(np.int64) + _rematch_matrix(mentors, mentees)
+    if factors[WISH]:
+        scores += np.floor(wish * factors[WISH] + 0.5 + EPSILON).astype(np.int64)
     return scores, shares
+
+
+def _preference_matrices(
+    mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights, factors: tuple[float, ...]
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """The ranking and mentor's wish fractions of every pair (0 when the part does not count: no arrays then)."""
+    n, m = len(mentees), len(mentors)
+    ranking: np.ndarray | float = 0.0
+    wish: np.ndarray | float = 0.0
+    column = {p.pk: j for j, p in enumerate(mentors)}
+    if factors[PARTS.index("ranking")]:
+        ranking = np.zeros((n, m))
+        for i, mentee in enumerate(mentees):
+            for mentor_id in mentee.ranks:
+                if (j := column.get(mentor_id)) is not None:
+                    ranking[i, j] = ranking_fraction(mentors[j], mentee, weights)
+    if factors[WISH]:
+        wish = np.zeros((n, m))
+        row = {p.pk: i for i, p in enumerate(mentees)}
+        for j, mentor in enumerate(mentors):
+            for mentee_id, stance in mentor.stances.items():
+                if (i := row.get(mentee_id)) is not None:
+                    wish[i, j] = stance
+    return ranking, wish
 
 
 # --- The same parts in words -----------------------------------------------------------------------------------
@@ -582,27 +691,86 @@ def _readiness_words(mentor: Profile) -> list:
     return said(gettext_noop("mentor's training not met"))
 
 
+def _ranking_words(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[list, dict[str, list]]:
+    """The mentee's ranking as others read it ("Mia's 1st choice"), and as the mentee reads it ("your 1st
+    choice")."""
+    rank = mentee.ranks.get(mentor.pk)
+    if rank is not None and 0 < rank <= min(weights.max_ranked, len(ORDINALS)):
+        ordinal = said(ORDINALS[rank - 1])
+        return (
+            said(gettext_noop("%(name)s's %(ordinal)s choice"), name=mentee.name, ordinal=ordinal),
+            {"mentee": said(gettext_noop("your %(ordinal)s choice"), ordinal=ordinal)},
+        )
+    return (
+        said(gettext_noop("not among %(name)s's choices"), name=mentee.name),
+        {"mentee": said(gettext_noop("not among your choices"))},
+    )
+
+
+def _wish_words(mentor: Profile, mentee: Profile) -> tuple[list, dict[str, list]]:
+    """The mentor's wish as coordinators read it, and as the mentor reads it. The mentee never reads it."""
+    stance = mentor.stances.get(mentee.pk, 0)
+    if stance > 0:
+        return said(gettext_noop("mentor prefers")), {"mentor": said(gettext_noop("you marked this mentee “prefer”"))}
+    if stance < 0:
+        return said(gettext_noop("mentor prefers not")), {
+            "mentor": said(gettext_noop("you marked this mentee “prefer not”"))
+        }
+    return said(gettext_noop("mentor has no preference")), {
+        "mentor": said(gettext_noop("you marked no preference for this mentee"))
+    }
+
+
 def _signed(points: int) -> str:
     return f"+{points}" if points >= 0 else f"-{-points}"
 
 
-def explained(part: dict[str, Any]) -> str:
-    """One part of a score in words, in the active language (parts stored before they kept their words as data
-    show the text they were stored with)."""
+# Who reads a score: the pair's mentee and mentor read some parts in their own words; everyone else (coordinators,
+# line managers) reads them as stored.
+READERS = ("mentee", "mentor")
+
+
+def explained(part: dict[str, Any], reader: str = "") -> str:
+    """One part of a score in words, in the active language and as ``reader`` ("mentee", "mentor" or "" for
+    anyone else) reads it (parts stored before they kept their words as data show the text they were stored
+    with). A mentee never reads the mentor's wish: pass their parts through ``as_read_by`` first."""
+    if reader == "mentee" and part.get("part") == "mentor_wish":
+        return ""
     if "said" in part:
-        return f"{_signed(part['points'])} {say(part['said'])}"
+        words = (part.get("said_by") or {}).get(reader) or part["said"]
+        return f"{_signed(part['points'])} {say(words)}"
     return str(part.get("text", ""))
+
+
+def as_read_by(score: int | None, parts: Sequence[Any], reader: str) -> tuple[int | None, list[Any]]:
+    """The score and its parts as ``reader`` may see them: for the mentee, without the mentor's wish and without
+    its points in the score (it is rounded on its own, so the rest is exactly the score of the other parts)."""
+    parts = list(parts or [])
+    if reader != "mentee":
+        return score, parts
+    hidden = [p for p in parts if isinstance(p, dict) and p.get("part") == "mentor_wish"]
+    if score is not None:
+        score -= sum(int(p.get("points", 0)) for p in hidden)
+    return score, [p for p in parts if not (isinstance(p, dict) and p.get("part") == "mentor_wish")]
+
+
+def wish_points(mentor: Profile, mentee: Profile, weights: Weights) -> int:
+    """The points the mentor's wish adds to (or takes from) the pair's score: what a mentee's score leaves out."""
+    return _rounded(mentor_wish_fraction(mentor, mentee) * weights.factors[WISH])
 
 
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
-    language"``. Parts the coordinator weighted at zero are left out; the re-match penalty ("-10 similar to a
-    pairing that ended as a mismatch (same team, same grade)") comes last, only where it takes points away. The
-    dicts are what MatchProposal.parts, Pairing.explanation and MentorRequest.explanation store (a mentor reads them
-    through ``parts_for_mentor``)."""
+    language"``. Parts the coordinator weighted at zero are left out, and the preference parts when none are in
+    play; the re-match penalty ("-10 similar to a pairing that ended as a mismatch (same team, same grade)") comes
+    last, only where it takes points away. The dicts are what MatchProposal.parts, Pairing.explanation and
+    MentorRequest.explanation store (a mentor reads them through ``parts_for_mentor``); a part that the mentee or
+    the mentor reads in other words keeps those as ``said_by`` (``explained``)."""
     exact = _exact(fractions(mentor, mentee, weights), weights.factors)
-    shown = [bool(weights.parts[part]) for part in PARTS]
+    shown = [weights.counts(part) for part in PARTS]
     points = _points(exact, shown)
+    ranking_said, ranking_by = _ranking_words(mentor, mentee, weights)
+    wish_said, wish_by = _wish_words(mentor, mentee)
     words = (
         _skills_words(mentor, mentee),
         _team_words(mentor, mentee),
@@ -611,14 +779,18 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         _mode_words(mentor, mentee),
         _language_words(mentor, mentee),
         _readiness_words(mentor),
+        ranking_said,
+        wish_said,
     )
+    by_reader = {"ranking": ranking_by, "mentor_wish": wish_by}
     # The words are kept as data ("said") and put into words when shown, in the reader's language; "text" is
     # them in the language of whoever ran the scoring, for what reads the parts as plain text.
-    parts = [
-        {"part": part, "points": p, "text": f"{_signed(p)} {say(w)}", "said": w}
-        for part, p, w in zip(PARTS, points, words, strict=True)
-        if weights.parts[part]
-    ]
+    parts = []
+    for part, p, w, show in zip(PARTS, points, words, shown, strict=True):
+        if show:
+            parts.append({"part": part, "points": p, "text": f"{_signed(p)} {say(w)}", "said": w})
+            if part in by_reader:
+                parts[-1]["said_by"] = by_reader[part]
     if penalty := rematch_points(mentor, mentee):
         words = _rematch_words(mentor, mentee)
         parts.append({"part": REMATCH, "points": penalty, "text": f"{_signed(penalty)} {say(words)}", "said": words})

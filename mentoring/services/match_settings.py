@@ -29,7 +29,13 @@ SETTINGS_FIELDS = (
     "allow_requests",
     "request_expiry_days",
     "objective",
+    "max_ranked",
+    "ranking_weight",
+    "mentor_wish_weight",
 )
+# The weights of what people said (ranking, prefer): they count only once someone has, so they alone cannot
+# make a score.
+PREFERENCE_WEIGHTS = ("ranking_weight", "mentor_wish_weight")
 
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
@@ -41,7 +47,11 @@ def _settings_check(settings: MatchSettings) -> None:
     errors: dict[str, str] = {}
     if settings.preferred_gap_min > settings.preferred_gap_max:
         errors["preferred_gap_max"] = _("The largest preferred gap cannot be smaller than the smallest.")
-    if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
+    if not any(
+        getattr(settings, name)
+        for name in SETTINGS_FIELDS
+        if name.endswith("_weight") and name not in PREFERENCE_WEIGHTS
+    ):
         errors["skills_weight"] = _("Give at least one part a weight above zero, or every score would be 0.")
     if errors:
         raise ValidationError(errors)

@@ -23,7 +23,7 @@ from mentoring.selectors import matching as selectors
 from mentoring.selectors import rematch
 from mentoring.selectors.cohort import cohort_load, match_settings_get
 from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
-from mentoring.selectors.scoring import PART_LABELS, PARTS
+from mentoring.selectors.scoring import PART_LABELS, PARTS, PREFERENCE_PARTS
 from mentoring.services import match_settings
 from mentoring.services import matching as services
 from programmes.models import Role
@@ -52,7 +52,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
         messages.warning(request, _("That filter was not understood, so every mentee is shown."))
-    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count,
+    # Queries: the settings and the cohort (thirteen in all), the draft round with who ran it and its proposal count,
     # the mentees approved after the last published round (late joiners). Re-match suggestions: none (the cohort).
     settings = match_settings_get(programme=programme)
     cohort = cohort_load(programme=programme, settings=settings)
@@ -66,6 +66,9 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.cohort_rows(cohort, page.object_list),
         "draft": draft,
         "cohort": cohort,
+        # Who has said something: mentees who ranked mentors, mentors who marked mentees (issue 19).
+        "ranked": len({mentee_id for mentee_id, _mentor in cohort.rankings}),
+        "marked": len({mentor_id for mentor_id, _mentee in cohort.stances}),
         "filtered": unmatched_only or bool(name),
         "rematch": rematch.rematch_rows(cohort),
         "rematch_waiting": len(rematch.rematch_waiting(cohort)),
@@ -150,7 +153,12 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
         "programme": programme,
         "round": match_round,
         "page": page,
-        "weights": [(PART_LABELS[p], match_round.weights.get(f"{p}_weight")) for p in PARTS],
+        # The preference parts only when they counted in this round (someone had ranked or marked someone).
+        "weights": [
+            (PART_LABELS[p], match_round.weights.get(f"{p}_weight"))
+            for p in PARTS
+            if p not in PREFERENCE_PARTS or match_round.weights.get("preferences_in_play")
+        ],
         "is_draft": match_round.status == MatchRound.Status.DRAFT,
         # Another objective replaces the draft: offered on the draft only, while the programme still matches.
         "may_rerun": match_round.status == MatchRound.Status.DRAFT and programme.status in services.MATCHING_STATUSES,
@@ -242,11 +250,15 @@ def matching_history(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     # Queries: the paginator's count, then one page of rounds with who ran and published them and their counts.
     page = Paginator(selectors.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "mentoring/matching_history.html",
-        {"programme": programme, "page": page, "labels": [(p, PART_LABELS[p]) for p in PARTS]},
-    )
+    page.object_list = list(page.object_list)
+    for r in page.object_list:
+        # Each round's weights as it stored them; the preference parts only when they counted in it (issue 19).
+        r.weight_list = [
+            (PART_LABELS[p], r.weights[f"{p}_weight"])
+            for p in PARTS
+            if f"{p}_weight" in r.weights and (p not in PREFERENCE_PARTS or r.weights.get("preferences_in_play"))
+        ]
+    return render(request, "mentoring/matching_history.html", {"programme": programme, "page": page})
 
 
 @login_required
