@@ -762,7 +762,7 @@ MATRIX: dict[str, Entry] = {
     "mentoring:matching_run": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=29),
     "mentoring:matching_history": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
     # The confirmation page of "Match late joiners into free places" (its POST drafts a round: the service's tests).
-    "mentoring:matching_late_joiners": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=18),
+    "mentoring:matching_late_joiners": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=20),
     "mentoring:matching_round": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
     "mentoring:matching_publish": Entry(COORDINATORS_ONLY, kwargs=MATCH_ROUND, queries=7),
     "mentoring:matching_swap": Entry(COORDINATORS_ONLY, kwargs=PROPOSAL, queries=20),

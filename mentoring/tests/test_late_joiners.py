@@ -172,13 +172,13 @@ def test_the_pages_cost_the_same_queries_whatever_the_number_of_late_joiners(run
     client = Client()
     client.force_login(running["coordinator"])
     client.get(reverse("mentoring:matching", args=[programme.pk]))  # the settings are made on first use
-    # session, user, the programme, my roles; the settings and the cohort (ten: no training required); the draft
+    # session, user, the programme, my roles; the settings and the cohort (twelve: no training required); the draft
     # round; the late joiners; the areas
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(reverse("mentoring:matching", args=[programme.pk]))
     assert response.context["late_count"] == size + 2
-    # session, user, the programme, my roles; the settings and the cohort (ten); the late joiners; the draft round;
-    # the areas
-    with django_assert_num_queries(17):
+    # session, user, the programme, my roles; the settings and the cohort (twelve); the late joiners; the draft
+    # round; the areas
+    with django_assert_num_queries(19):
         response = client.get(reverse("mentoring:matching_late_joiners", args=[programme.pk]))
     assert len(response.context["late"]) == size + 2

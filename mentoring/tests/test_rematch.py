@@ -208,8 +208,8 @@ def test_the_cohort_loads_in_the_same_queries_with_mismatches(rematch, django_as
         )
     cohort_load(programme=programme)  # settings made on first use
     # settings, applications, skills, readiness (three: the programme requires no training, so no records), org
-    # units, line-manager links, pairings with the mismatched mentors' team and grade, overrides
-    with django_assert_num_queries(10):
+    # units, line-manager links, pairings with the mismatched mentors' team and grade, overrides, rankings, wishes
+    with django_assert_num_queries(12):
         cohort = cohort_load(programme=programme)
     assert sum(bool(p.mismatches) for p in cohort.mentees.values()) == size
 
@@ -289,9 +289,9 @@ def test_the_matching_page_costs_the_same_queries_whatever_the_number_waiting_fo
     client.force_login(rematch["coordinator"])
     url = reverse("mentoring:matching", args=[programme.pk])
     client.get(url)  # the settings are made on first use
-    # session, user, the programme, my roles; the settings and the cohort (ten: no training required); the draft
+    # session, user, the programme, my roles; the settings and the cohort (twelve: no training required); the draft
     # round; the late joiners; the areas. The re-match suggestions come from the cohort already loaded.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert len(response.context["rematch"]) == min(size, 25)
     assert response.context["rematch_waiting"] == size
