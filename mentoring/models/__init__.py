@@ -13,7 +13,14 @@ from mentoring.models.alert import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, AlertQ
 from mentoring.models.calendar import CalendarFeed
 from mentoring.models.concern import Concern, FitAnswer
 from mentoring.models.goal import Goal, GoalState
-from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, MatchSettings
+from mentoring.models.matching import (
+    CriterionRule,
+    DepartmentDirection,
+    MatchOverride,
+    MatchProposal,
+    MatchRound,
+    MatchSettings,
+)
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
@@ -30,6 +37,8 @@ from mentoring.models.session import MentoringSession, MentoringSessionQuerySet,
 from mentoring.models.webhook import WebhookChannel, WebhookDelivery
 
 __all__ = [
+    "CriterionRule",
+    "DepartmentDirection",
     "PairingQuerySet",
     "Pairing",
     "ClosingReflection",

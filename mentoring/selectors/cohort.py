@@ -3,8 +3,8 @@
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
   mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
-- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
-  scores themselves are ``mentoring.selectors.scoring``'s.
+- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words, the
+  programme's required criteria included); the scores themselves are ``mentoring.selectors.scoring``'s.
 
 **For any code that creates or activates a pairing** (rounds, swaps, publishing, mentee requests, the
 pairing lifecycle): inside the writing transaction, first lock the mentor's place with
@@ -29,7 +29,14 @@ from django.utils.translation import ngettext
 
 from core.dates import long_date
 from mentoring.models import MatchOverride, MatchSettings, Pairing
-from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
+from mentoring.selectors.scoring import (
+    Profile,
+    Readiness,
+    Weights,
+    criteria_unmet,
+    profile_from_application,
+    score_value,
+)
 from programmes.models import (
     Application,
     ApplicationSkill,
@@ -59,6 +66,7 @@ class Cohort:
     ended: dict[tuple[int, int], datetime.date | None]  # (mentor id, mentee id) -> when a past pairing ended
     overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
     left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
+    suggestion_spread: int = 3  # MatchSettings.suggestion_spread: top-fives per free place of a mentor (0: no limit)
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
@@ -125,6 +133,7 @@ def cohort_load(
         ended=ended,
         overrides=overrides,
         left=left,
+        suggestion_spread=settings.suggestion_spread,
     )
 
 
@@ -378,7 +387,56 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
                 "again."
             )
         broken.append(Broken("paired_before", text % values))
+    mentor_p, mentee_p = cohort.mentors.get(mentor_id), cohort.mentees.get(mentee_id)
+    if mentor_p is not None and mentee_p is not None:
+        broken += [
+            criterion_broken(cohort.weights, criterion, mentor_p, mentee_p)
+            for criterion in criteria_unmet(mentor_p, mentee_p, cohort.weights)
+        ]
     return broken
+
+
+def criterion_rule(weights: Weights, criterion: str) -> str:
+    """The rule name of a required criterion (``Broken.rule``; the department one says which way)."""
+    if criterion == "department" and weights.same_department:
+        return "same_department"
+    return criterion
+
+
+def criterion_broken(weights: Weights, criterion: str, mentor: Profile, mentee: Profile) -> Broken:
+    """A required criterion the pair does not meet, in words a coordinator understands."""
+    values = {"mentor": mentor.name, "mentee": mentee.name, "hours": weights.max_time_zone_hours}
+    if criterion == "language":
+        text = _("%(mentor)s and %(mentee)s share no language, and the programme requires a shared language.")
+    elif criterion == "meeting_mode":
+        text = _(
+            "%(mentor)s and %(mentee)s cannot meet the same way (in person or by video), and the programme requires "
+            "a compatible meeting mode."
+        )
+    elif criterion == "time_zone":
+        if mentor.utc_offset is None or mentee.utc_offset is None:
+            text = _(
+                "The time zone of %(mentor)s or %(mentee)s is not on record, so the time-zone difference the "
+                "programme requires cannot be confirmed."
+            )
+        else:
+            text = ngettext(
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hour apart.",
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hours apart.",
+                weights.max_time_zone_hours,
+            )
+    elif mentor.team_id is None or mentee.team_id is None:
+        text = _(
+            "The team of %(mentor)s or %(mentee)s is not on record, so the department the programme requires cannot "
+            "be confirmed."
+        )
+    elif weights.same_department:
+        text = _("%(mentor)s and %(mentee)s are in different departments, and the programme requires the same one.")
+    else:
+        text = _("%(mentor)s and %(mentee)s are in the same department, and the programme requires different ones.")
+    return Broken(criterion_rule(weights, criterion), text % values)
 
 
 def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, extra_load: int = 0) -> list[Broken]:

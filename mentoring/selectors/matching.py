@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
@@ -22,11 +23,12 @@ from mentoring.selectors.cohort import (
     Cohort,
     below_minimum,
     cohort_load,
+    criterion_rule,
     mentee_rules,
     mentor_rules,
     rules_broken,
 )
-from mentoring.selectors.scoring import Profile, score_matrix, score_parts
+from mentoring.selectors.scoring import CRITERIA, Profile, required_codes, score_matrix, score_parts
 from programmes.models import Person, Programme
 
 # --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------
@@ -53,6 +55,43 @@ RULE_WORDS = {
         gettext_lazy("every possible mentor is themselves"),
         ngettext_lazy("%(count)s themselves", "%(count)s themselves", "count"),
     ),
+    # The programme's required criteria (MatchSettings.*_rule).
+    "language": (
+        gettext_lazy("no mentor with a free place shares a language (required)"),
+        ngettext_lazy("%(count)s sharing no language (required)", "%(count)s sharing no language (required)", "count"),
+    ),
+    "meeting_mode": (
+        gettext_lazy("no mentor with a free place can meet the same way (meeting mode required)"),
+        ngettext_lazy(
+            "%(count)s meeting another way (meeting mode required)",
+            "%(count)s meeting another way (meeting mode required)",
+            "count",
+        ),
+    ),
+    "time_zone": (
+        gettext_lazy("no mentor with a free place is in a near enough time zone (required)"),
+        ngettext_lazy(
+            "%(count)s too far apart in time zones (required)",
+            "%(count)s too far apart in time zones (required)",
+            "count",
+        ),
+    ),
+    "department": (
+        gettext_lazy("no mentor with a free place is in another department (required)"),
+        ngettext_lazy(
+            "%(count)s in the same department (another one required)",
+            "%(count)s in the same department (another one required)",
+            "count",
+        ),
+    ),
+    "same_department": (
+        gettext_lazy("no mentor with a free place is in the same department (required)"),
+        ngettext_lazy(
+            "%(count)s in another department (the same one required)",
+            "%(count)s in another department (the same one required)",
+            "count",
+        ),
+    ),
 }
 
 
@@ -71,13 +110,27 @@ class Assessment:
         return max((s for s in self.scores if s is not None), default=None)
 
 
-def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile]) -> list[Assessment]:
-    """Score each of ``mentees`` against ``mentors`` (those with a free place), pair by pair under the hard
-    rules. The mentor's own rules are checked once per mentor, the mentee's once per mentee; scores come from
-    one ``score_matrix`` over the whole cohort. No queries."""
-    scores, shares = score_matrix(mentors, mentees, cohort.weights)
+def rule_codes(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile]) -> tuple[np.ndarray, list[str]]:
+    """Which hard rule forbids each pair (mentees in rows): an int16 matrix, 0 where the pair is allowed, else the
+    index in the returned names of the first rule it breaks (the mentor's own rules, then oneself, the management
+    chain both ways, paired before, then the programme's required criteria). The mentees' own rules
+    (``mentee_rules``) are not in it. Sparse rules are set pair by pair, required criteria as whole matrices
+    (``required_codes``); call it on chunks of mentees for a large cohort. No queries."""
+    names = [""]
+    code_of: dict[str, int] = {}
+
+    def code(rule: str) -> int:
+        if rule not in code_of:
+            code_of[rule] = len(names)
+            names.append(rule)
+        return code_of[rule]
+
+    codes = np.zeros((len(mentees), len(mentors)), dtype=np.int16)
+    for j, m in enumerate(mentors):
+        rule = next((b.rule for b in mentor_rules(cohort, m.pk)), None)
+        if rule:
+            codes[:, j] = code(rule)
     column = {m.pk: j for j, m in enumerate(mentors)}
-    mentor_rule = [next((b.rule for b in mentor_rules(cohort, m.pk)), None) for m in mentors]
     # Mentors below each person in the management chain: a mentee never mentored by someone they manage.
     managed_by: dict[int, list[int]] = {}
     for m in mentors:
@@ -87,13 +140,7 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
     for mentor_id, mentee_id in cohort.ended:
         if (mentor_id, mentee_id) not in cohort.overrides:
             paired_before.setdefault(mentee_id, []).append(mentor_id)
-    assessments = []
     for i, mentee in enumerate(mentees):
-        broken = mentee_rules(cohort, mentee.pk)
-        if broken:
-            assessments.append(Assessment(mentee, [None] * len(mentors), broken))
-            continue
-        rules = list(mentor_rule)
         for rule, mentor_ids in (
             ("oneself", [mentee.pk]),
             ("chain", cohort.chain(mentee.pk)),
@@ -102,16 +149,39 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
         ):
             for mentor_id in mentor_ids:
                 j = column.get(mentor_id)
-                if j is not None and rules[j] is None:
-                    rules[j] = rule
-        row, share = scores[i].tolist(), shares[i].tolist()
+                if j is not None and not codes[i, j]:
+                    codes[i, j] = code(rule)
+    if cohort.weights.required and len(mentees) and len(mentors):
+        required = required_codes(mentors, mentees, cohort.weights)
+        as_rule = np.array([0, *(code(criterion_rule(cohort.weights, c)) for c in CRITERIA)], dtype=np.int16)
+        codes = np.where((codes == 0) & (required > 0), as_rule[required], codes)
+    return codes, names
+
+
+def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile]) -> list[Assessment]:
+    """Score each of ``mentees`` against ``mentors`` (those with a free place) under the hard rules. The mentor's
+    own rules are checked once per mentor, the mentee's once per mentee, the rules of pairs as matrices
+    (``rule_codes``); scores come from one ``score_matrix`` over the whole cohort. No queries."""
+    scores, shares = score_matrix(mentors, mentees, cohort.weights)
+    codes, names = rule_codes(cohort, mentees, mentors)
+    assessments = []
+    for i, mentee in enumerate(mentees):
+        broken = mentee_rules(cohort, mentee.pk)
+        if broken:
+            assessments.append(Assessment(mentee, [None] * len(mentors), broken))
+            continue
+        row_codes = codes[i]
+        out = np.flatnonzero(row_codes).tolist()
+        row: list[int | None] = scores[i].tolist()
+        for j in out:
+            row[j] = None
         assessments.append(
             Assessment(
                 mentee,
-                [None if rule else s for rule, s in zip(rules, row, strict=True)],
+                row,
                 [],
-                Counter(rule for rule in rules if rule),
-                any(sh and not rule for rule, sh in zip(rules, share, strict=True)),
+                Counter(names[c] for c in row_codes[out].tolist()),
+                bool((shares[i] & (row_codes == 0)).any()),
             )
         )
     return assessments
