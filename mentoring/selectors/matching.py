@@ -209,6 +209,18 @@ def no_match_reason(cohort: Cohort, assessment: Assessment, free_mentors: int) -
     return ""
 
 
+def mentees_ruled_out(cohort: Cohort) -> int:
+    """How many mentees waiting for a mentor (no open pairing, none of their own rules broken) have no mentor
+    with a free place that every hard rule allows (the programme's required criteria included). No queries."""
+    mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
+    mentees = [p for p in mentees if not mentee_rules(cohort, p.pk)]
+    mentors = mentors_with_places(cohort)
+    if not mentees or not mentors:
+        return len(mentees)
+    codes, _names = rule_codes(cohort, mentees, mentors)
+    return int((codes != 0).all(axis=1).sum())
+
+
 def mentors_with_places(cohort: Cohort, extra_load: Mapping[int, int] | None = None) -> list[Profile]:
     extra = extra_load or {}
     return [m for m in cohort.mentors.values() if cohort.free_places(m.pk) - extra.get(m.pk, 0) > 0]

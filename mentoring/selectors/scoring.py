@@ -70,6 +70,12 @@ CRITERION_PART: dict[str, str] = {
     "time_zone": "time_zone",
     "department": "different_team",
 }
+CRITERION_LABELS: dict[str, str] = {
+    "language": _("Shared language"),
+    "meeting_mode": _("Compatible meeting mode"),
+    "time_zone": _("Time-zone difference"),
+    "department": _("Department"),
+}
 # Parts a round's stored weights may lack (added later): such a round ran with them at 0.
 _LATER_PARTS = frozenset({"time_zone"})
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
