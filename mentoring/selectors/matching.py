@@ -229,6 +229,10 @@ def mentors_with_places(cohort: Cohort, extra_load: Mapping[int, int] | None = N
 # --- The coordinator's tables and a mentee's suggestions --------------------------------------------
 
 
+# A mentee's top five: what the suggestions page shows, and what the spread of popular mentors counts.
+SUGGESTIONS = 5
+
+
 @dataclass
 class Suggestion:
     """A mentor the rules allow for a mentee, with the score and its parts in words."""
@@ -237,6 +241,9 @@ class Suggestion:
     score: int
     parts: list[dict[str, Any]]
     free_places: int
+    # Shown although the mentor is already in their share of top-fives: every allowed mentor with a share left
+    # was taken. The page says "popular: many mentees see this mentor".
+    popular: bool = False
 
 
 @dataclass
@@ -259,25 +266,90 @@ def cohort_mentees(cohort: Cohort, *, unmatched_only: bool = False, name: str = 
     ]
 
 
-def _suggest(cohort: Cohort, assessment: Assessment, mentors: Sequence[Profile], limit: int) -> list[Suggestion]:
+def _suggestion(cohort: Cohort, mentor: Profile, mentee: Profile, popular: bool = False) -> Suggestion:
+    score, parts = score_parts(mentor, mentee, cohort.weights)
+    return Suggestion(mentor.person, score, parts, cohort.free_places(mentor.pk), popular)
+
+
+def suggestion_picks(
+    cohort: Cohort,
+    mentors: Sequence[Profile],
+    *,
+    limit: int = SUGGESTIONS,
+    mentees: Sequence[Profile] | None = None,
+) -> dict[int, list[tuple[int, bool]]]:
+    """Each waiting mentee's top ``limit`` mentors among ``mentors`` (those with a free place): mentee id ->
+    [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum; a
+    mentee with none is left out. No queries.
+
+    The programme's suggestion spread (``Cohort.suggestion_spread``, s) keeps popular mentors from being shown to
+    everyone: a mentor appears in at most s x their free places top-fives. Every waiting mentee's best k = s x
+    ``limit`` candidates are found at once (``argpartition``); then the places in the lists are handed out
+    greedily, best score first across all mentees (ties: the mentee's id, then the mentor's name), passing over a
+    mentor whose share is taken. A mentee left short takes their best allowed mentors with a share left beyond
+    those k, and, when there are none, their best allowed mentors whatever their share, marked popular. With a
+    spread of 0 each mentee simply gets their best ``limit`` (``mentees``, when given, limits the work to them).
+    """
+    spread = cohort.suggestion_spread
+    waiting = mentees if mentees is not None and not spread else cohort.mentees.values()
+    waiting = [p for p in waiting if p.pk not in cohort.mentee_pairing and not mentee_rules(cohort, p.pk)]
+    n, m = len(waiting), len(mentors)
+    if not n or not m:
+        return {}
     minimum = cohort.weights.min_score
-    ranked = sorted(
-        (j for j, s in enumerate(assessment.scores) if s is not None and s >= minimum),
-        key=lambda j: (-assessment.scores[j], mentors[j].name.casefold()),
-    )[:limit]
-    suggestions = []
-    for j in ranked:
-        score, parts = score_parts(mentors[j], assessment.mentee, cohort.weights)
-        suggestions.append(Suggestion(mentors[j].person, score, parts, cohort.free_places(mentors[j].pk)))
-    return suggestions
+    scores, _shares = score_matrix(mentors, waiting, cohort.weights)
+    codes, _names = rule_codes(cohort, waiting, mentors)
+    allowed = (codes == 0) & (scores >= minimum)
+    name_rank = np.empty(m, dtype=np.int64)
+    name_rank[sorted(range(m), key=lambda j: (mentors[j].name.casefold(), j))] = np.arange(m)
+    # One key per pair, unique in its row: the score, then the mentor's name (the order the mentee reads); -1: out.
+    key = np.where(allowed, (scores - minimum) * m + (m - 1 - name_rank)[None, :], -1)
+    k = min(m, limit * spread if spread else limit)
+    top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), (n, m))
+    top_key = np.take_along_axis(key, top, axis=1)
+    rows, slots = np.nonzero(top_key >= 0)
+    columns = top[rows, slots]
+    chosen: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
+    if not spread:
+        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+            chosen[i].append((j, False))
+    else:
+        quota = [spread * cohort.free_places(p.pk) for p in mentors]
+        used = [0] * m
+        mentee_ids = np.array([p.pk for p in waiting])
+        order = np.lexsort((name_rank[columns], mentee_ids[rows], -scores[rows, columns]))
+        for i, j in zip(rows[order].tolist(), columns[order].tolist(), strict=True):
+            if len(chosen[i]) < limit and used[j] < quota[j]:
+                chosen[i].append((j, False))
+                used[j] += 1
+        allowed_count = allowed.sum(axis=1).tolist()
+        short = [i for i in range(n) if len(chosen[i]) < min(limit, allowed_count[i])]
+        short.sort(key=lambda i: (-int(key[i].max()), int(mentee_ids[i])))
+        for i in short:
+            ranked = np.argsort(-key[i])[: allowed_count[i]].tolist()
+            taken = {j for j, _popular in chosen[i]}
+            for over_share in (False, True):
+                for j in ranked:
+                    if len(chosen[i]) < limit and j not in taken and (over_share or used[j] < quota[j]):
+                        chosen[i].append((j, over_share))
+                        taken.add(j)
+                        used[j] += 1
+    picks = {}
+    for i, mentee in enumerate(waiting):
+        if chosen[i]:
+            row = key[i]
+            picks[mentee.pk] = sorted(chosen[i], key=lambda pick: -int(row[pick[0]]))
+    return picks
 
 
 def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> list[CohortRow]:
     """The coordinator's cohort table for some mentees (a page of them): each one's best few mentors among those
-    with a free place that the rules allow, or why there is none. No queries."""
+    with a free place that the rules allow (the first of the top five the mentee sees, spread as
+    ``suggestion_picks`` spreads them), or why there is none. No queries."""
     mentors = mentors_with_places(cohort)
     waiting = [m for m in mentees if m.pk not in cohort.mentee_pairing]
-    assessments = {a.mentee.pk: a for a in assess(cohort, waiting, mentors)}
+    picks = suggestion_picks(cohort, mentors, mentees=waiting)
+    assessments = {a.mentee.pk: a for a in assess(cohort, [m for m in waiting if m.pk not in picks], mentors)}
     rows = []
     for mentee in mentees:
         if mentee.pk in cohort.mentee_pairing:
@@ -285,9 +357,13 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
             mentor = cohort.mentors.get(mentor_id)
             rows.append(CohortRow(mentee, status, mentor.name if mentor else gettext("a former mentor"), [], ""))
             continue
+        chosen = picks.get(mentee.pk, [])[:top]
+        suggestions = [_suggestion(cohort, mentors[j], mentee, popular) for j, popular in chosen]
+        if suggestions:
+            rows.append(CohortRow(mentee, "", "", suggestions, ""))
+            continue
         assessment = assessments[mentee.pk]
-        suggestions = _suggest(cohort, assessment, mentors, top)
-        reason = "" if suggestions else no_match_reason(cohort, assessment, len(mentors))
+        reason = no_match_reason(cohort, assessment, len(mentors))
         about_readiness = bool(reason) and (
             any(b.rule == "not_ready" for b in assessment.mentee_broken)
             or (assessment.best is None and set(assessment.ruled_out) == {"not_ready"})
@@ -298,8 +374,9 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
-    programme's minimum; best first. Empty when the mentee may not be matched now (for instance because they
-    already have a mentor or a proposed pairing). Eleven queries, whatever the cohort's size.
+    programme's minimum; best first, popular mentors spread (``suggestion_picks``). Empty when the mentee may not
+    be matched now (for instance because they already have a mentor or a proposed pairing). Eleven queries,
+    whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
     Only ever show a mentee their own suggestions.
@@ -309,7 +386,8 @@ def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> 
     if profile is None:
         return []
     mentors = mentors_with_places(cohort)
-    return _suggest(cohort, assess(cohort, [profile], mentors)[0], mentors, limit)
+    picks = suggestion_picks(cohort, mentors, limit=max(limit, SUGGESTIONS), mentees=[profile])
+    return [_suggestion(cohort, mentors[j], profile, popular) for j, popular in picks.get(profile.pk, [])[:limit]]
 
 
 @dataclass

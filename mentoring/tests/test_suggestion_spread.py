@@ -1,0 +1,150 @@
+"""Contention-aware suggestions (issue 19, point 5): a mentee's top five spreads popular mentors, so that no mentor
+appears in more top-fives than the programme's suggestion spread times their free places."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mentoring.selectors import matching as matching_selectors
+from mentoring.selectors.cohort import cohort_load
+from mentoring.services import match_settings, matching
+from mentoring.services.mentor_requests import request_create
+from mentoring.tests.factories import approved_profile
+from programmes.models import Role
+from programmes.tests.factories import DepartmentFactory, OrgUnitFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+POPULAR = "popular: many mentees see this mentor"
+
+
+@pytest.fixture
+def crowd(programme):
+    """30 mentees who all want Negotiation at level 2, and mentors in another department: Star offers it at level 2
+    (everyone's best), the others at level 1. The first three mentees also share three time slots with Star, so
+    they score highest with her."""
+    negotiation = SkillFactory(name="Negotiation")
+    service = OrgUnitFactory(name="Helpdesk", parent=DepartmentFactory(name="Service"))
+    cloud = OrgUnitFactory(name="Cloud", parent=DepartmentFactory(name="Technology"))
+
+    def add(name: str, role: str, level: int, slots: tuple[str, ...], capacity: int | None = None):
+        return approved_profile(
+            programme=programme,
+            role=role,
+            display_name=name,
+            grade=2 if role == Role.MENTEE else 5,
+            org_unit=service if role == Role.MENTEE else cloud,
+            skills=[(negotiation, level)],
+            availability=slots,
+            capacity=capacity,
+        ).person
+
+    def build(*, others: int, other_capacity: int, count: int = 30):
+        mentees = [
+            add(f"Mentee {i:02}", Role.MENTEE, 2, ("mon-am", "tue-am", "wed-am") if i < 3 else ("mon-am",))
+            for i in range(count)
+        ]
+        star = add("Star", Role.MENTOR, 2, ("mon-am", "tue-am", "wed-am"), capacity=1)
+        rest = [add(f"Other {j:02}", Role.MENTOR, 1, ("mon-am",), capacity=other_capacity) for j in range(others)]
+        return mentees, star, rest
+
+    return build
+
+
+def top_fives(programme, mentees) -> dict[str, list]:
+    return {
+        mentee.display_name: matching_selectors.suggestions_for(programme=programme, mentee=mentee)
+        for mentee in mentees
+    }
+
+
+def test_a_mentor_everyone_ranks_first_is_in_at_most_three_top_fives_per_free_place(programme, crowd):
+    mentees, star, _rest = crowd(others=20, other_capacity=3)  # 20 x 3 places x 3: room for every list
+    lists = top_fives(programme, mentees)
+    seen = Counter(s.mentor.display_name for suggestions in lists.values() for s in suggestions)
+    assert seen["Star"] == 3  # spread 3 x 1 free place
+    assert max(seen.values()) <= 3 * 3
+    assert all(len(suggestions) == 5 for suggestions in lists.values())
+    assert not any(s.popular for suggestions in lists.values() for s in suggestions)
+    # Her three places in the lists go to the three mentees who score highest with her, at the top of their list.
+    assert sorted(name for name, suggestions in lists.items() if suggestions[0].mentor == star) == [
+        "Mentee 00",
+        "Mentee 01",
+        "Mentee 02",
+    ]
+    # Each list is best first, as before.
+    assert all([s.score for s in ss] == sorted((s.score for s in ss), reverse=True) for ss in lists.values())
+
+
+def test_without_a_spread_everyone_sees_the_same_popular_mentor(programme, coordinator, crowd):
+    mentees, _star, _rest = crowd(others=20, other_capacity=3)
+    matching.match_settings_get(programme=programme)
+    match_settings.match_settings_update(programme=programme, data={"suggestion_spread": 0}, by=coordinator)
+    lists = top_fives(programme, mentees)
+    assert all(suggestions[0].mentor.display_name == "Star" for suggestions in lists.values())
+    assert all([s.mentor.display_name for s in ss][1:] == [f"Other {j:02}" for j in range(4)] for ss in lists.values())
+
+
+def test_a_mentee_whose_candidates_are_all_taken_still_gets_five_and_is_told_who_is_popular(programme, crowd):
+    # 6 mentors with one place each: 6 x 3 = 18 places in the lists for 30 x 5 = 150 wanted.
+    mentees, _star, _rest = crowd(others=5, other_capacity=1)
+    lists = top_fives(programme, mentees)
+    assert all(len(suggestions) == 5 for suggestions in lists.values())
+    within_share = Counter(s.mentor.display_name for ss in lists.values() for s in ss if not s.popular)
+    assert within_share["Star"] == 3
+    assert max(within_share.values()) <= 3
+    assert sum(within_share.values()) == 18
+    assert sum(s.popular for ss in lists.values() for s in ss) == 150 - 18
+
+
+def test_requests_follow_the_spread_lists(programme, crowd):
+    mentees, star, _rest = crowd(others=20, other_capacity=3)
+    last = mentees[-1]
+    assert star not in [s.mentor for s in matching_selectors.suggestions_for(programme=programme, mentee=last)]
+    with pytest.raises(ValidationError, match="not among your suggestions"):
+        request_create(programme=programme, mentee=last, mentor=star)
+    request = request_create(programme=programme, mentee=mentees[0], mentor=star)
+    assert request.mentor == star
+
+
+def test_the_cohort_table_shows_the_first_of_the_same_spread_lists(client, programme, coordinator, crowd):
+    mentees, _star, _rest = crowd(others=5, other_capacity=1)
+    cohort = cohort_load(programme=programme)
+    rows = matching_selectors.cohort_rows(cohort, [cohort.mentees[m.pk] for m in mentees])
+    lists = top_fives(programme, mentees)
+    for row in rows:
+        assert [(s.mentor, s.popular) for s in row.suggestions] == [
+            (s.mentor, s.popular) for s in lists[row.mentee.name][:3]
+        ]
+    client.force_login(coordinator)
+    page = client.get(reverse("mentoring:matching", args=[programme.pk])).content.decode()
+    assert POPULAR in page
+
+
+def test_the_mentee_sees_which_suggestions_are_popular(client, programme, crowd):
+    mentees, _star, _rest = crowd(others=5, other_capacity=1)
+    last = mentees[-1]
+    client.force_login(last)
+    page = client.get(reverse("mentoring:suggestions", args=[programme.pk])).content.decode()
+    assert page.count(POPULAR) == 5
+    client.force_login(mentees[0])
+    assert POPULAR not in client.get(reverse("mentoring:suggestions", args=[programme.pk])).content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_suggestions_page_runs_the_same_queries_however_many_mentees_compete(
+    client, programme, crowd, django_assert_num_queries, size
+):
+    mentees, _star, _rest = crowd(others=5, other_capacity=1, count=size)
+    client.force_login(mentees[-1])
+    client.get(reverse("mentoring:suggestions", args=[programme.pk]))  # sessions and settings created
+    url = reverse("mentoring:suggestions", args=[programme.pk])
+    # Session, user, programme, my roles; settings, my requests; the cohort (settings, applications, skills,
+    # memberships, requirements, readiness overrides, org units, managers, pairings, overrides); the base layout.
+    # (The permission matrix's world, with requests and more of the layout, takes 21.)
+    with django_assert_num_queries(17):
+        assert client.get(url).status_code == 200
