@@ -271,6 +271,19 @@ def _suggestion(cohort: Cohort, mentor: Profile, mentee: Profile, popular: bool 
     return Suggestion(mentor.person, score, parts, cohort.free_places(mentor.pk), popular)
 
 
+# Mentees scored at once when spreading suggestions: bounds the memory of a large cohort (rows x mentors x 8 bytes).
+CHUNK = 1024
+
+
+def _pick_keys(cohort: Cohort, mentors: Sequence[Profile], mentees: Sequence[Profile], rank: np.ndarray) -> np.ndarray:
+    """One key per pair, unique in its row, bigger is better: the score, then the mentor's name (the order a mentee
+    reads), from ``rank`` (each mentor's place by name); -1 where a hard rule or the minimum forbids the pair."""
+    minimum, m = cohort.weights.min_score, len(mentors)
+    scores, _shares = score_matrix(mentors, mentees, cohort.weights)
+    codes, _names = rule_codes(cohort, mentees, mentors)
+    return np.where((codes == 0) & (scores >= minimum), (scores - minimum) * m + (m - 1 - rank)[None, :], -1)
+
+
 def suggestion_picks(
     cohort: Cohort,
     mentors: Sequence[Profile],
@@ -280,66 +293,70 @@ def suggestion_picks(
 ) -> dict[int, list[tuple[int, bool]]]:
     """Each waiting mentee's top ``limit`` mentors among ``mentors`` (those with a free place): mentee id ->
     [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum; a
-    mentee with none is left out. No queries.
+    mentee with none is left out. No queries; scored in chunks of mentees.
 
     The programme's suggestion spread (``Cohort.suggestion_spread``, s) keeps popular mentors from being shown to
     everyone: a mentor appears in at most s x their free places top-fives. Every waiting mentee's best k = s x
-    ``limit`` candidates are found at once (``argpartition``); then the places in the lists are handed out
-    greedily, best score first across all mentees (ties: the mentee's id, then the mentor's name), passing over a
-    mentor whose share is taken. A mentee left short takes their best allowed mentors with a share left beyond
-    those k, and, when there are none, their best allowed mentors whatever their share, marked popular. With a
-    spread of 0 each mentee simply gets their best ``limit`` (``mentees``, when given, limits the work to them).
+    ``limit`` candidates are found (``argpartition``); then the places in the lists are handed out greedily, best
+    score first across all mentees (ties: the mentee's id, then the mentor's name), passing over a mentor whose
+    share is taken. A mentee left short takes their best allowed mentors with a share left beyond those k, and,
+    when there are none, their best allowed mentors whatever their share, marked popular. With a spread of 0 each
+    mentee simply gets their best ``limit`` (``mentees``, when given, limits the work to them).
     """
     spread = cohort.suggestion_spread
-    waiting = mentees if mentees is not None and not spread else cohort.mentees.values()
+    waiting = mentees if mentees is not None and not spread else list(cohort.mentees.values())
     waiting = [p for p in waiting if p.pk not in cohort.mentee_pairing and not mentee_rules(cohort, p.pk)]
     n, m = len(waiting), len(mentors)
     if not n or not m:
         return {}
-    minimum = cohort.weights.min_score
-    scores, _shares = score_matrix(mentors, waiting, cohort.weights)
-    codes, _names = rule_codes(cohort, waiting, mentors)
-    allowed = (codes == 0) & (scores >= minimum)
-    name_rank = np.empty(m, dtype=np.int64)
-    name_rank[sorted(range(m), key=lambda j: (mentors[j].name.casefold(), j))] = np.arange(m)
-    # One key per pair, unique in its row: the score, then the mentor's name (the order the mentee reads); -1: out.
-    key = np.where(allowed, (scores - minimum) * m + (m - 1 - name_rank)[None, :], -1)
+    rank = np.empty(m, dtype=np.int64)
+    rank[sorted(range(m), key=lambda j: (mentors[j].name.casefold(), j))] = np.arange(m)
     k = min(m, limit * spread if spread else limit)
-    top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), (n, m))
-    top_key = np.take_along_axis(key, top, axis=1)
-    rows, slots = np.nonzero(top_key >= 0)
-    columns = top[rows, slots]
-    chosen: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
+    rows, columns, keys, allowed_count = [], [], [], np.zeros(n, dtype=np.int64)
+    for start in range(0, n, CHUNK):
+        key = _pick_keys(cohort, mentors, waiting[start : start + CHUNK], rank)
+        top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), key.shape)
+        top_key = np.take_along_axis(key, top, axis=1)
+        r, c = np.nonzero(top_key >= 0)
+        rows.append(r + start)
+        columns.append(top[r, c])
+        keys.append(top_key[r, c])
+        allowed_count[start : start + CHUNK] = (key >= 0).sum(axis=1)
+    row_of, column_of, key_of = np.concatenate(rows), np.concatenate(columns), np.concatenate(keys)
+    chosen: list[list[tuple[int, int, bool]]] = [[] for _ in range(n)]  # (key, mentor column, popular)
     if not spread:
-        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
-            chosen[i].append((j, False))
+        for i, j, key_ in zip(row_of.tolist(), column_of.tolist(), key_of.tolist(), strict=True):
+            chosen[i].append((key_, j, False))
     else:
         quota = [spread * cohort.free_places(p.pk) for p in mentors]
         used = [0] * m
         mentee_ids = np.array([p.pk for p in waiting])
-        order = np.lexsort((name_rank[columns], mentee_ids[rows], -scores[rows, columns]))
-        for i, j in zip(rows[order].tolist(), columns[order].tolist(), strict=True):
+        best = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(best, row_of, key_of)
+        order = np.lexsort((rank[column_of], mentee_ids[row_of], -(key_of // m)))
+        for i, j, key_ in zip(row_of[order].tolist(), column_of[order].tolist(), key_of[order].tolist(), strict=True):
             if len(chosen[i]) < limit and used[j] < quota[j]:
-                chosen[i].append((j, False))
+                chosen[i].append((key_, j, False))
                 used[j] += 1
-        allowed_count = allowed.sum(axis=1).tolist()
-        short = [i for i in range(n) if len(chosen[i]) < min(limit, allowed_count[i])]
-        short.sort(key=lambda i: (-int(key[i].max()), int(mentee_ids[i])))
-        for i in short:
-            ranked = np.argsort(-key[i])[: allowed_count[i]].tolist()
-            taken = {j for j, _popular in chosen[i]}
-            for over_share in (False, True):
-                for j in ranked:
-                    if len(chosen[i]) < limit and j not in taken and (over_share or used[j] < quota[j]):
-                        chosen[i].append((j, over_share))
-                        taken.add(j)
-                        used[j] += 1
-    picks = {}
-    for i, mentee in enumerate(waiting):
-        if chosen[i]:
-            row = key[i]
-            picks[mentee.pk] = sorted(chosen[i], key=lambda pick: -int(row[pick[0]]))
-    return picks
+        short = [i for i in range(n) if len(chosen[i]) < min(limit, int(allowed_count[i]))]
+        short.sort(key=lambda i: (-int(best[i]), int(mentee_ids[i])))
+        for start in range(0, len(short), CHUNK):
+            block = short[start : start + CHUNK]
+            key = _pick_keys(cohort, mentors, [waiting[i] for i in block], rank)
+            for i, row in zip(block, key, strict=True):
+                ranked = np.argsort(-row)[: allowed_count[i]].tolist()
+                taken = {j for _key, j, _popular in chosen[i]}
+                for over_share in (False, True):
+                    for j in ranked:
+                        if len(chosen[i]) < limit and j not in taken and (over_share or used[j] < quota[j]):
+                            chosen[i].append((int(row[j]), j, over_share))
+                            taken.add(j)
+                            used[j] += 1
+    return {
+        mentee.pk: [(j, popular) for _key, j, popular in sorted(chosen[i], reverse=True)]
+        for i, mentee in enumerate(waiting)
+        if chosen[i]
+    }
 
 
 def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> list[CohortRow]:

@@ -148,3 +148,13 @@ def test_the_suggestions_page_runs_the_same_queries_however_many_mentees_compete
     # (The permission matrix's world, with requests and more of the layout, takes 21.)
     with django_assert_num_queries(17):
         assert client.get(url).status_code == 200
+
+
+def test_scoring_in_chunks_of_mentees_changes_no_list(programme, crowd, monkeypatch):
+    crowd(others=5, other_capacity=1)
+    cohort = cohort_load(programme=programme)
+    mentors = matching_selectors.mentors_with_places(cohort)
+    whole = matching_selectors.suggestion_picks(cohort, mentors)
+    monkeypatch.setattr(matching_selectors, "CHUNK", 7)
+    assert matching_selectors.suggestion_picks(cohort, mentors) == whole
+    assert len(whole) == 30
