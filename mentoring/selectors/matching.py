@@ -273,6 +273,8 @@ def _suggestion(cohort: Cohort, mentor: Profile, mentee: Profile, popular: bool 
 
 # Mentees scored at once when spreading suggestions: bounds the memory of a large cohort (rows x mentors x 8 bytes).
 CHUNK = 1024
+# Up to this many pairs the keys are kept for the mentees left short, rather than scored a second time.
+KEEP_KEYS = 8_000_000
 
 
 def _pick_keys(cohort: Cohort, mentors: Sequence[Profile], mentees: Sequence[Profile], rank: np.ndarray) -> np.ndarray:
@@ -313,8 +315,11 @@ def suggestion_picks(
     rank[sorted(range(m), key=lambda j: (mentors[j].name.casefold(), j))] = np.arange(m)
     k = min(m, limit * spread if spread else limit)
     rows, columns, keys, allowed_count = [], [], [], np.zeros(n, dtype=np.int64)
+    kept: dict[int, np.ndarray] = {}  # chunk start -> its keys, for a cohort small enough
     for start in range(0, n, CHUNK):
         key = _pick_keys(cohort, mentors, waiting[start : start + CHUNK], rank)
+        if n * m <= KEEP_KEYS:
+            kept[start] = key
         top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), key.shape)
         top_key = np.take_along_axis(key, top, axis=1)
         r, c = np.nonzero(top_key >= 0)
@@ -340,18 +345,25 @@ def suggestion_picks(
                 used[j] += 1
         short = [i for i in range(n) if len(chosen[i]) < min(limit, int(allowed_count[i]))]
         short.sort(key=lambda i: (-int(best[i]), int(mentee_ids[i])))
+        used_now, quota_now = np.array(used), np.array(quota)
         for start in range(0, len(short), CHUNK):
             block = short[start : start + CHUNK]
-            key = _pick_keys(cohort, mentors, [waiting[i] for i in block], rank)
+            if kept:
+                key = [kept[i - i % CHUNK][i % CHUNK] for i in block]
+            else:
+                key = _pick_keys(cohort, mentors, [waiting[i] for i in block], rank)
             for i, row in zip(block, key, strict=True):
-                ranked = np.argsort(-row)[: allowed_count[i]].tolist()
-                taken = {j for _key, j, _popular in chosen[i]}
+                free = row >= 0
+                free[[j for _key, j, _popular in chosen[i]]] = False
                 for over_share in (False, True):
-                    for j in ranked:
-                        if len(chosen[i]) < limit and j not in taken and (over_share or used[j] < quota[j]):
-                            chosen[i].append((int(row[j]), j, over_share))
-                            taken.add(j)
-                            used[j] += 1
+                    wanted = limit - len(chosen[i])
+                    candidates = np.flatnonzero(free if over_share else free & (used_now < quota_now))
+                    if wanted <= 0 or not len(candidates):
+                        continue
+                    best_first = candidates[np.argsort(-row[candidates])[:wanted]]
+                    chosen[i] += [(int(row[j]), int(j), over_share) for j in best_first]
+                    used_now[best_first] += 1
+                    free[best_first] = False
     return {
         mentee.pk: [(j, popular) for _key, j, popular in sorted(chosen[i], reverse=True)]
         for i, mentee in enumerate(waiting)

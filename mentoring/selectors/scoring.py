@@ -525,16 +525,9 @@ def score_matrix(
 
     # The exact parts summed in the same order as ``_total``, so that the floats, and the score, are the same.
     exact = np.zeros((n, m))
-    parts = (
-        skills,
-        team,
-        experience,
-        availability,
-        mode,
-        language,
-        readiness,
-        _time_zone_matrix(mentors, mentees, weights),
-    )
+    # (A part weighted 0 adds exactly 0.0: the time zone's, 0 by default, is not computed then.)
+    time_zone = _time_zone_matrix(mentors, mentees, weights) if weights.parts.get("time_zone") else 0.0
+    parts = (skills, team, experience, availability, mode, language, readiness, time_zone)
     for fraction, factor in zip(parts, weights.factors, strict=True):
         exact = exact + fraction * factor
     return np.floor(exact + 0.5 + EPSILON).astype(np.int64), shares
