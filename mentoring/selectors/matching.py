@@ -273,17 +273,18 @@ def _suggestion(cohort: Cohort, mentor: Profile, mentee: Profile, popular: bool 
 
 # Mentees scored at once when spreading suggestions: bounds the memory of a large cohort (rows x mentors x 8 bytes).
 CHUNK = 1024
-# Up to this many pairs the keys are kept for the mentees left short, rather than scored a second time.
-KEEP_KEYS = 8_000_000
 
 
-def _pick_keys(cohort: Cohort, mentors: Sequence[Profile], mentees: Sequence[Profile], rank: np.ndarray) -> np.ndarray:
+def _pick_keys(
+    cohort: Cohort, mentors: Sequence[Profile], mentees: Sequence[Profile], rank: np.ndarray, width: int
+) -> np.ndarray:
     """One key per pair, unique in its row, bigger is better: the score, then the mentor's name (the order a mentee
-    reads), from ``rank`` (each mentor's place by name); -1 where a hard rule or the minimum forbids the pair."""
-    minimum, m = cohort.weights.min_score, len(mentors)
+    reads), from ``rank`` (each mentor's place by name among ``width`` mentors); -1 where a hard rule or the
+    minimum forbids the pair."""
+    minimum = cohort.weights.min_score
     scores, _shares = score_matrix(mentors, mentees, cohort.weights)
     codes, _names = rule_codes(cohort, mentees, mentors)
-    return np.where((codes == 0) & (scores >= minimum), (scores - minimum) * m + (m - 1 - rank)[None, :], -1)
+    return np.where((codes == 0) & (scores >= minimum), (scores - minimum) * width + (width - 1 - rank)[None, :], -1)
 
 
 def suggestion_picks(
@@ -315,11 +316,8 @@ def suggestion_picks(
     rank[sorted(range(m), key=lambda j: (mentors[j].name.casefold(), j))] = np.arange(m)
     k = min(m, limit * spread if spread else limit)
     rows, columns, keys, allowed_count = [], [], [], np.zeros(n, dtype=np.int64)
-    kept: dict[int, np.ndarray] = {}  # chunk start -> its keys, for a cohort small enough
     for start in range(0, n, CHUNK):
-        key = _pick_keys(cohort, mentors, waiting[start : start + CHUNK], rank)
-        if n * m <= KEEP_KEYS:
-            kept[start] = key
+        key = _pick_keys(cohort, mentors, waiting[start : start + CHUNK], rank, m)
         top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), key.shape)
         top_key = np.take_along_axis(key, top, axis=1)
         r, c = np.nonzero(top_key >= 0)
@@ -345,25 +343,32 @@ def suggestion_picks(
                 used[j] += 1
         short = [i for i in range(n) if len(chosen[i]) < min(limit, int(allowed_count[i]))]
         short.sort(key=lambda i: (-int(best[i]), int(mentee_ids[i])))
+        # Those left short: first their best allowed mentors with a share left (scored again, against those mentors
+        # only), then their best allowed ones whatever their share, all among their k candidates.
+        candidates: dict[int, list[tuple[int, int]]] = {i: [] for i in short}
+        for i, j, key_ in zip(row_of.tolist(), column_of.tolist(), key_of.tolist(), strict=True):
+            if i in candidates:
+                candidates[i].append((key_, j))
         used_now, quota_now = np.array(used), np.array(quota)
         for start in range(0, len(short), CHUNK):
             block = short[start : start + CHUNK]
-            if kept:
-                key = [kept[i - i % CHUNK][i % CHUNK] for i in block]
-            else:
-                key = _pick_keys(cohort, mentors, [waiting[i] for i in block], rank)
-            for i, row in zip(block, key, strict=True):
-                free = row >= 0
-                free[[j for _key, j, _popular in chosen[i]]] = False
-                for over_share in (False, True):
-                    wanted = limit - len(chosen[i])
-                    candidates = np.flatnonzero(free if over_share else free & (used_now < quota_now))
-                    if wanted <= 0 or not len(candidates):
-                        continue
-                    best_first = candidates[np.argsort(-row[candidates])[:wanted]]
-                    chosen[i] += [(int(row[j]), int(j), over_share) for j in best_first]
-                    used_now[best_first] += 1
-                    free[best_first] = False
+            shared = np.flatnonzero(used_now < quota_now)
+            sub = _pick_keys(cohort, [mentors[j] for j in shared], [waiting[i] for i in block], rank[shared], m)
+            for i, row in zip(block, sub, strict=True):
+                taken = {j for _key, j, _popular in chosen[i]}
+                free = np.flatnonzero((row >= 0) & (used_now[shared] < quota_now[shared]))
+                for c in free[np.argsort(-row[free])].tolist():
+                    if len(chosen[i]) >= limit:
+                        break
+                    if int(shared[c]) not in taken:
+                        chosen[i].append((int(row[c]), int(shared[c]), False))
+                        taken.add(int(shared[c]))
+                        used_now[shared[c]] += 1
+                for key_, j in sorted(candidates[i], reverse=True):
+                    if len(chosen[i]) < limit and j not in taken:
+                        chosen[i].append((key_, j, True))
+                        taken.add(j)
+                        used_now[j] += 1
     return {
         mentee.pk: [(j, popular) for _key, j, popular in sorted(chosen[i], reverse=True)]
         for i, mentee in enumerate(waiting)

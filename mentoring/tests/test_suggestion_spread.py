@@ -3,6 +3,7 @@ appears in more top-fives than the programme's suggestion spread times their fre
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pytest
@@ -10,20 +11,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mentoring.selectors import matching as matching_selectors
-from mentoring.selectors.cohort import cohort_load
+from mentoring.selectors.cohort import Cohort, cohort_load
+from mentoring.selectors.matching import SUGGESTIONS
+from mentoring.selectors.scoring import Profile, Weights
 from mentoring.services import match_settings, matching
 from mentoring.services.mentor_requests import request_create
 from mentoring.tests.factories import approved_profile
-from programmes.models import Role
+from programmes.models import OrgUnit, Person, Role
 from programmes.tests.factories import DepartmentFactory, OrgUnitFactory, SkillFactory
-
-pytestmark = pytest.mark.django_db
 
 POPULAR = "popular: many mentees see this mentor"
 
 
 @pytest.fixture
-def crowd(programme):
+def crowd(db, programme):
     """30 mentees who all want Negotiation at level 2, and mentors in another department: Star offers it at level 2
     (everyone's best), the others at level 1. The first three mentees also share three time slots with Star, so
     they score highest with her."""
@@ -158,3 +159,73 @@ def test_scoring_in_chunks_of_mentees_changes_no_list(programme, crowd, monkeypa
     monkeypatch.setattr(matching_selectors, "CHUNK", 7)
     assert matching_selectors.suggestion_picks(cohort, mentors) == whole
     assert len(whole) == 30
+
+
+def _random_cohort(rng: random.Random, n: int, m: int, spread: int) -> Cohort:
+    """A cohort built in memory: people in a few teams and zones, some management chains and pairs met before."""
+    departments = [OrgUnit(pk=i, name=f"D{i}", kind=OrgUnit.Kind.DEPARTMENT) for i in range(1, 4)]
+    teams = [OrgUnit(pk=10 + i, name=f"T{i}", parent=rng.choice(departments)) for i in range(6)]
+
+    def profile(pk: int, role: str) -> Profile:
+        person = Person(
+            pk=pk, display_name=f"P{rng.randint(1, 9)}", grade=rng.randint(1, 8), org_unit=rng.choice(teams)
+        )
+        return Profile(
+            person=person,
+            role=role,
+            skills={s: (f"S{s}", rng.randint(1, 3)) for s in rng.sample(range(6), rng.randint(0, 3))},
+            availability=frozenset(rng.sample(["a", "b", "c", "d"], rng.randint(0, 3))),
+            meeting_mode=rng.choice(["either", "video", "in_person"]),
+            languages={x.casefold(): x for x in rng.sample(["English", "German"], rng.randint(1, 2))},
+            capacity=rng.randint(0, 3) if role == Role.MENTOR else 0,
+        )
+
+    mentees = {i: profile(i, Role.MENTEE) for i in range(1, n + 1)}
+    mentors = {1000 + j: profile(1000 + j, Role.MENTOR) for j in range(m)}
+    rules = {"meeting_mode": rng.choice(["weighted", "required"]), "language": rng.choice(["weighted", "required"])}
+    weights = Weights(
+        parts={"skills": 40, "different_team": 15, "availability": 20, "language": 10},
+        rules=rules,
+        min_score=rng.choice([0, 20, 40]),
+    )
+    managers = {rng.choice(list(mentees)): rng.choice(list(mentors)) for _ in range(n // 3)}
+    ended = {(rng.choice(list(mentors)), rng.choice(list(mentees))): None for _ in range(n // 3)}
+    return Cohort(
+        programme=None,
+        weights=weights,
+        mentors=mentors,
+        mentees=mentees,
+        managers=managers,
+        load=Counter({rng.choice(list(mentors)): 1 for _ in range(m // 4)}),
+        mentee_pairing={},
+        ended=ended,
+        overrides=set(),
+        suggestion_spread=spread,
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_spread_lists_keep_every_promise_on_random_cohorts(seed):
+    rng = random.Random(seed)
+    cohort = _random_cohort(rng, n=rng.randint(5, 60), m=rng.randint(1, 15), spread=rng.choice([1, 2, 3]))
+    mentors = matching_selectors.mentors_with_places(cohort)
+    picks = matching_selectors.suggestion_picks(cohort, mentors)
+    mentees = list(cohort.mentees.values())
+    scores = {a.mentee.pk: a.scores for a in matching_selectors.assess(cohort, mentees, mentors)}
+    minimum = cohort.weights.min_score
+    allowed = {pk: {j for j, s in enumerate(row) if s is not None and s >= minimum} for pk, row in scores.items()}
+    share = [cohort.suggestion_spread * cohort.free_places(p.pk) for p in mentors]
+    seen = Counter(j for chosen in picks.values() for j, _popular in chosen)
+    within = Counter(j for chosen in picks.values() for j, popular in chosen if not popular)
+    assert all(within[j] <= share[j] for j in range(len(mentors)))
+    for mentee in mentees:
+        chosen = picks.get(mentee.pk, [])
+        columns = [j for j, _popular in chosen]
+        # Every mentee gets five when five are allowed, each allowed, no one twice, best first.
+        assert len(chosen) == min(SUGGESTIONS, len(allowed[mentee.pk]))
+        assert set(columns) <= allowed[mentee.pk] and len(set(columns)) == len(columns)
+        row = scores[mentee.pk]
+        assert [row[j] for j in columns] == sorted((row[j] for j in columns), reverse=True)
+        # "Popular" only when every other allowed mentor's share is taken.
+        if any(popular for _j, popular in chosen):
+            assert all(seen[j] >= share[j] for j in allowed[mentee.pk] - set(columns))
