@@ -60,7 +60,10 @@ class MatchSettingsForm(forms.ModelForm):
         }
         help_texts = {
             "skills_weight": _("How much the mentor's skills cover the skills the mentee wants, at the level wanted."),
-            "different_team_weight": _("Another department counts fully, another team in the same department half."),
+            "different_team_weight": _(
+                "Preferring a different department: another department counts fully, another team in the same "
+                "department half. Preferring the same department: the same department counts fully."
+            ),
             "experience_gap_weight": _("Mentor's grade minus mentee's: within the band fully, outside it half."),
             "availability_weight": _("Time slots both can meet in; three or more count fully."),
             "language_weight": _("No shared language takes this many points away instead."),
