@@ -12,14 +12,30 @@ from django.utils.translation import gettext_lazy as _
 from core.single_line import SingleLineFormField
 from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchSettings, Objective
 from mentoring.selectors.scoring import Profile
-from mentoring.services.match_settings import PREFERENCE_WEIGHTS, SETTINGS_FIELDS
+from mentoring.services.match_settings import PREFERENCE_WEIGHTS, SETTINGS_FIELDS, weights_counted
 from programmes.terms import TERMS
+
+# The settings page's sections: (title, fields); a criterion's section holds its rule, weight and extras.
+CRITERION_SECTIONS = (
+    (_("Shared language"), ("language_rule", "language_weight")),
+    (_("Compatible meeting mode"), ("meeting_mode_rule", "meeting_mode_weight")),
+    (_("Time-zone difference"), ("time_zone_rule", "time_zone_weight", "max_time_zone_hours")),
+    (_("Department"), ("department_rule", "department_direction", "different_team_weight")),
+)
+CRITERION_FIELDS = frozenset(name for _title, names in CRITERION_SECTIONS for name in names)
 
 
 class MatchSettingsForm(forms.ModelForm):
     class Meta:
         model = MatchSettings
         fields = list(SETTINGS_FIELDS)
+        widgets = {
+            "language_rule": forms.RadioSelect,
+            "meeting_mode_rule": forms.RadioSelect,
+            "time_zone_rule": forms.RadioSelect,
+            "department_rule": forms.RadioSelect,
+            "department_direction": forms.RadioSelect,
+        }
         labels = {
             "skills_weight": _("Skills"),
             "different_team_weight": _("Different team or department"),
@@ -28,6 +44,14 @@ class MatchSettingsForm(forms.ModelForm):
             "meeting_mode_weight": _("Compatible meeting mode"),
             "language_weight": _("Shared language"),
             "readiness_weight": _("Mentor readiness"),
+            "time_zone_weight": _("Weight of the time-zone difference"),
+            "language_rule": _("Shared language counts"),
+            "meeting_mode_rule": _("Compatible meeting mode counts"),
+            "time_zone_rule": _("Time-zone difference counts"),
+            "department_rule": _("Department counts"),
+            "department_direction": _("Prefer a mentor from"),
+            "max_time_zone_hours": _("Largest time-zone difference (hours)"),
+            "suggestion_spread": _("Suggestion spread"),
             "preferred_gap_min": _("Smallest preferred grade gap"),
             "preferred_gap_max": _("Largest preferred grade gap"),
             "min_score": _("Minimum score"),
@@ -41,10 +65,34 @@ class MatchSettingsForm(forms.ModelForm):
         widgets = {"objective": forms.RadioSelect}
         help_texts = {
             "skills_weight": _("How much the mentor's skills cover the skills the mentee wants, at the level wanted."),
-            "different_team_weight": _("Another department counts fully, another team in the same department half."),
+            "different_team_weight": _(
+                "Preferring a different department: another department counts fully, another team in the same "
+                "department half. Preferring the same department: the same department counts fully."
+            ),
             "experience_gap_weight": _("Mentor's grade minus mentee's: within the band fully, outside it half."),
             "availability_weight": _("Time slots both can meet in; three or more count fully."),
             "language_weight": _("No shared language takes this many points away instead."),
+            "language_rule": _("Required: a pair must share at least one language."),
+            "meeting_mode_rule": _(
+                "Required: a pair must be able to meet the same way (in person or by video; either fits both)."
+            ),
+            "time_zone_rule": _(
+                "Tandem has no sites on record; the time zone in each person's profile stands for where they work. "
+                "Required: both time zones on record and at most the largest difference apart, now."
+            ),
+            "time_zone_weight": _(
+                "Within the largest difference counts fully, within twice it half; unknown, nothing."
+            ),
+            "max_time_zone_hours": _("Hours between the two people's current UTC offsets (summer time included)."),
+            "department_rule": _("Required: both teams on record and the department as preferred below."),
+            "department_direction": _(
+                "A different department widens the mentee's communities of practice; the same department keeps "
+                "mentoring close to the mentee's work."
+            ),
+            "suggestion_spread": _(
+                "A mentor appears in at most this many mentees' suggestions per free place, so that popular mentors "
+                "are not flooded with requests. 0: no limit."
+            ),
             "readiness_weight": format_lazy(
                 "{} {}",
                 _("Required training met counts fully; met only through a readiness override, half."),
@@ -81,11 +129,19 @@ class MatchSettingsForm(forms.ModelForm):
         weights = [
             data.get(name) for name in SETTINGS_FIELDS if name.endswith("_weight") and name not in PREFERENCE_WEIGHTS
         ]
-        if all(w is not None for w in weights) and not any(weights):
+        if all(w is not None for w in weights) and not any(weights_counted(data)):
             raise forms.ValidationError(
                 gettext("Give at least one part a weight above zero, or every score would be 0.")
             )
         return data
+
+    def sections(self) -> dict[str, list]:
+        """The fields in the page's groups: plain weights, each criterion, and the rest."""
+        return {
+            "weights": [self[n] for n in SETTINGS_FIELDS if n.endswith("_weight") and n not in CRITERION_FIELDS],
+            "criteria": [(title, [self[n] for n in names]) for title, names in CRITERION_SECTIONS],
+            "rest": [self[n] for n in SETTINGS_FIELDS if not n.endswith("_weight") and n not in CRITERION_FIELDS],
+        }
 
 
 def objective_choices() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0019_preferences'),
+        ('mentoring', '0020_match_criteria'),
     ]
 
     operations = [

@@ -15,6 +15,8 @@ from mentoring.models.concern import Concern, FitAnswer
 from mentoring.models.goal import Goal, GoalState
 from mentoring.models.matching import (
     OBJECTIVE_DESCRIPTIONS,
+    CriterionRule,
+    DepartmentDirection,
     MatchOverride,
     MatchProposal,
     MatchRound,
@@ -39,6 +41,8 @@ from mentoring.models.session import MentoringSession, MentoringSessionQuerySet,
 from mentoring.models.webhook import WebhookChannel, WebhookDelivery
 
 __all__ = [
+    "CriterionRule",
+    "DepartmentDirection",
     "PairingQuerySet",
     "Pairing",
     "ClosingReflection",

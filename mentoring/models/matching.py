@@ -35,8 +35,25 @@ OBJECTIVE_DESCRIPTIONS = {
 }
 
 
+class CriterionRule(models.TextChoices):
+    """How a matching criterion (shared language, meeting mode, time zone, department) counts."""
+
+    OFF = "off", _("Off: ignored")
+    WEIGHTED = "weighted", _("Weighted: part of the score")
+    REQUIRED = "required", _("Required: a pair that does not meet it is never matched")
+
+
+class DepartmentDirection(models.TextChoices):
+    DIFFERENT = "different", _("A different department (wider communities of practice)")
+    SAME = "same", _("The same department")
+
+
 class MatchSettings(models.Model):
-    """How a programme matches: the weight of each score part, the minimum score, and mentee requests."""
+    """How a programme matches: the weight of each score part, the minimum score, and mentee requests.
+
+    Four criteria (shared language, meeting mode, time zone, department) each have a rule: off (weight 0),
+    weighted (scored with its weight, as every other part), or required (scored, and a hard rule: a pair that
+    does not meet it is never matched, suggested or proposed)."""
 
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="match_settings")
     skills_weight = models.PositiveSmallIntegerField(default=40, validators=[MaxValueValidator(100)])
@@ -46,6 +63,19 @@ class MatchSettings(models.Model):
     meeting_mode_weight = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(100)])
     language_weight = models.PositiveSmallIntegerField(default=10, validators=[MaxValueValidator(100)])
     readiness_weight = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(100)])
+    # Hours between the two people's UTC offsets; 0 by default, so that scores stay what they were before it.
+    time_zone_weight = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    language_rule = models.CharField(max_length=10, choices=CriterionRule.choices, default=CriterionRule.WEIGHTED)
+    meeting_mode_rule = models.CharField(max_length=10, choices=CriterionRule.choices, default=CriterionRule.WEIGHTED)
+    time_zone_rule = models.CharField(max_length=10, choices=CriterionRule.choices, default=CriterionRule.WEIGHTED)
+    department_rule = models.CharField(max_length=10, choices=CriterionRule.choices, default=CriterionRule.WEIGHTED)
+    department_direction = models.CharField(
+        max_length=10, choices=DepartmentDirection.choices, default=DepartmentDirection.DIFFERENT
+    )
+    # Time zones at most this many hours apart meet the criterion (fully, when weighted).
+    max_time_zone_hours = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(26)])
+    # A mentor appears in at most this many mentees' suggestions per free place (0: no limit).
+    suggestion_spread = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(50)])
     # The grade difference (mentor minus mentee) a pair should ideally have.
     preferred_gap_min = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(30)])
     preferred_gap_max = models.PositiveSmallIntegerField(default=4, validators=[MaxValueValidator(30)])

@@ -4,8 +4,8 @@
   mentees in a fixed number of queries (thirteen at most, whatever the cohort's size): profiles with skills, training
   readiness, the management chains, the pairings (current, proposed and ended, with the ends that were a mismatch),
   the overrides, the preferences (mentees' rankings, mentors' wishes) and settings;
-- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
-  scores themselves are ``mentoring.selectors.scoring``'s.
+- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words, the
+  programme's required criteria included); the scores themselves are ``mentoring.selectors.scoring``'s.
 
 **For any code that creates or activates a pairing** (rounds, swaps, publishing, mentee requests, the
 pairing lifecycle): inside the writing transaction, first lock the mentor's place with
@@ -35,6 +35,7 @@ from mentoring.selectors.scoring import (
     Profile,
     Readiness,
     Weights,
+    criteria_unmet,
     profile_from_application,
     score_value,
 )
@@ -86,6 +87,7 @@ class Cohort:
     # (mentor id, mentee id) -> +1 prefer, -1 prefer not. The profiles hold the same (Profile.ranks, .stances).
     rankings: dict[tuple[int, int], int] = field(default_factory=dict)
     stances: dict[tuple[int, int], int] = field(default_factory=dict)
+    suggestion_spread: int = 3  # MatchSettings.suggestion_spread: top-fives per free place of a mentor (0: no limit)
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
@@ -164,6 +166,7 @@ def cohort_load(
         ended_early=ended_early,
         rankings=rankings,
         stances=stances,
+        suggestion_spread=settings.suggestion_spread,
     )
 
 
@@ -471,7 +474,56 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
                 "again."
             )
         broken.append(Broken("paired_before", text % values))
+    mentor_p, mentee_p = cohort.mentors.get(mentor_id), cohort.mentees.get(mentee_id)
+    if mentor_p is not None and mentee_p is not None:
+        broken += [
+            criterion_broken(cohort.weights, criterion, mentor_p, mentee_p)
+            for criterion in criteria_unmet(mentor_p, mentee_p, cohort.weights)
+        ]
     return broken
+
+
+def criterion_rule(weights: Weights, criterion: str) -> str:
+    """The rule name of a required criterion (``Broken.rule``; the department one says which way)."""
+    if criterion == "department" and weights.same_department:
+        return "same_department"
+    return criterion
+
+
+def criterion_broken(weights: Weights, criterion: str, mentor: Profile, mentee: Profile) -> Broken:
+    """A required criterion the pair does not meet, in words a coordinator understands."""
+    values = {"mentor": mentor.name, "mentee": mentee.name, "hours": weights.max_time_zone_hours}
+    if criterion == "language":
+        text = _("%(mentor)s and %(mentee)s share no language, and the programme requires a shared language.")
+    elif criterion == "meeting_mode":
+        text = _(
+            "%(mentor)s and %(mentee)s cannot meet the same way (in person or by video), and the programme requires "
+            "a compatible meeting mode."
+        )
+    elif criterion == "time_zone":
+        if mentor.utc_offset is None or mentee.utc_offset is None:
+            text = _(
+                "The time zone of %(mentor)s or %(mentee)s is not on record, so the time-zone difference the "
+                "programme requires cannot be confirmed."
+            )
+        else:
+            text = ngettext(
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hour apart.",
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hours apart.",
+                weights.max_time_zone_hours,
+            )
+    elif mentor.team_id is None or mentee.team_id is None:
+        text = _(
+            "The team of %(mentor)s or %(mentee)s is not on record, so the department the programme requires cannot "
+            "be confirmed."
+        )
+    elif weights.same_department:
+        text = _("%(mentor)s and %(mentee)s are in different departments, and the programme requires the same one.")
+    else:
+        text = _("%(mentor)s and %(mentee)s are in the same department, and the programme requires different ones.")
+    return Broken(criterion_rule(weights, criterion), text % values)
 
 
 def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, extra_load: int = 0) -> list[Broken]:

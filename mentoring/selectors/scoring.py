@@ -20,20 +20,27 @@ or marked someone: ``Weights.preferences_in_play``), so that scores where nobody
 they were. The mentor's wish is never shown to the mentee: it is rounded on its own and added to the rest's
 rounded total, so that the score a mentee reads (``as_read_by``: the score without the wish's points) is exactly
 the rest's score and parts, and nothing of the wish can be worked out from it.
+
+Four parts are also criteria a programme can make required (``CRITERIA``): shared language, meeting mode, time
+zone (standing for the site: people have no site on record) and department. A required criterion is a hard rule
+met when its part is fully met; ``required_codes`` computes it for a whole block of pairs at once.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-from mentoring.models import MatchSettings
+from mentoring.models import CriterionRule, DepartmentDirection, MatchSettings
 from mentoring.said import said, said_list, said_plural, say
 from programmes.models import (
     Application,
@@ -54,6 +61,7 @@ PARTS: tuple[str, ...] = (
     "meeting_mode",
     "language",
     "readiness",
+    "time_zone",
     "ranking",
     "mentor_wish",  # last: it is rounded on its own (see the module's docstring)
 )
@@ -67,6 +75,7 @@ PART_LABELS: dict[str, str] = {
     "meeting_mode": _("Compatible meeting mode"),
     "language": _("Shared language"),
     "readiness": _("Mentor readiness"),
+    "time_zone": _("Time-zone difference"),
     "ranking": _("Mentee's ranking"),
     "mentor_wish": _("Mentor's preference"),
 }
@@ -87,6 +96,22 @@ ORDINALS = (
     gettext_noop("9th"),
     gettext_noop("10th"),
 )
+# The criteria a programme can switch off, weigh or require, and the score part each one is.
+CRITERIA: tuple[str, ...] = ("language", "meeting_mode", "time_zone", "department")
+CRITERION_PART: dict[str, str] = {
+    "language": "language",
+    "meeting_mode": "meeting_mode",
+    "time_zone": "time_zone",
+    "department": "different_team",
+}
+CRITERION_LABELS: dict[str, str] = {
+    "language": _("Shared language"),
+    "meeting_mode": _("Compatible meeting mode"),
+    "time_zone": _("Time-zone difference"),
+    "department": _("Department"),
+}
+# Parts a round's stored weights may lack (added later): such a round ran with them at 0.
+_LATER_PARTS = frozenset({"time_zone"})
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
 NUMBER_WORDS = (
@@ -114,7 +139,7 @@ MODE_WORDS = {
 class Weights:
     """A programme's matching settings, detached from the database (also the snapshot a round keeps)."""
 
-    parts: Mapping[str, int]
+    parts: Mapping[str, int]  # the weights that count: a criterion switched off weighs 0 here
     gap_min: int = 1
     gap_max: int = 4
     min_score: int = 30
@@ -122,10 +147,16 @@ class Weights:
     # Someone in the cohort ranked or marked someone: only then do the preference parts count. Not a setting
     # (it is what the people of the programme did), so it does not make two sets of settings differ.
     preferences_in_play: bool = field(default=False, compare=False)
+    # Criterion (CRITERIA) -> CriterionRule; a criterion not listed is weighted.
+    rules: Mapping[str, str] = field(default_factory=dict)
+    department_direction: str = DepartmentDirection.DIFFERENT
+    max_time_zone_hours: int = 3
 
     @classmethod
     def from_settings(cls, settings: MatchSettings, *, preferences_in_play: bool = False) -> Weights:
-        parts = {part: getattr(settings, f"{part}_weight") for part in PARTS}
+        rules = {c: getattr(settings, f"{c}_rule") for c in CRITERIA}
+        off = {CRITERION_PART[c] for c, rule in rules.items() if rule == CriterionRule.OFF}
+        parts = {part: 0 if part in off else getattr(settings, f"{part}_weight") for part in PARTS}
         if not settings.max_ranked:  # ranking is off in this programme
             parts["ranking"] = 0
         return cls(
@@ -135,17 +166,36 @@ class Weights:
             min_score=settings.min_score,
             max_ranked=settings.max_ranked,
             preferences_in_play=preferences_in_play,
+            rules=rules,
+            department_direction=settings.department_direction,
+            max_time_zone_hours=settings.max_time_zone_hours,
         )
+
+    def rule(self, criterion: str) -> str:
+        return self.rules.get(criterion, CriterionRule.WEIGHTED)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The criteria that are hard rules, in CRITERIA order."""
+        return tuple(c for c in CRITERIA if self.rule(c) == CriterionRule.REQUIRED)
+
+    @property
+    def same_department(self) -> bool:
+        return self.department_direction == DepartmentDirection.SAME
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, fallback: Weights) -> Weights:
         """The weights a round stored (``snapshot()``); ``fallback`` when the snapshot is incomplete. A round
         stored before preferences existed had none in play."""
         try:
+            rules = {c: str(snapshot.get(f"{c}_rule", CriterionRule.WEIGHTED)) for c in CRITERIA}
+            direction = str(snapshot.get("department_direction", DepartmentDirection.DIFFERENT))
+            if not set(rules.values()) <= set(CriterionRule.values) or direction not in DepartmentDirection.values:
+                return fallback
             return cls(
                 parts={
                     part: int(snapshot.get(f"{part}_weight", 0))
-                    if part in PREFERENCE_PARTS
+                    if part in PREFERENCE_PARTS or part in _LATER_PARTS
                     else int(snapshot[f"{part}_weight"])
                     for part in PARTS
                 },
@@ -154,11 +204,14 @@ class Weights:
                 min_score=int(snapshot["min_score"]),
                 max_ranked=int(snapshot.get("max_ranked", 0)),
                 preferences_in_play=bool(snapshot.get("preferences_in_play", False)),
+                rules=rules,
+                department_direction=direction,
+                max_time_zone_hours=int(snapshot.get("max_time_zone_hours", 3)),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return fallback
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, Any]:
         return {
             **{f"{part}_weight": self.parts.get(part, 0) for part in PARTS},
             "preferred_gap_min": self.gap_min,
@@ -166,6 +219,9 @@ class Weights:
             "min_score": self.min_score,
             "max_ranked": self.max_ranked,
             "preferences_in_play": self.preferences_in_play,
+            **{f"{c}_rule": str(self.rule(c)) for c in CRITERIA},
+            "department_direction": str(self.department_direction),
+            "max_time_zone_hours": self.max_time_zone_hours,
         }
 
     def counts(self, part: str) -> bool:
@@ -175,9 +231,10 @@ class Weights:
     @property
     def factors(self) -> tuple[float, ...]:
         """Points for each part when it is fully met, in PARTS order; they sum to 100. The preference parts are
-        worth 0 and out of the sum when no preferences are in play (scores then are what they always were)."""
-        total = sum(self.parts[part] for part in PARTS if self.counts(part))
-        return tuple(100 * self.parts[part] / total if total and self.counts(part) else 0.0 for part in PARTS)
+        worth 0 and out of the sum when no preferences are in play (scores then are what they always were). (A part
+        missing from ``parts`` weighs 0.)"""
+        total = sum(self.parts.get(part, 0) for part in PARTS if self.counts(part))
+        return tuple(100 * self.parts.get(part, 0) / total if total and self.counts(part) else 0.0 for part in PARTS)
 
 
 # --- Profiles -----------------------------------------------------------------------------------------------
@@ -230,9 +287,11 @@ class Profile:
     wanted_total: int = field(init=False)
     team_id: int | None = field(init=False)
     department_id: int | None = field(init=False)
+    utc_offset: int | None = field(init=False)  # minutes east of UTC now; None when no (known) zone is on record
 
     def __post_init__(self) -> None:
         self.pk, self.name, self.grade = self.person.pk, str(self.person), self.person.grade
+        self.utc_offset = utc_offset_now(self.person.time_zone)
         self.wanted_total = sum(level for _name, level in self.skills.values())
         unit = self.person.org_unit
         self.team_id = unit.pk if unit else None
@@ -248,6 +307,19 @@ def _department_in_memory(unit: OrgUnit) -> int:
         unit = unit.parent if unit.parent_id and parent_field.is_cached(unit) else None
     first = next(iter(units))
     return departments_of(units)[first][0]
+
+
+def utc_offset_now(zone_name: str, at: datetime.datetime | None = None) -> int | None:
+    """Minutes east of UTC of the zone now (summer time included); None for no zone or an unknown one (an empty
+    zone means "the site's own" elsewhere in Tandem, but matching cannot tell where the person is)."""
+    if not zone_name:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    offset = (at or timezone.now()).astimezone(zone).utcoffset()
+    return None if offset is None else int(offset.total_seconds()) // 60
 
 
 def _languages(values: Iterable[Any]) -> dict[str, str]:
@@ -289,10 +361,13 @@ def skills_fraction(mentor: Profile, mentee: Profile) -> float:
     return covered / mentee.wanted_total
 
 
-def different_team_fraction(mentor: Profile, mentee: Profile) -> float:
-    """Wider communities of practice: another department counts fully, another team of the same half."""
+def different_team_fraction(mentor: Profile, mentee: Profile, same_department: bool = False) -> float:
+    """Wider communities of practice: another department counts fully, another team of the same half. A
+    programme that wants the same department (``same_department``) counts the same department fully instead."""
     if mentor.team_id is None or mentee.team_id is None:
         return 0.0
+    if same_department:
+        return 1.0 if mentor.department_id == mentee.department_id else 0.0
     if mentor.department_id != mentee.department_id:
         return 1.0
     return 0.5 if mentor.team_id != mentee.team_id else 0.0
@@ -329,6 +404,14 @@ def readiness_fraction(mentor: Profile) -> float:
     return {Readiness.READY: 1.0, Readiness.OVERRIDDEN: 0.5}.get(mentor.readiness, 0.0)
 
 
+def time_zone_fraction(mentor: Profile, mentee: Profile, weights: Weights) -> float:
+    """Time zones at most the programme's hours apart count fully, at most twice as far half; unknown nothing."""
+    if mentor.utc_offset is None or mentee.utc_offset is None:
+        return 0.0
+    apart, most = abs(mentor.utc_offset - mentee.utc_offset), 60 * weights.max_time_zone_hours
+    return 1.0 if apart <= most else 0.5 if apart <= 2 * most else 0.0
+
+
 def ranking_fraction(mentor: Profile, mentee: Profile, weights: Weights) -> float:
     """The mentee's k-th choice of N counts (N + 1 - k) / N: the first fully, the N-th 1 / N; unranked nothing. A
     rank beyond N (the coordinator lowered N after the mentee ranked) counts nothing."""
@@ -345,15 +428,31 @@ def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float
     """Every part's fraction, in PARTS order."""
     return (
         skills_fraction(mentor, mentee),
-        different_team_fraction(mentor, mentee),
+        different_team_fraction(mentor, mentee, weights.same_department),
         experience_gap_fraction(mentor, mentee, weights),
         availability_fraction(mentor, mentee),
         meeting_mode_fraction(mentor, mentee),
         language_fraction(mentor, mentee),
         readiness_fraction(mentor),
+        time_zone_fraction(mentor, mentee, weights),
         ranking_fraction(mentor, mentee, weights),
         mentor_wish_fraction(mentor, mentee),
     )
+
+
+def criteria_unmet(mentor: Profile, mentee: Profile, weights: Weights) -> list[str]:
+    """The required criteria (CRITERIA order) the pair does not meet; a criterion is met when its part is fully
+    met: a shared language, compatible meeting modes, time zones within the programme's hours (both known), the
+    department the programme asks for (both known). The one-pair twin of ``required_codes``."""
+    if not weights.required:
+        return []
+    met = {
+        "language": lambda: language_fraction(mentor, mentee) == 1.0,
+        "meeting_mode": lambda: meeting_mode_fraction(mentor, mentee) == 1.0,
+        "time_zone": lambda: time_zone_fraction(mentor, mentee, weights) == 1.0,
+        "department": lambda: different_team_fraction(mentor, mentee, weights.same_department) == 1.0,
+    }
+    return [c for c in weights.required if not met[c]()]
 
 
 # --- Re-matching after a mismatch: a penalty in whole points, not weighted ---------------------------------------
@@ -516,6 +615,72 @@ def _skills_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tu
     return skills, shares
 
 
+def _column(people: Sequence[Profile], attribute: str) -> np.ndarray:
+    return np.array([-1 if getattr(p, attribute) is None else getattr(p, attribute) for p in people])
+
+
+def _team_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], same_department: bool) -> np.ndarray:
+    """``different_team_fraction`` of every pair (mentees in rows)."""
+    team_e, team_m = _column(mentees, "team_id")[:, None], _column(mentors, "team_id")[None, :]
+    dept_e, dept_m = _column(mentees, "department_id")[:, None], _column(mentors, "department_id")[None, :]
+    if same_department:
+        team = np.where(dept_e == dept_m, 1.0, 0.0)
+    else:
+        team = np.where(dept_e != dept_m, 1.0, np.where(team_e != team_m, 0.5, 0.0))
+    return np.where((team_e < 0) | (team_m < 0), 0.0, team)
+
+
+def _modes_compatible(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray:
+    """Whether each pair's meeting modes are compatible (``meeting_mode_fraction`` is 1), as booleans."""
+    mode_at = _index([MeetingMode.EITHER, *(p.meeting_mode for p in (*mentees, *mentors))])
+    mode_e = np.array([mode_at[p.meeting_mode] for p in mentees], dtype=np.int32)[:, None]
+    mode_m = np.array([mode_at[p.meeting_mode] for p in mentors], dtype=np.int32)[None, :]
+    either = mode_at[MeetingMode.EITHER]
+    return (mode_e == either) | (mode_m == either) | (mode_e == mode_m)
+
+
+def _languages_shared(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray:
+    """Whether each pair shares a language, as booleans."""
+    language_at = _index(key for p in (*mentees, *mentors) for key in p.languages)
+    return (_onehot(mentees, language_at, "languages") @ _onehot(mentors, language_at, "languages").T) > 0
+
+
+def _time_zone_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """``time_zone_fraction`` of every pair."""
+    known_e = np.array([p.utc_offset is not None for p in mentees])[:, None]
+    known_m = np.array([p.utc_offset is not None for p in mentors])[None, :]
+    offset_e = np.array([p.utc_offset or 0 for p in mentees], dtype=np.int64)[:, None]
+    offset_m = np.array([p.utc_offset or 0 for p in mentors], dtype=np.int64)[None, :]
+    apart, most = np.abs(offset_e - offset_m), 60 * weights.max_time_zone_hours
+    fraction = np.where(apart <= most, 1.0, np.where(apart <= 2 * most, 0.5, 0.0))
+    return np.where(known_e & known_m, fraction, 0.0)
+
+
+def required_codes(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """For every pair (mentees in rows, int8): 0 when it meets every required criterion, else 1 + the index in
+    CRITERIA of the first one it does not meet. Whole blocks at once (call it on chunks of mentees for a large
+    cohort); nothing per pair in Python. ``criteria_unmet`` is the one-pair twin."""
+    n, m = len(mentees), len(mentors)
+    codes = np.zeros((n, m), dtype=np.int8)
+    if not n or not m:
+        return codes
+    met = {
+        "language": lambda: _languages_shared(mentors, mentees),
+        "meeting_mode": lambda: _modes_compatible(mentors, mentees),
+        "time_zone": lambda: _time_zone_matrix(mentors, mentees, weights) == 1.0,
+        "department": lambda: _team_matrix(mentors, mentees, weights.same_department) == 1.0,
+    }
+    for criterion in reversed(weights.required):  # the first unmet one in CRITERIA order is written last
+        codes[~met[criterion]()] = CRITERIA.index(criterion) + 1
+    return codes
+
+
+def required_mask(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """Whether each pair (mentees in rows) meets every required criterion: the allowed pairs as far as the
+    programme's required criteria go (the other hard rules are ``mentoring.selectors.cohort``'s)."""
+    return required_codes(mentors, mentees, weights) == 0
+
+
 def score_matrix(
     mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -525,16 +690,9 @@ def score_matrix(
     if not n or not m:
         return np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
     skills, shares = _skills_matrix(mentors, mentees)
+    team = _team_matrix(mentors, mentees, weights.same_department)
 
-    def column(people: Sequence[Profile], attribute: str) -> np.ndarray:
-        return np.array([-1 if getattr(p, attribute) is None else getattr(p, attribute) for p in people])
-
-    team_e, team_m = column(mentees, "team_id")[:, None], column(mentors, "team_id")[None, :]
-    dept_e, dept_m = column(mentees, "department_id")[:, None], column(mentors, "department_id")[None, :]
-    team = np.where(dept_e != dept_m, 1.0, np.where(team_e != team_m, 0.5, 0.0))
-    team = np.where((team_e < 0) | (team_m < 0), 0.0, team)
-
-    grade_e, grade_m = column(mentees, "grade")[:, None], column(mentors, "grade")[None, :]
+    grade_e, grade_m = _column(mentees, "grade")[:, None], _column(mentors, "grade")[None, :]
     gap = grade_m - grade_e
     in_band = (gap >= weights.gap_min) & (gap <= weights.gap_max)
     experience = np.where(gap < 0, 0.0, np.where(in_band, 1.0, 0.5))
@@ -544,13 +702,8 @@ def score_matrix(
     common = _onehot(mentees, slot_at, "availability") @ _onehot(mentors, slot_at, "availability").T
     availability = np.minimum(common, FULL_AVAILABILITY_SLOTS) / FULL_AVAILABILITY_SLOTS
 
-    mode_e = np.array([p.meeting_mode for p in mentees], dtype=object)[:, None]
-    mode_m = np.array([p.meeting_mode for p in mentors], dtype=object)[None, :]
-    mode = ((mode_e == MeetingMode.EITHER) | (mode_m == MeetingMode.EITHER) | (mode_e == mode_m)) * 1.0
-
-    language_at = _index(key for p in (*mentees, *mentors) for key in p.languages)
-    shared = _onehot(mentees, language_at, "languages") @ _onehot(mentors, language_at, "languages").T
-    language = np.where(shared > 0, 1.0, -1.0)
+    mode = _modes_compatible(mentors, mentees) * 1.0
+    language = np.where(_languages_shared(mentors, mentees), 1.0, -1.0)
 
     readiness = np.array([readiness_fraction(p) for p in mentors])[None, :] * np.ones((n, 1))
     factors = weights.factors
@@ -558,7 +711,9 @@ def score_matrix(
 
     # The exact parts summed in the same order as ``_total``, so that the floats, and the score, are the same.
     exact = np.zeros((n, m))
-    parts = (skills, team, experience, availability, mode, language, readiness, ranking)
+    # (A part weighted 0 adds exactly 0.0: the time zone's, 0 by default, is not computed then.)
+    time_zone = _time_zone_matrix(mentors, mentees, weights) if weights.parts.get("time_zone") else 0.0
+    parts = (skills, team, experience, availability, mode, language, readiness, time_zone, ranking)
     for fraction, factor in zip(parts, factors[:WISH], strict=True):
         exact = exact + fraction * factor
     scores = np.floor(exact + 0.5 + EPSILON).astype(np.int64) + _rematch_matrix(mentors, mentees)
@@ -604,6 +759,7 @@ _PLURALS = (
         1,
     ),
     ngettext_lazy("shared language: %(names)s", "shared languages: %(names)s", 1),
+    ngettext_lazy("time zones %(count)s hour apart", "time zones %(count)s hours apart", 1),
 )
 
 
@@ -691,6 +847,17 @@ def _readiness_words(mentor: Profile) -> list:
     return said(gettext_noop("mentor's training not met"))
 
 
+def _time_zone_words(mentor: Profile, mentee: Profile) -> list:
+    if mentor.utc_offset is None or mentee.utc_offset is None:
+        return said(gettext_noop("time zone not on record"))
+    hours, minutes = divmod(abs(mentor.utc_offset - mentee.utc_offset), 60)
+    if not hours and not minutes:
+        return said(gettext_noop("same time zone"))
+    if minutes:
+        return said(gettext_noop("time zones %(hours)s h %(minutes)s min apart"), hours=hours, minutes=minutes)
+    return said_plural("time zones %(count)s hour apart", "time zones %(count)s hours apart", hours, count=hours)
+
+
 def _ranking_words(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[list, dict[str, list]]:
     """The mentee's ranking as others read it ("Mia's 1st choice"), and as the mentee reads it ("your 1st
     choice")."""
@@ -759,6 +926,15 @@ def wish_points(mentor: Profile, mentee: Profile, weights: Weights) -> int:
     return _rounded(mentor_wish_fraction(mentor, mentee) * weights.factors[WISH])
 
 
+def wish_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray | int:
+    """``wish_points`` of every pair (mentees in rows), on arrays; 0 when no wish counts."""
+    factors = weights.factors
+    if not factors[WISH]:
+        return 0
+    _ranking, wish = _preference_matrices(mentors, mentees, weights, factors)
+    return np.floor(np.asarray(wish) * factors[WISH] + 0.5 + EPSILON).astype(np.int64)
+
+
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
     language"``. Parts the coordinator weighted at zero are left out, and the preference parts when none are in
@@ -779,6 +955,7 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         _mode_words(mentor, mentee),
         _language_words(mentor, mentee),
         _readiness_words(mentor),
+        _time_zone_words(mentor, mentee),
         ranking_said,
         wish_said,
     )

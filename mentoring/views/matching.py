@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from core.once import submit_once
 from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, RoundRunForm, SwapForm
-from mentoring.models import OBJECTIVE_DESCRIPTIONS, MatchRound, Objective
+from mentoring.models import OBJECTIVE_DESCRIPTIONS, CriterionRule, MatchRound, Objective
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
 from mentoring.selectors import rematch
 from mentoring.selectors.cohort import cohort_load, match_settings_get
 from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
-from mentoring.selectors.scoring import PART_LABELS, PARTS, PREFERENCE_PARTS
+from mentoring.selectors.scoring import CRITERIA, CRITERION_LABELS, PART_LABELS, PARTS, PREFERENCE_PARTS, Weights
 from mentoring.services import match_settings
 from mentoring.services import matching as services
 from programmes.models import Role
@@ -87,13 +87,28 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatchSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         try:
-            match_settings.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
+            saved = match_settings.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request, _("The matching settings are saved. Rounds already run keep the weights they used.")
             )
+            if Weights.from_settings(saved).required:
+                # Required criteria may rule out every mentor for some: say how many (the cohort's eleven queries).
+                count = selectors.mentees_ruled_out(cohort_load(programme=programme, settings=saved))
+                if count:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "Under these rules %(count)s mentee waiting for a mentor has no mentor with a free place "
+                            "that the rules allow.",
+                            "Under these rules %(count)s mentees waiting for a mentor have no mentor with a free place "
+                            "that the rules allow.",
+                            count,
+                        )
+                        % {"count": count},
+                    )
             return redirect("mentoring:matching", pk=programme.pk)
     return render(request, "mentoring/matching_settings.html", {"programme": programme, "form": form})
 
@@ -153,11 +168,15 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
         "programme": programme,
         "round": match_round,
         "page": page,
-        # The preference parts only when they counted in this round (someone had ranked or marked someone).
+        # The preference parts only when they counted in this round (someone had ranked or marked someone); rounds
+        # run before a part existed ran with it at 0.
         "weights": [
-            (PART_LABELS[p], match_round.weights.get(f"{p}_weight"))
+            (PART_LABELS[p], match_round.weights.get(f"{p}_weight", 0))
             for p in PARTS
             if p not in PREFERENCE_PARTS or match_round.weights.get("preferences_in_play")
+        ],
+        "required": [
+            CRITERION_LABELS[c] for c in CRITERIA if match_round.weights.get(f"{c}_rule") == CriterionRule.REQUIRED
         ],
         "is_draft": match_round.status == MatchRound.Status.DRAFT,
         # Another objective replaces the draft: offered on the draft only, while the programme still matches.
