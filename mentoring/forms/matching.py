@@ -35,6 +35,7 @@ class MatchSettingsForm(forms.ModelForm):
             "time_zone_rule": forms.RadioSelect,
             "department_rule": forms.RadioSelect,
             "department_direction": forms.RadioSelect,
+            "objective": forms.RadioSelect,
         }
         labels = {
             "skills_weight": _("Skills"),
@@ -62,7 +63,6 @@ class MatchSettingsForm(forms.ModelForm):
             "ranking_weight": _("Mentee's ranking"),
             "mentor_wish_weight": _("Mentor's preference"),
         }
-        widgets = {"objective": forms.RadioSelect}
         help_texts = {
             "skills_weight": _("How much the mentor's skills cover the skills the mentee wants, at the level wanted."),
             "different_team_weight": _(

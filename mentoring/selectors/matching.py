@@ -196,10 +196,6 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
     return assessments
 
 
-# The rules ``assess`` records per pair, in the order it applies them (the first that applies is the one counted).
-PAIR_RULES = ("not_ready", "left", "not_approved", "capacity", "oneself", "chain", "reports", "paired_before")
-
-
 @dataclass
 class RowAssessment:
     """One mentee's row of ``assess_matrix``: what ``no_match_reason`` needs, without a Python object per pair."""
@@ -224,61 +220,34 @@ class MatrixAssessment:
 def assess_matrix(
     cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile], *, chunk: int = 256
 ) -> MatrixAssessment:
-    """``assess`` for whole cohorts: the same rules and scores, computed ``chunk`` mentees at a time into one int16
-    matrix (2 bytes a pair: 80 MB for 10,000 x 4,000), never a Python object per pair. No queries."""
+    """``assess`` for whole cohorts: the same rules (``rule_codes``, the required criteria included) and scores,
+    computed ``chunk`` mentees at a time into one int16 matrix (2 bytes a pair: 80 MB for 10,000 x 4,000), never a
+    Python object per pair. No queries."""
     n, m = len(mentees), len(mentors)
     scores = np.full((n, m), FORBIDDEN, dtype=np.int16)
-    column = {p.pk: j for j, p in enumerate(mentors)}
-    code_of = {rule: k + 1 for k, rule in enumerate(PAIR_RULES)}
-    mentor_code = np.array(
-        [next((code_of.get(b.rule, 0) for b in mentor_rules(cohort, p.pk)), 0) for p in mentors], dtype=np.int8
-    )
-    managed_by: dict[int, list[int]] = {}
-    for p in mentors:
-        for boss in cohort.chain(p.pk):
-            managed_by.setdefault(boss, []).append(p.pk)
-    paired_before: dict[int, list[int]] = {}
-    for mentor_id, mentee_id in cohort.ended:
-        if (mentor_id, mentee_id) not in cohort.overrides:
-            paired_before.setdefault(mentee_id, []).append(mentor_id)
     minimum = cohort.weights.min_score
     rows: list[RowAssessment] = []
     for start in range(0, n, chunk):
         block = mentees[start : start + chunk]
+        broken_rows = [mentee_rules(cohort, p.pk) for p in block]
         if not m:
-            rows += [RowAssessment(p, mentee_rules(cohort, p.pk), Counter(), False, None, None) for p in block]
+            rows += [RowAssessment(p, b, Counter(), False, None, None) for p, b in zip(block, broken_rows, strict=True)]
             continue
         values, shares = score_matrix(mentors, block, cohort.weights)
-        codes = np.broadcast_to(mentor_code, values.shape).copy()
-        broken_rows = []
-        for offset, mentee in enumerate(block):
-            broken_rows.append(mentee_rules(cohort, mentee.pk))
-            for rule, mentor_ids in (
-                ("oneself", [mentee.pk]),
-                ("chain", cohort.chain(mentee.pk)),
-                ("reports", managed_by.get(mentee.pk, [])),
-                ("paired_before", paired_before.get(mentee.pk, [])),
-            ):
-                for mentor_id in mentor_ids:
-                    j = column.get(mentor_id)
-                    if j is not None and not codes[offset, j]:
-                        codes[offset, j] = code_of[rule]
+        codes, names = rule_codes(cohort, block, mentors)
         free = codes == 0
         ok = free & (values >= minimum)
-        for offset, broken in enumerate(broken_rows):
-            if broken:
-                ok[offset] = False
+        ok[[i for i, broken in enumerate(broken_rows) if broken]] = False
         scores[start : start + len(block)] = np.where(ok, values, FORBIDDEN)
-        masked = np.where(free, values, np.iinfo(np.int64).min)
-        best_column = masked.argmax(axis=1)
+        best_column = np.where(free, values, np.iinfo(np.int64).min).argmax(axis=1)
         any_free = free.any(axis=1)
         share_any = (shares & free).any(axis=1)
-        counts = np.stack([(codes == k + 1).sum(axis=1) for k in range(len(PAIR_RULES))], axis=1)
+        counts = np.stack([(codes == k).sum(axis=1) for k in range(len(names))], axis=1)
         for offset, mentee in enumerate(block):
-            ruled_out = Counter({PAIR_RULES[k]: int(c) for k, c in enumerate(counts[offset].tolist()) if c})
             if broken_rows[offset]:
                 rows.append(RowAssessment(mentee, broken_rows[offset], Counter(), False, None, None))
                 continue
+            ruled_out = Counter({names[k]: int(c) for k, c in enumerate(counts[offset].tolist()) if k and c})
             found = bool(any_free[offset])
             j = int(best_column[offset])
             rows.append(

@@ -4,6 +4,7 @@ hard rule, everywhere a pair is checked, and unmatched mentees' reasons name it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import re
@@ -87,7 +88,9 @@ def tz_part(mentor: Profile, mentee: Profile, weights: Weights) -> dict:
 def test_default_settings_score_every_pair_exactly_as_before_the_criteria_existed():
     weights = Weights.from_settings(MatchSettings())
     before = Weights(parts=DEFAULT_PARTS)  # the seven parts of before: time zone missing weighs 0
-    assert weights.parts == {**DEFAULT_PARTS, "time_zone": 0}
+    # The preference parts carry their weights, but count only once someone has ranked or marked someone.
+    assert weights.parts == {**DEFAULT_PARTS, "time_zone": 0, "ranking": 10, "mentor_wish": 5}
+    assert not weights.preferences_in_play
     assert weights.required == ()
     assert weights.factors == before.factors
     rng = random.Random(3)
@@ -118,7 +121,12 @@ def test_a_round_stored_before_the_criteria_reads_with_them_weighted_and_the_tim
     old = {f"{part}_weight": weight for part, weight in DEFAULT_PARTS.items()}
     old.update(preferred_gap_min=1, preferred_gap_max=4, min_score=30)
     weights = Weights.from_snapshot(old, fallback=Weights(parts={}))
-    assert weights == Weights.from_settings(MatchSettings())
+    # Rounds of before ran without preferences: those parts read as 0 (and ranking off).
+    assert weights == dataclasses.replace(
+        Weights.from_settings(MatchSettings()),
+        parts={**Weights.from_settings(MatchSettings()).parts, "ranking": 0, "mentor_wish": 0},
+        max_ranked=0,
+    )
     assert Weights.from_snapshot(weights.snapshot(), fallback=Weights(parts={})) == weights
     broken = {**weights.snapshot(), "language_rule": "sometimes"}
     assert Weights.from_snapshot(broken, fallback=Weights(parts={"skills": 1})) == Weights(parts={"skills": 1})
