@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 FORBIDDEN = -32768
 BEST_TOTAL, MOST_MATCHED, FAIREST, STABLE = "best_total", "most_matched", "fairest", "stable"
@@ -50,6 +50,9 @@ CHUNK_PAIRS = 1 << 20
 CANDIDATES = 12
 # And per mentor, this many mentees per free place.
 COLUMN_CANDIDATES = 4
+# Edges (pairs times places) up to which the fairest objective's threshold tests run Hopcroft-Karp over every pair:
+# about 9 bytes each, so 60 MB at most.
+HOPCROFT_KARP_EDGES = 6_000_000
 # A preference bonus outweighs any difference of scores in the stability orders.
 BONUS_SCALE = 1 << 17
 
@@ -426,16 +429,46 @@ def _fairest(problem: Problem, pool: _Pool, most_matched: Solution | None = None
     low, high = -1, len(values) - 1  # values[low] is feasible (-1: the most-matched round's worst); find the last
     while low < high:
         middle = (low + high + 1) // 2
-        weighting = dataclasses.replace(most, threshold=int(values[middle]))
-        trial, _proven, trial_resolves = _solve_weighted(problem, weighting, pool, enough=matched)
-        resolves += trial_resolves
-        if int((trial >= 0).sum()) >= matched:
+        threshold = int(values[middle])
+        # Most matched above the threshold: exactly, over every such pair, when they are few enough for
+        # Hopcroft-Karp; otherwise the weighted solve over candidates, with its proof.
+        count = _most_matched_above(problem, threshold)
+        if count is None:
+            weighting = dataclasses.replace(most, threshold=threshold)
+            trial, _proven, trial_resolves = _solve_weighted(problem, weighting, pool, enough=matched)
+            resolves += trial_resolves
+            count = int((trial >= 0).sum())
+        if count >= matched:
             low = middle
         else:
             high = middle - 1
     threshold = int(values[low]) if low >= 0 else most_matched.worst
     mentor_of, proven, final_resolves = _solve_weighted(problem, dataclasses.replace(most, threshold=threshold), pool)
     return _summary(problem, FAIREST, mentor_of, proven and most_matched.proven, resolves + final_resolves)
+
+
+def _most_matched_above(problem: Problem, threshold: int) -> int | None:
+    """The most mentees that can be matched using only pairs scoring ``threshold`` or more, over every such pair
+    (Hopcroft-Karp on one column per place: exact, so no proof is needed); None when the pairs are too many to hold
+    (more than ``HOPCROFT_KARP_EDGES`` edges)."""
+    n, m = problem.shape
+    places = problem.capacity
+    first_place = np.concatenate(([0], np.cumsum(places)[:-1]))
+    rows_out, cols_out, edges = [], [], 0
+    for start, stop in problem.chunks():
+        block = problem.scores[start:stop]
+        r, c = np.nonzero((block >= threshold) & (block != FORBIDDEN) & (places > 0)[None, :])
+        edges += int(places[c].sum())
+        if edges > HOPCROFT_KARP_EDGES:
+            return None
+        per_pair = places[c]
+        rows_out.append(np.repeat(r + start, per_pair).astype(np.int32))
+        cols_out.append((np.repeat(first_place[c], per_pair) + _ranges(per_pair)).astype(np.int32))
+    rows, cols = np.concatenate(rows_out), np.concatenate(cols_out)
+    if not len(rows):
+        return 0
+    graph = sparse.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, int(places.sum())))
+    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
 
 
 def _threshold_bound(problem: Problem, matched: int) -> int:
