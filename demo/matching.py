@@ -1,11 +1,12 @@
 """Demo data: a programme in matching, so that the demo shows ranked preferences and rounds with a choice of
 objective (issue 19).
 
-"Spring Mentoring 2027" has closed enrolment and is matching: six approved mentors (Marcus among them) with eight
-places and ten approved mentees (Mia among them), no round run yet. Mia has ranked three of her suggested mentors;
-Marcus has marked one waiting mentee "prefer". Claire coordinates it: she can run a round with any objective and
-compare them. Seeded through the preference services, as the people would do it; idempotent like the rest of the
-demo (a ranking or a wish already there is left as it is).
+"Spring Mentoring 2027" has closed enrolment and is matching: six approved mentors (Marcus among them) with ten
+places and ten approved mentees (Mia among them), no round run yet. On this cohort "Fairest" raises the worst pair
+above what "Best total" gives, at a price in total, so the round page has a choice to show. Mia has ranked three of
+her suggested mentors; Marcus has marked one waiting mentee "prefer". Claire coordinates it: she can run a round
+with any objective and compare them. Seeded through the preference services, as the people would do it; idempotent
+like the rest of the demo (a ranking or a wish already there is left as it is).
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from programmes.models import Application, Membership, Person, Programme, Role, 
 NAME = "Spring Mentoring 2027"
 MENTORS = 6
 MENTEES = 10
-# The mentors' places, in the order they are picked (Marcus first): eight places for ten mentees, so that the
-# objectives differ in whom they leave waiting.
-CAPACITIES = (2, 1, 2, 1, 1, 1)
+# The mentors' places, in the order they are picked (Marcus first): ten places for ten mentees.
+CAPACITIES = (2, 2, 2, 2, 1, 1)
 RANKED = 3
 
 
