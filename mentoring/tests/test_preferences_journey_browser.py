@@ -1,6 +1,6 @@
 """Ranked preferences end to end in a real browser (issue 19): a mentee ranks three mentors, the coordinator runs
 "Most people matched", compares the objectives on the round page and publishes, and the mentee reads why the
-proposed mentor was chosen: "+12 your 1st choice".
+proposed mentor was chosen: "+12 your 1st choice". A mentor marks mentees "prefer" and "prefer not" on their page.
 
 The cohort is built so that the objectives differ: Nico speaks only German and Oli only Spanish, and the shared
 language is required, so Nico can only have Ben and Oli only Ben or Cal. Best total gives Ben to Oli (a strong
@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from config.tests.browser import log_in, log_out, screenshot
-from mentoring.models import MatchRound, MenteeRanking, Pairing
+from mentoring.models import MatchRound, MenteeRanking, MentorStance, Pairing
 from mentoring.selectors.cohort import match_settings_get
 from mentoring.tests.factories import approved_profile
 from programmes.models import Programme, Role
@@ -192,3 +192,26 @@ def test_a_mentee_ranks_three_the_coordinator_runs_most_matched_and_the_mentee_r
         ("Nico Park", "Ben Berg", "proposed", "round"),
         ("Oli Ortiz", "Cal Cruz", "proposed", "round"),
     ]
+
+
+def test_a_mentor_marks_one_mentee_prefer_and_another_prefer_not(page: Page, live_server, cohort):
+    programme = cohort
+    log_in(page, live_server, "ann@example.org")
+    page.get_by_role("link", name="Mentees you could mentor").click()
+    expect(page.get_by_role("heading", name="Mentees you could mentor in Spring Mentoring")).to_be_visible()
+    page.get_by_role("group", name="Your preference for Mina Lee").get_by_label("Prefer", exact=True).check()
+    page.get_by_role("group", name="Your preference for Oli Ortiz").get_by_label("Prefer not").check()
+    shot(page, "7-mentor-wishes")
+    page.get_by_role("button", name="Save my preferences on this page").click()
+    expect(page.get_by_role("status")).to_contain_text("Your preferences are saved. Mentees never see them.")
+    expect(
+        page.get_by_role("group", name="Your preference for Mina Lee").get_by_label("Prefer", exact=True)
+    ).to_be_checked()
+    expect(
+        page.get_by_role("group", name="Your preference for Nico Park").get_by_label("No preference")
+    ).to_be_checked()
+    assert sorted(
+        MentorStance.objects.filter(programme=programme, mentor__email="ann@example.org").values_list(
+            "mentee__display_name", "stance"
+        )
+    ) == [("Mina Lee", "prefer"), ("Oli Ortiz", "prefer_not")]
