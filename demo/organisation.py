@@ -1,4 +1,5 @@
-"""Demo organisation: 4 departments, 8 teams, 60 people with line managers, two programmes.
+"""Demo organisation: 4 departments, 8 teams, 60 people with line managers, two programmes (a third, in matching,
+is ``demo.matching``'s).
 
 Deterministic and idempotent: running it again leaves the same data (rows are found by natural keys). The
 programmes' records (skills, applications, budget, training, protected time) are seeded by
@@ -112,9 +113,19 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("Coordinator", f"coordinator@{DEMO_DOMAIN}", "Claire Osei", "runs both programmes"),
-    DemoLogin("Mentor", f"mentor@{DEMO_DOMAIN}", "Marcus Lindqvist", "mentors Mia in Growing Together"),
-    DemoLogin("Mentee", f"mentee@{DEMO_DOMAIN}", "Mia Torres", "mentored by Marcus"),
+    DemoLogin("Coordinator", f"coordinator@{DEMO_DOMAIN}", "Claire Osei", "runs the three programmes"),
+    DemoLogin(
+        "Mentor",
+        f"mentor@{DEMO_DOMAIN}",
+        "Marcus Lindqvist",
+        "mentors Mia in Growing Together; prefers a mentee in Spring Mentoring 2027",
+    ),
+    DemoLogin(
+        "Mentee",
+        f"mentee@{DEMO_DOMAIN}",
+        "Mia Torres",
+        "mentored by Marcus; ranked three mentors in Spring Mentoring 2027",
+    ),
     DemoLogin("Line manager", f"manager@{DEMO_DOMAIN}", "Leo Hartmann", "manages Mia and the Customer Support team"),
     DemoLogin("Committee member", f"committee@{DEMO_DOMAIN}", "Priya Natarajan", "sits on both committees"),
     DemoLogin("Administrator", f"admin@{DEMO_DOMAIN}", "Ada Admin", "runs the installation (Django admin)"),

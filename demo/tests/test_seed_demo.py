@@ -70,9 +70,9 @@ def test_seed_demo_builds_an_organisation_and_is_idempotent(settings):
     output = seed()
     first = snapshot()
     people, units, programmes, _, pairings, applications, *_ = first
-    assert 55 <= people <= 70 and units == 12 and programmes == 2 and pairings >= 10
+    assert 55 <= people <= 70 and units == 12 and programmes == 3 and pairings >= 10
     assert OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).count() == 8
-    assert set(Programme.objects.values_list("status", flat=True)) == {"running", "recruiting"}
+    assert set(Programme.objects.values_list("status", flat=True)) == {"running", "recruiting", "matching"}
     assert Person.objects.filter(line_manager__isnull=False).count() >= people - 6
     for login in DEMO_LOGINS:
         assert login.email in output
@@ -271,6 +271,49 @@ def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(see
         pairing.mentor_id,
         pairing.mentee_id,
     }
+
+
+def test_a_programme_in_matching_where_mia_ranked_three_mentors_and_marcus_prefers_one_mentee(seeded, settings):
+    settings.DEBUG = True
+    from mentoring.models import MenteeRanking, MentorStance
+    from mentoring.selectors.cohort import cohort_load
+    from mentoring.selectors.matching import suggestions_in
+
+    programme = Programme.objects.get(status="matching")
+    claire, marcus, mia = (
+        Person.objects.get(email=f"{key}@example.com") for key in ("coordinator", "mentor", "mentee")
+    )
+    assert programme.memberships.filter(person=claire, role="coordinator").exists()
+    cohort = cohort_load(programme=programme)
+    assert len(cohort.mentors) == 6 and len(cohort.mentees) == 10
+    assert marcus.pk in cohort.mentors and mia.pk in cohort.mentees
+    # The objectives differ on this cohort: the round page has a price to show.
+    from mentoring.services.matching import round_plan
+
+    compared = round_plan(cohort).comparison
+    assert compared["fairest"]["worst"] > compared["best_total"]["worst"]
+    assert compared["fairest"]["total"] < compared["best_total"]["total"]
+    assert all(
+        m.skills and m.availability and m.languages for m in [*cohort.mentors.values(), *cohort.mentees.values()]
+    )
+    assert not programme.match_rounds.exists() and not Pairing.objects.filter(programme=programme).exists()
+    # Mia ranked three of her suggested mentors; her suggestions read "your 1st choice" for the first.
+    ranking = list(MenteeRanking.objects.filter(programme=programme, mentee=mia).order_by("rank"))
+    assert [r.rank for r in ranking] == [1, 2, 3]
+    assert {r.mentor_id for r in ranking} <= {s.mentor.pk for s in suggestions_in(cohort, mia.pk)}
+    [wish] = MentorStance.objects.filter(programme=programme, mentor=marcus)
+    assert wish.stance == "prefer" and wish.mentee_id in cohort.mentees and wish.mentee_id != mia.pk
+    # Both find their way from My mentoring.
+    for person, link in ((mia, "mentoring:ranking"), (marcus, "mentoring:mentor_stances")):
+        client = Client()
+        client.force_login(person)
+        home = client.get(reverse("mentoring:home")).content.decode()
+        assert reverse(link, args=[programme.pk]) in home
+    client = Client()
+    client.force_login(mia)
+    page = client.get(reverse("mentoring:ranking", args=[programme.pk])).content.decode()
+    first = Person.objects.get(pk=ranking[0].mentor_id)
+    assert f"<li>{first.display_name}</li>" in page
 
 
 def test_marcus_and_mia_have_their_next_session_planned_each_in_their_own_time(seeded, settings):

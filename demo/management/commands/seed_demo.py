@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.interventions import seed_interventions
+from demo.matching import seed_matching
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from demo.pairings import seed_pairings
 from demo.planning import seed_planning
+from demo.programme_records import seed_skills
 from demo.relationships import seed_relationships
 from demo.reports import seed_reports
 from demo.surveys import seed_surveys
@@ -47,11 +49,12 @@ class Command(BaseCommand):
             seed_interventions(programme=org["running"])
             seed_surveys(programme=org["running"])
             seed_reports(programme=org["running"])
+            seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {people} people, 2 programmes, {len(pairings)} pairings, {sessions} sessions."
+                    f"Demo data ready: {people} people, 3 programmes, {len(pairings)} pairings, {sessions} sessions."
                 )
             )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
