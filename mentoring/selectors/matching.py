@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 from mentoring.models import MatchProposal, MatchRound, Pairing
+from mentoring.selectors.assignment import FORBIDDEN
 from mentoring.selectors.cohort import (
     ENDED,
     Broken,
@@ -117,7 +119,105 @@ def assess(cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile
     return assessments
 
 
-def no_match_reason(cohort: Cohort, assessment: Assessment, free_mentors: int) -> str:
+# The rules ``assess`` records per pair, in the order it applies them (the first that applies is the one counted).
+PAIR_RULES = ("not_ready", "left", "not_approved", "capacity", "oneself", "chain", "reports", "paired_before")
+
+
+@dataclass
+class RowAssessment:
+    """One mentee's row of ``assess_matrix``: what ``no_match_reason`` needs, without a Python object per pair."""
+
+    mentee: Profile
+    mentee_broken: list[Broken]
+    ruled_out: Counter[str]
+    shares_skill: bool
+    best: int | None  # the best score among the mentors the rules allow (the minimum aside)
+    best_mentor: int | None  # its column
+
+
+@dataclass
+class MatrixAssessment:
+    """Every mentee (rows) against every mentor with a place (columns): scores as int16, FORBIDDEN where a hard rule
+    or the minimum forbids the pair, and per mentee the summary its reason needs."""
+
+    scores: np.ndarray
+    rows: list[RowAssessment]
+
+
+def assess_matrix(
+    cohort: Cohort, mentees: Sequence[Profile], mentors: Sequence[Profile], *, chunk: int = 256
+) -> MatrixAssessment:
+    """``assess`` for whole cohorts: the same rules and scores, computed ``chunk`` mentees at a time into one int16
+    matrix (2 bytes a pair: 80 MB for 10,000 x 4,000), never a Python object per pair. No queries."""
+    n, m = len(mentees), len(mentors)
+    scores = np.full((n, m), FORBIDDEN, dtype=np.int16)
+    column = {p.pk: j for j, p in enumerate(mentors)}
+    code_of = {rule: k + 1 for k, rule in enumerate(PAIR_RULES)}
+    mentor_code = np.array(
+        [next((code_of.get(b.rule, 0) for b in mentor_rules(cohort, p.pk)), 0) for p in mentors], dtype=np.int8
+    )
+    managed_by: dict[int, list[int]] = {}
+    for p in mentors:
+        for boss in cohort.chain(p.pk):
+            managed_by.setdefault(boss, []).append(p.pk)
+    paired_before: dict[int, list[int]] = {}
+    for mentor_id, mentee_id in cohort.ended:
+        if (mentor_id, mentee_id) not in cohort.overrides:
+            paired_before.setdefault(mentee_id, []).append(mentor_id)
+    minimum = cohort.weights.min_score
+    rows: list[RowAssessment] = []
+    for start in range(0, n, chunk):
+        block = mentees[start : start + chunk]
+        if not m:
+            rows += [RowAssessment(p, mentee_rules(cohort, p.pk), Counter(), False, None, None) for p in block]
+            continue
+        values, shares = score_matrix(mentors, block, cohort.weights)
+        codes = np.broadcast_to(mentor_code, values.shape).copy()
+        broken_rows = []
+        for offset, mentee in enumerate(block):
+            broken_rows.append(mentee_rules(cohort, mentee.pk))
+            for rule, mentor_ids in (
+                ("oneself", [mentee.pk]),
+                ("chain", cohort.chain(mentee.pk)),
+                ("reports", managed_by.get(mentee.pk, [])),
+                ("paired_before", paired_before.get(mentee.pk, [])),
+            ):
+                for mentor_id in mentor_ids:
+                    j = column.get(mentor_id)
+                    if j is not None and not codes[offset, j]:
+                        codes[offset, j] = code_of[rule]
+        free = codes == 0
+        ok = free & (values >= minimum)
+        for offset, broken in enumerate(broken_rows):
+            if broken:
+                ok[offset] = False
+        scores[start : start + len(block)] = np.where(ok, values, FORBIDDEN)
+        masked = np.where(free, values, np.iinfo(np.int64).min)
+        best_column = masked.argmax(axis=1)
+        any_free = free.any(axis=1)
+        share_any = (shares & free).any(axis=1)
+        counts = np.stack([(codes == k + 1).sum(axis=1) for k in range(len(PAIR_RULES))], axis=1)
+        for offset, mentee in enumerate(block):
+            ruled_out = Counter({PAIR_RULES[k]: int(c) for k, c in enumerate(counts[offset].tolist()) if c})
+            if broken_rows[offset]:
+                rows.append(RowAssessment(mentee, broken_rows[offset], Counter(), False, None, None))
+                continue
+            found = bool(any_free[offset])
+            j = int(best_column[offset])
+            rows.append(
+                RowAssessment(
+                    mentee,
+                    [],
+                    ruled_out,
+                    bool(share_any[offset]),
+                    int(values[offset, j]) if found else None,
+                    j if found else None,
+                )
+            )
+    return MatrixAssessment(scores, rows)
+
+
+def no_match_reason(cohort: Cohort, assessment: Assessment | RowAssessment, free_mentors: int) -> str:
     """Why no mentor qualifies for the mentee, in words; "" when one does (score at or above the minimum)."""
     if assessment.mentee_broken:
         return " ".join(b.text for b in assessment.mentee_broken)

@@ -27,11 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from scipy.optimize import linear_sum_assignment
+from scipy import sparse
 
 from core.i18n import in_language_of
 from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
 from mentoring.said import words
+from mentoring.selectors import assignment
 from mentoring.selectors.cohort import (
     ENDED,
     Cohort,
@@ -41,7 +42,7 @@ from mentoring.selectors.cohort import (
     match_settings_get,
     rules_broken,
 )
-from mentoring.selectors.matching import assess, mentors_with_places, no_match_reason
+from mentoring.selectors.matching import assess_matrix, mentors_with_places, no_match_reason
 from mentoring.selectors.scoring import Profile, Weights, score_parts
 from mentoring.services.pairing import notify as notify_people
 from programmes.models import Application, Person, Programme, Role
@@ -62,6 +63,8 @@ __all__ = [
 ]
 
 MATCHING_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
+# Blocking pairs a round keeps by name (the count is always whole).
+BLOCKING_SHOWN = 50
 
 
 # --- Rounds ---------------------------------------------------------------------------------------------------
@@ -81,50 +84,108 @@ class Plan:
     unmatched: list[dict[str, Any]]  # {"mentee": id, "name": ..., "reason": ...}
     weights: Weights
     pairs_scored: int = 0
+    objective: str = assignment.BEST_TOTAL
+    # Every objective's outcome on the same cohort: objective -> {"matched", "total", "worst", "blocking"}.
+    comparison: dict[str, dict[str, int | None]] = dataclasses.field(default_factory=dict)
+    # The chosen assignment's blocking pairs: [{"mentor": id, "mentee": id, "mentor_name", "mentee_name"}], 50 at most.
+    blocking: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    blocking_count: int = 0
+    proven: bool = False  # the dual prices proved the chosen assignment optimal over every pair
 
     @property
     def total(self) -> int:
         return sum(p.score for p in self.proposals)
 
 
-def round_plan(cohort: Cohort) -> Plan:
-    """The best whole-cohort assignment for the mentees without a mentor (pure Python and numpy, no queries)."""
+# Why a mentee with a mentor who fits was left out, by the objective that ran.
+UNMATCHED_BECAUSE = {
+    assignment.BEST_TOTAL: gettext_noop(
+        "every mentor who fits went to another mentee for a better total (best here: %(mentor)s, %(score)s)"
+    ),
+    assignment.MOST_MATCHED: gettext_noop(
+        "every mentor who fits went to another mentee, so that as many people as possible are matched "
+        "(best here: %(mentor)s, %(score)s)"
+    ),
+    assignment.FAIREST: gettext_noop(
+        "every mentor who fits went to another mentee, so that as many people as possible are matched and the "
+        "worst pair is as good as it can be (best here: %(mentor)s, %(score)s)"
+    ),
+    assignment.STABLE: gettext_noop(
+        "every mentor who fits preferred the mentees they were given (best here: %(mentor)s, %(score)s)"
+    ),
+}
+
+
+def _problem(cohort: Cohort, mentees: list[Profile], mentors: list[Profile], scores: np.ndarray) -> assignment.Problem:
+    """The assignment problem of a cohort: scores, free places, and the people's own preferences where given."""
+    row = {p.pk: i for i, p in enumerate(mentees)}
+    column = {p.pk: j for j, p in enumerate(mentors)}
+    shape = (len(mentees), len(mentors))
+
+    def bonus(entries: Iterable[tuple[int, int, int]]) -> sparse.csr_array | None:
+        kept = [(row[e], column[m], b) for e, m, b in entries if e in row and m in column and b]
+        if not kept:
+            return None
+        rows, cols, values = zip(*kept, strict=True)
+        return sparse.csr_array((np.array(values, dtype=np.int64), (rows, cols)), shape=shape)
+
+    rankings = getattr(cohort, "rankings", {}) or {}
+    stances = getattr(cohort, "stances", {}) or {}
+    limit = max([*rankings.values(), 0]) + 1
+    return assignment.Problem(
+        scores=scores,
+        capacity=np.array([cohort.free_places(p.pk) for p in mentors], dtype=np.int64),
+        # A 1st choice outranks a 2nd; any ranked mentor outranks every unranked one.
+        mentee_bonus=bonus((e, m, limit - rank) for (e, m), rank in rankings.items()),
+        mentor_bonus=bonus((e, m, stance) for (m, e), stance in stances.items()),
+    )
+
+
+def round_plan(cohort: Cohort, objective: str = assignment.BEST_TOTAL) -> Plan:
+    """The whole-cohort assignment for the mentees without a mentor that is best for ``objective`` (pure Python,
+    numpy and scipy, no queries), with what the other objectives would give and the blocking pairs."""
+    if objective not in assignment.OBJECTIVES:
+        raise ValidationError(_("Choose how the round matches: best total, most matched, fairest or stable."))
     mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
     mentors = mentors_with_places(cohort)
-    minimum = cohort.weights.min_score
-    assessments = assess(cohort, mentees, mentors)
+    assessed = assess_matrix(cohort, mentees, mentors)
+    problem = _problem(cohort, mentees, mentors, assessed.scores)
+    solutions = assignment.solve_all(problem)
+    chosen = solutions[objective]
     proposals: list[PlannedProposal] = []
-    if mentees and mentors:
-        # -1 marks a forbidden pair: a broken rule, or a score below the minimum.
-        scores = np.array(
-            [[-1 if s is None or s < minimum else s for s in a.scores] for a in assessments], dtype=np.int32
-        )
-        allowed = scores >= 0
-        places = np.array([cohort.free_places(m.pk) for m in mentors])
-        slot_mentor = np.repeat(np.arange(len(mentors)), places)
-        # A forbidden pair is worth 0, exactly what leaving the mentee unmatched is worth, so the best total over
-        # all pairs equals the best total over allowed pairs; forbidden pairs the solver picks are dropped below.
-        values = np.where(allowed, scores, 0)[:, slot_mentor]
-        rows, columns = linear_sum_assignment(values, maximize=True)
-        for i, c in zip(rows.tolist(), columns.tolist(), strict=True):
-            j = int(slot_mentor[c])
-            if allowed[i, j]:
-                score, parts = score_parts(mentors[j], mentees[i], cohort.weights)
-                proposals.append(PlannedProposal(mentors[j], mentees[i], score, parts))
-    matched = {p.mentee.pk for p in proposals}
     unmatched = []
-    for assessment in assessments:
-        if assessment.mentee.pk in matched:
+    for i, j in enumerate(chosen.mentor_of.tolist()):
+        if j >= 0:
+            score, parts = score_parts(mentors[j], mentees[i], cohort.weights)
+            proposals.append(PlannedProposal(mentors[j], mentees[i], score, parts))
             continue
-        reason = no_match_reason(cohort, assessment, len(mentors))
+        row = assessed.rows[i]
+        reason = no_match_reason(cohort, row, len(mentors))
         if not reason:
-            j = max(range(len(mentors)), key=lambda k: -1 if assessment.scores[k] is None else assessment.scores[k])
-            reason = _(
-                "every mentor who fits went to another mentee for a better total (best here: %(mentor)s, %(score)s)"
-            ) % {"mentor": mentors[j].name, "score": assessment.scores[j]}
-        unmatched.append({"mentee": assessment.mentee.pk, "name": assessment.mentee.name, "reason": reason})
+            reason = _(UNMATCHED_BECAUSE[objective]) % {"mentor": mentors[row.best_mentor].name, "score": row.best}
+        unmatched.append({"mentee": mentees[i].pk, "name": mentees[i].name, "reason": reason})
+    count, found = assignment.blocking_pairs(problem, chosen.mentor_of, limit=BLOCKING_SHOWN)
+    blocking = [
+        {
+            "mentor": mentors[j].pk,
+            "mentee": mentees[i].pk,
+            "mentor_name": mentors[j].name,
+            "mentee_name": mentees[i].name,
+        }
+        for i, j in found
+    ]
     proposals.sort(key=lambda p: (p.mentee.name.casefold(), p.mentee.pk))
-    return Plan(proposals, unmatched, cohort.weights, pairs_scored=len(mentees) * len(mentors))
+    return Plan(
+        proposals,
+        unmatched,
+        cohort.weights,
+        pairs_scored=len(mentees) * len(mentors),
+        objective=objective,
+        comparison={name: solution.summary() for name, solution in solutions.items()},
+        blocking=blocking,
+        blocking_count=count,
+        proven=chosen.proven,
+    )
 
 
 def _round_may_run(programme: Programme, by: Person) -> None:
