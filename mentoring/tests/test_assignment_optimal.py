@@ -337,21 +337,31 @@ def test_ties_in_the_total_prefer_more_people_matched():
 # --- The optimum is proven over every pair, not only the likely ones -----------------------------------------------
 
 
-def test_the_optimum_needs_pairs_far_down_every_mentees_list():
-    """150 mentees all score 85-95 with 100 popular mentors (one place each) and only 40-50 with 50 other mentors:
-    a third of the mentees must be matched on a pair ranked below 100 others for them, which no short list of each
-    mentee's best candidates holds. The engine still finds the exact optimum of every objective."""
+def test_the_best_total_needs_pairs_far_down_both_sides_lists():
+    """100 mentees of group A and 100 of group B; 100 popular mentors P and 100 others F, one place each. A scores
+    about 95 with P and 70 with F; B about 60 with P and 40 with F. Everyone ranks every P above every F, and every F
+    ranks every A above every B, yet the best total gives P to A and F to B (95 + 40 > 60 + 70): each of its B-F
+    pairs is below 100 others on the mentee's list and on the mentor's. No short list of candidates from either side
+    holds one; the engine still finds every objective's exact optimum (fairest prefers B-P and A-F)."""
     rng = np.random.default_rng(31)
-    n, popular, others = 150, 100, 50
-    scores = np.concatenate(
-        [rng.integers(85, 96, size=(n, popular)), rng.integers(40, 51, size=(n, others))], axis=1
-    ).astype(np.int16)
-    problem = Problem(scores=scores, capacity=np.ones(popular + others, dtype=np.int64))
+    k = 100
+
+    def block(centre: int) -> np.ndarray:
+        return rng.integers(centre - 2, centre + 3, size=(k, k))
+
+    scores = np.block([[block(95), block(70)], [block(60), block(40)]]).astype(np.int16)
+    problem = Problem(scores=scores, capacity=np.ones(2 * k, dtype=np.int64))
     for objective in OPTIMISING:
         solution = assert_optimal(problem, objective, lsa_optimum(scores, problem.capacity, objective))
-        assert solution.matched == n
-        assert (np.asarray(solution.mentor_of) >= popular).sum() == others  # every other mentor was needed
-        assert solution.resolves >= 0
+        assert solution.matched == 2 * k
+    best = np.asarray(solve(problem, "best_total").mentor_of)
+    assert (best[:k] < k).all() and (best[k:] >= k).all()  # A with P, B with F
+    # The case is as hard as it says: each B-F pair chosen is beyond the 100th place of both sides' orders.
+    for i in range(k, 2 * k):
+        j = best[i]
+        assert (scores[i] > scores[i, j]).sum() >= k and (scores[:, j] > scores[i, j]).sum() >= k
+    fair = np.asarray(solve(problem, "fairest").mentor_of)
+    assert (fair[:k] >= k).all() and (fair[k:] < k).all()  # A with F, B with P: the worst pair near 60, not 40
 
 
 def test_one_hidden_better_assignment_behind_a_wall_of_equal_scores():
