@@ -31,6 +31,8 @@ problem is solved again, until none is left. All arithmetic is in integers, so t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,6 +73,15 @@ class Problem:
     def shape(self) -> tuple[int, int]:
         return self.scores.shape
 
+    @functools.cached_property
+    def biggest(self) -> int:
+        """The largest absolute score of an allowed pair (chunk by chunk: no copy of the matrix)."""
+        biggest = 0
+        for start, stop in self.chunks():
+            block = self.scores[start:stop]
+            biggest = max(biggest, int(np.abs(np.where(block == FORBIDDEN, 0, block).astype(np.int32)).max(initial=0)))
+        return biggest
+
     def chunks(self) -> Iterator[tuple[int, int]]:
         n, m = self.shape
         step = max(1, CHUNK_PAIRS // max(m, 1))
@@ -93,8 +104,14 @@ class Solution:
     resolves: int = 0
     blocking: int = 0
 
-    def summary(self) -> dict[str, int | None]:
-        return {"matched": self.matched, "total": self.total, "worst": self.worst, "blocking": self.blocking}
+    def summary(self) -> dict[str, int | bool | None]:
+        return {
+            "matched": self.matched,
+            "total": self.total,
+            "worst": self.worst,
+            "blocking": self.blocking,
+            "proven": self.proven,
+        }
 
 
 # --- Weights of each objective ------------------------------------------------------------------------------------
@@ -102,14 +119,16 @@ class Solution:
 
 @dataclass(frozen=True)
 class _Weighting:
-    """``weight = score * scale + offset`` for allowed pairs scoring at least ``threshold``; others are no edge."""
+    """``weight = score * scale + offset`` for allowed pairs scoring at least ``threshold``; others are no edge.
+    Computed in 32-bit integers when every weight and price fits (half the memory traffic of a pass)."""
 
     scale: int
     offset: int
     threshold: int = FORBIDDEN + 1
+    dtype: type = np.int64
 
     def of(self, scores: np.ndarray) -> np.ndarray:
-        weights = scores.astype(np.int64) * self.scale + self.offset
+        weights = scores.astype(self.dtype) * self.dtype(self.scale) + self.dtype(self.offset)
         # A pair worth nothing or less is never better than leaving the mentee unmatched: no edge.
         return np.where((scores >= self.threshold) & (scores != FORBIDDEN) & (weights > 0), weights, 0)
 
@@ -117,12 +136,14 @@ class _Weighting:
 def _weighting(problem: Problem, objective: str, threshold: int | None = None) -> _Weighting:
     n = problem.shape[0]
     if objective == BEST_TOTAL:
-        return _Weighting(n + 1, 1)
-    # Larger than any total of scores: one more person matched outweighs every difference of total.
-    allowed = problem.scores[problem.scores != FORBIDDEN]
-    biggest = int(np.abs(allowed).max(initial=0))
-    bonus = biggest * n + 1
-    return _Weighting(1, bonus, FORBIDDEN + 1 if threshold is None else threshold)
+        scale, offset = n + 1, 1
+    else:
+        # Larger than any total of scores: one more person matched outweighs every difference of total.
+        scale, offset = 1, problem.biggest * n + 1
+    # Weights, prices (each at most the largest weight) and their sums stay far below 2**31 for int32.
+    largest = (problem.biggest * scale + offset) * 4
+    dtype = np.int32 if largest < np.iinfo(np.int32).max else np.int64
+    return _Weighting(scale, offset, FORBIDDEN + 1 if threshold is None else threshold, dtype)
 
 
 # --- The exact sparse solve, and its proof over every pair ----------------------------------------------------------
@@ -277,7 +298,10 @@ def _violations(
     """The allowed pairs of the whole matrix whose weight exceeds ``u + v`` (chunk by chunk): for each mentee with
     any, the ``per_row`` that exceed it most (enough to move the solution on; the next check finds the rest)."""
     rows_out, cols_out = [], []
-    finite_v = np.where(problem.capacity > 0, v, np.iinfo(np.int64).max // 4)
+    dtype = weighting.dtype
+    ceiling = np.iinfo(dtype).max // 4
+    finite_v = np.where(problem.capacity > 0, np.minimum(v, ceiling), ceiling).astype(dtype)
+    u = np.minimum(u, ceiling).astype(dtype)
     for start, stop in problem.chunks():
         weights = weighting.of(problem.scores[start:stop])
         slack = np.where(weights > 0, weights - u[start:stop, None] - finite_v[None, :], 0)
@@ -311,15 +335,22 @@ class _Pool:
         self.rows, self.cols = key // self.width, key % self.width
 
 
-def _solve_weighted(problem: Problem, weighting: _Weighting, pool: _Pool) -> tuple[np.ndarray, bool, int]:
-    """The maximum-weight b-matching over all pairs, with its proof; returns (mentor_of, proven, re-solves)."""
+def _solve_weighted(
+    problem: Problem, weighting: _Weighting, pool: _Pool, *, enough: int | None = None
+) -> tuple[np.ndarray, bool, int]:
+    """The maximum-weight b-matching over all pairs, with its proof; returns (mentor_of, proven, re-solves).
+
+    ``enough``: a number of people matched that settles the question asked (the fairest objective's threshold
+    test): a solution over the candidates that matches that many needs no proof, and comes back unproven."""
     n = problem.shape[0]
     resolves = 0
     while True:
-        weights = weighting.of(problem.scores[pool.rows, pool.cols])
+        weights = weighting.of(problem.scores[pool.rows, pool.cols]).astype(np.int64)
         keep = weights > 0
         rows, cols, weights = pool.rows[keep], pool.cols[keep], weights[keep]
         mentor_of = _solve_sparse(rows, cols, weights, problem.capacity, n)
+        if enough is not None and int((mentor_of >= 0).sum()) >= enough:
+            return mentor_of, False, resolves
         u, v = _prices(rows, cols, weights, mentor_of, problem.capacity)
         extra_rows, extra_cols = _violations(problem, weighting, u, v, CANDIDATES)
         if not len(extra_rows):
@@ -343,9 +374,16 @@ def _summary(problem: Problem, objective: str, mentor_of: np.ndarray, proven: bo
     )
 
 
-def solve(problem: Problem, objective: str, *, with_blocking: bool = True, pool: _Pool | None = None) -> Solution:
+def solve(
+    problem: Problem,
+    objective: str,
+    *,
+    with_blocking: bool = True,
+    pool: _Pool | None = None,
+    most_matched: Solution | None = None,
+) -> Solution:
     """The assignment best for ``objective`` (one of ``OBJECTIVES``), with how it scores and, unless told not to,
-    how many blocking pairs it leaves."""
+    how many blocking pairs it leaves. (``pool`` and ``most_matched``: work already done on the same problem.)"""
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}")
     if objective == STABLE:
@@ -353,7 +391,7 @@ def solve(problem: Problem, objective: str, *, with_blocking: bool = True, pool:
     else:
         pool = pool or _Pool(problem)
         if objective == FAIREST:
-            solution = _fairest(problem, pool)
+            solution = _fairest(problem, pool, most_matched)
         else:
             mentor_of, proven, resolves = _solve_weighted(problem, _weighting(problem, objective), pool)
             solution = _summary(problem, objective, mentor_of, proven, resolves)
@@ -363,33 +401,41 @@ def solve(problem: Problem, objective: str, *, with_blocking: bool = True, pool:
 
 
 def solve_all(problem: Problem) -> dict[str, Solution]:
-    """Every objective's assignment, sharing the candidate pairs (what a round shows side by side)."""
+    """Every objective's assignment, sharing the work (what a round shows side by side)."""
     pool = _Pool(problem)
-    return {objective: solve(problem, objective, pool=pool) for objective in OBJECTIVES}
+    solutions = {objective: solve(problem, objective, pool=pool) for objective in (BEST_TOTAL, MOST_MATCHED)}
+    solutions[FAIREST] = solve(problem, FAIREST, pool=pool, most_matched=solutions[MOST_MATCHED])
+    solutions[STABLE] = solve(problem, STABLE)
+    return solutions
 
 
-def _fairest(problem: Problem, pool: _Pool) -> Solution:
-    """Most matched, then the best worst pair, then the best total (see the module's docstring)."""
+def _fairest(problem: Problem, pool: _Pool, most_matched: Solution | None = None) -> Solution:
+    """Most matched, then the best worst pair, then the best total (see the module's docstring).
+
+    A binary search over the scores that occur for the highest threshold at which "most matched" over the pairs
+    scoring at least that much still matches as many people; then the best total at that threshold, proved."""
     most = _weighting(problem, MOST_MATCHED)
-    mentor_of, proven, resolves = _solve_weighted(problem, most, pool)
-    best = _summary(problem, FAIREST, mentor_of, proven, resolves)
-    if best.worst is None:
-        return best
-    # Thresholds to try: the scores that occur above the current worst pair; the answer's worst is one of them.
+    if most_matched is None:
+        mentor_of, proven, resolves = _solve_weighted(problem, most, pool)
+        most_matched = _summary(problem, FAIREST, mentor_of, proven, resolves)
+    if most_matched.worst is None:
+        return dataclasses.replace(most_matched, objective=FAIREST)
+    matched, resolves = most_matched.matched, 0
     values = np.unique(problem.scores[problem.scores != FORBIDDEN])
-    values = values[(values > best.worst) & (values <= _threshold_bound(problem, best.matched))]
-    low, high = -1, len(values) - 1  # values[low] feasible (-1: the current worst), search the largest feasible
+    values = values[(values > most_matched.worst) & (values <= _threshold_bound(problem, matched))]
+    low, high = -1, len(values) - 1  # values[low] is feasible (-1: the most-matched round's worst); find the last
     while low < high:
         middle = (low + high + 1) // 2
-        weighting = _Weighting(most.scale, most.offset, int(values[middle]))
-        trial, trial_proven, trial_resolves = _solve_weighted(problem, weighting, pool)
+        weighting = dataclasses.replace(most, threshold=int(values[middle]))
+        trial, _proven, trial_resolves = _solve_weighted(problem, weighting, pool, enough=matched)
         resolves += trial_resolves
-        proven = proven and trial_proven
-        if int((trial >= 0).sum()) == best.matched:
-            low, mentor_of = middle, trial
+        if int((trial >= 0).sum()) >= matched:
+            low = middle
         else:
             high = middle - 1
-    return _summary(problem, FAIREST, mentor_of, proven, resolves)
+    threshold = int(values[low]) if low >= 0 else most_matched.worst
+    mentor_of, proven, final_resolves = _solve_weighted(problem, dataclasses.replace(most, threshold=threshold), pool)
+    return _summary(problem, FAIREST, mentor_of, proven and most_matched.proven, resolves + final_resolves)
 
 
 def _threshold_bound(problem: Problem, matched: int) -> int:
@@ -426,6 +472,11 @@ def deferred_acceptance(problem: Problem) -> np.ndarray:
     A mentee proposes to their most preferred mentor who has not yet turned them down; a mentor keeps the best
     proposals up to their places and turns down the rest. Ties are broken by position (the lower index first), so
     the orders are strict; a pair tied in the original orders never blocks, so the result is stable for them too.
+
+    A mentor's bar only rises (a full mentor lets a mentee in only by turning a less preferred one away), so a
+    mentee who would be turned down now would be turned down later too: each mentee goes straight to the best
+    mentor who would hold them now, found with one vectorised pass over their row, instead of proposing down their
+    list one by one (the result is the same; the proposals that fail are never made).
     """
     n, m = problem.shape
     mentor_of = np.full(n, -1, dtype=np.int64)
@@ -433,51 +484,51 @@ def deferred_acceptance(problem: Problem) -> np.ndarray:
         return mentor_of
     capacity = problem.capacity
     has_place = capacity > 0
-    mentee_bonus = _bonus_rows(problem.mentee_bonus, n)
-    mentor_bonus = _bonus_pairs(problem.mentor_bonus)
-
-    def preferences(i: int) -> np.ndarray:
-        """Mentee i's acceptable mentors, most preferred first (columns as int16: a few KB per mentee)."""
-        row = problem.scores[i]
-        columns = np.flatnonzero((row != FORBIDDEN) & has_place)
-        keys = row[columns].astype(np.int64)
-        for j, bonus in mentee_bonus.get(i, ()):
-            at = int(np.searchsorted(columns, j))
-            if at < len(columns) and columns[at] == j:
-                keys[at] += bonus * BONUS_SCALE
-        return columns[np.lexsort((columns, -keys))].astype(np.int32)
-
-    def mentor_key(i: int, j: int) -> int:
-        return int(problem.scores[i, j]) + mentor_bonus.get((i, j), 0) * BONUS_SCALE
-
-    orders: dict[int, np.ndarray] = {}
-    position = np.zeros(n, dtype=np.int64)
-    held: list[list[tuple[int, int, int]]] = [[] for _ in range(m)]  # min-heaps of (key, -mentee, mentee)
+    mentee_bonus = _bonus_rows(problem.mentee_bonus)
+    mentor_bonus = _bonus_rows(problem.mentor_bonus)
+    columns = np.arange(m, dtype=np.int64)
+    lowest = np.iinfo(np.int64).min
+    # A full mentor's bar: the key of the least preferred mentee they hold (keys strictly ordered, see _strict).
+    bar = np.where(has_place, lowest, np.iinfo(np.int64).max)
+    held: list[list[tuple[int, int]]] = [[] for _ in range(m)]  # min-heaps of (mentor's key, mentee)
     waiting = list(range(n - 1, -1, -1))
     while waiting:
         i = waiting.pop()
-        order = orders.get(i)
-        if order is None:
-            order = orders[i] = preferences(i)
-        while position[i] < len(order):
-            j = int(order[position[i]])
-            position[i] += 1
-            entry = (mentor_key(i, j), -i, i)
-            heap = held[j]
-            if len(heap) < capacity[j]:
-                heapq.heappush(heap, entry)
-                mentor_of[i] = j
-                break
-            if entry > heap[0]:
-                rejected = heapq.heapreplace(heap, entry)[2]
-                mentor_of[i] = j
-                mentor_of[rejected] = -1
-                waiting.append(rejected)
-                break
+        row = problem.scores[i].astype(np.int64)
+        allowed = (row != FORBIDDEN) & has_place
+        theirs = _strict(_with_bonus(row, mentor_bonus.get(i)), n - i, n)
+        open_to = allowed & (theirs > bar)
+        if not open_to.any():
+            continue  # nobody would hold them: unmatched
+        mine = np.where(open_to, _strict(_with_bonus(row, mentee_bonus.get(i)), m - columns, m), lowest)
+        j = int(mine.argmax())
+        heap = held[j]
+        heapq.heappush(heap, (int(theirs[j]), i))
+        mentor_of[i] = j
+        if len(heap) > capacity[j]:
+            _key, rejected = heapq.heappop(heap)
+            mentor_of[rejected] = -1
+            waiting.append(rejected)
+        if len(heap) >= capacity[j]:
+            bar[j] = heap[0][0]
     return mentor_of
 
 
-def _bonus_rows(bonus: sparse.csr_array | None, n: int) -> dict[int, list[tuple[int, int]]]:
+def _with_bonus(row: np.ndarray, bonus: list[tuple[int, int]] | None) -> np.ndarray:
+    if not bonus:
+        return row
+    row = row.copy()
+    for j, value in bonus:
+        row[j] += value * BONUS_SCALE
+    return row
+
+
+def _strict(keys: np.ndarray, tie_break: np.ndarray | int, size: int) -> np.ndarray:
+    """Keys made strict: equal keys ordered by ``tie_break`` (in 0..size), which never outweighs a key's unit."""
+    return keys * (size + 1) + tie_break
+
+
+def _bonus_rows(bonus: sparse.csr_array | None) -> dict[int, list[tuple[int, int]]]:
     rows: dict[int, list[tuple[int, int]]] = {}
     for (i, j), value in _bonus_pairs(bonus).items():
         rows.setdefault(i, []).append((j, value))

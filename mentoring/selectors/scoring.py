@@ -321,7 +321,11 @@ def _skills_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tu
             for skill_id, (_name, level) in person.skills.items():
                 table[row, skill_at[skill_id]] = level
     top = int(max(wanted.max(initial=0), offered.max(initial=0)))
-    covered = sum(((wanted >= level) * 1.0) @ ((offered >= level) * 1.0).T for level in range(1, top + 1))
+    # One product over every (skill, level) pair at once; counts this small are exact in 32-bit floats.
+    levels = np.arange(1, top + 1)
+    reach_wanted = (wanted[:, :, None] >= levels).reshape(n, -1).astype(np.float32)
+    reach_offered = (offered[:, :, None] >= levels).reshape(m, -1).astype(np.float32)
+    covered = (reach_wanted @ reach_offered.T).astype(np.float64) if top else 0.0
     totals = np.array([p.wanted_total for p in mentees], dtype=float)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         skills = np.where(totals > 0, covered / np.where(totals > 0, totals, 1), 0.0) if top else np.zeros((n, m))

@@ -86,7 +86,7 @@ class Plan:
     pairs_scored: int = 0
     objective: str = assignment.BEST_TOTAL
     # Every objective's outcome on the same cohort: objective -> {"matched", "total", "worst", "blocking"}.
-    comparison: dict[str, dict[str, int | None]] = dataclasses.field(default_factory=dict)
+    comparison: dict[str, dict[str, int | bool | None]] = dataclasses.field(default_factory=dict)
     # The chosen assignment's blocking pairs: [{"mentor": id, "mentee": id, "mentor_name", "mentee_name"}], 50 at most.
     blocking: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     blocking_count: int = 0
