@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
-from mentoring.selectors.assignment import FORBIDDEN, Problem, blocking_pairs, solve
+from mentoring.selectors.assignment import FORBIDDEN, Problem, blocking_pairs, solve, solve_all
 
 OPTIMISING = ("best_total", "most_matched", "fairest")
 ALL_OBJECTIVES = (*OPTIMISING, "stable")
@@ -250,6 +250,25 @@ def test_every_objective_equals_an_independent_optimum_on_larger_cohorts(n, m, s
     assert_optimal(problem, objective, lsa_optimum(problem.scores, problem.capacity, objective), blocking=n <= 300)
 
 
+@pytest.mark.parametrize("cohort", ["60x25", "60x25 scores 0-5, many ties", "40x10 more mentees than places"])
+def test_a_rounds_side_by_side_solves_each_equal_the_independent_optimum(cohort):
+    """A round solves every objective on one cohort, sharing the candidate pairs one solve's proof adds (``solve_all``,
+    what the comparison on the round page shows): each still equals its own independent optimum."""
+    seed, n, m, shape = RANDOM_COHORTS[cohort]
+    problem = random_problem(np.random.default_rng(seed), n, m, **shape)
+    solutions = solve_all(problem)
+    assert set(solutions) == set(ALL_OBJECTIVES)
+    for objective in OPTIMISING:
+        optimum = milp_optimum(problem.scores, problem.capacity, objective)
+        solution = solutions[objective]
+        assert_feasible_and_reported(problem, solution, objective)
+        assert (solution.matched, solution.total) == (optimum.matched, optimum.total), objective
+        if objective == "fairest":
+            assert solution.worst == optimum.worst
+        assert solution.proven is True
+    assert solutions["stable"].blocking == 0 == len(blocking_by_hand(problem, solutions["stable"].mentor_of))
+
+
 def test_the_two_independent_optima_agree_with_each_other():
     """The larger cohorts' yardstick (linear_sum_assignment) gives milp's answers where both can run."""
     for seed in range(4):
@@ -351,9 +370,15 @@ def test_the_best_total_needs_pairs_far_down_both_sides_lists():
 
     scores = np.block([[block(95), block(70)], [block(60), block(40)]]).astype(np.int16)
     problem = Problem(scores=scores, capacity=np.ones(2 * k, dtype=np.int64))
+    together = solve_all(problem)  # as a round solves them, sharing the candidates
     for objective in OPTIMISING:
-        solution = assert_optimal(problem, objective, lsa_optimum(scores, problem.capacity, objective))
+        optimum = lsa_optimum(scores, problem.capacity, objective)
+        solution = assert_optimal(problem, objective, optimum)
         assert solution.matched == 2 * k
+        assert (together[objective].matched, together[objective].total) == (solution.matched, solution.total)
+        if objective == "fairest":  # the only objective that promises its worst pair
+            assert together[objective].worst == solution.worst
+        assert together[objective].proven is True
     best = np.asarray(solve(problem, "best_total").mentor_of)
     assert (best[:k] < k).all() and (best[k:] >= k).all()  # A with P, B with F
     # The case is as hard as it says: each B-F pair chosen is beyond the 100th place of both sides' orders.
