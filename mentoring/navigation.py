@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "mentoring:matching_publish": ("rounds", _("Publish a round")),
     "mentoring:matching_swap": ("rounds", _("Swap a mentor")),
     "mentoring:matching_override": ("cohort", _("Allow a pair again")),
+    "mentoring:matching_late_joiners": ("cohort", _("Match late joiners")),
     "mentoring:matching_settings": ("rules", _("Matching settings")),
     # Relationships
     "mentoring:relationships": ("pairings", _("Pairings")),

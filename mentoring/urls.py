@@ -4,11 +4,13 @@ from core import ids  # noqa: F401  (registers <id:...>: a database id, anything
 from mentoring.views import (
     alerts,
     calendars,
+    late_joiners,
     lifecycle,
     matching,
     mentor_requests,
     pairing,
     planning,
+    preferences,
     proposals,
     relationship,
 )
@@ -21,6 +23,9 @@ urlpatterns = [
     path("requests/", mentor_requests.requests_for_me, name="requests"),
     path("requests/<id:pk>/answer/", mentor_requests.request_answer, name="request_answer"),
     path("requests/<id:pk>/withdraw/", mentor_requests.request_cancel, name="request_cancel"),
+    # --- Ranked preferences (issue 19): a mentee's ranking, a mentor's wishes, while the programme matches ---
+    path("programmes/<id:pk>/ranking/", preferences.ranking, name="ranking"),
+    path("programmes/<id:pk>/mentees/", preferences.mentor_stances, name="mentor_stances"),
     path("", pairing.my_mentoring, name="home"),
     path("pairings/<id:pk>/", pairing.pairing_detail, name="pairing_detail"),
     # --- Pairing lifecycle (lifecycle, notices, participant pages) ---
@@ -67,6 +72,11 @@ urlpatterns = [
     ),
     path("programmes/<id:pk>/matching/run/", matching.matching_run, name="matching_run"),
     path("programmes/<id:pk>/matching/rounds/", matching.matching_history, name="matching_history"),
+    path(
+        "programmes/<id:pk>/matching/late-joiners/",
+        late_joiners.matching_late_joiners,
+        name="matching_late_joiners",
+    ),
     path("programmes/<id:pk>/matching/rounds/<id:round_pk>/", matching.matching_round, name="matching_round"),
     path(
         "programmes/<id:pk>/matching/rounds/<id:round_pk>/publish/",

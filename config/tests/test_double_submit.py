@@ -164,13 +164,15 @@ def _patterns(resolver, prefix=""):
             yield f"{prefix}{entry.name}", entry.callback
 
 
-# Create views whose name does not say so: the page that adds a requirement, the card that proposes a pair.
+# Create views whose name does not say so: the page that adds a requirement, the card that proposes a pair, the
+# page that drafts a round for late joiners.
 ALSO_CREATE = (
     "programmes:create",
     "programmes:people_import",
     "programmes:hr_sync_sample",
     "programmes:training_requirements",
     "mentoring:matching_propose",
+    "mentoring:matching_late_joiners",
 )
 
 

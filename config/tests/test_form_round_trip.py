@@ -175,6 +175,7 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("mentoring:session_dispute", "mentoring:session_dispute"): DECIDES,
     ("mentoring:concern_raise", "mentoring:concern_raise"): CREATES,
     ("mentoring:matching_override", "mentoring:matching_override"): DECIDES,
+    ("mentoring:matching", "mentoring:matching_run"): CREATES,  # a new round, with the objective chosen
     ("mentoring:requests", "mentoring:request_answer"): DECIDES,
     ("evaluation:intervention_detail", "evaluation:intervention_close"): DECIDES,
     ("evaluation:survey_create", "evaluation:survey_create"): CREATES,

@@ -30,8 +30,10 @@ from mentoring.models import (
     FitAnswer,
     Goal,
     MatchOverride,
+    MenteeRanking,
     MentoringSession,
     MentorRequest,
+    MentorStance,
     Pairing,
 )
 from mentoring.selectors.relationship import notes_readable_by
@@ -266,6 +268,15 @@ def _pairing_sections(
                 "updated_at",
             ],
         ),
+        # What they said while matching: a mentee's ranking, a mentor's wishes (never others' wishes about them).
+        "my_mentor_ranking": [
+            {"programme": r.programme.name, "rank": r.rank, "mentor": r.mentor.display_name}
+            for r in MenteeRanking.objects.filter(mentee=person).select_related("programme", "mentor")
+        ],
+        "my_preferences_about_mentees": [
+            {"programme": s.programme.name, "mentee": s.mentee.display_name, "stance": s.stance}
+            for s in MentorStance.objects.filter(mentor=person).select_related("programme", "mentee")
+        ],
         "mentor_requests": [
             {
                 "programme": r.programme.name,

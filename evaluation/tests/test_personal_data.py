@@ -273,3 +273,21 @@ def test_erasure_is_a_leaving_the_running_pairing_pauses_and_the_organisations_i
     # The partner hears of it by name only; the erased person's words are nowhere in what they are told.
     told = " ".join(Notification.objects.filter(person=cast["mentor"]).values_list("text", flat=True))
     assert "left" in told and "stuck" not in told and MY_NOTE not in told
+
+
+@pytest.mark.django_db
+def test_the_export_holds_my_ranking_and_my_wishes_but_never_a_wish_about_me():
+    from mentoring.models import MenteeRanking, MentorStance
+
+    programme = ProgrammeFactory(name="Autumn")
+    mentee, mentor = PersonFactory(display_name="Mia Mentee"), PersonFactory(display_name="Ann Mentor")
+    MenteeRanking.objects.create(programme=programme, mentee=mentee, mentor=mentor, rank=1)
+    MentorStance.objects.create(programme=programme, mentor=mentor, mentee=mentee, stance="prefer_not")
+    mine = personal_data_collect(person=mentee)
+    assert mine["my_mentor_ranking"] == [{"programme": "Autumn", "rank": 1, "mentor": "Ann Mentor"}]
+    assert mine["my_preferences_about_mentees"] == [] and "prefer_not" not in json.dumps(mine, default=str)
+    theirs = personal_data_collect(person=mentor)
+    assert theirs["my_preferences_about_mentees"] == [
+        {"programme": "Autumn", "mentee": "Mia Mentee", "stance": "prefer_not"}
+    ]
+    assert theirs["my_mentor_ranking"] == []

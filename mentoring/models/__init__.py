@@ -13,7 +13,18 @@ from mentoring.models.alert import ALERT_ACKNOWLEDGED, ALERT_OPEN, Alert, AlertQ
 from mentoring.models.calendar import CalendarFeed
 from mentoring.models.concern import Concern, FitAnswer
 from mentoring.models.goal import Goal, GoalState
-from mentoring.models.matching import MatchOverride, MatchProposal, MatchRound, MatchSettings
+from mentoring.models.matching import (
+    OBJECTIVE_DESCRIPTIONS,
+    CriterionRule,
+    DepartmentDirection,
+    MatchOverride,
+    MatchProposal,
+    MatchRound,
+    MatchSettings,
+    MenteeRanking,
+    MentorStance,
+    Objective,
+)
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
@@ -30,6 +41,8 @@ from mentoring.models.session import MentoringSession, MentoringSessionQuerySet,
 from mentoring.models.webhook import WebhookChannel, WebhookDelivery
 
 __all__ = [
+    "CriterionRule",
+    "DepartmentDirection",
     "PairingQuerySet",
     "Pairing",
     "ClosingReflection",
@@ -38,6 +51,10 @@ __all__ = [
     "MatchRound",
     "MatchProposal",
     "MatchOverride",
+    "Objective",
+    "OBJECTIVE_DESCRIPTIONS",
+    "MenteeRanking",
+    "MentorStance",
     "MentorRequestQuerySet",
     "MentorRequest",
     "MeetingPreference",

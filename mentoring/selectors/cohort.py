@@ -1,10 +1,11 @@
 """The cohort and the hard rules of pairing. Nothing here writes.
 
 - ``cohort_load`` reads everything the scores and rules need about one programme's approved mentors and
-  mentees in a fixed number of queries (eleven at most, whatever the cohort's size): profiles with skills, training
-  readiness, the management chains, the pairings (current, proposed and ended), the overrides and settings;
-- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words); the
-  scores themselves are ``mentoring.selectors.scoring``'s.
+  mentees in a fixed number of queries (thirteen at most, whatever the cohort's size): profiles with skills, training
+  readiness, the management chains, the pairings (current, proposed and ended, with the ends that were a mismatch),
+  the overrides, the preferences (mentees' rankings, mentors' wishes) and settings;
+- pure functions over what was loaded: ``rules_broken`` (the hard rules a pair would break, in words, the
+  programme's required criteria included); the scores themselves are ``mentoring.selectors.scoring``'s.
 
 **For any code that creates or activates a pairing** (rounds, swaps, publishing, mentee requests, the
 pairing lifecycle): inside the writing transaction, first lock the mentor's place with
@@ -28,8 +29,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import long_date
-from mentoring.models import MatchOverride, MatchSettings, Pairing
-from mentoring.selectors.scoring import Profile, Readiness, Weights, profile_from_application, score_value
+from mentoring.models import MatchOverride, MatchSettings, MenteeRanking, MentorStance, Pairing
+from mentoring.selectors.scoring import (
+    Mismatch,
+    Profile,
+    Readiness,
+    Weights,
+    criteria_unmet,
+    profile_from_application,
+    score_value,
+)
 from programmes.models import (
     Application,
     ApplicationSkill,
@@ -45,6 +54,20 @@ from programmes.selectors import training_readiness
 
 ENDED = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
 OPEN = (Pairing.Status.PROPOSED, *Pairing.CURRENT)
+# The end reasons that tell matching to stay away from similar mentors: only "not a good match". Leaving the
+# organisation, workload, a no-fault ending (a declined proposal too) or a completed pairing lower nothing.
+MISMATCH_REASONS = (Pairing.EndReason.MISMATCH,)
+
+
+@dataclass(frozen=True)
+class EndedEarly:
+    """A mentee's latest pairing in this programme that ended early: who mentored, why (the code only), when."""
+
+    mentor_id: int
+    mentor_name: str
+    reason: str
+    started_on: datetime.date | None  # None: it never started (a declined proposal)
+    ended_on: datetime.date | None
 
 
 @dataclass(eq=False)
@@ -59,11 +82,22 @@ class Cohort:
     ended: dict[tuple[int, int], datetime.date | None]  # (mentor id, mentee id) -> when a past pairing ended
     overrides: set[tuple[int, int]]  # (mentor id, mentee id) a coordinator allowed again
     left: dict[int, str] = field(default_factory=dict)  # approved people who have left -> name (never matched)
+    ended_early: dict[int, EndedEarly] = field(default_factory=dict)  # mentee id -> latest early end here
+    # Preferences: (mentee id, mentor id) -> rank (1 the first choice; only when ranking is on), and
+    # (mentor id, mentee id) -> +1 prefer, -1 prefer not. The profiles hold the same (Profile.ranks, .stances).
+    rankings: dict[tuple[int, int], int] = field(default_factory=dict)
+    stances: dict[tuple[int, int], int] = field(default_factory=dict)
+    suggestion_spread: int = 3  # MatchSettings.suggestion_spread: top-fives per free place of a mentor (0: no limit)
     _chains: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def factors(self) -> tuple[float, ...]:
         return self.weights.factors
+
+    @property
+    def max_ranked(self) -> int:
+        """How many mentors a mentee may rank (0: ranking is off)."""
+        return self.weights.max_ranked
 
     def free_places(self, mentor_id: int) -> int:
         profile = self.mentors.get(mentor_id)
@@ -93,14 +127,17 @@ def cohort_load(
     settings: MatchSettings | None = None,
     ignore_pairing: Pairing | None = None,
 ) -> Cohort:
-    """Everything matching needs about the programme's approved mentors and mentees: eleven queries at most,
+    """Everything matching needs about the programme's approved mentors and mentees: thirteen queries at most,
     whatever the cohort's size, once the settings exist.
 
     The settings (one query, two on first use; none when passed), the approved applications of members with
     their people and teams, their skills, readiness (four), the org units (for departments), every line-manager
     link of the organisation, the pairings that count (this programme's open ones and any ended pairing of these
-    mentees), the overrides. (Readiness skips its training-records query when the programme requires no
-    training: ten then.) People who have left (deactivated, or missing from the HR file) are left out.
+    mentees, with the end reason and the mentor's team and grade, in the same query), the overrides, the mentees'
+    rankings and the mentors' wishes (one each). (Readiness skips its training-records query when the programme
+    requires no training: twelve then.) The preference parts of the score count when anyone in the cohort ranked or
+    marked someone (``Weights.preferences_in_play``). People who have left (deactivated, or missing from the HR
+    file) are left out.
     ``ignore_pairing`` leaves one pairing out of the counts, to re-check a pairing that already exists.
     """
     settings = settings or match_settings_get(programme=programme)
@@ -112,11 +149,12 @@ def cohort_load(
     mentors = {p.pk: p for p in profiles if p.role == Role.MENTOR}
     mentees = {p.pk: p for p in profiles if p.role == Role.MENTEE}
     managers = dict(Person.objects.filter(line_manager__isnull=False).values_list("pk", "line_manager_id"))
-    load, mentee_pairing, ended = _pairings_that_count(programme, mentees, ignore_pairing)
+    load, mentee_pairing, ended, ended_early = _pairings_that_count(programme, mentors, mentees, ignore_pairing)
     overrides = set(MatchOverride.objects.filter(programme=programme).values_list("mentor_id", "mentee_id"))
+    rankings, stances = _preferences(programme, settings, mentors, mentees)
     return Cohort(
         programme=programme,
-        weights=Weights.from_settings(settings),
+        weights=Weights.from_settings(settings, preferences_in_play=bool(rankings or stances)),
         mentors=mentors,
         mentees=mentees,
         managers=managers,
@@ -125,7 +163,36 @@ def cohort_load(
         ended=ended,
         overrides=overrides,
         left=left,
+        ended_early=ended_early,
+        rankings=rankings,
+        stances=stances,
+        suggestion_spread=settings.suggestion_spread,
     )
+
+
+STANCE_VALUES = {MentorStance.Stance.PREFER: 1, MentorStance.Stance.PREFER_NOT: -1}
+
+
+def _preferences(
+    programme: Programme, settings: MatchSettings, mentors: dict[int, Profile], mentees: dict[int, Profile]
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """The cohort's rankings (when ranking is on) and wishes, among its own people (one query each), also put on
+    the profiles: a mentee's ranks, a mentor's stances."""
+    rankings: dict[tuple[int, int], int] = {}
+    for mentee_id, mentor_id, rank in MenteeRanking.objects.filter(programme=programme).values_list(
+        "mentee_id", "mentor_id", "rank"
+    ):
+        if settings.max_ranked and mentee_id in mentees and mentor_id in mentors:
+            rankings[mentee_id, mentor_id] = rank
+            mentees[mentee_id].ranks[mentor_id] = rank
+    stances: dict[tuple[int, int], int] = {}
+    for mentor_id, mentee_id, stance in MentorStance.objects.filter(programme=programme).values_list(
+        "mentor_id", "mentee_id", "stance"
+    ):
+        if mentor_id in mentors and mentee_id in mentees and stance in STANCE_VALUES:
+            stances[mentor_id, mentee_id] = STANCE_VALUES[stance]
+            mentors[mentor_id].stances[mentee_id] = STANCE_VALUES[stance]
+    return rankings, stances
 
 
 def _cohort_profiles(programme: Programme) -> list[Profile]:
@@ -159,10 +226,14 @@ def _cohort_profiles(programme: Programme) -> list[Profile]:
 
 
 def _pairings_that_count(
-    programme: Programme, mentees: dict[int, Profile], ignore_pairing: Pairing | None
-) -> tuple[Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None]]:
-    """Each mentor's load and each mentee's open pairing in this programme, and the pairs that ended (anywhere,
-    with their latest end): one query over this programme's open pairings and these mentees' ended ones."""
+    programme: Programme, mentors: dict[int, Profile], mentees: dict[int, Profile], ignore_pairing: Pairing | None
+) -> tuple[
+    Counter[int], dict[int, tuple[int, str]], dict[tuple[int, int], datetime.date | None], dict[int, EndedEarly]
+]:
+    """Each mentor's load and each mentee's open pairing in this programme, the pairs that ended (anywhere, with
+    their latest end) and each mentee's latest early end here: one query over this programme's open pairings and
+    these mentees' ended ones. A pairing that ended as a mismatch is kept on the mentee's profile (``mismatches``,
+    with the mentor's team and grade from the same query, and their skills when they mentor here)."""
     pairings = Pairing.objects.filter(
         Q(programme=programme, status__in=OPEN) | Q(status__in=ENDED, mentee_id__in=list(mentees))
     )
@@ -171,17 +242,42 @@ def _pairings_that_count(
     load: Counter[int] = Counter()
     mentee_pairing: dict[int, tuple[int, str]] = {}
     ended: dict[tuple[int, int], datetime.date | None] = {}
-    for mentor_id, mentee_id, status, programme_id, ended_on in pairings.values_list(
-        "mentor_id", "mentee_id", "status", "programme_id", "ended_on"
-    ):
+    ended_early: dict[int, EndedEarly] = {}
+    mismatches: dict[int, dict[int, Mismatch]] = {}
+    rows = pairings.values_list(
+        "mentor_id",
+        "mentee_id",
+        "status",
+        "programme_id",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "mentor__display_name",
+        "mentor__org_unit_id",
+        "mentor__grade",
+    )
+    for mentor_id, mentee_id, status, programme_id, started_on, ended_on, reason, name, team_id, grade in rows:
         if status in ENDED:
             key = (mentor_id, mentee_id)
             if key not in ended or (ended_on and (ended[key] is None or ended_on > ended[key])):
                 ended[key] = ended_on
+            if status == Pairing.Status.ENDED_EARLY and reason in MISMATCH_REASONS:
+                offered = mentors[mentor_id].skills if mentor_id in mentors else {}
+                skills = {skill_id: level for skill_id, (_name, level) in offered.items()}
+                mismatches.setdefault(mentee_id, {})[mentor_id] = Mismatch(mentor_id, team_id, grade, skills)
+            latest = ended_early.get(mentee_id)
+            if (
+                status == Pairing.Status.ENDED_EARLY
+                and programme_id == programme.pk
+                and (latest is None or (ended_on or datetime.date.min) >= (latest.ended_on or datetime.date.min))
+            ):
+                ended_early[mentee_id] = EndedEarly(mentor_id, name or "", reason, started_on, ended_on)
         elif programme_id == programme.pk:
             load[mentor_id] += 1
             mentee_pairing[mentee_id] = (mentor_id, status)
-    return load, mentee_pairing, ended
+    for mentee_id, found in mismatches.items():
+        mentees[mentee_id].mismatches = tuple(found[k] for k in sorted(found))
+    return load, mentee_pairing, ended, ended_early
 
 
 def cohort_refresh(cohort: Cohort) -> Cohort:
@@ -378,7 +474,56 @@ def pair_rules(cohort: Cohort, mentor_id: int, mentee_id: int, mentor_name: str,
                 "again."
             )
         broken.append(Broken("paired_before", text % values))
+    mentor_p, mentee_p = cohort.mentors.get(mentor_id), cohort.mentees.get(mentee_id)
+    if mentor_p is not None and mentee_p is not None:
+        broken += [
+            criterion_broken(cohort.weights, criterion, mentor_p, mentee_p)
+            for criterion in criteria_unmet(mentor_p, mentee_p, cohort.weights)
+        ]
     return broken
+
+
+def criterion_rule(weights: Weights, criterion: str) -> str:
+    """The rule name of a required criterion (``Broken.rule``; the department one says which way)."""
+    if criterion == "department" and weights.same_department:
+        return "same_department"
+    return criterion
+
+
+def criterion_broken(weights: Weights, criterion: str, mentor: Profile, mentee: Profile) -> Broken:
+    """A required criterion the pair does not meet, in words a coordinator understands."""
+    values = {"mentor": mentor.name, "mentee": mentee.name, "hours": weights.max_time_zone_hours}
+    if criterion == "language":
+        text = _("%(mentor)s and %(mentee)s share no language, and the programme requires a shared language.")
+    elif criterion == "meeting_mode":
+        text = _(
+            "%(mentor)s and %(mentee)s cannot meet the same way (in person or by video), and the programme requires "
+            "a compatible meeting mode."
+        )
+    elif criterion == "time_zone":
+        if mentor.utc_offset is None or mentee.utc_offset is None:
+            text = _(
+                "The time zone of %(mentor)s or %(mentee)s is not on record, so the time-zone difference the "
+                "programme requires cannot be confirmed."
+            )
+        else:
+            text = ngettext(
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hour apart.",
+                "%(mentor)s and %(mentee)s are too far apart in time: the programme requires time zones at most "
+                "%(hours)s hours apart.",
+                weights.max_time_zone_hours,
+            )
+    elif mentor.team_id is None or mentee.team_id is None:
+        text = _(
+            "The team of %(mentor)s or %(mentee)s is not on record, so the department the programme requires cannot "
+            "be confirmed."
+        )
+    elif weights.same_department:
+        text = _("%(mentor)s and %(mentee)s are in different departments, and the programme requires the same one.")
+    else:
+        text = _("%(mentor)s and %(mentee)s are in the same department, and the programme requires different ones.")
+    return Broken(criterion_rule(weights, criterion), text % values)
 
 
 def rules_broken(cohort: Cohort, mentor: Person | int, mentee: Person | int, *, extra_load: int = 0) -> list[Broken]:
@@ -421,7 +566,7 @@ def pair_rules_broken(
 ) -> list[str]:
     """The hard rules pairing ``mentor`` with ``mentee`` in ``programme`` would break, in words; [] when none.
 
-    Loads the cohort (eleven queries). Call it inside your writing transaction after
+    Loads the cohort (thirteen queries). Call it inside your writing transaction after
     ``mentoring.services.matching.mentor_places_lock`` so that capacity cannot change between the check and the write.
     """
     cohort = cohort_load(programme=programme, ignore_pairing=ignore_pairing)

@@ -9,20 +9,38 @@ The score is the exact sum of the parts rounded once (half up); the parts shown 
 points with the largest remainder method, so that they always add up to the score shown (e.g. three parts of
 33.4, 33.3 and 33.3 show as +34 +33 +33, not +33 +33 +33 under a score of 100). A score can fall below 0 (no
 shared language is a penalty) and is then shown as it is; a pair below the programme's minimum is never proposed.
+
+One part is not weighted: "rematch", a penalty in whole points for a mentor similar to one whose pairing with the
+mentee ended early as a mismatch (``rematch_points``). It is added after the rounding, so every other score stays
+exactly as it was, and it is shown only where it takes points away.
+
+Preferences (issue 19): a mentee's ranking of mentors and a mentor's "prefer"/"prefer not" are two more parts,
+"ranking" and "mentor_wish". Their weights join the sum only when the cohort has preferences in play (someone ranked
+or marked someone: ``Weights.preferences_in_play``), so that scores where nobody said anything stay exactly as
+they were. The mentor's wish is never shown to the mentee: it is rounded on its own and added to the rest's
+rounded total, so that the score a mentee reads (``as_read_by``: the score without the wish's points) is exactly
+the rest's score and parts, and nothing of the wish can be worked out from it.
+
+Four parts are also criteria a programme can make required (``CRITERIA``): shared language, meeting mode, time
+zone (standing for the site: people have no site on record) and department. A required criterion is a hard rule
+met when its part is fully met; ``required_codes`` computes it for a whole block of pairs at once.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-from mentoring.models import MatchSettings
+from mentoring.models import CriterionRule, DepartmentDirection, MatchSettings
 from mentoring.said import said, said_list, said_plural, say
 from programmes.models import (
     Application,
@@ -43,7 +61,12 @@ PARTS: tuple[str, ...] = (
     "meeting_mode",
     "language",
     "readiness",
+    "time_zone",
+    "ranking",
+    "mentor_wish",  # last: it is rounded on its own (see the module's docstring)
 )
+# Parts that count only when the cohort has preferences in play.
+PREFERENCE_PARTS: frozenset[str] = frozenset({"ranking", "mentor_wish"})
 PART_LABELS: dict[str, str] = {
     "skills": _("Skills"),
     "different_team": _("Different team or department"),
@@ -52,7 +75,43 @@ PART_LABELS: dict[str, str] = {
     "meeting_mode": _("Compatible meeting mode"),
     "language": _("Shared language"),
     "readiness": _("Mentor readiness"),
+    "time_zone": _("Time-zone difference"),
+    "ranking": _("Mentee's ranking"),
+    "mentor_wish": _("Mentor's preference"),
 }
+# The re-match penalty: a part of every pair's score, but not weighted by the settings (see the module's docstring).
+REMATCH = "rematch"
+PART_LABELS[REMATCH] = _("Similar to a pairing that ended as a mismatch")
+# Most mentors a mentee may rank (MatchSettings.max_ranked's largest value).
+MAX_RANKED = 10
+ORDINALS = (
+    gettext_noop("1st"),
+    gettext_noop("2nd"),
+    gettext_noop("3rd"),
+    gettext_noop("4th"),
+    gettext_noop("5th"),
+    gettext_noop("6th"),
+    gettext_noop("7th"),
+    gettext_noop("8th"),
+    gettext_noop("9th"),
+    gettext_noop("10th"),
+)
+# The criteria a programme can switch off, weigh or require, and the score part each one is.
+CRITERIA: tuple[str, ...] = ("language", "meeting_mode", "time_zone", "department")
+CRITERION_PART: dict[str, str] = {
+    "language": "language",
+    "meeting_mode": "meeting_mode",
+    "time_zone": "time_zone",
+    "department": "different_team",
+}
+CRITERION_LABELS: dict[str, str] = {
+    "language": _("Shared language"),
+    "meeting_mode": _("Compatible meeting mode"),
+    "time_zone": _("Time-zone difference"),
+    "department": _("Department"),
+}
+# Parts a round's stored weights may lack (added later): such a round ran with them at 0.
+_LATER_PARTS = frozenset({"time_zone"})
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
 NUMBER_WORDS = (
@@ -80,49 +139,117 @@ MODE_WORDS = {
 class Weights:
     """A programme's matching settings, detached from the database (also the snapshot a round keeps)."""
 
-    parts: Mapping[str, int]
+    parts: Mapping[str, int]  # the weights that count: a criterion switched off weighs 0 here
     gap_min: int = 1
     gap_max: int = 4
     min_score: int = 30
+    max_ranked: int = 5  # N: a mentee's k-th choice is worth (N + 1 - k) / N of the ranking's weight
+    # Someone in the cohort ranked or marked someone: only then do the preference parts count. Not a setting
+    # (it is what the people of the programme did), so it does not make two sets of settings differ.
+    preferences_in_play: bool = field(default=False, compare=False)
+    # Criterion (CRITERIA) -> CriterionRule; a criterion not listed is weighted.
+    rules: Mapping[str, str] = field(default_factory=dict)
+    department_direction: str = DepartmentDirection.DIFFERENT
+    max_time_zone_hours: int = 3
 
     @classmethod
-    def from_settings(cls, settings: MatchSettings) -> Weights:
+    def from_settings(cls, settings: MatchSettings, *, preferences_in_play: bool = False) -> Weights:
+        rules = {c: getattr(settings, f"{c}_rule") for c in CRITERIA}
+        off = {CRITERION_PART[c] for c, rule in rules.items() if rule == CriterionRule.OFF}
+        parts = {part: 0 if part in off else getattr(settings, f"{part}_weight") for part in PARTS}
+        if not settings.max_ranked:  # ranking is off in this programme
+            parts["ranking"] = 0
         return cls(
-            parts={part: getattr(settings, f"{part}_weight") for part in PARTS},
+            parts=parts,
             gap_min=settings.preferred_gap_min,
             gap_max=settings.preferred_gap_max,
             min_score=settings.min_score,
+            max_ranked=settings.max_ranked,
+            preferences_in_play=preferences_in_play,
+            rules=rules,
+            department_direction=settings.department_direction,
+            max_time_zone_hours=settings.max_time_zone_hours,
         )
+
+    def rule(self, criterion: str) -> str:
+        return self.rules.get(criterion, CriterionRule.WEIGHTED)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The criteria that are hard rules, in CRITERIA order."""
+        return tuple(c for c in CRITERIA if self.rule(c) == CriterionRule.REQUIRED)
+
+    @property
+    def same_department(self) -> bool:
+        return self.department_direction == DepartmentDirection.SAME
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, fallback: Weights) -> Weights:
-        """The weights a round stored (``snapshot()``); ``fallback`` when the snapshot is incomplete."""
+        """The weights a round stored (``snapshot()``); ``fallback`` when the snapshot is incomplete. A round
+        stored before preferences existed had none in play."""
         try:
+            rules = {c: str(snapshot.get(f"{c}_rule", CriterionRule.WEIGHTED)) for c in CRITERIA}
+            direction = str(snapshot.get("department_direction", DepartmentDirection.DIFFERENT))
+            if not set(rules.values()) <= set(CriterionRule.values) or direction not in DepartmentDirection.values:
+                return fallback
             return cls(
-                parts={part: int(snapshot[f"{part}_weight"]) for part in PARTS},
+                parts={
+                    part: int(snapshot.get(f"{part}_weight", 0))
+                    if part in PREFERENCE_PARTS or part in _LATER_PARTS
+                    else int(snapshot[f"{part}_weight"])
+                    for part in PARTS
+                },
                 gap_min=int(snapshot["preferred_gap_min"]),
                 gap_max=int(snapshot["preferred_gap_max"]),
                 min_score=int(snapshot["min_score"]),
+                max_ranked=int(snapshot.get("max_ranked", 0)),
+                preferences_in_play=bool(snapshot.get("preferences_in_play", False)),
+                rules=rules,
+                department_direction=direction,
+                max_time_zone_hours=int(snapshot.get("max_time_zone_hours", 3)),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return fallback
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, Any]:
         return {
-            **{f"{part}_weight": self.parts[part] for part in PARTS},
+            **{f"{part}_weight": self.parts.get(part, 0) for part in PARTS},
             "preferred_gap_min": self.gap_min,
             "preferred_gap_max": self.gap_max,
             "min_score": self.min_score,
+            "max_ranked": self.max_ranked,
+            "preferences_in_play": self.preferences_in_play,
+            **{f"{c}_rule": str(self.rule(c)) for c in CRITERIA},
+            "department_direction": str(self.department_direction),
+            "max_time_zone_hours": self.max_time_zone_hours,
         }
+
+    def counts(self, part: str) -> bool:
+        """Whether the part is in the score at all: weighted above zero, and a preference part only in play."""
+        return bool(self.parts.get(part, 0)) and (self.preferences_in_play or part not in PREFERENCE_PARTS)
 
     @property
     def factors(self) -> tuple[float, ...]:
-        """Points for each part when it is fully met, in PARTS order; they sum to 100."""
-        total = sum(self.parts.values())
-        return tuple(100 * self.parts[part] / total if total else 0.0 for part in PARTS)
+        """Points for each part when it is fully met, in PARTS order; they sum to 100. The preference parts are
+        worth 0 and out of the sum when no preferences are in play (scores then are what they always were). (A part
+        missing from ``parts`` weighs 0.)"""
+        total = sum(self.parts.get(part, 0) for part in PARTS if self.counts(part))
+        return tuple(100 * self.parts.get(part, 0) / total if total and self.counts(part) else 0.0 for part in PARTS)
 
 
 # --- Profiles -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A mentor whose pairing with the mentee ended early as "not a good match": what similarity is judged on. The
+    reason code only, never anyone's words (a decline's or an ending's reasons in words stay with whoever read them).
+    ``skills`` (skill id -> level offered) is empty when the mentor is not an approved mentor of the programme."""
+
+    mentor_id: int
+    team_id: int | None
+    grade: int | None
+    skills: Mapping[int, int] = field(default_factory=dict)
 
 
 class Readiness:
@@ -147,6 +274,12 @@ class Profile:
     # The unit's department (``OrgUnit.objects.departments()``; cohort_load passes it); None: from the unit's
     # parents as loaded.
     department: int | None = None
+    # Mentees only: the mentors whose pairing with them ended early as a mismatch (cohort_load fills it).
+    mismatches: tuple[Mismatch, ...] = ()
+    # Preferences (cohort_load fills them): a mentee's ranked mentors (mentor id -> rank, 1 the first choice), a
+    # mentor's wishes (mentee id -> +1 prefer, -1 prefer not).
+    ranks: Mapping[int, int] = field(default_factory=dict)
+    stances: Mapping[int, int] = field(default_factory=dict)
     # Copied from the person once: scoring a cohort reads them a hundred thousand times.
     pk: int = field(init=False)
     name: str = field(init=False)
@@ -154,9 +287,11 @@ class Profile:
     wanted_total: int = field(init=False)
     team_id: int | None = field(init=False)
     department_id: int | None = field(init=False)
+    utc_offset: int | None = field(init=False)  # minutes east of UTC now; None when no (known) zone is on record
 
     def __post_init__(self) -> None:
         self.pk, self.name, self.grade = self.person.pk, str(self.person), self.person.grade
+        self.utc_offset = utc_offset_now(self.person.time_zone)
         self.wanted_total = sum(level for _name, level in self.skills.values())
         unit = self.person.org_unit
         self.team_id = unit.pk if unit else None
@@ -172,6 +307,19 @@ def _department_in_memory(unit: OrgUnit) -> int:
         unit = unit.parent if unit.parent_id and parent_field.is_cached(unit) else None
     first = next(iter(units))
     return departments_of(units)[first][0]
+
+
+def utc_offset_now(zone_name: str, at: datetime.datetime | None = None) -> int | None:
+    """Minutes east of UTC of the zone now (summer time included); None for no zone or an unknown one (an empty
+    zone means "the site's own" elsewhere in Tandem, but matching cannot tell where the person is)."""
+    if not zone_name:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    offset = (at or timezone.now()).astimezone(zone).utcoffset()
+    return None if offset is None else int(offset.total_seconds()) // 60
 
 
 def _languages(values: Iterable[Any]) -> dict[str, str]:
@@ -213,10 +361,13 @@ def skills_fraction(mentor: Profile, mentee: Profile) -> float:
     return covered / mentee.wanted_total
 
 
-def different_team_fraction(mentor: Profile, mentee: Profile) -> float:
-    """Wider communities of practice: another department counts fully, another team of the same half."""
+def different_team_fraction(mentor: Profile, mentee: Profile, same_department: bool = False) -> float:
+    """Wider communities of practice: another department counts fully, another team of the same half. A
+    programme that wants the same department (``same_department``) counts the same department fully instead."""
     if mentor.team_id is None or mentee.team_id is None:
         return 0.0
+    if same_department:
+        return 1.0 if mentor.department_id == mentee.department_id else 0.0
     if mentor.department_id != mentee.department_id:
         return 1.0
     return 0.5 if mentor.team_id != mentee.team_id else 0.0
@@ -253,18 +404,138 @@ def readiness_fraction(mentor: Profile) -> float:
     return {Readiness.READY: 1.0, Readiness.OVERRIDDEN: 0.5}.get(mentor.readiness, 0.0)
 
 
+def time_zone_fraction(mentor: Profile, mentee: Profile, weights: Weights) -> float:
+    """Time zones at most the programme's hours apart count fully, at most twice as far half; unknown nothing."""
+    if mentor.utc_offset is None or mentee.utc_offset is None:
+        return 0.0
+    apart, most = abs(mentor.utc_offset - mentee.utc_offset), 60 * weights.max_time_zone_hours
+    return 1.0 if apart <= most else 0.5 if apart <= 2 * most else 0.0
+
+
+def ranking_fraction(mentor: Profile, mentee: Profile, weights: Weights) -> float:
+    """The mentee's k-th choice of N counts (N + 1 - k) / N: the first fully, the N-th 1 / N; unranked nothing. A
+    rank beyond N (the coordinator lowered N after the mentee ranked) counts nothing."""
+    rank, n = mentee.ranks.get(mentor.pk), weights.max_ranked
+    return (n + 1 - rank) / n if rank is not None and 0 < rank <= n else 0.0
+
+
+def mentor_wish_fraction(mentor: Profile, mentee: Profile) -> float:
+    """The mentor prefers this mentee: fully; prefers not: a penalty of the whole weight; no wish: nothing."""
+    return float(mentor.stances.get(mentee.pk, 0))
+
+
 def fractions(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[float, ...]:
     """Every part's fraction, in PARTS order."""
     return (
         skills_fraction(mentor, mentee),
-        different_team_fraction(mentor, mentee),
+        different_team_fraction(mentor, mentee, weights.same_department),
         experience_gap_fraction(mentor, mentee, weights),
         availability_fraction(mentor, mentee),
         meeting_mode_fraction(mentor, mentee),
         language_fraction(mentor, mentee),
         readiness_fraction(mentor),
+        time_zone_fraction(mentor, mentee, weights),
+        ranking_fraction(mentor, mentee, weights),
+        mentor_wish_fraction(mentor, mentee),
     )
 
+
+def criteria_unmet(mentor: Profile, mentee: Profile, weights: Weights) -> list[str]:
+    """The required criteria (CRITERIA order) the pair does not meet; a criterion is met when its part is fully
+    met: a shared language, compatible meeting modes, time zones within the programme's hours (both known), the
+    department the programme asks for (both known). The one-pair twin of ``required_codes``."""
+    if not weights.required:
+        return []
+    met = {
+        "language": lambda: language_fraction(mentor, mentee) == 1.0,
+        "meeting_mode": lambda: meeting_mode_fraction(mentor, mentee) == 1.0,
+        "time_zone": lambda: time_zone_fraction(mentor, mentee, weights) == 1.0,
+        "department": lambda: different_team_fraction(mentor, mentee, weights.same_department) == 1.0,
+    }
+    return [c for c in weights.required if not met[c]()]
+
+
+# --- Re-matching after a mismatch: a penalty in whole points, not weighted ---------------------------------------
+
+# Points a mentor loses for each way they resemble a mentor whose pairing with the mentee ended as a mismatch: the
+# same team, the same grade, very similar skills. At most three ways, so at most 15 points.
+REMATCH_POINTS = 5
+# Two skill profiles are very similar when the cosine of their offered levels is at least 4/5 (compared in whole
+# numbers, 25 * dot^2 >= 16 * |a|^2 * |b|^2, so the matrix and the words never disagree at the edge).
+SIMILAR_SKILLS = (16, 25)
+
+
+def _skills_similar(a: Mapping[int, int], b: Mapping[int, int]) -> bool:
+    dot = sum(level * b.get(skill, 0) for skill, level in a.items())
+    norms = sum(v * v for v in a.values()) * sum(v * v for v in b.values())
+    return norms > 0 and SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms
+
+
+def _resemblance(mentor: Profile, mismatch: Mismatch) -> list[str]:
+    """How the mentor resembles the mismatched one, as msgids: "same team", "same grade", "similar skills"."""
+    ways = []
+    if mentor.team_id is not None and mentor.team_id == mismatch.team_id:
+        ways.append(gettext_noop("same team"))
+    if mentor.grade is not None and mentor.grade == mismatch.grade:
+        ways.append(gettext_noop("same grade"))
+    offered = {skill_id: level for skill_id, (_name, level) in mentor.skills.items()}
+    if _skills_similar(offered, mismatch.skills):
+        ways.append(gettext_noop("similar skills"))
+    return ways
+
+
+def _closest_mismatch(mentor: Profile, mentee: Profile) -> list[str]:
+    return max((_resemblance(mentor, m) for m in mentee.mismatches), key=len, default=[])
+
+
+def rematch_points(mentor: Profile, mentee: Profile) -> int:
+    """The penalty (0 or below) for a mentor similar to one whose pairing with the mentee ended as a mismatch: the
+    most similar such mentor counts. 0 when no pairing of the mentee ended as a mismatch."""
+    if not mentee.mismatches:
+        return 0
+    return -REMATCH_POINTS * len(_closest_mismatch(mentor, mentee))
+
+
+def _rematch_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray | int:
+    """``rematch_points`` of every pair (mentees in rows), on arrays; 0 when no mentee has a mismatch."""
+    rows = [(i, e) for i, e in enumerate(mentees) if e.mismatches]
+    if not rows:
+        return 0
+    team = np.array([-1 if m.team_id is None else m.team_id for m in mentors])
+    grade = np.array([-1 if m.grade is None else m.grade for m in mentors])
+    mismatches = [x for _i, e in rows for x in e.mismatches]
+    skill_at = _index([*(s for p in mentors for s in p.skills), *(s for x in mismatches for s in x.skills)])
+    offered = np.zeros((len(mentors), len(skill_at)), dtype=np.int64)
+    for j, m in enumerate(mentors):
+        for skill_id, (_name, level) in m.skills.items():
+            offered[j, skill_at[skill_id]] = level
+    offered_norm = (offered * offered).sum(axis=1)
+    penalty = np.zeros((len(mentees), len(mentors)), dtype=np.int64)
+    for i, mentee in rows:
+        ways = np.zeros(len(mentors), dtype=np.int64)
+        for x in mentee.mismatches:
+            vector = np.zeros(len(skill_at), dtype=np.int64)
+            for skill_id, level in x.skills.items():
+                vector[skill_at[skill_id]] = level
+            dot = offered @ vector
+            norms = offered_norm * int((vector * vector).sum())
+            similar = (norms > 0) & (SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms)
+            same_team = (team >= 0) & (team == (-2 if x.team_id is None else x.team_id))
+            same_grade = (grade >= 0) & (grade == (-2 if x.grade is None else x.grade))
+            ways = np.maximum(ways, same_team * 1 + same_grade * 1 + similar * 1)
+        penalty[i] = -REMATCH_POINTS * ways
+    return penalty
+
+
+def _rematch_words(mentor: Profile, mentee: Profile) -> list:
+    ways = _closest_mismatch(mentor, mentee)
+    return said(
+        gettext_noop("similar to a pairing that ended as a mismatch (%(ways)s)"),
+        ways=said_list([said(w) for w in ways]),
+    )
+
+
+WISH = len(PARTS) - 1  # the mentor's wish, rounded on its own
 
 # Float sums of parts such as 33.333... can land a hair below a half; this is far below any real difference.
 EPSILON = 1e-9
@@ -274,17 +545,27 @@ def _exact(fraction_values: tuple[float, ...], factors: tuple[float, ...]) -> li
     return [f * k for f, k in zip(fraction_values, factors, strict=True)]
 
 
+def _rounded(x: float) -> int:
+    return math.floor(x + 0.5 + EPSILON)
+
+
 def _total(exact: Sequence[float]) -> int:
-    """The score: the exact parts' sum, rounded half up once (never each part on its own, then added)."""
-    return math.floor(sum(exact) + 0.5 + EPSILON)
+    """The score: the exact parts' sum, rounded half up once (never each part on its own, then added); the
+    mentor's wish (the last part) is rounded on its own and added, so that the score without it is the rest's."""
+    return _rounded(sum(exact[:WISH])) + _rounded(exact[WISH])
 
 
 def _points(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
-    """Whole points for each part that add up exactly to ``_total(exact)``: the largest remainder method. Each
-    part is rounded down, then the points still missing go one each to the shown parts with the largest
-    remainders (ties to the earlier part). Parts not shown are worth exactly 0."""
+    """Whole points for each part that add up exactly to ``_total(exact)``: the mentor's wish rounded on its own,
+    the rest by the largest remainder method. Each part is rounded down, then the points still missing go one
+    each to the shown parts with the largest remainders (ties to the earlier part). Parts not shown are worth
+    exactly 0."""
+    return [*_largest_remainder(exact[:WISH], shown[:WISH]), _rounded(exact[WISH])]
+
+
+def _largest_remainder(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
     floors = [math.floor(x + EPSILON) for x in exact]
-    missing = _total(exact) - sum(floors)
+    missing = _rounded(sum(exact)) - sum(floors)
     order = sorted((i for i in range(len(exact)) if shown[i]), key=lambda i: (-(exact[i] - floors[i]), i))
     step = 1 if missing > 0 else -1
     for i in (order if missing > 0 else order[::-1])[: abs(missing)]:
@@ -295,7 +576,8 @@ def _points(exact: Sequence[float], shown: Sequence[bool]) -> list[int]:
 def score_value(mentor: Profile, mentee: Profile, weights: Weights, factors: tuple[float, ...] | None = None) -> int:
     """The score alone, without words: the fast path for whole cohorts. At most 100; below 0 when a penalty
     (no shared language) outweighs the rest, and shown as it is."""
-    return _total(_exact(fractions(mentor, mentee, weights), factors or weights.factors))
+    exact = _exact(fractions(mentor, mentee, weights), factors or weights.factors)
+    return _total(exact) + rematch_points(mentor, mentee)
 
 
 def _index(values: Iterable[Any]) -> dict[Any, int]:
@@ -333,6 +615,72 @@ def _skills_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> tu
     return skills, shares
 
 
+def _column(people: Sequence[Profile], attribute: str) -> np.ndarray:
+    return np.array([-1 if getattr(p, attribute) is None else getattr(p, attribute) for p in people])
+
+
+def _team_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], same_department: bool) -> np.ndarray:
+    """``different_team_fraction`` of every pair (mentees in rows)."""
+    team_e, team_m = _column(mentees, "team_id")[:, None], _column(mentors, "team_id")[None, :]
+    dept_e, dept_m = _column(mentees, "department_id")[:, None], _column(mentors, "department_id")[None, :]
+    if same_department:
+        team = np.where(dept_e == dept_m, 1.0, 0.0)
+    else:
+        team = np.where(dept_e != dept_m, 1.0, np.where(team_e != team_m, 0.5, 0.0))
+    return np.where((team_e < 0) | (team_m < 0), 0.0, team)
+
+
+def _modes_compatible(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray:
+    """Whether each pair's meeting modes are compatible (``meeting_mode_fraction`` is 1), as booleans."""
+    mode_at = _index([MeetingMode.EITHER, *(p.meeting_mode for p in (*mentees, *mentors))])
+    mode_e = np.array([mode_at[p.meeting_mode] for p in mentees], dtype=np.int32)[:, None]
+    mode_m = np.array([mode_at[p.meeting_mode] for p in mentors], dtype=np.int32)[None, :]
+    either = mode_at[MeetingMode.EITHER]
+    return (mode_e == either) | (mode_m == either) | (mode_e == mode_m)
+
+
+def _languages_shared(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray:
+    """Whether each pair shares a language, as booleans."""
+    language_at = _index(key for p in (*mentees, *mentors) for key in p.languages)
+    return (_onehot(mentees, language_at, "languages") @ _onehot(mentors, language_at, "languages").T) > 0
+
+
+def _time_zone_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """``time_zone_fraction`` of every pair."""
+    known_e = np.array([p.utc_offset is not None for p in mentees])[:, None]
+    known_m = np.array([p.utc_offset is not None for p in mentors])[None, :]
+    offset_e = np.array([p.utc_offset or 0 for p in mentees], dtype=np.int64)[:, None]
+    offset_m = np.array([p.utc_offset or 0 for p in mentors], dtype=np.int64)[None, :]
+    apart, most = np.abs(offset_e - offset_m), 60 * weights.max_time_zone_hours
+    fraction = np.where(apart <= most, 1.0, np.where(apart <= 2 * most, 0.5, 0.0))
+    return np.where(known_e & known_m, fraction, 0.0)
+
+
+def required_codes(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """For every pair (mentees in rows, int8): 0 when it meets every required criterion, else 1 + the index in
+    CRITERIA of the first one it does not meet. Whole blocks at once (call it on chunks of mentees for a large
+    cohort); nothing per pair in Python. ``criteria_unmet`` is the one-pair twin."""
+    n, m = len(mentees), len(mentors)
+    codes = np.zeros((n, m), dtype=np.int8)
+    if not n or not m:
+        return codes
+    met = {
+        "language": lambda: _languages_shared(mentors, mentees),
+        "meeting_mode": lambda: _modes_compatible(mentors, mentees),
+        "time_zone": lambda: _time_zone_matrix(mentors, mentees, weights) == 1.0,
+        "department": lambda: _team_matrix(mentors, mentees, weights.same_department) == 1.0,
+    }
+    for criterion in reversed(weights.required):  # the first unmet one in CRITERIA order is written last
+        codes[~met[criterion]()] = CRITERIA.index(criterion) + 1
+    return codes
+
+
+def required_mask(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray:
+    """Whether each pair (mentees in rows) meets every required criterion: the allowed pairs as far as the
+    programme's required criteria go (the other hard rules are ``mentoring.selectors.cohort``'s)."""
+    return required_codes(mentors, mentees, weights) == 0
+
+
 def score_matrix(
     mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -342,16 +690,9 @@ def score_matrix(
     if not n or not m:
         return np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
     skills, shares = _skills_matrix(mentors, mentees)
+    team = _team_matrix(mentors, mentees, weights.same_department)
 
-    def column(people: Sequence[Profile], attribute: str) -> np.ndarray:
-        return np.array([-1 if getattr(p, attribute) is None else getattr(p, attribute) for p in people])
-
-    team_e, team_m = column(mentees, "team_id")[:, None], column(mentors, "team_id")[None, :]
-    dept_e, dept_m = column(mentees, "department_id")[:, None], column(mentors, "department_id")[None, :]
-    team = np.where(dept_e != dept_m, 1.0, np.where(team_e != team_m, 0.5, 0.0))
-    team = np.where((team_e < 0) | (team_m < 0), 0.0, team)
-
-    grade_e, grade_m = column(mentees, "grade")[:, None], column(mentors, "grade")[None, :]
+    grade_e, grade_m = _column(mentees, "grade")[:, None], _column(mentors, "grade")[None, :]
     gap = grade_m - grade_e
     in_band = (gap >= weights.gap_min) & (gap <= weights.gap_max)
     experience = np.where(gap < 0, 0.0, np.where(in_band, 1.0, 0.5))
@@ -361,22 +702,48 @@ def score_matrix(
     common = _onehot(mentees, slot_at, "availability") @ _onehot(mentors, slot_at, "availability").T
     availability = np.minimum(common, FULL_AVAILABILITY_SLOTS) / FULL_AVAILABILITY_SLOTS
 
-    mode_e = np.array([p.meeting_mode for p in mentees], dtype=object)[:, None]
-    mode_m = np.array([p.meeting_mode for p in mentors], dtype=object)[None, :]
-    mode = ((mode_e == MeetingMode.EITHER) | (mode_m == MeetingMode.EITHER) | (mode_e == mode_m)) * 1.0
-
-    language_at = _index(key for p in (*mentees, *mentors) for key in p.languages)
-    shared = _onehot(mentees, language_at, "languages") @ _onehot(mentors, language_at, "languages").T
-    language = np.where(shared > 0, 1.0, -1.0)
+    mode = _modes_compatible(mentors, mentees) * 1.0
+    language = np.where(_languages_shared(mentors, mentees), 1.0, -1.0)
 
     readiness = np.array([readiness_fraction(p) for p in mentors])[None, :] * np.ones((n, 1))
+    factors = weights.factors
+    ranking, wish = _preference_matrices(mentors, mentees, weights, factors)
 
     # The exact parts summed in the same order as ``_total``, so that the floats, and the score, are the same.
     exact = np.zeros((n, m))
-    parts = (skills, team, experience, availability, mode, language, readiness)
-    for fraction, factor in zip(parts, weights.factors, strict=True):
+    # (A part weighted 0 adds exactly 0.0: the time zone's, 0 by default, is not computed then.)
+    time_zone = _time_zone_matrix(mentors, mentees, weights) if weights.parts.get("time_zone") else 0.0
+    parts = (skills, team, experience, availability, mode, language, readiness, time_zone, ranking)
+    for fraction, factor in zip(parts, factors[:WISH], strict=True):
         exact = exact + fraction * factor
-    return np.floor(exact + 0.5 + EPSILON).astype(np.int64), shares
+    scores = np.floor(exact + 0.5 + EPSILON).astype(np.int64) + _rematch_matrix(mentors, mentees)
+    if factors[WISH]:
+        scores += np.floor(wish * factors[WISH] + 0.5 + EPSILON).astype(np.int64)
+    return scores, shares
+
+
+def _preference_matrices(
+    mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights, factors: tuple[float, ...]
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """The ranking and mentor's wish fractions of every pair (0 when the part does not count: no arrays then)."""
+    n, m = len(mentees), len(mentors)
+    ranking: np.ndarray | float = 0.0
+    wish: np.ndarray | float = 0.0
+    column = {p.pk: j for j, p in enumerate(mentors)}
+    if factors[PARTS.index("ranking")]:
+        ranking = np.zeros((n, m))
+        for i, mentee in enumerate(mentees):
+            for mentor_id in mentee.ranks:
+                if (j := column.get(mentor_id)) is not None:
+                    ranking[i, j] = ranking_fraction(mentors[j], mentee, weights)
+    if factors[WISH]:
+        wish = np.zeros((n, m))
+        row = {p.pk: i for i, p in enumerate(mentees)}
+        for j, mentor in enumerate(mentors):
+            for mentee_id, stance in mentor.stances.items():
+                if (i := row.get(mentee_id)) is not None:
+                    wish[i, j] = stance
+    return ranking, wish
 
 
 # --- The same parts in words -----------------------------------------------------------------------------------
@@ -392,6 +759,7 @@ _PLURALS = (
         1,
     ),
     ngettext_lazy("shared language: %(names)s", "shared languages: %(names)s", 1),
+    ngettext_lazy("time zones %(count)s hour apart", "time zones %(count)s hours apart", 1),
 )
 
 
@@ -479,25 +847,106 @@ def _readiness_words(mentor: Profile) -> list:
     return said(gettext_noop("mentor's training not met"))
 
 
+def _time_zone_words(mentor: Profile, mentee: Profile) -> list:
+    if mentor.utc_offset is None or mentee.utc_offset is None:
+        return said(gettext_noop("time zone not on record"))
+    hours, minutes = divmod(abs(mentor.utc_offset - mentee.utc_offset), 60)
+    if not hours and not minutes:
+        return said(gettext_noop("same time zone"))
+    if minutes:
+        return said(gettext_noop("time zones %(hours)s h %(minutes)s min apart"), hours=hours, minutes=minutes)
+    return said_plural("time zones %(count)s hour apart", "time zones %(count)s hours apart", hours, count=hours)
+
+
+def _ranking_words(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[list, dict[str, list]]:
+    """The mentee's ranking as others read it ("Mia's 1st choice"), and as the mentee reads it ("your 1st
+    choice")."""
+    rank = mentee.ranks.get(mentor.pk)
+    if rank is not None and 0 < rank <= min(weights.max_ranked, len(ORDINALS)):
+        ordinal = said(ORDINALS[rank - 1])
+        return (
+            said(gettext_noop("%(name)s's %(ordinal)s choice"), name=mentee.name, ordinal=ordinal),
+            {"mentee": said(gettext_noop("your %(ordinal)s choice"), ordinal=ordinal)},
+        )
+    return (
+        said(gettext_noop("not among %(name)s's choices"), name=mentee.name),
+        {"mentee": said(gettext_noop("not among your choices"))},
+    )
+
+
+def _wish_words(mentor: Profile, mentee: Profile) -> tuple[list, dict[str, list]]:
+    """The mentor's wish as coordinators read it, and as the mentor reads it. The mentee never reads it."""
+    stance = mentor.stances.get(mentee.pk, 0)
+    if stance > 0:
+        return said(gettext_noop("mentor prefers")), {"mentor": said(gettext_noop("you marked this mentee “prefer”"))}
+    if stance < 0:
+        return said(gettext_noop("mentor prefers not")), {
+            "mentor": said(gettext_noop("you marked this mentee “prefer not”"))
+        }
+    return said(gettext_noop("mentor has no preference")), {
+        "mentor": said(gettext_noop("you marked no preference for this mentee"))
+    }
+
+
 def _signed(points: int) -> str:
     return f"+{points}" if points >= 0 else f"-{-points}"
 
 
-def explained(part: dict[str, Any]) -> str:
-    """One part of a score in words, in the active language (parts stored before they kept their words as data
-    show the text they were stored with)."""
+# Who reads a score: the pair's mentee and mentor read some parts in their own words; everyone else (coordinators,
+# line managers) reads them as stored.
+READERS = ("mentee", "mentor")
+
+
+def explained(part: dict[str, Any], reader: str = "") -> str:
+    """One part of a score in words, in the active language and as ``reader`` ("mentee", "mentor" or "" for
+    anyone else) reads it (parts stored before they kept their words as data show the text they were stored
+    with). A mentee never reads the mentor's wish: pass their parts through ``as_read_by`` first."""
+    if reader == "mentee" and part.get("part") == "mentor_wish":
+        return ""
     if "said" in part:
-        return f"{_signed(part['points'])} {say(part['said'])}"
+        words = (part.get("said_by") or {}).get(reader) or part["said"]
+        return f"{_signed(part['points'])} {say(words)}"
     return str(part.get("text", ""))
+
+
+def as_read_by(score: int | None, parts: Sequence[Any], reader: str) -> tuple[int | None, list[Any]]:
+    """The score and its parts as ``reader`` may see them: for the mentee, without the mentor's wish and without
+    its points in the score (it is rounded on its own, so the rest is exactly the score of the other parts)."""
+    parts = list(parts or [])
+    if reader != "mentee":
+        return score, parts
+    hidden = [p for p in parts if isinstance(p, dict) and p.get("part") == "mentor_wish"]
+    if score is not None:
+        score -= sum(int(p.get("points", 0)) for p in hidden)
+    return score, [p for p in parts if not (isinstance(p, dict) and p.get("part") == "mentor_wish")]
+
+
+def wish_points(mentor: Profile, mentee: Profile, weights: Weights) -> int:
+    """The points the mentor's wish adds to (or takes from) the pair's score: what a mentee's score leaves out."""
+    return _rounded(mentor_wish_fraction(mentor, mentee) * weights.factors[WISH])
+
+
+def wish_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile], weights: Weights) -> np.ndarray | int:
+    """``wish_points`` of every pair (mentees in rows), on arrays; 0 when no wish counts."""
+    factors = weights.factors
+    if not factors[WISH]:
+        return 0
+    _ranking, wish = _preference_matrices(mentors, mentees, weights, factors)
+    return np.floor(np.asarray(wish) * factors[WISH] + 0.5 + EPSILON).astype(np.int64)
 
 
 def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int, list[dict[str, Any]]]:
     """The score and its parts in words, e.g. ``"+32 skills: Negotiation, Budgeting"``, ``"-10 no shared
-    language"``. Parts the coordinator weighted at zero are left out. The dicts are what MatchProposal.parts,
-    Pairing.explanation and MentorRequest.explanation store."""
+    language"``. Parts the coordinator weighted at zero are left out, and the preference parts when none are in
+    play; the re-match penalty ("-10 similar to a pairing that ended as a mismatch (same team, same grade)") comes
+    last, only where it takes points away. The dicts are what MatchProposal.parts, Pairing.explanation and
+    MentorRequest.explanation store (a mentor reads them through ``parts_for_mentor``); a part that the mentee or
+    the mentor reads in other words keeps those as ``said_by`` (``explained``)."""
     exact = _exact(fractions(mentor, mentee, weights), weights.factors)
-    shown = [bool(weights.parts[part]) for part in PARTS]
+    shown = [weights.counts(part) for part in PARTS]
     points = _points(exact, shown)
+    ranking_said, ranking_by = _ranking_words(mentor, mentee, weights)
+    wish_said, wish_by = _wish_words(mentor, mentee)
     words = (
         _skills_words(mentor, mentee),
         _team_words(mentor, mentee),
@@ -506,12 +955,26 @@ def score_parts(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[int
         _mode_words(mentor, mentee),
         _language_words(mentor, mentee),
         _readiness_words(mentor),
+        _time_zone_words(mentor, mentee),
+        ranking_said,
+        wish_said,
     )
+    by_reader = {"ranking": ranking_by, "mentor_wish": wish_by}
     # The words are kept as data ("said") and put into words when shown, in the reader's language; "text" is
     # them in the language of whoever ran the scoring, for what reads the parts as plain text.
-    parts = [
-        {"part": part, "points": p, "text": f"{_signed(p)} {say(w)}", "said": w}
-        for part, p, w in zip(PARTS, points, words, strict=True)
-        if weights.parts[part]
-    ]
-    return _total(exact), parts
+    parts = []
+    for part, p, w, show in zip(PARTS, points, words, shown, strict=True):
+        if show:
+            parts.append({"part": part, "points": p, "text": f"{_signed(p)} {say(w)}", "said": w})
+            if part in by_reader:
+                parts[-1]["said_by"] = by_reader[part]
+    if penalty := rematch_points(mentor, mentee):
+        words = _rematch_words(mentor, mentee)
+        parts.append({"part": REMATCH, "points": penalty, "text": f"{_signed(penalty)} {say(words)}", "said": words})
+    return _total(exact) + penalty, parts
+
+
+def parts_for_mentor(parts: Iterable[Any]) -> list[Any]:
+    """A score's parts as a mentor may read them about a mentee: without the re-match penalty, which tells of the
+    mentee's earlier pairing (the mentee and the coordinators see it; another mentor never does)."""
+    return [p for p in parts if not (isinstance(p, dict) and p.get("part") == REMATCH)]

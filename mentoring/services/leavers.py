@@ -3,7 +3,8 @@ and ``PEOPLE_MOVED`` (registered in mentoring/apps.py), called by ``programmes.s
 
 Someone who left: each current pairing of theirs pauses with the reason "left the organisation" and no resume date
 (the daily sweep never resumes it; a coordinator resumes it once they are back, or ends it), with its pause history
-as any pause; their proposed pairings, open mentor requests and draft-round proposals are withdrawn; the partner
+as any pause; their proposed pairings, open mentor requests and draft-round proposals are withdrawn, and their
+matching preferences deleted (their own rankings and wishes, and others' about them); the partner
 left behind is told, and each programme's coordinators get one notice with names and counts. Nothing the pair
 wrote is in any notice. Run twice, the second run finds nothing left to change.
 
@@ -27,7 +28,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
-from mentoring.models import Alert, MatchProposal, MatchRound, MentorRequest, Pairing, PairingPause
+from mentoring.models import (
+    Alert,
+    MatchProposal,
+    MatchRound,
+    MenteeRanking,
+    MentorRequest,
+    MentorStance,
+    Pairing,
+    PairingPause,
+)
 from mentoring.said import names_joined, words
 from mentoring.selectors.cohort import chain_rules
 from mentoring.services.alerts import alert_raise
@@ -80,7 +90,15 @@ def people_left(*, person_ids: Iterable[int], by: Person | None, reason: str) ->
             summary.paused += 1
     _requests_withdraw(ids, done)
     _draft_proposals_remove(ids)
+    _preferences_remove(ids)
     _coordinators_tell(done)
+
+
+def _preferences_remove(ids: set[int]) -> None:
+    """Rankings and wishes by or about someone who left: they are never matched, and what was said about them is
+    no one's business any more. (Others' ranks keep their numbers: a first choice stays a first choice.)"""
+    MenteeRanking.objects.filter(Q(mentee_id__in=ids) | Q(mentor_id__in=ids)).delete()
+    MentorStance.objects.filter(Q(mentee_id__in=ids) | Q(mentor_id__in=ids)).delete()
 
 
 def _names(people: list[Person]) -> str:

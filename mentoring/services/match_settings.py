@@ -1,5 +1,6 @@
-"""A programme's matching settings: the weights of the score's parts, the preferred experience gap, the minimum
-score and the request settings (services; reading them is ``mentoring.selectors.cohort.match_settings_get``)."""
+"""A programme's matching settings: the weights of the score's parts, how each criterion counts (off, weighted,
+required), the preferred experience gap, the minimum score, the suggestion spread and the request settings
+(services; reading them is ``mentoring.selectors.cohort.match_settings_get``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import MatchSettings
+from mentoring.models import CriterionRule, MatchSettings
 from mentoring.selectors.cohort import match_settings_get
 from programmes.models import Membership, Person, Programme, Role
 
@@ -23,12 +24,45 @@ SETTINGS_FIELDS = (
     "meeting_mode_weight",
     "language_weight",
     "readiness_weight",
+    "time_zone_weight",
+    "language_rule",
+    "meeting_mode_rule",
+    "time_zone_rule",
+    "max_time_zone_hours",
+    "department_rule",
+    "department_direction",
     "preferred_gap_min",
     "preferred_gap_max",
     "min_score",
+    "suggestion_spread",
     "allow_requests",
     "request_expiry_days",
+    "objective",
+    "max_ranked",
+    "ranking_weight",
+    "mentor_wish_weight",
 )
+# The weights of what people said (ranking, prefer): they count only once someone has, so they alone cannot
+# make a score.
+PREFERENCE_WEIGHTS = ("ranking_weight", "mentor_wish_weight")
+# The weight each criterion's rule switches off (MatchSettings.<criterion>_rule).
+CRITERION_WEIGHTS = {
+    "language_rule": "language_weight",
+    "meeting_mode_rule": "meeting_mode_weight",
+    "time_zone_rule": "time_zone_weight",
+    "department_rule": "different_team_weight",
+}
+
+
+def weights_counted(data: Mapping[str, Any]) -> list[Any]:
+    """The weights that can make a score, given the fields' values: a criterion switched off weighs 0, and the
+    preference weights are left out (they count only once someone has said something)."""
+    off = {weight for rule, weight in CRITERION_WEIGHTS.items() if str(data.get(rule, "")) == CriterionRule.OFF.value}
+    return [
+        0 if name in off else data.get(name)
+        for name in SETTINGS_FIELDS
+        if name.endswith("_weight") and name not in PREFERENCE_WEIGHTS
+    ]
 
 
 def _require_coordinator(programme: Programme, by: Person) -> None:
@@ -40,7 +74,7 @@ def _settings_check(settings: MatchSettings) -> None:
     errors: dict[str, str] = {}
     if settings.preferred_gap_min > settings.preferred_gap_max:
         errors["preferred_gap_max"] = _("The largest preferred gap cannot be smaller than the smallest.")
-    if not any(getattr(settings, name) for name in SETTINGS_FIELDS if name.endswith("_weight")):
+    if not any(weights_counted({name: getattr(settings, name) for name in SETTINGS_FIELDS})):
         errors["skills_weight"] = _("Give at least one part a weight above zero, or every score would be 0.")
     if errors:
         raise ValidationError(errors)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from scipy import sparse
 
 from core.i18n import in_language_of
-from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Pairing
+from mentoring.models import MatchOverride, MatchProposal, MatchRound, MentorRequest, Objective, Pairing
 from mentoring.said import words
 from mentoring.selectors import assignment
 from mentoring.selectors.cohort import (
@@ -54,6 +54,7 @@ __all__ = [
     "match_settings_get",
     "mentor_places_lock",
     "pairing_propose",
+    "objective_check",
     "round_run",
     "round_plan",
     "proposal_remove",
@@ -144,8 +145,7 @@ def _problem(cohort: Cohort, mentees: list[Profile], mentors: list[Profile], sco
 def round_plan(cohort: Cohort, objective: str = assignment.BEST_TOTAL) -> Plan:
     """The whole-cohort assignment for the mentees without a mentor that is best for ``objective`` (pure Python,
     numpy and scipy, no queries), with what the other objectives would give and the blocking pairs."""
-    if objective not in assignment.OBJECTIVES:
-        raise ValidationError(_("Choose how the round matches: best total, most matched, fairest or stable."))
+    objective_check(objective)
     mentees = [p for p in cohort.mentees.values() if p.pk not in cohort.mentee_pairing]
     mentors = mentors_with_places(cohort)
     assessed = assess_matrix(cohort, mentees, mentors)
@@ -196,8 +196,19 @@ def _round_may_run(programme: Programme, by: Person) -> None:
         )
 
 
-def round_run(*, programme: Programme, by: Person) -> MatchRound:
-    """Run a matching round: a draft with the best proposals and every unmatched mentee with the reason.
+def objective_check(objective: str) -> str:
+    """The objective if Tandem knows it; a ValidationError in words otherwise."""
+    if objective not in Objective.values:
+        raise ValidationError(
+            _("“%(objective)s” is not an objective a round can run with. Choose one of: %(choices)s.")
+            % {"objective": str(objective)[:50], "choices": ", ".join(str(label) for label in Objective.labels)}
+        )
+    return objective
+
+
+def round_run(*, programme: Programme, by: Person, objective: str | None = None) -> MatchRound:
+    """Run a matching round: a draft with the best proposals for the objective (None: the programme's default in
+    its settings) and every unmatched mentee with the reason.
 
     A draft already there is discarded (kept in the history) and replaced.
 
@@ -206,9 +217,12 @@ def round_run(*, programme: Programme, by: Person) -> MatchRound:
     result is written, in one short transaction (``_round_save``) that checks again what could have changed
     meanwhile.
     """
+    if objective is not None:
+        objective_check(objective)
     _round_may_run(Programme.objects.get(pk=programme.pk), by)
-    cohort = cohort_load(programme=programme)
-    plan = round_plan(cohort)
+    settings = match_settings_get(programme=programme)
+    cohort = cohort_load(programme=programme, settings=settings)
+    plan = round_plan(cohort, objective=objective or settings.objective)
     return _round_save(programme=programme, by=by, cohort=cohort, plan=plan)
 
 
@@ -245,6 +259,10 @@ def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan)
         weights=plan.weights.snapshot(),
         unmatched=unmatched,
         total_score=sum(p.score for p in proposals),
+        objective=plan.objective,
+        comparison=plan.comparison,
+        blocking=plan.blocking[:50],
+        blocking_count=plan.blocking_count,
     )
     MatchProposal.objects.bulk_create(
         MatchProposal(round=match_round, mentor=p.mentor.person, mentee=p.mentee.person, score=p.score, parts=p.parts)

@@ -276,9 +276,9 @@ def test_a_round_computes_with_no_transaction_open_and_writes_after(programme, c
     seen = []
     plan = matching.round_plan
 
-    def watched(cohort):
+    def watched(cohort, **options):
         seen.append(connection.in_atomic_block)
-        return plan(cohort)
+        return plan(cohort, **options)
 
     monkeypatch.setattr(matching, "round_plan", watched)
     match_round = matching.round_run(programme=programme, by=coordinator)
@@ -293,8 +293,8 @@ def test_a_round_drops_a_proposal_whose_mentor_was_filled_while_it_computed(prog
     other = add(programme, skill, "Oli Other", languages=("French",))  # scores lower: not proposed
     plan = matching.round_plan
 
-    def meanwhile(cohort):
-        result = plan(cohort)
+    def meanwhile(cohort, **options):
+        result = plan(cohort, **options)
         # Another coordinator gives the mentor's only place to someone else while the round computes.
         Pairing.objects.create(programme=programme, mentor=mentor, mentee=other, status=Pairing.Status.PROPOSED)
         return result
@@ -312,8 +312,8 @@ def test_a_round_drops_a_mentee_who_left_while_it_computed(programme, coordinato
     mentee = add(programme, skill, "Nia Newcomer")
     plan = matching.round_plan
 
-    def meanwhile(cohort):
-        result = plan(cohort)
+    def meanwhile(cohort, **options):
+        result = plan(cohort, **options)
         Person.objects.filter(pk=mentee.pk).update(is_active=False)
         return result
 

@@ -43,6 +43,8 @@ METADATA = {
     "mentoring.Pairing.explanation": "the match score's parts, written by the matcher from profiles",
     "mentoring.MatchRound.weights": "the matching settings' numbers",
     "mentoring.MatchRound.unmatched": "the matcher's reasons for not matching a mentee, written by the software",
+    "mentoring.MatchRound.comparison": "numbers the matcher computed for each objective",
+    "mentoring.MatchRound.blocking": "ids and display names of blocking pairs, computed by the matcher",
     "mentoring.MatchProposal.parts": "the match score's parts, written by the matcher from profiles",
     "mentoring.MatchOverride.reason": "a coordinator's record of their own decision, not the pair's words",
     "mentoring.MentorRequest.explanation": "the match score's parts, written by the matcher from profiles",

@@ -187,9 +187,9 @@ def test_suggestions_page_query_budget(client, programme, cohort, django_assert_
         approved_profile(programme=programme, role=Role.MENTOR, skills=[(negotiation, 3)], capacity=1)
     client.force_login(cohort["mentee"])
     # session, user, the programme, my roles, my requests, whether requests are allowed (settings), the
-    # cohort for the suggestions (at most eleven, see mentoring.selectors.cohort.cohort_load), the mentors'
+    # cohort for the suggestions (at most thirteen, see mentoring.selectors.cohort.cohort_load), the mentors'
     # teams, the navigation's areas: the same whatever the number of mentors.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         assert client.get(reverse("mentoring:suggestions", args=[programme.pk])).status_code == 200
 
 

@@ -177,7 +177,8 @@ def test_a_negative_score_is_shown_as_it_is_and_its_words_add_up_to_it():
     assert sum(p["points"] for p in parts) == -10
 
 
-def test_the_cohort_matrix_gives_exactly_the_one_by_one_scores():
+@pytest.mark.parametrize("preferences", [False, True])
+def test_the_cohort_matrix_gives_exactly_the_one_by_one_scores(preferences):
     rng = random.Random(7)
     units = [PLATFORM, DATA, FIELD, None]
 
@@ -196,7 +197,18 @@ def test_the_cohort_matrix_gives_exactly_the_one_by_one_scores():
 
     mentees = [random_profile(i, Role.MENTEE) for i in range(40)]
     mentors = [random_profile(100 + i, Role.MENTOR) for i in range(25)]
-    weights = Weights(parts={name: rng.randint(0, 30) for name in PARTS}, gap_min=2, gap_max=3)
+    weights = Weights(
+        parts={name: rng.randint(0, 30) for name in PARTS},
+        gap_min=2,
+        gap_max=3,
+        max_ranked=4,
+        preferences_in_play=preferences,
+    )
+    if preferences:  # rankings (some beyond the 4 that count) and mentors' wishes
+        for e in mentees:
+            e.ranks = {m.pk: r for r, m in enumerate(rng.sample(mentors, rng.randint(0, 6)), start=1)}
+        for m in mentors:
+            m.stances = {e.pk: rng.choice([1, -1]) for e in rng.sample(mentees, rng.randint(0, 10))}
     matrix, shares = score_matrix(mentors, mentees, weights)
     for i, e in enumerate(mentees):
         for j, m in enumerate(mentors):
@@ -389,7 +401,8 @@ def test_the_cohort_loads_in_a_fixed_number_of_queries(django_assert_num_queries
     MembershipFactory(programme=cohort_programme, role=Role.COORDINATOR)
     cohort_load(programme=cohort_programme)  # settings created on first use
     # settings, applications with people and teams, their skills, readiness (memberships, requirements,
-    # records, overrides), the org units (departments), line-manager links, pairings, match overrides
-    with django_assert_num_queries(11):
+    # records, overrides), the org units (departments), line-manager links, pairings, match overrides, the
+    # mentees' rankings, the mentors' wishes
+    with django_assert_num_queries(13):
         cohort = cohort_load(programme=cohort_programme)
     assert len(cohort.mentors) + len(cohort.mentees) == size

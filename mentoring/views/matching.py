@@ -16,12 +16,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.once import submit_once
-from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, SwapForm
-from mentoring.models import MatchRound
+from mentoring.forms.matching import CohortFilterForm, MatchOverrideForm, MatchSettingsForm, RoundRunForm, SwapForm
+from mentoring.models import OBJECTIVE_DESCRIPTIONS, CriterionRule, MatchRound, Objective
 from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
+from mentoring.selectors import rematch
 from mentoring.selectors.cohort import cohort_load, match_settings_get
-from mentoring.selectors.scoring import PART_LABELS, PARTS
+from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
+from mentoring.selectors.scoring import CRITERIA, CRITERION_LABELS, PART_LABELS, PARTS, PREFERENCE_PARTS, Weights
 from mentoring.services import match_settings
 from mentoring.services import matching as services
 from programmes.models import Role
@@ -50,8 +52,10 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched_only, name = form.cleaned_data["unmatched"], form.cleaned_data["name"]
     elif form.is_bound:
         messages.warning(request, _("That filter was not understood, so every mentee is shown."))
-    # Queries: the settings and the cohort (eleven in all), the draft round with who ran it and its proposal count.
-    cohort = cohort_load(programme=programme)
+    # Queries: the settings and the cohort (thirteen in all), the draft round with who ran it and its proposal count,
+    # the mentees approved after the last published round (late joiners). Re-match suggestions: none (the cohort).
+    settings = match_settings_get(programme=programme)
+    cohort = cohort_load(programme=programme, settings=settings)
     mentees = selectors.cohort_mentees(cohort, unmatched_only=unmatched_only, name=name)
     page = Paginator(mentees, PAGE_SIZE).get_page(request.GET.get("page"))
     draft = selectors.draft_round(programme)
@@ -62,8 +66,16 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.cohort_rows(cohort, page.object_list),
         "draft": draft,
         "cohort": cohort,
+        # Who has said something: mentees who ranked mentors, mentors who marked mentees (issue 19).
+        "ranked": len({mentee_id for mentee_id, _mentor in cohort.rankings}),
+        "marked": len({mentor_id for mentor_id, _mentee in cohort.stances}),
         "filtered": unmatched_only or bool(name),
+        "rematch": rematch.rematch_rows(cohort),
+        "rematch_waiting": len(rematch.rematch_waiting(cohort)),
+        "late_count": len(rematch.late_joiners(cohort, rematch.late_joiner_ids(programme))),
         "query": _query_without_page(request),
+        "objectives": objective_options(),
+        "default_objective": settings.objective,
     }
     return render(request, "mentoring/matching_cohort.html", context)
 
@@ -75,13 +87,28 @@ def matching_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatchSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         try:
-            match_settings.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
+            saved = match_settings.match_settings_update(programme=programme, data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request, _("The matching settings are saved. Rounds already run keep the weights they used.")
             )
+            if Weights.from_settings(saved).required:
+                # Required criteria may rule out every mentor for some: say how many (the cohort's eleven queries).
+                count = selectors.mentees_ruled_out(cohort_load(programme=programme, settings=saved))
+                if count:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "Under these rules %(count)s mentee waiting for a mentor has no mentor with a free place "
+                            "that the rules allow.",
+                            "Under these rules %(count)s mentees waiting for a mentor have no mentor with a free place "
+                            "that the rules allow.",
+                            count,
+                        )
+                        % {"count": count},
+                    )
             return redirect("mentoring:matching", pk=programme.pk)
     return render(request, "mentoring/matching_settings.html", {"programme": programme, "form": form})
 
@@ -100,8 +127,17 @@ def matching_settings_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
+    form = RoundRunForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("mentoring:matching", pk=programme.pk)
     try:
-        match_round = services.round_run(programme=programme, by=request.user)
+        # No objective sent (a page from before objectives, a script): the programme's own, from its settings.
+        match_round = services.round_run(
+            programme=programme, by=request.user, objective=form.cleaned_data["objective"] or None
+        )
     except ValidationError as exc:
         _error(request, exc)
         return redirect("mentoring:matching", pk=programme.pk)
@@ -115,8 +151,8 @@ def matching_run(request: HttpRequest, pk: int) -> HttpResponse:
     left = ngettext("%(count)s mentee unmatched", "%(count)s mentees unmatched", unmatched) % {"count": unmatched}
     messages.success(
         request,
-        _("%(proposed)s; %(unmatched)s. Review the draft, then publish it.")
-        % {"proposed": proposed, "unmatched": left},
+        _("%(objective)s: %(proposed)s; %(unmatched)s. Review the draft, then publish it.")
+        % {"objective": match_round.get_objective_display(), "proposed": proposed, "unmatched": left},
     )
     return redirect("mentoring:matching_round", pk=programme.pk, round_pk=match_round.pk)
 
@@ -127,12 +163,28 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
     match_round = get_round_for(programme, round_pk)
     # Queries: the paginator's count, then one page of live proposals with both people and any pairing made.
     page = Paginator(selectors.round_proposals(match_round), PAGE_SIZE).get_page(request.GET.get("page"))
+    comparison = round_comparison(match_round)  # from the round's row: no query
     context = {
         "programme": programme,
         "round": match_round,
         "page": page,
-        "weights": [(PART_LABELS[p], match_round.weights.get(f"{p}_weight")) for p in PARTS],
+        # The preference parts only when they counted in this round (someone had ranked or marked someone); rounds
+        # run before a part existed ran with it at 0.
+        "weights": [
+            (PART_LABELS[p], match_round.weights.get(f"{p}_weight", 0))
+            for p in PARTS
+            if p not in PREFERENCE_PARTS or match_round.weights.get("preferences_in_play")
+        ],
+        "required": [
+            CRITERION_LABELS[c] for c in CRITERIA if match_round.weights.get(f"{c}_rule") == CriterionRule.REQUIRED
+        ],
         "is_draft": match_round.status == MatchRound.Status.DRAFT,
+        # Another objective replaces the draft: offered on the draft only, while the programme still matches.
+        "may_rerun": match_round.status == MatchRound.Status.DRAFT and programme.status in services.MATCHING_STATUSES,
+        "comparison": comparison,
+        "chart": comparison_chart(comparison),
+        "objective_description": OBJECTIVE_DESCRIPTIONS.get(match_round.objective, ""),
+        "stable": Objective.STABLE,
     }
     return render(request, "mentoring/matching_round.html", context)
 
@@ -217,11 +269,15 @@ def matching_history(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for(request.user, pk, manage=True)
     # Queries: the paginator's count, then one page of rounds with who ran and published them and their counts.
     page = Paginator(selectors.rounds_for(programme), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "mentoring/matching_history.html",
-        {"programme": programme, "page": page, "labels": [(p, PART_LABELS[p]) for p in PARTS]},
-    )
+    page.object_list = list(page.object_list)
+    for r in page.object_list:
+        # Each round's weights as it stored them; the preference parts only when they counted in it (issue 19).
+        r.weight_list = [
+            (PART_LABELS[p], r.weights[f"{p}_weight"])
+            for p in PARTS
+            if f"{p}_weight" in r.weights and (p not in PREFERENCE_PARTS or r.weights.get("preferences_in_play"))
+        ]
+    return render(request, "mentoring/matching_history.html", {"programme": programme, "page": page})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.once import submit_once
 from mentoring.models import MentorRequest
 from mentoring.permissions import get_request_for
+from mentoring.selectors.cohort import match_settings_get
 from mentoring.selectors.matching import suggestions_for
 from mentoring.selectors.mentor_requests import active_person, requests_made, requests_received
 from mentoring.services.lifecycle import starts_words
@@ -24,6 +25,7 @@ from mentoring.services.mentor_requests import (
     request_withdraw,
     requests_allowed,
 )
+from mentoring.services.preferences import preferences_open
 from programmes.models import Role
 from programmes.permissions import get_programme_for
 
@@ -47,6 +49,8 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
             "requests": mine,
             "open_request": open_request,
             "allowed": allowed,
+            # One query more (the settings) only while the programme is matching.
+            "can_rank": preferences_open(programme) and match_settings_get(programme=programme).max_ranked > 0,
         },
     )
 

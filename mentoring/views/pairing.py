@@ -9,7 +9,7 @@ from django.shortcuts import render
 from mentoring.models import Pairing
 from mentoring.permissions import get_pairing_page_for, own_reflection
 from mentoring.selectors.pairing import my_mentoring as my_mentoring_context
-from mentoring.selectors.scoring import explained
+from mentoring.selectors.scoring import REMATCH, as_read_by, explained, parts_for_mentor
 from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
 from mentoring.views.relationship import workspace_context
 from programmes.permissions import Area, area_required
@@ -34,14 +34,24 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if in_pair and closable:
         reflection = own_reflection(request.user, pairing)
     # Why they were proposed: the score's parts in words, as the coordinator saw them (no private content).
-    # In the reader's language when the parts keep their words as data (mentoring.said).
-    reasons = [explained(part) if isinstance(part, dict) else str(part) for part in pairing.explanation or []]
+    # In the reader's language when the parts keep their words as data (mentoring.said), and as they read them:
+    # the mentee never sees the mentor's wish, nor its points in the score.
+    reader = pairing.side or ""
+    score, parts = as_read_by(pairing.score, pairing.explanation or [], reader)
+    if reader == "mentor":
+        # The mentor never reads of the mentee's earlier pairings: no re-match penalty, nor its points in the score.
+        shown = parts_for_mentor(parts)
+        if score is not None:
+            score -= sum(p.get("points", 0) for p in parts if isinstance(p, dict) and p.get("part") == REMATCH)
+        parts = shown
+    reasons = [explained(part, reader) if isinstance(part, dict) else str(part) for part in parts]
     context = {
         "pairing": pairing,
         "in_pair": in_pair,
         "partner": partner,
         "accepted_at": accepted_at,
         "reasons": [r for r in reasons if r],
+        "score": score,
         "closable": closable,
         "reflection": reflection,
         "can_rematch": pairing.programme.status in REMATCH_STATUSES,
