@@ -38,12 +38,11 @@ CHILD_TIMEOUT_S = 600
 def synthetic_cohort(*, mentees: int, mentors: int, seed: int):  # -> Cohort (imported inside: Django set up first)
     """A matching cohort in memory, shaped like ``perf.matching.build_cohort``'s: mentors with capacity 1 to 3, teams
     in eight departments, 30 skills, one or two languages, grades, availability, a meeting mode, some line managers
-    among the mentors; and preferences as people give them: four mentees in ten rank three to five mentors, mostly
-    among the most popular tenth of mentors, and one mentor in twenty marks a few mentees "prefer" or "prefer not"."""
+    among the mentors; and preferences as people give them (``perf.matching.preferences_draw``)."""
     from mentoring.models import MatchSettings
     from mentoring.selectors.cohort import Cohort
     from mentoring.selectors.scoring import Profile, Weights
-    from perf.matching import LANGUAGES, SLOTS
+    from perf.matching import LANGUAGES, SLOTS, preferences_draw
     from programmes.models import MeetingMode, OrgUnit, Person, Programme, Role
 
     rng = random.Random(seed)
@@ -77,37 +76,34 @@ def synthetic_cohort(*, mentees: int, mentors: int, seed: int):  # -> Cohort (im
 
     mentor_profiles = [profile(1_000_000 + j, Role.MENTOR) for j in range(mentors)]
     mentee_profiles = [profile(2_000_000 + i, Role.MENTEE) for i in range(mentees)]
+    mentor_by_id, mentee_by_id = {p.pk: p for p in mentor_profiles}, {p.pk: p for p in mentee_profiles}
     bosses = [p.pk for p in mentor_profiles[: max(1, mentors // 4)]]
     managers = {}
     for p in mentee_profiles[::5] + mentor_profiles[1::4]:
         boss = rng.choice(bosses)
         if boss != p.pk:
             managers[p.pk] = boss
-    popular = [p.pk for p in mentor_profiles[: max(1, mentors // 10)]]
-    rankings: dict[tuple[int, int], int] = {}
-    for p in mentee_profiles:
-        if rng.random() < 0.4:
-            picks = rng.sample(popular, min(len(popular), rng.randint(2, 4)))
-            picks += [rng.choice(mentor_profiles).pk]
-            for rank, mentor_id in enumerate(dict.fromkeys(picks), start=1):
-                rankings[p.pk, mentor_id] = rank
-    stances: dict[tuple[int, int], int] = {}
-    for m in mentor_profiles[::20]:
-        for e in rng.sample(mentee_profiles, min(len(mentee_profiles), 4)):
-            stances[m.pk, e.pk] = rng.choice((1, 1, -1))
+    rankings, stances = preferences_draw(
+        mentee_ids=[p.pk for p in mentee_profiles], mentor_ids=[p.pk for p in mentor_profiles], rng=rng
+    )
+    # On the profiles too, as cohort_load puts them (the scores' preference parts read them there).
+    for (mentee_id, mentor_id), rank in rankings.items():
+        mentee_by_id[mentee_id].ranks[mentor_id] = rank
+    for (mentor_id, mentee_id), stance in stances.items():
+        mentor_by_id[mentor_id].stances[mentee_id] = stance
     cohort = Cohort(
         programme=Programme(pk=1, name="Benchmark", status=Programme.Status.MATCHING),
-        weights=Weights.from_settings(MatchSettings()),
-        mentors={p.pk: p for p in mentor_profiles},
-        mentees={p.pk: p for p in mentee_profiles},
+        weights=Weights.from_settings(MatchSettings(), preferences_in_play=bool(rankings or stances)),
+        mentors=mentor_by_id,
+        mentees=mentee_by_id,
         managers=managers,
         load=Counter(),
         mentee_pairing={},
         ended={},
         overrides=set(),
+        rankings=rankings,
+        stances=stances,
     )
-    # The people's own preferences, as the round reads them from a loaded cohort (absent before issue 19's part 1).
-    cohort.rankings, cohort.stances = rankings, stances
     return cohort
 
 
@@ -157,9 +153,16 @@ def child_measure(*, what: str, mentees: int, mentors: int, objective: str, seed
         figures["score_s"] = time.perf_counter() - started
         figures["places"] = int(problem.capacity.sum())
         figures["forbidden_share"] = round(float((problem.scores == assignment.FORBIDDEN).mean()), 3)
-        call = lambda: assignment.solve(problem, objective)  # noqa: E731
+        figures["ranked_pairs"] = 0 if problem.mentee_bonus is None else int(problem.mentee_bonus.count_nonzero())
+
+        def call() -> Any:
+            return assignment.solve(problem, objective)
+
     else:
-        call = lambda: round_plan(cohort, objective)  # noqa: E731
+
+        def call() -> Any:
+            return round_plan(cohort, objective)
+
     figures["rss_before_mb"] = rss_now_mb()
     figures["rss_reset"] = rss_reset()
     started = time.perf_counter()

@@ -655,7 +655,8 @@ def _matching_table(flat: dict[str, Any]) -> list[str]:
         p = f"engine.{size}"
         lines.append(
             f"Matching engine, {n:,} mentees × {m:,} mentors ({flat[f'{p}.{OBJECTIVES[0]}.places']:,} places, "
-            f"{flat[f'{p}.{OBJECTIVES[0]}.forbidden_share']:.0%} of pairs forbidden), each in a child process; "
+            f"{flat[f'{p}.{OBJECTIVES[0]}.forbidden_share']:.0%} of pairs forbidden, "
+            f"{flat.get(f'{p}.{OBJECTIVES[0]}.ranked_pairs', 0):,} ranked), each in a child process; "
             f"scoring the cohort first took {flat[f'{p}.{OBJECTIVES[0]}.score_s']:.1f} s:"
         )
         for objective in OBJECTIVES:
