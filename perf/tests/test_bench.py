@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from mentoring.models import MentoringSession, Pairing
+from mentoring.selectors.assignment import OBJECTIVES
 from perf.run import PAGES, bench_run, table
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,16 @@ pytestmark = pytest.mark.django_db
 
 def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries():
     lines: list[str] = []
-    flat = bench_run(scale=0.01, factor=2, runs=1, sweep_pairings=40, cohort=(12, 5), log=lines.append)
+    flat = bench_run(
+        scale=0.01,
+        factor=2,
+        runs=1,
+        sweep_pairings=40,
+        cohort=(12, 5),
+        engine_sizes=((30, 12),),
+        round_cohort=(16, 6),
+        log=lines.append,
+    )
     assert flat["scale_small"] == "0_01" and flat["scale_large"] == "0_02"
     assert flat["data.scale_0_01.pairings"] == 10 and flat["data.scale_0_02.pairings"] == 20
     # Counted before that scale's pages were measured: the three sessions its own POSTs logged came after.
@@ -50,6 +60,10 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
         "target.dashboard_within_3x_sql",
         "target.exports_under_150mb",
         "target.matching_under_2s",
+        "target.engine_under_5s",
+        "target.engine_under_500mb",
+        "target.round_under_5s",
+        "target.round_under_500mb",
         "target.sweep_under_30s",
     }
     assert set(targets.values()) <= {"met", "missed"}
@@ -58,7 +72,42 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
     for spec in PAGES:
         assert spec.label in text
     assert "scale 0.01" in text and "scale 0.02" in text
+    assert "Matching engine, 30 mentees × 12 mentors" in text and "Rounds per objective, 16 mentees" in text
     json.dumps(flat)  # every figure can be written with --json
+
+
+def test_matching_only_measures_every_objective_with_the_peak_resident_set_and_judges_the_largest_size():
+    lines: list[str] = []
+    flat = bench_run(
+        runs=1, cohort=(10, 4), engine_sizes=((40, 15), (24, 10)), round_cohort=(12, 5), matching_only=True,
+        log=lines.append,
+    )  # fmt: skip
+    # No page and no sweep was measured, and no target of theirs is claimed.
+    assert not any(k.startswith(("dashboard.", "data.", "sweep.")) for k in flat)
+    targets = {k[len("target.") :] for k in flat if k.startswith("target.") and not k.endswith(".figure")}
+    assert targets == {"matching_under_2s", "engine_under_5s", "engine_under_500mb", "round_under_5s",
+                       "round_under_500mb"}  # fmt: skip
+    assert flat["engine.sizes"] == ["24x10", "40x15"]
+    assert flat["target.engine_under_5s.figure"].startswith("at 40 x 15: best_total ")
+    for objective in OBJECTIVES:
+        engine = f"engine.40x15.{objective}"
+        assert flat[f"{engine}.matched"] > 0 and flat[f"{engine}.seconds"] > 0
+        # The operating system's count of the child's memory: the interpreter with Django and numpy alone hold
+        # tens of MB, which Python's own heap (tracemalloc) would never show.
+        assert flat[f"{engine}.rss_reset"] is True
+        assert flat[f"{engine}.peak_rss_mb"] >= flat[f"{engine}.rss_before_mb"] > 30
+        assert flat[f"rounds.{objective}.proposals"] > 0 and flat[f"rounds.{objective}.peak_rss_mb"] > 30
+    for objective in ("best_total", "most_matched", "fairest"):
+        assert flat[f"engine.40x15.{objective}.proven"] is True
+    assert flat["engine.40x15.stable.blocking"] == 0
+    # The same cohort scored the same way for each objective: most matched matches at least as many as best total.
+    assert flat["engine.40x15.most_matched.matched"] >= flat["engine.40x15.best_total.matched"]
+    assert flat["engine.40x15.best_total.total"] >= flat["engine.40x15.fairest.total"]
+    assert flat["engine.40x15.round.peak_rss_mb"] > 30
+    text = table(flat)
+    assert "Reminder sweep" not in text and "Coordinator dashboard" not in text
+    assert "solve fairest" in text and "whole round_plan, no database" in text
+    json.dumps(flat)
 
 
 def test_bench_command_works_in_a_throwaway_database_and_writes_json(tmp_path):
@@ -88,6 +137,8 @@ def test_bench_command_works_in_a_throwaway_database_and_writes_json(tmp_path):
             "--sweep-pairings=20",
             "--mentees=8",
             "--mentors=4",
+            "--engine-sizes=20x8",
+            "--round-cohort=10x4",
             f"--json={figures}",
         ],
         cwd=settings.BASE_DIR,
@@ -101,6 +152,7 @@ def test_bench_command_works_in_a_throwaway_database_and_writes_json(tmp_path):
     flat = json.loads(figures.read_text())
     assert flat["database"] == "sqlite" and flat["data.scale_0_1.pairings"] == 100
     assert flat["target.queries_constant"] == "met"
+    assert flat["engine.sizes"] == ["20x8"] and flat["target.engine_under_5s"] in ("met", "missed")
     assert flat["tasks_dropped"] > 0  # the session POSTs queued emails, which never reached a broker
     assert not users_database.exists()
     assert not any(Path(tmp_path).glob("**/bench.sqlite3"))  # the throwaway database was removed
@@ -113,6 +165,10 @@ def test_bench_command_refuses_nonsense_options():
         call_command("bench", "--scale=0")
     with pytest.raises(CommandError, match="not a folder"):
         call_command("bench", "--json=/no/such/folder/bench.json")
+    with pytest.raises(CommandError, match="MENTEESxMENTORS"):
+        call_command("bench", "--engine-sizes=2000x")
+    with pytest.raises(CommandError, match="MENTEESxMENTORS"):
+        call_command("bench", "--round-cohort=0x5")
 
 
 def test_made_up_sessions_carry_the_gaps_the_services_would_store():
