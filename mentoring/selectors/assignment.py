@@ -304,14 +304,22 @@ def _violations(
     dtype = weighting.dtype
     ceiling = np.iinfo(dtype).max // 4
     finite_v = np.where(problem.capacity > 0, np.minimum(v, ceiling), ceiling).astype(dtype)
-    u = np.minimum(u, ceiling).astype(dtype)
+    # weight > u + v, i.e. score * scale > (u - offset) + v: as few passes over the block as possible. (Such a
+    # weight is then above 0, as prices are never negative; forbidden pairs and those below the threshold are
+    # masked.)
+    u_less = (np.minimum(u, ceiling) - weighting.offset).astype(dtype)
+    floor = max(weighting.threshold, FORBIDDEN + 1)
     for start, stop in problem.chunks():
-        weights = weighting.of(problem.scores[start:stop])
-        slack = np.where(weights > 0, weights - u[start:stop, None] - finite_v[None, :], 0)
-        violating = np.flatnonzero((slack > 0).any(axis=1))
+        block = problem.scores[start:stop]
+        left = block.astype(dtype)
+        left *= dtype(weighting.scale)
+        right = u_less[start:stop, None] + finite_v[None, :]
+        over = left > right
+        over &= block >= floor
+        violating = np.flatnonzero(over.any(axis=1))
         if not len(violating):
             continue
-        slack = slack[violating]
+        slack = np.where(over[violating], left[violating] - right[violating], 0)
         k = min(per_row, slack.shape[1])
         top = np.argpartition(-slack, k - 1, axis=1)[:, :k] if k < slack.shape[1] else np.argsort(-slack, axis=1)
         keep = np.take_along_axis(slack, top, axis=1) > 0
