@@ -311,7 +311,8 @@ SUGGESTIONS = 5
 
 @dataclass
 class Suggestion:
-    """A mentor the rules allow for a mentee, with the score and its parts in words."""
+    """A mentor the rules allow for a mentee, with the score and its parts in words. ``score`` is the real one (it
+    may be below the minimum where a mentor prefers not: suggestions go by the score the mentee reads)."""
 
     mentor: Person
     score: int
@@ -369,11 +370,14 @@ def _pick_keys(
     minimum = cohort.weights.min_score
     scores, _shares = score_matrix(mentors, mentees, cohort.weights)
     codes, _names = rule_codes(cohort, mentees, mentors)
-    # Ordered by the score as the mentee reads it (without the mentors' wishes), so that neither the choice among
-    # allowed mentors nor the order tells a mentee a wish; allowed by the whole score, as a proposal would be.
+    # Chosen and ordered by the score as the mentee reads it (without the mentors' wishes), so that neither the
+    # presence, the choice among allowed mentors nor the order tells a mentee a wish: a "prefer not" that takes the
+    # real score below the minimum leaves the mentor in her lists (and a "prefer" does not add one). A proposal still
+    # needs the real score at the minimum (``below_minimum``): a mentor's "prefer not" can keep a round from proposing
+    # them, and it is the round, not her lists, that shows it.
     read = scores - wish_matrix(mentors, mentees, cohort.weights)
     lowest = int(min(read.min(initial=0), minimum)) - 100  # keys stay >= 0 for every allowed pair
-    return np.where((codes == 0) & (scores >= minimum), (read - lowest) * width + (width - 1 - rank)[None, :], -1)
+    return np.where((codes == 0) & (read >= minimum), (read - lowest) * width + (width - 1 - rank)[None, :], -1)
 
 
 def suggestion_picks(

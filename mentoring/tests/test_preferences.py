@@ -513,3 +513,34 @@ def test_the_rounds_list_the_preference_weights_only_when_they_counted(matching)
     for match_round, shown in ((quiet, False), (loud, True)):
         page = client.get(reverse("mentoring:matching_round", args=[programme.pk, match_round.pk])).content.decode()
         assert ("ranking 15" in page) is shown and ("preference 10" in page) is shown
+
+
+def test_a_prefer_not_below_the_minimum_still_leaves_the_mentors_lists_unchanged_for_the_mentee(matching):
+    # The mentee's suggestions and ranking choices are chosen by the score as she reads it (without the wish): a
+    # "prefer not" that takes the real score below the programme's minimum must not make Ann disappear from them,
+    # or Mia could tell. A proposal still needs the real score at the minimum.
+    programme, mia, (ann, bob, cat), coordinator = matching
+    stances_save(programme=programme, mentor=bob, stances={mia.pk: MentorStance.Stance.PREFER})
+    cohort = cohort_load(programme=programme)
+    real = score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights)
+    MatchSettings.objects.filter(programme=programme).update(min_score=real)
+    suggestions_url = reverse("mentoring:suggestions", args=[programme.pk])
+    ranking_url = reverse("mentoring:ranking", args=[programme.pk])
+    before = [web(mia).get(url).content.decode() for url in (suggestions_url, ranking_url)]
+    stances_save(
+        programme=programme,
+        mentor=bob,
+        stances={mia.pk: MentorStance.Stance.PREFER_NOT},
+    )
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    after = [web(mia).get(url).content.decode() for url in (suggestions_url, ranking_url)]
+    for page_before, page_after in zip(before, after, strict=True):
+        order = [n for n in ("Ann Mentor", "Bob Mentor", "Cat Mentor") if n in page_before]
+        assert order == [n for n in ("Ann Mentor", "Bob Mentor", "Cat Mentor") if n in page_after]
+        assert sorted(order, key=page_after.index) == sorted(order, key=page_before.index) and len(order) == 3
+    # Mia may rank Ann, as offered; ranked or not, the round proposes nobody below the minimum with the wishes:
+    # unranked, Ann and Bob are, Cat is not.
+    assert ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk])
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[])
+    match_round = round_run(programme=programme, by=coordinator)
+    assert [p.mentor for p in match_round.proposals.all()] == [cat]
