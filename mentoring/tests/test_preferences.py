@@ -36,6 +36,7 @@ from mentoring.selectors.scoring import (
 )
 from mentoring.services.leavers import people_left
 from mentoring.services.matching import pairing_propose, round_run
+from mentoring.services.mentor_requests import request_accept, request_create
 from mentoring.services.preferences import ranking_save, stances_save
 from mentoring.tests.factories import approved_profile
 from mentoring.tests.test_scoring import DEFAULTS, FIELD, NEGOTIATION, PLATFORM, profile
@@ -343,6 +344,8 @@ def test_the_ranking_page_round_trips_and_saves_a_ranking_as_a_browser_sends_it(
         {"rank_1": "OUTSIDER"},  # not among the choices
         {"rank_1": "x"},
         {"rank_99": "MENTOR"},
+        {"rank_01": "MENTOR"},  # a place written as the page never writes it
+        {"rank_1": "MENTOR", "rank_01": "MENTOR"},
     ],
 )
 def test_bad_ranking_posts_say_why_and_save_nothing(matching, data):
@@ -544,3 +547,19 @@ def test_a_prefer_not_below_the_minimum_still_leaves_the_mentors_lists_unchanged
     ranking_save(programme=programme, mentee=mia, mentor_ids=[])
     match_round = round_run(programme=programme, by=coordinator)
     assert [p.mentor for p in match_round.proposals.all()] == [cat]
+
+
+def test_a_mentor_who_marked_prefer_not_can_still_accept_the_mentees_request(matching):
+    # Mia still sees Ann (she reads the score without the wish) and may ask her; Ann accepting is her answer, so her
+    # earlier "prefer not" does not hold the pairing below the minimum.
+    programme, mia, (ann, bob, _cat), _coordinator = matching
+    MatchSettings.objects.filter(programme=programme).update(allow_requests=True)
+    stances_save(programme=programme, mentor=bob, stances={mia.pk: MentorStance.Stance.PREFER})
+    cohort = cohort_load(programme=programme)
+    real = score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights)
+    MatchSettings.objects.filter(programme=programme).update(min_score=real)
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    request = request_create(programme=programme, mentee=mia, mentor=ann)
+    pairing = request_accept(request=request, by=ann)
+    assert pairing.mentor == ann and pairing.mentee == mia
+    assert not MentorStance.objects.filter(mentor=ann, mentee=mia).exists()

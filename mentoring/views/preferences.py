@@ -59,7 +59,11 @@ def _ranking_post(request: HttpRequest, programme) -> HttpResponse:
     else:
         posted = {key: request.POST.get(key, "") for key in request.POST if key.startswith("rank_")}
         places = {key.removeprefix("rank_") for key in posted}
-        if not all(p.isascii() and p.isdecimal() and 0 < len(p) < 3 and 0 < int(p) <= MAX_RANKED for p in places):
+        # A place as the page names it: "rank_1", never "rank_01" (which would name the same place twice).
+        if not all(
+            p.isascii() and p.isdecimal() and 0 < len(p) < 3 and str(int(p)) == p and 0 < int(p) <= MAX_RANKED
+            for p in places
+        ):
             messages.error(request, _("The ranking has places that do not exist; nothing was saved."))
             return back
         mentor_ids = _ids([posted[f"rank_{k}"] for k in sorted(int(p) for p in places)])
