@@ -388,8 +388,9 @@ def suggestion_picks(
     mentees: Sequence[Profile] | None = None,
 ) -> dict[int, list[tuple[int, bool]]]:
     """Each waiting mentee's top ``limit`` mentors among ``mentors`` (those with a free place): mentee id ->
-    [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum; a
-    mentee with none is left out. No queries; scored in chunks of mentees.
+    [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum as the
+    mentee reads the score (without the mentor's wish: ``_pick_keys``); a mentee with none is left out. No
+    queries; scored in chunks of mentees.
 
     The programme's suggestion spread (``Cohort.suggestion_spread``, s) keeps popular mentors from being shown to
     everyone: a mentor appears in at most s x their free places top-fives. Every waiting mentee's best k = s x
@@ -501,9 +502,10 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
-    programme's minimum; best first, popular mentors spread (``suggestion_picks``). Empty when the mentee may not
-    be matched now (for instance because they already have a mentor or a proposed pairing). Thirteen queries,
-    whatever the cohort's size.
+    programme's minimum as she reads the score (a mentor's "prefer not" never takes a mentor off her list; a round
+    still needs the real score at the minimum); best first, popular mentors spread (``suggestion_picks``). Empty
+    when the mentee may not be matched now (for instance because they already have a mentor or a proposed
+    pairing). Thirteen queries, whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
     Only ever show a mentee their own suggestions, as they read them (``mentee_score``, ``mentee_parts``): they

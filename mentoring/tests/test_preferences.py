@@ -563,3 +563,20 @@ def test_a_mentor_who_marked_prefer_not_can_still_accept_the_mentees_request(mat
     pairing = request_accept(request=request, by=ann)
     assert pairing.mentor == ann and pairing.mentee == mia
     assert not MentorStance.objects.filter(mentor=ann, mentee=mia).exists()
+
+
+def test_a_rank_beyond_the_programmes_number_counts_nothing_in_the_stability_order_either(matching):
+    # Mia ranked Ann 1st and Bob 2nd; the programme then takes one choice only. Bob's place in her ranking counts
+    # nothing in the score, nor in whom she prefers when the round looks for blocking pairs and runs "stable".
+    from mentoring.services.matching import _problem
+
+    programme, mia, (ann, bob, cat), _coordinator = matching
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk, bob.pk])
+    MatchSettings.objects.filter(programme=programme).update(max_ranked=1)
+    cohort = cohort_load(programme=programme)
+    mentors = [cohort.mentors[p.pk] for p in (ann, bob, cat)]
+    problem = _problem(
+        cohort, [cohort.mentees[mia.pk]], mentors, score_matrix(mentors, [cohort.mentees[mia.pk]], cohort.weights)[0]
+    )
+    bonus = problem.mentee_bonus.toarray()[0].tolist()
+    assert bonus[0] > 0 and bonus[1:] == [0, 0]
