@@ -62,7 +62,9 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
         mentee=mentee,
         mentor=mentor,
         message=message.strip()[:1000],
-        score=suggestion.score,
+        # The real score: a mentor's "prefer not" can take it below zero (the mentee reads it without the wish, at
+        # the minimum or above); a score cannot be stored below zero, so the pairing is scored again on acceptance.
+        score=suggestion.score if suggestion.score >= 0 else None,
         explanation=suggestion.parts,
         expires_at=timezone.now() + datetime.timedelta(days=settings.request_expiry_days),
     )

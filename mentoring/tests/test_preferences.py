@@ -580,3 +580,22 @@ def test_a_rank_beyond_the_programmes_number_counts_nothing_in_the_stability_ord
     )
     bonus = problem.mentee_bonus.toarray()[0].tolist()
     assert bonus[0] > 0 and bonus[1:] == [0, 0]
+
+
+def test_a_mentee_may_ask_a_mentor_whose_prefer_not_takes_the_real_score_below_zero(matching):
+    # With a minimum of 0, a mentor's "prefer not" can take the real score below zero while Mia reads a score at
+    # the minimum: asking that mentor is an ordinary request, not an error that tells her of the wish.
+    programme, mia, (ann, _bob, _cat), _coordinator = matching
+    zero = {f"{part}_weight": 0 for part in PARTS if part not in ("readiness", "mentor_wish", "time_zone")}
+    MatchSettings.objects.filter(programme=programme).update(
+        **zero, readiness_weight=5, mentor_wish_weight=95, min_score=0, allow_requests=True
+    )
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    cohort = cohort_load(programme=programme)
+    assert score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights) < 0
+    request = request_create(programme=programme, mentee=mia, mentor=ann)
+    assert request.mentor == ann
+    # Accepted, the wish is lifted and the pairing scored again: with nobody's preference left in play, readiness
+    # is all that weighs, and it is fully met.
+    pairing = request_accept(request=request, by=ann)
+    assert pairing.score == 100
