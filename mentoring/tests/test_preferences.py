@@ -440,9 +440,9 @@ def test_the_mentors_page_runs_a_fixed_number_of_queries(matching, size, django_
     client = Client()
     client.force_login(ann)
     url = reverse("mentoring:mentor_stances", args=[programme.pk])
-    # session, user, the programme, my roles, the paginator's count, one page of mentees with people and teams,
-    # their skills, my wishes about them, the areas
-    with django_assert_num_queries(9):
+    # session, user, the programme, my roles, my approved application, the paginator's count, one page of mentees
+    # with people and teams, their skills, my wishes about them, the areas
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 
@@ -599,3 +599,14 @@ def test_a_mentee_may_ask_a_mentor_whose_prefer_not_takes_the_real_score_below_z
     # is all that weighs, and it is fully met.
     pairing = request_accept(request=request, by=ann)
     assert pairing.score == 100
+
+
+def test_a_mentor_member_without_an_approved_application_sees_no_waiting_mentees(matching):
+    # Added to the programme by hand (no application): never matched, so the page lists nobody and says why, as
+    # saving would.
+    programme, _mia, _mentors, _coordinator = matching
+    hand = PersonFactory(display_name="Hal Mentor")
+    MembershipFactory(programme=programme, person=hand, role=Role.MENTOR)
+    page = web(hand).get(reverse("mentoring:mentor_stances", args=[programme.pk])).content.decode()
+    assert "Mia Mentee" not in page and "Negotiation" not in page
+    assert "Only the programme's approved mentors mark mentees." in page

@@ -14,7 +14,7 @@ from core.once import submit_once
 from core.pagination import page_of
 from mentoring.models import MentorStance
 from mentoring.selectors.cohort import cohort_load, match_settings_get
-from mentoring.selectors.preferences import ranking_choices, stances_of, waiting_mentees
+from mentoring.selectors.preferences import is_approved_mentor, ranking_choices, stances_of, waiting_mentees
 from mentoring.selectors.scoring import MAX_RANKED
 from mentoring.services.preferences import preferences_open, ranking_save, stances_save
 from programmes.models import Role
@@ -92,15 +92,24 @@ def mentor_stances(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _stances_post(request, programme)
     is_open = preferences_open(programme)
+    # Queries (while open): my approved application; then the paginator's count, one page of mentees with people
+    # and teams, their skills, my wishes.
+    approved = is_open and is_approved_mentor(programme=programme, person_id=request.user.pk)
     page, stances = None, {}
-    if is_open:
-        # Queries: the paginator's count, one page of mentees with people and teams, their skills, my wishes.
+    if approved:
         page = page_of(request, waiting_mentees(programme, exclude_person_id=request.user.pk))
         stances = stances_of(
             programme=programme, mentor_id=request.user.pk, mentee_ids=[a.person_id for a in page.object_list]
         )
     rows = [(a, stances.get(a.person_id, "")) for a in page.object_list] if page else []
-    context = {"programme": programme, "open": is_open, "page": page, "rows": rows, "Stance": MentorStance.Stance}
+    context = {
+        "programme": programme,
+        "open": is_open,
+        "approved": approved,
+        "page": page,
+        "rows": rows,
+        "Stance": MentorStance.Stance,
+    }
     return render(request, "mentoring/mentor_stances.html", context)
 
 
