@@ -195,7 +195,7 @@ IGNORED_FIELDS = {"updated_at", "FitAnswer.answered_at", "PeopleImportMapping.up
 def fill(world: dict) -> None:
     """Give the objects the edit forms show a value in every field a person can edit, dates above all: an empty
     field round-trips trivially and proves nothing."""
-    from mentoring.models import Agreement, FitAnswer, PlanningSettings
+    from mentoring.models import Agreement, FitAnswer, MatchSettings, PlanningSettings
     from mentoring.services import relationship
     from mentoring.services.calendars import calendar_feed_create
     from programmes.models import BudgetLine, PeopleImportMapping, Skill
@@ -229,6 +229,27 @@ def fill(world: dict) -> None:
     calendar_feed_create(person=cast["mentor"])  # the matrix's POST entries made it; this walk only GETs
     PlanningSettings.objects.get_or_create(
         programme=programme, defaults={"link_pattern": "https://meet.example.org/tandem-{pairing}-{meeting}"}
+    )
+    # Matching settings away from their defaults in every field issue 19 added: criteria required, off and
+    # weighted, a department direction, a time-zone limit, the spread, the objective and the preferences.
+    MatchSettings.objects.update_or_create(
+        programme=programme,
+        defaults={
+            "language_rule": "required",
+            "meeting_mode_rule": "off",
+            "time_zone_rule": "required",
+            "department_rule": "weighted",
+            "department_direction": "same",
+            "time_zone_weight": 4,
+            "max_time_zone_hours": 5,
+            "suggestion_spread": 2,
+            "objective": "fairest",
+            "max_ranked": 3,
+            "ranking_weight": 12,
+            "mentor_wish_weight": 7,
+            "allow_requests": False,
+            "min_score": 25,
+        },
     )
     intervention = _intervention(cast)
     intervention.follow_up_on = datetime.date(2026, 12, 20)

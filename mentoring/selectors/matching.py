@@ -311,7 +311,8 @@ SUGGESTIONS = 5
 
 @dataclass
 class Suggestion:
-    """A mentor the rules allow for a mentee, with the score and its parts in words."""
+    """A mentor the rules allow for a mentee, with the score and its parts in words. ``score`` is the real one (it
+    may be below the minimum where a mentor prefers not: suggestions go by the score the mentee reads)."""
 
     mentor: Person
     score: int
@@ -369,11 +370,14 @@ def _pick_keys(
     minimum = cohort.weights.min_score
     scores, _shares = score_matrix(mentors, mentees, cohort.weights)
     codes, _names = rule_codes(cohort, mentees, mentors)
-    # Ordered by the score as the mentee reads it (without the mentors' wishes), so that neither the choice among
-    # allowed mentors nor the order tells a mentee a wish; allowed by the whole score, as a proposal would be.
+    # Chosen and ordered by the score as the mentee reads it (without the mentors' wishes), so that neither the
+    # presence, the choice among allowed mentors nor the order tells a mentee a wish: a "prefer not" that takes the
+    # real score below the minimum leaves the mentor in her lists (and a "prefer" does not add one). A proposal still
+    # needs the real score at the minimum (``below_minimum``): a mentor's "prefer not" can keep a round from proposing
+    # them, and it is the round, not her lists, that shows it.
     read = scores - wish_matrix(mentors, mentees, cohort.weights)
     lowest = int(min(read.min(initial=0), minimum)) - 100  # keys stay >= 0 for every allowed pair
-    return np.where((codes == 0) & (scores >= minimum), (read - lowest) * width + (width - 1 - rank)[None, :], -1)
+    return np.where((codes == 0) & (read >= minimum), (read - lowest) * width + (width - 1 - rank)[None, :], -1)
 
 
 def suggestion_picks(
@@ -384,8 +388,9 @@ def suggestion_picks(
     mentees: Sequence[Profile] | None = None,
 ) -> dict[int, list[tuple[int, bool]]]:
     """Each waiting mentee's top ``limit`` mentors among ``mentors`` (those with a free place): mentee id ->
-    [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum; a
-    mentee with none is left out. No queries; scored in chunks of mentees.
+    [(mentor column, popular)], best first. Only pairs every hard rule allows, scoring at least the minimum as the
+    mentee reads the score (without the mentor's wish: ``_pick_keys``); a mentee with none is left out. No
+    queries; scored in chunks of mentees.
 
     The programme's suggestion spread (``Cohort.suggestion_spread``, s) keeps popular mentors from being shown to
     everyone: a mentor appears in at most s x their free places top-fives. Every waiting mentee's best k = s x
@@ -497,9 +502,10 @@ def cohort_rows(cohort: Cohort, mentees: Sequence[Profile], *, top: int = 3) -> 
 
 def suggestions_for(*, programme: Programme, mentee: Person, limit: int = 5) -> list[Suggestion]:
     """A mentee's best mentors: those with a free place, allowed by every hard rule, scoring at least the
-    programme's minimum; best first, popular mentors spread (``suggestion_picks``). Empty when the mentee may not
-    be matched now (for instance because they already have a mentor or a proposed pairing). Thirteen queries,
-    whatever the cohort's size.
+    programme's minimum as she reads the score (a mentor's "prefer not" never takes a mentor off her list; a round
+    still needs the real score at the minimum); best first, popular mentors spread (``suggestion_picks``). Empty
+    when the mentee may not be matched now (for instance because they already have a mentor or a proposed
+    pairing). Thirteen queries, whatever the cohort's size.
 
     Each suggestion's ``parts`` is what ``MentorRequest.explanation`` and ``Pairing.explanation`` store.
     Only ever show a mentee their own suggestions, as they read them (``mentee_score``, ``mentee_parts``): they

@@ -85,3 +85,11 @@ def ranking_of(*, programme: Programme, mentee_id: int) -> list[MenteeRanking]:
     return list(
         MenteeRanking.objects.filter(programme=programme, mentee_id=mentee_id).select_related("mentor").order_by("rank")
     )
+
+
+def is_approved_mentor(*, programme: Programme, person_id: int) -> bool:
+    """Whether the person's mentor application to the programme is approved (one query): a mentor member without
+    one (added by hand, or still applying) is not matched, and so neither sees nor marks the waiting mentees."""
+    return Application.objects.filter(
+        programme=programme, person_id=person_id, role=Role.MENTOR, status=Application.Status.APPROVED
+    ).exists()

@@ -130,7 +130,9 @@ def _problem(cohort: Cohort, mentees: list[Profile], mentors: list[Profile], sco
         rows, cols, values = zip(*kept, strict=True)
         return sparse.csr_array((np.array(values, dtype=np.int64), (rows, cols)), shape=shape)
 
-    rankings = getattr(cohort, "rankings", {}) or {}
+    # A rank beyond the programme's number (lowered after the mentee ranked) counts nothing, in the score as here.
+    most = getattr(cohort, "max_ranked", 0)
+    rankings = {key: rank for key, rank in (getattr(cohort, "rankings", {}) or {}).items() if rank <= most}
     stances = getattr(cohort, "stances", {}) or {}
     limit = max([*rankings.values(), 0]) + 1
     return assignment.Problem(

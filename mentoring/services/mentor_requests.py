@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from mentoring.models import MentorRequest, Pairing
+from mentoring.models import MentorRequest, MentorStance, Pairing
 from mentoring.said import words
 from mentoring.selectors.cohort import match_settings_get
 from mentoring.selectors.matching import Suggestion, suggestions_for
@@ -62,7 +62,9 @@ def request_create(*, programme: Programme, mentee: Person, mentor: Person, mess
         mentee=mentee,
         mentor=mentor,
         message=message.strip()[:1000],
-        score=suggestion.score,
+        # The real score: a mentor's "prefer not" can take it below zero (the mentee reads it without the wish, at
+        # the minimum or above); a score cannot be stored below zero, so the pairing is scored again on acceptance.
+        score=suggestion.score if suggestion.score >= 0 else None,
         explanation=suggestion.parts,
         expires_at=timezone.now() + datetime.timedelta(days=settings.request_expiry_days),
     )
@@ -121,14 +123,22 @@ def request_accept(*, request: MentorRequest, by: Person) -> Pairing:
         raise ValidationError(
             _("%(programme)s no longer takes mentor requests.") % {"programme": request.programme.name}
         )
+    # Accepting is the mentor's answer about this mentee: an earlier "prefer not" no longer holds (the mentee saw and
+    # asked the mentor by the score without it), and the pairing's why is scored again without it.
+    lifted, _counts = MentorStance.objects.filter(
+        programme=request.programme,
+        mentor=request.mentor,
+        mentee=request.mentee,
+        stance=MentorStance.Stance.PREFER_NOT,
+    ).delete()
     pairing = pairing_propose(
         programme=request.programme,
         mentor=request.mentor,
         mentee=request.mentee,
         by=by,
         source=Pairing.Source.REQUEST,
-        score=request.score,
-        explanation=request.explanation,
+        score=None if lifted else request.score,
+        explanation=None if lifted else request.explanation,
         notify=False,
     )
     # The mentee asked and the mentor said yes: both have agreed, so the pairing starts now (one notice).

@@ -36,6 +36,7 @@ from mentoring.selectors.scoring import (
 )
 from mentoring.services.leavers import people_left
 from mentoring.services.matching import pairing_propose, round_run
+from mentoring.services.mentor_requests import request_accept, request_create
 from mentoring.services.preferences import ranking_save, stances_save
 from mentoring.tests.factories import approved_profile
 from mentoring.tests.test_scoring import DEFAULTS, FIELD, NEGOTIATION, PLATFORM, profile
@@ -343,6 +344,8 @@ def test_the_ranking_page_round_trips_and_saves_a_ranking_as_a_browser_sends_it(
         {"rank_1": "OUTSIDER"},  # not among the choices
         {"rank_1": "x"},
         {"rank_99": "MENTOR"},
+        {"rank_01": "MENTOR"},  # a place written as the page never writes it
+        {"rank_1": "MENTOR", "rank_01": "MENTOR"},
     ],
 )
 def test_bad_ranking_posts_say_why_and_save_nothing(matching, data):
@@ -437,9 +440,9 @@ def test_the_mentors_page_runs_a_fixed_number_of_queries(matching, size, django_
     client = Client()
     client.force_login(ann)
     url = reverse("mentoring:mentor_stances", args=[programme.pk])
-    # session, user, the programme, my roles, the paginator's count, one page of mentees with people and teams,
-    # their skills, my wishes about them, the areas
-    with django_assert_num_queries(9):
+    # session, user, the programme, my roles, my approved application, the paginator's count, one page of mentees
+    # with people and teams, their skills, my wishes about them, the areas
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 
@@ -513,3 +516,97 @@ def test_the_rounds_list_the_preference_weights_only_when_they_counted(matching)
     for match_round, shown in ((quiet, False), (loud, True)):
         page = client.get(reverse("mentoring:matching_round", args=[programme.pk, match_round.pk])).content.decode()
         assert ("ranking 15" in page) is shown and ("preference 10" in page) is shown
+
+
+def test_a_prefer_not_below_the_minimum_still_leaves_the_mentors_lists_unchanged_for_the_mentee(matching):
+    # The mentee's suggestions and ranking choices are chosen by the score as she reads it (without the wish): a
+    # "prefer not" that takes the real score below the programme's minimum must not make Ann disappear from them,
+    # or Mia could tell. A proposal still needs the real score at the minimum.
+    programme, mia, (ann, bob, cat), coordinator = matching
+    stances_save(programme=programme, mentor=bob, stances={mia.pk: MentorStance.Stance.PREFER})
+    cohort = cohort_load(programme=programme)
+    real = score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights)
+    MatchSettings.objects.filter(programme=programme).update(min_score=real)
+    suggestions_url = reverse("mentoring:suggestions", args=[programme.pk])
+    ranking_url = reverse("mentoring:ranking", args=[programme.pk])
+    before = [web(mia).get(url).content.decode() for url in (suggestions_url, ranking_url)]
+    stances_save(
+        programme=programme,
+        mentor=bob,
+        stances={mia.pk: MentorStance.Stance.PREFER_NOT},
+    )
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    after = [web(mia).get(url).content.decode() for url in (suggestions_url, ranking_url)]
+    for page_before, page_after in zip(before, after, strict=True):
+        order = [n for n in ("Ann Mentor", "Bob Mentor", "Cat Mentor") if n in page_before]
+        assert order == [n for n in ("Ann Mentor", "Bob Mentor", "Cat Mentor") if n in page_after]
+        assert sorted(order, key=page_after.index) == sorted(order, key=page_before.index) and len(order) == 3
+    # Mia may rank Ann, as offered; ranked or not, the round proposes nobody below the minimum with the wishes:
+    # unranked, Ann and Bob are, Cat is not.
+    assert ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk])
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[])
+    match_round = round_run(programme=programme, by=coordinator)
+    assert [p.mentor for p in match_round.proposals.all()] == [cat]
+
+
+def test_a_mentor_who_marked_prefer_not_can_still_accept_the_mentees_request(matching):
+    # Mia still sees Ann (she reads the score without the wish) and may ask her; Ann accepting is her answer, so her
+    # earlier "prefer not" does not hold the pairing below the minimum.
+    programme, mia, (ann, bob, _cat), _coordinator = matching
+    MatchSettings.objects.filter(programme=programme).update(allow_requests=True)
+    stances_save(programme=programme, mentor=bob, stances={mia.pk: MentorStance.Stance.PREFER})
+    cohort = cohort_load(programme=programme)
+    real = score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights)
+    MatchSettings.objects.filter(programme=programme).update(min_score=real)
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    request = request_create(programme=programme, mentee=mia, mentor=ann)
+    pairing = request_accept(request=request, by=ann)
+    assert pairing.mentor == ann and pairing.mentee == mia
+    assert not MentorStance.objects.filter(mentor=ann, mentee=mia).exists()
+
+
+def test_a_rank_beyond_the_programmes_number_counts_nothing_in_the_stability_order_either(matching):
+    # Mia ranked Ann 1st and Bob 2nd; the programme then takes one choice only. Bob's place in her ranking counts
+    # nothing in the score, nor in whom she prefers when the round looks for blocking pairs and runs "stable".
+    from mentoring.services.matching import _problem
+
+    programme, mia, (ann, bob, cat), _coordinator = matching
+    ranking_save(programme=programme, mentee=mia, mentor_ids=[ann.pk, bob.pk])
+    MatchSettings.objects.filter(programme=programme).update(max_ranked=1)
+    cohort = cohort_load(programme=programme)
+    mentors = [cohort.mentors[p.pk] for p in (ann, bob, cat)]
+    problem = _problem(
+        cohort, [cohort.mentees[mia.pk]], mentors, score_matrix(mentors, [cohort.mentees[mia.pk]], cohort.weights)[0]
+    )
+    bonus = problem.mentee_bonus.toarray()[0].tolist()
+    assert bonus[0] > 0 and bonus[1:] == [0, 0]
+
+
+def test_a_mentee_may_ask_a_mentor_whose_prefer_not_takes_the_real_score_below_zero(matching):
+    # With a minimum of 0, a mentor's "prefer not" can take the real score below zero while Mia reads a score at
+    # the minimum: asking that mentor is an ordinary request, not an error that tells her of the wish.
+    programme, mia, (ann, _bob, _cat), _coordinator = matching
+    zero = {f"{part}_weight": 0 for part in PARTS if part not in ("readiness", "mentor_wish", "time_zone")}
+    MatchSettings.objects.filter(programme=programme).update(
+        **zero, readiness_weight=5, mentor_wish_weight=95, min_score=0, allow_requests=True
+    )
+    stances_save(programme=programme, mentor=ann, stances={mia.pk: MentorStance.Stance.PREFER_NOT})
+    cohort = cohort_load(programme=programme)
+    assert score_value(cohort.mentors[ann.pk], cohort.mentees[mia.pk], cohort.weights) < 0
+    request = request_create(programme=programme, mentee=mia, mentor=ann)
+    assert request.mentor == ann
+    # Accepted, the wish is lifted and the pairing scored again: with nobody's preference left in play, readiness
+    # is all that weighs, and it is fully met.
+    pairing = request_accept(request=request, by=ann)
+    assert pairing.score == 100
+
+
+def test_a_mentor_member_without_an_approved_application_sees_no_waiting_mentees(matching):
+    # Added to the programme by hand (no application): never matched, so the page lists nobody and says why, as
+    # saving would.
+    programme, _mia, _mentors, _coordinator = matching
+    hand = PersonFactory(display_name="Hal Mentor")
+    MembershipFactory(programme=programme, person=hand, role=Role.MENTOR)
+    page = web(hand).get(reverse("mentoring:mentor_stances", args=[programme.pk])).content.decode()
+    assert "Mia Mentee" not in page and "Negotiation" not in page
+    assert "Only the programme's approved mentors mark mentees." in page

@@ -413,3 +413,24 @@ def test_the_comparison_and_the_stability_report_are_translated(
             assert english_left(text, known) == [], url
     finally:
         trans_real.translation_catalog_exists.cache_clear()
+
+
+def test_the_ran_objectives_figures_are_the_drafts_and_a_changed_draft_says_it_no_longer_is(
+    web, programme, coordinator, cohort
+):
+    match_round = matching.round_run(programme=programme, by=coordinator, objective=Objective.BEST_TOTAL)
+    live = list(match_round.proposals.filter(removed=False))
+    ran = match_round.comparison[Objective.BEST_TOTAL]
+    # What the table says the objective that ran gives is what its stored proposals give.
+    assert (ran["matched"], ran["total"], ran["worst"]) == (
+        len(live),
+        sum(p.score for p in live),
+        min(p.score for p in live),
+    )
+    assert "was changed since it ran" not in text(web.get(round_url(match_round)))
+    matching.proposal_remove(proposal=live[0], by=coordinator)
+    words = text(web.get(round_url(match_round)))
+    assert (
+        f"This draft was changed since it ran: it now proposes 1 pairing, total score {live[1].score}. The table "
+        "and the blocking pairs are what the round found when it ran." in words
+    )

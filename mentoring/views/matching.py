@@ -164,6 +164,10 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
     # Queries: the paginator's count, then one page of live proposals with both people and any pairing made.
     page = Paginator(selectors.round_proposals(match_round), PAGE_SIZE).get_page(request.GET.get("page"))
     comparison = round_comparison(match_round)  # from the round's row: no query
+    # The table is what the round found when it ran; a draft changed since (a swap, a removal, people changed while
+    # it ran) no longer gives the figures of the objective that ran, and the page says what it gives now.
+    ran = next((row for row in comparison if row.ran), None)
+    changed = ran is not None and (ran.matched, ran.total) != (page.paginator.count, match_round.total_score)
     context = {
         "programme": programme,
         "round": match_round,
@@ -182,6 +186,7 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
         # Another objective replaces the draft: offered on the draft only, while the programme still matches.
         "may_rerun": match_round.status == MatchRound.Status.DRAFT and programme.status in services.MATCHING_STATUSES,
         "comparison": comparison,
+        "changed_since_run": changed,
         "chart": comparison_chart(comparison),
         "objective_description": OBJECTIVE_DESCRIPTIONS.get(match_round.objective, ""),
         "stable": Objective.STABLE,

@@ -14,7 +14,7 @@ from core.once import submit_once
 from core.pagination import page_of
 from mentoring.models import MentorStance
 from mentoring.selectors.cohort import cohort_load, match_settings_get
-from mentoring.selectors.preferences import ranking_choices, stances_of, waiting_mentees
+from mentoring.selectors.preferences import is_approved_mentor, ranking_choices, stances_of, waiting_mentees
 from mentoring.selectors.scoring import MAX_RANKED
 from mentoring.services.preferences import preferences_open, ranking_save, stances_save
 from programmes.models import Role
@@ -59,7 +59,11 @@ def _ranking_post(request: HttpRequest, programme) -> HttpResponse:
     else:
         posted = {key: request.POST.get(key, "") for key in request.POST if key.startswith("rank_")}
         places = {key.removeprefix("rank_") for key in posted}
-        if not all(p.isascii() and p.isdecimal() and 0 < len(p) < 3 and 0 < int(p) <= MAX_RANKED for p in places):
+        # A place as the page names it: "rank_1", never "rank_01" (which would name the same place twice).
+        if not all(
+            p.isascii() and p.isdecimal() and 0 < len(p) < 3 and str(int(p)) == p and 0 < int(p) <= MAX_RANKED
+            for p in places
+        ):
             messages.error(request, _("The ranking has places that do not exist; nothing was saved."))
             return back
         mentor_ids = _ids([posted[f"rank_{k}"] for k in sorted(int(p) for p in places)])
@@ -88,15 +92,24 @@ def mentor_stances(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _stances_post(request, programme)
     is_open = preferences_open(programme)
+    # Queries (while open): my approved application; then the paginator's count, one page of mentees with people
+    # and teams, their skills, my wishes.
+    approved = is_open and is_approved_mentor(programme=programme, person_id=request.user.pk)
     page, stances = None, {}
-    if is_open:
-        # Queries: the paginator's count, one page of mentees with people and teams, their skills, my wishes.
+    if approved:
         page = page_of(request, waiting_mentees(programme, exclude_person_id=request.user.pk))
         stances = stances_of(
             programme=programme, mentor_id=request.user.pk, mentee_ids=[a.person_id for a in page.object_list]
         )
     rows = [(a, stances.get(a.person_id, "")) for a in page.object_list] if page else []
-    context = {"programme": programme, "open": is_open, "page": page, "rows": rows, "Stance": MentorStance.Stance}
+    context = {
+        "programme": programme,
+        "open": is_open,
+        "approved": approved,
+        "page": page,
+        "rows": rows,
+        "Stance": MentorStance.Stance,
+    }
     return render(request, "mentoring/mentor_stances.html", context)
 
 
