@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mentoring.models import MatchRound
-from mentoring.selectors.cohort import Cohort, cohort_load
+from mentoring.selectors.cohort import Cohort, cohort_load, match_settings_get
 from mentoring.selectors.rematch import late_joiner_ids, late_joiners
 from mentoring.services.matching import Plan, _round_may_run, _round_save, round_plan
 from programmes.models import Person, Programme
@@ -56,5 +56,6 @@ def late_joiners_match(*, programme: Programme, by: Person) -> MatchRound:
     cohort = late_joiners_cohort(programme=programme)
     if not cohort.mentees:
         raise ValidationError(_("No mentee without a mentor joined after the last published round."))
-    plan = round_plan(cohort)
+    # With the objective the programme runs its rounds with.
+    plan = round_plan(cohort, objective=match_settings_get(programme=programme).objective)
     return _late_round_save(programme=programme, by=by, cohort=cohort, plan=plan)

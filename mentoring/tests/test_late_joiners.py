@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from config.tests.html_forms import form_of
 from conftest import PASSWORD
-from mentoring.models import MatchRound, Pairing
+from mentoring.models import MatchRound, MatchSettings, Objective, Pairing
 from mentoring.services.late_joiners import late_joiners_match
 from mentoring.services.matching import round_publish
 from mentoring.tests.factories import MatchRoundFactory, PairingFactory, ProposedPairingFactory, approved_profile
@@ -182,3 +182,11 @@ def test_the_pages_cost_the_same_queries_whatever_the_number_of_late_joiners(run
     with django_assert_num_queries(19):
         response = client.get(reverse("mentoring:matching_late_joiners", args=[programme.pk]))
     assert len(response.context["late"]) == size + 2
+
+
+def test_late_joiners_are_matched_with_the_objective_the_programme_runs_its_rounds_with(running):
+    programme = running["programme"]
+    MatchSettings.objects.update_or_create(programme=programme, defaults={"objective": Objective.MOST_MATCHED})
+    match_round = late_joiners_match(programme=programme, by=running["coordinator"])
+    assert match_round.objective == Objective.MOST_MATCHED
+    assert match_round.comparison[Objective.MOST_MATCHED]["matched"] == match_round.proposals.count()
