@@ -38,10 +38,25 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext_lazy
 
 from mentoring.models import CriterionRule, DepartmentDirection, MatchSettings
-from mentoring.said import said, said_list, said_plural, say
+from mentoring.said import say
+from mentoring.selectors.score_rematch import _rematch_matrix, _rematch_words
+from mentoring.selectors.score_rematch import rematch_points as rematch_points  # re-exported
+from mentoring.selectors.score_words import MAX_RANKED as MAX_RANKED  # re-exported: the ranking page's limit
+from mentoring.selectors.score_words import Readiness as Readiness  # re-exported: profiles and rules use it
+from mentoring.selectors.score_words import (
+    _availability_words,
+    _gap_words,
+    _language_words,
+    _mode_words,
+    _ranking_words,
+    _readiness_words,
+    _skills_words,
+    _team_words,
+    _time_zone_words,
+    _wish_words,
+)
 from programmes.models import (
     Application,
     MeetingMode,
@@ -82,20 +97,6 @@ PART_LABELS: dict[str, str] = {
 # The re-match penalty: a part of every pair's score, but not weighted by the settings (see the module's docstring).
 REMATCH = "rematch"
 PART_LABELS[REMATCH] = _("Similar to a pairing that ended as a mismatch")
-# Most mentors a mentee may rank (MatchSettings.max_ranked's largest value).
-MAX_RANKED = 10
-ORDINALS = (
-    gettext_noop("1st"),
-    gettext_noop("2nd"),
-    gettext_noop("3rd"),
-    gettext_noop("4th"),
-    gettext_noop("5th"),
-    gettext_noop("6th"),
-    gettext_noop("7th"),
-    gettext_noop("8th"),
-    gettext_noop("9th"),
-    gettext_noop("10th"),
-)
 # The criteria a programme can switch off, weigh or require, and the score part each one is.
 CRITERIA: tuple[str, ...] = ("language", "meeting_mode", "time_zone", "department")
 CRITERION_PART: dict[str, str] = {
@@ -114,25 +115,6 @@ CRITERION_LABELS: dict[str, str] = {
 _LATER_PARTS = frozenset({"time_zone"})
 # Common time slots at which availability counts fully: beyond three, more overlap adds nothing.
 FULL_AVAILABILITY_SLOTS = 3
-NUMBER_WORDS = (
-    gettext_noop("no"),
-    gettext_noop("one"),
-    gettext_noop("two"),
-    gettext_noop("three"),
-    gettext_noop("four"),
-    gettext_noop("five"),
-    gettext_noop("six"),
-    gettext_noop("seven"),
-    gettext_noop("eight"),
-    gettext_noop("nine"),
-    gettext_noop("ten"),
-)
-# How a meeting mode reads inside a sentence ("mentor: in person").
-MODE_WORDS = {
-    MeetingMode.IN_PERSON: gettext_noop("in person"),
-    MeetingMode.VIDEO: gettext_noop("video call"),
-    MeetingMode.EITHER: gettext_noop("either"),
-}
 
 
 @dataclass(frozen=True)
@@ -250,12 +232,6 @@ class Mismatch:
     team_id: int | None
     grade: int | None
     skills: Mapping[int, int] = field(default_factory=dict)
-
-
-class Readiness:
-    READY = "ready"
-    OVERRIDDEN = "overridden"
-    NOT_READY = "not_ready"
 
 
 @dataclass(eq=False)
@@ -453,86 +429,6 @@ def criteria_unmet(mentor: Profile, mentee: Profile, weights: Weights) -> list[s
         "department": lambda: different_team_fraction(mentor, mentee, weights.same_department) == 1.0,
     }
     return [c for c in weights.required if not met[c]()]
-
-
-# --- Re-matching after a mismatch: a penalty in whole points, not weighted ---------------------------------------
-
-# Points a mentor loses for each way they resemble a mentor whose pairing with the mentee ended as a mismatch: the
-# same team, the same grade, very similar skills. At most three ways, so at most 15 points.
-REMATCH_POINTS = 5
-# Two skill profiles are very similar when the cosine of their offered levels is at least 4/5 (compared in whole
-# numbers, 25 * dot^2 >= 16 * |a|^2 * |b|^2, so the matrix and the words never disagree at the edge).
-SIMILAR_SKILLS = (16, 25)
-
-
-def _skills_similar(a: Mapping[int, int], b: Mapping[int, int]) -> bool:
-    dot = sum(level * b.get(skill, 0) for skill, level in a.items())
-    norms = sum(v * v for v in a.values()) * sum(v * v for v in b.values())
-    return norms > 0 and SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms
-
-
-def _resemblance(mentor: Profile, mismatch: Mismatch) -> list[str]:
-    """How the mentor resembles the mismatched one, as msgids: "same team", "same grade", "similar skills"."""
-    ways = []
-    if mentor.team_id is not None and mentor.team_id == mismatch.team_id:
-        ways.append(gettext_noop("same team"))
-    if mentor.grade is not None and mentor.grade == mismatch.grade:
-        ways.append(gettext_noop("same grade"))
-    offered = {skill_id: level for skill_id, (_name, level) in mentor.skills.items()}
-    if _skills_similar(offered, mismatch.skills):
-        ways.append(gettext_noop("similar skills"))
-    return ways
-
-
-def _closest_mismatch(mentor: Profile, mentee: Profile) -> list[str]:
-    return max((_resemblance(mentor, m) for m in mentee.mismatches), key=len, default=[])
-
-
-def rematch_points(mentor: Profile, mentee: Profile) -> int:
-    """The penalty (0 or below) for a mentor similar to one whose pairing with the mentee ended as a mismatch: the
-    most similar such mentor counts. 0 when no pairing of the mentee ended as a mismatch."""
-    if not mentee.mismatches:
-        return 0
-    return -REMATCH_POINTS * len(_closest_mismatch(mentor, mentee))
-
-
-def _rematch_matrix(mentors: Sequence[Profile], mentees: Sequence[Profile]) -> np.ndarray | int:
-    """``rematch_points`` of every pair (mentees in rows), on arrays; 0 when no mentee has a mismatch."""
-    rows = [(i, e) for i, e in enumerate(mentees) if e.mismatches]
-    if not rows:
-        return 0
-    team = np.array([-1 if m.team_id is None else m.team_id for m in mentors])
-    grade = np.array([-1 if m.grade is None else m.grade for m in mentors])
-    mismatches = [x for _i, e in rows for x in e.mismatches]
-    skill_at = _index([*(s for p in mentors for s in p.skills), *(s for x in mismatches for s in x.skills)])
-    offered = np.zeros((len(mentors), len(skill_at)), dtype=np.int64)
-    for j, m in enumerate(mentors):
-        for skill_id, (_name, level) in m.skills.items():
-            offered[j, skill_at[skill_id]] = level
-    offered_norm = (offered * offered).sum(axis=1)
-    penalty = np.zeros((len(mentees), len(mentors)), dtype=np.int64)
-    for i, mentee in rows:
-        ways = np.zeros(len(mentors), dtype=np.int64)
-        for x in mentee.mismatches:
-            vector = np.zeros(len(skill_at), dtype=np.int64)
-            for skill_id, level in x.skills.items():
-                vector[skill_at[skill_id]] = level
-            dot = offered @ vector
-            norms = offered_norm * int((vector * vector).sum())
-            similar = (norms > 0) & (SIMILAR_SKILLS[1] * dot * dot >= SIMILAR_SKILLS[0] * norms)
-            same_team = (team >= 0) & (team == (-2 if x.team_id is None else x.team_id))
-            same_grade = (grade >= 0) & (grade == (-2 if x.grade is None else x.grade))
-            ways = np.maximum(ways, same_team * 1 + same_grade * 1 + similar * 1)
-        penalty[i] = -REMATCH_POINTS * ways
-    return penalty
-
-
-def _rematch_words(mentor: Profile, mentee: Profile) -> list:
-    ways = _closest_mismatch(mentor, mentee)
-    return said(
-        gettext_noop("similar to a pairing that ended as a mismatch (%(ways)s)"),
-        ways=said_list([said(w) for w in ways]),
-    )
 
 
 WISH = len(PARTS) - 1  # the mentor's wish, rounded on its own
@@ -744,148 +640,6 @@ def _preference_matrices(
                 if (i := row.get(mentee_id)) is not None:
                     wish[i, j] = stance
     return ranking, wish
-
-
-# --- The same parts in words -----------------------------------------------------------------------------------
-
-
-# Plural messages rendered later by mentoring.said (listed here so that the catalogue has them).
-_PLURALS = (
-    ngettext_lazy("%(count)s common time slot", "%(count)s common time slots", 1),
-    ngettext_lazy("experience gap of %(gap)s grade", "experience gap of %(gap)s grades", 1),
-    ngettext_lazy(
-        "experience gap of %(gap)s grade (preferred %(low)s–%(high)s)",
-        "experience gap of %(gap)s grades (preferred %(low)s–%(high)s)",
-        1,
-    ),
-    ngettext_lazy("shared language: %(names)s", "shared languages: %(names)s", 1),
-    ngettext_lazy("time zones %(count)s hour apart", "time zones %(count)s hours apart", 1),
-)
-
-
-def _skills_words(mentor: Profile, mentee: Profile) -> list:
-    names: list = []
-    for skill_id, (name, wanted) in sorted(mentee.skills.items(), key=lambda item: item[1][0].casefold()):
-        offer = mentor.skills.get(skill_id)
-        if offer is not None:
-            names.append(name if offer[1] >= wanted else said(gettext_noop("%(skill)s (partly)"), skill=name))
-    if names:
-        return said(gettext_noop("skills: %(names)s"), names=said_list(names))
-    return said(gettext_noop("skills: none of the wanted skills offered"))
-
-
-def _team_words(mentor: Profile, mentee: Profile) -> list:
-    if mentor.team_id is None or mentee.team_id is None:
-        return said(gettext_noop("team not on record"))
-    if mentor.department_id != mentee.department_id:
-        return said(gettext_noop("different department"))
-    if mentor.team_id != mentee.team_id:
-        return said(gettext_noop("different team in the same department"))
-    return said(gettext_noop("same team"))
-
-
-def _gap_words(mentor: Profile, mentee: Profile, weights: Weights) -> list:
-    if mentor.grade is None or mentee.grade is None:
-        return said(gettext_noop("experience gap unknown (no grade on record)"))
-    gap = mentor.grade - mentee.grade
-    low, high = weights.gap_min, weights.gap_max
-    if gap < 0:
-        return said(gettext_noop("mentor's grade is below the mentee's"))
-    if gap == 0:
-        if weights.gap_min > 0:
-            return said(gettext_noop("same grade (preferred %(low)s–%(high)s)"), low=low, high=high)
-        return said(gettext_noop("same grade"))
-    if low <= gap <= high:
-        return said_plural("experience gap of %(gap)s grade", "experience gap of %(gap)s grades", gap, gap=gap)
-    return said_plural(
-        "experience gap of %(gap)s grade (preferred %(low)s–%(high)s)",
-        "experience gap of %(gap)s grades (preferred %(low)s–%(high)s)",
-        gap,
-        gap=gap,
-        low=low,
-        high=high,
-    )
-
-
-def _availability_words(mentor: Profile, mentee: Profile) -> list:
-    n = len(mentor.availability & mentee.availability)
-    if n == 0:
-        return said(gettext_noop("no common time slots"))
-    word = said(NUMBER_WORDS[n]) if n < len(NUMBER_WORDS) else n
-    return said_plural("%(count)s common time slot", "%(count)s common time slots", n, count=word)
-
-
-def _mode_words(mentor: Profile, mentee: Profile) -> list:
-    if mentor.meeting_mode == mentee.meeting_mode == MeetingMode.EITHER:
-        return said(gettext_noop("both can meet in person or by video"))
-    if MeetingMode.EITHER in (mentor.meeting_mode, mentee.meeting_mode) or mentor.meeting_mode == mentee.meeting_mode:
-        mode = mentee.meeting_mode if mentor.meeting_mode == MeetingMode.EITHER else mentor.meeting_mode
-        if mode == MeetingMode.IN_PERSON:
-            return said(gettext_noop("both can meet in person"))
-        return said(gettext_noop("both can meet by video"))
-    return said(
-        gettext_noop("meeting modes differ (mentor: %(mentor)s, mentee: %(mentee)s)"),
-        mentor=said(MODE_WORDS[mentor.meeting_mode]),
-        mentee=said(MODE_WORDS[mentee.meeting_mode]),
-    )
-
-
-def _language_words(mentor: Profile, mentee: Profile) -> list:
-    shared = sorted(mentee.languages[key] for key in mentor.languages.keys() & mentee.languages.keys())
-    if not shared:
-        return said(gettext_noop("no shared language"))
-    return said_plural(
-        "shared language: %(names)s", "shared languages: %(names)s", len(shared), names=said_list(shared)
-    )
-
-
-def _readiness_words(mentor: Profile) -> list:
-    if mentor.readiness == Readiness.READY:
-        return said(gettext_noop("mentor's training met"))
-    if mentor.readiness == Readiness.OVERRIDDEN:
-        return said(gettext_noop("mentor's training not met (readiness override)"))
-    return said(gettext_noop("mentor's training not met"))
-
-
-def _time_zone_words(mentor: Profile, mentee: Profile) -> list:
-    if mentor.utc_offset is None or mentee.utc_offset is None:
-        return said(gettext_noop("time zone not on record"))
-    hours, minutes = divmod(abs(mentor.utc_offset - mentee.utc_offset), 60)
-    if not hours and not minutes:
-        return said(gettext_noop("same time zone"))
-    if minutes:
-        return said(gettext_noop("time zones %(hours)s h %(minutes)s min apart"), hours=hours, minutes=minutes)
-    return said_plural("time zones %(count)s hour apart", "time zones %(count)s hours apart", hours, count=hours)
-
-
-def _ranking_words(mentor: Profile, mentee: Profile, weights: Weights) -> tuple[list, dict[str, list]]:
-    """The mentee's ranking as others read it ("Mia's 1st choice"), and as the mentee reads it ("your 1st
-    choice")."""
-    rank = mentee.ranks.get(mentor.pk)
-    if rank is not None and 0 < rank <= min(weights.max_ranked, len(ORDINALS)):
-        ordinal = said(ORDINALS[rank - 1])
-        return (
-            said(gettext_noop("%(name)s's %(ordinal)s choice"), name=mentee.name, ordinal=ordinal),
-            {"mentee": said(gettext_noop("your %(ordinal)s choice"), ordinal=ordinal)},
-        )
-    return (
-        said(gettext_noop("not among %(name)s's choices"), name=mentee.name),
-        {"mentee": said(gettext_noop("not among your choices"))},
-    )
-
-
-def _wish_words(mentor: Profile, mentee: Profile) -> tuple[list, dict[str, list]]:
-    """The mentor's wish as coordinators read it, and as the mentor reads it. The mentee never reads it."""
-    stance = mentor.stances.get(mentee.pk, 0)
-    if stance > 0:
-        return said(gettext_noop("mentor prefers")), {"mentor": said(gettext_noop("you marked this mentee “prefer”"))}
-    if stance < 0:
-        return said(gettext_noop("mentor prefers not")), {
-            "mentor": said(gettext_noop("you marked this mentee “prefer not”"))
-        }
-    return said(gettext_noop("mentor has no preference")), {
-        "mentor": said(gettext_noop("you marked no preference for this mentee"))
-    }
 
 
 def _signed(points: int) -> str:
