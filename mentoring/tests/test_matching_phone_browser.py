@@ -1,6 +1,6 @@
 """The matching pages on a 390 px phone (issue 19), in a real browser: the long cells (a proposal's reasons, a
 mentee's best mentors, a mentor's three wishes) are on the screen, not behind a table's sideways scroll; removing a
-proposal from a draft asks first."""
+proposal from a draft and resetting the settings ask first."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from config.tests.browser import log_in, screenshot
-from mentoring.models import MatchProposal, Objective
+from mentoring.models import MatchProposal, MatchSettings, Objective
+from mentoring.selectors.cohort import match_settings_get
 from mentoring.services.matching import round_run
 from mentoring.tests.factories import approved_profile
 from programmes.models import Person, Programme, Role
@@ -81,3 +82,16 @@ def test_the_mentor_marks_wishes_on_a_phone(page: Page, live_server, matching_co
     for choice in ("Prefer", "No preference", "Prefer not"):
         on_screen(row.get_by_label(choice, exact=True))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_resetting_the_matching_settings_asks_first(page: Page, live_server, matching_cohort):
+    settings = match_settings_get(programme=matching_cohort)
+    settings.min_score = 50
+    settings.save()
+    log_in(page, live_server, "cora@example.org")
+    page.goto(live_server.url + reverse("mentoring:matching_settings", args=[matching_cohort.pk]))
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Reset every setting to its default").click()
+    assert asked and "What you chose on this page is lost" in asked[0]
+    assert MatchSettings.objects.get(programme=matching_cohort).min_score == 50  # dismissed: nothing reset
