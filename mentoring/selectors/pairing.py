@@ -59,4 +59,6 @@ def my_mentoring(*, person: Person) -> dict:
         "current": current,
         "past": past,
         "to_reflect": [p for p in past if reflection_closable(p) and not p.reflected],
+        # Programmes where the person already has a mentor (or one proposed): no ranking of mentors to offer there.
+        "mentored_in": {p.programme_id for p in [*proposed, *current] if p.mentee_id == person.pk},
     }

@@ -194,7 +194,8 @@ def _round_may_run(programme: Programme, by: Person) -> None:
     _require_coordinator(programme, by)
     if programme.status not in MATCHING_STATUSES:
         raise ValidationError(
-            f"{programme.name} is {programme.get_status_display().lower()}: matching starts when enrolment closes."
+            _("%(programme)s has the status %(status)s: matching starts when enrolment closes.")
+            % {"programme": programme.name, "status": programme.get_status_display()}
         )
 
 
@@ -247,7 +248,7 @@ def _round_save(*, programme: Programme, by: Person, cohort: Cohort, plan: Plan)
     for p in plan.proposals:
         broken = rules_broken(now, p.mentor.person, p.mentee.person, extra_load=taken[p.mentor.pk])
         if broken:
-            reason = f"changed while the round ran: {' '.join(b.text for b in broken)}"
+            reason = _("changed while the round ran: %(reasons)s") % {"reasons": " ".join(b.text for b in broken)}
             unmatched.append({"mentee": p.mentee.pk, "name": p.mentee.name, "reason": reason})
             continue
         taken[p.mentor.pk] += 1

@@ -316,6 +316,15 @@ def test_the_mentees_suggestions_show_the_score_without_the_wish_and_no_word_of_
     assert sorted(order, key=after.index) == sorted(order, key=before.index)
 
 
+def test_my_mentoring_offers_ranking_to_a_mentee_still_waiting_for_a_mentor_only(matching):
+    programme, mia, (ann, _bob, _cat), coordinator = matching
+    ranking = reverse("mentoring:ranking", args=[programme.pk])
+    assert f'href="{ranking}"' in web(mia).get(reverse("mentoring:home")).content.decode()
+    pairing_propose(programme=programme, mentor=ann, mentee=mia, by=coordinator, notify=False)
+    page = web(mia).get(reverse("mentoring:home")).content.decode()
+    assert "Suggested mentors" in page and f'href="{ranking}"' not in page  # she has a mentor proposed: no ranking
+
+
 def test_the_ranking_page_round_trips_and_saves_a_ranking_as_a_browser_sends_it(matching):
     programme, mia, (ann, bob, cat), _coordinator = matching
     url = reverse("mentoring:ranking", args=[programme.pk])
