@@ -21,8 +21,16 @@ def log_in(page: Page, live_server, email: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def log_out(page: Page) -> None:
+def open_user_menu(page: Page) -> None:
+    """Open the menu under the person's name. It opens only once Bootstrap's script has run: on a busy machine a
+    click can come before that (the page's text is already there), and then nothing opens."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => typeof window.bootstrap !== 'undefined'")
     page.locator("nav .dropdown-toggle").click()
+
+
+def log_out(page: Page) -> None:
+    open_user_menu(page)
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_title("Log in · Tandem")
 

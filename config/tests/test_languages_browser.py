@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from config.tests.browser import log_in, screenshot
+from config.tests.browser import log_in, open_user_menu, screenshot
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services.reminders import reminders_sweep
 
@@ -49,7 +49,7 @@ def test_a_german_mentee_logs_a_session_and_is_reminded_in_german_the_coordinato
     expect(page.get_by_role("status")).to_be_visible()
     assert MentoringSession.objects.filter(pairing=pairing, duration_minutes=45).exists()
     screenshot(page, "languages-session-logged-de")
-    page.locator("nav .dropdown-toggle").click()
+    open_user_menu(page)
     page.get_by_role("button", name=german("Log out")).click()
     expect(page.locator("input[type=password]")).to_be_visible()
 

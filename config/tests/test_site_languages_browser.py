@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from config.tests.browser import screenshot
+from config.tests.browser import open_user_menu, screenshot
 from programmes.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def test_the_frame_and_the_error_pages_fit_a_phone_in_german(page: Page, live_se
     page.wait_for_selector("#mainnav.show:not(.collapsing)")  # opened, not still sliding open
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
     fits(page, "de-navigation-phone")
-    page.locator("nav .dropdown-toggle").click()
+    open_user_menu(page)
     expect(page.get_by_role("link", name="Sprache und E-Mail")).to_be_visible()
     fits(page, "de-account-menu-phone")
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from config.tests.browser import log_in, log_out, screenshot
+from config.tests.browser import log_in, log_out, open_user_menu, screenshot
 from programmes.models import Application, Programme, Role, TimeAllocation
 from programmes.tests.factories import (
     CourseFactory,
@@ -93,7 +93,7 @@ def test_from_opening_enrolment_to_the_mentee_seeing_missing_training(page: Page
 
     # The mentee sees what training is missing before she can be matched.
     log_in(page, live_server, "nia@example.org")
-    page.locator("nav .dropdown-toggle").click()
+    open_user_menu(page)
     page.get_by_role("link", name="My training").click()
     card = page.locator(".card").filter(has_text="Spring Mentoring")
     expect(card.get_by_text("Training not met", exact=True)).to_be_visible()
