@@ -29,15 +29,8 @@ from mentoring.selectors.cohort import (
     mentor_rules,
     rules_broken,
 )
-from mentoring.selectors.scoring import (
-    CRITERIA,
-    Profile,
-    as_read_by,
-    required_codes,
-    score_matrix,
-    score_parts,
-    wish_matrix,
-)
+from mentoring.selectors.score_matrix import required_codes, score_matrix, wish_matrix
+from mentoring.selectors.scoring import CRITERIA, Profile, as_read_by, score_parts
 from programmes.models import Person, Programme
 
 # --- Assessing one mentee against many mentors (pure) ---------------------------------------------------------

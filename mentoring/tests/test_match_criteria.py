@@ -17,6 +17,7 @@ from django.urls import reverse
 from mentoring.models import CriterionRule, DepartmentDirection, MatchSettings
 from mentoring.selectors import matching as matching_selectors
 from mentoring.selectors.cohort import cohort_load, pair_rules_broken, rules_broken
+from mentoring.selectors.score_matrix import required_codes, required_mask, score_matrix
 from mentoring.selectors.scoring import (
     CRITERIA,
     PARTS,
@@ -24,9 +25,6 @@ from mentoring.selectors.scoring import (
     Readiness,
     Weights,
     criteria_unmet,
-    required_codes,
-    required_mask,
-    score_matrix,
     score_parts,
     score_value,
 )

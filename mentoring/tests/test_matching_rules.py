@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from mentoring.models import Pairing
 from mentoring.selectors import matching as matching_selectors
 from mentoring.selectors.cohort import cohort_load, rules_broken
-from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_matrix, score_parts, score_value
+from mentoring.selectors.score_matrix import score_matrix
+from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_parts, score_value
 from mentoring.services import match_settings, matching
 from mentoring.tests.factories import approved_profile
 from programmes.models import Application, Notification, OrgUnit, Person, Role

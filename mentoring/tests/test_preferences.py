@@ -25,15 +25,8 @@ from config.tests.test_pseudo_locale import (  # noqa: F401  (fixtures, used by 
 from core.catalogues import PSEUDO_OPEN
 from mentoring.models import MatchSettings, MenteeRanking, MentorStance
 from mentoring.selectors.cohort import cohort_load
-from mentoring.selectors.scoring import (
-    PARTS,
-    Weights,
-    as_read_by,
-    explained,
-    score_matrix,
-    score_parts,
-    score_value,
-)
+from mentoring.selectors.score_matrix import score_matrix
+from mentoring.selectors.scoring import PARTS, Weights, as_read_by, explained, score_parts, score_value
 from mentoring.services.leavers import people_left
 from mentoring.services.matching import pairing_propose, round_run
 from mentoring.services.mentor_requests import request_accept, request_create

@@ -23,16 +23,8 @@ from conftest import PASSWORD
 from mentoring.models import MentorRequest, Pairing
 from mentoring.selectors.cohort import cohort_load
 from mentoring.selectors.rematch import rematch_rows
-from mentoring.selectors.scoring import (
-    PARTS,
-    REMATCH,
-    Mismatch,
-    Readiness,
-    Weights,
-    score_matrix,
-    score_parts,
-    score_value,
-)
+from mentoring.selectors.score_matrix import score_matrix
+from mentoring.selectors.scoring import PARTS, REMATCH, Mismatch, Readiness, Weights, score_parts, score_value
 from mentoring.services.lifecycle import pairing_decline, pairing_end_early
 from mentoring.tests.factories import MatchRoundFactory, PairingFactory, ProposedPairingFactory, approved_profile
 from mentoring.tests.test_scoring import DATA, DEFAULTS, FIELD, NAMES, PLATFORM, mentor, profile

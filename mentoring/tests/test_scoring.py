@@ -9,7 +9,8 @@ import pytest
 
 from mentoring.models import MatchOverride, Pairing
 from mentoring.selectors.cohort import cohort_load, pair_rules_broken, rules_broken
-from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_matrix, score_parts, score_value
+from mentoring.selectors.score_matrix import score_matrix
+from mentoring.selectors.scoring import PARTS, Profile, Readiness, Weights, score_parts, score_value
 from mentoring.tests.factories import PairingFactory, approved_profile
 from programmes.models import OrgUnit, Person, ProgrammeRequirement, ReadinessOverride, Role
 from programmes.tests.factories import (
