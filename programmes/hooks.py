@@ -93,3 +93,11 @@ PEOPLE_MOVED: Hook[Callable[..., None]] = Hook(
     "current pairings the move touches and alerts the coordinators to any that now breaks one; it keeps "
     "every pairing. Filled by mentoring.",
 )
+
+TEAM_PANELS: Hook[Callable[[Any], dict[str, Any] | None]] = Hook(
+    "programmes.team_panels",
+    "Panels on a line manager's team page (programmes.views.core.team): each entry takes the line manager and "
+    'returns the context of one template to include (with its "template" key), or None to show nothing. Only '
+    "figures about the team and its plans, never session content or a person's answer. Filled by evaluation "
+    "(the team's learning-environment results and action plan).",
+)
