@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.pagination import page_of
 
 from ..forms.core import MemberFilterForm
-from ..hooks import area_homes
+from ..hooks import TEAM_PANELS, area_homes
 from ..models import Role
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors import core as selectors
@@ -91,5 +91,10 @@ def team(request: HttpRequest) -> HttpResponse:
         )
         for person in page.object_list
     )
-    context = {"page": page, "month": month, **selectors.team_waiting(request.user)}
+    context = {
+        "page": page,
+        "month": month,
+        "panels": [panel for entry in TEAM_PANELS if (panel := entry(request.user)) is not None],
+        **selectors.team_waiting(request.user),
+    }
     return render(request, "programmes/team.html", context)
