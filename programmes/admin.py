@@ -21,11 +21,11 @@ from .services.teams import person_units_record, person_units_start
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent"]
+    list_display = ["name", "kind", "parent", "lead"]
     list_filter = ["kind"]
     search_fields = ["name", "parent__name"]
-    list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
+    list_select_related = ["parent", "lead"]
+    autocomplete_fields = ["parent", "lead"]
 
     def get_queryset(self, request):
         # Each unit prints as "Department › Team"; the autocomplete lists would otherwise query per row.

@@ -7,11 +7,16 @@ survey's response carries no person (only a keyed hash to stop a second answer);
 figures about groups, frozen in ``snapshot`` when it is submitted.
 """
 
+from .audit_plans import ActionPlan, AuditAction, AuditActionChange, AuditAlert
 from .interventions import Intervention, InterventionKind
 from .reports import Report, ReportComment, ReportDecision, ReportSignOff
 from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
 
 __all__ = [
+    "ActionPlan",
+    "AuditAction",
+    "AuditActionChange",
+    "AuditAlert",
     "Answer",
     "Intervention",
     "InterventionKind",

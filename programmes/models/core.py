@@ -77,6 +77,19 @@ class OrgUnit(models.Model):
     name = SingleLineCharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Who answers for the unit's learning environment (its audit results page and action plan). Empty: the
+    # person who is line manager of most of the unit's current members (evaluation.selectors.audit_plans).
+    lead = models.ForeignKey(
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_units",
+        verbose_name=gettext_lazy("lead"),
+        help_text=gettext_lazy(
+            "The line manager who answers for this unit. Empty: the line manager of most of its current members."
+        ),
+    )
     # SCIM's externalId for a team a provisioning client made (its own id for the group).
     scim_external_id = models.CharField(
         gettext_lazy("SCIM external id"), max_length=254, null=True, blank=True, editable=False
