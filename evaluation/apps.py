@@ -14,7 +14,9 @@ class EvaluationConfig(AppConfig):
         from programmes.permissions import Area
 
         from . import navigation
+        from .selectors.audit_plans import team_audit_panel
 
+        programmes_hooks.TEAM_PANELS.register(team_audit_panel)  # the line manager's unit results and plan
         programmes_hooks.AREA_HOMES.register((Area.COMMITTEE, "evaluation:reports"))
         programmes_hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in the navigation
         mentoring_hooks.LINKED_PAGES.register(("my_surveys", "evaluation:my_surveys"))

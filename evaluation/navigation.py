@@ -35,6 +35,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "evaluation:question_delete": ("surveys", _("Delete a question")),
     "evaluation:round_create": ("surveys", _("Send a round")),
     "evaluation:round_results": ("surveys", _("Round results")),
+    "evaluation:audit_overview": ("surveys", _("Teams' results and plans")),
     "evaluation:report_list_programme": ("reports", _("Reports")),
     "evaluation:report_create": ("reports", _("New report")),
     "evaluation:report_detail": ("reports", _("Report")),

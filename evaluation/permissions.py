@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.ids import id_or_404
 from mentoring.models import Alert, Pairing
-from programmes.models import Membership, Person, Programme, Role
-from programmes.permissions import get_participant_for, get_programme_for
+from programmes.models import Membership, OrgUnit, Person, Programme, Role
+from programmes.permissions import get_participant_for, get_programme_for, roles_in
 
-from .models import Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
+from .models import AuditAlert, Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
+from .selectors.audit_plans import unit_leads
 
 # Alerts and interventions: the programme's coordinators only
 # The views first call ``get_programme_for(user, pk, manage=True)`` (outsiders 404, other members 403); these
@@ -135,3 +137,46 @@ def get_report_for(person: Person, pk: int, *, as_: str | None = None) -> Report
     if as_ and as_ not in report.viewer:
         raise PermissionDenied(_("Your role in this programme does not do this with its reports."))
     return report
+
+
+# The learning-environment audit acted on
+# A unit's results page after an audit round: the programme's coordinators (read only) and the unit's lead
+# (evaluation.selectors.audit_plans.unit_leads), who writes its plan, when the unit's people answered the round.
+# Other members of the programme (a mentee, a mentor, the committee) get 403; anyone else never learns of it (404).
+
+
+def get_audit_unit_for(person: Person, round_pk: int, unit_pk: int, *, write: bool = False):
+    """(round, unit, leads it) for a unit's page after an audit round, else 404 / 403 (see above). Queries: the
+    round, the unit, my roles in its programme, the leads (two), and for a lead whether the unit answered."""
+    survey_round = get_object_or_404(
+        SurveyRound.objects.filter(survey__kind=Survey.Kind.LEARNING_ENVIRONMENT, sent_at__isnull=False).select_related(
+            "survey", "programme"
+        ),
+        pk=round_pk,
+    )
+    unit = get_object_or_404(OrgUnit.objects.select_related("parent"), pk=unit_pk)
+    roles = roles_in(person, survey_round.programme)
+    leads = unit_leads().get(unit.pk) == person.pk
+    if leads:
+        reach = OrgUnit.objects.subtree_ids(unit)
+        leads = survey_round.responses.filter(team__in=reach).exists()
+    if not leads and Role.COORDINATOR not in roles:
+        if roles:
+            raise PermissionDenied(_("Only the unit's line manager and the programme's coordinators see this page."))
+        raise Http404
+    if write and not leads:
+        raise PermissionDenied(_("Only the unit's line manager writes its action plan."))
+    survey_round.programme.my_roles = roles
+    return survey_round, unit, leads
+
+
+def get_audit_round_for(person: Person, pk: int, round_pk: int) -> SurveyRound:
+    """A sent audit round of a programme its coordinator manages (other rounds: 404)."""
+    survey_round = get_round_for(person, pk, round_pk)
+    if survey_round.survey.kind != Survey.Kind.LEARNING_ENVIRONMENT or survey_round.sent_at is None:
+        raise Http404
+    return survey_round
+
+
+def get_audit_alert_in(programme: Programme, pk: int) -> AuditAlert:
+    return get_object_or_404(AuditAlert.objects.filter(programme=programme), pk=pk)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
+from .views import audit_plans as views_audit
 from .views import dashboard as views_dashboard
 from .views import interventions as views_interventions
 from .views import personal_data as views_personal_data
@@ -83,4 +84,12 @@ urlpatterns += [
 urlpatterns += [
     path("my-data/", views_personal_data.my_data, name="my_data"),
     path("my-data.zip", views_personal_data.my_data_zip, name="my_data_zip"),
+]
+
+# The learning-environment audit acted on: a unit's page and plan, the coordinators' overview and alerts
+urlpatterns += [
+    path("audit/<id:round_pk>/units/<id:unit_pk>/", views_audit.audit_unit, name="audit_unit"),
+    path("audit/<id:round_pk>/units/<id:unit_pk>/plan/", views_audit.audit_plan_save, name="audit_plan_save"),
+    path("programmes/<id:pk>/rounds/<id:round_pk>/units/", views_audit.audit_overview, name="audit_overview"),
+    path("programmes/<id:pk>/audit-alerts/<id:alert_pk>/", views_audit.audit_alert_handle, name="audit_alert_handle"),
 ]

@@ -40,6 +40,7 @@ def test_every_hook_is_filled_at_start_up():
         programmes_hooks.AREA_HOMES,
         programmes_hooks.PEOPLE_LEFT,
         programmes_hooks.PEOPLE_MOVED,
+        programmes_hooks.TEAM_PANELS,
         mentoring_hooks.LINKED_PAGES,
     ]
     assert all(isinstance(hook, Hook) for hook in hooks)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from programmes.models import OrgUnit, Person, Programme
 
-from .surveys import SurveyRound
+from .surveys import Question, SurveyRound
 
 MAX_ACTIONS = 3
 
@@ -65,6 +65,10 @@ class AuditAction(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def dimension_label(self) -> str:
+        return str(dict(Question.Dimension.choices).get(self.dimension, self.dimension))
 
 
 class AuditActionChange(models.Model):

@@ -308,6 +308,20 @@ def _team_label(name: str | None, parent: str | None) -> str:
     return f"{parent} › {name}" if parent else name
 
 
+def heatmap_withheld(teams: dict[int | None, int], minimum: int) -> set[int | None]:
+    """The teams with enough answers whose scores the heat map holds back (complementary suppression), from
+    team id -> respondents: the smallest shown teams, until the hidden people are none or at least the minimum.
+    The audit's unit pages (selectors/audit_plans.py) start from the same choice."""
+    hidden = sum(n for n in teams.values() if n < minimum)
+    withheld: set[int | None] = set()
+    for team, n in sorted(((t, n) for t, n in teams.items() if n >= minimum), key=lambda t: t[1]):
+        if not 0 < hidden < minimum:
+            break
+        withheld.add(team)
+        hidden += n
+    return withheld
+
+
 def learning_environment_heatmap(*, programme: Programme, round: SurveyRound | None = None) -> Heatmap | None:
     """Each team's mean on each dimension of the learning-environment audit, from restrictive (1) to expansive
     (5), for teams where at least the minimum group answered; other teams are listed as "fewer than 5".
@@ -346,13 +360,7 @@ def learning_environment_heatmap(*, programme: Programme, round: SurveyRound | N
     # Complementary suppression: the round's overall means are on the results page, so if the small teams
     # together are fewer than the minimum, their joint score would be the overall one minus the shown teams'.
     # Hold back the smallest shown teams until the hidden people are none or at least the minimum.
-    hidden = sum(t["n"] for t in teams if t["n"] < minimum)
-    withheld: set[int | None] = set()
-    for team in sorted((t for t in teams if t["n"] >= minimum), key=lambda t: t["n"]):
-        if not 0 < hidden < minimum:
-            break
-        withheld.add(team["team"])
-        hidden += team["n"]
+    withheld = heatmap_withheld({t["team"]: t["n"] for t in teams}, minimum)
     rows = []
     for team in sorted(teams, key=lambda t: _team_label(t["team__name"], t["team__parent__name"]).lower()):
         respondents = figure(_team_label(team["team__name"], team["team__parent__name"]), team["n"])

@@ -29,6 +29,7 @@ from programmes.services.notifications import Notice, notices_send
 
 from ..models import Survey, SurveyInvitation, SurveyRound
 from ..selectors.surveys import invitation_answer_by, pairing_partner
+from .audit_plans import audit_alerts_raise
 from .surveys import (
     ANSWER_DAYS,
     AUTO_REMINDER_AFTER_DAYS,
@@ -195,6 +196,9 @@ def survey_round_remind(*, pk: int, today: datetime.date) -> int:
     return len({i.person_id for i in waiting})
 
 
+ALERT_CATCH_UP_DAYS = 14  # closed audit rounds looked at again by the sweep, for missed ticks
+
+
 def survey_rounds_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """The hourly sweep over rounds coordinators sent: open those whose day has come, remind those closing in
     a few days (once), close those past their last day. Repeated or missed ticks do no harm."""
@@ -213,6 +217,15 @@ def survey_rounds_sweep(*, today: datetime.date | None = None) -> dict[str, int]
     closed = manual.filter(status__in=(SurveyRound.Status.OPEN, SurveyRound.Status.DRAFT), closes_on__lt=today).update(
         status=SurveyRound.Status.CLOSED
     )
+    # A closed audit round raises its two-round alerts; every closed round is looked at again, so a missed tick
+    # catches up, and the alert's unique row makes a repeat raise nothing.
+    for audit in manual.filter(
+        status=SurveyRound.Status.CLOSED,
+        survey__kind=Survey.Kind.LEARNING_ENVIRONMENT,
+        sent_at__isnull=False,
+        closes_on__gte=today - datetime.timedelta(days=ALERT_CATCH_UP_DAYS),
+    ).select_related("survey"):
+        audit_alerts_raise(survey_round=audit)
     return {"opened": opened, "reminded": reminded, "closed": closed}
 
 
