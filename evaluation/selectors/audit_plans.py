@@ -239,10 +239,12 @@ def previous_round(survey_round: SurveyRound) -> SurveyRound | None:
     )
 
 
-def round_units_with_trend(survey_round: SurveyRound) -> tuple[RoundUnits, SurveyRound | None]:
+def round_units_with_trend(
+    survey_round: SurveyRound, tree: dict | None = None
+) -> tuple[RoundUnits, SurveyRound | None]:
     """The round's units, each dimension with the round before's mean where both rounds show it. Queries: the
     tree, the round's four, the previous round, and its four when there is one."""
-    tree = _units_tree()
+    tree = _units_tree() if tree is None else tree
     found = round_units(survey_round, tree)
     before = previous_round(survey_round)
     if before is not None:
@@ -298,10 +300,8 @@ def units_led_by(person: Person, tree: dict | None = None) -> set[int]:
 
 
 def plan_for(survey_round: SurveyRound, unit_pk: int) -> ActionPlan | None:
-    """The unit's plan after the round with its actions and their history (two queries, or one without a plan)."""
-    return (
-        ActionPlan.objects.filter(round=survey_round, unit_id=unit_pk).prefetch_related("actions__changes__by").first()
-    )
+    """The unit's plan after the round with its actions and their history (three queries, or one without a plan)."""
+    return ActionPlan.objects.filter(round=survey_round, unit_id=unit_pk).prefetch_related("actions__changes").first()
 
 
 def plans_progress(rounds: Iterable[int], *, today: datetime.date | None = None) -> dict[tuple[int, int], dict]:
@@ -331,8 +331,8 @@ def audit_overview(survey_round: SurveyRound) -> dict:
     """The coordinators' page of a round: every unit, its lead, whether it has a plan and how far it is, the trend,
     and the programme's audit alerts. Queries: the round's units with the trend (up to 10), the leads' people
     count, their names, the plans, the alerts."""
-    found, before = round_units_with_trend(survey_round)
     tree = _units_tree()
+    found, before = round_units_with_trend(survey_round, tree)
     leads = unit_leads(tree)
     wanted = {leads[u] for u in found.units if u in leads}
     lead_names = {p.pk: str(p) for p in Person.objects.filter(pk__in=wanted)} if wanted else {}
@@ -384,37 +384,44 @@ def audit_alerts(programme: Programme) -> list[AuditAlert]:
 
 
 def team_audit_panel(person: Person) -> dict | None:
-    """For a line manager who leads units: each unit's latest audit round (its results page) and its plan's
-    progress. None when they lead none. Queries: the tree, the leads' people count, the rounds their units
-    answered in, the plans."""
+    """For a line manager who leads units: each unit's latest audit round per programme (its results page) and its
+    plan's progress. None when they lead none. Queries: the tree, the leads' people count, the answers per round
+    and team of their units, those rounds, the plans."""
     tree = _units_tree()
     mine = units_led_by(person, tree)
     if not mine:
         return None
     departments = departments_of({pk: (parent, kind, name) for pk, (parent, kind, name, _) in tree.items()})
-    # A unit's answers come from its own people and, for a department, from its teams.
+    # Which of my units each audit round reached: a team when its people answered; a department when people of
+    # its teams answered in teams too small to be their own unit (its roll-up), or directly in it.
+    answered: dict[int, dict[int, int]] = defaultdict(dict)
+    rounds: dict[int, SurveyRound] = {}
     reach = {t for t in tree if t in mine or departments.get(t, (None, ""))[0] in mine}
-    latest: dict[int, tuple[SurveyRound, set[int]]] = {}
-    for survey_round in (
-        SurveyRound.objects.filter(
-            survey__kind=Survey.Kind.LEARNING_ENVIRONMENT, sent_at__isnull=False, responses__team__in=reach
+    for row in (
+        SurveyResponse.objects.filter(
+            round__survey__kind=Survey.Kind.LEARNING_ENVIRONMENT, round__sent_at__isnull=False, team__in=reach
         )
-        .select_related("survey", "programme")
-        .distinct()
-        .order_by("-opens_on", "-pk")
+        .values("round", "team")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        latest.setdefault(survey_round.programme_id, (survey_round, set()))
-    if not latest:
-        return {"template": "evaluation/_team_audit_panel.html", "entries": []}
-    progress = plans_progress([r.pk for r, _ in latest.values()])
-    entries = [
-        {
-            "round": survey_round,
-            "unit_pk": unit,
-            "unit": tree[unit][2],
-            "progress": progress.get((survey_round.pk, unit)),
+        answered[row["round"]][row["team"]] = row["n"]
+    if answered:
+        rounds = {
+            r.pk: r for r in SurveyRound.objects.filter(pk__in=list(answered)).select_related("survey", "programme")
         }
-        for survey_round, _ in latest.values()
-        for unit in sorted(mine, key=lambda u: tree[u][2].lower())
+    minimum = settings.TANDEM_MIN_GROUP_SIZE
+    latest: dict[tuple[int, int], SurveyRound] = {}  # (programme, unit) -> its latest round
+    for survey_round in sorted(rounds.values(), key=lambda r: (r.opens_on, r.pk), reverse=True):
+        for team, n in answered[survey_round.pk].items():
+            department = departments.get(team, (team, ""))[0]
+            if team in mine:  # its own page, or the word that it counts in its department's
+                latest.setdefault((survey_round.programme_id, team), survey_round)
+            if department in mine and (n < minimum or team == department):
+                latest.setdefault((survey_round.programme_id, department), survey_round)
+    progress = plans_progress({r.pk for r in latest.values()})
+    entries = [
+        {"round": r, "unit_pk": unit, "unit": tree[unit][2], "progress": progress.get((r.pk, unit))}
+        for (_, unit), r in sorted(latest.items(), key=lambda item: (tree[item[0][1]][2].lower(), -item[1].pk))
     ]
     return {"template": "evaluation/_team_audit_panel.html", "entries": entries}
