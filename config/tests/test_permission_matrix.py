@@ -435,6 +435,43 @@ SURVEY_QUESTION = lambda cast: {  # noqa: E731
 SURVEY_ROUND = lambda cast: {"pk": cast["pairing"].programme_id, "round_pk": _survey_round(cast).pk}  # noqa: E731
 INVITATION = lambda cast: {"invitation_pk": _survey_round(cast).invitations.get().pk}  # noqa: E731
 # --- end of surveys ---
+# --- The audit acted on (issue 20, point 3): a closed audit round where the line manager's team (Support, led by
+# them as line manager of its members) answered with 5, its plan, and a two-round alert; made on first use ---
+
+
+def _audit_round(cast: dict):
+    from evaluation.models import ActionPlan, AuditAction, AuditAlert, Survey, SurveyRound
+    from evaluation.tests.audit_world import audit_round
+
+    programme = cast["pairing"].programme
+    found = SurveyRound.objects.filter(programme=programme, survey__kind=Survey.Kind.LEARNING_ENVIRONMENT).first()
+    if found is None:
+        found = audit_round(programme, opens_on=datetime.date(2026, 7, 6), answers={cast["mentee"].org_unit: [2] * 5})
+        plan = ActionPlan.objects.create(round=found, unit=cast["mentee"].org_unit, created_by=cast["line_manager"])
+        AuditAction.objects.create(
+            plan=plan, position=1, dimension="reflection", text="Reflection hour", due_on=datetime.date(2026, 9, 1)
+        )
+        AuditAlert.objects.create(
+            programme=programme, round=found, previous_round=found, unit=cast["mentee"].org_unit,
+            dimension="reflection", mean=2, previous_mean=2,
+        )  # fmt: skip
+    return found
+
+
+AUDIT_UNIT = lambda cast: {"round_pk": _audit_round(cast).pk, "unit_pk": cast["mentee"].org_unit_id}  # noqa: E731
+AUDIT_ROUND = lambda cast: {"pk": cast["pairing"].programme_id, "round_pk": _audit_round(cast).pk}  # noqa: E731
+
+
+def AUDIT_ALERT(cast: dict) -> dict:  # noqa: N802
+    from evaluation.models import AuditAlert
+
+    _audit_round(cast)
+    return {"pk": cast["pairing"].programme_id, "alert_pk": AuditAlert.objects.get().pk}
+
+
+# The unit's line manager and the programme's coordinators; other members 403; anyone else never learns of it.
+AUDIT_UNIT_READERS = members_only(line_manager=200, coordinator=200, mentor=403, mentee=403, committee_member=403)
+# --- end of the audit acted on ---
 # --- Committee reports (issue 6, point 5): a draft and a submitted report of the cast's programme -------------
 
 
@@ -505,7 +542,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "password_reset_complete": Entry(roles(200), queries=per_role(3, anonymous=0)),
     "programmes:list": Entry(area_page(coordinator=200, administrator=200), queries=per_role(4, coordinator=5)),
-    "programmes:team": Entry(area_page(line_manager=200), queries=9),
+    "programmes:team": Entry(area_page(line_manager=200), queries=14),  # with the audit panel (5)
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
         kwargs=PROGRAMME,
@@ -867,6 +904,18 @@ MATRIX: dict[str, Entry] = {
     "evaluation:my_surveys": Entry(area_page(mentor=200, mentee=200), queries=5),
     "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION, queries=5),
     # --- end of surveys ---
+    # --- The audit acted on (issue 20, point 3): a unit's page (its line manager and the coordinators), its plan
+    # (its line manager only: an empty form is answered with its errors), the coordinators' overview and alerts ---
+    "evaluation:audit_unit": Entry(AUDIT_UNIT_READERS, kwargs=AUDIT_UNIT, queries=per_role(19, coordinator=17)),
+    "evaluation:audit_plan_save": Entry(
+        members_only(line_manager=400, coordinator=403, mentor=403, mentee=403, committee_member=403),
+        kwargs=AUDIT_UNIT,
+        method="post",
+        queries=22,
+    ),
+    "evaluation:audit_overview": Entry(COORDINATORS_ONLY, kwargs=AUDIT_ROUND, queries=16),
+    "evaluation:audit_alert_handle": Entry(coordinator_post(), kwargs=AUDIT_ALERT, method="post", queries=5),
+    # --- end of the audit acted on ---
     # --- Committee reports (issue 6, point 5). The POSTs carry no data or meet the wrong state: the people
     # allowed are sent back to the report with a message (a committee member's sign-off goes through). ---
     "evaluation:reports": Entry(area_page(committee_member=200, coordinator=200), queries=5),

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,12 +304,12 @@ def plan_for(survey_round: SurveyRound, unit_pk: int) -> ActionPlan | None:
     return ActionPlan.objects.filter(round=survey_round, unit_id=unit_pk).prefetch_related("actions__changes").first()
 
 
-def plans_progress(rounds: Iterable[int], *, today: datetime.date | None = None) -> dict[tuple[int, int], dict]:
+def plans_progress(rounds: Iterable[int] | QuerySet, *, today: datetime.date | None = None) -> dict[tuple[int, int], dict]:
     """(round id, unit id) -> {"pk", "total", "done", "overdue"} of every plan after the rounds (one query)."""
     today = today or timezone.localdate()
     return {
         (row["round"], row["unit"]): row
-        for row in ActionPlan.objects.filter(round__in=list(rounds))
+        for row in ActionPlan.objects.filter(round__in=rounds if isinstance(rounds, QuerySet) else list(rounds))
         .values("pk", "round", "unit")
         .annotate(
             total=Count("actions"),
@@ -395,7 +395,6 @@ def team_audit_panel(person: Person) -> dict | None:
     # Which of my units each audit round reached: a team when its people answered; a department when people of
     # its teams answered in teams too small to be their own unit (its roll-up), or directly in it.
     answered: dict[int, dict[int, int]] = defaultdict(dict)
-    rounds: dict[int, SurveyRound] = {}
     reach = {t for t in tree if t in mine or departments.get(t, (None, ""))[0] in mine}
     for row in (
         SurveyResponse.objects.filter(
@@ -406,10 +405,14 @@ def team_audit_panel(person: Person) -> dict | None:
         .order_by()
     ):
         answered[row["round"]][row["team"]] = row["n"]
-    if answered:
-        rounds = {
-            r.pk: r for r in SurveyRound.objects.filter(pk__in=list(answered)).select_related("survey", "programme")
-        }
+    rounds = {  # run whatever was answered: the team page's queries stay the same
+        r.pk: r
+        for r in SurveyRound.objects.filter(
+            survey__kind=Survey.Kind.LEARNING_ENVIRONMENT, sent_at__isnull=False, responses__team__in=reach
+        )
+        .select_related("survey", "programme")
+        .distinct()
+    }
     minimum = settings.TANDEM_MIN_GROUP_SIZE
     latest: dict[tuple[int, int], SurveyRound] = {}  # (programme, unit) -> its latest round
     for survey_round in sorted(rounds.values(), key=lambda r: (r.opens_on, r.pk), reverse=True):
@@ -419,7 +422,7 @@ def team_audit_panel(person: Person) -> dict | None:
                 latest.setdefault((survey_round.programme_id, team), survey_round)
             if department in mine and (n < minimum or team == department):
                 latest.setdefault((survey_round.programme_id, department), survey_round)
-    progress = plans_progress({r.pk for r in latest.values()})
+    progress = plans_progress(SurveyRound.objects.filter(action_plans__unit__in=mine).values("pk"))
     entries = [
         {"round": r, "unit_pk": unit, "unit": tree[unit][2], "progress": progress.get((r.pk, unit))}
         for (_, unit), r in sorted(latest.items(), key=lambda item: (tree[item[0][1]][2].lower(), -item[1].pk))
