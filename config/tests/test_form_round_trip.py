@@ -102,6 +102,17 @@ def _sync_mapping(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
     return list(PeopleImportMapping.objects.filter(purpose="sync"))
 
 
+def _audit_plan(world: dict, person: Any, kwargs: dict) -> list[models.Model]:
+    from evaluation.models import ActionPlan, AuditAction, AuditActionChange
+
+    plans = list(ActionPlan.objects.filter(round_id=kwargs["round_pk"], unit_id=kwargs["unit_pk"]))
+    return [
+        *plans,
+        *AuditAction.objects.filter(plan__in=plans),
+        *AuditActionChange.objects.filter(action__plan__in=plans),
+    ]
+
+
 # (page, the URL name the form posts to) -> the objects the form edits. Each is submitted unchanged.
 EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("programmes:settings", "programmes:settings"): _programme,
@@ -127,6 +138,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("evaluation:question_edit", "evaluation:question_edit"): _get("evaluation.Question", "question_pk"),
     ("evaluation:report_edit", "evaluation:report_edit"): _get("evaluation.Report", "pk"),
     ("programmes:hr_sync", "programmes:hr_sync"): _sync_mapping,
+    ("evaluation:audit_unit", "evaluation:audit_plan_save"): _audit_plan,
 }
 
 # Forms of the site's frame, on every page (base.html), not of the page: never an edit of what the page shows.

@@ -304,7 +304,9 @@ def plan_for(survey_round: SurveyRound, unit_pk: int) -> ActionPlan | None:
     return ActionPlan.objects.filter(round=survey_round, unit_id=unit_pk).prefetch_related("actions__changes").first()
 
 
-def plans_progress(rounds: Iterable[int] | QuerySet, *, today: datetime.date | None = None) -> dict[tuple[int, int], dict]:
+def plans_progress(
+    rounds: Iterable[int] | QuerySet, *, today: datetime.date | None = None
+) -> dict[tuple[int, int], dict]:
     """(round id, unit id) -> {"pk", "total", "done", "overdue"} of every plan after the rounds (one query)."""
     today = today or timezone.localdate()
     return {

@@ -21,6 +21,9 @@ from ..models.audit_plans import MAX_ACTIONS
 from ..selectors.audit_plans import RESTRICTIVE_LEVEL, dimension_choices, previous_round, round_units
 
 
+FIELDS = ("dimension", "text", "due_on", "status", "done_text")
+
+
 @transaction.atomic
 def action_plan_save(
     *, survey_round: SurveyRound, unit_pk: int, unit_name: str, by: Person, actions: list[dict]
@@ -45,24 +48,30 @@ def action_plan_save(
         round=survey_round, unit_id=unit_pk, defaults={"created_by": by}
     )
     existing = {a.position: a for a in plan.actions.all()}
-    changes = []
+    changes, changed = [], False
     for position, wanted in enumerate(actions, start=1):
         action = existing.pop(position, None) or AuditAction(plan=plan, position=position)
         old_status = action.status if action.pk else None
-        for name in ("dimension", "text", "due_on", "status", "done_text"):
-            setattr(action, name, (wanted.get(name) or "").strip() if name in ("text", "done_text") else wanted[name])
+        before = [getattr(action, name) for name in FIELDS] if action.pk else None
+        for name in FIELDS:
+            value = wanted.get(name)
+            setattr(action, name, (value or "").strip() if name in ("text", "done_text") else value)
+        if before == [getattr(action, name) for name in FIELDS]:
+            continue  # saved unchanged: nothing written, no history
         action.full_clean()
         action.save()
+        changed = True
         if old_status != action.status:
             changes.append(AuditActionChange(action=action, status=action.status, by=by))
     for dropped in existing.values():
         dropped.delete()
+        changed = True
     AuditActionChange.objects.bulk_create(changes)
-    if not created:
+    if created:
+        transaction.on_commit(lambda: _coordinators_tell(plan.pk, unit_name))
+    elif changed:
         plan.updated_at = timezone.now()
         plan.save(update_fields=["updated_at"])
-    else:
-        transaction.on_commit(lambda: _coordinators_tell(plan.pk, unit_name))
     return plan
 
 

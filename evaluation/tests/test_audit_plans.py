@@ -409,3 +409,20 @@ def test_a_lone_small_team_keeps_its_big_neighbour_off_the_pages(programme):
     found = round_units(audit_round(programme, opens_on=JAN, answers={big: [4] * 5, small: [2] * 4}))
     # 9 answered: Big's figures would give Small's 4 away as the round's overall minus Big's.
     assert not found.shown()
+
+
+def test_a_plan_saved_unchanged_writes_nothing(client, audited, line_manager):
+    survey_round, support, _ = audited
+    plan = action_plan_save(
+        survey_round=survey_round, unit_pk=support.pk, unit_name="Support", by=line_manager,
+        actions=actions(DIMENSIONS[0]),
+    )  # fmt: skip
+    stamp = plan.updated_at
+    client.force_login(line_manager)
+    url = reverse("evaluation:audit_plan_save", args=[survey_round.pk, support.pk])
+    posted = client.post(
+        url, _plan_post(a1_text="Act on " + DIMENSIONS[0], a1_dimension=DIMENSIONS[0], a1_due_on="2026-03-01")
+    )
+    assert posted.status_code == 302
+    plan.refresh_from_db()
+    assert plan.updated_at == stamp and AuditActionChange.objects.count() == 1
