@@ -20,7 +20,6 @@ from ..models import ActionPlan, AuditAction, AuditActionChange, AuditAlert, Sur
 from ..models.audit_plans import MAX_ACTIONS
 from ..selectors.audit_plans import RESTRICTIVE_LEVEL, dimension_choices, previous_round, round_units
 
-
 FIELDS = ("dimension", "text", "due_on", "status", "done_text")
 
 
