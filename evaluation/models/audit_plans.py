@@ -91,7 +91,7 @@ class AuditAlert(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", gettext_lazy("Open")
-        ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+        ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged by a coordinator")
         RESOLVED = "resolved", gettext_lazy("Resolved")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
