@@ -905,13 +905,13 @@ MATRIX: dict[str, Entry] = {
     "evaluation:survey_answer": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=INVITATION, queries=5),
     # --- end of surveys ---
     # --- The audit acted on (issue 20, point 3): a unit's page (its line manager and the coordinators), its plan
-    # (its line manager only: an empty form is answered with its errors), the coordinators' overview and alerts ---
+    # (its line manager only: an empty form is sent back with its message), the coordinators' overview and alerts ---
     "evaluation:audit_unit": Entry(AUDIT_UNIT_READERS, kwargs=AUDIT_UNIT, queries=per_role(19, coordinator=17)),
     "evaluation:audit_plan_save": Entry(
-        members_only(line_manager=400, coordinator=403, mentor=403, mentee=403, committee_member=403),
+        members_only(line_manager=REDIRECT, coordinator=403, mentor=403, mentee=403, committee_member=403),
         kwargs=AUDIT_UNIT,
         method="post",
-        queries=22,
+        queries=12,
     ),
     "evaluation:audit_overview": Entry(COORDINATORS_ONLY, kwargs=AUDIT_ROUND, queries=16),
     "evaluation:audit_alert_handle": Entry(coordinator_post(), kwargs=AUDIT_ALERT, method="post", queries=5),

@@ -31,7 +31,10 @@ class ActionPlanForm(forms.Form):
             self.fields[f"a{i}_text"] = forms.CharField(label=gettext_lazy("Action"), max_length=300, required=False)
             self.fields[f"a{i}_due_on"] = forms.DateField(label=gettext_lazy("Due"), required=False, widget=DATE)
             self.fields[f"a{i}_status"] = forms.ChoiceField(
-                label=gettext_lazy("Status"), choices=AuditAction.Status.choices, initial=AuditAction.Status.PLANNED
+                label=gettext_lazy("Status"),
+                choices=AuditAction.Status.choices,
+                initial=AuditAction.Status.PLANNED,
+                required=False,  # a new action without one is planned
             )
             self.fields[f"a{i}_done_text"] = forms.CharField(
                 label=gettext_lazy("What was done"),
@@ -62,7 +65,10 @@ class ActionPlanForm(forms.Form):
         ]
 
     def actions(self) -> list[dict]:
-        return [{name: self.cleaned_data.get(f"a{i}_{name}") for name in FIELDS} for i in range(1, MAX_ACTIONS + 1)]
+        found = [{name: self.cleaned_data.get(f"a{i}_{name}") for name in FIELDS} for i in range(1, MAX_ACTIONS + 1)]
+        for action in found:
+            action["status"] = action["status"] or AuditAction.Status.PLANNED
+        return found
 
 
 class AuditAlertForm(forms.Form):

@@ -426,3 +426,12 @@ def test_a_plan_saved_unchanged_writes_nothing(client, audited, line_manager):
     assert posted.status_code == 302
     plan.refresh_from_db()
     assert plan.updated_at == stamp and AuditActionChange.objects.count() == 1
+
+
+def test_an_empty_plan_is_refused_with_a_message_and_nothing_saved(client, audited, line_manager):
+    survey_round, support, _ = audited
+    client.force_login(line_manager)
+    url = reverse("evaluation:audit_plan_save", args=[survey_round.pk, support.pk])
+    page = client.post(url, _plan_post(), follow=True)
+    assert "Write at least one action." in page.content.decode()
+    assert not ActionPlan.objects.exists()

@@ -63,6 +63,10 @@ def audit_plan_save(request: HttpRequest, round_pk: int, unit_pk: int) -> HttpRe
     survey_round, unit, leads = get_audit_unit_for(request.user, round_pk, unit_pk, write=True)
     plan = selectors.plan_for(survey_round, unit.pk)
     form = ActionPlanForm(request.POST, plan=plan)
+    if form.is_valid() and not any((a["text"] or "").strip() for a in form.actions()):
+        # Nothing written (or everything cleared): said on the page, nothing saved.
+        messages.error(request, _("Write at least one action."))
+        return redirect("evaluation:audit_unit", round_pk=survey_round.pk, unit_pk=unit.pk)
     if form.is_valid():
         found = selectors.round_units(survey_round).units.get(unit.pk)
         if found is None or not found.shown:
