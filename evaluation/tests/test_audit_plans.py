@@ -435,3 +435,50 @@ def test_an_empty_plan_is_refused_with_a_message_and_nothing_saved(client, audit
     page = client.post(url, _plan_post(), follow=True)
     assert "Write at least one action." in page.content.decode()
     assert not ActionPlan.objects.exists()
+
+
+# --- Languages ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("de", ["Maßnahmenplan", "Plan speichern", "Mittelwert"]), ("es", ["Plan de acción", "Guardar el plan", "Media"])],
+)
+def test_the_unit_page_speaks_the_readers_language(client, audited, line_manager, language, words):
+    survey_round, support, _ = audited
+    line_manager.language = language
+    line_manager.save(update_fields=["language"])
+    client.force_login(line_manager)
+    page = client.get(
+        reverse("evaluation:audit_unit", args=[survey_round.pk, support.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    text = page.content.decode()
+    assert all(word in text for word in words), [w for w in words if w not in text]
+
+
+def test_the_coordinators_are_told_of_a_plan_in_their_own_language(
+    audited, coordinator, line_manager, django_capture_on_commit_callbacks
+):
+    survey_round, support, _ = audited
+    coordinator.language = "de"
+    coordinator.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        action_plan_save(
+            survey_round=survey_round, unit_pk=support.pk, unit_name="Support", by=line_manager,
+            actions=actions(DIMENSIONS[0]),
+        )  # fmt: skip
+    note = Notification.objects.get(person=coordinator)
+    assert "hat nach" in note.text and "Maßnahmenplan" in note.text
+
+
+def test_the_alert_reason_is_worded_in_the_readers_language(programme):
+    from django.utils import translation
+
+    ops = DepartmentFactory(name="Ops")
+    big = team("Big", ops)
+    audit_round(programme, opens_on=JAN, answers={big: [1] * 5})
+    later = audit_round(programme, opens_on=JUL, answers={big: [1] * 5})
+    audit_alerts_raise(survey_round=later)
+    with translation.override("es"):
+        reason = audit_overview(later)["alerts"][0].reason
+    assert "siguió siendo restrictivo" in reason
