@@ -121,6 +121,9 @@ def get_goal_for(person: Person, pairing_pk: int, pk: int) -> Goal:
     if pairing.side is None:
         raise PermissionDenied("Goals belong to the mentor and mentee.")
     goal = get_object_or_404(Goal.objects.filter(pairing=pairing), pk=pk)
+    if goal.owner == Goal.Owner.MENTOR and pairing.side != Goal.Owner.MENTOR:
+        # The mentee reads their mentor's own learning goals on the pairing's page; only the mentor changes them.
+        raise PermissionDenied("A mentor's own learning goals are theirs to change.")
     goal.pairing = pairing
     return goal
 
