@@ -19,7 +19,7 @@ from mentoring.models import (
     PlannedSession,
     PrivateNote,
 )
-from programmes.models import Person, Programme
+from programmes.models import Membership, Person, Programme, Role
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -179,3 +179,10 @@ def get_planned_for(person: Person, pairing_pk: int, pk: int) -> PlannedSession:
     )
     planned.pairing = pairing
     return planned
+
+
+def require_mentor(person: Person) -> None:
+    """A CPD record is a mentor's: a person who is a mentor in some programme (else 403). It is always the
+    person's own record (the pages take no id), so nobody reaches another mentor's."""
+    if not Membership.objects.filter(person=person, role=Role.MENTOR).exists():
+        raise PermissionDenied("The CPD record is for mentors.")

@@ -527,6 +527,11 @@ MATRIX: dict[str, Entry] = {
     "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200), queries=5),
+    # A mentor's own CPD record (no id: nobody reaches another's); a mentee is not a mentor (403). Queries: session,
+    # user, my areas, am I a mentor, hours per programme and year, completed pairings, mentor training, my own goals.
+    "mentoring:cpd_record": Entry(area_page(mentor=200), queries=8),
+    "mentoring:cpd_record_pdf": Entry(area_page(mentor=200), queries=8),
+    "mentoring:cpd_record_csv": Entry(area_page(mentor=200), queries=8),
     # Queries: 9 as before, plus the planned sessions (the pair's list, or the coordinator's next date).
     "mentoring:pairing_detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10
