@@ -128,7 +128,7 @@ def _gains_table(mine, period: Period, prev: Period) -> dict[str, Any]:
             gain = "higher" if r["end"] > r["start"] else "lower" if r["end"] < r["start"] else "same"
             counts[r["bucket"]][str(labels[gain])] += 1
     people = {suffix: {**counts[suffix], TOTAL: sum(counts[suffix].values())} for suffix in counts}
-    return _line(
+    table = _line(
         "mentor_gains",
         gettext_noop("Mentors' own goals, the close beside the start"),
         gettext_noop("Mentors"),
@@ -139,3 +139,10 @@ def _gains_table(mine, period: Period, prev: Period) -> dict[str, Any]:
         kinds=disclosure.PEOPLE,
         note=gettext_noop("Each mentor counts once, by the mean of their own goals' ratings."),
     )
+    # Fewer than 5 mentors closed: printed zeros beside a hidden part would say that all of them rated alike
+    # ("every mentor who closed rated higher"), which tells each of them what the others rated. Withhold it all.
+    for suffix, (value, why) in (("cur", ("value", "why")), ("prev", ("previous", "previous_why"))):
+        if is_small_group(people[suffix][TOTAL]):
+            for cell in [*table["cells"][0], *table["row_totals"]]:
+                cell.update({value: None, why: disclosure.WITHHELD, "change": None})
+    return table
