@@ -54,6 +54,11 @@ def _goal(pairing: Pairing, title: str, success: str, rating_start: int, **kwarg
 def _completed_pairing(programme: Programme, marcus: Person, current: Pairing) -> Pairing | None:
     """Marcus's short first pairing, completed a few days before his pairing with Mia began, with a mentee of the
     programme whose own pairing began after it ended."""
+    done = Pairing.objects.filter(
+        programme=programme, mentor=marcus, status=Pairing.Status.COMPLETED, source=Pairing.Source.DEMO
+    ).first()
+    if done is not None:  # seeded before
+        return done
     ended = current.started_on - datetime.timedelta(days=5)
     started = max(programme.starts_on or ended, ended - datetime.timedelta(days=70))
     mentees = Membership.objects.filter(programme=programme, role=Role.MENTEE).exclude(person=current.mentee)
