@@ -70,7 +70,7 @@ def test_the_pdf_is_in_the_mentors_language(client, pairing, mentor):
     with translation.override("de"):
         response = client.get(reverse("mentoring:cpd_record_pdf"), HTTP_ACCEPT_LANGUAGE="de")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
-    assert "Abgeschlossene Tandems" in text or "Abgeschlossene" in text
+    assert "Abgeschlossene Paare" in text and "Fortbildungsnachweis: Mentoring" in text
 
 
 @pytest.mark.parametrize("size", [1, 12])
