@@ -118,7 +118,7 @@ def cpd_pdf_response(record: CpdRecord) -> FileResponse:
         para(_("CPD record: mentoring"), styles["Title"]),
         para(record.person.display_name, styles["Heading3"]),
         para(
-            _("%(hours)s hours of mentoring in %(sessions)s confirmed sessions; %(pairings)s completed pairings.")
+            _("Mentoring hours: %(hours)s · confirmed sessions: %(sessions)s · completed pairings: %(pairings)s")
             % {
                 "hours": number_format(record.total_hours, 1),
                 "sessions": record.total_sessions,

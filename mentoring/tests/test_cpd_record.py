@@ -44,7 +44,7 @@ def test_the_record_shows_hours_pairings_training_and_own_goals_without_mentee_n
     TrainingRecordFactory(person=mentor, course=CourseFactory(title="Mentoring skills"))
     client.force_login(mentor)
     page = client.get(reverse("mentoring:cpd_record")).content.decode()
-    assert "6.0 hours of mentoring in 4 confirmed sessions; 2 completed pairings." in page
+    assert "Mentoring hours: 6.0 · confirmed sessions: 4 · completed pairings: 2" in page
     assert "Mentoring skills" in page and "Coach better 0" in page and "2 of 5" in page and "4 of 5" in page
     assert "Secretname" not in page and pairing.mentee.display_name not in page
     assert "The mentee&#x27;s own words" not in page and "The mentee's own words" not in page
@@ -57,7 +57,7 @@ def test_the_pdf_and_csv_show_the_same_and_no_mentee_name(client, pairing, mento
     response = client.get(reverse("mentoring:cpd_record_pdf"))
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
-    assert "3.0 hours of mentoring in 2 confirmed sessions; 1 completed pairings." in text
+    assert "Mentoring hours: 3.0 · confirmed sessions: 2 · completed pairings: 1" in text
     assert "Completed pairings" in text and "Coach better 0" in text
     assert "Secretname" not in text and pairing.mentee.display_name not in text
     csv = b"".join(client.get(reverse("mentoring:cpd_record_csv")).streaming_content).decode()
@@ -95,7 +95,7 @@ def test_only_mentors_have_a_record_and_only_their_own(client, pairing, mentor, 
     _completed(pairing.programme, other, 1)
     client.force_login(mentor)
     page = client.get(reverse("mentoring:cpd_record")).content.decode()
-    assert "Coach better" not in page and "0 completed pairings" in page  # never another mentor's record
+    assert "Coach better" not in page and "completed pairings: 0" in page  # never another mentor's record
     for person in (mentee, coordinator):
         client.force_login(person)
         for name in ("mentoring:cpd_record", "mentoring:cpd_record_pdf", "mentoring:cpd_record_csv"):
