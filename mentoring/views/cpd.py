@@ -16,7 +16,12 @@ def cpd_record(request: HttpRequest) -> HttpResponse:
     # Queries: am I a mentor; hours per programme and year; completed pairings; mentor training; my own goals.
     require_mentor(request.user)
     record = mentor_cpd_record(person=request.user)
-    context = {"record": record, "sections": cpd_sections(record), "why_no_names": cpd_why_no_names()}
+    # Each cell with its column's name: on a phone the table reads as a list, each cell labelled.
+    sections = [
+        (title, rows[0], [list(zip(rows[0], row, strict=True)) for row in rows[1:]])
+        for title, rows in cpd_sections(record)
+    ]
+    context = {"record": record, "sections": sections, "why_no_names": cpd_why_no_names()}
     return render(request, "mentoring/cpd_record.html", context)
 
 
