@@ -708,7 +708,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "mentoring:pairing_complete": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
     "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
-    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING, queries=5),
+    # Queries: as before (5), plus my own goals to rate at the close.
+    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING, queries=6),
     # --- end of pairing lifecycle ---
     # --- The relationship (issue 5). The pair's words are the pair's: coordinators 403 on every content page,
     # 200 on the metadata ones (the session list). The mentor logged the matrix's session: the mentee is sent

@@ -112,3 +112,18 @@ def test_coordinators_see_counts_of_the_mentors_goals_never_their_words(client, 
 def test_existing_goals_stay_the_mentees(pairing):
     goal = Goal.objects.create(pairing=pairing, title="Made before mentors had goals")
     assert goal.owner == Goal.Owner.MENTEE
+
+
+def test_the_closing_reflection_offers_each_side_their_own_goals_to_rate(client, pairing, mentor, mentee):
+    mine = GoalFactory(pairing=pairing, owner=MINE, title="Ask more questions", rating_start=2)
+    theirs = GoalFactory(pairing=pairing, title="Chair a meeting", rating_start=1)
+    lifecycle.pairing_complete(pairing=pairing, by=mentor)
+    url = reverse("mentoring:pairing_reflection", args=[pairing.pk])
+    client.force_login(mentor)
+    page = client.get(url).content.decode()
+    assert "Rate your own learning goals at the close" in page and "Ask more questions" in page
+    assert "Chair a meeting" not in page and reverse("mentoring:goal_edit", args=[pairing.pk, mine.pk]) in page
+    client.force_login(mentee)
+    page = client.get(url).content.decode()
+    assert "Chair a meeting" in page and "Ask more questions" not in page
+    assert reverse("mentoring:goal_edit", args=[pairing.pk, theirs.pk]) in page
