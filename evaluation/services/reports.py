@@ -94,12 +94,11 @@ def _hides_anything(data: dict) -> bool:
     tables = {t["key"]: t for s in data["sections"] for t in s["tables"]}
     goals = tables.get("goals_by_status")
     no_open_goal = goals and [c["value"] for c in goals["cells"][0][:2]] == [0, 0]
-    # The average progress of open goals is empty, not hidden, when there is no open goal; so are the mentors'
-    # mean self-ratings when no mentor has goals of their own.
+    # The average progress of open goals is empty, not hidden, when there is no open goal; so is a mentors' mean
+    # self-rating with no goal behind it (marked "empty").
     figures = {f["key"]: f for s in data["sections"] for f in s["figures"]}
-    no_mentor_goal = figures.get("mentor_goal_mentors", {}).get("value") == 0
     empty = {"goal_progress"} if no_open_goal else set()
-    empty |= {"mentor_rating_start", "mentor_rating_end"} if no_mentor_goal else set()
+    empty |= {key for key, f in figures.items() if f.get("empty")}
     values = [f["value"] for key, f in figures.items() if key not in empty]
     for t in [*(t for s in data["sections"] for t in s["tables"]), data["team"]]:
         values += [c["value"] for row in t["cells"] for c in row]

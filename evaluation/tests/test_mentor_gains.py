@@ -95,3 +95,16 @@ def test_the_attacker_solves_nothing_back_from_the_downloaded_csv(client, cast):
     assert attack(content) == []
     pdf = client.get(reverse("evaluation:report_pdf", args=[report.pk]))
     assert pdf.status_code == 200
+
+
+def test_one_mentor_more_in_the_next_quarter_does_not_give_their_rating_away(programme):
+    """The mean at the start reads goals set in the period: the next quarter's one new mentor is not the difference
+    between two means over nearly the same mentors."""
+    mentors_with_goals(programme, [(2, None), (3, None), (2, None), (3, None), (2, None), (3, None)])
+    late = mentors_with_goals(programme, [(5, None)])[0]
+    Goal.objects.filter(pairing=late).update(created_at=datetime.datetime(2026, 4, 20, 12, tzinfo=datetime.UTC))
+    Pairing.objects.filter(status=Pairing.Status.COMPLETED).update(status=Pairing.Status.ACTIVE, ended_on=None)
+    data = report_figures(programme=programme, period=Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)))
+    start = next(f for f in section(data)["figures"] if f["key"] == "mentor_rating_start")
+    assert start["previous"] == 2.5 and start["value"] is None and start["why"] == "small"
+    assert figures(data)["mentor_goal_mentors"] == 7

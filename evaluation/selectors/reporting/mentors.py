@@ -1,5 +1,6 @@
 """The report's "What mentors gained": mentors' own learning goals (rated by the mentor at the start and the close)
-and the hours they gave, at group level only.
+and the hours they gave, at group level only. The mean at the start reads the own goals set in the period; the
+mean at the close and the gains, the pairings closed in it.
 
 Every figure describes at least 5 mentors or is hidden. The two means are of the goals' self-ratings (1 to 5,
 printed to a tenth) and are hidden as well when they read 1.0 or 5.0: under 20 goals such a mean says that every
@@ -44,7 +45,10 @@ def _mentors(programme: Programme, period: Period, prev: Period, hours: tuple[An
     aggregates = {}
     for suffix, p in (("cur", period), ("prev", prev)):
         held = _active_during(p, "pairing__") & Q(created_at__date__lte=p.end)
-        rated = held & Q(rating_start__isnull=False)
+        # Each mean reads goals of events in the period only (goals set in it; pairings closed in it), so that the
+        # period and the one before describe different goals: two means over nearly the same mentors, one more in
+        # one of them, would give that mentor's rating away.
+        rated = _within("created_at__date", p) & Q(rating_start__isnull=False)
         closed = _closed_in(p) & Q(rating_end__isnull=False)
         aggregates |= {
             f"{suffix}_mentors": Count("pairing__mentor", distinct=True, filter=held),
@@ -67,7 +71,7 @@ def _mentors(programme: Programme, period: Period, prev: Period, hours: tuple[An
             gettext_noop("Mean self-rating at the start"),
             row,
             "start",
-            gettext_noop("1 to 5, the mentors' own goals"),
+            gettext_noop("1 to 5, mentors' own goals set in the period"),
         ),
         _mean_figure(
             "mentor_rating_end",
@@ -95,6 +99,8 @@ def _mean_figure(key: str, label: str, row: dict[str, Any], end: str, note: str)
         people = row[f"{suffix}_{end}_people"]
         if figure[field] is not None and not is_small_group(people):
             figure[field] = disclosure.PROTECT
+    # No goal behind it: empty, not hiding anything (what comparing overlapping periods asks).
+    figure["empty"] = row[f"cur_{end}_people"] == 0
     return figure
 
 
