@@ -19,7 +19,7 @@ from mentoring.models import (
     PlannedSession,
     PrivateNote,
 )
-from programmes.models import Person, Programme
+from programmes.models import Membership, Person, Programme, Role
 
 
 def get_pairing_for(person: Person, pk: int, *, write: bool = False) -> Pairing:
@@ -121,6 +121,9 @@ def get_goal_for(person: Person, pairing_pk: int, pk: int) -> Goal:
     if pairing.side is None:
         raise PermissionDenied("Goals belong to the mentor and mentee.")
     goal = get_object_or_404(Goal.objects.filter(pairing=pairing), pk=pk)
+    if goal.owner == Goal.Owner.MENTOR and pairing.side != Goal.Owner.MENTOR:
+        # The mentee reads their mentor's own learning goals on the pairing's page; only the mentor changes them.
+        raise PermissionDenied("A mentor's own learning goals are theirs to change.")
     goal.pairing = pairing
     return goal
 
@@ -176,3 +179,10 @@ def get_planned_for(person: Person, pairing_pk: int, pk: int) -> PlannedSession:
     )
     planned.pairing = pairing
     return planned
+
+
+def require_mentor(person: Person) -> None:
+    """A CPD record is a mentor's: a person who is a mentor in some programme (else 403). It is always the
+    person's own record (the pages take no id), so nobody reaches another mentor's."""
+    if not Membership.objects.filter(person=person, role=Role.MENTOR).exists():
+        raise PermissionDenied("The CPD record is for mentors.")

@@ -4,6 +4,7 @@ from core import ids  # noqa: F401  (registers <id:...>: a database id, anything
 from mentoring.views import (
     alerts,
     calendars,
+    cpd,
     late_joiners,
     lifecycle,
     matching,
@@ -27,6 +28,9 @@ urlpatterns = [
     path("programmes/<id:pk>/ranking/", preferences.ranking, name="ranking"),
     path("programmes/<id:pk>/mentees/", preferences.mentor_stances, name="mentor_stances"),
     path("", pairing.my_mentoring, name="home"),
+    path("cpd/", cpd.cpd_record, name="cpd_record"),
+    path("cpd/record.pdf", cpd.cpd_record_pdf, name="cpd_record_pdf"),
+    path("cpd/record.csv", cpd.cpd_record_csv, name="cpd_record_csv"),
     path("pairings/<id:pk>/", pairing.pairing_detail, name="pairing_detail"),
     # --- Pairing lifecycle (lifecycle, notices, participant pages) ---
     path("pairings/<id:pk>/accept/", lifecycle.pairing_accept, name="pairing_accept"),

@@ -293,7 +293,9 @@ def test_a_null_byte_in_a_form_is_refused_before_anything_is_saved(hostile_clien
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 EXPORT_NAMES = {"programmes:budget_export", "programmes:budget_lines_export", "programmes:training_export",
-                "evaluation:report_csv"}  # fmt: skip
+                "evaluation:report_csv", "mentoring:cpd_record_csv"}  # fmt: skip
+# An export that is a person's own (their CPD record): downloaded as that person.
+EXPORTED_BY = {"mentoring:cpd_record_csv": "mentor"}
 
 
 def plant_formulas(world: dict) -> None:
@@ -315,6 +317,10 @@ def plant_formulas(world: dict) -> None:
     period = Period(timezone.localdate().replace(month=1, day=1), timezone.localdate())
     figures = report_figures(programme=programme, period=period)
     figures["sections"][0]["title"] = FORMULA
+    # A mentor's own learning goal titled like a formula: their CPD record's CSV.
+    from mentoring.models import Goal
+
+    Goal.objects.create(pairing=world["pairing"], owner=Goal.Owner.MENTOR, title=FORMULA, rating_start=2)
     Report.objects.create(
         programme=programme,
         title="Formula report",
@@ -335,6 +341,7 @@ def test_every_csv_export_neutralises_formulas(client, world):
     kwargs = {key: MATRIX[key].kwargs(world) for key in csv_patterns}
     kwargs["evaluation:report_csv"] = {"pk": Report.objects.get(title="Formula report").pk}
     for key in sorted(csv_patterns):
+        client.force_login(world[EXPORTED_BY.get(key, "coordinator")])
         response = client.get(reverse(key, kwargs=kwargs[key]))
         assert response.status_code == 200, key
         text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")

@@ -564,6 +564,11 @@ MATRIX: dict[str, Entry] = {
     "programmes:budget_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "programmes:budget_lines_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "mentoring:home": Entry(area_page(mentor=200, mentee=200), queries=5),
+    # A mentor's own CPD record (no id: nobody reaches another's); a mentee is not a mentor (403). Queries: session,
+    # user, my areas, am I a mentor, hours per programme and year, completed pairings, mentor training, my own goals.
+    "mentoring:cpd_record": Entry(area_page(mentor=200), queries=8),
+    "mentoring:cpd_record_pdf": Entry(area_page(mentor=200), queries=8),
+    "mentoring:cpd_record_csv": Entry(area_page(mentor=200), queries=8),
     # Queries: 9 as before, plus the planned sessions (the pair's list, or the coordinator's next date).
     "mentoring:pairing_detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10
@@ -740,7 +745,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "mentoring:pairing_complete": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
     "mentoring:pairing_end_early": Entry(PAIR_OR_COORDINATORS, kwargs=PAIRING, queries=4),
-    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING, queries=5),
+    # Queries: as before (5), plus my own goals to rate at the close.
+    "mentoring:pairing_reflection": Entry(PAIR_ONLY, kwargs=CLOSED_PAIRING, queries=6),
     # --- end of pairing lifecycle ---
     # --- The relationship (issue 5). The pair's words are the pair's: coordinators 403 on every content page,
     # 200 on the metadata ones (the session list). The mentor logged the matrix's session: the mentee is sent

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -190,13 +190,14 @@ def test_demo_pairings_have_about_six_months_of_sessions_in_the_past(seeded, set
     assert all(s.pairing.started_on <= s.held_on <= today for s in sessions)
     assert all(30 <= s.duration_minutes <= 90 for s in sessions)
     assert all(s.summary and s.next_steps for s in sessions)
-    for pairing in current.annotate(n=Count("sessions"), goals_n=Count("goals", distinct=True)):
+    mentees_goals = Q(goals__owner="mentee")  # the mentors' own learning goals: test_mentors_have_goals_of_their_own
+    for pairing in current.annotate(n=Count("sessions"), goals_n=Count("goals", distinct=True, filter=mentees_goals)):
         assert pairing.n >= 8 and 1 <= pairing.goals_n <= 3  # a rhythm, not a handful
     assert MentoringSession.objects.filter(status="awaiting").count() == 2
     disputed = MentoringSession.objects.get(status="disputed")
     assert disputed.dispute_reason and disputed.answered_by == disputed.pairing.mentee
     assert sessions.filter(status="confirmed").count() > 100
-    assert Goal.objects.filter(status="achieved").count() == 1
+    assert Goal.objects.filter(status="achieved", owner="mentee").count() == 1
     assert Goal.objects.filter(rating_start__isnull=True).count() == 0
     assert {"in_progress", "not_started"} <= set(Goal.objects.values_list("status", flat=True))
     assert FitAnswer.objects.filter(fit="deciding").count() == 1
@@ -260,7 +261,8 @@ def test_marcus_and_mia_have_a_rich_history_and_a_session_for_mia_to_confirm(see
     settings.DEBUG = True
     pairing = Pairing.objects.get(mentor__email="mentor@example.com", mentee__email="mentee@example.com")
     assert pairing.sessions.filter(status="confirmed").count() >= 10
-    assert pairing.goals.count() == 3 and pairing.goals.filter(status="achieved").exists()
+    mias = pairing.goals.filter(owner="mentee")
+    assert mias.count() == 3 and mias.filter(status="achieved").exists()
     assert pairing.agreement.signed
     waiting = pairing.sessions.get(status="awaiting")
     assert waiting.logged_by == pairing.mentor and waiting.held_on > pairing.last_session_on
@@ -331,3 +333,17 @@ def test_marcus_and_mia_have_their_next_session_planned_each_in_their_own_time(s
     assert "12:00" in pages["mentee@example.com"]  # Helsinki, two hours ahead in winter
     # Another pair has times proposed, waiting for an answer.
     assert PlannedSession.objects.filter(state=PlannedSession.State.PROPOSED).exclude(pairing=pairing).exists()
+
+
+def test_mentors_have_goals_of_their_own_and_marcus_a_cpd_record(seeded, settings, client):
+    settings.DEBUG = True
+    marcus = Person.objects.get(email="mentor@example.com")
+    own = Goal.objects.filter(owner="mentor")
+    assert own.filter(pairing__mentor=marcus, rating_start__isnull=False).count() == 3
+    assert own.filter(pairing__mentor=marcus, pairing__status="completed", rating_end__isnull=False).count() == 1
+    assert own.values("pairing__mentor").distinct().count() >= 5
+    client.force_login(marcus)
+    page = client.get("/mentoring/cpd/").content.decode()
+    assert "Give feedback that is specific and kind" in page and "Completed pairings" in page
+    for pairing in Pairing.objects.filter(mentor=marcus).select_related("mentee"):
+        assert pairing.mentee.display_name not in page  # no mentee's name

@@ -506,7 +506,7 @@ def goal_figures(*, programme: Programme, period: Period, team_ids: set[int] | N
     now or closed since the period began. Counts and percentages only, never a title (one query)."""
     closed = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
     row = (
-        Goal.objects.filter(_pairing_in(team_ids, "pairing__"), pairing__programme=programme)
+        Goal.objects.filter(_pairing_in(team_ids, "pairing__"), pairing__programme=programme, owner=Goal.Owner.MENTEE)
         .filter(
             Q(pairing__status__in=Pairing.CURRENT) | Q(pairing__status__in=closed, pairing__ended_on__gte=period.start)
         )

@@ -319,7 +319,17 @@ def _session_sections(
         ),
         "goals": _rows(
             Goal.objects.filter(pairing_id__in=pairing_ids),
-            ["pairing_id", "title", "success", "target_on", "status", "progress", "rating_start", "rating_end"],
+            [
+                "pairing_id",
+                "owner",
+                "title",
+                "success",
+                "target_on",
+                "status",
+                "progress",
+                "rating_start",
+                "rating_end",
+            ],
         ),
         "fit_answers": _rows(FitAnswer.objects.filter(person=person), ["pairing_id", "fit", "answered_at"]),
         "concerns_raised": _rows(Concern.objects.filter(raised_by=person), ["pairing_id", "text", "created_at"]),

@@ -94,10 +94,12 @@ def _hides_anything(data: dict) -> bool:
     tables = {t["key"]: t for s in data["sections"] for t in s["tables"]}
     goals = tables.get("goals_by_status")
     no_open_goal = goals and [c["value"] for c in goals["cells"][0][:2]] == [0, 0]
-    # The average progress of open goals is empty, not hidden, when there is no open goal.
-    values = [
-        f["value"] for s in data["sections"] for f in s["figures"] if not (f["key"] == "goal_progress" and no_open_goal)
-    ]
+    # The average progress of open goals is empty, not hidden, when there is no open goal; so is a mentors' mean
+    # self-rating with no goal behind it (marked "empty").
+    figures = {f["key"]: f for s in data["sections"] for f in s["figures"]}
+    empty = {"goal_progress"} if no_open_goal else set()
+    empty |= {key for key, f in figures.items() if f.get("empty")}
+    values = [f["value"] for key, f in figures.items() if key not in empty]
     for t in [*(t for s in data["sections"] for t in s["tables"]), data["team"]]:
         values += [c["value"] for row in t["cells"] for c in row]
         values += [c["value"] for c in (t["row_totals"] or []) + (t["col_totals"] or [])]

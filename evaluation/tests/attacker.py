@@ -54,6 +54,10 @@ LAYOUT = {
     "Pairings ended early, by reason": {"row_total": "Ended early", "kind": "people"},
     "Goals by status at the period's end": {"row_total": "Goals", "kind": "things"},
     "Interventions recorded, by kind": {"row_total": "Interventions", "kind": "things"},
+    "Mentors' own goals, the close beside the start": {
+        "row_total": "Mentors whose pairing closed, their goals rated at both ends",
+        "kind": "people",
+    },
     "Participants, pairings, sessions and hours by department": {
         "row_total": None,
         "kinds": {

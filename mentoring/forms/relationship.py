@@ -69,12 +69,16 @@ class GoalForm(forms.ModelForm):
         widgets = {"success": forms.Textarea(attrs={"rows": 3}), "target_on": DATE}
         labels = {"title": _("Title"), "status": _("Status")}
 
-    def __init__(self, *args, side: str | None, **kwargs):
+    def __init__(self, *args, side: str | None, owner: str = Goal.Owner.MENTEE, **kwargs):
         super().__init__(*args, **kwargs)
+        # A goal's owner is fixed when it is made: the mentee's, or (asked by the mentor) the mentor's own.
+        self.owner = self.instance.owner if self.instance.pk else owner
         self.fields["progress"].widget = forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5})
-        if side != "mentee":
+        if side != self.owner:  # whoever owns a goal rates it; the other side never does
             del self.fields["rating_start"]
             del self.fields["rating_end"]
+        elif self.owner == Goal.Owner.MENTOR:
+            self.fields["rating_start"].help_text = _("Your own rating, 1 to 5. Only you rate your own learning goals.")
 
     def to_input(self) -> GoalInput:
         data = self.cleaned_data
@@ -86,6 +90,7 @@ class GoalForm(forms.ModelForm):
             progress=data.get("progress") or 0,
             rating_start=data.get("rating_start", self.instance.rating_start if self.instance.pk else None),
             rating_end=data.get("rating_end", self.instance.rating_end if self.instance.pk else None),
+            owner=self.owner,
         )
 
 

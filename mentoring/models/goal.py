@@ -20,16 +20,24 @@ class Goal(models.Model):
         ACHIEVED = "achieved", _("Achieved")
         DROPPED = "dropped", _("Dropped")
 
+    class Owner(models.TextChoices):
+        # Whose goal it is decides who rates it: the mentee's goals (what the pairing is for) or the mentor's own
+        # learning goals (what they want to learn from mentoring: the relationship is reciprocal).
+        MENTEE = "mentee", _("The mentee's goal")
+        MENTOR = "mentor", _("The mentor's own learning goal")
+
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="goals")
     # The pair's words (encrypted at rest): coordinators see a goal's status and progress, never these.
     title = EncryptedTextField(max_length=200, single_line=True)
     success = EncryptedTextField(_("what success looks like"), blank=True, max_length=2000)
+    owner = models.CharField(_("whose goal"), max_length=10, choices=Owner.choices, default=Owner.MENTEE)
     target_on = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    # The mentee's own rating of where they stand on this goal, 1 (far from it) to 5 (there).
+    # The owner's own rating of where they stand on this goal, 1 (far from it) to 5 (there): the mentee's for
+    # the mentee's goals, the mentor's for their own; the other side never rates it.
     rating_start = models.PositiveSmallIntegerField(
         _("self-rating at the start"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -43,6 +51,7 @@ class Goal(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
+            models.CheckConstraint(condition=Q(owner__in=["mentee", "mentor"]), name="goal_owner_known"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_at_most_100"),
             models.CheckConstraint(
                 condition=Q(rating_start__isnull=True) | Q(rating_start__gte=1, rating_start__lte=5),

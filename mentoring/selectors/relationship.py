@@ -119,14 +119,23 @@ def _has_agreement(pairing: Pairing) -> bool:
 
 def _coordinator_workspace(pairing: Pairing, latest: QuerySet[MentoringSession]) -> dict:
     # Metadata only: the latest sessions, goal counts by status, fit answers, open alerts.
-    goal_counts = list(Goal.objects.filter(pairing=pairing).order_by().values("status").annotate(n=Count("pk")))
-    for row in goal_counts:
+    # Metadata only: the mentee's goals and the mentor's own learning goals, each by status, never their words.
+    rows = list(Goal.objects.filter(pairing=pairing).order_by().values("owner", "status").annotate(n=Count("pk")))
+    for row in rows:
         row["label"] = Goal.Status(row["status"]).label
     return {
         "sessions": list(latest),
-        "goal_counts": goal_counts,
+        "goal_counts": [row for row in rows if row["owner"] == Goal.Owner.MENTEE],
+        "mentor_goal_counts": [row for row in rows if row["owner"] == Goal.Owner.MENTOR],
         "fit_answers": list(FitAnswer.objects.filter(pairing=pairing).select_related("person")),
         "alerts": pairing_open_alerts(pairing=pairing),
+    }
+
+
+def _goals_by_owner(goals: list[Goal]) -> dict[str, list[Goal]]:
+    return {
+        "goals": [g for g in goals if g.owner == Goal.Owner.MENTEE],
+        "mentor_goals": [g for g in goals if g.owner == Goal.Owner.MENTOR],
     }
 
 
@@ -145,7 +154,8 @@ def _pair_workspace(pairing: Pairing, person: Person, latest: QuerySet[Mentoring
         "sessions": sessions,
         "to_confirm": to_confirm[:TO_CONFIRM_SHOWN],
         "more_to_confirm": len(to_confirm) > TO_CONFIRM_SHOWN,
-        "goals": list(Goal.objects.filter(pairing=pairing)),
+        # One query, split by owner: the mentee's goals, and the mentor's own learning goals (both sides read both).
+        **_goals_by_owner(list(Goal.objects.filter(pairing=pairing))),
         "my_fit": FitAnswer.objects.filter(pairing=pairing, person=person).first(),
     }
 

@@ -39,6 +39,7 @@ from mentoring.models import (
 from mentoring.said import lazy_long_date, words
 from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
+from mentoring.services.goal_owners import goal_owner_check, goal_rated_by
 from mentoring.services.pairing import pairing_lock, require_status, side_of, tell_pair
 from programmes.models import Person, Role, Skill
 from programmes.services.audit import audit_record
@@ -182,6 +183,7 @@ class GoalInput:
     progress: int = 0
     rating_start: int | None = None
     rating_end: int | None = None
+    owner: str = Goal.Owner.MENTEE  # read when the goal is made; a goal's owner never changes
 
 
 def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
@@ -190,8 +192,8 @@ def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
     goal.target_on = data.target_on
     goal.status = data.status
     goal.progress = 100 if data.status == Goal.Status.ACHIEVED else data.progress
-    # The self-ratings are the mentee's own view of where they stand: only the mentee sets them.
-    if side == Role.MENTEE:
+    goal_owner_check(goal=goal, side=side)
+    if goal_rated_by(goal=goal, side=side):  # the self-ratings are the owner's own view: only the owner sets them
         goal.rating_start = data.rating_start
         goal.rating_end = data.rating_end
     goal.updated_at = timezone.now()
@@ -203,7 +205,7 @@ def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
     pairing = pairing_lock(pairing)
     side = _require_pair_member(pairing, by, "add goals")
     require_status(pairing, OPEN_FOR_WORK, "take new goals")
-    goal = Goal(pairing=pairing, created_by=by)
+    goal = Goal(pairing=pairing, created_by=by, owner=data.owner)
     _apply_goal(goal, data, side=side)
     goal.save()
     _record_goal_state(goal)
@@ -222,8 +224,8 @@ def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
     pairing = pairing_lock(goal.pairing)
     side = _require_pair_member(pairing, by, "change goals")
     if not pairing.is_current:
-        # After the close only the mentee's self-rating at the close changes; the goal itself is history.
-        if side != Role.MENTEE:
+        # After the close only the owner's self-rating at the close changes; the goal itself is history.
+        if not goal_rated_by(goal=goal, side=side):
             require_status(pairing, OPEN_FOR_WORK, "change its goals")
         goal.rating_end = data.rating_end
         goal.updated_at = timezone.now()

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import long_date
 from mentoring.forms.lifecycle import DeclineForm, EndEarlyForm, PauseForm, ReflectionForm
-from mentoring.models import Pairing
+from mentoring.models import Goal, Pairing
 from mentoring.permissions import get_pairing_for, get_pairing_page_for, own_reflection
 from mentoring.services import lifecycle
+from mentoring.services.pairing import side_of
 from programmes.models import Person
 
 
@@ -193,4 +194,8 @@ def pairing_reflection(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your closing reflection is saved. Only you can read it."))
             return redirect(pairing)
     context = {"pairing": pairing, "partner": _partner(pairing, request.user), "form": form, "reflection": reflection}
+    # The close is when each side rates their own goals again (the mentee theirs, the mentor their own learning
+    # goals): listed here with a way to the rating, since whoever owns a goal rates it.
+    context["side"] = side_of(pairing, request.user)
+    context["own_goals"] = list(Goal.objects.filter(pairing=pairing, owner=context["side"]))
     return render(request, "mentoring/pairing_reflection.html", context)

@@ -29,7 +29,7 @@ from mentoring.forms.relationship import (
     NoteForm,
     SessionForm,
 )
-from mentoring.models import MentoringSession, Pairing
+from mentoring.models import Goal, MentoringSession, Pairing
 from mentoring.permissions import get_goal_for, get_pairing_page_for, get_session_for
 from mentoring.selectors import alerts as alert_selectors
 from mentoring.selectors import planning as planning_selectors
@@ -319,7 +319,9 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = get_pairing_page_for(request.user, pk)
     _pair_only(pairing)
-    form = GoalForm(request.POST or None, side=pairing.side)
+    # "?for=mentor" (the mentor's "Add one of my own goals"): the mentor's own learning goal; the mentee's otherwise.
+    mine = pairing.side == Goal.Owner.MENTOR and request.GET.get("for") == Goal.Owner.MENTOR
+    form = GoalForm(request.POST or None, side=pairing.side, owner=Goal.Owner.MENTOR if mine else Goal.Owner.MENTEE)
     if request.method == "POST" and form.is_valid():
         try:
             relationship.goal_create(pairing=pairing, by=request.user, data=form.to_input())
@@ -328,7 +330,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Goal added."))
             return redirect(pairing)
-    return render(request, "mentoring/goal_form.html", {"pairing": pairing, "form": form})
+    return render(request, "mentoring/goal_form.html", {"pairing": pairing, "form": form, "owner": form.owner})
 
 
 @login_required
@@ -344,7 +346,8 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Goal saved."))
             return redirect(goal.pairing)
-    return render(request, "mentoring/goal_form.html", {"pairing": goal.pairing, "form": form, "goal": goal})
+    context = {"pairing": goal.pairing, "form": form, "goal": goal, "owner": goal.owner}
+    return render(request, "mentoring/goal_form.html", context)
 
 
 # --- Concerns and the fit question ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.audit_plans import seed_audit_plans
 from demo.interventions import seed_interventions
 from demo.matching import seed_matching
+from demo.mentor_goals import seed_mentor_goals
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from demo.pairings import seed_pairings
 from demo.planning import seed_planning
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 programme=org["running"], mentor_email=DEMO_LOGINS[1].email, mentee_email=DEMO_LOGINS[2].email
             )
             seed_interventions(programme=org["running"])
+            seed_mentor_goals(programme=org["running"], mentor_email=DEMO_LOGINS[1].email)
             seed_surveys(programme=org["running"])
             seed_audit_plans(programme=org["running"])
             seed_reports(programme=org["running"])

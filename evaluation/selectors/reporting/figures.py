@@ -16,6 +16,7 @@ from .enrolment import _enrolment
 from .goals import _goals
 from .helpers import _figure
 from .interventions import _interventions
+from .mentors import _mentors
 from .pairings import _pairings
 from .periods import Period
 from .protected_time import _protected_time
@@ -40,7 +41,8 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
 
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
     4 pairings, sessions and hours by department; 5 participants by department; 6 sessions by month;
-    7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers.
+    7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers;
+    13 mentors' own goals; 14 mentors' ratings at both ends.
     """
     prev = period.previous
     enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
@@ -51,6 +53,7 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     goals = _goals(programme, period, prev)  # query 8
     interventions = _interventions(programme, period, prev)  # query 9
     surveys = _surveys(programme, period, prev)  # queries 10, 11 and 12
+    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 13 and 14
 
     activity_figures = [
         _figure(
@@ -85,6 +88,7 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
             {"key": "time", "title": gettext_noop("Protected time"), "figures": time, "tables": []},
             {"key": "goals", "title": gettext_noop("Goals"), **goals},
             {"key": "interventions", "title": gettext_noop("Interventions"), "figures": [], "tables": [interventions]},
+            {"key": "mentors", "title": gettext_noop("What mentors gained"), **mentors},
         ],
         "team": team,
         "surveys": surveys,

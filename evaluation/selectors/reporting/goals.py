@@ -34,7 +34,8 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     aggregates = _goal_aggregates(statuses, period, prev)
     # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
     row = (
-        Goal.objects.filter(pairing__programme=programme)
+        # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
+        Goal.objects.filter(pairing__programme=programme, owner=Goal.Owner.MENTEE)
         .annotate(
             status_cur=_goal_state_at(period.end, "status"),
             status_prev=_goal_state_at(prev.end, "status"),
