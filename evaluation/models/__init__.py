@@ -8,7 +8,7 @@ figures about groups, frozen in ``snapshot`` when it is submitted.
 """
 
 from .interventions import Intervention, InterventionKind
-from .reports import Report, ReportComment, ReportDecision, ReportSignOff
+from .reports import Report, ReportComment, ReportDecision, ReportDecisionUpdate, ReportSignOff
 from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Report",
     "ReportComment",
     "ReportDecision",
+    "ReportDecisionUpdate",
     "ReportSignOff",
     "Survey",
     "SurveyInvitation",
