@@ -13,7 +13,7 @@ from mentoring.models import Alert, Pairing
 from programmes.models import Membership, Person, Programme, Role
 from programmes.permissions import get_participant_for, get_programme_for
 
-from .models import Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
+from .models import Intervention, Question, Report, ReportDecision, Survey, SurveyInvitation, SurveyRound
 
 # Alerts and interventions: the programme's coordinators only
 # The views first call ``get_programme_for(user, pk, manage=True)`` (outsiders 404, other members 403); these
@@ -135,3 +135,34 @@ def get_report_for(person: Person, pk: int, *, as_: str | None = None) -> Report
     if as_ and as_ not in report.viewer:
         raise PermissionDenied(_("Your role in this programme does not do this with its reports."))
     return report
+
+
+# Committee decisions followed through
+# A decision is seen by its owner, the programme's coordinators and its committee members (who recorded it); the
+# owner and the coordinators update it (a committee member reads it: 403 on a change). Everyone else: 404.
+
+
+def _holds_for_decision(person: Person, *roles: str) -> Exists:
+    return Exists(Membership.objects.filter(programme=OuterRef("report__programme"), person=person, role__in=roles))
+
+
+def decisions_visible_to(person: Person) -> QuerySet[ReportDecision]:
+    if not person.is_authenticated:
+        return ReportDecision.objects.none()
+    return ReportDecision.objects.filter(
+        Q(owner=person) | Q(_holds_for_decision(person, Role.COORDINATOR, Role.COMMITTEE))
+    ).exclude(report__status=Report.Status.DRAFT)
+
+
+def get_decision_for(person: Person, pk: int, *, write: bool = False) -> ReportDecision:
+    """A decision the person may see (else 404), with ``can_update``; ``write`` requires it (else 403)."""
+    decision = get_object_or_404(
+        decisions_visible_to(person)
+        .select_related("report__programme", "owner", "updated_by")
+        .annotate(by_coordinator=_holds_for_decision(person, Role.COORDINATOR)),
+        pk=pk,
+    )
+    decision.can_update = decision.owner_id == person.pk or decision.by_coordinator
+    if write and not decision.can_update:
+        raise PermissionDenied(_("Only the decision's owner and the programme's coordinators update it."))
+    return decision

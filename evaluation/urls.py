@@ -5,6 +5,7 @@ from core import ids  # noqa: F401  (registers <id:...>: a database id, anything
 from .views import dashboard as views_dashboard
 from .views import interventions as views_interventions
 from .views import personal_data as views_personal_data
+from .views import decisions as views_decisions
 from .views import reports as views_reports
 from .views import surveys as views_surveys
 
@@ -45,6 +46,8 @@ urlpatterns = [
     path("<id:pk>/publish/", views_reports.report_publish, name="report_publish"),
     path("<id:pk>/report.pdf", views_reports.report_pdf, name="report_pdf"),
     path("<id:pk>/report.csv", views_reports.report_csv, name="report_csv"),
+    path("decisions/", views_decisions.decisions_mine, name="decisions_mine"),
+    path("decisions/<id:pk>/", views_decisions.decision_update, name="decision_update"),
 ]
 
 # Surveys

@@ -115,6 +115,9 @@ class ReportDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.report}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:decision_update", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status not in self.CLOSED
