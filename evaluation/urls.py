@@ -3,9 +3,9 @@ from django.urls import path
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
 from .views import dashboard as views_dashboard
+from .views import decisions as views_decisions
 from .views import interventions as views_interventions
 from .views import personal_data as views_personal_data
-from .views import decisions as views_decisions
 from .views import reports as views_reports
 from .views import surveys as views_surveys
 

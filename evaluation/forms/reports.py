@@ -99,7 +99,10 @@ class DecisionForm(forms.ModelForm):
             "owner": gettext_lazy("Owner"),
             "due_on": gettext_lazy("Due on"),
         }
-        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)

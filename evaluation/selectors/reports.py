@@ -71,9 +71,7 @@ def decisions_for(*, person: Person) -> QuerySet[ReportDecision]:
     coordinated = Exists(
         Membership.objects.filter(programme=OuterRef("report__programme"), person=person, role=Role.COORDINATOR)
     )
-    closed = Case(
-        When(status__in=ReportDecision.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
+    closed = Case(When(status__in=ReportDecision.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField())
     return (
         ReportDecision.objects.filter(Q(owner=person) | Q(coordinated, kind=ReportDecision.Kind.DECISION))
         .exclude(report__status=Report.Status.DRAFT)

@@ -95,7 +95,9 @@ def decision_update(*, decision: ReportDecision, by: Person, status: str, outcom
     decision.updated_by = by
     decision.full_clean()
     decision.save(update_fields=["status", "outcome", "closed_on", "updated_at", "updated_by"])
-    ReportDecisionUpdate.objects.create(decision=decision, by=by, at=decision.updated_at, status=status, outcome=outcome)
+    ReportDecisionUpdate.objects.create(
+        decision=decision, by=by, at=decision.updated_at, status=status, outcome=outcome
+    )
     return decision
 
 

@@ -319,9 +319,9 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         section = _("Earlier decisions followed up")
         yield [section, "", "", _("Summary"), csv_cell(followed["summary"]), "", "", ""]
         header, *rows = decisions_followed_rows(followed)
-        for row in rows:
+        for row in rows:  # words, not figures: no table column (readers of the figures skip them)
             for metric, value in zip(header[2:], row[2:], strict=True):
-                yield [section, csv_cell(row[0]), csv_cell(row[1]), metric, csv_cell(value), "", "", ""]
+                yield [section, "", csv_cell(f"{row[0]}: {row[1]}"), metric, csv_cell(value), "", "", ""]
     yield [_("Notes"), "", "", _("Hidden figures"), csv_cell(hidden_note(data)), "", "", ""]
 
 

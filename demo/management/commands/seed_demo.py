@@ -5,6 +5,7 @@ interventions, reports). The demo app sits above the three, so none of them impo
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.decisions import seed_decisions
 from demo.interventions import seed_interventions
 from demo.matching import seed_matching
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             seed_interventions(programme=org["running"])
             seed_surveys(programme=org["running"])
             seed_reports(programme=org["running"])
+            seed_decisions(programme=org["running"])
             seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
