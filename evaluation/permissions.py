@@ -166,3 +166,20 @@ def get_decision_for(person: Person, pk: int, *, write: bool = False) -> ReportD
     if write and not decision.can_update:
         raise PermissionDenied(_("Only the decision's owner and the programme's coordinators update it."))
     return decision
+
+
+# The learning-environment audit's items: the organisation's, edited by coordinators (of any programme) and staff.
+# Everyone else: 403 on the pages. An item is one of the audit's newest version (an earlier version's: 404).
+
+
+def require_audit_editor(person: Person) -> None:
+    if not (person.is_staff or Membership.objects.filter(person=person, role=Role.COORDINATOR).exists()):
+        raise PermissionDenied(_("Only coordinators and staff edit the audit's items."))
+
+
+def get_audit_item_for(person: Person, pk: int, survey: Survey) -> Question:
+    """An item of ``survey`` (the audit's newest version), for a coordinator or staff (else 403)."""
+    require_audit_editor(person)
+    question = get_object_or_404(Question.objects.filter(survey=survey), pk=pk)
+    question.survey = survey
+    return question

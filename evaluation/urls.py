@@ -2,6 +2,7 @@ from django.urls import path
 
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
+from .views import audit as views_audit
 from .views import dashboard as views_dashboard
 from .views import decisions as views_decisions
 from .views import interventions as views_interventions
@@ -47,6 +48,13 @@ urlpatterns = [
     path("<id:pk>/report.pdf", views_reports.report_pdf, name="report_pdf"),
     path("<id:pk>/report.csv", views_reports.report_csv, name="report_csv"),
     path("decisions/", views_decisions.decisions_mine, name="decisions_mine"),
+    # The learning-environment audit's items (the organisation's)
+    path("audit/items/", views_audit.audit_items, name="audit_items"),
+    path("audit/items/new/", views_audit.audit_item_add, name="audit_item_add"),
+    path("audit/items/<id:pk>/edit/", views_audit.audit_item_edit, name="audit_item_edit"),
+    path("audit/items/<id:pk>/retire/", views_audit.audit_item_retire, name="audit_item_retire"),
+    path("audit/items/<id:pk>/move/", views_audit.audit_item_move, name="audit_item_move"),
+    path("audit/reset/", views_audit.audit_reset, name="audit_reset"),
     path("decisions/<id:pk>/", views_decisions.decision_update, name="decision_update"),
 ]
 
