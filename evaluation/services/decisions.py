@@ -77,8 +77,9 @@ def decision_update(*, decision: ReportDecision, by: Person, status: str, outcom
         raise PermissionDenied(_("Only the decision's owner and the programme's coordinators update it."))
     if decision.kind != ReportDecision.Kind.DECISION and decision.owner_id is None:
         raise ValidationError(_("This recommendation has no owner to follow it through."))
-    outcome = (outcome or "").strip()
-    if status == decision.status and outcome == decision.outcome:
+    # A browser sends a textarea's line breaks as CRLF: the same words saved again are no change.
+    outcome = (outcome or "").replace("\r\n", "\n").strip()
+    if status == decision.status and outcome == decision.outcome.replace("\r\n", "\n"):
         return decision
     if status not in ReportDecision.Status.values:
         raise ValidationError({"status": _("Choose one of the statuses offered.")})
