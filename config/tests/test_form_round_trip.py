@@ -33,8 +33,8 @@ from config.tests.html_forms import Form, forms_of, valid_date, valid_month
 from config.tests.test_permission_matrix import (
     GOAL,
     MATRIX,
-    _intervention,
     _decision,
+    _intervention,
     _report,
     _session,
     _survey,
