@@ -173,7 +173,7 @@ def audit_item_move(*, question: Question, by: Person, direction: str) -> Questi
     for i, q in enumerate(questions):
         q.position = i
     Question.objects.bulk_update(questions, ["position"])
-    return target
+    return next(q for q in questions if q.pk == target.pk)
 
 
 @transaction.atomic
