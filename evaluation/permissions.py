@@ -159,10 +159,14 @@ def get_decision_for(person: Person, pk: int, *, write: bool = False) -> ReportD
     decision = get_object_or_404(
         decisions_visible_to(person)
         .select_related("report__programme", "owner", "updated_by")
-        .annotate(by_coordinator=_holds_for_decision(person, Role.COORDINATOR)),
+        .annotate(
+            by_coordinator=_holds_for_decision(person, Role.COORDINATOR),
+            by_committee=_holds_for_decision(person, Role.COMMITTEE),
+        ),
         pk=pk,
     )
     decision.can_update = decision.owner_id == person.pk or decision.by_coordinator
+    decision.can_read_report = decision.by_coordinator or decision.by_committee  # a line manager reads no report
     if write and not decision.can_update:
         raise PermissionDenied(_("Only the decision's owner and the programme's coordinators update it."))
     return decision
