@@ -265,3 +265,20 @@ def test_decisions_for_me_lists_a_coordinators_programme_decisions_and_nobody_el
     other = PersonFactory()
     client.force_login(other)
     assert client.get(reverse("evaluation:decisions_mine")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_next_reports_page_runs_the_same_queries_with_1_and_30_earlier_decisions(
+    client, cast, earlier, django_assert_num_queries, count
+):
+    for i in range(count):
+        decision(earlier, cast["committee_member"], owner=cast["line_manager"], text=f"Decision {i}")
+    nxt = ReportFactory(programme=earlier.programme, title="Q1 2026 report")
+    client.force_login(cast["coordinator"])
+    client.get(nxt.get_absolute_url())
+    # session, user, the report with my roles, the navigation's areas; the draft's live figures (see
+    # test_reports.test_report_pages_run_the_same_queries_with_3_pairings_and_with_300), the earlier decisions
+    # it follows up (one query, with their reports and owners); comments, decisions, sign-offs.
+    with django_assert_num_queries(22):
+        page = client.get(nxt.get_absolute_url()).content.decode()
+    assert f"0 of {count} earlier decision" in page and f"Decision {count - 1}" in page
