@@ -14,6 +14,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from demo.decisions import decision_owner
 from demo.organisation import DEMO_DOMAIN
 from evaluation.models import Report, ReportComment, ReportDecision, ReportSignOff
 from evaluation.selectors.reporting import last_quarter
@@ -148,6 +149,8 @@ def seed_reports(*, programme: Programme) -> None:
             by=committee,
             kind="decision",
             text="Mentor training is required before a mentor takes a second mentee.",
+            owner=decision_owner(programme, coordinator),
+            due_on=timezone.localdate() + datetime.timedelta(days=45),
         )
         recommendation = services.report_decision_record(
             report=report,

@@ -14,7 +14,7 @@ from mentoring.models import Alert, Pairing
 from programmes.models import Membership, OrgUnit, Person, Programme, Role
 from programmes.permissions import get_participant_for, get_programme_for, roles_in
 
-from .models import AuditAlert, Intervention, Question, Report, Survey, SurveyInvitation, SurveyRound
+from .models import AuditAlert, Intervention, Question, Report, ReportDecision, Survey, SurveyInvitation, SurveyRound
 from .selectors.audit_plans import unit_leads
 
 # Alerts and interventions: the programme's coordinators only
@@ -180,3 +180,55 @@ def get_audit_round_for(person: Person, pk: int, round_pk: int) -> SurveyRound:
 
 def get_audit_alert_in(programme: Programme, pk: int) -> AuditAlert:
     return get_object_or_404(AuditAlert.objects.filter(programme=programme), pk=pk)
+
+
+# Committee decisions followed through
+# A decision is seen by its owner, the programme's coordinators and its committee members (who recorded it); the
+# owner and the coordinators update it (a committee member reads it: 403 on a change). Everyone else: 404.
+
+
+def _holds_for_decision(person: Person, *roles: str) -> Exists:
+    return Exists(Membership.objects.filter(programme=OuterRef("report__programme"), person=person, role__in=roles))
+
+
+def decisions_visible_to(person: Person) -> QuerySet[ReportDecision]:
+    if not person.is_authenticated:
+        return ReportDecision.objects.none()
+    return ReportDecision.objects.filter(
+        Q(owner=person) | Q(_holds_for_decision(person, Role.COORDINATOR, Role.COMMITTEE))
+    ).exclude(report__status=Report.Status.DRAFT)
+
+
+def get_decision_for(person: Person, pk: int, *, write: bool = False) -> ReportDecision:
+    """A decision the person may see (else 404), with ``can_update``; ``write`` requires it (else 403)."""
+    decision = get_object_or_404(
+        decisions_visible_to(person)
+        .select_related("report__programme", "owner", "updated_by")
+        .annotate(
+            by_coordinator=_holds_for_decision(person, Role.COORDINATOR),
+            by_committee=_holds_for_decision(person, Role.COMMITTEE),
+        ),
+        pk=pk,
+    )
+    decision.can_update = decision.owner_id == person.pk or decision.by_coordinator
+    decision.can_read_report = decision.by_coordinator or decision.by_committee  # a line manager reads no report
+    if write and not decision.can_update:
+        raise PermissionDenied(_("Only the decision's owner and the programme's coordinators update it."))
+    return decision
+
+
+# The learning-environment audit's items: the organisation's, edited by coordinators (of any programme) and staff.
+# Everyone else: 403 on the pages. An item is one of the audit's newest version (an earlier version's: 404).
+
+
+def require_audit_editor(person: Person) -> None:
+    if not (person.is_staff or Membership.objects.filter(person=person, role=Role.COORDINATOR).exists()):
+        raise PermissionDenied(_("Only coordinators and staff edit the audit's items."))
+
+
+def get_audit_item_for(person: Person, pk: int, survey: Survey) -> Question:
+    """An item of ``survey`` (the audit's newest version), for a coordinator or staff (else 403)."""
+    require_audit_editor(person)
+    question = get_object_or_404(Question.objects.filter(survey=survey), pk=pk)
+    question.survey = survey
+    return question

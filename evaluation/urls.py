@@ -2,8 +2,10 @@ from django.urls import path
 
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
-from .views import audit_plans as views_audit
+from .views import audit as views_audit
+from .views import audit_plans as views_audit_plans
 from .views import dashboard as views_dashboard
+from .views import decisions as views_decisions
 from .views import interventions as views_interventions
 from .views import personal_data as views_personal_data
 from .views import reports as views_reports
@@ -46,6 +48,15 @@ urlpatterns = [
     path("<id:pk>/publish/", views_reports.report_publish, name="report_publish"),
     path("<id:pk>/report.pdf", views_reports.report_pdf, name="report_pdf"),
     path("<id:pk>/report.csv", views_reports.report_csv, name="report_csv"),
+    path("decisions/", views_decisions.decisions_mine, name="decisions_mine"),
+    # The learning-environment audit's items (the organisation's)
+    path("audit/items/", views_audit.audit_items, name="audit_items"),
+    path("audit/items/new/", views_audit.audit_item_add, name="audit_item_add"),
+    path("audit/items/<id:pk>/edit/", views_audit.audit_item_edit, name="audit_item_edit"),
+    path("audit/items/<id:pk>/retire/", views_audit.audit_item_retire, name="audit_item_retire"),
+    path("audit/items/<id:pk>/move/", views_audit.audit_item_move, name="audit_item_move"),
+    path("audit/reset/", views_audit.audit_reset, name="audit_reset"),
+    path("decisions/<id:pk>/", views_decisions.decision_update, name="decision_update"),
 ]
 
 # Surveys
@@ -88,8 +99,12 @@ urlpatterns += [
 
 # The learning-environment audit acted on: a unit's page and plan, the coordinators' overview and alerts
 urlpatterns += [
-    path("audit/<id:round_pk>/units/<id:unit_pk>/", views_audit.audit_unit, name="audit_unit"),
-    path("audit/<id:round_pk>/units/<id:unit_pk>/plan/", views_audit.audit_plan_save, name="audit_plan_save"),
-    path("programmes/<id:pk>/rounds/<id:round_pk>/units/", views_audit.audit_overview, name="audit_overview"),
-    path("programmes/<id:pk>/audit-alerts/<id:alert_pk>/", views_audit.audit_alert_handle, name="audit_alert_handle"),
+    path("audit/<id:round_pk>/units/<id:unit_pk>/", views_audit_plans.audit_unit, name="audit_unit"),
+    path("audit/<id:round_pk>/units/<id:unit_pk>/plan/", views_audit_plans.audit_plan_save, name="audit_plan_save"),
+    path("programmes/<id:pk>/rounds/<id:round_pk>/units/", views_audit_plans.audit_overview, name="audit_overview"),
+    path(
+        "programmes/<id:pk>/audit-alerts/<id:alert_pk>/",
+        views_audit_plans.audit_alert_handle,
+        name="audit_alert_handle",
+    ),
 ]

@@ -33,6 +33,7 @@ from config.tests.html_forms import Form, forms_of, valid_date, valid_month
 from config.tests.test_permission_matrix import (
     GOAL,
     MATRIX,
+    _decision,
     _intervention,
     _report,
     _session,
@@ -139,6 +140,9 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("evaluation:report_edit", "evaluation:report_edit"): _get("evaluation.Report", "pk"),
     ("programmes:hr_sync", "programmes:hr_sync"): _sync_mapping,
     ("evaluation:audit_unit", "evaluation:audit_plan_save"): _audit_plan,
+    # Issue 20: an audit item saved unchanged makes no new version; a decision saved unchanged records no update.
+    ("evaluation:audit_item_edit", "evaluation:audit_item_edit"): _get("evaluation.Question", "pk"),
+    ("evaluation:decision_update", "evaluation:decision_update"): _get("evaluation.ReportDecision", "pk"),
 }
 
 # Forms of the site's frame, on every page (base.html), not of the page: never an edit of what the page shows.
@@ -197,6 +201,7 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("evaluation:report_create", "evaluation:report_create"): CREATES,
     ("evaluation:report_detail", "evaluation:report_comment"): CREATES,
     ("evaluation:report_detail", "evaluation:report_decision"): CREATES,
+    ("evaluation:audit_item_add", "evaluation:audit_item_add"): CREATES,
 }
 
 # Set by the code that saves, not by the person: an unchanged save may move them. A fit answer given again
@@ -274,6 +279,10 @@ def fill(world: dict) -> None:
     report = _report(cast, "draft")
     report.narrative, report.created_by = "A steady quarter.\n\nMore pairs met.", cast["coordinator"]
     report.save()
+    # A decision followed through part of the way: its status and what was done come back as they were.
+    decision = _decision(cast)
+    decision.status, decision.outcome = "in_progress", "Two of three mentors booked.\nThe third in May."
+    decision.save()
     # The nightly HR file's settings (its folder needs TANDEM_HR_SYNC_ROOT, which the walk does not set).
     PeopleImportMapping.objects.update_or_create(
         purpose="sync",

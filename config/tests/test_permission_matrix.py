@@ -504,6 +504,34 @@ SUBMITTED_REPORT = lambda cast: {"pk": _report(cast, "submitted").pk}  # noqa: E
 # to them); everyone else, participants included, never learns a report exists.
 REPORT_READERS = roles(404, anonymous=LOGIN, coordinator=200, committee_member=200)
 COMMITTEE_POST = roles(404, anonymous=LOGIN, committee_member=REDIRECT, coordinator=403)
+
+
+def _decision(cast: dict):
+    """A decision on the submitted report, owned by the line manager (the mentee's, so a line manager of one of
+    the programme's participants)."""
+    from evaluation.models import ReportDecision
+
+    report = _report(cast, "submitted")
+    return ReportDecision.objects.filter(report=report).first() or ReportDecision.objects.create(
+        report=report,
+        author=cast["committee_member"],
+        kind=ReportDecision.Kind.DECISION,
+        text="Matrix decision",
+        owner=cast["line_manager"],
+        due_on=datetime.date(2026, 12, 31),
+    )
+
+
+DECISION = lambda cast: {"pk": _decision(cast).pk}  # noqa: E731
+
+
+def AUDIT_ITEM(cast: dict) -> dict:  # noqa: N802
+    """The first item of the learning-environment audit's newest version."""
+    from evaluation.services.audit import audit_current
+
+    return {"pk": audit_current().questions.order_by("position", "pk").first().pk}
+
+
 # --- end of committee reports ---
 
 
@@ -898,7 +926,7 @@ MATRIX: dict[str, Entry] = {
     # --- end of alerts and interventions ---
     # --- surveys (issue 6): templates, rounds and results for the programme's coordinators only; "My surveys"
     # for participants; an invitation is its person's own (the mentee's here), everyone else never learns of it ---
-    "evaluation:survey_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=25),
+    "evaluation:survey_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=29),
     "evaluation:survey_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
     "evaluation:survey_edit": Entry(COORDINATORS_ONLY, kwargs=SURVEY, queries=9),
     "evaluation:question_add": Entry(COORDINATORS_ONLY, kwargs=SURVEY, queries=7),
@@ -927,7 +955,7 @@ MATRIX: dict[str, Entry] = {
     "evaluation:reports": Entry(area_page(committee_member=200, coordinator=200), queries=5),
     "evaluation:report_list_programme": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
     "evaluation:report_create": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=5),
-    "evaluation:report_detail": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=7),
+    "evaluation:report_detail": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=per_role(7, committee_member=8)),
     "evaluation:report_edit": Entry(roles(404, anonymous=LOGIN, coordinator=200), kwargs=DRAFT_REPORT, queries=4),
     "evaluation:report_submit": Entry(
         roles(404, anonymous=LOGIN, coordinator=REDIRECT),
@@ -946,6 +974,23 @@ MATRIX: dict[str, Entry] = {
     ),
     "evaluation:report_pdf": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=5),
     "evaluation:report_csv": Entry(REPORT_READERS, kwargs=SUBMITTED_REPORT, queries=3),
+    # Decisions followed through (issue 20, point 6): the owner (here the line manager) and the programme's
+    # coordinators update a decision; its committee members read it; everyone else never learns it exists.
+    "evaluation:decisions_mine": Entry(area_page(coordinator=200, line_manager=200), queries=4),  # none yet: no page
+    "evaluation:decision_update": Entry(
+        roles(404, anonymous=LOGIN, line_manager=200, coordinator=200, committee_member=200),
+        kwargs=DECISION,
+        queries=5,
+    ),
+    # The learning-environment audit's items (issue 20, point 3): the organisation's, for coordinators and staff.
+    "evaluation:audit_items": Entry(vocabulary(200), queries=per_role(8, coordinator=9)),
+    "evaluation:audit_item_add": Entry(vocabulary(200), queries=per_role(3, coordinator=4)),
+    "evaluation:audit_item_edit": Entry(vocabulary(200), kwargs=AUDIT_ITEM, queries=per_role(5, coordinator=6)),
+    "evaluation:audit_item_retire": Entry(vocabulary(200), kwargs=AUDIT_ITEM, queries=per_role(5, coordinator=6)),
+    "evaluation:audit_item_move": Entry(
+        vocabulary(REDIRECT), kwargs=AUDIT_ITEM, method="post", queries=per_role(7, coordinator=8)
+    ),
+    "evaluation:audit_reset": Entry(vocabulary(200), queries=per_role(3, coordinator=4)),
     # --- end of committee reports ---
     # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
     "evaluation:my_data": Entry(roles(200, anonymous=LOGIN), queries=3),

@@ -784,9 +784,31 @@ def test_committee_answered_a_report(pseudo_mail, cast, submitted_report, coordi
             reports.report_comment(report=report, by=committee_member, text=SAID)
         elif step == "decision":
             kind = ReportDecision.Kind.values[0]
-            reports.report_decision_record(report=report, by=committee_member, kind=kind, text=SAID)
+            due = NOW.date() + datetime.timedelta(days=30)
+            reports.report_decision_record(
+                report=report, by=committee_member, kind=kind, text=SAID, owner=coordinator, due_on=due
+            )
         else:
             reports.report_sign_off(report=report, by=committee_member)
+    pseudo_mail.check(SAID)
+
+
+@covers("evaluation/services/decisions.py::decision_tell_owner")
+def test_a_decision_is_yours(pseudo_mail, cast, submitted_report, coordinator, committee_member):
+    from evaluation.services import reports
+    from evaluation.tests.report_world import NOW
+
+    with time_machine.travel(NOW, tick=False):
+        report = reports.report_submit(report=submitted_report, by=coordinator)
+        pseudo_mail.start(*cast.values())
+        reports.report_decision_record(
+            report=report,
+            by=committee_member,
+            kind="decision",
+            text=SAID,
+            owner=cast["line_manager"],
+            due_on=NOW.date() + datetime.timedelta(days=30),
+        )
     pseudo_mail.check(SAID)
 
 

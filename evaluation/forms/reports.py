@@ -87,8 +87,36 @@ class CommentForm(forms.ModelForm):
 
 
 class DecisionForm(forms.ModelForm):
+    """A decision or recommendation; a decision's owner (one of ``owners``) and due date are checked by the
+    service (``services.reports.report_decision_record``), so the message says what is missing."""
+
     class Meta:
         model = ReportDecision
-        fields = ["kind", "text"]
-        labels = {"kind": gettext_lazy("This is a"), "text": gettext_lazy("Decision or recommendation")}
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["kind", "text", "owner", "due_on"]
+        labels = {
+            "kind": gettext_lazy("This is a"),
+            "text": gettext_lazy("Decision or recommendation"),
+            "owner": gettext_lazy("Owner"),
+            "due_on": gettext_lazy("Due on"),
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners if owners is not None else self.fields["owner"].queryset.none()
+        self.fields["owner"].required = False
+        self.fields["due_on"].required = False
+
+
+class DecisionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ReportDecision
+        fields = ["status", "outcome"]
+        labels = {"status": gettext_lazy("Status"), "outcome": gettext_lazy("What was done")}
+        help_texts = {
+            "outcome": gettext_lazy("In your own words, for the committee: it reads this in the next report.")
+        }
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 4})}

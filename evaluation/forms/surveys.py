@@ -178,3 +178,46 @@ class AnswerForm(forms.Form):
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class AuditItemForm(forms.Form):
+    """An item of the learning-environment audit: its words, its dimension (items on the scale of 1 to 5), and
+    its words in the other languages."""
+
+    text = SingleLineFormField(label=gettext_lazy("Item"), max_length=300)
+    dimension = forms.ChoiceField(
+        label=gettext_lazy("Dimension"),
+        required=False,
+        choices=Question.Dimension.choices,
+        help_text=gettext_lazy("What the item measures: the heat map, the trend and the team pages compare its mean."),
+    )
+
+    def __init__(self, *args, kind: str = Question.Kind.LIKERT, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind != Question.Kind.LIKERT:
+            del self.fields["dimension"]  # the free-text question measures no dimension
+        for code, name in question_languages():
+            self.fields[QuestionForm.translation_field(code)] = SingleLineFormField(
+                label=name,
+                required=False,
+                max_length=300,
+                help_text=_("Optional: people who read Tandem in this language see it; without it, the English."),
+            )
+
+    @staticmethod
+    def initial_for(question: Question) -> dict:
+        initial = {"text": question.text, "dimension": question.dimension}
+        for code, _name in question_languages():
+            initial[QuestionForm.translation_field(code)] = (question.translations or {}).get(code, "")
+        return initial
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["translations"] = {
+            code: data.pop(QuestionForm.translation_field(code), "") or "" for code, _name in question_languages()
+        }
+        data.setdefault("dimension", "")
+        if self.kind == Question.Kind.LIKERT and not data.get("dimension"):
+            self.add_error("dimension", _("Choose the dimension of the learning environment the item is about."))
+        return data

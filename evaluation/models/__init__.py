@@ -9,7 +9,7 @@ figures about groups, frozen in ``snapshot`` when it is submitted.
 
 from .audit_plans import ActionPlan, AuditAction, AuditActionChange, AuditAlert
 from .interventions import Intervention, InterventionKind
-from .reports import Report, ReportComment, ReportDecision, ReportSignOff
+from .reports import Report, ReportComment, ReportDecision, ReportDecisionUpdate, ReportSignOff
 from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Report",
     "ReportComment",
     "ReportDecision",
+    "ReportDecisionUpdate",
     "ReportSignOff",
     "Survey",
     "SurveyInvitation",

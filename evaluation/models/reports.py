@@ -66,23 +66,80 @@ class ReportComment(models.Model):
 
 
 class ReportDecision(models.Model):
-    """A decision or recommendation the committee records on a report."""
+    """A decision or recommendation the committee records on a report.
+
+    A decision is followed through: it has an owner (a coordinator of the programme, or a line manager of one of
+    its participants), a due date and a status the owner keeps up to date with what was done; the programme's
+    next report lists it until it is closed (``services/decisions.py``)."""
 
     class Kind(models.TextChoices):
         DECISION = "decision", gettext_lazy("Decision")
         RECOMMENDATION = "recommendation", gettext_lazy("Recommendation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", gettext_lazy("Open")
+        IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+        DONE = "done", gettext_lazy("Done")
+        DROPPED = "dropped", gettext_lazy("Dropped")
+
+    CLOSED = (Status.DONE, Status.DROPPED)
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="decisions")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="report_decisions_owned"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # What was done, in the owner's words (the committee reads it in the next report).
+    outcome = models.TextField(gettext_lazy("what was done"), blank=True, max_length=5000)
+    # The day it was done or dropped: the next report lists what was open at its start or closed during it.
+    closed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "dropped"], closed_on__isnull=False)
+                | (~Q(status__in=["done", "dropped"]) & Q(closed_on__isnull=True)),
+                name="reportdecision_closed_on_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status"], name="reportdecision_owner_status")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.report}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:decision_update", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+
+class ReportDecisionUpdate(models.Model):
+    """One change of a decision's status or of what was done: the history the committee can read."""
+
+    decision = models.ForeignKey(ReportDecision, on_delete=models.CASCADE, related_name="updates")
+    by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=ReportDecision.Status.choices)
+    outcome = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Update of {self.decision}"
 
 
 class ReportSignOff(models.Model):

@@ -34,17 +34,21 @@ class Survey(models.Model):
         default=False,
         help_text=gettext_lazy("Answers are stored without any link to the person that a coordinator can read."),
     )
+    # The learning-environment audit's items are the organisation's to edit: each edit after a round was sent
+    # makes a new version (a new built-in row, the old one kept with its questions), so a round keeps the exact
+    # items it was sent with. The other built-ins stay at version 1; a programme's own survey has one version.
+    version = models.PositiveSmallIntegerField(default=1)
     created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["title", "version"]
         constraints = [
-            # One built-in of each kind; programmes add their own custom surveys.
+            # One built-in of each kind and version; programmes add their own custom surveys.
             models.UniqueConstraint(
-                fields=["kind"],
+                fields=["kind", "version"],
                 condition=Q(programme__isnull=True) & ~Q(kind="custom"),
-                name="survey_one_builtin_per_kind",
+                name="survey_one_builtin_per_kind_version",
             ),
         ]
 
@@ -69,7 +73,9 @@ class Question(models.Model):
         TEXT = "text", gettext_lazy("Free text")
 
     # The learning-environment audit's dimensions (the source text's three kinds of opportunity, reflection,
-    # support); a heat map shows each team's mean on each.
+    # support, and from version 2 the expansive features of Fuller and Unwin's continuum the first five leave out);
+    # a heat map shows each team's mean on each. Values never change meaning: the trend compares them across
+    # versions of the items.
     class Dimension(models.TextChoices):
         NONE = "", gettext_lazy("—")
         COMMUNITIES = "communities", gettext_lazy("Diverse communities of practice")
@@ -77,6 +83,11 @@ class Question(models.Model):
         COURSES = "courses", gettext_lazy("Off-the-job courses towards qualifications")
         REFLECTION = "reflection", gettext_lazy("Time for reflection")
         SUPPORT = "support", gettext_lazy("Support from managers and colleagues")
+        TRANSITION = "transition", gettext_lazy("A gradual, supported start for newcomers")
+        BOUNDARIES = "boundaries", gettext_lazy("Learning across boundaries")
+        PROGRESSION = "progression", gettext_lazy("Recognised as learners, with a vision of progression")
+        CURRICULUM = "curriculum", gettext_lazy("A planned workplace curriculum")
+        FACILITATION = "facilitation", gettext_lazy("Managers as facilitators of development")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)

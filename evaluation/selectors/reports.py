@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from programmes.models import Membership, Person, Programme, Role
 
@@ -55,11 +55,32 @@ def report_review(report: Report) -> Review:
     """A report's comments, decisions and sign-offs with their authors: three queries."""
     return Review(
         comments=list(report.comments.select_related("author")),
-        decisions=list(report.decisions.select_related("author")),
+        decisions=list(report.decisions.select_related("author", "owner")),
         sign_offs=list(report.sign_offs.select_related("person").order_by("signed_at")),
     )
 
 
 def report_review_for_export(report: Report) -> tuple[QuerySet[ReportDecision], QuerySet[ReportSignOff]]:
     """The decisions and sign-offs an export summarises (evaluated by the export)."""
-    return report.decisions.all(), report.sign_offs.all()
+    return report.decisions.select_related("owner"), report.sign_offs.all()
+
+
+def decisions_for(*, person: Person) -> QuerySet[ReportDecision]:
+    """The decisions a person follows through: those they own and, for a coordinator, every decision of the
+    programmes they coordinate. Open ones first, the soonest due first; one query per page (with its count)."""
+    coordinated = Exists(
+        Membership.objects.filter(programme=OuterRef("report__programme"), person=person, role=Role.COORDINATOR)
+    )
+    closed = Case(When(status__in=ReportDecision.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (
+        ReportDecision.objects.filter(Q(owner=person) | Q(coordinated, kind=ReportDecision.Kind.DECISION))
+        .exclude(report__status=Report.Status.DRAFT)
+        .select_related("report__programme", "owner")
+        .annotate(closed=closed)
+        .order_by("closed", "due_on", "pk")
+    )
+
+
+def decision_history(decision: ReportDecision) -> list:
+    """A decision's changes of status and what was done, with who made them: one query."""
+    return list(decision.updates.select_related("by"))

@@ -19,7 +19,14 @@ from mentoring.models import Pairing
 from programmes.models import Person, Programme
 
 from ..models import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
-from ..services.surveys import ANSWER_DAYS, AUTOMATIC_KINDS, BUILTIN, LIKERT_LABELS, surveys_ensure_builtin
+from ..services.surveys import (
+    ANSWER_DAYS,
+    AUDIT_DEFAULTS,
+    AUTOMATIC_KINDS,
+    BUILTIN,
+    LIKERT_LABELS,
+    surveys_ensure_builtin,
+)
 from .privacy import Figure, figure, figure_table
 
 # --- Invitations ----------------------------------------------------------------------------------------------
@@ -69,14 +76,28 @@ def surveys_for_programme(programme: Programme) -> list[Survey]:
                 question_count=Count("questions", distinct=True),
                 round_count=Count("rounds", filter=Q(rounds__programme=programme), distinct=True),
             )
-            .order_by("programme", "title")
+            .order_by("programme", "title", "version")
         )
 
     surveys = fetch()
-    if sum(1 for s in surveys if s.programme_id is None) < len(BUILTIN):
-        surveys_ensure_builtin()  # once per installation
+    audit_versions = {
+        s.version for s in surveys if s.programme_id is None and s.kind == Survey.Kind.LEARNING_ENVIRONMENT
+    }
+    if sum(1 for s in surveys if s.programme_id is None) < len(BUILTIN) or not audit_versions >= set(AUDIT_DEFAULTS):
+        surveys_ensure_builtin()  # once per installation (and once more when a default version ships)
         surveys = fetch()
-    return surveys
+        audit_versions = {
+            s.version for s in surveys if s.programme_id is None and s.kind == Survey.Kind.LEARNING_ENVIRONMENT
+        }  # noqa: E501
+    # The audit in its newest version, and an earlier one only where this programme sent rounds with it.
+    newest = max(audit_versions, default=0)
+    shown = []
+    for s in surveys:
+        s.audit = s.programme_id is None and s.kind == Survey.Kind.LEARNING_ENVIRONMENT
+        s.superseded = s.audit and s.version != newest
+        if not s.superseded or s.round_count:
+            shown.append(s)
+    return shown
 
 
 def survey_questions(survey: Survey) -> list[Question]:
@@ -371,3 +392,14 @@ def learning_environment_heatmap(*, programme: Programme, round: SurveyRound | N
                 row.cells.append(_heat_cell(mean if people >= minimum else None))
         rows.append(row)
     return Heatmap(round=round, dimensions=dimensions, rows=rows, min_group=minimum)
+
+
+def audit_versions() -> list[Survey]:
+    """The learning-environment audit's versions, newest first, each with its item count and how many rounds (of
+    every programme) were sent with it: one query."""
+    return list(
+        Survey.objects.filter(programme__isnull=True, kind=Survey.Kind.LEARNING_ENVIRONMENT)
+        .annotate(item_count=Count("questions", distinct=True), round_count=Count("rounds", distinct=True))
+        .select_related("created_by")
+        .order_by("-version")
+    )

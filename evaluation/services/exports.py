@@ -32,6 +32,7 @@ from core.dates import short_date
 from core.exports import csv_cell
 
 from ..models import Report
+from .decisions import decisions_followed_present, decisions_followed_rows
 from .disclosure import PROTECT, WITHHELD
 
 # Built in memory up to this size, then on disk: the PDF's memory footprint stays fixed.
@@ -314,6 +315,13 @@ def csv_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
         yield from _csv_table_lines(data, section_title, t)
     for q in surveys["questions"]:
         yield from _csv_question_lines(data, q)
+    if followed := decisions_followed_present(data.get("decisions_followed")):
+        section = _("Earlier decisions followed up")
+        yield [section, "", "", _("Summary"), csv_cell(followed["summary"]), "", "", ""]
+        header, *rows = decisions_followed_rows(followed)
+        for row in rows:  # words, not figures: no table column (readers of the figures skip them)
+            for metric, value in zip(header[2:], row[2:], strict=True):
+                yield [section, "", csv_cell(f"{row[0]}: {row[1]}"), metric, csv_cell(value), "", "", ""]
     yield [_("Notes"), "", "", _("Hidden figures"), csv_cell(hidden_note(data)), "", "", ""]
 
 
@@ -468,7 +476,8 @@ def _pdf_review(kit: _PdfKit, review: dict[str, Any]) -> list[Any]:
     para = kit.para
     story = [para(_("Decisions and recommendations"), kit.h2)]
     if review["decisions"]:
-        rows = [[_("Date"), _("Kind"), _("Text")]] + [[d["date"], d["kind"], d["text"]] for d in review["decisions"]]
+        rows = [[_("Date"), _("Kind"), _("Text"), _("Owner"), _("Due"), _("Status")]]
+        rows += [[d["date"], d["kind"], d["text"], d["owner"], d["due"], d["status"]] for d in review["decisions"]]
         story.append(kit.table(rows))
     else:
         story.append(para(_("None recorded yet.")))
@@ -487,6 +496,10 @@ def report_pdf_write(out: Any, data: dict[str, Any], review: dict[str, Any]) -> 
     story: list[Any] = _pdf_heading(kit, data, review)
     story += _pdf_sections(kit, data)
     story += _pdf_surveys(kit, data)
+    if followed := decisions_followed_present(data.get("decisions_followed")):
+        story += [kit.para(_("Earlier decisions followed up"), kit.h2), kit.para(followed["summary"])]
+        if followed["items"]:
+            story.append(kit.table(decisions_followed_rows(followed)))
     story += _pdf_review(kit, review)
     doc = SimpleDocTemplate(
         out, pagesize=A4, title=data["title"], author="Tandem", leftMargin=15 * mm, rightMargin=15 * mm
@@ -544,7 +557,14 @@ def _pdf_chart(t: dict[str, Any], title: str, data: dict[str, Any]) -> Any:
 def review_summary(report: Report, decisions: Iterable[Any], sign_offs: Iterable[Any]) -> dict[str, Any]:
     """The review as the PDF prints it: decisions without their authors, sign-offs counted."""
     decisions = [
-        {"date": short_date(timezone.localtime(d.created_at).date()), "kind": d.get_kind_display(), "text": d.text}
+        {
+            "date": short_date(timezone.localtime(d.created_at).date()),
+            "kind": d.get_kind_display(),
+            "text": d.text,
+            "owner": str(d.owner) if d.owner else "",
+            "due": short_date(d.due_on) if d.due_on else "",
+            "status": d.get_status_display(),
+        }
         for d in decisions
     ]
     sign_offs = list(sign_offs)

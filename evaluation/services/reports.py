@@ -25,6 +25,7 @@ from programmes.services.notifications import coordinators_of, notification_send
 
 from ..models import Report, ReportComment, ReportDecision, ReportSignOff
 from ..selectors.reporting import Period, quarter_key, report_figures
+from .decisions import decision_owner_check, decision_tell_owner, decisions_followed
 from .disclosure_joint import joint_protect, previous_from_report, reports_audit
 from .disclosure_published import report_audit
 
@@ -177,7 +178,10 @@ def report_snapshot(report: Report) -> dict:
     if before:
         previous_from_report(figures, before)
     joint_protect(figures, earlier)
-    return {**figures, "title": report.title, "narrative": report.narrative}
+    # The earlier decisions the committee follows up, frozen with the figures (not figures about people: no
+    # suppression; the decision's words, its owner and status as they stand at submit).
+    followed = decisions_followed(report)
+    return {**figures, "title": report.title, "narrative": report.narrative, "decisions_followed": followed}
 
 
 def _submitted(programme: Programme, *, exclude: int | None = None) -> list[dict]:
@@ -270,11 +274,33 @@ def report_comment(*, report: Report, by: Person, text: str) -> ReportComment:
 
 
 @transaction.atomic
-def report_decision_record(*, report: Report, by: Person, kind: str, text: str) -> ReportDecision:
+def report_decision_record(
+    *,
+    report: Report,
+    by: Person,
+    kind: str,
+    text: str,
+    owner: Person | None = None,
+    due_on: datetime.date | None = None,
+) -> ReportDecision:
+    """A decision needs an owner and a due date, so that the next report can show it followed through; a
+    recommendation may have them."""
     report = _review(report, by)
-    decision = ReportDecision(report=report, author=by, kind=kind, text=text.strip())
+    if kind == ReportDecision.Kind.DECISION:
+        errors = {}
+        if owner is None:
+            errors["owner"] = _("Choose who owns the decision.")
+        if due_on is None:
+            errors["due_on"] = _("Give the date it is due.")
+        if errors:
+            raise ValidationError(errors)
+    decision_owner_check(report.programme, owner)
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The due date has passed: choose today or a later day.")})
+    decision = ReportDecision(report=report, author=by, kind=kind, text=text.strip(), owner=owner, due_on=due_on)
     decision.full_clean()
     decision.save()
+    decision_tell_owner(decision)
     if decision.kind == ReportDecision.Kind.DECISION:
         message = gettext_noop("%(name)s recorded a decision on “%(title)s”.")
     else:

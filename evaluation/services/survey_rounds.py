@@ -83,6 +83,9 @@ def survey_round_send(
     today = today or timezone.localdate()
     if survey.programme_id not in (None, programme.pk):
         raise PermissionDenied(_("This survey belongs to another programme."))
+    if survey.programme_id is None and survey.kind == Survey.Kind.LEARNING_ENVIRONMENT:
+        # A new audit round is sent with the newest version of the items, whichever version's page it came from.
+        survey = _builtin(Survey.Kind.LEARNING_ENVIRONMENT)
     if survey.kind in AUTOMATIC_KINDS:
         raise PermissionDenied(
             _("“%(title)s” is sent automatically; it cannot be sent by hand.") % {"title": survey.display_title}

@@ -168,31 +168,100 @@ def shipped_translations(text: str) -> dict[str, str]:
     return found
 
 
+# The learning-environment audit's default items, by version. Version 1 is the nine items every audit was sent
+# with before the items became the organisation's to edit (unchanged, so those rounds read the same); version 2
+# keeps them (so each dimension's mean stays comparable) and adds the expansive features of Fuller and Unwin's
+# continuum they left out: a gradual, supported start for newcomers, learning across boundaries, recognition as
+# a learner with a vision of progression, a planned workplace curriculum, managers as facilitators. New rounds
+# use the newest version (``services/audit.py``), which is version 2 until the organisation edits the items.
+_AUDIT_V1 = BUILTIN[Survey.Kind.LEARNING_ENVIRONMENT][3]
+_AUDIT_V2_ADDED = (
+    _Item(
+        gettext_noop("Newcomers to my team are brought in gradually and supported until they take a full part."),
+        dimension=_D.TRANSITION,
+    ),
+    _Item(
+        gettext_noop("When I started, I had someone to ask and time to learn the job before working on my own."),
+        dimension=_D.TRANSITION,
+    ),
+    _Item(
+        gettext_noop(
+            "I have chances to learn with other teams, sites or organisations: visits, secondments, joint projects."
+        ),  # noqa: E501
+        dimension=_D.BOUNDARIES,
+    ),
+    _Item(
+        gettext_noop("My team welcomes what people bring back from outside it."),
+        dimension=_D.BOUNDARIES,
+    ),
+    _Item(
+        gettext_noop("In my team people are treated as learners, not only as workers."),
+        dimension=_D.PROGRESSION,
+    ),
+    _Item(
+        gettext_noop("I can see how I could progress here, and what I would need to learn for it."),
+        dimension=_D.PROGRESSION,
+    ),
+    _Item(
+        gettext_noop("My team plans how people learn new skills and jobs, rather than leaving it to chance."),
+        dimension=_D.CURRICULUM,
+    ),
+    _Item(
+        gettext_noop("I am given organised chances to try new tasks and jobs."),
+        dimension=_D.CURRICULUM,
+    ),
+    _Item(
+        gettext_noop("My manager helps me plan my development and makes room for it in my work."),
+        dimension=_D.FACILITATION,
+    ),
+)
+AUDIT_DEFAULTS: dict[int, tuple[_Item, ...]] = {
+    1: _AUDIT_V1,
+    2: (*_AUDIT_V1[:-1], *_AUDIT_V2_ADDED, _AUDIT_V1[-1]),  # the free-text question stays last
+}
+AUDIT_DEFAULT_VERSION = max(AUDIT_DEFAULTS)
+
+
+def builtin_questions(survey: Survey, items: Iterable[_Item]) -> list[Question]:
+    """A built-in survey's questions from its items, each with its shipped translations (not saved)."""
+    return [
+        Question(
+            survey=survey,
+            position=i,
+            text=item.text,
+            kind=item.kind,
+            choices=list(item.choices),
+            required=item.required,
+            dimension=item.dimension,
+            translations=shipped_translations(item.text),
+        )
+        for i, item in enumerate(items)
+    ]
+
+
 def surveys_ensure_builtin() -> dict[str, Survey]:
-    """The four built-in surveys, created the first time anyone needs them. Idempotent: one query when they exist."""
-    found = {s.kind: s for s in Survey.objects.filter(programme__isnull=True).exclude(kind=Survey.Kind.CUSTOM)}
+    """The four built-in surveys (the audit in its newest version), created the first time anyone needs them, with
+    the audit's shipped default versions. Idempotent: one query when they exist."""
+    builtins = Survey.objects.filter(programme__isnull=True).exclude(kind=Survey.Kind.CUSTOM).order_by("version")
+    found = {s.kind: s for s in builtins}  # the newest version of each kind
+    audit_versions = {s.version for s in builtins if s.kind == Survey.Kind.LEARNING_ENVIRONMENT}
     for kind, (title, description, anonymous, items) in BUILTIN.items():
-        if kind in found:
+        versions = {1: items}
+        if kind == Survey.Kind.LEARNING_ENVIRONMENT:
+            versions = {v: i for v, i in AUDIT_DEFAULTS.items() if v not in audit_versions}
+        elif kind in found:
             continue
-        try:
-            with transaction.atomic():
-                survey = Survey.objects.create(kind=kind, title=title, description=description, anonymous=anonymous)
-                Question.objects.bulk_create(
-                    Question(
-                        survey=survey,
-                        position=i,
-                        text=item.text,
-                        kind=item.kind,
-                        choices=list(item.choices),
-                        required=item.required,
-                        dimension=item.dimension,
-                        translations=shipped_translations(item.text),
+        for version, version_items in versions.items():
+            try:
+                with transaction.atomic():
+                    survey = Survey.objects.create(
+                        kind=kind, version=version, title=title, description=description, anonymous=anonymous
                     )
-                    for i, item in enumerate(items)
-                )
-        except IntegrityError:  # made a moment ago by someone else (one built-in of each kind)
-            survey = Survey.objects.get(programme__isnull=True, kind=kind)
-        found[kind] = survey
+                    Question.objects.bulk_create(builtin_questions(survey, version_items))
+            except IntegrityError:  # made a moment ago by someone else (one built-in of each kind and version)
+                survey = Survey.objects.get(programme__isnull=True, kind=kind, version=version)
+            if kind not in found or found[kind].version < survey.version:
+                found[kind] = survey
     return found
 
 

@@ -42,10 +42,11 @@ class BuiltinSurveyFactory(SurveyFactory):
     """One of the built-in surveys (no programme, one per kind): the one there is, or a new one."""
 
     class Meta:
-        django_get_or_create = ("kind", "programme")
+        django_get_or_create = ("kind", "programme", "version")
 
     programme = None
     kind = Survey.Kind.HEALTH
+    version = 1
     title = factory.LazyAttribute(lambda o: Survey.Kind(o.kind).label)
 
 

@@ -387,14 +387,15 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     # participants by role, pairings, the org units (departments), pairings by department, participants by
     # department, sessions by month, protected time, goals, interventions, survey rounds, survey answers,
     # quotable answers, mentors' own goals, mentors' ratings at both ends; the programme's submitted reports (the
-    # previous period's column and the checker read them); comments, decisions, sign-offs.
-    with django_assert_num_queries(23):
+    # previous period's column and the checker read them); the earlier decisions it follows up; comments,
+    # decisions, sign-offs.
+    with django_assert_num_queries(24):
         assert client.get(report.get_absolute_url()).status_code == 200
     services.report_submit(report=report, by=cast["coordinator"])
     client.force_login(cast["committee_member"])
     # session, user, the report (with its snapshot) and my roles, the navigation's areas; comments,
-    # decisions, sign-offs. No figure is counted again.
-    with django_assert_num_queries(7):
+    # decisions, sign-offs; the owners a decision may have (the committee member's form). No figure is counted again.
+    with django_assert_num_queries(8):
         assert client.get(report.get_absolute_url()).status_code == 200
 
 

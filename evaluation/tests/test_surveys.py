@@ -95,8 +95,11 @@ def test_the_four_built_in_surveys_are_made_once_with_the_audit_on_every_dimensi
     first = surveys.surveys_ensure_builtin()
     again = surveys.surveys_ensure_builtin()
     assert {k: s.pk for k, s in first.items()} == {k: s.pk for k, s in again.items()}
-    assert Survey.objects.filter(programme__isnull=True).count() == 4
+    # Four kinds; the audit in its two shipped versions (the nine first items, and version 2 with the rest of
+    # Fuller and Unwin's expansive features), the newest one returned.
+    assert Survey.objects.filter(programme__isnull=True).count() == 5
     audit = first[Survey.Kind.LEARNING_ENVIRONMENT]
+    assert audit.version == 2
     assert audit.anonymous and not first[Survey.Kind.HEALTH].anonymous
     dimensions = set(audit.questions.exclude(dimension="").values_list("dimension", flat=True))
     assert dimensions == {d for d in Question.Dimension.values if d}
@@ -460,11 +463,11 @@ def test_heat_map_scores_teams_of_five_or_more_and_lists_the_others_without_figu
     survey_round = _audit(programme, coordinator, teams)
     heatmap = survey_selectors.learning_environment_heatmap(programme=programme)
     assert heatmap.round == survey_round
-    assert [d for d, _ in heatmap.dimensions] == ["communities", "co_construction", "courses", "reflection", "support"]
+    assert [d for d, _ in heatmap.dimensions] == [d for d in Question.Dimension.values if d]  # the items' version 2
     rows = {row.team: row for row in heatmap.rows}
-    assert [c.mean for c in rows["Warehouse"].cells] == [2.0] * 5
+    assert [c.mean for c in rows["Warehouse"].cells] == [2.0] * 10
     assert rows["Warehouse"].cells[0].label == "Rather restrictive"
-    assert [c.level for c in rows["Design"].cells] == [5] * 5
+    assert [c.level for c in rows["Design"].cells] == [5] * 10
     assert rows["Legal"].suppressed and rows["Legal"].cells == [] and rows["Finance"].suppressed
     html = render_to_string("evaluation/_learning_heatmap.html", {"heatmap": heatmap})
     assert "<strong>2.0</strong>" in html and "<strong>5.0</strong>" in html  # the number is in the cell

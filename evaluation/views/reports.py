@@ -25,6 +25,7 @@ from ..models import Report
 from ..permissions import get_report_for
 from ..selectors import reports as selectors
 from ..services import reports as services
+from ..services.decisions import decision_owners, decisions_followed_present
 from ..services.exports import (
     hidden_note,
     present,
@@ -85,7 +86,8 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk)
     # Queries: the report with my roles (access); a draft's live figures (see selectors.reporting.report_figures) or,
-    # once submitted, none (the snapshot came with the report); comments; decisions; sign-offs.
+    # once submitted, none (the snapshot came with the report); comments; decisions; sign-offs; a committee member
+    # who may still decide: the owners to choose from.
     data = present(services.report_content(report))
     review = selectors.report_review(report)
     tables = report_tables(data)
@@ -109,7 +111,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": can_review,
         "signed": any(s.person_id == request.user.pk for s in review.sign_offs),
         "can_publish": "coordinator" in report.viewer and reviewable and bool(review.sign_offs),
-        "decision_form": DecisionForm() if can_review else None,
+        "decision_form": DecisionForm(owners=decision_owners(report.programme)) if can_review else None,
+        "followed": decisions_followed_present(data.get("decisions_followed")),
         "active_tab": "reports",
     }
     return render(request, "evaluation/report_detail.html", context)
@@ -181,9 +184,12 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @submit_once
 def report_decision(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, as_="committee")
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, owners=decision_owners(report.programme))
     if not form.is_valid():
-        messages.error(request, _("Choose decision or recommendation and write it down."))
+        if set(form.errors) <= {"kind", "text"}:
+            messages.error(request, _("Choose decision or recommendation and write it down."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(report)
     return _act(request, report, services.report_decision_record, _("Recorded."), **form.cleaned_data)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.audit_plans import seed_audit_plans
+from demo.decisions import seed_decisions
 from demo.interventions import seed_interventions
 from demo.matching import seed_matching
 from demo.mentor_goals import seed_mentor_goals
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             seed_surveys(programme=org["running"])
             seed_audit_plans(programme=org["running"])
             seed_reports(programme=org["running"])
+            seed_decisions(programme=org["running"])
             seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
