@@ -19,6 +19,7 @@ class OpportunityFilterForm(forms.Form):
         queryset=Skill.objects.canonical().order_by("name"),
         required=False,
         empty_label=gettext_lazy("Any skill"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     q = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.interventions import seed_interventions
 from demo.matching import seed_matching
+from demo.opportunities import seed_opportunities
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from demo.pairings import seed_pairings
 from demo.planning import seed_planning
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             seed_surveys(programme=org["running"])
             seed_reports(programme=org["running"])
             seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
+            seed_opportunities(programme=org["running"], named=org["named"])
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
