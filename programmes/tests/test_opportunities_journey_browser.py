@@ -83,7 +83,7 @@ def step_ask(page: Page, live_server, world) -> None:
     panel = page.locator("#opportunities")
     expect(panel.get_by_role("heading", name="Your mentor suggests")).to_be_visible()
     shot(page, "4-workspace-mentee")
-    panel.get_by_role("link", name="Ask").first.click()
+    panel.get_by_role("link", name="Ask for it").first.click()
     expect(page.get_by_text("Suggested by your mentor")).to_be_visible()
     shot(page, "5-ask")
     page.get_by_role("button", name="Ask for this").click()

@@ -156,8 +156,8 @@ def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
     client.force_login(cast["line_manager"])
     # session, user, areas, the paginator's count, one page of reports, their memberships with programmes and
     # time, the audit rows, the time allocations waiting for the manager's decision, the applications waiting
-    # for endorsement
-    with django_assert_num_queries(9):
+    # for endorsement, the learning opportunities waiting for the manager and those the reports took up
+    with django_assert_num_queries(11):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 
