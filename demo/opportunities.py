@@ -68,7 +68,7 @@ def seed_opportunities(*, programme: Programme, named: dict[str, Person]) -> lis
     colleagues += [coordinator] * (6 - len(colleagues))
     course = Course.objects.filter(is_active=True, kind=Course.Kind.COURSE).order_by("title").first()
     specs = [
-        (leo, Opportunity.Kind.SHADOWING, SHADOWING, colleagues[0], leo.org_unit, 1, Decimal("6"), wanted),
+        (leo, Opportunity.Kind.SHADOWING, SHADOWING, colleagues[0], leo.org_unit, 1, Decimal("3"), wanted),
         (
             coordinator,
             Opportunity.Kind.ROTATION,
