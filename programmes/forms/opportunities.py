@@ -5,6 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.forms import IdsField
+from core.single_line import SingleLineFormField
+
 from ..models import Course, Opportunity, OpportunityRequest, OrgUnit, Person, Programme, Skill
 
 DATE = {"type": "date"}
@@ -21,7 +24,7 @@ class OpportunityFilterForm(forms.Form):
         empty_label=gettext_lazy("Any skill"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    q = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
+    q = SingleLineFormField(label=gettext_lazy("Search"), max_length=100, required=False)
 
 
 class OpportunityForm(forms.ModelForm):
@@ -42,6 +45,8 @@ class OpportunityForm(forms.ModelForm):
             "skills",
             "course",
         ]
+        # The skills' ids go into an IN list: IdsField refuses ids no row can have before querying.
+        field_classes = {"skills": IdsField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
@@ -81,7 +86,7 @@ class OpportunityAskForm(forms.Form):
 
 class OpportunityDecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("decline", "decline")])
-    reason = forms.CharField(max_length=1000, required=False)
+    reason = forms.CharField(max_length=1000, required=False, widget=forms.Textarea)
 
 
 class OpportunityConfirmForm(forms.Form):
