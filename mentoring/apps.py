@@ -68,6 +68,12 @@ def people_moved(*, person_ids: list[int], by) -> None:
     people_moved_check(person_ids=person_ids, by=by)
 
 
+def opportunity_suggestion(person, opportunity, suggestion_id: int) -> int | None:
+    from mentoring.services.opportunities import suggestion_pairing_for
+
+    return suggestion_pairing_for(person, opportunity, suggestion_id)
+
+
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring relationships")
@@ -85,4 +91,5 @@ class MentoringConfig(AppConfig):
         hooks.AREA_HOMES.register((Area.MENTORING, "mentoring:home"))
         hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in a programme's navigation
         hooks.PEOPLE_LEFT.register(people_left)  # a leaver's pairings pause, their requests and proposals close
+        hooks.OPPORTUNITY_SUGGESTIONS.register(opportunity_suggestion)  # "Ask" from a mentor's suggestion
         hooks.PEOPLE_MOVED.register(people_moved)  # a move that breaks a hard rule alerts the coordinators

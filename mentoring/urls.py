@@ -15,6 +15,7 @@ from mentoring.views import (
     proposals,
     relationship,
 )
+from mentoring.views import opportunities as opportunity_views
 
 app_name = "mentoring"
 urlpatterns = [
@@ -32,6 +33,11 @@ urlpatterns = [
     path("cpd/record.pdf", cpd.cpd_record_pdf, name="cpd_record_pdf"),
     path("cpd/record.csv", cpd.cpd_record_csv, name="cpd_record_csv"),
     path("pairings/<id:pk>/", pairing.pairing_detail, name="pairing_detail"),
+    path(
+        "pairings/<id:pk>/opportunities/<id:opportunity_pk>/suggest/",
+        opportunity_views.pairing_opportunity_suggest,
+        name="pairing_opportunity_suggest",
+    ),
     # --- Pairing lifecycle (lifecycle, notices, participant pages) ---
     path("pairings/<id:pk>/accept/", lifecycle.pairing_accept, name="pairing_accept"),
     path("pairings/<id:pk>/decline/", lifecycle.pairing_decline, name="pairing_decline"),

@@ -101,3 +101,11 @@ TEAM_PANELS: Hook[Callable[[Any], dict[str, Any] | None]] = Hook(
     "figures about the team and its plans, never session content or a person's answer. Filled by evaluation "
     "(the team's learning-environment results and action plan).",
 )
+
+OPPORTUNITY_SUGGESTIONS: Hook[Callable[[Any, Any, int], int | None]] = Hook(
+    "programmes.opportunity_suggestions",
+    "Whether a learning opportunity was suggested to a person by their mentor: ``entry(person, opportunity, "
+    "suggestion_id)`` returns the pairing's id when ``suggestion_id`` is a suggestion of that opportunity in a "
+    "pairing where the person is the mentee, else None. The request then records the pairing and the marker "
+    "(programmes.views.opportunities). Filled by mentoring.",
+)

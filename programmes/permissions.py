@@ -25,6 +25,8 @@ from .models import (
     HrSyncRun,
     Membership,
     Notification,
+    Opportunity,
+    OpportunityRequest,
     PeopleImport,
     Person,
     Programme,
@@ -323,3 +325,71 @@ def get_override_for(programme: Programme, person_pk: int) -> ReadinessOverride:
 
 def get_notification_for(person: Person, pk: int) -> Notification:
     return get_object_or_404(Notification.objects.filter(person=person), pk=pk)
+
+
+# --- Learning opportunities -------------------------------------------------------------------------------
+# Opportunities are the organisation's: anyone logged in may read them (as anyone may read an open programme).
+# Changing one is for the person who published it and coordinators; a request is seen by the person who made
+# it, by whoever decides it (their line manager, or with none on record the programme's coordinators) and by
+# the host; everyone else gets a 404.
+
+
+def publishes_opportunities(person: Any) -> bool:
+    areas = areas_for(person)
+    return Area.COORDINATING in areas or Area.TEAM in areas
+
+
+def opportunity_publish_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Page-level check: line managers and coordinators (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not publishes_opportunities(request.user):
+            raise PermissionDenied("Only line managers and coordinators publish learning opportunities.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_opportunity_for(person: Person, pk: int, *, manage: bool = False) -> Opportunity:
+    """Any opportunity (else 404); with ``manage``, only its publisher or a coordinator (else 403)."""
+    opportunity = get_object_or_404(
+        Opportunity.objects.select_related("host", "org_unit__parent", "course", "published_by"), pk=pk
+    )
+    opportunity.can_manage = opportunity.published_by_id == person.pk or Area.COORDINATING in areas_for(person)
+    if manage and not opportunity.can_manage:
+        raise PermissionDenied("Only the person who published it or a coordinator can change this opportunity.")
+    return opportunity
+
+
+def _requests() -> QuerySet[OpportunityRequest]:
+    return OpportunityRequest.objects.select_related(
+        "opportunity__host", "opportunity__course", "person__line_manager", "programme"
+    )
+
+
+def get_own_request_for(person: Person, pk: int) -> OpportunityRequest:
+    """A request the person made themselves (else 404)."""
+    return get_object_or_404(_requests().filter(person=person), pk=pk)
+
+
+def get_request_for_decider(person: Person, pk: int) -> OpportunityRequest:
+    """A request the person may decide: of their report, or, with no active line manager on record, of a
+    participant of a programme they coordinate (else 404). A coordinator of the programme whose participant has
+    a line manager sees it exists (the time page shows it) but may not decide: 403."""
+    coordinated = Membership.objects.filter(person=person, role=Role.COORDINATOR).values("programme_id")
+    request = get_object_or_404(
+        _requests().filter(Q(person__line_manager=person) | Q(programme_id__in=coordinated)).exclude(person=person),
+        pk=pk,
+    )
+    manager = request.person.line_manager
+    has_manager = manager is not None and manager.is_active
+    if (has_manager and manager.pk != person.pk) or (not has_manager and request.person.line_manager_id == person.pk):
+        raise PermissionDenied("Only the person's line manager decides this request.")
+    return request
+
+
+def get_request_for_host(person: Person, pk: int) -> OpportunityRequest:
+    """A request of an opportunity the person hosts (else 404)."""
+    return get_object_or_404(_requests().filter(opportunity__host=person), pk=pk)

@@ -7,6 +7,7 @@ from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
 from .views import hr_sync as hr_sync_views
+from .views import opportunities as opportunity_views
 from .views import people_import as people_import_views
 from .views import time as time_views
 from .views import training as training_views
@@ -108,6 +109,31 @@ urlpatterns = [
         "<id:pk>/training/people/<id:person_pk>/override/withdraw/",
         training_views.readiness_override_withdraw,
         name="readiness_override_withdraw",
+    ),
+    # --- Learning opportunities ---
+    path("opportunities/", opportunity_views.opportunity_list, name="opportunities"),
+    path("opportunities/new/", opportunity_views.opportunity_create, name="opportunity_create"),
+    path("opportunities/mine/", opportunity_views.opportunity_requests_mine, name="opportunity_requests_mine"),
+    path("opportunities/hosted/", opportunity_views.opportunities_hosted, name="opportunities_hosted"),
+    path("opportunities/decisions/", opportunity_views.opportunity_decisions, name="opportunity_decisions"),
+    path("opportunities/<id:pk>/", opportunity_views.opportunity_detail, name="opportunity_detail"),
+    path("opportunities/<id:pk>/edit/", opportunity_views.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<id:pk>/close/", opportunity_views.opportunity_close, name="opportunity_close"),
+    path("opportunities/<id:pk>/ask/", opportunity_views.opportunity_ask, name="opportunity_ask"),
+    path(
+        "opportunities/requests/<id:pk>/withdraw/",
+        opportunity_views.opportunity_request_withdraw,
+        name="opportunity_request_withdraw",
+    ),
+    path(
+        "opportunities/requests/<id:pk>/decide/",
+        opportunity_views.opportunity_request_decide,
+        name="opportunity_request_decide",
+    ),
+    path(
+        "opportunities/requests/<id:pk>/confirm/",
+        opportunity_views.opportunity_request_confirm,
+        name="opportunity_request_confirm",
     ),
     # Notification centre
     path("notifications/<id:pk>/open/", account_views.notification_open, name="notification_open"),

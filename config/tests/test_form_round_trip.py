@@ -120,6 +120,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     ("programmes:budget_line_edit", "programmes:budget_line_edit"): _get("programmes.BudgetLine", "line_pk"),
     ("programmes:skills", "programmes:skill_rename"): _get("programmes.Skill", "pk"),
     ("programmes:course_edit", "programmes:course_edit"): _get("programmes.Course", "course_pk"),
+    ("programmes:opportunity_edit", "programmes:opportunity_edit"): _get("programmes.Opportunity", "pk"),
     ("programmes:training_record_edit", "programmes:training_record_edit"): _get(
         "programmes.TrainingRecord", "record_pk"
     ),
@@ -179,6 +180,12 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     ("programmes:people_import_map", "programmes:people_import_map"): "reads the uploaded file into a new preview",
     ("programmes:hr_sync", "programmes:hr_sync_sample"): "uploads a sample file to map its columns",
     ("programmes:course_create", "programmes:course_create"): CREATES,
+    # Learning opportunities (issue 20): publishing and asking create; the rest decide.
+    ("programmes:opportunity_create", "programmes:opportunity_create"): CREATES,
+    ("programmes:opportunity_ask", "programmes:opportunity_ask"): CREATES,
+    ("programmes:team", "programmes:opportunity_request_decide"): DECIDES,
+    ("programmes:opportunity_decisions", "programmes:opportunity_request_decide"): DECIDES,
+    ("programmes:opportunities_hosted", "programmes:opportunity_request_confirm"): DECIDES,
     ("programmes:training_requirements", "programmes:training_requirements"): CREATES,
     ("programmes:training_record_create", "programmes:training_record_create"): CREATES,
     ("programmes:readiness_override", "programmes:readiness_override"): CREATES,

@@ -205,6 +205,42 @@ REQUIREMENT = lambda cast: {"pk": cast["pairing"].programme_id, "requirement_pk"
 MENTEE_IN_PROGRAMME = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": cast["mentee"].pk}  # noqa: E731
 OVERRIDE = lambda cast: {"pk": cast["pairing"].programme_id, "person_pk": _override(cast).person_id}  # noqa: E731
 
+
+# --- Learning opportunities (issue 20): the line manager publishes, the mentor hosts, the mentee asks ---
+
+
+def _opportunity(cast: dict, title: str = "Matrix shadowing") -> Any:
+    from programmes.models import Opportunity
+
+    opportunity, _ = Opportunity.objects.get_or_create(
+        title=title,
+        defaults={
+            "kind": "shadowing",
+            "host": cast["mentor"],
+            "hours": Decimal("2"),
+            "published_by": cast["line_manager"],
+        },
+    )
+    return opportunity
+
+
+def _opportunity_request(cast: dict, status: str) -> Any:
+    from programmes.models import OpportunityRequest
+
+    opportunity = _opportunity(cast, f"Matrix {status}")
+    request, _ = OpportunityRequest.objects.get_or_create(
+        opportunity=opportunity,
+        person=cast["mentee"],
+        defaults={"programme": cast["pairing"].programme, "hours": Decimal("2"), "status": status},
+    )
+    return request
+
+
+OPPORTUNITY = lambda cast: {"pk": _opportunity(cast).pk}  # noqa: E731
+REQUESTED = lambda cast: {"pk": _opportunity_request(cast, "requested").pk}  # noqa: E731
+APPROVED = lambda cast: {"pk": _opportunity_request(cast, "approved").pk}  # noqa: E731
+SUGGEST = lambda cast: {"pk": cast["pairing"].pk, "opportunity_pk": _opportunity(cast).pk}  # noqa: E731
+
 # --- Pairing lifecycle (matching issue): a proposal and a closed pairing of the cast's mentor and mentee ---
 
 
@@ -570,7 +606,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "password_reset_complete": Entry(roles(200), queries=per_role(3, anonymous=0)),
     "programmes:list": Entry(area_page(coordinator=200, administrator=200), queries=per_role(4, coordinator=5)),
-    "programmes:team": Entry(area_page(line_manager=200), queries=14),  # with the audit panel (5)
+    # with the audit panel (5) and the reports' learning opportunities waiting and taken up (2)
+    "programmes:team": Entry(area_page(line_manager=200), queries=16),
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
         kwargs=PROGRAMME,
@@ -598,8 +635,11 @@ MATRIX: dict[str, Entry] = {
     "mentoring:cpd_record_pdf": Entry(area_page(mentor=200), queries=8),
     "mentoring:cpd_record_csv": Entry(area_page(mentor=200), queries=8),
     # Queries: 9 as before, plus the planned sessions (the pair's list, or the coordinator's next date).
+    # (issue 20: the pair's panel of learning opportunities, two more: the mentee's skills and the suggestions)
     "mentoring:pairing_detail": Entry(
-        members_only(coordinator=200, mentor=200, mentee=200), kwargs=PAIRING, queries=10
+        members_only(coordinator=200, mentor=200, mentee=200),
+        kwargs=PAIRING,
+        queries=per_role(10, mentor=12, mentee=12),
     ),
     "send_test_email": Entry(roles(ADMIN_LOGIN, administrator=200), queries=3),
     # --- Programme set-up and lifecycle ---
@@ -734,7 +774,47 @@ MATRIX: dict[str, Entry] = {
         area_page(coordinator=302, administrator=302), kwargs=COURSE, method="post", queries=per_role(6, coordinator=7)
     ),
     "programmes:course_delete": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=5),
-    "programmes:my_training": Entry(roles(200, anonymous=LOGIN), queries=per_role(5, mentee=8, mentor=7)),
+    # --- Learning opportunities (issue 20): the organisation's, readable by everyone logged in; changed by their
+    # publisher and coordinators; a request is its person's, its decider's (the line manager) and its host's. ---
+    "programmes:opportunities": Entry(roles(200, anonymous=LOGIN), queries=5),
+    "programmes:opportunity_create": Entry(
+        area_page(line_manager=200, coordinator=200), queries=per_role(8, coordinator=7)
+    ),
+    "programmes:opportunity_requests_mine": Entry(roles(200, anonymous=LOGIN), queries=4),
+    "programmes:opportunities_hosted": Entry(roles(200, anonymous=LOGIN), queries=4),
+    "programmes:opportunity_decisions": Entry(area_page(line_manager=200, coordinator=200), queries=4),
+    "programmes:opportunity_detail": Entry(roles(200, anonymous=LOGIN), kwargs=OPPORTUNITY, queries=8),
+    "programmes:opportunity_edit": Entry(
+        roles(403, anonymous=LOGIN, line_manager=200, coordinator=200),
+        kwargs=OPPORTUNITY,
+        queries=per_role(10, coordinator=9),
+    ),
+    "programmes:opportunity_close": Entry(
+        roles(403, anonymous=LOGIN, line_manager=200, coordinator=200), kwargs=OPPORTUNITY, queries=4
+    ),
+    "programmes:opportunity_ask": Entry(roles(200, anonymous=LOGIN), kwargs=OPPORTUNITY, queries=5),
+    "programmes:opportunity_request_withdraw": Entry(
+        roles(404, anonymous=LOGIN, mentee=200), kwargs=REQUESTED, queries=4
+    ),
+    # Without data the line manager is sent back with a message; a coordinator of the programme sees the request
+    # exists but only the line manager decides (403).
+    "programmes:opportunity_request_decide": Entry(
+        roles(404, anonymous=LOGIN, line_manager=("redirect", "programmes:opportunity_decisions"), coordinator=403),
+        kwargs=REQUESTED,
+        method="post",
+        queries=3,
+    ),
+    "programmes:opportunity_request_confirm": Entry(
+        roles(404, anonymous=LOGIN, mentor=("redirect", "programmes:opportunities_hosted")),
+        kwargs=APPROVED,
+        method="post",
+        queries=3,
+    ),
+    "mentoring:pairing_opportunity_suggest": Entry(
+        members_only(mentor=REDIRECT, mentee=403, coordinator=403), kwargs=SUGGEST, method="post", queries=11
+    ),
+    # (issue 20: one more, the learning opportunities taken up, for the learning record)
+    "programmes:my_training": Entry(roles(200, anonymous=LOGIN), queries=per_role(6, mentee=9, mentor=8)),
     # The mentee's own evidence: the mentee and the coordinators of their programme; nobody else learns it exists.
     "programmes:training_evidence": Entry(
         roles(404, anonymous=LOGIN, mentee=200, coordinator=200), kwargs=EVIDENCE, queries=per_role(3, coordinator=5)
@@ -743,7 +823,7 @@ MATRIX: dict[str, Entry] = {
     "programmes:training_requirements": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
     "programmes:training_requirement_remove": Entry(COORDINATORS_ONLY, kwargs=REQUIREMENT, queries=6),
     "programmes:training_export": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=6),
-    "programmes:training_person": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=12),
+    "programmes:training_person": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=13),
     "programmes:training_record_create": Entry(COORDINATORS_ONLY, kwargs=MENTEE_IN_PROGRAMME, queries=7),
     "programmes:training_record_edit": Entry(COORDINATORS_ONLY, kwargs=RECORD, queries=8),
     "programmes:training_record_verify": Entry(
@@ -995,9 +1075,9 @@ MATRIX: dict[str, Entry] = {
     # --- personal data (issue 8): everyone's own data, by their login alone (no id to ask for anyone else's) ---
     "evaluation:my_data": Entry(roles(200, anonymous=LOGIN), queries=3),
     "evaluation:my_data_zip": Entry(
-        # (issue 19: two more, the person's own ranking and wishes)
+        # (issue 19: two more, the person's own ranking and wishes; issue 20: their learning-opportunity requests)
         roles(200, anonymous=LOGIN),
-        queries=per_role(33, mentee=39, mentor=38, line_manager=34),
+        queries=per_role(34, mentee=40, mentor=39, line_manager=35),
     ),
     # --- end of personal data ---
     # --- SCIM provisioning (issue 16): bearer tokens only. A session authenticates nothing here, so every role,

@@ -642,6 +642,61 @@ def test_protected_time_decided(pseudo_mail, cast, programme, approve):
     pseudo_mail.check(reason)
 
 
+def _opportunity(cast, **extra):
+    from programmes.services.opportunities import opportunity_publish
+
+    data = {"kind": "shadowing", "title": SAID, "host": cast["mentor"], "hours": "3", **extra}
+    return opportunity_publish(by=cast["line_manager"], data=data)
+
+
+@covers("programmes/services/opportunities.py::opportunity_request")
+def test_learning_opportunity_asked(pseudo_mail, cast, programme):
+    from programmes.services.opportunities import opportunity_request
+
+    opportunity = _opportunity(cast)
+    pseudo_mail.start(*cast.values())
+    opportunity_request(opportunity=opportunity, person=cast["mentee"], programme=programme)
+    pseudo_mail.check(SAID)
+
+
+@covers("programmes/services/opportunities.py::opportunity_request_decide")
+@pytest.mark.parametrize("approve", [True, False], ids=["approved", "declined"])
+def test_learning_opportunity_decided(pseudo_mail, cast, programme, approve):
+    from programmes.services.opportunities import opportunity_request, opportunity_request_decide
+
+    request = opportunity_request(opportunity=_opportunity(cast), person=cast["mentee"], programme=programme)
+    pseudo_mail.start(*cast.values())
+    reason = "" if approve else SAID
+    opportunity_request_decide(request=request, by=cast["line_manager"], approve=approve, reason=reason)
+    pseudo_mail.check(SAID)
+
+
+@covers("programmes/services/opportunities.py::opportunity_request_confirm")
+def test_learning_opportunity_confirmed(pseudo_mail, cast, programme):
+    from programmes.services.opportunities import (
+        opportunity_request,
+        opportunity_request_confirm,
+        opportunity_request_decide,
+    )
+
+    request = opportunity_request(opportunity=_opportunity(cast), person=cast["mentee"], programme=programme)
+    opportunity_request_decide(request=request, by=cast["line_manager"], approve=True)
+    pseudo_mail.start(*cast.values())
+    happened = request.created_at.date()
+    opportunity_request_confirm(request=request, by=cast["mentor"], happened=True, happened_on=happened)
+    pseudo_mail.check(SAID)
+
+
+@covers("mentoring/services/opportunities.py::opportunity_suggest")
+def test_learning_opportunity_suggested(pseudo_mail, cast):
+    from mentoring.services.opportunities import opportunity_suggest
+
+    opportunity = _opportunity(cast, host=cast["coordinator"])
+    pseudo_mail.start(*cast.values())
+    opportunity_suggest(pairing=fresh(cast["pairing"]), opportunity=opportunity, by=cast["mentor"])
+    pseudo_mail.check(SAID)
+
+
 @covers("programmes/services/training.py::_warn")
 def test_training_expiring(pseudo_mail, cast):
     from programmes.services.training import training_warn_expiring

@@ -44,6 +44,7 @@ from programmes.models import (
     AuditEvent,
     Membership,
     Notification,
+    OpportunityRequest,
     Person,
     PersonUnitHistory,
     Programme,
@@ -222,6 +223,23 @@ def _activity_sections(person: Person) -> dict[str, list[dict[str, Any]]]:
             ["programme__name", "month", "hours", "status", "decided_at", "decline_reason"],
         ),
         "notifications": _rows(Notification.objects.filter(person=person), ["created_at", "text", "url", "read_at"]),
+        "learning_opportunity_requests": _rows(
+            OpportunityRequest.objects.filter(person=person).select_related("opportunity__host", "programme"),
+            [
+                "opportunity__title",
+                "opportunity__kind",
+                "opportunity__host__display_name",
+                "programme__name",
+                "hours",
+                "status",
+                "suggested_by_mentor",
+                "created_at",
+                "decided_at",
+                "decline_reason",
+                "happened_on",
+                "confirmed_at",
+            ],
+        ),
     }
 
 

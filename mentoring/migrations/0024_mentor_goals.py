@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0021_round_objective'),
+        ('mentoring', '0022_opportunity_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,6 +27,7 @@ from mentoring.models.matching import (
 )
 from mentoring.models.mentor_request import MentorRequest, MentorRequestQuerySet
 from mentoring.models.note import PrivateNote
+from mentoring.models.opportunity import OpportunitySuggestion
 from mentoring.models.pairing import ClosingReflection, Pairing, PairingPause, PairingQuerySet
 from mentoring.models.planning import (
     MeetingReminder,
@@ -66,6 +67,7 @@ __all__ = [
     "MentoringSessionQuerySet",
     "MentoringSession",
     "SessionState",
+    "OpportunitySuggestion",
     "PrivateNote",
     "Concern",
     "FitAnswer",

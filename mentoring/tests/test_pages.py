@@ -44,6 +44,8 @@ def test_pairing_detail_query_budget(client, cast, django_assert_num_queries, ex
     client.force_login(cast["mentor"])
     # session, user, the pairing with its programme, both people and the agreement; the workspace (session
     # totals, latest sessions, sessions to confirm, goals, my fit answer; with no session yet, the sessions'
-    # topics, goals and notes need no query: test_relationship counts them); planned sessions; areas
-    with django_assert_num_queries(10):
+    # topics, goals and notes need no query: test_relationship counts them); planned sessions; areas; the
+    # learning-opportunity panel (the mentee's development skills, the mentor's suggestions; with no skills, no
+    # opportunity to fetch)
+    with django_assert_num_queries(12):
         assert client.get(reverse("mentoring:pairing_detail", args=[cast["pairing"].pk])).status_code == 200

@@ -381,8 +381,8 @@ def test_the_workspace_costs_the_same_queries_whatever_the_history(
     url = pairing.get_absolute_url()
     # session, user, pairing (with programme, people, agreement); workspace: totals, latest sessions, their
     # topics, their goals, readable notes, sessions to confirm, goals, my fit answer; planned sessions; the
-    # navigation's areas.
-    with django_assert_num_queries(13):
+    # navigation's areas; the learning-opportunity panel (the mentee's development skills, the suggestions).
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
     client.logout()
     login(coordinator)

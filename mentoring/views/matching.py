@@ -22,6 +22,7 @@ from mentoring.permissions import get_proposal_for, get_round_for
 from mentoring.selectors import matching as selectors
 from mentoring.selectors import rematch
 from mentoring.selectors.cohort import cohort_load, match_settings_get
+from mentoring.selectors.opportunities import opportunities_for_unmatched
 from mentoring.selectors.round_objectives import comparison_chart, objective_options, round_comparison
 from mentoring.selectors.scoring import CRITERIA, CRITERION_LABELS, PART_LABELS, PARTS, PREFERENCE_PARTS, Weights
 from mentoring.services import match_settings
@@ -190,8 +191,17 @@ def matching_round(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse
         "chart": comparison_chart(comparison),
         "objective_description": OBJECTIVE_DESCRIPTIONS.get(match_round.objective, ""),
         "stable": Objective.STABLE,
+        "unmatched_rows": _unmatched_with_opportunities(match_round, programme.pk),
     }
     return render(request, "mentoring/matching_round.html", context)
+
+
+def _unmatched_with_opportunities(match_round: MatchRound, programme_pk: int) -> list[dict]:
+    """The round's unmatched mentees, each with up to three open learning opportunities that fit their
+    development skills (three queries whatever their number): something to offer while they wait."""
+    rows = [item for item in match_round.unmatched if isinstance(item, dict)]
+    found = opportunities_for_unmatched([item["mentee"] for item in rows if item.get("mentee")], programme_pk)
+    return [{**item, "opportunities": found.get(item.get("mentee"), [])} for item in rows]
 
 
 @login_required

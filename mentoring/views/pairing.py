@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from mentoring.models import Pairing
 from mentoring.permissions import get_pairing_page_for, own_reflection
+from mentoring.selectors.opportunities import pairing_opportunities
 from mentoring.selectors.pairing import my_mentoring as my_mentoring_context
 from mentoring.selectors.scoring import REMATCH, as_read_by, explained, parts_for_mentor
 from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
@@ -58,4 +59,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if pairing.status != Pairing.Status.PROPOSED:
         context.update(workspace_context(request, pairing))
+    if in_pair and pairing.status in Pairing.CURRENT:
+        # Learning opportunities for the mentee's goals, seen by both (five queries).
+        context["opportunities"] = pairing_opportunities(pairing)
     return render(request, "mentoring/pairing_detail.html", context)

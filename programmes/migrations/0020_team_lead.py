@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0017_verbose_names'),
+        ('programmes', '0018_learning_opportunities'),
     ]
 
     operations = [

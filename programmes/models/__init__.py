@@ -25,6 +25,7 @@ from .enrolment import (
     Notification,
     Skill,
 )
+from .opportunities import Opportunity, OpportunityRequest
 from .people_import import HrSyncRun, PeopleImport, PeopleImportMapping
 from .scim import ScimToken, ScimTokenQuerySet
 from .time import TimeAllocation, TimeAllocationState
@@ -43,6 +44,8 @@ __all__ = [
     "Membership",
     "MembershipQuerySet",
     "Notification",
+    "Opportunity",
+    "OpportunityRequest",
     "OrgUnit",
     "HrSyncRun",
     "PeopleImport",

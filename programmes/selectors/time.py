@@ -7,7 +7,9 @@ over-used because 1.2 * 100 came out as 120.00000000000001.
 
 Used hours = confirmed session hours (the session log belongs to the relationship side, which registers
 its figure in ``programmes.hooks.SESSION_HOURS``; until then sessions count 0) + hours of training completed
-in the period (the record's own hours, else the course's).
+in the period (the record's own hours, else the course's) + hours of learning opportunities taken up in the
+period, in the programme whose time they used (a course taken through an opportunity is also a training record:
+it counts once, as the opportunity).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from ..hooks import SESSION_HOURS
-from ..models import Membership, TimeAllocation, TrainingRecord
+from ..models import Membership, OpportunityRequest, TimeAllocation, TrainingRecord
 from ..services.time import month_after, month_start
 
 TENTH = Decimal("0.1")
@@ -84,6 +86,8 @@ def training_tenths(start: Any, end: Any) -> Expression:
             status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
             completed_on__gte=start,
             completed_on__lt=end,
+            # A course taken up through an opportunity counts there, in the programme whose time it used.
+            opportunity_request__isnull=True,
         )
         .order_by()
         .values("person")
@@ -91,6 +95,24 @@ def training_tenths(start: Any, end: Any) -> Expression:
         .values("tenths")
     )
     return Coalesce(Subquery(records, output_field=IntegerField()), 0)
+
+
+def opportunity_tenths(start: Any, end: Any) -> Expression:
+    """Hours of opportunities the person took up in the period (the host confirmed it happened), in this programme."""
+    taken = (
+        OpportunityRequest.objects.filter(
+            person=OuterRef("person"),
+            programme=OuterRef("programme"),
+            status=OpportunityRequest.Status.TAKEN_UP,
+            happened_on__gte=start,
+            happened_on__lt=end,
+        )
+        .order_by()
+        .values("person")
+        .annotate(tenths=Sum(tenths(F("hours"))))
+        .values("tenths")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
 def with_time(
@@ -127,10 +149,13 @@ def with_time(
             ),
             0,
         ),
+        time_opportunity_tenths=opportunity_tenths(month, end),
     ).annotate(
-        time_used_tenths=training_tenths(month, end) + session_tenths(month, end),
+        time_used_tenths=training_tenths(month, end) + session_tenths(month, end) + F("time_opportunity_tenths"),
         time_so_far_used_tenths=(
-            training_tenths(OuterRef("time_first_month"), end) + session_tenths(OuterRef("time_first_month"), end)
+            training_tenths(OuterRef("time_first_month"), end)
+            + session_tenths(OuterRef("time_first_month"), end)
+            + opportunity_tenths(OuterRef("time_first_month"), end)
         ),
     )
     granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
@@ -220,6 +245,8 @@ class TimeUse:
     month: Hours
     so_far: Hours
     flags: tuple[Flag, ...]
+    # The month's used hours that came from learning opportunities taken up (part of ``month.used``).
+    opportunities: Decimal = Decimal("0.0")
 
     @property
     def flag_keys(self) -> frozenset[str]:
@@ -242,6 +269,7 @@ def time_use(membership: Membership) -> TimeUse:
             for key, (label, colour) in FLAGS.items()
             if getattr(membership, f"time_flag_{key}")
         ),
+        opportunities=(Decimal(getattr(membership, "time_opportunity_tenths", 0) or 0) / 10).quantize(TENTH),
     )
 
 

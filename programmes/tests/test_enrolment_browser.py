@@ -94,7 +94,7 @@ def test_from_opening_enrolment_to_the_mentee_seeing_missing_training(page: Page
     # The mentee sees what training is missing before she can be matched.
     log_in(page, live_server, "nia@example.org")
     open_user_menu(page)
-    page.get_by_role("link", name="My training").click()
+    page.get_by_role("link", name="My learning record").click()
     card = page.locator(".card").filter(has_text="Spring Mentoring")
     expect(card.get_by_text("Training not met", exact=True)).to_be_visible()
     expect(card.get_by_text(re.compile("Mentee orientation"))).to_be_visible()

@@ -157,8 +157,9 @@ def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
     # session, user, areas, the paginator's count, one page of reports, their memberships with programmes and
     # time, the audit rows, the time allocations waiting for the manager's decision, the applications waiting
     # for endorsement; the team panels other apps register (evaluation's audit panel: the unit tree, the
-    # leads, its units' answers per round, those rounds, their plans)
-    with django_assert_num_queries(14):
+    # leads, its units' answers per round, those rounds, their plans); the learning opportunities waiting for
+    # the manager and those the reports took up
+    with django_assert_num_queries(16):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 

@@ -386,8 +386,9 @@ def test_training_person_query_budget(client, cast, required, django_assert_num_
     client.force_login(cast["coordinator"])
     url = reverse("programmes:training_person", args=[cast["pairing"].programme_id, cast["mentor"].pk])
     # session, user, the programme, my roles, the membership, the paginator's count, one page of records with
-    # courses and verifiers, the requirements, the records for them, the override, the audit row, the areas
-    with django_assert_num_queries(12):
+    # courses and verifiers, the requirements, the records for them, the override, the audit row, the areas,
+    # the learning opportunities they took up
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 
@@ -400,8 +401,9 @@ def test_my_training_query_budget(client, cast, django_assert_num_queries, extra
         TrainingRecordFactory(person=cast["mentor"], course=requirement.course)
     client.force_login(cast["mentor"])
     # session, user, the paginator's count, one page of my records with courses and verifiers, my memberships
-    # with programmes, their requirements, my records for them, my overrides, the areas
-    with django_assert_num_queries(9):
+    # with programmes, their requirements, my records for them, my overrides, the areas, the learning
+    # opportunities I took up
+    with django_assert_num_queries(10):
         assert client.get(reverse("programmes:my_training")).status_code == 200
 
 

@@ -40,6 +40,7 @@ from ..permissions import (
     organisation_data_required,
 )
 from ..selectors import training as selectors
+from ..selectors.opportunities import taken_up_by
 from ..services import training as services
 from ..services.audit import audit_record
 
@@ -235,6 +236,7 @@ def training_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     page = page_of(request, selectors.training_records_of(membership.person))
     [readiness] = selectors.readiness_for_memberships(memberships=[membership])
     context = {"programme": programme, "membership": membership, "page": page, "readiness": readiness}
+    context["taken"] = taken_up_by(membership.person)  # one query: the opportunities they took up
     audit_record(
         actor=request.user,
         action="personal_data.viewed",
@@ -380,4 +382,6 @@ def my_training(request: HttpRequest) -> HttpResponse:
     # requirements, records for them, overrides).
     page = page_of(request, selectors.training_records_of(request.user))
     readiness = selectors.person_readiness(person=request.user)
-    return render(request, "programmes/my_training.html", {"page": page, "readiness_list": readiness})
+    # My learning record: training, and the opportunities I took up (one more query).
+    context = {"page": page, "readiness_list": readiness, "taken": taken_up_by(request.user)}
+    return render(request, "programmes/my_training.html", context)

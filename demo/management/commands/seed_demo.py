@@ -10,6 +10,7 @@ from demo.decisions import seed_decisions
 from demo.interventions import seed_interventions
 from demo.matching import seed_matching
 from demo.mentor_goals import seed_mentor_goals
+from demo.opportunities import seed_opportunities
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, seed_organisation
 from demo.pairings import seed_pairings
 from demo.planning import seed_planning
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             seed_reports(programme=org["running"])
             seed_decisions(programme=org["running"])
             seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
+            seed_opportunities(programme=org["running"], named=org["named"])
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
