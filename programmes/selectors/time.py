@@ -7,7 +7,9 @@ over-used because 1.2 * 100 came out as 120.00000000000001.
 
 Used hours = confirmed session hours (the session log belongs to the relationship side, which registers
 its figure in ``programmes.hooks.SESSION_HOURS``; until then sessions count 0) + hours of training completed
-in the period (the record's own hours, else the course's).
+in the period (the record's own hours, else the course's) + thinking and reflection time the person logged
+(``programmes.hooks.REFLECTION_HOURS``, also the relationship side's). Each is its own part (``USED_PARTS``),
+annotated and shown separately wherever used time is broken down.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -40,7 +42,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from ..hooks import SESSION_HOURS
+from ..hooks import REFLECTION_HOURS, SESSION_HOURS
 from ..models import Membership, TimeAllocation, TrainingRecord
 from ..services.time import month_after, month_start
 
@@ -63,10 +65,22 @@ FLAGS: dict[str, tuple[Any, str]] = {
 
 
 def session_tenths(start: Any, end: Any) -> Expression:
-    sources = [source(start, end) for source in SESSION_HOURS]
+    return _hooked_tenths(SESSION_HOURS, start, end)
+
+
+def _hooked_tenths(hook: Iterable[Callable[[Any, Any], Expression]], start: Any, end: Any) -> Expression:
+    sources = [source(start, end) for source in hook]
     if not sources:
         return Value(0, output_field=IntegerField())
     return Coalesce(Cast(Round(functools.reduce(operator.add, sources) * 10), IntegerField()), 0)
+
+
+# --- Reflection hours, from the relationship side (programmes.hooks.REFLECTION_HOURS) ----------------------
+
+
+def reflection_tenths(start: Any, end: Any) -> Expression:
+    """Thinking and reflection time logged by the person: protected time used, so it is not under-use."""
+    return _hooked_tenths(REFLECTION_HOURS, start, end)
 
 
 # --- Annotations -----------------------------------------------------------------------------------------
@@ -93,12 +107,22 @@ def training_tenths(start: Any, end: Any) -> Expression:
     return Coalesce(Subquery(records, output_field=IntegerField()), 0)
 
 
+# The parts of used time, in the order they are shown: key -> (label, tenths in [start, end)). Each is annotated
+# on its own (``time_<key>_tenths`` this month, ``time_so_far_<key>_tenths``) and the used hours are their sum.
+USED_PARTS: dict[str, tuple[Any, Callable[[Any, Any], Expression]]] = {
+    "sessions": (gettext_lazy("Sessions"), session_tenths),
+    "training": (gettext_lazy("Training"), training_tenths),
+    "reflection": (gettext_lazy("Reflection"), reflection_tenths),
+}
+
+
 def with_time(
     memberships: QuerySet[Membership], *, month: datetime.date, today: datetime.date | None = None
 ) -> QuerySet[Membership]:
     """Annotate participant memberships with their protected time for ``month`` and the programme so far.
 
-    Adds ``time_allocation_pk``, ``time_status``, ``time_allocated_tenths`` and ``time_used_tenths`` (this
+    Adds ``time_<part>_tenths`` and ``time_so_far_<part>_tenths`` per key of ``USED_PARTS``,
+    ``time_allocation_pk``, ``time_status``, ``time_allocated_tenths`` and ``time_used_tenths`` (this
     month), ``time_so_far_allocated_tenths`` and ``time_so_far_used_tenths`` (from the person's first
     allocation in the programme to the end of ``month``; declined months grant no hours), and one boolean
     ``time_flag_<key>`` per key of ``FLAGS``. ``time_use(membership)`` turns them into figures to show.
@@ -128,10 +152,15 @@ def with_time(
             0,
         ),
     ).annotate(
-        time_used_tenths=training_tenths(month, end) + session_tenths(month, end),
-        time_so_far_used_tenths=(
-            training_tenths(OuterRef("time_first_month"), end) + session_tenths(OuterRef("time_first_month"), end)
-        ),
+        **{f"time_{key}_tenths": part(month, end) for key, (_label, part) in USED_PARTS.items()},
+        **{
+            f"time_so_far_{key}_tenths": part(OuterRef("time_first_month"), end)
+            for key, (_label, part) in USED_PARTS.items()
+        },
+    )
+    annotated = annotated.annotate(
+        time_used_tenths=functools.reduce(operator.add, (F(f"time_{key}_tenths") for key in USED_PARTS)),
+        time_so_far_used_tenths=functools.reduce(operator.add, (F(f"time_so_far_{key}_tenths") for key in USED_PARTS)),
     )
     granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
     used, allocated = F("time_used_tenths"), F("time_allocated_tenths")
@@ -207,6 +236,22 @@ class Hours:
 
 
 @dataclass(frozen=True)
+class UsedPart:
+    """One part of the used hours (sessions, training, reflection...), for the breakdown."""
+
+    key: str
+    label: str
+    hours: Decimal
+
+
+def used_parts(membership: Membership, prefix: str) -> tuple[UsedPart, ...]:
+    return tuple(
+        UsedPart(key, label, (Decimal(getattr(membership, f"{prefix}{key}_tenths") or 0) / 10).quantize(TENTH))
+        for key, (label, _part) in USED_PARTS.items()
+    )
+
+
+@dataclass(frozen=True)
 class Flag:
     key: str
     label: str
@@ -220,6 +265,8 @@ class TimeUse:
     month: Hours
     so_far: Hours
     flags: tuple[Flag, ...]
+    month_parts: tuple[UsedPart, ...] = ()
+    so_far_parts: tuple[UsedPart, ...] = ()
 
     @property
     def flag_keys(self) -> frozenset[str]:
@@ -242,6 +289,8 @@ def time_use(membership: Membership) -> TimeUse:
             for key, (label, colour) in FLAGS.items()
             if getattr(membership, f"time_flag_{key}")
         ),
+        month_parts=used_parts(membership, "time_"),
+        so_far_parts=used_parts(membership, "time_so_far_"),
     )
 
 
