@@ -28,7 +28,14 @@ from .enrolment import (
 from .people_import import HrSyncRun, PeopleImport, PeopleImportMapping
 from .scim import ScimToken, ScimTokenQuerySet
 from .time import TimeAllocation, TimeAllocationState
-from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
+from .training import (
+    BriefingReminder,
+    Course,
+    ProgrammeRequirement,
+    ReadinessOverride,
+    TrainingExpiryWarning,
+    TrainingRecord,
+)
 
 __all__ = [
     "PARTICIPANT_ROLES",
@@ -64,5 +71,6 @@ __all__ = [
     "TimeAllocation",
     "TimeAllocationState",
     "TrainingExpiryWarning",
+    "BriefingReminder",
     "TrainingRecord",
 ]

@@ -245,9 +245,11 @@ class UsedPart:
 
 
 def used_parts(membership: Membership, prefix: str) -> tuple[UsedPart, ...]:
+    """The parts with hours, in ``USED_PARTS`` order (a part with none is left out of the breakdown)."""
     return tuple(
-        UsedPart(key, label, (Decimal(getattr(membership, f"{prefix}{key}_tenths") or 0) / 10).quantize(TENTH))
+        UsedPart(key, label, (Decimal(tenths) / 10).quantize(TENTH))
         for key, (label, _part) in USED_PARTS.items()
+        if (tenths := getattr(membership, f"{prefix}{key}_tenths") or 0)
     )
 
 
