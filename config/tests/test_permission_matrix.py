@@ -245,6 +245,42 @@ def SESSION(cast: dict) -> dict:  # noqa: N802 (named like the other kwargs help
     return {"pk": cast["pairing"].pk, "session_pk": _session(cast).pk}
 
 
+# --- Time to think (issue 20): the mentee's reflection time, a confirmed session ----------------------------
+
+
+def REFLECTION_TIME(cast: dict) -> dict:  # noqa: N802 (named like the other kwargs helpers)
+    from mentoring.models import ReflectionTime
+
+    pairing = cast["pairing"]
+    entry = ReflectionTime.objects.filter(person=cast["mentee"]).first() or ReflectionTime.objects.create(
+        person=cast["mentee"], programme=pairing.programme, day=pairing.started_on, hours=Decimal("1.5")
+    )
+    return {"pk": entry.pk}
+
+
+def CONFIRMED_SESSION(cast: dict) -> dict:  # noqa: N802
+    from mentoring.models import MentoringSession
+
+    pairing = cast["pairing"]
+    session = MentoringSession.objects.filter(
+        pairing=pairing, status=MentoringSession.Status.CONFIRMED
+    ).first() or MentoringSession.objects.create(
+        pairing=pairing,
+        logged_by=cast["mentor"],
+        held_on=pairing.started_on,
+        duration_minutes=45,
+        status=MentoringSession.Status.CONFIRMED,
+        answered_by=cast["mentee"],
+    )
+    return {"pk": pairing.pk, "session_pk": session.pk}
+
+
+PROGRAMME_LINE_MANAGER = lambda cast: {  # noqa: E731
+    "pk": cast["pairing"].programme_id,
+    "person_pk": cast["mentee"].line_manager_id,
+}
+
+
 def GOAL(cast: dict) -> dict:  # noqa: N802
     from mentoring.models import Goal
 
@@ -505,7 +541,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "password_reset_complete": Entry(roles(200), queries=per_role(3, anonymous=0)),
     "programmes:list": Entry(area_page(coordinator=200, administrator=200), queries=per_role(4, coordinator=5)),
-    "programmes:team": Entry(area_page(line_manager=200), queries=9),
+    "programmes:team": Entry(area_page(line_manager=200), queries=10)  # + the manager's own briefing (issue 20),
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
         kwargs=PROGRAMME,
@@ -656,7 +692,9 @@ MATRIX: dict[str, Entry] = {
         area_page(administrator=REDIRECT), kwargs=HR_SYNC_RUN, method="post", queries=12
     ),
     # --- Training records (training part) ---
-    "programmes:course_list": Entry(area_page(coordinator=200, administrator=200), queries=4),
+    # Queries: the areas check, the paginator count, one page of courses (the catalogue always holds the line
+    # manager briefing, issue 20's migration, so the page query always runs), the session and the user.
+    "programmes:course_list": Entry(area_page(coordinator=200, administrator=200), queries=5),
     "programmes:course_create": Entry(area_page(coordinator=200, administrator=200), queries=3),
     "programmes:course_edit": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=4),
     "programmes:course_deactivate": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=4),
@@ -918,6 +956,18 @@ MATRIX: dict[str, Entry] = {
         ]
     },
     # --- end of SCIM provisioning ---
+    # --- Time to think and line managers' briefing (issue 20) ---
+    # One's own protected time and reflection time: mentors and mentees; an entry is its author's alone (404).
+    "mentoring:reflection_list": Entry(area_page(mentor=200, mentee=200), queries=5),
+    "mentoring:reflection_create": Entry(area_page(mentor=200, mentee=200), queries=5),
+    "mentoring:reflection_edit": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=REFLECTION_TIME, queries=6),
+    "mentoring:reflection_delete": Entry(roles(404, anonymous=LOGIN, mentee=200), kwargs=REFLECTION_TIME, queries=4),
+    # A confirmed session's private reflection: the pair, each their own (an empty POST removes nothing).
+    "mentoring:session_reflection": Entry(PAIR_POSTS, kwargs=CONFIRMED_SESSION, method="post", queries=7),
+    "programmes:briefings": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=10),
+    "programmes:briefing_remind": Entry(coordinator_post(), kwargs=PROGRAMME, method="post", queries=10),
+    # The line manager of the matrix's mentee; the POST carries no date: sent back with a message.
+    "programmes:briefing_record": Entry(coordinator_post(), kwargs=PROGRAMME_LINE_MANAGER, method="post", queries=5),
 }
 # Single sign-on's button, walked last: it gives an anonymous visitor a session (state, nonce and PKCE verifier for
 # the provider's answer), which would cost every later anonymous entry a query to read it. Anonymous: off to the

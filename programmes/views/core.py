@@ -16,8 +16,8 @@ from ..hooks import TEAM_PANELS, area_homes
 from ..models import Role
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors import core as selectors
-from ..selectors.overview import overview_panels, programme_glance
 from ..selectors.briefing import my_briefing
+from ..selectors.overview import overview_panels, programme_glance
 from ..selectors.time import attach_time_use
 from ..services.audit import audit_event, audit_record_many
 from ..services.programme import next_steps
