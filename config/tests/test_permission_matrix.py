@@ -236,7 +236,10 @@ def _session(cast: dict):
     from mentoring.models import MentoringSession
 
     pairing = cast["pairing"]
-    return MentoringSession.objects.filter(pairing=pairing).first() or MentoringSession.objects.create(
+    # Logged by the mentor: CONFIRMED_SESSION's, logged by the mentee, is another one.
+    return MentoringSession.objects.filter(
+        pairing=pairing, logged_by=cast["mentor"]
+    ).first() or MentoringSession.objects.create(
         pairing=pairing, logged_by=cast["mentor"], held_on=pairing.started_on, duration_minutes=60
     )
 
@@ -262,15 +265,15 @@ def CONFIRMED_SESSION(cast: dict) -> dict:  # noqa: N802
     from mentoring.models import MentoringSession
 
     pairing = cast["pairing"]
-    session = MentoringSession.objects.filter(
-        pairing=pairing, status=MentoringSession.Status.CONFIRMED
-    ).first() or MentoringSession.objects.create(
+    # Logged by the mentee and confirmed by the mentor: never SESSION's (the mentor's, awaiting confirmation).
+    session = MentoringSession.objects.filter(pairing=pairing, logged_by=cast["mentee"]).first()
+    session = session or MentoringSession.objects.create(
         pairing=pairing,
-        logged_by=cast["mentor"],
-        held_on=pairing.started_on,
+        logged_by=cast["mentee"],
+        held_on=pairing.started_on + datetime.timedelta(days=1),  # another day: SESSION's day stays its own
         duration_minutes=45,
         status=MentoringSession.Status.CONFIRMED,
-        answered_by=cast["mentee"],
+        answered_by=cast["mentor"],
     )
     return {"pk": pairing.pk, "session_pk": session.pk}
 
@@ -541,7 +544,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "password_reset_complete": Entry(roles(200), queries=per_role(3, anonymous=0)),
     "programmes:list": Entry(area_page(coordinator=200, administrator=200), queries=per_role(4, coordinator=5)),
-    "programmes:team": Entry(area_page(line_manager=200), queries=10)  # + the manager's own briefing (issue 20),
+    "programmes:team": Entry(area_page(line_manager=200), queries=10),  # + the manager's own briefing (issue 20)
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
         kwargs=PROGRAMME,
@@ -692,8 +695,8 @@ MATRIX: dict[str, Entry] = {
         area_page(administrator=REDIRECT), kwargs=HR_SYNC_RUN, method="post", queries=12
     ),
     # --- Training records (training part) ---
-    # Queries: the areas check, the paginator count, one page of courses (the catalogue always holds the line
-    # manager briefing, issue 20's migration, so the page query always runs), the session and the user.
+    # One more than with an empty catalogue: it always holds the line manager briefing (issue 20's migration), so
+    # the page of courses is always read.
     "programmes:course_list": Entry(area_page(coordinator=200, administrator=200), queries=5),
     "programmes:course_create": Entry(area_page(coordinator=200, administrator=200), queries=3),
     "programmes:course_edit": Entry(area_page(coordinator=200, administrator=200), kwargs=COURSE, queries=4),
