@@ -44,6 +44,26 @@ def confirmed_session_hours(start, end):
     return Cast(by_role, FloatField()) / Value(60.0)
 
 
+def reflection_hours(start, end):
+    """Thinking and reflection hours ``OuterRef("person")`` logged in ``OuterRef("programme")`` from ``start`` to
+    ``end`` (exclusive), for programmes' protected-time utilisation (issue 20). Only hours, never the note."""
+    from django.db.models import FloatField, OuterRef, Subquery, Sum, Value
+
+    from mentoring.models import ReflectionTime
+
+    return Subquery(
+        ReflectionTime.objects.filter(
+            person=OuterRef("person"), programme=OuterRef("programme"), day__gte=start, day__lt=end
+        )
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(total=Sum("hours"))
+        .values("total"),
+        output_field=FloatField(),
+    )
+
+
 def proposals_panel(programme):
     """The overview's panel of proposals waiting for an answer: two queries, shown only when there is one."""
     from mentoring.selectors.proposals import proposals_waiting
@@ -87,6 +107,7 @@ class MentoringConfig(AppConfig):
 
         hooks.ACTIVE_PAIRINGS.register(count_active_pairings)  # a programme with running pairings may not close
         hooks.SESSION_HOURS.register(confirmed_session_hours)  # confirmed sessions count as protected time used
+        hooks.REFLECTION_HOURS.register(reflection_hours)  # reflection time counts as protected time used
         hooks.OVERVIEW_PANELS.register(proposals_panel)  # proposed pairings waiting for an answer
         hooks.AREA_HOMES.register((Area.MENTORING, "mentoring:home"))
         hooks.register_navigation(navigation.TABS, navigation.PAGES)  # its pages in a programme's navigation

@@ -18,6 +18,7 @@ from mentoring.models import (
     Pairing,
     PlannedSession,
     PrivateNote,
+    ReflectionTime,
 )
 from programmes.models import Membership, Person, Programme, Role
 
@@ -126,6 +127,13 @@ def get_goal_for(person: Person, pairing_pk: int, pk: int) -> Goal:
         raise PermissionDenied("A mentor's own learning goals are theirs to change.")
     goal.pairing = pairing
     return goal
+
+
+def get_reflection_time_for(person: Person, pk: int) -> ReflectionTime:
+    """Reflection time is its author's alone: anyone else's entry is a 404, whatever their roles."""
+    if not getattr(person, "is_authenticated", False):
+        raise PermissionDenied("Log in first.")
+    return get_object_or_404(ReflectionTime.objects.filter(person=person).select_related("programme"), pk=pk)
 
 
 def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:

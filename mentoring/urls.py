@@ -13,6 +13,7 @@ from mentoring.views import (
     planning,
     preferences,
     proposals,
+    reflection,
     relationship,
 )
 from mentoring.views import opportunities as opportunity_views
@@ -67,6 +68,16 @@ urlpatterns = [
         name="session_dispute",
     ),
     path("pairings/<id:pk>/sessions/<id:session_pk>/note/", relationship.note_save, name="note_save"),
+    path(
+        "pairings/<id:pk>/sessions/<id:session_pk>/reflection/",
+        reflection.session_reflection_save,
+        name="session_reflection",
+    ),
+    # --- Time to think (issue 20): one's own protected time and reflection time ---
+    path("time/", reflection.reflection_list, name="reflection_list"),
+    path("time/reflection/new/", reflection.reflection_create, name="reflection_create"),
+    path("time/reflection/<id:pk>/", reflection.reflection_edit, name="reflection_edit"),
+    path("time/reflection/<id:pk>/delete/", reflection.reflection_delete, name="reflection_delete"),
     path("pairings/<id:pk>/concern/", relationship.concern_raise, name="concern_raise"),
     path("pairings/<id:pk>/fit/", relationship.fit_save, name="fit_save"),
     path("programmes/<id:pk>/relationships/", relationship.relationships, name="relationships"),

@@ -32,6 +32,15 @@ SESSION_HOURS: Hook[Callable[[Any, Any], Expression]] = Hook(
     "entry, sessions count 0. Filled by mentoring.",
 )
 
+REFLECTION_HOURS: Hook[Callable[[Any, Any], Expression]] = Hook(
+    "programmes.reflection_hours",
+    "Thinking and reflection time a participant logged, as protected time used (programmes.selectors.time), "
+    "added up over the entries; its own part of the used hours, beside sessions and training. Same shape as "
+    "``SESSION_HOURS``: ``entry(start, end)`` returns an expression, evaluated on a Membership row, of the hours "
+    'of ``OuterRef("person")`` in ``OuterRef("programme")`` from ``start`` to ``end`` (exclusive; NULL counts as '
+    "0). Only hours, never the private note. With no entry, reflection counts 0. Filled by mentoring.",
+)
+
 OVERVIEW_PANELS: Hook[Callable[[Programme], dict[str, Any] | None]] = Hook(
     "programmes.overview_panels",
     "Panels on a coordinator's overview of a programme (programmes.selectors.overview): each entry takes the "

@@ -42,6 +42,7 @@ PAGES: dict[str, tuple[str, Any]] = {
     "programmes:application_detail": ("applications", gettext_lazy("Application")),
     "programmes:training_matrix": ("training", gettext_lazy("Training")),
     "programmes:training_person": ("training", gettext_lazy("A person's training")),
+    "programmes:briefings": ("training", gettext_lazy("Line managers' briefing")),
     "programmes:training_record_create": ("training", gettext_lazy("New training record")),
     "programmes:training_record_edit": ("training", gettext_lazy("Edit a training record")),
     "programmes:readiness_override": ("training", gettext_lazy("Readiness override")),

@@ -204,6 +204,17 @@ def get_spend_for(person: Person, programme_pk: int, spend_pk: int) -> Spend:
 # --- Protected time ----------------------------------------------------------------------------------------
 
 
+def get_programme_line_manager_for(person: Person, pk: int, person_pk: int) -> tuple[Programme, Person]:
+    """A programme the person coordinates (else 403/404) and a line manager of one of its participants (else
+    404): the line managers' briefing page (issue 20)."""
+    programme = get_programme_for(person, pk, manage=True)
+    managers = Person.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.participants().filter(programme=programme).values("person__line_manager"),
+    )
+    return programme, get_object_or_404(managers, pk=person_pk)
+
+
 def get_allocation_for_coordinator(person: Person, pk: int) -> TimeAllocation:
     """An allocation in a programme the person belongs to (else 404), which they coordinate (else 403)."""
     allocation = get_object_or_404(

@@ -3,6 +3,7 @@ from django.urls import path
 from core import ids  # noqa: F401  (registers <id:...>: a database id, anything larger is a 404)
 
 from .views import account as account_views
+from .views import briefing as briefing_views
 from .views import budget as budget_views
 from .views import core as views
 from .views import enrolment, programme
@@ -83,6 +84,9 @@ urlpatterns = [
         training_views.training_requirement_remove,
         name="training_requirement_remove",
     ),
+    path("<id:pk>/training/briefings/", briefing_views.briefings, name="briefings"),
+    path("<id:pk>/training/briefings/remind/", briefing_views.briefing_remind, name="briefing_remind"),
+    path("<id:pk>/training/briefings/<id:person_pk>/", briefing_views.briefing_record, name="briefing_record"),
     path("<id:pk>/training/export.csv", training_views.training_export, name="training_export"),
     path("<id:pk>/training/people/<id:person_pk>/", training_views.training_person, name="training_person"),
     path(

@@ -144,6 +144,7 @@ EDIT_FORMS: dict[tuple[str, str], Getter] = {
     # Issue 20: an audit item saved unchanged makes no new version; a decision saved unchanged records no update.
     ("evaluation:audit_item_edit", "evaluation:audit_item_edit"): _get("evaluation.Question", "pk"),
     ("evaluation:decision_update", "evaluation:decision_update"): _get("evaluation.ReportDecision", "pk"),
+    ("mentoring:reflection_edit", "mentoring:reflection_edit"): _get("mentoring.ReflectionTime", "pk"),
 }
 
 # Forms of the site's frame, on every page (base.html), not of the page: never an edit of what the page shows.
@@ -155,6 +156,9 @@ NOT_EDIT_FORMS: dict[tuple[str, str], str] = {
     # Planned sessions (issue 17): proposals and answers, not edits of stored fields.
     ("mentoring:planned_create", "mentoring:planned_create"): CREATES,
     ("mentoring:webhooks", "mentoring:webhooks"): CREATES,
+    # Time to think and line managers' briefing (issue 20).
+    ("mentoring:reflection_create", "mentoring:reflection_create"): CREATES,
+    ("programmes:briefings", "programmes:briefing_record"): "records a completed briefing (a new training record)",
     ("mentoring:planned_detail", "mentoring:planned_accept"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_decline"): DECIDES,
     ("mentoring:planned_detail", "mentoring:planned_cancel"): DECIDES,

@@ -36,6 +36,7 @@ def test_every_hook_is_filled_at_start_up():
     hooks = [
         programmes_hooks.ACTIVE_PAIRINGS,
         programmes_hooks.SESSION_HOURS,
+        programmes_hooks.REFLECTION_HOURS,
         programmes_hooks.OVERVIEW_PANELS,
         programmes_hooks.AREA_HOMES,
         programmes_hooks.PEOPLE_LEFT,
@@ -46,6 +47,7 @@ def test_every_hook_is_filled_at_start_up():
     assert all(isinstance(hook, Hook) for hook in hooks)
     assert [hook.name for hook in hooks if not len(hook)] == []
     assert len(programmes_hooks.SESSION_HOURS) == 1  # one source of session hours, or they would count twice
+    assert len(programmes_hooks.REFLECTION_HOURS) == 1  # one source of reflection hours
     assert len(programmes_hooks.PEOPLE_LEFT) == 1  # a leaver's pairings are paused once
 
 

@@ -929,3 +929,15 @@ def test_every_email_kind_is_covered():
         "These functions send email but no test here triggers it: add a test that does, marked "
         "@covers(...):\n" + "\n".join(missing)
     )
+
+
+# --- Line managers' briefing (issue 20) ---------------------------------------------------------------------------
+
+
+@covers("programmes/services/briefing.py::briefing_remind")
+def test_line_manager_briefing_reminder(pseudo_mail, programme, coordinator, mentee, line_manager):
+    from programmes.services.briefing import briefing_remind
+
+    pseudo_mail.start(coordinator, line_manager)
+    assert briefing_remind(programme=programme, by=coordinator) == 1
+    pseudo_mail.check()

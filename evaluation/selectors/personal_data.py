@@ -35,6 +35,8 @@ from mentoring.models import (
     MentorRequest,
     MentorStance,
     Pairing,
+    ReflectionTime,
+    SessionReflection,
 )
 from mentoring.selectors.relationship import notes_readable_by
 from programmes.models import (
@@ -334,6 +336,15 @@ def _session_sections(
         ],
         "closing_reflections": _rows(
             ClosingReflection.objects.filter(author=person), ["pairing_id", "text", "created_at"]
+        ),
+        # Time to think (issue 20): their own, in their own export only.
+        "my_session_reflections": _rows(
+            SessionReflection.objects.filter(author=person).select_related("session"),
+            ["session__held_on", "text", "updated_at"],
+        ),
+        "my_reflection_time": _rows(
+            ReflectionTime.objects.filter(person=person).select_related("programme"),
+            ["programme__name", "day", "hours", "note", "updated_at"],
         ),
         "goals": _rows(
             Goal.objects.filter(pairing_id__in=pairing_ids),

@@ -30,6 +30,8 @@ from mentoring.models import (
     MentorRequest,
     Pairing,
     PrivateNote,
+    ReflectionTime,
+    SessionReflection,
 )
 from programmes.models import (
     Application,
@@ -97,10 +99,11 @@ def _scrub_encrypted(old: str, new: str, *, batch_size: int = 500) -> None:
 def person_erase(*, person: Person, by: Person | None) -> Person:
     """Erase a person's personal data on request (or by the retention rule), keeping the anonymous figures.
 
-    Deleted: their private notes, closing reflections, notifications and calendar feed, training evidence
-    files. Blanked: what they wrote (concerns, application text, summaries of sessions they logged, survey
-    comments, pause reasons, requests). Kept, anonymous: the Person row (with its team, so team figures still
-    add up), memberships, pairings, sessions' dates and durations, survey scores, training hours.
+    Deleted: their private notes, closing and session reflections, notifications and calendar feed, training
+    evidence files. Blanked: what they wrote (concerns, application text, summaries of sessions they logged, survey
+    comments, pause reasons, requests, reflection time's notes). Kept, anonymous: the Person row (with its team, so
+    team figures still add up), memberships, pairings, sessions' dates and durations, survey scores, training and
+    reflection hours.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     old_name, old_email = person.display_name, person.email
@@ -113,6 +116,8 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
 
     PrivateNote.objects.filter(author=person).delete()
     ClosingReflection.objects.filter(author=person).delete()
+    SessionReflection.objects.filter(author=person).delete()
+    ReflectionTime.objects.filter(person=person).update(note="")  # the hours stay: protected time used
     Notification.objects.filter(person=person).delete()
     CalendarFeed.objects.filter(person=person).delete()
     # The alert stays (it is counted) with a reason that quotes nothing.

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0022_opportunity_suggestions'),
+        ('mentoring', '0023_reflection_time'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

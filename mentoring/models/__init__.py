@@ -37,6 +37,7 @@ from mentoring.models.planning import (
     PlanningSettings,
     ProposedTime,
 )
+from mentoring.models.reflection import ReflectionTime, SessionReflection
 from mentoring.models.reminder import Reminder, ReminderDigest, ReminderRecipient
 from mentoring.models.session import MentoringSession, MentoringSessionQuerySet, SessionMode, SessionState
 from mentoring.models.webhook import WebhookChannel, WebhookDelivery
@@ -87,4 +88,6 @@ __all__ = [
     "MeetingReminder",
     "WebhookChannel",
     "WebhookDelivery",
+    "ReflectionTime",
+    "SessionReflection",
 ]

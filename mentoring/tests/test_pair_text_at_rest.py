@@ -15,6 +15,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -29,7 +30,7 @@ from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fi
 from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.selectors import relationship as relationship_selectors
-from mentoring.services import lifecycle, mentor_requests, planning, relationship
+from mentoring.services import lifecycle, mentor_requests, planning, reflection, relationship
 from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
@@ -109,6 +110,26 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
             private_note=m["mentoring.PrivateNote.ciphertext"],
         ),
     )
+    # Time to think (issue 20): reflection time's private note, and the private reflection on a confirmed session.
+    reflection.reflection_time_log(
+        person=mentee, programme=programme, day=TODAY, hours=Decimal("1.0"), note=m["mentoring.ReflectionTime.note"]
+    )
+    confirmed = relationship.session_log(
+        pairing=pairing,
+        by=mentee,
+        data=SessionInput(
+            held_on=TODAY - datetime.timedelta(days=3),
+            duration_minutes=30,
+            mode="phone",
+            topics=[],
+            goals=[],
+            summary="",
+            next_steps="",
+            private_note="",
+        ),
+    )
+    confirmed = relationship.session_confirm(session=confirmed, by=mentor)
+    reflection.session_reflection_write(session=confirmed, author=mentor, text=m["mentoring.SessionReflection.text"])
     relationship.session_dispute(session=session, by=mentee, reason=m["mentoring.MentoringSession.dispute_reason"])
     relationship.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
     # A planned session: its place and link, moved, then cancelled with a reason (issue 17).
@@ -170,7 +191,7 @@ def _assert_readable(markers: dict[str, str], reader) -> None:
         if label == PROPOSAL_DECLINE:
             continue
         if label == "mentoring.PrivateNote.ciphertext":
-            session = MentoringSession.objects.get()
+            session = MentoringSession.objects.get(private_notes__isnull=False)
             notes = relationship_selectors.notes_readable_by(reader, [session.pk])[session.pk]
             assert [n.text for n in notes] == [marker]
             continue

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.dates import long_date
 from core.forms import add_service_errors
 from core.once import submit_once
+from mentoring.forms.reflection import SessionReflectionForm
 from mentoring.forms.relationship import (
     AgreementForm,
     ConcernForm,
@@ -35,6 +36,7 @@ from mentoring.selectors import alerts as alert_selectors
 from mentoring.selectors import planning as planning_selectors
 from mentoring.selectors import relationship as relationship_selectors
 from mentoring.selectors.proposals import proposals_waiting
+from mentoring.selectors.reflection import my_session_reflection
 from mentoring.selectors.relationship import skill_choices
 from mentoring.services import relationship
 from programmes.models import Person
@@ -154,6 +156,11 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
         "mine": session.logged_by_id == request.user.pk,
         "partner": _partner(pairing, request.user),
     }
+    if session.status == MentoringSession.Status.CONFIRMED:
+        # The prompt after a confirmed session (issue 20): the viewer's own reflection only, never the partner's.
+        reflection = my_session_reflection(request.user, session.pk)
+        context["reflection"] = reflection
+        context["reflection_form"] = SessionReflectionForm(initial={"text": reflection.text if reflection else ""})
     return render(request, "mentoring/session_detail.html", context)
 
 
@@ -221,6 +228,8 @@ def session_confirm(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("You confirmed the session of %(date)s.") % {"date": long_date(session.held_on)})
+        # The optional reflection prompt waits on the session's page (issue 20).
+        return redirect(f"{session.get_absolute_url()}#reflect")
     return redirect(request.POST.get("next") == "pairing" and session.pairing or session)
 
 

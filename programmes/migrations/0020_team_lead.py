@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0018_learning_opportunities'),
+        ('programmes', '0019_line_manager_briefing'),
     ]
 
     operations = [

@@ -29,7 +29,14 @@ from .opportunities import Opportunity, OpportunityRequest
 from .people_import import HrSyncRun, PeopleImport, PeopleImportMapping
 from .scim import ScimToken, ScimTokenQuerySet
 from .time import TimeAllocation, TimeAllocationState
-from .training import Course, ProgrammeRequirement, ReadinessOverride, TrainingExpiryWarning, TrainingRecord
+from .training import (
+    BriefingReminder,
+    Course,
+    ProgrammeRequirement,
+    ReadinessOverride,
+    TrainingExpiryWarning,
+    TrainingRecord,
+)
 
 __all__ = [
     "PARTICIPANT_ROLES",
@@ -67,5 +74,6 @@ __all__ = [
     "TimeAllocation",
     "TimeAllocationState",
     "TrainingExpiryWarning",
+    "BriefingReminder",
     "TrainingRecord",
 ]

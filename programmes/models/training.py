@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from core.single_line import SingleLineCharField
 
@@ -22,6 +22,7 @@ class Course(models.Model):
         MENTEE_ORIENTATION = "mentee_orientation", gettext_lazy("Mentee orientation")
         COURSE = "course", gettext_lazy("Off-the-job course")
         QUALIFICATION = "qualification", gettext_lazy("Qualification")
+        BRIEFING = "briefing", gettext_lazy("Line manager briefing")
 
     title = SingleLineCharField(max_length=150, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -45,6 +46,16 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when it is one Tandem ships (the line manager briefing's)."""
+        return gettext(self.title) if self.title in SHIPPED_TITLES else self.title
+
+
+# Titles of the courses Tandem's own migrations create: translated when shown (marked here for the catalogue).
+BRIEFING_TITLE = gettext_noop("Line manager briefing")
+SHIPPED_TITLES = frozenset({BRIEFING_TITLE})
 
 
 class ProgrammeRequirement(models.Model):
@@ -111,6 +122,22 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} — {self.person} ({self.get_status_display().lower()})"
+
+
+class BriefingReminder(models.Model):
+    """One row per line manager and day: the idempotency key of "please take the line manager briefing" (issue
+    20), so that two coordinators, or one pressing twice, remind a line manager once a day at most."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "sent_on"], name="briefingreminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Briefing reminder for {self.person_id} ({self.sent_on})"
 
 
 class TrainingExpiryWarning(models.Model):

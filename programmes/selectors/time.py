@@ -9,7 +9,9 @@ Used hours = confirmed session hours (the session log belongs to the relationshi
 its figure in ``programmes.hooks.SESSION_HOURS``; until then sessions count 0) + hours of training completed
 in the period (the record's own hours, else the course's) + hours of learning opportunities taken up in the
 period, in the programme whose time they used (a course taken through an opportunity is also a training record:
-it counts once, as the opportunity).
+it counts once, as the opportunity) + thinking and reflection time the person logged
+(``programmes.hooks.REFLECTION_HOURS``, also the relationship side's). Each is its own part (``USED_PARTS``),
+annotated and shown separately wherever used time is broken down.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -42,7 +44,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from ..hooks import SESSION_HOURS
+from ..hooks import REFLECTION_HOURS, SESSION_HOURS
 from ..models import Membership, OpportunityRequest, TimeAllocation, TrainingRecord
 from ..services.time import month_after, month_start
 
@@ -65,10 +67,22 @@ FLAGS: dict[str, tuple[Any, str]] = {
 
 
 def session_tenths(start: Any, end: Any) -> Expression:
-    sources = [source(start, end) for source in SESSION_HOURS]
+    return _hooked_tenths(SESSION_HOURS, start, end)
+
+
+def _hooked_tenths(hook: Iterable[Callable[[Any, Any], Expression]], start: Any, end: Any) -> Expression:
+    sources = [source(start, end) for source in hook]
     if not sources:
         return Value(0, output_field=IntegerField())
     return Coalesce(Cast(Round(functools.reduce(operator.add, sources) * 10), IntegerField()), 0)
+
+
+# --- Reflection hours, from the relationship side (programmes.hooks.REFLECTION_HOURS) ----------------------
+
+
+def reflection_tenths(start: Any, end: Any) -> Expression:
+    """Thinking and reflection time logged by the person: protected time used, so it is not under-use."""
+    return _hooked_tenths(REFLECTION_HOURS, start, end)
 
 
 # --- Annotations -----------------------------------------------------------------------------------------
@@ -115,12 +129,23 @@ def opportunity_tenths(start: Any, end: Any) -> Expression:
     return Coalesce(Subquery(taken, output_field=IntegerField()), 0)
 
 
+# The parts of used time, in the order they are shown: key -> (label, tenths in [start, end)). Each is annotated
+# on its own (``time_<key>_tenths`` this month, ``time_so_far_<key>_tenths``) and the used hours are their sum.
+USED_PARTS: dict[str, tuple[Any, Callable[[Any, Any], Expression]]] = {
+    "sessions": (gettext_lazy("Sessions"), session_tenths),
+    "training": (gettext_lazy("Training"), training_tenths),
+    "opportunities": (gettext_lazy("Learning opportunities"), opportunity_tenths),
+    "reflection": (gettext_lazy("Reflection"), reflection_tenths),
+}
+
+
 def with_time(
     memberships: QuerySet[Membership], *, month: datetime.date, today: datetime.date | None = None
 ) -> QuerySet[Membership]:
     """Annotate participant memberships with their protected time for ``month`` and the programme so far.
 
-    Adds ``time_allocation_pk``, ``time_status``, ``time_allocated_tenths`` and ``time_used_tenths`` (this
+    Adds ``time_<part>_tenths`` and ``time_so_far_<part>_tenths`` per key of ``USED_PARTS``,
+    ``time_allocation_pk``, ``time_status``, ``time_allocated_tenths`` and ``time_used_tenths`` (this
     month), ``time_so_far_allocated_tenths`` and ``time_so_far_used_tenths`` (from the person's first
     allocation in the programme to the end of ``month``; declined months grant no hours), and one boolean
     ``time_flag_<key>`` per key of ``FLAGS``. ``time_use(membership)`` turns them into figures to show.
@@ -149,14 +174,16 @@ def with_time(
             ),
             0,
         ),
-        time_opportunity_tenths=opportunity_tenths(month, end),
     ).annotate(
-        time_used_tenths=training_tenths(month, end) + session_tenths(month, end) + F("time_opportunity_tenths"),
-        time_so_far_used_tenths=(
-            training_tenths(OuterRef("time_first_month"), end)
-            + session_tenths(OuterRef("time_first_month"), end)
-            + opportunity_tenths(OuterRef("time_first_month"), end)
-        ),
+        **{f"time_{key}_tenths": part(month, end) for key, (_label, part) in USED_PARTS.items()},
+        **{
+            f"time_so_far_{key}_tenths": part(OuterRef("time_first_month"), end)
+            for key, (_label, part) in USED_PARTS.items()
+        },
+    )
+    annotated = annotated.annotate(
+        time_used_tenths=functools.reduce(operator.add, (F(f"time_{key}_tenths") for key in USED_PARTS)),
+        time_so_far_used_tenths=functools.reduce(operator.add, (F(f"time_so_far_{key}_tenths") for key in USED_PARTS)),
     )
     granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
     used, allocated = F("time_used_tenths"), F("time_allocated_tenths")
@@ -232,6 +259,24 @@ class Hours:
 
 
 @dataclass(frozen=True)
+class UsedPart:
+    """One part of the used hours (sessions, training, reflection...), for the breakdown."""
+
+    key: str
+    label: str
+    hours: Decimal
+
+
+def used_parts(membership: Membership, prefix: str) -> tuple[UsedPart, ...]:
+    """The parts with hours, in ``USED_PARTS`` order (a part with none is left out of the breakdown)."""
+    return tuple(
+        UsedPart(key, label, (Decimal(tenths) / 10).quantize(TENTH))
+        for key, (label, _part) in USED_PARTS.items()
+        if (tenths := getattr(membership, f"{prefix}{key}_tenths") or 0)
+    )
+
+
+@dataclass(frozen=True)
 class Flag:
     key: str
     label: str
@@ -245,8 +290,10 @@ class TimeUse:
     month: Hours
     so_far: Hours
     flags: tuple[Flag, ...]
-    # The month's used hours that came from learning opportunities taken up (part of ``month.used``).
+    # The month's used hours that came from learning opportunities taken up (one of ``month_parts``).
     opportunities: Decimal = Decimal("0.0")
+    month_parts: tuple[UsedPart, ...] = ()
+    so_far_parts: tuple[UsedPart, ...] = ()
 
     @property
     def flag_keys(self) -> frozenset[str]:
@@ -269,7 +316,9 @@ def time_use(membership: Membership) -> TimeUse:
             for key, (label, colour) in FLAGS.items()
             if getattr(membership, f"time_flag_{key}")
         ),
-        opportunities=(Decimal(getattr(membership, "time_opportunity_tenths", 0) or 0) / 10).quantize(TENTH),
+        opportunities=(Decimal(getattr(membership, "time_opportunities_tenths", 0) or 0) / 10).quantize(TENTH),
+        month_parts=used_parts(membership, "time_"),
+        so_far_parts=used_parts(membership, "time_so_far_"),
     )
 
 

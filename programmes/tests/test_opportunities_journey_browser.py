@@ -135,7 +135,7 @@ def step_learning_record(page: Page, live_server, world) -> None:
     log_in(page, live_server, world["coordinator"].email)
     page.goto(f"{live_server.url}{reverse('programmes:time', args=[world['pairing'].programme_id])}")
     row = page.get_by_role("row").filter(has_text=world["mentee"].display_name)
-    expect(row).to_contain_text("incl. 3.0 h opportunities")
+    expect(row).to_contain_text("Learning opportunities 3.0 h")
     shot(page, "10-time")
     log_out(page)
 

@@ -158,8 +158,8 @@ def test_my_team_query_budget(client, cast, django_assert_num_queries, extra):
     # time, the audit rows, the time allocations waiting for the manager's decision, the applications waiting
     # for endorsement; the team panels other apps register (evaluation's audit panel: the unit tree, the
     # leads, its units' answers per round, those rounds, their plans); the learning opportunities waiting for
-    # the manager and those the reports took up
-    with django_assert_num_queries(16):
+    # the manager and those the reports took up; the manager's own briefing
+    with django_assert_num_queries(17):
         assert client.get(reverse("programmes:team")).status_code == 200
 
 

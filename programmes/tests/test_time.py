@@ -662,8 +662,8 @@ def test_my_team_query_budget_with_time(cast, programme, login, django_assert_nu
         # with programmes and time, the audit rows, the allocations waiting for my decision, the applications
         # to endorse; the team panels other apps register (evaluation's audit panel: the unit tree, the
         # leads, its units' answers per round, those rounds, their plans); the learning opportunities waiting
-        # for me and those my reports took up
-        with django_assert_num_queries(16):
+        # for me and those my reports took up; my own briefing
+        with django_assert_num_queries(17):
             response = client.get(reverse("programmes:team"))
     assert response.status_code == 200
     assert len(response.context["pending"]) == len(range(0, extra, 2))  # every other one waits

@@ -16,6 +16,7 @@ from ..hooks import TEAM_PANELS, area_homes
 from ..models import Role
 from ..permissions import Area, area_required, areas_for, get_programme_for, organisation_data_required
 from ..selectors import core as selectors
+from ..selectors.briefing import my_briefing
 from ..selectors.overview import overview_panels, programme_glance
 from ..selectors.time import attach_time_use
 from ..services.audit import audit_event, audit_record_many
@@ -75,7 +76,7 @@ def team(request: HttpRequest) -> HttpResponse:
     month = month_start(timezone.localdate())
     # Queries: paginator count, one page of reports with their teams, their participations with programmes
     # and this month's time (summed in the database), the allocations waiting for my decision, the
-    # applications waiting for my endorsement.
+    # applications waiting for my endorsement, my own briefing (issue 20).
     page = page_of(request, selectors.team_reports(request.user, month=month))
     for person in page.object_list:
         attach_time_use(person.memberships.all())
@@ -95,6 +96,7 @@ def team(request: HttpRequest) -> HttpResponse:
         "page": page,
         "month": month,
         "panels": [panel for entry in TEAM_PANELS if (panel := entry(request.user)) is not None],
+        "briefing": my_briefing(request.user, today=timezone.localdate()),  # one query: the manager's own
         **selectors.team_waiting(request.user),
     }
     return render(request, "programmes/team.html", context)

@@ -18,6 +18,7 @@ from demo.programme_records import seed_skills
 from demo.relationships import seed_relationships
 from demo.reports import seed_reports
 from demo.surveys import seed_surveys
+from demo.time_to_think import seed_time_to_think
 from mentoring.models import MentoringSession
 from programmes.models import Person
 
@@ -58,6 +59,12 @@ class Command(BaseCommand):
             seed_decisions(programme=org["running"])
             seed_matching(people=org["people"], named=org["named"], skills=seed_skills())
             seed_opportunities(programme=org["running"], named=org["named"])
+            seed_time_to_think(
+                programme=org["running"],
+                mentor_email=DEMO_LOGINS[1].email,
+                mentee_email=DEMO_LOGINS[2].email,
+                manager_email=DEMO_LOGINS[3].email,
+            )
             people = Person.objects.count()
             sessions = MentoringSession.objects.filter(pairing__programme=org["running"]).count()
             self.stdout.write(
