@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluation.selectors.reporting import Period
@@ -170,6 +170,12 @@ department = st.tuples(st.integers(0, 9), st.integers(0, 300))  # mentees, minut
     added=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 120)), min_size=4, max_size=4),
     nested=st.booleans(),
     outer_first=st.booleans(),
+)
+# Once failed: Legal's 3 mentees inside Q1 ("fewer than 5", so at least 1 pairing) pinned Q1's hidden Legal to 5
+# and so Finance's 1 pairing; withholding the later report's previous column mended it, but the checker also hid
+# its 0.0 hours of the empty departments, which Q1's printed 0.0 pins back: the audit refused the report.
+@example(
+    inner=[(0, 62), (0, 297), (3, 133), (0, 151)], added=[(0, 0), (1, 0), (2, 0), (0, 0)], nested=True, outer_first=True
 )
 def test_random_department_hours_of_two_reports_read_together_give_nothing_away(inner, added, nested, outer_first):
     """A department table over a period and one over the same period (counted another day: some departments'
