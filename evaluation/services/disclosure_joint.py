@@ -238,6 +238,7 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
             if tags:
                 protected.withheld.add(tags[0])
                 _withhold(views[tags[0][0]], tags[0][1])
+                settled.clear()  # a relation fewer: what the other reports pinned down may be loose again
                 continue
             # Last, this report's views of the table (or question) tied to the failing figure withheld whole: every
             # figure but its zeros (a zero tied to a zero of the other report would come back as 0: it describes
