@@ -130,9 +130,9 @@ def _domain(cell: Cell, why: str, big: int) -> tuple[int, int, bool]:
     return 0, big, True
 
 
-def feasible_ranges(cells: dict, relations: list[Relation], protected: Protected) -> dict:
-    """The smallest and largest value of each hidden cell over everything published; ``None`` when it has none
-    (which only a contradiction in the figures would cause)."""
+def feasible_ranges(cells: dict, relations: list[Relation], protected: Protected, keys: list | None = None) -> dict:
+    """The smallest and largest value of each hidden cell (or of those of ``keys``) over everything published;
+    ``None`` when it has none (which only a contradiction in the figures would cause)."""
     names = list(protected.hidden)
     if not names:
         return {}
@@ -169,7 +169,7 @@ def feasible_ranges(cells: dict, relations: list[Relation], protected: Protected
             highs.append(high)
     constraints = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
     found = {}
-    for key in names:
+    for key in names if keys is None else keys:
         ends = []
         for sign in (1, -1):
             objective = np.zeros(size)

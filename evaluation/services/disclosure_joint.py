@@ -20,7 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from .disclosure import MINUTES, PROTECT, SMALL, WITHHELD, Protected, Relation, failures
+from .disclosure import (
+    MINUTES,
+    PRINTED_MINUTES,
+    PROTECT,
+    SMALL,
+    WITHHELD,
+    Protected,
+    Relation,
+    failures,
+    feasible_ranges,
+)
 from .disclosure_published import _name, _printed, _published_question, _published_table, _why
 
 AT_PERIOD_END = {"participants", "checkin_states", "goals_by_status"}
@@ -197,6 +207,7 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
         ignore = None
         order = list(cells)
         public = _printed_elsewhere(cells, relations, protected, mine)
+        settled: dict = {}  # this report's figures the other reports pin down alone (True) or not (False)
         while True:
             failing = [k for k in failures(cells, relations, protected) if k not in (ignore or ())]
             if failing and ignore is None and any(k not in mine for k in failing):
@@ -206,13 +217,17 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
                 break
             key = failing[0]
             near = {k for r in relations if key in r.terms for k in r.terms}
+            # Only a figure tied to the failing one, however indirectly, can protect it: this report's views over
+            # a period nested in no other report's (its own period, say) are left alone.
+            tied = _linked(relations, protected, key)
             # A shown 0 tells of nobody, except hours: no time taken is a figure about the people who took none.
-            shown = [k for k in mine if k not in protected.hidden and k not in public
+            shown = [k for k in mine if k in tied and k not in protected.hidden and k not in public
                      and (cells[k].value != 0 or cells[k].kind == MINUTES)]  # fmt: skip
             candidates = [k for k in shown if k in near] or [k for k in shown if k[1] == key[1]] or shown
-            if candidates:
-                pick = min(candidates, key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
-                                                      cells[k].value == 0, cells[k].value, order.index(k)))  # fmt: skip
+            candidates.sort(key=lambda k: (k[1][0] == "__total__" or k[1][1] == "__total__",
+                                           cells[k].value == 0, cells[k].value, order.index(k)))  # fmt: skip
+            pick = next((k for k in candidates if not _settled(cells, relations, protected, mine, [k], settled)), None)
+            if pick is not None:
                 protected.hidden[pick] = PROTECT
                 _hide(views[pick[0]], pick[1])
                 continue
@@ -223,17 +238,55 @@ def joint_protect(current: dict, earlier: list[dict]) -> None:
             if tags:
                 protected.withheld.add(tags[0])
                 _withhold(views[tags[0][0]], tags[0][1])
+                settled.clear()  # a relation fewer: what the other reports pinned down may be loose again
                 continue
-            # Last, this report's views of the table (or question) withheld whole: every figure but its zeros (a
-            # zero tied to a zero of the other report would come back as 0: it describes nobody, so it stays) and
-            # those an earlier report prints for the same period (public already: hidden, they would come back).
-            whole = [k for k in mine if k in protected.hidden or (cells[k].value != 0 and k not in public)]
+            # Last, this report's views of the table (or question) tied to the failing figure withheld whole: every
+            # figure but its zeros (a zero tied to a zero of the other report would come back as 0: it describes
+            # nobody, so it stays) and those the earlier reports give already (one prints it for the same period,
+            # or pins it down: hours inside an earlier period's printed 0.0, say): hidden, they would come back.
+            tied_views = {k[0] for k in tied}
+            whole = [k for k in mine if k[0] in tied_views
+                     and (k in protected.hidden or (cells[k].value != 0 and k not in public))]  # fmt: skip
+            given = _settled(
+                cells, relations, protected, mine, [k for k in whole if k not in protected.hidden], settled
+            )
+            whole = [k for k in whole if k not in given]
             if all(protected.hidden.get(k) == WITHHELD for k in whole):
                 break  # nothing of this report left to hide: the audit at submission refuses it
             for k in whole:
                 protected.hidden[k] = WITHHELD
                 _hide(views[k[0]], k[1], WITHHELD)
     _sync_headlines(current)
+
+
+def _linked(relations: list, protected: Protected, key: Any) -> set:
+    """Every figure tied to ``key`` through published relations, directly or through others."""
+    neighbours: dict = {}
+    for relation in relations:
+        if not any(t in protected.withheld for t in relation.tags):
+            for k in relation.terms:
+                neighbours.setdefault(k, set()).update(relation.terms)
+    found, todo = {key}, [key]
+    while todo:
+        for k in neighbours.get(todo.pop(), ()):
+            if k not in found:
+                found.add(k)
+                todo.append(k)
+    return found
+
+
+def _settled(cells: dict, relations: list, protected: Protected, mine: set, keys: list, known: dict) -> set:
+    """Those of ``keys`` (shown figures of this report) that the other reports pin down on their own, every figure
+    of this report taken as unknown: hiding one protects nothing (a reader works it out without it), and a
+    hidden figure pinned down fails the audit. ``known`` keeps the answers already found."""
+    todo = [k for k in keys if k not in known]
+    if todo:
+        unknown = {k: w for k, w in protected.hidden.items() if k not in mine} | dict.fromkeys(mine, WITHHELD)
+        free = Protected(hidden=unknown, withheld=set(protected.withheld))
+        for k, found in feasible_ranges(cells, relations, free, keys=todo).items():
+            resolution = PRINTED_MINUTES if cells[k].kind == MINUTES else 1
+            known[k] = found is not None and found[1] - found[0] < resolution
+    return {k for k in keys if known[k]}
 
 
 def mine_views(mine: set) -> set:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluation.selectors.reporting import Period
@@ -171,6 +171,12 @@ department = st.tuples(st.integers(0, 9), st.integers(0, 300))  # mentees, minut
     nested=st.booleans(),
     outer_first=st.booleans(),
 )
+# Once failed: Legal's 3 mentees inside Q1 ("fewer than 5", so at least 1 pairing) pinned Q1's hidden Legal to 5
+# and so Finance's 1 pairing; withholding the later report's previous column mended it, but the checker also hid
+# its 0.0 hours of the empty departments, which Q1's printed 0.0 pins back: the audit refused the report.
+@example(
+    inner=[(0, 62), (0, 297), (3, 133), (0, 151)], added=[(0, 0), (1, 0), (2, 0), (0, 0)], nested=True, outer_first=True
+)
 def test_random_department_hours_of_two_reports_read_together_give_nothing_away(inner, added, nested, outer_first):
     """A department table over a period and one over the same period (counted another day: some departments'
     hours since confirmed) or over the quarter around it (more mentees and hours in its other days): whichever is
@@ -190,6 +196,23 @@ def test_random_department_hours_of_two_reports_read_together_give_nothing_away(
     joint_protect(second, [first])
     assert reports_audit(second, [first]) == []
     assert attack_together([published(first), published(second)]) == []
+
+
+@pytest.mark.xfail(strict=True, reason="the earlier report alone gives these hours away: nothing left to hide mends it")
+def test_a_departments_hours_an_earlier_report_printed_as_none_for_a_whole_quarter_stay_none_inside_it():
+    """Found by the randomised test above run with more examples (seed 11, 700 examples), failing on main as after
+    the fix of its @example: Q1, submitted first, prints Finance's 5 mentees' 0.0 hours (5 people: shown). The later
+    report compares with 15 February to 31 March, inside Q1, where 3 of them held sessions: "fewer than 5", so
+    hidden, and no more than Q1's 0.0, so within 3 minutes of 0: pinned, whatever else is hidden (its column
+    withheld whole too). It tells nothing Q1 did not (its 5 took no time in the quarter, so none of them in part of
+    it), but the audit (and the attacker) count it: the submission is refused. Showing the figure would break the
+    rule that fewer than 5 are never printed; letting the audit pass what earlier reports alone give away is a
+    choice of policy, not made here."""
+    outer = report(QUARTER, team({"Engineering": (0, 0, 0, 0), "Finance": (5, 5, 5, 0)}, BIG))
+    later = report(LATER, team(BIG, {"Engineering": (0, 0, 0, 0), "Finance": (5, 3, 3, 0)}))
+    joint_protect(later, [outer])
+    assert reports_audit(later, [outer]) == []
+    assert attack_together([published(outer), published(later)]) == []
 
 
 @FAST
