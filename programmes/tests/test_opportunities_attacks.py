@@ -1,0 +1,66 @@
+"""Learning opportunities attacked (issue 20 review): a person confirming their own request by becoming its host,
+and the requests of a person who has left the organisation."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from programmes.models import Opportunity, OpportunityRequest, Role
+from programmes.services.leavers import person_deactivate
+from programmes.services.opportunities import (
+    opportunity_edit,
+    opportunity_publish,
+    opportunity_request,
+    opportunity_request_confirm,
+    opportunity_request_decide,
+)
+from programmes.tests.factories import MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def opportunity(line_manager, mentor, mentee):
+    data = {"kind": Opportunity.Kind.SHADOWING, "title": "Shadow the support lead", "host": mentor, "hours": 4}
+    return opportunity_publish(by=line_manager, data={**data, "hours": Decimal("4")})
+
+
+def _edit_data(opportunity, **changes):
+    data = {key: getattr(opportunity, key) for key in ("kind", "title", "description", "host", "places", "hours")}
+    data.update(changes)
+    return data
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_nobody_confirms_their_own_request_by_becoming_its_host(opportunity, mentee, programme, line_manager):
+    request = opportunity_request(opportunity=opportunity, person=mentee, programme=programme)
+    opportunity_request_decide(request=request, by=line_manager, approve=True)
+    # The publisher cannot hand the hosting to someone with a request of their own open on it ...
+    with pytest.raises(ValidationError, match="host"):
+        opportunity_edit(opportunity=opportunity, by=line_manager, data=_edit_data(opportunity, host=mentee))
+    # ... and were the host changed anyway (a raw update, the admin), the person still cannot confirm it.
+    Opportunity.objects.filter(pk=opportunity.pk).update(host=mentee)
+    with pytest.raises(ValidationError):
+        opportunity_request_confirm(request=request, by=mentee, happened=True, happened_on=TODAY.date())
+    assert OpportunityRequest.objects.get(pk=request.pk).status == OpportunityRequest.Status.APPROVED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_open_requests_of_someone_who_left_free_their_places(opportunity, mentee, programme, line_manager):
+    other = PersonFactory(line_manager=line_manager)
+    MembershipFactory(programme=programme, person=other, role=Role.MENTEE)
+    request = opportunity_request(opportunity=opportunity, person=mentee, programme=programme)
+    opportunity_request_decide(request=request, by=line_manager, approve=True)
+    with pytest.raises(ValidationError, match="places"):
+        opportunity_request(opportunity=opportunity, person=other, programme=programme)
+    person_deactivate(person=mentee, by=None)
+    assert OpportunityRequest.objects.get(pk=request.pk).status == OpportunityRequest.Status.WITHDRAWN
+    assert opportunity_request(opportunity=opportunity, person=other, programme=programme).status == "requested"
+    person_deactivate(person=mentee, by=None)  # leaving twice changes nothing
