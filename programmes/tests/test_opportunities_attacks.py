@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from programmes.models import Opportunity, OpportunityRequest, Role
 from programmes.services.leavers import person_deactivate
@@ -64,3 +65,15 @@ def test_the_open_requests_of_someone_who_left_free_their_places(opportunity, me
     assert OpportunityRequest.objects.get(pk=request.pk).status == OpportunityRequest.Status.WITHDRAWN
     assert opportunity_request(opportunity=opportunity, person=other, programme=programme).status == "requested"
     person_deactivate(person=mentee, by=None)  # leaving twice changes nothing
+
+
+@pytest.mark.parametrize("suggestion", ["²", "٣", "1" * 30, "-1", " 7"])
+def test_a_forged_suggestion_id_is_ignored_never_a_server_error(client, opportunity, mentee, programme, suggestion):
+    # "²".isdigit() is true, yet int("²") fails: an id is ASCII digits or it is nobody's suggestion.
+    client.raise_request_exception = False
+    client.force_login(mentee)
+    ask = reverse("programmes:opportunity_ask", args=[opportunity.pk])
+    assert client.get(ask, {"suggestion": suggestion}).status_code == 200
+    client.post(ask, {"programme": programme.pk, "suggestion": suggestion})
+    request = OpportunityRequest.objects.get(person=mentee)
+    assert (request.pairing_id, request.suggested_by_mentor) == (None, False)
