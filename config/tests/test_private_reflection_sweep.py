@@ -51,10 +51,7 @@ def _plant(cast: dict) -> None:
 
 
 def _body(response) -> str:
-    if getattr(response, "streaming", False):
-        content = b"".join(response.streaming_content)
-    else:
-        content = response.content
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     return content.decode("utf-8", "replace")
 
 
