@@ -435,7 +435,8 @@ def opportunity_request_confirm(
 @transaction.atomic
 def opportunity_requests_of_leavers_withdraw(*, person_ids: list[int], by: Person | None) -> int:
     """People who left take up nothing: their requests still waiting or approved are withdrawn, so that they
-    hold no place (programmes.services.leavers, when they leave). Idempotent. Returns how many were withdrawn."""
+    hold no place, and the opportunities they host close (programmes.services.leavers, when they leave).
+    Idempotent. Returns how many requests were withdrawn."""
     requests = list(
         OpportunityRequest.objects.select_for_update()
         .filter(person_id__in=person_ids, status__in=OpportunityRequest.OPEN)
@@ -451,6 +452,15 @@ def opportunity_requests_of_leavers_withdraw(*, person_ids: list[int], by: Perso
             obj=request,
             subject=request.person,
             summary=f"Left the organisation: {request.opportunity.title[:150]}.",
+        )
+    # Nobody can ask for what nobody will host: the leavers' open opportunities close (approved requests keep
+    # their course; a coordinator sees them on the opportunity's page).
+    hosted = Opportunity.objects.filter(host_id__in=person_ids, status=Opportunity.Status.OPEN)
+    for opportunity in hosted.select_for_update().order_by("pk"):
+        opportunity.status, opportunity.closed_at = Opportunity.Status.CLOSED, timezone.now()
+        opportunity.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=by, action="opportunity.closed", obj=opportunity, summary=f"Host left: {opportunity.title[:150]}."
         )
     return len(requests)
 

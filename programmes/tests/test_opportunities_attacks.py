@@ -77,3 +77,11 @@ def test_a_forged_suggestion_id_is_ignored_never_a_server_error(client, opportun
     client.post(ask, {"programme": programme.pk, "suggestion": suggestion})
     request = OpportunityRequest.objects.get(person=mentee)
     assert (request.pairing_id, request.suggested_by_mentor) == (None, False)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_opportunity_whose_host_left_closes(opportunity, mentor, mentee, programme):
+    person_deactivate(person=mentor, by=None)
+    assert Opportunity.objects.get(pk=opportunity.pk).status == Opportunity.Status.CLOSED
+    with pytest.raises(ValidationError, match="closed"):
+        opportunity_request(opportunity=opportunity, person=mentee, programme=programme)
