@@ -24,6 +24,7 @@ from ..hooks import PEOPLE_LEFT, PEOPLE_MOVED
 from ..models import Application, Membership, Person, Programme, Role, TimeAllocation
 from .audit import audit_event, audit_record, audit_record_many
 from .notifications import coordinators_of, notification_send
+from .opportunities import opportunity_requests_of_leavers_withdraw
 
 NAMES_IN_NOTICE = 3
 
@@ -141,6 +142,7 @@ def people_leave(*, person_ids: Iterable[int], by: Person | None, source: str, w
         sessions_end(user_ids=left)
         for entry in PEOPLE_LEFT:
             entry(person_ids=left, by=by, reason=LEFT_REASON)
+        opportunity_requests_of_leavers_withdraw(person_ids=left, by=by)
     leavers_applications_withdraw(person_ids=ids, why=why)
     if left:
         _managers_left_tell(left)

@@ -115,6 +115,16 @@ def opportunity_edit(*, opportunity: Opportunity, by: Person, data: dict[str, An
     data = dict(data)
     skills = data.pop("skills", None)
     _check_data(data, by=by)
+    host = data.get("host")
+    if (
+        host is not None
+        and host.pk != opportunity.host_id
+        and opportunity.requests.filter(person=host, status__in=OpportunityRequest.OPEN).exists()
+    ):
+        # The host confirms that a request happened: never somebody's own.
+        raise ValidationError(
+            {"host": _("%(person)s has asked for this opportunity, so cannot host it.") % {"person": host}}
+        )
     held = opportunity.requests.holding_a_place().count()
     if data.get("places") is not None and data["places"] < held:
         raise ValidationError({"places": _("%(count)s places are already taken or approved.") % {"count": held}})
@@ -362,6 +372,8 @@ def opportunity_request_confirm(
     opportunity = request.opportunity
     if opportunity.host_id != by.pk:
         raise ValidationError(_("Only the host of this opportunity can confirm it happened."))
+    if request.person_id == by.pk:
+        raise ValidationError(_("Nobody confirms their own request: the host of this opportunity has changed."))
     if request.status != OpportunityRequest.Status.APPROVED:
         raise ValidationError(_("Only an approved request can be confirmed."))
     today = timezone.localdate()
@@ -418,6 +430,39 @@ def opportunity_request_confirm(
             ),
         )
     return request
+
+
+@transaction.atomic
+def opportunity_requests_of_leavers_withdraw(*, person_ids: list[int], by: Person | None) -> int:
+    """People who left take up nothing: their requests still waiting or approved are withdrawn, so that they
+    hold no place, and the opportunities they host close (programmes.services.leavers, when they leave).
+    Idempotent. Returns how many requests were withdrawn."""
+    requests = list(
+        OpportunityRequest.objects.select_for_update()
+        .filter(person_id__in=person_ids, status__in=OpportunityRequest.OPEN)
+        .select_related("opportunity")
+        .order_by("pk")
+    )
+    for request in requests:
+        request.status = OpportunityRequest.Status.WITHDRAWN
+        request.save(update_fields=["status"])
+        audit_record(
+            actor=by,
+            action="opportunity.withdrawn",
+            obj=request,
+            subject=request.person,
+            summary=f"Left the organisation: {request.opportunity.title[:150]}.",
+        )
+    # Nobody can ask for what nobody will host: the leavers' open opportunities close (approved requests keep
+    # their course; a coordinator sees them on the opportunity's page).
+    hosted = Opportunity.objects.filter(host_id__in=person_ids, status=Opportunity.Status.OPEN)
+    for opportunity in hosted.select_for_update().order_by("pk"):
+        opportunity.status, opportunity.closed_at = Opportunity.Status.CLOSED, timezone.now()
+        opportunity.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=by, action="opportunity.closed", obj=opportunity, summary=f"Host left: {opportunity.title[:150]}."
+        )
+    return len(requests)
 
 
 def hours_of(requests: list[OpportunityRequest]) -> Decimal:

@@ -142,7 +142,8 @@ def opportunity_ask(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = request.POST.get("suggestion") or request.GET.get("suggestion") or ""
     # The relationship side says whether the suggestion is this person's mentor's, for this opportunity.
     pairing_id = None
-    if suggestion.isdigit() and len(suggestion) < 19:
+    # ASCII digits only: "²".isdigit() is true, yet int("²") fails (a 500).
+    if suggestion.isascii() and suggestion.isdigit() and len(suggestion) < 19:
         pairing_id = next(
             (
                 found
