@@ -190,7 +190,8 @@ class PersonUser(TandemMixin, SCIMUser):
         value = str(manager).strip()
         # The manager's SCIM id (RFC 7643 §4.3), else their employee id (what an HR-fed directory often holds).
         people = Person.objects.filter(scim_deleted_at__isnull=True)
-        found = people.filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+        is_id = value.isascii() and value.isdigit() and len(value) < 19  # "²".isdigit(), but int("²") fails
+        found = people.filter(pk=int(value)).first() if is_id else None
         found = found or people.filter(employee_id=value).first()
         if found is None:
             raise _bad(f"No person has the SCIM id or employee id “{value}” to be the manager.")

@@ -63,6 +63,16 @@ def test_a_patch_closing_a_management_cycle_is_a_scim_400(scim):
     assert top.line_manager is None
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "12\u00b3"])
+def test_a_manager_id_of_digits_python_reads_but_int_refuses_is_a_scim_400_not_a_500(scim, value):
+    # "²".isdigit() is True but int("²") raises: the id must be ASCII digits, else it is an employee id.
+    person = PersonFactory(email="p@example.org")
+    response = patch(scim, person, {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": value}})
+    scim_error(response, 400)
+    person.refresh_from_db()
+    assert person.line_manager is None
+
+
 def test_a_300_character_display_name_is_a_scim_400_and_nobody_is_created(scim):
     response = scim.call("post", "/Users", user_doc("long@example.org", displayName="x" * 300))
     scim_error(response, 400)
