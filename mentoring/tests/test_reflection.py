@@ -114,6 +114,8 @@ def test_a_person_logs_changes_and_deletes_their_reflection_time_with_a_confirma
     client.force_login(mentee)
     page = client.get(reverse("mentoring:reflection_list")).content.decode()
     assert "No reflection time logged yet." in page
+    # The page's words name every part it counts (learning opportunities taken up are one).
+    assert "training you completed, learning opportunities you took up, and the time you spent thinking" in page
     response = client.post(
         reverse("mentoring:reflection_create"),
         {"programme": programme.pk, "day": "2026-11-20", "hours": "1.5", "note": NOTE},
