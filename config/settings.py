@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -76,6 +75,9 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # After Tandem's apps: for a msgid in both, the app listed first gives the translation, and Django's sessions
+    # app would turn "Sessions" (mentoring sessions) into German "Sessions" instead of ours, "Sitzungen".
+    "django.contrib.sessions",
     # Tooling above the three apps, which import neither: demo data (seed_demo) and benchmarks (bench).
     "demo",
     "perf",
