@@ -187,3 +187,14 @@ def test_mentoring_sessions_are_sitzungen_not_djangos_sessions():
         assert translation.gettext("Sessions") == "Sitzungen"
     with translation.override("es"):
         assert translation.gettext("Sessions") == "Sesiones"
+
+
+def test_time_a_line_manager_approved_is_genehmigt_not_an_accepted_application():
+    # "Approved" of an application is "Angenommen"; protected time and an opportunity's time are "genehmigt".
+    from django.utils import translation
+
+    from programmes.models import OpportunityRequest, TimeAllocation
+
+    with translation.override("de"):
+        assert str(TimeAllocation.Status.APPROVED.label) == "Genehmigt"
+        assert str(OpportunityRequest.Status.APPROVED.label) == "Genehmigt"
