@@ -62,10 +62,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -76,6 +73,13 @@ INSTALLED_APPS = [
     "programmes",
     "mentoring",
     "evaluation",
+    # After Tandem's apps: for a msgid in both, the app listed first gives the translation, and Django's apps would
+    # turn our words into theirs: mentoring "Sessions" into German "Sessions" (ours: "Sitzungen"), the "Filter"
+    # button into Spanish "Filtro" (ours: "Filtrar"), a decision's "History" into German "Geschichte" (ours:
+    # "Verlauf"). Templates are unaffected (templates/ comes first), and so are the admin's own pages.
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.sessions",
     # Tooling above the three apps, which import neither: demo data (seed_demo) and benchmarks (bench).
     "demo",
     "perf",

@@ -176,3 +176,25 @@ def test_a_pairings_status_agrees_with_pareja_in_spanish():
         assert str(Pairing.Status.COMPLETED.label) == "Completada"
     with translation.override("de"):
         assert str(Pairing.Status.ENDED_EARLY.label) == "Vorzeitig beendet"
+
+
+def test_mentoring_sessions_are_sitzungen_not_djangos_sessions():
+    # Django's sessions app translates its own "Sessions" as German "Sessions"; listed after Tandem's apps, it no
+    # longer wins over ours (the protected time's parts, the CPD record's columns, the session list).
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert translation.gettext("Sessions") == "Sitzungen"
+    with translation.override("es"):
+        assert translation.gettext("Sessions") == "Sesiones"
+
+
+def test_time_a_line_manager_approved_is_genehmigt_not_an_accepted_application():
+    # "Approved" of an application is "Angenommen"; protected time and an opportunity's time are "genehmigt".
+    from django.utils import translation
+
+    from programmes.models import OpportunityRequest, TimeAllocation
+
+    with translation.override("de"):
+        assert str(TimeAllocation.Status.APPROVED.label) == "Genehmigt"
+        assert str(OpportunityRequest.Status.APPROVED.label) == "Genehmigt"

@@ -62,3 +62,12 @@ def test_each_date_in_words_reads_as_strftime_did_on_glibc_in_every_month(helper
         for month in range(1, 13):
             day = datetime.date(2026, month, 7)
             assert helper(day) == day.strftime(pattern).removeprefix("0")
+
+
+def test_a_spanish_short_date_writes_the_month_in_lower_case_as_spanish_does():
+    # "19 May 2026" in a Spanish CPD record read as English; "19 may 2026" is how Spanish abbreviates it.
+    with translation.override("es"):
+        assert short_date(datetime.date(2026, 5, 19)) == "19 may 2026"
+        assert short_date(datetime.date(2026, 12, 5)) == "5 dic 2026"
+    with translation.override("de"):
+        assert short_date(datetime.date(2026, 5, 19)) == "19. Mai 2026"

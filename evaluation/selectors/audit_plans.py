@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from programmes.models import OrgUnit, Person, Programme
@@ -367,8 +368,9 @@ def audit_alerts(programme: Programme) -> list[AuditAlert]:
         words = {
             "unit": alert.unit.name,
             "dimension": labels.get(alert.dimension, alert.dimension),
-            "mean": alert.mean,
-            "previous_mean": alert.previous_mean,
+            # Decimals in the reader's notation (German and Spanish write 2,3).
+            "mean": number_format(alert.mean, 1),
+            "previous_mean": number_format(alert.previous_mean, 1),
             "round": alert.round.display_title,
             "previous_round": alert.previous_round.display_title,
         }

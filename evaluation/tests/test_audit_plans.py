@@ -482,3 +482,4 @@ def test_the_alert_reason_is_worded_in_the_readers_language(programme):
     with translation.override("es"):
         reason = audit_overview(later)["alerts"][0].reason
     assert "siguió siendo restrictivo" in reason
+    assert "1,0" in reason and "1.0" not in reason  # the means in the reader's notation too

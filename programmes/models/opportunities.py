@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.single_line import SingleLineCharField
 
@@ -126,7 +126,7 @@ class OpportunityRequest(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", gettext_lazy("Waiting for the line manager")
-        APPROVED = "approved", gettext_lazy("Approved")
+        APPROVED = "approved", pgettext_lazy("a line manager's decision on time", "Approved")
         DECLINED = "declined", gettext_lazy("Declined")
         TAKEN_UP = "taken_up", gettext_lazy("Taken up")
         NOT_HAPPENED = "not_happened", gettext_lazy("Did not happen")

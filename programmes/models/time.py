@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .core import Person, Programme
 
@@ -19,7 +19,7 @@ class TimeAllocationQuerySet(models.QuerySet):
 class TimeAllocation(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", gettext_lazy("Waiting for the line manager")
-        APPROVED = "approved", gettext_lazy("Approved")
+        APPROVED = "approved", pgettext_lazy("a line manager's decision on time", "Approved")
         DECLINED = "declined", gettext_lazy("Declined")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="time_allocations")
