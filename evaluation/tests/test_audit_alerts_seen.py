@@ -8,8 +8,16 @@ import datetime
 import random
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from config.tests.test_pseudo_locale import (  # noqa: F401 (fixtures)
+    data_words,
+    english_left,
+    in_pseudo_locale,
+    pseudo_locale,
+    visible_text,
+)
 from evaluation.models import AuditAlert
 from evaluation.selectors.audit_alerts import heatmap_with_trend
 from evaluation.selectors.audit_plans import dimension_choices, round_units, round_units_with_trend
@@ -311,3 +319,44 @@ def test_a_small_team_whose_departments_results_are_held_back_is_told_so(client,
     client.force_login(coordinator)
     page = client.get(reverse("evaluation:audit_unit", args=[survey_round.pk, a.pk])).content.decode()
     assert "count in the results of Ops" in page and "Those results are not shown either" in page
+
+
+# --- Every word translated ---------------------------------------------------------------------------------------
+
+
+def test_the_alerts_trend_and_small_team_words_read_entirely_in_the_pseudo_locale(
+    client,
+    programme,
+    coordinator,
+    line_manager,
+    restrictive,
+    in_pseudo_locale,  # noqa: F811
+):
+    later, big = restrictive
+    ops = DepartmentFactory(name="Ops")
+    small = team("Small", ops)
+    tiny = team("Tiny", DepartmentFactory(name="Sales"))
+    left_out = audit_round(
+        programme, opens_on=datetime.date(2025, 6, 2), answers={ops: [4] * 6, small: [1] * 3, tiny: [2] * 2}
+    )
+    action_plan_save(
+        survey_round=later, unit_pk=big.pk, unit_name="Big", by=line_manager,
+        actions=[{"dimension": REFLECTION, "text": "Hour", "due_on": JUL, "status": "done", "done_text": ""}],
+    )  # fmt: skip
+    type(coordinator).objects.filter(pk=coordinator.pk).update(language=in_pseudo_locale)
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = in_pseudo_locale
+    known = data_words()
+    for url in (
+        reverse("evaluation:alerts", args=[programme.pk]),
+        reverse("evaluation:dashboard", args=[programme.pk]),
+        reverse("evaluation:round_results", args=[programme.pk, later.pk]),
+        reverse("programmes:detail", args=[programme.pk]),
+        reverse("evaluation:audit_overview", args=[programme.pk, later.pk]),
+        reverse("evaluation:audit_unit", args=[left_out.pk, small.pk]),
+    ):
+        text = visible_text(client.get(url))
+        assert english_left(text, known) == [], url
+    AuditAlert.objects.update(status=AuditAlert.Status.ACKNOWLEDGED, handled_by=coordinator, handled_at=later.sent_at)
+    text = visible_text(client.get(reverse("evaluation:alerts", args=[programme.pk]), {"show": "acknowledged"}))
+    assert english_left(text, known) == []
