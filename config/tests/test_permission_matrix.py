@@ -671,7 +671,8 @@ MATRIX: dict[str, Entry] = {
     "programmes:detail": Entry(
         members_only(coordinator=200, mentor=200, mentee=200, committee_member=200),
         kwargs=PROGRAMME,
-        queries=per_role(6, coordinator=13),
+        # A coordinator's 13 include evaluation's panel of audit alerts nobody resolved (1, issue 20).
+        queries=per_role(6, coordinator=14),
     ),
     "programmes:members": Entry(
         members_only(coordinator=200, mentor=403, mentee=403, committee_member=403),
@@ -1048,14 +1049,16 @@ MATRIX: dict[str, Entry] = {
     # --- end of notification centre ---
     # --- coordinator dashboard (issue 6): the programme's coordinators only; anyone coordinating somewhere
     # sees the overview of their own programmes ---
-    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=18),
+    # 19: the audit alerts nobody resolved (1, issue 20); no audit here, so the heat map's trend costs nothing.
+    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=19),
     "evaluation:dashboard_all": Entry(area_page(coordinator=200), queries=5),
     # --- end of coordinator dashboard ---
     # --- Alerts and interventions (issue 6): the programme's coordinators only; the pair, the committee and
     # everyone else never see an alert, an intervention or its note. A new intervention without an alert,
     # pairing or participant sends the coordinator back to the alerts; closing without an outcome re-shows
     # the page with the error. ---
-    "evaluation:alerts": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
+    # 9: the learning environment's audit alerts (issue 20): their count per filter, this filter's alerts.
+    "evaluation:alerts": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=9),
     "evaluation:alert_acknowledge": Entry(coordinator_post(), kwargs=PROGRAMME_ALERT, method="post", queries=7),
     "evaluation:intervention_list": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=7),
     "evaluation:intervention_create": Entry(

@@ -88,6 +88,9 @@ class RoundUnits:
     unit_of_team: dict[int, int]
     min_group: int
     names: dict[int, str] = field(default_factory=dict)
+    # Small teams whose department's own people are a unit of their own (a heat map row): they are rolled up
+    # nowhere, since the department's figures with them, minus its row, would give their answers away.
+    left_out: dict[int, int] = field(default_factory=dict)  # team id -> its department's id
 
     def shown(self) -> list[AuditUnit]:
         return [u for u in self.units.values() if u.shown]
@@ -141,6 +144,7 @@ def round_units(survey_round: SurveyRound, tree: dict | None = None) -> RoundUni
     units: dict[int, AuditUnit] = {}
     members: dict[int, list[int | None]] = {}
     unit_of_team: dict[int, int] = {}
+    left_out: dict[int, int] = {}
     for team in heat_shown:
         units[team] = AuditUnit(team, names.get(team, ""), False, teams[team], True)
         members[team] = [team]
@@ -154,9 +158,11 @@ def round_units(survey_round: SurveyRound, tree: dict | None = None) -> RoundUni
             unit_of_team[team] = team
         else:
             department = departments.get(team, (team, ""))[0]
+            if department in heat_shown:  # its own people are on the heat map: a roll-up would give this team away
+                left_out[team] = department
+                continue
             unit_of_team[team] = department
-            if department not in heat_shown:  # its own people are on the heat map: a roll-up would give them away
-                candidates[department].append(team)
+            candidates[department].append(team)
     left = sum(n for t, n in teams.items() if t not in heat_shown)
     for unit, its_teams in sorted(candidates.items(), key=lambda c: (-sum(teams[t] for t in c[1]), c[0])):
         n = sum(teams[t] for t in its_teams)
@@ -222,7 +228,7 @@ def round_units(survey_round: SurveyRound, tree: dict | None = None) -> RoundUni
                     q_n = sum(sums.get((t, question.pk), (0, 0))[1] for t in members[unit])
                     result.items.append(ItemResult(question.text_in(), round(q_total / q_n, 1), q_n))
             units[unit].dimensions.append(result)
-    return RoundUnits(survey_round, units, unit_of_team, minimum, names)
+    return RoundUnits(survey_round, units, unit_of_team, minimum, names, left_out)
 
 
 def previous_round(survey_round: SurveyRound) -> SurveyRound | None:
@@ -363,11 +369,18 @@ def audit_alerts(programme: Programme) -> list[AuditAlert]:
         .select_related("unit", "round", "previous_round", "round__survey", "previous_round__survey")
         .order_by("status", "-raised_at", "-pk")[:50]
     )
+    return alerts_worded(alerts)
+
+
+def alerts_worded(alerts: list[AuditAlert]) -> list[AuditAlert]:
+    """Each alert with its reason in the reader's language (``alert.reason``, ``alert.dimension_label``); needs
+    their unit and both rounds with their surveys loaded."""
     labels = dict(dimension_choices())
     for alert in alerts:
+        alert.dimension_label = labels.get(alert.dimension, alert.dimension)
         words = {
             "unit": alert.unit.name,
-            "dimension": labels.get(alert.dimension, alert.dimension),
+            "dimension": alert.dimension_label,
             # Decimals in the reader's notation (German and Spanish write 2,3).
             "mean": number_format(alert.mean, 1),
             "previous_mean": number_format(alert.previous_mean, 1),

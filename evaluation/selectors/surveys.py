@@ -288,6 +288,13 @@ class HeatCell:
     level: int | None = None
     colour: str = ""
     label: str = ""
+    # The heat map's trend (selectors.audit_alerts.heatmap_with_trend): the round before's mean and the change.
+    previous: float | None = None
+    change: float | None = None
+
+    @property
+    def change_size(self) -> float | None:
+        return None if self.change is None else abs(self.change)
 
 
 @dataclass
@@ -298,6 +305,7 @@ class HeatRow:
     # Enough people answered, but the team's scores are held back so that the hidden small teams' scores
     # cannot be worked out from the round's overall means (see learning_environment_heatmap).
     withheld: bool = False
+    team_pk: int | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -310,6 +318,7 @@ class Heatmap:
     dimensions: list[tuple[str, str]]
     rows: list[HeatRow]
     min_group: int
+    previous_round: SurveyRound | None = None  # set by heatmap_with_trend when there is one
     legend: list[tuple[int, str, str]] = field(
         default_factory=lambda: [(level, colour, label) for level, (colour, label) in HEAT_LEVELS.items()]
     )
@@ -356,6 +365,7 @@ def learning_environment_heatmap(*, programme: Programme, round: SurveyRound | N
             SurveyRound.objects.filter(
                 programme=programme, survey__kind=Survey.Kind.LEARNING_ENVIRONMENT, sent_at__isnull=False
             )
+            .select_related("survey")
             .order_by("-opens_on", "-pk")
             .first()
         )
@@ -385,7 +395,9 @@ def learning_environment_heatmap(*, programme: Programme, round: SurveyRound | N
     rows = []
     for team in sorted(teams, key=lambda t: _team_label(t["team__name"], t["team__parent__name"]).lower()):
         respondents = figure(_team_label(team["team__name"], team["team__parent__name"]), team["n"])
-        row = HeatRow(team=respondents.label, respondents=respondents, withheld=team["team"] in withheld)
+        row = HeatRow(
+            team=respondents.label, respondents=respondents, withheld=team["team"] in withheld, team_pk=team["team"]
+        )
         if not respondents.suppressed and not row.withheld:
             for value, _ in dimensions:
                 mean, people = means.get((team["team"], value), (None, 0))

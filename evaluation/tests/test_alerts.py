@@ -237,9 +237,10 @@ def test_alerts_page_query_budget(client, coordinator, programme, django_assert_
     client.force_login(coordinator)
     url = reverse("evaluation:alerts", args=[programme.pk])
     # session; user; the programme; my roles in it; the count per filter; the alerts with pairing, people,
-    # acknowledger, fit answers, health scores and open intervention (one query with subqueries); the
+    # acknowledger, fit answers, health scores and open intervention (one query with subqueries); the audit
+    # alerts' count per filter and this filter's audit alerts (issue 20: the learning environment's section); the
     # navigation's areas and unread badge (base template).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["groups"]) == n

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,15 +33,24 @@ def _unit_page(request: HttpRequest, survey_round, unit, leads: bool, form: Acti
     if form is None and leads:
         form = ActionPlanForm(plan=plan)
     shown = found.units.get(unit.pk)
-    rolled_into = None
+    rolled_into = left_out_of = None
+    rolled_shown, rolled_reason = True, ""
     if shown is None and unit.pk in found.unit_of_team:
+        department = found.units.get(found.unit_of_team[unit.pk])
         rolled_into = found.names.get(found.unit_of_team[unit.pk], "")
+        if department is not None and not department.shown:  # its department's results are not shown either
+            rolled_shown, rolled_reason = False, department.reason
+    elif shown is None and unit.pk in found.left_out:  # counted nowhere: say so, and why
+        left_out_of = found.names.get(found.left_out[unit.pk], "")
     context = {
         "round": survey_round,
         "programme": survey_round.programme,
         "unit": unit,
         "result": shown,
         "rolled_into": rolled_into,
+        "rolled_shown": rolled_shown,
+        "rolled_reason": rolled_reason,
+        "left_out_of": left_out_of,
         "previous": before,
         "plan": plan,
         "form": form if leads and shown is not None and shown.shown else None,
@@ -113,4 +123,6 @@ def audit_alert_handle(request: HttpRequest, pk: int, alert_pk: int) -> HttpResp
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Alert updated."))
+    if request.POST.get("next") == "alerts":  # handled from the programme's alerts page: back there
+        return redirect(reverse("evaluation:alerts", args=[programme.pk]) + "#learning-environment")
     return redirect("evaluation:audit_overview", pk=programme.pk, round_pk=alert.round_id)

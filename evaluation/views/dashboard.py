@@ -15,6 +15,7 @@ from programmes.permissions import Area, area_required, get_programme_for
 
 from ..forms.dashboard import DashboardFilterForm
 from ..selectors import dashboard as selectors
+from ..selectors.audit_alerts import audit_alerts_waiting, heatmap_with_trend
 from ..selectors.overview import ProgrammeRow, coordinator_overview
 from ..selectors.surveys import learning_environment_heatmap
 
@@ -103,8 +104,11 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "team": team,
         "d": figures,
         "charts": programme_charts(figures),
-        # The latest learning-environment audit, team by team (teams under 5 answers hidden): 3 queries.
-        "heatmap": learning_environment_heatmap(programme=programme),
+        # The latest learning-environment audit, team by team (teams under 5 answers hidden): 1 query without an
+        # audit, else 3, and its trend: the round before, then with one the unit tree and that round's 4.
+        "heatmap": heatmap_with_trend(learning_environment_heatmap(programme=programme)),
+        # The two-round audit alerts nobody has resolved: 1 query.
+        "audit_alerts": audit_alerts_waiting(programme=programme),
         "today": today,
         "active_tab": "dashboard",
     }

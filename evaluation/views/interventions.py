@@ -28,6 +28,7 @@ from ..forms.interventions import InterventionCloseForm, InterventionEditForm, I
 from ..models import Intervention
 from ..permissions import get_alert_in, get_intervention_for, get_pairing_in, get_participant_in
 from ..selectors import alerts as alert_page
+from ..selectors import audit_alerts
 from ..selectors import interventions as selectors
 from ..services import interventions
 
@@ -45,15 +46,20 @@ def alerts(request: HttpRequest, pk: int) -> HttpResponse:
     show = show if show in alert_selectors.Show.VALUES else alert_selectors.Show.OPEN
     # Queries: the programme and my roles (access); the count per filter; the alerts of this filter with
     # their pairing, both people, who acknowledged, fit answers, health scores and open intervention.
+    # The learning environment's two-round alerts (of units, not pairings) in the same filter: their count per
+    # filter, then this filter's with their units, rounds, who handled them and their unit's plan.
     counts = alert_selectors.alert_counts(programme=programme)
     groups = alert_page.alerts_by_pairing(programme=programme, which=show)
+    audit_counts = audit_alerts.audit_alert_counts(programme=programme)
     context = {
         "programme": programme,
         "show": show,
-        "filters": [(key, label, counts[key]) for key, label in alert_selectors.Show.CHOICES],
+        "filters": [(key, label, counts[key] + audit_counts[key]) for key, label in alert_selectors.Show.CHOICES],
         "groups": groups,
         "shown": sum(len(g.alerts) for g in groups),
         "total": counts[show],
+        "audit_alerts": audit_alerts.audit_alerts_for_page(programme=programme, which=show),
+        "audit_total": audit_counts[show],
         "active_tab": "alerts",
     }
     return render(request, "evaluation/alerts.html", context)

@@ -24,6 +24,7 @@ from ..forms.surveys import AnswerForm, QuestionForm, RoundForm, SurveyForm
 from ..models import Question, Survey
 from ..permissions import get_invitation_for, get_question_for, get_round_for, get_survey_for
 from ..selectors import surveys as selectors
+from ..selectors.audit_alerts import heatmap_with_trend
 from ..services import survey_answers, survey_rounds
 from ..services import surveys as services
 
@@ -215,10 +216,13 @@ def round_create(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 @require_GET
 def round_results(request: HttpRequest, pk: int, round_pk: int) -> HttpResponse:
     survey_round = get_round_for(request.user, pk, round_pk)
+    results = selectors.round_results(survey_round)
+    # An audit round's heat map with the trend from the round before (see heatmap_with_trend for its queries).
+    results.heatmap = heatmap_with_trend(results.heatmap)
     context = {
         "programme": survey_round.programme,
         "active_tab": "surveys",
-        "results": selectors.round_results(survey_round),
+        "results": results,
         "automatic": survey_round.survey.kind in services.AUTOMATIC_KINDS,
     }
     return render(request, "evaluation/round_results.html", context)
