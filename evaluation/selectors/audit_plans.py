@@ -246,6 +246,13 @@ def previous_round(survey_round: SurveyRound) -> SurveyRound | None:
     )
 
 
+def same_group(unit: AuditUnit, was: AuditUnit | None) -> bool:
+    """Whether a unit of this round and the same unit of the round before stand for the same kind of group, shown
+    in both: a department's own people and a department standing for its small teams share an id, but comparing
+    them would set one group's mean against another's."""
+    return was is not None and was.shown and was.rolled_up == unit.rolled_up
+
+
 def round_units_with_trend(
     survey_round: SurveyRound, tree: dict | None = None
 ) -> tuple[RoundUnits, SurveyRound | None]:
@@ -258,7 +265,7 @@ def round_units_with_trend(
         earlier = round_units(before, tree)
         for unit in found.shown():
             was = earlier.units.get(unit.pk)
-            if was is None or not was.shown:
+            if not same_group(unit, was):
                 continue
             cells = {d.dimension: d.cell for d in was.dimensions}
             for dimension in unit.dimensions:

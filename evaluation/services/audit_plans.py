@@ -18,7 +18,7 @@ from programmes.services.notifications import Notice, coordinators_of, notices_s
 
 from ..models import ActionPlan, AuditAction, AuditActionChange, AuditAlert, Survey, SurveyRound
 from ..models.audit_plans import MAX_ACTIONS
-from ..selectors.audit_plans import RESTRICTIVE_LEVEL, dimension_choices, previous_round, round_units
+from ..selectors.audit_plans import RESTRICTIVE_LEVEL, dimension_choices, previous_round, round_units, same_group
 
 FIELDS = ("dimension", "text", "due_on", "status", "done_text")
 
@@ -100,7 +100,7 @@ def audit_alerts_raise(*, survey_round: SurveyRound) -> int:
     raised = []
     for unit in now.shown():
         was = earlier.units.get(unit.pk)
-        if was is None or not was.shown:
+        if not same_group(unit, was):
             continue
         previous = {d.dimension: d.cell for d in was.dimensions}
         for dimension in unit.dimensions:

@@ -167,6 +167,21 @@ def test_no_trend_when_the_earlier_round_did_not_show_the_unit(programme):
     assert all(d.previous is None for d in found.units[big.pk].dimensions)
 
 
+def test_no_trend_nor_alert_between_a_departments_small_teams_and_its_own_people(programme):
+    # January: Ops' small teams A and B stand together as Ops; July: Ops' own people answer as Ops. Same id,
+    # different people: neither a change nor "restrictive over two rounds" may be read across them.
+    ops, sales = DepartmentFactory(name="Ops"), DepartmentFactory(name="Sales")
+    a, b = team("A", ops), team("B", ops)
+    big1, big2 = team("Big1", sales), team("Big2", sales)
+    first = audit_round(programme, opens_on=JAN, answers={a: [1] * 3, b: [1] * 2, big1: [3] * 6, big2: [3] * 7})
+    assert round_units(first).units[ops.pk].rolled_up
+    later = audit_round(programme, opens_on=JUL, answers={ops: [1] * 6, big1: [3] * 6, big2: [3] * 7})
+    found, _ = round_units_with_trend(later)
+    assert found.units[ops.pk].shown and not found.units[ops.pk].rolled_up
+    assert all(d.previous is None for d in found.units[ops.pk].dimensions)
+    assert audit_alerts_raise(survey_round=later) == 0
+
+
 # --- The two-round alert ------------------------------------------------------------------------------------
 
 
