@@ -140,6 +140,12 @@ PAGES = [
         memory=True,
     ),
     PageSpec(
+        "time_page",
+        "Protected time (Time tab)",
+        "coordinator",
+        lambda org, r: reverse("programmes:time", args=[org.measured.pk]),
+    ),
+    PageSpec(
         "workspace",
         "Pair workspace (mentee)",
         "mentee",
