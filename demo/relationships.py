@@ -66,7 +66,8 @@ from mentoring.services.checkins import (
     checkins_refresh,
     session_gaps_refresh,
 )
-from mentoring.services.relationship import SessionInput, _note_save, concern_raise, session_log
+from mentoring.services.concerns import concern_raise
+from mentoring.services.relationship import SessionInput, _note_save, session_log
 from programmes.models import ApplicationSkill, Person, Programme, Skill
 
 

@@ -14,7 +14,6 @@ import platform
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
@@ -22,7 +21,6 @@ from celery.app.task import Task
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.urls import reverse
 from django.utils import timezone
 
 from core import security
@@ -39,6 +37,7 @@ from perf.data import Org, org_build, org_grow
 from perf.engine import measure_in_child, rss_now_mb, rss_peak_mb, rss_reset
 from perf.matching import build_cohort
 from perf.measure import Timing, call_measure, counting, page_measure
+from perf.pages import PAGES, session_post
 from perf.reminders import (
     DiscardingEmailBackend,
     build_history,
@@ -57,103 +56,6 @@ ENGINE_S = 5.0
 ENGINE_PEAK_MB = 500.0
 ENGINE_SIZES = ((2000, 800), (10000, 4000))
 ROUND_COHORT = (2000, 800)
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    key: str
-    label: str
-    who: str  # "coordinator", "committee_member" or "mentee"
-    url: Callable[[Org, dict], str]
-    method: str = "GET"
-    expect: int = 200
-    memory: bool = False
-    bare_sql: bool = False
-
-
-def _session_post(org: Org) -> dict[str, str]:
-    return {
-        "held_on": org.today.isoformat(),
-        "duration_minutes": "60",
-        "mode": "video",
-        "summary": "Benchmark session: what we talked about.",
-        "private_note": "A private note, encrypted like any other.",
-        "duplicate_ok": "on",  # the pair meets again the same day on every run
-    }
-
-
-PAGES = [
-    PageSpec(
-        "dashboard",
-        "Coordinator dashboard (this month)",
-        "coordinator",
-        lambda org, r: reverse("evaluation:dashboard", args=[org.measured.pk]),
-        bare_sql=True,
-    ),
-    PageSpec(
-        "dashboard_quarter",
-        "Coordinator dashboard (last 3 months, one department)",
-        "coordinator",
-        lambda org, r: (
-            reverse("evaluation:dashboard", args=[org.measured.pk]) + f"?period=3months&team={org.departments[0].pk}"
-        ),
-    ),
-    PageSpec(
-        "overview", "All my programmes (dashboard)", "coordinator", lambda org, r: reverse("evaluation:dashboard_all")
-    ),
-    PageSpec(
-        "pairing_list",
-        "Pairing list (Relationships)",
-        "coordinator",
-        lambda org, r: reverse("mentoring:relationships", args=[org.measured.pk]),
-    ),
-    PageSpec(
-        "participant_list",
-        "Participant list (People)",
-        "coordinator",
-        lambda org, r: reverse("programmes:members", args=[org.measured.pk]),
-    ),
-    PageSpec(
-        "report_draft",
-        "Committee report, draft (live figures)",
-        "coordinator",
-        lambda org, r: reverse("evaluation:report_detail", args=[r["draft"].pk]),
-    ),
-    PageSpec(
-        "report_committee",
-        "Committee report, submitted (committee member)",
-        "committee_member",
-        lambda org, r: reverse("evaluation:report_detail", args=[r["submitted"].pk]),
-    ),
-    PageSpec(
-        "report_pdf",
-        "Report PDF (live figures)",
-        "coordinator",
-        lambda org, r: reverse("evaluation:report_pdf", args=[r["draft"].pk]),
-        memory=True,
-    ),
-    PageSpec(
-        "report_csv",
-        "Report CSV (live figures)",
-        "coordinator",
-        lambda org, r: reverse("evaluation:report_csv", args=[r["draft"].pk]),
-        memory=True,
-    ),
-    PageSpec(
-        "workspace",
-        "Pair workspace (mentee)",
-        "mentee",
-        lambda org, r: reverse("mentoring:pairing_detail", args=[org.pair.pk]),
-    ),
-    PageSpec(
-        "session_post",
-        "Logging a session (POST)",
-        "mentee",
-        lambda org, r: reverse("mentoring:session_create", args=[org.pair.pk]),
-        method="POST",
-        expect=302,
-    ),
-]
 
 
 def _reports(org: Org) -> dict[str, Report]:
@@ -195,7 +97,7 @@ def pages_measure(org: Org, *, runs: int, log: Callable[[str], None]) -> dict[st
         clients[who].force_login(org.pair.mentee if who == "mentee" else getattr(org, who))
     found = {}
     for spec in PAGES:
-        data = _session_post(org) if spec.method == "POST" else None
+        data = session_post(org) if spec.method == "POST" else None
         found[spec.key] = page_measure(
             clients[spec.who],
             spec.url(org, reports),

@@ -33,7 +33,8 @@ from mentoring.models import (
     MentorRequest,
     Pairing,
 )
-from mentoring.services.relationship import concern_raise, note_write
+from mentoring.services.concerns import concern_raise
+from mentoring.services.relationship import note_write
 from mentoring.tests.factories import ClosingReflectionFactory, ConcernFactory, MentoringSessionFactory
 from programmes.models import (
     Application,

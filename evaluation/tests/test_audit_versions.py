@@ -174,3 +174,19 @@ def test_an_existing_installation_migrates_without_changing_its_rounds(programme
     assert current.version == 2 and current.pk != old.pk
     survey_round.refresh_from_db()
     assert survey_round.survey_id == old.pk
+
+
+@pytest.mark.parametrize("added", [0, 20])
+def test_the_items_page_runs_the_same_queries_with_the_default_items_and_with_many_more(
+    client, cast, added, django_assert_num_queries
+):
+    for i in range(added):
+        audit.audit_item_create(
+            by=cast["coordinator"], text=f"Item {i}.", dimension="communities", translations={"de": f"Punkt {i}."}
+        )
+    client.force_login(cast["coordinator"])
+    client.get(reverse("evaluation:audit_items"))
+    # The same budget as the permission matrix's (config/tests/test_permission_matrix.py, evaluation:audit_items).
+    with django_assert_num_queries(9):
+        page = client.get(reverse("evaluation:audit_items")).content.decode()
+    assert (f"Item {added - 1}." in page) == bool(added)

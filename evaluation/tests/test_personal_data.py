@@ -29,7 +29,8 @@ from evaluation.tests.factories import (
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import CalendarFeed, ClosingReflection, Concern, Goal, MentoringSession, PrivateNote
 from mentoring.services.calendars import calendar_feed_create
-from mentoring.services.relationship import concern_raise, note_write
+from mentoring.services.concerns import concern_raise
+from mentoring.services.relationship import note_write
 from mentoring.tests.factories import ClosingReflectionFactory, MentoringSessionFactory, PairingFactory
 from programmes.models import AuditEvent, Notification, Person, Programme, Role
 from programmes.services.notifications import notification_send

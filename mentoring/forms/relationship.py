@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdsField
 from mentoring.models import Agreement, FitAnswer, Goal, MentoringSession, Pairing, SessionMode
-from mentoring.services.relationship import CONCERN_MAX_CHARS, NOTE_MAX_CHARS, GoalInput, SessionInput, cadence_limits
+from mentoring.services.concerns import CONCERN_MAX_CHARS
+from mentoring.services.relationship import NOTE_MAX_CHARS, GoalInput, SessionInput, cadence_limits
 from programmes.models import Skill
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,5 +1,5 @@
-"""The relationship itself: the agreement, goals, the session log with private notes, the check-in schedule,
-concerns and the fit question (which raise alerts for the coordinators: mentoring.services.alerts).
+"""The relationship itself: the agreement, goals, the session log with private notes. Concerns and the fit
+question (which raise alerts for the coordinators) are in mentoring.services.concerns.
 
 Privacy: the pair's words (goal titles, summaries, next steps, arrangements, private notes) go to the pair
 only. Notices name dates and people, never content; coordinators are told that something happened, with a
@@ -26,9 +26,6 @@ from mentoring import crypto
 from mentoring.models import (
     Agreement,
     AgreementCadence,
-    Alert,
-    Concern,
-    FitAnswer,
     Goal,
     GoalState,
     MentoringSession,
@@ -37,15 +34,12 @@ from mentoring.models import (
     SessionState,
 )
 from mentoring.said import lazy_long_date, words
-from mentoring.services.alerts import coordinators_alert
 from mentoring.services.checkins import checkins_refresh, session_gaps_refresh
 from mentoring.services.goal_owners import goal_owner_check, goal_rated_by
 from mentoring.services.pairing import pairing_lock, require_status, side_of, tell_pair
 from programmes.models import Person, Role, Skill
-from programmes.services.audit import audit_record
 
 NOTE_MAX_CHARS = 5000
-CONCERN_MAX_CHARS = 2000
 
 
 # --- The agreement ---------------------------------------------------------------------------------------------
@@ -85,7 +79,7 @@ _ONLY_THE_PAIR = {
 }
 
 
-def _require_pair_member(pairing: Pairing, by: Person, doing: str) -> str:
+def require_pair_member(pairing: Pairing, by: Person, doing: str) -> str:
     side = side_of(pairing, by)
     if side is None:
         raise ValidationError(_(_ONLY_THE_PAIR[doing]) % {"mentor": pairing.mentor, "mentee": pairing.mentee})
@@ -104,7 +98,7 @@ def agreement_update(
     *, pairing: Pairing, by: Person, cadence_days: int, preferred_mode: str, arrangements: str = ""
 ) -> Agreement:
     pairing = pairing_lock(pairing)
-    _require_pair_member(pairing, by, "change their agreement")
+    require_pair_member(pairing, by, "change their agreement")
     require_status(pairing, OPEN_FOR_WORK, "change its agreement")
     low, high = cadence_limits(pairing)
     if not low <= cadence_days <= high:
@@ -149,7 +143,7 @@ def agreement_update(
 def agreement_sign(*, pairing: Pairing, by: Person) -> Agreement:
     """Acknowledge confidentiality: what is said in the relationship stays in it (time-stamped, per side)."""
     pairing = pairing_lock(pairing)
-    side = _require_pair_member(pairing, by, "sign their agreement")
+    side = require_pair_member(pairing, by, "sign their agreement")
     require_status(pairing, OPEN_FOR_WORK, "be signed")
     agreement = agreement_get(pairing=pairing)
     field = "mentor_signed_at" if side == Role.MENTOR else "mentee_signed_at"
@@ -203,7 +197,7 @@ def _apply_goal(goal: Goal, data: GoalInput, *, side: str) -> None:
 @transaction.atomic
 def goal_create(*, pairing: Pairing, by: Person, data: GoalInput) -> Goal:
     pairing = pairing_lock(pairing)
-    side = _require_pair_member(pairing, by, "add goals")
+    side = require_pair_member(pairing, by, "add goals")
     require_status(pairing, OPEN_FOR_WORK, "take new goals")
     goal = Goal(pairing=pairing, created_by=by, owner=data.owner)
     _apply_goal(goal, data, side=side)
@@ -222,7 +216,7 @@ def _record_goal_state(goal: Goal) -> None:
 @transaction.atomic
 def goal_update(*, goal: Goal, by: Person, data: GoalInput) -> Goal:
     pairing = pairing_lock(goal.pairing)
-    side = _require_pair_member(pairing, by, "change goals")
+    side = require_pair_member(pairing, by, "change goals")
     if not pairing.is_current:
         # After the close only the owner's self-rating at the close changes; the goal itself is history.
         if not goal_rated_by(goal=goal, side=side):
@@ -309,7 +303,7 @@ def _note_save(session: MentoringSession, *, author: Person, text: str, shared: 
 def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_ok: bool = False) -> MentoringSession:
     """Either side logs a session; the other side is asked to confirm it (without any of its content)."""
     pairing = pairing_lock(pairing)
-    _require_pair_member(pairing, by, "log sessions")
+    require_pair_member(pairing, by, "log sessions")
     if pairing.status == Pairing.Status.PROPOSED:
         raise ValidationError(
             _("This pairing has not started yet: sessions can be logged once you have both accepted.")
@@ -426,7 +420,7 @@ def session_delete(*, session: MentoringSession, by: Person) -> None:
 
 def _require_other_side(session: MentoringSession, by: Person, doing: str) -> None:
     pairing = session.pairing
-    _require_pair_member(pairing, by, doing)
+    require_pair_member(pairing, by, doing)
     if session.logged_by_id == by.pk:
         raise ValidationError(
             _("%(partner)s confirms or disputes the sessions you log, not you.") % {"partner": _partner(pairing, by)}
@@ -502,7 +496,7 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
 def note_write(*, session: MentoringSession, author: Person, text: str, shared: bool) -> None:
     """Write or replace one's own private note on a session of one's own pairing (empty text deletes it)."""
     pairing = session.pairing
-    _require_pair_member(pairing, author, "write notes on their sessions")
+    require_pair_member(pairing, author, "write notes on their sessions")
     if len(text or "") > NOTE_MAX_CHARS:
         raise ValidationError(
             {"text": _("Keep the private note under %(count)s characters.") % {"count": NOTE_MAX_CHARS}}
@@ -524,79 +518,3 @@ def notes_rotate_keys(*, batch_size: int = 500) -> int:
             PrivateNote.objects.bulk_update(batch, ["ciphertext"])
         count += len(batch)
         last_pk = batch[-1].pk
-
-
-# --- Concerns and the fit question ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def concern_raise(*, pairing: Pairing, by: Person, text: str) -> Concern:
-    """ "I would like help with this relationship": to the coordinators only; the partner is not told."""
-    pairing = pairing_lock(pairing)
-    _require_pair_member(pairing, by, "raise a concern about their pairing")
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Tell the coordinators, in a few words, what you would like help with.")})
-    if len(text) > CONCERN_MAX_CHARS:
-        raise ValidationError({"text": _("Keep it under %(count)s characters.") % {"count": CONCERN_MAX_CHARS}})
-    concern = Concern.objects.create(pairing=pairing, raised_by=by, text=text)
-    Alert.objects.create(
-        programme_id=pairing.programme_id,
-        pairing=pairing,
-        kind=Alert.Kind.CONCERN,
-        severity=Alert.Severity.HIGH,
-        concern=concern,
-        reason=_("%(by)s asked for help with this relationship on %(date)s.")
-        % {"by": by, "date": long_date(timezone.localdate())},
-    )
-    coordinators_alert(
-        pairing,
-        text=words(
-            gettext_noop("%(by)s asked for help with their mentoring pairing in %(programme)s."),
-            by=by,
-            programme=pairing.programme,
-        ),
-    )
-    audit_record(
-        actor=by,
-        action="concern.raised",
-        obj=concern,
-        programme=pairing.programme,
-        subject=by,
-        summary=f"{by} asked the coordinators for help with their pairing.",  # never the words themselves
-    )
-    return concern
-
-
-@transaction.atomic
-def fit_answer(*, pairing: Pairing, by: Person, fit: str) -> FitAnswer:
-    pairing = pairing_lock(pairing)
-    side = _require_pair_member(pairing, by, "say how the fit is")
-    if fit not in FitAnswer.Fit.values:
-        raise ValidationError(_("Choose good, still deciding or not good."))
-    if not MentoringSession.objects.filter(pairing=pairing).exists():
-        raise ValidationError(_("The fit question opens after your first session."))
-    previous = FitAnswer.objects.filter(pairing=pairing, person=by).first()
-    answer, _created = FitAnswer.objects.update_or_create(
-        pairing=pairing, person=by, defaults={"fit": fit, "answered_at": timezone.now()}
-    )
-    if fit == FitAnswer.Fit.NOT_GOOD and (previous is None or previous.fit != FitAnswer.Fit.NOT_GOOD):
-        Alert.objects.create(
-            programme_id=pairing.programme_id,
-            pairing=pairing,
-            kind=Alert.Kind.FIT,
-            severity=Alert.Severity.HIGH,
-            reason=(
-                _("The mentor answered 'not good' to \"how is the fit?\" on %(date)s.")
-                if side == Role.MENTOR
-                else _("The mentee answered 'not good' to \"how is the fit?\" on %(date)s.")
-            )
-            % {"date": long_date(timezone.localdate())},
-        )
-        coordinators_alert(
-            pairing,
-            text=words(
-                gettext_noop("A pairing in %(programme)s says the fit is not good."), programme=pairing.programme
-            ),
-        )
-    return answer

@@ -87,6 +87,8 @@ def test_the_record_runs_the_same_queries_with_1_and_many_pairings(
         assert client.get(reverse("mentoring:cpd_record")).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(reverse("mentoring:cpd_record_pdf")).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(reverse("mentoring:cpd_record_csv")).status_code == 200
 
 
 def test_only_mentors_have_a_record_and_only_their_own(client, pairing, mentor, mentee, coordinator):

@@ -22,7 +22,8 @@ from mentoring.models import Alert, MatchProposal, MatchRound, MentorRequest, Pa
 from mentoring.selectors.cohort import cohort_load
 from mentoring.selectors.matching import suggestions_for
 from mentoring.services import lifecycle, matching
-from mentoring.services.relationship import concern_raise, note_write
+from mentoring.services.concerns import concern_raise
+from mentoring.services.relationship import note_write
 from mentoring.tests.factories import MentoringSessionFactory, ProposedPairingFactory, approved_profile
 from programmes.models import Notification, Person, Role
 from programmes.services import people_import

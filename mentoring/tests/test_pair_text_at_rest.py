@@ -30,7 +30,7 @@ from mentoring.fields import UNREADABLE_NOTICE, EncryptedTextField, encrypted_fi
 from mentoring.forms.relationship import GoalForm
 from mentoring.models import Concern, Goal, MentoringSession, Pairing
 from mentoring.selectors import relationship as relationship_selectors
-from mentoring.services import lifecycle, mentor_requests, planning, reflection, relationship
+from mentoring.services import concerns, lifecycle, mentor_requests, planning, reflection, relationship
 from mentoring.services.relationship import GoalInput, SessionInput
 from mentoring.tests.factories import ProposedPairingFactory, approved_profile
 from programmes.models import Role, Skill
@@ -131,7 +131,7 @@ def _plant(*, programme, pairing, mentor, mentee, line_manager) -> dict[str, str
     confirmed = relationship.session_confirm(session=confirmed, by=mentor)
     reflection.session_reflection_write(session=confirmed, author=mentor, text=m["mentoring.SessionReflection.text"])
     relationship.session_dispute(session=session, by=mentee, reason=m["mentoring.MentoringSession.dispute_reason"])
-    relationship.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
+    concerns.concern_raise(pairing=pairing, by=mentee, text=m["mentoring.Concern.text"])
     # A planned session: its place and link, moved, then cancelled with a reason (issue 17).
     soon = datetime.datetime(2026, 5, 22, 9, 0, tzinfo=datetime.UTC)
     planned = planning.planned_propose(
@@ -345,7 +345,7 @@ def test_a_goal_title_is_limited_by_its_own_length_not_by_its_longer_token(pairi
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_existing_text_and_its_reverse_decrypts_it(pairing, mentee):
     goal = relationship.goal_create(pairing=pairing, by=mentee, data=GoalInput(title="Lead the stand-up"))
-    relationship.concern_raise(pairing=pairing, by=mentee, text="We keep cancelling")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="We keep cancelling")
 
     def raw() -> tuple[str, str]:
         with connection.cursor() as cursor:
@@ -381,7 +381,7 @@ def test_encrypted_text_keeps_exactly_its_readers(client, pairing, mentor, mente
             held_on=TODAY, duration_minutes=60, mode="video", topics=[], goals=[goal], summary="We rehearsed twice"
         ),
     )
-    relationship.concern_raise(pairing=pairing, by=mentee, text="We keep cancelling at short notice")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="We keep cancelling at short notice")
     week = TODAY + datetime.timedelta(days=7)
     lifecycle.pairing_pause(pairing=pairing, by=mentor, reason="Project deadline", resume_on=week)
     client.force_login(coordinator)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from mentoring import crypto
 from mentoring.models import MentoringSession, PrivateNote
 from mentoring.selectors import relationship as relationship_selectors
-from mentoring.services import relationship
+from mentoring.services import concerns, relationship
 from mentoring.services.relationship import SessionInput
 from programmes.models import Notification
 
@@ -143,7 +143,7 @@ def test_exports_never_carry_the_pairs_words(history, programme, coordinator, lo
 
 def test_notices_and_emails_never_carry_the_pairs_words(history, pairing, mentor, mentee):
     relationship.session_dispute(session=history, by=mentee, reason="Not 75 minutes")
-    relationship.concern_raise(pairing=pairing, by=mentee, text="Please call me")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="Please call me")
     texts = list(Notification.objects.values_list("text", flat=True))
     assert texts, "the pair and the coordinators were told"
     assert all(_secrets_in(t) == [] for t in texts)

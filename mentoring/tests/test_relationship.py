@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mentoring.models import Alert, Concern, FitAnswer, Goal, MentoringSession, Pairing
-from mentoring.services import relationship
+from mentoring.services import concerns, relationship
 from mentoring.services.checkins import CheckinState, checkin_state, checkins_refresh
 from mentoring.services.lifecycle import pairing_pause, pairing_resume
 from mentoring.services.relationship import GoalInput, SessionInput
@@ -251,7 +251,7 @@ def test_only_the_mentee_sets_the_self_ratings_and_achieved_means_100(pairing, m
 
 
 def test_a_concern_reaches_the_coordinators_and_not_the_partner(pairing, mentor, mentee, coordinator):
-    relationship.concern_raise(pairing=pairing, by=mentee, text="He keeps cancelling")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="He keeps cancelling")
     concern = Concern.objects.get()
     alert = Alert.objects.get()
     assert (alert.kind, alert.concern, alert.severity) == (Alert.Kind.CONCERN, concern, Alert.Severity.HIGH)
@@ -263,11 +263,11 @@ def test_a_concern_reaches_the_coordinators_and_not_the_partner(pairing, mentor,
 
 def test_the_fit_question_opens_after_the_first_session_and_not_good_raises_one_alert(pairing, mentor, mentee):
     with pytest.raises(ValidationError):
-        relationship.fit_answer(pairing=pairing, by=mentee, fit="good")
+        concerns.fit_answer(pairing=pairing, by=mentee, fit="good")
     MentoringSessionFactory(pairing=pairing, held_on=TODAY)
-    relationship.fit_answer(pairing=pairing, by=mentee, fit="not_good")
-    relationship.fit_answer(pairing=pairing, by=mentee, fit="not_good")
-    relationship.fit_answer(pairing=pairing, by=mentor, fit="deciding")
+    concerns.fit_answer(pairing=pairing, by=mentee, fit="not_good")
+    concerns.fit_answer(pairing=pairing, by=mentee, fit="not_good")
+    concerns.fit_answer(pairing=pairing, by=mentor, fit="deciding")
     assert FitAnswer.objects.filter(pairing=pairing).count() == 2
     assert Alert.objects.filter(kind=Alert.Kind.FIT).count() == 1
 
@@ -354,7 +354,7 @@ def test_the_relationships_tab_counts_pairings_by_check_in_state(programme, coor
 
 
 def test_alerts_are_acknowledged_and_resolved_by_coordinators_only(pairing, coordinator, mentee, login, client):
-    relationship.concern_raise(pairing=pairing, by=mentee, text="Help")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="Help")
     alert = Alert.objects.get()
     login(mentee)
     assert client.post(reverse("mentoring:alert_resolve", args=[alert.pk])).status_code == 404
@@ -443,7 +443,7 @@ def test_my_mentoring_shows_the_next_check_in_and_sessions_waiting_for_me(pairin
 def test_the_coordinators_read_the_concern_on_the_pairing_page_and_the_partner_never(
     pairing, mentor, mentee, coordinator, login, client
 ):
-    relationship.concern_raise(pairing=pairing, by=mentee, text="He keeps cancelling our meetings")
+    concerns.concern_raise(pairing=pairing, by=mentee, text="He keeps cancelling our meetings")
     login(coordinator)
     assert "He keeps cancelling our meetings" in client.get(pairing.get_absolute_url()).content.decode()
     client.logout()

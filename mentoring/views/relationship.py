@@ -38,7 +38,7 @@ from mentoring.selectors import relationship as relationship_selectors
 from mentoring.selectors.proposals import proposals_waiting
 from mentoring.selectors.reflection import my_session_reflection
 from mentoring.selectors.relationship import skill_choices
-from mentoring.services import relationship
+from mentoring.services import concerns, relationship
 from programmes.models import Person
 from programmes.permissions import get_programme_for
 
@@ -371,7 +371,7 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            relationship.concern_raise(pairing=pairing, by=request.user, text=form.cleaned_data["text"])
+            concerns.concern_raise(pairing=pairing, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -392,7 +392,7 @@ def fit_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose good, still deciding or not good."))
         return redirect(pairing)
     try:
-        relationship.fit_answer(pairing=pairing, by=request.user, fit=form.cleaned_data["fit"])
+        concerns.fit_answer(pairing=pairing, by=request.user, fit=form.cleaned_data["fit"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -15,7 +15,8 @@ from django.conf import settings
 
 from mentoring.models import MentoringSession, Pairing
 from mentoring.selectors.assignment import OBJECTIVES
-from perf.run import PAGES, bench_run, table
+from perf.pages import PAGES
+from perf.run import bench_run, table
 
 pytestmark = pytest.mark.django_db
 

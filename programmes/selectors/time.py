@@ -181,25 +181,45 @@ def with_time(
             for key, (_label, part) in USED_PARTS.items()
         },
     )
-    annotated = annotated.annotate(
-        time_used_tenths=functools.reduce(operator.add, (F(f"time_{key}_tenths") for key in USED_PARTS)),
-        time_so_far_used_tenths=functools.reduce(operator.add, (F(f"time_so_far_{key}_tenths") for key in USED_PARTS)),
-    )
-    granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
-    used, allocated = F("time_used_tenths"), F("time_allocated_tenths")
-    # used / allocated < 50 %  <=>  2 * used < allocated;  used / allocated > 120 %  <=>  5 * used > 6 * allocated
     late = (end - today).days < LATE_IN_MONTH_DAYS
-    flags: dict[str, Q | Value] = {
+    annotated = annotated.annotate(
+        time_used_tenths=_used_tenths("time_"),
+        time_so_far_used_tenths=_used_tenths("time_so_far_"),
+        # Read back by ``time_totals``, which counts the flags from the parts (see there).
+        time_late=Value(late, output_field=BooleanField()),
+    )
+    return annotated.annotate(
+        **{
+            f"time_flag_{key}": ExpressionWrapper(flag, output_field=BooleanField())
+            for key, flag in _flags(F("time_used_tenths"), late=late).items()
+        }
+    )
+
+
+def _used_tenths(prefix: str) -> Expression:
+    """The used hours as the sum of the parts' annotations (``time_<key>_tenths`` with ``prefix="time_"``)."""
+    return functools.reduce(operator.add, (F(f"{prefix}{key}_tenths") for key in USED_PARTS))
+
+
+def _flags(used: Any, *, late: bool | Any) -> dict[str, Q | Value]:
+    """Each flag's condition, given the month's used tenths (an annotation or an expression) and whether the
+    month is (almost) over (a bool, or an expression of one)."""
+    granted = Q(time_allocation_pk__isnull=False) & ~Q(time_status=TimeAllocation.Status.DECLINED)
+    allocated = F("time_allocated_tenths")
+    # used / allocated < 50 %  <=>  2 * used < allocated;  used / allocated > 120 %  <=>  5 * used > 6 * allocated
+    under = granted & Q(LessThan(used * 2, allocated))
+    if isinstance(late, bool):
+        under = under if late else Value(False)
+    else:
+        under &= Q(late)
+    return {
         "missing": Q(time_allocation_pk__isnull=True),
         "pending": Q(time_status=TimeAllocation.Status.PENDING),
         "declined": Q(time_status=TimeAllocation.Status.DECLINED),
-        "under": (granted & Q(LessThan(used * 2, allocated))) if late else Value(False),
+        "under": under,
         "over": granted & Q(GreaterThan(used * 5, allocated * 6)),
         "no_manager": Q(person__line_manager__isnull=True) | Q(person__line_manager__is_active=False),
     }
-    return annotated.annotate(
-        **{f"time_flag_{key}": ExpressionWrapper(flag, output_field=BooleanField()) for key, flag in flags.items()}
-    )
 
 
 def programme_participants_time(
@@ -216,12 +236,27 @@ def programme_participants_time(
 
 
 def time_totals(annotated: QuerySet[Membership]) -> dict[str, Any]:
-    """One query: how many participants carry each flag, and the hours allocated and used in the month."""
-    row = annotated.order_by().aggregate(
-        people=Count("pk"),
-        allocated_tenths=Sum("time_allocated_tenths"),
-        used_tenths=Sum("time_used_tenths"),
-        **{f"flag_{key}": Count("pk", filter=Q(**{f"time_flag_{key}": True})) for key in FLAGS},
+    """One query: how many participants carry each flag, and the hours allocated and used in the month.
+
+    The sums and counts are built from the parts' annotations, not from ``time_used_tenths`` and the
+    ``time_flag_*`` annotations: Django writes an annotation's whole expression wherever it is referenced, so
+    those would repeat every part's subquery in the used total and in each flag, for every participant. Here
+    Django aggregates over the annotated rows as a subquery (they contain subqueries), so each part is computed
+    once per participant and the outer query adds them up.
+    """
+    used = _used_tenths("time_")
+    flags = _flags(used, late=Q(time_late=True))
+    # Only what the sums and counts read is selected in the subquery (not the programme so far, nor the totals).
+    needed = ("time_allocation_pk", "time_status", "time_allocated_tenths", "time_late")
+    row = (
+        annotated.order_by()
+        .values("pk", *needed, *(f"time_{key}_tenths" for key in USED_PARTS))
+        .aggregate(
+            people=Count("pk"),
+            allocated_tenths=Sum("time_allocated_tenths"),
+            used_tenths=Sum(used),
+            **{f"flag_{key}": Count("pk", filter=flags[key]) for key in FLAGS},
+        )
     )
     return {
         "people": row["people"],
