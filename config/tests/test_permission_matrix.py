@@ -1049,8 +1049,9 @@ MATRIX: dict[str, Entry] = {
     # --- end of notification centre ---
     # --- coordinator dashboard (issue 6): the programme's coordinators only; anyone coordinating somewhere
     # sees the overview of their own programmes ---
-    # 19: the audit alerts nobody resolved (1, issue 20); no audit here, so the heat map's trend costs nothing.
-    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=19),
+    # 21: the audit alerts nobody resolved (1, issue 20), the time by team's learning opportunities and reflection
+    # time (2, issue 20); no audit here, so the heat map's trend costs nothing.
+    "evaluation:dashboard": Entry(COORDINATORS_ONLY, kwargs=PROGRAMME, queries=21),
     "evaluation:dashboard_all": Entry(area_page(coordinator=200), queries=5),
     # --- end of coordinator dashboard ---
     # --- Alerts and interventions (issue 6): the programme's coordinators only; the pair, the committee and

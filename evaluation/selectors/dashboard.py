@@ -17,12 +17,13 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.models import Goal, MentoringSession, Pairing
+from mentoring.models import Goal, MentoringSession, Pairing, ReflectionTime
 from mentoring.services.checkins import CheckinState, state_filter
 from programmes.models import (
     PARTICIPANT_ROLES,
     Application,
     Membership,
+    OpportunityRequest,
     OrgUnit,
     Programme,
     Role,
@@ -341,10 +342,12 @@ def time_by_team(
     """Protected hours allocated (what the workplace offers) against used (what people take up), per team.
 
     Allocated: the participants' allocations for every month the period touches, declined ones left out
-    (allocations are monthly, so a period cut mid-month counts those months whole). Used: completed training
-    hours and confirmed session hours in the period (each session counts for both people). Four grouped
-    queries, each one pass over its own table rather than lookups per participant: the participants per team;
-    their allocations; their training; the sessions by the mentor's and the mentee's team. Allocation
+    (allocations are monthly, so a period cut mid-month counts those months whole). Used, as on the Time page:
+    completed training hours (a course taken up as a learning opportunity counts as the opportunity),
+    confirmed session hours in the period (each session counts for both people), learning opportunities taken
+    up and reflection time logged in this programme. Six grouped queries, each one pass over its own table
+    rather than lookups per participant: the participants per team; their allocations; their training; the
+    sessions by the mentor's and the mentee's team; their opportunities; their reflection time. Allocation
     and training hours are exact tenths; session minutes are summed per team, then rounded to tenths, so a
     team's hours can differ by a tenth from the sum of the Time page's per-person figures.
     """
@@ -357,13 +360,17 @@ def time_by_team(
     )
     allocated, training = _hours_by_team(programme, period, team_ids)
     minutes = _session_minutes_by_team(programme, period, team_ids)
+    opportunities, reflection = _workplace_hours_by_team(programme, period, team_ids)
     teams = [
         TeamTime(
             team=units.get(row["person__org_unit"], _("No team recorded")),
             people=row["n"],
             hours=Hours.from_tenths(
                 allocated.get(row["person__org_unit"], 0),
-                training.get(row["person__org_unit"], 0) + round(minutes.get(row["person__org_unit"], 0) / 6),
+                training.get(row["person__org_unit"], 0)
+                + round(minutes.get(row["person__org_unit"], 0) / 6)
+                + opportunities.get(row["person__org_unit"], 0)
+                + reflection.get(row["person__org_unit"], 0),
             ),
         )
         for row in people
@@ -404,12 +411,42 @@ def _hours_by_team(
             status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
             completed_on__gte=period.start,
             completed_on__lte=period.end,
+            opportunity_request__isnull=True,  # counted as the learning opportunity it was taken up as
             **_participants(programme, team_ids, "person__"),
         ),
         "person__org_unit",
         Sum(time_selectors.tenths(Coalesce("hours", "course__hours"))),
     )
     return allocated, training
+
+
+def _workplace_hours_by_team(
+    programme: Programme, period: Period, team_ids: set[int] | None
+) -> tuple[dict[int | None, int], dict[int | None, int]]:
+    """The participants' learning opportunities taken up and reflection time logged in this programme in the
+    period, in tenths, per team (issue 20: both count as protected time used)."""
+    opportunities = _by_team(
+        OpportunityRequest.objects.filter(
+            programme=programme,
+            status=OpportunityRequest.Status.TAKEN_UP,
+            happened_on__gte=period.start,
+            happened_on__lte=period.end,
+            **_participants(programme, team_ids, "person__"),
+        ),
+        "person__org_unit",
+        Sum(time_selectors.tenths(F("hours"))),
+    )
+    reflection = _by_team(
+        ReflectionTime.objects.filter(
+            programme=programme,
+            day__gte=period.start,
+            day__lte=period.end,
+            **_participants(programme, team_ids, "person__"),
+        ),
+        "person__org_unit",
+        Sum(time_selectors.tenths(F("hours"))),
+    )
+    return opportunities, reflection
 
 
 def _session_minutes_by_team(programme: Programme, period: Period, team_ids: set[int] | None) -> dict[int | None, int]:

@@ -256,9 +256,9 @@ def test_the_trend_and_the_alerts_cost_the_same_queries_whatever_the_size(
         later = audit_round(programme, opens_on=opens_on, answers={t: [{REFLECTION: 1}] * 5 for t in teams})
     assert audit_alerts_raise(survey_round=later) == len(teams)
     client.force_login(coordinator)
-    # The dashboard as in test_dashboard (18 without an audit, its round query included) with the heat map's two
+    # The dashboard as in test_dashboard (20 without an audit, its round query included) with the heat map's two
     # and the trend's six: the round before, the unit tree, that round's four; and the audit alerts' count.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(29):
         assert client.get(reverse("evaluation:dashboard", args=[programme.pk])).status_code == 200
     # The round's results as in test_surveys (13 with the heat map) and the trend's six.
     with django_assert_num_queries(19):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.forms.dashboard import DashboardFilterForm
 from evaluation.models import Question, Survey, SurveyRound
@@ -228,6 +229,33 @@ def test_protected_time_by_team_sets_what_is_offered_beside_what_is_taken_up(wor
     assert d.time_total.allocated == Decimal("5.0") and d.time_total.used == Decimal("4.0")
 
 
+def test_protected_time_by_team_counts_opportunities_and_reflection_as_the_time_page_does(world, cast):
+    # Issue 20: a learning opportunity taken up and reflection time logged are protected time used; the Time page
+    # counts them, so the dashboard's team figures must too (and a course taken up as an opportunity only once).
+    from mentoring.models import ReflectionTime
+    from programmes.models import Opportunity, OpportunityRequest
+
+    programme, mentee, mentor = world["programme"], cast["mentee"], cast["mentor"]
+    shadowing = Opportunity.objects.create(kind="shadowing", title="Shadow", host=mentor, places=2, hours=Decimal("3"))
+    OpportunityRequest.objects.create(
+        opportunity=shadowing,
+        person=mentee,
+        programme=programme,
+        hours=Decimal("3.0"),
+        status="taken_up",
+        happened_on=datetime.date(2026, 6, 8),
+        confirmed_at=timezone.now(),
+    )
+    ReflectionTime.objects.create(
+        person=mentee, programme=programme, day=datetime.date(2026, 6, 9), hours=Decimal("1.5")
+    )
+    ReflectionTime.objects.create(person=mentee, programme=programme, day=datetime.date(2026, 5, 9), hours=Decimal("4"))
+    d, _ = dashboard_of(programme)
+    teams = {t.team: t.hours.used for t in d.time_by_team}
+    assert teams["Operations › Support"] == Decimal("6.5")  # 2.0 of sessions, 3.0 shadowing, 1.5 reflection in June
+    assert d.time_total.used == Decimal("8.5")
+
+
 def test_training_compliance_by_role(world):
     d, _ = dashboard_of(world["programme"])
     by_role = {c.role: (c.met, c.expiring, c.missing) for c in d.compliance}
@@ -419,17 +447,18 @@ def test_dashboard_query_budget(client, cast, django_assert_num_queries, n):
     url = reverse("evaluation:dashboard", args=[programme.pk])
     # session, user, the programme and my roles in it (access), the navigation's areas, every org unit; then
     # the figures: pairings and check-in states, enrolment, sessions per week, session gaps, time by team
-    # (participants, allocations, training, session minutes by the mentor's and the mentee's team),
+    # (participants, allocations, training, session minutes by the mentor's and the mentee's team, learning
+    # opportunities taken up and reflection time: issue 20),
     # training compliance, health by month, goals; the latest learning-environment audit round (none here;
     # with one, two more: its teams and their answers, and the trend's round before); the audit alerts nobody
     # has resolved (issue 20).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         response = client.get(url)
     assert response.context["d"].active_pairings == n + 1
     assert response.context["d"].sessions_in_period == 2 * n
     # A team chosen adds one query: the team's sub-teams.
     team = OrgUnit.objects.get(name=f"Grown {n}")
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         response = client.get(url, {"period": "3months", "team": str(team.parent_id)})
     assert response.context["d"].active_pairings == n
 

@@ -348,3 +348,46 @@ def test_the_migration_gives_every_session_its_history_so_far(world, cast):
     assert history(february) == [("confirmed", datetime.datetime(2026, 2, 10, tzinfo=datetime.UTC))]
     # The quarter reads as before: the session confirmed on 15 April still does not count in it.
     assert figures(world) == before
+
+
+# --- Learning opportunities and reflection time (issue 20) ------------------------------------------------------
+
+
+def test_opportunities_taken_up_and_reflection_time_are_protected_hours_used_as_they_stood_at_the_periods_end(
+    world, cast
+):
+    from mentoring.models import ReflectionTime
+    from programmes.models import Opportunity, OpportunityRequest
+
+    mentee, mentor = cast["mentee"], cast["mentor"]
+    shadowing = Opportunity.objects.create(kind="shadowing", title="Shadow", host=mentor, places=3, hours=Decimal("3"))
+
+    def taken(happened_on: datetime.date, confirmed_at: datetime.datetime) -> None:
+        OpportunityRequest.objects.create(
+            opportunity=shadowing,
+            person=PersonWithMembership(world),
+            programme=world,
+            hours=Decimal("3.0"),
+            status="taken_up",
+            happened_on=happened_on,
+            confirmed_at=confirmed_at,
+        )
+
+    before = values(figures(world))[2]
+    taken(datetime.date(2026, 3, 10), IN_THE_QUARTER)  # counts: in the quarter, confirmed in it
+    taken(datetime.date(2026, 3, 30), datetime.datetime(2026, 4, 2, 9, tzinfo=datetime.UTC))  # confirmed after it
+    with time_machine.travel(IN_THE_QUARTER, tick=False):
+        ReflectionTime.objects.create(
+            person=mentee, programme=world, day=datetime.date(2026, 3, 12), hours=Decimal("1.5")
+        )
+    ReflectionTime.objects.create(person=mentee, programme=world, day=datetime.date(2026, 3, 13), hours=Decimal("2"))
+    assert values(figures(world))[2] == before + 3.0 + 1.5
+
+
+def PersonWithMembership(programme):  # noqa: N802 (reads as the participant it makes)
+    from programmes.models import Membership
+    from programmes.tests.factories import PersonFactory
+
+    person = PersonFactory()
+    Membership.objects.create(programme=programme, person=person, role=Role.MENTEE)
+    return person

@@ -8,10 +8,26 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_noop
 
-from programmes.models import Membership, Programme, Role, TimeAllocation, TimeAllocationState, TrainingRecord
+from mentoring.models import ReflectionTime
+from programmes.models import (
+    Membership,
+    OpportunityRequest,
+    Programme,
+    Role,
+    TimeAllocation,
+    TimeAllocationState,
+    TrainingRecord,
+)
 
 from .helpers import _confirmed_by, _end_of, _figure, _latest_by, _single, _tenths_to_hours
 from .periods import Period
+
+USED_NOTE = gettext_noop(
+    "what people take up: confirmed session hours (each side's), training completed, learning opportunities taken "
+    "up and reflection time logged"
+)
+# The note reports frozen before issue 20 carry (a frozen report is worded at read time from its snapshot).
+FORMER_USED_NOTES = (gettext_noop("what people take up: confirmed session hours (each side's) and training completed"),)
 
 
 def _protected_time(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
@@ -22,16 +38,18 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             f"a{suffix}": Coalesce(_allocated(programme, p), 0),
             f"s{suffix}": Coalesce(_session_minutes(programme, p), 0),
             f"t{suffix}": Coalesce(_training(p), 0),
+            f"o{suffix}": Coalesce(_opportunities(programme, p), 0),
+            f"r{suffix}": Coalesce(_reflection(programme, p), 0),
         }
     # Query 7: per participant (subqueries), summed over the programme.
     people = list(
         Membership.objects.participants()
         .filter(programme=programme)
         .annotate(**annotations)
-        .values_list("a", "s", "t", "a_prev", "s_prev", "t_prev")
+        .values_list("a", "s", "t", "o", "r", "a_prev", "s_prev", "t_prev", "o_prev", "r_prev")
     )
     a, u, a_people, u_people = _sums(people, 0)
-    pa, pu, pa_people, pu_people = _sums(people, 3)
+    pa, pu, pa_people, pu_people = _sums(people, 5)
     return [
         _figure(
             "hours_allocated",
@@ -47,7 +65,7 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             _tenths_to_hours(_single(u, u_people)),
             _tenths_to_hours(_single(pu, pu_people)),
             unit="h",
-            note=gettext_noop("what people take up: confirmed session hours (each side's) and training completed"),
+            note=USED_NOTE,
         ),
     ]
 
@@ -110,6 +128,7 @@ def _training(p: Period) -> Subquery:
         status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
         completed_on__gte=p.start,
         completed_on__lte=p.end,
+        opportunity_request__isnull=True,  # a course taken up as a learning opportunity counts as the opportunity
     )
     return Subquery(
         records.order_by().values("person").annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10))).values("t"),
@@ -117,10 +136,39 @@ def _training(p: Period) -> Subquery:
     )
 
 
+def _opportunities(programme: Programme, p: Period) -> Subquery:
+    """A participant's learning opportunities taken up in this programme in period ``p`` (confirmed by the host by
+    the period's end), in tenths."""
+    taken = OpportunityRequest.objects.filter(
+        person=OuterRef("person"),
+        programme=programme,
+        status=OpportunityRequest.Status.TAKEN_UP,
+        happened_on__gte=p.start,
+        happened_on__lte=p.end,
+        confirmed_at__lt=_end_of(p.end),
+    )
+    return Subquery(
+        taken.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
+        output_field=IntegerField(),
+    )
+
+
+def _reflection(programme: Programme, p: Period) -> Subquery:
+    """A participant's reflection time logged in this programme for days of period ``p`` by its end, in tenths."""
+    logged = ReflectionTime.objects.filter(
+        person=OuterRef("person"), programme=programme, day__gte=p.start, day__lte=p.end, created_at__lt=_end_of(p.end)
+    )
+    return Subquery(
+        logged.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
+        output_field=IntegerField(),
+    )
+
+
 def _sums(people: list[tuple[int, ...]], offset: int) -> tuple[int, int, int, int]:
-    """Tenths allocated and used, and the people with an allocation and those using any, from column ``offset``."""
+    """Tenths allocated and used, and the people with an allocation and those using any, from column ``offset``
+    (allocated, session minutes, training, opportunities and reflection in tenths)."""
     allocated_tenths = sum(row[offset] for row in people)
-    used_tenths = sum(round(row[offset + 1] / 6) + row[offset + 2] for row in people)
+    used_tenths = sum(round(row[offset + 1] / 6) + sum(row[offset + 2 : offset + 5]) for row in people)
     with_allocation = sum(1 for row in people if row[offset])
-    using = sum(1 for row in people if row[offset + 1] or row[offset + 2])
+    using = sum(1 for row in people if any(row[offset + 1 : offset + 5]))
     return allocated_tenths, used_tenths, with_allocation, using
