@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.single_line import SingleLineFormField
 from mentoring.models import Pairing
-from mentoring.services.lifecycle import REFLECTION_MAX_CHARS
+from mentoring.services.closing_reflection import REFLECTION_MAX_CHARS
 
 
 class DeclineForm(forms.Form):

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from mentoring.models import MentoringSession, MentorRequest, Pairing
 from mentoring.permissions import reflections_visible_to
 from mentoring.services.checkins import CheckinState, checkin_state
-from mentoring.services.lifecycle import reflection_closable
+from mentoring.services.closing_reflection import reflection_closable
 from programmes.models import Membership, Person
 
 

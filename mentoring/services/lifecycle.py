@@ -34,9 +34,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from core.dates import long_date, start_of_day
-from mentoring.models import ClosingReflection, Pairing, PairingPause
+from mentoring.models import Pairing, PairingPause
 from mentoring.said import lazy_long_date, names_joined, words
 from mentoring.services.checkins import checkins_refresh
+
+# The closing reflection each side writes has its own module; callers of the lifecycle find it here too.
+from mentoring.services.closing_reflection import (  # noqa: F401
+    REFLECTION_MAX_CHARS,
+    reflection_closable,
+    reflection_write,
+)
 from mentoring.services.pairing import (
     notify,
     pair_names,
@@ -55,7 +62,6 @@ from programmes.services.audit import audit_record
 from programmes.services.training import months_after
 
 PAUSE_MAX_MONTHS = 6
-REFLECTION_MAX_CHARS = 5000
 # A pairing ended early may lead to a new mentor while the programme still matches and runs.
 REMATCH_STATUSES = (Programme.Status.MATCHING, Programme.Status.RUNNING)
 # No pairing starts in a programme that is winding down or over.
@@ -566,40 +572,3 @@ def pairing_end_early(*, pairing: Pairing, by: Person, reason_code: str, rematch
         subject=words(gettext_noop("Mentoring ended early: %(pair)s"), pair=pair_names(pairing)),
     )
     return pairing
-
-
-# --- Closing reflections: PRIVATE to their author ------------------------------------------------------------
-
-
-def reflection_closable(pairing: Pairing) -> bool:
-    """A pairing that ran and has closed asks each side for a reflection (a declined proposal never ran)."""
-    return pairing.status in (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY) and pairing.started_on is not None
-
-
-@transaction.atomic
-def reflection_write(*, pairing: Pairing, author: Person, text: str) -> ClosingReflection:
-    """Write or rewrite the author's own closing reflection. Nobody is told: it is for its author only."""
-    require_side(pairing, author, "write a closing reflection on")
-    if not reflection_closable(pairing):
-        raise ValidationError(_("A closing reflection is written once the pairing has completed or ended."))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write a few words, or leave the page: nothing is saved until you do.")})
-    if len(text) > REFLECTION_MAX_CHARS:
-        raise ValidationError({"text": _("Keep it under %(count)s characters.") % {"count": REFLECTION_MAX_CHARS}})
-    reflection = (
-        ClosingReflection.objects.select_for_update(of=("self",)).filter(pairing=pairing, author=author).first()
-    )
-    if reflection is None:
-        reflection = ClosingReflection(pairing=pairing, author=author)
-    reflection.text = text
-    reflection.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            reflection.save()
-    except IntegrityError:
-        # The same author saved twice at once (two tabs): the first one won; keep the newer text.
-        reflection = ClosingReflection.objects.get(pairing=pairing, author=author)
-        reflection.text = text
-        reflection.save(update_fields=["text"])
-    return reflection

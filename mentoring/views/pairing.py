@@ -11,7 +11,8 @@ from mentoring.permissions import get_pairing_page_for, own_reflection
 from mentoring.selectors.opportunities import pairing_opportunities
 from mentoring.selectors.pairing import my_mentoring as my_mentoring_context
 from mentoring.selectors.scoring import REMATCH, as_read_by, explained, parts_for_mentor
-from mentoring.services.lifecycle import REMATCH_STATUSES, reflection_closable
+from mentoring.services.closing_reflection import reflection_closable
+from mentoring.services.lifecycle import REMATCH_STATUSES
 from mentoring.views.relationship import workspace_context
 from programmes.permissions import Area, area_required
 
