@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -44,12 +45,17 @@ def check_broker() -> bool:
     return healthy
 
 
+# Each part of the answer: its name, and a check that returns "ok" or a word saying what is wrong. Any part not
+# "ok" makes the answer 503, so a load balancer or process manager sees trouble in any of them.
+CHECKS: list[tuple[str, Callable[[], str]]] = [
+    ("database", lambda: "ok" if check_database() else "unreachable"),
+    ("broker", lambda: "ok" if check_broker() else "unreachable"),
+]
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    parts = {
-        "database": "ok" if check_database() else "unreachable",
-        "broker": "ok" if check_broker() else "unreachable",
-    }
+    parts = {name: check() for name, check in CHECKS}
     status = 200 if all(v == "ok" for v in parts.values()) else 503
     return JsonResponse(parts, status=status)
