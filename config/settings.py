@@ -265,13 +265,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
 # who asks, then streams the file. (Tests keep uploads in memory: config/settings_test.py.)
 MEDIA_ROOT = VAR_DIR / "media"
+# One static pipeline whatever DEBUG says, so that `collectstatic` run with DEBUG on (as `make run` does) leaves the
+# manifest a run with DEBUG off needs. With DEBUG on, Django's manifest storage links the plain names
+# (/static/css/tandem.css) and WhiteNoise serves them from the source folders as they are edited
+# (WHITENOISE_USE_FINDERS and WHITENOISE_AUTOREFRESH follow DEBUG); with DEBUG off it links the hashed names from
+# STATIC_ROOT's manifest, and config.checks says at start-up to run collectstatic when the manifest is missing.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
