@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template import loader
+from django.urls import reverse
 from django.utils.regex_helper import _lazy_re_compile
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
@@ -105,6 +106,16 @@ class PrivateExceptionReporter(ExceptionReporter):
         if isinstance(data.get("template_info"), dict):
             data["template_info"]["message"] = scrub_text(str(data["template_info"].get("message", "")))
         return data
+
+
+class NotAHealthPoll(logging.Filter):
+    """Keeps /healthz's 503s out of the administrators' mailbox: Django logs every 5xx response as an error, and a
+    load balancer polling every few seconds through an outage would send an email per poll. The health checks log
+    what is wrong themselves, and the 503 is what the monitoring acts on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return getattr(request, "path", None) != reverse("healthz")
 
 
 def errors_reported() -> bool:

@@ -481,14 +481,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_a_health_poll": {"()": "config.errors.NotAHealthPoll"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         # Unhandled errors in a request (django.request) to ADMINS, when set, through EMAIL_BACKEND: queued for
         # the worker, so the failing request does not wait for the mail server. Scrubbed by config.errors.
         "mail_admins": {
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "not_a_health_poll"],
             "class": "django.utils.log.AdminEmailHandler",
         },
     },

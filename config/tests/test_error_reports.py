@@ -161,3 +161,11 @@ def test_a_500_page_that_cannot_render_still_answers_a_plain_page(monkeypatch, r
     response = errors.server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Server error (500)" in response.content
+
+
+def test_a_failing_health_poll_emails_nobody(client, settings):
+    # A load balancer polls every few seconds: an outage must not become an email per poll.
+    settings.ADMINS = [("Ana Admin", "ana@example.org")]
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    assert client.get(reverse("healthz")).status_code == 503
+    assert mail.outbox == []
