@@ -16,15 +16,13 @@ def static_manifest_problem() -> str:
     """
     if settings.DEBUG or not isinstance(staticfiles_storage, ManifestFilesMixin):
         return ""
-    manifest = staticfiles_storage.path(staticfiles_storage.manifest_name)
-    try:
-        with open(manifest, "rb"):
-            return ""
-    except OSError:
-        return (
-            f"The static files manifest {manifest} is missing, so with DEBUG off every page would fail: "
-            "run `python manage.py collectstatic --noinput` (on every web node, after each release)."
-        )
+    if staticfiles_storage.manifest_storage.exists(staticfiles_storage.manifest_name):
+        return ""
+    return (
+        f"The static files manifest ({staticfiles_storage.manifest_name} in {settings.STATIC_ROOT}) is missing, so "
+        "with DEBUG off every page would fail: run `python manage.py collectstatic --noinput` (on every web node, "
+        "after each release)."
+    )
 
 
 # Untagged: runserver, migrate and `check` show it; collectstatic, which runs only the staticfiles checks, does not.
