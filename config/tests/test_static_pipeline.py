@@ -75,6 +75,11 @@ def test_files_collected_with_debug_on_serve_every_page_with_debug_off(tmp_path)
 
 
 def test_a_run_with_debug_off_and_nothing_collected_says_what_to_run(tmp_path):
+    # runserver and manage.py show the system check; gunicorn runs none, so the WSGI module logs it at start-up.
     checked = _run(["manage.py", "check"], _production_env(tmp_path, debug="0"))
     assert "tandem.W001" in checked.stderr
     assert "run `python manage.py collectstatic --noinput`" in checked.stderr
+    started = _run(["-c", "import config.wsgi"], _production_env(tmp_path, debug="0"))
+    assert started.returncode == 0, started.stderr
+    assert "ERROR config.wsgi" in started.stderr
+    assert "run `python manage.py collectstatic --noinput`" in started.stderr
