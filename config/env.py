@@ -8,6 +8,7 @@ config/settings.py is their one caller.
 from __future__ import annotations
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -51,6 +52,44 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_fraction(name: str, default: float) -> float:
+    """A number from 0 to 1 (a sample rate)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number from 0 to 1; got {raw!r}.") from None
+    if not 0 <= value <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number from 0 to 1; got {raw!r}.")
+    return value
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """Comma-separated email addresses, each bare or with a name: "Ana Admin <ana@example.org>, ops@example.org"
+    gives [("Ana Admin", "ana@example.org"), ("", "ops@example.org")] (the shape of Django's ADMINS)."""
+    # Imported here: django.core.validators reads no settings, but this module is read before they exist.
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    addresses = []
+    for entry in env_list(name):
+        display, address = parseaddr(entry)
+        try:
+            validate_email(address)
+            # parseaddr forgives a missing ">" or words after it; a typo should stop start-up instead.
+            if "<" in entry and not entry.endswith(">"):
+                raise ValidationError("unclosed")
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be email addresses separated by commas, each bare (ops@example.org) or with a name "
+                f"(Ana Admin <ana@example.org>); {entry!r} is not one."
+            ) from None
+        addresses.append((display, address))
+    return addresses
 
 
 def env_url(name: str, *, schemes: set[str]) -> str:

@@ -1,4 +1,4 @@
-"""GET /healthz: can this process reach its database and its Celery broker?"""
+"""GET /healthz: can this process reach its database and its Celery broker, and is its database migrated?"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,11 +46,38 @@ def check_broker() -> bool:
     return healthy
 
 
+# Set once this process has seen every migration applied. Migrations only change with a new release, and a new
+# release restarts every process, so a process that saw them all applied need not look again: every later poll
+# costs nothing here (the first reads the migration files and the django_migrations table, two queries).
+_migrations_seen_applied = False
+
+
+def check_migrations() -> str:
+    """ "ok", or "pending" while the code has migrations the database has not had (a new release before `migrate`
+    ran, or an empty database), or "unknown" when the database cannot tell."""
+    global _migrations_seen_applied
+    if _migrations_seen_applied:
+        return "ok"
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # the database part says why; this one cannot tell
+        logger.exception("health check: could not read the applied migrations")
+        return "unknown"
+    if pending:
+        # A warning: expected for the minutes between a release's new nodes starting and `migrate` finishing.
+        logger.warning("health check: %d migrations not applied yet (run `manage.py migrate`)", len(pending))
+        return "pending"
+    _migrations_seen_applied = True
+    return "ok"
+
+
 # Each part of the answer: its name, and a check that returns "ok" or a word saying what is wrong. Any part not
 # "ok" makes the answer 503, so a load balancer or process manager sees trouble in any of them.
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("database", lambda: "ok" if check_database() else "unreachable"),
     ("broker", lambda: "ok" if check_broker() else "unreachable"),
+    ("migrations", check_migrations),
 ]
 
 

@@ -20,7 +20,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url, load_env_file
+from config.env import env_addresses, env_bool, env_fraction, env_int, env_list, env_str, env_url, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Headers and sessions
     "core.security.SessionLimitsMiddleware",  # idle and absolute session limits
+    "config.sentry.sentry_user_id",  # errors: Sentry's event names the person by id only (nothing without Sentry)
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page; last, per its docs
 ]
 
@@ -265,13 +266,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
 # who asks, then streams the file. (Tests keep uploads in memory: config/settings_test.py.)
 MEDIA_ROOT = VAR_DIR / "media"
+# One static pipeline whatever DEBUG says, so that `collectstatic` run with DEBUG on (as `make run` does) leaves the
+# manifest a run with DEBUG off needs. With DEBUG on, Django's manifest storage links the plain names
+# (/static/css/tandem.css) and WhiteNoise serves them from the source folders as they are edited
+# (WHITENOISE_USE_FINDERS and WHITENOISE_AUTOREFRESH follow DEBUG); with DEBUG off it links the hashed names from
+# STATIC_ROOT's manifest, and config.checks says at start-up to run collectstatic when the manifest is missing.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -471,7 +473,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 # /healthz is polled over plain HTTP by load balancers and process managers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Logging ----------------------------------------------------------------------------------------------
+# --- Logging and errors -----------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}.")
@@ -479,10 +481,49 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_a_health_poll": {"()": "config.errors.NotAHealthPoll"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Unhandled errors in a request (django.request) to ADMINS, when set, through EMAIL_BACKEND: queued for
+        # the worker, so the failing request does not wait for the mail server. Scrubbed by config.errors.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false", "not_a_health_poll"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's own handlers on this logger (the same mail_admins, and a console for DEBUG that
+        # printed every line twice); its lines still reach the console through the root.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# Who is emailed an unhandled error: "Ana Admin <ana@example.org>, ops@example.org". Empty: nobody, and the 500 page
+# does not say that anyone was told.
+ADMINS = env_addresses("TANDEM_ADMINS")
+EMAIL_SUBJECT_PREFIX = "[Tandem] "
+# Error reports carry the traceback, never what people wrote or who they are (config.errors, config.sentry).
+DEFAULT_EXCEPTION_REPORTER = "config.errors.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.PrivateExceptionReporterFilter"
+# Sentry (sentry-sdk) when SENTRY_DSN is set, in web, worker and beat alike: unhandled errors in requests and
+# tasks, and ERROR log lines. Performance tracing is off unless SENTRY_TRACES_SAMPLE_RATE (0 to 1) says otherwise.
+SENTRY_DSN = env_url("SENTRY_DSN", schemes={"http", "https"})
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_fraction("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env_str("SENTRY_RELEASE") or None,
+    )
 
 # --- Tandem -----------------------------------------------------------------------------------------------
 # Private notes, and everything else a pair writes in their own words, are encrypted at rest with Fernet keys

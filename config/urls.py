@@ -13,6 +13,9 @@ from . import (
 )
 from .health import healthz
 
+# Says that the administrators were told only when someone was (ADMINS or Sentry); never fails itself.
+handler500 = "config.errors.server_error"
+
 admin.site.site_header = _("Tandem administration")
 admin.site.site_title = _("Tandem administration")
 admin.site.index_title = _("Installation")

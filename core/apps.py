@@ -11,7 +11,10 @@ class CoreConfig(AppConfig):
         # first request (a test client's login() may come before any middleware is loaded).
         from django.contrib.auth.signals import user_logged_in
 
-        from . import security  # noqa: F401
+        from . import (
+            checks,  # noqa: F401 (registers the static manifest check)
+            security,  # noqa: F401
+        )
         from .i18n import remember_browser_language
 
         user_logged_in.connect(remember_browser_language, dispatch_uid="core.i18n.remember_browser_language")

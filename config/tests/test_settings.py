@@ -26,6 +26,8 @@ CLEARED = (
     "SECURE_COOKIES",
     "SECURE_SSL_REDIRECT",
     "CELERY_TASK_ALWAYS_EAGER",
+    "TANDEM_ADMINS",
+    "SENTRY_DSN",
 )
 
 
@@ -65,6 +67,11 @@ def load(monkeypatch, tmp_path, **env: str) -> dict:
         ({"TANDEM_PASSWORD_LOGIN": "nobody"}, "TANDEM_PASSWORD_LOGIN must be all or admins-only"),
         ({"TANDEM_PASSWORD_LOGIN": "admins-only"}, "TANDEM_PASSWORD_LOGIN=admins-only needs single sign-on"),
         ({"TANDEM_OIDC_SCOPES": "email profile"}, "TANDEM_OIDC_SCOPES must include openid"),
+        # Errors reach someone (issue 21)
+        ({"TANDEM_ADMINS": "Ana Admin <ana@example.org>, ops"}, "TANDEM_ADMINS must be email addresses"),
+        ({"TANDEM_ADMINS": "Ana Admin <ana@example.org"}, "'Ana Admin <ana@example.org' is not one"),
+        ({"SENTRY_DSN": "sentry.example.org/1"}, "SENTRY_DSN must be a URL starting with http"),
+        ({"SENTRY_TRACES_SAMPLE_RATE": "10"}, "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1"),
     ],
 )
 def test_a_bad_value_names_the_variable(monkeypatch, tmp_path, env, message):
@@ -181,3 +188,9 @@ def test_the_beat_schedule_is_one_literal_with_the_reminder_sweep_in_seconds(mon
     for entry in schedule.values():
         assert entry["task"].split(".")[0] in {"core", "programmes", "mentoring", "evaluation"}
     assert len(re.findall(r"\bCELERY_BEAT_SCHEDULE\b", SETTINGS.read_text())) == 1  # set once, never added to
+
+
+def test_admins_come_as_names_and_addresses(monkeypatch, tmp_path):
+    settings = load(monkeypatch, tmp_path, TANDEM_ADMINS="Ana Admin <ana@example.org>, ops@example.org")
+    assert settings["ADMINS"] == [("Ana Admin", "ana@example.org"), ("", "ops@example.org")]
+    assert load(monkeypatch, tmp_path, TANDEM_ADMINS="")["ADMINS"] == []

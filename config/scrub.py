@@ -1,0 +1,39 @@
+"""What an error report may carry: the traceback, never what people wrote or who they are.
+
+Mentoring free text is private to the pair, and an error report leaves Tandem (an administrator's mailbox, Sentry).
+These helpers are shared by the administrators' error email (config.errors) and Sentry's events (config.sentry).
+Plain Python: settings.py imports config.sentry before Django is ready.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+HIDDEN = "[hidden]"
+# Quoted text in an exception's message is usually a value repr() put there (a field's input, a note, a name):
+# "invalid literal for int() with base 10: 'Private words'". The quote may open a word ("can't"): better
+# one word too many hidden than a note shown.
+_QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# PostgreSQL's "DETAIL:  Key (email)=(ana@example.org) already exists." names the values after "=".
+_KEY_VALUES = re.compile(r"\)=\(.*\)")
+
+
+def scrub_text(text: str) -> str:
+    """An exception's message or a log line without the values in it: quoted text, email addresses, the values
+    a database constraint names. The message's own words and the exception's type stay."""
+    text = _KEY_VALUES.sub(f")=({HIDDEN})", text)
+    text = _QUOTED.sub(f"'{HIDDEN}'", text)
+    return _EMAIL.sub(HIDDEN, text)
+
+
+def scrub_query(query: str) -> str:
+    """A query string with its names kept and its values hidden: "q=Ana&page=2" -> "q=[hidden]&page=[hidden]"."""
+    return "&".join(f"{name}={HIDDEN}" for name, _ in parse_qsl(query or "", keep_blank_values=True))
+
+
+def scrub_url(url: str) -> str:
+    """A URL without its query's values or its fragment (a search for a person's name stays out of the report)."""
+    parts = urlsplit(url or "")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, scrub_query(parts.query), ""))
