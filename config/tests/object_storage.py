@@ -6,6 +6,7 @@ browser given a bucket URL) is answered as S3 answers it: a private object is re
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 import boto3
 from moto.server import ThreadedMotoServer
 
+# moto's server logs every request at INFO.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 REGION = "eu-west-1"
 # moto accepts any key; these are what every client of the test's server (Tandem, boto3 in the test) signs with.
 ACCESS_KEY, SECRET_KEY = "tandem-test-key", "tandem-test-secret"  # noqa: S105 (a local fake's, not a secret)
