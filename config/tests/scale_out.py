@@ -125,13 +125,16 @@ class Processes:
         self.folder = folder
         self.running: dict[str, tuple[subprocess.Popen, object]] = {}
 
-    def run(self, name: str, args: list[str], env: dict[str, str], timeout: float = 300) -> str:
-        """A command run to its end (migrate, collectstatic); its output, or an AssertionError showing it."""
-        done = subprocess.run(
-            args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout, check=False
-        )
-        assert done.returncode == 0, f"{name} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-        return done.stdout
+    def finish(self, name: str, timeout: float = 300) -> str:
+        """Wait for a command started with ``start`` to end; its output, or an AssertionError showing it."""
+        process, log = self.running[name]
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{name} still running after {timeout} s:\n{self.log(name)[-3000:]}") from None
+        log.flush()
+        assert code == 0, f"{name} failed ({code}):\n{self.log(name)[-3000:]}"
+        return self.log(name)
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop_all)
