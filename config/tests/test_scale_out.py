@@ -146,7 +146,7 @@ def test_two_web_nodes_two_workers_and_a_beat_share_everything_and_lose_or_doubl
     database_url, redis_url = server_urls()
     database = ThrowAwayDatabase(database_url)
     processes = Processes(tmp_path)
-    sink = SmtpSink(delay=0.01)
+    sink = SmtpSink(delay=0.02)
     broker = redis.Redis.from_url(redis_url)
     with s3_server() as endpoint:
         try:
