@@ -110,9 +110,12 @@ class SmtpSink:
 
     def start(self) -> None:
         self._controller.start()
+        self._started = True
 
     def stop(self) -> None:
-        self._controller.stop()
+        if getattr(self, "_started", False):
+            self._controller.stop()
+            self._started = False
 
 
 # --- Tandem's processes -------------------------------------------------------------------------------------

@@ -130,10 +130,16 @@ def test_two_files_of_the_same_name_are_two_objects(client, cast, course, bucket
     assert download(client, cast["mentee"], theirs) == (200, other_pdf)
 
 
-def test_erasing_a_person_deletes_their_evidence_from_the_bucket(client, cast, course, bucket):
+def test_erasing_a_person_deletes_their_evidence_from_the_bucket_once_the_erasure_commits(
+    client, cast, course, bucket, django_capture_on_commit_callbacks
+):
     record = upload(client, cast["coordinator"], cast["mentee"], course, PDF, "certificate.pdf")
-    assert bucket.keys() == [f"{PREFIX}/{record.evidence_file.name}"]
-    person_erase(person=cast["mentee"], by=cast["administrator"])
+    key = f"{PREFIX}/{record.evidence_file.name}"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        person_erase(person=cast["mentee"], by=cast["administrator"])
+    assert bucket.keys() == [key]  # not before the commit: a rolled-back erasure keeps the evidence
+    for callback in callbacks:
+        callback()
     assert bucket.keys() == []
 
 

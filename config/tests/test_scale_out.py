@@ -155,6 +155,9 @@ def test_two_web_nodes_two_workers_and_a_beat_share_everything_and_lose_or_doubl
             sink.start()
             database.create()
             run(processes, database, redis_url, bucket, sink, tmp_path, started)
+        except BaseException:
+            print(processes.tail())  # shown with the failure: what each process said last
+            raise
         finally:
             processes.stop_all()
             sink.stop()
@@ -196,6 +199,12 @@ def run(processes, database, redis_url, bucket, sink, tmp_path: Path, started: f
     ids = json.loads(next(line for line in reversed(processes.finish("seed").splitlines()) if line.startswith("{")))
     times["seeded"] = time.monotonic() - started
 
+    a, b = (f"http://127.0.0.1:{ports[name]}" for name in ("A", "B"))
+    for node in (a, b):
+        wait_for(lambda node=node: answers(f"{node}/healthz"), f"{node} to answer", timeout=90)
+
+    times["nodes up"] = time.monotonic() - started
+    # The workers and beat last, so that the reminders are still going out when the test looks for a worker to kill.
     worker = [str(BIN / "celery"), "-A", "config", "worker", "--concurrency=1", "--loglevel=INFO"]
     worker += ["--without-gossip", "--without-mingle"]
     for n in (1, 2):
@@ -203,11 +212,6 @@ def run(processes, database, redis_url, bucket, sink, tmp_path: Path, started: f
     beat_env = env("beat")
     schedule = str(Path(beat_env["TANDEM_VAR_DIR"]) / "celerybeat-schedule")
     processes.start("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=INFO", "-s", schedule], beat_env)
-    a, b = (f"http://127.0.0.1:{ports[name]}" for name in ("A", "B"))
-    for node in (a, b):
-        wait_for(lambda node=node: answers(f"{node}/healthz"), f"{node} to answer", timeout=90)
-
-    times["nodes up"] = time.monotonic() - started
 
     # --- While beat sweeps: kill a worker in the middle of sending the reminders -------------------------------
     killed = kill_a_worker_mid_send(processes, sink)
