@@ -89,6 +89,9 @@ def test_evidence_uploaded_through_the_form_lands_in_the_private_bucket_and_only
     assert anonymous.status_code == 403 and anonymous.content != PDF
 
     assert download(client, cast["mentee"], record) == (200, PDF)  # the owner
+    client.force_login(cast["mentee"])
+    response = client.get(reverse("programmes:training_evidence", args=[record.pk]))
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("attachment;")
     assert download(client, cast["coordinator"], record) == (200, PDF)  # their programme's coordinator
     assert download(client, cast["outsider"], record)[0] == 404
     assert download(client, cast["mentor"], record)[0] == 404  # in the programme, but not theirs
