@@ -8,8 +8,10 @@ config/settings.py is their one caller.
 from __future__ import annotations
 
 import os
+import re
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -119,3 +121,57 @@ def load_env_file(path: Path) -> None:
         if not sep or not key.strip():
             raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}.")
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+# Bucket names as S3 and its look-alikes (MinIO, Ceph) accept them: 3-63 lower-case letters, digits, dots, hyphens.
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def env_s3_storage() -> dict[str, Any] | None:
+    """The ``STORAGES["default"]`` entry for uploads in an S3-compatible object store, or None for the local folder.
+
+    On when ``TANDEM_S3_BUCKET`` is set. The bucket stays private: objects get no ACL of their own (the bucket's
+    private default applies) and Tandem hands out no bucket URL; a download is streamed through Tandem's access
+    check. Credentials: ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY``, or whatever else boto3 finds (an
+    instance role, ``AWS_PROFILE``, a web identity token).
+    """
+    bucket = env_str("TANDEM_S3_BUCKET")
+    endpoint = env_url("TANDEM_S3_ENDPOINT_URL", schemes={"http", "https"})
+    region = env_str("TANDEM_S3_REGION")
+    prefix = env_str("TANDEM_S3_PREFIX").strip("/")
+    if not bucket:
+        stray = [n for n in ("TANDEM_S3_ENDPOINT_URL", "TANDEM_S3_REGION", "TANDEM_S3_PREFIX") if env_str(n)]
+        if stray:
+            # Without the bucket, uploads would silently stay on this machine's disk.
+            raise ImproperlyConfigured(f"{', '.join(stray)} is set but TANDEM_S3_BUCKET is not; set the bucket too.")
+        return None
+    if not _BUCKET.match(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(
+            f"TANDEM_S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, dots, hyphens); got {bucket!r}."
+        )
+    if prefix and (".." in prefix.split("/") or "//" in prefix):
+        raise ImproperlyConfigured(
+            f"TANDEM_S3_PREFIX must be a plain folder path such as tandem/evidence; got {prefix!r}."
+        )
+    if bool(env_str("AWS_ACCESS_KEY_ID")) != bool(env_str("AWS_SECRET_ACCESS_KEY")):
+        raise ImproperlyConfigured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both or neither.")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": prefix,
+        # Two people's "first-aid.pdf" in the same month are two objects: a name already taken gets a suffix, as on
+        # disk (django-storages would overwrite by default).
+        "file_overwrite": False,
+        "default_acl": None,
+        # Nothing is public: should anything ask the storage for a URL, it is signed and lasts a minute.
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # Reading an object for a download keeps up to 1 MiB in memory; a larger one spills to a temporary file.
+        "max_memory_size": 1024 * 1024,
+    }
+    if endpoint:
+        options["endpoint_url"] = endpoint
+        # MinIO, Ceph and moto answer on one host name, with the bucket in the path.
+        options["addressing_style"] = "path"
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

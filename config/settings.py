@@ -20,7 +20,17 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_addresses, env_bool, env_fraction, env_int, env_list, env_str, env_url, load_env_file
+from config.env import (
+    env_addresses,
+    env_bool,
+    env_fraction,
+    env_int,
+    env_list,
+    env_s3_storage,
+    env_str,
+    env_url,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -263,8 +273,9 @@ OIDC_USE_NONCE = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploads (training evidence) live under var/media and are never served from a public URL: a view checks
-# who asks, then streams the file. (Tests keep uploads in memory: config/settings_test.py.)
+# Uploads (training evidence) live under var/media, or in a private S3-compatible bucket when TANDEM_S3_BUCKET is
+# set (config.env.env_s3_storage): several web nodes then share them. Either way they never have a public URL: a
+# view checks who asks, then streams the file. (Tests keep uploads in memory: config/settings_test.py.)
 MEDIA_ROOT = VAR_DIR / "media"
 # One static pipeline whatever DEBUG says, so that `collectstatic` run with DEBUG on (as `make run` does) leaves the
 # manifest a run with DEBUG off needs. With DEBUG on, Django's manifest storage links the plain names
@@ -272,7 +283,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # (WHITENOISE_USE_FINDERS and WHITENOISE_AUTOREFRESH follow DEBUG); with DEBUG off it links the hashed names from
 # STATIC_ROOT's manifest, and config.checks says at start-up to run collectstatic when the manifest is missing.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_s3_storage() or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -334,6 +345,18 @@ else:
     }
     for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# The cache holds counters that must be the same for every web node (the SCIM rate limit): in Redis when
+# REDIS_URL is set, else in each process's memory (one process on one machine, as `make run`).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tandem",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

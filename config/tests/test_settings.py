@@ -28,6 +28,12 @@ CLEARED = (
     "CELERY_TASK_ALWAYS_EAGER",
     "TANDEM_ADMINS",
     "SENTRY_DSN",
+    "TANDEM_S3_BUCKET",
+    "TANDEM_S3_ENDPOINT_URL",
+    "TANDEM_S3_REGION",
+    "TANDEM_S3_PREFIX",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
 )
 
 
@@ -72,6 +78,12 @@ def load(monkeypatch, tmp_path, **env: str) -> dict:
         ({"TANDEM_ADMINS": "Ana Admin <ana@example.org"}, "'Ana Admin <ana@example.org' is not one"),
         ({"SENTRY_DSN": "sentry.example.org/1"}, "SENTRY_DSN must be a URL starting with http"),
         ({"SENTRY_TRACES_SAMPLE_RATE": "10"}, "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1"),
+        # Object storage (issue 21): a half-made setting must not leave uploads on one machine's disk unnoticed.
+        ({"TANDEM_S3_ENDPOINT_URL": "http://minio:9000"}, "TANDEM_S3_ENDPOINT_URL is set but TANDEM_S3_BUCKET is not"),
+        ({"TANDEM_S3_BUCKET": "Evidence_Files"}, "TANDEM_S3_BUCKET must be a bucket name"),
+        ({"TANDEM_S3_BUCKET": "evidence", "TANDEM_S3_ENDPOINT_URL": "minio:9000"}, "TANDEM_S3_ENDPOINT_URL must be"),
+        ({"TANDEM_S3_BUCKET": "evidence", "TANDEM_S3_PREFIX": "a/../b"}, "TANDEM_S3_PREFIX must be a plain folder"),
+        ({"TANDEM_S3_BUCKET": "evidence", "AWS_ACCESS_KEY_ID": "AKIA1"}, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
     ],
 )
 def test_a_bad_value_names_the_variable(monkeypatch, tmp_path, env, message):
@@ -194,3 +206,34 @@ def test_admins_come_as_names_and_addresses(monkeypatch, tmp_path):
     settings = load(monkeypatch, tmp_path, TANDEM_ADMINS="Ana Admin <ana@example.org>, ops@example.org")
     assert settings["ADMINS"] == [("Ana Admin", "ana@example.org"), ("", "ops@example.org")]
     assert load(monkeypatch, tmp_path, TANDEM_ADMINS="")["ADMINS"] == []
+
+
+def test_uploads_stay_on_disk_unless_a_bucket_is_set_and_then_go_to_it_privately(monkeypatch, tmp_path):
+    on_disk = load(monkeypatch, tmp_path)
+    assert on_disk["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert on_disk["MEDIA_ROOT"] == tmp_path / "media"
+    in_bucket = load(
+        monkeypatch,
+        tmp_path,
+        TANDEM_S3_BUCKET="tandem-evidence",
+        TANDEM_S3_ENDPOINT_URL="https://s3.internal.example.org",
+        TANDEM_S3_PREFIX="/production/",
+    )
+    storage = in_bucket["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["location"], options["endpoint_url"]) == (
+        "tandem-evidence",
+        "production",
+        "https://s3.internal.example.org",
+    )
+    # Private: no ACL of its own, names never overwritten, any URL signed and short-lived.
+    assert options["default_acl"] is None and options["file_overwrite"] is False
+    assert options["querystring_auth"] is True and options["querystring_expire"] <= 60
+
+
+def test_the_cache_is_shared_through_redis_when_there_is_one(monkeypatch, tmp_path):
+    assert load(monkeypatch, tmp_path)["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    cache = load(monkeypatch, tmp_path, REDIS_URL="redis://cache.internal:6379/3")["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.internal:6379/3"

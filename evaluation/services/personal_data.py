@@ -127,9 +127,14 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
             reason = _("%(kind)s (details erased on request).") % {"kind": alert.get_kind_display()}
         Alert.objects.filter(pk=alert.pk).update(reason=reason)
     Concern.objects.filter(raised_by=person).update(text="")
-    for record in TrainingRecord.objects.filter(person=person).exclude(evidence_file=""):
-        record.evidence_file.delete(save=False)
+    # The files go once the erasure has committed: a rolled-back erasure must not leave records pointing at
+    # evidence that is gone (on disk or in the bucket).
+    evidence = TrainingRecord._meta.get_field("evidence_file").storage
+    files = list(
+        TrainingRecord.objects.filter(person=person).exclude(evidence_file="").values_list("evidence_file", flat=True)
+    )
     TrainingRecord.objects.filter(person=person).update(evidence_file="", evidence_note="")
+    transaction.on_commit(lambda: [evidence.delete(name) for name in files])
     Application.objects.filter(person=person).update(goals="", decision_reason="", endorsement_reason="")
     ApplicationAnswer.objects.filter(application__person=person).update(text="")
     TimeAllocation.objects.filter(person=person).update(decline_reason="")

@@ -31,8 +31,8 @@ def _bearer(request: HttpRequest) -> str:
 
 
 def _too_many(token_hash: str) -> bool:
-    """More than TANDEM_SCIM_REQUESTS_PER_MINUTE requests with this token in the current minute (per process: the
-    cache is Django's default unless configured)."""
+    """More than TANDEM_SCIM_REQUESTS_PER_MINUTE requests with this token in the current minute, counted in the
+    cache: Redis when REDIS_URL is set, so every web node counts together (in-process memory without it)."""
     key = f"scim-rate:{token_hash[:32]}:{timezone.now():%Y%m%d%H%M}"
     cache.add(key, 0, timeout=120)
     try:

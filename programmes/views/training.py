@@ -317,7 +317,10 @@ def training_record_verify(request: HttpRequest, pk: int, record_pk: int) -> Htt
 
 @login_required
 def training_evidence(request: HttpRequest, record_pk: int) -> FileResponse:
-    """Evidence is served only here, after the access check; the media folder has no public URL."""
+    """Evidence is served only here, after the access check; the media folder and the bucket have no public URL.
+
+    Streamed through Tandem rather than redirected to a signed bucket URL: the store need not be reachable from
+    browsers, no link exists that could be passed on, and the download stays in the audit log's hands."""
     record = get_evidence_record_for(request.user, record_pk)
     if not record.evidence_file:
         raise Http404("This record has no evidence file.")
