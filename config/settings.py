@@ -349,6 +349,9 @@ TANDEM_REMINDER_DAYS_BEFORE = 3
 # A reminder email claimed for sending whose claim was not renewed for this long is claimed again: the worker
 # died mid-send. A sender renews its claims every third of it, so a long send_reminders run is never overtaken.
 TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# A sweep that leaves emails waiting (its time budget ran out: a cold day) hands them to this many follow-up
+# tasks side by side; each sends over its own mail connection. At most the worker's concurrency run at once.
+TANDEM_REMINDER_SENDERS = env_int("TANDEM_REMINDER_SENDERS", 2, minimum=1)
 # /healthz says "mail": "trouble" when a reminder email has been due this long and is not sent.
 TANDEM_MAIL_LATE_MINUTES = env_int("TANDEM_MAIL_LATE_MINUTES", 60, minimum=1)
 # Outgoing webhooks post only to public addresses: a coordinator's address that is (or resolves to) a private,

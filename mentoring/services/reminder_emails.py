@@ -314,7 +314,7 @@ def reminder_digests_send(
     ``budget_seconds`` it claims no further chunk and counts what is left in ``waiting`` (the task then
     queues another run, so that a slow mail server never pushes a sweep past its time limit); without a budget
     (``send_reminders``) it sends everything, its claims renewed as it goes. When the mail server is down
-    (``BREAKER`` failures in a row) it stops and counts what is left in ``waiting`` too.
+    (``BREAKER`` failures in a row) it stops and counts what is left in ``held``.
     ``email_backend`` replaces TANDEM_EMAIL_BACKEND and ``person_ids`` limits the outbox to those people (for
     the benchmark, which must email nobody and leave everybody else's reminders alone).
     """
@@ -333,8 +333,12 @@ def reminder_digests_send(
             failed=len(chunk.errors),
             dropped=sum(chunk.dropped.values()),
         )
-        if chunk.server_down or (deadline is not None and time.monotonic() > deadline):
-            counts.waiting = due_digests(now, person_ids).count() + len(chunk.untried)
+        if chunk.server_down:
+            # Not "waiting": no follow-up task must knock again at once; beat's next sweep tries a few.
+            counts.held = due_digests(now, person_ids).count() + len(chunk.untried)
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            counts.waiting = due_digests(now, person_ids).count()
             break
     return counts
 

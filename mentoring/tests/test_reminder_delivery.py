@@ -164,6 +164,7 @@ def test_a_four_hour_outage_then_recovery_delivers_each_reminder_still_due_once(
         counts = send(moment)
         dropped += counts.dropped  # the stale one needs no mail server to be left out
         assert counts.sent == 0 and counts.failed <= reminder_emails.BREAKER  # never knocks for every email
+        assert counts.waiting == 0  # nor queues a follow-up task that would knock again at once
         trouble_seen.add(reminder_mail_health(now=moment))
         moment += datetime.timedelta(minutes=15)
     assert sink.total == 0 and sink.refused <= 16 * reminder_emails.BREAKER

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             f"Emails sent: {counts.sent}, skipped: {counts.skipped}, failed: {counts.failed}."
             + (f" Reminders too old to matter, left out: {counts.dropped}." if counts.dropped else "")
             + (
-                f" The mail server is not answering: {counts.waiting} emails wait for the next sweep."
-                if counts.waiting
+                f" The mail server is not answering: {counts.held} emails wait for the next sweep."
+                if counts.held
                 else ""
             )
         )
