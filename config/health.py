@@ -14,6 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mentoring.services.reminder_emails import reminder_mail_health
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,15 @@ def check_database() -> bool:
     except Exception:  # any failure means "not healthy"; the reason goes to the log, not to the caller
         logger.exception("health check: database unreachable")
         return False
+
+
+def check_mail() -> str:
+    # Reminder emails getting through (mentoring.services.reminder_emails.reminder_mail_health has the rule).
+    try:
+        return reminder_mail_health()
+    except Exception:
+        logger.exception("health check: the reminder outbox could not be read")
+        return "trouble"
 
 
 def check_broker() -> bool:
@@ -78,6 +89,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("database", lambda: "ok" if check_database() else "unreachable"),
     ("broker", lambda: "ok" if check_broker() else "unreachable"),
     ("migrations", check_migrations),
+    ("mail", check_mail),
 ]
 
 

@@ -371,9 +371,14 @@ TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 15, min
 # A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
 TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", 60 * TANDEM_REMINDER_SWEEP_MINUTES, minimum=1)
 TANDEM_REMINDER_DAYS_BEFORE = 3
-# A reminder email claimed for sending but not marked sent after this long is claimed again: the worker
-# died mid-send. Keep it above CELERY_TASK_TIME_LIMIT so that a sweep still running is never overtaken.
+# A reminder email claimed for sending whose claim was not renewed for this long is claimed again: the worker
+# died mid-send. A sender renews its claims every third of it, so a long send_reminders run is never overtaken.
 TANDEM_REMINDER_LEASE_SECONDS = env_int("TANDEM_REMINDER_LEASE_SECONDS", 600, minimum=1)
+# A sweep that leaves emails waiting (its time budget ran out: a cold day) hands them to this many follow-up
+# tasks side by side; each sends over its own mail connection. At most the worker's concurrency run at once.
+TANDEM_REMINDER_SENDERS = env_int("TANDEM_REMINDER_SENDERS", 2, minimum=1)
+# /healthz says "mail": "trouble" when a reminder email has been due this long and is not sent.
+TANDEM_MAIL_LATE_MINUTES = env_int("TANDEM_MAIL_LATE_MINUTES", 60, minimum=1)
 # Outgoing webhooks post only to public addresses: a coordinator's address that is (or resolves to) a private,
 # loopback or link-local address is refused, so that Tandem cannot be made to probe its own network. Set for a
 # Slack-compatible server inside the organisation's network (and by the tests' local receiver).

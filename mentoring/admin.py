@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentoring.models import Pairing, ReminderDigest
+from mentoring.services.reminder_emails import reminder_digests_retry
 
 
 @admin.register(Pairing)
@@ -24,18 +27,40 @@ class PairingAdmin(admin.ModelAdmin):
 
 
 # Check-in reminder outbox
-# Read-only: administrators see which reminder emails went, wait or failed, and why. A digest holds no text
-# of its own (its email is written from dates and names when it is sent), so nothing private shows here.
+# Read-only: administrators see which reminder emails went, wait or failed, and why, and can put failed ones
+# back in the outbox ("Send again"). A digest holds no text of its own (its email is written from dates and
+# names when it is sent), so nothing private shows here.
 
 
 @admin.register(ReminderDigest)
 class ReminderDigestAdmin(admin.ModelAdmin):
-    list_display = ["person", "day", "status", "reminders", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_display = [
+        "person",
+        "day",
+        "status",
+        "reminders",
+        "dropped",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status"]
     search_fields = ["person__display_name", "person__email"]
     list_select_related = ["person"]
     date_hierarchy = "day"
-    fields = ["person", "day", "status", "attempts", "next_attempt_at", "claimed_at", "sent_at", "last_error"]
+    fields = [
+        "person",
+        "day",
+        "status",
+        "dropped",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
+    actions = ["send_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reminder_count=Count("recipients"))
@@ -43,6 +68,37 @@ class ReminderDigestAdmin(admin.ModelAdmin):
     @admin.display(description=_("reminders"), ordering="reminder_count")
     def reminders(self, digest: ReminderDigest) -> int:
         return digest.reminder_count
+
+    @admin.action(description=_("Send again"), permissions=["resend"])
+    def send_again(self, request, queryset) -> None:
+        # Failed ones only: a pending one goes anyway, a sent one must not go twice.
+        retried = reminder_digests_retry(digests=queryset, now=timezone.now())
+        others = queryset.count() - retried
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s failed reminder email is back in the outbox: it goes with the next sweep.",
+                "%(count)s failed reminder emails are back in the outbox: they go with the next sweep.",
+                retried,
+            )
+            % {"count": retried},
+            messages.SUCCESS if retried else messages.INFO,
+        )
+        if others:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s selected email had not failed: left as it was.",
+                    "%(count)s selected emails had not failed: left as they were.",
+                    others,
+                )
+                % {"count": others},
+                messages.INFO,
+            )
+
+    def has_resend_permission(self, request) -> bool:
+        # Putting an email back in the outbox changes nothing anybody wrote: whoever may see the outbox may.
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -43,7 +43,10 @@ def send_due_checkin_reminders() -> dict[str, int]:
     # mentoring.services.reminders).
     counts = reminders.reminders_sweep(budget_seconds=_send_budget())
     if counts.waiting:
-        send_reminder_emails.delay()
+        # A large outbox (a cold day) is sent by several tasks side by side (claims skip locked rows), each
+        # queueing its own follow-up while emails wait: as many at once as TANDEM_REMINDER_SENDERS.
+        for _sender in range(settings.TANDEM_REMINDER_SENDERS):
+            send_reminder_emails.delay()
     return asdict(counts)
 
 

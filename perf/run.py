@@ -34,6 +34,7 @@ from mentoring.services.matching import round_plan, round_run
 from mentoring.services.reminder_emails import reminder_digests_send
 from mentoring.services.reminders import reminders_record
 from perf.data import Org, org_build, org_grow
+from perf.delivery import DELIVERY_PAIRINGS, delivery_measure, delivery_target
 from perf.engine import measure_in_child, rss_now_mb, rss_peak_mb, rss_reset
 from perf.matching import build_cohort
 from perf.measure import Timing, call_measure, counting, page_measure
@@ -275,6 +276,7 @@ def bench_run(
         if not matching_only:
             log(f"Reminder sweep over {sweep_pairings:,} active pairings…")
             results["sweep"] = sweep_measure(pairings=sweep_pairings)
+            results["delivery"] = delivery_measure(pairings=min(sweep_pairings, DELIVERY_PAIRINGS), log=log)
     results["host_ms"].append(host_speed_ms())
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["tasks_dropped"] = len(dropped)
@@ -383,6 +385,8 @@ def _targets(flat: dict[str, Any]) -> dict[str, tuple[bool, str]]:
     if "sweep.seconds" in flat:
         sweep = flat["sweep.seconds"]
         found["sweep_under_30s"] = (sweep < SWEEP_S, f"{sweep:.1f} s")
+    if "delivery.seconds" in flat:
+        found["delivery_within_15min"] = delivery_target({k[9:]: v for k, v in flat.items() if k[:9] == "delivery."})
     return found
 
 
@@ -431,6 +435,7 @@ def figures_flat(results: dict[str, Any], *, runs: int) -> dict[str, Any]:
                 **{f"sweep.{k}": v for k, v in sweep.extra.items()},
             }
         )
+    flat.update({f"delivery.{k}": v for k, v in results.get("delivery", {}).items()})
     for name, (met, said) in _targets(flat).items():
         flat[f"target.{name}"] = "met" if met else "missed"
         flat[f"target.{name}.figure"] = said

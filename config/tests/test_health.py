@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_healthy_installation_answers_200_with_each_part_ok(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "migrations": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "migrations": "ok", "mail": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -29,7 +29,7 @@ def test_unreachable_broker_answers_503_and_names_the_broker(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "unreachable", "migrations": "ok"}
+    assert response.json() == {"database": "ok", "broker": "unreachable", "migrations": "ok", "mail": "ok"}
 
 
 def test_missing_broker_folder_answers_503(client, settings, tmp_path):

@@ -39,8 +39,11 @@ class Reminder(models.Model):
 class ReminderDigest(models.Model):
     """The outbox: at most one reminder email per person a day, carrying all of that day's reminders.
 
-    Claimed with row locks that skip locked rows; pending until sent; retried with back-off; failed after
-    the last attempt, which administrators see in the Django admin.
+    Claimed with row locks that skip locked rows, under a claim token (``claim``) and a lease (``claimed_at``,
+    renewed while the sender works); marked sent the moment the mail server accepted it; retried with back-off;
+    "failed" after the last attempt, which administrators see in the Django admin, and tried again after a long
+    wait (or at once with "Send again"), so that a mail outage loses nothing. Reminders too old to matter when
+    it goes are left out and counted in ``dropped``.
     """
 
     class Status(models.TextChoices):
@@ -54,7 +57,13 @@ class ReminderDigest(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When the sender claimed it or last renewed its claim: a claim older than the lease was a sender that died.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The sender's token: it writes the outcome only while the claim is still its own (renewals keep the token).
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    dropped = models.PositiveSmallIntegerField(
+        _("reminders dropped"), default=0, help_text=_("Reminders left out of the email: too old to matter.")
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -64,7 +73,15 @@ class ReminderDigest(models.Model):
         verbose_name_plural = _("reminder digests")
         ordering = ["-day", "person"]
         constraints = [models.UniqueConstraint(fields=["person", "day"], name="reminder_digest_one_per_person_day")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_digest_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="reminder_digest_due"),
+            # /healthz's "mail" part: digests whose sending failed twice in a row, found without a scan.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending", attempts__gte=2),
+                name="reminder_digest_retrying",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reminder email to {self.person} for {self.day} ({self.get_status_display().lower()})"

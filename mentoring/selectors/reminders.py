@@ -41,6 +41,8 @@ class ReminderCounts:
     batches: int = 0  # batches of pairings recorded
     waiting: int = 0  # emails due and not sent: in a dry run, or when sending stopped at its time budget
     meetings: int = 0  # reminder emails before planned meetings sent (mentoring.services.meeting_reminders)
+    dropped: int = 0  # reminders left out of emails: too old to matter when they went (a long outage)
+    held: int = 0  # emails not tried: the mail server failed several in a row, the next sweep tries again
 
     def __add__(self, other: ReminderCounts) -> ReminderCounts:
         return ReminderCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})

@@ -8,11 +8,12 @@ reminder cannot wait for tomorrow's):
 1. Record: a row per (meeting, person, kind, SEQUENCE) inserted while ignoring conflicts, so two sweeps at once
    or a repeated sweep record it once; a moved meeting (a new SEQUENCE) is reminded afresh. A late sweep records
    only what is true now: within the last hour, the hour reminder and not the day one.
-2. Send: due rows are claimed with row locks that skip locked rows, marked "sending" with an attempt counted,
-   sent straight through ``TANDEM_EMAIL_BACKEND`` and marked sent. A failure is retried with back-off, given up
-   after ``MAX_ATTEMPTS``; a row held by a worker that died goes back to the outbox when the lease
-   (``TANDEM_REMINDER_LEASE_SECONDS``) runs out. A reminder no longer true when it goes (moved, cancelled, time
-   passed) is skipped, not sent.
+2. Send: due rows are claimed with row locks that skip locked rows, marked "sending" with an attempt counted and
+   dated when claimed, sent straight through ``TANDEM_EMAIL_BACKEND`` over one connection per chunk, and each
+   marked sent as soon as the mail server took it (a worker killed mid-chunk repeats at most the one in flight).
+   A failure is retried with back-off, given up after ``MAX_ATTEMPTS`` (``retry_failed_emails`` puts it back); a
+   row held by a worker that died goes back to the outbox when the lease (``TANDEM_REMINDER_LEASE_SECONDS``)
+   runs out. A reminder no longer true when it goes (moved, cancelled, time passed) is skipped, not sent.
 
 An email carries names, the time, the link to join or the place, and Tandem's link; never a summary or a note.
 """
@@ -24,7 +25,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,14 +99,15 @@ def _claim(now: datetime.datetime) -> list[int]:
         )
         if claimed:
             MeetingReminder.objects.filter(pk__in=claimed).update(
-                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
             )
     return claimed
 
 
 def _release_abandoned(now: datetime.datetime) -> None:
     lease = datetime.timedelta(seconds=settings.TANDEM_REMINDER_LEASE_SECONDS)
-    abandoned = MeetingReminder.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
+    # By the clock, as claims are dated: a sweep's ``now`` may be its start, long ago for a slow run.
+    abandoned = MeetingReminder.objects.filter(status=Status.SENDING, claimed_at__lt=timezone.now() - lease)
     abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, last_error="The worker stopped while sending it, on every attempt."
     )
@@ -160,7 +162,8 @@ def _failed(reminder: MeetingReminder, exc: Exception, now: datetime.datetime) -
 
 
 def meeting_reminders_send(*, now: datetime.datetime) -> dict[str, int]:
-    """Send what is due now, chunk by chunk: a fixed number of queries a chunk (plus one per failed email)."""
+    """Send what is due now, chunk by chunk over one mail connection each: a fixed number of queries a chunk,
+    plus one per email sent (marked at once) and one per failed email."""
     _release_abandoned(now)
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     mail_connection = get_connection(settings.TANDEM_EMAIL_BACKEND)
@@ -168,23 +171,35 @@ def meeting_reminders_send(*, now: datetime.datetime) -> dict[str, int]:
         batch = MeetingReminder.objects.filter(pk__in=claimed).select_related(
             "person", "planned__pairing__mentor", "planned__pairing__mentee"
         )
-        done: dict[str, list[int]] = {Status.SENT: [], Status.SKIPPED: []}
-        for reminder in batch:
-            if not _still_true(reminder, now):
-                done[Status.SKIPPED].append(reminder.pk)
-                continue
-            try:
-                mail_connection.send_messages([meeting_reminder_message(reminder)])
-            except Exception as exc:  # noqa: BLE001 (any failure of the mail server is retried, then reported)
-                _failed(reminder, exc, now)
-                counts["failed"] += 1
-            else:
-                done[Status.SENT].append(reminder.pk)
-        MeetingReminder.objects.filter(pk__in=done[Status.SENT]).update(status=Status.SENT, sent_at=timezone.now())
-        MeetingReminder.objects.filter(pk__in=done[Status.SKIPPED]).update(status=Status.SKIPPED)
-        counts["sent"] += len(done[Status.SENT])
-        counts["skipped"] += len(done[Status.SKIPPED])
+        skipped: list[int] = []
+        try:
+            for reminder in batch:
+                if not _still_true(reminder, now):
+                    skipped.append(reminder.pk)
+                    continue
+                try:
+                    mail_connection.open()  # no-op while open: the chunk shares one connection
+                    mail_connection.send_messages([meeting_reminder_message(reminder)])
+                except Exception as exc:  # noqa: BLE001 (any failure of the mail server is retried, then reported)
+                    _failed(reminder, exc, now)
+                    counts["failed"] += 1
+                    mail_connection.close()  # the next message starts on a fresh connection
+                else:
+                    MeetingReminder.objects.filter(pk=reminder.pk, status=Status.SENDING).update(
+                        status=Status.SENT, sent_at=timezone.now()
+                    )
+                    counts["sent"] += 1
+        finally:
+            mail_connection.close()
+        MeetingReminder.objects.filter(pk__in=skipped).update(status=Status.SKIPPED)
+        counts["skipped"] += len(skipped)
     return counts
+
+
+def meeting_reminders_retry(*, reminders: QuerySet[MeetingReminder], now: datetime.datetime) -> int:
+    """Put failed meeting reminders back in the outbox, due now with every attempt anew; one no longer true when
+    it goes (the meeting passed) is skipped then. Returns how many."""
+    return reminders.filter(status=Status.FAILED).update(status=Status.PENDING, next_attempt_at=now, attempts=0)
 
 
 def meeting_reminders_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:

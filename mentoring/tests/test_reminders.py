@@ -252,7 +252,7 @@ def test_in_app_only_people_get_a_notification_and_no_email(pairing, mentor, men
 # --- The outbox: failures, crashes, repeats --------------------------------------------------------------------
 
 
-def test_a_failing_mail_server_is_retried_with_back_off_then_reported_as_failed(
+def test_a_failing_mail_server_is_retried_with_back_off_then_hourly_as_failed_until_it_answers(
     settings, pairing, mentor, mentee, client, administrator
 ):
     settings.TANDEM_EMAIL_BACKEND = f"{__name__}.FailingBackend"
@@ -274,7 +274,11 @@ def test_a_failing_mail_server_is_retried_with_back_off_then_reported_as_failed(
     assert [w // datetime.timedelta(minutes=1) for w in waits] == [5, 10, 20, 40, 80]
     assert (digest.status, digest.attempts) == (ReminderDigest.Status.FAILED, 6)
     assert digest.last_error == "ConnectionRefusedError: the mail server does not answer"
-    assert sweep(moment + datetime.timedelta(days=1)).failed == 0  # given up: no seventh attempt
+    # Not given up: tried again an hour later (not before), as long as the server does not answer.
+    assert sweep(moment + datetime.timedelta(minutes=59)).failed == 0
+    assert sweep(moment + datetime.timedelta(hours=1)).failed == 1
+    digest.refresh_from_db()
+    assert (digest.status, digest.attempts) == (ReminderDigest.Status.FAILED, 7)
 
     # Administrators see it, and can change nothing.
     client.force_login(administrator)
@@ -283,6 +287,13 @@ def test_a_failing_mail_server_is_retried_with_back_off_then_reported_as_failed(
     assert str(mentor) in page.content.decode()
     assert client.get(reverse("admin:mentoring_reminderdigest_add")).status_code == 403
     assert client.post(reverse("admin:mentoring_reminderdigest_delete", args=[digest.pk])).status_code == 403
+
+    # The server answers again: the next try after the wait sends it, once.
+    settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sweep(moment + datetime.timedelta(hours=1, minutes=59)).sent == 0
+    assert sweep(moment + datetime.timedelta(hours=2)).sent == 1
+    assert sweep(moment + datetime.timedelta(hours=3)).sent == 0
+    assert len(inbox(mentor)) == 1
 
 
 def test_a_crash_between_recording_and_sending_is_caught_up_by_the_next_sweep(monkeypatch, pairing, mentor, mentee):
@@ -378,15 +389,15 @@ class OutOfTimeOnSecondBackend(LocmemBackend):
         return super().send_messages(email_messages)
 
 
-def test_a_sweep_out_of_time_marks_what_went_and_leaves_the_rest_to_the_lease(settings, pairing, mentor, mentee):
+def test_a_sweep_out_of_time_marks_what_went_and_puts_the_rest_back_in_the_outbox(settings, pairing, mentor, mentee):
     due_on(pairing, DUE)
     settings.TANDEM_EMAIL_BACKEND = f"{__name__}.OutOfTimeOnSecondBackend"
     with pytest.raises(SoftTimeLimitExceeded):
         sweep(at(7))
-    statuses = sorted(ReminderDigest.objects.values_list("status", flat=True))
-    assert statuses == ["sending", "sent"] and len(mail.outbox) == 1
+    statuses = sorted(ReminderDigest.objects.values_list("status", "attempts"))
+    assert statuses == [("pending", 0), ("sent", 1)] and len(mail.outbox) == 1
     settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert sweep(at(7, 9, 11)).sent == 1
+    assert sweep(at(7, 9, 1)).sent == 1  # no lease to wait for
     assert len(inbox(mentor)) == len(inbox(mentee)) == 1
 
 
@@ -475,12 +486,13 @@ def test_sweep_query_budget_is_the_same_for_3_and_40_due_pairings(
     # Recording (16, and 2 on PostgreSQL): per batch, in its savepoint (and with PostgreSQL's JIT off): the
     # batch; the reminders inserted and read back, the coordinators, the digests (found, made, read back),
     # recipients, notifications, alerts; then the empty next batch in its savepoint; and the grace days once.
-    # Sending (11): abandoned claims given up and released (2); in a savepoint, the claim (the digests with
-    # their people, then marking them claimed); their reminders with pairings and names; marking them sent;
-    # the empty next claim in its savepoint.
+    # Sending (11, and one per email): abandoned claims given up and released, failed ones whose wait is over
+    # (3); in a savepoint, the claim (the digests with their people, then marking them claimed); their reminders
+    # with pairings and names; each email marked sent as it goes; the empty next claim in its savepoint.
     # Reminders before planned meetings (6; none planned here: mentoring.tests.test_meeting_reminders has their
     # own budget): the meetings due; abandoned claims given up and released (2); the empty claim in its savepoint.
-    with django_assert_num_queries(33 + (2 if connection.vendor == "postgresql" else 0)):
+    emails = 2 * size + 1
+    with django_assert_num_queries(33 + emails + (2 if connection.vendor == "postgresql" else 0)):
         counts = sweep(at(10))
     assert counts.recorded == size + len(range(2, size, 3))  # each escalated one is overdue too
-    assert counts.sent == 2 * size + 1
+    assert counts.sent == emails

@@ -54,6 +54,7 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
     assert flat["dashboard.scale_0_02.sql_ms"] > 0 and flat["dashboard.scale_0_02.sql_statements"] > 5
     assert flat["host.loop_ms_before"] > 0 and flat["host.loop_ms_after"] > 0
     assert flat["matching.proposals"] > 0 and flat["sweep.pairings"] == 40 and flat["sweep.reminders"] > 0
+    assert flat["delivery.pairings"] == 40 and flat["delivery.emails"] > 40 and flat["delivery.failed"] == 0
     targets = {k: v for k, v in flat.items() if k.startswith("target.") and not k.endswith(".figure")}
     assert set(targets) == {
         "target.queries_constant",
@@ -66,6 +67,7 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
         "target.round_under_5s",
         "target.round_under_500mb",
         "target.sweep_under_30s",
+        "target.delivery_within_15min",
     }
     assert set(targets.values()) <= {"met", "missed"}
     assert flat["target.queries_constant"] == "met"

@@ -10,7 +10,8 @@ from mentoring.services.reminders import reminders_sweep
 class Command(BaseCommand):
     help = (
         "Record the check-in reminders due up to now and send the reminder emails waiting, as the periodic task "
-        "does. Safe to run at any time, also while the workers run: nothing is recorded or sent twice."
+        "does. Safe to run at any time, also while the workers run and for as long as it takes: nothing is recorded "
+        "or sent twice (its claims on the emails it sends are renewed as it goes)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,4 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Pairings due a reminder: {counts.due}; reminders recorded: {counts.recorded}. "
             f"Emails sent: {counts.sent}, skipped: {counts.skipped}, failed: {counts.failed}."
+            + (f" Reminders too old to matter, left out: {counts.dropped}." if counts.dropped else "")
+            + (
+                f" The mail server is not answering: {counts.held} emails wait for the next sweep."
+                if counts.held
+                else ""
+            )
         )
