@@ -124,16 +124,19 @@ class DatabaseScheduler(Scheduler):
         options = dict(entry.options)
         options["headers"] = {**options.get("headers", {}), "celery_beat_task": True, SLOT_HEADER: slot.isoformat()}
         try:
-            task = self.app.tasks.get(entry.task)
-            if task is not None:
-                task.apply_async(entry.args, entry.kwargs, producer=self.producer, **options)
-            else:
-                self.app.send_task(entry.task, entry.args, entry.kwargs, producer=self.producer, **options)
+            self._publish(entry, options)
         except Exception:  # the broker refused it: logged, and beat stays up for the next tick
             # Not sent: give the slot back, so the next tick (of this beat or another) tries again.
             logger.exception("beat: could not send %s for slot %s", entry.name, slot.isoformat())
             BeatEntry.objects.filter(name=entry.name, last_slot=slot, sent_by=self.node).update(last_slot=previous)
             self._last_slot[entry.name] = previous
+
+    def _publish(self, entry: Any, options: dict[str, Any]) -> None:
+        task = self.app.tasks.get(entry.task)
+        if task is not None:
+            task.apply_async(entry.args, entry.kwargs, producer=self.producer, **options)
+        else:
+            self.app.send_task(entry.task, entry.args, entry.kwargs, producer=self.producer, **options)
 
     def sync(self) -> None:
         pass  # every change is written when it is made

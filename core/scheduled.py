@@ -122,8 +122,8 @@ def scheduled_run_claim(*, task: str, slot: datetime.datetime, task_id: str) -> 
     holder = ScheduledRun.objects.filter(task=task, slot=slot).values_list("task_id", flat=True).first()
     if holder != task_id:
         return None
-    # Keys of this task older than a week go as the next one is taken: no schedule entry of its own needed.
-    ScheduledRun.objects.filter(task=task, slot__lt=timezone.now() - KEEP).delete()
+    # Keys of this task taken over a week ago go as the next one is taken: no schedule entry of its own needed.
+    ScheduledRun.objects.filter(task=task, started_at__lt=timezone.now() - KEEP).delete()
     return holder
 
 
