@@ -56,7 +56,7 @@ BEAT_SILENT_AFTER = datetime.timedelta(minutes=3)
 
 
 def check_beat() -> str:
-    """"ok" when beat ticked lately; "silent" when it stopped; "never started" when it never ticked here."""
+    """ "ok" when beat ticked lately; "silent" when it stopped; "never started" when it never ticked here."""
     try:
         last = beat_last_tick()
     except DatabaseError:

@@ -87,7 +87,7 @@ class DatabaseScheduler(Scheduler):
                     continue
                 if self._due(entry.name, slot):
                     self._send(entry, slot, now)
-                wake = min(wake, slot_next(schedule=entry.schedule, slot=slot, now=now))
+                wake = min(wake, slot_next(schedule=entry.schedule, slot=slot))
             return max(0.05, min((wake - timezone.now()).total_seconds(), self.max_interval))
         except DatabaseError:
             logger.exception("beat: the database did not answer; trying again in %s s", RETRY_AFTER_ERROR)

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from celery import current_task
 from celery.schedules import crontab
 from celery.schedules import schedule as interval
+from celery.utils.time import ffwd
 from django.conf import settings
 from django.utils import timezone
 
@@ -72,13 +73,14 @@ def slot_current(*, schedule: Any, now: datetime.datetime) -> datetime.datetime 
     return None
 
 
-def slot_next(*, schedule: Any, slot: datetime.datetime, now: datetime.datetime) -> datetime.datetime:
+def slot_next(*, schedule: Any, slot: datetime.datetime) -> datetime.datetime:
     """When the slot after ``slot`` starts (for beat: how long it may sleep)."""
     schedule = _as_schedule(schedule)
     if isinstance(schedule, interval):
         return slot + schedule.run_every
-    # A crontab's next time: Celery's own estimate from the slot (it counts from its last run).
-    return now + schedule.remaining_estimate(slot)
+    # A crontab's next time after the slot, as Celery works it out (in the crontab's time zone).
+    start, delta, _now = schedule.remaining_delta(slot, ffwd=ffwd)
+    return (start + delta).astimezone(datetime.UTC)
 
 
 def _crontab_latest(schedule: crontab, now: datetime.datetime) -> datetime.datetime | None:

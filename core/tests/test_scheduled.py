@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.celery import app
 from core.models import FormSubmission, ScheduledRun
-from core.scheduled import SLOT_HEADER, once_per_slot, slot_current
+from core.scheduled import SLOT_HEADER, once_per_slot, slot_current, slot_next
 from core.tasks import purge_old_form_submissions
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +57,21 @@ def test_a_crontab_slot_is_its_latest_scheduled_time_not_after_now():
     assert slot_current(schedule=daily, now=at("2026-03-04 05:00")) == at("2026-03-03 06:30")
     assert slot_current(schedule=daily, now=at("2026-03-04 06:30")) == at("2026-03-04 06:30")
     assert slot_current(schedule=daily, now=at("2026-03-04 23:59")) == at("2026-03-04 06:30")
+    assert slot_current(schedule=daily, now=at("2026-07-04 07:00")) == at("2026-07-04 06:30")  # local, not UTC
     working_hours = crontab(hour="7-18", minute=5)
     assert slot_current(schedule=working_hours, now=at("2026-03-04 12:04")) == at("2026-03-04 11:05")
     assert slot_current(schedule=working_hours, now=at("2026-03-04 06:00")) == at("2026-03-03 18:05")
     mondays = crontab(hour=9, minute=0, day_of_week=1)
     assert slot_current(schedule=mondays, now=at("2026-03-04 10:00")) == at("2026-03-02 09:00")  # a Wednesday
+
+
+def test_the_slot_after_a_crontab_slot_is_its_next_scheduled_time():
+    # In summer time too: the crontab is read in the installation's time zone, not in UTC.
+    assert slot_next(schedule=crontab(hour=6, minute=30), slot=at("2026-07-04 06:30")) == at("2026-07-05 06:30")
+    working_hours = crontab(hour="7-18", minute=5)
+    assert slot_next(schedule=working_hours, slot=at("2026-07-04 11:05")) == at("2026-07-04 12:05")
+    assert slot_next(schedule=working_hours, slot=at("2026-07-04 18:05")) == at("2026-07-05 07:05")
+    assert slot_next(schedule=900, slot=at("2026-07-04 11:00")) == at("2026-07-04 11:15")
 
 
 # --- The run key --------------------------------------------------------------------------------------------
