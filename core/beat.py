@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from celery.beat import Scheduler
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from .models import BeatEntry, BeatHeartbeat
@@ -77,7 +77,7 @@ class DatabaseScheduler(Scheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
         """Send what is due, write the heartbeat; return how long beat may sleep."""
         try:
-            close_old_connections()  # a connection PostgreSQL dropped while beat slept is opened again
+            self._fresh_connection()
             now = timezone.now()
             self._heartbeat()
             wake = now + datetime.timedelta(seconds=self.max_interval)
@@ -91,8 +91,14 @@ class DatabaseScheduler(Scheduler):
             return max(0.05, min((wake - timezone.now()).total_seconds(), self.max_interval))
         except DatabaseError:
             logger.exception("beat: the database did not answer; trying again in %s s", RETRY_AFTER_ERROR)
-            close_old_connections()
+            self._fresh_connection()
             return RETRY_AFTER_ERROR
+
+    def _fresh_connection(self) -> None:
+        # A connection PostgreSQL dropped while beat slept (a restart, an idle timeout) is opened again, as Django
+        # does around each web request. Never inside a transaction (a test's): there is none in beat.
+        if not connection.in_atomic_block:
+            close_old_connections()
 
     def _heartbeat(self) -> None:
         if time.monotonic() - self._heartbeat_at < HEARTBEAT_EVERY:
