@@ -77,3 +77,15 @@ def test_beat_that_never_started_answers_503(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["beat"] == "never started"
+
+
+def test_unreadable_heartbeat_answers_503_and_says_unknown(client, monkeypatch):
+    from config import health
+
+    def unreadable():
+        raise OperationalError('relation "core_beatheartbeat" does not exist')  # e.g. not migrated yet
+
+    monkeypatch.setattr(health, "beat_last_tick", unreadable)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["beat"] == "unknown"
