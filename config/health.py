@@ -1,19 +1,23 @@
-"""GET /healthz: can this process reach its database and its Celery broker, and is its database migrated?"""
+"""GET /healthz: can this process reach its database and its Celery broker, is its database migrated, are reminder
+emails getting through, and is beat ticking?"""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.beat import beat_last_tick
 from mentoring.services.reminder_emails import reminder_mail_health
 
 logger = logging.getLogger(__name__)
@@ -35,7 +39,7 @@ def check_mail() -> str:
         return reminder_mail_health()
     except Exception:
         logger.exception("health check: the reminder outbox could not be read")
-        return "trouble"
+        return "unknown"  # e.g. not migrated yet: the migrations part says so; this one cannot tell
 
 
 def check_broker() -> bool:
@@ -83,6 +87,28 @@ def check_migrations() -> str:
     return "ok"
 
 
+# Beat rewrites its heartbeat at least every minute (CELERY_BEAT_MAX_LOOP_INTERVAL, core.beat.HEARTBEAT_EVERY);
+# three missed minutes mean it stopped, or hangs. `make run` starts web a few seconds before beat's first tick:
+# "silent" for those seconds is the truth.
+BEAT_SILENT_AFTER = datetime.timedelta(minutes=3)
+
+
+def check_beat() -> str:
+    """ "ok" when beat ticked lately; "silent" when it stopped; "never started" when it never ticked here."""
+    try:
+        last = beat_last_tick()
+    except DatabaseError:
+        logger.exception("health check: beat's heartbeat unreadable")
+        return "unknown"
+    if last is None:
+        logger.error("health check: beat never started (no heartbeat)")
+        return "never started"
+    if timezone.now() - last > BEAT_SILENT_AFTER:
+        logger.error("health check: beat silent since %s", last.isoformat())
+        return "silent"
+    return "ok"
+
+
 # Each part of the answer: its name, and a check that returns "ok" or a word saying what is wrong. Any part not
 # "ok" makes the answer 503, so a load balancer or process manager sees trouble in any of them.
 CHECKS: list[tuple[str, Callable[[], str]]] = [
@@ -90,6 +116,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("broker", lambda: "ok" if check_broker() else "unreachable"),
     ("migrations", check_migrations),
     ("mail", check_mail),
+    ("beat", check_beat),
 ]
 
 

@@ -365,7 +365,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its schedule's state in the database (core.beat), not in a file: it starts wherever it runs, and a
+# second beat started by mistake shares that state instead of doubling the work (core.scheduled). It wakes at
+# least every minute to write the heartbeat /healthz reads.
+CELERY_BEAT_SCHEDULER = "core.beat:DatabaseScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # Check-in reminders: how often beat starts the sweep, and how many days before the due date "upcoming" goes.
 TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 15, minimum=1)
 # A seconds override of the sweep interval, for tests and demos that cannot wait a minute.
@@ -398,7 +402,8 @@ if TANDEM_HR_SYNC_HOUR > 23:
     raise ImproperlyConfigured("TANDEM_HR_SYNC_HOUR must be an hour from 0 to 23.")
 
 # Every periodic task, by app. Beat only nudges: each task sweeps what is due up to now, so a missed tick
-# catches up and an extra one repeats nothing.
+# catches up and an extra one repeats nothing. Each task also takes a run key per slot of its schedule
+# (core.scheduled.once_per_slot), so a second beat never doubles its work.
 CELERY_BEAT_SCHEDULE = {
     # --- core and programmes
     "clear-expired-sessions": {

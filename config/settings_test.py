@@ -9,8 +9,10 @@ so the tests exercise the same settings code as production. A child process that
 (the Celery worker tests) sets DJANGO_SETTINGS_MODULE=config.settings_test.
 """
 
+import os
+
 from config.settings import *  # noqa: F403 (every production setting, then the changes below)
-from config.settings import STORAGES
+from config.settings import CELERY_BEAT_SCHEDULE, STORAGES
 
 # Hashing a password properly takes a third of a second by design; the test cast logs in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,3 +25,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The real-process tests of beat (core/tests/test_beat_processes.py) cannot wait hours for a tick:
+# TANDEM_TEST_BEAT_SECONDS makes every entry of the schedule an interval of that many seconds. Here rather than
+# in settings.py, so that no production process can have its schedule changed by a stray variable.
+if _beat_seconds := os.environ.get("TANDEM_TEST_BEAT_SECONDS"):
+    CELERY_BEAT_SCHEDULE = {
+        name: {**entry, "schedule": int(_beat_seconds)} for name, entry in CELERY_BEAT_SCHEDULE.items()
+    }

@@ -1,6 +1,7 @@
-"""What Tandem keeps that is not the organisation's domain: emails it gave up on, and one-time form tokens.
+"""What Tandem keeps that is not the organisation's domain: emails it gave up on, one-time form tokens, and beat's
+schedule, heartbeat and run keys.
 
-Both tables were created by ``programmes`` and keep their names (``programmes_emailfailure``,
+EmailFailure and FormSubmission were created by ``programmes`` and keep their names (``programmes_emailfailure``,
 ``programmes_formsubmission``): the models moved, the rows did not.
 """
 
@@ -48,3 +49,45 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} by {self.person_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Beat: its schedule, its heartbeat and the run key of each scheduled task (core.beat, core.scheduled) ------
+
+
+class BeatEntry(models.Model):
+    """One entry of CELERY_BEAT_SCHEDULE: the last slot beat sent it for. Beat's schedule lives here rather than
+    in a shelve file, so a beat starts wherever it runs (no folder to write) and two beats share one state."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_slot = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_slot:%Y-%m-%d %H:%M:%S}"
+
+
+class BeatHeartbeat(models.Model):
+    """The one row beat rewrites as it ticks: /healthz reads how long ago that was."""
+
+    ticked_at = models.DateTimeField()
+    node = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.node} at {self.ticked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledRun(models.Model):
+    """The run key of a scheduled task: one row per (task, slot), inserted before the task does its work, so that
+    a second message for the same slot (a second beat, an old release's beat) does nothing."""
+
+    task = models.CharField(max_length=200)
+    slot = models.DateTimeField()
+    task_id = models.CharField(max_length=255)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "slot"], name="core_scheduledrun_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.task} @ {self.slot:%Y-%m-%d %H:%M:%S}"

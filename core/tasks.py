@@ -8,6 +8,7 @@ from celery import shared_task
 
 from .email import email_deliver
 from .once import form_submissions_purge
+from .scheduled import once_per_slot
 from .security import sessions_clear_expired
 
 
@@ -25,10 +26,12 @@ def send_email_message(payload: dict[str, Any]) -> None:
 
 
 @shared_task
+@once_per_slot
 def clear_expired_sessions() -> None:
     sessions_clear_expired()
 
 
 @shared_task
+@once_per_slot
 def purge_old_form_submissions() -> int:
     return form_submissions_purge()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.scheduled import once_per_slot
 from mentoring.services.alerts import silence_alerts_raise
 
 from .services import interventions, survey_rounds
@@ -12,12 +13,14 @@ from .services import interventions, survey_rounds
 
 
 @shared_task
+@once_per_slot
 def raise_silence_alerts() -> int:
     # Daily; an open silence alert on a pairing stops a second one, so repeated or missed ticks do no harm.
     return silence_alerts_raise()
 
 
 @shared_task
+@once_per_slot
 def remind_intervention_follow_ups() -> int:
     # Hourly in the working day; each intervention is claimed by a conditional UPDATE, so it is reminded once.
     return interventions.intervention_follow_ups_remind()
@@ -27,6 +30,7 @@ def remind_intervention_follow_ups() -> int:
 
 
 @shared_task
+@once_per_slot
 def sweep_survey_rounds() -> dict[str, int]:
     # Hourly: open the rounds whose day has come, remind (once) those closing soon, close those past their last
     # day. Each step is claimed by a conditional UPDATE, so repeated or missed ticks do no harm.
@@ -34,6 +38,7 @@ def sweep_survey_rounds() -> dict[str, int]:
 
 
 @shared_task
+@once_per_slot
 def invite_to_relationship_surveys() -> dict[str, int]:
     # Daily: health checks due (30 days after the start, then every 60), end-of-relationship surveys of pairings
     # that closed, and the one reminder of each. The invitation's unique key makes a repeated day send nothing.
@@ -44,6 +49,7 @@ def invite_to_relationship_surveys() -> dict[str, int]:
 
 
 @shared_task(soft_time_limit=60 * 30, time_limit=60 * 35)
+@once_per_slot
 def apply_retention() -> int:
     # Daily: erases whoever the rule has reached since; an erased person is not selected again.
     from .services.personal_data import retention_apply

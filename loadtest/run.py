@@ -1,7 +1,7 @@
 """`make loadtest`: Tandem under gunicorn with PostgreSQL and Redis, driven by locust, with a verdict.
 
 Steps: check that PostgreSQL and Redis answer; drop and recreate a throw-away database (tandem_loadtest by
-default); migrate and seed the demo data into it; collect static files; start gunicorn and a Celery worker
+default); migrate and seed the demo data into it; collect static files; start gunicorn, a Celery worker and beat
 with production settings (DEBUG off) on loopback; wait for /healthz; run locust headless; stop everything
 (always, also on Ctrl-C or an error); print the figures and each target as met or missed.
 
@@ -489,9 +489,17 @@ def _run(options: argparse.Namespace, tmp: Path, services: Services) -> int:
         env,
         logs["celery worker"],
     )
+    # Beat too, as in production: /healthz answers 200 only once beat's heartbeat is there.
+    logs["celery beat"] = tmp / "beat.log"
+    services.start(
+        "celery beat",
+        [str(APP_BIN / "celery"), "-A", "config", "beat", "--loglevel=WARNING"],
+        env,
+        logs["celery beat"],
+    )
     base = f"http://127.0.0.1:{port}"
     wait_for_health(f"{base}/healthz", services, logs)
-    say(f"gunicorn ({options.workers} workers) and a Celery worker answer on {base}")
+    say(f"gunicorn ({options.workers} workers), a Celery worker and beat answer on {base}")
 
     prefix = tmp / "locust"
     say(

@@ -8,12 +8,14 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.scheduled import once_per_slot
 from mentoring.services import lifecycle, mentor_requests, reminder_emails, reminders, webhooks
 
 # --- Pairing lifecycle ---------------------------------------------------------------------------------------
 
 
 @shared_task
+@once_per_slot
 def resume_due_pairings() -> int:
     # Daily; each paused pairing is claimed by a conditional UPDATE, so repeated or missed ticks do no harm.
     return lifecycle.pairings_resume_due()
@@ -23,6 +25,7 @@ def resume_due_pairings() -> int:
 
 
 @shared_task
+@once_per_slot
 def expire_unanswered_requests() -> int:
     # Hourly; each request is claimed by a conditional UPDATE before the mentee is told.
     return mentor_requests.requests_expire()
@@ -37,6 +40,7 @@ def _send_budget() -> float:
 
 
 @shared_task
+@once_per_slot
 def send_due_checkin_reminders() -> dict[str, int]:
     # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then sends the
     # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see

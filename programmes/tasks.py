@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.scheduled import once_per_slot
+
 from .services import enrolment
 from .services import time as time_services
 from .services.training import training_warn_expiring
@@ -12,6 +14,7 @@ from .services.training import training_warn_expiring
 
 
 @shared_task
+@once_per_slot
 def remind_coordinators_of_silent_managers() -> int:
     return enrolment.applications_remind_silent_managers()
 
@@ -20,6 +23,7 @@ def remind_coordinators_of_silent_managers() -> int:
 
 
 @shared_task
+@once_per_slot
 def ensure_monthly_time_allocations() -> None:
     # Runs daily: the service creates only what is missing and announces only what it created.
     time_services.allocations_ensure_running()
@@ -29,6 +33,7 @@ def ensure_monthly_time_allocations() -> None:
 
 
 @shared_task
+@once_per_slot
 def warn_expiring_training() -> dict[str, int]:
     # Daily; the sweep catches up on missed days and claims one warning row per record and expiry date.
     return training_warn_expiring()
@@ -38,6 +43,7 @@ def warn_expiring_training() -> dict[str, int]:
 
 
 @shared_task
+@once_per_slot
 def purge_old_audit_events() -> int:
     from .services.audit import audit_events_purge
 
@@ -45,6 +51,7 @@ def purge_old_audit_events() -> int:
 
 
 @shared_task
+@once_per_slot
 def purge_old_people_import_previews() -> int:
     from .services.people_import import people_imports_purge
 
@@ -63,6 +70,7 @@ def apply_people_import(people_import_id: int, by_id: int | None) -> None:
 
 
 @shared_task
+@once_per_slot
 def run_hr_sync() -> None:
     # Nightly: a file already read (same hash) and a run still open both make this a no-op.
     from .services.hr_sync import hr_sync_run

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -7,21 +8,32 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from config import health
+from core.beat import beat_heartbeat_write
 
 pytestmark = pytest.mark.django_db
+
+ALL_OK = {"database": "ok", "broker": "ok", "migrations": "ok", "mail": "ok", "beat": "ok"}
+
+
+@pytest.fixture(autouse=True)
+def beat_ticking(db):
+    """A beat that ticked a moment ago, as in a running installation (core.beat writes it)."""
+    beat_heartbeat_write(node="test")
 
 
 def test_healthy_installation_answers_200_with_each_part_ok(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "migrations": "ok", "mail": "ok"}
+    assert response.json() == ALL_OK
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -29,7 +41,7 @@ def test_unreachable_broker_answers_503_and_names_the_broker(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "unreachable", "migrations": "ok", "mail": "ok"}
+    assert response.json() == {**ALL_OK, "broker": "unreachable"}
 
 
 def test_missing_broker_folder_answers_503(client, settings, tmp_path):
@@ -74,7 +86,7 @@ def test_a_release_whose_migration_has_not_run_answers_503_until_it_has(client, 
     recorded.delete()
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "ok", "migrations": "pending"}
+    assert response.json() == {**ALL_OK, "migrations": "pending"}
     # `migrate` records it; the next poll sees every migration applied.
     MigrationRecorder(connection).record_applied("mentoring", newest)
     response = client.get(reverse("healthz"))
@@ -88,7 +100,9 @@ def test_once_every_migration_was_seen_applied_a_poll_reads_only_the_database(cl
     with CaptureQueriesContext(connection) as later:
         assert client.get(reverse("healthz")).status_code == 200
     assert len(first) > 1  # the first poll read django_migrations
-    assert [q["sql"] for q in later] == ["SELECT 1"]
+    # Later polls: SELECT 1, the outbox (mail) and beat's heartbeat; never the migrations again.
+    assert len(later) == 3 and later[0]["sql"] == "SELECT 1"
+    assert not any("django_migrations" in q["sql"] for q in later)
 
 
 # /healthz on an empty database that nobody migrated, in a process of its own on production's settings (a new
@@ -125,4 +139,39 @@ def test_an_empty_unmigrated_database_answers_503_naming_the_migrations(tmp_path
     )
     assert polled.returncode == 0, polled.stderr
     result = json.loads(polled.stdout.strip().splitlines()[-1])
-    assert result == {"status": 503, "parts": {"database": "ok", "broker": "ok", "migrations": "pending"}}
+    # The outbox and beat's heartbeat have no tables yet either: they cannot tell.
+    assert result == {
+        "status": 503,
+        "parts": {"database": "ok", "broker": "ok", "migrations": "pending", "mail": "unknown", "beat": "unknown"},
+    }
+
+
+def test_beat_that_stopped_ticking_answers_503_and_says_silent(client):
+    # Two minutes after the last tick beat is still fine (it writes at least every minute); past three, silent.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        assert client.get(reverse("healthz")).json()["beat"] == "ok"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=4)):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {**ALL_OK, "beat": "silent"}
+
+
+def test_beat_that_never_started_answers_503(client):
+    from core.models import BeatHeartbeat
+
+    BeatHeartbeat.objects.all().delete()
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["beat"] == "never started"
+
+
+def test_unreadable_heartbeat_answers_503_and_says_unknown(client, monkeypatch):
+    from config import health
+
+    def unreadable():
+        raise OperationalError('relation "core_beatheartbeat" does not exist')  # e.g. not migrated yet
+
+    monkeypatch.setattr(health, "beat_last_tick", unreadable)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["beat"] == "unknown"
