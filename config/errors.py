@@ -17,10 +17,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
+from django.utils.log import AdminEmailHandler
 from django.utils.regex_helper import _lazy_re_compile
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from config.scrub import scrub_query, scrub_text
+from config.scrub import scrub_path, scrub_query, scrub_text
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +68,14 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_safe_request_meta(self, request: HttpRequest) -> dict[str, Any]:
         if not self.is_active(request):
             return super().get_safe_request_meta(request)
-        return {
+        meta = {
             name: value if name in _SAFE_META else self.cleansed_substitute
             for name, value in request.META.items()
             if isinstance(name, str)
         }
+        if isinstance(meta.get("PATH_INFO"), str):
+            meta["PATH_INFO"] = scrub_path(meta["PATH_INFO"])
+        return meta
 
     def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> list[tuple[str, Any]]:
         if not self.is_active(request):
@@ -93,8 +97,16 @@ class PrivateExceptionReporter(ExceptionReporter):
             pk = getattr(user, "pk", None) if user is not None else None
             data["user_str"] = f"id {pk}" if pk is not None else ("anonymous" if user is not None else None)
             data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
+            # An upload's file name is the person's words too ("<UploadedFile: Ana-sick-note.pdf>").
+            data["request_FILES_items"] = [(name, substitute) for name, _ in data.get("request_FILES_items") or ()]
             query = self.request.META.get("QUERY_STRING", "")
-            data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0] + (
+            # The report's heading names the path ("RuntimeError at /mentoring/calendar/<key>.ics"): the request as
+            # far as the text report reads it, with the key out of its path.
+            data["request"] = {
+                "path_info": scrub_path(self.request.path_info),
+                "META": {"REQUEST_METHOD": self.request.META.get("REQUEST_METHOD", "")},
+            }
+            data["request_insecure_uri"] = scrub_path(data["request_insecure_uri"].split("?", 1)[0]) + (
                 f"?{scrub_query(query)}" if query else ""
             )
         for key in ("exception_value", "exception_notes"):
@@ -106,6 +118,17 @@ class PrivateExceptionReporter(ExceptionReporter):
         if isinstance(data.get("template_info"), dict):
             data["template_info"]["message"] = scrub_text(str(data["template_info"].get("message", "")))
         return data
+
+
+class PrivateAdminEmailHandler(AdminEmailHandler):
+    """Django's mail_admins handler, whose subject and first line (the log line: "Internal Server Error: <path>")
+    leave out a key in the path (a calendar feed's token) and values in the message, as the report below them does."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub_text(super().format(record))
+
+    def format_subject(self, subject: str) -> str:
+        return super().format_subject(scrub_text(subject))
 
 
 class NotAHealthPoll(logging.Filter):

@@ -18,6 +18,9 @@ _QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # PostgreSQL's "DETAIL:  Key (email)=(ana@example.org) already exists." names the values after "=".
 _KEY_VALUES = re.compile(r"\)=\(.*\)")
+# A long run of URL-safe characters after a slash is a key in a path: a calendar feed's token, a password reset
+# link's token. Whoever has one reads the feed or sets the password, and calendar apps poll a failing feed.
+_PATH_KEY = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}")
 
 
 def scrub_text(text: str) -> str:
@@ -25,7 +28,12 @@ def scrub_text(text: str) -> str:
     a database constraint names. The message's own words and the exception's type stay."""
     text = _KEY_VALUES.sub(f")=({HIDDEN})", text)
     text = _QUOTED.sub(f"'{HIDDEN}'", text)
-    return _EMAIL.sub(HIDDEN, text)
+    return scrub_path(text)
+
+
+def scrub_path(path: str) -> str:
+    """A URL's path (or a message naming one) without the keys and email addresses in it."""
+    return _EMAIL.sub(HIDDEN, _PATH_KEY.sub(HIDDEN, path))
 
 
 def scrub_query(query: str) -> str:
@@ -36,4 +44,4 @@ def scrub_query(query: str) -> str:
 def scrub_url(url: str) -> str:
     """A URL without its query's values or its fragment (a search for a person's name stays out of the report)."""
     parts = urlsplit(url or "")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, scrub_query(parts.query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, scrub_path(parts.path), scrub_query(parts.query), ""))

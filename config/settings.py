@@ -492,7 +492,7 @@ LOGGING = {
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false", "not_a_health_poll"],
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "config.errors.PrivateAdminEmailHandler",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

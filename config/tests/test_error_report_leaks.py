@@ -1,0 +1,140 @@
+"""An outside look at the error reports: the less obvious ways a person's details or a pair's words could reach the
+administrators' mailbox or Sentry (an upload's file name, a secret in the path, log lines and their extras), and a
+failing health poll that must not become a report per poll."""
+
+from __future__ import annotations
+
+import io
+import logging
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client
+from django.urls import reverse
+
+from config.tests import test_error_reports as reports
+
+# The fixtures of the first look at the error reports: a private note failing to save, Sentry sending to a recorder.
+failing_note = reports.failing_note
+sentry_events = reports.sentry_events
+MARKER = reports.MARKER
+
+pytestmark = pytest.mark.django_db
+
+FILE_NAME = "Ana-Garcia-sick-note-4471.pdf"  # a file name is what people write too
+FEED_TOKEN = "Kq3vX9aB7cD2eF5gH8jL0mN4pR6sT1uW"  # a calendar feed's key: whoever has it reads the feed
+EXTRA_MARKER = "EXTRA-MARKER-9034"
+NAME_MARKER = "Beatriz Oyelaran-Whitfield"
+
+
+def send_queued(queued) -> None:
+    for callback in queued:
+        callback()
+
+
+@pytest.fixture
+def admins_by_email(settings):
+    settings.ADMINS = [("Ana Admin", "ana@example.org")]
+    settings.EMAIL_BACKEND = "core.mail_backend.CeleryEmailBackend"
+    settings.TANDEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_an_uploaded_files_name_is_not_in_the_admins_email(
+    failing_note, mentor, admins_by_email, django_capture_on_commit_callbacks
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(mentor)
+    upload = SimpleUploadedFile(FILE_NAME, b"%PDF-1.4 private", content_type="application/pdf")
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(failing_note, {"text": MARKER, "shared": "", "evidence": upload})
+    assert response.status_code == 500
+    send_queued(queued)
+    [email] = mail.outbox
+    assert "evidence = " in email.body  # the field is named, its file is not
+    assert FILE_NAME not in email.body
+    assert MARKER not in email.body
+
+
+@pytest.fixture
+def failing_feed(monkeypatch):
+    from mentoring.views import calendars
+
+    def broken(token):
+        raise RuntimeError("the feed could not be read")
+
+    monkeypatch.setattr(calendars, "get_calendar_feed_by_token", broken)
+    return reverse("mentoring:calendar_feed", kwargs={"token": FEED_TOKEN})
+
+
+def test_a_calendar_feeds_key_in_the_path_is_not_in_the_admins_email(
+    failing_feed, admins_by_email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = Client(raise_request_exception=False).get(failing_feed)
+    assert response.status_code == 500
+    send_queued(queued)
+    [email] = mail.outbox
+    assert "/mentoring/calendar/" in email.subject  # which page failed is still said
+    assert "the feed could not be read" in email.body
+    assert FEED_TOKEN not in email.subject
+    assert FEED_TOKEN not in email.body
+
+
+def test_a_calendar_feeds_key_in_the_path_is_not_sent_to_sentry(failing_feed, settings, sentry_events):
+    # Through the WSGI handler, as gunicorn calls it: that is where Sentry reads the request's URL.
+    environ = {"PATH_INFO": failing_feed, "REQUEST_METHOD": "GET", "QUERY_STRING": "", "wsgi.input": io.BytesIO()}
+    environ["HTTP_HOST"] = environ["SERVER_NAME"] = "testserver"
+    setup_testing_defaults(environ)
+    statuses = []
+    WSGIHandler()(environ, lambda status, headers, *args: statuses.append(status))
+    assert statuses == ["500 Internal Server Error"]
+    [event] = [sent for sent in sentry_events if b'"type":"event"' in sent]
+    assert b'"url":"http://testserver/mentoring/calendar/[hidden].ics"' in event
+    assert FEED_TOKEN.encode() not in event
+
+
+def test_a_logged_error_sends_sentry_neither_its_values_nor_its_extras(sentry_events):
+    logger = logging.getLogger("mentoring.services.example")
+    logger.info("reading the note of %s", NAME_MARKER, extra={"note": EXTRA_MARKER})  # a breadcrumb
+    logger.error("could not remind %s", NAME_MARKER, extra={"note_text": EXTRA_MARKER})
+    [event] = [sent for sent in sentry_events if b'"type":"event"' in sent]
+    assert b"could not remind %s" in event  # what happened, as the code says it
+    assert NAME_MARKER.encode() not in event
+    assert EXTRA_MARKER.encode() not in event
+
+
+def test_a_failing_health_poll_is_not_a_sentry_event_per_poll(client, settings, sentry_events):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    for _ in range(3):
+        assert client.get(reverse("healthz")).status_code == 503
+    assert [sent for sent in sentry_events if b'"type":"event"' in sent] == []
+
+
+def test_the_error_emails_settings_section_hides_secrets(settings, rf):
+    from django.views.debug import get_exception_reporter_class
+
+    settings.EMAIL_HOST_PASSWORD = "SMTP-PASS-3321"
+    settings.TANDEM_OIDC_CLIENT_SECRET = "OIDC-SECRET-8812"
+    settings.AWS_SECRET_ACCESS_KEY = "AWS-SECRET-5567"
+    settings.CELERY_BROKER_URL = "redis://:REDIS-PASS-7781@redis:6379/0"
+    settings.TANDEM_NOTE_KEYS = ["NOTE-KEY-1230"]
+    settings.SECRET_KEY = "SECRET-KEY-0912-long-enough-for-django-checks-xxxxxxxxxxxxx"
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        reporter = get_exception_reporter_class(None)(rf.get("/"), ValueError, error, error.__traceback__)
+        text = reporter.get_traceback_text()
+    assert "EMAIL_HOST_PASSWORD = " in text
+    secrets = (
+        "SMTP-PASS-3321",
+        "OIDC-SECRET-8812",
+        "AWS-SECRET-5567",
+        "REDIS-PASS-7781",
+        "NOTE-KEY-1230",
+        "SECRET-KEY-0912",
+    )
+    for secret in secrets:
+        assert secret not in text, secret
