@@ -273,7 +273,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # STATIC_ROOT's manifest, and config.checks says at start-up to run collectstatic when the manifest is missing.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage; a file the manifest lacks (a release's new file before collectstatic
+    # ran) is linked by its plain name instead of failing every page that links it (core.static_storage).
+    "staticfiles": {"BACKEND": "core.static_storage.ForgivingManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
