@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.log import AdminEmailHandler
 from django.utils.regex_helper import _lazy_re_compile
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -93,9 +94,7 @@ class PrivateExceptionReporter(ExceptionReporter):
             return data
         substitute = self.filter.cleansed_substitute
         if self.request is not None:
-            user = getattr(self.request, "user", None)
-            pk = getattr(user, "pk", None) if user is not None else None
-            data["user_str"] = f"id {pk}" if pk is not None else ("anonymous" if user is not None else None)
+            data["user_str"] = _user_by_id(getattr(self.request, "user", None))
             data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
             # An upload's file name is the person's words too ("<UploadedFile: Ana-sick-note.pdf>").
             data["request_FILES_items"] = [(name, substitute) for name, _ in data.get("request_FILES_items") or ()]
@@ -118,6 +117,19 @@ class PrivateExceptionReporter(ExceptionReporter):
         if isinstance(data.get("template_info"), dict):
             data["template_info"]["message"] = scrub_text(str(data["template_info"].get("message", "")))
         return data
+
+
+def _user_by_id(user: Any) -> str | None:
+    """The person as the report names them: by id, and only if the request already read them. Reading them now
+    could need the database that may be what failed, and a report that fails is no email and no 500 page."""
+    if user is None:
+        return None
+    if isinstance(user, LazyObject) and user._wrapped is empty:
+        return "[not read by the request]"
+    try:
+        return f"id {user.pk}" if user.is_authenticated else "anonymous"
+    except Exception:
+        return "[unknown]"
 
 
 class PrivateAdminEmailHandler(AdminEmailHandler):

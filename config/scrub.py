@@ -18,6 +18,8 @@ _QUOTED = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\"""")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # PostgreSQL's "DETAIL:  Key (email)=(ana@example.org) already exists." names the values after "=".
 _KEY_VALUES = re.compile(r"\)=\(.*\)")
+# And a NOT NULL or CHECK constraint's "DETAIL:  Failing row contains (7, Ana Garcia, ...)." the whole row.
+_FAILING_ROW = re.compile(r"(Failing row contains )\(.*\)")
 # A long run of URL-safe characters after a slash is a key in a path: a calendar feed's token, a password reset
 # link's token. Whoever has one reads the feed or sets the password, and calendar apps poll a failing feed.
 _PATH_KEY = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}")
@@ -27,6 +29,7 @@ def scrub_text(text: str) -> str:
     """An exception's message or a log line without the values in it: quoted text, email addresses, the values
     a database constraint names. The message's own words and the exception's type stay."""
     text = _KEY_VALUES.sub(f")=({HIDDEN})", text)
+    text = _FAILING_ROW.sub(rf"\1({HIDDEN})", text)
     text = _QUOTED.sub(f"'{HIDDEN}'", text)
     return scrub_path(text)
 

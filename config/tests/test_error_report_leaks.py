@@ -138,3 +138,50 @@ def test_the_error_emails_settings_section_hides_secrets(settings, rf):
     )
     for secret in secrets:
         assert secret not in text, secret
+
+
+def test_a_database_constraints_failing_row_is_not_in_the_admins_email(rf):
+    # PostgreSQL's message for a NOT NULL or CHECK constraint repeats the whole row: names, and a pair's words where
+    # a column is not encrypted.
+    from django.db import IntegrityError
+    from django.views.debug import get_exception_reporter_class
+
+    message = (
+        'new row for relation "programmes_person" violates check constraint "person_name_not_blank"\n'
+        f"DETAIL:  Failing row contains (7, {NAME_MARKER}, ana@example.org, {EXTRA_MARKER})."
+    )
+    try:
+        raise IntegrityError(message)
+    except IntegrityError as error:
+        reporter = get_exception_reporter_class(None)(rf.get("/"), IntegrityError, error, error.__traceback__)
+        text = reporter.get_traceback_text()
+    assert "violates check constraint" in text
+    assert "Failing row contains ([hidden])" in text
+    assert NAME_MARKER not in text
+    assert EXTRA_MARKER not in text
+
+
+def test_when_the_database_is_what_failed_the_admins_are_still_emailed(
+    mentor, monkeypatch, admins_by_email, django_capture_on_commit_callbacks
+):
+    # The report names the person by id: reading who they are must not need the database that just failed.
+    from django.db import OperationalError, connection
+
+    client = Client(raise_request_exception=False)
+    client.force_login(mentor)
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with django_capture_on_commit_callbacks() as queued:
+        monkeypatch.setattr(connection, "cursor", broken_cursor)
+        response = client.get(reverse("home"))
+        monkeypatch.undo()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()  # the page, not the server's own
+    send_queued(queued)
+    # (One email per failure: the page, and the session middleware after it, each met the database.)
+    assert mail.outbox
+    for email in mail.outbox:
+        assert "OperationalError at /" in email.body
+        assert "USER: [not read by the request]" in email.body or "USER: [unknown]" in email.body
