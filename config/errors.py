@@ -136,6 +136,15 @@ class PrivateAdminEmailHandler(AdminEmailHandler):
     """Django's mail_admins handler, whose subject and first line (the log line: "Internal Server Error: <path>")
     leave out a key in the path (a calendar feed's token) and values in the message, as the report below them does."""
 
+    def emit(self, record: logging.LogRecord) -> None:
+        # Django's handler sends with fail_silently, but queueing the email for the worker can still raise (Redis
+        # down): that would escape the failing request's error handling and replace the 500 page with the server's
+        # bare error. Logging's own handleError prints why to stderr instead.
+        try:
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
     def format(self, record: logging.LogRecord) -> str:
         return scrub_text(super().format(record))
 

@@ -21,6 +21,7 @@ from config.tests import test_error_reports as reports
 failing_note = reports.failing_note
 sentry_events = reports.sentry_events
 MARKER = reports.MARKER
+post_failing_note = reports.post_failing_note
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,23 @@ def test_when_the_database_is_what_failed_the_admins_are_still_emailed(
     for email in mail.outbox:
         assert "OperationalError at /" in email.body
         assert "USER: [not read by the request]" in email.body or "USER: [unknown]" in email.body
+
+
+def test_with_the_broker_down_the_failing_request_still_gets_the_500_page(
+    failing_note, mentor, monkeypatch, admins_by_email, capsys
+):
+    # The admins' email is queued through Celery; with Redis down queueing it raises. The report is lost (the log
+    # says so), the person still gets Tandem's page rather than the server's bare error.
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from core import tasks
+
+    def broker_down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_email_message, "delay_on_commit", broker_down)
+    monkeypatch.setattr(tasks.send_email_message, "delay", broker_down)
+    response, _ = post_failing_note(failing_note, mentor)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "Connection refused" in capsys.readouterr().err  # logging's own report of the handler that failed
