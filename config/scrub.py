@@ -22,7 +22,9 @@ _KEY_VALUES = re.compile(r"\)=\(.*\)")
 _FAILING_ROW = re.compile(r"(Failing row contains )\(.*\)")
 # A long run of URL-safe characters after a slash is a key in a path: a calendar feed's token, a password reset
 # link's token. Whoever has one reads the feed or sets the password, and calendar apps poll a failing feed.
-_PATH_KEY = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}")
+# A run of letters only is a word (SCIM's /ServiceProviderConfig), not a key: a key of 43 characters has a digit,
+# "_" or "-" but for 1 in 10,000.
+_PATH_KEY = re.compile(r"(?<=/)(?![A-Za-z]+\b)[A-Za-z0-9_-]{20,}")
 
 
 def scrub_text(text: str) -> str:

@@ -29,6 +29,8 @@ FILE_NAME = "Ana-Garcia-sick-note-4471.pdf"  # a file name is what people write 
 FEED_TOKEN = "Kq3vX9aB7cD2eF5gH8jL0mN4pR6sT1uW"  # a calendar feed's key: whoever has it reads the feed
 EXTRA_MARKER = "EXTRA-MARKER-9034"
 NAME_MARKER = "Beatriz Oyelaran-Whitfield"
+# Far from the failing lines below: Sentry sends the source lines around a failing one (code, not data).
+RECIPIENT = "bea@example.org"
 
 
 def send_queued(queued) -> None:
@@ -206,3 +208,39 @@ def test_with_the_broker_down_the_failing_request_still_gets_the_500_page(
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "Connection refused" in capsys.readouterr().err  # logging's own report of the handler that failed
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        (f"/mentoring/calendar/{FEED_TOKEN}.ics", "/mentoring/calendar/[hidden].ics"),
+        (
+            "/accounts/password/reset/MQ/c9k1xq-0a1b2c3d4e5f60718293a4b5c6d7e8f9/",
+            "/accounts/password/reset/MQ/[hidden]/",
+        ),
+        ("/scim/v2/ServiceProviderConfig", "/scim/v2/ServiceProviderConfig"),  # a word, not a key
+        ("/mentoring/pairings/12/sessions/3/note/", "/mentoring/pairings/12/sessions/3/note/"),
+    ],
+)
+def test_a_reports_path_hides_keys_and_keeps_words_and_ids(path, shown):
+    from config.scrub import scrub_path
+
+    assert scrub_path(path) == shown
+
+
+def test_a_failing_tasks_sentry_event_carries_neither_its_arguments_nor_its_message_values(monkeypatch, sentry_events):
+    # The email task's argument is the whole message (a reminder naming the pair, an evidence file's name).
+    from core.tasks import send_email_message
+
+    def refused(*, payload):
+        raise ValueError(f"recipient refused: {payload['to'][0]!r}")
+
+    monkeypatch.setattr("core.tasks.email_deliver", refused)
+    payload = {"subject": NAME_MARKER, "body": MARKER, "to": [RECIPIENT]}
+    result = send_email_message.apply(args=(payload,), throw=False)
+    assert result.failed()
+    [event] = [sent for sent in sentry_events if b'"type":"event"' in sent]
+    assert b'"type":"ValueError"' in event
+    assert b"send_email_message" in event
+    for private in (NAME_MARKER, MARKER, RECIPIENT):
+        assert private.encode() not in event, private
