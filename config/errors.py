@@ -22,7 +22,7 @@ from django.utils.log import AdminEmailHandler
 from django.utils.regex_helper import _lazy_re_compile
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from config.scrub import scrub_path, scrub_query, scrub_text
+from config.scrub import scrub_name, scrub_path, scrub_query, scrub_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request: HttpRequest | None) -> Any:
         if request is None or not self.is_active(request):
             return super().get_post_parameters(request)
-        return {name: self.cleansed_substitute for name in request.POST}
+        # (Names only, and only names: a JSON body posted as a form is one long "name".)
+        return {scrub_name(name): self.cleansed_substitute for name in request.POST}
 
     def get_safe_cookies(self, request: HttpRequest) -> dict[str, str]:
         if not self.is_active(request):
@@ -95,9 +96,11 @@ class PrivateExceptionReporter(ExceptionReporter):
         substitute = self.filter.cleansed_substitute
         if self.request is not None:
             data["user_str"] = _user_by_id(getattr(self.request, "user", None))
-            data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
+            data["request_GET_items"] = [(scrub_name(name), substitute) for name in self.request.GET]
             # An upload's file name is the person's words too ("<UploadedFile: Ana-sick-note.pdf>").
-            data["request_FILES_items"] = [(name, substitute) for name, _ in data.get("request_FILES_items") or ()]
+            data["request_FILES_items"] = [
+                (scrub_name(name), substitute) for name, _ in data.get("request_FILES_items") or ()
+            ]
             query = self.request.META.get("QUERY_STRING", "")
             # The report's heading names the path ("RuntimeError at /mentoring/calendar/<key>.ics"): the request as
             # far as the text report reads it, with the key out of its path.

@@ -41,9 +41,19 @@ def scrub_path(path: str) -> str:
     return _EMAIL.sub(HIDDEN, _PATH_KEY.sub(HIDDEN, path))
 
 
+# A parameter's name as forms and links write them ("text", "form-0-note", "answers[3]"). Anything else is text
+# that landed in the name: "?Ana Garcia" has no value, and a JSON body posted as a form is one long name.
+_FIELD_NAME = re.compile(r"[\w.\-\[\]]{1,64}")
+
+
+def scrub_name(name: str) -> str:
+    """A form field's or query parameter's name, or [hidden] when it does not look like one."""
+    return name if _FIELD_NAME.fullmatch(name) else HIDDEN
+
+
 def scrub_query(query: str) -> str:
     """A query string with its names kept and its values hidden: "q=Ana&page=2" -> "q=[hidden]&page=[hidden]"."""
-    return "&".join(f"{name}={HIDDEN}" for name, _ in parse_qsl(query or "", keep_blank_values=True))
+    return "&".join(f"{scrub_name(name)}={HIDDEN}" for name, _ in parse_qsl(query or "", keep_blank_values=True))
 
 
 def scrub_url(url: str) -> str:

@@ -244,3 +244,24 @@ def test_a_failing_tasks_sentry_event_carries_neither_its_arguments_nor_its_mess
     assert b"send_email_message" in event
     for private in (NAME_MARKER, MARKER, RECIPIENT):
         assert private.encode() not in event, private
+
+
+def test_text_that_landed_in_a_parameters_name_is_not_in_the_reports(
+    failing_note, mentor, admins_by_email, django_capture_on_commit_callbacks, sentry_events
+):
+    # A JSON body sent as a form is parsed as one long field name; "?Ana Garcia" is a name without a value.
+    client = Client(raise_request_exception=False)
+    client.force_login(mentor)
+    body = f'{{"text": "{MARKER}"}}'
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            f"{failing_note}?{NAME_MARKER}&page=2", body, content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 500
+    send_queued(queued)
+    [email] = mail.outbox
+    assert "page = '********************'" in email.body  # a name as forms write them stays
+    [event] = [sent for sent in sentry_events if b'"type":"event"' in sent]
+    for private in (MARKER, NAME_MARKER, NAME_MARKER.replace(" ", "+"), NAME_MARKER.replace(" ", "%20")):
+        assert private not in email.body, private
+        assert private.encode() not in event, private
