@@ -17,10 +17,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
+from django.utils.log import AdminEmailHandler
 from django.utils.regex_helper import _lazy_re_compile
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from config.scrub import scrub_query, scrub_text
+from config.scrub import scrub_name, scrub_path, scrub_query, scrub_text
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,8 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request: HttpRequest | None) -> Any:
         if request is None or not self.is_active(request):
             return super().get_post_parameters(request)
-        return {name: self.cleansed_substitute for name in request.POST}
+        # (Names only, and only names: a JSON body posted as a form is one long "name".)
+        return {scrub_name(name): self.cleansed_substitute for name in request.POST}
 
     def get_safe_cookies(self, request: HttpRequest) -> dict[str, str]:
         if not self.is_active(request):
@@ -67,11 +70,14 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_safe_request_meta(self, request: HttpRequest) -> dict[str, Any]:
         if not self.is_active(request):
             return super().get_safe_request_meta(request)
-        return {
+        meta = {
             name: value if name in _SAFE_META else self.cleansed_substitute
             for name, value in request.META.items()
             if isinstance(name, str)
         }
+        if isinstance(meta.get("PATH_INFO"), str):
+            meta["PATH_INFO"] = scrub_path(meta["PATH_INFO"])
+        return meta
 
     def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> list[tuple[str, Any]]:
         if not self.is_active(request):
@@ -89,12 +95,20 @@ class PrivateExceptionReporter(ExceptionReporter):
             return data
         substitute = self.filter.cleansed_substitute
         if self.request is not None:
-            user = getattr(self.request, "user", None)
-            pk = getattr(user, "pk", None) if user is not None else None
-            data["user_str"] = f"id {pk}" if pk is not None else ("anonymous" if user is not None else None)
-            data["request_GET_items"] = [(name, substitute) for name in self.request.GET]
+            data["user_str"] = _user_by_id(getattr(self.request, "user", None))
+            data["request_GET_items"] = [(scrub_name(name), substitute) for name in self.request.GET]
+            # An upload's file name is the person's words too ("<UploadedFile: Ana-sick-note.pdf>").
+            data["request_FILES_items"] = [
+                (scrub_name(name), substitute) for name, _ in data.get("request_FILES_items") or ()
+            ]
             query = self.request.META.get("QUERY_STRING", "")
-            data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0] + (
+            # The report's heading names the path ("RuntimeError at /mentoring/calendar/<key>.ics"): the request as
+            # far as the text report reads it, with the key out of its path.
+            data["request"] = {
+                "path_info": scrub_path(self.request.path_info),
+                "META": {"REQUEST_METHOD": self.request.META.get("REQUEST_METHOD", "")},
+            }
+            data["request_insecure_uri"] = scrub_path(data["request_insecure_uri"].split("?", 1)[0]) + (
                 f"?{scrub_query(query)}" if query else ""
             )
         for key in ("exception_value", "exception_notes"):
@@ -106,6 +120,39 @@ class PrivateExceptionReporter(ExceptionReporter):
         if isinstance(data.get("template_info"), dict):
             data["template_info"]["message"] = scrub_text(str(data["template_info"].get("message", "")))
         return data
+
+
+def _user_by_id(user: Any) -> str | None:
+    """The person as the report names them: by id, and only if the request already read them. Reading them now
+    could need the database that may be what failed, and a report that fails is no email and no 500 page."""
+    if user is None:
+        return None
+    if isinstance(user, LazyObject) and user._wrapped is empty:
+        return "[not read by the request]"
+    try:
+        return f"id {user.pk}" if user.is_authenticated else "anonymous"
+    except Exception:
+        return "[unknown]"
+
+
+class PrivateAdminEmailHandler(AdminEmailHandler):
+    """Django's mail_admins handler, whose subject and first line (the log line: "Internal Server Error: <path>")
+    leave out a key in the path (a calendar feed's token) and values in the message, as the report below them does."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Django's handler sends with fail_silently, but queueing the email for the worker can still raise (Redis
+        # down): that would escape the failing request's error handling and replace the 500 page with the server's
+        # bare error. Logging's own handleError prints why to stderr instead.
+        try:
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub_text(super().format(record))
+
+    def format_subject(self, subject: str) -> str:
+        return super().format_subject(scrub_text(subject))
 
 
 class NotAHealthPoll(logging.Filter):

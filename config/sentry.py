@@ -30,6 +30,12 @@ def sentry_init(
 ) -> None:
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    # A failing /healthz logs why at every poll (every few seconds from each load balancer through an outage): an
+    # event each time would be noise and spend the Sentry quota. The 503 is what monitoring acts on; a real
+    # request's error still reaches Sentry. (The same reason keeps the polls out of the administrators' mailbox.)
+    ignore_logger("config.health")
 
     sentry_sdk.init(
         dsn=dsn,
@@ -74,19 +80,28 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
             frame.pop("vars", None)
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
+        # A log line as the code wrote it ("could not remind %s"): its arguments, unquoted in the formatted line,
+        # can be a name or a note.
         logentry.pop("params", None)
-        for key in ("message", "formatted"):
-            if isinstance(logentry.get(key), str):
-                logentry[key] = scrub_text(logentry[key])
+        logentry.pop("formatted", None)
+        if isinstance(logentry.get("message"), str):
+            logentry["message"] = scrub_text(logentry["message"])
     if isinstance(event.get("message"), str):
         event["message"] = scrub_text(event["message"])
     breadcrumbs = event.get("breadcrumbs")
     values = breadcrumbs.get("values") if isinstance(breadcrumbs, dict) else breadcrumbs
     for crumb in values or []:
         scrub_breadcrumb(crumb, {})
-    celery_job = (event.get("extra") or {}).get("celery-job")
+    # Extra data: a log call's extra={...} lands here as it was given (a note, a person); only the task's name
+    # and retry count of Celery's part, and the process's command line without addresses, go.
+    extra = event.get("extra") if isinstance(event.get("extra"), dict) else {}
+    event["extra"] = {}
+    celery_job = extra.get("celery-job")
     if isinstance(celery_job, dict):
         celery_job["args"] = celery_job["kwargs"] = HIDDEN
+        event["extra"]["celery-job"] = celery_job
+    if isinstance(extra.get("sys.argv"), list):
+        event["extra"]["sys.argv"] = [scrub_text(str(arg)) for arg in extra["sys.argv"]]
     for span in event.get("spans") or []:
         if isinstance(span.get("data"), dict):
             span["data"].pop("db.params", None)
@@ -95,6 +110,11 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
 
 def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
     """A log line or SQL statement kept for context: its message without values, no SQL parameters."""
+    record = (hint or {}).get("log_record")
+    if record is not None:  # the line as the code wrote it, not formatted with its arguments
+        crumb["message"] = str(record.msg)
+    if crumb.get("type") == "log":
+        crumb["data"] = {}  # the log call's extra={...}
     if isinstance(crumb.get("message"), str):
         crumb["message"] = scrub_text(crumb["message"])
     data = crumb.get("data")

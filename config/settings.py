@@ -284,7 +284,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # STATIC_ROOT's manifest, and config.checks says at start-up to run collectstatic when the manifest is missing.
 STORAGES = {
     "default": env_s3_storage() or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage; a file the manifest lacks (a release's new file before collectstatic
+    # ran) is linked by its plain name instead of failing every page that links it (core.static_storage).
+    "staticfiles": {"BACKEND": "core.static_storage.ForgivingManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -525,7 +527,7 @@ LOGGING = {
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false", "not_a_health_poll"],
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "config.errors.PrivateAdminEmailHandler",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

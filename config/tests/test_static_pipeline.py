@@ -83,3 +83,29 @@ def test_a_run_with_debug_off_and_nothing_collected_says_what_to_run(tmp_path):
     assert started.returncode == 0, started.stderr
     assert "ERROR config.wsgi" in started.stderr
     assert "run `python manage.py collectstatic --noinput`" in started.stderr
+
+
+def test_a_static_file_the_manifest_lacks_costs_that_file_not_every_page(tmp_path):
+    # A release added a file and this node started before collectstatic ran again: the manifest does not know it.
+    # (Here: tandem.css taken out of an otherwise complete collection.)
+    collected = _run(["manage.py", "collectstatic", "--noinput", "-v0"], _production_env(tmp_path, debug="1"))
+    assert collected.returncode == 0, collected.stderr
+    static_root = tmp_path / "staticfiles"
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    del manifest["paths"]["css/tandem.css"]
+    (static_root / "staticfiles.json").write_text(json.dumps(manifest))
+    for stale in (static_root / "css").glob("tandem.*"):
+        stale.unlink()
+
+    served = _run(["-c", FETCH], _production_env(tmp_path, debug="0"))
+    assert served.returncode == 0, served.stderr
+    result = json.loads(served.stdout.strip().splitlines()[-1])
+    assert result["status"] == 200, served.stderr  # the page works, without that one file
+    assert result["files"]["/static/css/tandem.css"][0] == 404
+    bootstrap = [link for link in result["files"] if "bootstrap" in link and link.endswith(".css")]
+    assert bootstrap and all(result["files"][link][0] == 200 for link in bootstrap), result
+
+    checked = _run(["manage.py", "check"], _production_env(tmp_path, debug="0"))
+    assert "tandem.W001" in checked.stderr
+    assert "Static files missing from the manifest (staticfiles.json in" in checked.stderr
+    assert "): css/tandem.css. Pages link them" in checked.stderr
