@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Mod, Round
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_noop
 
 from mentoring.models import ReflectionTime
@@ -42,20 +41,17 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             f"o{suffix}": Coalesce(_opportunities(programme, p), 0),
             f"r{suffix}": Coalesce(_reflection(programme, p), 0),
         }
-    # Query 7: per participant (subqueries), summed over the programme in the database: the participants' figures
-    # as an inner query, each computed once, added up by the outer one.
-    sums = {}
-    for suffix in ("", "_prev"):
-        used = _minutes_to_tenths(F(f"s{suffix}")) + F(f"t{suffix}") + F(f"o{suffix}") + F(f"r{suffix}")
-        sums |= {
-            f"allocated{suffix}": Coalesce(Sum(f"a{suffix}"), 0),
-            f"used{suffix}": Coalesce(Sum(used, output_field=IntegerField()), 0),
-            f"with_allocation{suffix}": Count("pk", filter=~Q(**{f"a{suffix}": 0})),
-            f"using{suffix}": Count("pk", filter=~Q(**{f"{part}{suffix}": 0 for part in "stor"})),
-        }
-    totals = Membership.objects.participants().filter(programme=programme).annotate(**annotations).aggregate(**sums)
-    a, u, a_people, u_people = (totals[f"{k}"] for k in ("allocated", "used", "with_allocation", "using"))
-    pa, pu, pa_people, pu_people = (totals[f"{k}_prev"] for k in ("allocated", "used", "with_allocation", "using"))
+    # Query 7: per participant (subqueries), summed over the programme here. Summed in the database instead (an
+    # outer query over this one), PostgreSQL flattens the two and computes each person's subqueries once for every
+    # sum and count that reads them: five times the work, for 15,500 rows that Python adds up in milliseconds.
+    people = list(
+        Membership.objects.participants()
+        .filter(programme=programme)
+        .annotate(**annotations)
+        .values_list("a", "s", "t", "o", "r", "a_prev", "s_prev", "t_prev", "o_prev", "r_prev")
+    )
+    a, u, a_people, u_people = _sums(people, 0)
+    pa, pu, pa_people, pu_people = _sums(people, 5)
     return [
         _figure(
             "hours_allocated",
@@ -167,13 +163,11 @@ def _reflection(programme: Programme, p: Period) -> Subquery:
     )
 
 
-def _minutes_to_tenths(minutes: F) -> Case:
-    """A person's session minutes in tenths of an hour, rounded half to even as Python's ``round`` (``minutes / 6``)
-    rounds, so that the figures are those summed person by person before (minutes are never negative)."""
-    whole, rest = minutes / 6, Mod(minutes, 6)
-    return whole + Case(
-        When(GreaterThan(rest, 3), then=Value(1)),
-        When(Exact(rest, 3), then=Mod(whole, 2)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+def _sums(people: list[tuple[int, ...]], offset: int) -> tuple[int, int, int, int]:
+    """Tenths allocated and used, and the people with an allocation and those using any, from column ``offset``
+    (allocated, session minutes, training, opportunities and reflection in tenths)."""
+    allocated_tenths = sum(row[offset] for row in people)
+    used_tenths = sum(round(row[offset + 1] / 6) + sum(row[offset + 2 : offset + 5]) for row in people)
+    with_allocation = sum(1 for row in people if row[offset])
+    using = sum(1 for row in people if any(row[offset + 1 : offset + 5]))
+    return allocated_tenths, used_tenths, with_allocation, using
