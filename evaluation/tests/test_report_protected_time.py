@@ -1,6 +1,6 @@
-"""The report's protected hours used add up each person's session hours rounded to a tenth, half to even (as they
-were summed person by person before the sum moved into the database), so that a re-computed draft reads the same
-hours as the reports frozen before."""
+"""The report's protected hours used add up each person's session hours rounded to a tenth, half to even (Python's
+``round``), so that a re-computed draft reads the same hours as the reports frozen before: a sum moved into the
+database (whose ROUND goes half up) must keep that."""
 
 from __future__ import annotations
 
