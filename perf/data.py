@@ -22,7 +22,16 @@ from django.utils import timezone
 
 from evaluation.models import Answer, Question, Survey, SurveyResponse, SurveyRound
 from evaluation.services.surveys import surveys_ensure_builtin
-from mentoring.models import Agreement, Alert, Goal, MentoringSession, Pairing, PairingPause, SessionMode
+from mentoring.models import (
+    Agreement,
+    Alert,
+    Goal,
+    MentoringSession,
+    Pairing,
+    PairingPause,
+    SessionMode,
+    SessionState,
+)
 from programmes.models import (
     Application,
     Course,
@@ -325,7 +334,8 @@ def _pauses_agreements_goals(org: Org, made: list[Pairing]) -> None:
 def _sessions(org: Org, pairings: list[Pairing]) -> None:
     """About 20 sessions a pairing, spread from its start to its end (or today); the last few of a current
     pairing await confirmation, one in forty is disputed. Each pairing's last confirmed day and each confirmed
-    session's gap are stored, as the services keep them."""
+    session's gap are stored, as the services keep them; each session is logged on its day and answered the next,
+    with the history the session services write (awaiting, then its answer), which committee reports read."""
     rng, today = org.rng, org.today
     statuses = MentoringSession.Status
     modes = SessionMode.values
@@ -358,19 +368,36 @@ def _sessions(org: Org, pairings: list[Pairing]) -> None:
                     summary=f"We talked about {rng.choice(TOPICS)} and agreed what to try before next time.",
                     next_steps="Try it and bring notes.",
                     status=status,
-                    answered_by_id=p.mentee_id if n % 2 else p.mentor_id,
-                    answered_at=timezone.now(),
+                    answered_by_id=None if status == statuses.AWAITING else p.mentee_id if n % 2 else p.mentor_id,
+                    created_at=_evening(day),
+                    answered_at=None if status == statuses.AWAITING else _evening(day + datetime.timedelta(days=1)),
                 )
 
     batch: list[MentoringSession] = []
     for row in rows():
         batch.append(row)
         if len(batch) == BATCH:
-            MentoringSession.objects.bulk_create(batch)
+            _sessions_create(batch)
             batch = []
     if batch:
-        MentoringSession.objects.bulk_create(batch)
+        _sessions_create(batch)
     Pairing.objects.bulk_update(pairings, ["last_session_on"], batch_size=BATCH)
+
+
+def _evening(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
+
+
+def _sessions_create(batch: list[MentoringSession]) -> None:
+    """The sessions and their history: awaiting from when logged, then the answer from when answered."""
+    MentoringSession.objects.bulk_create(batch)
+    states = []
+    for s in batch:
+        common = {"session_id": s.pk, "held_on": s.held_on, "duration_minutes": s.duration_minutes}
+        states.append(SessionState(status=MentoringSession.Status.AWAITING, since=s.created_at, **common))
+        if s.answered_at is not None:
+            states.append(SessionState(status=s.status, since=s.answered_at, **common))
+    SessionState.objects.bulk_create(states, batch_size=BATCH)
 
 
 def _training(org: Org, programme: Programme, mentors: list[Person], mentees: list[Person]) -> None:

@@ -84,25 +84,43 @@ def _latest_by(states: QuerySet, day: datetime.date) -> QuerySet:
     return states.filter(since__lt=_end_of(day)).order_by("-since", "-pk")
 
 
-def _confirmed_by(day: datetime.date) -> QuerySet[MentoringSession]:
+def _confirmed_by(day: datetime.date, *, held_in: Period | None = None) -> QuerySet[MentoringSession]:
     """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
     as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
     corrected or confirmed since counts as it was. A session without a history (made outside the session services)
-    counts by its own status, from the moment it was answered."""
+    counts by its own status, from the moment it was answered. With ``held_in``, only those held in that period
+    as they stood then."""
     end = _end_of(day)
     states = _latest_by(SessionState.objects.filter(session=OuterRef("pk")), day)
     unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
         Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
     )
-    return (
-        MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1]))
-        .filter(Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded)
-        .annotate(
-            held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
-            minutes_then=Coalesce(
-                Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
-            ),
+    if held_in is None:
+        sessions = MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1])).filter(
+            Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded
         )
+    else:
+        # The same sessions as filtering the above on ``held_then``, reading less of the history. A session held
+        # in the period as it stood then is dated in it by its own row or by a row of its history recorded by
+        # then: checked first on its own column and one hashed look-up, so that only the sessions that can count
+        # (a quarter's out of a year's) have their history read row by row. Then one look-up of the state then
+        # says both whether it was confirmed and whether it was dated in the period (a state then gives both;
+        # a session without a history is read from its own row).
+        within = Q(held_on__gte=held_in.start, held_on__lte=held_in.end)
+        dated_then = SessionState.objects.filter(within, since__lt=end).values("session")
+        counts = Case(
+            When(Q(status=MentoringSession.Status.CONFIRMED) & within, then=Value(True)), default=Value(False)
+        )
+        sessions = (
+            MentoringSession.objects.filter(within | Q(pk__in=dated_then))
+            .annotate(counts_then=Subquery(states.annotate(counts=counts).values("counts")[:1]))
+            .filter(Q(counts_then=True) | (unrecorded & within))
+        )
+    return sessions.annotate(
+        held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
+        minutes_then=Coalesce(
+            Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
+        ),
     )
 
 

@@ -41,7 +41,9 @@ def _protected_time(programme: Programme, period: Period, prev: Period) -> list[
             f"o{suffix}": Coalesce(_opportunities(programme, p), 0),
             f"r{suffix}": Coalesce(_reflection(programme, p), 0),
         }
-    # Query 7: per participant (subqueries), summed over the programme.
+    # Query 7: per participant (subqueries), summed over the programme here. Summed in the database instead (an
+    # outer query over this one), PostgreSQL flattens the two and computes each person's subqueries once for every
+    # sum and count that reads them: five times the work, for 15,500 rows that Python adds up in milliseconds.
     people = list(
         Membership.objects.participants()
         .filter(programme=programme)
@@ -107,11 +109,8 @@ def _session_minutes(programme: Programme, p: Period) -> Case:
     # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
     # in one subquery read every pairing of the programme for every participant.
     def side(field: str) -> Subquery:
-        sessions = _confirmed_by(p.end).filter(
-            **{f"pairing__{field}": OuterRef("person")},
-            pairing__programme=programme,
-            held_then__gte=p.start,
-            held_then__lte=p.end,
+        sessions = _confirmed_by(p.end, held_in=p).filter(
+            **{f"pairing__{field}": OuterRef("person")}, pairing__programme=programme
         )
         return Subquery(
             sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),

@@ -14,7 +14,7 @@ from programmes.models import Membership, OrgUnit, Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import NO_TEAM, _active_during, _confirmed_by, _department_at, _hours, _joined_by, _table, _within
+from .helpers import NO_TEAM, _active_during, _confirmed_by, _department_at, _hours, _joined_by, _table
 from .periods import Period
 
 TEAM_COLS = [
@@ -65,12 +65,7 @@ def _team_annotations(period: Period, prev: Period) -> tuple[dict[str, Any], dic
     for suffix, p in (("", period), ("_prev", prev)):
         active = _active_during(p)
         # Each pairing's sessions held in the period and confirmed by its end, as they stood then.
-        held = (
-            _confirmed_by(p.end)
-            .filter(pairing=OuterRef("pk"), held_then__gte=p.start, held_then__lte=p.end)
-            .order_by()
-            .values("pairing")
-        )
+        held = _confirmed_by(p.end, held_in=p).filter(pairing=OuterRef("pk")).order_by().values("pairing")
         per_pairing |= {
             f"held{suffix}": Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
             f"minutes{suffix}": Subquery(held.annotate(m=Sum("minutes_then")).values("m"), output_field=IntegerField()),
@@ -162,9 +157,9 @@ def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, i
     # Query 6: sessions held per month of the period, with the mentees who met that month.
     rows = {
         row["month"]: row
-        for row in _confirmed_by(period.end)
+        for row in _confirmed_by(period.end, held_in=period)
         .filter(pairing__programme=programme)
-        .filter(_within("held_then", period), _active_during(period, "pairing__"))
+        .filter(_active_during(period, "pairing__"))
         .values(month=TruncMonth("held_then"))
         .annotate(sessions=Count("pk"), mentees=Count("pairing__mentee", distinct=True))
         .order_by()
