@@ -38,12 +38,11 @@ def _send_budget() -> float:
 
 @shared_task
 def send_due_checkin_reminders() -> dict[str, int]:
-    # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then sends the
-    # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see
-    # mentoring.services.reminders).
-    counts = reminders.reminders_sweep(budget_seconds=_send_budget())
-    if counts.waiting:
-        send_reminder_emails.delay()
+    # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then hands the
+    # outbox to a worker (a first sweep's 100,000 emails would hold this task for many minutes); a repeated,
+    # late or redelivered run neither repeats nor loses a reminder (see mentoring.services.reminders).
+    counts = reminders.reminders_sweep(send=False)
+    send_reminder_emails.delay()
     return asdict(counts)
 
 

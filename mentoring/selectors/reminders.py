@@ -9,6 +9,7 @@ never anything the pair wrote.
 from __future__ import annotations
 
 import datetime
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -18,8 +19,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.dates import long_date
 from mentoring.models import Pairing, PlannedSession, Reminder, ReminderDigest
@@ -205,6 +206,22 @@ def without_jit() -> None:
 # --- Words ---------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=2048)
+def _long_date_in(language: str | None, day: datetime.date) -> str:
+    return long_date(day)  # computed with ``language`` active (see ``day_in_words``)
+
+
+def day_in_words(day: datetime.date) -> str:
+    """``long_date`` in the active language, remembered per language and day: a first sweep writes the same few
+    dozen dates into hundreds of thousands of reminders, and formatting one takes longer than the rest of the
+    text. The sweep forgets them at its start (``days_in_words_forget``)."""
+    return _long_date_in(get_language(), day)
+
+
+def days_in_words_forget() -> None:
+    _long_date_in.cache_clear()
+
+
 def link(path: str) -> str:
     """A whole address when the site's address is configured (TANDEM_SITE_URL), else the path."""
     return f"{settings.TANDEM_SITE_URL}{path}" if settings.TANDEM_SITE_URL else path
@@ -213,9 +230,9 @@ def link(path: str) -> str:
 def escalation_reason(pair: Pair, *, today: datetime.date) -> str:
     """E.g. "Check-in overdue by 12 days (due 3 March 2026); last confirmed session 2 February 2026"."""
     days = (today - pair.due_on).days
-    values = {"days": days, "due": long_date(pair.due_on)}
+    values = {"days": days, "due": day_in_words(pair.due_on)}
     if pair.last_session_on:
-        values["last"] = long_date(pair.last_session_on)
+        values["last"] = day_in_words(pair.last_session_on)
         return (
             ngettext(
                 "Check-in overdue by %(days)s day (due %(due)s); last confirmed session %(last)s",
@@ -239,7 +256,7 @@ def reminder_text(kind: str, pair: Pair, person_id: int, *, today: datetime.date
     active language: build it inside ``in_language_of(person)``."""
     if kind == Kind.UPCOMING:
         days_left = (pair.due_on - today).days
-        values = {"partner": pair.partner_of(person_id), "due": long_date(pair.due_on), "days": days_left}
+        values = {"partner": pair.partner_of(person_id), "due": day_in_words(pair.due_on), "days": days_left}
         if days_left <= 0:
             return _("Your check-in with %(partner)s is due on %(due)s (today).") % values
         return (
@@ -254,7 +271,7 @@ def reminder_text(kind: str, pair: Pair, person_id: int, *, today: datetime.date
         return _(
             "Your check-in with %(partner)s was due on %(due)s. Meet, or log the session you had so that your "
             "partner can confirm it."
-        ) % {"partner": pair.partner_of(person_id), "due": long_date(pair.due_on)}
+        ) % {"partner": pair.partner_of(person_id), "due": day_in_words(pair.due_on)}
     return _("%(mentor)s and %(mentee)s (%(programme)s): %(reason)s.") % {
         "mentor": pair.mentor,
         "mentee": pair.mentee,
