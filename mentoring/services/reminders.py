@@ -47,7 +47,6 @@ from mentoring.selectors.reminders import (
     ReminderCounts,
     Someone,
     Status,
-    days_in_words_forget,
     due_batch,
     due_digests,
     due_pairings,
@@ -55,6 +54,7 @@ from mentoring.selectors.reminders import (
     pairing_paths,
     reminder_text,
     without_jit,
+    words_forget,
 )
 from mentoring.services.meeting_reminders import meeting_reminders_sweep
 from mentoring.services.reminder_emails import reminder_digests_send
@@ -241,7 +241,7 @@ def reminders_record(
     query = due_pairings(today=today, programmes=programmes)
     paths = pairing_paths()
     sweep = uuid.uuid4()
-    days_in_words_forget()
+    words_forget()
     counts = ReminderCounts()
     last = 0
     while True:
