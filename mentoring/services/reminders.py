@@ -5,11 +5,14 @@ works in two steps.
 
 1. Record (``reminders_record``). Active pairings whose check-in needs a reminder not yet recorded are read in
    batches of ``BATCH_SIZE``, by primary key, with a fixed number of queries per batch whatever its size. A
-   reminder is a row unique per (pairing, kind, due date), inserted while ignoring conflicts and read back by
-   this sweep's uuid, so of two sweeps at once only the one whose insert won tells anybody. In the same
-   transaction everybody told gets an in-app notification; an escalation raises an alert; and each person who
-   wants reminder emails gets the reminder in their digest, the outbox row of their one email of the day.
-2. Send (``reminder_digests_send``), once every batch has committed. Digests due now are claimed in chunks with
+   reminder is a row unique per (pairing, kind, due date), inserted while ignoring conflicts, and only the rows
+   this sweep inserted come back (``RETURNING`` on PostgreSQL, read back by the sweep's uuid elsewhere), so of
+   two sweeps at once only the one whose insert won tells anybody. In the same transaction everybody told gets
+   an in-app notification in their language; an escalation raises an alert; and each person who wants
+   reminder emails gets the reminder in their digest, the outbox row of their one email of the day. On
+   PostgreSQL each kind of row is one set-based statement per batch (``mentoring.services.reminder_rows``).
+2. Send (``reminder_digests_send``), once every batch has committed: beat's task queues it for a worker
+   (``mentoring.tasks.send_reminder_emails``); ``send_reminders`` sends in its own process. Digests due now are claimed in chunks with
    row locks that skip locked rows (two sweeps never claim the same one), emailed one per person straight
    through ``TANDEM_EMAIL_BACKEND`` (not the Celery email backend: the outbox row is the record, so a task
    delivered twice cannot send twice) and marked sent. A failed send is retried with exponential back-off and

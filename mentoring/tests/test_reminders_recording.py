@@ -7,9 +7,12 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
+from django.core import mail
 from django.db import connection, transaction
 
 from conftest import require
+from mentoring import tasks
 from mentoring.models import Alert, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.services import reminder_rows
 from mentoring.services.reminders import reminders_record
@@ -142,6 +145,18 @@ def test_recording_writes_each_reminder_once_to_each_person_in_their_language(se
     ]
     # Again at once: nothing new, nobody told twice.
     assert reminders_record(now=NOW).recorded == 0 and recorded() == rows
+
+
+def test_beats_task_records_then_hands_the_sending_to_a_worker(seeded, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.send_reminder_emails, "delay", lambda: queued.append("send"))
+    with time_machine.travel(NOW, tick=False):
+        counts = tasks.send_due_checkin_reminders()
+    assert (counts["recorded"], counts["sent"]) == (4, 0) and mail.outbox == []
+    assert queued == ["send"]  # a worker sends the outbox: Anna's, Bernd's, the coordinator's (Dora's tomorrow)
+    with time_machine.travel(NOW, tick=False):
+        assert tasks.send_reminder_emails()["sent"] == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "bernd@example.org", "coordinator@example.org"]
 
 
 class Undo(Exception):
