@@ -115,7 +115,8 @@ def page_measure(
     timing = Timing(runs_ms=times, queries=statements.count)
     if reset:
         timing.peak_rss_mb = rss_peak_mb(reset)
-        timing.rss_growth_mb = timing.peak_rss_mb - before if before is not None else None
+        # Never below 0: the resident set can shrink by a page between reading it and resetting the mark.
+        timing.rss_growth_mb = max(0.0, timing.peak_rss_mb - before) if before is not None else None
     if memory:
         tracemalloc.start()
         try:
