@@ -42,15 +42,14 @@ def _send_budget() -> float:
 @shared_task
 @once_per_slot
 def send_due_checkin_reminders() -> dict[str, int]:
-    # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then sends the
-    # outbox; a repeated, late or redelivered run neither repeats nor loses a reminder (see
-    # mentoring.services.reminders).
-    counts = reminders.reminders_sweep(budget_seconds=_send_budget())
-    if counts.waiting:
-        # A large outbox (a cold day) is sent by several tasks side by side (claims skip locked rows), each
-        # queueing its own follow-up while emails wait: as many at once as TANDEM_REMINDER_SENDERS.
-        for _sender in range(settings.TANDEM_REMINDER_SENDERS):
-            send_reminder_emails.delay()
+    # Every TANDEM_REMINDER_SWEEP_MINUTES. Records what is due up to now (each batch commits), then hands the
+    # outbox to workers (a first sweep's 100,000 emails would hold this task for many minutes); a repeated,
+    # late or redelivered run neither repeats nor loses a reminder (see mentoring.services.reminders). A large
+    # outbox (a cold day) is sent by several tasks side by side (claims skip locked rows), each queueing its own
+    # follow-up while emails wait: as many at once as TANDEM_REMINDER_SENDERS.
+    counts = reminders.reminders_sweep(send=False)
+    for _sender in range(settings.TANDEM_REMINDER_SENDERS):
+        send_reminder_emails.delay()
     return asdict(counts)
 
 

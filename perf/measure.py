@@ -1,7 +1,13 @@
 """How ``manage.py bench`` times a page: in this process, through Django's test client (the whole request:
 middleware, access, queries, template), after a warm-up, several times; queries counted on a separate run,
 the peak memory of a download on another (``tracemalloc`` slows what it watches, so it never runs while
-timing)."""
+timing).
+
+Every page's peak memory as the operating system sees it (resident set size, not only Python's heap) is read
+around the last timed request: the process's high-water mark (``VmHWM``) is reset just before it
+(``/proc/self/clear_refs``, Linux) and read just after, so the figure is what a server process answering that
+request needs at its peak: what it held already (the interpreter, Django, and here the benchmark's own data)
+plus the request's own growth, which is given too. Where the mark cannot be reset, there is no figure."""
 
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ from django.db import connection
 from django.http import HttpResponseBase
 from django.test import Client
 
+from perf.engine import rss_now_mb, rss_peak_mb, rss_reset
+
 
 class BenchError(Exception):
     """A measured page did not answer as a user would expect: the figures would mean nothing."""
@@ -29,6 +37,8 @@ class Timing:
     runs_ms: list[float]
     queries: int | None = None
     peak_mb: float | None = None
+    peak_rss_mb: float | None = None  # the process's resident set at its peak during one request (VmHWM)
+    rss_growth_mb: float | None = None  # that peak less what the process held just before the request
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -85,8 +95,9 @@ def page_measure(
     memory: bool = False,
     bare_sql: bool = False,
 ) -> Timing:
-    """Time ``runs`` requests after one warm-up; count the queries of one more; with ``memory``, the peak of
-    Python's memory while one more is produced and read; with ``bare_sql``, time the page's own SELECTs run
+    """Time ``runs`` requests after one warm-up; count the queries of one more; the last timed request's peak
+    resident set (see the module's docstring); with ``memory``, the peak of Python's memory while one more is
+    produced and read; with ``bare_sql``, time the page's own SELECTs run
     straight on the database cursor (no ORM, no view, no template), ``runs`` times."""
     response = _fetch(client, method, url, data)
     if response.status_code != expect:
@@ -94,11 +105,18 @@ def page_measure(
     with counting(keep=bare_sql) as statements:
         _fetch(client, method, url, data)
     times = []
-    for _ in range(runs):
+    before = reset = None
+    for n in range(runs):
+        if n == runs - 1:  # the last run's peak resident set (outside the timer: the reset walks page tables)
+            before, reset = rss_now_mb(), rss_reset()
         started = time.perf_counter()
         _fetch(client, method, url, data)
         times.append((time.perf_counter() - started) * 1000)
     timing = Timing(runs_ms=times, queries=statements.count)
+    if reset:
+        timing.peak_rss_mb = rss_peak_mb(reset)
+        # Never below 0: the resident set can shrink by a page between reading it and resetting the mark.
+        timing.rss_growth_mb = max(0.0, timing.peak_rss_mb - before) if before is not None else None
     if memory:
         tracemalloc.start()
         try:

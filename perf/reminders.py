@@ -10,15 +10,18 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.dates import start_of_day
 from mentoring.models import Pairing, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import kinds_due
+from mentoring.services.reminder_emails import reminder_digests_send
+from mentoring.services.reminders import reminders_record
 from programmes.models import Membership, Person, Programme, Role
 
 PAIRINGS_PER_PROGRAMME = 10_000
@@ -159,3 +162,58 @@ def timed(call: Callable[[], object]) -> tuple[object, float, int]:
         result = call()
         seconds = time.perf_counter() - started
     return result, seconds, counter.count
+
+
+class _Rollback(Exception):
+    """Raised to undo the cold sweep, so that the normal day is measured on the same pairings."""
+
+
+def _sweep_figures(*, now: datetime.datetime, programmes: list[int], people: range) -> dict[str, Any]:
+    """One sweep as beat's task runs it: recording what is due (the sweep itself: the task then hands the
+    outbox to the workers), then sending, timed apart (the workers' part, here in this process, every email
+    built and handed to a backend that discards it); then the next tick, which finds nothing new."""
+    backend = f"{DiscardingEmailBackend.__module__}.{DiscardingEmailBackend.__name__}"
+    recorded, seconds, queries = timed(lambda: reminders_record(now=now, programmes=programmes))
+    sent, send_seconds, send_queries = timed(
+        lambda: reminder_digests_send(now=now, email_backend=backend, person_ids=people)
+    )
+    _, next_tick, _ = timed(
+        lambda: (
+            reminders_record(now=now, programmes=programmes),
+            reminder_digests_send(now=now, email_backend=backend, person_ids=people),
+        )
+    )
+    return {
+        "seconds": round(seconds, 2),
+        "queries": queries,
+        "reminders": recorded.recorded,
+        "due": recorded.due,
+        "batches": recorded.batches,
+        "queries_per_batch": round(queries / max(1, recorded.batches), 1),
+        "send_seconds": round(send_seconds, 2),
+        "send_queries": send_queries,
+        "emails": sent.sent,
+        "next_tick_ms": round(next_tick * 1000, 1),
+    }
+
+
+def sweeps_measure(*, pairings: int, analyze: Callable[[], None]) -> dict[str, dict[str, Any]]:
+    """The cold sweep (every pairing's reminders due at once, nothing recorded before: a first run or a long
+    outage), undone, then the first sweep of a normal day on the same pairings (yesterday's reminders recorded),
+    keyed "cold" and "day". ``analyze`` refreshes the planner's statistics after the bulk loads."""
+    now = timezone.now()
+    programmes, people = build_pairings(pairings=pairings, rng=random.Random(5))
+    analyze()
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        with transaction.atomic():
+            found["cold"] = _sweep_figures(now=now, programmes=programmes, people=people)
+            raise _Rollback
+    except _Rollback:
+        pass
+    history = build_history(programmes=programmes, today=timezone.localdate(now))
+    analyze()
+    found["day"] = {**_sweep_figures(now=now, programmes=programmes, people=people), "history_reminders": history}
+    for figures in found.values():
+        figures["pairings"] = pairings
+    return found

@@ -5,16 +5,21 @@ works in two steps.
 
 1. Record (``reminders_record``). Active pairings whose check-in needs a reminder not yet recorded are read in
    batches of ``BATCH_SIZE``, by primary key, with a fixed number of queries per batch whatever its size. A
-   reminder is a row unique per (pairing, kind, due date), inserted while ignoring conflicts and read back by
-   this sweep's uuid, so of two sweeps at once only the one whose insert won tells anybody. In the same
-   transaction everybody told gets an in-app notification; an escalation raises an alert; and each person who
-   wants reminder emails gets the reminder in their digest, the outbox row of their one email of the day.
-2. Send (``reminder_digests_send``), once every batch has committed. Digests due now are claimed in chunks with
-   row locks that skip locked rows (two sweeps never claim the same one), emailed one per person straight
-   through ``TANDEM_EMAIL_BACKEND`` (not the Celery email backend: the outbox row is the record, so a task
-   delivered twice cannot send twice) and marked sent. A failed send is retried with exponential back-off and
-   given up after ``MAX_ATTEMPTS``, with the error kept for administrators. A digest claimed by a worker that
-   died is claimed again once the lease (``TANDEM_REMINDER_LEASE_SECONDS``) has run out.
+   reminder is a row unique per (pairing, kind, due date), inserted while ignoring conflicts, and only the rows
+   this sweep inserted come back (``RETURNING`` on PostgreSQL, read back by the sweep's uuid elsewhere), so of
+   two sweeps at once only the one whose insert won tells anybody. In the same transaction everybody told gets
+   an in-app notification in their language; an escalation raises an alert; and each person who wants
+   reminder emails gets the reminder in their digest, the outbox row of their one email of the day. On
+   PostgreSQL each kind of row is one set-based statement per batch (``mentoring.services.reminder_rows``).
+2. Send (``reminder_digests_send``, in ``reminder_emails``), once every batch has committed: beat's task queues it
+   for workers (``mentoring.tasks.send_reminder_emails``, ``TANDEM_REMINDER_SENDERS`` side by side);
+   ``send_reminders`` sends in its own process. Digests due now are claimed in chunks with row locks that skip
+   locked rows (two senders never claim the same one) and a token dated when claimed and renewed while sending,
+   emailed one per person over one mail connection per chunk straight through ``TANDEM_EMAIL_BACKEND`` (not
+   the Celery email backend: the outbox row is the record, so a task delivered twice cannot send twice), and
+   each marked sent as the mail server takes it, so a killed worker repeats at most the email in flight. A
+   failed send is retried with back-off, then hourly while its reminders still matter; administrators see it
+   and can send it again. A digest claimed by a worker that died is claimed again once its lease has run out.
 
 Kinds: "upcoming" from ``TANDEM_REMINDER_DAYS_BEFORE`` days before the due date (to the pair), "overdue" from
 the day after it (to the pair), "escalation" after the programme's grace days (to its coordinators, with an
@@ -35,10 +40,10 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.dates import start_of_day
-from core.i18n import in_language_of
+from core.i18n import language_of
 from mentoring.models import Alert, Reminder, ReminderDigest, ReminderRecipient
 from mentoring.selectors.reminders import (
     PERSON_FIELDS,
@@ -54,10 +59,12 @@ from mentoring.selectors.reminders import (
     pairing_paths,
     reminder_text,
     without_jit,
+    words_forget,
 )
 from mentoring.services.meeting_reminders import meeting_reminders_sweep
 from mentoring.services.reminder_emails import reminder_digests_send
-from programmes.models import Membership, Notification, Role
+from mentoring.services.reminder_rows import digests_insert, notifications_insert, recipients_insert, reminders_insert
+from programmes.models import Membership, Role
 
 # After recording this many reminders at once (a first sweep, a catch-up), PostgreSQL's statistics are
 # refreshed before sending, so that its planner does not read the fresh outbox as the empty table it was.
@@ -114,18 +121,13 @@ def _digests_make(wanted: dict[int, datetime.date], *, today: datetime.date, now
     for _round in range(2):
         if not wanted:
             break
-        ReminderDigest.objects.bulk_create(
-            [
-                ReminderDigest(
-                    person_id=person_id,
-                    day=day,
-                    next_attempt_at=now if day <= today else start_of_day(day),
-                    created_at=now,
-                )
-                for person_id, day in wanted.items()
-            ],
-            ignore_conflicts=True,
-        )
+        next_attempt = {day: now if day <= today else start_of_day(day) for day in set(wanted.values())}
+        # On PostgreSQL the digests this insert made come back from it; only the others are read (and locked).
+        inserted = digests_insert(wanted, now=now, next_attempt=next_attempt)
+        chosen.update(inserted)
+        wanted = {person_id: day for person_id, day in wanted.items() if person_id not in inserted}
+        if not wanted:
+            break
         made = (
             ReminderDigest.objects.select_for_update()
             .filter(person_id__in=wanted, day__in=set(wanted.values()))
@@ -189,43 +191,36 @@ def _who_is_told(
     return told, alerts
 
 
+def _notes(told: list[tuple[int, str, Pair, Someone]], *, today: datetime.date) -> list[tuple[int, str, str]]:
+    """Each person's in-app notice in their own language: (person, text, link). The language is switched once
+    per language, not once per person (tens of thousands in a first sweep)."""
+    by_language: dict[str, list[tuple[str, Pair, Someone]]] = defaultdict(list)
+    for _reminder, kind, pair, person in told:
+        by_language[language_of(person)].append((kind, pair, person))
+    notes = []
+    for language, items in by_language.items():
+        with translation.override(language):
+            for kind, pair, person in items:
+                notes.append((person.pk, reminder_text(kind, pair, person.pk, today=today)[:300], pair.url))
+    return notes
+
+
 def _record_batch(
     batch: list[tuple[Pair, list[str]]], *, sweep: uuid.UUID, today: datetime.date, now: datetime.datetime
 ) -> int:
-    """Record one batch inside its transaction: reminders, who is told (in the app, in their digest), alerts."""
+    """Record one batch inside its transaction: reminders, who is told (in the app, in their digest), alerts.
+    A fixed number of statements whatever the batch's size (mentoring.services.reminder_rows writes them)."""
     pairs = {pair.pk: pair for pair, _ in batch}
-    # Sorted, so that two sweeps inserting the same keys take their locks in the same order (no deadlock).
-    Reminder.objects.bulk_create(
-        [
-            Reminder(pairing_id=pair.pk, kind=kind, due_on=pair.due_on, sweep=sweep, created_at=now)
-            for pair, kinds in batch
-            for kind in sorted(kinds)
-        ],
-        ignore_conflicts=True,
-    )
-    # Only the rows this sweep inserted: a sweep at the same moment that lost the insert tells nobody. The
-    # batch is a range of pairing ids, so its rows are found without a list of ids.
-    mine = list(
-        Reminder.objects.filter(sweep=sweep, pairing_id__gte=batch[0][0].pk, pairing_id__lte=batch[-1][0].pk)
-        .order_by("pk")
-        .values_list("pk", "pairing_id", "kind")
+    # Only the rows this sweep inserted come back: a sweep at the same moment that lost the insert tells nobody.
+    mine = reminders_insert(
+        [(pair.pk, kind, pair.due_on) for pair, kinds in batch for kind in sorted(kinds)], sweep=sweep, now=now
     )
     if not mine:
         return 0
     told, alerts = _who_is_told(mine, pairs, today=today, now=now)
     digests = _digests_for({p.pk for *_, p in told if p.email_reminders}, today=today, now=now)
-    ReminderRecipient.objects.bulk_create(
-        [
-            ReminderRecipient(reminder_id=reminder_id, person_id=person.pk, digest_id=digests.get(person.pk))
-            for reminder_id, _, _, person in told
-        ]
-    )
-    notes = []
-    for _reminder, kind, pair, person in told:
-        with in_language_of(person):  # each person's notice in their own language
-            text = reminder_text(kind, pair, person.pk, today=today)[:300]
-        notes.append(Notification(person_id=person.pk, text=text, url=pair.url, created_at=now))
-    Notification.objects.bulk_create(notes)
+    recipients_insert([(reminder_id, person.pk, digests.get(person.pk)) for reminder_id, _, _, person in told])
+    notifications_insert(_notes(told, today=today), now=now)
     Alert.objects.bulk_create(alerts)
     return len(mine)
 
@@ -251,6 +246,7 @@ def reminders_record(
     query = due_pairings(today=today, programmes=programmes)
     paths = pairing_paths()
     sweep = uuid.uuid4()
+    words_forget()
     counts = ReminderCounts()
     last = 0
     while True:
@@ -270,9 +266,15 @@ def reminders_record(
 
 
 def reminders_sweep(
-    *, now: datetime.datetime | None = None, dry_run: bool = False, budget_seconds: float | None = None
+    *,
+    now: datetime.datetime | None = None,
+    dry_run: bool = False,
+    budget_seconds: float | None = None,
+    send: bool = True,
 ) -> ReminderCounts:
-    """Record what is due up to now, then send the outbox: what beat's task and ``send_reminders`` run.
+    """Record what is due up to now, then send the outbox: what ``send_reminders`` runs. Beat's task records
+    only (``send=False``) and hands the sending to the workers (``mentoring.tasks.send_reminder_emails``), so
+    that a first sweep with everything due at once commits its reminders in seconds, however slow the mail.
 
     Call it outside a transaction: each batch of reminders commits before any email goes. ``dry_run`` records
     and sends nothing, and counts the reminders due and the emails waiting.
@@ -282,7 +284,8 @@ def reminders_sweep(
     if dry_run:
         counts.waiting = due_digests(now, None).count()
         return counts
-    counts = counts + reminder_digests_send(now=now, budget_seconds=budget_seconds)
+    if send:
+        counts = counts + reminder_digests_send(now=now, budget_seconds=budget_seconds)
     # Reminders before planned meetings: their own rows, the same outbox discipline (see meeting_reminders).
     counts.meetings = meeting_reminders_sweep(now=now)["sent"]
     return counts

@@ -55,6 +55,18 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
     assert flat["host.loop_ms_before"] > 0 and flat["host.loop_ms_after"] > 0
     assert flat["matching.proposals"] > 0 and flat["sweep.pairings"] == 40 and flat["sweep.reminders"] > 0
     assert flat["delivery.pairings"] == 40 and flat["delivery.emails"] > 40 and flat["delivery.failed"] == 0
+    # The cold sweep (nothing recorded before) records more than a normal day's, on the same pairings; each
+    # sweep's recording and its sending are timed apart (the sending is the workers').
+    assert flat["cold_sweep.pairings"] == 40 and flat["cold_sweep.reminders"] > flat["sweep.reminders"]
+    assert flat["sweep.history_reminders"] > 0 and flat["cold_sweep.emails"] > 0
+    for prefix in ("sweep", "cold_sweep"):
+        assert flat[f"{prefix}.seconds"] > 0 and flat[f"{prefix}.send_seconds"] > 0
+    # Every page's peak resident set as the operating system counts it (Linux here), over what the process held.
+    for spec in PAGES:
+        for scale in ("0_01", "0_02"):
+            assert flat[f"{spec.key}.scale_{scale}.peak_rss_mb"] > 30, spec.key
+            assert 0 <= flat[f"{spec.key}.scale_{scale}.rss_growth_mb"] < flat[f"{spec.key}.scale_{scale}.peak_rss_mb"]
+    assert flat["target.requests_under_300mb_rss.figure"].startswith("highest peak RSS at scale 0.02: ")
     targets = {k: v for k, v in flat.items() if k.startswith("target.") and not k.endswith(".figure")}
     assert set(targets) == {
         "target.queries_constant",
@@ -66,15 +78,18 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
         "target.engine_under_500mb",
         "target.round_under_5s",
         "target.round_under_500mb",
-        "target.sweep_under_30s",
         "target.delivery_within_15min",
+        "target.requests_under_300mb_rss",
+        "target.cold_sweep_under_30s",
+        "target.sweep_under_5s",
     }
     assert set(targets.values()) <= {"met", "missed"}
     assert flat["target.queries_constant"] == "met"
     text = table(flat)
     for spec in PAGES:
         assert spec.label in text
-    assert "scale 0.01" in text and "scale 0.02" in text
+    assert "scale 0.01" in text and "scale 0.02" in text and "peak RSS (+growth) 0.02" in text
+    assert "(the very first sweep, all due at once): recording" in text and "(first sweep of a day)" in text
     assert "Matching engine, 30 mentees × 12 mentors" in text and "Rounds per objective, 16 mentees" in text
     json.dumps(flat)  # every figure can be written with --json
 
@@ -86,7 +101,7 @@ def test_matching_only_measures_every_objective_with_the_peak_resident_set_and_j
         log=lines.append,
     )  # fmt: skip
     # No page and no sweep was measured, and no target of theirs is claimed.
-    assert not any(k.startswith(("dashboard.", "data.", "sweep.")) for k in flat)
+    assert not any(k.startswith(("dashboard.", "data.", "sweep.", "cold_sweep.")) for k in flat)
     targets = {k[len("target.") :] for k in flat if k.startswith("target.") and not k.endswith(".figure")}
     assert targets == {"matching_under_2s", "engine_under_5s", "engine_under_500mb", "round_under_5s",
                        "round_under_500mb"}  # fmt: skip
@@ -157,6 +172,8 @@ def test_bench_command_works_in_a_throwaway_database_and_writes_json(tmp_path):
     assert flat["target.queries_constant"] == "met"
     assert flat["engine.sizes"] == ["20x8"] and flat["target.engine_under_5s"] in ("met", "missed")
     assert flat["tasks_dropped"] > 0  # the session POSTs queued emails, which never reached a broker
+    assert flat["cold_sweep.reminders"] > 0 and flat["target.cold_sweep_under_30s"] in ("met", "missed")
+    assert flat["report_pdf.scale_0_1.peak_rss_mb"] > 30 and flat["target.requests_under_300mb_rss"] == "met"
     assert not users_database.exists()
     assert not any(Path(tmp_path).glob("**/bench.sqlite3"))  # the throwaway database was removed
 

@@ -65,7 +65,9 @@ class Command(BaseCommand):
             help="No reminders recorded before: every pairing due at once (a first run or a long outage).",
         )
         parser.add_argument(
-            "--check", action="store_true", help=f"Fail when the sweep takes longer than {LIMIT_SECONDS:g} seconds."
+            "--check",
+            action="store_true",
+            help=f"Fail when the sweep (recording, without the sending) takes longer than {LIMIT_SECONDS:g} seconds.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -92,7 +94,6 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             pass
-        seconds = record_seconds + send_seconds
         batches = max(1, recorded.batches)
         scenario = (
             "the very first sweep (nothing recorded before)"
@@ -106,9 +107,10 @@ class Command(BaseCommand):
             f"({record_queries / batches:.1f} a batch): {record_seconds:.3f} s.\n"
             f"Sending: {sent.sent} emails built and handed over, {sent.skipped} skipped, {sent.failed} failed, "
             f"{send_queries} queries: {send_seconds:.3f} s.\n"
-            f"Whole sweep: {seconds:.3f} s. The next sweep (nothing new, {again} sent or recorded): "
-            f"{again_seconds:.3f} s.\n"
+            f"The sweep (recording: beat's task then hands the sending to the workers): {record_seconds:.3f} s; "
+            f"with the sending in this process too: {record_seconds + send_seconds:.3f} s. The next sweep (nothing "
+            f"new, {again} sent or recorded): {again_seconds:.3f} s.\n"
             "Nothing was kept: the pairings, reminders and emails were rolled back; nobody was emailed."
         )
-        if options["check"] and seconds > LIMIT_SECONDS:
-            raise CommandError(f"The sweep took {seconds:.3f} s, more than the {LIMIT_SECONDS:g} s allowed.")
+        if options["check"] and record_seconds > LIMIT_SECONDS:
+            raise CommandError(f"The sweep took {record_seconds:.3f} s, more than the {LIMIT_SECONDS:g} s allowed.")
