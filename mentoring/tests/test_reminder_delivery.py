@@ -15,8 +15,10 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
+from conftest import require
 from core.beat import beat_heartbeat_write
 from mentoring.models import Pairing, Reminder, ReminderDigest
 from mentoring.services import reminder_emails
@@ -70,6 +72,32 @@ def test_a_chunk_goes_over_one_smtp_connection(monkeypatch, programme, sink):
     assert send(START).sent == 12
     assert sink.connections == 3  # chunks of 5, 5 and 2
     assert sink.received == {p.mentor.email: 1 for p in pairings}
+
+
+class _DurabilityRecorder(LocmemBackend):
+    """Notes PostgreSQL's synchronous_commit at the moment each email goes."""
+
+    seen: list[str] = []
+
+    def send_messages(self, messages):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            self.seen.append(cursor.fetchone()[0])
+        return super().send_messages(messages)
+
+
+def test_sent_marks_skip_the_disk_flush_only_while_a_chunk_is_sent(programme, monkeypatch):
+    require(connection.vendor == "postgresql", "synchronous_commit is PostgreSQL's (set DATABASE_URL)")
+    monkeypatch.setattr(_DurabilityRecorder, "seen", [])
+    pairings_due(programme, 3)
+    record(START)
+    backend = f"{_DurabilityRecorder.__module__}.{_DurabilityRecorder.__qualname__}"
+    assert send(START, email_backend=backend).sent == 3
+    assert _DurabilityRecorder.seen == ["off"] * 3
+    with connection.cursor() as cursor:  # the rest of the worker's writes wait for the disk again
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert ReminderDigest.objects.filter(status=Status.SENT, sent_at__isnull=False).count() == 3
 
 
 def test_a_refused_email_does_not_fail_the_rest_of_its_chunk(programme, sink):
