@@ -15,11 +15,10 @@ from programmes.models import (
     Programme,
     Role,
     TimeAllocation,
-    TimeAllocationState,
     TrainingRecord,
 )
 
-from .helpers import _confirmed_by, _end_of, _figure, _latest_by, _single, _tenths_to_hours
+from .helpers import _confirmed_by, _end_of, _figure, _single, _state_then, _tenths_to_hours
 from .periods import Period
 
 USED_NOTE = gettext_noop(
@@ -77,7 +76,6 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
     # The allocations made by the period's end and not declined by then, with their hours then: the history
     # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
     end = _end_of(p.end)
-    states = _latest_by(TimeAllocationState.objects.filter(allocation=OuterRef("pk")), p.end)
     declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
     months = (
         TimeAllocation.objects.filter(
@@ -87,12 +85,13 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
             month__lte=p.end,
             created_at__lt=end,
         )
+        .annotate(state_then=_state_then(p.end))
         .annotate(
             status_then=Coalesce(
-                Subquery(states.values("status")[:1]),
+                F("state_then__status"),
                 Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
             ),
-            hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
+            hours_then=Coalesce(F("state_then__hours"), F("hours")),
         )
         .exclude(status_then=TimeAllocation.Status.DECLINED)
     )
