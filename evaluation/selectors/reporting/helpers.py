@@ -123,17 +123,19 @@ def _confirmed_by(day: datetime.date, *, held_in: Period | None = None) -> Query
     else:
         # The same sessions as filtering the above on ``held_then``, reading less of the history. A session held
         # in the period as it stood then is dated in it by its own row or by a row of its history recorded by
-        # then: checked first on its own column and one hashed look-up, so that only the sessions that can count
-        # (a quarter's out of a year's) are joined to their state then. That state says both whether it was
-        # confirmed and whether it was dated in the period (a session without a history is read from its own row).
+        # then: checked first on its own column and one look-up, so that only the sessions that can count (a
+        # quarter's out of a year's) are joined to their state then. That state says both whether it was confirmed
+        # and whether it was dated in the period (a session without a history is read from its own row). EXISTS,
+        # not IN: PostgreSQL hashes it when the period's history fits in memory and else looks each session up on
+        # its index; an IN list too large to hash is scanned whole for every session (minutes per report).
         within = Q(held_on__gte=held_in.start, held_on__lte=held_in.end)
-        dated_then = SessionState.objects.filter(within, since__lt=end).values("session")
+        dated_then = Exists(SessionState.objects.filter(within, session=OuterRef("pk"), since__lt=end))
         counts = Q(
             state_then__status=MentoringSession.Status.CONFIRMED,
             state_then__held_on__gte=held_in.start,
             state_then__held_on__lte=held_in.end,
         )
-        sessions = sessions.filter(within | Q(pk__in=dated_then)).filter(counts | (unrecorded & within))
+        sessions = sessions.filter(within | dated_then).filter(counts | (unrecorded & within))
     return sessions.annotate(
         held_then=Coalesce(F("state_then__held_on"), F("held_on"), output_field=DateField()),
         minutes_then=Coalesce(F("state_then__duration_minutes"), F("duration_minutes"), output_field=IntegerField()),
