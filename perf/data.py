@@ -394,7 +394,10 @@ def _sessions_create(batch: list[MentoringSession]) -> None:
     states = []
     for s in batch:
         common = {"session_id": s.pk, "held_on": s.held_on, "duration_minutes": s.duration_minutes}
-        states.append(SessionState(status=MentoringSession.Status.AWAITING, since=s.created_at, **common))
+        # The awaiting row ends when the answer is recorded (``until``), as the session services keep it.
+        states.append(
+            SessionState(status=MentoringSession.Status.AWAITING, since=s.created_at, until=s.answered_at, **common)
+        )
         if s.answered_at is not None:
             states.append(SessionState(status=s.status, since=s.answered_at, **common))
     SessionState.objects.bulk_create(states, batch_size=BATCH)

@@ -105,6 +105,10 @@ class SessionState(models.Model):
     held_on = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
     since = models.DateTimeField(default=timezone.now)
+    # When the next row of the history took over (null: this row still stands), kept by the session services
+    # in the same transaction as the next row. "The row that stood at moment T" is then a range condition
+    # (``since < T <= until``) a period's report joins once, not a latest-row look-up per session.
+    until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["since", "pk"]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.dates import long_date
+from core.history import history_reckon_until
 from mentoring import crypto
 from mentoring.models import (
     Agreement,
@@ -344,7 +345,8 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
 
 
 def _record_state(session: MentoringSession, since: datetime.datetime) -> None:
-    """The session's status, date and length from ``since`` on (the history a period's report reads)."""
+    """The session's status, date and length from ``since`` on (the history a period's report reads); the row it
+    follows ends there (``until``)."""
     SessionState.objects.create(
         session=session,
         status=session.status,
@@ -352,6 +354,7 @@ def _record_state(session: MentoringSession, since: datetime.datetime) -> None:
         duration_minutes=session.duration_minutes,
         since=since,
     )
+    history_reckon_until(SessionState.objects.filter(session=session))
 
 
 def _lock_session(session: MentoringSession) -> MentoringSession:

@@ -57,6 +57,9 @@ class TimeAllocationState(models.Model):
     status = models.CharField(max_length=20, choices=TimeAllocation.Status.choices)
     hours = models.DecimalField(max_digits=4, decimal_places=1)
     since = models.DateTimeField(default=timezone.now)
+    # When the next row of the history took over (null: this row still stands), kept by the time services in
+    # the same transaction as the next row, so that "the row that stood at moment T" is a range condition.
+    until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["since", "pk"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.dates import long_date
+from core.history import history_reckon_until
 
 from ..models import Membership, Person, Programme, Role, TimeAllocation, TimeAllocationState
 from .audit import audit_record
@@ -284,9 +285,11 @@ def _history_start(allocation: TimeAllocation) -> None:
 
 
 def _history_add(allocation: TimeAllocation, since: datetime.datetime) -> None:
+    """The allocation's status and hours from ``since`` on; the row it follows ends there (``until``)."""
     TimeAllocationState.objects.create(
         allocation=allocation, status=allocation.status, hours=allocation.hours, since=since
     )
+    history_reckon_until(TimeAllocationState.objects.filter(allocation=allocation))
 
 
 @transaction.atomic

@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
@@ -84,6 +96,17 @@ def _latest_by(states: QuerySet, day: datetime.date) -> QuerySet:
     return states.filter(since__lt=_end_of(day)).order_by("-since", "-pk")
 
 
+def _state_then(day: datetime.date) -> FilteredRelation:
+    """A session's or an allocation's history row that stood at the end of ``day`` (the one ``_latest_by`` gives:
+    ``until`` is where the next row by since and id begins), as a join: one range condition PostgreSQL matches for
+    all the rows at once, not a latest-row look-up per row for each column read. At most one row matches."""
+    end = _end_of(day)
+    return FilteredRelation(
+        "states",
+        condition=Q(states__since__lt=end) & (Q(states__until__isnull=True) | Q(states__until__gte=end)),
+    )
+
+
 def _confirmed_by(day: datetime.date, *, held_in: Period | None = None) -> QuerySet[MentoringSession]:
     """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
     as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
@@ -91,36 +114,31 @@ def _confirmed_by(day: datetime.date, *, held_in: Period | None = None) -> Query
     counts by its own status, from the moment it was answered. With ``held_in``, only those held in that period
     as they stood then."""
     end = _end_of(day)
-    states = _latest_by(SessionState.objects.filter(session=OuterRef("pk")), day)
+    sessions = MentoringSession.objects.annotate(state_then=_state_then(day))
     unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
         Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
     )
     if held_in is None:
-        sessions = MentoringSession.objects.annotate(status_then=Subquery(states.values("status")[:1])).filter(
-            Q(status_then=MentoringSession.Status.CONFIRMED) | unrecorded
-        )
+        sessions = sessions.filter(Q(state_then__status=MentoringSession.Status.CONFIRMED) | unrecorded)
     else:
         # The same sessions as filtering the above on ``held_then``, reading less of the history. A session held
         # in the period as it stood then is dated in it by its own row or by a row of its history recorded by
-        # then: checked first on its own column and one hashed look-up, so that only the sessions that can count
-        # (a quarter's out of a year's) have their history read row by row. Then one look-up of the state then
-        # says both whether it was confirmed and whether it was dated in the period (a state then gives both;
-        # a session without a history is read from its own row).
+        # then: checked first on its own column and one look-up, so that only the sessions that can count (a
+        # quarter's out of a year's) are joined to their state then. That state says both whether it was confirmed
+        # and whether it was dated in the period (a session without a history is read from its own row). EXISTS,
+        # not IN: PostgreSQL hashes it when the period's history fits in memory and else looks each session up on
+        # its index; an IN list too large to hash is scanned whole for every session (minutes per report).
         within = Q(held_on__gte=held_in.start, held_on__lte=held_in.end)
-        dated_then = SessionState.objects.filter(within, since__lt=end).values("session")
-        counts = Case(
-            When(Q(status=MentoringSession.Status.CONFIRMED) & within, then=Value(True)), default=Value(False)
+        dated_then = Exists(SessionState.objects.filter(within, session=OuterRef("pk"), since__lt=end))
+        counts = Q(
+            state_then__status=MentoringSession.Status.CONFIRMED,
+            state_then__held_on__gte=held_in.start,
+            state_then__held_on__lte=held_in.end,
         )
-        sessions = (
-            MentoringSession.objects.filter(within | Q(pk__in=dated_then))
-            .annotate(counts_then=Subquery(states.annotate(counts=counts).values("counts")[:1]))
-            .filter(Q(counts_then=True) | (unrecorded & within))
-        )
+        sessions = sessions.filter(within | dated_then).filter(counts | (unrecorded & within))
     return sessions.annotate(
-        held_then=Coalesce(Subquery(states.values("held_on")[:1]), F("held_on"), output_field=DateField()),
-        minutes_then=Coalesce(
-            Subquery(states.values("duration_minutes")[:1]), F("duration_minutes"), output_field=IntegerField()
-        ),
+        held_then=Coalesce(F("state_then__held_on"), F("held_on"), output_field=DateField()),
+        minutes_then=Coalesce(F("state_then__duration_minutes"), F("duration_minutes"), output_field=IntegerField()),
     )
 
 

@@ -14,7 +14,7 @@ from mentoring.models import AgreementCadence, MentoringSession, Pairing, Pairin
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import Programme
 
-from .helpers import _end_of, _latest_by, _line, _running_at
+from .helpers import _end_of, _latest_by, _line, _running_at, _state_then
 from .periods import Period
 
 
@@ -101,22 +101,25 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
 
 def _last_session(day: datetime.date) -> Subquery:
     """The last session held and confirmed by the end of ``day`` (the session history, not today's status): the
-    latest date of ``_confirmed_by(day)`` up to ``day``, with one look-up of each session's history (its state
-    then gives both whether it was confirmed and its date then), not one per condition and one to sort."""
+    latest date of ``_confirmed_by(day)`` up to ``day``, with each session joined once to its state then (which
+    gives both whether it was confirmed and its date then), not one look-up per condition and one to sort."""
     end = _end_of(day)
-    states = _latest_by(SessionState.objects.filter(session=OuterRef("pk")), day)
     confirmed_then = Case(
-        When(Q(status=MentoringSession.Status.CONFIRMED, held_on__lte=day), then=F("held_on")),
+        When(
+            Q(state_then__status=MentoringSession.Status.CONFIRMED, state_then__held_on__lte=day),
+            then=F("state_then__held_on"),
+        ),
         output_field=DateField(),
     )
     # A session without a history (made outside the session services) counts by its own row, as there.
     unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
         Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED, held_on__lte=day
     )
-    held = MentoringSession.objects.filter(pairing=OuterRef("pk")).annotate(
-        held_then=Coalesce(
-            Subquery(states.annotate(held=confirmed_then).values("held")[:1]),
-            Case(When(unrecorded, then=F("held_on")), output_field=DateField()),
+    held = (
+        MentoringSession.objects.filter(pairing=OuterRef("pk"))
+        .annotate(state_then=_state_then(day))
+        .annotate(
+            held_then=Coalesce(confirmed_then, Case(When(unrecorded, then=F("held_on")), output_field=DateField()))
         )
     )
     return Subquery(held.order_by().values("pairing").annotate(last=Max("held_then")).values("last"))

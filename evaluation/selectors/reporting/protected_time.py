@@ -15,11 +15,10 @@ from programmes.models import (
     Programme,
     Role,
     TimeAllocation,
-    TimeAllocationState,
     TrainingRecord,
 )
 
-from .helpers import _confirmed_by, _end_of, _figure, _latest_by, _single, _tenths_to_hours
+from .helpers import _confirmed_by, _end_of, _figure, _single, _state_then, _tenths_to_hours
 from .periods import Period
 
 USED_NOTE = gettext_noop(
@@ -32,24 +31,29 @@ FORMER_USED_NOTES = (gettext_noop("what people take up: confirmed session hours 
 
 def _protected_time(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact."""
-    annotations = {}
+    annotations, minutes = {}, {}
     for suffix, p in (("", period), ("_prev", prev)):
         annotations |= {
             f"a{suffix}": Coalesce(_allocated(programme, p), 0),
-            f"s{suffix}": Coalesce(_session_minutes(programme, p), 0),
             f"t{suffix}": Coalesce(_training(p), 0),
             f"o{suffix}": Coalesce(_opportunities(programme, p), 0),
             f"r{suffix}": Coalesce(_reflection(programme, p), 0),
         }
+        minutes[suffix] = _session_minutes(programme, p)
     # Query 7: per participant (subqueries), summed over the programme here. Summed in the database instead (an
     # outer query over this one), PostgreSQL flattens the two and computes each person's subqueries once for every
     # sum and count that reads them: five times the work, for 15,500 rows that Python adds up in milliseconds.
-    people = list(
+    rows = (
         Membership.objects.participants()
         .filter(programme=programme)
         .annotate(**annotations)
-        .values_list("a", "s", "t", "o", "r", "a_prev", "s_prev", "t_prev", "o_prev", "r_prev")
+        .values_list("role", "person", "a", "t", "o", "r", "a_prev", "t_prev", "o_prev", "r_prev")
     )
+    people = [
+        (a, minutes[""][role == Role.MENTOR].get(person, 0), t, o, r)
+        + (a_prev, minutes["_prev"][role == Role.MENTOR].get(person, 0), t_prev, o_prev, r_prev)
+        for role, person, a, t, o, r, a_prev, t_prev, o_prev, r_prev in rows
+    ]
     a, u, a_people, u_people = _sums(people, 0)
     pa, pu, pa_people, pu_people = _sums(people, 5)
     return [
@@ -77,7 +81,6 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
     # The allocations made by the period's end and not declined by then, with their hours then: the history
     # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
     end = _end_of(p.end)
-    states = _latest_by(TimeAllocationState.objects.filter(allocation=OuterRef("pk")), p.end)
     declined_then = Q(status=TimeAllocation.Status.DECLINED, decided_at__lt=end)
     months = (
         TimeAllocation.objects.filter(
@@ -87,12 +90,13 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
             month__lte=p.end,
             created_at__lt=end,
         )
+        .annotate(state_then=_state_then(p.end))
         .annotate(
             status_then=Coalesce(
-                Subquery(states.values("status")[:1]),
+                F("state_then__status"),
                 Case(When(declined_then, then=Value(TimeAllocation.Status.DECLINED)), default=Value("")),
             ),
-            hours_then=Coalesce(Subquery(states.values("hours")[:1]), F("hours")),
+            hours_then=Coalesce(F("state_then__hours"), F("hours")),
         )
         .exclude(status_then=TimeAllocation.Status.DECLINED)
     )
@@ -102,22 +106,23 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
     )
 
 
-def _session_minutes(programme: Programme, p: Period) -> Case:
-    """A participant's confirmed session minutes in period ``p``."""
-
-    # A mentor's sessions are those of the pairings they mentor, a mentee's those they are mentored in (one
-    # participant role per programme). One side per row keeps the lookup on an index; "mentor or mentee"
-    # in one subquery read every pairing of the programme for every participant.
-    def side(field: str) -> Subquery:
-        sessions = _confirmed_by(p.end, held_in=p).filter(
-            **{f"pairing__{field}": OuterRef("person")}, pairing__programme=programme
-        )
-        return Subquery(
-            sessions.order_by().values("pairing__programme").annotate(m=Sum("minutes_then")).values("m"),
-            output_field=IntegerField(),
-        )
-
-    return Case(When(role=Role.MENTOR, then=side("mentor")), default=side("mentee"))
+def _session_minutes(programme: Programme, p: Period) -> dict[bool, dict[int, int]]:
+    """Each participant's confirmed session minutes in period ``p``: ``[True]`` by mentor (the pairings they
+    mentor), ``[False]`` by mentee (those they are mentored in); a participant has one role per programme."""
+    # Query 8: one grouped read of the period's sessions (their state at its end joined once), not a look-up per
+    # participant and side: each pairing's minutes, added up here by its mentor and by its mentee.
+    found: dict[bool, dict[int, int]] = {True: {}, False: {}}
+    pairings = (
+        _confirmed_by(p.end, held_in=p)
+        .filter(pairing__programme=programme)
+        .order_by()
+        .values_list("pairing__mentor", "pairing__mentee")
+        .annotate(m=Sum("minutes_then"))
+    )
+    for mentor, mentee, m in pairings:
+        found[True][mentor] = found[True].get(mentor, 0) + m
+        found[False][mentee] = found[False].get(mentee, 0) + m
+    return found
 
 
 def _training(p: Period) -> Subquery:

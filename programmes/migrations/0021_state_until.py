@@ -1,0 +1,27 @@
+from django.db import migrations, models
+
+# Each history row ends where the next one (by since, then id: the order a period's report reads) begins; the
+# last row of an allocation stays open (null). Set-based, so that a large history fills in one statement.
+FILL = """
+UPDATE programmes_timeallocationstate AS s SET until = n.next_since
+FROM (
+    SELECT id, LEAD(since) OVER (PARTITION BY allocation_id ORDER BY since, id) AS next_since
+    FROM programmes_timeallocationstate
+) AS n
+WHERE s.id = n.id AND n.next_since IS NOT NULL
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("programmes", "0020_team_lead"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="timeallocationstate",
+            name="until",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.RunSQL(FILL, migrations.RunSQL.noop, elidable=False),
+    ]
