@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -31,6 +30,7 @@ from config.env import (
     env_url,
     load_env_file,
 )
+from config.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -403,82 +403,10 @@ TANDEM_HR_SYNC_HOUR = env_int("TANDEM_HR_SYNC_HOUR", 2)
 if TANDEM_HR_SYNC_HOUR > 23:
     raise ImproperlyConfigured("TANDEM_HR_SYNC_HOUR must be an hour from 0 to 23.")
 
-# Every periodic task, by app. Beat only nudges: each task sweeps what is due up to now, so a missed tick
-# catches up and an extra one repeats nothing. Each task also takes a run key per slot of its schedule
-# (core.scheduled.once_per_slot), so a second beat never doubles its work.
-CELERY_BEAT_SCHEDULE = {
-    # --- core and programmes
-    "clear-expired-sessions": {
-        "task": "core.tasks.clear_expired_sessions",
-        "schedule": 60 * 60 * 6,
-    },
-    "remind-coordinators-of-silent-managers": {
-        "task": "programmes.tasks.remind_coordinators_of_silent_managers",
-        "schedule": 60 * 60,
-    },
-    # Daily, though allocations are monthly: a missed day catches up, a repeated one creates and sends nothing.
-    "ensure-monthly-time-allocations": {
-        "task": "programmes.tasks.ensure_monthly_time_allocations",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    "warn-expiring-training": {
-        "task": "programmes.tasks.warn_expiring_training",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    # One-time form tokens and stored import previews: daily, a missed day only keeps rows longer.
-    "purge-old-form-submissions": {
-        "task": "core.tasks.purge_old_form_submissions",
-        "schedule": crontab(hour=3, minute=20),
-    },
-    "purge-old-people-import-previews": {
-        "task": "programmes.tasks.purge_old_people_import_previews",
-        "schedule": crontab(hour=3, minute=25),
-    },
-    # The nightly HR file: a file read before (same hash) or a run still open (running, or waiting for an
-    # administrator) makes a tick do nothing, so extra ticks repeat nothing.
-    "run-nightly-hr-sync": {
-        "task": "programmes.tasks.run_hr_sync",
-        "schedule": crontab(hour=TANDEM_HR_SYNC_HOUR, minute=0),
-    },
-    "purge-old-audit-events": {
-        "task": "programmes.tasks.purge_old_audit_events",
-        "schedule": crontab(hour=3, minute=10),
-    },
-    # --- mentoring
-    "resume-due-pairings": {
-        "task": "mentoring.tasks.resume_due_pairings",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # Check-in reminders: each sweep records what is due up to now (one row per pairing, kind and due date)
-    # and sends the outbox after commit, so extra or missed ticks neither repeat nor lose a reminder.
-    "send-due-checkin-reminders": {
-        "task": "mentoring.tasks.send_due_checkin_reminders",
-        "schedule": TANDEM_REMINDER_SWEEP_SECONDS,
-    },
-    "expire-unanswered-mentor-requests": {
-        "task": "mentoring.tasks.expire_unanswered_requests",
-        "schedule": 60 * 60,
-    },
-    # --- evaluation
-    # An open silence alert stops a second one, and each intervention's follow-up reminder is claimed by a
-    # conditional UPDATE, so extra or missed ticks neither repeat nor lose one.
-    "raise-silence-alerts": {
-        "task": "evaluation.tasks.raise_silence_alerts",
-        "schedule": crontab(hour=6, minute=15),
-    },
-    "remind-intervention-follow-ups": {
-        "task": "evaluation.tasks.remind_intervention_follow_ups",
-        "schedule": crontab(hour="7-18", minute=5),
-    },
-    # Opens survey rounds on their day, reminds once before they close, closes them after.
-    "sweep-survey-rounds": {"task": "evaluation.tasks.sweep_survey_rounds", "schedule": 60 * 60},
-    # Health checks and end-of-relationship surveys: invitations due today (a missed day catches up).
-    "invite-to-relationship-surveys": {
-        "task": "evaluation.tasks.invite_to_relationship_surveys",
-        "schedule": crontab(hour=6, minute=15),
-    },
-    "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
-}
+# Every periodic task, by app: config/schedule.py.
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    hr_sync_hour=TANDEM_HR_SYNC_HOUR, reminder_sweep_seconds=TANDEM_REMINDER_SWEEP_SECONDS
+)
 
 # --- Security ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
