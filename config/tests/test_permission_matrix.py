@@ -938,7 +938,8 @@ MATRIX: dict[str, Entry] = {
     "mentoring:session_delete": Entry(
         members_only(mentor=200, mentee=REDIRECT, coordinator=403), kwargs=SESSION, queries=per_role(4, mentor=5)
     ),
-    "mentoring:session_confirm": Entry(PAIR_POSTS, kwargs=SESSION, method="post", queries=per_role(8, mentee=13)),
+    # Confirming writes the session's new state and closes the one before it (its ``until``): one more for the mentee.
+    "mentoring:session_confirm": Entry(PAIR_POSTS, kwargs=SESSION, method="post", queries=per_role(8, mentee=14)),
     "mentoring:session_dispute": Entry(
         members_only(mentor=REDIRECT, mentee=200, coordinator=403), kwargs=SESSION, queries=per_role(4, mentee=5)
     ),
