@@ -38,7 +38,7 @@ def test_the_frame_and_the_error_pages_fit_a_phone_in_german(page: Page, live_se
     page.get_by_role("button", name="Anmelden").click()
     # Bootstrap's script is loaded last: on a busy machine a click before it ran opens nothing (as for a person
     # on a slow phone, who taps again); wait for it as the person would.
-    page.wait_for_function("window.bootstrap !== undefined")
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Navigation anzeigen").click()
     page.wait_for_selector("#mainnav.show:not(.collapsing)")  # opened, not still sliding open
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
