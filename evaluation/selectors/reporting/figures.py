@@ -14,6 +14,7 @@ from programmes.models import Programme
 
 from .enrolment import _enrolment
 from .goals import _goals
+from .held import held_read
 from .helpers import _figure
 from .interventions import _interventions
 from .mentors import _mentors
@@ -40,20 +41,22 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     """The figures of ``report_figures``.
 
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
-    4 pairings, sessions and hours by department; 5 participants by department; 6 sessions by month;
-    7 protected time; 8 goals; 9 interventions; 10 survey rounds; 11 survey answers; 12 quotable answers;
-    13 mentors' own goals; 14 mentors' ratings at both ends.
+    4 and 5 the sessions of the period and of the previous one (``held_read``: read once, added up by department,
+    by month and by participant); 6 departments; 7 pairings by department; 8 participants by department;
+    9 protected time; 10 goals; 11 interventions; 12 survey rounds; 13 survey answers; 14 quotable answers;
+    15 mentors' own goals; 16 mentors' ratings at both ends.
     """
     prev = period.previous
     enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
     pairings = _pairings(programme, period, prev)  # query 3
-    team, totals = _teams(programme, period, prev)  # queries 4 and 5
-    months = _sessions_by_month(programme, period, totals)  # query 6
-    time = _protected_time(programme, period, prev)  # query 7
-    goals = _goals(programme, period, prev)  # query 8
-    interventions = _interventions(programme, period, prev)  # query 9
-    surveys = _surveys(programme, period, prev)  # queries 10, 11 and 12
-    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 13 and 14
+    held = held_read(programme, period), held_read(programme, prev)  # queries 4 and 5
+    team, totals, active = _teams(programme, period, prev, held)  # queries 6, 7 and 8
+    months = _sessions_by_month(period, held[0], active, totals)
+    time = _protected_time(programme, period, prev, held)  # query 9
+    goals = _goals(programme, period, prev)  # query 10
+    interventions = _interventions(programme, period, prev)  # query 11
+    surveys = _surveys(programme, period, prev)  # queries 12, 13 and 14
+    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 15 and 16
 
     activity_figures = [
         _figure(

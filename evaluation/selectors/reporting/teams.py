@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
@@ -14,7 +13,8 @@ from programmes.models import Membership, OrgUnit, Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import NO_TEAM, _active_during, _confirmed_by, _department_at, _hours, _joined_by, _table
+from .held import Held
+from .helpers import NO_TEAM, _active_during, _department_at, _hours, _joined_by, _table
 from .periods import Period
 
 TEAM_COLS = [
@@ -25,11 +25,14 @@ TEAM_COLS = [
 ]
 
 
-def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str, Any], dict[str, int]]:
+def _teams(
+    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
+) -> tuple[dict[str, Any], dict[str, int], set[int]]:
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
-    of three mentees is hidden like "2 sessions" would be)."""
-    by_team, participants = _team_rows(programme, period, prev)
+    of three mentees is hidden like "2 sessions" would be). Also the pairings active in the period (which
+    sessions by month counts)."""
+    by_team, participants, active = _team_rows(programme, period, prev, held)
     teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
     now, before = _team_grid(teams, by_team, participants, ""), _team_grid(teams, by_team, participants, "_prev")
     table = _table(
@@ -56,52 +59,51 @@ def _teams(programme: Programme, period: Period, prev: Period) -> tuple[dict[str
         "sessions": sum(now[0][t, "Sessions held"] for t in teams),
         "mentees": sum(now[1][t, "Sessions held"] for t in teams),
     }
-    return table, totals
-
-
-def _team_annotations(period: Period, prev: Period) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Each pairing's sessions and minutes in each period, and their sums over the pairings active in it."""
-    aggregates, per_pairing = {}, {}
-    for suffix, p in (("", period), ("_prev", prev)):
-        active = _active_during(p)
-        # Each pairing's sessions held in the period and confirmed by its end, as they stood then.
-        held = _confirmed_by(p.end, held_in=p).filter(pairing=OuterRef("pk")).order_by().values("pairing")
-        per_pairing |= {
-            f"held{suffix}": Subquery(held.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            f"minutes{suffix}": Subquery(held.annotate(m=Sum("minutes_then")).values("m"), output_field=IntegerField()),
-        }
-        aggregates |= {
-            f"n_pairings{suffix}": Count("pk", distinct=True, filter=active),
-            f"n_mentees{suffix}": Count("mentee", distinct=True, filter=active),
-            f"n_sessions{suffix}": Coalesce(Sum(f"held{suffix}", filter=active), 0),
-            f"n_minutes{suffix}": Coalesce(Sum(f"minutes{suffix}", filter=active), 0),
-        }
-    return per_pairing, aggregates
+    return table, totals, active
 
 
 def _team_rows(
-    programme: Programme, period: Period, prev: Period
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """Pairings, sessions and minutes, and participants, by department at each period's end."""
-    per_pairing, aggregates = _team_annotations(period, prev)
+    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int]]:
+    """Pairings, sessions and minutes, and participants, by department at each period's end; and the pairings
+    active in the period."""
     # Query 4a: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
-    # Each person counts in their department at each period's end (their team history): grouped by the pair
-    # (department then, department at the previous period's end), each period's figures summed over its own.
-    # A person falls in one group only, so the distinct counts of the groups add up.
-    grouped = {
-        "team": _department_at("mentee", period.end, departments),
-        "team_prev": _department_at("mentee", prev.end, departments),
-    }
-    # Query 4: pairings, sessions and confirmed minutes by the mentee's department, both periods.
-    by_team = _by_department(
+    # Query 4: the pairings active in either period, each with its mentee's department at each period's end
+    # (their team history). Each pairing's sessions and minutes come from the periods' shared read (``held``):
+    # added up here over the pairings active in each period, under the department then.
+    pairings = (
         Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
-        .annotate(**per_pairing)
-        .values(**grouped)
-        .annotate(**aggregates)
-        .order_by()
+        .values_list(
+            "pk",
+            "mentee",
+            _department_at("mentee", period.end, departments),
+            _department_at("mentee", prev.end, departments),
+            ExpressionWrapper(_active_during(period), output_field=BooleanField()),
+            ExpressionWrapper(_active_during(prev), output_field=BooleanField()),
+        )
     )
+    per_pairing = held[0].by_pairing(), held[1].by_pairing()
+    by_team: dict[str, dict[str, int]] = {}
+    mentees: dict[tuple[str, str], set[int]] = {}
+    active: set[int] = set()
+    for pk, mentee, team, team_prev, *active_in in pairings:
+        by_team.setdefault(team, {})
+        by_team.setdefault(team_prev, {})
+        for suffix, department, was_active, sessions in zip(
+            ("", "_prev"), (team, team_prev), active_in, per_pairing, strict=True
+        ):
+            if not was_active:
+                continue
+            sums = by_team[department]
+            n, m = sessions.get(pk, (0, 0))
+            for name, value in (("n_pairings", 1), ("n_sessions", n), ("n_minutes", m)):
+                sums[name + suffix] = sums.get(name + suffix, 0) + value
+            mentees.setdefault((department, suffix), set()).add(mentee)
+            sums["n_mentees" + suffix] = len(mentees[department, suffix])
+        if active_in[0]:
+            active.add(pk)
     # Query 5: participants by department at each period's end.
     participants = _by_department(
         Membership.objects.participants()
@@ -116,7 +118,7 @@ def _team_rows(
         )
         .order_by()
     )
-    return by_team, participants
+    return by_team, participants, active
 
 
 def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str) -> tuple[dict, dict]:
@@ -153,17 +155,17 @@ def _by_department(rows: Any) -> dict[str, dict[str, int]]:
     return found
 
 
-def _sessions_by_month(programme: Programme, period: Period, totals: dict[str, int]) -> dict[str, Any]:
-    # Query 6: sessions held per month of the period, with the mentees who met that month.
-    rows = {
-        row["month"]: row
-        for row in _confirmed_by(period.end, held_in=period)
-        .filter(pairing__programme=programme)
-        .filter(_active_during(period, "pairing__"))
-        .values(month=TruncMonth("held_then"))
-        .annotate(sessions=Count("pk"), mentees=Count("pairing__mentee", distinct=True))
-        .order_by()
-    }
+def _sessions_by_month(period: Period, held: Held, active: set[int], totals: dict[str, int]) -> dict[str, Any]:
+    # Sessions held per month of the period in the pairings active in it, with the mentees who met that month
+    # (from the period's shared read).
+    rows: dict[datetime.date, dict[str, Any]] = {}
+    for pairing, _, mentee, month, n, _ in held.rows:
+        if pairing in active:
+            row = rows.setdefault(month, {"sessions": 0, "mentee_set": set()})
+            row["sessions"] += n
+            row["mentee_set"].add(mentee)
+    for row in rows.values():
+        row["mentees"] = len(row.pop("mentee_set"))
     months, day = [], period.start.replace(day=1)
     while day <= period.end:
         months.append(day)
