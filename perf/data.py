@@ -390,10 +390,17 @@ def _evening(day: datetime.date) -> datetime.datetime:
 
 def _sessions_create(batch: list[MentoringSession]) -> None:
     """The sessions and their history: awaiting from when logged, then the answer from when answered."""
+    for s in batch:
+        s.recorded = True  # with the history just below, as the session services mark it
     MentoringSession.objects.bulk_create(batch)
     states = []
     for s in batch:
-        common = {"session_id": s.pk, "held_on": s.held_on, "duration_minutes": s.duration_minutes}
+        common = {
+            "session_id": s.pk,
+            "pairing_id": s.pairing_id,
+            "held_on": s.held_on,
+            "duration_minutes": s.duration_minutes,
+        }
         # The awaiting row ends when the answer is recorded (``until``), as the session services keep it.
         states.append(
             SessionState(status=MentoringSession.Status.AWAITING, since=s.created_at, until=s.answered_at, **common)

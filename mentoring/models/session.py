@@ -58,6 +58,11 @@ class MentoringSession(models.Model):
     # or while unconfirmed): kept by checkins.session_gaps_refresh whenever the confirmed sessions change, so
     # the dashboard's median gap reads one column instead of looking up every session's predecessor.
     gap_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Whether the session has a history (``SessionState``): set by the session services in the transaction that
+    # records its first row. A period's report reads a recorded session from its history alone and one without
+    # (made outside the services) from its own row: this marks the few of the second kind, so that the report
+    # finds them on a small index instead of looking up the history of every session.
+    recorded = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -81,6 +86,7 @@ class MentoringSession(models.Model):
                 include=["pairing", "status", "duration_minutes", "gap_days", "id"],
                 name="session_day",
             ),
+            models.Index(fields=["pairing", "held_on"], condition=Q(recorded=False), name="session_unrecorded"),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +107,9 @@ class SessionState(models.Model):
     confirmed again. Metadata only: the summary and the dispute reason stay on the session (encrypted)."""
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="states")
+    # The session's pairing, copied (a session never changes pairing): a period's report reads a programme's
+    # history by pairing and date on one index, without visiting the sessions.
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, choices=MentoringSession.Status.choices)
     held_on = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
@@ -112,7 +121,16 @@ class SessionState(models.Model):
 
     class Meta:
         ordering = ["since", "pk"]
-        indexes = [models.Index(fields=["session", "since"], name="sessionstate_session_since")]
+        indexes = [
+            models.Index(fields=["session", "since"], name="sessionstate_session_since"),
+            # A pairing's history by date, carrying what the report reads (PostgreSQL only: see session_day):
+            # a period's confirmed sessions, and each pairing's last one, without visiting the table.
+            models.Index(
+                fields=["pairing", "held_on"],
+                include=["status", "since", "until", "duration_minutes"],
+                name="sessionstate_pairing_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session #{self.session_id}: {self.status} from {self.since:%Y-%m-%d}"

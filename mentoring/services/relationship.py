@@ -323,6 +323,7 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
         mode=data.mode,
         summary=(data.summary or "").strip(),
         next_steps=(data.next_steps or "").strip(),
+        recorded=True,  # its history starts just below
     )
     session.full_clean()
     session.save()
@@ -346,9 +347,14 @@ def session_log(*, pairing: Pairing, by: Person, data: SessionInput, duplicate_o
 
 def _record_state(session: MentoringSession, since: datetime.datetime) -> None:
     """The session's status, date and length from ``since`` on (the history a period's report reads); the row it
-    follows ends there (``until``)."""
+    follows ends there (``until``). The session is marked as having a history (its services set ``recorded``
+    in the save before this; marked here if one did not)."""
+    if not session.recorded:
+        MentoringSession.objects.filter(pk=session.pk).update(recorded=True)
+        session.recorded = True
     SessionState.objects.create(
         session=session,
+        pairing_id=session.pairing_id,
         status=session.status,
         held_on=session.held_on,
         duration_minutes=session.duration_minutes,
@@ -391,6 +397,7 @@ def session_update(
     session.status = MentoringSession.Status.AWAITING
     session.answered_by, session.answered_at, session.dispute_reason = None, None, ""
     session.updated_at = timezone.now()
+    session.recorded = True
     session.full_clean()
     session.save()
     _record_state(session, session.updated_at)
@@ -444,7 +451,8 @@ def session_confirm(*, session: MentoringSession, by: Person) -> MentoringSessio
         return session
     session.status = MentoringSession.Status.CONFIRMED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), ""
-    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    session.recorded = True
+    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason", "recorded"])
     _record_state(session, session.answered_at)
     checkins_refresh(instances=[session.pairing])
     session_gaps_refresh(pairing_ids=[session.pairing_id])
@@ -474,7 +482,8 @@ def session_dispute(*, session: MentoringSession, by: Person, reason: str) -> Me
     was_confirmed = session.status == MentoringSession.Status.CONFIRMED
     session.status = MentoringSession.Status.DISPUTED
     session.answered_by, session.answered_at, session.dispute_reason = by, timezone.now(), reason
-    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason"])
+    session.recorded = True
+    session.save(update_fields=["status", "answered_by", "answered_at", "dispute_reason", "recorded"])
     _record_state(session, session.answered_at)
     if was_confirmed:
         checkins_refresh(instances=[session.pairing])

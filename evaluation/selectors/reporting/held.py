@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from mentoring.models import MentoringSession, SessionState
 from programmes.models import Programme
 
-from .helpers import _confirmed_by
+from .helpers import _end_of
 from .periods import Period
 
 
@@ -38,15 +39,38 @@ class Held:
 
 
 def held_read(programme: Programme, p: Period) -> Held:
-    """One grouped read of the period's sessions with their state at its end (the costly part of a report: every
-    session of the period joined to its history), which the department table, sessions by month and protected
-    time then add up their own ways, instead of each reading the sessions again."""
-    rows = (
-        _confirmed_by(p.end, held_in=p)
-        .filter(pairing__programme=programme)
-        .annotate(month=TruncMonth("held_then"))
+    """One grouped read of the period's sessions as they stood at its end (the costly part of a report), which
+    the department table, sessions by month and protected time then add up their own ways.
+
+    ``_confirmed_by(p.end, held_in=p)``'s sessions, read in two parts that never overlap: a session with a history
+    counts by the row of it that stood then (confirmed and dated in the period), read from the history alone on
+    its (pairing, date) index; one without (made outside the session services: ``recorded`` unset) by its own
+    row, found on the small index of those.
+    """
+    end = _end_of(p.end)
+    stood = SessionState.objects.filter(
+        Q(until__isnull=True) | Q(until__gte=end),
+        pairing__programme=programme,
+        status=MentoringSession.Status.CONFIRMED,
+        held_on__gte=p.start,
+        held_on__lte=p.end,
+        since__lt=end,
+    )
+    unrecorded = MentoringSession.objects.filter(
+        Q(answered_at__isnull=True) | Q(answered_at__lt=end),
+        ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
+        recorded=False,
+        pairing__programme=programme,
+        status=MentoringSession.Status.CONFIRMED,
+        held_on__gte=p.start,
+        held_on__lte=p.end,
+    )
+    grouped = [
+        sessions.annotate(month=TruncMonth("held_on"))
         .order_by()
         .values_list("pairing", "pairing__mentor", "pairing__mentee", "month")
-        .annotate(n=Count("pk"), m=Sum("minutes_then"))
-    )
-    return Held(rows=list(rows))
+        .annotate(n=Count("pk"), m=Sum("duration_minutes"))
+        for sessions in (stood, unrecorded)
+    ]
+    # One query (UNION ALL): a pairing's month can come in both parts, which every sum here adds up.
+    return Held(rows=list(grouped[0].union(grouped[1], all=True)))

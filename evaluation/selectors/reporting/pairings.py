@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import DateField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -14,7 +14,7 @@ from mentoring.models import AgreementCadence, MentoringSession, Pairing, Pairin
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import Programme
 
-from .helpers import _end_of, _latest_by, _line, _running_at, _state_then
+from .helpers import _end_of, _latest_by, _line, _running_at
 from .periods import Period
 
 
@@ -75,12 +75,15 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
     # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
     # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
     ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
-    return list(
+    pairings = list(
         Pairing.objects.filter(programme=programme)
         .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
         .annotate(
-            last_cur=_last_session(cur_day),
-            last_prev=_last_session(prev.end),
+            **{
+                f"last_{s}_{part}": last
+                for s, day in (("cur", cur_day), ("prev", prev.end))
+                for part, last in zip(("recorded", "unrecorded"), _last_session(day), strict=True)
+            },
             paused_cur=_paused_at(cur_day),
             paused_prev=_paused_at(prev.end),
             resumed_cur=_last_resumed(cur_day),
@@ -94,35 +97,47 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
             "ended_on",
             "resumed_on",
             "end_reason",
-            *(f"{f}_{s}" for f in ("last", "paused", "resumed", "cadence") for s in ("cur", "prev")),
+            *(f"last_{s}_{part}" for s in ("cur", "prev") for part in ("recorded", "unrecorded")),
+            *(f"{f}_{s}" for f in ("paused", "resumed", "cadence") for s in ("cur", "prev")),
         )
     )
+    for pairing in pairings:
+        for s in ("cur", "prev"):
+            pairing[f"last_{s}"] = _later(pairing.pop(f"last_{s}_recorded"), pairing.pop(f"last_{s}_unrecorded"))
+    return pairings
 
 
-def _last_session(day: datetime.date) -> Subquery:
+def _last_session(day: datetime.date) -> tuple[Subquery, Subquery]:
     """The last session held and confirmed by the end of ``day`` (the session history, not today's status): the
-    latest date of ``_confirmed_by(day)`` up to ``day``, with each session joined once to its state then (which
-    gives both whether it was confirmed and its date then), not one look-up per condition and one to sort."""
+    latest date of ``_confirmed_by(day)`` up to ``day``. A session with a history counts by the row of it that
+    stood then: the pairing's history read backwards by date on its (pairing, date) index, stopping at the first
+    confirmed row that stood then. One without a history (``recorded`` unset) counts by its own row."""
     end = _end_of(day)
-    confirmed_then = Case(
-        When(
-            Q(state_then__status=MentoringSession.Status.CONFIRMED, state_then__held_on__lte=day),
-            then=F("state_then__held_on"),
-        ),
-        output_field=DateField(),
+    stood = SessionState.objects.filter(
+        Q(until__isnull=True) | Q(until__gte=end),
+        pairing=OuterRef("pk"),
+        status=MentoringSession.Status.CONFIRMED,
+        held_on__lte=day,
+        since__lt=end,
     )
-    # A session without a history (made outside the session services) counts by its own row, as there.
-    unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
-        Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED, held_on__lte=day
+    unrecorded = MentoringSession.objects.filter(
+        Q(answered_at__isnull=True) | Q(answered_at__lt=end),
+        ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
+        pairing=OuterRef("pk"),
+        recorded=False,
+        status=MentoringSession.Status.CONFIRMED,
+        held_on__lte=day,
     )
-    held = (
-        MentoringSession.objects.filter(pairing=OuterRef("pk"))
-        .annotate(state_then=_state_then(day))
-        .annotate(
-            held_then=Coalesce(confirmed_then, Case(When(unrecorded, then=F("held_on")), output_field=DateField()))
-        )
+    # Each part's last, the later of the two taken in Python (``_later``): SQL's GREATEST would repeat both
+    # look-ups, and SQLite's gives null when either is missing.
+    return tuple(  # type: ignore[return-value]
+        Subquery(rows.order_by("-held_on").values("held_on")[:1], output_field=DateField())
+        for rows in (stood, unrecorded)
     )
-    return Subquery(held.order_by().values("pairing").annotate(last=Max("held_then")).values("last"))
+
+
+def _later(*days: datetime.date | None) -> datetime.date | None:
+    return max((d for d in days if d is not None), default=None)
 
 
 # Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
