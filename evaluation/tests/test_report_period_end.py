@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import F
 
 from evaluation.models import Intervention
 from evaluation.selectors.reporting import report_figures
@@ -343,6 +344,11 @@ def test_the_migration_gives_every_session_its_history_so_far(world, cast):
     assert history(confirmed_in_time) == [("awaiting", IN_THE_QUARTER), ("confirmed", LAST_EVENING)]
     assert history(confirmed_late) == [("awaiting", IN_THE_QUARTER), ("confirmed", NOW)]
     assert history(waiting) == [("awaiting", IN_THE_QUARTER)]
+    # Each row carries its session's pairing, and each session with a history is marked so (0027).
+    assert not SessionState.objects.exclude(pairing=F("session__pairing")).exists()
+    assert set(MentoringSession.objects.filter(recorded=True).values_list("pk", flat=True)) == set(
+        SessionState.objects.values_list("session", flat=True)
+    )
     # One confirmed outside the services (no answer time: the February sessions here) from the day it was held.
     february = MentoringSession.objects.filter(held_on=datetime.date(2026, 2, 10)).first()
     assert history(february) == [("confirmed", datetime.datetime(2026, 2, 10, tzinfo=datetime.UTC))]

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from mentoring.models import MentoringSession, SessionState
 from mentoring.services import relationship
+from mentoring.tests.factories import MentoringSessionFactory
 from programmes.models import TimeAllocation, TimeAllocationState
 from programmes.services import time as time_services
 from programmes.tests.factories import TimeAllocationFactory
@@ -109,3 +110,24 @@ def test_deciding_and_changing_an_allocation_keeps_one_row_standing_at_a_time(ca
         (TimeAllocation.Status.PENDING, Decimal("6.0")),
         (TimeAllocation.Status.DECLINED, Decimal("6.0")),
     ]
+
+
+def test_each_history_row_carries_its_sessions_pairing_and_marks_the_session_as_recorded(cast):
+    # The report reads a programme's history by pairing and date alone, and finds the sessions without a history
+    # (made outside the services, counted by their own row) by the flag: both must follow every recorded change.
+    pairing = cast["pairing"]
+    outside = MentoringSessionFactory(
+        pairing=pairing, held_on=datetime.date(2026, 3, 17), status=MentoringSession.Status.AWAITING
+    )
+    assert not outside.recorded
+    with time_machine.travel(at(0), tick=False):
+        logged = log(pairing, datetime.date(2026, 3, 19))
+    logged.refresh_from_db()
+    assert logged.recorded
+    with time_machine.travel(at(1), tick=False):
+        relationship.session_confirm(session=outside, by=pairing.mentee)
+    outside.refresh_from_db()
+    assert outside.recorded  # its history starts with this confirmation
+    assert sorted(SessionState.objects.values_list("session", "pairing", "status")) == sorted(
+        [(logged.pk, pairing.pk, "awaiting"), (outside.pk, pairing.pk, "confirmed")]
+    )

@@ -386,11 +386,11 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     # session, user, the report with my roles, the navigation's areas; the live figures: applications,
     # participants by role, pairings, each period's sessions (read once: 2, which the department table, sessions
     # by month and protected time add up), the org units (departments), pairings by department, participants by
-    # department, protected time per participant, goals, interventions, survey rounds, survey answers,
-    # quotable answers, mentors' own goals, mentors' ratings at both ends; the programme's submitted reports (the
-    # previous period's column and the checker read them); the earlier decisions it follows up; comments,
-    # decisions, sign-offs.
-    with django_assert_num_queries(25):
+    # department, protected time (each table's hours by person, and the participants: 2), goals, interventions,
+    # survey rounds, survey answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the
+    # programme's submitted reports (the previous period's column and the checker read them); the earlier
+    # decisions it follows up; comments, decisions, sign-offs.
+    with django_assert_num_queries(26):
         assert client.get(report.get_absolute_url()).status_code == 200
     services.report_submit(report=report, by=cast["coordinator"])
     client.force_login(cast["committee_member"])

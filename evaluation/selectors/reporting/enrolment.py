@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
@@ -69,13 +69,12 @@ def _applicants(programme: Programme, period: Period, prev: Period) -> list[dict
     ]
 
 
-def _paired(programme: Programme, day: datetime.date) -> Exists:
+def _paired(programme: Programme, day: datetime.date) -> Q:
     """A participant in a pairing of the programme running at ``day``."""
-    return Exists(
-        Pairing.objects.filter(programme=programme)
-        .filter(Q(mentor=OuterRef("person")) | Q(mentee=OuterRef("person")))
-        .filter(_running_at(day))
-    )
+    # IN lists of the running pairings' mentors and mentees, not a look-up per participant: PostgreSQL hashes
+    # each list once (a programme's pairings fit in memory many times over).
+    running = Pairing.objects.filter(programme=programme).filter(_running_at(day))
+    return Q(person__in=running.values("mentor")) | Q(person__in=running.values("mentee"))
 
 
 def _trained(programme: Programme, day: datetime.date) -> Q:
@@ -96,25 +95,37 @@ def _trained(programme: Programme, day: datetime.date) -> Q:
 
 def _participants_by_role(programme: Programme, period: Period, prev: Period) -> dict[str, dict[str, int]]:
     """Participants by role at each period's end: all of them, those paired, those trained."""
-    # Query 2: participants by role at each period's end: in a pairing or not, training complete or not.
-    return {
-        row["role"]: row
-        for row in Membership.objects.participants()
-        .filter(programme=programme)
-        .values("role")
-        .annotate(
-            **{
-                f"{name}{suffix}": Count("pk", filter=_joined_by(programme, p.end) & condition)
-                for suffix, p in (("", period), ("_prev", prev))
-                for name, condition in (
-                    ("all", Q()),
-                    ("paired", Q(_paired(programme, p.end))),
-                    ("trained", _trained(programme, p.end)),
-                )
-            }
+    # Query 2: participants grouped by role and by what each was at each period's end (joined, in a pairing,
+    # training complete): each look-up made once per participant, not once for every count that reads it; a
+    # few dozen groups at most, added up here.
+    flags = {
+        f"{name}{suffix}": ExpressionWrapper(condition, output_field=BooleanField())
+        for suffix, p in (("", period), ("_prev", prev))
+        for name, condition in (
+            ("joined", _joined_by(programme, p.end)),
+            ("paired", _paired(programme, p.end)),
+            ("trained", _trained(programme, p.end)),
         )
-        .order_by()
     }
+    groups = (
+        Membership.objects.participants()
+        .filter(programme=programme)
+        .values("role", **flags)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[str, dict[str, int]] = {}
+    for group in groups:
+        row = found.setdefault(group["role"], {"role": group["role"]})
+        for suffix in ("", "_prev"):
+            joined = group[f"joined{suffix}"]
+            for name, counts in (
+                ("all", True),
+                ("paired", group[f"paired{suffix}"]),
+                ("trained", group[f"trained{suffix}"]),
+            ):
+                row[f"{name}{suffix}"] = row.get(f"{name}{suffix}", 0) + (group["n"] if joined and counts else 0)
+    return found
 
 
 def _role_grid(counts: dict[str, dict[str, int]], suffix: str) -> dict:

@@ -43,20 +43,21 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
     4 and 5 the sessions of the period and of the previous one (``held_read``: read once, added up by department,
     by month and by participant); 6 departments; 7 pairings by department; 8 participants by department;
-    9 protected time; 10 goals; 11 interventions; 12 survey rounds; 13 survey answers; 14 quotable answers;
-    15 mentors' own goals; 16 mentors' ratings at both ends.
+    9 and 10 protected time (each table's hours by person; the participants); 11 goals; 12 interventions;
+    13 survey rounds; 14 survey answers; 15 quotable answers; 16 mentors' own goals; 17 mentors' ratings at
+    both ends.
     """
     prev = period.previous
     enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
     pairings = _pairings(programme, period, prev)  # query 3
-    held = held_read(programme, period), held_read(programme, prev)  # queries 4 and 5
+    held = held_read(programme, period), held_read(programme, prev, by_month=False)  # queries 4 and 5
     team, totals, active = _teams(programme, period, prev, held)  # queries 6, 7 and 8
     months = _sessions_by_month(period, held[0], active, totals)
-    time = _protected_time(programme, period, prev, held)  # query 9
-    goals = _goals(programme, period, prev)  # query 10
-    interventions = _interventions(programme, period, prev)  # query 11
-    surveys = _surveys(programme, period, prev)  # queries 12, 13 and 14
-    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 15 and 16
+    time = _protected_time(programme, period, prev, held)  # queries 9 and 10
+    goals = _goals(programme, period, prev)  # query 11
+    interventions = _interventions(programme, period, prev)  # query 12
+    surveys = _surveys(programme, period, prev)  # queries 13, 14 and 15
+    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 16 and 17
 
     activity_figures = [
         _figure(

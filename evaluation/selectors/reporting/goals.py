@@ -32,7 +32,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
     aggregates = _goal_aggregates(statuses, period, prev)
-    # Query 8: goals by status at each period's end, goals set in each period, average progress of open goals.
+    # Query 11: goals by status at each period's end, goals set in each period, average progress of open goals.
     row = (
         # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
         Goal.objects.filter(pairing__programme=programme, owner=Goal.Owner.MENTEE)

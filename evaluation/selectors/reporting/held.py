@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from mentoring.models import MentoringSession, SessionState
 from programmes.models import Programme
@@ -17,9 +18,14 @@ from .periods import Period
 @dataclass(frozen=True)
 class Held:
     """A period's sessions held in it and confirmed by its end, as they stood then (``_confirmed_by``), grouped
-    by pairing and month: ``rows`` are (pairing, mentor, mentee, month, sessions, minutes)."""
+    by pairing and month: ``rows`` are (pairing, mentor, mentee, month, sessions, minutes), the month as
+    ``year * 12 + month - 1`` (0 throughout when read without months)."""
 
-    rows: list[tuple[int, int, int, object, int, int]]
+    rows: list[tuple[int, int, int, int, int, int]]
+
+    def month_of(self, day: datetime.date) -> int:
+        """The month number of ``rows`` for the month of ``day``."""
+        return day.year * 12 + day.month - 1
 
     def by_pairing(self) -> dict[int, tuple[int, int]]:
         """Each pairing's sessions and minutes."""
@@ -38,14 +44,16 @@ class Held:
         return found
 
 
-def held_read(programme: Programme, p: Period) -> Held:
+def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held:
     """One grouped read of the period's sessions as they stood at its end (the costly part of a report), which
     the department table, sessions by month and protected time then add up their own ways.
 
     ``_confirmed_by(p.end, held_in=p)``'s sessions, read in two parts that never overlap: a session with a history
     counts by the row of it that stood then (confirmed and dated in the period), read from the history alone on
     its (pairing, date) index; one without (made outside the session services: ``recorded`` unset) by its own
-    row, found on the small index of those.
+    row, found on the small index of those. Without ``by_month``, a row per pairing only (half as many rows to
+    bring back, for a period whose months nothing shows). Months come as numbers, not dates: tens of thousands of
+    rows read faster.
     """
     end = _end_of(p.end)
     stood = SessionState.objects.filter(
@@ -65,8 +73,9 @@ def held_read(programme: Programme, p: Period) -> Held:
         held_on__gte=p.start,
         held_on__lte=p.end,
     )
+    month = ExtractYear("held_on") * 12 + ExtractMonth("held_on") - 1 if by_month else Value(0)
     grouped = [
-        sessions.annotate(month=TruncMonth("held_on"))
+        sessions.annotate(month=ExpressionWrapper(month, output_field=IntegerField()))
         .order_by()
         .values_list("pairing", "pairing__mentor", "pairing__mentee", "month")
         .annotate(n=Count("pk"), m=Sum("duration_minutes"))

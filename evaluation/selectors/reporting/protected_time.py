@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_noop
 
@@ -35,28 +35,27 @@ def _protected_time(
 ) -> list[dict[str, Any]]:
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact. Each participant's
     confirmed session minutes come from the periods' shared read (``held``), by mentor and by mentee."""
-    annotations, minutes = {}, {}
-    for suffix, p, sessions in (("", period, held[0]), ("_prev", prev, held[1])):
-        annotations |= {
-            f"a{suffix}": Coalesce(_allocated(programme, p), 0),
-            f"t{suffix}": Coalesce(_training(p), 0),
-            f"o{suffix}": Coalesce(_opportunities(programme, p), 0),
-            f"r{suffix}": Coalesce(_reflection(programme, p), 0),
-        }
-        minutes[suffix] = sessions.minutes_by_side()
-    # Query 7: per participant (subqueries), summed over the programme here. Summed in the database instead (an
-    # outer query over this one), PostgreSQL flattens the two and computes each person's subqueries once for every
-    # sum and count that reads them: five times the work, for 15,500 rows that Python adds up in milliseconds.
-    rows = (
-        Membership.objects.participants()
-        .filter(programme=programme)
-        .annotate(**annotations)
-        .values_list("role", "person", "a", "t", "o", "r", "a_prev", "t_prev", "o_prev", "r_prev")
-    )
+    # Query 9: every participant's allocated, training, opportunity and reflection tenths in each period, as
+    # grouped reads of each table by person (one UNION ALL), not four look-ups per participant and period; then
+    # the participants (query 10), added up here with their session minutes.
+    parts = [
+        part(programme, p).annotate(kind=Value(f"{kind}{suffix}")).values_list("kind", "person", "t")
+        for suffix, p in (("", period), ("_prev", prev))
+        for kind, part in (("a", _allocated), ("t", _training), ("o", _opportunities), ("r", _reflection))
+    ]
+    tenths: dict[str, dict[int, int]] = {}
+    for kind, person, t in parts[0].union(*parts[1:], all=True):
+        tenths.setdefault(kind, {})[person] = int(t or 0)  # a sum of decimal hours: a whole number of tenths
+    minutes = {"": held[0].minutes_by_side(), "_prev": held[1].minutes_by_side()}
     people = [
-        (a, minutes[""][role == Role.MENTOR].get(person, 0), t, o, r)
-        + (a_prev, minutes["_prev"][role == Role.MENTOR].get(person, 0), t_prev, o_prev, r_prev)
-        for role, person, a, t, o, r, a_prev, t_prev, o_prev, r_prev in rows
+        tuple(
+            minutes[suffix][role == Role.MENTOR].get(person, 0)
+            if kind == "m"
+            else tenths.get(f"{kind}{suffix}", {}).get(person, 0)
+            for suffix in ("", "_prev")
+            for kind in ("a", "m", "t", "o", "r")
+        )
+        for role, person in Membership.objects.participants().filter(programme=programme).values_list("role", "person")
     ]
     a, u, a_people, u_people = _sums(people, 0)
     pa, pu, pa_people, pu_people = _sums(people, 5)
@@ -80,8 +79,8 @@ def _protected_time(
     ]
 
 
-def _allocated(programme: Programme, p: Period) -> Subquery:
-    """A participant's allocated hours in period ``p``, in tenths."""
+def _allocated(programme: Programme, p: Period) -> QuerySet:
+    """Each person's allocated hours in period ``p``, in tenths (``person``, ``t``)."""
     # The allocations made by the period's end and not declined by then, with their hours then: the history
     # (``TimeAllocationState``) of one changed since, else its own row (declined only from its decision on).
     end = _end_of(p.end)
@@ -89,7 +88,6 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
     months = (
         TimeAllocation.objects.filter(
             programme=programme,
-            person=OuterRef("person"),
             month__gte=p.start.replace(day=1),
             month__lte=p.end,
             created_at__lt=end,
@@ -104,53 +102,41 @@ def _allocated(programme: Programme, p: Period) -> Subquery:
         )
         .exclude(status_then=TimeAllocation.Status.DECLINED)
     )
-    return Subquery(
-        months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10))).values("t"),
-        output_field=IntegerField(),
-    )
+    return months.order_by().values("person").annotate(t=Sum(Round(F("hours_then") * 10)))
 
 
-def _training(p: Period) -> Subquery:
-    """A participant's training hours completed in period ``p``, in tenths."""
+def _training(programme: Programme, p: Period) -> QuerySet:
+    """Each participant's training hours completed in period ``p``, in tenths (``person``, ``t``)."""
     records = TrainingRecord.objects.filter(
-        person=OuterRef("person"),
+        person__in=Membership.objects.participants().filter(programme=programme).values("person"),
         status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED),
         completed_on__gte=p.start,
         completed_on__lte=p.end,
         opportunity_request__isnull=True,  # a course taken up as a learning opportunity counts as the opportunity
     )
-    return Subquery(
-        records.order_by().values("person").annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10))).values("t"),
-        output_field=IntegerField(),
-    )
+    return records.order_by().values("person").annotate(t=Sum(Round(Coalesce("hours", "course__hours") * 10)))
 
 
-def _opportunities(programme: Programme, p: Period) -> Subquery:
-    """A participant's learning opportunities taken up in this programme in period ``p`` (confirmed by the host by
-    the period's end), in tenths."""
+def _opportunities(programme: Programme, p: Period) -> QuerySet:
+    """Each person's learning opportunities taken up in this programme in period ``p`` (confirmed by the host by
+    the period's end), in tenths (``person``, ``t``)."""
     taken = OpportunityRequest.objects.filter(
-        person=OuterRef("person"),
         programme=programme,
         status=OpportunityRequest.Status.TAKEN_UP,
         happened_on__gte=p.start,
         happened_on__lte=p.end,
         confirmed_at__lt=_end_of(p.end),
     )
-    return Subquery(
-        taken.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
-        output_field=IntegerField(),
-    )
+    return taken.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10)))
 
 
-def _reflection(programme: Programme, p: Period) -> Subquery:
-    """A participant's reflection time logged in this programme for days of period ``p`` by its end, in tenths."""
+def _reflection(programme: Programme, p: Period) -> QuerySet:
+    """Each person's reflection time logged in this programme for days of period ``p`` by its end, in tenths
+    (``person``, ``t``)."""
     logged = ReflectionTime.objects.filter(
-        person=OuterRef("person"), programme=programme, day__gte=p.start, day__lte=p.end, created_at__lt=_end_of(p.end)
+        programme=programme, day__gte=p.start, day__lte=p.end, created_at__lt=_end_of(p.end)
     )
-    return Subquery(
-        logged.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10))).values("t"),
-        output_field=IntegerField(),
-    )
+    return logged.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10)))
 
 
 def _sums(people: list[tuple[int, ...]], offset: int) -> tuple[int, int, int, int]:

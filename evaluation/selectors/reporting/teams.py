@@ -67,9 +67,9 @@ def _team_rows(
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int]]:
     """Pairings, sessions and minutes, and participants, by department at each period's end; and the pairings
     active in the period."""
-    # Query 4a: every unit's department (org trees are small).
+    # Query 6: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
-    # Query 4: the pairings active in either period, each with its mentee's department at each period's end
+    # Query 7: the pairings active in either period, each with its mentee's department at each period's end
     # (their team history). Each pairing's sessions and minutes come from the periods' shared read (``held``):
     # added up here over the pairings active in each period, under the department then.
     pairings = (
@@ -104,7 +104,7 @@ def _team_rows(
             sums["n_mentees" + suffix] = len(mentees[department, suffix])
         if active_in[0]:
             active.add(pk)
-    # Query 5: participants by department at each period's end.
+    # Query 8: participants by department at each period's end.
     participants = _by_department(
         Membership.objects.participants()
         .filter(programme=programme)
@@ -158,7 +158,7 @@ def _by_department(rows: Any) -> dict[str, dict[str, int]]:
 def _sessions_by_month(period: Period, held: Held, active: set[int], totals: dict[str, int]) -> dict[str, Any]:
     # Sessions held per month of the period in the pairings active in it, with the mentees who met that month
     # (from the period's shared read).
-    rows: dict[datetime.date, dict[str, Any]] = {}
+    rows: dict[int, dict[str, Any]] = {}
     for pairing, _, mentee, month, n, _ in held.rows:
         if pairing in active:
             row = rows.setdefault(month, {"sessions": 0, "mentee_set": set()})
@@ -173,7 +173,7 @@ def _sessions_by_month(period: Period, held: Held, active: set[int], totals: dic
     labels = [f"{m:%b %Y}" for m in months]
 
     def found(month: datetime.date, field: str) -> int:
-        row = rows.get(month)  # TruncMonth of a date field is a date
+        row = rows.get(held.month_of(month))
         return row[field] if row else 0
 
     label = gettext_noop("Sessions")
