@@ -26,6 +26,7 @@ from mentoring.models import (
     Agreement,
     Alert,
     Goal,
+    GoalState,
     MentoringSession,
     Pairing,
     PairingPause,
@@ -315,7 +316,9 @@ def _pauses_agreements_goals(org: Org, made: list[Pairing]) -> None:
         batch_size=BATCH,
     )
     goal_statuses = Goal.Status.values
-    Goal.objects.bulk_create(
+    # Goals set in the pairing's first weeks, each with its history as the services write it: not started when
+    # set, then its status and progress today from a day since (the report reads them at each period's end).
+    goals = Goal.objects.bulk_create(
         (
             Goal(
                 pairing=p,
@@ -323,12 +326,23 @@ def _pauses_agreements_goals(org: Org, made: list[Pairing]) -> None:
                 status=rng.choice(goal_statuses),
                 progress=rng.randrange(0, 101, 10),
                 rating_start=rng.randint(1, 5),
+                created_at=_evening(p.started_on + datetime.timedelta(days=7 * g)),
             )
             for p in made
             for g in range(2)
         ),
         batch_size=BATCH,
     )
+    states = []
+    for goal in goals:
+        set_on = goal.created_at.date()
+        first = GoalState(goal=goal, status=Goal.Status.NOT_STARTED, progress=0, since=goal.created_at)
+        states.append(first)
+        if goal.status != Goal.Status.NOT_STARTED or goal.progress:
+            changed = set_on + datetime.timedelta(days=rng.randint(1, max(1, (today - set_on).days)))
+            first.until = _evening(changed)  # the first row ends where the change begins, as the services keep it
+            states.append(GoalState(goal=goal, status=goal.status, progress=goal.progress, since=first.until))
+    GoalState.objects.bulk_create(states, batch_size=BATCH)
 
 
 def _sessions(org: Org, pairings: list[Pairing]) -> None:

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.db.models import Q
 
-from mentoring.models import MentoringSession, SessionState
+from mentoring.models import GoalState, MentoringSession, SessionState
 from mentoring.services import relationship
 from mentoring.tests.factories import MentoringSessionFactory
 from programmes.models import TimeAllocation, TimeAllocationState
@@ -131,3 +131,22 @@ def test_each_history_row_carries_its_sessions_pairing_and_marks_the_session_as_
     assert sorted(SessionState.objects.values_list("session", "pairing", "status")) == sorted(
         [(logged.pk, pairing.pk, "awaiting"), (outside.pk, pairing.pk, "confirmed")]
     )
+
+
+def test_setting_and_changing_a_goal_keeps_one_row_of_its_history_standing_at_a_time(cast):
+    pairing = cast["pairing"]
+    with time_machine.travel(at(0), tick=False):
+        goal = relationship.goal_create(pairing=pairing, by=pairing.mentee, data=relationship.GoalInput(title="Lead"))
+    history = GoalState.objects.filter(goal=goal)
+    check_history(history)
+    for day, status, progress in ((1, "in_progress", 30), (2, "in_progress", 60), (3, "achieved", 100)):
+        with time_machine.travel(at(day), tick=False):
+            data = relationship.GoalInput(title="Lead", status=status, progress=progress)
+            relationship.goal_update(goal=goal, by=pairing.mentee, data=data)
+        check_history(history)
+    assert [(r.status, r.progress) for r in history.order_by("since", "pk")] == [
+        ("not_started", 0),
+        ("in_progress", 30),
+        ("in_progress", 60),
+        ("achieved", 100),
+    ]

@@ -75,6 +75,9 @@ class GoalState(models.Model):
     status = models.CharField(max_length=20, choices=Goal.Status.choices)
     progress = models.PositiveSmallIntegerField(default=0)
     since = models.DateTimeField(default=timezone.now)
+    # When the next row took over (null: this row still stands), as ``SessionState.until``: a period's report
+    # joins "the row that stood at its end" as one range condition instead of a look-up per goal and column.
+    until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["since", "pk"]

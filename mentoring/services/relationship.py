@@ -212,6 +212,11 @@ def _record_goal_state(goal: Goal) -> None:
     last = goal.states.order_by("-since", "-pk").first()
     if last is None or (last.status, last.progress) != (goal.status, goal.progress):
         GoalState.objects.create(goal=goal, status=goal.status, progress=goal.progress, since=goal.updated_at)
+        if last is not None and last.since <= goal.updated_at:
+            # The row it follows ends here (the usual case: one UPDATE, not a re-read of the whole history).
+            GoalState.objects.filter(pk=last.pk).update(until=goal.updated_at)
+        elif last is not None:
+            history_reckon_until(GoalState.objects.filter(goal=goal))
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
@@ -14,17 +13,17 @@ from programmes.models import Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import _figure, _latest_by, _line, _single, _within
+from .helpers import _figure, _line, _single, _state_then, _within
 from .periods import Period
 
 
-def _goal_state_at(day: datetime.date, field: str) -> Coalesce:
-    """A goal's status (or progress) at the end of ``day``: its last recorded state by then; for a goal whose
-    history starts later (recorded before histories were kept), the oldest state known; else its own."""
-    states = GoalState.objects.filter(goal=OuterRef("pk"))
-    by_then = _latest_by(states, day).values(field)[:1]
-    oldest = states.order_by("since", "pk").values(field)[:1]
-    return Coalesce(Subquery(by_then), Subquery(oldest), F(field))
+def _goal_state_at(relation: str, field: str) -> Coalesce:
+    """A goal's status (or progress) at the end of a day: the row of its history that stood then (``relation``,
+    ``_state_then(day)`` joined under that name); for a goal whose history starts later (recorded before
+    histories were kept), the oldest state known (looked up only then: COALESCE stops at the first value); else
+    its own."""
+    oldest = GoalState.objects.filter(goal=OuterRef("pk")).order_by("since", "pk").values(field)[:1]
+    return Coalesce(F(f"{relation}__{field}"), Subquery(oldest), F(field))
 
 
 def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
@@ -36,11 +35,12 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     row = (
         # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
         Goal.objects.filter(pairing__programme=programme, owner=Goal.Owner.MENTEE)
+        .annotate(state_cur=_state_then(period.end), state_prev=_state_then(prev.end))
         .annotate(
-            status_cur=_goal_state_at(period.end, "status"),
-            status_prev=_goal_state_at(prev.end, "status"),
-            progress_cur=_goal_state_at(period.end, "progress"),
-            progress_prev=_goal_state_at(prev.end, "progress"),
+            status_cur=_goal_state_at("state_cur", "status"),
+            status_prev=_goal_state_at("state_prev", "status"),
+            progress_cur=_goal_state_at("state_cur", "progress"),
+            progress_prev=_goal_state_at("state_prev", "progress"),
         )
         .aggregate(**aggregates)
     )

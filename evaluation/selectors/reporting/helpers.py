@@ -97,9 +97,10 @@ def _latest_by(states: QuerySet, day: datetime.date) -> QuerySet:
 
 
 def _state_then(day: datetime.date) -> FilteredRelation:
-    """A session's or an allocation's history row that stood at the end of ``day`` (the one ``_latest_by`` gives:
-    ``until`` is where the next row by since and id begins), as a join: one range condition PostgreSQL matches for
-    all the rows at once, not a latest-row look-up per row for each column read. At most one row matches."""
+    """A session's, an allocation's or a goal's history row that stood at the end of ``day`` (the one
+    ``_latest_by`` gives: ``until`` is where the next row by since and id begins), as a join: one range condition
+    PostgreSQL matches for all the rows at once, not a latest-row look-up per row for each column read. At most
+    one row matches."""
     end = _end_of(day)
     return FilteredRelation(
         "states",

@@ -46,19 +46,9 @@ def _protected_time(
     tenths: dict[str, dict[int, int]] = {}
     for kind, person, t in parts[0].union(*parts[1:], all=True):
         tenths.setdefault(kind, {})[person] = int(t or 0)  # a sum of decimal hours: a whole number of tenths
-    minutes = {"": held[0].minutes_by_side(), "_prev": held[1].minutes_by_side()}
-    people = [
-        tuple(
-            minutes[suffix][role == Role.MENTOR].get(person, 0)
-            if kind == "m"
-            else tenths.get(f"{kind}{suffix}", {}).get(person, 0)
-            for suffix in ("", "_prev")
-            for kind in ("a", "m", "t", "o", "r")
-        )
-        for role, person in Membership.objects.participants().filter(programme=programme).values_list("role", "person")
-    ]
-    a, u, a_people, u_people = _sums(people, 0)
-    pa, pu, pa_people, pu_people = _sums(people, 5)
+    participants = list(Membership.objects.participants().filter(programme=programme).values_list("role", "person"))
+    a, u, a_people, u_people = _sums(participants, tenths, held[0], "")
+    pa, pu, pa_people, pu_people = _sums(participants, tenths, held[1], "_prev")
     return [
         _figure(
             "hours_allocated",
@@ -139,11 +129,20 @@ def _reflection(programme: Programme, p: Period) -> QuerySet:
     return logged.order_by().values("person").annotate(t=Sum(Round(F("hours") * 10)))
 
 
-def _sums(people: list[tuple[int, ...]], offset: int) -> tuple[int, int, int, int]:
-    """Tenths allocated and used, and the people with an allocation and those using any, from column ``offset``
-    (allocated, session minutes, training, opportunities and reflection in tenths)."""
-    allocated_tenths = sum(row[offset] for row in people)
-    used_tenths = sum(round(row[offset + 1] / 6) + sum(row[offset + 2 : offset + 5]) for row in people)
-    with_allocation = sum(1 for row in people if row[offset])
-    using = sum(1 for row in people if any(row[offset + 1 : offset + 5]))
+def _sums(
+    participants: list[tuple[str, int]], tenths: dict[str, dict[int, int]], held: Held, suffix: str
+) -> tuple[int, int, int, int]:
+    """Tenths allocated and used in a period, and the participants with an allocation and those using any
+    (session minutes, training, opportunities or reflection)."""
+    minutes = held.minutes_by_side()
+    allocated, training, opportunities, reflection = (tenths.get(f"{k}{suffix}", {}) for k in "ator")
+    allocated_tenths = used_tenths = with_allocation = using = 0
+    for role, person in participants:
+        a = allocated.get(person, 0)
+        m = minutes[role == Role.MENTOR].get(person, 0)
+        t, o, r = training.get(person, 0), opportunities.get(person, 0), reflection.get(person, 0)
+        allocated_tenths += a
+        used_tenths += round(m / 6) + t + o + r
+        with_allocation += bool(a)
+        using += bool(m or t or o or r)
     return allocated_tenths, used_tenths, with_allocation, using
