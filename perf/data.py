@@ -454,6 +454,9 @@ def _allocations(org: Org, programme: Programme, people: list[Person]) -> None:
     months = [month]
     for _ in range(ALLOCATION_MONTHS - 1):
         months.append(month_start(months[-1] - datetime.timedelta(days=1)))
+    # Each month's allocation made on its first day and most approved three days later, as the coordinators and
+    # line managers would (the report counts what was allocated by a period's end: made today, none would count).
+    approved, now = TimeAllocation.Status.APPROVED, timezone.now()
     TimeAllocation.objects.bulk_create(
         (
             TimeAllocation(
@@ -461,10 +464,13 @@ def _allocations(org: Org, programme: Programme, people: list[Person]) -> None:
                 person=p,
                 month=m,
                 hours=Decimal("2.0"),
-                status=TimeAllocation.Status.APPROVED if org.rng.random() < 0.9 else TimeAllocation.Status.PENDING,
+                status=status,
+                created_at=_evening(m),
+                decided_at=min(_evening(m + datetime.timedelta(days=3)), now) if status == approved else None,
             )
             for p in people
             for m in months
+            for status in [approved if org.rng.random() < 0.9 else TimeAllocation.Status.PENDING]
         ),
         batch_size=BATCH,
     )
