@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
@@ -30,20 +30,34 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
     period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    aggregates = _goal_aggregates(statuses, period, prev)
-    # Query 11: goals by status at each period's end, goals set in each period, average progress of open goals.
-    row = (
-        # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
+    # Query 11: each mentee goal's status and progress at each period's end (its history joined as it stood
+    # then), and whether it was set by then and in the period; added up here: in the database, each of the dozen
+    # counts of distinct mentees would sort the goals again.
+    # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
+    goals = (
         Goal.objects.filter(pairing__programme=programme, owner=Goal.Owner.MENTEE)
         .annotate(state_cur=_state_then(period.end), state_prev=_state_then(prev.end))
         .annotate(
-            status_cur=_goal_state_at("state_cur", "status"),
-            status_prev=_goal_state_at("state_prev", "status"),
-            progress_cur=_goal_state_at("state_cur", "progress"),
-            progress_prev=_goal_state_at("state_prev", "progress"),
+            **{
+                f"{field}_{suffix}": _goal_state_at(f"state_{suffix}", field)
+                for suffix in ("cur", "prev")
+                for field in ("status", "progress")
+            },
+            **{
+                f"{name}_{suffix}": ExpressionWrapper(condition, output_field=BooleanField())
+                for suffix, p in (("cur", period), ("prev", prev))
+                for name, condition in (
+                    ("by_end", Q(created_at__date__lte=p.end)),
+                    ("set", _within("created_at__date", p)),
+                )
+            },
         )
-        .aggregate(**aggregates)
+        .values_list(
+            "pairing__mentee",
+            *(f"{f}_{s}" for s in ("cur", "prev") for f in ("status", "progress", "by_end", "set")),
+        )
     )
+    row = _goal_sums(statuses, list(goals))
     labels = [str(s.label) for s in statuses]
     counts = {suffix: {str(s.label): row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
     people = {
@@ -83,24 +97,25 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     return {"figures": figures, "tables": [table]}
 
 
-def _goal_aggregates(statuses: list[Goal.Status], period: Period, prev: Period) -> dict[str, Any]:
-    """Per period: goals (and their mentees) by status at its end, set in it, and the open goals' progress."""
-    aggregates = {}
-    for suffix, p in (("cur", period), ("prev", prev)):
-        by_end = Q(created_at__date__lte=p.end)
-        open_goal = Q(**{f"status_{suffix}__in": (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)})
+def _goal_sums(statuses: list[Goal.Status], goals: list[tuple]) -> dict[str, Any]:
+    """Per period: goals (and their mentees) by status at its end, set in it, and the open goals' progress, from
+    the rows of query 11: (mentee, then per period: status, progress, set by its end, set in it)."""
+    row: dict[str, Any] = {}
+    for offset, suffix in ((1, "cur"), (5, "prev")):
+        by_end = [g for g in goals if g[offset + 2]]
         for status in statuses:
-            at_end = by_end & Q(**{f"status_{suffix}": status})
-            aggregates[f"{suffix}_{status}"] = Count("pk", filter=at_end)
-            aggregates[f"{suffix}_{status}_people"] = Count("pairing__mentee", distinct=True, filter=at_end)
-        aggregates[f"{suffix}_people"] = Count("pairing__mentee", distinct=True, filter=by_end)
-        aggregates[f"{suffix}_set"] = Count("pk", filter=_within("created_at__date", p))
-        aggregates[f"{suffix}_set_people"] = Count(
-            "pairing__mentee", distinct=True, filter=_within("created_at__date", p)
-        )
-        aggregates[f"{suffix}_progress"] = Avg(f"progress_{suffix}", filter=by_end & open_goal)
-        aggregates[f"{suffix}_progress_people"] = Count("pairing__mentee", distinct=True, filter=by_end & open_goal)
-    return aggregates
+            at_end = [g for g in by_end if g[offset] == status]
+            row[f"{suffix}_{status}"] = len(at_end)
+            row[f"{suffix}_{status}_people"] = len({g[0] for g in at_end})
+        row[f"{suffix}_people"] = len({g[0] for g in by_end})
+        set_in = [g for g in goals if g[offset + 3]]
+        row[f"{suffix}_set"] = len(set_in)
+        row[f"{suffix}_set_people"] = len({g[0] for g in set_in})
+        open_goals = [g for g in by_end if g[offset] in (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)]
+        progress = [g[offset + 1] for g in open_goals if g[offset + 1] is not None]
+        row[f"{suffix}_progress"] = sum(progress) / len(progress) if progress else None
+        row[f"{suffix}_progress_people"] = len({g[0] for g in open_goals})
+    return row
 
 
 def _goal_progress(row: dict[str, Any], suffix: str) -> int | None:
