@@ -17,9 +17,11 @@ from .periods import Period
 
 @dataclass(frozen=True)
 class Held:
-    """A period's sessions held in it and confirmed by its end, as they stood then (``_confirmed_by``), grouped
-    by pairing and month: ``rows`` are (pairing, mentor, mentee, month, sessions, minutes), the month as
-    ``year * 12 + month - 1`` (0 throughout when read without months)."""
+    """A period's sessions held in it and confirmed by its end, with their date and length as they stood then
+    (``SessionState``: a session confirmed later does not count, one disputed, corrected or confirmed since counts
+    as it was; one without a history, made outside the session services, counts by its own row from the moment
+    it was answered), grouped by pairing and month: ``rows`` are (pairing, mentor, mentee, month, sessions,
+    minutes), the month as ``year * 12 + month - 1`` (0 throughout when read without months)."""
 
     rows: list[tuple[int, int, int, int, int, int]]
 
@@ -48,7 +50,7 @@ def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held
     """One grouped read of the period's sessions as they stood at its end (the costly part of a report), which
     the department table, sessions by month and protected time then add up their own ways.
 
-    ``_confirmed_by(p.end, held_in=p)``'s sessions, read in two parts that never overlap: a session with a history
+    ``Held``'s sessions, read in two parts that never overlap: a session with a history
     counts by the row of it that stood then (confirmed and dated in the period), read from the history alone on
     its (pairing, date) index; one without (made outside the session services: ``recorded`` unset) by its own
     row, found on the small index of those. Without ``by_month``, a row per pairing only (half as many rows to

@@ -7,11 +7,8 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    DateField,
     Exists,
-    F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from core.dates import start_of_day
-from mentoring.models import MentoringSession, Pairing, SessionState
+from mentoring.models import Pairing
 from programmes.models import Programme, Role
 from programmes.selectors import org_unit_at
 
@@ -105,41 +102,6 @@ def _state_then(day: datetime.date) -> FilteredRelation:
     return FilteredRelation(
         "states",
         condition=Q(states__since__lt=end) & (Q(states__until__isnull=True) | Q(states__until__gte=end)),
-    )
-
-
-def _confirmed_by(day: datetime.date, *, held_in: Period | None = None) -> QuerySet[MentoringSession]:
-    """The sessions confirmed at the end of ``day``, with their date (``held_then``) and length (``minutes_then``)
-    as they stood then (``SessionState``): a session confirmed later does not count by then, and one disputed,
-    corrected or confirmed since counts as it was. A session without a history (made outside the session services)
-    counts by its own status, from the moment it was answered. With ``held_in``, only those held in that period
-    as they stood then."""
-    end = _end_of(day)
-    sessions = MentoringSession.objects.annotate(state_then=_state_then(day))
-    unrecorded = ~Q(Exists(SessionState.objects.filter(session=OuterRef("pk")))) & Q(
-        Q(answered_at__isnull=True) | Q(answered_at__lt=end), status=MentoringSession.Status.CONFIRMED
-    )
-    if held_in is None:
-        sessions = sessions.filter(Q(state_then__status=MentoringSession.Status.CONFIRMED) | unrecorded)
-    else:
-        # The same sessions as filtering the above on ``held_then``, reading less of the history. A session held
-        # in the period as it stood then is dated in it by its own row or by a row of its history recorded by
-        # then: checked first on its own column and one look-up, so that only the sessions that can count (a
-        # quarter's out of a year's) are joined to their state then. That state says both whether it was confirmed
-        # and whether it was dated in the period (a session without a history is read from its own row). EXISTS,
-        # not IN: PostgreSQL hashes it when the period's history fits in memory and else looks each session up on
-        # its index; an IN list too large to hash is scanned whole for every session (minutes per report).
-        within = Q(held_on__gte=held_in.start, held_on__lte=held_in.end)
-        dated_then = Exists(SessionState.objects.filter(within, session=OuterRef("pk"), since__lt=end))
-        counts = Q(
-            state_then__status=MentoringSession.Status.CONFIRMED,
-            state_then__held_on__gte=held_in.start,
-            state_then__held_on__lte=held_in.end,
-        )
-        sessions = sessions.filter(within | dated_then).filter(counts | (unrecorded & within))
-    return sessions.annotate(
-        held_then=Coalesce(F("state_then__held_on"), F("held_on"), output_field=DateField()),
-        minutes_then=Coalesce(F("state_then__duration_minutes"), F("duration_minutes"), output_field=IntegerField()),
     )
 
 

@@ -109,9 +109,10 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
 
 def _last_session(day: datetime.date) -> tuple[Subquery, Subquery]:
     """The last session held and confirmed by the end of ``day`` (the session history, not today's status): the
-    latest date of ``_confirmed_by(day)`` up to ``day``. A session with a history counts by the row of it that
-    stood then: the pairing's history read backwards by date on its (pairing, date) index, stopping at the first
-    confirmed row that stood then. One without a history (``recorded`` unset) counts by its own row."""
+    latest date up to ``day`` of the sessions confirmed by then, as they stood then (``held.Held``'s rule). A
+    session with a history counts by the row of it that stood then: the pairing's history read backwards by date
+    on its (pairing, date) index, stopping at the first confirmed row that stood then. One without a history
+    (``recorded`` unset) counts by its own row."""
     end = _end_of(day)
     stood = SessionState.objects.filter(
         Q(until__isnull=True) | Q(until__gte=end),
