@@ -385,8 +385,9 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     client.force_login(cast["coordinator"])
     # session, user, the report with my roles, the navigation's areas; the live figures: applications,
     # participants by role, pairings, each period's sessions (read once: 2, which the department table, sessions
-    # by month and protected time add up), the org units (departments), pairings by department, participants by
-    # department, protected time (each table's hours by person, and the participants: 2), goals, interventions,
+    # by month and protected time add up), the org units (departments), the pairings, the participants and their
+    # team histories (3, added up by department; the participants also for protected time), protected time (each
+    # table's hours by person), goals, interventions,
     # survey rounds, survey answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the
     # programme's submitted reports (the previous period's column and the checker read them); the earlier
     # decisions it follows up; comments, decisions, sign-offs.

@@ -42,18 +42,17 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
 
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
     4 and 5 the sessions of the period and of the previous one (``held_read``: read once, added up by department,
-    by month and by participant); 6 departments; 7 pairings by department; 8 participants by department;
-    9 and 10 protected time (each table's hours by person; the participants); 11 goals; 12 interventions;
-    13 survey rounds; 14 survey answers; 15 quotable answers; 16 mentors' own goals; 17 mentors' ratings at
-    both ends.
+    by month and by participant); 6 departments; 7 pairings, 8 participants and 9 their team histories (added up
+    by department); 10 protected time (each table's hours by person); 11 goals; 12 interventions; 13 survey
+    rounds; 14 survey answers; 15 quotable answers; 16 mentors' own goals; 17 mentors' ratings at both ends.
     """
     prev = period.previous
     enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
     pairings = _pairings(programme, period, prev)  # query 3
     held = held_read(programme, period), held_read(programme, prev, by_month=False)  # queries 4 and 5
-    team, totals, active = _teams(programme, period, prev, held)  # queries 6, 7 and 8
+    team, totals, active, participants = _teams(programme, period, prev, held)  # queries 6 to 9
     months = _sessions_by_month(period, held[0], active, totals)
-    time = _protected_time(programme, period, prev, held)  # queries 9 and 10
+    time = _protected_time(programme, period, prev, held, participants)  # query 10
     goals = _goals(programme, period, prev)  # query 11
     interventions = _interventions(programme, period, prev)  # query 12
     surveys = _surveys(programme, period, prev)  # queries 13, 14 and 15

@@ -6,22 +6,17 @@ import datetime
 from typing import Any
 
 from django.db.models import (
-    Case,
     Exists,
     FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from core.dates import start_of_day
 from mentoring.models import Pairing
 from programmes.models import Programme, Role
-from programmes.selectors import org_unit_at
 
 from ...services import disclosure
 from ..privacy import TOTAL, is_small_group, suppress_table
@@ -33,27 +28,6 @@ ROLES = ((Role.MENTOR, gettext_noop("Mentors")), (Role.MENTEE, gettext_noop("Men
 
 def _within(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
-
-
-def _department(unit_path: str, departments: dict[int, tuple[int, str]]) -> Case:
-    """The name of a unit's department (``OrgUnit.objects.departments()``: the nearest unit of kind department
-    at or above the team, however deep the tree), or NO_TEAM."""
-    units: dict[str, list[int]] = {}
-    for unit, (_, name) in departments.items():
-        units.setdefault(name, []).append(unit)
-    return Case(
-        *(When(**{f"{unit_path}__in": ids}, then=Value(name)) for name, ids in sorted(units.items())),
-        default=Value(NO_TEAM),
-    )
-
-
-def _department_at(person_path: str, day: datetime.date, departments: dict[int, tuple[int, str]]) -> Coalesce:
-    """The name of a person's department at the end of ``day``: their team then, from their team history
-    (``programmes.selectors.org_unit_at``), not today's, so that a move since leaves a past period's figures as
-    they were; NO_TEAM for a day they were in no team, as for a person without a team. The tree above the team
-    (its department, its name) is read as it is today."""
-    found = org_unit_at(day, person=person_path, then=lambda unit: _department(unit, departments))
-    return Coalesce(found, Value(NO_TEAM))
 
 
 def _active_during(period: Period, prefix: str = "") -> Q:

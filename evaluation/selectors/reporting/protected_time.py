@@ -31,13 +31,14 @@ FORMER_USED_NOTES = (gettext_noop("what people take up: confirmed session hours 
 
 
 def _protected_time(
-    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
+    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held], participants: list[tuple[str, int]]
 ) -> list[dict[str, Any]]:
-    """Hours allocated against hours used, in tenths of an hour so that the sums are exact. Each participant's
-    confirmed session minutes come from the periods' shared read (``held``), by mentor and by mentee."""
-    # Query 9: every participant's allocated, training, opportunity and reflection tenths in each period, as
-    # grouped reads of each table by person (one UNION ALL), not four look-ups per participant and period; then
-    # the participants (query 10), added up here with their session minutes.
+    """Hours allocated against hours used, in tenths of an hour so that the sums are exact, over the programme's
+    ``participants`` (role, person). Each participant's confirmed session minutes come from the periods' shared
+    read (``held``), by mentor and by mentee."""
+    # Query 10: every participant's allocated, training, opportunity and reflection tenths in each period, as
+    # grouped reads of each table by person (one UNION ALL), not four look-ups per participant and period; added
+    # up here over the participants, with their session minutes.
     parts = [
         part(programme, p).annotate(kind=Value(f"{kind}{suffix}")).values_list("kind", "person", "t")
         for suffix, p in (("", period), ("_prev", prev))
@@ -46,7 +47,6 @@ def _protected_time(
     tenths: dict[str, dict[int, int]] = {}
     for kind, person, t in parts[0].union(*parts[1:], all=True):
         tenths.setdefault(kind, {})[person] = int(t or 0)  # a sum of decimal hours: a whole number of tenths
-    participants = list(Membership.objects.participants().filter(programme=programme).values_list("role", "person"))
     a, u, a_people, u_people = _sums(participants, tenths, held[0], "")
     pa, pu, pa_people, pu_people = _sums(participants, tenths, held[1], "_prev")
     return [

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
-from programmes.models import Membership, OrgUnit, Programme
+from programmes.models import Membership, OrgUnit, PersonUnitHistory, Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
 from .held import Held
-from .helpers import NO_TEAM, _active_during, _department_at, _hours, _joined_by, _table
+from .helpers import NO_TEAM, _active_during, _hours, _joined_by, _table
 from .periods import Period
 
 TEAM_COLS = [
@@ -27,12 +27,12 @@ TEAM_COLS = [
 
 def _teams(
     programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
-) -> tuple[dict[str, Any], dict[str, int], set[int]]:
+) -> tuple[dict[str, Any], dict[str, int], set[int], list[tuple[str, int]]]:
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
     of three mentees is hidden like "2 sessions" would be). Also the pairings active in the period (which
-    sessions by month counts)."""
-    by_team, participants, active = _team_rows(programme, period, prev, held)
+    sessions by month counts) and the participants' (role, person) (which protected time counts)."""
+    by_team, participants, active, members = _team_rows(programme, period, prev, held)
     teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
     now, before = _team_grid(teams, by_team, participants, ""), _team_grid(teams, by_team, participants, "_prev")
     table = _table(
@@ -59,66 +59,117 @@ def _teams(
         "sessions": sum(now[0][t, "Sessions held"] for t in teams),
         "mentees": sum(now[1][t, "Sessions held"] for t in teams),
     }
-    return table, totals, active
+    return table, totals, active, members
 
 
 def _team_rows(
     programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int]]:
-    """Pairings, sessions and minutes, and participants, by department at each period's end; and the pairings
-    active in the period."""
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int], list[tuple[str, int]]]:
+    """Pairings, sessions and minutes, and participants, by department at each period's end; the pairings
+    active in the period; the participants' (role, person)."""
     # Query 6: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
-    # Query 7: the pairings active in either period, each with its mentee's department at each period's end
-    # (their team history). Each pairing's sessions and minutes come from the periods' shared read (``held``):
-    # added up here over the pairings active in each period, under the department then.
-    pairings = (
+    # Query 7: the pairings active in either period, with their mentee and the mentee's team today. Each
+    # pairing's sessions and minutes come from the periods' shared read (``held``): added up here over the
+    # pairings active in each period, under the mentee's department then.
+    pairings = list(
         Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
         .values_list(
             "pk",
             "mentee",
-            _department_at("mentee", period.end, departments),
-            _department_at("mentee", prev.end, departments),
+            "mentee__org_unit",
             ExpressionWrapper(_active_during(period), output_field=BooleanField()),
             ExpressionWrapper(_active_during(prev), output_field=BooleanField()),
         )
     )
+    # Query 8: the participants, with their team today and whether each counts at each period's end.
+    members = list(
+        Membership.objects.participants()
+        .filter(programme=programme)
+        .values_list(
+            "role",
+            "person",
+            "person__org_unit",
+            ExpressionWrapper(_joined_by(programme, period.end), output_field=BooleanField()),
+            ExpressionWrapper(_joined_by(programme, prev.end), output_field=BooleanField()),
+        )
+    )
+    # Query 9: their team histories, to place each person in their department at each period's end.
+    at = _DepartmentsThen(programme, departments, (period.end, prev.end))
     per_pairing = held[0].by_pairing(), held[1].by_pairing()
     by_team: dict[str, dict[str, int]] = {}
-    mentees: dict[tuple[str, str], set[int]] = {}
+    people: dict[tuple[str, str], set[int]] = {}
     active: set[int] = set()
-    for pk, mentee, team, team_prev, *active_in in pairings:
-        by_team.setdefault(team, {})
-        by_team.setdefault(team_prev, {})
-        for suffix, department, was_active, sessions in zip(
-            ("", "_prev"), (team, team_prev), active_in, per_pairing, strict=True
-        ):
+    for pk, mentee, unit_today, *active_in in pairings:
+        teams = at.departments(mentee, unit_today)
+        for team in teams:
+            by_team.setdefault(team, {})
+        for suffix, department, was_active, sessions in zip(("", "_prev"), teams, active_in, per_pairing, strict=True):
             if not was_active:
                 continue
             sums = by_team[department]
             n, m = sessions.get(pk, (0, 0))
             for name, value in (("n_pairings", 1), ("n_sessions", n), ("n_minutes", m)):
                 sums[name + suffix] = sums.get(name + suffix, 0) + value
-            mentees.setdefault((department, suffix), set()).add(mentee)
-            sums["n_mentees" + suffix] = len(mentees[department, suffix])
+            people.setdefault((department, "n_mentees" + suffix), set()).add(mentee)
         if active_in[0]:
             active.add(pk)
-    # Query 8: participants by department at each period's end.
-    participants = _by_department(
-        Membership.objects.participants()
-        .filter(programme=programme)
-        .values(
-            team=_department_at("person", period.end, departments),
-            team_prev=_department_at("person", prev.end, departments),
+    participants: dict[str, dict[str, int]] = {}
+    for _, person, unit_today, *joined in members:
+        teams = at.departments(person, unit_today)
+        for team in teams:
+            participants.setdefault(team, {})
+        for suffix, department, counts in zip(("", "_prev"), teams, joined, strict=True):
+            people.setdefault((department, "people" + suffix), set())
+            if counts:
+                people[department, "people" + suffix].add(person)
+    # A person counts once in a department (people and mentees are distinct counts).
+    for (department, name), found in people.items():
+        (participants if name.startswith("people") else by_team)[department][name] = len(found)
+    return by_team, participants, active, [(role, person) for role, person, *_ in members]
+
+
+class _DepartmentsThen:
+    """Each person's department at the end of given days, from their team history (``PersonUnitHistory``),
+    read once for the programme's people: the stay that held on the day (the latest begun, ``org_unit_at``'s
+    rule); no team that day when they have a history but no stay then; their team today when they have no
+    history at all (made outside the paths that write it). NO_TEAM for a unit in no department and for no team.
+    """
+
+    def __init__(self, programme: Programme, departments: dict[int, tuple[int, str]], days: tuple[datetime.date, ...]):
+        self.names = {unit: name for unit, (_, name) in departments.items()}
+        self.days = days
+        people = Q(person__in=Membership.objects.participants().filter(programme=programme).values("person")) | Q(
+            person__in=Pairing.objects.filter(programme=programme).values("mentee")
         )
-        .annotate(
-            people=Count("person", distinct=True, filter=_joined_by(programme, period.end)),
-            people_prev=Count("person", distinct=True, filter=_joined_by(programme, prev.end)),
-        )
-        .order_by()
-    )
-    return by_team, participants, active
+        self.stays: dict[int, list[tuple[datetime.date, int, int, datetime.date | None]]] = {}
+        for person, since, pk, unit, until in PersonUnitHistory.objects.filter(people).values_list(
+            "person", "since", "pk", "org_unit", "until"
+        ):
+            self.stays.setdefault(person, []).append((since, pk, unit, until))
+        self.found: dict[int, tuple[str, ...]] = {}
+
+    def departments(self, person: int, unit_today: int | None) -> tuple[str, ...]:
+        """The person's department at the end of each day, in the order of ``days``."""
+        if person not in self.found:
+            stays = self.stays.get(person)
+            if stays is None:
+                units = [unit_today] * len(self.days)
+            else:
+                units = [
+                    max(
+                        (
+                            (since, pk, unit)
+                            for since, pk, unit, until in stays
+                            if since <= day and (until is None or until > day)
+                        ),
+                        default=(None, None, None),
+                    )[2]
+                    for day in self.days
+                ]
+            self.found[person] = tuple(self.names.get(unit, NO_TEAM) for unit in units)
+        return self.found[person]
 
 
 def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str) -> tuple[dict, dict]:
@@ -138,21 +189,6 @@ def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str)
             counts[team, col] = value
             people[team, col] = who
     return counts, people
-
-
-def _by_department(rows: Any) -> dict[str, dict[str, int]]:
-    """Rows grouped by (``team``, ``team_prev``) as one row per department: a figure of the period summed under
-    its department at the period's end, one of the previous period (named ``..._prev``) under its department at
-    that period's end. A department known at either end has a row."""
-    found: dict[str, dict[str, int]] = {}
-    for row in rows:
-        for team in (row["team"], row["team_prev"]):
-            found.setdefault(team, {})
-        for name, value in row.items():
-            if name not in ("team", "team_prev"):
-                sums = found[row["team_prev"] if name.endswith("_prev") else row["team"]]
-                sums[name] = sums.get(name, 0) + value
-    return found
 
 
 def _sessions_by_month(period: Period, held: Held, active: set[int], totals: dict[str, int]) -> dict[str, Any]:
