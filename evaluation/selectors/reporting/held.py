@@ -50,12 +50,11 @@ def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held
     """One grouped read of the period's sessions as they stood at its end (the costly part of a report), which
     the department table, sessions by month and protected time then add up their own ways.
 
-    ``Held``'s sessions, read in two parts that never overlap: a session with a history
-    counts by the row of it that stood then (confirmed and dated in the period), read from the history alone on
-    its (pairing, date) index; one without (made outside the session services: ``recorded`` unset) by its own
-    row, found on the small index of those. Without ``by_month``, a row per pairing only (half as many rows to
-    bring back, for a period whose months nothing shows). Months come as numbers, not dates: tens of thousands of
-    rows read faster.
+    ``Held``'s sessions, read in two parts that never overlap: a session with a history counts by the row of it
+    that stood then (confirmed and dated in the period), read from the history alone; one without (made outside
+    the session services: ``recorded`` unset) by its own row, found on the small index of those. Without
+    ``by_month``, a row per pairing only (half as many rows to bring back, for a period whose months nothing
+    shows). Months come as numbers, not dates: tens of thousands of rows read faster.
     """
     end = _end_of(p.end)
     stood = SessionState.objects.filter(
