@@ -103,27 +103,23 @@ def _team_rows(
     active: set[int] = set()
     for pk, mentee, unit_today, *active_in in pairings:
         teams = at.departments(mentee, unit_today)
-        for team in teams:
-            by_team.setdefault(team, {})
         for suffix, department, was_active, sessions in zip(("", "_prev"), teams, active_in, per_pairing, strict=True):
-            if not was_active:
-                continue
-            sums = by_team[department]
-            n, m = sessions.get(pk, (0, 0))
-            for name, value in (("n_pairings", 1), ("n_sessions", n), ("n_minutes", m)):
-                sums[name + suffix] = sums.get(name + suffix, 0) + value
-            people.setdefault((department, "n_mentees" + suffix), set()).add(mentee)
+            sums = by_team.setdefault(department, {})
+            if was_active:
+                n, m = sessions.get(pk, (0, 0))
+                sums["n_pairings" + suffix] = sums.get("n_pairings" + suffix, 0) + 1
+                sums["n_sessions" + suffix] = sums.get("n_sessions" + suffix, 0) + n
+                sums["n_minutes" + suffix] = sums.get("n_minutes" + suffix, 0) + m
+                people.setdefault((department, "n_mentees" + suffix), set()).add(mentee)
         if active_in[0]:
             active.add(pk)
     participants: dict[str, dict[str, int]] = {}
     for _, person, unit_today, *joined in members:
-        teams = at.departments(person, unit_today)
-        for team in teams:
-            participants.setdefault(team, {})
-        for suffix, department, counts in zip(("", "_prev"), teams, joined, strict=True):
-            people.setdefault((department, "people" + suffix), set())
+        for suffix, department, counts in zip(("", "_prev"), at.departments(person, unit_today), joined, strict=True):
+            participants.setdefault(department, {})
+            found = people.setdefault((department, "people" + suffix), set())
             if counts:
-                people[department, "people" + suffix].add(person)
+                found.add(person)
     # A person counts once in a department (people and mentees are distinct counts).
     for (department, name), found in people.items():
         (participants if name.startswith("people") else by_team)[department][name] = len(found)
@@ -152,24 +148,22 @@ class _DepartmentsThen:
 
     def departments(self, person: int, unit_today: int | None) -> tuple[str, ...]:
         """The person's department at the end of each day, in the order of ``days``."""
-        if person not in self.found:
+        found = self.found.get(person)
+        if found is None:
             stays = self.stays.get(person)
-            if stays is None:
-                units = [unit_today] * len(self.days)
-            else:
-                units = [
-                    max(
-                        (
-                            (since, pk, unit)
-                            for since, pk, unit, until in stays
-                            if since <= day and (until is None or until > day)
-                        ),
-                        default=(None, None, None),
-                    )[2]
-                    for day in self.days
-                ]
-            self.found[person] = tuple(self.names.get(unit, NO_TEAM) for unit in units)
-        return self.found[person]
+            units = [unit_today] * len(self.days) if stays is None else [self._unit_on(stays, d) for d in self.days]
+            found = self.found[person] = tuple(self.names.get(unit, NO_TEAM) for unit in units)
+        return found
+
+    @staticmethod
+    def _unit_on(stays: list[tuple[datetime.date, int, int, datetime.date | None]], day: datetime.date) -> int | None:
+        """The unit of the stay that held on ``day`` (the latest begun by since, then id), or None."""
+        best = None
+        for stay in stays:
+            since, _, _, until = stay
+            if since <= day and (until is None or until > day) and (best is None or stay[:2] > best[:2]):
+                best = stay
+        return None if best is None else best[2]
 
 
 def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str) -> tuple[dict, dict]:
