@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import email
-import os
 import re
 import uuid
 from collections import Counter
@@ -25,13 +24,19 @@ from django.utils import timezone
 
 from conftest import require
 from mentoring.tests.factories import PairingFactory
-from mentoring.tests.test_reminders_worker import LiveDatabase, Processes, redis_url, wait_for
+from mentoring.tests.test_reminders_worker import (
+    WORKER,
+    LiveDatabase,
+    Processes,
+    redis_url,
+    wait_for,
+    worker_environment,
+)
 from programmes.tests.factories import PersonFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 SECONDS = 3  # every schedule entry's interval here: 16 entries, run by one solo worker, keep up at this pace
-WORKER = ("worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle")
 RUNNING = re.compile(r"(\S+): running slot (\S+)")
 SKIPPED = re.compile(r"(\S+): slot (\S+) already run by another message")
 SENDING = re.compile(r"beat: sending (\S+) \(\S+\) for slot (\S+)")
@@ -52,23 +57,16 @@ def live_postgresql(tmp_path: Path) -> LiveDatabase:
 def environment(tmp_path: Path, database: LiveDatabase, broker: str, **extra: str) -> dict[str, str]:
     mail = tmp_path / "mail"
     mail.mkdir(exist_ok=True)
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "TANDEM_ENV_FILE": str(tmp_path / "no.env"),
-        "TANDEM_VAR_DIR": str(tmp_path / "var"),
-        "SECRET_KEY": "beat-test-not-secret",
-        "DEBUG": "0",
-        "TIME_ZONE": settings.TIME_ZONE,
-        "DATABASE_URL": database.url,
-        "REDIS_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "file",
-        "EMAIL_FILE_PATH": str(mail),
-        "TANDEM_TEST_BEAT_SECONDS": str(SECONDS),
-        "TANDEM_TEST_QUEUE": f"beat-test-{uuid.uuid4().hex[:8]}",
+    return worker_environment(
+        tmp_path,
+        database.url,
+        broker,
+        name="beat",
+        EMAIL_BACKEND="file",
+        EMAIL_FILE_PATH=str(mail),
+        TANDEM_TEST_BEAT_SECONDS=str(SECONDS),
         **extra,
-    }
+    )
 
 
 def emails_sent(folder: Path) -> Counter:

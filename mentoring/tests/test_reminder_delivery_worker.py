@@ -11,7 +11,6 @@ lease lands in the middle of a chunk).
 from __future__ import annotations
 
 import datetime
-import os
 import subprocess
 import sys
 import uuid
@@ -25,14 +24,20 @@ from django.utils import timezone
 
 from conftest import require
 from mentoring.tests.factories import PairingFactory
-from mentoring.tests.test_reminders_worker import LiveDatabase, Processes, redis_url, wait_for
+from mentoring.tests.test_reminders_worker import (
+    WORKER,
+    LiveDatabase,
+    Processes,
+    redis_url,
+    wait_for,
+    worker_environment,
+)
 from perf.smtp_sink import SmtpSink
 from programmes.tests.factories import ProgrammeFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 REDIS_DB = 12  # its own database: CI's suite uses 15, and xdist runs the worker tests side by side
-WORKER = ("worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle")
 
 
 @pytest.fixture
@@ -49,22 +54,15 @@ def live_setup(tmp_path: Path, sink: SmtpSink, *, lease: int) -> tuple[LiveDatab
     parts = urlsplit(redis_url())
     broker = urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
     database = LiveDatabase(tmp_path)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "TANDEM_ENV_FILE": str(tmp_path / "no.env"),
-        "TANDEM_VAR_DIR": str(tmp_path / "var"),
-        "SECRET_KEY": "delivery-test-not-secret",
-        "DEBUG": "0",
-        "TIME_ZONE": settings.TIME_ZONE,
-        "DATABASE_URL": database.url,
-        "REDIS_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
+    env = worker_environment(
+        tmp_path,
+        database.url,
+        broker,
+        name="delivery",
         **sink.environment(),
-        "TANDEM_REMINDER_SWEEP_SECONDS": "1",
-        "TANDEM_REMINDER_LEASE_SECONDS": str(lease),
-        "TANDEM_TEST_QUEUE": f"delivery-test-{uuid.uuid4().hex[:8]}",
-    }
+        TANDEM_REMINDER_SWEEP_SECONDS="1",
+        TANDEM_REMINDER_LEASE_SECONDS=str(lease),
+    )
     return database, env
 
 

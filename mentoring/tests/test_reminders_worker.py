@@ -87,6 +87,30 @@ class LiveDatabase:
             return db.execute(sql.replace("%s", "?"), params).fetchall()
 
 
+# A worker on one process with no chatter between workers: what every live-worker test starts.
+WORKER = ("worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle")
+
+
+def worker_environment(tmp_path: Path, database_url: str, broker: str, *, name: str, **extra: str) -> dict[str, str]:
+    """The environment of a test's Celery worker or beat: the test settings without any .env file, its own var
+    folder, the live database and Redis, tasks really queued, on a queue of its own (``name-<random>``) so that
+    no other test's worker on the same Redis takes them; ``extra`` adds or overrides settings (mail, timings)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "TANDEM_ENV_FILE": str(tmp_path / "no.env"),
+        "TANDEM_VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": f"{name}-test-not-secret",
+        "DEBUG": "0",
+        "TIME_ZONE": settings.TIME_ZONE,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "TANDEM_TEST_QUEUE": f"{name}-test-{uuid.uuid4().hex[:8]}",
+        **extra,
+    }
+
+
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     require(bool(url), "REDIS_URL is not set")
@@ -170,25 +194,18 @@ def start_beat_and_worker(tmp_path: Path, processes: Processes, database: LiveDa
     for a restart. Emails go to files in tmp_path/mail; while tmp_path/hold exists a worker waits mid-send."""
     mail, hold = tmp_path / "mail", tmp_path / "hold"
     mail.mkdir()
-    processes.env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "TANDEM_ENV_FILE": str(tmp_path / "no.env"),
-        "TANDEM_VAR_DIR": str(tmp_path / "var"),
-        "SECRET_KEY": "worker-test-not-secret",
-        "DEBUG": "0",
-        "TIME_ZONE": settings.TIME_ZONE,
-        "DATABASE_URL": database.url,
-        "REDIS_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "file",
-        "EMAIL_FILE_PATH": str(mail),
-        "TANDEM_REMINDER_SWEEP_SECONDS": "1",
-        "TANDEM_REMINDER_LEASE_SECONDS": "3",
-        "TANDEM_TEST_QUEUE": f"reminders-test-{uuid.uuid4().hex[:8]}",
-        "TANDEM_TEST_HOLD": str(hold),
-    }
-    worker_args = ("worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle")
+    processes.env = worker_environment(
+        tmp_path,
+        database.url,
+        broker,
+        name="reminders",
+        EMAIL_BACKEND="file",
+        EMAIL_FILE_PATH=str(mail),
+        TANDEM_REMINDER_SWEEP_SECONDS="1",
+        TANDEM_REMINDER_LEASE_SECONDS="3",
+        TANDEM_TEST_HOLD=str(hold),
+    )
+    worker_args = WORKER
     processes.start("worker-1", *worker_args, "--hostname", f"reminders-1-{uuid.uuid4().hex[:6]}@%h")
     processes.start("beat", "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule"))
     return worker_args
