@@ -19,6 +19,7 @@ from evaluation.tests.factories import InterventionFactory, ReportFactory
 from evaluation.tests.report_world import NOW, QUARTER, backdate_memberships, populate
 from mentoring.models import MentoringSession, Pairing
 from mentoring.services import lifecycle
+from mentoring.tests.factories import MentoringSessionFactory
 from programmes.models import Notification, Role
 from programmes.tests.factories import MembershipFactory, PersonFactory, ProgrammeFactory
 
@@ -157,6 +158,20 @@ def test_a_pairing_paused_in_the_period_and_resumed_since_counts_as_paused_at_it
     # Paused from 20 March to 15 April: no check-in schedule on 31 March, so 17 escalated, not 18.
     assert checkin_states(data) == [0, 0, 0, 17]
     assert table(data, "checkin_states")["row_totals"][0]["value"] == 17
+
+
+def test_a_session_made_outside_the_services_counts_for_checkin_states_from_when_it_was_answered(world, cast):
+    # A session without a history (imported, or made in the admin) counts by its own row: confirmed before the
+    # period's end, it is the pairing's last session then; confirmed after, not yet.
+    pairings = list(Pairing.objects.filter(programme=world).order_by("pk")[:6])
+    answered = [datetime.datetime(2026, 3, 26, 9, tzinfo=datetime.UTC), None, None, None, None, NOW - days(5)]
+    for pairing, when in zip(pairings, answered, strict=True):
+        MentoringSessionFactory(pairing=pairing, held_on=datetime.date(2026, 3, 25), answered_at=when)
+    assert not MentoringSession.objects.filter(recorded=True).exists()
+    # Five pairings' last session by 31 March is the 25th (one confirmed on the 26th, four with no answer time:
+    # from the day it was held): on track with the programme's cadence. The sixth was confirmed in April:
+    # still escalated on 31 March.
+    assert checkin_states(report_figures(programme=world, period=QUARTER)) == [5, 0, 0, 13]
 
 
 def test_the_report_reads_the_same_before_and_after_a_pause_and_a_resume(world, cast):
@@ -383,15 +398,16 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     backdate_memberships(programme)
     report = draft(programme, cast["coordinator"])
     client.force_login(cast["coordinator"])
-    # session, user, the report with my roles, the navigation's areas; the live figures: applications,
-    # participants by role, pairings, each period's sessions (read once: 2, which the department table, sessions
-    # by month and protected time add up), the org units (departments), the pairings, the participants and their
-    # team histories (3, added up by department; the participants also for protected time), protected time (each
+    # session, user, the report with my roles, the navigation's areas; the live figures: applications, the
+    # participants (one row each: participants by role, and by department with the pairings and the participants'
+    # team histories, 2 more; also for protected time), pairings (4: with their sessions without a history,
+    # pauses and cadence changes, each read once), each period's sessions (read once: 2, which the department
+    # table, sessions by month and protected time add up), the org units (departments), protected time (each
     # table's hours by person), goals, interventions,
     # survey rounds, survey answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the
     # programme's submitted reports (the previous period's column and the checker read them); the earlier
     # decisions it follows up; comments, decisions, sign-offs.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(28):
         assert client.get(report.get_absolute_url()).status_code == 200
     services.report_submit(report=report, by=cast["coordinator"])
     client.force_login(cast["committee_member"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Q, Subquery
 from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
 from programmes.models import Application, Membership, Programme, ProgrammeRequirement, TrainingRecord
+from programmes.models.core import PARTICIPANT_ROLES
 
 from .helpers import ROLES, _figure, _joined_by, _running_at, _single, _table, _within
 from .periods import Period
@@ -22,9 +23,9 @@ ENROLMENT_COLS = [
 ]
 
 
-def _enrolment(programme: Programme, period: Period, prev: Period) -> dict[str, Any]:
+def _enrolment(programme: Programme, period: Period, prev: Period, members: list[tuple]) -> dict[str, Any]:
     figures = _applicants(programme, period, prev)
-    counts = _participants_by_role(programme, period, prev)
+    counts = _participants_by_role(members)
     cols = ENROLMENT_COLS
     now, before = _role_grid(counts, ""), _role_grid(counts, "_prev")
     participants = _table(
@@ -86,18 +87,32 @@ def _trained(programme: Programme, day: datetime.date) -> Q:
         Q(status=TrainingRecord.Status.COMPLETED, expires_on__isnull=True)
         | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
         completed_on__lte=day,
-        person=OuterRef(OuterRef("person")),
-        course=OuterRef("course"),
     )
-    missing = ProgrammeRequirement.objects.filter(programme=programme, role=OuterRef("role")).filter(~Exists(valid))
-    return ~Q(Exists(missing))
+    # Per role, an IN list of the people with a valid record of as many of its required courses as it requires
+    # (requirements are unique by course), not a look-up per participant and course: PostgreSQL hashes each list
+    # once. A role that requires nothing is met by everyone.
+    trained = Q(pk__in=[])
+    for role in PARTICIPANT_ROLES:
+        required = ProgrammeRequirement.objects.filter(programme=programme, role=role)
+        how_many = required.order_by().values("role").annotate(n=Count("pk")).values("n")
+        complete = (
+            valid.filter(course__in=required.values("course"))
+            .order_by()
+            .values("person")
+            .annotate(n=Count("course", distinct=True))
+            .filter(n=Subquery(how_many))
+            .values("person")
+        )
+        trained |= Q(role=role) & (~Exists(required) | Q(person__in=complete))
+    return trained
 
 
-def _participants_by_role(programme: Programme, period: Period, prev: Period) -> dict[str, dict[str, int]]:
-    """Participants by role at each period's end: all of them, those paired, those trained."""
-    # Query 2: participants grouped by role and by what each was at each period's end (joined, in a pairing,
-    # training complete): each look-up made once per participant, not once for every count that reads it; a
-    # few dozen groups at most, added up here.
+def members_read(programme: Programme, period: Period, prev: Period) -> list[tuple]:
+    """The programme's participants, one row each: (role, person, their team today, then for the period and the
+    previous one: joined by its end, in a pairing then, training complete then). Shared by participants by role
+    and the department table."""
+    # Query 2: each participant with what they were at each period's end (joined, in a pairing, training
+    # complete): each look-up made once per participant, not once for every count that reads it.
     flags = {
         f"{name}{suffix}": ExpressionWrapper(condition, output_field=BooleanField())
         for suffix, p in (("", period), ("_prev", prev))
@@ -107,24 +122,26 @@ def _participants_by_role(programme: Programme, period: Period, prev: Period) ->
             ("trained", _trained(programme, p.end)),
         )
     }
-    groups = (
+    return list(
         Membership.objects.participants()
         .filter(programme=programme)
-        .values("role", **flags)
-        .annotate(n=Count("pk"))
-        .order_by()
+        .annotate(**flags)
+        .order_by()  # only added up: not sorted
+        .values_list("role", "person", "person__org_unit", *flags)
     )
+
+
+def _participants_by_role(members: list[tuple]) -> dict[str, dict[str, int]]:
+    """Participants by role at each period's end: all of them, those paired, those trained (from
+    ``members_read``'s rows)."""
     found: dict[str, dict[str, int]] = {}
-    for group in groups:
-        row = found.setdefault(group["role"], {"role": group["role"]})
-        for suffix in ("", "_prev"):
-            joined = group[f"joined{suffix}"]
-            for name, counts in (
-                ("all", True),
-                ("paired", group[f"paired{suffix}"]),
-                ("trained", group[f"trained{suffix}"]),
-            ):
-                row[f"{name}{suffix}"] = row.get(f"{name}{suffix}", 0) + (group["n"] if joined and counts else 0)
+    for role, _, _, *flags in members:
+        row = found.setdefault(role, {"role": role})
+        for suffix, (joined, paired, trained) in (("", flags[:3]), ("_prev", flags[3:])):
+            if joined:
+                for name, counts in (("all", True), ("paired", paired), ("trained", trained)):
+                    if counts:
+                        row[f"{name}{suffix}"] = row.get(f"{name}{suffix}", 0) + 1
     return found
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from programmes.models import Programme
 
-from .enrolment import _enrolment
+from .enrolment import _enrolment, members_read
 from .goals import _goals
 from .held import held_read
 from .helpers import _figure
@@ -40,23 +40,26 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
 def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     """The figures of ``report_figures``.
 
-    Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings;
-    4 and 5 the sessions of the period and of the previous one (``held_read``: read once, added up by department,
-    by month and by participant); 6 departments; 7 pairings, 8 participants and 9 their team histories (added up
-    by department); 10 protected time (each table's hours by person); 11 goals; 12 interventions; 13 survey
-    rounds; 14 survey answers; 15 quotable answers; 16 mentors' own goals; 17 mentors' ratings at both ends.
+    Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings, with 3a
+    their sessions without a history, 3b pauses and 3c cadence changes; 4 and 5 the sessions of the period and of
+    the previous one (``held_read``: read once, added up by department, by month and by participant);
+    6 departments; 7 pairings and 8 the participants' team histories (added up by department, with the
+    participants of query 2); 9 protected time (each table's hours by person); 10 goals; 11 interventions;
+    12 survey rounds; 13 survey answers; 14 quotable answers; 15 mentors' own goals; 16 mentors' ratings at both
+    ends.
     """
     prev = period.previous
-    enrolment = _enrolment(programme, period, prev)  # queries 1 and 2
-    pairings = _pairings(programme, period, prev)  # query 3
+    members = members_read(programme, period, prev)  # query 2
+    enrolment = _enrolment(programme, period, prev, members)  # query 1
+    pairings = _pairings(programme, period, prev)  # queries 3 to 3c
     held = held_read(programme, period), held_read(programme, prev, by_month=False)  # queries 4 and 5
-    team, totals, active, participants = _teams(programme, period, prev, held)  # queries 6 to 9
+    team, totals, active, participants = _teams(programme, period, prev, held, members)  # queries 6 to 8
     months = _sessions_by_month(period, held[0], active, totals)
-    time = _protected_time(programme, period, prev, held, participants)  # query 10
-    goals = _goals(programme, period, prev)  # query 11
-    interventions = _interventions(programme, period, prev)  # query 12
-    surveys = _surveys(programme, period, prev)  # queries 13, 14 and 15
-    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 16 and 17
+    time = _protected_time(programme, period, prev, held, participants)  # query 9
+    goals = _goals(programme, period, prev)  # query 10
+    interventions = _interventions(programme, period, prev)  # query 11
+    surveys = _surveys(programme, period, prev)  # queries 12, 13 and 14
+    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 15 and 16
 
     activity_figures = [
         _figure(

@@ -30,7 +30,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
     period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    # Query 11: each mentee goal's status and progress at each period's end (its history joined as it stood
+    # Query 10: each mentee goal's status and progress at each period's end (its history joined as it stood
     # then), and whether it was set by then and in the period; added up here: in the database, each of the dozen
     # counts of distinct mentees would sort the goals again.
     # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
@@ -52,6 +52,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
                 )
             },
         )
+        .order_by()  # not the goals' own order: they are only added up
         .values_list(
             "pairing__mentee",
             *(f"{f}_{s}" for s in ("cur", "prev") for f in ("status", "progress", "by_end", "set")),
@@ -99,22 +100,39 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
 
 def _goal_sums(statuses: list[Goal.Status], goals: list[tuple]) -> dict[str, Any]:
     """Per period: goals (and their mentees) by status at its end, set in it, and the open goals' progress, from
-    the rows of query 11: (mentee, then per period: status, progress, set by its end, set in it)."""
+    the rows of query 10: (mentee, then per period: status, progress, set by its end, set in it). One pass over
+    the goals per period (a programme has tens of thousands)."""
     row: dict[str, Any] = {}
+    open_statuses = (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)
     for offset, suffix in ((1, "cur"), (5, "prev")):
-        by_end = [g for g in goals if g[offset + 2]]
+        by_status: dict[str, int] = dict.fromkeys(statuses, 0)
+        people: dict[str, set[int]] = {status: set() for status in statuses}
+        everyone, set_people, open_people = set(), set(), set()
+        set_in = progress_sum = progress_n = 0
+        for g in goals:
+            mentee, status, progress, by_end, set_then = g[0], *g[offset : offset + 4]
+            if set_then:
+                set_in += 1
+                set_people.add(mentee)
+            if not by_end:
+                continue
+            everyone.add(mentee)
+            if status in by_status:
+                by_status[status] += 1
+                people[status].add(mentee)
+            if status in open_statuses:
+                open_people.add(mentee)
+                if progress is not None:
+                    progress_sum += progress
+                    progress_n += 1
         for status in statuses:
-            at_end = [g for g in by_end if g[offset] == status]
-            row[f"{suffix}_{status}"] = len(at_end)
-            row[f"{suffix}_{status}_people"] = len({g[0] for g in at_end})
-        row[f"{suffix}_people"] = len({g[0] for g in by_end})
-        set_in = [g for g in goals if g[offset + 3]]
-        row[f"{suffix}_set"] = len(set_in)
-        row[f"{suffix}_set_people"] = len({g[0] for g in set_in})
-        open_goals = [g for g in by_end if g[offset] in (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)]
-        progress = [g[offset + 1] for g in open_goals if g[offset + 1] is not None]
-        row[f"{suffix}_progress"] = sum(progress) / len(progress) if progress else None
-        row[f"{suffix}_progress_people"] = len({g[0] for g in open_goals})
+            row[f"{suffix}_{status}"] = by_status[status]
+            row[f"{suffix}_{status}_people"] = len(people[status])
+        row[f"{suffix}_people"] = len(everyone)
+        row[f"{suffix}_set"] = set_in
+        row[f"{suffix}_set_people"] = len(set_people)
+        row[f"{suffix}_progress"] = progress_sum / progress_n if progress_n else None
+        row[f"{suffix}_progress_people"] = len(open_people)
     return row
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
-from django.db.models import DateField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -14,7 +14,7 @@ from mentoring.models import AgreementCadence, MentoringSession, Pairing, Pairin
 from mentoring.services.checkins import DUE_SOON_DAYS, CheckinState, checkin_due
 from programmes.models import Programme
 
-from .helpers import _end_of, _latest_by, _line, _running_at
+from .helpers import _end_of, _line, _running_at
 from .periods import Period
 
 
@@ -29,16 +29,14 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     pairings = _pairing_rows(programme, period, prev, cur_day)
     row = {}
     for suffix, p, day in (("cur", period, cur_day), ("prev", prev, prev.end)):
-        found = [_checkin_state_at(programme, pairing, day, suffix) for pairing in pairings]
-        row |= {f"{suffix}_{state}": found.count(state) for state in states}
-        for reason in reasons:
-            row[f"{suffix}_{reason}"] = sum(
-                1
-                for pairing in pairings
-                if pairing["status"] == Pairing.Status.ENDED_EARLY
-                and pairing["end_reason"] == reason
-                and p.start <= pairing["ended_on"] <= p.end
-            )
+        found = Counter(_checkin_state_at(programme, pairing, day, suffix) for pairing in pairings)
+        row |= {f"{suffix}_{state}": found[state] for state in states}
+        ended = Counter(
+            pairing["end_reason"]
+            for pairing in pairings
+            if pairing["status"] == Pairing.Status.ENDED_EARLY and p.start <= pairing["ended_on"] <= p.end
+        )
+        row |= {f"{suffix}_{reason}": ended[reason] for reason in reasons}
     state_labels = [str(CheckinState.LABELS[s][0]) for s in states]
     # A pairing count describes that many mentees (one current pairing each).
     state_counts = {
@@ -74,45 +72,77 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
     # Query 3: the pairings running at either period's end or ended early in either period, each with its last
     # confirmed session by each period's end: check-in states are worked out as they stood at the period's end
     # (not from today's schedule, which a session logged since would change), and early endings counted by reason.
+    # The pauses, cadence changes and sessions without a history are few: read in three small queries (3a to 3c)
+    # and looked up here, not once per pairing in the database.
     ended_early = Q(status=Pairing.Status.ENDED_EARLY, ended_on__gte=prev.start, ended_on__lte=period.end)
-    pairings = list(
+    days = {"cur": cur_day, "prev": prev.end}
+    rows = (
         Pairing.objects.filter(programme=programme)
         .filter(_running_at(period.end) | _running_at(prev.end) | ended_early)
-        .annotate(
-            **{
-                f"last_{s}_{part}": last
-                for s, day in (("cur", cur_day), ("prev", prev.end))
-                for part, last in zip(("recorded", "unrecorded"), _last_session(day), strict=True)
-            },
-            paused_cur=_paused_at(cur_day),
-            paused_prev=_paused_at(prev.end),
-            resumed_cur=_last_resumed(cur_day),
-            resumed_prev=_last_resumed(prev.end),
-            cadence_cur=_cadence(programme, cur_day),
-            cadence_prev=_cadence(programme, prev.end),
-        )
-        .values(
+        .annotate(**{f"last_{s}": _last_recorded(day) for s, day in days.items()})
+        .order_by()  # only counted: not sorted
+        .values_list(
+            "pk",
             "status",
             "started_on",
             "ended_on",
             "resumed_on",
             "end_reason",
-            *(f"last_{s}_{part}" for s in ("cur", "prev") for part in ("recorded", "unrecorded")),
-            *(f"{f}_{s}" for f in ("paused", "resumed", "cadence") for s in ("cur", "prev")),
+            "agreement__cadence_days",
+            "last_cur",
+            "last_prev",
         )
     )
+    pairings = [
+        {
+            "pk": pk,
+            "status": status,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "resumed_on": resumed_on,
+            "end_reason": end_reason,
+            "agreed": agreed,
+            "last_cur": last_cur,
+            "last_prev": last_prev,
+        }
+        for pk, status, started_on, ended_on, resumed_on, end_reason, agreed, last_cur, last_prev in rows
+    ]
+    unrecorded = _last_unrecorded(programme, days)  # query 3a
+    pauses: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+    for pairing, paused_on, resumed_on in PairingPause.objects.filter(pairing__programme=programme).values_list(
+        "pairing", "paused_on", "resumed_on"
+    ):  # query 3b
+        pauses.setdefault(pairing, []).append((paused_on, resumed_on))
+    cadences: dict[int, list[tuple[datetime.datetime, int, int]]] = {}
+    for pairing, since, pk, cadence in (
+        AgreementCadence.objects.filter(pairing__programme=programme)
+        .order_by("pairing", "since", "pk")
+        .values_list("pairing", "since", "pk", "cadence_days")
+    ):  # query 3c
+        cadences.setdefault(pairing, []).append((since, pk, cadence))
+    default = programme.checkin_cadence_days
     for pairing in pairings:
-        for s in ("cur", "prev"):
-            pairing[f"last_{s}"] = _later(pairing.pop(f"last_{s}_recorded"), pairing.pop(f"last_{s}_unrecorded"))
+        pk = pairing["pk"]
+        last, paused, history = unrecorded.get(pk), pauses.get(pk), cadences.get(pk)
+        for s, day in days.items():
+            if last:
+                pairing[f"last_{s}"] = _later(pairing[f"last_{s}"], last[s])
+            pairing[f"paused_{s}"] = paused is not None and any(
+                paused_on <= day and (resumed_on is None or resumed_on > day) for paused_on, resumed_on in paused
+            )
+            pairing[f"resumed_{s}"] = paused and max(
+                (resumed_on for _, resumed_on in paused if resumed_on is not None and resumed_on <= day), default=None
+            )
+            agreed = pairing["agreed"]
+            pairing[f"cadence_{s}"] = _cadence_at(history, day) if history else default if agreed is None else agreed
     return pairings
 
 
-def _last_session(day: datetime.date) -> tuple[Subquery, Subquery]:
-    """The last session held and confirmed by the end of ``day`` (the session history, not today's status): the
-    latest date up to ``day`` of the sessions confirmed by then, as they stood then (``held.Held``'s rule). A
-    session with a history counts by the row of it that stood then: the pairing's history read backwards by date
-    on its (pairing, date) index, stopping at the first confirmed row that stood then. One without a history
-    (``recorded`` unset) counts by its own row."""
+def _last_recorded(day: datetime.date) -> Subquery:
+    """The last session held and confirmed by the end of ``day`` among those with a history (the session
+    history, not today's status): the latest date up to ``day`` of the sessions confirmed by then, as they stood
+    then (``held.Held``'s rule): the pairing's history read backwards by date on its (pairing, date) index,
+    stopping at the first confirmed row that stood then."""
     end = _end_of(day)
     stood = SessionState.objects.filter(
         Q(until__isnull=True) | Q(until__gte=end),
@@ -121,49 +151,44 @@ def _last_session(day: datetime.date) -> tuple[Subquery, Subquery]:
         held_on__lte=day,
         since__lt=end,
     )
-    unrecorded = MentoringSession.objects.filter(
-        Q(answered_at__isnull=True) | Q(answered_at__lt=end),
-        ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
-        pairing=OuterRef("pk"),
-        recorded=False,
-        status=MentoringSession.Status.CONFIRMED,
-        held_on__lte=day,
+    return Subquery(stood.order_by("-held_on").values("held_on")[:1], output_field=DateField())
+
+
+def _last_unrecorded(programme: Programme, days: dict[str, datetime.date]) -> dict[int, dict[str, datetime.date]]:
+    """Each pairing's last session confirmed by the end of each of ``days`` among those without a history (made
+    outside the session services: ``recorded`` unset), by their own row; found on the small index of those."""
+    last = {
+        s: Max(
+            "held_on",
+            filter=(Q(answered_at__isnull=True) | Q(answered_at__lt=_end_of(day))) & Q(held_on__lte=day),
+        )
+        for s, day in days.items()
+    }
+    rows = (
+        MentoringSession.objects.filter(
+            ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
+            pairing__programme=programme,
+            recorded=False,
+            status=MentoringSession.Status.CONFIRMED,
+        )
+        .order_by()
+        .values("pairing")
+        .annotate(**last)
     )
-    # Each part's last, the later of the two taken in Python (``_later``): SQL's GREATEST would repeat both
-    # look-ups, and SQLite's gives null when either is missing.
-    return tuple(  # type: ignore[return-value]
-        Subquery(rows.order_by("-held_on").values("held_on")[:1], output_field=DateField())
-        for rows in (stood, unrecorded)
-    )
+    return {row.pop("pairing"): row for row in rows}
 
 
 def _later(*days: datetime.date | None) -> datetime.date | None:
     return max((d for d in days if d is not None), default=None)
 
 
-# Paused or not, and the last resume, as they stood at the end of ``day`` (the pause history, not today's
-# status: a pause or resume since does not change a past period's figures).
-def _paused_at(day: datetime.date) -> Exists:
-    pauses = PairingPause.objects.filter(pairing=OuterRef("pk"), paused_on__lte=day)
-    return Exists(pauses.filter(Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
-
-
-def _last_resumed(day: datetime.date) -> Subquery:
-    resumed = PairingPause.objects.filter(pairing=OuterRef("pk"), resumed_on__lte=day)
-    return Subquery(resumed.order_by("-resumed_on").values("resumed_on")[:1])
-
-
-# The cadence agreed by the end of ``day``: from the history of a pair that changed it (its oldest row, the
-# cadence before the first change, for a day before the history starts), else the agreement's, else the
-# programme's.
-def _cadence(programme: Programme, day: datetime.date) -> Coalesce:
-    agreed = AgreementCadence.objects.filter(pairing=OuterRef("pk"))
-    return Coalesce(
-        Subquery(_latest_by(agreed, day).values("cadence_days")[:1]),
-        Subquery(agreed.order_by("since", "pk").values("cadence_days")[:1]),
-        "agreement__cadence_days",
-        Value(programme.checkin_cadence_days),
-    )
+def _cadence_at(history: list[tuple[datetime.datetime, int, int]], day: datetime.date) -> int:
+    """The cadence agreed by the end of ``day`` by the history of a pair that changed it (by since and id;
+    ``_latest_by``'s rule): the row that stood then, or its oldest (the cadence before the first change) for a day
+    before the history starts. A pair without one has the agreement's cadence, else the programme's."""
+    end = _end_of(day)
+    stood = [row for row in history if row[0] < end]
+    return (stood[-1] if stood else history[0])[2]
 
 
 def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, suffix: str) -> str | None:

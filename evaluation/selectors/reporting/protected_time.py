@@ -36,7 +36,7 @@ def _protected_time(
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact, over the programme's
     ``participants`` (role, person). Each participant's confirmed session minutes come from the periods' shared
     read (``held``), by mentor and by mentee."""
-    # Query 10: every participant's allocated, training, opportunity and reflection tenths in each period, as
+    # Query 9: every participant's allocated, training, opportunity and reflection tenths in each period, as
     # grouped reads of each table by person (one UNION ALL), not four look-ups per participant and period; added
     # up here over the participants, with their session minutes.
     parts = [

@@ -77,7 +77,7 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
 def _survey_rounds(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
     """The rounds closing in either period (and the standing automatic ones), with their responses in each."""
     automatic = Q(survey__kind__in=AUTOMATIC_SURVEYS)
-    # Query 13: the rounds closing in either period (and the standing automatic ones), with their responses
+    # Query 12: the rounds closing in either period (and the standing automatic ones), with their responses
     # counted in each period.
     responses_in = {
         name: Count(
@@ -109,7 +109,7 @@ def _answers_by_question(programme: Programme, period: Period, prev: Period) -> 
     """Scale and one-choice answers, counted by question and answer for each period."""
     in_cur = _within("counted_on", period)
     in_prev = _within("counted_on", prev)
-    # Query 14: scale and one-choice answers by question and answer, counted for each period.
+    # Query 13: scale and one-choice answers by question and answer, counted for each period.
     answers = (
         Answer.objects.filter(response__round__programme=programme)
         .annotate(counted_on=_counted_on("response"))
@@ -152,7 +152,7 @@ def _quotes(programme: Programme, period: Period, quotable_rounds: set[int]) -> 
     """The period's quotable free-text answers, at most ``MAX_QUOTES_PER_QUESTION`` a question."""
     quotes: list[dict[str, str]] = []
     per_question: dict[str, int] = {}
-    # Query 15: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
+    # Query 14: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
     for round_pk, question, text in (
         Answer.objects.annotate(counted_on=_counted_on("response"))
         .filter(

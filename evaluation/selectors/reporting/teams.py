@@ -14,7 +14,7 @@ from programmes.models import Membership, OrgUnit, PersonUnitHistory, Programme
 from ...services import disclosure
 from ..privacy import TOTAL
 from .held import Held
-from .helpers import NO_TEAM, _active_during, _hours, _joined_by, _table
+from .helpers import NO_TEAM, _active_during, _hours, _table
 from .periods import Period
 
 TEAM_COLS = [
@@ -26,13 +26,13 @@ TEAM_COLS = [
 
 
 def _teams(
-    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
+    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held], members: list[tuple]
 ) -> tuple[dict[str, Any], dict[str, int], set[int], list[tuple[str, int]]]:
     """The breakdown by department. Each cell describes the department's people it is about: its participants;
     for pairings, sessions and hours, the department's mentees in pairings active in the period (so "0 sessions"
     of three mentees is hidden like "2 sessions" would be). Also the pairings active in the period (which
     sessions by month counts) and the participants' (role, person) (which protected time counts)."""
-    by_team, participants, active, members = _team_rows(programme, period, prev, held)
+    by_team, participants, active, members = _team_rows(programme, period, prev, held, members)
     teams = sorted(set(by_team) | set(participants), key=lambda name: (name == NO_TEAM, name.lower()))
     now, before = _team_grid(teams, by_team, participants, ""), _team_grid(teams, by_team, participants, "_prev")
     table = _table(
@@ -63,10 +63,10 @@ def _teams(
 
 
 def _team_rows(
-    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held]
+    programme: Programme, period: Period, prev: Period, held: tuple[Held, Held], members: list[tuple]
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int], list[tuple[str, int]]]:
-    """Pairings, sessions and minutes, and participants, by department at each period's end; the pairings
-    active in the period; the participants' (role, person)."""
+    """Pairings, sessions and minutes, and participants (``enrolment.members_read``'s rows), by department at
+    each period's end; the pairings active in the period; the participants' (role, person)."""
     # Query 6: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
     # Query 7: the pairings active in either period, with their mentee and the mentee's team today. Each
@@ -75,6 +75,7 @@ def _team_rows(
     pairings = list(
         Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
+        .order_by()
         .values_list(
             "pk",
             "mentee",
@@ -83,19 +84,7 @@ def _team_rows(
             ExpressionWrapper(_active_during(prev), output_field=BooleanField()),
         )
     )
-    # Query 8: the participants, with their team today and whether each counts at each period's end.
-    members = list(
-        Membership.objects.participants()
-        .filter(programme=programme)
-        .values_list(
-            "role",
-            "person",
-            "person__org_unit",
-            ExpressionWrapper(_joined_by(programme, period.end), output_field=BooleanField()),
-            ExpressionWrapper(_joined_by(programme, prev.end), output_field=BooleanField()),
-        )
-    )
-    # Query 9: their team histories, to place each person in their department at each period's end.
+    # Query 8: the participants' team histories, to place each person in their department at each period's end.
     at = _DepartmentsThen(programme, departments, (period.end, prev.end))
     per_pairing = held[0].by_pairing(), held[1].by_pairing()
     by_team: dict[str, dict[str, int]] = {}
@@ -114,8 +103,10 @@ def _team_rows(
         if active_in[0]:
             active.add(pk)
     participants: dict[str, dict[str, int]] = {}
-    for _, person, unit_today, *joined in members:
-        for suffix, department, counts in zip(("", "_prev"), at.departments(person, unit_today), joined, strict=True):
+    for _, person, unit_today, joined, _, _, joined_prev, _, _ in members:
+        for suffix, department, counts in zip(
+            ("", "_prev"), at.departments(person, unit_today), (joined, joined_prev), strict=True
+        ):
             participants.setdefault(department, {})
             found = people.setdefault((department, "people" + suffix), set())
             if counts:
@@ -140,8 +131,10 @@ class _DepartmentsThen:
             person__in=Pairing.objects.filter(programme=programme).values("mentee")
         )
         self.stays: dict[int, list[tuple[datetime.date, int, int, datetime.date | None]]] = {}
-        for person, since, pk, unit, until in PersonUnitHistory.objects.filter(people).values_list(
-            "person", "since", "pk", "org_unit", "until"
+        for person, since, pk, unit, until in (
+            PersonUnitHistory.objects.filter(people)
+            .order_by()
+            .values_list("person", "since", "pk", "org_unit", "until")
         ):
             self.stays.setdefault(person, []).append((since, pk, unit, until))
         self.found: dict[int, tuple[str, ...]] = {}
