@@ -12,7 +12,7 @@ from mentoring.models import Pairing
 from programmes.models import Application, Membership, Programme, ProgrammeRequirement, TrainingRecord
 from programmes.models.core import PARTICIPANT_ROLES
 
-from .helpers import ROLES, _figure, _joined_by, _running_at, _single, _table, _within
+from .helpers import ROLES, _figure, _joined_by, _moment_within, _plain_rows, _running_at, _single, _table
 from .periods import Period
 
 ENROLMENT_COLS = [
@@ -49,10 +49,10 @@ def _applicants(programme: Programme, period: Period, prev: Period) -> list[dict
     # Query 1: applicants and approvals in both periods (people, not applications: someone may re-apply).
     approved = Q(status=Application.Status.APPROVED)
     apps = Application.objects.filter(programme=programme).aggregate(
-        applied=Count("person", distinct=True, filter=_within("created_at__date", period)),
-        applied_prev=Count("person", distinct=True, filter=_within("created_at__date", prev)),
-        approved=Count("person", distinct=True, filter=approved & _within("decided_at__date", period)),
-        approved_prev=Count("person", distinct=True, filter=approved & _within("decided_at__date", prev)),
+        applied=Count("person", distinct=True, filter=_moment_within("created_at", period)),
+        applied_prev=Count("person", distinct=True, filter=_moment_within("created_at", prev)),
+        approved=Count("person", distinct=True, filter=approved & _moment_within("decided_at", period)),
+        approved_prev=Count("person", distinct=True, filter=approved & _moment_within("decided_at", prev)),
     )
     return [
         _figure(
@@ -122,7 +122,7 @@ def members_read(programme: Programme, period: Period, prev: Period) -> list[tup
             ("trained", _trained(programme, p.end)),
         )
     }
-    return list(
+    return _plain_rows(
         Membership.objects.participants()
         .filter(programme=programme)
         .annotate(**flags)

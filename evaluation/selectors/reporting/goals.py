@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
@@ -13,7 +13,7 @@ from programmes.models import Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import _figure, _line, _single, _state_then, _within
+from .helpers import _figure, _line, _moment_by, _moment_within, _plain_rows, _single, _state_then
 from .periods import Period
 
 
@@ -47,8 +47,8 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
                 f"{name}_{suffix}": ExpressionWrapper(condition, output_field=BooleanField())
                 for suffix, p in (("cur", period), ("prev", prev))
                 for name, condition in (
-                    ("by_end", Q(created_at__date__lte=p.end)),
-                    ("set", _within("created_at__date", p)),
+                    ("by_end", _moment_by("created_at", p.end)),
+                    ("set", _moment_within("created_at", p)),
                 )
             },
         )
@@ -58,7 +58,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
             *(f"{f}_{s}" for s in ("cur", "prev") for f in ("status", "progress", "by_end", "set")),
         )
     )
-    row = _goal_sums(statuses, list(goals))
+    row = _goal_sums(statuses, _plain_rows(goals))
     labels = [str(s.label) for s in statuses]
     counts = {suffix: {str(s.label): row[f"{suffix}_{s.value}"] for s in statuses} for suffix in ("cur", "prev")}
     people = {

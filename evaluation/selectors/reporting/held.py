@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, Value
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from mentoring.models import MentoringSession, SessionState
 from programmes.models import Programme
 
-from .helpers import _end_of
+from .helpers import _end_of, _plain_rows
 from .periods import Period
 
 
@@ -74,13 +74,14 @@ def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held
         held_on__gte=p.start,
         held_on__lte=p.end,
     )
-    month = ExtractYear("held_on") * 12 + ExtractMonth("held_on") - 1 if by_month else Value(0)
+    # A whole number in SQL too (PostgreSQL's EXTRACT gives decimals): the rows are read as the driver gives them.
+    month = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - 1, IntegerField()) if by_month else Value(0)
     grouped = [
-        sessions.annotate(month=ExpressionWrapper(month, output_field=IntegerField()))
+        sessions.annotate(month=month)
         .order_by()
         .values_list("pairing", "pairing__mentor", "pairing__mentee", "month")
         .annotate(n=Count("pk"), m=Sum("duration_minutes"))
         for sessions in (stood, unrecorded)
     ]
     # One query (UNION ALL): a pairing's month can come in both parts, which every sum here adds up.
-    return Held(rows=list(grouped[0].union(grouped[1], all=True)))
+    return Held(rows=_plain_rows(grouped[0].union(grouped[1], all=True)))

@@ -13,7 +13,7 @@ from programmes.models import Programme
 from ...models import Intervention, InterventionKind
 from ...services import disclosure
 from ..privacy import TOTAL
-from .helpers import _latest_by, _line, _within
+from .helpers import _latest_by, _line, _moment_within
 from .periods import Period
 
 
@@ -22,7 +22,7 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
     subject = Coalesce("pairing__mentee", "person")
     aggregates, kind_then = {}, {}
     for suffix, p in (("cur", period), ("prev", prev)):
-        when = _within("created_at__date", p)
+        when = _moment_within("created_at", p)
         # The kind at the period's end (``InterventionKind``): a kind changed since does not move it.
         changes = _latest_by(InterventionKind.objects.filter(intervention=OuterRef("pk")), p.end)
         kind_then[f"kind_{suffix}"] = Coalesce(Subquery(changes.values("kind")[:1]), "kind")

@@ -22,7 +22,7 @@ from programmes.models import Programme
 
 from ...services import disclosure
 from ..privacy import TOTAL, is_small_group
-from .helpers import _active_during, _figure, _line, _single, _within
+from .helpers import _active_during, _figure, _line, _moment_by, _moment_within, _single, _within
 from .periods import Period
 
 CLOSED = (Pairing.Status.COMPLETED, Pairing.Status.ENDED_EARLY)
@@ -44,11 +44,11 @@ def _mentors(programme: Programme, period: Period, prev: Period, hours: tuple[An
     mine = Goal.objects.filter(pairing__programme=programme, owner=Goal.Owner.MENTOR).order_by()
     aggregates = {}
     for suffix, p in (("cur", period), ("prev", prev)):
-        held = _active_during(p, "pairing__") & Q(created_at__date__lte=p.end)
+        held = _active_during(p, "pairing__") & _moment_by("created_at", p.end)
         # Each mean reads goals of events in the period only (goals set in it; pairings closed in it), so that the
         # period and the one before describe different goals: two means over nearly the same mentors, one more in
         # one of them, would give that mentor's rating away.
-        rated = _within("created_at__date", p) & Q(rating_start__isnull=False)
+        rated = _moment_within("created_at", p) & Q(rating_start__isnull=False)
         closed = _closed_in(p) & Q(rating_end__isnull=False)
         aggregates |= {
             f"{suffix}_mentors": Count("pairing__mentor", distinct=True, filter=held),

@@ -29,7 +29,7 @@ def _pairings(programme: Programme, period: Period, prev: Period) -> dict[str, A
     pairings = _pairing_rows(programme, period, prev, cur_day)
     row = {}
     for suffix, p, day in (("cur", period, cur_day), ("prev", prev, prev.end)):
-        found = Counter(_checkin_state_at(programme, pairing, day, suffix) for pairing in pairings)
+        found = _checkin_states(programme, pairings, day, suffix)
         row |= {f"{suffix}_{state}": found[state] for state in states}
         ended = Counter(
             pairing["end_reason"]
@@ -191,30 +191,40 @@ def _cadence_at(history: list[tuple[datetime.datetime, int, int]], day: datetime
     return (stood[-1] if stood else history[0])[2]
 
 
-def _checkin_state_at(programme: Programme, pairing: dict, day: datetime.date, suffix: str) -> str | None:
-    """A pairing's check-in state at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), from the
-    sessions confirmed and the pause history by then (the ``_<suffix>`` values); ``None`` when it had no schedule
-    (not running then, or paused then, whatever its status today)."""
-    if pairing["status"] == Pairing.Status.PROPOSED or pairing["started_on"] is None or pairing[f"paused_{suffix}"]:
-        return None
-    if pairing["started_on"] > day or (pairing["ended_on"] is not None and pairing["ended_on"] <= day):
-        return None
-    # The last resume by then: from the history, or the pairing's own date (a resume from before the history).
-    resumed = max((d for d in (pairing[f"resumed_{suffix}"], pairing["resumed_on"]) if d and d <= day), default=None)
-    due = checkin_due(
-        started_on=pairing["started_on"],
-        resumed_on=resumed,
-        last_session_on=pairing[f"last_{suffix}"],
-        cadence_days=pairing[f"cadence_{suffix}"],
-        intensive_days=programme.intensive_days,
-        intensive_checkins=programme.intensive_checkins,
-    )
-    if due is None:
-        return None
-    if due > day + datetime.timedelta(days=DUE_SOON_DAYS):
-        return CheckinState.ON_TRACK
-    if due >= day:
-        return CheckinState.DUE_SOON
-    if due >= day - datetime.timedelta(days=programme.escalation_grace_days):
-        return CheckinState.OVERDUE
-    return CheckinState.ESCALATED
+def _checkin_states(programme: Programme, pairings: list[dict], day: datetime.date, suffix: str) -> Counter:
+    """The pairings' check-in states at the end of ``day`` (``mentoring.checkins.state_filter``'s rules), counted,
+    from the sessions confirmed and the pause history by then (the ``_<suffix>`` values); ``None`` for those with
+    no schedule (not running then, or paused then, whatever their status today)."""
+    paused, resumed_then, last, cadence = (f"{name}_{suffix}" for name in ("paused", "resumed", "last", "cadence"))
+    due_soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
+    escalated = day - datetime.timedelta(days=programme.escalation_grace_days)
+    found: Counter = Counter()
+    for pairing in pairings:
+        started_on, ended_on = pairing["started_on"], pairing["ended_on"]
+        if pairing["status"] == Pairing.Status.PROPOSED or started_on is None or pairing[paused]:
+            found[None] += 1
+            continue
+        if started_on > day or (ended_on is not None and ended_on <= day):
+            found[None] += 1
+            continue
+        # The last resume by then: from the history, or the pairing's own date (a resume from before the history).
+        resumed = max((d for d in (pairing[resumed_then], pairing["resumed_on"]) if d and d <= day), default=None)
+        due = checkin_due(
+            started_on=started_on,
+            resumed_on=resumed,
+            last_session_on=pairing[last],
+            cadence_days=pairing[cadence],
+            intensive_days=programme.intensive_days,
+            intensive_checkins=programme.intensive_checkins,
+        )
+        if due is None:
+            found[None] += 1
+        elif due > due_soon:
+            found[CheckinState.ON_TRACK] += 1
+        elif due >= day:
+            found[CheckinState.DUE_SOON] += 1
+        elif due >= escalated:
+            found[CheckinState.OVERDUE] += 1
+        else:
+            found[CheckinState.ESCALATED] += 1
+    return found

@@ -109,42 +109,33 @@ def _answers_by_question(programme: Programme, period: Period, prev: Period) -> 
     """Scale and one-choice answers, counted by question and answer for each period."""
     in_cur = _within("counted_on", period)
     in_prev = _within("counted_on", prev)
-    # Query 13: scale and one-choice answers by question and answer, counted for each period.
+    # Query 13: scale and one-choice answers by question and answer, counted for each period: grouped by the
+    # answer's own columns (tens of thousands of rows), the questions' words read after (13a, a few rows).
     answers = (
         Answer.objects.filter(response__round__programme=programme)
         .annotate(counted_on=_counted_on("response"))
         .filter(counted_on__gte=prev.start, counted_on__lte=period.end)
         .filter(question__kind__in=(Question.Kind.LIKERT, Question.Kind.CHOICE))
         .filter(Q(likert__isnull=False) | ~Q(choice=""))
-        .values(
-            "question",
-            "question__text",
-            "question__kind",
-            "question__choices",
-            "question__position",
-            "question__survey__title",
-            "likert",
-            "choice",
-        )
+        .order_by()
+        .values_list("question", "likert", "choice")
         .annotate(cur=Count("pk", filter=in_cur), prev=Count("pk", filter=in_prev))
-        .order_by("question__survey__title", "question__position", "question")
     )
+    counted: dict[int, list[tuple]] = {}
+    for question, likert, choice, cur, previous in answers:
+        counted.setdefault(question, []).append((likert, choice, cur, previous))
     questions: dict[int, dict[str, Any]] = {}
-    for row in answers:
-        q = questions.setdefault(
-            row["question"],
-            {
-                "survey": row["question__survey__title"],
-                "question": row["question__text"],
-                "kind": row["question__kind"],
-                "options": list(row["question__choices"] or []),
-                "cur": {},
-                "prev": {},
-            },
-        )
-        key = row["likert"] if q["kind"] == Question.Kind.LIKERT else row["choice"]
-        q["cur"][key] = q["cur"].get(key, 0) + row["cur"]
-        q["prev"][key] = q["prev"].get(key, 0) + row["prev"]
+    for pk, text, kind, choices, title in (
+        Question.objects.filter(pk__in=counted)
+        .order_by("survey__title", "position", "pk")
+        .values_list("pk", "text", "kind", "choices", "survey__title")
+    ):
+        q = questions[pk] = {"survey": title, "question": text, "kind": kind, "options": list(choices or [])}
+        q["cur"], q["prev"] = {}, {}
+        for likert, choice, cur, previous in counted[pk]:
+            key = likert if kind == Question.Kind.LIKERT else choice
+            q["cur"][key] = q["cur"].get(key, 0) + cur
+            q["prev"][key] = q["prev"].get(key, 0) + previous
     return questions
 
 

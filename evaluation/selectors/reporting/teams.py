@@ -14,7 +14,7 @@ from programmes.models import Membership, OrgUnit, PersonUnitHistory, Programme
 from ...services import disclosure
 from ..privacy import TOTAL
 from .held import Held
-from .helpers import NO_TEAM, _active_during, _hours, _table
+from .helpers import NO_TEAM, _active_during, _hours, _plain_rows, _table
 from .periods import Period
 
 TEAM_COLS = [
@@ -72,7 +72,7 @@ def _team_rows(
     # Query 7: the pairings active in either period, with their mentee and the mentee's team today. Each
     # pairing's sessions and minutes come from the periods' shared read (``held``): added up here over the
     # pairings active in each period, under the mentee's department then.
-    pairings = list(
+    pairings = _plain_rows(
         Pairing.objects.filter(programme=programme)
         .filter(_active_during(prev) | _active_during(period))
         .order_by()
@@ -90,25 +90,31 @@ def _team_rows(
     by_team: dict[str, dict[str, int]] = {}
     people: dict[tuple[str, str], set[int]] = {}
     active: set[int] = set()
+    # Tens of thousands of rows: each period's names made once, not per row.
+    names = [
+        (f"n_pairings{s}", f"n_sessions{s}", f"n_minutes{s}", f"n_mentees{s}", f"people{s}") for s in ("", "_prev")
+    ]
     for pk, mentee, unit_today, *active_in in pairings:
         teams = at.departments(mentee, unit_today)
-        for suffix, department, was_active, sessions in zip(("", "_prev"), teams, active_in, per_pairing, strict=True):
+        for i in (0, 1):
+            department = teams[i]
             sums = by_team.setdefault(department, {})
-            if was_active:
-                n, m = sessions.get(pk, (0, 0))
-                sums["n_pairings" + suffix] = sums.get("n_pairings" + suffix, 0) + 1
-                sums["n_sessions" + suffix] = sums.get("n_sessions" + suffix, 0) + n
-                sums["n_minutes" + suffix] = sums.get("n_minutes" + suffix, 0) + m
-                people.setdefault((department, "n_mentees" + suffix), set()).add(mentee)
+            if active_in[i]:
+                n, m = per_pairing[i].get(pk, (0, 0))
+                pairings_key, sessions_key, minutes_key, mentees_key, _ = names[i]
+                sums[pairings_key] = sums.get(pairings_key, 0) + 1
+                sums[sessions_key] = sums.get(sessions_key, 0) + n
+                sums[minutes_key] = sums.get(minutes_key, 0) + m
+                people.setdefault((department, mentees_key), set()).add(mentee)
         if active_in[0]:
             active.add(pk)
     participants: dict[str, dict[str, int]] = {}
     for _, person, unit_today, joined, _, _, joined_prev, _, _ in members:
-        for suffix, department, counts in zip(
-            ("", "_prev"), at.departments(person, unit_today), (joined, joined_prev), strict=True
-        ):
+        teams = at.departments(person, unit_today)
+        for i, counts in ((0, joined), (1, joined_prev)):
+            department = teams[i]
             participants.setdefault(department, {})
-            found = people.setdefault((department, "people" + suffix), set())
+            found = people.setdefault((department, names[i][4]), set())
             if counts:
                 found.add(person)
     # A person counts once in a department (people and mentees are distinct counts).
