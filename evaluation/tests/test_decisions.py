@@ -278,10 +278,10 @@ def test_the_next_reports_page_runs_the_same_queries_with_1_and_30_earlier_decis
     client.get(nxt.get_absolute_url())
     # session, user, the report with my roles, the navigation's areas; the draft's live figures, the mentors' two
     # included (see test_reports.test_report_pages_run_the_same_queries_with_3_pairings_and_with_300), the earlier
-    # decisions it follows up (one query, with their reports and owners); comments, decisions, sign-offs. Each
-    # period's sessions are read once (2), for the department table, sessions by month and protected time; the
+    # decisions it follows up (one query, with their reports and owners); comments, decisions, sign-offs. Both
+    # periods' sessions are read in one query, for the department table, sessions by month and protected time; the
     # pairings with their sessions without a history, pauses and cadence changes (4); the participants once, for
-    # participants by role, by department and protected time.
+    # participants by role, by department and protected time; survey answers, then their questions' words (2).
     with django_assert_num_queries(28):
         page = client.get(nxt.get_absolute_url()).content.decode()
     assert f"0 of {count} earlier decision" in page and f"Decision {count - 1}" in page

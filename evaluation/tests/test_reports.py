@@ -398,15 +398,15 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     backdate_memberships(programme)
     report = draft(programme, cast["coordinator"])
     client.force_login(cast["coordinator"])
-    # session, user, the report with my roles, the navigation's areas; the live figures: applications, the
-    # participants (one row each: participants by role, and by department with the pairings and the participants'
-    # team histories, 2 more; also for protected time), pairings (4: with their sessions without a history,
-    # pauses and cadence changes, each read once), each period's sessions (read once: 2, which the department
-    # table, sessions by month and protected time add up), the org units (departments), protected time (each
-    # table's hours by person), goals, interventions,
-    # survey rounds, survey answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the
-    # programme's submitted reports (the previous period's column and the checker read them); the earlier
-    # decisions it follows up; comments, decisions, sign-offs.
+    # session, user, the report with my roles, the navigation's areas; the live figures (15, and 3 more, each read
+    # once: the pairings' sessions without a history, pauses and cadence changes; 1 more, survey questions' words):
+    # applications, the participants (one row each: participants by role, and by department with the pairings and
+    # the participants' team histories; also for protected time), pairings, the sessions of both periods (one
+    # read, which the department table, sessions by month and protected time add up), the org units
+    # (departments), protected time (each table's hours by person), goals, interventions, survey rounds, survey
+    # answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the programme's submitted
+    # reports (the previous period's column and the checker read them); the earlier decisions it follows up;
+    # comments, decisions, sign-offs.
     with django_assert_num_queries(28):
         assert client.get(report.get_absolute_url()).status_code == 200
     services.report_submit(report=report, by=cast["coordinator"])

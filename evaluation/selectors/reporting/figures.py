@@ -40,26 +40,26 @@ def report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
 def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     """The figures of ``report_figures``.
 
-    Queries (fixed, whatever the programme's size): 1 applications; 2 participants by role; 3 pairings, with 3a
-    their sessions without a history, 3b pauses and 3c cadence changes; 4 and 5 the sessions of the period and of
-    the previous one (``held_read``: read once, added up by department, by month and by participant);
-    6 departments; 7 pairings and 8 the participants' team histories (added up by department, with the
-    participants of query 2); 9 protected time (each table's hours by person); 10 goals; 11 interventions;
-    12 survey rounds; 13 survey answers; 14 quotable answers; 15 mentors' own goals; 16 mentors' ratings at both
-    ends.
+    Queries (fixed, whatever the programme's size): 1 applications; 2 participants (by role, and by department
+    with queries 5 to 7); 3 pairings, with 3a their sessions without a history, 3b pauses and 3c cadence changes;
+    4 the sessions of the period and of the previous one (``held_read``: read once, added up by department, by
+    month and by participant); 5 departments; 6 pairings and 7 the participants' team histories (added up by
+    department); 8 protected time (each table's hours by person); 9 goals; 10 interventions; 11 survey rounds;
+    12 survey answers, 12a their questions; 13 quotable answers; 14 mentors' own goals; 15 mentors' ratings at
+    both ends.
     """
     prev = period.previous
     members = members_read(programme, period, prev)  # query 2
     enrolment = _enrolment(programme, period, prev, members)  # query 1
     pairings = _pairings(programme, period, prev)  # queries 3 to 3c
-    held = held_read(programme, period), held_read(programme, prev, by_month=False)  # queries 4 and 5
-    team, totals, active, participants = _teams(programme, period, prev, held, members)  # queries 6 to 8
+    held = held_read(programme, period, prev)  # query 4
+    team, totals, active, participants = _teams(programme, period, prev, held, members)  # queries 5 to 7
     months = _sessions_by_month(period, held[0], active, totals)
-    time = _protected_time(programme, period, prev, held, participants)  # query 9
-    goals = _goals(programme, period, prev)  # query 10
-    interventions = _interventions(programme, period, prev)  # query 11
-    surveys = _surveys(programme, period, prev)  # queries 12, 13 and 14
-    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 15 and 16
+    time = _protected_time(programme, period, prev, held, participants)  # query 8
+    goals = _goals(programme, period, prev)  # query 9
+    interventions = _interventions(programme, period, prev)  # query 10
+    surveys = _surveys(programme, period, prev)  # queries 11 to 13
+    mentors = _mentors(programme, period, prev, _col_total(team, "Confirmed hours"))  # queries 14 and 15
 
     activity_figures = [
         _figure(

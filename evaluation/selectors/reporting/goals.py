@@ -30,7 +30,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
     """Goals set by each period's end, by their status *at* the period's end (``GoalState``), so that the same
     period gives the same figures whenever it is run."""
     statuses = list(Goal.Status)
-    # Query 10: each mentee goal's status and progress at each period's end (its history joined as it stood
+    # Query 9: each mentee goal's status and progress at each period's end (its history joined as it stood
     # then), and whether it was set by then and in the period; added up here: in the database, each of the dozen
     # counts of distinct mentees would sort the goals again.
     # The mentee's goals: a mentor's own learning goals count in "What mentors gained" (reporting.mentors).
@@ -100,7 +100,7 @@ def _goals(programme: Programme, period: Period, prev: Period) -> dict[str, Any]
 
 def _goal_sums(statuses: list[Goal.Status], goals: list[tuple]) -> dict[str, Any]:
     """Per period: goals (and their mentees) by status at its end, set in it, and the open goals' progress, from
-    the rows of query 10: (mentee, then per period: status, progress, set by its end, set in it). One pass over
+    the rows of query 9: (mentee, then per period: status, progress, set by its end, set in it). One pass over
     the goals per period (a programme has tens of thousands)."""
     row: dict[str, Any] = {}
     open_statuses = (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)

@@ -1,11 +1,12 @@
-"""The sessions a period's report counts, read once per period and shared by every section that counts them."""
+"""The sessions a report counts, read once for its period and the previous one, shared by the sections counting them."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from mentoring.models import MentoringSession, SessionState
@@ -46,36 +47,46 @@ class Held:
         return found
 
 
-def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held:
-    """One grouped read of the period's sessions as they stood at its end (the costly part of a report), which
-    the department table, sessions by month and protected time then add up their own ways.
+def held_read(programme: Programme, period: Period, prev: Period) -> tuple[Held, Held]:
+    """One grouped read of the sessions of a period and of the previous one, each as they stood at its period's
+    end (the costly part of a report), which the department table, sessions by month and protected time then add
+    up their own ways: one pass over the session history for both periods, not one each.
 
     ``Held``'s sessions, read in two parts that never overlap: a session with a history counts by the row of it
     that stood then (confirmed and dated in the period), read from the history alone; one without (made outside
-    the session services: ``recorded`` unset) by its own row, found on the small index of those. Without
-    ``by_month``, a row per pairing only (half as many rows to bring back, for a period whose months nothing
-    shows). Months come as numbers, not dates: tens of thousands of rows read faster.
+    the session services: ``recorded`` unset) by its own row, found on the small index of those. The previous
+    period's by pairing only (its months show nowhere: fewer rows to bring back). Months come as numbers, not
+    dates: tens of thousands of rows read faster.
     """
-    end = _end_of(p.end)
+    ends = {p: _end_of(p.end) for p in (period, prev)}
     stood = SessionState.objects.filter(
-        Q(until__isnull=True) | Q(until__gte=end),
+        _either(
+            Q(held_on__gte=p.start, held_on__lte=p.end, since__lt=end) & (Q(until__isnull=True) | Q(until__gte=end))
+            for p, end in ends.items()
+        ),
         pairing__programme=programme,
         status=MentoringSession.Status.CONFIRMED,
-        held_on__gte=p.start,
-        held_on__lte=p.end,
-        since__lt=end,
     )
     unrecorded = MentoringSession.objects.filter(
-        Q(answered_at__isnull=True) | Q(answered_at__lt=end),
+        _either(
+            Q(held_on__gte=p.start, held_on__lte=p.end) & (Q(answered_at__isnull=True) | Q(answered_at__lt=end))
+            for p, end in ends.items()
+        ),
         ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
         recorded=False,
         pairing__programme=programme,
         status=MentoringSession.Status.CONFIRMED,
-        held_on__gte=p.start,
-        held_on__lte=p.end,
     )
-    # A whole number in SQL too (PostgreSQL's EXTRACT gives decimals): the rows are read as the driver gives them.
-    month = Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - 1, IntegerField()) if by_month else Value(0)
+    # The period's month as a whole number (in SQL too: PostgreSQL's EXTRACT gives decimals, and the rows are read
+    # as the driver gives them); PREVIOUS for the previous period's sessions (the periods never overlap).
+    month = Case(
+        When(
+            held_on__gte=period.start,
+            then=Cast(ExtractYear("held_on") * 12 + ExtractMonth("held_on") - 1, IntegerField()),
+        ),
+        default=Value(PREVIOUS),
+        output_field=IntegerField(),
+    )
     grouped = [
         sessions.annotate(month=month)
         .order_by()
@@ -84,4 +95,20 @@ def held_read(programme: Programme, p: Period, *, by_month: bool = True) -> Held
         for sessions in (stood, unrecorded)
     ]
     # One query (UNION ALL): a pairing's month can come in both parts, which every sum here adds up.
-    return Held(rows=_plain_rows(grouped[0].union(grouped[1], all=True)))
+    now, before = [], []
+    for row in _plain_rows(grouped[0].union(grouped[1], all=True)):
+        if row[3] == PREVIOUS:
+            before.append((*row[:3], 0, *row[4:]))
+        else:
+            now.append(row)
+    return Held(rows=now), Held(rows=before)
+
+
+PREVIOUS = -1  # no month's number (year * 12 + month - 1) is negative
+
+
+def _either(conditions: Iterable[Q]) -> Q:
+    found = Q(pk__in=[])
+    for condition in conditions:
+        found |= condition
+    return found

@@ -30,8 +30,9 @@ ROLES = ((Role.MENTOR, gettext_noop("Mentors")), (Role.MENTEE, gettext_noop("Men
 def _plain_rows(rows: QuerySet) -> list[tuple]:
     """A ``values_list`` read's rows as the database driver gives them, without Django's converter per value:
     for the report's reads of tens of thousands of rows whose columns are whole numbers, text and yes/no flags
-    (read only as true or false: SQLite gives 1 and 0), which both drivers return as Python values already.
-    Not for dates, times or decimals (SQLite gives text for those)."""
+    (read only as true or false: SQLite gives 1 and 0), which both drivers return as Python values already, or
+    sums made whole numbers at once (``int()`` of PostgreSQL's decimal or SQLite's float). Not for dates or times
+    (SQLite gives text for those)."""
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)

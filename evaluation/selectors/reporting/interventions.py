@@ -31,7 +31,7 @@ def _interventions(programme: Programme, period: Period, prev: Period) -> dict[s
             aggregates[f"{suffix}_{kind}"] = Count("pk", filter=of_kind)
             aggregates[f"{suffix}_{kind}_people"] = Count(subject, distinct=True, filter=of_kind)
         aggregates[f"{suffix}_people"] = Count(subject, distinct=True, filter=when)
-    # Query 11: interventions recorded in each period, by kind (counts only: never a name or a note).
+    # Query 10: interventions recorded in each period, by kind (counts only: never a name or a note).
     row = Intervention.objects.filter(programme=programme).annotate(**kind_then).aggregate(**aggregates)
     counts = {suffix: {k.label: row[f"{suffix}_{k.value}"] for k in kinds} for suffix in ("cur", "prev")}
     people = {

@@ -57,7 +57,7 @@ def _mentors(programme: Programme, period: Period, prev: Period, hours: tuple[An
             f"{suffix}_end": Avg("rating_end", filter=closed),
             f"{suffix}_end_people": Count("pairing__mentor", distinct=True, filter=closed),
         }
-    row = mine.aggregate(**aggregates)  # query 15
+    row = mine.aggregate(**aggregates)  # query 14
     figures = [
         _figure(
             "mentor_goal_mentors",
@@ -113,7 +113,7 @@ def _mean(value: Any, people: int) -> float | None:
 
 def _gains_table(mine, period: Period, prev: Period) -> dict[str, Any]:
     """Mentors whose pairing closed in each period, with their own goals rated at both ends: did their mean rating
-    go up, stay or go down? One grouped query, a row per mentor and period (query 16)."""
+    go up, stay or go down? One grouped query, a row per mentor and period (query 15)."""
     bucket = Case(
         When(_closed_in(period), then=Value("cur")),
         When(_closed_in(prev), then=Value("prev")),

@@ -93,20 +93,6 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
             "last_prev",
         )
     )
-    pairings = [
-        {
-            "pk": pk,
-            "status": status,
-            "started_on": started_on,
-            "ended_on": ended_on,
-            "resumed_on": resumed_on,
-            "end_reason": end_reason,
-            "agreed": agreed,
-            "last_cur": last_cur,
-            "last_prev": last_prev,
-        }
-        for pk, status, started_on, ended_on, resumed_on, end_reason, agreed, last_cur, last_prev in rows
-    ]
     unrecorded = _last_unrecorded(programme, days)  # query 3a
     pauses: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
     for pairing, paused_on, resumed_on in PairingPause.objects.filter(pairing__programme=programme).values_list(
@@ -121,20 +107,35 @@ def _pairing_rows(programme: Programme, period: Period, prev: Period, cur_day: d
     ):  # query 3c
         cadences.setdefault(pairing, []).append((since, pk, cadence))
     default = programme.checkin_cadence_days
-    for pairing in pairings:
-        pk = pairing["pk"]
+    keys = {s: (f"last_{s}", f"paused_{s}", f"resumed_{s}", f"cadence_{s}") for s in days}
+    pairings = []
+    for pk, status, started_on, ended_on, resumed_on, end_reason, agreed, last_cur, last_prev in rows:
+        pairing = {
+            "status": status,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "resumed_on": resumed_on,
+            "end_reason": end_reason,
+            "last_cur": last_cur,
+            "last_prev": last_prev,
+        }
         last, paused, history = unrecorded.get(pk), pauses.get(pk), cadences.get(pk)
         for s, day in days.items():
+            last_key, paused_key, resumed_key, cadence_key = keys[s]
             if last:
-                pairing[f"last_{s}"] = _later(pairing[f"last_{s}"], last[s])
-            pairing[f"paused_{s}"] = paused is not None and any(
-                paused_on <= day and (resumed_on is None or resumed_on > day) for paused_on, resumed_on in paused
-            )
-            pairing[f"resumed_{s}"] = paused and max(
-                (resumed_on for _, resumed_on in paused if resumed_on is not None and resumed_on <= day), default=None
-            )
-            agreed = pairing["agreed"]
-            pairing[f"cadence_{s}"] = _cadence_at(history, day) if history else default if agreed is None else agreed
+                pairing[last_key] = _later(pairing[last_key], last[s])
+            if paused is None:
+                pairing[paused_key], pairing[resumed_key] = False, None
+            else:
+                pairing[paused_key] = any(
+                    paused_on <= day and (resumed_on is None or resumed_on > day) for paused_on, resumed_on in paused
+                )
+                pairing[resumed_key] = max(
+                    (resumed_on for _, resumed_on in paused if resumed_on is not None and resumed_on <= day),
+                    default=None,
+                )
+            pairing[cadence_key] = _cadence_at(history, day) if history else default if agreed is None else agreed
+        pairings.append(pairing)
     return pairings
 
 

@@ -19,7 +19,7 @@ from programmes.models import (
 )
 
 from .held import Held
-from .helpers import _end_of, _figure, _single, _state_then, _tenths_to_hours
+from .helpers import _end_of, _figure, _plain_rows, _single, _state_then, _tenths_to_hours
 from .periods import Period
 
 USED_NOTE = gettext_noop(
@@ -36,7 +36,7 @@ def _protected_time(
     """Hours allocated against hours used, in tenths of an hour so that the sums are exact, over the programme's
     ``participants`` (role, person). Each participant's confirmed session minutes come from the periods' shared
     read (``held``), by mentor and by mentee."""
-    # Query 9: every participant's allocated, training, opportunity and reflection tenths in each period, as
+    # Query 8: every participant's allocated, training, opportunity and reflection tenths in each period, as
     # grouped reads of each table by person (one UNION ALL), not four look-ups per participant and period; added
     # up here over the participants, with their session minutes.
     parts = [
@@ -45,7 +45,7 @@ def _protected_time(
         for kind, part in (("a", _allocated), ("t", _training), ("o", _opportunities), ("r", _reflection))
     ]
     tenths: dict[str, dict[int, int]] = {}
-    for kind, person, t in parts[0].union(*parts[1:], all=True):
+    for kind, person, t in _plain_rows(parts[0].union(*parts[1:], all=True)):
         tenths.setdefault(kind, {})[person] = int(t or 0)  # a sum of decimal hours: a whole number of tenths
     a, u, a_people, u_people = _sums(participants, tenths, held[0], "")
     pa, pu, pa_people, pu_people = _sums(participants, tenths, held[1], "_prev")
@@ -135,12 +135,13 @@ def _sums(
     """Tenths allocated and used in a period, and the participants with an allocation and those using any
     (session minutes, training, opportunities or reflection)."""
     minutes = held.minutes_by_side()
-    allocated, training, opportunities, reflection = (tenths.get(f"{k}{suffix}", {}) for k in "ator")
+    allocated, training, opportunities, reflection = (tenths.get(f"{k}{suffix}", {}).get for k in "ator")
+    by_mentor, by_mentee = minutes[True].get, minutes[False].get
     allocated_tenths = used_tenths = with_allocation = using = 0
-    for role, person in participants:
-        a = allocated.get(person, 0)
-        m = minutes[role == Role.MENTOR].get(person, 0)
-        t, o, r = training.get(person, 0), opportunities.get(person, 0), reflection.get(person, 0)
+    for role, person in participants:  # tens of thousands: each look-up bound once
+        a = allocated(person, 0)
+        m = (by_mentor if role == Role.MENTOR else by_mentee)(person, 0)
+        t, o, r = training(person, 0), opportunities(person, 0), reflection(person, 0)
         allocated_tenths += a
         used_tenths += round(m / 6) + t + o + r
         with_allocation += bool(a)

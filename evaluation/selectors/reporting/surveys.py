@@ -77,7 +77,7 @@ def _surveys(programme: Programme, period: Period, prev: Period) -> dict[str, An
 def _survey_rounds(programme: Programme, period: Period, prev: Period) -> list[dict[str, Any]]:
     """The rounds closing in either period (and the standing automatic ones), with their responses in each."""
     automatic = Q(survey__kind__in=AUTOMATIC_SURVEYS)
-    # Query 12: the rounds closing in either period (and the standing automatic ones), with their responses
+    # Query 11: the rounds closing in either period (and the standing automatic ones), with their responses
     # counted in each period.
     responses_in = {
         name: Count(
@@ -109,8 +109,9 @@ def _answers_by_question(programme: Programme, period: Period, prev: Period) -> 
     """Scale and one-choice answers, counted by question and answer for each period."""
     in_cur = _within("counted_on", period)
     in_prev = _within("counted_on", prev)
-    # Query 13: scale and one-choice answers by question and answer, counted for each period: grouped by the
-    # answer's own columns (tens of thousands of rows), the questions' words read after (13a, a few rows).
+    # Query 12: scale and one-choice answers by question and answer, counted for each period: grouped by the
+    # answer's own columns (tens of thousands of rows), the words of the programme's questions read after
+    # (12a, a few dozen rows).
     answers = (
         Answer.objects.filter(response__round__programme=programme)
         .annotate(counted_on=_counted_on("response"))
@@ -126,10 +127,12 @@ def _answers_by_question(programme: Programme, period: Period, prev: Period) -> 
         counted.setdefault(question, []).append((likert, choice, cur, previous))
     questions: dict[int, dict[str, Any]] = {}
     for pk, text, kind, choices, title in (
-        Question.objects.filter(pk__in=counted)
+        Question.objects.filter(survey__in=SurveyRound.objects.filter(programme=programme).values("survey"))
         .order_by("survey__title", "position", "pk")
         .values_list("pk", "text", "kind", "choices", "survey__title")
     ):
+        if pk not in counted:
+            continue  # no answer of this kind in either period
         q = questions[pk] = {"survey": title, "question": text, "kind": kind, "options": list(choices or [])}
         q["cur"], q["prev"] = {}, {}
         for likert, choice, cur, previous in counted[pk]:
@@ -143,7 +146,7 @@ def _quotes(programme: Programme, period: Period, quotable_rounds: set[int]) -> 
     """The period's quotable free-text answers, at most ``MAX_QUOTES_PER_QUESTION`` a question."""
     quotes: list[dict[str, str]] = []
     per_question: dict[str, int] = {}
-    # Query 14: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
+    # Query 13: free-text answers whose writers agreed to be quoted (the text only: no name, team or date).
     for round_pk, question, text in (
         Answer.objects.annotate(counted_on=_counted_on("response"))
         .filter(

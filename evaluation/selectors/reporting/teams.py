@@ -67,9 +67,9 @@ def _team_rows(
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], set[int], list[tuple[str, int]]]:
     """Pairings, sessions and minutes, and participants (``enrolment.members_read``'s rows), by department at
     each period's end; the pairings active in the period; the participants' (role, person)."""
-    # Query 6: every unit's department (org trees are small).
+    # Query 5: every unit's department (org trees are small).
     departments = OrgUnit.objects.departments()
-    # Query 7: the pairings active in either period, with their mentee and the mentee's team today. Each
+    # Query 6: the pairings active in either period, with their mentee and the mentee's team today. Each
     # pairing's sessions and minutes come from the periods' shared read (``held``): added up here over the
     # pairings active in each period, under the mentee's department then.
     pairings = _plain_rows(
@@ -84,7 +84,7 @@ def _team_rows(
             ExpressionWrapper(_active_during(prev), output_field=BooleanField()),
         )
     )
-    # Query 8: the participants' team histories, to place each person in their department at each period's end.
+    # Query 7: the participants' team histories, to place each person in their department at each period's end.
     at = _DepartmentsThen(programme, departments, (period.end, prev.end))
     per_pairing = held[0].by_pairing(), held[1].by_pairing()
     by_team: dict[str, dict[str, int]] = {}
