@@ -281,7 +281,8 @@ def test_the_next_reports_page_runs_the_same_queries_with_1_and_30_earlier_decis
     # decisions it follows up (one query, with their reports and owners); comments, decisions, sign-offs. Both
     # periods' sessions are read in one query, for the department table, sessions by month and protected time; the
     # pairings with their sessions without a history, pauses and cadence changes (4); the participants once, for
-    # participants by role, by department and protected time; survey answers, then their questions' words (2).
-    with django_assert_num_queries(28):
+    # participants by role, by department and protected time, with the courses each role requires (2); survey
+    # answers, then their questions' words (2).
+    with django_assert_num_queries(29):
         page = client.get(nxt.get_absolute_url()).content.decode()
     assert f"0 of {count} earlier decision" in page and f"Decision {count - 1}" in page

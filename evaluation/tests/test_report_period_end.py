@@ -235,6 +235,26 @@ def test_training_that_lapses_after_the_period_still_counts_as_met_at_its_end(wo
     assert figures(world) == before
 
 
+def test_training_is_met_at_the_periods_end_only_with_every_required_course_valid_then(world):
+    first, second = CourseFactory(), CourseFactory()
+    for course in (first, second):
+        ProgrammeRequirementFactory(programme=world, role=Role.MENTEE, course=course)
+    mentees = list(Person.objects.filter(memberships__programme=world, memberships__role=Role.MENTEE).order_by("pk"))
+    march, april = datetime.date(2026, 3, 2), datetime.date(2026, 4, 2)
+    for i, person in enumerate(mentees):
+        TrainingRecordFactory(person=person, course=first, completed_on=march if i < 10 else april)
+        if i < 6:  # both by 31 March, the second taken twice
+            TrainingRecordFactory(person=person, course=second, completed_on=march)
+            TrainingRecordFactory(person=person, course=second, completed_on=march - datetime.timedelta(days=30))
+        elif i < 10:  # the second only in April
+            TrainingRecordFactory(person=person, course=second, completed_on=april)
+        elif i < 13:  # the second by 31 March, the first only in April
+            TrainingRecordFactory(person=person, course=second, completed_on=march)
+    assert len(mentees) == 15
+    # Six mentees had both courses on 31 March; ten had the first, nine the second, thirteen one or the other.
+    assert training_met(figures(world)) == [15, 6]
+
+
 # --- Interventions ---------------------------------------------------------------------------------------------
 
 

@@ -399,7 +399,8 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     report = draft(programme, cast["coordinator"])
     client.force_login(cast["coordinator"])
     # session, user, the report with my roles, the navigation's areas; the live figures (15, and 3 more, each read
-    # once: the pairings' sessions without a history, pauses and cadence changes; 1 more, survey questions' words):
+    # once: the pairings' sessions without a history, pauses and cadence changes; 1 more, survey questions' words;
+    # 1 more, the courses each role requires):
     # applications, the participants (one row each: participants by role, and by department with the pairings and
     # the participants' team histories; also for protected time), pairings, the sessions of both periods (one
     # read, which the department table, sessions by month and protected time add up), the org units
@@ -407,7 +408,7 @@ def test_report_pages_run_the_same_queries_with_3_pairings_and_with_300(client, 
     # answers, quotable answers, mentors' own goals, mentors' ratings at both ends; the programme's submitted
     # reports (the previous period's column and the checker read them); the earlier decisions it follows up;
     # comments, decisions, sign-offs.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(29):
         assert client.get(report.get_absolute_url()).status_code == 200
     services.report_submit(report=report, by=cast["coordinator"])
     client.force_login(cast["committee_member"])

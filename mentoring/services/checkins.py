@@ -62,7 +62,13 @@ def checkin_due(
 ) -> datetime.date | None:
     if started_on is None:
         return None
-    anchor = max(d for d in (started_on, resumed_on, last_session_on) if d is not None)
+    # The latest of the three that are known (plain comparisons: a committee report works this out for tens of
+    # thousands of pairings).
+    anchor = started_on
+    if resumed_on is not None and resumed_on > anchor:
+        anchor = resumed_on
+    if last_session_on is not None and last_session_on > anchor:
+        anchor = last_session_on
     in_intensive = anchor < started_on + datetime.timedelta(days=intensive_days)
     interval = checkin_interval(
         cadence_days=cadence_days,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.translation import gettext_noop
 
 from mentoring.models import Pairing
@@ -78,8 +79,9 @@ def _paired(programme: Programme, day: datetime.date) -> Q:
     return Q(person__in=running.values("mentor")) | Q(person__in=running.values("mentee"))
 
 
-def _trained(programme: Programme, day: datetime.date) -> Q:
-    """A participant with every course their role requires completed and valid at ``day``."""
+def _trained(required: dict[str, list[int]], day: datetime.date) -> Q:
+    """A participant with every course their role requires (``required``: the courses by role) completed and
+    valid at ``day``."""
     # Completed by ``day`` and not expired then, whatever its status today: the nightly sweep marks a record
     # expired once it lapses, which must not take back a period's "training met" (``valid_on`` reads today's).
     # (One marked expired by hand without an expiry date has no known day it lapsed: not valid, as before.)
@@ -88,22 +90,15 @@ def _trained(programme: Programme, day: datetime.date) -> Q:
         | Q(status__in=(TrainingRecord.Status.COMPLETED, TrainingRecord.Status.EXPIRED), expires_on__gt=day),
         completed_on__lte=day,
     )
-    # Per role, an IN list of the people with a valid record of as many of its required courses as it requires
-    # (requirements are unique by course), not a look-up per participant and course: PostgreSQL hashes each list
-    # once. A role that requires nothing is met by everyone.
+    # Per required course, an IN list of the people with a valid record of it, read on the course's index and
+    # hashed once by PostgreSQL, not a look-up per participant and course. A role that requires nothing is met by
+    # everyone.
     trained = Q(pk__in=[])
     for role in PARTICIPANT_ROLES:
-        required = ProgrammeRequirement.objects.filter(programme=programme, role=role)
-        how_many = required.order_by().values("role").annotate(n=Count("pk")).values("n")
-        complete = (
-            valid.filter(course__in=required.values("course"))
-            .order_by()
-            .values("person")
-            .annotate(n=Count("course", distinct=True))
-            .filter(n=Subquery(how_many))
-            .values("person")
-        )
-        trained |= Q(role=role) & (~Exists(required) | Q(person__in=complete))
+        met = Q(role=role)
+        for course in required.get(role, ()):
+            met &= Q(person__in=valid.filter(course=course).values("person"))
+        trained |= met
     return trained
 
 
@@ -113,13 +108,17 @@ def members_read(programme: Programme, period: Period, prev: Period) -> list[tup
     and the department table."""
     # Query 2: each participant with what they were at each period's end (joined, in a pairing, training
     # complete): each look-up made once per participant, not once for every count that reads it.
+    # Query 2a: the courses each role requires (a handful).
+    required: dict[str, list[int]] = {}
+    for role, course in ProgrammeRequirement.objects.filter(programme=programme).values_list("role", "course"):
+        required.setdefault(role, []).append(course)
     flags = {
         f"{name}{suffix}": ExpressionWrapper(condition, output_field=BooleanField())
         for suffix, p in (("", period), ("_prev", prev))
         for name, condition in (
             ("joined", _joined_by(programme, p.end)),
             ("paired", _paired(programme, p.end)),
-            ("trained", _trained(programme, p.end)),
+            ("trained", _trained(required, p.end)),
         )
     }
     return _plain_rows(
@@ -135,13 +134,14 @@ def _participants_by_role(members: list[tuple]) -> dict[str, dict[str, int]]:
     """Participants by role at each period's end: all of them, those paired, those trained (from
     ``members_read``'s rows)."""
     found: dict[str, dict[str, int]] = {}
-    for role, _, _, *flags in members:
+    # Tens of thousands of participants, a few dozen kinds of them: the kinds counted first.
+    for (role, *flags), n in Counter((role, *flags) for role, _, _, *flags in members).items():
         row = found.setdefault(role, {"role": role})
         for suffix, (joined, paired, trained) in (("", flags[:3]), ("_prev", flags[3:])):
             if joined:
                 for name, counts in (("all", True), ("paired", paired), ("trained", trained)):
                     if counts:
-                        row[f"{name}{suffix}"] = row.get(f"{name}{suffix}", 0) + 1
+                        row[f"{name}{suffix}"] = row.get(f"{name}{suffix}", 0) + n
     return found
 
 

@@ -41,15 +41,15 @@ def _report_figures(*, programme: Programme, period: Period) -> dict[str, Any]:
     """The figures of ``report_figures``.
 
     Queries (fixed, whatever the programme's size): 1 applications; 2 participants (by role, and by department
-    with queries 5 to 7); 3 pairings, with 3a their sessions without a history, 3b pauses and 3c cadence changes;
-    4 the sessions of the period and of the previous one (``held_read``: read once, added up by department, by
-    month and by participant); 5 departments; 6 pairings and 7 the participants' team histories (added up by
-    department); 8 protected time (each table's hours by person); 9 goals; 10 interventions; 11 survey rounds;
-    12 survey answers, 12a their questions; 13 quotable answers; 14 mentors' own goals; 15 mentors' ratings at
-    both ends.
+    with queries 5 to 7), 2a the courses each role requires; 3 pairings, with 3a their sessions without a history,
+    3b pauses and 3c cadence changes; 4 the sessions of the period and of the previous one (``held_read``: read
+    once, added up by department, by month and by participant); 5 departments; 6 pairings and 7 the
+    participants' team histories (added up by department); 8 protected time (each table's hours by person);
+    9 goals; 10 interventions; 11 survey rounds; 12 survey answers, 12a their questions; 13 quotable answers;
+    14 mentors' own goals; 15 mentors' ratings at both ends.
     """
     prev = period.previous
-    members = members_read(programme, period, prev)  # query 2
+    members = members_read(programme, period, prev)  # queries 2 and 2a
     enrolment = _enrolment(programme, period, prev, members)  # query 1
     pairings = _pairings(programme, period, prev)  # queries 3 to 3c
     held = held_read(programme, period, prev)  # query 4

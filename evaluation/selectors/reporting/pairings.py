@@ -209,7 +209,10 @@ def _checkin_states(programme: Programme, pairings: list[dict], day: datetime.da
             found[None] += 1
             continue
         # The last resume by then: from the history, or the pairing's own date (a resume from before the history).
-        resumed = max((d for d in (pairing[resumed_then], pairing["resumed_on"]) if d and d <= day), default=None)
+        resumed = None
+        for d in (pairing[resumed_then], pairing["resumed_on"]):
+            if d and d <= day and (resumed is None or d > resumed):
+                resumed = d
         due = checkin_due(
             started_on=started_on,
             resumed_on=resumed,

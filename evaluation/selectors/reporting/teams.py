@@ -136,33 +136,28 @@ class _DepartmentsThen:
         people = Q(person__in=Membership.objects.participants().filter(programme=programme).values("person")) | Q(
             person__in=Pairing.objects.filter(programme=programme).values("mentee")
         )
-        self.stays: dict[int, list[tuple[datetime.date, int, int, datetime.date | None]]] = {}
+        # Each stay read once: the one that held on each day (the latest begun by since, then id) kept per person.
+        best: dict[int, list[tuple[datetime.date, int, int] | None]] = {}
         for person, since, pk, unit, until in (
             PersonUnitHistory.objects.filter(people)
             .order_by()
             .values_list("person", "since", "pk", "org_unit", "until")
         ):
-            self.stays.setdefault(person, []).append((since, pk, unit, until))
-        self.found: dict[int, tuple[str, ...]] = {}
+            held = best.setdefault(person, [None] * len(days))
+            for i, day in enumerate(days):
+                if since <= day and (until is None or until > day) and (held[i] is None or (since, pk) > held[i][:2]):
+                    held[i] = (since, pk, unit)
+        self.found: dict[int, tuple[str, ...]] = {
+            person: tuple(NO_TEAM if stay is None else self.names.get(stay[2], NO_TEAM) for stay in held)
+            for person, held in best.items()
+        }
 
     def departments(self, person: int, unit_today: int | None) -> tuple[str, ...]:
         """The person's department at the end of each day, in the order of ``days``."""
         found = self.found.get(person)
-        if found is None:
-            stays = self.stays.get(person)
-            units = [unit_today] * len(self.days) if stays is None else [self._unit_on(stays, d) for d in self.days]
-            found = self.found[person] = tuple(self.names.get(unit, NO_TEAM) for unit in units)
+        if found is None:  # no history: their team today
+            found = self.found[person] = (self.names.get(unit_today, NO_TEAM),) * len(self.days)
         return found
-
-    @staticmethod
-    def _unit_on(stays: list[tuple[datetime.date, int, int, datetime.date | None]], day: datetime.date) -> int | None:
-        """The unit of the stay that held on ``day`` (the latest begun by since, then id), or None."""
-        best = None
-        for stay in stays:
-            since, _, _, until = stay
-            if since <= day and (until is None or until > day) and (best is None or stay[:2] > best[:2]):
-                best = stay
-        return None if best is None else best[2]
 
 
 def _team_grid(teams: list[str], by_team: dict, participants: dict, suffix: str) -> tuple[dict, dict]:
