@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
@@ -60,17 +61,23 @@ def held_read(programme: Programme, period: Period, prev: Period) -> tuple[Held,
     """
     ends = {p: _end_of(p.end) for p in (period, prev)}
     stood = SessionState.objects.filter(
-        _either(
-            Q(held_on__gte=p.start, held_on__lte=p.end, since__lt=end) & (Q(until__isnull=True) | Q(until__gte=end))
-            for p, end in ends.items()
+        reduce(
+            operator.or_,
+            (
+                Q(held_on__gte=p.start, held_on__lte=p.end, since__lt=end) & (Q(until__isnull=True) | Q(until__gte=end))
+                for p, end in ends.items()
+            ),
         ),
         pairing__programme=programme,
         status=MentoringSession.Status.CONFIRMED,
     )
     unrecorded = MentoringSession.objects.filter(
-        _either(
-            Q(held_on__gte=p.start, held_on__lte=p.end) & (Q(answered_at__isnull=True) | Q(answered_at__lt=end))
-            for p, end in ends.items()
+        reduce(
+            operator.or_,
+            (
+                Q(held_on__gte=p.start, held_on__lte=p.end) & (Q(answered_at__isnull=True) | Q(answered_at__lt=end))
+                for p, end in ends.items()
+            ),
         ),
         ~Exists(SessionState.objects.filter(session=OuterRef("pk"))),
         recorded=False,
@@ -105,10 +112,3 @@ def held_read(programme: Programme, period: Period, prev: Period) -> tuple[Held,
 
 
 PREVIOUS = -1  # no month's number (year * 12 + month - 1) is negative
-
-
-def _either(conditions: Iterable[Q]) -> Q:
-    found = Q(pk__in=[])
-    for condition in conditions:
-        found |= condition
-    return found

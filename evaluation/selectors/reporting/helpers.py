@@ -87,7 +87,8 @@ def _end_of(day: datetime.date) -> datetime.datetime:
 
 def _latest_by(states: QuerySet, day: datetime.date) -> QuerySet:
     """A history's rows recorded by the end of ``day``, latest first: ``[:1]`` of it is the row that stood then.
-    Every history (session, goal, cadence, allocation, intervention kind) is read this one way."""
+    Every history follows this rule: sessions, goals, allocations and intervention kinds in the database, a pair's
+    cadence changes in Python (``pairings._cadence_at``, from the programme's few)."""
     return states.filter(since__lt=_end_of(day)).order_by("-since", "-pk")
 
 
