@@ -86,4 +86,9 @@ def beat_schedule(*, hr_sync_hour: int, reminder_sweep_seconds: int) -> dict[str
             "schedule": crontab(hour=6, minute=15),
         },
         "apply-retention": {"task": "evaluation.tasks.apply_retention", "schedule": crontab(hour=3, minute=20)},
+        # Kept draft figures' change log: daily, a missed day only keeps rows longer.
+        "purge-old-figure-changes": {
+            "task": "evaluation.tasks.purge_old_figure_changes",
+            "schedule": crontab(hour=3, minute=30),
+        },
     }

@@ -55,3 +55,15 @@ def apply_retention() -> int:
     from .services.personal_data import retention_apply
 
     return retention_apply()
+
+
+# Committee reports
+
+
+@shared_task
+@once_per_slot
+def purge_old_figure_changes() -> int:
+    # Daily: the change log behind kept draft figures, and figures too old to be shown; a missed day keeps more.
+    from .services.draft_figures import figure_changes_purge
+
+    return figure_changes_purge()

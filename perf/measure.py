@@ -94,21 +94,27 @@ def page_measure(
     expect: int = 200,
     memory: bool = False,
     bare_sql: bool = False,
+    before: Callable[[], None] | None = None,
 ) -> Timing:
     """Time ``runs`` requests after one warm-up; count the queries of one more; the last timed request's peak
     resident set (see the module's docstring); with ``memory``, the peak of Python's memory while one more is
     produced and read; with ``bare_sql``, time the page's own SELECTs run
-    straight on the database cursor (no ORM, no view, no template), ``runs`` times."""
+    straight on the database cursor (no ORM, no view, no template), ``runs`` times; ``before``, run before every
+    request and outside the timer."""
+    before = before or (lambda: None)
+    before()
     response = _fetch(client, method, url, data)
     if response.status_code != expect:
         raise BenchError(f"{method} {url} answered {response.status_code}, not {expect}.")
+    before()
     with counting(keep=bare_sql) as statements:
         _fetch(client, method, url, data)
     times = []
-    before = reset = None
+    rss_before = reset = None
     for n in range(runs):
+        before()
         if n == runs - 1:  # the last run's peak resident set (outside the timer: the reset walks page tables)
-            before, reset = rss_now_mb(), rss_reset()
+            rss_before, reset = rss_now_mb(), rss_reset()
         started = time.perf_counter()
         _fetch(client, method, url, data)
         times.append((time.perf_counter() - started) * 1000)
@@ -116,8 +122,9 @@ def page_measure(
     if reset:
         timing.peak_rss_mb = rss_peak_mb(reset)
         # Never below 0: the resident set can shrink by a page between reading it and resetting the mark.
-        timing.rss_growth_mb = max(0.0, timing.peak_rss_mb - before) if before is not None else None
+        timing.rss_growth_mb = max(0.0, timing.peak_rss_mb - rss_before) if rss_before is not None else None
     if memory:
+        before()
         tracemalloc.start()
         try:
             _fetch(client, method, url, data)

@@ -9,7 +9,15 @@ figures about groups, frozen in ``snapshot`` when it is submitted.
 
 from .audit_plans import ActionPlan, AuditAction, AuditActionChange, AuditAlert
 from .interventions import Intervention, InterventionKind
-from .reports import Report, ReportComment, ReportDecision, ReportDecisionUpdate, ReportSignOff
+from .reports import (
+    DraftFigures,
+    FiguresChange,
+    Report,
+    ReportComment,
+    ReportDecision,
+    ReportDecisionUpdate,
+    ReportSignOff,
+)
 from .surveys import Answer, Question, Survey, SurveyInvitation, SurveyResponse, SurveyRound
 
 __all__ = [
@@ -18,6 +26,8 @@ __all__ = [
     "AuditActionChange",
     "AuditAlert",
     "Answer",
+    "DraftFigures",
+    "FiguresChange",
     "Intervention",
     "InterventionKind",
     "Question",

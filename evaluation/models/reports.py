@@ -152,3 +152,39 @@ class ReportSignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} signed off {self.report}"
+
+
+class FiguresChange(models.Model):
+    """A transaction that wrote to a table a committee report's figures read (PostgreSQL only): one row per
+    transaction and programme, ``programme_id`` 0 for a table that is not any one programme's (people, teams,
+    courses, training). Written by the database's own triggers (migration ``0008_draft_figures``), so no write
+    path can forget it: a bulk update, a data migration or a hand-run statement leaves its row too.
+    ``xact`` is the transaction's id, which says whether a stored draft's figures saw it
+    (``services/draft_figures.py``). Purged after two days (``figure_changes_purge``)."""
+
+    programme_id = models.IntegerField()  # not a foreign key: a programme's deletion is a change too
+    xact = models.BigIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["xact", "programme_id"], name="figures_change_once")]
+        indexes = [models.Index(fields=["at"], name="figures_change_at")]
+
+    def __str__(self) -> str:
+        return f"Change to programme {self.programme_id or 'every programme'} in transaction {self.xact}"
+
+
+class DraftFigures(models.Model):
+    """A draft report's figures as last worked out, kept while nothing they read has changed since
+    (``services/draft_figures.py``): everything ``report_snapshot`` gives except the title and narrative,
+    which are read from the report itself. Figures about groups only, suppressed, like ``Report.snapshot``."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="+")
+    content = models.JSONField()
+    code = models.CharField(max_length=64)  # what worked them out: the reporting code and its settings, hashed
+    computed_on = models.DateField()  # the figures of an unfinished period depend on the day
+    computed_at = models.DateTimeField()
+    db_snapshot = models.TextField()  # the database snapshot they were read in (pg_current_snapshot())
+
+    def __str__(self) -> str:
+        return f"Figures of {self.report_id}"

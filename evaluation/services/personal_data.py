@@ -45,7 +45,7 @@ from programmes.models import (
 from programmes.services.audit import ERASED_LABEL, audit_record
 from programmes.services.leavers import people_leave
 
-from ..models import Answer, SurveyResponse
+from ..models import Answer, DraftFigures, SurveyResponse
 from ..selectors.personal_data import ERASED_EMAIL_DOMAIN, retention_due
 
 # --- Erasure -------------------------------------------------------------------------------------------------
@@ -168,6 +168,8 @@ def person_erase(*, person: Person, by: Person | None) -> Person:
     # A one-word or very short name would also match inside other words; those are left where quoted.
     if " " in old_name.strip() and len(old_name.strip()) >= 5:
         _scrub_everywhere(old_name, label)
+    # Kept draft figures may name them (a decision's owner): worked out again on the next view instead.
+    DraftFigures.objects.all().delete()
     audit_record(actor=by, action="personal_data.erased", obj=person, subject=person, summary="Personal data erased.")
     return person
 

@@ -28,6 +28,7 @@ from ..selectors.reporting import Period, quarter_key, report_figures
 from .decisions import decision_owner_check, decision_tell_owner, decisions_followed
 from .disclosure_joint import joint_protect, previous_from_report, reports_audit
 from .disclosure_published import report_audit
+from .draft_figures import draft_figures_read
 
 MAX_PERIOD_DAYS = 366
 REVIEWABLE = (Report.Status.SUBMITTED, Report.Status.UNDER_REVIEW)
@@ -160,10 +161,11 @@ def report_period(report: Report) -> Period:
 
 
 def report_content(report: Report) -> dict:
-    """What the page and the exports show: the frozen snapshot once submitted; a draft's live figures."""
+    """What the page and the exports show: the frozen snapshot once submitted; a draft's live figures (kept
+    while nothing they read has changed: ``draft_figures``)."""
     if report.status != Report.Status.DRAFT:
         return report.snapshot
-    return report_snapshot(report)
+    return draft_figures_read(report, report_snapshot)
 
 
 def report_snapshot(report: Report) -> dict:

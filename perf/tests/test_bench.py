@@ -80,6 +80,7 @@ def test_tiny_benchmark_measures_every_page_at_both_scales_with_the_same_queries
         "target.round_under_500mb",
         "target.delivery_within_15min",
         "target.report_draft_under_300ms",
+        "target.report_draft_changed_under_1s",
         "target.report_exports_under_1s",
         "target.requests_under_300mb_rss",
         "target.cold_sweep_under_30s",
