@@ -76,13 +76,13 @@ PAGES = [
     ),
     PageSpec(
         "report_draft",
-        "Committee report, draft (nothing changed since the last view: kept figures)",
+        "Committee report, draft (figures kept)",
         "coordinator",
         lambda org, r: reverse("evaluation:report_detail", args=[r["draft"].pk]),
     ),
     PageSpec(
         "report_draft_changed",
-        "Committee report, draft, after a change (every figure worked out again)",
+        "Committee report, draft, after a change",
         "coordinator",
         lambda org, r: reverse("evaluation:report_detail", args=[r["draft"].pk]),
         before=a_change,
