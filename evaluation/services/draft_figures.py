@@ -86,7 +86,7 @@ def kept_figures_check() -> int:
     return int(connection.vendor == "postgresql")
 
 
-def draft_figures_read(report: Report, compute: Callable[[Report], dict[str, Any]]) -> dict[str, Any]:
+def draft_figures_read(*, report: Report, compute: Callable[[Report], dict[str, Any]]) -> dict[str, Any]:
     """``compute(report)`` (the report's snapshot as it would freeze now), or the same figures kept from an
     earlier view when nothing they read has changed since. Queries: one when kept; otherwise one, what
     ``compute`` runs, and one to keep them (none inside a transaction that has written)."""
@@ -96,7 +96,7 @@ def draft_figures_read(report: Report, compute: Callable[[Report], dict[str, Any
     with connection.cursor() as cursor:
         cursor.execute(_READ, {"programme": report.programme_id, "report": report.pk})
         content, code, computed_on, changed, db_snapshot, wrote = cursor.fetchone()
-    if content is not None and not changed and code == _code() and computed_on == today:
+    if content is not None and changed is False and code == _code() and computed_on == today:
         if isinstance(content, str):  # a driver that hands jsonb over as text
             content = json.loads(content)
         return {**content, **{key: getattr(report, key) for key in OWN}}

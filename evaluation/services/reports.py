@@ -165,7 +165,7 @@ def report_content(report: Report) -> dict:
     while nothing they read has changed: ``draft_figures``)."""
     if report.status != Report.Status.DRAFT:
         return report.snapshot
-    return draft_figures_read(report, report_snapshot)
+    return draft_figures_read(report=report, compute=report_snapshot)
 
 
 def report_snapshot(report: Report) -> dict:
